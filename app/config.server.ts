@@ -1,0 +1,207 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable NetShop reads, parsed once. Nothing else in the code base reads
+ * process.env for configuration: import `config()` instead.
+ *
+ * Provider keys are optional on purpose: an unset key means "use the sandbox stand-in at
+ * SANDBOX_URL", and the admin says so plainly (see `providerModes()`).
+ */
+
+const url = z.string().url();
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+const optionalUrl = optionalString.pipe(url.optional());
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .optional()
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+
+    HOST: z.string().default("127.0.0.1"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** The address customers and providers reach this app at (links, callbacks, webhooks). */
+    PUBLIC_URL: optionalUrl,
+    /** Number of proxy hops to trust for client IP and protocol (Express "trust proxy"). */
+    TRUST_PROXY: z.coerce.number().int().min(0).default(0),
+
+    SESSION_SECRET: z
+      .string({ error: "is required" })
+      .min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)"),
+
+    /** Owner/migration connection. The app itself connects as the two runtime roles below. */
+    DATABASE_URL: url.refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgres:// URL"),
+    /** Connection for tenant code (withShop): a role that row-level security constrains. */
+    DATABASE_APP_URL: optionalUrl,
+    /** Connection for platform-level code (asPlatform): sign-up, outbox dispatch, operators. */
+    DATABASE_PLATFORM_URL: optionalUrl,
+    /** Password the migrator gives the runtime roles when their URLs are derived. */
+    DB_ROLE_PASSWORD: optionalString,
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+
+    REDIS_URL: url.refine((v) => /^rediss?:\/\//.test(v), "must be a redis:// or rediss:// URL"),
+    /** Key prefix for queues, so several environments can share one Redis. */
+    QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default("netshop"),
+
+    S3_ENDPOINT: optionalUrl,
+    S3_REGION: z.string().default("auto"),
+    S3_ACCESS_KEY_ID: optionalString,
+    S3_SECRET_ACCESS_KEY: optionalString,
+    S3_BUCKET: z.string().default("netshop-media"),
+    S3_FORCE_PATH_STYLE: bool,
+    /** Public base URL media are served from (R2 public bucket domain or CDN). */
+    MEDIA_PUBLIC_BASE_URL: optionalUrl,
+
+    /** Base URL of the provider sandbox; used for every provider whose key is unset. */
+    SANDBOX_URL: optionalUrl,
+
+    WASSENGER_TOKEN: optionalString,
+    WASSENGER_BASE_URL: url.default("https://api.wassenger.com/v1"),
+    WASSENGER_DEVICE_ID: optionalString.pipe(
+      z.string().regex(/^[a-f0-9]{24}$/i, "must be a 24-character hex device id").optional(),
+    ),
+    /** Secret path token (and HMAC key) for Wassenger's webhook. */
+    WASSENGER_WEBHOOK_SECRET: optionalString,
+    /** Approved template for 2FA codes on WhatsApp Business numbers; `{{code}}` is replaced. */
+    WASSENGER_CODE_TEMPLATE: optionalString,
+
+    OPENAI_API_KEY: optionalString,
+    OPENAI_BASE_URL: optionalUrl,
+    ANTHROPIC_API_KEY: optionalString,
+    ANTHROPIC_BASE_URL: optionalUrl,
+
+    KLING_ACCESS_KEY: optionalString,
+    KLING_SECRET_KEY: optionalString,
+    KLING_BASE_URL: url.default("https://api-singapore.klingai.com"),
+
+    /** Runs the outbox dispatcher and processors in this many parallel jobs per queue. */
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(5),
+  })
+  .superRefine((env, ctx) => {
+    const needsSandbox = (name: string, set: boolean) => {
+      if (!set && !env.SANDBOX_URL) {
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `is not set and neither is SANDBOX_URL: set ${name} for the real provider, or SANDBOX_URL to use the sandbox`,
+        });
+      }
+    };
+    needsSandbox("WASSENGER_TOKEN", !!env.WASSENGER_TOKEN);
+    if ((!env.DATABASE_APP_URL || !env.DATABASE_PLATFORM_URL) && /^postgres(ql)?:\/\//.test(env.DATABASE_URL)) {
+      const u = new URL(env.DATABASE_URL);
+      const isLocal = ["127.0.0.1", "localhost", "::1", "[::1]"].includes(u.hostname);
+      if (!env.DB_ROLE_PASSWORD && !isLocal) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["DB_ROLE_PASSWORD"],
+          message:
+            "is required when DATABASE_APP_URL / DATABASE_PLATFORM_URL are not given (the runtime roles' password)",
+        });
+      }
+    }
+    if (env.KLING_ACCESS_KEY && !env.KLING_SECRET_KEY) {
+      ctx.addIssue({ code: "custom", path: ["KLING_SECRET_KEY"], message: "is required with KLING_ACCESS_KEY" });
+    }
+    if (!!env.S3_ACCESS_KEY_ID !== !!env.S3_SECRET_ACCESS_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["S3_SECRET_ACCESS_KEY"],
+        message: "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(
+      "NetShop cannot start: its configuration is incomplete.\n" +
+        problems.map((p) => `  - ${p}`).join("\n") +
+        "\nSet these in the environment (see the configuration table in README.md), " +
+        "or run `npm start` with nothing set to use the embedded default.",
+    );
+    this.name = "ConfigError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const name = issue.path.join(".") || "environment";
+        const received = source[name];
+        const message = issue.code === "invalid_type" && received === undefined ? "is required" : issue.message;
+        return `${name} ${message}`;
+      }),
+    );
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** The parsed configuration; parsed on first use, then shared. */
+export function config(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** The runtime role connection strings, derived from DATABASE_URL unless given. */
+export function databaseUrls(env: Env = config()) {
+  const derive = (role: string) => {
+    const u = new URL(env.DATABASE_URL);
+    u.username = role;
+    u.password = env.DB_ROLE_PASSWORD ?? "";
+    return u.toString();
+  };
+  return {
+    owner: env.DATABASE_URL,
+    app: env.DATABASE_APP_URL ?? derive(DB_ROLES.app),
+    platform: env.DATABASE_PLATFORM_URL ?? derive(DB_ROLES.platform),
+  };
+}
+
+export const DB_ROLES = {
+  /** Tenant code runs as this role: row-level security always applies to it. */
+  app: "netshop_app",
+  /** Platform-level code runs as this role: it has explicit policies that span shops. */
+  platform: "netshop_platform",
+} as const;
+
+export function publicUrl(env: Env = config()): string {
+  return (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, "");
+}
+
+/** Which providers are real and which are the sandbox, for the admin's plain-words banner. */
+export function providerModes(env: Env = config()) {
+  return {
+    wassenger: env.WASSENGER_TOKEN ? "live" : "sandbox",
+    openai: env.OPENAI_API_KEY ? "live" : "sandbox",
+    anthropic: env.ANTHROPIC_API_KEY ? "live" : "sandbox",
+    kling: env.KLING_ACCESS_KEY ? "live" : "sandbox",
+    storage: env.S3_ENDPOINT ? "configured" : "local",
+  } as const;
+}
+
+/** The subset the migrator needs: it runs before the app and without its other settings. */
+export function migrationConfig(source: Record<string, string | undefined> = process.env) {
+  const result = z
+    .object({
+      DATABASE_URL: url,
+      DB_ROLE_PASSWORD: optionalString,
+    })
+    .safeParse(source);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".")} ${i.message}`));
+  }
+  return result.data;
+}

@@ -1,0 +1,19 @@
+/// <reference types="@remix-run/dev" />
+/// <reference types="@remix-run/node" />
+
+import "@remix-run/node";
+
+declare module "@remix-run/node" {
+  /** Single Fetch is on (remix.config.js): loader/action types follow it. */
+  interface Future {
+    v3_singleFetch: true;
+  }
+  /** What the HTTP layer (app/server/http.server.ts) hands every loader and action. */
+  interface AppLoadContext {
+    requestId: string;
+    ip: string;
+    userAgent: string;
+    cspNonce: string;
+    csrfToken: string;
+  }
+}
