@@ -1,0 +1,124 @@
+/**
+ * The two ways code reaches the database at run time:
+ *
+ * - `withShop(shopId, tx => ...)`: tenant work. Runs a transaction as the `netshop_app` role with
+ *   the current shop set for that transaction only; row-level security confines every read and
+ *   write to that shop, whatever the query says.
+ * - `asPlatform(tx => ...)`: platform-level work that spans shops by nature (sign-up, resolving a
+ *   storefront's shop from its slug, the outbox dispatcher, operators). Runs as `netshop_platform`,
+ *   whose policies allow it. Keep these call sites few and obvious.
+ *
+ * Neither role owns the tables or can bypass row-level security; migrations run separately as
+ * the owner (db/migrate.ts).
+ */
+import { sql } from "drizzle-orm";
+import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { config, databaseUrls } from "~/config.server";
+import * as schema from "./schema";
+
+export type Database = PostgresJsDatabase<typeof schema>;
+export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+interface Pools {
+  appSql: postgres.Sql;
+  platformSql: postgres.Sql;
+  app: Database;
+  platform: Database;
+}
+
+// On globalThis so that the web server's bundle and any tsx-loaded module share one pool.
+const KEY = Symbol.for("netshop.db.pools");
+type Holder = { [KEY]?: Pools };
+
+function pools(): Pools {
+  const holder = globalThis as Holder;
+  if (!holder[KEY]) {
+    const env = config();
+    const urls = databaseUrls(env);
+    const options = {
+      max: env.DATABASE_POOL_SIZE,
+      idle_timeout: 30,
+      connect_timeout: 10,
+      onnotice: () => {},
+    } satisfies postgres.Options<Record<string, postgres.PostgresType>>;
+    const appSql = postgres(urls.app, { ...options, connection: { application_name: "netshop-app" } });
+    const platformSql = postgres(urls.platform, {
+      ...options,
+      max: Math.max(2, Math.ceil(env.DATABASE_POOL_SIZE / 2)),
+      connection: { application_name: "netshop-platform" },
+    });
+    holder[KEY] = {
+      appSql,
+      platformSql,
+      app: drizzle(appSql, { schema }),
+      platform: drizzle(platformSql, { schema }),
+    };
+  }
+  return holder[KEY]!;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Runs `fn` in a transaction confined by row-level security to one shop. */
+export async function withShop<T>(shopId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (!UUID.test(shopId)) throw new Error("withShop needs a shop id (uuid)");
+  return pools().app.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('app.shop_id', ${shopId}, true)`);
+    return fn(tx);
+  });
+}
+
+/** Runs `fn` in a transaction for platform-level work that spans shops (see the note above). */
+export async function asPlatform<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return pools().platform.transaction(fn);
+}
+
+/** The raw tenant-role connection, for checks that must not set a shop (readiness, tests). */
+export function appSql(): postgres.Sql {
+  return pools().appSql;
+}
+
+/** LISTEN on a channel (auto-reconnecting); resolves once listening. Returns the unlisten. */
+export async function listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+  const { unlisten } = await pools().platformSql.listen(channel, onNotify);
+  return unlisten;
+}
+
+export async function pingDatabase(): Promise<void> {
+  await pools().appSql`select 1`;
+}
+
+/** The current database error code, if `error` came from PostgreSQL. */
+export function pgErrorCode(error: unknown): string | undefined {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 4; depth++) {
+    if (typeof e === "object" && e !== null && "code" in e && typeof (e as { code: unknown }).code === "string") {
+      const code = (e as { code: string }).code;
+      if (/^[0-9A-Z]{5}$/.test(code)) return code;
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** The violated constraint's name, if `error` is a PostgreSQL constraint violation. */
+export function pgConstraint(error: unknown): string | undefined {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 4; depth++) {
+    const name = (e as { constraint_name?: string }).constraint_name;
+    if (name) return name;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export async function closeDatabase(): Promise<void> {
+  const holder = globalThis as Holder;
+  const p = holder[KEY];
+  if (!p) return;
+  delete holder[KEY];
+  await Promise.all([p.appSql.end({ timeout: 5 }), p.platformSql.end({ timeout: 5 })]);
+}
+
+export { schema };

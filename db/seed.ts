@@ -1,0 +1,45 @@
+/**
+ * The demo data `npm start` seeds on the embedded default: a demo owner and their shop, created
+ * through the same domain code as a real sign-up. Idempotent.
+ */
+import { eq, sql } from "drizzle-orm";
+import { signUp } from "~/domain/accounts/signup.server";
+import { createShop } from "~/domain/shops/shops.server";
+import { asPlatform, schema } from "./client";
+
+export const DEMO = {
+  name: "Aisyah Rahman",
+  email: "demo@netshop.local",
+  phone: "012-345 6789",
+  companyName: "Kedai Aisyah Sdn. Bhd.",
+  password: "batik-and-kopi-2026",
+  shop: { name: "Kedai Aisyah", slug: "kedai-aisyah" },
+};
+
+export async function seedDemo(): Promise<{ created: boolean; email: string; password: string; slug: string }> {
+  const info = { email: DEMO.email, password: DEMO.password, slug: DEMO.shop.slug };
+  const [existing] = await asPlatform((tx) =>
+    tx.select({ id: schema.users.id }).from(schema.users).where(eq(sql`lower(${schema.users.email})`, DEMO.email)),
+  );
+  let userId = existing?.id;
+  let created = false;
+  const seedRequest = { ip: "127.0.0.1", userAgent: "netshop-seed" };
+  if (!userId) {
+    const result = await signUp(
+      { name: DEMO.name, email: DEMO.email, phone: DEMO.phone, companyName: DEMO.companyName, password: DEMO.password, adult: "on", terms: "on" },
+      seedRequest,
+    );
+    if (!result.ok) throw new Error(`demo sign-up failed: ${JSON.stringify(result.errors)}`);
+    userId = result.userId;
+    created = true;
+  }
+  const [shop] = await asPlatform((tx) =>
+    tx.select({ id: schema.shops.id }).from(schema.shops).where(eq(schema.shops.slug, DEMO.shop.slug)),
+  );
+  if (!shop) {
+    const result = await createShop(userId, { ...DEMO.shop, currency: "MYR", timezone: "Asia/Kuala_Lumpur", language: "en" }, seedRequest);
+    if (!result.ok) throw new Error(`demo shop failed: ${JSON.stringify(result.errors)}`);
+    created = true;
+  }
+  return { created, ...info };
+}
