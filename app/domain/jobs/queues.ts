@@ -1,0 +1,45 @@
+import { z } from "zod";
+
+/**
+ * Every background queue and the payload of every job on it. Payloads carry ids, not data;
+ * both the outbox (producer side) and the workers (consumer side) validate them here.
+ */
+export const QUEUE_NAMES = [
+  "ai-copy",
+  "ai-tryon",
+  "ai-video",
+  "media",
+  "notify",
+  "accounting",
+  "dropship",
+  "reports",
+  "privacy",
+  "maintenance",
+] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+const uuid = z.string().uuid();
+
+export const JOBS = {
+  notify: {
+    "send-message": z.object({ messageId: uuid, shopId: uuid.nullable() }),
+  },
+} satisfies Partial<Record<QueueName, Record<string, z.ZodType>>>;
+
+type Jobs = typeof JOBS;
+export type JobQueue = keyof Jobs;
+export type JobName<Q extends JobQueue> = keyof Jobs[Q] & string;
+export type JobPayload<Q extends JobQueue, N extends JobName<Q>> = z.infer<Jobs[Q][N] & z.ZodType>;
+
+export function jobSchema(queue: string, name: string): z.ZodType | undefined {
+  return (JOBS as Record<string, Record<string, z.ZodType>>)[queue]?.[name];
+}
+
+/** Retry policy shared by every job: exponential backoff, failures kept for the admin to see. */
+export const DEFAULT_JOB_OPTIONS = {
+  attempts: 8,
+  backoff: { type: "exponential", delay: 2_000 },
+  // Completed jobs are kept a week so a re-dispatched outbox row (same job id) is a no-op.
+  removeOnComplete: { age: 7 * 24 * 3600, count: 100_000 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+} as const;

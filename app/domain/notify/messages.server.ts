@@ -1,0 +1,151 @@
+import { and, eq, or, sql } from "drizzle-orm";
+import { asPlatform, schema, withShop, type Tx } from "~db/client";
+import { config } from "~/config.server";
+import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
+import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
+import {
+  deliveryStatusOf,
+  verifyWassengerSignature,
+  WassengerClient,
+  WassengerError,
+  wassengerSettings,
+  WassengerWebhookSchema,
+  webhookEventId,
+} from "~/integrations/wassenger.server";
+import { timingSafeEqual } from "node:crypto";
+
+type Status = (typeof schema.messageStatusEnum.enumValues)[number];
+
+/**
+ * Records a WhatsApp message to send once `tx` commits. The row is the message's history
+ * (status follows Wassenger's delivery webhooks); the outbox carries only its id.
+ */
+export async function queueWhatsApp(
+  tx: Tx,
+  input: { shopId: string | null; userId?: string; to: string; purpose: string; body: string },
+): Promise<string> {
+  const [message] = await tx
+    .insert(schema.messages)
+    .values({
+      shopId: input.shopId,
+      userId: input.userId,
+      channel: "whatsapp",
+      recipient: input.to,
+      purpose: input.purpose,
+      body: input.body,
+    })
+    .returning({ id: schema.messages.id });
+  await enqueueAfterCommit(tx, {
+    queue: "notify",
+    name: "send-message",
+    payload: { messageId: message.id, shopId: input.shopId },
+    shopId: input.shopId,
+  });
+  return message.id;
+}
+
+function inScope<T>(shopId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return shopId ? withShop(shopId, fn) : asPlatform(fn);
+}
+
+/**
+ * Sends one queued message. Idempotent: a message that has left the pending state is not sent
+ * again, and the row lock keeps two workers from sending it at once.
+ */
+export async function deliverMessage(
+  job: { messageId: string; shopId: string | null },
+  client: WassengerClient = new WassengerClient(wassengerSettings()),
+): Promise<"sent" | "already-sent"> {
+  let failure: WassengerError | undefined;
+  const outcome = await inScope(job.shopId, async (tx) => {
+    const [message] = await tx
+      .select()
+      .from(schema.messages)
+      .where(eq(schema.messages.id, job.messageId))
+      .for("update");
+    if (!message) throw new PermanentJobFailure(`message ${job.messageId} does not exist`);
+    if (message.status !== "pending") return "already-sent" as const;
+    try {
+      const sent = await client.sendText({ phone: message.recipient, message: message.body, reference: message.id });
+      await tx
+        .update(schema.messages)
+        .set({ status: "sent", providerMessageId: sent.id, sentAt: new Date(), updatedAt: new Date(), error: null })
+        .where(eq(schema.messages.id, message.id));
+      return "sent" as const;
+    } catch (error) {
+      if (!(error instanceof WassengerError)) throw error;
+      if (error.retryable) {
+        if (error.retryAfterMs !== undefined) throw new RetryLater(error.message, error.retryAfterMs);
+        throw error;
+      }
+      failure = error;
+      await tx
+        .update(schema.messages)
+        .set({ status: "failed", error: error.message, updatedAt: new Date() })
+        .where(eq(schema.messages.id, message.id));
+      return "failed" as const;
+    }
+  });
+  if (outcome === "failed") throw new PermanentJobFailure(failure!.message, { cause: failure });
+  return outcome;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const RANK: Record<Status, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
+
+export type WebhookResult =
+  | { status: 401 | 400; error: string }
+  | { status: 200; outcome: "duplicate" | "ignored" | "updated" | "unchanged" };
+
+/** Handles one Wassenger webhook delivery: authenticated, deduplicated, and never regressing. */
+export async function handleWassengerWebhook(input: {
+  pathToken: string;
+  rawBody: string;
+  signature: string | null;
+}): Promise<WebhookResult> {
+  const secret = config().WASSENGER_WEBHOOK_SECRET;
+  if (!secret || !safeEqual(input.pathToken, secret)) return { status: 401, error: "unknown webhook token" };
+  if (input.signature !== null && !verifyWassengerSignature(input.rawBody, input.signature, secret)) {
+    return { status: 401, error: "bad signature" };
+  }
+  let hook;
+  try {
+    hook = WassengerWebhookSchema.parse(JSON.parse(input.rawBody));
+  } catch {
+    return { status: 400, error: "body is not a Wassenger webhook" };
+  }
+  const status = deliveryStatusOf(hook);
+  return asPlatform(async (tx) => {
+    const fresh = await tx
+      .insert(schema.webhookEvents)
+      .values({ provider: "wassenger", eventId: webhookEventId(hook) })
+      .onConflictDoNothing()
+      .returning();
+    if (fresh.length === 0) return { status: 200, outcome: "duplicate" } as const;
+    if (!status || !hook.data.id) return { status: 200, outcome: "ignored" } as const;
+    const error = status === "failed" ? JSON.stringify(hook.data.error ?? "failed").slice(0, 500) : null;
+    // Our message id travels as `reference`: it matches even when the webhook overtakes the
+    // send's own commit (the row lock held by deliverMessage makes this wait for it).
+    const reference = hook.data.reference && UUID.test(hook.data.reference) ? hook.data.reference : undefined;
+    const updated = await tx
+      .update(schema.messages)
+      .set({ status, updatedAt: new Date(), ...(error ? { error } : {}) })
+      .where(
+        and(
+          reference
+            ? or(eq(schema.messages.providerMessageId, hook.data.id), eq(schema.messages.id, reference))
+            : eq(schema.messages.providerMessageId, hook.data.id),
+          // Deliveries arrive out of order: only move forward (failed is final).
+          sql`(case ${schema.messages.status} when 'pending' then 0 when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 else 4 end) < ${RANK[status]}`,
+        ),
+      )
+      .returning({ id: schema.messages.id });
+    return { status: 200, outcome: updated.length ? "updated" : "unchanged" } as const;
+  });
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
