@@ -1,0 +1,118 @@
+import { z } from "zod";
+import { asPlatform, pgConstraint, schema } from "~db/client";
+import { audit, type RequestInfo } from "~/domain/audit/audit.server";
+import { queueWhatsApp } from "~/domain/notify/messages.server";
+import { fieldErrors, type FieldErrors } from "~/lib/forms";
+import { normalisePhone } from "~/lib/phone";
+import { consume } from "~/lib/rate-limit.server";
+import { hashPassword, passwordProblem } from "./passwords.server";
+
+export const TERMS_VERSION = "2026-11-01";
+
+const checkbox = (message: string) =>
+  z
+    .string()
+    .optional()
+    .refine((v) => v === "on" || v === "true", message);
+
+export const SignupSchema = z
+  .object({
+    name: z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
+    email: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.email("Enter an email address like name@example.com.").max(254, "That email address is too long.")),
+    phone: z
+      .string()
+      .trim()
+      .min(1, "Enter your WhatsApp number.")
+      .transform((v, ctx) => {
+        const e164 = normalisePhone(v);
+        if (!e164) {
+          ctx.addIssue({ code: "custom", message: "Enter a valid WhatsApp number, e.g. 012-345 6789 or +60 12-345 6789." });
+          return z.NEVER;
+        }
+        return e164;
+      }),
+    companyName: z.string().trim().min(1, "Enter your company or business name.").max(120, "Use at most 120 characters."),
+    password: z.string().superRefine((password, ctx) => {
+      const problem = passwordProblem(password);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+    adult: checkbox("You must be 18 or older to open a NetShop account."),
+    terms: checkbox("Please accept the terms of service and the privacy policy."),
+  })
+  // Runs once the fields themselves are valid (zod skips it otherwise).
+  .superRefine((v, ctx) => {
+    const problem = passwordProblem(v.password, { email: v.email });
+    if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
+  });
+
+export type SignupResult =
+  | { ok: true; userId: string }
+  | { ok: false; errors: FieldErrors; retryAfterSeconds?: number };
+
+/**
+ * Opens a merchant account: the user row, an audit entry and the welcome WhatsApp message, in
+ * one transaction (the message is sent after commit through the outbox). Platform-level: the
+ * person has no shop yet.
+ */
+export async function signUp(form: Record<string, unknown>, request: RequestInfo): Promise<SignupResult> {
+  const parsed = SignupSchema.safeParse(form);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  const input = parsed.data;
+  const limited = await consume("signupPerIp", request.ip ?? "unknown");
+  if (!limited.ok) {
+    return {
+      ok: false,
+      errors: { form: "Too many sign-ups from your network. Please try again later." },
+      retryAfterSeconds: limited.retryAfterSeconds,
+    };
+  }
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const userId = await asPlatform(async (tx) => {
+      const now = new Date();
+      const [user] = await tx
+        .insert(schema.users)
+        .values({
+          email: input.email,
+          name: input.name,
+          phone: input.phone,
+          passwordHash,
+          adultConfirmedAt: now,
+          termsAcceptedAt: now,
+          termsVersion: TERMS_VERSION,
+        })
+        .returning({ id: schema.users.id });
+      await audit(tx, {
+        shopId: null,
+        actorUserId: user.id,
+        action: "account.signed_up",
+        targetType: "user",
+        targetId: user.id,
+        ...request,
+      });
+      await queueWhatsApp(tx, {
+        shopId: null,
+        userId: user.id,
+        to: input.phone,
+        purpose: "welcome",
+        body: welcomeMessage(input.name),
+      });
+      return user.id;
+    });
+    return { ok: true, userId };
+  } catch (error) {
+    if (pgConstraint(error) === "users_email_key") {
+      return { ok: false, errors: { email: "An account with this email already exists. Log in instead?" } };
+    }
+    throw error;
+  }
+}
+
+export function welcomeMessage(name: string): string {
+  const first = name.split(/\s+/)[0];
+  return `Hi ${first}, welcome to NetShop! Your account is ready. Next: create your shop and add your first products. Reply to this chat any time if you need help.`;
+}

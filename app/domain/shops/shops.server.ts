@@ -1,0 +1,120 @@
+import { and, asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { asPlatform, pgConstraint, schema, withShop } from "~db/client";
+import { audit, type RequestInfo } from "~/domain/audit/audit.server";
+import { fieldErrors, type FieldErrors } from "~/lib/forms";
+import { CURRENCIES, LANGUAGES } from "./shop-options";
+
+export type Shop = typeof schema.shops.$inferSelect;
+export type Role = (typeof schema.membershipRoleEnum.enumValues)[number];
+
+/** Paths and names a shop slug may not take (they would shadow routes or mislead). */
+const RESERVED_SLUGS = new Set([
+  "admin", "api", "app", "assets", "build", "cdn", "checkout", "help", "login", "logout", "mail",
+  "netshop", "platform", "s", "shop", "signup", "static", "status", "supplier", "support", "www",
+]);
+
+export const TIMEZONES = Intl.supportedValuesOf("timeZone");
+
+export const CreateShopSchema = z.object({
+  name: z.string().trim().min(2, "Enter your shop's name (at least 2 characters).").max(80, "Use at most 80 characters."),
+  slug: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .min(3, "Use at least 3 characters.")
+    .max(40, "Use at most 40 characters.")
+    .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "Use lowercase letters, digits and hyphens (not at the start or end).")
+    .refine((s) => !RESERVED_SLUGS.has(s), "That address is reserved. Choose another."),
+  currency: z.enum(CURRENCIES, { error: "Choose a currency from the list." }).default("MYR"),
+  timezone: z
+    .string()
+    .default("Asia/Kuala_Lumpur")
+    .refine((tz) => TIMEZONES.includes(tz), "Choose a time zone from the list."),
+  language: z.enum(LANGUAGES, { error: "Choose English, Bahasa Melayu or 简体中文." }).default("en"),
+});
+
+export type CreateShopResult = { ok: true; shop: Shop } | { ok: false; errors: FieldErrors };
+
+/** Creates a shop with `userId` as its owner. Platform-level: the tenant does not exist yet. */
+export async function createShop(userId: string, form: Record<string, unknown>, request: RequestInfo): Promise<CreateShopResult> {
+  const parsed = CreateShopSchema.safeParse(form);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  try {
+    const shop = await asPlatform(async (tx) => {
+      const [shop] = await tx.insert(schema.shops).values(parsed.data).returning();
+      await tx.insert(schema.shopMemberships).values({ shopId: shop.id, userId, role: "owner" });
+      await audit(tx, {
+        shopId: shop.id,
+        actorUserId: userId,
+        action: "shop.created",
+        targetType: "shop",
+        targetId: shop.id,
+        after: parsed.data,
+        ...request,
+      });
+      return shop;
+    });
+    return { ok: true, shop };
+  } catch (error) {
+    if (pgConstraint(error) === "shops_slug_key") {
+      return { ok: false, errors: { slug: "That shop address is taken. Choose another." } };
+    }
+    throw error;
+  }
+}
+
+export interface ShopAccess {
+  shopId: string;
+  slug: string;
+  name: string;
+  role: Role;
+  permissions: string[];
+  frozen: boolean;
+}
+
+/** The shops a person belongs to (for the shop switcher). Platform-level: spans shops. */
+export async function listShopsForUser(userId: string): Promise<ShopAccess[]> {
+  const rows = await asPlatform((tx) =>
+    tx
+      .select({
+        shopId: schema.shops.id,
+        slug: schema.shops.slug,
+        name: schema.shops.name,
+        role: schema.shopMemberships.role,
+        permissions: schema.shopMemberships.permissions,
+        frozenAt: schema.shopMemberships.frozenAt,
+      })
+      .from(schema.shopMemberships)
+      .innerJoin(schema.shops, eq(schema.shops.id, schema.shopMemberships.shopId))
+      .where(and(eq(schema.shopMemberships.userId, userId), eq(schema.shops.status, "active")))
+      .orderBy(asc(schema.shops.name)),
+  );
+  return rows.map(({ frozenAt, ...r }) => ({ ...r, frozen: frozenAt !== null }));
+}
+
+/** The storefront's shop for a slug. Platform-level: the request names no shop id yet. */
+export async function findShopBySlug(slug: string): Promise<Shop | undefined> {
+  const [shop] = await asPlatform((tx) =>
+    tx
+      .select()
+      .from(schema.shops)
+      .where(and(eq(schema.shops.slug, slug.toLowerCase()), eq(schema.shops.status, "active"))),
+  );
+  return shop;
+}
+
+/** The current shop's own row, read through its tenant scope. */
+export async function getShop(shopId: string): Promise<Shop> {
+  const [shop] = await withShop(shopId, (tx) => tx.select().from(schema.shops).where(eq(schema.shops.id, shopId)));
+  if (!shop) throw new Error(`shop ${shopId} not visible`);
+  return shop;
+}
+
+export async function isSlugAvailable(slug: string): Promise<boolean> {
+  const [row] = await asPlatform((tx) =>
+    tx.select({ id: schema.shops.id }).from(schema.shops).where(eq(schema.shops.slug, slug.toLowerCase())),
+  );
+  return !row && !RESERVED_SLUGS.has(slug.toLowerCase());
+}
+

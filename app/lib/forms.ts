@@ -1,0 +1,22 @@
+import type { z } from "zod";
+
+export type FieldErrors = Record<string, string>;
+
+/** The first message for each field, keyed by field name, for showing next to the inputs. */
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? "form");
+    out[key] ??= issue.message;
+  }
+  return out;
+}
+
+/** The submitted text fields, to send back so the form keeps what was typed (never passwords). */
+export function keptValues(form: FormData, omit: string[] = ["password", "_csrf"]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of form.entries()) {
+    if (typeof value === "string" && !omit.includes(key)) out[key] = value;
+  }
+  return out;
+}

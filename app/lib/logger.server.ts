@@ -1,0 +1,34 @@
+import pino from "pino";
+import { config } from "~/config.server";
+
+/**
+ * Structured logs (JSON lines). Anything that could carry a secret or a person's credentials is
+ * redacted at the source, so a careless log call cannot leak it.
+ */
+export const REDACTED_PATHS = [
+  "req.headers.cookie",
+  "req.headers.authorization",
+  "req.headers.token",
+  "req.headers['x-api-key']",
+  "req.headers['api-key']",
+  "res.headers['set-cookie']",
+  "*.password",
+  "*.passwordHash",
+  "*.token",
+  "*.secret",
+  "*.code",
+  "*.apiKey",
+  "*.authorization",
+];
+
+let instance: pino.Logger | undefined;
+
+export function logger(): pino.Logger {
+  instance ??= pino({
+    level: config().NODE_ENV === "test" ? "warn" : config().LOG_LEVEL,
+    base: { service: process.env.NETSHOP_PROCESS ?? "netshop" },
+    redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+  return instance;
+}

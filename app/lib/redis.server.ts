@@ -1,0 +1,74 @@
+import { Queue, type ConnectionOptions } from "bullmq";
+import { Redis } from "ioredis";
+import { config } from "~/config.server";
+
+/**
+ * Redis connection options for BullMQ. BullMQ is given options, never a client instance, so it
+ * owns and closes its own connections (a shared client keeps a process alive after Redis stops).
+ */
+export function redisConnection(): ConnectionOptions {
+  const u = new URL(config().REDIS_URL);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    tls: u.protocol === "rediss:" ? {} : undefined,
+    maxRetriesPerRequest: null,
+  };
+}
+
+const KEY = Symbol.for("netshop.redis");
+type Holder = { [KEY]?: { client: Redis; queues: Map<string, Queue> } };
+
+function holder() {
+  const h = globalThis as Holder;
+  h[KEY] ??= {
+    // Request-path client: a command waits at most 2 s for Redis, then fails.
+    client: new Redis(config().REDIS_URL, {
+      maxRetriesPerRequest: 1,
+      commandTimeout: 2_000,
+      connectTimeout: 2_000,
+    }),
+    queues: new Map(),
+  };
+  h[KEY].client.on("error", () => {}); // reported by /readyz and by the calls that fail
+  return h[KEY];
+}
+
+/** The shared Redis client for request-time work (rate limits, caches, readiness). */
+export function redis(): Redis {
+  return holder().client;
+}
+
+/** A producer handle for `name`, prefixed so environments can share one Redis. */
+export function queue(name: string): Queue {
+  const { queues } = holder();
+  let q = queues.get(name);
+  if (!q) {
+    // Producers fail fast while Redis is down (callers such as the outbox retry later)
+    // instead of queueing commands in memory.
+    q = new Queue(name, {
+      connection: { ...redisConnection(), enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+      prefix: config().QUEUE_PREFIX,
+    });
+    q.on("error", () => {});
+    queues.set(name, q);
+  }
+  return q;
+}
+
+export async function pingRedis(): Promise<void> {
+  const reply = await redis().ping();
+  if (reply !== "PONG") throw new Error(`unexpected PING reply ${reply}`);
+}
+
+export async function closeRedis(): Promise<void> {
+  const h = globalThis as Holder;
+  const held = h[KEY];
+  if (!held) return;
+  delete h[KEY];
+  await Promise.all([...held.queues.values()].map((q) => q.close().catch(() => {})));
+  held.client.disconnect();
+}

@@ -1,0 +1,20 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { handleWassengerWebhook } from "~/domain/notify/messages.server";
+
+// Wassenger's delivery webhooks (sent, delivered, read, failed). Authenticated by the secret
+// token in the URL and, when present, the body signature; duplicates are acknowledged and ignored.
+export async function action({ request, params }: ActionFunctionArgs) {
+  if (request.method !== "POST") return new Response("Method not allowed", { status: 405 });
+  const result = await handleWassengerWebhook({
+    pathToken: params.token ?? "",
+    rawBody: await request.text(),
+    signature: request.headers.get("x-wassenger-signature"),
+  });
+  return Response.json(result.status === 200 ? { ok: true, outcome: result.outcome } : { error: result.error }, {
+    status: result.status,
+  });
+}
+
+export async function loader() {
+  return new Response("Method not allowed", { status: 405, headers: { Allow: "POST" } });
+}

@@ -1,0 +1,90 @@
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
+import { useId } from "react";
+import { useCsrfToken } from "~/root";
+
+/** The hidden CSRF field every state-changing form carries (checked by readForm()). */
+export function CsrfInput() {
+  return <input type="hidden" name="_csrf" value={useCsrfToken()} />;
+}
+
+interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
+  label: ReactNode;
+  name: string;
+  error?: string;
+  hint?: ReactNode;
+}
+
+/** A labelled input with its hint and error message wired for assistive technology. */
+export function Field({ label, name, error, hint, ...input }: FieldProps) {
+  const id = useId();
+  const described = [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className={`field${error ? " has-error" : ""}`}>
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={described} {...input} />
+      {error ? (
+        <p className="error" id={`${id}-error`} role="alert" data-field-error={name}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+interface SelectProps extends SelectHTMLAttributes<HTMLSelectElement> {
+  label: ReactNode;
+  name: string;
+  error?: string;
+  options: ReadonlyArray<{ value: string; label: string }>;
+}
+
+export function SelectField({ label, name, error, options, ...select }: SelectProps) {
+  const id = useId();
+  return (
+    <div className={`field${error ? " has-error" : ""}`}>
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} {...select}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {error ? (
+        <p className="error" id={`${id}-error`} role="alert" data-field-error={name}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function Checkbox({ label, name, error, ...input }: Omit<FieldProps, "hint">) {
+  const id = useId();
+  return (
+    <div className={`field checkbox${error ? " has-error" : ""}`}>
+      <label htmlFor={id}>
+        <input id={id} type="checkbox" name={name} aria-invalid={error ? true : undefined} {...input} /> {label}
+      </label>
+      {error ? (
+        <p className="error" role="alert" data-field-error={name}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function FormError({ message }: { message?: string }) {
+  if (!message) return null;
+  return (
+    <div className="banner danger" role="alert">
+      {message}
+    </div>
+  );
+}
