@@ -1,0 +1,42 @@
+/** Real Chromium (Debian's package) driven by playwright-core; never a downloaded browser. */
+import fs from "node:fs";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+const CANDIDATES = ["/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser"];
+
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = CANDIDATES.find((p) => fs.existsSync(p));
+  if (!executablePath) throw new Error("Chromium is not installed: run `apt-get install -y chromium fonts-liberation`");
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-dev-shm-usage",
+    ],
+  });
+}
+
+/** Waits until Remix has hydrated the page, so clicks reach React handlers. */
+export async function hydrated(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized);
+}
+
+export function baseUrl(): string {
+  const url = process.env.E2E_BASE_URL;
+  if (!url) throw new Error("E2E_BASE_URL is not set: run end-to-end tests through `npm test`");
+  return url;
+}
+
+/** A Malaysian mobile number no other test uses: local form and E.164. */
+export function uniquePhone(): { local: string; e164: string } {
+  const digits = String(Math.floor(1_000_000 + Math.random() * 8_999_999));
+  return { local: `012-${digits.slice(0, 3)} ${digits.slice(3)}`, e164: `+6012${digits}` };
+}

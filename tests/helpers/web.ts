@@ -1,0 +1,98 @@
+/** The built web app (npm test builds it) served in this test process on a free port. */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import { createHttpApp } from "~/server/http.server";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+export async function startWeb(): Promise<{ url: string; close(): Promise<void> }> {
+  const build = (await import(pathToFileURL(path.join(root, "build", "index.js")).href)) as ServerBuild;
+  const app = createHttpApp({ build, publicDir: path.join(root, "public") });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A browser-like client without JavaScript: keeps cookies, reads CSRF tokens, posts forms. */
+export class FormClient {
+  private cookies = new Map<string, string>();
+  lastHtml = "";
+  /** Sent as X-Forwarded-For, to appear as a distinct client (with TRUST_PROXY set). */
+  forwardedFor?: string;
+
+  constructor(private readonly base: string) {}
+
+  async get(pathname: string): Promise<Response> {
+    const res = await fetch(this.base + pathname, { headers: this.headers(), redirect: "manual" });
+    this.remember(res);
+    this.lastHtml = await res.clone().text();
+    return res;
+  }
+
+  /** Submits a form the way a browser does, with the page's CSRF token unless told otherwise. */
+  async post(pathname: string, fields: Record<string, string>, options: { csrf?: string | null; origin?: string } = {}): Promise<Response> {
+    const csrf = options.csrf === undefined ? this.csrfToken() : options.csrf;
+    const body = new URLSearchParams({ ...fields, ...(csrf === null ? {} : { _csrf: csrf }) });
+    const res = await fetch(this.base + pathname, {
+      method: "POST",
+      headers: {
+        ...this.headers(),
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: options.origin ?? this.base,
+      },
+      body,
+      redirect: "manual",
+    });
+    this.remember(res);
+    this.lastHtml = await res.clone().text();
+    return res;
+  }
+
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  csrfToken(): string {
+    const match = this.lastHtml.match(/name="_csrf" value="([^"]+)"/);
+    if (!match) throw new Error("no CSRF field on the last page: get() a page with a form first");
+    return match[1];
+  }
+
+  /** Starts this client with a cookie, e.g. a session taken from another client. */
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
+  private headers(): Record<string, string> {
+    return {
+      ...(this.cookies.size ? { Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") } : {}),
+      ...(this.forwardedFor ? { "X-Forwarded-For": this.forwardedFor } : {}),
+    };
+  }
+
+  private remember(res: Response) {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(";");
+      const [name, ...value] = pair.split("=");
+      const expired = attrs.some((a) => /max-age=0/i.test(a.trim()) || /expires=thu, 01 jan 1970/i.test(a.trim()));
+      if (expired) this.cookies.delete(name.trim());
+      else this.cookies.set(name.trim(), value.join("="));
+    }
+  }
+}
+
+/** Decodes the HTML entities React writes into attribute values and text. */
+export function htmlDecode(s: string): string {
+  return s.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, databaseUrls, parseEnv } from "~/config.server";
+
+const valid = {
+  SESSION_SECRET: "x".repeat(40),
+  DATABASE_URL: "postgres://owner:pw@127.0.0.1:5432/netshop",
+  REDIS_URL: "redis://127.0.0.1:6379",
+  SANDBOX_URL: "http://127.0.0.1:4010",
+};
+
+function problems(env: Record<string, string | undefined>): string[] {
+  try {
+    parseEnv(env);
+    return [];
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+}
+
+describe("configuration", () => {
+  it("accepts a complete environment and applies defaults", () => {
+    const env = parseEnv(valid);
+    expect(env.PORT).toBe(3000);
+    expect(env.S3_REGION).toBe("auto");
+    expect(env.KLING_BASE_URL).toBe("https://api-singapore.klingai.com");
+  });
+
+  it("names each missing variable and says how to fix it", () => {
+    const found = problems({ SANDBOX_URL: valid.SANDBOX_URL });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^SESSION_SECRET is required/),
+        expect.stringMatching(/^DATABASE_URL /),
+        expect.stringMatching(/^REDIS_URL /),
+      ]),
+    );
+    const message = new ConfigError(found).message;
+    expect(message).toContain("README.md");
+    expect(message).toContain("npm start");
+  });
+
+  it("rejects malformed values with a specific message", () => {
+    expect(problems({ ...valid, SESSION_SECRET: "short" })).toEqual([expect.stringMatching(/SESSION_SECRET must be at least 32/)]);
+    expect(problems({ ...valid, DATABASE_URL: "mysql://x@y/z" })).toEqual([expect.stringMatching(/DATABASE_URL must be a postgres/)]);
+    expect(problems({ ...valid, REDIS_URL: "http://x" })).toEqual([expect.stringMatching(/REDIS_URL must be a redis/)]);
+    expect(problems({ ...valid, PORT: "eighty" })).toEqual([expect.stringMatching(/^PORT /)]);
+    expect(problems({ ...valid, WASSENGER_DEVICE_ID: "abc" })).toEqual([expect.stringMatching(/WASSENGER_DEVICE_ID must be a 24-character hex/)]);
+  });
+
+  it("requires a provider key or the sandbox", () => {
+    const { SANDBOX_URL: _, ...noSandbox } = valid;
+    expect(problems(noSandbox)).toEqual([expect.stringMatching(/WASSENGER_TOKEN is not set and neither is SANDBOX_URL/)]);
+    expect(problems({ ...noSandbox, WASSENGER_TOKEN: "live-key" })).toEqual([]);
+  });
+
+  it("requires the runtime roles' password for a remote database", () => {
+    const remote = { ...valid, DATABASE_URL: "postgres://owner:pw@db.internal:5432/netshop" };
+    expect(problems(remote)).toEqual([expect.stringMatching(/DB_ROLE_PASSWORD is required/)]);
+    const urls = databaseUrls(parseEnv({ ...remote, DB_ROLE_PASSWORD: "s3cret" }));
+    expect(urls.app).toBe("postgres://netshop_app:s3cret@db.internal:5432/netshop");
+    expect(urls.platform).toBe("postgres://netshop_platform:s3cret@db.internal:5432/netshop");
+  });
+});

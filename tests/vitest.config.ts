@@ -1,0 +1,33 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+// Run through `npm test` (scripts/test.ts), which starts the services these tests use.
+export default defineConfig({
+  root,
+  resolve: {
+    alias: [
+      { find: /^~db\/(.*)$/, replacement: path.join(root, "db/$1") },
+      { find: /^~\/(.*)$/, replacement: path.join(root, "app/$1") },
+    ],
+  },
+  test: {
+    pool: "forks",
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], testTimeout: 10_000 },
+      },
+      {
+        extends: true,
+        test: { name: "integration", include: ["tests/integration/**/*.test.ts"], testTimeout: 30_000, hookTimeout: 60_000 },
+      },
+      {
+        extends: true,
+        // One browser journey at a time against the one app under test.
+        test: { name: "e2e", include: ["tests/e2e/**/*.test.ts"], testTimeout: 90_000, hookTimeout: 60_000, fileParallelism: false },
+      },
+    ],
+  },
+});
