@@ -48,6 +48,12 @@ export function startProcessor(
     if (error instanceof DelayedError) return;
     log.warn({ jobId: job?.id, name: job?.name, attempt: job?.attemptsMade, err: error.message }, "job failed");
   });
-  worker.on("error", (error) => log.error({ err: error.message }, "worker error"));
+  // While Redis is unreachable BullMQ reports the same error every second: log it once a minute.
+  let last = { message: "", at: 0 };
+  worker.on("error", (error) => {
+    if (error.message === last.message && Date.now() - last.at < 60_000) return;
+    last = { message: error.message, at: Date.now() };
+    log.error({ err: error.message }, "worker error");
+  });
   return worker;
 }
