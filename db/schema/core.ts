@@ -1,5 +1,7 @@
 /**
- * NetShop's database schema (drizzle). Conventions, kept by every table:
+ * Core tables: people, sessions, shops, memberships, the outbox, the audit log and messages.
+ *
+ * Conventions, kept by every table in db/schema/:
  *
  * - A tenant-owned table has a `shop_id` column. Row-level security is enabled and forced on
  *   every such table by db/tenancy.ts after each migration, so a new table cannot be forgotten.
@@ -24,9 +26,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 
-const id = () => uuid("id").notNull().default(sql`gen_random_uuid()`);
-const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
-const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+import { createdAt, id, updatedAt } from "./columns";
 
 export const languageEnum = pgEnum("language", ["en", "ms", "zh"]);
 export const membershipRoleEnum = pgEnum("membership_role", ["owner", "admin", "staff"]);
