@@ -2,6 +2,15 @@ import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react
 import { useId } from "react";
 import { useCsrfToken } from "~/root";
 
+function FieldError({ id, name, message }: { id?: string; name: string; message?: string }) {
+  if (!message) return null;
+  return (
+    <p className="error" id={id} role="alert" data-field-error={name}>
+      {message}
+    </p>
+  );
+}
+
 /** The hidden CSRF field every state-changing form carries (checked by readForm()). */
 export function CsrfInput() {
   return <input type="hidden" name="_csrf" value={useCsrfToken()} />;
@@ -27,11 +36,7 @@ export function Field({ label, name, error, hint, ...input }: FieldProps) {
         </p>
       ) : null}
       <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={described} {...input} />
-      {error ? (
-        <p className="error" id={`${id}-error`} role="alert" data-field-error={name}>
-          {error}
-        </p>
-      ) : null}
+      <FieldError id={`${id}-error`} name={name} message={error} />
     </div>
   );
 }
@@ -55,11 +60,7 @@ export function SelectField({ label, name, error, options, ...select }: SelectPr
           </option>
         ))}
       </select>
-      {error ? (
-        <p className="error" id={`${id}-error`} role="alert" data-field-error={name}>
-          {error}
-        </p>
-      ) : null}
+      <FieldError id={`${id}-error`} name={name} message={error} />
     </div>
   );
 }
@@ -71,11 +72,7 @@ export function Checkbox({ label, name, error, ...input }: Omit<FieldProps, "hin
       <label htmlFor={id}>
         <input id={id} type="checkbox" name={name} aria-invalid={error ? true : undefined} {...input} /> {label}
       </label>
-      {error ? (
-        <p className="error" role="alert" data-field-error={name}>
-          {error}
-        </p>
-      ) : null}
+      <FieldError name={name} message={error} />
     </div>
   );
 }

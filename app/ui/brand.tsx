@@ -1,0 +1,23 @@
+import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
+
+/** The NetShop wordmark linking home. */
+export function Brand() {
+  return (
+    <Link to="/" className="brand">
+      <img src="/favicon.svg" alt="" /> NetShop
+    </Link>
+  );
+}
+
+/** A simple public page (legal texts and the like): the wordmark above one card. */
+export function PublicPage({ children }: { children: ReactNode }) {
+  return (
+    <main className="site-main">
+      <Brand />
+      <article className="card" style={{ marginTop: "1rem", maxWidth: "48rem" }}>
+        {children}
+      </article>
+    </main>
+  );
+}
