@@ -8,7 +8,7 @@ import { z } from "zod";
  * SANDBOX_URL", and the admin says so plainly (see `providerModes()`).
  */
 
-const url = z.string().url();
+const url = z.string().url("must be a full URL (scheme://host…)");
 const optionalString = z
   .string()
   .optional()
@@ -196,7 +196,9 @@ export function providerModes(env: Env = config()) {
 export function migrationConfig(source: Record<string, string | undefined> = process.env) {
   const result = z
     .object({
-      DATABASE_URL: url,
+      DATABASE_URL: z
+        .string({ error: "is required" })
+        .regex(/^postgres(ql)?:\/\/.+/, "must be a postgres:// URL, e.g. postgres://user:password@127.0.0.1:5432/netshop"),
       DB_ROLE_PASSWORD: optionalString,
     })
     .safeParse(source);

@@ -28,9 +28,12 @@ export async function migrateDatabase(options: { ownerUrl: string; rolePassword?
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const env = migrationConfig();
   const started = Date.now();
-  migrateDatabase({ ownerUrl: env.DATABASE_URL, rolePassword: env.DB_ROLE_PASSWORD })
+  Promise.resolve()
+    .then(() => {
+      const env = migrationConfig();
+      return migrateDatabase({ ownerUrl: env.DATABASE_URL, rolePassword: env.DB_ROLE_PASSWORD });
+    })
     .then(({ tenantTables }) => {
       console.log(
         `migrated in ${Date.now() - started} ms; row-level security forced on shops and ${tenantTables.length} tenant tables`,

@@ -161,6 +161,26 @@ describe("sign-up, shop creation and login over HTTP (no JavaScript)", () => {
     expect(c.cookie("__session")).not.toBe(firstSession);
   });
 
+  it("switches between the shops a person belongs to, and only those", async () => {
+    const user = await makeUser();
+    const first = await makeShop(user.id, { name: "Alpha Store" });
+    const second = await makeShop(user.id, { name: "Beta Store" });
+    const stranger = await makeShop((await makeUser()).id, { name: "Someone Else's" });
+    const c = client();
+    await c.get("/login");
+    await c.post("/login", { email: user.email, password: user.password });
+    await c.get("/admin");
+    expect(c.lastHtml).toContain('name="shopId"'); // the switcher, for a person with two shops
+    expect(c.lastHtml).toContain(`/s/${first.slug}`); // alphabetically first until they choose
+    expect(await c.post("/admin/switch-shop", { shopId: second.id })).toHaveProperty("status", 302);
+    await c.get("/admin");
+    expect(c.lastHtml).toContain(`/s/${second.slug}`);
+    expect((await c.post("/admin/switch-shop", { shopId: stranger.id })).status).toBe(403);
+    await c.get("/admin");
+    expect(c.lastHtml).toContain(`/s/${second.slug}`);
+    expect(c.lastHtml).not.toContain(stranger.slug);
+  });
+
   it("limits wrong passwords per account and address, answering 429 with Retry-After", async () => {
     const user = await makeUser();
     const c = client();
