@@ -72,9 +72,14 @@ const EnvSchema = z
     WASSENGER_CODE_TEMPLATE: optionalString,
 
     OPENAI_API_KEY: optionalString,
+    /** An OpenAI-compatible server (e.g. a local model server) instead of api.openai.com/v1. */
     OPENAI_BASE_URL: optionalUrl,
+    /** Model for product copy when the shop has not chosen one. */
+    OPENAI_MODEL: z.string().trim().min(1).default("gpt-4.1-mini"),
     ANTHROPIC_API_KEY: optionalString,
+    /** Anthropic API root without /v1 (the SDK adds it). */
     ANTHROPIC_BASE_URL: optionalUrl,
+    ANTHROPIC_MODEL: z.string().trim().min(1).default("claude-haiku-4-5"),
 
     KLING_ACCESS_KEY: optionalString,
     KLING_SECRET_KEY: optionalString,
@@ -108,6 +113,19 @@ const EnvSchema = z
     }
     if (env.KLING_ACCESS_KEY && !env.KLING_SECRET_KEY) {
       ctx.addIssue({ code: "custom", path: ["KLING_SECRET_KEY"], message: "is required with KLING_ACCESS_KEY" });
+    }
+    if (env.KLING_SECRET_KEY && !env.KLING_ACCESS_KEY) {
+      ctx.addIssue({ code: "custom", path: ["KLING_ACCESS_KEY"], message: "is required with KLING_SECRET_KEY" });
+    }
+    // A base URL without a key would silently fall back to the sandbox: say so instead.
+    for (const [base, key] of [["OPENAI_BASE_URL", "OPENAI_API_KEY"], ["ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY"]] as const) {
+      if (env[base] && !env[key]) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `is required with ${base} (a local server that needs no key accepts any value, e.g. "local")`,
+        });
+      }
     }
     if (!!env.S3_ACCESS_KEY_ID !== !!env.S3_SECRET_ACCESS_KEY) {
       ctx.addIssue({
