@@ -4,6 +4,7 @@
  * in that language (English, Bahasa Melayu or Simplified Chinese), so what comes back is
  * plausible for the product and valid for the schema, like a real model's answer.
  */
+import { esc } from "./html";
 
 type Lang = "en" | "ms" | "zh";
 type Tone = "friendly" | "professional" | "luxury" | "playful";
@@ -212,4 +213,40 @@ export function strictSchemaProblem(schema: unknown, path = "root"): string | un
   }
   if (s.type === "array" && s.items) return strictSchemaProblem(s.items, `${path}, items`);
   return undefined;
+}
+
+/** The text of a prompt part: a string, or messages / content blocks as the APIs allow. */
+export function inputText(input: unknown): string {
+  if (typeof input === "string") return input;
+  if (Array.isArray(input)) return input.map((part) => inputText(part)).join("\n");
+  if (input && typeof input === "object") {
+    const o = input as { text?: unknown; content?: unknown };
+    if (typeof o.text === "string") return o.text;
+    if (o.content !== undefined) return inputText(o.content);
+  }
+  return "";
+}
+
+/** One request to a copy stand-in, as its readable page lists it. */
+export interface LoggedRequest {
+  at: string;
+  endpoint: string;
+  model: string;
+  language?: string;
+  product?: string;
+  outcome: string;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export function requestTable(requests: LoggedRequest[]): string {
+  const rows = requests
+    .slice()
+    .reverse()
+    .map(
+      (q) =>
+        `<tr><td class="muted">${esc(new Date(q.at).toLocaleTimeString())}</td><td><code>${esc(q.endpoint)}</code></td><td>${esc(q.model)}</td><td>${esc(q.product ?? "—")}</td><td>${esc(q.language ?? "—")}</td><td>${esc(q.outcome)}</td><td>${q.inputTokens} / ${q.outputTokens}</td></tr>`,
+    )
+    .join("");
+  return `<table><thead><tr><th>When</th><th>Endpoint</th><th>Model</th><th>Product</th><th>Language</th><th>Outcome</th><th>Tokens in / out</th></tr></thead><tbody>${rows || `<tr><td colspan="7" class="muted">No requests yet.</td></tr>`}</tbody></table>`;
 }
