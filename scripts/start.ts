@@ -73,7 +73,7 @@ async function main() {
     });
     stops.push(sandbox.close);
     env.SANDBOX_URL = sandbox.url;
-    step(`Provider sandbox on ${new URL(sandbox.url).host} (WhatsApp inbox: ${sandbox.url}/wassenger/inbox)`);
+    step(`Provider sandbox on ${new URL(sandbox.url).host} (WhatsApp inbox: ${sandbox.url}/wassenger/inbox; AI stand-ins: ${sandbox.url}/)`);
   }
 
   Object.assign(process.env, env);

@@ -11,6 +11,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { zodOutputFormat } from "@anthropic-ai/sdk/helpers/zod";
 import OpenAI from "openai";
+import { ContentFilterFinishReasonError, LengthFinishReasonError } from "openai/core/error";
 import { zodResponseFormat, zodTextFormat } from "openai/helpers/zod";
 import { z } from "zod";
 import { config, type Env } from "~/config.server";
@@ -428,8 +429,13 @@ export class OpenAICopyWriter implements CopyWriter {
         connection: error instanceof OpenAI.APIConnectionError,
       });
     }
-    // Anything else was thrown while parsing the answer (JSON.parse or the zod schema); the SDK
-    // drops the response with it, so the tokens it used are not known here.
+    // Chat Completions' parse() throws on a cut-off answer rather than returning it.
+    if (error instanceof LengthFinishReasonError || error instanceof ContentFilterFinishReasonError) {
+      const reason = error instanceof LengthFinishReasonError ? "length" : "content_filter";
+      return new AiCopyError(`The model stopped before the copy was complete (${reason})`, "incomplete", "openai", { model });
+    }
+    // Anything else was thrown while parsing the answer (JSON.parse or the zod schema). In both
+    // cases the SDK drops the response, so the tokens it used are not known here.
     return malformed("openai", error, { model });
   }
 }
