@@ -8,8 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
-import { inputText, type LoggedRequest, readCopyPrompt, requestTable, shapeToSchema, tokenCount, writeCopy } from "./copywriter";
-import { esc, page } from "./html";
+import { copyStandInTools, inputText, type LoggedRequest, readCopyPrompt, shapeToSchema, tokenCount, writeCopy } from "./copywriter";
 
 export const SANDBOX_ANTHROPIC_KEY = "sandbox-anthropic-key";
 
@@ -178,29 +177,8 @@ export class AnthropicSandbox {
     });
   }
 
-  /** Readable page and test controls, mounted at /anthropic. */
+  /** Readable page and test controls. */
   tools(): Router {
-    const r = express.Router();
-    r.use(express.json());
-    r.get("/", (_req, res) => {
-      res.type("html").send(
-        page(
-          "Anthropic",
-          `<h1>Anthropic (product copy)</h1><p class="muted">Requests NetShop made to the Anthropic stand-in at <code>/anthropic/v1/messages</code> (key <code>${SANDBOX_ANTHROPIC_KEY}</code>). Switches: <code>${esc(JSON.stringify(this.switches))}</code></p>
-${requestTable(this.requests)}`,
-          { refreshSeconds: 5 },
-        ),
-      );
-    });
-    r.get("/_control", (_req, res) => res.json({ switches: this.switches, requests: this.requests }));
-    r.post("/_control", (req, res) => {
-      const b = req.body ?? {};
-      if (b.reset) this.reset();
-      for (const key of Object.keys(defaults()) as Array<keyof AnthropicSwitches>) {
-        if (typeof b[key] === typeof this.switches[key]) (this.switches as unknown as Record<string, unknown>)[key] = b[key];
-      }
-      res.json({ switches: this.switches });
-    });
-    return r;
+    return copyStandInTools(this, "Anthropic (product copy)", `Requests NetShop made to the Anthropic stand-in at <code>/anthropic/v1/messages</code> (key <code>${SANDBOX_ANTHROPIC_KEY}</code>).`);
   }
 }

@@ -4,7 +4,8 @@
  * in that language (English, Bahasa Melayu or Simplified Chinese), so what comes back is
  * plausible for the product and valid for the schema, like a real model's answer.
  */
-import { esc } from "./html";
+import express, { type Router } from "express";
+import { applySwitches, esc, page, switchesText } from "./html";
 
 type Lang = "en" | "ms" | "zh";
 type Tone = "friendly" | "professional" | "luxury" | "playful";
@@ -249,4 +250,29 @@ export function requestTable(requests: LoggedRequest[]): string {
     )
     .join("");
   return `<table><thead><tr><th>When</th><th>Endpoint</th><th>Model</th><th>Product</th><th>Language</th><th>Outcome</th><th>Tokens in / out</th></tr></thead><tbody>${rows || `<tr><td colspan="7" class="muted">No requests yet.</td></tr>`}</tbody></table>`;
+}
+
+/** The readable page and `_control` endpoints of a copy stand-in (mounted at /openai, /anthropic). */
+export function copyStandInTools(standIn: { switches: object; requests: LoggedRequest[]; reset(): void }, heading: string, intro: string): Router {
+  const r = express.Router();
+  r.use(express.json());
+  r.get("/", (_req, res) => {
+    res
+      .type("html")
+      .send(
+        page(
+          heading,
+          `<h1>${esc(heading)}</h1><p class="muted">${intro}</p><p class="muted">Switches: ${switchesText(standIn.switches)}</p>\n${requestTable(standIn.requests)}`,
+          { refreshSeconds: 5 },
+        ),
+      );
+  });
+  r.get("/_control", (_req, res) => res.json({ switches: standIn.switches, requests: standIn.requests }));
+  r.post("/_control", (req, res) => {
+    const body = req.body ?? {};
+    if (body.reset) standIn.reset();
+    applySwitches(standIn.switches, body);
+    res.json({ switches: standIn.switches });
+  });
+  return r;
 }

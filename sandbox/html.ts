@@ -22,3 +22,17 @@ th{font-size:.75rem;text-transform:uppercase;color:#475569}.bubble{background:#d
 code{background:#e2e8f0;padding:.1em .3em;border-radius:4px}
 </style></head><body><header><strong>NetShop provider sandbox</strong> · <a href="/">all stand-ins</a></header><main>${body}</main></body></html>`;
 }
+
+/** Sets the switches a `_control` request names, each only to a value of its own type. */
+export function applySwitches<T extends object>(switches: T, body: Record<string, unknown>): void {
+  for (const key of Object.keys(switches)) {
+    if (typeof body[key] === typeof (switches as Record<string, unknown>)[key]) (switches as Record<string, unknown>)[key] = body[key];
+  }
+}
+
+/** A stand-in's switches for its page: `name = value` pairs that wrap. */
+export function switchesText(switches: object): string {
+  return Object.entries(switches)
+    .map(([name, value]) => `<code>${esc(name)} = ${esc(JSON.stringify(value))}</code>`)
+    .join(" ");
+}

@@ -18,7 +18,7 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypt
 import path from "node:path";
 import express, { type Request, type Response, type Router } from "express";
 import { imageInfo } from "../app/lib/image-info";
-import { esc, page } from "./html";
+import { applySwitches, esc, page, switchesText } from "./html";
 import { colourFrom, garmentPng, personPng } from "./png";
 
 export const SANDBOX_KLING_ACCOUNT = { accessKey: "sandbox-kling-access-key", secretKey: "sandbox-kling-secret-key" };
@@ -447,9 +447,7 @@ export class KlingSandbox {
     r.post("/_control", (req, res) => {
       const b = req.body ?? {};
       if (b.reset) this.reset();
-      for (const key of Object.keys(defaultSwitches()) as Array<keyof KlingSwitches>) {
-        if (typeof b[key] === typeof this.switches[key]) (this.switches as unknown as Record<string, unknown>)[key] = b[key];
-      }
+      applySwitches(this.switches, b);
       if (typeof b.advanceClockSeconds === "number") this.clockOffsetMs += b.advanceClockSeconds * 1000;
       if (b.account && typeof b.account.accessKey === "string" && typeof b.account.secretKey === "string") {
         this.accounts.set(b.account.accessKey, b.account.secretKey);
@@ -470,15 +468,15 @@ export class KlingSandbox {
           t.status !== "succeed"
             ? esc(t.statusMessage || "—")
             : t.kind === "try-on"
-              ? `<a href="${esc(`results/${t.id}/0.png`)}"><img src="${esc(`results/${t.id}/0.png`)}" alt="try-on result" width="72"></a>`
-              : `<video src="${esc(`results/${t.id}/video.mp4`)}" width="160" controls muted preload="metadata"></video>`;
+              ? `<a href="${esc(`${t.resultBase}/results/${t.id}/0.png`)}"><img src="${esc(`${t.resultBase}/results/${t.id}/0.png`)}" alt="try-on result" width="72"></a>`
+              : `<video src="${esc(`${t.resultBase}/results/${t.id}/video.mp4`)}" width="160" controls muted preload="metadata"></video>`;
         const callbacks = t.callbackUrl ? t.callbacks.map((c) => `${c.status}: ${c.result}`).join("<br>") || "pending" : "no callback_url";
         return `<tr><td><code>${esc(t.id)}</code><br><span class="muted">${esc(t.externalTaskId ?? "")}</span></td><td>${esc(t.kind)}<br><span class="muted">${esc(t.model)} ${esc(t.mode ?? "")} ${esc(t.duration ? `${t.duration} s` : "")}</span></td><td>${esc(t.status)}</td><td>${result}</td><td class="muted">${callbacks}</td><td class="muted">${esc(new Date(t.createdAt).toLocaleTimeString())}</td></tr>`;
       })
       .join("");
     return page(
       "Kling",
-      `<h1>Kling AI (try-on and video)</h1><p class="muted">Tasks NetShop created at <code>/kling/v1</code>, newest first. Access key <code>${SANDBOX_KLING_ACCOUNT.accessKey}</code>. Switches: <code>${esc(JSON.stringify(this.switches))}</code></p>
+      `<h1>Kling AI (try-on and video)</h1><p class="muted">Tasks NetShop created at <code>/kling/v1</code>, newest first. Access key <code>${SANDBOX_KLING_ACCOUNT.accessKey}</code>.</p><p class="muted">Switches: ${switchesText(this.switches)}</p>
 <table><thead><tr><th>Task / external id</th><th>Kind</th><th>Status</th><th>Result</th><th>Callbacks</th><th>Created</th></tr></thead><tbody>${rows || `<tr><td colspan="6" class="muted">No tasks yet.</td></tr>`}</tbody></table>`,
       { refreshSeconds: 3 },
     );

@@ -8,8 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
-import { inputText, type LoggedRequest, readCopyPrompt, requestTable, shapeToSchema, strictSchemaProblem, tokenCount, writeCopy } from "./copywriter";
-import { esc, page } from "./html";
+import { copyStandInTools, inputText, type LoggedRequest, readCopyPrompt, shapeToSchema, strictSchemaProblem, tokenCount, writeCopy } from "./copywriter";
 
 export const SANDBOX_OPENAI_KEY = "sandbox-openai-key";
 
@@ -227,29 +226,8 @@ export class OpenAISandbox {
     });
   }
 
-  /** Readable page and test controls, mounted at /openai. */
+  /** Readable page and test controls. */
   tools(): Router {
-    const r = express.Router();
-    r.use(express.json());
-    r.get("/", (_req, res) => {
-      res.type("html").send(
-        page(
-          "OpenAI",
-          `<h1>OpenAI (product copy)</h1><p class="muted">Requests NetShop made to the OpenAI stand-in at <code>/openai/v1</code> (key <code>${SANDBOX_OPENAI_KEY}</code>). Switches: <code>${esc(JSON.stringify(this.switches))}</code></p>
-${requestTable(this.requests)}`,
-          { refreshSeconds: 5 },
-        ),
-      );
-    });
-    r.get("/_control", (_req, res) => res.json({ switches: this.switches, requests: this.requests }));
-    r.post("/_control", (req, res) => {
-      const b = req.body ?? {};
-      if (b.reset) this.reset();
-      for (const key of Object.keys(defaults()) as Array<keyof OpenAISwitches>) {
-        if (typeof b[key] === typeof this.switches[key]) (this.switches as unknown as Record<string, unknown>)[key] = b[key];
-      }
-      res.json({ switches: this.switches });
-    });
-    return r;
+    return copyStandInTools(this, "OpenAI (product copy)", `Requests NetShop made to the OpenAI stand-in at <code>/openai/v1</code> (key <code>${SANDBOX_OPENAI_KEY}</code>).`);
   }
 }

@@ -288,6 +288,11 @@ function malformed(provider: CopyProvider, cause: unknown, details: AiCopyError[
   return new AiCopyError(`The model's answer is not valid copy JSON: ${reason ?? "unreadable"}`, "malformed", provider, details);
 }
 
+/** Both SDKs take the same options; their own retries are off unless asked for. */
+function sdkOptions(settings: { apiKey: string; baseURL?: string; maxRetries?: number; timeoutMs?: number }) {
+  return { apiKey: settings.apiKey, baseURL: settings.baseURL, maxRetries: settings.maxRetries ?? 0, timeout: settings.timeoutMs ?? 90_000 };
+}
+
 // --- OpenAI -------------------------------------------------------------------------------------
 
 export interface OpenAICopySettings {
@@ -318,12 +323,7 @@ export class OpenAICopyWriter implements CopyWriter {
   private responsesMissing = false;
 
   constructor(private readonly settings: OpenAICopySettings) {
-    this.client = new OpenAI({
-      apiKey: settings.apiKey,
-      baseURL: settings.baseURL,
-      maxRetries: settings.maxRetries ?? 0,
-      timeout: settings.timeoutMs ?? 90_000,
-    });
+    this.client = new OpenAI(sdkOptions(settings));
   }
 
   get isSandbox(): boolean {
@@ -471,12 +471,7 @@ export class AnthropicCopyWriter implements CopyWriter {
   private readonly withoutStructuredOutput = new Set<string>();
 
   constructor(private readonly settings: AnthropicCopySettings) {
-    this.client = new Anthropic({
-      apiKey: settings.apiKey,
-      baseURL: settings.baseURL,
-      maxRetries: settings.maxRetries ?? 0,
-      timeout: settings.timeoutMs ?? 90_000,
-    });
+    this.client = new Anthropic(sdkOptions(settings));
   }
 
   get isSandbox(): boolean {

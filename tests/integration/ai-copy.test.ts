@@ -13,6 +13,7 @@ import {
   type ProductFacts,
 } from "~/integrations/ai-copy.server";
 import { startSandbox, type RunningSandbox } from "../../sandbox/server";
+import { rejection } from "../helpers/async";
 
 // A private sandbox: these tests flip its switches.
 let sandbox: RunningSandbox;
@@ -42,14 +43,7 @@ const facts: ProductFacts = {
   notes: "Woven by artisans in Kelantan.",
 };
 
-async function failure(promise: Promise<unknown>): Promise<AiCopyError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AiCopyError);
-  return error as AiCopyError;
-}
+const failure = (promise: Promise<unknown>) => rejection(promise, AiCopyError);
 
 function expectGoodCopy(result: CopyResult) {
   expect(ProductCopySchema.safeParse(result.copy).success).toBe(true);

@@ -14,6 +14,7 @@ import {
 } from "~/integrations/kling.server";
 import { imageInfo } from "~/lib/image-info";
 import { encodePng } from "../../sandbox/png";
+import { rejection, until } from "../helpers/async";
 import { startSandbox, type RunningSandbox } from "../../sandbox/server";
 
 // A private sandbox (its switches and clock are moved here) and a small receiver for callbacks.
@@ -48,30 +49,13 @@ afterAll(async () => {
   await new Promise((resolve) => receiver?.close(resolve));
 });
 
-async function until<T>(fn: () => Promise<T | false | undefined>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const finished = (kind: KlingTaskKind, id: string) =>
   until(async () => {
     const task = await client.getTask(kind, id);
     return isFinished(task) && task;
   });
 
-async function failure(promise: Promise<unknown>): Promise<KlingError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(KlingError);
-  return error as KlingError;
-}
+const failure = (promise: Promise<unknown>) => rejection(promise, KlingError);
 
 /** Duration in seconds from an MP4's movie header (mvhd), to show the bytes are a real video. */
 function mp4Seconds(bytes: Uint8Array): number {

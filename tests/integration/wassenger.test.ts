@@ -6,6 +6,7 @@ import { deliverMessage, queueWhatsApp } from "~/domain/notify/messages.server";
 import { signWassengerBody, WassengerClient, WassengerError } from "~/integrations/wassenger.server";
 import { closeRedis } from "~/lib/redis.server";
 import { startSandbox, type RunningSandbox } from "../../sandbox/server";
+import { until } from "../helpers/async";
 import { startWeb } from "../helpers/web";
 
 // A private sandbox (its switches are flipped here) whose webhooks reach a private web server.
@@ -26,16 +27,6 @@ afterAll(async () => {
   await closeRedis();
   await closeDatabase();
 });
-
-async function until<T>(fn: () => Promise<T | false | undefined>, ms = 5_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("Wassenger client against the sandbox", () => {
   it("validates the key and sends a text message", async () => {
