@@ -27,6 +27,8 @@ export interface OpenAISwitches {
   malformedNext: number;
   /** False: /responses answers 404, like a local server with Chat Completions only. */
   responsesApi: boolean;
+  /** A model name answered with 404 model_not_found. */
+  missingModel: string;
 }
 
 const defaults = (): OpenAISwitches => ({
@@ -37,6 +39,7 @@ const defaults = (): OpenAISwitches => ({
   incompleteNext: 0,
   malformedNext: 0,
   responsesApi: true,
+  missingModel: "",
 });
 
 const id = (prefix: string) => `${prefix}${randomBytes(16).toString("hex")}`;
@@ -94,6 +97,9 @@ export class OpenAISandbox {
       }
       if (this.take("serverErrorNext")) {
         return openAIError(res, 500, "The server had an error while processing your request. Sorry about that!", "server_error", null);
+      }
+      if (this.switches.missingModel && req.body?.model === this.switches.missingModel) {
+        return openAIError(res, 404, `The model \`${req.body.model}\` does not exist or you do not have access to it.`, "invalid_request_error", "model_not_found");
       }
       next();
     });

@@ -130,8 +130,8 @@ export function buildCopyPrompt(request: Pick<CopyRequest, "facts" | "language" 
   const facts = ProductFactsSchema.parse(request.facts);
   const language = COPY_LANGUAGES[request.language];
   const tone = COPY_TONES[request.tone];
-  if (!language) throw new AiCopyError(`Unknown language ${request.language}`, "invalid_request", "openai");
-  if (!tone) throw new AiCopyError(`Unknown tone ${request.tone}`, "invalid_request", "openai");
+  if (!language) throw new Error(`unknown language ${request.language}`);
+  if (!tone) throw new Error(`unknown tone ${request.tone}`);
   const system = [
     "You write product copy for small online shops in Malaysia.",
     `Write every field in ${language}. Keep product names, brand names and measurements as given.`,
@@ -150,6 +150,16 @@ export function buildCopyPrompt(request: Pick<CopyRequest, "facts" | "language" 
     "```",
   ].join("\n");
   return { system, user };
+}
+
+/** The prompt, or an invalid_request error naming what is wrong with the request. */
+function promptFor(request: CopyRequest, provider: CopyProvider) {
+  try {
+    return buildCopyPrompt(request);
+  } catch (error) {
+    const reason = error instanceof z.ZodError ? `${error.issues[0]?.path.join(".")}: ${error.issues[0]?.message}` : (error as Error).message;
+    throw new AiCopyError(`Cannot ask for copy: ${reason}`, "invalid_request", provider);
+  }
 }
 
 /** Trims, enforces the length limits a model may overshoot, and de-duplicates tags. */
@@ -331,14 +341,16 @@ export class OpenAICopyWriter implements CopyWriter {
   }
 
   async generate(request: CopyRequest): Promise<CopyResult> {
-    const prompt = buildCopyPrompt(request);
+    const prompt = promptFor(request, this.provider);
     const model = request.model ?? this.settings.model;
     const api = this.settings.api ?? "auto";
     if (api === "chat" || (api === "auto" && this.responsesMissing)) return this.viaChat(request, prompt, model);
     try {
       return await this.viaResponses(request, prompt, model);
     } catch (error) {
-      const missing = error instanceof AiCopyError && error.kind === "invalid_request" && (error.status === 404 || error.status === 405);
+      // A server without the Responses API answers 404/405 for the path (not for an unknown model).
+      const missing =
+        error instanceof AiCopyError && error.kind === "invalid_request" && (error.status === 404 || error.status === 405) && !/model/i.test(error.message);
       if (api === "auto" && missing) {
         this.responsesMissing = true;
         return this.viaChat(request, prompt, model);
@@ -479,7 +491,7 @@ export class AnthropicCopyWriter implements CopyWriter {
   }
 
   async generate(request: CopyRequest): Promise<CopyResult> {
-    const prompt = buildCopyPrompt(request);
+    const prompt = promptFor(request, this.provider);
     const model = request.model ?? this.settings.model;
     const method = this.settings.method ?? "auto";
     if (method === "tool_use" || (method === "auto" && this.withoutStructuredOutput.has(model))) {

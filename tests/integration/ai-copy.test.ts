@@ -113,6 +113,16 @@ describe("OpenAI copy (Responses API) against the sandbox", () => {
     expect(sandbox.openai.requests.map((r) => r.outcome)).toEqual(["refusal", "incomplete", "incomplete", "malformed"]);
   });
 
+  it("refuses a request without a product title, and an unknown model without falling back", async () => {
+    const writer = new OpenAICopyWriter(openaiSettings);
+    const empty = await failure(writer.generate({ facts: { title: "  " }, language: "en", tone: "friendly" }));
+    expect(empty).toMatchObject({ kind: "invalid_request", provider: "openai", message: expect.stringContaining("title") });
+    sandbox.openai.switches.missingModel = "gpt-nope";
+    const unknown = await failure(writer.generate({ facts, language: "en", tone: "friendly", model: "gpt-nope" }));
+    expect(unknown).toMatchObject({ kind: "invalid_request", status: 404, retryable: false });
+    expect((await writer.generate({ facts, language: "en", tone: "friendly" })).via).toBe("responses");
+  });
+
   it("reports a wrong key as an auth error", async () => {
     const writer = new OpenAICopyWriter({ ...openaiSettings, apiKey: "sk-wrong" });
     expect(await failure(writer.generate({ facts, language: "en", tone: "friendly" }))).toMatchObject({ kind: "auth", status: 401, retryable: false });
