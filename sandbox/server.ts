@@ -6,7 +6,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
+import { AutoCountSandbox } from "./autocount";
+import { BillplzSandbox } from "./billplz";
 import { page } from "./html";
+import { PaySellerSandbox } from "./payseller";
 import { WassengerSandbox } from "./wassenger";
 
 export interface SandboxOptions {
@@ -14,16 +17,26 @@ export interface SandboxOptions {
   host?: string;
   /** Where the Wassenger stand-in sends delivery webhooks. */
   wassengerWebhook?: { url: string; secret: string };
+  /** Delays between a payment gateway's callback retries (the real ones wait minutes to a day). */
+  callbackRetryDelaysMs?: number[];
+  /** AutoCount's rate limit (real: about 100 a minute). */
+  autocountRequestsPerMinute?: number;
 }
 
 export interface RunningSandbox {
   url: string;
   wassenger: WassengerSandbox;
+  billplz: BillplzSandbox;
+  payseller: PaySellerSandbox;
+  autocount: AutoCountSandbox;
   close(): Promise<void>;
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const wassenger = new WassengerSandbox({ webhook: options.wassengerWebhook });
+  const billplz = new BillplzSandbox({ retryDelaysMs: options.callbackRetryDelaysMs });
+  const payseller = new PaySellerSandbox({ retryDelaysMs: options.callbackRetryDelaysMs });
+  const autocount = new AutoCountSandbox({ requestsPerMinute: options.autocountRequestsPerMinute });
   const app = express();
   app.disable("x-powered-by");
   app.get("/", (_req, res) => {
@@ -31,12 +44,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       page(
         "Stand-ins",
         `<h1>Provider stand-ins</h1>
-<div class="card"><h2>Wassenger (WhatsApp)</h2><p>API at <code>/wassenger/v1</code>. <a href="/wassenger/inbox">Open the WhatsApp inbox</a> to read what NetShop sent (sign-in codes show here).</p></div>`,
+<div class="card"><h2>Wassenger (WhatsApp)</h2><p>API at <code>/wassenger/v1</code>. <a href="/wassenger/inbox">Open the WhatsApp inbox</a> to read what NetShop sent (sign-in codes show here).</p></div>
+<div class="card"><h2>Billplz (payments)</h2><p>API at <code>/billplz/api/v3</code>. <a href="/billplz">Bills and the callbacks sent</a>; each bill's hosted page has Pay / Fail / Pending.</p></div>
+<div class="card"><h2>PaySeller (payments)</h2><p>API at <code>/payseller/v1</code> (NetShop's assumed contract). <a href="/payseller">Payments and the callbacks sent</a>; each payment's hosted page has Pay / Fail / Pending.</p></div>
+<div class="card"><h2>AutoCount Cloud Accounting</h2><p>API at <code>/autocount/api/{accountBookId}</code>. <a href="/autocount/ledger">Open the ledger</a> to see the invoices, receipts and credit notes NetShop booked.</p></div>`,
       ),
     );
   });
   app.use("/wassenger/v1", wassenger.api());
   app.use("/wassenger", wassenger.tools());
+  app.use("/billplz/api", billplz.api());
+  app.use("/billplz", billplz.tools());
+  app.use("/payseller/v1", payseller.api());
+  app.use("/payseller", payseller.tools());
+  app.use("/autocount/api", autocount.api());
+  app.use("/autocount", autocount.tools());
   app.use((_req, res) => res.status(404).json({ status: 404, message: "Not found in the sandbox" }));
 
   const server = http.createServer(app);
@@ -45,8 +67,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   return {
     url: `http://127.0.0.1:${port}`,
     wassenger,
+    billplz,
+    payseller,
+    autocount,
     close: () =>
       new Promise<void>((resolve) => {
+        billplz.stop();
+        payseller.stop();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
