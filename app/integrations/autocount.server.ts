@@ -126,7 +126,8 @@ class DecimalText {
   constructor(readonly text: string) {}
 }
 
-function amount(minor: number, currency = "MYR"): DecimalText {
+/** An amount in minor units, to be written as an exact JSON decimal by toExactJson. */
+export function exactAmount(minor: number, currency = "MYR"): DecimalText {
   return new DecimalText(minorToDecimalString(minor, currencyExponent(currency)));
 }
 
@@ -403,18 +404,18 @@ export class AutoCountClient {
 
   // Documents
 
-  createInvoice(input: SalesDocumentInput): Promise<CreatedRecord> {
+  async createInvoice(input: SalesDocumentInput): Promise<CreatedRecord> {
     return this.create("/invoice", this.salesDocument(input), { type: "invoice", docNo: input.docNo });
   }
 
-  createCreditNote(input: CreditNoteInput): Promise<CreatedRecord> {
+  async createCreditNote(input: CreditNoteInput): Promise<CreatedRecord> {
     const body = this.salesDocument(input);
     Object.assign(body.master, { ourInvoiceNo: input.ourInvoiceNo, reason: clip(input.reason, 80) });
     return this.create("/creditNote", body, { type: "creditNote", docNo: input.docNo });
   }
 
   /** A receipt (OR) or payment voucher (PV) in the cash book. */
-  createCashBookEntry(input: CashBookEntryInput): Promise<CreatedRecord> {
+  async createCashBookEntry(input: CashBookEntryInput): Promise<CreatedRecord> {
     assertDate(input.docDate);
     const currency = input.currency ?? "MYR";
     const body = {
@@ -425,23 +426,23 @@ export class AutoCountClient {
         dealWith: clip(input.dealWith, 100),
         description: input.description ? clip(input.description, 80) : undefined,
       },
-      details: input.lines.map((l) => ({ accNo: l.accNo, description: clip(l.description, 100), amount: amount(l.amountMinor, currency) })),
+      details: input.lines.map((l) => ({ accNo: l.accNo, description: clip(l.description, 100), amount: exactAmount(l.amountMinor, currency) })),
       paymentDetails: input.payments.map((p) => ({
         paymentMethod: p.paymentMethod,
         paymentBy: p.paymentBy,
-        paymentAmt: amount(p.amountMinor, currency),
+        paymentAmt: exactAmount(p.amountMinor, currency),
       })),
     };
     return this.create("/payment", body, { type: "payment", docNo: input.docNo });
   }
 
-  createKnockOff(input: KnockOffInput): Promise<CreatedRecord> {
+  async createKnockOff(input: KnockOffInput): Promise<CreatedRecord> {
     assertDate(input.docDate);
     const net = input.entries.reduce((sum, e) => sum + e.amountMinor, 0);
     if (net !== 0) throw new AutoCountError(`knock-off entries must net to zero (they net to ${net})`, "invalid_request", 0);
     const body = {
       master: { accNo: input.accNo, docNo: input.docNo, docDate: input.docDate },
-      details: input.entries.map((e) => ({ docType: e.docType, docNo: e.docNo, knockOffAmount: amount(e.amountMinor, input.currency) })),
+      details: input.entries.map((e) => ({ docType: e.docType, docNo: e.docNo, knockOffAmount: exactAmount(e.amountMinor, input.currency) })),
     };
     return this.create("/knockOffEntry", body, { type: "knockOffEntry", docNo: input.docNo });
   }
@@ -566,7 +567,7 @@ export class AutoCountClient {
           accNo: l.accNo,
           description: clip(l.description, 100),
           qty: l.qty,
-          unitPrice: amount(l.unitPriceMinor, currency),
+          unitPrice: exactAmount(l.unitPriceMinor, currency),
           taxCode: l.taxCode,
         };
       }),

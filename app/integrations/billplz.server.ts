@@ -41,6 +41,7 @@ import {
   type PaymentSnapshot,
   type PaymentStatus,
   type RawCallback,
+  type RefundInput,
   type RefundResult,
 } from "./payment-gateway";
 import { fetchWithTimeout, hmacSha256Hex, ProviderUnreachable, retryAfterMs, safeEqualText, safeJson } from "./provider-http";
@@ -294,7 +295,7 @@ export class BillplzGateway implements PaymentGateway {
     }
   }
 
-  async refund(): Promise<RefundResult> {
+  async refund(_input: RefundInput): Promise<RefundResult> {
     throw new PaymentGatewayError(
       "billplz: Billplz has no refund API for bills. Refund the customer from the Billplz dashboard (Payment Order to their bank account) and record the refund in NetShop.",
       this.name,
