@@ -16,6 +16,8 @@ import {
   hostedPage,
   paymentsOverview,
   randomId,
+  rateLimitSwitch,
+  sendCallback,
   tampered,
   type GatewaySwitches,
 } from "./gateway-common";
@@ -107,13 +109,9 @@ export class BillplzSandbox {
       const [scheme, encoded] = (req.get("authorization") ?? "").split(" ");
       const user = scheme === "Basic" && encoded ? Buffer.from(encoded, "base64").toString().split(":")[0] : "";
       if (user !== SANDBOX_BILLPLZ.secretKey) return billError(res, 401, "Unauthorized", "Access denied");
-      if (this.switches.rateLimitNext > 0) {
-        this.switches.rateLimitNext--;
-        res.setHeader("Retry-After", "1");
-        return billError(res, 429, "TooManyRequests", "Too many requests, try again later");
-      }
       next();
     });
+    r.use(rateLimitSwitch(this.switches, (res) => billError(res, 429, "TooManyRequests", "Too many requests, try again later")));
     r.post("/v3/bills", (req, res) => this.createBill(req, res));
     r.get("/v3/bills/:id", (req, res) => {
       const bill = this.bills.get(req.params.id);
@@ -272,15 +270,10 @@ export class BillplzSandbox {
 
   private notify(bill: SandboxBill, transaction: Transaction) {
     const body = new URLSearchParams(this.callbackFields(bill, transaction)).toString();
-    const label = `${bill.id} ${transaction.status}`;
-    const stale =
-      bill.sent.at(-1) ??
-      // No earlier callback: stand in for a late one from an earlier, still-pending attempt.
-      new URLSearchParams(this.callbackFields(bill, { id: randomId(6).toUpperCase(), status: "pending", completed_at: null, payment_channel: "FPX" })).toString();
-    bill.sent.push(body);
-    void this.sender.enqueue(bill.id, bill.callback_url, body, label);
-    if (this.switches.duplicateCallbacks) void this.sender.enqueue(bill.id, bill.callback_url, body, `${label} (duplicate)`);
-    if (this.switches.outOfOrder) void this.sender.enqueue(bill.id, bill.callback_url, stale, `${bill.id} stale, out of order`);
+    const earlierAttempt = (): Transaction => ({ id: randomId(6).toUpperCase(), status: "pending", completed_at: null, payment_channel: "FPX" });
+    sendCallback(this.sender, this.switches, { id: bill.id, callbackUrl: bill.callback_url, sent: bill.sent }, body, `${bill.id} ${transaction.status}`, () =>
+      new URLSearchParams(this.callbackFields(bill, earlierAttempt())).toString(),
+    );
   }
 
   private redirectUrl(bill: SandboxBill, transaction: Transaction): string {

@@ -5,7 +5,7 @@
  * own wire format and signing.
  */
 import { randomBytes } from "node:crypto";
-import express, { type Router } from "express";
+import express, { type RequestHandler, type Response, type Router } from "express";
 import { esc, page } from "./html";
 
 export interface GatewaySwitches {
@@ -126,6 +126,36 @@ export class CallbackSender {
       this.sleeping.add(wake);
     });
   }
+}
+
+/** The 429 switch as middleware; `reply` answers in the gateway's own error format. */
+export function rateLimitSwitch(switches: GatewaySwitches, reply: (res: Response) => void): RequestHandler {
+  return (_req, res, next) => {
+    if (switches.rateLimitNext <= 0) return next();
+    switches.rateLimitNext--;
+    res.setHeader("Retry-After", "1");
+    reply(res);
+  };
+}
+
+/**
+ * Sends a payment's new callback the way the switches say: once, or twice; and with outOfOrder,
+ * followed late by the payment's previous callback (or, when there is none, `staleFallback()`,
+ * standing in for a late callback of an earlier attempt).
+ */
+export function sendCallback(
+  sender: CallbackSender,
+  switches: GatewaySwitches,
+  payment: { id: string; callbackUrl: string; sent: string[] },
+  body: string,
+  label: string,
+  staleFallback: () => string,
+): void {
+  const stale = payment.sent.at(-1) ?? staleFallback();
+  payment.sent.push(body);
+  void sender.enqueue(payment.id, payment.callbackUrl, body, label);
+  if (switches.duplicateCallbacks) void sender.enqueue(payment.id, payment.callbackUrl, body, `${label} (duplicate)`);
+  if (switches.outOfOrder) void sender.enqueue(payment.id, payment.callbackUrl, stale, `${payment.id} stale, out of order`);
 }
 
 /** The HTML-form body parser the hosted pages and form-encoded APIs use. */

@@ -16,6 +16,8 @@ import {
   hostedPage,
   paymentsOverview,
   randomId,
+  rateLimitSwitch,
+  sendCallback,
   tampered,
   type GatewaySwitches,
 } from "./gateway-common";
@@ -87,13 +89,9 @@ export class PaySellerSandbox {
     r.use(express.json({ limit: "64kb" }));
     r.use((req, res, next) => {
       if (req.get("authorization") !== `Bearer ${SANDBOX_PAYSELLER.apiKey}`) return fail(res, 401, "unauthorized", "Invalid API key");
-      if (this.switches.rateLimitNext > 0) {
-        this.switches.rateLimitNext--;
-        res.setHeader("Retry-After", "1");
-        return fail(res, 429, "rate_limited", "Too many requests");
-      }
       next();
     });
+    r.use(rateLimitSwitch(this.switches, (res) => fail(res, 429, "rate_limited", "Too many requests")));
     r.post("/payments", (req, res) => this.idempotent(req, res, () => this.create(req)));
     r.get("/payments/:id", (req, res) => {
       const payment = this.payments.get(req.params.id);
@@ -259,13 +257,9 @@ export class PaySellerSandbox {
 
   private notify(p: SandboxPayment, eventId: string, transactionId: string) {
     const body = this.callbackBody(p, eventId, transactionId, p.status);
-    const label = `${p.id} ${p.status}`;
-    // No earlier callback: stand in for a late one from an earlier, still-pending attempt.
-    const stale = p.sent.at(-1) ?? this.callbackBody(p, `evt_${randomId(8)}`, `txn_${randomId(6)}`, "pending");
-    p.sent.push(body);
-    void this.sender.enqueue(p.id, p.callback_url, body, label);
-    if (this.switches.duplicateCallbacks) void this.sender.enqueue(p.id, p.callback_url, body, `${label} (duplicate)`);
-    if (this.switches.outOfOrder) void this.sender.enqueue(p.id, p.callback_url, stale, `${p.id} stale, out of order`);
+    sendCallback(this.sender, this.switches, { id: p.id, callbackUrl: p.callback_url, sent: p.sent }, body, `${p.id} ${p.status}`, () =>
+      this.callbackBody(p, `evt_${randomId(8)}`, `txn_${randomId(6)}`, "pending"),
+    );
   }
 
   private redirectUrl(p: SandboxPayment, eventId: string): string {

@@ -28,8 +28,8 @@ import { z } from "zod";
 import { config, type Env } from "~/config.server";
 import {
   assertCreateInput,
-  gatewayErrorFor,
-  headerOf,
+  callbackFields,
+  gatewayRequest,
   InvalidSignatureError,
   MalformedNotificationError,
   PaymentGatewayError,
@@ -44,7 +44,7 @@ import {
   type RefundInput,
   type RefundResult,
 } from "./payment-gateway";
-import { fetchWithTimeout, hmacSha256Hex, ProviderUnreachable, retryAfterMs, safeEqualText, safeJson } from "./provider-http";
+import { hmacSha256Hex, safeEqualText } from "./provider-http";
 
 export const BILLPLZ_BASE_URLS = {
   production: "https://www.billplz.com/api",
@@ -214,11 +214,7 @@ export class BillplzGateway implements PaymentGateway {
   }
 
   verifyCallback(raw: RawCallback): PaymentNotification {
-    const type = headerOf(raw.headers, "content-type") ?? "";
-    if (type && !type.includes("application/x-www-form-urlencoded")) {
-      throw new MalformedNotificationError(this.name, "callback", `unexpected content type ${type}`);
-    }
-    const fields = [...new URLSearchParams(raw.body)];
+    const fields = callbackFields(this.name, raw);
     this.checkSignature(fields, "callback", fields.find(([k]) => k === "x_signature")?.[1]);
     const parsed = CallbackSchema.safeParse(Object.fromEntries(fields));
     if (!parsed.success) throw new MalformedNotificationError(this.name, "callback", parsed.error.issues[0].message);
@@ -314,30 +310,17 @@ export class BillplzGateway implements PaymentGateway {
     return new PaymentGatewayError(`billplz: ${message}`, this.name, "invalid_request");
   }
 
-  private async request(method: "GET" | "POST" | "DELETE", path: string, form?: URLSearchParams): Promise<unknown> {
-    let response: Response;
-    try {
-      response = await fetchWithTimeout(
-        `${this.settings.baseUrl}${path}`,
-        {
-          method,
-          headers: {
-            Authorization: `Basic ${Buffer.from(`${this.settings.secretKey}:`).toString("base64")}`,
-            Accept: "application/json",
-            ...(form ? { "Content-Type": "application/x-www-form-urlencoded" } : {}),
-          },
-          body: form?.toString(),
-        },
-        this.settings.timeoutMs ?? 15_000,
-      );
-    } catch (error) {
-      if (error instanceof ProviderUnreachable) throw new PaymentGatewayError(`billplz: ${error.message}`, this.name, "unavailable");
-      throw error;
-    }
-    const text = await response.text();
-    const json = text ? safeJson(text) : {};
-    if (response.ok) return json;
-    throw gatewayErrorFor(this.name, response.status, describeError(json, text, response.status), retryAfterMs(response.headers));
+  private request(method: "GET" | "POST" | "DELETE", path: string, form?: URLSearchParams): Promise<unknown> {
+    const init: RequestInit = {
+      method,
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${this.settings.secretKey}:`).toString("base64")}`,
+        Accept: "application/json",
+        ...(form ? { "Content-Type": "application/x-www-form-urlencoded" } : {}),
+      },
+      body: form?.toString(),
+    };
+    return gatewayRequest(this.name, `${this.settings.baseUrl}${path}`, init, this.settings.timeoutMs ?? 15_000, describeError);
   }
 }
 
@@ -349,11 +332,9 @@ function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-function describeError(json: unknown, text: string, status: number): string {
+function describeError(json: unknown): string | undefined {
   const error = (json as { error?: { type?: string; message?: unknown } } | undefined)?.error;
-  if (error) {
-    const message = Array.isArray(error.message) ? error.message.join("; ") : String(error.message ?? "");
-    return [error.type, message].filter(Boolean).join(": ");
-  }
-  return text.slice(0, 300) || `HTTP ${status}`;
+  if (!error) return undefined;
+  const message = Array.isArray(error.message) ? error.message.join("; ") : String(error.message ?? "");
+  return [error.type, message].filter(Boolean).join(": ");
 }

@@ -18,6 +18,7 @@
  *
  * Amounts are integers in minor units (sen), never floats.
  */
+import { fetchWithTimeout, ProviderUnreachable, retryAfterMs, safeJson } from "./provider-http";
 
 export type GatewayName = "payseller" | "billplz";
 
@@ -282,8 +283,42 @@ export function assertCreateInput(gateway: GatewayName, input: CreatePaymentInpu
   }
 }
 
+/**
+ * One JSON API call of a gateway adapter: a deadline, network failures as "unavailable", and
+ * unsuccessful answers as PaymentGatewayError with the gateway's own message (describe()).
+ */
+export async function gatewayRequest(
+  gateway: GatewayName,
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+  describe: (json: unknown) => string | undefined,
+): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetchWithTimeout(url, init, timeoutMs);
+  } catch (error) {
+    if (error instanceof ProviderUnreachable) throw new PaymentGatewayError(`${gateway}: ${error.message}`, gateway, "unavailable");
+    throw error;
+  }
+  const text = await response.text();
+  const json = text ? safeJson(text) : {};
+  if (response.ok) return json;
+  const message = describe(json) || text.slice(0, 300) || `HTTP ${response.status}`;
+  throw gatewayErrorFor(gateway, response.status, message, retryAfterMs(response.headers));
+}
+
+/** The fields of a form-encoded server callback, in the order they came. */
+export function callbackFields(gateway: GatewayName, raw: RawCallback): [string, string][] {
+  const type = headerOf(raw.headers, "content-type") ?? "";
+  if (type && !type.includes("application/x-www-form-urlencoded")) {
+    throw new MalformedNotificationError(gateway, "callback", `unexpected content type ${type}`);
+  }
+  return [...new URLSearchParams(raw.body)];
+}
+
 /** Maps an unsuccessful HTTP answer to the error callers branch on. */
-export function gatewayErrorFor(gateway: GatewayName, status: number, message: string, retryAfterMs?: number): PaymentGatewayError {
+function gatewayErrorFor(gateway: GatewayName, status: number, message: string, retryAfterMs?: number): PaymentGatewayError {
   const kind: GatewayErrorKind =
     status === 401 || status === 403
       ? "unauthorized"

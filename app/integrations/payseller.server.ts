@@ -34,8 +34,8 @@ import { z } from "zod";
 import { config, type Env } from "~/config.server";
 import {
   assertCreateInput,
-  gatewayErrorFor,
-  headerOf,
+  callbackFields,
+  gatewayRequest,
   InvalidSignatureError,
   MalformedNotificationError,
   PaymentGatewayError,
@@ -49,7 +49,7 @@ import {
   type RefundInput,
   type RefundResult,
 } from "./payment-gateway";
-import { fetchWithTimeout, hmacSha256Hex, ProviderUnreachable, retryAfterMs, safeEqualText, safeJson } from "./provider-http";
+import { hmacSha256Hex, safeEqualText } from "./provider-http";
 
 /** Where NetShop's stand-in serves the PaySeller API, under SANDBOX_URL. */
 export const PAYSELLER_STANDIN_PATH = "/payseller";
@@ -186,11 +186,7 @@ export class PaySellerGateway implements PaymentGateway {
   }
 
   verifyCallback(raw: RawCallback): PaymentNotification {
-    const type = headerOf(raw.headers, "content-type") ?? "";
-    if (type && !type.includes("application/x-www-form-urlencoded")) {
-      throw new MalformedNotificationError(this.name, "callback", `unexpected content type ${type}`);
-    }
-    const fields = [...new URLSearchParams(raw.body)];
+    const fields = callbackFields(this.name, raw);
     this.checkSignature(fields, "callback", "signature");
     const parsed = CallbackSchema.safeParse(Object.fromEntries(fields));
     if (!parsed.success) throw new MalformedNotificationError(this.name, "callback", parsed.error.issues[0].message);
@@ -273,33 +269,21 @@ export class PaySellerGateway implements PaymentGateway {
     }
   }
 
-  private async request(method: "GET" | "POST", path: string, body?: unknown, idempotencyKey?: string): Promise<unknown> {
-    let response: Response;
-    try {
-      response = await fetchWithTimeout(
-        `${this.settings.baseUrl}${path}`,
-        {
-          method,
-          headers: {
-            Authorization: `Bearer ${this.settings.apiKey}`,
-            Accept: "application/json",
-            ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
-            ...(idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {}),
-          },
-          body: body !== undefined ? JSON.stringify(body) : undefined,
-        },
-        this.settings.timeoutMs ?? 15_000,
-      );
-    } catch (error) {
-      if (error instanceof ProviderUnreachable) throw new PaymentGatewayError(`payseller: ${error.message}`, this.name, "unavailable");
-      throw error;
-    }
-    const text = await response.text();
-    const json = text ? safeJson(text) : {};
-    if (response.ok) return json;
-    const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-    const message = error ? [error.code, error.message].filter(Boolean).join(": ") : text.slice(0, 300) || `HTTP ${response.status}`;
-    throw gatewayErrorFor(this.name, response.status, message, retryAfterMs(response.headers));
+  private request(method: "GET" | "POST", path: string, body?: unknown, idempotencyKey?: string): Promise<unknown> {
+    const init: RequestInit = {
+      method,
+      headers: {
+        Authorization: `Bearer ${this.settings.apiKey}`,
+        Accept: "application/json",
+        ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
+        ...(idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    };
+    return gatewayRequest(this.name, `${this.settings.baseUrl}${path}`, init, this.settings.timeoutMs ?? 15_000, (json) => {
+      const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+      return error ? [error.code, error.message].filter(Boolean).join(": ") : undefined;
+    });
   }
 }
 

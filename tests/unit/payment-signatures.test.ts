@@ -8,7 +8,7 @@ import {
   parseBillplzTime,
   signBillplz,
 } from "~/integrations/billplz.server";
-import { assertPaymentMatches, InvalidSignatureError, PaymentMismatchError } from "~/integrations/payment-gateway";
+import { assertPaymentMatches, InvalidSignatureError, MalformedNotificationError, PaymentMismatchError, readRawCallback } from "~/integrations/payment-gateway";
 import { PaySellerGateway, paysellerCanonical, paysellerSettings, signPayseller } from "~/integrations/payseller.server";
 
 // Billplz's published X Signature examples (github.com/Billplz/api_slate, "X Signature",
@@ -40,6 +40,10 @@ describe("Billplz X Signature, against Billplz's own examples", () => {
       "amount100|collection_idyhx5t1pp|due_at2018-9-27|emailtester@test.com|idzq0tm2wc|mobile|nameTESTER|paid_amount100|paid_at2018-09-27 15:15:09 +0800|paidtrue|statepaid|urlhttp://www.billplz-sandbox.com/bills/zq0tm2wc",
     );
     expect(signBillplz(DOCS_CALLBACK, DOCS_KEY)).toBe(DOCS_CALLBACK_SIGNATURE);
+  });
+
+  it("sorts case-insensitively and flattens nested keys (metadata[id] → metadataid)", () => {
+    expect(billplzSourceString([["Zeta", "1"], ["alpha", "2"], ["metadata[id]", "9999"]])).toBe("alpha2|metadataid9999|Zeta1");
   });
 
   it("signs the generic example of the X Signature section", () => {
@@ -76,6 +80,19 @@ describe("Billplz X Signature, against Billplz's own examples", () => {
     expect(() => billplz.verifyRedirect(DOCS_REDIRECT.replace("paid%5D=true", "paid%5D=false").replace("billplz[paid]=true", "billplz[paid]=false"))).toThrow(InvalidSignatureError);
     const otherKey = new BillplzGateway({ baseUrl: "http://unused", secretKey: "s", collectionId: "c", xSignatureKey: "S-another-key", sandbox: false });
     expect(() => otherKey.verifyRedirect(DOCS_REDIRECT)).toThrow(InvalidSignatureError);
+  });
+
+  it("verifies a callback read from the route's Request exactly as it arrived, and refuses oversized bodies", async () => {
+    const body = new URLSearchParams([...DOCS_CALLBACK, ["x_signature", DOCS_CALLBACK_SIGNATURE]]).toString();
+    const request = new Request("https://shop.example/payments/billplz/callback", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body,
+    });
+    const raw = await readRawCallback(request, "billplz");
+    expect(billplz.verifyCallback(raw).gatewayReference).toBe("zq0tm2wc");
+    const huge = new Request("https://shop.example/payments/billplz/callback", { method: "POST", body: "a=".padEnd(70_000, "x") });
+    await expect(readRawCallback(huge, "billplz")).rejects.toBeInstanceOf(MalformedNotificationError);
   });
 
   it("reads Billplz times and ignores empty ones", () => {
