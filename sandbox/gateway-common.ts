@@ -177,7 +177,9 @@ export interface HostedPageView {
 /** The page a customer pays on: the same three choices for every stand-in. */
 export function hostedPage(view: HostedPageView): string {
   const buttons = view.payable
-    ? `<form method="post" action="${esc(view.action)}" class="card">
+    ? `<style>.choices button{font:inherit;padding:.6rem 1.1rem;margin-right:.5rem;border-radius:8px;border:1px solid #94a3b8;background:#fff;cursor:pointer}
+.choices button[value=paid]{background:#15803d;border-color:#15803d;color:#fff;font-weight:600}</style>
+<form method="post" action="${esc(view.action)}" class="card choices">
 <p>Choose what the bank does with this payment:</p>
 <button name="outcome" value="paid" data-testid="pay">Pay ${esc(ringgit(view.amountSen))}</button>
 <button name="outcome" value="failed" data-testid="fail">Fail</button>

@@ -275,7 +275,14 @@ export class BillplzGateway implements PaymentGateway {
   private async snapshotStatus(bill: Bill): Promise<PaymentStatus> {
     if (bill.paid || bill.state === "paid") return "paid";
     if (bill.state === "deleted") return "cancelled";
-    const page = TransactionsSchema.parse(await this.request("GET", `/v3/bills/${encodeURIComponent(bill.id)}/transactions`));
+    let page: z.infer<typeof TransactionsSchema>;
+    try {
+      page = TransactionsSchema.parse(await this.request("GET", `/v3/bills/${encodeURIComponent(bill.id)}/transactions`));
+    } catch (error) {
+      // No transaction list for the bill: nothing is with the bank.
+      if (error instanceof PaymentGatewayError && error.kind === "not_found") return "unpaid";
+      throw error;
+    }
     return page.transactions.some((t) => t.status === "pending") ? "pending" : "unpaid";
   }
 

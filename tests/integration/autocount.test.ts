@@ -234,5 +234,19 @@ describe("AutoCount client against the stand-in", () => {
     expect(await client.resolveUnknownOutcome(lost)).toEqual({ applied: false });
     // Not there: now it is safe to write it again.
     expect(await client.createInvoice(invoice({ docNo: "NS-INV-0002" }))).toMatchObject({ docNo: "NS-INV-0002" });
+
+    // A 5xx answer to a write says nothing about whether it was stored: unknown too.
+    sandbox.autocount.switches.delayNextWrite = { ms: 50, apply: false };
+    const failed = await client.createCashBookEntry({
+      docType: "OR",
+      docNo: "NS-OR-0009",
+      docDate: "2026-03-02",
+      dealWith: customer.companyName,
+      lines: [{ accNo: customer.accNo, description: "Payment", amountMinor: 100 }],
+      payments: [{ paymentMethod: "ONLINE", amountMinor: 100 }],
+    }).catch((e) => e);
+    expect(failed).toBeInstanceOf(AutoCountUnknownOutcomeError);
+    expect(failed.message).toContain("HTTP 503");
+    expect(await client.resolveUnknownOutcome(failed)).toEqual({ applied: false });
   });
 });

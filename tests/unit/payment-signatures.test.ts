@@ -9,6 +9,7 @@ import {
   signBillplz,
 } from "~/integrations/billplz.server";
 import { assertPaymentMatches, InvalidSignatureError, MalformedNotificationError, PaymentMismatchError, readRawCallback } from "~/integrations/payment-gateway";
+import { paymentGatewayFor } from "~/integrations/payment-gateways.server";
 import { PaySellerGateway, paysellerCanonical, paysellerSettings, signPayseller } from "~/integrations/payseller.server";
 
 // Billplz's published X Signature examples (github.com/Billplz/api_slate, "X Signature",
@@ -174,6 +175,12 @@ describe("per-shop gateway settings", () => {
     expect(billplzSettings({ secretKey: "k", collectionId: "c", xSignatureKey: "x" }, env)).toMatchObject({ baseUrl: BILLPLZ_BASE_URLS.production, sandbox: false });
     expect(billplzSettings({ secretKey: "k", collectionId: "c", xSignatureKey: "x", useBillplzSandbox: true }, env).baseUrl).toBe(BILLPLZ_BASE_URLS.billplzSandbox);
     expect(paysellerSettings(null, env)).toMatchObject({ baseUrl: "http://127.0.0.1:4010/payseller", sandbox: true });
+  });
+
+  it("builds the gateway a shop chose", () => {
+    expect(paymentGatewayFor({ gateway: "billplz" }, env)).toMatchObject({ name: "billplz", isSandbox: true, capabilities: { refunds: "manual" } });
+    expect(paymentGatewayFor({ gateway: "payseller", credentials: null }, env)).toMatchObject({ name: "payseller", isSandbox: true, capabilities: { refunds: "api" } });
+    expect(paymentGatewayFor({ gateway: "billplz", credentials: { secretKey: "k", collectionId: "c", xSignatureKey: "x" } }, env).isSandbox).toBe(false);
   });
 
   it("refuses PaySeller live until its API address is configured", () => {
