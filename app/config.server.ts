@@ -85,6 +85,13 @@ const EnvSchema = z
     KLING_SECRET_KEY: optionalString,
     KLING_BASE_URL: url.default("https://api-singapore.klingai.com"),
 
+    /**
+     * PaySeller's live API address. PaySeller publishes no public API, so there is no default:
+     * shops can use PaySeller live only once this is set from its merchant spec.
+     */
+    PAYSELLER_BASE_URL: optionalUrl,
+    AUTOCOUNT_BASE_URL: url.default("https://accounting-api.autocountcloud.com"),
+
     /** Runs the outbox dispatcher and processors in this many parallel jobs per queue. */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(5),
   })

@@ -10,6 +10,9 @@ import { AnthropicSandbox } from "./anthropic";
 import { page } from "./html";
 import { KlingSandbox } from "./kling";
 import { OpenAISandbox } from "./openai";
+import { AutoCountSandbox } from "./autocount";
+import { BillplzSandbox } from "./billplz";
+import { PaySellerSandbox } from "./payseller";
 import { WassengerSandbox } from "./wassenger";
 
 export interface SandboxOptions {
@@ -17,6 +20,10 @@ export interface SandboxOptions {
   host?: string;
   /** Where the Wassenger stand-in sends delivery webhooks. */
   wassengerWebhook?: { url: string; secret: string };
+  /** Delays between a payment gateway's callback retries (the real ones wait minutes to a day). */
+  callbackRetryDelaysMs?: number[];
+  /** AutoCount's rate limit (real: about 100 a minute). */
+  autocountRequestsPerMinute?: number;
 }
 
 export interface RunningSandbox {
@@ -25,6 +32,9 @@ export interface RunningSandbox {
   openai: OpenAISandbox;
   anthropic: AnthropicSandbox;
   kling: KlingSandbox;
+  billplz: BillplzSandbox;
+  payseller: PaySellerSandbox;
+  autocount: AutoCountSandbox;
   close(): Promise<void>;
 }
 
@@ -34,6 +44,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const anthropic = new AnthropicSandbox();
   const kling = new KlingSandbox();
   kling.start();
+  const billplz = new BillplzSandbox({ retryDelaysMs: options.callbackRetryDelaysMs });
+  const payseller = new PaySellerSandbox({ retryDelaysMs: options.callbackRetryDelaysMs });
+  const autocount = new AutoCountSandbox({ requestsPerMinute: options.autocountRequestsPerMinute });
   const app = express();
   app.disable("x-powered-by");
   app.get("/", (_req, res) => {
@@ -44,7 +57,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 <div class="card"><h2>Wassenger (WhatsApp)</h2><p>API at <code>/wassenger/v1</code>. <a href="/wassenger/inbox">Open the WhatsApp inbox</a> to read what NetShop sent (sign-in codes show here).</p></div>
 <div class="card"><h2>OpenAI (product copy)</h2><p>Responses and Chat Completions API at <code>/openai/v1</code>. <a href="/openai">See the copy requests</a> NetShop made, with their languages, outcomes and tokens.</p></div>
 <div class="card"><h2>Anthropic (product copy)</h2><p>Messages API at <code>/anthropic/v1/messages</code>. <a href="/anthropic">See the copy requests</a> NetShop made, with their languages, outcomes and tokens.</p></div>
-<div class="card"><h2>Kling AI (try-on and video)</h2><p>API at <code>/kling/v1</code>. <a href="/kling">See the tasks</a> NetShop created, their status, callbacks and result images and videos.</p></div>`,
+<div class="card"><h2>Kling AI (try-on and video)</h2><p>API at <code>/kling/v1</code>. <a href="/kling">See the tasks</a> NetShop created, their status, callbacks and result images and videos.</p></div>
+<div class="card"><h2>Billplz (payments)</h2><p>API at <code>/billplz/api/v3</code>. <a href="/billplz">Bills and the callbacks sent</a>; each bill's hosted page has Pay / Fail / Pending.</p></div>
+<div class="card"><h2>PaySeller (payments)</h2><p>API at <code>/payseller/v1</code> (NetShop's assumed contract). <a href="/payseller">Payments and the callbacks sent</a>; each payment's hosted page has Pay / Fail / Pending.</p></div>
+<div class="card"><h2>AutoCount Cloud Accounting</h2><p>API at <code>/autocount/api/{accountBookId}</code>. <a href="/autocount/ledger">Open the ledger</a> to see the invoices, receipts and credit notes NetShop booked.</p></div>`,
       ),
     );
   });
@@ -56,6 +72,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   app.use("/anthropic", anthropic.tools());
   app.use("/kling/v1", kling.api());
   app.use("/kling", kling.tools());
+  app.use("/billplz/api", billplz.api());
+  app.use("/billplz", billplz.tools());
+  app.use("/payseller/v1", payseller.api());
+  app.use("/payseller", payseller.tools());
+  app.use("/autocount/api", autocount.api());
+  app.use("/autocount", autocount.tools());
   app.use((_req, res) => res.status(404).json({ status: 404, message: "Not found in the sandbox" }));
 
   const server = http.createServer(app);
@@ -67,9 +89,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     openai,
     anthropic,
     kling,
+    billplz,
+    payseller,
+    autocount,
     close: () =>
       new Promise<void>((resolve) => {
         kling.stop();
+        billplz.stop();
+        payseller.stop();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -10,9 +10,10 @@
  * - Webhooks: {event, data}; signature `X-Wassenger-Signature: sha256=<hex HMAC of raw body>`
  *   is unconfirmed, so it is verified when present and a secret URL token is always required.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { z } from "zod";
 import { config, type Env } from "~/config.server";
+import { retryAfterMs, safeEqualText, safeJson } from "./provider-http";
 
 export const SANDBOX_WASSENGER_TOKEN = "sandbox-wassenger-token";
 
@@ -180,14 +181,6 @@ function assertPhone(phone: string) {
   }
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 function describeError(json: unknown, text: string, status: number): string {
   if (json && typeof json === "object") {
     const o = json as Record<string, unknown>;
@@ -201,15 +194,6 @@ function describeError(json: unknown, text: string, status: number): string {
 
 function isTemplateRejection(message: string): boolean {
   return /131047|re-?engagement|24[- ]?hour|template (is )?required/i.test(message);
-}
-
-function retryAfterMs(headers: Headers): number | undefined {
-  const value = headers.get("retry-after");
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
 // --- Webhooks ----------------------------------------------------------------------------------
@@ -234,9 +218,7 @@ export function signWassengerBody(rawBody: string, secret: string): string {
 /** True when the signature header, if present, matches. Absent headers are the caller's call. */
 export function verifyWassengerSignature(rawBody: string, header: string | null, secret: string): boolean {
   if (!header) return false;
-  const expected = Buffer.from(signWassengerBody(rawBody, secret));
-  const given = Buffer.from(header.trim());
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return safeEqualText(signWassengerBody(rawBody, secret), header.trim());
 }
 
 /** A stable id for a delivery, for deduplication (Wassenger retries for about 24 hours). */
