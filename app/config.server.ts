@@ -34,6 +34,15 @@ const EnvSchema = z
     SESSION_SECRET: z
       .string({ error: "is required" })
       .min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)"),
+    /**
+     * Key for data encrypted at rest (authenticator seeds) and keyed hashes of one-time codes.
+     * Comma-separated to rotate: the first encrypts, every one decrypts.
+     */
+    DATA_ENCRYPTION_KEY: z
+      .string({ error: "is required" })
+      .refine((v) => v.split(",").every((k) => k.trim().length >= 32), "must be at least 32 characters per key (e.g. `openssl rand -hex 32`)"),
+    /** Requests per minute one address may make to public pages (storefront, login, sign-up…). */
+    RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).default(300),
 
     /** Owner/migration connection. The app itself connects as the two runtime roles below. */
     DATABASE_URL: url.refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgres:// URL"),
@@ -68,8 +77,21 @@ const EnvSchema = z
     ),
     /** Secret path token (and HMAC key) for Wassenger's webhook. */
     WASSENGER_WEBHOOK_SECRET: optionalString,
-    /** Approved template for 2FA codes on WhatsApp Business numbers; `{{code}}` is replaced. */
-    WASSENGER_CODE_TEMPLATE: optionalString,
+    /**
+     * Approved WhatsApp template for sign-in codes on WhatsApp Business numbers, as
+     * `name` or `name:language` (default language en); the code is its body parameter {{1}}
+     * and its copy-code button's parameter.
+     */
+    WASSENGER_CODE_TEMPLATE: optionalString.pipe(
+      z.string().regex(/^[a-z0-9_]{1,512}(:[a-zA-Z]{2,3}(_[a-zA-Z]{2,4})?)?$/, "must be a template name, optionally with :language (e.g. netshop_code:en)").optional(),
+    ),
+
+    /** SMTP server for email, e.g. smtps://user:password@smtp.example.com:465; unset → the sandbox. */
+    SMTP_URL: optionalString.pipe(
+      z.string().regex(/^smtps?:\/\/[^\s]+$/, "must be an smtp:// or smtps:// URL").optional(),
+    ),
+    /** Sender of NetShop's emails, e.g. `NetShop <no-reply@example.com>`. */
+    MAIL_FROM: optionalString,
 
     OPENAI_API_KEY: optionalString,
     /** An OpenAI-compatible server (e.g. a local model server) instead of api.openai.com/v1. */
@@ -106,6 +128,10 @@ const EnvSchema = z
       }
     };
     needsSandbox("WASSENGER_TOKEN", !!env.WASSENGER_TOKEN);
+    needsSandbox("SMTP_URL", !!env.SMTP_URL);
+    if (env.SMTP_URL && !env.MAIL_FROM) {
+      ctx.addIssue({ code: "custom", path: ["MAIL_FROM"], message: "is required with SMTP_URL (e.g. NetShop <no-reply@example.com>)" });
+    }
     if ((!env.DATABASE_APP_URL || !env.DATABASE_PLATFORM_URL) && /^postgres(ql)?:\/\//.test(env.DATABASE_URL)) {
       const u = new URL(env.DATABASE_URL);
       const isLocal = ["127.0.0.1", "localhost", "::1", "[::1]"].includes(u.hostname);
@@ -213,6 +239,7 @@ export function providerModes(env: Env = config()) {
     openai: env.OPENAI_API_KEY ? "live" : "sandbox",
     anthropic: env.ANTHROPIC_API_KEY ? "live" : "sandbox",
     kling: env.KLING_ACCESS_KEY ? "live" : "sandbox",
+    email: env.SMTP_URL ? "live" : "sandbox",
     storage: env.S3_ENDPOINT ? "configured" : "local",
   } as const;
 }

@@ -8,5 +8,5 @@ const sandbox = await startSandbox({
   port,
   wassengerWebhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : undefined,
 });
-console.log(`NetShop provider sandbox at ${sandbox.url}`);
+console.log(`NetShop provider sandbox at ${sandbox.url} (WhatsApp inbox /wassenger/inbox, mailbox /mail, SMTP port ${sandbox.mail.port})`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void sandbox.close().then(() => process.exit(0)));

@@ -13,6 +13,7 @@ import { OpenAISandbox } from "./openai";
 import { AutoCountSandbox } from "./autocount";
 import { BillplzSandbox } from "./billplz";
 import { PaySellerSandbox } from "./payseller";
+import { MailSandbox } from "./mail";
 import { WassengerSandbox } from "./wassenger";
 
 export interface SandboxOptions {
@@ -35,10 +36,12 @@ export interface RunningSandbox {
   billplz: BillplzSandbox;
   payseller: PaySellerSandbox;
   autocount: AutoCountSandbox;
+  mail: MailSandbox;
   close(): Promise<void>;
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const host = options.host ?? "127.0.0.1";
   const wassenger = new WassengerSandbox({ webhook: options.wassengerWebhook });
   const openai = new OpenAISandbox();
   const anthropic = new AnthropicSandbox();
@@ -47,6 +50,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const billplz = new BillplzSandbox({ retryDelaysMs: options.callbackRetryDelaysMs });
   const payseller = new PaySellerSandbox({ retryDelaysMs: options.callbackRetryDelaysMs });
   const autocount = new AutoCountSandbox({ requestsPerMinute: options.autocountRequestsPerMinute });
+  const mail = new MailSandbox();
+  await mail.start(host);
   const app = express();
   app.disable("x-powered-by");
   app.get("/", (_req, res) => {
@@ -61,6 +66,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 <div class="card"><h2>Billplz (payments)</h2><p>API at <code>/billplz/api/v3</code>. <a href="/billplz">Bills and the callbacks sent</a>; each bill's hosted page has Pay / Fail / Pending.</p></div>
 <div class="card"><h2>PaySeller (payments)</h2><p>API at <code>/payseller/v1</code> (NetShop's assumed contract). <a href="/payseller">Payments and the callbacks sent</a>; each payment's hosted page has Pay / Fail / Pending.</p></div>
 <div class="card"><h2>AutoCount Cloud Accounting</h2><p>API at <code>/autocount/api/{accountBookId}</code>. <a href="/autocount/ledger">Open the ledger</a> to see the invoices, receipts and credit notes NetShop booked.</p></div>`,
+<div class="card"><h2>Email (SMTP)</h2><p>SMTP on port <code>${mail.port}</code>. <a href="/mail">Open the mailbox</a> to read what NetShop emailed (password-reset links and invitations show here).</p></div>`,
       ),
     );
   });
@@ -78,10 +84,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   app.use("/payseller", payseller.tools());
   app.use("/autocount/api", autocount.api());
   app.use("/autocount", autocount.tools());
+  app.use("/mail", mail.tools(host));
   app.use((_req, res) => res.status(404).json({ status: 404, message: "Not found in the sandbox" }));
 
   const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -92,13 +99,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     billplz,
     payseller,
     autocount,
-    close: () =>
-      new Promise<void>((resolve) => {
+    mail,
+    close: async () => {
+      await new Promise<void>((resolve) => {
         kling.stop();
         billplz.stop();
         payseller.stop();
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await mail.stop();
+    },
   };
 }

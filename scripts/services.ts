@@ -48,22 +48,27 @@ export async function waitForPort(port: number, timeoutMs = 15_000): Promise<voi
 export function localSecrets(dataDir: string) {
   const file = path.join(dataDir, "secrets.json");
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o755 });
-  if (fs.existsSync(file)) {
-    return JSON.parse(fs.readFileSync(file, "utf8")) as {
-      postgresPassword: string;
-      rolePassword: string;
-      sessionSecret: string;
-      wassengerWebhookSecret: string;
-    };
-  }
-  const secrets = {
-    postgresPassword: randomBytes(18).toString("base64url"),
-    rolePassword: randomBytes(18).toString("base64url"),
-    sessionSecret: randomBytes(32).toString("hex"),
-    wassengerWebhookSecret: randomBytes(24).toString("base64url"),
+  const saved = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Partial<LocalSecrets>) : {};
+  // Secrets added by later versions are generated once and kept with the others.
+  const secrets: LocalSecrets = {
+    postgresPassword: saved.postgresPassword ?? randomBytes(18).toString("base64url"),
+    rolePassword: saved.rolePassword ?? randomBytes(18).toString("base64url"),
+    sessionSecret: saved.sessionSecret ?? randomBytes(32).toString("hex"),
+    wassengerWebhookSecret: saved.wassengerWebhookSecret ?? randomBytes(24).toString("base64url"),
+    dataEncryptionKey: saved.dataEncryptionKey ?? randomBytes(32).toString("hex"),
   };
-  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  if (Object.keys(saved).length !== Object.keys(secrets).length) {
+    fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
   return secrets;
+}
+
+interface LocalSecrets {
+  postgresPassword: string;
+  rolePassword: string;
+  sessionSecret: string;
+  wassengerWebhookSecret: string;
+  dataEncryptionKey: string;
 }
 
 // --- PostgreSQL --------------------------------------------------------------------------------

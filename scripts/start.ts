@@ -29,6 +29,7 @@ async function main() {
   );
   env.NODE_ENV ??= "development";
   env.SESSION_SECRET ??= secrets.sessionSecret;
+  env.DATA_ENCRYPTION_KEY ??= secrets.dataEncryptionKey;
   env.WASSENGER_WEBHOOK_SECRET ??= secrets.wassengerWebhookSecret;
 
   const port = env.PORT ? Number(env.PORT) : await preferredPort(3000);
@@ -73,7 +74,7 @@ async function main() {
     });
     stops.push(sandbox.close);
     env.SANDBOX_URL = sandbox.url;
-    step(`Provider sandbox on ${new URL(sandbox.url).host} (WhatsApp inbox: ${sandbox.url}/wassenger/inbox; AI stand-ins: ${sandbox.url}/)`);
+    step(`Provider sandbox on ${new URL(sandbox.url).host} (WhatsApp inbox: ${sandbox.url}/wassenger/inbox, mailbox: ${sandbox.url}/mail; other stand-ins: ${sandbox.url}/)`);
   }
 
   Object.assign(process.env, env);

@@ -35,6 +35,7 @@ async function main(): Promise<number> {
     NODE_ENV: "test",
     LOG_LEVEL: env.LOG_LEVEL ?? "warn",
     SESSION_SECRET: randomBytes(32).toString("hex"),
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
     QUEUE_PREFIX: `test${run}`,
     WASSENGER_WEBHOOK_SECRET: randomBytes(16).toString("hex"),
     TEST_TMP_DIR: tmp,

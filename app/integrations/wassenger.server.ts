@@ -76,6 +76,15 @@ export interface TemplateMessage {
   language: string;
   /** Body parameters, in order ({{1}}, {{2}}, …). */
   params: string[];
+  /** For authentication templates: the one-time code behind the template's copy-code button. */
+  copyCode?: string;
+}
+
+/** The approved template for sign-in codes (WASSENGER_CODE_TEMPLATE, `name[:language]`), if configured. */
+export function codeTemplate(env: Env = config()): { name: string; language: string } | undefined {
+  if (!env.WASSENGER_CODE_TEMPLATE) return undefined;
+  const [name, language = "en"] = env.WASSENGER_CODE_TEMPLATE.split(":");
+  return { name, language };
 }
 
 export class WassengerClient {
@@ -114,6 +123,9 @@ export class WassengerClient {
           language: input.template.language,
           components: [
             { type: "body", parameters: input.template.params.map((text) => ({ type: "text", text })) },
+            ...(input.template.copyCode
+              ? [{ type: "button", sub_type: "url", index: "0", parameters: [{ type: "text", text: input.template.copyCode }] }]
+              : []),
           ],
         },
         ...this.common(input.reference),

@@ -10,3 +10,15 @@ export const passThroughHeaders: HeadersFunction = ({ actionHeaders, loaderHeade
   headers.delete("Set-Cookie"); // merged by Remix itself
   return headers;
 };
+
+/** Only same-site paths: never redirect to another origin (after login, re-authentication…). */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/admin"): string {
+  return typeof to === "string" && to.startsWith("/") && !to.startsWith("//") && !to.startsWith("/\\") ? to : fallback;
+}
+
+/** Headers carrying several Set-Cookie values (Remix merges them into the response). */
+export function withCookies(...cookies: string[]): Headers {
+  const headers = new Headers();
+  for (const c of cookies) headers.append("Set-Cookie", c);
+  return headers;
+}

@@ -1,5 +1,15 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import { config } from "~/config.server";
 import { redis } from "./redis.server";
+
+interface LimitSpec {
+  /** Attempts allowed per window. */
+  points: number;
+  /** Window, in seconds. */
+  duration: number;
+  /** Once used up, refuse for this long (seconds) instead of until the window ends. */
+  blockDuration?: number;
+}
 
 /** The limits the product applies; one place to read and tune them. */
 export const LIMITS = {
@@ -8,23 +18,46 @@ export const LIMITS = {
   /** Login attempts from one address, whatever the account. */
   loginPerIp: { points: 50, duration: 15 * 60 },
   signupPerIp: { points: 10, duration: 60 * 60 },
-} as const;
+  /** WhatsApp codes sent to one person (sign-in and password reset). */
+  codeSendPerUser: { points: 5, duration: 15 * 60 },
+  /** WhatsApp codes requested from one address. */
+  codeSendPerIp: { points: 20, duration: 60 * 60 },
+  /** "Send a new code": at most one per 30 seconds for one login or reset. */
+  codeResend: { points: 1, duration: 30 },
+  /** Second-factor answers (WhatsApp code, authenticator, recovery code) from one address. */
+  codeVerifyPerIp: { points: 30, duration: 15 * 60 },
+  /** Wrong authenticator-app or recovery codes for one person (WhatsApp codes also die after 5 tries). */
+  codeVerifyPerUser: { points: 5, duration: 15 * 60, blockDuration: 15 * 60 },
+  /** Password reset requests for one email address, and from one address. */
+  passwordResetPerAccount: { points: 3, duration: 60 * 60 },
+  passwordResetPerIp: { points: 10, duration: 60 * 60 },
+  /** Checkout attempts from one address and for one cart (used by the checkout). */
+  checkoutPerIp: { points: 30, duration: 10 * 60 },
+  checkoutPerCart: { points: 10, duration: 10 * 60 },
+  /** Every request to a public page from one address (HTTP layer); points from configuration. */
+  publicPerIp: { points: 0, duration: 60 },
+} as const satisfies Record<string, LimitSpec>;
 export type LimitName = keyof typeof LIMITS;
+
+function spec(name: LimitName): LimitSpec {
+  if (name === "publicPerIp") return { ...LIMITS.publicPerIp, points: config().RATE_LIMIT_PUBLIC_PER_MINUTE };
+  return LIMITS[name];
+}
 
 const limiters = new Map<LimitName, RateLimiterRedis>();
 
 function limiter(name: LimitName): RateLimiterRedis {
   let l = limiters.get(name);
   if (!l) {
-    const spec = LIMITS[name];
+    const s = spec(name);
     l = new RateLimiterRedis({
       storeClient: redis(),
       keyPrefix: `rl:${name}`,
-      points: spec.points,
-      duration: spec.duration,
-      blockDuration: "blockDuration" in spec ? spec.blockDuration : 0,
+      points: s.points,
+      duration: s.duration,
+      blockDuration: s.blockDuration ?? 0,
       // If Redis is unreachable, limits still hold per process instead of failing open.
-      insuranceLimiter: new RateLimiterMemory({ points: spec.points, duration: spec.duration }),
+      insuranceLimiter: new RateLimiterMemory({ points: s.points, duration: s.duration }),
     });
     limiters.set(name, l);
   }
@@ -39,7 +72,7 @@ export async function consume(name: LimitName, key: string): Promise<LimitResult
     await limiter(name).consume(key);
     return { ok: true };
   } catch (e) {
-    if (e instanceof RateLimiterRes) return { ok: false, retryAfterSeconds: Math.ceil(e.msBeforeNext / 1000) };
+    if (e instanceof RateLimiterRes) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(e.msBeforeNext / 1000)) };
     throw e;
   }
 }
@@ -47,12 +80,44 @@ export async function consume(name: LimitName, key: string): Promise<LimitResult
 /** Whether `key` has used up its attempts, without counting one. */
 export async function isLimited(name: LimitName, key: string): Promise<LimitResult> {
   const res = await limiter(name).get(key);
-  if (res && res.consumedPoints >= LIMITS[name].points) {
-    return { ok: false, retryAfterSeconds: Math.ceil(res.msBeforeNext / 1000) };
+  if (res && res.consumedPoints >= spec(name).points) {
+    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
   }
   return { ok: true };
 }
 
 export async function reset(name: LimitName, key: string): Promise<void> {
   await limiter(name).delete(key);
+}
+
+/** The first refusal among several limits (each counted), or ok. */
+export async function consumeAll(...checks: Array<[LimitName, string]>): Promise<LimitResult> {
+  for (const [name, key] of checks) {
+    const result = await consume(name, key);
+    if (!result.ok) return result;
+  }
+  return { ok: true };
+}
+
+/**
+ * For a route: counts one attempt and, when the limit is used up, throws a 429 response with
+ * Retry-After. E.g. `await enforceLimit("checkoutPerIp", context.ip)` at the top of an action.
+ */
+export async function enforceLimit(name: LimitName, key: string, message = "Too many attempts. Please wait a moment and try again."): Promise<void> {
+  const result = await consume(name, key);
+  if (!result.ok) throw tooManyRequests(result.retryAfterSeconds, message);
+}
+
+export function tooManyRequests(retryAfterSeconds: number, message: string): Response {
+  return new Response(message, {
+    status: 429,
+    headers: { "Retry-After": String(retryAfterSeconds), "Content-Type": "text/plain; charset=utf-8" },
+  });
+}
+
+/** "2 minutes", "30 seconds": for messages about a wait. */
+export function describeWait(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }

@@ -4,15 +4,10 @@ import { logIn } from "~/domain/accounts/login.server";
 import { readSession, startSession } from "~/domain/accounts/sessions.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
-import { passThroughHeaders } from "~/lib/http";
+import { passThroughHeaders, safeRedirect } from "~/lib/http";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Log in · NetShop" }];
-
-/** Only same-site paths: never redirect to another origin after login. */
-function safeRedirect(to: FormDataEntryValue | string | null): string {
-  return typeof to === "string" && to.startsWith("/") && !to.startsWith("//") && !to.startsWith("/\\") ? to : "/admin";
-}
 
 export const headers = passThroughHeaders;
 
@@ -24,13 +19,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const who = { ip: context.ip, userAgent: context.userAgent };
-  const result = await logIn(Object.fromEntries(form), who);
+  const redirectTo = safeRedirect(form.get("redirectTo"));
+  const result = await logIn(Object.fromEntries(form), who, request, { redirectTo });
   if (!result.ok) {
     const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
     return data({ error: result.error, values: keptValues(form) }, { status: result.status, headers });
   }
-  const { setCookie } = await startSession(result.userId, { remember: result.remember, ...who });
-  return redirect(safeRedirect(form.get("redirectTo")), { headers: { "Set-Cookie": setCookie } });
+  if (result.next === "second-factor") {
+    return redirect(`/login/verify${result.sendProblem ? "?unsent=1" : ""}`, { headers: { "Set-Cookie": result.setCookie } });
+  }
+  const { setCookie } = await startSession(result.userId, {
+    remember: result.remember,
+    secondFactor: result.trustedDevice ? "trusted_device" : undefined,
+    ...who,
+  });
+  return redirect(redirectTo, { headers: { "Set-Cookie": setCookie } });
 }
 
 export default function Login() {
@@ -44,6 +47,11 @@ export default function Login() {
           <img src="/favicon.svg" alt="" /> NetShop
         </Link>
         <h1 style={{ marginTop: "1rem" }}>Log in</h1>
+        {params.get("reset") ? (
+          <div className="banner ok" role="status">
+            Your password was changed and every device was logged out. Log in with your new password.
+          </div>
+        ) : null}
         <FormError message={result?.error} />
         <Form method="post">
           <CsrfInput />
@@ -56,6 +64,8 @@ export default function Login() {
           </button>
         </Form>
         <p className="muted small" style={{ marginTop: "1rem" }}>
+          <Link to="/password/forgot">Forgot your password?</Link>
+          <br />
           New to NetShop? <Link to="/signup">Create an account</Link>
         </p>
       </div>

@@ -32,6 +32,8 @@ export const languageEnum = pgEnum("language", ["en", "ms", "zh"]);
 export const membershipRoleEnum = pgEnum("membership_role", ["owner", "admin", "staff"]);
 export const shopStatusEnum = pgEnum("shop_status", ["active", "suspended", "closed"]);
 export const messageChannelEnum = pgEnum("message_channel", ["whatsapp", "email"]);
+/** How a person proves it is them after the password (see db/schema/security.ts). */
+export const twoFactorMethodEnum = pgEnum("two_factor_method", ["none", "whatsapp", "totp"]);
 export const messageStatusEnum = pgEnum("message_status", [
   "pending",
   "sent",
@@ -57,6 +59,9 @@ export const users = pgTable(
     termsAcceptedAt: timestamp("terms_accepted_at", { withTimezone: true }).notNull(),
     termsVersion: text("terms_version").notNull(),
     preferredLanguage: languageEnum("preferred_language").notNull().default("en"),
+    /** Second factor at login; WhatsApp codes by default (every account has a WhatsApp number). */
+    twoFactorMethod: twoFactorMethodEnum("two_factor_method").notNull().default("whatsapp"),
+    passwordChangedAt: timestamp("password_changed_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -76,6 +81,10 @@ export const sessions = pgTable(
     ip: text("ip"),
     userAgent: text("user_agent"),
     createdAt: createdAt(),
+    /** When the person last proved it is them (login or re-authentication): sensitive actions need it recent. */
+    authenticatedAt: timestamp("authenticated_at", { withTimezone: true }).notNull().defaultNow(),
+    /** The second factor the login used (whatsapp, totp, recovery, trusted_device), null for password only. */
+    secondFactor: text("second_factor"),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
@@ -111,6 +120,8 @@ export const shops = pgTable(
     registrationNumber: text("registration_number"),
     /** The shop's own domain for its storefront (Host header → shop). */
     customDomain: text("custom_domain"),
+    /** The owner requires every member to log in with a second factor. */
+    requireTwoFactor: boolean("require_two_factor").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -141,6 +152,8 @@ export const shopMemberships = pgTable(
   (t) => [
     primaryKey({ columns: [t.shopId, t.userId] }),
     index("shop_memberships_user_idx").on(t.userId),
+    // Exactly one owner per shop: ownership moves only by transfer.
+    uniqueIndex("shop_memberships_one_owner_key").on(t.shopId).where(sql`${t.role} = 'owner'`),
   ],
 );
 

@@ -1,2 +1,3 @@
 // The whole schema, one file per area. drizzle-kit reads this file (db/drizzle.config.ts).
 export * from "./core";
+export * from "./security";

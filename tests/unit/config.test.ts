@@ -3,6 +3,7 @@ import { ConfigError, databaseUrls, parseEnv } from "~/config.server";
 
 const valid = {
   SESSION_SECRET: "x".repeat(40),
+  DATA_ENCRYPTION_KEY: "k".repeat(40),
   DATABASE_URL: "postgres://owner:pw@127.0.0.1:5432/netshop",
   REDIS_URL: "redis://127.0.0.1:6379",
   SANDBOX_URL: "http://127.0.0.1:4010",
@@ -50,8 +51,19 @@ describe("configuration", () => {
 
   it("requires a provider key or the sandbox", () => {
     const { SANDBOX_URL: _, ...noSandbox } = valid;
-    expect(problems(noSandbox)).toEqual([expect.stringMatching(/WASSENGER_TOKEN is not set and neither is SANDBOX_URL/)]);
-    expect(problems({ ...noSandbox, WASSENGER_TOKEN: "live-key" })).toEqual([]);
+    expect(problems(noSandbox)).toEqual([
+      expect.stringMatching(/WASSENGER_TOKEN is not set and neither is SANDBOX_URL/),
+      expect.stringMatching(/SMTP_URL is not set and neither is SANDBOX_URL/),
+    ]);
+    expect(problems({ ...noSandbox, WASSENGER_TOKEN: "live-key", SMTP_URL: "smtps://u:p@smtp.example.com", MAIL_FROM: "Shop <a@example.com>" })).toEqual([]);
+  });
+
+  it("checks the email, code template and encryption key settings", () => {
+    expect(problems({ ...valid, SMTP_URL: "smtp://u:p@smtp.example.com:587" })).toEqual([expect.stringMatching(/^MAIL_FROM is required with SMTP_URL/)]);
+    expect(problems({ ...valid, SMTP_URL: "http://smtp.example.com" })).toEqual([expect.stringMatching(/^SMTP_URL must be an smtp/)]);
+    expect(problems({ ...valid, WASSENGER_CODE_TEMPLATE: "Sign in {{code}}" })).toEqual([expect.stringMatching(/^WASSENGER_CODE_TEMPLATE must be a template name/)]);
+    expect(parseEnv({ ...valid, WASSENGER_CODE_TEMPLATE: "netshop_code:ms" }).WASSENGER_CODE_TEMPLATE).toBe("netshop_code:ms");
+    expect(problems({ ...valid, DATA_ENCRYPTION_KEY: `${"a".repeat(40)},short` })).toEqual([expect.stringMatching(/^DATA_ENCRYPTION_KEY must be at least 32/)]);
   });
 
   it("requires the runtime roles' password for a remote database", () => {

@@ -1,6 +1,9 @@
-import { redirect } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { listShopsForUser, type ShopAccess } from "~/domain/shops/shops.server";
-import { requireUser, type Session, type User } from "./sessions.server";
+import { allows, AREA_LABELS, type Permission } from "./permissions";
+import { isRecentlyAuthenticated, requireUser, type Session, type User } from "./sessions.server";
+
+export const FROZEN_MESSAGE = "The shop's administrator froze your account. Ask them to unfreeze it.";
 
 export interface AdminAccess {
   user: User;
@@ -10,6 +13,7 @@ export interface AdminAccess {
   /** The shop the admin is working in, or null before the first shop exists. */
   shop: ShopAccess | null;
 }
+export type ShopAdminAccess = AdminAccess & { shop: ShopAccess };
 
 /** The signed-in merchant and the shop they are working in (the session's choice, if still allowed). */
 export async function requireAdmin(request: Request): Promise<AdminAccess> {
@@ -17,15 +21,88 @@ export async function requireAdmin(request: Request): Promise<AdminAccess> {
   const shops = await listShopsForUser(user.id);
   const usable = shops.filter((s) => !s.frozen);
   const shop = usable.find((s) => s.shopId === session.activeShopId) ?? usable[0] ?? null;
-  if (!shop && shops.length > 0) {
-    throw new Response("The shop's administrator froze your account. Ask them to unfreeze it.", { status: 403 });
-  }
+  if (!shop && shops.length > 0) throw new Response(FROZEN_MESSAGE, { status: 403 });
   return { user, session, shops, shop };
 }
 
 /** Like requireAdmin, but sends people without a shop to create one first. */
-export async function requireShopAccess(request: Request): Promise<AdminAccess & { shop: ShopAccess }> {
+export async function requireShopAccess(request: Request): Promise<ShopAdminAccess> {
   const access = await requireAdmin(request);
   if (!access.shop) throw redirect("/admin/shops/new");
-  return access as AdminAccess & { shop: ShopAccess };
+  return access as ShopAdminAccess;
+}
+
+type AccessFor<P extends Permission> = P extends "signed-in" ? AdminAccess : ShopAdminAccess;
+
+/**
+ * The one permission check of the admin: the signed-in person, and (except for "signed-in") the
+ * current shop, where their role must allow `permission`. Throws a redirect to the login page,
+ * or a 403 response that says what is missing.
+ */
+export async function requirePermission<P extends Permission>(request: Request, permission: P): Promise<AccessFor<P>> {
+  if (permission === "signed-in") return (await requireAdmin(request)) as AccessFor<P>;
+  const access = await requireShopAccess(request);
+  if (!allows(access.shop, permission)) throw forbidden(permission);
+  return access as AccessFor<P>;
+}
+
+function forbidden(permission: Permission): Response {
+  const message =
+    permission === "owner"
+      ? "Only the shop's owner can open this page."
+      : permission === "member" || permission === "signed-in"
+        ? "You are not a member of this shop."
+        : `Your role in this shop does not include ${AREA_LABELS[permission]}. Ask the shop's owner for access.`;
+  return new Response(message, { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+}
+
+/**
+ * Sensitive actions (staff, payment settings, exports, deletions, 2FA changes) need the person
+ * to have logged in or re-authenticated within REAUTH_AFTER_MS; otherwise they are sent to
+ * confirm their password and come back to the page.
+ */
+export function requireRecentAuth(access: AdminAccess, request: Request): void {
+  if (isRecentlyAuthenticated(access.session)) return;
+  const url = new URL(request.url);
+  throw redirect(`/admin/reauth?redirectTo=${encodeURIComponent(url.pathname + url.search)}`, 303);
+}
+
+/** What every guarded loader or action carries, so tests can find routes that forgot a guard. */
+export interface Guard {
+  permission: Permission;
+  recentAuth: boolean;
+}
+export type Guarded<F> = F & { guard: Guard };
+
+/**
+ * Declares an admin loader and the permission it needs. Every loader under /admin is written
+ * this way (tests/integration/permissions.test.ts fails for one that is not):
+ *
+ *   export const loader = adminLoader("products", async ({ request, access }) => { … });
+ */
+export function adminLoader<P extends Permission, T>(
+  permission: P,
+  handler: (args: LoaderFunctionArgs & { access: AccessFor<P> }) => Promise<T>,
+): Guarded<(args: LoaderFunctionArgs) => Promise<T>> {
+  const loader = async (args: LoaderFunctionArgs) => handler({ ...args, access: await requirePermission(args.request, permission) });
+  return Object.assign(loader, { guard: { permission, recentAuth: false } });
+}
+
+/**
+ * Declares an admin action and the permission it needs; `{ recentAuth: true }` marks it
+ * sensitive (see requireRecentAuth).
+ *
+ *   export const action = adminAction("settings", async ({ request, access }) => { … }, { recentAuth: true });
+ */
+export function adminAction<P extends Permission, T>(
+  permission: P,
+  handler: (args: ActionFunctionArgs & { access: AccessFor<P> }) => Promise<T>,
+  options: { recentAuth?: boolean } = {},
+): Guarded<(args: ActionFunctionArgs) => Promise<T>> {
+  const action = async (args: ActionFunctionArgs) => {
+    const access = await requirePermission(args.request, permission);
+    if (options.recentAuth) requireRecentAuth(access, args.request);
+    return handler({ ...args, access });
+  };
+  return Object.assign(action, { guard: { permission, recentAuth: options.recentAuth ?? false } });
 }

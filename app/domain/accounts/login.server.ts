@@ -2,8 +2,11 @@ import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { asPlatform, schema } from "~db/client";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
+import { listShopsForUser } from "~/domain/shops/shops.server";
 import { consume, isLimited, reset } from "~/lib/rate-limit.server";
+import { FROZEN_MESSAGE } from "./access.server";
 import { verifyPassword } from "./passwords.server";
+import { beginLoginChallenge, isTrustedDevice, secondFactorFor, type SecondFactor } from "./two-factor.server";
 
 export const LoginSchema = z.object({
   email: z.string().trim().toLowerCase().min(1, "Enter your email address."),
@@ -12,18 +15,27 @@ export const LoginSchema = z.object({
 });
 
 export type LoginResult =
-  | { ok: true; userId: string; remember: boolean }
-  | { ok: false; status: 400 | 401 | 429; error: string; retryAfterSeconds?: number };
+  | { ok: true; next: "session"; userId: string; remember: boolean; trustedDevice: boolean }
+  | { ok: true; next: "second-factor"; method: SecondFactor; setCookie: string; sendProblem?: string }
+  | { ok: false; status: 400 | 401 | 403 | 429; error: string; retryAfterSeconds?: number };
 
 /**
- * Checks an email and password. Attempts are limited per account and address and per address
+ * The password step of a login. Attempts are limited per account and address and per address
  * (Redis); failures and successes are audited; the message never says which part was wrong.
+ * A person whose every shop membership is frozen is refused (after the password, so the answer
+ * reveals nothing to someone guessing). Then, unless this browser is a trusted device, the
+ * second factor starts (see two-factor.server.ts).
  */
-export async function logIn(form: Record<string, unknown>, request: RequestInfo): Promise<LoginResult> {
+export async function logIn(
+  form: Record<string, unknown>,
+  who: RequestInfo,
+  request: Request,
+  options: { redirectTo: string },
+): Promise<LoginResult> {
   const parsed = LoginSchema.safeParse(form);
   if (!parsed.success) return { ok: false, status: 400, error: parsed.error.issues[0].message };
   const { email, password, remember } = parsed.data;
-  const ip = request.ip ?? "unknown";
+  const ip = who.ip ?? "unknown";
   const accountKey = `${email}|${ip}`;
 
   const perIp = await consume("loginPerIp", ip);
@@ -38,27 +50,28 @@ export async function logIn(form: Record<string, unknown>, request: RequestInfo)
     };
   }
 
-  const [user] = await asPlatform((tx) =>
-    tx
-      .select({ id: schema.users.id, passwordHash: schema.users.passwordHash })
-      .from(schema.users)
-      .where(eq(sql`lower(${schema.users.email})`, email)),
-  );
+  const [user] = await asPlatform((tx) => tx.select().from(schema.users).where(eq(sql`lower(${schema.users.email})`, email)));
   const ok = await verifyPassword(password, user?.passwordHash);
-  await asPlatform((tx) =>
-    audit(tx, {
-      shopId: null,
-      actorUserId: user?.id ?? null,
-      action: ok ? "account.login" : "account.login_failed",
-      targetType: "user",
-      targetId: user?.id,
-      ...request,
-    }),
-  );
+  const record = (action: string, after?: unknown) =>
+    asPlatform((tx) => audit(tx, { shopId: null, actorUserId: user?.id ?? null, action, targetType: "user", targetId: user?.id, after, ...who }));
   if (!ok || !user) {
+    await record("account.login_failed");
     await consume("loginPerAccount", accountKey);
     return { ok: false, status: 401, error: "That email and password don't match an account." };
   }
   await reset("loginPerAccount", accountKey);
-  return { ok: true, userId: user.id, remember };
+
+  const shops = await listShopsForUser(user.id);
+  if (shops.length > 0 && shops.every((s) => s.frozen)) {
+    await record("account.login_refused_frozen");
+    return { ok: false, status: 403, error: FROZEN_MESSAGE };
+  }
+
+  const method = await secondFactorFor(user);
+  if (!method || (await isTrustedDevice(request, user.id))) {
+    await record("account.login", { secondFactor: method ? "trusted_device" : null });
+    return { ok: true, next: "session", userId: user.id, remember, trustedDevice: method !== null };
+  }
+  const started = await beginLoginChallenge(user, method, { remember, redirectTo: options.redirectTo }, who);
+  return { ok: true, next: "second-factor", ...started };
 }

@@ -1,3 +1,4 @@
+import { dictionary } from "@zxcvbn-ts/language-common";
 import bcrypt from "bcryptjs";
 
 const COST = 12;
@@ -5,23 +6,43 @@ export const MIN_PASSWORD_LENGTH = 12;
 /** bcrypt reads at most 72 bytes; longer passwords would be silently truncated. */
 const MAX_PASSWORD_BYTES = 72;
 
-// The most common passwords of 12+ characters in public breach corpora; the full bundled
-// list arrives with the account-security work.
-const COMMON = new Set([
-  "123456789012", "1234567890123", "12345678910", "password1234", "password12345", "qwertyuiopas",
-  "qwerty123456", "iloveyou1234", "111111111111", "000000000000", "123123123123", "abc123456789",
-  "passwordpassword", "qwertyqwerty", "123456123456", "aaaaaaaaaaaa", "letmein12345", "welcome12345",
-  "administrator", "princess1234", "football1234", "sunshine1234", "1q2w3e4r5t6y", "zaq12wsxcde3",
-]);
+/**
+ * Common and breached passwords, bundled (no network): the 49,233-entry "passwords-common" list of
+ * @zxcvbn-ts/language-common (MIT, maintained; drawn from public breach corpora), loaded once.
+ */
+let common: Set<string> | undefined;
+function commonPasswords(): Set<string> {
+  common ??= new Set(dictionary["passwords-common"] as string[]);
+  return common;
+}
+export const COMMON_PASSWORD_COUNT = () => commonPasswords().size;
+
+const LEET: Record<string, string> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", $: "s", "!": "i" };
+
+/**
+ * The forms of a password an attacker's list would also try: as typed, lower-cased, without
+ * spaces, with digits read as letters ("p@ssw0rd"), and with the digits and symbols people add
+ * before or after a common word ("Sunshine2026!").
+ */
+function variants(password: string): string[] {
+  const lower = password.toLowerCase();
+  const compact = lower.replace(/\s+/g, "");
+  const unleet = compact.replace(/[0134579@$!]/g, (c) => LEET[c] ?? c);
+  const core = compact.replace(/^[\d\W_]+|[\d\W_]+$/g, "");
+  return [password, lower, compact, unleet, core, core.replace(/[0134579@$!]/g, (c) => LEET[c] ?? c)];
+}
 
 /** A reason the password is not acceptable, or undefined when it is. */
 export function passwordProblem(password: string, context: { email?: string } = {}): string | undefined {
   if (password.length < MIN_PASSWORD_LENGTH) return `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
   if (Buffer.byteLength(password, "utf8") > MAX_PASSWORD_BYTES) return "Use at most 72 characters.";
-  const lower = password.toLowerCase();
-  if (COMMON.has(lower) || /^(.)\1+$/.test(password)) return "This password is too common. Choose one that is hard to guess.";
+  const list = commonPasswords();
+  const repeated = /^(.{1,6}?)\1+$/.test(password.toLowerCase()); // "abcabcabcabc", "zzzzzzzzzzzz"
+  if (repeated || variants(password).some((v) => v.length > 0 && list.has(v))) {
+    return "This password is too common. Choose one that is hard to guess.";
+  }
   const local = context.email?.split("@")[0]?.toLowerCase();
-  if (local && local.length >= 4 && lower.includes(local)) return "Don't use your email address in your password.";
+  if (local && local.length >= 4 && password.toLowerCase().includes(local)) return "Don't use your email address in your password.";
   return undefined;
 }
 

@@ -3,7 +3,9 @@ import { asPlatform, schema, withShop, type Tx } from "~db/client";
 import { config } from "~/config.server";
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
+import { emailClient, EmailError, type EmailClient } from "~/integrations/email.server";
 import {
+  codeTemplate,
   deliveryStatusOf,
   verifyWassengerSignature,
   WassengerClient,
@@ -42,6 +44,100 @@ export async function queueWhatsApp(
     shopId: input.shopId,
   });
   return message.id;
+}
+
+export type SecretSendResult =
+  | { ok: true; messageId: string }
+  | { ok: false; messageId: string; retryable: boolean; error: string };
+
+interface SecretMessage {
+  shopId: string | null;
+  userId?: string;
+  to: string;
+  purpose: string;
+  /** The text with the secret, sent and then forgotten. */
+  text: string;
+  /** What the messages row keeps instead ("Your NetShop code is ••••••"). */
+  redactedBody: string;
+}
+
+/**
+ * Sends a WhatsApp message that carries a secret (a sign-in code, a single-use link) straight
+ * from the request, not through the outbox: a job payload or a stored body would keep the
+ * secret in plaintext. The messages row records the send with a redacted body, and delivery
+ * webhooks update its status like any other message's (matched by our id as `reference`).
+ * With `code` and WASSENGER_CODE_TEMPLATE set, the approved template carries the code instead
+ * of free text (WhatsApp Business numbers refuse free text outside the 24-hour window).
+ */
+export async function sendSecretWhatsApp(
+  input: SecretMessage & { code?: string },
+  client: WassengerClient = new WassengerClient(wassengerSettings()),
+): Promise<SecretSendResult> {
+  const messageId = await recordSecretMessage(input, "whatsapp");
+  const template = input.code ? codeTemplate() : undefined;
+  try {
+    const sent = template
+      ? await client.sendTemplate({
+          phone: input.to,
+          template: { ...template, params: [input.code!], copyCode: input.code },
+          reference: messageId,
+        })
+      : await client.sendText({ phone: input.to, message: input.text, reference: messageId });
+    await settleSecretMessage(input.shopId, messageId, { providerMessageId: sent.id });
+    return { ok: true, messageId };
+  } catch (error) {
+    if (!(error instanceof WassengerError)) throw error;
+    await settleSecretMessage(input.shopId, messageId, { error: error.message });
+    return { ok: false, messageId, retryable: error.retryable, error: error.message };
+  }
+}
+
+/** The same for email: sent now over SMTP, recorded with a redacted body. */
+export async function sendSecretEmail(
+  input: SecretMessage & { subject: string },
+  client?: EmailClient,
+): Promise<SecretSendResult> {
+  const messageId = await recordSecretMessage(input, "email");
+  try {
+    const sent = await (client ?? (await emailClient())).send({ to: input.to, subject: input.subject, text: input.text, reference: messageId });
+    await settleSecretMessage(input.shopId, messageId, { providerMessageId: sent.messageId });
+    return { ok: true, messageId };
+  } catch (error) {
+    if (!(error instanceof EmailError)) throw error;
+    await settleSecretMessage(input.shopId, messageId, { error: error.message });
+    return { ok: false, messageId, retryable: error.retryable, error: error.message };
+  }
+}
+
+async function recordSecretMessage(input: SecretMessage, channel: "whatsapp" | "email"): Promise<string> {
+  const [row] = await inScope(input.shopId, (tx) =>
+    tx
+      .insert(schema.messages)
+      .values({ shopId: input.shopId, userId: input.userId, channel, recipient: input.to, purpose: input.purpose, body: input.redactedBody })
+      .returning({ id: schema.messages.id }),
+  );
+  return row.id;
+}
+
+async function settleSecretMessage(shopId: string | null, messageId: string, outcome: { providerMessageId: string } | { error: string }) {
+  const now = new Date();
+  await inScope(shopId, (tx) =>
+    tx
+      .update(schema.messages)
+      .set(
+        "providerMessageId" in outcome
+          ? { providerMessageId: outcome.providerMessageId, sentAt: now, updatedAt: now, ...statusNotBehind("sent") }
+          : { status: "failed", error: outcome.error.slice(0, 500), updatedAt: now },
+      )
+      .where(eq(schema.messages.id, messageId)),
+  );
+}
+
+/** Moves status to `status` unless a delivery webhook already moved it further. */
+function statusNotBehind(status: Status) {
+  return {
+    status: sql`case when ${schema.messages.status} in ('delivered', 'read', 'failed') then ${schema.messages.status} else ${status}::message_status end`,
+  } as unknown as { status: Status };
 }
 
 function inScope<T>(shopId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {

@@ -1,0 +1,233 @@
+import { createCookie } from "@remix-run/node";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import { asPlatform, schema, type Tx } from "~db/client";
+import { config, publicUrl } from "~/config.server";
+import { audit, type RequestInfo } from "~/domain/audit/audit.server";
+import { sendSecretEmail } from "~/domain/notify/messages.server";
+import { fieldErrors, type FieldErrors } from "~/lib/forms";
+import { consume, consumeAll, describeWait, isLimited } from "~/lib/rate-limit.server";
+import { randomToken, sha256 } from "~/lib/secrets.server";
+import { checkCode, codeProblem, issueCode } from "./codes.server";
+import { hashPassword, passwordProblem, verifyPassword } from "./passwords.server";
+import { revokeAllSessions, type Session, type User } from "./sessions.server";
+import { maskPhone, revokeTrustedDevices, securityNotice } from "./two-factor.server";
+
+/**
+ * Password reset (by emailed link or WhatsApp code; single use, 30 minutes) and password change.
+ * The answer to a reset request never says whether the account exists. A reset ends every
+ * session and forgets every trusted device; a change ends every other session.
+ */
+
+export const RESET_TTL_MS = 30 * 60 * 1000;
+
+let resetCookieInstance: ReturnType<typeof createCookie> | undefined;
+function resetCookie() {
+  const env = config();
+  resetCookieInstance ??= createCookie("__reset", {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: env.NODE_ENV === "production",
+    path: "/password",
+    maxAge: RESET_TTL_MS / 1000,
+    secrets: env.SESSION_SECRET.split(",").map((s) => s.trim()),
+  });
+  return resetCookieInstance;
+}
+
+const newPasswordFields = {
+  password: z.string(),
+  confirm: z.string(),
+};
+
+function checkNewPassword(v: { password: string; confirm: string }, ctx: z.RefinementCtx, email?: string) {
+  const problem = passwordProblem(v.password, { email });
+  if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
+  else if (v.password !== v.confirm) ctx.addIssue({ code: "custom", path: ["confirm"], message: "The two passwords are different. Type the same password twice." });
+}
+
+export const ForgotSchema = z.object({
+  email: z.string().trim().toLowerCase().pipe(z.email("Enter the email address of your account.")),
+  method: z.enum(["whatsapp", "email"], { error: "Choose how to receive your reset: WhatsApp or email." }),
+});
+
+export type ForgotResult =
+  | { ok: true; method: "email" }
+  | { ok: true; method: "whatsapp"; setCookie: string }
+  | { ok: false; errors: FieldErrors; retryAfterSeconds?: number };
+
+export async function requestPasswordReset(form: Record<string, unknown>, who: RequestInfo): Promise<ForgotResult> {
+  const parsed = ForgotSchema.safeParse(form);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  const { email, method } = parsed.data;
+  const limited = await consumeAll(["passwordResetPerIp", who.ip ?? "unknown"], ["passwordResetPerAccount", email]);
+  if (!limited.ok) {
+    return {
+      ok: false,
+      errors: { form: `Too many reset requests. Try again in ${describeWait(limited.retryAfterSeconds)}.` },
+      retryAfterSeconds: limited.retryAfterSeconds,
+    };
+  }
+  const [user] = await asPlatform((tx) => tx.select().from(schema.users).where(eq(sql`lower(${schema.users.email})`, email)));
+  const token = randomToken();
+  const id = sha256(token);
+  if (user) {
+    await asPlatform(async (tx) => {
+      await tx.insert(schema.passwordResets).values({ id, userId: user.id, method, ip: who.ip, expiresAt: new Date(Date.now() + RESET_TTL_MS) });
+      await audit(tx, { shopId: null, actorUserId: user.id, action: "account.password_reset_requested", targetType: "user", targetId: user.id, after: { method }, ...who });
+    });
+    if (method === "email") {
+      const link = `${publicUrl()}/password/reset?token=${token}`;
+      const text = (url: string) =>
+        `Hi ${user.name.split(/\s+/)[0]},\n\nSomeone (hopefully you) asked to reset the password of your NetShop account.\n\nChoose a new password here (the link works once, for 30 minutes):\n${url}\n\nIf you did not ask for this, ignore this email: your password stays as it is.\n\nNetShop`;
+      await sendSecretEmail({ shopId: null, userId: user.id, to: user.email, purpose: "password_reset_link", subject: "Reset your NetShop password", text: text(link), redactedBody: text("[reset link]") });
+    } else {
+      const perUser = await consume("codeSendPerUser", user.id);
+      if (perUser.ok) await issueCode({ userId: user.id, purpose: "password_reset", subjectId: id, phone: user.phone });
+    }
+  }
+  // The same answer whether or not the account exists (no account enumeration).
+  if (method === "email") return { ok: true, method };
+  return { ok: true, method, setCookie: await resetCookie().serialize(token) };
+}
+
+async function liveReset(token: string, method: "whatsapp" | "email") {
+  const [row] = await asPlatform((tx) =>
+    tx
+      .select({ reset: schema.passwordResets, user: schema.users })
+      .from(schema.passwordResets)
+      .innerJoin(schema.users, eq(schema.users.id, schema.passwordResets.userId))
+      .where(
+        and(
+          eq(schema.passwordResets.id, sha256(token)),
+          eq(schema.passwordResets.method, method),
+          isNull(schema.passwordResets.usedAt),
+          gt(schema.passwordResets.expiresAt, new Date()),
+        ),
+      ),
+  );
+  return row;
+}
+
+export type ResetView =
+  | { via: "email"; valid: boolean; email?: string }
+  | { via: "whatsapp"; started: boolean; maskedPhone?: string };
+
+/** What the reset page shows: the emailed link's state, or the WhatsApp code form. */
+export async function readPasswordReset(request: Request, linkToken: string | null): Promise<ResetView> {
+  if (linkToken) {
+    const found = await liveReset(linkToken, "email");
+    return { via: "email", valid: Boolean(found), email: found?.user.email };
+  }
+  const token = await resetCookie().parse(request.headers.get("Cookie"));
+  if (typeof token !== "string") return { via: "whatsapp", started: false };
+  const found = await liveReset(token, "whatsapp");
+  return { via: "whatsapp", started: true, maskedPhone: found ? maskPhone(found.user.phone) : undefined };
+}
+
+export type ResetResult = { ok: true; setCookie: string } | { ok: false; status: 400 | 401 | 429; errors: FieldErrors; retryAfterSeconds?: number };
+
+/** Sets the new password from an emailed link (form.token) or a WhatsApp code (cookie + form.code). */
+export async function completePasswordReset(request: Request, form: Record<string, unknown>, who: RequestInfo): Promise<ResetResult> {
+  const viaLink = typeof form.token === "string" && form.token.length > 0;
+  const token = viaLink ? (form.token as string) : await resetCookie().parse(request.headers.get("Cookie"));
+  const expired = { ok: false, status: 400, errors: { form: "This reset has expired or was already used. Ask for a new one." } } as const;
+  if (typeof token !== "string") return expired;
+
+  const perIp = await consume("codeVerifyPerIp", who.ip ?? "unknown");
+  if (!perIp.ok) return { ok: false, status: 429, errors: { form: `Too many attempts. Try again in ${describeWait(perIp.retryAfterSeconds)}.` }, retryAfterSeconds: perIp.retryAfterSeconds };
+
+  const found = await liveReset(token, viaLink ? "email" : "whatsapp");
+  const parsed = z
+    .object(newPasswordFields)
+    .superRefine((v, ctx) => checkNewPassword(v, ctx, found?.user.email))
+    .safeParse(form);
+  if (!parsed.success) return { ok: false, status: 400, errors: fieldErrors(parsed.error) };
+
+  if (!viaLink) {
+    const code = typeof form.code === "string" ? form.code : "";
+    if (!code.trim()) return { ok: false, status: 400, errors: { code: "Enter the 6-digit code from WhatsApp." } };
+    // Without a live reset (unknown email, expired) the answer is the same as for a wrong code.
+    const check = found ? await checkCode({ purpose: "password_reset", subjectId: found.reset.id, code }) : ({ result: "wrong", attemptsLeft: 4 } as const);
+    if (check.result !== "ok") return { ok: false, status: 401, errors: { code: codeProblem(check) } };
+  }
+  if (!found) return expired;
+
+  const passwordHash = await hashPassword(parsed.data.password);
+  const done = await asPlatform(async (tx) => {
+    const used = await tx
+      .update(schema.passwordResets)
+      .set({ usedAt: new Date() })
+      .where(and(eq(schema.passwordResets.id, found.reset.id), isNull(schema.passwordResets.usedAt)))
+      .returning({ id: schema.passwordResets.id });
+    if (used.length === 0) return false;
+    // Other resets still open for this person die with this one.
+    await tx.update(schema.passwordResets).set({ usedAt: new Date() }).where(and(eq(schema.passwordResets.userId, found.user.id), isNull(schema.passwordResets.usedAt)));
+    await setPassword(tx, found.user, passwordHash);
+    const sessions = await revokeAllSessions(tx, found.user.id);
+    const devices = await revokeTrustedDevices(tx, found.user.id);
+    await audit(tx, {
+      shopId: null,
+      actorUserId: found.user.id,
+      action: "account.password_reset",
+      targetType: "user",
+      targetId: found.user.id,
+      after: { method: found.reset.method, sessionsEnded: sessions, trustedDevicesForgotten: devices },
+      ...who,
+    });
+    await securityNotice(tx, found.user, "the password was reset and every device was logged out");
+    return true;
+  });
+  if (!done) return expired;
+  return { ok: true, setCookie: await resetCookie().serialize("", { maxAge: 0 }) };
+}
+
+async function setPassword(tx: Tx, user: Pick<User, "id">, passwordHash: string) {
+  const now = new Date();
+  await tx.update(schema.users).set({ passwordHash, passwordChangedAt: now, updatedAt: now }).where(eq(schema.users.id, user.id));
+}
+
+export type ChangeResult = { ok: true; otherSessionsEnded: number } | { ok: false; status: 400 | 429; errors: FieldErrors; retryAfterSeconds?: number };
+
+/** Changes the password of the signed-in person, who confirms the current one. */
+export async function changePassword(user: User, session: Session, form: Record<string, unknown>, who: RequestInfo): Promise<ChangeResult> {
+  const parsed = z
+    .object({ current: z.string().min(1, "Enter your current password."), ...newPasswordFields })
+    .superRefine((v, ctx) => {
+      checkNewPassword(v, ctx, user.email);
+      if (v.current && v.password === v.current) ctx.addIssue({ code: "custom", path: ["password"], message: "Choose a password different from the current one." });
+    })
+    .safeParse(form);
+  if (!parsed.success) return { ok: false, status: 400, errors: fieldErrors(parsed.error) };
+  const key = `${user.email.toLowerCase()}|${who.ip ?? "unknown"}`;
+  const blocked = await isLimited("loginPerAccount", key);
+  if (!blocked.ok) return { ok: false, status: 429, errors: { current: `Too many wrong passwords. Try again in ${describeWait(blocked.retryAfterSeconds)}.` }, retryAfterSeconds: blocked.retryAfterSeconds };
+  if (!(await verifyPassword(parsed.data.current, user.passwordHash))) {
+    const limited = await consume("loginPerAccount", key);
+    if (!limited.ok) return { ok: false, status: 429, errors: { current: `Too many wrong passwords. Try again in ${describeWait(limited.retryAfterSeconds)}.` }, retryAfterSeconds: limited.retryAfterSeconds };
+    return { ok: false, status: 400, errors: { current: "That is not your current password." } };
+  }
+  const passwordHash = await hashPassword(parsed.data.password);
+  const otherSessionsEnded = await asPlatform(async (tx) => {
+    await setPassword(tx, user, passwordHash);
+    const ended = await revokeAllSessions(tx, user.id, { except: session.id });
+    await audit(tx, { shopId: null, actorUserId: user.id, action: "account.password_changed", targetType: "user", targetId: user.id, after: { otherSessionsEnded: ended }, ...who });
+    await securityNotice(tx, user, "the password was changed");
+    return ended;
+  });
+  return { ok: true, otherSessionsEnded };
+}
+
+/** Re-authentication for sensitive actions: the current password (OWASP ASVS 3.7.1). */
+export async function confirmPassword(user: User, password: string, who: RequestInfo): Promise<{ ok: true } | { ok: false; status: 400 | 429; error: string; retryAfterSeconds?: number }> {
+  const key = `${user.email.toLowerCase()}|${who.ip ?? "unknown"}`;
+  const blocked = await isLimited("loginPerAccount", key);
+  if (!blocked.ok) return { ok: false, status: 429, error: `Too many wrong passwords. Try again in ${describeWait(blocked.retryAfterSeconds)}.`, retryAfterSeconds: blocked.retryAfterSeconds };
+  if (await verifyPassword(password, user.passwordHash)) {
+    await asPlatform((tx) => audit(tx, { shopId: null, actorUserId: user.id, action: "account.reauthenticated", targetType: "user", targetId: user.id, ...who }));
+    return { ok: true };
+  }
+  const limited = await consume("loginPerAccount", key);
+  if (!limited.ok) return { ok: false, status: 429, error: `Too many wrong passwords. Try again in ${describeWait(limited.retryAfterSeconds)}.`, retryAfterSeconds: limited.retryAfterSeconds };
+  return { ok: false, status: 400, error: "That is not your password." };
+}

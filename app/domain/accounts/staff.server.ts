@@ -1,0 +1,436 @@
+import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import { asPlatform, pgConstraint, schema, withShop, type Tx } from "~db/client";
+import { publicUrl } from "~/config.server";
+import { audit, type RequestInfo } from "~/domain/audit/audit.server";
+import { sendSecretEmail, sendSecretWhatsApp, type SecretSendResult } from "~/domain/notify/messages.server";
+import { fieldErrors, type FieldErrors } from "~/lib/forms";
+import { normalisePhone } from "~/lib/phone";
+import { randomToken, sha256 } from "~/lib/secrets.server";
+import type { ShopAdminAccess } from "./access.server";
+import { AREAS, type Role } from "./permissions";
+import { revokeAllSessions } from "./sessions.server";
+
+/**
+ * A shop's team: members with a role (owner, admin, staff) and, for staff, the areas they may
+ * open; invitations by email or WhatsApp (single-use links, 7 days); freezing, removal and
+ * ownership transfer. Only the owner manages the team (the routes declare "owner"; every
+ * function here checks it again). Every change is audited with its before and after.
+ */
+
+export const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
+
+export interface Actor {
+  userId: string;
+  name: string;
+  shopId: string;
+  shopName: string;
+  role: Role;
+}
+
+export function actorOf(access: ShopAdminAccess): Actor {
+  return { userId: access.user.id, name: access.user.name, shopId: access.shop.shopId, shopName: access.shop.name, role: access.shop.role };
+}
+
+type Outcome = { ok: true } | { ok: false; error: string };
+const NOT_OWNER = "Only the shop's owner can manage the team.";
+const notOwner = { ok: false, error: NOT_OWNER } as const;
+
+export interface Member {
+  userId: string;
+  name: string;
+  email: string;
+  phone: string;
+  role: Role;
+  permissions: string[];
+  frozen: boolean;
+  joinedAt: Date;
+}
+
+export async function listMembers(shopId: string): Promise<Member[]> {
+  const rows = await withShop(shopId, (tx) =>
+    tx
+      .select({
+        userId: schema.users.id,
+        name: schema.users.name,
+        email: schema.users.email,
+        phone: schema.users.phone,
+        role: schema.shopMemberships.role,
+        permissions: schema.shopMemberships.permissions,
+        frozenAt: schema.shopMemberships.frozenAt,
+        joinedAt: schema.shopMemberships.createdAt,
+      })
+      .from(schema.shopMemberships)
+      .innerJoin(schema.users, eq(schema.users.id, schema.shopMemberships.userId))
+      .orderBy(sql`case ${schema.shopMemberships.role} when 'owner' then 0 when 'admin' then 1 else 2 end`, asc(schema.users.name)),
+  );
+  return rows.map(({ frozenAt, ...m }) => ({ ...m, frozen: frozenAt !== null }));
+}
+
+export async function getMember(shopId: string, userId: string): Promise<Member | undefined> {
+  return (await listMembers(shopId)).find((m) => m.userId === userId);
+}
+
+export async function listPendingInvites(shopId: string) {
+  return withShop(shopId, (tx) =>
+    tx
+      .select({
+        id: schema.staffInvites.id,
+        channel: schema.staffInvites.channel,
+        recipient: schema.staffInvites.recipient,
+        role: schema.staffInvites.role,
+        permissions: schema.staffInvites.permissions,
+        createdAt: schema.staffInvites.createdAt,
+        expiresAt: schema.staffInvites.expiresAt,
+      })
+      .from(schema.staffInvites)
+      .where(and(isNull(schema.staffInvites.acceptedAt), isNull(schema.staffInvites.revokedAt), gt(schema.staffInvites.expiresAt, new Date())))
+      .orderBy(asc(schema.staffInvites.createdAt)),
+  );
+}
+
+const permissionsField = z
+  .array(z.string())
+  .default([])
+  .transform((list) => [...new Set(list)])
+  .refine((list) => list.every((p) => (AREAS as readonly string[]).includes(p)), "Choose areas from the list.");
+
+const roleField = z.enum(["admin", "staff"], { error: "Choose Admin or Staff." });
+
+export const InviteSchema = z
+  .object({
+    channel: z.enum(["email", "whatsapp"], { error: "Choose email or WhatsApp." }),
+    recipient: z.string().trim().min(1, "Enter the email address or WhatsApp number to invite."),
+    role: roleField,
+    permissions: permissionsField,
+  })
+  .transform((v, ctx) => {
+    if (v.channel === "email") {
+      const email = z.email().safeParse(v.recipient.toLowerCase());
+      if (!email.success) {
+        ctx.addIssue({ code: "custom", path: ["recipient"], message: "Enter an email address like name@example.com." });
+        return z.NEVER;
+      }
+      return { ...v, recipient: email.data };
+    }
+    const phone = normalisePhone(v.recipient);
+    if (!phone) {
+      ctx.addIssue({ code: "custom", path: ["recipient"], message: "Enter a valid WhatsApp number, e.g. 012-345 6789 or +60 12-345 6789." });
+      return z.NEVER;
+    }
+    return { ...v, recipient: phone };
+  });
+
+function inviteMessage(actor: Actor, role: Role, link: string): string {
+  return `${actor.name} invited you to help run ${actor.shopName} on NetShop as ${role === "admin" ? "an admin" : "staff"}. Accept here (the link works once, for 7 days): ${link}`;
+}
+
+async function sendInvite(actor: Actor, invite: { channel: "email" | "whatsapp"; recipient: string; role: Role }, token: string): Promise<SecretSendResult> {
+  const link = `${publicUrl()}/invite?token=${token}`;
+  const base = { shopId: actor.shopId, to: invite.recipient, purpose: "staff_invite", text: inviteMessage(actor, invite.role, link), redactedBody: inviteMessage(actor, invite.role, "[invitation link]") };
+  return invite.channel === "email"
+    ? sendSecretEmail({ ...base, subject: `${actor.name} invited you to ${actor.shopName} on NetShop` })
+    : sendSecretWhatsApp(base);
+}
+
+function sendProblemOf(sent: SecretSendResult, channel: "email" | "whatsapp"): string | undefined {
+  if (sent.ok) return undefined;
+  return `The invitation is saved, but the ${channel === "email" ? "email" : "WhatsApp message"} could not be sent${sent.retryable ? " just now" : ""}. Use "Send again".`;
+}
+
+export type InviteResult = { ok: true; sendProblem?: string } | { ok: false; errors: FieldErrors };
+
+export async function inviteStaff(actor: Actor, form: Record<string, unknown>, who: RequestInfo): Promise<InviteResult> {
+  if (actor.role !== "owner") return { ok: false, errors: { form: NOT_OWNER } };
+  const parsed = InviteSchema.safeParse(form);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  const input = parsed.data;
+  const permissions = input.role === "staff" ? input.permissions : [];
+  const members = await listMembers(actor.shopId);
+  if (members.some((m) => (input.channel === "email" ? m.email.toLowerCase() === input.recipient : m.phone === input.recipient))) {
+    return { ok: false, errors: { recipient: "This person is already a member of the shop." } };
+  }
+  const token = randomToken();
+  await withShop(actor.shopId, async (tx) => {
+    // A new invitation replaces any earlier one to the same person.
+    await tx
+      .update(schema.staffInvites)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(schema.staffInvites.recipient, input.recipient), isNull(schema.staffInvites.acceptedAt), isNull(schema.staffInvites.revokedAt)));
+    const [invite] = await tx
+      .insert(schema.staffInvites)
+      .values({
+        shopId: actor.shopId,
+        role: input.role,
+        permissions,
+        channel: input.channel,
+        recipient: input.recipient,
+        tokenHash: sha256(token),
+        invitedBy: actor.userId,
+        expiresAt: new Date(Date.now() + INVITE_TTL_MS),
+      })
+      .returning({ id: schema.staffInvites.id });
+    await audit(tx, {
+      shopId: actor.shopId,
+      actorUserId: actor.userId,
+      action: "staff.invited",
+      targetType: "invite",
+      targetId: invite.id,
+      after: { channel: input.channel, recipient: input.recipient, role: input.role, permissions },
+      ...who,
+    });
+  });
+  const sent = await sendInvite(actor, { ...input, role: input.role }, token);
+  return { ok: true, sendProblem: sendProblemOf(sent, input.channel) };
+}
+
+/** Sends a pending invitation again with a new link (the old link stops working). */
+export async function resendInvite(actor: Actor, inviteId: string, who: RequestInfo): Promise<Outcome & { sendProblem?: string }> {
+  if (actor.role !== "owner") return notOwner;
+  const token = randomToken();
+  const invite = await withShop(actor.shopId, async (tx) => {
+    const [row] = await tx
+      .update(schema.staffInvites)
+      .set({ tokenHash: sha256(token), expiresAt: new Date(Date.now() + INVITE_TTL_MS) })
+      .where(and(eq(schema.staffInvites.id, inviteId), isNull(schema.staffInvites.acceptedAt), isNull(schema.staffInvites.revokedAt)))
+      .returning();
+    if (row) await audit(tx, { shopId: actor.shopId, actorUserId: actor.userId, action: "staff.invite_resent", targetType: "invite", targetId: row.id, ...who });
+    return row;
+  });
+  if (!invite) return { ok: false, error: "That invitation was already used or withdrawn." };
+  const sent = await sendInvite(actor, invite, token);
+  return { ok: true, sendProblem: sendProblemOf(sent, invite.channel) };
+}
+
+export async function revokeInvite(actor: Actor, inviteId: string, who: RequestInfo): Promise<Outcome> {
+  if (actor.role !== "owner") return notOwner;
+  const revoked = await withShop(actor.shopId, async (tx) => {
+    const rows = await tx
+      .update(schema.staffInvites)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(schema.staffInvites.id, inviteId), isNull(schema.staffInvites.acceptedAt), isNull(schema.staffInvites.revokedAt)))
+      .returning({ id: schema.staffInvites.id, recipient: schema.staffInvites.recipient });
+    if (rows[0]) await audit(tx, { shopId: actor.shopId, actorUserId: actor.userId, action: "staff.invite_withdrawn", targetType: "invite", targetId: rows[0].id, before: { recipient: rows[0].recipient }, ...who });
+    return rows.length > 0;
+  });
+  return revoked ? { ok: true } : { ok: false, error: "That invitation was already used or withdrawn." };
+}
+
+export interface InviteView {
+  state: "open" | "expired" | "used" | "withdrawn";
+  shopId: string;
+  shopName: string;
+  inviterName: string | null;
+  role: Role;
+  channel: "email" | "whatsapp";
+  recipient: string;
+}
+
+/** The invitation behind a link. Platform-level: the link names no shop, only a token. */
+export async function findInvite(token: string): Promise<InviteView | undefined> {
+  const [row] = await asPlatform((tx) =>
+    tx
+      .select({ invite: schema.staffInvites, shopName: schema.shops.name, inviterName: schema.users.name })
+      .from(schema.staffInvites)
+      .innerJoin(schema.shops, eq(schema.shops.id, schema.staffInvites.shopId))
+      .leftJoin(schema.users, eq(schema.users.id, schema.staffInvites.invitedBy))
+      .where(eq(schema.staffInvites.tokenHash, sha256(token))),
+  );
+  if (!row) return undefined;
+  const { invite } = row;
+  const state = invite.acceptedAt ? "used" : invite.revokedAt ? "withdrawn" : invite.expiresAt.getTime() <= Date.now() ? "expired" : "open";
+  return { state, shopId: invite.shopId, shopName: row.shopName, inviterName: row.inviterName, role: invite.role, channel: invite.channel, recipient: invite.recipient };
+}
+
+/** Joins the shop with the invitation's role, if the link is still open and was sent to this person. */
+export async function acceptInvite(
+  user: { id: string; email: string; phone: string },
+  token: string,
+  who: RequestInfo,
+): Promise<{ ok: true; shopId: string } | { ok: false; error: string }> {
+  const view = await findInvite(token);
+  if (!view || view.state !== "open") return { ok: false, error: "This invitation has expired or was already used. Ask the shop's owner for a new one." };
+  const matches = view.channel === "email" ? user.email.toLowerCase() === view.recipient : user.phone === view.recipient;
+  if (!matches) {
+    return {
+      ok: false,
+      error:
+        view.channel === "email"
+          ? `This invitation was sent to ${view.recipient}. Log in with that email address, or ask the owner to invite this account.`
+          : "This invitation was sent to another WhatsApp number. Log in with the account of that number, or ask the owner to invite this account.",
+    };
+  }
+  try {
+    return await withShop(view.shopId, async (tx) => {
+      const [invite] = await tx
+        .update(schema.staffInvites)
+        .set({ acceptedAt: new Date(), acceptedBy: user.id })
+        .where(and(eq(schema.staffInvites.tokenHash, sha256(token)), isNull(schema.staffInvites.acceptedAt), isNull(schema.staffInvites.revokedAt), gt(schema.staffInvites.expiresAt, new Date())))
+        .returning();
+      if (!invite) return { ok: false, error: "This invitation has expired or was already used. Ask the shop's owner for a new one." } as const;
+      await tx.insert(schema.shopMemberships).values({ shopId: view.shopId, userId: user.id, role: invite.role, permissions: invite.permissions });
+      await audit(tx, {
+        shopId: view.shopId,
+        actorUserId: user.id,
+        action: "staff.joined",
+        targetType: "user",
+        targetId: user.id,
+        after: { role: invite.role, permissions: invite.permissions, inviteId: invite.id },
+        ...who,
+      });
+      return { ok: true, shopId: view.shopId } as const;
+    });
+  } catch (error) {
+    if (pgConstraint(error) === "shop_memberships_pkey") return { ok: false, error: "You are already a member of this shop." };
+    throw error;
+  }
+}
+
+async function loadMembership(tx: Tx, userId: string) {
+  const [m] = await tx.select().from(schema.shopMemberships).where(eq(schema.shopMemberships.userId, userId)).for("update");
+  return m;
+}
+
+/** Guards shared by every change to another member: the owner acts, and not on themselves or the owner. */
+function checkTarget(actor: Actor, target: { role: Role; userId: string } | undefined): string | undefined {
+  if (actor.role !== "owner") return NOT_OWNER;
+  if (!target) return "That person is not a member of this shop.";
+  if (target.userId === actor.userId) return "You cannot change your own membership here.";
+  if (target.role === "owner") return "The owner's membership cannot be changed. Transfer ownership first.";
+  return undefined;
+}
+
+export const RoleSchema = z.object({ role: roleField, permissions: permissionsField });
+
+export async function updateMemberRole(actor: Actor, userId: string, form: Record<string, unknown>, who: RequestInfo): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+  const parsed = RoleSchema.safeParse(form);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  const permissions = parsed.data.role === "staff" ? parsed.data.permissions : [];
+  const problem = await withShop(actor.shopId, async (tx) => {
+    const before = await loadMembership(tx, userId);
+    const refused = checkTarget(actor, before);
+    if (refused) return refused;
+    await tx.update(schema.shopMemberships).set({ role: parsed.data.role, permissions }).where(eq(schema.shopMemberships.userId, userId));
+    await audit(tx, {
+      shopId: actor.shopId,
+      actorUserId: actor.userId,
+      action: "staff.role_changed",
+      targetType: "user",
+      targetId: userId,
+      before: { role: before.role, permissions: before.permissions },
+      after: { role: parsed.data.role, permissions },
+      ...who,
+    });
+    return undefined;
+  });
+  return problem ? { ok: false, errors: { form: problem } } : { ok: true };
+}
+
+/** Freezes (every session of theirs ends at once) or unfreezes a member. */
+export async function setMemberFrozen(actor: Actor, userId: string, frozen: boolean, who: RequestInfo): Promise<Outcome & { sessionsEnded?: number }> {
+  const result = await withShop(actor.shopId, async (tx) => {
+    const before = await loadMembership(tx, userId);
+    const refused = checkTarget(actor, before);
+    if (refused) return { ok: false, error: refused } as const;
+    if ((before.frozenAt !== null) === frozen) return { ok: true, sessionsEnded: 0 } as const;
+    await tx.update(schema.shopMemberships).set({ frozenAt: frozen ? new Date() : null }).where(eq(schema.shopMemberships.userId, userId));
+    const sessionsEnded = frozen ? await revokeAllSessions(tx, userId) : 0;
+    await audit(tx, {
+      shopId: actor.shopId,
+      actorUserId: actor.userId,
+      action: frozen ? "staff.frozen" : "staff.unfrozen",
+      targetType: "user",
+      targetId: userId,
+      before: { frozen: before.frozenAt !== null },
+      after: { frozen, sessionsEnded },
+      ...who,
+    });
+    return { ok: true, sessionsEnded } as const;
+  });
+  return result;
+}
+
+export async function removeMember(actor: Actor, userId: string, who: RequestInfo): Promise<Outcome> {
+  return withShop(actor.shopId, async (tx) => {
+    const before = await loadMembership(tx, userId);
+    const refused = checkTarget(actor, before);
+    if (refused) return { ok: false, error: refused };
+    await tx.delete(schema.shopMemberships).where(eq(schema.shopMemberships.userId, userId));
+    // Sessions working in this shop lose it now (they fall back to the person's other shops).
+    await tx.update(schema.sessions).set({ activeShopId: null }).where(and(eq(schema.sessions.userId, userId), eq(schema.sessions.activeShopId, actor.shopId)));
+    await audit(tx, {
+      shopId: actor.shopId,
+      actorUserId: actor.userId,
+      action: "staff.removed",
+      targetType: "user",
+      targetId: userId,
+      before: { role: before.role, permissions: before.permissions, frozen: before.frozenAt !== null },
+      ...who,
+    });
+    return { ok: true };
+  });
+}
+
+/** Makes another active member the owner; the previous owner stays on as an admin. */
+export async function transferOwnership(actor: Actor, userId: string, who: RequestInfo): Promise<Outcome> {
+  return withShop(actor.shopId, async (tx) => {
+    const target = await loadMembership(tx, userId);
+    const refused = checkTarget(actor, target);
+    if (refused) return { ok: false, error: refused };
+    if (target.frozenAt) return { ok: false, error: "Unfreeze this member before making them the owner." };
+    // Demote first: the unique index allows one owner per shop at every moment.
+    await tx.update(schema.shopMemberships).set({ role: "admin", permissions: [] }).where(eq(schema.shopMemberships.userId, actor.userId));
+    await tx.update(schema.shopMemberships).set({ role: "owner", permissions: [] }).where(eq(schema.shopMemberships.userId, userId));
+    await audit(tx, {
+      shopId: actor.shopId,
+      actorUserId: actor.userId,
+      action: "shop.ownership_transferred",
+      targetType: "user",
+      targetId: userId,
+      before: { owner: actor.userId, newOwnerRole: target.role },
+      after: { owner: userId, previousOwnerRole: "admin" },
+      ...who,
+    });
+    return { ok: true };
+  });
+}
+
+/**
+ * Requires (or stops requiring) a second factor for every member. Turning it on ends the
+ * sessions of members who logged in with a password only; their next login asks for a code.
+ */
+export async function setRequireTwoFactor(actor: Actor, required: boolean, currentSessionId: string, who: RequestInfo): Promise<Outcome & { sessionsEnded?: number }> {
+  if (actor.role !== "owner") return notOwner;
+  return withShop(actor.shopId, async (tx) => {
+    const [shop] = await tx.select({ requireTwoFactor: schema.shops.requireTwoFactor }).from(schema.shops).where(eq(schema.shops.id, actor.shopId)).for("update");
+    if (shop.requireTwoFactor === required) return { ok: true, sessionsEnded: 0 };
+    await tx.update(schema.shops).set({ requireTwoFactor: required, updatedAt: new Date() }).where(eq(schema.shops.id, actor.shopId));
+    let sessionsEnded = 0;
+    if (required) {
+      const ended = await tx
+        .update(schema.sessions)
+        .set({ revokedAt: new Date() })
+        .where(
+          and(
+            isNull(schema.sessions.revokedAt),
+            isNull(schema.sessions.secondFactor),
+            sql`${schema.sessions.id} <> ${currentSessionId}`,
+            sql`${schema.sessions.userId} in (select user_id from shop_memberships where shop_id = ${actor.shopId})`,
+          ),
+        )
+        .returning({ id: schema.sessions.id });
+      sessionsEnded = ended.length;
+    }
+    await audit(tx, {
+      shopId: actor.shopId,
+      actorUserId: actor.userId,
+      action: "shop.security_changed",
+      targetType: "shop",
+      targetId: actor.shopId,
+      before: { requireTwoFactor: shop.requireTwoFactor },
+      after: { requireTwoFactor: required, sessionsEnded },
+      ...who,
+    });
+    return { ok: true, sessionsEnded };
+  });
+}

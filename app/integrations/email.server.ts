@@ -1,0 +1,133 @@
+/**
+ * Email over SMTP (nodemailer). The only code that speaks SMTP.
+ *
+ * - SMTP_URL (smtp:// with STARTTLS when offered, or smtps://) and MAIL_FROM configure a real server.
+ * - Unset means the provider sandbox's SMTP server: its address is read from the sandbox at
+ *   `${SANDBOX_URL}/mail/smtp.json` (it listens on a port of its own), then cached.
+ * - Failures are classified like the other providers' errors: a temporary SMTP reply (4xx) or
+ *   an unreachable server is retryable; a permanent one (5xx) is not.
+ */
+import nodemailer, { type Transporter } from "nodemailer";
+import type SMTPTransport from "nodemailer/lib/smtp-transport";
+import { z } from "zod";
+import { config, type Env } from "~/config.server";
+
+export const SANDBOX_MAIL_FROM = "NetShop <no-reply@netshop.local>";
+
+export interface EmailSettings {
+  transport: SMTPTransport.Options;
+  from: string;
+  /** True when this is NetShop's sandbox stand-in, not a real mail server. */
+  sandbox: boolean;
+}
+
+const SandboxSmtpSchema = z.object({ host: z.string(), port: z.number().int(), username: z.string(), password: z.string() });
+
+let sandboxSettings: Promise<EmailSettings> | undefined;
+
+export async function emailSettings(env: Env = config()): Promise<EmailSettings> {
+  if (env.SMTP_URL) {
+    return { transport: smtpOptions(env.SMTP_URL), from: env.MAIL_FROM!, sandbox: false };
+  }
+  sandboxSettings ??= (async () => {
+    const res = await fetch(`${env.SANDBOX_URL!.replace(/\/$/, "")}/mail/smtp.json`, { signal: AbortSignal.timeout(5_000) });
+    if (!res.ok) throw new EmailError(`the sandbox mail server did not answer (${res.status})`, "unavailable");
+    const smtp = SandboxSmtpSchema.parse(await res.json());
+    return {
+      transport: { host: smtp.host, port: smtp.port, secure: false, ignoreTLS: true, auth: { user: smtp.username, pass: smtp.password } },
+      from: env.MAIL_FROM ?? SANDBOX_MAIL_FROM,
+      sandbox: true,
+    };
+  })().catch((error) => {
+    sandboxSettings = undefined; // ask again next time
+    throw error instanceof EmailError ? error : new EmailError(`sandbox mail server unreachable: ${(error as Error).message}`, "unavailable");
+  });
+  return sandboxSettings;
+}
+
+function smtpOptions(url: string): SMTPTransport.Options {
+  const u = new URL(url);
+  const secure = u.protocol === "smtps:";
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : secure ? 465 : 587,
+    secure,
+    // Over smtp:// the password is sent only after STARTTLS.
+    requireTLS: !secure && !["127.0.0.1", "localhost", "::1"].includes(u.hostname),
+    auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : undefined,
+  };
+}
+
+export type EmailErrorKind = "unavailable" | "rejected" | "unauthorized";
+
+export class EmailError extends Error {
+  constructor(
+    message: string,
+    public readonly kind: EmailErrorKind,
+    public readonly responseCode?: number,
+  ) {
+    super(message);
+    this.name = "EmailError";
+  }
+  get retryable(): boolean {
+    return this.kind === "unavailable";
+  }
+}
+
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** Our message id, sent as a header so a bounce can be matched. */
+  reference?: string;
+}
+
+export class EmailClient {
+  private transporter: Transporter<SMTPTransport.SentMessageInfo>;
+
+  constructor(private readonly settings: EmailSettings) {
+    this.transporter = nodemailer.createTransport({
+      ...settings.transport,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 15_000,
+    });
+  }
+
+  get isSandbox(): boolean {
+    return this.settings.sandbox;
+  }
+
+  /** Hands the message to the SMTP server; resolves with its Message-ID once accepted. */
+  async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+    try {
+      const info = await this.transporter.sendMail({
+        from: this.settings.from,
+        to: email.to,
+        subject: email.subject,
+        text: email.text,
+        html: email.html,
+        headers: email.reference ? { "X-NetShop-Reference": email.reference } : undefined,
+      });
+      if (info.rejected.length > 0) throw new EmailError(`the server refused ${info.rejected.length} recipient(s)`, "rejected");
+      return { messageId: info.messageId };
+    } catch (error) {
+      if (error instanceof EmailError) throw error;
+      throw classify(error as Error & { responseCode?: number; code?: string });
+    } finally {
+      this.transporter.close();
+    }
+  }
+}
+
+function classify(error: Error & { responseCode?: number; code?: string }): EmailError {
+  const code = error.responseCode;
+  if (error.code === "EAUTH" || code === 535) return new EmailError(`the mail server refused our login: ${error.message}`, "unauthorized", code);
+  if (code !== undefined && code >= 500) return new EmailError(`the mail server refused the message: ${error.message}`, "rejected", code);
+  return new EmailError(`the mail server is unavailable: ${error.message}`, "unavailable", code);
+}
+
+export async function emailClient(): Promise<EmailClient> {
+  return new EmailClient(await emailSettings());
+}

@@ -1,0 +1,112 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { startSession } from "~/domain/accounts/sessions.server";
+import { completeLoginChallenge, readLoginChallenge, resendLoginCode } from "~/domain/accounts/two-factor.server";
+import { readForm } from "~/lib/csrf.server";
+import { passThroughHeaders, safeRedirect, withCookies } from "~/lib/http";
+import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
+
+export const meta: MetaFunction = () => [{ title: "Confirm it's you · NetShop" }];
+
+export const headers = passThroughHeaders;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const pending = await readLoginChallenge(request);
+  if (!pending) throw redirect("/login");
+  return { method: pending.method, maskedPhone: pending.maskedPhone, recoveryCodesLeft: pending.recoveryCodesLeft };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await readForm(request);
+  const who = { ip: context.ip, userAgent: context.userAgent };
+  if (form.get("intent") === "resend") {
+    const sent = await resendLoginCode(request, who);
+    if (!sent.ok) {
+      const headers: HeadersInit = sent.retryAfterSeconds ? { "Retry-After": String(sent.retryAfterSeconds) } : {};
+      return data({ error: sent.error, sent: false }, { status: sent.retryAfterSeconds ? 429 : 400, headers });
+    }
+    return data({ error: undefined, sent: true });
+  }
+  const result = await completeLoginChallenge(request, Object.fromEntries(form), who);
+  if (!result.ok) {
+    if (result.expired) throw redirect("/login");
+    const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
+    return data({ error: result.error, field: result.field, sent: false }, { status: result.status, headers });
+  }
+  const session = await startSession(result.userId, { remember: result.remember, secondFactor: result.secondFactor, ...who });
+  return redirect(safeRedirect(result.redirectTo), { headers: withCookies(...result.setCookies, session.setCookie) });
+}
+
+export default function VerifyLogin() {
+  const { method, maskedPhone, recoveryCodesLeft } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  const usingRecovery = params.get("using") === "recovery";
+  const fieldError = result && "field" in result && result.field === "code" ? result.error : undefined;
+  const formError = result?.error && !fieldError ? result.error : undefined;
+  return (
+    <main className="centered-page">
+      <div className="card narrow">
+        <Link to="/" className="brand">
+          <img src="/favicon.svg" alt="" /> NetShop
+        </Link>
+        <h1 style={{ marginTop: "1rem" }}>Confirm it's you</h1>
+        {usingRecovery ? (
+          <p>Enter one of the recovery codes you saved when you set up two-factor authentication. Each code works once.</p>
+        ) : method === "totp" ? (
+          <p>Enter the 6-digit code your authenticator app shows for NetShop.</p>
+        ) : (
+          <p>
+            We sent a 6-digit code to your WhatsApp <strong data-testid="masked-phone">{maskedPhone}</strong>. It expires in 5 minutes.
+          </p>
+        )}
+        {params.get("unsent") && !result ? (
+          <FormError message="We could not send your code on WhatsApp just now. Wait a minute, then send a new code." />
+        ) : null}
+        {result?.sent ? (
+          <div className="banner ok" role="status">
+            A new code is on its way. Earlier codes no longer work.
+          </div>
+        ) : null}
+        <FormError message={formError} />
+        <Form method="post" noValidate>
+          <CsrfInput />
+          <input type="hidden" name="intent" value="verify" />
+          {usingRecovery ? <input type="hidden" name="using" value="recovery" /> : null}
+          <Field
+            label={usingRecovery ? "Recovery code" : "Code"}
+            name="code"
+            autoComplete={usingRecovery ? "off" : "one-time-code"}
+            inputMode={usingRecovery ? "text" : "numeric"}
+            placeholder={usingRecovery ? "XXXX-XXXX-XXXX-XXXX" : "123456"}
+            error={fieldError}
+            required
+            autoFocus
+          />
+          <Checkbox label="Trust this device for 30 days (don't ask for a code here)" name="trust" />
+          <button type="submit" className="block" disabled={busy}>
+            {busy ? "Checking…" : "Continue"}
+          </button>
+        </Form>
+        <div className="stack small" style={{ marginTop: "1rem" }}>
+          {method === "whatsapp" && !usingRecovery ? (
+            <Form method="post">
+              <CsrfInput />
+              <input type="hidden" name="intent" value="resend" />
+              <button type="submit" className="link">
+                Send a new code
+              </button>
+            </Form>
+          ) : null}
+          {usingRecovery ? (
+            <Link to="/login/verify">Use {method === "totp" ? "your authenticator app" : "a WhatsApp code"} instead</Link>
+          ) : recoveryCodesLeft > 0 ? (
+            <Link to="/login/verify?using=recovery">Lost your phone? Use a recovery code</Link>
+          ) : null}
+          <Link to="/login">Log in as someone else</Link>
+        </div>
+      </div>
+    </main>
+  );
+}
