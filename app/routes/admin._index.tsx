@@ -1,11 +1,9 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { requireShopAccess } from "~/domain/accounts/access.server";
+import { adminLoader } from "~/domain/accounts/access.server";
 import { recentActivity } from "~/domain/audit/audit.server";
 import { getShop } from "~/domain/shops/shops.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { shop: access, user } = await requireShopAccess(request);
+export const loader = adminLoader("member", async ({ access: { shop: access, user } }) => {
   const [shop, activity] = await Promise.all([getShop(access.shopId), recentActivity(access.shopId, 8)]);
   return {
     firstName: user.name.split(/\s+/)[0],
@@ -20,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     },
     activity: activity.map((a) => ({ id: a.id, action: a.action, actor: a.actorName ?? "NetShop", at: a.createdAt.toISOString() })),
   };
-}
+});
 
 const ACTION_LABELS: Record<string, string> = {
   "shop.created": "created the shop",

@@ -1,7 +1,7 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
-import { requireAdmin } from "~/domain/accounts/access.server";
+import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { setActiveShop } from "~/domain/accounts/sessions.server";
 import { CURRENCIES, slugify } from "~/domain/shops/shop-options";
 import { createShop, TIMEZONES } from "~/domain/shops/shops.server";
@@ -11,19 +11,17 @@ import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Create your shop · NetShop" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { shops } = await requireAdmin(request);
+export const loader = adminLoader("signed-in", async ({ access: { shops } }) => {
   return { firstShop: shops.length === 0, timezones: TIMEZONES };
-}
+});
 
-export async function action({ request, context }: ActionFunctionArgs) {
-  const { user, session } = await requireAdmin(request);
+export const action = adminAction("signed-in", async ({ request, context, access: { user, session } }) => {
   const form = await readForm(request);
   const result = await createShop(user.id, Object.fromEntries(form), { ip: context.ip, userAgent: context.userAgent });
   if (!result.ok) return data({ errors: result.errors, values: keptValues(form) }, { status: 400 });
   await setActiveShop(session.id, result.shop.id);
   return redirect("/admin");
-}
+});
 
 const LANGUAGE_OPTIONS = [
   { value: "en", label: "English" },

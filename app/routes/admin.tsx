@@ -1,16 +1,19 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, NavLink, Outlet, useLoaderData, useSubmit } from "@remix-run/react";
+import { Form, isRouteErrorResponse, NavLink, Outlet, useLoaderData, useRouteError, useSubmit } from "@remix-run/react";
 import { providerModes } from "~/config.server";
-import { requireAdmin } from "~/domain/accounts/access.server";
+import { adminLoader } from "~/domain/accounts/access.server";
+import { allows, type Permission } from "~/domain/accounts/permissions";
 import { CsrfInput } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Admin · NetShop" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const access = await requireAdmin(request);
+/** Pages a person without a shop can open (their own account, creating the first shop). */
+const WITHOUT_SHOP = /^\/admin\/(shops\/new|account|reauth)(\/|$)/;
+
+export const loader = adminLoader("signed-in", async ({ request, access }) => {
   const path = new URL(request.url).pathname;
-  if (!access.shop && path !== "/admin/shops/new") throw redirect("/admin/shops/new");
+  if (!access.shop && !WITHOUT_SHOP.test(path)) throw redirect("/admin/shops/new");
   const sandboxed = Object.entries(providerModes())
     .filter(([, mode]) => mode === "sandbox")
     .map(([name]) => name);
@@ -18,25 +21,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
     user: { name: access.user.name, email: access.user.email },
     shops: access.shops.filter((s) => !s.frozen).map((s) => ({ id: s.shopId, name: s.name })),
     shop: access.shop ? { id: access.shop.shopId, name: access.shop.name, slug: access.shop.slug, role: access.shop.role } : null,
+    // Only the areas this person's role opens are shown (the server checks again on every request).
+    visible: access.shop ? NAV.filter((item) => allows(access.shop!, item.permission)).map((item) => item.label) : [],
     sandboxed,
   };
-}
+});
 
-/** Areas of the admin; the ones still being built are shown, but not as links. */
-const AREAS: Array<{ label: string; to?: string }> = [
-  { label: "Dashboard", to: "/admin" },
-  { label: "Products" },
-  { label: "Orders" },
-  { label: "Customers" },
-  { label: "Dropshipping" },
-  { label: "AI studio" },
-  { label: "Reports" },
-  { label: "Settings" },
-  { label: "Billing" },
+/** Areas of the admin and what each needs; the ones still being built are shown, but not as links. */
+const NAV: Array<{ label: string; to?: string; permission: Permission }> = [
+  { label: "Dashboard", to: "/admin", permission: "member" },
+  { label: "Products", permission: "products" },
+  { label: "Orders", permission: "orders" },
+  { label: "Customers", permission: "customers" },
+  { label: "Dropshipping", permission: "products" },
+  { label: "AI studio", permission: "ai" },
+  { label: "Reports", permission: "reports" },
+  { label: "Settings", to: "/admin/settings", permission: "settings" },
+  { label: "Billing", permission: "billing" },
+  { label: "Staff", to: "/admin/staff", permission: "owner" },
+  { label: "Audit log", to: "/admin/audit", permission: "owner" },
 ];
 
 export default function AdminLayout() {
-  const { user, shops, shop, sandboxed } = useLoaderData<typeof loader>();
+  const { user, shops, shop, sandboxed, visible } = useLoaderData<typeof loader>();
   const submit = useSubmit();
   return (
     <div className="admin">
@@ -70,10 +77,10 @@ export default function AdminLayout() {
         ) : null}
         <nav aria-label="Admin">
           <ul>
-            {AREAS.map((area) => (
+            {NAV.filter((area) => visible.includes(area.label)).map((area) => (
               <li key={area.label}>
                 {area.to && shop ? (
-                  <NavLink to={area.to} end>
+                  <NavLink to={area.to} end={area.to === "/admin"}>
                     {area.label}
                   </NavLink>
                 ) : (
@@ -92,7 +99,9 @@ export default function AdminLayout() {
             </a>
           ) : null}
           <div>
-            <div>{user.name}</div>
+            <a href="/admin/account" style={{ color: "#fff" }}>
+              {user.name}
+            </a>
             <div className="small" style={{ color: "#8fb8b0" }}>
               {user.email}
             </div>
@@ -119,5 +128,29 @@ export default function AdminLayout() {
 }
 
 function providerLabel(name: string): string {
-  return ({ wassenger: "Wassenger (WhatsApp)", openai: "OpenAI", anthropic: "Anthropic", kling: "Kling" } as Record<string, string>)[name] ?? name;
+  return ({ wassenger: "Wassenger (WhatsApp)", openai: "OpenAI", anthropic: "Anthropic", kling: "Kling", email: "SMTP (email)" } as Record<string, string>)[name] ?? name;
+}
+
+/** Errors inside the admin (a page the role does not allow, a missing record) keep the navigation. */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const detail =
+    isRouteErrorResponse(error) && typeof error.data === "string" && error.data
+      ? error.data
+      : status === 404
+        ? "This page does not exist or has moved."
+        : "We could not complete this request. Please try again in a moment.";
+  return (
+    <main className="admin-main">
+      <div className="card medium" data-testid="admin-error">
+        <p className="eyebrow">Error {status}</p>
+        <h1>{status === 403 ? "Not allowed" : status === 404 ? "Not found" : "Something went wrong"}</h1>
+        <p>{detail}</p>
+        <p>
+          <a href="/admin">Back to the dashboard</a>
+        </p>
+      </div>
+    </main>
+  );
 }

@@ -1,10 +1,10 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { readSession, startSession } from "~/domain/accounts/sessions.server";
 import { signUp } from "~/domain/accounts/signup.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
-import { passThroughHeaders } from "~/lib/http";
+import { passThroughHeaders, safeRedirect } from "~/lib/http";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Create your NetShop account" }];
@@ -12,7 +12,7 @@ export const meta: MetaFunction = () => [{ title: "Create your NetShop account" 
 export const headers = passThroughHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  if (await readSession(request)) throw redirect("/admin");
+  if (await readSession(request)) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
   return null;
 }
 
@@ -25,13 +25,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data({ errors: result.errors, values: keptValues(form) }, { status: result.retryAfterSeconds ? 429 : 400, headers });
   }
   const { setCookie } = await startSession(result.userId, { remember: false, ...who });
-  return redirect("/admin/shops/new", { headers: { "Set-Cookie": setCookie } });
+  // Someone joining a shop by invitation goes back to it; others create their own shop.
+  return redirect(safeRedirect(form.get("redirectTo"), "/admin/shops/new"), { headers: { "Set-Cookie": setCookie } });
 }
 
 export default function Signup() {
   const result = useActionData<typeof action>();
   const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const values: Record<string, string | undefined> = result?.values ?? {};
+  const [params] = useSearchParams();
+  const values: Record<string, string | undefined> = result?.values ?? { email: params.get("email") ?? undefined };
   const busy = useNavigation().state === "submitting";
   return (
     <main className="centered-page">
@@ -44,6 +46,7 @@ export default function Signup() {
         <FormError message={errors.form} />
         <Form method="post" noValidate>
           <CsrfInput />
+          {params.get("redirectTo") ? <input type="hidden" name="redirectTo" value={params.get("redirectTo")!} /> : null}
           <div className="two-cols">
             <Field label="Your name" name="name" autoComplete="name" defaultValue={values.name} error={errors.name} required />
             <Field
@@ -92,7 +95,7 @@ export default function Signup() {
           </button>
         </Form>
         <p className="muted small" style={{ marginTop: "1rem" }}>
-          Already have an account? <Link to="/login">Log in</Link>
+          Already have an account? <Link to={`/login${params.get("redirectTo") ? `?redirectTo=${encodeURIComponent(params.get("redirectTo")!)}` : ""}`}>Log in</Link>
         </p>
       </div>
     </main>

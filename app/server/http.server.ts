@@ -15,6 +15,7 @@ import { config } from "~/config.server";
 import { checkReadiness } from "~/domain/system/health.server";
 import { csrfCookieName, newCsrfToken, readCookie } from "~/lib/csrf.server";
 import { logger } from "~/lib/logger.server";
+import { consume } from "~/lib/rate-limit.server";
 
 /** Paths that receive cross-site POSTs by design (signed provider callbacks). */
 const CROSS_SITE_POST_PATHS = [/^\/webhooks\//, /^\/callbacks\//];
@@ -76,6 +77,8 @@ export function createHttpApp(options: { build: ServerBuild; publicDir: string }
   );
   app.use((req, res, next) => {
     if (req.secure) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    // Powerful browser features no page of ours uses.
+    res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()");
     next();
   });
 
@@ -93,6 +96,8 @@ export function createHttpApp(options: { build: ServerBuild; publicDir: string }
   );
   app.use(express.static(options.publicDir, { maxAge: "1h", index: false }));
 
+  app.use(publicRateLimit);
+  app.use(noStoreForPrivatePages);
   app.use(csrfCookie);
   app.use(sameOriginForStateChanges);
 
@@ -121,6 +126,33 @@ export function createHttpApp(options: { build: ServerBuild; publicDir: string }
 function mediaOrigins(): string[] {
   const base = config().MEDIA_PUBLIC_BASE_URL;
   return base ? [new URL(base).origin] : [];
+}
+
+/** Paths outside the per-address limit: signed-in work (admin), provider callbacks. */
+const UNLIMITED_PATHS = /^\/(admin|webhooks|callbacks)(\/|$)/;
+
+/**
+ * Every address gets RATE_LIMIT_PUBLIC_PER_MINUTE requests a minute to public pages (storefront,
+ * login, sign-up, password reset, invitations); beyond that, 429 with Retry-After. Logins, codes,
+ * resets and checkout have tighter limits of their own in the domain.
+ */
+async function publicRateLimit(req: Request, res: Response, next: NextFunction) {
+  if (UNLIMITED_PATHS.test(req.path)) return next();
+  try {
+    const result = await consume("publicPerIp", req.ip ?? req.socket.remoteAddress ?? "unknown");
+    if (result.ok) return next();
+    res.setHeader("Retry-After", String(result.retryAfterSeconds));
+    res.status(429).type("text/plain").send("Too many requests from your network. Please wait a moment and try again.");
+  } catch (error) {
+    next(error);
+  }
+}
+
+/** Pages with personal data or secrets (admin, login, resets, invitations) are never cached. */
+const PRIVATE_PATHS = /^\/(admin|login|logout|signup|password|invite)(\/|$)/;
+function noStoreForPrivatePages(req: Request, res: Response, next: NextFunction) {
+  if (PRIVATE_PATHS.test(req.path)) res.setHeader("Cache-Control", "no-store");
+  next();
 }
 
 /** Gives each browser its CSRF token (see app/lib/csrf.server.ts). */

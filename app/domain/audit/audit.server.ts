@@ -119,3 +119,8 @@ export async function listAuditLog(shopId: string, timezone: string, filters: Au
   );
   return { entries: rows.slice(0, AUDIT_PAGE_SIZE), hasMore: rows.length > AUDIT_PAGE_SIZE, page };
 }
+
+/** Records an entry in a transaction of its own (for actions whose change already committed). */
+export async function asPlatformAudit(entry: Parameters<typeof audit>[1]): Promise<void> {
+  await asPlatform((tx) => audit(tx, entry));
+}

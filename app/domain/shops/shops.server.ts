@@ -118,3 +118,25 @@ export async function isSlugAvailable(slug: string): Promise<boolean> {
   return !row && !RESERVED_SLUGS.has(slug.toLowerCase());
 }
 
+
+export const ShopSettingsSchema = CreateShopSchema.pick({ name: true, timezone: true, language: true });
+
+/** Updates the shop's name, time zone and language; audited with before and after. */
+export async function updateShopSettings(
+  actor: { userId: string; shopId: string },
+  form: Record<string, unknown>,
+  request: RequestInfo,
+): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+  const parsed = ShopSettingsSchema.safeParse(form);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  await withShop(actor.shopId, async (tx) => {
+    const [before] = await tx
+      .select({ name: schema.shops.name, timezone: schema.shops.timezone, language: schema.shops.language })
+      .from(schema.shops)
+      .where(eq(schema.shops.id, actor.shopId))
+      .for("update");
+    await tx.update(schema.shops).set({ ...parsed.data, updatedAt: new Date() }).where(eq(schema.shops.id, actor.shopId));
+    await audit(tx, { shopId: actor.shopId, actorUserId: actor.userId, action: "shop.settings_changed", targetType: "shop", targetId: actor.shopId, before, after: parsed.data, ...request });
+  });
+  return { ok: true };
+}

@@ -1,0 +1,60 @@
+import { data, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { changePassword } from "~/domain/accounts/credentials.server";
+import { readForm } from "~/lib/csrf.server";
+import { passThroughHeaders } from "~/lib/http";
+import { CsrfInput, Field, FormError } from "~/ui/forms";
+
+export const meta: MetaFunction = () => [{ title: "Change your password · NetShop" }];
+export const headers = passThroughHeaders;
+
+export const loader = adminLoader("signed-in", async () => null);
+
+// Needs the current password itself, so no separate re-authentication.
+export const action = adminAction("signed-in", async ({ request, context, access: { user, session } }) => {
+  const form = await readForm(request);
+  const result = await changePassword(user, session, Object.fromEntries(form), { ip: context.ip, userAgent: context.userAgent });
+  if (!result.ok) {
+    const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
+    return data({ errors: result.errors, ended: undefined }, { status: result.status, headers });
+  }
+  return data({ errors: {} as Record<string, string>, ended: result.otherSessionsEnded });
+});
+
+export default function ChangePassword() {
+  const result = useActionData<typeof action>();
+  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const busy = useNavigation().state === "submitting";
+  return (
+    <div className="card narrow">
+      <p className="eyebrow">
+        <Link to="/admin/account">Your account</Link>
+      </p>
+      <h1>Change your password</h1>
+      {result?.ended !== undefined ? (
+        <div className="banner ok" role="status">
+          Password changed. {result.ended > 0 ? `${result.ended} other session${result.ended === 1 ? " was" : "s were"} logged out.` : ""}
+        </div>
+      ) : null}
+      <FormError message={errors.form} />
+      <Form method="post" noValidate>
+        <CsrfInput />
+        <Field label="Current password" name="current" type="password" autoComplete="current-password" error={errors.current} required />
+        <Field
+          label="New password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          hint="At least 12 characters. A short sentence is easy to remember and hard to guess."
+          error={errors.password}
+          required
+        />
+        <Field label="New password again" name="confirm" type="password" autoComplete="new-password" error={errors.confirm} required />
+        <button type="submit" disabled={busy}>
+          {busy ? "Saving…" : "Change password"}
+        </button>
+      </Form>
+    </div>
+  );
+}

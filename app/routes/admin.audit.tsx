@@ -1,0 +1,140 @@
+import type { MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { adminLoader } from "~/domain/accounts/access.server";
+import { listMembers } from "~/domain/accounts/staff.server";
+import { AUDIT_CATEGORIES, listAuditLog, type AuditCategory } from "~/domain/audit/audit.server";
+import { getShop } from "~/domain/shops/shops.server";
+import { describeDevice } from "~/lib/user-agent.server";
+
+export const meta: MetaFunction = () => [{ title: "Audit log · NetShop" }];
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined);
+const FiltersSchema = z.object({
+  category: z.enum(Object.keys(AUDIT_CATEGORIES) as [AuditCategory, ...AuditCategory[]]).optional().catch(undefined),
+  actor: z.string().uuid().optional().catch(undefined),
+  from: date,
+  to: date,
+  page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),
+});
+
+export const loader = adminLoader("owner", async ({ request, access }) => {
+  const query = FiltersSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const [shop, members] = await Promise.all([getShop(access.shop.shopId), listMembers(access.shop.shopId)]);
+  const log = await listAuditLog(access.shop.shopId, shop.timezone, { category: query.category, actorUserId: query.actor, from: query.from, to: query.to, page: query.page });
+  return {
+    timezone: shop.timezone,
+    members: members.map((m) => ({ id: m.userId, name: m.name })),
+    categories: Object.entries(AUDIT_CATEGORIES).map(([value, c]) => ({ value, label: c.label })),
+    page: log.page,
+    hasMore: log.hasMore,
+    entries: log.entries.map((e) => ({
+      id: e.id,
+      action: e.action,
+      at: e.createdAt.toISOString(),
+      actor: e.actorName ? `${e.actorName} (${e.actorEmail})` : "NetShop",
+      target: e.targetType ? `${e.targetType}${e.targetId ? ` ${e.targetId.slice(0, 8)}` : ""}` : "",
+      ip: e.ip,
+      device: e.userAgent ? describeDevice(e.userAgent) : "",
+      before: e.before === null ? null : JSON.stringify(e.before, null, 2),
+      after: e.after === null ? null : JSON.stringify(e.after, null, 2),
+    })),
+  };
+});
+
+export default function AuditLog() {
+  const { entries, members, categories, timezone, page, hasMore } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const pageLink = (n: number) => {
+    const next = new URLSearchParams(params);
+    next.set("page", String(n));
+    return `?${next}`;
+  };
+  return (
+    <div className="stack">
+      <div>
+        <p className="eyebrow">Owner</p>
+        <h1>Audit log</h1>
+        <p className="muted">Logins, two-factor and password changes, staff changes, settings, payments, refunds, exports and deletions. Times in {timezone}.</p>
+      </div>
+      <Form method="get" className="row card" style={{ alignItems: "flex-end" }}>
+        <label className="field">
+          What
+          <select name="category" defaultValue={params.get("category") ?? ""}>
+            <option value="">Everything</option>
+            {categories.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          Who
+          <select name="actor" defaultValue={params.get("actor") ?? ""}>
+            <option value="">Anyone</option>
+            {members.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          From <input type="date" name="from" defaultValue={params.get("from") ?? ""} />
+        </label>
+        <label className="field">
+          To <input type="date" name="to" defaultValue={params.get("to") ?? ""} />
+        </label>
+        <button type="submit">Filter</button>
+      </Form>
+      <table className="data" data-testid="audit-log">
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>Who</th>
+            <th>What</th>
+            <th>From</th>
+            <th>Before / after</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.length === 0 ? (
+            <tr>
+              <td colSpan={5} className="muted">
+                Nothing matches these filters.
+              </td>
+            </tr>
+          ) : null}
+          {entries.map((e) => (
+            <tr key={e.id} data-action={e.action}>
+              <td className="small">{new Date(e.at).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "medium", timeZone: timezone })}</td>
+              <td className="small">{e.actor}</td>
+              <td>
+                <code>{e.action}</code>
+                <div className="muted small">{e.target}</div>
+              </td>
+              <td className="small">
+                {e.ip}
+                <div className="muted">{e.device}</div>
+              </td>
+              <td className="small">
+                {e.before || e.after ? (
+                  <details>
+                    <summary>Show</summary>
+                    {e.before ? <pre>before: {e.before}</pre> : null}
+                    {e.after ? <pre>after: {e.after}</pre> : null}
+                  </details>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="row">
+        {page > 1 ? <Link to={pageLink(page - 1)}>← Newer</Link> : null}
+        {hasMore ? <Link to={pageLink(page + 1)}>Older →</Link> : null}
+      </div>
+    </div>
+  );
+}

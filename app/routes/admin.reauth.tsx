@@ -1,0 +1,51 @@
+import { data, redirect, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { confirmPassword } from "~/domain/accounts/credentials.server";
+import { markReauthenticated } from "~/domain/accounts/sessions.server";
+import { readForm } from "~/lib/csrf.server";
+import { passThroughHeaders, safeRedirect } from "~/lib/http";
+import { CsrfInput, Field } from "~/ui/forms";
+
+export const meta: MetaFunction = () => [{ title: "Confirm your password · NetShop" }];
+export const headers = passThroughHeaders;
+
+export const loader = adminLoader("signed-in", async ({ access }) => ({ email: access.user.email }));
+
+export const action = adminAction("signed-in", async ({ request, context, access }) => {
+  const form = await readForm(request);
+  const result = await confirmPassword(access.user, String(form.get("password") ?? ""), { ip: context.ip, userAgent: context.userAgent });
+  if (!result.ok) {
+    const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
+    return data({ error: result.error }, { status: result.status, headers });
+  }
+  await markReauthenticated(access.session.id);
+  return redirect(safeRedirect(form.get("redirectTo")));
+});
+
+export default function Reauthenticate() {
+  const { email } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  return (
+    <div className="card narrow">
+      <p className="eyebrow">Security check</p>
+      <h1>Confirm your password</h1>
+      <p>
+        You are about to change something sensitive, and your last login was more than 12 hours ago. Enter your password, then
+        repeat what you were doing.
+      </p>
+      <Form method="post" noValidate>
+        <CsrfInput />
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/admin"} />
+        <input type="hidden" name="email" autoComplete="username" value={email} readOnly />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" error={result?.error} required autoFocus />
+        <button type="submit" disabled={busy}>
+          {busy ? "Checking…" : "Confirm"}
+        </button>
+      </Form>
+    </div>
+  );
+}
+

@@ -1,0 +1,76 @@
+import { data, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { getShop, TIMEZONES, updateShopSettings } from "~/domain/shops/shops.server";
+import { readForm } from "~/lib/csrf.server";
+import { keptValues } from "~/lib/forms";
+import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+
+export const meta: MetaFunction = () => [{ title: "Settings · NetShop" }];
+
+export const loader = adminLoader("settings", async ({ access }) => {
+  const shop = await getShop(access.shop.shopId);
+  return { shop: { name: shop.name, timezone: shop.timezone, language: shop.language, slug: shop.slug, currency: shop.currency }, timezones: TIMEZONES, isOwner: access.shop.role === "owner" };
+});
+
+export const action = adminAction("settings", async ({ request, context, access }) => {
+  const form = await readForm(request);
+  const result = await updateShopSettings({ userId: access.user.id, shopId: access.shop.shopId }, Object.fromEntries(form), { ip: context.ip, userAgent: context.userAgent });
+  if (!result.ok) return data({ errors: result.errors, values: keptValues(form), saved: false }, { status: 400 });
+  return data({ errors: {} as Record<string, string>, values: keptValues(form), saved: true });
+});
+
+const LANGUAGE_OPTIONS = [
+  { value: "en", label: "English" },
+  { value: "ms", label: "Bahasa Melayu" },
+  { value: "zh", label: "简体中文" },
+];
+
+export default function Settings() {
+  const { shop, timezones, isOwner } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const values: Record<string, string | undefined> = result?.values ?? {};
+  const busy = useNavigation().state === "submitting";
+  return (
+    <div className="stack">
+      <div className="admin-top">
+        <div>
+          <p className="eyebrow">Settings</p>
+          <h1 data-testid="settings-heading">Shop settings</h1>
+        </div>
+        {isOwner ? (
+          <Link className="button secondary" to="/admin/settings/security">
+            Security
+          </Link>
+        ) : null}
+      </div>
+      {result?.saved ? (
+        <div className="banner ok" role="status">
+          Saved.
+        </div>
+      ) : null}
+      <section className="card medium">
+        <FormError message={errors.form} />
+        <Form method="post" noValidate>
+          <CsrfInput />
+          <Field label="Shop name" name="name" defaultValue={values.name ?? shop.name} error={errors.name} required />
+          <p className="muted small">
+            Address /s/{shop.slug} · currency {shop.currency}
+          </p>
+          <SelectField label="Language" name="language" defaultValue={values.language ?? shop.language} error={errors.language} options={LANGUAGE_OPTIONS} />
+          <SelectField
+            label="Time zone"
+            name="timezone"
+            defaultValue={values.timezone ?? shop.timezone}
+            error={errors.timezone}
+            options={timezones.map((tz) => ({ value: tz, label: tz.replace(/_/g, " ") }))}
+          />
+          <button type="submit" disabled={busy}>
+            {busy ? "Saving…" : "Save"}
+          </button>
+        </Form>
+      </section>
+    </div>
+  );
+}

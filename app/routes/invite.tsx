@@ -1,0 +1,92 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { readSession, setActiveShop } from "~/domain/accounts/sessions.server";
+import { acceptInvite, findInvite } from "~/domain/accounts/staff.server";
+import { readForm } from "~/lib/csrf.server";
+import { CsrfInput, FormError } from "~/ui/forms";
+
+export const meta: MetaFunction = () => [{ title: "Invitation · NetShop" }];
+
+// The invitation link: /invite?token=… (in the query string: the HTTP log records paths only).
+export async function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const token = url.searchParams.get("token") ?? "";
+  const invite = token ? await findInvite(token) : undefined;
+  const current = await readSession(request);
+  const here = `${url.pathname}${url.search}`;
+  return {
+    token,
+    invite: invite ? { state: invite.state, shopName: invite.shopName, inviterName: invite.inviterName, role: invite.role, channel: invite.channel, recipient: invite.channel === "email" ? invite.recipient : undefined } : null,
+    signedInAs: current ? current.user.email : null,
+    loginUrl: `/login?redirectTo=${encodeURIComponent(here)}`,
+    signupUrl: `/signup?redirectTo=${encodeURIComponent(here)}${invite?.channel === "email" ? `&email=${encodeURIComponent(invite.recipient)}` : ""}`,
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await readForm(request);
+  const current = await readSession(request);
+  if (!current) throw redirect(`/login?redirectTo=${encodeURIComponent(new URL(request.url).pathname + new URL(request.url).search)}`);
+  const result = await acceptInvite(current.user, String(form.get("token") ?? ""), { ip: context.ip, userAgent: context.userAgent });
+  if (!result.ok) return data({ error: result.error }, { status: 400 });
+  await setActiveShop(current.session.id, result.shopId);
+  return redirect("/admin");
+}
+
+export default function Invite() {
+  const { token, invite, signedInAs, loginUrl, signupUrl } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  return (
+    <main className="centered-page">
+      <div className="card narrow">
+        <Link to="/" className="brand">
+          <img src="/favicon.svg" alt="" /> NetShop
+        </Link>
+        {!invite || invite.state !== "open" ? (
+          <>
+            <h1 style={{ marginTop: "1rem" }}>This invitation cannot be used</h1>
+            <p>
+              {!invite
+                ? "The link is not valid. Check that you opened the whole link."
+                : invite.state === "used"
+                  ? "It was already accepted."
+                  : invite.state === "expired"
+                    ? "It has expired (invitations last 7 days)."
+                    : "The shop's owner withdrew it."}{" "}
+              Ask the shop's owner to send you a new invitation.
+            </p>
+          </>
+        ) : (
+          <>
+            <h1 style={{ marginTop: "1rem" }}>Join {invite.shopName}</h1>
+            <p>
+              {invite.inviterName ?? "The shop's owner"} invited you to help run <strong>{invite.shopName}</strong> as{" "}
+              {invite.role === "admin" ? "an admin" : "staff"}.
+            </p>
+            <FormError message={result?.error} />
+            {signedInAs ? (
+              <Form method="post">
+                <CsrfInput />
+                <input type="hidden" name="token" value={token} />
+                <p className="muted small">You are logged in as {signedInAs}.</p>
+                <button type="submit" className="block" disabled={busy}>
+                  {busy ? "Joining…" : `Accept and open ${invite.shopName}`}
+                </button>
+              </Form>
+            ) : (
+              <div className="stack">
+                <Link className="button block" to={signupUrl}>
+                  Create your NetShop account
+                </Link>
+                <Link className="button secondary block" to={loginUrl}>
+                  I already have an account: log in
+                </Link>
+              </div>
+            )}
+          </>
+        )}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,71 @@
+import { data, redirect, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { requestPasswordReset } from "~/domain/accounts/credentials.server";
+import { readForm } from "~/lib/csrf.server";
+import { keptValues } from "~/lib/forms";
+import { passThroughHeaders } from "~/lib/http";
+import { CsrfInput, Field, FormError } from "~/ui/forms";
+
+export const meta: MetaFunction = () => [{ title: "Reset your password · NetShop" }];
+
+export const headers = passThroughHeaders;
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await readForm(request);
+  const result = await requestPasswordReset(Object.fromEntries(form), { ip: context.ip, userAgent: context.userAgent });
+  if (!result.ok) {
+    const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
+    return data({ errors: result.errors, values: keptValues(form), emailSent: false }, { status: result.retryAfterSeconds ? 429 : 400, headers });
+  }
+  if (result.method === "whatsapp") return redirect("/password/reset", { headers: { "Set-Cookie": result.setCookie } });
+  return data({ errors: {} as Record<string, string>, values: keptValues(form), emailSent: true });
+}
+
+export default function ForgotPassword() {
+  const result = useActionData<typeof action>();
+  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const values: Record<string, string | undefined> = result?.values ?? {};
+  const busy = useNavigation().state === "submitting";
+  return (
+    <main className="centered-page">
+      <div className="card narrow">
+        <Link to="/" className="brand">
+          <img src="/favicon.svg" alt="" /> NetShop
+        </Link>
+        <h1 style={{ marginTop: "1rem" }}>Reset your password</h1>
+        {result?.emailSent ? (
+          <div className="banner ok" role="status" data-testid="reset-email-sent">
+            If an account uses {values.email}, we have emailed it a link to choose a new password. The link works once, for 30 minutes.
+          </div>
+        ) : (
+          <p className="muted">We send a code to your WhatsApp, or a link to your email. Either works once, for 30 minutes.</p>
+        )}
+        <FormError message={errors.form} />
+        <Form method="post" noValidate>
+          <CsrfInput />
+          <Field label="Email" name="email" type="email" autoComplete="username" defaultValue={values.email} error={errors.email} required />
+          <fieldset className="field" aria-describedby={errors.method ? "method-error" : undefined}>
+            <legend style={{ fontWeight: 600 }}>Send me</legend>
+            <label className="radio">
+              <input type="radio" name="method" value="whatsapp" defaultChecked={(values.method ?? "whatsapp") === "whatsapp"} /> a code on WhatsApp
+            </label>
+            <label className="radio">
+              <input type="radio" name="method" value="email" defaultChecked={values.method === "email"} /> a link by email
+            </label>
+            {errors.method ? (
+              <p className="error" id="method-error" role="alert" data-field-error="method">
+                {errors.method}
+              </p>
+            ) : null}
+          </fieldset>
+          <button type="submit" className="block" disabled={busy}>
+            {busy ? "Sending…" : "Send"}
+          </button>
+        </Form>
+        <p className="muted small" style={{ marginTop: "1rem" }}>
+          Remembered it? <Link to="/login">Log in</Link>
+        </p>
+      </div>
+    </main>
+  );
+}
