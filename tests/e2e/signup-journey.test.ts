@@ -2,6 +2,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { whatsAppCode } from "../helpers/auth";
 import { baseUrl, hydrated, launchBrowser, uniquePhone } from "../helpers/browser";
 
 let browser: Browser;
@@ -88,6 +89,10 @@ describe("a merchant in a browser", () => {
 
     await page.getByLabel("Password").fill(password);
     await page.getByRole("button", { name: "Log in" }).click();
+    // The second factor: the code arrives on WhatsApp (the sandbox inbox).
+    await page.waitForURL("**/login/verify");
+    await page.getByLabel("Code").fill(await whatsAppCode(phone.e164));
+    await page.getByRole("button", { name: "Continue" }).click();
     await page.waitForURL(/\/admin$/);
     expect(await page.getByTestId("current-shop").textContent()).toBe(shopName);
   });

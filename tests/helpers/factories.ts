@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { signUp } from "~/domain/accounts/signup.server";
 import { createShop } from "~/domain/shops/shops.server";
+import { uniquePhone } from "./phones";
 
 const who = { ip: "127.0.0.1", userAgent: "vitest" };
 
@@ -13,10 +14,12 @@ export function unique(prefix = "t"): string {
 
 export async function makeUser(overrides: Record<string, string> = {}) {
   const email = `${unique("user")}@example.com`;
+  // Each person has their own WhatsApp number, so tests can read their codes from the sandbox.
+  const phone = uniquePhone();
   const input = {
     name: "Nur Aina",
     email,
-    phone: "012-345 6789",
+    phone: phone.local,
     companyName: "Aina Trading",
     password: PASSWORD,
     adult: "on",
@@ -25,7 +28,7 @@ export async function makeUser(overrides: Record<string, string> = {}) {
   };
   const result = await signUp(input, { ...who, ip: `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.1` });
   if (!result.ok) throw new Error(`sign-up failed: ${JSON.stringify(result.errors)}`);
-  return { id: result.userId, email: input.email, password: input.password };
+  return { id: result.userId, email: input.email, password: input.password, phone: overrides.phone ?? phone.e164 };
 }
 
 export async function makeShop(userId: string, overrides: Record<string, string> = {}) {

@@ -60,7 +60,7 @@ describe("configuration", () => {
 
   it("checks the email, code template and encryption key settings", () => {
     expect(problems({ ...valid, SMTP_URL: "smtp://u:p@smtp.example.com:587" })).toEqual([expect.stringMatching(/^MAIL_FROM is required with SMTP_URL/)]);
-    expect(problems({ ...valid, SMTP_URL: "http://smtp.example.com" })).toEqual([expect.stringMatching(/^SMTP_URL must be an smtp/)]);
+    expect(problems({ ...valid, SMTP_URL: "http://smtp.example.com", MAIL_FROM: "a@example.com" })).toEqual([expect.stringMatching(/^SMTP_URL must be an smtp/)]);
     expect(problems({ ...valid, WASSENGER_CODE_TEMPLATE: "Sign in {{code}}" })).toEqual([expect.stringMatching(/^WASSENGER_CODE_TEMPLATE must be a template name/)]);
     expect(parseEnv({ ...valid, WASSENGER_CODE_TEMPLATE: "netshop_code:ms" }).WASSENGER_CODE_TEMPLATE).toBe("netshop_code:ms");
     expect(problems({ ...valid, DATA_ENCRYPTION_KEY: `${"a".repeat(40)},short` })).toEqual([expect.stringMatching(/^DATA_ENCRYPTION_KEY must be at least 32/)]);
