@@ -36,3 +36,9 @@ export async function makeShop(userId: string, overrides: Record<string, string>
   if (!result.ok) throw new Error(`shop failed: ${JSON.stringify(result.errors)}`);
   return result.shop;
 }
+
+/** Adds a person to a shop's team directly (the invitation flow has its own tests). */
+export async function addMember(shopId: string, userId: string, role: "admin" | "staff", permissions: string[] = []) {
+  const { withShop, schema } = await import("~db/client");
+  await withShop(shopId, (tx) => tx.insert(schema.shopMemberships).values({ shopId, userId, role, permissions }));
+}
