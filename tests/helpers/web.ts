@@ -92,7 +92,7 @@ export class FormClient {
   }
 }
 
-/** Decodes the HTML entities React writes into attribute values and text. */
+/** Decodes the HTML entities React writes into attribute values and text (and drops its text-joining comments). */
 export function htmlDecode(s: string): string {
-  return s.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  return s.replace(/<!-- -->/g, "").replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 }

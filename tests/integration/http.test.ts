@@ -40,9 +40,32 @@ describe("HTTP layer", () => {
     expect(a.headers.get("x-frame-options")).toBe("DENY");
     expect(a.headers.get("x-powered-by")).toBeNull();
     expect(a.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(csp).toContain("form-action 'self'");
+    expect(csp).toContain("base-uri 'self'");
+    expect(a.headers.get("cross-origin-opener-policy")).toBe("same-origin");
+    expect(a.headers.get("cross-origin-resource-policy")).toBe("same-origin");
+    expect(a.headers.get("permissions-policy")).toContain("camera=()");
+    expect(a.headers.get("permissions-policy")).toContain("geolocation=()");
     expect(a.headers.get("strict-transport-security")).toBeNull(); // plain HTTP
     const https = await fetch(`${web.url}/login`, { headers: { "X-Forwarded-Proto": "https" } });
     expect(https.headers.get("strict-transport-security")).toMatch(/max-age=31536000/);
+  });
+
+  it("never lets pages with personal data or secrets be cached", async () => {
+    for (const path of ["/login", "/signup", "/password/forgot", "/admin", "/invite?token=x"]) {
+      const res = await fetch(`${web.url}${path}`, { redirect: "manual" });
+      expect(res.headers.get("cache-control"), path).toBe("no-store");
+    }
+    expect((await fetch(`${web.url}/legal/terms`)).headers.get("cache-control")).toBeNull();
+  });
+
+  it("sets cookies HttpOnly and SameSite, and __Host- cookies over HTTPS", async () => {
+    const res = await fetch(`${web.url}/login`, { headers: { "X-Forwarded-Proto": "https" } });
+    const csrf = res.headers.getSetCookie().find((c) => c.startsWith("__Host-csrf="))!;
+    expect(csrf).toMatch(/HttpOnly/);
+    expect(csrf).toMatch(/Secure/);
+    expect(csrf).toMatch(/SameSite=Lax/);
+    expect(csrf).toMatch(/Path=\//);
   });
 
   it("compresses pages", async () => {
