@@ -3,7 +3,7 @@ import { adminLoader } from "~/domain/accounts/access.server";
 import { recentActivity } from "~/domain/audit/audit.server";
 import { getShop } from "~/domain/shops/shops.server";
 
-export const loader = adminLoader("member", async ({ access: { shop: access, user } }) => {
+export const loader = /* @__PURE__ */ adminLoader("member", async ({ access: { shop: access, user } }) => {
   const [shop, activity] = await Promise.all([getShop(access.shopId), recentActivity(access.shopId, 8)]);
   return {
     firstName: user.name.split(/\s+/)[0],

@@ -14,7 +14,7 @@ import { CsrfInput, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Your account security · NetShop" }];
 
-export const loader = adminLoader("signed-in", async ({ access: { user } }) => {
+export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ access: { user } }) => {
   const status = await twoFactorStatus(user);
   return {
     name: user.name,
@@ -30,7 +30,7 @@ export const loader = adminLoader("signed-in", async ({ access: { user } }) => {
 });
 
 // Changes to how one logs in are sensitive: they need a login or password check in the last 12 hours.
-export const action = adminAction(
+export const action = /* @__PURE__ */ adminAction(
   "signed-in",
   async ({ request, context, access: { user } }) => {
     const form = await readForm(request);

@@ -9,10 +9,10 @@ import { CsrfInput, Field, FormError } from "~/ui/forms";
 export const meta: MetaFunction = () => [{ title: "Change your password · NetShop" }];
 export const headers = passThroughHeaders;
 
-export const loader = adminLoader("signed-in", async () => null);
+export const loader = /* @__PURE__ */ adminLoader("signed-in", async () => null);
 
 // Needs the current password itself, so no separate re-authentication.
-export const action = adminAction("signed-in", async ({ request, context, access: { user, session } }) => {
+export const action = /* @__PURE__ */ adminAction("signed-in", async ({ request, context, access: { user, session } }) => {
   const form = await readForm(request);
   const result = await changePassword(user, session, Object.fromEntries(form), { ip: context.ip, userAgent: context.userAgent });
   if (!result.ok) {

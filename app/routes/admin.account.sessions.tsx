@@ -9,7 +9,7 @@ import { CsrfInput, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Where you're logged in · NetShop" }];
 
-export const loader = adminLoader("signed-in", async ({ access: { user, session } }) => {
+export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ access: { user, session } }) => {
   const sessions = await listSessions(user.id, session.id);
   return {
     sessions: sessions.map((s) => ({
@@ -24,7 +24,7 @@ export const loader = adminLoader("signed-in", async ({ access: { user, session 
   };
 });
 
-export const action = adminAction("signed-in", async ({ request, context, access: { user, session } }) => {
+export const action = /* @__PURE__ */ adminAction("signed-in", async ({ request, context, access: { user, session } }) => {
   const form = await readForm(request);
   const who = { ip: context.ip, userAgent: context.userAgent };
   const target = form.get("sessionId");

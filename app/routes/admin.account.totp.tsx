@@ -8,12 +8,12 @@ import { CsrfInput, Field } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Set up an authenticator app · NetShop" }];
 
-export const loader = adminLoader("signed-in", async ({ access: { user } }) => {
+export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ access: { user } }) => {
   const enrolment = await startTotpEnrolment(user);
   return { secret: enrolment.secret, qrDataUrl: enrolment.qrDataUrl };
 });
 
-export const action = adminAction(
+export const action = /* @__PURE__ */ adminAction(
   "signed-in",
   async ({ request, context, access: { user } }) => {
     const form = await readForm(request);

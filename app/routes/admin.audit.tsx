@@ -18,7 +18,7 @@ const FiltersSchema = z.object({
   page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),
 });
 
-export const loader = adminLoader("owner", async ({ request, access }) => {
+export const loader = /* @__PURE__ */ adminLoader("owner", async ({ request, access }) => {
   const query = FiltersSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const [shop, members] = await Promise.all([getShop(access.shop.shopId), listMembers(access.shop.shopId)]);
   const log = await listAuditLog(access.shop.shopId, shop.timezone, { category: query.category, actorUserId: query.actor, from: query.from, to: query.to, page: query.page });

@@ -10,9 +10,9 @@ import { CsrfInput, Field } from "~/ui/forms";
 export const meta: MetaFunction = () => [{ title: "Confirm your password · NetShop" }];
 export const headers = passThroughHeaders;
 
-export const loader = adminLoader("signed-in", async ({ access }) => ({ email: access.user.email }));
+export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ access }) => ({ email: access.user.email }));
 
-export const action = adminAction("signed-in", async ({ request, context, access }) => {
+export const action = /* @__PURE__ */ adminAction("signed-in", async ({ request, context, access }) => {
   const form = await readForm(request);
   const result = await confirmPassword(access.user, String(form.get("password") ?? ""), { ip: context.ip, userAgent: context.userAgent });
   if (!result.ok) {

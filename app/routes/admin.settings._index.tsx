@@ -8,12 +8,12 @@ import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Settings · NetShop" }];
 
-export const loader = adminLoader("settings", async ({ access }) => {
+export const loader = /* @__PURE__ */ adminLoader("settings", async ({ access }) => {
   const shop = await getShop(access.shop.shopId);
   return { shop: { name: shop.name, timezone: shop.timezone, language: shop.language, slug: shop.slug, currency: shop.currency }, timezones: TIMEZONES, isOwner: access.shop.role === "owner" };
 });
 
-export const action = adminAction("settings", async ({ request, context, access }) => {
+export const action = /* @__PURE__ */ adminAction("settings", async ({ request, context, access }) => {
   const form = await readForm(request);
   const result = await updateShopSettings({ userId: access.user.id, shopId: access.shop.shopId }, Object.fromEntries(form), { ip: context.ip, userAgent: context.userAgent });
   if (!result.ok) return data({ errors: result.errors, values: keptValues(form), saved: false }, { status: 400 });

@@ -8,12 +8,12 @@ import { CsrfInput } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Security settings · NetShop" }];
 
-export const loader = adminLoader("owner", async ({ access }) => {
+export const loader = /* @__PURE__ */ adminLoader("owner", async ({ access }) => {
   const shop = await getShop(access.shop.shopId);
   return { requireTwoFactor: shop.requireTwoFactor };
 });
 
-export const action = adminAction(
+export const action = /* @__PURE__ */ adminAction(
   "owner",
   async ({ request, context, access }) => {
     const form = await readForm(request);

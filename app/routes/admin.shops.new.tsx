@@ -11,11 +11,11 @@ import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Create your shop · NetShop" }];
 
-export const loader = adminLoader("signed-in", async ({ access: { shops } }) => {
+export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ access: { shops } }) => {
   return { firstShop: shops.length === 0, timezones: TIMEZONES };
 });
 
-export const action = adminAction("signed-in", async ({ request, context, access: { user, session } }) => {
+export const action = /* @__PURE__ */ adminAction("signed-in", async ({ request, context, access: { user, session } }) => {
   const form = await readForm(request);
   const result = await createShop(user.id, Object.fromEntries(form), { ip: context.ip, userAgent: context.userAgent });
   if (!result.ok) return data({ errors: result.errors, values: keptValues(form) }, { status: 400 });

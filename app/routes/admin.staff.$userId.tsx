@@ -9,13 +9,13 @@ import { RoleFields } from "~/ui/permissions";
 
 export const meta: MetaFunction = () => [{ title: "Manage a member · NetShop" }];
 
-export const loader = adminLoader("owner", async ({ params, access }) => {
+export const loader = /* @__PURE__ */ adminLoader("owner", async ({ params, access }) => {
   const member = await getMember(access.shop.shopId, params.userId ?? "");
   if (!member || member.role === "owner") throw new Response("This person is not a member of the shop's staff.", { status: 404 });
   return { member: { userId: member.userId, name: member.name, email: member.email, role: member.role, permissions: member.permissions, frozen: member.frozen, label: describeRole(member) } };
 });
 
-export const action = adminAction(
+export const action = /* @__PURE__ */ adminAction(
   "owner",
   async ({ request, context, params, access }) => {
     const form = await readForm(request);

@@ -11,7 +11,7 @@ import { RoleFields } from "~/ui/permissions";
 
 export const meta: MetaFunction = () => [{ title: "Staff · NetShop" }];
 
-export const loader = adminLoader("owner", async ({ access }) => {
+export const loader = /* @__PURE__ */ adminLoader("owner", async ({ access }) => {
   const [members, invites] = await Promise.all([listMembers(access.shop.shopId), listPendingInvites(access.shop.shopId)]);
   return {
     me: access.user.id,
@@ -28,7 +28,7 @@ export const loader = adminLoader("owner", async ({ access }) => {
 
 type ActionData = { errors: Record<string, string>; values: Record<string, string>; notice?: string };
 
-export const action = adminAction(
+export const action = /* @__PURE__ */ adminAction(
   "owner",
   async ({ request, context, access }) => {
     const form = await readForm(request);

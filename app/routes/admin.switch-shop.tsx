@@ -3,9 +3,9 @@ import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { setActiveShop } from "~/domain/accounts/sessions.server";
 import { readForm } from "~/lib/csrf.server";
 
-export const loader = adminLoader("signed-in", async () => redirect("/admin"));
+export const loader = /* @__PURE__ */ adminLoader("signed-in", async () => redirect("/admin"));
 
-export const action = adminAction("signed-in", async ({ request, access: { session, shops } }) => {
+export const action = /* @__PURE__ */ adminAction("signed-in", async ({ request, access: { session, shops } }) => {
   const shopId = (await readForm(request)).get("shopId");
   if (typeof shopId !== "string" || !shopId) return data({ error: "Choose a shop." }, { status: 400 });
   const target = shops.find((s) => s.shopId === shopId && !s.frozen);

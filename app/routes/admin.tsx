@@ -11,7 +11,7 @@ export const meta: MetaFunction = () => [{ title: "Admin · NetShop" }];
 /** Pages a person without a shop can open (their own account, creating the first shop). */
 const WITHOUT_SHOP = /^\/admin\/(shops\/new|account|reauth)(\/|$)/;
 
-export const loader = adminLoader("signed-in", async ({ request, access }) => {
+export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ request, access }) => {
   const path = new URL(request.url).pathname;
   if (!access.shop && !WITHOUT_SHOP.test(path)) throw redirect("/admin/shops/new");
   const sandboxed = Object.entries(providerModes())

@@ -91,7 +91,7 @@ describe("a merchant in a browser", () => {
     await page.getByRole("button", { name: "Log in" }).click();
     // The second factor: the code arrives on WhatsApp (the sandbox inbox).
     await page.waitForURL("**/login/verify");
-    await page.getByLabel("Code").fill(await whatsAppCode(phone.e164));
+    await page.getByLabel("Code", { exact: true }).fill(await whatsAppCode(phone.e164));
     await page.getByRole("button", { name: "Continue" }).click();
     await page.waitForURL(/\/admin$/);
     expect(await page.getByTestId("current-shop").textContent()).toBe(shopName);

@@ -43,4 +43,13 @@ describe("architecture", () => {
     );
     expect(offenders).toEqual([]);
   });
+
+  it("admin guards are marked pure, so the browser build drops them (their module is server-only)", () => {
+    const offenders = files("app/routes").flatMap((f) =>
+      [...fs.readFileSync(path.join(root, f), "utf8").matchAll(/=\s*(\/\*\s*@__PURE__\s*\*\/\s*)?(adminLoader|adminAction)\(/g)]
+        .filter((m) => !m[1])
+        .map((m) => `${f}: write \`= /* @__PURE__ */ ${m[2]}(\``),
+    );
+    expect(offenders).toEqual([]);
+  });
 });

@@ -78,7 +78,10 @@ export type Guarded<F> = F & { guard: Guard };
  * Declares an admin loader and the permission it needs. Every loader under /admin is written
  * this way (tests/integration/permissions.test.ts fails for one that is not):
  *
- *   export const loader = adminLoader("products", async ({ request, access }) => { … });
+ *   export const loader = \/* @__PURE__ *\/ adminLoader("products", async ({ request, access }) => { … });
+ *
+ * The annotation lets the browser build drop the call (this module is empty there); a unit
+ * test (tests/unit/architecture.test.ts) checks that no route forgets it.
  */
 export function adminLoader<P extends Permission, T>(
   permission: P,
@@ -92,7 +95,7 @@ export function adminLoader<P extends Permission, T>(
  * Declares an admin action and the permission it needs; `{ recentAuth: true }` marks it
  * sensitive (see requireRecentAuth).
  *
- *   export const action = adminAction("settings", async ({ request, access }) => { … }, { recentAuth: true });
+ *   export const action = \/* @__PURE__ *\/ adminAction("settings", async ({ request, access }) => { … }, { recentAuth: true });
  */
 export function adminAction<P extends Permission, T>(
   permission: P,
