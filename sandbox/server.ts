@@ -65,7 +65,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 <div class="card"><h2>Kling AI (try-on and video)</h2><p>API at <code>/kling/v1</code>. <a href="/kling">See the tasks</a> NetShop created, their status, callbacks and result images and videos.</p></div>
 <div class="card"><h2>Billplz (payments)</h2><p>API at <code>/billplz/api/v3</code>. <a href="/billplz">Bills and the callbacks sent</a>; each bill's hosted page has Pay / Fail / Pending.</p></div>
 <div class="card"><h2>PaySeller (payments)</h2><p>API at <code>/payseller/v1</code> (NetShop's assumed contract). <a href="/payseller">Payments and the callbacks sent</a>; each payment's hosted page has Pay / Fail / Pending.</p></div>
-<div class="card"><h2>AutoCount Cloud Accounting</h2><p>API at <code>/autocount/api/{accountBookId}</code>. <a href="/autocount/ledger">Open the ledger</a> to see the invoices, receipts and credit notes NetShop booked.</p></div>`,
+<div class="card"><h2>AutoCount Cloud Accounting</h2><p>API at <code>/autocount/api/{accountBookId}</code>. <a href="/autocount/ledger">Open the ledger</a> to see the invoices, receipts and credit notes NetShop booked.</p></div>
 <div class="card"><h2>Email (SMTP)</h2><p>SMTP on port <code>${mail.port}</code>. <a href="/mail">Open the mailbox</a> to read what NetShop emailed (password-reset links and invitations show here).</p></div>`,
       ),
     );
