@@ -4,7 +4,7 @@ import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { changePassword } from "~/domain/accounts/credentials.server";
 import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders } from "~/lib/http";
-import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { CsrfInput, Field, FormError, NewPasswordFields } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Change your password · NetShop" }];
 export const headers = passThroughHeaders;
@@ -41,16 +41,7 @@ export default function ChangePassword() {
       <Form method="post" noValidate>
         <CsrfInput />
         <Field label="Current password" name="current" type="password" autoComplete="current-password" error={errors.current} required />
-        <Field
-          label="New password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          hint="At least 12 characters. A short sentence is easy to remember and hard to guess."
-          error={errors.password}
-          required
-        />
-        <Field label="New password again" name="confirm" type="password" autoComplete="new-password" error={errors.confirm} required />
+        <NewPasswordFields errors={errors} />
         <button type="submit" disabled={busy}>
           {busy ? "Saving…" : "Change password"}
         </button>

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { completePasswordReset, readPasswordReset } from "~/domain/accounts/credentials.server";
 import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders } from "~/lib/http";
-import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { CsrfInput, Field, FormError, NewPasswordFields } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · NetShop" }];
 
@@ -64,16 +64,7 @@ export default function ResetPassword() {
               {view.via === "whatsapp" ? (
                 <Field label="Code from WhatsApp" name="code" autoComplete="one-time-code" inputMode="numeric" error={errors.code} required />
               ) : null}
-              <Field
-                label="New password"
-                name="password"
-                type="password"
-                autoComplete="new-password"
-                hint="At least 12 characters. A short sentence is easy to remember and hard to guess."
-                error={errors.password}
-                required
-              />
-              <Field label="New password again" name="confirm" type="password" autoComplete="new-password" error={errors.confirm} required />
+              <NewPasswordFields errors={errors} />
               <button type="submit" className="block" disabled={busy}>
                 {busy ? "Saving…" : "Save new password"}
               </button>

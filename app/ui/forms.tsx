@@ -85,3 +85,21 @@ export function FormError({ message }: { message?: string }) {
     </div>
   );
 }
+
+/** A new password typed twice, with the rule as a hint (sign-up-strength rules are checked on the server). */
+export function NewPasswordFields({ errors }: { errors: Record<string, string | undefined> }) {
+  return (
+    <>
+      <Field
+        label="New password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        hint="At least 12 characters. A short sentence is easy to remember and hard to guess."
+        error={errors.password}
+        required
+      />
+      <Field label="New password again" name="confirm" type="password" autoComplete="new-password" error={errors.confirm} required />
+    </>
+  );
+}

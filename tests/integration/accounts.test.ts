@@ -166,8 +166,7 @@ describe("sign-up, shop creation and login over HTTP (no JavaScript)", () => {
     const second = await makeShop(user.id, { name: "Beta Store" });
     const stranger = await makeShop((await makeUser()).id, { name: "Someone Else's" });
     const c = client();
-    await c.get("/login");
-    await c.post("/login", { email: user.email, password: user.password });
+    await signIn(c, user);
     await c.get("/admin");
     expect(c.lastHtml).toContain('name="shopId"'); // the switcher, for a person with two shops
     expect(c.lastHtml).toContain(`/s/${first.slug}`); // alphabetically first until they choose

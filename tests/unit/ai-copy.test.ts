@@ -14,6 +14,7 @@ import { klingSettings } from "~/integrations/kling.server";
 
 const base = {
   SESSION_SECRET: "x".repeat(40),
+  DATA_ENCRYPTION_KEY: "k".repeat(40),
   DATABASE_URL: "postgres://owner:pw@127.0.0.1:5432/netshop",
   REDIS_URL: "redis://127.0.0.1:6379",
   SANDBOX_URL: "http://127.0.0.1:4010/",

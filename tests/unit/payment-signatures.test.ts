@@ -165,6 +165,7 @@ describe("checking a payment against its order", () => {
 describe("per-shop gateway settings", () => {
   const env = parseEnv({
     SESSION_SECRET: "x".repeat(40),
+  DATA_ENCRYPTION_KEY: "k".repeat(40),
     DATABASE_URL: "postgres://o:p@127.0.0.1:5432/n",
     REDIS_URL: "redis://127.0.0.1:6379",
     SANDBOX_URL: "http://127.0.0.1:4010/",
