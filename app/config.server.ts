@@ -128,7 +128,6 @@ const EnvSchema = z
       }
     };
     needsSandbox("WASSENGER_TOKEN", !!env.WASSENGER_TOKEN);
-    needsSandbox("SMTP_URL", !!env.SMTP_URL);
     if (env.SMTP_URL && !env.MAIL_FROM) {
       ctx.addIssue({ code: "custom", path: ["MAIL_FROM"], message: "is required with SMTP_URL (e.g. NetShop <no-reply@example.com>)" });
     }

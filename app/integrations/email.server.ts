@@ -29,6 +29,7 @@ export async function emailSettings(env: Env = config()): Promise<EmailSettings>
   if (env.SMTP_URL) {
     return { transport: smtpOptions(env.SMTP_URL), from: env.MAIL_FROM!, sandbox: false };
   }
+  if (!env.SANDBOX_URL) throw new EmailError("SMTP_URL is not set and neither is SANDBOX_URL: set SMTP_URL (and MAIL_FROM) for email", "unavailable");
   sandboxSettings ??= (async () => {
     const res = await fetch(`${env.SANDBOX_URL!.replace(/\/$/, "")}/mail/smtp.json`, { signal: AbortSignal.timeout(5_000) });
     if (!res.ok) throw new EmailError(`the sandbox mail server did not answer (${res.status})`, "unavailable");
