@@ -1,3 +1,5 @@
 // The whole schema, one file per area. drizzle-kit reads this file (db/drizzle.config.ts).
 export * from "./core";
 export * from "./security";
+export * from "./billing";
+export * from "./catalog";
