@@ -58,14 +58,15 @@ const EnvSchema = z
     /** Key prefix for queues, so several environments can share one Redis. */
     QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default("netshop"),
 
-    S3_ENDPOINT: optionalUrl,
+    /** S3 API endpoint: `https://<account>.r2.cloudflarestorage.com` for R2 (npm start fills in its local store). */
+    S3_ENDPOINT: url,
     S3_REGION: z.string().default("auto"),
-    S3_ACCESS_KEY_ID: optionalString,
-    S3_SECRET_ACCESS_KEY: optionalString,
-    S3_BUCKET: z.string().default("netshop-media"),
+    S3_ACCESS_KEY_ID: z.string({ error: "is required" }).trim().min(1, "is required"),
+    S3_SECRET_ACCESS_KEY: z.string({ error: "is required" }).trim().min(1, "is required"),
+    S3_BUCKET: z.string().min(3).default("netshop-media"),
     S3_FORCE_PATH_STYLE: bool,
-    /** Public base URL media are served from (R2 public bucket domain or CDN). */
-    MEDIA_PUBLIC_BASE_URL: optionalUrl,
+    /** Public base URL media are served from (R2 public bucket domain or CDN), without a trailing slash. */
+    MEDIA_PUBLIC_BASE_URL: url.transform((v) => v.replace(/\/+$/, "")),
 
     /** Base URL of the provider sandbox; used for every provider whose key is unset. */
     SANDBOX_URL: optionalUrl,
@@ -159,13 +160,6 @@ const EnvSchema = z
         });
       }
     }
-    if (!!env.S3_ACCESS_KEY_ID !== !!env.S3_SECRET_ACCESS_KEY) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["S3_SECRET_ACCESS_KEY"],
-        message: "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together",
-      });
-    }
   });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -239,7 +233,7 @@ export function providerModes(env: Env = config()) {
     anthropic: env.ANTHROPIC_API_KEY ? "live" : "sandbox",
     kling: env.KLING_ACCESS_KEY ? "live" : "sandbox",
     email: env.SMTP_URL ? "live" : "sandbox",
-    storage: env.S3_ENDPOINT ? "configured" : "local",
+    storage: /^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(env.S3_ENDPOINT) ? "local" : "configured",
   } as const;
 }
 

@@ -10,6 +10,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { browserUploadCorsXml } from "../app/integrations/storage.server";
 import { startSandbox, type RunningSandbox } from "../sandbox/server";
 import { buildIfStale, ROOT, startAppProcesses, type AppProcesses } from "./app-processes";
 import { freePort, LOCAL_S3_CREDENTIALS, localSecrets, startPostgres, startRedis, startS3, type RunningService } from "./services";
@@ -53,7 +54,9 @@ async function main() {
 
   if (!env.S3_ENDPOINT) {
     const bucket = env.S3_BUCKET ?? "netshop-media";
-    const s3: RunningService = await startS3({ dataDir: path.join(dataDir, "s3"), buckets: [bucket] });
+    // Browsers upload product media straight to the store: the bucket allows the app's origins.
+    const origins = [...new Set([env.PUBLIC_URL, `http://localhost:${port}`, `http://127.0.0.1:${port}`].map((u) => new URL(u).origin))];
+    const s3: RunningService = await startS3({ dataDir: path.join(dataDir, "s3"), buckets: [bucket], corsXml: browserUploadCorsXml(origins) });
     stops.push(s3.stop);
     env.S3_ENDPOINT = s3.url;
     env.S3_ACCESS_KEY_ID = LOCAL_S3_CREDENTIALS.accessKeyId;

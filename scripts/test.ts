@@ -14,6 +14,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { browserUploadCorsXml } from "../app/integrations/storage.server";
 import { startSandbox } from "../sandbox/server";
 import { buildIfStale, ROOT, startAppProcesses } from "./app-processes";
 import { ensureDatabase, freePort, LOCAL_S3_CREDENTIALS, startPostgres, startRedis, startS3 } from "./services";
@@ -41,6 +42,10 @@ async function main(): Promise<number> {
     TEST_TMP_DIR: tmp,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   });
+
+  const webPort = await freePort();
+  env.PORT = String(webPort);
+  env.PUBLIC_URL = `http://127.0.0.1:${webPort}`;
 
   const services: Promise<void>[] = [];
   if (env.DATABASE_URL) {
@@ -70,7 +75,8 @@ async function main(): Promise<number> {
   }
   if (!env.S3_ENDPOINT) {
     services.push(
-      startS3({ dataDir: path.join(tmp, "s3"), buckets: ["netshop-test"] }).then((s3) => {
+      // Browsers upload straight to the store from the app's pages: the bucket allows that origin.
+      startS3({ dataDir: path.join(tmp, "s3"), buckets: ["netshop-test"], corsXml: browserUploadCorsXml([env.PUBLIC_URL]) }).then((s3) => {
         stops.push(s3.stop);
         Object.assign(env, {
           S3_ENDPOINT: s3.url,
@@ -83,9 +89,6 @@ async function main(): Promise<number> {
       }),
     );
   }
-  const webPort = await freePort();
-  env.PORT = String(webPort);
-  env.PUBLIC_URL = `http://127.0.0.1:${webPort}`;
   const sandbox = await startSandbox({
     wassengerWebhook: { url: `${env.PUBLIC_URL}/webhooks/wassenger/${env.WASSENGER_WEBHOOK_SECRET}`, secret: env.WASSENGER_WEBHOOK_SECRET },
   });

@@ -5,15 +5,18 @@
 import type { Worker } from "bullmq";
 import { closeDatabase } from "~db/client";
 import { config, ConfigError } from "~/config.server";
+import { closeStorage } from "~/integrations/storage.server";
 import { logger } from "~/lib/logger.server";
 import { closeRedis } from "~/lib/redis.server";
+import { startCatalogCsvWorker } from "./catalog-csv";
+import { startMediaWorker } from "./media";
 import { startNotifyWorker } from "./notify";
 import { OutboxDispatcher } from "./outbox-dispatcher";
 
 export async function startWorkers(): Promise<{ stop(): Promise<void> }> {
   const dispatcher = new OutboxDispatcher();
   await dispatcher.start();
-  const workers: Worker[] = [startNotifyWorker()];
+  const workers: Worker[] = [startNotifyWorker(), startMediaWorker(), startCatalogCsvWorker()];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   return {
     async stop() {
@@ -47,6 +50,7 @@ if (isMain) {
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
     await running.stop();
+    closeStorage();
     await Promise.allSettled([closeDatabase(), closeRedis()]);
     process.exit(0);
   };

@@ -7,6 +7,10 @@ const valid = {
   DATABASE_URL: "postgres://owner:pw@127.0.0.1:5432/netshop",
   REDIS_URL: "redis://127.0.0.1:6379",
   SANDBOX_URL: "http://127.0.0.1:4010",
+  S3_ENDPOINT: "https://acc0unt.r2.cloudflarestorage.com",
+  S3_ACCESS_KEY_ID: "key-id",
+  S3_SECRET_ACCESS_KEY: "secret",
+  MEDIA_PUBLIC_BASE_URL: "https://media.example.com/",
 };
 
 function problems(env: Record<string, string | undefined>): string[] {
@@ -25,10 +29,22 @@ describe("configuration", () => {
     expect(env.PORT).toBe(3000);
     expect(env.S3_REGION).toBe("auto");
     expect(env.KLING_BASE_URL).toBe("https://api-singapore.klingai.com");
+    expect(env.S3_BUCKET).toBe("netshop-media");
+    expect(env.MEDIA_PUBLIC_BASE_URL).toBe("https://media.example.com");
+  });
+
+  it("requires the S3 store and the public media address", () => {
+    const { S3_ENDPOINT: _e, S3_ACCESS_KEY_ID: _k, S3_SECRET_ACCESS_KEY: _s, MEDIA_PUBLIC_BASE_URL: _m, ...noStorage } = valid;
+    expect(problems(noStorage)).toEqual([
+      expect.stringMatching(/^S3_ENDPOINT is required/),
+      expect.stringMatching(/^S3_ACCESS_KEY_ID is required/),
+      expect.stringMatching(/^S3_SECRET_ACCESS_KEY is required/),
+      expect.stringMatching(/^MEDIA_PUBLIC_BASE_URL is required/),
+    ]);
   });
 
   it("names each missing variable and says how to fix it", () => {
-    const found = problems({ SANDBOX_URL: valid.SANDBOX_URL });
+    const found = problems({ SANDBOX_URL: valid.SANDBOX_URL, S3_ENDPOINT: valid.S3_ENDPOINT });
     expect(found).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^SESSION_SECRET is required/),

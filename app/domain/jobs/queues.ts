@@ -9,6 +9,9 @@ export const QUEUE_NAMES = [
   "ai-tryon",
   "ai-video",
   "media",
+  // CSV import/export: long, database-bound jobs with their own (low) concurrency, so a big import
+  // never waits behind image processing and never starves it of workers.
+  "catalog-csv",
   "notify",
   "accounting",
   "dropship",
@@ -21,6 +24,16 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 const uuid = z.string().uuid();
 
 export const JOBS = {
+  media: {
+    /** Make webp renditions (and a video's poster) of one uploaded media item. */
+    process: z.object({ shopId: uuid, mediaId: uuid }),
+    /** Delete the stored objects of media rows that were deleted. */
+    "purge-objects": z.object({ shopId: uuid, mediaIds: z.array(uuid).min(1).max(10_000) }),
+  },
+  "catalog-csv": {
+    import: z.object({ shopId: uuid, transferId: uuid }),
+    export: z.object({ shopId: uuid, transferId: uuid }),
+  },
   notify: {
     "send-message": z.object({ messageId: uuid, shopId: uuid.nullable() }),
   },

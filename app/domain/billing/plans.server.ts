@@ -1,0 +1,80 @@
+import { eq, sql } from "drizzle-orm";
+import { schema, type Tx } from "~db/client";
+import { formatBytes } from "~/domain/media/media-rules";
+
+export type Plan = typeof schema.plans.$inferSelect;
+
+/** The plan the current shop is on (Free when it has none). Call inside withShop. */
+export async function currentPlan(tx: Tx, shopId: string): Promise<Plan> {
+  const [row] = await tx
+    .select({ plan: schema.plans })
+    .from(schema.plans)
+    .where(
+      eq(
+        schema.plans.id,
+        sql`coalesce((select ${schema.shopPlans.planId} from ${schema.shopPlans} where ${schema.shopPlans.shopId} = ${shopId}), ${schema.FREE_PLAN_ID})`,
+      ),
+    );
+  if (!row) throw new Error("the plans table has no Free plan: run the migrations");
+  return row.plan;
+}
+
+/** Thrown inside a transaction when an action would go over the shop's plan. */
+export class PlanLimitReached extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PlanLimitReached";
+  }
+}
+
+/**
+ * Serialises limit checks per shop until the transaction ends, so two requests at the limit
+ * cannot both pass the check.
+ */
+async function lockShopLimits(tx: Tx, shopId: string) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`plan-limits:${shopId}`}, 0))`);
+}
+
+/** Refuses (PlanLimitReached) when adding `adding` products would exceed the plan. */
+export async function assertProductAllowance(tx: Tx, shopId: string, adding: number): Promise<void> {
+  await lockShopLimits(tx, shopId);
+  const plan = await currentPlan(tx, shopId);
+  if (plan.productLimit === null) return;
+  const [{ count }] = await tx.select({ count: sql<number>`count(*)::int` }).from(schema.products);
+  if (count + adding > plan.productLimit) {
+    throw new PlanLimitReached(
+      `Your ${plan.name} plan allows ${plan.productLimit} products and this shop has ${count}. ` +
+        `Delete products you no longer sell, or upgrade your plan to add more.`,
+    );
+  }
+}
+
+/** Bytes the shop stores: processed media plus uploads in progress (at their declared size). */
+export async function storageUsed(tx: Tx): Promise<number> {
+  const [{ used }] = await tx
+    .select({
+      used: sql<number>`coalesce(sum(case when ${schema.media.status} = 'uploading' then ${schema.media.declaredBytes} else ${schema.media.storedBytes} end), 0)::bigint`,
+    })
+    .from(schema.media);
+  return Number(used);
+}
+
+/** Refuses (PlanLimitReached) when storing `adding` more bytes would exceed the plan. */
+export async function assertStorageAllowance(tx: Tx, shopId: string, adding: number): Promise<void> {
+  await lockShopLimits(tx, shopId);
+  const plan = await currentPlan(tx, shopId);
+  if (plan.storageLimitBytes === null) return;
+  const used = await storageUsed(tx);
+  if (used + adding > plan.storageLimitBytes) {
+    throw new PlanLimitReached(
+      `Your ${plan.name} plan includes ${formatBytes(plan.storageLimitBytes)} of media and this shop uses ${formatBytes(used)}: ` +
+        `this file (${formatBytes(adding)}) does not fit. Delete media you no longer need, or upgrade your plan.`,
+    );
+  }
+}
+
+export async function planUsage(tx: Tx, shopId: string) {
+  const plan = await currentPlan(tx, shopId);
+  const [{ products }] = await tx.select({ products: sql<number>`count(*)::int` }).from(schema.products);
+  return { plan, products, storageBytes: await storageUsed(tx) };
+}

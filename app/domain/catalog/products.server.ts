@@ -1,0 +1,556 @@
+/**
+ * Products and their variants: validation of the editor's draft, create and update in one
+ * transaction each (a product is saved with all its variants or not at all), bulk actions.
+ */
+import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
+import { pgConstraint, schema, withShop, type Tx } from "~db/client";
+import { audit, type RequestInfo } from "~/domain/audit/audit.server";
+import { assertProductAllowance, PlanLimitReached } from "~/domain/billing/plans.server";
+import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
+import type { FieldErrors } from "~/lib/forms";
+import {
+  combinationKey,
+  combinations,
+  HANDLE_PATTERN,
+  handleize,
+  MAX_OPTION_VALUES,
+  MAX_VARIANTS,
+  parseMoney,
+  parseTags,
+  PRODUCT_STATUSES,
+  variantTitle,
+  type OptionInput,
+  type ProductStatus,
+} from "./catalog-rules";
+import { renderDescription } from "./description.server";
+import { adjustInventory, recomputeProductStock } from "./inventory.server";
+import { syncVariants, usableOptions, type ProductDraft, type VariantDraft } from "./product-draft";
+
+export type Product = typeof schema.products.$inferSelect;
+export type Variant = typeof schema.variants.$inferSelect;
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (s: unknown): s is string => typeof s === "string" && UUID_PATTERN.test(s);
+
+export interface VariantInput {
+  id: string | null;
+  values: string[];
+  sku: string | null;
+  barcode: string | null;
+  priceMinor: number;
+  compareAtPriceMinor: number | null;
+  costMinor: number | null;
+  weightGrams: number | null;
+  trackInventory: boolean;
+  allowBackorder: boolean;
+  initialStock: number;
+}
+
+export interface ProductInput {
+  title: string;
+  /** null: derive from the title. */
+  handle: string | null;
+  descriptionMd: string;
+  status: ProductStatus;
+  brand: string | null;
+  productType: string | null;
+  tags: string[];
+  seoTitle: string | null;
+  seoDescription: string | null;
+  categoryId: string | null;
+  collectionIds: string[];
+  options: OptionInput[];
+  variants: VariantInput[];
+}
+
+export type Validated = { ok: true; input: ProductInput } | { ok: false; errors: FieldErrors; draft: ProductDraft };
+
+const text = (s: string) => {
+  const t = s.trim();
+  return t === "" ? null : t;
+};
+
+/** Checks a draft and turns it into input, or says what to fix next to each field. */
+export function validateDraft(raw: ProductDraft, currency: string): Validated {
+  const errors: FieldErrors = {};
+  const draft: ProductDraft = { ...raw, options: raw.options.slice(0, 3) };
+  const title = draft.title.trim();
+  if (!title) errors.title = "Enter the product's title.";
+  else if (title.length > 255) errors.title = "Use at most 255 characters.";
+  const handle = draft.handle.trim().toLowerCase();
+  if (handle && !HANDLE_PATTERN.test(handle)) errors.handle = "Use lowercase letters, digits and hyphens (not at the start or end), at most 80.";
+  if (draft.descriptionMd.length > 50_000) errors.descriptionMd = "Use at most 50,000 characters.";
+  if (!PRODUCT_STATUSES.includes(draft.status)) errors.status = "Choose draft, active or archived.";
+  if (draft.brand.length > 120) errors.brand = "Use at most 120 characters.";
+  if (draft.productType.length > 120) errors.productType = "Use at most 120 characters.";
+  if (draft.seoTitle.length > 70) errors.seoTitle = "Search engines show about 70 characters: use at most 70.";
+  if (draft.seoDescription.length > 320) errors.seoDescription = "Use at most 320 characters.";
+  if (draft.categoryId && !isUuid(draft.categoryId)) errors.categoryId = "Choose a category from the list.";
+  if (draft.collectionIds.some((id) => !isUuid(id))) errors.collectionIds = "Choose collections from the list.";
+
+  const names = new Set<string>();
+  draft.options.forEach((option, i) => {
+    const name = option.name.trim();
+    const values = usableOptions([{ name: name || "x", values: option.values }])[0]?.values ?? [];
+    if (!name && values.length) errors[`options.${i}.name`] = "Name this option, e.g. Size or Colour.";
+    if (name && values.length === 0) errors[`options.${i}.values`] = "Add at least one value, e.g. S, M, L.";
+    if (name.length > 60) errors[`options.${i}.name`] = "Use at most 60 characters.";
+    if (name && names.has(name.toLowerCase())) errors[`options.${i}.name`] = "Each option needs its own name.";
+    names.add(name.toLowerCase());
+    if (values.length > MAX_OPTION_VALUES) errors[`options.${i}.values`] = `Use at most ${MAX_OPTION_VALUES} values.`;
+    if (values.some((v) => v.length > 100)) errors[`options.${i}.values`] = "Keep each value under 100 characters.";
+  });
+  const options = usableOptions(draft.options);
+  const count = combinations(options).length;
+  if (count > MAX_VARIANTS) {
+    errors[`options.${Math.max(0, options.length - 1)}.values`] =
+      `These options make ${count} variants: a product can have at most ${MAX_VARIANTS}. Split it into several products.`;
+  }
+  draft.variants = count <= MAX_VARIANTS ? syncVariants(draft) : draft.variants;
+
+  const skus = new Map<string, number>();
+  const variants: VariantInput[] = draft.variants.map((v: VariantDraft, i) => {
+    const at = (field: string, message: string) => (errors[`variants.${i}.${field}`] ??= message);
+    const price = parseMoney(v.price, currency);
+    if (!v.price.trim()) at("price", "Enter a price, e.g. 49.90.");
+    else if (price === undefined) at("price", "Enter a price like 49.90.");
+    const compareAt = v.compareAt.trim() ? parseMoney(v.compareAt, currency) : null;
+    if (compareAt === undefined) at("compareAt", "Enter a price like 59.90, or leave it empty.");
+    else if (compareAt !== null && price !== undefined && compareAt <= price) at("compareAt", "The compare-at price must be higher than the price.");
+    const cost = v.cost.trim() ? parseMoney(v.cost, currency) : null;
+    if (cost === undefined) at("cost", "Enter a cost like 20.00, or leave it empty.");
+    const weight = v.weight.trim() ? Number(v.weight.trim()) : null;
+    if (weight !== null && (!Number.isInteger(weight) || weight < 0 || weight > 1_000_000)) at("weight", "Enter the weight in whole grams.");
+    const initial = v.initialStock.trim() ? Number(v.initialStock.trim()) : 0;
+    if (!Number.isInteger(initial) || initial < 0 || initial > 1_000_000) at("initialStock", "Enter a whole number of 0 or more.");
+    const sku = text(v.sku);
+    if (sku && sku.length > 100) at("sku", "Use at most 100 characters.");
+    if (sku) {
+      const key = sku.toUpperCase();
+      if (skus.has(key)) at("sku", "This SKU is used twice on this product.");
+      skus.set(key, i);
+    }
+    const barcode = text(v.barcode);
+    if (barcode && barcode.length > 64) at("barcode", "Use at most 64 characters.");
+    return {
+      id: isUuid(v.id) ? v.id : null,
+      values: v.values,
+      sku,
+      barcode,
+      priceMinor: price ?? 0,
+      compareAtPriceMinor: compareAt ?? null,
+      costMinor: cost ?? null,
+      weightGrams: weight,
+      trackInventory: v.track,
+      allowBackorder: v.backorder,
+      initialStock: Number.isInteger(initial) && initial > 0 ? initial : 0,
+    };
+  });
+
+  if (Object.keys(errors).length) return { ok: false, errors, draft };
+  return {
+    ok: true,
+    input: {
+      title,
+      handle: handle || null,
+      descriptionMd: draft.descriptionMd.replace(/\r\n/g, "\n"),
+      status: draft.status,
+      brand: text(draft.brand),
+      productType: text(draft.productType),
+      tags: parseTags(draft.tags),
+      seoTitle: text(draft.seoTitle),
+      seoDescription: text(draft.seoDescription),
+      categoryId: draft.categoryId || null,
+      collectionIds: [...new Set(draft.collectionIds)],
+      options,
+      variants,
+    },
+  };
+}
+
+/** Raised inside a save transaction to roll it back and show field errors. */
+export class SaveRefused extends Error {
+  constructor(public readonly errors: FieldErrors) {
+    super("save refused");
+  }
+}
+
+export interface Actor extends RequestInfo {
+  userId: string | null;
+}
+
+export type SaveResult = { ok: true; productId: string; handle: string } | { ok: false; errors: FieldErrors };
+
+/** Creates a product with its variants, stock and collections, all or nothing. */
+export async function createProduct(shopId: string, input: ProductInput, actor: Actor): Promise<SaveResult> {
+  return saving(() =>
+    withShop(shopId, async (tx) => {
+      await assertProductAllowance(tx, shopId, 1);
+      const productId = await insertProduct(tx, shopId, input, actor);
+      await audit(tx, { shopId, actorUserId: actor.userId, action: "product.created", targetType: "product", targetId: productId, after: { title: input.title }, ...actor });
+      const [{ handle }] = await tx.select({ handle: schema.products.handle }).from(schema.products).where(eq(schema.products.id, productId));
+      return { ok: true as const, productId, handle };
+    }),
+  );
+}
+
+/** Inserts one product inside the caller's transaction (the CSV import uses it too). */
+export async function insertProduct(tx: Tx, shopId: string, input: ProductInput, actor: Actor, reason: "initial" | "import" = "initial"): Promise<string> {
+  await checkReferences(tx, input);
+  await checkSkusFree(tx, input.variants, null);
+  const handle = await resolveHandle(tx, input, null);
+  const [shop] = await tx.select({ currency: schema.shops.currency }).from(schema.shops).where(eq(schema.shops.id, shopId));
+  const [product] = await tx
+    .insert(schema.products)
+    .values({
+      shopId,
+      title: input.title,
+      handle,
+      descriptionMd: input.descriptionMd,
+      descriptionHtml: renderDescription(input.descriptionMd),
+      status: input.status,
+      brand: input.brand,
+      productType: input.productType,
+      tags: input.tags,
+      seoTitle: input.seoTitle,
+      seoDescription: input.seoDescription,
+      categoryId: input.categoryId,
+      options: input.options,
+      publishedAt: input.status === "active" ? new Date() : null,
+    })
+    .returning({ id: schema.products.id });
+  await insertVariants(tx, shopId, product.id, shop.currency, input.variants, 0, actor, reason);
+  await recomputeProductStock(tx, product.id);
+  await addToCollections(tx, shopId, [product.id], input.collectionIds);
+  return product.id;
+}
+
+/** Saves the editor's changes to an existing product, all or nothing. Undefined: no such product. */
+export async function updateProduct(shopId: string, productId: string, input: ProductInput, actor: Actor): Promise<SaveResult | undefined> {
+  if (!isUuid(productId)) return undefined;
+  return saving(() =>
+    withShop(shopId, async (tx) => {
+      const [current] = await tx.select().from(schema.products).where(eq(schema.products.id, productId)).for("update");
+      if (!current) return undefined;
+      await replaceProduct(tx, shopId, current, input, actor);
+      await audit(tx, {
+        shopId,
+        actorUserId: actor.userId,
+        action: "product.updated",
+        targetType: "product",
+        targetId: productId,
+        before: { title: current.title, status: current.status },
+        after: { title: input.title, status: input.status },
+        ...actor,
+      });
+      const [{ handle }] = await tx.select({ handle: schema.products.handle }).from(schema.products).where(eq(schema.products.id, productId));
+      return { ok: true as const, productId, handle };
+    }),
+  );
+}
+
+/**
+ * Replaces a locked product's fields, options and variants with `input`: variants are matched
+ * by id, then by option values; unmatched saved variants are deleted (with their stock), new
+ * combinations are created.
+ */
+export async function replaceProduct(tx: Tx, shopId: string, current: Product, input: ProductInput, actor: Actor, reason: "initial" | "import" = "initial") {
+  await checkReferences(tx, input);
+  await checkSkusFree(tx, input.variants, current.id);
+  const handle = await resolveHandle(tx, input, current);
+  await tx
+    .update(schema.products)
+    .set({
+      title: input.title,
+      handle,
+      descriptionMd: input.descriptionMd,
+      descriptionHtml: renderDescription(input.descriptionMd),
+      status: input.status,
+      brand: input.brand,
+      productType: input.productType,
+      tags: input.tags,
+      seoTitle: input.seoTitle,
+      seoDescription: input.seoDescription,
+      categoryId: input.categoryId,
+      options: input.options,
+      publishedAt: input.status === "active" ? (current.publishedAt ?? new Date()) : current.publishedAt,
+      updatedAt: new Date(),
+    })
+    .where(eq(schema.products.id, current.id));
+
+  const saved = await tx.select().from(schema.variants).where(eq(schema.variants.productId, current.id));
+  const byId = new Map(saved.map((v) => [v.id, v]));
+  const byKey = new Map(saved.map((v) => [combinationKey([v.option1, v.option2, v.option3]), v]));
+  const matched = new Map<VariantInput, Variant>();
+  for (const v of input.variants) {
+    const hit = (v.id && byId.get(v.id)) || byKey.get(combinationKey(v.values));
+    if (hit && ![...matched.values()].includes(hit)) matched.set(v, hit);
+  }
+  const keep = new Set([...matched.values()].map((v) => v.id));
+  const gone = saved.filter((v) => !keep.has(v.id)).map((v) => v.id);
+  if (gone.length) await tx.delete(schema.variants).where(inArray(schema.variants.id, gone));
+  // Clear changed SKUs first so two variants can swap theirs within one save.
+  const skuChanged = [...matched.entries()].filter(([v, s]) => v.sku !== s.sku).map(([, s]) => s.id);
+  if (skuChanged.length) await tx.update(schema.variants).set({ sku: null }).where(inArray(schema.variants.id, skuChanged));
+  for (const [position, v] of input.variants.entries()) {
+    const s = matched.get(v);
+    if (!s) continue;
+    await tx
+      .update(schema.variants)
+      .set({
+        position,
+        title: variantTitle(v.values),
+        option1: v.values[0] ?? null,
+        option2: v.values[1] ?? null,
+        option3: v.values[2] ?? null,
+        sku: v.sku,
+        barcode: v.barcode,
+        priceMinor: v.priceMinor,
+        compareAtPriceMinor: v.compareAtPriceMinor,
+        costMinor: v.costMinor,
+        weightGrams: v.weightGrams,
+        trackInventory: v.trackInventory,
+        allowBackorder: v.allowBackorder,
+        updatedAt: new Date(),
+      })
+      .where(eq(schema.variants.id, s.id));
+  }
+  const fresh = input.variants.map((v, position) => ({ v, position })).filter(({ v }) => !matched.has(v));
+  const [shop] = await tx.select({ currency: schema.shops.currency }).from(schema.shops).where(eq(schema.shops.id, shopId));
+  for (const { v, position } of fresh) await insertVariants(tx, shopId, current.id, shop.currency, [v], position, actor, reason);
+  await recomputeProductStock(tx, current.id);
+  await syncCollections(tx, shopId, current.id, input.collectionIds);
+}
+
+async function insertVariants(
+  tx: Tx,
+  shopId: string,
+  productId: string,
+  currency: string,
+  variants: VariantInput[],
+  firstPosition: number,
+  actor: Actor,
+  reason: "initial" | "import",
+) {
+  if (variants.length === 0) return;
+  const rows = await tx
+    .insert(schema.variants)
+    .values(
+      variants.map((v, i) => ({
+        shopId,
+        productId,
+        position: firstPosition + i,
+        title: variantTitle(v.values),
+        option1: v.values[0] ?? null,
+        option2: v.values[1] ?? null,
+        option3: v.values[2] ?? null,
+        sku: v.sku,
+        barcode: v.barcode,
+        priceMinor: v.priceMinor,
+        compareAtPriceMinor: v.compareAtPriceMinor,
+        costMinor: v.costMinor,
+        currency,
+        weightGrams: v.weightGrams,
+        trackInventory: v.trackInventory,
+        allowBackorder: v.allowBackorder,
+      })),
+    )
+    .returning({ id: schema.variants.id });
+  await tx.insert(schema.inventoryLevels).values(rows.map((r) => ({ shopId, variantId: r.id })));
+  for (const [i, row] of rows.entries()) {
+    const v = variants[i];
+    if (v.initialStock > 0 && v.trackInventory) {
+      await adjustInventory(tx, shopId, { variantId: row.id, delta: v.initialStock, reason, actorUserId: actor.userId });
+    }
+  }
+}
+
+async function checkReferences(tx: Tx, input: ProductInput) {
+  const errors: FieldErrors = {};
+  if (input.categoryId) {
+    const [found] = await tx.select({ id: schema.categories.id }).from(schema.categories).where(eq(schema.categories.id, input.categoryId));
+    if (!found) errors.categoryId = "Choose a category from the list.";
+  }
+  if (input.collectionIds.length) {
+    const found = await tx.select({ id: schema.collections.id }).from(schema.collections).where(inArray(schema.collections.id, input.collectionIds));
+    if (found.length !== input.collectionIds.length) errors.collectionIds = "Choose collections from the list.";
+  }
+  if (Object.keys(errors).length) throw new SaveRefused(errors);
+}
+
+async function checkSkusFree(tx: Tx, variants: VariantInput[], productId: string | null) {
+  const skus = variants.map((v) => v.sku).filter((s): s is string => !!s);
+  if (!skus.length) return;
+  const taken = await tx
+    .select({ sku: schema.variants.sku, title: schema.products.title })
+    .from(schema.variants)
+    .innerJoin(schema.products, and(eq(schema.products.shopId, schema.variants.shopId), eq(schema.products.id, schema.variants.productId)))
+    .where(and(inArray(schema.variants.sku, skus), productId ? ne(schema.variants.productId, productId) : undefined));
+  if (!taken.length) return;
+  const errors: FieldErrors = {};
+  variants.forEach((v, i) => {
+    const hit = taken.find((t) => t.sku === v.sku);
+    if (hit) errors[`variants.${i}.sku`] = `SKU ${v.sku} is already used by "${hit.title}".`;
+  });
+  throw new SaveRefused(errors);
+}
+
+async function resolveHandle(tx: Tx, input: ProductInput, current: Product | null): Promise<string> {
+  if (input.handle) {
+    const [taken] = await tx
+      .select({ id: schema.products.id })
+      .from(schema.products)
+      .where(and(eq(schema.products.handle, input.handle), current ? ne(schema.products.id, current.id) : undefined));
+    if (taken) throw new SaveRefused({ handle: "Another product already uses this URL handle. Choose another." });
+    return input.handle;
+  }
+  if (current) return current.handle;
+  return freeHandle(tx, handleize(input.title) || "product");
+}
+
+/** `base`, or `base-2`, `base-3`… whichever is free in this shop. */
+export async function freeHandle(tx: Tx, base: string, table: "products" | "collections" = "products"): Promise<string> {
+  const t = table === "products" ? schema.products : schema.collections;
+  const rows = await tx
+    .select({ handle: t.handle })
+    .from(t)
+    .where(sql`${t.handle} = ${base} or ${t.handle} ~ ${`^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-[0-9]+$`}`);
+  const used = new Set(rows.map((r) => r.handle));
+  if (!used.has(base)) return base;
+  for (let n = 2; ; n++) if (!used.has(`${base}-${n}`)) return `${base}-${n}`;
+}
+
+/** Runs a save, turning refusals (validation inside the transaction, plan limits, races on unique keys) into field errors. */
+async function saving<T>(run: () => Promise<T>): Promise<T | { ok: false; errors: FieldErrors }> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof SaveRefused) return { ok: false, errors: error.errors };
+    if (error instanceof PlanLimitReached) return { ok: false, errors: { form: error.message } };
+    const constraint = pgConstraint(error);
+    if (constraint === "products_handle_key") return { ok: false, errors: { handle: "Another product already uses this URL handle. Choose another." } };
+    if (constraint === "variants_sku_key") return { ok: false, errors: { form: "One of these SKUs was just used by another product. Change it and save again." } };
+    throw error;
+  }
+}
+
+async function addToCollections(tx: Tx, shopId: string, productIds: string[], collectionIds: string[]) {
+  for (const collectionId of collectionIds) {
+    // One insert per product keeps positions in order; products already there keep theirs.
+    let [{ next }] = await tx
+      .select({ next: sql<number>`coalesce(max(${schema.collectionProducts.position}), -1)::int + 1` })
+      .from(schema.collectionProducts)
+      .where(eq(schema.collectionProducts.collectionId, collectionId));
+    for (const productId of productIds) {
+      const inserted = await tx
+        .insert(schema.collectionProducts)
+        .values({ shopId, collectionId, productId, position: next })
+        .onConflictDoNothing()
+        .returning({ position: schema.collectionProducts.position });
+      if (inserted.length) next++;
+    }
+  }
+}
+
+async function syncCollections(tx: Tx, shopId: string, productId: string, collectionIds: string[]) {
+  await tx
+    .delete(schema.collectionProducts)
+    .where(
+      and(
+        eq(schema.collectionProducts.productId, productId),
+        collectionIds.length ? sql`${schema.collectionProducts.collectionId} not in ${collectionIds}` : undefined,
+      ),
+    );
+  await addToCollections(tx, shopId, [productId], collectionIds);
+}
+
+// --- Reading ---------------------------------------------------------------------------------
+
+/** A product with everything its editor shows, or undefined. */
+export async function getProduct(shopId: string, productId: string) {
+  if (!isUuid(productId)) return undefined;
+  return withShop(shopId, async (tx) => {
+    const [product] = await tx.select().from(schema.products).where(eq(schema.products.id, productId));
+    if (!product) return undefined;
+    const variants = await tx
+      .select({ variant: schema.variants, onHand: schema.inventoryLevels.onHand, reserved: schema.inventoryLevels.reserved })
+      .from(schema.variants)
+      .leftJoin(
+        schema.inventoryLevels,
+        and(eq(schema.inventoryLevels.shopId, schema.variants.shopId), eq(schema.inventoryLevels.variantId, schema.variants.id)),
+      )
+      .where(eq(schema.variants.productId, productId))
+      .orderBy(asc(schema.variants.position));
+    const collections = await tx
+      .select({ collectionId: schema.collectionProducts.collectionId })
+      .from(schema.collectionProducts)
+      .where(eq(schema.collectionProducts.productId, productId));
+    return {
+      product,
+      variants: variants.map((v) => ({ ...v.variant, onHand: v.onHand ?? 0, reserved: v.reserved ?? 0 })),
+      collectionIds: collections.map((c) => c.collectionId),
+    };
+  });
+}
+
+// --- Bulk actions ----------------------------------------------------------------------------
+
+export const BULK_ACTIONS = ["publish", "archive", "draft", "delete", "add-to-collection"] as const;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+
+/** Changes the status of the given products; returns how many changed. */
+export async function setProductStatus(shopId: string, ids: string[], status: ProductStatus, actor: Actor): Promise<number> {
+  const valid = ids.filter(isUuid);
+  if (!valid.length) return 0;
+  return withShop(shopId, async (tx) => {
+    const changed = await tx
+      .update(schema.products)
+      .set({
+        status,
+        updatedAt: new Date(),
+        publishedAt: status === "active" ? sql`coalesce(${schema.products.publishedAt}, now())` : undefined,
+      })
+      .where(and(inArray(schema.products.id, valid), ne(schema.products.status, status)))
+      .returning({ id: schema.products.id });
+    if (changed.length) {
+      await audit(tx, { shopId, actorUserId: actor.userId, action: `product.bulk_${status}`, targetType: "product", after: { ids: changed.map((c) => c.id) }, ...actor });
+    }
+    return changed.length;
+  });
+}
+
+/** Deletes products with their variants, stock and media; the media objects are purged after commit. */
+export async function deleteProducts(shopId: string, ids: string[], actor: Actor): Promise<number> {
+  const valid = ids.filter(isUuid);
+  if (!valid.length) return 0;
+  return withShop(shopId, async (tx) => {
+    const mediaRows = await tx.select({ id: schema.media.id }).from(schema.media).where(inArray(schema.media.productId, valid));
+    const deleted = await tx.delete(schema.products).where(inArray(schema.products.id, valid)).returning({ id: schema.products.id, title: schema.products.title });
+    if (mediaRows.length) {
+      await enqueueAfterCommit(tx, { queue: "media", name: "purge-objects", payload: { shopId, mediaIds: mediaRows.map((m) => m.id) }, shopId });
+    }
+    if (deleted.length) {
+      await audit(tx, { shopId, actorUserId: actor.userId, action: "product.deleted", targetType: "product", before: { products: deleted }, ...actor });
+    }
+    return deleted.length;
+  });
+}
+
+/** Adds products to the end of a manual collection; returns how many were added (undefined: no such collection). */
+export async function addProductsToCollection(shopId: string, ids: string[], collectionId: string): Promise<number | undefined> {
+  if (!isUuid(collectionId)) return undefined;
+  const valid = ids.filter(isUuid);
+  return withShop(shopId, async (tx) => {
+    const [collection] = await tx.select({ id: schema.collections.id }).from(schema.collections).where(eq(schema.collections.id, collectionId));
+    if (!collection) return undefined;
+    const existing = await tx.select({ id: schema.products.id }).from(schema.products).where(inArray(schema.products.id, valid.length ? valid : [collectionId]));
+    const before = await countIn(tx, collectionId);
+    await addToCollections(tx, shopId, existing.map((p) => p.id), [collectionId]);
+    return (await countIn(tx, collectionId)) - before;
+  });
+}
+
+async function countIn(tx: Tx, collectionId: string) {
+  const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(schema.collectionProducts).where(eq(schema.collectionProducts.collectionId, collectionId));
+  return n;
+}
