@@ -112,7 +112,8 @@ export const products = pgTable(
     index("products_shop_updated_idx").on(t.shopId, t.updatedAt.desc(), t.id.desc()),
     index("products_shop_created_idx").on(t.shopId, t.createdAt.desc(), t.id.desc()),
     index("products_shop_title_idx").on(t.shopId, t.title, t.id),
-    index("products_shop_stock_idx").on(t.shopId, t.stockOnHand, t.id),
+    // Untracked products (null) sort after every tracked one.
+    index("products_shop_stock_idx").on(t.shopId, sql`coalesce(${t.stockOnHand}, 2147483647)`, t.id),
     index("products_shop_status_updated_idx").on(t.shopId, t.status, t.updatedAt.desc(), t.id.desc()),
     // Title search (ILIKE '%…%'); pg_trgm is created by a migration.
     index("products_title_trgm_idx").using("gin", sql`${t.title} gin_trgm_ops`),
@@ -287,8 +288,11 @@ export const catalogTransfers = pgTable(
     id: id(),
     kind: transferKindEnum("kind").notNull(),
     status: transferStatusEnum("status").notNull().default("queued"),
-    /** The uploaded CSV (import) or the produced CSV (export), in the bucket. */
-    fileKey: text("file_key"),
+    /**
+     * The uploaded CSV (import) or the produced one (export). Kept here rather than in the media
+     * bucket, whose objects are public: it carries costs and stock.
+     */
+    csv: text("csv"),
     filename: text("filename"),
     totalRows: integer("total_rows"),
     processedRows: integer("processed_rows").notNull().default(0),

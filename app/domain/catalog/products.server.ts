@@ -70,8 +70,14 @@ const text = (s: string) => {
   return t === "" ? null : t;
 };
 
-/** Checks a draft and turns it into input, or says what to fix next to each field. */
-export function validateDraft(raw: ProductDraft, currency: string): Validated {
+/**
+ * Checks a draft and turns it into input, or says what to fix next to each field.
+ *
+ * Variants are any subset of the options' combinations (a merchant may remove a combination
+ * they do not sell). With `regenerate` (the options were changed), every combination gets a
+ * variant, keeping what was set on the ones that already existed.
+ */
+export function validateDraft(raw: ProductDraft, currency: string, { regenerate }: { regenerate: boolean }): Validated {
   const errors: FieldErrors = {};
   const draft: ProductDraft = { ...raw, options: raw.options.slice(0, 3) };
   const title = draft.title.trim();
@@ -106,7 +112,18 @@ export function validateDraft(raw: ProductDraft, currency: string): Validated {
     errors[`options.${Math.max(0, options.length - 1)}.values`] =
       `These options make ${count} variants: a product can have at most ${MAX_VARIANTS}. Split it into several products.`;
   }
-  draft.variants = count <= MAX_VARIANTS ? syncVariants(draft) : draft.variants;
+  if (count <= MAX_VARIANTS && (regenerate || draft.variants.length === 0)) draft.variants = syncVariants(draft);
+  const valid = new Set(combinations(options).map(combinationKey));
+  const seen = new Set<string>();
+  draft.variants.forEach((v, i) => {
+    const key = combinationKey(v.values);
+    if (v.values.length !== options.length || !valid.has(key)) {
+      errors[`variants.${i}.values`] ??= `"${variantTitle(v.values)}" is not a combination of this product's option values.`;
+    } else if (seen.has(key)) {
+      errors[`variants.${i}.values`] ??= `"${variantTitle(v.values)}" appears twice.`;
+    }
+    seen.add(key);
+  });
 
   const skus = new Map<string, number>();
   const variants: VariantInput[] = draft.variants.map((v: VariantDraft, i) => {
@@ -186,7 +203,7 @@ export async function createProduct(shopId: string, input: ProductInput, actor: 
   return saving(() =>
     withShop(shopId, async (tx) => {
       await assertProductAllowance(tx, shopId, 1);
-      const productId = await insertProduct(tx, shopId, input, actor);
+      const { productId } = await insertProduct(tx, shopId, input, actor);
       await audit(tx, { shopId, actorUserId: actor.userId, action: "product.created", targetType: "product", targetId: productId, after: { title: input.title }, ...actor });
       const [{ handle }] = await tx.select({ handle: schema.products.handle }).from(schema.products).where(eq(schema.products.id, productId));
       return { ok: true as const, productId, handle };
@@ -195,7 +212,7 @@ export async function createProduct(shopId: string, input: ProductInput, actor: 
 }
 
 /** Inserts one product inside the caller's transaction (the CSV import uses it too). */
-export async function insertProduct(tx: Tx, shopId: string, input: ProductInput, actor: Actor, reason: "initial" | "import" = "initial"): Promise<string> {
+export async function insertProduct(tx: Tx, shopId: string, input: ProductInput, actor: Actor, reason: "initial" | "import" = "initial"): Promise<{ productId: string; variantIds: string[] }> {
   await checkReferences(tx, input);
   await checkSkusFree(tx, input.variants, null);
   const handle = await resolveHandle(tx, input, null);
@@ -219,10 +236,10 @@ export async function insertProduct(tx: Tx, shopId: string, input: ProductInput,
       publishedAt: input.status === "active" ? new Date() : null,
     })
     .returning({ id: schema.products.id });
-  await insertVariants(tx, shopId, product.id, shop.currency, input.variants, 0, actor, reason);
+  const variantIds = await insertVariants(tx, shopId, product.id, shop.currency, input.variants, 0, actor, reason);
   await recomputeProductStock(tx, product.id);
   await addToCollections(tx, shopId, [product.id], input.collectionIds);
-  return product.id;
+  return { productId: product.id, variantIds };
 }
 
 /** Saves the editor's changes to an existing product, all or nothing. Undefined: no such product. */
@@ -254,7 +271,14 @@ export async function updateProduct(shopId: string, productId: string, input: Pr
  * by id, then by option values; unmatched saved variants are deleted (with their stock), new
  * combinations are created.
  */
-export async function replaceProduct(tx: Tx, shopId: string, current: Product, input: ProductInput, actor: Actor, reason: "initial" | "import" = "initial") {
+export async function replaceProduct(
+  tx: Tx,
+  shopId: string,
+  current: Product,
+  input: ProductInput,
+  actor: Actor,
+  reason: "initial" | "import" = "initial",
+): Promise<{ variantIds: string[]; kept: boolean[] }> {
   await checkReferences(tx, input);
   await checkSkusFree(tx, input.variants, current.id);
   const handle = await resolveHandle(tx, input, current);
@@ -317,9 +341,17 @@ export async function replaceProduct(tx: Tx, shopId: string, current: Product, i
   }
   const fresh = input.variants.map((v, position) => ({ v, position })).filter(({ v }) => !matched.has(v));
   const [shop] = await tx.select({ currency: schema.shops.currency }).from(schema.shops).where(eq(schema.shops.id, shopId));
-  for (const { v, position } of fresh) await insertVariants(tx, shopId, current.id, shop.currency, [v], position, actor, reason);
+  const freshIds = new Map<VariantInput, string>();
+  for (const { v, position } of fresh) {
+    const [id] = await insertVariants(tx, shopId, current.id, shop.currency, [v], position, actor, reason);
+    freshIds.set(v, id);
+  }
   await recomputeProductStock(tx, current.id);
   await syncCollections(tx, shopId, current.id, input.collectionIds);
+  return {
+    variantIds: input.variants.map((v) => matched.get(v)?.id ?? freshIds.get(v)!),
+    kept: input.variants.map((v) => matched.has(v)),
+  };
 }
 
 async function insertVariants(
@@ -331,8 +363,8 @@ async function insertVariants(
   firstPosition: number,
   actor: Actor,
   reason: "initial" | "import",
-) {
-  if (variants.length === 0) return;
+): Promise<string[]> {
+  if (variants.length === 0) return [];
   const rows = await tx
     .insert(schema.variants)
     .values(
@@ -363,6 +395,7 @@ async function insertVariants(
       await adjustInventory(tx, shopId, { variantId: row.id, delta: v.initialStock, reason, actorUserId: actor.userId });
     }
   }
+  return rows.map((r) => r.id);
 }
 
 async function checkReferences(tx: Tx, input: ProductInput) {
