@@ -20,3 +20,14 @@ export function keptValues(form: FormData, omit: string[] = ["password", "_csrf"
   }
   return out;
 }
+
+/** Every submitted text field; a field sent more than once (checkbox groups) becomes an array. */
+export function formFields(form: FormData): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of form.entries()) {
+    if (typeof value !== "string" || key === "_csrf") continue;
+    const had = out[key];
+    out[key] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];
+  }
+  return out;
+}

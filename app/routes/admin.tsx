@@ -30,7 +30,7 @@ export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ request,
 /** Areas of the admin and what each needs; the ones still being built are shown, but not as links. */
 const NAV: Array<{ label: string; to?: string; permission: Permission }> = [
   { label: "Dashboard", to: "/admin", permission: "member" },
-  { label: "Products", permission: "products" },
+  { label: "Products", to: "/admin/products", permission: "products" },
   { label: "Orders", permission: "orders" },
   { label: "Customers", permission: "customers" },
   { label: "Dropshipping", permission: "products" },

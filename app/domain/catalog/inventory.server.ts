@@ -11,8 +11,12 @@
  * (`on_hand - reserved >= qty`), and a paid order records a `sold` movement here.
  */
 import { and, desc, eq, sql } from "drizzle-orm";
-import { pgConstraint, schema, type Tx } from "~db/client";
-import type { InventoryReason } from "./catalog-rules";
+import { z } from "zod";
+import { pgConstraint, schema, withShop, type Tx } from "~db/client";
+import { fieldErrors, type FieldErrors } from "~/lib/forms";
+import { ADJUSTMENT_REASONS, type InventoryReason } from "./catalog-rules";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class InventoryError extends Error {
   constructor(message: string, public readonly code: "not-found" | "untracked" | "insufficient") {
@@ -134,4 +138,46 @@ export async function ledgerDrift(tx: Tx) {
      group by l.variant_id, l.on_hand
     having l.on_hand <> coalesce(sum(m.delta), 0)`);
   return [...rows];
+}
+
+const AdjustSchema = z.object({
+  variantId: z.string().regex(UUID, "Choose a variant from the list."),
+  delta: z
+    .string()
+    .trim()
+    .regex(/^[+-]?\d{1,7}$/, "Enter a whole number such as 10 (received) or -2 (removed).")
+    .transform(Number)
+    .refine((n) => n !== 0, "Enter a change other than 0."),
+  reason: z.enum(ADJUSTMENT_REASONS, { error: "Choose a reason from the list." }),
+  note: z.string().trim().max(200, "Use at most 200 characters.").optional(),
+});
+
+export type AdjustResult = { ok: true; onHand: number } | { ok: false; errors: FieldErrors };
+
+/** A person's stock adjustment on one of a product's variants (undefined: no such product or variant). */
+export async function adjustStock(shopId: string, productId: string, form: Record<string, unknown>, actorUserId: string): Promise<AdjustResult | undefined> {
+  if (!UUID.test(productId)) return undefined;
+  const parsed = AdjustSchema.safeParse(form);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  const { variantId, delta, reason, note } = parsed.data;
+  try {
+    return await withShop(shopId, async (tx) => {
+      const [variant] = await tx
+        .select({ id: schema.variants.id })
+        .from(schema.variants)
+        .where(and(eq(schema.variants.id, variantId), eq(schema.variants.productId, productId)));
+      if (!variant) return undefined;
+      const { onHand } = await adjustInventory(tx, shopId, { variantId, delta, reason, note: note || null, actorUserId });
+      return { ok: true as const, onHand };
+    });
+  } catch (error) {
+    if (error instanceof InventoryError) return { ok: false, errors: { delta: error.message } };
+    throw error;
+  }
+}
+
+/** The product's recent stock changes, for its editor. */
+export async function productStockHistory(shopId: string, productId: string, limit = 30) {
+  if (!UUID.test(productId)) return [];
+  return withShop(shopId, (tx) => productLedger(tx, productId, limit));
 }

@@ -15,6 +15,7 @@ import {
   handleize,
   MAX_OPTION_VALUES,
   MAX_VARIANTS,
+  minorToDecimal,
   parseMoney,
   parseTags,
   PRODUCT_STATUSES,
@@ -63,7 +64,7 @@ export interface ProductInput {
   variants: VariantInput[];
 }
 
-export type Validated = { ok: true; input: ProductInput } | { ok: false; errors: FieldErrors; draft: ProductDraft };
+export type Validated = { ok: true; input: ProductInput; draft: ProductDraft } | { ok: false; errors: FieldErrors; draft: ProductDraft };
 
 const text = (s: string) => {
   const t = s.trim();
@@ -167,6 +168,7 @@ export function validateDraft(raw: ProductDraft, currency: string, { regenerate 
   if (Object.keys(errors).length) return { ok: false, errors, draft };
   return {
     ok: true,
+    draft,
     input: {
       title,
       handle: handle || null,
@@ -586,4 +588,38 @@ export async function addProductsToCollection(shopId: string, ids: string[], col
 async function countIn(tx: Tx, collectionId: string) {
   const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(schema.collectionProducts).where(eq(schema.collectionProducts.collectionId, collectionId));
   return n;
+}
+
+/** The editor's draft of a saved product. */
+export function draftFromProduct(saved: NonNullable<Awaited<ReturnType<typeof getProduct>>>): ProductDraft {
+  const { product: p, variants } = saved;
+  const money = (minor: number | null, currency: string) => (minor === null ? "" : minorToDecimal(minor, currency));
+  return {
+    title: p.title,
+    handle: p.handle,
+    descriptionMd: p.descriptionMd,
+    status: p.status,
+    brand: p.brand ?? "",
+    productType: p.productType ?? "",
+    tags: p.tags.join(", "),
+    seoTitle: p.seoTitle ?? "",
+    seoDescription: p.seoDescription ?? "",
+    categoryId: p.categoryId ?? "",
+    collectionIds: saved.collectionIds,
+    options: p.options.map((o) => ({ name: o.name, values: o.values.join(", ") })),
+    variants: variants.map((v) => ({
+      id: v.id,
+      values: [v.option1, v.option2, v.option3].filter((x): x is string => x !== null),
+      sku: v.sku ?? "",
+      barcode: v.barcode ?? "",
+      price: money(v.priceMinor, v.currency),
+      compareAt: money(v.compareAtPriceMinor, v.currency),
+      cost: money(v.costMinor, v.currency),
+      weight: v.weightGrams === null ? "" : String(v.weightGrams),
+      track: v.trackInventory,
+      backorder: v.allowBackorder,
+      initialStock: "",
+      onHand: v.onHand,
+    })),
+  };
 }

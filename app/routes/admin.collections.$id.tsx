@@ -1,0 +1,133 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { notFound, requireCatalogAccess } from "~/domain/catalog/access.server";
+import { deleteCollection, getCollection, removeFromCollection, reorderCollection, saveCollection } from "~/domain/catalog/collections.server";
+import { readForm } from "~/lib/csrf.server";
+import { keptValues } from "~/lib/forms";
+import { StatusBadge } from "~/ui/catalog";
+import { CsrfInput, Field } from "~/ui/forms";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.collection.title ?? "Collection"} · NetShop` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { shop } = await requireCatalogAccess(request);
+  const found = await getCollection(shop.shopId, params.id ?? "");
+  if (!found) throw notFound("This collection does not exist in your shop.");
+  return { collection: found.collection, products: found.products };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { shop } = await requireCatalogAccess(request);
+  const id = params.id ?? "";
+  const form = await readForm(request);
+  const intent = form.get("intent");
+  if (intent === "delete") {
+    if (!(await deleteCollection(shop.shopId, id))) throw notFound("This collection does not exist in your shop.");
+    return redirect("/admin/collections");
+  }
+  if (intent === "move" || intent === "remove") {
+    const found = await getCollection(shop.shopId, id);
+    if (!found) throw notFound("This collection does not exist in your shop.");
+    const productId = String(form.get("productId") ?? "");
+    if (intent === "remove") await removeFromCollection(shop.shopId, id, [productId]);
+    else {
+      const order = found.products.map((p) => p.id);
+      const at = order.indexOf(productId);
+      const to = form.get("direction") === "up" ? at - 1 : at + 1;
+      if (at >= 0 && to >= 0 && to < order.length) {
+        [order[at], order[to]] = [order[to], order[at]];
+        await reorderCollection(shop.shopId, id, order);
+      }
+    }
+    return redirect(`/admin/collections/${id}`);
+  }
+  const result = await saveCollection(shop.shopId, id, Object.fromEntries(form));
+  if (!result) throw notFound("This collection does not exist in your shop.");
+  if (!result.ok) return data({ errors: result.errors, values: keptValues(form) }, { status: 400 });
+  return redirect(`/admin/collections/${id}?saved=1`);
+}
+
+export default function CollectionPage() {
+  const { collection, products } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const values: Record<string, string | undefined> = result?.values ?? {};
+  return (
+    <div className="stack">
+      <div className="admin-top">
+        <div>
+          <p className="eyebrow">
+            <Link to="/admin/collections">Collections</Link>
+          </p>
+          <h1>{collection.title}</h1>
+        </div>
+        <Link className="button secondary" to={`/admin/products?collection=${collection.id}`}>
+          Filter products by it
+        </Link>
+      </div>
+      <div className="grid">
+        <section className="card">
+          <Form method="post">
+            <CsrfInput />
+            <input type="hidden" name="intent" value="save" />
+            <Field label="Title" name="title" defaultValue={values.title ?? collection.title} error={errors.title} />
+            <Field label="URL handle" name="handle" defaultValue={values.handle ?? collection.handle} error={errors.handle} />
+            <div className="field">
+              <label htmlFor="description">Description</label>
+              <textarea id="description" name="description" rows={4} defaultValue={values.description ?? collection.description} />
+              {errors.description ? <p className="error">{errors.description}</p> : null}
+            </div>
+            <button type="submit">Save</button>
+          </Form>
+        </section>
+        <section className="card stack">
+          <h2>Products, in order</h2>
+          <p className="small muted">Add products from the product list: select them, then "Add to collection".</p>
+          {products.length === 0 ? (
+            <p className="muted">No products in this collection yet.</p>
+          ) : (
+            <ol className="checklist" data-testid="collection-products">
+              {products.map((p, i) => (
+                <li key={p.id} className="spread">
+                  <span>
+                    <Link to={`/admin/products/${p.id}`}>{p.title}</Link> <StatusBadge status={p.status} />
+                  </span>
+                  <span className="row">
+                    {(["up", "down"] as const).map((direction) =>
+                      (direction === "up" ? i > 0 : i < products.length - 1) ? (
+                        <Form method="post" key={direction}>
+                          <CsrfInput />
+                          <input type="hidden" name="intent" value="move" />
+                          <input type="hidden" name="productId" value={p.id} />
+                          <input type="hidden" name="direction" value={direction} />
+                          <button type="submit" className="secondary" aria-label={`Move ${p.title} ${direction}`}>
+                            {direction === "up" ? "↑" : "↓"}
+                          </button>
+                        </Form>
+                      ) : null,
+                    )}
+                    <Form method="post">
+                      <CsrfInput />
+                      <input type="hidden" name="intent" value="remove" />
+                      <input type="hidden" name="productId" value={p.id} />
+                      <button type="submit" className="link small">
+                        Remove
+                      </button>
+                    </Form>
+                  </span>
+                </li>
+              ))}
+            </ol>
+          )}
+          <Form method="post" onSubmit={(e) => !confirm(`Delete the collection ${collection.title}? Its products stay.`) && e.preventDefault()}>
+            <CsrfInput />
+            <input type="hidden" name="intent" value="delete" />
+            <button type="submit" className="secondary">
+              Delete collection
+            </button>
+          </Form>
+        </section>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,171 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { notFound, requireCatalogAccess } from "~/domain/catalog/access.server";
+import { REASON_LABELS } from "~/domain/catalog/catalog-rules";
+import { listCategories, listCollections } from "~/domain/catalog/collections.server";
+import { adjustStock, productStockHistory } from "~/domain/catalog/inventory.server";
+import { draftFromFields } from "~/domain/catalog/product-draft";
+import { deleteProducts, draftFromProduct, getProduct, updateProduct, validateDraft } from "~/domain/catalog/products.server";
+import { shopStorage } from "~/domain/catalog/shop-usage.server";
+import { listProductMedia } from "~/domain/media/media.server";
+import { getShop } from "~/domain/shops/shops.server";
+import { readForm } from "~/lib/csrf.server";
+import { formFields, keptValues } from "~/lib/forms";
+import { StatusBadge } from "~/ui/catalog";
+import { CsrfInput } from "~/ui/forms";
+import { MediaManager } from "~/ui/media-manager";
+import { InventoryAdjustForm, optionsSignature, ProductEditor } from "~/ui/product-editor";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.product.title ?? "Product"} · NetShop` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { shop } = await requireCatalogAccess(request);
+  const saved = await getProduct(shop.shopId, params.id ?? "");
+  if (!saved) throw notFound();
+  const [info, categories, collections, media, ledger, storage] = await Promise.all([
+    getShop(shop.shopId),
+    listCategories(shop.shopId),
+    listCollections(shop.shopId),
+    listProductMedia(shop.shopId, saved.product.id),
+    productStockHistory(shop.shopId, saved.product.id),
+    shopStorage(shop.shopId),
+  ]);
+  return {
+    product: { id: saved.product.id, title: saved.product.title, handle: saved.product.handle, status: saved.product.status, updatedAt: saved.product.updatedAt.toISOString() },
+    shopSlug: shop.slug,
+    draft: draftFromProduct(saved),
+    variants: saved.variants.map((v) => ({ id: v.id, title: v.title, onHand: v.onHand, track: v.trackInventory })),
+    currency: info.currency,
+    categories,
+    collections,
+    media,
+    storage,
+    ledger: ledger.map((l) => ({ ...l, createdAt: l.createdAt.toISOString() })),
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { shop, actor } = await requireCatalogAccess(request);
+  const productId = params.id ?? "";
+  const form = await readForm(request);
+  const who = { ...actor, ip: context.ip, userAgent: context.userAgent };
+  const intent = form.get("intent");
+
+  if (intent === "adjust") {
+    const result = await adjustStock(shop.shopId, productId, Object.fromEntries(form), actor.userId);
+    if (!result) throw notFound();
+    if (!result.ok) return data({ intent: "adjust" as const, errors: result.errors, values: keptValues(form), draft: null }, { status: 400 });
+    return redirect(`/admin/products/${productId}?adjusted=1#inventory`);
+  }
+  if (intent === "delete") {
+    const deleted = await deleteProducts(shop.shopId, [productId], who);
+    if (!deleted) throw notFound();
+    return redirect(`/admin/products?done=${encodeURIComponent("Product deleted.")}`);
+  }
+  const draft = draftFromFields(formFields(form));
+  const { currency } = await getShop(shop.shopId);
+  const validated = validateDraft(draft, currency, { regenerate: optionsSignature(draft) !== form.get("optionsBefore") });
+  if (!validated.ok) return data({ intent: "save" as const, errors: validated.errors, draft: validated.draft, values: {} }, { status: 400 });
+  const saved = await updateProduct(shop.shopId, productId, validated.input, who);
+  if (!saved) throw notFound();
+  if (!saved.ok) return data({ intent: "save" as const, errors: saved.errors, draft: validated.draft, values: {} }, { status: 400 });
+  return redirect(`/admin/products/${productId}?saved=1`);
+}
+
+export default function EditProduct() {
+  const { product, draft, variants, currency, categories, collections, media, storage, ledger, shopSlug } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const saveResult = result?.intent === "save" ? result : undefined;
+  const adjustResult = result?.intent === "adjust" ? result : undefined;
+  const notice = params.get("created") ? "Product created." : params.get("saved") ? "Saved." : params.get("adjusted") ? "Stock adjusted." : null;
+  return (
+    <div className="stack">
+      <div className="admin-top">
+        <div>
+          <p className="eyebrow">
+            <Link to="/admin/products">Products</Link>
+          </p>
+          <h1>
+            {product.title} <StatusBadge status={product.status} />
+          </h1>
+        </div>
+        {product.status === "active" ? (
+          <a className="button secondary" href={`/s/${shopSlug}`} target="_blank" rel="noreferrer">
+            View storefront ↗
+          </a>
+        ) : null}
+      </div>
+      {notice && !result ? (
+        <div className="banner ok" role="status">
+          {notice}
+        </div>
+      ) : null}
+      <ProductEditor
+        key={saveResult ? JSON.stringify(saveResult.errors) : product.updatedAt}
+        mode="edit"
+        initial={saveResult?.draft ?? draft}
+        errors={saveResult?.errors ?? {}}
+        currency={currency}
+        categories={categories}
+        collections={collections}
+      />
+      <MediaManager productId={product.id} media={media} storage={storage} />
+      <section className="card stack" id="inventory" aria-labelledby="inventory-heading">
+        <h2 id="inventory-heading">Inventory</h2>
+        <div className="two-cols">
+          <InventoryAdjustForm variants={variants} errors={adjustResult?.errors ?? {}} values={adjustResult?.values ?? {}} />
+          <div>
+            <h3 className="small muted">Recent changes</h3>
+            {ledger.length === 0 ? (
+              <p className="small muted">No stock changes yet.</p>
+            ) : (
+              <table className="data" data-testid="ledger">
+                <thead>
+                  <tr>
+                    <th>When</th>
+                    <th>Variant</th>
+                    <th>Change</th>
+                    <th>After</th>
+                    <th>Why</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {ledger.map((l) => (
+                    <tr key={l.id}>
+                      <td className="small nowrap">{new Date(l.createdAt).toLocaleString("en-MY", { dateStyle: "short", timeStyle: "short" })}</td>
+                      <td className="small">{l.variantTitle}</td>
+                      <td className="nowrap">{l.delta > 0 ? `+${l.delta}` : l.delta}</td>
+                      <td>{l.onHandAfter}</td>
+                      <td className="small">
+                        {REASON_LABELS[l.reason] ?? l.reason}
+                        {l.note ? ` — ${l.note}` : ""}
+                        <div className="muted">{l.actorName ?? "NetShop"}</div>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </div>
+        </div>
+      </section>
+      <section className="card">
+        <h2>Delete product</h2>
+        <p className="small muted">Deletes the product with its variants, stock records and media files.</p>
+        <Form
+          method="post"
+          onSubmit={(e) => {
+            if (!confirm(`Delete ${product.title}? This cannot be undone.`)) e.preventDefault();
+          }}
+        >
+          <CsrfInput />
+          <input type="hidden" name="intent" value="delete" />
+          <button type="submit" className="secondary">
+            Delete product
+          </button>
+        </Form>
+      </section>
+    </div>
+  );
+}

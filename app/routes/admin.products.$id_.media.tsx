@@ -1,0 +1,63 @@
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { notFound, requireCatalogAccess } from "~/domain/catalog/access.server";
+import { completeUpload, deleteMedia, listProductMedia, makeCover, reorderMedia, requestUpload, updateMediaAlt } from "~/domain/media/media.server";
+import { readForm } from "~/lib/csrf.server";
+
+/**
+ * The media manager's actions (a resource route: no page of its own). The browser's uploader asks for a presigned PUT
+ * (`request-upload`), sends the file straight to the bucket, then reports `complete`; those two
+ * answer JSON. Alt text, order, cover and delete are plain forms that come back to the editor.
+ */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { shop } = await requireCatalogAccess(request);
+  const productId = params.id ?? "";
+  const form = await readForm(request);
+  const intent = String(form.get("intent") ?? "");
+  const mediaId = String(form.get("mediaId") ?? "");
+  const back = redirect(`/admin/products/${productId}#media`);
+
+  switch (intent) {
+    case "request-upload": {
+      const result = await requestUpload(shop.shopId, productId, {
+        filename: form.get("filename"),
+        contentType: form.get("contentType"),
+        size: form.get("size"),
+      });
+      if (!result) throw notFound();
+      if (!result.ok) return Response.json({ error: result.error }, { status: result.status });
+      return Response.json({ mediaId: result.mediaId, upload: result.upload });
+    }
+    case "complete": {
+      const result = await completeUpload(shop.shopId, productId, mediaId);
+      if (!result) throw notFound();
+      return result.ok ? Response.json({ status: result.status }) : Response.json({ error: result.error }, { status: 422 });
+    }
+    case "alt":
+      if (!(await updateMediaAlt(shop.shopId, productId, mediaId, String(form.get("alt") ?? "")))) throw notFound();
+      return back;
+    case "cover":
+      if (!(await makeCover(shop.shopId, productId, mediaId))) throw notFound();
+      return back;
+    case "move": {
+      const media = await listProductMedia(shop.shopId, productId);
+      const at = media.findIndex((m) => m.id === mediaId);
+      if (at < 0) throw notFound();
+      const to = form.get("direction") === "left" ? at - 1 : at + 1;
+      if (to >= 0 && to < media.length) {
+        const order = media.map((m) => m.id);
+        [order[at], order[to]] = [order[to], order[at]];
+        await reorderMedia(shop.shopId, productId, order);
+      }
+      return back;
+    }
+    case "delete":
+      if (!(await deleteMedia(shop.shopId, productId, mediaId))) throw notFound();
+      return back;
+    default:
+      return Response.json({ error: "Unknown media action." }, { status: 400 });
+  }
+}
+
+export async function loader() {
+  throw notFound("Nothing to see here.");
+}

@@ -1,0 +1,286 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
+import { useState } from "react";
+import { requireCatalogAccess } from "~/domain/catalog/access.server";
+import { formatMoney, STATUS_LABELS, stockLevel, type ProductStatus } from "~/domain/catalog/catalog-rules";
+import { listCollections } from "~/domain/catalog/collections.server";
+import { listProducts, ListQuerySchema, SORTS } from "~/domain/catalog/product-list.server";
+import { addProductsToCollection, BULK_ACTIONS, deleteProducts, setProductStatus } from "~/domain/catalog/products.server";
+import { readForm } from "~/lib/csrf.server";
+import { CsrfInput } from "~/ui/forms";
+import { StatusBadge, StockBadge } from "~/ui/catalog";
+
+export const meta: MetaFunction = () => [{ title: "Products · NetShop" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { shop } = await requireCatalogAccess(request);
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const query = ListQuerySchema.parse(params);
+  const [page, collections] = await Promise.all([listProducts(shop.shopId, query), listCollections(shop.shopId)]);
+  return { page, query, collections: collections.map((c) => ({ id: c.id, title: c.title })) };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { shop, actor } = await requireCatalogAccess(request);
+  const form = await readForm(request);
+  const ids = form.getAll("ids").filter((v): v is string => typeof v === "string");
+  const bulk = String(form.get("bulk") ?? "");
+  const who = { ...actor, ip: context.ip, userAgent: context.userAgent };
+  if (!BULK_ACTIONS.includes(bulk as never)) return data({ error: "Choose what to do with the selected products.", done: null }, { status: 400 });
+  if (ids.length === 0) return data({ error: "Select at least one product first.", done: null }, { status: 400 });
+  let done: string;
+  switch (bulk) {
+    case "publish":
+      done = `${await setProductStatus(shop.shopId, ids, "active", who)} published.`;
+      break;
+    case "archive":
+      done = `${await setProductStatus(shop.shopId, ids, "archived", who)} archived.`;
+      break;
+    case "draft":
+      done = `${await setProductStatus(shop.shopId, ids, "draft", who)} set to draft.`;
+      break;
+    case "delete":
+      done = `${await deleteProducts(shop.shopId, ids, who)} deleted.`;
+      break;
+    default: {
+      const added = await addProductsToCollection(shop.shopId, ids, String(form.get("collectionId") ?? ""));
+      if (added === undefined) return data({ error: "Choose the collection to add the products to.", done: null }, { status: 400 });
+      done = `${added} added to the collection.`;
+    }
+  }
+  const back = String(form.get("back") ?? "");
+  if (back.startsWith("/admin/products") && !back.startsWith("//")) throw redirect(`${back}${back.includes("?") ? "&" : "?"}done=${encodeURIComponent(done)}`);
+  return { error: null, done };
+}
+
+export default function ProductList() {
+  const { page, query, collections } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const submit = useSubmit();
+  const navigation = useNavigation();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [bulk, setBulk] = useState("");
+  const allSelected = page.items.length > 0 && page.items.every((i) => selected.has(i.id));
+  const link = (change: Record<string, string | undefined>) => {
+    const next = new URLSearchParams(params);
+    next.delete("done");
+    for (const [k, v] of Object.entries(change)) (v ? next.set(k, v) : next.delete(k));
+    return `?${next}`;
+  };
+  const done = result?.done ?? params.get("done");
+  const back = `/admin/products?${new URLSearchParams([...params].filter(([k]) => k !== "done"))}`;
+  return (
+    <div className="stack">
+      <div className="admin-top">
+        <div>
+          <p className="eyebrow">Catalog</p>
+          <h1>Products</h1>
+        </div>
+        <div className="row">
+          <Link className="button secondary" to="/admin/collections">
+            Collections
+          </Link>
+          <Link className="button secondary" to="/admin/products/import">
+            Import / export
+          </Link>
+          <Link className="button" to="/admin/products/new">
+            Add product
+          </Link>
+        </div>
+      </div>
+
+      {done ? (
+        <div className="banner ok" role="status">
+          {done}
+        </div>
+      ) : null}
+      {result?.error ? (
+        <div className="banner danger" role="alert">
+          {result.error}
+        </div>
+      ) : null}
+
+      <Form method="get" className="filters card" onChange={(e) => submit(e.currentTarget, { replace: true })} role="search">
+        <div className="field grow">
+          <label htmlFor="q">Search</label>
+          <input id="q" name="q" type="search" placeholder="Title or SKU" defaultValue={query.q ?? ""} />
+        </div>
+        <div className="field">
+          <label htmlFor="status">Status</label>
+          <select id="status" name="status" defaultValue={query.status ?? ""}>
+            <option value="">Any</option>
+            {Object.entries(STATUS_LABELS).map(([v, l]) => (
+              <option key={v} value={v}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="collection">Collection</label>
+          <select id="collection" name="collection" defaultValue={query.collection ?? ""}>
+            <option value="">Any</option>
+            {collections.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.title}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="stock">Stock</label>
+          <select id="stock" name="stock" defaultValue={query.stock ?? ""}>
+            <option value="">Any</option>
+            <option value="in">In stock</option>
+            <option value="low">Low stock</option>
+            <option value="out">Out of stock</option>
+            <option value="untracked">Not tracked</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="sort">Sort</label>
+          <select id="sort" name="sort" defaultValue={query.sort}>
+            {Object.entries(SORTS).map(([v, l]) => (
+              <option key={v} value={v}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </div>
+        <noscript>
+          <button type="submit">Apply</button>
+        </noscript>
+      </Form>
+
+      <Form method="post" className="card flush">
+        <CsrfInput />
+        <input type="hidden" name="back" value={back} />
+        <div className="toolbar">
+          <span className="muted small" data-testid="product-total">
+            {page.total === 1 ? "1 product" : `${page.total.toLocaleString("en")} products`}
+            {selected.size ? ` · ${selected.size} selected` : ""}
+          </span>
+          <label className="sr-only" htmlFor="bulk">
+            Bulk action
+          </label>
+          <select id="bulk" name="bulk" value={bulk} onChange={(e) => setBulk(e.currentTarget.value)}>
+            <option value="">With selected…</option>
+            <option value="publish">Publish (active)</option>
+            <option value="draft">Set to draft</option>
+            <option value="archive">Archive</option>
+            <option value="add-to-collection">Add to collection…</option>
+            <option value="delete">Delete</option>
+          </select>
+          <select name="collectionId" aria-label="Collection (for Add to collection)" defaultValue="" className={bulk === "add-to-collection" ? "" : "quiet"}>
+            <option value="">Collection…</option>
+            {collections.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.title}
+              </option>
+            ))}
+          </select>
+          <button
+            type="submit"
+            className="secondary"
+            disabled={navigation.state === "submitting"}
+            onClick={(e) => {
+              if (bulk === "delete" && !confirm(`Delete ${selected.size} products with their variants, stock and media? This cannot be undone.`)) e.preventDefault();
+            }}
+          >
+            Apply
+          </button>
+        </div>
+        {page.items.length === 0 ? (
+          <div className="empty-state" data-testid="no-products">
+            {query.q || query.status || query.collection || query.stock ? (
+              <p>No products match these filters.</p>
+            ) : (
+              <>
+                <h2>Add your first product</h2>
+                <p>
+                  <Link to="/admin/products/new">Add a product</Link> or <Link to="/admin/products/import">import a CSV</Link>.
+                </p>
+              </>
+            )}
+          </div>
+        ) : (
+          <table className="data">
+            <thead>
+              <tr>
+                <th style={{ width: "2rem" }}>
+                  <input
+                    type="checkbox"
+                    aria-label="Select all on this page"
+                    checked={allSelected}
+                    onChange={() => setSelected(allSelected ? new Set() : new Set(page.items.map((i) => i.id)))}
+                  />
+                </th>
+                <th style={{ width: "3.5rem" }}></th>
+                <th>Product</th>
+                <th>Status</th>
+                <th>Stock</th>
+                <th>Price</th>
+                <th>Updated</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((p) => (
+                <tr key={p.id} data-testid="product-row">
+                  <td>
+                    <input
+                      type="checkbox"
+                      name="ids"
+                      value={p.id}
+                      aria-label={`Select ${p.title}`}
+                      checked={selected.has(p.id)}
+                      onChange={(e) => {
+                        const next = new Set(selected);
+                        if (e.currentTarget.checked) next.add(p.id);
+                        else next.delete(p.id);
+                        setSelected(next);
+                      }}
+                    />
+                  </td>
+                  <td>{p.thumbnail ? <img className="thumb" src={p.thumbnail.url} alt={p.thumbnail.alt} loading="lazy" /> : <span className="thumb empty" />}</td>
+                  <td>
+                    <Link to={`/admin/products/${p.id}`}>{p.title}</Link>
+                    <div className="muted small">{p.variantCount === 1 ? "1 variant" : `${p.variantCount} variants`}</div>
+                  </td>
+                  <td>
+                    <StatusBadge status={p.status as ProductStatus} />
+                  </td>
+                  <td>
+                    <StockBadge stock={p.stockOnHand} level={stockLevel(p.stockOnHand)} />
+                  </td>
+                  <td className="nowrap">
+                    {p.minPrice === null
+                      ? "—"
+                      : p.minPrice === p.maxPrice
+                        ? formatMoney(p.minPrice, p.currency)
+                        : `${formatMoney(p.minPrice, p.currency)} – ${formatMoney(p.maxPrice!, p.currency)}`}
+                  </td>
+                  <td className="muted small nowrap">
+                    <time dateTime={p.updatedAt}>{new Date(p.updatedAt).toLocaleDateString("en-MY", { dateStyle: "medium" })}</time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Form>
+      <nav className="row pager" aria-label="Pages">
+        {page.prevCursor ? (
+          <Link className="button secondary" to={link({ before: page.prevCursor, after: undefined })} rel="prev">
+            ← Previous
+          </Link>
+        ) : null}
+        {page.nextCursor ? (
+          <Link className="button secondary" to={link({ after: page.nextCursor, before: undefined })} rel="next">
+            Next →
+          </Link>
+        ) : null}
+      </nav>
+    </div>
+  );
+}

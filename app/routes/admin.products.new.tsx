@@ -1,0 +1,57 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requireCatalogAccess } from "~/domain/catalog/access.server";
+import { listCategories, listCollections } from "~/domain/catalog/collections.server";
+import { draftFromFields, emptyDraft } from "~/domain/catalog/product-draft";
+import { createProduct, validateDraft } from "~/domain/catalog/products.server";
+import { getShop } from "~/domain/shops/shops.server";
+import { readForm } from "~/lib/csrf.server";
+import { formFields } from "~/lib/forms";
+import { optionsSignature, ProductEditor } from "~/ui/product-editor";
+
+export const meta: MetaFunction = () => [{ title: "Add product · NetShop" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { shop } = await requireCatalogAccess(request);
+  const [info, categories, collections] = await Promise.all([getShop(shop.shopId), listCategories(shop.shopId), listCollections(shop.shopId)]);
+  return { currency: info.currency, categories, collections };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { shop, actor } = await requireCatalogAccess(request);
+  const form = await readForm(request);
+  const draft = draftFromFields(formFields(form));
+  const { currency } = await getShop(shop.shopId);
+  const validated = validateDraft(draft, currency, { regenerate: optionsSignature(draft) !== form.get("optionsBefore") });
+  if (!validated.ok) return data({ errors: validated.errors, draft: validated.draft }, { status: 400 });
+  const saved = await createProduct(shop.shopId, validated.input, { ...actor, ip: context.ip, userAgent: context.userAgent });
+  if (!saved.ok) return data({ errors: saved.errors, draft: validated.draft }, { status: 400 });
+  return redirect(`/admin/products/${saved.productId}?created=1`);
+}
+
+export default function NewProduct() {
+  const { currency, categories, collections } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <div className="stack">
+      <div className="admin-top">
+        <div>
+          <p className="eyebrow">
+            <Link to="/admin/products">Products</Link>
+          </p>
+          <h1>Add product</h1>
+        </div>
+      </div>
+      <ProductEditor
+        key={result ? JSON.stringify(result.errors) : "new"}
+        mode="new"
+        initial={result?.draft ?? emptyDraft()}
+        errors={result?.errors ?? {}}
+        currency={currency}
+        categories={categories}
+        collections={collections}
+      />
+      <p className="muted small">Images and videos can be added once the product is created.</p>
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
+import { notFound, requireCatalogAccess } from "~/domain/catalog/access.server";
+import { getTransfer } from "~/domain/catalog/transfers.server";
+import { ProgressBar } from "~/ui/catalog";
+
+export const meta: MetaFunction = () => [{ title: "CSV transfer · NetShop" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { shop } = await requireCatalogAccess(request);
+  const t = await getTransfer(shop.shopId, params.id ?? "");
+  if (!t) throw notFound("There is no such import or export in your shop.");
+  return {
+    transfer: {
+      id: t.id,
+      kind: t.kind,
+      status: t.status,
+      filename: t.filename,
+      totalRows: t.totalRows,
+      processedRows: t.processedRows,
+      productCount: t.productCount,
+      errorCount: t.errorCount,
+      errors: t.errors.slice(0, 200),
+      message: t.message,
+    },
+  };
+}
+
+export default function TransferProgress() {
+  const { transfer: t } = useLoaderData<typeof loader>();
+  const revalidator = useRevalidator();
+  const live = t.status === "queued" || t.status === "running";
+  // Live progress: re-read the transfer every second while it runs.
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 1000);
+    return () => clearInterval(timer);
+  }, [live, revalidator]);
+  const unit = t.kind === "import" ? "rows" : "products";
+  return (
+    <div className="stack">
+      {live ? (
+        <noscript>
+          <meta httpEquiv="refresh" content="2" />
+        </noscript>
+      ) : null}
+      <div className="admin-top">
+        <div>
+          <p className="eyebrow">
+            <Link to="/admin/products/import">Import and export</Link>
+          </p>
+          <h1>{t.kind === "import" ? `Import of ${t.filename ?? "a CSV file"}` : "Export of all products"}</h1>
+        </div>
+      </div>
+      <section className="card stack" aria-live="polite">
+        <p data-testid="transfer-status">
+          {t.status === "queued" ? "Waiting to start…" : t.status === "running" ? `Working on ${unit}…` : t.status === "succeeded" ? "Done." : "Stopped."}
+        </p>
+        <ProgressBar value={t.processedRows} max={t.totalRows} label={`${t.kind === "import" ? "Import" : "Export"} progress`} />
+        {t.message ? (
+          <div className={`banner ${t.status === "failed" ? "danger" : t.errorCount ? "warn" : "ok"}`} data-testid="transfer-message">
+            {t.message}
+          </div>
+        ) : null}
+        {t.kind === "export" && t.status === "succeeded" ? (
+          <p>
+            <a className="button" href={`/admin/products/transfers/${t.id}/csv`} download>
+              Download {t.filename}
+            </a>
+          </p>
+        ) : null}
+      </section>
+      {t.errorCount > 0 ? (
+        <section className="card flush">
+          <div className="toolbar">
+            <span>
+              {t.errorCount} {t.errorCount === 1 ? "problem" : "problems"}
+              {t.errorCount > t.errors.length ? ` (the first ${t.errors.length} are shown)` : ""}
+            </span>
+            <a className="button secondary" href={`/admin/products/transfers/${t.id}/csv?report=errors`} download>
+              Download the report
+            </a>
+          </div>
+          <table className="data" data-testid="error-report">
+            <thead>
+              <tr>
+                <th>Row</th>
+                <th>Column</th>
+                <th>Problem</th>
+              </tr>
+            </thead>
+            <tbody>
+              {t.errors.map((e, i) => (
+                <tr key={i}>
+                  <td>{e.row}</td>
+                  <td>{e.column}</td>
+                  <td>{e.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { notFound, requireCatalogAccess } from "~/domain/catalog/access.server";
+import { errorReportCsv } from "~/domain/catalog/csv.server";
+import { exportedCsv, getTransfer } from "~/domain/catalog/transfers.server";
+
+/** Downloads: an export's CSV, or (`?report=errors`) an import's problems as CSV. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { shop } = await requireCatalogAccess(request);
+  const id = params.id ?? "";
+  const csvResponse = (body: string, filename: string) =>
+    new Response(body, {
+      headers: {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="${filename.replace(/[^\w.-]/g, "_")}"`,
+        "Cache-Control": "private, no-store",
+      },
+    });
+  if (new URL(request.url).searchParams.get("report") === "errors") {
+    const transfer = await getTransfer(shop.shopId, id);
+    if (!transfer) throw notFound("There is no such import in your shop.");
+    return csvResponse(errorReportCsv(transfer.errors), `import-problems-${transfer.createdAt.toISOString().slice(0, 10)}.csv`);
+  }
+  const exported = await exportedCsv(shop.shopId, id);
+  if (!exported) throw notFound("There is no finished export with this id in your shop.");
+  return csvResponse(exported.csv, `products-${exported.createdAt.toISOString().slice(0, 10)}.csv`);
+}

@@ -1,0 +1,27 @@
+import { STATUS_LABELS, type ProductStatus, type StockLevel } from "~/domain/catalog/catalog-rules";
+
+export function StatusBadge({ status }: { status: ProductStatus }) {
+  const tone = status === "active" ? "ok" : status === "archived" ? "" : "warn";
+  return <span className={`badge ${tone}`}>{STATUS_LABELS[status]}</span>;
+}
+
+export function StockBadge({ stock, level }: { stock: number | null; level: StockLevel }) {
+  if (level === "untracked") return <span className="muted small">Not tracked</span>;
+  const tone = level === "out" ? "danger" : level === "low" ? "warn" : "ok";
+  return (
+    <span className={`badge ${tone}`} data-stock-level={level}>
+      {stock === 0 ? "Out of stock" : `${stock} in stock`}
+    </span>
+  );
+}
+
+/** A real progress bar with its figure in words for screen readers. */
+export function ProgressBar({ value, max, label }: { value: number; max: number | null; label: string }) {
+  const percent = max ? Math.min(100, Math.round((value / max) * 100)) : null;
+  return (
+    <div className="progress-wrap">
+      <progress value={max ? value : undefined} max={max ?? undefined} aria-label={label} data-testid="progress" />
+      <span className="small muted">{percent === null ? "Starting…" : `${percent}% · ${value.toLocaleString("en")} of ${max!.toLocaleString("en")}`}</span>
+    </div>
+  );
+}

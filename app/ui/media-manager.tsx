@@ -1,0 +1,204 @@
+import { Form, useRevalidator } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
+import { ACCEPT_ATTRIBUTE, formatBytes, uploadProblem } from "~/domain/media/media-rules";
+import { useCsrfToken } from "~/root";
+import { CsrfInput } from "~/ui/forms";
+
+export interface MediaItem {
+  id: string;
+  kind: "image" | "video";
+  status: "uploading" | "processing" | "ready" | "failed";
+  alt: string;
+  filename: string;
+  error: string | null;
+  width: number | null;
+  height: number | null;
+  storedBytes: number;
+  thumbnailUrl: string | null;
+  originalUrl: string;
+  posterSource: string | null;
+}
+
+interface Upload {
+  name: string;
+  percent: number;
+  error?: string;
+}
+
+/** PUTs the file straight to the bucket with the presigned URL, reporting progress. */
+function putFile(url: string, headers: Record<string, string>, file: File, onProgress: (percent: number) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("PUT", url);
+    for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
+    xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve() : reject(new Error(`the storage refused the upload (${xhr.status})`)));
+    xhr.onerror = () => reject(new Error("the upload could not reach the storage"));
+    xhr.send(file);
+  });
+}
+
+export function MediaManager({ productId, media, storage }: { productId: string; media: MediaItem[]; storage: { used: number; limit: number | null } }) {
+  const csrf = useCsrfToken();
+  const revalidator = useRevalidator();
+  const [uploads, setUploads] = useState<Upload[]>([]);
+  const input = useRef<HTMLInputElement>(null);
+  const endpoint = `/admin/products/${productId}/media`;
+  const busy = media.some((m) => m.status === "uploading" || m.status === "processing") || uploads.some((u) => !u.error && u.percent < 101);
+
+  // While anything is being processed, refresh the list until it is done.
+  useEffect(() => {
+    if (!busy) return;
+    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 1500);
+    return () => clearInterval(timer);
+  }, [busy, revalidator]);
+
+  const post = async (fields: Record<string, string>) => {
+    const body = new FormData();
+    body.set("_csrf", csrf);
+    for (const [k, v] of Object.entries(fields)) body.set(k, v);
+    const res = await fetch(endpoint, { method: "POST", body, headers: { Accept: "application/json" } });
+    const json = await res.json().catch(() => ({ error: `The server answered ${res.status}.` }));
+    if (!res.ok) throw new Error(json.error ?? `The server answered ${res.status}.`);
+    return json;
+  };
+
+  const uploadOne = async (file: File, index: number) => {
+    const set = (patch: Partial<Upload>) => setUploads((all) => all.map((u, i) => (i === index ? { ...u, ...patch } : u)));
+    const problem = uploadProblem(file);
+    if (problem) return set({ error: problem });
+    try {
+      const { mediaId, upload } = await post({ intent: "request-upload", filename: file.name, contentType: file.type, size: String(file.size) });
+      await putFile(upload.url, upload.headers, file, (percent) => set({ percent }));
+      await post({ intent: "complete", mediaId });
+      set({ percent: 101 });
+    } catch (error) {
+      set({ error: `${file.name}: ${(error as Error).message}` });
+    }
+    revalidator.revalidate();
+  };
+
+  const start = (files: FileList | null) => {
+    if (!files?.length) return;
+    const list = [...files];
+    const offset = uploads.length;
+    setUploads((all) => [...all, ...list.map((f) => ({ name: f.name, percent: 0 }))]);
+    list.forEach((f, i) => void uploadOne(f, offset + i));
+    if (input.current) input.current.value = "";
+  };
+
+  return (
+    <section className="card stack" id="media" aria-labelledby="media-heading">
+      <div className="spread">
+        <h2 id="media-heading" style={{ margin: 0 }}>
+          Media
+        </h2>
+        <span className="small muted" data-testid="storage-used">
+          {formatBytes(storage.used)} used{storage.limit ? ` of ${formatBytes(storage.limit)}` : ""}
+        </span>
+      </div>
+      <div
+        className="dropzone"
+        onDragOver={(e) => e.preventDefault()}
+        onDrop={(e) => {
+          e.preventDefault();
+          start(e.dataTransfer.files);
+        }}
+      >
+        <label htmlFor="media-files" className="button secondary">
+          Add images or videos
+        </label>
+        <input id="media-files" ref={input} type="file" multiple accept={ACCEPT_ATTRIBUTE} className="sr-only" onChange={(e) => start(e.currentTarget.files)} />
+        <p className="small" style={{ margin: "0.5rem 0 0" }}>
+          JPG, PNG or WebP up to 10 MB; MP4 or WebM up to 200 MB. Drop files here. The first image is the cover.
+        </p>
+        <noscript>
+          <p className="small">Uploading needs JavaScript: files go straight from your browser to storage.</p>
+        </noscript>
+      </div>
+      {uploads.filter((u) => u.error || u.percent <= 100).map((u, i) => (
+        <div key={i} className={u.error ? "banner danger small" : "small"} role={u.error ? "alert" : "status"} data-testid="upload-status">
+          {u.error ?? (
+            <span className="progress-wrap">
+              <span>Uploading {u.name}</span>
+              <progress value={u.percent} max={100} aria-label={`Uploading ${u.name}`} />
+              <span>{u.percent}%</span>
+            </span>
+          )}
+        </div>
+      ))}
+      {media.length === 0 ? (
+        <p className="muted small">No media yet.</p>
+      ) : (
+        <ul className="media-grid" style={{ listStyle: "none", padding: 0, margin: 0 }}>
+          {media.map((m, i) => (
+            <li key={m.id} className={`media-tile${i === 0 ? " cover" : ""}`} data-testid="media-tile" data-status={m.status}>
+              <div className="frame">
+                {m.status === "ready" && m.thumbnailUrl ? (
+                  <img src={m.thumbnailUrl} alt={m.alt} data-testid="media-thumbnail" />
+                ) : m.status === "failed" ? (
+                  <span className="small" role="alert">
+                    {m.error ?? "Failed"}
+                  </span>
+                ) : m.status === "ready" ? (
+                  <span className="small">{m.kind === "video" ? "Video (no poster)" : "Ready"}</span>
+                ) : (
+                  <span className="small">{m.status === "uploading" ? "Uploading…" : "Processing…"}</span>
+                )}
+              </div>
+              <div className="small muted" title={m.filename}>
+                {i === 0 ? <strong>Cover · </strong> : null}
+                {m.kind === "video" ? "Video · " : ""}
+                {m.width && m.height ? `${m.width}×${m.height} · ` : ""}
+                {m.storedBytes ? formatBytes(m.storedBytes) : ""}
+                {m.kind === "video" && m.posterSource ? ` · poster: ${m.posterSource === "frame" ? "frame" : "cover image"}` : ""}
+              </div>
+              <Form method="post" action={`/admin/products/${productId}/media`} className="row">
+                <CsrfInput />
+                <input type="hidden" name="intent" value="alt" />
+                <input type="hidden" name="mediaId" value={m.id} />
+                <input name="alt" defaultValue={m.alt} aria-label={`Alt text for ${m.filename}`} placeholder="Alt text" maxLength={300} />
+                <button type="submit" className="secondary">
+                  Save
+                </button>
+              </Form>
+              <div className="row">
+                {([
+                  ["move", "left", "←", `Move ${m.filename} earlier`, i > 0],
+                  ["move", "right", "→", `Move ${m.filename} later`, i < media.length - 1],
+                  ["cover", "", "Cover", `Make ${m.filename} the cover`, i > 0],
+                ] as const).map(([intent, direction, label, title, show]) =>
+                  show ? (
+                    <Form method="post" action={`/admin/products/${productId}/media`} key={`${intent}${direction}`}>
+                      <CsrfInput />
+                      <input type="hidden" name="intent" value={intent} />
+                      <input type="hidden" name="mediaId" value={m.id} />
+                      {direction ? <input type="hidden" name="direction" value={direction} /> : null}
+                      <button type="submit" className="secondary" title={title} aria-label={title}>
+                        {label}
+                      </button>
+                    </Form>
+                  ) : null,
+                )}
+                <Form
+                  method="post"
+                  action={`/admin/products/${productId}/media`}
+                  onSubmit={(e) => {
+                    if (!confirm(`Delete ${m.filename}? Its files are removed from storage.`)) e.preventDefault();
+                  }}
+                >
+                  <CsrfInput />
+                  <input type="hidden" name="intent" value="delete" />
+                  <input type="hidden" name="mediaId" value={m.id} />
+                  <button type="submit" className="secondary" aria-label={`Delete ${m.filename}`}>
+                    Delete
+                  </button>
+                </Form>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
