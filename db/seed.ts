@@ -1,11 +1,13 @@
 /**
- * The demo data `npm start` seeds on the embedded default: a demo owner and their shop, created
- * through the same domain code as a real sign-up. Idempotent.
+ * The demo data `npm start` seeds on the embedded default: a demo owner and their shop with a
+ * small catalog (db/seed-catalog.ts), created through the same domain code as a real sign-up and
+ * the admin. Idempotent.
  */
 import { eq, sql } from "drizzle-orm";
 import { signUp } from "~/domain/accounts/signup.server";
 import { createShop } from "~/domain/shops/shops.server";
 import { asPlatform, schema } from "./client";
+import { seedDemoCatalog } from "./seed-catalog";
 
 export const DEMO = {
   name: "Aisyah Rahman",
@@ -16,7 +18,7 @@ export const DEMO = {
   shop: { name: "Kedai Aisyah", slug: "kedai-aisyah" },
 };
 
-export async function seedDemo(): Promise<{ created: boolean; email: string; password: string; slug: string }> {
+export async function seedDemo(): Promise<{ created: boolean; products: number; email: string; password: string; slug: string }> {
   const info = { email: DEMO.email, password: DEMO.password, slug: DEMO.shop.slug };
   const [existing] = await asPlatform((tx) =>
     tx.select({ id: schema.users.id }).from(schema.users).where(eq(sql`lower(${schema.users.email})`, DEMO.email)),
@@ -36,10 +38,13 @@ export async function seedDemo(): Promise<{ created: boolean; email: string; pas
   const [shop] = await asPlatform((tx) =>
     tx.select({ id: schema.shops.id }).from(schema.shops).where(eq(schema.shops.slug, DEMO.shop.slug)),
   );
-  if (!shop) {
+  let shopId = shop?.id;
+  if (!shopId) {
     const result = await createShop(userId, { ...DEMO.shop, currency: "MYR", timezone: "Asia/Kuala_Lumpur", language: "en" }, seedRequest);
     if (!result.ok) throw new Error(`demo shop failed: ${JSON.stringify(result.errors)}`);
+    shopId = result.shop.id;
     created = true;
   }
-  return { created, ...info };
+  const catalog = await seedDemoCatalog(shopId, userId);
+  return { created, products: catalog.created, ...info };
 }

@@ -29,6 +29,9 @@ async function main() {
     Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === "string"),
   );
   env.NODE_ENV ??= "development";
+  // The SDK warns on every start that its 2027 releases will need Node 22; we pin one that does not.
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   env.SESSION_SECRET ??= secrets.sessionSecret;
   env.DATA_ENCRYPTION_KEY ??= secrets.dataEncryptionKey;
   env.WASSENGER_WEBHOOK_SECRET ??= secrets.wassengerWebhookSecret;
@@ -87,7 +90,7 @@ async function main() {
 
   const { seedDemo } = await import("../db/seed");
   const demo = await seedDemo();
-  step(demo.created ? "Demo shop created" : "Demo shop already there");
+  step(demo.created || demo.products ? `Demo shop ready (${demo.products} products added; the workers make their images)` : "Demo shop already there");
 
   const build = buildIfStale();
   step(build.built ? `App built in ${(build.ms / 1000).toFixed(1)} s` : "App build is up to date");

@@ -2,9 +2,9 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { useState } from "react";
 import { requireCatalogAccess } from "~/domain/catalog/access.server";
-import { formatMoney, STATUS_LABELS, stockLevel, type ProductStatus } from "~/domain/catalog/catalog-rules";
+import { formatMoney, SORTS, STATUS_LABELS, stockLevel, type ProductStatus } from "~/domain/catalog/catalog-rules";
 import { listCollections } from "~/domain/catalog/collections.server";
-import { listProducts, ListQuerySchema, SORTS } from "~/domain/catalog/product-list.server";
+import { listProducts, ListQuerySchema } from "~/domain/catalog/product-list.server";
 import { addProductsToCollection, BULK_ACTIONS, deleteProducts, setProductStatus } from "~/domain/catalog/products.server";
 import { readForm } from "~/lib/csrf.server";
 import { CsrfInput } from "~/ui/forms";

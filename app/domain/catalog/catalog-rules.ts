@@ -152,3 +152,12 @@ export const HANDLE_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/;
 export function parseTags(text: string): string[] {
   return parseOptionValues(text.replace(/\n/g, ",")).slice(0, 50);
 }
+
+/** The admin product list's sort orders. */
+export const SORTS = {
+  updated: "Last updated",
+  created: "Newest",
+  title: "Title A–Z",
+  stock: "Stock: low to high",
+} as const;
+export type SortKey = keyof typeof SORTS;

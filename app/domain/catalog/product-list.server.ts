@@ -10,16 +10,9 @@ import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { schema, withShop } from "~db/client";
 import { publicObjectUrl } from "~/integrations/storage.server";
-import { LOW_STOCK_THRESHOLD, PRODUCT_STATUSES } from "./catalog-rules";
+import { LOW_STOCK_THRESHOLD, PRODUCT_STATUSES, SORTS, type SortKey } from "./catalog-rules";
 
 export const PAGE_SIZE = 50;
-export const SORTS = {
-  updated: "Last updated",
-  created: "Newest",
-  title: "Title A–Z",
-  stock: "Stock: low to high",
-} as const;
-export type SortKey = keyof typeof SORTS;
 
 const empty = z.literal("").transform(() => undefined);
 export const ListQuerySchema = z.object({

@@ -2,7 +2,7 @@
  * CSV imports and exports as background jobs (queue `catalog-csv`), with progress the admin
  * shows live: rows processed out of the total, products written, and the row-level problems.
  */
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, getTableColumns } from "drizzle-orm";
 import { schema, withShop } from "~db/client";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
@@ -14,7 +14,8 @@ export const MAX_IMPORT_BYTES = 15 * 1024 * 1024;
 const MAX_REPORTED_ERRORS = 1_000;
 
 export type Transfer = Omit<typeof schema.catalogTransfers.$inferSelect, "csv">;
-const { csv: _csv, ...transferColumns } = schema.catalogTransfers._.columns;
+// Everything but the CSV text itself (which can be megabytes): what progress pages read.
+const { csv: _csv, ...transferColumns } = getTableColumns(schema.catalogTransfers);
 
 export async function startImport(
   shopId: string,

@@ -344,3 +344,40 @@ export async function pendingMediaCount(shopId: string, productId: string): Prom
   return n;
 }
 
+
+/**
+ * Adds an image we already hold (demo data, generated artwork) to a product: stored under the
+ * media's prefix and processed by the media job like an upload.
+ */
+export async function addImageFromBuffer(
+  shopId: string,
+  productId: string,
+  image: { body: Buffer; contentType: "image/jpeg" | "image/png" | "image/webp"; filename: string; alt: string },
+): Promise<string> {
+  const mediaId = randomUUID();
+  const key = `${mediaPrefix(shopId, mediaId)}original.${extensionOf(image.contentType)}`;
+  await putObject({ key, body: image.body, contentType: image.contentType });
+  await withShop(shopId, async (tx) => {
+    await assertStorageAllowance(tx, shopId, image.body.length);
+    const [{ next }] = await tx
+      .select({ next: sql<number>`coalesce(max(${schema.media.position}), -1)::int + 1` })
+      .from(schema.media)
+      .where(eq(schema.media.productId, productId));
+    await tx.insert(schema.media).values({
+      shopId,
+      id: mediaId,
+      productId,
+      kind: "image",
+      status: "processing",
+      position: next,
+      alt: image.alt,
+      filename: image.filename,
+      contentType: image.contentType,
+      declaredBytes: image.body.length,
+      storedBytes: image.body.length,
+      originalKey: key,
+    });
+    await enqueueAfterCommit(tx, { queue: "media", name: "process", payload: { shopId, mediaId }, shopId });
+  });
+  return mediaId;
+}
