@@ -49,7 +49,7 @@ function decodeCursor(cursor: string | undefined): [string, string] | undefined 
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export async function listProducts(shopId: string, query: ListQuery) {
+export async function listProducts(shopId: string, query: ListQuery, pageSize = PAGE_SIZE) {
   const order = ORDER[query.sort];
   const filters: SQL[] = [eq(p.shopId, shopId)];
   if (query.status) filters.push(eq(p.status, query.status));
@@ -95,9 +95,9 @@ export async function listProducts(shopId: string, query: ListQuery) {
       .from(p)
       .where(and(...filters, keyset))
       .orderBy(sql`${order.key} ${direction}`, sql`${p.id} ${direction}`)
-      .limit(PAGE_SIZE + 1);
-    const more = rows.length > PAGE_SIZE;
-    const page = rows.slice(0, PAGE_SIZE);
+      .limit(pageSize + 1);
+    const more = rows.length > pageSize;
+    const page = rows.slice(0, pageSize);
     if (backwards) page.reverse();
     const [{ total }] = await tx.select({ total: sql<number>`count(*)::int` }).from(p).where(and(...filters));
 
