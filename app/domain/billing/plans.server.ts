@@ -49,11 +49,18 @@ export async function assertProductAllowance(tx: Tx, shopId: string, adding: num
   }
 }
 
-/** Bytes the shop stores: processed media plus uploads in progress (at their declared size). */
+/**
+ * Bytes the shop stores: its media's originals and renditions, plus uploads signed in the last
+ * 20 minutes (at their declared size: their URL is still valid, so the bytes may still come).
+ */
 export async function storageUsed(tx: Tx): Promise<number> {
+  const m = schema.media;
   const [{ used }] = await tx
     .select({
-      used: sql<number>`coalesce(sum(case when ${schema.media.status} = 'uploading' then ${schema.media.declaredBytes} else ${schema.media.storedBytes} end), 0)::bigint`,
+      used: sql<number>`coalesce(sum(case
+        when ${m.status} <> 'uploading' then ${m.storedBytes}
+        when ${m.createdAt} > now() - interval '20 minutes' then ${m.declaredBytes}
+        else 0 end), 0)::bigint`,
     })
     .from(schema.media);
   return Number(used);
