@@ -226,7 +226,7 @@ export function ProductEditor({ mode, initial, errors, currency, categories, col
       <div className="save-bar">
         {dirty ? <span className="dirty" data-testid="unsaved">Unsaved changes</span> : null}
         <button type="submit" disabled={saving}>
-          {saving ? "Saving…" : mode === "new" ? "Create product" : "Save"}
+          {saving ? "Saving…" : mode === "new" ? "Create product" : "Save product"}
         </button>
       </div>
     </Form>
