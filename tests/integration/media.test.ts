@@ -48,7 +48,7 @@ afterAll(async () => {
 async function upload(file: { body: Buffer; contentType: string; filename: string; declaredSize?: number }) {
   const signed = await requestUpload(shop.id, productId, { filename: file.filename, contentType: file.contentType, size: file.declaredSize ?? file.body.length });
   if (!signed?.ok) throw new Error(`upload refused: ${JSON.stringify(signed)}`);
-  const put = await fetch(signed.upload.url, { method: "PUT", headers: signed.upload.headers, body: file.body });
+  const put = await fetch(signed.upload.url, { method: "PUT", headers: signed.upload.headers, body: new Uint8Array(file.body) });
   expect(put.status).toBe(200);
   return { mediaId: signed.mediaId, url: signed.upload.url, completed: await completeUpload(shop.id, productId, signed.mediaId) };
 }
@@ -104,7 +104,7 @@ describe("direct uploads to the store, then the media job", () => {
     const signed = await requestUpload(shop.id, productId, { filename: "short.png", contentType: "image/png", size: png.length + 10 });
     if (!signed?.ok) throw new Error("refused");
     // The local store does not verify signatures (R2 refuses this PUT outright); our check after upload catches it.
-    await fetch(signed.upload.url, { method: "PUT", headers: signed.upload.headers, body: png });
+    await fetch(signed.upload.url, { method: "PUT", headers: signed.upload.headers, body: new Uint8Array(png) });
     expect(await completeUpload(shop.id, productId, signed.mediaId)).toEqual({
       ok: false,
       error: `short.png: the stored file (${png.length} bytes) is not the ${png.length + 10}-byte file that was announced. Upload it again.`,
