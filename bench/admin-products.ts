@@ -91,16 +91,17 @@ try {
   if (values.explain) {
     const owner = postgres(config().DATABASE_URL, { max: 1, onnotice: () => {} });
     const shapes: Record<string, string> = {
-      "default (updated)": `select id, title from products where shop_id = $1 order by updated_at desc, id desc limit 51`,
-      "title search": `select id from products p where shop_id = $1 and (title ilike '%kenanga%' or exists (select 1 from variants v where v.shop_id = p.shop_id and v.product_id = p.id and lower(v.sku) like 'kenanga%')) order by updated_at desc, id desc limit 51`,
-      "stock low": `select id from products where shop_id = $1 and stock_on_hand between 1 and 5 order by updated_at desc, id desc limit 51`,
+      "default (updated)": `select id, title from products where shop_id = $1 order by updated_at desc nulls last, id desc nulls last limit 51`,
+      "title or SKU search": `select id from products p where shop_id = $1 and (title ilike '%kenanga%' or id in (select v.product_id from variants v where v.shop_id = $1 and lower(v.sku) like 'kenanga%')) order by updated_at desc nulls last, id desc nulls last limit 51`,
+      "SKU search": `select id from products p where shop_id = $1 and (title ilike '%b0-4321%' or id in (select v.product_id from variants v where v.shop_id = $1 and lower(v.sku) like 'b0-4321%')) order by updated_at desc nulls last, id desc nulls last limit 51`,
+      "stock low": `select id from products where shop_id = $1 and stock_on_hand between 1 and 5 order by updated_at desc nulls last, id desc nulls last limit 51`,
       "count": `select count(*) from products where shop_id = $1`,
     };
     for (const [name, query] of Object.entries(shapes)) {
       const plan = await owner.begin(async (tx) => {
         await tx`select set_config('app.shop_id', ${shop.id}, true)`;
         await tx.unsafe("set local role netshop_app");
-        return tx.unsafe(`explain (analyze, buffers) ${query.replace("$1", `'${shop.id}'::uuid`)}`);
+        return tx.unsafe(`explain (analyze, buffers) ${query.replaceAll("$1", `'${shop.id}'::uuid`)}`);
       });
       console.error(`--- ${name}\n${plan.map((r) => r["QUERY PLAN"]).join("\n")}`);
     }

@@ -165,9 +165,9 @@ export async function seedBench(options: { shops: number; products: number; rese
                         ${p.tags}::text[], ${p.options}::text[], ${p.stock}::int[], ${p.created}::text[], ${p.updated}::text[])
               as x(s, id, t, h, st, b, ty, tg, o, sk, c, u)`;
         await tx`insert into variants (shop_id, id, product_id, position, title, option1, option2, sku, price_minor, compare_at_price_minor, cost_minor, currency, weight_grams, track_inventory)
-          select s, id, p, pos, t, o1, o2, sku, pr, cmp, co, 'MYR', g, tr
+          select s, id, p, pos, t, o1, o2, sku, pr, cmp, co, 'MYR', g, tr::bool
             from unnest(${v.shop}::uuid[], ${v.id}::uuid[], ${v.product}::uuid[], ${v.position}::int[], ${v.title}::text[], ${v.o1}::text[], ${v.o2}::text[],
-                        ${v.sku}::text[], ${v.price}::int[], ${v.compare}::int[], ${v.cost}::int[], ${v.grams}::int[], ${v.track}::bool[])
+                        ${v.sku}::text[], ${v.price}::int[], ${v.compare}::int[], ${v.cost}::int[], ${v.grams}::int[], ${v.track.map((t) => (t ? "t" : "f"))}::text[])
               as x(s, id, p, pos, t, o1, o2, sku, pr, cmp, co, g, tr)`;
         await tx`insert into inventory_levels (shop_id, variant_id, on_hand) select * from unnest(${v.shop}::uuid[], ${v.id}::uuid[], ${v.onHand}::int[])`;
         await tx`insert into inventory_movements (shop_id, variant_id, delta, reason, on_hand_after)

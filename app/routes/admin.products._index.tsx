@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { useState } from "react";
 import { requireCatalogAccess } from "~/domain/catalog/access.server";
-import { formatMoney, SORTS, STATUS_LABELS, stockLevel, type ProductStatus } from "~/domain/catalog/catalog-rules";
+import { formatDate, formatMoney, SORTS, STATUS_LABELS, stockLevel, type ProductStatus } from "~/domain/catalog/catalog-rules";
 import { listCollections } from "~/domain/catalog/collections.server";
 import { listProducts, ListQuerySchema } from "~/domain/catalog/product-list.server";
 import { addProductsToCollection, BULK_ACTIONS, deleteProducts, setProductStatus } from "~/domain/catalog/products.server";
@@ -261,7 +261,7 @@ export default function ProductList() {
                         : `${formatMoney(p.minPrice, p.currency)} – ${formatMoney(p.maxPrice!, p.currency)}`}
                   </td>
                   <td className="muted small nowrap">
-                    <time dateTime={p.updatedAt}>{new Date(p.updatedAt).toLocaleDateString("en-MY", { dateStyle: "medium" })}</time>
+                    <time dateTime={p.updatedAt}>{formatDate(p.updatedAt)}</time>
                   </td>
                 </tr>
               ))}

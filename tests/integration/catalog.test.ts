@@ -138,6 +138,14 @@ describe("the admin product list", () => {
       expect(first.items.map((i) => i.id)).toEqual(forward[0].items.map((i) => i.id));
       expect(first.prevCursor).toBeUndefined();
     }
+    // A search pages the same way, with the total of all its matches on every page.
+    const search = ListQuerySchema.parse({ q: "tudung", sort: "title" });
+    const pages = [await listProducts(shop.id, search, 10)];
+    while (pages.at(-1)!.nextCursor) pages.push(await listProducts(shop.id, { ...search, after: pages.at(-1)!.nextCursor }, 10));
+    expect(pages.map((p) => [p.items.length, p.total])).toEqual([[10, 23], [10, 23], [3, 23]]);
+    expect(pages.flatMap((p) => p.items.map((i) => i.title))).toEqual(Array.from({ length: 23 }, (_, i) => `Tudung ${String(i).padStart(2, "0")}`));
+    const backAgain = await listProducts(shop.id, { ...search, before: pages[2].prevCursor }, 10);
+    expect(backAgain.items.map((i) => i.id)).toEqual(pages[1].items.map((i) => i.id));
     const titles = (await list({ sort: "title" })).items.map((i) => i.title);
     expect(titles[0]).toBe("Rattan Tote");
     expect(titles).toEqual([...titles].sort());

@@ -88,10 +88,23 @@ export function parseOptionValues(text: string): string[] {
   return values;
 }
 
-/** Digits after the decimal point for a currency (MYR 2, IDR 0 in practice for prices, JPY 0). */
+// Building an Intl formatter costs far more than using one (a list page formats hundreds of
+// prices): keep one per currency and locale.
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+function moneyFormat(currency: string, locale = "en-MY"): Intl.NumberFormat {
+  const key = `${locale}|${currency}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: "currency", currency });
+    moneyFormats.set(key, format);
+  }
+  return format;
+}
+
+/** Digits after the decimal point for a currency (MYR 2, JPY 0). */
 export function currencyDigits(currency: string): number {
   try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    return moneyFormat(currency).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {
     return 2;
   }
@@ -122,7 +135,13 @@ export function minorToDecimal(minor: number, currency: string): string {
 
 /** Minor units → "RM 12.90" for people. */
 export function formatMoney(minor: number, currency: string, locale = "en-MY"): string {
-  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(minor / 10 ** currencyDigits(currency));
+  return moneyFormat(currency, locale).format(minor / 10 ** currencyDigits(currency));
+}
+
+const dateFormat = new Intl.DateTimeFormat("en-MY", { dateStyle: "medium" });
+/** "22 Nov 2026". */
+export function formatDate(iso: string | Date): string {
+  return dateFormat.format(typeof iso === "string" ? new Date(iso) : iso);
 }
 
 export type StockLevel = "in" | "low" | "out" | "untracked";

@@ -55,9 +55,10 @@ export async function listProducts(shopId: string, query: ListQuery, pageSize = 
   if (query.status) filters.push(eq(p.status, query.status));
   if (query.q) {
     const term = likeEscape(query.q);
-    filters.push(sql`(${p.title} ilike ${`%${term}%`} or exists (
-      select 1 from ${schema.variants} v
-       where v.shop_id = ${p.shopId} and v.product_id = ${p.id} and lower(v.sku) like ${`${term.toLowerCase()}%`}))`);
+    // The SKU side is uncorrelated, so it runs once on the (shop_id, lower(sku)) prefix index.
+    filters.push(sql`(${p.title} ilike ${`%${term}%`} or ${p.id} in (
+      select v.product_id from ${schema.variants} v
+       where v.shop_id = ${shopId} and lower(v.sku) like ${`${term.toLowerCase()}%`}))`);
   }
   if (query.collection) {
     filters.push(sql`exists (select 1 from ${schema.collectionProducts} cp
@@ -79,27 +80,62 @@ export async function listProducts(shopId: string, query: ListQuery, pageSize = 
       ? sql`(${order.key}, ${p.id}) < (${order.cast(cursor[0])}, ${cursor[1]}::uuid)`
       : sql`(${order.key}, ${p.id}) > (${order.cast(cursor[0])}, ${cursor[1]}::uuid)`
     : undefined;
-  const direction = descending ? sql`desc` : sql`asc`;
+  // "nulls last" both ways, as the indexes are built (drizzle's desc() is DESC NULLS LAST): with
+  // Postgres's default (DESC NULLS FIRST) the planner would sort instead of reading the index.
+  const direction = descending ? sql`desc nulls last` : sql`asc nulls last`;
 
   return withShop(shopId, async (tx) => {
-    const rows = await tx
-      .select({
-        id: p.id,
-        title: p.title,
-        handle: p.handle,
-        status: p.status,
-        stockOnHand: p.stockOnHand,
-        updatedAt: p.updatedAt,
-        sortValue: sql<string>`(${order.key})::text`,
-      })
-      .from(p)
-      .where(and(...filters, keyset))
-      .orderBy(sql`${order.key} ${direction}`, sql`${p.id} ${direction}`)
-      .limit(pageSize + 1);
+    let rows: Array<{ id: string; title: string; handle: string; status: "draft" | "active" | "archived"; stockOnHand: number | null; updatedAt: Date; sortValue: string }>;
+    let total: number;
+    if (!query.q) {
+      // Index order: the page is an index range scan, the total an index scan of the shop.
+      rows = await tx
+        .select({
+          id: p.id,
+          title: p.title,
+          handle: p.handle,
+          status: p.status,
+          stockOnHand: p.stockOnHand,
+          updatedAt: p.updatedAt,
+          sortValue: sql<string>`(${order.key})::text`,
+        })
+        .from(p)
+        .where(and(...filters, keyset))
+        .orderBy(sql`${order.key} ${direction}`, sql`${p.id} ${direction}`)
+        .limit(pageSize + 1);
+      [{ total }] = await tx.select({ total: sql<number>`count(*)::int` }).from(p).where(and(...filters));
+    } else {
+      // A text search cannot use an index under row-level security (ILIKE is not leakproof, so
+      // it runs after the tenant filter): find the matches once, then take both the page and
+      // the total from them instead of filtering the shop's rows twice.
+      const matchKeyset = cursor
+        ? descending
+          ? sql`(m.k, m.id) < (${order.cast(cursor[0])}, ${cursor[1]}::uuid)`
+          : sql`(m.k, m.id) > (${order.cast(cursor[0])}, ${cursor[1]}::uuid)`
+        : sql`true`;
+      const found = await tx.execute<{ id: string; title: string; handle: string; status: "draft" | "active" | "archived"; stock_on_hand: number | null; updated_at: Date | string; sort_value: string; total: number }>(sql`
+        with m as materialized (
+          select ${p.id} as id, ${p.title} as title, ${p.handle} as handle, ${p.status} as status, ${p.stockOnHand} as stock_on_hand,
+                 ${p.updatedAt} as updated_at, ${order.key} as k, (${order.key})::text as sort_value
+            from ${p} where ${and(...filters)})
+        select id, title, handle, status, stock_on_hand, updated_at, sort_value, (select count(*)::int from m) as total
+          from m where ${matchKeyset}
+         order by m.k ${direction}, m.id ${direction}
+         limit ${pageSize + 1}`);
+      rows = [...found].map((r) => ({
+        id: r.id,
+        title: r.title,
+        handle: r.handle,
+        status: r.status,
+        stockOnHand: r.stock_on_hand,
+        updatedAt: new Date(r.updated_at),
+        sortValue: r.sort_value,
+      }));
+      total = found[0]?.total ?? (await tx.select({ total: sql<number>`count(*)::int` }).from(p).where(and(...filters)))[0].total;
+    }
     const more = rows.length > pageSize;
     const page = rows.slice(0, pageSize);
     if (backwards) page.reverse();
-    const [{ total }] = await tx.select({ total: sql<number>`count(*)::int` }).from(p).where(and(...filters));
 
     const ids = page.map((r) => r.id);
     const [variantStats, covers] = ids.length
