@@ -22,3 +22,8 @@ export function withCookies(...cookies: string[]): Headers {
   for (const c of cookies) headers.append("Set-Cookie", c);
   return headers;
 }
+
+/** A plain-words 404 for something that does not exist in the current shop (or at all). */
+export function notFound(message = "This page does not exist."): Response {
+  return new Response(message, { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+}

@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { notFound, requireCatalogAccess } from "~/domain/catalog/access.server";
+import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { notFound } from "~/lib/http";
 import { deleteCollection, getCollection, removeFromCollection, reorderCollection, saveCollection } from "~/domain/catalog/collections.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
@@ -9,15 +10,15 @@ import { CsrfInput, Field } from "~/ui/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.collection.title ?? "Collection"} · NetShop` }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { shop } = await requireCatalogAccess(request);
+export const loader = /* @__PURE__ */ adminLoader("products", async ({ params, access }) => {
+  const { shop } = access;
   const found = await getCollection(shop.shopId, params.id ?? "");
   if (!found) throw notFound("This collection does not exist in your shop.");
   return { collection: found.collection, products: found.products };
-}
+});
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { shop } = await requireCatalogAccess(request);
+export const action = /* @__PURE__ */ adminAction("products", async ({ request, params, access }) => {
+  const { shop } = access;
   const id = params.id ?? "";
   const form = await readForm(request);
   const intent = form.get("intent");
@@ -45,7 +46,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!result) throw notFound("This collection does not exist in your shop.");
   if (!result.ok) return data({ errors: result.errors, values: keptValues(form) }, { status: 400 });
   return redirect(`/admin/collections/${id}?saved=1`);
-}
+});
 
 export default function CollectionPage() {
   const { collection, products } = useLoaderData<typeof loader>();

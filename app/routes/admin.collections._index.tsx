@@ -1,6 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { requireCatalogAccess } from "~/domain/catalog/access.server";
+import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { createCategory, deleteCategory, listCategories, listCollections, saveCollection } from "~/domain/catalog/collections.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
@@ -8,14 +8,14 @@ import { CsrfInput, Field, SelectField } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Collections · NetShop" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { shop } = await requireCatalogAccess(request);
+export const loader = /* @__PURE__ */ adminLoader("products", async ({ access }) => {
+  const { shop } = access;
   const [collections, categories] = await Promise.all([listCollections(shop.shopId), listCategories(shop.shopId)]);
   return { collections, categories };
-}
+});
 
-export async function action({ request }: ActionFunctionArgs) {
-  const { shop } = await requireCatalogAccess(request);
+export const action = /* @__PURE__ */ adminAction("products", async ({ request, access }) => {
+  const { shop } = access;
   const form = await readForm(request);
   const intent = form.get("intent");
   if (intent === "category") {
@@ -30,7 +30,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const result = await saveCollection(shop.shopId, null, Object.fromEntries(form));
   if (!result?.ok) return data({ intent: "collection", errors: result?.errors ?? {}, values: keptValues(form) }, { status: 400 });
   return redirect(`/admin/collections/${result.id}`);
-}
+});
 
 export default function Collections() {
   const { collections, categories } = useLoaderData<typeof loader>();

@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { notFound, requireCatalogAccess } from "~/domain/catalog/access.server";
+import { adminAction, adminLoader, requireRecentAuth } from "~/domain/accounts/access.server";
+import { notFound } from "~/lib/http";
 import { REASON_LABELS } from "~/domain/catalog/catalog-rules";
 import { listCategories, listCollections } from "~/domain/catalog/collections.server";
 import { adjustStock, productStockHistory } from "~/domain/catalog/inventory.server";
@@ -18,10 +19,10 @@ import { InventoryAdjustForm, optionsSignature, ProductEditor } from "~/ui/produ
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.product.title ?? "Product"} · NetShop` }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { shop } = await requireCatalogAccess(request);
+export const loader = /* @__PURE__ */ adminLoader("products", async ({ params, access }) => {
+  const { shop } = access;
   const saved = await getProduct(shop.shopId, params.id ?? "");
-  if (!saved) throw notFound();
+  if (!saved) throw notFound("This product does not exist in your shop.");
   const [info, categories, collections, media, ledger, storage] = await Promise.all([
     getShop(shop.shopId),
     listCategories(shop.shopId),
@@ -42,10 +43,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     storage,
     ledger: ledger.map((l) => ({ ...l, createdAt: l.createdAt.toISOString() })),
   };
-}
+});
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { shop, actor } = await requireCatalogAccess(request);
+export const action = /* @__PURE__ */ adminAction("products", async ({ request, params, context, access }) => {
+  const { shop } = access;
+  const actor = { userId: access.user.id };
   const productId = params.id ?? "";
   const form = await readForm(request);
   const who = { ...actor, ip: context.ip, userAgent: context.userAgent };
@@ -53,13 +55,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
   if (intent === "adjust") {
     const result = await adjustStock(shop.shopId, productId, Object.fromEntries(form), actor.userId);
-    if (!result) throw notFound();
+    if (!result) throw notFound("This product does not exist in your shop.");
     if (!result.ok) return data({ intent: "adjust" as const, errors: result.errors, values: keptValues(form), draft: null }, { status: 400 });
     return redirect(`/admin/products/${productId}?adjusted=1#inventory`);
   }
   if (intent === "delete") {
+    requireRecentAuth(access, request); // a deletion is sensitive: confirm the password if it has been a while
     const deleted = await deleteProducts(shop.shopId, [productId], who);
-    if (!deleted) throw notFound();
+    if (!deleted) throw notFound("This product does not exist in your shop.");
     return redirect(`/admin/products?done=${encodeURIComponent("Product deleted.")}`);
   }
   const draft = draftFromFields(formFields(form));
@@ -67,10 +70,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const validated = validateDraft(draft, currency, { regenerate: optionsSignature(draft) !== form.get("optionsBefore") });
   if (!validated.ok) return data({ intent: "save" as const, errors: validated.errors, draft: validated.draft, values: {} }, { status: 400 });
   const saved = await updateProduct(shop.shopId, productId, validated.input, who);
-  if (!saved) throw notFound();
+  if (!saved) throw notFound("This product does not exist in your shop.");
   if (!saved.ok) return data({ intent: "save" as const, errors: saved.errors, draft: validated.draft, values: {} }, { status: 400 });
   return redirect(`/admin/products/${productId}?saved=1`);
-}
+});
 
 export default function EditProduct() {
   const { product, draft, variants, currency, categories, collections, media, storage, ledger, shopSlug } = useLoaderData<typeof loader>();

@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { notFound, requireCatalogAccess } from "~/domain/catalog/access.server";
+import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { notFound } from "~/lib/http";
 import { completeUpload, deleteMedia, listProductMedia, makeCover, reorderMedia, requestUpload, updateMediaAlt } from "~/domain/media/media.server";
 import { readForm } from "~/lib/csrf.server";
 
@@ -8,8 +9,8 @@ import { readForm } from "~/lib/csrf.server";
  * (`request-upload`), sends the file straight to the bucket, then reports `complete`; those two
  * answer JSON. Alt text, order, cover and delete are plain forms that come back to the editor.
  */
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { shop } = await requireCatalogAccess(request);
+export const action = /* @__PURE__ */ adminAction("products", async ({ request, params, access }) => {
+  const { shop } = access;
   const productId = params.id ?? "";
   const form = await readForm(request);
   const intent = String(form.get("intent") ?? "");
@@ -23,25 +24,25 @@ export async function action({ request, params }: ActionFunctionArgs) {
         contentType: form.get("contentType"),
         size: form.get("size"),
       });
-      if (!result) throw notFound();
+      if (!result) throw notFound("This product does not exist in your shop.");
       if (!result.ok) return Response.json({ error: result.error }, { status: result.status });
       return Response.json({ mediaId: result.mediaId, upload: result.upload });
     }
     case "complete": {
       const result = await completeUpload(shop.shopId, productId, mediaId);
-      if (!result) throw notFound();
+      if (!result) throw notFound("This product does not exist in your shop.");
       return result.ok ? Response.json({ status: result.status }) : Response.json({ error: result.error }, { status: 422 });
     }
     case "alt":
-      if (!(await updateMediaAlt(shop.shopId, productId, mediaId, String(form.get("alt") ?? "")))) throw notFound();
+      if (!(await updateMediaAlt(shop.shopId, productId, mediaId, String(form.get("alt") ?? "")))) throw notFound("This product does not exist in your shop.");
       return back;
     case "cover":
-      if (!(await makeCover(shop.shopId, productId, mediaId))) throw notFound();
+      if (!(await makeCover(shop.shopId, productId, mediaId))) throw notFound("This product does not exist in your shop.");
       return back;
     case "move": {
       const media = await listProductMedia(shop.shopId, productId);
       const at = media.findIndex((m) => m.id === mediaId);
-      if (at < 0) throw notFound();
+      if (at < 0) throw notFound("This product does not exist in your shop.");
       const to = form.get("direction") === "left" ? at - 1 : at + 1;
       if (to >= 0 && to < media.length) {
         const order = media.map((m) => m.id);
@@ -51,13 +52,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return back;
     }
     case "delete":
-      if (!(await deleteMedia(shop.shopId, productId, mediaId))) throw notFound();
+      if (!(await deleteMedia(shop.shopId, productId, mediaId))) throw notFound("This product does not exist in your shop.");
       return back;
     default:
       return Response.json({ error: "Unknown media action." }, { status: 400 });
   }
-}
+});
 
-export async function loader() {
-  throw notFound("Nothing to see here.");
-}
+export const loader = /* @__PURE__ */ adminLoader("products", async () => {
+  throw notFound("The media of a product are on its page.");
+});

@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { useState } from "react";
-import { requireCatalogAccess } from "~/domain/catalog/access.server";
+import { adminAction, adminLoader, requireRecentAuth } from "~/domain/accounts/access.server";
 import { formatDate, formatMoney, SORTS, STATUS_LABELS, stockLevel, type ProductStatus } from "~/domain/catalog/catalog-rules";
 import { listCollections } from "~/domain/catalog/collections.server";
 import { listProducts, ListQuerySchema } from "~/domain/catalog/product-list.server";
@@ -12,16 +12,17 @@ import { StatusBadge, StockBadge } from "~/ui/catalog";
 
 export const meta: MetaFunction = () => [{ title: "Products · NetShop" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { shop } = await requireCatalogAccess(request);
+export const loader = /* @__PURE__ */ adminLoader("products", async ({ request, access }) => {
+  const { shop } = access;
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const query = ListQuerySchema.parse(params);
   const [page, collections] = await Promise.all([listProducts(shop.shopId, query), listCollections(shop.shopId)]);
   return { page, query, collections: collections.map((c) => ({ id: c.id, title: c.title })) };
-}
+});
 
-export async function action({ request, context }: ActionFunctionArgs) {
-  const { shop, actor } = await requireCatalogAccess(request);
+export const action = /* @__PURE__ */ adminAction("products", async ({ request, context, access }) => {
+  const { shop } = access;
+  const actor = { userId: access.user.id };
   const form = await readForm(request);
   const ids = form.getAll("ids").filter((v): v is string => typeof v === "string");
   const bulk = String(form.get("bulk") ?? "");
@@ -40,6 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       done = `${await setProductStatus(shop.shopId, ids, "draft", who)} set to draft.`;
       break;
     case "delete":
+      requireRecentAuth(access, request);
       done = `${await deleteProducts(shop.shopId, ids, who)} deleted.`;
       break;
     default: {
@@ -51,7 +53,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const back = String(form.get("back") ?? "");
   if (back.startsWith("/admin/products") && !back.startsWith("//")) throw redirect(`${back}${back.includes("?") ? "&" : "?"}done=${encodeURIComponent(done)}`);
   return { error: null, done };
-}
+});
 
 export default function ProductList() {
   const { page, query, collections } = useLoaderData<typeof loader>();

@@ -1,14 +1,14 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { requireCatalogAccess } from "~/domain/catalog/access.server";
+import { adminAction, adminLoader, requireRecentAuth } from "~/domain/accounts/access.server";
 import { MAX_IMPORT_BYTES, recentTransfers, startExport, startImport } from "~/domain/catalog/transfers.server";
 import { readForm } from "~/lib/csrf.server";
 import { CsrfInput, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Import and export products · NetShop" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { shop } = await requireCatalogAccess(request);
+export const loader = /* @__PURE__ */ adminLoader("products", async ({ access }) => {
+  const { shop } = access;
   const transfers = await recentTransfers(shop.shopId);
   return {
     transfers: transfers.map((t) => ({
@@ -21,10 +21,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
       createdAt: t.createdAt.toISOString(),
     })),
   };
-}
+});
 
-export async function action({ request, context }: ActionFunctionArgs) {
-  const { shop, actor } = await requireCatalogAccess(request);
+export const action = /* @__PURE__ */ adminAction("products", async ({ request, context, access }) => {
+  const { shop } = access;
+  const actor = { userId: access.user.id };
   const length = Number(request.headers.get("content-length") ?? 0);
   if (length > MAX_IMPORT_BYTES + 64 * 1024) {
     return data({ error: "The file is larger than 15 MB: split it into several files." }, { status: 413 });
@@ -32,6 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const who = { ip: context.ip, userAgent: context.userAgent };
   if (form.get("intent") === "export") {
+    requireRecentAuth(access, request); // an export of the whole catalog (costs included) is sensitive
     const id = await startExport(shop.shopId, actor.userId, who);
     return redirect(`/admin/products/transfers/${id}`);
   }
@@ -40,7 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const started = await startImport(shop.shopId, actor.userId, { name: file.name, text: await file.text() }, who);
   if (!started.ok) return data({ error: started.error }, { status: 400 });
   return redirect(`/admin/products/transfers/${started.id}`);
-}
+});
 
 export default function ImportExport() {
   const { transfers } = useLoaderData<typeof loader>();

@@ -1,6 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { requireCatalogAccess } from "~/domain/catalog/access.server";
+import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { listCategories, listCollections } from "~/domain/catalog/collections.server";
 import { draftFromFields, emptyDraft } from "~/domain/catalog/product-draft";
 import { createProduct, validateDraft } from "~/domain/catalog/products.server";
@@ -11,14 +11,15 @@ import { optionsSignature, ProductEditor } from "~/ui/product-editor";
 
 export const meta: MetaFunction = () => [{ title: "Add product · NetShop" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { shop } = await requireCatalogAccess(request);
+export const loader = /* @__PURE__ */ adminLoader("products", async ({ access }) => {
+  const { shop } = access;
   const [info, categories, collections] = await Promise.all([getShop(shop.shopId), listCategories(shop.shopId), listCollections(shop.shopId)]);
   return { currency: info.currency, categories, collections };
-}
+});
 
-export async function action({ request, context }: ActionFunctionArgs) {
-  const { shop, actor } = await requireCatalogAccess(request);
+export const action = /* @__PURE__ */ adminAction("products", async ({ request, context, access }) => {
+  const { shop } = access;
+  const actor = { userId: access.user.id };
   const form = await readForm(request);
   const draft = draftFromFields(formFields(form));
   const { currency } = await getShop(shop.shopId);
@@ -27,7 +28,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const saved = await createProduct(shop.shopId, validated.input, { ...actor, ip: context.ip, userAgent: context.userAgent });
   if (!saved.ok) return data({ errors: saved.errors, draft: validated.draft }, { status: 400 });
   return redirect(`/admin/products/${saved.productId}?created=1`);
-}
+});
 
 export default function NewProduct() {
   const { currency, categories, collections } = useLoaderData<typeof loader>();

@@ -1,14 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
-import { notFound, requireCatalogAccess } from "~/domain/catalog/access.server";
+import { adminLoader } from "~/domain/accounts/access.server";
+import { notFound } from "~/lib/http";
 import { getTransfer } from "~/domain/catalog/transfers.server";
 import { ProgressBar } from "~/ui/catalog";
 
 export const meta: MetaFunction = () => [{ title: "CSV transfer · NetShop" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { shop } = await requireCatalogAccess(request);
+export const loader = /* @__PURE__ */ adminLoader("products", async ({ params, access }) => {
+  const { shop } = access;
   const t = await getTransfer(shop.shopId, params.id ?? "");
   if (!t) throw notFound("There is no such import or export in your shop.");
   return {
@@ -25,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       message: t.message,
     },
   };
-}
+});
 
 export default function TransferProgress() {
   const { transfer: t } = useLoaderData<typeof loader>();

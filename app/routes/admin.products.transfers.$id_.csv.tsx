@@ -1,11 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { notFound, requireCatalogAccess } from "~/domain/catalog/access.server";
+import { adminLoader } from "~/domain/accounts/access.server";
+import { notFound } from "~/lib/http";
 import { errorReportCsv } from "~/domain/catalog/csv.server";
 import { exportedCsv, getTransfer } from "~/domain/catalog/transfers.server";
 
 /** Downloads: an export's CSV, or (`?report=errors`) an import's problems as CSV. */
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { shop } = await requireCatalogAccess(request);
+export const loader = /* @__PURE__ */ adminLoader("products", async ({ request, params, access }) => {
+  const { shop } = access;
   const id = params.id ?? "";
   const csvResponse = (body: string, filename: string) =>
     new Response(body, {
@@ -23,4 +24,4 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const exported = await exportedCsv(shop.shopId, id);
   if (!exported) throw notFound("There is no finished export with this id in your shop.");
   return csvResponse(exported.csv, `products-${exported.createdAt.toISOString().slice(0, 10)}.csv`);
-}
+});

@@ -5,6 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "~db/client";
 import { closeRedis } from "~/lib/redis.server";
+import { whatsAppCode } from "../helpers/auth";
 import { baseUrl, hydrated, launchBrowser } from "../helpers/browser";
 import { makePng } from "../helpers/catalog";
 import { makeShop, makeUser, unique } from "../helpers/factories";
@@ -13,7 +14,7 @@ let browser: Browser;
 let page: Page;
 const errors: string[] = [];
 let shopSlug: string;
-let user: { id: string; email: string; password: string };
+let user: { id: string; email: string; password: string; phone: string };
 const title = `Kenanga Batik Shirt ${unique()}`;
 const imageFile = path.join(os.tmpdir(), `${unique("batik")}.png`);
 
@@ -43,6 +44,10 @@ describe("a merchant builds a product in a browser", () => {
     await page.getByLabel("Email").fill(user.email);
     await page.getByLabel("Password").fill(user.password);
     await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL("**/login/verify");
+    await hydrated(page);
+    await page.getByLabel("Code", { exact: true }).fill(await whatsAppCode(user.phone));
+    await page.getByRole("button", { name: "Continue" }).click();
     await page.waitForURL(/\/admin$/);
     await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Products" }).click();
     await page.waitForURL(/\/admin\/products$/);

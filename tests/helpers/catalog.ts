@@ -1,17 +1,7 @@
-/** Catalog test data made through the domain code, and a poller for background work. */
+/** Catalog test data made through the domain code. */
 import sharp from "sharp";
 import { emptyDraft, emptyVariant, syncVariants, type ProductDraft } from "~/domain/catalog/product-draft";
 import { createProduct, validateDraft, type Actor } from "~/domain/catalog/products.server";
-
-export async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A draft with options (each [name, values]) and every generated variant priced. */
 export function makeDraft(input: {

@@ -6,6 +6,7 @@ import { getProduct } from "~/domain/catalog/products.server";
 import { getTransfer, startExport } from "~/domain/catalog/transfers.server";
 import { addImageFromBuffer, listProductMedia } from "~/domain/media/media.server";
 import { closeRedis } from "~/lib/redis.server";
+import { signIn } from "../helpers/auth";
 import { makePng, makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser } from "../helpers/factories";
 import { FormClient, htmlDecode, startWeb } from "../helpers/web";
@@ -13,8 +14,8 @@ import { FormClient, htmlDecode, startWeb } from "../helpers/web";
 process.env.TRUST_PROXY = "1";
 
 let web: Awaited<ReturnType<typeof startWeb>>;
-const a = {} as { user: { id: string; email: string; password: string }; shop: { id: string }; product: string; variant: string; media: string; collection: string; transfer: string };
-const b = {} as { user: { id: string; email: string; password: string }; shop: { id: string }; product: string; collection: string };
+const a = {} as { user: { id: string; email: string; password: string; phone: string }; shop: { id: string }; product: string; variant: string; media: string; collection: string; transfer: string };
+const b = {} as { user: { id: string; email: string; password: string; phone: string }; shop: { id: string }; product: string; collection: string };
 
 beforeAll(async () => {
   web = await startWeb();
@@ -43,12 +44,10 @@ afterAll(async () => {
   await closeDatabase();
 });
 
-async function signIn(user: { email: string; password: string }) {
+async function signedIn(user: { email: string; password: string; phone: string }) {
   const client = new FormClient(web.url);
   client.forwardedFor = `198.51.100.${Math.floor(Math.random() * 250)}`;
-  await client.get("/login");
-  const res = await client.post("/login", { email: user.email, password: user.password });
-  expect(res.status).toBe(302);
+  await signIn(client, user);
   return client;
 }
 
@@ -69,7 +68,7 @@ async function shopAState() {
 describe("cross-tenant attempts on every product route", () => {
   it("shop B's staff get 404 (or nothing done) for shop A's products, media, collections and transfers, and shop A is unchanged", async () => {
     const before = await shopAState();
-    const client = await signIn(b.user);
+    const client = await signedIn(b.user);
     const list = await client.get("/admin/products");
     expect(list.status).toBe(200);
     expect(htmlDecode(client.lastHtml)).toContain("Shop B's Kaya");
@@ -124,7 +123,7 @@ describe("cross-tenant attempts on every product route", () => {
   });
 
   it("the same requests work on the shop's own products (so the 404s above are isolation, not broken routes)", async () => {
-    const client = await signIn(b.user);
+    const client = await signedIn(b.user);
     await client.get(`/admin/products/${b.product}`);
     const csrf = client.csrfToken();
     const variant = (await getProduct(b.shop.id, b.product))!.variants[0];
@@ -147,7 +146,7 @@ describe("cross-tenant attempts on every product route", () => {
   });
 
   it("refuses a form save with field errors next to the fields, keeping what was typed", async () => {
-    const client = await signIn(b.user);
+    const client = await signedIn(b.user);
     await client.get("/admin/products/new");
     const res = await client.post("/admin/products/new", {
       intent: "save",

@@ -11,7 +11,8 @@ import { closeRedis } from "~/lib/redis.server";
 import { startCatalogCsvWorker } from "../../workers/catalog-csv";
 import { startMediaWorker } from "../../workers/media";
 import { OutboxDispatcher } from "../../workers/outbox-dispatcher";
-import { makeDraft, makePng, until } from "../helpers/catalog";
+import { until } from "../helpers/async";
+import { makeDraft, makePng } from "../helpers/catalog";
 import { makeShop, makeUser } from "../helpers/factories";
 import { isolatedStack, type IsolatedStack } from "../helpers/stack";
 
@@ -39,10 +40,10 @@ afterAll(async () => {
 });
 
 const finished = (shopId: string, id: string) =>
-  until("the transfer to finish", async () => {
+  until(async () => {
     const t = await getTransfer(shopId, id);
     return t && (t.status === "succeeded" || t.status === "failed") && t;
-  });
+  }, 30_000);
 
 /** Everything a catalog is, in a form two shops can be compared on. */
 async function catalogOf(shopId: string) {
@@ -149,7 +150,7 @@ describe("CSV export and import", () => {
         await addImageFromBuffer(a.id, saved.productId, { body: await makePng(600, 900), contentType: "image/png", filename: "back.png", alt: "The shirt, back" });
       }
     }
-    await until("the images to be processed", async () => (await catalogOf(a.id))[0].images.every((i) => i.status === "ready"));
+    await until(async () => (await catalogOf(a.id))[0].images.every((i) => i.status === "ready"), 30_000);
 
     const exportId = await startExport(a.id, owner.id, who);
     const exported = await finished(a.id, exportId);
@@ -162,7 +163,7 @@ describe("CSV export and import", () => {
     if (!started.ok) throw new Error(started.error);
     const imported = await finished(b.id, started.id);
     expect(imported).toMatchObject({ status: "succeeded", productCount: 3, errorCount: 0, processedRows: 7, totalRows: 7, message: "Imported 3 products." });
-    await until("the imported images to be processed", async () => (await catalogOf(b.id))[0].images.every((i) => i.status === "ready"));
+    await until(async () => (await catalogOf(b.id))[0].images.every((i) => i.status === "ready"), 30_000);
     const original = await catalogOf(a.id);
     expect(await catalogOf(b.id)).toEqual(original);
     expect(original[0].variants.map((v) => v.title)).toEqual(["S / Indigo", "S / Maroon", "M / Indigo"]);

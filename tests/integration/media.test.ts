@@ -14,7 +14,8 @@ import { headObject, listKeys } from "~/integrations/storage.server";
 import { closeRedis } from "~/lib/redis.server";
 import { startMediaWorker } from "../../workers/media";
 import { OutboxDispatcher } from "../../workers/outbox-dispatcher";
-import { makePng, makeProduct, until } from "../helpers/catalog";
+import { until } from "../helpers/async";
+import { makePng, makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser, unique } from "../helpers/factories";
 import { isolatedStack, type IsolatedStack } from "../helpers/stack";
 
@@ -70,10 +71,10 @@ describe("direct uploads to the store, then the media job", () => {
     const png = await makePng(1200, 800);
     const { mediaId, completed } = await upload({ body: png, contentType: "image/png", filename: "tote.png" });
     expect(completed).toEqual({ ok: true, status: "processing" });
-    const ready = await until("the image to be processed", async () => {
+    const ready = await until(async () => {
       const m = await mediaRow(mediaId);
       return m.status === "ready" && m;
-    });
+    }, 30_000);
     expect([ready.width, ready.height]).toEqual([1200, 800]);
     expect(ready.renditions.map((r) => [r.width, r.height])).toEqual([
       [160, 107],
@@ -148,10 +149,10 @@ describe("direct uploads to the store, then the media job", () => {
     const { mediaId, completed } = await upload({ body: fs.readFileSync(file), contentType: "video/mp4", filename: "clip.mp4" });
     fs.rmSync(dir, { recursive: true, force: true });
     expect(completed).toEqual({ ok: true, status: "processing" });
-    const ready = await until("the video to be processed", async () => {
+    const ready = await until(async () => {
       const m = await mediaRow(mediaId);
       return m.status === "ready" && m;
-    });
+    }, 30_000);
     expect([ready.width, ready.height, ready.posterSource]).toEqual([320, 240, "frame"]);
     expect(ready.durationMs).toBe(2000);
     expect((await sharp(Buffer.from(await (await fetch(`${process.env.MEDIA_PUBLIC_BASE_URL}/${ready.posterKey}`)).arrayBuffer())).metadata()).width).toBe(320);
@@ -160,12 +161,12 @@ describe("direct uploads to the store, then the media job", () => {
 
   it("deletes the objects of deleted media, and the shop's storage count drops", async () => {
     const { mediaId } = await upload({ body: await makePng(600, 600), contentType: "image/png", filename: "gone.png" });
-    await until("processing", async () => (await mediaRow(mediaId)).status === "ready");
+    await until(async () => (await mediaRow(mediaId)).status === "ready", 30_000);
     const prefix = mediaPrefix(shop.id, mediaId);
     expect((await listKeys(prefix)).length).toBe(4); // original and 160, 480, 600 wide
     const usedBefore = (await shopStorage(shop.id)).used;
     expect(await deleteMedia(shop.id, productId, mediaId)).toBe(true);
-    await until("the objects to be purged", async () => (await listKeys(prefix)).length === 0);
+    await until(async () => (await listKeys(prefix)).length === 0, 30_000);
     expect((await shopStorage(shop.id)).used).toBeLessThan(usedBefore);
     expect((await listProductMedia(shop.id, productId)).map((m) => m.id)).not.toContain(mediaId);
   });

@@ -18,6 +18,8 @@ const base = {
   DATABASE_URL: "postgres://owner:pw@127.0.0.1:5432/netshop",
   REDIS_URL: "redis://127.0.0.1:6379",
   SANDBOX_URL: "http://127.0.0.1:4010/",
+  // The object store is required configuration (media).
+  S3_ENDPOINT: "http://127.0.0.1:4569", S3_ACCESS_KEY_ID: "S3RVER", S3_SECRET_ACCESS_KEY: "S3RVER", MEDIA_PUBLIC_BASE_URL: "http://127.0.0.1:4569/netshop-media",
 };
 
 const copy = {

@@ -47,7 +47,7 @@ describe("AutoCount dates and settings", () => {
   });
 
   it("uses the shop's keys against AutoCount, or the stand-in when it has none", () => {
-    const env = parseEnv({ SESSION_SECRET: "x".repeat(40), DATA_ENCRYPTION_KEY: "k".repeat(40), DATABASE_URL: "postgres://o:p@127.0.0.1:5432/n", REDIS_URL: "redis://127.0.0.1:6379", SANDBOX_URL: "http://127.0.0.1:4010" });
+    const env = parseEnv({ SESSION_SECRET: "x".repeat(40), DATA_ENCRYPTION_KEY: "k".repeat(40), DATABASE_URL: "postgres://o:p@127.0.0.1:5432/n", REDIS_URL: "redis://127.0.0.1:6379", SANDBOX_URL: "http://127.0.0.1:4010", S3_ENDPOINT: "http://127.0.0.1:4569", S3_ACCESS_KEY_ID: "S3RVER", S3_SECRET_ACCESS_KEY: "S3RVER", MEDIA_PUBLIC_BASE_URL: "http://127.0.0.1:4569/netshop-media" });
     expect(autoCountSettings(null, env)).toMatchObject({ baseUrl: "http://127.0.0.1:4010/autocount/api", sandbox: true });
     expect(autoCountSettings({ accountBookId: "63750", keyId: "k", apiKey: "a" }, env)).toMatchObject({
       baseUrl: "https://accounting-api.autocountcloud.com",

@@ -87,7 +87,8 @@ describe("money, handles and values", () => {
     expect(parseMoney("12.345", "MYR")).toBeUndefined();
     expect(parseMoney("-1", "MYR")).toBeUndefined();
     expect(parseMoney("abc", "MYR")).toBeUndefined();
-    expect(parseMoney("15000", "IDR")).toBe(15000);
+    expect(parseMoney("15000", "JPY")).toBe(15000);
+    expect(parseMoney("12.50", "JPY")).toBeUndefined();
     expect(minorToDecimal(129950, "MYR")).toBe("1299.50");
     expect(minorToDecimal(5, "MYR")).toBe("0.05");
     expect(formatMoney(1290, "MYR").replace(/\s/g, " ")).toBe("RM 12.90"); // Intl puts a no-break space there

@@ -169,6 +169,7 @@ describe("per-shop gateway settings", () => {
     DATABASE_URL: "postgres://o:p@127.0.0.1:5432/n",
     REDIS_URL: "redis://127.0.0.1:6379",
     SANDBOX_URL: "http://127.0.0.1:4010/",
+    S3_ENDPOINT: "http://127.0.0.1:4569", S3_ACCESS_KEY_ID: "S3RVER", S3_SECRET_ACCESS_KEY: "S3RVER", MEDIA_PUBLIC_BASE_URL: "http://127.0.0.1:4569/netshop-media",
   });
 
   it("points a shop without credentials at the stand-in, and one with credentials at the gateway", () => {

@@ -1,5 +1,6 @@
 // Catalog rules shared by the server and the browser (no server-only imports here): options and
-// the variants they generate, money in minor units, handles, stock levels.
+// the variants they generate, prices as merchants type them, handles, stock levels.
+import { currencyExponent, decimalStringToMinor, minorToDecimalString } from "~/lib/money";
 
 export const MAX_OPTIONS = 3;
 export const MAX_OPTION_VALUES = 50;
@@ -91,51 +92,40 @@ export function parseOptionValues(text: string): string[] {
 // Building an Intl formatter costs far more than using one (a list page formats hundreds of
 // prices): keep one per currency and locale.
 const moneyFormats = new Map<string, Intl.NumberFormat>();
-function moneyFormat(currency: string, locale = "en-MY"): Intl.NumberFormat {
+function moneyFormat(currency: string, locale: string): Intl.NumberFormat {
   const key = `${locale}|${currency}`;
   let format = moneyFormats.get(key);
   if (!format) {
-    format = new Intl.NumberFormat(locale, { style: "currency", currency });
+    const digits = currencyExponent(currency);
+    format = new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
     moneyFormats.set(key, format);
   }
   return format;
 }
 
-/** Digits after the decimal point for a currency (MYR 2, JPY 0). */
-export function currencyDigits(currency: string): number {
-  try {
-    return moneyFormat(currency).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
-  }
-}
-
 /**
- * "12.90", "RM 1,299", "1299.5" → minor units (1290, 129900, 129950). Undefined when it is not
- * a plain amount in this currency (too many decimals, letters, negative).
+ * A price as a merchant types it ("12.90", "RM 1,299", "1299.5") → minor units (1290, 129900,
+ * 129950). Undefined when it is not a plain non-negative amount in this currency.
  */
 export function parseMoney(input: string, currency: string): number | undefined {
   const cleaned = input.trim().replace(/^(RM|MYR|S\$|SGD|US\$|USD|\$|Rp|IDR|฿|THB|₱|PHP|BND|B\$)\s*/i, "").replace(/,/g, "");
-  const digits = currencyDigits(currency);
-  const pattern = digits > 0 ? new RegExp(`^\\d{1,9}(\\.\\d{1,${digits}})?$`) : /^\d{1,12}$/;
-  if (!pattern.test(cleaned)) return undefined;
-  const [whole, fraction = ""] = cleaned.split(".");
-  const minor = Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, "0") || "0");
-  return Number.isSafeInteger(minor) && minor <= 2_147_483_647 ? minor : undefined;
+  if (!/^\d{1,10}(\.\d+)?$/.test(cleaned)) return undefined;
+  try {
+    const minor = decimalStringToMinor(cleaned, currencyExponent(currency));
+    return minor <= 2_147_483_647 ? minor : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Minor units → "12.90" (for inputs and CSV; no currency sign). */
 export function minorToDecimal(minor: number, currency: string): string {
-  const digits = currencyDigits(currency);
-  if (digits === 0) return String(minor);
-  const sign = minor < 0 ? "-" : "";
-  const abs = Math.abs(minor);
-  return `${sign}${Math.floor(abs / 10 ** digits)}.${String(abs % 10 ** digits).padStart(digits, "0")}`;
+  return minorToDecimalString(minor, currencyExponent(currency));
 }
 
 /** Minor units → "RM 12.90" for people. */
 export function formatMoney(minor: number, currency: string, locale = "en-MY"): string {
-  return moneyFormat(currency, locale).format(minor / 10 ** currencyDigits(currency));
+  return moneyFormat(currency, locale).format(Number(minorToDecimal(minor, currency)));
 }
 
 const dateFormat = new Intl.DateTimeFormat("en-MY", { dateStyle: "medium" });
