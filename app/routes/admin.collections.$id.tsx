@@ -5,7 +5,7 @@ import { notFound } from "~/lib/http";
 import { deleteCollection, getCollection, removeFromCollection, reorderCollection, saveCollection } from "~/domain/catalog/collections.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
-import { StatusBadge } from "~/ui/catalog";
+import { CatalogHeader, StatusBadge } from "~/ui/catalog";
 import { CsrfInput, Field } from "~/ui/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.collection.title ?? "Collection"} · NetShop` }];
@@ -55,17 +55,11 @@ export default function CollectionPage() {
   const values: Record<string, string | undefined> = result?.values ?? {};
   return (
     <div className="stack">
-      <div className="admin-top">
-        <div>
-          <p className="eyebrow">
-            <Link to="/admin/collections">Collections</Link>
-          </p>
-          <h1>{collection.title}</h1>
-        </div>
+      <CatalogHeader back={{ to: "/admin/collections", label: "Collections" }} title={collection.title}>
         <Link className="button secondary" to={`/admin/products?collection=${collection.id}`}>
           Filter products by it
         </Link>
-      </div>
+      </CatalogHeader>
       <div className="grid">
         <section className="card">
           <Form method="post">

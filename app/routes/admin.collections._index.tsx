@@ -4,6 +4,7 @@ import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { createCategory, deleteCategory, listCategories, listCollections, saveCollection } from "~/domain/catalog/collections.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
+import { CatalogHeader } from "~/ui/catalog";
 import { CsrfInput, Field, SelectField } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Collections · NetShop" }];
@@ -40,14 +41,7 @@ export default function Collections() {
   const forCollection = result?.intent === "collection";
   return (
     <div className="stack">
-      <div className="admin-top">
-        <div>
-          <p className="eyebrow">
-            <Link to="/admin/products">Products</Link>
-          </p>
-          <h1>Collections and categories</h1>
-        </div>
-      </div>
+      <CatalogHeader back={{ to: "/admin/products", label: "Products" }} title="Collections and categories" />
       <div className="grid">
         <section className="card stack">
           <h2>Collections</h2>

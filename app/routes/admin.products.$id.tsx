@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { adminAction, adminLoader, requireRecentAuth } from "~/domain/accounts/access.server";
 import { notFound } from "~/lib/http";
 import { REASON_LABELS } from "~/domain/catalog/catalog-rules";
@@ -12,7 +12,7 @@ import { listProductMedia } from "~/domain/media/media.server";
 import { getShop } from "~/domain/shops/shops.server";
 import { readForm } from "~/lib/csrf.server";
 import { formFields, keptValues } from "~/lib/forms";
-import { StatusBadge } from "~/ui/catalog";
+import { CatalogHeader, StatusBadge } from "~/ui/catalog";
 import { CsrfInput } from "~/ui/forms";
 import { MediaManager } from "~/ui/media-manager";
 import { InventoryAdjustForm, optionsSignature, ProductEditor } from "~/ui/product-editor";
@@ -84,21 +84,13 @@ export default function EditProduct() {
   const notice = params.get("created") ? "Product created." : params.get("saved") ? "Saved." : params.get("adjusted") ? "Stock adjusted." : null;
   return (
     <div className="stack">
-      <div className="admin-top">
-        <div>
-          <p className="eyebrow">
-            <Link to="/admin/products">Products</Link>
-          </p>
-          <h1>
-            {product.title} <StatusBadge status={product.status} />
-          </h1>
-        </div>
+      <CatalogHeader back={{ to: "/admin/products", label: "Products" }} title={<>{product.title} <StatusBadge status={product.status} /></>}>
         {product.status === "active" ? (
           <a className="button secondary" href={`/s/${shopSlug}`} target="_blank" rel="noreferrer">
             View storefront ↗
           </a>
         ) : null}
-      </div>
+      </CatalogHeader>
       {notice && !result ? (
         <div className="banner ok" role="status">
           {notice}

@@ -8,7 +8,7 @@ import { listProducts, ListQuerySchema } from "~/domain/catalog/product-list.ser
 import { addProductsToCollection, BULK_ACTIONS, deleteProducts, setProductStatus } from "~/domain/catalog/products.server";
 import { readForm } from "~/lib/csrf.server";
 import { CsrfInput } from "~/ui/forms";
-import { StatusBadge, StockBadge } from "~/ui/catalog";
+import { CatalogHeader, StatusBadge, StockBadge } from "~/ui/catalog";
 
 export const meta: MetaFunction = () => [{ title: "Products · NetShop" }];
 
@@ -74,11 +74,7 @@ export default function ProductList() {
   const back = `/admin/products?${new URLSearchParams([...params].filter(([k]) => k !== "done"))}`;
   return (
     <div className="stack">
-      <div className="admin-top">
-        <div>
-          <p className="eyebrow">Catalog</p>
-          <h1>Products</h1>
-        </div>
+      <CatalogHeader back="Catalog" title="Products">
         <div className="row">
           <Link className="button secondary" to="/admin/collections">
             Collections
@@ -90,7 +86,7 @@ export default function ProductList() {
             Add product
           </Link>
         </div>
-      </div>
+      </CatalogHeader>
 
       {done ? (
         <div className="banner ok" role="status">

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { adminAction, adminLoader, requireRecentAuth } from "~/domain/accounts/access.server";
 import { MAX_IMPORT_BYTES, recentTransfers, startExport, startImport } from "~/domain/catalog/transfers.server";
 import { readForm } from "~/lib/csrf.server";
+import { CatalogHeader } from "~/ui/catalog";
 import { CsrfInput, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Import and export products · NetShop" }];
@@ -50,14 +51,7 @@ export default function ImportExport() {
   const busy = useNavigation().state === "submitting";
   return (
     <div className="stack">
-      <div className="admin-top">
-        <div>
-          <p className="eyebrow">
-            <Link to="/admin/products">Products</Link>
-          </p>
-          <h1>Import and export</h1>
-        </div>
-      </div>
+      <CatalogHeader back={{ to: "/admin/products", label: "Products" }} title="Import and export" />
       <div className="grid">
         <section className="card stack">
           <h2>Import products from CSV</h2>

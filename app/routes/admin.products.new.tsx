@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { listCategories, listCollections } from "~/domain/catalog/collections.server";
 import { draftFromFields, emptyDraft } from "~/domain/catalog/product-draft";
@@ -7,6 +7,7 @@ import { createProduct, validateDraft } from "~/domain/catalog/products.server";
 import { getShop } from "~/domain/shops/shops.server";
 import { readForm } from "~/lib/csrf.server";
 import { formFields } from "~/lib/forms";
+import { CatalogHeader } from "~/ui/catalog";
 import { optionsSignature, ProductEditor } from "~/ui/product-editor";
 
 export const meta: MetaFunction = () => [{ title: "Add product · NetShop" }];
@@ -35,14 +36,7 @@ export default function NewProduct() {
   const result = useActionData<typeof action>();
   return (
     <div className="stack">
-      <div className="admin-top">
-        <div>
-          <p className="eyebrow">
-            <Link to="/admin/products">Products</Link>
-          </p>
-          <h1>Add product</h1>
-        </div>
-      </div>
+      <CatalogHeader back={{ to: "/admin/products", label: "Products" }} title="Add product" />
       <ProductEditor
         key={result ? JSON.stringify(result.errors) : "new"}
         mode="new"

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { adminLoader } from "~/domain/accounts/access.server";
 import { notFound } from "~/lib/http";
 import { getTransfer } from "~/domain/catalog/transfers.server";
-import { ProgressBar } from "~/ui/catalog";
+import { CatalogHeader, ProgressBar } from "~/ui/catalog";
 
 export const meta: MetaFunction = () => [{ title: "CSV transfer · NetShop" }];
 
@@ -46,14 +46,7 @@ export default function TransferProgress() {
           <meta httpEquiv="refresh" content="2" />
         </noscript>
       ) : null}
-      <div className="admin-top">
-        <div>
-          <p className="eyebrow">
-            <Link to="/admin/products/import">Import and export</Link>
-          </p>
-          <h1>{t.kind === "import" ? `Import of ${t.filename ?? "a CSV file"}` : "Export of all products"}</h1>
-        </div>
-      </div>
+      <CatalogHeader back={{ to: "/admin/products/import", label: "Import and export" }} title={t.kind === "import" ? `Import of ${t.filename ?? "a CSV file"}` : "Export of all products"} />
       <section className="card stack" aria-live="polite">
         <p data-testid="transfer-status">
           {t.status === "queued" ? "Waiting to start…" : t.status === "running" ? `Working on ${unit}…` : t.status === "succeeded" ? "Done." : "Stopped."}

@@ -1,3 +1,5 @@
+import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { STATUS_LABELS, type ProductStatus, type StockLevel } from "~/domain/catalog/catalog-rules";
 
 export function StatusBadge({ status }: { status: ProductStatus }) {
@@ -22,6 +24,19 @@ export function ProgressBar({ value, max, label }: { value: number; max: number 
     <div className="progress-wrap">
       <progress value={max ? value : undefined} max={max ?? undefined} aria-label={label} data-testid="progress" />
       <span className="small muted">{percent === null ? "Starting…" : `${percent}% · ${value.toLocaleString("en")} of ${max!.toLocaleString("en")}`}</span>
+    </div>
+  );
+}
+
+/** The top of a catalog page: where it sits (a link back), its title, and its page actions. */
+export function CatalogHeader({ back, title, children }: { back: { to: string; label: string } | string; title: ReactNode; children?: ReactNode }) {
+  return (
+    <div className="admin-top">
+      <div>
+        <p className="eyebrow">{typeof back === "string" ? back : <Link to={back.to}>{back.label}</Link>}</p>
+        <h1>{title}</h1>
+      </div>
+      {children}
     </div>
   );
 }

@@ -18,8 +18,7 @@ import { stringify } from "csv-stringify/sync";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { schema, withShop, type Tx } from "~db/client";
 import { assertProductAllowance, assertStorageAllowance, PlanLimitReached } from "~/domain/billing/plans.server";
-import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
-import { mediaPrefix } from "~/domain/media/media.server";
+import { addStoredImage, mediaPrefix } from "~/domain/media/media.server";
 import { extensionOf, mediaKindOf } from "~/domain/media/media-rules";
 import { copyObject, headObject, keyFromPublicUrl, publicObjectUrl } from "~/integrations/storage.server";
 import { HANDLE_PATTERN, handleize, minorToDecimal, parseTags } from "./catalog-rules";
@@ -372,9 +371,8 @@ export async function importProductGroup(shopId: string, group: ProductGroup, ha
  */
 async function importImages(tx: Tx, shopId: string, productId: string, group: ProductGroup): Promise<RowError[]> {
   const problems: RowError[] = [];
-  const existing = await tx.select({ filename: schema.media.filename, position: schema.media.position }).from(schema.media).where(eq(schema.media.productId, productId));
+  const existing = await tx.select({ filename: schema.media.filename }).from(schema.media).where(eq(schema.media.productId, productId));
   const known = new Set(existing.map((m) => m.filename));
-  let position = existing.reduce((n, m) => Math.max(n, m.position + 1), 0);
   const images = group.rows
     .filter((r) => r.row["Image Src"])
     .sort((a, b) => Number(a.row["Image Position"] || 1e6) - Number(b.row["Image Position"] || 1e6));
@@ -397,22 +395,8 @@ async function importImages(tx: Tx, shopId: string, productId: string, group: Pr
     const mediaId = randomUUID();
     const to = `${mediaPrefix(shopId, mediaId)}original.${extensionOf(contentType)}`;
     await copyObject(key, to);
-    await tx.insert(schema.media).values({
-      shopId,
-      id: mediaId,
-      productId,
-      kind: "image",
-      status: "processing",
-      position: position++,
-      alt: row["Image Alt Text"] ?? "",
-      filename: src,
-      contentType,
-      declaredBytes: head.bytes,
-      storedBytes: head.bytes,
-      originalKey: to,
-    });
+    await addStoredImage(tx, { shopId, id: mediaId, productId, alt: row["Image Alt Text"] ?? "", filename: src, contentType, bytes: head.bytes, originalKey: to });
     known.add(src);
-    await enqueueAfterCommit(tx, { queue: "media", name: "process", payload: { shopId, mediaId }, shopId });
   }
   return problems;
 }

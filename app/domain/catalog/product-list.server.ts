@@ -9,6 +9,7 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { schema, withShop } from "~db/client";
+import { coverImages } from "~/domain/media/media.server";
 import { publicObjectUrl } from "~/integrations/storage.server";
 import { LOW_STOCK_THRESHOLD, PRODUCT_STATUSES, SORTS, type SortKey } from "./catalog-rules";
 
@@ -138,28 +139,21 @@ export async function listProducts(shopId: string, query: ListQuery, pageSize = 
     if (backwards) page.reverse();
 
     const ids = page.map((r) => r.id);
-    const [variantStats, covers] = ids.length
-      ? await Promise.all([
-          tx
-            .select({
-              productId: schema.variants.productId,
-              count: sql<number>`count(*)::int`,
-              minPrice: sql<number>`min(${schema.variants.priceMinor})::int`,
-              maxPrice: sql<number>`max(${schema.variants.priceMinor})::int`,
-              currency: sql<string>`min(${schema.variants.currency})`,
-            })
-            .from(schema.variants)
-            .where(inArray(schema.variants.productId, ids))
-            .groupBy(schema.variants.productId),
-          tx
-            .selectDistinctOn([schema.media.productId], { productId: schema.media.productId, renditions: schema.media.renditions, alt: schema.media.alt })
-            .from(schema.media)
-            .where(and(inArray(schema.media.productId, ids), eq(schema.media.status, "ready")))
-            .orderBy(schema.media.productId, schema.media.position, schema.media.createdAt),
-        ])
-      : [[], []];
+    const variantStats = ids.length
+      ? await tx
+          .select({
+            productId: schema.variants.productId,
+            count: sql<number>`count(*)::int`,
+            minPrice: sql<number>`min(${schema.variants.priceMinor})::int`,
+            maxPrice: sql<number>`max(${schema.variants.priceMinor})::int`,
+            currency: sql<string>`min(${schema.variants.currency})`,
+          })
+          .from(schema.variants)
+          .where(inArray(schema.variants.productId, ids))
+          .groupBy(schema.variants.productId)
+      : [];
     const stats = new Map(variantStats.map((v) => [v.productId, v]));
-    const coverOf = new Map(covers.map((c) => [c.productId, c]));
+    const coverOf = await coverImages(tx, ids);
 
     const first = page[0];
     const last = page[page.length - 1];

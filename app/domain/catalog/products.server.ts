@@ -213,6 +213,24 @@ export async function createProduct(shopId: string, input: ProductInput, actor: 
   );
 }
 
+/** The product row's columns that come straight from the input (the description rendered safe). */
+function productColumns(input: ProductInput, handle: string) {
+  return {
+    title: input.title,
+    handle,
+    descriptionMd: input.descriptionMd,
+    descriptionHtml: renderDescription(input.descriptionMd),
+    status: input.status,
+    brand: input.brand,
+    productType: input.productType,
+    tags: input.tags,
+    seoTitle: input.seoTitle,
+    seoDescription: input.seoDescription,
+    categoryId: input.categoryId,
+    options: input.options,
+  };
+}
+
 /** Inserts one product inside the caller's transaction (the CSV import uses it too). */
 export async function insertProduct(tx: Tx, shopId: string, input: ProductInput, actor: Actor, reason: "initial" | "import" = "initial"): Promise<{ productId: string; variantIds: string[] }> {
   await checkReferences(tx, input);
@@ -223,18 +241,7 @@ export async function insertProduct(tx: Tx, shopId: string, input: ProductInput,
     .insert(schema.products)
     .values({
       shopId,
-      title: input.title,
-      handle,
-      descriptionMd: input.descriptionMd,
-      descriptionHtml: renderDescription(input.descriptionMd),
-      status: input.status,
-      brand: input.brand,
-      productType: input.productType,
-      tags: input.tags,
-      seoTitle: input.seoTitle,
-      seoDescription: input.seoDescription,
-      categoryId: input.categoryId,
-      options: input.options,
+      ...productColumns(input, handle),
       publishedAt: input.status === "active" ? new Date() : null,
     })
     .returning({ id: schema.products.id });
@@ -287,18 +294,7 @@ export async function replaceProduct(
   await tx
     .update(schema.products)
     .set({
-      title: input.title,
-      handle,
-      descriptionMd: input.descriptionMd,
-      descriptionHtml: renderDescription(input.descriptionMd),
-      status: input.status,
-      brand: input.brand,
-      productType: input.productType,
-      tags: input.tags,
-      seoTitle: input.seoTitle,
-      seoDescription: input.seoDescription,
-      categoryId: input.categoryId,
-      options: input.options,
+      ...productColumns(input, handle),
       publishedAt: input.status === "active" ? (current.publishedAt ?? new Date()) : current.publishedAt,
       updatedAt: new Date(),
     })
@@ -323,22 +319,7 @@ export async function replaceProduct(
     if (!s) continue;
     await tx
       .update(schema.variants)
-      .set({
-        position,
-        title: variantTitle(v.values),
-        option1: v.values[0] ?? null,
-        option2: v.values[1] ?? null,
-        option3: v.values[2] ?? null,
-        sku: v.sku,
-        barcode: v.barcode,
-        priceMinor: v.priceMinor,
-        compareAtPriceMinor: v.compareAtPriceMinor,
-        costMinor: v.costMinor,
-        weightGrams: v.weightGrams,
-        trackInventory: v.trackInventory,
-        allowBackorder: v.allowBackorder,
-        updatedAt: new Date(),
-      })
+      .set({ position, ...variantColumns(v), updatedAt: new Date() })
       .where(eq(schema.variants.id, s.id));
   }
   const fresh = input.variants.map((v, position) => ({ v, position })).filter(({ v }) => !matched.has(v));
@@ -356,6 +337,24 @@ export async function replaceProduct(
   };
 }
 
+/** The variant row's columns that come straight from the input. */
+function variantColumns(v: VariantInput) {
+  return {
+    title: variantTitle(v.values),
+    option1: v.values[0] ?? null,
+    option2: v.values[1] ?? null,
+    option3: v.values[2] ?? null,
+    sku: v.sku,
+    barcode: v.barcode,
+    priceMinor: v.priceMinor,
+    compareAtPriceMinor: v.compareAtPriceMinor,
+    costMinor: v.costMinor,
+    weightGrams: v.weightGrams,
+    trackInventory: v.trackInventory,
+    allowBackorder: v.allowBackorder,
+  };
+}
+
 async function insertVariants(
   tx: Tx,
   shopId: string,
@@ -370,24 +369,7 @@ async function insertVariants(
   const rows = await tx
     .insert(schema.variants)
     .values(
-      variants.map((v, i) => ({
-        shopId,
-        productId,
-        position: firstPosition + i,
-        title: variantTitle(v.values),
-        option1: v.values[0] ?? null,
-        option2: v.values[1] ?? null,
-        option3: v.values[2] ?? null,
-        sku: v.sku,
-        barcode: v.barcode,
-        priceMinor: v.priceMinor,
-        compareAtPriceMinor: v.compareAtPriceMinor,
-        costMinor: v.costMinor,
-        currency,
-        weightGrams: v.weightGrams,
-        trackInventory: v.trackInventory,
-        allowBackorder: v.allowBackorder,
-      })),
+      variants.map((v, i) => ({ shopId, productId, position: firstPosition + i, currency, ...variantColumns(v) })),
     )
     .returning({ id: schema.variants.id });
   await tx.insert(schema.inventoryLevels).values(rows.map((r) => ({ shopId, variantId: r.id })));

@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { desc, eq, inArray, sql } from "drizzle-orm";
 import { schema, withShop } from "~db/client";
+import { coverImages } from "~/domain/media/media.server";
 import { publicObjectUrl } from "~/integrations/storage.server";
 
 /**
@@ -16,26 +17,19 @@ export async function publishedProducts(shopId: string, limit = 48) {
       .limit(limit);
     if (!products.length) return [];
     const ids = products.map((p) => p.id);
-    const [prices, covers] = await Promise.all([
-      tx
-        .select({
-          productId: schema.variants.productId,
-          min: sql<number>`min(${schema.variants.priceMinor})::int`,
-          max: sql<number>`max(${schema.variants.priceMinor})::int`,
-          compareAt: sql<number | null>`max(${schema.variants.compareAtPriceMinor})::int`,
-          currency: sql<string>`min(${schema.variants.currency})`,
-        })
-        .from(schema.variants)
-        .where(inArray(schema.variants.productId, ids))
-        .groupBy(schema.variants.productId),
-      tx
-        .selectDistinctOn([schema.media.productId], { productId: schema.media.productId, renditions: schema.media.renditions, alt: schema.media.alt })
-        .from(schema.media)
-        .where(and(inArray(schema.media.productId, ids), eq(schema.media.status, "ready"), eq(schema.media.kind, "image")))
-        .orderBy(schema.media.productId, asc(schema.media.position), asc(schema.media.createdAt)),
-    ]);
+    const prices = await tx
+      .select({
+        productId: schema.variants.productId,
+        min: sql<number>`min(${schema.variants.priceMinor})::int`,
+        max: sql<number>`max(${schema.variants.priceMinor})::int`,
+        compareAt: sql<number | null>`max(${schema.variants.compareAtPriceMinor})::int`,
+        currency: sql<string>`min(${schema.variants.currency})`,
+      })
+      .from(schema.variants)
+      .where(inArray(schema.variants.productId, ids))
+      .groupBy(schema.variants.productId);
     const priceOf = new Map(prices.map((p) => [p.productId, p]));
-    const coverOf = new Map(covers.map((c) => [c.productId, c]));
+    const coverOf = await coverImages(tx, ids);
     return products.map((p) => {
       const price = priceOf.get(p.id);
       const cover = coverOf.get(p.id);

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import sharp from "sharp";
-import { schema, withShop } from "~db/client";
+import { schema, withShop, type Tx } from "~db/client";
 import { assertStorageAllowance, PlanLimitReached } from "~/domain/billing/plans.server";
 import { PermanentJobFailure } from "~/domain/jobs/errors";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
@@ -64,22 +64,7 @@ export async function requestUpload(
       const [product] = await tx.select({ id: schema.products.id }).from(schema.products).where(eq(schema.products.id, productId));
       if (!product) return false;
       await assertStorageAllowance(tx, shopId, size);
-      const [{ next }] = await tx
-        .select({ next: sql<number>`coalesce(max(${schema.media.position}), -1)::int + 1` })
-        .from(schema.media)
-        .where(eq(schema.media.productId, productId));
-      await tx.insert(schema.media).values({
-        shopId,
-        id: mediaId,
-        productId,
-        kind,
-        status: "uploading",
-        position: next,
-        filename,
-        contentType,
-        declaredBytes: size,
-        originalKey: key,
-      });
+      await insertMediaLast(tx, { shopId, id: mediaId, productId, kind, status: "uploading", filename, contentType, declaredBytes: size, originalKey: key });
       return true;
     });
     if (!created) return undefined;
@@ -246,6 +231,17 @@ export async function purgeMediaObjects({ shopId, mediaIds }: { shopId: string; 
 
 // --- The media manager ----------------------------------------------------------------------
 
+/** Each product's cover (its first ready image), for lists. */
+export async function coverImages(tx: Tx, productIds: string[]): Promise<Map<string, { renditions: MediaRendition[]; alt: string }>> {
+  if (!productIds.length) return new Map();
+  const covers = await tx
+    .selectDistinctOn([schema.media.productId], { productId: schema.media.productId, renditions: schema.media.renditions, alt: schema.media.alt })
+    .from(schema.media)
+    .where(and(inArray(schema.media.productId, productIds), eq(schema.media.status, "ready"), eq(schema.media.kind, "image")))
+    .orderBy(schema.media.productId, asc(schema.media.position), asc(schema.media.createdAt));
+  return new Map(covers.map((c) => [c.productId, c]));
+}
+
 export function mediaView(m: Media) {
   const pick = (min: number) => m.renditions.find((r) => r.width >= min) ?? m.renditions.at(-1);
   const thumb = pick(160);
@@ -345,6 +341,39 @@ export async function pendingMediaCount(shopId: string, productId: string): Prom
 }
 
 
+/** Inserts a media row after the product's other media. */
+async function insertMediaLast(tx: Tx, row: Omit<typeof schema.media.$inferInsert, "position">) {
+  const [{ next }] = await tx
+    .select({ next: sql<number>`coalesce(max(${schema.media.position}), -1)::int + 1` })
+    .from(schema.media)
+    .where(eq(schema.media.productId, row.productId));
+  await tx.insert(schema.media).values({ ...row, position: next });
+}
+
+/**
+ * Records an image whose original is already in the bucket (generated, copied by an import) and
+ * queues its processing, in the caller's transaction.
+ */
+export async function addStoredImage(
+  tx: Tx,
+  image: { shopId: string; id: string; productId: string; alt: string; filename: string; contentType: string; bytes: number; originalKey: string },
+): Promise<void> {
+  await insertMediaLast(tx, {
+    shopId: image.shopId,
+    id: image.id,
+    productId: image.productId,
+    kind: "image",
+    status: "processing",
+    alt: image.alt,
+    filename: image.filename,
+    contentType: image.contentType,
+    declaredBytes: image.bytes,
+    storedBytes: image.bytes,
+    originalKey: image.originalKey,
+  });
+  await enqueueAfterCommit(tx, { queue: "media", name: "process", payload: { shopId: image.shopId, mediaId: image.id }, shopId: image.shopId });
+}
+
 /**
  * Adds an image we already hold (demo data, generated artwork) to a product: stored under the
  * media's prefix and processed by the media job like an upload.
@@ -359,25 +388,16 @@ export async function addImageFromBuffer(
   await putObject({ key, body: image.body, contentType: image.contentType });
   await withShop(shopId, async (tx) => {
     await assertStorageAllowance(tx, shopId, image.body.length);
-    const [{ next }] = await tx
-      .select({ next: sql<number>`coalesce(max(${schema.media.position}), -1)::int + 1` })
-      .from(schema.media)
-      .where(eq(schema.media.productId, productId));
-    await tx.insert(schema.media).values({
+    await addStoredImage(tx, {
       shopId,
       id: mediaId,
       productId,
-      kind: "image",
-      status: "processing",
-      position: next,
       alt: image.alt,
       filename: image.filename,
       contentType: image.contentType,
-      declaredBytes: image.body.length,
-      storedBytes: image.body.length,
+      bytes: image.body.length,
       originalKey: key,
     });
-    await enqueueAfterCommit(tx, { queue: "media", name: "process", payload: { shopId, mediaId }, shopId });
   });
   return mediaId;
 }
