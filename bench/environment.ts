@@ -19,6 +19,7 @@ export async function benchEnvironment(log: (line: string) => void = (l) => cons
   const dataDir = path.join(ROOT, ".data", "bench");
   const secrets = localSecrets(dataDir);
   env.SESSION_SECRET ??= secrets.sessionSecret;
+  env.DATA_ENCRYPTION_KEY ??= secrets.dataEncryptionKey;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "netshop-bench-"));
   fs.chmodSync(tmp, 0o755);
   stops.push(async () => fs.rmSync(tmp, { recursive: true, force: true }));
