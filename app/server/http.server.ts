@@ -61,7 +61,8 @@ export function createHttpApp(options: { build: ServerBuild; publicDir: string }
           "img-src": ["'self'", "data:", "blob:", ...mediaOrigins()],
           "media-src": ["'self'", "blob:", ...mediaOrigins()],
           "font-src": ["'self'", "data:"],
-          "connect-src": ["'self'", ...mediaOrigins()],
+          // Browsers upload product media straight to the bucket's S3 endpoint (presigned PUT).
+          "connect-src": ["'self'", ...mediaOrigins(), new URL(config().S3_ENDPOINT).origin],
           "frame-ancestors": ["'none'"],
           "base-uri": ["'self'"],
           "object-src": ["'none'"],

@@ -124,7 +124,11 @@ describe("cross-tenant attempts on every product route", () => {
 
   it("the same requests work on the shop's own products (so the 404s above are isolation, not broken routes)", async () => {
     const client = await signedIn(b.user);
-    await client.get(`/admin/products/${b.product}`);
+    const page = await client.get(`/admin/products/${b.product}`);
+    // The page may send the browser's upload to the bucket's S3 endpoint (and show media from the public base).
+    const csp = page.headers.get("content-security-policy")!;
+    expect(csp).toMatch(new RegExp(`connect-src [^;]*${new URL(process.env.S3_ENDPOINT!).origin.replace(/[.]/g, "\\.")}`));
+    expect(csp).toMatch(new RegExp(`img-src [^;]*${new URL(process.env.MEDIA_PUBLIC_BASE_URL!).origin.replace(/[.]/g, "\\.")}`));
     const csrf = client.csrfToken();
     const variant = (await getProduct(b.shop.id, b.product))!.variants[0];
     const adjust = await client.post(`/admin/products/${b.product}`, { intent: "adjust", variantId: variant.id, delta: "4", reason: "received" }, { csrf });

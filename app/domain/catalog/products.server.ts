@@ -560,7 +560,8 @@ export async function addProductsToCollection(shopId: string, ids: string[], col
   return withShop(shopId, async (tx) => {
     const [collection] = await tx.select({ id: schema.collections.id }).from(schema.collections).where(eq(schema.collections.id, collectionId));
     if (!collection) return undefined;
-    const existing = await tx.select({ id: schema.products.id }).from(schema.products).where(inArray(schema.products.id, valid.length ? valid : [collectionId]));
+    if (!valid.length) return 0;
+    const existing = await tx.select({ id: schema.products.id }).from(schema.products).where(inArray(schema.products.id, valid));
     const before = await countIn(tx, collectionId);
     await addToCollections(tx, shopId, existing.map((p) => p.id), [collectionId]);
     return (await countIn(tx, collectionId)) - before;

@@ -243,16 +243,18 @@ export async function coverImages(tx: Tx, productIds: string[]): Promise<Map<str
 }
 
 export function mediaView(m: Media) {
+  // An upload whose URL expired without the browser saying it finished is not coming.
+  const abandoned = m.status === "uploading" && Date.now() - m.createdAt.getTime() > UPLOAD_URL_SECONDS * 1000 + 60_000;
   const pick = (min: number) => m.renditions.find((r) => r.width >= min) ?? m.renditions.at(-1);
   const thumb = pick(160);
   const display = pick(480);
   return {
     id: m.id,
     kind: m.kind,
-    status: m.status,
+    status: abandoned ? ("failed" as const) : m.status,
     alt: m.alt,
     filename: m.filename,
-    error: m.error,
+    error: abandoned ? `${m.filename} did not finish uploading. Delete it and upload it again.` : m.error,
     width: m.width,
     height: m.height,
     durationMs: m.durationMs,
