@@ -312,15 +312,22 @@ export interface ImportOutcome {
   errors: RowError[];
 }
 
-/** Imports one product group in its own transaction; returns the problems (empty when it imported). */
-export async function importProductGroup(shopId: string, group: ProductGroup, hasMarkdown: boolean, currency: string, actor: Actor): Promise<RowError[]> {
+export interface GroupOutcome {
+  /** Whether the product was written (it may still have notes, e.g. an image left out). */
+  imported: boolean;
+  errors: RowError[];
+}
+
+/** Imports one product group in its own transaction: all of it, or nothing and the reasons. */
+export async function importProductGroup(shopId: string, group: ProductGroup, hasMarkdown: boolean, currency: string, actor: Actor): Promise<GroupOutcome> {
+  const refused = (errors: RowError[]): GroupOutcome => ({ imported: false, errors });
   const firstLine = group.rows[0].line;
-  if (!group.handle) return [{ row: firstLine, column: "Handle", message: "Every row needs a Handle (the product's URL name, e.g. batik-shirt)." }];
+  if (!group.handle) return refused([{ row: firstLine, column: "Handle", message: "Every row needs a Handle (the product's URL name, e.g. batik-shirt)." }]);
   if (!HANDLE_PATTERN.test(group.handle)) {
-    return [{ row: firstLine, column: "Handle", message: "Use lowercase letters, digits and hyphens (not at the start or end), at most 80." }];
+    return refused([{ row: firstLine, column: "Handle", message: "Use lowercase letters, digits and hyphens (not at the start or end), at most 80." }]);
   }
   const { draft, variantLines, quantities } = draftOf(group, hasMarkdown);
-  if (draft.variants.length === 0) return [{ row: firstLine, column: "Variant Price", message: "A product needs at least one row with a Variant Price." }];
+  if (draft.variants.length === 0) return refused([{ row: firstLine, column: "Variant Price", message: "A product needs at least one row with a Variant Price." }]);
   const errors: RowError[] = [];
   group.rows.forEach(({ line, row }) => {
     if (row["Variant Inventory Qty"] && !/^\d+$/.test(row["Variant Inventory Qty"]) && row["Variant Inventory Tracker"]) {
@@ -331,7 +338,7 @@ export async function importProductGroup(shopId: string, group: ProductGroup, ha
   });
   const validated = validateDraft(draft, currency, { regenerate: false });
   if (!validated.ok) errors.push(...errorsToRows(validated.errors, firstLine, variantLines, hasMarkdown));
-  if (errors.length || !validated.ok) return dedupe(errors);
+  if (errors.length || !validated.ok) return refused(dedupe(errors));
   const input = validated.input;
   const first = group.rows[0].row;
   try {
@@ -357,11 +364,11 @@ export async function importProductGroup(shopId: string, group: ProductGroup, ha
       errors.push(...(await importImages(tx, shopId, productId, group)));
     });
   } catch (error) {
-    if (error instanceof SaveRefused) return errorsToRows(error.errors, firstLine, variantLines, hasMarkdown);
-    if (error instanceof PlanLimitReached) return [{ row: firstLine, column: "Handle", message: error.message }];
+    if (error instanceof SaveRefused) return refused(errorsToRows(error.errors, firstLine, variantLines, hasMarkdown));
+    if (error instanceof PlanLimitReached) return refused([{ row: firstLine, column: "Handle", message: error.message }]);
     throw error;
   }
-  return errors;
+  return { imported: true, errors };
 }
 
 /**

@@ -96,10 +96,9 @@ export async function runImport({ shopId, transferId }: { shopId: string; transf
   let imported = 0;
   let reportedAt = Date.now();
   for (const group of parsed.groups) {
-    const problems = await importProductGroup(shopId, group, parsed.hasMarkdown, row.currency, actor);
-    const rejected = problems.some((p) => !p.message.includes("was imported without it"));
-    if (!rejected) imported++;
-    errors.push(...problems);
+    const outcome = await importProductGroup(shopId, group, parsed.hasMarkdown, row.currency, actor);
+    if (outcome.imported) imported++;
+    errors.push(...outcome.errors);
     processed += group.rows.length;
     if (Date.now() - reportedAt > 500) {
       reportedAt = Date.now();
