@@ -14,6 +14,8 @@ export default defineConfig({
   },
   test: {
     pool: "forks",
+    // Most test time is waiting on PostgreSQL, Redis and HTTP: three files at once on 2 cores.
+    maxWorkers: 3,
     projects: [
       {
         extends: true,
@@ -21,7 +23,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: "integration", include: ["tests/integration/**/*.test.ts"], testTimeout: 30_000, hookTimeout: 60_000 },
+        test: { name: "integration", include: ["tests/integration/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 180_000 },
       },
       {
         extends: true,

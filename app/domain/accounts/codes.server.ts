@@ -45,6 +45,8 @@ export async function issueCode(input: { userId: string; purpose: CodePurpose; s
         subjectId: input.subjectId,
         codeHash: keyedHash(context(input.purpose, input.subjectId), code),
         sentTo: input.phone,
+        // Both from the same clock, so the recorded lifetime is exactly the TTL.
+        createdAt: now,
         expiresAt: new Date(now.getTime() + CODE_TTL_MS[input.purpose]),
       })
       .returning({ id: schema.verificationCodes.id });
