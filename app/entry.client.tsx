@@ -1,12 +1,19 @@
 import { RemixBrowser } from "@remix-run/react";
 import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
+import { I18nextProvider } from "react-i18next";
+import { createI18n, localeFromHtmlLang } from "~/lib/i18n";
+
+// Same language as the server rendered (it wrote it into <html lang>), so hydration matches.
+const i18n = createI18n(localeFromHtmlLang(document.documentElement.lang));
 
 startTransition(() => {
   hydrateRoot(
     document,
-    <StrictMode>
-      <RemixBrowser />
-    </StrictMode>,
+    <I18nextProvider i18n={i18n}>
+      <StrictMode>
+        <RemixBrowser />
+      </StrictMode>
+    </I18nextProvider>,
   );
 });

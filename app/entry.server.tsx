@@ -5,6 +5,9 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { isRouteErrorResponse } from "@remix-run/react";
+import { I18nextProvider } from "react-i18next";
+import { DEFAULT_LOCALE, isLocale } from "~/lib/i18n";
+import { i18nFor } from "~/lib/i18n.server";
 import { logger } from "~/lib/logger.server";
 import { NonceContext } from "~/ui/nonce";
 
@@ -29,12 +32,17 @@ export default function handleRequest(
   const nonce = loadContext.cspNonce;
   // Crawlers get the whole page at once; browsers get it streamed.
   const readyEvent = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
+  // The root loader resolved the language (app/lib/i18n.server.ts); render in it.
+  const rootData = remixContext.staticHandlerContext.loaderData?.root as { locale?: unknown } | undefined;
+  const i18n = i18nFor(isLocale(rootData?.locale) ? rootData.locale : DEFAULT_LOCALE);
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <NonceContext.Provider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
-      </NonceContext.Provider>,
+      <I18nextProvider i18n={i18n}>
+        <NonceContext.Provider value={nonce}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </NonceContext.Provider>
+      </I18nextProvider>,
       {
         nonce,
         [readyEvent]() {

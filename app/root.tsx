@@ -9,6 +9,10 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { useChangeLanguage } from "remix-i18next/react";
+import { localeFor } from "~/lib/i18n.server";
+import { DEFAULT_LOCALE, HTML_LANG } from "~/lib/i18n";
 import styles from "~/styles/app.css";
 import { useNonce } from "~/ui/nonce";
 
@@ -19,8 +23,8 @@ export const links: LinksFunction = () => [
 
 export const meta: MetaFunction = () => [{ title: "NetShop" }];
 
-export async function loader({ context }: LoaderFunctionArgs) {
-  return { csrfToken: context.csrfToken };
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  return { csrfToken: context.csrfToken, locale: await localeFor(request) };
 }
 
 export function useCsrfToken(): string {
@@ -29,8 +33,9 @@ export function useCsrfToken(): string {
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();
+  const locale = useRouteLoaderData<typeof loader>("root")?.locale ?? DEFAULT_LOCALE;
   return (
-    <html lang="en">
+    <html lang={HTML_LANG[locale]}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -47,27 +52,30 @@ export function Layout({ children }: { children: React.ReactNode }) {
 }
 
 export default function App() {
+  // After the switcher (or a cookie) changes the language, the browser's i18next follows.
+  useChangeLanguage(useRouteLoaderData<typeof loader>("root")?.locale ?? DEFAULT_LOCALE);
   return <Outlet />;
 }
 
 export function ErrorBoundary() {
   const error = useRouteError();
+  const { t } = useTranslation();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const title = status === 404 ? "Page not found" : status === 403 ? "Not allowed" : "Something went wrong";
+  const title = status === 404 ? t("error.notFound") : status === 403 ? t("error.forbidden") : t("error.generic");
   const detail =
     isRouteErrorResponse(error) && typeof error.data === "string" && error.data
       ? error.data
       : status === 404
-        ? "The page you asked for does not exist or has moved."
-        : "We could not complete this request. Please try again in a moment.";
+        ? t("error.notFoundDetail")
+        : t("error.genericDetail");
   return (
     <main className="centered-page">
       <div className="card narrow">
-        <p className="eyebrow">Error {status}</p>
+        <p className="eyebrow">{t("error.eyebrow", { status })}</p>
         <h1>{title}</h1>
         <p>{detail}</p>
         <p>
-          <a href="/">Go to the NetShop home page</a>
+          <a href="/">{t("error.home")}</a>
         </p>
       </div>
     </main>

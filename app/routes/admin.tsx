@@ -4,7 +4,10 @@ import { Form, isRouteErrorResponse, NavLink, Outlet, useLoaderData, useRouteErr
 import { providerModes } from "~/config.server";
 import { adminLoader } from "~/domain/accounts/access.server";
 import { allows, type Permission } from "~/domain/accounts/permissions";
+import { useTranslation } from "react-i18next";
 import { CsrfInput } from "~/ui/forms";
+import type en from "~/locales/en";
+import { LanguageSwitcher } from "~/ui/language-switcher";
 
 export const meta: MetaFunction = () => [{ title: "Admin · NetShop" }];
 
@@ -22,29 +25,32 @@ export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ request,
     shops: access.shops.filter((s) => !s.frozen).map((s) => ({ id: s.shopId, name: s.name })),
     shop: access.shop ? { id: access.shop.shopId, name: access.shop.name, slug: access.shop.slug, role: access.shop.role } : null,
     // Only the areas this person's role opens are shown (the server checks again on every request).
-    visible: access.shop ? NAV.filter((item) => allows(access.shop!, item.permission)).map((item) => item.label) : [],
+    visible: access.shop ? NAV.filter((item) => allows(access.shop!, item.permission)).map((item) => item.key) : [],
     sandboxed,
   };
 });
 
 /** Areas of the admin and what each needs; the ones still being built are shown, but not as links. */
-const NAV: Array<{ label: string; to?: string; permission: Permission }> = [
-  { label: "Dashboard", to: "/admin", permission: "member" },
-  { label: "Products", to: "/admin/products", permission: "products" },
-  { label: "Orders", permission: "orders" },
-  { label: "Customers", permission: "customers" },
-  { label: "Dropshipping", permission: "products" },
-  { label: "AI studio", permission: "ai" },
-  { label: "Reports", permission: "reports" },
-  { label: "Settings", to: "/admin/settings", permission: "settings" },
-  { label: "Billing", permission: "billing" },
-  { label: "Staff", to: "/admin/staff", permission: "owner" },
-  { label: "Audit log", to: "/admin/audit", permission: "owner" },
+// `key` names the label in the `admin` translations (admin.nav.<key>).
+const NAV: Array<{ key: AdminNavKey; to?: string; permission: Permission }> = [
+  { key: "dashboard", to: "/admin", permission: "member" },
+  { key: "products", to: "/admin/products", permission: "products" },
+  { key: "orders", permission: "orders" },
+  { key: "customers", permission: "customers" },
+  { key: "dropshipping", permission: "products" },
+  { key: "aiStudio", permission: "ai" },
+  { key: "reports", permission: "reports" },
+  { key: "settings", to: "/admin/settings", permission: "settings" },
+  { key: "billing", permission: "billing" },
+  { key: "staff", to: "/admin/staff", permission: "owner" },
+  { key: "auditLog", to: "/admin/audit", permission: "owner" },
 ];
+type AdminNavKey = Exclude<keyof typeof en.admin.nav, "label">;
 
 export default function AdminLayout() {
   const { user, shops, shop, sandboxed, visible } = useLoaderData<typeof loader>();
   const submit = useSubmit();
+  const { t, i18n } = useTranslation("admin");
   return (
     <div className="admin">
       <aside className="admin-nav">
@@ -55,7 +61,7 @@ export default function AdminLayout() {
           <Form method="post" action="/admin/switch-shop" className="shop-switcher" onChange={(e) => submit(e.currentTarget)}>
             <CsrfInput />
             <label className="sr-only" htmlFor="shop-switcher">
-              Shop
+              {t("shop")}
             </label>
             <select id="shop-switcher" name="shopId" defaultValue={shop.id}>
               {shops.map((s) => (
@@ -66,7 +72,7 @@ export default function AdminLayout() {
             </select>
             <noscript>
               <button type="submit" className="secondary">
-                Switch
+                {t("switchShop")}
               </button>
             </noscript>
           </Form>
@@ -75,17 +81,17 @@ export default function AdminLayout() {
             {shop.name}
           </div>
         ) : null}
-        <nav aria-label="Admin">
+        <nav aria-label={t("nav.label")}>
           <ul>
-            {NAV.filter((area) => visible.includes(area.label)).map((area) => (
-              <li key={area.label}>
+            {NAV.filter((area) => visible.includes(area.key)).map((area) => (
+              <li key={area.key}>
                 {area.to && shop ? (
                   <NavLink to={area.to} end={area.to === "/admin"}>
-                    {area.label}
+                    {t(`nav.${area.key}`)}
                   </NavLink>
                 ) : (
-                  <span className="soon" title="Coming soon">
-                    {area.label} <small>soon</small>
+                  <span className="soon" title={t("comingSoon")}>
+                    {t(`nav.${area.key}`)} <small>{t("soon")}</small>
                   </span>
                 )}
               </li>
@@ -95,7 +101,7 @@ export default function AdminLayout() {
         <div className="nav-footer stack">
           {shop ? (
             <a href="/admin/shops/new" style={{ color: "#d1fae5" }}>
-              + Add another shop
+              {t("addShop")}
             </a>
           ) : null}
           <div>
@@ -109,16 +115,18 @@ export default function AdminLayout() {
           <Form method="post" action="/logout">
             <CsrfInput />
             <button type="submit" className="link">
-              Log out
+              {t("logOut")}
             </button>
           </Form>
+          <LanguageSwitcher />
         </div>
       </aside>
       <main className="admin-main">
         {sandboxed.length > 0 ? (
           <div className="banner info small" data-testid="sandbox-banner">
-            Sandbox: no {new Intl.ListFormat("en", { type: "disjunction" }).format(sandboxed.map(providerLabel))} key
-            configured — those calls go to NetShop's provider sandbox, not to real customers or providers.
+            {t("sandboxBanner", {
+              providers: new Intl.ListFormat(i18n.language, { type: "disjunction" }).format(sandboxed.map(providerLabel)),
+            })}
           </div>
         ) : null}
         <Outlet />
@@ -134,21 +142,22 @@ function providerLabel(name: string): string {
 /** Errors inside the admin (a page the role does not allow, a missing record) keep the navigation. */
 export function ErrorBoundary() {
   const error = useRouteError();
+  const { t } = useTranslation(["admin", "common"]);
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const detail =
     isRouteErrorResponse(error) && typeof error.data === "string" && error.data
       ? error.data
       : status === 404
-        ? "This page does not exist or has moved."
-        : "We could not complete this request. Please try again in a moment.";
+        ? t("error.notFoundDetail")
+        : t("common:error.genericDetail");
   return (
     <main className="admin-main">
       <div className="card medium" data-testid="admin-error">
-        <p className="eyebrow">Error {status}</p>
-        <h1>{status === 403 ? "Not allowed" : status === 404 ? "Not found" : "Something went wrong"}</h1>
+        <p className="eyebrow">{t("common:error.eyebrow", { status })}</p>
+        <h1>{status === 403 ? t("common:error.forbidden") : status === 404 ? t("error.notFound") : t("common:error.generic")}</h1>
         <p>{detail}</p>
         <p>
-          <a href="/admin">Back to the dashboard</a>
+          <a href="/admin">{t("error.back")}</a>
         </p>
       </div>
     </main>

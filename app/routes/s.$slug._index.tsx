@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { publishedProducts } from "~/domain/catalog/published.server";
 import { findShopBySlug } from "~/domain/shops/shops.server";
@@ -12,13 +13,14 @@ export async function loader({ params }: LoaderFunctionArgs) {
 
 export default function StorefrontHome() {
   const { shop, products } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("storefront");
   return (
     <section className="stack">
       <h1>{shop.name}</h1>
       {products.length === 0 ? (
         <div className="empty-state" data-testid="empty-catalog">
-          <h2>No products yet</h2>
-          <p>This shop is getting ready. Please come back soon.</p>
+          <h2>{t("empty.title")}</h2>
+          <p>{t("empty.body")}</p>
         </div>
       ) : (
         <ul className="product-grid" style={{ listStyle: "none", padding: 0 }} data-testid="storefront-products">
@@ -30,7 +32,7 @@ export default function StorefrontHome() {
               <h2 style={{ fontSize: "1rem", margin: 0 }}>{p.title}</h2>
               {p.minPrice !== null ? (
                 <div className="price">
-                  {p.minPrice === p.maxPrice ? formatMoney(p.minPrice, p.currency) : `From ${formatMoney(p.minPrice, p.currency)}`}
+                  {p.minPrice === p.maxPrice ? formatMoney(p.minPrice, p.currency) : t("fromPrice", { price: formatMoney(p.minPrice, p.currency) })}
                   {p.compareAt && p.compareAt > (p.maxPrice ?? 0) ? <span className="compare">{formatMoney(p.compareAt, p.currency)}</span> : null}
                 </div>
               ) : null}

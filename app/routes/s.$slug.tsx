@@ -1,9 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
-import { findShopBySlug } from "~/domain/shops/shops.server";
+import { useTranslation } from "react-i18next";
+import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
+import { LanguageSwitcher } from "~/ui/language-switcher";
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  const shop = await findShopBySlug(params.slug ?? "");
+  const shop = await storefrontShopBySlug(params.slug ?? "");
   if (!shop) throw new Response("There is no shop at this address.", { status: 404 });
   return { shop: { name: shop.name, slug: shop.slug, language: shop.language } };
 }
@@ -13,13 +15,18 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
 
 export default function StorefrontLayout() {
   const { shop } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("storefront");
   return (
-    <div lang={shop.language}>
+    <div>
       <header className="site-header">
         <div className="inner spread">
-          <Link to={`/s/${shop.slug}`} className="brand" data-testid="shop-name">
+          {/* The shop's name is the merchant's own: never translated, marked in its language. */}
+          <Link to={`/s/${shop.slug}`} className="brand" data-testid="shop-name" lang={shop.language}>
             {shop.name}
           </Link>
+          <nav aria-label={t("home")} className="storefront-nav">
+            <LanguageSwitcher />
+          </nav>
         </div>
       </header>
       <main className="site-main">
@@ -27,7 +34,7 @@ export default function StorefrontLayout() {
       </main>
       <footer className="site-footer">
         <div className="inner">
-          © {new Date().getFullYear()} {shop.name} · Powered by <a href="/">NetShop</a>
+          © {new Date().getFullYear()} <span lang={shop.language}>{shop.name}</span> · {t("poweredBy")} <a href="/">NetShop</a>
         </div>
       </footer>
     </div>
@@ -36,15 +43,17 @@ export default function StorefrontLayout() {
 
 export function ErrorBoundary() {
   const error = useRouteError();
+  const { t } = useTranslation("storefront");
   const notFound = isRouteErrorResponse(error) && error.status === 404;
+  const text = notFound ? "shopNotFound" : "unavailable";
   return (
     <main className="centered-page">
       <div className="card narrow">
-        <p className="eyebrow">{notFound ? "Error 404" : "Error"}</p>
-        <h1>{notFound ? "Shop not found" : "This shop is unavailable right now"}</h1>
-        <p>{notFound ? "There is no shop at this address. Check the link you followed." : "Please try again in a moment."}</p>
+        <p className="eyebrow">{t(`${text}.eyebrow`)}</p>
+        <h1>{t(`${text}.title`)}</h1>
+        <p>{t(`${text}.body`)}</p>
         <p>
-          <a href="/">Go to NetShop</a>
+          <a href="/">{t("goToNetShop")}</a>
         </p>
       </div>
     </main>

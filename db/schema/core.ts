@@ -218,6 +218,8 @@ export const messages = pgTable(
     channel: messageChannelEnum("channel").notNull(),
     recipient: text("recipient").notNull(),
     purpose: text("purpose").notNull(),
+    /** Emails only. */
+    subject: text("subject"),
     body: text("body").notNull(),
     status: messageStatusEnum("status").notNull().default("pending"),
     providerMessageId: text("provider_message_id"),

@@ -3,3 +3,4 @@ export * from "./core";
 export * from "./security";
 export * from "./billing";
 export * from "./catalog";
+export * from "./orders";

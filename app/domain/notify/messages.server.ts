@@ -46,6 +46,19 @@ export async function queueWhatsApp(
   return message.id;
 }
 
+/** The same for an email (no secrets in it: see sendSecretEmail for those). */
+export async function queueEmail(
+  tx: Tx,
+  input: { shopId: string | null; userId?: string; to: string; purpose: string; subject: string; body: string },
+): Promise<string> {
+  const [message] = await tx
+    .insert(schema.messages)
+    .values({ shopId: input.shopId, userId: input.userId, channel: "email", recipient: input.to, purpose: input.purpose, subject: input.subject, body: input.body })
+    .returning({ id: schema.messages.id });
+  await enqueueAfterCommit(tx, { queue: "notify", name: "send-message", payload: { messageId: message.id, shopId: input.shopId }, shopId: input.shopId });
+  return message.id;
+}
+
 export type SecretSendResult =
   | { ok: true; messageId: string }
   | { ok: false; messageId: string; retryable: boolean; error: string };
@@ -152,7 +165,7 @@ export async function deliverMessage(
   job: { messageId: string; shopId: string | null },
   client: WassengerClient = new WassengerClient(wassengerSettings()),
 ): Promise<"sent" | "already-sent"> {
-  let failure: WassengerError | undefined;
+  let failure: WassengerError | EmailError | undefined;
   const outcome = await inScope(job.shopId, async (tx) => {
     const [message] = await tx
       .select()
@@ -162,16 +175,19 @@ export async function deliverMessage(
     if (!message) throw new PermanentJobFailure(`message ${job.messageId} does not exist`);
     if (message.status !== "pending") return "already-sent" as const;
     try {
-      const sent = await client.sendText({ phone: message.recipient, message: message.body, reference: message.id });
+      const providerMessageId =
+        message.channel === "email"
+          ? (await (await emailClient()).send({ to: message.recipient, subject: message.subject ?? "", text: message.body, reference: message.id })).messageId
+          : (await client.sendText({ phone: message.recipient, message: message.body, reference: message.id })).id;
       await tx
         .update(schema.messages)
-        .set({ status: "sent", providerMessageId: sent.id, sentAt: new Date(), updatedAt: new Date(), error: null })
+        .set({ status: "sent", providerMessageId, sentAt: new Date(), updatedAt: new Date(), error: null })
         .where(eq(schema.messages.id, message.id));
       return "sent" as const;
     } catch (error) {
-      if (!(error instanceof WassengerError)) throw error;
+      if (!(error instanceof WassengerError) && !(error instanceof EmailError)) throw error;
       if (error.retryable) {
-        if (error.retryAfterMs !== undefined) throw new RetryLater(error.message, error.retryAfterMs);
+        if (error instanceof WassengerError && error.retryAfterMs !== undefined) throw new RetryLater(error.message, error.retryAfterMs);
         throw error;
       }
       failure = error;

@@ -1,0 +1,38 @@
+/**
+ * Which shop a storefront request is for: `/s/:slug/...` (custom domains are rewritten to that
+ * form by the HTTP layer). Lookups are cached in this process for a few seconds, because every
+ * storefront page (and the locale fallback) needs the shop and the row rarely changes.
+ */
+import { findShopBySlug, type Shop } from "~/domain/shops/shops.server";
+
+export type StorefrontShop = Pick<Shop, "id" | "slug" | "name" | "language" | "currency" | "customDomain">;
+
+const CACHE_MS = 5_000;
+const bySlug = new Map<string, { shop: StorefrontShop | null; at: number }>();
+
+/** The active shop with this slug, or null. */
+export async function storefrontShopBySlug(slug: string): Promise<StorefrontShop | null> {
+  const key = slug.toLowerCase();
+  const hit = bySlug.get(key);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.shop;
+  const row = await findShopBySlug(key);
+  const shop = row
+    ? { id: row.id, slug: row.slug, name: row.name, language: row.language, currency: row.currency, customDomain: row.customDomain }
+    : null;
+  if (bySlug.size > 10_000) bySlug.clear();
+  bySlug.set(key, { shop, at: Date.now() });
+  return shop;
+}
+
+/** Forget a cached shop (after its settings change in this process). */
+export function forgetStorefrontShop(slug: string): void {
+  bySlug.delete(slug.toLowerCase());
+}
+
+const STOREFRONT_PATH = /^\/s\/([^/]+)(?:\/|$)/;
+
+/** The shop of a storefront request, or null for any other page. */
+export async function storefrontShopForRequest(request: Request): Promise<StorefrontShop | null> {
+  const match = STOREFRONT_PATH.exec(new URL(request.url).pathname);
+  return match ? storefrontShopBySlug(decodeURIComponent(match[1])) : null;
+}

@@ -1,0 +1,47 @@
+/**
+ * Languages of the storefront and admin chrome (English, Bahasa Melayu, 简体中文) with i18next.
+ * Translations are bundled (app/locales), so the server and the browser build identical instances
+ * without loading anything over HTTP. Merchant content (product titles, descriptions, shop names)
+ * is never translated: only our own interface text goes through `t`.
+ */
+import { createInstance, type i18n } from "i18next";
+import { initReactI18next } from "react-i18next";
+import { LANGUAGES } from "~/domain/shops/shop-options";
+import { NAMESPACES, RESOURCES } from "~/locales";
+
+export type Locale = (typeof LANGUAGES)[number];
+export const LOCALES: readonly Locale[] = LANGUAGES;
+export const DEFAULT_LOCALE: Locale = "en";
+
+/** Each language named in itself, for the switcher. */
+export const LOCALE_NAMES: Record<Locale, string> = { en: "English", ms: "Bahasa Melayu", zh: "简体中文" };
+
+/** BCP 47 tags for `<html lang>` and Intl formatting. */
+export const HTML_LANG: Record<Locale, string> = { en: "en", ms: "ms", zh: "zh-Hans" };
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
+}
+
+/** The locale a page was rendered in, read back from its `<html lang>` (zh-Hans → zh). */
+export function localeFromHtmlLang(lang: string | null | undefined): Locale {
+  const base = (lang ?? "").toLowerCase().split("-")[0];
+  return isLocale(base) ? base : DEFAULT_LOCALE;
+}
+
+/** A ready i18next instance fixed to one language (resources are inline: init is synchronous). */
+export function createI18n(locale: Locale): i18n {
+  const instance = createInstance();
+  void instance.use(initReactI18next).init({
+    lng: locale,
+    fallbackLng: DEFAULT_LOCALE,
+    supportedLngs: [...LOCALES],
+    resources: RESOURCES,
+    ns: NAMESPACES,
+    defaultNS: "common",
+    interpolation: { escapeValue: false }, // React escapes
+    initImmediate: false,
+    returnNull: false,
+  });
+  return instance;
+}

@@ -1,0 +1,19 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { isLocale } from "~/lib/i18n";
+import { rememberLocale } from "~/lib/i18n.server";
+import { readForm } from "~/lib/csrf.server";
+import { safeRedirect } from "~/lib/http";
+
+/** The language switcher posts here (works without JavaScript): remember the choice, go back. */
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await readForm(request);
+  const back = safeRedirect(form.get("redirectTo"), "/");
+  const lng = form.get("lng");
+  if (!isLocale(lng)) return redirect(back);
+  return redirect(back, { headers: { "Set-Cookie": await rememberLocale(lng) } });
+}
+
+export function loader() {
+  return redirect("/");
+}

@@ -1,0 +1,36 @@
+import { Form, useLocation } from "@remix-run/react";
+import { useId } from "react";
+import { useTranslation } from "react-i18next";
+import { LOCALE_NAMES, LOCALES, localeFromHtmlLang } from "~/lib/i18n";
+import { CsrfInput } from "~/ui/forms";
+
+/**
+ * Chooses the interface language: a plain form posting to /locale, which sets the `lng` cookie
+ * and comes back here, so it works without JavaScript. `returnTo` overrides the address to come
+ * back to (a storefront on its own domain shows paths without the /s/:slug prefix).
+ */
+export function LanguageSwitcher({ className, returnTo }: { className?: string; returnTo?: string }) {
+  const { t, i18n } = useTranslation();
+  const location = useLocation();
+  const id = useId();
+  const current = localeFromHtmlLang(i18n.language);
+  return (
+    <Form method="post" action="/locale" className={`language-switcher ${className ?? ""}`} data-testid="language-switcher">
+      <CsrfInput />
+      <input type="hidden" name="redirectTo" value={returnTo ?? location.pathname + location.search} />
+      <label htmlFor={id} className="sr-only">
+        {t("languageSwitcher.label")}
+      </label>
+      <select id={id} name="lng" defaultValue={current} key={current}>
+        {LOCALES.map((locale) => (
+          <option key={locale} value={locale} lang={locale}>
+            {LOCALE_NAMES[locale]}
+          </option>
+        ))}
+      </select>
+      <button type="submit" className="secondary small" aria-label={t("languageSwitcher.submit")}>
+        {t("change")}
+      </button>
+    </Form>
+  );
+}
