@@ -15,6 +15,10 @@ export const plans = pgTable("plans", {
   productLimit: integer("product_limit"),
   /** Bytes of media (originals and renditions) a shop may store; null = no limit. */
   storageLimitBytes: bigint("storage_limit_bytes", { mode: "number" }),
+  /** AI credits a shop on this plan gets each month, per kind (copy, try-on image, video). */
+  aiCopyCredits: integer("ai_copy_credits").notNull().default(0),
+  aiTryonCredits: integer("ai_tryon_credits").notNull().default(0),
+  aiVideoCredits: integer("ai_video_credits").notNull().default(0),
   priceMinor: integer("price_minor").notNull().default(0),
   currency: char("currency", { length: 3 }).notNull().default("MYR"),
   position: integer("position").notNull().default(0),

@@ -4,3 +4,4 @@ export * from "./security";
 export * from "./billing";
 export * from "./catalog";
 export * from "./orders";
+export * from "./ai";
