@@ -4,8 +4,8 @@
  * jobs view, credits and cost read one table. A bulk copy run is an `ai_batches` row whose
  * children are ai_jobs (a BullMQ flow: parent and children).
  *
- * Idempotency lives here: a job's id is its BullMQ job id and Kling's `external_task_id`, and the
- * provider task id is recorded the moment the provider answers, so a retried or restarted job
+ * Idempotency lives here: a job's id is Kling's `external_task_id` (unique per Kling account), and
+ * the provider task id is recorded the moment the provider answers, so a retried or restarted job
  * re-queries the task it already created instead of creating (and paying for) another.
  *
  * Credits: plans grant a monthly allowance per kind (plans.ai_*_credits); `ai_credit_usage` is the
@@ -47,7 +47,7 @@ export const aiJobs = pgTable(
   "ai_jobs",
   {
     shopId: shopFk(),
-    /** Also the BullMQ job id and Kling's external_task_id. */
+    /** Also Kling's external_task_id. */
     id: id(),
     kind: aiJobKindEnum("kind").notNull(),
     status: aiJobStatusEnum("status").notNull().default("queued"),

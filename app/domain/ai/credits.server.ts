@@ -1,0 +1,87 @@
+/**
+ * AI credits: each plan grants a monthly allowance per kind (copy, try-on, video). A job's credits
+ * are held from the moment it is queued (so a burst of requests cannot overspend) and charged
+ * once, when it succeeds (`ai_credit_usage` is unique per job); a failed or cancelled job holds
+ * nothing. Months follow the shop's timezone.
+ */
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { schema, type Tx } from "~db/client";
+import { currentPlan, PlanLimitReached, type Plan } from "~/domain/billing/plans.server";
+
+export type AiKind = (typeof schema.aiJobKindEnum.enumValues)[number];
+
+const KIND_LABEL: Record<AiKind, string> = { copy: "copy", tryon: "try-on image", video: "video" };
+
+function allowance(plan: Plan, kind: AiKind): number {
+  return kind === "copy" ? plan.aiCopyCredits : kind === "tryon" ? plan.aiTryonCredits : plan.aiVideoCredits;
+}
+
+/** "2026-12": the billing month of `at` in the shop's timezone. */
+export async function creditPeriod(tx: Tx, shopId: string, at: Date = new Date()): Promise<string> {
+  const [shop] = await tx.select({ timezone: schema.shops.timezone }).from(schema.shops).where(eq(schema.shops.id, shopId));
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: shop?.timezone ?? "Asia/Kuala_Lumpur", year: "numeric", month: "2-digit" }).formatToParts(at);
+  return `${parts.find((p) => p.type === "year")!.value}-${parts.find((p) => p.type === "month")!.value}`;
+}
+
+export interface CreditBalance {
+  kind: AiKind;
+  allowance: number;
+  /** Charged this month (jobs that succeeded). */
+  used: number;
+  /** Held by jobs queued or running. */
+  held: number;
+  left: number;
+}
+
+/** Credits per kind for this month. Call inside withShop. */
+export async function creditBalances(tx: Tx, shopId: string): Promise<Record<AiKind, CreditBalance>> {
+  const plan = await currentPlan(tx, shopId);
+  const period = await creditPeriod(tx, shopId);
+  const used = await tx
+    .select({ kind: schema.aiCreditUsage.kind, credits: sql<number>`sum(${schema.aiCreditUsage.credits})::int` })
+    .from(schema.aiCreditUsage)
+    .where(and(eq(schema.aiCreditUsage.shopId, shopId), eq(schema.aiCreditUsage.period, period)))
+    .groupBy(schema.aiCreditUsage.kind);
+  const held = await tx
+    .select({ kind: schema.aiJobs.kind, credits: sql<number>`sum(${schema.aiJobs.credits})::int` })
+    .from(schema.aiJobs)
+    .where(and(eq(schema.aiJobs.shopId, shopId), inArray(schema.aiJobs.status, ["queued", "running"])))
+    .groupBy(schema.aiJobs.kind);
+  const out = {} as Record<AiKind, CreditBalance>;
+  for (const kind of schema.aiJobKindEnum.enumValues) {
+    const u = used.find((r) => r.kind === kind)?.credits ?? 0;
+    const h = held.find((r) => r.kind === kind)?.credits ?? 0;
+    const a = allowance(plan, kind);
+    out[kind] = { kind, allowance: a, used: u, held: h, left: Math.max(0, a - u - h) };
+  }
+  return out;
+}
+
+/**
+ * Refuses (PlanLimitReached, with words for the merchant) when `credits` more of `kind` would go
+ * over this month's allowance. Call in the transaction that inserts the queued ai_jobs rows:
+ * checks are serialised per shop until it commits, so concurrent requests cannot both pass.
+ */
+export async function assertAiCredits(tx: Tx, shopId: string, kind: AiKind, credits: number): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`ai-credits:${shopId}`}, 0))`);
+  const balance = (await creditBalances(tx, shopId))[kind];
+  if (credits > balance.left) {
+    const plan = await currentPlan(tx, shopId);
+    throw new PlanLimitReached(
+      `Your ${plan.name} plan includes ${balance.allowance} AI ${KIND_LABEL[kind]} credits a month and ${balance.left} are left` +
+        `${balance.held ? ` (${balance.held} held by jobs in progress)` : ""}: this needs ${credits}. ` +
+        `Credits renew on the 1st, or upgrade your plan for more.`,
+    );
+  }
+}
+
+/** Charges a succeeded job's credits, once (a retried success changes nothing). Returns whether it charged. */
+export async function chargeAiCredits(tx: Tx, job: { shopId: string; id: string; kind: AiKind; credits: number }): Promise<boolean> {
+  if (job.credits <= 0) return false;
+  const rows = await tx
+    .insert(schema.aiCreditUsage)
+    .values({ shopId: job.shopId, jobId: job.id, kind: job.kind, credits: job.credits, period: await creditPeriod(tx, job.shopId) })
+    .onConflictDoNothing()
+    .returning({ id: schema.aiCreditUsage.id });
+  return rows.length > 0;
+}
