@@ -37,6 +37,19 @@ export const JOBS = {
   notify: {
     "send-message": z.object({ messageId: uuid, shopId: uuid.nullable() }),
   },
+  // AI work: one ai_jobs row per job (db/schema/ai.ts); the payload names it.
+  "ai-copy": {
+    /** Write copy for one product (alone, or as a child of a bulk batch). */
+    generate: z.object({ shopId: uuid, jobId: uuid }),
+    /** The parent of a bulk run's generate jobs: finishes the batch when its children are done. */
+    batch: z.object({ shopId: uuid, batchId: uuid }),
+  },
+  "ai-tryon": {
+    run: z.object({ shopId: uuid, jobId: uuid }),
+  },
+  "ai-video": {
+    run: z.object({ shopId: uuid, jobId: uuid }),
+  },
 } satisfies Partial<Record<QueueName, Record<string, z.ZodType>>>;
 
 type Jobs = typeof JOBS;
