@@ -24,7 +24,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const origin = context.customDomain ? `${new URL(publicUrl()).protocol}//${url.host}` : publicUrl();
   const canonical = `${origin}${base}/products/${product.handle}`;
   const images = media.filter((m) => m.kind === "image").map((m) => m.src);
-  const description = product.seoDescription || product.descriptionMd.replace(/[#*_>`[\]()!-]/g, "").replace(/\s+/g, " ").trim().slice(0, 300);
+  const description = product.seoDescription || plainText(product.descriptionHtml).slice(0, 300);
   const jsonLd = {
     "@context": "https://schema.org",
     "@type": "Product",
@@ -56,6 +56,20 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     // Escaped so the JSON can never close its <script> element.
     jsonLd: JSON.stringify(jsonLd).replace(/</g, "\\u003c"),
   };
+}
+
+/** The sanitised description as plain text (meta description, JSON-LD). */
+function plainText(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&nbsp;/g, " ")
+    .replace(/&amp;/g, "&")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
