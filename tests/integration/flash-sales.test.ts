@@ -104,8 +104,14 @@ describe("flash sale pricing at checkout", () => {
     const claims = await withShop(shop.id, (tx) => tx.select().from(schema.flashSaleClaims).where(eq(schema.flashSaleClaims.flashSaleId, id)));
     expect(claims.reduce((n, c) => n + c.quantity, 0)).toBe(10);
 
-    // A sold-out sale no longer shows its price on the storefront.
+    // A sold-out sale no longer shows its price on the storefront, and a buyer who accepts the
+    // regular price gets it without a claim.
     expect((await withShop(shop.id, (tx) => runningSalePrices(tx, [v.id]))).has(v.id)).toBe(false);
+    const regular = await withShop(shop.id, (tx) =>
+      claimFlashSalePrices(tx, { shopId: shop.id, orderId: randomUUID(), customerKey: "late@example.com", onLimit: "regular-price", lines: [{ variantId: v.id, quantity: 1, unitPriceMinor: 3000 }] }),
+    );
+    expect(regular[0]).toEqual({ variantId: v.id, unitPriceMinor: 3000, regularUnitPriceMinor: null, flashSaleId: null });
+    expect((await sale(shop.id, id)).claimed).toBe(10);
   });
 
   it("says how many are left when an order asks for more than remain", async () => {

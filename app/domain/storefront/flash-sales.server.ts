@@ -41,8 +41,12 @@ export interface SalePrice {
   perCustomerLimit: number | null;
 }
 
-/** The lowest running sale price per variant at `now` (sales whose cap is used up excluded). */
-export async function runningSalePrices(tx: Tx, variantIds: string[], now = new Date()): Promise<Map<string, SalePrice>> {
+/**
+ * The lowest running sale price per variant at `now`. Sales whose cap is used up are left out
+ * (the storefront shows the regular price again) unless `includeSoldOut` (checkout: a buyer who
+ * saw the sale price must hear that it sold out rather than be charged more silently).
+ */
+export async function runningSalePrices(tx: Tx, variantIds: string[], now = new Date(), options: { includeSoldOut?: boolean } = {}): Promise<Map<string, SalePrice>> {
   if (!variantIds.length) return new Map();
   const rows = await tx
     .select({
@@ -65,10 +69,15 @@ export async function runningSalePrices(tx: Tx, variantIds: string[], now = new 
         inArray(schema.flashSaleVariants.variantId, variantIds),
         lte(schema.flashSales.startsAt, now),
         gt(schema.flashSales.endsAt, now),
-        sql`(${schema.flashSales.totalCap} is null or ${schema.flashSales.claimed} < ${schema.flashSales.totalCap})`,
+        options.includeSoldOut ? undefined : sql`(${schema.flashSales.totalCap} is null or ${schema.flashSales.claimed} < ${schema.flashSales.totalCap})`,
       ),
     )
-    .orderBy(asc(schema.flashSaleVariants.salePriceMinor), asc(schema.flashSales.endsAt));
+    .orderBy(
+      // Checkout: a sale with units left before a sold-out one, then the lowest price.
+      ...(options.includeSoldOut ? [sql`(${schema.flashSales.totalCap} is not null and ${schema.flashSales.claimed} >= ${schema.flashSales.totalCap})`] : []),
+      asc(schema.flashSaleVariants.salePriceMinor),
+      asc(schema.flashSales.endsAt),
+    );
   const best = new Map<string, SalePrice>();
   for (const r of rows) {
     if (best.has(r.variantId)) continue;
@@ -128,20 +137,25 @@ export interface ClaimedLine {
 /**
  * Applies running sale prices to an order's lines and claims their units, inside the caller's
  * order transaction (`tx` from `withShop`). Lines without a running sale keep their price.
- * Throws FlashSaleLimitError when the total cap or the customer's limit would be exceeded (the
- * caller's transaction then rolls back, claims included). `customerKey`: the customer's id or
- * their lower-cased email or phone.
+ *
+ * Throws FlashSaleLimitError (message for the customer; `details.kind` "total" | "customer" |
+ * "ended", `details.remaining`) when a running sale covers a line but its total cap or the
+ * customer's limit would be exceeded — also when the sale sold out since the customer saw its
+ * price; the caller's transaction then rolls back, claims included. Checkout shows the message;
+ * if the customer then accepts the regular price, call again with `onLimit: "regular-price"`,
+ * which charges such lines at their `unitPriceMinor` without claiming anything.
+ * `customerKey`: the customer's id, or their lower-cased email or phone.
  */
 export async function claimFlashSalePrices(
   tx: Tx,
-  input: { shopId: string; orderId: string; customerKey: string; lines: ClaimLine[]; now?: Date },
+  input: { shopId: string; orderId: string; customerKey: string; lines: ClaimLine[]; now?: Date; onLimit?: "throw" | "regular-price" },
 ): Promise<ClaimedLine[]> {
   const now = input.now ?? new Date();
   const customerKey = input.customerKey.trim().toLowerCase();
   for (const line of input.lines) {
     if (!Number.isSafeInteger(line.quantity) || line.quantity <= 0) throw new RangeError(`quantity must be a positive integer (got ${line.quantity})`);
   }
-  const prices = await runningSalePrices(tx, [...new Set(input.lines.map((l) => l.variantId))], now);
+  const prices = await runningSalePrices(tx, [...new Set(input.lines.map((l) => l.variantId))], now, { includeSoldOut: true });
   // Claims in a fixed order (sale, variant), so two orders with the same lines never deadlock.
   const order = input.lines
     .map((line, index) => ({ line, index, sale: prices.get(line.variantId) }))
@@ -149,6 +163,26 @@ export async function claimFlashSalePrices(
   const result: ClaimedLine[] = input.lines.map((l) => ({ variantId: l.variantId, unitPriceMinor: l.unitPriceMinor, regularUnitPriceMinor: null, flashSaleId: null }));
   for (const { line, index, sale } of order) {
     if (!sale || sale.salePriceMinor >= line.unitPriceMinor) continue;
+    if (input.onLimit === "regular-price") {
+      // A savepoint, so a refused line leaves the order's transaction usable at the regular price.
+      try {
+        await tx.transaction((sp) => claimLine(sp, input.shopId, input.orderId, customerKey, line, sale, now));
+        result[index] = { variantId: line.variantId, unitPriceMinor: sale.salePriceMinor, regularUnitPriceMinor: line.unitPriceMinor, flashSaleId: sale.flashSaleId };
+      } catch (error) {
+        if (!(error instanceof FlashSaleLimitError)) throw error;
+      }
+      continue;
+    }
+    await claimLine(tx, input.shopId, input.orderId, customerKey, line, sale, now);
+    result[index] = { variantId: line.variantId, unitPriceMinor: sale.salePriceMinor, regularUnitPriceMinor: line.unitPriceMinor, flashSaleId: sale.flashSaleId };
+  }
+  return result;
+}
+
+/** Claims one line's units against its sale's cap and the customer's limit (see above). */
+async function claimLine(tx: Tx, shopId: string, orderId: string, customerKey: string, line: ClaimLine, sale: SalePrice & { variantId?: string }, now: Date) {
+  const input = { shopId, orderId };
+  {
     const [claimed] = await tx
       .update(schema.flashSales)
       .set({ claimed: sql`${schema.flashSales.claimed} + ${line.quantity}` })
@@ -226,9 +260,7 @@ export async function claimFlashSalePrices(
       quantity: line.quantity,
       unitPriceMinor: sale.salePriceMinor,
     });
-    result[index] = { variantId: line.variantId, unitPriceMinor: sale.salePriceMinor, regularUnitPriceMinor: line.unitPriceMinor, flashSaleId: sale.flashSaleId };
   }
-  return result;
 }
 
 /** Gives an order's claimed units back to their sales (expired or cancelled order). Idempotent. */
@@ -379,10 +411,12 @@ export async function saveFlashSale(
   const parsed = SaleSchema.safeParse(form);
   const errors: FieldErrors = {};
   if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
-  const startsAt = parsed.success ? parseLocalDateTime(parsed.data.startsAt, shop.timezone) : undefined;
-  const endsAt = parsed.success ? parseLocalDateTime(parsed.data.endsAt, shop.timezone) : undefined;
-  if (parsed.success && !startsAt) errors.startsAt = "Enter a date and time, e.g. 2026-12-12T10:00.";
-  if (parsed.success && !endsAt) errors.endsAt = "Enter a date and time, e.g. 2026-12-12T22:00.";
+  const raw = (name: string) => (typeof form[name] === "string" ? (form[name] as string).trim() : "");
+  const startsAt = parseLocalDateTime(raw("startsAt"), shop.timezone);
+  const endsAt = parseLocalDateTime(raw("endsAt"), shop.timezone);
+  if (!startsAt) errors.startsAt ??= "Enter a date and time, e.g. 2026-12-12T10:00.";
+  else if (errors.startsAt) delete errors.startsAt;
+  if (!endsAt) errors.endsAt ??= "Enter a date and time, e.g. 2026-12-12T22:00.";
   if (startsAt && endsAt && endsAt <= startsAt) errors.endsAt = "The sale must end after it starts.";
 
   return withShop(shop.shopId, async (tx) => {
