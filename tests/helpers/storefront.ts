@@ -2,7 +2,8 @@
 import { randomUUID } from "node:crypto";
 import { saveCollection } from "~/domain/catalog/collections.server";
 import { saveFlashSale, toLocalDateTime } from "~/domain/storefront/flash-sales.server";
-import { makeProduct } from "./catalog";
+import { createProduct, validateDraft } from "~/domain/catalog/products.server";
+import { makeDraft, makeProduct } from "./catalog";
 
 export async function makeCollection(shopId: string, title: string): Promise<string> {
   const result = await saveCollection(shopId, null, { title, handle: "", description: `${title} picked by hand.` });
@@ -10,8 +11,20 @@ export async function makeCollection(shopId: string, title: string): Promise<str
   return result.id;
 }
 
-export async function makeActiveProduct(shopId: string, userId: string, input: Parameters<typeof makeProduct>[2] & { collectionIds?: string[] }) {
-  return makeProduct(shopId, userId, { ...input, status: "active", extra: { ...input.extra, collectionIds: input.collectionIds ?? [] } });
+/** An active (published) product, optionally in collections and with a compare-at price. */
+export async function makeActiveProduct(
+  shopId: string,
+  userId: string,
+  input: Parameters<typeof makeProduct>[2] & { collectionIds?: string[]; compareAt?: string },
+) {
+  if (!input.compareAt) return makeProduct(shopId, userId, { ...input, status: input.status ?? "active", extra: { ...input.extra, collectionIds: input.collectionIds ?? [] } });
+  const draft = makeDraft({ ...input, status: input.status ?? "active", extra: { ...input.extra, collectionIds: input.collectionIds ?? [] } });
+  draft.variants = draft.variants.map((v) => ({ ...v, compareAt: input.compareAt! }));
+  const validated = validateDraft(draft, "MYR", { regenerate: false });
+  if (!validated.ok) throw new Error(`invalid draft: ${JSON.stringify(validated.errors)}`);
+  const saved = await createProduct(shopId, validated.input, { userId, ip: "127.0.0.1", userAgent: "vitest" });
+  if (!saved.ok) throw new Error(`product not saved: ${JSON.stringify(saved.errors)}`);
+  return saved;
 }
 
 /** A flash sale from `from` to `to` (Dates, minute precision) with sale prices per variant id. */
