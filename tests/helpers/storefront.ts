@@ -15,11 +15,11 @@ export async function makeCollection(shopId: string, title: string): Promise<str
 export async function makeActiveProduct(
   shopId: string,
   userId: string,
-  input: Parameters<typeof makeProduct>[2] & { collectionIds?: string[]; compareAt?: string },
+  input: Parameters<typeof makeProduct>[2] & { collectionIds?: string[]; compareAt?: string; prices?: string[] },
 ) {
-  if (!input.compareAt) return makeProduct(shopId, userId, { ...input, status: input.status ?? "active", extra: { ...input.extra, collectionIds: input.collectionIds ?? [] } });
+  if (!input.compareAt && !input.prices) return makeProduct(shopId, userId, { ...input, status: input.status ?? "active", extra: { ...input.extra, collectionIds: input.collectionIds ?? [] } });
   const draft = makeDraft({ ...input, status: input.status ?? "active", extra: { ...input.extra, collectionIds: input.collectionIds ?? [] } });
-  draft.variants = draft.variants.map((v) => ({ ...v, compareAt: input.compareAt! }));
+  draft.variants = draft.variants.map((v, i) => ({ ...v, compareAt: input.compareAt ?? "", price: input.prices?.[i] ?? v.price }));
   const validated = validateDraft(draft, "MYR", { regenerate: false });
   if (!validated.ok) throw new Error(`invalid draft: ${JSON.stringify(validated.errors)}`);
   const saved = await createProduct(shopId, validated.input, { userId, ip: "127.0.0.1", userAgent: "vitest" });

@@ -20,8 +20,9 @@ import { asPlatform, withShop } from "~db/client";
 import { parseMoney } from "~/domain/catalog/catalog-rules";
 import { productCards, type ProductCard } from "./catalog.server";
 
-export const SEARCH_SORTS = ["relevance", "newest", "price-asc", "price-desc", "title"] as const;
-export type SearchSort = (typeof SEARCH_SORTS)[number];
+import { SEARCH_SORTS, type SearchSort } from "./search";
+
+export { SEARCH_SORTS, type SearchSort };
 export const SEARCH_PAGE_SIZE = 24;
 
 const QuerySchema = z.object({
