@@ -49,7 +49,13 @@ try {
   const build = (await import(pathToFileURL(path.join(ROOT, "build", "index.js")).href)) as ServerBuild;
   const server = http.createServer(createHttpApp({ build, publicDir: path.join(ROOT, "public") }));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  stops.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  stops.unshift(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const shop = `/s/${BIG_SHOP_SLUG}`;
 
@@ -82,6 +88,8 @@ try {
     `${name}: rps=${r.rps.toFixed(0)} p50=${r.p50} p99=${r.p99} bare=${bare.rps.toFixed(0)} bare_p99=${bare.p99} ratio=${(r.rps / bare.rps).toFixed(2)}`;
   console.log(line("product page", product));
   console.log(line("search", search));
+  // Let requests still in flight when autocannon stopped finish before the pools close.
+  await new Promise((r) => setTimeout(r, 1000));
 } finally {
   for (const stop of stops) await stop().catch(() => {});
 }
