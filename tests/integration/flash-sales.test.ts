@@ -9,13 +9,18 @@ import {
   releaseFlashSaleClaims,
   runningSalePrices,
   saveFlashSale,
+  toLocalDateTime,
 } from "~/domain/storefront/flash-sales.server";
 import { closeRedis } from "~/lib/redis.server";
+import { signIn } from "../helpers/auth";
 import { makeShop, makeUser } from "../helpers/factories";
+import { FormClient, htmlDecode, startWeb } from "../helpers/web";
 import { HOUR, makeActiveProduct, makeFlashSale } from "../helpers/storefront";
 
 let owner: Awaited<ReturnType<typeof makeUser>>;
 let shop: Awaited<ReturnType<typeof makeShop>>;
+let web: Awaited<ReturnType<typeof startWeb>> | undefined;
+process.env.TRUST_PROXY = "1";
 
 async function variantOf(shopId: string, productId: string): Promise<{ id: string; priceMinor: number }> {
   const [v] = await withShop(shopId, (tx) => tx.select().from(schema.variants).where(eq(schema.variants.productId, productId)));
@@ -38,6 +43,7 @@ beforeAll(async () => {
   shop = await makeShop(owner.id);
 });
 afterAll(async () => {
+  await web?.close();
   await closeRedis();
   await closeDatabase();
 });
@@ -200,5 +206,47 @@ describe("flash sale editor", () => {
     const row = await sale(shop.id, result.id);
     expect(row.startsAt.toISOString()).toBe("2026-12-12T02:00:00.000Z");
     expect(row.endsAt.toISOString()).toBe("2026-12-12T14:00:00.000Z");
+  });
+});
+
+describe("admin deals pages", () => {
+  it("create, edit and end a sale through the forms, with field errors that keep what was typed", async () => {
+    web = await startWeb();
+    const p = await makeActiveProduct(shop.id, owner.id, { title: "Kemboja Sarong", price: "70.00", stock: 5 });
+    const v = await variantOf(shop.id, p.productId);
+    const client = new FormClient(web.url);
+    client.forwardedFor = "198.51.100.77";
+    await signIn(client, owner);
+
+    expect((await client.get("/admin/deals")).status).toBe(200);
+    expect(client.lastHtml).toContain('href="/admin/deals"'); // in the admin navigation
+    await client.get("/admin/deals/new");
+    expect(client.lastHtml).toContain(`name="price_${v.id}"`);
+    const refused = await client.post("/admin/deals/new", { name: "Raya sale", startsAt: "2026-12-12T10:00", endsAt: "2026-12-12T22:00", totalCap: "", perCustomerLimit: "", [`price_${v.id}`]: "80.00" });
+    expect(refused.status).toBe(400);
+    expect(htmlDecode(client.lastHtml)).toContain("A sale price must be below the regular price.");
+    expect(client.lastHtml).toContain('value="Raya sale"');
+
+    const start = new Date(Date.now() - HOUR);
+    const created = await client.post("/admin/deals/new", {
+      name: "Raya sale",
+      startsAt: toLocalDateTime(start, shop.timezone),
+      endsAt: toLocalDateTime(new Date(Date.now() + HOUR), shop.timezone),
+      totalCap: "20",
+      perCustomerLimit: "2",
+      [`price_${v.id}`]: "49.90",
+    });
+    expect(created.status).toBe(302);
+    const location = created.headers.get("location")!;
+    expect(location).toMatch(/^\/admin\/deals\/[0-9a-f-]{36}\?saved=1$/);
+    expect((await withShop(shop.id, (tx) => runningSalePrices(tx, [v.id]))).get(v.id)?.salePriceMinor).toBe(4990);
+
+    await client.get(location);
+    expect(client.lastHtml).toContain('value="49.90"');
+    const ended = await client.post(location.split("?")[0], { intent: "end" });
+    expect(ended.status).toBe(302);
+    expect((await withShop(shop.id, (tx) => runningSalePrices(tx, [v.id]))).has(v.id)).toBe(false);
+    await client.get("/admin/deals");
+    expect(client.lastHtml).toMatch(/Raya sale[\s\S]*ended/);
   });
 });
