@@ -206,7 +206,15 @@ export async function productPage(shopId: string, handle: string, now = new Date
       )
       .where(eq(schema.variants.productId, product.id))
       .orderBy(asc(schema.variants.position), asc(schema.variants.id));
-    const sales = await runningSalePrices(tx, rows.map((v) => v.id), now);
+    // Independent reads: postgres.js pipelines them on the transaction's connection.
+    const [sales, mediaRows] = await Promise.all([
+      runningSalePrices(tx, rows.map((v) => v.id), now),
+      tx
+        .select()
+        .from(schema.media)
+        .where(and(eq(schema.media.productId, product.id), eq(schema.media.status, "ready")))
+        .orderBy(asc(schema.media.position), asc(schema.media.createdAt)),
+    ]);
     const variants: StorefrontVariant[] = rows.map((v) => {
       const sale = sales.get(v.id);
       const available = v.track && !v.backorder ? Math.max(0, (v.onHand ?? 0) - (v.reserved ?? 0)) : null;
@@ -225,11 +233,6 @@ export async function productPage(shopId: string, handle: string, now = new Date
         inStock: available === null || available > 0,
       };
     });
-    const mediaRows = await tx
-      .select()
-      .from(schema.media)
-      .where(and(eq(schema.media.productId, product.id), eq(schema.media.status, "ready")))
-      .orderBy(asc(schema.media.position), asc(schema.media.createdAt));
     const media = mediaRows.map((m) => {
       if (m.kind === "video") {
         return {
