@@ -61,14 +61,18 @@ CREATE INDEX "flash_sale_claims_order_idx" ON "flash_sale_claims" USING btree ("
 CREATE INDEX "flash_sale_claims_sale_idx" ON "flash_sale_claims" USING btree ("shop_id","flash_sale_id","created_at");--> statement-breakpoint
 CREATE INDEX "flash_sale_variants_variant_idx" ON "flash_sale_variants" USING btree ("shop_id","variant_id");--> statement-breakpoint
 CREATE INDEX "flash_sales_window_idx" ON "flash_sales" USING btree ("shop_id","ends_at","starts_at");--> statement-breakpoint
--- Hand-written: storefront search. btree_gin (a trusted extension) lets one GIN index lead with
--- shop_id, so a search scans only the shop's entries. The expressions must match
--- app/domain/storefront/search.server.ts exactly. Only active products are indexed.
--- These quals (@@, <%) are not leakproof, so PostgreSQL cannot use them as index conditions
--- under a row-level-security policy; the storefront search reads candidate ids through the
--- platform role with an explicit shop filter and hydrates them under RLS (see search.server.ts).
+-- Hand-written: storefront search. `search_document` is the tsvector of what customers search
+-- (title, brand, type), stored so neither the match nor the ranking recomputes it per row; the
+-- expression must match app/domain/storefront/search.server.ts. btree_gin (a trusted extension)
+-- lets each GIN index lead with shop_id, so a search scans only the shop's entries; only active
+-- products are indexed. These quals (@@, <%, ILIKE) are not leakproof, so PostgreSQL cannot use
+-- them as index conditions under a row-level-security policy: the storefront search reads
+-- candidate ids through the platform role with an explicit shop filter and hydrates them under
+-- RLS (see search.server.ts).
 CREATE EXTENSION IF NOT EXISTS btree_gin;
 --> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "products_storefront_fts_idx" ON "products" USING gin ("shop_id", to_tsvector('simple', "title" || ' ' || coalesce("brand", '') || ' ' || coalesce("product_type", ''))) WHERE "status" = 'active';
+ALTER TABLE "products" ADD COLUMN IF NOT EXISTS "search_document" tsvector GENERATED ALWAYS AS (to_tsvector('simple', "title" || ' ' || coalesce("brand", '') || ' ' || coalesce("product_type", ''))) STORED;
+--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "products_storefront_fts_idx" ON "products" USING gin ("shop_id", "search_document") WHERE "status" = 'active';
 --> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "products_storefront_trgm_idx" ON "products" USING gin ("shop_id", "title" gin_trgm_ops) WHERE "status" = 'active';
