@@ -2,9 +2,11 @@ import http from "node:http";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, schema, withShop } from "~db/client";
+import { addImageFromBuffer, processMedia } from "~/domain/media/media.server";
 import { updateShopSettings } from "~/domain/shops/shops.server";
 import { forgetStorefrontShop } from "~/domain/storefront/shop.server";
 import { closeRedis } from "~/lib/redis.server";
+import { makePng } from "../helpers/catalog";
 import { makeShop, makeUser, unique } from "../helpers/factories";
 import { HOUR, makeActiveProduct, makeCollection, makeFlashSale } from "../helpers/storefront";
 import { FormClient, htmlDecode, startWeb } from "../helpers/web";
@@ -60,6 +62,8 @@ beforeAll(async () => {
     sku: "KEN",
     collectionIds: [collectionId],
   });
+  const mediaId = await addImageFromBuffer(shopA.id, shirt.productId, { body: await makePng(1000, 800), contentType: "image/png", filename: "shirt.png", alt: "Indigo batik shirt, front" });
+  await processMedia({ shopId: shopA.id, mediaId }); // what the media job does
   variants = await withShop(shopA.id, (tx) => tx.select().from(schema.variants).where(eq(schema.variants.productId, shirt.productId)).orderBy(schema.variants.position));
   await makeActiveProduct(shopA.id, owner.id, { title: "Songket Tote Bag", price: "45.00", stock: 0 });
   const mug = await makeActiveProduct(shopA.id, owner.id, { title: "Pewter Mug", price: "20.00", stock: 10 });
@@ -111,6 +115,11 @@ describe("storefront pages", () => {
     expect(html).toMatch(/data-testid="price-now">RM\s?129\.00</);
     expect(html).toMatch(/data-testid="price-compare">RM\s?159\.00</);
     expect(html).toMatch(/data-testid="stock-state"[^>]*>Only 3 left</);
+    // The image with its webp renditions as srcset.
+    const img = /<img[^>]*data-testid="product-image"[^>]*>/.exec(html)?.[0] ?? "";
+    expect(img).toContain('alt="Indigo batik shirt, front"');
+    const srcset = /srcset="([^"]+)"/i.exec(img)?.[1] ?? "";
+    expect(srcset.split(", ").map((s) => s.split(" ")[1])).toEqual(expect.arrayContaining(["160w", "480w", "960w"]));
     const [small, medium] = variants;
     expect(html).toContain(`href="/s/${shopA.slug}/products/${shirt.handle}?variant=${medium.id}"`);
     expect(html).toMatch(/<form method="post" action="\/s\/[^"]+\/cart"[^>]*data-testid="add-to-cart"/);
@@ -136,6 +145,8 @@ describe("storefront pages", () => {
     expect(ld).toMatchObject({ "@context": "https://schema.org", "@type": "Product", name: "Kenanga Batik Shirt" });
     expect(ld.offers).toHaveLength(2);
     expect(ld.offers[0]).toMatchObject({ "@type": "Offer", price: "129.00", priceCurrency: "MYR", availability: "https://schema.org/InStock", sku: "KEN-1" });
+    expect(ld.image[0]).toMatch(/^http.*\.webp$/);
+    expect(html).toMatch(/<meta property="og:image" content="http[^"]+\.webp"\/>/);
     expect(html).toContain('<meta property="og:type" content="product"/>');
     expect(html).toContain('<meta property="og:title" content="Kenanga Batik Shirt"/>');
     expect(html).toMatch(/<meta property="og:url" content="http[^"]+\/s\/[^"]+\/products\/kenanga-batik-shirt"\/>/);
