@@ -154,7 +154,7 @@ describe.each(GATEWAYS)("%s end to end over HTTP", (gateway) => {
     const status = htmlDecode(await (await fetch(web.url + orderPath(placed.id))).text());
     expect(status).toContain('data-state="paid"');
     expect(status).toContain("Batik shirt");
-    expect(status).toContain("RM 98.00");
+    expect(status).toMatch(/RM\s98\.00/);
     expect(status).toContain("12 Jalan Telawi 3");
     expect(status).toContain('data-testid="order-fulfilment"');
     expect((await fetch(`${web.url}/s/${shop.slug}/orders/${placed.id}?t=${"A".repeat(22)}`)).status).toBe(404);
@@ -213,8 +213,10 @@ describe.each(GATEWAYS)("%s end to end over HTTP", (gateway) => {
     const returned = await fetch(response.headers.get("location")!, { redirect: "manual" });
     expect(returned.status).toBe(400);
     expect(await returned.text()).toContain("We could not confirm this payment response");
-    await until(async () => sandbox[gateway].sender.attempts.length >= 2);
-    expect(sandbox[gateway].sender.attempts.every((a) => a.result === 401)).toBe(true);
+    // (Earlier tests' callbacks held back at a closed port may still be retrying: only ours count.)
+    const ours = () => sandbox[gateway].sender.attempts.filter((a) => a.url === paymentCallbackUrl(gateway, shop.id));
+    await until(async () => ours().length >= 2);
+    expect(ours().every((a) => a.result === 401)).toBe(true);
     const after = await orderRow(placed.id);
     expect(after.order).toMatchObject({ status: "pending_payment", paymentStatus: "unpaid" });
     expect(after.charges[0].status).toBe("pending");
@@ -247,7 +249,7 @@ describe.each(GATEWAYS)("%s end to end over HTTP", (gateway) => {
     expect(after.events.find((e) => e.type === "late_payment")?.summary).toContain("refund the customer");
     const alert = after.messages.find((m) => m.purpose === "order.refund_needed_owner");
     expect(alert).toMatchObject({ channel: "whatsapp", recipient: owner.phone });
-    expect(alert!.body).toContain("RM 98.00");
+    expect(alert!.body).toMatch(/RM\s98\.00/);
     // The customer's pages say so too, and /pay will not take another payment.
     expect(htmlDecode(await (await fetch(web.url + orderPath(placed.id))).text())).toContain('data-state="cancelled"');
     expect((await fetch(web.url + orderPath(placed.id, "/pay"), { redirect: "manual" })).status).toBe(410);
@@ -311,8 +313,9 @@ describe("PaySeller callbacks the gateway should never send, and out-of-order de
     await choose(hosted, "paid");
     await sandbox.payseller.sender.settled();
     // failed, its duplicate, a stale pending; paid, its duplicate, the stale failed again.
-    expect(sandbox.payseller.sender.attempts).toHaveLength(6);
-    expect(sandbox.payseller.sender.attempts.every((a) => a.result === 200)).toBe(true);
+    const ours = sandbox.payseller.sender.attempts.filter((a) => a.url === paymentCallbackUrl("payseller", shop.id));
+    expect(ours).toHaveLength(6);
+    expect(ours.every((a) => a.result === 200)).toBe(true);
     // And a fresh "failed" event after paid, correctly signed.
     const res = await postCallback(paymentCallbackUrl("payseller", shop.id), signedPaysellerCallback(fields(reference, placed.number, { status: "failed", paid_amount: "0", paid_at: "" })));
     expect(res.status).toBe(200);
