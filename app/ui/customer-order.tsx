@@ -73,7 +73,7 @@ export function CustomerOrder({ order, shopLanguage }: { order: CustomerOrderDat
               <tr key={line.id}>
                 <td lang={shopLanguage}>
                   {line.title}
-                  {line.variantTitle ? <div className="muted small">{line.variantTitle}</div> : null}
+                  {line.variantTitle && line.variantTitle !== "Default" ? <div className="muted small">{line.variantTitle}</div> : null}
                 </td>
                 <td>{line.quantity}</td>
                 <td>{money(line.unitPriceMinor)}</td>

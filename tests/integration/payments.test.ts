@@ -7,7 +7,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { closeDatabase, schema, withShop } from "~db/client";
 import { orderAccessToken } from "~/domain/orders/order-links.server";
-import { gatewayForShop, paymentCallbackUrl, savePaymentSettings, testPaymentConnection } from "~/domain/orders/payments.server";
+import { cancelOpenCharges, gatewayForShop, paymentCallbackUrl, savePaymentSettings, testPaymentConnection } from "~/domain/orders/payments.server";
 import { transitionOrder } from "~/domain/orders/status.server";
 import { getProduct } from "~/domain/catalog/products.server";
 import { SANDBOX_PAYSELLER_CREDENTIALS, signPayseller } from "~/integrations/payseller.server";
@@ -241,6 +241,11 @@ describe.each(GATEWAYS)("%s end to end over HTTP", (gateway) => {
     const placed = await pendingOrder();
     const hosted = await startPaying(placed.id);
     await withShop(shop.id, (tx) => transitionOrder(tx, { shopId: shop.id, orderId: placed.id, to: "cancelled", actorUserId: null, reason: "not paid in time" }));
+    if (gateway === "billplz") {
+      // The bill is withdrawn, but Billplz still takes a payment on a deleted bill.
+      expect(await cancelOpenCharges(shop.id, placed.id)).toEqual({ cancelled: 1 });
+      expect(sandbox.billplz.bills.get((await orderRow(placed.id)).charges[0].gatewayReference!)?.state).toBe("deleted");
+    }
     await choose(hosted, "paid");
     await until(async () => sandbox[gateway].sender.attempts.some((a) => a.result === 200));
     const after = await orderRow(placed.id);
@@ -253,6 +258,19 @@ describe.each(GATEWAYS)("%s end to end over HTTP", (gateway) => {
     // The customer's pages say so too, and /pay will not take another payment.
     expect(htmlDecode(await (await fetch(web.url + orderPath(placed.id))).text())).toContain('data-state="cancelled"');
     expect((await fetch(web.url + orderPath(placed.id, "/pay"), { redirect: "manual" })).status).toBe(410);
+  });
+});
+
+describe("withdrawing an expired order's payment", () => {
+  it("cancels the open PaySeller charge, so its hosted page no longer takes money", async () => {
+    await useGateway("payseller");
+    const placed = await pendingOrder();
+    const hosted = await startPaying(placed.id);
+    await withShop(shop.id, (tx) => transitionOrder(tx, { shopId: shop.id, orderId: placed.id, to: "cancelled", actorUserId: null, reason: "expired" }));
+    expect(await cancelOpenCharges(shop.id, placed.id)).toEqual({ cancelled: 1 });
+    expect((await orderRow(placed.id)).charges[0].status).toBe("cancelled");
+    expect(await (await fetch(hosted)).text()).not.toContain('value="paid"');
+    expect(await cancelOpenCharges(shop.id, placed.id)).toEqual({ cancelled: 0 });
   });
 });
 

@@ -328,6 +328,30 @@ export async function startPayment(shop: { id: string; slug: string; name: strin
   });
 }
 
+/**
+ * Withdraws an order's open charges at the gateway (an expired or cancelled order), so the
+ * customer cannot pay them any more where the gateway allows that. Called after the order is
+ * cancelled (CHECKOUT's expiry job). A charge already paid at the gateway is left alone: its
+ * callback brings the payment in, and the late-payment path flags it for a refund. Billplz may
+ * still take a payment on a deleted bill: the same path handles it.
+ */
+export async function cancelOpenCharges(shopId: string, orderId: string): Promise<{ cancelled: number }> {
+  const open = await withShop(shopId, async (tx) => (await chargesOf(tx, shopId, orderId)).filter((c) => (c.status === "pending" || c.status === "failed") && c.gatewayReference));
+  let cancelled = 0;
+  for (const charge of open) {
+    const gateway = await withShop(shopId, (tx) => gatewayForPayment(tx, shopId, charge.gateway));
+    try {
+      await gateway.cancelPayment(charge.gatewayReference!);
+    } catch (error) {
+      if (error instanceof PaymentGatewayError && (error.kind === "conflict" || error.kind === "not_found")) continue;
+      throw error;
+    }
+    await withShop(shopId, (tx) => applyUnpaidStatus(tx, shopId, charge.id, "cancelled"));
+    cancelled++;
+  }
+  return { cancelled };
+}
+
 function chargesOf(tx: Tx, shopId: string, orderId: string): Promise<Charge[]> {
   return tx
     .select()
