@@ -118,7 +118,7 @@ export default function PaymentSettings() {
           </fieldset>
           {(["payseller", "billplz"] as const).map((g) => (
             // Without JavaScript both gateways' fields show; only the chosen gateway's are read.
-            <div key={g} hidden={scripted && gateway !== g} data-gateway-fields={g}>
+            <div key={g} hidden={scripted && (gateway !== g || mode !== "live")} data-gateway-fields={g}>
               {fields[g].map((f) => (
                 <Field
                   key={f.name}
