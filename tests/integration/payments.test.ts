@@ -6,7 +6,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { closeDatabase, schema, withShop } from "~db/client";
-import { orderAccessToken } from "~/domain/orders/order-links.server";
+import { orderAccessToken, placedOrderCookie } from "~/domain/orders/order-links.server";
 import { cancelOpenCharges, gatewayForShop, paymentCallbackUrl, savePaymentSettings, testPaymentConnection } from "~/domain/orders/payments.server";
 import { transitionOrder } from "~/domain/orders/status.server";
 import { getProduct } from "~/domain/catalog/products.server";
@@ -186,6 +186,19 @@ describe.each(GATEWAYS)("%s end to end over HTTP", (gateway) => {
     expect(after.messages.filter((m) => m.purpose === "order.confirmed").map((m) => m.channel)).toEqual(["email"]);
   });
 
+  it("shows a payment still with the bank as processing, on a page that checks again by itself", async () => {
+    const placed = await pendingOrder();
+    const { response } = await choose(await startPaying(placed.id), "pending");
+    const returned = await fetch(response.headers.get("location")!, { redirect: "manual" });
+    expect(returned.status).toBe(303);
+    const confirmation = await fetch(new URL(returned.headers.get("location")!, web.url));
+    expect(confirmation.headers.get("refresh")).toBe("4");
+    const html = htmlDecode(await confirmation.text());
+    expect(html).toContain('data-payment="processing"');
+    expect(html).toContain("Your payment is being processed");
+    expect((await orderRow(placed.id)).order.paymentStatus).toBe("unpaid");
+  });
+
   it("answers 10 duplicate callbacks at once with one paid order and one invoice number", async () => {
     const placed = await pendingOrder();
     const hosted = await startPaying(placed.id);
@@ -258,6 +271,32 @@ describe.each(GATEWAYS)("%s end to end over HTTP", (gateway) => {
     // The customer's pages say so too, and /pay will not take another payment.
     expect(htmlDecode(await (await fetch(web.url + orderPath(placed.id))).text())).toContain('data-state="cancelled"');
     expect((await fetch(web.url + orderPath(placed.id, "/pay"), { redirect: "manual" })).status).toBe(410);
+  });
+});
+
+describe("who may pay and when", () => {
+  it("lets the placing browser (its cookie) or the signed link in, 404s anyone else, and refuses an expired order", async () => {
+    await useGateway("payseller");
+    const placed = await pendingOrder();
+    const bare = `${web.url}/s/${shop.slug}/orders/${placed.id}/pay`;
+    expect((await fetch(bare, { redirect: "manual" })).status).toBe(404);
+    expect((await fetch(`${bare}?t=${orderAccessToken(placed.id).replace(/.$/, (c) => (c === "A" ? "B" : "A"))}`, { redirect: "manual" })).status).toBe(404);
+    // Another shop's address for the same order is a 404 too.
+    const other = await makeShop(owner.id);
+    expect((await fetch(`${web.url}/s/${other.slug}/orders/${placed.id}/pay?t=${orderAccessToken(placed.id)}`, { redirect: "manual" })).status).toBe(404);
+    // The browser that placed it carries the cookie checkout sets.
+    const cookie = (await placedOrderCookie(new Request(web.url), placed.id)).split(";")[0];
+    const byCookie = await fetch(bare, { redirect: "manual", headers: { Cookie: cookie } });
+    expect(byCookie.status).toBe(303);
+    expect(new URL(byCookie.headers.get("location")!).origin).toBe(sandbox.url);
+    expect((await fetch(`${web.url}/s/${shop.slug}/orders/${placed.id}`, { headers: { Cookie: cookie } })).status).toBe(200);
+
+    const late = await pendingOrder();
+    await withShop(shop.id, (tx) => tx.update(schema.orders).set({ expiresAt: new Date(Date.now() - 60_000) }).where(and(eq(schema.orders.shopId, shop.id), eq(schema.orders.id, late.id))));
+    const refused = await fetch(web.url + orderPath(late.id, "/pay"), { redirect: "manual" });
+    expect(refused.status).toBe(410);
+    expect(htmlDecode(await refused.text())).toContain("The time to pay for this order has passed");
+    expect((await orderRow(late.id)).charges).toHaveLength(0);
   });
 });
 
