@@ -270,7 +270,15 @@ export async function startPayment(shop: { id: string; slug: string; name: strin
     if (order.status !== "pending_payment") return { kind: "closed" as const, reason: "cancelled" as const };
     if (order.expiresAt && order.expiresAt.getTime() <= Date.now()) return { kind: "closed" as const, reason: "expired" as const };
 
-    const gateway = await gatewayForShop(tx, shop.id);
+    let gateway: PaymentGateway;
+    try {
+      gateway = await gatewayForShop(tx, shop.id);
+    } catch (error) {
+      // e.g. live PaySeller credentials while PAYSELLER_BASE_URL is unset.
+      if (!(error instanceof PaymentGatewayError)) throw error;
+      logger().error({ shopId: shop.id, kind: error.kind }, "the shop's payment gateway cannot be used");
+      return { kind: "error" as const, message: error.kind };
+    }
     const charges = await chargesOf(tx, shop.id, orderId);
     const open = charges.find(
       (c) => c.gateway === gateway.name && (c.status === "pending" || c.status === "failed") && c.amountMinor === order.totalMinor && c.currency === order.currency && c.paymentUrl,
