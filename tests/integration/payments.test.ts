@@ -22,6 +22,8 @@ import { choose } from "../helpers/merchant-endpoint";
 import { makeOrder } from "../helpers/orders";
 import { FormClient, htmlDecode, startWeb } from "../helpers/web";
 
+process.env.TRUST_PROXY = "1"; // the admin client gets its own address (rate limits are per address, shared with other files)
+
 let sandbox: RunningSandbox;
 let web: Awaited<ReturnType<typeof startWeb>>;
 let owner: Awaited<ReturnType<typeof makeUser>>;
@@ -456,9 +458,10 @@ describe("payment settings", () => {
   it("the admin page says plainly when payments go to the sandbox, and never shows a saved secret", async () => {
     await useGateway("billplz");
     const client = new FormClient(web.url);
+    client.forwardedFor = `198.51.100.${Math.floor(Math.random() * 250)}`;
     await signIn(client, owner);
     const page = await client.get("/admin/settings/payments");
-    expect(page.status).toBe(200);
+    expect(page.status, `redirected to ${page.headers.get("location")}`).toBe(200);
     expect(htmlDecode(client.lastHtml)).toContain("Sandbox: no credentials — payments go to the sandbox");
     const secret = "sk-admin-page-secret-4242";
     const saved = await client.post("/admin/settings/payments", {
