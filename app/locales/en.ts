@@ -68,6 +68,7 @@ const en = {
     goToNetShop: "Go to NetShop",
   },
   payments: {
+    notFound: { title: "Order not found", body: "This order link is not valid. Open the link from your order message, or check your account." },
     orderTitle: "Order #{{number}}",
     placedOn: "Placed {{date}}",
     status: {

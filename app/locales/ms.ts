@@ -65,6 +65,7 @@ const ms: Translations = {
     goToNetShop: "Pergi ke NetShop",
   },
   payments: {
+    notFound: { title: "Pesanan tidak ditemui", body: "Pautan pesanan ini tidak sah. Buka pautan daripada mesej pesanan anda, atau semak akaun anda." },
     orderTitle: "Pesanan #{{number}}",
     placedOn: "Dibuat pada {{date}}",
     status: {

@@ -64,6 +64,7 @@ const zh: Translations = {
     goToNetShop: "前往 NetShop",
   },
   payments: {
+    notFound: { title: "未找到订单", body: "此订单链接无效。请打开订单消息中的链接，或查看您的账户。" },
     orderTitle: "订单 #{{number}}",
     placedOn: "下单时间 {{date}}",
     status: {

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { ORDER_PAGE_HEADERS, orderPayPath, storefrontOrderAccess } from "~/domain/orders/order-links.server";
 import { customerOrder } from "~/domain/orders/payments.server";
-import { CustomerOrder, useFormatDate } from "~/ui/customer-order";
+import { CustomerOrder, useFormatDate, OrderPageError } from "~/ui/customer-order";
 
 export const headers: HeadersFunction = () => ORDER_PAGE_HEADERS;
 export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
@@ -48,3 +48,5 @@ export default function OrderStatus() {
     </div>
   );
 }
+
+export const ErrorBoundary = OrderPageError;

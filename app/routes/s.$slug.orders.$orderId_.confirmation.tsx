@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { ORDER_PAGE_HEADERS, orderPayPath, orderStatusPath, storefrontOrderAccess } from "~/domain/orders/order-links.server";
 import { customerOrder } from "~/domain/orders/payments.server";
-import { CustomerOrder } from "~/ui/customer-order";
+import { CustomerOrder, OrderPageError } from "~/ui/customer-order";
 
 /** While a payment is being confirmed the page checks again on its own, with or without JavaScript. */
 const REFRESH_SECONDS = 4;
@@ -83,3 +83,5 @@ export default function Confirmation() {
     </div>
   );
 }
+
+export const ErrorBoundary = OrderPageError;

@@ -2,6 +2,7 @@ import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { OrderPageError } from "~/ui/customer-order";
 import { ORDER_PAGE_HEADERS, orderConfirmationPath, storefrontOrderAccess } from "~/domain/orders/order-links.server";
 import { startPayment } from "~/domain/orders/payments.server";
 
@@ -48,3 +49,5 @@ export default function PayProblem() {
     </section>
   );
 }
+
+export const ErrorBoundary = OrderPageError;

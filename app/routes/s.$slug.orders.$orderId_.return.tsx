@@ -2,6 +2,7 @@ import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { OrderPageError } from "~/ui/customer-order";
 import { ORDER_PAGE_HEADERS, orderConfirmationPath, orderStatusPath, storefrontOrderAccess } from "~/domain/orders/order-links.server";
 import { handleGatewayReturn } from "~/domain/orders/payments.server";
 
@@ -32,3 +33,5 @@ export default function UnverifiedReturn() {
     </section>
   );
 }
+
+export const ErrorBoundary = OrderPageError;

@@ -1,4 +1,4 @@
-import { useRouteLoaderData } from "@remix-run/react";
+import { isRouteErrorResponse, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { HTML_LANG, type Locale } from "~/lib/i18n";
@@ -166,5 +166,18 @@ export function CustomerOrder({ order, shopLanguage }: { order: CustomerOrderDat
       </section>
       <p className="muted small">{t("privacy")}</p>
     </div>
+  );
+}
+
+/** The order pages' error boundary: an order that does not exist (or may not be seen) says so. */
+export function OrderPageError() {
+  const error = useRouteError();
+  const { t } = useTranslation(["payments", "storefront"]);
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  return (
+    <section className="card narrow stack" data-testid={notFound ? "order-not-found" : "order-error"}>
+      <h1>{notFound ? t("payments:notFound.title") : t("storefront:unavailable.title")}</h1>
+      <p>{notFound ? t("payments:notFound.body") : t("storefront:unavailable.body")}</p>
+    </section>
   );
 }

@@ -159,7 +159,9 @@ describe.each(GATEWAYS)("%s end to end over HTTP", (gateway) => {
     expect(status).toMatch(/RM\s98\.00/);
     expect(status).toContain("12 Jalan Telawi 3");
     expect(status).toContain('data-testid="order-fulfilment"');
-    expect((await fetch(`${web.url}/s/${shop.slug}/orders/${placed.id}?t=${"A".repeat(22)}`)).status).toBe(404);
+    const wrong = await fetch(`${web.url}/s/${shop.slug}/orders/${placed.id}?t=${"A".repeat(22)}`);
+    expect(wrong.status).toBe(404);
+    expect(await wrong.text()).toContain("Order not found");
     expect((await fetch(`${web.url}/s/${shop.slug}/orders/${placed.id}`)).status).toBe(404);
     // Paid: /pay now leads to the confirmation, not to a new charge.
     const again = await fetch(web.url + orderPath(placed.id, "/pay"), { redirect: "manual" });
