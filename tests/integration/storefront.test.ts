@@ -29,18 +29,24 @@ async function page(path: string, headers: Record<string, string> = {}) {
   return { res, html: htmlDecode(await res.text()) };
 }
 
-/** A GET with a chosen Host header (a shop's own domain), which fetch does not allow. */
-function hostGet(host: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+/** A request with a chosen Host header (a shop's own domain), which fetch does not allow. */
+function hostGet(
+  host: string,
+  path: string,
+  headers: Record<string, string> = {},
+  form?: Record<string, string>,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   const url = new URL(web.url);
+  const body = form ? new URLSearchParams(form).toString() : undefined;
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, path, method: "GET", headers: { Host: host, "X-Forwarded-For": `198.51.100.${ipCounter++ % 250}`, ...headers } }, (res) => {
+    const req = http.request({ host: url.hostname, port: url.port, path, method: form ? "POST" : "GET", headers: { Host: host, "X-Forwarded-For": `198.51.100.${ipCounter++ % 250}`, ...(form ? { "Content-Type": "application/x-www-form-urlencoded" } : {}), ...headers } }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (c) => (body += c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: htmlDecode(body) }));
     });
     req.on("error", reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -227,6 +233,14 @@ describe("the shop's own domain", () => {
     const robots = await hostGet(domainA, "/robots.txt");
     expect(robots.body).toContain(`Sitemap: http://${domainA}/sitemap.xml`);
     expect(robots.body).toContain("Disallow: /cart");
+    // Its forms post to the host's own paths: the consent choice from a cached page (no token).
+    expect(home.body).toContain('action="/consent"');
+    const consent = await hostGet(domainA, "/consent", { Origin: `http://${domainA}` }, { choice: "necessary", redirectTo: "/products/kenanga-batik-shirt", _csrf: "" });
+    expect(consent.status).toBe(302);
+    expect(consent.headers.location).toBe("/products/kenanga-batik-shirt");
+    expect(String(consent.headers["set-cookie"])).toContain("ns_consent=");
+    const forged = await hostGet(domainA, "/consent", { Origin: "https://evil.example" }, { choice: "all", _csrf: "" });
+    expect(forged.status).toBe(403);
     // Another shop's pages are not reachable through this domain.
     expect((await hostGet(domainA, `/s/${shopB.slug}`)).body).not.toContain("Kedai Lain");
   });
