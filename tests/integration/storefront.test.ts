@@ -255,6 +255,29 @@ describe("the shop's own domain", () => {
   });
 });
 
+describe("own domain in the shop settings", () => {
+  it("the settings form shows the domain, explains a bad one next to the field and keeps what was typed", async () => {
+    const { signIn } = await import("../helpers/auth");
+    const merchant = await makeUser();
+    const own = await makeShop(merchant.id, { name: "Kedai Domain" });
+    const client = new FormClient(web.url);
+    client.forwardedFor = "198.51.100.243";
+    await signIn(client, merchant);
+    await client.get("/admin/settings");
+    expect(client.lastHtml).toContain('name="customDomain"');
+    const bad = await client.post("/admin/settings", { name: own.name, timezone: own.timezone, language: "en", customDomain: "https://shop .example" });
+    expect(bad.status).toBe(400);
+    expect(htmlDecode(client.lastHtml)).toMatch(/data-field-error="customDomain"[^>]*>Enter a domain name like shop\.example\.com/);
+    expect(client.lastHtml).toContain('value="https://shop .example"');
+    const domain = `${unique("toko")}.example.com`;
+    const saved = await client.post("/admin/settings", { name: own.name, timezone: own.timezone, language: "en", customDomain: `https://${domain}/` });
+    expect(saved.status).toBe(200);
+    await client.get("/admin/settings");
+    expect(client.lastHtml).toContain(`value="${domain}"`);
+    expect((await hostGet(domain, "/")).body).toContain("Kedai Domain");
+  });
+});
+
 describe("cache headers and CSRF on cached pages", () => {
   it("anonymous browsing is cacheable and carries no per-visitor token", async () => {
     for (const path of [`/s/${shopA.slug}`, `/s/${shopA.slug}/products/${shirt.handle}`, `/s/${shopA.slug}/search?q=batik`, `/s/${shopA.slug}/collections/${collectionHandle}`, `/s/${shopA.slug}/sitemap.xml`]) {
