@@ -12,10 +12,10 @@ import { startProcessor } from "./processor";
  * process, and the same number as the queue's global concurrency across every worker process.
  * Kling's own 1303 (over the account's limit) still only delays a job (RetryLater).
  */
-function kling(kind: KlingJobKind) {
+export function klingHandler(kind: KlingJobKind) {
   return async (payload: JobPayload<"ai-tryon", "run">, job: Job) => {
     try {
-      await runKlingJob(kind, payload);
+      await runKlingJob(kind, payload, { queuedAt: job.timestamp });
     } catch (error) {
       const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       // The last attempt keeps its error on the job, where the AI studio shows it with Retry.
@@ -31,7 +31,7 @@ export async function startKlingWorkers() {
     await queue(name).waitUntilReady();
     await queue(name).setGlobalConcurrency(concurrency);
   }
-  return [startProcessor("ai-tryon", { run: kling("tryon") }, { concurrency }), startProcessor("ai-video", { run: kling("video") }, { concurrency })];
+  return [startProcessor("ai-tryon", { run: klingHandler("tryon") }, { concurrency }), startProcessor("ai-video", { run: klingHandler("video") }, { concurrency })];
 }
 
 /** How often the sweeper copies Kling results left un-copied: well inside the 24-hour promise. */

@@ -322,6 +322,10 @@ export interface KlingRunOptions {
   hintCheckMs?: number;
   /** After this long in one run, the job steps aside (RetryLater) and continues in a later run. */
   maxWaitMs?: number;
+  /** When the queue job was created (ms): tells a retry of a failed job from a stale re-run. */
+  queuedAt?: number;
+  /** Give Kling a callback URL (default); off, polling alone finishes the job. */
+  callbacks?: boolean;
 }
 
 /** Raw bytes Kling accepts: JPEG and PNG as they are, anything else (WebP) converted to PNG. */
@@ -331,8 +335,8 @@ async function klingReady(bytes: Buffer): Promise<Buffer> {
   return sharp(bytes).rotate().png().toBuffer();
 }
 
-async function createTask(client: KlingClient, job: AiJob, externalId: string): Promise<KlingTask> {
-  const callbackUrl = klingCallbackUrl(job.shopId, job.id);
+async function createTask(client: KlingClient, job: AiJob, externalId: string, callbacks: boolean): Promise<KlingTask> {
+  const callbackUrl = callbacks ? klingCallbackUrl(job.shopId, job.id) : undefined;
   return withShop(job.shopId, async (tx) => {
     // Reading inputs inside withShop keeps them to this shop's rows.
     if (job.kind === "tryon") {
@@ -412,7 +416,9 @@ export async function runKlingJob(kind: KlingJobKind, payload: { shopId: string;
     return;
   }
   if (job.status === "failed") {
-    // Only a deliberate retry runs a failed job again (this processor never re-queues one). Kling's
+    // A queue job older than the failure is a stale re-run (a worker died as it failed): nothing to do.
+    if (options.queuedAt !== undefined && job.finishedAt && job.finishedAt.getTime() > options.queuedAt) return;
+    // Otherwise it is a deliberate retry (the AI studio's Retry re-queues the job). Kling's
     // external ids are single use: a task Kling already ran gets a new, recorded id before the create.
     const set: Record<string, unknown> = { status: "queued", error: null, errorCode: null, finishedAt: null, progress: 0 };
     if (job.providerTaskId) {
@@ -437,7 +443,7 @@ export async function runKlingJob(kind: KlingJobKind, payload: { shopId: string;
   if (!taskId) {
     let task: KlingTask;
     try {
-      task = (await client.findTask(taskKind, externalId)) ?? (await createTask(client, job, externalId));
+      task = (await client.findTask(taskKind, externalId)) ?? (await createTask(client, job, externalId, options.callbacks ?? true));
     } catch (error) {
       return onKlingError(job, error);
     }
