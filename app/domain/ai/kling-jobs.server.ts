@@ -271,7 +271,12 @@ export async function handleKlingCallback(input: { shopId: string; jobId: string
   if (!ours) return { status: 200, outcome: "ignored: another task" };
   if (job.status === "succeeded" || job.status === "cancelled") return { status: 200, outcome: "ignored: job done" };
   // Confirm with Kling before believing anything.
-  const task = await klingClient().getTask(TASK_KIND[job.kind], job.providerTaskId ?? hint.taskId);
+  const task = await klingClient()
+    .findTask(TASK_KIND[job.kind], job.providerTaskId ?? hint.taskId)
+    .catch((error: unknown) => {
+      throw error; // Kling unreachable: the route answers 503 so Kling sends the callback again.
+    });
+  if (!task) return { status: 200, outcome: "ignored: Kling has no such task" };
   if (task.externalTaskId && task.externalTaskId !== externalId) return { status: 200, outcome: "ignored: another task" };
   await withShop(job.shopId, (tx) =>
     tx
