@@ -9,6 +9,7 @@ import {
   klingCallbackToken,
   requestTryOn,
   requestVideo,
+  retryKlingJob,
   runKlingJob,
   sweepUnmigratedResults,
   uploadModelPhoto,
@@ -235,8 +236,12 @@ describe("the processor against the Kling sandbox", () => {
     expect(await jobRow(second)).toMatchObject({ status: "failed", errorCode: "content_blocked" });
     expect(await usage(second)).toHaveLength(0);
 
-    // Retry (the AI studio re-queues ai-tryon run {shopId, jobId}): a fresh Kling task under a new external id.
+    // Retry (the AI studio: retryKlingJob, which holds the credits again and queues ai-tryon run
+    // {shopId, jobId}): a fresh Kling task under a new external id.
     kling().switches.contentBlock = "off";
+    expect(await retryKlingJob(shop.id, second)).toEqual({ ok: true });
+    expect(await jobRow(second)).toMatchObject({ status: "queued", error: null });
+    expect(await retryKlingJob(shop.id, second)).toEqual({ ok: false, error: "Only a failed job can be retried." });
     await runKlingJob("tryon", { shopId: shop.id, jobId: second }, fast);
     const retried = await jobRow(second);
     expect(retried).toMatchObject({ status: "succeeded", error: null, errorCode: null });

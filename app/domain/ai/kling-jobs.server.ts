@@ -271,11 +271,8 @@ export async function handleKlingCallback(input: { shopId: string; jobId: string
   if (!ours) return { status: 200, outcome: "ignored: another task" };
   if (job.status === "succeeded" || job.status === "cancelled") return { status: 200, outcome: "ignored: job done" };
   // Confirm with Kling before believing anything.
-  const task = await klingClient()
-    .findTask(TASK_KIND[job.kind], job.providerTaskId ?? hint.taskId)
-    .catch((error: unknown) => {
-      throw error; // Kling unreachable: the route answers 503 so Kling sends the callback again.
-    });
+  // If Kling cannot be reached this throws, and the route answers 503 so Kling sends it again.
+  const task = await klingClient().findTask(TASK_KIND[job.kind], job.providerTaskId ?? hint.taskId);
   if (!task) return { status: 200, outcome: "ignored: Kling has no such task" };
   if (task.externalTaskId && task.externalTaskId !== externalId) return { status: 200, outcome: "ignored: another task" };
   await withShop(job.shopId, (tx) =>
@@ -420,13 +417,15 @@ export async function runKlingJob(kind: KlingJobKind, payload: { shopId: string;
     if (job.providerResultUrl && !job.migratedAt) await migrateKlingResult(job.shopId, job.id, client);
     return;
   }
-  if (job.status === "failed") {
-    // A queue job older than the failure is a stale re-run (a worker died as it failed): nothing to do.
-    if (options.queuedAt !== undefined && job.finishedAt && job.finishedAt.getTime() > options.queuedAt) return;
-    // Otherwise it is a deliberate retry (the AI studio's Retry re-queues the job). Kling's
-    // external ids are single use: a task Kling already ran gets a new, recorded id before the create.
+  // A queue job older than the failure is a stale re-run (a worker died as it failed): nothing to do.
+  if (job.status === "failed" && options.queuedAt !== undefined && job.finishedAt && job.finishedAt.getTime() > options.queuedAt) return;
+  // A retry (retryKlingJob, or the AI studio's Retry re-queueing the job). Kling's external ids are
+  // single use: if Kling already ran (and failed) a task for this job, the new task gets a new id,
+  // recorded before the create so a crash cannot lead to two.
+  const retryOfFailedTask = Boolean(job.providerTaskId) && job.providerStatus === "failed" && (job.status === "failed" || job.status === "queued");
+  if (job.status === "failed" || retryOfFailedTask) {
     const set: Record<string, unknown> = { status: "queued", error: null, errorCode: null, finishedAt: null, progress: 0 };
-    if (job.providerTaskId) {
+    if (retryOfFailedTask) {
       set.input = { ...job.input, klingExternalId: `${job.id}-r${job.attempts + 1}` };
       Object.assign(set, { providerTaskId: null, providerStatus: null, providerResultUrl: null, providerResultAt: null });
     }
@@ -514,6 +513,34 @@ export async function runKlingJob(kind: KlingJobKind, payload: { shopId: string;
       .where(eq(schema.aiJobs.id, job!.id)),
   );
   await migrateKlingResult(job.shopId, job.id, client);
+}
+
+export type RetryResult = { ok: true } | { ok: false; error: string };
+
+/**
+ * Retries a failed try-on or video job (the AI studio's Retry): its credits are held again (if
+ * the month's allowance still has them) and it is queued as ai-tryon / ai-video run {shopId, jobId}.
+ */
+export async function retryKlingJob(shopId: string, jobId: string): Promise<RetryResult | undefined> {
+  if (!isUuid(jobId)) return undefined;
+  try {
+    return await withShop(shopId, async (tx) => {
+      const [job] = await tx.select().from(schema.aiJobs).where(eq(schema.aiJobs.id, jobId)).for("update");
+      if (!job || (job.kind !== "tryon" && job.kind !== "video")) return undefined;
+      if (job.status !== "failed") return { ok: false as const, error: "Only a failed job can be retried." };
+      await assertAiCredits(tx, shopId, job.kind, job.credits);
+      await tx
+        .update(schema.aiJobs)
+        .set({ status: "queued", error: null, errorCode: null, finishedAt: null, progress: 0, updatedAt: new Date() })
+        .where(eq(schema.aiJobs.id, jobId));
+      if (job.kind === "tryon") await enqueueAfterCommit(tx, { queue: "ai-tryon", name: "run", payload: { shopId, jobId }, shopId });
+      else await enqueueAfterCommit(tx, { queue: "ai-video", name: "run", payload: { shopId, jobId }, shopId });
+      return { ok: true as const };
+    });
+  } catch (error) {
+    if (error instanceof PlanLimitReached) return { ok: false, error: error.message };
+    throw error;
+  }
 }
 
 /** The BullMQ attempt that exhausts retries records the last error on the job, for the admin's Retry. */
