@@ -47,9 +47,12 @@ describe("a merchant makes a try-on image in a browser and approves it", () => {
     await page.getByLabel("Email").fill(user.email);
     await page.getByLabel("Password").fill(user.password);
     await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL("**/login/verify");
+    // On a loaded machine the code can reach the inbox after our send timed out (?unsent=1): it still works.
+    await page.waitForURL(/\/login\/verify/);
     await hydrated(page);
-    await page.getByLabel("Code", { exact: true }).fill(await whatsAppCode(user.phone));
+    let code = "";
+    await expect.poll(async () => (code = await whatsAppCode(user.phone).catch(() => "")), { timeout: 30_000 }).toMatch(/^\d{6}$/);
+    await page.getByLabel("Code", { exact: true }).fill(code);
     await page.getByRole("button", { name: "Continue" }).click();
     await page.waitForURL(/\/admin$/);
     await page.goto(`${baseUrl()}/admin/products/${productId}`);
