@@ -120,6 +120,7 @@ const en = {
       cost: "Cost",
       units: "Credits: {{credits}} · Kling units: {{units}}",
       creditsOnly: "Credits: {{credits}}",
+      retry: "Retry",
     },
     status: { queued: "Queued", running: "Running", succeeded: "Done", failed: "Failed", cancelled: "Cancelled" },
     waiting: "Waiting for a free Kling slot: it starts shortly.",

@@ -117,6 +117,7 @@ const ms: Translations = {
       cost: "Kos",
       units: "Kredit: {{credits}} · Unit Kling: {{units}}",
       creditsOnly: "Kredit: {{credits}}",
+      retry: "Cuba semula",
     },
     status: { queued: "Dalam giliran", running: "Sedang berjalan", succeeded: "Selesai", failed: "Gagal", cancelled: "Dibatalkan" },
     waiting: "Menunggu slot Kling yang kosong: akan bermula sebentar lagi.",

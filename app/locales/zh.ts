@@ -116,6 +116,7 @@ const zh: Translations = {
       cost: "费用",
       units: "额度：{{credits}} · Kling 单位：{{units}}",
       creditsOnly: "额度：{{credits}}",
+      retry: "重试",
     },
     status: { queued: "排队中", running: "进行中", succeeded: "已完成", failed: "失败", cancelled: "已取消" },
     waiting: "正在等待空闲的 Kling 名额，即将开始。",

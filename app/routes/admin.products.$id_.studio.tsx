@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useRevalidator, useSearchPara
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
-import { deleteModelPhoto, productStudio, requestTryOn, requestVideo, uploadModelPhoto } from "~/domain/ai/kling-jobs.server";
+import { deleteModelPhoto, productStudio, requestTryOn, requestVideo, retryKlingJob, uploadModelPhoto } from "~/domain/ai/kling-jobs.server";
 import { reviewGeneratedMedia } from "~/domain/media/media.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
@@ -21,7 +21,7 @@ export const loader = /* @__PURE__ */ adminLoader("ai", async ({ params, access 
   return studio;
 });
 
-type Intent = "upload-model-photo" | "delete-model-photo" | "tryon" | "video" | "approve" | "reject";
+type Intent = "upload-model-photo" | "delete-model-photo" | "tryon" | "video" | "approve" | "reject" | "retry";
 
 export const action = /* @__PURE__ */ adminAction("ai", async ({ request, params, access }) => {
   const shopId = access.shop.shopId;
@@ -46,6 +46,12 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, params
       const result = intent === "tryon" ? await requestTryOn(shopId, access.user.id, productId, fields) : await requestVideo(shopId, access.user.id, productId, fields);
       if (!result) throw missing();
       if (!result.ok) return data({ intent, errors: result.errors, values: keptValues(form) }, { status: 400 });
+      return redirect(`${here}?done=queued#jobs`);
+    }
+    case "retry": {
+      const retried = await retryKlingJob(shopId, String(form.get("jobId") ?? ""));
+      if (!retried) throw notFound("This job does not exist in your shop.");
+      if (!retried.ok) return data({ intent, errors: { form: retried.error } as Record<string, string>, values: {} as Record<string, string> }, { status: 400 });
       return redirect(`${here}?done=queued#jobs`);
     }
     case "approve":
@@ -225,6 +231,7 @@ export default function ProductStudio() {
 
       <section className="card stack" id="jobs" aria-labelledby="jobs-heading">
         <h2 id="jobs-heading">{t("jobs.heading")}</h2>
+        <FormError message={errorsFor("retry").form} />
         {studio.jobs.length === 0 ? (
           <p className="small muted">{t("jobs.none")}</p>
         ) : (
@@ -251,6 +258,16 @@ export default function ProductStudio() {
                       <div className="small" role="alert" data-testid="job-error">
                         {j.error}
                       </div>
+                    ) : null}
+                    {j.status === "failed" ? (
+                      <Form method="post">
+                        <CsrfInput />
+                        <input type="hidden" name="intent" value="retry" />
+                        <input type="hidden" name="jobId" value={j.id} />
+                        <button type="submit" className="secondary small">
+                          {t("jobs.retry")}
+                        </button>
+                      </Form>
                     ) : null}
                     {j.status === "queued" && j.providerStatus?.startsWith("waiting") ? <div className="small muted">{t("waiting")}</div> : null}
                   </td>

@@ -418,6 +418,17 @@ describe("routes: the studio, approval and the model photo upload, per shop", ()
     expect((await client.post(`/admin/products/${productId}/studio`, { intent: "approve", mediaId: pending.id })).status).toBe(404);
   });
 
+  it("retries a failed job from the studio (credits held again, queued for the worker)", async () => {
+    const [failed] = await withShop(shop.id, (tx) => tx.select().from(schema.aiJobs).where(and(eq(schema.aiJobs.status, "failed"), eq(schema.aiJobs.kind, "tryon"))).limit(1));
+    // This file has used up most of the Free plan's 10 try-on credits: move to Growth (200).
+    await withShop(shop.id, (tx) => tx.insert(schema.shopPlans).values({ shopId: shop.id, planId: "growth" }).onConflictDoUpdate({ target: schema.shopPlans.shopId, set: { planId: "growth" } }));
+    await client.get(`/admin/products/${productId}/studio`);
+    expect(client.lastHtml).toContain("Retry");
+    const res = await client.post(`/admin/products/${productId}/studio`, { intent: "retry", jobId: failed.id });
+    expect(res.status).toBe(302);
+    expect(await jobRow(failed.id)).toMatchObject({ status: "queued", error: null });
+  });
+
   it("uploads a model photo through a plain multipart form, refusing what Kling cannot use", async () => {
     await client.get(`/admin/products/${productId}/studio`);
     const csrf = client.csrfToken();
@@ -450,6 +461,9 @@ describe("routes: the studio, approval and the model photo upload, per shop", ()
     expect((await other.post(`/admin/products/${otherProductId}/studio`, { intent: "approve", mediaId: pending.id }, { csrf })).status).toBe(404);
     expect((await other.post(`/admin/products/${otherProductId}/media`, { intent: "reject", mediaId: pending.id }, { csrf })).status).toBe(404);
     expect(await mediaRow(pending.id)).toBeDefined();
+    const [ours] = await withShop(shop.id, (tx) => tx.select().from(schema.aiJobs).where(eq(schema.aiJobs.status, "failed")).limit(1));
+    expect((await other.post(`/admin/products/${otherProductId}/studio`, { intent: "retry", jobId: ours.id }, { csrf })).status).toBe(404);
+    expect((await jobRow(ours.id)).status).toBe("failed");
     // A callback URL for our job under their shop id does not reach our job.
     const jobs = await withShop(shop.id, (tx) => tx.select().from(schema.aiJobs).limit(1));
     const hijack = await fetch(`${web.url}/webhooks/kling/${strangerShopId}/${jobs[0].id}/${klingCallbackToken(strangerShopId, jobs[0].id)}`, {
