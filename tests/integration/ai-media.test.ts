@@ -48,7 +48,7 @@ beforeAll(async () => {
   stack = await isolatedStack();
   const port = await freePort();
   process.env.PUBLIC_URL = `http://127.0.0.1:${port}`;
-  web = await startWeb(port);
+  web = await startWeb({ port });
   dispatcher = new OutboxDispatcher(200);
   await dispatcher.start();
   workers = [startMediaWorker()];
