@@ -1,6 +1,6 @@
 import type { Job } from "bullmq";
 import { config } from "~/config.server";
-import { recordKlingJobExhausted, runKlingJob, sweepUnmigratedResults, type KlingJobKind } from "~/domain/ai/kling-jobs.server";
+import { recordKlingJobExhausted, runKlingJob, type KlingJobKind } from "~/domain/ai/kling-jobs.server";
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
 import type { JobPayload } from "~/domain/jobs/queues";
 import { queue } from "~/lib/redis.server";
@@ -32,14 +32,4 @@ export async function startKlingWorkers() {
     await queue(name).setGlobalConcurrency(concurrency);
   }
   return [startProcessor("ai-tryon", { run: klingHandler("tryon") }, { concurrency }), startProcessor("ai-video", { run: klingHandler("video") }, { concurrency })];
-}
-
-/** How often the sweeper copies Kling results left un-copied: well inside the 24-hour promise. */
-export const AI_RESULT_SWEEP_EVERY_MS = 6 * 3600_000;
-
-/** The maintenance queue: the AI result sweeper on a BullMQ job scheduler. */
-export async function startMaintenanceWorker() {
-  await queue("maintenance").waitUntilReady();
-  await queue("maintenance").upsertJobScheduler("ai-result-sweeper", { every: AI_RESULT_SWEEP_EVERY_MS }, { name: "ai-sweep-results", data: {} });
-  return startProcessor("maintenance", { "ai-sweep-results": () => sweepUnmigratedResults() }, { concurrency: 1 });
 }

@@ -20,7 +20,8 @@ import { KlingClient, SANDBOX_KLING_ACCESS_KEY, SANDBOX_KLING_SECRET_KEY } from 
 import { readObject } from "~/integrations/storage.server";
 import { closeRedis, queue } from "~/lib/redis.server";
 import { freePort } from "../../scripts/services";
-import { klingHandler, startKlingWorkers, startMaintenanceWorker } from "../../workers/ai-media";
+import { klingHandler, startKlingWorkers } from "../../workers/ai-media";
+import { scheduleMaintenance, startMaintenanceWorker } from "../../workers/maintenance";
 import { startMediaWorker } from "../../workers/media";
 import { OutboxDispatcher } from "../../workers/outbox-dispatcher";
 import { rejection, until } from "../helpers/async";
@@ -378,7 +379,8 @@ describe("the processor against the Kling sandbox", () => {
     expect(await usage(jobId)).toHaveLength(1);
     expect(await sweepUnmigratedResults()).toEqual({ migrated: 0, failed: 0 });
 
-    const maintenance = await startMaintenanceWorker();
+    const maintenance = startMaintenanceWorker();
+    await scheduleMaintenance();
     try {
       const schedulers = await queue("maintenance").getJobSchedulers();
       expect(schedulers).toContainEqual(expect.objectContaining({ key: "ai-result-sweeper", name: "ai-sweep-results", every: 6 * 3600_000 }));
