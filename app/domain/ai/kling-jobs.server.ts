@@ -398,7 +398,11 @@ async function onKlingError(job: AiJob, error: unknown): Promise<never> {
     await updateJob(job, { status: "queued", providerStatus: "waiting for Kling (busy)" });
     throw new RetryLater(error.plainReason, error.retryDelayMs(Math.min(8, Math.max(0, job.attempts - 1))));
   }
-  if (error.retryable) throw error;
+  if (error.retryable) {
+    // Kling's outage or the network: BullMQ retries with backoff; the last attempt records the error.
+    await updateJob(job, { providerStatus: "retrying: Kling not responding" });
+    throw error;
+  }
   const code = error.kind === "content_blocked" || error.kind === "credits_exhausted" ? error.kind : `provider_${error.kind}`;
   await failKlingJob(job, error.plainReason, code);
   throw new PermanentJobFailure(error.plainReason);
