@@ -75,6 +75,7 @@ beforeAll(async () => {
   const mug = await makeActiveProduct(shopA.id, owner.id, { title: "Pewter Mug", price: "20.00", stock: 10 });
   await makeActiveProduct(shopA.id, owner.id, { title: "Secret Draft Batik", price: "10.00", stock: 10, status: "draft" });
   await makeActiveProduct(shopB.id, owner.id, { title: "Batik Rahsia Kedai Lain", price: "30.00", stock: 10 });
+  await makeActiveProduct(shopB.id, owner.id, { title: "手绘蜡染衬衫", price: "88.00", stock: 10, extra: { handle: "handdrawn-batik" } });
   const [mugVariant] = await withShop(shopA.id, (tx) => tx.select().from(schema.variants).where(eq(schema.variants.productId, mug.productId)));
   await makeFlashSale(shopA, owner.id, { name: "Midnight Pewter", from: new Date(Date.now() - HOUR), to: new Date(Date.now() + 2 * HOUR), prices: { [mugVariant.id]: "15.00" }, totalCap: 50 });
   const set = await updateShopSettings({ userId: owner.id, shopId: shopA.id }, { name: shopA.name, timezone: shopA.timezone, language: "en", customDomain: domainA.toUpperCase() }, {});
@@ -385,5 +386,7 @@ describe("tenancy", () => {
       expect((await page(path)).html, path).not.toContain("Rahsia");
     }
     expect(await titles((await page(`/s/${shopB.slug}/search?q=batk`)).html)).toEqual(["Batik Rahsia Kedai Lain"]);
+    // Chinese has no spaces between words: a part of a title finds it too.
+    expect(await titles((await page(`/s/${shopB.slug}/search?q=${encodeURIComponent("蜡染")}`)).html)).toEqual(["手绘蜡染衬衫"]);
   });
 });

@@ -70,7 +70,14 @@ export async function searchProducts(shopId: string, query: SearchQuery): Promis
   const conditions: SQL[] = [sql`p.shop_id = ${shopId}::uuid`, sql`p.status = 'active'`];
   const q = query.q.slice(0, 100);
   if (q) {
-    conditions.push(sql`(${DOCUMENT} @@ websearch_to_tsquery('simple', ${q}) or ${q} <% p.title or p.title ilike ${`%${escapeLike(q)}%`})`);
+    // Substring match only where trigrams cannot help: very short queries and scripts without
+    // spaces between words (Chinese). Elsewhere it only repeats what <% finds, at a cost per row.
+    const substring = q.length < 3 || /[^\u0000-\u024f\s]/.test(q);
+    conditions.push(
+      substring
+        ? sql`(${DOCUMENT} @@ websearch_to_tsquery('simple', ${q}) or ${q} <% p.title or p.title ilike ${`%${escapeLike(q)}%`})`
+        : sql`(${DOCUMENT} @@ websearch_to_tsquery('simple', ${q}) or ${q} <% p.title)`,
+    );
   }
   const minPriceExpr = sql`(select min(v.price_minor) from variants v where v.shop_id = p.shop_id and v.product_id = p.id)`;
   if (query.minPrice !== null) conditions.push(sql`${minPriceExpr} >= ${query.minPrice}`);
