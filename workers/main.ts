@@ -8,6 +8,7 @@ import { config, ConfigError } from "~/config.server";
 import { closeStorage } from "~/integrations/storage.server";
 import { logger } from "~/lib/logger.server";
 import { closeRedis } from "~/lib/redis.server";
+import { startAiCopyWorker } from "./ai-copy";
 import { startCatalogCsvWorker } from "./catalog-csv";
 import { startMediaWorker } from "./media";
 import { startNotifyWorker } from "./notify";
@@ -16,7 +17,7 @@ import { OutboxDispatcher } from "./outbox-dispatcher";
 export async function startWorkers(): Promise<{ stop(): Promise<void> }> {
   const dispatcher = new OutboxDispatcher();
   await dispatcher.start();
-  const workers: Worker[] = [startNotifyWorker(), startMediaWorker(), startCatalogCsvWorker()];
+  const workers: Worker[] = [startNotifyWorker(), startMediaWorker(), startCatalogCsvWorker(), startAiCopyWorker()];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   return {
     async stop() {
