@@ -1,3 +1,4 @@
+import ai from "./ai/en";
 /**
  * English: the source language. Every key here must exist in ms.ts and zh.ts (the type of
  * `Translations` makes a missing key a type error; tests/unit/i18n.test.ts checks it too).
@@ -67,6 +68,7 @@ const en = {
     unavailable: { eyebrow: "Error", title: "This shop is unavailable right now", body: "Please try again in a moment." },
     goToNetShop: "Go to NetShop",
   },
+  ai,
 } as const;
 
 export default en;

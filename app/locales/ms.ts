@@ -1,4 +1,5 @@
 import type { Translations } from "./index";
+import ai from "./ai/ms";
 
 /** Bahasa Melayu. */
 const ms: Translations = {
@@ -64,6 +65,7 @@ const ms: Translations = {
     unavailable: { eyebrow: "Ralat", title: "Kedai ini tidak tersedia buat masa ini", body: "Sila cuba lagi sebentar lagi." },
     goToNetShop: "Pergi ke NetShop",
   },
+  ai,
 };
 
 export default ms;

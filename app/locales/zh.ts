@@ -1,4 +1,5 @@
 import type { Translations } from "./index";
+import ai from "./ai/zh";
 
 /** 简体中文. */
 const zh: Translations = {
@@ -63,6 +64,7 @@ const zh: Translations = {
     unavailable: { eyebrow: "错误", title: "此店铺暂时无法访问", body: "请稍后再试。" },
     goToNetShop: "前往 NetShop",
   },
+  ai,
 };
 
 export default zh;

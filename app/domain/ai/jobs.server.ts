@@ -219,3 +219,8 @@ export async function productChoices(shopId: string, limit = 100) {
       .limit(limit),
   );
 }
+
+/** Credits of `kind` left this month. */
+export async function creditsLeft(shopId: string, kind: "copy" | "tryon" | "video"): Promise<number> {
+  return withShop(shopId, async (tx) => (await creditBalances(tx, shopId))[kind].left);
+}
