@@ -206,7 +206,7 @@ describe("copy for one product", () => {
     const batchId = (bulk as { batchId: string }).batchId;
     const done = await until(async () => {
       const b = await getBatch(shopId, batchId);
-      return b?.batch.finishedAt && b;
+      return b?.batch.finishedAt ? b : undefined;
     }, 60_000);
     expect(done.batch.status).toBe("succeeded");
     expect(done.jobs.every((j) => j.status === "succeeded")).toBe(true);
@@ -277,7 +277,7 @@ describe("bulk runs", () => {
       expect(cancelled).toBeGreaterThan(0);
       const done = await until(async () => {
         const b = await getBatch(shop.id, bulk.batchId);
-        return b?.batch.finishedAt && b.jobs.every((j) => j.status !== "running" && j.status !== "queued") && b;
+        return b?.batch.finishedAt && b.jobs.every((j) => j.status !== "running" && j.status !== "queued") ? b : undefined;
       }, 30_000);
       expect(done.batch.status).toBe("cancelled");
       const statuses = done.jobs.map((j) => j.status);
