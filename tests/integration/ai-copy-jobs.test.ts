@@ -307,7 +307,8 @@ describe("a worker killed mid-job", () => {
     stack.sandbox.openai.switches.delayMs = 1000;
     let child: ChildProcess | undefined;
     try {
-      child = spawn(path.resolve("node_modules/.bin/tsx"), ["tests/helpers/ai-copy-worker.ts"], { env: process.env, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+      // node itself (not the tsx wrapper, whose SIGKILL would leave its node child running).
+      child = spawn(process.execPath, ["--import", "tsx", "tests/helpers/ai-copy-worker.ts"], { env: process.env, stdio: ["ignore", "inherit", "inherit", "ipc"] });
       await new Promise<void>((resolve, reject) => {
         child!.once("message", () => resolve());
         child!.once("exit", (code) => reject(new Error(`worker exited ${code}`)));
