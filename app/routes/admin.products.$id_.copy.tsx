@@ -34,6 +34,7 @@ export const loader = /* @__PURE__ */ adminLoader("ai", async ({ params, access 
       inputTokens: j.inputTokens,
       outputTokens: j.outputTokens,
       credits: j.credits,
+      charged: j.charged,
       createdAt: j.createdAt.toISOString(),
     })),
     drafts,

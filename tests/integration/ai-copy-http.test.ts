@@ -97,6 +97,8 @@ describe("a merchant's own AI copy over HTTP", () => {
     res = await client.post("/admin/ai", { intent: "bulk-copy", ids: a.product, bulk: "" });
     expect(res.status).toBe(302);
     a.batch = res.headers.get("location")!.split("/").pop()!;
+    await client.get("/admin/ai");
+    expect(htmlDecode(client.lastHtml)).toContain("0 of 1 finished, 0 failed");
     await client.get(`/admin/ai/batches/${a.batch}`);
     expect(htmlDecode(client.lastHtml)).toContain("Bulk copy for 1 products");
     expect(htmlDecode(client.lastHtml)).toContain("Shop A's Songket");
@@ -165,5 +167,7 @@ describe("cross-tenant attempts on AI routes", () => {
     const [batch] = await withShop(a.shop.id, (tx) => tx.select().from(schema.aiBatches).where(eq(schema.aiBatches.id, a.batch)));
     expect(batch).toMatchObject({ status: "cancelled" });
     expect(batch.finishedAt).not.toBeNull();
+    await client.get("/admin/ai");
+    expect(htmlDecode(client.lastHtml)).toContain("1 of 1 finished, 0 failed");
   });
 });

@@ -417,7 +417,10 @@ export async function productCopyPage(shopId: string, productId: string) {
       .where(eq(schema.products.id, productId));
     if (!product) return undefined;
     const jobs = await tx
-      .select()
+      .select({
+        job: schema.aiJobs,
+        charged: sql<boolean>`exists (select 1 from ai_credit_usage u where u.shop_id = ai_jobs.shop_id and u.job_id = ai_jobs.id)`,
+      })
       .from(schema.aiJobs)
       .where(and(eq(schema.aiJobs.productId, productId), eq(schema.aiJobs.kind, "copy")))
       .orderBy(desc(schema.aiJobs.createdAt))
@@ -439,7 +442,7 @@ export async function productCopyPage(shopId: string, productId: string) {
     return {
       product,
       settings,
-      jobs,
+      jobs: jobs.map((j) => ({ ...j.job, charged: j.charged })),
       drafts: drafts.map(
         ({ draft: d, status }): DraftView => ({
           id: d.id,

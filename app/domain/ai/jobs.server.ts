@@ -152,7 +152,7 @@ export async function aiStudio(shopId: string, filter: (typeof JOB_STATUS_FILTER
         outputTokens: schema.aiJobs.outputTokens,
         providerUnits: schema.aiJobs.providerUnits,
         credits: schema.aiJobs.credits,
-        charged: sql<boolean>`exists (select 1 from ${schema.aiCreditUsage} u where u.shop_id = ${schema.aiJobs.shopId} and u.job_id = ${schema.aiJobs.id})`,
+        charged: sql<boolean>`exists (select 1 from ai_credit_usage u where u.shop_id = ai_jobs.shop_id and u.job_id = ai_jobs.id)`,
         createdAt: schema.aiJobs.createdAt,
         finishedAt: schema.aiJobs.finishedAt,
       })
@@ -170,10 +170,10 @@ export async function aiStudio(shopId: string, filter: (typeof JOB_STATUS_FILTER
         createdAt: schema.aiBatches.createdAt,
         cancelledAt: schema.aiBatches.cancelledAt,
         finishedAt: schema.aiBatches.finishedAt,
-        succeeded: sql<number>`(select count(*)::int from ${schema.aiJobs} j where j.shop_id = ${schema.aiBatches.shopId} and j.batch_id = ${schema.aiBatches.id} and j.status = 'succeeded')`,
-        failed: sql<number>`(select count(*)::int from ${schema.aiJobs} j where j.shop_id = ${schema.aiBatches.shopId} and j.batch_id = ${schema.aiBatches.id} and j.status = 'failed')`,
-        cancelled: sql<number>`(select count(*)::int from ${schema.aiJobs} j where j.shop_id = ${schema.aiBatches.shopId} and j.batch_id = ${schema.aiBatches.id} and j.status = 'cancelled')`,
-        running: sql<number>`(select count(*)::int from ${schema.aiJobs} j where j.shop_id = ${schema.aiBatches.shopId} and j.batch_id = ${schema.aiBatches.id} and j.status = 'running')`,
+        succeeded: sql<number>`(select count(*)::int from ai_jobs j where j.shop_id = ai_batches.shop_id and j.batch_id = ai_batches.id and j.status = 'succeeded')`,
+        failed: sql<number>`(select count(*)::int from ai_jobs j where j.shop_id = ai_batches.shop_id and j.batch_id = ai_batches.id and j.status = 'failed')`,
+        cancelled: sql<number>`(select count(*)::int from ai_jobs j where j.shop_id = ai_batches.shop_id and j.batch_id = ai_batches.id and j.status = 'cancelled')`,
+        running: sql<number>`(select count(*)::int from ai_jobs j where j.shop_id = ai_batches.shop_id and j.batch_id = ai_batches.id and j.status = 'running')`,
       })
       .from(schema.aiBatches)
       .orderBy(desc(schema.aiBatches.createdAt))
