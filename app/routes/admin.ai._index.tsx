@@ -101,7 +101,7 @@ export default function AiStudio() {
           {credits.map((c) => (
             <div key={c.kind} data-kind={c.kind}>
               <strong>{t(`kinds.${c.kind}`)}</strong>
-              <progress value={c.used + c.held} max={Math.max(1, c.allowance)} aria-label={t(`kinds.${c.kind}`)} />
+              <progress value={c.used + c.held} max={Math.max(1, c.allowance)} aria-label={t(`kinds.${c.kind}`)} style={{ display: "block", width: "100%" }} />
               <div className="small muted">{t("credits.line", { used: c.used, held: c.held, allowance: c.allowance, left: c.left })}</div>
             </div>
           ))}

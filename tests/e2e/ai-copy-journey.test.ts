@@ -13,6 +13,7 @@ let page: Page;
 const errors: string[] = [];
 let shopSlug: string;
 let productId: string;
+const bulkTitles = [`Kuih Lapis Box ${unique()}`, `Kopi Tin ${unique()}`];
 let user: { id: string; email: string; password: string; phone: string };
 const title = `Pandan Songket Shawl ${unique()}`;
 
@@ -23,6 +24,7 @@ beforeAll(async () => {
   productId = (
     await makeProduct(shop.id, user.id, { title, options: [["Colour", ["Gold", "Emerald"]]], status: "active", extra: { descriptionMd: "A shawl.", productType: "Shawls" } })
   ).productId;
+  for (const t of bulkTitles) await makeProduct(shop.id, user.id, { title: t });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on("pageerror", (e) => errors.push(e.message));
@@ -95,6 +97,21 @@ describe("a merchant has product copy written by AI, reviews it and publishes a 
     expect(await row.textContent()).toContain("credits charged: 3");
     expect(await page.getByTestId("ai-credits").textContent()).toContain("3 used, 0 held by jobs in progress, 47 of 50 left");
     await shot("ai-studio");
+  });
+
+  it("writes copy for products selected in the product list, with live progress per product", async () => {
+    await page.goto(`${baseUrl()}/admin/products`);
+    await hydrated(page);
+    for (const t of bulkTitles) await page.getByLabel(`Select ${t}`).check();
+    await page.getByTestId("bulk-ai-copy").click();
+    await page.waitForURL(/\/admin\/ai\/batches\/[0-9a-f-]{36}$/);
+    const rows = page.getByTestId("batch-job");
+    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => page.getByTestId("batch-status").textContent(), { timeout: 30_000 }).toContain("2 of 2 finished, 0 failed");
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-status")))).toEqual(["succeeded", "succeeded"]);
+    await page.getByRole("link", { name: bulkTitles[0] }).click();
+    await page.waitForURL(/\/copy$/);
+    expect(await page.getByTestId("copy-review").locator('tr[data-field="title"]').textContent()).toContain(bulkTitles[0]);
   });
 
   it("ran without script errors (CSP included)", () => {

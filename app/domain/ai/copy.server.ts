@@ -19,7 +19,7 @@ import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { AiCopyError, copyWriter, type CopyProvider, type CopyWriter, type ProductCopy, type ProductFacts } from "~/integrations/ai-copy.server";
 import type { FieldErrors } from "~/lib/forms";
 import { chargeAiCredits, assertAiCredits } from "./credits.server";
-import { COPY_FIELDS, COPY_LANGUAGE_CODES, COPY_PROVIDERS, COPY_TONE_CODES, creditsForCopy, type CopyField, type CopyLanguageCode } from "./copy-rules";
+import { changeFor, COPY_FIELDS, COPY_LANGUAGE_CODES, COPY_PROVIDERS, COPY_TONE_CODES, creditsForCopy, type CopyLanguageCode } from "./copy-rules";
 
 export interface Actor extends RequestInfo {
   userId: string | null;
@@ -458,33 +458,6 @@ export async function productCopyPage(shopId: string, productId: string) {
       versions,
     };
   });
-}
-
-/** Where a draft field lands on the product. Bullet points become a list at the end of the description. */
-export function changeFor(field: CopyField, copy: ProductCopy, current: ProductCopyFields): Partial<ProductCopyFields> {
-  switch (field) {
-    case "title":
-      return { title: copy.title };
-    case "description":
-      return { descriptionMd: copy.description };
-    case "bulletPoints":
-      return { descriptionMd: withBullets(current.descriptionMd, copy.bulletPoints) };
-    case "seoTitle":
-      return { seoTitle: copy.seoTitle };
-    case "metaDescription":
-      return { seoDescription: copy.metaDescription };
-    case "tags":
-      return { tags: copy.tags };
-  }
-}
-
-/** The description with its trailing bullet list (if any) replaced by `bullets`. */
-export function withBullets(descriptionMd: string, bullets: string[]): string {
-  const lines = descriptionMd.replace(/\s+$/, "").split("\n");
-  while (lines.length && /^\s*[-*]\s+/.test(lines[lines.length - 1])) lines.pop();
-  const body = lines.join("\n").replace(/\s+$/, "");
-  const list = bullets.map((b) => `- ${b.replace(/\n+/g, " ")}`).join("\n");
-  return body ? `${body}\n\n${list}` : list;
 }
 
 const ApplySchema = z.object({
