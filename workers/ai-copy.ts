@@ -9,7 +9,8 @@
 import { FlowProducer, type Job } from "bullmq";
 import { config } from "~/config.server";
 import { batchChildren, completeBatch } from "~/domain/ai/jobs.server";
-import { runCopyJob } from "~/domain/ai/copy.server";
+import { copyJobGaveUp, runCopyJob } from "~/domain/ai/copy.server";
+import { logger } from "~/lib/logger.server";
 import { DEFAULT_JOB_OPTIONS, type JobPayload } from "~/domain/jobs/queues";
 import { queue, redisConnection } from "~/lib/redis.server";
 import { startProcessor } from "./processor";
@@ -59,6 +60,15 @@ export function startAiCopyWorker(options: { lockDuration?: number; stalledInter
     },
     { concurrency: options.concurrency ?? config().WORKER_CONCURRENCY, lockDuration: options.lockDuration, stalledInterval: options.stalledInterval },
   );
+  // A job the queue has given up on (retries used up, or stalled too often, which never reaches
+  // the processor) must not stay "running" in the admin holding credits.
+  worker.on("failed", (job) => {
+    if (!job || job.name !== "generate") return;
+    void job
+      .getState()
+      .then((state) => (state === "failed" ? copyJobGaveUp(job.data.shopId, job.data.jobId) : undefined))
+      .catch((error) => logger().warn({ err: (error as Error).message, jobId: job.id }, "could not record a copy job's failure"));
+  });
   worker.on("closed", () => {
     const f = flows;
     flows = undefined;

@@ -156,6 +156,20 @@ describe("copy for one product", () => {
     expect(await chargesOf(shopId)).toHaveLength(1);
   });
 
+  it("shows a provider that stays down as failed once the queue's attempts are used up", async () => {
+    const { shopId, productId } = await newShop("Ikat Table Runner");
+    // A job whose queue entry allows one attempt (the outbox gives eight, with backoff).
+    const [row] = await withShop(shopId, (tx) =>
+      tx.insert(schema.aiJobs).values({ shopId, kind: "copy", provider: "openai", model: "local-model-8b", productId, input: { tone: "friendly", languages: ["en"] }, credits: 1 }).returning(),
+    );
+    stack.sandbox.openai.switches.serverErrorNext = 1;
+    await queue("ai-copy").add("generate", { shopId, jobId: row.id }, { attempts: 1, jobId: `test-${row.id}` });
+    const job = await finished(shopId, row.id);
+    expect(job).toMatchObject({ status: "failed", errorCode: "provider_unavailable", error: "OpenAI could not be reached after 1 attempts. Press Retry to try again." });
+    expect(await chargesOf(shopId)).toHaveLength(0);
+    expect(await balance(shopId)).toMatchObject({ held: 0, left: 50 });
+  });
+
   it("retries a failed job on its queue without charging twice", async () => {
     const { shopId, productId } = await newShop("Tenun Cushion");
     stack.sandbox.openai.switches.refusalNext = 1;

@@ -174,6 +174,14 @@ function writerFor(provider: CopyProvider): CopyWriter {
 type JobRow = typeof schema.aiJobs.$inferSelect;
 const InputSchema = z.object({ tone: z.enum(COPY_TONE_CODES), languages: z.array(z.enum(COPY_LANGUAGE_CODES)).min(1), notes: z.string().optional() });
 
+/**
+ * The queue gave up on a copy job (its retries are used up, or it stalled too often): shows it as
+ * failed, unless the processor already said why. Releases its held credits.
+ */
+export async function copyJobGaveUp(shopId: string, jobId: string): Promise<void> {
+  await failJob(shopId, jobId, "gave_up", "The copy could not be written after several attempts. Press Retry to try again.");
+}
+
 /** Marks a job failed with words for the merchant (only while it is queued or running). */
 async function failJob(shopId: string, jobId: string, code: string, message: string) {
   await withShop(shopId, async (tx) => {
