@@ -80,7 +80,7 @@ export default function EditProduct() {
   const { product, draft, variants, currency, categories, collections, media, storage, ledger, shopSlug } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
-  const { t } = useTranslation("ai");
+  const { t: tAi } = useTranslation("ai");
   const saveResult = result?.intent === "save" ? result : undefined;
   const adjustResult = result?.intent === "adjust" ? result : undefined;
   const notice = params.get("created") ? "Product created." : params.get("saved") ? "Saved." : params.get("adjusted") ? "Stock adjusted." : null;
@@ -88,7 +88,7 @@ export default function EditProduct() {
     <div className="stack">
       <CatalogHeader back={{ to: "/admin/products", label: "Products" }} title={<>{product.title} <StatusBadge status={product.status} /></>}>
         <a className="button secondary" href={`/admin/products/${product.id}/copy`} data-testid="ai-copy-link">
-          {t("copy.open")}
+          {tAi("copy.open")}
         </a>
         {product.status === "active" ? (
           <a className="button secondary" href={`/s/${shopSlug}`} target="_blank" rel="noreferrer">
