@@ -223,8 +223,8 @@ async function productFacts(tx: Tx, productId: string, notes: string | undefined
   );
   return {
     title: p.title,
-    category: category?.name,
-    brand: p.brand ?? undefined,
+    category: category?.name.slice(0, 200),
+    brand: p.brand?.slice(0, 200) ?? undefined,
     options: p.options.filter((o) => o.name && o.values.length).map((o) => ({ name: o.name.slice(0, 100), values: o.values.slice(0, 50).map((v) => v.slice(0, 100)) })),
     attributes,
     imageAltTexts: media.map((m) => m.alt.slice(0, 300)),
