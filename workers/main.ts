@@ -9,16 +9,19 @@ import { closeStorage } from "~/integrations/storage.server";
 import { logger } from "~/lib/logger.server";
 import { closeRedis } from "~/lib/redis.server";
 import { startAiCopyWorker } from "./ai-copy";
+import { startKlingWorkers } from "./ai-media";
 import { startCatalogCsvWorker } from "./catalog-csv";
 import { startMediaWorker } from "./media";
 import { startNotifyWorker } from "./notify";
+import { scheduleMaintenance, startMaintenanceWorker } from "./maintenance";
 import { OutboxDispatcher } from "./outbox-dispatcher";
 
 export async function startWorkers(): Promise<{ stop(): Promise<void> }> {
   const dispatcher = new OutboxDispatcher();
   await dispatcher.start();
-  const workers: Worker[] = [startNotifyWorker(), startMediaWorker(), startCatalogCsvWorker(), startAiCopyWorker()];
+  const workers: Worker[] = [startNotifyWorker(), startMediaWorker(), startCatalogCsvWorker(), ...(await startKlingWorkers()), startMaintenanceWorker(), startAiCopyWorker()];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  await scheduleMaintenance();
   return {
     async stop() {
       await dispatcher.stop();

@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { adminAction, adminLoader, requireRecentAuth } from "~/domain/accounts/access.server";
 import { notFound } from "~/lib/http";
@@ -80,6 +80,7 @@ export default function EditProduct() {
   const { product, draft, variants, currency, categories, collections, media, storage, ledger, shopSlug } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
+  const { t } = useTranslation("aiMedia");
   const { t: tAi } = useTranslation("ai");
   const saveResult = result?.intent === "save" ? result : undefined;
   const adjustResult = result?.intent === "adjust" ? result : undefined;
@@ -90,6 +91,9 @@ export default function EditProduct() {
         <a className="button secondary" href={`/admin/products/${product.id}/copy`} data-testid="ai-copy-link">
           {tAi("copy.open")}
         </a>
+        <Link className="button secondary" to={`/admin/products/${product.id}/studio`}>
+          {t("studioLink")}
+        </Link>
         {product.status === "active" ? (
           <a className="button secondary" href={`/s/${shopSlug}`} target="_blank" rel="noreferrer">
             View storefront ↗
