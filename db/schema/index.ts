@@ -7,3 +7,4 @@ export * from "./orders";
 export * from "./ai";
 export * from "./ai-media";
 export * from "./payments";
+export * from "./ai-copy";
