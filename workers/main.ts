@@ -8,6 +8,7 @@ import { config, ConfigError } from "~/config.server";
 import { closeStorage } from "~/integrations/storage.server";
 import { logger } from "~/lib/logger.server";
 import { closeRedis } from "~/lib/redis.server";
+import { startAiCopyWorker } from "./ai-copy";
 import { startKlingWorkers } from "./ai-media";
 import { startCatalogCsvWorker } from "./catalog-csv";
 import { startMediaWorker } from "./media";
@@ -18,7 +19,7 @@ import { OutboxDispatcher } from "./outbox-dispatcher";
 export async function startWorkers(): Promise<{ stop(): Promise<void> }> {
   const dispatcher = new OutboxDispatcher();
   await dispatcher.start();
-  const workers: Worker[] = [startNotifyWorker(), startMediaWorker(), startCatalogCsvWorker(), ...(await startKlingWorkers()), startMaintenanceWorker()];
+  const workers: Worker[] = [startNotifyWorker(), startMediaWorker(), startCatalogCsvWorker(), ...(await startKlingWorkers()), startMaintenanceWorker(), startAiCopyWorker()];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   await scheduleMaintenance();
   return {

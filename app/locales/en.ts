@@ -1,3 +1,4 @@
+import ai from "./ai/en";
 /**
  * English: the source language. Every key here must exist in ms.ts and zh.ts (the type of
  * `Translations` makes a missing key a type error; tests/unit/i18n.test.ts checks it too).
@@ -273,6 +274,7 @@ const en = {
     },
     privacy: "No card or bank details are entered on or kept by this shop: you pay on the payment provider's own page.",
   },
+  ai,
 } as const;
 
 export default en;

@@ -1,4 +1,5 @@
 import type { Translations } from "./index";
+import ai from "./ai/ms";
 
 /** Bahasa Melayu. */
 const ms: Translations = {
@@ -270,6 +271,7 @@ const ms: Translations = {
     },
     privacy: "Tiada butiran kad atau bank dimasukkan atau disimpan oleh kedai ini: anda membayar di halaman penyedia pembayaran sendiri.",
   },
+  ai,
 };
 
 export default ms;

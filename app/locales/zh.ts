@@ -1,4 +1,5 @@
 import type { Translations } from "./index";
+import ai from "./ai/zh";
 
 /** 简体中文. */
 const zh: Translations = {
@@ -269,6 +270,7 @@ const zh: Translations = {
     },
     privacy: "本店不会要求或保存任何银行卡或银行资料：您在支付服务商自己的页面上付款。",
   },
+  ai,
 };
 
 export default zh;

@@ -44,6 +44,9 @@ export default function Settings() {
         <Link className="button secondary" to="/admin/settings/payments">
           Payments
         </Link>
+        <Link className="button secondary" to="/admin/settings/ai">
+          AI
+        </Link>
         {isOwner ? (
           <Link className="button secondary" to="/admin/settings/security">
             Security

@@ -8,3 +8,4 @@ export * from "./ai";
 export * from "./storefront";
 export * from "./ai-media";
 export * from "./payments";
+export * from "./ai-copy";
