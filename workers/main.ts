@@ -9,6 +9,7 @@ import { closeStorage } from "~/integrations/storage.server";
 import { logger } from "~/lib/logger.server";
 import { closeRedis } from "~/lib/redis.server";
 import { startCatalogCsvWorker } from "./catalog-csv";
+import { startMaintenanceWorker, scheduleMaintenance } from "./maintenance";
 import { startMediaWorker } from "./media";
 import { startNotifyWorker } from "./notify";
 import { OutboxDispatcher } from "./outbox-dispatcher";
@@ -16,8 +17,9 @@ import { OutboxDispatcher } from "./outbox-dispatcher";
 export async function startWorkers(): Promise<{ stop(): Promise<void> }> {
   const dispatcher = new OutboxDispatcher();
   await dispatcher.start();
-  const workers: Worker[] = [startNotifyWorker(), startMediaWorker(), startCatalogCsvWorker()];
+  const workers: Worker[] = [startNotifyWorker(), startMediaWorker(), startCatalogCsvWorker(), startMaintenanceWorker()];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  await scheduleMaintenance();
   return {
     async stop() {
       await dispatcher.stop();

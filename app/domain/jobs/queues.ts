@@ -50,6 +50,10 @@ export const JOBS = {
   "ai-video": {
     run: z.object({ shopId: uuid, jobId: uuid }),
   },
+  maintenance: {
+    /** Cancel unpaid orders past their expires_at and release their stock (a job scheduler, every minute). */
+    "expire-orders": z.object({}),
+  },
 } satisfies Partial<Record<QueueName, Record<string, z.ZodType>>>;
 
 type Jobs = typeof JOBS;
