@@ -253,6 +253,6 @@ export async function checkoutPreview(who: Shopper, address: { country: string; 
         .limit(1);
       saved = row?.address ?? null;
     }
-    return { cart, zones: zone ? zones.filter((z) => z.zone === zone) : zones, countries: setup.internationalCountries, savedAddress: saved };
+    return { cart, zones: zone ? zones.filter((z) => z.zone === zone) : zones, countries: setup.internationalCountries, savedAddress: saved, orderExpiryMinutes: setup.orderExpiryMinutes };
   });
 }
