@@ -66,7 +66,8 @@ interface Who {
 export type CustomerAuthResult = { ok: true; customerId: string; setCookie: string } | { ok: false; errors: FieldErrors; retryAfterSeconds?: number };
 
 export async function signUpCustomer(shopId: string, form: Record<string, unknown>, who: Who): Promise<CustomerAuthResult> {
-  const parsed = CustomerSignupSchema.safeParse(form);
+  // Unticked checkboxes are not sent at all: read them as empty so their rules run.
+  const parsed = CustomerSignupSchema.safeParse({ adult: "", marketing: "", ...form });
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   const input = parsed.data;
   const limited = await consume("signupPerIp", `customer:${who.ip ?? "unknown"}`);
