@@ -1,10 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, schema, withShop } from "~db/client";
-import { changeCart, changeWishlist, loadCart, loadWishlist } from "~/domain/checkout/cart.server";
+import { changeCart, changeWishlist, deleteStaleCarts, loadCart, loadWishlist } from "~/domain/checkout/cart.server";
 import { placeOrder } from "~/domain/checkout/checkout.server";
 import { logInCustomer, signUpCustomer } from "~/domain/checkout/customers.server";
-import { saveShippingSettings } from "~/domain/checkout/shipping.server";
+import { deleteShippingRate, loadShippingSetup, saveShippingRate, saveShippingSettings } from "~/domain/checkout/shipping.server";
 import { currentCustomer, type Shopper } from "~/domain/checkout/visitor.server";
 import { expireDueOrders, expireOrder } from "~/domain/orders/expiry.server";
 import { markOrderPaid } from "~/domain/orders/paid.server";
@@ -299,5 +299,37 @@ describe("stock through the order's life", () => {
     const mine = schedulers.filter((s) => s.key === "expire-orders");
     expect(mine).toHaveLength(1);
     expect(Number(mine[0].every)).toBe(60_000);
+    expect(schedulers.filter((s) => s.key === "sweep-carts")).toHaveLength(1);
+  });
+
+  it("sweeps anonymous carts untouched for 60 days, keeping newer ones and customers' carts", async () => {
+    const { variantId } = await sellable(shopId, userId, { stock: 5 });
+    const old = await guestWithCart(shopId, variantId, 1);
+    const fresh = await guestWithCart(shopId, variantId, 1);
+    await withShop(shopId, (tx) => tx.update(schema.carts).set({ updatedAt: new Date(Date.now() - 61 * 24 * 3600_000) }).where(eq(schema.carts.id, old.anonymousCartId!)));
+    expect(await deleteStaleCarts()).toBeGreaterThanOrEqual(1);
+    expect((await loadCart(old)).cartId).toBeNull();
+    expect((await loadCart(fresh)).itemCount).toBe(1);
+  });
+});
+
+describe("shipping settings", () => {
+  it("gives a new shop default rates once, and saves the merchant's flat and weight rates with clear messages", async () => {
+    const owner = await makeUser();
+    const shop = await makeShop(owner.id);
+    const actor = { shopId: shop.id, userId: owner.id };
+    const [a, b] = await Promise.all([loadShippingSetup(shop.id), loadShippingSetup(shop.id)]);
+    expect(a.rates.length).toBe(3);
+    expect((await loadShippingSetup(shop.id)).rates.map((r) => r.id).sort()).toEqual(a.rates.map((r) => r.id).sort());
+    expect(b.orderExpiryMinutes).toBe(30);
+
+    expect(await saveShippingRate(actor, { zone: "east", name: "Pos Laju", kind: "weight", brackets: "one kilo = 10" })).toMatchObject({ ok: false, errors: { brackets: expect.stringContaining("is not a bracket") } });
+    expect(await saveShippingRate(actor, { zone: "peninsular", name: "Express", kind: "flat", price: "abc" })).toMatchObject({ ok: false, errors: { price: "Enter a price such as 8.00." } });
+    expect(await saveShippingRate(actor, { zone: "east", name: "Pos Laju", kind: "weight", brackets: "1 = 10\n* = 30", freeAbove: "200", active: "on" })).toEqual({ ok: true });
+    const setup = await loadShippingSetup(shop.id);
+    const posLaju = setup.rates.find((r) => r.name === "Pos Laju")!;
+    expect(posLaju).toMatchObject({ zone: "east", kind: "weight", freeAboveMinor: 20000, brackets: [{ maxGrams: 1000, priceMinor: 1000 }, { maxGrams: null, priceMinor: 3000 }] });
+    expect(await deleteShippingRate(actor, posLaju.id)).toEqual({ ok: true });
+    expect((await loadShippingSetup(shop.id)).rates.some((r) => r.id === posLaju.id)).toBe(false);
   });
 });

@@ -2,9 +2,9 @@
  * The cart and the wishlist. Prices, titles and stock are always read from the catalog (never
  * from the browser or a stored copy); only variant ids and quantities are kept.
  */
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { z } from "zod";
-import { schema, withShop, type Tx } from "~db/client";
+import { asPlatform, schema, withShop, type Tx } from "~db/client";
 import { coverImages } from "~/domain/media/media.server";
 import { publicObjectUrl } from "~/integrations/storage.server";
 import { ensureCart, findCart, type Shopper } from "./visitor.server";
@@ -245,4 +245,22 @@ export async function changeWishlist(who: Shopper, form: Record<string, unknown>
     await tx.insert(schema.wishlistItems).values({ shopId: who.shopId, cartId, productId }).onConflictDoNothing();
     return { ok: true as const, cartId, created };
   });
+}
+
+/** Anonymous carts untouched this long are deleted (with their items and favourites). */
+export const ANONYMOUS_CART_DAYS = 60;
+
+/**
+ * Deletes old anonymous carts across shops (the maintenance job, daily). Platform-level by
+ * nature: housekeeping that spans shops. Customers' carts are kept.
+ */
+export async function deleteStaleCarts(now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - ANONYMOUS_CART_DAYS * 24 * 3600 * 1000);
+  const deleted = await asPlatform((tx) =>
+    tx
+      .delete(schema.carts)
+      .where(and(isNull(schema.carts.customerId), lt(schema.carts.updatedAt, cutoff)))
+      .returning({ id: schema.carts.id }),
+  );
+  return deleted.length;
 }

@@ -53,6 +53,8 @@ export const JOBS = {
   maintenance: {
     /** Cancel unpaid orders past their expires_at and release their stock (a job scheduler, every minute). */
     "expire-orders": z.object({}),
+    /** Delete anonymous carts untouched for 60 days (a job scheduler, daily). */
+    "sweep-carts": z.object({}),
   },
 } satisfies Partial<Record<QueueName, Record<string, z.ZodType>>>;
 
