@@ -68,11 +68,13 @@ export default function CartPage() {
         </div>
       ) : (
         <>
-          <table className="table" data-testid="cart-lines">
+          <table className="table" data-testid="cart-lines" style={{ width: "100%", borderCollapse: "collapse" }}>
             <tbody>
               {cart.lines.map((line) => (
-                <tr key={line.variantId} data-testid="cart-line">
-                  <td style={{ width: 72 }}>{line.image ? <img src={line.image} alt="" width={64} height={64} style={{ objectFit: "cover" }} /> : null}</td>
+                <tr key={line.variantId} data-testid="cart-line" style={{ borderBottom: "1px solid #e5e7eb" }}>
+                  <td style={{ width: 80, padding: "0.75rem 0" }}>
+                    {line.image ? <img src={line.image} alt="" width={64} height={64} style={{ objectFit: "cover", borderRadius: 6 }} /> : <div style={{ width: 64, height: 64, borderRadius: 6, background: "#eef2f1" }} />}
+                  </td>
                   <td>
                     <div lang={language}>
                       <strong>{line.title}</strong>
@@ -90,7 +92,7 @@ export default function CartPage() {
                     ) : null}
                   </td>
                   <td>
-                    <Form method="post" className="inline-form">
+                    <Form method="post" className="inline-form" style={{ display: "flex", gap: "0.5rem", alignItems: "center", flexWrap: "wrap" }}>
                       <CsrfInput />
                       <input type="hidden" name="variantId" value={line.variantId} />
                       <label className="sr-only" htmlFor={`qty-${line.variantId}`}>
@@ -105,7 +107,7 @@ export default function CartPage() {
                       </button>
                     </Form>
                   </td>
-                  <td className="num" data-testid="line-total">
+                  <td className="num" data-testid="line-total" style={{ textAlign: "right", whiteSpace: "nowrap" }}>
                     {formatMoney(line.lineTotalMinor, line.currency)}
                   </td>
                 </tr>

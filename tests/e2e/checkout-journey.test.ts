@@ -62,6 +62,7 @@ describe("a customer buys in a browser", () => {
     expect(await page.getByTestId("cart-line").count()).toBe(1);
     expect(await page.getByTestId("cart-subtotal").textContent()).toContain("64.00");
     expect(await page.getByTestId("cart-link").textContent()).toBe("Cart (2)");
+    await shot("checkout-cart");
   });
 
   it("changes the quantity in the cart", async () => {

@@ -135,11 +135,19 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
       }
 
       const orderId = randomUUID();
+      // The price of each line as charged. MERGE HOOK (flash sales): claimFlashSalePrices(tx, …)
+      // belongs here, after the stock is held: it may replace unitPriceMinor with a sale price
+      // (setting regularUnitPriceMinor and flashSaleId) under its caps, or refuse via Refusal.
+      const priced = cart.lines.map((l) => ({
+        ...l,
+        regularUnitPriceMinor: null as number | null,
+        flashSaleId: null as string | null,
+      }));
+      const subtotal = priced.reduce((n, l) => n + l.unitPriceMinor * l.quantity, 0);
       const number = await nextShopNumber(tx, shopId, "order");
       const customerId = who.customer ? who.customer.id : await upsertGuest(tx, shopId, data);
       const now = new Date();
       const address = addressOf(data);
-      const subtotal = cart.subtotalMinor;
       await tx.insert(schema.orders).values({
         shopId,
         id: orderId,
@@ -162,7 +170,7 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
         expiresAt: new Date(now.getTime() + setup.orderExpiryMinutes * 60_000),
       });
       await tx.insert(schema.orderLines).values(
-        cart.lines.map((l, position) => ({
+        priced.map((l, position) => ({
           shopId,
           orderId,
           position,
@@ -173,7 +181,9 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
           sku: l.sku,
           quantity: l.quantity,
           unitPriceMinor: l.unitPriceMinor,
-          totalMinor: l.lineTotalMinor,
+          regularUnitPriceMinor: l.regularUnitPriceMinor,
+          flashSaleId: l.flashSaleId,
+          totalMinor: l.unitPriceMinor * l.quantity,
           weightGrams: l.weightGrams,
           reservedQuantity: reserved.get(l.variantId) ?? 0,
         })),
