@@ -68,7 +68,7 @@ export default function CartPage() {
         </div>
       ) : (
         <>
-          <table className="table" data-testid="cart-lines" style={{ width: "100%", borderCollapse: "collapse" }}>
+          <table className="data" data-testid="cart-lines" style={{ width: "100%", borderCollapse: "collapse" }}>
             <tbody>
               {cart.lines.map((line) => (
                 <tr key={line.variantId} data-testid="cart-line" style={{ borderBottom: "1px solid #e5e7eb" }}>

@@ -4,15 +4,21 @@ import { closeRedis } from "~/lib/redis.server";
 import { checkoutForm, level, peninsularRateId, sellable } from "../helpers/checkout";
 import { makeShop, makeUser, unique } from "../helpers/factories";
 import { FormClient, htmlDecode, startWeb } from "../helpers/web";
+import { signIn } from "../helpers/auth";
+import { loadShippingSetup } from "~/domain/checkout/shipping.server";
+
+// Admin logins come from their own client address (X-Forwarded-For), like the other HTTP tests.
+process.env.TRUST_PROXY = "1";
 
 let web: { url: string; close(): Promise<void> };
 let shopA: { id: string; slug: string };
 let shopB: { id: string; slug: string };
 let userId: string;
+let owner: { id: string; email: string; password: string; phone: string };
 
 beforeAll(async () => {
   web = await startWeb();
-  const owner = await makeUser();
+  owner = await makeUser();
   userId = owner.id;
   shopA = await makeShop(owner.id, { name: "Kedai Kopi A" });
   shopB = await makeShop(owner.id, { name: "Kedai Kain B" });
@@ -127,5 +133,33 @@ describe("cross-tenant", () => {
     const replay = new FormClient(web.url);
     replay.setCookie(customerCookieName(shopA.id), cookie);
     expect((await replay.get(`/s/${shopA.slug}/account`)).status).toBe(302);
+  });
+});
+
+describe("admin shipping settings", () => {
+  it("lets the owner add a weight-based method and change the hold time and countries", async () => {
+    const client = new FormClient(web.url);
+    client.forwardedFor = `198.51.100.${Math.floor(Math.random() * 250)}`;
+    await signIn(client, owner);
+    // The owner's active shop is their first; make sure this is the one under test.
+    const first = await client.get("/admin/settings/shipping");
+    expect(first.status, String(first.headers.get("location"))).toBe(200);
+    const switched = await client.post("/admin/switch-shop", { shopId: shopB.id });
+    expect(switched.status).toBe(302);
+    let res = await client.get("/admin/settings/shipping");
+    expect(res.status).toBe(200);
+    expect(htmlDecode(client.lastHtml)).toContain("Sabah, Sarawak and Labuan");
+    res = await client.post("/admin/settings/shipping", { intent: "save-rate", zone: "east", name: "Pos Laju Sabah", kind: "weight", brackets: "heavy = 1", price: "", freeAbove: "" });
+    expect(res.status).toBe(400);
+    expect(htmlDecode(client.lastHtml)).toContain("is not a bracket");
+    expect(htmlDecode(client.lastHtml)).toContain('value="Pos Laju Sabah"');
+    res = await client.post("/admin/settings/shipping", { intent: "save-rate", zone: "east", name: "Pos Laju Sabah", kind: "weight", brackets: "1 = 12.00\n* = 40.00", price: "", freeAbove: "", active: "on" });
+    expect(res.status).toBe(200);
+    res = await client.post("/admin/settings/shipping", { intent: "settings", orderExpiryMinutes: "45", countries: "SG" });
+    expect(res.status).toBe(200);
+    const setup = await loadShippingSetup(shopB.id);
+    expect(setup.orderExpiryMinutes).toBe(45);
+    expect(setup.internationalCountries).toEqual(["SG"]);
+    expect(setup.rates.find((r) => r.name === "Pos Laju Sabah")).toMatchObject({ zone: "east", kind: "weight", brackets: [{ maxGrams: 1000, priceMinor: 1200 }, { maxGrams: null, priceMinor: 4000 }] });
   });
 });
