@@ -146,6 +146,21 @@ describe("customer accounts", () => {
   });
 });
 
+describe("customer login limits", () => {
+  it("stops guessing: after 5 wrong passwords even the right one waits", async () => {
+    const email = `${unique("guess")}@example.com`;
+    const password = "roti canai with dhal";
+    const signed = await signUpCustomer(shopId, { name: "Ravi", email, password, adult: "on" }, { ip: ip(), anonymousCartId: null });
+    expect(signed.ok).toBe(true);
+    for (let i = 0; i < 5; i++) {
+      expect(await logInCustomer(shopId, { email, password: `wrong guess ${i}` }, { ip: ip(), anonymousCartId: null })).toMatchObject({ ok: false });
+    }
+    const blocked = await logInCustomer(shopId, { email, password }, { ip: ip(), anonymousCartId: null });
+    expect(blocked).toMatchObject({ ok: false, errors: { form: expect.stringContaining("Too many wrong passwords") } });
+    expect(blocked.ok === false && blocked.retryAfterSeconds).toBeGreaterThan(0);
+  });
+});
+
 describe("placing an order", () => {
   it("re-prices from the database, snapshots lines, reserves stock, links a guest customer, sets the expiry and empties the cart", async () => {
     const { variantId } = await sellable(shopId, userId, { stock: 4, price: "30.00", weightGrams: 700 });
