@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { storefrontShopper } from "~/domain/checkout/context.server";
 import { accountOverview } from "~/domain/checkout/customers.server";
+import { orderStatusPath } from "~/domain/orders/order-links.server";
 import { formatPhone } from "~/lib/phone";
 import { countryName } from "~/domain/checkout/address";
 import { CsrfInput } from "~/ui/forms";
@@ -19,7 +20,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return data(
     {
       slug: shop.slug,
-      account: { ...account, orders: account.orders.map((o) => ({ ...o, createdAt: o.createdAt.toISOString() })) },
+      // Each order links to its status page by its signed link (the customer's own orders only).
+      account: { ...account, orders: account.orders.map((o) => ({ ...o, createdAt: o.createdAt.toISOString(), href: orderStatusPath(shop.slug, o.id) })) },
     },
     { headers: { "Cache-Control": "private, no-store" } },
   );
@@ -51,7 +53,7 @@ export default function AccountPage() {
         <ul data-testid="account-orders">
           {account.orders.map((o) => (
             <li key={o.id}>
-              <Link to={`/s/${slug}/orders/${o.id}`}>{t("account.order", { number: o.number })}</Link> · {date.format(new Date(o.createdAt))} · {formatMoney(o.totalMinor, o.currency)} ·{" "}
+              <Link to={o.href}>{t("account.order", { number: o.number })}</Link> · {date.format(new Date(o.createdAt))} · {formatMoney(o.totalMinor, o.currency)} ·{" "}
               {t(`account.status.${o.status as OrderStatus}`)}
             </li>
           ))}

@@ -6,6 +6,7 @@ import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { countryName, MALAYSIAN_STATES } from "~/domain/checkout/address";
 import { checkoutPreview, parseCheckoutForm, placeOrder } from "~/domain/checkout/checkout.server";
 import { storefrontShopper } from "~/domain/checkout/context.server";
+import { placedOrderCookie } from "~/domain/orders/order-links.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders } from "~/lib/http";
@@ -39,7 +40,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     await enforceLimit("checkoutPerIp", context.ip);
     await enforceLimit("checkoutPerCart", who.customer?.id ?? who.anonymousCartId ?? context.ip);
     const result = await placeOrder({ who, form: fields, locale: await localeFor(request) });
-    if (result.ok) return redirect(`/s/${shop.slug}/orders/${result.orderId}/pay`);
+    // The placing browser may open its order's pages (PAYMENTS' order-links) without the token.
+    if (result.ok) return redirect(`/s/${shop.slug}/orders/${result.orderId}/pay`, { headers: { "Set-Cookie": await placedOrderCookie(request, result.orderId) } });
     const parsed = parseCheckoutForm(fields);
     const preview = await checkoutPreview(who, parsed.ok ? parsed.input : null);
     return data({ errors: result.errors, values, zones: preview.zones, cart: preview.cart }, { status: result.errors.form ? 409 : 400 });

@@ -72,7 +72,7 @@ describe("a customer buys in a browser", () => {
     await expect.poll(() => page.getByTestId("cart-subtotal").textContent()).toContain("32.00");
   });
 
-  it("checks out as a guest: contact, address, shipping method, then the pay page", async () => {
+  it("checks out as a guest: contact, address, shipping method, then pays on the gateway's page", async () => {
     await page.getByTestId("go-to-checkout").click();
     await page.waitForURL(/\/checkout$/);
     await hydrated(page);
@@ -92,9 +92,17 @@ describe("a customer buys in a browser", () => {
     await page.getByRole("radio", { name: /Standard delivery \(Peninsular Malaysia\)/ }).check();
     await expect.poll(() => page.getByTestId("summary-total").textContent()).toContain("40.00");
     await shot("checkout-filled");
+    const payRequest = page.waitForRequest(new RegExp(`/s/${shop.slug}/orders/[0-9a-f-]{36}/pay$`));
     await page.getByRole("button", { name: "Place order and pay" }).click();
-    await page.waitForURL(new RegExp(`/s/${shop.slug}/orders/[0-9a-f-]{36}/pay$`));
+    await payRequest;
+    // The pay URL sends the browser on to the gateway's hosted page (the sandbox's stand-in).
+    await page.waitForURL((url) => url.origin === new URL(process.env.SANDBOX_URL!).origin);
     expect(await level(shop.id, product.variantId)).toEqual({ onHand: 5, reserved: 1 });
+    expect(await page.getByTestId("amount").textContent()).toBe("RM 40.00");
+    await page.getByTestId("pay").click();
+    await page.waitForURL(`**/s/${shop.slug}/orders/*/confirmation?**`);
+    // Paid: the held unit is sold (on hand and reserved both down by one).
+    await expect.poll(() => level(shop.id, product.variantId), { timeout: 20_000 }).toEqual({ onHand: 4, reserved: 0 });
     expect(errors).toEqual([]);
   });
 });

@@ -5,6 +5,8 @@
  */
 import { and, asc, eq, lte } from "drizzle-orm";
 import { asPlatform, schema, withShop, type Tx } from "~db/client";
+import { logger } from "~/lib/logger.server";
+import { cancelOpenCharges } from "./payments.server";
 import { releaseOrderStock } from "./stock.server";
 import { transitionOrder } from "./status.server";
 
@@ -15,8 +17,9 @@ export const EXPIRY_REASON = "Not paid in time";
  * cancelled (with the reason, on the timeline), gives its reserved stock back. Returns false when
  * the order is no longer pending or not yet due (a payment that arrived first wins).
  *
- * MERGE HOOK: the flash-sale claims (releaseFlashSaleClaims) and the gateway's cancelPayment for
- * an open hosted payment belong here too, in this transaction.
+ * MERGE HOOK: the flash-sale claims (releaseFlashSaleClaims) belong here too, in this
+ * transaction. The gateway's open charges are withdrawn after the commit (expireDueOrders), as
+ * that is a call to the gateway.
  */
 export async function expireOrder(tx: Tx, shopId: string, orderId: string, now = new Date()): Promise<boolean> {
   const [order] = await tx
@@ -47,7 +50,12 @@ export async function expireDueOrders(options: { now?: Date; batch?: number } = 
     );
     let expired = 0;
     for (const order of due) {
-      if (await withShop(order.shopId, (tx) => expireOrder(tx, order.shopId, order.id, now))) expired++;
+      if (!(await withShop(order.shopId, (tx) => expireOrder(tx, order.shopId, order.id, now)))) continue;
+      expired++;
+      // Best effort: a charge the gateway still takes is caught by the late-payment path.
+      await cancelOpenCharges(order.shopId, order.id).catch((error: unknown) =>
+        logger().warn({ err: error instanceof Error ? error.message : String(error), orderId: order.id }, "could not withdraw an expired order's open charges"),
+      );
     }
     total += expired;
     if (due.length < batch || expired === 0) return total;
