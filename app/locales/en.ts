@@ -182,6 +182,11 @@ const en = {
       expiry: "Your items are held for {{minutes}} minutes while you pay.",
       emptyCart: "Your cart is empty.",
       backToCart: "Back to cart",
+      stock: {
+        soldOut: "{{title}} has just sold out",
+        fewLeft: "only {{count}} of {{title}} left",
+        refused: "Sorry — {{items}}. Update your cart and place the order again; nothing was charged.",
+      },
     },
   },
   payments: {

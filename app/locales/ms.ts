@@ -179,6 +179,11 @@ const ms: Translations = {
       expiry: "Barang anda ditempah selama {{minutes}} minit semasa anda membayar.",
       emptyCart: "Troli anda kosong.",
       backToCart: "Kembali ke troli",
+      stock: {
+        soldOut: "{{title}} baru sahaja habis dijual",
+        fewLeft: "hanya tinggal {{count}} {{title}}",
+        refused: "Maaf — {{items}}. Kemas kini troli anda dan buat pesanan sekali lagi; tiada bayaran dikenakan.",
+      },
     },
   },
   payments: {

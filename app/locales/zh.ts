@@ -178,6 +178,11 @@ const zh: Translations = {
       expiry: "付款期间，您的商品将为您保留 {{minutes}} 分钟。",
       emptyCart: "您的购物车是空的。",
       backToCart: "返回购物车",
+      stock: {
+        soldOut: "{{title}} 刚刚售罄",
+        fewLeft: "{{title}} 仅剩 {{count}} 件",
+        refused: "抱歉，{{items}}。请更新购物车后重新下单；您没有被扣款。",
+      },
     },
   },
   payments: {

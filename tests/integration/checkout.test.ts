@@ -221,6 +221,9 @@ describe("placing an order", () => {
     const refused = await placeOrder({ who: late, form: checkoutForm(rateId), locale: "en" });
     expect(refused).toMatchObject({ ok: false, errors: { form: expect.stringContaining("Batik Sarong has just sold out") } });
     expect((await loadCart(late)).itemCount).toBe(2);
+    // In the page's language.
+    const inMalay = await placeOrder({ who: late, form: checkoutForm(rateId), locale: "ms" });
+    expect(inMalay).toMatchObject({ ok: false, errors: { form: expect.stringContaining("Batik Sarong baru sahaja habis dijual") } });
     expect(await level(shopId, variantId)).toEqual({ onHand: 2, reserved: 2 });
   });
 

@@ -15,6 +15,7 @@ import { StockShortage, reserveStock } from "~/domain/orders/stock.server";
 import { recordOrderEvent } from "~/domain/orders/timeline.server";
 import { fieldErrors, type FieldErrors } from "~/lib/forms";
 import type { Locale } from "~/lib/i18n";
+import { serverT } from "~/lib/i18n.server";
 import { normalisePhone } from "~/lib/phone";
 import { isMalaysianState, postcodeProblem, zoneFor } from "./address";
 import { readCart, type CartView } from "./cart.server";
@@ -130,7 +131,7 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
       try {
         reserved = await reserveStock(tx, cart.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })));
       } catch (error) {
-        if (error instanceof StockShortage) throw new Refusal({ form: shortageMessage(cart, error) });
+        if (error instanceof StockShortage) throw new Refusal({ form: shortageMessage(cart, error, input.locale) });
         throw error;
       }
 
@@ -205,13 +206,14 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
   }
 }
 
-function shortageMessage(cart: CartView, shortage: StockShortage): string {
+function shortageMessage(cart: CartView, shortage: StockShortage, locale: Locale): string {
+  const t = serverT(locale, "checkout");
   const parts = shortage.lines.map((s) => {
     const line = cart.lines.find((l) => l.variantId === s.variantId);
-    const title = line ? (line.variantTitle && line.variantTitle !== "Default" ? `${line.title} (${line.variantTitle})` : line.title) : "An item";
-    return s.available === 0 ? `${title} has just sold out` : `only ${s.available} of ${title} ${s.available === 1 ? "is" : "are"} left`;
+    const title = line ? (line.variantTitle && line.variantTitle !== "Default" ? `${line.title} (${line.variantTitle})` : line.title) : "?";
+    return s.available === 0 ? t("page.stock.soldOut", { title, interpolation: { escapeValue: false } }) : t("page.stock.fewLeft", { title, count: s.available, interpolation: { escapeValue: false } });
   });
-  return `Sorry — ${parts.join("; ")}. Update your cart and place the order again; nothing was charged.`;
+  return t("page.stock.refused", { items: parts.join("; "), interpolation: { escapeValue: false } });
 }
 
 /** The guest's customer row: the latest guest with this email (or else phone), updated, or a new one. */
