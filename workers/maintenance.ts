@@ -1,13 +1,21 @@
+import { sweepUnmigratedResults } from "~/domain/ai/kling-jobs.server";
 import { deleteStaleCarts } from "~/domain/checkout/cart.server";
 import { expireDueOrders } from "~/domain/orders/expiry.server";
 import { queue } from "~/lib/redis.server";
 import { startProcessor } from "./processor";
 
-/** Housekeeping on the `maintenance` queue: unpaid orders expire (every minute); old anonymous carts go (daily). */
+/**
+ * Housekeeping on the `maintenance` queue. ONE worker serves the queue, so every maintenance job
+ * of every area is listed here (a worker without a job's handler fails it).
+ * - ai-sweep-results: copies Kling results a dead worker left at Kling into our bucket.
+ * - expire-orders: cancels unpaid orders past their time and releases their stock (every minute).
+ * - sweep-carts: deletes anonymous carts untouched for 60 days (daily).
+ */
 export function startMaintenanceWorker() {
   return startProcessor(
     "maintenance",
     {
+      "ai-sweep-results": async () => sweepUnmigratedResults(),
       "expire-orders": async () => ({ expired: await expireDueOrders() }),
       "sweep-carts": async () => ({ deleted: await deleteStaleCarts() }),
     },
@@ -15,11 +23,20 @@ export function startMaintenanceWorker() {
   );
 }
 
+/** How often the AI result sweeper runs: well inside the promise that no Kling URL stays un-copied for 24 hours. */
+export const AI_RESULT_SWEEP_EVERY_MS = 6 * 3600_000;
+
 /**
  * The repeating jobs, as BullMQ job schedulers: stored in Redis, so they survive restarts, and
  * upserted (not duplicated) by every worker process that starts.
  */
 export async function scheduleMaintenance(): Promise<void> {
+  await queue("maintenance").waitUntilReady();
+  await queue("maintenance").upsertJobScheduler(
+    "ai-result-sweeper",
+    { every: AI_RESULT_SWEEP_EVERY_MS },
+    { name: "ai-sweep-results", data: {}, opts: { removeOnComplete: 30, removeOnFail: 100 } },
+  );
   await queue("maintenance").upsertJobScheduler("expire-orders", { every: 60_000 }, { name: "expire-orders", data: {}, opts: { removeOnComplete: 100, removeOnFail: 500 } });
   await queue("maintenance").upsertJobScheduler("sweep-carts", { every: 24 * 3600_000 }, { name: "sweep-carts", data: {}, opts: { removeOnComplete: 30, removeOnFail: 100 } });
 }

@@ -6,4 +6,5 @@ export * from "./catalog";
 export * from "./orders";
 export * from "./ai";
 export * from "./checkout";
+export * from "./ai-media";
 export * from "./payments";
