@@ -81,7 +81,7 @@ table{width:100%;border-collapse:collapse} th,td{text-align:left;padding:.45rem 
 .totals{width:50%;margin-left:auto;margin-top:1rem} .grand td{font-weight:700;border-top:2px solid #111} .box{font-size:1.2rem;text-align:center}
 .print{margin:1rem 0} @media print{.print{display:none} body{margin:0}}
 </style></head><body>
-<p class="print"><button onclick="window.print()">Print</button></p>
+<p class="print">Print this page from your browser (Ctrl+P or ⌘P) or save it as PDF.</p>
 <header><div><h1>${esc(title)}</h1><div>Order #${order.number}</div>${kind === "invoice" ? `<div>Date: ${esc(date(order.invoicedAt, shop.timezone))}</div>` : `<div>Ordered: ${esc(date(order.createdAt, shop.timezone))}</div>`}</div>
 <div class="seller">${seller(d).map((s, i) => (i === 0 ? `<strong>${esc(s)}</strong>` : esc(s))).join("<br>")}</div></header>
 <div class="cols"><div><h2>${kind === "invoice" ? "Bill to" : "Ship to"}</h2>${addressLines(order.shippingAddress).map(esc).join("<br>") || esc(order.customerName)}${kind === "invoice" && order.email ? `<br>${esc(order.email)}` : ""}</div>

@@ -19,7 +19,6 @@ const FulfilSchema = z
     carrier: z.enum(CARRIERS, { error: "Choose the courier." }),
     carrierName: z.string().trim().max(80, "Use at most 80 characters.").optional().default(""),
     trackingNumber: z.string().trim().max(60, "Use at most 60 characters.").optional().default(""),
-    notify: z.preprocess((v) => v === "on" || v === "true" || v === true || v === undefined, z.boolean()),
   })
   .superRefine((v, ctx) => {
     if (v.carrier === "other" && !v.carrierName) ctx.addIssue({ code: "custom", path: ["carrierName"], message: "Name the courier." });
@@ -72,7 +71,9 @@ export async function fulfilOrder(shopId: string, orderId: string, actor: Actor,
     if (quantities.size === 0 && !errors.form) errors.form = "Choose what goes in this parcel (a quantity for at least one line).";
     if (Object.keys(errors).length > 0 || !parsed.success) return { ok: false as const, errors };
 
-    const { carrier, carrierName, notify } = parsed.data;
+    const { carrier, carrierName } = parsed.data;
+    // An unticked box sends nothing: the form says it was there (notifyField); callers without it notify.
+    const notify = form.notify === undefined ? form.notifyField !== "1" : ["on", "true", true].includes(form.notify as string);
     const number = parsed.data.trackingNumber ? normaliseTracking(parsed.data.trackingNumber) : null;
     const url = trackingUrl(carrier as Carrier, number);
     const [parcel] = await tx

@@ -11,7 +11,8 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { stringify } from "csv-stringify/sync";
 import { z } from "zod";
-import { schema, withShop } from "~db/client";
+import { schema, withShop, type Tx } from "~db/client";
+import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { normalisePhone } from "~/lib/phone";
 import { ORDER_STATUSES } from "./order-status";
 
@@ -71,6 +72,11 @@ export function searchFilter(q: string): { exact: SQL } | { name: string } {
     if (phone) return { exact: sql`${o.phone} = ${phone}` };
   }
   return { name: q };
+}
+
+async function shopTimezone(tx: Tx, shopId: string): Promise<string> {
+  const [shop] = await tx.select({ timezone: schema.shops.timezone }).from(schema.shops).where(eq(schema.shops.id, shopId));
+  return shop?.timezone ?? "Asia/Kuala_Lumpur";
 }
 
 function filtersFor(shopId: string, query: OrderListQuery, timezone: string): SQL[] {
@@ -147,9 +153,8 @@ const toRow = (r: RawRow): OrderListRow => ({
   sortValue: r.sort_value,
 });
 
-export async function listOrders(shopId: string, timezone: string, query: OrderListQuery, pageSize = ORDER_PAGE_SIZE) {
+export async function listOrders(shopId: string, query: OrderListQuery, pageSize = ORDER_PAGE_SIZE) {
   const order = ORDER[query.sort];
-  const filters = filtersFor(shopId, query, timezone);
   const search = query.q ? searchFilter(query.q) : undefined;
   const nameSearch = search && "name" in search ? search.name : undefined;
 
@@ -162,6 +167,8 @@ export async function listOrders(shopId: string, timezone: string, query: OrderL
   const cmp = descending ? sql`<` : sql`>`;
 
   return withShop(shopId, async (tx) => {
+    const timezone = query.from || query.to ? await shopTimezone(tx, shopId) : "UTC";
+    const filters = filtersFor(shopId, query, timezone);
     let rows: OrderListRow[];
     let total: number;
     if (!nameSearch) {
@@ -230,11 +237,14 @@ const decimal = (minor: number) => (minor / 100).toFixed(2);
  * The filtered list as CSV, in pages of 1,000 by keyset (each page its own short transaction),
  * so a 100,000-order export streams without holding a snapshot or the rows in memory.
  */
-export async function* exportOrdersCsv(shopId: string, timezone: string, query: OrderListQuery): AsyncGenerator<string> {
+export async function* exportOrdersCsv(shopId: string, query: OrderListQuery, actor: { userId: string } & RequestInfo): AsyncGenerator<string> {
+  await withShop(shopId, (tx) =>
+    audit(tx, { shopId, actorUserId: actor.userId, action: "orders.exported", targetType: "orders", after: { ...query, after: undefined, before: undefined }, ip: actor.ip, userAgent: actor.userAgent }),
+  );
   yield stringify([CSV_HEADER]);
   let after: string | undefined;
   for (;;) {
-    const page = await listOrders(shopId, timezone, { ...query, after, before: undefined }, 1000);
+    const page = await listOrders(shopId, { ...query, after, before: undefined }, 1000);
     if (page.items.length === 0) return;
     yield stringify(
       page.items.map((r) => [
