@@ -109,6 +109,7 @@ describe("status machine from the order page", () => {
     const order = await orderIn("paid");
     expect(await addOrderNote(shopId, order.id, actor, { note: "" })).toMatchObject({ ok: false, errors: { note: expect.any(String) } });
     expect(await addOrderNote(shopId, order.id, actor, { note: "Gift wrap, please" })).toEqual({ ok: true });
+    await moveOrder(shopId, order.id, "processing", actor);
     const detail = (await getOrderDetail(shopId, order.id))!;
     expect(detail.events.find((e) => e.type === "note")).toMatchObject({ summary: "Gift wrap, please", actorName: expect.any(String) });
     expect(detail.events.find((e) => e.type === "notified")?.message).toMatchObject({ status: "pending", channel: "whatsapp" });
