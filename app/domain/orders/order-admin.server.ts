@@ -14,6 +14,7 @@ import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { fieldErrors, type FieldErrors } from "~/lib/forms";
 import { notifyOrderCustomer } from "./customer-messages.server";
 import type { OrderMessageKind } from "./customer-messages";
+import type { ManualMove } from "./order-moves";
 import { canTransition, type OrderStatus } from "./order-status";
 import { OrderTransitionError, transitionOrder } from "./status.server";
 import { recordOrderEvent } from "./timeline.server";
@@ -159,9 +160,7 @@ export async function addOrderNote(shopId: string, orderId: string, actor: Actor
   });
 }
 
-/** The moves a person makes from the order page without a parcel or a refund. */
-export const MANUAL_MOVES = ["processing", "shipped", "delivered"] as const satisfies readonly OrderStatus[];
-export type ManualMove = (typeof MANUAL_MOVES)[number];
+export { MANUAL_MOVES, type ManualMove } from "./order-moves";
 
 export type MoveResult = { ok: true; to: OrderStatus } | { ok: false; error: string };
 
