@@ -40,6 +40,10 @@ try {
   const [shop] = await sql`select s.id, m.user_id, (select count(*)::int from orders o where o.shop_id = s.id) as orders
                              from shops s join shop_memberships m on m.shop_id = s.id where s.slug = ${ORDERS_SHOP_SLUG}`;
   await sql.end();
+  // Fresh planner statistics, as autovacuum would have them on a live database (ANALYZE needs the owner).
+  const owner = postgres(config().DATABASE_URL, { max: 1, onnotice: () => {} });
+  await owner`analyze orders`;
+  await owner.end();
 
   buildIfStale();
   const build = (await import(pathToFileURL(path.join(ROOT, "build", "index.js")).href)) as ServerBuild;

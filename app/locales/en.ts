@@ -89,6 +89,7 @@ const en = {
     exportCsv: "Export CSV",
     count_one: "{{count}} order",
     count_other: "{{count}} orders",
+    countMore: "{{total}}+ orders",
     none: "No orders yet. They appear here when customers check out.",
     noMatch: "No orders match these filters.",
     previous: "← Previous",

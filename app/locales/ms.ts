@@ -86,6 +86,7 @@ const ms: Translations = {
     exportCsv: "Eksport CSV",
     count_one: "{{count}} pesanan",
     count_other: "{{count}} pesanan",
+    countMore: "{{total}}+ pesanan",
     none: "Belum ada pesanan. Pesanan muncul di sini apabila pelanggan membuat pembayaran.",
     noMatch: "Tiada pesanan sepadan dengan penapis ini.",
     previous: "← Sebelumnya",

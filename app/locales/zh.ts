@@ -85,6 +85,7 @@ const zh: Translations = {
     exportCsv: "导出 CSV",
     count_one: "{{count}} 个订单",
     count_other: "{{count}} 个订单",
+    countMore: "{{total}}+ 个订单",
     none: "还没有订单。顾客结账后订单会显示在这里。",
     noMatch: "没有符合筛选条件的订单。",
     previous: "← 上一页",

@@ -106,7 +106,7 @@ export default function OrderList() {
       <div className="card flush">
         <div className="toolbar">
           <span className="muted small" data-testid="order-total">
-            {t("count", { count: page.total })}
+            {page.more ? t("countMore", { total: page.total.toLocaleString("en") }) : t("count", { count: page.total })}
           </span>
         </div>
         {page.items.length === 0 ? (

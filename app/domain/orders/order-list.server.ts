@@ -5,8 +5,9 @@
  *
  * Keyset as in the product list: each sort has an index ending in id (migration
  * 0008_orders_admin), a page is "the next 50 after (sort value, id)". Exact searches (number,
- * email, phone) use the equality indexes; a name search finds its matches once (ILIKE cannot use
- * an index under RLS) and takes the page and the total from them.
+ * email, phone) use the equality indexes; a name search finds its matches once (a LIKE cannot use
+ * an index under RLS: it is not leakproof) and takes the page and the total from them. Totals are
+ * counted up to COUNT_CAP.
  */
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { stringify } from "csv-stringify/sync";
@@ -153,7 +154,10 @@ const toRow = (r: RawRow): OrderListRow => ({
   sortValue: r.sort_value,
 });
 
-export async function listOrders(shopId: string, query: OrderListQuery, pageSize = ORDER_PAGE_SIZE) {
+/** Beyond this many matching orders the list shows "10,000+" instead of counting them all. */
+export const COUNT_CAP = 10_000;
+
+export async function listOrders(shopId: string, query: OrderListQuery, pageSize = ORDER_PAGE_SIZE, options: { count?: boolean } = { count: true }) {
   const order = ORDER[query.sort];
   const search = query.q ? searchFilter(query.q) : undefined;
   const nameSearch = search && "name" in search ? search.name : undefined;
@@ -179,13 +183,16 @@ export async function listOrders(shopId: string, query: OrderListQuery, pageSize
          order by ${order.key} ${direction}, ${o.id} ${direction}
          limit ${pageSize + 1}`);
       rows = [...found].map(toRow);
-      [{ total }] = await tx.select({ total: sql<number>`count(*)::int` }).from(o).where(and(...filters));
+      // Counted up to COUNT_CAP: past it the list says "10,000+", and the count stays an index-only scan of bounded length.
+      total = options.count
+        ? (await tx.execute<{ total: number }>(sql`select count(*)::int as total from (select 1 from ${o} where ${and(...filters)} limit ${COUNT_CAP + 1}) c`))[0].total
+        : 0;
     } else {
       const matchKeyset = cursor ? sql`(m.k, m.id) ${cmp} (${order.cast(cursor[0])}, ${cursor[1]}::uuid)` : sql`true`;
       const found = await tx.execute<RawRow>(sql`
         with m as materialized (
           select ${COLUMNS}, ${order.key} as k, (${order.key})::text as sort_value
-            from ${o} where ${and(...filters)} and ${o.customerName} ilike ${`%${likeEscape(nameSearch)}%`})
+            from ${o} where ${and(...filters)} and lower(${o.customerName}) like ${`%${likeEscape(nameSearch.toLowerCase())}%`})
         select *, (select count(*)::int from m) as total from m where ${matchKeyset}
          order by m.k ${direction}, m.id ${direction}
          limit ${pageSize + 1}`);
@@ -194,7 +201,7 @@ export async function listOrders(shopId: string, query: OrderListQuery, pageSize
         found[0]?.total ??
         (
           await tx.execute<{ total: number }>(
-            sql`select count(*)::int as total from ${o} where ${and(...filters)} and ${o.customerName} ilike ${`%${likeEscape(nameSearch)}%`}`,
+            sql`select count(*)::int as total from ${o} where ${and(...filters)} and lower(${o.customerName}) like ${`%${likeEscape(nameSearch.toLowerCase())}%`}`,
           )
         )[0].total;
     }
@@ -206,7 +213,8 @@ export async function listOrders(shopId: string, query: OrderListQuery, pageSize
     const hasNext = backwards ? true : more;
     const hasPrev = backwards ? more : !!after;
     return {
-      total,
+      total: Math.min(total, COUNT_CAP),
+      more: total > COUNT_CAP,
       items: page.map(({ sortValue: _s, ...r }) => r),
       nextCursor: hasNext && last ? encodeCursor(last.sortValue, last.id) : undefined,
       prevCursor: hasPrev && first ? encodeCursor(first.sortValue, first.id) : undefined,
@@ -244,7 +252,7 @@ export async function* exportOrdersCsv(shopId: string, query: OrderListQuery, ac
   yield stringify([CSV_HEADER]);
   let after: string | undefined;
   for (;;) {
-    const page = await listOrders(shopId, { ...query, after, before: undefined }, 1000);
+    const page = await listOrders(shopId, { ...query, after, before: undefined }, 1000, { count: false });
     if (page.items.length === 0) return;
     yield stringify(
       page.items.map((r) => [
