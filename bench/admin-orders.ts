@@ -99,11 +99,11 @@ try {
   if (values.explain) {
     const owner = postgres(config().DATABASE_URL, { max: 1, onnotice: () => {} });
     const shapes: Record<string, string> = {
-      newest: `select id from orders where shop_id = $1 order by created_at desc, id desc limit 51`,
-      "payment filter": `select id from orders where shop_id = $1 and payment_status = 'refunded' order by created_at desc, id desc limit 51`,
-      "name search": `select id from orders where shop_id = $1 and customer_name ilike '%aisyah%' order by created_at desc, id desc limit 51`,
-      count: `select count(*) from orders where shop_id = $1`,
-      "count, fulfilment": `select count(*) from orders where shop_id = $1 and fulfilment_status = 'unfulfilled'`,
+      newest: `select id from orders where shop_id = $1 order by created_at desc nulls last, id desc nulls last limit 51`,
+      "payment filter": `select id from orders where shop_id = $1 and payment_status = 'refunded' order by created_at desc nulls last, id desc nulls last limit 51`,
+      "name search": `select id from orders where shop_id = $1 and lower(customer_name) like '%aisyah%' order by created_at desc nulls last, id desc nulls last limit 51`,
+      count: `select count(*) from (select 1 from orders where shop_id = $1 limit 10001) c`,
+      "count, fulfilment": `select count(*) from (select 1 from orders where shop_id = $1 and fulfilment_status = 'unfulfilled' limit 10001) c`,
     };
     for (const [name, query] of Object.entries(shapes)) {
       const plan = await owner.begin(async (tx) => {

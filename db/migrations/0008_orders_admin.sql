@@ -47,10 +47,11 @@ CREATE INDEX "fulfilment_lines_fulfilment_idx" ON "fulfilment_lines" USING btree
 CREATE INDEX "fulfilments_order_idx" ON "fulfilments" USING btree ("shop_id","order_id","created_at");--> statement-breakpoint
 CREATE INDEX "refund_lines_payment_idx" ON "refund_lines" USING btree ("shop_id","payment_id");--> statement-breakpoint
 -- Hand-written (orders_admin): indexes for the admin order list (app/domain/orders/order-list.server.ts),
--- each ending in id for keyset pages, so a filter or sort is an index range scan at 100,000 orders.
-CREATE INDEX IF NOT EXISTS "orders_shop_payment_created_idx" ON "orders" ("shop_id", "payment_status", "created_at" DESC, "id" DESC);--> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "orders_shop_fulfilment_created_idx" ON "orders" ("shop_id", "fulfilment_status", "created_at" DESC, "id" DESC);--> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "orders_shop_dropship_created_idx" ON "orders" ("shop_id", "has_dropship", "created_at" DESC, "id" DESC);--> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "orders_shop_total_idx" ON "orders" ("shop_id", "total_minor" DESC, "id" DESC);--> statement-breakpoint
+-- each ending in id for keyset pages (DESC NULLS LAST like drizzle's), so a sort is an index walk and
+-- a status count an index-only scan at 100,000 orders.
+CREATE INDEX IF NOT EXISTS "orders_shop_payment_created_idx" ON "orders" ("shop_id", "payment_status", "created_at" DESC NULLS LAST, "id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "orders_shop_fulfilment_created_idx" ON "orders" ("shop_id", "fulfilment_status", "created_at" DESC NULLS LAST, "id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "orders_shop_dropship_created_idx" ON "orders" ("shop_id", "has_dropship", "created_at" DESC NULLS LAST, "id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "orders_shop_total_idx" ON "orders" ("shop_id", "total_minor" DESC NULLS LAST, "id" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "orders_shop_email_idx" ON "orders" ("shop_id", "email");--> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "orders_shop_phone_idx" ON "orders" ("shop_id", "phone");

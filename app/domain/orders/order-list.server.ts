@@ -4,7 +4,10 @@
  * stay fast at 100,000 orders in a shop (bench/admin-orders.ts); and the same rows as CSV.
  *
  * Keyset as in the product list: each sort has an index ending in id (migration
- * 0008_orders_admin), a page is "the next 50 after (sort value, id)". Exact searches (number,
+ * 0008_orders_admin), a page is "the next 50 after (sort value, id)". Status filters are enums,
+ * whose equality is not leakproof, so under RLS they cannot be index conditions: a filtered page
+ * walks the sort's index and filters rows (cheap for a page), and its count is an index-only
+ * scan of the status index, stopped at COUNT_CAP. Exact searches (number,
  * email, phone) use the equality indexes; a name search finds its matches once (a LIKE cannot use
  * an index under RLS: it is not leakproof) and takes the page and the total from them. Totals are
  * counted up to COUNT_CAP.
@@ -167,7 +170,9 @@ export async function listOrders(shopId: string, query: OrderListQuery, pageSize
   const cursor = after ?? before;
   const backwards = !!before;
   const descending = order.desc !== backwards;
-  const direction = descending ? sql`desc` : sql`asc`;
+  // The indexes are DESC NULLS LAST (drizzle's desc()); read backwards they give ASC NULLS FIRST.
+  // Matching that exactly lets the planner walk the index (the columns are never null).
+  const direction = descending ? sql`desc nulls last` : sql`asc nulls first`;
   const cmp = descending ? sql`<` : sql`>`;
 
   return withShop(shopId, async (tx) => {
