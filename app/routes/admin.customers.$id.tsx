@@ -64,7 +64,7 @@ export default function CustomerPage() {
           {t("detail.saved")}
         </div>
       ) : null}
-      <div className="grid two">
+      <div className="two-cols">
         <section className="card">
           <dl>
             <dt>{t("customers.spent")}</dt>

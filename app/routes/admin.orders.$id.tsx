@@ -232,7 +232,7 @@ export default function OrderPage() {
         </table>
       </section>
 
-      <div className="grid two">
+      <div className="two-cols">
         <section className="card">
           <h2>{t("detail.customer")}</h2>
           <p>

@@ -101,7 +101,11 @@ export async function getOrderDetail(shopId: string, orderId: string) {
       },
       lines,
       payments: payments.map((p) => ({ ...p.payment, createdAt: p.payment.createdAt.toISOString(), completedAt: p.payment.completedAt?.toISOString() ?? null, actorName: p.actorName })),
-      events: events.map((e) => ({
+      // Events of one transaction share its timestamp: within a tie, the act, then the status change, then the message.
+      events: events
+        .map((e, i) => ({ e, i, rank: e.event.type === "status_changed" ? 1 : e.event.type === "notified" ? 2 : 0 }))
+        .sort((x, y) => x.e.event.createdAt.getTime() - y.e.event.createdAt.getTime() || x.rank - y.rank || x.i - y.i)
+        .map(({ e }) => ({
         id: e.event.id,
         type: e.event.type,
         summary: e.event.summary,
