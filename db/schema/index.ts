@@ -6,3 +6,4 @@ export * from "./catalog";
 export * from "./orders";
 export * from "./ai";
 export * from "./orders-admin";
+export * from "./payments";

@@ -69,11 +69,20 @@ describe("an owner ships a paid order in a browser", () => {
     await shot("orders-shipped");
   });
 
-  it("the customer's WhatsApp has the tracking number and link", async () => {
+  it("the customer's WhatsApp has the tracking number and link, and their order page shows the parcel", async () => {
     await expect
       .poll(async () => (await latestWhatsApp(customerPhone))?.message ?? "", { timeout: 20_000, interval: 250 })
       .toContain("J&T Express 630012345678");
-    expect((await latestWhatsApp(customerPhone))!.message).toContain("https://www.jtexpress.my/tracking/630012345678");
+    const message = (await latestWhatsApp(customerPhone))!.message!;
+    expect(message).toContain("https://www.jtexpress.my/tracking/630012345678");
+    // The message links to the customer's own order page, which shows the parcel.
+    const link = message.match(/https?:\/\/\S+\/orders\/\S+/)![0];
+    const customer = await browser.newPage();
+    await customer.goto(link);
+    await expect.poll(() => customer.getByTestId("tracking-number").textContent()).toBe("630012345678");
+    expect(await customer.getByRole("link", { name: /Track parcel/ }).getAttribute("href")).toBe("https://www.jtexpress.my/tracking/630012345678");
+    await customer.screenshot({ path: path.join(process.env.E2E_SCREENSHOT_DIR ?? process.env.TEST_TMP_DIR ?? "/tmp", "orders-customer-tracking.png"), fullPage: true });
+    await customer.close();
     expect(errors).toEqual([]);
   });
 });

@@ -8,11 +8,11 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { schema, withShop, type Tx } from "~db/client";
-import { publicUrl } from "~/config.server";
 import type { RequestInfo } from "~/domain/audit/audit.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { fieldErrors, type FieldErrors } from "~/lib/forms";
 import { notifyOrderCustomer } from "./customer-messages.server";
+import { orderStatusUrl } from "./order-links.server";
 import type { OrderMessageKind } from "./customer-messages";
 import type { ManualMove } from "./order-moves";
 import { canTransition, type OrderStatus } from "./order-status";
@@ -23,14 +23,10 @@ export interface Actor extends RequestInfo {
   userId: string;
 }
 
-/**
- * The customer's own page for an order, sent in every notification.
- * LEAD (merge): PAYMENTS owns /s/:slug/orders/:orderId and its signed links; point this at
- * their signer so the link opens without a login.
- */
+/** The customer's own page for an order (a signed link, PAYMENTS' order-links), sent in every notification. */
 export async function customerOrderUrl(tx: Tx, shopId: string, orderId: string): Promise<string> {
   const [shop] = await tx.select({ slug: schema.shops.slug }).from(schema.shops).where(eq(schema.shops.id, shopId));
-  return `${publicUrl()}/s/${shop?.slug ?? ""}/orders/${orderId}`;
+  return orderStatusUrl(shop?.slug ?? "", orderId);
 }
 
 /** Tells the customer about their order, with the shop's name, the total and their order page filled in. */
@@ -149,6 +145,11 @@ export async function orderFulfilments(tx: Tx, shopId: string, orderId: string) 
   }));
 }
 export type OrderFulfilment = Awaited<ReturnType<typeof orderFulfilments>>[number];
+
+/** The parcels of an order for the customer's order page (its access is checked by the caller). */
+export function customerParcels(shopId: string, orderId: string) {
+  return withShop(shopId, (tx) => orderFulfilments(tx, shopId, orderId));
+}
 
 const NoteSchema = z.object({ note: z.string().trim().min(1, "Write the note first.").max(2000, "Use at most 2,000 characters.") });
 

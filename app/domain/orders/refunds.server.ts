@@ -13,21 +13,17 @@ import { schema, withShop, type Tx } from "~db/client";
 import { audit } from "~/domain/audit/audit.server";
 import { formatMoney, parseMoney } from "~/domain/catalog/catalog-rules";
 import { adjustInventory, InventoryError } from "~/domain/catalog/inventory.server";
-import type { GatewayName, PaymentGateway } from "~/integrations/payment-gateway";
-import { paymentGatewayFor } from "~/integrations/payment-gateways.server";
+import type { PaymentGateway } from "~/integrations/payment-gateway";
 import { notifyCustomer, type Actor } from "./order-admin.server";
 import { canTransition } from "./order-status";
+import { gatewayForPayment } from "./payments.server";
 import { transitionOrder } from "./status.server";
 import { recordOrderEvent } from "./timeline.server";
 
-/**
- * The gateway a shop's payment went through, ready to refund.
- * LEAD (merge): replace the body with PAYMENTS' `gatewayForPayment(tx, shopId, gatewayName)`
- * from ./payments.server (the shop's own credentials); until then the sandbox/default settings.
- */
-export async function refundGateway(_tx: Tx, _shopId: string, gatewayName: string): Promise<PaymentGateway | null> {
+/** The gateway a shop's payment went through, with the shop's own credentials (PAYMENTS' gatewayForPayment). */
+export async function refundGateway(tx: Tx, shopId: string, gatewayName: string): Promise<PaymentGateway | null> {
   if (gatewayName !== "payseller" && gatewayName !== "billplz") return null;
-  return paymentGatewayFor({ gateway: gatewayName as GatewayName });
+  return gatewayForPayment(tx, shopId, gatewayName);
 }
 
 export type RefundResult = { ok: true; paymentId: string; amountMinor: number; manual: boolean } | { ok: false; errors: Record<string, string> };
