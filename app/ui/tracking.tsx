@@ -49,7 +49,7 @@ export function Tracking({ parcels, locale = "en" }: { parcels: TrackingParcel[]
             {p.items.map((i, n) => (
               <li key={n}>
                 {i.quantity} × <span>{i.title}</span>
-                {i.variantTitle ? ` (${i.variantTitle})` : ""}
+                {i.variantTitle && i.variantTitle !== "Default" ? ` (${i.variantTitle})` : ""}
               </li>
             ))}
           </ul>

@@ -58,6 +58,8 @@ export async function refundOrder(
   const wantManual = truthy(form.manual);
   const reason = String(form.reason ?? "").trim().slice(0, 500) || null;
 
+  await settleStaleRefunds(shopId, orderId, actor);
+
   // 1. Reserve the refund under the order's lock.
   const reserved = await withShop(shopId, async (tx): Promise<RefundResult | Plan | undefined> => {
     const [order] = await tx
@@ -164,6 +166,13 @@ export async function refundOrder(
   }
 
   // 3. Record it: the order's amounts and statuses, stock, timeline, audit, the customer.
+  await recordRefund(shopId, orderId, actor, plan, reference, { restock, cancel: options.cancel });
+  return { ok: true, paymentId: plan.paymentId, amountMinor: plan.amountMinor, manual: plan.manual };
+}
+
+/** Records a refund the gateway made (or one made by hand): amounts, statuses, stock, timeline, audit, the customer. */
+async function recordRefund(shopId: string, orderId: string, actor: Actor, plan: Plan, reference: string | null, options: { restock: boolean; cancel?: boolean }) {
+  const restock = options.restock;
   await withShop(shopId, async (tx) => {
     const [order] = await tx
       .select()
@@ -221,7 +230,53 @@ export async function refundOrder(
     if (canTransition(order.status, to)) await transitionOrder(tx, { shopId, orderId, to, ...who });
     await notifyCustomer(tx, shopId, orderId, to, { amount: money });
   });
-  return { ok: true, paymentId: plan.paymentId, amountMinor: plan.amountMinor, manual: plan.manual };
+}
+
+/**
+ * Refunds reserved but never recorded (the process stopped between the gateway call and the
+ * record) are settled before the next refund: the gateway is asked again with the same
+ * idempotency key, so it pays out at most once and tells us what it did; a manual one that never
+ * completed is dropped. Only refunds older than two minutes (not one still in progress).
+ */
+async function settleStaleRefunds(shopId: string, orderId: string, actor: Actor): Promise<void> {
+  const stale = await withShop(shopId, async (tx) => {
+    const rows = await tx
+      .select({ id: schema.payments.id, gateway: schema.payments.gateway, amount: schema.payments.amountMinor, currency: schema.payments.currency, reason: schema.payments.reason })
+      .from(schema.payments)
+      .where(
+        and(
+          eq(schema.payments.shopId, shopId),
+          eq(schema.payments.orderId, orderId),
+          eq(schema.payments.kind, "refund"),
+          eq(schema.payments.status, "pending"),
+          sql`${schema.payments.createdAt} < now() - interval '2 minutes'`,
+        ),
+      );
+    const [charge] = await tx
+      .select({ gateway: schema.payments.gateway, reference: schema.payments.gatewayReference })
+      .from(schema.payments)
+      .where(and(eq(schema.payments.shopId, shopId), eq(schema.payments.orderId, orderId), eq(schema.payments.kind, "charge"), eq(schema.payments.status, "succeeded")))
+      .limit(1);
+    return { rows, charge };
+  });
+  for (const row of stale.rows) {
+    const plan: Plan = { paymentId: row.id, amountMinor: row.amount, currency: row.currency, manual: row.gateway === "manual", gatewayName: row.gateway, chargeReference: stale.charge?.reference ?? null, reason: row.reason };
+    let reference: string | null = null;
+    try {
+      if (plan.manual || !plan.chargeReference) throw new Error("it was never completed");
+      const gateway = await withShop(shopId, (tx) => refundGateway(tx, shopId, plan.gatewayName));
+      if (!gateway) throw new Error("its gateway is not available");
+      reference = (await gateway.refund({ gatewayReference: plan.chargeReference, amountMinor: plan.amountMinor, reason: plan.reason ?? undefined, idempotencyKey: plan.paymentId })).refundReference;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await withShop(shopId, async (tx) => {
+        await tx.update(schema.payments).set({ status: "failed", completedAt: new Date() }).where(and(eq(schema.payments.shopId, shopId), eq(schema.payments.id, plan.paymentId), eq(schema.payments.status, "pending")));
+        await recordOrderEvent(tx, { shopId, orderId, type: "refund_failed", summary: `An interrupted refund of ${formatMoney(plan.amountMinor, plan.currency)} was dropped: ${message}`, data: { paymentId: plan.paymentId }, actorUserId: actor.userId });
+      });
+      continue;
+    }
+    await recordRefund(shopId, orderId, actor, plan, reference, { restock: false });
+  }
 }
 
 /** Cancels a paid order: refunds what is left of it (optionally restocking), then cancels it. */
