@@ -269,6 +269,23 @@ describe("refunds against the gateway sandbox", () => {
     expect((await orderRow(order.id)).refundedMinor).toBe(order.totalMinor);
   });
 
+  it("settles a refund interrupted between the gateway and the record before the next one, paying out once", async () => {
+    const { order, reference, client } = await sandboxPaidOrder([{ variantId: kopi, quantity: 4 }]);
+    // A refund of RM 12.50 was reserved and paid out by the gateway, then the process stopped before recording it.
+    const [stuck] = await withShop(shopId, (tx) =>
+      tx
+        .insert(schema.payments)
+        .values({ shopId, orderId: order.id, kind: "refund", gateway: "payseller", amountMinor: 1250, currency: "MYR", status: "pending", reason: "interrupted", createdAt: new Date(Date.now() - 10 * 60_000) })
+        .returning(),
+    );
+    await client.refund({ gatewayReference: reference, amountMinor: 1250, idempotencyKey: stuck.id });
+    const next = await refundOrder(shopId, order.id, actor, { mode: "amount", amount: "5.00", reason: "late" });
+    expect(next).toMatchObject({ ok: true, amountMinor: 500 });
+    expect(await client.getPayment(reference)).toMatchObject({ refundedAmountMinor: 1750 });
+    expect((await refundsOf(order.id)).map((r) => [r.amountMinor, r.status]).sort()).toEqual([[1250, "succeeded"], [500, "succeeded"]].sort());
+    expect(await orderRow(order.id)).toMatchObject({ refundedMinor: 1750, paymentStatus: "partially_refunded" });
+  });
+
   it("cancels a paid order with its refund and restock", async () => {
     const { order, client, reference } = await sandboxPaidOrder([{ variantId: kopi, quantity: 3 }]);
     const result = await cancelPaidOrder(shopId, order.id, actor, { reason: "customer changed mind", restock: "on" });

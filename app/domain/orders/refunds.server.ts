@@ -179,10 +179,13 @@ async function recordRefund(shopId: string, orderId: string, actor: Actor, plan:
       .from(schema.orders)
       .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)))
       .for("update");
-    await tx
+    // Recorded once: a second settler (two refund clicks finding the same interrupted refund) finds it done.
+    const claimed = await tx
       .update(schema.payments)
       .set({ status: "succeeded", gatewayReference: reference, completedAt: new Date() })
-      .where(and(eq(schema.payments.shopId, shopId), eq(schema.payments.id, plan.paymentId)));
+      .where(and(eq(schema.payments.shopId, shopId), eq(schema.payments.id, plan.paymentId), eq(schema.payments.status, "pending")))
+      .returning({ id: schema.payments.id });
+    if (claimed.length === 0) return;
     const refundLines = await tx
       .select({ id: schema.refundLines.id, lineId: schema.refundLines.orderLineId, quantity: schema.refundLines.quantity, variantId: schema.orderLines.variantId, title: schema.orderLines.title })
       .from(schema.refundLines)
