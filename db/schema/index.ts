@@ -6,4 +6,5 @@ export * from "./catalog";
 export * from "./orders";
 export * from "./ai";
 export * from "./orders-admin";
+export * from "./ai-media";
 export * from "./payments";

@@ -70,6 +70,11 @@ export class FormClient {
     return match[1];
   }
 
+  /** The Cookie header this client sends (for requests it cannot make itself, e.g. multipart). */
+  cookieHeader(): string {
+    return this.headers().Cookie ?? "";
+  }
+
   /** Starts this client with a cookie, e.g. a session taken from another client. */
   setCookie(name: string, value: string): void {
     this.cookies.set(name, value);

@@ -50,6 +50,10 @@ export const JOBS = {
   "ai-video": {
     run: z.object({ shopId: uuid, jobId: uuid }),
   },
+  maintenance: {
+    /** Copies Kling results not yet in our bucket (a job scheduler runs it every few hours). */
+    "ai-sweep-results": z.object({}),
+  },
 } satisfies Partial<Record<QueueName, Record<string, z.ZodType>>>;
 
 type Jobs = typeof JOBS;
