@@ -4,7 +4,7 @@
  * stay fast at 100,000 orders in a shop (bench/admin-orders.ts); and the same rows as CSV.
  *
  * Keyset as in the product list: each sort has an index ending in id (migration
- * 0008_orders_admin), a page is "the next 50 after (sort value, id)". Status filters are enums,
+ * 0010_orders_admin), a page is "the next 50 after (sort value, id)". Status filters are enums,
  * whose equality is not leakproof, so under RLS they cannot be index conditions: a filtered page
  * walks the sort's index and filters rows (cheap for a page), and its count is an index-only
  * scan of the status index, stopped at COUNT_CAP. Exact searches (number,
