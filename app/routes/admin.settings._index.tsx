@@ -41,6 +41,12 @@ export default function Settings() {
           <p className="eyebrow">Settings</p>
           <h1 data-testid="settings-heading">Shop settings</h1>
         </div>
+        <Link className="button secondary" to="/admin/settings/shipping">
+          Shipping
+        </Link>
+        <Link className="button secondary" to="/admin/settings/company">
+          Company details
+        </Link>
         <Link className="button secondary" to="/admin/settings/payments">
           Payments
         </Link>

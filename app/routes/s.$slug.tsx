@@ -3,23 +3,29 @@ import { Form, isRouteErrorResponse, Link, Outlet, useLoaderData, useLocation, u
 import { useTranslation } from "react-i18next";
 import { publicUrl } from "~/config.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
+import { cartItemCount } from "~/domain/checkout/cart.server";
+import { shopper } from "~/domain/checkout/visitor.server";
 import { consentChoice } from "~/lib/consent.server";
 import { CsrfInput } from "~/ui/forms";
 import { LanguageSwitcher } from "~/ui/language-switcher";
 import { CountdownScript, type StorefrontLayoutData } from "~/ui/storefront";
 
-export async function loader({ params, request, context }: LoaderFunctionArgs): Promise<StorefrontLayoutData> {
+export async function loader({ params, request, context }: LoaderFunctionArgs): Promise<StorefrontLayoutData & { cartCount: number; loggedIn: boolean }> {
   const shop = await storefrontShopBySlug(params.slug ?? "");
   if (!shop) throw new Response("There is no shop at this address.", { status: 404 });
   // On the shop's own domain, paths have no /s/:slug prefix (the HTTP layer adds it back).
   const base = context.customDomain ? "" : `/s/${shop.slug}`;
   const origin = context.customDomain ? `${new URL(publicUrl()).protocol}//${new URL(request.url).host}` : publicUrl();
+  // A cacheable page is only served to visitors without cookies: no cart, no login, no choice yet.
+  const who = context.publicPage ? null : await shopper(request, shop.id);
   return {
     shop: { name: shop.name, slug: shop.slug, language: shop.language, currency: shop.currency },
     base,
     origin,
-    // A cacheable page is only served to visitors without cookies: they have not chosen yet.
     consent: context.publicPage ? null : await consentChoice(request),
+    // The cart link's count and whether a customer is logged in (checkout area).
+    cartCount: who ? await cartItemCount(who) : 0,
+    loggedIn: who ? who.customer !== null : false,
   };
 }
 
@@ -27,8 +33,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data ? [{ title: data.shop.name }, { property: "og:site_name", content: data.shop.name }] : [{ title: "Shop not found" }];
 
 export default function StorefrontLayout() {
-  const { shop, base, consent } = useLoaderData<typeof loader>();
+  const { shop, base, consent, cartCount, loggedIn } = useLoaderData<typeof loader>();
   const { t } = useTranslation("storefront");
+  const { t: tc } = useTranslation("checkout");
   const location = useLocation();
   // Where the language and consent forms come back to, as this host spells it.
   const here = base + location.pathname.replace(/^\/s\/[^/]+/, "") + location.search || "/";
@@ -53,7 +60,11 @@ export default function StorefrontLayout() {
             </button>
           </Form>
           <nav aria-label={t("home")} className="storefront-nav">
-            {/* CHECKOUT: the account, wishlist and cart links (with the cart's count) go here. */}
+            <Link to={`${base}/wishlist`}>{t("wishlist")}</Link>
+            <Link to={`${base}/account`}>{loggedIn ? t("account") : tc("account.logIn")}</Link>
+            <Link to={`${base}/cart`} data-testid="cart-link">
+              {tc("cart.link", { count: cartCount })}
+            </Link>
             <LanguageSwitcher action={`${base}/locale`} returnTo={here} />
           </nav>
         </div>

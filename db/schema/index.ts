@@ -6,6 +6,8 @@ export * from "./catalog";
 export * from "./orders";
 export * from "./ai";
 export * from "./storefront";
+export * from "./checkout";
+export * from "./orders-admin";
 export * from "./ai-media";
 export * from "./payments";
 export * from "./ai-copy";
