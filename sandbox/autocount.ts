@@ -107,6 +107,8 @@ export class AutoCountSandbox {
   debtors = new Map<string, SandboxDebtor>();
   documents: StoredDocument[] = [];
   switches: AutoCountSwitches = { rateLimitNext: 0, delayNextWrite: null };
+  /** The last writes as received (method, path, parsed body): tests check what data was sent. */
+  requests: { method: string; path: string; body: unknown }[] = [];
   rateLimit: { limit: number; windowMs: number };
   private window = { start: Date.now(), used: 0 };
   private nextKey = 1;
@@ -118,6 +120,7 @@ export class AutoCountSandbox {
   reset() {
     this.debtors.clear();
     this.documents = [];
+    this.requests = [];
     this.switches.rateLimitNext = 0;
     this.switches.delayNextWrite = null;
     this.window = { start: Date.now(), used: 0 };
@@ -131,6 +134,19 @@ export class AutoCountSandbox {
   api(): Router {
     const r = express.Router({ mergeParams: true });
     r.use(express.text({ type: "*/*", limit: "256kb" }));
+    r.use((req, _res, next) => {
+      if (req.method !== "GET") {
+        let body: unknown = null;
+        try {
+          body = typeof req.body === "string" && req.body ? JSON.parse(req.body) : null;
+        } catch {
+          body = req.body;
+        }
+        this.requests.push({ method: req.method, path: req.path, body });
+        if (this.requests.length > 1000) this.requests.shift();
+      }
+      next();
+    });
     r.use("/:book", (req, res, next) => this.guard(req, res, next));
     r.get("/:book/paymentmethod/listing", (req, res) => this.listing(req, res, PAYMENT_METHODS.filter((p) => req.query.activeOnly !== "true" || p.isActive)));
     const accounts = (req: Request, res: Response) => {
@@ -418,7 +434,7 @@ export class AutoCountSandbox {
     r.get("/ledger", (_req, res) => res.type("html").send(this.ledgerPage()));
     r.get("/", (_req, res) => res.redirect(302, "/autocount/ledger"));
     r.get("/_control", (_req, res) =>
-      res.json({ switches: this.switches, rateLimit: this.rateLimit, debtors: [...this.debtors.values()], documents: this.documents }),
+      res.json({ switches: this.switches, rateLimit: this.rateLimit, debtors: [...this.debtors.values()], documents: this.documents, requests: this.requests }),
     );
     r.post("/_control", express.json(), (req, res) => {
       const b = req.body ?? {};

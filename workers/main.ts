@@ -8,16 +8,21 @@ import { config, ConfigError } from "~/config.server";
 import { closeStorage } from "~/integrations/storage.server";
 import { logger } from "~/lib/logger.server";
 import { closeRedis } from "~/lib/redis.server";
+import { startAccountingWorker } from "./accounting";
 import { startCatalogCsvWorker } from "./catalog-csv";
 import { startMediaWorker } from "./media";
 import { startNotifyWorker } from "./notify";
 import { OutboxDispatcher } from "./outbox-dispatcher";
+import { startReportsWorker } from "./reports";
+import { syncAllReportSchedulers } from "~/domain/reports/schedule.server";
 
 export async function startWorkers(): Promise<{ stop(): Promise<void> }> {
   const dispatcher = new OutboxDispatcher();
   await dispatcher.start();
-  const workers: Worker[] = [startNotifyWorker(), startMediaWorker(), startCatalogCsvWorker()];
+  const workers: Worker[] = [startNotifyWorker(), startMediaWorker(), startCatalogCsvWorker(), startAccountingWorker(), startReportsWorker()];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  // Daily-report schedulers live in Redis; make sure every shop has its own (hourly thereafter).
+  await syncAllReportSchedulers().catch((error) => logger().warn({ err: error }, "daily-report schedulers not synced; the hourly job retries"));
   return {
     async stop() {
       await dispatcher.stop();

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { schema, type Tx } from "~db/client";
+import { queueInvoiceSync } from "~/domain/accounting/sync.server";
 import { nextShopNumber } from "./counters.server";
 import { transitionOrder } from "./status.server";
 
@@ -46,5 +47,7 @@ export async function markOrderPaid(tx: Tx, input: OrderPaidInput): Promise<{ al
   }
   const invoiceNumber = await nextShopNumber(tx, input.shopId, "invoice");
   await tx.update(schema.orders).set({ paymentStatus: "paid", invoiceNumber, invoicedAt: new Date() }).where(where);
+  // Accounting: the sales invoice, receipt and knock-off go to AutoCount after commit.
+  await queueInvoiceSync(tx, { shopId: input.shopId, orderId: input.orderId, invoiceNumber });
   return { alreadyPaid: false, invoiceNumber };
 }
