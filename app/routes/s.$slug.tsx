@@ -1,12 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { recordStorefrontEvent } from "~/domain/reports/events.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { LanguageSwitcher } from "~/ui/language-switcher";
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ params, request }: LoaderFunctionArgs) {
   const shop = await storefrontShopBySlug(params.slug ?? "");
   if (!shop) throw new Response("There is no shop at this address.", { status: 404 });
+  // First-party analytics (the dashboard's funnel): only with the visitor's consent.
+  await recordStorefrontEvent(request, shop.id, "visit");
   return { shop: { name: shop.name, slug: shop.slug, language: shop.language } };
 }
 
