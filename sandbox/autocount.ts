@@ -85,7 +85,7 @@ export interface AutoCountSwitches {
   /** Answer the next N API calls with 429. */
   rateLimitNext: number;
   /** Hold the next write this long before answering; apply it or drop it. */
-  delayNextWrite: { ms: number; apply: boolean } | null;
+  delayNextWrite: { ms: number; apply: boolean; path?: string } | null;
 }
 
 class BadRequest extends Error {}
@@ -206,8 +206,10 @@ export class AutoCountSandbox {
 
   /** Runs a write, honouring the delay switch; 201 + location, or 400 {statusCode, message}. */
   private async write(req: Request, res: Response, act: () => { location: string; status?: number }) {
-    const delay = this.switches.delayNextWrite;
-    this.switches.delayNextWrite = null;
+    // With a path (e.g. "/invoice"), the delay waits for the next write to that endpoint.
+    const pending = this.switches.delayNextWrite;
+    const delay = pending && (!pending.path || req.path.endsWith(pending.path)) ? pending : null;
+    if (delay) this.switches.delayNextWrite = null;
     let outcome: { location: string; status?: number } | Error;
     if (delay && !delay.apply) {
       outcome = new Error("dropped");
@@ -441,7 +443,11 @@ export class AutoCountSandbox {
       if (b.reset) this.reset();
       if (typeof b.rateLimitNext === "number") this.switches.rateLimitNext = b.rateLimitNext;
       if (b.delayNextWrite === null || (b.delayNextWrite && typeof b.delayNextWrite.ms === "number")) {
-        this.switches.delayNextWrite = b.delayNextWrite && { ms: b.delayNextWrite.ms, apply: b.delayNextWrite.apply !== false };
+        this.switches.delayNextWrite = b.delayNextWrite && {
+          ms: b.delayNextWrite.ms,
+          apply: b.delayNextWrite.apply !== false,
+          path: typeof b.delayNextWrite.path === "string" ? b.delayNextWrite.path : undefined,
+        };
       }
       if (typeof b.requestsPerMinute === "number") this.rateLimit.limit = b.requestsPerMinute;
       res.json({ switches: this.switches, rateLimit: this.rateLimit });

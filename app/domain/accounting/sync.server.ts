@@ -239,7 +239,8 @@ function salesLines(ctx: SyncContext): DocumentLine[] {
   const { settings, order } = ctx;
   const taxCode = settings.taxCode ?? undefined;
   const out: DocumentLine[] = ctx.lines.map((l) => {
-    const name = l.variantTitle ? `${l.title} (${l.variantTitle})` : l.title;
+    // A product without options has one variant titled "Default": the product's title says it all.
+    const name = l.variantTitle && l.variantTitle !== "Default" ? `${l.title} (${l.variantTitle})` : l.title;
     const even = l.totalMinor % l.quantity === 0;
     return even
       ? { accNo: settings.salesAccountNo, description: name, qty: l.quantity, unitPriceMinor: l.totalMinor / l.quantity, taxCode, productCode: undefined }
