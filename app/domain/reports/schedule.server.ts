@@ -23,7 +23,12 @@ export function cronFor(sendAt: string): string {
 }
 
 /** Makes one shop's scheduler match its settings (or removes it). */
-export async function ensureReportScheduler(shopId: string, known?: { enabled: boolean; sendAt: string; timezone: string }): Promise<{ id: string; next?: number } | null> {
+export async function ensureReportScheduler(
+  shopId: string,
+  known?: { enabled: boolean; sendAt: string; timezone: string } | null,
+  /** No run before this moment (default: now). */
+  startDate?: Date,
+): Promise<{ id: string; next?: number; timezone: string } | null> {
   const s =
     known ??
     (await withShop(shopId, async (tx) => {
@@ -39,11 +44,11 @@ export async function ensureReportScheduler(shopId: string, known?: { enabled: b
   }
   await q.upsertJobScheduler(
     id,
-    { pattern: cronFor(s.sendAt), tz: s.timezone },
+    { pattern: cronFor(s.sendAt), tz: s.timezone, ...(startDate ? { startDate } : {}) },
     { name: "daily-report", data: { shopId }, opts: { attempts: 5, backoff: DEFAULT_JOB_OPTIONS.backoff, removeOnComplete: DEFAULT_JOB_OPTIONS.removeOnComplete, removeOnFail: DEFAULT_JOB_OPTIONS.removeOnFail } },
   );
   const scheduler = await q.getJobScheduler(id);
-  return { id, next: scheduler?.next ?? undefined };
+  return { id, next: scheduler?.next ?? undefined, timezone: s.timezone };
 }
 
 /** Every shop's scheduler, and the hourly job that keeps them so. Cross-shop by nature. */
