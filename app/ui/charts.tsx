@@ -35,18 +35,18 @@ export function BarChart({ title, points, format, testId }: { title: string; poi
 /** Horizontal bars with labels and values: funnels, top products, shares. */
 export function HBars({ title, rows, format, testId }: { title: string; rows: { label: string; value: number }[]; format: (v: number) => string; testId?: string }) {
   const max = Math.max(1, ...rows.map((r) => r.value));
-  const rowH = 28;
-  const width = 520;
+  const rowH = 30;
+  const width = 360;
   return (
     <svg viewBox={`0 0 ${width} ${rows.length * rowH + 4}`} role="img" aria-label={title} className="chart" data-testid={testId} style={{ width: "100%", height: "auto" }}>
       <title>{title}</title>
       {rows.map((r, i) => (
         <g key={`${r.label}-${i}`} transform={`translate(0, ${i * rowH})`}>
-          <text x={0} y={18} fontSize="12" fill="currentColor">
-            {r.label.length > 28 ? `${r.label.slice(0, 27)}…` : r.label}
+          <text x={0} y={19} fontSize="14" fill="currentColor">
+            {r.label.length > 16 ? `${r.label.slice(0, 15)}…` : r.label}
           </text>
-          <rect x={200} y={6} width={(220 * r.value) / max} height={16} fill="currentColor" opacity={0.7} />
-          <text x={width - 4} y={18} fontSize="12" textAnchor="end" fill="currentColor">
+          <rect x={125} y={6} width={(130 * r.value) / max} height={18} fill="currentColor" opacity={0.7} />
+          <text x={width - 2} y={19} fontSize="14" textAnchor="end" fill="currentColor">
             {format(r.value)}
           </text>
         </g>
