@@ -83,7 +83,7 @@ export default function AccountingSync() {
             {t("allInAutoCount")}
           </p>
         ) : (
-          <table className="table">
+          <table className="data">
             <thead>
               <tr>
                 <th>{t("order")}</th>

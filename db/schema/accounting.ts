@@ -6,7 +6,7 @@
  * (recorded only with the visitor's consent).
  */
 import { sql } from "drizzle-orm";
-import { boolean, date, foreignKey, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, jsonb } from "drizzle-orm/pg-core";
+import { bigint, boolean, date, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "./columns";
 import { shops, users } from "./core";
 import { orders } from "./orders";
@@ -142,4 +142,37 @@ export const storefrontEvents = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.shopId, t.id] }), index("storefront_events_kind_created_idx").on(t.shopId, t.kind, t.createdAt)],
+);
+
+/**
+ * Daily sales rollups for the dashboard and the daily report: one row per shop and local day
+ * (the shop's time zone) of paid orders, and one per shop, day, product and source of their
+ * lines. Maintained by statement-level triggers on orders and order_lines that recompute the
+ * days touched (hand-written SQL in the accounting migration), so they always equal the orders.
+ */
+export const salesDaily = pgTable(
+  "sales_daily",
+  {
+    shopId: shopFk(),
+    day: date("day", { mode: "string" }).notNull(),
+    orders: integer("orders").notNull(),
+    /** Paid totals less refunds. */
+    revenueMinor: bigint("revenue_minor", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.day] })],
+);
+
+export const productSalesDaily = pgTable(
+  "product_sales_daily",
+  {
+    shopId: shopFk(),
+    day: date("day", { mode: "string" }).notNull(),
+    /** The product id, or "t:<title>" for lines without one. */
+    productKey: text("product_key").notNull(),
+    source: text("source").notNull(),
+    title: text("title").notNull(),
+    quantity: integer("quantity").notNull(),
+    revenueMinor: bigint("revenue_minor", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.day, t.productKey, t.source] })],
 );

@@ -12,7 +12,7 @@ import { schema, withShop, type Tx } from "~db/client";
 import { creditBalances } from "~/domain/ai/credits.server";
 import { queueWhatsApp } from "~/domain/notify/messages.server";
 import { addDays, localDate } from "./dashboard.server";
-import { localRange, salesTotals, topProducts } from "./figures.server";
+import { salesTotals, topProducts } from "./figures.server";
 
 /** Variants at or below this many available units are listed as low stock. */
 export const LOW_STOCK_AT = 5;
@@ -71,9 +71,8 @@ export function reportDateFor(at: Date, timezone: string): string {
 
 export async function dailyReportContent(tx: Tx, shopId: string, date: string): Promise<DailyReportContent> {
   const [shop] = await tx.select({ name: schema.shops.name, timezone: schema.shops.timezone, currency: schema.shops.currency }).from(schema.shops).where(eq(schema.shops.id, shopId));
-  const { start, end } = localRange(date, date, shop.timezone);
-  const totals = await salesTotals(tx, shopId, start, end);
-  const top = await topProducts(tx, shopId, start, end, 3);
+  const totals = await salesTotals(tx, shopId, date, date);
+  const top = await topProducts(tx, shopId, date, date, 3);
   const [{ waiting }] = await tx
     .select({ waiting: sql<number>`count(*)::int` })
     .from(schema.orders)

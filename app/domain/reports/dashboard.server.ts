@@ -58,11 +58,11 @@ export async function dashboardFigures(shopId: string, range: DashboardRange): P
   return withShop(shopId, async (tx) => {
     const [shop] = await tx.select({ timezone: schema.shops.timezone, currency: schema.shops.currency }).from(schema.shops).where(eq(schema.shops.id, shopId));
     const { start, end } = localRange(range.from, range.to, shop.timezone);
-    const totals = await salesTotals(tx, shopId, start, end);
-    const series = await salesSeries(tx, shopId, shop.timezone, start, end, range.granularity);
+    const totals = await salesTotals(tx, shopId, range.from, range.to);
+    const series = await salesSeries(tx, shopId, range.from, range.to, range.granularity);
     const events = await eventCounts(tx, shopId, start, end);
-    const top = await topProducts(tx, shopId, start, end, 10);
-    const bySource = await salesBySource(tx, shopId, start, end);
+    const top = await topProducts(tx, shopId, range.from, range.to, 10);
+    const bySource = await salesBySource(tx, shopId, range.from, range.to);
     return {
       range,
       currency: shop.currency,
