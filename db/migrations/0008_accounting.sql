@@ -129,27 +129,36 @@ CREATE OR REPLACE FUNCTION netshop_refresh_sales_days(p_shop uuid, p_days date[]
 DECLARE
   tz text;
   d date;
+  day_start timestamptz;
+  day_end timestamptz;
 BEGIN
   SELECT timezone INTO tz FROM shops WHERE id = p_shop;
   IF tz IS NULL OR p_days IS NULL OR cardinality(p_days) = 0 THEN RETURN; END IF;
   FOR d IN SELECT DISTINCT x FROM unnest(p_days) AS x ORDER BY x LOOP
     PERFORM pg_advisory_xact_lock(hashtext('sales_daily:' || p_shop::text || ':' || d::text));
   END LOOP;
-  DELETE FROM sales_daily WHERE shop_id = p_shop AND day = ANY (p_days);
-  DELETE FROM product_sales_daily WHERE shop_id = p_shop AND day = ANY (p_days);
-  INSERT INTO sales_daily (shop_id, day, orders, revenue_minor)
-    SELECT p_shop, days.day, count(*), sum(o.total_minor - o.refunded_minor)
-    FROM (SELECT DISTINCT x AS day FROM unnest(p_days) AS x) days
-    JOIN orders o ON o.shop_id = p_shop AND o.payment_status <> 'unpaid'
-      AND o.created_at >= (days.day::timestamp AT TIME ZONE tz) AND o.created_at < ((days.day + 1)::timestamp AT TIME ZONE tz)
-    GROUP BY days.day;
-  INSERT INTO product_sales_daily (shop_id, day, product_key, source, title, quantity, revenue_minor)
-    SELECT p_shop, days.day, coalesce(l.product_id::text, 't:' || l.title), l.source::text, min(l.title), sum(l.quantity), sum(l.total_minor)
-    FROM (SELECT DISTINCT x AS day FROM unnest(p_days) AS x) days
-    JOIN orders o ON o.shop_id = p_shop AND o.payment_status <> 'unpaid'
-      AND o.created_at >= (days.day::timestamp AT TIME ZONE tz) AND o.created_at < ((days.day + 1)::timestamp AT TIME ZONE tz)
-    JOIN order_lines l ON l.shop_id = o.shop_id AND l.order_id = o.id
-    GROUP BY days.day, coalesce(l.product_id::text, 't:' || l.title), l.source;
+  FOR d IN SELECT DISTINCT x FROM unnest(p_days) AS x ORDER BY x LOOP
+    day_start := d::timestamp AT TIME ZONE tz;
+    day_end := (d + 1)::timestamp AT TIME ZONE tz;
+    DELETE FROM sales_daily WHERE shop_id = p_shop AND day = d;
+    DELETE FROM product_sales_daily WHERE shop_id = p_shop AND day = d;
+    -- One local day through orders_paid_created_idx, and each order's lines through their index
+    -- (OFFSET 0 keeps the lateral subquery a per-order index lookup).
+    INSERT INTO sales_daily (shop_id, day, orders, revenue_minor)
+      SELECT p_shop, d, count(*), sum(o.total_minor - o.refunded_minor)
+      FROM orders o
+      WHERE o.shop_id = p_shop AND o.payment_status <> 'unpaid' AND o.created_at >= day_start AND o.created_at < day_end
+      HAVING count(*) > 0;
+    INSERT INTO product_sales_daily (shop_id, day, product_key, source, title, quantity, revenue_minor)
+      SELECT p_shop, d, l.product_key, l.source, min(l.title), sum(l.quantity), sum(l.total_minor)
+      FROM orders o
+      CROSS JOIN LATERAL (
+        SELECT coalesce(ol.product_id::text, 't:' || ol.title) AS product_key, ol.source::text AS source, ol.title, ol.quantity, ol.total_minor
+        FROM order_lines ol WHERE ol.shop_id = o.shop_id AND ol.order_id = o.id OFFSET 0
+      ) l
+      WHERE o.shop_id = p_shop AND o.payment_status <> 'unpaid' AND o.created_at >= day_start AND o.created_at < day_end
+      GROUP BY l.product_key, l.source;
+  END LOOP;
 END $$;
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION netshop_sales_rollup_orders() RETURNS trigger LANGUAGE plpgsql AS $$
