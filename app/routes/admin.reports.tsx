@@ -4,10 +4,9 @@ import { useTranslation } from "react-i18next";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { allows } from "~/domain/accounts/permissions";
 import { reportSettingsPage } from "~/domain/reports/report-settings.server";
-import { saveReportSettings, setReportSubscription } from "~/domain/reports/schedule.server";
+import { setReportSubscription } from "~/domain/reports/schedule.server";
 import { readForm } from "~/lib/csrf.server";
-import { keptValues } from "~/lib/forms";
-import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
+import { CsrfInput, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Daily report · NetShop" }];
 
@@ -19,17 +18,14 @@ export const loader = /* @__PURE__ */ adminLoader("member", async ({ access }) =
 
 type Result = { errors: Record<string, string>; values: Record<string, string>; notice?: string };
 
-export const action = /* @__PURE__ */ adminAction("member", async ({ request, context, access }) => {
+export const action = /* @__PURE__ */ adminAction("member", async ({ request, access }) => {
   const form = await readForm(request);
   const intent = form.get("intent");
   if (intent === "subscribe" || intent === "unsubscribe") {
     await setReportSubscription(access.shop.shopId, access.user.id, intent === "subscribe");
     return data<Result>({ errors: {}, values: {}, notice: intent === "subscribe" ? "You will get the daily report." : "You will no longer get the daily report." });
   }
-  if (!allows(access.shop, "settings")) throw new Response("You need the Settings permission to change the daily report.", { status: 403 });
-  const outcome = await saveReportSettings({ userId: access.user.id, shopId: access.shop.shopId }, Object.fromEntries(form), { ip: context.ip, userAgent: context.userAgent });
-  if (!outcome.ok) return data<Result>({ errors: outcome.errors, values: keptValues(form) }, { status: 400 });
-  return data<Result>({ errors: {}, values: {}, notice: "Saved." });
+  return data<Result>({ errors: { form: "Choose whether to get the daily report." }, values: {} }, { status: 400 });
 });
 
 export default function DailyReport() {
@@ -69,26 +65,25 @@ export default function DailyReport() {
           </button>
         </Form>
       </section>
-      {canEdit ? (
-        <section className="card medium">
-          <Form method="post" className="stack">
-            <CsrfInput />
-            <input type="hidden" name="intent" value="settings" />
-            <Checkbox label={t("reportEnabled")} name="enabled" defaultChecked={settings.enabled} />
-            <Field label={t("sendAt")} name="sendAt" type="time" defaultValue={result?.values.sendAt ?? settings.sendAt} error={errors.sendAt} required />
-            <button type="submit">{t("save")}</button>
-          </Form>
-          <h2>{t("recipients")}</h2>
-          <ul className="checklist small">
-            {members.map((m) => (
-              <li key={m.userId}>
-                {m.name} <span className="muted">({m.role})</span> — {m.subscribed ? "✓" : "—"}
-              </li>
-            ))}
-          </ul>
-          <p className="muted small">Owners get it unless they opt out; staff get it when they opt in here.</p>
-        </section>
-      ) : null}
+      <section className="card medium">
+        <h2>{t("recipients")}</h2>
+        <ul className="checklist small" data-testid="report-recipients">
+          {members.map((m) => (
+            <li key={m.userId}>
+              {m.name} <span className="muted">({m.role})</span> — {m.subscribed ? "✓" : "—"}
+            </li>
+          ))}
+        </ul>
+        <p className="muted small">
+          Owners get it unless they opt out; staff get it when they opt in here. Sent at {settings.enabled ? settings.sendAt : "— (off)"}.
+          {canEdit ? (
+            <>
+              {" "}
+              <Link to="/admin/settings/reports">{t("sendAt")}</Link>
+            </>
+          ) : null}
+        </p>
+      </section>
     </div>
   );
 }

@@ -39,11 +39,19 @@ export default function Settings() {
           <p className="eyebrow">Settings</p>
           <h1 data-testid="settings-heading">Shop settings</h1>
         </div>
-        {isOwner ? (
-          <Link className="button secondary" to="/admin/settings/security">
-            Security
+        <div className="row">
+          <Link className="button secondary" to="/admin/settings/accounting">
+            Accounting
           </Link>
-        ) : null}
+          <Link className="button secondary" to="/admin/settings/reports">
+            Daily report
+          </Link>
+          {isOwner ? (
+            <Link className="button secondary" to="/admin/settings/security">
+              Security
+            </Link>
+          ) : null}
+        </div>
       </div>
       {result?.saved ? (
         <div className="banner ok" role="status">
