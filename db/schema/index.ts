@@ -5,4 +5,5 @@ export * from "./billing";
 export * from "./catalog";
 export * from "./orders";
 export * from "./ai";
+export * from "./payments";
 export * from "./accounting";

@@ -51,7 +51,7 @@ beforeAll(async () => {
     { at: "2026-11-03T16:01:00Z", lines: [{ variantId: v1, quantity: 5 }] }, // 4 Nov KL: outside
     { at: "2026-11-01T15:59:00Z", lines: [{ variantId: v1, quantity: 4 }] }, // 1 Nov KL: outside
   ];
-  const made = [];
+  const made: Awaited<ReturnType<typeof makeOrder>>[] = [];
   for (const s of seeded) made.push(await makeOrder(a.shop.id, { lines: s.lines, createdAt: new Date(s.at), customerName: "Aminah of shop A" }));
   await makeOrder(a.shop.id, { lines: [{ variantId: v2, quantity: 1 }], createdAt: new Date("2026-11-02T05:00:00Z"), paid: false });
   await withShop(a.shop.id, async (tx) => {

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { schema, type Tx } from "~db/client";
 import { queueInvoiceSync } from "~/domain/accounting/sync.server";
 import { nextShopNumber } from "./counters.server";
+import { notifyOrderPaid } from "./paid-notifications.server";
 import { transitionOrder } from "./status.server";
 
 export interface OrderPaidInput {
@@ -47,6 +48,8 @@ export async function markOrderPaid(tx: Tx, input: OrderPaidInput): Promise<{ al
   }
   const invoiceNumber = await nextShopNumber(tx, input.shopId, "invoice");
   await tx.update(schema.orders).set({ paymentStatus: "paid", invoiceNumber, invoicedAt: new Date() }).where(where);
+  // The customer ("confirmed") and the owner are told, through the outbox: exactly once.
+  await notifyOrderPaid(tx, input.shopId, input.orderId);
   // Accounting: the sales invoice, receipt and knock-off go to AutoCount after commit.
   await queueInvoiceSync(tx, { shopId: input.shopId, orderId: input.orderId, invoiceNumber });
   return { alreadyPaid: false, invoiceNumber };

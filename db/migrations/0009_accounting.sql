@@ -116,7 +116,8 @@ CREATE INDEX "accounting_syncs_status_idx" ON "accounting_syncs" USING btree ("s
 CREATE UNIQUE INDEX "daily_reports_day_key" ON "daily_reports" USING btree ("shop_id","report_date");--> statement-breakpoint
 CREATE UNIQUE INDEX "report_settings_shop_key" ON "report_settings" USING btree ("shop_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "report_subscriptions_user_key" ON "report_subscriptions" USING btree ("shop_id","user_id");--> statement-breakpoint
-CREATE INDEX "storefront_events_kind_created_idx" ON "storefront_events" USING btree ("shop_id","kind","created_at");--> statement-breakpoint
+CREATE INDEX "storefront_events_kind_created_idx" ON "storefront_events" USING btree ("shop_id","kind","created_at");
+--> statement-breakpoint
 -- Hand-written (accounting & reports).
 -- 1. Paid orders by creation time, covering the sums: the rollup refresh reads one local day with it.
 CREATE INDEX IF NOT EXISTS "orders_paid_created_idx" ON "orders" USING btree ("shop_id","created_at") INCLUDE ("total_minor","refunded_minor") WHERE "payment_status" <> 'unpaid';
