@@ -1,4 +1,5 @@
 import type { Translations } from "./index";
+import ai from "./ai/ms";
 
 /** Bahasa Melayu. */
 const ms: Translations = {
@@ -116,6 +117,76 @@ const ms: Translations = {
     unavailable: { eyebrow: "Ralat", title: "Kedai ini tidak tersedia buat masa ini", body: "Sila cuba lagi sebentar lagi." },
     goToNetShop: "Pergi ke NetShop",
   },
+  aiMedia: {
+    studioLink: "Studio AI",
+    title: "Studio AI",
+    intro: "Imej cuba pakai dan video {{product}}, dihasilkan oleh Kling. Hasil menunggu kelulusan anda sebelum dimasukkan ke media produk.",
+    sandbox: "Kotak pasir: tiada kunci Kling dikonfigurasi. Hasil datang daripada pengganti NetShop, bukan daripada Kling.",
+    credits: "{{left}} daripada {{allowance}} kredit {{kind}} berbaki bulan ini",
+    kinds: { tryon: "cuba pakai", video: "video" },
+    modelPhotos: {
+      heading: "Foto model",
+      help: "Foto jelas seorang individu, JPG atau PNG, sekurang-kurangnya 300 px setiap sisi, sehingga 10 MB. Digunakan hanya untuk cuba pakai; tidak pernah dipaparkan di kedai anda.",
+      file: "Foto",
+      upload: "Muat naik foto",
+      none: "Belum ada foto model.",
+      remove: "Padam foto",
+      uploaded: "Foto dimuat naik.",
+    },
+    tryon: {
+      heading: "Cuba pakai maya",
+      help: "Meletakkan pakaian daripada salah satu imej produk pada foto model.",
+      modelPhoto: "Foto model",
+      garment: "Imej pakaian",
+      submit: "Mula cuba pakai",
+      cost: "Menggunakan {{credits}} kredit cuba pakai.",
+    },
+    video: {
+      heading: "Video produk",
+      help: "Menghidupkan salah satu imej produk.",
+      image: "Imej produk",
+      prompt: "Apa yang patut berlaku",
+      promptPlaceholder: "Selendang beralun perlahan ditiup angin",
+      duration: "Tempoh",
+      seconds: "{{count}} saat",
+      mode: "Kualiti",
+      std: "Standard",
+      pro: "Pro",
+      submit: "Hasilkan video",
+      cost: "5 saat standard menggunakan 1 kredit video; 10 saat dan pro masing-masing menggandakannya.",
+    },
+    choose: "Pilih…",
+    noImages: "Tambah imej produk dahulu (JPG, PNG atau WebP, sekurang-kurangnya 300 px setiap sisi).",
+    noModelPhotos: "Muat naik foto model dahulu.",
+    queued: "Dalam giliran. Kemajuan dipaparkan di bawah.",
+    jobs: {
+      heading: "Tugas untuk produk ini",
+      none: "Belum ada tugas cuba pakai atau video.",
+      kind: "Jenis",
+      status: "Status",
+      progress: "Kemajuan",
+      result: "Hasil",
+      created: "Dimulakan",
+      cost: "Kos",
+      units: "Kredit: {{credits}} · Unit Kling: {{units}}",
+      creditsOnly: "Kredit: {{credits}}",
+      retry: "Cuba semula",
+    },
+    status: { queued: "Dalam giliran", running: "Sedang berjalan", succeeded: "Selesai", failed: "Gagal", cancelled: "Dibatalkan" },
+    waiting: "Menunggu slot Kling yang kosong: akan bermula sebentar lagi.",
+    pending: {
+      heading: "Menunggu kelulusan anda",
+      help: "Hasil yang diluluskan dimasukkan ke media produk dan dipaparkan di kedai anda; yang ditolak dipadam.",
+      none: "Tiada apa-apa yang menunggu kelulusan.",
+      badge: "Menunggu kelulusan",
+      approve: "Luluskan",
+      reject: "Tolak",
+      approved: "Diluluskan: kini dalam media produk.",
+      rejected: "Ditolak dan dipadam.",
+    },
+    processing: "Sedang diproses…",
+    backToProduct: "Kembali ke produk",
+  },
   payments: {
     notFound: { title: "Pesanan tidak ditemui", body: "Pautan pesanan ini tidak sah. Buka pautan daripada mesej pesanan anda, atau semak akaun anda." },
     orderTitle: "Pesanan #{{number}}",
@@ -190,6 +261,7 @@ const ms: Translations = {
     },
     privacy: "Tiada butiran kad atau bank dimasukkan atau disimpan oleh kedai ini: anda membayar di halaman penyedia pembayaran sendiri.",
   },
+  ai,
 };
 
 export default ms;

@@ -1,4 +1,5 @@
 import type { Translations } from "./index";
+import ai from "./ai/zh";
 
 /** 简体中文. */
 const zh: Translations = {
@@ -115,6 +116,76 @@ const zh: Translations = {
     unavailable: { eyebrow: "错误", title: "此店铺暂时无法访问", body: "请稍后再试。" },
     goToNetShop: "前往 NetShop",
   },
+  aiMedia: {
+    studioLink: "AI 工作室",
+    title: "AI 工作室",
+    intro: "由 Kling 生成的 {{product}} 试穿图片和视频。结果须经您批准后才会加入商品媒体。",
+    sandbox: "沙盒：未配置 Kling 密钥。结果来自 NetShop 的模拟服务，而非 Kling。",
+    credits: "本月剩余 {{left}} / {{allowance}} 个{{kind}}额度",
+    kinds: { tryon: "试穿", video: "视频" },
+    modelPhotos: {
+      heading: "模特照片",
+      help: "一个人的清晰照片，JPG 或 PNG，每边至少 300 像素，最大 10 MB。仅用于试穿，绝不会在您的店面显示。",
+      file: "照片",
+      upload: "上传照片",
+      none: "还没有模特照片。",
+      remove: "删除照片",
+      uploaded: "照片已上传。",
+    },
+    tryon: {
+      heading: "虚拟试穿",
+      help: "把商品图片中的服装穿到模特照片上。",
+      modelPhoto: "模特照片",
+      garment: "服装图片",
+      submit: "开始试穿",
+      cost: "消耗 {{credits}} 个试穿额度。",
+    },
+    video: {
+      heading: "商品视频",
+      help: "让商品的一张图片动起来。",
+      image: "商品图片",
+      prompt: "画面中应发生什么",
+      promptPlaceholder: "围巾在微风中轻轻飘动",
+      duration: "时长",
+      seconds: "{{count}} 秒",
+      mode: "质量",
+      std: "标准",
+      pro: "专业",
+      submit: "生成视频",
+      cost: "5 秒标准视频消耗 1 个视频额度；10 秒和专业版各翻一倍。",
+    },
+    choose: "请选择…",
+    noImages: "请先添加商品图片（JPG、PNG 或 WebP，每边至少 300 像素）。",
+    noModelPhotos: "请先上传模特照片。",
+    queued: "已排队。进度显示在下方。",
+    jobs: {
+      heading: "此商品的任务",
+      none: "还没有试穿或视频任务。",
+      kind: "类型",
+      status: "状态",
+      progress: "进度",
+      result: "结果",
+      created: "开始时间",
+      cost: "费用",
+      units: "额度：{{credits}} · Kling 单位：{{units}}",
+      creditsOnly: "额度：{{credits}}",
+      retry: "重试",
+    },
+    status: { queued: "排队中", running: "进行中", succeeded: "已完成", failed: "失败", cancelled: "已取消" },
+    waiting: "正在等待空闲的 Kling 名额，即将开始。",
+    pending: {
+      heading: "等待您批准",
+      help: "批准的结果会加入商品媒体并在店面显示；拒绝的结果会被删除。",
+      none: "没有等待批准的内容。",
+      badge: "待批准",
+      approve: "批准",
+      reject: "拒绝",
+      approved: "已批准：现已加入商品媒体。",
+      rejected: "已拒绝并删除。",
+    },
+    processing: "处理中…",
+    backToProduct: "返回商品",
+  },
   payments: {
     notFound: { title: "未找到订单", body: "此订单链接无效。请打开订单消息中的链接，或查看您的账户。" },
     orderTitle: "订单 #{{number}}",
@@ -189,6 +260,7 @@ const zh: Translations = {
     },
     privacy: "本店不会要求或保存任何银行卡或银行资料：您在支付服务商自己的页面上付款。",
   },
+  ai,
 };
 
 export default zh;

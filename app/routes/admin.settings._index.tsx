@@ -43,6 +43,9 @@ export default function Settings() {
           <Link className="button secondary" to="/admin/settings/payments">
             Payments
           </Link>
+          <Link className="button secondary" to="/admin/settings/ai">
+            AI
+          </Link>
           <Link className="button secondary" to="/admin/settings/accounting">
             Accounting
           </Link>

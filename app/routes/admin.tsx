@@ -38,7 +38,7 @@ const NAV: Array<{ key: AdminNavKey; to?: string; permission: Permission }> = [
   { key: "orders", permission: "orders" },
   { key: "customers", permission: "customers" },
   { key: "dropshipping", permission: "products" },
-  { key: "aiStudio", permission: "ai" },
+  { key: "aiStudio", to: "/admin/ai", permission: "ai" },
   { key: "reports", to: "/admin/reports", permission: "reports" },
   { key: "settings", to: "/admin/settings", permission: "settings" },
   { key: "billing", permission: "billing" },

@@ -62,6 +62,10 @@ export const JOBS = {
     /** Hourly: every shop's scheduler exists and matches its time zone and settings. */
     "sync-schedulers": z.object({}),
   },
+  maintenance: {
+    /** Copies Kling results not yet in our bucket (a job scheduler runs it every few hours). */
+    "ai-sweep-results": z.object({}),
+  },
 } satisfies Partial<Record<QueueName, Record<string, z.ZodType>>>;
 
 type Jobs = typeof JOBS;
