@@ -40,6 +40,9 @@ export default function Settings() {
           <h1 data-testid="settings-heading">Shop settings</h1>
         </div>
         <div className="row">
+          <Link className="button secondary" to="/admin/settings/shipping">
+            Shipping
+          </Link>
           <Link className="button secondary" to="/admin/settings/payments">
             Payments
           </Link>

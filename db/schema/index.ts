@@ -5,6 +5,7 @@ export * from "./billing";
 export * from "./catalog";
 export * from "./orders";
 export * from "./ai";
+export * from "./checkout";
 export * from "./ai-media";
 export * from "./payments";
 export * from "./ai-copy";

@@ -65,6 +65,10 @@ export const JOBS = {
   maintenance: {
     /** Copies Kling results not yet in our bucket (a job scheduler runs it every few hours). */
     "ai-sweep-results": z.object({}),
+    /** Cancel unpaid orders past their expires_at and release their stock (a job scheduler, every minute). */
+    "expire-orders": z.object({}),
+    /** Delete anonymous carts untouched for 60 days (a job scheduler, daily). */
+    "sweep-carts": z.object({}),
   },
 } satisfies Partial<Record<QueueName, Record<string, z.ZodType>>>;
 

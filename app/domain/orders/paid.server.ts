@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { schema, type Tx } from "~db/client";
 import { queueInvoiceSync } from "~/domain/accounting/sync.server";
 import { nextShopNumber } from "./counters.server";
+import { commitOrderStock } from "./stock.server";
 import { notifyOrderPaid } from "./paid-notifications.server";
 import { transitionOrder } from "./status.server";
 
@@ -48,6 +49,8 @@ export async function markOrderPaid(tx: Tx, input: OrderPaidInput): Promise<{ al
   }
   const invoiceNumber = await nextShopNumber(tx, input.shopId, "invoice");
   await tx.update(schema.orders).set({ paymentStatus: "paid", invoiceNumber, invoicedAt: new Date() }).where(where);
+  // Stock: the reserved units (or, without a reservation, what is on hand) become sold.
+  await commitOrderStock(tx, input.shopId, input.orderId);
   // The customer ("confirmed") and the owner are told, through the outbox: exactly once.
   await notifyOrderPaid(tx, input.shopId, input.orderId);
   // Accounting: the sales invoice, receipt and knock-off go to AutoCount after commit.
