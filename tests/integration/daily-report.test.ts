@@ -78,7 +78,8 @@ describe("report content for a seeded day", () => {
       ].sort((x, y) => y.revenueMinor - x.revenueMinor),
       // Every paid order not yet fulfilled is waiting, whatever its day.
       fulfilmentsWaiting: 3,
-      lowStock: [{ title: "Batik scarf", available: 3 }],
+      // 3 in stock, 1 sold in a paid order (paying takes the stock).
+      lowStock: [{ title: "Batik scarf", available: 2 }],
       aiCreditsLeft: { copy: credits.copy.left, tryon: credits.tryon.left, video: credits.video.left },
     });
   });
@@ -92,7 +93,7 @@ describe("report content for a seeded day", () => {
     expect(sent.recipients).toBe(2);
     expect(sent.body).toContain("*Kedai Kopi Pagi* — daily report for Sat, 5 Dec 2026");
     expect(sent.body).toContain("Orders: *2*");
-    expect(sent.body).toContain("Low stock: Batik scarf (3 left)");
+    expect(sent.body).toContain("Low stock: Batik scarf (2 left)");
     const messages = await reportMessages(shopId);
     expect(messages.map((m) => m.recipient).sort()).toEqual([owner.phone, optedIn.phone].sort());
     expect(await sendDailyReport(shopId, at)).toMatchObject({ status: "already-sent" });
