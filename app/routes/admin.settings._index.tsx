@@ -43,6 +43,9 @@ export default function Settings() {
           <Link className="button secondary" to="/admin/settings/shipping">
             Shipping
           </Link>
+          <Link className="button secondary" to="/admin/settings/company">
+            Company details
+          </Link>
           <Link className="button secondary" to="/admin/settings/payments">
             Payments
           </Link>

@@ -6,6 +6,7 @@ export * from "./catalog";
 export * from "./orders";
 export * from "./ai";
 export * from "./checkout";
+export * from "./orders-admin";
 export * from "./ai-media";
 export * from "./payments";
 export * from "./ai-copy";

@@ -17,9 +17,8 @@ export const EXPIRY_REASON = "Not paid in time";
  * cancelled (with the reason, on the timeline), gives its reserved stock back. Returns false when
  * the order is no longer pending or not yet due (a payment that arrived first wins).
  *
- * MERGE HOOK: the flash-sale claims (releaseFlashSaleClaims) belong here too, in this
- * transaction. The gateway's open charges are withdrawn after the commit (expireDueOrders), as
- * that is a call to the gateway.
+ * The gateway's open charges are withdrawn after the commit (expireDueOrders), as that is a call
+ * to the gateway.
  */
 export async function expireOrder(tx: Tx, shopId: string, orderId: string, now = new Date()): Promise<boolean> {
   const [order] = await tx
@@ -29,8 +28,24 @@ export async function expireOrder(tx: Tx, shopId: string, orderId: string, now =
     .for("update");
   if (!order || order.status !== "pending_payment" || !order.expiresAt || order.expiresAt > now) return false;
   await transitionOrder(tx, { shopId, orderId, to: "cancelled", actorUserId: null, reason: EXPIRY_REASON, data: { expired: true } });
-  await releaseOrderStock(tx, shopId, orderId);
+  await releaseUnpaidOrder(tx, shopId, orderId);
   return true;
+}
+
+/**
+ * What an unpaid order held and gives back when it is cancelled, by expiry or by a person, in the
+ * transaction that cancels it: its reserved stock. Idempotent.
+ */
+export async function releaseUnpaidOrder(tx: Tx, shopId: string, orderId: string): Promise<void> {
+  await releaseOrderStock(tx, shopId, orderId);
+}
+
+/** Withdraws a cancelled order's open charges at the gateway, after the commit; best effort. */
+export async function withdrawOpenCharges(shopId: string, orderId: string): Promise<void> {
+  // A charge the gateway still takes is caught by the late-payment path.
+  await cancelOpenCharges(shopId, orderId).catch((error: unknown) =>
+    logger().warn({ err: error instanceof Error ? error.message : String(error), orderId }, "could not withdraw a cancelled order's open charges"),
+  );
 }
 
 /** Expires every due order (a batch at a time); returns how many were cancelled. */
@@ -52,10 +67,7 @@ export async function expireDueOrders(options: { now?: Date; batch?: number } = 
     for (const order of due) {
       if (!(await withShop(order.shopId, (tx) => expireOrder(tx, order.shopId, order.id, now)))) continue;
       expired++;
-      // Best effort: a charge the gateway still takes is caught by the late-payment path.
-      await cancelOpenCharges(order.shopId, order.id).catch((error: unknown) =>
-        logger().warn({ err: error instanceof Error ? error.message : String(error), orderId: order.id }, "could not withdraw an expired order's open charges"),
-      );
+      await withdrawOpenCharges(order.shopId, order.id);
     }
     total += expired;
     if (due.length < batch || expired === 0) return total;
