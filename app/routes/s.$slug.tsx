@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { recordStorefrontEvent } from "~/domain/reports/events.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { cartItemCount } from "~/domain/checkout/cart.server";
 import { shopper } from "~/domain/checkout/visitor.server";
@@ -9,6 +10,8 @@ import { LanguageSwitcher } from "~/ui/language-switcher";
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const shop = await storefrontShopBySlug(params.slug ?? "");
   if (!shop) throw new Response("There is no shop at this address.", { status: 404 });
+  // First-party analytics (the dashboard's funnel): only with the visitor's consent.
+  await recordStorefrontEvent(request, shop.id, "visit");
   // The cart link's count and whether a customer is logged in (checkout area).
   const who = await shopper(request, shop.id);
   return { shop: { name: shop.name, slug: shop.slug, language: shop.language }, cartCount: await cartItemCount(who), loggedIn: who.customer !== null };
