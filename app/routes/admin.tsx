@@ -40,7 +40,7 @@ const NAV: Array<{ key: AdminNavKey; to?: string; permission: Permission }> = [
   { key: "customers", to: "/admin/customers", permission: "customers" },
   { key: "dropshipping", permission: "products" },
   { key: "aiStudio", to: "/admin/ai", permission: "ai" },
-  { key: "reports", permission: "reports" },
+  { key: "reports", to: "/admin/reports", permission: "reports" },
   { key: "settings", to: "/admin/settings", permission: "settings" },
   { key: "billing", permission: "billing" },
   { key: "staff", to: "/admin/staff", permission: "owner" },

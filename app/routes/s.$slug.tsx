@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, isRouteErrorResponse, Link, Outlet, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { publicUrl } from "~/config.server";
+import { recordStorefrontEvent } from "~/domain/reports/events.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { cartItemCount } from "~/domain/checkout/cart.server";
 import { shopper } from "~/domain/checkout/visitor.server";
@@ -16,7 +17,12 @@ export async function loader({ params, request, context }: LoaderFunctionArgs): 
   // On the shop's own domain, paths have no /s/:slug prefix (the HTTP layer adds it back).
   const base = context.customDomain ? "" : `/s/${shop.slug}`;
   const origin = context.customDomain ? `${new URL(publicUrl()).protocol}//${new URL(request.url).host}` : publicUrl();
-  // A cacheable page is only served to visitors without cookies: no cart, no login, no choice yet.
+  // A cacheable page is only served to visitors without cookies: no cart, no login, no consent
+  // (so no analytics) yet.
+  if (!context.publicPage) {
+    // First-party analytics (the dashboard's funnel): only with the visitor's consent.
+    await recordStorefrontEvent(request, shop.id, "visit");
+  }
   const who = context.publicPage ? null : await shopper(request, shop.id);
   return {
     shop: { name: shop.name, slug: shop.slug, language: shop.language, currency: shop.currency },

@@ -11,3 +11,4 @@ export * from "./orders-admin";
 export * from "./ai-media";
 export * from "./payments";
 export * from "./ai-copy";
+export * from "./accounting";

@@ -50,6 +50,18 @@ export const JOBS = {
   "ai-video": {
     run: z.object({ shopId: uuid, jobId: uuid }),
   },
+  accounting: {
+    /** Send one accounting_syncs row's documents to AutoCount (invoice + receipt, or credit note + voucher). */
+    sync: z.object({ shopId: uuid, syncId: uuid }),
+  },
+  reports: {
+    /** The daily WhatsApp report, fired by the shop's BullMQ job scheduler at its local time. */
+    "daily-report": z.object({ shopId: uuid }),
+    /** (Re)creates one shop's daily-report job scheduler after its settings changed. */
+    schedule: z.object({ shopId: uuid }),
+    /** Hourly: every shop's scheduler exists and matches its time zone and settings. */
+    "sync-schedulers": z.object({}),
+  },
   maintenance: {
     /** Copies Kling results not yet in our bucket (a job scheduler runs it every few hours). */
     "ai-sweep-results": z.object({}),

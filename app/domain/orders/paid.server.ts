@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { schema, type Tx } from "~db/client";
+import { queueInvoiceSync } from "~/domain/accounting/sync.server";
 import { nextShopNumber } from "./counters.server";
 import { commitOrderStock } from "./stock.server";
 import { notifyOrderPaid } from "./paid-notifications.server";
@@ -52,5 +53,7 @@ export async function markOrderPaid(tx: Tx, input: OrderPaidInput): Promise<{ al
   await commitOrderStock(tx, input.shopId, input.orderId);
   // The customer ("confirmed") and the owner are told, through the outbox: exactly once.
   await notifyOrderPaid(tx, input.shopId, input.orderId);
+  // Accounting: the sales invoice, receipt and knock-off go to AutoCount after commit.
+  await queueInvoiceSync(tx, { shopId: input.shopId, orderId: input.orderId, invoiceNumber });
   return { alreadyPaid: false, invoiceNumber };
 }
