@@ -5,6 +5,7 @@ import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { changeCart, loadCart, type CartError } from "~/domain/checkout/cart.server";
 import { storefrontShopper } from "~/domain/checkout/context.server";
 import { cartCookieHeader } from "~/domain/checkout/visitor.server";
+import { recordStorefrontEvent } from "~/domain/reports/events.server";
 import { readForm } from "~/lib/csrf.server";
 import { CsrfInput } from "~/ui/forms";
 
@@ -23,6 +24,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const headers = new Headers({ "Cache-Control": "no-store" });
   if (result.created && result.cartId) headers.append("Set-Cookie", await cartCookieHeader(shop.id, result.cartId));
   if (!result.ok) return data({ error: result.error }, { status: result.error.code === "not_found" ? 404 : 409, headers });
+  if (result.intent === "add") await recordStorefrontEvent(request, shop.id, "cart");
   const status = result.intent === "add" ? "added" : result.intent === "update" ? "updated" : "removed";
   return redirect(`/s/${shop.slug}/cart?status=${status}`, { headers });
 }

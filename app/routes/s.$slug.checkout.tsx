@@ -7,6 +7,7 @@ import { countryName, MALAYSIAN_STATES } from "~/domain/checkout/address";
 import { checkoutPreview, parseCheckoutForm, placeOrder } from "~/domain/checkout/checkout.server";
 import { storefrontShopper } from "~/domain/checkout/context.server";
 import { placedOrderCookie } from "~/domain/orders/order-links.server";
+import { recordStorefrontEvent } from "~/domain/reports/events.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders } from "~/lib/http";
@@ -20,6 +21,7 @@ export const headers = passThroughHeaders;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { shop, who } = await storefrontShopper(request, params.slug);
   const preview = await checkoutPreview(who, null);
+  if (preview.cart.lines.length > 0) await recordStorefrontEvent(request, shop.id, "checkout");
   return data(
     {
       slug: shop.slug,
@@ -41,6 +43,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     await enforceLimit("checkoutPerCart", who.customer?.id ?? who.anonymousCartId ?? context.ip);
     const result = await placeOrder({ who, form: fields, locale: await localeFor(request) });
     // The placing browser may open its order's pages (PAYMENTS' order-links) without the token.
+    if (result.ok) await recordStorefrontEvent(request, shop.id, "order", { orderId: result.orderId });
     if (result.ok) return redirect(`/s/${shop.slug}/orders/${result.orderId}/pay`, { headers: { "Set-Cookie": await placedOrderCookie(request, result.orderId) } });
     const parsed = parseCheckoutForm(fields);
     const preview = await checkoutPreview(who, parsed.ok ? parsed.input : null);

@@ -140,6 +140,28 @@ describe("storefront events need analytics consent", () => {
   });
 });
 
+describe("the funnel follows a consenting shopper through the storefront", () => {
+  it("records the cart and the checkout of a shopper who allowed analytics, and nothing of one who did not", async () => {
+    const shop = await makeShop(b.user.id);
+    const saved = await makeProduct(shop.id, b.user.id, { title: "Kain pelikat", price: "30.00", stock: 5, status: "active" });
+    const variantId = (await getProduct(shop.id, saved.productId))!.variants[0].id;
+    const consent = (await consentCookie.serialize("all")).split(";")[0];
+    const shop_ = async (consenting: boolean) => {
+      const client = new FormClient(web.url);
+      if (consenting) client.setCookie(consent.slice(0, consent.indexOf("=")), consent.slice(consent.indexOf("=") + 1));
+      await client.get(`/s/${shop.slug}`);
+      expect((await client.post(`/s/${shop.slug}/cart`, { intent: "add", variantId, quantity: "1" })).status).toBe(302);
+      expect((await client.get(`/s/${shop.slug}/checkout`)).status).toBe(200);
+    };
+    await shop_(false);
+    await shop_(true);
+    const today = new Date().toISOString().slice(0, 10);
+    const figures = await dashboardFigures(shop.id, { from: "2026-01-01", to: today > "2026-01-01" ? today : "2026-12-31", granularity: "day" });
+    // Visits are page views of the storefront (home and checkout here).
+    expect(figures.funnel).toMatchObject({ visits: 2, carts: 1, checkouts: 1 });
+  });
+});
+
 describe("the accounting, report and dashboard pages keep to their shop", () => {
   it("shop B's owner sees none of shop A's orders or figures, and cannot retry A's sync", async () => {
     const client = await signedIn(b.user);

@@ -19,6 +19,7 @@ import { canTransition } from "./order-status";
 import { gatewayForPayment } from "./payments.server";
 import { transitionOrder } from "./status.server";
 import { recordOrderEvent } from "./timeline.server";
+import { queueRefundSync } from "~/domain/accounting/sync.server";
 
 /** The gateway a shop's payment went through, with the shop's own credentials (PAYMENTS' gatewayForPayment). */
 export async function refundGateway(tx: Tx, shopId: string, gatewayName: string): Promise<PaymentGateway | null> {
@@ -222,6 +223,8 @@ async function recordRefund(shopId: string, orderId: string, actor: Actor, plan:
       data: { paymentId: plan.paymentId, amountMinor: plan.amountMinor, gatewayReference: reference, manual: plan.manual, restocked },
       actorUserId: actor.userId,
     });
+    // The books follow: a credit note in AutoCount when the shop is connected (through the outbox).
+    await queueRefundSync(tx, { shopId, orderId, paymentId: plan.paymentId });
     await audit(tx, { shopId, actorUserId: actor.userId, action: "order.refunded", targetType: "order", targetId: orderId, before: { refundedMinor: order.refundedMinor }, after: { refundedMinor: refunded, amountMinor: plan.amountMinor, manual: plan.manual, reason: plan.reason }, ip: actor.ip, userAgent: actor.userAgent });
     const who = { actorUserId: actor.userId, ip: actor.ip, userAgent: actor.userAgent };
     if (options.cancel && canTransition(order.status, "cancelled")) {
