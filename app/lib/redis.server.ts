@@ -24,16 +24,17 @@ type Holder = { [KEY]?: { client: Redis; queues: Map<string, Queue> } };
 
 function holder() {
   const h = globalThis as Holder;
-  h[KEY] ??= {
+  if (!h[KEY]) {
     // Request-path client: a command waits at most 2 s for Redis, then fails.
-    client: new Redis(config().REDIS_URL, {
+    const client = new Redis(config().REDIS_URL, {
       maxRetriesPerRequest: 1,
       commandTimeout: 2_000,
       connectTimeout: 2_000,
-    }),
-    queues: new Map(),
-  };
-  h[KEY].client.on("error", () => {}); // reported by /readyz and by the calls that fail
+    });
+    // Once, at creation (not per call: that leaked a listener on every use).
+    client.on("error", () => {}); // reported by /readyz and by the calls that fail
+    h[KEY] = { client, queues: new Map() };
+  }
   return h[KEY];
 }
 
