@@ -9,6 +9,7 @@ import { closeStorage } from "~/integrations/storage.server";
 import { logger } from "~/lib/logger.server";
 import { closeRedis } from "~/lib/redis.server";
 import { startCatalogCsvWorker } from "./catalog-csv";
+import { startDropshipWorker } from "./dropship";
 import { startMediaWorker } from "./media";
 import { startNotifyWorker } from "./notify";
 import { OutboxDispatcher } from "./outbox-dispatcher";
@@ -16,7 +17,7 @@ import { OutboxDispatcher } from "./outbox-dispatcher";
 export async function startWorkers(): Promise<{ stop(): Promise<void> }> {
   const dispatcher = new OutboxDispatcher();
   await dispatcher.start();
-  const workers: Worker[] = [startNotifyWorker(), startMediaWorker(), startCatalogCsvWorker()];
+  const workers: Worker[] = [startNotifyWorker(), startMediaWorker(), startCatalogCsvWorker(), startDropshipWorker()];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   return {
     async stop() {

@@ -5,3 +5,4 @@ export * from "./billing";
 export * from "./catalog";
 export * from "./orders";
 export * from "./ai";
+export * from "./dropship";

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { schema, type Tx } from "~db/client";
+import { forwardOnPaid } from "~/domain/dropship/forwarding.server";
 import { nextShopNumber } from "./counters.server";
 import { transitionOrder } from "./status.server";
 
@@ -46,5 +47,7 @@ export async function markOrderPaid(tx: Tx, input: OrderPaidInput): Promise<{ al
   }
   const invoiceNumber = await nextShopNumber(tx, input.shopId, "invoice");
   await tx.update(schema.orders).set({ paymentStatus: "paid", invoiceNumber, invoicedAt: new Date() }).where(where);
+  // Dropship lines go to their suppliers (a `dropship:forward-order` outbox entry, once per order).
+  await forwardOnPaid(tx, input.shopId, input.orderId);
   return { alreadyPaid: false, invoiceNumber };
 }
