@@ -37,7 +37,7 @@ const NAV: Array<{ key: AdminNavKey; to?: string; permission: Permission }> = [
   { key: "products", to: "/admin/products", permission: "products" },
   { key: "orders", permission: "orders" },
   { key: "customers", permission: "customers" },
-  { key: "dropshipping", permission: "products" },
+  { key: "dropshipping", to: "/admin/dropship", permission: "products" },
   { key: "aiStudio", permission: "ai" },
   { key: "reports", permission: "reports" },
   { key: "settings", to: "/admin/settings", permission: "settings" },
