@@ -270,3 +270,22 @@ export async function rejectSupplierLine(supplierShopId: string, id: string, lin
     return "done";
   });
 }
+
+const IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
+
+/** A product image uploaded through the portal (a plain form): stored and processed like any media. */
+export async function addSupplierImage(
+  supplierShopId: string,
+  productId: string,
+  file: { body: Buffer; contentType: string; filename: string },
+): Promise<{ ok: true } | { ok: false; error: string } | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(productId)) return undefined;
+  const [product] = await withShop(supplierShopId, (tx) => tx.select({ id: schema.products.id, title: schema.products.title }).from(schema.products).where(eq(schema.products.id, productId)));
+  if (!product) return undefined;
+  if (!(IMAGE_TYPES as readonly string[]).includes(file.contentType)) return { ok: false, error: "Choose a JPEG, PNG or WebP image." };
+  const { imageInfo } = await import("~/lib/image-info");
+  if (!imageInfo(file.body.subarray(0, 64))) return { ok: false, error: "That file is not an image we can read." };
+  const { addImageFromBuffer } = await import("~/domain/media/media.server");
+  await addImageFromBuffer(supplierShopId, productId, { body: file.body, contentType: file.contentType as (typeof IMAGE_TYPES)[number], filename: file.filename.slice(0, 200) || "image", alt: product.title });
+  return { ok: true };
+}
