@@ -123,7 +123,7 @@ describe("network and import", () => {
     expect(priceFor(1950, { multiplierBp: 10000, markupMinor: 0, roundingEnding: 99 })).toBe(1999);
     expect(priceFor(1901, { multiplierBp: 10000, markupMinor: 0, roundingEnding: 0 })).toBe(2000);
     expect(priceFor(1900, { multiplierBp: 10000, markupMinor: 0, roundingEnding: 0 })).toBe(1900);
-    expect(priceFor(333, { multiplierBp: 13333, markupMinor: 50, roundingEnding: null })).toBe(495);
+    expect(priceFor(333, { multiplierBp: 13333, markupMinor: 50, roundingEnding: null })).toBe(494);
     expect(marginPercent(2000, 1500)).toBe(25);
   });
 });

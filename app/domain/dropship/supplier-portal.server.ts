@@ -10,7 +10,7 @@ import { z } from "zod";
 import { schema, withShop } from "~db/client";
 import { audit } from "~/domain/audit/audit.server";
 import { adjustInventory } from "~/domain/catalog/inventory.server";
-import { emptyDraft, emptyVariant } from "~/domain/catalog/product-draft";
+import { emptyDraft, emptyVariant, syncVariants } from "~/domain/catalog/product-draft";
 import { insertProduct, validateDraft, type Actor } from "~/domain/catalog/products.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { publicObjectUrl } from "~/integrations/storage.server";
@@ -52,9 +52,10 @@ export async function createSupplierProduct(supplierShopId: string, actor: Actor
     productType: f.productType,
     status: f.publish ? ("active" as const) : ("draft" as const),
     options: f.optionName && f.optionValues ? [{ name: f.optionName, values: f.optionValues }] : [],
-    variants: [],
+    variants: [template],
   };
-  const valid = validateDraft(draft, "MYR", { regenerate: true });
+  draft.variants = syncVariants(draft).map((v) => ({ ...v, price: f.price, cost: f.cost, weight: f.weight, initialStock: f.stock }));
+  const valid = validateDraft(draft, "MYR", { regenerate: false });
   if (!valid.ok) return { ok: false, errors: valid.errors };
   const input = { ...valid.input, variants: valid.input.variants.map((v) => ({ ...v, priceMinor: decimalStringToMinor(template.price), costMinor: decimalStringToMinor(template.cost), weightGrams: f.weight ? Number(f.weight) : null, initialStock: Number(f.stock) })) };
   const productId = await withShop(supplierShopId, async (tx) => {
