@@ -7,6 +7,7 @@ import { getDropshipSettings, importNetworkProduct } from "~/domain/dropship/imp
 import { NetworkQuerySchema, searchNetwork, toggleFavourite } from "~/domain/dropship/network.server";
 import { priceFor } from "~/domain/dropship/pricing";
 import { readForm } from "~/lib/csrf.server";
+import { DropshipTabs } from "~/ui/dropship";
 import { CsrfInput } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Supplier network · NetShop" }];
@@ -37,6 +38,7 @@ export default function Network() {
   const { t } = useTranslation("dropship");
   return (
     <div className="stack">
+      <DropshipTabs />
       <h1>{t("network")}</h1>
       <p className="muted">{t("networkIntro")}</p>
       {result?.error ? (

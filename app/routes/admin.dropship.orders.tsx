@@ -5,6 +5,7 @@ import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { formatDate, formatMoney } from "~/domain/catalog/catalog-rules";
 import { dismissAlert, listForwards, payHeldForward, walletSummary } from "~/domain/dropship/forwarding.server";
 import { readForm } from "~/lib/csrf.server";
+import { DropshipTabs } from "~/ui/dropship";
 import { CsrfInput } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Supplier orders · NetShop" }];
@@ -36,6 +37,7 @@ export default function SupplierOrders() {
   const { t } = useTranslation("dropship");
   return (
     <div className="stack">
+      <DropshipTabs />
       <h1>{t("supplierOrders")}</h1>
       {result?.error ? <div className="banner danger" role="alert">{result.error}</div> : null}
       {result?.notice ? <div className="banner ok" role="status">{result.notice}</div> : null}

@@ -7,6 +7,7 @@ import { getDropshipSettings, listLinkedProducts, saveDropshipSettings, saveProd
 import { multiplierText } from "~/domain/dropship/pricing";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
+import { DropshipTabs } from "~/ui/dropship";
 import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Dropship pricing · NetShop" }];
@@ -47,6 +48,7 @@ export default function Pricing() {
   const products = [...new Map(linked.map((l) => [l.productId, l])).values()];
   return (
     <div className="stack">
+      <DropshipTabs />
       <h1>{t("pricing")}</h1>
       {result?.notice ? (
         <div className="banner ok" role="status">

@@ -80,7 +80,7 @@ export async function listSupplierProducts(supplierShopId: string) {
       })
       .from(schema.products)
       .leftJoin(schema.variants, eq(schema.variants.productId, schema.products.id))
-      .groupBy(schema.products.id)
+      .groupBy(schema.products.shopId, schema.products.id)
       .orderBy(desc(schema.products.updatedAt))
       .limit(200);
     return rows;
