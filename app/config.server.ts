@@ -107,6 +107,11 @@ const EnvSchema = z
     KLING_ACCESS_KEY: optionalString,
     KLING_SECRET_KEY: optionalString,
     KLING_BASE_URL: url.default("https://api-singapore.klingai.com"),
+    /**
+     * Kling tasks this deployment runs at once per kind (try-on, video): the queues' global
+     * concurrency, kept at or under the Kling account's concurrent-task limit.
+     */
+    KLING_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(3),
 
     /**
      * PaySeller's live API address. PaySeller publishes no public API, so there is no default:

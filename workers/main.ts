@@ -8,17 +8,20 @@ import { config, ConfigError } from "~/config.server";
 import { closeStorage } from "~/integrations/storage.server";
 import { logger } from "~/lib/logger.server";
 import { closeRedis } from "~/lib/redis.server";
+import { startKlingWorkers } from "./ai-media";
 import { startCatalogCsvWorker } from "./catalog-csv";
 import { startDropshipWorker } from "./dropship";
 import { startMediaWorker } from "./media";
 import { startNotifyWorker } from "./notify";
+import { scheduleMaintenance, startMaintenanceWorker } from "./maintenance";
 import { OutboxDispatcher } from "./outbox-dispatcher";
 
 export async function startWorkers(): Promise<{ stop(): Promise<void> }> {
   const dispatcher = new OutboxDispatcher();
   await dispatcher.start();
-  const workers: Worker[] = [startNotifyWorker(), startMediaWorker(), startCatalogCsvWorker(), startDropshipWorker()];
+  const workers: Worker[] = [startNotifyWorker(), startMediaWorker(), startCatalogCsvWorker(), ...(await startKlingWorkers()), startMaintenanceWorker(), startDropshipWorker()];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  await scheduleMaintenance();
   return {
     async stop() {
       await dispatcher.stop();

@@ -66,3 +66,24 @@ export function safeEqual(a: string, b: string): boolean {
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
+
+function linkKeys(): string[] {
+  return config()
+    .SESSION_SECRET.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * A token for a link that grants access to one thing (an order's status page): an HMAC keyed
+ * with SESSION_SECRET (the first one signs, every one verifies, so rotation keeps old links
+ * working), bound to its purpose. 128 bits, base64url.
+ */
+export function signLinkToken(purpose: string, value: string): string {
+  return createHmac("sha256", linkKeys()[0]).update(`link:${purpose}\n${value}`).digest("base64url").slice(0, 22);
+}
+
+export function verifyLinkToken(purpose: string, value: string, token: string | null | undefined): boolean {
+  if (!token) return false;
+  return linkKeys().some((key) => safeEqual(createHmac("sha256", key).update(`link:${purpose}\n${value}`).digest("base64url").slice(0, 22), token));
+}

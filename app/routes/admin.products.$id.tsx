@@ -1,5 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { adminAction, adminLoader, requireRecentAuth } from "~/domain/accounts/access.server";
 import { notFound } from "~/lib/http";
 import { REASON_LABELS } from "~/domain/catalog/catalog-rules";
@@ -79,12 +80,16 @@ export default function EditProduct() {
   const { product, draft, variants, currency, categories, collections, media, storage, ledger, shopSlug } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
+  const { t } = useTranslation("aiMedia");
   const saveResult = result?.intent === "save" ? result : undefined;
   const adjustResult = result?.intent === "adjust" ? result : undefined;
   const notice = params.get("created") ? "Product created." : params.get("saved") ? "Saved." : params.get("adjusted") ? "Stock adjusted." : null;
   return (
     <div className="stack">
       <CatalogHeader back={{ to: "/admin/products", label: "Products" }} title={<>{product.title} <StatusBadge status={product.status} /></>}>
+        <Link className="button secondary" to={`/admin/products/${product.id}/studio`}>
+          {t("studioLink")}
+        </Link>
         {product.status === "active" ? (
           <a className="button secondary" href={`/s/${shopSlug}`} target="_blank" rel="noreferrer">
             View storefront ↗

@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { notFound } from "~/lib/http";
-import { completeUpload, deleteMedia, listProductMedia, makeCover, reorderMedia, requestUpload, updateMediaAlt } from "~/domain/media/media.server";
+import { completeUpload, deleteMedia, listProductMedia, makeCover, reorderMedia, requestUpload, reviewGeneratedMedia, updateMediaAlt } from "~/domain/media/media.server";
 import { readForm } from "~/lib/csrf.server";
 
 /**
@@ -51,6 +51,11 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
       }
       return back;
     }
+    case "approve":
+    case "reject":
+      // AI-made media (try-on, video): approve puts it on the storefront, reject deletes it.
+      if (!(await reviewGeneratedMedia(shop.shopId, productId, mediaId, intent))) throw notFound("This media is not waiting for approval.");
+      return back;
     case "delete":
       if (!(await deleteMedia(shop.shopId, productId, mediaId))) throw notFound("This product does not exist in your shop.");
       return back;

@@ -39,6 +39,9 @@ export default function Settings() {
           <p className="eyebrow">Settings</p>
           <h1 data-testid="settings-heading">Shop settings</h1>
         </div>
+        <Link className="button secondary" to="/admin/settings/payments">
+          Payments
+        </Link>
         {isOwner ? (
           <Link className="button secondary" to="/admin/settings/security">
             Security

@@ -1,5 +1,6 @@
 import { Form, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { ACCEPT_ATTRIBUTE, formatBytes, uploadProblem } from "~/domain/media/media-rules";
 import { useCsrfToken } from "~/root";
 import { CsrfInput } from "~/ui/forms";
@@ -7,7 +8,9 @@ import { CsrfInput } from "~/ui/forms";
 export interface MediaItem {
   id: string;
   kind: "image" | "video";
-  status: "uploading" | "processing" | "ready" | "failed";
+  status: "uploading" | "processing" | "ready" | "failed" | "pending_approval";
+  /** Made by AI: waits for approval (never on the storefront until approved). */
+  needsApproval?: boolean;
   alt: string;
   filename: string;
   error: string | null;
@@ -134,7 +137,7 @@ export function MediaManager({ productId, media, storage }: { productId: string;
           {media.map((m, i) => (
             <li key={m.id} className={`media-tile${i === 0 ? " cover" : ""}`} data-testid="media-tile" data-status={m.status}>
               <div className="frame">
-                {m.status === "ready" && m.thumbnailUrl ? (
+                {(m.status === "ready" || m.status === "pending_approval") && m.thumbnailUrl ? (
                   <img src={m.thumbnailUrl} alt={m.alt} data-testid="media-thumbnail" />
                 ) : m.status === "failed" ? (
                   <span className="small" role="alert">
@@ -146,6 +149,7 @@ export function MediaManager({ productId, media, storage }: { productId: string;
                   <span className="small">{m.status === "uploading" ? "Uploading…" : "Processing…"}</span>
                 )}
               </div>
+              {m.needsApproval ? <ReviewButtons productId={productId} media={m} /> : null}
               <div className="small muted" title={m.filename}>
                 {i === 0 ? <strong>Cover · </strong> : null}
                 {m.kind === "video" ? "Video · " : ""}
@@ -200,5 +204,38 @@ export function MediaManager({ productId, media, storage }: { productId: string;
         </ul>
       )}
     </section>
+  );
+}
+
+/** Approve or reject media made by AI (a try-on image, a video): until approved it is not on the storefront. */
+export function ReviewButtons({ productId, media, action }: { productId: string; media: Pick<MediaItem, "id" | "filename" | "status">; action?: string }) {
+  const { t } = useTranslation("aiMedia");
+  const to = action ?? `/admin/products/${productId}/media`;
+  return (
+    <div className="row" data-testid="review">
+      <span className="badge" data-testid="pending-badge">
+        {media.status === "pending_approval" ? t("pending.badge") : t("processing")}
+      </span>
+      {media.status === "pending_approval" ? (
+        <>
+          <Form method="post" action={to}>
+            <CsrfInput />
+            <input type="hidden" name="intent" value="approve" />
+            <input type="hidden" name="mediaId" value={media.id} />
+            <button type="submit" aria-label={`${t("pending.approve")} ${media.filename}`}>
+              {t("pending.approve")}
+            </button>
+          </Form>
+          <Form method="post" action={to}>
+            <CsrfInput />
+            <input type="hidden" name="intent" value="reject" />
+            <input type="hidden" name="mediaId" value={media.id} />
+            <button type="submit" className="secondary" aria-label={`${t("pending.reject")} ${media.filename}`}>
+              {t("pending.reject")}
+            </button>
+          </Form>
+        </>
+      ) : null}
+    </div>
   );
 }

@@ -41,7 +41,9 @@ export const inventoryReasonEnum = pgEnum("inventory_reason", [
   "import",
 ]);
 export const mediaKindEnum = pgEnum("media_kind", ["image", "video"]);
-export const mediaStatusEnum = pgEnum("media_status", ["uploading", "processing", "ready", "failed"]);
+// pending_approval: made by AI (try-on, video) and processed, waiting for the merchant to approve it;
+// like every status but ready, it never shows on the storefront.
+export const mediaStatusEnum = pgEnum("media_status", ["uploading", "processing", "ready", "failed", "pending_approval"]);
 export const transferKindEnum = pgEnum("catalog_transfer_kind", ["import", "export"]);
 export const transferStatusEnum = pgEnum("catalog_transfer_status", ["queued", "running", "succeeded", "failed"]);
 
@@ -270,6 +272,8 @@ export const media = pgTable(
     /** Bytes stored for this media: original + renditions + poster (counts towards the plan). */
     storedBytes: bigint("stored_bytes", { mode: "number" }).notNull().default(0),
     error: text("error"),
+    /** Made by AI: once processed it waits in pending_approval until the merchant approves it. */
+    needsApproval: boolean("needs_approval").notNull().default(false),
     createdAt: createdAt(),
     processedAt: timestamp("processed_at", { withTimezone: true }),
   },

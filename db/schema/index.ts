@@ -6,3 +6,5 @@ export * from "./catalog";
 export * from "./orders";
 export * from "./ai";
 export * from "./dropship";
+export * from "./ai-media";
+export * from "./payments";

@@ -8,11 +8,12 @@ import { createHttpApp } from "~/server/http.server";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-export async function startWeb(): Promise<{ url: string; close(): Promise<void> }> {
+/** `port`: a fixed port, for tests whose PUBLIC_URL (gateway callbacks, links) must point here. */
+export async function startWeb(options: { port?: number } = {}): Promise<{ url: string; close(): Promise<void> }> {
   const build = (await import(pathToFileURL(path.join(root, "build", "index.js")).href)) as ServerBuild;
   const app = createHttpApp({ build, publicDir: path.join(root, "public") });
   const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -67,6 +68,11 @@ export class FormClient {
     const match = this.lastHtml.match(/name="_csrf" value="([^"]+)"/);
     if (!match) throw new Error("no CSRF field on the last page: get() a page with a form first");
     return match[1];
+  }
+
+  /** The Cookie header this client sends (for requests it cannot make itself, e.g. multipart). */
+  cookieHeader(): string {
+    return this.headers().Cookie ?? "";
   }
 
   /** Starts this client with a cookie, e.g. a session taken from another client. */

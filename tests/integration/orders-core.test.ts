@@ -127,8 +127,9 @@ describe("telling the customer about their order", () => {
     const [variant] = (await getProduct(shopId, saved.productId))!.variants;
     const phone = uniquePhone().e164;
     const email = `${unique("buyer")}@example.com`;
-    const byWhatsApp = await makeOrder(shopId, { lines: [{ variantId: variant.id, quantity: 1 }], phone, email });
-    const byEmail = await makeOrder(shopId, { lines: [{ variantId: variant.id, quantity: 1 }], phone: null, email });
+    // Unpaid: the paid path tells the customer itself (its own tests are in payments.test.ts).
+    const byWhatsApp = await makeOrder(shopId, { lines: [{ variantId: variant.id, quantity: 1 }], phone, email, paid: false });
+    const byEmail = await makeOrder(shopId, { lines: [{ variantId: variant.id, quantity: 1 }], phone: null, email, paid: false });
     await withShop(shopId, (tx) => tx.update(schema.orders).set({ locale: "ms" }).where(eq(schema.orders.id, byEmail.id)));
 
     const vars = { shopName: "Kedai Test", total: "RM 38.00", statusUrl: "https://shop.example/o/1" };

@@ -6,9 +6,9 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { schema, type Tx } from "~db/client";
-import { publicUrl } from "~/config.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { notifyOrderCustomer } from "~/domain/orders/customer-messages.server";
+import { orderStatusUrl } from "~/domain/orders/order-links.server";
 import { canTransition } from "~/domain/orders/order-status";
 import { transitionOrder } from "~/domain/orders/status.server";
 import { recordOrderEvent } from "~/domain/orders/timeline.server";
@@ -48,6 +48,6 @@ export async function recordSupplierShipment(
     shopId,
     orderId,
     kind: "shipped",
-    vars: { shopName: shop.name, total: formatMoney(order.totalMinor, order.currency), statusUrl: `${publicUrl()}/s/${shop.slug}/orders/${orderId}`, tracking: `${courier} ${shipment.trackingNumber}` },
+    vars: { shopName: shop.name, total: formatMoney(order.totalMinor, order.currency), statusUrl: orderStatusUrl(shop.slug, orderId), tracking: `${courier} ${shipment.trackingNumber}` },
   });
 }

@@ -57,6 +57,10 @@ export const JOBS = {
     "sync-variants": z.object({ supplierShopId: uuid, variantIds: z.array(uuid).min(1).max(1000) }),
     "supplier-order-changed": z.object({ supplierShopId: uuid, supplierOrderId: uuid }),
   },
+  maintenance: {
+    /** Copies Kling results not yet in our bucket (a job scheduler runs it every few hours). */
+    "ai-sweep-results": z.object({}),
+  },
 } satisfies Partial<Record<QueueName, Record<string, z.ZodType>>>;
 
 type Jobs = typeof JOBS;

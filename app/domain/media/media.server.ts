@@ -166,7 +166,8 @@ export async function processMedia({ shopId, mediaId }: { shopId: string; mediaI
     await withShop(shopId, (tx) =>
       tx
         .update(schema.media)
-        .set({ ...result, status: "ready", error: null, processedAt: new Date() })
+        // AI results wait for the merchant's approval; everything else is ready at once.
+        .set({ ...result, status: row.needsApproval ? "pending_approval" : "ready", error: null, processedAt: new Date() })
         .where(and(eq(schema.media.id, mediaId), eq(schema.media.status, "processing"))),
     );
   } catch (error) {
@@ -261,6 +262,7 @@ export function mediaView(m: Media) {
     storedBytes: m.storedBytes,
     position: m.position,
     posterSource: m.posterSource,
+    needsApproval: m.needsApproval,
     thumbnailUrl: thumb ? publicObjectUrl(thumb.key) : m.posterKey ? publicObjectUrl(m.posterKey) : null,
     displayUrl: display ? publicObjectUrl(display.key) : null,
     originalUrl: publicObjectUrl(m.originalKey),
@@ -350,6 +352,54 @@ async function insertMediaLast(tx: Tx, row: Omit<typeof schema.media.$inferInser
     .from(schema.media)
     .where(eq(schema.media.productId, row.productId));
   await tx.insert(schema.media).values({ ...row, position: next });
+}
+
+/**
+ * Records media made for the product by AI (a try-on image, a video) whose original is already in
+ * the bucket, with the id given (the AI job's: a second insert is a no-op), and queues its
+ * processing. Once processed it waits in pending_approval, off the storefront, until approved.
+ * Returns whether the row was new.
+ */
+export async function addGeneratedMedia(
+  tx: Tx,
+  item: { shopId: string; id: string; productId: string; kind: "image" | "video"; filename: string; contentType: string; bytes: number; originalKey: string },
+): Promise<boolean> {
+  const [existing] = await tx.select({ id: schema.media.id }).from(schema.media).where(eq(schema.media.id, item.id));
+  if (existing) return false;
+  await insertMediaLast(tx, {
+    shopId: item.shopId,
+    id: item.id,
+    productId: item.productId,
+    kind: item.kind,
+    status: "processing",
+    needsApproval: true,
+    filename: item.filename,
+    contentType: item.contentType,
+    declaredBytes: item.bytes,
+    storedBytes: item.bytes,
+    originalKey: item.originalKey,
+  });
+  await enqueueAfterCommit(tx, { queue: "media", name: "process", payload: { shopId: item.shopId, mediaId: item.id }, shopId: item.shopId });
+  return true;
+}
+
+/** The merchant's decision on AI-made media: approve puts it in the catalog, reject deletes it. */
+export async function reviewGeneratedMedia(shopId: string, productId: string, mediaId: string, decision: "approve" | "reject"): Promise<boolean> {
+  if (!isUuid(productId) || !isUuid(mediaId)) return false;
+  if (decision === "reject") {
+    const [row] = await withShop(shopId, (tx) =>
+      tx.select({ needsApproval: schema.media.needsApproval }).from(schema.media).where(and(eq(schema.media.id, mediaId), eq(schema.media.productId, productId))),
+    );
+    return row?.needsApproval ? deleteMedia(shopId, productId, mediaId) : false;
+  }
+  return withShop(shopId, async (tx) => {
+    const done = await tx
+      .update(schema.media)
+      .set({ status: "ready", needsApproval: false })
+      .where(and(eq(schema.media.id, mediaId), eq(schema.media.productId, productId), eq(schema.media.status, "pending_approval")))
+      .returning({ id: schema.media.id });
+    return done.length > 0;
+  });
 }
 
 /**

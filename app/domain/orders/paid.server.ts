@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { schema, type Tx } from "~db/client";
 import { forwardOnPaid } from "~/domain/dropship/forwarding.server";
 import { nextShopNumber } from "./counters.server";
+import { notifyOrderPaid } from "./paid-notifications.server";
 import { transitionOrder } from "./status.server";
 
 export interface OrderPaidInput {
@@ -49,5 +50,7 @@ export async function markOrderPaid(tx: Tx, input: OrderPaidInput): Promise<{ al
   await tx.update(schema.orders).set({ paymentStatus: "paid", invoiceNumber, invoicedAt: new Date() }).where(where);
   // Dropship lines go to their suppliers (a `dropship:forward-order` outbox entry, once per order).
   await forwardOnPaid(tx, input.shopId, input.orderId);
+  // The customer ("confirmed") and the owner are told, through the outbox: exactly once.
+  await notifyOrderPaid(tx, input.shopId, input.orderId);
   return { alreadyPaid: false, invoiceNumber };
 }

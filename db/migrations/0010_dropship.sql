@@ -178,7 +178,7 @@ CREATE UNIQUE INDEX "dropship_links_variant_key" ON "dropship_links" USING btree
 CREATE INDEX "dropship_links_product_idx" ON "dropship_links" USING btree ("shop_id","product_id");--> statement-breakpoint
 CREATE INDEX "dropship_links_supplier_variant_idx" ON "dropship_links" USING btree ("supplier_variant_id");--> statement-breakpoint
 CREATE INDEX "dropship_wallet_entries_time_idx" ON "dropship_wallet_entries" USING btree ("shop_id","created_at" DESC NULLS LAST);--> statement-breakpoint
-CREATE UNIQUE INDEX "dropship_wallet_entries_charge_key" ON "dropship_wallet_entries" USING btree ("shop_id","forward_id","kind") WHERE "dropship_wallet_entries"."forward_id" is not null;--> statement-breakpoint
+CREATE UNIQUE INDEX "dropship_wallet_entries_charge_key" ON "dropship_wallet_entries" USING btree ("shop_id","forward_id") WHERE "dropship_wallet_entries"."forward_id" is not null and "dropship_wallet_entries"."kind" = 'charge';--> statement-breakpoint
 CREATE UNIQUE INDEX "supplier_order_lines_line_key" ON "supplier_order_lines" USING btree ("shop_id","supplier_order_id","merchant_line_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "supplier_orders_merchant_order_key" ON "supplier_orders" USING btree ("shop_id","merchant_shop_id","merchant_order_id");--> statement-breakpoint
 CREATE INDEX "supplier_orders_list_idx" ON "supplier_orders" USING btree ("shop_id","created_at" DESC NULLS LAST);--> statement-breakpoint

@@ -1,0 +1,183 @@
+import { isRouteErrorResponse, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { formatMoney } from "~/domain/catalog/catalog-rules";
+import { HTML_LANG, type Locale } from "~/lib/i18n";
+
+/** What the storefront's order pages receive (CustomerOrderView, serialised). */
+export interface CustomerOrderData {
+  id: string;
+  number: number;
+  status: "pending_payment" | "paid" | "processing" | "shipped" | "delivered" | "cancelled" | "refunded" | "partially_refunded";
+  payment: "paid" | "refunded" | "partially_refunded" | "failed" | "processing" | "unpaid" | "cancelled";
+  createdAt: string;
+  paidAt: string | null;
+  expiresAt: string | null;
+  payable: boolean;
+  currency: string;
+  subtotalMinor: number;
+  discountMinor: number;
+  shippingMinor: number;
+  taxMinor: number;
+  totalMinor: number;
+  refundedMinor: number;
+  shippingMethod: string | null;
+  shippingAddress: { name: string; phone?: string | null; line1: string; line2?: string | null; city: string; state: string; postcode: string; country: string } | null;
+  customerName: string;
+  email: string | null;
+  phone: string | null;
+  gateway: string | null;
+  lines: Array<{ id: string; title: string; variantTitle: string; quantity: number; unitPriceMinor: number; totalMinor: number }>;
+}
+
+export function useFormatDate() {
+  const root = useRouteLoaderData("root") as { locale?: Locale } | undefined;
+  const format = new Intl.DateTimeFormat(HTML_LANG[root?.locale ?? "en"], { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Kuala_Lumpur" });
+  return (iso: string) => format.format(new Date(iso));
+}
+
+/** Lines, totals, address and payment state of a customer's order (merchant content as written). */
+export function CustomerOrder({ order, shopLanguage }: { order: CustomerOrderData; shopLanguage: string }) {
+  const { t } = useTranslation("payments");
+  const date = useFormatDate();
+  const money = (minor: number) => formatMoney(minor, order.currency);
+  const address = order.shippingAddress;
+  return (
+    <div className="stack" data-testid="customer-order">
+      <section className="card">
+        <dl className="order-facts">
+          <div>
+            <dt>{t("orderStatus")}</dt>
+            <dd data-testid="order-status">{t(`status.${order.status}`)}</dd>
+          </div>
+          <div>
+            <dt>{t("payment.label")}</dt>
+            <dd data-testid="payment-state" data-state={order.payment}>
+              {order.payment === "paid" && order.paidAt && order.gateway ? t("payment.paidOn", { date: date(order.paidAt), gateway: order.gateway }) : t(`payment.${order.payment}`)}
+            </dd>
+          </div>
+        </dl>
+      </section>
+      <section className="card">
+        <h2>{t("items")}</h2>
+        <table className="order-lines" data-testid="order-lines">
+          <thead>
+            <tr>
+              <th scope="col">{t("items")}</th>
+              <th scope="col">{t("quantity")}</th>
+              <th scope="col">{t("price")}</th>
+              <th scope="col">{t("total")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {order.lines.map((line) => (
+              <tr key={line.id}>
+                <td lang={shopLanguage}>
+                  {line.title}
+                  {line.variantTitle && line.variantTitle !== "Default" ? <div className="muted small">{line.variantTitle}</div> : null}
+                </td>
+                <td>{line.quantity}</td>
+                <td>{money(line.unitPriceMinor)}</td>
+                <td>{money(line.totalMinor)}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row" colSpan={3}>{t("subtotal")}</th>
+              <td>{money(order.subtotalMinor)}</td>
+            </tr>
+            {order.discountMinor > 0 ? (
+              <tr>
+                <th scope="row" colSpan={3}>{t("discount")}</th>
+                <td>−{money(order.discountMinor)}</td>
+              </tr>
+            ) : null}
+            <tr>
+              <th scope="row" colSpan={3}>{t("shipping")}</th>
+              <td>{money(order.shippingMinor)}</td>
+            </tr>
+            {order.taxMinor > 0 ? (
+              <tr>
+                <th scope="row" colSpan={3}>{t("tax")}</th>
+                <td>{money(order.taxMinor)}</td>
+              </tr>
+            ) : null}
+            <tr>
+              <th scope="row" colSpan={3}>{t("total")}</th>
+              <td data-testid="order-total">
+                <strong>{money(order.totalMinor)}</strong>
+              </td>
+            </tr>
+            {order.refundedMinor > 0 ? (
+              <tr>
+                <th scope="row" colSpan={3}>{t("refundedAmount")}</th>
+                <td>−{money(order.refundedMinor)}</td>
+              </tr>
+            ) : null}
+          </tfoot>
+        </table>
+      </section>
+      <section className="card">
+        <div className="grid-2">
+          {address ? (
+            <div>
+              <h2>{t("shippingAddress")}</h2>
+              <address data-testid="shipping-address">
+                {address.name}
+                <br />
+                {address.line1}
+                {address.line2 ? (
+                  <>
+                    <br />
+                    {address.line2}
+                  </>
+                ) : null}
+                <br />
+                {address.postcode} {address.city}
+                <br />
+                {address.state}, {address.country}
+              </address>
+              {order.shippingMethod ? (
+                <p className="muted small">
+                  {t("shippingMethod")}: <span lang={shopLanguage}>{order.shippingMethod}</span>
+                </p>
+              ) : null}
+            </div>
+          ) : null}
+          <div>
+            <h2>{t("contact")}</h2>
+            <p>
+              {order.customerName}
+              {order.email ? (
+                <>
+                  <br />
+                  {order.email}
+                </>
+              ) : null}
+              {order.phone ? (
+                <>
+                  <br />
+                  {order.phone}
+                </>
+              ) : null}
+            </p>
+          </div>
+        </div>
+      </section>
+      <p className="muted small">{t("privacy")}</p>
+    </div>
+  );
+}
+
+/** The order pages' error boundary: an order that does not exist (or may not be seen) says so. */
+export function OrderPageError() {
+  const error = useRouteError();
+  const { t } = useTranslation(["payments", "storefront"]);
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  return (
+    <section className="card narrow stack" data-testid={notFound ? "order-not-found" : "order-error"}>
+      <h1>{notFound ? t("payments:notFound.title") : t("storefront:unavailable.title")}</h1>
+      <p>{notFound ? t("payments:notFound.body") : t("storefront:unavailable.body")}</p>
+    </section>
+  );
+}

@@ -1,0 +1,111 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDatabase } from "~db/client";
+import { addImageFromBuffer } from "~/domain/media/media.server";
+import { closeRedis } from "~/lib/redis.server";
+import { whatsAppCode } from "../helpers/auth";
+import { baseUrl, hydrated, launchBrowser } from "../helpers/browser";
+import { makePng, makeProduct } from "../helpers/catalog";
+import { makeShop, makeUser, unique } from "../helpers/factories";
+
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+let user: { id: string; email: string; password: string; phone: string };
+let productId: string;
+const photoFile = path.join(os.tmpdir(), `${unique("model")}.png`);
+
+beforeAll(async () => {
+  user = await makeUser();
+  const shop = await makeShop(user.id, { name: "Kedai Songket Ujian" });
+  productId = (await makeProduct(shop.id, user.id, { title: "Songket Shawl" })).productId;
+  // The garment: a product image the (real) media worker processes.
+  await addImageFromBuffer(shop.id, productId, { body: await makePng(600, 600), contentType: "image/png", filename: "shawl.png", alt: "Songket shawl" });
+  fs.writeFileSync(photoFile, await makePng(600, 800));
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+});
+afterAll(async () => {
+  await browser?.close();
+  fs.rmSync(photoFile, { force: true });
+  await closeRedis();
+  await closeDatabase();
+});
+
+const shot = (name: string) =>
+  page.screenshot({ path: path.join(process.env.E2E_SCREENSHOT_DIR ?? process.env.TEST_TMP_DIR ?? "/tmp", `${name}.png`), fullPage: true });
+
+describe("a merchant makes a try-on image in a browser and approves it", () => {
+  it("logs in and opens the product's AI studio from the product editor", async () => {
+    await page.goto(`${baseUrl()}/login`);
+    await hydrated(page);
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Log in" }).click();
+    // On a loaded machine the code can reach the inbox after our send timed out (?unsent=1): it still works.
+    await page.waitForURL(/\/login\/verify/);
+    await hydrated(page);
+    let code = "";
+    await expect.poll(async () => (code = await whatsAppCode(user.phone).catch(() => "")), { timeout: 30_000 }).toMatch(/^\d{6}$/);
+    await page.getByLabel("Code", { exact: true }).fill(code);
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.waitForURL(/\/admin$/);
+    await page.goto(`${baseUrl()}/admin/products/${productId}`);
+    await page.getByRole("link", { name: "AI studio" }).click();
+    await page.waitForURL(/\/studio$/);
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("AI studio");
+  });
+
+  it("uploads a model photo", async () => {
+    await hydrated(page);
+    await page.getByLabel("Photo", { exact: true }).setInputFiles(photoFile);
+    await page.getByRole("button", { name: "Upload photo" }).click();
+    await page.waitForURL(/done=photo/);
+    await expect.poll(() => page.getByTestId("model-photo").count()).toBe(1);
+  });
+
+  it("runs a try-on and watches it finish; the result waits for approval", async () => {
+    await hydrated(page);
+    // The garment image is processed by now (or soon): it is offered once ready.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.getByLabel("Garment image").locator("option").count();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(2);
+    await hydrated(page);
+    await page.getByRole("button", { name: "Start try-on" }).click();
+    await page.waitForURL(/done=queued/);
+    await hydrated(page);
+    const job = page.getByTestId("ai-job").first();
+    await expect.poll(() => job.getAttribute("data-status"), { timeout: 60_000 }).toBe("succeeded");
+    const result = page.getByTestId("pending-result").first();
+    await expect.poll(() => result.getAttribute("data-status"), { timeout: 60_000 }).toBe("pending_approval");
+    await shot("ai-studio-tryon");
+  });
+
+  it("sees it in the product's media as pending, and approves it there", async () => {
+    await page.goto(`${baseUrl()}/admin/products/${productId}#media`);
+    await hydrated(page);
+    const pending = page.locator('[data-testid="media-tile"][data-status="pending_approval"]');
+    await expect.poll(() => pending.count()).toBe(1);
+    expect(await pending.getByTestId("pending-badge").textContent()).toBe("Pending approval");
+    await expect.poll(() => pending.locator("img").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    await pending.getByRole("button", { name: /^Approve / }).click();
+    await expect.poll(() => page.locator('[data-testid="media-tile"][data-status="ready"]').count()).toBe(2);
+    expect(await page.locator('[data-testid="media-tile"][data-status="pending_approval"]').count()).toBe(0);
+    await shot("ai-studio-approved");
+  });
+
+  it("ran without script errors (CSP included)", () => {
+    expect(errors.filter((e) => !/responded with a status of 4\d\d/.test(e))).toEqual([]);
+  });
+});

@@ -1,0 +1,101 @@
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDatabase } from "~db/client";
+import { getProduct } from "~/domain/catalog/products.server";
+import { orderAccessToken } from "~/domain/orders/order-links.server";
+import { savePaymentSettings } from "~/domain/orders/payments.server";
+import { closeRedis } from "~/lib/redis.server";
+import { baseUrl, launchBrowser } from "../helpers/browser";
+import { makeProduct } from "../helpers/catalog";
+import { makeShop, makeUser } from "../helpers/factories";
+import { makeOrder } from "../helpers/orders";
+
+let browser: Browser;
+let shop: { id: string; slug: string };
+let ownerId: string;
+let variantId: string;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  const owner = await makeUser();
+  ownerId = owner.id;
+  shop = await makeShop(owner.id, { name: "Kedai Kopi Ujian" });
+  const product = await makeProduct(shop.id, owner.id, { title: "Kopi beans 500 g", price: "32.50", stock: 20, status: "active" });
+  variantId = (await getProduct(shop.id, product.productId))!.variants[0].id;
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await closeRedis();
+  await closeDatabase();
+});
+
+async function open(locale: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale, viewport: { width: 1100, height: 900 } });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => errors.push(e.message));
+  return { context, page };
+}
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(process.env.E2E_SCREENSHOT_DIR ?? process.env.TEST_TMP_DIR ?? "/tmp", `${name}.png`), fullPage: true });
+
+/** A pending order (unpaid, as checkout leaves it) and its signed /pay link. */
+async function pendingOrder() {
+  const order = await makeOrder(shop.id, { lines: [{ variantId, quantity: 2 }], paid: false });
+  return { order, payUrl: `${baseUrl()}/s/${shop.slug}/orders/${order.id}/pay?t=${orderAccessToken(order.id)}` };
+}
+
+async function onHostedPage(page: Page, brand: string) {
+  await page.waitForURL((url) => url.origin === new URL(process.env.SANDBOX_URL!).origin);
+  await expect.poll(() => page.locator("h1").first().textContent()).toContain(brand);
+  // The card or bank details are only ever typed on the gateway's page; ours asks for none, and
+  // neither does this stand-in.
+  expect(await page.locator("input[autocomplete^='cc-'], input[name*='card' i], input[name*='cvv' i]").count()).toBe(0);
+  expect(await page.getByTestId("amount").textContent()).toBe("RM 73.00");
+}
+
+describe("a customer pays for an order on the gateway's page", () => {
+  it("PaySeller: pay → confirmation → the status page shows Paid", async () => {
+    await savePaymentSettings({ userId: ownerId, shopId: shop.id }, { gateway: "payseller", mode: "sandbox" }, {});
+    const { order, payUrl } = await pendingOrder();
+    const { context, page } = await open("en-MY");
+    await page.goto(payUrl);
+    await onHostedPage(page, "PaySeller");
+    await shot(page, "payment-hosted-page");
+    await page.getByTestId("pay").click();
+    await page.waitForURL(`**/s/${shop.slug}/orders/${order.id}/confirmation?**`);
+    expect(await page.getByTestId("confirmation-title").textContent()).toBe(`Order #${order.number} is confirmed`);
+    await shot(page, "payment-confirmation");
+    await page.getByTestId("view-order").click();
+    await page.waitForURL(`**/s/${shop.slug}/orders/${order.id}?t=*`);
+    expect(await page.getByTestId("order-status").textContent()).toBe("Paid");
+    expect(await page.getByTestId("payment-state").getAttribute("data-state")).toBe("paid");
+    expect(await page.getByTestId("order-lines").textContent()).toContain("Kopi beans 500 g");
+    await shot(page, "payment-order-status");
+    await context.close();
+  });
+
+  it("Billplz, in Bahasa Melayu: a failed payment says so, and trying again pays the order", async () => {
+    await savePaymentSettings({ userId: ownerId, shopId: shop.id }, { gateway: "billplz", mode: "sandbox" }, {});
+    const { order, payUrl } = await pendingOrder();
+    const { context, page } = await open("ms-MY");
+    await page.goto(payUrl);
+    await onHostedPage(page, "Billplz");
+    await page.getByTestId("fail").click();
+    await page.waitForURL(`**/orders/${order.id}/confirmation?**`);
+    expect(await page.getByTestId("confirmation-title").textContent()).toBe("Bayaran anda tidak berjaya");
+    await shot(page, "payment-failed-ms");
+    await page.getByTestId("pay-again").click();
+    await onHostedPage(page, "Billplz");
+    await page.getByTestId("pay").click();
+    await page.waitForURL(`**/orders/${order.id}/confirmation?**`);
+    expect(await page.getByTestId("confirmation-title").textContent()).toBe(`Pesanan #${order.number} telah disahkan`);
+    await page.getByTestId("view-order").click();
+    await page.waitForURL(`**/s/${shop.slug}/orders/${order.id}?t=*`);
+    expect(await page.getByTestId("order-status").textContent()).toBe("Dibayar");
+    await context.close();
+    expect(errors).toEqual([]);
+  });
+});
