@@ -112,6 +112,7 @@ const en = {
     suspended: "Your supplier account is suspended: your products are hidden from merchants.",
     signupTitle: "Become a NetShop supplier",
     platform: "Platform operations",
+  },
   aiMedia: {
     studioLink: "AI studio",
     title: "AI studio",

@@ -109,6 +109,7 @@ const ms: Translations = {
     suspended: "Akaun pembekal anda digantung: produk anda disembunyikan daripada peniaga.",
     signupTitle: "Jadi pembekal NetShop",
     platform: "Operasi platform",
+  },
   aiMedia: {
     studioLink: "Studio AI",
     title: "Studio AI",

@@ -108,6 +108,7 @@ const zh: Translations = {
     suspended: "您的供应商账户已被暂停：商家看不到您的商品。",
     signupTitle: "成为 NetShop 供应商",
     platform: "平台运营",
+  },
   aiMedia: {
     studioLink: "AI 工作室",
     title: "AI 工作室",
