@@ -2,7 +2,8 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { readSession, startSession } from "~/domain/accounts/sessions.server";
-import { MY_STATES, REGIONS, signUpSupplier } from "~/domain/dropship/suppliers.server";
+import { MY_STATES, REGIONS } from "~/domain/dropship/options";
+import { signUpSupplier } from "~/domain/dropship/suppliers.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders } from "~/lib/http";

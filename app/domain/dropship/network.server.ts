@@ -26,7 +26,8 @@ export const NetworkQuerySchema = z.object({
   category: z.string().trim().max(80).optional().default(""),
   supplier: z.string().uuid().optional().or(z.literal("")).default(""),
   shipsFrom: z.string().trim().max(80).optional().default(""),
-  maxHandlingDays: z.coerce.number().int().min(0).max(60).optional().or(z.literal("")).default(""),
+  // "" (any) first: z.coerce.number() would read an empty field as 0.
+  maxHandlingDays: z.union([z.literal(""), z.coerce.number().int().min(0).max(60)]).optional().default(""),
   minCost: z.string().trim().regex(/^(\d{1,7}(\.\d{1,2})?)?$/).optional().default(""),
   maxCost: z.string().trim().regex(/^(\d{1,7}(\.\d{1,2})?)?$/).optional().default(""),
   favourites: z.enum(["", "1"]).optional().default(""),

@@ -28,7 +28,7 @@ const NewProductSchema = z.object({
   optionValues: z.string().trim().default(""),
   cost: money("cost to merchants"),
   price: money("suggested retail price"),
-  weight: z.string().trim().regex(/^\d{1,7}$/, "Enter the weight in whole grams.").default(""),
+  weight: z.string().trim().regex(/^(\d{1,7})?$/, "Enter the weight in whole grams.").default(""),
   stock: z.string().trim().regex(/^\d{1,6}$/, "Enter a whole number of 0 or more."),
   publish: z.string().optional(),
 });
@@ -190,16 +190,8 @@ export async function getSupplierOrder(supplierShopId: string, id: string): Prom
   });
 }
 
-export const SUPPLIER_CARRIERS = ["jnt", "poslaju", "ninjavan", "dhl", "citylink", "gdex", "other"] as const;
-export const CARRIER_LABELS: Record<(typeof SUPPLIER_CARRIERS)[number], string> = {
-  jnt: "J&T Express",
-  poslaju: "Pos Laju",
-  ninjavan: "Ninja Van",
-  dhl: "DHL eCommerce",
-  citylink: "City-Link Express",
-  gdex: "GDEX",
-  other: "Other courier",
-};
+import { CARRIER_LABELS, SUPPLIER_CARRIERS } from "./options";
+export { CARRIER_LABELS, SUPPLIER_CARRIERS };
 
 const ShipSchema = z.object({
   carrier: z.enum(SUPPLIER_CARRIERS, { error: "Choose the courier." }),

@@ -21,12 +21,8 @@ import { fieldErrors, type FieldErrors } from "~/lib/forms";
 import { decimalStringToMinor } from "~/lib/money";
 import { normalisePhone } from "~/lib/phone";
 
-export const MY_STATES = [
-  "Johor", "Kedah", "Kelantan", "Melaka", "Negeri Sembilan", "Pahang", "Perak", "Perlis", "Pulau Pinang",
-  "Sabah", "Sarawak", "Selangor", "Terengganu", "Wilayah Persekutuan Kuala Lumpur", "Wilayah Persekutuan Labuan",
-  "Wilayah Persekutuan Putrajaya",
-] as const;
-export const REGIONS = ["Peninsular Malaysia", "East Malaysia", "Singapore"] as const;
+import { MY_STATES, REGIONS } from "./options";
+export { MY_STATES, REGIONS };
 
 export const SupplierProfileSchema = z.object({
   supplierName: z.string().trim().min(2, "Enter the supplier's trading name (at least 2 characters).").max(80, "Use at most 80 characters."),
