@@ -85,7 +85,7 @@ export interface AutoCountSwitches {
   /** Answer the next N API calls with 429. */
   rateLimitNext: number;
   /** Hold the next write this long before answering; apply it or drop it. */
-  delayNextWrite: { ms: number; apply: boolean } | null;
+  delayNextWrite: { ms: number; apply: boolean; path?: string } | null;
 }
 
 class BadRequest extends Error {}
@@ -107,6 +107,8 @@ export class AutoCountSandbox {
   debtors = new Map<string, SandboxDebtor>();
   documents: StoredDocument[] = [];
   switches: AutoCountSwitches = { rateLimitNext: 0, delayNextWrite: null };
+  /** The last writes as received (method, path, parsed body): tests check what data was sent. */
+  requests: { method: string; path: string; body: unknown }[] = [];
   rateLimit: { limit: number; windowMs: number };
   private window = { start: Date.now(), used: 0 };
   private nextKey = 1;
@@ -118,6 +120,7 @@ export class AutoCountSandbox {
   reset() {
     this.debtors.clear();
     this.documents = [];
+    this.requests = [];
     this.switches.rateLimitNext = 0;
     this.switches.delayNextWrite = null;
     this.window = { start: Date.now(), used: 0 };
@@ -131,6 +134,19 @@ export class AutoCountSandbox {
   api(): Router {
     const r = express.Router({ mergeParams: true });
     r.use(express.text({ type: "*/*", limit: "256kb" }));
+    r.use((req, _res, next) => {
+      if (req.method !== "GET") {
+        let body: unknown = null;
+        try {
+          body = typeof req.body === "string" && req.body ? JSON.parse(req.body) : null;
+        } catch {
+          body = req.body;
+        }
+        this.requests.push({ method: req.method, path: req.path, body });
+        if (this.requests.length > 1000) this.requests.shift();
+      }
+      next();
+    });
     r.use("/:book", (req, res, next) => this.guard(req, res, next));
     r.get("/:book/paymentmethod/listing", (req, res) => this.listing(req, res, PAYMENT_METHODS.filter((p) => req.query.activeOnly !== "true" || p.isActive)));
     const accounts = (req: Request, res: Response) => {
@@ -190,8 +206,10 @@ export class AutoCountSandbox {
 
   /** Runs a write, honouring the delay switch; 201 + location, or 400 {statusCode, message}. */
   private async write(req: Request, res: Response, act: () => { location: string; status?: number }) {
-    const delay = this.switches.delayNextWrite;
-    this.switches.delayNextWrite = null;
+    // With a path (e.g. "/invoice"), the delay waits for the next write to that endpoint.
+    const pending = this.switches.delayNextWrite;
+    const delay = pending && (!pending.path || req.path.endsWith(pending.path)) ? pending : null;
+    if (delay) this.switches.delayNextWrite = null;
     let outcome: { location: string; status?: number } | Error;
     if (delay && !delay.apply) {
       outcome = new Error("dropped");
@@ -418,14 +436,18 @@ export class AutoCountSandbox {
     r.get("/ledger", (_req, res) => res.type("html").send(this.ledgerPage()));
     r.get("/", (_req, res) => res.redirect(302, "/autocount/ledger"));
     r.get("/_control", (_req, res) =>
-      res.json({ switches: this.switches, rateLimit: this.rateLimit, debtors: [...this.debtors.values()], documents: this.documents }),
+      res.json({ switches: this.switches, rateLimit: this.rateLimit, debtors: [...this.debtors.values()], documents: this.documents, requests: this.requests }),
     );
     r.post("/_control", express.json(), (req, res) => {
       const b = req.body ?? {};
       if (b.reset) this.reset();
       if (typeof b.rateLimitNext === "number") this.switches.rateLimitNext = b.rateLimitNext;
       if (b.delayNextWrite === null || (b.delayNextWrite && typeof b.delayNextWrite.ms === "number")) {
-        this.switches.delayNextWrite = b.delayNextWrite && { ms: b.delayNextWrite.ms, apply: b.delayNextWrite.apply !== false };
+        this.switches.delayNextWrite = b.delayNextWrite && {
+          ms: b.delayNextWrite.ms,
+          apply: b.delayNextWrite.apply !== false,
+          path: typeof b.delayNextWrite.path === "string" ? b.delayNextWrite.path : undefined,
+        };
       }
       if (typeof b.requestsPerMinute === "number") this.rateLimit.limit = b.requestsPerMinute;
       res.json({ switches: this.switches, rateLimit: this.rateLimit });

@@ -29,6 +29,8 @@ export interface OpenAISwitches {
   responsesApi: boolean;
   /** A model name answered with 404 model_not_found. */
   missingModel: string;
+  /** Every answer waits this long (a slow model; tests kill a worker mid-job with it). */
+  delayMs: number;
 }
 
 const defaults = (): OpenAISwitches => ({
@@ -40,6 +42,7 @@ const defaults = (): OpenAISwitches => ({
   malformedNext: 0,
   responsesApi: true,
   missingModel: "",
+  delayMs: 0,
 });
 
 const id = (prefix: string) => `${prefix}${randomBytes(16).toString("hex")}`;
@@ -103,6 +106,7 @@ export class OpenAISandbox {
       }
       next();
     });
+    r.use((_req, _res, next) => (this.switches.delayMs > 0 ? void setTimeout(next, this.switches.delayMs) : next()));
     r.get("/models", (_req, res) =>
       res.json({ object: "list", data: ["gpt-4.1-mini", "gpt-4.1", "gpt-5-mini"].map((m) => ({ id: m, object: "model", created: 1_700_000_000, owned_by: "system" })) }),
     );

@@ -8,20 +8,36 @@ import { config, ConfigError } from "~/config.server";
 import { closeStorage } from "~/integrations/storage.server";
 import { logger } from "~/lib/logger.server";
 import { closeRedis } from "~/lib/redis.server";
+import { startAiCopyWorker } from "./ai-copy";
 import { startKlingWorkers } from "./ai-media";
+import { startAccountingWorker } from "./accounting";
 import { startCatalogCsvWorker } from "./catalog-csv";
 import { startDropshipWorker } from "./dropship";
 import { startMediaWorker } from "./media";
 import { startNotifyWorker } from "./notify";
 import { scheduleMaintenance, startMaintenanceWorker } from "./maintenance";
 import { OutboxDispatcher } from "./outbox-dispatcher";
+import { startReportsWorker } from "./reports";
+import { syncAllReportSchedulers } from "~/domain/reports/schedule.server";
 
 export async function startWorkers(): Promise<{ stop(): Promise<void> }> {
   const dispatcher = new OutboxDispatcher();
   await dispatcher.start();
-  const workers: Worker[] = [startNotifyWorker(), startMediaWorker(), startCatalogCsvWorker(), ...(await startKlingWorkers()), startMaintenanceWorker(), startDropshipWorker()];
+  const workers: Worker[] = [
+    startNotifyWorker(),
+    startMediaWorker(),
+    startCatalogCsvWorker(),
+    ...(await startKlingWorkers()),
+    startMaintenanceWorker(),
+    startAiCopyWorker(),
+    startAccountingWorker(),
+    startReportsWorker(),
+    startDropshipWorker(),
+  ];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   await scheduleMaintenance();
+  // Daily-report schedulers live in Redis; make sure every shop has its own (hourly thereafter).
+  await syncAllReportSchedulers().catch((error) => logger().warn({ err: error }, "daily-report schedulers not synced; the hourly job retries"));
   return {
     async stop() {
       await dispatcher.stop();

@@ -1,4 +1,6 @@
 import { sweepUnmigratedResults } from "~/domain/ai/kling-jobs.server";
+import { deleteStaleCarts } from "~/domain/checkout/cart.server";
+import { expireDueOrders } from "~/domain/orders/expiry.server";
 import { queue } from "~/lib/redis.server";
 import { startProcessor } from "./processor";
 
@@ -6,9 +8,19 @@ import { startProcessor } from "./processor";
  * Housekeeping on the `maintenance` queue. ONE worker serves the queue, so every maintenance job
  * of every area is listed here (a worker without a job's handler fails it).
  * - ai-sweep-results: copies Kling results a dead worker left at Kling into our bucket.
+ * - expire-orders: cancels unpaid orders past their time and releases their stock (every minute).
+ * - sweep-carts: deletes anonymous carts untouched for 60 days (daily).
  */
 export function startMaintenanceWorker() {
-  return startProcessor("maintenance", { "ai-sweep-results": async () => sweepUnmigratedResults() }, { concurrency: 1 });
+  return startProcessor(
+    "maintenance",
+    {
+      "ai-sweep-results": async () => sweepUnmigratedResults(),
+      "expire-orders": async () => ({ expired: await expireDueOrders() }),
+      "sweep-carts": async () => ({ deleted: await deleteStaleCarts() }),
+    },
+    { concurrency: 1 },
+  );
 }
 
 /** How often the AI result sweeper runs: well inside the promise that no Kling URL stays un-copied for 24 hours. */
@@ -25,4 +37,6 @@ export async function scheduleMaintenance(): Promise<void> {
     { every: AI_RESULT_SWEEP_EVERY_MS },
     { name: "ai-sweep-results", data: {}, opts: { removeOnComplete: 30, removeOnFail: 100 } },
   );
+  await queue("maintenance").upsertJobScheduler("expire-orders", { every: 60_000 }, { name: "expire-orders", data: {}, opts: { removeOnComplete: 100, removeOnFail: 500 } });
+  await queue("maintenance").upsertJobScheduler("sweep-carts", { every: 24 * 3600_000 }, { name: "sweep-carts", data: {}, opts: { removeOnComplete: 30, removeOnFail: 100 } });
 }

@@ -15,7 +15,7 @@ export type Handler = (payload: never, job: Job) => Promise<unknown>;
 export function startProcessor(
   queue: QueueName,
   handlers: Record<string, Handler>,
-  options: { concurrency?: number; limiter?: { max: number; duration: number } } = {},
+  options: { concurrency?: number; limiter?: { max: number; duration: number }; lockDuration?: number; stalledInterval?: number } = {},
 ): Worker {
   const log = logger().child({ queue });
   const worker = new Worker(
@@ -42,6 +42,9 @@ export function startProcessor(
       prefix: config().QUEUE_PREFIX,
       concurrency: options.concurrency ?? config().WORKER_CONCURRENCY,
       limiter: options.limiter,
+      // A job of a killed worker is picked up again once its lock lapses (BullMQ's defaults: 30 s).
+      ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}),
+      ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}),
     },
   );
   worker.on("failed", (job, error) => {

@@ -52,7 +52,8 @@ function limiter(name: LimitName): RateLimiterRedis {
     const s = spec(name);
     l = new RateLimiterRedis({
       storeClient: redis(),
-      keyPrefix: `rl:${name}`,
+      // Prefixed like the queues, so environments (and parallel test runs) sharing a Redis keep apart.
+      keyPrefix: `${config().QUEUE_PREFIX}:rl:${name}`,
       points: s.points,
       duration: s.duration,
       blockDuration: s.blockDuration ?? 0,

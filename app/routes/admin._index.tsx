@@ -1,81 +1,121 @@
-import { useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { adminLoader } from "~/domain/accounts/access.server";
-import { recentActivity } from "~/domain/audit/audit.server";
+import { allows } from "~/domain/accounts/permissions";
+import { dashboardFigures, parseRange } from "~/domain/reports/dashboard.server";
 import { getShop } from "~/domain/shops/shops.server";
+import { BarChart, HBars } from "~/ui/charts";
 
-export const loader = /* @__PURE__ */ adminLoader("member", async ({ access: { shop: access, user } }) => {
-  const [shop, activity] = await Promise.all([getShop(access.shopId), recentActivity(access.shopId, 8)]);
-  return {
-    firstName: user.name.split(/\s+/)[0],
-    role: access.role,
-    shop: {
-      name: shop.name,
-      slug: shop.slug,
-      currency: shop.currency,
-      timezone: shop.timezone,
-      language: shop.language,
-      createdAt: shop.createdAt.toISOString(),
-    },
-    activity: activity.map((a) => ({ id: a.id, action: a.action, actor: a.actorName ?? "NetShop", at: a.createdAt.toISOString() })),
-  };
+// Every member sees the dashboard; the figures need the Reports permission.
+export const loader = /* @__PURE__ */ adminLoader("member", async ({ request, access: { shop: access, user } }) => {
+  const shop = await getShop(access.shopId);
+  const range = parseRange(new URL(request.url).searchParams, shop.timezone);
+  const figures = allows(access, "reports") ? await dashboardFigures(access.shopId, range) : null;
+  return { firstName: user.name.split(/\s+/)[0], shop: { name: shop.name, slug: shop.slug, timezone: shop.timezone }, range, figures };
 });
 
-const ACTION_LABELS: Record<string, string> = {
-  "shop.created": "created the shop",
-};
-const LANGUAGE_LABELS: Record<string, string> = { en: "English", ms: "Bahasa Melayu", zh: "简体中文" };
-
 export default function Dashboard() {
-  const { firstName, shop, activity, role } = useLoaderData<typeof loader>();
-  const storefront = `/s/${shop.slug}`;
+  const { firstName, shop, range, figures } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("reports");
+  const money = (minor: number) => new Intl.NumberFormat("en-MY", { style: "currency", currency: figures?.currency ?? "MYR" }).format(minor / 100);
+  const count = (n: number) => new Intl.NumberFormat("en-MY").format(n);
   return (
     <div className="stack">
       <div className="admin-top">
         <div>
-          <p className="eyebrow">Dashboard</p>
-          <h1>Welcome, {firstName}</h1>
+          <p className="eyebrow">{t("dashboard")}</p>
+          <h1>{t("welcome", { name: firstName })}</h1>
         </div>
-        <a className="button secondary" href={storefront} target="_blank" rel="noreferrer">
-          View storefront ↗
+        <a className="button secondary" href={`/s/${shop.slug}`} target="_blank" rel="noreferrer">
+          {t("viewStorefront")} ↗
         </a>
       </div>
-      <div className="grid">
-        <section className="card">
-          <h2>{shop.name}</h2>
-          <dl className="small">
-            <dt className="muted">Storefront address</dt>
-            <dd>
-              <a href={storefront}>{storefront}</a>
-            </dd>
-            <dt className="muted">Currency · time zone · language</dt>
-            <dd>
-              {shop.currency} · {shop.timezone} · {LANGUAGE_LABELS[shop.language]}
-            </dd>
-            <dt className="muted">Your role</dt>
-            <dd style={{ textTransform: "capitalize" }}>{role}</dd>
+      {!figures ? (
+        <p className="muted">{t("noFigures")}</p>
+      ) : (
+        <>
+          <Form method="get" className="row card" aria-label={t("show")}>
+            <label>
+              {t("from")} <input type="date" name="from" defaultValue={range.from} />
+            </label>
+            <label>
+              {t("to")} <input type="date" name="to" defaultValue={range.to} />
+            </label>
+            <label>
+              {t("by")}{" "}
+              <select name="by" defaultValue={range.granularity}>
+                <option value="day">{t("day")}</option>
+                <option value="week">{t("week")}</option>
+                <option value="month">{t("month")}</option>
+              </select>
+            </label>
+            <button type="submit">{t("show")}</button>
+            {range.error ? <span className="muted small">{range.error}</span> : null}
+          </Form>
+          <dl className="grid">
+            <div className="card">
+              <dt className="muted">{t("orders")}</dt>
+              <dd data-testid="total-orders">{count(figures.totals.orders)}</dd>
+            </div>
+            <div className="card">
+              <dt className="muted">{t("revenue")}</dt>
+              <dd data-testid="total-revenue">{money(figures.totals.revenueMinor)}</dd>
+            </div>
+            <div className="card">
+              <dt className="muted">{t("averageOrder")}</dt>
+              <dd data-testid="average-order">{money(figures.totals.averageOrderMinor)}</dd>
+            </div>
           </dl>
-        </section>
-        <section className="card">
-          <h2>Recent activity</h2>
-          {activity.length === 0 ? (
-            <p className="muted">Nothing yet.</p>
-          ) : (
-            <ul className="checklist small">
-              {activity.map((a) => (
-                <li key={a.id}>
-                  <span>
-                    <strong>{a.actor}</strong> {ACTION_LABELS[a.action] ?? a.action.replace(/[._]/g, " ")}
-                    <br />
-                    <time className="muted" dateTime={a.at}>
-                      {new Date(a.at).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "short", timeZone: shop.timezone })}
-                    </time>
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
-      </div>
+          <section className="card">
+            <h2>{t("salesOverTime")}</h2>
+            {figures.series.length === 0 ? (
+              <p className="muted">{t("noSales")}</p>
+            ) : (
+              <BarChart title={t("salesOverTime")} points={figures.series.map((p) => ({ label: p.bucket, value: p.revenueMinor }))} format={money} testId="sales-chart" />
+            )}
+          </section>
+          <div className="grid">
+            <section className="card">
+              <h2>{t("funnel")}</h2>
+              <HBars
+                title={t("funnel")}
+                testId="funnel-chart"
+                format={count}
+                rows={[
+                  { label: t("visits"), value: figures.funnel.visits },
+                  { label: t("carts"), value: figures.funnel.carts },
+                  { label: t("checkouts"), value: figures.funnel.checkouts },
+                  { label: t("orders"), value: figures.funnel.orders },
+                ]}
+              />
+              <p className="muted small">{t("funnelNote")}</p>
+            </section>
+            <section className="card">
+              <h2>{t("ownVsDropship")}</h2>
+              <HBars
+                title={t("ownVsDropship")}
+                testId="source-chart"
+                format={money}
+                rows={[
+                  { label: t("own"), value: figures.bySource.ownMinor },
+                  { label: t("dropship"), value: figures.bySource.dropshipMinor },
+                ]}
+              />
+            </section>
+          </div>
+          <section className="card">
+            <h2>{t("topProducts")}</h2>
+            {figures.topProducts.length === 0 ? (
+              <p className="muted">{t("noSales")}</p>
+            ) : (
+              <HBars title={t("topProducts")} testId="top-products" format={money} rows={figures.topProducts.map((p) => ({ label: `${p.title} ×${p.quantity}`, value: p.revenueMinor }))} />
+            )}
+          </section>
+          <p className="small">
+            <Link to="/admin/accounting">{t("accounting")}</Link> · <Link to="/admin/reports">{t("dailyReport")}</Link>
+          </p>
+        </>
+      )}
     </div>
   );
 }

@@ -81,12 +81,16 @@ export default function EditProduct() {
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const { t } = useTranslation("aiMedia");
+  const { t: tAi } = useTranslation("ai");
   const saveResult = result?.intent === "save" ? result : undefined;
   const adjustResult = result?.intent === "adjust" ? result : undefined;
   const notice = params.get("created") ? "Product created." : params.get("saved") ? "Saved." : params.get("adjusted") ? "Stock adjusted." : null;
   return (
     <div className="stack">
       <CatalogHeader back={{ to: "/admin/products", label: "Products" }} title={<>{product.title} <StatusBadge status={product.status} /></>}>
+        <a className="button secondary" href={`/admin/products/${product.id}/copy`} data-testid="ai-copy-link">
+          {tAi("copy.open")}
+        </a>
         <Link className="button secondary" to={`/admin/products/${product.id}/studio`}>
           {t("studioLink")}
         </Link>

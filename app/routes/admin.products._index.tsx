@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { adminAction, adminLoader, requireRecentAuth } from "~/domain/accounts/access.server";
 import { formatDate, formatMoney, SORTS, STATUS_LABELS, stockLevel, type ProductStatus } from "~/domain/catalog/catalog-rules";
 import { listCollections } from "~/domain/catalog/collections.server";
@@ -63,6 +64,7 @@ export default function ProductList() {
   const navigation = useNavigation();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulk, setBulk] = useState("");
+  const { t } = useTranslation("ai");
   const allSelected = page.items.length > 0 && page.items.every((i) => selected.has(i.id));
   const link = (change: Record<string, string | undefined>) => {
     const next = new URLSearchParams(params);
@@ -187,6 +189,10 @@ export default function ProductList() {
             }}
           >
             Apply
+          </button>
+          {/* AI copy for the selection: the AI studio's action (its own permission, credits and progress page). */}
+          <button type="submit" className="secondary" formAction="/admin/ai" name="intent" value="bulk-copy" data-testid="bulk-ai-copy">
+            {t("bulk.fromList")}
           </button>
         </div>
         {page.items.length === 0 ? (

@@ -39,14 +39,31 @@ export default function Settings() {
           <p className="eyebrow">Settings</p>
           <h1 data-testid="settings-heading">Shop settings</h1>
         </div>
-        <Link className="button secondary" to="/admin/settings/payments">
-          Payments
-        </Link>
-        {isOwner ? (
-          <Link className="button secondary" to="/admin/settings/security">
-            Security
+        <div className="row">
+          <Link className="button secondary" to="/admin/settings/shipping">
+            Shipping
           </Link>
-        ) : null}
+          <Link className="button secondary" to="/admin/settings/company">
+            Company details
+          </Link>
+          <Link className="button secondary" to="/admin/settings/payments">
+            Payments
+          </Link>
+          <Link className="button secondary" to="/admin/settings/ai">
+            AI
+          </Link>
+          <Link className="button secondary" to="/admin/settings/accounting">
+            Accounting
+          </Link>
+          <Link className="button secondary" to="/admin/settings/reports">
+            Daily report
+          </Link>
+          {isOwner ? (
+            <Link className="button secondary" to="/admin/settings/security">
+              Security
+            </Link>
+          ) : null}
+        </div>
       </div>
       {result?.saved ? (
         <div className="banner ok" role="status">

@@ -4,8 +4,10 @@ import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { ORDER_PAGE_HEADERS, orderPayPath, storefrontOrderAccess } from "~/domain/orders/order-links.server";
+import { customerParcels } from "~/domain/orders/order-admin.server";
 import { customerOrder } from "~/domain/orders/payments.server";
 import { CustomerOrder, useFormatDate, OrderPageError } from "~/ui/customer-order";
+import { Tracking } from "~/ui/tracking";
 
 export const headers: HeadersFunction = () => ORDER_PAGE_HEADERS;
 export const meta: MetaFunction = () => [{ name: "robots", content: "noindex" }];
@@ -16,12 +18,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { shop, orderId } = await storefrontOrderAccess(request, params);
   const order = await customerOrder(shop.id, orderId);
   if (!order) throw new Response("This order does not exist.", { status: 404 });
-  return data({ order, shop: { language: shop.language }, payPath: orderPayPath(shop.slug, orderId) }, { headers: ORDER_PAGE_HEADERS });
+  const parcels = await customerParcels(shop.id, orderId);
+  return data({ order, parcels, shop: { language: shop.language }, payPath: orderPayPath(shop.slug, orderId) }, { headers: ORDER_PAGE_HEADERS });
 }
 
 export default function OrderStatus() {
-  const { order, shop, payPath } = useLoaderData<typeof loader>();
-  const { t } = useTranslation("payments");
+  const { order, parcels, shop, payPath } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation("payments");
   const date = useFormatDate();
   return (
     <div className="stack" data-testid="order-page">
@@ -40,11 +43,16 @@ export default function OrderStatus() {
         </section>
       ) : null}
       <CustomerOrder order={order} shopLanguage={shop.language} />
-      {/* FULFILMENT (ORDERS area): shipments with carrier, tracking number and link go here, from the order's fulfilments. */}
-      <section className="card" data-testid="order-fulfilment">
-        <h2>{t("tracking.title")}</h2>
-        <p className="muted">{t("tracking.none")}</p>
-      </section>
+      {parcels.length ? (
+        <div data-testid="order-fulfilment">
+          <Tracking parcels={parcels} locale={(["en", "ms", "zh"] as const).find((l) => l === i18n.language) ?? "en"} />
+        </div>
+      ) : (
+        <section className="card" data-testid="order-fulfilment">
+          <h2>{t("tracking.title")}</h2>
+          <p className="muted">{t("tracking.none")}</p>
+        </section>
+      )}
     </div>
   );
 }

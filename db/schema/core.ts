@@ -124,6 +124,8 @@ export const shops = pgTable(
     language: languageEnum("language").notNull().default("en"),
     companyName: text("company_name"),
     registrationNumber: text("registration_number"),
+    /** The company's address as printed on tax invoices (several lines). */
+    companyAddress: text("company_address"),
     /** The shop's own domain for its storefront (Host header → shop). */
     customDomain: text("custom_domain"),
     /** The owner requires every member to log in with a second factor. */

@@ -163,6 +163,11 @@ export const orders = pgTable(
     invoicedAt: timestamp("invoiced_at", { withTimezone: true }),
     /** Some line is fulfilled by a dropshipping supplier. */
     hasDropship: boolean("has_dropship").notNull().default(false),
+    /**
+     * Where the order's stock stands (app/domain/orders/stock.server.ts): none (nothing held),
+     * reserved (held by checkout), committed (taken off on_hand when paid), released (given back).
+     */
+    stockState: text("stock_state").notNull().default("none"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -176,6 +181,7 @@ export const orders = pgTable(
     index("orders_customer_idx").on(t.shopId, t.customerId, t.createdAt.desc()),
     // The maintenance job's scan for unpaid orders past their time (across shops).
     index("orders_pending_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'pending_payment'`),
+    check("orders_stock_state_check", sql`${t.stockState} in ('none', 'reserved', 'committed', 'released')`),
     check(
       "orders_amounts_check",
       sql`${t.subtotalMinor} >= 0 and ${t.discountMinor} >= 0 and ${t.shippingMinor} >= 0 and ${t.taxMinor} >= 0 and ${t.totalMinor} >= 0 and ${t.refundedMinor} >= 0 and ${t.refundedMinor} <= ${t.totalMinor}`,
@@ -205,6 +211,8 @@ export const orderLines = pgTable(
     weightGrams: integer("weight_grams").notNull().default(0),
     /** The flash sale whose price was charged, if any. */
     flashSaleId: uuid("flash_sale_id"),
+    /** Units checkout reserved for this line (inventory_levels.reserved); 0 when none were held. */
+    reservedQuantity: integer("reserved_quantity").notNull().default(0),
     fulfilledQuantity: integer("fulfilled_quantity").notNull().default(0),
     refundedQuantity: integer("refunded_quantity").notNull().default(0),
     source: lineSourceEnum("source").notNull().default("own"),

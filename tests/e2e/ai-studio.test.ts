@@ -56,7 +56,8 @@ describe("a merchant makes a try-on image in a browser and approves it", () => {
     await page.getByRole("button", { name: "Continue" }).click();
     await page.waitForURL(/\/admin$/);
     await page.goto(`${baseUrl()}/admin/products/${productId}`);
-    await page.getByRole("link", { name: "AI studio" }).click();
+    // The product's studio link (the admin navigation has an "AI studio" too: the jobs view).
+    await page.getByRole("main").getByRole("link", { name: "AI studio" }).click();
     await page.waitForURL(/\/studio$/);
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("AI studio");
   });

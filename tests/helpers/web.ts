@@ -42,9 +42,10 @@ export class FormClient {
   }
 
   /** Submits a form the way a browser does, with the page's CSRF token unless told otherwise. */
-  async post(pathname: string, fields: Record<string, string>, options: { csrf?: string | null; origin?: string } = {}): Promise<Response> {
+  async post(pathname: string, fields: Record<string, string | string[]>, options: { csrf?: string | null; origin?: string } = {}): Promise<Response> {
     const csrf = options.csrf === undefined ? this.csrfToken() : options.csrf;
-    const body = new URLSearchParams({ ...fields, ...(csrf === null ? {} : { _csrf: csrf }) });
+    // A list repeats the field, like checkboxes of one name.
+    const body = new URLSearchParams(Object.entries({ ...fields, ...(csrf === null ? {} : { _csrf: csrf }) }).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]])));
     const res = await fetch(this.base + pathname, {
       method: "POST",
       headers: {

@@ -606,3 +606,43 @@ export function draftFromProduct(saved: NonNullable<Awaited<ReturnType<typeof ge
     })),
   };
 }
+
+// --- Copy fields (AI copy review applies through here) --------------------------------------
+
+/** The product's words: what AI copy may propose and a merchant may apply field by field. */
+export interface ProductCopyFields {
+  title: string;
+  descriptionMd: string;
+  seoTitle: string | null;
+  seoDescription: string | null;
+  tags: string[];
+}
+
+/**
+ * Changes some of a locked product's copy fields inside the caller's transaction, with the
+ * editor's limits, rendering the Markdown description to sanitised HTML as every save does.
+ * Returns field errors, or null when saved.
+ */
+export async function updateProductCopy(tx: Tx, productId: string, change: Partial<ProductCopyFields>): Promise<FieldErrors | null> {
+  const errors: FieldErrors = {};
+  const title = change.title?.trim();
+  if (change.title !== undefined && !title) errors.title = "Enter the product's title.";
+  else if (title && title.length > 255) errors.title = "Use at most 255 characters.";
+  if (change.descriptionMd !== undefined && change.descriptionMd.length > 50_000) errors.descriptionMd = "Use at most 50,000 characters.";
+  if (change.seoTitle && change.seoTitle.length > 70) errors.seoTitle = "Search engines show about 70 characters: use at most 70.";
+  if (change.seoDescription && change.seoDescription.length > 320) errors.seoDescription = "Use at most 320 characters.";
+  const tags = change.tags === undefined ? undefined : parseTags(change.tags.join(","));
+  if (Object.keys(errors).length) return errors;
+  await tx
+    .update(schema.products)
+    .set({
+      ...(title !== undefined ? { title } : {}),
+      ...(change.descriptionMd !== undefined ? { descriptionMd: change.descriptionMd, descriptionHtml: renderDescription(change.descriptionMd) } : {}),
+      ...(change.seoTitle !== undefined ? { seoTitle: change.seoTitle?.trim() || null } : {}),
+      ...(change.seoDescription !== undefined ? { seoDescription: change.seoDescription?.trim() || null } : {}),
+      ...(tags !== undefined ? { tags } : {}),
+      updatedAt: new Date(),
+    })
+    .where(eq(schema.products.id, productId));
+  return null;
+}

@@ -57,9 +57,25 @@ export const JOBS = {
     "sync-variants": z.object({ supplierShopId: uuid, variantIds: z.array(uuid).min(1).max(1000) }),
     "supplier-order-changed": z.object({ supplierShopId: uuid, supplierOrderId: uuid }),
   },
+  accounting: {
+    /** Send one accounting_syncs row's documents to AutoCount (invoice + receipt, or credit note + voucher). */
+    sync: z.object({ shopId: uuid, syncId: uuid }),
+  },
+  reports: {
+    /** The daily WhatsApp report, fired by the shop's BullMQ job scheduler at its local time. */
+    "daily-report": z.object({ shopId: uuid }),
+    /** (Re)creates one shop's daily-report job scheduler after its settings changed. */
+    schedule: z.object({ shopId: uuid }),
+    /** Hourly: every shop's scheduler exists and matches its time zone and settings. */
+    "sync-schedulers": z.object({}),
+  },
   maintenance: {
     /** Copies Kling results not yet in our bucket (a job scheduler runs it every few hours). */
     "ai-sweep-results": z.object({}),
+    /** Cancel unpaid orders past their expires_at and release their stock (a job scheduler, every minute). */
+    "expire-orders": z.object({}),
+    /** Delete anonymous carts untouched for 60 days (a job scheduler, daily). */
+    "sweep-carts": z.object({}),
   },
 } satisfies Partial<Record<QueueName, Record<string, z.ZodType>>>;
 

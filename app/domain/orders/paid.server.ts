@@ -1,7 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { schema, type Tx } from "~db/client";
 import { forwardOnPaid } from "~/domain/dropship/forwarding.server";
+import { queueInvoiceSync } from "~/domain/accounting/sync.server";
 import { nextShopNumber } from "./counters.server";
+import { commitOrderStock } from "./stock.server";
 import { notifyOrderPaid } from "./paid-notifications.server";
 import { transitionOrder } from "./status.server";
 
@@ -50,7 +52,11 @@ export async function markOrderPaid(tx: Tx, input: OrderPaidInput): Promise<{ al
   await tx.update(schema.orders).set({ paymentStatus: "paid", invoiceNumber, invoicedAt: new Date() }).where(where);
   // Dropship lines go to their suppliers (a `dropship:forward-order` outbox entry, once per order).
   await forwardOnPaid(tx, input.shopId, input.orderId);
+  // Stock: the reserved units (or, without a reservation, what is on hand) become sold.
+  await commitOrderStock(tx, input.shopId, input.orderId);
   // The customer ("confirmed") and the owner are told, through the outbox: exactly once.
   await notifyOrderPaid(tx, input.shopId, input.orderId);
+  // Accounting: the sales invoice, receipt and knock-off go to AutoCount after commit.
+  await queueInvoiceSync(tx, { shopId: input.shopId, orderId: input.orderId, invoiceNumber });
   return { alreadyPaid: false, invoiceNumber };
 }

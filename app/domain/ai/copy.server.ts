@@ -1,0 +1,557 @@
+/**
+ * AI product copy: the shop's AI settings, queueing a copy job (credits held in the same
+ * transaction), the `ai-copy` processor, and the review: drafts applied to the product field by
+ * field, with every earlier version of the product's copy kept and restorable.
+ *
+ * The processor is idempotent (check state → act → record): the draft is unique per job and
+ * filled language by language, a language already written is never asked for again, and the job
+ * is marked succeeded and charged in one transaction that first checks it is still running.
+ */
+import { and, asc, desc, eq, ne, sql } from "drizzle-orm";
+import { z } from "zod";
+import { schema, withShop, type Tx } from "~db/client";
+import { config, providerModes } from "~/config.server";
+import { audit, type RequestInfo } from "~/domain/audit/audit.server";
+import { PlanLimitReached } from "~/domain/billing/plans.server";
+import { isUuid, updateProductCopy, type ProductCopyFields } from "~/domain/catalog/products.server";
+import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
+import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
+import { AiCopyError, copyWriter, type CopyProvider, type CopyWriter, type ProductCopy, type ProductFacts } from "~/integrations/ai-copy.server";
+import type { FieldErrors } from "~/lib/forms";
+import { chargeAiCredits, assertAiCredits } from "./credits.server";
+import { changeFor, COPY_FIELDS, COPY_LANGUAGE_CODES, COPY_PROVIDERS, COPY_TONE_CODES, creditsForCopy, type CopyLanguageCode } from "./copy-rules";
+
+export interface Actor extends RequestInfo {
+  userId: string | null;
+}
+
+// --- Settings ----------------------------------------------------------------------------------
+
+export interface AiSettings {
+  provider: CopyProvider;
+  /** The shop's chosen model, or null for the configured default. */
+  model: string | null;
+  /** The model a job will use. */
+  effectiveModel: string;
+  defaultModels: Record<CopyProvider, string>;
+  tone: (typeof COPY_TONE_CODES)[number];
+  languages: CopyLanguageCode[];
+  /** Providers answered by the sandbox (no key configured). */
+  sandbox: Record<CopyProvider, boolean>;
+}
+
+async function readSettings(tx: Tx, shopId: string): Promise<AiSettings> {
+  const [row] = await tx.select().from(schema.aiSettings).where(eq(schema.aiSettings.shopId, shopId));
+  const env = config();
+  const modes = providerModes();
+  const defaultModels = { openai: env.OPENAI_MODEL, anthropic: env.ANTHROPIC_MODEL };
+  const provider = (COPY_PROVIDERS as readonly string[]).includes(row?.copyProvider ?? "") ? (row!.copyProvider as CopyProvider) : "openai";
+  return {
+    provider,
+    model: row?.copyModel ?? null,
+    effectiveModel: row?.copyModel || defaultModels[provider],
+    defaultModels,
+    tone: (COPY_TONE_CODES as readonly string[]).includes(row?.defaultTone ?? "") ? (row!.defaultTone as AiSettings["tone"]) : "friendly",
+    languages: (row?.defaultLanguages ?? ["en", "ms", "zh"]).filter((l): l is CopyLanguageCode => (COPY_LANGUAGE_CODES as readonly string[]).includes(l)),
+    sandbox: { openai: modes.openai === "sandbox", anthropic: modes.anthropic === "sandbox" },
+  };
+}
+
+export async function getAiSettings(shopId: string): Promise<AiSettings> {
+  return withShop(shopId, (tx) => readSettings(tx, shopId));
+}
+
+const SettingsSchema = z.object({
+  provider: z.enum(COPY_PROVIDERS, { error: "Choose OpenAI or Anthropic." }),
+  model: z
+    .string()
+    .trim()
+    .max(100, { error: "Use at most 100 characters." })
+    .regex(/^[\w.:/@-]*$/, { error: "Use the model's name as the provider writes it, e.g. gpt-4.1-mini." })
+    .optional()
+    .default(""),
+  tone: z.enum(COPY_TONE_CODES, { error: "Choose a tone." }),
+  languages: z.array(z.enum(COPY_LANGUAGE_CODES)).min(1, { error: "Choose at least one language." }),
+});
+
+export async function saveAiSettings(shopId: string, actor: Actor, raw: Record<string, unknown>): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+  const parsed = SettingsSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, errors: firstErrors(parsed.error) };
+  const s = parsed.data;
+  await withShop(shopId, async (tx) => {
+    const values = { copyProvider: s.provider, copyModel: s.model || null, defaultTone: s.tone, defaultLanguages: s.languages, updatedAt: new Date() };
+    await tx.insert(schema.aiSettings).values({ shopId, ...values }).onConflictDoUpdate({ target: schema.aiSettings.shopId, set: values });
+    await audit(tx, { shopId, actorUserId: actor.userId, action: "ai.settings_changed", after: values, ip: actor.ip, userAgent: actor.userAgent });
+  });
+  return { ok: true };
+}
+
+function firstErrors(error: z.ZodError): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? "form");
+    errors[key] ??= issue.message;
+  }
+  return errors;
+}
+
+// --- Queueing ----------------------------------------------------------------------------------
+
+export const CopyRequestSchema = z.object({
+  tone: z.enum(COPY_TONE_CODES, { error: "Choose a tone." }),
+  languages: z.array(z.enum(COPY_LANGUAGE_CODES)).min(1, { error: "Choose at least one language." }),
+  notes: z.string().trim().max(4000, { error: "Use at most 4,000 characters." }).optional().default(""),
+});
+export type CopyOptions = z.infer<typeof CopyRequestSchema>;
+
+/** Reads the copy form (languages may come as repeated fields). */
+export function parseCopyRequest(raw: Record<string, unknown>): { ok: true; options: CopyOptions } | { ok: false; errors: FieldErrors } {
+  const languages = raw.languages === undefined ? [] : Array.isArray(raw.languages) ? raw.languages : [raw.languages];
+  const parsed = CopyRequestSchema.safeParse({ ...raw, languages });
+  return parsed.success ? { ok: true, options: parsed.data } : { ok: false, errors: firstErrors(parsed.error) };
+}
+
+/** The ai_jobs row of one copy job, ready to insert. */
+export function copyJobRow(shopId: string, productId: string, options: CopyOptions, settings: AiSettings, actor: Actor, batchId: string | null = null) {
+  return {
+    shopId,
+    kind: "copy" as const,
+    provider: settings.provider,
+    model: settings.effectiveModel,
+    productId,
+    batchId,
+    input: { tone: options.tone, languages: options.languages, notes: options.notes || undefined },
+    credits: creditsForCopy(options.languages.length),
+    createdBy: actor.userId,
+  };
+}
+
+export type QueueResult = { ok: true; jobId: string } | { ok: false; errors: FieldErrors };
+
+/**
+ * Queues copy for one product: the job row and its outbox entry in one transaction, with the
+ * credits checked (and so held) under the shop's credit lock. Undefined: no such product.
+ */
+export async function requestCopy(shopId: string, productId: string, raw: Record<string, unknown>, actor: Actor): Promise<QueueResult | undefined> {
+  if (!isUuid(productId)) return undefined;
+  const parsed = parseCopyRequest(raw);
+  if (!parsed.ok) return parsed;
+  try {
+    return await withShop(shopId, async (tx) => {
+      const [product] = await tx.select({ id: schema.products.id }).from(schema.products).where(eq(schema.products.id, productId));
+      if (!product) return undefined;
+      const settings = await readSettings(tx, shopId);
+      const row = copyJobRow(shopId, productId, parsed.options, settings, actor);
+      await assertAiCredits(tx, shopId, "copy", row.credits);
+      const [job] = await tx.insert(schema.aiJobs).values(row).returning({ id: schema.aiJobs.id });
+      await enqueueAfterCommit(tx, { queue: "ai-copy", name: "generate", payload: { shopId, jobId: job.id }, shopId });
+      await audit(tx, { shopId, actorUserId: actor.userId, action: "ai.copy_requested", targetType: "product", targetId: productId, after: row.input, ...actor });
+      return { ok: true as const, jobId: job.id };
+    });
+  } catch (error) {
+    if (error instanceof PlanLimitReached) return { ok: false, errors: { form: error.message } };
+    throw error;
+  }
+}
+
+// --- The processor -----------------------------------------------------------------------------
+
+/** How many times a job may be told to wait (429 / overloaded) before it is shown as failed. */
+const MAX_WAITS = 12;
+/** Immediate new attempts after an answer that was not valid copy, before failing. */
+const MALFORMED_RETRIES = 2;
+
+const writers = new Map<CopyProvider, CopyWriter>();
+function writerFor(provider: CopyProvider): CopyWriter {
+  let writer = writers.get(provider);
+  if (!writer) {
+    writer = copyWriter(provider);
+    writers.set(provider, writer);
+  }
+  return writer;
+}
+
+type JobRow = typeof schema.aiJobs.$inferSelect;
+const InputSchema = z.object({ tone: z.enum(COPY_TONE_CODES), languages: z.array(z.enum(COPY_LANGUAGE_CODES)).min(1), notes: z.string().optional() });
+
+/**
+ * The queue gave up on a copy job (its retries are used up, or it stalled too often): shows it as
+ * failed, unless the processor already said why. Releases its held credits.
+ */
+export async function copyJobGaveUp(shopId: string, jobId: string): Promise<void> {
+  await failJob(shopId, jobId, "gave_up", "The copy could not be written after several attempts. Press Retry to try again.");
+}
+
+/** Marks a job failed with words for the merchant (only while it is queued or running). */
+async function failJob(shopId: string, jobId: string, code: string, message: string) {
+  await withShop(shopId, async (tx) => {
+    await tx
+      .update(schema.aiJobs)
+      .set({ status: "failed", error: message, errorCode: code, finishedAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(schema.aiJobs.id, jobId), sql`${schema.aiJobs.status} in ('queued', 'running')`));
+    await finishBatchIfDone(tx, shopId, jobId);
+  });
+}
+
+async function addTokens(shopId: string, jobId: string, usage: { inputTokens: number; outputTokens: number } | undefined) {
+  if (!usage) return;
+  await withShop(shopId, (tx) =>
+    tx
+      .update(schema.aiJobs)
+      .set({
+        inputTokens: sql`coalesce(${schema.aiJobs.inputTokens}, 0) + ${usage.inputTokens}`,
+        outputTokens: sql`coalesce(${schema.aiJobs.outputTokens}, 0) + ${usage.outputTokens}`,
+        updatedAt: new Date(),
+      })
+      .where(eq(schema.aiJobs.id, jobId)),
+  );
+}
+
+/** What the model is told: the product's facts, never more. */
+async function productFacts(tx: Tx, productId: string, notes: string | undefined): Promise<ProductFacts | undefined> {
+  const [p] = await tx.select().from(schema.products).where(eq(schema.products.id, productId));
+  if (!p) return undefined;
+  const [category] = p.categoryId ? await tx.select({ name: schema.categories.name }).from(schema.categories).where(eq(schema.categories.id, p.categoryId)) : [];
+  const media = await tx
+    .select({ alt: schema.media.alt })
+    .from(schema.media)
+    .where(and(eq(schema.media.productId, productId), ne(schema.media.alt, "")))
+    .orderBy(asc(schema.media.position))
+    .limit(10);
+  const attributes = [p.productType ? { name: "Type", value: p.productType } : null, p.tags.length ? { name: "Tags", value: p.tags.join(", ").slice(0, 500) } : null].filter(
+    (a): a is { name: string; value: string } => a !== null,
+  );
+  return {
+    title: p.title,
+    category: category?.name.slice(0, 200),
+    brand: p.brand?.slice(0, 200) ?? undefined,
+    options: p.options.filter((o) => o.name && o.values.length).map((o) => ({ name: o.name.slice(0, 100), values: o.values.slice(0, 50).map((v) => v.slice(0, 100)) })),
+    attributes,
+    imageAltTexts: media.map((m) => m.alt.slice(0, 300)),
+    notes: notes?.slice(0, 4000) || undefined,
+    currentDescription: p.descriptionMd.trim().slice(0, 8000) || undefined,
+  };
+}
+
+/**
+ * Runs one copy job: every language asked for that the draft does not have yet, then marks the
+ * job succeeded and charges its credits, once. `attempt`: BullMQ's attempt (1-based) of `of`.
+ */
+export async function runCopyJob(payload: { shopId: string; jobId: string }, attempt = { made: 0, of: 1 }): Promise<"done" | "skipped"> {
+  const { shopId, jobId } = payload;
+  // Check state.
+  const start = await withShop(shopId, async (tx) => {
+    const [job] = await tx.select().from(schema.aiJobs).where(and(eq(schema.aiJobs.id, jobId), eq(schema.aiJobs.kind, "copy"))).for("update");
+    if (!job || (job.status !== "queued" && job.status !== "running")) return undefined;
+    const [started] = await tx
+      .update(schema.aiJobs)
+      .set({ status: "running", attempts: sql`${schema.aiJobs.attempts} + 1`, startedAt: job.startedAt ?? new Date(), progress: Math.max(job.progress, 5), updatedAt: new Date() })
+      .where(eq(schema.aiJobs.id, jobId))
+      .returning();
+    const input = InputSchema.safeParse(job.input);
+    const facts = input.success && job.productId ? await productFacts(tx, job.productId, input.data.notes) : undefined;
+    let draft: typeof schema.aiCopyDrafts.$inferSelect | undefined;
+    if (input.success && facts && job.productId) {
+      await tx
+        .insert(schema.aiCopyDrafts)
+        .values({ shopId, jobId, productId: job.productId, tone: input.data.tone, languages: input.data.languages })
+        .onConflictDoNothing();
+      [draft] = await tx.select().from(schema.aiCopyDrafts).where(eq(schema.aiCopyDrafts.jobId, jobId));
+    }
+    return { job: started as JobRow, input, facts, draft };
+  });
+  if (!start) return "skipped";
+  const { job, input, facts, draft } = start;
+  if (!input.success) {
+    await failJob(shopId, jobId, "invalid_request", "This job's settings are unreadable. Start a new one.");
+    throw new PermanentJobFailure("unreadable job input");
+  }
+  if (!facts || !draft) {
+    await failJob(shopId, jobId, "product_missing", "The product was deleted before its copy was written.");
+    throw new PermanentJobFailure("product missing");
+  }
+
+  // Act, language by language, recording each as it arrives.
+  const provider = job.provider as CopyProvider;
+  const languages = input.data.languages;
+  const done = new Set(Object.keys(draft.content));
+  for (const language of languages) {
+    if (done.has(language)) continue;
+    const copy = await writeOne(job, provider, facts, language, input.data.tone, attempt);
+    await withShop(shopId, async (tx) => {
+      await tx
+        .update(schema.aiCopyDrafts)
+        .set({ content: sql`${schema.aiCopyDrafts.content} || ${JSON.stringify({ [language]: copy.copy })}::jsonb`, updatedAt: new Date() })
+        .where(eq(schema.aiCopyDrafts.id, draft.id));
+      done.add(language);
+      await tx
+        .update(schema.aiJobs)
+        .set({
+          inputTokens: sql`coalesce(${schema.aiJobs.inputTokens}, 0) + ${copy.usage.inputTokens}`,
+          outputTokens: sql`coalesce(${schema.aiJobs.outputTokens}, 0) + ${copy.usage.outputTokens}`,
+          model: copy.model,
+          providerStatus: null,
+          progress: Math.max(5, Math.min(95, Math.round((done.size / languages.length) * 100))),
+          updatedAt: new Date(),
+        })
+        .where(eq(schema.aiJobs.id, jobId));
+    });
+  }
+
+  // Record: succeeded and charged together, once.
+  await withShop(shopId, async (tx) => {
+    const [current] = await tx.select().from(schema.aiJobs).where(eq(schema.aiJobs.id, jobId)).for("update");
+    if (!current || current.status !== "running") return;
+    await tx
+      .update(schema.aiJobs)
+      .set({ status: "succeeded", progress: 100, resultDraftId: draft.id, error: null, errorCode: null, finishedAt: new Date(), updatedAt: new Date() })
+      .where(eq(schema.aiJobs.id, jobId));
+    await chargeAiCredits(tx, { shopId, id: jobId, kind: "copy", credits: current.credits });
+    await finishBatchIfDone(tx, shopId, jobId);
+  });
+  return "done";
+}
+
+/** One language's copy, with the provider's errors mapped to what the job does next. */
+async function writeOne(job: JobRow, provider: CopyProvider, facts: ProductFacts, language: CopyLanguageCode, tone: CopyOptions["tone"], attempt: { made: number; of: number }) {
+  const name = provider === "openai" ? "OpenAI" : "Anthropic";
+  for (let malformed = 0; ; malformed++) {
+    try {
+      return await writerFor(provider).generate({ facts, language, tone, model: job.model ?? undefined });
+    } catch (error) {
+      if (!(error instanceof AiCopyError)) throw error;
+      await addTokens(job.shopId, job.id, error.usage);
+      switch (error.kind) {
+        case "rate_limited":
+        case "overloaded": {
+          if (job.attempts >= MAX_WAITS) {
+            await failJob(job.shopId, job.id, error.kind, `${name} stayed busy for too long. Press Retry to try again later.`);
+            throw new PermanentJobFailure(error.message);
+          }
+          // The provider's Retry-After, or exponential backoff from 1 s, at most 5 minutes.
+          const backoff = Math.min(300_000, 1000 * 2 ** Math.min(8, Math.max(0, job.attempts - 1)));
+          const delay = Math.max(error.retryAfterMs ?? 0, backoff);
+          await withShop(job.shopId, (tx) =>
+            tx.update(schema.aiJobs).set({ providerStatus: `waiting ${Math.round(delay / 1000)} s (${error.kind === "rate_limited" ? "rate limit" : "overloaded"})`, updatedAt: new Date() }).where(eq(schema.aiJobs.id, job.id)),
+          );
+          throw new RetryLater(error.message, delay);
+        }
+        case "malformed":
+          if (malformed < MALFORMED_RETRIES) continue;
+          await failJob(job.shopId, job.id, "malformed", `${name}'s answer was not usable product copy, ${MALFORMED_RETRIES + 1} times in a row. Press Retry, or choose another model in AI settings.`);
+          throw new PermanentJobFailure(error.message);
+        case "refused":
+          await failJob(job.shopId, job.id, "refused", `${name} declined to write copy for this product. Check the product's title and your notes, then try again.`);
+          throw new PermanentJobFailure(error.message);
+        case "incomplete":
+          await failJob(job.shopId, job.id, "incomplete", `${name} stopped before the copy was complete. Shorten your notes or choose another model, then try again.`);
+          throw new PermanentJobFailure(error.message);
+        case "quota_exhausted":
+          await failJob(job.shopId, job.id, "provider_quota", `The ${name} account has run out of credit. Ask the platform's operator to top it up, then press Retry.`);
+          throw new PermanentJobFailure(error.message);
+        case "auth":
+          await failJob(job.shopId, job.id, "provider_auth", `${name} refused NetShop's API key. Ask the platform's operator to check it, then press Retry.`);
+          throw new PermanentJobFailure(error.message);
+        case "invalid_request":
+          await failJob(job.shopId, job.id, "invalid_request", `${name} refused the request (${error.message.replace(/^.*?refused the request: /, "")}). Check the model in AI settings.`);
+          throw new PermanentJobFailure(error.message);
+        default:
+          // unavailable / timeout: the queue retries with exponential backoff; the last attempt says so.
+          if (attempt.made + 1 >= attempt.of) {
+            await failJob(job.shopId, job.id, "provider_unavailable", `${name} could not be reached after ${attempt.of} attempts. Press Retry to try again.`);
+          }
+          throw error;
+      }
+    }
+  }
+}
+
+// --- Batches (their rows; the flow is built by the worker) --------------------------------------
+
+/** Ends a job's batch when none of its jobs is queued or running any more. */
+export async function finishBatchIfDone(tx: Tx, shopId: string, jobId: string): Promise<void> {
+  const [job] = await tx.select({ batchId: schema.aiJobs.batchId }).from(schema.aiJobs).where(eq(schema.aiJobs.id, jobId));
+  if (job?.batchId) await finishBatch(tx, shopId, job.batchId);
+}
+
+export async function finishBatch(tx: Tx, _shopId: string, batchId: string): Promise<void> {
+  const [open] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(schema.aiJobs)
+    .where(and(eq(schema.aiJobs.batchId, batchId), sql`${schema.aiJobs.status} in ('queued', 'running')`));
+  if (open.n > 0) return;
+  const [ok] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(schema.aiJobs)
+    .where(and(eq(schema.aiJobs.batchId, batchId), eq(schema.aiJobs.status, "succeeded")));
+  await tx
+    .update(schema.aiBatches)
+    .set({
+      status: sql`case when ${schema.aiBatches.cancelledAt} is not null then 'cancelled'::ai_job_status when ${ok.n} > 0 then 'succeeded'::ai_job_status else 'failed'::ai_job_status end`,
+      finishedAt: sql`coalesce(${schema.aiBatches.finishedAt}, now())`,
+    })
+    .where(eq(schema.aiBatches.id, batchId));
+}
+
+// --- Review: drafts, apply, versions ------------------------------------------------------------
+
+export type DraftView = {
+  id: string;
+  jobId: string;
+  tone: string;
+  languages: CopyLanguageCode[];
+  content: Partial<Record<CopyLanguageCode, ProductCopy>>;
+  applied: Record<string, string>;
+  createdAt: string;
+  complete: boolean;
+};
+
+/** Everything the product's copy page shows. Undefined: no such product. */
+export async function productCopyPage(shopId: string, productId: string) {
+  if (!isUuid(productId)) return undefined;
+  return withShop(shopId, async (tx) => {
+    const [product] = await tx
+      .select({
+        id: schema.products.id,
+        title: schema.products.title,
+        handle: schema.products.handle,
+        status: schema.products.status,
+        descriptionMd: schema.products.descriptionMd,
+        seoTitle: schema.products.seoTitle,
+        seoDescription: schema.products.seoDescription,
+        tags: schema.products.tags,
+      })
+      .from(schema.products)
+      .where(eq(schema.products.id, productId));
+    if (!product) return undefined;
+    const jobs = await tx
+      .select({
+        job: schema.aiJobs,
+        charged: sql<boolean>`exists (select 1 from ai_credit_usage u where u.shop_id = ai_jobs.shop_id and u.job_id = ai_jobs.id)`,
+      })
+      .from(schema.aiJobs)
+      .where(and(eq(schema.aiJobs.productId, productId), eq(schema.aiJobs.kind, "copy")))
+      .orderBy(desc(schema.aiJobs.createdAt))
+      .limit(5);
+    const drafts = await tx
+      .select({ draft: schema.aiCopyDrafts, status: schema.aiJobs.status })
+      .from(schema.aiCopyDrafts)
+      .innerJoin(schema.aiJobs, and(eq(schema.aiJobs.shopId, schema.aiCopyDrafts.shopId), eq(schema.aiJobs.id, schema.aiCopyDrafts.jobId)))
+      .where(and(eq(schema.aiCopyDrafts.productId, productId), eq(schema.aiJobs.status, "succeeded")))
+      .orderBy(desc(schema.aiCopyDrafts.createdAt))
+      .limit(5);
+    const versions = await tx
+      .select()
+      .from(schema.aiCopyVersions)
+      .where(eq(schema.aiCopyVersions.productId, productId))
+      .orderBy(desc(schema.aiCopyVersions.createdAt))
+      .limit(20);
+    const settings = await readSettings(tx, shopId);
+    return {
+      product,
+      settings,
+      jobs: jobs.map((j) => ({ ...j.job, charged: j.charged })),
+      drafts: drafts.map(
+        ({ draft: d, status }): DraftView => ({
+          id: d.id,
+          jobId: d.jobId,
+          tone: d.tone,
+          languages: d.languages as CopyLanguageCode[],
+          content: d.content as DraftView["content"],
+          applied: d.applied,
+          createdAt: d.createdAt.toISOString(),
+          complete: status === "succeeded",
+        }),
+      ),
+      versions,
+    };
+  });
+}
+
+const ApplySchema = z.object({
+  draftId: z.string().uuid(),
+  language: z.enum(COPY_LANGUAGE_CODES),
+  field: z.enum(COPY_FIELDS),
+});
+
+export type ApplyResult = { ok: true } | { ok: false; error: string };
+
+async function snapshot(tx: Tx, shopId: string, productId: string, reason: string, actor: Actor, draftId: string | null) {
+  const [p] = await tx.select().from(schema.products).where(eq(schema.products.id, productId)).for("update");
+  if (!p) return undefined;
+  await tx.insert(schema.aiCopyVersions).values({
+    shopId,
+    productId,
+    title: p.title,
+    descriptionMd: p.descriptionMd,
+    seoTitle: p.seoTitle,
+    seoDescription: p.seoDescription,
+    tags: p.tags,
+    reason,
+    draftId,
+    createdBy: actor.userId,
+  });
+  return p;
+}
+
+/**
+ * Applies one field of a draft, in one language, to the product (through the catalog, which
+ * renders the description safe); the product's copy just before is kept as a version.
+ * Undefined: no such product or draft.
+ */
+export async function applyDraftField(shopId: string, productId: string, raw: Record<string, unknown>, actor: Actor): Promise<ApplyResult | undefined> {
+  if (!isUuid(productId)) return undefined;
+  const parsed = ApplySchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, error: "Choose a field of a draft to apply." };
+  const { draftId, language, field } = parsed.data;
+  return withShop(shopId, async (tx) => {
+    const [draft] = await tx
+      .select({ draft: schema.aiCopyDrafts, status: schema.aiJobs.status })
+      .from(schema.aiCopyDrafts)
+      .innerJoin(schema.aiJobs, and(eq(schema.aiJobs.shopId, schema.aiCopyDrafts.shopId), eq(schema.aiJobs.id, schema.aiCopyDrafts.jobId)))
+      .where(and(eq(schema.aiCopyDrafts.id, draftId), eq(schema.aiCopyDrafts.productId, productId)));
+    if (!draft) return undefined;
+    const copy = (draft.draft.content as DraftView["content"])[language];
+    if (!copy || draft.status !== "succeeded") return { ok: false as const, error: "This draft has no copy in that language." };
+    const before = await snapshot(tx, shopId, productId, `apply ${language}.${field}`, actor, draftId);
+    if (!before) return undefined;
+    const errors = await updateProductCopy(tx, productId, changeFor(field, copy, before));
+    if (errors) throw new ApplyRefused(Object.values(errors)[0]);
+    await tx
+      .update(schema.aiCopyDrafts)
+      .set({ applied: sql`${schema.aiCopyDrafts.applied} || ${JSON.stringify({ [`${language}.${field}`]: new Date().toISOString() })}::jsonb`, updatedAt: new Date() })
+      .where(eq(schema.aiCopyDrafts.id, draftId));
+    await audit(tx, { shopId, actorUserId: actor.userId, action: "product.copy_applied", targetType: "product", targetId: productId, after: { draftId, language, field }, ...actor });
+    return { ok: true as const };
+  }).catch((error) => {
+    if (error instanceof ApplyRefused) return { ok: false as const, error: error.message };
+    throw error;
+  });
+}
+
+class ApplyRefused extends Error {}
+
+/** Puts an earlier version's copy back (keeping the current copy as a version in turn). */
+export async function restoreVersion(shopId: string, productId: string, versionId: string, actor: Actor): Promise<ApplyResult | undefined> {
+  if (!isUuid(productId) || !isUuid(versionId)) return undefined;
+  return withShop(shopId, async (tx) => {
+    const [version] = await tx
+      .select()
+      .from(schema.aiCopyVersions)
+      .where(and(eq(schema.aiCopyVersions.id, versionId), eq(schema.aiCopyVersions.productId, productId)));
+    if (!version) return undefined;
+    const before = await snapshot(tx, shopId, productId, "restore", actor, null);
+    if (!before) return undefined;
+    const errors = await updateProductCopy(tx, productId, {
+      title: version.title,
+      descriptionMd: version.descriptionMd,
+      seoTitle: version.seoTitle,
+      seoDescription: version.seoDescription,
+      tags: version.tags,
+    });
+    if (errors) return { ok: false as const, error: Object.values(errors)[0] };
+    await tx.update(schema.aiCopyVersions).set({ restoredAt: new Date() }).where(eq(schema.aiCopyVersions.id, versionId));
+    await audit(tx, { shopId, actorUserId: actor.userId, action: "product.copy_restored", targetType: "product", targetId: productId, after: { versionId }, ...actor });
+    return { ok: true as const };
+  });
+}

@@ -1,0 +1,270 @@
+/**
+ * Placing an order from a cart, in ONE transaction: read the cart with today's prices, check the
+ * address and the chosen shipping rate, reserve stock atomically (app/domain/orders/stock.server.ts),
+ * take the shop's next order number, write the order and its line snapshots, link or create the
+ * customer, set when the unpaid order expires, and empty the cart. A refusal rolls everything
+ * back and says why; the page keeps what was typed.
+ */
+import { randomUUID } from "node:crypto";
+import { and, desc, eq, isNull } from "drizzle-orm";
+import { z } from "zod";
+import { schema, withShop, type Tx } from "~db/client";
+import type { PostalAddress } from "~db/schema";
+import { nextShopNumber } from "~/domain/orders/counters.server";
+import { StockShortage, reserveStock } from "~/domain/orders/stock.server";
+import { recordOrderEvent } from "~/domain/orders/timeline.server";
+import { fieldErrors, type FieldErrors } from "~/lib/forms";
+import type { Locale } from "~/lib/i18n";
+import { serverT } from "~/lib/i18n.server";
+import { normalisePhone } from "~/lib/phone";
+import { isMalaysianState, postcodeProblem, zoneFor } from "./address";
+import { readCart, type CartView } from "./cart.server";
+import { shippingOptions } from "./shipping";
+import { shippingSetup } from "./shipping.server";
+import { findCart, type Shopper } from "./visitor.server";
+
+export const CheckoutSchema = z
+  .object({
+    email: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .optional()
+      .transform((v, ctx) => {
+        if (!v) return null;
+        if (!z.email().safeParse(v).success || v.length > 254) {
+          ctx.addIssue({ code: "custom", message: "Enter an email address like name@example.com." });
+          return z.NEVER;
+        }
+        return v;
+      }),
+    phone: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v, ctx) => {
+        if (!v) return null;
+        const e164 = normalisePhone(v);
+        if (!e164) {
+          ctx.addIssue({ code: "custom", message: "Enter a valid WhatsApp number, e.g. 012-345 6789 or +65 8123 4567." });
+          return z.NEVER;
+        }
+        return e164;
+      }),
+    name: z.string().trim().min(1, "Enter the recipient's name.").max(100, "Use at most 100 characters."),
+    line1: z.string().trim().min(1, "Enter the street address.").max(200, "Use at most 200 characters."),
+    line2: z.string().trim().max(200, "Use at most 200 characters.").optional(),
+    city: z.string().trim().min(1, "Enter the town or city.").max(100, "Use at most 100 characters."),
+    state: z.string().trim().max(100, "Use at most 100 characters.").default(""),
+    postcode: z.string().trim().max(12, "Use at most 12 characters.").default(""),
+    country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, "Choose a country.").default("MY"),
+    shippingRateId: z.string().optional(),
+    note: z.string().trim().max(500, "Use at most 500 characters.").optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.email && !v.phone) ctx.addIssue({ code: "custom", path: ["email"], message: "Give an email address or a WhatsApp number (or both) so we can send your order updates." });
+    if (v.country === "MY") {
+      if (!isMalaysianState(v.state)) ctx.addIssue({ code: "custom", path: ["state"], message: "Choose the state." });
+      else {
+        const problem = postcodeProblem(v.postcode, v.state);
+        if (problem) ctx.addIssue({ code: "custom", path: ["postcode"], message: problem });
+      }
+    } else {
+      if (!v.state) ctx.addIssue({ code: "custom", path: ["state"], message: "Enter the state, province or region." });
+      if (!/^[A-Za-z0-9 -]{2,12}$/.test(v.postcode)) ctx.addIssue({ code: "custom", path: ["postcode"], message: "Enter the postcode." });
+    }
+  });
+
+export type CheckoutInput = z.infer<typeof CheckoutSchema>;
+
+/** Checks the contact and address part of the form alone (for showing the shipping choices). */
+export function parseCheckoutForm(form: Record<string, unknown>): { ok: true; input: CheckoutInput } | { ok: false; errors: FieldErrors } {
+  const parsed = CheckoutSchema.safeParse(form);
+  return parsed.success ? { ok: true, input: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
+}
+
+export function addressOf(input: CheckoutInput): PostalAddress {
+  return { name: input.name, phone: input.phone, line1: input.line1, line2: input.line2 || null, city: input.city, state: input.state, postcode: input.postcode, country: input.country };
+}
+
+export type PlaceResult = { ok: true; orderId: string; number: number } | { ok: false; errors: FieldErrors };
+
+class Refusal extends Error {
+  constructor(public readonly errors: FieldErrors) {
+    super("checkout refused");
+  }
+}
+
+/**
+ * Places the shopper's order. `locale` is the page's language (the customer's messages are
+ * written in it). Safe under any number of concurrent buyers: stock is reserved with one
+ * conditional UPDATE per variant, so it is never oversold and never goes below zero.
+ */
+export async function placeOrder(input: { who: Shopper; form: Record<string, unknown>; locale: Locale }): Promise<PlaceResult> {
+  const parsed = parseCheckoutForm(input.form);
+  if (!parsed.ok) return parsed;
+  const data = parsed.input;
+  const { who } = input;
+  const shopId = who.shopId;
+  try {
+    return await withShop(shopId, async (tx) => {
+      const cartId = await findCart(tx, who);
+      const cart = await readCart(tx, shopId, cartId);
+      if (!cartId || cart.lines.length === 0) throw new Refusal({ form: "Your cart is empty. Add something before checking out." });
+      const gone = cart.lines.filter((l) => l.problem?.kind === "unavailable");
+      if (gone.length) throw new Refusal({ form: `${gone.map((l) => l.title).join(", ")} is no longer sold. Remove it from your cart to continue.` });
+
+      const setup = await shippingSetup(tx, shopId);
+      const zone = zoneFor(data);
+      if (zone === "international" && !setup.internationalCountries.includes(data.country)) {
+        throw new Refusal({ country: "This shop does not ship to that country." });
+      }
+      const options = shippingOptions(setup.rates, zone, { weightGrams: cart.weightGrams, subtotalMinor: cart.subtotalMinor });
+      const chosen = options.find((o) => o.rateId === data.shippingRateId);
+      if (!chosen) {
+        throw new Refusal({
+          shippingRateId: options.length ? "Choose a shipping method for this address." : "This shop has no shipping method for this address and weight. Contact the shop.",
+        });
+      }
+
+      let reserved: Map<string, number>;
+      try {
+        reserved = await reserveStock(tx, cart.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })));
+      } catch (error) {
+        if (error instanceof StockShortage) throw new Refusal({ form: shortageMessage(cart, error, input.locale) });
+        throw error;
+      }
+
+      const orderId = randomUUID();
+      // The price of each line as charged. MERGE HOOK (flash sales): claimFlashSalePrices(tx, …)
+      // belongs here, after the stock is held: it may replace unitPriceMinor with a sale price
+      // (setting regularUnitPriceMinor and flashSaleId) under its caps, or refuse via Refusal.
+      const priced = cart.lines.map((l) => ({
+        ...l,
+        regularUnitPriceMinor: null as number | null,
+        flashSaleId: null as string | null,
+      }));
+      const subtotal = priced.reduce((n, l) => n + l.unitPriceMinor * l.quantity, 0);
+      const number = await nextShopNumber(tx, shopId, "order");
+      const customerId = who.customer ? who.customer.id : await upsertGuest(tx, shopId, data);
+      const now = new Date();
+      const address = addressOf(data);
+      await tx.insert(schema.orders).values({
+        shopId,
+        id: orderId,
+        number,
+        customerId,
+        email: data.email,
+        phone: data.phone,
+        customerName: data.name,
+        shippingAddress: address,
+        currency: cart.currency,
+        subtotalMinor: subtotal,
+        shippingMinor: chosen.priceMinor,
+        totalMinor: subtotal + chosen.priceMinor,
+        shippingRateId: chosen.rateId,
+        shippingMethod: chosen.name,
+        totalWeightGrams: cart.weightGrams,
+        note: data.note ?? "",
+        locale: input.locale,
+        stockState: "reserved",
+        expiresAt: new Date(now.getTime() + setup.orderExpiryMinutes * 60_000),
+      });
+      await tx.insert(schema.orderLines).values(
+        priced.map((l, position) => ({
+          shopId,
+          orderId,
+          position,
+          productId: l.productId,
+          variantId: l.variantId,
+          title: l.title,
+          variantTitle: l.variantTitle === "Default" ? "" : l.variantTitle,
+          sku: l.sku,
+          quantity: l.quantity,
+          unitPriceMinor: l.unitPriceMinor,
+          regularUnitPriceMinor: l.regularUnitPriceMinor,
+          flashSaleId: l.flashSaleId,
+          totalMinor: l.unitPriceMinor * l.quantity,
+          weightGrams: l.weightGrams,
+          reservedQuantity: reserved.get(l.variantId) ?? 0,
+        })),
+      );
+      if (who.customer) await saveAddress(tx, shopId, who.customer.id, address);
+      await recordOrderEvent(tx, {
+        shopId,
+        orderId,
+        type: "created",
+        summary: `Order placed at checkout (${cart.itemCount} item${cart.itemCount === 1 ? "" : "s"}, awaiting payment)`,
+        data: { shippingMethod: chosen.name, expiresAt: now.getTime() + setup.orderExpiryMinutes * 60_000 },
+      });
+      await tx.delete(schema.cartItems).where(and(eq(schema.cartItems.shopId, shopId), eq(schema.cartItems.cartId, cartId)));
+      return { ok: true as const, orderId, number };
+    });
+  } catch (error) {
+    if (error instanceof Refusal) return { ok: false, errors: error.errors };
+    throw error;
+  }
+}
+
+function shortageMessage(cart: CartView, shortage: StockShortage, locale: Locale): string {
+  const t = serverT(locale, "checkout");
+  const parts = shortage.lines.map((s) => {
+    const line = cart.lines.find((l) => l.variantId === s.variantId);
+    const title = line ? (line.variantTitle && line.variantTitle !== "Default" ? `${line.title} (${line.variantTitle})` : line.title) : "?";
+    return s.available === 0 ? t("page.stock.soldOut", { title, interpolation: { escapeValue: false } }) : t("page.stock.fewLeft", { title, count: s.available, interpolation: { escapeValue: false } });
+  });
+  return t("page.stock.refused", { items: parts.join("; "), interpolation: { escapeValue: false } });
+}
+
+/** The guest's customer row: the latest guest with this email (or else phone), updated, or a new one. */
+async function upsertGuest(tx: Tx, shopId: string, data: CheckoutInput): Promise<string> {
+  const match = data.email ? eq(schema.customers.email, data.email) : eq(schema.customers.phone, data.phone!);
+  const [found] = await tx
+    .select({ id: schema.customers.id, email: schema.customers.email, phone: schema.customers.phone })
+    .from(schema.customers)
+    .where(and(eq(schema.customers.shopId, shopId), match, isNull(schema.customers.passwordHash), isNull(schema.customers.mergedIntoId)))
+    .orderBy(schema.customers.createdAt)
+    .limit(1);
+  if (found) {
+    await tx
+      .update(schema.customers)
+      .set({ name: data.name, email: found.email ?? data.email, phone: data.phone ?? found.phone, updatedAt: new Date() })
+      .where(and(eq(schema.customers.shopId, shopId), eq(schema.customers.id, found.id)));
+    return found.id;
+  }
+  const [created] = await tx.insert(schema.customers).values({ shopId, email: data.email, phone: data.phone, name: data.name }).returning({ id: schema.customers.id });
+  return created.id;
+}
+
+/** Keeps a logged-in customer's address for next time (once; the first becomes the default). */
+async function saveAddress(tx: Tx, shopId: string, customerId: string, address: PostalAddress): Promise<void> {
+  const existing = await tx
+    .select({ address: schema.customerAddresses.address })
+    .from(schema.customerAddresses)
+    .where(and(eq(schema.customerAddresses.shopId, shopId), eq(schema.customerAddresses.customerId, customerId)));
+  const same = (a: PostalAddress) => a.line1 === address.line1 && (a.line2 ?? null) === (address.line2 ?? null) && a.postcode === address.postcode && a.country === address.country && a.name === address.name;
+  if (existing.some((e) => same(e.address))) return;
+  await tx.insert(schema.customerAddresses).values({ shopId, customerId, address, isDefault: existing.length === 0 });
+}
+
+/** What the checkout page shows before the order: cart, shipping choices for a known address. */
+export async function checkoutPreview(who: Shopper, address: { country: string; state: string } | null) {
+  return withShop(who.shopId, async (tx) => {
+    const cart = await readCart(tx, who.shopId, await findCart(tx, who));
+    const setup = await shippingSetup(tx, who.shopId);
+    const cartSize = { weightGrams: cart.weightGrams, subtotalMinor: cart.subtotalMinor };
+    const zones = (["peninsular", "east", "international"] as const).map((zone) => ({ zone, options: shippingOptions(setup.rates, zone, cartSize) }));
+    const zone = address ? zoneFor(address) : null;
+    let saved: PostalAddress | null = null;
+    if (who.customer) {
+      const [row] = await tx
+        .select({ address: schema.customerAddresses.address })
+        .from(schema.customerAddresses)
+        .where(and(eq(schema.customerAddresses.shopId, who.shopId), eq(schema.customerAddresses.customerId, who.customer.id)))
+        .orderBy(desc(schema.customerAddresses.isDefault), desc(schema.customerAddresses.createdAt))
+        .limit(1);
+      saved = row?.address ?? null;
+    }
+    return { cart, zones: zone ? zones.filter((z) => z.zone === zone) : zones, countries: setup.internationalCountries, savedAddress: saved, orderExpiryMinutes: setup.orderExpiryMinutes };
+  });
+}

@@ -1,0 +1,9 @@
+import { storefrontShopBySlug, type StorefrontShop } from "~/domain/storefront/shop.server";
+import { shopper, type Shopper } from "./visitor.server";
+
+/** The storefront's shop (404 when there is none) and who is shopping there. */
+export async function storefrontShopper(request: Request, slug: string | undefined): Promise<{ shop: StorefrontShop; who: Shopper }> {
+  const shop = await storefrontShopBySlug(slug ?? "");
+  if (!shop) throw new Response("There is no shop at this address.", { status: 404 });
+  return { shop, who: await shopper(request, shop.id) };
+}

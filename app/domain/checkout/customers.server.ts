@@ -1,0 +1,158 @@
+/**
+ * Storefront customer accounts, per shop and optional (guest checkout is always possible):
+ * sign-up (bcrypt, 18+ required, marketing consent recorded), login (rate limited), logout, and
+ * the account page's orders and saved addresses. A guest's earlier orders are not attached to a
+ * new account by email: without proof the address is theirs, that would show someone else's
+ * orders to whoever signs up with it.
+ */
+import { and, desc, eq, isNotNull } from "drizzle-orm";
+import { z } from "zod";
+import { pgConstraint, schema, withShop } from "~db/client";
+import type { PostalAddress } from "~db/schema";
+import { hashPassword, passwordProblem, verifyPassword } from "~/domain/accounts/passwords.server";
+import { fieldErrors, type FieldErrors } from "~/lib/forms";
+import { normalisePhone } from "~/lib/phone";
+import { consume, consumeAll, isLimited } from "~/lib/rate-limit.server";
+import { mergeAnonymousCart, startCustomerSession } from "./visitor.server";
+
+const checkbox = (message: string) =>
+  z
+    .string()
+    .optional()
+    .refine((v) => v === "on" || v === "true", message);
+
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email("Enter an email address like name@example.com.").max(254, "That email address is too long."));
+
+export const CustomerSignupSchema = z
+  .object({
+    name: z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
+    email,
+    phone: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v, ctx) => {
+        if (!v) return null;
+        const e164 = normalisePhone(v);
+        if (!e164) {
+          ctx.addIssue({ code: "custom", message: "Enter a valid WhatsApp number, e.g. 012-345 6789, or leave it empty." });
+          return z.NEVER;
+        }
+        return e164;
+      }),
+    password: z.string().superRefine((password, ctx) => {
+      const problem = passwordProblem(password);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+    adult: checkbox("You must be 18 or older to open an account."),
+    marketing: z.string().optional(),
+  })
+  .superRefine((v, ctx) => {
+    const problem = passwordProblem(v.password, { email: v.email });
+    if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
+  });
+
+interface Who {
+  ip?: string;
+  userAgent?: string;
+  /** The browser's anonymous cart, merged into the customer's. */
+  anonymousCartId: string | null;
+}
+
+export type CustomerAuthResult = { ok: true; customerId: string; setCookie: string } | { ok: false; errors: FieldErrors; retryAfterSeconds?: number };
+
+export async function signUpCustomer(shopId: string, form: Record<string, unknown>, who: Who): Promise<CustomerAuthResult> {
+  // Unticked checkboxes are not sent at all: read them as empty so their rules run.
+  const parsed = CustomerSignupSchema.safeParse({ adult: "", marketing: "", ...form });
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  const input = parsed.data;
+  const limited = await consume("signupPerIp", `customer:${who.ip ?? "unknown"}`);
+  if (!limited.ok) return { ok: false, errors: { form: "Too many sign-ups from your network. Please try again later." }, retryAfterSeconds: limited.retryAfterSeconds };
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await withShop(shopId, async (tx) => {
+      const now = new Date();
+      const [customer] = await tx
+        .insert(schema.customers)
+        .values({
+          shopId,
+          email: input.email,
+          phone: input.phone,
+          name: input.name,
+          passwordHash,
+          marketingConsent: input.marketing === "on",
+          marketingConsentAt: input.marketing === "on" ? now : null,
+        })
+        .returning({ id: schema.customers.id });
+      await mergeAnonymousCart(tx, shopId, who.anonymousCartId, customer.id);
+      const setCookie = await startCustomerSession(tx, shopId, customer.id, who);
+      return { ok: true as const, customerId: customer.id, setCookie };
+    });
+  } catch (error) {
+    if (pgConstraint(error) === "customers_account_email_key") return { ok: false, errors: { email: "An account with this email already exists. Log in instead." } };
+    throw error;
+  }
+}
+
+const LoginSchema = z.object({ email, password: z.string().min(1, "Enter your password.") });
+
+export async function logInCustomer(shopId: string, form: Record<string, unknown>, who: Who): Promise<CustomerAuthResult> {
+  const parsed = LoginSchema.safeParse(form);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  const { email: address, password } = parsed.data;
+  const limited = await consumeAll(["loginPerIp", `customer:${who.ip ?? "unknown"}`]);
+  if (!limited.ok) return { ok: false, errors: { form: "Too many attempts. Please wait a few minutes and try again." }, retryAfterSeconds: limited.retryAfterSeconds };
+  const accountKey = `customer:${shopId}:${address}`;
+  const blocked = await isLimited("loginPerAccount", accountKey);
+  if (!blocked.ok) return { ok: false, errors: { form: "Too many wrong passwords. Please wait a few minutes and try again." }, retryAfterSeconds: blocked.retryAfterSeconds };
+  const [account] = await withShop(shopId, (tx) =>
+    tx
+      .select({ id: schema.customers.id, passwordHash: schema.customers.passwordHash })
+      .from(schema.customers)
+      .where(and(eq(schema.customers.shopId, shopId), eq(schema.customers.email, address), isNotNull(schema.customers.passwordHash))),
+  );
+  if (!(await verifyPassword(password, account?.passwordHash ?? undefined)) || !account) {
+    await consume("loginPerAccount", accountKey);
+    return { ok: false, errors: { form: "That email and password do not match an account at this shop." } };
+  }
+  const setCookie = await withShop(shopId, async (tx) => {
+    await mergeAnonymousCart(tx, shopId, who.anonymousCartId, account.id);
+    return startCustomerSession(tx, shopId, account.id, who);
+  });
+  return { ok: true, customerId: account.id, setCookie };
+}
+
+export interface AccountOverview {
+  name: string;
+  email: string | null;
+  phone: string | null;
+  marketingConsent: boolean;
+  orders: Array<{ id: string; number: number; status: string; totalMinor: number; currency: string; createdAt: Date }>;
+  addresses: Array<{ id: string; address: PostalAddress; isDefault: boolean }>;
+}
+
+export async function accountOverview(shopId: string, customerId: string): Promise<AccountOverview | null> {
+  return withShop(shopId, async (tx) => {
+    const [customer] = await tx
+      .select({ name: schema.customers.name, email: schema.customers.email, phone: schema.customers.phone, marketingConsent: schema.customers.marketingConsent })
+      .from(schema.customers)
+      .where(and(eq(schema.customers.shopId, shopId), eq(schema.customers.id, customerId)));
+    if (!customer) return null;
+    const orders = await tx
+      .select({ id: schema.orders.id, number: schema.orders.number, status: schema.orders.status, totalMinor: schema.orders.totalMinor, currency: schema.orders.currency, createdAt: schema.orders.createdAt })
+      .from(schema.orders)
+      .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.customerId, customerId)))
+      .orderBy(desc(schema.orders.createdAt))
+      .limit(100);
+    const addresses = await tx
+      .select({ id: schema.customerAddresses.id, address: schema.customerAddresses.address, isDefault: schema.customerAddresses.isDefault })
+      .from(schema.customerAddresses)
+      .where(and(eq(schema.customerAddresses.shopId, shopId), eq(schema.customerAddresses.customerId, customerId)))
+      .orderBy(desc(schema.customerAddresses.isDefault), desc(schema.customerAddresses.createdAt));
+    return { ...customer, orders, addresses };
+  });
+}

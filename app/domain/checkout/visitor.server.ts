@@ -1,0 +1,187 @@
+/**
+ * Who is shopping: the anonymous cart cookie and the storefront customer's session, both per
+ * shop (the cookie names carry the shop id, so one browser can shop at several shops) and both
+ * signed. Looked up inside the shop's tenant scope: a cookie from shop A finds nothing on shop B.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { createCookie, type Cookie } from "@remix-run/node";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { schema, withShop, type Tx } from "~db/client";
+import { config } from "~/config.server";
+
+/** A storefront customer stays logged in this long (a revocable server-side session). */
+export const CUSTOMER_SESSION_MS = 30 * 24 * 3600 * 1000;
+const TOUCH_EVERY_MS = 5 * 60 * 1000;
+/** An anonymous cart's cookie lives this long. */
+const CART_COOKIE_SECONDS = 60 * 24 * 3600;
+
+const cookies = new Map<string, Cookie>();
+function shopCookie(kind: "cart" | "customer", shopId: string): Cookie {
+  const name = `${kind === "cart" ? "ns_cart" : "ns_customer"}_${shopId.replace(/-/g, "")}`;
+  let cookie = cookies.get(name);
+  if (!cookie) {
+    const env = config();
+    cookie = createCookie(name, {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: env.NODE_ENV === "production" && (env.PUBLIC_URL ?? "").startsWith("https:"),
+      path: "/",
+      secrets: env.SESSION_SECRET.split(",").map((s) => s.trim()),
+    });
+    cookies.set(name, cookie);
+  }
+  return cookie;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The anonymous cart id in this request's cookie (not yet checked against the database). */
+export async function cartIdFromCookie(request: Request, shopId: string): Promise<string | null> {
+  const value = await shopCookie("cart", shopId).parse(request.headers.get("Cookie"));
+  return typeof value === "string" && UUID.test(value) ? value : null;
+}
+
+export function cartCookieHeader(shopId: string, cartId: string): Promise<string> {
+  return shopCookie("cart", shopId).serialize(cartId, { maxAge: CART_COOKIE_SECONDS });
+}
+
+export function clearCartCookieHeader(shopId: string): Promise<string> {
+  return shopCookie("cart", shopId).serialize("", { maxAge: 0 });
+}
+
+const sessionId = (token: string) => createHash("sha256").update(token).digest("hex");
+
+export interface StorefrontCustomer {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  sessionId: string;
+}
+
+/** Starts a customer session; returns its Set-Cookie. Inside the caller's withShop. */
+export async function startCustomerSession(tx: Tx, shopId: string, customerId: string, who: { ip?: string; userAgent?: string }): Promise<string> {
+  const token = randomBytes(32).toString("base64url");
+  await tx.insert(schema.customerSessions).values({
+    shopId,
+    id: sessionId(token),
+    customerId,
+    ip: who.ip ?? null,
+    userAgent: who.userAgent?.slice(0, 400) ?? null,
+    expiresAt: new Date(Date.now() + CUSTOMER_SESSION_MS),
+  });
+  return shopCookie("customer", shopId).serialize(token, { maxAge: CUSTOMER_SESSION_MS / 1000 });
+}
+
+/** The logged-in customer of this shop, or null. */
+export async function currentCustomer(request: Request, shopId: string): Promise<StorefrontCustomer | null> {
+  const token = await shopCookie("customer", shopId).parse(request.headers.get("Cookie"));
+  if (typeof token !== "string" || token.length < 20) return null;
+  const id = sessionId(token);
+  return withShop(shopId, async (tx) => {
+    const now = new Date();
+    const [row] = await tx
+      .select({ customer: { id: schema.customers.id, name: schema.customers.name, email: schema.customers.email, phone: schema.customers.phone }, lastSeenAt: schema.customerSessions.lastSeenAt })
+      .from(schema.customerSessions)
+      .innerJoin(schema.customers, and(eq(schema.customers.shopId, schema.customerSessions.shopId), eq(schema.customers.id, schema.customerSessions.customerId)))
+      .where(and(eq(schema.customerSessions.shopId, shopId), eq(schema.customerSessions.id, id), isNull(schema.customerSessions.revokedAt), gt(schema.customerSessions.expiresAt, now)));
+    if (!row) return null;
+    if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+      await tx.update(schema.customerSessions).set({ lastSeenAt: now }).where(and(eq(schema.customerSessions.shopId, shopId), eq(schema.customerSessions.id, id)));
+    }
+    return { ...row.customer, sessionId: id };
+  });
+}
+
+/** Ends the customer's session behind this request; returns the Set-Cookie that clears it. */
+export async function endCustomerSession(request: Request, shopId: string): Promise<string> {
+  const token = await shopCookie("customer", shopId).parse(request.headers.get("Cookie"));
+  if (typeof token === "string" && token.length >= 20) {
+    await withShop(shopId, (tx) =>
+      tx.update(schema.customerSessions).set({ revokedAt: new Date() }).where(and(eq(schema.customerSessions.shopId, shopId), eq(schema.customerSessions.id, sessionId(token)))),
+    );
+  }
+  return shopCookie("customer", shopId).serialize("", { maxAge: 0 });
+}
+
+/** Who is shopping: the logged-in customer (if any) and the cart to use. */
+export interface Shopper {
+  shopId: string;
+  customer: StorefrontCustomer | null;
+  /** The anonymous cart id from the cookie (guests only). */
+  anonymousCartId: string | null;
+}
+
+export async function shopper(request: Request, shopId: string): Promise<Shopper> {
+  const customer = await currentCustomer(request, shopId);
+  return { shopId, customer, anonymousCartId: customer ? null : await cartIdFromCookie(request, shopId) };
+}
+
+/**
+ * The shopper's cart row id, or null when they have none yet. Inside the caller's withShop (a
+ * cookie naming another shop's cart finds nothing here).
+ */
+export async function findCart(tx: Tx, who: Shopper): Promise<string | null> {
+  if (who.customer) {
+    const [cart] = await tx.select({ id: schema.carts.id }).from(schema.carts).where(and(eq(schema.carts.shopId, who.shopId), eq(schema.carts.customerId, who.customer.id)));
+    return cart?.id ?? null;
+  }
+  if (!who.anonymousCartId) return null;
+  const [cart] = await tx
+    .select({ id: schema.carts.id })
+    .from(schema.carts)
+    .where(and(eq(schema.carts.shopId, who.shopId), eq(schema.carts.id, who.anonymousCartId), isNull(schema.carts.customerId)));
+  return cart?.id ?? null;
+}
+
+/** The shopper's cart row id, created when missing; `created` tells the caller to set the cookie. */
+export async function ensureCart(tx: Tx, who: Shopper): Promise<{ cartId: string; created: boolean }> {
+  const found = await findCart(tx, who);
+  if (found) return { cartId: found, created: false };
+  if (who.customer) {
+    const [cart] = await tx
+      .insert(schema.carts)
+      .values({ shopId: who.shopId, customerId: who.customer.id })
+      .onConflictDoNothing()
+      .returning({ id: schema.carts.id });
+    if (cart) return { cartId: cart.id, created: false };
+    return { cartId: (await findCart(tx, who))!, created: false };
+  }
+  const [cart] = await tx.insert(schema.carts).values({ shopId: who.shopId }).returning({ id: schema.carts.id });
+  return { cartId: cart.id, created: true };
+}
+
+/**
+ * On login: the anonymous cart's items and favourites move into the customer's cart (quantities
+ * of the same variant add up, capped at 999), and the anonymous cart is deleted.
+ */
+export async function mergeAnonymousCart(tx: Tx, shopId: string, anonymousCartId: string | null, customerId: string): Promise<void> {
+  if (!anonymousCartId) return;
+  const [anon] = await tx
+    .select({ id: schema.carts.id })
+    .from(schema.carts)
+    .where(and(eq(schema.carts.shopId, shopId), eq(schema.carts.id, anonymousCartId), isNull(schema.carts.customerId)))
+    .for("update");
+  if (!anon) return;
+  const { cartId } = await ensureCart(tx, { shopId, customer: { id: customerId, name: "", email: null, phone: null, sessionId: "" }, anonymousCartId: null });
+  const items = await tx.select().from(schema.cartItems).where(and(eq(schema.cartItems.shopId, shopId), eq(schema.cartItems.cartId, anon.id)));
+  for (const item of items) {
+    await tx
+      .insert(schema.cartItems)
+      .values({ shopId, cartId, variantId: item.variantId, quantity: item.quantity })
+      .onConflictDoUpdate({
+        target: [schema.cartItems.shopId, schema.cartItems.cartId, schema.cartItems.variantId],
+        set: { quantity: sqlLeast999(item.quantity) },
+      });
+  }
+  const wishes = await tx.select().from(schema.wishlistItems).where(and(eq(schema.wishlistItems.shopId, shopId), eq(schema.wishlistItems.cartId, anon.id)));
+  if (wishes.length) {
+    await tx
+      .insert(schema.wishlistItems)
+      .values(wishes.map((w) => ({ shopId, cartId, productId: w.productId })))
+      .onConflictDoNothing();
+  }
+  await tx.delete(schema.carts).where(and(eq(schema.carts.shopId, shopId), eq(schema.carts.id, anon.id)));
+}
+
+const sqlLeast999 = (added: number) => sql`least(${schema.cartItems.quantity} + ${added}, 999)`;

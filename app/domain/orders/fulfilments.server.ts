@@ -1,0 +1,118 @@
+/**
+ * Fulfilment: a parcel carries some quantity of some lines (partial fulfilment by line), with
+ * its courier and tracking number (checked against the courier's format where known) and a
+ * tracking link. The order's fulfilment_status follows its lines; the parcel that completes the
+ * order marks it shipped; every parcel tells the customer with its tracking.
+ */
+import { and, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { schema, withShop } from "~db/client";
+import { audit } from "~/domain/audit/audit.server";
+import { CARRIERS, carrierLabel, normaliseTracking, trackingProblem, trackingUrl, type Carrier } from "./carriers";
+import { canTransition } from "./order-status";
+import { notifyCustomer, type Actor } from "./order-admin.server";
+import { transitionOrder } from "./status.server";
+import { recordOrderEvent } from "./timeline.server";
+
+const FulfilSchema = z
+  .object({
+    carrier: z.enum(CARRIERS, { error: "Choose the courier." }),
+    carrierName: z.string().trim().max(80, "Use at most 80 characters.").optional().default(""),
+    trackingNumber: z.string().trim().max(60, "Use at most 60 characters.").optional().default(""),
+  })
+  .superRefine((v, ctx) => {
+    if (v.carrier === "other" && !v.carrierName) ctx.addIssue({ code: "custom", path: ["carrierName"], message: "Name the courier." });
+    if (v.carrier !== "other" && !v.trackingNumber) ctx.addIssue({ code: "custom", path: ["trackingNumber"], message: "Enter the tracking number from the consignment note." });
+    const problem = trackingProblem(v.carrier, v.trackingNumber);
+    if (problem) ctx.addIssue({ code: "custom", path: ["trackingNumber"], message: problem });
+  });
+
+export type FulfilResult = { ok: true; fulfilmentId: string; fulfilmentStatus: string } | { ok: false; errors: Record<string, string> };
+
+/**
+ * Records a parcel. `quantities` maps order line id → quantity in this parcel (read from the
+ * form's `qty_<lineId>` fields); lines not given ship nothing. Returns undefined when the order
+ * is not this shop's.
+ */
+export async function fulfilOrder(shopId: string, orderId: string, actor: Actor, form: Record<string, unknown>): Promise<FulfilResult | undefined> {
+  const parsed = FulfilSchema.safeParse(form);
+  const errors: Record<string, string> = {};
+  if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
+  const quantities = new Map<string, number>();
+  for (const [key, value] of Object.entries(form)) {
+    if (!key.startsWith("qty_")) continue;
+    const text = String(value ?? "").trim();
+    if (text === "" || text === "0") continue;
+    if (!/^\d{1,6}$/.test(text)) {
+      errors[key] = "Enter a whole number.";
+      continue;
+    }
+    quantities.set(key.slice(4), Number(text));
+  }
+  return withShop(shopId, async (tx) => {
+    const [order] = await tx
+      .select()
+      .from(schema.orders)
+      .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)))
+      .for("update");
+    if (!order) return undefined;
+    if (order.paymentStatus === "unpaid") return { ok: false as const, errors: { form: "Only a paid order can be fulfilled." } };
+    if (["cancelled", "refunded", "delivered"].includes(order.status)) return { ok: false as const, errors: { form: `The order is ${order.status}: there is nothing to send.` } };
+    const lines = await tx.select().from(schema.orderLines).where(and(eq(schema.orderLines.shopId, shopId), eq(schema.orderLines.orderId, orderId)));
+    for (const [lineId, qty] of quantities) {
+      const line = lines.find((l) => l.id === lineId);
+      if (!line) {
+        errors.form = "That line is not on this order.";
+        continue;
+      }
+      const open = line.quantity - line.fulfilledQuantity - line.refundedQuantity;
+      if (qty > open) errors[`qty_${lineId}`] = open === 0 ? "Nothing left to send on this line." : `At most ${open} left to send.`;
+    }
+    if (quantities.size === 0 && !errors.form) errors.form = "Choose what goes in this parcel (a quantity for at least one line).";
+    if (Object.keys(errors).length > 0 || !parsed.success) return { ok: false as const, errors };
+
+    const { carrier, carrierName } = parsed.data;
+    // An unticked box sends nothing: the form says it was there (notifyField); callers without it notify.
+    const notify = form.notify === undefined ? form.notifyField !== "1" : ["on", "true", true].includes(form.notify as string);
+    const number = parsed.data.trackingNumber ? normaliseTracking(parsed.data.trackingNumber) : null;
+    const url = trackingUrl(carrier as Carrier, number);
+    const [parcel] = await tx
+      .insert(schema.fulfilments)
+      .values({ shopId, orderId, carrier, carrierName: carrier === "other" ? carrierName : null, trackingNumber: number, trackingUrl: url, actorUserId: actor.userId })
+      .returning({ id: schema.fulfilments.id });
+    for (const [lineId, qty] of quantities) {
+      await tx.insert(schema.fulfilmentLines).values({ shopId, fulfilmentId: parcel.id, orderLineId: lineId, quantity: qty });
+      await tx
+        .update(schema.orderLines)
+        .set({ fulfilledQuantity: sql`${schema.orderLines.fulfilledQuantity} + ${qty}` })
+        .where(and(eq(schema.orderLines.shopId, shopId), eq(schema.orderLines.id, lineId)));
+    }
+    const after = lines.map((l) => ({ ...l, fulfilledQuantity: l.fulfilledQuantity + (quantities.get(l.id) ?? 0) }));
+    const done = after.every((l) => l.fulfilledQuantity + l.refundedQuantity >= l.quantity);
+    const fulfilmentStatus = done ? "fulfilled" : "partially_fulfilled";
+    await tx.update(schema.orders).set({ fulfilmentStatus, updatedAt: new Date() }).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
+
+    const courier = carrierLabel(carrier, carrierName);
+    const items = [...quantities].map(([id, q]) => {
+      const l = lines.find((x) => x.id === id)!;
+      return `${q} × ${l.title}${l.variantTitle ? ` (${l.variantTitle})` : ""}`;
+    });
+    await recordOrderEvent(tx, {
+      shopId,
+      orderId,
+      type: "fulfilled",
+      summary: `${done ? "Sent" : "Sent in part"} by ${courier}${number ? ` ${number}` : ""}: ${items.join(", ")}`,
+      data: { fulfilmentId: parcel.id, carrier, trackingNumber: number, trackingUrl: url },
+      actorUserId: actor.userId,
+    });
+    await audit(tx, { shopId, actorUserId: actor.userId, action: "order.fulfilled", targetType: "order", targetId: orderId, after: { fulfilmentId: parcel.id, carrier, trackingNumber: number, fulfilmentStatus }, ip: actor.ip, userAgent: actor.userAgent });
+
+    if (done && canTransition(order.status, "shipped")) {
+      await transitionOrder(tx, { shopId, orderId, to: "shipped", actorUserId: actor.userId, ip: actor.ip, userAgent: actor.userAgent, data: { fulfilmentId: parcel.id } });
+    } else if (!done && order.status === "paid") {
+      await transitionOrder(tx, { shopId, orderId, to: "processing", actorUserId: actor.userId, ip: actor.ip, userAgent: actor.userAgent });
+    }
+    if (notify) await notifyCustomer(tx, shopId, orderId, "shipped", number ? { tracking: `${courier} ${number}`, trackingUrl: url ?? undefined } : {});
+    return { ok: true as const, fulfilmentId: parcel.id, fulfilmentStatus };
+  });
+}

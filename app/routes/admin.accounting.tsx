@@ -1,0 +1,138 @@
+import { data, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { reconciliation, resyncRange, retrySync } from "~/domain/accounting/reconcile.server";
+import { readForm } from "~/lib/csrf.server";
+import { keptValues } from "~/lib/forms";
+import { CsrfInput, Field, FormError } from "~/ui/forms";
+
+export const meta: MetaFunction = () => [{ title: "Accounting sync · NetShop" }];
+
+export const loader = /* @__PURE__ */ adminLoader("reports", async ({ request, access }) => {
+  const show = new URL(request.url).searchParams.get("show") === "all" ? "all" : "attention";
+  return { show, view: await reconciliation(access.shop.shopId, { show }) };
+});
+
+type Result = { errors: Record<string, string>; values: Record<string, string>; notice?: string };
+
+export const action = /* @__PURE__ */ adminAction("reports", async ({ request, context, access }) => {
+  const form = await readForm(request);
+  const actor = { userId: access.user.id, shopId: access.shop.shopId };
+  const info = { ip: context.ip, userAgent: context.userAgent };
+  const intent = form.get("intent");
+  const outcome =
+    intent === "resync"
+      ? await resyncRange(actor, { from: String(form.get("from") ?? ""), to: String(form.get("to") ?? "") }, info)
+      : await retrySync(actor, { syncId: (form.get("syncId") as string) || undefined, orderId: (form.get("orderId") as string) || undefined }, info);
+  if (!outcome.ok) return data<Result>({ errors: outcome.errors, values: keptValues(form) }, { status: 400 });
+  return data<Result>({ errors: {}, values: keptValues(form), notice: `Queued ${outcome.queued} document${outcome.queued === 1 ? "" : "s"} for AutoCount.` });
+});
+
+export default function AccountingSync() {
+  const { view, show } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const { t } = useTranslation("reports");
+  const errors = result?.errors ?? {};
+  const money = (minor: number, currency: string) => new Intl.NumberFormat("en-MY", { style: "currency", currency }).format(minor / 100);
+  return (
+    <div className="stack">
+      <div className="admin-top">
+        <div>
+          <p className="eyebrow">
+            <Link to="/admin/reports">{t("dailyReport")}</Link> · <Link to="/admin/settings/accounting">{t("accountingSettings")}</Link>
+          </p>
+          <h1>{t("accounting")}</h1>
+        </div>
+      </div>
+      {!view.connected ? (
+        <div className="banner" role="note">
+          {t("notConnected")} <Link to="/admin/settings/accounting">{t("accountingSettings")}</Link>
+        </div>
+      ) : null}
+      {result?.notice ? (
+        <div className="banner ok" role="status">
+          {result.notice}
+        </div>
+      ) : null}
+      <FormError message={errors.form} />
+      <dl className="grid small" data-testid="sync-counts">
+        <div className="card">
+          <dt className="muted">{t("synced")}</dt>
+          <dd data-testid="count-synced">{view.counts.synced}</dd>
+        </div>
+        <div className="card">
+          <dt className="muted">{t("pending")}</dt>
+          <dd data-testid="count-pending">{view.counts.pending}</dd>
+        </div>
+        <div className="card">
+          <dt className="muted">{t("failed")}</dt>
+          <dd data-testid="count-failed">{view.counts.failed}</dd>
+        </div>
+        <div className="card">
+          <dt className="muted">{t("unsynced")}</dt>
+          <dd data-testid="count-unsynced">{view.counts.unsynced}</dd>
+        </div>
+      </dl>
+      <p>
+        {show === "all" ? <Link to="/admin/accounting">Show only what needs attention</Link> : <Link to="/admin/accounting?show=all">Show every paid order</Link>}
+      </p>
+      <section className="card">
+        {view.rows.length === 0 ? (
+          <p className="muted" data-testid="all-synced">
+            {t("allInAutoCount")}
+          </p>
+        ) : (
+          <table className="data">
+            <thead>
+              <tr>
+                <th>{t("order")}</th>
+                <th>{t("document")}</th>
+                <th>{t("total")}</th>
+                <th>{t("status")}</th>
+                <th>{t("error")}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {view.rows.map((r) => (
+                <tr key={`${r.orderId}-${r.syncId ?? "none"}`} data-testid={`sync-${r.orderNumber}-${r.kind}`}>
+                  <td>
+                    #{r.orderNumber} <span className="muted">{r.customerName}</span>
+                  </td>
+                  <td>{r.docNo}</td>
+                  <td>{money(r.totalMinor, r.currency)}</td>
+                  <td data-testid="sync-status">{r.status ? t(r.status) : t("unsynced")}</td>
+                  <td className="small">{r.error}</td>
+                  <td>
+                    {r.status !== "synced" && view.connected ? (
+                      <Form method="post">
+                        <CsrfInput />
+                        <input type="hidden" name="intent" value="retry" />
+                        {r.syncId ? <input type="hidden" name="syncId" value={r.syncId} /> : <input type="hidden" name="orderId" value={r.orderId} />}
+                        <button type="submit" className="secondary">
+                          {t("retry")}
+                        </button>
+                      </Form>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section className="card medium">
+        <h2>{t("resync")}</h2>
+        <p className="muted small">Orders already in AutoCount are found by their document number and never booked twice.</p>
+        <Form method="post" className="row">
+          <CsrfInput />
+          <input type="hidden" name="intent" value="resync" />
+          <Field label={t("from")} name="from" type="date" defaultValue={result?.values.from} error={errors.from} required />
+          <Field label={t("to")} name="to" type="date" defaultValue={result?.values.to} error={errors.to} required />
+          <button type="submit">{t("resyncButton")}</button>
+        </Form>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,269 @@
+import { data, redirect, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { getAiSettings } from "~/domain/ai/copy.server";
+import { PROVIDER_NAMES } from "~/domain/ai/copy-rules";
+import { aiStudio, cancelBatch, JOB_STATUS_FILTERS, productChoices, requestBulkCopy, retryJob } from "~/domain/ai/jobs.server";
+import { readForm } from "~/lib/csrf.server";
+import { notFound } from "~/lib/http";
+import { CopyChoices, JobCost, JobProgress, JobStatusBadge, LiveNoScript, useLive } from "~/ui/ai";
+import { CsrfInput } from "~/ui/forms";
+
+export const meta: MetaFunction = () => [{ title: "AI studio · NetShop" }];
+
+export const loader = /* @__PURE__ */ adminLoader("ai", async ({ request, access }) => {
+  const shopId = access.shop.shopId;
+  const param = new URL(request.url).searchParams.get("status");
+  const filter = (JOB_STATUS_FILTERS as readonly string[]).includes(param ?? "") ? (param as (typeof JOB_STATUS_FILTERS)[number]) : "all";
+  const [studio, settings, products] = await Promise.all([aiStudio(shopId, filter), getAiSettings(shopId), productChoices(shopId)]);
+  return {
+    filter,
+    settings: { provider: settings.provider, model: settings.effectiveModel, tone: settings.tone, languages: settings.languages, sandbox: settings.sandbox[settings.provider] },
+    credits: Object.values(studio.credits),
+    jobs: studio.jobs.map((j) => ({ ...j, createdAt: j.createdAt.toISOString(), finishedAt: j.finishedAt?.toISOString() ?? null })),
+    batches: studio.batches.map((b) => ({ ...b, createdAt: b.createdAt.toISOString() })),
+    products,
+  };
+});
+
+export const action = /* @__PURE__ */ adminAction("ai", async ({ request, context, access }) => {
+  const shopId = access.shop.shopId;
+  const form = await readForm(request);
+  const actor = { userId: access.user.id, ip: context.ip, userAgent: context.userAgent };
+  const intent = String(form.get("intent") ?? "");
+  if (intent === "retry") {
+    const result = await retryJob(shopId, String(form.get("jobId") ?? ""), actor);
+    if (!result) throw notFound("There is no such AI job in your shop.");
+    if (!result.ok) return data({ error: result.error, errors: {} as Record<string, string> }, { status: 400 });
+    return redirect("/admin/ai?retried=1");
+  }
+  if (intent === "cancel") {
+    const batchId = String(form.get("batchId") ?? "");
+    const n = await cancelBatch(shopId, batchId, actor);
+    if (n === undefined) throw notFound("There is no such bulk run in your shop.");
+    return redirect(`/admin/ai/batches/${batchId}?cancelled=${n}`);
+  }
+  // A bulk run: from this page's form, or from the product list's selection.
+  const settings = await getAiSettings(shopId);
+  const ids = form.getAll("ids").map(String);
+  const languages = form.getAll("languages").map(String);
+  const result = await requestBulkCopy(
+    shopId,
+    ids,
+    { tone: String(form.get("tone") ?? settings.tone), languages: languages.length || form.get("chosen") ? languages : settings.languages },
+    actor,
+  );
+  if (!result.ok) return data({ error: result.errors.form ?? result.errors.ids ?? null, errors: result.errors }, { status: 400 });
+  return redirect(`/admin/ai/batches/${result.batchId}`);
+});
+
+export default function AiStudio() {
+  const { filter, settings, credits, jobs, batches, products } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  const { t } = useTranslation("ai");
+  const live = jobs.some((j) => j.status === "queued" || j.status === "running") || batches.some((b) => !b.finishedAt);
+  useLive(live);
+  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  return (
+    <div className="stack">
+      <LiveNoScript live={live} />
+      <div className="admin-top">
+        <div>
+          <p className="eyebrow">{t("studio.eyebrow")}</p>
+          <h1>{t("studio.title")}</h1>
+        </div>
+        <Link className="button secondary" to="/admin/settings/ai">
+          {t("settings.link")}
+        </Link>
+      </div>
+      {settings.sandbox ? (
+        <div className="banner info small" data-testid="ai-sandbox-note">
+          {t("sandboxNote", { provider: PROVIDER_NAMES[settings.provider] })}
+        </div>
+      ) : null}
+      {params.get("retried") && !result ? (
+        <div className="banner ok" role="status">
+          {t("studio.retried")}
+        </div>
+      ) : null}
+      {result?.error ? (
+        <div className="banner danger" role="alert" data-testid="ai-error">
+          {result.error}
+        </div>
+      ) : null}
+
+      <section className="card" aria-labelledby="credits-heading">
+        <h2 id="credits-heading">{t("credits.title")}</h2>
+        <div className="grid" data-testid="ai-credits">
+          {credits.map((c) => (
+            <div key={c.kind} data-kind={c.kind}>
+              <strong>{t(`kinds.${c.kind}`)}</strong>
+              <progress value={c.used + c.held} max={Math.max(1, c.allowance)} aria-label={t(`kinds.${c.kind}`)} style={{ display: "block", width: "100%" }} />
+              <div className="small muted">{t("credits.line", { used: c.used, held: c.held, allowance: c.allowance, left: c.left })}</div>
+            </div>
+          ))}
+        </div>
+      </section>
+
+      {batches.length ? (
+        <section className="card flush" aria-labelledby="batches-heading">
+          <div className="toolbar">
+            <span id="batches-heading">{t("batches.title")}</span>
+          </div>
+          <table className="data" data-testid="ai-batches">
+            <thead>
+              <tr>
+                <th>{t("batches.started")}</th>
+                <th>{t("jobs.status")}</th>
+                <th>{t("jobs.progress")}</th>
+                <th></th>
+              </tr>
+            </thead>
+            <tbody>
+              {batches.map((b) => {
+                const done = b.succeeded + b.failed + b.cancelled;
+                return (
+                  <tr key={b.id}>
+                    <td className="small">
+                      <Link to={`/admin/ai/batches/${b.id}`}>{new Date(b.createdAt).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "short" })}</Link>
+                    </td>
+                    <td>
+                      <JobStatusBadge status={b.finishedAt ? b.status : b.cancelledAt ? "cancelled" : b.running || done ? "running" : "queued"} />
+                    </td>
+                    <td>
+                      <JobProgress value={b.total ? Math.round((done / b.total) * 100) : 0} label={t("batches.progress")} />
+                      <span className="small muted">{t("batches.counts", { done, total: b.total, failed: b.failed })}</span>
+                    </td>
+                    <td>
+                      {!b.finishedAt && !b.cancelledAt ? (
+                        <Form method="post">
+                          <CsrfInput />
+                          <input type="hidden" name="intent" value="cancel" />
+                          <input type="hidden" name="batchId" value={b.id} />
+                          <button type="submit" className="secondary">
+                            {t("batches.cancel")}
+                          </button>
+                        </Form>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+
+      <section className="card flush" aria-labelledby="jobs-heading">
+        <div className="toolbar">
+          <span id="jobs-heading">{t("jobs.title")}</span>
+          {JOB_FILTERS.map((f) => (
+            <Link key={f} to={f === "all" ? "/admin/ai" : `/admin/ai?status=${f}`} className={f === filter ? "badge ok" : "badge"} aria-current={f === filter ? "page" : undefined}>
+              {t(`filters.${f}`)}
+            </Link>
+          ))}
+        </div>
+        {jobs.length === 0 ? (
+          <p className="empty-state muted" data-testid="no-ai-jobs">
+            {t("jobs.none")}
+          </p>
+        ) : (
+          <table className="data" data-testid="ai-jobs">
+            <thead>
+              <tr>
+                <th>{t("jobs.what")}</th>
+                <th>{t("jobs.status")}</th>
+                <th>{t("jobs.progress")}</th>
+                <th>{t("jobs.provider")}</th>
+                <th>{t("jobs.cost")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {jobs.map((j) => (
+                <tr key={j.id} data-testid="ai-job" data-job-id={j.id} data-status={j.status}>
+                  <td>
+                    <strong>{t(`kinds.${j.kind}`)}</strong>
+                    <div className="small">
+                      {j.productId && j.productTitle ? (
+                        <Link to={j.kind === "copy" ? `/admin/products/${j.productId}/copy` : `/admin/products/${j.productId}`}>{j.productTitle}</Link>
+                      ) : (
+                        <span className="muted">{t("jobs.noProduct")}</span>
+                      )}
+                    </div>
+                  </td>
+                  <td>
+                    <JobStatusBadge status={j.status} />
+                    {j.providerStatus && (j.status === "running" || j.status === "queued") ? <div className="small muted">{j.providerStatus}</div> : null}
+                    {j.status === "failed" ? (
+                      <div className="stack">
+                        <p className="small error" data-testid="ai-job-error">
+                          {j.error ?? t("jobs.failedNoReason")}
+                        </p>
+                        <Form method="post">
+                          <CsrfInput />
+                          <input type="hidden" name="intent" value="retry" />
+                          <input type="hidden" name="jobId" value={j.id} />
+                          <button type="submit" className="secondary" disabled={busy}>
+                            {t("jobs.retry")}
+                          </button>
+                        </Form>
+                      </div>
+                    ) : null}
+                  </td>
+                  <td>
+                    <JobProgress value={j.progress} label={t("jobs.progress")} />
+                  </td>
+                  <td className="small">
+                    {PROVIDER_NAMES[j.provider] ?? j.provider}
+                    {j.model ? <div className="muted">{j.model}</div> : null}
+                  </td>
+                  <td>
+                    <JobCost job={j} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="bulk-heading">
+        <h2 id="bulk-heading">{t("bulk.title")}</h2>
+        <p className="small muted">{t("bulk.intro", { provider: PROVIDER_NAMES[settings.provider], model: settings.model })}</p>
+        {products.length === 0 ? (
+          <p className="muted">{t("bulk.noProducts")}</p>
+        ) : (
+          <Form method="post" className="stack">
+            <CsrfInput />
+            <input type="hidden" name="intent" value="bulk" />
+            <input type="hidden" name="chosen" value="1" />
+            <fieldset className={`field${errors.ids ? " has-error" : ""}`}>
+              <legend>{t("bulk.products")}</legend>
+              <div className="grid" style={{ maxHeight: "16rem", overflowY: "auto" }}>
+                {products.map((p) => (
+                  <label key={p.id} className="row" style={{ gap: "0.3rem" }}>
+                    <input type="checkbox" name="ids" value={p.id} /> <span>{p.title}</span>
+                  </label>
+                ))}
+              </div>
+              {errors.ids ? (
+                <p className="error" role="alert" data-field-error="ids">
+                  {errors.ids}
+                </p>
+              ) : null}
+            </fieldset>
+            <CopyChoices tone={settings.tone} languages={settings.languages} errors={errors} />
+            <button type="submit" disabled={busy}>
+              {t("bulk.submit")}
+            </button>
+          </Form>
+        )}
+      </section>
+    </div>
+  );
+}
+
+const JOB_FILTERS = ["all", "active", "failed", "succeeded"] as const;

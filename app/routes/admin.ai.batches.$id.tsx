@@ -1,0 +1,91 @@
+import type { MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { adminLoader } from "~/domain/accounts/access.server";
+import { getBatch } from "~/domain/ai/jobs.server";
+import { notFound } from "~/lib/http";
+import { JobProgress, JobStatusBadge, LiveNoScript, useLive } from "~/ui/ai";
+import { CsrfInput } from "~/ui/forms";
+
+export const meta: MetaFunction = () => [{ title: "Bulk copy · NetShop" }];
+
+export const loader = /* @__PURE__ */ adminLoader("ai", async ({ params, access }) => {
+  const found = await getBatch(access.shop.shopId, params.id ?? "");
+  if (!found) throw notFound("There is no such bulk run in your shop.");
+  const { batch, jobs } = found;
+  return {
+    batch: { id: batch.id, status: batch.status, total: batch.total, cancelledAt: batch.cancelledAt?.toISOString() ?? null, finishedAt: batch.finishedAt?.toISOString() ?? null },
+    jobs,
+  };
+});
+
+export default function BatchProgress() {
+  const { batch, jobs } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const { t } = useTranslation("ai");
+  const live = !batch.finishedAt;
+  useLive(live);
+  const count = (s: string) => jobs.filter((j) => j.status === s).length;
+  const done = count("succeeded") + count("failed") + count("cancelled");
+  const cancelled = params.get("cancelled");
+  return (
+    <div className="stack">
+      <LiveNoScript live={live} />
+      <div className="admin-top">
+        <div>
+          <p className="eyebrow">
+            <Link to="/admin/ai">{t("studio.title")}</Link>
+          </p>
+          <h1>{t("batches.heading", { total: batch.total })}</h1>
+        </div>
+        {!batch.finishedAt && !batch.cancelledAt ? (
+          <Form method="post" action="/admin/ai">
+            <CsrfInput />
+            <input type="hidden" name="intent" value="cancel" />
+            <input type="hidden" name="batchId" value={batch.id} />
+            <button type="submit" className="secondary">
+              {t("batches.cancel")}
+            </button>
+          </Form>
+        ) : null}
+      </div>
+      {cancelled !== null ? (
+        <div className="banner ok" role="status" data-testid="batch-cancelled">
+          {t("batches.cancelled", { count: Number(cancelled) })}
+        </div>
+      ) : null}
+      <section className="card stack" aria-live="polite">
+        <p data-testid="batch-status">
+          <JobStatusBadge status={batch.finishedAt ? batch.status : batch.cancelledAt ? "cancelled" : done ? "running" : "queued"} />{" "}
+          {t("batches.counts", { done, total: batch.total, failed: count("failed") })}
+        </p>
+        <JobProgress value={batch.total ? Math.round((done / batch.total) * 100) : 0} label={t("batches.progress")} />
+      </section>
+      <section className="card flush">
+        <table className="data" data-testid="batch-jobs">
+          <thead>
+            <tr>
+              <th>{t("jobs.what")}</th>
+              <th>{t("jobs.status")}</th>
+              <th>{t("jobs.progress")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {jobs.map((j) => (
+              <tr key={j.id} data-testid="batch-job" data-status={j.status}>
+                <td>{j.productId && j.productTitle ? <Link to={`/admin/products/${j.productId}/copy`}>{j.productTitle}</Link> : t("jobs.noProduct")}</td>
+                <td>
+                  <JobStatusBadge status={j.status} />
+                  {j.error ? <div className="small error">{j.error}</div> : null}
+                </td>
+                <td>
+                  <JobProgress value={j.progress} label={t("jobs.progress")} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,156 @@
+import { data, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { getCustomer, mergeCustomers, saveCustomerNote } from "~/domain/orders/customers.server";
+import { readForm } from "~/lib/csrf.server";
+import { notFound } from "~/lib/http";
+import { CsrfInput } from "~/ui/forms";
+import { dateTime, money, OrderBadge } from "~/ui/orders";
+
+export const meta: MetaFunction = () => [{ title: "Customer · NetShop" }];
+const MISSING = "This customer does not exist in your shop.";
+
+export const loader = /* @__PURE__ */ adminLoader("customers", async ({ params, access }) => {
+  const found = await getCustomer(access.shop.shopId, params.id ?? "");
+  if (!found) throw notFound(MISSING);
+  return found;
+});
+
+export const action = /* @__PURE__ */ adminAction("customers", async ({ request, params, context, access }) => {
+  const form = await readForm(request);
+  const actor = { userId: access.user.id, ip: context.ip, userAgent: context.userAgent };
+  const id = params.id ?? "";
+  if (form.get("intent") === "merge") {
+    const r = await mergeCustomers(access.shop.shopId, id, String(form.get("duplicateId") ?? ""), actor);
+    if (!r) throw notFound(MISSING);
+    return r.ok ? data({ error: null as string | null, merged: r.movedOrders, saved: false }) : data({ error: r.error, merged: null, saved: false }, { status: 400 });
+  }
+  const r = await saveCustomerNote(access.shop.shopId, id, actor, Object.fromEntries(form));
+  if (!r) throw notFound(MISSING);
+  return r.ok ? data({ error: null, merged: null, saved: true }) : data({ error: r.errors.note ?? "Check the note.", merged: null, saved: false }, { status: 400 });
+});
+
+export default function CustomerPage() {
+  const { customer, orders, addresses, duplicates, spent, currency } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const { t } = useTranslation("orders");
+  const busy = useNavigation().state === "submitting";
+  return (
+    <div className="stack">
+      <div className="admin-top">
+        <div>
+          <p className="eyebrow">
+            <Link to="/admin/customers">{t("customers.title")}</Link>
+          </p>
+          <h1 data-testid="customer-name">{customer.name || customer.email || customer.phone}</h1>
+          <p className="muted">
+            {[customer.phone, customer.email].filter(Boolean).join(" · ")} · {customer.hasAccount ? t("customers.account") : t("customers.guest")}
+          </p>
+        </div>
+      </div>
+      {result?.error ? (
+        <div className="banner danger" role="alert">
+          {result.error}
+        </div>
+      ) : null}
+      {result?.merged !== null && result?.merged !== undefined ? (
+        <div className="banner ok" role="status">
+          {t("customers.merged", { count: result.merged })}
+        </div>
+      ) : null}
+      {result?.saved ? (
+        <div className="banner ok" role="status">
+          {t("detail.saved")}
+        </div>
+      ) : null}
+      <div className="two-cols">
+        <section className="card">
+          <dl>
+            <dt>{t("customers.spent")}</dt>
+            <dd data-testid="total-spent">{money(spent, currency)}</dd>
+            <dt>{t("customers.orders")}</dt>
+            <dd>{orders.length}</dd>
+            <dt>{t("customers.consent")}</dt>
+            <dd>
+              {customer.marketingConsent ? t("customers.yes") : t("customers.no")}
+              {customer.marketingConsentAt ? <span className="muted small"> ({dateTime(customer.marketingConsentAt)})</span> : null}
+            </dd>
+            <dt>{t("customers.since")}</dt>
+            <dd>{dateTime(customer.createdAt)}</dd>
+          </dl>
+        </section>
+        <section className="card">
+          <h2>{t("customers.addresses")}</h2>
+          {addresses.length === 0 ? <p className="muted">{t("customers.noAddresses")}</p> : null}
+          {addresses.map((a) => (
+            <address key={a.id} className="small">
+              {[a.address.name, a.address.line1, a.address.line2, `${a.address.postcode} ${a.address.city}`, a.address.state].filter(Boolean).join(", ")}
+            </address>
+          ))}
+        </section>
+      </div>
+      <section className="card flush">
+        <table className="data">
+          <thead>
+            <tr>
+              <th>{t("order")}</th>
+              <th>{t("date")}</th>
+              <th>{t("status")}</th>
+              <th className="num">{t("total")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {orders.map((o) => (
+              <tr key={o.id}>
+                <td>
+                  <Link to={`/admin/orders/${o.id}`}>#{o.number}</Link>
+                </td>
+                <td className="small muted">{dateTime(o.createdAt)}</td>
+                <td>
+                  <OrderBadge kind="statuses" status={o.status} />
+                </td>
+                <td className="num">{money(o.totalMinor, o.currency)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="card">
+        <Form method="post" className="stack">
+          <CsrfInput />
+          <input type="hidden" name="intent" value="note" />
+          <div className="field">
+            <label htmlFor="note">{t("customers.note")}</label>
+            <textarea id="note" name="note" rows={3} defaultValue={customer.note} />
+          </div>
+          <button type="submit" className="secondary" disabled={busy}>
+            {t("customers.saveNote")}
+          </button>
+        </Form>
+      </section>
+      {duplicates.length ? (
+        <section className="card" data-testid="duplicates">
+          <h2>{t("customers.duplicates")}</h2>
+          <p className="muted small">{t("customers.duplicatesHint")}</p>
+          <ul>
+            {duplicates.map((d) => (
+              <li key={d.id} className="row">
+                <Link to={`/admin/customers/${d.id}`}>{d.name || d.email || d.phone}</Link>
+                <span className="muted small">{[d.phone, d.email].filter(Boolean).join(" · ")}</span>
+                <Form method="post">
+                  <CsrfInput />
+                  <input type="hidden" name="intent" value="merge" />
+                  <input type="hidden" name="duplicateId" value={d.id} />
+                  <button type="submit" className="secondary" disabled={busy}>
+                    {t("customers.merge")}
+                  </button>
+                </Form>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </div>
+  );
+}

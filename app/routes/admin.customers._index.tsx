@@ -1,0 +1,78 @@
+import type { MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { adminLoader } from "~/domain/accounts/access.server";
+import { CustomerListQuerySchema, listCustomers } from "~/domain/orders/customers.server";
+import { money } from "~/ui/orders";
+
+export const meta: MetaFunction = () => [{ title: "Customers · NetShop" }];
+
+export const loader = /* @__PURE__ */ adminLoader("customers", async ({ request, access }) => {
+  const query = CustomerListQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  return { page: await listCustomers(access.shop.shopId, query), query };
+});
+
+export default function Customers() {
+  const { page, query } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("orders");
+  const [params] = useSearchParams();
+  const next = new URLSearchParams(params);
+  if (page.nextCursor) next.set("after", page.nextCursor);
+  return (
+    <div className="stack">
+      <div className="admin-top">
+        <div>
+          <p className="eyebrow">{t("eyebrow")}</p>
+          <h1>{t("customers.title")}</h1>
+        </div>
+      </div>
+      <Form method="get" className="filters card" role="search">
+        <div className="field grow">
+          <label htmlFor="q">{t("search")}</label>
+          <input id="q" name="q" type="search" placeholder={t("customers.searchPlaceholder")} defaultValue={query.q ?? ""} />
+        </div>
+        <button type="submit" className="secondary">
+          {t("search")}
+        </button>
+      </Form>
+      <div className="card flush">
+        {page.items.length === 0 ? (
+          <div className="empty-state">
+            <p>{t("customers.none")}</p>
+          </div>
+        ) : (
+          <table className="data">
+            <thead>
+              <tr>
+                <th>{t("customer")}</th>
+                <th className="num">{t("customers.orders")}</th>
+                <th className="num">{t("customers.spent")}</th>
+                <th>{t("customers.consent")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((c) => (
+                <tr key={c.id} data-testid="customer-row">
+                  <td>
+                    <Link to={`/admin/customers/${c.id}`}>{c.name || c.email || c.phone}</Link>
+                    <div className="muted small">{[c.phone, c.email].filter(Boolean).join(" · ")}</div>
+                  </td>
+                  <td className="num">{c.orders}</td>
+                  <td className="num nowrap">{money(c.spent, page.currency)}</td>
+                  <td>{c.marketingConsent ? t("customers.yes") : t("customers.no")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      {page.nextCursor ? (
+        <nav className="row pager" aria-label="Pages">
+          <Link className="button secondary" to={`?${next}`} rel="next">
+            {t("next")}
+          </Link>
+        </nav>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,173 @@
+import type { MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams, useSubmit } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { adminLoader } from "~/domain/accounts/access.server";
+import { FULFILMENT_STATUSES, listOrders, OrderListQuerySchema, PAYMENT_STATUSES } from "~/domain/orders/order-list.server";
+import { ORDER_STATUSES } from "~/domain/orders/order-status";
+import { dateTime, money, OrderBadge } from "~/ui/orders";
+
+export const meta: MetaFunction = () => [{ title: "Orders · NetShop" }];
+
+export const loader = /* @__PURE__ */ adminLoader("orders", async ({ request, access }) => {
+  const query = OrderListQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const page = await listOrders(access.shop.shopId, query);
+  return { page, query, statuses: ORDER_STATUSES, payments: PAYMENT_STATUSES, fulfilments: FULFILMENT_STATUSES };
+});
+
+export default function OrderList() {
+  const { page, query, statuses, payments, fulfilments } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("orders");
+  const [params] = useSearchParams();
+  const submit = useSubmit();
+  const link = (change: Record<string, string | undefined>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(change)) (v ? next.set(k, v) : next.delete(k));
+    return `?${next}`;
+  };
+  const exportParams = new URLSearchParams([...params].filter(([k]) => k !== "after" && k !== "before"));
+  const filtered = !!(query.q || query.status || query.payment || query.fulfilment || query.source || query.from || query.to);
+  return (
+    <div className="stack">
+      <div className="admin-top">
+        <div>
+          <p className="eyebrow">{t("eyebrow")}</p>
+          <h1>{t("title")}</h1>
+        </div>
+        <a className="button secondary" href={`/admin/orders/export.csv?${exportParams}`} download data-testid="export-csv">
+          {t("exportCsv")}
+        </a>
+      </div>
+      <Form method="get" className="filters card" role="search" onChange={(e) => submit(e.currentTarget, { replace: true })}>
+        <div className="field grow">
+          <label htmlFor="q">{t("search")}</label>
+          <input id="q" name="q" type="search" placeholder={t("searchPlaceholder")} defaultValue={query.q ?? ""} />
+        </div>
+        <div className="field">
+          <label htmlFor="status">{t("status")}</label>
+          <select id="status" name="status" defaultValue={query.status ?? ""}>
+            <option value="">{t("any")}</option>
+            {statuses.map((s) => (
+              <option key={s} value={s}>
+                {t(`statuses.${s}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="payment">{t("payment")}</label>
+          <select id="payment" name="payment" defaultValue={query.payment ?? ""}>
+            <option value="">{t("any")}</option>
+            {payments.map((s) => (
+              <option key={s} value={s}>
+                {t(`paymentStatuses.${s}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="fulfilment">{t("fulfilment")}</label>
+          <select id="fulfilment" name="fulfilment" defaultValue={query.fulfilment ?? ""}>
+            <option value="">{t("any")}</option>
+            {fulfilments.map((s) => (
+              <option key={s} value={s}>
+                {t(`fulfilmentStatuses.${s}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="source">{t("lines")}</label>
+          <select id="source" name="source" defaultValue={query.source ?? ""}>
+            <option value="">{t("any")}</option>
+            <option value="own">{t("own")}</option>
+            <option value="dropship">{t("dropship")}</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="from">{t("from")}</label>
+          <input id="from" name="from" type="date" defaultValue={query.from ?? ""} />
+        </div>
+        <div className="field">
+          <label htmlFor="to">{t("to")}</label>
+          <input id="to" name="to" type="date" defaultValue={query.to ?? ""} />
+        </div>
+        <div className="field">
+          <label htmlFor="sort">{t("sort")}</label>
+          <select id="sort" name="sort" defaultValue={query.sort}>
+            <option value="newest">{t("newest")}</option>
+            <option value="oldest">{t("oldest")}</option>
+            <option value="total">{t("highest")}</option>
+          </select>
+        </div>
+        <noscript>
+          <button type="submit">{t("apply")}</button>
+        </noscript>
+      </Form>
+      <div className="card flush">
+        <div className="toolbar">
+          <span className="muted small" data-testid="order-total">
+            {page.more ? t("countMore", { total: page.total.toLocaleString("en") }) : t("count", { count: page.total })}
+          </span>
+        </div>
+        {page.items.length === 0 ? (
+          <div className="empty-state" data-testid="no-orders">
+            <p>{filtered ? t("noMatch") : t("none")}</p>
+          </div>
+        ) : (
+          <table className="data">
+            <thead>
+              <tr>
+                <th>{t("order")}</th>
+                <th>{t("date")}</th>
+                <th>{t("customer")}</th>
+                <th>{t("status")}</th>
+                <th>{t("payment")}</th>
+                <th>{t("fulfilment")}</th>
+                <th className="num">{t("total")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((o) => (
+                <tr key={o.id} data-testid="order-row">
+                  <td>
+                    <Link to={`/admin/orders/${o.id}`}>#{o.number}</Link>
+                    {o.hasDropship ? <span className="badge small"> dropship</span> : null}
+                  </td>
+                  <td className="muted small nowrap">
+                    <time dateTime={o.createdAt}>{dateTime(o.createdAt)}</time>
+                  </td>
+                  <td>
+                    {o.customerName}
+                    <div className="muted small">{o.phone ?? o.email}</div>
+                  </td>
+                  <td>
+                    <OrderBadge kind="statuses" status={o.status} />
+                  </td>
+                  <td>
+                    <OrderBadge kind="paymentStatuses" status={o.paymentStatus} />
+                  </td>
+                  <td>
+                    <OrderBadge kind="fulfilmentStatuses" status={o.fulfilmentStatus} />
+                  </td>
+                  <td className="num nowrap">{money(o.totalMinor, o.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      <nav className="row pager" aria-label="Pages">
+        {page.prevCursor ? (
+          <Link className="button secondary" to={link({ before: page.prevCursor, after: undefined })} rel="prev">
+            {t("previous")}
+          </Link>
+        ) : null}
+        {page.nextCursor ? (
+          <Link className="button secondary" to={link({ after: page.nextCursor, before: undefined })} rel="next">
+            {t("next")}
+          </Link>
+        ) : null}
+      </nav>
+    </div>
+  );
+}

@@ -1,0 +1,281 @@
+import { data, redirect, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { applyDraftField, productCopyPage, requestCopy, restoreVersion } from "~/domain/ai/copy.server";
+import { creditsLeft } from "~/domain/ai/jobs.server";
+import { COPY_FIELDS, LANGUAGE_NAMES, PROVIDER_NAMES, type CopyField, type CopyLanguageCode } from "~/domain/ai/copy-rules";
+import { readForm } from "~/lib/csrf.server";
+import { formFields, keptValues } from "~/lib/forms";
+import { notFound } from "~/lib/http";
+import { CopyChoices, JobCost, JobProgress, JobStatusBadge, LiveNoScript, useLive } from "~/ui/ai";
+import { CsrfInput } from "~/ui/forms";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `AI copy: ${data?.product.title ?? "Product"} · NetShop` }];
+
+export const loader = /* @__PURE__ */ adminLoader("ai", async ({ params, access }) => {
+  const shopId = access.shop.shopId;
+  const page = await productCopyPage(shopId, params.id ?? "");
+  if (!page) throw notFound("This product does not exist in your shop.");
+  const { product, settings, jobs, drafts, versions } = page;
+  return {
+    product,
+    settings: { provider: settings.provider, model: settings.effectiveModel, tone: settings.tone, languages: settings.languages, sandbox: settings.sandbox[settings.provider] },
+    creditsLeft: await creditsLeft(shopId, "copy"),
+    jobs: jobs.map((j) => ({
+      id: j.id,
+      kind: j.kind,
+      status: j.status,
+      progress: j.progress,
+      provider: j.provider,
+      model: j.model,
+      providerStatus: j.providerStatus,
+      error: j.error,
+      inputTokens: j.inputTokens,
+      outputTokens: j.outputTokens,
+      credits: j.credits,
+      charged: j.charged,
+      createdAt: j.createdAt.toISOString(),
+    })),
+    drafts,
+    versions: versions.map((v) => ({ id: v.id, title: v.title, reason: v.reason, createdAt: v.createdAt.toISOString(), restoredAt: v.restoredAt?.toISOString() ?? null })),
+  };
+});
+
+export const action = /* @__PURE__ */ adminAction("ai", async ({ request, params, context, access }) => {
+  const shopId = access.shop.shopId;
+  const productId = params.id ?? "";
+  const form = await readForm(request);
+  const actor = { userId: access.user.id, ip: context.ip, userAgent: context.userAgent };
+  const intent = String(form.get("intent") ?? "");
+  const fields = formFields(form);
+  if (intent === "apply" || intent === "restore") {
+    // Changing the product's words also needs the Products area (a 400 with words, not a 403:
+    // the page itself is the AI studio's).
+    if (access.shop.role === "staff" && !access.shop.permissions.includes("products")) {
+      return data({ intent, error: "Your role does not include Products: ask the shop's owner to apply this copy.", errors: {}, values: {} }, { status: 400 });
+    }
+    const result =
+      intent === "apply" ? await applyDraftField(shopId, productId, fields, actor) : await restoreVersion(shopId, productId, String(form.get("versionId") ?? ""), actor);
+    if (!result) throw notFound("This product or draft does not exist in your shop.");
+    if (!result.ok) return data({ intent, error: result.error, errors: {}, values: {} }, { status: 400 });
+    const done = intent === "apply" ? `applied=${form.get("language")}.${form.get("field")}` : "restored=1";
+    return redirect(`/admin/products/${productId}/copy?${done}${form.get("draftId") ? `&draft=${form.get("draftId")}` : ""}`);
+  }
+  const queued = await requestCopy(shopId, productId, fields, actor);
+  if (!queued) throw notFound("This product does not exist in your shop.");
+  if (!queued.ok) return data({ intent: "generate", error: queued.errors.form ?? null, errors: queued.errors, values: keptValues(form) }, { status: 400 });
+  return redirect(`/admin/products/${productId}/copy?queued=1`);
+});
+
+export default function ProductCopy() {
+  const { product, settings, creditsLeft, jobs, drafts, versions } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  const { t } = useTranslation("ai");
+  const latest = jobs[0];
+  const live = jobs.some((j) => j.status === "queued" || j.status === "running");
+  useLive(live);
+  const draft = drafts.find((d) => d.id === params.get("draft")) ?? drafts[0];
+  const errors: Record<string, string | undefined> = result?.intent === "generate" ? result.errors : {};
+  const values: Record<string, string | undefined> = result?.intent === "generate" ? result.values : {};
+  const applied = params.get("applied");
+  const current: Record<CopyField, string | string[]> = {
+    title: product.title,
+    description: product.descriptionMd,
+    bulletPoints: [],
+    seoTitle: product.seoTitle ?? "",
+    metaDescription: product.seoDescription ?? "",
+    tags: product.tags,
+  };
+  return (
+    <div className="stack">
+      <LiveNoScript live={live} />
+      <div className="admin-top">
+        <div>
+          <p className="eyebrow">
+            <Link to={`/admin/products/${product.id}`}>{product.title}</Link>
+          </p>
+          <h1>{t("copy.title")}</h1>
+        </div>
+        <Link className="button secondary" to={`/admin/products/${product.id}`}>
+          {t("copy.backToProduct")}
+        </Link>
+      </div>
+      {settings.sandbox ? (
+        <div className="banner info small" data-testid="ai-sandbox-note">
+          {t("sandboxNote", { provider: PROVIDER_NAMES[settings.provider] })}
+        </div>
+      ) : null}
+      {applied && !result ? (
+        <div className="banner ok" role="status" data-testid="copy-applied">
+          {t("copy.applied")}
+        </div>
+      ) : null}
+      {params.get("restored") && !result ? (
+        <div className="banner ok" role="status">
+          {t("copy.restored")}
+        </div>
+      ) : null}
+      {result?.error ? (
+        <div className="banner danger" role="alert" data-testid="copy-error">
+          {result.error}
+        </div>
+      ) : null}
+
+      <section className="card stack" aria-labelledby="generate-heading">
+        <h2 id="generate-heading">{t("copy.generate")}</h2>
+        <p className="small muted">{t("copy.generateIntro", { provider: PROVIDER_NAMES[settings.provider], model: settings.model, left: creditsLeft })}</p>
+        <Form method="post" className="stack" noValidate>
+          <CsrfInput />
+          <input type="hidden" name="intent" value="generate" />
+          <CopyChoices tone={values.tone ?? settings.tone} languages={settings.languages} errors={errors} withNotes notes={values.notes} />
+          <button type="submit" disabled={busy || live}>
+            {live ? t("copy.writing") : t("copy.submit")}
+          </button>
+        </Form>
+        {latest ? (
+          <div className="stack" data-testid="copy-job" data-status={latest.status} aria-live="polite">
+            <div className="row">
+              <JobStatusBadge status={latest.status} />
+              <JobCost job={latest} />
+              {latest.providerStatus && live ? <span className="small muted">{latest.providerStatus}</span> : null}
+            </div>
+            {latest.status === "queued" || latest.status === "running" ? <JobProgress value={latest.progress} label={t("jobs.progress")} /> : null}
+            {latest.status === "failed" ? (
+              <div className="banner danger" data-testid="copy-job-error">
+                {latest.error} <Link to="/admin/ai?status=failed">{t("copy.retryInStudio")}</Link>
+              </div>
+            ) : null}
+          </div>
+        ) : null}
+      </section>
+
+      {draft ? (
+        <section className="card flush" aria-labelledby="review-heading">
+          <div className="toolbar">
+            <span id="review-heading">
+              <strong>{t("copy.review")}</strong> · {t(`tones.${draft.tone}` as "tones.friendly")} · {new Date(draft.createdAt).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "short" })}
+            </span>
+            {drafts.length > 1
+              ? drafts.map((d, i) => (
+                  <Link key={d.id} to={`?draft=${d.id}`} className={d.id === draft.id ? "badge ok" : "badge"}>
+                    {t("copy.draftN", { n: drafts.length - i })}
+                  </Link>
+                ))
+              : null}
+          </div>
+          <p className="small muted" style={{ padding: "0 0.8rem" }}>
+            {t("copy.reviewIntro")}
+          </p>
+          <div className="grid-scroll">
+            <table className="data" data-testid="copy-review">
+              <thead>
+                <tr>
+                  <th>{t("copy.field")}</th>
+                  <th>{t("copy.now")}</th>
+                  {draft.languages.map((l) => (
+                    <th key={l}>{LANGUAGE_NAMES[l]}</th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {COPY_FIELDS.map((field) => (
+                  <tr key={field} data-field={field}>
+                    <th scope="row">{t(`fields.${field}`)}</th>
+                    <td className="small">
+                      <Value field={field} value={current[field]} />
+                    </td>
+                    {draft.languages.map((language: CopyLanguageCode) => {
+                      const copy = draft.content[language];
+                      const when = draft.applied[`${language}.${field}`];
+                      return (
+                        <td key={language} lang={language === "zh" ? "zh-Hans" : language} data-language={language}>
+                          {copy ? (
+                            <div className="stack">
+                              <Value field={field} value={copy[field]} />
+                              <Form method="post">
+                                <CsrfInput />
+                                <input type="hidden" name="intent" value="apply" />
+                                <input type="hidden" name="draftId" value={draft.id} />
+                                <input type="hidden" name="language" value={language} />
+                                <input type="hidden" name="field" value={field} />
+                                <button type="submit" className="secondary" disabled={busy} aria-label={t("copy.applyLabel", { field: t(`fields.${field}`), language: LANGUAGE_NAMES[language] })}>
+                                  {when ? t("copy.applyAgain") : t("copy.apply")}
+                                </button>
+                                {when ? <span className="badge ok">{t("copy.appliedBadge")}</span> : null}
+                              </Form>
+                            </div>
+                          ) : (
+                            <span className="muted">—</span>
+                          )}
+                        </td>
+                      );
+                    })}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+
+      {versions.length ? (
+        <section className="card flush" aria-labelledby="versions-heading">
+          <div className="toolbar">
+            <span id="versions-heading">
+              <strong>{t("versions.title")}</strong> · {t("versions.intro")}
+            </span>
+          </div>
+          <table className="data" data-testid="copy-versions">
+            <thead>
+              <tr>
+                <th>{t("versions.when")}</th>
+                <th>{t("versions.replacedBy")}</th>
+                <th>{t("fields.title")}</th>
+                <th></th>
+              </tr>
+            </thead>
+            <tbody>
+              {versions.map((v) => (
+                <tr key={v.id} data-testid="copy-version">
+                  <td className="small nowrap">{new Date(v.createdAt).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "short" })}</td>
+                  <td className="small">{v.reason === "restore" ? t("versions.restore") : t("versions.apply", { what: v.reason.replace(/^apply /, "") })}</td>
+                  <td>{v.title}</td>
+                  <td>
+                    <Form method="post">
+                      <CsrfInput />
+                      <input type="hidden" name="intent" value="restore" />
+                      <input type="hidden" name="versionId" value={v.id} />
+                      <button type="submit" className="secondary" disabled={busy}>
+                        {t("versions.restoreButton")}
+                      </button>
+                    </Form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+function Value({ field, value }: { field: CopyField; value: string | string[] }) {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return <span className="muted">—</span>;
+    return field === "tags" ? (
+      <span>{value.join(", ")}</span>
+    ) : (
+      <ul style={{ margin: 0, paddingLeft: "1.1rem" }}>
+        {value.map((v, i) => (
+          <li key={i}>{v}</li>
+        ))}
+      </ul>
+    );
+  }
+  if (!value) return <span className="muted">—</span>;
+  return <div style={{ whiteSpace: "pre-wrap", maxWidth: "28rem" }}>{value}</div>;
+}

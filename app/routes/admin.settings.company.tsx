@@ -1,0 +1,65 @@
+import { data, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { getCompanyDetails, updateCompanyDetails } from "~/domain/shops/company.server";
+import { readForm } from "~/lib/csrf.server";
+import { keptValues } from "~/lib/forms";
+import { CsrfInput, Field } from "~/ui/forms";
+
+export const meta: MetaFunction = () => [{ title: "Company details · NetShop" }];
+
+export const loader = /* @__PURE__ */ adminLoader("settings", async ({ access }) => ({ company: await getCompanyDetails(access.shop.shopId) }));
+
+export const action = /* @__PURE__ */ adminAction("settings", async ({ request, context, access }) => {
+  const form = await readForm(request);
+  const r = await updateCompanyDetails(access.shop.shopId, { userId: access.user.id, ip: context.ip, userAgent: context.userAgent }, Object.fromEntries(form));
+  if (!r.ok) return data({ errors: r.errors, values: keptValues(form), saved: false }, { status: 400 });
+  return data({ errors: {} as Record<string, string>, values: keptValues(form), saved: true });
+});
+
+export default function CompanySettings() {
+  const { company } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const { t } = useTranslation("orders");
+  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const values: Record<string, string | undefined> = result?.values ?? {};
+  const busy = useNavigation().state === "submitting";
+  return (
+    <div className="stack">
+      <div className="admin-top">
+        <div>
+          <p className="eyebrow">
+            <Link to="/admin/settings">Settings</Link>
+          </p>
+          <h1>{t("company.title")}</h1>
+          <p className="muted">{t("company.hint")}</p>
+        </div>
+      </div>
+      {result?.saved ? (
+        <div className="banner ok" role="status">
+          {t("detail.saved")}
+        </div>
+      ) : null}
+      <section className="card medium">
+        <Form method="post" noValidate>
+          <CsrfInput />
+          <Field label={t("company.companyName")} name="companyName" defaultValue={values.companyName ?? company?.companyName ?? ""} error={errors.companyName} required />
+          <Field label={t("company.registrationNumber")} name="registrationNumber" defaultValue={values.registrationNumber ?? company?.registrationNumber ?? ""} error={errors.registrationNumber} />
+          <div className={`field${errors.companyAddress ? " has-error" : ""}`}>
+            <label htmlFor="companyAddress">{t("company.companyAddress")}</label>
+            <textarea id="companyAddress" name="companyAddress" rows={4} defaultValue={values.companyAddress ?? company?.companyAddress ?? ""} aria-invalid={errors.companyAddress ? true : undefined} />
+            {errors.companyAddress ? (
+              <p className="error" role="alert" data-field-error="companyAddress">
+                {errors.companyAddress}
+              </p>
+            ) : null}
+          </div>
+          <button type="submit" disabled={busy}>
+            {t("company.save")}
+          </button>
+        </Form>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+import { data, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { reportSettingsPage } from "~/domain/reports/report-settings.server";
+import { saveReportSettings } from "~/domain/reports/schedule.server";
+import { readForm } from "~/lib/csrf.server";
+import { keptValues } from "~/lib/forms";
+import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
+
+export const meta: MetaFunction = () => [{ title: "Daily report settings · NetShop" }];
+
+export const loader = /* @__PURE__ */ adminLoader("settings", async ({ access }) => {
+  const page = await reportSettingsPage(access.shop.shopId, access.user.id);
+  return { settings: page.settings };
+});
+
+type Result = { errors: Record<string, string>; values: Record<string, string>; notice?: string };
+
+export const action = /* @__PURE__ */ adminAction("settings", async ({ request, context, access }) => {
+  const form = await readForm(request);
+  const outcome = await saveReportSettings({ userId: access.user.id, shopId: access.shop.shopId }, Object.fromEntries(form), { ip: context.ip, userAgent: context.userAgent });
+  if (!outcome.ok) return data<Result>({ errors: outcome.errors, values: keptValues(form) }, { status: 400 });
+  return data<Result>({ errors: {}, values: {}, notice: "Saved." });
+});
+
+export default function DailyReportSettings() {
+  const { settings } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const { t } = useTranslation("reports");
+  const errors = result?.errors ?? {};
+  return (
+    <div className="stack">
+      <div>
+        <p className="eyebrow">
+          <Link to="/admin/settings">Settings</Link> · <Link to="/admin/reports">{t("dailyReport")}</Link>
+        </p>
+        <h1>{t("dailyReport")}</h1>
+        <p className="muted">Time zone: {settings.timezone}.</p>
+      </div>
+      {result?.notice ? (
+        <div className="banner ok" role="status">
+          {result.notice}
+        </div>
+      ) : null}
+      <FormError message={errors.form} />
+      <section className="card medium">
+        <Form method="post" className="stack">
+          <CsrfInput />
+          <Checkbox label={t("reportEnabled")} name="enabled" defaultChecked={settings.enabled} />
+          <Field label={t("sendAt")} name="sendAt" type="time" defaultValue={result?.values.sendAt ?? settings.sendAt} error={errors.sendAt} required />
+          <button type="submit">{t("save")}</button>
+        </Form>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,176 @@
+import { data, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { formatMoney } from "~/domain/catalog/catalog-rules";
+import { countryName, INTERNATIONAL_COUNTRIES, SHIPPING_ZONES, type ShippingZone } from "~/domain/checkout/address";
+import { bracketsToText, type ShippingRate } from "~/domain/checkout/shipping";
+import { deleteShippingRate, loadShippingSetup, saveShippingRate, saveShippingSettings } from "~/domain/checkout/shipping.server";
+import { readForm } from "~/lib/csrf.server";
+import { formFields, keptValues } from "~/lib/forms";
+import { Checkbox, CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+
+export const meta: MetaFunction = () => [{ title: "Shipping · Settings · NetShop" }];
+
+const ZONE_LABELS: Record<ShippingZone, string> = {
+  peninsular: "Peninsular Malaysia",
+  east: "Sabah, Sarawak and Labuan",
+  international: "International",
+};
+
+export const loader = /* @__PURE__ */ adminLoader("settings", async ({ access }) => {
+  return { setup: await loadShippingSetup(access.shop.shopId) };
+});
+
+export const action = /* @__PURE__ */ adminAction("settings", async ({ request, context, access }) => {
+  const form = await readForm(request);
+  const actor = { shopId: access.shop.shopId, userId: access.user.id, ip: context.ip, userAgent: context.userAgent };
+  const intent = form.get("intent");
+  const target = String(form.get("rateId") || form.get("zone") || intent);
+  let result;
+  if (intent === "settings") {
+    const fields = formFields(form);
+    const countries = fields.countries === undefined ? [] : Array.isArray(fields.countries) ? fields.countries : [fields.countries];
+    result = await saveShippingSettings(actor, { countries, orderExpiryMinutes: fields.orderExpiryMinutes });
+  } else if (intent === "delete-rate") {
+    result = await deleteShippingRate(actor, String(form.get("rateId") ?? ""));
+  } else {
+    result = await saveShippingRate(actor, Object.fromEntries(form));
+  }
+  if (!result.ok) return data({ target, errors: result.errors, values: keptValues(form), saved: false }, { status: 400 });
+  return data({ target, errors: {} as Record<string, string>, values: {} as Record<string, string>, saved: true });
+});
+
+function RateForm({ rate, zone, result }: { rate?: ShippingRate; zone: ShippingZone; result?: { target: string; errors: Record<string, string>; values: Record<string, string> } }) {
+  const mine = result && result.target === (rate?.id ?? zone) ? result : undefined;
+  const errors: Record<string, string | undefined> = mine?.errors ?? {};
+  const values: Record<string, string | undefined> = mine?.values ?? {};
+  const kind = values.kind ?? rate?.kind ?? "flat";
+  return (
+    <Form method="post" noValidate className="card stack" data-testid={rate ? "rate-form" : `new-rate-${zone}`}>
+      <CsrfInput />
+      <input type="hidden" name="zone" value={zone} />
+      {rate ? <input type="hidden" name="rateId" value={rate.id} /> : null}
+      <FormError message={errors.form} />
+      <div className="two-cols">
+        <Field label="Method name" name="name" defaultValue={values.name ?? rate?.name ?? ""} error={errors.name} required />
+        <SelectField
+          label="Price"
+          name="kind"
+          defaultValue={kind}
+          error={errors.kind}
+          options={[
+            { value: "flat", label: "Flat price" },
+            { value: "weight", label: "By weight" },
+          ]}
+        />
+      </div>
+      <div className="two-cols">
+        <Field label="Flat price (RM)" name="price" inputMode="decimal" hint="For flat prices." defaultValue={values.price ?? (rate?.priceMinor != null ? (rate.priceMinor / 100).toFixed(2) : "")} error={errors.price} />
+        <Field
+          label="Free when the order reaches (RM)"
+          name="freeAbove"
+          inputMode="decimal"
+          hint="Optional."
+          defaultValue={values.freeAbove ?? (rate?.freeAboveMinor != null ? (rate.freeAboveMinor / 100).toFixed(2) : "")}
+          error={errors.freeAbove}
+        />
+      </div>
+      <div className={`field${errors.brackets ? " has-error" : ""}`}>
+        <label htmlFor={`brackets-${rate?.id ?? zone}`}>Weight brackets (for prices by weight)</label>
+        <p className="hint">One per line: the weight limit in kg, “=”, then the price — e.g. “1 = 15.00”. A last line “* = 50.00” covers any weight; without it, heavier carts cannot use this method.</p>
+        <textarea id={`brackets-${rate?.id ?? zone}`} name="brackets" rows={4} defaultValue={values.brackets ?? (rate ? bracketsToText(rate.brackets) : "")} />
+        {errors.brackets ? (
+          <p className="error" role="alert" data-field-error="brackets">
+            {errors.brackets}
+          </p>
+        ) : null}
+      </div>
+      <Checkbox label="Offer this method at checkout" name="active" defaultChecked={values.active ? values.active === "on" : (rate?.active ?? true)} />
+      <div className="spread">
+        <button type="submit" name="intent" value="save-rate">
+          {rate ? "Save" : "Add method"}
+        </button>
+        {rate ? (
+          <button type="submit" name="intent" value="delete-rate" className="link danger" formNoValidate>
+            Delete
+          </button>
+        ) : null}
+      </div>
+    </Form>
+  );
+}
+
+export default function ShippingSettings() {
+  const { setup } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const settingsErrors: Record<string, string | undefined> = result?.target === "settings" ? result.errors : {};
+  return (
+    <div className="stack">
+      <div className="admin-top">
+        <div>
+          <p className="eyebrow">
+            <Link to="/admin/settings">Settings</Link>
+          </p>
+          <h1 data-testid="shipping-heading">Shipping and checkout</h1>
+        </div>
+      </div>
+      {result?.saved ? (
+        <div className="banner ok" role="status">
+          Saved.
+        </div>
+      ) : null}
+      <section className="card medium">
+        <h2>Checkout</h2>
+        <Form method="post" noValidate>
+          <CsrfInput />
+          <Field
+            label="Hold stock for unpaid orders (minutes)"
+            name="orderExpiryMinutes"
+            inputMode="numeric"
+            hint="An order not paid within this time is cancelled and its items go back on sale."
+            defaultValue={result?.target === "settings" ? result.values.orderExpiryMinutes : String(setup.orderExpiryMinutes)}
+            error={settingsErrors.orderExpiryMinutes}
+          />
+          <fieldset>
+            <legend>Countries you ship to besides Malaysia</legend>
+            <div style={{ columns: "3 12rem" }}>
+              {INTERNATIONAL_COUNTRIES.map((code) => (
+                <label key={code} style={{ display: "block" }}>
+                  <input type="checkbox" name="countries" value={code} defaultChecked={setup.internationalCountries.includes(code)} /> {countryName(code)}
+                </label>
+              ))}
+            </div>
+            {settingsErrors.countries ? <p className="error">{settingsErrors.countries}</p> : null}
+          </fieldset>
+          <button type="submit" name="intent" value="settings" disabled={busy}>
+            Save
+          </button>
+        </Form>
+      </section>
+      {SHIPPING_ZONES.map((zone) => {
+        const rates = setup.rates.filter((r) => r.zone === zone);
+        return (
+          <section key={zone} className="stack" data-testid={`zone-${zone}`}>
+            <h2>{ZONE_LABELS[zone]}</h2>
+            {rates.length === 0 ? <p className="muted">No method: customers here cannot check out.</p> : null}
+            {rates.map((rate) => (
+              <div key={rate.id}>
+                <p className="small muted">
+                  {rate.kind === "flat" ? `Flat ${formatMoney(rate.priceMinor ?? 0, "MYR")}` : `${rate.brackets.length} weight bracket${rate.brackets.length === 1 ? "" : "s"}`}
+                  {rate.freeAboveMinor != null ? ` · free from ${formatMoney(rate.freeAboveMinor, "MYR")}` : ""}
+                  {rate.active ? "" : " · not offered"}
+                </p>
+                <RateForm rate={rate} zone={zone} result={result} />
+              </div>
+            ))}
+            <details>
+              <summary>Add a method for {ZONE_LABELS[zone]}</summary>
+              <RateForm zone={zone} result={result} />
+            </details>
+          </section>
+        );
+      })}
+    </div>
+  );
+}

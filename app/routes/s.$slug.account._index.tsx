@@ -1,0 +1,78 @@
+import { data, redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { formatMoney } from "~/domain/catalog/catalog-rules";
+import { storefrontShopper } from "~/domain/checkout/context.server";
+import { accountOverview } from "~/domain/checkout/customers.server";
+import { orderStatusPath } from "~/domain/orders/order-links.server";
+import { formatPhone } from "~/lib/phone";
+import { countryName } from "~/domain/checkout/address";
+import { CsrfInput } from "~/ui/forms";
+import type { OrderStatus } from "~/domain/orders/order-status";
+
+export const meta: MetaFunction = () => [{ title: "Your account" }, { name: "robots", content: "noindex" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { shop, who } = await storefrontShopper(request, params.slug);
+  if (!who.customer) throw redirect(`/s/${shop.slug}/account/login`);
+  const account = await accountOverview(shop.id, who.customer.id);
+  if (!account) throw redirect(`/s/${shop.slug}/account/login`);
+  return data(
+    {
+      slug: shop.slug,
+      // Each order links to its status page by its signed link (the customer's own orders only).
+      account: { ...account, orders: account.orders.map((o) => ({ ...o, createdAt: o.createdAt.toISOString(), href: orderStatusPath(shop.slug, o.id) })) },
+    },
+    { headers: { "Cache-Control": "private, no-store" } },
+  );
+}
+
+export default function AccountPage() {
+  const { slug, account } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation("checkout");
+  const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium" });
+  return (
+    <section className="stack" data-testid="account">
+      <div className="spread">
+        <h1>{t("account.title")}</h1>
+        <Form method="post" action={`/s/${slug}/account/logout`}>
+          <CsrfInput />
+          <button type="submit" className="secondary">
+            {t("account.logOut")}
+          </button>
+        </Form>
+      </div>
+      <p data-testid="account-name">
+        <strong>{account.name}</strong> · {account.email}
+        {account.phone ? ` · ${formatPhone(account.phone)}` : ""}
+      </p>
+      <h2>{t("account.orders")}</h2>
+      {account.orders.length === 0 ? (
+        <p className="muted">{t("account.noOrders")}</p>
+      ) : (
+        <ul data-testid="account-orders">
+          {account.orders.map((o) => (
+            <li key={o.id}>
+              <Link to={o.href}>{t("account.order", { number: o.number })}</Link> · {date.format(new Date(o.createdAt))} · {formatMoney(o.totalMinor, o.currency)} ·{" "}
+              {t(`account.status.${o.status as OrderStatus}`)}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>{t("account.addresses")}</h2>
+      {account.addresses.length === 0 ? (
+        <p className="muted">{t("account.noAddresses")}</p>
+      ) : (
+        <ul data-testid="account-addresses">
+          {account.addresses.map((a) => (
+            <li key={a.id}>
+              {a.address.name}, {a.address.line1}
+              {a.address.line2 ? `, ${a.address.line2}` : ""}, {a.address.postcode} {a.address.city}, {a.address.state}, {countryName(a.address.country, i18n.language)}
+              {a.isDefault ? <span className="badge">{t("account.default")}</span> : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

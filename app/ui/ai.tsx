@@ -1,0 +1,118 @@
+import { useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
+import { COPY_LANGUAGE_CODES, COPY_TONE_CODES, LANGUAGE_NAMES } from "~/domain/ai/copy-rules";
+
+export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+
+/** Re-reads the page's loader every `ms` while `live` (and a meta refresh without JavaScript). */
+export function useLive(live: boolean, ms = 1500) {
+  const revalidator = useRevalidator();
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), ms);
+    return () => clearInterval(timer);
+  }, [live, revalidator, ms]);
+}
+
+export function LiveNoScript({ live }: { live: boolean }) {
+  return live ? (
+    <noscript>
+      <meta httpEquiv="refresh" content="3" />
+    </noscript>
+  ) : null;
+}
+
+export function JobStatusBadge({ status }: { status: JobStatus }) {
+  const { t } = useTranslation("ai");
+  const tone = status === "succeeded" ? "ok" : status === "failed" ? "danger" : status === "cancelled" ? "" : "warn";
+  return (
+    <span className={`badge ${tone}`} data-status={status}>
+      {t(`status.${status}`)}
+    </span>
+  );
+}
+
+export function JobProgress({ value, label }: { value: number; label: string }) {
+  return (
+    <div className="progress-wrap">
+      <progress value={value} max={100} aria-label={label} data-testid="job-progress" />
+      <span className="small muted">{value}%</span>
+    </div>
+  );
+}
+
+/** Tone, languages and (for one product) notes: the choices of a copy request. */
+export function CopyChoices({
+  tone,
+  languages,
+  errors,
+  withNotes,
+  notes,
+}: {
+  tone: string;
+  languages: string[];
+  errors: Record<string, string | undefined>;
+  withNotes?: boolean;
+  notes?: string;
+}) {
+  const { t } = useTranslation("ai");
+  return (
+    <>
+      <div className={`field${errors.tone ? " has-error" : ""}`}>
+        <label htmlFor="copy-tone">{t("form.tone")}</label>
+        <select id="copy-tone" name="tone" defaultValue={tone}>
+          {COPY_TONE_CODES.map((code) => (
+            <option key={code} value={code}>
+              {t(`tones.${code}`)}
+            </option>
+          ))}
+        </select>
+        {errors.tone ? (
+          <p className="error" role="alert" data-field-error="tone">
+            {errors.tone}
+          </p>
+        ) : null}
+      </div>
+      <fieldset className={`field${errors.languages ? " has-error" : ""}`}>
+        <legend>{t("form.languages")}</legend>
+        <div className="row">
+          {COPY_LANGUAGE_CODES.map((code) => (
+            <label key={code} className="row" style={{ gap: "0.3rem" }}>
+              <input type="checkbox" name="languages" value={code} defaultChecked={languages.includes(code)} /> {LANGUAGE_NAMES[code]}
+            </label>
+          ))}
+        </div>
+        {errors.languages ? (
+          <p className="error" role="alert" data-field-error="languages">
+            {errors.languages}
+          </p>
+        ) : null}
+      </fieldset>
+      {withNotes ? (
+        <div className={`field${errors.notes ? " has-error" : ""}`}>
+          <label htmlFor="copy-notes">{t("form.notes")}</label>
+          <p className="hint">{t("form.notesHint")}</p>
+          <textarea id="copy-notes" name="notes" rows={3} defaultValue={notes ?? ""} maxLength={4000} />
+          {errors.notes ? (
+            <p className="error" role="alert" data-field-error="notes">
+              {errors.notes}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+/** "1,234 / 567 tokens · 3 credits" */
+export function JobCost({ job }: { job: { kind: string; inputTokens: number | null; outputTokens: number | null; providerUnits?: number | null; credits: number; charged?: boolean } }) {
+  const { t } = useTranslation("ai");
+  const parts: string[] = [];
+  if (job.inputTokens !== null || job.outputTokens !== null) {
+    parts.push(t("cost.tokens", { input: (job.inputTokens ?? 0).toLocaleString("en"), output: (job.outputTokens ?? 0).toLocaleString("en") }));
+  }
+  if (job.providerUnits) parts.push(t("cost.units", { count: job.providerUnits }));
+  parts.push(job.charged ? t("cost.charged", { count: job.credits }) : t("cost.credits", { count: job.credits }));
+  return <span className="small nowrap">{parts.join(" · ")}</span>;
+}

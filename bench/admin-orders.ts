@@ -1,0 +1,122 @@
+/**
+ * `npm run bench:admin-orders`: how fast the admin order list answers for a shop with 100,000
+ * orders (bench/seed-orders.ts, seeded first when missing). Starts its own services when none
+ * are configured (bench/environment.ts).
+ *
+ * Serves the built app in this process and requests /admin/orders as the shop's signed-in
+ * owner, one request at a time, over a mix of what merchants do: the default page, each sort,
+ * order/payment/fulfilment status filters, dropship, a date range, searches by name, order
+ * number, email and phone, and later pages by cursor. Prints one line:
+ *   admin order list: p50=<ms> p95=<ms> orders=<orders in the shop>
+ * `--explain` also prints EXPLAIN ANALYZE of the main query shapes.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import postgres from "postgres";
+import { buildIfStale, ROOT } from "../scripts/app-processes";
+import { benchEnvironment } from "./environment";
+import { ORDERS_SHOP_SLUG, seedOrders } from "./seed-orders";
+
+const { values } = parseArgs({ options: { requests: { type: "string", default: "300" }, explain: { type: "boolean", default: false } } });
+const services = await benchEnvironment();
+const stops: Array<() => Promise<void>> = [services.stop];
+try {
+  await seedOrders({ orders: 100_000 });
+  const { config, databaseUrls } = await import("~/config.server");
+  const { startSession } = await import("~/domain/accounts/sessions.server");
+  const { createHttpApp } = await import("~/server/http.server");
+  const { closeDatabase } = await import("~db/client");
+  const { closeRedis } = await import("~/lib/redis.server");
+  stops.unshift(async () => {
+    await closeRedis();
+    await closeDatabase();
+  });
+
+  const sql = postgres(databaseUrls(config()).platform, { max: 1, onnotice: () => {} });
+  const [shop] = await sql`select s.id, m.user_id, (select count(*)::int from orders o where o.shop_id = s.id) as orders
+                             from shops s join shop_memberships m on m.shop_id = s.id where s.slug = ${ORDERS_SHOP_SLUG}`;
+  await sql.end();
+  // Fresh planner statistics, as autovacuum would have them on a live database (ANALYZE needs the owner).
+  const owner = postgres(config().DATABASE_URL, { max: 1, onnotice: () => {} });
+  await owner`analyze orders`;
+  await owner.end();
+
+  buildIfStale();
+  const build = (await import(pathToFileURL(path.join(ROOT, "build", "index.js")).href)) as ServerBuild;
+  const server = http.createServer(createHttpApp({ build, publicDir: path.join(ROOT, "public") }));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  stops.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { setCookie } = await startSession(shop.user_id, { remember: false, ip: "127.0.0.1", userAgent: "bench" });
+  const cookie = setCookie.split(";")[0];
+
+  const get = async (query: string) => {
+    const started = performance.now();
+    const res = await fetch(`${base}/admin/orders${query}`, { headers: { Cookie: cookie } });
+    const html = await res.text();
+    const ms = performance.now() - started;
+    if (res.status !== 200) throw new Error(`GET /admin/orders${query} answered ${res.status}`);
+    return { ms, html };
+  };
+  const nextOf = (html: string) => html.match(/href="\?[^"]*after=([\w-]+)[^"]*" rel="next"/)?.[1];
+  const queries = [
+    "",
+    "?sort=oldest",
+    "?sort=total",
+    "?status=processing",
+    "?status=pending_payment",
+    "?payment=refunded",
+    "?fulfilment=unfulfilled",
+    "?fulfilment=partially_fulfilled&sort=oldest",
+    "?source=dropship",
+    "?from=2026-03-01&to=2026-03-31",
+    "?q=aisyah",
+    "?q=wei%20ling%20wong",
+    "?q=%2354321",
+    "?q=customer1234%40example.my",
+    "?q=012-100%204321",
+  ];
+  for (const q of queries) await get(q); // warm up
+  const timings: number[] = [];
+  const total = Number(values.requests);
+  let cursor: string | undefined;
+  let last = "";
+  for (let i = 0; timings.length < total; i++) {
+    // Every fourth request follows the previous page's "Next" link (deep pages cost the same).
+    const query = i % 4 === 3 && cursor ? `${last}${last ? "&" : "?"}after=${cursor}` : queries[i % queries.length];
+    const { ms, html } = await get(query);
+    timings.push(ms);
+    if (!(i % 4 === 3 && cursor)) last = query;
+    cursor = nextOf(html) ?? undefined;
+  }
+  timings.sort((a, b) => a - b);
+  const pct = (p: number) => timings[Math.min(timings.length - 1, Math.ceil((p / 100) * timings.length) - 1)];
+
+  if (values.explain) {
+    const owner = postgres(config().DATABASE_URL, { max: 1, onnotice: () => {} });
+    const shapes: Record<string, string> = {
+      newest: `select id from orders where shop_id = $1 order by created_at desc nulls last, id desc nulls last limit 51`,
+      "payment filter": `select id from orders where shop_id = $1 and payment_status = 'refunded' order by created_at desc nulls last, id desc nulls last limit 51`,
+      "name search": `select id from orders where shop_id = $1 and lower(customer_name) like '%aisyah%' order by created_at desc nulls last, id desc nulls last limit 51`,
+      count: `select count(*) from (select 1 from orders where shop_id = $1 limit 10001) c`,
+      "count, fulfilment": `select count(*) from (select 1 from orders where shop_id = $1 and fulfilment_status = 'unfulfilled' limit 10001) c`,
+    };
+    for (const [name, query] of Object.entries(shapes)) {
+      const plan = await owner.begin(async (tx) => {
+        await tx`select set_config('app.shop_id', ${shop.id}, true)`;
+        await tx.unsafe("set local role netshop_app");
+        return tx.unsafe(`explain (analyze, buffers) ${query.replaceAll("$1", `'${shop.id}'::uuid`)}`);
+      });
+      console.error(`--- ${name}\n${plan.map((r) => r["QUERY PLAN"]).join("\n")}`);
+    }
+    await owner.end();
+  }
+  console.log(`admin order list: p50=${pct(50).toFixed(1)} p95=${pct(95).toFixed(1)} orders=${shop.orders}`);
+} finally {
+  for (const stop of stops) await stop().catch(() => {});
+}
+process.exit(0);

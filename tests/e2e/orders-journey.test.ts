@@ -1,0 +1,88 @@
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDatabase } from "~db/client";
+import { getProduct } from "~/domain/catalog/products.server";
+import { closeRedis } from "~/lib/redis.server";
+import { latestWhatsApp, whatsAppCode } from "../helpers/auth";
+import { baseUrl, hydrated, launchBrowser, uniquePhone } from "../helpers/browser";
+import { makeProduct } from "../helpers/catalog";
+import { makeShop, makeUser } from "../helpers/factories";
+import { makeOrder } from "../helpers/orders";
+
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+let user: { id: string; email: string; password: string; phone: string };
+let order: Awaited<ReturnType<typeof makeOrder>>;
+const customerPhone = uniquePhone().e164;
+
+beforeAll(async () => {
+  user = await makeUser();
+  const shopId = (await makeShop(user.id, { name: "Kedai Songket Ujian" })).id;
+  const p = await makeProduct(shopId, user.id, { title: "Songket Tenun", price: "250.00", stock: 5, status: "active" });
+  const variant = (await getProduct(shopId, p.productId))!.variants[0].id;
+  order = await makeOrder(shopId, { lines: [{ variantId: variant, quantity: 1 }], phone: customerPhone, customerName: "Cik Farah" });
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on("pageerror", (e) => errors.push(e.message));
+});
+afterAll(async () => {
+  await browser?.close();
+  await closeRedis();
+  await closeDatabase();
+});
+
+const shot = (name: string) => page.screenshot({ path: path.join(process.env.E2E_SCREENSHOT_DIR ?? process.env.TEST_TMP_DIR ?? "/tmp", `${name}.png`), fullPage: true });
+
+describe("an owner ships a paid order in a browser", () => {
+  it("opens the paid order from the Orders list", async () => {
+    await page.goto(`${baseUrl()}/login`);
+    await hydrated(page);
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL("**/login/verify");
+    await hydrated(page);
+    await page.getByLabel("Code", { exact: true }).fill(await whatsAppCode(user.phone));
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.waitForURL(/\/admin$/);
+    await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Orders" }).click();
+    await page.waitForURL(/\/admin\/orders$/);
+    await page.getByRole("link", { name: `#${order.number}` }).click();
+    await page.waitForURL(new RegExp(`/admin/orders/${order.id}$`));
+    await hydrated(page);
+    expect(await page.getByTestId("order-status").textContent()).toBe("Paid");
+  });
+
+  it("refuses a wrong J&T number next to the field, then fulfils with a J&T tracking number: the order shows shipped", async () => {
+    await page.getByLabel("Courier").selectOption("jnt");
+    await page.getByLabel("Tracking number").fill("EP123456789MY");
+    await page.getByTestId("fulfil-submit").click();
+    await expect.poll(() => page.locator('[data-field-error="trackingNumber"]').textContent()).toContain("not a J&T Express tracking number");
+    expect(await page.getByLabel("Tracking number").inputValue()).toBe("EP123456789MY");
+    await page.getByLabel("Tracking number").fill("630012345678");
+    await page.getByTestId("fulfil-submit").click();
+    await expect.poll(() => page.getByTestId("order-status").textContent()).toBe("Shipped");
+    expect(await page.getByTestId("fulfilment-status").textContent()).toBe("Fulfilled");
+    expect(await page.getByTestId("tracking-number").textContent()).toBe("630012345678");
+    await shot("orders-shipped");
+  });
+
+  it("the customer's WhatsApp has the tracking number and link, and their order page shows the parcel", async () => {
+    await expect
+      .poll(async () => (await latestWhatsApp(customerPhone))?.message ?? "", { timeout: 20_000, interval: 250 })
+      .toContain("J&T Express 630012345678");
+    const message = (await latestWhatsApp(customerPhone))!.message!;
+    expect(message).toContain("https://www.jtexpress.my/tracking/630012345678");
+    // The message links to the customer's own order page, which shows the parcel.
+    const link = message.match(/https?:\/\/\S+\/orders\/\S+/)![0];
+    const customer = await browser.newPage();
+    await customer.goto(link);
+    await expect.poll(() => customer.getByTestId("tracking-number").textContent()).toBe("630012345678");
+    expect(await customer.getByRole("link", { name: /Track parcel/ }).getAttribute("href")).toBe("https://www.jtexpress.my/tracking/630012345678");
+    await customer.screenshot({ path: path.join(process.env.E2E_SCREENSHOT_DIR ?? process.env.TEST_TMP_DIR ?? "/tmp", "orders-customer-tracking.png"), fullPage: true });
+    await customer.close();
+    expect(errors).toEqual([]);
+  });
+});
