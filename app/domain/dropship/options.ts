@@ -6,14 +6,8 @@ export const MY_STATES = [
 ] as const;
 export const REGIONS = ["Peninsular Malaysia", "East Malaysia", "Singapore"] as const;
 
-/** The couriers a supplier ships with (the same keys as the orders area's carriers). */
-export const SUPPLIER_CARRIERS = ["jnt", "poslaju", "ninjavan", "dhl", "citylink", "gdex", "other"] as const;
-export const CARRIER_LABELS: Record<(typeof SUPPLIER_CARRIERS)[number], string> = {
-  jnt: "J&T Express",
-  poslaju: "Pos Laju",
-  ninjavan: "Ninja Van",
-  dhl: "DHL eCommerce",
-  citylink: "City-Link Express",
-  gdex: "GDEX",
-  other: "Other courier",
-};
+import { CARRIERS, carrierLabel } from "~/domain/orders/carriers";
+
+/** The couriers a supplier ships with: the orders area's carriers (their names and tracking formats). */
+export const SUPPLIER_CARRIERS = CARRIERS;
+export const CARRIER_LABELS = Object.fromEntries(CARRIERS.map((c) => [c, c === "other" ? "Other courier" : carrierLabel(c)])) as Record<(typeof CARRIERS)[number], string>;

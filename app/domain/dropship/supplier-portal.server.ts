@@ -190,13 +190,20 @@ export async function getSupplierOrder(supplierShopId: string, id: string): Prom
   });
 }
 
+import { trackingProblem } from "~/domain/orders/carriers";
 import { CARRIER_LABELS, SUPPLIER_CARRIERS } from "./options";
 export { CARRIER_LABELS, SUPPLIER_CARRIERS };
 
-const ShipSchema = z.object({
-  carrier: z.enum(SUPPLIER_CARRIERS, { error: "Choose the courier." }),
-  trackingNumber: z.string().trim().min(6, "Enter the tracking number from the consignment note.").max(40, "Use at most 40 characters.").regex(/^[A-Za-z0-9-]+$/, "Use letters, digits and hyphens only."),
-});
+const ShipSchema = z
+  .object({
+    carrier: z.enum(SUPPLIER_CARRIERS, { error: "Choose the courier." }),
+    trackingNumber: z.string().trim().min(6, "Enter the tracking number from the consignment note.").max(40, "Use at most 40 characters.").regex(/^[A-Za-z0-9 -]+$/, "Use letters, digits and hyphens only."),
+  })
+  // The courier's own tracking-number format (the orders area's carriers), as for the merchant's own parcels.
+  .superRefine((v, ctx) => {
+    const problem = trackingProblem(v.carrier, v.trackingNumber);
+    if (problem) ctx.addIssue({ code: "custom", path: ["trackingNumber"], message: problem });
+  });
 
 type ActionResult = { ok: true } | { ok: false; errors: FieldErrors } | undefined;
 
@@ -242,7 +249,7 @@ export async function shipSupplierOrder(supplierShopId: string, id: string, acto
     if (!shipped.length) return { ok: false, errors: { form: "Every line of this order was rejected: there is nothing to ship." } };
     await tx
       .update(schema.supplierOrders)
-      .set({ status: "shipped", carrier: parsed.data.carrier, trackingNumber: parsed.data.trackingNumber.toUpperCase(), shippedAt: new Date(), acceptedAt: o.acceptedAt ?? new Date(), updatedAt: new Date() })
+      .set({ status: "shipped", carrier: parsed.data.carrier, trackingNumber: parsed.data.trackingNumber.replace(/[\s-]/g, "").toUpperCase(), shippedAt: new Date(), acceptedAt: o.acceptedAt ?? new Date(), updatedAt: new Date() })
       .where(eq(schema.supplierOrders.id, id));
     return "done";
   });
