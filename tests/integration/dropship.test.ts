@@ -206,6 +206,10 @@ describe("forwarding", () => {
     expect(supplierOrders).toHaveLength(1);
     const lines = await withShop(supplier.shopId, (tx) => tx.select().from(schema.supplierOrderLines).where(eq(schema.supplierOrderLines.supplierOrderId, forwards[0].id)));
     expect(lines.map((l) => [l.quantity, l.unitCostMinor, l.variantId])).toEqual([[2, 1000, product.variants[0].id]]);
+    // The supplier's stock went down once by what was sold, and the merchants' copies follow by the sync job.
+    const stock = await variantOf(supplier.shopId, product.variants[0].id);
+    expect(stock.onHand).toBe(10_000 - 2);
+    expect((await outboxFor(supplier.shopId, "sync-variants")).some((e) => (e.payload as { variantIds: string[] }).variantIds.includes(product.variants[0].id))).toBe(true);
   });
 
   it("gives the supplier only the recipient's name, phone and address and the lines", async () => {

@@ -18,7 +18,8 @@ import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { queueWhatsApp } from "~/domain/notify/messages.server";
 import { recordOrderEvent } from "~/domain/orders/timeline.server";
-import { alertOwner } from "./import.server";
+import { adjustInventory } from "~/domain/catalog/inventory.server";
+import { alertOwner, supplierVariantsChanged } from "./import.server";
 import { recordSupplierShipment } from "./shipment.server";
 
 /**
@@ -186,6 +187,16 @@ export async function sendForward(shopId: string, forwardId: string): Promise<vo
         };
       }),
     );
+    // The supplier's stock goes down by what was sold (clamped at what it has: a short line is
+    // the supplier's to reject), and every merchant selling those variants follows by the sync job.
+    const sold = new Map<string, number>();
+    for (const l of lines) if (l.supplierVariantId && byId.has(l.supplierVariantId)) sold.set(l.supplierVariantId, (sold.get(l.supplierVariantId) ?? 0) + l.quantity);
+    for (const [variantId, quantity] of sold) {
+      const [level] = await tx.select({ onHand: schema.inventoryLevels.onHand }).from(schema.inventoryLevels).where(eq(schema.inventoryLevels.variantId, variantId));
+      const take = Math.min(quantity, level?.onHand ?? 0);
+      if (take > 0) await adjustInventory(tx, forward.supplierShopId, { variantId, delta: -take, reason: "sold", note: `Dropship order NS-${shop.slug}-${order.number}` });
+    }
+    await supplierVariantsChanged(tx, forward.supplierShopId, [...sold.keys()]);
     const [profile] = await tx.select({ whatsapp: schema.supplierProfiles.whatsapp }).from(schema.supplierProfiles).where(eq(schema.supplierProfiles.shopId, forward.supplierShopId));
     if (profile) {
       await queueWhatsApp(tx, {
