@@ -1,8 +1,8 @@
 /**
  * The dropshipping loop in Chromium with three parties against the real web and worker processes:
  * a supplier lists a product in its portal → a merchant finds it in the network and imports it →
- * a customer's paid order (made through the orders core: the storefront checkout lives in another
- * area) is forwarded by the dropship worker → the supplier ships it with tracking → the customer's
+ * a customer buys it through the storefront's checkout and pays at the gateway's hosted page (the
+ * sandbox) → the dropship worker forwards the paid order → the supplier ships it with tracking → the customer's
  * order page says shipped and their WhatsApp carries the tracking number.
  */
 import path from "node:path";
@@ -13,13 +13,13 @@ import { orderStatusPath } from "~/domain/orders/order-links.server";
 import { closeRedis } from "~/lib/redis.server";
 import { latestWhatsApp, whatsAppCode } from "../helpers/auth";
 import { baseUrl, hydrated, launchBrowser, uniquePhone } from "../helpers/browser";
-import { makeDropshipOrder, makeMerchant, makeSupplier, topUp } from "../helpers/dropship";
+import { makeMerchant, makeSupplier, topUp } from "../helpers/dropship";
 import { unique } from "../helpers/factories";
 
 let browser: Browser;
 const errors: string[] = [];
 const title = `Songket Tote ${unique()}`;
-const customerPhone = uniquePhone().e164;
+const customerPhone = uniquePhone();
 let supplier: Awaited<ReturnType<typeof makeSupplier>>;
 let merchant: Awaited<ReturnType<typeof makeMerchant>>;
 let supplierPage: Page;
@@ -83,6 +83,7 @@ describe("supplier → merchant → customer → supplier → customer", () => {
     await form.getByLabel("Cost to merchants (RM)").fill("18.00");
     await form.getByLabel("Suggested retail price (RM)").fill("49.00");
     await form.getByLabel("Stock per variant").fill("25");
+    await form.getByLabel("Weight (grams)").fill("600");
     await form.getByLabel("Publish to the network").check();
     await form.getByRole("button", { name: "Save product" }).click();
     await supplierPage.waitForURL(/\/supplier\/products\/[0-9a-f-]{36}$/).catch(async (e) => {
@@ -117,12 +118,55 @@ describe("supplier → merchant → customer → supplier → customer", () => {
     expect(await merchantPage.locator('input[name="title"]').inputValue()).toBe(title);
   });
 
-  it("a customer's paid order is forwarded to the supplier by the worker", async () => {
+  it("a customer buys it through the storefront's checkout and pays; the worker forwards it to the supplier", async () => {
     const { withShop, schema } = await import("~db/client");
     const { eq } = await import("drizzle-orm");
     const [variant] = await withShop(merchant.shopId, (tx) => tx.select().from(schema.variants).where(eq(schema.variants.productId, importedProductId)));
-    const order = await makeDropshipOrder(merchant.shopId, [{ variantId: variant.id, quantity: 2 }], { phone: customerPhone });
-    orderId = order.id;
+    const customer = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    customer.on("pageerror", (e) => errors.push(e.message));
+    await customer.goto(`${baseUrl()}/s/${merchant.shop.slug}`);
+    await hydrated(customer);
+    expect(await customer.getByTestId("storefront-product").filter({ hasText: title }).count()).toBe(1);
+    // Add to cart as the product page's plain form does.
+    await customer.evaluate(
+      ({ slug, variantId }) => {
+        const csrf = (document.querySelector('input[name="_csrf"]') as HTMLInputElement).value;
+        const form = document.createElement("form");
+        form.method = "post";
+        form.action = `/s/${slug}/cart`;
+        for (const [name, value] of Object.entries({ _csrf: csrf, intent: "add", variantId, quantity: "2" })) {
+          const input = document.createElement("input");
+          input.type = "hidden";
+          input.name = name;
+          input.value = value;
+          form.append(input);
+        }
+        document.body.append(form);
+        form.submit();
+      },
+      { slug: merchant.shop.slug, variantId: variant.id },
+    );
+    await customer.waitForURL(/\/cart\?status=added$/);
+    await hydrated(customer);
+    await customer.getByTestId("go-to-checkout").click();
+    await customer.waitForURL(/\/checkout/);
+    await hydrated(customer);
+    await customer.getByLabel("Email").fill("nurul@example.com");
+    await customer.getByLabel("WhatsApp number").fill(customerPhone.local);
+    await customer.getByLabel("Full name").fill("Nurul Huda");
+    await customer.getByLabel("Address", { exact: true }).fill("8 Jalan Tun Razak");
+    await customer.getByLabel("Postcode").fill("50400");
+    await customer.getByLabel("Town or city").fill("Kuala Lumpur");
+    await customer.getByLabel("State").selectOption("Wilayah Persekutuan Kuala Lumpur");
+    await customer.getByRole("button", { name: "Show shipping options for this address" }).click();
+    await hydrated(customer);
+    await customer.getByRole("radio", { name: /Standard delivery \(Peninsular Malaysia\)/ }).check();
+    await customer.getByRole("button", { name: "Place order and pay" }).click();
+    await customer.waitForURL((url) => url.origin === new URL(process.env.SANDBOX_URL!).origin);
+    await customer.getByTestId("pay").click();
+    await customer.waitForURL(`**/s/${merchant.shop.slug}/orders/*/confirmation?**`);
+    orderId = new URL(customer.url()).pathname.split("/")[4];
+    await customer.close();
     await supplierPage.goto(`${baseUrl()}/supplier/orders`);
     await expect
       .poll(async () => {
@@ -138,9 +182,11 @@ describe("supplier → merchant → customer → supplier → customer", () => {
     await hydrated(supplierPage);
     if ((await supplierPage.getByTestId("recipient").count()) === 0) throw new Error(`${supplierPage.url()}\n${(await supplierPage.textContent("body"))?.slice(0, 1500)}`);
     const recipient = (await supplierPage.getByTestId("recipient").textContent()) ?? "";
-    expect(recipient).toContain("Siti Rahmah");
-    expect(recipient).toContain("59100");
-    expect(await supplierPage.content()).not.toContain("siti@example.com");
+    expect(recipient).toContain("Nurul Huda");
+    expect(recipient).toContain("8 Jalan Tun Razak");
+    expect(recipient).toContain("50400");
+    expect(recipient).toContain(customerPhone.e164);
+    expect(await supplierPage.content()).not.toContain("nurul@example.com");
     await supplierPage.getByRole("button", { name: "Accept" }).click();
     await expect.poll(() => supplierPage.getByTestId("supplier-order-status").textContent()).toBe("accepted");
     const ship = supplierPage.getByRole("form", { name: "Ship" });
@@ -153,11 +199,13 @@ describe("supplier → merchant → customer → supplier → customer", () => {
 
   it("the customer's order page says shipped and their WhatsApp has the tracking", async () => {
     await expect
-      .poll(async () => (await latestWhatsApp(customerPhone))?.message ?? "", { timeout: 30_000, interval: 1_000 })
+      .poll(async () => (await latestWhatsApp(customerPhone.e164))?.message ?? "", { timeout: 30_000, interval: 1_000 })
       .toContain("J&T Express 630098765432");
     const customer = await browser.newPage();
     await customer.goto(`${baseUrl()}${orderStatusPath(merchant.shop.slug, orderId)}`);
     await expect.poll(() => customer.getByTestId("order-status").textContent()).toBe("Shipped");
+    // The supplier's parcel is one of the order's fulfilments: the page shows its tracking.
+    expect(await customer.textContent("main")).toContain("630098765432");
     await shot(customer, "dropship-customer-order");
     // And the merchant's supplier orders page shows it shipped with the tracking.
     await merchantPage.goto(`${baseUrl()}/admin/dropship/orders`);
