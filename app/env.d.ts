@@ -15,5 +15,9 @@ declare module "@remix-run/node" {
     userAgent: string;
     cspNonce: string;
     csrfToken: string;
+    /** The storefront is served on the shop's own domain (paths without /s/:slug, no client JS). */
+    customDomain: boolean;
+    /** A storefront page a CDN may cache (anonymous visitor): it must carry nothing personal. */
+    publicPage: boolean;
   }
 }

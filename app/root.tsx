@@ -24,7 +24,8 @@ export const links: LinksFunction = () => [
 export const meta: MetaFunction = () => [{ title: "NetShop" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  return { csrfToken: context.csrfToken, locale: await localeFor(request) };
+  // On a shop's own domain the storefront is plain HTML (no client router: see http.server.ts).
+  return { csrfToken: context.csrfToken, locale: await localeFor(request), hydrate: !context.customDomain };
 }
 
 export function useCsrfToken(): string {
@@ -33,7 +34,8 @@ export function useCsrfToken(): string {
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();
-  const locale = useRouteLoaderData<typeof loader>("root")?.locale ?? DEFAULT_LOCALE;
+  const root = useRouteLoaderData<typeof loader>("root");
+  const locale = root?.locale ?? DEFAULT_LOCALE;
   return (
     <html lang={HTML_LANG[locale]}>
       <head>
@@ -44,8 +46,12 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration nonce={nonce} />
-        <Scripts nonce={nonce} />
+        {root?.hydrate === false ? null : (
+          <>
+            <ScrollRestoration nonce={nonce} />
+            <Scripts nonce={nonce} />
+          </>
+        )}
       </body>
     </html>
   );

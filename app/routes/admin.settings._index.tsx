@@ -2,6 +2,7 @@ import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { getShop, TIMEZONES, updateShopSettings } from "~/domain/shops/shops.server";
+import { forgetStorefrontShop } from "~/domain/storefront/shop.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
@@ -10,13 +11,14 @@ export const meta: MetaFunction = () => [{ title: "Settings · NetShop" }];
 
 export const loader = /* @__PURE__ */ adminLoader("settings", async ({ access }) => {
   const shop = await getShop(access.shop.shopId);
-  return { shop: { name: shop.name, timezone: shop.timezone, language: shop.language, slug: shop.slug, currency: shop.currency }, timezones: TIMEZONES, isOwner: access.shop.role === "owner" };
+  return { shop: { name: shop.name, timezone: shop.timezone, language: shop.language, slug: shop.slug, currency: shop.currency, customDomain: shop.customDomain ?? "" }, timezones: TIMEZONES, isOwner: access.shop.role === "owner" };
 });
 
 export const action = /* @__PURE__ */ adminAction("settings", async ({ request, context, access }) => {
   const form = await readForm(request);
   const result = await updateShopSettings({ userId: access.user.id, shopId: access.shop.shopId }, Object.fromEntries(form), { ip: context.ip, userAgent: context.userAgent });
   if (!result.ok) return data({ errors: result.errors, values: keptValues(form), saved: false }, { status: 400 });
+  forgetStorefrontShop(access.shop.slug);
   return data({ errors: {} as Record<string, string>, values: keptValues(form), saved: true });
 });
 
@@ -78,6 +80,14 @@ export default function Settings() {
           <p className="muted small">
             Address /s/{shop.slug} · currency {shop.currency}
           </p>
+          <Field
+            label="Your own domain (optional)"
+            name="customDomain"
+            placeholder="shop.example.com"
+            defaultValue={values.customDomain ?? shop.customDomain}
+            error={errors.customDomain}
+            hint="Point the domain's DNS (a CNAME record) at NetShop, then enter it here: your storefront is then served at its root."
+          />
           <SelectField label="Language" name="language" defaultValue={values.language ?? shop.language} error={errors.language} options={LANGUAGE_OPTIONS} />
           <SelectField
             label="Time zone"

@@ -35,6 +35,7 @@ export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ request,
 const NAV: Array<{ key: AdminNavKey; to?: string; permission: Permission }> = [
   { key: "dashboard", to: "/admin", permission: "member" },
   { key: "products", to: "/admin/products", permission: "products" },
+  { key: "deals", to: "/admin/deals", permission: "products" },
   { key: "orders", to: "/admin/orders", permission: "orders" },
   { key: "customers", to: "/admin/customers", permission: "customers" },
   { key: "dropshipping", to: "/admin/dropship", permission: "products" },

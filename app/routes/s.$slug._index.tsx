@@ -1,45 +1,64 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { formatMoney } from "~/domain/catalog/catalog-rules";
-import { publishedProducts } from "~/domain/catalog/published.server";
-import { findShopBySlug } from "~/domain/shops/shops.server";
+import { storefrontHome } from "~/domain/storefront/catalog.server";
+import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
+import { notFound } from "~/lib/http";
+import { Countdown, ProductGrid, StorefrontErrorBoundary, useStorefront } from "~/ui/storefront";
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  const shop = await findShopBySlug(params.slug ?? "");
-  if (!shop) throw new Response("There is no shop at this address.", { status: 404 });
-  return { shop: { name: shop.name }, products: await publishedProducts(shop.id) };
+  const shop = await storefrontShopBySlug(params.slug ?? "");
+  if (!shop) throw notFound("There is no shop at this address.");
+  return { shop: { name: shop.name, language: shop.language }, ...(await storefrontHome(shop.id)) };
 }
 
 export default function StorefrontHome() {
-  const { shop, products } = useLoaderData<typeof loader>();
+  const { shop, flashSale, deals, featured, newest } = useLoaderData<typeof loader>();
+  const { base } = useStorefront();
   const { t } = useTranslation("storefront");
   return (
-    <section className="stack">
-      <h1>{shop.name}</h1>
-      {products.length === 0 ? (
+    <div className="stack">
+      <h1 lang={shop.language}>{shop.name}</h1>
+      {flashSale ? (
+        <section className="card stack flash-sale" data-testid="flash-sale">
+          <div className="spread">
+            <h2>
+              <span className="eyebrow">{t("shop.flashSale")}</span> {flashSale.name}
+            </h2>
+            <Countdown endsAt={flashSale.endsAt} />
+          </div>
+          {flashSale.remaining !== null ? <p className="small muted">{t("shop.leftAtPrice", { count: flashSale.remaining })}</p> : null}
+          <ProductGrid products={flashSale.products} />
+        </section>
+      ) : null}
+      {deals.length > 0 ? (
+        <section className="stack" data-testid="deals">
+          <h2>{t("shop.deals")}</h2>
+          <ProductGrid products={deals} />
+        </section>
+      ) : null}
+      {featured.map((c) => (
+        <section key={c.id} className="stack" data-testid="featured-collection">
+          <div className="spread">
+            <h2>{c.title}</h2>
+            <Link to={`${base}/collections/${c.handle}`}>{t("shop.viewAll")}</Link>
+          </div>
+          <ProductGrid products={c.products} />
+        </section>
+      ))}
+      {newest.length === 0 ? (
         <div className="empty-state" data-testid="empty-catalog">
           <h2>{t("empty.title")}</h2>
           <p>{t("empty.body")}</p>
         </div>
       ) : (
-        <ul className="product-grid" style={{ listStyle: "none", padding: 0 }} data-testid="storefront-products">
-          {products.map((p) => (
-            <li key={p.id} className="product-card" data-testid="storefront-product">
-              <div className="image">
-                {p.image ? <img src={p.image.src} srcSet={p.image.srcSet} sizes="(max-width: 600px) 50vw, 240px" alt={p.image.alt} loading="lazy" /> : null}
-              </div>
-              <h2 style={{ fontSize: "1rem", margin: 0 }}>{p.title}</h2>
-              {p.minPrice !== null ? (
-                <div className="price">
-                  {p.minPrice === p.maxPrice ? formatMoney(p.minPrice, p.currency) : t("fromPrice", { price: formatMoney(p.minPrice, p.currency) })}
-                  {p.compareAt && p.compareAt > (p.maxPrice ?? 0) ? <span className="compare">{formatMoney(p.compareAt, p.currency)}</span> : null}
-                </div>
-              ) : null}
-            </li>
-          ))}
-        </ul>
+        <section className="stack">
+          <h2>{t("shop.newArrivals")}</h2>
+          <ProductGrid products={newest} testId="storefront-products" />
+        </section>
       )}
-    </section>
+    </div>
   );
 }
+
+export { StorefrontErrorBoundary as ErrorBoundary };

@@ -1,56 +1,116 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { Form, isRouteErrorResponse, Link, Outlet, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { publicUrl } from "~/config.server";
 import { recordStorefrontEvent } from "~/domain/reports/events.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { cartItemCount } from "~/domain/checkout/cart.server";
 import { shopper } from "~/domain/checkout/visitor.server";
+import { consentChoice } from "~/lib/consent.server";
+import { CsrfInput } from "~/ui/forms";
 import { LanguageSwitcher } from "~/ui/language-switcher";
+import { CountdownScript, type StorefrontLayoutData } from "~/ui/storefront";
 
-export async function loader({ params, request }: LoaderFunctionArgs) {
+export async function loader({ params, request, context }: LoaderFunctionArgs): Promise<StorefrontLayoutData & { cartCount: number; loggedIn: boolean }> {
   const shop = await storefrontShopBySlug(params.slug ?? "");
   if (!shop) throw new Response("There is no shop at this address.", { status: 404 });
-  // First-party analytics (the dashboard's funnel): only with the visitor's consent.
-  await recordStorefrontEvent(request, shop.id, "visit");
-  // The cart link's count and whether a customer is logged in (checkout area).
-  const who = await shopper(request, shop.id);
-  return { shop: { name: shop.name, slug: shop.slug, language: shop.language }, cartCount: await cartItemCount(who), loggedIn: who.customer !== null };
+  // On the shop's own domain, paths have no /s/:slug prefix (the HTTP layer adds it back).
+  const base = context.customDomain ? "" : `/s/${shop.slug}`;
+  const origin = context.customDomain ? `${new URL(publicUrl()).protocol}//${new URL(request.url).host}` : publicUrl();
+  // A cacheable page is only served to visitors without cookies: no cart, no login, no consent
+  // (so no analytics) yet.
+  if (!context.publicPage) {
+    // First-party analytics (the dashboard's funnel): only with the visitor's consent.
+    await recordStorefrontEvent(request, shop.id, "visit");
+  }
+  const who = context.publicPage ? null : await shopper(request, shop.id);
+  return {
+    shop: { name: shop.name, slug: shop.slug, language: shop.language, currency: shop.currency },
+    base,
+    origin,
+    consent: context.publicPage ? null : await consentChoice(request),
+    // The cart link's count and whether a customer is logged in (checkout area).
+    cartCount: who ? await cartItemCount(who) : 0,
+    loggedIn: who ? who.customer !== null : false,
+  };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data ? [{ title: data.shop.name }, { property: "og:site_name", content: data.shop.name }] : [{ title: "Shop not found" }];
 
 export default function StorefrontLayout() {
-  const { shop, cartCount, loggedIn } = useLoaderData<typeof loader>();
+  const { shop, base, consent, cartCount, loggedIn } = useLoaderData<typeof loader>();
   const { t } = useTranslation("storefront");
   const { t: tc } = useTranslation("checkout");
+  const location = useLocation();
+  // Where the language and consent forms come back to, as this host spells it.
+  const here = base + location.pathname.replace(/^\/s\/[^/]+/, "") + location.search || "/";
   return (
     <div>
+      <a href="#content" className="sr-only">
+        {t("skipToContent")}
+      </a>
       <header className="site-header">
         <div className="inner spread">
           {/* The shop's name is the merchant's own: never translated, marked in its language. */}
-          <Link to={`/s/${shop.slug}`} className="brand" data-testid="shop-name" lang={shop.language}>
+          <Link to={base || "/"} className="brand" data-testid="shop-name" lang={shop.language}>
             {shop.name}
           </Link>
-          <nav aria-label={t("home")} className="storefront-nav" style={{ display: "flex", gap: "1rem", alignItems: "center" }}>
-            <Link to={`/s/${shop.slug}/wishlist`}>{t("wishlist")}</Link>
-            <Link to={`/s/${shop.slug}/account`}>{loggedIn ? t("account") : tc("account.logIn")}</Link>
-            <Link to={`/s/${shop.slug}/cart`} data-testid="cart-link">
+          <Form method="get" action={`${base}/search`} role="search" className="storefront-search">
+            <label className="sr-only" htmlFor="site-search">
+              {t("search")}
+            </label>
+            <input id="site-search" type="search" name="q" placeholder={t("searchPlaceholder")} defaultValue={location.pathname.endsWith("/search") ? (new URLSearchParams(location.search).get("q") ?? "") : ""} />
+            <button type="submit" className="secondary small">
+              {t("search")}
+            </button>
+          </Form>
+          <nav aria-label={t("home")} className="storefront-nav">
+            <Link to={`${base}/wishlist`}>{t("wishlist")}</Link>
+            <Link to={`${base}/account`}>{loggedIn ? t("account") : tc("account.logIn")}</Link>
+            <Link to={`${base}/cart`} data-testid="cart-link">
               {tc("cart.link", { count: cartCount })}
             </Link>
-            <LanguageSwitcher />
+            <LanguageSwitcher action={`${base}/locale`} returnTo={here} />
           </nav>
         </div>
       </header>
-      <main className="site-main">
+      <main className="site-main" id="content">
         <Outlet />
       </main>
+      {consent === null ? <ConsentBanner base={base} here={here} /> : null}
       <footer className="site-footer">
         <div className="inner">
-          © {new Date().getFullYear()} <span lang={shop.language}>{shop.name}</span> · {t("poweredBy")} <a href="/">NetShop</a>
+          © {new Date().getFullYear()} <span lang={shop.language}>{shop.name}</span> · {t("poweredBy")} <a href="/">NetShop</a> ·{" "}
+          <a href={`${base}/consent`} data-testid="cookie-settings">
+            {t("consent.settings")}
+          </a>
         </div>
       </footer>
+      <CountdownScript />
     </div>
+  );
+}
+
+/** Necessary vs analytics cookies; a plain form, so it works without JavaScript. */
+export function ConsentBanner({ base, here }: { base: string; here: string }) {
+  const { t } = useTranslation("storefront");
+  return (
+    <aside className="consent-banner card" aria-label={t("consent.title")} data-testid="consent-banner">
+      <p>
+        <strong>{t("consent.title")}.</strong> {t("consent.body")}
+      </p>
+      <Form method="post" action={`${base}/consent`} className="row">
+        <CsrfInput />
+        <input type="hidden" name="redirectTo" value={here} />
+        <button type="submit" name="choice" value="all">
+          {t("consent.acceptAll")}
+        </button>
+        <button type="submit" name="choice" value="necessary" className="secondary">
+          {t("consent.necessaryOnly")}
+        </button>
+      </Form>
+    </aside>
   );
 }
 

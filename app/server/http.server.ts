@@ -11,7 +11,8 @@ import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
-import { config } from "~/config.server";
+import { config, publicUrl } from "~/config.server";
+import { storefrontSlugByDomain } from "~/domain/storefront/shop.server";
 import { checkReadiness } from "~/domain/system/health.server";
 import { csrfCookieName, newCsrfToken, readCookie } from "~/lib/csrf.server";
 import { logger } from "~/lib/logger.server";
@@ -97,8 +98,10 @@ export function createHttpApp(options: { build: ServerBuild; publicDir: string }
   );
   app.use(express.static(options.publicDir, { maxAge: "1h", index: false }));
 
+  app.use(customDomains);
   app.use(publicRateLimit);
   app.use(noStoreForPrivatePages);
+  app.use(storefrontCaching);
   app.use(csrfCookie);
   app.use(sameOriginForStateChanges);
 
@@ -113,6 +116,8 @@ export function createHttpApp(options: { build: ServerBuild; publicDir: string }
         userAgent: req.get("user-agent") ?? "",
         cspNonce: res.locals.cspNonce as string,
         csrfToken: res.locals.csrfToken as string,
+        customDomain: Boolean(res.locals.customDomain),
+        publicPage: Boolean(res.locals.publicPage),
       }),
     }),
   );
@@ -156,8 +161,81 @@ function noStoreForPrivatePages(req: Request, res: Response, next: NextFunction)
   next();
 }
 
+/**
+ * A shop's own domain: when the Host is a shop's `custom_domain`, its storefront is served at the
+ * root by rewriting the path to `/s/:slug/…` (`/` → `/s/:slug`, `/products/x` →
+ * `/s/:slug/products/x`, `/sitemap.xml`, `/robots.txt`…). Pages on such a host link without
+ * the prefix (the layout's `base` is ""), so visitors stay on the host, and render without the
+ * Remix client (its router knows only the /s/:slug paths): plain links and forms, which every
+ * storefront page supports anyway. The admin and other platform pages are not served there.
+ */
+const OWN_HOSTS = new Set(["localhost", "127.0.0.1", "::1"]);
+async function customDomains(req: Request, res: Response, next: NextFunction) {
+  const host = req.hostname?.toLowerCase();
+  if (!host || OWN_HOSTS.has(host) || host === new URL(publicUrl()).hostname || !host.includes(".")) return next();
+  try {
+    const slug = await storefrontSlugByDomain(host);
+    if (!slug) return next();
+    res.locals.customDomain = slug;
+    const prefix = `/s/${slug}`;
+    if (req.path !== prefix && !req.path.startsWith(`${prefix}/`)) {
+      const url = req.url === "/" ? prefix : req.url.startsWith("/?") ? prefix + req.url.slice(1) : prefix + req.url;
+      req.url = url;
+      req.originalUrl = url;
+    }
+    next();
+  } catch (error) {
+    next(error);
+  }
+}
+
+/**
+ * Cache headers for the storefront, so a CDN can serve anonymous browsing:
+ *
+ * - Browsing pages (home, collections, products, search, sitemap, robots) requested by a visitor
+ *   with no cookies of ours but the CSRF one are the same for everyone with the same
+ *   Accept-Language: `public, s-maxage=60, stale-while-revalidate=600` with `Vary: Accept-Language,
+ *   Cookie` (a visitor with cookies is a different cache key and reaches us). Such a page carries
+ *   no per-visitor token: no Set-Cookie and an empty CSRF field (see app/lib/csrf.server.ts for
+ *   how its forms are still protected).
+ * - Every other storefront response (a visitor with a language, consent, cart or login cookie;
+ *   cart, account, checkout, orders) is `private, no-store`. Errors (5xx) are never stored.
+ *
+ * A route may set its own Cache-Control; these are the defaults, applied as headers are sent.
+ */
+const CACHEABLE_STOREFRONT = /^\/s\/[^/]+(?:\/(?:collections|products)\/[^/]+|\/search|\/sitemap\.xml|\/robots\.txt)?\/?$/;
+const STOREFRONT = /^\/s\/[^/]+/;
+export const PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=60, stale-while-revalidate=600";
+function storefrontCaching(req: Request, res: Response, next: NextFunction) {
+  if (!STOREFRONT.test(req.path)) return next();
+  const path = req.path.replace(/\.data$/, "");
+  const cookies = (req.get("cookie") ?? "")
+    .split(";")
+    .map((c) => c.trim().split("=")[0])
+    .filter((name) => name && name !== "csrf" && name !== "__Host-csrf");
+  const publicPage = (req.method === "GET" || req.method === "HEAD") && CACHEABLE_STOREFRONT.test(path) && cookies.length === 0;
+  res.locals.publicPage = publicPage;
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: Response, ...args: unknown[]) {
+    const status = typeof args[0] === "number" ? args[0] : this.statusCode;
+    if (status >= 500) this.setHeader("Cache-Control", "no-store");
+    else if (!this.getHeader("Cache-Control")) this.setHeader("Cache-Control", publicPage ? PUBLIC_CACHE_CONTROL : "private, no-store");
+    if (publicPage && status < 500) {
+      this.removeHeader("Set-Cookie");
+      this.setHeader("Vary", [this.getHeader("Vary"), "Accept-Language, Cookie"].filter(Boolean).join(", "));
+    }
+    return (writeHead as (...a: unknown[]) => Response).apply(this, args);
+  } as typeof res.writeHead;
+  next();
+}
+
 /** Gives each browser its CSRF token (see app/lib/csrf.server.ts). */
 function csrfCookie(req: Request, res: Response, next: NextFunction) {
+  // A page a CDN may share carries no per-visitor token (see storefrontCaching).
+  if (res.locals.publicPage) {
+    res.locals.csrfToken = "";
+    return next();
+  }
   const name = csrfCookieName(req.secure);
   let token = readCookie(req.get("cookie") ?? null, name);
   if (!token || !/^[\w-]{20,64}$/.test(token)) {

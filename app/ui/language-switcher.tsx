@@ -7,15 +7,16 @@ import { CsrfInput } from "~/ui/forms";
 /**
  * Chooses the interface language: a plain form posting to /locale, which sets the `lng` cookie
  * and comes back here, so it works without JavaScript. `returnTo` overrides the address to come
- * back to (a storefront on its own domain shows paths without the /s/:slug prefix).
+ * back to (a storefront on its own domain shows paths without the /s/:slug prefix); `action`
+ * lets the storefront post to its own `/s/:slug/locale` (its cached pages carry no CSRF token).
  */
-export function LanguageSwitcher({ className, returnTo }: { className?: string; returnTo?: string }) {
+export function LanguageSwitcher({ className, returnTo, action = "/locale" }: { className?: string; returnTo?: string; action?: string }) {
   const { t, i18n } = useTranslation();
   const location = useLocation();
   const id = useId();
   const current = localeFromHtmlLang(i18n.language);
   return (
-    <Form method="post" action="/locale" className={`language-switcher ${className ?? ""}`} data-testid="language-switcher">
+    <Form method="post" action={action} className={`language-switcher ${className ?? ""}`} data-testid="language-switcher">
       <CsrfInput />
       <input type="hidden" name="redirectTo" value={returnTo ?? location.pathname + location.search} />
       <label htmlFor={id} className="sr-only">

@@ -6,6 +6,7 @@ export * from "./catalog";
 export * from "./orders";
 export * from "./ai";
 export * from "./dropship";
+export * from "./storefront";
 export * from "./checkout";
 export * from "./orders-admin";
 export * from "./ai-media";

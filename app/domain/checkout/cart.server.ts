@@ -6,6 +6,7 @@ import { and, asc, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { asPlatform, schema, withShop, type Tx } from "~db/client";
 import { coverImages } from "~/domain/media/media.server";
+import { runningSalePrices } from "~/domain/storefront/flash-sales.server";
 import { publicObjectUrl } from "~/integrations/storage.server";
 import { ensureCart, findCart, type Shopper } from "./visitor.server";
 
@@ -19,7 +20,10 @@ export interface CartLine {
   variantTitle: string;
   sku: string | null;
   quantity: number;
+  /** What a unit costs now: a running flash sale's price where there is one (claimed at checkout). */
   unitPriceMinor: number;
+  /** The variant's own price (differs from unitPriceMinor during a flash sale). */
+  regularUnitPriceMinor: number;
   compareAtMinor: number | null;
   lineTotalMinor: number;
   currency: string;
@@ -70,12 +74,14 @@ export async function readCart(tx: Tx, shopId: string, cartId: string | null, cu
     .where(and(eq(schema.cartItems.shopId, shopId), eq(schema.cartItems.cartId, cartId)))
     .orderBy(asc(schema.cartItems.addedAt), asc(schema.cartItems.variantId));
   const covers = rows.length ? await coverImages(tx, [...new Set(rows.map((r) => r.productId))]) : new Map();
+  const sales = rows.length ? await runningSalePrices(tx, rows.map((r) => r.variantId)) : new Map();
   const lines: CartLine[] = rows.map((r) => {
     const available = r.track && !r.backorder ? Math.max(0, (r.onHand ?? 0) - (r.reserved ?? 0)) : null;
     const problem: CartLine["problem"] =
       r.status !== "active" ? { kind: "unavailable" } : available === 0 ? { kind: "out_of_stock" } : available !== null && r.quantity > available ? { kind: "over_available", available } : null;
     const cover = covers.get(r.productId);
     const rendition = cover?.renditions.find((x: { width: number }) => x.width >= 160) ?? cover?.renditions[0];
+    const price = Math.min(r.price, sales.get(r.variantId)?.salePriceMinor ?? r.price);
     return {
       variantId: r.variantId,
       productId: r.productId,
@@ -84,9 +90,10 @@ export async function readCart(tx: Tx, shopId: string, cartId: string | null, cu
       variantTitle: r.variantTitle,
       sku: r.sku,
       quantity: r.quantity,
-      unitPriceMinor: r.price,
-      compareAtMinor: r.compareAt,
-      lineTotalMinor: r.price * r.quantity,
+      unitPriceMinor: price,
+      regularUnitPriceMinor: r.price,
+      compareAtMinor: price < r.price ? r.price : r.compareAt,
+      lineTotalMinor: price * r.quantity,
       currency: r.currency,
       weightGrams: (r.weight ?? 0) * r.quantity,
       available,

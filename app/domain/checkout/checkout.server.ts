@@ -14,6 +14,7 @@ import { snapshotDropshipLines } from "~/domain/dropship/forwarding.server";
 import { nextShopNumber } from "~/domain/orders/counters.server";
 import { StockShortage, reserveStock } from "~/domain/orders/stock.server";
 import { recordOrderEvent } from "~/domain/orders/timeline.server";
+import { claimFlashSalePrices, FlashSaleLimitError, type ClaimedLine } from "~/domain/storefront/flash-sales.server";
 import { fieldErrors, type FieldErrors } from "~/lib/forms";
 import type { Locale } from "~/lib/i18n";
 import { serverT } from "~/lib/i18n.server";
@@ -120,13 +121,6 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
       if (zone === "international" && !setup.internationalCountries.includes(data.country)) {
         throw new Refusal({ country: "This shop does not ship to that country." });
       }
-      const options = shippingOptions(setup.rates, zone, { weightGrams: cart.weightGrams, subtotalMinor: cart.subtotalMinor });
-      const chosen = options.find((o) => o.rateId === data.shippingRateId);
-      if (!chosen) {
-        throw new Refusal({
-          shippingRateId: options.length ? "Choose a shipping method for this address." : "This shop has no shipping method for this address and weight. Contact the shop.",
-        });
-      }
 
       let reserved: Map<string, number>;
       try {
@@ -137,15 +131,37 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
       }
 
       const orderId = randomUUID();
-      // The price of each line as charged. MERGE HOOK (flash sales): claimFlashSalePrices(tx, …)
-      // belongs here, after the stock is held: it may replace unitPriceMinor with a sale price
-      // (setting regularUnitPriceMinor and flashSaleId) under its caps, or refuse via Refusal.
-      const priced = cart.lines.map((l) => ({
+      // The price of each line as charged: a running flash sale's price, claimed under its total
+      // cap and per-customer limit in this transaction (a rollback gives the claim back).
+      let claimed: ClaimedLine[];
+      try {
+        claimed = await claimFlashSalePrices(tx, {
+          shopId,
+          orderId,
+          customerKey: who.customer?.id ?? data.email ?? data.phone ?? orderId,
+          // The regular price goes in: the claim decides whether the sale's price applies.
+          lines: cart.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity, unitPriceMinor: l.regularUnitPriceMinor })),
+        });
+      } catch (error) {
+        if (error instanceof FlashSaleLimitError) throw new Refusal({ form: error.message });
+        throw error;
+      }
+      const priced = cart.lines.map((l, i) => ({
         ...l,
-        regularUnitPriceMinor: null as number | null,
-        flashSaleId: null as string | null,
+        unitPriceMinor: claimed[i].unitPriceMinor,
+        regularUnitPriceMinor: claimed[i].regularUnitPriceMinor,
+        flashSaleId: claimed[i].flashSaleId,
       }));
       const subtotal = priced.reduce((n, l) => n + l.unitPriceMinor * l.quantity, 0);
+
+      // Shipping on what is charged (a free-shipping threshold sees sale prices).
+      const options = shippingOptions(setup.rates, zone, { weightGrams: cart.weightGrams, subtotalMinor: subtotal });
+      const chosen = options.find((o) => o.rateId === data.shippingRateId);
+      if (!chosen) {
+        throw new Refusal({
+          shippingRateId: options.length ? "Choose a shipping method for this address." : "This shop has no shipping method for this address and weight. Contact the shop.",
+        });
+      }
       const number = await nextShopNumber(tx, shopId, "order");
       const customerId = who.customer ? who.customer.id : await upsertGuest(tx, shopId, data);
       const now = new Date();

@@ -7,6 +7,7 @@ import { and, asc, eq, lte } from "drizzle-orm";
 import { asPlatform, schema, withShop, type Tx } from "~db/client";
 import { logger } from "~/lib/logger.server";
 import { cancelOpenCharges } from "./payments.server";
+import { releaseFlashSaleClaims } from "~/domain/storefront/flash-sales.server";
 import { releaseOrderStock } from "./stock.server";
 import { transitionOrder } from "./status.server";
 
@@ -34,10 +35,11 @@ export async function expireOrder(tx: Tx, shopId: string, orderId: string, now =
 
 /**
  * What an unpaid order held and gives back when it is cancelled, by expiry or by a person, in the
- * transaction that cancels it: its reserved stock. Idempotent.
+ * transaction that cancels it: its reserved stock and its flash-sale claims. Idempotent.
  */
 export async function releaseUnpaidOrder(tx: Tx, shopId: string, orderId: string): Promise<void> {
   await releaseOrderStock(tx, shopId, orderId);
+  await releaseFlashSaleClaims(tx, { shopId, orderId });
 }
 
 /** Withdraws a cancelled order's open charges at the gateway, after the commit; best effort. */

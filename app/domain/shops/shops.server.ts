@@ -1,6 +1,7 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { asPlatform, pgConstraint, schema, withShop } from "~db/client";
+import { publicUrl } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { fieldErrors, type FieldErrors } from "~/lib/forms";
 import { CURRENCIES, LANGUAGES } from "./shop-options";
@@ -105,6 +106,17 @@ export async function findShopBySlug(slug: string): Promise<Shop | undefined> {
   return shop;
 }
 
+/** The active shop whose own domain this is (storefront on a custom domain). Platform-level. */
+export async function findShopByDomain(domain: string): Promise<Shop | undefined> {
+  const [shop] = await asPlatform((tx) =>
+    tx
+      .select()
+      .from(schema.shops)
+      .where(and(sql`lower(${schema.shops.customDomain}) = ${domain.toLowerCase()}`, eq(schema.shops.status, "active"))),
+  );
+  return shop;
+}
+
 /** The current shop's own row, read through its tenant scope. */
 export async function getShop(shopId: string): Promise<Shop> {
   const [shop] = await withShop(shopId, (tx) => tx.select().from(schema.shops).where(eq(schema.shops.id, shopId)));
@@ -120,9 +132,25 @@ export async function isSlugAvailable(slug: string): Promise<boolean> {
 }
 
 
-export const ShopSettingsSchema = CreateShopSchema.pick({ name: true, timezone: true, language: true });
+/**
+ * A shop's own domain for its storefront: a host name only ("shop.example.my"), lower-cased,
+ * no scheme, port or path; empty to remove it. Not an IP address, not localhost, not ours.
+ */
+export const CustomDomainSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((s) => s.replace(/^https?:\/\//, "").replace(/\/+$/, "").replace(/\.$/, ""))
+  .refine((s) => s === "" || (s.length <= 253 && /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/.test(s)), "Enter a domain name like shop.example.com (no http://, no path).")
+  .refine((s) => s === "" || !/(^|\.)(localhost|netshop\.local)$/.test(s), "Use a domain you own, like shop.example.com.")
+  .refine((s) => s === "" || s !== new URL(publicUrl()).hostname, "That is NetShop's own address. Use a domain you own.")
+  .transform((s) => (s === "" ? null : s));
 
-/** Updates the shop's name, time zone and language; audited with before and after. */
+export const ShopSettingsSchema = CreateShopSchema.pick({ name: true, timezone: true, language: true }).extend({
+  customDomain: CustomDomainSchema.optional(),
+});
+
+/** Updates the shop's name, time zone, language and own domain; audited with before and after. */
 export async function updateShopSettings(
   actor: { userId: string; shopId: string },
   form: Record<string, unknown>,
@@ -130,14 +158,19 @@ export async function updateShopSettings(
 ): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
   const parsed = ShopSettingsSchema.safeParse(form);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
-  await withShop(actor.shopId, async (tx) => {
-    const [before] = await tx
-      .select({ name: schema.shops.name, timezone: schema.shops.timezone, language: schema.shops.language })
-      .from(schema.shops)
-      .where(eq(schema.shops.id, actor.shopId))
-      .for("update");
-    await tx.update(schema.shops).set({ ...parsed.data, updatedAt: new Date() }).where(eq(schema.shops.id, actor.shopId));
-    await audit(tx, { shopId: actor.shopId, actorUserId: actor.userId, action: "shop.settings_changed", targetType: "shop", targetId: actor.shopId, before, after: parsed.data, ...request });
-  });
+  try {
+    await withShop(actor.shopId, async (tx) => {
+      const [before] = await tx
+        .select({ name: schema.shops.name, timezone: schema.shops.timezone, language: schema.shops.language, customDomain: schema.shops.customDomain })
+        .from(schema.shops)
+        .where(eq(schema.shops.id, actor.shopId))
+        .for("update");
+      await tx.update(schema.shops).set({ ...parsed.data, updatedAt: new Date() }).where(eq(schema.shops.id, actor.shopId));
+      await audit(tx, { shopId: actor.shopId, actorUserId: actor.userId, action: "shop.settings_changed", targetType: "shop", targetId: actor.shopId, before, after: parsed.data, ...request });
+    });
+  } catch (error) {
+    if (pgConstraint(error) === "shops_custom_domain_key") return { ok: false, errors: { customDomain: "Another shop already uses this domain." } };
+    throw error;
+  }
   return { ok: true };
 }

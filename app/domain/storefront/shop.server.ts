@@ -3,7 +3,7 @@
  * form by the HTTP layer). Lookups are cached in this process for a few seconds, because every
  * storefront page (and the locale fallback) needs the shop and the row rarely changes.
  */
-import { findShopBySlug, type Shop } from "~/domain/shops/shops.server";
+import { findShopByDomain, findShopBySlug, type Shop } from "~/domain/shops/shops.server";
 
 export type StorefrontShop = Pick<Shop, "id" | "slug" | "name" | "language" | "currency" | "customDomain">;
 
@@ -27,6 +27,23 @@ export async function storefrontShopBySlug(slug: string): Promise<StorefrontShop
 /** Forget a cached shop (after its settings change in this process). */
 export function forgetStorefrontShop(slug: string): void {
   bySlug.delete(slug.toLowerCase());
+  byDomain.clear();
+}
+
+const byDomain = new Map<string, { slug: string | null; at: number }>();
+
+/**
+ * The slug of the active shop whose own domain is `host` (no port, any case), or null. Cached
+ * like slugs: every request on a custom domain needs it.
+ */
+export async function storefrontSlugByDomain(host: string): Promise<string | null> {
+  const key = host.toLowerCase().replace(/\.$/, "");
+  const hit = byDomain.get(key);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.slug;
+  const slug = (await findShopByDomain(key))?.slug ?? null;
+  if (byDomain.size > 10_000) byDomain.clear();
+  byDomain.set(key, { slug, at: Date.now() });
+  return slug;
 }
 
 const STOREFRONT_PATH = /^\/s\/([^/]+)(?:\/|$)/;

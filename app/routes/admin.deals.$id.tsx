@@ -1,0 +1,144 @@
+import { data, redirect, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { minorToDecimal, formatMoney } from "~/domain/catalog/catalog-rules";
+import { getShop } from "~/domain/shops/shops.server";
+import { endFlashSale, flashSaleForEditor, saveFlashSale, toLocalDateTime } from "~/domain/storefront/flash-sales.server";
+import { readForm } from "~/lib/csrf.server";
+import { keptValues } from "~/lib/forms";
+import { notFound } from "~/lib/http";
+import { CatalogHeader } from "~/ui/catalog";
+import { CsrfInput, Field, FormError } from "~/ui/forms";
+
+export const meta: MetaFunction = () => [{ title: "Flash sale · NetShop" }];
+
+export const loader = /* @__PURE__ */ adminLoader("products", async ({ params, access }) => {
+  const id = params.id === "new" ? null : (params.id ?? null);
+  const [editor, shop] = await Promise.all([flashSaleForEditor(access.shop.shopId, id), getShop(access.shop.shopId)]);
+  if (!editor) throw notFound("There is no such sale in this shop.");
+  const { sale, lines, variants } = editor;
+  const local = (d: Date) => toLocalDateTime(d, shop.timezone);
+  const now = new Date();
+  return {
+    timezone: shop.timezone,
+    sale: sale
+      ? {
+          id: sale.id,
+          name: sale.name,
+          state: sale.state,
+          startsAt: local(sale.startsAt),
+          endsAt: local(sale.endsAt),
+          perCustomerLimit: sale.perCustomerLimit === null ? "" : String(sale.perCustomerLimit),
+          totalCap: sale.totalCap === null ? "" : String(sale.totalCap),
+          claimed: sale.claimed,
+        }
+      : {
+          id: null,
+          name: "",
+          state: "scheduled" as const,
+          startsAt: local(new Date(Math.ceil(now.getTime() / 3_600_000) * 3_600_000)),
+          endsAt: local(new Date(Math.ceil(now.getTime() / 3_600_000) * 3_600_000 + 24 * 3_600_000)),
+          perCustomerLimit: "",
+          totalCap: "",
+          claimed: 0,
+        },
+    variants: variants.map((v) => {
+      const line = lines.find((l) => l.variantId === v.id);
+      return {
+        id: v.id,
+        label: v.title === "Default" ? v.productTitle : `${v.productTitle} — ${v.title}`,
+        sku: v.sku,
+        price: formatMoney(v.priceMinor, v.currency),
+        salePrice: line ? minorToDecimal(line.salePriceMinor, v.currency) : "",
+      };
+    }),
+  };
+});
+
+export const action = /* @__PURE__ */ adminAction("products", async ({ request, params, context, access }) => {
+  const form = await readForm(request);
+  const id = params.id === "new" ? null : (params.id ?? null);
+  const actor = { userId: access.user.id, ip: context.ip, userAgent: context.userAgent };
+  if (form.get("intent") === "end" && id) {
+    if (!(await endFlashSale(access.shop.shopId, id, actor))) throw notFound("There is no such running sale in this shop.");
+    return redirect(`/admin/deals/${id}`);
+  }
+  const shop = await getShop(access.shop.shopId);
+  const result = await saveFlashSale({ shopId: access.shop.shopId, timezone: shop.timezone }, id, Object.fromEntries(form), actor);
+  if (!result) throw notFound("There is no such sale in this shop.");
+  if (!result.ok) return data({ errors: result.errors, values: keptValues(form) }, { status: 400 });
+  return redirect(`/admin/deals/${result.id}?saved=1`);
+});
+
+export default function FlashSaleEditor() {
+  const { sale, variants, timezone } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const values: Record<string, string | undefined> = result?.values ?? {};
+  const value = (name: keyof typeof sale) => values[name] ?? String(sale[name] ?? "");
+  return (
+    <div className="stack">
+      <CatalogHeader back={{ to: "/admin/deals", label: "Deals" }} title={sale.id ? sale.name : "New flash sale"}>
+        {sale.id && sale.state !== "ended" ? (
+          <Form method="post">
+            <CsrfInput />
+            <button type="submit" name="intent" value="end" className="secondary" data-testid="end-sale">
+              End the sale now
+            </button>
+          </Form>
+        ) : null}
+      </CatalogHeader>
+      {sale.id ? (
+        <p className="muted">
+          <span className="badge">{sale.state}</span> {sale.claimed} units sold at the sale price.
+        </p>
+      ) : null}
+      <Form method="post" className="stack" noValidate>
+        <CsrfInput />
+        <section className="card medium">
+          <FormError message={errors.form} />
+          <Field label="Name" name="name" placeholder="12.12 flash sale" defaultValue={value("name")} error={errors.name} required />
+          <Field label={`Starts (${timezone.replace(/_/g, " ")})`} name="startsAt" type="datetime-local" defaultValue={value("startsAt")} error={errors.startsAt} required />
+          <Field label={`Ends (${timezone.replace(/_/g, " ")})`} name="endsAt" type="datetime-local" defaultValue={value("endsAt")} error={errors.endsAt} required />
+          <Field label="Total units at the sale price (optional)" name="totalCap" inputMode="numeric" defaultValue={value("totalCap")} error={errors.totalCap} hint="Empty: no cap." />
+          <Field label="Units per customer (optional)" name="perCustomerLimit" inputMode="numeric" defaultValue={value("perCustomerLimit")} error={errors.perCustomerLimit} hint="Counted by customer account, email or phone number." />
+        </section>
+        <section className="card">
+          <h2>Sale prices</h2>
+          <p className="small muted">Give a sale price to each variant in the sale; leave the others empty.</p>
+          <FormError message={errors.variants} />
+          <table className="table variants" data-testid="sale-variants">
+            <thead>
+              <tr>
+                <th>Variant</th>
+                <th>SKU</th>
+                <th>Price</th>
+                <th>Sale price</th>
+              </tr>
+            </thead>
+            <tbody>
+              {variants.map((v) => (
+                <tr key={v.id}>
+                  <td>
+                    <label htmlFor={`price_${v.id}`}>{v.label}</label>
+                  </td>
+                  <td className="small muted">{v.sku}</td>
+                  <td>{v.price}</td>
+                  <td>
+                    <input id={`price_${v.id}`} name={`price_${v.id}`} inputMode="decimal" size={8} defaultValue={values[`price_${v.id}`] ?? v.salePrice} aria-invalid={errors[`price_${v.id}`] ? true : undefined} />
+                    {errors[`price_${v.id}`] ? <p className="error" role="alert" data-field-error={`price_${v.id}`}>{errors[`price_${v.id}`]}</p> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <div>
+          <button type="submit" data-testid="save-sale">
+            Save sale
+          </button>
+        </div>
+      </Form>
+    </div>
+  );
+}
