@@ -1,4 +1,4 @@
-import { forwardOrder, supplierOrderChanged } from "~/domain/dropship/forwarding.server";
+import { forwardOrder, supplierOrderCancelled, supplierOrderChanged } from "~/domain/dropship/forwarding.server";
 import { syncSupplierVariants } from "~/domain/dropship/import.server";
 import type { JobPayload } from "~/domain/jobs/queues";
 import { startProcessor } from "./processor";
@@ -9,5 +9,6 @@ export function startDropshipWorker() {
     "forward-order": (payload: JobPayload<"dropship", "forward-order">) => forwardOrder(payload),
     "sync-variants": (payload: JobPayload<"dropship", "sync-variants">) => syncSupplierVariants(payload),
     "supplier-order-changed": (payload: JobPayload<"dropship", "supplier-order-changed">) => supplierOrderChanged(payload),
+    "forward-cancelled": (payload: JobPayload<"dropship", "forward-cancelled">) => supplierOrderCancelled(payload),
   });
 }

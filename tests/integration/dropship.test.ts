@@ -8,7 +8,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asPlatform, closeDatabase, schema, withShop } from "~db/client";
-import { forwardOrder, listForwards, payHeldForward, supplierOrderChanged } from "~/domain/dropship/forwarding.server";
+import { forwardOrder, listForwards, payHeldForward, supplierOrderCancelled, supplierOrderChanged } from "~/domain/dropship/forwarding.server";
+import { cancelPaidOrder } from "~/domain/orders/refunds.server";
 import { saveDropshipSettings, saveProductRule, syncSupplierVariants } from "~/domain/dropship/import.server";
 import { networkProduct, searchNetwork, NetworkQuerySchema, toggleFavourite } from "~/domain/dropship/network.server";
 import { marginPercent, priceFor } from "~/domain/dropship/pricing";
@@ -260,6 +261,27 @@ describe("forwarding", () => {
     expect(await payHeldForward(merchant.shopId, held.id, "wallet", { userId: merchant.user.id })).toMatchObject({ ok: false });
     expect(await payHeldForward(merchant.shopId, held.id, "manual", { userId: merchant.user.id })).toEqual({ ok: true });
     expect((await getSupplierOrder(supplier.shopId, held.id))!.status).toBe("open");
+  });
+
+  it("cancelling a paid order cancels the supplier's order not yet shipped and pays the wallet back", async () => {
+    const merchant = await makeMerchant();
+    const linked = await importInto(merchant.shopId, merchant.user.id, product.productId);
+    await topUp(merchant.shopId, 5_000);
+    const order = await makeDropshipOrder(merchant.shopId, [{ variantId: linked.variants[0].id, quantity: 1 }]);
+    await forwardOrder({ shopId: merchant.shopId, orderId: order.id });
+    const [forward] = (await listForwards(merchant.shopId)).forwards;
+    const result = await cancelPaidOrder(merchant.shopId, order.id, { userId: merchant.user.id, ...who }, { reason: "Customer changed their mind", manual: "on" });
+    expect(result).toMatchObject({ ok: true });
+    const [after] = (await listForwards(merchant.shopId)).forwards;
+    expect(after.status).toBe("cancelled");
+    const [wallet] = await withShop(merchant.shopId, (tx) => tx.select().from(schema.dropshipWallets));
+    expect(wallet.balanceMinor).toBe(5_000);
+    const jobs = await outboxFor(merchant.shopId, "forward-cancelled");
+    expect(jobs.map((j) => j.payload)).toEqual([{ supplierShopId: supplier.shopId, supplierOrderId: forward.id }]);
+    await supplierOrderCancelled({ supplierShopId: supplier.shopId, supplierOrderId: forward.id });
+    await supplierOrderCancelled({ supplierShopId: supplier.shopId, supplierOrderId: forward.id });
+    expect((await getSupplierOrder(supplier.shopId, forward.id))!.status).toBe("cancelled");
+    expect(await shipSupplierOrder(supplier.shopId, forward.id, { userId: supplier.user.id, ...who }, { carrier: "jnt", trackingNumber: "630012345678" })).toMatchObject({ ok: false });
   });
 });
 

@@ -319,3 +319,52 @@ export async function supplierOrderChanged({ supplierShopId, supplierOrderId }: 
     await creditWallet(merchantShopId, { kind: "refund", amountMinor: refund, note: "Supplier rejected lines", actorUserId: null, forwardId: supplierOrderId });
   }
 }
+
+/**
+ * The orders area calls this when a paid order is cancelled (same transaction): forwards not yet
+ * shipped are cancelled, what the wallet paid for them goes back (in this transaction), and a
+ * `dropship:forward-cancelled` job tells each supplier. A parcel the supplier already handed to
+ * the courier cannot be called back: that forward stays as it is.
+ */
+export async function cancelOrderForwards(tx: Tx, shopId: string, orderId: string): Promise<number> {
+  const cancelled = await tx
+    .update(schema.dropshipForwards)
+    .set({ status: "cancelled", updatedAt: new Date() })
+    .where(and(eq(schema.dropshipForwards.orderId, orderId), sql`${schema.dropshipForwards.status} in ('held', 'open', 'accepted')`))
+    .returning();
+  for (const forward of cancelled) {
+    if (forward.payment === "wallet" && forward.costTotalMinor > 0) {
+      const [{ refunded }] = await tx
+        .select({ refunded: sql<number>`coalesce(sum(${schema.dropshipWalletEntries.amountMinor}), 0)::bigint` })
+        .from(schema.dropshipWalletEntries)
+        .where(and(eq(schema.dropshipWalletEntries.forwardId, forward.id), eq(schema.dropshipWalletEntries.kind, "refund")));
+      const amount = forward.costTotalMinor - Number(refunded);
+      if (amount > 0) {
+        await tx.execute(sql`
+          with w as (
+            update ${schema.dropshipWallets} set balance_minor = balance_minor + ${amount}, updated_at = now() where shop_id = ${shopId} returning balance_minor
+          )
+          insert into ${schema.dropshipWalletEntries} (shop_id, kind, amount_minor, balance_after_minor, forward_id, note)
+          select ${shopId}, 'refund', ${amount}, balance_minor, ${forward.id}, 'Order cancelled' from w`);
+      }
+    }
+    if (forward.sentAt) {
+      await enqueueAfterCommit(tx, { queue: "dropship", name: "forward-cancelled", payload: { supplierShopId: forward.supplierShopId, supplierOrderId: forward.id }, shopId });
+    }
+  }
+  return cancelled.length;
+}
+
+/** The `dropship:forward-cancelled` job: the supplier's order is cancelled unless already shipped, and the supplier told. */
+export async function supplierOrderCancelled({ supplierShopId, supplierOrderId }: { supplierShopId: string; supplierOrderId: string }): Promise<void> {
+  await withShop(supplierShopId, async (tx) => {
+    const [o] = await tx
+      .update(schema.supplierOrders)
+      .set({ status: "cancelled", updatedAt: new Date() })
+      .where(and(eq(schema.supplierOrders.id, supplierOrderId), sql`${schema.supplierOrders.status} in ('open', 'accepted')`))
+      .returning({ reference: schema.supplierOrders.reference });
+    if (!o) return;
+    const [profile] = await tx.select({ whatsapp: schema.supplierProfiles.whatsapp }).from(schema.supplierProfiles).where(eq(schema.supplierProfiles.shopId, supplierShopId));
+    if (profile) await queueWhatsApp(tx, { shopId: supplierShopId, to: profile.whatsapp, purpose: "dropship.cancelled", body: `NetShop: order ${o.reference} was cancelled by the shop. Do not ship it.` });
+  });
+}

@@ -56,6 +56,7 @@ export const JOBS = {
     "forward-order": z.object({ shopId: uuid, orderId: uuid }),
     "sync-variants": z.object({ supplierShopId: uuid, variantIds: z.array(uuid).min(1).max(1000) }),
     "supplier-order-changed": z.object({ supplierShopId: uuid, supplierOrderId: uuid }),
+    "forward-cancelled": z.object({ supplierShopId: uuid, supplierOrderId: uuid }),
   },
   accounting: {
     /** Send one accounting_syncs row's documents to AutoCount (invoice + receipt, or credit note + voucher). */
