@@ -202,6 +202,7 @@ const en = {
     favourites: "Favourites only",
     favourite: "Save",
     unfavourite: "Saved",
+    aiCopy: "Write copy with AI",
     import: "Import",
     alreadyImported: "Imported",
     noResults: "No products match. Clear a filter or search for something else.",

@@ -199,6 +199,7 @@ const ms: Translations = {
     favourites: "Kegemaran sahaja",
     favourite: "Simpan",
     unfavourite: "Disimpan",
+    aiCopy: "Tulis teks dengan AI",
     import: "Import",
     alreadyImported: "Telah diimport",
     noResults: "Tiada produk yang sepadan. Kosongkan penapis atau cari sesuatu yang lain.",

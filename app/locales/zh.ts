@@ -198,6 +198,7 @@ const zh: Translations = {
     favourites: "仅显示收藏",
     favourite: "收藏",
     unfavourite: "已收藏",
+    aiCopy: "用 AI 撰写文案",
     import: "导入",
     alreadyImported: "已导入",
     noResults: "没有符合条件的商品。请清除筛选条件或换个关键词。",

@@ -2,6 +2,9 @@ import { data, redirect, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { allows } from "~/domain/accounts/permissions";
+import { requestCopy } from "~/domain/ai/copy.server";
+import { getShop } from "~/domain/shops/shops.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { getDropshipSettings, importNetworkProduct } from "~/domain/dropship/import.server";
 import { NetworkQuerySchema, searchNetwork, toggleFavourite } from "~/domain/dropship/network.server";
@@ -26,8 +29,15 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
     await toggleFavourite(access.shop.shopId, productId);
     return data({ error: null });
   }
-  const result = await importNetworkProduct(access.shop.shopId, productId, { userId: access.user.id, ip: context.ip, userAgent: context.userAgent });
+  const actor = { userId: access.user.id, ip: context.ip, userAgent: context.userAgent };
+  const result = await importNetworkProduct(access.shop.shopId, productId, actor);
   if (!result.ok) return data({ error: result.error }, { status: 400 });
+  // Optionally an AI copy job (the AI area's own queue, credits and review): the supplier's copy
+  // is kept until the merchant applies the draft.
+  if (form.get("aiCopy") === "on" && !result.alreadyImported && allows(access.shop, "ai")) {
+    const shop = await getShop(access.shop.shopId);
+    await requestCopy(access.shop.shopId, result.productId, { tone: "friendly", languages: [shop.language] }, actor);
+  }
   return redirect(`/admin/products/${result.productId}?imported=1`);
 });
 
@@ -158,6 +168,9 @@ export default function Network() {
                       <Form method="post">
                         <CsrfInput />
                         <input type="hidden" name="productId" value={p.id} />
+                        <label className="small">
+                          <input type="checkbox" name="aiCopy" /> {t("aiCopy")}
+                        </label>{" "}
                         <button type="submit" name="intent" value="import" disabled={busy}>
                           {t("import")}
                         </button>

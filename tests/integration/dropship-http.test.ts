@@ -138,6 +138,26 @@ describe("merchant supplier orders", () => {
   });
 });
 
+describe("import over HTTP", () => {
+  it("imports with one click and, when asked, queues an AI copy job for the new product", async () => {
+    const other = await makeSupplierProduct(supplierA.shopId, supplierA.user.id, { cost: "3.00", price: "9.90", stock: 5 });
+    const b = await client(merchantB.user);
+    await b.get("/admin/dropship");
+    const res = await b.post("/admin/dropship", { intent: "import", productId: other.productId, aiCopy: "on" });
+    expect(res.status).toBe(302);
+    const productId = res.headers.get("location")!.match(/\/admin\/products\/([0-9a-f-]{36})\?imported=1$/)![1];
+    const { withShop, schema } = await import("~db/client");
+    const { eq } = await import("drizzle-orm");
+    const jobs = await withShop(merchantB.shopId, (tx) => tx.select().from(schema.aiJobs).where(eq(schema.aiJobs.productId, productId)));
+    expect(jobs.map((j) => j.kind)).toEqual(["copy"]);
+    // A product not in the network (a draft) cannot be imported.
+    const draft = await makeSupplierProduct(supplierA.shopId, supplierA.user.id, { cost: "3.00", price: "9.90", stock: 5, publish: false });
+    await b.get("/admin/dropship");
+    expect((await b.post("/admin/dropship", { intent: "import", productId: draft.productId })).status).toBe(400);
+    expect(b.lastHtml).toContain("no longer in the network");
+  });
+});
+
 describe("platform and sign-up", () => {
   it("only operators open /platform; they approve suppliers and record top-ups", async () => {
     const m = await client(merchantA.user);
