@@ -135,6 +135,12 @@ describe("merchant supplier orders", () => {
     expect(a.lastHtml).toContain(heldForwardId);
     expect((await a.post("/admin/dropship/orders", { intent: "wallet", forwardId: heldForwardId })).status).toBe(400);
     expect(htmlDecode(a.lastHtml)).toContain("wallet balance is still too low");
+    // The order's own page (the orders area) shows the forwarding on its timeline.
+    const { listForwards: forwardsOf } = await import("~/domain/dropship/forwarding.server");
+    const held = (await forwardsOf(merchantA.shopId)).forwards.find((f) => f.id === heldForwardId)!;
+    expect((await a.get(`/admin/orders/${held.orderId}`)).status).toBe(200);
+    expect(htmlDecode(a.lastHtml)).toContain("Dropship lines held: wallet balance too low");
+    expect((await b.get(`/admin/orders/${held.orderId}`)).status).toBe(404);
   });
 });
 
