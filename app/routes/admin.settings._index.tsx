@@ -88,7 +88,7 @@ export default function Settings() {
             error={errors.customDomain}
             hint="Point the domain's DNS (a CNAME record) at NetShop, then enter it here: your storefront is then served at its root."
           />
-          <SelectField label="Language" name="language" defaultValue={values.language ?? shop.language} error={errors.language} options={LANGUAGE_OPTIONS} />
+          <SelectField label="Storefront language" name="language" defaultValue={values.language ?? shop.language} error={errors.language} options={LANGUAGE_OPTIONS} />
           <SelectField
             label="Time zone"
             name="timezone"

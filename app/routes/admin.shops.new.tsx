@@ -78,7 +78,7 @@ export default function NewShop() {
             options={CURRENCIES.map((c) => ({ value: c, label: c }))}
           />
           <SelectField
-            label="Language"
+            label="Storefront language"
             name="language"
             defaultValue={values.language ?? "en"}
             error={errors.language}

@@ -3,8 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "~db/client";
 import { closeRedis } from "~/lib/redis.server";
-import { whatsAppCode } from "../helpers/auth";
-import { baseUrl, hydrated, launchBrowser } from "../helpers/browser";
+import { baseUrl, hydrated, launchBrowser, logInInBrowser } from "../helpers/browser";
 import { makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser, unique } from "../helpers/factories";
 
@@ -41,16 +40,7 @@ const shot = (name: string) =>
 
 describe("a merchant has product copy written by AI, reviews it and publishes a field", () => {
   it("logs in and opens the product's AI copy page from its editor", async () => {
-    await page.goto(`${baseUrl()}/login`);
-    await hydrated(page);
-    await page.getByLabel("Email").fill(user.email);
-    await page.getByLabel("Password").fill(user.password);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL("**/login/verify");
-    await hydrated(page);
-    await page.getByLabel("Code", { exact: true }).fill(await whatsAppCode(user.phone));
-    await page.getByRole("button", { name: "Continue" }).click();
-    await page.waitForURL(/\/admin$/);
+    await logInInBrowser(page, user);
     await page.goto(`${baseUrl()}/admin/products/${productId}`);
     await page.getByTestId("ai-copy-link").click();
     await page.waitForURL(/\/copy$/);

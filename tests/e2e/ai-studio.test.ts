@@ -6,8 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "~db/client";
 import { addImageFromBuffer } from "~/domain/media/media.server";
 import { closeRedis } from "~/lib/redis.server";
-import { whatsAppCode } from "../helpers/auth";
-import { baseUrl, hydrated, launchBrowser } from "../helpers/browser";
+import { baseUrl, hydrated, launchBrowser, logInInBrowser } from "../helpers/browser";
 import { makePng, makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser, unique } from "../helpers/factories";
 
@@ -42,19 +41,7 @@ const shot = (name: string) =>
 
 describe("a merchant makes a try-on image in a browser and approves it", () => {
   it("logs in and opens the product's AI studio from the product editor", async () => {
-    await page.goto(`${baseUrl()}/login`);
-    await hydrated(page);
-    await page.getByLabel("Email").fill(user.email);
-    await page.getByLabel("Password").fill(user.password);
-    await page.getByRole("button", { name: "Log in" }).click();
-    // On a loaded machine the code can reach the inbox after our send timed out (?unsent=1): it still works.
-    await page.waitForURL(/\/login\/verify/);
-    await hydrated(page);
-    let code = "";
-    await expect.poll(async () => (code = await whatsAppCode(user.phone).catch(() => "")), { timeout: 30_000 }).toMatch(/^\d{6}$/);
-    await page.getByLabel("Code", { exact: true }).fill(code);
-    await page.getByRole("button", { name: "Continue" }).click();
-    await page.waitForURL(/\/admin$/);
+    await logInInBrowser(page, user);
     await page.goto(`${baseUrl()}/admin/products/${productId}`);
     // The product's studio link (the admin navigation has an "AI studio" too: the jobs view).
     await page.getByRole("main").getByRole("link", { name: "AI studio" }).click();

@@ -5,8 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "~db/client";
 import { closeRedis } from "~/lib/redis.server";
-import { whatsAppCode } from "../helpers/auth";
-import { baseUrl, hydrated, launchBrowser } from "../helpers/browser";
+import { baseUrl, hydrated, launchBrowser, logInInBrowser } from "../helpers/browser";
 import { makePng } from "../helpers/catalog";
 import { makeShop, makeUser, unique } from "../helpers/factories";
 
@@ -39,16 +38,7 @@ const shot = (name: string) =>
 
 describe("a merchant builds a product in a browser", () => {
   it("logs in and opens Products from the admin navigation", async () => {
-    await page.goto(`${baseUrl()}/login`);
-    await hydrated(page);
-    await page.getByLabel("Email").fill(user.email);
-    await page.getByLabel("Password").fill(user.password);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL("**/login/verify");
-    await hydrated(page);
-    await page.getByLabel("Code", { exact: true }).fill(await whatsAppCode(user.phone));
-    await page.getByRole("button", { name: "Continue" }).click();
-    await page.waitForURL(/\/admin$/);
+    await logInInBrowser(page, user);
     await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Products" }).click();
     await page.waitForURL(/\/admin\/products$/);
     await expect.poll(() => page.getByTestId("no-products").textContent()).toContain("Add your first product");

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "~db/client";
 import { getProduct } from "~/domain/catalog/products.server";
 import { closeRedis } from "~/lib/redis.server";
-import { latestWhatsApp, whatsAppCode } from "../helpers/auth";
-import { baseUrl, hydrated, launchBrowser, uniquePhone } from "../helpers/browser";
+import { latestWhatsApp } from "../helpers/auth";
+import { baseUrl, hydrated, launchBrowser, uniquePhone, logInInBrowser } from "../helpers/browser";
 import { makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser } from "../helpers/factories";
 import { makeOrder } from "../helpers/orders";
@@ -37,16 +37,7 @@ const shot = (name: string) => page.screenshot({ path: path.join(process.env.E2E
 
 describe("an owner ships a paid order in a browser", () => {
   it("opens the paid order from the Orders list", async () => {
-    await page.goto(`${baseUrl()}/login`);
-    await hydrated(page);
-    await page.getByLabel("Email").fill(user.email);
-    await page.getByLabel("Password").fill(user.password);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL("**/login/verify");
-    await hydrated(page);
-    await page.getByLabel("Code", { exact: true }).fill(await whatsAppCode(user.phone));
-    await page.getByRole("button", { name: "Continue" }).click();
-    await page.waitForURL(/\/admin$/);
+    await logInInBrowser(page, user);
     await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Orders" }).click();
     await page.waitForURL(/\/admin\/orders$/);
     await page.getByRole("link", { name: `#${order.number}` }).click();

@@ -10,8 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "~db/client";
 import { getProduct } from "~/domain/catalog/products.server";
 import { closeRedis } from "~/lib/redis.server";
-import { whatsAppCode } from "../helpers/auth";
-import { baseUrl, hydrated, launchBrowser } from "../helpers/browser";
+import { baseUrl, hydrated, launchBrowser, logInInBrowser } from "../helpers/browser";
 import { level } from "../helpers/checkout";
 import { makeShop, makeUser, unique } from "../helpers/factories";
 import { makeActiveProduct } from "../helpers/storefront";
@@ -121,16 +120,7 @@ describe("a customer finds, buys and pays for a product in a browser", () => {
 
   it("the owner finds both orders paid in the admin", async () => {
     const page = await newPage();
-    await page.goto(`${baseUrl()}/login`);
-    await hydrated(page);
-    await page.getByLabel("Email").fill(owner.email);
-    await page.getByLabel("Password").fill(owner.password);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL("**/login/verify");
-    await hydrated(page);
-    await page.getByLabel("Code", { exact: true }).fill(await whatsAppCode(owner.phone));
-    await page.getByRole("button", { name: "Continue" }).click();
-    await page.waitForURL(/\/admin$/);
+    await logInInBrowser(page, owner);
     await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Orders" }).click();
     await page.waitForURL(/\/admin\/orders$/);
     for (const number of orderNumbers) {

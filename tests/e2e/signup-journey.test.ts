@@ -52,7 +52,7 @@ describe("a merchant in a browser", () => {
     await hydrated(page);
     await page.getByLabel("Shop name").fill(shopName);
     expect(await page.getByLabel("Shop address").inputValue()).toBe(`kedai-ujian-${id}`); // suggested from the name
-    await page.getByLabel("Language").selectOption("ms");
+    await page.getByLabel("Storefront language").selectOption("ms");
     await page.getByRole("button", { name: "Create shop" }).click();
     await page.waitForURL(/\/admin$/);
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Welcome, Farah");
