@@ -23,6 +23,11 @@ export async function recordSupplierShipment(
 ): Promise<void> {
   const [order] = await tx.select().from(schema.orders).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId))).for("update");
   if (!order) return;
+  if (order.status === "cancelled" || order.status === "refunded") {
+    // The supplier shipped before it heard of the cancellation: the merchant sees it, the customer is not told.
+    await recordOrderEvent(tx, { shopId, orderId, type: "dropship_shipped_after_cancel", summary: `The supplier shipped with ${shipment.carrier} ${shipment.trackingNumber} although the order was ${order.status}`, data: { ...shipment } });
+    return;
+  }
   const carrier: Carrier = (CARRIERS as readonly string[]).includes(shipment.carrier) ? (shipment.carrier as Carrier) : "other";
   const number = normaliseTracking(shipment.trackingNumber);
   const url = trackingUrl(carrier, number);
