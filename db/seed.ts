@@ -8,6 +8,7 @@ import { signUp } from "~/domain/accounts/signup.server";
 import { createShop } from "~/domain/shops/shops.server";
 import { asPlatform, schema } from "./client";
 import { seedDemoCatalog } from "./seed-catalog";
+import { seedDropshipDemo } from "./seed-dropship";
 
 export const DEMO = {
   name: "Aisyah Rahman",
@@ -46,5 +47,6 @@ export async function seedDemo(): Promise<{ created: boolean; products: number; 
     created = true;
   }
   const catalog = await seedDemoCatalog(shopId, userId);
+  await seedDropshipDemo({ userId, shopId, password: DEMO.password });
   return { created, products: catalog.created, ...info };
 }

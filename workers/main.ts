@@ -12,6 +12,7 @@ import { startAiCopyWorker } from "./ai-copy";
 import { startKlingWorkers } from "./ai-media";
 import { startAccountingWorker } from "./accounting";
 import { startCatalogCsvWorker } from "./catalog-csv";
+import { startDropshipWorker } from "./dropship";
 import { startMediaWorker } from "./media";
 import { startNotifyWorker } from "./notify";
 import { scheduleMaintenance, startMaintenanceWorker } from "./maintenance";
@@ -31,6 +32,7 @@ export async function startWorkers(): Promise<{ stop(): Promise<void> }> {
     startAiCopyWorker(),
     startAccountingWorker(),
     startReportsWorker(),
+    startDropshipWorker(),
   ];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   await scheduleMaintenance();

@@ -31,6 +31,8 @@ import { createdAt, id, updatedAt } from "./columns";
 export const languageEnum = pgEnum("language", ["en", "ms", "zh"]);
 export const membershipRoleEnum = pgEnum("membership_role", ["owner", "admin", "staff"]);
 export const shopStatusEnum = pgEnum("shop_status", ["active", "suspended", "closed"]);
+/** A merchant sells on a storefront; a supplier lists products on the dropshipping network (db/schema/dropship.ts). */
+export const shopKindEnum = pgEnum("shop_kind", ["merchant", "supplier"]);
 export const messageChannelEnum = pgEnum("message_channel", ["whatsapp", "email"]);
 /** How a person proves it is them after the password (see db/schema/security.ts). */
 export const twoFactorMethodEnum = pgEnum("two_factor_method", ["none", "whatsapp", "totp"]);
@@ -62,6 +64,8 @@ export const users = pgTable(
     /** Second factor at login; WhatsApp codes by default (every account has a WhatsApp number). */
     twoFactorMethod: twoFactorMethodEnum("two_factor_method").notNull().default("whatsapp"),
     passwordChangedAt: timestamp("password_changed_at", { withTimezone: true }),
+    /** "operator": may open /platform (approve suppliers, record wallet top-ups). Null for everyone else. */
+    platformRole: text("platform_role"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -113,6 +117,8 @@ export const shops = pgTable(
     slug: text("slug").notNull(),
     name: text("name").notNull(),
     status: shopStatusEnum("status").notNull().default("active"),
+    /** merchant (the admin at /admin) or supplier (the portal at /supplier); a tenant either way. */
+    kind: shopKindEnum("kind").notNull().default("merchant"),
     currency: char("currency", { length: 3 }).notNull().default("MYR"),
     timezone: text("timezone").notNull().default("Asia/Kuala_Lumpur"),
     language: languageEnum("language").notNull().default("en"),

@@ -5,6 +5,7 @@ export * from "./billing";
 export * from "./catalog";
 export * from "./orders";
 export * from "./ai";
+export * from "./dropship";
 export * from "./storefront";
 export * from "./checkout";
 export * from "./orders-admin";

@@ -10,6 +10,7 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { schema, withShop, type Tx } from "~db/client";
 import type { PostalAddress } from "~db/schema";
+import { snapshotDropshipLines } from "~/domain/dropship/forwarding.server";
 import { nextShopNumber } from "~/domain/orders/counters.server";
 import { StockShortage, reserveStock } from "~/domain/orders/stock.server";
 import { recordOrderEvent } from "~/domain/orders/timeline.server";
@@ -205,6 +206,8 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
           reservedQuantity: reserved.get(l.variantId) ?? 0,
         })),
       );
+      // Dropshipping: lines sold from a supplier are marked with the supplier, its variant and the cost now.
+      await snapshotDropshipLines(tx, shopId, orderId);
       if (who.customer) await saveAddress(tx, shopId, who.customer.id, address);
       await recordOrderEvent(tx, {
         shopId,

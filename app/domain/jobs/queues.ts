@@ -50,6 +50,14 @@ export const JOBS = {
   "ai-video": {
     run: z.object({ shopId: uuid, jobId: uuid }),
   },
+  // Dropshipping (app/domain/dropship): forwarding a paid order to its suppliers, supplier stock/cost
+  // → linked variants, a supplier's order changes → the merchant's order.
+  dropship: {
+    "forward-order": z.object({ shopId: uuid, orderId: uuid }),
+    "sync-variants": z.object({ supplierShopId: uuid, variantIds: z.array(uuid).min(1).max(1000) }),
+    "supplier-order-changed": z.object({ supplierShopId: uuid, supplierOrderId: uuid }),
+    "forward-cancelled": z.object({ supplierShopId: uuid, supplierOrderId: uuid }),
+  },
   accounting: {
     /** Send one accounting_syncs row's documents to AutoCount (invoice + receipt, or credit note + voucher). */
     sync: z.object({ shopId: uuid, syncId: uuid }),

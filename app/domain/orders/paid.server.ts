@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { schema, type Tx } from "~db/client";
+import { forwardOnPaid } from "~/domain/dropship/forwarding.server";
 import { queueInvoiceSync } from "~/domain/accounting/sync.server";
 import { nextShopNumber } from "./counters.server";
 import { commitOrderStock } from "./stock.server";
@@ -49,6 +50,8 @@ export async function markOrderPaid(tx: Tx, input: OrderPaidInput): Promise<{ al
   }
   const invoiceNumber = await nextShopNumber(tx, input.shopId, "invoice");
   await tx.update(schema.orders).set({ paymentStatus: "paid", invoiceNumber, invoicedAt: new Date() }).where(where);
+  // Dropship lines go to their suppliers (a `dropship:forward-order` outbox entry, once per order).
+  await forwardOnPaid(tx, input.shopId, input.orderId);
   // Stock: the reserved units (or, without a reservation, what is on hand) become sold.
   await commitOrderStock(tx, input.shopId, input.orderId);
   // The customer ("confirmed") and the owner are told, through the outbox: exactly once.

@@ -10,6 +10,7 @@
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { schema, withShop, type Tx } from "~db/client";
+import { cancelOrderForwards } from "~/domain/dropship/forwarding.server";
 import { audit } from "~/domain/audit/audit.server";
 import { formatMoney, parseMoney } from "~/domain/catalog/catalog-rules";
 import { adjustInventory, InventoryError } from "~/domain/catalog/inventory.server";
@@ -229,6 +230,8 @@ async function recordRefund(shopId: string, orderId: string, actor: Actor, plan:
     const who = { actorUserId: actor.userId, ip: actor.ip, userAgent: actor.userAgent };
     if (options.cancel && canTransition(order.status, "cancelled")) {
       await transitionOrder(tx, { shopId, orderId, to: "cancelled", reason: plan.reason ?? undefined, ...who });
+      // Dropship lines not shipped yet: the suppliers' orders are cancelled and the wallet paid back.
+      await cancelOrderForwards(tx, shopId, orderId);
       await notifyCustomer(tx, shopId, orderId, "cancelled");
       return;
     }

@@ -88,7 +88,8 @@ export async function listShopsForUser(userId: string): Promise<ShopAccess[]> {
       })
       .from(schema.shopMemberships)
       .innerJoin(schema.shops, eq(schema.shops.id, schema.shopMemberships.shopId))
-      .where(and(eq(schema.shopMemberships.userId, userId), eq(schema.shops.status, "active")))
+      // Supplier shops (dropshipping) have their own portal at /supplier, not the merchant admin.
+      .where(and(eq(schema.shopMemberships.userId, userId), eq(schema.shops.status, "active"), eq(schema.shops.kind, "merchant")))
       .orderBy(asc(schema.shops.name)),
   );
   return rows.map(({ frozenAt, ...r }) => ({ ...r, frozen: frozenAt !== null }));
@@ -100,7 +101,7 @@ export async function findShopBySlug(slug: string): Promise<Shop | undefined> {
     tx
       .select()
       .from(schema.shops)
-      .where(and(eq(schema.shops.slug, slug.toLowerCase()), eq(schema.shops.status, "active"))),
+      .where(and(eq(schema.shops.slug, slug.toLowerCase()), eq(schema.shops.status, "active"), eq(schema.shops.kind, "merchant"))),
   );
   return shop;
 }

@@ -1,0 +1,126 @@
+import { data, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { formatDate, formatMoney } from "~/domain/catalog/catalog-rules";
+import { dismissAlert, listForwards, payHeldForward, walletSummary } from "~/domain/dropship/forwarding.server";
+import { readForm } from "~/lib/csrf.server";
+import { DropshipTabs } from "~/ui/dropship";
+import { CsrfInput } from "~/ui/forms";
+
+export const meta: MetaFunction = () => [{ title: "Supplier orders · NetShop" }];
+
+export const loader = /* @__PURE__ */ adminLoader("orders", async ({ access }) => {
+  const [{ forwards, alerts }, wallet] = await Promise.all([listForwards(access.shop.shopId), walletSummary(access.shop.shopId)]);
+  return { forwards, alerts, wallet };
+});
+
+export const action = /* @__PURE__ */ adminAction("orders", async ({ request, context, access }) => {
+  const form = await readForm(request);
+  const intent = String(form.get("intent") ?? "");
+  if (intent === "dismiss") {
+    await dismissAlert(access.shop.shopId, String(form.get("alertId")));
+    return data({ error: null, notice: null });
+  }
+  const how = intent === "manual" ? "manual" : "wallet";
+  const forwardId = String(form.get("forwardId") ?? "");
+  if (!/^[0-9a-f-]{36}$/i.test(forwardId)) throw new Response("Not found", { status: 404 });
+  const result = await payHeldForward(access.shop.shopId, forwardId, how, { userId: access.user.id, ip: context.ip, userAgent: context.userAgent });
+  if (!result) throw new Response("Not found", { status: 404 });
+  if (!result.ok) return data({ error: result.error, notice: null }, { status: 400 });
+  return data({ error: null, notice: "Paid: the order is on its way to the supplier." });
+});
+
+export default function SupplierOrders() {
+  const { forwards, alerts, wallet } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const { t } = useTranslation("dropship");
+  return (
+    <div className="stack">
+      <DropshipTabs />
+      <h1>{t("supplierOrders")}</h1>
+      {result?.error ? <div className="banner danger" role="alert">{result.error}</div> : null}
+      {result?.notice ? <div className="banner ok" role="status">{result.notice}</div> : null}
+      <section className="card" aria-label={t("wallet")}>
+        <h2>{t("wallet")}</h2>
+        <p>
+          {t("balance")}: <strong data-testid="wallet-balance">{formatMoney(wallet.balanceMinor, wallet.currency)}</strong>
+        </p>
+        <p className="small muted">Top up by bank transfer to NetShop with your shop address as the reference; the platform team records it here.</p>
+        <table>
+          <tbody>
+            {wallet.entries.map((e) => (
+              <tr key={e.id}>
+                <td className="small">{formatDate(e.createdAt)}</td>
+                <td>{e.kind}</td>
+                <td>{formatMoney(e.amountMinor, wallet.currency)}</td>
+                <td className="small muted">= {formatMoney(e.balanceAfterMinor, wallet.currency)}</td>
+                <td className="small">{e.note}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      {alerts.length ? (
+        <section className="card" aria-label={t("alerts")}>
+          <h2>{t("alerts")}</h2>
+          <ul data-testid="dropship-alerts">
+            {alerts.map((a) => (
+              <li key={a.id}>
+                {a.message} {a.orderId ? <a href={`/admin/orders/${a.orderId}`}>Open the order</a> : null}
+                <Form method="post" style={{ display: "inline" }}>
+                  <CsrfInput />
+                  <input type="hidden" name="alertId" value={a.id} />
+                  <button type="submit" name="intent" value="dismiss" className="link">
+                    {t("dismiss")}
+                  </button>
+                </Form>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <div className="card flush">
+        <table data-testid="forwards">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>Status</th>
+              <th>{t("cost")}</th>
+              <th>Payment</th>
+              <th>{t("tracking")}</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody>
+            {forwards.map((f) => (
+              <tr key={f.id} data-testid="forward">
+                <td>
+                  <a href={`/admin/orders/${f.orderId}`}>#{f.number}</a>
+                </td>
+                <td>{f.status === "held" ? t("held") : f.status}</td>
+                <td>{formatMoney(f.costTotalMinor, f.currency)}</td>
+                <td>{f.payment}</td>
+                <td>{f.trackingNumber ? `${f.carrier} ${f.trackingNumber}` : "—"}</td>
+                <td>
+                  {f.payment === "unpaid" ? (
+                    <Form method="post" className="row">
+                      <CsrfInput />
+                      <input type="hidden" name="forwardId" value={f.id} />
+                      <button type="submit" name="intent" value="wallet">
+                        {t("payFromWallet")}
+                      </button>
+                      <button type="submit" name="intent" value="manual" className="secondary">
+                        {t("markPaid")}
+                      </button>
+                    </Form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+import { data, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { formatMoney, minorToDecimal } from "~/domain/catalog/catalog-rules";
+import { getDropshipSettings, listLinkedProducts, saveDropshipSettings, saveProductRule } from "~/domain/dropship/import.server";
+import { multiplierText } from "~/domain/dropship/pricing";
+import { readForm } from "~/lib/csrf.server";
+import { keptValues } from "~/lib/forms";
+import { DropshipTabs } from "~/ui/dropship";
+import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+
+export const meta: MetaFunction = () => [{ title: "Dropship pricing · NetShop" }];
+
+export const loader = /* @__PURE__ */ adminLoader("products", async ({ access }) => {
+  const [settings, linked] = await Promise.all([getDropshipSettings(access.shop.shopId), listLinkedProducts(access.shop.shopId)]);
+  return { settings, linked };
+});
+
+export const action = /* @__PURE__ */ adminAction("products", async ({ request, context, access }) => {
+  const form = await readForm(request);
+  const actor = { userId: access.user.id, ip: context.ip, userAgent: context.userAgent };
+  const fields = Object.fromEntries(form);
+  if (form.get("intent") === "product") {
+    const result = await saveProductRule(access.shop.shopId, String(form.get("productId")), actor, fields);
+    if (!result) throw new Response("Not found", { status: 404 });
+    if (!result.ok) return data({ errors: result.errors, values: keptValues(form), productId: String(form.get("productId")), notice: null }, { status: 400 });
+    return data({ errors: {}, values: {}, productId: null, notice: "Product pricing saved." });
+  }
+  const result = await saveDropshipSettings(access.shop.shopId, actor, fields);
+  if (!result.ok) return data({ errors: result.errors, values: keptValues(form), productId: null, notice: null }, { status: 400 });
+  return data({ errors: {}, values: {}, productId: null, notice: `Saved. ${result.repriced} linked variants re-priced.` });
+});
+
+const ROUNDING = [
+  { value: "", label: "No rounding" },
+  { value: "90", label: "Up to .90" },
+  { value: "99", label: "Up to .99" },
+  { value: "0", label: "Up to a whole amount" },
+];
+
+export default function Pricing() {
+  const { settings, linked } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const { t } = useTranslation("dropship");
+  const shopErrors: Record<string, string | undefined> = result && !result.productId ? result.errors : {};
+  const values: Record<string, string | undefined> = result && !result.productId ? result.values : {};
+  const products = [...new Map(linked.map((l) => [l.productId, l])).values()];
+  return (
+    <div className="stack">
+      <DropshipTabs />
+      <h1>{t("pricing")}</h1>
+      {result?.notice ? (
+        <div className="banner ok" role="status">
+          {result.notice}
+        </div>
+      ) : null}
+      <Form method="post" className="card" noValidate>
+        <CsrfInput />
+        <input type="hidden" name="intent" value="shop" />
+        <p className="muted">Price = supplier cost × multiplier + markup, rounded up. Applies to every imported product without a rule of its own.</p>
+        <FormError message={shopErrors.form} />
+        <div className="two-cols">
+          <Field label="Multiplier" name="multiplier" defaultValue={values.multiplier ?? multiplierText(settings.multiplierBp)} error={shopErrors.multiplier} inputMode="decimal" />
+          <Field label="Fixed markup (RM)" name="markup" defaultValue={values.markup ?? minorToDecimal(settings.markupMinor, "MYR")} error={shopErrors.markup} inputMode="decimal" />
+          <SelectField label="Rounding" name="rounding" defaultValue={values.rounding ?? (settings.roundingEnding === null ? "" : String(settings.roundingEnding))} options={ROUNDING} error={shopErrors.rounding} />
+          <Field label="Alert me when a margin falls below (%)" name="marginAlertPercent" defaultValue={values.marginAlertPercent ?? String(settings.marginAlertPercent)} error={shopErrors.marginAlertPercent} inputMode="numeric" />
+        </div>
+        <button type="submit">Save pricing rule</button>
+      </Form>
+      <h2>{t("imported")}</h2>
+      <div className="card flush">
+        <table data-testid="linked-products">
+          <thead>
+            <tr>
+              <th>{t("products")}</th>
+              <th>{t("cost")}</th>
+              <th>{t("yourPrice")}</th>
+              <th>Margin</th>
+              <th>{t("stock")}</th>
+              <th>Own rule · lock</th>
+            </tr>
+          </thead>
+          <tbody>
+            {linked.map((l) => (
+              <tr key={l.variantId} data-testid="linked-variant">
+                <td>
+                  <Link to={`/admin/products/${l.productId}`}>{l.title}</Link> <span className="muted small">{l.variantTitle}</span>
+                </td>
+                <td>{formatMoney(l.costMinor, l.currency)}</td>
+                <td>{formatMoney(l.priceMinor, l.currency)}</td>
+                <td>{l.margin}%</td>
+                <td>{l.stock ?? 0}</td>
+                <td className="small">{l.priceLocked ? "Locked" : l.multiplierBp ? `×${multiplierText(l.multiplierBp)}` : "Shop rule"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {products.map((p) => {
+        const errors: Record<string, string | undefined> = result?.productId === p.productId ? result.errors : {};
+        return (
+          <Form key={p.productId} method="post" className="card" noValidate aria-label={`Pricing of ${p.title}`}>
+            <CsrfInput />
+            <input type="hidden" name="intent" value="product" />
+            <input type="hidden" name="productId" value={p.productId} />
+            <h3>{p.title}</h3>
+            <div className="two-cols">
+              <Field label="Multiplier (blank: shop rule)" name="multiplier" defaultValue={p.multiplierBp ? multiplierText(p.multiplierBp) : ""} error={errors.multiplier} inputMode="decimal" />
+              <Field label="Fixed markup (RM)" name="markup" defaultValue={p.markupMinor !== null ? minorToDecimal(p.markupMinor, "MYR") : "0"} error={errors.markup} inputMode="decimal" />
+              <SelectField label="Rounding" name="rounding" defaultValue={p.roundingEnding === null ? "" : String(p.roundingEnding)} options={ROUNDING} error={errors.rounding} />
+            </div>
+            <label className="checkbox">
+              <input type="checkbox" name="priceLocked" defaultChecked={p.priceLocked} /> Lock the price (supplier cost changes do not re-price it)
+            </label>
+            <button type="submit" className="secondary">
+              Save
+            </button>
+          </Form>
+        );
+      })}
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { formatDate, formatMoney } from "~/domain/catalog/catalog-rules";
+import { listSupplierOrders } from "~/domain/dropship/supplier-portal.server";
+import { supplierLoader } from "~/domain/dropship/suppliers.server";
+
+export const loader = /* @__PURE__ */ supplierLoader(async ({ access }) => ({ orders: await listSupplierOrders(access.supplier.shopId) }));
+
+export default function SupplierOrders() {
+  const { orders } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("dropship");
+  return (
+    <div className="stack">
+      <h1>{t("orders")}</h1>
+      <div className="card flush">
+        <table data-testid="supplier-orders">
+          <thead>
+            <tr>
+              <th>Reference</th>
+              <th>Date</th>
+              <th>{t("recipient")}</th>
+              <th>Status</th>
+              <th>{t("cost")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {orders.map((o) => (
+              <tr key={o.id}>
+                <td>
+                  <Link to={`/supplier/orders/${o.id}`}>{o.reference}</Link>
+                </td>
+                <td>{formatDate(o.createdAt)}</td>
+                <td>
+                  {o.city}, {o.state}
+                </td>
+                <td>{o.status}</td>
+                <td>{formatMoney(o.costTotalMinor, o.currency)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+import { data, unstable_parseMultipartFormData, unstable_createMemoryUploadHandler } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { minorToDecimal } from "~/domain/catalog/catalog-rules";
+import { addSupplierImage, getSupplierProduct, updateSupplierProduct } from "~/domain/dropship/supplier-portal.server";
+import { supplierAction, supplierLoader } from "~/domain/dropship/suppliers.server";
+import { readForm, verifyCsrf } from "~/lib/csrf.server";
+import { keptValues } from "~/lib/forms";
+import { Checkbox, CsrfInput, FormError } from "~/ui/forms";
+
+export const loader = /* @__PURE__ */ supplierLoader(async ({ params, access }) => {
+  const found = await getSupplierProduct(access.supplier.shopId, params.id ?? "");
+  if (!found) throw new Response("Not found", { status: 404 });
+  return found;
+});
+
+export const action = /* @__PURE__ */ supplierAction(
+  async ({ request, params, context, access }) => {
+    const actor = { userId: access.user.id, ip: context.ip, userAgent: context.userAgent };
+    if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
+      const form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: 10 * 1024 * 1024 }));
+      verifyCsrf(request, form);
+      const file = form.get("image");
+      if (!(file instanceof File) || file.size === 0) return data({ errors: { image: "Choose a JPEG, PNG or WebP image." } as Record<string, string>, values: {}, notice: null }, { status: 400 });
+      const added = await addSupplierImage(access.supplier.shopId, params.id ?? "", { body: Buffer.from(await file.arrayBuffer()), contentType: file.type, filename: file.name });
+      if (added === undefined) throw new Response("Not found", { status: 404 });
+      if (!added.ok) return data({ errors: { image: added.error } as Record<string, string>, values: {}, notice: null }, { status: 400 });
+      return data({ errors: {} as Record<string, string>, values: {}, notice: "Image added: it appears once processed." });
+    }
+    const form = await readForm(request);
+    const result = await updateSupplierProduct(access.supplier.shopId, params.id ?? "", actor, Object.fromEntries(form));
+    if (!result) throw new Response("Not found", { status: 404 });
+    if (!result.ok) return data({ errors: result.errors, values: keptValues(form), notice: null }, { status: 400 });
+    return data({ errors: {} as Record<string, string>, values: {}, notice: "Saved. Merchants selling it are updated in a moment." });
+  },
+  { approved: false },
+);
+
+export default function SupplierProduct() {
+  const { product, variants, media } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const values: Record<string, string | undefined> = result?.values ?? {};
+  const { t } = useTranslation("dropship");
+  return (
+    <div className="stack">
+      <p>
+        <Link to="/supplier/products">← {t("products")}</Link>
+      </p>
+      <h1>{product.title}</h1>
+      {result?.notice ? (
+        <div className="banner ok" role="status">
+          {result.notice}
+        </div>
+      ) : null}
+      <Form method="post" className="card" noValidate>
+        <CsrfInput />
+        <FormError message={errors.form} />
+        <table>
+          <thead>
+            <tr>
+              <th>Variant</th>
+              <th>{t("cost")} (RM)</th>
+              <th>{t("suggested")} (RM)</th>
+              <th>{t("stock")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {variants.map((v) => (
+              <tr key={v.id}>
+                <td>{v.title}</td>
+                {(["cost", "price", "stock"] as const).map((f) => {
+                  const name = `${f}_${v.id}`;
+                  const saved = f === "cost" ? minorToDecimal(v.costMinor ?? 0, "MYR") : f === "price" ? minorToDecimal(v.priceMinor, "MYR") : String(v.onHand ?? 0);
+                  return (
+                    <td key={f}>
+                      <input name={name} aria-label={`${v.title} ${f}`} defaultValue={values[name] ?? saved} inputMode="decimal" size={8} aria-invalid={Boolean(errors[name])} />
+                      {errors[name] ? (
+                        <p className="error" role="alert" data-field-error={name}>
+                          {errors[name]}
+                        </p>
+                      ) : null}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <Checkbox label="Published to the network" name="publish" defaultChecked={values.publish ? values.publish === "on" : product.status === "active"} />
+        <button type="submit">Save</button>
+      </Form>
+      <section className="card">
+        <h2>Images</h2>
+        <div className="row">
+          {media.map((m) => (
+            <img key={m.id} src={m.url} alt="" width={96} height={96} style={{ objectFit: "cover" }} data-status={m.status} />
+          ))}
+        </div>
+        <Form method="post" encType="multipart/form-data">
+          <CsrfInput />
+          <input type="file" name="image" accept="image/jpeg,image/png,image/webp" aria-label="Image" />
+          {errors.image ? (
+            <p className="error" role="alert" data-field-error="image">
+              {errors.image}
+            </p>
+          ) : null}
+          <button type="submit" className="secondary">
+            Upload image
+          </button>
+        </Form>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { formatMoney } from "~/domain/catalog/catalog-rules";
+import { createSupplierProduct, listSupplierProducts } from "~/domain/dropship/supplier-portal.server";
+import { supplierAction, supplierLoader } from "~/domain/dropship/suppliers.server";
+import { readForm } from "~/lib/csrf.server";
+import { keptValues } from "~/lib/forms";
+import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
+
+export const loader = /* @__PURE__ */ supplierLoader(async ({ access }) => ({ products: await listSupplierProducts(access.supplier.shopId) }));
+
+// Preparing products is allowed while pending approval (they join the network once approved).
+export const action = /* @__PURE__ */ supplierAction(
+  async ({ request, context, access }) => {
+    const form = await readForm(request);
+    const result = await createSupplierProduct(access.supplier.shopId, { userId: access.user.id, ip: context.ip, userAgent: context.userAgent }, Object.fromEntries(form));
+    if (!result.ok) return data({ errors: result.errors, values: keptValues(form) }, { status: 400 });
+    return redirect(`/supplier/products/${result.productId}`);
+  },
+  { approved: false },
+);
+
+export default function SupplierProducts() {
+  const { products } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const values: Record<string, string | undefined> = result?.values ?? {};
+  const { t } = useTranslation("dropship");
+  return (
+    <div className="stack">
+      <h1>{t("products")}</h1>
+      <div className="card flush">
+        <table data-testid="supplier-products">
+          <thead>
+            <tr>
+              <th>{t("products")}</th>
+              <th>Status</th>
+              <th>{t("cost")}</th>
+              <th>{t("suggested")}</th>
+              <th>{t("stock")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {products.map((p) => (
+              <tr key={p.id}>
+                <td>
+                  <Link to={`/supplier/products/${p.id}`}>{p.title}</Link>
+                </td>
+                <td>{p.status === "active" ? "Published" : p.status}</td>
+                <td>{p.minCost !== null ? formatMoney(p.minCost, "MYR") : "—"}</td>
+                <td>{p.price !== null ? formatMoney(p.price, "MYR") : "—"}</td>
+                <td>{p.stock ?? 0}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Form method="post" className="card" noValidate aria-label="New product">
+        <CsrfInput />
+        <h2>List a product</h2>
+        <FormError message={errors.form} />
+        <Field label="Title" name="title" defaultValue={values.title} error={errors.title} required />
+        <div className="field">
+          <label htmlFor="descriptionMd">Description (Markdown)</label>
+          <textarea id="descriptionMd" name="descriptionMd" rows={4} defaultValue={values.descriptionMd} />
+        </div>
+        <div className="two-cols">
+          <Field label={t("category")} name="productType" defaultValue={values.productType} error={errors.productType} />
+          <Field label="Weight (grams)" name="weight" inputMode="numeric" defaultValue={values.weight} error={errors.weight} />
+          <Field label="Option name (e.g. Size; optional)" name="optionName" defaultValue={values.optionName} error={errors["options.0.name"]} />
+          <Field label="Option values (comma-separated)" name="optionValues" defaultValue={values.optionValues} error={errors["options.0.values"]} />
+          <Field label="Cost to merchants (RM)" name="cost" inputMode="decimal" defaultValue={values.cost} error={errors.cost ?? errors["variants.0.cost"]} required />
+          <Field label="Suggested retail price (RM)" name="price" inputMode="decimal" defaultValue={values.price} error={errors.price ?? errors["variants.0.price"]} required />
+          <Field label="Stock per variant" name="stock" inputMode="numeric" defaultValue={values.stock ?? "0"} error={errors.stock} required />
+        </div>
+        <Checkbox label="Publish to the network" name="publish" defaultChecked={values.publish === "on"} />
+        <button type="submit">Save product</button>
+      </Form>
+    </div>
+  );
+}
