@@ -197,6 +197,51 @@ describe("search", () => {
   });
 });
 
+describe("search by the price the customer pays now (flash sales)", () => {
+  let shopC: Awaited<ReturnType<typeof makeShop>>;
+  const search = async (query: string) => titles((await page(`/s/${shopC.slug}/search?${query}`)).html);
+  const firstVariant = async (productId: string) =>
+    (await withShop(shopC.id, (tx) => tx.select().from(schema.variants).where(eq(schema.variants.productId, productId))))[0].id;
+
+  beforeAll(async () => {
+    shopC = await makeShop(owner.id, { name: "Kedai Jualan Kilat" });
+    const onSale = await makeActiveProduct(shopC.id, owner.id, { title: "Running Sale Sarong", price: "100.00", stock: 10 });
+    const scheduled = await makeActiveProduct(shopC.id, owner.id, { title: "Scheduled Sale Scarf", price: "90.00", stock: 10 });
+    const soldOut = await makeActiveProduct(shopC.id, owner.id, { title: "Sold Out Sale Songkok", price: "80.00", stock: 10 });
+    await makeActiveProduct(shopC.id, owner.id, { title: "Regular Rattan Basket", price: "70.00", stock: 10 });
+    // Two running sales on the same variant: the lower price counts.
+    await makeFlashSale(shopC, owner.id, { from: new Date(Date.now() - HOUR), to: new Date(Date.now() + 2 * HOUR), prices: { [await firstVariant(onSale.productId)]: "59.90" } });
+    await makeFlashSale(shopC, owner.id, { from: new Date(Date.now() - HOUR), to: new Date(Date.now() + 2 * HOUR), prices: { [await firstVariant(onSale.productId)]: "65.00" } });
+    await makeFlashSale(shopC, owner.id, { from: new Date(Date.now() + HOUR), to: new Date(Date.now() + 3 * HOUR), prices: { [await firstVariant(scheduled.productId)]: "10.00" } });
+    const soldOutSale = await makeFlashSale(shopC, owner.id, {
+      from: new Date(Date.now() - HOUR),
+      to: new Date(Date.now() + 2 * HOUR),
+      prices: { [await firstVariant(soldOut.productId)]: "5.00" },
+      totalCap: 3,
+    });
+    // Every unit of the capped sale bought (what checkout's claims add up to).
+    await withShop(shopC.id, (tx) => tx.update(schema.flashSales).set({ claimed: 3 }).where(eq(schema.flashSales.id, soldOutSale)));
+  });
+
+  it("the price filter uses a running sale's price, not a scheduled or sold-out sale's", async () => {
+    // RM 100 regular, RM 59.90 in a running sale: found under RM 60, shown at the sale price.
+    expect(await search("max=60&sort=title")).toEqual(["Running Sale Sarong"]);
+    const under60 = await page(`/s/${shopC.slug}/search?max=60`);
+    expect(under60.html).toMatch(/RM\s?59\.90/);
+    expect(await search("min=60&sort=title")).toEqual(["Regular Rattan Basket", "Scheduled Sale Scarf", "Sold Out Sale Songkok"]);
+    // The scheduled (RM 10) and sold-out (RM 5) sales do not count yet / any more.
+    expect(await search("max=50&sort=title")).toEqual([]);
+    expect(await search("min=80&max=90&sort=title")).toEqual(["Scheduled Sale Scarf", "Sold Out Sale Songkok"]);
+    expect(await search("min=95&sort=title")).toEqual([]);
+  });
+
+  it("price sorts order by the price paid now", async () => {
+    expect(await search("sort=price-asc")).toEqual(["Running Sale Sarong", "Regular Rattan Basket", "Sold Out Sale Songkok", "Scheduled Sale Scarf"]);
+    expect(await search("sort=price-desc")).toEqual(["Scheduled Sale Scarf", "Sold Out Sale Songkok", "Regular Rattan Basket", "Running Sale Sarong"]);
+    expect(await search("q=sale&sort=price-asc")).toEqual(["Running Sale Sarong", "Sold Out Sale Songkok", "Scheduled Sale Scarf"]);
+  });
+});
+
 describe("sitemap.xml and robots.txt", () => {
   it("lists the shop's published products and collections only", async () => {
     const { res, html } = await page(`/s/${shopA.slug}/sitemap.xml`);

@@ -14,6 +14,14 @@
  *    columns the indexes lead with) — the only place the storefront reads across RLS;
  * 2. the cards are then read inside `withShop(shopId)`, under RLS, by those ids: a product of
  *    another shop could not come back even if step 1 were wrong.
+ *
+ * Price filter and price sorts use what the customer pays now, as the cards show it: the lowest
+ * of the product's regular variant prices and the sale prices of its variants in running flash
+ * sales (started, not ended, cap not used up — as `runningSalePrices`). The running sales' prices
+ * are gathered once per query (a CTE, per product; a shop runs few sales at a time) and hash
+ * joined, every table filtered by the shop explicitly. On the bench shop (10,000 products of a
+ * 40,000-product data set, 5 sales over 750 variants) the CTE costs a few ms (EXPLAIN ANALYZE,
+ * see the README); the sale CTE is left out when neither the filter nor the sort is by price.
  */
 import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
@@ -66,7 +74,7 @@ export function parseSearchParams(params: URLSearchParams, currency: string): Se
 // migration's hand-written SQL. Not in the drizzle schema: only this query reads it.
 const DOCUMENT = sql.raw(`p.search_document`);
 
-export async function searchProducts(shopId: string, query: SearchQuery): Promise<{ products: ProductCard[]; total: number; hasNext: boolean }> {
+export async function searchProducts(shopId: string, query: SearchQuery, now = new Date()): Promise<{ products: ProductCard[]; total: number; hasNext: boolean }> {
   const conditions: SQL[] = [sql`p.shop_id = ${shopId}::uuid`, sql`p.status = 'active'`];
   const q = query.q.slice(0, 100);
   if (q) {
@@ -79,7 +87,21 @@ export async function searchProducts(shopId: string, query: SearchQuery): Promis
         : sql`(${DOCUMENT} @@ websearch_to_tsquery('simple', ${q}) or ${q} <% p.title)`,
     );
   }
-  const minPriceExpr = sql`(select min(v.price_minor) from variants v where v.shop_id = p.shop_id and v.product_id = p.id)`;
+  // The effective price: least() ignores the null of a product without a running sale.
+  const byPrice = query.minPrice !== null || query.maxPrice !== null || query.sort === "price-asc" || query.sort === "price-desc";
+  const minPriceExpr = sql`least((select min(v.price_minor) from variants v where v.shop_id = p.shop_id and v.product_id = p.id), sale.price_minor)`;
+  // The variant's product by primary key, as a subquery: joined instead, the planner scanned all
+  // the shop's variants (25,000 rows) for a few hundred sale lines; with a lateral `limit 1` it
+  // misjudged the CTE at one row and compared every product with every sale row.
+  const saleCte = sql`
+    with sale as (
+      select (select v.product_id from variants v where v.shop_id = fsv.shop_id and v.id = fsv.variant_id) as product_id,
+             min(fsv.sale_price_minor) as price_minor
+        from flash_sales fs
+        join flash_sale_variants fsv on fsv.shop_id = fs.shop_id and fsv.flash_sale_id = fs.id
+       where fs.shop_id = ${shopId}::uuid and fs.starts_at <= ${now.toISOString()}::timestamptz and fs.ends_at > ${now.toISOString()}::timestamptz
+         and (fs.total_cap is null or fs.claimed < fs.total_cap)
+       group by 1)`;
   if (query.minPrice !== null) conditions.push(sql`${minPriceExpr} >= ${query.minPrice}`);
   if (query.maxPrice !== null) conditions.push(sql`${minPriceExpr} <= ${query.maxPrice}`);
   if (query.collection) {
@@ -103,16 +125,16 @@ export async function searchProducts(shopId: string, query: SearchQuery): Promis
   const rows = await asPlatform(async (tx) => {
     // Typo tolerance: one wrong or missing letter in a short word still matches ("batk", "songkt").
     await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', '0.5', true)`);
-    const result = await tx.execute(sql`
+    const result = await tx.execute(sql`${byPrice ? saleCte : sql``}
       select p.id, count(*) over () as total
-        from products p
+        from products p${byPrice ? sql` left join sale on sale.product_id = p.id` : sql``}
        where ${sql.join(conditions, sql` and `)}
        order by ${order}
        limit ${SEARCH_PAGE_SIZE + 1} offset ${offset}`);
     return result as unknown as Array<{ id: string; total: string | number }>;
   });
   const ids = rows.slice(0, SEARCH_PAGE_SIZE).map((r) => r.id);
-  const products = await withShop(shopId, (tx) => productCards(tx, ids));
+  const products = await withShop(shopId, (tx) => productCards(tx, ids, now));
   return { products, total: rows.length ? Number(rows[0].total) : 0, hasNext: rows.length > SEARCH_PAGE_SIZE };
 }
 
