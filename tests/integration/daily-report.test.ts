@@ -154,17 +154,18 @@ describe("the report in the shop's language", () => {
 
   it("writes a Bahasa Melayu shop's report in Bahasa Melayu (product titles as written)", async () => {
     const { body, credits } = await seededShop("Kedai Batik Ayu", "ms");
+    // Intl puts a no-break space between "RM" and the amount.
     expect(body).toBe(
       [
         "*Kedai Batik Ayu* — laporan harian untuk Sab, 5 Dis 2026",
         "",
         "Pesanan: *2*",
-        "Hasil jualan: *RM 135.00*",
-        "Purata pesanan: RM 67.50",
+        "Hasil jualan: *RM\u00a0135.00*",
+        "Purata pesanan: RM\u00a067.50",
         "",
         "Produk terlaris:",
-        "1. Kopi Tenom 250g — 3 terjual, RM 75.00",
-        "2. Batik scarf — 1 terjual, RM 60.00",
+        "1. Kopi Tenom 250g — 3 terjual, RM\u00a075.00",
+        "2. Batik scarf — 1 terjual, RM\u00a060.00",
         "",
         "Pesanan menunggu untuk dipenuhi: 2",
         "Stok rendah: Batik scarf (tinggal 2)",
@@ -180,12 +181,12 @@ describe("the report in the shop's language", () => {
         "*金龙茶庄* — 2026年12月5日周六 每日报告",
         "",
         "订单：*2*",
-        "营业额：*RM 135.00*",
-        "平均订单金额：RM 67.50",
+        "营业额：*RM\u00a0135.00*",
+        "平均订单金额：RM\u00a067.50",
         "",
         "热销商品：",
-        "1. Kopi Tenom 250g — 售出 3 件，RM 75.00",
-        "2. Batik scarf — 售出 1 件，RM 60.00",
+        "1. Kopi Tenom 250g — 售出 3 件，RM\u00a075.00",
+        "2. Batik scarf — 售出 1 件，RM\u00a060.00",
         "",
         "待发货订单：2",
         "库存不足：Batik scarf（剩 2 件）",
