@@ -102,7 +102,7 @@ describe("supplier portal routes", () => {
       // A held order (never sent) is no one's to see but its merchant's.
       [`/supplier/orders/${heldForwardId}`, { intent: "accept" }],
     ];
-    for (const [page, fields] of posts) expect((await b.post(page, fields)).status, `${page} ${fields.intent}`).toBe(404);
+    for (const [page, fields] of posts) expect((await b.post(page, fields, { csrf })).status, `${page} ${fields.intent}`).toBe(404);
     expect((await getSupplierOrder(supplierA.shopId, forwardId))!.status).toBe("open");
     // A ships its own order.
     await a.get(`/supplier/orders/${forwardId}`);
