@@ -101,6 +101,22 @@ const en = {
     unsubscribe: "Stop sending it to me",
     youGetIt: "You get the daily report.",
     youDontGetIt: "You do not get the daily report.",
+    /** The daily WhatsApp report's text (WhatsApp *bold*); product titles and the shop name stay as written. */
+    whatsapp: {
+      title: "*{{shop}}* — daily report for {{date}}",
+      orders: "Orders: *{{number}}*",
+      revenue: "Revenue: *{{amount}}*",
+      averageOrder: "Average order: {{amount}}",
+      topProducts: "Top products:",
+      topNone: "Top products: none sold",
+      topLine: "{{rank}}. {{title}} — {{quantity}} sold, {{amount}}",
+      waiting: "Orders waiting to be fulfilled: {{number}}",
+      lowStock: "Low stock: {{items}}",
+      lowStockItem: "{{title}} ({{number}} left)",
+      lowStockNone: "Low stock: none",
+      separator: ", ",
+      aiCredits: "AI credits left: copy {{copy}}, try-on {{tryon}}, video {{video}}",
+    },
   },
   storefront: {
     poweredBy: "Powered by",

@@ -2,7 +2,7 @@ import { data, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { formatDate, formatMoney } from "~/domain/catalog/catalog-rules";
-import { listMerchantWallets, listSuppliers, operatorAction, operatorLoader, recordTopUp, setSupplierStatus } from "~/domain/dropship/suppliers.server";
+import { listMerchantWallets, listSuppliers, newTopUpToken, operatorAction, operatorLoader, recordTopUp, setSupplierStatus } from "~/domain/dropship/suppliers.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
@@ -13,7 +13,8 @@ export const meta: MetaFunction = () => [{ title: "Platform · NetShop" }];
 export const loader = /* @__PURE__ */ operatorLoader(async ({ request }) => {
   const q = new URL(request.url).searchParams.get("shop") ?? "";
   const [suppliers, wallets] = await Promise.all([listSuppliers(), listMerchantWallets(q)]);
-  return { suppliers, wallets, q };
+  // A fresh one-time token per rendering of the top-up form: a double submission records one top-up.
+  return { suppliers, wallets, q, topUpToken: newTopUpToken() };
 });
 
 export const action = /* @__PURE__ */ operatorAction(async ({ request, context, operator }) => {
@@ -31,7 +32,7 @@ export const action = /* @__PURE__ */ operatorAction(async ({ request, context, 
 });
 
 export default function Platform() {
-  const { suppliers, wallets, q } = useLoaderData<typeof loader>();
+  const { suppliers, wallets, q, topUpToken } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: Record<string, string | undefined> = result?.errors ?? {};
   const values: Record<string, string | undefined> = result?.values ?? {};
@@ -95,6 +96,7 @@ export default function Platform() {
         <Form method="post" noValidate>
           <CsrfInput />
           <input type="hidden" name="intent" value="topup" />
+          <input type="hidden" name="token" value={topUpToken} />
           <FormError message={errors.form} />
           <div className="two-cols">
             <Field label="Merchant shop address (slug)" name="shopSlug" defaultValue={values.shopSlug} error={errors.shopSlug} required />

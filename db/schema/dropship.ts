@@ -230,10 +230,14 @@ export const dropshipWalletEntries = pgTable(
     forwardId: uuid("forward_id"),
     note: text("note").notNull().default(""),
     actorUserId: uuid("actor_user_id").references(() => users.id, { onDelete: "set null" }),
+    /** The one-time token of the /platform top-up form that recorded this entry (null otherwise). */
+    topupToken: text("topup_token"),
     createdAt: createdAt(),
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
+    // One top-up per form token: a double submission cannot credit twice.
+    uniqueIndex("dropship_wallet_entries_topup_token_key").on(t.shopId, t.topupToken).where(sql`${t.topupToken} is not null`),
     index("dropship_wallet_entries_time_idx").on(t.shopId, t.createdAt.desc()),
     // One charge per forward: retries cannot charge twice.
     uniqueIndex("dropship_wallet_entries_charge_key").on(t.shopId, t.forwardId).where(sql`${t.forwardId} is not null and ${t.kind} = 'charge'`),

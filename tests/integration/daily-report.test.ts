@@ -130,6 +130,72 @@ describe("report content for a seeded day", () => {
   }, 30_000);
 });
 
+describe("the report in the shop's language", () => {
+  /** A shop in `language` with two products and two paid orders on 5 December (Kuala Lumpur). */
+  async function seededShop(name: string, language: "ms" | "zh") {
+    const user = await makeUser();
+    const id = (await makeShop(user.id, { name, language })).id;
+    await setTimezone(id, "Asia/Kuala_Lumpur");
+    const kopi = await makeProduct(id, user.id, { title: "Kopi Tenom 250g", price: "25.00", stock: 100, status: "active" });
+    const scarf = await makeProduct(id, user.id, { title: "Batik scarf", price: "60.00", stock: 3, status: "active" });
+    const k = (await getProduct(id, kopi.productId))!.variants[0].id;
+    const s = (await getProduct(id, scarf.productId))!.variants[0].id;
+    const a = await makeOrder(id, { lines: [{ variantId: k, quantity: 2 }], shippingMinor: 0, createdAt: new Date("2026-12-05T02:00:00Z") });
+    const b = await makeOrder(id, { lines: [{ variantId: s, quantity: 1 }, { variantId: k, quantity: 1 }], shippingMinor: 0, createdAt: new Date("2026-12-05T06:00:00Z") });
+    expect([a.totalMinor, b.totalMinor]).toEqual([5_000, 8_500]);
+    const credits = await withShop(id, (tx) => creditBalances(tx, id));
+    const sent = await sendDailyReport(id, new Date("2026-12-06T01:00:00Z"));
+    if (sent.status !== "sent") throw new Error(`not sent: ${sent.status}`);
+    const messages = await reportMessages(id);
+    expect(messages.map((m) => m.recipient)).toEqual([user.phone]);
+    expect(messages[0].body).toBe(sent.body);
+    return { body: sent.body, credits: { copy: credits.copy.left, tryon: credits.tryon.left, video: credits.video.left } };
+  }
+
+  it("writes a Bahasa Melayu shop's report in Bahasa Melayu (product titles as written)", async () => {
+    const { body, credits } = await seededShop("Kedai Batik Ayu", "ms");
+    // Intl puts a no-break space between "RM" and the amount.
+    expect(body).toBe(
+      [
+        "*Kedai Batik Ayu* — laporan harian untuk Sab, 5 Dis 2026",
+        "",
+        "Pesanan: *2*",
+        "Hasil jualan: *RM\u00a0135.00*",
+        "Purata pesanan: RM\u00a067.50",
+        "",
+        "Produk terlaris:",
+        "1. Kopi Tenom 250g — 3 terjual, RM\u00a075.00",
+        "2. Batik scarf — 1 terjual, RM\u00a060.00",
+        "",
+        "Pesanan menunggu untuk dipenuhi: 2",
+        "Stok rendah: Batik scarf (tinggal 2)",
+        `Baki kredit AI: salinan ${credits.copy}, cuba pakai ${credits.tryon}, video ${credits.video}`,
+      ].join("\n"),
+    );
+  });
+
+  it("writes a Chinese shop's report in Chinese (product titles as written)", async () => {
+    const { body, credits } = await seededShop("金龙茶庄", "zh");
+    expect(body).toBe(
+      [
+        "*金龙茶庄* — 2026年12月5日周六 每日报告",
+        "",
+        "订单：*2*",
+        "营业额：*RM\u00a0135.00*",
+        "平均订单金额：RM\u00a067.50",
+        "",
+        "热销商品：",
+        "1. Kopi Tenom 250g — 售出 3 件，RM\u00a075.00",
+        "2. Batik scarf — 售出 1 件，RM\u00a060.00",
+        "",
+        "待发货订单：2",
+        "库存不足：Batik scarf（剩 2 件）",
+        `剩余 AI 额度：文案 ${credits.copy}，试穿 ${credits.tryon}，视频 ${credits.video}`,
+      ].join("\n"),
+    );
+  });
+});
+
 describe("scheduling across time zones", () => {
   const localTime = (ms: number, timeZone: string) =>
     new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(ms));

@@ -173,9 +173,21 @@ describe("platform and sign-up", () => {
     expect((await op.get("/platform")).status).toBe(200);
     expect((await op.post("/platform", { intent: "approve", supplierShopId: pending.shopId })).status).toBe(200);
     expect(op.lastHtml).toContain("Supplier approved.");
-    expect((await op.post("/platform", { intent: "topup", shopSlug: merchantA.shop.slug, amount: "abc" })).status).toBe(400);
+    await op.get("/platform");
+    const token = () => op.lastHtml.match(/name="token" value="([^"]+)"/)![1];
+    const form = token();
+    expect((await op.post("/platform", { intent: "topup", token: form, shopSlug: merchantA.shop.slug, amount: "abc" })).status).toBe(400);
     expect(op.lastHtml).toContain("Enter an amount like 500");
-    expect((await op.post("/platform", { intent: "topup", shopSlug: merchantA.shop.slug, amount: "50.00", note: "FPX 123" })).status).toBe(200);
+    // The corrected form sent twice (a double click): one top-up, the same answer both times.
+    const topUp = { intent: "topup", token: form, shopSlug: merchantA.shop.slug, amount: "50.00", note: "FPX 123" };
+    expect((await op.post("/platform", topUp)).status).toBe(200);
+    expect(op.lastHtml).toContain("Top-up recorded. New balance RM");
+    const answer = htmlDecode(op.lastHtml).match(/Top-up recorded\. New balance [^<]+/)![0];
+    expect(token()).not.toBe(form); // the page after it carries a new form token
+    expect((await op.post("/platform", topUp)).status).toBe(200);
+    expect(htmlDecode(op.lastHtml)).toContain(answer);
+    expect((await op.post("/platform", { intent: "topup", shopSlug: merchantA.shop.slug, amount: "50.00" })).status).toBe(400);
+    expect(op.lastHtml).toContain("This form has expired");
     const a = await client(merchantA.user);
     await a.get("/admin/dropship/orders");
     expect(htmlDecode(a.lastHtml)).toMatch(/data-testid="wallet-balance">RM\s?50\.00/);

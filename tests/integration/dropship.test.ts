@@ -22,12 +22,12 @@ import {
   shipSupplierOrder,
   updateSupplierProduct,
 } from "~/domain/dropship/supplier-portal.server";
-import { setSupplierStatus } from "~/domain/dropship/suppliers.server";
+import { newTopUpToken, recordTopUp, setSupplierStatus } from "~/domain/dropship/suppliers.server";
 import { processMedia, addImageFromBuffer } from "~/domain/media/media.server";
 import { headObject } from "~/integrations/storage.server";
 import { closeRedis } from "~/lib/redis.server";
 import { makePng, makeProduct } from "../helpers/catalog";
-import { importInto, makeDropshipOrder, makeMerchant, makeSupplier, makeSupplierProduct, payOrder, topUp } from "../helpers/dropship";
+import { importInto, makeDropshipOrder, makeMerchant, makeOperator, makeSupplier, makeSupplierProduct, payOrder, topUp } from "../helpers/dropship";
 import { TEST_ADDRESS } from "../helpers/orders";
 
 const who = { ip: "127.0.0.1", userAgent: "vitest" };
@@ -346,6 +346,59 @@ describe("supplier fulfilment", () => {
     expect(wallet.balanceMinor).toBe(10_000 - 2000 + 1000);
     // The rest still ships.
     expect(await shipSupplierOrder(supplier.shopId, forward.id, { userId: supplier.user.id, ...who }, { carrier: "poslaju", trackingNumber: "EP123456789MY" })).toEqual({ ok: true });
+  });
+});
+
+describe("wallet top-ups", () => {
+  async function ledger(shopId: string) {
+    return withShop(shopId, async (tx) => ({
+      entries: await tx.select().from(schema.dropshipWalletEntries).where(eq(schema.dropshipWalletEntries.shopId, shopId)),
+      balance: Number((await tx.select().from(schema.dropshipWallets).where(eq(schema.dropshipWallets.shopId, shopId)))[0]?.balanceMinor ?? 0),
+    }));
+  }
+  async function topUpAudits(shopId: string) {
+    return asPlatform((tx) => tx.select().from(schema.auditLog).where(and(eq(schema.auditLog.shopId, shopId), eq(schema.auditLog.action, "dropship.wallet_topped_up"))));
+  }
+
+  it("a form token records one top-up: a repeat, also concurrent, answers with the same result and credits nothing", async () => {
+    const operator = await makeOperator();
+    const merchant = await makeMerchant();
+    const form = { shopSlug: merchant.shop.slug, amount: "50.00", note: "FPX 123", token: newTopUpToken() };
+
+    const first = await recordTopUp(operator.id, form, who);
+    expect(first).toEqual({ ok: true, balanceMinor: 5_000, repeated: false });
+    expect(await recordTopUp(operator.id, form, who)).toEqual({ ok: true, balanceMinor: 5_000, repeated: true });
+
+    // A double click: two submissions of one new form at the same moment.
+    const again = { ...form, amount: "20.00", token: newTopUpToken() };
+    const both = await Promise.all([recordTopUp(operator.id, again, who), recordTopUp(operator.id, again, who)]);
+    expect(both.map((r) => r.ok && r.balanceMinor)).toEqual([7_000, 7_000]);
+    expect(both.map((r) => r.ok && r.repeated).sort()).toEqual([false, true]);
+
+    const { entries, balance } = await ledger(merchant.shopId);
+    expect(entries.map((e) => [e.kind, Number(e.amountMinor), e.topupToken]).sort()).toEqual(
+      [
+        ["topup", 5_000, form.token],
+        ["topup", 2_000, again.token],
+      ].sort(),
+    );
+    expect(balance).toBe(7_000);
+    expect(await topUpAudits(merchant.shopId)).toHaveLength(2);
+
+    // The ledger itself refuses a second entry with a used token.
+    await expect(
+      withShop(merchant.shopId, (tx) =>
+        tx.insert(schema.dropshipWalletEntries).values({ shopId: merchant.shopId, kind: "topup", amountMinor: 1, balanceAfterMinor: 7_001, topupToken: form.token }),
+      ),
+    ).rejects.toThrow();
+  });
+
+  it("refuses a top-up without a form token", async () => {
+    const operator = await makeOperator();
+    const merchant = await makeMerchant();
+    const result = await recordTopUp(operator.id, { shopSlug: merchant.shop.slug, amount: "50.00" }, who);
+    expect(result).toMatchObject({ ok: false, errors: { form: "This form has expired. Reload the page and enter the top-up again." } });
+    expect((await ledger(merchant.shopId)).entries).toHaveLength(0);
   });
 });
 

@@ -209,36 +209,67 @@ export async function listMerchantWallets(search: string) {
   ).then((rows) => rows.map((r) => ({ ...r, balanceMinor: Number(r.balanceMinor) })));
 }
 
+const TOKEN_ERROR = "This form has expired. Reload the page and enter the top-up again.";
+
 const TopUpSchema = z.object({
   shopSlug: z.string().trim().min(1, "Enter the merchant shop's address (slug)."),
   amount: z.string().trim().regex(/^\d{1,7}(\.\d{1,2})?$/, "Enter an amount like 500 or 500.00."),
   note: z.string().trim().max(200, "Use at most 200 characters.").default(""),
+  token: z.string({ error: TOKEN_ERROR }).regex(/^[A-Za-z0-9_-]{16,64}$/, TOKEN_ERROR),
 });
+
+/** A fresh one-time token for one rendering of the top-up form. */
+export function newTopUpToken(): string {
+  return randomBytes(18).toString("base64url");
+}
 
 /**
  * Records a top-up the platform received (bank transfer etc.) into a merchant's wallet: one
- * statement raises the balance and the ledger row records the balance after it.
+ * statement raises the balance and the ledger row records the balance after it. Idempotent per
+ * form token: a repeated submission (double click, resent form) credits nothing and answers with
+ * the first submission's result (the balance after that top-up).
  */
-export async function recordTopUp(operatorId: string, form: Record<string, unknown>, request: RequestInfo): Promise<{ ok: true; balanceMinor: number } | { ok: false; errors: FieldErrors }> {
+export async function recordTopUp(operatorId: string, form: Record<string, unknown>, request: RequestInfo): Promise<{ ok: true; balanceMinor: number; repeated: boolean } | { ok: false; errors: FieldErrors }> {
   const parsed = TopUpSchema.safeParse(form);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  if (!parsed.success) {
+    const errors = fieldErrors(parsed.error);
+    if (errors.token) errors.form = errors.token;
+    return { ok: false, errors };
+  }
   const amountMinor = decimalStringToMinor(parsed.data.amount);
   if (amountMinor <= 0) return { ok: false, errors: { amount: "Enter an amount above zero." } };
   const [shop] = await asPlatform((tx) =>
     tx.select({ id: schema.shops.id }).from(schema.shops).where(and(eq(schema.shops.slug, parsed.data.shopSlug.toLowerCase()), eq(schema.shops.kind, "merchant"))),
   );
   if (!shop) return { ok: false, errors: { shopSlug: "No merchant shop has that address." } };
-  const balanceMinor = await creditWallet(shop.id, { kind: "topup", amountMinor, note: parsed.data.note || "Top-up", actorUserId: operatorId, forwardId: null });
-  await asPlatform((tx) => audit(tx, { shopId: shop.id, actorUserId: operatorId, action: "dropship.wallet_topped_up", targetType: "shop", targetId: shop.id, after: { amountMinor }, ...request }));
-  return { ok: true, balanceMinor };
+  const credited = await creditWalletOnce(shop.id, { kind: "topup", amountMinor, note: parsed.data.note || "Top-up", actorUserId: operatorId, forwardId: null, topupToken: parsed.data.token });
+  if (!credited.repeated) await asPlatform((tx) => audit(tx, { shopId: shop.id, actorUserId: operatorId, action: "dropship.wallet_topped_up", targetType: "shop", targetId: shop.id, after: { amountMinor }, ...request }));
+  return { ok: true, ...credited };
 }
 
+type CreditEntry = { kind: "topup" | "refund"; amountMinor: number; note: string; actorUserId: string | null; forwardId: string | null; topupToken?: string | null };
+
 /** Adds money to a merchant's wallet (top-up, refund of a rejected line), with its ledger row. */
-export async function creditWallet(
-  merchantShopId: string,
-  entry: { kind: "topup" | "refund"; amountMinor: number; note: string; actorUserId: string | null; forwardId: string | null },
-): Promise<number> {
+export async function creditWallet(merchantShopId: string, entry: CreditEntry): Promise<number> {
+  return (await creditWalletOnce(merchantShopId, entry)).balanceMinor;
+}
+
+/**
+ * `creditWallet`, once per `topupToken`: concurrent submissions with one token wait on an advisory
+ * lock for it, the second finds the first's ledger row and credits nothing (the unique key on
+ * (shop_id, topup_token) backs this up).
+ */
+async function creditWalletOnce(merchantShopId: string, entry: CreditEntry): Promise<{ balanceMinor: number; repeated: boolean }> {
   return withShop(merchantShopId, async (tx) => {
+    const token = entry.topupToken ?? null;
+    if (token) {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`wallet-topup:${merchantShopId}:${token}`}))`);
+      const [done] = await tx
+        .select({ balanceAfterMinor: schema.dropshipWalletEntries.balanceAfterMinor })
+        .from(schema.dropshipWalletEntries)
+        .where(and(eq(schema.dropshipWalletEntries.shopId, merchantShopId), eq(schema.dropshipWalletEntries.topupToken, token)));
+      if (done) return { balanceMinor: Number(done.balanceAfterMinor), repeated: true };
+    }
     const [shop] = await tx.select({ currency: schema.shops.currency }).from(schema.shops).where(eq(schema.shops.id, merchantShopId));
     const rows = await tx.execute<{ balance_after: string }>(sql`
       with w as (
@@ -246,9 +277,9 @@ export async function creditWallet(
         on conflict (shop_id) do update set balance_minor = ${schema.dropshipWallets}.balance_minor + excluded.balance_minor, updated_at = now()
         returning balance_minor
       )
-      insert into ${schema.dropshipWalletEntries} (shop_id, kind, amount_minor, balance_after_minor, forward_id, note, actor_user_id)
-      select ${merchantShopId}, ${entry.kind}, ${entry.amountMinor}, balance_minor, ${entry.forwardId}, ${entry.note}, ${entry.actorUserId} from w
+      insert into ${schema.dropshipWalletEntries} (shop_id, kind, amount_minor, balance_after_minor, forward_id, note, actor_user_id, topup_token)
+      select ${merchantShopId}, ${entry.kind}, ${entry.amountMinor}, balance_minor, ${entry.forwardId}, ${entry.note}, ${entry.actorUserId}, ${token} from w
       returning balance_after_minor as balance_after`);
-    return Number(rows[0].balance_after);
+    return { balanceMinor: Number(rows[0].balance_after), repeated: false };
   });
 }

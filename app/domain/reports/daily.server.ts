@@ -11,6 +11,8 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { schema, withShop, type Tx } from "~db/client";
 import { creditBalances } from "~/domain/ai/credits.server";
 import { queueWhatsApp } from "~/domain/notify/messages.server";
+import { DEFAULT_LOCALE, HTML_LANG, isLocale, type Locale } from "~/lib/i18n";
+import { serverT } from "~/lib/i18n.server";
 import { addDays, localDate } from "./dashboard.server";
 import { salesTotals, topProducts } from "./figures.server";
 
@@ -54,6 +56,8 @@ export async function reportMembers(tx: Tx, shopId: string): Promise<Recipient[]
 export interface DailyReportContent {
   date: string;
   shopName: string;
+  /** The shop's language (shops.language): the report is written in it (see sendDailyReport). */
+  language: Locale;
   currency: string;
   orders: number;
   revenueMinor: number;
@@ -70,7 +74,7 @@ export function reportDateFor(at: Date, timezone: string): string {
 }
 
 export async function dailyReportContent(tx: Tx, shopId: string, date: string): Promise<DailyReportContent> {
-  const [shop] = await tx.select({ name: schema.shops.name, timezone: schema.shops.timezone, currency: schema.shops.currency }).from(schema.shops).where(eq(schema.shops.id, shopId));
+  const [shop] = await tx.select({ name: schema.shops.name, timezone: schema.shops.timezone, currency: schema.shops.currency, language: schema.shops.language }).from(schema.shops).where(eq(schema.shops.id, shopId));
   const totals = await salesTotals(tx, shopId, date, date);
   const top = await topProducts(tx, shopId, date, date, 3);
   const [{ waiting }] = await tx
@@ -94,6 +98,7 @@ export async function dailyReportContent(tx: Tx, shopId: string, date: string): 
   return {
     date,
     shopName: shop.name,
+    language: isLocale(shop.language) ? shop.language : DEFAULT_LOCALE,
     currency: shop.currency,
     orders: totals.orders,
     revenueMinor: totals.revenueMinor,
@@ -105,26 +110,32 @@ export async function dailyReportContent(tx: Tx, shopId: string, date: string): 
   };
 }
 
-function money(minor: number, currency: string): string {
-  return new Intl.NumberFormat("en-MY", { style: "currency", currency }).format(minor / 100);
-}
-
-/** The WhatsApp text (WhatsApp's *bold*). */
-export function dailyReportText(c: DailyReportContent): string {
-  const day = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(`${c.date}T00:00:00Z`));
+/**
+ * The WhatsApp text (WhatsApp's *bold*) in `locale` (namespace "reports", key "whatsapp"), numbers,
+ * money and the date through Intl in that language (Malaysian region). Product titles and the shop
+ * name are merchant content and stay as written.
+ */
+export function dailyReportText(c: DailyReportContent, locale: Locale = DEFAULT_LOCALE): string {
+  const t = serverT(locale, "reports");
+  const tag = `${HTML_LANG[locale]}-MY`;
+  const num = new Intl.NumberFormat(tag);
+  const n = (value: number) => num.format(value);
+  const money = (minor: number) => new Intl.NumberFormat(tag, { style: "currency", currency: c.currency, currencyDisplay: "narrowSymbol" }).format(minor / 100);
+  const day = new Intl.DateTimeFormat(tag, { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(`${c.date}T00:00:00Z`));
+  const low = c.lowStock.map((l) => t("whatsapp.lowStockItem", { title: l.title, number: n(l.available) })).join(t("whatsapp.separator"));
   const lines = [
-    `*${c.shopName}* — daily report for ${day}`,
+    t("whatsapp.title", { shop: c.shopName, date: day }),
     "",
-    `Orders: *${c.orders}*`,
-    `Revenue: *${money(c.revenueMinor, c.currency)}*`,
-    `Average order: ${money(c.averageOrderMinor, c.currency)}`,
+    t("whatsapp.orders", { number: n(c.orders) }),
+    t("whatsapp.revenue", { amount: money(c.revenueMinor) }),
+    t("whatsapp.averageOrder", { amount: money(c.averageOrderMinor) }),
     "",
-    c.top.length ? "Top products:" : "Top products: none sold",
-    ...c.top.map((t, i) => `${i + 1}. ${t.title} — ${t.quantity} sold, ${money(t.revenueMinor, c.currency)}`),
+    c.top.length ? t("whatsapp.topProducts") : t("whatsapp.topNone"),
+    ...c.top.map((p, i) => t("whatsapp.topLine", { rank: i + 1, title: p.title, quantity: n(p.quantity), amount: money(p.revenueMinor) })),
     "",
-    `Waiting to be fulfilled: ${c.fulfilmentsWaiting} order${c.fulfilmentsWaiting === 1 ? "" : "s"}`,
-    c.lowStock.length ? `Low stock: ${c.lowStock.map((l) => `${l.title} (${l.available} left)`).join(", ")}` : "Low stock: none",
-    `AI credits left: copy ${c.aiCreditsLeft.copy}, try-on ${c.aiCreditsLeft.tryon}, video ${c.aiCreditsLeft.video}`,
+    t("whatsapp.waiting", { number: n(c.fulfilmentsWaiting) }),
+    c.lowStock.length ? t("whatsapp.lowStock", { items: low }) : t("whatsapp.lowStockNone"),
+    t("whatsapp.aiCredits", { copy: n(c.aiCreditsLeft.copy), tryon: n(c.aiCreditsLeft.tryon), video: n(c.aiCreditsLeft.video) }),
   ];
   return lines.join("\n");
 }
@@ -144,7 +155,12 @@ export async function sendDailyReport(shopId: string, at: Date = new Date()): Pr
       .from(schema.dailyReports)
       .where(and(eq(schema.dailyReports.shopId, shopId), eq(schema.dailyReports.reportDate, date)));
     if (done) return { status: "already-sent", date };
-    const body = dailyReportText(await dailyReportContent(tx, shopId, date));
+    // One text for every recipient, in the shop's language: users.preferred_language is NOT NULL
+    // DEFAULT 'en' and nothing lets a user choose it (the admin's language is the `lng` cookie), so
+    // it cannot tell "chose English" from "never chose"; the shop's language is the one its owner
+    // actually picked (Settings). One body also keeps the daily_reports row the exact text sent.
+    const content = await dailyReportContent(tx, shopId, date);
+    const body = dailyReportText(content, content.language);
     const recipients = (await reportMembers(tx, shopId)).filter((r) => r.subscribed && r.phone);
     const [row] = await tx
       .insert(schema.dailyReports)

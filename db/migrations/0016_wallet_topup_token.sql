@@ -1,0 +1,2 @@
+ALTER TABLE "dropship_wallet_entries" ADD COLUMN "topup_token" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "dropship_wallet_entries_topup_token_key" ON "dropship_wallet_entries" USING btree ("shop_id","topup_token") WHERE "dropship_wallet_entries"."topup_token" is not null;
