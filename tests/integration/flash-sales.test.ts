@@ -91,6 +91,16 @@ describe("flash sale pricing at checkout", () => {
     expect((await order(shop.id, v, "a@example.com")).lines[0].unitPriceMinor).toBe(4500);
   });
 
+  it("a sale price above a regular price lowered since is no discount: the regular price shows and is charged", async () => {
+    const p = await makeActiveProduct(shop.id, owner.id, { title: "Batik Sarong", price: "100.00", stock: 50 });
+    const v = await variantOf(shop.id, p.productId);
+    await makeFlashSale(shop, owner.id, { from: new Date(Date.now() - HOUR), to: new Date(Date.now() + HOUR), prices: { [v.id]: "59.90" } });
+    expect((await withShop(shop.id, (tx) => runningSalePrices(tx, [v.id]))).get(v.id)?.salePriceMinor).toBe(5990);
+    await withShop(shop.id, (tx) => tx.update(schema.variants).set({ priceMinor: 5000 }).where(eq(schema.variants.id, v.id)));
+    expect((await withShop(shop.id, (tx) => runningSalePrices(tx, [v.id]))).has(v.id)).toBe(false);
+    expect((await order(shop.id, { id: v.id, priceMinor: 5000 }, "lowered@example.com")).lines[0]).toMatchObject({ unitPriceMinor: 5000, flashSaleId: null });
+  });
+
   it("100 concurrent buyers against a cap of 10: exactly 10 get the sale price, the rest a clear refusal", async () => {
     const p = await makeActiveProduct(shop.id, owner.id, { title: "Batik Scarf", price: "30.00", stock: 500 });
     const v = await variantOf(shop.id, p.productId);

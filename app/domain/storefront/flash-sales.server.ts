@@ -13,7 +13,7 @@
  *
  * and a CHECK on `claimed <= total_cap` backs the first up.
  */
-import { and, asc, desc, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, sql } from "drizzle-orm";
 import { z } from "zod";
 import { schema, withShop, type Tx } from "~db/client";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
@@ -64,9 +64,13 @@ export async function runningSalePrices(tx: Tx, variantIds: string[], now = new 
       schema.flashSales,
       and(eq(schema.flashSales.shopId, schema.flashSaleVariants.shopId), eq(schema.flashSales.id, schema.flashSaleVariants.flashSaleId)),
     )
+    .innerJoin(schema.variants, and(eq(schema.variants.shopId, schema.flashSaleVariants.shopId), eq(schema.variants.id, schema.flashSaleVariants.variantId)))
     .where(
       and(
         inArray(schema.flashSaleVariants.variantId, variantIds),
+        // A sale price is a discount: if the merchant has since lowered the regular price below
+        // it, the regular price wins everywhere (cards, product page, cart, checkout, search).
+        lt(schema.flashSaleVariants.salePriceMinor, schema.variants.priceMinor),
         lte(schema.flashSales.startsAt, now),
         gt(schema.flashSales.endsAt, now),
         options.includeSoldOut ? undefined : sql`(${schema.flashSales.totalCap} is null or ${schema.flashSales.claimed} < ${schema.flashSales.totalCap})`,
