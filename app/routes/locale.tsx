@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
+import { rememberPreferredLanguage } from "~/domain/accounts/sessions.server";
 import { isLocale } from "~/lib/i18n";
 import { rememberLocale } from "~/lib/i18n.server";
 import { readForm } from "~/lib/csrf.server";
@@ -11,6 +12,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const back = safeRedirect(form.get("redirectTo"), "/");
   const lng = form.get("lng");
   if (!isLocale(lng)) return redirect(back);
+  await rememberPreferredLanguage(request, lng);
   return redirect(back, { headers: { "Set-Cookie": await rememberLocale(lng) } });
 }
 

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase } from "~db/client";
+import { eq } from "drizzle-orm";
+import { asPlatform, closeDatabase, schema } from "~db/client";
 import { closeRedis } from "~/lib/redis.server";
+import { signIn } from "../helpers/auth";
 import { makeShop, makeUser } from "../helpers/factories";
 import { FormClient, startWeb } from "../helpers/web";
 
@@ -89,5 +91,20 @@ describe("locale resolution: lng cookie → Accept-Language → shop language �
     expect(client.lastHtml).toContain('<html lang="zh-Hans"');
     expect(client.lastHtml).toContain("退出登录"); // Log out
     expect(client.lastHtml).toContain("商品"); // Products
+  });
+});
+
+describe("a signed-in person's language choice", () => {
+  it("is kept on their account, so messages sent to them outside a page use it", async () => {
+    const user = await makeUser();
+    await makeShop(user.id);
+    const client = new FormClient(web.url);
+    client.forwardedFor = "203.0.113.77";
+    await signIn(client, user);
+    await client.get("/admin");
+    const res = await client.post("/locale", { lng: "zh", redirectTo: "/admin" });
+    expect(res.status).toBe(302);
+    const [row] = await asPlatform((tx) => tx.select({ language: schema.users.preferredLanguage }).from(schema.users).where(eq(schema.users.id, user.id)));
+    expect(row.language).toBe("zh");
   });
 });

@@ -198,3 +198,13 @@ export async function revokeAllSessions(tx: Tx, userId: string, options: { excep
     .returning({ id: schema.sessions.id });
   return ended.length;
 }
+
+/**
+ * The language a signed-in person chose with the switcher, kept on their account so that what
+ * NetShop sends them outside a page (owner alerts, order notices to staff) is in it too.
+ */
+export async function rememberPreferredLanguage(request: Request, language: (typeof schema.languageEnum.enumValues)[number]): Promise<void> {
+  const signedIn = await readSession(request);
+  if (!signedIn || signedIn.user.preferredLanguage === language) return;
+  await asPlatform((tx) => tx.update(schema.users).set({ preferredLanguage: language, updatedAt: new Date() }).where(eq(schema.users.id, signedIn.user.id)));
+}
