@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase } from "~db/client";
+import { eq } from "drizzle-orm";
+import { closeDatabase, schema, withShop } from "~db/client";
 import { closeRedis } from "~/lib/redis.server";
 import { checkoutForm, level, peninsularRateId, sellable } from "../helpers/checkout";
 import { makeShop, makeUser, unique } from "../helpers/factories";
+import { makeOrder } from "../helpers/orders";
 import { FormClient, htmlDecode, startWeb } from "../helpers/web";
 import { signIn } from "../helpers/auth";
 import { loadShippingSetup } from "~/domain/checkout/shipping.server";
@@ -103,6 +105,28 @@ describe("cross-tenant", () => {
     // Nor checked out there.
     await intruder.get(`/s/${shopB.slug}/checkout`);
     expect(htmlDecode(intruder.lastHtml)).toContain("Your cart is empty.");
+  });
+
+  it("a signed-in customer opens their own order from their account without the link's token, and no one else's", async () => {
+    const signUp = async (name: string) => {
+      const client = new FormClient(web.url);
+      client.forwardedFor = `203.0.113.${Math.floor(Math.random() * 250)}`;
+      await client.get(`/s/${shopA.slug}/account/signup`);
+      const email = `${unique("own")}@example.com`;
+      expect((await client.post(`/s/${shopA.slug}/account/signup`, { name, email, password: "teh tarik kurang manis", adult: "on" })).status).toBe(302);
+      const [row] = await withShop(shopA.id, (tx) => tx.select({ id: schema.customers.id }).from(schema.customers).where(eq(schema.customers.email, email)));
+      return { client, customerId: row.id };
+    };
+    const farid = await signUp("Farid");
+    const mei = await signUp("Mei Ling");
+    const { variantId } = await sellable(shopA.id, userId, { stock: 5, title: "Dodol Durian" });
+    const order = await makeOrder(shopA.id, { lines: [{ variantId, quantity: 1 }], customerId: farid.customerId });
+    await farid.client.get(`/s/${shopA.slug}/account`);
+    expect(farid.client.lastHtml).toContain(`/s/${shopA.slug}/orders/${order.id}`);
+    expect((await farid.client.get(`/s/${shopA.slug}/orders/${order.id}`)).status).toBe(200);
+    expect(htmlDecode(farid.client.lastHtml)).toContain("Dodol Durian");
+    expect((await mei.client.get(`/s/${shopA.slug}/orders/${order.id}`)).status).toBe(404);
+    expect((await new FormClient(web.url).get(`/s/${shopA.slug}/orders/${order.id}`)).status).toBe(404);
   });
 
   it("a customer of shop A is not logged in on shop B", async () => {

@@ -9,6 +9,10 @@
  * `orderPayPath(slug, orderId)`, which carries the token).
  */
 import { createCookie } from "@remix-run/node";
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import { schema, withShop } from "~db/client";
+import { currentCustomer } from "~/domain/checkout/visitor.server";
 import { config, publicUrl } from "~/config.server";
 import { signLinkToken, verifyLinkToken } from "~/lib/secrets.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
@@ -64,13 +68,27 @@ export async function placedOrderCookie(request: Request, orderId: string): Prom
 }
 
 /**
- * The signed link's token or the placing browser's cookie. (LEAD: when storefront customer
- * sessions exist, also allow the signed-in customer who owns the order here.)
+ * The signed link's token, the placing browser's cookie, or the shop's signed-in customer whose
+ * order it is (their account lists it).
  */
-export async function canSeeOrder(request: Request, orderId: string): Promise<boolean> {
+export async function canSeeOrder(request: Request, orderId: string, shopId?: string): Promise<boolean> {
   const token = new URL(request.url).searchParams.get("t");
   if (token !== null) return verifyLinkToken(PURPOSE, orderId, token);
-  return (await placedOrders(request)).includes(orderId);
+  if ((await placedOrders(request)).includes(orderId)) return true;
+  return shopId ? ownedBySignedInCustomer(request, shopId, orderId) : false;
+}
+
+async function ownedBySignedInCustomer(request: Request, shopId: string, orderId: string): Promise<boolean> {
+  if (!z.string().uuid().safeParse(orderId).success) return false;
+  const customer = await currentCustomer(request, shopId);
+  if (!customer) return false;
+  const [row] = await withShop(shopId, (tx) =>
+    tx
+      .select({ id: schema.orders.id })
+      .from(schema.orders)
+      .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId), eq(schema.orders.customerId, customer.id))),
+  );
+  return Boolean(row);
 }
 
 /**
@@ -80,7 +98,7 @@ export async function canSeeOrder(request: Request, orderId: string): Promise<bo
 export async function storefrontOrderAccess(request: Request, params: { slug?: string; orderId?: string }) {
   const shop = await storefrontShopBySlug(params.slug ?? "");
   const orderId = params.orderId ?? "";
-  if (!shop || !(await canSeeOrder(request, orderId))) {
+  if (!shop || !(await canSeeOrder(request, orderId, shop.id))) {
     throw new Response("This order does not exist.", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
   return { shop, orderId, token: orderAccessToken(orderId) };
