@@ -8,13 +8,9 @@
 import { sql } from "drizzle-orm";
 import { bigint, boolean, date, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "./columns";
-import { shops, users } from "./core";
+import { users } from "./core";
 import { orders } from "./orders";
-
-const shopFk = () =>
-  uuid("shop_id")
-    .notNull()
-    .references(() => shops.id, { onDelete: "cascade" });
+import { shopFk } from "./shop-column";
 
 export const autocountModeEnum = pgEnum("autocount_mode", ["sandbox", "live"]);
 export const customerCodeSchemeEnum = pgEnum("customer_code_scheme", ["per_customer", "cash_sales"]);

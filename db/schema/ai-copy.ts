@@ -10,12 +10,8 @@ import { foreignKey, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueI
 import { aiJobs } from "./ai";
 import { products } from "./catalog";
 import { createdAt, id, updatedAt } from "./columns";
-import { shops, users } from "./core";
-
-const shopFk = () =>
-  uuid("shop_id")
-    .notNull()
-    .references(() => shops.id, { onDelete: "cascade" });
+import { users } from "./core";
+import { shopFk } from "./shop-column";
 
 /** One row per shop: which provider and model write its copy, and the defaults of the form. */
 export const aiSettings = pgTable("ai_settings", {

@@ -14,15 +14,11 @@
 import { sql } from "drizzle-orm";
 import { check, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "./columns";
-import { shops, users } from "./core";
+import { users } from "./core";
+import { shopFk } from "./shop-column";
 
 export const aiJobKindEnum = pgEnum("ai_job_kind", ["copy", "tryon", "video"]);
 export const aiJobStatusEnum = pgEnum("ai_job_status", ["queued", "running", "succeeded", "failed", "cancelled"]);
-
-const shopFk = () =>
-  uuid("shop_id")
-    .notNull()
-    .references(() => shops.id, { onDelete: "cascade" });
 
 /** A bulk run (copy for many products at once): the parent of its jobs. */
 export const aiBatches = pgTable(

@@ -28,7 +28,8 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { createdAt, id, shopId, updatedAt } from "./columns";
-import { shops, users } from "./core";
+import { users } from "./core";
+import { shopFk } from "./shop-column";
 
 export const productStatusEnum = pgEnum("product_status", ["draft", "active", "archived"]);
 export const inventoryReasonEnum = pgEnum("inventory_reason", [
@@ -46,11 +47,6 @@ export const mediaKindEnum = pgEnum("media_kind", ["image", "video"]);
 export const mediaStatusEnum = pgEnum("media_status", ["uploading", "processing", "ready", "failed", "pending_approval"]);
 export const transferKindEnum = pgEnum("catalog_transfer_kind", ["import", "export"]);
 export const transferStatusEnum = pgEnum("catalog_transfer_status", ["queued", "running", "succeeded", "failed"]);
-
-const shopFk = () =>
-  uuid("shop_id")
-    .notNull()
-    .references(() => shops.id, { onDelete: "cascade" });
 
 /** A product option as stored on the product: its name and its values, in order. */
 export interface ProductOption {

@@ -22,14 +22,9 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "./columns";
-import { shops } from "./core";
 import { products, variants } from "./catalog";
 import { customers } from "./orders";
-
-const shopFk = () =>
-  uuid("shop_id")
-    .notNull()
-    .references(() => shops.id, { onDelete: "cascade" });
+import { shopFk } from "./shop-column";
 
 /**
  * A cart: an anonymous browser's (customer_id null; its id is in a signed cookie) or a logged-in

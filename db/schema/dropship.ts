@@ -36,6 +36,7 @@ import { createdAt, id, updatedAt } from "./columns";
 import { variants } from "./catalog";
 import { shops, users } from "./core";
 import { orders } from "./orders";
+import { shopFk } from "./shop-column";
 
 export const supplierStatusEnum = pgEnum("supplier_status", ["pending", "approved", "suspended"]);
 /** held: not paid yet (wallet too low), not sent to the supplier; open → accepted → shipped; rejected: every line refused. */
@@ -43,11 +44,6 @@ export const supplierOrderStatusEnum = pgEnum("supplier_order_status", ["held", 
 export const supplierPaymentEnum = pgEnum("supplier_payment", ["unpaid", "wallet", "manual"]);
 export const supplierLineStatusEnum = pgEnum("supplier_line_status", ["open", "shipped", "rejected"]);
 export const walletEntryKindEnum = pgEnum("wallet_entry_kind", ["topup", "charge", "refund"]);
-
-const shopFk = () =>
-  uuid("shop_id")
-    .notNull()
-    .references(() => shops.id, { onDelete: "cascade" });
 
 // ---------------------------------------------------------------------------------------------
 // Supplier side.

@@ -6,13 +6,9 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, foreignKey, index, integer, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id } from "./columns";
-import { shops, users } from "./core";
+import { users } from "./core";
 import { orderLines, orders, payments } from "./orders";
-
-const shopFk = () =>
-  uuid("shop_id")
-    .notNull()
-    .references(() => shops.id, { onDelete: "cascade" });
+import { shopFk } from "./shop-column";
 
 /** One parcel: the courier, its tracking number and link, and who sent it. */
 export const fulfilments = pgTable(

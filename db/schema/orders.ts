@@ -31,6 +31,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "./columns";
 import { languageEnum, shops, users } from "./core";
+import { shopFk } from "./shop-column";
 
 export const orderStatusEnum = pgEnum("order_status", [
   "pending_payment",
@@ -47,11 +48,6 @@ export const fulfilmentStatusEnum = pgEnum("fulfilment_status", ["unfulfilled", 
 export const paymentKindEnum = pgEnum("payment_kind", ["charge", "refund"]);
 export const paymentRecordStatusEnum = pgEnum("payment_record_status", ["pending", "succeeded", "failed", "cancelled"]);
 export const lineSourceEnum = pgEnum("order_line_source", ["own", "dropship"]);
-
-const shopFk = () =>
-  uuid("shop_id")
-    .notNull()
-    .references(() => shops.id, { onDelete: "cascade" });
 
 /** A postal address as the customer gave it. Malaysian states and 5-digit postcodes are validated at checkout. */
 export interface PostalAddress {

@@ -16,12 +16,7 @@ import { sql } from "drizzle-orm";
 import { check, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { variants } from "./catalog";
 import { createdAt, id, updatedAt } from "./columns";
-import { shops } from "./core";
-
-const shopFk = () =>
-  uuid("shop_id")
-    .notNull()
-    .references(() => shops.id, { onDelete: "cascade" });
+import { shopFk } from "./shop-column";
 
 export const flashSales = pgTable(
   "flash_sales",
