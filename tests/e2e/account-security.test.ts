@@ -1,8 +1,7 @@
-import path from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, hydrated, launchBrowser, uniquePhone } from "../helpers/browser";
+import { baseUrl, hydrated, launchBrowser, uniquePhone, screenshot } from "../helpers/browser";
 
 let browser: Browser;
 let owner: Page;
@@ -19,7 +18,7 @@ afterAll(async () => {
 });
 
 const shot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(process.env.E2E_SCREENSHOT_DIR ?? process.env.TEST_TMP_DIR ?? "/tmp", `${name}.png`), fullPage: true });
+  screenshot(page, name);
 
 async function signUp(page: Page, person: { name: string; email: string; phone: string; password: string }) {
   await hydrated(page);

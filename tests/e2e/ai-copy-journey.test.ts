@@ -1,9 +1,8 @@
-import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "~db/client";
 import { closeRedis } from "~/lib/redis.server";
-import { baseUrl, hydrated, launchBrowser, logInInBrowser } from "../helpers/browser";
+import { baseUrl, hydrated, launchBrowser, logInInBrowser, screenshot } from "../helpers/browser";
 import { makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser, unique } from "../helpers/factories";
 
@@ -36,7 +35,7 @@ afterAll(async () => {
 });
 
 const shot = (name: string) =>
-  page.screenshot({ path: path.join(process.env.E2E_SCREENSHOT_DIR ?? process.env.TEST_TMP_DIR ?? "/tmp", `${name}.png`), fullPage: true });
+  screenshot(page, name);
 
 describe("a merchant has product copy written by AI, reviews it and publishes a field", () => {
   it("logs in and opens the product's AI copy page from its editor", async () => {

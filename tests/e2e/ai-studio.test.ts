@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "~db/client";
 import { addImageFromBuffer } from "~/domain/media/media.server";
 import { closeRedis } from "~/lib/redis.server";
-import { baseUrl, hydrated, launchBrowser, logInInBrowser } from "../helpers/browser";
+import { baseUrl, hydrated, launchBrowser, logInInBrowser, screenshot } from "../helpers/browser";
 import { makePng, makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser, unique } from "../helpers/factories";
 
@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 const shot = (name: string) =>
-  page.screenshot({ path: path.join(process.env.E2E_SCREENSHOT_DIR ?? process.env.TEST_TMP_DIR ?? "/tmp", `${name}.png`), fullPage: true });
+  screenshot(page, name);
 
 describe("a merchant makes a try-on image in a browser and approves it", () => {
   it("logs in and opens the product's AI studio from the product editor", async () => {

@@ -5,7 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "~db/client";
 import { closeRedis } from "~/lib/redis.server";
-import { baseUrl, hydrated, launchBrowser, logInInBrowser } from "../helpers/browser";
+import { baseUrl, hydrated, launchBrowser, logInInBrowser, screenshot } from "../helpers/browser";
 import { makePng } from "../helpers/catalog";
 import { makeShop, makeUser, unique } from "../helpers/factories";
 
@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 const shot = (name: string) =>
-  page.screenshot({ path: path.join(process.env.E2E_SCREENSHOT_DIR ?? process.env.TEST_TMP_DIR ?? "/tmp", `${name}.png`), fullPage: true });
+  screenshot(page, name);
 
 describe("a merchant builds a product in a browser", () => {
   it("logs in and opens Products from the admin navigation", async () => {

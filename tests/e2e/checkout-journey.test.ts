@@ -1,9 +1,8 @@
-import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "~db/client";
 import { closeRedis } from "~/lib/redis.server";
-import { baseUrl, hydrated, launchBrowser } from "../helpers/browser";
+import { baseUrl, hydrated, launchBrowser, screenshot, submitPlainForm } from "../helpers/browser";
 import { level, sellable } from "../helpers/checkout";
 import { makeShop, makeUser, unique } from "../helpers/factories";
 
@@ -29,7 +28,7 @@ afterAll(async () => {
 });
 
 const shot = (name: string) =>
-  page.screenshot({ path: path.join(process.env.E2E_SCREENSHOT_DIR ?? process.env.TEST_TMP_DIR ?? "/tmp", `${name}.png`), fullPage: true });
+  screenshot(page, name);
 
 describe("a customer buys in a browser", () => {
   it("adds a product to the cart from the storefront", async () => {
@@ -37,25 +36,8 @@ describe("a customer buys in a browser", () => {
     await hydrated(page);
     expect(await page.getByTestId("storefront-product").filter({ hasText: title }).count()).toBe(1);
     expect(await page.getByTestId("cart-link").textContent()).toBe("Cart (0)");
-    // The product page (another area) posts this form; here it is posted the same way, as a plain form.
-    await page.evaluate(
-      ({ slug, variantId }) => {
-        const csrf = (document.querySelector('input[name="_csrf"]') as HTMLInputElement).value;
-        const form = document.createElement("form");
-        form.method = "post";
-        form.action = `/s/${slug}/cart`;
-        for (const [name, value] of Object.entries({ _csrf: csrf, intent: "add", variantId, quantity: "2" })) {
-          const input = document.createElement("input");
-          input.type = "hidden";
-          input.name = name;
-          input.value = value;
-          form.append(input);
-        }
-        document.body.append(form);
-        form.submit();
-      },
-      { slug: shop.slug, variantId: product.variantId },
-    );
+    // Posted as a plain form, the way the product page's add-to-cart form posts without JavaScript.
+    await submitPlainForm(page, `/s/${shop.slug}/cart`, { intent: "add", variantId: product.variantId, quantity: "2" });
     await page.waitForURL(/\/cart\?status=added$/);
     await hydrated(page);
     expect(await page.getByTestId("cart-status").textContent()).toBe("Added to your cart.");

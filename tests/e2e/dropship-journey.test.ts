@@ -5,14 +5,13 @@
  * sandbox) → the dropship worker forwards the paid order → the supplier ships it with tracking → the customer's
  * order page says shipped and their WhatsApp carries the tracking number.
  */
-import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "~db/client";
 import { orderStatusPath } from "~/domain/orders/order-links.server";
 import { closeRedis } from "~/lib/redis.server";
 import { latestWhatsApp, whatsAppCode } from "../helpers/auth";
-import { baseUrl, hydrated, launchBrowser, uniquePhone } from "../helpers/browser";
+import { baseUrl, hydrated, launchBrowser, uniquePhone, screenshot, submitPlainForm } from "../helpers/browser";
 import { makeMerchant, makeSupplier, topUp } from "../helpers/dropship";
 import { unique } from "../helpers/factories";
 
@@ -47,7 +46,7 @@ async function logIn(page: Page, user: { email: string; password: string; phone:
 }
 
 const shot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(process.env.E2E_SCREENSHOT_DIR ?? process.env.TEST_TMP_DIR ?? "/tmp", `${name}.png`), fullPage: true });
+  screenshot(page, name);
 
 beforeAll(async () => {
   supplier = await makeSupplier({ name: "Terengganu Weavers", state: "Terengganu", handlingDays: 2 });
@@ -128,24 +127,7 @@ describe("supplier → merchant → customer → supplier → customer", () => {
     await hydrated(customer);
     expect(await customer.getByTestId("storefront-product").filter({ hasText: title }).count()).toBe(1);
     // Add to cart as the product page's plain form does.
-    await customer.evaluate(
-      ({ slug, variantId }) => {
-        const csrf = (document.querySelector('input[name="_csrf"]') as HTMLInputElement).value;
-        const form = document.createElement("form");
-        form.method = "post";
-        form.action = `/s/${slug}/cart`;
-        for (const [name, value] of Object.entries({ _csrf: csrf, intent: "add", variantId, quantity: "2" })) {
-          const input = document.createElement("input");
-          input.type = "hidden";
-          input.name = name;
-          input.value = value;
-          form.append(input);
-        }
-        document.body.append(form);
-        form.submit();
-      },
-      { slug: merchant.shop.slug, variantId: variant.id },
-    );
+    await submitPlainForm(customer, `/s/${merchant.shop.slug}/cart`, { intent: "add", variantId: variant.id, quantity: "2" });
     await customer.waitForURL(/\/cart\?status=added$/);
     await hydrated(customer);
     await customer.getByTestId("go-to-checkout").click();

@@ -1,11 +1,10 @@
-import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "~db/client";
 import { getProduct } from "~/domain/catalog/products.server";
 import { closeRedis } from "~/lib/redis.server";
 import { latestWhatsApp } from "../helpers/auth";
-import { baseUrl, hydrated, launchBrowser, uniquePhone, logInInBrowser } from "../helpers/browser";
+import { baseUrl, hydrated, launchBrowser, uniquePhone, logInInBrowser, screenshot } from "../helpers/browser";
 import { makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser } from "../helpers/factories";
 import { makeOrder } from "../helpers/orders";
@@ -33,7 +32,7 @@ afterAll(async () => {
   await closeDatabase();
 });
 
-const shot = (name: string) => page.screenshot({ path: path.join(process.env.E2E_SCREENSHOT_DIR ?? process.env.TEST_TMP_DIR ?? "/tmp", `${name}.png`), fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 
 describe("an owner ships a paid order in a browser", () => {
   it("opens the paid order from the Orders list", async () => {
@@ -72,7 +71,7 @@ describe("an owner ships a paid order in a browser", () => {
     await customer.goto(link);
     await expect.poll(() => customer.getByTestId("tracking-number").textContent()).toBe("630012345678");
     expect(await customer.getByRole("link", { name: /Track parcel/ }).getAttribute("href")).toBe("https://www.jtexpress.my/tracking/630012345678");
-    await customer.screenshot({ path: path.join(process.env.E2E_SCREENSHOT_DIR ?? process.env.TEST_TMP_DIR ?? "/tmp", "orders-customer-tracking.png"), fullPage: true });
+    await screenshot(customer, "orders-customer-tracking");
     await customer.close();
     expect(errors).toEqual([]);
   });

@@ -1,4 +1,3 @@
-import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "~db/client";
@@ -6,7 +5,7 @@ import { getProduct } from "~/domain/catalog/products.server";
 import { orderAccessToken } from "~/domain/orders/order-links.server";
 import { savePaymentSettings } from "~/domain/orders/payments.server";
 import { closeRedis } from "~/lib/redis.server";
-import { baseUrl, launchBrowser } from "../helpers/browser";
+import { baseUrl, launchBrowser, screenshot } from "../helpers/browser";
 import { makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser } from "../helpers/factories";
 import { makeOrder } from "../helpers/orders";
@@ -39,7 +38,7 @@ async function open(locale: string): Promise<{ context: BrowserContext; page: Pa
 }
 
 const shot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(process.env.E2E_SCREENSHOT_DIR ?? process.env.TEST_TMP_DIR ?? "/tmp", `${name}.png`), fullPage: true });
+  screenshot(page, name);
 
 /** A pending order (unpaid, as checkout leaves it) and its signed /pay link. */
 async function pendingOrder() {

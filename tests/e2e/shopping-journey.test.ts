@@ -4,13 +4,12 @@
  * hosted page (the sandbox), see the confirmation; then the owner finds the paid order in the
  * admin. In English, in Bahasa Melayu and in 简体中文.
  */
-import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "~db/client";
 import { getProduct } from "~/domain/catalog/products.server";
 import { closeRedis } from "~/lib/redis.server";
-import { baseUrl, hydrated, launchBrowser, logInInBrowser } from "../helpers/browser";
+import { baseUrl, hydrated, launchBrowser, logInInBrowser, screenshot } from "../helpers/browser";
 import { level } from "../helpers/checkout";
 import { makeShop, makeUser, unique } from "../helpers/factories";
 import { makeActiveProduct } from "../helpers/storefront";
@@ -42,7 +41,7 @@ afterAll(async () => {
 });
 
 const shot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(process.env.E2E_SCREENSHOT_DIR ?? process.env.TEST_TMP_DIR ?? "/tmp", `${name}.png`), fullPage: true });
+  screenshot(page, name);
 
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });

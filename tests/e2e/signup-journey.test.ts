@@ -1,9 +1,8 @@
-import path from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { whatsAppCode } from "../helpers/auth";
-import { baseUrl, hydrated, launchBrowser, uniquePhone } from "../helpers/browser";
+import { baseUrl, hydrated, launchBrowser, uniquePhone, screenshot } from "../helpers/browser";
 
 let browser: Browser;
 let page: Page;
@@ -20,7 +19,7 @@ afterAll(async () => {
 });
 
 const shot = (name: string) =>
-  page.screenshot({ path: path.join(process.env.E2E_SCREENSHOT_DIR ?? process.env.TEST_TMP_DIR ?? "/tmp", `${name}.png`), fullPage: true });
+  screenshot(page, name);
 
 describe("a merchant in a browser", () => {
   const id = randomBytes(3).toString("hex");

@@ -1,5 +1,6 @@
 /** Real Chromium (Debian's package) driven by playwright-core; never a downloaded browser. */
 import fs from "node:fs";
+import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 
 const CANDIDATES = ["/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser"];
@@ -59,4 +60,34 @@ export async function logInInBrowser(page: Page, user: { email: string; password
   await page.getByLabel("Code", { exact: true }).fill(code);
   await page.getByRole("button", { name: "Continue" }).click();
   await page.waitForURL(/\/admin$/);
+}
+
+/** A full-page screenshot named `name`, in E2E_SCREENSHOT_DIR (or the run's temp dir) to look at. */
+export function screenshot(page: Page, name: string): Promise<Buffer> {
+  return page.screenshot({ path: path.join(process.env.E2E_SCREENSHOT_DIR ?? process.env.TEST_TMP_DIR ?? "/tmp", `${name}.png`), fullPage: true });
+}
+
+/**
+ * Submits a plain HTML form from the current page (with its CSRF token when it has one), as a
+ * browser without JavaScript would post it.
+ */
+export async function submitPlainForm(page: Page, action: string, fields: Record<string, string>): Promise<void> {
+  await page.evaluate(
+    ({ action, fields }) => {
+      const csrf = (document.querySelector('input[name="_csrf"]') as HTMLInputElement | null)?.value ?? "";
+      const form = document.createElement("form");
+      form.method = "post";
+      form.action = action;
+      for (const [name, value] of Object.entries({ _csrf: csrf, ...fields })) {
+        const input = document.createElement("input");
+        input.type = "hidden";
+        input.name = name;
+        input.value = value;
+        form.append(input);
+      }
+      document.body.append(form);
+      form.submit();
+    },
+    { action, fields },
+  );
 }
