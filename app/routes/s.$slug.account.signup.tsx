@@ -1,37 +1,16 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import type { MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { storefrontShopper } from "~/domain/checkout/context.server";
+import { customerAuthAction, customerAuthLoader } from "~/domain/checkout/account-pages.server";
 import { signUpCustomer } from "~/domain/checkout/customers.server";
-import { clearCartCookieHeader } from "~/domain/checkout/visitor.server";
-import { readForm } from "~/lib/csrf.server";
-import { keptValues } from "~/lib/forms";
-import { passThroughHeaders, safeRedirect } from "~/lib/http";
+import { passThroughHeaders } from "~/lib/http";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Create an account" }, { name: "robots", content: "noindex" }];
 export const headers = passThroughHeaders;
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { shop, who } = await storefrontShopper(request, params.slug);
-  if (who.customer) throw redirect(`/s/${shop.slug}/account`);
-  return { slug: shop.slug, redirectTo: new URL(request.url).searchParams.get("redirectTo") ?? "" };
-}
-
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { shop, who } = await storefrontShopper(request, params.slug);
-  const form = await readForm(request);
-  const result = await signUpCustomer(shop.id, Object.fromEntries(form), { ip: context.ip, userAgent: context.userAgent, anonymousCartId: who.anonymousCartId });
-  if (!result.ok) {
-    const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
-    return data({ errors: result.errors, values: keptValues(form) }, { status: result.retryAfterSeconds ? 429 : 400, headers });
-  }
-  const headers = new Headers();
-  headers.append("Set-Cookie", result.setCookie);
-  headers.append("Set-Cookie", await clearCartCookieHeader(shop.id));
-  const back = safeRedirect(form.get("redirectTo"), `/s/${shop.slug}/account`);
-  return redirect(back.startsWith(`/s/${shop.slug}/`) ? back : `/s/${shop.slug}/account`, { headers });
-}
+export const loader = customerAuthLoader;
+export const action = /* @__PURE__ */ customerAuthAction(signUpCustomer);
 
 export default function CustomerSignup() {
   const { slug, redirectTo } = useLoaderData<typeof loader>();

@@ -1,0 +1,35 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { readForm } from "~/lib/csrf.server";
+import { keptValues } from "~/lib/forms";
+import { safeRedirect } from "~/lib/http";
+import { storefrontShopper } from "./context.server";
+import type { logInCustomer } from "./customers.server";
+import { clearCartCookieHeader } from "./visitor.server";
+
+/** `logInCustomer` or `signUpCustomer`. */
+type CustomerAuth = typeof logInCustomer;
+
+/** Loader of the storefront's log-in and sign-up pages: a signed-in customer goes to their account. */
+export async function customerAuthLoader({ request, params }: LoaderFunctionArgs) {
+  const { shop, who } = await storefrontShopper(request, params.slug);
+  if (who.customer) throw redirect(`/s/${shop.slug}/account`);
+  return { slug: shop.slug, redirectTo: new URL(request.url).searchParams.get("redirectTo") ?? "" };
+}
+
+/** Action of the storefront's log-in and sign-up pages: runs `auth`, starts the session and goes back within the shop. */
+export function customerAuthAction(auth: CustomerAuth) {
+  return async ({ request, params, context }: ActionFunctionArgs) => {
+    const { shop, who } = await storefrontShopper(request, params.slug);
+    const form = await readForm(request);
+    const result = await auth(shop.id, Object.fromEntries(form), { ip: context.ip, userAgent: context.userAgent, anonymousCartId: who.anonymousCartId });
+    if (!result.ok) {
+      const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
+      return data({ errors: result.errors, values: keptValues(form) }, { status: result.retryAfterSeconds ? 429 : 400, headers });
+    }
+    const headers = new Headers();
+    headers.append("Set-Cookie", result.setCookie);
+    headers.append("Set-Cookie", await clearCartCookieHeader(shop.id));
+    const back = safeRedirect(form.get("redirectTo"), `/s/${shop.slug}/account`);
+    return redirect(back.startsWith(`/s/${shop.slug}/`) ? back : `/s/${shop.slug}/account`, { headers });
+  };
+}
