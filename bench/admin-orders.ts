@@ -10,14 +10,9 @@
  *   admin order list: p50=<ms> p95=<ms> orders=<orders in the shop>
  * `--explain` also prints EXPLAIN ANALYZE of the main query shapes.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { parseArgs } from "node:util";
-import { pathToFileURL } from "node:url";
-import type { ServerBuild } from "@remix-run/node";
 import postgres from "postgres";
-import { buildIfStale, ROOT } from "../scripts/app-processes";
+import { adminListClient } from "./admin-list";
 import { benchEnvironment } from "./environment";
 import { ORDERS_SHOP_SLUG, seedOrders } from "./seed-orders";
 
@@ -27,8 +22,6 @@ const stops: Array<() => Promise<void>> = [services.stop];
 try {
   await seedOrders({ orders: 100_000 });
   const { config, databaseUrls } = await import("~/config.server");
-  const { startSession } = await import("~/domain/accounts/sessions.server");
-  const { createHttpApp } = await import("~/server/http.server");
   const { closeDatabase } = await import("~db/client");
   const { closeRedis } = await import("~/lib/redis.server");
   stops.unshift(async () => {
@@ -45,24 +38,7 @@ try {
   await owner`analyze orders`;
   await owner.end();
 
-  buildIfStale();
-  const build = (await import(pathToFileURL(path.join(ROOT, "build", "index.js")).href)) as ServerBuild;
-  const server = http.createServer(createHttpApp({ build, publicDir: path.join(ROOT, "public") }));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  stops.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { setCookie } = await startSession(shop.user_id, { remember: false, ip: "127.0.0.1", userAgent: "bench" });
-  const cookie = setCookie.split(";")[0];
-
-  const get = async (query: string) => {
-    const started = performance.now();
-    const res = await fetch(`${base}/admin/orders${query}`, { headers: { Cookie: cookie } });
-    const html = await res.text();
-    const ms = performance.now() - started;
-    if (res.status !== 200) throw new Error(`GET /admin/orders${query} answered ${res.status}`);
-    return { ms, html };
-  };
-  const nextOf = (html: string) => html.match(/href="\?[^"]*after=([\w-]+)[^"]*" rel="next"/)?.[1];
+  const { get, nextOf } = await adminListClient("/admin/orders", shop.user_id, stops);
   const queries = [
     "",
     "?sort=oldest",

@@ -1,33 +1,11 @@
 import { isRouteErrorResponse, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
+import type { CustomerOrderView } from "~/domain/orders/payments.server";
 import { HTML_LANG, type Locale } from "~/lib/i18n";
 
-/** What the storefront's order pages receive (CustomerOrderView, serialised). */
-export interface CustomerOrderData {
-  id: string;
-  number: number;
-  status: "pending_payment" | "paid" | "processing" | "shipped" | "delivered" | "cancelled" | "refunded" | "partially_refunded";
-  payment: "paid" | "refunded" | "partially_refunded" | "failed" | "processing" | "unpaid" | "cancelled";
-  createdAt: string;
-  paidAt: string | null;
-  expiresAt: string | null;
-  payable: boolean;
-  currency: string;
-  subtotalMinor: number;
-  discountMinor: number;
-  shippingMinor: number;
-  taxMinor: number;
-  totalMinor: number;
-  refundedMinor: number;
-  shippingMethod: string | null;
-  shippingAddress: { name: string; phone?: string | null; line1: string; line2?: string | null; city: string; state: string; postcode: string; country: string } | null;
-  customerName: string;
-  email: string | null;
-  phone: string | null;
-  gateway: string | null;
-  lines: Array<{ id: string; title: string; variantTitle: string; quantity: number; unitPriceMinor: number; totalMinor: number }>;
-}
+/** What the storefront's order pages receive: the domain's view (already serialisable: dates are ISO strings). */
+export type CustomerOrderData = CustomerOrderView;
 
 export function useFormatDate() {
   const root = useRouteLoaderData("root") as { locale?: Locale } | undefined;

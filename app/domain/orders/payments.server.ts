@@ -20,6 +20,7 @@ import { schema, withShop, type Tx } from "~db/client";
 import { config, publicUrl } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
+import { isUuid } from "~/domain/catalog/products.server";
 import {
   assertPaymentMatches,
   InvalidSignatureError,
@@ -47,7 +48,6 @@ export const GATEWAYS = ["payseller", "billplz"] as const satisfies readonly Gat
 export const DEFAULT_GATEWAY: GatewayName = "payseller";
 export { GATEWAY_LABELS };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isGateway = (name: string): name is GatewayName => (GATEWAYS as readonly string[]).includes(name);
 
 type Account = typeof schema.paymentGatewayAccounts.$inferSelect;
@@ -258,7 +258,7 @@ function returnUrl(shopSlug: string, orderId: string): string {
  * gateway, same amount) is reused rather than a new one made.
  */
 export async function startPayment(shop: { id: string; slug: string; name: string }, orderId: string): Promise<StartPaymentResult> {
-  if (!UUID.test(orderId)) return { kind: "not_found" };
+  if (!isUuid(orderId)) return { kind: "not_found" };
   return withShop(shop.id, async (tx) => {
     const [order] = await tx
       .select()
@@ -392,7 +392,7 @@ export interface NotificationOutcome {
 
 /** The callback route: `/webhooks/payments/:gateway/:shopId`. */
 export async function handleGatewayCallback(input: { shopId: string; gateway: string; request: Request }): Promise<NotificationOutcome> {
-  if (!UUID.test(input.shopId) || !isGateway(input.gateway)) return { status: 404, outcome: "unknown_payment" };
+  if (!isUuid(input.shopId) || !isGateway(input.gateway)) return { status: 404, outcome: "unknown_payment" };
   const gateway = await withShop(input.shopId, (tx) => gatewayForPayment(tx, input.shopId, input.gateway));
   let notification: PaymentNotification;
   try {
@@ -412,7 +412,7 @@ export async function handleGatewayCallback(input: { shopId: string; gateway: st
  * redirect that does not verify changes nothing.
  */
 export async function handleGatewayReturn(shopId: string, orderId: string, url: string): Promise<{ verified: boolean; outcome?: NotificationOutcome["outcome"] }> {
-  if (!UUID.test(orderId)) return { verified: false };
+  if (!isUuid(orderId)) return { verified: false };
   const gateway = await withShop(shopId, async (tx) => {
     const [order] = await tx.select({ gateway: schema.orders.gateway }).from(schema.orders).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
     return order?.gateway && isGateway(order.gateway) ? gatewayForPayment(tx, shopId, order.gateway) : null;
@@ -651,7 +651,7 @@ export interface CustomerOrderView {
  * kept). With `reconcile`, an unpaid order whose charge is open is checked with the gateway first.
  */
 export async function customerOrder(shopId: string, orderId: string, options: { reconcile?: boolean } = {}): Promise<CustomerOrderView | null> {
-  if (!UUID.test(orderId)) return null;
+  if (!isUuid(orderId)) return null;
   const load = () =>
     withShop(shopId, async (tx) => {
       const [order] = await tx.select().from(schema.orders).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
