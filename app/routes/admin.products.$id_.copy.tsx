@@ -8,7 +8,7 @@ import { COPY_FIELDS, LANGUAGE_NAMES, PROVIDER_NAMES, type CopyField, type CopyL
 import { readForm } from "~/lib/csrf.server";
 import { formFields, keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
-import { CopyChoices, JobCost, JobProgress, JobStatusBadge, LiveNoScript, useLive } from "~/ui/ai";
+import { CopyChoices, JobCost, JobProgress, JobStatusBadge, LiveNoScript, SandboxNote, useLive } from "~/ui/ai";
 import { CsrfInput } from "~/ui/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `AI copy: ${data?.product.title ?? "Product"} · NetShop` }];
@@ -103,11 +103,7 @@ export default function ProductCopy() {
           {t("copy.backToProduct")}
         </Link>
       </div>
-      {settings.sandbox ? (
-        <div className="banner info small" data-testid="ai-sandbox-note">
-          {t("sandboxNote", { provider: PROVIDER_NAMES[settings.provider] })}
-        </div>
-      ) : null}
+      {settings.sandbox ? <SandboxNote provider={settings.provider} /> : null}
       {applied && !result ? (
         <div className="banner ok" role="status" data-testid="copy-applied">
           {t("copy.applied")}
