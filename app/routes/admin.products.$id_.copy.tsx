@@ -2,6 +2,7 @@ import { data, redirect, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { allows } from "~/domain/accounts/permissions";
 import { applyDraftField, productCopyPage, requestCopy, restoreVersion } from "~/domain/ai/copy.server";
 import { creditsLeft } from "~/domain/ai/jobs.server";
 import { COPY_FIELDS, LANGUAGE_NAMES, PROVIDER_NAMES, type CopyField, type CopyLanguageCode } from "~/domain/ai/copy-rules";
@@ -52,7 +53,7 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, params
   if (intent === "apply" || intent === "restore") {
     // Changing the product's words also needs the Products area (a 400 with words, not a 403:
     // the page itself is the AI studio's).
-    if (access.shop.role === "staff" && !access.shop.permissions.includes("products")) {
+    if (!allows(access.shop, "products")) {
       return data({ intent, error: "Your role does not include Products: ask the shop's owner to apply this copy.", errors: {}, values: {} }, { status: 400 });
     }
     const result =
