@@ -7,7 +7,7 @@ import { PROVIDER_NAMES } from "~/domain/ai/copy-rules";
 import { aiStudio, cancelBatch, JOB_STATUS_FILTERS, productChoices, requestBulkCopy, retryJob } from "~/domain/ai/jobs.server";
 import { readForm } from "~/lib/csrf.server";
 import { notFound } from "~/lib/http";
-import { CopyChoices, JobCost, JobProgress, JobStatusBadge, LiveNoScript, useLive } from "~/ui/ai";
+import { batchPercent, batchStatus, CancelBatchForm, CopyChoices, JobCost, JobProgress, JobStatusBadge, LiveNoScript, SandboxNote, useLive } from "~/ui/ai";
 import { CsrfInput } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "AI studio · NetShop" }];
@@ -79,11 +79,7 @@ export default function AiStudio() {
           {t("settings.link")}
         </Link>
       </div>
-      {settings.sandbox ? (
-        <div className="banner info small" data-testid="ai-sandbox-note">
-          {t("sandboxNote", { provider: PROVIDER_NAMES[settings.provider] })}
-        </div>
-      ) : null}
+      {settings.sandbox ? <SandboxNote provider={settings.provider} /> : null}
       {params.get("retried") && !result ? (
         <div className="banner ok" role="status">
           {t("studio.retried")}
@@ -131,23 +127,14 @@ export default function AiStudio() {
                       <Link to={`/admin/ai/batches/${b.id}`}>{new Date(b.createdAt).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "short" })}</Link>
                     </td>
                     <td>
-                      <JobStatusBadge status={b.finishedAt ? b.status : b.cancelledAt ? "cancelled" : b.running || done ? "running" : "queued"} />
+                      <JobStatusBadge status={batchStatus(b, done, b.running > 0)} />
                     </td>
                     <td>
-                      <JobProgress value={b.total ? Math.round((done / b.total) * 100) : 0} label={t("batches.progress")} />
+                      <JobProgress value={batchPercent(done, b.total)} label={t("batches.progress")} />
                       <span className="small muted">{t("batches.counts", { done, total: b.total, failed: b.failed })}</span>
                     </td>
                     <td>
-                      {!b.finishedAt && !b.cancelledAt ? (
-                        <Form method="post">
-                          <CsrfInput />
-                          <input type="hidden" name="intent" value="cancel" />
-                          <input type="hidden" name="batchId" value={b.id} />
-                          <button type="submit" className="secondary">
-                            {t("batches.cancel")}
-                          </button>
-                        </Form>
-                      ) : null}
+                      {!b.finishedAt && !b.cancelledAt ? <CancelBatchForm batchId={b.id} /> : null}
                     </td>
                   </tr>
                 );

@@ -1,11 +1,10 @@
 import type { MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { adminLoader } from "~/domain/accounts/access.server";
 import { getBatch } from "~/domain/ai/jobs.server";
 import { notFound } from "~/lib/http";
-import { JobProgress, JobStatusBadge, LiveNoScript, useLive } from "~/ui/ai";
-import { CsrfInput } from "~/ui/forms";
+import { batchPercent, batchStatus, CancelBatchForm, JobProgress, JobStatusBadge, LiveNoScript, useLive } from "~/ui/ai";
 
 export const meta: MetaFunction = () => [{ title: "Bulk copy · NetShop" }];
 
@@ -38,16 +37,7 @@ export default function BatchProgress() {
           </p>
           <h1>{t("batches.heading", { total: batch.total })}</h1>
         </div>
-        {!batch.finishedAt && !batch.cancelledAt ? (
-          <Form method="post" action="/admin/ai">
-            <CsrfInput />
-            <input type="hidden" name="intent" value="cancel" />
-            <input type="hidden" name="batchId" value={batch.id} />
-            <button type="submit" className="secondary">
-              {t("batches.cancel")}
-            </button>
-          </Form>
-        ) : null}
+        {!batch.finishedAt && !batch.cancelledAt ? <CancelBatchForm batchId={batch.id} action="/admin/ai" /> : null}
       </div>
       {cancelled !== null ? (
         <div className="banner ok" role="status" data-testid="batch-cancelled">
@@ -56,10 +46,10 @@ export default function BatchProgress() {
       ) : null}
       <section className="card stack" aria-live="polite">
         <p data-testid="batch-status">
-          <JobStatusBadge status={batch.finishedAt ? batch.status : batch.cancelledAt ? "cancelled" : done ? "running" : "queued"} />{" "}
+          <JobStatusBadge status={batchStatus(batch, done)} />{" "}
           {t("batches.counts", { done, total: batch.total, failed: count("failed") })}
         </p>
-        <JobProgress value={batch.total ? Math.round((done / batch.total) * 100) : 0} label={t("batches.progress")} />
+        <JobProgress value={batchPercent(done, batch.total)} label={t("batches.progress")} />
       </section>
       <section className="card flush">
         <table className="data" data-testid="batch-jobs">

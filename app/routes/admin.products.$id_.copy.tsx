@@ -2,13 +2,14 @@ import { data, redirect, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { allows } from "~/domain/accounts/permissions";
 import { applyDraftField, productCopyPage, requestCopy, restoreVersion } from "~/domain/ai/copy.server";
 import { creditsLeft } from "~/domain/ai/jobs.server";
 import { COPY_FIELDS, LANGUAGE_NAMES, PROVIDER_NAMES, type CopyField, type CopyLanguageCode } from "~/domain/ai/copy-rules";
 import { readForm } from "~/lib/csrf.server";
 import { formFields, keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
-import { CopyChoices, JobCost, JobProgress, JobStatusBadge, LiveNoScript, useLive } from "~/ui/ai";
+import { CopyChoices, JobCost, JobProgress, JobStatusBadge, LiveNoScript, SandboxNote, useLive } from "~/ui/ai";
 import { CsrfInput } from "~/ui/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `AI copy: ${data?.product.title ?? "Product"} · NetShop` }];
@@ -52,7 +53,7 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, params
   if (intent === "apply" || intent === "restore") {
     // Changing the product's words also needs the Products area (a 400 with words, not a 403:
     // the page itself is the AI studio's).
-    if (access.shop.role === "staff" && !access.shop.permissions.includes("products")) {
+    if (!allows(access.shop, "products")) {
       return data({ intent, error: "Your role does not include Products: ask the shop's owner to apply this copy.", errors: {}, values: {} }, { status: 400 });
     }
     const result =
@@ -103,11 +104,7 @@ export default function ProductCopy() {
           {t("copy.backToProduct")}
         </Link>
       </div>
-      {settings.sandbox ? (
-        <div className="banner info small" data-testid="ai-sandbox-note">
-          {t("sandboxNote", { provider: PROVIDER_NAMES[settings.provider] })}
-        </div>
-      ) : null}
+      {settings.sandbox ? <SandboxNote provider={settings.provider} /> : null}
       {applied && !result ? (
         <div className="banner ok" role="status" data-testid="copy-applied">
           {t("copy.applied")}

@@ -1,7 +1,8 @@
-import { useRevalidator } from "@remix-run/react";
+import { Form, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
-import { COPY_LANGUAGE_CODES, COPY_TONE_CODES, LANGUAGE_NAMES } from "~/domain/ai/copy-rules";
+import { COPY_LANGUAGE_CODES, COPY_TONE_CODES, LANGUAGE_NAMES, PROVIDER_NAMES } from "~/domain/ai/copy-rules";
+import { CsrfInput } from "~/ui/forms";
 
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 
@@ -39,6 +40,40 @@ export function JobProgress({ value, label }: { value: number; label: string }) 
       <progress value={value} max={100} aria-label={label} data-testid="job-progress" />
       <span className="small muted">{value}%</span>
     </div>
+  );
+}
+
+/** The note that a provider runs against its sandbox (shown on the studio and the copy page). */
+export function SandboxNote({ provider }: { provider: keyof typeof PROVIDER_NAMES }) {
+  const { t } = useTranslation("ai");
+  return (
+    <div className="banner info small" data-testid="ai-sandbox-note">
+      {t("sandboxNote", { provider: PROVIDER_NAMES[provider] })}
+    </div>
+  );
+}
+
+/** A bulk run's status as shown: its own once finished, else derived from cancellation and progress. */
+export function batchStatus(b: { status: JobStatus; finishedAt: string | Date | null; cancelledAt: string | Date | null }, done: number, running = false): JobStatus {
+  return b.finishedAt ? b.status : b.cancelledAt ? "cancelled" : running || done ? "running" : "queued";
+}
+
+export function batchPercent(done: number, total: number) {
+  return total ? Math.round((done / total) * 100) : 0;
+}
+
+/** Cancels a bulk run (posts to the studio's action). */
+export function CancelBatchForm({ batchId, action }: { batchId: string; action?: string }) {
+  const { t } = useTranslation("ai");
+  return (
+    <Form method="post" action={action}>
+      <CsrfInput />
+      <input type="hidden" name="intent" value="cancel" />
+      <input type="hidden" name="batchId" value={batchId} />
+      <button type="submit" className="secondary">
+        {t("batches.cancel")}
+      </button>
+    </Form>
   );
 }
 
