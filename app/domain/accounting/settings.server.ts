@@ -18,6 +18,7 @@ import {
   type AutoCountSettings,
   type MappingProblems,
 } from "~/integrations/autocount.server";
+import { fieldErrors } from "~/lib/forms";
 import { decryptSecret, encryptSecret } from "~/lib/secrets.server";
 
 export type AccountingSettingsRow = typeof schema.accountingSettings.$inferSelect;
@@ -169,11 +170,7 @@ export async function testAccountingConnection(shopId: string, raw: Record<strin
   const parsed = AccountingSettingsInput.safeParse(raw);
   if (!parsed.success) {
     // Only the credentials matter for a connection test.
-    const errors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) {
-      const key = String(issue.path[0]);
-      if (["mode", "accountBookId", "keyId", "apiKey"].includes(key)) errors[key] ??= issue.message;
-    }
+    const errors = Object.fromEntries(Object.entries(fieldErrors(parsed.error)).filter(([key]) => ["mode", "accountBookId", "keyId", "apiKey"].includes(key)));
     if (Object.keys(errors).length) return { ok: false, errors };
   }
   const input = (parsed.success ? parsed.data : { ...(raw as AccountingSettingsInput), mode: raw.mode === "live" ? "live" : "sandbox" }) as AccountingSettingsInput;
@@ -195,9 +192,7 @@ export async function saveAccountingSettings(
 ): Promise<SaveOutcome> {
   const parsed = AccountingSettingsInput.safeParse(raw);
   if (!parsed.success) {
-    const errors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
-    return { ok: false, errors };
+    return { ok: false, errors: fieldErrors(parsed.error) };
   }
   const input = parsed.data;
   const creds = await credentialsFor(actor.shopId, input);

@@ -11,7 +11,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { asPlatform, schema, withShop } from "~db/client";
+import { asPlatform, schema, withShop, type Tx } from "~db/client";
 import { requireUser, type Session, type User } from "~/domain/accounts/sessions.server";
 import { signUp } from "~/domain/accounts/signup.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
@@ -242,8 +242,9 @@ export async function recordTopUp(operatorId: string, form: Record<string, unkno
     tx.select({ id: schema.shops.id }).from(schema.shops).where(and(eq(schema.shops.slug, parsed.data.shopSlug.toLowerCase()), eq(schema.shops.kind, "merchant"))),
   );
   if (!shop) return { ok: false, errors: { shopSlug: "No merchant shop has that address." } };
-  const credited = await creditWalletOnce(shop.id, { kind: "topup", amountMinor, note: parsed.data.note || "Top-up", actorUserId: operatorId, forwardId: null, topupToken: parsed.data.token });
-  if (!credited.repeated) await asPlatform((tx) => audit(tx, { shopId: shop.id, actorUserId: operatorId, action: "dropship.wallet_topped_up", targetType: "shop", targetId: shop.id, after: { amountMinor }, ...request }));
+  const credited = await creditWalletOnce(shop.id, { kind: "topup", amountMinor, note: parsed.data.note || "Top-up", actorUserId: operatorId, forwardId: null, topupToken: parsed.data.token }, (tx) =>
+    audit(tx, { shopId: shop.id, actorUserId: operatorId, action: "dropship.wallet_topped_up", targetType: "shop", targetId: shop.id, after: { amountMinor }, ...request }),
+  );
   return { ok: true, ...credited };
 }
 
@@ -257,9 +258,10 @@ export async function creditWallet(merchantShopId: string, entry: CreditEntry): 
 /**
  * `creditWallet`, once per `topupToken`: concurrent submissions with one token wait on an advisory
  * lock for it, the second finds the first's ledger row and credits nothing (the unique key on
- * (shop_id, topup_token) backs this up).
+ * (shop_id, topup_token) backs this up). `onCredited` (the audit entry) runs in the same
+ * transaction, only when money was credited.
  */
-async function creditWalletOnce(merchantShopId: string, entry: CreditEntry): Promise<{ balanceMinor: number; repeated: boolean }> {
+async function creditWalletOnce(merchantShopId: string, entry: CreditEntry, onCredited?: (tx: Tx) => Promise<unknown>): Promise<{ balanceMinor: number; repeated: boolean }> {
   return withShop(merchantShopId, async (tx) => {
     const token = entry.topupToken ?? null;
     if (token) {
@@ -280,6 +282,7 @@ async function creditWalletOnce(merchantShopId: string, entry: CreditEntry): Pro
       insert into ${schema.dropshipWalletEntries} (shop_id, kind, amount_minor, balance_after_minor, forward_id, note, actor_user_id, topup_token)
       select ${merchantShopId}, ${entry.kind}, ${entry.amountMinor}, balance_minor, ${entry.forwardId}, ${entry.note}, ${entry.actorUserId}, ${token} from w
       returning balance_after_minor as balance_after`);
+    await onCredited?.(tx);
     return { balanceMinor: Number(rows[0].balance_after), repeated: false };
   });
 }

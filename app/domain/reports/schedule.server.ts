@@ -11,6 +11,7 @@ import { asPlatform, schema, withShop } from "~db/client";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { DEFAULT_JOB_OPTIONS } from "~/domain/jobs/queues";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
+import { fieldErrors } from "~/lib/forms";
 import { queue } from "~/lib/redis.server";
 import { DEFAULT_SEND_AT } from "./daily.server";
 
@@ -71,11 +72,7 @@ export const ReportSettingsInput = z.object({
 
 export async function saveReportSettings(actor: { userId: string; shopId: string }, raw: Record<string, unknown>, info: RequestInfo = {}) {
   const parsed = ReportSettingsInput.safeParse(raw);
-  if (!parsed.success) {
-    const errors: Record<string, string> = {};
-    for (const i of parsed.error.issues) errors[String(i.path[0] ?? "form")] ??= i.message;
-    return { ok: false as const, errors };
-  }
+  if (!parsed.success) return { ok: false as const, errors: fieldErrors(parsed.error) };
   await withShop(actor.shopId, async (tx) => {
     const values = { enabled: parsed.data.enabled, sendAt: parsed.data.sendAt, updatedAt: new Date() };
     await tx.insert(schema.reportSettings).values({ shopId: actor.shopId, ...values }).onConflictDoUpdate({ target: schema.reportSettings.shopId, set: values });
