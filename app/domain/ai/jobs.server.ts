@@ -9,7 +9,7 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { schema, withShop } from "~db/client";
 import { audit } from "~/domain/audit/audit.server";
 import { PlanLimitReached } from "~/domain/billing/plans.server";
-import { isUuid } from "~/domain/catalog/products.server";
+import { isUuid } from "~/lib/ids";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import type { FieldErrors } from "~/lib/forms";
 import { assertAiCredits, creditBalances } from "./credits.server";

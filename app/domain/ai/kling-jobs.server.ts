@@ -20,7 +20,7 @@ import { asPlatform, schema, withShop, type Tx } from "~db/client";
 import { config, publicUrl } from "~/config.server";
 import { assertAiCredits, chargeAiCredits, creditBalances } from "~/domain/ai/credits.server";
 import { assertStorageAllowance, PlanLimitReached } from "~/domain/billing/plans.server";
-import { isUuid } from "~/domain/catalog/products.server";
+import { isUuid } from "~/lib/ids";
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { addGeneratedMedia, mediaPrefix, mediaView, type MediaView } from "~/domain/media/media.server";

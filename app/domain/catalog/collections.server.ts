@@ -4,7 +4,8 @@ import { z } from "zod";
 import { pgConstraint, schema, withShop } from "~db/client";
 import { fieldErrors, type FieldErrors } from "~/lib/forms";
 import { HANDLE_PATTERN, handleize } from "./catalog-rules";
-import { freeHandle, isUuid } from "./products.server";
+import { freeHandle } from "./products.server";
+import { isUuid } from "~/lib/ids";
 
 const CollectionSchema = z.object({
   title: z.string().trim().min(1, "Enter the collection's title.").max(120, "Use at most 120 characters."),

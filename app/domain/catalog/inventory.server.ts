@@ -15,8 +15,8 @@ import { z } from "zod";
 import { pgConstraint, schema, withShop, type Tx } from "~db/client";
 import { fieldErrors, type FieldErrors } from "~/lib/forms";
 import { ADJUSTMENT_REASONS, type InventoryReason } from "./catalog-rules";
+import { isUuid, UUID_PATTERN } from "~/lib/ids";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class InventoryError extends Error {
   constructor(message: string, public readonly code: "not-found" | "untracked" | "insufficient") {
@@ -141,7 +141,7 @@ export async function ledgerDrift(tx: Tx) {
 }
 
 const AdjustSchema = z.object({
-  variantId: z.string().regex(UUID, "Choose a variant from the list."),
+  variantId: z.string().regex(UUID_PATTERN, "Choose a variant from the list."),
   delta: z
     .string()
     .trim()
@@ -156,7 +156,7 @@ export type AdjustResult = { ok: true; onHand: number } | { ok: false; errors: F
 
 /** A person's stock adjustment on one of a product's variants (undefined: no such product or variant). */
 export async function adjustStock(shopId: string, productId: string, form: Record<string, unknown>, actorUserId: string): Promise<AdjustResult | undefined> {
-  if (!UUID.test(productId)) return undefined;
+  if (!isUuid(productId)) return undefined;
   const parsed = AdjustSchema.safeParse(form);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   const { variantId, delta, reason, note } = parsed.data;
@@ -178,6 +178,6 @@ export async function adjustStock(shopId: string, productId: string, form: Recor
 
 /** The product's recent stock changes, for its editor. */
 export async function productStockHistory(shopId: string, productId: string, limit = 30) {
-  if (!UUID.test(productId)) return [];
+  if (!isUuid(productId)) return [];
   return withShop(shopId, (tx) => productLedger(tx, productId, limit));
 }

@@ -12,6 +12,7 @@ import { schema, withShop } from "~db/client";
 import { coverImages } from "~/domain/media/media.server";
 import { publicObjectUrl } from "~/integrations/storage.server";
 import { LOW_STOCK_THRESHOLD, PRODUCT_STATUSES, SORTS, type SortKey } from "./catalog-rules";
+import { escapeLike } from "~/lib/like";
 
 export const PAGE_SIZE = 50;
 
@@ -48,14 +49,13 @@ function decodeCursor(cursor: string | undefined): [string, string] | undefined 
   return undefined;
 }
 
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export async function listProducts(shopId: string, query: ListQuery, pageSize = PAGE_SIZE) {
   const order = ORDER[query.sort];
   const filters: SQL[] = [eq(p.shopId, shopId)];
   if (query.status) filters.push(eq(p.status, query.status));
   if (query.q) {
-    const term = likeEscape(query.q);
+    const term = escapeLike(query.q);
     // The SKU side is uncorrelated, so it runs once on the (shop_id, lower(sku)) prefix index.
     filters.push(sql`(${p.title} ilike ${`%${term}%`} or ${p.id} in (
       select v.product_id from ${schema.variants} v

@@ -26,12 +26,11 @@ import {
 import { renderDescription } from "./description.server";
 import { adjustInventory, recomputeProductStock } from "./inventory.server";
 import { syncVariants, usableOptions, type ProductDraft, type VariantDraft } from "./product-draft";
+import { isUuid } from "~/lib/ids";
 
 export type Product = typeof schema.products.$inferSelect;
 export type Variant = typeof schema.variants.$inferSelect;
 
-export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: unknown): s is string => typeof s === "string" && UUID_PATTERN.test(s);
 
 export interface VariantInput {
   id: string | null;

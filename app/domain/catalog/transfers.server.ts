@@ -7,7 +7,7 @@ import { schema, withShop } from "~db/client";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { exportCatalog, importProductGroup, parseCatalogCsv, type RowError } from "./csv.server";
-import { isUuid } from "./products.server";
+import { isUuid } from "~/lib/ids";
 
 /** Larger files are better split: this keeps one import's memory and run time bounded. */
 export const MAX_IMPORT_BYTES = 15 * 1024 * 1024;

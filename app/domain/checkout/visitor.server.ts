@@ -8,6 +8,7 @@ import { createCookie, type Cookie } from "@remix-run/node";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { schema, withShop, type Tx } from "~db/client";
 import { config } from "~/config.server";
+import { isUuid } from "~/lib/ids";
 
 /** A storefront customer stays logged in this long (a revocable server-side session). */
 export const CUSTOMER_SESSION_MS = 30 * 24 * 3600 * 1000;
@@ -33,12 +34,11 @@ function shopCookie(kind: "cart" | "customer", shopId: string): Cookie {
   return cookie;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The anonymous cart id in this request's cookie (not yet checked against the database). */
 export async function cartIdFromCookie(request: Request, shopId: string): Promise<string | null> {
   const value = await shopCookie("cart", shopId).parse(request.headers.get("Cookie"));
-  return typeof value === "string" && UUID.test(value) ? value : null;
+  return isUuid(value) ? value : null;
 }
 
 export function cartCookieHeader(shopId: string, cartId: string): Promise<string> {

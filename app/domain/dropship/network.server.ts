@@ -13,6 +13,7 @@ import { z } from "zod";
 import { asPlatform, schema, withShop, type Tx } from "~db/client";
 import { publicObjectUrl } from "~/integrations/storage.server";
 import { decimalStringToMinor } from "~/lib/money";
+import { escapeLike } from "~/lib/like";
 
 const NETWORK = and(
   eq(schema.shops.kind, "supplier"),
@@ -79,7 +80,7 @@ export async function searchNetwork(merchantShopId: string, query: NetworkQuery,
     tx.select({ id: schema.dropshipFavourites.supplierProductId }).from(schema.dropshipFavourites),
   ).then((rows) => new Set(rows.map((r) => r.id)));
   const filters: SQL[] = [NETWORK];
-  if (query.q) filters.push(sql`${schema.products.title} ilike ${`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`);
+  if (query.q) filters.push(sql`${schema.products.title} ilike ${`%${escapeLike(query.q)}%`}`);
   if (query.category) filters.push(eq(schema.products.productType, query.category));
   if (query.supplier) filters.push(eq(schema.products.shopId, query.supplier));
   if (query.shipsFrom) filters.push(eq(schema.supplierProfiles.warehouseState, query.shipsFrom));

@@ -13,7 +13,7 @@ import { schema, withShop, type Tx } from "~db/client";
 import { assertStorageAllowance, PlanLimitReached } from "~/domain/billing/plans.server";
 import { PermanentJobFailure } from "~/domain/jobs/errors";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
-import { isUuid } from "~/domain/catalog/products.server";
+import { isUuid } from "~/lib/ids";
 import {
   deletePrefix,
   headObject,

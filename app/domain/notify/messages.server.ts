@@ -15,6 +15,7 @@ import {
   webhookEventId,
 } from "~/integrations/wassenger.server";
 import { timingSafeEqual } from "node:crypto";
+import { isUuid } from "~/lib/ids";
 
 type Status = (typeof schema.messageStatusEnum.enumValues)[number];
 
@@ -202,7 +203,6 @@ export async function deliverMessage(
   return outcome;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RANK: Record<Status, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
 
 export type WebhookResult =
@@ -238,7 +238,7 @@ export async function handleWassengerWebhook(input: {
     const error = status === "failed" ? JSON.stringify(hook.data.error ?? "failed").slice(0, 500) : null;
     // Our message id travels as `reference`: it matches even when the webhook overtakes the
     // send's own commit (the row lock held by deliverMessage makes this wait for it).
-    const reference = hook.data.reference && UUID.test(hook.data.reference) ? hook.data.reference : undefined;
+    const reference = isUuid(hook.data.reference) ? hook.data.reference : undefined;
     const updated = await tx
       .update(schema.messages)
       .set({ status, updatedAt: new Date(), ...(error ? { error } : {}) })

@@ -11,6 +11,7 @@ import { audit } from "~/domain/audit/audit.server";
 import { fieldErrors, type FieldErrors } from "~/lib/forms";
 import { normalisePhone } from "~/lib/phone";
 import type { Actor } from "./order-admin.server";
+import { escapeLike } from "~/lib/like";
 
 export const CUSTOMER_PAGE_SIZE = 50;
 const c = schema.customers;
@@ -28,7 +29,7 @@ export async function listCustomers(shopId: string, query: z.infer<typeof Custom
     const phone = /^[+\d][\d\s-]{6,}$/.test(q) ? normalisePhone(q) : undefined;
     if (q.includes("@")) filters.push(eq(c.email, q.toLowerCase()));
     else if (phone) filters.push(eq(c.phone, phone));
-    else filters.push(sql`${c.name} ilike ${`%${q.replace(/[\\%_]/g, (x) => `\\${x}`)}%`}`);
+    else filters.push(sql`${c.name} ilike ${`%${escapeLike(q)}%`}`);
   }
   let cursor: [string, string] | undefined;
   try {

@@ -19,6 +19,7 @@ import { schema, withShop, type Tx } from "~db/client";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { normalisePhone } from "~/lib/phone";
 import { ORDER_STATUSES } from "./order-status";
+import { escapeLike } from "~/lib/like";
 
 export const ORDER_PAGE_SIZE = 50;
 export const PAYMENT_STATUSES = ["unpaid", "paid", "partially_refunded", "refunded"] as const;
@@ -64,7 +65,6 @@ function decodeCursor(cursor: string | undefined): [string, string] | undefined 
   } catch {}
   return undefined;
 }
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** How a search term is read: an order number, an email, a phone number, or part of a name. */
 export function searchFilter(q: string): { exact: SQL } | { name: string } {
@@ -197,7 +197,7 @@ export async function listOrders(shopId: string, query: OrderListQuery, pageSize
       const found = await tx.execute<RawRow>(sql`
         with m as materialized (
           select ${COLUMNS}, ${order.key} as k, (${order.key})::text as sort_value
-            from ${o} where ${and(...filters)} and lower(${o.customerName}) like ${`%${likeEscape(nameSearch.toLowerCase())}%`})
+            from ${o} where ${and(...filters)} and lower(${o.customerName}) like ${`%${escapeLike(nameSearch.toLowerCase())}%`})
         select *, (select count(*)::int from m) as total from m where ${matchKeyset}
          order by m.k ${direction}, m.id ${direction}
          limit ${pageSize + 1}`);
@@ -206,7 +206,7 @@ export async function listOrders(shopId: string, query: OrderListQuery, pageSize
         found[0]?.total ??
         (
           await tx.execute<{ total: number }>(
-            sql`select count(*)::int as total from ${o} where ${and(...filters)} and lower(${o.customerName}) like ${`%${likeEscape(nameSearch.toLowerCase())}%`}`,
+            sql`select count(*)::int as total from ${o} where ${and(...filters)} and lower(${o.customerName}) like ${`%${escapeLike(nameSearch.toLowerCase())}%`}`,
           )
         )[0].total;
     }

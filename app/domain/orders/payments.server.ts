@@ -20,7 +20,7 @@ import { schema, withShop, type Tx } from "~db/client";
 import { config, publicUrl } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
-import { isUuid } from "~/domain/catalog/products.server";
+import { isUuid } from "~/lib/ids";
 import {
   assertPaymentMatches,
   InvalidSignatureError,

@@ -18,7 +18,7 @@ import { z } from "zod";
 import { schema, withShop, type Tx } from "~db/client";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { parseMoney } from "~/domain/catalog/catalog-rules";
-import { isUuid } from "~/domain/catalog/products.server";
+import { isUuid } from "~/lib/ids";
 import type { FieldErrors } from "~/lib/forms";
 
 export class FlashSaleLimitError extends Error {

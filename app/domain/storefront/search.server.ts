@@ -30,6 +30,7 @@ import { parseMoney } from "~/domain/catalog/catalog-rules";
 import { productCards, type ProductCard } from "./catalog.server";
 
 import { SEARCH_SORTS, type SearchSort } from "./search";
+import { escapeLike } from "~/lib/like";
 
 export { SEARCH_SORTS, type SearchSort };
 export const SEARCH_PAGE_SIZE = 24;
@@ -138,6 +139,3 @@ export async function searchProducts(shopId: string, query: SearchQuery, now = n
   return { products, total: rows.length ? Number(rows[0].total) : 0, hasNext: rows.length > SEARCH_PAGE_SIZE };
 }
 
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
