@@ -22,6 +22,8 @@ import { decimalStringToMinor } from "~/lib/money";
 import { normalisePhone } from "~/lib/phone";
 
 import { MY_STATES, REGIONS } from "./options";
+import { isUuid } from "~/lib/ids";
+import { escapeLike } from "~/lib/like";
 export { MY_STATES, REGIONS };
 
 export const SupplierProfileSchema = z.object({
@@ -177,7 +179,9 @@ export async function listSuppliers() {
 }
 
 export async function setSupplierStatus(operatorId: string, supplierShopId: string, status: "approved" | "suspended", request: RequestInfo): Promise<boolean> {
-  return asPlatform(async (tx) => {
+  if (!isUuid(supplierShopId)) return false;
+  // One supplier's rows: its own tenant transaction, like any tenant write.
+  return withShop(supplierShopId, async (tx) => {
     const [row] = await tx
       .update(schema.supplierProfiles)
       .set({ status, statusChangedAt: new Date(), updatedAt: new Date() })
@@ -197,7 +201,7 @@ export async function setSupplierStatus(operatorId: string, supplierShopId: stri
 
 /** Merchant shops for the top-up form (name and slug, balance). */
 export async function listMerchantWallets(search: string) {
-  const q = `%${search.trim().toLowerCase()}%`;
+  const q = `%${escapeLike(search.trim().toLowerCase())}%`;
   return asPlatform((tx) =>
     tx
       .select({ shopId: schema.shops.id, name: schema.shops.name, slug: schema.shops.slug, balanceMinor: sql<number>`coalesce(${schema.dropshipWallets.balanceMinor}, 0)::bigint` })
