@@ -9,6 +9,7 @@ import { sql } from "drizzle-orm";
 import { closeDatabase, withShop } from "~db/client";
 
 import { dashboardFigures } from "~/domain/reports/dashboard.server";
+import { addDays, localDate } from "~/lib/dates";
 import { localRange, type Granularity } from "~/domain/reports/figures.server";
 import { benchEnvironment } from "./environment";
 
@@ -54,10 +55,11 @@ try {
   console.log(`seeded ${ORDERS} orders (+${ORDERS / 2} in another shop) with 2 lines each in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   // EXPLAIN ANALYZE each aggregate as the app role runs it, under RLS, over the last 30 days.
-  const today = new Date().toISOString().slice(0, 10);
-  const from = new Date(Date.now() - 29 * 86400_000).toISOString().slice(0, 10);
-  const year = new Date(Date.now() - 364 * 86400_000).toISOString().slice(0, 10);
+  // The shop's own today (its shops.timezone default), not the UTC date.
   const tz = "Asia/Kuala_Lumpur";
+  const today = localDate(new Date(), tz);
+  const from = addDays(today, -29);
+  const year = addDays(today, -364);
   for (const [label, f] of [
     ["30 days", from],
     ["365 days", year],
@@ -94,7 +96,7 @@ try {
 
   for (const [label, f, by] of [
     ["30 days by day", from, "day"],
-    ["90 days by week", new Date(Date.now() - 89 * 86400_000).toISOString().slice(0, 10), "week"],
+    ["90 days by week", addDays(today, -89), "week"],
     ["365 days by month", year, "month"],
   ] as const) {
     const times: number[] = [];

@@ -1,4 +1,5 @@
 import { adminLoader, requireRecentAuth } from "~/domain/accounts/access.server";
+import { localDate } from "~/lib/dates";
 import { exportOrdersCsv, OrderListQuerySchema } from "~/domain/orders/order-list.server";
 
 /** The order list, with its filters, as CSV (streamed page by page). */
@@ -20,7 +21,7 @@ export const loader = /* @__PURE__ */ adminLoader("orders", async ({ request, co
   return new Response(body, {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="orders-${new Date().toISOString().slice(0, 10)}.csv"`,
+      "Content-Disposition": `attachment; filename="orders-${localDate(new Date(), access.shop.timezone)}.csv"`,
       "Cache-Control": "private, no-store",
     },
   });

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { adminLoader } from "~/domain/accounts/access.server";
+import { localDate } from "~/lib/dates";
 import { notFound } from "~/lib/http";
 import { errorReportCsv } from "~/domain/catalog/csv.server";
 import { exportedCsv, getTransfer } from "~/domain/catalog/transfers.server";
@@ -19,9 +20,9 @@ export const loader = /* @__PURE__ */ adminLoader("products", async ({ request, 
   if (new URL(request.url).searchParams.get("report") === "errors") {
     const transfer = await getTransfer(shop.shopId, id);
     if (!transfer) throw notFound("There is no such import in your shop.");
-    return csvResponse(errorReportCsv(transfer.errors), `import-problems-${transfer.createdAt.toISOString().slice(0, 10)}.csv`);
+    return csvResponse(errorReportCsv(transfer.errors), `import-problems-${localDate(transfer.createdAt, shop.timezone)}.csv`);
   }
   const exported = await exportedCsv(shop.shopId, id);
   if (!exported) throw notFound("There is no finished export with this id in your shop.");
-  return csvResponse(exported.csv, `products-${exported.createdAt.toISOString().slice(0, 10)}.csv`);
+  return csvResponse(exported.csv, `products-${localDate(exported.createdAt, shop.timezone)}.csv`);
 });

@@ -3,13 +3,14 @@
  * with analytics consent; and the accounting, report and dashboard routes keep to their shop.
  */
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { closeDatabase, schema, withShop } from "~db/client";
 import { saveAccountingSettings } from "~/domain/accounting/settings.server";
 import { getProduct } from "~/domain/catalog/products.server";
 import { dashboardFigures, parseRange } from "~/domain/reports/dashboard.server";
 import { recordStorefrontEvent } from "~/domain/reports/events.server";
 import { consentCookie } from "~/lib/consent.server";
+import { addDays, localDate } from "~/lib/dates";
 import { closeRedis } from "~/lib/redis.server";
 import { signIn } from "../helpers/auth";
 import { makeProduct } from "../helpers/catalog";
@@ -127,20 +128,44 @@ describe("storefront events need analytics consent", () => {
     const rows = await withShop(a.shop.id, (tx) => tx.select().from(schema.storefrontEvents).where(eq(schema.storefrontEvents.kind, "cart")));
     expect(rows).toHaveLength(1);
   });
-
-  it("the storefront records a visit only for a visitor who allowed analytics, and the funnel counts it", async () => {
-    const visits = () => withShop(b.shop.id, async (tx) => (await tx.select().from(schema.storefrontEvents).where(eq(schema.storefrontEvents.kind, "visit"))).length);
-    expect((await fetch(`${web.url}/s/${b.shop.slug}`)).status).toBe(200);
-    expect(await visits()).toBe(0);
-    expect((await fetch(`${web.url}/s/${b.shop.slug}`, { headers: await consented() })).status).toBe(200);
-    expect(await visits()).toBe(1);
-    const today = new Date().toISOString().slice(0, 10);
-    const figures = await dashboardFigures(b.shop.id, { from: "2026-01-01", to: today > "2026-01-01" ? today : "2026-12-31", granularity: "day" });
-    expect(figures.funnel.visits).toBe(1);
-  });
 });
 
-describe("the funnel follows a consenting shopper through the storefront", () => {
+/**
+ * The shop's "today" is its local day (KL is UTC+8: from 16:00 UTC it is tomorrow there). These
+ * run at the real clock and with the clock set either side of the last midnight in KL, so a date
+ * taken from UTC where the shop's day is meant fails here at any hour the suite runs.
+ */
+const lastKlMidnight = Date.parse(`${localDate(new Date(), TZ)}T00:00:00+08:00`);
+const clocks: Array<[string, number | null]> = [
+  ["at the real clock", null],
+  ["a few seconds before midnight in Kuala Lumpur", lastKlMidnight - 5_000],
+  ["a few seconds after midnight in Kuala Lumpur", lastKlMidnight + 5_000],
+];
+
+describe.each(clocks)("the shop's today, %s", (_, instant) => {
+  beforeEach(() => {
+    if (instant !== null) vi.useFakeTimers({ toFake: ["Date"], now: instant });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const today = () => localDate(new Date(), TZ);
+
+  it("the storefront records a visit only for a visitor who allowed analytics, and the funnel of the shop's today counts it", async () => {
+    const shop = await makeShop(b.user.id);
+    const visits = () => withShop(shop.id, async (tx) => (await tx.select().from(schema.storefrontEvents).where(eq(schema.storefrontEvents.kind, "visit"))).length);
+    expect((await fetch(`${web.url}/s/${shop.slug}`)).status).toBe(200);
+    expect(await visits()).toBe(0);
+    expect((await fetch(`${web.url}/s/${shop.slug}`, { headers: await consented() })).status).toBe(200);
+    expect(await visits()).toBe(1);
+    const figures = await dashboardFigures(shop.id, { from: today(), to: today(), granularity: "day" });
+    expect(figures.funnel.visits).toBe(1);
+    // The dashboard's default range ends on the shop's today, so the visit is in it.
+    const range = parseRange(new URLSearchParams(), TZ);
+    expect(range.to).toBe(today());
+    expect((await dashboardFigures(shop.id, range)).funnel.visits).toBe(1);
+  });
+
   it("records the cart and the checkout of a shopper who allowed analytics, and nothing of one who did not", async () => {
     const shop = await makeShop(b.user.id);
     const saved = await makeProduct(shop.id, b.user.id, { title: "Kain pelikat", price: "30.00", stock: 5, status: "active" });
@@ -155,10 +180,25 @@ describe("the funnel follows a consenting shopper through the storefront", () =>
     };
     await shop_(false);
     await shop_(true);
-    const today = new Date().toISOString().slice(0, 10);
-    const figures = await dashboardFigures(shop.id, { from: "2026-01-01", to: today > "2026-01-01" ? today : "2026-12-31", granularity: "day" });
+    const figures = await dashboardFigures(shop.id, { from: today(), to: today(), granularity: "day" });
     // Visits are page views of the storefront (home and checkout here).
     expect(figures.funnel).toMatchObject({ visits: 2, carts: 1, checkouts: 1 });
+    // Nothing spilled into the neighbouring days.
+    const around = await dashboardFigures(shop.id, { from: addDays(today(), -1), to: addDays(today(), 1), granularity: "day" });
+    expect(around.funnel).toMatchObject({ visits: 2, carts: 1, checkouts: 1 });
+    const yesterday = await dashboardFigures(shop.id, { from: addDays(today(), -1), to: addDays(today(), -1), granularity: "day" });
+    expect(yesterday.funnel).toMatchObject({ visits: 0, carts: 0, checkouts: 0 });
+  });
+
+  it("the orders CSV is named by the shop's today", async () => {
+    // Signing in reads one-time codes that the database times: do it at the real clock.
+    vi.useRealTimers();
+    const client = await signedIn(a.user);
+    if (instant !== null) vi.useFakeTimers({ toFake: ["Date"], now: instant });
+    const csv = await client.get("/admin/orders/export.csv");
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-disposition")).toBe(`attachment; filename="orders-${today()}.csv"`);
+    await csv.arrayBuffer();
   });
 });
 

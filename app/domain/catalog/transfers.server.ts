@@ -7,6 +7,7 @@ import { schema, withShop } from "~db/client";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { exportCatalog, importProductGroup, parseCatalogCsv, type RowError } from "./csv.server";
+import { localDate } from "~/lib/dates";
 import { isUuid } from "~/lib/ids";
 
 /** Larger files are better split: this keeps one import's memory and run time bounded. */
@@ -68,6 +69,11 @@ export async function exportedCsv(shopId: string, id: string): Promise<{ csv: st
       .where(and(eq(schema.catalogTransfers.id, id), eq(schema.catalogTransfers.kind, "export"), eq(schema.catalogTransfers.status, "succeeded"))),
   );
   return row?.csv ? { csv: row.csv, createdAt: row.createdAt } : undefined;
+}
+
+async function shopTimezone(shopId: string): Promise<string> {
+  const [shop] = await withShop(shopId, (tx) => tx.select({ timezone: schema.shops.timezone }).from(schema.shops).where(eq(schema.shops.id, shopId)));
+  return shop.timezone;
 }
 
 async function update(shopId: string, id: string, values: Partial<typeof schema.catalogTransfers.$inferInsert>) {
@@ -136,7 +142,7 @@ export async function runExport({ shopId, transferId }: { shopId: string; transf
     productCount: products,
     processedRows: products,
     totalRows: products,
-    filename: `products-${new Date().toISOString().slice(0, 10)}.csv`,
+    filename: `products-${localDate(new Date(), await shopTimezone(shopId))}.csv`,
     message: `Exported ${products} ${products === 1 ? "product" : "products"}.`,
     finishedAt: new Date(),
   });

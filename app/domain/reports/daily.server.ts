@@ -13,7 +13,7 @@ import { creditBalances } from "~/domain/ai/credits.server";
 import { queueWhatsApp } from "~/domain/notify/messages.server";
 import { DEFAULT_LOCALE, HTML_LANG, isLocale, type Locale } from "~/lib/i18n";
 import { serverT } from "~/lib/i18n.server";
-import { addDays, localDate } from "./dashboard.server";
+import { addDays, localDate } from "~/lib/dates";
 import { salesTotals, topProducts } from "./figures.server";
 
 /** Variants at or below this many available units are listed as low stock. */

@@ -2,6 +2,7 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { schema, withShop } from "~db/client";
+import { addDays, localDate } from "~/lib/dates";
 import { eventCounts } from "./events.server";
 import { localRange, salesBySource, salesSeries, salesTotals, topProducts, type Granularity, type SalesTotals, type SeriesPoint, type TopProduct } from "./figures.server";
 
@@ -20,17 +21,6 @@ export interface DashboardFigures {
   funnel: { visits: number; carts: number; checkouts: number; orders: number };
   topProducts: TopProduct[];
   bySource: { ownMinor: number; dropshipMinor: number };
-}
-
-/** Today in a time zone, yyyy-mm-dd. */
-export function localDate(at: Date, timezone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
-}
-
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
 }
 
 const DateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);

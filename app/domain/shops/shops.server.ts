@@ -69,6 +69,8 @@ export interface ShopAccess {
   shopId: string;
   slug: string;
   name: string;
+  /** IANA zone of the shop's calendar (its "today", report days, file dates). */
+  timezone: string;
   role: Role;
   permissions: string[];
   frozen: boolean;
@@ -82,6 +84,7 @@ export async function listShopsForUser(userId: string): Promise<ShopAccess[]> {
         shopId: schema.shops.id,
         slug: schema.shops.slug,
         name: schema.shops.name,
+        timezone: schema.shops.timezone,
         role: schema.shopMemberships.role,
         permissions: schema.shopMemberships.permissions,
         frozenAt: schema.shopMemberships.frozenAt,
