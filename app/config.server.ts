@@ -31,16 +31,17 @@ const EnvSchema = z
     /** Number of proxy hops to trust for client IP and protocol (Express "trust proxy"). */
     TRUST_PROXY: z.coerce.number().int().min(0).default(0),
 
-    SESSION_SECRET: z
-      .string({ error: "is required" })
-      .min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)"),
+    SESSION_SECRET: z.string({ error: "is required" }).min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)"),
     /**
      * Key for data encrypted at rest (authenticator seeds) and keyed hashes of one-time codes.
      * Comma-separated to rotate: the first encrypts, every one decrypts.
      */
     DATA_ENCRYPTION_KEY: z
       .string({ error: "is required" })
-      .refine((v) => v.split(",").every((k) => k.trim().length >= 32), "must be at least 32 characters per key (e.g. `openssl rand -hex 32`)"),
+      .refine(
+        (v) => v.split(",").every((k) => k.trim().length >= 32),
+        "must be at least 32 characters per key (e.g. `openssl rand -hex 32`)",
+      ),
     /** Requests per minute one address may make to public pages (storefront, login, sign-up…). */
     RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).default(300),
 
@@ -56,7 +57,10 @@ const EnvSchema = z
 
     REDIS_URL: url.refine((v) => /^rediss?:\/\//.test(v), "must be a redis:// or rediss:// URL"),
     /** Key prefix for queues, so several environments can share one Redis. */
-    QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default("netshop"),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9_-]+$/i)
+      .default("netshop"),
 
     /** S3 API endpoint: `https://<account>.r2.cloudflarestorage.com` for R2 (npm start fills in its local store). */
     S3_ENDPOINT: url,
@@ -74,7 +78,10 @@ const EnvSchema = z
     WASSENGER_TOKEN: optionalString,
     WASSENGER_BASE_URL: url.default("https://api.wassenger.com/v1"),
     WASSENGER_DEVICE_ID: optionalString.pipe(
-      z.string().regex(/^[a-f0-9]{24}$/i, "must be a 24-character hex device id").optional(),
+      z
+        .string()
+        .regex(/^[a-f0-9]{24}$/i, "must be a 24-character hex device id")
+        .optional(),
     ),
     /** Secret path token (and HMAC key) for Wassenger's webhook. */
     WASSENGER_WEBHOOK_SECRET: optionalString,
@@ -84,12 +91,21 @@ const EnvSchema = z
      * and its copy-code button's parameter.
      */
     WASSENGER_CODE_TEMPLATE: optionalString.pipe(
-      z.string().regex(/^[a-z0-9_]{1,512}(:[a-zA-Z]{2,3}(_[a-zA-Z]{2,4})?)?$/, "must be a template name, optionally with :language (e.g. netshop_code:en)").optional(),
+      z
+        .string()
+        .regex(
+          /^[a-z0-9_]{1,512}(:[a-zA-Z]{2,3}(_[a-zA-Z]{2,4})?)?$/,
+          "must be a template name, optionally with :language (e.g. netshop_code:en)",
+        )
+        .optional(),
     ),
 
     /** SMTP server for email, e.g. smtps://user:password@smtp.example.com:465; unset → the sandbox. */
     SMTP_URL: optionalString.pipe(
-      z.string().regex(/^smtps?:\/\/[^\s]+$/, "must be an smtp:// or smtps:// URL").optional(),
+      z
+        .string()
+        .regex(/^smtps?:\/\/[^\s]+$/, "must be an smtp:// or smtps:// URL")
+        .optional(),
     ),
     /** Sender of NetShop's emails, e.g. `NetShop <no-reply@example.com>`. */
     MAIL_FROM: optionalString,
@@ -144,8 +160,7 @@ const EnvSchema = z
         ctx.addIssue({
           code: "custom",
           path: ["DB_ROLE_PASSWORD"],
-          message:
-            "is required when DATABASE_APP_URL / DATABASE_PLATFORM_URL are not given (the runtime roles' password)",
+          message: "is required when DATABASE_APP_URL / DATABASE_PLATFORM_URL are not given (the runtime roles' password)",
         });
       }
     }
@@ -156,7 +171,10 @@ const EnvSchema = z
       ctx.addIssue({ code: "custom", path: ["KLING_ACCESS_KEY"], message: "is required with KLING_SECRET_KEY" });
     }
     // A base URL without a key would silently fall back to the sandbox: say so instead.
-    for (const [base, key] of [["OPENAI_BASE_URL", "OPENAI_API_KEY"], ["ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY"]] as const) {
+    for (const [base, key] of [
+      ["OPENAI_BASE_URL", "OPENAI_API_KEY"],
+      ["ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY"],
+    ] as const) {
       if (env[base] && !env[key]) {
         ctx.addIssue({
           code: "custom",

@@ -71,7 +71,7 @@ try {
       "title or SKU search": `select id from products p where shop_id = $1 and (title ilike '%kenanga%' or id in (select v.product_id from variants v where v.shop_id = $1 and lower(v.sku) like 'kenanga%')) order by updated_at desc nulls last, id desc nulls last limit 51`,
       "SKU search": `select id from products p where shop_id = $1 and (title ilike '%b0-4321%' or id in (select v.product_id from variants v where v.shop_id = $1 and lower(v.sku) like 'b0-4321%')) order by updated_at desc nulls last, id desc nulls last limit 51`,
       "stock low": `select id from products where shop_id = $1 and stock_on_hand between 1 and 5 order by updated_at desc nulls last, id desc nulls last limit 51`,
-      "count": `select count(*) from products where shop_id = $1`,
+      count: `select count(*) from products where shop_id = $1`,
     };
     for (const [name, query] of Object.entries(shapes)) {
       const plan = await owner.begin(async (tx) => {

@@ -48,19 +48,31 @@ try {
   const tag = Math.random().toString(36).slice(2, 8);
   const who = { ip: "127.0.0.1", userAgent: "bench" };
   const user = await signUp(
-    { name: "Bench Owner", email: `race-${tag}@bench.netshop.local`, phone: `+6011${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`, companyName: "Bench", password: "race bench owner password", adult: "on", terms: "on" },
+    {
+      name: "Bench Owner",
+      email: `race-${tag}@bench.netshop.local`,
+      phone: `+6011${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`,
+      companyName: "Bench",
+      password: "race bench owner password",
+      adult: "on",
+      terms: "on",
+    },
     { ...who, ip: `10.250.${Math.floor(Math.random() * 250)}.1` },
   );
   if (!user.ok) throw new Error(`owner: ${JSON.stringify(user.errors)}`);
   const shop = await createShop(user.userId, { name: "Race Shop", slug: `race-${tag}` }, who);
   if (!shop.ok) throw new Error(`shop: ${JSON.stringify(shop.errors)}`);
-  const draft = validateDraft(makeDraft({ title: "Last Batik", price: "59.00", stock: units, status: "active" }), "MYR", { regenerate: false });
+  const draft = validateDraft(makeDraft({ title: "Last Batik", price: "59.00", stock: units, status: "active" }), "MYR", {
+    regenerate: false,
+  });
   if (!draft.ok) throw new Error("draft");
   const product = await createProduct(shop.shop.id, draft.input, { userId: user.userId, ...who });
   if (!product.ok) throw new Error("product");
   const shopId = shop.shop.id;
   const slug = shop.shop.slug;
-  const [variant] = await withShop(shopId, (tx) => tx.select({ id: schema.variants.id }).from(schema.variants).where(eq(schema.variants.productId, product.productId)));
+  const [variant] = await withShop(shopId, (tx) =>
+    tx.select({ id: schema.variants.id }).from(schema.variants).where(eq(schema.variants.productId, product.productId)),
+  );
   const rateId = (await loadShippingSetup(shopId)).rates.find((r) => r.zone === "peninsular")!.id;
 
   buildIfStale();
@@ -76,7 +88,10 @@ try {
     csrf = "";
     constructor(readonly ip: string) {}
     headers(): Record<string, string> {
-      return { "X-Forwarded-For": this.ip, ...(this.cookies.size ? { Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") } : {}) };
+      return {
+        "X-Forwarded-For": this.ip,
+        ...(this.cookies.size ? { Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") } : {}),
+      };
     }
     remember(res: Response) {
       for (const line of res.headers.getSetCookie()) {
@@ -105,7 +120,10 @@ try {
     }
   }
 
-  const people = Array.from({ length: buyers }, (_, i) => new Buyer(`100.${64 + Math.floor(i / 62500)}.${Math.floor(i / 250) % 250}.${(i % 250) + 1}`));
+  const people = Array.from(
+    { length: buyers },
+    (_, i) => new Buyer(`100.${64 + Math.floor(i / 62500)}.${Math.floor(i / 250) % 250}.${(i % 250) + 1}`),
+  );
   // Everyone fills a cart first (adding does not hold stock: all of them can).
   for (let i = 0; i < people.length; i += 25) {
     await Promise.all(
@@ -142,20 +160,38 @@ try {
   );
   const placed = statuses.filter((s) => s.status === 302 && /\/orders\/[0-9a-f-]{36}\/pay$/.test(s.location)).length;
   const unexpected = statuses.filter((s) => s.status !== 302 && s.status !== 409);
-  if (unexpected.length) console.error(`unexpected answers: ${[...new Set(unexpected.map((s) => s.status))].join(", ")} (${unexpected.length})`);
+  if (unexpected.length)
+    console.error(`unexpected answers: ${[...new Set(unexpected.map((s) => s.status))].join(", ")} (${unexpected.length})`);
 
   // What the database says: units held by this variant's orders, and the level itself.
   const { orderLines, orders: ordersTable, inventoryLevels } = schema;
   const [lvl] = await withShop(shopId, (tx) => tx.select().from(inventoryLevels).where(eq(inventoryLevels.variantId, variant.id)));
-  const orderRows = await withShop(shopId, (tx) => tx.select({ id: ordersTable.id }).from(ordersTable).where(eq(ordersTable.shopId, shopId)));
+  const orderRows = await withShop(shopId, (tx) =>
+    tx.select({ id: ordersTable.id }).from(ordersTable).where(eq(ordersTable.shopId, shopId)),
+  );
   const lines = orderRows.length
-    ? await withShop(shopId, (tx) => tx.select({ q: orderLines.quantity }).from(orderLines).where(and(eq(orderLines.variantId, variant.id), inArray(orderLines.orderId, orderRows.map((o) => o.id)))))
+    ? await withShop(shopId, (tx) =>
+        tx
+          .select({ q: orderLines.quantity })
+          .from(orderLines)
+          .where(
+            and(
+              eq(orderLines.variantId, variant.id),
+              inArray(
+                orderLines.orderId,
+                orderRows.map((o) => o.id),
+              ),
+            ),
+          ),
+      )
     : [];
   const sold = lines.reduce((n, l) => n + l.q, 0);
   const oversold = Math.max(0, sold - units) + Math.max(0, lvl.reserved - lvl.onHand);
   timings.sort((a, b) => a - b);
   const pct = (p: number) => Math.round(timings[Math.min(timings.length - 1, Math.floor((p / 100) * timings.length))]);
-  console.log(`checkout race: buyers=${buyers} units=${units} orders=${orderRows.length} oversold=${oversold} p50=${pct(50)} p99=${pct(99)}`);
+  console.log(
+    `checkout race: buyers=${buyers} units=${units} orders=${orderRows.length} oversold=${oversold} p50=${pct(50)} p99=${pct(99)}`,
+  );
   if (placed !== orderRows.length) console.error(`note: ${placed} pay redirects seen, ${orderRows.length} orders in the database`);
 } catch (error) {
   console.error(error);

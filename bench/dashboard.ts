@@ -52,7 +52,9 @@ try {
   await owner`vacuum analyze sales_daily`;
   await owner`vacuum analyze product_sales_daily`;
   console.log(`rollups backfilled in ${((performance.now() - backfill) / 1000).toFixed(1)} s`);
-  console.log(`seeded ${ORDERS} orders (+${ORDERS / 2} in another shop) with 2 lines each in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `seeded ${ORDERS} orders (+${ORDERS / 2} in another shop) with 2 lines each in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 
   // EXPLAIN ANALYZE each aggregate as the app role runs it, under RLS, over the last 30 days.
   // The shop's own today (its shops.timezone default), not the UTC date.
@@ -73,9 +75,18 @@ try {
         out[name] = rows.map((r) => r["QUERY PLAN"]).join("\n");
       };
       await explain("totals (sales_daily)", sql`select sum(orders), sum(revenue_minor) from sales_daily where ${days}`);
-      await explain("series by week (sales_daily)", sql`select date_trunc('week', day::timestamp), sum(orders), sum(revenue_minor) from sales_daily where ${days} group by 1 order by 1`);
-      await explain("top products (product_sales_daily)", sql`select product_key, min(title), sum(quantity), sum(revenue_minor) r from product_sales_daily where ${days} group by product_key order by r desc limit 10`);
-      await explain("direct aggregate over orders, for comparison", sql`select count(*), sum(o.total_minor - o.refunded_minor) from orders o where o.shop_id = ${shop.id} and o.payment_status <> 'unpaid' and o.created_at >= ${start} and o.created_at < ${end}`);
+      await explain(
+        "series by week (sales_daily)",
+        sql`select date_trunc('week', day::timestamp), sum(orders), sum(revenue_minor) from sales_daily where ${days} group by 1 order by 1`,
+      );
+      await explain(
+        "top products (product_sales_daily)",
+        sql`select product_key, min(title), sum(quantity), sum(revenue_minor) r from product_sales_daily where ${days} group by product_key order by r desc limit 10`,
+      );
+      await explain(
+        "direct aggregate over orders, for comparison",
+        sql`select count(*), sum(o.total_minor - o.refunded_minor) from orders o where o.shop_id = ${shop.id} and o.payment_status <> 'unpaid' and o.created_at >= ${start} and o.created_at < ${end}`,
+      );
       return out;
     });
     for (const [name, plan] of Object.entries(plans)) {
@@ -92,7 +103,9 @@ try {
     );
     return rows.map((r) => r["QUERY PLAN"]).join("\n");
   });
-  console.log(`EXPLAIN ANALYZE refund of one order (its day's rollup recomputed): ${/Execution Time: ([\d.]+) ms/.exec(refund)?.[1]} ms; ${/Trigger sales_rollup_orders_upd: time=([\d.]+)/.exec(refund)?.[0] ?? ""}`);
+  console.log(
+    `EXPLAIN ANALYZE refund of one order (its day's rollup recomputed): ${/Execution Time: ([\d.]+) ms/.exec(refund)?.[1]} ms; ${/Trigger sales_rollup_orders_upd: time=([\d.]+)/.exec(refund)?.[0] ?? ""}`,
+  );
 
   for (const [label, f, by] of [
     ["30 days by day", from, "day"],

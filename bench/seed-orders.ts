@@ -16,7 +16,24 @@ import { BENCH_PASSWORD } from "./seed";
 
 export const ORDERS_SHOP_SLUG = "bench-orders";
 
-const FIRST = ["Siti", "Nurul", "Aisyah", "Tan", "Lim", "Wei Ling", "Kumar", "Priya", "Ahmad", "Farah", "Zainab", "Hafiz", "Mei Ling", "Raj", "Aminah", "Chong"];
+const FIRST = [
+  "Siti",
+  "Nurul",
+  "Aisyah",
+  "Tan",
+  "Lim",
+  "Wei Ling",
+  "Kumar",
+  "Priya",
+  "Ahmad",
+  "Farah",
+  "Zainab",
+  "Hafiz",
+  "Mei Ling",
+  "Raj",
+  "Aminah",
+  "Chong",
+];
 const LAST = ["Rahman", "Abdullah", "Wong", "Lee", "Subramaniam", "Ismail", "Ng", "Hassan", "Chan", "Yusof", "Tan", "Krishnan"];
 const ITEMS = ["Kain Batik", "Songket Tote", "Kopi Tenom", "Teh Tarik Mix", "Baju Kurung", "Pewter Mug", "Rattan Basket", "Dodol Durian"];
 
@@ -25,7 +42,8 @@ export async function seedOrders(options: { orders?: number; reset?: boolean; lo
   const total = options.orders ?? 100_000;
   const sql = postgres(databaseUrls(config()).platform, { max: 2, onnotice: () => {} });
   try {
-    const [existing] = await sql`select s.id, (select count(*)::int from orders o where o.shop_id = s.id) as orders from shops s where s.slug = ${ORDERS_SHOP_SLUG}`;
+    const [existing] =
+      await sql`select s.id, (select count(*)::int from orders o where o.shop_id = s.id) as orders from shops s where s.slug = ${ORDERS_SHOP_SLUG}`;
     if (existing && !options.reset && existing.orders >= total) {
       log(`order bench shop already there (${existing.orders} orders); --reset to make it again`);
       return { shopId: existing.id as string, orders: existing.orders as number, ms: 0 };

@@ -23,13 +23,44 @@ export const BENCH_PASSWORD = "bench-password-2026";
 export const BIG_SHOP_SLUG = "bench-0000";
 export const BIG_SHOP_PRODUCTS = 10_000;
 
-const ADJECTIVES = ["Kenanga", "Cempaka", "Melati", "Teratai", "Seroja", "Mawar", "Orkid", "Dahlia", "Kemboja", "Tanjung", "Pandan", "Serai"];
+const ADJECTIVES = [
+  "Kenanga",
+  "Cempaka",
+  "Melati",
+  "Teratai",
+  "Seroja",
+  "Mawar",
+  "Orkid",
+  "Dahlia",
+  "Kemboja",
+  "Tanjung",
+  "Pandan",
+  "Serai",
+];
 const MATERIALS = ["Batik", "Songket", "Cotton", "Linen", "Rattan", "Pewter", "Ceramic", "Satin", "Silk", "Bamboo"];
-const NOUNS = ["Shirt", "Sampin", "Tudung", "Tote Bag", "Mug", "Kaftan", "Scarf", "Sarong", "Coaster Set", "Cushion Cover", "Baju Kurung", "Tankard"];
+const NOUNS = [
+  "Shirt",
+  "Sampin",
+  "Tudung",
+  "Tote Bag",
+  "Mug",
+  "Kaftan",
+  "Scarf",
+  "Sarong",
+  "Coaster Set",
+  "Cushion Cover",
+  "Baju Kurung",
+  "Tankard",
+];
 const VARIANT_SHAPES: Array<{ options: Array<{ name: string; values: string[] }> }> = [
   { options: [] },
   { options: [{ name: "Size", values: ["S", "M", "L"] }] },
-  { options: [{ name: "Size", values: ["M", "L"] }, { name: "Colour", values: ["Indigo", "Maroon"] }] },
+  {
+    options: [
+      { name: "Size", values: ["M", "L"] },
+      { name: "Colour", values: ["Indigo", "Maroon"] },
+    ],
+  },
   { options: [{ name: "Colour", values: ["Black", "Cream"] }] },
 ];
 
@@ -107,8 +138,36 @@ export async function seedBench(options: { shops: number; products: number; rese
     let batch: Array<{ shopIndex: number; n: number }> = [];
     const flush = async () => {
       if (!batch.length) return;
-      const p = { shop: [] as string[], id: [] as string[], title: [] as string[], handle: [] as string[], status: [] as string[], brand: [] as string[], type: [] as string[], tags: [] as string[], options: [] as string[], stock: [] as Array<number | null>, created: [] as string[], updated: [] as string[] };
-      const v = { shop: [] as string[], id: [] as string[], product: [] as string[], position: [] as number[], title: [] as string[], o1: [] as Array<string | null>, o2: [] as Array<string | null>, sku: [] as string[], price: [] as number[], compare: [] as Array<number | null>, cost: [] as number[], grams: [] as number[], track: [] as boolean[], onHand: [] as number[] };
+      const p = {
+        shop: [] as string[],
+        id: [] as string[],
+        title: [] as string[],
+        handle: [] as string[],
+        status: [] as string[],
+        brand: [] as string[],
+        type: [] as string[],
+        tags: [] as string[],
+        options: [] as string[],
+        stock: [] as Array<number | null>,
+        created: [] as string[],
+        updated: [] as string[],
+      };
+      const v = {
+        shop: [] as string[],
+        id: [] as string[],
+        product: [] as string[],
+        position: [] as number[],
+        title: [] as string[],
+        o1: [] as Array<string | null>,
+        o2: [] as Array<string | null>,
+        sku: [] as string[],
+        price: [] as number[],
+        compare: [] as Array<number | null>,
+        cost: [] as number[],
+        grams: [] as number[],
+        track: [] as boolean[],
+        onHand: [] as number[],
+      };
       const cp = { shop: [] as string[], collection: [] as string[], product: [] as string[], position: [] as number[] };
       for (const { shopIndex, n } of batch) {
         const shopId = shopIds[shopIndex];
@@ -117,7 +176,12 @@ export async function seedBench(options: { shops: number; products: number; rese
         const shape = VARIANT_SHAPES[n % VARIANT_SHAPES.length];
         const created = now - Math.floor(rand() * 365 * 24 * 3600 * 1000);
         const track = n % 10 !== 9;
-        const combos = shape.options.length === 0 ? [[]] : shape.options.length === 1 ? shape.options[0].values.map((x) => [x]) : shape.options[0].values.flatMap((x) => shape.options[1].values.map((y) => [x, y]));
+        const combos =
+          shape.options.length === 0
+            ? [[]]
+            : shape.options.length === 1
+              ? shape.options[0].values.map((x) => [x])
+              : shape.options[0].values.flatMap((x) => shape.options[1].values.map((y) => [x, y]));
         const price = 1_000 + Math.floor(rand() * 400) * 100;
         let total = 0;
         combos.forEach((values, position) => {
@@ -203,7 +267,11 @@ export async function seedBench(options: { shops: number; products: number; rese
 const isMain = process.argv[1]?.endsWith("bench/seed.ts");
 if (isMain) {
   const { values } = parseArgs({
-    options: { shops: { type: "string", default: "1000" }, products: { type: "string", default: "100000" }, reset: { type: "boolean", default: false } },
+    options: {
+      shops: { type: "string", default: "1000" },
+      products: { type: "string", default: "100000" },
+      reset: { type: "boolean", default: false },
+    },
   });
   const { benchEnvironment } = await import("./environment");
   const services = await benchEnvironment();

@@ -67,7 +67,10 @@ try {
       requests: paths.map((p) => ({ method: "GET" as const, path: p })),
     });
     const bad = result.non2xx + result.errors + result.timeouts;
-    if (bad > 0) throw new Error(`${name}: ${bad} of ${result.requests.total} requests failed (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
+    if (bad > 0)
+      throw new Error(
+        `${name}: ${bad} of ${result.requests.total} requests failed (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`,
+      );
     return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
   };
   const productPaths = products.map((p) => `${shop}/products/${p.handle}`);
@@ -78,7 +81,11 @@ try {
     `${shop}/search?q=mug&sort=price-asc`,
     `${shop}/search?q=sarung&max=100`,
   ];
-  for (const [name, paths] of [["product", productPaths], ["search", searchPaths], ["bare", ["/bench/bare"]]] as const) {
+  for (const [name, paths] of [
+    ["product", productPaths],
+    ["search", searchPaths],
+    ["bare", ["/bench/bare"]],
+  ] as const) {
     await load(`warm-up ${name}`, [...paths], 2);
   }
   const bare = await load("bare", ["/bench/bare"]);

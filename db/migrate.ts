@@ -35,9 +35,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
       return migrateDatabase({ ownerUrl: env.DATABASE_URL, rolePassword: env.DB_ROLE_PASSWORD });
     })
     .then(({ tenantTables }) => {
-      console.log(
-        `migrated in ${Date.now() - started} ms; row-level security forced on shops and ${tenantTables.length} tenant tables`,
-      );
+      console.log(`migrated in ${Date.now() - started} ms; row-level security forced on shops and ${tenantTables.length} tenant tables`);
     })
     .catch((error) => {
       console.error(error instanceof Error ? error.message : error);

@@ -39,7 +39,8 @@ interface DemoProduct {
 const PRODUCTS: DemoProduct[] = [
   {
     title: "Kenanga Batik Shirt",
-    description: "Hand-drawn **batik tulis** from Terengganu on breathable cotton. Short sleeves, a relaxed cut and coconut-shell buttons.\n\n- 100% cotton\n- Hand wash cold, dry in the shade",
+    description:
+      "Hand-drawn **batik tulis** from Terengganu on breathable cotton. Short sleeves, a relaxed cut and coconut-shell buttons.\n\n- 100% cotton\n- Hand wash cold, dry in the shade",
     brand: "Kedai Aisyah",
     type: "Shirt",
     category: "Clothing",
@@ -284,13 +285,22 @@ function draftOf(p: DemoProduct, collectionIds: string[], categoryId: string): P
     collectionIds,
     options: p.options.map(([name, values]) => ({ name, values: values.join(", ") })),
   };
-  draft.variants = [emptyVariant([], { ...emptyVariant([]), price: p.price, compareAt: p.compareAt ?? "", cost: p.cost, weight: String(p.grams) })];
+  draft.variants = [
+    emptyVariant([], { ...emptyVariant([]), price: p.price, compareAt: p.compareAt ?? "", cost: p.cost, weight: String(p.grams) }),
+  ];
   draft.variants = syncVariants(draft).map((v, i) => {
     const first = p.options[0]?.[1].indexOf(v.values[0] ?? "") ?? 0;
     return {
       ...v,
       price: p.pricesByFirstOption?.[first] ?? p.price,
-      sku: `${p.sku}-${(v.values.length ? v.values : ["ONE"]).map((x) => x.replace(/[^A-Za-z0-9]/g, "").slice(0, 3).toUpperCase()).join("-")}`,
+      sku: `${p.sku}-${(v.values.length ? v.values : ["ONE"])
+        .map((x) =>
+          x
+            .replace(/[^A-Za-z0-9]/g, "")
+            .slice(0, 3)
+            .toUpperCase(),
+        )
+        .join("-")}`,
       initialStock: String(p.stock[i] ?? 0),
     };
   });
@@ -314,12 +324,22 @@ export async function seedDemoCatalog(shopId: string, userId: string): Promise<{
   }
   const actor = { userId, ip: "127.0.0.1", userAgent: "netshop-seed" };
   for (const product of PRODUCTS) {
-    const validated = validateDraft(draftOf(product, product.collections.map((c) => collections.get(c)!), categories.get(product.category)!), "MYR", { regenerate: false });
+    const validated = validateDraft(
+      draftOf(
+        product,
+        product.collections.map((c) => collections.get(c)!),
+        categories.get(product.category)!,
+      ),
+      "MYR",
+      { regenerate: false },
+    );
     if (!validated.ok) throw new Error(`demo product ${product.title}: ${JSON.stringify(validated.errors)}`);
     const saved = await createProduct(shopId, validated.input, actor);
     if (!saved.ok) throw new Error(`demo product ${product.title}: ${JSON.stringify(saved.errors)}`);
     for (const variant of [0, 1].slice(0, product.options.length ? 2 : 1)) {
-      const png = await sharp(Buffer.from(artwork(product.art, variant))).png().toBuffer();
+      const png = await sharp(Buffer.from(artwork(product.art, variant)))
+        .png()
+        .toBuffer();
       await addImageFromBuffer(shopId, saved.productId, {
         body: png,
         contentType: "image/png",

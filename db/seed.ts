@@ -22,14 +22,25 @@ export const DEMO = {
 export async function seedDemo(): Promise<{ created: boolean; products: number; email: string; password: string; slug: string }> {
   const info = { email: DEMO.email, password: DEMO.password, slug: DEMO.shop.slug };
   const [existing] = await asPlatform((tx) =>
-    tx.select({ id: schema.users.id }).from(schema.users).where(eq(sql`lower(${schema.users.email})`, DEMO.email)),
+    tx
+      .select({ id: schema.users.id })
+      .from(schema.users)
+      .where(eq(sql`lower(${schema.users.email})`, DEMO.email)),
   );
   let userId = existing?.id;
   let created = false;
   const seedRequest = { ip: "127.0.0.1", userAgent: "netshop-seed" };
   if (!userId) {
     const result = await signUp(
-      { name: DEMO.name, email: DEMO.email, phone: DEMO.phone, companyName: DEMO.companyName, password: DEMO.password, adult: "on", terms: "on" },
+      {
+        name: DEMO.name,
+        email: DEMO.email,
+        phone: DEMO.phone,
+        companyName: DEMO.companyName,
+        password: DEMO.password,
+        adult: "on",
+        terms: "on",
+      },
       seedRequest,
     );
     if (!result.ok) throw new Error(`demo sign-up failed: ${JSON.stringify(result.errors)}`);

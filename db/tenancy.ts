@@ -20,9 +20,7 @@ export async function ensureRoles(sql: postgres.Sql, password: string | undefine
     const [{ exists }] = await sql<{ exists: boolean }[]>`
       select exists(select 1 from pg_roles where rolname = ${role}) as exists`;
     if (!exists) {
-      await sql.unsafe(
-        `create role ${role} login nosuperuser nobypassrls nocreatedb nocreaterole noinherit`,
-      );
+      await sql.unsafe(`create role ${role} login nosuperuser nobypassrls nocreatedb nocreaterole noinherit`);
     }
     if (password) {
       // format(%L) quotes the literal inside PostgreSQL: no string building here.

@@ -79,7 +79,12 @@ export class AnthropicSandbox {
         res.setHeader("retry-after", "1");
         res.setHeader("anthropic-ratelimit-requests-limit", "50");
         res.setHeader("anthropic-ratelimit-requests-remaining", "0");
-        return anthropicError(res, 429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit. Please try again later.");
+        return anthropicError(
+          res,
+          429,
+          "rate_limit_error",
+          "Number of request tokens has exceeded your per-minute rate limit. Please try again later.",
+        );
       }
       if (this.take("overloadedNext")) return anthropicError(res, 529, "overloaded_error", "Overloaded");
       if (this.take("serverErrorNext")) return anthropicError(res, 500, "api_error", "Internal server error");
@@ -93,17 +98,26 @@ export class AnthropicSandbox {
   private messages(req: Request, res: Response) {
     const body = req.body ?? {};
     if (typeof body.model !== "string" || !body.model) return anthropicError(res, 400, "invalid_request_error", "model: Field required");
-    if (!Number.isInteger(body.max_tokens) || body.max_tokens < 1) return anthropicError(res, 400, "invalid_request_error", "max_tokens: Field required");
-    if (!Array.isArray(body.messages) || body.messages.length === 0) return anthropicError(res, 400, "invalid_request_error", "messages: at least one message is required");
+    if (!Number.isInteger(body.max_tokens) || body.max_tokens < 1)
+      return anthropicError(res, 400, "invalid_request_error", "max_tokens: Field required");
+    if (!Array.isArray(body.messages) || body.messages.length === 0)
+      return anthropicError(res, 400, "invalid_request_error", "messages: at least one message is required");
     const format = body.output_config?.format;
     if (format && !this.switches.structuredOutputs) {
-      return anthropicError(res, 400, "invalid_request_error", `output_config.format: structured outputs are not supported for model '${body.model}'`);
+      return anthropicError(
+        res,
+        400,
+        "invalid_request_error",
+        `output_config.format: structured outputs are not supported for model '${body.model}'`,
+      );
     }
     if (format && (format.type !== "json_schema" || typeof format.schema !== "object")) {
-      return anthropicError(res, 400, "invalid_request_error", "output_config.format: expected {type: \"json_schema\", schema}");
+      return anthropicError(res, 400, "invalid_request_error", 'output_config.format: expected {type: "json_schema", schema}');
     }
     const forcedTool =
-      body.tool_choice?.type === "tool" && Array.isArray(body.tools) ? body.tools.find((t: { name?: string }) => t.name === body.tool_choice.name) : undefined;
+      body.tool_choice?.type === "tool" && Array.isArray(body.tools)
+        ? body.tools.find((t: { name?: string }) => t.name === body.tool_choice.name)
+        : undefined;
     if (body.tool_choice?.type === "tool" && !forcedTool) {
       return anthropicError(res, 400, "invalid_request_error", `tool_choice: tool '${body.tool_choice.name}' not found in tools`);
     }
@@ -127,7 +141,9 @@ export class AnthropicSandbox {
       outcome = "max_tokens";
       stopReason = "max_tokens";
       const cut = json.slice(0, Math.max(1, Math.min(json.length - 1, body.max_tokens * 4)));
-      content = forcedTool ? [{ type: "tool_use", id: id("toolu_"), name: forcedTool.name, input: {} }] : [{ type: "text", text: cut, citations: null }];
+      content = forcedTool
+        ? [{ type: "tool_use", id: id("toolu_"), name: forcedTool.name, input: {} }]
+        : [{ type: "text", text: cut, citations: null }];
     } else if (this.take("malformedNext")) {
       outcome = "malformed";
       content = forcedTool
@@ -179,6 +195,10 @@ export class AnthropicSandbox {
 
   /** Readable page and test controls. */
   tools(): Router {
-    return copyStandInTools(this, "Anthropic (product copy)", `Requests NetShop made to the Anthropic stand-in at <code>/anthropic/v1/messages</code> (key <code>${SANDBOX_ANTHROPIC_KEY}</code>).`);
+    return copyStandInTools(
+      this,
+      "Anthropic (product copy)",
+      `Requests NetShop made to the Anthropic stand-in at <code>/anthropic/v1/messages</code> (key <code>${SANDBOX_ANTHROPIC_KEY}</code>).`,
+    );
   }
 }

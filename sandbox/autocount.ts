@@ -148,11 +148,24 @@ export class AutoCountSandbox {
       next();
     });
     r.use("/:book", (req, res, next) => this.guard(req, res, next));
-    r.get("/:book/paymentmethod/listing", (req, res) => this.listing(req, res, PAYMENT_METHODS.filter((p) => req.query.activeOnly !== "true" || p.isActive)));
+    r.get("/:book/paymentmethod/listing", (req, res) =>
+      this.listing(
+        req,
+        res,
+        PAYMENT_METHODS.filter((p) => req.query.activeOnly !== "true" || p.isActive),
+      ),
+    );
     const accounts = (req: Request, res: Response) => {
       const search = String(req.query.searchText ?? "").toLowerCase();
-      const all = [...ACCOUNTS, ...[...this.debtors.values()].map((d) => ({ accNo: d.accNo, description: d.companyName, accType: "CA", specialAccType: "" }))];
-      this.listing(req, res, all.filter((a) => !search || a.accNo.toLowerCase().includes(search) || a.description.toLowerCase().includes(search)));
+      const all = [
+        ...ACCOUNTS,
+        ...[...this.debtors.values()].map((d) => ({ accNo: d.accNo, description: d.companyName, accType: "CA", specialAccType: "" })),
+      ];
+      this.listing(
+        req,
+        res,
+        all.filter((a) => !search || a.accNo.toLowerCase().includes(search) || a.description.toLowerCase().includes(search)),
+      );
     };
     r.post("/:book/account/listing", accounts);
     r.get("/:book/account/listing", accounts);
@@ -190,9 +203,15 @@ export class AutoCountSandbox {
     if (forced || this.window.used > this.rateLimit.limit) {
       if (forced) this.switches.rateLimitNext--;
       res.setHeader("Retry-After", String(Math.max(1, Math.ceil((resetAt.getTime() - now) / 1000))));
-      return res.status(429).json({ statusCode: 429, message: `API calls quota exceeded! maximum admitted ${this.rateLimit.limit} per 1m.` });
+      return res
+        .status(429)
+        .json({ statusCode: 429, message: `API calls quota exceeded! maximum admitted ${this.rateLimit.limit} per 1m.` });
     }
-    if (req.get("key-id") !== SANDBOX_AUTOCOUNT.keyId || req.get("api-key") !== SANDBOX_AUTOCOUNT.apiKey || req.params.book !== SANDBOX_AUTOCOUNT.accountBookId) {
+    if (
+      req.get("key-id") !== SANDBOX_AUTOCOUNT.keyId ||
+      req.get("api-key") !== SANDBOX_AUTOCOUNT.apiKey ||
+      req.params.book !== SANDBOX_AUTOCOUNT.accountBookId
+    ) {
       return res.status(401).json({ statusCode: 401, message: "401 Unauthorized." });
     }
     next();
@@ -225,7 +244,8 @@ export class AutoCountSandbox {
     if (outcome instanceof BadRequest) return res.status(400).json({ statusCode: 400, message: outcome.message });
     if (outcome instanceof Error) return res.status(503).json({ statusCode: 503, message: "Service unavailable." });
     res.status(outcome.status ?? 201);
-    if (outcome.status !== 204) res.setHeader("location", `${req.protocol}://${req.get("host")}/autocount/api/${req.params.book}${outcome.location}`);
+    if (outcome.status !== 204)
+      res.setHeader("location", `${req.protocol}://${req.get("host")}/autocount/api/${req.params.book}${outcome.location}`);
     res.setHeader("content-length", "0");
     res.end();
   }
@@ -279,7 +299,11 @@ export class AutoCountSandbox {
     }
     docNo ||= `${PREFIX[code]}${String(this.documents.filter((d) => d.code === code).length + 1).padStart(6, "0")}`;
     const built: Built =
-      type === "knockOffEntry" ? this.knockOff(master, details) : type === "payment" ? this.cashBook(master, details, b) : this.salesDocument(type, master, details);
+      type === "knockOffEntry"
+        ? this.knockOff(master, details)
+        : type === "payment"
+          ? this.cashBook(master, details, b)
+          : this.salesDocument(type, master, details);
     const docKey = this.nextKey++;
     const stored: StoredDocument = {
       type,
@@ -291,7 +315,14 @@ export class AutoCountSandbox {
       name: built.name,
       totalSen: built.totalSen,
       outstandingSen: built.totalSen,
-      master: { docKey, docNo, docDate: `${docDate}T00:00:00`, ...built.master, cancelled: false, createdTimeStamp: new Date().toISOString() },
+      master: {
+        docKey,
+        docNo,
+        docDate: `${docDate}T00:00:00`,
+        ...built.master,
+        cancelled: false,
+        createdTimeStamp: new Date().toISOString(),
+      },
       details: built.details.map((d, i) => ({ docKey, dtlKey: docKey * 1000 + i, seq: i + 1, ...d })),
     };
     built.apply?.();
@@ -304,8 +335,10 @@ export class AutoCountSandbox {
     const debtor = this.debtors.get(str(master.debtorCode));
     if (!debtor) throw new BadRequest(`Debtor (AccNo = ${str(master.debtorCode)}) not exists.`);
     if (!str(master.debtorName)) throw new BadRequest("DebtorName is required.");
-    if (!CREDIT_TERMS.some((c) => c.creditTerm === master.creditTerm)) throw new BadRequest(`CreditTerm (CreditTermKey = ${str(master.creditTerm)}) not exists.`);
-    if (!LOCATIONS.includes(str(master.salesLocation))) throw new BadRequest(`Location (Location = ${str(master.salesLocation)}) not exists.`);
+    if (!CREDIT_TERMS.some((c) => c.creditTerm === master.creditTerm))
+      throw new BadRequest(`CreditTerm (CreditTermKey = ${str(master.creditTerm)}) not exists.`);
+    if (!LOCATIONS.includes(str(master.salesLocation)))
+      throw new BadRequest(`Location (Location = ${str(master.salesLocation)}) not exists.`);
     if (type === "creditNote" && master.ourInvoiceNo !== undefined && !this.find("invoice", str(master.ourInvoiceNo))) {
       throw new BadRequest(`Invoice (DocNo = ${str(master.ourInvoiceNo)}) not exists.`);
     }
@@ -319,14 +352,24 @@ export class AutoCountSandbox {
       const qty = decimal(d.qty, "Qty", 0);
       if (qty <= 0) throw new BadRequest("Qty must be a positive number.");
       const unitPrice = decimal(d.unitPrice, "UnitPrice", 2);
-      const taxCode = d.taxCode === undefined || d.taxCode === null || d.taxCode === "" ? null : TAX_CODES.find((t) => t.taxCode === d.taxCode);
+      const taxCode =
+        d.taxCode === undefined || d.taxCode === null || d.taxCode === "" ? null : TAX_CODES.find((t) => t.taxCode === d.taxCode);
       if (taxCode === undefined) throw new BadRequest(`TaxCode (TaxCode = ${str(d.taxCode)}) not exists.`);
       const amount = qty * unitPrice;
       const rate = taxCode?.taxRate ?? 0;
       const lineTax = inclusive ? amount - Math.round((amount * 100) / (100 + rate)) : Math.round((amount * rate) / 100);
       exTax += inclusive ? amount - lineTax : amount;
       tax += lineTax;
-      return { accNo: d.accNo, description: str(d.description), qty, unitPrice: unitPrice / 100, taxCode: taxCode?.taxCode ?? null, taxRate: rate, tax: lineTax / 100, subTotal: amount / 100 };
+      return {
+        accNo: d.accNo,
+        description: str(d.description),
+        qty,
+        unitPrice: unitPrice / 100,
+        taxCode: taxCode?.taxCode ?? null,
+        taxRate: rate,
+        tax: lineTax / 100,
+        subTotal: amount / 100,
+      };
     });
     const net = exTax + tax;
     return {
@@ -371,7 +414,8 @@ export class AutoCountSandbox {
       }
       paid += decimal(p.paymentAmt, "PaymentAmt", 2);
     }
-    if (paid !== detailTotal) throw new BadRequest(`Total payment amount (${paid / 100}) does not match detail amount (${detailTotal / 100}).`);
+    if (paid !== detailTotal)
+      throw new BadRequest(`Total payment amount (${paid / 100}) does not match detail amount (${detailTotal / 100}).`);
     const debtorLine = details.map((d) => this.debtors.get(str(d.accNo))).find(Boolean);
     return {
       accNo: debtorLine?.accNo ?? str(details[0].accNo),
@@ -409,7 +453,8 @@ export class AutoCountSandbox {
       // Debits (IV, PV) are knocked off with +, credits (CN, OR) with −.
       const debit = code === "IV" || code === "PV";
       if (amount === 0 || amount > 0 !== debit) throw new BadRequest(`KnockOffAmount of ${doc.docNo} has the wrong sign.`);
-      if (Math.abs(amount) > doc.outstandingSen) throw new BadRequest(`KnockOffAmount of ${doc.docNo} exceeds its outstanding ${doc.outstandingSen / 100}.`);
+      if (Math.abs(amount) > doc.outstandingSen)
+        throw new BadRequest(`KnockOffAmount of ${doc.docNo} exceeds its outstanding ${doc.outstandingSen / 100}.`);
       net += amount;
       return { doc, amount };
     });
@@ -436,7 +481,13 @@ export class AutoCountSandbox {
     r.get("/ledger", (_req, res) => res.type("html").send(this.ledgerPage()));
     r.get("/", (_req, res) => res.redirect(302, "/autocount/ledger"));
     r.get("/_control", (_req, res) =>
-      res.json({ switches: this.switches, rateLimit: this.rateLimit, debtors: [...this.debtors.values()], documents: this.documents, requests: this.requests }),
+      res.json({
+        switches: this.switches,
+        rateLimit: this.rateLimit,
+        debtors: [...this.debtors.values()],
+        documents: this.documents,
+        requests: this.requests,
+      }),
     );
     r.post("/_control", express.json(), (req, res) => {
       const b = req.body ?? {};
@@ -461,7 +512,9 @@ export class AutoCountSandbox {
         .map(
           (d) =>
             `<tr data-testid="${esc(d.code)}-${esc(d.docNo)}"><td>${esc(d.docNo)}</td><td>${esc(d.docDate)}</td><td>${esc(d.accNo)} ${esc(d.name)}</td><td>${esc(ringgit(d.totalSen))}</td>${
-              withOutstanding ? `<td>${esc(ringgit(d.outstandingSen))}</td><td>${d.outstandingSen === 0 ? "Settled" : "Outstanding"}</td>` : ""
+              withOutstanding
+                ? `<td>${esc(ringgit(d.outstandingSen))}</td><td>${d.outstandingSen === 0 ? "Settled" : "Outstanding"}</td>`
+                : ""
             }</tr>`,
         )
         .join("");
@@ -469,17 +522,40 @@ export class AutoCountSandbox {
       return `<h2>${esc(title)}</h2><table><thead><tr>${head}</tr></thead><tbody>${rows || `<tr><td colspan="6" class="muted">None yet.</td></tr>`}</tbody></table>`;
     };
     const debtors = [...this.debtors.values()]
-      .map((d) => `<tr><td>${esc(d.accNo)}</td><td>${esc(d.companyName)}</td><td>${esc(d.emailAddress)}</td><td>${esc(d.creditTerm)}</td></tr>`)
+      .map(
+        (d) =>
+          `<tr><td>${esc(d.accNo)}</td><td>${esc(d.companyName)}</td><td>${esc(d.emailAddress)}</td><td>${esc(d.creditTerm)}</td></tr>`,
+      )
       .join("");
     return page(
       "AutoCount ledger",
       `<h1>AutoCount ledger <span class="muted">account book ${esc(SANDBOX_AUTOCOUNT.accountBookId)}</span></h1>
 <p class="muted">What NetShop booked through the AutoCount Cloud Accounting stand-in. This page refreshes itself.</p>
-${table("Sales invoices", this.documents.filter((d) => d.code === "IV"), true)}
-${table("Receipts (OR)", this.documents.filter((d) => d.code === "OR"), true)}
-${table("Credit notes", this.documents.filter((d) => d.code === "CN"), true)}
-${table("Payments out (PV)", this.documents.filter((d) => d.code === "PV"), true)}
-${table("Knock-offs", this.documents.filter((d) => d.code === "KO"), false)}
+${table(
+  "Sales invoices",
+  this.documents.filter((d) => d.code === "IV"),
+  true,
+)}
+${table(
+  "Receipts (OR)",
+  this.documents.filter((d) => d.code === "OR"),
+  true,
+)}
+${table(
+  "Credit notes",
+  this.documents.filter((d) => d.code === "CN"),
+  true,
+)}
+${table(
+  "Payments out (PV)",
+  this.documents.filter((d) => d.code === "PV"),
+  true,
+)}
+${table(
+  "Knock-offs",
+  this.documents.filter((d) => d.code === "KO"),
+  false,
+)}
 <h2>Debtors</h2><table><thead><tr><th>Code</th><th>Name</th><th>Email</th><th>Credit term</th></tr></thead><tbody>${
         debtors || `<tr><td colspan="4" class="muted">None yet.</td></tr>`
       }</tbody></table>`,

@@ -184,12 +184,26 @@ export class BillplzSandbox {
   /** The hosted bill page and the human pages, mounted at /billplz. */
   tools(): Router {
     const r = express.Router();
-    r.use("/_control", controlRouter({ switches: this.switches, sender: this.sender, reset: () => this.reset(), summary: () => ({ bills: [...this.bills.values()].map((b) => this.billJson(b)) }) }));
+    r.use(
+      "/_control",
+      controlRouter({
+        switches: this.switches,
+        sender: this.sender,
+        reset: () => this.reset(),
+        summary: () => ({ bills: [...this.bills.values()].map((b) => this.billJson(b)) }),
+      }),
+    );
     r.get("/", (_req, res) => {
       res.type("html").send(
         paymentsOverview(
           "Billplz",
-          [...this.bills.values()].map((b) => ({ id: b.id, href: `/billplz/bills/${b.id}`, reference: b.reference_1 ?? "", amountSen: b.amount, status: b.state })),
+          [...this.bills.values()].map((b) => ({
+            id: b.id,
+            href: `/billplz/bills/${b.id}`,
+            reference: b.reference_1 ?? "",
+            amountSen: b.amount,
+            status: b.state,
+          })),
           this.sender.attempts,
         ),
       );
@@ -207,7 +221,10 @@ export class BillplzSandbox {
           status: bill.state,
           action: `/billplz/bills/${bill.id}/pay`,
           payable: !bill.paid,
-          note: bill.state === "deleted" ? "This bill was deleted by the merchant; Billplz still accepts a payment and the bill reappears." : undefined,
+          note:
+            bill.state === "deleted"
+              ? "This bill was deleted by the merchant; Billplz still accepts a payment and the bill reappears."
+              : undefined,
         }),
       );
     });
@@ -219,8 +236,13 @@ export class BillplzSandbox {
     const bill = this.bills.get(req.params.id);
     if (!bill) return res.status(404).type("html").send(page("Bill not found", "<h1>Bill not found</h1>"));
     const outcome = req.body?.outcome;
-    if (!["paid", "failed", "pending"].includes(outcome)) return res.status(400).type("html").send(page("Choose", "<h1>Choose Pay, Fail or Pending</h1>"));
-    if (bill.paid) return res.status(409).type("html").send(page("Already paid", `<h1>Bill ${esc(bill.id)} is already paid</h1>`));
+    if (!["paid", "failed", "pending"].includes(outcome))
+      return res.status(400).type("html").send(page("Choose", "<h1>Choose Pay, Fail or Pending</h1>"));
+    if (bill.paid)
+      return res
+        .status(409)
+        .type("html")
+        .send(page("Already paid", `<h1>Bill ${esc(bill.id)} is already paid</h1>`));
     const now = new Date();
     const transaction: Transaction = {
       id: randomId(6).toUpperCase(),
@@ -270,9 +292,19 @@ export class BillplzSandbox {
 
   private notify(bill: SandboxBill, transaction: Transaction) {
     const body = new URLSearchParams(this.callbackFields(bill, transaction)).toString();
-    const earlierAttempt = (): Transaction => ({ id: randomId(6).toUpperCase(), status: "pending", completed_at: null, payment_channel: "FPX" });
-    sendCallback(this.sender, this.switches, { id: bill.id, callbackUrl: bill.callback_url, sent: bill.sent }, body, `${bill.id} ${transaction.status}`, () =>
-      new URLSearchParams(this.callbackFields(bill, earlierAttempt())).toString(),
+    const earlierAttempt = (): Transaction => ({
+      id: randomId(6).toUpperCase(),
+      status: "pending",
+      completed_at: null,
+      payment_channel: "FPX",
+    });
+    sendCallback(
+      this.sender,
+      this.switches,
+      { id: bill.id, callbackUrl: bill.callback_url, sent: bill.sent },
+      body,
+      `${bill.id} ${transaction.status}`,
+      () => new URLSearchParams(this.callbackFields(bill, earlierAttempt())).toString(),
     );
   }
 

@@ -55,7 +55,12 @@ const WORDS: Record<
     options: "Available in",
     notes: "Good to know",
     seen: "Pictured",
-    fillers: ["Ships from Malaysia", "Carefully packed for safe delivery", "Quality checked before dispatch", "Friendly after-sales support"],
+    fillers: [
+      "Ships from Malaysia",
+      "Carefully packed for safe delivery",
+      "Quality checked before dispatch",
+      "Friendly after-sales support",
+    ],
     seo: (t) => `${t} | Buy Online in Malaysia`,
     meta: (t, d) => `Shop the ${t} online.${d ? ` ${d}.` : ""} Fast delivery across Malaysia.`,
     tags: ["malaysia", "online shopping", "gift idea"],
@@ -72,7 +77,12 @@ const WORDS: Record<
     options: "Pilihan tersedia",
     notes: "Nota penjual",
     seen: "Dalam gambar",
-    fillers: ["Dihantar dari Malaysia", "Dibungkus dengan rapi", "Diperiksa kualitinya sebelum dihantar", "Khidmat selepas jualan yang mesra"],
+    fillers: [
+      "Dihantar dari Malaysia",
+      "Dibungkus dengan rapi",
+      "Diperiksa kualitinya sebelum dihantar",
+      "Khidmat selepas jualan yang mesra",
+    ],
     seo: (t) => `${t} | Beli Dalam Talian di Malaysia`,
     meta: (t, d) => `Beli ${t} dalam talian.${d ? ` ${d}.` : ""} Penghantaran pantas ke seluruh Malaysia.`,
     tags: ["malaysia", "beli online", "idea hadiah"],
@@ -124,7 +134,9 @@ export function readCopyPrompt(text: string): { language: Lang; tone: Tone; fact
         ? raw.options.flatMap((o) => (o && typeof o.name === "string" ? [{ name: o.name, values: strings(o.values) }] : []))
         : [],
       attributes: Array.isArray(raw.attributes)
-        ? raw.attributes.flatMap((a) => (a && typeof a.name === "string" && typeof a.value === "string" ? [{ name: a.name, value: a.value }] : []))
+        ? raw.attributes.flatMap((a) =>
+            a && typeof a.name === "string" && typeof a.value === "string" ? [{ name: a.name, value: a.value }] : [],
+          )
         : [],
       imageAltTexts: strings(raw.imageAltTexts),
       notes: typeof raw.notes === "string" && raw.notes.trim() ? raw.notes.trim() : undefined,
@@ -162,7 +174,15 @@ export function writeCopy(language: Lang, tone: Tone, facts: Facts): SandboxCopy
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter((word) => word.length >= 3 && !STOP_WORDS.has(word));
-  const tags = [...new Set([...titleWords, facts.category?.toLowerCase(), facts.brand?.toLowerCase(), ...facts.attributes.map((a) => a.value.toLowerCase()), ...w.tags])]
+  const tags = [
+    ...new Set([
+      ...titleWords,
+      facts.category?.toLowerCase(),
+      facts.brand?.toLowerCase(),
+      ...facts.attributes.map((a) => a.value.toLowerCase()),
+      ...w.tags,
+    ]),
+  ]
     .filter((tag): tag is string => !!tag && tag.length <= 40)
     .slice(0, 8);
   return {
@@ -170,7 +190,16 @@ export function writeCopy(language: Lang, tone: Tone, facts: Facts): SandboxCopy
     description: sentences.join(language === "zh" ? "" : " "),
     bulletPoints: bullets.map((b) => cut(b, 200)),
     seoTitle: cut(w.seo(t), 60),
-    metaDescription: cut(w.meta(t, facts.attributes.slice(0, 2).map((a) => `${a.name}: ${a.value}`).join(w.join)), 155),
+    metaDescription: cut(
+      w.meta(
+        t,
+        facts.attributes
+          .slice(0, 2)
+          .map((a) => `${a.name}: ${a.value}`)
+          .join(w.join),
+      ),
+      155,
+    ),
     tags,
   };
 }
@@ -188,7 +217,9 @@ export function shapeToSchema(copy: SandboxCopy, schema: unknown): Record<string
   for (const [key, definition] of Object.entries(properties)) {
     const value = (copy as unknown as Record<string, unknown>)[key];
     if (value !== undefined) out[key] = value;
-    else out[key] = (definition as { type?: string })?.type === "array" ? [] : (definition as { type?: string })?.type === "string" ? copy.title : null;
+    else
+      out[key] =
+        (definition as { type?: string })?.type === "array" ? [] : (definition as { type?: string })?.type === "string" ? copy.title : null;
   }
   return out;
 }
@@ -206,7 +237,8 @@ export function strictSchemaProblem(schema: unknown, path = "root"): string | un
     const properties = (s.properties ?? {}) as Record<string, unknown>;
     const required = Array.isArray(s.required) ? s.required : [];
     const missing = Object.keys(properties).filter((k) => !required.includes(k));
-    if (missing.length) return `In context=(${path}), 'required' is required to be supplied and to be an array including every key in properties. Missing '${missing[0]}'`;
+    if (missing.length)
+      return `In context=(${path}), 'required' is required to be supplied and to be an array including every key in properties. Missing '${missing[0]}'`;
     for (const [key, child] of Object.entries(properties)) {
       const problem = strictSchemaProblem(child, `${path}, ${key}`);
       if (problem) return problem;
@@ -253,7 +285,11 @@ export function requestTable(requests: LoggedRequest[]): string {
 }
 
 /** The readable page and `_control` endpoints of a copy stand-in (mounted at /openai, /anthropic). */
-export function copyStandInTools(standIn: { switches: object; requests: LoggedRequest[]; reset(): void }, heading: string, intro: string): Router {
+export function copyStandInTools(
+  standIn: { switches: object; requests: LoggedRequest[]; reset(): void },
+  heading: string,
+  intro: string,
+): Router {
   const r = express.Router();
   r.use(express.json());
   r.get("/", (_req, res) => {

@@ -205,12 +205,18 @@ export function paymentsOverview(
   attempts: CallbackAttempt[],
 ): string {
   const payments = rows
-    .map((r) => `<tr><td><a href="${esc(r.href)}">${esc(r.id)}</a></td><td>${esc(r.reference)}</td><td>${esc(ringgit(r.amountSen))}</td><td>${esc(r.status)}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><td><a href="${esc(r.href)}">${esc(r.id)}</a></td><td>${esc(r.reference)}</td><td>${esc(ringgit(r.amountSen))}</td><td>${esc(r.status)}</td></tr>`,
+    )
     .join("");
   const callbacks = attempts
     .slice(-50)
     .reverse()
-    .map((a) => `<tr><td>${esc(a.at)}</td><td>${esc(a.label)}</td><td>${a.attempt}</td><td>${esc(a.result)}</td><td class="muted">${esc(a.url)}</td></tr>`)
+    .map(
+      (a) =>
+        `<tr><td>${esc(a.at)}</td><td>${esc(a.label)}</td><td>${a.attempt}</td><td>${esc(a.result)}</td><td class="muted">${esc(a.url)}</td></tr>`,
+    )
     .join("");
   return page(
     `${brand} stand-in`,

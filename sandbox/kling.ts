@@ -28,7 +28,16 @@ type Status = "submitted" | "processing" | "succeed" | "failed";
 
 const FIXTURES = path.join(import.meta.dirname, "fixtures");
 const TRY_ON_MODELS = ["kolors-virtual-try-on-v1", "kolors-virtual-try-on-v1-5"];
-const VIDEO_MODELS = ["kling-v1", "kling-v1-5", "kling-v1-6", "kling-v2-master", "kling-v2-1", "kling-v2-1-master", "kling-v2-5-turbo", "kling-v2-6"];
+const VIDEO_MODELS = [
+  "kling-v1",
+  "kling-v1-5",
+  "kling-v1-6",
+  "kling-v2-master",
+  "kling-v2-1",
+  "kling-v2-1-master",
+  "kling-v2-5-turbo",
+  "kling-v2-6",
+];
 const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 
 export interface KlingSwitches {
@@ -86,11 +95,28 @@ export interface SandboxKlingTask {
   callbacks: Array<{ status: Status; at: number; result: string }>;
 }
 
-const STATUS_CODE: Record<number, number> = { 1000: 401, 1001: 401, 1002: 401, 1003: 401, 1004: 401, 1102: 429, 1201: 400, 1203: 404, 1301: 400, 1302: 429, 1303: 429, 5000: 500, 5001: 503, 5002: 504 };
+const STATUS_CODE: Record<number, number> = {
+  1000: 401,
+  1001: 401,
+  1002: 401,
+  1003: 401,
+  1004: 401,
+  1102: 429,
+  1201: 400,
+  1203: 404,
+  1301: 400,
+  1302: 429,
+  1303: 429,
+  5000: 500,
+  5001: 503,
+  5002: 504,
+};
 
 function reply(res: Response, code: number, message: string, data?: unknown) {
   const requestId = randomUUID();
-  res.status(code === 0 ? 200 : STATUS_CODE[code] ?? 400).json({ code, message, request_id: requestId, ...(data !== undefined ? { data } : {}) });
+  res
+    .status(code === 0 ? 200 : (STATUS_CODE[code] ?? 400))
+    .json({ code, message, request_id: requestId, ...(data !== undefined ? { data } : {}) });
 }
 
 class InputError extends Error {}
@@ -218,12 +244,14 @@ export class KlingSandbox {
       return { code: 1002, message: "Authorization is invalid: unreadable JWT" };
     }
     if (head.alg !== "HS256") return { code: 1002, message: "Authorization is invalid: alg must be HS256" };
-    if (typeof claims.iss !== "string" || typeof claims.exp !== "number") return { code: 1002, message: "Authorization is invalid: iss and exp are required" };
+    if (typeof claims.iss !== "string" || typeof claims.exp !== "number")
+      return { code: 1002, message: "Authorization is invalid: iss and exp are required" };
     const secret = this.accounts.get(claims.iss);
     if (!secret) return { code: 1000, message: "Authentication failed: unknown access key" };
     const expected = createHmac("sha256", secret).update(`${parts[0]}.${parts[1]}`).digest();
     const given = Buffer.from(parts[2], "base64url");
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { code: 1000, message: "Authentication failed: signature mismatch" };
+    if (expected.length !== given.length || !timingSafeEqual(expected, given))
+      return { code: 1000, message: "Authentication failed: signature mismatch" };
     const nowSeconds = Math.floor(this.now() / 1000);
     if (typeof claims.nbf === "number" && claims.nbf > nowSeconds) return { code: 1003, message: "Authorization is not yet valid" };
     if (claims.exp <= nowSeconds) return { code: 1004, message: "Authorization has expired" };
@@ -246,7 +274,11 @@ export class KlingSandbox {
       if (this.switches.serverErrorNext > 0) {
         this.switches.serverErrorNext--;
         const code = this.switches.serverErrorCode;
-        return reply(res, code, code === 5001 ? "Server temporarily unavailable" : code === 5002 ? "Server internal timeout" : "Server internal error");
+        return reply(
+          res,
+          code,
+          code === 5001 ? "Server temporarily unavailable" : code === 5002 ? "Server internal timeout" : "Server internal error",
+        );
       }
       this.tick();
       next();
@@ -257,10 +289,16 @@ export class KlingSandbox {
       ["/videos/text2video", "text-to-video"],
     ];
     for (const [route, kind] of routes) {
-      r.post(route, (req, res) => void this.create(kind, req, res).catch((error) => reply(res, 5000, `Server internal error: ${(error as Error).message}`)));
+      r.post(
+        route,
+        (req, res) =>
+          void this.create(kind, req, res).catch((error) => reply(res, 5000, `Server internal error: ${(error as Error).message}`)),
+      );
       r.get(`${route}/:id`, (req, res) => {
         const id = String(req.params.id);
-        const task = this.tasks.find((t) => t.account === res.locals.account && t.kind === kind && (t.id === id || t.externalTaskId === id));
+        const task = this.tasks.find(
+          (t) => t.account === res.locals.account && t.kind === kind && (t.id === id || t.externalTaskId === id),
+        );
         if (!task) return reply(res, 1203, "Task not found: check the task_id or external_task_id");
         reply(res, 0, "SUCCEED", this.taskJson(task));
       });
@@ -268,7 +306,12 @@ export class KlingSandbox {
         const pageNum = Math.max(1, Number(req.query.pageNum ?? 1) || 1);
         const pageSize = Math.min(500, Math.max(1, Number(req.query.pageSize ?? 30) || 30));
         const mine = this.tasks.filter((t) => t.account === res.locals.account && t.kind === kind).reverse();
-        reply(res, 0, "SUCCEED", mine.slice((pageNum - 1) * pageSize, pageNum * pageSize).map((t) => this.taskJson(t)));
+        reply(
+          res,
+          0,
+          "SUCCEED",
+          mine.slice((pageNum - 1) * pageSize, pageNum * pageSize).map((t) => this.taskJson(t)),
+        );
       });
     }
     r.use((_req, res) => reply(res, 1202, "The requested method is invalid"));
@@ -304,7 +347,9 @@ export class KlingSandbox {
       return reply(res, 1301, "Failure to pass the risk control system: the input content triggers the platform's content security policy");
     }
     const family = (k: Kind) => (k === "try-on" ? "try-on" : "video");
-    const running = this.tasks.filter((t) => t.account === account && family(t.kind) === family(kind) && (t.status === "submitted" || t.status === "processing"));
+    const running = this.tasks.filter(
+      (t) => t.account === account && family(t.kind) === family(kind) && (t.status === "submitted" || t.status === "processing"),
+    );
     if (running.length >= this.switches.concurrencyLimit) return reply(res, 1303, "parallel task over resource pack limit");
 
     const now = this.now();
@@ -417,7 +462,8 @@ export class KlingSandbox {
     if (!info) throw new InputError(`${name} format must be jpg/jpeg/png`);
     if (info.width < 300 || info.height < 300) throw new InputError(`${name} width and height must be at least 300px`);
     const ratio = info.width / info.height;
-    if (checkAspect && (ratio < 0.4 - 1e-9 || ratio > 2.5 + 1e-9)) throw new InputError(`${name} aspect ratio must be between 1:2.5 and 2.5:1`);
+    if (checkAspect && (ratio < 0.4 - 1e-9 || ratio > 2.5 + 1e-9))
+      throw new InputError(`${name} aspect ratio must be between 1:2.5 and 2.5:1`);
     return info;
   }
 
@@ -430,7 +476,10 @@ export class KlingSandbox {
     r.get("/results/:id/0.png", (req, res) => {
       const task = this.tasks.find((t) => t.id === req.params.id && t.kind === "try-on" && t.status === "succeed");
       if (!task) return res.status(404).type("text").send("Not found");
-      res.type("png").set("Cache-Control", "public, max-age=86400").send(personPng(576, 768, colourFrom(task.id)));
+      res
+        .type("png")
+        .set("Cache-Control", "public, max-age=86400")
+        .send(personPng(576, 768, colourFrom(task.id)));
     });
     r.get("/results/:id/video.mp4", (req, res) => {
       const task = this.tasks.find((t) => t.id === req.params.id && t.kind !== "try-on" && t.status === "succeed");
@@ -442,7 +491,12 @@ export class KlingSandbox {
     r.get("/samples/garment.png", (_req, res) => res.type("png").send(garmentPng(600, 600, [190, 24, 93])));
     r.get("/", (_req, res) => res.type("html").send(this.page()));
     r.get("/_control", (_req, res) =>
-      res.json({ switches: this.switches, clockOffsetMs: this.clockOffsetMs, callbackDeliveries: this.callbackDeliveries, tasks: this.tasks.map((t) => ({ ...this.taskJson(t), kind: t.kind, callbacks: t.callbacks })) }),
+      res.json({
+        switches: this.switches,
+        clockOffsetMs: this.clockOffsetMs,
+        callbackDeliveries: this.callbackDeliveries,
+        tasks: this.tasks.map((t) => ({ ...this.taskJson(t), kind: t.kind, callbacks: t.callbacks })),
+      }),
     );
     r.post("/_control", (req, res) => {
       const b = req.body ?? {};

@@ -107,7 +107,12 @@ export class MailSandbox {
     r.get("/smtp.json", (_req, res) => res.json({ host, port: this.port, username: SANDBOX_SMTP_USER, password: SANDBOX_SMTP_PASSWORD }));
     r.get("/inbox.json", (req, res) => {
       const to = typeof req.query.to === "string" ? req.query.to.toLowerCase() : undefined;
-      res.json({ messages: this.messages.filter((m) => !to || m.to.includes(to)).slice().reverse() });
+      res.json({
+        messages: this.messages
+          .filter((m) => !to || m.to.includes(to))
+          .slice()
+          .reverse(),
+      });
     });
     r.get("/", (req, res) => {
       const to = typeof req.query.to === "string" ? req.query.to.trim().toLowerCase() : "";
@@ -116,7 +121,9 @@ export class MailSandbox {
         .slice()
         .reverse()
         .map(
-          (m) => `<div class="card" data-testid="email"><div class="muted">To ${esc(m.to.join(", "))} · from ${esc(m.from)} · ${esc(new Date(m.receivedAt).toLocaleString())}</div>
+          (
+            m,
+          ) => `<div class="card" data-testid="email"><div class="muted">To ${esc(m.to.join(", "))} · from ${esc(m.from)} · ${esc(new Date(m.receivedAt).toLocaleString())}</div>
 <h3 data-testid="email-subject">${esc(m.subject)}</h3><div class="bubble" style="background:#f8fafc" data-testid="email-body">${linkify(m.text)}</div></div>`,
         )
         .join("");
@@ -135,7 +142,8 @@ ${rows || `<p class="muted">No emails yet.</p>`}`,
       const b = req.body ?? {};
       if (b.reset) this.reset();
       if (typeof b.failNext === "number") this.switches.failNext = b.failNext;
-      if (Array.isArray(b.rejectRecipients)) this.switches.rejectRecipients = b.rejectRecipients.map((a: unknown) => String(a).toLowerCase());
+      if (Array.isArray(b.rejectRecipients))
+        this.switches.rejectRecipients = b.rejectRecipients.map((a: unknown) => String(a).toLowerCase());
       res.json({ switches: this.switches });
     });
     return r;

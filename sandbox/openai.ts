@@ -8,7 +8,16 @@
  */
 import { randomBytes } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
-import { copyStandInTools, inputText, type LoggedRequest, readCopyPrompt, shapeToSchema, strictSchemaProblem, tokenCount, writeCopy } from "./copywriter";
+import {
+  copyStandInTools,
+  inputText,
+  type LoggedRequest,
+  readCopyPrompt,
+  shapeToSchema,
+  strictSchemaProblem,
+  tokenCount,
+  writeCopy,
+} from "./copywriter";
 
 export const SANDBOX_OPENAI_KEY = "sandbox-openai-key";
 
@@ -63,7 +72,9 @@ export class OpenAISandbox {
     this.requests = [];
   }
 
-  private take(name: "refusalNext" | "incompleteNext" | "malformedNext" | "rateLimitNext" | "quotaExceededNext" | "serverErrorNext"): boolean {
+  private take(
+    name: "refusalNext" | "incompleteNext" | "malformedNext" | "rateLimitNext" | "quotaExceededNext" | "serverErrorNext",
+  ): boolean {
     if (this.switches[name] > 0) {
       this.switches[name]--;
       return true;
@@ -83,10 +94,22 @@ export class OpenAISandbox {
     r.use((req, res, next) => {
       const key = req.get("authorization")?.replace(/^Bearer\s+/i, "");
       if (!key) {
-        return openAIError(res, 401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth.", "invalid_request_error", null);
+        return openAIError(
+          res,
+          401,
+          "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth.",
+          "invalid_request_error",
+          null,
+        );
       }
       if (key !== SANDBOX_OPENAI_KEY) {
-        return openAIError(res, 401, `Incorrect API key provided: ${key.slice(0, 3)}***${key.slice(-4)}.`, "invalid_request_error", "invalid_api_key");
+        return openAIError(
+          res,
+          401,
+          `Incorrect API key provided: ${key.slice(0, 3)}***${key.slice(-4)}.`,
+          "invalid_request_error",
+          "invalid_api_key",
+        );
       }
       if (this.take("rateLimitNext")) {
         res.setHeader("retry-after", "1");
@@ -96,19 +119,39 @@ export class OpenAISandbox {
         return openAIError(res, 429, "Rate limit reached for requests. Please try again in 1s.", "requests", "rate_limit_exceeded");
       }
       if (this.take("quotaExceededNext")) {
-        return openAIError(res, 429, "You exceeded your current quota, please check your plan and billing details.", "insufficient_quota", "insufficient_quota");
+        return openAIError(
+          res,
+          429,
+          "You exceeded your current quota, please check your plan and billing details.",
+          "insufficient_quota",
+          "insufficient_quota",
+        );
       }
       if (this.take("serverErrorNext")) {
         return openAIError(res, 500, "The server had an error while processing your request. Sorry about that!", "server_error", null);
       }
       if (this.switches.missingModel && req.body?.model === this.switches.missingModel) {
-        return openAIError(res, 404, `The model \`${req.body.model}\` does not exist or you do not have access to it.`, "invalid_request_error", "model_not_found");
+        return openAIError(
+          res,
+          404,
+          `The model \`${req.body.model}\` does not exist or you do not have access to it.`,
+          "invalid_request_error",
+          "model_not_found",
+        );
       }
       next();
     });
     r.use((_req, _res, next) => (this.switches.delayMs > 0 ? void setTimeout(next, this.switches.delayMs) : next()));
     r.get("/models", (_req, res) =>
-      res.json({ object: "list", data: ["gpt-4.1-mini", "gpt-4.1", "gpt-5-mini"].map((m) => ({ id: m, object: "model", created: 1_700_000_000, owned_by: "system" })) }),
+      res.json({
+        object: "list",
+        data: ["gpt-4.1-mini", "gpt-4.1", "gpt-5-mini"].map((m) => ({
+          id: m,
+          object: "model",
+          created: 1_700_000_000,
+          owned_by: "system",
+        })),
+      }),
     );
     r.post("/responses", (req, res) => {
       if (!this.switches.responsesApi) return res.status(404).json({ detail: "Not Found" });
@@ -122,7 +165,9 @@ export class OpenAISandbox {
   /** Decides the answer for a prompt: the copy as JSON text, or one of the failure outcomes. */
   private answer(promptText: string, schema: unknown, maxTokens: number | undefined) {
     const prompt = readCopyPrompt(promptText);
-    const copy = prompt ? shapeToSchema(writeCopy(prompt.language, prompt.tone, prompt.facts), schema) : { note: "No product facts found in the prompt." };
+    const copy = prompt
+      ? shapeToSchema(writeCopy(prompt.language, prompt.tone, prompt.facts), schema)
+      : { note: "No product facts found in the prompt." };
     let text = JSON.stringify(copy);
     let outcome: Outcome = "ok";
     if (this.take("refusalNext")) {
@@ -140,12 +185,22 @@ export class OpenAISandbox {
 
   private responses(req: Request, res: Response) {
     const body = req.body ?? {};
-    if (typeof body.model !== "string" || !body.model) return openAIError(res, 400, "Missing required parameter: 'model'.", "invalid_request_error", "missing_required_parameter", "model");
-    if (body.input === undefined) return openAIError(res, 400, "Missing required parameter: 'input'.", "invalid_request_error", "missing_required_parameter", "input");
+    if (typeof body.model !== "string" || !body.model)
+      return openAIError(res, 400, "Missing required parameter: 'model'.", "invalid_request_error", "missing_required_parameter", "model");
+    if (body.input === undefined)
+      return openAIError(res, 400, "Missing required parameter: 'input'.", "invalid_request_error", "missing_required_parameter", "input");
     const format = body.text?.format;
     if (format?.type === "json_schema") {
       const problem = format.strict ? strictSchemaProblem(format.schema) : undefined;
-      if (problem) return openAIError(res, 400, `Invalid schema for response_format '${format.name}': ${problem}.`, "invalid_request_error", "invalid_json_schema", "text.format.schema");
+      if (problem)
+        return openAIError(
+          res,
+          400,
+          `Invalid schema for response_format '${format.name}': ${problem}.`,
+          "invalid_request_error",
+          "invalid_json_schema",
+          "text.format.schema",
+        );
     }
     const promptText = [typeof body.instructions === "string" ? body.instructions : "", inputText(body.input)].join("\n");
     const maxTokens = typeof body.max_output_tokens === "number" ? body.max_output_tokens : undefined;
@@ -162,7 +217,16 @@ export class OpenAISandbox {
         ? [{ type: "refusal", refusal: a.text }]
         : [{ type: "output_text", annotations: [], logprobs: [], text: a.text }];
     const incomplete = a.outcome === "incomplete";
-    this.log({ at: new Date().toISOString(), endpoint: "responses", model: body.model, language: a.prompt?.language, product: a.prompt?.facts.title, outcome: a.outcome, inputTokens: a.inputTokens, outputTokens: a.outputTokens });
+    this.log({
+      at: new Date().toISOString(),
+      endpoint: "responses",
+      model: body.model,
+      language: a.prompt?.language,
+      product: a.prompt?.facts.title,
+      outcome: a.outcome,
+      inputTokens: a.inputTokens,
+      outputTokens: a.outputTokens,
+    });
     res.setHeader("x-request-id", id("req_"));
     res.json({
       id: id("resp_"),
@@ -195,17 +259,48 @@ export class OpenAISandbox {
 
   private chat(req: Request, res: Response) {
     const body = req.body ?? {};
-    if (typeof body.model !== "string" || !body.model) return openAIError(res, 400, "you must provide a model parameter", "invalid_request_error", null, "model");
-    if (!Array.isArray(body.messages) || body.messages.length === 0) return openAIError(res, 400, "Missing required parameter: 'messages'.", "invalid_request_error", "missing_required_parameter", "messages");
+    if (typeof body.model !== "string" || !body.model)
+      return openAIError(res, 400, "you must provide a model parameter", "invalid_request_error", null, "model");
+    if (!Array.isArray(body.messages) || body.messages.length === 0)
+      return openAIError(
+        res,
+        400,
+        "Missing required parameter: 'messages'.",
+        "invalid_request_error",
+        "missing_required_parameter",
+        "messages",
+      );
     const format = body.response_format;
     if (format?.type === "json_schema") {
       const problem = format.json_schema?.strict ? strictSchemaProblem(format.json_schema?.schema) : undefined;
-      if (problem) return openAIError(res, 400, `Invalid schema for response_format '${format.json_schema?.name}': ${problem}.`, "invalid_request_error", "invalid_json_schema", "response_format");
+      if (problem)
+        return openAIError(
+          res,
+          400,
+          `Invalid schema for response_format '${format.json_schema?.name}': ${problem}.`,
+          "invalid_request_error",
+          "invalid_json_schema",
+          "response_format",
+        );
     }
     const promptText = body.messages.map((m: { content?: unknown }) => inputText(m.content)).join("\n");
-    const maxTokens = typeof body.max_completion_tokens === "number" ? body.max_completion_tokens : typeof body.max_tokens === "number" ? body.max_tokens : undefined;
+    const maxTokens =
+      typeof body.max_completion_tokens === "number"
+        ? body.max_completion_tokens
+        : typeof body.max_tokens === "number"
+          ? body.max_tokens
+          : undefined;
     const a = this.answer(promptText, format?.json_schema?.schema, maxTokens);
-    this.log({ at: new Date().toISOString(), endpoint: "chat/completions", model: body.model, language: a.prompt?.language, product: a.prompt?.facts.title, outcome: a.outcome, inputTokens: a.inputTokens, outputTokens: a.outputTokens });
+    this.log({
+      at: new Date().toISOString(),
+      endpoint: "chat/completions",
+      model: body.model,
+      language: a.prompt?.language,
+      product: a.prompt?.facts.title,
+      outcome: a.outcome,
+      inputTokens: a.inputTokens,
+      outputTokens: a.outputTokens,
+    });
     res.json({
       id: id("chatcmpl-"),
       object: "chat.completion",
@@ -238,6 +333,10 @@ export class OpenAISandbox {
 
   /** Readable page and test controls. */
   tools(): Router {
-    return copyStandInTools(this, "OpenAI (product copy)", `Requests NetShop made to the OpenAI stand-in at <code>/openai/v1</code> (key <code>${SANDBOX_OPENAI_KEY}</code>).`);
+    return copyStandInTools(
+      this,
+      "OpenAI (product copy)",
+      `Requests NetShop made to the OpenAI stand-in at <code>/openai/v1</code> (key <code>${SANDBOX_OPENAI_KEY}</code>).`,
+    );
   }
 }

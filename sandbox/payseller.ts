@@ -125,7 +125,8 @@ export class PaySellerSandbox {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const customer = (b.customer ?? {}) as Record<string, unknown>;
     const problem = (message: string) => ({ status: 422, body: { error: { code: "invalid_request", message } } });
-    if (b.merchant_id !== SANDBOX_PAYSELLER.merchantId) return { status: 401, body: { error: { code: "unauthorized", message: "merchant_id does not match the API key" } } };
+    if (b.merchant_id !== SANDBOX_PAYSELLER.merchantId)
+      return { status: 401, body: { error: { code: "unauthorized", message: "merchant_id does not match the API key" } } };
     if (typeof b.order_ref !== "string" || !b.order_ref) return problem("order_ref is required");
     if (!Number.isSafeInteger(b.amount) || (b.amount as number) <= 0) return problem("amount must be a positive integer in sen");
     if (b.currency !== "MYR") return problem("currency must be MYR");
@@ -162,12 +163,28 @@ export class PaySellerSandbox {
     const payment = this.payments.get(req.params.id);
     if (!payment) return { status: 404, body: { error: { code: "not_found", message: "No such payment" } } };
     const amount = (req.body ?? {}).amount;
-    if (payment.status !== "paid") return { status: 409, body: { error: { code: "not_paid", message: "Only a paid payment can be refunded" } } };
-    if (!Number.isSafeInteger(amount) || amount <= 0) return { status: 422, body: { error: { code: "invalid_request", message: "amount must be a positive integer in sen" } } };
+    if (payment.status !== "paid")
+      return { status: 409, body: { error: { code: "not_paid", message: "Only a paid payment can be refunded" } } };
+    if (!Number.isSafeInteger(amount) || amount <= 0)
+      return { status: 422, body: { error: { code: "invalid_request", message: "amount must be a positive integer in sen" } } };
     if (amount > payment.paid_amount - payment.refunded_amount) {
-      return { status: 409, body: { error: { code: "exceeds_refundable", message: `At most ${payment.paid_amount - payment.refunded_amount} sen can still be refunded` } } };
+      return {
+        status: 409,
+        body: {
+          error: {
+            code: "exceeds_refundable",
+            message: `At most ${payment.paid_amount - payment.refunded_amount} sen can still be refunded`,
+          },
+        },
+      };
     }
-    const refund = { id: `rf_${randomId(8)}`, amount, reason: String(req.body?.reason ?? ""), status: "succeeded" as const, created_at: new Date().toISOString() };
+    const refund = {
+      id: `rf_${randomId(8)}`,
+      amount,
+      reason: String(req.body?.reason ?? ""),
+      status: "succeeded" as const,
+      created_at: new Date().toISOString(),
+    };
     payment.refunds.push(refund);
     payment.refunded_amount += amount;
     return { status: 201, body: { ...refund, payment_id: payment.id } };
@@ -181,12 +198,26 @@ export class PaySellerSandbox {
   /** The hosted payment page and the human pages, mounted at /payseller. */
   tools(): Router {
     const r = express.Router();
-    r.use("/_control", controlRouter({ switches: this.switches, sender: this.sender, reset: () => this.reset(), summary: () => ({ payments: [...this.payments.values()].map((p) => this.json(p)) }) }));
+    r.use(
+      "/_control",
+      controlRouter({
+        switches: this.switches,
+        sender: this.sender,
+        reset: () => this.reset(),
+        summary: () => ({ payments: [...this.payments.values()].map((p) => this.json(p)) }),
+      }),
+    );
     r.get("/", (_req, res) => {
       res.type("html").send(
         paymentsOverview(
           "PaySeller",
-          [...this.payments.values()].map((p) => ({ id: p.id, href: `/payseller/pay/${p.id}`, reference: p.order_ref, amountSen: p.amount, status: p.status })),
+          [...this.payments.values()].map((p) => ({
+            id: p.id,
+            href: `/payseller/pay/${p.id}`,
+            reference: p.order_ref,
+            amountSen: p.amount,
+            status: p.status,
+          })),
           this.sender.attempts,
         ),
       );
@@ -215,9 +246,13 @@ export class PaySellerSandbox {
     const p = this.payments.get(req.params.id);
     if (!p) return res.status(404).type("html").send(page("Payment not found", "<h1>Payment not found</h1>"));
     const outcome = req.body?.outcome as Status;
-    if (!["paid", "failed", "pending"].includes(outcome)) return res.status(400).type("html").send(page("Choose", "<h1>Choose Pay, Fail or Pending</h1>"));
+    if (!["paid", "failed", "pending"].includes(outcome))
+      return res.status(400).type("html").send(page("Choose", "<h1>Choose Pay, Fail or Pending</h1>"));
     if (p.status === "paid" || p.status === "cancelled") {
-      return res.status(409).type("html").send(page("Closed", `<h1>Payment ${esc(p.id)} is ${esc(p.status)}</h1>`));
+      return res
+        .status(409)
+        .type("html")
+        .send(page("Closed", `<h1>Payment ${esc(p.id)} is ${esc(p.status)}</h1>`));
     }
     p.status = outcome;
     if (outcome === "paid") {

@@ -131,7 +131,14 @@ export class WassengerSandbox {
 
   private advance(message: SandboxMessage, status: SandboxMessage["status"], event: string) {
     message.status = status;
-    const data = { id: message.id, waId: message.waId, phone: message.phone, reference: message.reference, status, ...(event === "message:out:ack" ? { ack: status } : {}) };
+    const data = {
+      id: message.id,
+      waId: message.waId,
+      phone: message.phone,
+      reference: message.reference,
+      status,
+      ...(event === "message:out:ack" ? { ack: status } : {}),
+    };
     void this.deliverWebhook({ id: randomBytes(12).toString("hex"), event, data });
   }
 
@@ -166,7 +173,12 @@ export class WassengerSandbox {
     r.use(express.json());
     r.get("/inbox.json", (req, res) => {
       const phone = typeof req.query.phone === "string" ? req.query.phone.replace(/ /g, "+") : undefined;
-      res.json({ messages: this.messages.filter((m) => !phone || m.phone === phone).slice().reverse() });
+      res.json({
+        messages: this.messages
+          .filter((m) => !phone || m.phone === phone)
+          .slice()
+          .reverse(),
+      });
     });
     r.get("/inbox", (req, res) => {
       const phone = typeof req.query.phone === "string" ? req.query.phone.trim().replace(/^ /, "+") : "";
@@ -175,9 +187,11 @@ export class WassengerSandbox {
         .slice()
         .reverse()
         .map(
-          (m) => `<tr><td>${esc(m.phone)}</td><td><span class="bubble" data-testid="message">${esc(
-            m.message ?? `[template ${(m.template as { name?: string })?.name}] ${JSON.stringify((m.template as { components?: unknown })?.components ?? [])}`,
-          )}</span></td><td class="muted">${esc(m.status)}<br>${esc(new Date(m.createdAt).toLocaleString())}</td></tr>`,
+          (m) =>
+            `<tr><td>${esc(m.phone)}</td><td><span class="bubble" data-testid="message">${esc(
+              m.message ??
+                `[template ${(m.template as { name?: string })?.name}] ${JSON.stringify((m.template as { components?: unknown })?.components ?? [])}`,
+            )}</span></td><td class="muted">${esc(m.status)}<br>${esc(new Date(m.createdAt).toLocaleString())}</td></tr>`,
         )
         .join("");
       res.type("html").send(
@@ -190,7 +204,9 @@ export class WassengerSandbox {
         ),
       );
     });
-    r.get("/_control", (_req, res) => res.json({ switches: this.switches, webhook: this.webhook ? { url: this.webhook.url } : null, messages: this.messages.length }));
+    r.get("/_control", (_req, res) =>
+      res.json({ switches: this.switches, webhook: this.webhook ? { url: this.webhook.url } : null, messages: this.messages.length }),
+    );
     r.post("/_control", (req, res) => {
       const b = req.body ?? {};
       if (b.reset) this.reset();
@@ -198,7 +214,8 @@ export class WassengerSandbox {
       if (typeof b.templateRequired === "boolean") this.switches.templateRequired = b.templateRequired;
       if (typeof b.duplicateWebhooks === "boolean") this.switches.duplicateWebhooks = b.duplicateWebhooks;
       if (Array.isArray(b.notOnWhatsApp)) this.switches.notOnWhatsApp = b.notOnWhatsApp.map(String);
-      if (typeof b.webhookUrl === "string" && typeof b.webhookSecret === "string") this.webhook = { url: b.webhookUrl, secret: b.webhookSecret };
+      if (typeof b.webhookUrl === "string" && typeof b.webhookSecret === "string")
+        this.webhook = { url: b.webhookUrl, secret: b.webhookSecret };
       res.json({ switches: this.switches });
     });
     return r;

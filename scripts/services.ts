@@ -207,14 +207,22 @@ export async function startRedis(options: {
   fs.mkdirSync(options.dataDir, { recursive: true });
   const port = options.port ?? (await freePort());
   const args = [
-    "--port", String(port),
-    "--bind", "127.0.0.1",
-    "--dir", path.resolve(options.dataDir),
-    "--save", "",
-    "--appendonly", options.persistent ? "yes" : "no",
-    "--daemonize", "no",
-    "--maxmemory-policy", "noeviction",
-    "--loglevel", "warning",
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--dir",
+    path.resolve(options.dataDir),
+    "--save",
+    "",
+    "--appendonly",
+    options.persistent ? "yes" : "no",
+    "--daemonize",
+    "no",
+    "--maxmemory-policy",
+    "noeviction",
+    "--loglevel",
+    "warning",
   ];
   const child = spawn(binary, args, { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";

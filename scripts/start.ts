@@ -59,7 +59,11 @@ async function main() {
     const bucket = env.S3_BUCKET ?? "netshop-media";
     // Browsers upload product media straight to the store: the bucket allows the app's origins.
     const origins = [...new Set([env.PUBLIC_URL, `http://localhost:${port}`, `http://127.0.0.1:${port}`].map((u) => new URL(u).origin))];
-    const s3: RunningService = await startS3({ dataDir: path.join(dataDir, "s3"), buckets: [bucket], corsXml: browserUploadCorsXml(origins) });
+    const s3: RunningService = await startS3({
+      dataDir: path.join(dataDir, "s3"),
+      buckets: [bucket],
+      corsXml: browserUploadCorsXml(origins),
+    });
     stops.push(s3.stop);
     env.S3_ENDPOINT = s3.url;
     env.S3_ACCESS_KEY_ID = LOCAL_S3_CREDENTIALS.accessKeyId;
@@ -80,7 +84,9 @@ async function main() {
     });
     stops.push(sandbox.close);
     env.SANDBOX_URL = sandbox.url;
-    step(`Provider sandbox on ${new URL(sandbox.url).host} (WhatsApp inbox: ${sandbox.url}/wassenger/inbox, mailbox: ${sandbox.url}/mail; other stand-ins: ${sandbox.url}/)`);
+    step(
+      `Provider sandbox on ${new URL(sandbox.url).host} (WhatsApp inbox: ${sandbox.url}/wassenger/inbox, mailbox: ${sandbox.url}/mail; other stand-ins: ${sandbox.url}/)`,
+    );
   }
 
   Object.assign(process.env, env);
@@ -90,7 +96,11 @@ async function main() {
 
   const { seedDemo } = await import("../db/seed");
   const demo = await seedDemo();
-  step(demo.created || demo.products ? `Demo shop ready (${demo.products} products added; the workers make their images)` : "Demo shop already there");
+  step(
+    demo.created || demo.products
+      ? `Demo shop ready (${demo.products} products added; the workers make their images)`
+      : "Demo shop already there",
+  );
 
   const build = buildIfStale();
   step(build.built ? `App built in ${(build.ms / 1000).toFixed(1)} s` : "App build is up to date");

@@ -55,10 +55,15 @@ export function startAiCopyWorker(options: { lockDuration?: number; stalledInter
   const worker = startProcessor(
     "ai-copy",
     {
-      generate: (payload: JobPayload<"ai-copy", "generate">, job: Job) => runCopyJob(payload, { made: job.attemptsMade, of: job.opts.attempts ?? 1 }),
+      generate: (payload: JobPayload<"ai-copy", "generate">, job: Job) =>
+        runCopyJob(payload, { made: job.attemptsMade, of: job.opts.attempts ?? 1 }),
       batch: runBatch,
     },
-    { concurrency: options.concurrency ?? config().WORKER_CONCURRENCY, lockDuration: options.lockDuration, stalledInterval: options.stalledInterval },
+    {
+      concurrency: options.concurrency ?? config().WORKER_CONCURRENCY,
+      lockDuration: options.lockDuration,
+      stalledInterval: options.stalledInterval,
+    },
   );
   // A job the queue has given up on (retries used up, or stalled too often, which never reaches
   // the processor) must not stay "running" in the admin holding credits.

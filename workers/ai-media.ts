@@ -19,7 +19,8 @@ export function klingHandler(kind: KlingJobKind) {
     } catch (error) {
       const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       // The last attempt keeps its error on the job, where the AI studio shows it with Retry.
-      if (final && !(error instanceof PermanentJobFailure) && !(error instanceof RetryLater)) await recordKlingJobExhausted(payload, error as Error);
+      if (final && !(error instanceof PermanentJobFailure) && !(error instanceof RetryLater))
+        await recordKlingJobExhausted(payload, error as Error);
       throw error;
     }
   };
@@ -31,5 +32,8 @@ export async function startKlingWorkers() {
     await queue(name).waitUntilReady();
     await queue(name).setGlobalConcurrency(concurrency);
   }
-  return [startProcessor("ai-tryon", { run: klingHandler("tryon") }, { concurrency }), startProcessor("ai-video", { run: klingHandler("video") }, { concurrency })];
+  return [
+    startProcessor("ai-tryon", { run: klingHandler("tryon") }, { concurrency }),
+    startProcessor("ai-video", { run: klingHandler("video") }, { concurrency }),
+  ];
 }

@@ -37,7 +37,9 @@ export async function startWorkers(): Promise<{ stop(): Promise<void> }> {
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   await scheduleMaintenance();
   // Daily-report schedulers live in Redis; make sure every shop has its own (hourly thereafter).
-  await syncAllReportSchedulers().catch((error) => logger().warn({ err: error }, "daily-report schedulers not synced; the hourly job retries"));
+  await syncAllReportSchedulers().catch((error) =>
+    logger().warn({ err: error }, "daily-report schedulers not synced; the hourly job retries"),
+  );
   return {
     async stop() {
       await dispatcher.stop();

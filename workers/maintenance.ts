@@ -37,6 +37,14 @@ export async function scheduleMaintenance(): Promise<void> {
     { every: AI_RESULT_SWEEP_EVERY_MS },
     { name: "ai-sweep-results", data: {}, opts: { removeOnComplete: 30, removeOnFail: 100 } },
   );
-  await queue("maintenance").upsertJobScheduler("expire-orders", { every: 60_000 }, { name: "expire-orders", data: {}, opts: { removeOnComplete: 100, removeOnFail: 500 } });
-  await queue("maintenance").upsertJobScheduler("sweep-carts", { every: 24 * 3600_000 }, { name: "sweep-carts", data: {}, opts: { removeOnComplete: 30, removeOnFail: 100 } });
+  await queue("maintenance").upsertJobScheduler(
+    "expire-orders",
+    { every: 60_000 },
+    { name: "expire-orders", data: {}, opts: { removeOnComplete: 100, removeOnFail: 500 } },
+  );
+  await queue("maintenance").upsertJobScheduler(
+    "sweep-carts",
+    { every: 24 * 3600_000 },
+    { name: "sweep-carts", data: {}, opts: { removeOnComplete: 30, removeOnFail: 100 } },
+  );
 }

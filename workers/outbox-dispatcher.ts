@@ -90,9 +90,7 @@ export class OutboxDispatcher {
       for (const [name, jobs] of byQueue) {
         try {
           await withTimeout(
-            queue(name).addBulk(
-              jobs.map((r) => ({ name: r.jobName, data: r.payload, opts: { ...DEFAULT_JOB_OPTIONS, jobId: r.id } })),
-            ),
+            queue(name).addBulk(jobs.map((r) => ({ name: r.jobName, data: r.payload, opts: { ...DEFAULT_JOB_OPTIONS, jobId: r.id } }))),
             ENQUEUE_TIMEOUT_MS,
           );
           dispatched.push(...jobs.map((r) => r.id));
@@ -101,7 +99,12 @@ export class OutboxDispatcher {
           await tx
             .update(schema.outbox)
             .set({ attempts: sql`${schema.outbox.attempts} + 1`, lastError: message })
-            .where(inArray(schema.outbox.id, jobs.map((r) => r.id)));
+            .where(
+              inArray(
+                schema.outbox.id,
+                jobs.map((r) => r.id),
+              ),
+            );
           logger().warn({ queue: name, jobs: jobs.length, err: message }, "outbox: queue unavailable, will retry");
         }
       }
@@ -123,4 +126,3 @@ export class OutboxDispatcher {
     await this.unlisten?.().catch(() => {});
   }
 }
-

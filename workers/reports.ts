@@ -8,7 +8,8 @@ import { startProcessor } from "./processor";
 export function startReportsWorker() {
   return startProcessor("reports", {
     // The time it was scheduled for decides the day reported, even when it runs late.
-    "daily-report": (payload: JobPayload<"reports", "daily-report">, job: Job) => sendDailyReport(payload.shopId, new Date(job.timestamp + (job.delay ?? 0))),
+    "daily-report": (payload: JobPayload<"reports", "daily-report">, job: Job) =>
+      sendDailyReport(payload.shopId, new Date(job.timestamp + (job.delay ?? 0))),
     schedule: (payload: JobPayload<"reports", "schedule">) => ensureReportScheduler(payload.shopId),
     "sync-schedulers": () => syncAllReportSchedulers(),
   });

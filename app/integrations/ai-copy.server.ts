@@ -75,8 +75,14 @@ export const ProductFactsSchema = z.object({
   title: z.string().trim().min(1).max(300),
   category: z.string().trim().max(200).optional(),
   brand: z.string().trim().max(200).optional(),
-  options: z.array(z.object({ name: z.string().trim().min(1).max(100), values: z.array(z.string().trim().min(1).max(100)).max(50) })).max(10).optional(),
-  attributes: z.array(z.object({ name: z.string().trim().min(1).max(100), value: z.string().trim().min(1).max(500) })).max(50).optional(),
+  options: z
+    .array(z.object({ name: z.string().trim().min(1).max(100), values: z.array(z.string().trim().min(1).max(100)).max(50) }))
+    .max(10)
+    .optional(),
+  attributes: z
+    .array(z.object({ name: z.string().trim().min(1).max(100), value: z.string().trim().min(1).max(500) }))
+    .max(50)
+    .optional(),
   imageAltTexts: z.array(z.string().trim().min(1).max(300)).max(10).optional(),
   /** The merchant's own notes: selling points, care, what makes it special. */
   notes: z.string().trim().max(4000).optional(),
@@ -157,7 +163,8 @@ function promptFor(request: CopyRequest, provider: CopyProvider) {
   try {
     return buildCopyPrompt(request);
   } catch (error) {
-    const reason = error instanceof z.ZodError ? `${error.issues[0]?.path.join(".")}: ${error.issues[0]?.message}` : (error as Error).message;
+    const reason =
+      error instanceof z.ZodError ? `${error.issues[0]?.path.join(".")}: ${error.issues[0]?.message}` : (error as Error).message;
     throw new AiCopyError(`Cannot ask for copy: ${reason}`, "invalid_request", provider);
   }
 }
@@ -264,7 +271,12 @@ function retryAfterFrom(headers: Headers | undefined): number | undefined {
 
 type SdkError = { status?: number; headers?: Headers; message: string; requestID?: string | null; code?: string | null };
 
-function mapApiError(error: SdkError, provider: CopyProvider, model: string, kinds: { timeout: boolean; connection: boolean }): AiCopyError {
+function mapApiError(
+  error: SdkError,
+  provider: CopyProvider,
+  model: string,
+  kinds: { timeout: boolean; connection: boolean },
+): AiCopyError {
   const details = { status: error.status, retryAfterMs: retryAfterFrom(error.headers), model, requestId: error.requestID ?? undefined };
   const name = provider === "openai" ? "OpenAI" : "Anthropic";
   if (kinds.timeout) return new AiCopyError(`${name} did not answer in time`, "timeout", provider, details);
@@ -300,7 +312,12 @@ function malformed(provider: CopyProvider, cause: unknown, details: AiCopyError[
 
 /** Both SDKs take the same options; their own retries are off unless asked for. */
 function sdkOptions(settings: { apiKey: string; baseURL?: string; maxRetries?: number; timeoutMs?: number }) {
-  return { apiKey: settings.apiKey, baseURL: settings.baseURL, maxRetries: settings.maxRetries ?? 0, timeout: settings.timeoutMs ?? 90_000 };
+  return {
+    apiKey: settings.apiKey,
+    baseURL: settings.baseURL,
+    maxRetries: settings.maxRetries ?? 0,
+    timeout: settings.timeoutMs ?? 90_000,
+  };
 }
 
 // --- OpenAI -------------------------------------------------------------------------------------
@@ -350,7 +367,10 @@ export class OpenAICopyWriter implements CopyWriter {
     } catch (error) {
       // A server without the Responses API answers 404/405 for the path (not for an unknown model).
       const missing =
-        error instanceof AiCopyError && error.kind === "invalid_request" && (error.status === 404 || error.status === 405) && !/model/i.test(error.message);
+        error instanceof AiCopyError &&
+        error.kind === "invalid_request" &&
+        (error.status === 404 || error.status === 405) &&
+        !/model/i.test(error.message);
       if (api === "auto" && missing) {
         this.responsesMissing = true;
         return this.viaChat(request, prompt, model);
@@ -471,7 +491,12 @@ export function anthropicCopySettings(env: Env = config()): AnthropicCopySetting
     return { apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL, model: env.ANTHROPIC_MODEL, sandbox: false };
   }
   if (!env.SANDBOX_URL) throw new Error("Anthropic is not configured: set ANTHROPIC_API_KEY, or SANDBOX_URL to use the sandbox");
-  return { apiKey: SANDBOX_ANTHROPIC_KEY, baseURL: `${env.SANDBOX_URL.replace(/\/$/, "")}/anthropic`, model: env.ANTHROPIC_MODEL, sandbox: true };
+  return {
+    apiKey: SANDBOX_ANTHROPIC_KEY,
+    baseURL: `${env.SANDBOX_URL.replace(/\/$/, "")}/anthropic`,
+    model: env.ANTHROPIC_MODEL,
+    sandbox: true,
+  };
 }
 
 const COPY_TOOL_NAME = "record_product_copy";
@@ -500,7 +525,12 @@ export class AnthropicCopyWriter implements CopyWriter {
     try {
       return await this.viaOutputFormat(request, prompt, model);
     } catch (error) {
-      if (method === "auto" && error instanceof AiCopyError && error.kind === "invalid_request" && isStructuredOutputUnsupported(error.message)) {
+      if (
+        method === "auto" &&
+        error instanceof AiCopyError &&
+        error.kind === "invalid_request" &&
+        isStructuredOutputUnsupported(error.message)
+      ) {
         this.withoutStructuredOutput.add(model);
         return this.viaTool(request, prompt, model);
       }
@@ -582,7 +612,8 @@ export class AnthropicCopyWriter implements CopyWriter {
   /** Refusals and cut-off answers are errors (billed all the same: their usage goes with them). */
   private checkStop(message: Anthropic.Message) {
     const usage: CopyUsage = {
-      inputTokens: message.usage.input_tokens + (message.usage.cache_creation_input_tokens ?? 0) + (message.usage.cache_read_input_tokens ?? 0),
+      inputTokens:
+        message.usage.input_tokens + (message.usage.cache_creation_input_tokens ?? 0) + (message.usage.cache_read_input_tokens ?? 0),
       outputTokens: message.usage.output_tokens,
       totalTokens: 0,
     };

@@ -78,13 +78,7 @@ export function autoCountSandboxSettings(env: Env = config()): AutoCountSettings
 
 // --- Errors --------------------------------------------------------------------------------------
 
-export type AutoCountErrorKind =
-  | "unauthorized"
-  | "invalid_request"
-  | "duplicate_document"
-  | "not_found"
-  | "rate_limited"
-  | "unavailable";
+export type AutoCountErrorKind = "unauthorized" | "invalid_request" | "duplicate_document" | "not_found" | "rate_limited" | "unavailable";
 
 export class AutoCountError extends Error {
   constructor(
@@ -114,7 +108,9 @@ export class AutoCountUnknownOutcomeError extends Error {
     public readonly record: AutoCountRecordRef,
     detail: string,
   ) {
-    super(`AutoCount ${record.type} ${"docNo" in record ? record.docNo : record.accNo}: unknown outcome (${detail}) — look it up by docNo before retrying`);
+    super(
+      `AutoCount ${record.type} ${"docNo" in record ? record.docNo : record.accNo}: unknown outcome (${detail}) — look it up by docNo before retrying`,
+    );
     this.name = "AutoCountUnknownOutcomeError";
   }
 }
@@ -143,7 +139,7 @@ export function toExactJson(value: unknown): string {
 /** Turns every number literal in a JSON text into a string, so amounts are read digit for digit. */
 export function quoteJsonNumbers(text: string): string {
   let out = "";
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const c = text[i];
     if (c === '"') {
       let j = i + 1;
@@ -426,7 +422,11 @@ export class AutoCountClient {
         dealWith: clip(input.dealWith, 100),
         description: input.description ? clip(input.description, 80) : undefined,
       },
-      details: input.lines.map((l) => ({ accNo: l.accNo, description: clip(l.description, 100), amount: exactAmount(l.amountMinor, currency) })),
+      details: input.lines.map((l) => ({
+        accNo: l.accNo,
+        description: clip(l.description, 100),
+        amount: exactAmount(l.amountMinor, currency),
+      })),
       paymentDetails: input.payments.map((p) => ({
         paymentMethod: p.paymentMethod,
         paymentBy: p.paymentBy,
@@ -442,7 +442,11 @@ export class AutoCountClient {
     if (net !== 0) throw new AutoCountError(`knock-off entries must net to zero (they net to ${net})`, "invalid_request", 0);
     const body = {
       master: { accNo: input.accNo, docNo: input.docNo, docDate: input.docDate },
-      details: input.entries.map((e) => ({ docType: e.docType, docNo: e.docNo, knockOffAmount: exactAmount(e.amountMinor, input.currency) })),
+      details: input.entries.map((e) => ({
+        docType: e.docType,
+        docNo: e.docNo,
+        knockOffAmount: exactAmount(e.amountMinor, input.currency),
+      })),
     };
     return this.create("/knockOffEntry", body, { type: "knockOffEntry", docNo: input.docNo });
   }
@@ -485,7 +489,11 @@ export class AutoCountClient {
 
   async listAccounts(): Promise<MasterData["accounts"]> {
     const rows = await this.listAll("POST", MASTER_DATA_PATHS.accounts, {}, {});
-    return rows.map((r) => ({ accNo: text(field(r, "accNo")) ?? "", description: text(field(r, "description")), accType: text(field(r, "accType")) }));
+    return rows.map((r) => ({
+      accNo: text(field(r, "accNo")) ?? "",
+      description: text(field(r, "description")),
+      accType: text(field(r, "accType")),
+    }));
   }
 
   async listTaxCodes(): Promise<MasterData["taxCodes"]> {
@@ -535,10 +543,30 @@ export class AutoCountClient {
         ? `AutoCount knows this ${label} as "${near}": use exactly that.`
         : `This AutoCount account book has no ${label} "${value}". Choose one of: ${known.slice(0, 8).join(", ")}${known.length > 8 ? ", …" : ""}.`;
     };
-    check("salesAccountNo", "account", mapping.salesAccountNo, accounts.map((a) => a.accNo));
-    check("taxCode", "tax code", mapping.taxCode, taxCodes.filter((t) => t.isActive).map((t) => t.taxCode));
-    check("creditTerm", "credit term", mapping.creditTerm, creditTerms.map((c) => c.creditTerm));
-    check("paymentMethod", "payment method", mapping.paymentMethod, paymentMethods.filter((p) => p.isActive).map((p) => p.paymentMethod));
+    check(
+      "salesAccountNo",
+      "account",
+      mapping.salesAccountNo,
+      accounts.map((a) => a.accNo),
+    );
+    check(
+      "taxCode",
+      "tax code",
+      mapping.taxCode,
+      taxCodes.filter((t) => t.isActive).map((t) => t.taxCode),
+    );
+    check(
+      "creditTerm",
+      "credit term",
+      mapping.creditTerm,
+      creditTerms.map((c) => c.creditTerm),
+    );
+    check(
+      "paymentMethod",
+      "payment method",
+      mapping.paymentMethod,
+      paymentMethods.filter((p) => p.isActive).map((p) => p.paymentMethod),
+    );
     return { ok: Object.keys(problems).length === 0, problems };
   }
 
@@ -561,7 +589,8 @@ export class AutoCountClient {
         description: input.description ? clip(input.description, 80) : undefined,
       } as Record<string, unknown>,
       details: input.lines.map((l) => {
-        if (!Number.isSafeInteger(l.qty) || l.qty <= 0) throw new AutoCountError(`quantity must be a positive whole number (got ${l.qty})`, "invalid_request", 0);
+        if (!Number.isSafeInteger(l.qty) || l.qty <= 0)
+          throw new AutoCountError(`quantity must be a positive whole number (got ${l.qty})`, "invalid_request", 0);
         return {
           productCode: l.productCode,
           accNo: l.accNo,
@@ -594,7 +623,12 @@ export class AutoCountClient {
     }
   }
 
-  private async listAll(method: "GET" | "POST", path: string, query: Record<string, string>, body?: unknown): Promise<Record<string, unknown>[]> {
+  private async listAll(
+    method: "GET" | "POST",
+    path: string,
+    query: Record<string, string>,
+    body?: unknown,
+  ): Promise<Record<string, unknown>[]> {
     const rows: Record<string, unknown>[] = [];
     for (let page = 1; page <= MAX_PAGES; page++) {
       const { json } = await this.call(method, path, { query: { ...query, page: String(page) }, body });
@@ -606,7 +640,11 @@ export class AutoCountClient {
     return rows;
   }
 
-  private async call(method: "GET" | "POST" | "PUT", path: string, options: CallOptions): Promise<{ status: number; headers: Headers; json: unknown }> {
+  private async call(
+    method: "GET" | "POST" | "PUT",
+    path: string,
+    options: CallOptions,
+  ): Promise<{ status: number; headers: Headers; json: unknown }> {
     const url = new URL(`${this.settings.baseUrl}/${encodeURIComponent(this.settings.accountBookId)}${path}`);
     for (const [name, value] of Object.entries(options.query ?? {})) {
       for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(name, v);

@@ -133,7 +133,9 @@ const BillSchema = z.looseObject({
 type Bill = z.infer<typeof BillSchema>;
 
 const TransactionsSchema = z.looseObject({
-  transactions: z.array(z.looseObject({ id: z.string(), status: z.enum(["pending", "completed", "failed"]), completed_at: z.string().nullish() })),
+  transactions: z.array(
+    z.looseObject({ id: z.string(), status: z.enum(["pending", "completed", "failed"]), completed_at: z.string().nullish() }),
+  ),
 });
 
 const CallbackSchema = z.object({

@@ -29,7 +29,8 @@ export async function emailSettings(env: Env = config()): Promise<EmailSettings>
   if (env.SMTP_URL) {
     return { transport: smtpOptions(env.SMTP_URL), from: env.MAIL_FROM!, sandbox: false };
   }
-  if (!env.SANDBOX_URL) throw new EmailError("SMTP_URL is not set and neither is SANDBOX_URL: set SMTP_URL (and MAIL_FROM) for email", "unavailable");
+  if (!env.SANDBOX_URL)
+    throw new EmailError("SMTP_URL is not set and neither is SANDBOX_URL: set SMTP_URL (and MAIL_FROM) for email", "unavailable");
   sandboxSettings ??= (async () => {
     const res = await fetch(`${env.SANDBOX_URL!.replace(/\/$/, "")}/mail/smtp.json`, { signal: AbortSignal.timeout(5_000) });
     if (!res.ok) throw new EmailError(`the sandbox mail server did not answer (${res.status})`, "unavailable");
@@ -41,7 +42,9 @@ export async function emailSettings(env: Env = config()): Promise<EmailSettings>
     };
   })().catch((error) => {
     sandboxSettings = undefined; // ask again next time
-    throw error instanceof EmailError ? error : new EmailError(`sandbox mail server unreachable: ${(error as Error).message}`, "unavailable");
+    throw error instanceof EmailError
+      ? error
+      : new EmailError(`sandbox mail server unreachable: ${(error as Error).message}`, "unavailable");
   });
   return sandboxSettings;
 }
@@ -124,7 +127,8 @@ export class EmailClient {
 
 function classify(error: Error & { responseCode?: number; code?: string }): EmailError {
   const code = error.responseCode;
-  if (error.code === "EAUTH" || code === 535) return new EmailError(`the mail server refused our login: ${error.message}`, "unauthorized", code);
+  if (error.code === "EAUTH" || code === 535)
+    return new EmailError(`the mail server refused our login: ${error.message}`, "unauthorized", code);
   if (code !== undefined && code >= 500) return new EmailError(`the mail server refused the message: ${error.message}`, "rejected", code);
   return new EmailError(`the mail server is unavailable: ${error.message}`, "unavailable", code);
 }

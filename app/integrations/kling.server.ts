@@ -134,7 +134,13 @@ const TaskSchema = z.looseObject({
     .looseObject({
       images: z.array(z.looseObject({ index: z.number().optional(), url: z.string() })).nullish(),
       videos: z
-        .array(z.looseObject({ id: z.union([z.string(), z.number()]).optional(), url: z.string(), duration: z.union([z.string(), z.number()]).nullish() }))
+        .array(
+          z.looseObject({
+            id: z.union([z.string(), z.number()]).optional(),
+            url: z.string(),
+            duration: z.union([z.string(), z.number()]).nullish(),
+          }),
+        )
         .nullish(),
     })
     .nullish(),
@@ -152,7 +158,10 @@ const KNOWN_STATUSES: readonly string[] = ["submitted", "processing", "succeed",
 function toTask(kind: KlingTaskKind, data: unknown, requestId: string | undefined): KlingTask {
   const parsed = TaskSchema.safeParse(data);
   if (!parsed.success) {
-    throw new KlingError(`Kling answered with a task we cannot read: ${parsed.error.issues[0]?.message}`, "protocol", { status: 200, requestId });
+    throw new KlingError(`Kling answered with a task we cannot read: ${parsed.error.issues[0]?.message}`, "protocol", {
+      status: 200,
+      requestId,
+    });
   }
   const t = parsed.data;
   const number = (v: string | number | null | undefined) => {
@@ -566,7 +575,10 @@ export class KlingClient {
   }
 
   /** Downloads a result (image or video) from its temporary URL, to copy it into our bucket. */
-  async downloadResult(url: string, options: { maxBytes?: number; timeoutMs?: number } = {}): Promise<{ bytes: Uint8Array; contentType: string }> {
+  async downloadResult(
+    url: string,
+    options: { maxBytes?: number; timeoutMs?: number } = {},
+  ): Promise<{ bytes: Uint8Array; contentType: string }> {
     let response: Response;
     try {
       response = await this.fetchImpl(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 120_000) });
@@ -574,12 +586,18 @@ export class KlingClient {
       throw new KlingError(`Kling result unreachable: ${(error as Error).message}`, "unavailable");
     }
     if (response.status === 404 || response.status === 403 || response.status === 410) {
-      throw new KlingError(`Kling result is gone (HTTP ${response.status}); results expire after 30 days`, "not_found", { status: response.status });
+      throw new KlingError(`Kling result is gone (HTTP ${response.status}); results expire after 30 days`, "not_found", {
+        status: response.status,
+      });
     }
-    if (!response.ok) throw new KlingError(`Kling result download failed: HTTP ${response.status}`, response.status >= 500 ? "server" : "protocol", { status: response.status });
+    if (!response.ok)
+      throw new KlingError(`Kling result download failed: HTTP ${response.status}`, response.status >= 500 ? "server" : "protocol", {
+        status: response.status,
+      });
     const max = options.maxBytes ?? 500 * 1024 * 1024;
     const declared = Number(response.headers.get("content-length") ?? NaN);
-    if (declared > max) throw new KlingError(`Kling result is ${declared} bytes, over the ${max}-byte limit`, "protocol", { status: response.status });
+    if (declared > max)
+      throw new KlingError(`Kling result is ${declared} bytes, over the ${max}-byte limit`, "protocol", { status: response.status });
     const bytes = new Uint8Array(await response.arrayBuffer());
     if (bytes.length > max) throw new KlingError(`Kling result is over the ${max}-byte limit`, "protocol", { status: response.status });
     return { bytes, contentType: response.headers.get("content-type") ?? "application/octet-stream" };
@@ -628,7 +646,7 @@ export class KlingClient {
       }
       const text = await response.text();
       const envelope = EnvelopeSchema.safeParse(safeJson(text));
-      const requestId = envelope.success ? envelope.data.request_id ?? undefined : undefined;
+      const requestId = envelope.success ? (envelope.data.request_id ?? undefined) : undefined;
       if (response.ok && envelope.success && envelope.data.code === 0) return { data: envelope.data.data, requestId };
 
       const code = envelope.success ? envelope.data.code : undefined;

@@ -150,13 +150,7 @@ export interface PaymentGateway {
 // --- Errors -------------------------------------------------------------------------------------
 
 export type GatewayErrorKind =
-  | "unauthorized"
-  | "invalid_request"
-  | "not_found"
-  | "conflict"
-  | "rate_limited"
-  | "unavailable"
-  | "unsupported";
+  "unauthorized" | "invalid_request" | "not_found" | "conflict" | "rate_limited" | "unavailable" | "unsupported";
 
 /** A gateway API call that did not succeed. */
 export class PaymentGatewayError extends Error {
@@ -278,7 +272,10 @@ export function assertCreateInput(gateway: GatewayName, input: CreatePaymentInpu
   if (input.customer.phone && !/^\+[1-9]\d{6,14}$/.test(input.customer.phone)) {
     throw invalid("the customer's phone must be E.164 with a leading +");
   }
-  for (const [field, url] of [["callbackUrl", input.callbackUrl], ["redirectUrl", input.redirectUrl]] as const) {
+  for (const [field, url] of [
+    ["callbackUrl", input.callbackUrl],
+    ["redirectUrl", input.redirectUrl],
+  ] as const) {
     if (!/^https?:\/\//.test(url)) throw invalid(`${field} must be an absolute http(s) URL`);
   }
 }

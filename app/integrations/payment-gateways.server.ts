@@ -8,8 +8,7 @@ import type { GatewayName, PaymentGateway } from "./payment-gateway";
 import { PaySellerGateway, paysellerSettings, type PaySellerCredentials } from "./payseller.server";
 
 export type ShopGatewayChoice =
-  | { gateway: "payseller"; credentials?: PaySellerCredentials | null }
-  | { gateway: "billplz"; credentials?: BillplzCredentials | null };
+  { gateway: "payseller"; credentials?: PaySellerCredentials | null } | { gateway: "billplz"; credentials?: BillplzCredentials | null };
 
 export function paymentGatewayFor(choice: ShopGatewayChoice, env: Env = config()): PaymentGateway {
   switch (choice.gateway) {

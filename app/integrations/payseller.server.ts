@@ -247,7 +247,11 @@ export class PaySellerGateway implements PaymentGateway {
 
   async refund(input: RefundInput): Promise<RefundResult> {
     if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor <= 0) {
-      throw new PaymentGatewayError("payseller: a refund amount must be a positive integer number of minor units", this.name, "invalid_request");
+      throw new PaymentGatewayError(
+        "payseller: a refund amount must be a positive integer number of minor units",
+        this.name,
+        "invalid_request",
+      );
     }
     if (!input.idempotencyKey) throw new PaymentGatewayError("payseller: a refund needs an idempotency key", this.name, "invalid_request");
     const refund = RefundSchema.parse(

@@ -150,7 +150,11 @@ export async function putObject(input: { key: string; body: Buffer | string; con
 
 export async function copyObject(fromKey: string, toKey: string): Promise<void> {
   await client().send(
-    new CopyObjectCommand({ Bucket: bucket(), Key: toKey, CopySource: `${bucket()}/${fromKey.split("/").map(encodeURIComponent).join("/")}` }),
+    new CopyObjectCommand({
+      Bucket: bucket(),
+      Key: toKey,
+      CopySource: `${bucket()}/${fromKey.split("/").map(encodeURIComponent).join("/")}`,
+    }),
   );
 }
 
@@ -221,9 +225,7 @@ export function browserUploadCorsXml(origins: string[]): string {
 
 /** Puts the browser-upload CORS rule on the configured bucket (`npm run storage:cors`). */
 export async function applyBrowserUploadCors(origins: string[]): Promise<void> {
-  await client().send(
-    new PutBucketCorsCommand({ Bucket: bucket(), CORSConfiguration: { CORSRules: browserUploadCorsRules(origins) } }),
-  );
+  await client().send(new PutBucketCorsCommand({ Bucket: bucket(), CORSConfiguration: { CORSRules: browserUploadCorsRules(origins) } }));
 }
 
 function isNotFound(error: unknown): boolean {

@@ -38,13 +38,7 @@ export function wassengerSettings(env: Env = config()): WassengerSettings {
   };
 }
 
-export type WassengerErrorKind =
-  | "unauthorized"
-  | "rate_limited"
-  | "template_required"
-  | "invalid_request"
-  | "not_found"
-  | "unavailable";
+export type WassengerErrorKind = "unauthorized" | "rate_limited" | "template_required" | "invalid_request" | "not_found" | "unavailable";
 
 export class WassengerError extends Error {
   constructor(

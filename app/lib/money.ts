@@ -20,7 +20,9 @@ export function isMinorAmount(value: unknown): value is number {
 export function minorToDecimalString(minor: number, exponent = 2): string {
   if (!isMinorAmount(minor)) throw new RangeError(`amount must be an integer number of minor units (got ${minor})`);
   const sign = minor < 0 ? "-" : "";
-  const digits = Math.abs(minor).toString().padStart(exponent + 1, "0");
+  const digits = Math.abs(minor)
+    .toString()
+    .padStart(exponent + 1, "0");
   if (exponent === 0) return sign + digits;
   return `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
 }

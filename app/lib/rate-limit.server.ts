@@ -104,7 +104,11 @@ export async function consumeAll(...checks: Array<[LimitName, string]>): Promise
  * For a route: counts one attempt and, when the limit is used up, throws a 429 response with
  * Retry-After. E.g. `await enforceLimit("checkoutPerIp", context.ip)` at the top of an action.
  */
-export async function enforceLimit(name: LimitName, key: string, message = "Too many attempts. Please wait a moment and try again."): Promise<void> {
+export async function enforceLimit(
+  name: LimitName,
+  key: string,
+  message = "Too many attempts. Please wait a moment and try again.",
+): Promise<void> {
   const result = await consume(name, key);
   if (!result.ok) throw tooManyRequests(result.retryAfterSeconds, message);
 }

@@ -85,5 +85,7 @@ export function signLinkToken(purpose: string, value: string): string {
 
 export function verifyLinkToken(purpose: string, value: string, token: string | null | undefined): boolean {
   if (!token) return false;
-  return linkKeys().some((key) => safeEqual(createHmac("sha256", key).update(`link:${purpose}\n${value}`).digest("base64url").slice(0, 22), token));
+  return linkKeys().some((key) =>
+    safeEqual(createHmac("sha256", key).update(`link:${purpose}\n${value}`).digest("base64url").slice(0, 22), token),
+  );
 }

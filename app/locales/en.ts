@@ -153,7 +153,11 @@ const en = {
       collectionEmpty: "There are no products in this collection yet.",
       nextPage: "Next page",
       previousPage: "Previous page",
-      pageNotFound: { title: "Page not found", body: "This product or page is not in the shop (any more). Try searching for it.", back: "Back to the shop" },
+      pageNotFound: {
+        title: "Page not found",
+        body: "This product or page is not in the shop (any more). Try searching for it.",
+        back: "Back to the shop",
+      },
     },
     product: {
       options: "Options",
@@ -183,7 +187,13 @@ const en = {
       inStockOnly: "In stock only",
       sort: "Sort by",
       apply: "Apply",
-      sorts: { relevance: "Best match", newest: "Newest", "price-asc": "Price: low to high", "price-desc": "Price: high to low", title: "Name" },
+      sorts: {
+        relevance: "Best match",
+        newest: "Newest",
+        "price-asc": "Price: low to high",
+        "price-desc": "Price: high to low",
+        title: "Name",
+      },
     },
     consent: {
       title: "Cookies",
@@ -240,7 +250,8 @@ const en = {
     courier: "Courier",
     tracking: "Tracking number",
     recipient: "Ship to",
-    pending: "Your supplier account is waiting for approval by the NetShop team. You can prepare products now; they join the network once you are approved.",
+    pending:
+      "Your supplier account is waiting for approval by the NetShop team. You can prepare products now; they join the network once you are approved.",
     suspended: "Your supplier account is suspended: your products are hidden from merchants.",
     signupTitle: "Become a NetShop supplier",
     platform: "Platform operations",
@@ -438,7 +449,10 @@ const en = {
     backToProduct: "Back to the product",
   },
   payments: {
-    notFound: { title: "Order not found", body: "This order link is not valid. Open the link from your order message, or check your account." },
+    notFound: {
+      title: "Order not found",
+      body: "This order link is not valid. Open the link from your order message, or check your account.",
+    },
     orderTitle: "Order #{{number}}",
     placedOn: "Placed {{date}}",
     status: {
@@ -484,10 +498,12 @@ const en = {
     confirmation: {
       paidEyebrow: "Thank you",
       paidTitle: "Order #{{number}} is confirmed",
-      paidBody: "We have received your payment. A confirmation is on its way to you by WhatsApp or email, with a link to follow your order.",
+      paidBody:
+        "We have received your payment. A confirmation is on its way to you by WhatsApp or email, with a link to follow your order.",
       processingEyebrow: "One moment",
       processingTitle: "Your payment is being processed",
-      processingBody: "The bank has not confirmed your payment yet. This page checks again every few seconds; you can also close it — we will message you once it is confirmed.",
+      processingBody:
+        "The bank has not confirmed your payment yet. This page checks again every few seconds; you can also close it — we will message you once it is confirmed.",
       checkAgain: "Check again",
       failedEyebrow: "Payment not completed",
       failedTitle: "Your payment did not go through",
@@ -507,7 +523,8 @@ const en = {
     },
     returned: {
       unverifiedTitle: "We could not confirm this payment response",
-      unverifiedBody: "The response from the payment page could not be verified, so it was ignored. Your order page shows the payment's real state.",
+      unverifiedBody:
+        "The response from the payment page could not be verified, so it was ignored. Your order page shows the payment's real state.",
     },
     privacy: "No card or bank details are entered on or kept by this shop: you pay on the payment provider's own page.",
   },

@@ -149,7 +149,11 @@ const ms: Translations = {
       collectionEmpty: "Belum ada produk dalam koleksi ini.",
       nextPage: "Halaman seterusnya",
       previousPage: "Halaman sebelumnya",
-      pageNotFound: { title: "Halaman tidak dijumpai", body: "Produk atau halaman ini tiada (lagi) di kedai. Cuba cari.", back: "Kembali ke kedai" },
+      pageNotFound: {
+        title: "Halaman tidak dijumpai",
+        body: "Produk atau halaman ini tiada (lagi) di kedai. Cuba cari.",
+        back: "Kembali ke kedai",
+      },
     },
     product: {
       options: "Pilihan",
@@ -179,7 +183,13 @@ const ms: Translations = {
       inStockOnly: "Ada stok sahaja",
       sort: "Susun ikut",
       apply: "Guna",
-      sorts: { relevance: "Paling sepadan", newest: "Terbaru", "price-asc": "Harga: rendah ke tinggi", "price-desc": "Harga: tinggi ke rendah", title: "Nama" },
+      sorts: {
+        relevance: "Paling sepadan",
+        newest: "Terbaru",
+        "price-asc": "Harga: rendah ke tinggi",
+        "price-desc": "Harga: tinggi ke rendah",
+        title: "Nama",
+      },
     },
     consent: {
       title: "Kuki",
@@ -236,7 +246,8 @@ const ms: Translations = {
     courier: "Kurier",
     tracking: "Nombor penjejakan",
     recipient: "Hantar kepada",
-    pending: "Akaun pembekal anda sedang menunggu kelulusan pasukan NetShop. Anda boleh menyediakan produk sekarang; ia menyertai rangkaian selepas anda diluluskan.",
+    pending:
+      "Akaun pembekal anda sedang menunggu kelulusan pasukan NetShop. Anda boleh menyediakan produk sekarang; ia menyertai rangkaian selepas anda diluluskan.",
     suspended: "Akaun pembekal anda digantung: produk anda disembunyikan daripada peniaga.",
     signupTitle: "Jadi pembekal NetShop",
     platform: "Operasi platform",
@@ -366,7 +377,8 @@ const ms: Translations = {
   aiMedia: {
     studioLink: "Studio AI",
     title: "Studio AI",
-    intro: "Imej cuba pakai dan video {{product}}, dihasilkan oleh Kling. Hasil menunggu kelulusan anda sebelum dimasukkan ke media produk.",
+    intro:
+      "Imej cuba pakai dan video {{product}}, dihasilkan oleh Kling. Hasil menunggu kelulusan anda sebelum dimasukkan ke media produk.",
     sandbox: "Kotak pasir: tiada kunci Kling dikonfigurasi. Hasil datang daripada pengganti NetShop, bukan daripada Kling.",
     credits: "{{left}} daripada {{allowance}} kredit {{kind}} berbaki bulan ini",
     kinds: { tryon: "cuba pakai", video: "video" },
@@ -434,7 +446,10 @@ const ms: Translations = {
     backToProduct: "Kembali ke produk",
   },
   payments: {
-    notFound: { title: "Pesanan tidak ditemui", body: "Pautan pesanan ini tidak sah. Buka pautan daripada mesej pesanan anda, atau semak akaun anda." },
+    notFound: {
+      title: "Pesanan tidak ditemui",
+      body: "Pautan pesanan ini tidak sah. Buka pautan daripada mesej pesanan anda, atau semak akaun anda.",
+    },
     orderTitle: "Pesanan #{{number}}",
     placedOn: "Dibuat pada {{date}}",
     status: {
@@ -480,10 +495,12 @@ const ms: Translations = {
     confirmation: {
       paidEyebrow: "Terima kasih",
       paidTitle: "Pesanan #{{number}} telah disahkan",
-      paidBody: "Kami telah menerima bayaran anda. Pengesahan sedang dihantar kepada anda melalui WhatsApp atau e-mel, bersama pautan untuk menjejak pesanan anda.",
+      paidBody:
+        "Kami telah menerima bayaran anda. Pengesahan sedang dihantar kepada anda melalui WhatsApp atau e-mel, bersama pautan untuk menjejak pesanan anda.",
       processingEyebrow: "Sebentar",
       processingTitle: "Bayaran anda sedang diproses",
-      processingBody: "Bank belum mengesahkan bayaran anda. Halaman ini menyemak semula setiap beberapa saat; anda juga boleh menutupnya — kami akan menghantar mesej sebaik sahaja ia disahkan.",
+      processingBody:
+        "Bank belum mengesahkan bayaran anda. Halaman ini menyemak semula setiap beberapa saat; anda juga boleh menutupnya — kami akan menghantar mesej sebaik sahaja ia disahkan.",
       checkAgain: "Semak semula",
       failedEyebrow: "Bayaran tidak selesai",
       failedTitle: "Bayaran anda tidak berjaya",
@@ -497,13 +514,15 @@ const ms: Translations = {
       cancelledTitle: "Pesanan ini tidak lagi boleh dibayar",
       cancelledBody: "Ia telah dibatalkan. Sila buat pesanan baharu.",
       expiredTitle: "Masa untuk membayar pesanan ini telah tamat",
-      expiredBody: "Pesanan yang tidak dibayar dibatalkan selepas beberapa ketika supaya barangannya boleh dijual semula. Sila buat pesanan baharu.",
+      expiredBody:
+        "Pesanan yang tidak dibayar dibatalkan selepas beberapa ketika supaya barangannya boleh dijual semula. Sila buat pesanan baharu.",
       errorTitle: "Halaman bayaran tidak dapat dibuka",
       errorBody: "Penyedia pembayaran tidak menjawab seperti yang dijangka. Sila cuba lagi sebentar lagi.",
     },
     returned: {
       unverifiedTitle: "Kami tidak dapat mengesahkan jawapan bayaran ini",
-      unverifiedBody: "Jawapan daripada halaman bayaran tidak dapat disahkan, jadi ia diabaikan. Halaman pesanan anda menunjukkan keadaan sebenar bayaran.",
+      unverifiedBody:
+        "Jawapan daripada halaman bayaran tidak dapat disahkan, jadi ia diabaikan. Halaman pesanan anda menunjukkan keadaan sebenar bayaran.",
     },
     privacy: "Tiada butiran kad atau bank dimasukkan atau disimpan oleh kedai ini: anda membayar di halaman penyedia pembayaran sendiri.",
   },

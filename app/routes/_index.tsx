@@ -26,8 +26,8 @@ export default function Landing() {
         <section className="hero">
           <h1>Your online shop, ready today.</h1>
           <p>
-            Products and stock, orders and delivery, payments on a secure hosted page, WhatsApp updates for you and your
-            customers, and AI that writes your product copy.
+            Products and stock, orders and delivery, payments on a secure hosted page, WhatsApp updates for you and your customers, and AI
+            that writes your product copy.
           </p>
           <p className="row">
             <Link to="/signup" className="button">

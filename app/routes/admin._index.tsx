@@ -17,7 +17,8 @@ export const loader = /* @__PURE__ */ adminLoader("member", async ({ request, ac
 export default function Dashboard() {
   const { firstName, shop, range, figures } = useLoaderData<typeof loader>();
   const { t } = useTranslation("reports");
-  const money = (minor: number) => new Intl.NumberFormat("en-MY", { style: "currency", currency: figures?.currency ?? "MYR" }).format(minor / 100);
+  const money = (minor: number) =>
+    new Intl.NumberFormat("en-MY", { style: "currency", currency: figures?.currency ?? "MYR" }).format(minor / 100);
   const count = (n: number) => new Intl.NumberFormat("en-MY").format(n);
   return (
     <div className="stack">
@@ -71,7 +72,12 @@ export default function Dashboard() {
             {figures.series.length === 0 ? (
               <p className="muted">{t("noSales")}</p>
             ) : (
-              <BarChart title={t("salesOverTime")} points={figures.series.map((p) => ({ label: p.bucket, value: p.revenueMinor }))} format={money} testId="sales-chart" />
+              <BarChart
+                title={t("salesOverTime")}
+                points={figures.series.map((p) => ({ label: p.bucket, value: p.revenueMinor }))}
+                format={money}
+                testId="sales-chart"
+              />
             )}
           </section>
           <div className="grid">
@@ -108,7 +114,12 @@ export default function Dashboard() {
             {figures.topProducts.length === 0 ? (
               <p className="muted">{t("noSales")}</p>
             ) : (
-              <HBars title={t("topProducts")} testId="top-products" format={money} rows={figures.topProducts.map((p) => ({ label: `${p.title} ×${p.quantity}`, value: p.revenueMinor }))} />
+              <HBars
+                title={t("topProducts")}
+                testId="top-products"
+                format={money}
+                rows={figures.topProducts.map((p) => ({ label: `${p.title} ×${p.quantity}`, value: p.revenueMinor }))}
+              />
             )}
           </section>
           <p className="small">

@@ -24,7 +24,13 @@ export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ access: 
     method: status.method,
     recoveryCodesLeft: status.recoveryCodesLeft,
     requiredBy: status.requiredBy,
-    trustedDevices: status.trustedDevices.map((d) => ({ id: d.id.slice(0, 12), device: describeDevice(d.userAgent), ip: d.ip, lastUsedAt: d.lastUsedAt.toISOString(), expiresAt: d.expiresAt.toISOString() })),
+    trustedDevices: status.trustedDevices.map((d) => ({
+      id: d.id.slice(0, 12),
+      device: describeDevice(d.userAgent),
+      ip: d.ip,
+      lastUsedAt: d.lastUsedAt.toISOString(),
+      expiresAt: d.expiresAt.toISOString(),
+    })),
     passwordChangedAt: user.passwordChangedAt?.toISOString() ?? null,
   };
 });
@@ -39,13 +45,19 @@ export const action = /* @__PURE__ */ adminAction(
       case "use-whatsapp":
       case "turn-off": {
         const result = await setTwoFactorMethod(user, form.get("intent") === "turn-off" ? "none" : "whatsapp", who);
-        return result.ok ? data({ notice: "Saved.", error: undefined, codes: undefined }) : data({ error: result.error, notice: undefined, codes: undefined }, { status: 400 });
+        return result.ok
+          ? data({ notice: "Saved.", error: undefined, codes: undefined })
+          : data({ error: result.error, notice: undefined, codes: undefined }, { status: 400 });
       }
       case "recovery-codes":
         return data({ codes: await regenerateRecoveryCodes(user, who), notice: undefined, error: undefined });
       case "forget-devices": {
         const count = await forgetTrustedDevices(user, who);
-        return data({ notice: `${count} trusted device${count === 1 ? "" : "s"} forgotten: they will ask for a code at the next login.`, error: undefined, codes: undefined });
+        return data({
+          notice: `${count} trusted device${count === 1 ? "" : "s"} forgotten: they will ask for a code at the next login.`,
+          error: undefined,
+          codes: undefined,
+        });
       }
       default:
         return data({ error: "Choose an action.", notice: undefined, codes: undefined }, { status: 400 });
@@ -85,7 +97,10 @@ export default function AccountSecurity() {
       {result?.codes ? (
         <section className="card" data-testid="recovery-codes">
           <h2>Your new recovery codes</h2>
-          <p>Save these somewhere safe (print them or keep them in a password manager). Each works once. They are shown only now; earlier codes no longer work.</p>
+          <p>
+            Save these somewhere safe (print them or keep them in a password manager). Each works once. They are shown only now; earlier
+            codes no longer work.
+          </p>
           <ul className="codes">
             {result.codes.map((c) => (
               <li key={c}>{c}</li>
@@ -127,12 +142,15 @@ export default function AccountSecurity() {
             </Form>
           ) : null}
         </div>
-        {d.requiredBy.length > 0 ? <p className="muted small">{d.requiredBy.join(", ")} requires two-factor authentication for its team.</p> : null}
+        {d.requiredBy.length > 0 ? (
+          <p className="muted small">{d.requiredBy.join(", ")} requires two-factor authentication for its team.</p>
+        ) : null}
       </section>
       <section className="card">
         <h2>Recovery codes</h2>
         <p>
-          For when you lose your phone. You have <strong data-testid="recovery-codes-left">{d.recoveryCodesLeft}</strong> unused recovery code
+          For when you lose your phone. You have <strong data-testid="recovery-codes-left">{d.recoveryCodesLeft}</strong> unused recovery
+          code
           {d.recoveryCodesLeft === 1 ? "" : "s"}.
         </p>
         <Form method="post">

@@ -37,7 +37,15 @@ export const action = /* @__PURE__ */ adminAction("signed-in", async ({ request,
   if (targets.length === 0) return data({ error: "Choose a session to log out.", ended: 0 }, { status: 400 });
   let ended = 0;
   for (const id of targets) if (await revokeSession(user.id, id)) ended++;
-  await asPlatformAudit({ shopId: null, actorUserId: user.id, action: "account.session_revoked", targetType: "user", targetId: user.id, after: { sessions: ended }, ...who });
+  await asPlatformAudit({
+    shopId: null,
+    actorUserId: user.id,
+    action: "account.session_revoked",
+    targetType: "user",
+    targetId: user.id,
+    after: { sessions: ended },
+    ...who,
+  });
   return data({ error: undefined, ended });
 });
 

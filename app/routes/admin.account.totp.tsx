@@ -33,7 +33,10 @@ export default function SetUpTotp() {
       <div className="card medium" data-testid="recovery-codes">
         <p className="eyebrow">Authenticator app</p>
         <h1>Your app is set up</h1>
-        <p>From now on, logins ask for the code in your app. If you lose your phone, one of these recovery codes lets you in. Save them now: they are shown only once, and each works once.</p>
+        <p>
+          From now on, logins ask for the code in your app. If you lose your phone, one of these recovery codes lets you in. Save them now:
+          they are shown only once, and each works once.
+        </p>
         <ul className="codes">
           {result.codes.map((c) => (
             <li key={c}>{c}</li>

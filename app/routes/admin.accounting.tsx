@@ -24,9 +24,17 @@ export const action = /* @__PURE__ */ adminAction("reports", async ({ request, c
   const outcome =
     intent === "resync"
       ? await resyncRange(actor, { from: String(form.get("from") ?? ""), to: String(form.get("to") ?? "") }, info)
-      : await retrySync(actor, { syncId: (form.get("syncId") as string) || undefined, orderId: (form.get("orderId") as string) || undefined }, info);
+      : await retrySync(
+          actor,
+          { syncId: (form.get("syncId") as string) || undefined, orderId: (form.get("orderId") as string) || undefined },
+          info,
+        );
   if (!outcome.ok) return data<Result>({ errors: outcome.errors, values: keptValues(form) }, { status: 400 });
-  return data<Result>({ errors: {}, values: keptValues(form), notice: `Queued ${outcome.queued} document${outcome.queued === 1 ? "" : "s"} for AutoCount.` });
+  return data<Result>({
+    errors: {},
+    values: keptValues(form),
+    notice: `Queued ${outcome.queued} document${outcome.queued === 1 ? "" : "s"} for AutoCount.`,
+  });
 });
 
 export default function AccountingSync() {
@@ -75,7 +83,11 @@ export default function AccountingSync() {
         </div>
       </dl>
       <p>
-        {show === "all" ? <Link to="/admin/accounting">Show only what needs attention</Link> : <Link to="/admin/accounting?show=all">Show every paid order</Link>}
+        {show === "all" ? (
+          <Link to="/admin/accounting">Show only what needs attention</Link>
+        ) : (
+          <Link to="/admin/accounting?show=all">Show every paid order</Link>
+        )}
       </p>
       <section className="card">
         {view.rows.length === 0 ? (
@@ -109,7 +121,11 @@ export default function AccountingSync() {
                       <Form method="post">
                         <CsrfInput />
                         <input type="hidden" name="intent" value="retry" />
-                        {r.syncId ? <input type="hidden" name="syncId" value={r.syncId} /> : <input type="hidden" name="orderId" value={r.orderId} />}
+                        {r.syncId ? (
+                          <input type="hidden" name="syncId" value={r.syncId} />
+                        ) : (
+                          <input type="hidden" name="orderId" value={r.orderId} />
+                        )}
                         <button type="submit" className="secondary">
                           {t("retry")}
                         </button>

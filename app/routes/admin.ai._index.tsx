@@ -7,7 +7,18 @@ import { PROVIDER_NAMES } from "~/domain/ai/copy-rules";
 import { aiStudio, cancelBatch, JOB_STATUS_FILTERS, productChoices, requestBulkCopy, retryJob } from "~/domain/ai/jobs.server";
 import { readForm } from "~/lib/csrf.server";
 import { notFound } from "~/lib/http";
-import { batchPercent, batchStatus, CancelBatchForm, CopyChoices, JobCost, JobProgress, JobStatusBadge, LiveNoScript, SandboxNote, useLive } from "~/ui/ai";
+import {
+  batchPercent,
+  batchStatus,
+  CancelBatchForm,
+  CopyChoices,
+  JobCost,
+  JobProgress,
+  JobStatusBadge,
+  LiveNoScript,
+  SandboxNote,
+  useLive,
+} from "~/ui/ai";
 import { CsrfInput } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "AI studio · NetShop" }];
@@ -19,7 +30,13 @@ export const loader = /* @__PURE__ */ adminLoader("ai", async ({ request, access
   const [studio, settings, products] = await Promise.all([aiStudio(shopId, filter), getAiSettings(shopId), productChoices(shopId)]);
   return {
     filter,
-    settings: { provider: settings.provider, model: settings.effectiveModel, tone: settings.tone, languages: settings.languages, sandbox: settings.sandbox[settings.provider] },
+    settings: {
+      provider: settings.provider,
+      model: settings.effectiveModel,
+      tone: settings.tone,
+      languages: settings.languages,
+      sandbox: settings.sandbox[settings.provider],
+    },
     credits: Object.values(studio.credits),
     jobs: studio.jobs.map((j) => ({ ...j, createdAt: j.createdAt.toISOString(), finishedAt: j.finishedAt?.toISOString() ?? null })),
     batches: studio.batches.map((b) => ({ ...b, createdAt: b.createdAt.toISOString() })),
@@ -97,7 +114,12 @@ export default function AiStudio() {
           {credits.map((c) => (
             <div key={c.kind} data-kind={c.kind}>
               <strong>{t(`kinds.${c.kind}`)}</strong>
-              <progress value={c.used + c.held} max={Math.max(1, c.allowance)} aria-label={t(`kinds.${c.kind}`)} style={{ display: "block", width: "100%" }} />
+              <progress
+                value={c.used + c.held}
+                max={Math.max(1, c.allowance)}
+                aria-label={t(`kinds.${c.kind}`)}
+                style={{ display: "block", width: "100%" }}
+              />
               <div className="small muted">{t("credits.line", { used: c.used, held: c.held, allowance: c.allowance, left: c.left })}</div>
             </div>
           ))}
@@ -124,7 +146,9 @@ export default function AiStudio() {
                 return (
                   <tr key={b.id}>
                     <td className="small">
-                      <Link to={`/admin/ai/batches/${b.id}`}>{new Date(b.createdAt).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "short" })}</Link>
+                      <Link to={`/admin/ai/batches/${b.id}`}>
+                        {new Date(b.createdAt).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "short" })}
+                      </Link>
                     </td>
                     <td>
                       <JobStatusBadge status={batchStatus(b, done, b.running > 0)} />
@@ -133,9 +157,7 @@ export default function AiStudio() {
                       <JobProgress value={batchPercent(done, b.total)} label={t("batches.progress")} />
                       <span className="small muted">{t("batches.counts", { done, total: b.total, failed: b.failed })}</span>
                     </td>
-                    <td>
-                      {!b.finishedAt && !b.cancelledAt ? <CancelBatchForm batchId={b.id} /> : null}
-                    </td>
+                    <td>{!b.finishedAt && !b.cancelledAt ? <CancelBatchForm batchId={b.id} /> : null}</td>
                   </tr>
                 );
               })}
@@ -148,7 +170,12 @@ export default function AiStudio() {
         <div className="toolbar">
           <span id="jobs-heading">{t("jobs.title")}</span>
           {JOB_FILTERS.map((f) => (
-            <Link key={f} to={f === "all" ? "/admin/ai" : `/admin/ai?status=${f}`} className={f === filter ? "badge ok" : "badge"} aria-current={f === filter ? "page" : undefined}>
+            <Link
+              key={f}
+              to={f === "all" ? "/admin/ai" : `/admin/ai?status=${f}`}
+              className={f === filter ? "badge ok" : "badge"}
+              aria-current={f === filter ? "page" : undefined}
+            >
               {t(`filters.${f}`)}
             </Link>
           ))}
@@ -175,7 +202,9 @@ export default function AiStudio() {
                     <strong>{t(`kinds.${j.kind}`)}</strong>
                     <div className="small">
                       {j.productId && j.productTitle ? (
-                        <Link to={j.kind === "copy" ? `/admin/products/${j.productId}/copy` : `/admin/products/${j.productId}`}>{j.productTitle}</Link>
+                        <Link to={j.kind === "copy" ? `/admin/products/${j.productId}/copy` : `/admin/products/${j.productId}`}>
+                          {j.productTitle}
+                        </Link>
                       ) : (
                         <span className="muted">{t("jobs.noProduct")}</span>
                       )}
@@ -183,7 +212,9 @@ export default function AiStudio() {
                   </td>
                   <td>
                     <JobStatusBadge status={j.status} />
-                    {j.providerStatus && (j.status === "running" || j.status === "queued") ? <div className="small muted">{j.providerStatus}</div> : null}
+                    {j.providerStatus && (j.status === "running" || j.status === "queued") ? (
+                      <div className="small muted">{j.providerStatus}</div>
+                    ) : null}
                     {j.status === "failed" ? (
                       <div className="stack">
                         <p className="small error" data-testid="ai-job-error">

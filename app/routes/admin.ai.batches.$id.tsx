@@ -13,7 +13,13 @@ export const loader = /* @__PURE__ */ adminLoader("ai", async ({ params, access 
   if (!found) throw notFound("There is no such bulk run in your shop.");
   const { batch, jobs } = found;
   return {
-    batch: { id: batch.id, status: batch.status, total: batch.total, cancelledAt: batch.cancelledAt?.toISOString() ?? null, finishedAt: batch.finishedAt?.toISOString() ?? null },
+    batch: {
+      id: batch.id,
+      status: batch.status,
+      total: batch.total,
+      cancelledAt: batch.cancelledAt?.toISOString() ?? null,
+      finishedAt: batch.finishedAt?.toISOString() ?? null,
+    },
     jobs,
   };
 });
@@ -46,8 +52,7 @@ export default function BatchProgress() {
       ) : null}
       <section className="card stack" aria-live="polite">
         <p data-testid="batch-status">
-          <JobStatusBadge status={batchStatus(batch, done)} />{" "}
-          {t("batches.counts", { done, total: batch.total, failed: count("failed") })}
+          <JobStatusBadge status={batchStatus(batch, done)} /> {t("batches.counts", { done, total: batch.total, failed: count("failed") })}
         </p>
         <JobProgress value={batchPercent(done, batch.total)} label={t("batches.progress")} />
       </section>
@@ -63,7 +68,13 @@ export default function BatchProgress() {
           <tbody>
             {jobs.map((j) => (
               <tr key={j.id} data-testid="batch-job" data-status={j.status}>
-                <td>{j.productId && j.productTitle ? <Link to={`/admin/products/${j.productId}/copy`}>{j.productTitle}</Link> : t("jobs.noProduct")}</td>
+                <td>
+                  {j.productId && j.productTitle ? (
+                    <Link to={`/admin/products/${j.productId}/copy`}>{j.productTitle}</Link>
+                  ) : (
+                    t("jobs.noProduct")
+                  )}
+                </td>
                 <td>
                   <JobStatusBadge status={j.status} />
                   {j.error ? <div className="small error">{j.error}</div> : null}

@@ -9,9 +9,16 @@ import { describeDevice } from "~/lib/user-agent.server";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · NetShop" }];
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined);
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .optional()
+  .catch(undefined);
 const FiltersSchema = z.object({
-  category: z.enum(Object.keys(AUDIT_CATEGORIES) as [AuditCategory, ...AuditCategory[]]).optional().catch(undefined),
+  category: z
+    .enum(Object.keys(AUDIT_CATEGORIES) as [AuditCategory, ...AuditCategory[]])
+    .optional()
+    .catch(undefined),
   actor: z.string().uuid().optional().catch(undefined),
   from: date,
   to: date,
@@ -21,7 +28,13 @@ const FiltersSchema = z.object({
 export const loader = /* @__PURE__ */ adminLoader("owner", async ({ request, access }) => {
   const query = FiltersSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const [shop, members] = await Promise.all([getShop(access.shop.shopId), listMembers(access.shop.shopId)]);
-  const log = await listAuditLog(access.shop.shopId, shop.timezone, { category: query.category, actorUserId: query.actor, from: query.from, to: query.to, page: query.page });
+  const log = await listAuditLog(access.shop.shopId, shop.timezone, {
+    category: query.category,
+    actorUserId: query.actor,
+    from: query.from,
+    to: query.to,
+    page: query.page,
+  });
   return {
     timezone: shop.timezone,
     members: members.map((m) => ({ id: m.userId, name: m.name })),
@@ -55,7 +68,9 @@ export default function AuditLog() {
       <div>
         <p className="eyebrow">Owner</p>
         <h1>Audit log</h1>
-        <p className="muted">Logins, two-factor and password changes, staff changes, settings, payments, refunds, exports and deletions. Times in {timezone}.</p>
+        <p className="muted">
+          Logins, two-factor and password changes, staff changes, settings, payments, refunds, exports and deletions. Times in {timezone}.
+        </p>
       </div>
       <Form method="get" className="row card" style={{ alignItems: "flex-end" }}>
         <label className="field">
@@ -108,7 +123,9 @@ export default function AuditLog() {
           ) : null}
           {entries.map((e) => (
             <tr key={e.id} data-action={e.action}>
-              <td className="small">{new Date(e.at).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "medium", timeZone: timezone })}</td>
+              <td className="small">
+                {new Date(e.at).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "medium", timeZone: timezone })}
+              </td>
               <td className="small">{e.actor}</td>
               <td>
                 <code>{e.action}</code>

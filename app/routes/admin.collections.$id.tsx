@@ -2,7 +2,13 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { notFound } from "~/lib/http";
-import { deleteCollection, getCollection, removeFromCollection, reorderCollection, saveCollection } from "~/domain/catalog/collections.server";
+import {
+  deleteCollection,
+  getCollection,
+  removeFromCollection,
+  reorderCollection,
+  saveCollection,
+} from "~/domain/catalog/collections.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { CatalogHeader, StatusBadge } from "~/ui/catalog";
@@ -114,7 +120,10 @@ export default function CollectionPage() {
               ))}
             </ol>
           )}
-          <Form method="post" onSubmit={(e) => !confirm(`Delete the collection ${collection.title}? Its products stay.`) && e.preventDefault()}>
+          <Form
+            method="post"
+            onSubmit={(e) => !confirm(`Delete the collection ${collection.title}? Its products stay.`) && e.preventDefault()}
+          >
             <CsrfInput />
             <input type="hidden" name="intent" value="delete" />
             <button type="submit" className="secondary">

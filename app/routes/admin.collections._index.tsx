@@ -61,7 +61,13 @@ export default function Collections() {
           <Form method="post">
             <CsrfInput />
             <input type="hidden" name="intent" value="collection" />
-            <Field label="New collection" name="title" placeholder="New arrivals" defaultValue={forCollection ? values.title : ""} error={forCollection ? errors.title : undefined} />
+            <Field
+              label="New collection"
+              name="title"
+              placeholder="New arrivals"
+              defaultValue={forCollection ? values.title : ""}
+              error={forCollection ? errors.title : undefined}
+            />
             <button type="submit">Create collection</button>
           </Form>
         </section>
@@ -93,7 +99,13 @@ export default function Collections() {
           <Form method="post">
             <CsrfInput />
             <input type="hidden" name="intent" value="category" />
-            <Field label="New category" name="name" placeholder="Shirts" defaultValue={!forCollection ? values.name : ""} error={!forCollection ? errors.name : undefined} />
+            <Field
+              label="New category"
+              name="name"
+              placeholder="Shirts"
+              defaultValue={!forCollection ? values.name : ""}
+              error={!forCollection ? errors.name : undefined}
+            />
             <SelectField
               label="Inside"
               name="parentId"

@@ -24,11 +24,15 @@ export const action = /* @__PURE__ */ adminAction("customers", async ({ request,
   if (form.get("intent") === "merge") {
     const r = await mergeCustomers(access.shop.shopId, id, String(form.get("duplicateId") ?? ""), actor);
     if (!r) throw notFound(MISSING);
-    return r.ok ? data({ error: null as string | null, merged: r.movedOrders, saved: false }) : data({ error: r.error, merged: null, saved: false }, { status: 400 });
+    return r.ok
+      ? data({ error: null as string | null, merged: r.movedOrders, saved: false })
+      : data({ error: r.error, merged: null, saved: false }, { status: 400 });
   }
   const r = await saveCustomerNote(access.shop.shopId, id, actor, Object.fromEntries(form));
   if (!r) throw notFound(MISSING);
-  return r.ok ? data({ error: null, merged: null, saved: true }) : data({ error: r.errors.note ?? "Check the note.", merged: null, saved: false }, { status: 400 });
+  return r.ok
+    ? data({ error: null, merged: null, saved: true })
+    : data({ error: r.errors.note ?? "Check the note.", merged: null, saved: false }, { status: 400 });
 });
 
 export default function CustomerPage() {
@@ -45,7 +49,8 @@ export default function CustomerPage() {
           </p>
           <h1 data-testid="customer-name">{customer.name || customer.email || customer.phone}</h1>
           <p className="muted">
-            {[customer.phone, customer.email].filter(Boolean).join(" · ")} · {customer.hasAccount ? t("customers.account") : t("customers.guest")}
+            {[customer.phone, customer.email].filter(Boolean).join(" · ")} ·{" "}
+            {customer.hasAccount ? t("customers.account") : t("customers.guest")}
           </p>
         </div>
       </div>
@@ -85,7 +90,9 @@ export default function CustomerPage() {
           {addresses.length === 0 ? <p className="muted">{t("customers.noAddresses")}</p> : null}
           {addresses.map((a) => (
             <address key={a.id} className="small">
-              {[a.address.name, a.address.line1, a.address.line2, `${a.address.postcode} ${a.address.city}`, a.address.state].filter(Boolean).join(", ")}
+              {[a.address.name, a.address.line1, a.address.line2, `${a.address.postcode} ${a.address.city}`, a.address.state]
+                .filter(Boolean)
+                .join(", ")}
             </address>
           ))}
         </section>

@@ -98,10 +98,38 @@ export default function FlashSaleEditor() {
         <section className="card medium">
           <FormError message={errors.form} />
           <Field label="Name" name="name" placeholder="12.12 flash sale" defaultValue={value("name")} error={errors.name} required />
-          <Field label={`Starts (${timezone.replace(/_/g, " ")})`} name="startsAt" type="datetime-local" defaultValue={value("startsAt")} error={errors.startsAt} required />
-          <Field label={`Ends (${timezone.replace(/_/g, " ")})`} name="endsAt" type="datetime-local" defaultValue={value("endsAt")} error={errors.endsAt} required />
-          <Field label="Total units at the sale price (optional)" name="totalCap" inputMode="numeric" defaultValue={value("totalCap")} error={errors.totalCap} hint="Empty: no cap." />
-          <Field label="Units per customer (optional)" name="perCustomerLimit" inputMode="numeric" defaultValue={value("perCustomerLimit")} error={errors.perCustomerLimit} hint="Counted by customer account, email or phone number." />
+          <Field
+            label={`Starts (${timezone.replace(/_/g, " ")})`}
+            name="startsAt"
+            type="datetime-local"
+            defaultValue={value("startsAt")}
+            error={errors.startsAt}
+            required
+          />
+          <Field
+            label={`Ends (${timezone.replace(/_/g, " ")})`}
+            name="endsAt"
+            type="datetime-local"
+            defaultValue={value("endsAt")}
+            error={errors.endsAt}
+            required
+          />
+          <Field
+            label="Total units at the sale price (optional)"
+            name="totalCap"
+            inputMode="numeric"
+            defaultValue={value("totalCap")}
+            error={errors.totalCap}
+            hint="Empty: no cap."
+          />
+          <Field
+            label="Units per customer (optional)"
+            name="perCustomerLimit"
+            inputMode="numeric"
+            defaultValue={value("perCustomerLimit")}
+            error={errors.perCustomerLimit}
+            hint="Counted by customer account, email or phone number."
+          />
         </section>
         <section className="card">
           <h2>Sale prices</h2>
@@ -125,8 +153,19 @@ export default function FlashSaleEditor() {
                   <td className="small muted">{v.sku}</td>
                   <td>{v.price}</td>
                   <td>
-                    <input id={`price_${v.id}`} name={`price_${v.id}`} inputMode="decimal" size={8} defaultValue={values[`price_${v.id}`] ?? v.salePrice} aria-invalid={errors[`price_${v.id}`] ? true : undefined} />
-                    {errors[`price_${v.id}`] ? <p className="error" role="alert" data-field-error={`price_${v.id}`}>{errors[`price_${v.id}`]}</p> : null}
+                    <input
+                      id={`price_${v.id}`}
+                      name={`price_${v.id}`}
+                      inputMode="decimal"
+                      size={8}
+                      defaultValue={values[`price_${v.id}`] ?? v.salePrice}
+                      aria-invalid={errors[`price_${v.id}`] ? true : undefined}
+                    />
+                    {errors[`price_${v.id}`] ? (
+                      <p className="error" role="alert" data-field-error={`price_${v.id}`}>
+                        {errors[`price_${v.id}`]}
+                      </p>
+                    ) : null}
                   </td>
                 </tr>
               ))}

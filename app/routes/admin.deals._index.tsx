@@ -38,8 +38,8 @@ export default function Deals() {
         </Link>
       </CatalogHeader>
       <p className="muted small">
-        A sale gives chosen variants a lower price between two times ({timezone.replace(/_/g, " ")}), optionally with a total number of units and a
-        limit per customer. The storefront shows the sale price with a countdown; checkout enforces both limits.
+        A sale gives chosen variants a lower price between two times ({timezone.replace(/_/g, " ")}), optionally with a total number of
+        units and a limit per customer. The storefront shows the sale price with a countdown; checkout enforces both limits.
       </p>
       {sales.length === 0 ? (
         <div className="card">No sales yet.</div>

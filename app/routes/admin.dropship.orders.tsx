@@ -25,7 +25,11 @@ export const action = /* @__PURE__ */ adminAction("orders", async ({ request, co
   const how = intent === "manual" ? "manual" : "wallet";
   const forwardId = String(form.get("forwardId") ?? "");
   if (!/^[0-9a-f-]{36}$/i.test(forwardId)) throw new Response("Not found", { status: 404 });
-  const result = await payHeldForward(access.shop.shopId, forwardId, how, { userId: access.user.id, ip: context.ip, userAgent: context.userAgent });
+  const result = await payHeldForward(access.shop.shopId, forwardId, how, {
+    userId: access.user.id,
+    ip: context.ip,
+    userAgent: context.userAgent,
+  });
   if (!result) throw new Response("Not found", { status: 404 });
   if (!result.ok) return data({ error: result.error, notice: null }, { status: 400 });
   return data({ error: null, notice: "Paid: the order is on its way to the supplier." });
@@ -39,14 +43,24 @@ export default function SupplierOrders() {
     <div className="stack">
       <DropshipTabs />
       <h1>{t("supplierOrders")}</h1>
-      {result?.error ? <div className="banner danger" role="alert">{result.error}</div> : null}
-      {result?.notice ? <div className="banner ok" role="status">{result.notice}</div> : null}
+      {result?.error ? (
+        <div className="banner danger" role="alert">
+          {result.error}
+        </div>
+      ) : null}
+      {result?.notice ? (
+        <div className="banner ok" role="status">
+          {result.notice}
+        </div>
+      ) : null}
       <section className="card" aria-label={t("wallet")}>
         <h2>{t("wallet")}</h2>
         <p>
           {t("balance")}: <strong data-testid="wallet-balance">{formatMoney(wallet.balanceMinor, wallet.currency)}</strong>
         </p>
-        <p className="small muted">Top up by bank transfer to NetShop with your shop address as the reference; the platform team records it here.</p>
+        <p className="small muted">
+          Top up by bank transfer to NetShop with your shop address as the reference; the platform team records it here.
+        </p>
         <table>
           <tbody>
             {wallet.entries.map((e) => (

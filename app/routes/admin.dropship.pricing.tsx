@@ -24,7 +24,11 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
   if (form.get("intent") === "product") {
     const result = await saveProductRule(access.shop.shopId, String(form.get("productId")), actor, fields);
     if (!result) throw new Response("Not found", { status: 404 });
-    if (!result.ok) return data({ errors: result.errors, values: keptValues(form), productId: String(form.get("productId")), notice: null }, { status: 400 });
+    if (!result.ok)
+      return data(
+        { errors: result.errors, values: keptValues(form), productId: String(form.get("productId")), notice: null },
+        { status: 400 },
+      );
     return data({ errors: {}, values: {}, productId: null, notice: "Product pricing saved." });
   }
   const result = await saveDropshipSettings(access.shop.shopId, actor, fields);
@@ -58,13 +62,39 @@ export default function Pricing() {
       <Form method="post" className="card" noValidate>
         <CsrfInput />
         <input type="hidden" name="intent" value="shop" />
-        <p className="muted">Price = supplier cost × multiplier + markup, rounded up. Applies to every imported product without a rule of its own.</p>
+        <p className="muted">
+          Price = supplier cost × multiplier + markup, rounded up. Applies to every imported product without a rule of its own.
+        </p>
         <FormError message={shopErrors.form} />
         <div className="two-cols">
-          <Field label="Multiplier" name="multiplier" defaultValue={values.multiplier ?? multiplierText(settings.multiplierBp)} error={shopErrors.multiplier} inputMode="decimal" />
-          <Field label="Fixed markup (RM)" name="markup" defaultValue={values.markup ?? minorToDecimal(settings.markupMinor, "MYR")} error={shopErrors.markup} inputMode="decimal" />
-          <SelectField label="Rounding" name="rounding" defaultValue={values.rounding ?? (settings.roundingEnding === null ? "" : String(settings.roundingEnding))} options={ROUNDING} error={shopErrors.rounding} />
-          <Field label="Alert me when a margin falls below (%)" name="marginAlertPercent" defaultValue={values.marginAlertPercent ?? String(settings.marginAlertPercent)} error={shopErrors.marginAlertPercent} inputMode="numeric" />
+          <Field
+            label="Multiplier"
+            name="multiplier"
+            defaultValue={values.multiplier ?? multiplierText(settings.multiplierBp)}
+            error={shopErrors.multiplier}
+            inputMode="decimal"
+          />
+          <Field
+            label="Fixed markup (RM)"
+            name="markup"
+            defaultValue={values.markup ?? minorToDecimal(settings.markupMinor, "MYR")}
+            error={shopErrors.markup}
+            inputMode="decimal"
+          />
+          <SelectField
+            label="Rounding"
+            name="rounding"
+            defaultValue={values.rounding ?? (settings.roundingEnding === null ? "" : String(settings.roundingEnding))}
+            options={ROUNDING}
+            error={shopErrors.rounding}
+          />
+          <Field
+            label="Alert me when a margin falls below (%)"
+            name="marginAlertPercent"
+            defaultValue={values.marginAlertPercent ?? String(settings.marginAlertPercent)}
+            error={shopErrors.marginAlertPercent}
+            inputMode="numeric"
+          />
         </div>
         <button type="submit">Save pricing rule</button>
       </Form>
@@ -106,12 +136,31 @@ export default function Pricing() {
             <input type="hidden" name="productId" value={p.productId} />
             <h3>{p.title}</h3>
             <div className="two-cols">
-              <Field label="Multiplier (blank: shop rule)" name="multiplier" defaultValue={p.multiplierBp ? multiplierText(p.multiplierBp) : ""} error={errors.multiplier} inputMode="decimal" />
-              <Field label="Fixed markup (RM)" name="markup" defaultValue={p.markupMinor !== null ? minorToDecimal(p.markupMinor, "MYR") : "0"} error={errors.markup} inputMode="decimal" />
-              <SelectField label="Rounding" name="rounding" defaultValue={p.roundingEnding === null ? "" : String(p.roundingEnding)} options={ROUNDING} error={errors.rounding} />
+              <Field
+                label="Multiplier (blank: shop rule)"
+                name="multiplier"
+                defaultValue={p.multiplierBp ? multiplierText(p.multiplierBp) : ""}
+                error={errors.multiplier}
+                inputMode="decimal"
+              />
+              <Field
+                label="Fixed markup (RM)"
+                name="markup"
+                defaultValue={p.markupMinor !== null ? minorToDecimal(p.markupMinor, "MYR") : "0"}
+                error={errors.markup}
+                inputMode="decimal"
+              />
+              <SelectField
+                label="Rounding"
+                name="rounding"
+                defaultValue={p.roundingEnding === null ? "" : String(p.roundingEnding)}
+                options={ROUNDING}
+                error={errors.rounding}
+              />
             </div>
             <label className="checkbox">
-              <input type="checkbox" name="priceLocked" defaultChecked={p.priceLocked} /> Lock the price (supplier cost changes do not re-price it)
+              <input type="checkbox" name="priceLocked" defaultChecked={p.priceLocked} /> Lock the price (supplier cost changes do not
+              re-price it)
             </label>
             <button type="submit" className="secondary">
               Save

@@ -56,7 +56,14 @@ export const action = /* @__PURE__ */ adminAction("orders", async ({ request, pa
       const detail = await getOrderDetail(shopId, orderId);
       if (!detail) throw notFound(MISSING);
       if (detail.order.paymentStatus === "unpaid") {
-        const r = await cancelUnpaidOrder(shopId, orderId, actor, String(form.get("reason") ?? "").trim().slice(0, 500));
+        const r = await cancelUnpaidOrder(
+          shopId,
+          orderId,
+          actor,
+          String(form.get("reason") ?? "")
+            .trim()
+            .slice(0, 500),
+        );
         if (!r) throw notFound(MISSING);
         return r.ok ? ok("Order cancelled. The customer has been told.") : fail({ form: r.error });
       }
@@ -92,7 +99,10 @@ export default function OrderPage() {
   const m = (minor: number) => money(minor, order.currency);
   const available = order.totalMinor - order.refundedMinor;
   const paid = order.paymentStatus !== "unpaid";
-  const canFulfil = paid && !["cancelled", "refunded", "delivered"].includes(order.status) && lines.some((l) => l.quantity - l.fulfilledQuantity - l.refundedQuantity > 0);
+  const canFulfil =
+    paid &&
+    !["cancelled", "refunded", "delivered"].includes(order.status) &&
+    lines.some((l) => l.quantity - l.fulfilledQuantity - l.refundedQuantity > 0);
   const fe = errorsFor("fulfil");
   const fv = valuesFor("fulfil");
   const re = errorsFor("refund");
@@ -236,7 +246,11 @@ export default function OrderPage() {
         <section className="card">
           <h2>{t("detail.customer")}</h2>
           <p>
-            {order.customerId ? <Link to={`/admin/customers/${order.customerId}`}>{order.customerName || "—"}</Link> : order.customerName || "—"}
+            {order.customerId ? (
+              <Link to={`/admin/customers/${order.customerId}`}>{order.customerName || "—"}</Link>
+            ) : (
+              order.customerName || "—"
+            )}
             <br />
             {order.phone ? <span>{order.phone}</span> : null}
             {order.phone && order.email ? <br /> : null}
@@ -246,7 +260,13 @@ export default function OrderPage() {
             <>
               <h3 className="small muted">{t("detail.shipTo")}</h3>
               <address>
-                {[order.shippingAddress.name, order.shippingAddress.line1, order.shippingAddress.line2, `${order.shippingAddress.postcode} ${order.shippingAddress.city}`, order.shippingAddress.state]
+                {[
+                  order.shippingAddress.name,
+                  order.shippingAddress.line1,
+                  order.shippingAddress.line2,
+                  `${order.shippingAddress.postcode} ${order.shippingAddress.city}`,
+                  order.shippingAddress.state,
+                ]
                   .filter(Boolean)
                   .map((s, i) => (
                     <div key={i}>{s}</div>
@@ -350,7 +370,16 @@ export default function OrderPage() {
                         </label>
                       </td>
                       <td>
-                        <input id={`qty_${l.id}`} name={`qty_${l.id}`} type="number" min={0} max={open} defaultValue={fv[`qty_${l.id}`] ?? String(open)} aria-label={t("detail.toSend")} style={{ width: "5rem" }} />
+                        <input
+                          id={`qty_${l.id}`}
+                          name={`qty_${l.id}`}
+                          type="number"
+                          min={0}
+                          max={open}
+                          defaultValue={fv[`qty_${l.id}`] ?? String(open)}
+                          aria-label={t("detail.toSend")}
+                          style={{ width: "5rem" }}
+                        />
                         <span className="muted small"> / {open}</span>
                         {fe[`qty_${l.id}`] ? <p className="error">{fe[`qty_${l.id}`]}</p> : null}
                       </td>
@@ -379,7 +408,13 @@ export default function OrderPage() {
               ) : null}
               <div className={`field grow${fe.trackingNumber ? " has-error" : ""}`}>
                 <label htmlFor="trackingNumber">{t("detail.tracking")}</label>
-                <input id="trackingNumber" name="trackingNumber" defaultValue={fv.trackingNumber} placeholder={CARRIER_INFO[carrier as "jnt"]?.example ?? ""} aria-invalid={fe.trackingNumber ? true : undefined} />
+                <input
+                  id="trackingNumber"
+                  name="trackingNumber"
+                  defaultValue={fv.trackingNumber}
+                  placeholder={CARRIER_INFO[carrier as "jnt"]?.example ?? ""}
+                  aria-invalid={fe.trackingNumber ? true : undefined}
+                />
                 {fe.trackingNumber ? (
                   <p className="error" role="alert" data-field-error="trackingNumber">
                     {fe.trackingNumber}
@@ -413,13 +448,16 @@ export default function OrderPage() {
             <input type="hidden" name="intent" value="refund" />
             <fieldset className="row">
               <label>
-                <input type="radio" name="mode" value="full" checked={refundMode === "full"} onChange={() => setRefundMode("full")} /> {t("detail.refundFull", { amount: m(available) })}
+                <input type="radio" name="mode" value="full" checked={refundMode === "full"} onChange={() => setRefundMode("full")} />{" "}
+                {t("detail.refundFull", { amount: m(available) })}
               </label>
               <label>
-                <input type="radio" name="mode" value="lines" checked={refundMode === "lines"} onChange={() => setRefundMode("lines")} /> {t("detail.refundLines")}
+                <input type="radio" name="mode" value="lines" checked={refundMode === "lines"} onChange={() => setRefundMode("lines")} />{" "}
+                {t("detail.refundLines")}
               </label>
               <label>
-                <input type="radio" name="mode" value="amount" checked={refundMode === "amount"} onChange={() => setRefundMode("amount")} /> {t("detail.refundAmount")}
+                <input type="radio" name="mode" value="amount" checked={refundMode === "amount"} onChange={() => setRefundMode("amount")} />{" "}
+                {t("detail.refundAmount")}
               </label>
             </fieldset>
             {refundMode === "lines" ? (
@@ -431,7 +469,15 @@ export default function OrderPage() {
                         <label htmlFor={`rq_${l.id}`}>{l.title}</label> <span className="muted small">{m(l.unitPriceMinor)}</span>
                       </td>
                       <td>
-                        <input id={`rq_${l.id}`} name={`rq_${l.id}`} type="number" min={0} max={l.quantity - l.refundedQuantity} defaultValue={rv[`rq_${l.id}`] ?? "0"} style={{ width: "5rem" }} />
+                        <input
+                          id={`rq_${l.id}`}
+                          name={`rq_${l.id}`}
+                          type="number"
+                          min={0}
+                          max={l.quantity - l.refundedQuantity}
+                          defaultValue={rv[`rq_${l.id}`] ?? "0"}
+                          style={{ width: "5rem" }}
+                        />
                         {re[`rq_${l.id}`] ? <p className="error">{re[`rq_${l.id}`]}</p> : null}
                       </td>
                     </tr>

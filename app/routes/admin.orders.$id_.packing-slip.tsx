@@ -2,4 +2,6 @@ import { adminLoader } from "~/domain/accounts/access.server";
 import { documentResponse } from "~/domain/orders/document-response.server";
 
 /** The order's packing slip: printable HTML, or `?format=pdf`. */
-export const loader = /* @__PURE__ */ adminLoader("orders", async ({ request, params, access }) => documentResponse("packing-slip", access.shop.shopId, params.id ?? "", request));
+export const loader = /* @__PURE__ */ adminLoader("orders", async ({ request, params, access }) =>
+  documentResponse("packing-slip", access.shop.shopId, params.id ?? "", request),
+);

@@ -33,7 +33,13 @@ export const loader = /* @__PURE__ */ adminLoader("products", async ({ params, a
     shopStorage(shop.shopId),
   ]);
   return {
-    product: { id: saved.product.id, title: saved.product.title, handle: saved.product.handle, status: saved.product.status, updatedAt: saved.product.updatedAt.toISOString() },
+    product: {
+      id: saved.product.id,
+      title: saved.product.title,
+      handle: saved.product.handle,
+      status: saved.product.status,
+      updatedAt: saved.product.updatedAt.toISOString(),
+    },
     shopSlug: shop.slug,
     draft: draftFromProduct(saved),
     variants: saved.variants.map((v) => ({ id: v.id, title: v.title, onHand: v.onHand, track: v.trackInventory })),
@@ -57,7 +63,8 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
   if (intent === "adjust") {
     const result = await adjustStock(shop.shopId, productId, Object.fromEntries(form), actor.userId);
     if (!result) throw notFound("This product does not exist in your shop.");
-    if (!result.ok) return data({ intent: "adjust" as const, errors: result.errors, values: keptValues(form), draft: null }, { status: 400 });
+    if (!result.ok)
+      return data({ intent: "adjust" as const, errors: result.errors, values: keptValues(form), draft: null }, { status: 400 });
     return redirect(`/admin/products/${productId}?adjusted=1#inventory`);
   }
   if (intent === "delete") {
@@ -69,7 +76,8 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
   const draft = draftFromFields(formFields(form));
   const { currency } = await getShop(shop.shopId);
   const validated = validateDraft(draft, currency, { regenerate: optionsSignature(draft) !== form.get("optionsBefore") });
-  if (!validated.ok) return data({ intent: "save" as const, errors: validated.errors, draft: validated.draft, values: {} }, { status: 400 });
+  if (!validated.ok)
+    return data({ intent: "save" as const, errors: validated.errors, draft: validated.draft, values: {} }, { status: 400 });
   const saved = await updateProduct(shop.shopId, productId, validated.input, who);
   if (!saved) throw notFound("This product does not exist in your shop.");
   if (!saved.ok) return data({ intent: "save" as const, errors: saved.errors, draft: validated.draft, values: {} }, { status: 400 });
@@ -84,10 +92,23 @@ export default function EditProduct() {
   const { t: tAi } = useTranslation("ai");
   const saveResult = result?.intent === "save" ? result : undefined;
   const adjustResult = result?.intent === "adjust" ? result : undefined;
-  const notice = params.get("created") ? "Product created." : params.get("saved") ? "Saved." : params.get("adjusted") ? "Stock adjusted." : null;
+  const notice = params.get("created")
+    ? "Product created."
+    : params.get("saved")
+      ? "Saved."
+      : params.get("adjusted")
+        ? "Stock adjusted."
+        : null;
   return (
     <div className="stack">
-      <CatalogHeader back={{ to: "/admin/products", label: "Products" }} title={<>{product.title} <StatusBadge status={product.status} /></>}>
+      <CatalogHeader
+        back={{ to: "/admin/products", label: "Products" }}
+        title={
+          <>
+            {product.title} <StatusBadge status={product.status} />
+          </>
+        }
+      >
         <a className="button secondary" href={`/admin/products/${product.id}/copy`} data-testid="ai-copy-link">
           {tAi("copy.open")}
         </a>
@@ -137,7 +158,9 @@ export default function EditProduct() {
                 <tbody>
                   {ledger.map((l) => (
                     <tr key={l.id}>
-                      <td className="small nowrap">{new Date(l.createdAt).toLocaleString("en-MY", { dateStyle: "short", timeStyle: "short" })}</td>
+                      <td className="small nowrap">
+                        {new Date(l.createdAt).toLocaleString("en-MY", { dateStyle: "short", timeStyle: "short" })}
+                      </td>
                       <td className="small">{l.variantTitle}</td>
                       <td className="nowrap">{l.delta > 0 ? `+${l.delta}` : l.delta}</td>
                       <td>{l.onHandAfter}</td>

@@ -21,7 +21,13 @@ export const loader = /* @__PURE__ */ adminLoader("ai", async ({ params, access 
   const { product, settings, jobs, drafts, versions } = page;
   return {
     product,
-    settings: { provider: settings.provider, model: settings.effectiveModel, tone: settings.tone, languages: settings.languages, sandbox: settings.sandbox[settings.provider] },
+    settings: {
+      provider: settings.provider,
+      model: settings.effectiveModel,
+      tone: settings.tone,
+      languages: settings.languages,
+      sandbox: settings.sandbox[settings.provider],
+    },
     creditsLeft: await creditsLeft(shopId, "copy"),
     jobs: jobs.map((j) => ({
       id: j.id,
@@ -39,7 +45,13 @@ export const loader = /* @__PURE__ */ adminLoader("ai", async ({ params, access 
       createdAt: j.createdAt.toISOString(),
     })),
     drafts,
-    versions: versions.map((v) => ({ id: v.id, title: v.title, reason: v.reason, createdAt: v.createdAt.toISOString(), restoredAt: v.restoredAt?.toISOString() ?? null })),
+    versions: versions.map((v) => ({
+      id: v.id,
+      title: v.title,
+      reason: v.reason,
+      createdAt: v.createdAt.toISOString(),
+      restoredAt: v.restoredAt?.toISOString() ?? null,
+    })),
   };
 });
 
@@ -54,10 +66,15 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, params
     // Changing the product's words also needs the Products area (a 400 with words, not a 403:
     // the page itself is the AI studio's).
     if (!allows(access.shop, "products")) {
-      return data({ intent, error: "Your role does not include Products: ask the shop's owner to apply this copy.", errors: {}, values: {} }, { status: 400 });
+      return data(
+        { intent, error: "Your role does not include Products: ask the shop's owner to apply this copy.", errors: {}, values: {} },
+        { status: 400 },
+      );
     }
     const result =
-      intent === "apply" ? await applyDraftField(shopId, productId, fields, actor) : await restoreVersion(shopId, productId, String(form.get("versionId") ?? ""), actor);
+      intent === "apply"
+        ? await applyDraftField(shopId, productId, fields, actor)
+        : await restoreVersion(shopId, productId, String(form.get("versionId") ?? ""), actor);
     if (!result) throw notFound("This product or draft does not exist in your shop.");
     if (!result.ok) return data({ intent, error: result.error, errors: {}, values: {} }, { status: 400 });
     const done = intent === "apply" ? `applied=${form.get("language")}.${form.get("field")}` : "restored=1";
@@ -65,7 +82,11 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, params
   }
   const queued = await requestCopy(shopId, productId, fields, actor);
   if (!queued) throw notFound("This product does not exist in your shop.");
-  if (!queued.ok) return data({ intent: "generate", error: queued.errors.form ?? null, errors: queued.errors, values: keptValues(form) }, { status: 400 });
+  if (!queued.ok)
+    return data(
+      { intent: "generate", error: queued.errors.form ?? null, errors: queued.errors, values: keptValues(form) },
+      { status: 400 },
+    );
   return redirect(`/admin/products/${productId}/copy?queued=1`);
 });
 
@@ -123,7 +144,9 @@ export default function ProductCopy() {
 
       <section className="card stack" aria-labelledby="generate-heading">
         <h2 id="generate-heading">{t("copy.generate")}</h2>
-        <p className="small muted">{t("copy.generateIntro", { provider: PROVIDER_NAMES[settings.provider], model: settings.model, left: creditsLeft })}</p>
+        <p className="small muted">
+          {t("copy.generateIntro", { provider: PROVIDER_NAMES[settings.provider], model: settings.model, left: creditsLeft })}
+        </p>
         <Form method="post" className="stack" noValidate>
           <CsrfInput />
           <input type="hidden" name="intent" value="generate" />
@@ -139,7 +162,9 @@ export default function ProductCopy() {
               <JobCost job={latest} />
               {latest.providerStatus && live ? <span className="small muted">{latest.providerStatus}</span> : null}
             </div>
-            {latest.status === "queued" || latest.status === "running" ? <JobProgress value={latest.progress} label={t("jobs.progress")} /> : null}
+            {latest.status === "queued" || latest.status === "running" ? (
+              <JobProgress value={latest.progress} label={t("jobs.progress")} />
+            ) : null}
             {latest.status === "failed" ? (
               <div className="banner danger" data-testid="copy-job-error">
                 {latest.error} <Link to="/admin/ai?status=failed">{t("copy.retryInStudio")}</Link>
@@ -153,7 +178,8 @@ export default function ProductCopy() {
         <section className="card flush" aria-labelledby="review-heading">
           <div className="toolbar">
             <span id="review-heading">
-              <strong>{t("copy.review")}</strong> · {t(`tones.${draft.tone}` as "tones.friendly")} · {new Date(draft.createdAt).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "short" })}
+              <strong>{t("copy.review")}</strong> · {t(`tones.${draft.tone}` as "tones.friendly")} ·{" "}
+              {new Date(draft.createdAt).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "short" })}
             </span>
             {drafts.length > 1
               ? drafts.map((d, i) => (
@@ -198,7 +224,12 @@ export default function ProductCopy() {
                                 <input type="hidden" name="draftId" value={draft.id} />
                                 <input type="hidden" name="language" value={language} />
                                 <input type="hidden" name="field" value={field} />
-                                <button type="submit" className="secondary" disabled={busy} aria-label={t("copy.applyLabel", { field: t(`fields.${field}`), language: LANGUAGE_NAMES[language] })}>
+                                <button
+                                  type="submit"
+                                  className="secondary"
+                                  disabled={busy}
+                                  aria-label={t("copy.applyLabel", { field: t(`fields.${field}`), language: LANGUAGE_NAMES[language] })}
+                                >
                                   {when ? t("copy.applyAgain") : t("copy.apply")}
                                 </button>
                                 {when ? <span className="badge ok">{t("copy.appliedBadge")}</span> : null}
@@ -237,8 +268,12 @@ export default function ProductCopy() {
             <tbody>
               {versions.map((v) => (
                 <tr key={v.id} data-testid="copy-version">
-                  <td className="small nowrap">{new Date(v.createdAt).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "short" })}</td>
-                  <td className="small">{v.reason === "restore" ? t("versions.restore") : t("versions.apply", { what: v.reason.replace(/^apply /, "") })}</td>
+                  <td className="small nowrap">
+                    {new Date(v.createdAt).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "short" })}
+                  </td>
+                  <td className="small">
+                    {v.reason === "restore" ? t("versions.restore") : t("versions.apply", { what: v.reason.replace(/^apply /, "") })}
+                  </td>
                   <td>{v.title}</td>
                   <td>
                     <Form method="post">

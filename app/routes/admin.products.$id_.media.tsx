@@ -1,7 +1,16 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { notFound } from "~/lib/http";
-import { completeUpload, deleteMedia, listProductMedia, makeCover, reorderMedia, requestUpload, reviewGeneratedMedia, updateMediaAlt } from "~/domain/media/media.server";
+import {
+  completeUpload,
+  deleteMedia,
+  listProductMedia,
+  makeCover,
+  reorderMedia,
+  requestUpload,
+  reviewGeneratedMedia,
+  updateMediaAlt,
+} from "~/domain/media/media.server";
 import { readForm } from "~/lib/csrf.server";
 
 /**
@@ -34,7 +43,8 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
       return result.ok ? Response.json({ status: result.status }) : Response.json({ error: result.error }, { status: 422 });
     }
     case "alt":
-      if (!(await updateMediaAlt(shop.shopId, productId, mediaId, String(form.get("alt") ?? "")))) throw notFound("This product does not exist in your shop.");
+      if (!(await updateMediaAlt(shop.shopId, productId, mediaId, String(form.get("alt") ?? ""))))
+        throw notFound("This product does not exist in your shop.");
       return back;
     case "cover":
       if (!(await makeCover(shop.shopId, productId, mediaId))) throw notFound("This product does not exist in your shop.");

@@ -3,7 +3,14 @@ import { Form, Link, useActionData, useLoaderData, useRevalidator, useSearchPara
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
-import { deleteModelPhoto, productStudio, requestTryOn, requestVideo, retryKlingJob, uploadModelPhoto } from "~/domain/ai/kling-jobs.server";
+import {
+  deleteModelPhoto,
+  productStudio,
+  requestTryOn,
+  requestVideo,
+  retryKlingJob,
+  uploadModelPhoto,
+} from "~/domain/ai/kling-jobs.server";
 import { reviewGeneratedMedia } from "~/domain/media/media.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
@@ -34,7 +41,11 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, params
   switch (intent) {
     case "upload-model-photo": {
       const result = await uploadModelPhoto(shopId, access.user.id, form.get("photo"));
-      if (!result.ok) return data({ intent, errors: { photo: result.error } as Record<string, string>, values: {} as Record<string, string> }, { status: 400 });
+      if (!result.ok)
+        return data(
+          { intent, errors: { photo: result.error } as Record<string, string>, values: {} as Record<string, string> },
+          { status: 400 },
+        );
       return redirect(`${here}?done=photo`);
     }
     case "delete-model-photo":
@@ -43,7 +54,10 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, params
     case "tryon":
     case "video": {
       const fields = Object.fromEntries(form);
-      const result = intent === "tryon" ? await requestTryOn(shopId, access.user.id, productId, fields) : await requestVideo(shopId, access.user.id, productId, fields);
+      const result =
+        intent === "tryon"
+          ? await requestTryOn(shopId, access.user.id, productId, fields)
+          : await requestVideo(shopId, access.user.id, productId, fields);
       if (!result) throw missing();
       if (!result.ok) return data({ intent, errors: result.errors, values: keptValues(form) }, { status: 400 });
       return redirect(`${here}?done=queued#jobs`);
@@ -51,15 +65,23 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, params
     case "retry": {
       const retried = await retryKlingJob(shopId, String(form.get("jobId") ?? ""));
       if (!retried) throw notFound("This job does not exist in your shop.");
-      if (!retried.ok) return data({ intent, errors: { form: retried.error } as Record<string, string>, values: {} as Record<string, string> }, { status: 400 });
+      if (!retried.ok)
+        return data(
+          { intent, errors: { form: retried.error } as Record<string, string>, values: {} as Record<string, string> },
+          { status: 400 },
+        );
       return redirect(`${here}?done=queued#jobs`);
     }
     case "approve":
     case "reject":
-      if (!(await reviewGeneratedMedia(shopId, productId, String(form.get("mediaId") ?? ""), intent))) throw notFound("This media is not waiting for approval.");
+      if (!(await reviewGeneratedMedia(shopId, productId, String(form.get("mediaId") ?? ""), intent)))
+        throw notFound("This media is not waiting for approval.");
       return redirect(`${here}?done=${intent === "approve" ? "approved" : "rejected"}`);
     default:
-      return data({ intent, errors: { form: "Unknown action." } as Record<string, string>, values: {} as Record<string, string> }, { status: 400 });
+      return data(
+        { intent, errors: { form: "Unknown action." } as Record<string, string>, values: {} as Record<string, string> },
+        { status: 400 },
+      );
   }
 });
 
@@ -74,7 +96,8 @@ export default function ProductStudio() {
   const errorsFor = (intent: Intent) => (result?.intent === intent ? result.errors : {}) as Record<string, string | undefined>;
   const valuesFor = (intent: Intent) => (result?.intent === intent ? result.values : {}) as Record<string, string | undefined>;
   const done = params.get("done") as keyof typeof DONE_KEYS | null;
-  const live = studio.jobs.some((j) => j.status === "queued" || j.status === "running") || studio.pending.some((m) => m.status === "processing");
+  const live =
+    studio.jobs.some((j) => j.status === "queued" || j.status === "running") || studio.pending.some((m) => m.status === "processing");
 
   // Live progress: refresh while anything is queued, running or being processed.
   useEffect(() => {
@@ -83,8 +106,14 @@ export default function ProductStudio() {
     return () => clearInterval(timer);
   }, [live, revalidator]);
 
-  const imageOptions = [{ value: "", label: t("choose") }, ...studio.images.map((m) => ({ value: m.id, label: `${m.filename} (${m.width}×${m.height})` }))];
-  const photoOptions = [{ value: "", label: t("choose") }, ...studio.modelPhotos.map((p) => ({ value: p.id, label: `${p.filename} (${p.width}×${p.height})` }))];
+  const imageOptions = [
+    { value: "", label: t("choose") },
+    ...studio.images.map((m) => ({ value: m.id, label: `${m.filename} (${m.width}×${m.height})` })),
+  ];
+  const photoOptions = [
+    { value: "", label: t("choose") },
+    ...studio.modelPhotos.map((p) => ({ value: p.id, label: `${p.filename} (${p.width}×${p.height})` })),
+  ];
   const tryonErrors = errorsFor("tryon");
   const videoErrors = errorsFor("video");
   const videoValues = valuesFor("video");
@@ -105,7 +134,9 @@ export default function ProductStudio() {
         </div>
       ) : null}
       <p className="small muted" data-testid="credits">
-        {(["tryon", "video"] as const).map((k) => t("credits", { left: studio.credits[k].left, allowance: studio.credits[k].allowance, kind: t(`kinds.${k}`) })).join(" · ")}
+        {(["tryon", "video"] as const)
+          .map((k) => t("credits", { left: studio.credits[k].left, allowance: studio.credits[k].allowance, kind: t(`kinds.${k}`) }))
+          .join(" · ")}
       </p>
 
       <section className="card stack" aria-labelledby="pending-heading">
@@ -143,8 +174,20 @@ export default function ProductStudio() {
             <FormError message={tryonErrors.form} />
             {studio.modelPhotos.length === 0 ? <p className="small">{t("noModelPhotos")}</p> : null}
             {studio.images.length === 0 ? <p className="small">{t("noImages")}</p> : null}
-            <SelectField label={t("tryon.modelPhoto")} name="modelPhotoId" options={photoOptions} defaultValue={tryonValues.modelPhotoId ?? studio.modelPhotos[0]?.id ?? ""} error={tryonErrors.modelPhotoId} />
-            <SelectField label={t("tryon.garment")} name="garmentMediaId" options={imageOptions} defaultValue={tryonValues.garmentMediaId ?? studio.images[0]?.id ?? ""} error={tryonErrors.garmentMediaId} />
+            <SelectField
+              label={t("tryon.modelPhoto")}
+              name="modelPhotoId"
+              options={photoOptions}
+              defaultValue={tryonValues.modelPhotoId ?? studio.modelPhotos[0]?.id ?? ""}
+              error={tryonErrors.modelPhotoId}
+            />
+            <SelectField
+              label={t("tryon.garment")}
+              name="garmentMediaId"
+              options={imageOptions}
+              defaultValue={tryonValues.garmentMediaId ?? studio.images[0]?.id ?? ""}
+              error={tryonErrors.garmentMediaId}
+            />
             <p className="small muted">{t("tryon.cost", { credits: 1 })}</p>
             <button type="submit">{t("tryon.submit")}</button>
           </Form>
@@ -155,7 +198,14 @@ export default function ProductStudio() {
             <input type="hidden" name="intent" value="upload-model-photo" />
             <div className={`field${errorsFor("upload-model-photo").photo ? " has-error" : ""}`}>
               <label htmlFor="model-photo">{t("modelPhotos.file")}</label>
-              <input id="model-photo" type="file" name="photo" accept="image/jpeg,image/png" required aria-invalid={errorsFor("upload-model-photo").photo ? true : undefined} />
+              <input
+                id="model-photo"
+                type="file"
+                name="photo"
+                accept="image/jpeg,image/png"
+                required
+                aria-invalid={errorsFor("upload-model-photo").photo ? true : undefined}
+              />
               {errorsFor("upload-model-photo").photo ? (
                 <p className="error" role="alert">
                   {errorsFor("upload-model-photo").photo}
@@ -196,10 +246,24 @@ export default function ProductStudio() {
             <CsrfInput />
             <input type="hidden" name="intent" value="video" />
             <FormError message={videoErrors.form} />
-            <SelectField label={t("video.image")} name="mediaId" options={imageOptions} defaultValue={videoValues.mediaId ?? studio.images[0]?.id ?? ""} error={videoErrors.mediaId} />
+            <SelectField
+              label={t("video.image")}
+              name="mediaId"
+              options={imageOptions}
+              defaultValue={videoValues.mediaId ?? studio.images[0]?.id ?? ""}
+              error={videoErrors.mediaId}
+            />
             <div className={`field${videoErrors.prompt ? " has-error" : ""}`}>
               <label htmlFor="video-prompt">{t("video.prompt")}</label>
-              <textarea id="video-prompt" name="prompt" rows={3} maxLength={2500} defaultValue={videoValues.prompt ?? ""} placeholder={t("video.promptPlaceholder")} aria-invalid={videoErrors.prompt ? true : undefined} />
+              <textarea
+                id="video-prompt"
+                name="prompt"
+                rows={3}
+                maxLength={2500}
+                defaultValue={videoValues.prompt ?? ""}
+                placeholder={t("video.promptPlaceholder")}
+                aria-invalid={videoErrors.prompt ? true : undefined}
+              />
               {videoErrors.prompt ? (
                 <p className="error" role="alert">
                   {videoErrors.prompt}
@@ -253,7 +317,9 @@ export default function ProductStudio() {
                     {j.prompt ? <div className="small muted">{j.prompt}</div> : null}
                   </td>
                   <td>
-                    <span className={`badge${j.status === "failed" ? " danger" : j.status === "succeeded" ? " ok" : ""}`}>{t(`status.${j.status}`)}</span>
+                    <span className={`badge${j.status === "failed" ? " danger" : j.status === "succeeded" ? " ok" : ""}`}>
+                      {t(`status.${j.status}`)}
+                    </span>
                     {j.status === "failed" && j.error ? (
                       <div className="small" role="alert" data-testid="job-error">
                         {j.error}
@@ -269,13 +335,22 @@ export default function ProductStudio() {
                         </button>
                       </Form>
                     ) : null}
-                    {j.status === "queued" && j.providerStatus?.startsWith("waiting") ? <div className="small muted">{t("waiting")}</div> : null}
+                    {j.status === "queued" && j.providerStatus?.startsWith("waiting") ? (
+                      <div className="small muted">{t("waiting")}</div>
+                    ) : null}
                   </td>
                   <td>
-                    <progress value={j.progress} max={100} aria-label={`${t("jobs.progress")} ${j.progress}%`} /> <span className="small">{j.progress}%</span>
+                    <progress value={j.progress} max={100} aria-label={`${t("jobs.progress")} ${j.progress}%`} />{" "}
+                    <span className="small">{j.progress}%</span>
                   </td>
-                  <td className="small">{j.providerUnits === null ? t("jobs.creditsOnly", { credits: j.credits }) : t("jobs.units", { credits: j.credits, units: j.providerUnits })}</td>
-                  <td className="small nowrap">{new Date(j.createdAt).toLocaleString("en-MY", { dateStyle: "short", timeStyle: "short" })}</td>
+                  <td className="small">
+                    {j.providerUnits === null
+                      ? t("jobs.creditsOnly", { credits: j.credits })
+                      : t("jobs.units", { credits: j.credits, units: j.providerUnits })}
+                  </td>
+                  <td className="small nowrap">
+                    {new Date(j.createdAt).toLocaleString("en-MY", { dateStyle: "short", timeStyle: "short" })}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -28,7 +28,8 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
   const ids = form.getAll("ids").filter((v): v is string => typeof v === "string");
   const bulk = String(form.get("bulk") ?? "");
   const who = { ...actor, ip: context.ip, userAgent: context.userAgent };
-  if (!BULK_ACTIONS.includes(bulk as never)) return data({ error: "Choose what to do with the selected products.", done: null }, { status: 400 });
+  if (!BULK_ACTIONS.includes(bulk as never))
+    return data({ error: "Choose what to do with the selected products.", done: null }, { status: 400 });
   if (ids.length === 0) return data({ error: "Select at least one product first.", done: null }, { status: 400 });
   let done: string;
   switch (bulk) {
@@ -52,7 +53,8 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
     }
   }
   const back = String(form.get("back") ?? "");
-  if (back.startsWith("/admin/products") && !back.startsWith("//")) throw redirect(`${back}${back.includes("?") ? "&" : "?"}done=${encodeURIComponent(done)}`);
+  if (back.startsWith("/admin/products") && !back.startsWith("//"))
+    throw redirect(`${back}${back.includes("?") ? "&" : "?"}done=${encodeURIComponent(done)}`);
   return { error: null, done };
 });
 
@@ -69,7 +71,7 @@ export default function ProductList() {
   const link = (change: Record<string, string | undefined>) => {
     const next = new URLSearchParams(params);
     next.delete("done");
-    for (const [k, v] of Object.entries(change)) (v ? next.set(k, v) : next.delete(k));
+    for (const [k, v] of Object.entries(change)) v ? next.set(k, v) : next.delete(k);
     return `?${next}`;
   };
   const done = result?.done ?? params.get("done");
@@ -172,7 +174,12 @@ export default function ProductList() {
             <option value="add-to-collection">Add to collection…</option>
             <option value="delete">Delete</option>
           </select>
-          <select name="collectionId" aria-label="Collection (for Add to collection)" defaultValue="" className={bulk === "add-to-collection" ? "" : "quiet"}>
+          <select
+            name="collectionId"
+            aria-label="Collection (for Add to collection)"
+            defaultValue=""
+            className={bulk === "add-to-collection" ? "" : "quiet"}
+          >
             <option value="">Collection…</option>
             {collections.map((c) => (
               <option key={c.id} value={c.id}>
@@ -185,7 +192,11 @@ export default function ProductList() {
             className="secondary"
             disabled={navigation.state === "submitting"}
             onClick={(e) => {
-              if (bulk === "delete" && !confirm(`Delete ${selected.size} products with their variants, stock and media? This cannot be undone.`)) e.preventDefault();
+              if (
+                bulk === "delete" &&
+                !confirm(`Delete ${selected.size} products with their variants, stock and media? This cannot be undone.`)
+              )
+                e.preventDefault();
             }}
           >
             Apply
@@ -246,7 +257,13 @@ export default function ProductList() {
                       }}
                     />
                   </td>
-                  <td>{p.thumbnail ? <img className="thumb" src={p.thumbnail.url} alt={p.thumbnail.alt} loading="lazy" /> : <span className="thumb empty" />}</td>
+                  <td>
+                    {p.thumbnail ? (
+                      <img className="thumb" src={p.thumbnail.url} alt={p.thumbnail.alt} loading="lazy" />
+                    ) : (
+                      <span className="thumb empty" />
+                    )}
+                  </td>
                   <td>
                     <Link to={`/admin/products/${p.id}`}>{p.title}</Link>
                     <div className="muted small">{p.variantCount === 1 ? "1 variant" : `${p.variantCount} variants`}</div>

@@ -100,7 +100,9 @@ export default function ImportExport() {
               {transfers.map((t) => (
                 <tr key={t.id}>
                   <td className="small">
-                    <Link to={`/admin/products/transfers/${t.id}`}>{new Date(t.createdAt).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "short" })}</Link>
+                    <Link to={`/admin/products/transfers/${t.id}`}>
+                      {new Date(t.createdAt).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "short" })}
+                    </Link>
                   </td>
                   <td>{t.kind === "import" ? `Import of ${t.filename ?? "a file"}` : "Export"}</td>
                   <td>{t.status}</td>

@@ -14,7 +14,11 @@ export const meta: MetaFunction = () => [{ title: "Add product · NetShop" }];
 
 export const loader = /* @__PURE__ */ adminLoader("products", async ({ access }) => {
   const { shop } = access;
-  const [info, categories, collections] = await Promise.all([getShop(shop.shopId), listCategories(shop.shopId), listCollections(shop.shopId)]);
+  const [info, categories, collections] = await Promise.all([
+    getShop(shop.shopId),
+    listCategories(shop.shopId),
+    listCollections(shop.shopId),
+  ]);
   return { currency: info.currency, categories, collections };
 });
 

@@ -46,10 +46,19 @@ export default function TransferProgress() {
           <meta httpEquiv="refresh" content="2" />
         </noscript>
       ) : null}
-      <CatalogHeader back={{ to: "/admin/products/import", label: "Import and export" }} title={t.kind === "import" ? `Import of ${t.filename ?? "a CSV file"}` : "Export of all products"} />
+      <CatalogHeader
+        back={{ to: "/admin/products/import", label: "Import and export" }}
+        title={t.kind === "import" ? `Import of ${t.filename ?? "a CSV file"}` : "Export of all products"}
+      />
       <section className="card stack" aria-live="polite">
         <p data-testid="transfer-status">
-          {t.status === "queued" ? "Waiting to start…" : t.status === "running" ? `Working on ${unit}…` : t.status === "succeeded" ? "Done." : "Stopped."}
+          {t.status === "queued"
+            ? "Waiting to start…"
+            : t.status === "running"
+              ? `Working on ${unit}…`
+              : t.status === "succeeded"
+                ? "Done."
+                : "Stopped."}
         </p>
         <ProgressBar value={t.processedRows} max={t.totalRows} label={`${t.kind === "import" ? "Import" : "Export"} progress`} />
         {t.message ? (

@@ -33,8 +33,8 @@ export default function Reauthenticate() {
       <p className="eyebrow">Security check</p>
       <h1>Confirm your password</h1>
       <p>
-        You are about to change something sensitive, and your last login was more than 12 hours ago. Enter your password, then
-        repeat what you were doing.
+        You are about to change something sensitive, and your last login was more than 12 hours ago. Enter your password, then repeat what
+        you were doing.
       </p>
       <Form method="post" noValidate>
         <CsrfInput />
@@ -48,4 +48,3 @@ export default function Reauthenticate() {
     </div>
   );
 }
-

@@ -23,7 +23,11 @@ export const action = /* @__PURE__ */ adminAction("member", async ({ request, ac
   const intent = form.get("intent");
   if (intent === "subscribe" || intent === "unsubscribe") {
     await setReportSubscription(access.shop.shopId, access.user.id, intent === "subscribe");
-    return data<Result>({ errors: {}, values: {}, notice: intent === "subscribe" ? "You will get the daily report." : "You will no longer get the daily report." });
+    return data<Result>({
+      errors: {},
+      values: {},
+      notice: intent === "subscribe" ? "You will get the daily report." : "You will no longer get the daily report.",
+    });
   }
   return data<Result>({ errors: { form: "Choose whether to get the daily report." }, values: {} }, { status: 400 });
 });
@@ -47,7 +51,8 @@ export default function DailyReport() {
         </p>
         <h1>{t("dailyReport")}</h1>
         <p className="muted">
-          Yesterday's orders, revenue, average order, top products, fulfilments waiting, low stock and AI credits, on WhatsApp every morning. Time zone: {settings.timezone}.
+          Yesterday's orders, revenue, average order, top products, fulfilments waiting, low stock and AI credits, on WhatsApp every
+          morning. Time zone: {settings.timezone}.
         </p>
       </div>
       {result?.notice ? (

@@ -11,12 +11,26 @@ export const meta: MetaFunction = () => [{ title: "Settings · NetShop" }];
 
 export const loader = /* @__PURE__ */ adminLoader("settings", async ({ access }) => {
   const shop = await getShop(access.shop.shopId);
-  return { shop: { name: shop.name, timezone: shop.timezone, language: shop.language, slug: shop.slug, currency: shop.currency, customDomain: shop.customDomain ?? "" }, timezones: TIMEZONES, isOwner: access.shop.role === "owner" };
+  return {
+    shop: {
+      name: shop.name,
+      timezone: shop.timezone,
+      language: shop.language,
+      slug: shop.slug,
+      currency: shop.currency,
+      customDomain: shop.customDomain ?? "",
+    },
+    timezones: TIMEZONES,
+    isOwner: access.shop.role === "owner",
+  };
 });
 
 export const action = /* @__PURE__ */ adminAction("settings", async ({ request, context, access }) => {
   const form = await readForm(request);
-  const result = await updateShopSettings({ userId: access.user.id, shopId: access.shop.shopId }, Object.fromEntries(form), { ip: context.ip, userAgent: context.userAgent });
+  const result = await updateShopSettings({ userId: access.user.id, shopId: access.shop.shopId }, Object.fromEntries(form), {
+    ip: context.ip,
+    userAgent: context.userAgent,
+  });
   if (!result.ok) return data({ errors: result.errors, values: keptValues(form), saved: false }, { status: 400 });
   forgetStorefrontShop(access.shop.slug);
   return data({ errors: {} as Record<string, string>, values: keptValues(form), saved: true });
@@ -88,7 +102,13 @@ export default function Settings() {
             error={errors.customDomain}
             hint="Point the domain's DNS (a CNAME record) at NetShop, then enter it here: your storefront is then served at its root."
           />
-          <SelectField label="Storefront language" name="language" defaultValue={values.language ?? shop.language} error={errors.language} options={LANGUAGE_OPTIONS} />
+          <SelectField
+            label="Storefront language"
+            name="language"
+            defaultValue={values.language ?? shop.language}
+            error={errors.language}
+            options={LANGUAGE_OPTIONS}
+          />
           <SelectField
             label="Time zone"
             name="timezone"

@@ -2,7 +2,12 @@ import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { actorOf } from "~/domain/accounts/staff.server";
-import { accountingSettingsView, disconnectAccounting, saveAccountingSettings, testAccountingConnection } from "~/domain/accounting/settings.server";
+import {
+  accountingSettingsView,
+  disconnectAccounting,
+  saveAccountingSettings,
+  testAccountingConnection,
+} from "~/domain/accounting/settings.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { Checkbox, CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
@@ -27,7 +32,10 @@ export const action = /* @__PURE__ */ adminAction(
       return data<ActionResult>({ errors: {}, values: {}, notice: "Disconnected: paid orders are no longer sent to AutoCount." });
     }
     const input = Object.fromEntries(form) as Record<string, unknown>;
-    const outcome = intent === "test" ? await testAccountingConnection(access.shop.shopId, input) : await saveAccountingSettings(actorOf(access), input, info);
+    const outcome =
+      intent === "test"
+        ? await testAccountingConnection(access.shop.shopId, input)
+        : await saveAccountingSettings(actorOf(access), input, info);
     if (!outcome.ok) return data<ActionResult>({ errors: outcome.errors, values }, { status: 400 });
     return data<ActionResult>({ errors: {}, values, notice: outcome.message });
   },
@@ -48,8 +56,8 @@ export default function AccountingSettings() {
         </p>
         <h1>Accounting (AutoCount)</h1>
         <p className="muted">
-          Paid orders become sales invoices with their receipts, and refunds credit notes, in your AutoCount Cloud Accounting book. Only invoice, payment and customer
-          details are sent. <Link to="/admin/accounting">See what is synced</Link>.
+          Paid orders become sales invoices with their receipts, and refunds credit notes, in your AutoCount Cloud Accounting book. Only
+          invoice, payment and customer details are sent. <Link to="/admin/accounting">See what is synced</Link>.
         </p>
       </div>
       {result?.notice ? (
@@ -61,7 +69,9 @@ export default function AccountingSettings() {
       {!settings.connected ? (
         <div className="banner" role="note" data-testid="accounting-unconfigured">
           Not connected: paid orders are not sent anywhere yet.
-          {settings.sandboxAvailable ? " To try it, choose “NetShop's AutoCount sandbox” below: invoices then appear in the sandbox's ledger, not in a real book." : ""}
+          {settings.sandboxAvailable
+            ? " To try it, choose “NetShop's AutoCount sandbox” below: invoices then appear in the sandbox's ledger, not in a real book."
+            : ""}
         </div>
       ) : settings.mode === "sandbox" ? (
         <div className="banner" role="note" data-testid="accounting-sandbox">
@@ -83,7 +93,14 @@ export default function AccountingSettings() {
           />
           <fieldset>
             <legend>AutoCount keys (ignored for the sandbox)</legend>
-            <Field label="Account book id" name="accountBookId" defaultValue={val("accountBookId")} error={errors.accountBookId} inputMode="numeric" autoComplete="off" />
+            <Field
+              label="Account book id"
+              name="accountBookId"
+              defaultValue={val("accountBookId")}
+              error={errors.accountBookId}
+              inputMode="numeric"
+              autoComplete="off"
+            />
             <Field label="Key-ID" name="keyId" defaultValue={val("keyId")} error={errors.keyId} autoComplete="off" />
             <Field
               label="API-Key"
@@ -91,15 +108,37 @@ export default function AccountingSettings() {
               type="password"
               autoComplete="new-password"
               error={errors.apiKey}
-              hint={settings.hasApiKey ? "Saved. Leave empty to keep it; it is never shown again." : "From AutoCount Cloud → Settings → API Keys. Stored encrypted."}
+              hint={
+                settings.hasApiKey
+                  ? "Saved. Leave empty to keep it; it is never shown again."
+                  : "From AutoCount Cloud → Settings → API Keys. Stored encrypted."
+              }
             />
           </fieldset>
           <fieldset>
             <legend>Mapping (must match your AutoCount master data exactly)</legend>
-            <Field label="Sales account" name="salesAccountNo" defaultValue={val("salesAccountNo")} error={errors.salesAccountNo} hint="e.g. 500-0000" />
-            <Field label="Tax code" name="taxCode" defaultValue={val("taxCode")} error={errors.taxCode} hint="e.g. SV-8. Leave empty if you are not registered for SST." />
+            <Field
+              label="Sales account"
+              name="salesAccountNo"
+              defaultValue={val("salesAccountNo")}
+              error={errors.salesAccountNo}
+              hint="e.g. 500-0000"
+            />
+            <Field
+              label="Tax code"
+              name="taxCode"
+              defaultValue={val("taxCode")}
+              error={errors.taxCode}
+              hint="e.g. SV-8. Leave empty if you are not registered for SST."
+            />
             <Field label="Credit term" name="creditTerm" defaultValue={val("creditTerm")} error={errors.creditTerm} hint="e.g. C.O.D." />
-            <Field label="Payment method (cash book)" name="paymentMethod" defaultValue={val("paymentMethod")} error={errors.paymentMethod} hint="The payment method whose bank account receives gateway payouts." />
+            <Field
+              label="Payment method (cash book)"
+              name="paymentMethod"
+              defaultValue={val("paymentMethod")}
+              error={errors.paymentMethod}
+              hint="The payment method whose bank account receives gateway payouts."
+            />
             <Field label="Location" name="salesLocation" defaultValue={val("salesLocation")} error={errors.salesLocation} hint="e.g. HQ" />
             <SelectField
               label="Customer codes"
@@ -111,8 +150,19 @@ export default function AccountingSettings() {
                 { value: "cash_sales", label: "One cash-sales debtor for every order (prefix + CASH)" },
               ]}
             />
-            <Field label="Debtor code prefix" name="customerCodePrefix" defaultValue={val("customerCodePrefix")} error={errors.customerCodePrefix} hint="e.g. 300- (your debtors' control account)" />
-            <Checkbox label="Send paid orders and refunds to AutoCount" name="enabled" defaultChecked={Boolean(v.enabled)} error={errors.enabled} />
+            <Field
+              label="Debtor code prefix"
+              name="customerCodePrefix"
+              defaultValue={val("customerCodePrefix")}
+              error={errors.customerCodePrefix}
+              hint="e.g. 300- (your debtors' control account)"
+            />
+            <Checkbox
+              label="Send paid orders and refunds to AutoCount"
+              name="enabled"
+              defaultChecked={Boolean(v.enabled)}
+              error={errors.enabled}
+            />
           </fieldset>
           <div className="row">
             <button type="submit" name="intent" value="save">

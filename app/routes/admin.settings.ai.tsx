@@ -13,16 +13,27 @@ export const meta: MetaFunction = () => [{ title: "AI settings · NetShop" }];
 
 export const loader = /* @__PURE__ */ adminLoader("settings", async ({ access }) => {
   const s = await getAiSettings(access.shop.shopId);
-  return { provider: s.provider, model: s.model ?? "", defaultModels: s.defaultModels, tone: s.tone, languages: s.languages, sandbox: s.sandbox };
+  return {
+    provider: s.provider,
+    model: s.model ?? "",
+    defaultModels: s.defaultModels,
+    tone: s.tone,
+    languages: s.languages,
+    sandbox: s.sandbox,
+  };
 });
 
 export const action = /* @__PURE__ */ adminAction("settings", async ({ request, context, access }) => {
   const form = await readForm(request);
   const fields = formFields(form);
-  const result = await saveAiSettings(access.shop.shopId, { userId: access.user.id, ip: context.ip, userAgent: context.userAgent }, {
-    ...fields,
-    languages: form.getAll("languages").map(String),
-  });
+  const result = await saveAiSettings(
+    access.shop.shopId,
+    { userId: access.user.id, ip: context.ip, userAgent: context.userAgent },
+    {
+      ...fields,
+      languages: form.getAll("languages").map(String),
+    },
+  );
   if (!result.ok) return data({ errors: result.errors, values: keptValues(form), saved: false }, { status: 400 });
   return data({ errors: {} as Record<string, string>, values: keptValues(form), saved: true });
 });
@@ -56,7 +67,9 @@ export default function AiSettings() {
       <section className="card medium stack">
         <ul className="small" data-testid="ai-provider-modes">
           {COPY_PROVIDERS.map((p) => (
-            <li key={p}>{s.sandbox[p] ? t("sandboxNote", { provider: PROVIDER_NAMES[p] }) : t("settings.live", { provider: PROVIDER_NAMES[p] })}</li>
+            <li key={p}>
+              {s.sandbox[p] ? t("sandboxNote", { provider: PROVIDER_NAMES[p] }) : t("settings.live", { provider: PROVIDER_NAMES[p] })}
+            </li>
           ))}
         </ul>
         <FormError message={errors.form} />
@@ -76,7 +89,14 @@ export default function AiSettings() {
               </p>
             ) : null}
           </fieldset>
-          <Field label={t("settings.model")} name="model" defaultValue={values.model ?? s.model} error={errors.model} hint={t("settings.modelHint")} placeholder={s.defaultModels[provider]} />
+          <Field
+            label={t("settings.model")}
+            name="model"
+            defaultValue={values.model ?? s.model}
+            error={errors.model}
+            hint={t("settings.modelHint")}
+            placeholder={s.defaultModels[provider]}
+          />
           <CopyChoices tone={values.tone ?? s.tone} languages={s.languages} errors={errors} />
           <button type="submit" disabled={busy}>
             {t("settings.save")}

@@ -9,11 +9,17 @@ import { CsrfInput, Field } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Company details · NetShop" }];
 
-export const loader = /* @__PURE__ */ adminLoader("settings", async ({ access }) => ({ company: await getCompanyDetails(access.shop.shopId) }));
+export const loader = /* @__PURE__ */ adminLoader("settings", async ({ access }) => ({
+  company: await getCompanyDetails(access.shop.shopId),
+}));
 
 export const action = /* @__PURE__ */ adminAction("settings", async ({ request, context, access }) => {
   const form = await readForm(request);
-  const r = await updateCompanyDetails(access.shop.shopId, { userId: access.user.id, ip: context.ip, userAgent: context.userAgent }, Object.fromEntries(form));
+  const r = await updateCompanyDetails(
+    access.shop.shopId,
+    { userId: access.user.id, ip: context.ip, userAgent: context.userAgent },
+    Object.fromEntries(form),
+  );
   if (!r.ok) return data({ errors: r.errors, values: keptValues(form), saved: false }, { status: 400 });
   return data({ errors: {} as Record<string, string>, values: keptValues(form), saved: true });
 });
@@ -44,11 +50,28 @@ export default function CompanySettings() {
       <section className="card medium">
         <Form method="post" noValidate>
           <CsrfInput />
-          <Field label={t("company.companyName")} name="companyName" defaultValue={values.companyName ?? company?.companyName ?? ""} error={errors.companyName} required />
-          <Field label={t("company.registrationNumber")} name="registrationNumber" defaultValue={values.registrationNumber ?? company?.registrationNumber ?? ""} error={errors.registrationNumber} />
+          <Field
+            label={t("company.companyName")}
+            name="companyName"
+            defaultValue={values.companyName ?? company?.companyName ?? ""}
+            error={errors.companyName}
+            required
+          />
+          <Field
+            label={t("company.registrationNumber")}
+            name="registrationNumber"
+            defaultValue={values.registrationNumber ?? company?.registrationNumber ?? ""}
+            error={errors.registrationNumber}
+          />
           <div className={`field${errors.companyAddress ? " has-error" : ""}`}>
             <label htmlFor="companyAddress">{t("company.companyAddress")}</label>
-            <textarea id="companyAddress" name="companyAddress" rows={4} defaultValue={values.companyAddress ?? company?.companyAddress ?? ""} aria-invalid={errors.companyAddress ? true : undefined} />
+            <textarea
+              id="companyAddress"
+              name="companyAddress"
+              rows={4}
+              defaultValue={values.companyAddress ?? company?.companyAddress ?? ""}
+              aria-invalid={errors.companyAddress ? true : undefined}
+            />
             {errors.companyAddress ? (
               <p className="error" role="alert" data-field-error="companyAddress">
                 {errors.companyAddress}

@@ -2,7 +2,13 @@ import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
-import { CREDENTIAL_FIELDS, GATEWAY_LABELS, paymentSettings, savePaymentSettings, testPaymentConnection } from "~/domain/orders/payments.server";
+import {
+  CREDENTIAL_FIELDS,
+  GATEWAY_LABELS,
+  paymentSettings,
+  savePaymentSettings,
+  testPaymentConnection,
+} from "~/domain/orders/payments.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
@@ -13,14 +19,26 @@ export const loader = /* @__PURE__ */ adminLoader("settings", async ({ access })
   return { settings: await paymentSettings(access.shop.shopId), fields: CREDENTIAL_FIELDS, labels: GATEWAY_LABELS };
 });
 
-type ActionResult = { errors: Record<string, string>; values: Record<string, string>; saved: boolean; test?: { ok: boolean; message: string } };
+type ActionResult = {
+  errors: Record<string, string>;
+  values: Record<string, string>;
+  saved: boolean;
+  test?: { ok: boolean; message: string };
+};
 
 export const action = /* @__PURE__ */ adminAction(
   "settings",
   async ({ request, context, access }) => {
     const form = await readForm(request);
     // Secrets are never sent back to the page, even after a failed save.
-    const values = keptValues(form, ["_csrf", ...Object.values(CREDENTIAL_FIELDS).flatMap((fields) => fields.filter((f) => f.secret).map((f) => f.name))].flatMap((n) => [n, `payseller.${n}`, `billplz.${n}`]));
+    const values = keptValues(
+      form,
+      ["_csrf", ...Object.values(CREDENTIAL_FIELDS).flatMap((fields) => fields.filter((f) => f.secret).map((f) => f.name))].flatMap((n) => [
+        n,
+        `payseller.${n}`,
+        `billplz.${n}`,
+      ]),
+    );
     const actor = { userId: access.user.id, shopId: access.shop.shopId };
     if (form.get("intent") === "test") {
       const test = await testPaymentConnection(actor, String(form.get("gateway") ?? ""));
@@ -104,17 +122,27 @@ export default function PaymentSettings() {
                 <input type="radio" name="gateway" value={g} checked={gateway === g} onChange={() => setGateway(g)} /> {labels[g]}
               </label>
             ))}
-            {errors.gateway ? <p className="error" role="alert">{errors.gateway}</p> : null}
+            {errors.gateway ? (
+              <p className="error" role="alert">
+                {errors.gateway}
+              </p>
+            ) : null}
           </fieldset>
           <fieldset>
             <legend>Credentials</legend>
             <label className="radio">
-              <input type="radio" name="mode" value="sandbox" checked={mode === "sandbox"} onChange={() => setMode("sandbox")} /> None: use the sandbox
+              <input type="radio" name="mode" value="sandbox" checked={mode === "sandbox"} onChange={() => setMode("sandbox")} /> None: use
+              the sandbox
             </label>
             <label className="radio">
-              <input type="radio" name="mode" value="live" checked={mode === "live"} onChange={() => setMode("live")} /> My own {labels[gateway]} account
+              <input type="radio" name="mode" value="live" checked={mode === "live"} onChange={() => setMode("live")} /> My own{" "}
+              {labels[gateway]} account
             </label>
-            {errors.mode ? <p className="error" role="alert" data-field-error="mode">{errors.mode}</p> : null}
+            {errors.mode ? (
+              <p className="error" role="alert" data-field-error="mode">
+                {errors.mode}
+              </p>
+            ) : null}
           </fieldset>
           {(["payseller", "billplz"] as const).map((g) => (
             // Without JavaScript both gateways' fields show; only the chosen gateway's are read.
@@ -127,15 +155,23 @@ export default function PaymentSettings() {
                   type={f.secret ? "password" : "text"}
                   autoComplete="off"
                   defaultValue={f.secret ? undefined : (values[`${g}.${f.name}`] ?? settings.accounts[g].hint[f.name])}
-                  placeholder={f.secret && settings.accounts[g].hint[f.name] ? `${settings.accounts[g].hint[f.name]} (leave blank to keep)` : undefined}
+                  placeholder={
+                    f.secret && settings.accounts[g].hint[f.name] ? `${settings.accounts[g].hint[f.name]} (leave blank to keep)` : undefined
+                  }
                   error={errors[`${g}.${f.name}`]}
                 />
               ))}
               {g === "billplz" ? (
-                <Checkbox label="These are keys of a Billplz sandbox account (billplz-sandbox.com)" name="billplz.useBillplzSandbox" defaultChecked={settings.accounts.billplz.useBillplzSandbox} />
+                <Checkbox
+                  label="These are keys of a Billplz sandbox account (billplz-sandbox.com)"
+                  name="billplz.useBillplzSandbox"
+                  defaultChecked={settings.accounts.billplz.useBillplzSandbox}
+                />
               ) : null}
               {g === "payseller" && !settings.paysellerLiveAvailable ? (
-                <p className="muted small">PaySeller publishes no API address yet: live PaySeller payments need NetShop's operator to set PAYSELLER_BASE_URL.</p>
+                <p className="muted small">
+                  PaySeller publishes no API address yet: live PaySeller payments need NetShop's operator to set PAYSELLER_BASE_URL.
+                </p>
               ) : null}
             </div>
           ))}

@@ -19,7 +19,10 @@ type Result = { errors: Record<string, string>; values: Record<string, string>; 
 
 export const action = /* @__PURE__ */ adminAction("settings", async ({ request, context, access }) => {
   const form = await readForm(request);
-  const outcome = await saveReportSettings({ userId: access.user.id, shopId: access.shop.shopId }, Object.fromEntries(form), { ip: context.ip, userAgent: context.userAgent });
+  const outcome = await saveReportSettings({ userId: access.user.id, shopId: access.shop.shopId }, Object.fromEntries(form), {
+    ip: context.ip,
+    userAgent: context.userAgent,
+  });
   if (!outcome.ok) return data<Result>({ errors: outcome.errors, values: keptValues(form) }, { status: 400 });
   return data<Result>({ errors: {}, values: {}, notice: "Saved." });
 });
@@ -48,7 +51,14 @@ export default function DailyReportSettings() {
         <Form method="post" className="stack">
           <CsrfInput />
           <Checkbox label={t("reportEnabled")} name="enabled" defaultChecked={settings.enabled} />
-          <Field label={t("sendAt")} name="sendAt" type="time" defaultValue={result?.values.sendAt ?? settings.sendAt} error={errors.sendAt} required />
+          <Field
+            label={t("sendAt")}
+            name="sendAt"
+            type="time"
+            defaultValue={result?.values.sendAt ?? settings.sendAt}
+            error={errors.sendAt}
+            required
+          />
           <button type="submit">{t("save")}</button>
         </Form>
       </section>

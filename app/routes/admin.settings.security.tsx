@@ -18,12 +18,19 @@ export const action = /* @__PURE__ */ adminAction(
   async ({ request, context, access }) => {
     const form = await readForm(request);
     const choice = form.get("requireTwoFactor");
-    if (choice !== "on" && choice !== "off") return data({ error: "Choose whether to require two-factor authentication.", notice: undefined }, { status: 400 });
-    const result = await setRequireTwoFactor(actorOf(access), choice === "on", access.session.id, { ip: context.ip, userAgent: context.userAgent });
+    if (choice !== "on" && choice !== "off")
+      return data({ error: "Choose whether to require two-factor authentication.", notice: undefined }, { status: 400 });
+    const result = await setRequireTwoFactor(actorOf(access), choice === "on", access.session.id, {
+      ip: context.ip,
+      userAgent: context.userAgent,
+    });
     if (!result.ok) return data({ error: result.error, notice: undefined }, { status: 400 });
     return data({
       error: undefined,
-      notice: choice === "on" ? `Two-factor authentication is now required. ${result.sessionsEnded ?? 0} session(s) without it were logged out.` : "Two-factor authentication is no longer required.",
+      notice:
+        choice === "on"
+          ? `Two-factor authentication is now required. ${result.sessionsEnded ?? 0} session(s) without it were logged out.`
+          : "Two-factor authentication is no longer required.",
     });
   },
   { recentAuth: true },
@@ -40,7 +47,11 @@ export default function SecuritySettings() {
         </p>
         <h1>Security</h1>
       </div>
-      {result?.error ? <div className="banner danger" role="alert">{result.error}</div> : null}
+      {result?.error ? (
+        <div className="banner danger" role="alert">
+          {result.error}
+        </div>
+      ) : null}
       {result?.notice ? (
         <div className="banner ok" role="status">
           {result.notice}
@@ -49,8 +60,8 @@ export default function SecuritySettings() {
       <section className="card medium">
         <h2>Two-factor authentication for the team</h2>
         <p>
-          Now: <strong data-testid="require-2fa">{requireTwoFactor ? "required for everyone" : "each person's choice"}</strong>. When required, nobody can turn it off, and logins without a
-          second factor are ended.
+          Now: <strong data-testid="require-2fa">{requireTwoFactor ? "required for everyone" : "each person's choice"}</strong>. When
+          required, nobody can turn it off, and logins without a second factor are ended.
         </p>
         <Form method="post">
           <CsrfInput />

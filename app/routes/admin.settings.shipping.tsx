@@ -40,7 +40,15 @@ export const action = /* @__PURE__ */ adminAction("settings", async ({ request, 
   return data({ target, errors: {} as Record<string, string>, values: {} as Record<string, string>, saved: true });
 });
 
-function RateForm({ rate, zone, result }: { rate?: ShippingRate; zone: ShippingZone; result?: { target: string; errors: Record<string, string>; values: Record<string, string> } }) {
+function RateForm({
+  rate,
+  zone,
+  result,
+}: {
+  rate?: ShippingRate;
+  zone: ShippingZone;
+  result?: { target: string; errors: Record<string, string>; values: Record<string, string> };
+}) {
   const mine = result && result.target === (rate?.id ?? zone) ? result : undefined;
   const errors: Record<string, string | undefined> = mine?.errors ?? {};
   const values: Record<string, string | undefined> = mine?.values ?? {};
@@ -65,7 +73,14 @@ function RateForm({ rate, zone, result }: { rate?: ShippingRate; zone: ShippingZ
         />
       </div>
       <div className="two-cols">
-        <Field label="Flat price (RM)" name="price" inputMode="decimal" hint="For flat prices." defaultValue={values.price ?? (rate?.priceMinor != null ? (rate.priceMinor / 100).toFixed(2) : "")} error={errors.price} />
+        <Field
+          label="Flat price (RM)"
+          name="price"
+          inputMode="decimal"
+          hint="For flat prices."
+          defaultValue={values.price ?? (rate?.priceMinor != null ? (rate.priceMinor / 100).toFixed(2) : "")}
+          error={errors.price}
+        />
         <Field
           label="Free when the order reaches (RM)"
           name="freeAbove"
@@ -77,15 +92,27 @@ function RateForm({ rate, zone, result }: { rate?: ShippingRate; zone: ShippingZ
       </div>
       <div className={`field${errors.brackets ? " has-error" : ""}`}>
         <label htmlFor={`brackets-${rate?.id ?? zone}`}>Weight brackets (for prices by weight)</label>
-        <p className="hint">One per line: the weight limit in kg, “=”, then the price — e.g. “1 = 15.00”. A last line “* = 50.00” covers any weight; without it, heavier carts cannot use this method.</p>
-        <textarea id={`brackets-${rate?.id ?? zone}`} name="brackets" rows={4} defaultValue={values.brackets ?? (rate ? bracketsToText(rate.brackets) : "")} />
+        <p className="hint">
+          One per line: the weight limit in kg, “=”, then the price — e.g. “1 = 15.00”. A last line “* = 50.00” covers any weight; without
+          it, heavier carts cannot use this method.
+        </p>
+        <textarea
+          id={`brackets-${rate?.id ?? zone}`}
+          name="brackets"
+          rows={4}
+          defaultValue={values.brackets ?? (rate ? bracketsToText(rate.brackets) : "")}
+        />
         {errors.brackets ? (
           <p className="error" role="alert" data-field-error="brackets">
             {errors.brackets}
           </p>
         ) : null}
       </div>
-      <Checkbox label="Offer this method at checkout" name="active" defaultChecked={values.active ? values.active === "on" : (rate?.active ?? true)} />
+      <Checkbox
+        label="Offer this method at checkout"
+        name="active"
+        defaultChecked={values.active ? values.active === "on" : (rate?.active ?? true)}
+      />
       <div className="spread">
         <button type="submit" name="intent" value="save-rate">
           {rate ? "Save" : "Add method"}
@@ -137,7 +164,8 @@ export default function ShippingSettings() {
             <div style={{ columns: "3 12rem" }}>
               {INTERNATIONAL_COUNTRIES.map((code) => (
                 <label key={code} style={{ display: "block" }}>
-                  <input type="checkbox" name="countries" value={code} defaultChecked={setup.internationalCountries.includes(code)} /> {countryName(code)}
+                  <input type="checkbox" name="countries" value={code} defaultChecked={setup.internationalCountries.includes(code)} />{" "}
+                  {countryName(code)}
                 </label>
               ))}
             </div>
@@ -157,7 +185,9 @@ export default function ShippingSettings() {
             {rates.map((rate) => (
               <div key={rate.id}>
                 <p className="small muted">
-                  {rate.kind === "flat" ? `Flat ${formatMoney(rate.priceMinor ?? 0, "MYR")}` : `${rate.brackets.length} weight bracket${rate.brackets.length === 1 ? "" : "s"}`}
+                  {rate.kind === "flat"
+                    ? `Flat ${formatMoney(rate.priceMinor ?? 0, "MYR")}`
+                    : `${rate.brackets.length} weight bracket${rate.brackets.length === 1 ? "" : "s"}`}
                   {rate.freeAboveMinor != null ? ` · free from ${formatMoney(rate.freeAboveMinor, "MYR")}` : ""}
                   {rate.active ? "" : " · not offered"}
                 </p>

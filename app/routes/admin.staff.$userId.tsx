@@ -12,7 +12,17 @@ export const meta: MetaFunction = () => [{ title: "Manage a member · NetShop" }
 export const loader = /* @__PURE__ */ adminLoader("owner", async ({ params, access }) => {
   const member = await getMember(access.shop.shopId, params.userId ?? "");
   if (!member || member.role === "owner") throw new Response("This person is not a member of the shop's staff.", { status: 404 });
-  return { member: { userId: member.userId, name: member.name, email: member.email, role: member.role, permissions: member.permissions, frozen: member.frozen, label: describeRole(member) } };
+  return {
+    member: {
+      userId: member.userId,
+      name: member.name,
+      email: member.email,
+      role: member.role,
+      permissions: member.permissions,
+      frozen: member.frozen,
+      label: describeRole(member),
+    },
+  };
 });
 
 export const action = /* @__PURE__ */ adminAction(
@@ -25,14 +35,25 @@ export const action = /* @__PURE__ */ adminAction(
     const fail = (error: string) => data({ errors: { form: error } as Record<string, string>, notice: undefined }, { status: 400 });
     switch (form.get("intent")) {
       case "role": {
-        const result = await updateMemberRole(actor, userId, { role: form.get("role") ?? undefined, permissions: form.getAll("permissions") }, who);
-        return result.ok ? data({ errors: {} as Record<string, string>, notice: "Role saved." }) : data({ errors: result.errors, notice: undefined }, { status: 400 });
+        const result = await updateMemberRole(
+          actor,
+          userId,
+          { role: form.get("role") ?? undefined, permissions: form.getAll("permissions") },
+          who,
+        );
+        return result.ok
+          ? data({ errors: {} as Record<string, string>, notice: "Role saved." })
+          : data({ errors: result.errors, notice: undefined }, { status: 400 });
       }
       case "freeze":
       case "unfreeze": {
         const result = await setMemberFrozen(actor, userId, form.get("intent") === "freeze", who);
         if (!result.ok) return fail(result.error);
-        return data({ errors: {} as Record<string, string>, notice: form.get("intent") === "freeze" ? `Frozen. ${result.sessionsEnded ?? 0} session(s) ended.` : "Unfrozen: they can log in again." });
+        return data({
+          errors: {} as Record<string, string>,
+          notice:
+            form.get("intent") === "freeze" ? `Frozen. ${result.sessionsEnded ?? 0} session(s) ended.` : "Unfrozen: they can log in again.",
+        });
       }
       case "remove": {
         const result = await removeMember(actor, userId, who);
@@ -62,7 +83,8 @@ export default function ManageMember() {
         </p>
         <h1>{member.name}</h1>
         <p className="muted">
-          {member.email} · {member.label} · {member.frozen ? <span className="badge danger">Frozen</span> : <span className="badge ok">Active</span>}
+          {member.email} · {member.label} ·{" "}
+          {member.frozen ? <span className="badge danger">Frozen</span> : <span className="badge ok">Active</span>}
         </p>
       </div>
       <FormError message={errors.form} />
@@ -82,7 +104,11 @@ export default function ManageMember() {
       </section>
       <section className="card medium">
         <h2>{member.frozen ? "Unfreeze" : "Freeze"}</h2>
-        <p>{member.frozen ? "They can log in and work in the shop again." : "They are logged out everywhere at once and cannot log in to this shop until you unfreeze them."}</p>
+        <p>
+          {member.frozen
+            ? "They can log in and work in the shop again."
+            : "They are logged out everywhere at once and cannot log in to this shop until you unfreeze them."}
+        </p>
         <Form method="post">
           <CsrfInput />
           <button name="intent" value={member.frozen ? "unfreeze" : "freeze"} className={member.frozen ? "" : "secondary"}>

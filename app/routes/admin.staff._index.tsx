@@ -15,7 +15,14 @@ export const loader = /* @__PURE__ */ adminLoader("owner", async ({ access }) =>
   const [members, invites] = await Promise.all([listMembers(access.shop.shopId), listPendingInvites(access.shop.shopId)]);
   return {
     me: access.user.id,
-    members: members.map((m) => ({ userId: m.userId, name: m.name, email: m.email, role: m.role, frozen: m.frozen, label: describeRole(m) })),
+    members: members.map((m) => ({
+      userId: m.userId,
+      name: m.name,
+      email: m.email,
+      role: m.role,
+      frozen: m.frozen,
+      label: describeRole(m),
+    })),
     invites: invites.map((i) => ({
       id: i.id,
       to: i.channel === "whatsapp" ? formatPhone(i.recipient) : i.recipient,
@@ -43,11 +50,15 @@ export const action = /* @__PURE__ */ adminAction(
       }
       case "resend": {
         const result = await resendInvite(actor, String(form.get("inviteId")), who);
-        return result.ok ? reply(200, { notice: result.sendProblem ?? "Invitation sent again with a new link." }) : reply(400, { errors: { form: result.error } });
+        return result.ok
+          ? reply(200, { notice: result.sendProblem ?? "Invitation sent again with a new link." })
+          : reply(400, { errors: { form: result.error } });
       }
       case "withdraw": {
         const result = await revokeInvite(actor, String(form.get("inviteId")), who);
-        return result.ok ? reply(200, { notice: "Invitation withdrawn: its link no longer works." }) : reply(400, { errors: { form: result.error } });
+        return result.ok
+          ? reply(200, { notice: "Invitation withdrawn: its link no longer works." })
+          : reply(400, { errors: { form: result.error } });
       }
       default:
         return reply(400, { errors: { form: "Choose an action." } });
@@ -144,7 +155,13 @@ export default function Staff() {
               <input type="radio" name="channel" value="whatsapp" defaultChecked={values.channel === "whatsapp"} /> WhatsApp
             </label>
           </fieldset>
-          <Field label="Email address or WhatsApp number" name="recipient" defaultValue={values.recipient} error={errors.recipient ?? errors.channel} required />
+          <Field
+            label="Email address or WhatsApp number"
+            name="recipient"
+            defaultValue={values.recipient}
+            error={errors.recipient ?? errors.channel}
+            required
+          />
           <RoleFields role={values.role} error={errors.permissions ?? errors.role} />
           <button type="submit" disabled={busy}>
             {busy ? "Sending…" : "Send invitation"}

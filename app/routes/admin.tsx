@@ -137,7 +137,14 @@ export default function AdminLayout() {
 }
 
 function providerLabel(name: string): string {
-  return ({ wassenger: "Wassenger (WhatsApp)", openai: "OpenAI", anthropic: "Anthropic", kling: "Kling", email: "SMTP (email)" } as Record<string, string>)[name] ?? name;
+  return (
+    (
+      { wassenger: "Wassenger (WhatsApp)", openai: "OpenAI", anthropic: "Anthropic", kling: "Kling", email: "SMTP (email)" } as Record<
+        string,
+        string
+      >
+    )[name] ?? name
+  );
 }
 
 /** Errors inside the admin (a page the role does not allow, a missing record) keep the navigation. */

@@ -16,7 +16,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const here = `${url.pathname}${url.search}`;
   return {
     token,
-    invite: invite ? { state: invite.state, shopName: invite.shopName, inviterName: invite.inviterName, role: invite.role, channel: invite.channel, recipient: invite.channel === "email" ? invite.recipient : undefined } : null,
+    invite: invite
+      ? {
+          state: invite.state,
+          shopName: invite.shopName,
+          inviterName: invite.inviterName,
+          role: invite.role,
+          channel: invite.channel,
+          recipient: invite.channel === "email" ? invite.recipient : undefined,
+        }
+      : null,
     signedInAs: current ? current.user.email : null,
     loginUrl: `/login?redirectTo=${encodeURIComponent(here)}`,
     signupUrl: `/signup?redirectTo=${encodeURIComponent(here)}${invite?.channel === "email" ? `&email=${encodeURIComponent(invite.recipient)}` : ""}`,

@@ -15,7 +15,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await requestPasswordReset(Object.fromEntries(form), { ip: context.ip, userAgent: context.userAgent });
   if (!result.ok) {
     const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
-    return data({ errors: result.errors, values: keptValues(form), emailSent: false }, { status: result.retryAfterSeconds ? 429 : 400, headers });
+    return data(
+      { errors: result.errors, values: keptValues(form), emailSent: false },
+      { status: result.retryAfterSeconds ? 429 : 400, headers },
+    );
   }
   if (result.method === "whatsapp") return redirect("/password/reset", { headers: { "Set-Cookie": result.setCookie } });
   return data({ errors: {} as Record<string, string>, values: keptValues(form), emailSent: true });
@@ -43,11 +46,20 @@ export default function ForgotPassword() {
         <FormError message={errors.form} />
         <Form method="post" noValidate>
           <CsrfInput />
-          <Field label="Email" name="email" type="email" autoComplete="username" defaultValue={values.email} error={errors.email} required />
+          <Field
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="username"
+            defaultValue={values.email}
+            error={errors.email}
+            required
+          />
           <fieldset className="field" aria-describedby={errors.method ? "method-error" : undefined}>
             <legend style={{ fontWeight: 600 }}>Send me</legend>
             <label className="radio">
-              <input type="radio" name="method" value="whatsapp" defaultChecked={(values.method ?? "whatsapp") === "whatsapp"} /> a code on WhatsApp
+              <input type="radio" name="method" value="whatsapp" defaultChecked={(values.method ?? "whatsapp") === "whatsapp"} /> a code on
+              WhatsApp
             </label>
             <label className="radio">
               <input type="radio" name="method" value="email" defaultChecked={values.method === "email"} /> a link by email

@@ -62,7 +62,14 @@ export default function ResetPassword() {
               <CsrfInput />
               {token ? <input type="hidden" name="token" value={token} /> : null}
               {view.via === "whatsapp" ? (
-                <Field label="Code from WhatsApp" name="code" autoComplete="one-time-code" inputMode="numeric" error={errors.code} required />
+                <Field
+                  label="Code from WhatsApp"
+                  name="code"
+                  autoComplete="one-time-code"
+                  inputMode="numeric"
+                  error={errors.code}
+                  required
+                />
               ) : null}
               <NewPasswordFields errors={errors} />
               <button type="submit" className="block" disabled={busy}>

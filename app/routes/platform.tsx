@@ -2,7 +2,15 @@ import { data, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { formatDate, formatMoney } from "~/domain/catalog/catalog-rules";
-import { listMerchantWallets, listSuppliers, newTopUpToken, operatorAction, operatorLoader, recordTopUp, setSupplierStatus } from "~/domain/dropship/suppliers.server";
+import {
+  listMerchantWallets,
+  listSuppliers,
+  newTopUpToken,
+  operatorAction,
+  operatorLoader,
+  recordTopUp,
+  setSupplierStatus,
+} from "~/domain/dropship/suppliers.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
@@ -22,13 +30,26 @@ export const action = /* @__PURE__ */ operatorAction(async ({ request, context, 
   const who = { ip: context.ip, userAgent: context.userAgent };
   const intent = String(form.get("intent") ?? "");
   if (intent === "approve" || intent === "suspend") {
-    const ok = await setSupplierStatus(operator.id, String(form.get("supplierShopId") ?? ""), intent === "approve" ? "approved" : "suspended", who);
+    const ok = await setSupplierStatus(
+      operator.id,
+      String(form.get("supplierShopId") ?? ""),
+      intent === "approve" ? "approved" : "suspended",
+      who,
+    );
     if (!ok) throw new Response("Not found", { status: 404 });
-    return data({ errors: {} as Record<string, string>, values: {} as Record<string, string>, notice: intent === "approve" ? "Supplier approved." : "Supplier suspended." });
+    return data({
+      errors: {} as Record<string, string>,
+      values: {} as Record<string, string>,
+      notice: intent === "approve" ? "Supplier approved." : "Supplier suspended.",
+    });
   }
   const result = await recordTopUp(operator.id, Object.fromEntries(form), who);
   if (!result.ok) return data({ errors: result.errors, values: keptValues(form), notice: null }, { status: 400 });
-  return data({ errors: {} as Record<string, string>, values: {} as Record<string, string>, notice: `Top-up recorded. New balance ${formatMoney(result.balanceMinor, "MYR")}.` });
+  return data({
+    errors: {} as Record<string, string>,
+    values: {} as Record<string, string>,
+    notice: `Top-up recorded. New balance ${formatMoney(result.balanceMinor, "MYR")}.`,
+  });
 });
 
 export default function Platform() {

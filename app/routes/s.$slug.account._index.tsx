@@ -21,7 +21,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     {
       slug: shop.slug,
       // Each order links to its status page by its signed link (the customer's own orders only).
-      account: { ...account, orders: account.orders.map((o) => ({ ...o, createdAt: o.createdAt.toISOString(), href: orderStatusPath(shop.slug, o.id) })) },
+      account: {
+        ...account,
+        orders: account.orders.map((o) => ({ ...o, createdAt: o.createdAt.toISOString(), href: orderStatusPath(shop.slug, o.id) })),
+      },
     },
     { headers: { "Cache-Control": "private, no-store" } },
   );
@@ -53,8 +56,8 @@ export default function AccountPage() {
         <ul data-testid="account-orders">
           {account.orders.map((o) => (
             <li key={o.id}>
-              <Link to={o.href}>{t("account.order", { number: o.number })}</Link> · {date.format(new Date(o.createdAt))} · {formatMoney(o.totalMinor, o.currency)} ·{" "}
-              {t(`account.status.${o.status as OrderStatus}`)}
+              <Link to={o.href}>{t("account.order", { number: o.number })}</Link> · {date.format(new Date(o.createdAt))} ·{" "}
+              {formatMoney(o.totalMinor, o.currency)} · {t(`account.status.${o.status as OrderStatus}`)}
             </li>
           ))}
         </ul>
@@ -67,7 +70,8 @@ export default function AccountPage() {
           {account.addresses.map((a) => (
             <li key={a.id}>
               {a.address.name}, {a.address.line1}
-              {a.address.line2 ? `, ${a.address.line2}` : ""}, {a.address.postcode} {a.address.city}, {a.address.state}, {countryName(a.address.country, i18n.language)}
+              {a.address.line2 ? `, ${a.address.line2}` : ""}, {a.address.postcode} {a.address.city}, {a.address.state},{" "}
+              {countryName(a.address.country, i18n.language)}
               {a.isDefault ? <span className="badge">{t("account.default")}</span> : null}
             </li>
           ))}

@@ -25,14 +25,32 @@ export default function CustomerLogin() {
       <Form method="post" noValidate>
         <CsrfInput />
         <input type="hidden" name="redirectTo" value={values.redirectTo ?? redirectTo} />
-        <Field label={t("account.email")} name="email" type="email" autoComplete="email" defaultValue={values.email} error={errors.email} required />
-        <Field label={t("account.password")} name="password" type="password" autoComplete="current-password" error={errors.password} required />
+        <Field
+          label={t("account.email")}
+          name="email"
+          type="email"
+          autoComplete="email"
+          defaultValue={values.email}
+          error={errors.email}
+          required
+        />
+        <Field
+          label={t("account.password")}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          error={errors.password}
+          required
+        />
         <button type="submit" className="block">
           {t("account.logIn")}
         </button>
       </Form>
       <p className="muted small" style={{ marginTop: "1rem" }}>
-        {t("account.noAccount")} <Link to={`/s/${slug}/account/signup${redirectTo ? `?redirectTo=${encodeURIComponent(redirectTo)}` : ""}`}>{t("account.signUpTitle")}</Link>
+        {t("account.noAccount")}{" "}
+        <Link to={`/s/${slug}/account/signup${redirectTo ? `?redirectTo=${encodeURIComponent(redirectTo)}` : ""}`}>
+          {t("account.signUpTitle")}
+        </Link>
       </p>
     </section>
   );

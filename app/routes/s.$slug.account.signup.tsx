@@ -27,9 +27,25 @@ export default function CustomerSignup() {
         <CsrfInput />
         <input type="hidden" name="redirectTo" value={values.redirectTo ?? redirectTo} />
         <Field label={t("account.name")} name="name" autoComplete="name" defaultValue={values.name} error={errors.name} required />
-        <Field label={t("account.email")} name="email" type="email" autoComplete="email" defaultValue={values.email} error={errors.email} required />
+        <Field
+          label={t("account.email")}
+          name="email"
+          type="email"
+          autoComplete="email"
+          defaultValue={values.email}
+          error={errors.email}
+          required
+        />
         <Field label={t("account.phone")} name="phone" type="tel" autoComplete="tel" defaultValue={values.phone} error={errors.phone} />
-        <Field label={t("account.password")} name="password" type="password" autoComplete="new-password" hint={t("account.passwordHint")} error={errors.password} required />
+        <Field
+          label={t("account.password")}
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          hint={t("account.passwordHint")}
+          error={errors.password}
+          required
+        />
         <Checkbox label={t("account.adult")} name="adult" defaultChecked={values.adult === "on"} error={errors.adult} />
         <Checkbox label={t("account.marketing")} name="marketing" defaultChecked={values.marketing === "on"} error={errors.marketing} />
         <button type="submit" className="block">

@@ -75,7 +75,11 @@ export default function CartPage() {
               {cart.lines.map((line) => (
                 <tr key={line.variantId} data-testid="cart-line" style={{ borderBottom: "1px solid #e5e7eb" }}>
                   <td style={{ width: 80, padding: "0.75rem 0" }}>
-                    {line.image ? <img src={line.image} alt="" width={64} height={64} style={{ objectFit: "cover", borderRadius: 6 }} /> : <div style={{ width: 64, height: 64, borderRadius: 6, background: "#eef2f1" }} />}
+                    {line.image ? (
+                      <img src={line.image} alt="" width={64} height={64} style={{ objectFit: "cover", borderRadius: 6 }} />
+                    ) : (
+                      <div style={{ width: 64, height: 64, borderRadius: 6, background: "#eef2f1" }} />
+                    )}
                   </td>
                   <td>
                     <div lang={language}>
@@ -94,13 +98,25 @@ export default function CartPage() {
                     ) : null}
                   </td>
                   <td>
-                    <Form method="post" className="inline-form" style={{ display: "flex", gap: "0.5rem", alignItems: "center", flexWrap: "wrap" }}>
+                    <Form
+                      method="post"
+                      className="inline-form"
+                      style={{ display: "flex", gap: "0.5rem", alignItems: "center", flexWrap: "wrap" }}
+                    >
                       <CsrfInput />
                       <input type="hidden" name="variantId" value={line.variantId} />
                       <label className="sr-only" htmlFor={`qty-${line.variantId}`}>
                         {t("cart.quantity")}
                       </label>
-                      <input id={`qty-${line.variantId}`} name="quantity" type="number" min={0} max={999} defaultValue={line.quantity} style={{ width: "5rem" }} />
+                      <input
+                        id={`qty-${line.variantId}`}
+                        name="quantity"
+                        type="number"
+                        min={0}
+                        max={999}
+                        defaultValue={line.quantity}
+                        style={{ width: "5rem" }}
+                      />
                       <button type="submit" name="intent" value="update" className="secondary">
                         {t("cart.update")}
                       </button>
@@ -118,7 +134,8 @@ export default function CartPage() {
           </table>
           <div className="card" style={{ maxWidth: "24rem", marginLeft: "auto" }}>
             <p className="spread">
-              <span>{t("cart.subtotal")}</span> <strong data-testid="cart-subtotal">{formatMoney(cart.subtotalMinor, cart.currency)}</strong>
+              <span>{t("cart.subtotal")}</span>{" "}
+              <strong data-testid="cart-subtotal">{formatMoney(cart.subtotalMinor, cart.currency)}</strong>
             </p>
             <p className="muted small">{t("cart.shippingLater")}</p>
             <a className="button block" href={`/s/${slug}/checkout`} data-testid="go-to-checkout">

@@ -44,7 +44,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const result = await placeOrder({ who, form: fields, locale: await localeFor(request) });
     // The placing browser may open its order's pages (PAYMENTS' order-links) without the token.
     if (result.ok) await recordStorefrontEvent(request, shop.id, "order", { orderId: result.orderId });
-    if (result.ok) return redirect(`/s/${shop.slug}/orders/${result.orderId}/pay`, { headers: { "Set-Cookie": await placedOrderCookie(request, result.orderId) } });
+    if (result.ok)
+      return redirect(`/s/${shop.slug}/orders/${result.orderId}/pay`, {
+        headers: { "Set-Cookie": await placedOrderCookie(request, result.orderId) },
+      });
     const parsed = parseCheckoutForm(fields);
     const preview = await checkoutPreview(who, parsed.ok ? parsed.input : null);
     return data({ errors: result.errors, values, zones: preview.zones, cart: preview.cart }, { status: result.errors.form ? 409 : 400 });
@@ -91,7 +94,10 @@ export default function CheckoutPage() {
       </section>
     );
   }
-  const countryOptions = [{ value: "MY", label: countryName("MY", i18n.language) }, ...loaded.countries.map((c) => ({ value: c, label: countryName(c, i18n.language) }))];
+  const countryOptions = [
+    { value: "MY", label: countryName("MY", i18n.language) },
+    ...loaded.countries.map((c) => ({ value: c, label: countryName(c, i18n.language) })),
+  ];
   return (
     <section className="stack" data-testid="checkout">
       <h1>{t("page.title")}</h1>
@@ -100,29 +106,79 @@ export default function CheckoutPage() {
           t("page.loggedInAs", { name: loaded.customer.name })
         ) : (
           <>
-            {t("page.guest")} <Link to={`/s/${slug}/account/login?redirectTo=${encodeURIComponent(`/s/${slug}/checkout`)}`}>{t("page.logInInstead")}</Link>
+            {t("page.guest")}{" "}
+            <Link to={`/s/${slug}/account/login?redirectTo=${encodeURIComponent(`/s/${slug}/checkout`)}`}>{t("page.logInInstead")}</Link>
           </>
         )}
       </p>
       <FormError message={errors.form} />
-      <Form method="post" noValidate className="checkout-grid" style={{ display: "grid", gap: "1.5rem", gridTemplateColumns: "minmax(0, 2fr) minmax(0, 1fr)" }}>
+      <Form
+        method="post"
+        noValidate
+        className="checkout-grid"
+        style={{ display: "grid", gap: "1.5rem", gridTemplateColumns: "minmax(0, 2fr) minmax(0, 1fr)" }}
+      >
         <div className="stack">
           <CsrfInput />
           <fieldset className="card">
             <legend>{t("page.contact")}</legend>
             <p className="hint">{t("page.contactHint")}</p>
-            <Field label={t("page.email")} name="email" type="email" autoComplete="email" defaultValue={values.email} error={errors.email} />
-            <Field label={t("page.phone")} name="phone" type="tel" autoComplete="tel" hint={t("page.phoneHint")} defaultValue={values.phone} error={errors.phone} />
+            <Field
+              label={t("page.email")}
+              name="email"
+              type="email"
+              autoComplete="email"
+              defaultValue={values.email}
+              error={errors.email}
+            />
+            <Field
+              label={t("page.phone")}
+              name="phone"
+              type="tel"
+              autoComplete="tel"
+              hint={t("page.phoneHint")}
+              defaultValue={values.phone}
+              error={errors.phone}
+            />
           </fieldset>
           <fieldset className="card">
             <legend>{t("page.address")}</legend>
             <Field label={t("page.name")} name="name" autoComplete="name" defaultValue={values.name} error={errors.name} required />
-            <SelectField label={t("page.country")} name="country" value={country} onChange={(e) => setCountry(e.target.value)} error={errors.country} options={countryOptions} />
-            <Field label={t("page.line1")} name="line1" autoComplete="address-line1" defaultValue={values.line1} error={errors.line1} required />
+            <SelectField
+              label={t("page.country")}
+              name="country"
+              value={country}
+              onChange={(e) => setCountry(e.target.value)}
+              error={errors.country}
+              options={countryOptions}
+            />
+            <Field
+              label={t("page.line1")}
+              name="line1"
+              autoComplete="address-line1"
+              defaultValue={values.line1}
+              error={errors.line1}
+              required
+            />
             <Field label={t("page.line2")} name="line2" autoComplete="address-line2" defaultValue={values.line2} error={errors.line2} />
             <div className="two-cols">
-              <Field label={t("page.postcode")} name="postcode" autoComplete="postal-code" inputMode={country === "MY" ? "numeric" : undefined} defaultValue={values.postcode} error={errors.postcode} required />
-              <Field label={t("page.city")} name="city" autoComplete="address-level2" defaultValue={values.city} error={errors.city} required />
+              <Field
+                label={t("page.postcode")}
+                name="postcode"
+                autoComplete="postal-code"
+                inputMode={country === "MY" ? "numeric" : undefined}
+                defaultValue={values.postcode}
+                error={errors.postcode}
+                required
+              />
+              <Field
+                label={t("page.city")}
+                name="city"
+                autoComplete="address-level2"
+                defaultValue={values.city}
+                error={errors.city}
+                required
+              />
             </div>
             {country === "MY" ? (
               <SelectField
@@ -134,7 +190,15 @@ export default function CheckoutPage() {
                 options={[{ value: "", label: t("page.chooseState") }, ...MALAYSIAN_STATES.map((s) => ({ value: s, label: s }))]}
               />
             ) : (
-              <Field key="region" label={t("page.region")} name="state" autoComplete="address-level1" defaultValue={values.state} error={errors.state} required />
+              <Field
+                key="region"
+                label={t("page.region")}
+                name="state"
+                autoComplete="address-level1"
+                defaultValue={values.state}
+                error={errors.state}
+                required
+              />
             )}
             <button type="submit" name="intent" value="quote" className="secondary" formNoValidate>
               {t("page.updateShipping")}
@@ -142,7 +206,11 @@ export default function CheckoutPage() {
           </fieldset>
           <fieldset className="card" data-testid="shipping-options">
             <legend>{t("page.shipping")}</legend>
-            <p className="hint">{t("page.shippingHint", { weight: `${(cart.weightGrams / 1000).toLocaleString(i18n.language, { maximumFractionDigits: 2 })} kg` })}</p>
+            <p className="hint">
+              {t("page.shippingHint", {
+                weight: `${(cart.weightGrams / 1000).toLocaleString(i18n.language, { maximumFractionDigits: 2 })} kg`,
+              })}
+            </p>
             {zones.every((z) => z.options.length === 0) ? <p className="muted">{t("page.noShipping")}</p> : null}
             {zones
               .filter((z) => z.options.length > 0)
@@ -151,10 +219,18 @@ export default function CheckoutPage() {
                   <strong className="small">{t(`page.zone.${z.zone}`)}</strong>
                   {z.options.map((o) => (
                     <label key={o.rateId} className="radio-option" style={{ display: "flex", gap: "0.5rem", alignItems: "center" }}>
-                      <input type="radio" name="shippingRateId" value={o.rateId} checked={rateId === o.rateId} onChange={() => setRateId(o.rateId)} />
+                      <input
+                        type="radio"
+                        name="shippingRateId"
+                        value={o.rateId}
+                        checked={rateId === o.rateId}
+                        onChange={() => setRateId(o.rateId)}
+                      />
                       <span>
                         {o.name} ({t(`page.zone.${z.zone}`)}) — {o.priceMinor === 0 ? t("page.free") : money(o.priceMinor)}
-                        {o.freeBecauseAbove !== null ? <span className="muted small"> · {t("page.freeAbove", { amount: money(o.freeBecauseAbove) })}</span> : null}
+                        {o.freeBecauseAbove !== null ? (
+                          <span className="muted small"> · {t("page.freeAbove", { amount: money(o.freeBecauseAbove) })}</span>
+                        ) : null}
                       </span>
                     </label>
                   ))}
@@ -191,10 +267,14 @@ export default function CheckoutPage() {
             <span>{t("page.subtotal")}</span> <span data-testid="summary-subtotal">{money(cart.subtotalMinor)}</span>
           </p>
           <p className="spread">
-            <span>{t("page.shippingLine")}</span> <span data-testid="summary-shipping">{chosen ? (chosen.priceMinor === 0 ? t("page.free") : money(chosen.priceMinor)) : "—"}</span>
+            <span>{t("page.shippingLine")}</span>{" "}
+            <span data-testid="summary-shipping">
+              {chosen ? (chosen.priceMinor === 0 ? t("page.free") : money(chosen.priceMinor)) : "—"}
+            </span>
           </p>
           <p className="spread">
-            <strong>{t("page.total")}</strong> <strong data-testid="summary-total">{money(cart.subtotalMinor + (chosen?.priceMinor ?? 0))}</strong>
+            <strong>{t("page.total")}</strong>{" "}
+            <strong data-testid="summary-total">{money(cart.subtotalMinor + (chosen?.priceMinor ?? 0))}</strong>
           </p>
           {!chosen ? <p className="muted small">{t("page.totalHint")}</p> : null}
           <p className="muted small">{t("page.expiry", { minutes: loaded.orderExpiryMinutes })}</p>

@@ -33,7 +33,11 @@ export default function CollectionPage() {
     <section className="stack" data-testid="collection">
       <h1>{collection.title}</h1>
       {collection.description ? <p className="muted">{collection.description}</p> : null}
-      {products.length ? <ProductGrid products={products} testId="collection-products" /> : <p className="muted">{t("shop.collectionEmpty")}</p>}
+      {products.length ? (
+        <ProductGrid products={products} testId="collection-products" />
+      ) : (
+        <p className="muted">{t("shop.collectionEmpty")}</p>
+      )}
       <nav className="row">
         {page > 1 ? <Link to={`${base}/collections/${collection.handle}?page=${page - 1}`}>{t("shop.previousPage")}</Link> : null}
         {hasNext ? (

@@ -15,7 +15,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { choice: await consentChoice(request), title: serverT(locale, "storefront")("consent.pageTitle") };
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Cookies" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data?.title ?? "Cookies" },
+  { name: "robots", content: "noindex" },
+];
 
 /** Records "necessary" or "all" in the consent cookie (app/lib/consent.server.ts) and goes back. */
 export async function action({ request, params }: ActionFunctionArgs) {

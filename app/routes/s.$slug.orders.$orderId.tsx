@@ -19,7 +19,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const order = await customerOrder(shop.id, orderId);
   if (!order) throw new Response("This order does not exist.", { status: 404 });
   const parcels = await customerParcels(shop.id, orderId);
-  return data({ order, parcels, shop: { language: shop.language }, payPath: orderPayPath(shop.slug, orderId) }, { headers: ORDER_PAGE_HEADERS });
+  return data(
+    { order, parcels, shop: { language: shop.language }, payPath: orderPayPath(shop.slug, orderId) },
+    { headers: ORDER_PAGE_HEADERS },
+  );
 }
 
 export default function OrderStatus() {

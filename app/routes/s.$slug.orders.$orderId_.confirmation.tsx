@@ -23,7 +23,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const order = await customerOrder(shop.id, orderId, { reconcile: true });
   if (!order) throw new Response("This order does not exist.", { status: 404 });
   return data(
-    { order, shop: { slug: shop.slug, language: shop.language }, statusPath: orderStatusPath(shop.slug, orderId), payPath: orderPayPath(shop.slug, orderId) },
+    {
+      order,
+      shop: { slug: shop.slug, language: shop.language },
+      statusPath: orderStatusPath(shop.slug, orderId),
+      payPath: orderPayPath(shop.slug, orderId),
+    },
     { headers: { ...ORDER_PAGE_HEADERS, ...(order.payment === "processing" ? { Refresh: String(REFRESH_SECONDS) } : {}) } },
   );
 }

@@ -120,7 +120,15 @@ export default function ProductPage() {
               data-testid="product-image"
             />
           ) : (
-            <video key={m.id} controls preload="none" poster={m.poster ?? undefined} aria-label={t("product.video")} data-testid="product-video" playsInline>
+            <video
+              key={m.id}
+              controls
+              preload="none"
+              poster={m.poster ?? undefined}
+              aria-label={t("product.video")}
+              data-testid="product-video"
+              playsInline
+            >
               <source src={m.src} type={m.type} />
               {t("product.noVideo")}
             </video>
@@ -132,7 +140,12 @@ export default function ProductPage() {
         {selected ? (
           <>
             <div className="product-price">
-              <Price price={selected.sale?.price ?? selected.price} compareAt={selected.sale ? selected.price : selected.compareAt} currency={selected.currency} sale={Boolean(selected.sale)} />
+              <Price
+                price={selected.sale?.price ?? selected.price}
+                compareAt={selected.sale ? selected.price : selected.compareAt}
+                currency={selected.currency}
+                sale={Boolean(selected.sale)}
+              />
             </div>
             {selected.sale ? (
               <div className="flash-sale small stack" data-testid="product-sale">
@@ -140,7 +153,9 @@ export default function ProductPage() {
                   <strong>{selected.sale.name}</strong> · <Countdown endsAt={selected.sale.endsAt} />
                 </div>
                 {selected.sale.remaining !== null ? <div>{t("shop.leftAtPrice", { count: selected.sale.remaining })}</div> : null}
-                {selected.sale.perCustomerLimit !== null ? <div>{t("product.perCustomer", { count: selected.sale.perCustomerLimit })}</div> : null}
+                {selected.sale.perCustomerLimit !== null ? (
+                  <div>{t("product.perCustomer", { count: selected.sale.perCustomerLimit })}</div>
+                ) : null}
               </div>
             ) : null}
             <p data-testid="stock-state" className={selected.inStock ? "ok" : "muted"}>

@@ -28,7 +28,10 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   };
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Search" }, { name: "robots", content: "noindex, follow" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data?.title ?? "Search" },
+  { name: "robots", content: "noindex, follow" },
+];
 
 export default function SearchPage() {
   const { query, collections, products, total, hasNext } = useLoaderData<typeof loader>();
@@ -48,7 +51,13 @@ export default function SearchPage() {
   return (
     <section className="stack" data-testid="search-page">
       <h1>{query.q ? t("searchPage.heading", { q: query.q }) : t("searchPage.allProducts")}</h1>
-      <Form method="get" action={`${base}/search`} className="search-filters row" aria-label={t("searchPage.filters")} data-testid="search-filters">
+      <Form
+        method="get"
+        action={`${base}/search`}
+        className="search-filters row"
+        aria-label={t("searchPage.filters")}
+        data-testid="search-filters"
+      >
         <input type="hidden" name="q" value={query.q} />
         <label>
           {t("searchPage.minPrice")} <input name="min" inputMode="decimal" defaultValue={query.min} size={7} />
@@ -87,7 +96,11 @@ export default function SearchPage() {
       <p className="muted small" data-testid="search-count">
         {t("searchPage.count", { count: total })}
       </p>
-      {products.length ? <ProductGrid products={products} testId="search-results" /> : <p data-testid="search-none">{t("searchPage.none")}</p>}
+      {products.length ? (
+        <ProductGrid products={products} testId="search-results" />
+      ) : (
+        <p data-testid="search-none">{t("searchPage.none")}</p>
+      )}
       <nav className="row">
         {query.page > 1 ? <Link to={pageLink(query.page - 1)}>{t("shop.previousPage")}</Link> : null}
         {hasNext ? (

@@ -12,7 +12,8 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   if (!shop) throw notFound("There is no shop at this address.");
   const root = context.customDomain ? `${new URL(publicUrl()).protocol}//${new URL(request.url).host}` : `${publicUrl()}/s/${shop.slug}`;
   const { products, collections } = await sitemapEntries(shop.id);
-  const url = (loc: string, lastmod?: Date) => `  <url><loc>${xml(loc)}</loc>${lastmod ? `<lastmod>${lastmod.toISOString()}</lastmod>` : ""}</url>`;
+  const url = (loc: string, lastmod?: Date) =>
+    `  <url><loc>${xml(loc)}</loc>${lastmod ? `<lastmod>${lastmod.toISOString()}</lastmod>` : ""}</url>`;
   const body = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
     `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`,

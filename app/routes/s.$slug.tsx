@@ -11,7 +11,11 @@ import { CsrfInput } from "~/ui/forms";
 import { LanguageSwitcher } from "~/ui/language-switcher";
 import { CountdownScript, type StorefrontLayoutData } from "~/ui/storefront";
 
-export async function loader({ params, request, context }: LoaderFunctionArgs): Promise<StorefrontLayoutData & { cartCount: number; loggedIn: boolean }> {
+export async function loader({
+  params,
+  request,
+  context,
+}: LoaderFunctionArgs): Promise<StorefrontLayoutData & { cartCount: number; loggedIn: boolean }> {
   const shop = await storefrontShopBySlug(params.slug ?? "");
   if (!shop) throw new Response("There is no shop at this address.", { status: 404 });
   // On the shop's own domain, paths have no /s/:slug prefix (the HTTP layer adds it back).
@@ -60,7 +64,13 @@ export default function StorefrontLayout() {
             <label className="sr-only" htmlFor="site-search">
               {t("search")}
             </label>
-            <input id="site-search" type="search" name="q" placeholder={t("searchPlaceholder")} defaultValue={location.pathname.endsWith("/search") ? (new URLSearchParams(location.search).get("q") ?? "") : ""} />
+            <input
+              id="site-search"
+              type="search"
+              name="q"
+              placeholder={t("searchPlaceholder")}
+              defaultValue={location.pathname.endsWith("/search") ? (new URLSearchParams(location.search).get("q") ?? "") : ""}
+            />
             <button type="submit" className="secondary small">
               {t("search")}
             </button>

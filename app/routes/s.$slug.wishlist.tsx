@@ -13,7 +13,10 @@ export const meta: MetaFunction = () => [{ title: "Wishlist" }, { name: "robots"
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { shop, who } = await storefrontShopper(request, params.slug);
-  return data({ slug: shop.slug, language: shop.language, items: await loadWishlist(who) }, { headers: { "Cache-Control": "private, no-store" } });
+  return data(
+    { slug: shop.slug, language: shop.language, items: await loadWishlist(who) },
+    { headers: { "Cache-Control": "private, no-store" } },
+  );
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -60,7 +63,9 @@ export default function WishlistPage() {
               <h2 style={{ fontSize: "1rem", margin: 0 }} lang={language}>
                 <Link to={`/s/${slug}/products/${item.handle}`}>{item.title}</Link>
               </h2>
-              {item.minPriceMinor !== null ? <div className="price">{t("wishlist.from", { price: formatMoney(item.minPriceMinor, item.currency) })}</div> : null}
+              {item.minPriceMinor !== null ? (
+                <div className="price">{t("wishlist.from", { price: formatMoney(item.minPriceMinor, item.currency) })}</div>
+              ) : null}
               <Form method="post">
                 <CsrfInput />
                 <input type="hidden" name="productId" value={item.productId} />

@@ -95,7 +95,8 @@ export default function Signup() {
           </button>
         </Form>
         <p className="muted small" style={{ marginTop: "1rem" }}>
-          Already have an account? <Link to={`/login${params.get("redirectTo") ? `?redirectTo=${encodeURIComponent(params.get("redirectTo")!)}` : ""}`}>Log in</Link>
+          Already have an account?{" "}
+          <Link to={`/login${params.get("redirectTo") ? `?redirectTo=${encodeURIComponent(params.get("redirectTo")!)}` : ""}`}>Log in</Link>
         </p>
       </div>
     </main>

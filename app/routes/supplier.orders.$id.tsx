@@ -46,7 +46,10 @@ export default function SupplierOrder() {
         <Link to="/supplier/orders">← {t("orders")}</Link>
       </p>
       <h1>
-        {order.reference} <span className="badge" data-testid="supplier-order-status">{order.status}</span>
+        {order.reference}{" "}
+        <span className="badge" data-testid="supplier-order-status">
+          {order.status}
+        </span>
       </h1>
       <FormError message={errors.form} />
       <section className="card">
@@ -108,8 +111,20 @@ export default function SupplierOrder() {
           <CsrfInput />
           <input type="hidden" name="intent" value="ship" />
           <div className="two-cols">
-            <SelectField label={t("courier")} name="carrier" defaultValue={values.carrier ?? "jnt"} error={errors.carrier} options={SUPPLIER_CARRIERS.map((c) => ({ value: c, label: CARRIER_LABELS[c] }))} />
-            <Field label={t("tracking")} name="trackingNumber" defaultValue={values.trackingNumber} error={errors.trackingNumber} required />
+            <SelectField
+              label={t("courier")}
+              name="carrier"
+              defaultValue={values.carrier ?? "jnt"}
+              error={errors.carrier}
+              options={SUPPLIER_CARRIERS.map((c) => ({ value: c, label: CARRIER_LABELS[c] }))}
+            />
+            <Field
+              label={t("tracking")}
+              name="trackingNumber"
+              defaultValue={values.trackingNumber}
+              error={errors.trackingNumber}
+              required
+            />
           </div>
           <button type="submit">{t("ship")}</button>
         </Form>

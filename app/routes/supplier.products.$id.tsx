@@ -21,8 +21,16 @@ export const action = /* @__PURE__ */ supplierAction(
       const form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: 10 * 1024 * 1024 }));
       verifyCsrf(request, form);
       const file = form.get("image");
-      if (!(file instanceof File) || file.size === 0) return data({ errors: { image: "Choose a JPEG, PNG or WebP image." } as Record<string, string>, values: {}, notice: null }, { status: 400 });
-      const added = await addSupplierImage(access.supplier.shopId, params.id ?? "", { body: Buffer.from(await file.arrayBuffer()), contentType: file.type, filename: file.name });
+      if (!(file instanceof File) || file.size === 0)
+        return data(
+          { errors: { image: "Choose a JPEG, PNG or WebP image." } as Record<string, string>, values: {}, notice: null },
+          { status: 400 },
+        );
+      const added = await addSupplierImage(access.supplier.shopId, params.id ?? "", {
+        body: Buffer.from(await file.arrayBuffer()),
+        contentType: file.type,
+        filename: file.name,
+      });
       if (added === undefined) throw new Response("Not found", { status: 404 });
       if (!added.ok) return data({ errors: { image: added.error } as Record<string, string>, values: {}, notice: null }, { status: 400 });
       return data({ errors: {} as Record<string, string>, values: {}, notice: "Image added: it appears once processed." });
@@ -71,10 +79,22 @@ export default function SupplierProduct() {
                 <td>{v.title}</td>
                 {(["cost", "price", "stock"] as const).map((f) => {
                   const name = `${f}_${v.id}`;
-                  const saved = f === "cost" ? minorToDecimal(v.costMinor ?? 0, "MYR") : f === "price" ? minorToDecimal(v.priceMinor, "MYR") : String(v.onHand ?? 0);
+                  const saved =
+                    f === "cost"
+                      ? minorToDecimal(v.costMinor ?? 0, "MYR")
+                      : f === "price"
+                        ? minorToDecimal(v.priceMinor, "MYR")
+                        : String(v.onHand ?? 0);
                   return (
                     <td key={f}>
-                      <input name={name} aria-label={`${v.title} ${f}`} defaultValue={values[name] ?? saved} inputMode="decimal" size={8} aria-invalid={Boolean(errors[name])} />
+                      <input
+                        name={name}
+                        aria-label={`${v.title} ${f}`}
+                        defaultValue={values[name] ?? saved}
+                        inputMode="decimal"
+                        size={8}
+                        aria-invalid={Boolean(errors[name])}
+                      />
                       {errors[name] ? (
                         <p className="error" role="alert" data-field-error={name}>
                           {errors[name]}
@@ -87,7 +107,11 @@ export default function SupplierProduct() {
             ))}
           </tbody>
         </table>
-        <Checkbox label="Published to the network" name="publish" defaultChecked={values.publish ? values.publish === "on" : product.status === "active"} />
+        <Checkbox
+          label="Published to the network"
+          name="publish"
+          defaultChecked={values.publish ? values.publish === "on" : product.status === "active"}
+        />
         <button type="submit">Save</button>
       </Form>
       <section className="card">

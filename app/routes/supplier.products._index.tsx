@@ -8,13 +8,19 @@ import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
 
-export const loader = /* @__PURE__ */ supplierLoader(async ({ access }) => ({ products: await listSupplierProducts(access.supplier.shopId) }));
+export const loader = /* @__PURE__ */ supplierLoader(async ({ access }) => ({
+  products: await listSupplierProducts(access.supplier.shopId),
+}));
 
 // Preparing products is allowed while pending approval (they join the network once approved).
 export const action = /* @__PURE__ */ supplierAction(
   async ({ request, context, access }) => {
     const form = await readForm(request);
-    const result = await createSupplierProduct(access.supplier.shopId, { userId: access.user.id, ip: context.ip, userAgent: context.userAgent }, Object.fromEntries(form));
+    const result = await createSupplierProduct(
+      access.supplier.shopId,
+      { userId: access.user.id, ip: context.ip, userAgent: context.userAgent },
+      Object.fromEntries(form),
+    );
     if (!result.ok) return data({ errors: result.errors, values: keptValues(form) }, { status: 400 });
     return redirect(`/supplier/products/${result.productId}`);
   },
@@ -68,11 +74,42 @@ export default function SupplierProducts() {
         <div className="two-cols">
           <Field label={t("category")} name="productType" defaultValue={values.productType} error={errors.productType} />
           <Field label="Weight (grams)" name="weight" inputMode="numeric" defaultValue={values.weight} error={errors.weight} />
-          <Field label="Option name (e.g. Size; optional)" name="optionName" defaultValue={values.optionName} error={errors["options.0.name"]} />
-          <Field label="Option values (comma-separated)" name="optionValues" defaultValue={values.optionValues} error={errors["options.0.values"]} />
-          <Field label="Cost to merchants (RM)" name="cost" inputMode="decimal" defaultValue={values.cost} error={errors.cost ?? errors["variants.0.cost"]} required />
-          <Field label="Suggested retail price (RM)" name="price" inputMode="decimal" defaultValue={values.price} error={errors.price ?? errors["variants.0.price"]} required />
-          <Field label="Stock per variant" name="stock" inputMode="numeric" defaultValue={values.stock ?? "0"} error={errors.stock} required />
+          <Field
+            label="Option name (e.g. Size; optional)"
+            name="optionName"
+            defaultValue={values.optionName}
+            error={errors["options.0.name"]}
+          />
+          <Field
+            label="Option values (comma-separated)"
+            name="optionValues"
+            defaultValue={values.optionValues}
+            error={errors["options.0.values"]}
+          />
+          <Field
+            label="Cost to merchants (RM)"
+            name="cost"
+            inputMode="decimal"
+            defaultValue={values.cost}
+            error={errors.cost ?? errors["variants.0.cost"]}
+            required
+          />
+          <Field
+            label="Suggested retail price (RM)"
+            name="price"
+            inputMode="decimal"
+            defaultValue={values.price}
+            error={errors.price ?? errors["variants.0.price"]}
+            required
+          />
+          <Field
+            label="Stock per variant"
+            name="stock"
+            inputMode="numeric"
+            defaultValue={values.stock ?? "0"}
+            error={errors.stock}
+            required
+          />
         </div>
         <Checkbox label="Publish to the network" name="publish" defaultChecked={values.publish === "on"} />
         <button type="submit">Save product</button>

@@ -23,7 +23,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const who = { ip: context.ip, userAgent: context.userAgent };
   const current = await readSession(request);
   const result = await signUpSupplier({ ...Object.fromEntries(form), regions: form.getAll("regions") }, who, current?.user.id ?? null);
-  if (!result.ok) return data({ errors: result.errors, values: keptValues(form), regions: form.getAll("regions").map(String) }, { status: 400 });
+  if (!result.ok)
+    return data({ errors: result.errors, values: keptValues(form), regions: form.getAll("regions").map(String) }, { status: 400 });
   if (current) return redirect("/supplier");
   const { setCookie } = await startSession(result.userId, { remember: false, ...who });
   return redirect("/supplier", { headers: { "Set-Cookie": setCookie } });
@@ -43,7 +44,10 @@ export default function SupplierSignup() {
           <img src="/favicon.svg" alt="" /> NetShop
         </Link>
         <h1 style={{ marginTop: "1rem" }}>{t("signupTitle")}</h1>
-        <p className="muted">List your products once; NetShop merchants sell them and you ship straight to their customers. The platform team approves new suppliers.</p>
+        <p className="muted">
+          List your products once; NetShop merchants sell them and you ship straight to their customers. The platform team approves new
+          suppliers.
+        </p>
         <FormError message={errors.form} />
         <Form method="post" noValidate>
           <CsrfInput />
@@ -53,11 +57,40 @@ export default function SupplierSignup() {
             <fieldset>
               <legend>Your account</legend>
               <Field label="Your name" name="name" autoComplete="name" defaultValue={values.name} error={errors.name} required />
-              <Field label="Email" name="email" type="email" autoComplete="email" defaultValue={values.email} error={errors.email} required />
-              <Field label="Your WhatsApp number (sign-in codes)" name="phone" type="tel" autoComplete="tel" defaultValue={values.phone} error={errors.phone} required />
-              <Field label="Password" name="password" type="password" autoComplete="new-password" error={errors.password} required hint="At least 12 characters." />
+              <Field
+                label="Email"
+                name="email"
+                type="email"
+                autoComplete="email"
+                defaultValue={values.email}
+                error={errors.email}
+                required
+              />
+              <Field
+                label="Your WhatsApp number (sign-in codes)"
+                name="phone"
+                type="tel"
+                autoComplete="tel"
+                defaultValue={values.phone}
+                error={errors.phone}
+                required
+              />
+              <Field
+                label="Password"
+                name="password"
+                type="password"
+                autoComplete="new-password"
+                error={errors.password}
+                required
+                hint="At least 12 characters."
+              />
               <Checkbox label="I am 18 or older" name="adult" error={errors.adult} defaultChecked={values.adult === "on"} />
-              <Checkbox label="I accept the terms of service and the privacy policy" name="terms" error={errors.terms} defaultChecked={values.terms === "on"} />
+              <Checkbox
+                label="I accept the terms of service and the privacy policy"
+                name="terms"
+                error={errors.terms}
+                defaultChecked={values.terms === "on"}
+              />
             </fieldset>
           )}
           <fieldset>
@@ -66,7 +99,13 @@ export default function SupplierSignup() {
             <Field label="Contact person" name="contactName" defaultValue={values.contactName} error={errors.contactName} required />
             <Field label="WhatsApp for orders" name="whatsapp" type="tel" defaultValue={values.whatsapp} error={errors.whatsapp} required />
             <div className="two-cols">
-              <Field label="Warehouse town or city" name="warehouseCity" defaultValue={values.warehouseCity} error={errors.warehouseCity} required />
+              <Field
+                label="Warehouse town or city"
+                name="warehouseCity"
+                defaultValue={values.warehouseCity}
+                error={errors.warehouseCity}
+                required
+              />
               <SelectField
                 label="Warehouse state"
                 name="warehouseState"
@@ -82,9 +121,20 @@ export default function SupplierSignup() {
                   <input type="checkbox" name="regions" value={r} defaultChecked={regions.has(r)} /> {r}
                 </label>
               ))}
-              {errors.regions ? <p className="error" role="alert" data-field-error="regions">{errors.regions}</p> : null}
+              {errors.regions ? (
+                <p className="error" role="alert" data-field-error="regions">
+                  {errors.regions}
+                </p>
+              ) : null}
             </fieldset>
-            <Field label="Handling time (working days before dispatch)" name="handlingDays" inputMode="numeric" defaultValue={values.handlingDays ?? "2"} error={errors.handlingDays} required />
+            <Field
+              label="Handling time (working days before dispatch)"
+              name="handlingDays"
+              inputMode="numeric"
+              defaultValue={values.handlingDays ?? "2"}
+              error={errors.handlingDays}
+              required
+            />
           </fieldset>
           <button type="submit">Apply as a supplier</button>
         </Form>

@@ -7,7 +7,10 @@ import { handleGatewayCallback } from "~/domain/orders/payments.server";
 export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== "POST") return new Response("Method not allowed", { status: 405, headers: { Allow: "POST" } });
   const result = await handleGatewayCallback({ shopId: params.shopId ?? "", gateway: params.gateway ?? "", request });
-  return new Response(result.status === 200 ? "OK" : result.outcome, { status: result.status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  return new Response(result.status === 200 ? "OK" : result.outcome, {
+    status: result.status,
+    headers: { "Content-Type": "text/plain; charset=utf-8" },
+  });
 }
 
 export async function loader() {

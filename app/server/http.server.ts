@@ -92,10 +92,7 @@ export function createHttpApp(options: { build: ServerBuild; publicDir: string }
     res.status(readiness.ready ? 200 : 503).json(readiness);
   });
 
-  app.use(
-    "/build",
-    express.static(path.join(options.publicDir, "build"), { immutable: true, maxAge: "1y", index: false }),
-  );
+  app.use("/build", express.static(path.join(options.publicDir, "build"), { immutable: true, maxAge: "1y", index: false }));
   app.use(express.static(options.publicDir, { maxAge: "1h", index: false }));
 
   app.use(customDomains);

@@ -54,7 +54,11 @@ export function SandboxNote({ provider }: { provider: keyof typeof PROVIDER_NAME
 }
 
 /** A bulk run's status as shown: its own once finished, else derived from cancellation and progress. */
-export function batchStatus(b: { status: JobStatus; finishedAt: string | Date | null; cancelledAt: string | Date | null }, done: number, running = false): JobStatus {
+export function batchStatus(
+  b: { status: JobStatus; finishedAt: string | Date | null; cancelledAt: string | Date | null },
+  done: number,
+  running = false,
+): JobStatus {
   return b.finishedAt ? b.status : b.cancelledAt ? "cancelled" : running || done ? "running" : "queued";
 }
 
@@ -141,11 +145,24 @@ export function CopyChoices({
 }
 
 /** "1,234 / 567 tokens · 3 credits" */
-export function JobCost({ job }: { job: { kind: string; inputTokens: number | null; outputTokens: number | null; providerUnits?: number | null; credits: number; charged?: boolean } }) {
+export function JobCost({
+  job,
+}: {
+  job: {
+    kind: string;
+    inputTokens: number | null;
+    outputTokens: number | null;
+    providerUnits?: number | null;
+    credits: number;
+    charged?: boolean;
+  };
+}) {
   const { t } = useTranslation("ai");
   const parts: string[] = [];
   if (job.inputTokens !== null || job.outputTokens !== null) {
-    parts.push(t("cost.tokens", { input: (job.inputTokens ?? 0).toLocaleString("en"), output: (job.outputTokens ?? 0).toLocaleString("en") }));
+    parts.push(
+      t("cost.tokens", { input: (job.inputTokens ?? 0).toLocaleString("en"), output: (job.outputTokens ?? 0).toLocaleString("en") }),
+    );
   }
   if (job.providerUnits) parts.push(t("cost.units", { count: job.providerUnits }));
   parts.push(job.charged ? t("cost.charged", { count: job.credits }) : t("cost.credits", { count: job.credits }));

@@ -23,13 +23,23 @@ export function ProgressBar({ value, max, label }: { value: number; max: number 
   return (
     <div className="progress-wrap">
       <progress value={max ? value : undefined} max={max ?? undefined} aria-label={label} data-testid="progress" />
-      <span className="small muted">{percent === null ? "Starting…" : `${percent}% · ${value.toLocaleString("en")} of ${max!.toLocaleString("en")}`}</span>
+      <span className="small muted">
+        {percent === null ? "Starting…" : `${percent}% · ${value.toLocaleString("en")} of ${max!.toLocaleString("en")}`}
+      </span>
     </div>
   );
 }
 
 /** The top of a catalog page: where it sits (a link back), its title, and its page actions. */
-export function CatalogHeader({ back, title, children }: { back: { to: string; label: string } | string; title: ReactNode; children?: ReactNode }) {
+export function CatalogHeader({
+  back,
+  title,
+  children,
+}: {
+  back: { to: string; label: string } | string;
+  title: ReactNode;
+  children?: ReactNode;
+}) {
   return (
     <div className="admin-top">
       <div>

@@ -1,6 +1,16 @@
 /** Server-rendered SVG charts: plain markup, readable without JavaScript, labelled for screen readers. */
 
-export function BarChart({ title, points, format, testId }: { title: string; points: { label: string; value: number }[]; format: (v: number) => string; testId?: string }) {
+export function BarChart({
+  title,
+  points,
+  format,
+  testId,
+}: {
+  title: string;
+  points: { label: string; value: number }[];
+  format: (v: number) => string;
+  testId?: string;
+}) {
   const width = 720;
   const height = 220;
   const pad = { top: 12, right: 8, bottom: 36, left: 8 };
@@ -9,7 +19,14 @@ export function BarChart({ title, points, format, testId }: { title: string; poi
   const bar = Math.max(2, Math.min(48, slot * 0.7));
   const every = Math.ceil(points.length / 12);
   return (
-    <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={title} className="chart" data-testid={testId} style={{ width: "100%", height: "auto" }}>
+    <svg
+      viewBox={`0 0 ${width} ${height}`}
+      role="img"
+      aria-label={title}
+      className="chart"
+      data-testid={testId}
+      style={{ width: "100%", height: "auto" }}
+    >
       <title>{title}</title>
       {points.map((p, i) => {
         const h = ((height - pad.top - pad.bottom) * p.value) / max;
@@ -33,12 +50,29 @@ export function BarChart({ title, points, format, testId }: { title: string; poi
 }
 
 /** Horizontal bars with labels and values: funnels, top products, shares. */
-export function HBars({ title, rows, format, testId }: { title: string; rows: { label: string; value: number }[]; format: (v: number) => string; testId?: string }) {
+export function HBars({
+  title,
+  rows,
+  format,
+  testId,
+}: {
+  title: string;
+  rows: { label: string; value: number }[];
+  format: (v: number) => string;
+  testId?: string;
+}) {
   const max = Math.max(1, ...rows.map((r) => r.value));
   const rowH = 30;
   const width = 360;
   return (
-    <svg viewBox={`0 0 ${width} ${rows.length * rowH + 4}`} role="img" aria-label={title} className="chart" data-testid={testId} style={{ width: "100%", height: "auto" }}>
+    <svg
+      viewBox={`0 0 ${width} ${rows.length * rowH + 4}`}
+      role="img"
+      aria-label={title}
+      className="chart"
+      data-testid={testId}
+      style={{ width: "100%", height: "auto" }}
+    >
       <title>{title}</title>
       {rows.map((r, i) => (
         <g key={`${r.label}-${i}`} transform={`translate(0, ${i * rowH})`}>

@@ -9,7 +9,11 @@ export type CustomerOrderData = CustomerOrderView;
 
 export function useFormatDate() {
   const root = useRouteLoaderData("root") as { locale?: Locale } | undefined;
-  const format = new Intl.DateTimeFormat(HTML_LANG[root?.locale ?? "en"], { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Kuala_Lumpur" });
+  const format = new Intl.DateTimeFormat(HTML_LANG[root?.locale ?? "en"], {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone: "Asia/Kuala_Lumpur",
+  });
   return (iso: string) => format.format(new Date(iso));
 }
 
@@ -30,7 +34,9 @@ export function CustomerOrder({ order, shopLanguage }: { order: CustomerOrderDat
           <div>
             <dt>{t("payment.label")}</dt>
             <dd data-testid="payment-state" data-state={order.payment}>
-              {order.payment === "paid" && order.paidAt && order.gateway ? t("payment.paidOn", { date: date(order.paidAt), gateway: order.gateway }) : t(`payment.${order.payment}`)}
+              {order.payment === "paid" && order.paidAt && order.gateway
+                ? t("payment.paidOn", { date: date(order.paidAt), gateway: order.gateway })
+                : t(`payment.${order.payment}`)}
             </dd>
           </div>
         </dl>
@@ -61,34 +67,46 @@ export function CustomerOrder({ order, shopLanguage }: { order: CustomerOrderDat
           </tbody>
           <tfoot>
             <tr>
-              <th scope="row" colSpan={3}>{t("subtotal")}</th>
+              <th scope="row" colSpan={3}>
+                {t("subtotal")}
+              </th>
               <td>{money(order.subtotalMinor)}</td>
             </tr>
             {order.discountMinor > 0 ? (
               <tr>
-                <th scope="row" colSpan={3}>{t("discount")}</th>
+                <th scope="row" colSpan={3}>
+                  {t("discount")}
+                </th>
                 <td>−{money(order.discountMinor)}</td>
               </tr>
             ) : null}
             <tr>
-              <th scope="row" colSpan={3}>{t("shipping")}</th>
+              <th scope="row" colSpan={3}>
+                {t("shipping")}
+              </th>
               <td>{money(order.shippingMinor)}</td>
             </tr>
             {order.taxMinor > 0 ? (
               <tr>
-                <th scope="row" colSpan={3}>{t("tax")}</th>
+                <th scope="row" colSpan={3}>
+                  {t("tax")}
+                </th>
                 <td>{money(order.taxMinor)}</td>
               </tr>
             ) : null}
             <tr>
-              <th scope="row" colSpan={3}>{t("total")}</th>
+              <th scope="row" colSpan={3}>
+                {t("total")}
+              </th>
               <td data-testid="order-total">
                 <strong>{money(order.totalMinor)}</strong>
               </td>
             </tr>
             {order.refundedMinor > 0 ? (
               <tr>
-                <th scope="row" colSpan={3}>{t("refundedAmount")}</th>
+                <th scope="row" colSpan={3}>
+                  {t("refundedAmount")}
+                </th>
                 <td>−{money(order.refundedMinor)}</td>
               </tr>
             ) : null}

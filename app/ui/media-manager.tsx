@@ -35,13 +35,22 @@ function putFile(url: string, headers: Record<string, string>, file: File, onPro
     xhr.open("PUT", url);
     for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
-    xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve() : reject(new Error(`the storage refused the upload (${xhr.status})`)));
+    xhr.onload = () =>
+      xhr.status >= 200 && xhr.status < 300 ? resolve() : reject(new Error(`the storage refused the upload (${xhr.status})`));
     xhr.onerror = () => reject(new Error("the upload could not reach the storage"));
     xhr.send(file);
   });
 }
 
-export function MediaManager({ productId, media, storage }: { productId: string; media: MediaItem[]; storage: { used: number; limit: number | null } }) {
+export function MediaManager({
+  productId,
+  media,
+  storage,
+}: {
+  productId: string;
+  media: MediaItem[];
+  storage: { used: number; limit: number | null };
+}) {
   const csrf = useCsrfToken();
   const revalidator = useRevalidator();
   const [uploads, setUploads] = useState<Upload[]>([]);
@@ -71,7 +80,12 @@ export function MediaManager({ productId, media, storage }: { productId: string;
     const problem = uploadProblem(file);
     if (problem) return set({ error: problem });
     try {
-      const { mediaId, upload } = await post({ intent: "request-upload", filename: file.name, contentType: file.type, size: String(file.size) });
+      const { mediaId, upload } = await post({
+        intent: "request-upload",
+        filename: file.name,
+        contentType: file.type,
+        size: String(file.size),
+      });
       await putFile(upload.url, upload.headers, file, (percent) => set({ percent }));
       await post({ intent: "complete", mediaId });
       set({ percent: 101 });
@@ -111,7 +125,15 @@ export function MediaManager({ productId, media, storage }: { productId: string;
         <label htmlFor="media-files" className="button secondary">
           Add images or videos
         </label>
-        <input id="media-files" ref={input} type="file" multiple accept={ACCEPT_ATTRIBUTE} className="sr-only" onChange={(e) => start(e.currentTarget.files)} />
+        <input
+          id="media-files"
+          ref={input}
+          type="file"
+          multiple
+          accept={ACCEPT_ATTRIBUTE}
+          className="sr-only"
+          onChange={(e) => start(e.currentTarget.files)}
+        />
         <p className="small" style={{ margin: "0.5rem 0 0" }}>
           JPG, PNG or WebP up to 10 MB; MP4 or WebM up to 200 MB. Drop files here. The first image is the cover.
         </p>
@@ -119,17 +141,24 @@ export function MediaManager({ productId, media, storage }: { productId: string;
           <p className="small">Uploading needs JavaScript: files go straight from your browser to storage.</p>
         </noscript>
       </div>
-      {uploads.filter((u) => u.error || u.percent <= 100).map((u, i) => (
-        <div key={i} className={u.error ? "banner danger small" : "small"} role={u.error ? "alert" : "status"} data-testid="upload-status">
-          {u.error ?? (
-            <span className="progress-wrap">
-              <span>Uploading {u.name}</span>
-              <progress value={u.percent} max={100} aria-label={`Uploading ${u.name}`} />
-              <span>{u.percent}%</span>
-            </span>
-          )}
-        </div>
-      ))}
+      {uploads
+        .filter((u) => u.error || u.percent <= 100)
+        .map((u, i) => (
+          <div
+            key={i}
+            className={u.error ? "banner danger small" : "small"}
+            role={u.error ? "alert" : "status"}
+            data-testid="upload-status"
+          >
+            {u.error ?? (
+              <span className="progress-wrap">
+                <span>Uploading {u.name}</span>
+                <progress value={u.percent} max={100} aria-label={`Uploading ${u.name}`} />
+                <span>{u.percent}%</span>
+              </span>
+            )}
+          </div>
+        ))}
       {media.length === 0 ? (
         <p className="muted small">No media yet.</p>
       ) : (
@@ -167,11 +196,13 @@ export function MediaManager({ productId, media, storage }: { productId: string;
                 </button>
               </Form>
               <div className="row">
-                {([
-                  ["move", "left", "←", `Move ${m.filename} earlier`, i > 0],
-                  ["move", "right", "→", `Move ${m.filename} later`, i < media.length - 1],
-                  ["cover", "", "Cover", `Make ${m.filename} the cover`, i > 0],
-                ] as const).map(([intent, direction, label, title, show]) =>
+                {(
+                  [
+                    ["move", "left", "←", `Move ${m.filename} earlier`, i > 0],
+                    ["move", "right", "→", `Move ${m.filename} later`, i < media.length - 1],
+                    ["cover", "", "Cover", `Make ${m.filename} the cover`, i > 0],
+                  ] as const
+                ).map(([intent, direction, label, title, show]) =>
                   show ? (
                     <Form method="post" action={`/admin/products/${productId}/media`} key={`${intent}${direction}`}>
                       <CsrfInput />
@@ -208,7 +239,15 @@ export function MediaManager({ productId, media, storage }: { productId: string;
 }
 
 /** Approve or reject media made by AI (a try-on image, a video): until approved it is not on the storefront. */
-export function ReviewButtons({ productId, media, action }: { productId: string; media: Pick<MediaItem, "id" | "filename" | "status">; action?: string }) {
+export function ReviewButtons({
+  productId,
+  media,
+  action,
+}: {
+  productId: string;
+  media: Pick<MediaItem, "id" | "filename" | "status">;
+  action?: string;
+}) {
   const { t } = useTranslation("aiMedia");
   const to = action ?? `/admin/products/${productId}/media`;
   return (

@@ -10,7 +10,8 @@ export function RoleFields({ role, permissions, error }: { role?: string; permis
           <input type="radio" name="role" value="staff" defaultChecked={role !== "admin"} /> Staff — only the areas ticked below
         </label>
         <label className="radio">
-          <input type="radio" name="role" value="admin" defaultChecked={role === "admin"} /> Admin — every area (not the team or the audit log)
+          <input type="radio" name="role" value="admin" defaultChecked={role === "admin"} /> Admin — every area (not the team or the audit
+          log)
         </label>
       </fieldset>
       <fieldset className="field">

@@ -1,6 +1,13 @@
 import { Form, useBeforeUnload, useBlocker, useNavigation } from "@remix-run/react";
 import { useCallback, useEffect, useState } from "react";
-import { ADJUSTMENT_REASONS, MAX_OPTIONS, PRODUCT_STATUSES, REASON_LABELS, STATUS_LABELS, variantTitle } from "~/domain/catalog/catalog-rules";
+import {
+  ADJUSTMENT_REASONS,
+  MAX_OPTIONS,
+  PRODUCT_STATUSES,
+  REASON_LABELS,
+  STATUS_LABELS,
+  variantTitle,
+} from "~/domain/catalog/catalog-rules";
 import { syncVariants, usableOptions, type ProductDraft, type VariantDraft } from "~/domain/catalog/product-draft";
 import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 
@@ -114,7 +121,12 @@ export function ProductEditor({ mode, initial, errors, currency, categories, col
                   error={err(`options.${i}.values`)}
                   onChange={(e) => changeOptions(draft.options.map((o, n) => (n === i ? { ...o, values: e.currentTarget.value } : o)))}
                 />
-                <button type="button" className="link" style={{ marginTop: "2rem" }} onClick={() => changeOptions(draft.options.filter((_, n) => n !== i))}>
+                <button
+                  type="button"
+                  className="link"
+                  style={{ marginTop: "2rem" }}
+                  onClick={() => changeOptions(draft.options.filter((_, n) => n !== i))}
+                >
                   Remove
                 </button>
               </div>
@@ -137,7 +149,9 @@ export function ProductEditor({ mode, initial, errors, currency, categories, col
 
           <section className="card" aria-labelledby="variants-heading">
             <h2 id="variants-heading">Variants</h2>
-            <p className="muted small">Prices in {currency}. Stock of saved variants changes through inventory adjustments below, so every change is recorded.</p>
+            <p className="muted small">
+              Prices in {currency}. Stock of saved variants changes through inventory adjustments below, so every change is recorded.
+            </p>
             <div className="grid-scroll">
               <table className="variants" data-testid="variants-grid">
                 <thead>
@@ -191,7 +205,13 @@ export function ProductEditor({ mode, initial, errors, currency, categories, col
           <section className="card">
             <h2>Organisation</h2>
             <Field label="Brand" name="brand" defaultValue={draft.brand} error={err("brand")} />
-            <Field label="Product type" name="productType" defaultValue={draft.productType} error={err("productType")} placeholder="Shirt" />
+            <Field
+              label="Product type"
+              name="productType"
+              defaultValue={draft.productType}
+              error={err("productType")}
+              placeholder="Shirt"
+            />
             <SelectField
               label="Category"
               name="categoryId"
@@ -213,18 +233,35 @@ export function ProductEditor({ mode, initial, errors, currency, categories, col
           </section>
           <section className="card">
             <h2>Search engines</h2>
-            <Field label="URL handle" name="handle" defaultValue={draft.handle} error={err("handle")} hint={mode === "new" ? "Leave empty to make one from the title." : undefined} />
+            <Field
+              label="URL handle"
+              name="handle"
+              defaultValue={draft.handle}
+              error={err("handle")}
+              hint={mode === "new" ? "Leave empty to make one from the title." : undefined}
+            />
             <Field label="SEO title" name="seoTitle" defaultValue={draft.seoTitle} error={err("seoTitle")} maxLength={70} />
             <div className="field">
               <label htmlFor="seoDescription">SEO description</label>
-              <textarea id="seoDescription" name="seoDescription" defaultValue={draft.seoDescription} rows={3} maxLength={320} style={{ minHeight: "5rem" }} />
+              <textarea
+                id="seoDescription"
+                name="seoDescription"
+                defaultValue={draft.seoDescription}
+                rows={3}
+                maxLength={320}
+                style={{ minHeight: "5rem" }}
+              />
               {err("seoDescription") ? <p className="error">{err("seoDescription")}</p> : null}
             </div>
           </section>
         </div>
       </div>
       <div className="save-bar">
-        {dirty ? <span className="dirty" data-testid="unsaved">Unsaved changes</span> : null}
+        {dirty ? (
+          <span className="dirty" data-testid="unsaved">
+            Unsaved changes
+          </span>
+        ) : null}
         <button type="submit" disabled={saving}>
           {saving ? "Saving…" : mode === "new" ? "Create product" : "Save product"}
         </button>
@@ -294,7 +331,13 @@ function VariantRow({
         cell("initialStock", "Initial stock", { inputMode: "numeric", placeholder: "0" })
       )}
       <td>
-        <input type="checkbox" name={name("track")} aria-label={`Track inventory of ${variantTitle(v.values)}`} checked={v.track} onChange={(e) => onChange({ track: e.currentTarget.checked })} />
+        <input
+          type="checkbox"
+          name={name("track")}
+          aria-label={`Track inventory of ${variantTitle(v.values)}`}
+          checked={v.track}
+          onChange={(e) => onChange({ track: e.currentTarget.checked })}
+        />
       </td>
       <td>
         <input
@@ -340,7 +383,14 @@ export function InventoryAdjustForm({
         options={tracked.map((v) => ({ value: v.id, label: `${v.title} (${v.onHand} on hand)` }))}
       />
       <div className="two-cols">
-        <Field label="Change by" name="delta" inputMode="numeric" placeholder="+10 or -2" defaultValue={values.delta} error={errors.delta} />
+        <Field
+          label="Change by"
+          name="delta"
+          inputMode="numeric"
+          placeholder="+10 or -2"
+          defaultValue={values.delta}
+          error={errors.delta}
+        />
         <SelectField
           label="Reason"
           name="reason"

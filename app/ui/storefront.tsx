@@ -60,7 +60,17 @@ export function CountdownScript() {
   return <script nonce={nonce} suppressHydrationWarning dangerouslySetInnerHTML={{ __html: COUNTDOWN_SCRIPT }} />;
 }
 
-export function Price({ price, compareAt, currency, sale }: { price: number | null; compareAt?: number | null; currency: string; sale?: boolean }) {
+export function Price({
+  price,
+  compareAt,
+  currency,
+  sale,
+}: {
+  price: number | null;
+  compareAt?: number | null;
+  currency: string;
+  sale?: boolean;
+}) {
   const money = useMoney();
   const { t } = useTranslation("storefront");
   if (price === null) return null;
@@ -84,15 +94,27 @@ export function ProductCard({ product }: { product: Card }) {
     <li className="product-card" data-testid="storefront-product">
       <Link to={`${base}/products/${product.handle}`} prefetch="intent">
         <div className="image">
-          {product.image ? <img src={product.image.src} srcSet={product.image.srcSet} sizes="(max-width: 600px) 50vw, 240px" alt={product.image.alt} loading="lazy" /> : null}
+          {product.image ? (
+            <img
+              src={product.image.src}
+              srcSet={product.image.srcSet}
+              sizes="(max-width: 600px) 50vw, 240px"
+              alt={product.image.alt}
+              loading="lazy"
+            />
+          ) : null}
         </div>
         <h3 className="product-title">{product.title}</h3>
       </Link>
       {product.minPrice !== null ? (
         <div className="price">
           {product.saleEndsAt ? <span className="badge sale">{t("shop.sale")}</span> : null}{" "}
-          {product.minPrice === product.maxPrice ? money(product.minPrice, product.currency) : t("fromPrice", { price: money(product.minPrice, product.currency) })}
-          {product.compareAt && product.compareAt > (product.minPrice ?? 0) ? <s className="compare">{money(product.compareAt, product.currency)}</s> : null}
+          {product.minPrice === product.maxPrice
+            ? money(product.minPrice, product.currency)
+            : t("fromPrice", { price: money(product.minPrice, product.currency) })}
+          {product.compareAt && product.compareAt > (product.minPrice ?? 0) ? (
+            <s className="compare">{money(product.compareAt, product.currency)}</s>
+          ) : null}
         </div>
       ) : null}
       {!product.inStock ? <div className="muted small">{t("shop.soldOut")}</div> : null}

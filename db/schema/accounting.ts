@@ -6,7 +6,22 @@
  * (recorded only with the visitor's consent).
  */
 import { sql } from "drizzle-orm";
-import { bigint, boolean, date, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  date,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "./columns";
 import { users } from "./core";
 import { orders } from "./orders";
@@ -67,7 +82,10 @@ export const accountingSyncs = pgTable(
     error: text("error"),
     attempts: integer("attempts").notNull().default(0),
     /** What was booked: debtor code, receipt and knock-off numbers. */
-    detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    detail: jsonb("detail")
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     syncedAt: timestamp("synced_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -76,7 +94,9 @@ export const accountingSyncs = pgTable(
     primaryKey({ columns: [t.shopId, t.id] }),
     uniqueIndex("accounting_syncs_doc_key").on(t.shopId, t.orderId, t.kind, t.ref),
     uniqueIndex("accounting_syncs_doc_no_key").on(t.shopId, t.kind, t.docNo),
-    foreignKey({ columns: [t.shopId, t.orderId], foreignColumns: [orders.shopId, orders.id], name: "accounting_syncs_order_fk" }).onDelete("cascade"),
+    foreignKey({ columns: [t.shopId, t.orderId], foreignColumns: [orders.shopId, orders.id], name: "accounting_syncs_order_fk" }).onDelete(
+      "cascade",
+    ),
     index("accounting_syncs_status_idx").on(t.shopId, t.status, t.updatedAt.desc()),
   ],
 );

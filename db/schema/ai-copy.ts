@@ -22,7 +22,10 @@ export const aiSettings = pgTable("ai_settings", {
   copyModel: text("copy_model"),
   defaultTone: text("default_tone").notNull().default("friendly"),
   /** Languages the copy form ticks by default. */
-  defaultLanguages: text("default_languages").array().notNull().default(sql`'{en,ms,zh}'::text[]`),
+  defaultLanguages: text("default_languages")
+    .array()
+    .notNull()
+    .default(sql`'{en,ms,zh}'::text[]`),
   updatedAt: updatedAt(),
 });
 
@@ -41,9 +44,15 @@ export const aiCopyDrafts = pgTable(
     productId: uuid("product_id").notNull(),
     tone: text("tone").notNull(),
     languages: text("languages").array().notNull(),
-    content: jsonb("content").$type<DraftContent>().notNull().default(sql`'{}'::jsonb`),
+    content: jsonb("content")
+      .$type<DraftContent>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     /** "<language>.<field>" → when it was applied to the product. */
-    applied: jsonb("applied").$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+    applied: jsonb("applied")
+      .$type<Record<string, string>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -51,8 +60,14 @@ export const aiCopyDrafts = pgTable(
     primaryKey({ columns: [t.shopId, t.id] }),
     uniqueIndex("ai_copy_drafts_job_key").on(t.shopId, t.jobId),
     index("ai_copy_drafts_product_idx").on(t.shopId, t.productId, t.createdAt.desc()),
-    foreignKey({ columns: [t.shopId, t.jobId], foreignColumns: [aiJobs.shopId, aiJobs.id], name: "ai_copy_drafts_job_fk" }).onDelete("cascade"),
-    foreignKey({ columns: [t.shopId, t.productId], foreignColumns: [products.shopId, products.id], name: "ai_copy_drafts_product_fk" }).onDelete("cascade"),
+    foreignKey({ columns: [t.shopId, t.jobId], foreignColumns: [aiJobs.shopId, aiJobs.id], name: "ai_copy_drafts_job_fk" }).onDelete(
+      "cascade",
+    ),
+    foreignKey({
+      columns: [t.shopId, t.productId],
+      foreignColumns: [products.shopId, products.id],
+      name: "ai_copy_drafts_product_fk",
+    }).onDelete("cascade"),
   ],
 );
 
@@ -78,6 +93,10 @@ export const aiCopyVersions = pgTable(
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
     index("ai_copy_versions_product_idx").on(t.shopId, t.productId, t.createdAt.desc()),
-    foreignKey({ columns: [t.shopId, t.productId], foreignColumns: [products.shopId, products.id], name: "ai_copy_versions_product_fk" }).onDelete("cascade"),
+    foreignKey({
+      columns: [t.shopId, t.productId],
+      foreignColumns: [products.shopId, products.id],
+      name: "ai_copy_versions_product_fk",
+    }).onDelete("cascade"),
   ],
 );

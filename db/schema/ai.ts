@@ -12,7 +12,20 @@
  * ledger, one row per job that succeeded (unique on the job: consumed once).
  */
 import { sql } from "drizzle-orm";
-import { check, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  check,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { createdAt, id, updatedAt } from "./columns";
 import { users } from "./core";
 import { shopFk } from "./shop-column";
@@ -30,7 +43,10 @@ export const aiBatches = pgTable(
     status: aiJobStatusEnum("status").notNull().default("queued"),
     total: integer("total").notNull(),
     /** What every child was asked for (tone, languages, provider, model). */
-    input: jsonb("input").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    input: jsonb("input")
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
@@ -55,7 +71,10 @@ export const aiJobs = pgTable(
     productId: uuid("product_id"),
     batchId: uuid("batch_id"),
     /** What was asked: ids and options only (tone, languages, media ids, prompt, duration, mode). */
-    input: jsonb("input").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    input: jsonb("input")
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     /** Kling's task id, recorded as soon as the create call answers (never create a second). */
     providerTaskId: text("provider_task_id"),
     providerStatus: text("provider_status"),
@@ -86,12 +105,16 @@ export const aiJobs = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({ columns: [t.shopId, t.batchId], foreignColumns: [aiBatches.shopId, aiBatches.id], name: "ai_jobs_batch_fk" }).onDelete("cascade"),
+    foreignKey({ columns: [t.shopId, t.batchId], foreignColumns: [aiBatches.shopId, aiBatches.id], name: "ai_jobs_batch_fk" }).onDelete(
+      "cascade",
+    ),
     index("ai_jobs_created_idx").on(t.shopId, t.createdAt.desc(), t.id.desc()),
     index("ai_jobs_product_idx").on(t.shopId, t.productId, t.createdAt.desc()),
     index("ai_jobs_batch_idx").on(t.shopId, t.batchId),
     // The daily sweeper's scan for provider results not yet in our bucket (across shops).
-    index("ai_jobs_unmigrated_idx").on(t.providerResultAt).where(sql`${t.providerResultUrl} is not null and ${t.migratedAt} is null`),
+    index("ai_jobs_unmigrated_idx")
+      .on(t.providerResultAt)
+      .where(sql`${t.providerResultUrl} is not null and ${t.migratedAt} is null`),
     check("ai_jobs_progress_check", sql`${t.progress} between 0 and 100`),
   ],
 );

@@ -86,12 +86,18 @@ export const products = pgTable(
     status: productStatusEnum("status").notNull().default("draft"),
     brand: text("brand"),
     productType: text("product_type"),
-    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    tags: text("tags")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     seoTitle: text("seo_title"),
     seoDescription: text("seo_description"),
     categoryId: uuid("category_id"),
     /** Up to three options, e.g. [{name: "Size", values: ["S","M"]}]; variants carry the values. */
-    options: jsonb("options").$type<ProductOption[]>().notNull().default(sql`'[]'::jsonb`),
+    options: jsonb("options")
+      .$type<ProductOption[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     /**
      * Sum of on_hand over the variants that track inventory; null when none does. Kept in step
      * by the inventory module in the same transaction; it makes the stock filter and sort an
@@ -145,13 +151,20 @@ export const variants = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({ columns: [t.shopId, t.productId], foreignColumns: [products.shopId, products.id], name: "variants_product_fk" }).onDelete("cascade"),
-    uniqueIndex("variants_sku_key").on(t.shopId, t.sku).where(sql`${t.sku} is not null`),
+    foreignKey({ columns: [t.shopId, t.productId], foreignColumns: [products.shopId, products.id], name: "variants_product_fk" }).onDelete(
+      "cascade",
+    ),
+    uniqueIndex("variants_sku_key")
+      .on(t.shopId, t.sku)
+      .where(sql`${t.sku} is not null`),
     unique("variants_options_key").on(t.shopId, t.productId, t.option1, t.option2, t.option3).nullsNotDistinct(),
     index("variants_product_idx").on(t.shopId, t.productId, t.position),
     // SKU prefix search in the admin list.
     index("variants_sku_search_idx").on(t.shopId, sql`lower(${t.sku}) text_pattern_ops`),
-    check("variants_price_check", sql`${t.priceMinor} >= 0 and coalesce(${t.compareAtPriceMinor}, 0) >= 0 and coalesce(${t.costMinor}, 0) >= 0`),
+    check(
+      "variants_price_check",
+      sql`${t.priceMinor} >= 0 and coalesce(${t.compareAtPriceMinor}, 0) >= 0 and coalesce(${t.costMinor}, 0) >= 0`,
+    ),
     check("variants_weight_check", sql`coalesce(${t.weightGrams}, 0) >= 0`),
   ],
 );
@@ -171,7 +184,11 @@ export const inventoryLevels = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.variantId] }),
-    foreignKey({ columns: [t.shopId, t.variantId], foreignColumns: [variants.shopId, variants.id], name: "inventory_levels_variant_fk" }).onDelete("cascade"),
+    foreignKey({
+      columns: [t.shopId, t.variantId],
+      foreignColumns: [variants.shopId, variants.id],
+      name: "inventory_levels_variant_fk",
+    }).onDelete("cascade"),
     check("inventory_levels_on_hand_check", sql`${t.onHand} >= 0`),
     check("inventory_levels_reserved_check", sql`${t.reserved} >= 0`),
   ],
@@ -193,7 +210,11 @@ export const inventoryMovements = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({ columns: [t.shopId, t.variantId], foreignColumns: [variants.shopId, variants.id], name: "inventory_movements_variant_fk" }).onDelete("cascade"),
+    foreignKey({
+      columns: [t.shopId, t.variantId],
+      foreignColumns: [variants.shopId, variants.id],
+      name: "inventory_movements_variant_fk",
+    }).onDelete("cascade"),
     index("inventory_movements_variant_idx").on(t.shopId, t.variantId, t.createdAt),
     check("inventory_movements_delta_check", sql`${t.delta} <> 0`),
   ],
@@ -224,8 +245,16 @@ export const collectionProducts = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.collectionId, t.productId] }),
-    foreignKey({ columns: [t.shopId, t.collectionId], foreignColumns: [collections.shopId, collections.id], name: "collection_products_collection_fk" }).onDelete("cascade"),
-    foreignKey({ columns: [t.shopId, t.productId], foreignColumns: [products.shopId, products.id], name: "collection_products_product_fk" }).onDelete("cascade"),
+    foreignKey({
+      columns: [t.shopId, t.collectionId],
+      foreignColumns: [collections.shopId, collections.id],
+      name: "collection_products_collection_fk",
+    }).onDelete("cascade"),
+    foreignKey({
+      columns: [t.shopId, t.productId],
+      foreignColumns: [products.shopId, products.id],
+      name: "collection_products_product_fk",
+    }).onDelete("cascade"),
     index("collection_products_product_idx").on(t.shopId, t.productId),
     index("collection_products_order_idx").on(t.shopId, t.collectionId, t.position),
   ],
@@ -261,7 +290,10 @@ export const media = pgTable(
     width: integer("width"),
     height: integer("height"),
     durationMs: integer("duration_ms"),
-    renditions: jsonb("renditions").$type<MediaRendition[]>().notNull().default(sql`'[]'::jsonb`),
+    renditions: jsonb("renditions")
+      .$type<MediaRendition[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     /** Video only: the poster image and how it was had ("frame" or "cover"). */
     posterKey: text("poster_key"),
     posterSource: text("poster_source"),
@@ -275,7 +307,9 @@ export const media = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({ columns: [t.shopId, t.productId], foreignColumns: [products.shopId, products.id], name: "media_product_fk" }).onDelete("cascade"),
+    foreignKey({ columns: [t.shopId, t.productId], foreignColumns: [products.shopId, products.id], name: "media_product_fk" }).onDelete(
+      "cascade",
+    ),
     index("media_product_idx").on(t.shopId, t.productId, t.position),
   ],
 );
@@ -300,7 +334,10 @@ export const catalogTransfers = pgTable(
     productCount: integer("product_count").notNull().default(0),
     errorCount: integer("error_count").notNull().default(0),
     /** Row-level problems, first 1,000: {row, column, message}. */
-    errors: jsonb("errors").$type<Array<{ row: number; column: string; message: string }>>().notNull().default(sql`'[]'::jsonb`),
+    errors: jsonb("errors")
+      .$type<Array<{ row: number; column: string; message: string }>>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     message: text("message"),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),

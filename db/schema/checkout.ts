@@ -41,10 +41,16 @@ export const carts = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    uniqueIndex("carts_customer_key").on(t.shopId, t.customerId).where(sql`${t.customerId} is not null`),
-    foreignKey({ columns: [t.shopId, t.customerId], foreignColumns: [customers.shopId, customers.id], name: "carts_customer_fk" }).onDelete("cascade"),
+    uniqueIndex("carts_customer_key")
+      .on(t.shopId, t.customerId)
+      .where(sql`${t.customerId} is not null`),
+    foreignKey({ columns: [t.shopId, t.customerId], foreignColumns: [customers.shopId, customers.id], name: "carts_customer_fk" }).onDelete(
+      "cascade",
+    ),
     // Old anonymous carts are swept by age.
-    index("carts_anonymous_updated_idx").on(t.updatedAt).where(sql`${t.customerId} is null`),
+    index("carts_anonymous_updated_idx")
+      .on(t.updatedAt)
+      .where(sql`${t.customerId} is null`),
   ],
 );
 
@@ -61,7 +67,11 @@ export const cartItems = pgTable(
   (t) => [
     primaryKey({ columns: [t.shopId, t.cartId, t.variantId] }),
     foreignKey({ columns: [t.shopId, t.cartId], foreignColumns: [carts.shopId, carts.id], name: "cart_items_cart_fk" }).onDelete("cascade"),
-    foreignKey({ columns: [t.shopId, t.variantId], foreignColumns: [variants.shopId, variants.id], name: "cart_items_variant_fk" }).onDelete("cascade"),
+    foreignKey({
+      columns: [t.shopId, t.variantId],
+      foreignColumns: [variants.shopId, variants.id],
+      name: "cart_items_variant_fk",
+    }).onDelete("cascade"),
     check("cart_items_quantity_check", sql`${t.quantity} between 1 and 999`),
   ],
 );
@@ -77,8 +87,14 @@ export const wishlistItems = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.cartId, t.productId] }),
-    foreignKey({ columns: [t.shopId, t.cartId], foreignColumns: [carts.shopId, carts.id], name: "wishlist_items_cart_fk" }).onDelete("cascade"),
-    foreignKey({ columns: [t.shopId, t.productId], foreignColumns: [products.shopId, products.id], name: "wishlist_items_product_fk" }).onDelete("cascade"),
+    foreignKey({ columns: [t.shopId, t.cartId], foreignColumns: [carts.shopId, carts.id], name: "wishlist_items_cart_fk" }).onDelete(
+      "cascade",
+    ),
+    foreignKey({
+      columns: [t.shopId, t.productId],
+      foreignColumns: [products.shopId, products.id],
+      name: "wishlist_items_product_fk",
+    }).onDelete("cascade"),
   ],
 );
 
@@ -101,7 +117,11 @@ export const customerSessions = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({ columns: [t.shopId, t.customerId], foreignColumns: [customers.shopId, customers.id], name: "customer_sessions_customer_fk" }).onDelete("cascade"),
+    foreignKey({
+      columns: [t.shopId, t.customerId],
+      foreignColumns: [customers.shopId, customers.id],
+      name: "customer_sessions_customer_fk",
+    }).onDelete("cascade"),
     index("customer_sessions_customer_idx").on(t.shopId, t.customerId),
   ],
 );
@@ -121,7 +141,10 @@ export const shopShippingSettings = pgTable(
   {
     shopId: shopFk(),
     /** ISO 3166-1 alpha-2 codes the shop ships to besides Malaysia. */
-    internationalCountries: text("international_countries").array().notNull().default(sql`'{}'::text[]`),
+    internationalCountries: text("international_countries")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** An unpaid order is cancelled and its stock released after this many minutes. */
     orderExpiryMinutes: integer("order_expiry_minutes").notNull().default(30),
     createdAt: createdAt(),
@@ -145,7 +168,10 @@ export const shippingRates = pgTable(
     /** Flat rates: the price. */
     priceMinor: bigint("price_minor", { mode: "number" }),
     /** Weight rates: brackets by ascending maxGrams. */
-    brackets: jsonb("brackets").$type<WeightBracket[]>().notNull().default(sql`'[]'::jsonb`),
+    brackets: jsonb("brackets")
+      .$type<WeightBracket[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     /** Free when the order's subtotal reaches this (null: never free). */
     freeAboveMinor: bigint("free_above_minor", { mode: "number" }),
     active: boolean("active").notNull().default(true),

@@ -11,20 +11,7 @@
  * - Personal data columns are listed in app/domain/privacy/privacy-map.server.ts.
  */
 import { sql } from "drizzle-orm";
-import {
-  boolean,
-  char,
-  index,
-  integer,
-  jsonb,
-  pgEnum,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { boolean, char, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 import { createdAt, id, updatedAt } from "./columns";
 
@@ -36,13 +23,7 @@ export const shopKindEnum = pgEnum("shop_kind", ["merchant", "supplier"]);
 export const messageChannelEnum = pgEnum("message_channel", ["whatsapp", "email"]);
 /** How a person proves it is them after the password (see db/schema/security.ts). */
 export const twoFactorMethodEnum = pgEnum("two_factor_method", ["none", "whatsapp", "totp"]);
-export const messageStatusEnum = pgEnum("message_status", [
-  "pending",
-  "sent",
-  "delivered",
-  "read",
-  "failed",
-]);
+export const messageStatusEnum = pgEnum("message_status", ["pending", "sent", "delivered", "read", "failed"]);
 
 // ---------------------------------------------------------------------------------------------
 // Platform tables (no shop_id): people and their sessions exist across shops.
@@ -133,10 +114,7 @@ export const shops = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    uniqueIndex("shops_slug_key").on(t.slug),
-    uniqueIndex("shops_custom_domain_key").on(sql`lower(${t.customDomain})`),
-  ],
+  (t) => [uniqueIndex("shops_slug_key").on(t.slug), uniqueIndex("shops_custom_domain_key").on(sql`lower(${t.customDomain})`)],
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -153,7 +131,10 @@ export const shopMemberships = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     role: membershipRoleEnum("role").notNull(),
     /** Per-area permissions for staff (products, orders, customers, reports, settings, billing, ai). */
-    permissions: text("permissions").array().notNull().default(sql`'{}'::text[]`),
+    permissions: text("permissions")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     frozenAt: timestamp("frozen_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
@@ -161,7 +142,9 @@ export const shopMemberships = pgTable(
     primaryKey({ columns: [t.shopId, t.userId] }),
     index("shop_memberships_user_idx").on(t.userId),
     // Exactly one owner per shop: ownership moves only by transfer.
-    uniqueIndex("shop_memberships_one_owner_key").on(t.shopId).where(sql`${t.role} = 'owner'`),
+    uniqueIndex("shop_memberships_one_owner_key")
+      .on(t.shopId)
+      .where(sql`${t.role} = 'owner'`),
   ],
 );
 
@@ -186,7 +169,9 @@ export const outbox = pgTable(
     lastError: text("last_error"),
   },
   (t) => [
-    index("outbox_pending_idx").on(t.availableAt).where(sql`${t.dispatchedAt} is null`),
+    index("outbox_pending_idx")
+      .on(t.availableAt)
+      .where(sql`${t.dispatchedAt} is null`),
     index("outbox_shop_idx").on(t.shopId, t.createdAt),
   ],
 );
@@ -207,10 +192,7 @@ export const auditLog = pgTable(
     after: jsonb("after"),
     createdAt: createdAt(),
   },
-  (t) => [
-    index("audit_log_shop_time_idx").on(t.shopId, t.createdAt),
-    index("audit_log_actor_idx").on(t.actorUserId, t.createdAt),
-  ],
+  (t) => [index("audit_log_shop_time_idx").on(t.shopId, t.createdAt), index("audit_log_actor_idx").on(t.actorUserId, t.createdAt)],
 );
 
 /**
@@ -236,8 +218,5 @@ export const messages = pgTable(
     sentAt: timestamp("sent_at", { withTimezone: true }),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    uniqueIndex("messages_provider_id_key").on(t.providerMessageId),
-    index("messages_shop_time_idx").on(t.shopId, t.createdAt),
-  ],
+  (t) => [uniqueIndex("messages_provider_id_key").on(t.providerMessageId), index("messages_shop_time_idx").on(t.shopId, t.createdAt)],
 );

@@ -60,7 +60,10 @@ export const supplierProfiles = pgTable(
     /** Malaysian state the warehouse is in ("ships from"). */
     warehouseState: text("warehouse_state").notNull(),
     /** States (or "Peninsular", "East Malaysia", "Singapore") shipped to. */
-    regions: text("regions").array().notNull().default(sql`'{}'::text[]`),
+    regions: text("regions")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     handlingDays: integer("handling_days").notNull().default(2),
     status: supplierStatusEnum("status").notNull().default("pending"),
     statusChangedAt: timestamp("status_changed_at", { withTimezone: true }),
@@ -132,7 +135,11 @@ export const supplierOrderLines = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({ columns: [t.shopId, t.supplierOrderId], foreignColumns: [supplierOrders.shopId, supplierOrders.id], name: "supplier_order_lines_order_fk" }).onDelete("cascade"),
+    foreignKey({
+      columns: [t.shopId, t.supplierOrderId],
+      foreignColumns: [supplierOrders.shopId, supplierOrders.id],
+      name: "supplier_order_lines_order_fk",
+    }).onDelete("cascade"),
     uniqueIndex("supplier_order_lines_line_key").on(t.shopId, t.supplierOrderId, t.merchantLineId),
     check("supplier_order_lines_quantity_check", sql`${t.quantity} > 0`),
   ],
@@ -184,7 +191,11 @@ export const dropshipLinks = pgTable(
     index("dropship_links_product_idx").on(t.shopId, t.productId),
     // The sync job finds every merchant selling a supplier variant.
     index("dropship_links_supplier_variant_idx").on(t.supplierVariantId),
-    foreignKey({ columns: [t.shopId, t.variantId], foreignColumns: [variants.shopId, variants.id], name: "dropship_links_variant_fk" }).onDelete("cascade"),
+    foreignKey({
+      columns: [t.shopId, t.variantId],
+      foreignColumns: [variants.shopId, variants.id],
+      name: "dropship_links_variant_fk",
+    }).onDelete("cascade"),
   ],
 );
 
@@ -233,10 +244,14 @@ export const dropshipWalletEntries = pgTable(
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
     // One top-up per form token: a double submission cannot credit twice.
-    uniqueIndex("dropship_wallet_entries_topup_token_key").on(t.shopId, t.topupToken).where(sql`${t.topupToken} is not null`),
+    uniqueIndex("dropship_wallet_entries_topup_token_key")
+      .on(t.shopId, t.topupToken)
+      .where(sql`${t.topupToken} is not null`),
     index("dropship_wallet_entries_time_idx").on(t.shopId, t.createdAt.desc()),
     // One charge per forward: retries cannot charge twice.
-    uniqueIndex("dropship_wallet_entries_charge_key").on(t.shopId, t.forwardId).where(sql`${t.forwardId} is not null and ${t.kind} = 'charge'`),
+    uniqueIndex("dropship_wallet_entries_charge_key")
+      .on(t.shopId, t.forwardId)
+      .where(sql`${t.forwardId} is not null and ${t.kind} = 'charge'`),
     check("dropship_wallet_entries_balance_check", sql`${t.balanceAfterMinor} >= 0 and ${t.amountMinor} <> 0`),
   ],
 );
@@ -269,7 +284,9 @@ export const dropshipForwards = pgTable(
     primaryKey({ columns: [t.shopId, t.id] }),
     // The idempotency key of forwarding: one per order and supplier.
     uniqueIndex("dropship_forwards_order_supplier_key").on(t.shopId, t.orderId, t.supplierShopId),
-    foreignKey({ columns: [t.shopId, t.orderId], foreignColumns: [orders.shopId, orders.id], name: "dropship_forwards_order_fk" }).onDelete("cascade"),
+    foreignKey({ columns: [t.shopId, t.orderId], foreignColumns: [orders.shopId, orders.id], name: "dropship_forwards_order_fk" }).onDelete(
+      "cascade",
+    ),
     index("dropship_forwards_list_idx").on(t.shopId, t.createdAt.desc()),
   ],
 );

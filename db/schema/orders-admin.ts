@@ -28,7 +28,9 @@ export const fulfilments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({ columns: [t.shopId, t.orderId], foreignColumns: [orders.shopId, orders.id], name: "fulfilments_order_fk" }).onDelete("cascade"),
+    foreignKey({ columns: [t.shopId, t.orderId], foreignColumns: [orders.shopId, orders.id], name: "fulfilments_order_fk" }).onDelete(
+      "cascade",
+    ),
     index("fulfilments_order_idx").on(t.shopId, t.orderId, t.createdAt),
   ],
 );
@@ -44,8 +46,16 @@ export const fulfilmentLines = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({ columns: [t.shopId, t.fulfilmentId], foreignColumns: [fulfilments.shopId, fulfilments.id], name: "fulfilment_lines_fulfilment_fk" }).onDelete("cascade"),
-    foreignKey({ columns: [t.shopId, t.orderLineId], foreignColumns: [orderLines.shopId, orderLines.id], name: "fulfilment_lines_order_line_fk" }).onDelete("cascade"),
+    foreignKey({
+      columns: [t.shopId, t.fulfilmentId],
+      foreignColumns: [fulfilments.shopId, fulfilments.id],
+      name: "fulfilment_lines_fulfilment_fk",
+    }).onDelete("cascade"),
+    foreignKey({
+      columns: [t.shopId, t.orderLineId],
+      foreignColumns: [orderLines.shopId, orderLines.id],
+      name: "fulfilment_lines_order_line_fk",
+    }).onDelete("cascade"),
     index("fulfilment_lines_fulfilment_idx").on(t.shopId, t.fulfilmentId),
     check("fulfilment_lines_quantity_check", sql`${t.quantity} > 0`),
   ],
@@ -65,8 +75,16 @@ export const refundLines = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({ columns: [t.shopId, t.paymentId], foreignColumns: [payments.shopId, payments.id], name: "refund_lines_payment_fk" }).onDelete("cascade"),
-    foreignKey({ columns: [t.shopId, t.orderLineId], foreignColumns: [orderLines.shopId, orderLines.id], name: "refund_lines_order_line_fk" }).onDelete("cascade"),
+    foreignKey({
+      columns: [t.shopId, t.paymentId],
+      foreignColumns: [payments.shopId, payments.id],
+      name: "refund_lines_payment_fk",
+    }).onDelete("cascade"),
+    foreignKey({
+      columns: [t.shopId, t.orderLineId],
+      foreignColumns: [orderLines.shopId, orderLines.id],
+      name: "refund_lines_order_line_fk",
+    }).onDelete("cascade"),
     index("refund_lines_payment_idx").on(t.shopId, t.paymentId),
     check("refund_lines_quantity_check", sql`${t.quantity} > 0`),
   ],

@@ -90,7 +90,9 @@ export const customers = pgTable(
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
     // One storefront account per email in a shop; guests may repeat (merged later).
-    uniqueIndex("customers_account_email_key").on(t.shopId, t.email).where(sql`${t.passwordHash} is not null`),
+    uniqueIndex("customers_account_email_key")
+      .on(t.shopId, t.email)
+      .where(sql`${t.passwordHash} is not null`),
     index("customers_email_idx").on(t.shopId, t.email),
     index("customers_phone_idx").on(t.shopId, t.phone),
     index("customers_created_idx").on(t.shopId, t.createdAt.desc(), t.id.desc()),
@@ -111,7 +113,11 @@ export const customerAddresses = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({ columns: [t.shopId, t.customerId], foreignColumns: [customers.shopId, customers.id], name: "customer_addresses_customer_fk" }).onDelete("cascade"),
+    foreignKey({
+      columns: [t.shopId, t.customerId],
+      foreignColumns: [customers.shopId, customers.id],
+      name: "customer_addresses_customer_fk",
+    }).onDelete("cascade"),
     index("customer_addresses_customer_idx").on(t.shopId, t.customerId),
   ],
 );
@@ -170,13 +176,17 @@ export const orders = pgTable(
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
     uniqueIndex("orders_number_key").on(t.shopId, t.number),
-    uniqueIndex("orders_invoice_number_key").on(t.shopId, t.invoiceNumber).where(sql`${t.invoiceNumber} is not null`),
+    uniqueIndex("orders_invoice_number_key")
+      .on(t.shopId, t.invoiceNumber)
+      .where(sql`${t.invoiceNumber} is not null`),
     foreignKey({ columns: [t.shopId, t.customerId], foreignColumns: [customers.shopId, customers.id], name: "orders_customer_fk" }),
     index("orders_shop_created_idx").on(t.shopId, t.createdAt.desc(), t.id.desc()),
     index("orders_shop_status_created_idx").on(t.shopId, t.status, t.createdAt.desc(), t.id.desc()),
     index("orders_customer_idx").on(t.shopId, t.customerId, t.createdAt.desc()),
     // The maintenance job's scan for unpaid orders past their time (across shops).
-    index("orders_pending_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'pending_payment'`),
+    index("orders_pending_expiry_idx")
+      .on(t.expiresAt)
+      .where(sql`${t.status} = 'pending_payment'`),
     check("orders_stock_state_check", sql`${t.stockState} in ('none', 'reserved', 'committed', 'released')`),
     check(
       "orders_amounts_check",
@@ -219,7 +229,9 @@ export const orderLines = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({ columns: [t.shopId, t.orderId], foreignColumns: [orders.shopId, orders.id], name: "order_lines_order_fk" }).onDelete("cascade"),
+    foreignKey({ columns: [t.shopId, t.orderId], foreignColumns: [orders.shopId, orders.id], name: "order_lines_order_fk" }).onDelete(
+      "cascade",
+    ),
     index("order_lines_order_idx").on(t.shopId, t.orderId, t.position),
     index("order_lines_variant_idx").on(t.shopId, t.variantId),
     check(
@@ -256,8 +268,12 @@ export const payments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({ columns: [t.shopId, t.orderId], foreignColumns: [orders.shopId, orders.id], name: "payments_order_fk" }).onDelete("cascade"),
-    uniqueIndex("payments_gateway_reference_key").on(t.shopId, t.gateway, t.gatewayReference).where(sql`${t.gatewayReference} is not null`),
+    foreignKey({ columns: [t.shopId, t.orderId], foreignColumns: [orders.shopId, orders.id], name: "payments_order_fk" }).onDelete(
+      "cascade",
+    ),
+    uniqueIndex("payments_gateway_reference_key")
+      .on(t.shopId, t.gateway, t.gatewayReference)
+      .where(sql`${t.gatewayReference} is not null`),
     index("payments_order_idx").on(t.shopId, t.orderId, t.createdAt),
     check("payments_amount_check", sql`${t.amountMinor} > 0`),
   ],
@@ -277,7 +293,10 @@ export const orderEvents = pgTable(
     type: text("type").notNull(),
     /** A short human sentence ("Marked as shipped"), written when the event happens. */
     summary: text("summary").notNull(),
-    data: jsonb("data").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    data: jsonb("data")
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     /** null for the customer, the gateway or the system. */
     actorUserId: uuid("actor_user_id").references(() => users.id, { onDelete: "set null" }),
     /** For notifications: the message (its delivery status comes from messages). */
@@ -286,7 +305,9 @@ export const orderEvents = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({ columns: [t.shopId, t.orderId], foreignColumns: [orders.shopId, orders.id], name: "order_events_order_fk" }).onDelete("cascade"),
+    foreignKey({ columns: [t.shopId, t.orderId], foreignColumns: [orders.shopId, orders.id], name: "order_events_order_fk" }).onDelete(
+      "cascade",
+    ),
     index("order_events_order_idx").on(t.shopId, t.orderId, t.createdAt),
   ],
 );

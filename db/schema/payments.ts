@@ -33,6 +33,8 @@ export const paymentGatewayAccounts = pgTable(
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
     uniqueIndex("payment_gateway_accounts_gateway_key").on(t.shopId, t.gateway),
-    uniqueIndex("payment_gateway_accounts_active_key").on(t.shopId).where(sql`${t.active}`),
+    uniqueIndex("payment_gateway_accounts_active_key")
+      .on(t.shopId)
+      .where(sql`${t.active}`),
   ],
 );

@@ -5,19 +5,7 @@
  * carries it to the person.
  */
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  boolean,
-  index,
-  integer,
-  pgEnum,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 import { createdAt, id, shopId } from "./columns";
 import { membershipRoleEnum, messageChannelEnum, shops, users } from "./core";
@@ -154,7 +142,10 @@ export const staffInvites = pgTable(
     shopId: shopId().references(() => shops.id, { onDelete: "cascade" }),
     id: id(),
     role: membershipRoleEnum("role").notNull(),
-    permissions: text("permissions").array().notNull().default(sql`'{}'::text[]`),
+    permissions: text("permissions")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     channel: messageChannelEnum("channel").notNull(),
     /** Lower-cased email address or E.164 number; only that person's account can accept. */
     recipient: text("recipient").notNull(),

@@ -56,8 +56,16 @@ export const flashSaleVariants = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.flashSaleId, t.variantId] }),
-    foreignKey({ columns: [t.shopId, t.flashSaleId], foreignColumns: [flashSales.shopId, flashSales.id], name: "flash_sale_variants_sale_fk" }).onDelete("cascade"),
-    foreignKey({ columns: [t.shopId, t.variantId], foreignColumns: [variants.shopId, variants.id], name: "flash_sale_variants_variant_fk" }).onDelete("cascade"),
+    foreignKey({
+      columns: [t.shopId, t.flashSaleId],
+      foreignColumns: [flashSales.shopId, flashSales.id],
+      name: "flash_sale_variants_sale_fk",
+    }).onDelete("cascade"),
+    foreignKey({
+      columns: [t.shopId, t.variantId],
+      foreignColumns: [variants.shopId, variants.id],
+      name: "flash_sale_variants_variant_fk",
+    }).onDelete("cascade"),
     index("flash_sale_variants_variant_idx").on(t.shopId, t.variantId),
     check("flash_sale_variants_price_check", sql`${t.salePriceMinor} >= 0`),
   ],
@@ -74,7 +82,11 @@ export const flashSaleCustomers = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.flashSaleId, t.customerKey] }),
-    foreignKey({ columns: [t.shopId, t.flashSaleId], foreignColumns: [flashSales.shopId, flashSales.id], name: "flash_sale_customers_sale_fk" }).onDelete("cascade"),
+    foreignKey({
+      columns: [t.shopId, t.flashSaleId],
+      foreignColumns: [flashSales.shopId, flashSales.id],
+      name: "flash_sale_customers_sale_fk",
+    }).onDelete("cascade"),
     check("flash_sale_customers_quantity_check", sql`${t.quantity} >= 0`),
   ],
 );
@@ -99,7 +111,11 @@ export const flashSaleClaims = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({ columns: [t.shopId, t.flashSaleId], foreignColumns: [flashSales.shopId, flashSales.id], name: "flash_sale_claims_sale_fk" }).onDelete("cascade"),
+    foreignKey({
+      columns: [t.shopId, t.flashSaleId],
+      foreignColumns: [flashSales.shopId, flashSales.id],
+      name: "flash_sale_claims_sale_fk",
+    }).onDelete("cascade"),
     index("flash_sale_claims_order_idx").on(t.shopId, t.orderId),
     index("flash_sale_claims_sale_idx").on(t.shopId, t.flashSaleId, t.createdAt),
     check("flash_sale_claims_quantity_check", sql`${t.quantity} > 0`),

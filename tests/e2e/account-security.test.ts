@@ -17,8 +17,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const shot = (page: Page, name: string) =>
-  screenshot(page, name);
+const shot = (page: Page, name: string) => screenshot(page, name);
 
 async function signUp(page: Page, person: { name: string; email: string; phone: string; password: string }) {
   await hydrated(page);

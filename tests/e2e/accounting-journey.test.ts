@@ -33,8 +33,7 @@ afterAll(async () => {
   await closeDatabase();
 });
 
-const shot = (name: string) =>
-  screenshot(page, name);
+const shot = (name: string) => screenshot(page, name);
 
 describe("a merchant connects AutoCount and sees a paid order booked", () => {
   it("signs in and connects the AutoCount sandbox in settings", async () => {

@@ -20,7 +20,12 @@ beforeAll(async () => {
   const shop = await makeShop(user.id, { name: "Kedai Songket Ujian" });
   shopSlug = shop.slug;
   productId = (
-    await makeProduct(shop.id, user.id, { title, options: [["Colour", ["Gold", "Emerald"]]], status: "active", extra: { descriptionMd: "A shawl.", productType: "Shawls" } })
+    await makeProduct(shop.id, user.id, {
+      title,
+      options: [["Colour", ["Gold", "Emerald"]]],
+      status: "active",
+      extra: { descriptionMd: "A shawl.", productType: "Shawls" },
+    })
   ).productId;
   for (const t of bulkTitles) await makeProduct(shop.id, user.id, { title: t });
   browser = await launchBrowser();
@@ -34,8 +39,7 @@ afterAll(async () => {
   await closeDatabase();
 });
 
-const shot = (name: string) =>
-  screenshot(page, name);
+const shot = (name: string) => screenshot(page, name);
 
 describe("a merchant has product copy written by AI, reviews it and publishes a field", () => {
   it("logs in and opens the product's AI copy page from its editor", async () => {
@@ -57,7 +61,9 @@ describe("a merchant has product copy written by AI, reviews it and publishes a 
     const review = page.getByTestId("copy-review");
     await expect.poll(() => review.count()).toBe(1);
     const description = review.locator('tr[data-field="description"]');
-    expect(await description.locator('td[data-language="en"]').textContent()).toContain(`The ${title} is built for dependable, everyday use.`);
+    expect(await description.locator('td[data-language="en"]').textContent()).toContain(
+      `The ${title} is built for dependable, everyday use.`,
+    );
     expect(await description.locator('td[data-language="ms"]').textContent()).toContain(title);
     expect(await description.locator('td[data-language="zh"]').textContent()).toMatch(/[\u4e00-\u9fff]/);
     expect(await job.textContent()).toContain("credits charged: 3");

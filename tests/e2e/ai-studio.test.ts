@@ -22,7 +22,12 @@ beforeAll(async () => {
   const shop = await makeShop(user.id, { name: "Kedai Songket Ujian" });
   productId = (await makeProduct(shop.id, user.id, { title: "Songket Shawl" })).productId;
   // The garment: a product image the (real) media worker processes.
-  await addImageFromBuffer(shop.id, productId, { body: await makePng(600, 600), contentType: "image/png", filename: "shawl.png", alt: "Songket shawl" });
+  await addImageFromBuffer(shop.id, productId, {
+    body: await makePng(600, 600),
+    contentType: "image/png",
+    filename: "shawl.png",
+    alt: "Songket shawl",
+  });
   fs.writeFileSync(photoFile, await makePng(600, 800));
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -36,8 +41,7 @@ afterAll(async () => {
   await closeDatabase();
 });
 
-const shot = (name: string) =>
-  screenshot(page, name);
+const shot = (name: string) => screenshot(page, name);
 
 describe("a merchant makes a try-on image in a browser and approves it", () => {
   it("logs in and opens the product's AI studio from the product editor", async () => {

@@ -33,8 +33,7 @@ afterAll(async () => {
   await closeDatabase();
 });
 
-const shot = (name: string) =>
-  screenshot(page, name);
+const shot = (name: string) => screenshot(page, name);
 
 describe("a merchant builds a product in a browser", () => {
   it("logs in and opens Products from the admin navigation", async () => {
@@ -70,9 +69,18 @@ describe("a merchant builds a product in a browser", () => {
     const rows = page.getByTestId("variant-row");
     await expect.poll(() => rows.count()).toBe(5);
     for (let i = 0; i < 5; i++) {
-      await rows.nth(i).getByLabel(/^Price of/).fill(i < 2 ? "129.00" : "139.00");
-      await rows.nth(i).getByLabel(/^SKU of/).fill(`${title.slice(-6)}-${i}`);
-      await rows.nth(i).getByLabel(/^Initial stock of/).fill(String(i + 2));
+      await rows
+        .nth(i)
+        .getByLabel(/^Price of/)
+        .fill(i < 2 ? "129.00" : "139.00");
+      await rows
+        .nth(i)
+        .getByLabel(/^SKU of/)
+        .fill(`${title.slice(-6)}-${i}`);
+      await rows
+        .nth(i)
+        .getByLabel(/^Initial stock of/)
+        .fill(String(i + 2));
     }
     await page.getByRole("button", { name: "Create product" }).click();
     await page.waitForURL(/\/admin\/products\/[0-9a-f-]{36}\?created=1$/);

@@ -27,8 +27,7 @@ afterAll(async () => {
   await closeDatabase();
 });
 
-const shot = (name: string) =>
-  screenshot(page, name);
+const shot = (name: string) => screenshot(page, name);
 
 describe("a customer buys in a browser", () => {
   it("adds a product to the cart from the storefront", async () => {

@@ -39,14 +39,14 @@ async function logIn(page: Page, user: { email: string; password: string; phone:
   await hydrated(page);
   // The sandbox lists messages newest first; the welcome message may share the code's second.
   let code = "";
-  for (let i = 0; i < 20 && !code; i++) code = await whatsAppCode(user.phone).catch(() => new Promise<string>((r) => setTimeout(() => r(""), 500)));
+  for (let i = 0; i < 20 && !code; i++)
+    code = await whatsAppCode(user.phone).catch(() => new Promise<string>((r) => setTimeout(() => r(""), 500)));
   await page.getByLabel("Code", { exact: true }).fill(code);
   await page.getByRole("button", { name: "Continue" }).click();
   await page.waitForURL((url) => url.pathname === redirectTo);
 }
 
-const shot = (page: Page, name: string) =>
-  screenshot(page, name);
+const shot = (page: Page, name: string) => screenshot(page, name);
 
 beforeAll(async () => {
   supplier = await makeSupplier({ name: "Terengganu Weavers", state: "Terengganu", handlingDays: 2 });
@@ -54,7 +54,8 @@ beforeAll(async () => {
   await topUp(merchant.shopId, 100_00);
   // The welcome message is sent by the worker: let it arrive before the sign-in code does.
   for (const user of [supplier.user, merchant.user]) {
-    for (let i = 0; i < 60 && !((await latestWhatsApp(user.phone))?.message ?? "").includes("welcome"); i++) await new Promise((r) => setTimeout(r, 500));
+    for (let i = 0; i < 60 && !((await latestWhatsApp(user.phone))?.message ?? "").includes("welcome"); i++)
+      await new Promise((r) => setTimeout(r, 500));
   }
   browser = await launchBrowser();
   supplierPage = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
@@ -120,7 +121,9 @@ describe("supplier → merchant → customer → supplier → customer", () => {
   it("a customer buys it through the storefront's checkout and pays; the worker forwards it to the supplier", async () => {
     const { withShop, schema } = await import("~db/client");
     const { eq } = await import("drizzle-orm");
-    const [variant] = await withShop(merchant.shopId, (tx) => tx.select().from(schema.variants).where(eq(schema.variants.productId, importedProductId)));
+    const [variant] = await withShop(merchant.shopId, (tx) =>
+      tx.select().from(schema.variants).where(eq(schema.variants.productId, importedProductId)),
+    );
     const customer = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     customer.on("pageerror", (e) => errors.push(e.message));
     await customer.goto(`${baseUrl()}/s/${merchant.shop.slug}`);
@@ -151,10 +154,13 @@ describe("supplier → merchant → customer → supplier → customer", () => {
     await customer.close();
     await supplierPage.goto(`${baseUrl()}/supplier/orders`);
     await expect
-      .poll(async () => {
-        await supplierPage.reload();
-        return supplierPage.getByTestId("supplier-orders").getByRole("link").count();
-      }, { timeout: 30_000, interval: 1_000 })
+      .poll(
+        async () => {
+          await supplierPage.reload();
+          return supplierPage.getByTestId("supplier-orders").getByRole("link").count();
+        },
+        { timeout: 30_000, interval: 1_000 },
+      )
       .toBe(1);
   });
 
@@ -162,7 +168,8 @@ describe("supplier → merchant → customer → supplier → customer", () => {
     await supplierPage.getByTestId("supplier-orders").getByRole("link").click();
     await supplierPage.waitForURL(/\/supplier\/orders\/[0-9a-f-]{36}$/);
     await hydrated(supplierPage);
-    if ((await supplierPage.getByTestId("recipient").count()) === 0) throw new Error(`${supplierPage.url()}\n${(await supplierPage.textContent("body"))?.slice(0, 1500)}`);
+    if ((await supplierPage.getByTestId("recipient").count()) === 0)
+      throw new Error(`${supplierPage.url()}\n${(await supplierPage.textContent("body"))?.slice(0, 1500)}`);
     const recipient = (await supplierPage.getByTestId("recipient").textContent()) ?? "";
     expect(recipient).toContain("Nurul Huda");
     expect(recipient).toContain("8 Jalan Tun Razak");

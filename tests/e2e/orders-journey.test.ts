@@ -49,7 +49,9 @@ describe("an owner ships a paid order in a browser", () => {
     await page.getByLabel("Courier").selectOption("jnt");
     await page.getByLabel("Tracking number").fill("EP123456789MY");
     await page.getByTestId("fulfil-submit").click();
-    await expect.poll(() => page.locator('[data-field-error="trackingNumber"]').textContent()).toContain("not a J&T Express tracking number");
+    await expect
+      .poll(() => page.locator('[data-field-error="trackingNumber"]').textContent())
+      .toContain("not a J&T Express tracking number");
     expect(await page.getByLabel("Tracking number").inputValue()).toBe("EP123456789MY");
     await page.getByLabel("Tracking number").fill("630012345678");
     await page.getByTestId("fulfil-submit").click();
@@ -70,7 +72,9 @@ describe("an owner ships a paid order in a browser", () => {
     const customer = await browser.newPage();
     await customer.goto(link);
     await expect.poll(() => customer.getByTestId("tracking-number").textContent()).toBe("630012345678");
-    expect(await customer.getByRole("link", { name: /Track parcel/ }).getAttribute("href")).toBe("https://www.jtexpress.my/tracking/630012345678");
+    expect(await customer.getByRole("link", { name: /Track parcel/ }).getAttribute("href")).toBe(
+      "https://www.jtexpress.my/tracking/630012345678",
+    );
     await screenshot(customer, "orders-customer-tracking");
     await customer.close();
     expect(errors).toEqual([]);

@@ -37,8 +37,7 @@ async function open(locale: string): Promise<{ context: BrowserContext; page: Pa
   return { context, page };
 }
 
-const shot = (page: Page, name: string) =>
-  screenshot(page, name);
+const shot = (page: Page, name: string) => screenshot(page, name);
 
 /** A pending order (unpaid, as checkout leaves it) and its signed /pay link. */
 async function pendingOrder() {

@@ -18,8 +18,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const shot = (name: string) =>
-  screenshot(page, name);
+const shot = (name: string) => screenshot(page, name);
 
 describe("a merchant in a browser", () => {
   const id = randomBytes(3).toString("hex");

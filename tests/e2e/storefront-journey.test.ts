@@ -30,8 +30,7 @@ afterAll(async () => {
   await closeDatabase();
 });
 
-const shot = (page: Page, name: string) =>
-  screenshot(page, name);
+const shot = (page: Page, name: string) => screenshot(page, name);
 
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });

@@ -47,7 +47,11 @@ export async function signIn(
   expect(login.status, `login of ${user.email}`).toBe(302);
   if (login.headers.get("location") !== "/login/verify") return login;
   await client.get("/login/verify");
-  const verified = await client.post("/login/verify", { intent: "verify", code: await whatsAppCode(user.phone), ...(options.trust ? { trust: "on" } : {}) });
+  const verified = await client.post("/login/verify", {
+    intent: "verify",
+    code: await whatsAppCode(user.phone),
+    ...(options.trust ? { trust: "on" } : {}),
+  });
   expect(verified.status, `second factor of ${user.email}`).toBe(302);
   return verified;
 }

@@ -27,7 +27,9 @@ export async function launchBrowser(): Promise<Browser> {
 
 /** Waits until Remix has hydrated the page, so clicks reach React handlers. */
 export async function hydrated(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized);
+  await page.waitForFunction(
+    () => (window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized,
+  );
 }
 
 export function baseUrl(): string {
@@ -53,7 +55,7 @@ export async function logInInBrowser(page: Page, user: { email: string; password
   await page.waitForURL(/\/login\/verify/);
   await hydrated(page);
   let code = "";
-  for (const started = Date.now(); !/^\d{6}$/.test(code) && Date.now() - started < 30_000; ) {
+  for (const started = Date.now(); !/^\d{6}$/.test(code) && Date.now() - started < 30_000;) {
     code = await whatsAppCode(user.phone).catch(() => "");
     if (!code) await new Promise((r) => setTimeout(r, 250));
   }
@@ -64,7 +66,10 @@ export async function logInInBrowser(page: Page, user: { email: string; password
 
 /** A full-page screenshot named `name`, in E2E_SCREENSHOT_DIR (or the run's temp dir) to look at. */
 export function screenshot(page: Page, name: string): Promise<Buffer> {
-  return page.screenshot({ path: path.join(process.env.E2E_SCREENSHOT_DIR ?? process.env.TEST_TMP_DIR ?? "/tmp", `${name}.png`), fullPage: true });
+  return page.screenshot({
+    path: path.join(process.env.E2E_SCREENSHOT_DIR ?? process.env.TEST_TMP_DIR ?? "/tmp", `${name}.png`),
+    fullPage: true,
+  });
 }
 
 /**

@@ -8,10 +8,22 @@ import { makeProduct } from "./catalog";
 import { unique } from "./factories";
 
 /** An active one-variant product with `stock` units (tracked) and a weight. */
-export async function sellable(shopId: string, userId: string, input: { stock: number; price?: string; weightGrams?: number; title?: string; backorder?: boolean }) {
-  const saved = await makeProduct(shopId, userId, { title: input.title ?? `Kopi ${unique()}`, price: input.price ?? "25.00", stock: input.stock, status: "active" });
+export async function sellable(
+  shopId: string,
+  userId: string,
+  input: { stock: number; price?: string; weightGrams?: number; title?: string; backorder?: boolean },
+) {
+  const saved = await makeProduct(shopId, userId, {
+    title: input.title ?? `Kopi ${unique()}`,
+    price: input.price ?? "25.00",
+    stock: input.stock,
+    status: "active",
+  });
   return withShop(shopId, async (tx) => {
-    const [variant] = await tx.select({ id: schema.variants.id }).from(schema.variants).where(eq(schema.variants.productId, saved.productId));
+    const [variant] = await tx
+      .select({ id: schema.variants.id })
+      .from(schema.variants)
+      .where(eq(schema.variants.productId, saved.productId));
     await tx
       .update(schema.variants)
       .set({ weightGrams: input.weightGrams ?? 500, allowBackorder: input.backorder ?? false })
@@ -52,7 +64,10 @@ export function checkoutForm(rateId: string, overrides: Record<string, string> =
 
 export async function level(shopId: string, variantId: string) {
   const [row] = await withShop(shopId, (tx) =>
-    tx.select({ onHand: schema.inventoryLevels.onHand, reserved: schema.inventoryLevels.reserved }).from(schema.inventoryLevels).where(eq(schema.inventoryLevels.variantId, variantId)),
+    tx
+      .select({ onHand: schema.inventoryLevels.onHand, reserved: schema.inventoryLevels.reserved })
+      .from(schema.inventoryLevels)
+      .where(eq(schema.inventoryLevels.variantId, variantId)),
   );
   return row;
 }

@@ -41,22 +41,37 @@ export async function makeSupplier(options: { approved?: boolean; state?: string
 export async function makeSupplierProduct(
   supplierShopId: string,
   userId: string,
-  input: { title?: string; cost: string; price: string; stock: number; option?: { name: string; values: string }; category?: string; publish?: boolean; weight?: number },
+  input: {
+    title?: string;
+    cost: string;
+    price: string;
+    stock: number;
+    option?: { name: string; values: string };
+    category?: string;
+    publish?: boolean;
+    weight?: number;
+  },
 ) {
-  const result = await createSupplierProduct(supplierShopId, { userId, ...who }, {
-    title: input.title ?? unique("Batik scarf "),
-    descriptionMd: "Hand-drawn batik.",
-    productType: input.category ?? "Scarves",
-    optionName: input.option?.name ?? "",
-    optionValues: input.option?.values ?? "",
-    cost: input.cost,
-    price: input.price,
-    weight: String(input.weight ?? 200),
-    stock: String(input.stock),
-    publish: input.publish === false ? undefined : "on",
-  });
+  const result = await createSupplierProduct(
+    supplierShopId,
+    { userId, ...who },
+    {
+      title: input.title ?? unique("Batik scarf "),
+      descriptionMd: "Hand-drawn batik.",
+      productType: input.category ?? "Scarves",
+      optionName: input.option?.name ?? "",
+      optionValues: input.option?.values ?? "",
+      cost: input.cost,
+      price: input.price,
+      weight: String(input.weight ?? 200),
+      stock: String(input.stock),
+      publish: input.publish === false ? undefined : "on",
+    },
+  );
   if (!result.ok) throw new Error(`supplier product failed: ${JSON.stringify(result.errors)}`);
-  const variants = await withShop(supplierShopId, (tx) => tx.select().from(schema.variants).where(eq(schema.variants.productId, result.productId)).orderBy(schema.variants.position));
+  const variants = await withShop(supplierShopId, (tx) =>
+    tx.select().from(schema.variants).where(eq(schema.variants.productId, result.productId)).orderBy(schema.variants.position),
+  );
   return { productId: result.productId, variants };
 }
 
@@ -69,7 +84,9 @@ export async function makeMerchant() {
 export async function importInto(merchantShopId: string, userId: string, supplierProductId: string) {
   const result = await importNetworkProduct(merchantShopId, supplierProductId, { userId, ...who });
   if (!result.ok) throw new Error(result.error);
-  const variants = await withShop(merchantShopId, (tx) => tx.select().from(schema.variants).where(eq(schema.variants.productId, result.productId)).orderBy(schema.variants.position));
+  const variants = await withShop(merchantShopId, (tx) =>
+    tx.select().from(schema.variants).where(eq(schema.variants.productId, result.productId)).orderBy(schema.variants.position),
+  );
   return { productId: result.productId, variants };
 }
 
@@ -81,7 +98,11 @@ export async function topUp(merchantShopId: string, amountMinor: number) {
  * A checkout-like order: lines inserted, dropship lines snapshotted (as checkout does), then paid
  * through the one paid hook unless `paid: false`.
  */
-export async function makeDropshipOrder(shopId: string, lines: Array<{ variantId: string; quantity: number }>, options: { paid?: boolean; phone?: string } = {}) {
+export async function makeDropshipOrder(
+  shopId: string,
+  lines: Array<{ variantId: string; quantity: number }>,
+  options: { paid?: boolean; phone?: string } = {},
+) {
   const order = await makeOrder(shopId, { lines, paid: false, phone: options.phone });
   await withShop(shopId, (tx) => snapshotDropshipLines(tx, shopId, order.id));
   if (options.paid ?? true) await payOrder(shopId, order.id);
@@ -91,10 +112,21 @@ export async function makeDropshipOrder(shopId: string, lines: Array<{ variantId
 /** A gateway callback: payment row + markOrderPaid (call it twice for a duplicate callback). */
 export async function payOrder(shopId: string, orderId: string) {
   return withShop(shopId, async (tx) => {
-    const [order] = await tx.select().from(schema.orders).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
+    const [order] = await tx
+      .select()
+      .from(schema.orders)
+      .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
     const [payment] = await tx
       .insert(schema.payments)
-      .values({ shopId, orderId, kind: "charge", gateway: "payseller", gatewayReference: `test-${orderId}`, amountMinor: order.totalMinor, currency: order.currency })
+      .values({
+        shopId,
+        orderId,
+        kind: "charge",
+        gateway: "payseller",
+        gatewayReference: `test-${orderId}`,
+        amountMinor: order.totalMinor,
+        currency: order.currency,
+      })
       .onConflictDoNothing()
       .returning({ id: schema.payments.id });
     return markOrderPaid(tx, { shopId, orderId, paymentId: payment?.id ?? null });

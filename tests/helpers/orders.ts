@@ -37,7 +37,10 @@ export async function makeOrder(
     const rows = await tx
       .select({ variant: schema.variants, title: schema.products.title })
       .from(schema.variants)
-      .innerJoin(schema.products, and(eq(schema.products.shopId, schema.variants.shopId), eq(schema.products.id, schema.variants.productId)))
+      .innerJoin(
+        schema.products,
+        and(eq(schema.products.shopId, schema.variants.shopId), eq(schema.products.id, schema.variants.productId)),
+      )
       .where(inArray(schema.variants.id, ids));
     const byId = new Map(rows.map((r) => [r.variant.id, r]));
     const lines = input.lines.map((l, position) => {
@@ -84,11 +87,22 @@ export async function makeOrder(
     if (input.paid ?? true) {
       const [payment] = await tx
         .insert(schema.payments)
-        .values({ shopId, orderId: order.id, kind: "charge", gateway: "payseller", gatewayReference: `test-${order.id}`, amountMinor: order.totalMinor, currency: order.currency })
+        .values({
+          shopId,
+          orderId: order.id,
+          kind: "charge",
+          gateway: "payseller",
+          gatewayReference: `test-${order.id}`,
+          amountMinor: order.totalMinor,
+          currency: order.currency,
+        })
         .returning({ id: schema.payments.id });
       await markOrderPaid(tx, { shopId, orderId: order.id, paymentId: payment.id });
     }
-    const [saved] = await tx.select().from(schema.orders).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, order.id)));
+    const [saved] = await tx
+      .select()
+      .from(schema.orders)
+      .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, order.id)));
     return saved;
   });
 }

@@ -17,8 +17,17 @@ export async function makeActiveProduct(
   userId: string,
   input: Parameters<typeof makeProduct>[2] & { collectionIds?: string[]; compareAt?: string; prices?: string[] },
 ) {
-  if (!input.compareAt && !input.prices) return makeProduct(shopId, userId, { ...input, status: input.status ?? "active", extra: { ...input.extra, collectionIds: input.collectionIds ?? [] } });
-  const draft = makeDraft({ ...input, status: input.status ?? "active", extra: { ...input.extra, collectionIds: input.collectionIds ?? [] } });
+  if (!input.compareAt && !input.prices)
+    return makeProduct(shopId, userId, {
+      ...input,
+      status: input.status ?? "active",
+      extra: { ...input.extra, collectionIds: input.collectionIds ?? [] },
+    });
+  const draft = makeDraft({
+    ...input,
+    status: input.status ?? "active",
+    extra: { ...input.extra, collectionIds: input.collectionIds ?? [] },
+  });
   draft.variants = draft.variants.map((v, i) => ({ ...v, compareAt: input.compareAt ?? "", price: input.prices?.[i] ?? v.price }));
   const validated = validateDraft(draft, "MYR", { regenerate: false });
   if (!validated.ok) throw new Error(`invalid draft: ${JSON.stringify(validated.errors)}`);
@@ -41,7 +50,11 @@ export async function makeFlashSale(
     perCustomerLimit: input.perCustomerLimit === undefined ? "" : String(input.perCustomerLimit),
   };
   for (const [variantId, price] of Object.entries(input.prices)) form[`price_${variantId}`] = price;
-  const result = await saveFlashSale({ shopId: shop.id, timezone: shop.timezone }, null, form, { userId, ip: "127.0.0.1", userAgent: "vitest" });
+  const result = await saveFlashSale({ shopId: shop.id, timezone: shop.timezone }, null, form, {
+    userId,
+    ip: "127.0.0.1",
+    userAgent: "vitest",
+  });
   if (!result?.ok) throw new Error(`sale not saved: ${JSON.stringify(result)}`);
   return result.id;
 }

@@ -42,10 +42,18 @@ export class FormClient {
   }
 
   /** Submits a form the way a browser does, with the page's CSRF token unless told otherwise. */
-  async post(pathname: string, fields: Record<string, string | string[]>, options: { csrf?: string | null; origin?: string } = {}): Promise<Response> {
+  async post(
+    pathname: string,
+    fields: Record<string, string | string[]>,
+    options: { csrf?: string | null; origin?: string } = {},
+  ): Promise<Response> {
     const csrf = options.csrf === undefined ? this.csrfToken() : options.csrf;
     // A list repeats the field, like checkboxes of one name.
-    const body = new URLSearchParams(Object.entries({ ...fields, ...(csrf === null ? {} : { _csrf: csrf }) }).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]])));
+    const body = new URLSearchParams(
+      Object.entries({ ...fields, ...(csrf === null ? {} : { _csrf: csrf }) }).flatMap(([k, v]) =>
+        Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]],
+      ),
+    );
     const res = await fetch(this.base + pathname, {
       method: "POST",
       headers: {
@@ -103,5 +111,11 @@ export class FormClient {
 
 /** Decodes the HTML entities React writes into attribute values and text (and drops its text-joining comments). */
 export function htmlDecode(s: string): string {
-  return s.replace(/<!-- -->/g, "").replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  return s
+    .replace(/<!-- -->/g, "")
+    .replace(/&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 }

@@ -28,13 +28,27 @@ let shopId: string;
 let ownerId: string;
 let variantId: string;
 const LIVE = { accountBookId: "10001", keyId: "sandbox-autocount-key-id", apiKey: "sandbox-autocount-api-key" };
-const MAPPING = { salesAccountNo: "500-1000", taxCode: "SV-8", creditTerm: "C.O.D.", paymentMethod: "ONLINE", salesLocation: "HQ", customerCodeScheme: "per_customer", customerCodePrefix: "300-", enabled: "on" };
+const MAPPING = {
+  salesAccountNo: "500-1000",
+  taxCode: "SV-8",
+  creditTerm: "C.O.D.",
+  paymentMethod: "ONLINE",
+  salesLocation: "HQ",
+  customerCodeScheme: "per_customer",
+  customerCodePrefix: "300-",
+  enabled: "on",
+};
 
 const ac = () => stack.sandbox.autocount;
 const docs = (code: string) => ac().documents.filter((d: StoredDocument) => d.code === code);
 
 async function syncRows(orderId: string) {
-  return withShop(shopId, (tx) => tx.select().from(schema.accountingSyncs).where(and(eq(schema.accountingSyncs.shopId, shopId), eq(schema.accountingSyncs.orderId, orderId))));
+  return withShop(shopId, (tx) =>
+    tx
+      .select()
+      .from(schema.accountingSyncs)
+      .where(and(eq(schema.accountingSyncs.shopId, shopId), eq(schema.accountingSyncs.orderId, orderId))),
+  );
 }
 async function invoiceRow(orderId: string) {
   const rows = await syncRows(orderId);
@@ -77,7 +91,10 @@ describe("connecting AutoCount", () => {
   });
 
   it("checks the mapping against the account book's master data, field by field", async () => {
-    const saved = await saveAccountingSettings({ userId: ownerId, shopId }, { mode: "live", ...LIVE, ...MAPPING, taxCode: "sv-8", creditTerm: "COD", paymentMethod: "PAYPAL" });
+    const saved = await saveAccountingSettings(
+      { userId: ownerId, shopId },
+      { mode: "live", ...LIVE, ...MAPPING, taxCode: "sv-8", creditTerm: "COD", paymentMethod: "PAYPAL" },
+    );
     expect(saved).toEqual({
       ok: false,
       errors: {
@@ -97,7 +114,9 @@ describe("connecting AutoCount", () => {
     expect(view).toMatchObject({ connected: true, mode: "live", keyId: LIVE.keyId, hasApiKey: true });
     expect(JSON.stringify(view)).not.toContain(LIVE.apiKey);
     // Saving again without typing the key keeps it.
-    expect(await saveAccountingSettings({ userId: ownerId, shopId }, { mode: "live", ...LIVE, apiKey: "", ...MAPPING })).toMatchObject({ ok: true });
+    expect(await saveAccountingSettings({ userId: ownerId, shopId }, { mode: "live", ...LIVE, apiKey: "", ...MAPPING })).toMatchObject({
+      ok: true,
+    });
   });
 });
 
@@ -119,13 +138,43 @@ describe("a paid order in AutoCount", () => {
 
     // Exactly these fields, and nothing else about the shop or the customer.
     const writes = ac().requests.map((r) => ({ method: r.method, path: r.path, body: r.body as Record<string, unknown> }));
-    expect(writes.map((w) => `${w.method} ${w.path}`)).toEqual(["POST /10001/debtor", "POST /10001/invoice", "POST /10001/payment", "POST /10001/knockOffEntry"]);
+    expect(writes.map((w) => `${w.method} ${w.path}`)).toEqual([
+      "POST /10001/debtor",
+      "POST /10001/invoice",
+      "POST /10001/payment",
+      "POST /10001/knockOffEntry",
+    ]);
     const [debtor, inv, receipt, knockOff] = writes.map((w) => w.body);
-    expect(Object.keys(debtor).sort()).toEqual(["accNo", "address", "companyName", "creditTerm", "currencyCode", "emailAddress", "isActive", "phone1", "postCode"]);
-    expect(debtor).toMatchObject({ companyName: "Siti Rahmah", emailAddress: "siti@example.com", phone1: "+60123456789", postCode: "59100" });
+    expect(Object.keys(debtor).sort()).toEqual([
+      "accNo",
+      "address",
+      "companyName",
+      "creditTerm",
+      "currencyCode",
+      "emailAddress",
+      "isActive",
+      "phone1",
+      "postCode",
+    ]);
+    expect(debtor).toMatchObject({
+      companyName: "Siti Rahmah",
+      emailAddress: "siti@example.com",
+      phone1: "+60123456789",
+      postCode: "59100",
+    });
     expect(Object.keys(inv).sort()).toEqual(["autoFillOption", "details", "master"]);
-    expect(Object.keys(inv.master as object).sort()).toEqual(["creditTerm", "debtorCode", "debtorName", "docDate", "docNo", "inclusiveTax", "ref", "salesLocation"]);
-    for (const line of inv.details as Record<string, unknown>[]) expect(Object.keys(line).sort()).toEqual(["accNo", "description", "qty", "taxCode", "unitPrice"]);
+    expect(Object.keys(inv.master as object).sort()).toEqual([
+      "creditTerm",
+      "debtorCode",
+      "debtorName",
+      "docDate",
+      "docNo",
+      "inclusiveTax",
+      "ref",
+      "salesLocation",
+    ]);
+    for (const line of inv.details as Record<string, unknown>[])
+      expect(Object.keys(line).sort()).toEqual(["accNo", "description", "qty", "taxCode", "unitPrice"]);
     expect(inv.details).toEqual([
       { accNo: "500-1000", description: "Batik shirt", qty: 2, unitPrice: 89.9, taxCode: "SV-8" },
       { accNo: "500-1000", description: "Shipping: Standard (Peninsular Malaysia)", qty: 1, unitPrice: 8, taxCode: "SV-8" },
@@ -145,7 +194,9 @@ describe("a paid order in AutoCount", () => {
     await runSync({ shopId, syncId: row.id });
     await runSync({ shopId, syncId: row.id }, { force: true });
     // Our side lost track (e.g. the worker died after AutoCount booked it): resync finds it by docNo.
-    await withShop(shopId, (tx) => tx.update(schema.accountingSyncs).set({ status: "failed", error: "lost" }).where(eq(schema.accountingSyncs.id, row.id)));
+    await withShop(shopId, (tx) =>
+      tx.update(schema.accountingSyncs).set({ status: "failed", error: "lost" }).where(eq(schema.accountingSyncs.id, row.id)),
+    );
     const resync = await resyncRange({ userId: ownerId, shopId }, { from: "2020-01-01", to: "2099-12-31" });
     expect(resync).toMatchObject({ ok: true });
     await runSync({ shopId, syncId: row.id });
@@ -200,13 +251,21 @@ describe("a paid order in AutoCount", () => {
     await withShop(shopId, (tx) => tx.update(schema.accountingSettings).set({ salesLocation: "KL" }));
     const refused = await runSync({ shopId, syncId: row.id }).catch((e) => e);
     expect(refused).toBeInstanceOf(PermanentJobFailure);
-    expect(await invoiceRow(order.id)).toMatchObject({ status: "failed", error: expect.stringContaining("Location (Location = KL) not exists") });
+    expect(await invoiceRow(order.id)).toMatchObject({
+      status: "failed",
+      error: expect.stringContaining("Location (Location = KL) not exists"),
+    });
 
-    await withShop(shopId, (tx) => tx.update(schema.accountingSettings).set({ salesLocation: "HQ", apiKeyEncrypted: encryptSecret("revoked-key") }));
+    await withShop(shopId, (tx) =>
+      tx.update(schema.accountingSettings).set({ salesLocation: "HQ", apiKeyEncrypted: encryptSecret("revoked-key") }),
+    );
     expect(await retrySync({ userId: ownerId, shopId }, { syncId: row.id })).toEqual({ ok: true, queued: 1 });
     const unauthorized = await runSync({ shopId, syncId: row.id }).catch((e) => e);
     expect(unauthorized).toBeInstanceOf(PermanentJobFailure);
-    expect(await invoiceRow(order.id)).toMatchObject({ status: "failed", error: expect.stringContaining("refused the account book id or keys") });
+    expect(await invoiceRow(order.id)).toMatchObject({
+      status: "failed",
+      error: expect.stringContaining("refused the account book id or keys"),
+    });
 
     const view = await reconciliation(shopId);
     expect(view.rows.find((r) => r.orderId === order.id)).toMatchObject({ status: "failed", kind: "invoice" });
@@ -226,7 +285,17 @@ describe("a refund in AutoCount", () => {
     const refundId = await withShop(shopId, async (tx) => {
       const [refund] = await tx
         .insert(schema.payments)
-        .values({ shopId, orderId: order.id, kind: "refund", gateway: "payseller", amountMinor: 8_990, currency: "MYR", status: "succeeded", reason: "Wrong size", completedAt: new Date() })
+        .values({
+          shopId,
+          orderId: order.id,
+          kind: "refund",
+          gateway: "payseller",
+          amountMinor: 8_990,
+          currency: "MYR",
+          status: "succeeded",
+          reason: "Wrong size",
+          completedAt: new Date(),
+        })
         .returning({ id: schema.payments.id });
       await queueRefundSync(tx, { shopId, orderId: order.id, paymentId: refund.id });
       // Called twice (a retried refund action): still one credit note.
@@ -262,7 +331,12 @@ describe("through the outbox and the accounting worker", () => {
     await expect.poll(async () => (await invoiceRow(order.id)).status, { timeout: 20_000, interval: 200 }).toBe("synced");
     const docNo = (await invoiceRow(order.id)).docNo;
     expect(docs("IV").filter((d) => d.docNo === docNo)).toHaveLength(1);
-    const events = await withShop(shopId, (tx) => tx.select().from(schema.orderEvents).where(and(eq(schema.orderEvents.orderId, order.id), eq(schema.orderEvents.type, "accounting_synced"))));
+    const events = await withShop(shopId, (tx) =>
+      tx
+        .select()
+        .from(schema.orderEvents)
+        .where(and(eq(schema.orderEvents.orderId, order.id), eq(schema.orderEvents.type, "accounting_synced"))),
+    );
     expect(events).toHaveLength(1);
   }, 30_000);
 });

@@ -116,13 +116,25 @@ describe("sign-up, shop creation and login over HTTP (no JavaScript)", () => {
     expect((await c.get("/admin")).headers.get("location")).toBe("/admin/shops/new");
     await c.get("/admin/shops/new");
     const other = await makeShop((await makeUser()).id);
-    const taken = await c.post("/admin/shops/new", { name: "Batik Siti", slug: other.slug, currency: "MYR", timezone: "Asia/Kuala_Lumpur", language: "ms" });
+    const taken = await c.post("/admin/shops/new", {
+      name: "Batik Siti",
+      slug: other.slug,
+      currency: "MYR",
+      timezone: "Asia/Kuala_Lumpur",
+      language: "ms",
+    });
     expect(taken.status).toBe(400);
     expect(htmlDecode(c.lastHtml)).toContain("That shop address is taken. Choose another.");
     expect(c.lastHtml).toContain('value="Batik Siti"');
 
     const slug = unique("batik-");
-    const created = await c.post("/admin/shops/new", { name: "Batik Siti", slug, currency: "MYR", timezone: "Asia/Kuala_Lumpur", language: "ms" });
+    const created = await c.post("/admin/shops/new", {
+      name: "Batik Siti",
+      slug,
+      currency: "MYR",
+      timezone: "Asia/Kuala_Lumpur",
+      language: "ms",
+    });
     expect(created.headers.get("location")).toBe("/admin");
     const admin = await c.get("/admin");
     expect(admin.status).toBe(200);

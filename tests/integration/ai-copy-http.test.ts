@@ -19,7 +19,16 @@ process.env.TRUST_PROXY = "1";
 
 type Person = { id: string; email: string; password: string; phone: string };
 let web: Awaited<ReturnType<typeof startWeb>>;
-const a = {} as { user: Person; shop: { id: string }; product: string; job: string; draft: string; failed: string; batch: string; version: string };
+const a = {} as {
+  user: Person;
+  shop: { id: string };
+  product: string;
+  job: string;
+  draft: string;
+  failed: string;
+  batch: string;
+  version: string;
+};
 const b = {} as { user: Person; shop: { id: string }; product: string };
 
 async function signedIn(user: Person) {
@@ -33,7 +42,9 @@ beforeAll(async () => {
   web = await startWeb();
   a.user = await makeUser();
   a.shop = await makeShop(a.user.id);
-  a.product = (await makeProduct(a.shop.id, a.user.id, { title: "Shop A's Songket", status: "active", extra: { descriptionMd: "A's own words." } })).productId;
+  a.product = (
+    await makeProduct(a.shop.id, a.user.id, { title: "Shop A's Songket", status: "active", extra: { descriptionMd: "A's own words." } })
+  ).productId;
   b.user = await makeUser();
   b.shop = await makeShop(b.user.id);
   b.product = (await makeProduct(b.shop.id, b.user.id, { title: "Shop B's Kaya" })).productId;
@@ -52,15 +63,30 @@ describe("a merchant's own AI copy over HTTP", () => {
     await client.get(`/admin/products/${a.product}/copy`);
     expect(client.lastHtml).toContain("Sandbox: no OpenAI key configured");
     // A field error keeps what was typed.
-    let res = await client.post(`/admin/products/${a.product}/copy`, { intent: "generate", tone: "luxury", notes: "Gold thread from Terengganu." });
+    let res = await client.post(`/admin/products/${a.product}/copy`, {
+      intent: "generate",
+      tone: "luxury",
+      notes: "Gold thread from Terengganu.",
+    });
     expect(res.status).toBe(400);
     expect(htmlDecode(client.lastHtml)).toContain("Choose at least one language.");
     expect(htmlDecode(client.lastHtml)).toContain("Gold thread from Terengganu.");
 
-    res = await client.post(`/admin/products/${a.product}/copy`, { intent: "generate", tone: "luxury", notes: "Gold thread from Terengganu.", languages: ["en", "zh"] });
+    res = await client.post(`/admin/products/${a.product}/copy`, {
+      intent: "generate",
+      tone: "luxury",
+      notes: "Gold thread from Terengganu.",
+      languages: ["en", "zh"],
+    });
     expect(res.status).toBe(302);
     const [job] = await jobsOf(a.shop.id);
-    expect(job).toMatchObject({ status: "queued", kind: "copy", provider: "openai", credits: 2, input: { tone: "luxury", languages: ["en", "zh"], notes: "Gold thread from Terengganu." } });
+    expect(job).toMatchObject({
+      status: "queued",
+      kind: "copy",
+      provider: "openai",
+      credits: 2,
+      input: { tone: "luxury", languages: ["en", "zh"], notes: "Gold thread from Terengganu." },
+    });
     a.job = job.id;
     await client.get(`/admin/products/${a.product}/copy`);
     expect(client.lastHtml).toContain('data-status="queued"');
@@ -73,7 +99,12 @@ describe("a merchant's own AI copy over HTTP", () => {
     expect(page).toContain("Indulge in the Shop A's Songket");
     a.draft = (await productCopyPage(a.shop.id, a.product))!.drafts[0].id;
 
-    res = await client.post(`/admin/products/${a.product}/copy`, { intent: "apply", draftId: a.draft, language: "en", field: "description" });
+    res = await client.post(`/admin/products/${a.product}/copy`, {
+      intent: "apply",
+      draftId: a.draft,
+      language: "en",
+      field: "description",
+    });
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe(`/admin/products/${a.product}/copy?applied=en.description&draft=${a.draft}`);
     const product = (await getProduct(a.shop.id, a.product))!.product;
@@ -83,7 +114,18 @@ describe("a merchant's own AI copy over HTTP", () => {
 
     // The AI studio lists the job with its cost; a failed job has a Retry button that queues it again.
     const [failed] = await withShop(a.shop.id, (tx) =>
-      tx.insert(schema.aiJobs).values({ shopId: a.shop.id, kind: "copy", provider: "openai", productId: a.product, status: "failed", error: "OpenAI declined to write copy for this product.", input: { tone: "friendly", languages: ["en"] } }).returning(),
+      tx
+        .insert(schema.aiJobs)
+        .values({
+          shopId: a.shop.id,
+          kind: "copy",
+          provider: "openai",
+          productId: a.product,
+          status: "failed",
+          error: "OpenAI declined to write copy for this product.",
+          input: { tone: "friendly", languages: ["en"] },
+        })
+        .returning(),
     );
     a.failed = failed.id;
     await client.get("/admin/ai");
@@ -111,10 +153,20 @@ describe("a merchant's own AI copy over HTTP", () => {
     expect(res.status).toBe(400);
     expect(client.lastHtml).toContain("Choose OpenAI or Anthropic.");
     expect(client.lastHtml).toContain("Choose at least one language.");
-    res = await client.post("/admin/settings/ai", { provider: "anthropic", tone: "professional", model: "claude-sonnet-4-5", languages: "ms" });
+    res = await client.post("/admin/settings/ai", {
+      provider: "anthropic",
+      tone: "professional",
+      model: "claude-sonnet-4-5",
+      languages: "ms",
+    });
     expect(res.status).toBe(200);
     const [settings] = await withShop(a.shop.id, (tx) => tx.select().from(schema.aiSettings));
-    expect(settings).toMatchObject({ copyProvider: "anthropic", copyModel: "claude-sonnet-4-5", defaultTone: "professional", defaultLanguages: ["ms"] });
+    expect(settings).toMatchObject({
+      copyProvider: "anthropic",
+      copyModel: "claude-sonnet-4-5",
+      defaultTone: "professional",
+      defaultLanguages: ["ms"],
+    });
   });
 });
 
@@ -134,9 +186,18 @@ describe("cross-tenant attempts on AI routes", () => {
     const post = (path: string, fields: Record<string, string>) => client.post(path, fields, { csrf });
     const attempts: Array<[string, () => Promise<Response>]> = [
       ["read A's copy page", () => client.get(`/admin/products/${a.product}/copy`)],
-      ["queue copy for A's product", () => post(`/admin/products/${a.product}/copy`, { intent: "generate", tone: "friendly", languages: "en" })],
-      ["apply A's draft", () => post(`/admin/products/${a.product}/copy`, { intent: "apply", draftId: a.draft, language: "en", field: "title" })],
-      ["apply A's draft to B's product", () => post(`/admin/products/${b.product}/copy`, { intent: "apply", draftId: a.draft, language: "en", field: "description" })],
+      [
+        "queue copy for A's product",
+        () => post(`/admin/products/${a.product}/copy`, { intent: "generate", tone: "friendly", languages: "en" }),
+      ],
+      [
+        "apply A's draft",
+        () => post(`/admin/products/${a.product}/copy`, { intent: "apply", draftId: a.draft, language: "en", field: "title" }),
+      ],
+      [
+        "apply A's draft to B's product",
+        () => post(`/admin/products/${b.product}/copy`, { intent: "apply", draftId: a.draft, language: "en", field: "description" }),
+      ],
       ["restore A's version", () => post(`/admin/products/${a.product}/copy`, { intent: "restore", versionId: a.version })],
       ["restore A's version on B's product", () => post(`/admin/products/${b.product}/copy`, { intent: "restore", versionId: a.version })],
       ["retry A's job", () => post("/admin/ai", { intent: "retry", jobId: a.failed })],
@@ -158,7 +219,9 @@ describe("cross-tenant attempts on AI routes", () => {
     const client = await signedIn(a.user);
     await client.get(`/admin/products/${a.product}/copy`);
     const csrf = client.csrfToken();
-    expect((await client.post(`/admin/products/${a.product}/copy`, { intent: "restore", versionId: a.version }, { csrf })).status).toBe(302);
+    expect((await client.post(`/admin/products/${a.product}/copy`, { intent: "restore", versionId: a.version }, { csrf })).status).toBe(
+      302,
+    );
     expect((await getProduct(a.shop.id, a.product))!.product.descriptionMd).toBe("A's own words.");
     expect((await client.post("/admin/ai", { intent: "retry", jobId: a.failed }, { csrf })).status).toBe(302);
     expect((await jobsOf(a.shop.id)).find((j) => j.id === a.failed)?.status).toBe("queued");

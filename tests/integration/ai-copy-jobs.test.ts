@@ -32,7 +32,11 @@ beforeAll(async () => {
   stack = await isolatedStack();
   // OpenAI through a configured base URL, as for a local OpenAI-compatible model server (here the
   // sandbox's); Anthropic through the sandbox default (no key).
-  Object.assign(process.env, { OPENAI_API_KEY: "sandbox-openai-key", OPENAI_BASE_URL: `${stack.sandbox.url}/openai/v1`, OPENAI_MODEL: "local-model-8b" });
+  Object.assign(process.env, {
+    OPENAI_API_KEY: "sandbox-openai-key",
+    OPENAI_BASE_URL: `${stack.sandbox.url}/openai/v1`,
+    OPENAI_MODEL: "local-model-8b",
+  });
   dispatcher = new OutboxDispatcher(200);
   await dispatcher.start();
   worker = startAiCopyWorker({ lockDuration: 2_000, stalledInterval: 1_000 });
@@ -64,9 +68,15 @@ const finished = (shopId: string, jobId: string, ms = 30_000) =>
     const job = await jobOf(shopId, jobId);
     return job && ["succeeded", "failed", "cancelled"].includes(job.status) && job;
   }, ms);
-const draftsOf = (shopId: string, jobId: string) => withShop(shopId, (tx) => tx.select().from(schema.aiCopyDrafts).where(eq(schema.aiCopyDrafts.jobId, jobId)));
+const draftsOf = (shopId: string, jobId: string) =>
+  withShop(shopId, (tx) => tx.select().from(schema.aiCopyDrafts).where(eq(schema.aiCopyDrafts.jobId, jobId)));
 const chargesOf = (shopId: string, jobId?: string) =>
-  withShop(shopId, (tx) => tx.select().from(schema.aiCreditUsage).where(jobId ? eq(schema.aiCreditUsage.jobId, jobId) : undefined));
+  withShop(shopId, (tx) =>
+    tx
+      .select()
+      .from(schema.aiCreditUsage)
+      .where(jobId ? eq(schema.aiCreditUsage.jobId, jobId) : undefined),
+  );
 const balance = (shopId: string) => withShop(shopId, async (tx) => (await creditBalances(tx, shopId)).copy);
 
 async function queueCopy(shopId: string, productId: string, languages = ["en", "ms", "zh"], tone = "friendly") {
@@ -83,7 +93,14 @@ describe("copy for one product", () => {
     expect(await balance(shopId)).toMatchObject({ allowance: 50, used: 0, held: 3, left: 47 });
     worker.resume();
     const job = await finished(shopId, jobId);
-    expect(job).toMatchObject({ status: "succeeded", progress: 100, provider: "openai", model: "local-model-8b", attempts: 1, error: null });
+    expect(job).toMatchObject({
+      status: "succeeded",
+      progress: 100,
+      provider: "openai",
+      model: "local-model-8b",
+      attempts: 1,
+      error: null,
+    });
     expect(job.inputTokens).toBeGreaterThan(0);
     expect(job.outputTokens).toBeGreaterThan(0);
     const [draft] = await draftsOf(shopId, jobId);
@@ -102,12 +119,18 @@ describe("copy for one product", () => {
     expect(await chargesOf(shopId)).toHaveLength(1);
     expect(await balance(shopId)).toMatchObject({ used: 3, held: 0, left: 47 });
     // The facts the model was given came from the product and the notes.
-    expect(stack.sandbox.openai.requests.filter((r) => r.product === "Songket Tote Bag").map((r) => r.language)).toEqual(["en", "ms", "zh"]);
+    expect(stack.sandbox.openai.requests.filter((r) => r.product === "Songket Tote Bag").map((r) => r.language)).toEqual([
+      "en",
+      "ms",
+      "zh",
+    ]);
   });
 
   it("writes with Anthropic when the shop chooses it, in the tone asked for", async () => {
     const { shopId, productId } = await newShop("Batik Silk Scarf");
-    expect(await saveAiSettings(shopId, actor(), { provider: "anthropic", model: "", tone: "luxury", languages: ["en", "zh"] })).toEqual({ ok: true });
+    expect(await saveAiSettings(shopId, actor(), { provider: "anthropic", model: "", tone: "luxury", languages: ["en", "zh"] })).toEqual({
+      ok: true,
+    });
     const jobId = await queueCopy(shopId, productId, ["en", "zh"], "luxury");
     const job = await finished(shopId, jobId);
     expect(job).toMatchObject({ status: "succeeded", provider: "anthropic", model: "claude-haiku-4-5", credits: 2 });
@@ -152,7 +175,9 @@ describe("copy for one product", () => {
     stack.sandbox.openai.switches.malformedNext = 3;
     const job = await finished(shopId, await queueCopy(shopId, productId, ["en"]));
     expect(job).toMatchObject({ status: "failed", errorCode: "malformed" });
-    expect(job.error).toBe("OpenAI's answer was not usable product copy, 3 times in a row. Press Retry, or choose another model in AI settings.");
+    expect(job.error).toBe(
+      "OpenAI's answer was not usable product copy, 3 times in a row. Press Retry, or choose another model in AI settings.",
+    );
     expect(await chargesOf(shopId)).toHaveLength(1);
   });
 
@@ -160,12 +185,27 @@ describe("copy for one product", () => {
     const { shopId, productId } = await newShop("Ikat Table Runner");
     // A job whose queue entry allows one attempt (the outbox gives eight, with backoff).
     const [row] = await withShop(shopId, (tx) =>
-      tx.insert(schema.aiJobs).values({ shopId, kind: "copy", provider: "openai", model: "local-model-8b", productId, input: { tone: "friendly", languages: ["en"] }, credits: 1 }).returning(),
+      tx
+        .insert(schema.aiJobs)
+        .values({
+          shopId,
+          kind: "copy",
+          provider: "openai",
+          model: "local-model-8b",
+          productId,
+          input: { tone: "friendly", languages: ["en"] },
+          credits: 1,
+        })
+        .returning(),
     );
     stack.sandbox.openai.switches.serverErrorNext = 1;
     await queue("ai-copy").add("generate", { shopId, jobId: row.id }, { attempts: 1, jobId: `test-${row.id}` });
     const job = await finished(shopId, row.id);
-    expect(job).toMatchObject({ status: "failed", errorCode: "provider_unavailable", error: "OpenAI could not be reached after 1 attempts. Press Retry to try again." });
+    expect(job).toMatchObject({
+      status: "failed",
+      errorCode: "provider_unavailable",
+      error: "OpenAI could not be reached after 1 attempts. Press Retry to try again.",
+    });
     expect(await chargesOf(shopId)).toHaveLength(0);
     expect(await balance(shopId)).toMatchObject({ held: 0, left: 50 });
   });
@@ -192,7 +232,10 @@ describe("copy for one product", () => {
 
     // Try-on and video jobs go back to their own queues.
     const [tryon] = await withShop(shopId, (tx) =>
-      tx.insert(schema.aiJobs).values({ shopId, kind: "tryon", provider: "kling", status: "failed", error: "Kling blocked the image.", credits: 1 }).returning(),
+      tx
+        .insert(schema.aiJobs)
+        .values({ shopId, kind: "tryon", provider: "kling", status: "failed", error: "Kling blocked the image.", credits: 1 })
+        .returning(),
     );
     expect(await retryJob(shopId, tryon.id, actor())).toEqual({ ok: true });
     const outbox = await withShop(shopId, (tx) => tx.select().from(schema.outbox).where(eq(schema.outbox.queue, "ai-tryon")));
@@ -268,7 +311,10 @@ describe("review and apply", () => {
     expect(product).toMatchObject({ descriptionMd: "Woven tote.", seoDescription: null, tags: [] });
     expect(product.descriptionHtml).toContain("<p>Woven tote.</p>");
     expect((await productCopyPage(shopId, productId))!.versions).toHaveLength(6);
-    expect(await applyDraftField(shopId, productId, { draftId, language: "zh", field: "title" }, actor())).toEqual({ ok: false, error: "This draft has no copy in that language." });
+    expect(await applyDraftField(shopId, productId, { draftId, language: "zh", field: "title" }, actor())).toEqual({
+      ok: false,
+      error: "This draft has no copy in that language.",
+    });
   });
 });
 
@@ -304,7 +350,11 @@ describe("bulk runs", () => {
       // The flow's parent ran after its children and closed the batch.
       await until(async () => (await queue("ai-copy").getJob(`aibatch-${bulk.batchId}`))?.isCompleted(), 10_000);
       // Building the flow again changes nothing.
-      await withShop(shop.id, (tx) => tx.insert(schema.outbox).values({ shopId: shop.id, queue: "ai-copy", jobName: "batch", payload: { shopId: shop.id, batchId: bulk.batchId } }));
+      await withShop(shop.id, (tx) =>
+        tx
+          .insert(schema.outbox)
+          .values({ shopId: shop.id, queue: "ai-copy", jobName: "batch", payload: { shopId: shop.id, batchId: bulk.batchId } }),
+      );
       await new Promise((r) => setTimeout(r, 1500));
       expect((await getBatch(shop.id, bulk.batchId))!.jobs.map((j) => j.status).sort()).toEqual([...statuses].sort());
       expect(await chargesOf(shop.id)).toHaveLength(succeeded);
@@ -322,7 +372,10 @@ describe("a worker killed mid-job", () => {
     let child: ChildProcess | undefined;
     try {
       // node itself (not the tsx wrapper, whose SIGKILL would leave its node child running).
-      child = spawn(process.execPath, ["--import", "tsx", "tests/helpers/ai-copy-worker.ts"], { env: process.env, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+      child = spawn(process.execPath, ["--import", "tsx", "tests/helpers/ai-copy-worker.ts"], {
+        env: process.env,
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+      });
       await new Promise<void>((resolve, reject) => {
         child!.once("message", () => resolve());
         child!.once("exit", (code) => reject(new Error(`worker exited ${code}`)));
@@ -356,7 +409,9 @@ describe("an OpenAI-compatible server without the Responses API", () => {
     try {
       const job = await finished(shopId, await queueCopy(shopId, productId, ["ms"]));
       expect(job).toMatchObject({ status: "succeeded", model: "local-model-8b" });
-      expect(stack.sandbox.openai.requests.filter((r) => r.product === "Local Model Lamp").map((r) => r.endpoint)).toEqual(["chat/completions"]);
+      expect(stack.sandbox.openai.requests.filter((r) => r.product === "Local Model Lamp").map((r) => r.endpoint)).toEqual([
+        "chat/completions",
+      ]);
       const [draft] = await draftsOf(shopId, job.id);
       expect(draft.content.ms.description).toMatch(/^Kenali Local Model Lamp/);
     } finally {
@@ -364,4 +419,3 @@ describe("an OpenAI-compatible server without the Responses API", () => {
     }
   });
 });
-

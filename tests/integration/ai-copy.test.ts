@@ -91,7 +91,10 @@ describe("OpenAI copy (Responses API) against the sandbox", () => {
   it("tells quota, refusal, cut-off and malformed answers apart, with the tokens they used", async () => {
     const writer = new OpenAICopyWriter(openaiSettings);
     sandbox.openai.switches.quotaExceededNext = 1;
-    expect(await failure(writer.generate({ facts, language: "en", tone: "friendly" }))).toMatchObject({ kind: "quota_exhausted", retryable: false });
+    expect(await failure(writer.generate({ facts, language: "en", tone: "friendly" }))).toMatchObject({
+      kind: "quota_exhausted",
+      retryable: false,
+    });
 
     sandbox.openai.switches.refusalNext = 1;
     const refused = await failure(writer.generate({ facts, language: "en", tone: "friendly" }));
@@ -103,13 +106,22 @@ describe("OpenAI copy (Responses API) against the sandbox", () => {
     expect(cut).toMatchObject({ kind: "incomplete", retryable: false, message: expect.stringContaining("max_output_tokens") });
     expect(cut.usage?.outputTokens).toBeGreaterThan(0);
     // A limit too small for the copy gives the same, for real.
-    expect(await failure(writer.generate({ facts, language: "en", tone: "friendly", maxOutputTokens: 20 }))).toMatchObject({ kind: "incomplete" });
+    expect(await failure(writer.generate({ facts, language: "en", tone: "friendly", maxOutputTokens: 20 }))).toMatchObject({
+      kind: "incomplete",
+    });
 
     sandbox.openai.switches.malformedNext = 1;
-    expect(await failure(writer.generate({ facts, language: "en", tone: "friendly" }))).toMatchObject({ kind: "malformed", retryable: true });
+    expect(await failure(writer.generate({ facts, language: "en", tone: "friendly" }))).toMatchObject({
+      kind: "malformed",
+      retryable: true,
+    });
 
     sandbox.openai.switches.serverErrorNext = 1;
-    expect(await failure(writer.generate({ facts, language: "en", tone: "friendly" }))).toMatchObject({ kind: "unavailable", status: 500, retryable: true });
+    expect(await failure(writer.generate({ facts, language: "en", tone: "friendly" }))).toMatchObject({
+      kind: "unavailable",
+      status: 500,
+      retryable: true,
+    });
     expect(sandbox.openai.requests.map((r) => r.outcome)).toEqual(["refusal", "incomplete", "incomplete", "malformed"]);
   });
 
@@ -125,7 +137,11 @@ describe("OpenAI copy (Responses API) against the sandbox", () => {
 
   it("reports a wrong key as an auth error", async () => {
     const writer = new OpenAICopyWriter({ ...openaiSettings, apiKey: "sk-wrong" });
-    expect(await failure(writer.generate({ facts, language: "en", tone: "friendly" }))).toMatchObject({ kind: "auth", status: 401, retryable: false });
+    expect(await failure(writer.generate({ facts, language: "en", tone: "friendly" }))).toMatchObject({
+      kind: "auth",
+      status: 401,
+      retryable: false,
+    });
   });
 
   it("works with an OpenAI-compatible server that has only Chat Completions (a local model server)", async () => {
@@ -154,7 +170,14 @@ describe("OpenAI copy (Responses API) against the sandbox", () => {
       body: JSON.stringify({
         model: "gpt-4.1-mini",
         input: "hi",
-        text: { format: { type: "json_schema", name: "x", strict: true, schema: { type: "object", properties: { a: { type: "string" } }, required: [] } } },
+        text: {
+          format: {
+            type: "json_schema",
+            name: "x",
+            strict: true,
+            schema: { type: "object", properties: { a: { type: "string" } }, required: [] },
+          },
+        },
       }),
     });
     expect(response.status).toBe(400);
@@ -167,7 +190,12 @@ describe("Anthropic copy (Messages API) against the sandbox", () => {
     const writer = new AnthropicCopyWriter(anthropicSettings);
     const result = await writer.generate({ facts, language: "ms", tone: "luxury" });
     expectGoodCopy(result);
-    expect(result).toMatchObject({ provider: "anthropic", model: "claude-haiku-4-5", via: "output_format", responseId: expect.stringMatching(/^msg_/) });
+    expect(result).toMatchObject({
+      provider: "anthropic",
+      model: "claude-haiku-4-5",
+      via: "output_format",
+      responseId: expect.stringMatching(/^msg_/),
+    });
     expect(result.copy.description).toMatch(/^Nikmati Songket Tote Bag/);
     expect(sandbox.anthropic.requests[0]).toMatchObject({ endpoint: "messages (output_config)", language: "ms", outcome: "ok" });
   });
@@ -183,7 +211,10 @@ describe("Anthropic copy (Messages API) against the sandbox", () => {
     expect(sandbox.anthropic.requests.map((r) => r.endpoint)).toEqual(["messages (tool_use)", "messages (tool_use)"]);
 
     sandbox.anthropic.switches.malformedNext = 1;
-    expect(await failure(writer.generate({ facts, language: "en", tone: "friendly" }))).toMatchObject({ kind: "malformed", retryable: true });
+    expect(await failure(writer.generate({ facts, language: "en", tone: "friendly" }))).toMatchObject({
+      kind: "malformed",
+      retryable: true,
+    });
     sandbox.anthropic.switches.maxTokensNext = 1;
     expect(await failure(writer.generate({ facts, language: "en", tone: "friendly" }))).toMatchObject({ kind: "incomplete" });
   });
@@ -199,7 +230,11 @@ describe("Anthropic copy (Messages API) against the sandbox", () => {
       provider: "anthropic",
     });
     sandbox.anthropic.switches.overloadedNext = 1;
-    expect(await failure(writer.generate({ facts, language: "en", tone: "friendly" }))).toMatchObject({ kind: "overloaded", status: 529, retryable: true });
+    expect(await failure(writer.generate({ facts, language: "en", tone: "friendly" }))).toMatchObject({
+      kind: "overloaded",
+      status: 529,
+      retryable: true,
+    });
     sandbox.anthropic.switches.serverErrorNext = 1;
     expect(await failure(writer.generate({ facts, language: "en", tone: "friendly" }))).toMatchObject({ kind: "unavailable", status: 500 });
     expectGoodCopy(await writer.generate({ facts, language: "en", tone: "friendly" }));
@@ -215,7 +250,9 @@ describe("Anthropic copy (Messages API) against the sandbox", () => {
     sandbox.anthropic.switches.maxTokensNext = 1;
     const cut = await failure(writer.generate({ facts, language: "en", tone: "friendly" }));
     expect(cut).toMatchObject({ kind: "incomplete", retryable: false, message: expect.stringContaining("max_tokens") });
-    expect(await failure(writer.generate({ facts, language: "en", tone: "friendly", maxOutputTokens: 30 }))).toMatchObject({ kind: "incomplete" });
+    expect(await failure(writer.generate({ facts, language: "en", tone: "friendly", maxOutputTokens: 30 }))).toMatchObject({
+      kind: "incomplete",
+    });
 
     sandbox.anthropic.switches.malformedNext = 1;
     const bad = await failure(writer.generate({ facts, language: "en", tone: "friendly" }));
@@ -232,8 +269,14 @@ describe("Anthropic copy (Messages API) against the sandbox", () => {
         headers: { "Content-Type": "application/json", ...headers },
         body: JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 100, messages: [{ role: "user", content: "Hello" }] }),
       }).then(async (r) => ({ status: r.status, body: await r.json() }));
-    expect(await post({ "anthropic-version": "2023-06-01" })).toMatchObject({ status: 401, body: { type: "error", error: { type: "authentication_error" } } });
-    expect(await post({ "x-api-key": SANDBOX_ANTHROPIC_KEY })).toMatchObject({ status: 400, body: { error: { message: "anthropic-version: header is required" } } });
+    expect(await post({ "anthropic-version": "2023-06-01" })).toMatchObject({
+      status: 401,
+      body: { type: "error", error: { type: "authentication_error" } },
+    });
+    expect(await post({ "x-api-key": SANDBOX_ANTHROPIC_KEY })).toMatchObject({
+      status: 400,
+      body: { error: { message: "anthropic-version: header is required" } },
+    });
     expect(await post({ "x-api-key": "nope", "anthropic-version": "2023-06-01" })).toMatchObject({ status: 401 });
     expect(await post({ "x-api-key": SANDBOX_ANTHROPIC_KEY, "anthropic-version": "2023-06-01" })).toMatchObject({
       status: 200,

@@ -57,7 +57,11 @@ beforeAll(async () => {
   shop = await makeShop(owner.id);
   productId = (await makeProduct(shop.id, owner.id, { title: "Songket shawl" })).productId;
   garmentId = await readyImage(productId, 600, 600);
-  const photo = await uploadModelPhoto(shop.id, owner.id, new File([new Uint8Array(await makePng(600, 800))], "model.png", { type: "image/png" }));
+  const photo = await uploadModelPhoto(
+    shop.id,
+    owner.id,
+    new File([new Uint8Array(await makePng(600, 800))], "model.png", { type: "image/png" }),
+  );
   if (!photo.ok) throw new Error(photo.error);
   modelPhotoId = photo.id;
 });
@@ -74,14 +78,22 @@ beforeEach(() => kling().reset());
 /** A product image, uploaded and processed (ready) by the media worker. */
 async function readyImage(product: string, width: number, height: number): Promise<string> {
   const { addImageFromBuffer } = await import("~/domain/media/media.server");
-  const id = await addImageFromBuffer(shop.id, product, { body: await makePng(width, height), contentType: "image/png", filename: `garment-${width}.png`, alt: "" });
+  const id = await addImageFromBuffer(shop.id, product, {
+    body: await makePng(width, height),
+    contentType: "image/png",
+    filename: `garment-${width}.png`,
+    alt: "",
+  });
   await until(async () => (await mediaRow(id))?.status === "ready", 30_000);
   return id;
 }
 
-const mediaRow = async (id: string) => withShop(shop.id, async (tx) => (await tx.select().from(schema.media).where(eq(schema.media.id, id)))[0]);
-const jobRow = async (id: string) => withShop(shop.id, async (tx) => (await tx.select().from(schema.aiJobs).where(eq(schema.aiJobs.id, id)))[0]);
-const usage = async (jobId: string) => withShop(shop.id, (tx) => tx.select().from(schema.aiCreditUsage).where(eq(schema.aiCreditUsage.jobId, jobId)));
+const mediaRow = async (id: string) =>
+  withShop(shop.id, async (tx) => (await tx.select().from(schema.media).where(eq(schema.media.id, id)))[0]);
+const jobRow = async (id: string) =>
+  withShop(shop.id, async (tx) => (await tx.select().from(schema.aiJobs).where(eq(schema.aiJobs.id, id)))[0]);
+const usage = async (jobId: string) =>
+  withShop(shop.id, (tx) => tx.select().from(schema.aiCreditUsage).where(eq(schema.aiCreditUsage.jobId, jobId)));
 const tasksOf = (jobId: string) => kling().tasks.filter((t) => t.externalTaskId?.startsWith(jobId));
 const productMedia = async () => withShop(shop.id, (tx) => tx.select().from(schema.media).where(eq(schema.media.productId, productId)));
 
@@ -90,7 +102,15 @@ async function tryOnJob(): Promise<string> {
   const [job] = await withShop(shop.id, (tx) =>
     tx
       .insert(schema.aiJobs)
-      .values({ shopId: shop.id, kind: "tryon", provider: "kling", productId, input: { modelPhotoId, garmentMediaId: garmentId }, credits: 1, createdBy: owner.id })
+      .values({
+        shopId: shop.id,
+        kind: "tryon",
+        provider: "kling",
+        productId,
+        input: { modelPhotoId, garmentMediaId: garmentId },
+        credits: 1,
+        createdBy: owner.id,
+      })
       .returning({ id: schema.aiJobs.id }),
   );
   return job.id;
@@ -131,7 +151,9 @@ describe("through the queues: request → worker → Kling → our bucket → pe
     expect(job.migratedAt).not.toBeNull();
     expect(tasksOf(requested.jobId)).toHaveLength(1);
     // Kling got a callback URL on our web server with the job's token.
-    expect(tasksOf(requested.jobId)[0].callbackUrl).toBe(`${web.url}/webhooks/kling/${shop.id}/${requested.jobId}/${klingCallbackToken(shop.id, requested.jobId)}`);
+    expect(tasksOf(requested.jobId)[0].callbackUrl).toBe(
+      `${web.url}/webhooks/kling/${shop.id}/${requested.jobId}/${klingCallbackToken(shop.id, requested.jobId)}`,
+    );
 
     const media = await until(async () => {
       const m = await mediaRow(requested.jobId);
@@ -160,7 +182,12 @@ describe("through the queues: request → worker → Kling → our bucket → pe
 
   it("a video ends as pending video media with a poster frame made by the media worker", async () => {
     const imageId = await readyImage(productId, 640, 360);
-    const requested = await requestVideo(shop.id, owner.id, productId, { mediaId: imageId, prompt: "The shawl ripples in a breeze", duration: "5", mode: "std" });
+    const requested = await requestVideo(shop.id, owner.id, productId, {
+      mediaId: imageId,
+      prompt: "The shawl ripples in a breeze",
+      duration: "5",
+      mode: "std",
+    });
     if (!requested?.ok) throw new Error(JSON.stringify(requested));
     await until(async () => (await jobRow(requested.jobId)).status === "succeeded", 30_000);
     const media = await until(async () => {
@@ -180,8 +207,16 @@ describe("through the queues: request → worker → Kling → our bucket → pe
     const imageId = (await productMedia()).find((m) => m.kind === "image" && m.status === "ready")!.id;
     // Free plan: 2 video credits a month; 10 s pro costs 4.
     const refused = await requestVideo(shop.id, owner.id, productId, { mediaId: imageId, prompt: "Spin", duration: "10", mode: "pro" });
-    expect(refused).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/AI video credits a month and 1 are left.*this needs 4/) } });
-    const jobs = await withShop(shop.id, (tx) => tx.select().from(schema.aiJobs).where(and(eq(schema.aiJobs.kind, "video"), eq(schema.aiJobs.credits, 4))));
+    expect(refused).toMatchObject({
+      ok: false,
+      errors: { form: expect.stringMatching(/AI video credits a month and 1 are left.*this needs 4/) },
+    });
+    const jobs = await withShop(shop.id, (tx) =>
+      tx
+        .select()
+        .from(schema.aiJobs)
+        .where(and(eq(schema.aiJobs.kind, "video"), eq(schema.aiJobs.credits, 4))),
+    );
     expect(jobs).toHaveLength(0);
     // And input problems are field errors.
     expect(await requestVideo(shop.id, owner.id, productId, { mediaId: imageId, prompt: "", duration: "7", mode: "std" })).toMatchObject({
@@ -196,7 +231,11 @@ describe("through the queues: request → worker → Kling → our bucket → pe
     const handler = klingHandler("tryon");
     const lastAttempt = { attemptsMade: 7, opts: { attempts: 8 }, timestamp: Date.now() } as unknown as Job;
     await expect(handler({ shopId: shop.id, jobId }, lastAttempt)).rejects.toThrow(/5000/);
-    expect(await jobRow(jobId)).toMatchObject({ status: "failed", error: "Kling is not responding right now.", errorCode: "provider_server" });
+    expect(await jobRow(jobId)).toMatchObject({
+      status: "failed",
+      error: "Kling is not responding right now.",
+      errorCode: "provider_server",
+    });
   });
 });
 
@@ -206,7 +245,13 @@ describe("the processor against the Kling sandbox", () => {
     kling().switches.concurrencyLimit = 0;
     const wait = await rejection(runKlingJob("tryon", { shopId: shop.id, jobId }, fast), RetryLater);
     expect(wait.delayMs).toBeGreaterThanOrEqual(1000);
-    expect(await jobRow(jobId)).toMatchObject({ status: "queued", error: null, errorCode: null, providerTaskId: null, providerStatus: "waiting for Kling (busy)" });
+    expect(await jobRow(jobId)).toMatchObject({
+      status: "queued",
+      error: null,
+      errorCode: null,
+      providerTaskId: null,
+      providerStatus: "waiting for Kling (busy)",
+    });
 
     kling().switches.concurrencyLimit = 5;
     kling().switches.rateLimitNext = 1;
@@ -247,7 +292,11 @@ describe("the processor against the Kling sandbox", () => {
     const retried = await jobRow(second);
     expect(retried).toMatchObject({ status: "succeeded", error: null, errorCode: null });
     expect(retried.input.klingExternalId).toMatch(new RegExp(`^${second}-r\\d+$`));
-    expect(tasksOf(second).map((t) => t.status).sort()).toEqual(["failed", "succeed"]);
+    expect(
+      tasksOf(second)
+        .map((t) => t.status)
+        .sort(),
+    ).toEqual(["failed", "succeed"]);
     expect(await usage(second)).toHaveLength(1);
     // A stale re-run of a queue job older than a failure does nothing.
     const third = await tryOnJob();
@@ -273,7 +322,10 @@ describe("the processor against the Kling sandbox", () => {
 
   it("re-signs an expired token (1004) mid-job and carries on", async () => {
     let now = Date.now();
-    const client = new KlingClient({ baseUrl: `${stack.sandbox.url}/kling`, accessKey: SANDBOX_KLING_ACCESS_KEY, secretKey: SANDBOX_KLING_SECRET_KEY, sandbox: true }, { now: () => now });
+    const client = new KlingClient(
+      { baseUrl: `${stack.sandbox.url}/kling`, accessKey: SANDBOX_KLING_ACCESS_KEY, secretKey: SANDBOX_KLING_SECRET_KEY, sandbox: true },
+      { now: () => now },
+    );
     kling().switches.slowTasks = true;
     const jobId = await tryOnJob();
     const running = runKlingJob("tryon", { shopId: shop.id, jobId }, { ...fast, client });
@@ -294,16 +346,30 @@ describe("the processor against the Kling sandbox", () => {
     const running = runKlingJob("tryon", { shopId: shop.id, jobId }, { pollBaseMs: 600_000, pollMaxMs: 600_000, hintCheckMs: 50 });
     const taskId = await until(async () => (await jobRow(jobId)).providerTaskId);
     const url = `${web.url}/webhooks/kling/${shop.id}/${jobId}/${klingCallbackToken(shop.id, jobId)}`;
-    const post = (to: string, body: unknown) => fetch(to, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const post = (to: string, body: unknown) =>
+      fetch(to, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
 
     // A forged "succeed": Kling says processing, so nothing is acted on.
-    const forged = await post(url, { task_id: taskId, task_status: "succeed", task_result: { images: [{ index: 0, url: "https://evil.example/x.png" }] } });
+    const forged = await post(url, {
+      task_id: taskId,
+      task_status: "succeed",
+      task_result: { images: [{ index: 0, url: "https://evil.example/x.png" }] },
+    });
     expect((await forged.json()).outcome).toMatch(/^confirmed: (submitted|processing)$/);
     expect((await jobRow(jobId)).providerResultUrl).toBeNull();
     // Wrong token, another job's token, another task: refused or ignored.
-    expect((await post(`${web.url}/webhooks/kling/${shop.id}/${jobId}/${"0".repeat(40)}`, { task_id: taskId, task_status: "succeed" })).status).toBe(404);
+    expect(
+      (await post(`${web.url}/webhooks/kling/${shop.id}/${jobId}/${"0".repeat(40)}`, { task_id: taskId, task_status: "succeed" })).status,
+    ).toBe(404);
     const other = await tryOnJob();
-    expect((await post(`${web.url}/webhooks/kling/${shop.id}/${jobId}/${klingCallbackToken(shop.id, other)}`, { task_id: taskId, task_status: "succeed" })).status).toBe(404);
+    expect(
+      (
+        await post(`${web.url}/webhooks/kling/${shop.id}/${jobId}/${klingCallbackToken(shop.id, other)}`, {
+          task_id: taskId,
+          task_status: "succeed",
+        })
+      ).status,
+    ).toBe(404);
     expect(await (await post(url, { task_id: "999", task_status: "succeed" })).json()).toEqual({ outcome: "ignored: another task" });
     expect((await post(url, { nonsense: true })).status).toBe(400);
 
@@ -311,7 +377,11 @@ describe("the processor against the Kling sandbox", () => {
     kling().clockOffsetMs += 61_000;
     kling().tick();
     await running;
-    expect(kling().tasks.find((t) => t.id === taskId)!.callbacks.map((c) => [c.status, c.result])).toContainEqual(["succeed", "HTTP 200"]);
+    expect(
+      kling()
+        .tasks.find((t) => t.id === taskId)!
+        .callbacks.map((c) => [c.status, c.result]),
+    ).toContainEqual(["succeed", "HTTP 200"]);
     expect(await jobRow(jobId)).toMatchObject({ status: "succeeded", progress: 100 });
     expect(await mediaRow(jobId)).toBeDefined();
   });
@@ -327,7 +397,11 @@ describe("the processor against the Kling sandbox", () => {
     kling().switches.slowTasks = true;
     const jobId = await tryOnJob();
     // One process (node with tsx's loader), so the kill reaches the processor itself.
-    const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.resolve("tests/helpers/run-kling-job.ts"), "tryon", shop.id, jobId], { stdio: ["ignore", "ignore", "pipe"], env: process.env });
+    const child: ChildProcess = spawn(
+      process.execPath,
+      ["--import", "tsx", path.resolve("tests/helpers/run-kling-job.ts"), "tryon", shop.id, jobId],
+      { stdio: ["ignore", "ignore", "pipe"], env: process.env },
+    );
     let stderr = "";
     child.stderr!.on("data", (chunk) => (stderr += chunk));
     const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -349,8 +423,17 @@ describe("the processor against the Kling sandbox", () => {
     // Killed after Kling created the task but before we recorded it: found by our external id, not created again.
     kling().switches.slowTasks = false;
     const lost = await tryOnJob();
-    const client = new KlingClient({ baseUrl: `${stack.sandbox.url}/kling`, accessKey: SANDBOX_KLING_ACCESS_KEY, secretKey: SANDBOX_KLING_SECRET_KEY, sandbox: true });
-    const orphan = await client.createTryOn({ humanImage: await makePng(600, 800), clothImage: await makePng(600, 600), externalTaskId: lost });
+    const client = new KlingClient({
+      baseUrl: `${stack.sandbox.url}/kling`,
+      accessKey: SANDBOX_KLING_ACCESS_KEY,
+      secretKey: SANDBOX_KLING_SECRET_KEY,
+      sandbox: true,
+    });
+    const orphan = await client.createTryOn({
+      humanImage: await makePng(600, 800),
+      clothImage: await makePng(600, 600),
+      externalTaskId: lost,
+    });
     await runKlingJob("tryon", { shopId: shop.id, jobId: lost }, fast);
     expect(await jobRow(lost)).toMatchObject({ status: "succeeded", providerTaskId: orphan.taskId });
     expect(tasksOf(lost)).toHaveLength(1);
@@ -359,8 +442,17 @@ describe("the processor against the Kling sandbox", () => {
   it("the sweeper copies a result a dead worker left at Kling, once; it runs on a job scheduler", async () => {
     const jobId = await tryOnJob();
     // The worker died right after recording Kling's result URL.
-    const client = new KlingClient({ baseUrl: `${stack.sandbox.url}/kling`, accessKey: SANDBOX_KLING_ACCESS_KEY, secretKey: SANDBOX_KLING_SECRET_KEY, sandbox: true });
-    const task = await client.createTryOn({ humanImage: await makePng(600, 800), clothImage: await makePng(600, 600), externalTaskId: jobId });
+    const client = new KlingClient({
+      baseUrl: `${stack.sandbox.url}/kling`,
+      accessKey: SANDBOX_KLING_ACCESS_KEY,
+      secretKey: SANDBOX_KLING_SECRET_KEY,
+      sandbox: true,
+    });
+    const task = await client.createTryOn({
+      humanImage: await makePng(600, 800),
+      clothImage: await makePng(600, 600),
+      externalTaskId: jobId,
+    });
     const done = await until(async () => {
       const t = await client.getTask("try-on", task.taskId);
       return t.status === "succeed" && t;
@@ -368,7 +460,13 @@ describe("the processor against the Kling sandbox", () => {
     await withShop(shop.id, (tx) =>
       tx
         .update(schema.aiJobs)
-        .set({ status: "running", providerTaskId: task.taskId, providerStatus: "succeed", providerResultUrl: done.images[0].url, providerResultAt: new Date(Date.now() - 20 * 3600_000) })
+        .set({
+          status: "running",
+          providerTaskId: task.taskId,
+          providerStatus: "succeed",
+          providerResultUrl: done.images[0].url,
+          providerResultAt: new Date(Date.now() - 20 * 3600_000),
+        })
         .where(eq(schema.aiJobs.id, jobId)),
     );
     expect(await sweepUnmigratedResults()).toEqual({ migrated: 1, failed: 0 });
@@ -383,7 +481,9 @@ describe("the processor against the Kling sandbox", () => {
     await scheduleMaintenance();
     try {
       const schedulers = await queue("maintenance").getJobSchedulers();
-      expect(schedulers).toContainEqual(expect.objectContaining({ key: "ai-result-sweeper", name: "ai-sweep-results", every: 6 * 3600_000 }));
+      expect(schedulers).toContainEqual(
+        expect.objectContaining({ key: "ai-result-sweeper", name: "ai-sweep-results", every: 6 * 3600_000 }),
+      );
     } finally {
       await maintenance.close();
     }
@@ -421,9 +521,20 @@ describe("routes: the studio, approval and the model photo upload, per shop", ()
   });
 
   it("retries a failed job from the studio (credits held again, queued for the worker)", async () => {
-    const [failed] = await withShop(shop.id, (tx) => tx.select().from(schema.aiJobs).where(and(eq(schema.aiJobs.status, "failed"), eq(schema.aiJobs.kind, "tryon"))).limit(1));
+    const [failed] = await withShop(shop.id, (tx) =>
+      tx
+        .select()
+        .from(schema.aiJobs)
+        .where(and(eq(schema.aiJobs.status, "failed"), eq(schema.aiJobs.kind, "tryon")))
+        .limit(1),
+    );
     // This file has used up most of the Free plan's 10 try-on credits: move to Growth (200).
-    await withShop(shop.id, (tx) => tx.insert(schema.shopPlans).values({ shopId: shop.id, planId: "growth" }).onConflictDoUpdate({ target: schema.shopPlans.shopId, set: { planId: "growth" } }));
+    await withShop(shop.id, (tx) =>
+      tx
+        .insert(schema.shopPlans)
+        .values({ shopId: shop.id, planId: "growth" })
+        .onConflictDoUpdate({ target: schema.shopPlans.shopId, set: { planId: "growth" } }),
+    );
     await client.get(`/admin/products/${productId}/studio`);
     expect(client.lastHtml).toContain("Retry");
     const res = await client.post(`/admin/products/${productId}/studio`, { intent: "retry", jobId: failed.id });
@@ -439,13 +550,20 @@ describe("routes: the studio, approval and the model photo upload, per shop", ()
       body.set("_csrf", csrf);
       body.set("intent", "upload-model-photo");
       body.set("photo", new File([Buffer.from(bytes)], name, { type }));
-      return fetch(`${web.url}/admin/products/${productId}/studio`, { method: "POST", body, headers: { Cookie: client.cookieHeader(), Origin: web.url }, redirect: "manual" });
+      return fetch(`${web.url}/admin/products/${productId}/studio`, {
+        method: "POST",
+        body,
+        headers: { Cookie: client.cookieHeader(), Origin: web.url },
+        redirect: "manual",
+      });
     };
     expect((await send(new Uint8Array(await makePng(200, 200)), "tiny.png", "image/png")).status).toBe(400);
     expect((await send(new TextEncoder().encode("not an image"), "x.png", "image/png")).status).toBe(400);
     const ok = await send(new Uint8Array(await makePng(500, 700)), "studio-model.png", "image/png");
     expect(ok.status).toBe(302);
-    const photos = await withShop(shop.id, (tx) => tx.select().from(schema.aiModelPhotos).where(eq(schema.aiModelPhotos.filename, "studio-model.png")));
+    const photos = await withShop(shop.id, (tx) =>
+      tx.select().from(schema.aiModelPhotos).where(eq(schema.aiModelPhotos.filename, "studio-model.png")),
+    );
     expect(photos).toHaveLength(1);
     expect(photos[0].objectKey).toMatch(new RegExp(`^shops/${shop.id}/ai/model-photos/`));
   });
@@ -454,25 +572,39 @@ describe("routes: the studio, approval and the model photo upload, per shop", ()
     expect((await other.get(`/admin/products/${productId}/studio`)).status).toBe(404);
     await other.get(`/admin/products/${otherProductId}/studio`);
     const csrf = other.csrfToken();
-    expect((await other.post(`/admin/products/${productId}/studio`, { intent: "tryon", modelPhotoId, garmentMediaId: garmentId }, { csrf })).status).toBe(404);
+    expect(
+      (await other.post(`/admin/products/${productId}/studio`, { intent: "tryon", modelPhotoId, garmentMediaId: garmentId }, { csrf }))
+        .status,
+    ).toBe(404);
     // Their own product with our model photo and our image: refused field by field.
-    const res = await other.post(`/admin/products/${otherProductId}/studio`, { intent: "tryon", modelPhotoId, garmentMediaId: garmentId }, { csrf });
+    const res = await other.post(
+      `/admin/products/${otherProductId}/studio`,
+      { intent: "tryon", modelPhotoId, garmentMediaId: garmentId },
+      { csrf },
+    );
     expect(res.status).toBe(400);
     expect(other.lastHtml).toContain("Choose one of this product&#x27;s images.");
     const pending = (await productMedia())[0];
-    expect((await other.post(`/admin/products/${otherProductId}/studio`, { intent: "approve", mediaId: pending.id }, { csrf })).status).toBe(404);
-    expect((await other.post(`/admin/products/${otherProductId}/media`, { intent: "reject", mediaId: pending.id }, { csrf })).status).toBe(404);
+    expect(
+      (await other.post(`/admin/products/${otherProductId}/studio`, { intent: "approve", mediaId: pending.id }, { csrf })).status,
+    ).toBe(404);
+    expect((await other.post(`/admin/products/${otherProductId}/media`, { intent: "reject", mediaId: pending.id }, { csrf })).status).toBe(
+      404,
+    );
     expect(await mediaRow(pending.id)).toBeDefined();
     const [ours] = await withShop(shop.id, (tx) => tx.select().from(schema.aiJobs).where(eq(schema.aiJobs.status, "failed")).limit(1));
     expect((await other.post(`/admin/products/${otherProductId}/studio`, { intent: "retry", jobId: ours.id }, { csrf })).status).toBe(404);
     expect((await jobRow(ours.id)).status).toBe("failed");
     // A callback URL for our job under their shop id does not reach our job.
     const jobs = await withShop(shop.id, (tx) => tx.select().from(schema.aiJobs).limit(1));
-    const hijack = await fetch(`${web.url}/webhooks/kling/${strangerShopId}/${jobs[0].id}/${klingCallbackToken(strangerShopId, jobs[0].id)}`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ task_id: jobs[0].providerTaskId ?? "1", task_status: "succeed" }),
-    });
+    const hijack = await fetch(
+      `${web.url}/webhooks/kling/${strangerShopId}/${jobs[0].id}/${klingCallbackToken(strangerShopId, jobs[0].id)}`,
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ task_id: jobs[0].providerTaskId ?? "1", task_status: "succeed" }),
+      },
+    );
     expect(hijack.status).toBe(404);
   });
 });

@@ -28,7 +28,13 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-const customer = { accNo: "300-W0001", companyName: "Aisyah Rahman", email: "aisyah@example.my", phone: "+60123456789", creditTerm: "C.O.D." };
+const customer = {
+  accNo: "300-W0001",
+  companyName: "Aisyah Rahman",
+  email: "aisyah@example.my",
+  phone: "+60123456789",
+  creditTerm: "C.O.D.",
+};
 
 function invoice(overrides: Partial<SalesDocumentInput> = {}): SalesDocumentInput {
   return {
@@ -61,9 +67,17 @@ async function rawPost(path: string, body: string, headers: Record<string, strin
 describe("AutoCount client against the stand-in", () => {
   it("tests the connection, and refuses a wrong key, a missing Key-ID or another account book with 401", async () => {
     await client.testConnection();
-    await expect(new AutoCountClient({ ...settings(), apiKey: "wrong" }).testConnection()).rejects.toMatchObject({ kind: "unauthorized", status: 401, retryable: false });
-    await expect(new AutoCountClient({ ...settings(), accountBookId: "99999" }).testConnection()).rejects.toMatchObject({ kind: "unauthorized" });
-    const noKeyId = await fetch(`${base()}/${settings().accountBookId}/paymentmethod/listing?page=1`, { headers: { "API-Key": settings().apiKey } });
+    await expect(new AutoCountClient({ ...settings(), apiKey: "wrong" }).testConnection()).rejects.toMatchObject({
+      kind: "unauthorized",
+      status: 401,
+      retryable: false,
+    });
+    await expect(new AutoCountClient({ ...settings(), accountBookId: "99999" }).testConnection()).rejects.toMatchObject({
+      kind: "unauthorized",
+    });
+    const noKeyId = await fetch(`${base()}/${settings().accountBookId}/paymentmethod/listing?page=1`, {
+      headers: { "API-Key": settings().apiKey },
+    });
     expect(noKeyId.status).toBe(401);
     expect(await noKeyId.json()).toEqual({ statusCode: 401, message: "401 Unauthorized." });
   });
@@ -74,8 +88,15 @@ describe("AutoCount client against the stand-in", () => {
     expect((await client.listCreditTerms()).map((c) => c.creditTerm)).toContain("C.O.D.");
     expect((await client.listPaymentMethods()).map((p) => p.paymentMethod)).toEqual(["BANK", "ONLINE", "CASH"]);
 
-    expect(await client.validateMapping({ salesAccountNo: "500-1000", taxCode: "SV-8", creditTerm: "C.O.D.", paymentMethod: "ONLINE" })).toEqual({ ok: true, problems: {} });
-    const { ok, problems } = await client.validateMapping({ salesAccountNo: "500-9999", taxCode: "sv-8", creditTerm: "COD", paymentMethod: "FPX" });
+    expect(
+      await client.validateMapping({ salesAccountNo: "500-1000", taxCode: "SV-8", creditTerm: "C.O.D.", paymentMethod: "ONLINE" }),
+    ).toEqual({ ok: true, problems: {} });
+    const { ok, problems } = await client.validateMapping({
+      salesAccountNo: "500-9999",
+      taxCode: "sv-8",
+      creditTerm: "COD",
+      paymentMethod: "FPX",
+    });
     expect(ok).toBe(false);
     expect(problems.salesAccountNo).toMatch(/no account "500-9999"/);
     expect(problems.taxCode).toBe('AutoCount knows this tax code as "SV-8": use exactly that.');
@@ -94,7 +115,13 @@ describe("AutoCount client against the stand-in", () => {
 
   it("answers an invoice with 201, an empty body and a location; the client reads the number and confirms it by docNo", async () => {
     await client.upsertDebtor(customer);
-    const raw = await rawPost("/invoice", JSON.stringify({ master: { ...invoice(), lines: undefined, docNo: "RAW-1" }, details: [{ accNo: "500-0000", description: "x", qty: 1, unitPrice: 10.5 }] }));
+    const raw = await rawPost(
+      "/invoice",
+      JSON.stringify({
+        master: { ...invoice(), lines: undefined, docNo: "RAW-1" },
+        details: [{ accNo: "500-0000", description: "x", qty: 1, unitPrice: 10.5 }],
+      }),
+    );
     expect(raw.status).toBe(201);
     expect(await raw.text()).toBe("");
     expect(raw.headers.get("location")).toMatch(/\/invoice\?docNo=RAW-1$/);
@@ -144,7 +171,10 @@ describe("AutoCount client against the stand-in", () => {
     await client.upsertDebtor(customer);
     await client.createInvoice(invoice());
     await client.createCreditNote({
-      ...invoice({ docNo: "NS-CN-0001", lines: [{ accNo: "510-0000", description: "Returned: batik shirt, size M", qty: 1, unitPriceMinor: 8_990, taxCode: "SV-8" }] }),
+      ...invoice({
+        docNo: "NS-CN-0001",
+        lines: [{ accNo: "510-0000", description: "Returned: batik shirt, size M", qty: 1, unitPriceMinor: 8_990, taxCode: "SV-8" }],
+      }),
       ourInvoiceNo: "NS-INV-0001",
       reason: "Wrong size",
     });
@@ -169,7 +199,14 @@ describe("AutoCount client against the stand-in", () => {
       ],
     });
     expect(sandbox.autocount.find("creditNote", "NS-CN-0001")?.outstandingSen).toBe(0);
-    await expect(client.createKnockOff({ docNo: "X", docDate: "2026-03-05", accNo: customer.accNo, entries: [{ docType: "IV", docNo: "NS-INV-0001", amountMinor: 1 }] })).rejects.toMatchObject({
+    await expect(
+      client.createKnockOff({
+        docNo: "X",
+        docDate: "2026-03-05",
+        accNo: customer.accNo,
+        entries: [{ docType: "IV", docNo: "NS-INV-0001", amountMinor: 1 }],
+      }),
+    ).rejects.toMatchObject({
       kind: "invalid_request",
     });
   });
@@ -180,8 +217,14 @@ describe("AutoCount client against the stand-in", () => {
     expect(badTerm).toBeInstanceOf(AutoCountError);
     expect(badTerm).toMatchObject({ kind: "invalid_request", status: 400 });
     expect(badTerm.message).toContain("CreditTerm (CreditTermKey = COD) not exists");
-    const badTax = await client.createInvoice(invoice({ lines: [{ accNo: "500-1000", description: "Shirt", qty: 1, unitPriceMinor: 100, taxCode: "SR" }] })).catch((e) => e);
-    expect(badTax).toMatchObject({ kind: "invalid_request", status: 400, message: expect.stringContaining("TaxCode (TaxCode = SR) not exists") });
+    const badTax = await client
+      .createInvoice(invoice({ lines: [{ accNo: "500-1000", description: "Shirt", qty: 1, unitPriceMinor: 100, taxCode: "SR" }] }))
+      .catch((e) => e);
+    expect(badTax).toMatchObject({
+      kind: "invalid_request",
+      status: 400,
+      message: expect.stringContaining("TaxCode (TaxCode = SR) not exists"),
+    });
     await expect(client.createInvoice(invoice({ salesLocation: "KL" }))).rejects.toMatchObject({ status: 400 });
     expect(sandbox.autocount.documents).toHaveLength(0);
 
@@ -190,7 +233,13 @@ describe("AutoCount client against the stand-in", () => {
     expect(sandbox.autocount.documents).toHaveLength(1);
 
     // Amounts go out as exact JSON numbers: a quoted amount is refused, as .NET refuses it.
-    const quoted = await rawPost("/invoice", JSON.stringify({ master: { ...invoice(), docNo: "Q-1" }, details: [{ accNo: "500-0000", description: "x", qty: 1, unitPrice: "89.90" }] }));
+    const quoted = await rawPost(
+      "/invoice",
+      JSON.stringify({
+        master: { ...invoice(), docNo: "Q-1" },
+        details: [{ accNo: "500-0000", description: "x", qty: 1, unitPrice: "89.90" }],
+      }),
+    );
     expect(quoted.status).toBe(400);
     expect((await quoted.json()).message).toContain("System.Decimal");
   });
@@ -237,14 +286,16 @@ describe("AutoCount client against the stand-in", () => {
 
     // A 5xx answer to a write says nothing about whether it was stored: unknown too.
     sandbox.autocount.switches.delayNextWrite = { ms: 50, apply: false };
-    const failed = await client.createCashBookEntry({
-      docType: "OR",
-      docNo: "NS-OR-0009",
-      docDate: "2026-03-02",
-      dealWith: customer.companyName,
-      lines: [{ accNo: customer.accNo, description: "Payment", amountMinor: 100 }],
-      payments: [{ paymentMethod: "ONLINE", amountMinor: 100 }],
-    }).catch((e) => e);
+    const failed = await client
+      .createCashBookEntry({
+        docType: "OR",
+        docNo: "NS-OR-0009",
+        docDate: "2026-03-02",
+        dealWith: customer.companyName,
+        lines: [{ accNo: customer.accNo, description: "Payment", amountMinor: 100 }],
+        payments: [{ paymentMethod: "ONLINE", amountMinor: 100 }],
+      })
+      .catch((e) => e);
     expect(failed).toBeInstanceOf(AutoCountUnknownOutcomeError);
     expect(failed.message).toContain("HTTP 503");
     expect(await client.resolveUnknownOutcome(failed)).toEqual({ applied: false });

@@ -14,16 +14,41 @@ import { FormClient, htmlDecode, startWeb } from "../helpers/web";
 process.env.TRUST_PROXY = "1";
 
 let web: Awaited<ReturnType<typeof startWeb>>;
-const a = {} as { user: { id: string; email: string; password: string; phone: string }; shop: { id: string }; product: string; variant: string; media: string; collection: string; transfer: string };
-const b = {} as { user: { id: string; email: string; password: string; phone: string }; shop: { id: string }; product: string; collection: string };
+const a = {} as {
+  user: { id: string; email: string; password: string; phone: string };
+  shop: { id: string };
+  product: string;
+  variant: string;
+  media: string;
+  collection: string;
+  transfer: string;
+};
+const b = {} as {
+  user: { id: string; email: string; password: string; phone: string };
+  shop: { id: string };
+  product: string;
+  collection: string;
+};
 
 beforeAll(async () => {
   web = await startWeb();
   a.user = await makeUser();
   a.shop = await makeShop(a.user.id);
-  a.product = (await makeProduct(a.shop.id, a.user.id, { title: "Shop A's Songket", options: [["Colour", ["Gold", "Silver"]]], stock: 5, status: "active" })).productId;
+  a.product = (
+    await makeProduct(a.shop.id, a.user.id, {
+      title: "Shop A's Songket",
+      options: [["Colour", ["Gold", "Silver"]]],
+      stock: 5,
+      status: "active",
+    })
+  ).productId;
   a.variant = (await getProduct(a.shop.id, a.product))!.variants[0].id;
-  a.media = await addImageFromBuffer(a.shop.id, a.product, { body: await makePng(200, 200), contentType: "image/png", filename: "a.png", alt: "A's photo" });
+  a.media = await addImageFromBuffer(a.shop.id, a.product, {
+    body: await makePng(200, 200),
+    contentType: "image/png",
+    filename: "a.png",
+    alt: "A's photo",
+  });
   const collection = await saveCollection(a.shop.id, null, { title: "Shop A picks" });
   if (!collection?.ok) throw new Error("collection");
   a.collection = collection.id;
@@ -55,13 +80,23 @@ async function signedIn(user: { email: string; password: string; phone: string }
 async function shopAState() {
   const product = (await getProduct(a.shop.id, a.product))!;
   return {
-    product: { title: product.product.title, status: product.product.status, handle: product.product.handle, stock: product.product.stockOnHand, updatedAt: product.product.updatedAt },
+    product: {
+      title: product.product.title,
+      status: product.product.status,
+      handle: product.product.handle,
+      stock: product.product.stockOnHand,
+      updatedAt: product.product.updatedAt,
+    },
     variants: product.variants.map((v) => [v.id, v.priceMinor, v.onHand]),
     media: (await listProductMedia(a.shop.id, a.product)).map((m) => [m.id, m.alt, m.position]),
     collection: (await getCollection(a.shop.id, a.collection))!.products.map((p) => p.id),
     collectionTitle: (await getCollection(a.shop.id, a.collection))!.collection.title,
     transfer: (await getTransfer(a.shop.id, a.transfer))?.id,
-    ledger: (await withShop(a.shop.id, (tx) => tx.select().from(schema.inventoryMovements).where(eq(schema.inventoryMovements.variantId, a.variant)))).length,
+    ledger: (
+      await withShop(a.shop.id, (tx) =>
+        tx.select().from(schema.inventoryMovements).where(eq(schema.inventoryMovements.variantId, a.variant)),
+      )
+    ).length,
   };
 }
 
@@ -78,17 +113,29 @@ describe("cross-tenant attempts on every product route", () => {
 
     const attempts: Array<[string, Promise<Response>]> = [
       ["read the editor", client.get(`/admin/products/${a.product}`)],
-      ["save", post(`/admin/products/${a.product}`, { intent: "save", title: "Hijacked", optionsBefore: "[]", "variants.0.price": "1.00" })],
+      [
+        "save",
+        post(`/admin/products/${a.product}`, { intent: "save", title: "Hijacked", optionsBefore: "[]", "variants.0.price": "1.00" }),
+      ],
       ["adjust stock", post(`/admin/products/${a.product}`, { intent: "adjust", variantId: a.variant, delta: "50", reason: "received" })],
-      ["adjust A's variant through B's product", post(`/admin/products/${b.product}`, { intent: "adjust", variantId: a.variant, delta: "50", reason: "received" })],
+      [
+        "adjust A's variant through B's product",
+        post(`/admin/products/${b.product}`, { intent: "adjust", variantId: a.variant, delta: "50", reason: "received" }),
+      ],
       ["delete", post(`/admin/products/${a.product}`, { intent: "delete" })],
-      ["sign an upload", post(`/admin/products/${a.product}/media`, { intent: "request-upload", filename: "x.png", contentType: "image/png", size: "100" })],
+      [
+        "sign an upload",
+        post(`/admin/products/${a.product}/media`, { intent: "request-upload", filename: "x.png", contentType: "image/png", size: "100" }),
+      ],
       ["complete an upload", post(`/admin/products/${a.product}/media`, { intent: "complete", mediaId: a.media })],
       ["set alt text", post(`/admin/products/${a.product}/media`, { intent: "alt", mediaId: a.media, alt: "hijacked" })],
       ["make cover", post(`/admin/products/${a.product}/media`, { intent: "cover", mediaId: a.media })],
       ["move media", post(`/admin/products/${a.product}/media`, { intent: "move", mediaId: a.media, direction: "left" })],
       ["delete media", post(`/admin/products/${a.product}/media`, { intent: "delete", mediaId: a.media })],
-      ["alt text of A's media through B's product", post(`/admin/products/${b.product}/media`, { intent: "alt", mediaId: a.media, alt: "hijacked" })],
+      [
+        "alt text of A's media through B's product",
+        post(`/admin/products/${b.product}/media`, { intent: "alt", mediaId: a.media, alt: "hijacked" }),
+      ],
       ["delete A's media through B's product", post(`/admin/products/${b.product}/media`, { intent: "delete", mediaId: a.media })],
       ["complete A's upload through B's product", post(`/admin/products/${b.product}/media`, { intent: "complete", mediaId: a.media })],
       ["read a transfer", client.get(`/admin/products/transfers/${a.transfer}`)],
@@ -131,20 +178,48 @@ describe("cross-tenant attempts on every product route", () => {
     expect(csp).toMatch(new RegExp(`img-src [^;]*${new URL(process.env.MEDIA_PUBLIC_BASE_URL!).origin.replace(/[.]/g, "\\.")}`));
     const csrf = client.csrfToken();
     const variant = (await getProduct(b.shop.id, b.product))!.variants[0];
-    const adjust = await client.post(`/admin/products/${b.product}`, { intent: "adjust", variantId: variant.id, delta: "4", reason: "received" }, { csrf });
+    const adjust = await client.post(
+      `/admin/products/${b.product}`,
+      { intent: "adjust", variantId: variant.id, delta: "4", reason: "received" },
+      { csrf },
+    );
     expect(adjust.status).toBe(302);
     const save = await client.post(
       `/admin/products/${b.product}`,
-      { intent: "save", title: "Shop B's Kaya Pandan", status: "active", optionsBefore: "[]", "variants.0.id": variant.id, "variants.0.price": "15.50", "variants.0.track": "on" },
+      {
+        intent: "save",
+        title: "Shop B's Kaya Pandan",
+        status: "active",
+        optionsBefore: "[]",
+        "variants.0.id": variant.id,
+        "variants.0.price": "15.50",
+        "variants.0.track": "on",
+      },
       { csrf },
     );
     expect(save.status).toBe(302);
     const after = (await getProduct(b.shop.id, b.product))!;
-    expect([after.product.title, after.product.status, after.variants[0].priceMinor, after.variants[0].onHand]).toEqual(["Shop B's Kaya Pandan", "active", 1550, 7]);
-    const upload = await client.post(`/admin/products/${b.product}/media`, { intent: "request-upload", filename: "x.png", contentType: "image/png", size: "100" }, { csrf });
+    expect([after.product.title, after.product.status, after.variants[0].priceMinor, after.variants[0].onHand]).toEqual([
+      "Shop B's Kaya Pandan",
+      "active",
+      1550,
+      7,
+    ]);
+    const upload = await client.post(
+      `/admin/products/${b.product}/media`,
+      { intent: "request-upload", filename: "x.png", contentType: "image/png", size: "100" },
+      { csrf },
+    );
     expect(upload.status).toBe(200);
-    expect(await upload.json()).toMatchObject({ mediaId: expect.any(String), upload: { method: "PUT", headers: { "Content-Type": "image/png" } } });
-    const refused = await client.post(`/admin/products/${b.product}/media`, { intent: "request-upload", filename: "x.gif", contentType: "image/gif", size: "100" }, { csrf });
+    expect(await upload.json()).toMatchObject({
+      mediaId: expect.any(String),
+      upload: { method: "PUT", headers: { "Content-Type": "image/png" } },
+    });
+    const refused = await client.post(
+      `/admin/products/${b.product}/media`,
+      { intent: "request-upload", filename: "x.gif", contentType: "image/gif", size: "100" },
+      { csrf },
+    );
     expect(refused.status).toBe(400);
     expect(await refused.json()).toEqual({ error: "x.gif: use a JPG, PNG or WebP image, or an MP4 or WebM video." });
   });

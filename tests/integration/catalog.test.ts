@@ -32,7 +32,10 @@ describe("products and variants", () => {
   it("creates a product with its option combinations as variants, each with a stock record and ledger entry", async () => {
     const saved = await makeProduct(shopA.id, owner.id, {
       title: "Kenanga Batik Shirt",
-      options: [["Size", ["S", "M", "L"]], ["Colour", ["Indigo", "Maroon"]]],
+      options: [
+        ["Size", ["S", "M", "L"]],
+        ["Colour", ["Indigo", "Maroon"]],
+      ],
       price: "129.00",
       sku: unique("BTK"),
       stock: 4,
@@ -44,12 +47,22 @@ describe("products and variants", () => {
       { name: "Size", values: ["S", "M", "L"] },
       { name: "Colour", values: ["Indigo", "Maroon"] },
     ]);
-    expect(product.variants.map((v) => v.title)).toEqual(["S / Indigo", "S / Maroon", "M / Indigo", "M / Maroon", "L / Indigo", "L / Maroon"]);
+    expect(product.variants.map((v) => v.title)).toEqual([
+      "S / Indigo",
+      "S / Maroon",
+      "M / Indigo",
+      "M / Maroon",
+      "L / Indigo",
+      "L / Maroon",
+    ]);
     expect(product.variants.every((v) => v.priceMinor === 12900 && v.currency === "MYR" && v.onHand === 4)).toBe(true);
     expect(product.product.stockOnHand).toBe(24);
     expect(product.product.publishedAt).toBeInstanceOf(Date);
     const ledger = await withShop(shopA.id, (tx) =>
-      tx.select().from(schema.inventoryMovements).where(sql`${schema.inventoryMovements.variantId} in ${product.variants.map((v) => v.id)}`),
+      tx
+        .select()
+        .from(schema.inventoryMovements)
+        .where(sql`${schema.inventoryMovements.variantId} in ${product.variants.map((v) => v.id)}`),
     );
     expect(ledger.map((m) => [m.delta, m.reason, m.onHandAfter, m.actorUserId])).toEqual(Array(6).fill([4, "initial", 4, owner.id]));
   });
@@ -71,9 +84,20 @@ describe("products and variants", () => {
     const sku = unique("SKU");
     const taken = await makeProduct(shopA.id, owner.id, { title: "Kopi Tenom", options: [["Size", ["250 g", "500 g"]]], sku });
     const clash = await save(shopA.id, { title: "Kopi Sabah", options: [["Size", ["1 kg", "500 g"]]], sku });
-    expect(clash).toEqual({ ok: false, errors: { "variants.0.sku": `SKU ${sku}-1 is already used by "Kopi Tenom".`, "variants.1.sku": `SKU ${sku}-2 is already used by "Kopi Tenom".` } });
+    expect(clash).toEqual({
+      ok: false,
+      errors: {
+        "variants.0.sku": `SKU ${sku}-1 is already used by "Kopi Tenom".`,
+        "variants.1.sku": `SKU ${sku}-2 is already used by "Kopi Tenom".`,
+      },
+    });
     expect((await save(shopB.id, { title: "Kopi Tenom", options: [["Size", ["250 g", "500 g"]]], sku })).ok).toBe(true);
-    const [{ n }] = await withShop(shopA.id, (tx) => tx.select({ n: sql<number>`count(*)::int` }).from(schema.products).where(eq(schema.products.title, "Kopi Sabah")));
+    const [{ n }] = await withShop(shopA.id, (tx) =>
+      tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(schema.products)
+        .where(eq(schema.products.title, "Kopi Sabah")),
+    );
     expect(n).toBe(0); // refused whole: no product, no variants
     expect(taken.ok).toBe(true);
   });
@@ -106,7 +130,9 @@ describe("products and variants", () => {
     expect((await save(shop.id, { title: "Two" })).ok).toBe(true);
     expect(await save(shop.id, { title: "Three" })).toEqual({
       ok: false,
-      errors: { form: "Your Tiny plan allows 2 products and this shop has 2. Delete products you no longer sell, or upgrade your plan to add more." },
+      errors: {
+        form: "Your Tiny plan allows 2 products and this shop has 2. Delete products you no longer sell, or upgrade your plan to add more.",
+      },
     });
   });
 });
@@ -116,7 +142,12 @@ describe("the admin product list", () => {
   beforeAll(async () => {
     shop = await makeShop(owner.id);
     for (let i = 0; i < 23; i++) {
-      await makeProduct(shop.id, owner.id, { title: `Tudung ${String(i).padStart(2, "0")}`, sku: `TD${i}`, stock: i % 4 === 0 ? 0 : i, status: i % 3 ? "active" : "draft" });
+      await makeProduct(shop.id, owner.id, {
+        title: `Tudung ${String(i).padStart(2, "0")}`,
+        sku: `TD${i}`,
+        stock: i % 4 === 0 ? 0 : i,
+        status: i % 3 ? "active" : "draft",
+      });
     }
     await makeProduct(shop.id, owner.id, { title: "Rattan Tote", sku: "RTN-TOTE" });
   });
@@ -142,8 +173,14 @@ describe("the admin product list", () => {
     const search = ListQuerySchema.parse({ q: "tudung", sort: "title" });
     const pages = [await listProducts(shop.id, search, 10)];
     while (pages.at(-1)!.nextCursor) pages.push(await listProducts(shop.id, { ...search, after: pages.at(-1)!.nextCursor }, 10));
-    expect(pages.map((p) => [p.items.length, p.total])).toEqual([[10, 23], [10, 23], [3, 23]]);
-    expect(pages.flatMap((p) => p.items.map((i) => i.title))).toEqual(Array.from({ length: 23 }, (_, i) => `Tudung ${String(i).padStart(2, "0")}`));
+    expect(pages.map((p) => [p.items.length, p.total])).toEqual([
+      [10, 23],
+      [10, 23],
+      [3, 23],
+    ]);
+    expect(pages.flatMap((p) => p.items.map((i) => i.title))).toEqual(
+      Array.from({ length: 23 }, (_, i) => `Tudung ${String(i).padStart(2, "0")}`),
+    );
     const backAgain = await listProducts(shop.id, { ...search, before: pages[2].prevCursor }, 10);
     expect(backAgain.items.map((i) => i.id)).toEqual(pages[1].items.map((i) => i.id));
     const titles = (await list({ sort: "title" })).items.map((i) => i.title);

@@ -33,7 +33,12 @@ const soldCount = async (saleId: string) =>
 describe("checkout during a flash sale", () => {
   it("shows and charges the sale price, stops at the cap with a clear message, and an expired order gives its unit back", async () => {
     const { variantId } = await sellable(shop.id, owner.id, { stock: 20, price: "100.00", title: "Songket Sampin" });
-    const saleId = await makeFlashSale(shop, owner.id, { from: new Date(Date.now() - HOUR), to: new Date(Date.now() + HOUR), prices: { [variantId]: "59.90" }, totalCap: 2 });
+    const saleId = await makeFlashSale(shop, owner.id, {
+      from: new Date(Date.now() - HOUR),
+      to: new Date(Date.now() + HOUR),
+      prices: { [variantId]: "59.90" },
+      totalCap: 2,
+    });
 
     const first = await guestWithCart(shop.id, variantId, 1);
     const cart = await loadCart(first, "MYR");
@@ -62,7 +67,12 @@ describe("checkout during a flash sale", () => {
     expect((await soldCount(saleId)).claimed).toBe(2);
 
     // An unpaid order that expires gives its claimed unit back to the sale.
-    await withShop(shop.id, (tx) => tx.update(schema.orders).set({ expiresAt: new Date(Date.now() - 1000) }).where(and(eq(schema.orders.shopId, shop.id), eq(schema.orders.id, placed[1]))));
+    await withShop(shop.id, (tx) =>
+      tx
+        .update(schema.orders)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(and(eq(schema.orders.shopId, shop.id), eq(schema.orders.id, placed[1]))),
+    );
     expect(await withShop(shop.id, (tx) => expireOrder(tx, shop.id, placed[1]))).toBe(true);
     expect((await soldCount(saleId)).claimed).toBe(1);
     const again = await placeOrder({ who: await guestWithCart(shop.id, variantId, 1), form: checkoutForm(rateId), locale: "en" });

@@ -59,7 +59,10 @@ describe("cart and checkout over HTTP, without JavaScript", () => {
     expect(htmlDecode(client.lastHtml)).toContain("Standard delivery");
     // A bad postcode comes back with the message and what was typed.
     const rateId = await peninsularRateId(shopA.id);
-    res = await client.post(`/s/${shopA.slug}/checkout`, { ...checkoutForm(rateId, { postcode: "9999", line1: "No. 8, Lorong Kenari" }), intent: "place" });
+    res = await client.post(`/s/${shopA.slug}/checkout`, {
+      ...checkoutForm(rateId, { postcode: "9999", line1: "No. 8, Lorong Kenari" }),
+      intent: "place",
+    });
     expect(res.status).toBe(400);
     const page = htmlDecode(client.lastHtml);
     expect(page).toContain("Enter the 5-digit postcode");
@@ -79,7 +82,10 @@ describe("cart and checkout over HTTP, without JavaScript", () => {
     await client.get(`/s/${shopA.slug}`);
     await client.post(`/s/${shopA.slug}/cart`, { intent: "add", variantId, quantity: "1" });
     await client.get(`/s/${shopA.slug}/checkout`);
-    const res = await client.post(`/s/${shopA.slug}/checkout`, { ...checkoutForm("", { state: "Sarawak", postcode: "93350", city: "Kuching" }), intent: "quote" });
+    const res = await client.post(`/s/${shopA.slug}/checkout`, {
+      ...checkoutForm("", { state: "Sarawak", postcode: "93350", city: "Kuching" }),
+      intent: "quote",
+    });
     expect(res.status).toBe(200);
     const html = htmlDecode(client.lastHtml);
     expect(html).toContain("Sabah, Sarawak and Labuan");
@@ -113,8 +119,12 @@ describe("cross-tenant", () => {
       client.forwardedFor = `203.0.113.${Math.floor(Math.random() * 250)}`;
       await client.get(`/s/${shopA.slug}/account/signup`);
       const email = `${unique("own")}@example.com`;
-      expect((await client.post(`/s/${shopA.slug}/account/signup`, { name, email, password: "teh tarik kurang manis", adult: "on" })).status).toBe(302);
-      const [row] = await withShop(shopA.id, (tx) => tx.select({ id: schema.customers.id }).from(schema.customers).where(eq(schema.customers.email, email)));
+      expect(
+        (await client.post(`/s/${shopA.slug}/account/signup`, { name, email, password: "teh tarik kurang manis", adult: "on" })).status,
+      ).toBe(302);
+      const [row] = await withShop(shopA.id, (tx) =>
+        tx.select({ id: schema.customers.id }).from(schema.customers).where(eq(schema.customers.email, email)),
+      );
       return { client, customerId: row.id };
     };
     const farid = await signUp("Farid");
@@ -135,7 +145,12 @@ describe("cross-tenant", () => {
     client.forwardedFor = `203.0.113.${Math.floor(Math.random() * 250)}`;
     await client.get(`/s/${shopA.slug}/account/signup`);
     const email = `${unique("cross")}@example.com`;
-    let res = await client.post(`/s/${shopA.slug}/account/signup`, { name: "Farid", email, password: "teh tarik kurang manis", marketing: "" });
+    let res = await client.post(`/s/${shopA.slug}/account/signup`, {
+      name: "Farid",
+      email,
+      password: "teh tarik kurang manis",
+      marketing: "",
+    });
     expect(res.status).toBe(400);
     expect(htmlDecode(client.lastHtml)).toContain("You must be 18 or older to open an account.");
     res = await client.post(`/s/${shopA.slug}/account/signup`, { name: "Farid", email, password: "teh tarik kurang manis", adult: "on" });
@@ -176,17 +191,41 @@ describe("admin shipping settings", () => {
     let res = await client.get("/admin/settings/shipping");
     expect(res.status).toBe(200);
     expect(htmlDecode(client.lastHtml)).toContain("Sabah, Sarawak and Labuan");
-    res = await client.post("/admin/settings/shipping", { intent: "save-rate", zone: "east", name: "Pos Laju Sabah", kind: "weight", brackets: "heavy = 1", price: "", freeAbove: "" });
+    res = await client.post("/admin/settings/shipping", {
+      intent: "save-rate",
+      zone: "east",
+      name: "Pos Laju Sabah",
+      kind: "weight",
+      brackets: "heavy = 1",
+      price: "",
+      freeAbove: "",
+    });
     expect(res.status).toBe(400);
     expect(htmlDecode(client.lastHtml)).toContain("is not a bracket");
     expect(htmlDecode(client.lastHtml)).toContain('value="Pos Laju Sabah"');
-    res = await client.post("/admin/settings/shipping", { intent: "save-rate", zone: "east", name: "Pos Laju Sabah", kind: "weight", brackets: "1 = 12.00\n* = 40.00", price: "", freeAbove: "", active: "on" });
+    res = await client.post("/admin/settings/shipping", {
+      intent: "save-rate",
+      zone: "east",
+      name: "Pos Laju Sabah",
+      kind: "weight",
+      brackets: "1 = 12.00\n* = 40.00",
+      price: "",
+      freeAbove: "",
+      active: "on",
+    });
     expect(res.status).toBe(200);
     res = await client.post("/admin/settings/shipping", { intent: "settings", orderExpiryMinutes: "45", countries: "SG" });
     expect(res.status).toBe(200);
     const setup = await loadShippingSetup(shopB.id);
     expect(setup.orderExpiryMinutes).toBe(45);
     expect(setup.internationalCountries).toEqual(["SG"]);
-    expect(setup.rates.find((r) => r.name === "Pos Laju Sabah")).toMatchObject({ zone: "east", kind: "weight", brackets: [{ maxGrams: 1000, priceMinor: 1200 }, { maxGrams: null, priceMinor: 4000 }] });
+    expect(setup.rates.find((r) => r.name === "Pos Laju Sabah")).toMatchObject({
+      zone: "east",
+      kind: "weight",
+      brackets: [
+        { maxGrams: 1000, priceMinor: 1200 },
+        { maxGrams: null, priceMinor: 4000 },
+      ],
+    });
   });
 });

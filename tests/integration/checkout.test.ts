@@ -32,7 +32,12 @@ afterAll(async () => {
 });
 
 async function orderRow(orderId: string) {
-  const [row] = await withShop(shopId, (tx) => tx.select().from(schema.orders).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId))));
+  const [row] = await withShop(shopId, (tx) =>
+    tx
+      .select()
+      .from(schema.orders)
+      .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId))),
+  );
   return row;
 }
 
@@ -41,7 +46,15 @@ async function pay(orderId: string) {
     const order = await tx.select().from(schema.orders).where(eq(schema.orders.id, orderId));
     const [payment] = await tx
       .insert(schema.payments)
-      .values({ shopId, orderId, kind: "charge", gateway: "payseller", gatewayReference: `t-${unique()}`, amountMinor: order[0].totalMinor, currency: "MYR" })
+      .values({
+        shopId,
+        orderId,
+        kind: "charge",
+        gateway: "payseller",
+        gatewayReference: `t-${unique()}`,
+        amountMinor: order[0].totalMinor,
+        currency: "MYR",
+      })
       .returning({ id: schema.payments.id });
     return markOrderPaid(tx, { shopId, orderId, paymentId: payment.id });
   });
@@ -77,8 +90,14 @@ describe("cart", () => {
   it("says a sold-out variant is out of stock, and an unknown one is not found", async () => {
     const { variantId } = await sellable(shopId, userId, { stock: 0 });
     const who: Shopper = { shopId, customer: null, anonymousCartId: null };
-    expect(await changeCart(who, { intent: "add", variantId, quantity: "1" })).toMatchObject({ ok: false, error: { code: "out_of_stock" } });
-    expect(await changeCart(who, { intent: "add", variantId: crypto.randomUUID(), quantity: "1" })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await changeCart(who, { intent: "add", variantId, quantity: "1" })).toMatchObject({
+      ok: false,
+      error: { code: "out_of_stock" },
+    });
+    expect(await changeCart(who, { intent: "add", variantId: crypto.randomUUID(), quantity: "1" })).toMatchObject({
+      ok: false,
+      error: { code: "not_found" },
+    });
     const backorder = await sellable(shopId, userId, { stock: 0, backorder: true });
     expect(await changeCart(who, { intent: "add", variantId: backorder.variantId, quantity: "4" })).toMatchObject({ ok: true });
   });
@@ -107,27 +126,43 @@ describe("customer accounts", () => {
     const refused = await signUpCustomer(shopId, { name: "Adik", email, password }, { ip: ip(), anonymousCartId: null });
     expect(refused).toMatchObject({ ok: false, errors: { adult: "You must be 18 or older to open an account." } });
 
-    const signed = await signUpCustomer(shopId, { name: "Mei Ling", email, password, adult: "on", marketing: "on" }, { ip: ip(), anonymousCartId: null });
+    const signed = await signUpCustomer(
+      shopId,
+      { name: "Mei Ling", email, password, adult: "on", marketing: "on" },
+      { ip: ip(), anonymousCartId: null },
+    );
     expect(signed.ok).toBe(true);
     if (!signed.ok) return;
     const [customer] = await withShop(shopId, (tx) => tx.select().from(schema.customers).where(eq(schema.customers.id, signed.customerId)));
     expect(customer.passwordHash).toMatch(/^\$2[aby]\$12\$/);
     expect(customer.passwordHash).not.toContain(password);
     expect(customer.marketingConsent).toBe(true);
-    expect(await signUpCustomer(shopId, { name: "Again", email, password, adult: "on" }, { ip: ip(), anonymousCartId: null })).toMatchObject({ ok: false, errors: { email: expect.stringContaining("already exists") } });
+    expect(
+      await signUpCustomer(shopId, { name: "Again", email, password, adult: "on" }, { ip: ip(), anonymousCartId: null }),
+    ).toMatchObject({ ok: false, errors: { email: expect.stringContaining("already exists") } });
 
     // The customer already has something in their own cart.
     const a = await sellable(shopId, userId, { stock: 10 });
     const b = await sellable(shopId, userId, { stock: 10 });
-    const customerWho: Shopper = { shopId, customer: { id: signed.customerId, name: "Mei Ling", email, phone: null, sessionId: "" }, anonymousCartId: null };
+    const customerWho: Shopper = {
+      shopId,
+      customer: { id: signed.customerId, name: "Mei Ling", email, phone: null, sessionId: "" },
+      anonymousCartId: null,
+    };
     await changeCart(customerWho, { intent: "add", variantId: a.variantId, quantity: "1" });
     // Logged out, they fill a guest cart and wishlist, then log in.
     const guest = await guestWithCart(shopId, a.variantId, 2);
     await changeCart(guest, { intent: "add", variantId: b.variantId, quantity: "1" });
     await changeWishlist(guest, { intent: "add", productId: b.productId });
 
-    expect(await logInCustomer(shopId, { email, password: "wrong password here" }, { ip: ip(), anonymousCartId: guest.anonymousCartId })).toMatchObject({ ok: false });
-    const login = await logInCustomer(shopId, { email: email.toUpperCase(), password }, { ip: ip(), anonymousCartId: guest.anonymousCartId });
+    expect(
+      await logInCustomer(shopId, { email, password: "wrong password here" }, { ip: ip(), anonymousCartId: guest.anonymousCartId }),
+    ).toMatchObject({ ok: false });
+    const login = await logInCustomer(
+      shopId,
+      { email: email.toUpperCase(), password },
+      { ip: ip(), anonymousCartId: guest.anonymousCartId },
+    );
     expect(login.ok).toBe(true);
     if (!login.ok) return;
     const merged = await loadCart(customerWho);
@@ -153,7 +188,9 @@ describe("customer login limits", () => {
     const signed = await signUpCustomer(shopId, { name: "Ravi", email, password, adult: "on" }, { ip: ip(), anonymousCartId: null });
     expect(signed.ok).toBe(true);
     for (let i = 0; i < 5; i++) {
-      expect(await logInCustomer(shopId, { email, password: `wrong guess ${i}` }, { ip: ip(), anonymousCartId: null })).toMatchObject({ ok: false });
+      expect(await logInCustomer(shopId, { email, password: `wrong guess ${i}` }, { ip: ip(), anonymousCartId: null })).toMatchObject({
+        ok: false,
+      });
     }
     const blocked = await logInCustomer(shopId, { email, password }, { ip: ip(), anonymousCartId: null });
     expect(blocked).toMatchObject({ ok: false, errors: { form: expect.stringContaining("Too many wrong passwords") } });
@@ -186,7 +223,9 @@ describe("placing an order", () => {
     expect(order.expiresAt!.getTime() - before).toBeGreaterThanOrEqual(29 * 60_000);
     expect(order.expiresAt!.getTime() - before).toBeLessThanOrEqual(31 * 60_000);
     const lines = await withShop(shopId, (tx) => tx.select().from(schema.orderLines).where(eq(schema.orderLines.orderId, placed.orderId)));
-    expect(lines).toMatchObject([{ variantId, quantity: 2, unitPriceMinor: 3000, totalMinor: 6000, reservedQuantity: 2, weightGrams: 1400 }]);
+    expect(lines).toMatchObject([
+      { variantId, quantity: 2, unitPriceMinor: 3000, totalMinor: 6000, reservedQuantity: 2, weightGrams: 1400 },
+    ]);
     expect(await level(shopId, variantId)).toEqual({ onHand: 4, reserved: 2 });
     const [customer] = await withShop(shopId, (tx) => tx.select().from(schema.customers).where(eq(schema.customers.id, order.customerId!)));
     expect(customer).toMatchObject({ email: form.email, phone: "+60123456789", name: "Aisyah Rahman" });
@@ -201,10 +240,24 @@ describe("placing an order", () => {
   it("refuses bad contact, address and shipping with a message per field", async () => {
     const { variantId } = await sellable(shopId, userId, { stock: 4 });
     const who = await guestWithCart(shopId, variantId, 1);
-    const result = await placeOrder({ who, form: checkoutForm(rateId, { email: "", phone: "", postcode: "88000", shippingRateId: "" }), locale: "en" });
-    expect(result).toMatchObject({ ok: false, errors: { email: expect.stringContaining("email address or a WhatsApp number"), postcode: expect.stringContaining("not a postcode in Selangor") } });
+    const result = await placeOrder({
+      who,
+      form: checkoutForm(rateId, { email: "", phone: "", postcode: "88000", shippingRateId: "" }),
+      locale: "en",
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      errors: {
+        email: expect.stringContaining("email address or a WhatsApp number"),
+        postcode: expect.stringContaining("not a postcode in Selangor"),
+      },
+    });
     // A Sabah address cannot use a Peninsular rate.
-    const sabah = await placeOrder({ who, form: checkoutForm(rateId, { state: "Sabah", postcode: "88000", city: "Kota Kinabalu" }), locale: "en" });
+    const sabah = await placeOrder({
+      who,
+      form: checkoutForm(rateId, { state: "Sabah", postcode: "88000", city: "Kota Kinabalu" }),
+      locale: "en",
+    });
     expect(sabah).toMatchObject({ ok: false, errors: { shippingRateId: "Choose a shipping method for this address." } });
     // A country the shop does not ship to.
     const far = await placeOrder({ who, form: checkoutForm(rateId, { country: "BR", state: "SP", postcode: "01000" }), locale: "en" });
@@ -242,7 +295,10 @@ describe("placing an order", () => {
     for (const r of placed) if (r.ok) await pay(r.orderId);
     expect(await level(shopId, variantId)).toEqual({ onHand: 0, reserved: 0 });
     const sold = await withShop(shopId, (tx) =>
-      tx.select().from(schema.inventoryMovements).where(and(eq(schema.inventoryMovements.variantId, variantId), eq(schema.inventoryMovements.reason, "sold"))),
+      tx
+        .select()
+        .from(schema.inventoryMovements)
+        .where(and(eq(schema.inventoryMovements.variantId, variantId), eq(schema.inventoryMovements.reason, "sold"))),
     );
     expect(sold.reduce((n, m) => n + m.delta, 0)).toBe(-10);
   });
@@ -261,9 +317,20 @@ describe("stock through the order's life", () => {
     expect(await withShop(shopId, (tx) => releaseOrderStock(tx, shopId, placed.orderId))).toBe(false);
     expect(await level(shopId, variantId)).toEqual({ onHand: 4, reserved: 0 });
     expect((await orderRow(placed.orderId)).stockState).toBe("committed");
-    const movements = await withShop(shopId, (tx) => tx.select().from(schema.inventoryMovements).where(and(eq(schema.inventoryMovements.variantId, variantId), eq(schema.inventoryMovements.reason, "sold"))));
+    const movements = await withShop(shopId, (tx) =>
+      tx
+        .select()
+        .from(schema.inventoryMovements)
+        .where(and(eq(schema.inventoryMovements.variantId, variantId), eq(schema.inventoryMovements.reason, "sold"))),
+    );
     expect(movements).toMatchObject([{ delta: -2, onHandAfter: 4 }]);
-    const [product] = await withShop(shopId, (tx) => tx.select({ stock: schema.products.stockOnHand }).from(schema.products).innerJoin(schema.variants, eq(schema.variants.productId, schema.products.id)).where(eq(schema.variants.id, variantId)));
+    const [product] = await withShop(shopId, (tx) =>
+      tx
+        .select({ stock: schema.products.stockOnHand })
+        .from(schema.products)
+        .innerJoin(schema.variants, eq(schema.variants.productId, schema.products.id))
+        .where(eq(schema.variants.id, variantId)),
+    );
     expect(product.stock).toBe(4);
   });
 
@@ -283,12 +350,19 @@ describe("stock through the order's life", () => {
     // Not yet due: nothing happens.
     expect(await withShop(shopId, (tx) => expireOrder(tx, shopId, placed.orderId))).toBe(false);
 
-    await withShop(shopId, (tx) => tx.update(schema.orders).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(schema.orders.id, placed.orderId)));
+    await withShop(shopId, (tx) =>
+      tx
+        .update(schema.orders)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(schema.orders.id, placed.orderId)),
+    );
     expect(await expireDueOrders()).toBeGreaterThanOrEqual(1);
     const order = await orderRow(placed.orderId);
     expect(order).toMatchObject({ status: "cancelled", cancelReason: "Not paid in time", stockState: "released" });
     expect(await level(shopId, variantId)).toEqual({ onHand: 3, reserved: 0 });
-    const events = await withShop(shopId, (tx) => tx.select().from(schema.orderEvents).where(eq(schema.orderEvents.orderId, placed.orderId)));
+    const events = await withShop(shopId, (tx) =>
+      tx.select().from(schema.orderEvents).where(eq(schema.orderEvents.orderId, placed.orderId)),
+    );
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(["created", "status_changed", "stock_released"]));
     // Twice is once.
     expect(await withShop(shopId, (tx) => expireOrder(tx, shopId, placed.orderId))).toBe(false);
@@ -299,8 +373,12 @@ describe("stock through the order's life", () => {
   it("uses the shop's own expiry time", async () => {
     const owner = await makeUser();
     const shop = await makeShop(owner.id);
-    expect((await saveShippingSettings({ shopId: shop.id, userId: owner.id }, { countries: ["SG"], orderExpiryMinutes: "2" })).ok).toBe(false);
-    expect((await saveShippingSettings({ shopId: shop.id, userId: owner.id }, { countries: ["SG"], orderExpiryMinutes: "90" })).ok).toBe(true);
+    expect((await saveShippingSettings({ shopId: shop.id, userId: owner.id }, { countries: ["SG"], orderExpiryMinutes: "2" })).ok).toBe(
+      false,
+    );
+    expect((await saveShippingSettings({ shopId: shop.id, userId: owner.id }, { countries: ["SG"], orderExpiryMinutes: "90" })).ok).toBe(
+      true,
+    );
     const { variantId } = await sellable(shop.id, owner.id, { stock: 1 });
     const who = await guestWithCart(shop.id, variantId, 1);
     const before = Date.now();
@@ -324,7 +402,12 @@ describe("stock through the order's life", () => {
     const { variantId } = await sellable(shopId, userId, { stock: 5 });
     const old = await guestWithCart(shopId, variantId, 1);
     const fresh = await guestWithCart(shopId, variantId, 1);
-    await withShop(shopId, (tx) => tx.update(schema.carts).set({ updatedAt: new Date(Date.now() - 61 * 24 * 3600_000) }).where(eq(schema.carts.id, old.anonymousCartId!)));
+    await withShop(shopId, (tx) =>
+      tx
+        .update(schema.carts)
+        .set({ updatedAt: new Date(Date.now() - 61 * 24 * 3600_000) })
+        .where(eq(schema.carts.id, old.anonymousCartId!)),
+    );
     expect(await deleteStaleCarts()).toBeGreaterThanOrEqual(1);
     expect((await loadCart(old)).cartId).toBeNull();
     expect((await loadCart(fresh)).itemCount).toBe(1);
@@ -341,12 +424,35 @@ describe("shipping settings", () => {
     expect((await loadShippingSetup(shop.id)).rates.map((r) => r.id).sort()).toEqual(a.rates.map((r) => r.id).sort());
     expect(b.orderExpiryMinutes).toBe(30);
 
-    expect(await saveShippingRate(actor, { zone: "east", name: "Pos Laju", kind: "weight", brackets: "one kilo = 10" })).toMatchObject({ ok: false, errors: { brackets: expect.stringContaining("is not a bracket") } });
-    expect(await saveShippingRate(actor, { zone: "peninsular", name: "Express", kind: "flat", price: "abc" })).toMatchObject({ ok: false, errors: { price: "Enter a price such as 8.00." } });
-    expect(await saveShippingRate(actor, { zone: "east", name: "Pos Laju", kind: "weight", brackets: "1 = 10\n* = 30", freeAbove: "200", active: "on" })).toEqual({ ok: true });
+    expect(await saveShippingRate(actor, { zone: "east", name: "Pos Laju", kind: "weight", brackets: "one kilo = 10" })).toMatchObject({
+      ok: false,
+      errors: { brackets: expect.stringContaining("is not a bracket") },
+    });
+    expect(await saveShippingRate(actor, { zone: "peninsular", name: "Express", kind: "flat", price: "abc" })).toMatchObject({
+      ok: false,
+      errors: { price: "Enter a price such as 8.00." },
+    });
+    expect(
+      await saveShippingRate(actor, {
+        zone: "east",
+        name: "Pos Laju",
+        kind: "weight",
+        brackets: "1 = 10\n* = 30",
+        freeAbove: "200",
+        active: "on",
+      }),
+    ).toEqual({ ok: true });
     const setup = await loadShippingSetup(shop.id);
     const posLaju = setup.rates.find((r) => r.name === "Pos Laju")!;
-    expect(posLaju).toMatchObject({ zone: "east", kind: "weight", freeAboveMinor: 20000, brackets: [{ maxGrams: 1000, priceMinor: 1000 }, { maxGrams: null, priceMinor: 3000 }] });
+    expect(posLaju).toMatchObject({
+      zone: "east",
+      kind: "weight",
+      freeAboveMinor: 20000,
+      brackets: [
+        { maxGrams: 1000, priceMinor: 1000 },
+        { maxGrams: null, priceMinor: 3000 },
+      ],
+    });
     expect(await deleteShippingRate(actor, posLaju.id)).toEqual({ ok: true });
     expect((await loadShippingSetup(shop.id)).rates.some((r) => r.id === posLaju.id)).toBe(false);
   });

@@ -112,7 +112,10 @@ describe("CSV export and import", () => {
 
     const shirt = makeDraft({
       title: "Kenanga Batik Shirt",
-      options: [["Size", ["S", "M"]], ["Colour", ["Indigo", "Maroon"]]],
+      options: [
+        ["Size", ["S", "M"]],
+        ["Colour", ["Indigo", "Maroon"]],
+      ],
       status: "active",
       extra: {
         descriptionMd: "Hand-drawn **batik tulis**.\n\n- 100% cotton\n- Hand wash",
@@ -146,15 +149,31 @@ describe("CSV export and import", () => {
       const saved = await createProduct(a.id, validated.input, actor);
       if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
       if (draft === shirt) {
-        await addImageFromBuffer(a.id, saved.productId, { body: await makePng(900, 600), contentType: "image/png", filename: "shirt.png", alt: "The shirt, front" });
-        await addImageFromBuffer(a.id, saved.productId, { body: await makePng(600, 900), contentType: "image/png", filename: "back.png", alt: "The shirt, back" });
+        await addImageFromBuffer(a.id, saved.productId, {
+          body: await makePng(900, 600),
+          contentType: "image/png",
+          filename: "shirt.png",
+          alt: "The shirt, front",
+        });
+        await addImageFromBuffer(a.id, saved.productId, {
+          body: await makePng(600, 900),
+          contentType: "image/png",
+          filename: "back.png",
+          alt: "The shirt, back",
+        });
       }
     }
     await until(async () => (await catalogOf(a.id))[0].images.every((i) => i.status === "ready"), 30_000);
 
     const exportId = await startExport(a.id, owner.id, who);
     const exported = await finished(a.id, exportId);
-    expect(exported).toMatchObject({ status: "succeeded", productCount: 3, processedRows: 3, totalRows: 3, message: "Exported 3 products." });
+    expect(exported).toMatchObject({
+      status: "succeeded",
+      productCount: 3,
+      processedRows: 3,
+      totalRows: 3,
+      message: "Exported 3 products.",
+    });
     const csv = (await exportedCsv(a.id, exportId))!.csv;
     expect(csv.split("\n")[0]).toMatch(/^Handle,Title,Body \(HTML\),Body \(Markdown\),Vendor,/);
 
@@ -162,7 +181,14 @@ describe("CSV export and import", () => {
     const started = await startImport(b.id, owner.id, { name: "products.csv", text: csv }, who);
     if (!started.ok) throw new Error(started.error);
     const imported = await finished(b.id, started.id);
-    expect(imported).toMatchObject({ status: "succeeded", productCount: 3, errorCount: 0, processedRows: 7, totalRows: 7, message: "Imported 3 products." });
+    expect(imported).toMatchObject({
+      status: "succeeded",
+      productCount: 3,
+      errorCount: 0,
+      processedRows: 7,
+      totalRows: 7,
+      message: "Imported 3 products.",
+    });
     await until(async () => (await catalogOf(b.id))[0].images.every((i) => i.status === "ready"), 30_000);
     const original = await catalogOf(a.id);
     expect(await catalogOf(b.id)).toEqual(original);
@@ -196,10 +222,19 @@ describe("CSV export and import", () => {
       { row: 5, column: "Variant Inventory Qty", message: "Enter a whole number of 0 or more." },
       { row: 5, column: "Variant Price", message: "Enter a price like 49.90." },
       { row: 6, column: "Variant Compare At Price", message: "The compare-at price must be higher than the price." },
-      { row: 7, column: "Image Src", message: "Images from other sites are not downloaded: the product was imported without it; add it in the product's media." },
+      {
+        row: 7,
+        column: "Image Src",
+        message: "Images from other sites are not downloaded: the product was imported without it; add it in the product's media.",
+      },
       { row: 8, column: "Handle", message: "Every row needs a Handle (the product's URL name, e.g. batik-shirt)." },
     ]);
-    expect(done).toMatchObject({ status: "succeeded", productCount: 2, errorCount: 5, message: "Imported 2 products; 2 not imported because of the problems listed." });
+    expect(done).toMatchObject({
+      status: "succeeded",
+      productCount: 2,
+      errorCount: 5,
+      message: "Imported 2 products; 2 not imported because of the problems listed.",
+    });
     const catalog = await catalogOf(shop.id);
     expect(catalog.map((p) => p.handle)).toEqual(["kaya-pandan", "tankard"]);
     expect(catalog[0]).toMatchObject({
@@ -217,7 +252,12 @@ describe("CSV export and import", () => {
     expect(catalog[1]).toMatchObject({ title: "Pewter Tankard", options: [], stockOnHand: null, status: "active", images: [] });
     expect(catalog[1].variants).toMatchObject([{ title: "Default", track: false, backorder: true, price: 32000 }]);
     // Nothing of "sambal" was written: no product, variant, stock or ledger row.
-    const [{ n }] = await withShop(shop.id, (tx) => tx.select({ n: sql<number>`count(*)::int` }).from(schema.variants).where(sql`${schema.variants.sku} like 'SMB-%'`));
+    const [{ n }] = await withShop(shop.id, (tx) =>
+      tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(schema.variants)
+        .where(sql`${schema.variants.sku} like 'SMB-%'`),
+    );
     expect(n).toBe(0);
   });
 
@@ -227,6 +267,9 @@ describe("CSV export and import", () => {
       ok: false,
       error: "The first line must name the columns, including Handle (use a NetShop or Shopify product CSV, or export one to start from).",
     });
-    expect(await startImport(shop.id, owner.id, { name: "x.csv", text: 'Handle,Title\n"unclosed,x' }, who)).toMatchObject({ ok: false, error: expect.stringMatching(/^The file is not valid CSV/) });
+    expect(await startImport(shop.id, owner.id, { name: "x.csv", text: 'Handle,Title\n"unclosed,x' }, who)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^The file is not valid CSV/),
+    });
   });
 });

@@ -30,7 +30,12 @@ async function setTimezone(id: string, timezone: string) {
   await withShop(id, (tx) => tx.update(schema.shops).set({ timezone }).where(eq(schema.shops.id, id)));
 }
 async function reportMessages(id: string) {
-  return withShop(id, (tx) => tx.select().from(schema.messages).where(and(eq(schema.messages.shopId, id), eq(schema.messages.purpose, "daily_report"))));
+  return withShop(id, (tx) =>
+    tx
+      .select()
+      .from(schema.messages)
+      .where(and(eq(schema.messages.shopId, id), eq(schema.messages.purpose, "daily_report"))),
+  );
 }
 
 beforeAll(async () => {
@@ -58,7 +63,13 @@ describe("report content for a seeded day", () => {
   it("counts 5 December in Kuala Lumpur (UTC+8), not the UTC day", async () => {
     // 01:00 on 5 Dec in KL is 4 Dec in UTC: included. 23:00 on 4 Dec in KL: not. An unpaid order: not.
     const early = await makeOrder(shopId, { lines: [{ variantId: shirt, quantity: 2 }], createdAt: new Date("2026-12-04T17:00:00Z") });
-    const late = await makeOrder(shopId, { lines: [{ variantId: scarf, quantity: 1 }, { variantId: shirt, quantity: 1 }], createdAt: new Date("2026-12-05T15:30:00Z") });
+    const late = await makeOrder(shopId, {
+      lines: [
+        { variantId: scarf, quantity: 1 },
+        { variantId: shirt, quantity: 1 },
+      ],
+      createdAt: new Date("2026-12-05T15:30:00Z"),
+    });
     await makeOrder(shopId, { lines: [{ variantId: shirt, quantity: 9 }], createdAt: new Date("2026-12-04T15:00:00Z") });
     await makeOrder(shopId, { lines: [{ variantId: shirt, quantity: 7 }], createdAt: new Date("2026-12-05T03:00:00Z"), paid: false });
 
@@ -108,7 +119,10 @@ describe("report content for a seeded day", () => {
     await setReportSubscription(shopId, owner.id, true);
     expect(await saveReportSettings({ userId: owner.id, shopId }, { enabled: "", sendAt: "09:00" })).toEqual({ ok: true });
     expect(await sendDailyReport(shopId, new Date("2026-12-08T01:00:00Z"))).toMatchObject({ status: "disabled" });
-    expect(await saveReportSettings({ userId: owner.id, shopId }, { enabled: "on", sendAt: "9am" })).toEqual({ ok: false, errors: { sendAt: "Choose a time such as 09:00." } });
+    expect(await saveReportSettings({ userId: owner.id, shopId }, { enabled: "on", sendAt: "9am" })).toEqual({
+      ok: false,
+      errors: { sendAt: "Choose a time such as 09:00." },
+    });
     expect(await saveReportSettings({ userId: owner.id, shopId }, { enabled: "on", sendAt: "09:00" })).toEqual({ ok: true });
   });
 
@@ -122,7 +136,9 @@ describe("report content for a seeded day", () => {
       await q.add("daily-report", { shopId: otherShop }, { jobId: `twice-2-${otherShop}` });
       await expect.poll(async () => (await q.getJobCounts("completed")).completed, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
       expect(await reportMessages(otherShop)).toHaveLength(1);
-      const rows = await withShop(otherShop, (tx) => tx.select().from(schema.dailyReports).where(eq(schema.dailyReports.shopId, otherShop)));
+      const rows = await withShop(otherShop, (tx) =>
+        tx.select().from(schema.dailyReports).where(eq(schema.dailyReports.shopId, otherShop)),
+      );
       expect(rows).toHaveLength(1);
     } finally {
       await worker.close();
@@ -140,8 +156,19 @@ describe("the report in the shop's language", () => {
     const scarf = await makeProduct(id, user.id, { title: "Batik scarf", price: "60.00", stock: 3, status: "active" });
     const k = (await getProduct(id, kopi.productId))!.variants[0].id;
     const s = (await getProduct(id, scarf.productId))!.variants[0].id;
-    const a = await makeOrder(id, { lines: [{ variantId: k, quantity: 2 }], shippingMinor: 0, createdAt: new Date("2026-12-05T02:00:00Z") });
-    const b = await makeOrder(id, { lines: [{ variantId: s, quantity: 1 }, { variantId: k, quantity: 1 }], shippingMinor: 0, createdAt: new Date("2026-12-05T06:00:00Z") });
+    const a = await makeOrder(id, {
+      lines: [{ variantId: k, quantity: 2 }],
+      shippingMinor: 0,
+      createdAt: new Date("2026-12-05T02:00:00Z"),
+    });
+    const b = await makeOrder(id, {
+      lines: [
+        { variantId: s, quantity: 1 },
+        { variantId: k, quantity: 1 },
+      ],
+      shippingMinor: 0,
+      createdAt: new Date("2026-12-05T06:00:00Z"),
+    });
     expect([a.totalMinor, b.totalMinor]).toEqual([5_000, 8_500]);
     const credits = await withShop(id, (tx) => creditBalances(tx, id));
     const sent = await sendDailyReport(id, new Date("2026-12-06T01:00:00Z"));
@@ -229,12 +256,16 @@ describe("scheduling across time zones", () => {
     const found = await queue("reports").getJobScheduler(reportSchedulerId(shopId));
     expect(found).toMatchObject({ pattern: "0 9 * * *", tz: "Asia/Kuala_Lumpur" });
 
-    await withShop(shopId, (tx) => tx.update(schema.reportSettings).set({ sendAt: "07:30" }).where(eq(schema.reportSettings.shopId, shopId)));
+    await withShop(shopId, (tx) =>
+      tx.update(schema.reportSettings).set({ sendAt: "07:30" }).where(eq(schema.reportSettings.shopId, shopId)),
+    );
     const moved = await ensureReportScheduler(shopId);
     expect(localTime(moved!.next!, "Asia/Kuala_Lumpur")).toBe("07:30");
     expect(await queue("reports").getJobScheduler(reportSchedulerId(shopId))).toMatchObject({ pattern: "30 7 * * *" });
 
-    await withShop(shopId, (tx) => tx.update(schema.reportSettings).set({ enabled: false }).where(eq(schema.reportSettings.shopId, shopId)));
+    await withShop(shopId, (tx) =>
+      tx.update(schema.reportSettings).set({ enabled: false }).where(eq(schema.reportSettings.shopId, shopId)),
+    );
     expect(await ensureReportScheduler(shopId)).toBeNull();
     expect(await queue("reports").getJobScheduler(reportSchedulerId(shopId))).toBeFalsy();
   });

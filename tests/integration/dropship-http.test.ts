@@ -108,7 +108,9 @@ describe("supplier portal routes", () => {
     await a.get(`/supplier/orders/${forwardId}`);
     expect((await a.post(`/supplier/orders/${forwardId}`, { intent: "ship", carrier: "jnt", trackingNumber: "" })).status).toBe(400);
     expect(a.lastHtml).toContain("Enter the tracking number");
-    expect((await a.post(`/supplier/orders/${forwardId}`, { intent: "ship", carrier: "jnt", trackingNumber: "630012345678" })).status).toBe(200);
+    expect((await a.post(`/supplier/orders/${forwardId}`, { intent: "ship", carrier: "jnt", trackingNumber: "630012345678" })).status).toBe(
+      200,
+    );
     expect((await getSupplierOrder(supplierA.shopId, forwardId))!.status).toBe("shipped");
   });
 
@@ -197,12 +199,39 @@ describe("platform and sign-up", () => {
     const c = await client();
     await c.get("/supplier/signup");
     const phone = uniquePhone();
-    const refused = await c.post("/supplier/signup", { name: "Lim", email: `${unique("sup")}@example.com`, phone: phone.local, password: PASSWORD, adult: "on", terms: "on", supplierName: "", contactName: "Lim", whatsapp: phone.local, warehouseCity: "Ipoh", warehouseState: "Perak", handlingDays: "2" });
+    const refused = await c.post("/supplier/signup", {
+      name: "Lim",
+      email: `${unique("sup")}@example.com`,
+      phone: phone.local,
+      password: PASSWORD,
+      adult: "on",
+      terms: "on",
+      supplierName: "",
+      contactName: "Lim",
+      whatsapp: phone.local,
+      warehouseCity: "Ipoh",
+      warehouseState: "Perak",
+      handlingDays: "2",
+    });
     expect(refused.status).toBe(400);
     expect(c.lastHtml).toContain('data-field-error="supplierName"');
     expect(c.lastHtml).toContain('data-field-error="regions"');
     expect(c.lastHtml).toContain('value="Ipoh"');
-    const ok = await c.post("/supplier/signup", { name: "Lim", email: `${unique("sup")}@example.com`, phone: phone.local, password: PASSWORD, adult: "on", terms: "on", supplierName: "Ipoh Kopi Supply", contactName: "Lim", whatsapp: phone.local, warehouseCity: "Ipoh", warehouseState: "Perak", regions: "Peninsular Malaysia", handlingDays: "2" });
+    const ok = await c.post("/supplier/signup", {
+      name: "Lim",
+      email: `${unique("sup")}@example.com`,
+      phone: phone.local,
+      password: PASSWORD,
+      adult: "on",
+      terms: "on",
+      supplierName: "Ipoh Kopi Supply",
+      contactName: "Lim",
+      whatsapp: phone.local,
+      warehouseCity: "Ipoh",
+      warehouseState: "Perak",
+      regions: "Peninsular Malaysia",
+      handlingDays: "2",
+    });
     expect(ok.status).toBe(302);
     expect(ok.headers.get("location")).toBe("/supplier");
     await c.get("/supplier");

@@ -8,7 +8,13 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asPlatform, closeDatabase, schema, withShop } from "~db/client";
-import { forwardOrder, listForwards, payHeldForward, supplierOrderCancelled, supplierOrderChanged } from "~/domain/dropship/forwarding.server";
+import {
+  forwardOrder,
+  listForwards,
+  payHeldForward,
+  supplierOrderCancelled,
+  supplierOrderChanged,
+} from "~/domain/dropship/forwarding.server";
 import { cancelPaidOrder } from "~/domain/orders/refunds.server";
 import { saveDropshipSettings, saveProductRule, syncSupplierVariants } from "~/domain/dropship/import.server";
 import { networkProduct, searchNetwork, NetworkQuerySchema, toggleFavourite } from "~/domain/dropship/network.server";
@@ -27,7 +33,16 @@ import { processMedia, addImageFromBuffer } from "~/domain/media/media.server";
 import { headObject } from "~/integrations/storage.server";
 import { closeRedis } from "~/lib/redis.server";
 import { makePng, makeProduct } from "../helpers/catalog";
-import { importInto, makeDropshipOrder, makeMerchant, makeOperator, makeSupplier, makeSupplierProduct, payOrder, topUp } from "../helpers/dropship";
+import {
+  importInto,
+  makeDropshipOrder,
+  makeMerchant,
+  makeOperator,
+  makeSupplier,
+  makeSupplierProduct,
+  payOrder,
+  topUp,
+} from "../helpers/dropship";
 import { TEST_ADDRESS } from "../helpers/orders";
 
 const who = { ip: "127.0.0.1", userAgent: "vitest" };
@@ -39,7 +54,12 @@ afterAll(async () => {
 });
 
 async function outboxFor(shopId: string, name: string) {
-  return asPlatform((tx) => tx.select().from(schema.outbox).where(and(eq(schema.outbox.shopId, shopId), eq(schema.outbox.jobName, name))));
+  return asPlatform((tx) =>
+    tx
+      .select()
+      .from(schema.outbox)
+      .where(and(eq(schema.outbox.shopId, shopId), eq(schema.outbox.jobName, name))),
+  );
 }
 async function variantOf(shopId: string, variantId: string) {
   return withShop(shopId, async (tx) => {
@@ -57,15 +77,37 @@ describe("network and import", () => {
   beforeAll(async () => {
     supplier = await makeSupplier({ state: "Pulau Pinang", handlingDays: 1 });
     merchant = await makeMerchant();
-    product = await makeSupplierProduct(supplier.shopId, supplier.user.id, { cost: "12.34", price: "39.90", stock: 7, option: { name: "Size", values: "S, M" }, category: "Scarves-net" });
-    const mediaId = await addImageFromBuffer(supplier.shopId, product.productId, { body: await makePng(800, 600), contentType: "image/png", filename: "scarf.png", alt: "Scarf" });
+    product = await makeSupplierProduct(supplier.shopId, supplier.user.id, {
+      cost: "12.34",
+      price: "39.90",
+      stock: 7,
+      option: { name: "Size", values: "S, M" },
+      category: "Scarves-net",
+    });
+    const mediaId = await addImageFromBuffer(supplier.shopId, product.productId, {
+      body: await makePng(800, 600),
+      contentType: "image/png",
+      filename: "scarf.png",
+      alt: "Scarf",
+    });
     await processMedia({ shopId: supplier.shopId, mediaId });
   });
 
   it("shows only approved suppliers' published products, with filters", async () => {
     const pending = await makeSupplier({ approved: false });
-    const hidden = await makeSupplierProduct(pending.shopId, pending.user.id, { cost: "1.00", price: "2.00", stock: 1, category: "Scarves-net" });
-    const draft = await makeSupplierProduct(supplier.shopId, supplier.user.id, { cost: "1.00", price: "2.00", stock: 1, category: "Scarves-net", publish: false });
+    const hidden = await makeSupplierProduct(pending.shopId, pending.user.id, {
+      cost: "1.00",
+      price: "2.00",
+      stock: 1,
+      category: "Scarves-net",
+    });
+    const draft = await makeSupplierProduct(supplier.shopId, supplier.user.id, {
+      cost: "1.00",
+      price: "2.00",
+      stock: 1,
+      category: "Scarves-net",
+      publish: false,
+    });
     const found = await searchNetwork(merchant.shopId, q({ category: "Scarves-net" }));
     const ids = found.products.map((p) => p.id);
     expect(ids).toContain(product.productId);
@@ -78,8 +120,12 @@ describe("network and import", () => {
     expect(row.imageUrl).toBeTruthy();
     // Filters: ships-from, handling time, cost range, supplier.
     expect((await searchNetwork(merchant.shopId, q({ category: "Scarves-net", shipsFrom: "Johor" }))).products).toHaveLength(0);
-    expect((await searchNetwork(merchant.shopId, q({ category: "Scarves-net", maxHandlingDays: "0" }))).products.map((p) => p.id)).not.toContain(product.productId);
-    expect((await searchNetwork(merchant.shopId, q({ category: "Scarves-net", maxCost: "12.00" }))).products.map((p) => p.id)).not.toContain(product.productId);
+    expect(
+      (await searchNetwork(merchant.shopId, q({ category: "Scarves-net", maxHandlingDays: "0" }))).products.map((p) => p.id),
+    ).not.toContain(product.productId);
+    expect(
+      (await searchNetwork(merchant.shopId, q({ category: "Scarves-net", maxCost: "12.00" }))).products.map((p) => p.id),
+    ).not.toContain(product.productId);
     expect((await searchNetwork(merchant.shopId, q({ supplier: supplier.shopId }))).products.map((p) => p.id)).toEqual([product.productId]);
     // Favourites are the merchant's own.
     expect(await toggleFavourite(merchant.shopId, product.productId)).toBe(true);
@@ -94,7 +140,11 @@ describe("network and import", () => {
   });
 
   it("imports one click: linked variants priced by the shop's rule with rounding, stock mirrored, images copied into the shop's media", async () => {
-    const saved = await saveDropshipSettings(merchant.shopId, { userId: merchant.user.id, ...who }, { multiplier: "1.5", markup: "2.00", rounding: "90", marginAlertPercent: "20" });
+    const saved = await saveDropshipSettings(
+      merchant.shopId,
+      { userId: merchant.user.id, ...who },
+      { multiplier: "1.5", markup: "2.00", rounding: "90", marginAlertPercent: "20" },
+    );
     expect(saved.ok).toBe(true);
     const imported = await importInto(merchant.shopId, merchant.user.id, product.productId);
     // 12.34 × 1.5 = 18.51, + 2.00 = 20.51, rounded up to .90 = 20.90
@@ -103,10 +153,14 @@ describe("network and import", () => {
       ["S", 2090, 1234],
       ["M", 2090, 1234],
     ]);
-    const links = await withShop(merchant.shopId, (tx) => tx.select().from(schema.dropshipLinks).where(eq(schema.dropshipLinks.productId, imported.productId)));
+    const links = await withShop(merchant.shopId, (tx) =>
+      tx.select().from(schema.dropshipLinks).where(eq(schema.dropshipLinks.productId, imported.productId)),
+    );
     expect(links.map((l) => l.supplierVariantId).sort()).toEqual(product.variants.map((v) => v.id).sort());
     expect((await variantOf(merchant.shopId, imported.variants[0].id)).onHand).toBe(7);
-    const media = await withShop(merchant.shopId, (tx) => tx.select().from(schema.media).where(eq(schema.media.productId, imported.productId)));
+    const media = await withShop(merchant.shopId, (tx) =>
+      tx.select().from(schema.media).where(eq(schema.media.productId, imported.productId)),
+    );
     expect(media).toHaveLength(1);
     expect(media[0].originalKey.startsWith(`shops/${merchant.shopId}/media/`)).toBe(true);
     expect(await headObject(media[0].originalKey)).toBeDefined();
@@ -114,7 +168,14 @@ describe("network and import", () => {
     const again = await importInto(merchant.shopId, merchant.user.id, product.productId);
     expect(again.productId).toBe(imported.productId);
     // A per-product rule (×2, no rounding) re-prices that product only.
-    expect(await saveProductRule(merchant.shopId, imported.productId, { userId: merchant.user.id, ...who }, { multiplier: "2", markup: "0", rounding: "" })).toEqual({ ok: true });
+    expect(
+      await saveProductRule(
+        merchant.shopId,
+        imported.productId,
+        { userId: merchant.user.id, ...who },
+        { multiplier: "2", markup: "0", rounding: "" },
+      ),
+    ).toEqual({ ok: true });
     expect((await variantOf(merchant.shopId, imported.variants[0].id)).priceMinor).toBe(2468);
   });
 
@@ -141,7 +202,12 @@ describe("stock and cost sync", () => {
     expect((await variantOf(a.shopId, ia.variants[0].id)).priceMinor).toBe(2000);
 
     const vid = product.variants[0].id;
-    const result = await updateSupplierProduct(supplier.shopId, product.productId, { userId: supplier.user.id, ...who }, { [`cost_${vid}`]: "17.00", [`price_${vid}`]: "30.00", [`stock_${vid}`]: "3", publish: "on" });
+    const result = await updateSupplierProduct(
+      supplier.shopId,
+      product.productId,
+      { userId: supplier.user.id, ...who },
+      { [`cost_${vid}`]: "17.00", [`price_${vid}`]: "30.00", [`stock_${vid}`]: "3", publish: "on" },
+    );
     expect(result).toEqual({ ok: true });
     const queued = await outboxFor(supplier.shopId, "sync-variants");
     expect(queued.at(-1)!.payload).toEqual({ supplierShopId: supplier.shopId, variantIds: [vid] });
@@ -155,7 +221,9 @@ describe("stock and cost sync", () => {
     expect([vb.priceMinor, vb.costMinor, vb.onHand]).toEqual([2000, 1700, 3]);
     const alerts = await withShop(b.shopId, (tx) => tx.select().from(schema.dropshipAlerts));
     expect(alerts.map((x) => x.kind)).toEqual(["margin_low"]);
-    const messages = await withShop(b.shopId, (tx) => tx.select().from(schema.messages).where(eq(schema.messages.purpose, "dropship.margin_low")));
+    const messages = await withShop(b.shopId, (tx) =>
+      tx.select().from(schema.messages).where(eq(schema.messages.purpose, "dropship.margin_low")),
+    );
     expect(messages).toHaveLength(1);
     expect(messages[0].body).toContain("15%");
     expect(await withShop(a.shopId, (tx) => tx.select().from(schema.dropshipAlerts))).toHaveLength(0);
@@ -165,11 +233,21 @@ describe("stock and cost sync", () => {
     expect(await withShop(b.shopId, (tx) => tx.select().from(schema.dropshipAlerts))).toHaveLength(1);
 
     // Out of stock at the supplier → 0 on hand at the merchant (the storefront shows it sold out).
-    await updateSupplierProduct(supplier.shopId, product.productId, { userId: supplier.user.id, ...who }, { [`cost_${vid}`]: "17.00", [`price_${vid}`]: "30.00", [`stock_${vid}`]: "0", publish: "on" });
+    await updateSupplierProduct(
+      supplier.shopId,
+      product.productId,
+      { userId: supplier.user.id, ...who },
+      { [`cost_${vid}`]: "17.00", [`price_${vid}`]: "30.00", [`stock_${vid}`]: "0", publish: "on" },
+    );
     await syncSupplierVariants({ supplierShopId: supplier.shopId, variantIds: [vid] });
     expect((await variantOf(a.shopId, ia.variants[0].id)).onHand).toBe(0);
     // Unpublished by the supplier → unavailable too, whatever its stock.
-    await updateSupplierProduct(supplier.shopId, product.productId, { userId: supplier.user.id, ...who }, { [`cost_${vid}`]: "17.00", [`price_${vid}`]: "30.00", [`stock_${vid}`]: "9" });
+    await updateSupplierProduct(
+      supplier.shopId,
+      product.productId,
+      { userId: supplier.user.id, ...who },
+      { [`cost_${vid}`]: "17.00", [`price_${vid}`]: "30.00", [`stock_${vid}`]: "9" },
+    );
     await syncSupplierVariants({ supplierShopId: supplier.shopId, variantIds: [vid] });
     expect((await variantOf(a.shopId, ia.variants[0].id)).onHand).toBe(0);
   });
@@ -192,25 +270,38 @@ describe("forwarding", () => {
     const first = await payOrder(merchant.shopId, order.id);
     const second = await payOrder(merchant.shopId, order.id);
     expect([first.alreadyPaid, second.alreadyPaid]).toEqual([false, true]);
-    const entries = (await outboxFor(merchant.shopId, "forward-order")).filter((e) => (e.payload as { orderId: string }).orderId === order.id);
+    const entries = (await outboxFor(merchant.shopId, "forward-order")).filter(
+      (e) => (e.payload as { orderId: string }).orderId === order.id,
+    );
     expect(entries).toHaveLength(1);
     // The worker runs the job several times (retries, a duplicate delivery), some at once.
-    await Promise.all([forwardOrder({ shopId: merchant.shopId, orderId: order.id }), forwardOrder({ shopId: merchant.shopId, orderId: order.id })]);
+    await Promise.all([
+      forwardOrder({ shopId: merchant.shopId, orderId: order.id }),
+      forwardOrder({ shopId: merchant.shopId, orderId: order.id }),
+    ]);
     await forwardOrder({ shopId: merchant.shopId, orderId: order.id });
     const { forwards } = await listForwards(merchant.shopId);
     expect(forwards).toHaveLength(1);
     expect(forwards[0]).toMatchObject({ status: "open", payment: "wallet", costTotalMinor: 2000 });
     expect(forwards[0].sentAt).not.toBeNull();
-    const charges = await withShop(merchant.shopId, (tx) => tx.select().from(schema.dropshipWalletEntries).where(eq(schema.dropshipWalletEntries.kind, "charge")));
+    const charges = await withShop(merchant.shopId, (tx) =>
+      tx.select().from(schema.dropshipWalletEntries).where(eq(schema.dropshipWalletEntries.kind, "charge")),
+    );
     expect(charges.map((c) => [c.amountMinor, c.balanceAfterMinor])).toEqual([[-2000, 8000]]);
     const supplierOrders = (await listSupplierOrders(supplier.shopId)).filter((o) => o.id === forwards[0].id);
     expect(supplierOrders).toHaveLength(1);
-    const lines = await withShop(supplier.shopId, (tx) => tx.select().from(schema.supplierOrderLines).where(eq(schema.supplierOrderLines.supplierOrderId, forwards[0].id)));
+    const lines = await withShop(supplier.shopId, (tx) =>
+      tx.select().from(schema.supplierOrderLines).where(eq(schema.supplierOrderLines.supplierOrderId, forwards[0].id)),
+    );
     expect(lines.map((l) => [l.quantity, l.unitCostMinor, l.variantId])).toEqual([[2, 1000, product.variants[0].id]]);
     // The supplier's stock went down once by what was sold, and the merchants' copies follow by the sync job.
     const stock = await variantOf(supplier.shopId, product.variants[0].id);
     expect(stock.onHand).toBe(10_000 - 2);
-    expect((await outboxFor(supplier.shopId, "sync-variants")).some((e) => (e.payload as { variantIds: string[] }).variantIds.includes(product.variants[0].id))).toBe(true);
+    expect(
+      (await outboxFor(supplier.shopId, "sync-variants")).some((e) =>
+        (e.payload as { variantIds: string[] }).variantIds.includes(product.variants[0].id),
+      ),
+    ).toBe(true);
   });
 
   it("gives the supplier only the recipient's name, phone and address and the lines", async () => {
@@ -221,19 +312,62 @@ describe("forwarding", () => {
     await forwardOrder({ shopId: merchant.shopId, orderId: order.id });
     const [forward] = (await listForwards(merchant.shopId)).forwards;
     const view = await getSupplierOrder(supplier.shopId, forward.id);
-    expect(Object.keys(view!).sort()).toEqual(["carrier", "costTotalMinor", "createdAt", "currency", "id", "lines", "recipient", "reference", "status", "trackingNumber"]);
-    expect(view!.recipient).toEqual({ name: TEST_ADDRESS.name, phone: TEST_ADDRESS.phone, line1: TEST_ADDRESS.line1, line2: null, city: TEST_ADDRESS.city, state: TEST_ADDRESS.state, postcode: TEST_ADDRESS.postcode, country: "MY" });
+    expect(Object.keys(view!).sort()).toEqual([
+      "carrier",
+      "costTotalMinor",
+      "createdAt",
+      "currency",
+      "id",
+      "lines",
+      "recipient",
+      "reference",
+      "status",
+      "trackingNumber",
+    ]);
+    expect(view!.recipient).toEqual({
+      name: TEST_ADDRESS.name,
+      phone: TEST_ADDRESS.phone,
+      line1: TEST_ADDRESS.line1,
+      line2: null,
+      city: TEST_ADDRESS.city,
+      state: TEST_ADDRESS.state,
+      postcode: TEST_ADDRESS.postcode,
+      country: "MY",
+    });
     expect(Object.keys(view!.lines[0]).sort()).toEqual(["id", "quantity", "sku", "status", "title", "unitCostMinor", "variantTitle"]);
     // And what is stored on the supplier's side: exactly these columns, no email, no totals paid, no note.
     const columns = await asPlatform((tx) =>
-      tx.execute<{ column_name: string }>(sql`select column_name from information_schema.columns where table_name in ('supplier_orders') order by column_name`),
+      tx.execute<{ column_name: string }>(
+        sql`select column_name from information_schema.columns where table_name in ('supplier_orders') order by column_name`,
+      ),
     );
     expect(columns.map((c) => c.column_name)).toEqual([
-      "accepted_at", "address_line1", "address_line2", "carrier", "city", "cost_total_minor", "country", "created_at", "currency", "id",
-      "merchant_order_id", "merchant_shop_id", "postcode", "recipient_name", "recipient_phone", "reference", "shipped_at", "shop_id", "state",
-      "status", "tracking_number", "updated_at",
+      "accepted_at",
+      "address_line1",
+      "address_line2",
+      "carrier",
+      "city",
+      "cost_total_minor",
+      "country",
+      "created_at",
+      "currency",
+      "id",
+      "merchant_order_id",
+      "merchant_shop_id",
+      "postcode",
+      "recipient_name",
+      "recipient_phone",
+      "reference",
+      "shipped_at",
+      "shop_id",
+      "state",
+      "status",
+      "tracking_number",
+      "updated_at",
     ]);
-    const stored = JSON.stringify(await withShop(supplier.shopId, (tx) => tx.select().from(schema.supplierOrders).where(eq(schema.supplierOrders.id, forward.id))));
+    const stored = JSON.stringify(
+      await withShop(supplier.shopId, (tx) => tx.select().from(schema.supplierOrders).where(eq(schema.supplierOrders.id, forward.id))),
+    );
     expect(stored).not.toContain("siti@example.com");
     expect(stored).not.toContain(String(order.totalMinor));
   });
@@ -270,7 +404,12 @@ describe("forwarding", () => {
     const order = await makeDropshipOrder(merchant.shopId, [{ variantId: linked.variants[0].id, quantity: 1 }]);
     await forwardOrder({ shopId: merchant.shopId, orderId: order.id });
     const [forward] = (await listForwards(merchant.shopId)).forwards;
-    const result = await cancelPaidOrder(merchant.shopId, order.id, { userId: merchant.user.id, ...who }, { reason: "Customer changed their mind", manual: "on" });
+    const result = await cancelPaidOrder(
+      merchant.shopId,
+      order.id,
+      { userId: merchant.user.id, ...who },
+      { reason: "Customer changed their mind", manual: "on" },
+    );
     expect(result).toMatchObject({ ok: true });
     const [after] = (await listForwards(merchant.shopId)).forwards;
     expect(after.status).toBe("cancelled");
@@ -281,7 +420,14 @@ describe("forwarding", () => {
     await supplierOrderCancelled({ supplierShopId: supplier.shopId, supplierOrderId: forward.id });
     await supplierOrderCancelled({ supplierShopId: supplier.shopId, supplierOrderId: forward.id });
     expect((await getSupplierOrder(supplier.shopId, forward.id))!.status).toBe("cancelled");
-    expect(await shipSupplierOrder(supplier.shopId, forward.id, { userId: supplier.user.id, ...who }, { carrier: "jnt", trackingNumber: "630012345678" })).toMatchObject({ ok: false });
+    expect(
+      await shipSupplierOrder(
+        supplier.shopId,
+        forward.id,
+        { userId: supplier.user.id, ...who },
+        { carrier: "jnt", trackingNumber: "630012345678" },
+      ),
+    ).toMatchObject({ ok: false });
   });
 });
 
@@ -292,7 +438,9 @@ describe("supplier fulfilment", () => {
     const merchant = await makeMerchant();
     const linked = await importInto(merchant.shopId, merchant.user.id, product.productId);
     const own = await makeProduct(merchant.shopId, merchant.user.id, { title: "Own kopi", price: "15.00", stock: 10 });
-    const [ownVariant] = await withShop(merchant.shopId, (tx) => tx.select().from(schema.variants).where(eq(schema.variants.productId, own.productId)));
+    const [ownVariant] = await withShop(merchant.shopId, (tx) =>
+      tx.select().from(schema.variants).where(eq(schema.variants.productId, own.productId)),
+    );
     await topUp(merchant.shopId, 10_000);
     const order = await makeDropshipOrder(merchant.shopId, [
       { variantId: linked.variants[0].id, quantity: 1 },
@@ -302,19 +450,34 @@ describe("supplier fulfilment", () => {
     const [forward] = (await listForwards(merchant.shopId)).forwards;
     const actor = { userId: supplier.user.id, ...who };
     expect(await acceptSupplierOrder(supplier.shopId, forward.id, actor)).toEqual({ ok: true });
-    expect(await shipSupplierOrder(supplier.shopId, forward.id, actor, { carrier: "jnt", trackingNumber: "" })).toMatchObject({ ok: false, errors: { trackingNumber: expect.any(String) } });
-    expect(await shipSupplierOrder(supplier.shopId, forward.id, actor, { carrier: "jnt", trackingNumber: "630012345678" })).toEqual({ ok: true });
+    expect(await shipSupplierOrder(supplier.shopId, forward.id, actor, { carrier: "jnt", trackingNumber: "" })).toMatchObject({
+      ok: false,
+      errors: { trackingNumber: expect.any(String) },
+    });
+    expect(await shipSupplierOrder(supplier.shopId, forward.id, actor, { carrier: "jnt", trackingNumber: "630012345678" })).toEqual({
+      ok: true,
+    });
     expect((await outboxFor(supplier.shopId, "supplier-order-changed")).length).toBeGreaterThanOrEqual(2);
     await supplierOrderChanged({ supplierShopId: supplier.shopId, supplierOrderId: forward.id });
     await supplierOrderChanged({ supplierShopId: supplier.shopId, supplierOrderId: forward.id }); // a retry
     const after = await withShop(merchant.shopId, async (tx) => {
       const [o] = await tx.select().from(schema.orders).where(eq(schema.orders.id, order.id));
-      const lines = await tx.select().from(schema.orderLines).where(eq(schema.orderLines.orderId, order.id)).orderBy(schema.orderLines.position);
-      const events = await tx.select().from(schema.orderEvents).where(and(eq(schema.orderEvents.orderId, order.id), eq(schema.orderEvents.type, "fulfilled")));
+      const lines = await tx
+        .select()
+        .from(schema.orderLines)
+        .where(eq(schema.orderLines.orderId, order.id))
+        .orderBy(schema.orderLines.position);
+      const events = await tx
+        .select()
+        .from(schema.orderEvents)
+        .where(and(eq(schema.orderEvents.orderId, order.id), eq(schema.orderEvents.type, "fulfilled")));
       const messages = await tx.select().from(schema.messages).where(eq(schema.messages.purpose, "order.shipped"));
       return { o, lines, events, messages };
     });
-    expect(after.lines.map((l) => [l.source, l.fulfilledQuantity])).toEqual([["dropship", 1], ["own", 0]]);
+    expect(after.lines.map((l) => [l.source, l.fulfilledQuantity])).toEqual([
+      ["dropship", 1],
+      ["own", 0],
+    ]);
     expect(after.o.fulfilmentStatus).toBe("partially_fulfilled");
     expect(after.o.status).toBe("processing");
     expect(after.events).toHaveLength(1);
@@ -327,16 +490,26 @@ describe("supplier fulfilment", () => {
 
   it("a rejected line alerts the merchant with the order to refund, and gives the cost back to the wallet once", async () => {
     const supplier = await makeSupplier();
-    const product = await makeSupplierProduct(supplier.shopId, supplier.user.id, { cost: "5.00", price: "20.00", stock: 50, option: { name: "Colour", values: "Red, Blue" } });
+    const product = await makeSupplierProduct(supplier.shopId, supplier.user.id, {
+      cost: "5.00",
+      price: "20.00",
+      stock: 50,
+      option: { name: "Colour", values: "Red, Blue" },
+    });
     const merchant = await makeMerchant();
     const linked = await importInto(merchant.shopId, merchant.user.id, product.productId);
     await topUp(merchant.shopId, 10_000);
-    const order = await makeDropshipOrder(merchant.shopId, linked.variants.map((v) => ({ variantId: v.id, quantity: 2 })));
+    const order = await makeDropshipOrder(
+      merchant.shopId,
+      linked.variants.map((v) => ({ variantId: v.id, quantity: 2 })),
+    );
     await forwardOrder({ shopId: merchant.shopId, orderId: order.id });
     const [forward] = (await listForwards(merchant.shopId)).forwards;
     const view = (await getSupplierOrder(supplier.shopId, forward.id))!;
     const red = view.lines.find((l) => l.variantTitle === "Red")!;
-    expect(await rejectSupplierLine(supplier.shopId, forward.id, red.id, { userId: supplier.user.id, ...who }, "Sold out")).toEqual({ ok: true });
+    expect(await rejectSupplierLine(supplier.shopId, forward.id, red.id, { userId: supplier.user.id, ...who }, "Sold out")).toEqual({
+      ok: true,
+    });
     await supplierOrderChanged({ supplierShopId: supplier.shopId, supplierOrderId: forward.id });
     await supplierOrderChanged({ supplierShopId: supplier.shopId, supplierOrderId: forward.id });
     const { alerts } = await listForwards(merchant.shopId);
@@ -345,7 +518,14 @@ describe("supplier fulfilment", () => {
     const [wallet] = await withShop(merchant.shopId, (tx) => tx.select().from(schema.dropshipWallets));
     expect(wallet.balanceMinor).toBe(10_000 - 2000 + 1000);
     // The rest still ships.
-    expect(await shipSupplierOrder(supplier.shopId, forward.id, { userId: supplier.user.id, ...who }, { carrier: "poslaju", trackingNumber: "EP123456789MY" })).toEqual({ ok: true });
+    expect(
+      await shipSupplierOrder(
+        supplier.shopId,
+        forward.id,
+        { userId: supplier.user.id, ...who },
+        { carrier: "poslaju", trackingNumber: "EP123456789MY" },
+      ),
+    ).toEqual({ ok: true });
   });
 });
 
@@ -353,11 +533,18 @@ describe("wallet top-ups", () => {
   async function ledger(shopId: string) {
     return withShop(shopId, async (tx) => ({
       entries: await tx.select().from(schema.dropshipWalletEntries).where(eq(schema.dropshipWalletEntries.shopId, shopId)),
-      balance: Number((await tx.select().from(schema.dropshipWallets).where(eq(schema.dropshipWallets.shopId, shopId)))[0]?.balanceMinor ?? 0),
+      balance: Number(
+        (await tx.select().from(schema.dropshipWallets).where(eq(schema.dropshipWallets.shopId, shopId)))[0]?.balanceMinor ?? 0,
+      ),
     }));
   }
   async function topUpAudits(shopId: string) {
-    return asPlatform((tx) => tx.select().from(schema.auditLog).where(and(eq(schema.auditLog.shopId, shopId), eq(schema.auditLog.action, "dropship.wallet_topped_up"))));
+    return asPlatform((tx) =>
+      tx
+        .select()
+        .from(schema.auditLog)
+        .where(and(eq(schema.auditLog.shopId, shopId), eq(schema.auditLog.action, "dropship.wallet_topped_up"))),
+    );
   }
 
   it("a form token records one top-up: a repeat, also concurrent, answers with the same result and credits nothing", async () => {
@@ -388,7 +575,9 @@ describe("wallet top-ups", () => {
     // The ledger itself refuses a second entry with a used token.
     await expect(
       withShop(merchant.shopId, (tx) =>
-        tx.insert(schema.dropshipWalletEntries).values({ shopId: merchant.shopId, kind: "topup", amountMinor: 1, balanceAfterMinor: 7_001, topupToken: form.token }),
+        tx
+          .insert(schema.dropshipWalletEntries)
+          .values({ shopId: merchant.shopId, kind: "topup", amountMinor: 1, balanceAfterMinor: 7_001, topupToken: form.token }),
       ),
     ).rejects.toThrow();
   });

@@ -34,7 +34,13 @@ async function sale(shopId: string, id: string) {
 function order(shopId: string, variant: { id: string; priceMinor: number }, customerKey: string, quantity = 1, now?: Date) {
   const orderId = randomUUID();
   return withShop(shopId, (tx) =>
-    claimFlashSalePrices(tx, { shopId, orderId, customerKey, now, lines: [{ variantId: variant.id, quantity, unitPriceMinor: variant.priceMinor }] }),
+    claimFlashSalePrices(tx, {
+      shopId,
+      orderId,
+      customerKey,
+      now,
+      lines: [{ variantId: variant.id, quantity, unitPriceMinor: variant.priceMinor }],
+    }),
   ).then((lines) => ({ orderId, lines }));
 }
 
@@ -85,7 +91,11 @@ describe("flash sale pricing at checkout", () => {
     const v = await variantOf(shop.id, p.productId);
     const now = Date.now();
     await makeFlashSale(shop, owner.id, { from: new Date(now - HOUR), to: new Date(now + HOUR), prices: { [v.id]: "45.00" } });
-    const cheaper = await makeFlashSale(shop, owner.id, { from: new Date(now - HOUR), to: new Date(now + 2 * HOUR), prices: { [v.id]: "39.00" } });
+    const cheaper = await makeFlashSale(shop, owner.id, {
+      from: new Date(now - HOUR),
+      to: new Date(now + 2 * HOUR),
+      prices: { [v.id]: "39.00" },
+    });
     expect((await order(shop.id, v, "a@example.com")).lines[0]).toMatchObject({ unitPriceMinor: 3900, flashSaleId: cheaper });
     expect(await endFlashSale(shop.id, cheaper, { userId: owner.id })).toBe(true);
     expect((await order(shop.id, v, "a@example.com")).lines[0].unitPriceMinor).toBe(4500);
@@ -94,17 +104,29 @@ describe("flash sale pricing at checkout", () => {
   it("a sale price above a regular price lowered since is no discount: the regular price shows and is charged", async () => {
     const p = await makeActiveProduct(shop.id, owner.id, { title: "Batik Sarong", price: "100.00", stock: 50 });
     const v = await variantOf(shop.id, p.productId);
-    await makeFlashSale(shop, owner.id, { from: new Date(Date.now() - HOUR), to: new Date(Date.now() + HOUR), prices: { [v.id]: "59.90" } });
+    await makeFlashSale(shop, owner.id, {
+      from: new Date(Date.now() - HOUR),
+      to: new Date(Date.now() + HOUR),
+      prices: { [v.id]: "59.90" },
+    });
     expect((await withShop(shop.id, (tx) => runningSalePrices(tx, [v.id]))).get(v.id)?.salePriceMinor).toBe(5990);
     await withShop(shop.id, (tx) => tx.update(schema.variants).set({ priceMinor: 5000 }).where(eq(schema.variants.id, v.id)));
     expect((await withShop(shop.id, (tx) => runningSalePrices(tx, [v.id]))).has(v.id)).toBe(false);
-    expect((await order(shop.id, { id: v.id, priceMinor: 5000 }, "lowered@example.com")).lines[0]).toMatchObject({ unitPriceMinor: 5000, flashSaleId: null });
+    expect((await order(shop.id, { id: v.id, priceMinor: 5000 }, "lowered@example.com")).lines[0]).toMatchObject({
+      unitPriceMinor: 5000,
+      flashSaleId: null,
+    });
   });
 
   it("100 concurrent buyers against a cap of 10: exactly 10 get the sale price, the rest a clear refusal", async () => {
     const p = await makeActiveProduct(shop.id, owner.id, { title: "Batik Scarf", price: "30.00", stock: 500 });
     const v = await variantOf(shop.id, p.productId);
-    const id = await makeFlashSale(shop, owner.id, { from: new Date(Date.now() - HOUR), to: new Date(Date.now() + HOUR), prices: { [v.id]: "9.90" }, totalCap: 10 });
+    const id = await makeFlashSale(shop, owner.id, {
+      from: new Date(Date.now() - HOUR),
+      to: new Date(Date.now() + HOUR),
+      prices: { [v.id]: "9.90" },
+      totalCap: 10,
+    });
 
     const results = await Promise.allSettled(Array.from({ length: 100 }, (_, i) => order(shop.id, v, `buyer${i}@example.com`)));
     const won = results.filter((r) => r.status === "fulfilled");
@@ -117,14 +139,22 @@ describe("flash sale pricing at checkout", () => {
       expect((r.reason as Error).message).toMatch(/sold out at the sale price/);
     }
     expect((await sale(shop.id, id)).claimed).toBe(10);
-    const claims = await withShop(shop.id, (tx) => tx.select().from(schema.flashSaleClaims).where(eq(schema.flashSaleClaims.flashSaleId, id)));
+    const claims = await withShop(shop.id, (tx) =>
+      tx.select().from(schema.flashSaleClaims).where(eq(schema.flashSaleClaims.flashSaleId, id)),
+    );
     expect(claims.reduce((n, c) => n + c.quantity, 0)).toBe(10);
 
     // A sold-out sale no longer shows its price on the storefront, and a buyer who accepts the
     // regular price gets it without a claim.
     expect((await withShop(shop.id, (tx) => runningSalePrices(tx, [v.id]))).has(v.id)).toBe(false);
     const regular = await withShop(shop.id, (tx) =>
-      claimFlashSalePrices(tx, { shopId: shop.id, orderId: randomUUID(), customerKey: "late@example.com", onLimit: "regular-price", lines: [{ variantId: v.id, quantity: 1, unitPriceMinor: 3000 }] }),
+      claimFlashSalePrices(tx, {
+        shopId: shop.id,
+        orderId: randomUUID(),
+        customerKey: "late@example.com",
+        onLimit: "regular-price",
+        lines: [{ variantId: v.id, quantity: 1, unitPriceMinor: 3000 }],
+      }),
     );
     expect(regular[0]).toEqual({ variantId: v.id, unitPriceMinor: 3000, regularUnitPriceMinor: null, flashSaleId: null });
     expect((await sale(shop.id, id)).claimed).toBe(10);
@@ -133,7 +163,12 @@ describe("flash sale pricing at checkout", () => {
   it("says how many are left when an order asks for more than remain", async () => {
     const p = await makeActiveProduct(shop.id, owner.id, { title: "Kopi Mug", price: "25.00", stock: 50 });
     const v = await variantOf(shop.id, p.productId);
-    await makeFlashSale(shop, owner.id, { from: new Date(Date.now() - HOUR), to: new Date(Date.now() + HOUR), prices: { [v.id]: "15.00" }, totalCap: 5 });
+    await makeFlashSale(shop, owner.id, {
+      from: new Date(Date.now() - HOUR),
+      to: new Date(Date.now() + HOUR),
+      prices: { [v.id]: "15.00" },
+      totalCap: 5,
+    });
     await order(shop.id, v, "x@example.com", 3);
     await expect(order(shop.id, v, "y@example.com", 3)).rejects.toThrow(/Only 2 left at the sale price/);
     expect((await order(shop.id, v, "y@example.com", 2)).lines[0].unitPriceMinor).toBe(1500);
@@ -142,7 +177,12 @@ describe("flash sale pricing at checkout", () => {
   it("keeps each customer within the per-customer limit, also when they order at once", async () => {
     const p = await makeActiveProduct(shop.id, owner.id, { title: "Tudung Bawal", price: "40.00", stock: 500 });
     const v = await variantOf(shop.id, p.productId);
-    await makeFlashSale(shop, owner.id, { from: new Date(Date.now() - HOUR), to: new Date(Date.now() + HOUR), prices: { [v.id]: "20.00" }, perCustomerLimit: 2 });
+    await makeFlashSale(shop, owner.id, {
+      from: new Date(Date.now() - HOUR),
+      to: new Date(Date.now() + HOUR),
+      prices: { [v.id]: "20.00" },
+      perCustomerLimit: 2,
+    });
 
     await order(shop.id, v, "siti@example.com", 1);
     await expect(order(shop.id, v, "SITI@example.com", 2)).rejects.toThrow(/allows 2 per customer: you can add 1 more/);
@@ -160,7 +200,13 @@ describe("flash sale pricing at checkout", () => {
   it("a refused claim rolls back with the order: nothing is counted", async () => {
     const p = await makeActiveProduct(shop.id, owner.id, { title: "Seroja Cushion", price: "60.00", stock: 50 });
     const v = await variantOf(shop.id, p.productId);
-    const id = await makeFlashSale(shop, owner.id, { from: new Date(Date.now() - HOUR), to: new Date(Date.now() + HOUR), prices: { [v.id]: "30.00" }, totalCap: 3, perCustomerLimit: 1 });
+    const id = await makeFlashSale(shop, owner.id, {
+      from: new Date(Date.now() - HOUR),
+      to: new Date(Date.now() + HOUR),
+      prices: { [v.id]: "30.00" },
+      totalCap: 3,
+      perCustomerLimit: 1,
+    });
     await expect(order(shop.id, v, "greedy@example.com", 2)).rejects.toBeInstanceOf(FlashSaleLimitError);
     expect((await sale(shop.id, id)).claimed).toBe(0);
   });
@@ -168,7 +214,13 @@ describe("flash sale pricing at checkout", () => {
   it("releasing an expired or cancelled order gives its units back, once", async () => {
     const p = await makeActiveProduct(shop.id, owner.id, { title: "Melati Kaftan", price: "90.00", stock: 50 });
     const v = await variantOf(shop.id, p.productId);
-    const id = await makeFlashSale(shop, owner.id, { from: new Date(Date.now() - HOUR), to: new Date(Date.now() + HOUR), prices: { [v.id]: "49.00" }, totalCap: 2, perCustomerLimit: 2 });
+    const id = await makeFlashSale(shop, owner.id, {
+      from: new Date(Date.now() - HOUR),
+      to: new Date(Date.now() + HOUR),
+      prices: { [v.id]: "49.00" },
+      totalCap: 2,
+      perCustomerLimit: 2,
+    });
     const first = await order(shop.id, v, "aina@example.com", 2);
     await expect(order(shop.id, v, "ben@example.com", 1)).rejects.toThrow(/sold out/);
 
@@ -188,7 +240,14 @@ describe("flash sale editor", () => {
     const result = await saveFlashSale(
       { shopId: shop.id, timezone: shop.timezone },
       null,
-      { name: "X", startsAt: "2026-12-12T10:00", endsAt: "2026-12-12T09:00", totalCap: "0", perCustomerLimit: "abc", [`price_${v.id}`]: "25.00" },
+      {
+        name: "X",
+        startsAt: "2026-12-12T10:00",
+        endsAt: "2026-12-12T09:00",
+        totalCap: "0",
+        perCustomerLimit: "abc",
+        [`price_${v.id}`]: "25.00",
+      },
       { userId: owner.id },
     );
     expect(result).toMatchObject({
@@ -209,7 +268,14 @@ describe("flash sale editor", () => {
     const result = await saveFlashSale(
       { shopId: shop.id, timezone: "Asia/Kuala_Lumpur" },
       null,
-      { name: "12.12", startsAt: "2026-12-12T10:00", endsAt: "2026-12-12T22:00", totalCap: "", perCustomerLimit: "", [`price_${v.id}`]: "12.12" },
+      {
+        name: "12.12",
+        startsAt: "2026-12-12T10:00",
+        endsAt: "2026-12-12T22:00",
+        totalCap: "",
+        perCustomerLimit: "",
+        [`price_${v.id}`]: "12.12",
+      },
       { userId: owner.id },
     );
     if (!result?.ok) throw new Error(JSON.stringify(result));
@@ -232,7 +298,14 @@ describe("admin deals pages", () => {
     expect(client.lastHtml).toContain('href="/admin/deals"'); // in the admin navigation
     await client.get("/admin/deals/new");
     expect(client.lastHtml).toContain(`name="price_${v.id}"`);
-    const refused = await client.post("/admin/deals/new", { name: "Raya sale", startsAt: "2026-12-12T10:00", endsAt: "2026-12-12T22:00", totalCap: "", perCustomerLimit: "", [`price_${v.id}`]: "80.00" });
+    const refused = await client.post("/admin/deals/new", {
+      name: "Raya sale",
+      startsAt: "2026-12-12T10:00",
+      endsAt: "2026-12-12T22:00",
+      totalCap: "",
+      perCustomerLimit: "",
+      [`price_${v.id}`]: "80.00",
+    });
     expect(refused.status).toBe(400);
     expect(htmlDecode(client.lastHtml)).toContain("A sale price must be below the regular price.");
     expect(client.lastHtml).toContain('value="Raya sale"');

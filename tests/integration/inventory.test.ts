@@ -27,7 +27,12 @@ describe("the inventory ledger", () => {
     await Promise.all(
       deltas.map((delta, i) =>
         withShop(shop.id, (tx) =>
-          adjustInventory(tx, shop.id, { variantId: i % 2 ? teal.id : white.id, delta, reason: delta > 0 ? "received" : "damaged", actorUserId: owner.id }),
+          adjustInventory(tx, shop.id, {
+            variantId: i % 2 ? teal.id : white.id,
+            delta,
+            reason: delta > 0 ? "received" : "damaged",
+            actorUserId: owner.id,
+          }),
         ),
       ),
     );
@@ -39,7 +44,11 @@ describe("the inventory ledger", () => {
     // Each movement records the balance right after it: replaying the ledger in order gives those balances.
     for (const variant of [teal, white]) {
       const rows = await withShop(shop.id, (tx) =>
-        tx.select().from(schema.inventoryMovements).where(eq(schema.inventoryMovements.variantId, variant.id)).orderBy(schema.inventoryMovements.onHandAfter),
+        tx
+          .select()
+          .from(schema.inventoryMovements)
+          .where(eq(schema.inventoryMovements.variantId, variant.id))
+          .orderBy(schema.inventoryMovements.onHandAfter),
       );
       expect(rows).toHaveLength(31);
       const afters = new Set(rows.map((r) => r.onHandAfter));
@@ -57,7 +66,9 @@ describe("the inventory ledger", () => {
     const [variant] = (await getProduct(shop.id, saved.productId))!.variants;
     // Five concurrent removals of one unit each: exactly three succeed.
     const results = await Promise.allSettled(
-      Array.from({ length: 5 }, () => withShop(shop.id, (tx) => adjustInventory(tx, shop.id, { variantId: variant.id, delta: -1, reason: "damaged" }))),
+      Array.from({ length: 5 }, () =>
+        withShop(shop.id, (tx) => adjustInventory(tx, shop.id, { variantId: variant.id, delta: -1, reason: "damaged" })),
+      ),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -65,7 +76,10 @@ describe("the inventory ledger", () => {
     const after = (await getProduct(shop.id, saved.productId))!;
     expect(after.variants[0].onHand).toBe(0);
     const [{ n }] = await withShop(shop.id, (tx) =>
-      tx.select({ n: sql<number>`count(*)::int` }).from(schema.inventoryMovements).where(eq(schema.inventoryMovements.variantId, variant.id)),
+      tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(schema.inventoryMovements)
+        .where(eq(schema.inventoryMovements.variantId, variant.id)),
     );
     expect(n).toBe(4); // the initial stock and three removals
   });
@@ -73,7 +87,9 @@ describe("the inventory ledger", () => {
   it("takes a person's adjustment with a reason, and explains a refusal next to the field", async () => {
     const saved = await makeProduct(shop.id, owner.id, { title: "Pewter tankard", stock: 2 });
     const [variant] = (await getProduct(shop.id, saved.productId))!.variants;
-    expect(await adjustStock(shop.id, saved.productId, { variantId: variant.id, delta: "+5", reason: "received", note: "PO 1142" }, owner.id)).toEqual({ ok: true, onHand: 7 });
+    expect(
+      await adjustStock(shop.id, saved.productId, { variantId: variant.id, delta: "+5", reason: "received", note: "PO 1142" }, owner.id),
+    ).toEqual({ ok: true, onHand: 7 });
     expect(await adjustStock(shop.id, saved.productId, { variantId: variant.id, delta: "-9", reason: "damaged" }, owner.id)).toEqual({
       ok: false,
       errors: { delta: "Default: that would take stock below zero. Remove at most what is on hand." },
@@ -87,6 +103,8 @@ describe("the inventory ledger", () => {
       errors: { reason: "Choose a reason from the list." },
     });
     const other = await makeProduct(shop.id, owner.id, { title: "Other" });
-    expect(await adjustStock(shop.id, other.productId, { variantId: variant.id, delta: "1", reason: "received" }, owner.id)).toBeUndefined();
+    expect(
+      await adjustStock(shop.id, other.productId, { variantId: variant.id, delta: "1", reason: "received" }, owner.id),
+    ).toBeUndefined();
   });
 });

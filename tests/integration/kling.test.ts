@@ -27,7 +27,12 @@ let samples: { person: string; garment: string };
 
 beforeAll(async () => {
   sandbox = await startSandbox();
-  client = new KlingClient({ baseUrl: `${sandbox.url}/kling`, accessKey: SANDBOX_KLING_ACCESS_KEY, secretKey: SANDBOX_KLING_SECRET_KEY, sandbox: true });
+  client = new KlingClient({
+    baseUrl: `${sandbox.url}/kling`,
+    accessKey: SANDBOX_KLING_ACCESS_KEY,
+    secretKey: SANDBOX_KLING_SECRET_KEY,
+    sandbox: true,
+  });
   samples = { person: `${sandbox.url}/kling/samples/person.png`, garment: `${sandbox.url}/kling/samples/garment.png` };
   receiver = http.createServer((req, res) => {
     let body = "";
@@ -71,7 +76,12 @@ const landscape = encodePng(640, 360, (x, y) => [(x * 3) % 256, (y * 5) % 256, 9
 
 describe("try-on against the Kling sandbox", () => {
   it("creates a task, receives a callback on each status change, and downloads the result image", async () => {
-    const created = await client.createTryOn({ humanImage: samples.person, clothImage: samples.garment, externalTaskId: "job-tryon-1", callbackUrl });
+    const created = await client.createTryOn({
+      humanImage: samples.person,
+      clothImage: samples.garment,
+      externalTaskId: "job-tryon-1",
+      callbackUrl,
+    });
     expect(created).toMatchObject({ kind: "try-on", status: "submitted", externalTaskId: "job-tryon-1", existing: false });
 
     await until(async () => callbacks.length >= 2);
@@ -109,7 +119,12 @@ describe("try-on against the Kling sandbox", () => {
 
     // Unique per account: another account may use the same id for its own task.
     sandbox.kling.accounts.set("second-account", "second-secret");
-    const other = new KlingClient({ baseUrl: `${sandbox.url}/kling`, accessKey: "second-account", secretKey: "second-secret", sandbox: true });
+    const other = new KlingClient({
+      baseUrl: `${sandbox.url}/kling`,
+      accessKey: "second-account",
+      secretKey: "second-secret",
+      sandbox: true,
+    });
     const theirs = await other.createTryOn({ humanImage: samples.person, clothImage: samples.garment, externalTaskId: "job-42" });
     expect(theirs.taskId).not.toBe(first.taskId);
     expect(await other.findTask("try-on", "job-42")).toMatchObject({ taskId: theirs.taskId });
@@ -123,7 +138,13 @@ describe("try-on against the Kling sandbox", () => {
 
 describe("videos against the Kling sandbox", () => {
   it("turns an image (raw bytes) into a 10 s pro video with real MP4 bytes", async () => {
-    const created = await client.createImageToVideo({ image: landscape, prompt: "The scarf ripples in a breeze", duration: 10, mode: "pro", externalTaskId: "job-video-1" });
+    const created = await client.createImageToVideo({
+      image: landscape,
+      prompt: "The scarf ripples in a breeze",
+      duration: 10,
+      mode: "pro",
+      externalTaskId: "job-video-1",
+    });
     expect(sandbox.kling.tasks[0]).toMatchObject({ duration: "10", mode: "pro", aspect: "16:9" });
     const task = await finished("image-to-video", created.taskId);
     expect(task).toMatchObject({ status: "succeed", unitsDeducted: 7 });
@@ -139,7 +160,10 @@ describe("videos against the Kling sandbox", () => {
   });
 
   it("turns a prompt into a 5 s portrait video", async () => {
-    const created = await client.createTextToVideo({ prompt: "A batik scarf on a model walking through Kuala Lumpur", aspectRatio: "9:16" });
+    const created = await client.createTextToVideo({
+      prompt: "A batik scarf on a model walking through Kuala Lumpur",
+      aspectRatio: "9:16",
+    });
     const task = await finished("text-to-video", created.taskId);
     const video = await client.downloadResult(task.videos[0].url);
     expect(mp4Seconds(video.bytes)).toBeCloseTo(5, 1);
@@ -154,8 +178,14 @@ describe("videos against the Kling sandbox", () => {
         body: JSON.stringify(body),
       }).then(async (r) => ({ status: r.status, body: await r.json() }));
     const base64 = landscape.toString("base64");
-    expect(await post({ image: `data:image/png;base64,${base64}` })).toMatchObject({ status: 400, body: { code: 1201, message: expect.stringContaining("data:") } });
-    expect(await post({ image: base64, duration: 5 })).toMatchObject({ status: 400, body: { code: 1201, message: expect.stringContaining("string") } });
+    expect(await post({ image: `data:image/png;base64,${base64}` })).toMatchObject({
+      status: 400,
+      body: { code: 1201, message: expect.stringContaining("data:") },
+    });
+    expect(await post({ image: base64, duration: 5 })).toMatchObject({
+      status: 400,
+      body: { code: 1201, message: expect.stringContaining("string") },
+    });
     expect(await post({ image: base64, negative_prompt: "n".repeat(2501) })).toMatchObject({ body: { code: 1201 } });
     const tall = encodePng(300, 800, () => [0, 0, 0]).toString("base64");
     expect(await post({ image: tall })).toMatchObject({ body: { code: 1201, message: expect.stringContaining("aspect ratio") } });
@@ -193,10 +223,20 @@ describe("Kling failures and what they tell the caller", () => {
 
   it("reports 1302 (too fast) as retryable with Kling's Retry-After, and 5xx as a server error", async () => {
     sandbox.kling.switches.rateLimitNext = 1;
-    expect(await failure(client.createTextToVideo({ prompt: "x" }))).toMatchObject({ kind: "rate_limited", code: 1302, retryAfterMs: 1000, retryable: true });
+    expect(await failure(client.createTextToVideo({ prompt: "x" }))).toMatchObject({
+      kind: "rate_limited",
+      code: 1302,
+      retryAfterMs: 1000,
+      retryable: true,
+    });
     sandbox.kling.switches.serverErrorNext = 1;
     sandbox.kling.switches.serverErrorCode = 5001;
-    expect(await failure(client.createTextToVideo({ prompt: "x" }))).toMatchObject({ kind: "server", status: 503, code: 5001, retryable: true });
+    expect(await failure(client.createTextToVideo({ prompt: "x" }))).toMatchObject({
+      kind: "server",
+      status: 503,
+      code: 5001,
+      retryable: true,
+    });
     await expect(client.createTextToVideo({ prompt: "x" })).resolves.toMatchObject({ status: "submitted" });
   });
 
@@ -232,34 +272,54 @@ describe("Kling failures and what they tell the caller", () => {
 describe("Kling authentication", () => {
   it("re-signs the token once when Kling says it has expired (1004)", async () => {
     let now = Date.now();
-    const clocked = new KlingClient({ baseUrl: `${sandbox.url}/kling`, accessKey: SANDBOX_KLING_ACCESS_KEY, secretKey: SANDBOX_KLING_SECRET_KEY, sandbox: true }, { now: () => now });
+    const clocked = new KlingClient(
+      { baseUrl: `${sandbox.url}/kling`, accessKey: SANDBOX_KLING_ACCESS_KEY, secretKey: SANDBOX_KLING_SECRET_KEY, sandbox: true },
+      { now: () => now },
+    );
     await clocked.createTryOn({ humanImage: samples.person, clothImage: samples.garment });
     const firstToken = clocked.token();
     // The cached token still looks fresh to us, but has expired by Kling's clock (a long stall).
     now += 1_700_000;
     sandbox.kling.clockOffsetMs += 1_801_000;
     expect(clocked.token()).toBe(firstToken);
-    await expect(clocked.createTryOn({ humanImage: samples.person, clothImage: samples.garment })).resolves.toMatchObject({ status: "submitted" });
+    await expect(clocked.createTryOn({ humanImage: samples.person, clothImage: samples.garment })).resolves.toMatchObject({
+      status: "submitted",
+    });
     expect(sandbox.kling.authRejections).toEqual([1004]);
     expect(clocked.token()).not.toBe(firstToken);
   });
 
   it("reports wrong keys and clock problems as auth errors (1000, 1001, 1003)", async () => {
-    const wrong = new KlingClient({ baseUrl: `${sandbox.url}/kling`, accessKey: SANDBOX_KLING_ACCESS_KEY, secretKey: "not-the-secret", sandbox: true });
+    const wrong = new KlingClient({
+      baseUrl: `${sandbox.url}/kling`,
+      accessKey: SANDBOX_KLING_ACCESS_KEY,
+      secretKey: "not-the-secret",
+      sandbox: true,
+    });
     expect(await failure(wrong.findTask("try-on", "x"))).toMatchObject({ kind: "auth", status: 401, code: 1000, retryable: false });
     const unknown = new KlingClient({ baseUrl: `${sandbox.url}/kling`, accessKey: "who", secretKey: "sk", sandbox: true });
     expect(await failure(unknown.findTask("try-on", "x"))).toMatchObject({ code: 1000 });
     const anonymous = await fetch(`${sandbox.url}/kling/v1/images/kolors-virtual-try-on/1`);
     expect({ status: anonymous.status, body: await anonymous.json() }).toMatchObject({ status: 401, body: { code: 1001 } });
     sandbox.kling.clockOffsetMs = -60_000; // Kling's clock behind ours: the token is not valid yet
-    const early = new KlingClient({ baseUrl: `${sandbox.url}/kling`, accessKey: SANDBOX_KLING_ACCESS_KEY, secretKey: SANDBOX_KLING_SECRET_KEY, sandbox: true });
+    const early = new KlingClient({
+      baseUrl: `${sandbox.url}/kling`,
+      accessKey: SANDBOX_KLING_ACCESS_KEY,
+      secretKey: SANDBOX_KLING_SECRET_KEY,
+      sandbox: true,
+    });
     expect(await failure(early.findTask("try-on", "x"))).toMatchObject({ kind: "auth", code: 1003 });
   });
 });
 
 describe("the Kling sandbox's pages", () => {
   it("lists tasks with their results and callbacks, and is linked from the index", async () => {
-    const created = await client.createTryOn({ humanImage: samples.person, clothImage: samples.garment, externalTaskId: "job-page", callbackUrl });
+    const created = await client.createTryOn({
+      humanImage: samples.person,
+      clothImage: samples.garment,
+      externalTaskId: "job-page",
+      callbackUrl,
+    });
     await finished("try-on", created.taskId);
     await until(async () => callbacks.length >= 2);
     const html = await (await fetch(`${sandbox.url}/kling`)).text();

@@ -53,7 +53,11 @@ describe("locale resolution: lng cookie → Accept-Language → shop language �
     // token, and storefront paths accept the browser's same-origin proof instead.
     expect(client.lastHtml).toContain(`action="/s/${englishShop.slug}/locale"`);
 
-    const switched = await client.post(`/s/${englishShop.slug}/locale`, { lng: "ms", redirectTo: `/s/${englishShop.slug}?q=batik` }, { csrf: "" });
+    const switched = await client.post(
+      `/s/${englishShop.slug}/locale`,
+      { lng: "ms", redirectTo: `/s/${englishShop.slug}?q=batik` },
+      { csrf: "" },
+    );
     expect(switched.status).toBe(302);
     expect(switched.headers.get("location")).toBe(`/s/${englishShop.slug}?q=batik`);
     expect(switched.headers.getSetCookie().find((c) => c.startsWith("lng="))).toMatch(/^lng=.*Max-Age=31536000.*HttpOnly.*SameSite=Lax/i);
@@ -104,7 +108,9 @@ describe("a signed-in person's language choice", () => {
     await client.get("/admin");
     const res = await client.post("/locale", { lng: "zh", redirectTo: "/admin" });
     expect(res.status).toBe(302);
-    const [row] = await asPlatform((tx) => tx.select({ language: schema.users.preferredLanguage }).from(schema.users).where(eq(schema.users.id, user.id)));
+    const [row] = await asPlatform((tx) =>
+      tx.select({ language: schema.users.preferredLanguage }).from(schema.users).where(eq(schema.users.id, user.id)),
+    );
     expect(row.language).toBe("zh");
   });
 });

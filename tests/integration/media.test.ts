@@ -47,7 +47,11 @@ afterAll(async () => {
 
 /** What the browser does: ask for a signed PUT, send the bytes to the store, say it is done. */
 async function upload(file: { body: Buffer; contentType: string; filename: string; declaredSize?: number }) {
-  const signed = await requestUpload(shop.id, productId, { filename: file.filename, contentType: file.contentType, size: file.declaredSize ?? file.body.length });
+  const signed = await requestUpload(shop.id, productId, {
+    filename: file.filename,
+    contentType: file.contentType,
+    size: file.declaredSize ?? file.body.length,
+  });
   if (!signed?.ok) throw new Error(`upload refused: ${JSON.stringify(signed)}`);
   const put = await fetch(signed.upload.url, { method: "PUT", headers: signed.upload.headers, body: new Uint8Array(file.body) });
   expect(put.status).toBe(200);
@@ -94,7 +98,9 @@ describe("direct uploads to the store, then the media job", () => {
   });
 
   it("checks the stored object again: a file that is not what was announced is deleted and explained", async () => {
-    const jpeg = await sharp(await makePng(300, 300)).jpeg().toBuffer();
+    const jpeg = await sharp(await makePng(300, 300))
+      .jpeg()
+      .toBuffer();
     const liar = await upload({ body: jpeg, contentType: "image/png", filename: "photo.png" });
     expect(liar.completed).toEqual({ ok: false, error: "photo.png is not a real PNG file (its contents say image/jpeg)." });
     const row = await mediaRow(liar.mediaId);
@@ -112,7 +118,10 @@ describe("direct uploads to the store, then the media job", () => {
     });
     const missing = await requestUpload(shop.id, productId, { filename: "never.png", contentType: "image/png", size: 100 });
     if (!missing?.ok) throw new Error("refused");
-    expect(await completeUpload(shop.id, productId, missing.mediaId)).toEqual({ ok: false, error: "never.png did not arrive in storage. Upload it again." });
+    expect(await completeUpload(shop.id, productId, missing.mediaId)).toEqual({
+      ok: false,
+      error: "never.png did not arrive in storage. Upload it again.",
+    });
   });
 
   it("refuses before signing: wrong type, too large, over the plan's storage", async () => {
@@ -121,7 +130,9 @@ describe("direct uploads to the store, then the media job", () => {
       status: 400,
       error: "a.gif: use a JPG, PNG or WebP image, or an MP4 or WebM video.",
     });
-    expect(await requestUpload(shop.id, productId, { filename: "huge.jpg", contentType: "image/jpeg", size: 10 * 1024 * 1024 + 1 })).toMatchObject({
+    expect(
+      await requestUpload(shop.id, productId, { filename: "huge.jpg", contentType: "image/jpeg", size: 10 * 1024 * 1024 + 1 }),
+    ).toMatchObject({
       ok: false,
       status: 400,
     });
@@ -132,19 +143,39 @@ describe("direct uploads to the store, then the media job", () => {
       await tx.insert(schema.shopPlans).values({ shopId: small.id, planId: plan });
     });
     const product = await makeProduct(small.id, owner.id, { title: "Kite" });
-    expect(await requestUpload(small.id, product.productId, { filename: "big.png", contentType: "image/png", size: 6 * 1024 * 1024 })).toEqual({
+    expect(
+      await requestUpload(small.id, product.productId, { filename: "big.png", contentType: "image/png", size: 6 * 1024 * 1024 }),
+    ).toEqual({
       ok: false,
       status: 403,
-      error: "Your Small plan includes 5.0 MB of media and this shop uses 0 B: this file (6.0 MB) does not fit. Delete media you no longer need, or upgrade your plan.",
+      error:
+        "Your Small plan includes 5.0 MB of media and this shop uses 0 B: this file (6.0 MB) does not fit. Delete media you no longer need, or upgrade your plan.",
     });
-    expect(await requestUpload(shop.id, "00000000-0000-4000-8000-000000000000", { filename: "a.png", contentType: "image/png", size: 10 })).toBeUndefined();
+    expect(
+      await requestUpload(shop.id, "00000000-0000-4000-8000-000000000000", { filename: "a.png", contentType: "image/png", size: 10 }),
+    ).toBeUndefined();
   });
 
   it("keeps a real frame of a video as its poster (ffmpeg from npm), with the video's size and length", async () => {
     expect(ffmpegPath()).toBeTruthy();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "netshop-video-test-"));
     const file = path.join(dir, "clip.mp4");
-    const made = spawnSync(ffmpegPath()!, ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10", "-t", "2", "-pix_fmt", "yuv420p", "-c:v", "libx264", file]);
+    const made = spawnSync(ffmpegPath()!, [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc=size=320x240:rate=10",
+      "-t",
+      "2",
+      "-pix_fmt",
+      "yuv420p",
+      "-c:v",
+      "libx264",
+      file,
+    ]);
     expect(made.status).toBe(0);
     const { mediaId, completed } = await upload({ body: fs.readFileSync(file), contentType: "video/mp4", filename: "clip.mp4" });
     fs.rmSync(dir, { recursive: true, force: true });
@@ -155,7 +186,10 @@ describe("direct uploads to the store, then the media job", () => {
     }, 30_000);
     expect([ready.width, ready.height, ready.posterSource]).toEqual([320, 240, "frame"]);
     expect(ready.durationMs).toBe(2000);
-    expect((await sharp(Buffer.from(await (await fetch(`${process.env.MEDIA_PUBLIC_BASE_URL}/${ready.posterKey}`)).arrayBuffer())).metadata()).width).toBe(320);
+    expect(
+      (await sharp(Buffer.from(await (await fetch(`${process.env.MEDIA_PUBLIC_BASE_URL}/${ready.posterKey}`)).arrayBuffer())).metadata())
+        .width,
+    ).toBe(320);
     expect(ready.renditions.map((r) => r.width)).toEqual([160, 320]);
   });
 
@@ -175,7 +209,10 @@ describe("direct uploads to the store, then the media job", () => {
     const signed = await requestUpload(shop.id, productId, { filename: "cors.png", contentType: "image/png", size: 10 });
     if (!signed?.ok) throw new Error("refused");
     const preflight = (origin: string) =>
-      fetch(signed.upload.url, { method: "OPTIONS", headers: { Origin: origin, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "content-type" } });
+      fetch(signed.upload.url, {
+        method: "OPTIONS",
+        headers: { Origin: origin, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "content-type" },
+      });
     const ours = await preflight(process.env.PUBLIC_URL!);
     expect(ours.status).toBe(200);
     expect(ours.headers.get("access-control-allow-methods")).toContain("PUT");

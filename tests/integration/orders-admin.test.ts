@@ -7,7 +7,14 @@ import { CARRIERS, trackingProblem, trackingUrl } from "~/domain/orders/carriers
 import { getCustomer, listCustomers, mergeCustomers } from "~/domain/orders/customers.server";
 import { documentData, documentHtml, documentPdf } from "~/domain/orders/documents.server";
 import { fulfilOrder } from "~/domain/orders/fulfilments.server";
-import { addOrderNote, cancelUnpaidOrder, getOrderDetail, MANUAL_MOVES, moveOrder, orderFulfilments } from "~/domain/orders/order-admin.server";
+import {
+  addOrderNote,
+  cancelUnpaidOrder,
+  getOrderDetail,
+  MANUAL_MOVES,
+  moveOrder,
+  orderFulfilments,
+} from "~/domain/orders/order-admin.server";
 import { exportOrdersCsv, listOrders, OrderListQuerySchema } from "~/domain/orders/order-list.server";
 import { canTransition, ORDER_STATUSES, transitionRefusal, type OrderStatus } from "~/domain/orders/order-status";
 import { markOrderPaid } from "~/domain/orders/paid.server";
@@ -42,51 +49,95 @@ afterAll(async () => {
 });
 
 const orderRow = (id: string) =>
-  withShop(shopId, async (tx) => (await tx.select().from(schema.orders).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, id))))[0]);
+  withShop(
+    shopId,
+    async (tx) =>
+      (
+        await tx
+          .select()
+          .from(schema.orders)
+          .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, id)))
+      )[0],
+  );
 const linesOf = (id: string) =>
-  withShop(shopId, (tx) => tx.select().from(schema.orderLines).where(and(eq(schema.orderLines.shopId, shopId), eq(schema.orderLines.orderId, id))).orderBy(asc(schema.orderLines.position)));
+  withShop(shopId, (tx) =>
+    tx
+      .select()
+      .from(schema.orderLines)
+      .where(and(eq(schema.orderLines.shopId, shopId), eq(schema.orderLines.orderId, id)))
+      .orderBy(asc(schema.orderLines.position)),
+  );
 const messagesOf = (purposePrefix = "order.") =>
-  withShop(shopId, (tx) => tx.select().from(schema.messages).where(eq(schema.messages.shopId, shopId)).orderBy(desc(schema.messages.createdAt))).then((rows) => rows.filter((m) => m.purpose.startsWith(purposePrefix)));
+  withShop(shopId, (tx) =>
+    tx.select().from(schema.messages).where(eq(schema.messages.shopId, shopId)).orderBy(desc(schema.messages.createdAt)),
+  ).then((rows) => rows.filter((m) => m.purpose.startsWith(purposePrefix)));
 const eventsOf = (id: string) =>
-  withShop(shopId, (tx) => tx.select().from(schema.orderEvents).where(and(eq(schema.orderEvents.shopId, shopId), eq(schema.orderEvents.orderId, id))).orderBy(asc(schema.orderEvents.createdAt)));
+  withShop(shopId, (tx) =>
+    tx
+      .select()
+      .from(schema.orderEvents)
+      .where(and(eq(schema.orderEvents.shopId, shopId), eq(schema.orderEvents.orderId, id)))
+      .orderBy(asc(schema.orderEvents.createdAt)),
+  );
 const auditOf = (id: string) => withShop(shopId, (tx) => tx.select().from(schema.auditLog).where(eq(schema.auditLog.targetId, id)));
 /** Puts a fresh paid order straight into a status (test set-up only). */
 async function orderIn(status: OrderStatus, phone = "+60123456789") {
   const order = await makeOrder(shopId, { lines: [{ variantId: kopi, quantity: 1 }], paid: status !== "pending_payment", phone });
   if (status !== "pending_payment" && status !== "paid") {
-    await withShop(shopId, (tx) => tx.update(schema.orders).set({ status }).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, order.id))));
+    await withShop(shopId, (tx) =>
+      tx
+        .update(schema.orders)
+        .set({ status })
+        .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, order.id))),
+    );
   }
   return order;
 }
 const ledger = (variantId: string) =>
-  withShop(shopId, (tx) => tx.select().from(schema.inventoryMovements).where(eq(schema.inventoryMovements.variantId, variantId)).orderBy(desc(schema.inventoryMovements.createdAt)));
+  withShop(shopId, (tx) =>
+    tx
+      .select()
+      .from(schema.inventoryMovements)
+      .where(eq(schema.inventoryMovements.variantId, variantId))
+      .orderBy(desc(schema.inventoryMovements.createdAt)),
+  );
 
 describe("status machine from the order page", () => {
-  it.each(ORDER_STATUSES.flatMap((from) => MANUAL_MOVES.map((to) => [from, to] as const)))("%s → %s: allowed moves happen, audited and told; others are refused with words and change nothing", async (from, to) => {
-    const order = await orderIn(from);
-    const before = await orderRow(order.id);
-    const result = await moveOrder(shopId, order.id, to, actor);
-    const after = await orderRow(order.id);
-    if (canTransition(from, to)) {
-      expect(result).toEqual({ ok: true, to });
-      expect(after.status).toBe(to);
-      expect((await auditOf(order.id)).map((a) => a.action)).toContain(`order.${to}`);
-      const events = await eventsOf(order.id);
-      expect(events.filter((e) => e.type === "status_changed").at(-1)?.actorUserId).toBe(ownerId);
-      const told = events.find((e) => e.type === "notified" && (e.data as { kind?: string }).kind === to);
-      expect(told?.messageId).toBeTruthy();
-      const [message] = await withShop(shopId, (tx) => tx.select().from(schema.messages).where(eq(schema.messages.id, told!.messageId!)));
-      expect(message).toMatchObject({ channel: "whatsapp", recipient: "+60123456789", purpose: `order.${to}` });
-    } else {
-      expect(result).toEqual({ ok: false, error: transitionRefusal(from, to) });
-      expect(after.status).toBe(before.status);
-      expect(after.updatedAt).toEqual(before.updatedAt);
-      expect((await eventsOf(order.id)).filter((e) => e.type === "notified" && (e.data as { kind?: string }).kind === to)).toHaveLength(0);
-    }
-  });
+  it.each(ORDER_STATUSES.flatMap((from) => MANUAL_MOVES.map((to) => [from, to] as const)))(
+    "%s → %s: allowed moves happen, audited and told; others are refused with words and change nothing",
+    async (from, to) => {
+      const order = await orderIn(from);
+      const before = await orderRow(order.id);
+      const result = await moveOrder(shopId, order.id, to, actor);
+      const after = await orderRow(order.id);
+      if (canTransition(from, to)) {
+        expect(result).toEqual({ ok: true, to });
+        expect(after.status).toBe(to);
+        expect((await auditOf(order.id)).map((a) => a.action)).toContain(`order.${to}`);
+        const events = await eventsOf(order.id);
+        expect(events.filter((e) => e.type === "status_changed").at(-1)?.actorUserId).toBe(ownerId);
+        const told = events.find((e) => e.type === "notified" && (e.data as { kind?: string }).kind === to);
+        expect(told?.messageId).toBeTruthy();
+        const [message] = await withShop(shopId, (tx) => tx.select().from(schema.messages).where(eq(schema.messages.id, told!.messageId!)));
+        expect(message).toMatchObject({ channel: "whatsapp", recipient: "+60123456789", purpose: `order.${to}` });
+      } else {
+        expect(result).toEqual({ ok: false, error: transitionRefusal(from, to) });
+        expect(after.status).toBe(before.status);
+        expect(after.updatedAt).toEqual(before.updatedAt);
+        expect((await eventsOf(order.id)).filter((e) => e.type === "notified" && (e.data as { kind?: string }).kind === to)).toHaveLength(
+          0,
+        );
+      }
+    },
+  );
 
   it("cancels an unpaid order (told by email when there is no phone), and refuses to cancel it twice", async () => {
-    const order = await makeOrder(shopId, { lines: [{ variantId: kopi, quantity: 2 }], paid: false, phone: null, email: "unpaid@example.my" });
+    const order = await makeOrder(shopId, {
+      lines: [{ variantId: kopi, quantity: 2 }],
+      paid: false,
+      phone: null,
+      email: "unpaid@example.my",
+    });
     expect(await cancelUnpaidOrder(shopId, order.id, actor, "customer asked")).toEqual({ ok: true, to: "cancelled" });
     const row = await orderRow(order.id);
     expect(row).toMatchObject({ status: "cancelled", cancelReason: "customer asked" });
@@ -98,7 +149,10 @@ describe("status machine from the order page", () => {
 
   it("refuses to cancel a paid order without its refund, and cancelling a shipped order at all", async () => {
     const paid = await orderIn("paid");
-    expect(await cancelUnpaidOrder(shopId, paid.id, actor, "")).toEqual({ ok: false, error: "This order is paid: cancel it with a refund." });
+    expect(await cancelUnpaidOrder(shopId, paid.id, actor, "")).toEqual({
+      ok: false,
+      error: "This order is paid: cancel it with a refund.",
+    });
     const shipped = await orderIn("shipped");
     const refused = await cancelPaidOrder(shopId, shipped.id, actor, { reason: "x", manual: "on" });
     expect(refused).toMatchObject({ ok: false });
@@ -136,18 +190,36 @@ describe("fulfilment", () => {
   });
 
   it("sends an order in two parcels: partial by line, then the rest; statuses follow and the customer gets each tracking", async () => {
-    const order = await makeOrder(shopId, { lines: [{ variantId: kain, quantity: 2 }, { variantId: kopi, quantity: 1 }], phone: "+60111222333" });
+    const order = await makeOrder(shopId, {
+      lines: [
+        { variantId: kain, quantity: 2 },
+        { variantId: kopi, quantity: 1 },
+      ],
+      phone: "+60111222333",
+    });
     const [kainLine, kopiLine] = await linesOf(order.id);
 
-    const wrong = await fulfilOrder(shopId, order.id, actor, { carrier: "jnt", trackingNumber: "EP123456789MY", [`qty_${kainLine.id}`]: "1" });
+    const wrong = await fulfilOrder(shopId, order.id, actor, {
+      carrier: "jnt",
+      trackingNumber: "EP123456789MY",
+      [`qty_${kainLine.id}`]: "1",
+    });
     expect(wrong).toMatchObject({ ok: false, errors: { trackingNumber: expect.stringMatching(/J&T/) } });
-    const tooMany = await fulfilOrder(shopId, order.id, actor, { carrier: "jnt", trackingNumber: "630012345678", [`qty_${kainLine.id}`]: "3" });
+    const tooMany = await fulfilOrder(shopId, order.id, actor, {
+      carrier: "jnt",
+      trackingNumber: "630012345678",
+      [`qty_${kainLine.id}`]: "3",
+    });
     expect(tooMany).toMatchObject({ ok: false, errors: { [`qty_${kainLine.id}`]: "At most 2 left to send." } });
     const nothing = await fulfilOrder(shopId, order.id, actor, { carrier: "jnt", trackingNumber: "630012345678" });
     expect(nothing).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/Choose what goes/) } });
     expect(await withShop(shopId, (tx) => orderFulfilments(tx, shopId, order.id))).toEqual([]);
 
-    const first = await fulfilOrder(shopId, order.id, actor, { carrier: "jnt", trackingNumber: "6300 1234 5678", [`qty_${kainLine.id}`]: "1" });
+    const first = await fulfilOrder(shopId, order.id, actor, {
+      carrier: "jnt",
+      trackingNumber: "6300 1234 5678",
+      [`qty_${kainLine.id}`]: "1",
+    });
     expect(first).toMatchObject({ ok: true, fulfilmentStatus: "partially_fulfilled" });
     expect(await orderRow(order.id)).toMatchObject({ status: "processing", fulfilmentStatus: "partially_fulfilled" });
     let told = (await messagesOf("order.shipped")).filter((m) => m.recipient === "+60111222333");
@@ -155,7 +227,12 @@ describe("fulfilment", () => {
     expect(told[0].body).toContain("J&T Express 630012345678");
     expect(told[0].body).toContain("https://www.jtexpress.my/tracking/630012345678");
 
-    const second = await fulfilOrder(shopId, order.id, actor, { carrier: "poslaju", trackingNumber: "EP123456789MY", [`qty_${kainLine.id}`]: "1", [`qty_${kopiLine.id}`]: "1" });
+    const second = await fulfilOrder(shopId, order.id, actor, {
+      carrier: "poslaju",
+      trackingNumber: "EP123456789MY",
+      [`qty_${kainLine.id}`]: "1",
+      [`qty_${kopiLine.id}`]: "1",
+    });
     expect(second).toMatchObject({ ok: true, fulfilmentStatus: "fulfilled" });
     expect(await orderRow(order.id)).toMatchObject({ status: "shipped", fulfilmentStatus: "fulfilled" });
     expect((await linesOf(order.id)).map((l) => l.fulfilledQuantity)).toEqual([2, 1]);
@@ -165,9 +242,18 @@ describe("fulfilment", () => {
     const parcels = await withShop(shopId, (tx) => orderFulfilments(tx, shopId, order.id));
     expect(parcels.map((p) => [p.carrier, p.trackingNumber, p.items.map((i) => [i.title, i.quantity])])).toEqual([
       ["jnt", "630012345678", [["Kain Batik", 1]]],
-      ["poslaju", "EP123456789MY", [["Kain Batik", 1], ["Kopi Tenom", 1]]],
+      [
+        "poslaju",
+        "EP123456789MY",
+        [
+          ["Kain Batik", 1],
+          ["Kopi Tenom", 1],
+        ],
+      ],
     ]);
-    expect(await fulfilOrder(shopId, order.id, actor, { carrier: "jnt", trackingNumber: "630012345679", [`qty_${kopiLine.id}`]: "1" })).toMatchObject({
+    expect(
+      await fulfilOrder(shopId, order.id, actor, { carrier: "jnt", trackingNumber: "630012345679", [`qty_${kopiLine.id}`]: "1" }),
+    ).toMatchObject({
       ok: false,
       errors: { [`qty_${kopiLine.id}`]: "Nothing left to send on this line." },
     });
@@ -177,7 +263,9 @@ describe("fulfilment", () => {
   it("refuses to fulfil an unpaid order", async () => {
     const order = await makeOrder(shopId, { lines: [{ variantId: kopi, quantity: 1 }], paid: false });
     const [line] = await linesOf(order.id);
-    expect(await fulfilOrder(shopId, order.id, actor, { carrier: "jnt", trackingNumber: "630012345678", [`qty_${line.id}`]: "1" })).toMatchObject({ ok: false, errors: { form: "Only a paid order can be fulfilled." } });
+    expect(
+      await fulfilOrder(shopId, order.id, actor, { carrier: "jnt", trackingNumber: "630012345678", [`qty_${line.id}`]: "1" }),
+    ).toMatchObject({ ok: false, errors: { form: "Only a paid order can be fulfilled." } });
   });
 });
 
@@ -204,7 +292,12 @@ async function sandboxPaidOrder(lines: Array<{ variantId: string; quantity: numb
   return { order, reference: created.gatewayReference, client };
 }
 const refundsOf = (orderId: string) =>
-  withShop(shopId, (tx) => tx.select().from(schema.payments).where(and(eq(schema.payments.shopId, shopId), eq(schema.payments.orderId, orderId), eq(schema.payments.kind, "refund"))));
+  withShop(shopId, (tx) =>
+    tx
+      .select()
+      .from(schema.payments)
+      .where(and(eq(schema.payments.shopId, shopId), eq(schema.payments.orderId, orderId), eq(schema.payments.kind, "refund"))),
+  );
 
 describe("refunds against the gateway sandbox", () => {
   it("refunds in full through the gateway: refund payment with the gateway's reference, order refunded, customer told", async () => {
@@ -213,16 +306,28 @@ describe("refunds against the gateway sandbox", () => {
     expect(result).toMatchObject({ ok: true, amountMinor: order.totalMinor, manual: false });
     expect(await client.getPayment(reference)).toMatchObject({ refundedAmountMinor: order.totalMinor });
     const [refund] = await refundsOf(order.id);
-    expect(refund).toMatchObject({ gateway: "payseller", status: "succeeded", amountMinor: order.totalMinor, reason: "out of stock", actorUserId: ownerId });
+    expect(refund).toMatchObject({
+      gateway: "payseller",
+      status: "succeeded",
+      amountMinor: order.totalMinor,
+      reason: "out of stock",
+      actorUserId: ownerId,
+    });
     expect(refund.gatewayReference).toBeTruthy();
     expect(await orderRow(order.id)).toMatchObject({ status: "refunded", paymentStatus: "refunded", refundedMinor: order.totalMinor });
     expect((await auditOf(order.id)).map((a) => a.action)).toEqual(expect.arrayContaining(["order.refunded"]));
     expect((await eventsOf(order.id)).some((e) => e.type === "notified" && (e.data as { kind: string }).kind === "refunded")).toBe(true);
-    expect(await refundOrder(shopId, order.id, actor, { mode: "full" })).toMatchObject({ ok: false, errors: { form: expect.stringMatching(/refunded in full already/) } });
+    expect(await refundOrder(shopId, order.id, actor, { mode: "full" })).toMatchObject({
+      ok: false,
+      errors: { form: expect.stringMatching(/refunded in full already/) },
+    });
   });
 
   it("refunds by line with restock, then by amount; statuses follow; never more than was paid", async () => {
-    const { order, reference, client } = await sandboxPaidOrder([{ variantId: kain, quantity: 2 }, { variantId: kopi, quantity: 1 }]);
+    const { order, reference, client } = await sandboxPaidOrder([
+      { variantId: kain, quantity: 2 },
+      { variantId: kopi, quantity: 1 },
+    ]);
     const [kainLine] = await linesOf(order.id);
     const ledgerBefore = (await ledger(kain)).length;
     const tooMany = await refundOrder(shopId, order.id, actor, { mode: "lines", [`rq_${kainLine.id}`]: "3", restock: "on" });
@@ -230,7 +335,11 @@ describe("refunds against the gateway sandbox", () => {
 
     const byLine = await refundOrder(shopId, order.id, actor, { mode: "lines", [`rq_${kainLine.id}`]: "1", restock: "on" });
     expect(byLine).toMatchObject({ ok: true, amountMinor: 4500, manual: false });
-    expect(await orderRow(order.id)).toMatchObject({ status: "partially_refunded", paymentStatus: "partially_refunded", refundedMinor: 4500 });
+    expect(await orderRow(order.id)).toMatchObject({
+      status: "partially_refunded",
+      paymentStatus: "partially_refunded",
+      refundedMinor: 4500,
+    });
     expect((await linesOf(order.id))[0].refundedQuantity).toBe(1);
     const movements = await ledger(kain);
     expect(movements.length).toBe(ledgerBefore + 1);
@@ -250,18 +359,28 @@ describe("refunds against the gateway sandbox", () => {
 
   it("records a manual refund with its reason where the gateway has no refund API (Billplz), and asks for the reason", async () => {
     const { order } = await sandboxPaidOrder([{ variantId: kopi, quantity: 1 }], "billplz");
-    expect(await refundOrder(shopId, order.id, actor, { mode: "full" })).toMatchObject({ ok: false, errors: { reason: expect.stringMatching(/recorded by hand/) } });
+    expect(await refundOrder(shopId, order.id, actor, { mode: "full" })).toMatchObject({
+      ok: false,
+      errors: { reason: expect.stringMatching(/recorded by hand/) },
+    });
     expect(await refundsOf(order.id)).toHaveLength(0);
     const result = await refundOrder(shopId, order.id, actor, { mode: "full", reason: "Paid back by DuitNow transfer" });
     expect(result).toMatchObject({ ok: true, manual: true });
     const [refund] = await refundsOf(order.id);
-    expect(refund).toMatchObject({ gateway: "manual", status: "succeeded", reason: "Paid back by DuitNow transfer", gatewayReference: null });
+    expect(refund).toMatchObject({
+      gateway: "manual",
+      status: "succeeded",
+      reason: "Paid back by DuitNow transfer",
+      gatewayReference: null,
+    });
     expect(await orderRow(order.id)).toMatchObject({ status: "refunded", paymentStatus: "refunded" });
   });
 
   it("refunds once under ten concurrent clicks: one succeeds, the gateway paid back exactly the total", async () => {
     const { order, reference, client } = await sandboxPaidOrder([{ variantId: kain, quantity: 1 }]);
-    const results = await Promise.all(Array.from({ length: 10 }, () => refundOrder(shopId, order.id, actor, { mode: "full", reason: "double click" })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => refundOrder(shopId, order.id, actor, { mode: "full", reason: "double click" })),
+    );
     expect(results.filter((r) => r?.ok)).toHaveLength(1);
     expect(results.filter((r) => r && !r.ok)).toHaveLength(9);
     expect(await client.getPayment(reference)).toMatchObject({ refundedAmountMinor: order.totalMinor });
@@ -275,14 +394,29 @@ describe("refunds against the gateway sandbox", () => {
     const [stuck] = await withShop(shopId, (tx) =>
       tx
         .insert(schema.payments)
-        .values({ shopId, orderId: order.id, kind: "refund", gateway: "payseller", amountMinor: 1250, currency: "MYR", status: "pending", reason: "interrupted", createdAt: new Date(Date.now() - 10 * 60_000) })
+        .values({
+          shopId,
+          orderId: order.id,
+          kind: "refund",
+          gateway: "payseller",
+          amountMinor: 1250,
+          currency: "MYR",
+          status: "pending",
+          reason: "interrupted",
+          createdAt: new Date(Date.now() - 10 * 60_000),
+        })
         .returning(),
     );
     await client.refund({ gatewayReference: reference, amountMinor: 1250, idempotencyKey: stuck.id });
     const next = await refundOrder(shopId, order.id, actor, { mode: "amount", amount: "5.00", reason: "late" });
     expect(next).toMatchObject({ ok: true, amountMinor: 500 });
     expect(await client.getPayment(reference)).toMatchObject({ refundedAmountMinor: 1750 });
-    expect((await refundsOf(order.id)).map((r) => [r.amountMinor, r.status]).sort()).toEqual([[1250, "succeeded"], [500, "succeeded"]].sort());
+    expect((await refundsOf(order.id)).map((r) => [r.amountMinor, r.status]).sort()).toEqual(
+      [
+        [1250, "succeeded"],
+        [500, "succeeded"],
+      ].sort(),
+    );
     expect(await orderRow(order.id)).toMatchObject({ refundedMinor: 1750, paymentStatus: "partially_refunded" });
   });
 
@@ -302,7 +436,9 @@ describe("tax invoices and packing slips", () => {
     const shop = (await makeShop(owner.id)).id;
     const p = await makeProduct(shop, owner.id, { title: "Teh Tarik", price: "5.00", stock: 100 });
     const variant = (await getProduct(shop, p.productId))!.variants[0].id;
-    const orders = await Promise.all(Array.from({ length: 50 }, () => makeOrder(shop, { lines: [{ variantId: variant, quantity: 1 }], paid: false })));
+    const orders = await Promise.all(
+      Array.from({ length: 50 }, () => makeOrder(shop, { lines: [{ variantId: variant, quantity: 1 }], paid: false })),
+    );
     const outcomes = await Promise.all(
       orders.map((o, i) =>
         withShop(shop, async (tx) => {
@@ -315,16 +451,35 @@ describe("tax invoices and packing slips", () => {
     const given = outcomes.filter((n): n is number => n !== null).sort((a, b) => a - b);
     expect(given).toHaveLength(45);
     expect(given).toEqual(Array.from({ length: 45 }, (_, i) => i + 1));
-    const stored = await withShop(shop, (tx) => tx.select({ n: schema.orders.invoiceNumber }).from(schema.orders).where(eq(schema.orders.shopId, shop)));
-    expect(stored.map((r) => r.n).filter((n) => n !== null).sort((a, b) => a! - b!)).toEqual(given);
+    const stored = await withShop(shop, (tx) =>
+      tx.select({ n: schema.orders.invoiceNumber }).from(schema.orders).where(eq(schema.orders.shopId, shop)),
+    );
+    expect(
+      stored
+        .map((r) => r.n)
+        .filter((n) => n !== null)
+        .sort((a, b) => a! - b!),
+    ).toEqual(given);
   });
 
   it("prints the company's name, registration number and address; validates them", async () => {
-    expect(await updateCompanyDetails(shopId, actor, { companyName: "Kedai Aisyah Sdn. Bhd.", registrationNumber: "12-ab", companyAddress: "no postcode" })).toMatchObject({
+    expect(
+      await updateCompanyDetails(shopId, actor, {
+        companyName: "Kedai Aisyah Sdn. Bhd.",
+        registrationNumber: "12-ab",
+        companyAddress: "no postcode",
+      }),
+    ).toMatchObject({
       ok: false,
       errors: { registrationNumber: expect.any(String), companyAddress: "Include the 5-digit postcode." },
     });
-    expect(await updateCompanyDetails(shopId, actor, { companyName: "Kedai Aisyah Sdn. Bhd.", registrationNumber: "202001012345", companyAddress: "12 Jalan Telawi 3\n59100 Kuala Lumpur" })).toEqual({ ok: true });
+    expect(
+      await updateCompanyDetails(shopId, actor, {
+        companyName: "Kedai Aisyah Sdn. Bhd.",
+        registrationNumber: "202001012345",
+        companyAddress: "12 Jalan Telawi 3\n59100 Kuala Lumpur",
+      }),
+    ).toEqual({ ok: true });
     const order = await makeOrder(shopId, { lines: [{ variantId: kain, quantity: 1 }] });
     const d = (await documentData(shopId, order.id))!;
     const html = documentHtml("invoice", d);
@@ -393,7 +548,12 @@ describe("order list and CSV", () => {
     // Search pages too.
     const s1 = await listOrders(shop, q({ q: "wei ling" }), 4);
     const s2 = await listOrders(shop, q({ q: "wei ling", after: s1.nextCursor! }), 4);
-    expect([...s1.items, ...s2.items].map((i) => i.id).sort()).toEqual(made.filter((_, i) => i % 2 === 0).map((m) => m.id).sort());
+    expect([...s1.items, ...s2.items].map((i) => i.id).sort()).toEqual(
+      made
+        .filter((_, i) => i % 2 === 0)
+        .map((m) => m.id)
+        .sort(),
+    );
 
     let csv = "";
     for await (const chunk of exportOrdersCsv(shop, q({ payment: "paid" }), { userId: owner.id })) csv += chunk;
@@ -402,8 +562,17 @@ describe("order list and CSV", () => {
     const paidOrders = made.filter((_, i) => i % 4 !== 0);
     expect(rows.map((r) => r.Order).sort()).toEqual(paidOrders.map((m) => `#${m.number}`).sort());
     const sample = rows.find((r) => r.Order === `#${made[5].number}`)!;
-    expect(sample).toMatchObject({ Customer: "Aminah 5", Email: "c5@example.my", Status: "paid", Payment: "paid", Total: (made[5].totalMinor / 100).toFixed(2), Currency: "MYR" });
-    expect(await withShop(shop, (tx) => tx.select().from(schema.auditLog).where(eq(schema.auditLog.action, "orders.exported")))).toHaveLength(1);
+    expect(sample).toMatchObject({
+      Customer: "Aminah 5",
+      Email: "c5@example.my",
+      Status: "paid",
+      Payment: "paid",
+      Total: (made[5].totalMinor / 100).toFixed(2),
+      Currency: "MYR",
+    });
+    expect(
+      await withShop(shop, (tx) => tx.select().from(schema.auditLog).where(eq(schema.auditLog.action, "orders.exported"))),
+    ).toHaveLength(1);
   });
 });
 
@@ -414,12 +583,28 @@ describe("customers", () => {
         .insert(schema.customers)
         .values([
           { shopId, name: "Nurul Huda", phone: "+60199990001", email: "nurul@example.my" },
-          { shopId, name: "Nurul H.", phone: "+60199990001", email: "nurul.h@example.my", marketingConsent: true, marketingConsentAt: new Date(), note: "Prefers WhatsApp" },
+          {
+            shopId,
+            name: "Nurul H.",
+            phone: "+60199990001",
+            email: "nurul.h@example.my",
+            marketingConsent: true,
+            marketingConsentAt: new Date(),
+            note: "Prefers WhatsApp",
+          },
           { shopId, name: "Someone Else", phone: "+60199990002" },
         ])
         .returning(),
     );
-    await withShop(shopId, (tx) => tx.insert(schema.customerAddresses).values({ shopId, customerId: duplicate.id, address: { name: "Nurul", line1: "1 Jalan Ampang", city: "KL", state: "WP Kuala Lumpur", postcode: "50450", country: "MY" } }));
+    await withShop(shopId, (tx) =>
+      tx
+        .insert(schema.customerAddresses)
+        .values({
+          shopId,
+          customerId: duplicate.id,
+          address: { name: "Nurul", line1: "1 Jalan Ampang", city: "KL", state: "WP Kuala Lumpur", postcode: "50450", country: "MY" },
+        }),
+    );
     const o1 = await makeOrder(shopId, { lines: [{ variantId: kopi, quantity: 1 }], customerId: survivor.id });
     const o2 = await makeOrder(shopId, { lines: [{ variantId: kain, quantity: 1 }], customerId: duplicate.id });
     const o3 = await makeOrder(shopId, { lines: [{ variantId: kain, quantity: 1 }], customerId: duplicate.id, paid: false });
@@ -427,7 +612,10 @@ describe("customers", () => {
     const found = (await getCustomer(shopId, survivor.id))!;
     expect(found.duplicates.map((d) => d.id)).toEqual([duplicate.id]);
     expect(found.spent).toBe(o1.totalMinor);
-    expect(await mergeCustomers(shopId, survivor.id, stranger.id, actor)).toEqual({ ok: false, error: "Only customers with the same email or phone number can be merged." });
+    expect(await mergeCustomers(shopId, survivor.id, stranger.id, actor)).toEqual({
+      ok: false,
+      error: "Only customers with the same email or phone number can be merged.",
+    });
 
     expect(await mergeCustomers(shopId, survivor.id, duplicate.id, actor)).toEqual({ ok: true, movedOrders: 2 });
     const merged = (await getCustomer(shopId, survivor.id))!;
@@ -438,6 +626,9 @@ describe("customers", () => {
     expect((await getCustomer(shopId, duplicate.id))!.customer.mergedIntoId).toBe(survivor.id);
     expect(merged.duplicates).toEqual([]);
     expect((await listCustomers(shopId, { q: "+60199990001" })).items.map((c) => c.id)).toEqual([survivor.id]);
-    expect(await mergeCustomers(shopId, survivor.id, duplicate.id, actor)).toEqual({ ok: false, error: "One of these customers was merged already." });
+    expect(await mergeCustomers(shopId, survivor.id, duplicate.id, actor)).toEqual({
+      ok: false,
+      error: "One of these customers was merged already.",
+    });
   });
 });

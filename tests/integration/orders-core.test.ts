@@ -68,8 +68,15 @@ describe("the order status machine", () => {
     await withShop(shopId, (tx) => transitionOrder(tx, { shopId, orderId, to: "processing", actorUserId: ownerId }));
     const { order, events, audits } = await withShop(shopId, async (tx) => ({
       order: (await tx.select().from(schema.orders).where(eq(schema.orders.id, orderId)))[0],
-      events: await tx.select().from(schema.orderEvents).where(eq(schema.orderEvents.orderId, orderId)).orderBy(schema.orderEvents.createdAt),
-      audits: await tx.select().from(schema.auditLog).where(and(eq(schema.auditLog.targetId, orderId), eq(schema.auditLog.action, "order.processing"))),
+      events: await tx
+        .select()
+        .from(schema.orderEvents)
+        .where(eq(schema.orderEvents.orderId, orderId))
+        .orderBy(schema.orderEvents.createdAt),
+      audits: await tx
+        .select()
+        .from(schema.auditLog)
+        .where(and(eq(schema.auditLog.targetId, orderId), eq(schema.auditLog.action, "order.processing"))),
     }));
     expect(order.status).toBe("processing");
     expect(order.paidAt).toBeInstanceOf(Date);
@@ -85,14 +92,18 @@ describe("the order status machine", () => {
     const orderId = await insertOrder();
     const attempt = withShop(shopId, (tx) => transitionOrder(tx, { shopId, orderId, to: "shipped", actorUserId: ownerId }));
     await expect(attempt).rejects.toBeInstanceOf(OrderTransitionError);
-    await expect(attempt).rejects.toThrow("The order is awaiting payment, so it cannot be marked shipped. It can be marked paid or cancelled.");
+    await expect(attempt).rejects.toThrow(
+      "The order is awaiting payment, so it cannot be marked shipped. It can be marked paid or cancelled.",
+    );
     const [order] = await withShop(shopId, (tx) => tx.select().from(schema.orders).where(eq(schema.orders.id, orderId)));
     expect(order.status).toBe("pending_payment");
   });
 
   it("treats cancelled as final", async () => {
     const orderId = await insertOrder();
-    await withShop(shopId, (tx) => transitionOrder(tx, { shopId, orderId, to: "cancelled", actorUserId: null, reason: "Not paid in time" }));
+    await withShop(shopId, (tx) =>
+      transitionOrder(tx, { shopId, orderId, to: "cancelled", actorUserId: null, reason: "Not paid in time" }),
+    );
     const again = withShop(shopId, (tx) => transitionOrder(tx, { shopId, orderId, to: "paid", actorUserId: null }));
     await expect(again).rejects.toThrow("The order is cancelled; its status can no longer change.");
   });
@@ -112,7 +123,12 @@ describe("an order becoming paid", () => {
 
 describe("the test order factory", () => {
   it("snapshots the variant's title and price into the lines and pays through markOrderPaid", async () => {
-    const saved = await makeProduct(shopId, ownerId, { title: "Batik scarf", options: [["Colour", ["Indigo", "Rust"]]], price: "45.00", stock: 5 });
+    const saved = await makeProduct(shopId, ownerId, {
+      title: "Batik scarf",
+      options: [["Colour", ["Indigo", "Rust"]]],
+      price: "45.00",
+      stock: 5,
+    });
     const [indigo] = (await getProduct(shopId, saved.productId))!.variants;
     const order = await makeOrder(shopId, { lines: [{ variantId: indigo.id, quantity: 2 }] });
     expect(order).toMatchObject({ status: "paid", paymentStatus: "paid", subtotalMinor: 9000, totalMinor: 9800 });
@@ -135,7 +151,12 @@ describe("telling the customer about their order", () => {
     const vars = { shopName: "Kedai Test", total: "RM 38.00", statusUrl: "https://shop.example/o/1" };
     const ids = await withShop(shopId, async (tx) => [
       await notifyOrderCustomer(tx, { shopId, orderId: byWhatsApp.id, kind: "confirmed", vars }),
-      await notifyOrderCustomer(tx, { shopId, orderId: byEmail.id, kind: "shipped", vars: { ...vars, tracking: "J&T Express 630012345678" } }),
+      await notifyOrderCustomer(tx, {
+        shopId,
+        orderId: byEmail.id,
+        kind: "shipped",
+        vars: { ...vars, tracking: "J&T Express 630012345678" },
+      }),
     ]);
     for (const messageId of ids) await deliverMessage({ messageId: messageId!, shopId });
 
@@ -144,7 +165,10 @@ describe("telling the customer about their order", () => {
     expect(mail.subject).toBe(`Kedai Test: pesanan #${byEmail.number} sedang dihantar`);
     expect(mail.text).toContain("Penjejakan: J&T Express 630012345678");
     const [event] = await withShop(shopId, (tx) =>
-      tx.select().from(schema.orderEvents).where(and(eq(schema.orderEvents.orderId, byEmail.id), eq(schema.orderEvents.type, "notified"))),
+      tx
+        .select()
+        .from(schema.orderEvents)
+        .where(and(eq(schema.orderEvents.orderId, byEmail.id), eq(schema.orderEvents.type, "notified"))),
     );
     expect(event.messageId).toBe(ids[1]);
   });

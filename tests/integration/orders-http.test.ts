@@ -33,14 +33,22 @@ beforeAll(async () => {
         .returning({ id: schema.customers.id })
     ).map((r) => r.id),
   );
-  const order = await makeOrder(a.shop, { lines: [{ variantId: variant, quantity: 2 }], customerId: a.customer, customerName: "Puan Zainab A" });
+  const order = await makeOrder(a.shop, {
+    lines: [{ variantId: variant, quantity: 2 }],
+    customerId: a.customer,
+    customerName: "Puan Zainab A",
+  });
   a.order = order.id;
   a.orderNumber = order.number;
   a.line = (await withShop(a.shop, (tx) => tx.select().from(schema.orderLines).where(eq(schema.orderLines.orderId, order.id))))[0].id;
 
   b.user = await makeUser();
   b.shop = (await makeShop(b.user.id)).id;
-  b.customer = (await withShop(b.shop, (tx) => tx.insert(schema.customers).values({ shopId: b.shop, name: "B's customer", phone: "+60177770001" }).returning()))[0].id;
+  b.customer = (
+    await withShop(b.shop, (tx) =>
+      tx.insert(schema.customers).values({ shopId: b.shop, name: "B's customer", phone: "+60177770001" }).returning(),
+    )
+  )[0].id;
 });
 afterAll(async () => {
   await web?.close();
@@ -57,7 +65,12 @@ async function signedIn(user: Person) {
 
 async function shopAState() {
   return withShop(a.shop, async (tx) => ({
-    order: (await tx.select().from(schema.orders).where(and(eq(schema.orders.shopId, a.shop), eq(schema.orders.id, a.order))))[0],
+    order: (
+      await tx
+        .select()
+        .from(schema.orders)
+        .where(and(eq(schema.orders.shopId, a.shop), eq(schema.orders.id, a.order)))
+    )[0],
     lines: await tx.select().from(schema.orderLines).where(eq(schema.orderLines.orderId, a.order)),
     events: (await tx.select().from(schema.orderEvents).where(eq(schema.orderEvents.orderId, a.order))).length,
     payments: (await tx.select().from(schema.payments).where(eq(schema.payments.orderId, a.order))).length,
@@ -92,7 +105,11 @@ describe("cross-tenant attempts on every order and customer route", () => {
       ["mark processing", () => post(`/admin/orders/${a.order}`, { intent: "move", to: "processing" })],
       ["mark shipped", () => post(`/admin/orders/${a.order}`, { intent: "move", to: "shipped" })],
       ["cancel", () => post(`/admin/orders/${a.order}`, { intent: "cancel", reason: "B", manual: "on" })],
-      ["fulfil", () => post(`/admin/orders/${a.order}`, { intent: "fulfil", carrier: "jnt", trackingNumber: "630012345678", [`qty_${a.line}`]: "1" })],
+      [
+        "fulfil",
+        () =>
+          post(`/admin/orders/${a.order}`, { intent: "fulfil", carrier: "jnt", trackingNumber: "630012345678", [`qty_${a.line}`]: "1" }),
+      ],
       ["refund", () => post(`/admin/orders/${a.order}`, { intent: "refund", mode: "full", manual: "on", reason: "B" })],
       ["read the customer", () => client.get(`/admin/customers/${a.customer}`)],
       ["change the customer's note", () => post(`/admin/customers/${a.customer}`, { intent: "note", note: "from B" })],
@@ -112,11 +129,23 @@ describe("cross-tenant attempts on every order and customer route", () => {
     expect((await client.get("/admin/orders?q=zainab")).status).toBe(200);
     expect(htmlDecode(client.lastHtml)).toContain(`#${a.orderNumber}`);
     expect((await client.get(`/admin/orders/${a.order}`)).status).toBe(200);
-    const bad = await client.post(`/admin/orders/${a.order}`, { intent: "fulfil", carrier: "jnt", trackingNumber: "12345", [`qty_${a.line}`]: "1" });
+    const bad = await client.post(`/admin/orders/${a.order}`, {
+      intent: "fulfil",
+      carrier: "jnt",
+      trackingNumber: "12345",
+      [`qty_${a.line}`]: "1",
+    });
     expect(bad.status).toBe(400);
     expect(htmlDecode(client.lastHtml)).toContain("That is not a J&amp;T Express tracking number".replace("&amp;", "&"));
     expect(htmlDecode(client.lastHtml)).toContain('value="12345"');
-    const ok = await client.post(`/admin/orders/${a.order}`, { intent: "fulfil", carrier: "jnt", trackingNumber: "630012345678", [`qty_${a.line}`]: "1", notifyField: "1", notify: "on" });
+    const ok = await client.post(`/admin/orders/${a.order}`, {
+      intent: "fulfil",
+      carrier: "jnt",
+      trackingNumber: "630012345678",
+      [`qty_${a.line}`]: "1",
+      notifyField: "1",
+      notify: "on",
+    });
     expect(ok.status).toBe(200);
     expect((await client.get(`/admin/orders/${a.order}`)).status).toBe(200);
     expect(htmlDecode(client.lastHtml)).toContain("630012345678");

@@ -41,9 +41,11 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false>, 
 }
 
 const inbox = async (phone: string) =>
-  ((await (await fetch(`${stack.sandbox.url}/wassenger/inbox.json?phone=${encodeURIComponent(phone)}`)).json()) as {
-    messages: Array<{ reference: string; message: string }>;
-  }).messages;
+  (
+    (await (await fetch(`${stack.sandbox.url}/wassenger/inbox.json?phone=${encodeURIComponent(phone)}`)).json()) as {
+      messages: Array<{ reference: string; message: string }>;
+    }
+  ).messages;
 
 describe("outbox → BullMQ → worker", () => {
   it("delivers committed work exactly once although Redis was down between commit and dispatch", async () => {
@@ -55,7 +57,10 @@ describe("outbox → BullMQ → worker", () => {
     // While Redis is down the dispatcher keeps failing, and keeps the row.
     const outboxRow = async () => {
       const [row] = await asPlatform((tx) =>
-        tx.select().from(schema.outbox).where(sql`${schema.outbox.payload}->>'messageId' = ${message.id}`),
+        tx
+          .select()
+          .from(schema.outbox)
+          .where(sql`${schema.outbox.payload}->>'messageId' = ${message.id}`),
       );
       return row;
     };
@@ -76,9 +81,7 @@ describe("outbox → BullMQ → worker", () => {
 
     // A dispatcher that crashed after enqueueing but before marking the row dispatched
     // dispatches it again: the outbox id is the job id, so nothing runs twice.
-    await asPlatform((tx) =>
-      tx.update(schema.outbox).set({ dispatchedAt: null }).where(eq(schema.outbox.id, failing.id)),
-    );
+    await asPlatform((tx) => tx.update(schema.outbox).set({ dispatchedAt: null }).where(eq(schema.outbox.id, failing.id)));
     dispatcher.wake();
     await until("the row to be re-dispatched", async () => (await outboxRow()).dispatchedAt !== null);
     await new Promise((r) => setTimeout(r, 1_000));

@@ -71,10 +71,17 @@ describe("password reset", () => {
     await c.post("/password/forgot", { email: user.email, method: "email" });
     const token = (await emailsTo(user.email))[0].text.match(/token=([\w-]+)/)![1];
     const csrf = c.csrfToken();
-    await asPlatform((tx) => tx.update(schema.passwordResets).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(schema.passwordResets.userId, user.id)));
+    await asPlatform((tx) =>
+      tx
+        .update(schema.passwordResets)
+        .set({ expiresAt: sql`now() - interval '1 second'` })
+        .where(eq(schema.passwordResets.userId, user.id)),
+    );
     await c.get(`/password/reset?token=${token}`);
     expect(c.lastHtml).toContain("This link has expired or was already used.");
-    expect((await c.post(`/password/reset?token=${token}`, { token, password: NEW_PASSWORD, confirm: NEW_PASSWORD }, { csrf })).status).toBe(400);
+    expect(
+      (await c.post(`/password/reset?token=${token}`, { token, password: NEW_PASSWORD, confirm: NEW_PASSWORD }, { csrf })).status,
+    ).toBe(400);
   });
 
   it("by WhatsApp code; an unknown email gets the same answer", async () => {
@@ -84,9 +91,14 @@ describe("password reset", () => {
     expect((await c.post("/password/forgot", { email: user.email, method: "whatsapp" })).headers.get("location")).toBe("/password/reset");
     await c.get("/password/reset");
     const code = await whatsAppCode(user.phone);
-    expect((await c.post("/password/reset", { code: "000000" === code ? "111111" : "000000", password: NEW_PASSWORD, confirm: NEW_PASSWORD })).status).toBe(401);
+    expect(
+      (await c.post("/password/reset", { code: "000000" === code ? "111111" : "000000", password: NEW_PASSWORD, confirm: NEW_PASSWORD }))
+        .status,
+    ).toBe(401);
     expect(htmlDecode(c.lastHtml)).toContain("That code is not right.");
-    expect((await c.post("/password/reset", { code, password: NEW_PASSWORD, confirm: NEW_PASSWORD })).headers.get("location")).toBe("/login?reset=1");
+    expect((await c.post("/password/reset", { code, password: NEW_PASSWORD, confirm: NEW_PASSWORD })).headers.get("location")).toBe(
+      "/login?reset=1",
+    );
     await signIn(client(), { ...user, password: NEW_PASSWORD });
 
     const nobody = client();
@@ -122,11 +134,15 @@ describe("password change", () => {
     await signIn(a, user);
     await signIn(b, user);
     await a.get("/admin/account/password");
-    expect((await a.post("/admin/account/password", { current: "wrong wrong wrong", password: NEW_PASSWORD, confirm: NEW_PASSWORD })).status).toBe(400);
+    expect(
+      (await a.post("/admin/account/password", { current: "wrong wrong wrong", password: NEW_PASSWORD, confirm: NEW_PASSWORD })).status,
+    ).toBe(400);
     expect(htmlDecode(a.lastHtml)).toContain("That is not your current password.");
     expect((await a.post("/admin/account/password", { current: user.password, password: "short", confirm: "short" })).status).toBe(400);
     expect(htmlDecode(a.lastHtml)).toContain("Use at least 12 characters.");
-    expect((await a.post("/admin/account/password", { current: user.password, password: NEW_PASSWORD, confirm: NEW_PASSWORD })).status).toBe(200);
+    expect(
+      (await a.post("/admin/account/password", { current: user.password, password: NEW_PASSWORD, confirm: NEW_PASSWORD })).status,
+    ).toBe(200);
     expect(htmlDecode(a.lastHtml)).toContain("1 other session was logged out.");
     expect((await a.get("/admin/account")).status).toBe(200);
     expect((await b.get("/admin/account")).headers.get("location")).toMatch(/^\/login/);
@@ -140,8 +156,17 @@ describe("sessions", () => {
     const b = client();
     await signIn(a, user);
     await signIn(b, user);
-    const [bSession] = await asPlatform((tx) => tx.select().from(schema.sessions).where(eq(schema.sessions.userId, user.id)).orderBy(desc(schema.sessions.createdAt)).limit(1));
-    await asPlatform((tx) => tx.update(schema.sessions).set({ userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36" }).where(eq(schema.sessions.id, bSession.id)));
+    const [bSession] = await asPlatform((tx) =>
+      tx.select().from(schema.sessions).where(eq(schema.sessions.userId, user.id)).orderBy(desc(schema.sessions.createdAt)).limit(1),
+    );
+    await asPlatform((tx) =>
+      tx
+        .update(schema.sessions)
+        .set({
+          userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+        })
+        .where(eq(schema.sessions.id, bSession.id)),
+    );
     await a.get("/admin/account/sessions");
     expect(a.lastHtml).toContain("Chrome 131 on Windows");
     expect(a.lastHtml).toContain(b.forwardedFor!);
@@ -166,14 +191,26 @@ describe("sessions", () => {
     const [s] = await asPlatform((tx) => tx.select().from(schema.sessions).where(eq(schema.sessions.userId, user.id)));
     expect(s.expiresAt.getTime() - s.createdAt.getTime()).toBeLessThanOrEqual(30 * 60 * 1000 + 1000);
     // 31 minutes without a request.
-    await asPlatform((tx) => tx.update(schema.sessions).set({ lastSeenAt: sql`now() - interval '31 minutes'`, expiresAt: sql`now() - interval '1 minute'` }).where(eq(schema.sessions.id, s.id)));
+    await asPlatform((tx) =>
+      tx
+        .update(schema.sessions)
+        .set({ lastSeenAt: sql`now() - interval '31 minutes'`, expiresAt: sql`now() - interval '1 minute'` })
+        .where(eq(schema.sessions.id, s.id)),
+    );
     expect((await a.get("/admin/account")).headers.get("location")).toMatch(/^\/login/);
 
     const b = client();
     await signIn(b, user);
-    const [t] = await asPlatform((tx) => tx.select().from(schema.sessions).where(eq(schema.sessions.userId, user.id)).orderBy(desc(schema.sessions.createdAt)).limit(1));
+    const [t] = await asPlatform((tx) =>
+      tx.select().from(schema.sessions).where(eq(schema.sessions.userId, user.id)).orderBy(desc(schema.sessions.createdAt)).limit(1),
+    );
     // Logged in 11 h 50 min ago and active: the next request extends it only up to the 12-hour mark.
-    await asPlatform((tx) => tx.update(schema.sessions).set({ createdAt: sql`now() - interval '11 hours 50 minutes'`, lastSeenAt: sql`now() - interval '2 minutes'` }).where(eq(schema.sessions.id, t.id)));
+    await asPlatform((tx) =>
+      tx
+        .update(schema.sessions)
+        .set({ createdAt: sql`now() - interval '11 hours 50 minutes'`, lastSeenAt: sql`now() - interval '2 minutes'` })
+        .where(eq(schema.sessions.id, t.id)),
+    );
     expect((await b.get("/admin/account")).status).toBe(200);
     const [after] = await asPlatform((tx) => tx.select().from(schema.sessions).where(eq(schema.sessions.id, t.id)));
     expect(after.expiresAt.getTime() - after.createdAt.getTime()).toBeLessThanOrEqual(12 * 3600 * 1000 + 1000);

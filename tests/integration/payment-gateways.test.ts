@@ -69,7 +69,12 @@ describe.each(["billplz", "payseller"] as const)("%s against its stand-in", (nam
     const created = await gateway.createPayment(input());
     expect(created.paymentUrl.startsWith(sandbox.url)).toBe(true);
     expect(created.status).toBe("unpaid");
-    expect(await gateway.getPayment(created.gatewayReference)).toMatchObject({ status: "unpaid", amountMinor: 12_345, paidAmountMinor: 0, currency: "MYR" });
+    expect(await gateway.getPayment(created.gatewayReference)).toMatchObject({
+      status: "unpaid",
+      amountMinor: 12_345,
+      paidAmountMinor: 0,
+      currency: "MYR",
+    });
 
     const { page, response } = await choose(created.paymentUrl, "paid");
     expect(page).toContain("RM 123.45");
@@ -93,7 +98,14 @@ describe.each(["billplz", "payseller"] as const)("%s against its stand-in", (nam
     expect(callback.paidAt).toBeInstanceOf(Date);
     // One event, two channels: the redirect and the callback deduplicate to one.
     expect(callback.eventId).toBe(redirect.eventId);
-    expect(() => assertPaymentMatches(callback, { gatewayReference: created.gatewayReference, orderReference: `NS-${order}`, amountMinor: 12_345, currency: "MYR" })).not.toThrow();
+    expect(() =>
+      assertPaymentMatches(callback, {
+        gatewayReference: created.gatewayReference,
+        orderReference: `NS-${order}`,
+        amountMinor: 12_345,
+        currency: "MYR",
+      }),
+    ).not.toThrow();
 
     const snapshot = await gateway.getPayment(created.gatewayReference);
     expect(snapshot).toMatchObject({ status: "paid", amountMinor: 12_345, paidAmountMinor: 12_345 });
@@ -157,7 +169,9 @@ describe.each(["billplz", "payseller"] as const)("%s against its stand-in", (nam
     const missing = catchError(() => gateway.verifyCallback({ body: unsigned.toString(), headers: genuine.headers }));
     expect(missing).toBeInstanceOf(InvalidSignatureError);
     expect(missing).toMatchObject({ reason: "missing", channel: "callback" });
-    expect(() => gateway.verifyCallback({ body: "{}", headers: { "content-type": "application/json" } })).toThrow(MalformedNotificationError);
+    expect(() => gateway.verifyCallback({ body: "{}", headers: { "content-type": "application/json" } })).toThrow(
+      MalformedNotificationError,
+    );
 
     Object.assign(standIn().switches, { tamperSignature: true });
     const second = await gateway.createPayment(input());
@@ -175,7 +189,9 @@ describe.each(["billplz", "payseller"] as const)("%s against its stand-in", (nam
     await choose(created.paymentUrl, "paid");
     const [callback] = await callbacks(1);
     expect(callback.status).toBe("paid");
-    const mismatch = catchError(() => assertPaymentMatches(callback, { gatewayReference: created.gatewayReference, amountMinor: 12_345, currency: "MYR" }));
+    const mismatch = catchError(() =>
+      assertPaymentMatches(callback, { gatewayReference: created.gatewayReference, amountMinor: 12_345, currency: "MYR" }),
+    );
     expect(mismatch).toBeInstanceOf(PaymentMismatchError);
     expect(mismatch).toMatchObject({ field: "amount", expected: 12_345, actual: 12_245 });
     expect((await gateway.getPayment(created.gatewayReference)).amountMinor).toBe(12_345);
@@ -201,7 +217,11 @@ describe.each(["billplz", "payseller"] as const)("%s against its stand-in", (nam
     const stranger =
       name === "billplz"
         ? new BillplzGateway({ ...billplzSandboxSettings(), baseUrl: `${sandbox.url}${BILLPLZ_STANDIN_PATH}`, secretKey: "not-the-key" })
-        : new PaySellerGateway({ ...paysellerSandboxSettings(), baseUrl: `${sandbox.url}${PAYSELLER_STANDIN_PATH}`, apiKey: "not-the-key" });
+        : new PaySellerGateway({
+            ...paysellerSandboxSettings(),
+            baseUrl: `${sandbox.url}${PAYSELLER_STANDIN_PATH}`,
+            apiKey: "not-the-key",
+          });
     await expect(stranger.createPayment(input())).rejects.toMatchObject({ kind: "unauthorized", status: 401, retryable: false });
   });
 });
@@ -210,7 +230,9 @@ describe("refund capabilities", () => {
   it("Billplz has no refund API: refunds are manual and refund() says so", async () => {
     const billplz = gateways.billplz();
     expect(billplz.capabilities).toMatchObject({ refunds: "manual", partialRefunds: false });
-    await expect(billplz.refund({ gatewayReference: "x", amountMinor: 100, idempotencyKey: "r1" })).rejects.toMatchObject({ kind: "unsupported" });
+    await expect(billplz.refund({ gatewayReference: "x", amountMinor: 100, idempotencyKey: "r1" })).rejects.toMatchObject({
+      kind: "unsupported",
+    });
   });
 
   it("PaySeller refunds in part and in full, once per idempotency key, never beyond what was paid", async () => {
@@ -227,12 +249,25 @@ describe("refund capabilities", () => {
       redirectUrl: `${merchant.url}/return`,
     });
     await choose(created.paymentUrl, "paid");
-    const first = await payseller.refund({ gatewayReference: created.gatewayReference, amountMinor: 1_500, reason: "one bag damaged", idempotencyKey: "refund-1" });
+    const first = await payseller.refund({
+      gatewayReference: created.gatewayReference,
+      amountMinor: 1_500,
+      reason: "one bag damaged",
+      idempotencyKey: "refund-1",
+    });
     expect(first).toMatchObject({ status: "succeeded", amountMinor: 1_500 });
-    expect(await payseller.refund({ gatewayReference: created.gatewayReference, amountMinor: 1_500, idempotencyKey: "refund-1" })).toEqual(first);
-    await expect(payseller.refund({ gatewayReference: created.gatewayReference, amountMinor: 4_000, idempotencyKey: "refund-2" })).rejects.toMatchObject({ kind: "conflict" });
+    expect(await payseller.refund({ gatewayReference: created.gatewayReference, amountMinor: 1_500, idempotencyKey: "refund-1" })).toEqual(
+      first,
+    );
+    await expect(
+      payseller.refund({ gatewayReference: created.gatewayReference, amountMinor: 4_000, idempotencyKey: "refund-2" }),
+    ).rejects.toMatchObject({ kind: "conflict" });
     await payseller.refund({ gatewayReference: created.gatewayReference, amountMinor: 3_500, idempotencyKey: "refund-3" });
-    expect(await payseller.getPayment(created.gatewayReference)).toMatchObject({ status: "paid", paidAmountMinor: 5_000, refundedAmountMinor: 5_000 });
+    expect(await payseller.getPayment(created.gatewayReference)).toMatchObject({
+      status: "paid",
+      paidAmountMinor: 5_000,
+      refundedAmountMinor: 5_000,
+    });
   });
 
   it("PaySeller returns the same payment for a retried create with the same idempotency key", async () => {

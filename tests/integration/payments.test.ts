@@ -7,7 +7,13 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { closeDatabase, schema, withShop } from "~db/client";
 import { orderAccessToken, placedOrderCookie } from "~/domain/orders/order-links.server";
-import { cancelOpenCharges, gatewayForShop, paymentCallbackUrl, savePaymentSettings, testPaymentConnection } from "~/domain/orders/payments.server";
+import {
+  cancelOpenCharges,
+  gatewayForShop,
+  paymentCallbackUrl,
+  savePaymentSettings,
+  testPaymentConnection,
+} from "~/domain/orders/payments.server";
 import { transitionOrder } from "~/domain/orders/status.server";
 import { getProduct } from "~/domain/catalog/products.server";
 import { SANDBOX_PAYSELLER_CREDENTIALS, signPayseller } from "~/integrations/payseller.server";
@@ -77,9 +83,20 @@ async function startPaying(orderId: string): Promise<string> {
 
 async function orderRow(orderId: string) {
   return withShop(shop.id, async (tx) => {
-    const [order] = await tx.select().from(schema.orders).where(and(eq(schema.orders.shopId, shop.id), eq(schema.orders.id, orderId)));
-    const charges = await tx.select().from(schema.payments).where(and(eq(schema.payments.shopId, shop.id), eq(schema.payments.orderId, orderId))).orderBy(asc(schema.payments.createdAt));
-    const events = await tx.select().from(schema.orderEvents).where(and(eq(schema.orderEvents.shopId, shop.id), eq(schema.orderEvents.orderId, orderId))).orderBy(asc(schema.orderEvents.createdAt));
+    const [order] = await tx
+      .select()
+      .from(schema.orders)
+      .where(and(eq(schema.orders.shopId, shop.id), eq(schema.orders.id, orderId)));
+    const charges = await tx
+      .select()
+      .from(schema.payments)
+      .where(and(eq(schema.payments.shopId, shop.id), eq(schema.payments.orderId, orderId)))
+      .orderBy(asc(schema.payments.createdAt));
+    const events = await tx
+      .select()
+      .from(schema.orderEvents)
+      .where(and(eq(schema.orderEvents.shopId, shop.id), eq(schema.orderEvents.orderId, orderId)))
+      .orderBy(asc(schema.orderEvents.createdAt));
     const messages = await tx.select().from(schema.messages).where(eq(schema.messages.shopId, shop.id));
     return { order, charges, events, messages: messages.filter((m) => m.body.includes(`#${order.number}`)) };
   });
@@ -217,7 +234,10 @@ describe.each(GATEWAYS)("%s end to end over HTTP", (gateway) => {
     expect(after.events.filter((e) => e.type === "status_changed" && e.data.to === "paid")).toHaveLength(1);
     expect(after.messages.filter((m) => m.purpose === "order.confirmed")).toHaveLength(1);
     const invoices = await withShop(shop.id, (tx) =>
-      tx.select({ n: sql<number>`count(*)::int` }).from(schema.orders).where(and(eq(schema.orders.shopId, shop.id), eq(schema.orders.invoiceNumber, after.order.invoiceNumber!))),
+      tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(schema.orders)
+        .where(and(eq(schema.orders.shopId, shop.id), eq(schema.orders.invoiceNumber, after.order.invoiceNumber!))),
     );
     expect(invoices[0].n).toBe(1);
   });
@@ -257,7 +277,9 @@ describe.each(GATEWAYS)("%s end to end over HTTP", (gateway) => {
   it("records a payment that arrives after the order was cancelled, and asks the owner to refund it", async () => {
     const placed = await pendingOrder();
     const hosted = await startPaying(placed.id);
-    await withShop(shop.id, (tx) => transitionOrder(tx, { shopId: shop.id, orderId: placed.id, to: "cancelled", actorUserId: null, reason: "not paid in time" }));
+    await withShop(shop.id, (tx) =>
+      transitionOrder(tx, { shopId: shop.id, orderId: placed.id, to: "cancelled", actorUserId: null, reason: "not paid in time" }),
+    );
     if (gateway === "billplz") {
       // The bill is withdrawn, but Billplz still takes a payment on a deleted bill.
       expect(await cancelOpenCharges(shop.id, placed.id)).toEqual({ cancelled: 1 });
@@ -284,10 +306,15 @@ describe("who may pay and when", () => {
     const placed = await pendingOrder();
     const bare = `${web.url}/s/${shop.slug}/orders/${placed.id}/pay`;
     expect((await fetch(bare, { redirect: "manual" })).status).toBe(404);
-    expect((await fetch(`${bare}?t=${orderAccessToken(placed.id).replace(/.$/, (c) => (c === "A" ? "B" : "A"))}`, { redirect: "manual" })).status).toBe(404);
+    expect(
+      (await fetch(`${bare}?t=${orderAccessToken(placed.id).replace(/.$/, (c) => (c === "A" ? "B" : "A"))}`, { redirect: "manual" }))
+        .status,
+    ).toBe(404);
     // Another shop's address for the same order is a 404 too.
     const other = await makeShop(owner.id);
-    expect((await fetch(`${web.url}/s/${other.slug}/orders/${placed.id}/pay?t=${orderAccessToken(placed.id)}`, { redirect: "manual" })).status).toBe(404);
+    expect(
+      (await fetch(`${web.url}/s/${other.slug}/orders/${placed.id}/pay?t=${orderAccessToken(placed.id)}`, { redirect: "manual" })).status,
+    ).toBe(404);
     // The browser that placed it carries the cookie checkout sets.
     const cookie = (await placedOrderCookie(new Request(web.url), placed.id)).split(";")[0];
     const byCookie = await fetch(bare, { redirect: "manual", headers: { Cookie: cookie } });
@@ -296,7 +323,12 @@ describe("who may pay and when", () => {
     expect((await fetch(`${web.url}/s/${shop.slug}/orders/${placed.id}`, { headers: { Cookie: cookie } })).status).toBe(200);
 
     const late = await pendingOrder();
-    await withShop(shop.id, (tx) => tx.update(schema.orders).set({ expiresAt: new Date(Date.now() - 60_000) }).where(and(eq(schema.orders.shopId, shop.id), eq(schema.orders.id, late.id))));
+    await withShop(shop.id, (tx) =>
+      tx
+        .update(schema.orders)
+        .set({ expiresAt: new Date(Date.now() - 60_000) })
+        .where(and(eq(schema.orders.shopId, shop.id), eq(schema.orders.id, late.id))),
+    );
     const refused = await fetch(web.url + orderPath(late.id, "/pay"), { redirect: "manual" });
     expect(refused.status).toBe(410);
     expect(htmlDecode(await refused.text())).toContain("The time to pay for this order has passed");
@@ -309,7 +341,9 @@ describe("withdrawing an expired order's payment", () => {
     await useGateway("payseller");
     const placed = await pendingOrder();
     const hosted = await startPaying(placed.id);
-    await withShop(shop.id, (tx) => transitionOrder(tx, { shopId: shop.id, orderId: placed.id, to: "cancelled", actorUserId: null, reason: "expired" }));
+    await withShop(shop.id, (tx) =>
+      transitionOrder(tx, { shopId: shop.id, orderId: placed.id, to: "cancelled", actorUserId: null, reason: "expired" }),
+    );
     expect(await cancelOpenCharges(shop.id, placed.id)).toEqual({ cancelled: 1 });
     expect((await orderRow(placed.id)).charges[0].status).toBe("cancelled");
     expect(await (await fetch(hosted)).text()).not.toContain('value="paid"');
@@ -342,11 +376,18 @@ describe("PaySeller callbacks the gateway should never send, and out-of-order de
 
   it("refuses the wrong currency", async () => {
     const { placed, reference } = await paysellerCharge();
-    const res = await postCallback(paymentCallbackUrl("payseller", shop.id), signedPaysellerCallback(fields(reference, placed.number, { currency: "USD" })));
+    const res = await postCallback(
+      paymentCallbackUrl("payseller", shop.id),
+      signedPaysellerCallback(fields(reference, placed.number, { currency: "USD" })),
+    );
     expect(res.status).toBe(200);
     const after = await orderRow(placed.id);
     expect(after.order.paymentStatus).toBe("unpaid");
-    expect(after.events.find((e) => e.type === "payment_mismatch")?.data).toMatchObject({ field: "currency", expected: "MYR", actual: "USD" });
+    expect(after.events.find((e) => e.type === "payment_mismatch")?.data).toMatchObject({
+      field: "currency",
+      expected: "MYR",
+      actual: "USD",
+    });
   });
 
   it("does not mark paid when the callback says paid but the gateway, asked, says unpaid", async () => {
@@ -357,7 +398,12 @@ describe("PaySeller callbacks the gateway should never send, and out-of-order de
     const after = await orderRow(placed.id);
     expect(after.order).toMatchObject({ status: "pending_payment", paymentStatus: "unpaid" });
     expect(after.events.find((e) => e.type === "payment_unconfirmed")?.summary).toContain('"unpaid"');
-    const recorded = await withShop(shop.id, (tx) => tx.select().from(schema.webhookEvents).where(eq(schema.webhookEvents.eventId, `payseller:${new URLSearchParams(body).get("event_id")}`)));
+    const recorded = await withShop(shop.id, (tx) =>
+      tx
+        .select()
+        .from(schema.webhookEvents)
+        .where(eq(schema.webhookEvents.eventId, `payseller:${new URLSearchParams(body).get("event_id")}`)),
+    );
     expect(recorded).toHaveLength(0);
   });
 
@@ -378,7 +424,10 @@ describe("PaySeller callbacks the gateway should never send, and out-of-order de
     expect(ours).toHaveLength(6);
     expect(ours.every((a) => a.result === 200)).toBe(true);
     // And a fresh "failed" event after paid, correctly signed.
-    const res = await postCallback(paymentCallbackUrl("payseller", shop.id), signedPaysellerCallback(fields(reference, placed.number, { status: "failed", paid_amount: "0", paid_at: "" })));
+    const res = await postCallback(
+      paymentCallbackUrl("payseller", shop.id),
+      signedPaysellerCallback(fields(reference, placed.number, { status: "failed", paid_amount: "0", paid_at: "" })),
+    );
     expect(res.status).toBe(200);
     const after = await orderRow(placed.id);
     expect(after.order).toMatchObject({ status: "paid", paymentStatus: "paid" });
@@ -400,7 +449,9 @@ describe("PaySeller callbacks the gateway should never send, and out-of-order de
 describe("no card data anywhere", () => {
   it("keeps only references, amounts and the hosted page's address", async () => {
     const columns = await withShop(shop.id, (tx) =>
-      tx.execute<{ table_name: string; column_name: string }>(sql`select table_name, column_name from information_schema.columns where table_schema = 'public'`),
+      tx.execute<{ table_name: string; column_name: string }>(
+        sql`select table_name, column_name from information_schema.columns where table_schema = 'public'`,
+      ),
     );
     const names = [...columns].map((c) => `${c.table_name}.${c.column_name}`);
     expect(names.filter((n) => /card|cvv|cvc|pan\b|expiry_month|expiry_year|account_number/i.test(n))).toEqual([]);
@@ -430,27 +481,51 @@ describe("payment settings", () => {
     const secret = "sk-live-3f9a8b7c6d5e4f3a2b1c9999";
     const saved = await savePaymentSettings(
       actor(),
-      { gateway: "billplz", mode: "live", "billplz.collectionId": "abc_123", "billplz.secretKey": secret, "billplz.xSignatureKey": "S-xsig-777788889999" },
+      {
+        gateway: "billplz",
+        mode: "live",
+        "billplz.collectionId": "abc_123",
+        "billplz.secretKey": secret,
+        "billplz.xSignatureKey": "S-xsig-777788889999",
+      },
       who,
     );
     expect(saved.ok).toBe(true);
-    const [account] = await withShop(shop.id, (tx) => tx.select().from(schema.paymentGatewayAccounts).where(and(eq(schema.paymentGatewayAccounts.shopId, shop.id), eq(schema.paymentGatewayAccounts.gateway, "billplz"))));
+    const [account] = await withShop(shop.id, (tx) =>
+      tx
+        .select()
+        .from(schema.paymentGatewayAccounts)
+        .where(and(eq(schema.paymentGatewayAccounts.shopId, shop.id), eq(schema.paymentGatewayAccounts.gateway, "billplz"))),
+    );
     expect(account.active).toBe(true);
     expect(account.credentialsSealed).not.toContain(secret);
     expect(account.credentialsHint).toContain("••••9999");
     expect(account.credentialsHint).not.toContain(secret);
     const gateway = await withShop(shop.id, (tx) => gatewayForShop(tx, shop.id));
     expect(gateway).toMatchObject({ name: "billplz", isSandbox: false });
-    const logged = await withShop(shop.id, (tx) => tx.select().from(schema.auditLog).where(and(eq(schema.auditLog.shopId, shop.id), eq(schema.auditLog.action, "payments.settings_changed"))));
+    const logged = await withShop(shop.id, (tx) =>
+      tx
+        .select()
+        .from(schema.auditLog)
+        .where(and(eq(schema.auditLog.shopId, shop.id), eq(schema.auditLog.action, "payments.settings_changed"))),
+    );
     expect(JSON.stringify(logged)).not.toContain(secret);
 
     // A secret left blank keeps the saved one; a missing identifier is refused next to its field.
-    const kept = await savePaymentSettings(actor(), { gateway: "billplz", mode: "live", "billplz.collectionId": "abc_123", "billplz.secretKey": "", "billplz.xSignatureKey": "" }, who);
+    const kept = await savePaymentSettings(
+      actor(),
+      { gateway: "billplz", mode: "live", "billplz.collectionId": "abc_123", "billplz.secretKey": "", "billplz.xSignatureKey": "" },
+      who,
+    );
     expect(kept.ok).toBe(true);
     const refused = await savePaymentSettings(actor(), { gateway: "billplz", mode: "live", "billplz.collectionId": "" }, who);
     expect(refused).toMatchObject({ ok: false, errors: { "billplz.collectionId": "Enter the Collection ID." } });
     // PaySeller has no public API address: live credentials are refused until it is configured.
-    const payseller = await savePaymentSettings(actor(), { gateway: "payseller", mode: "live", "payseller.merchantId": "M1", "payseller.apiKey": "k", "payseller.checksumKey": "c" }, who);
+    const payseller = await savePaymentSettings(
+      actor(),
+      { gateway: "payseller", mode: "live", "payseller.merchantId": "M1", "payseller.apiKey": "k", "payseller.checksumKey": "c" },
+      who,
+    );
     expect(payseller.ok).toBe(false);
 
     await useGateway("payseller");

@@ -85,13 +85,18 @@ afterAll(async () => {
   await closeDatabase();
 });
 
-const concrete = (routePath: string) => routePath.replace(/:userId\b/g, memberId).replace(/:[A-Za-z]+/g, "00000000-0000-4000-8000-000000000000");
+const concrete = (routePath: string) =>
+  routePath.replace(/:userId\b/g, memberId).replace(/:[A-Za-z]+/g, "00000000-0000-4000-8000-000000000000");
 
 describe("permission matrix", () => {
   it("finds the admin routes, and every loader and action declares a known permission", () => {
-    expect(routes.map((r) => r.path)).toEqual(expect.arrayContaining(["/admin", "/admin/staff", "/admin/settings", "/admin/audit", "/admin/account"]));
+    expect(routes.map((r) => r.path)).toEqual(
+      expect.arrayContaining(["/admin", "/admin/staff", "/admin/settings", "/admin/audit", "/admin/account"]),
+    );
     const undeclared = routes.flatMap((r) =>
-      (["loader", "action"] as const).filter((k) => r[k] === "missing").map((k) => `${r.id} exports a ${k} without adminLoader/adminAction`),
+      (["loader", "action"] as const)
+        .filter((k) => r[k] === "missing")
+        .map((k) => `${r.id} exports a ${k} without adminLoader/adminAction`),
     );
     expect(undeclared).toEqual([]);
     for (const r of routes) {
@@ -106,7 +111,8 @@ describe("permission matrix", () => {
     for (const r of routes) {
       const url = concrete(r.path);
       if (r.loader) expect((await anonymous.get(url)).headers.get("location"), `GET ${url}`).toMatch(/^\/login\?redirectTo=/);
-      if (r.action) expect((await anonymous.post(url, {}, { csrf })).headers.get("location"), `POST ${url}`).toMatch(/^\/login\?redirectTo=/);
+      if (r.action)
+        expect((await anonymous.post(url, {}, { csrf })).headers.get("location"), `POST ${url}`).toMatch(/^\/login\?redirectTo=/);
     }
   });
 
@@ -114,21 +120,26 @@ describe("permission matrix", () => {
     const outcomes: string[] = [];
     const mismatches: string[] = [];
     // One client per person, each walking every route; the people walk side by side.
-    await Promise.all(principals.map(async (p) => {
-      for (const r of routes) {
-        const url = concrete(r.path);
-        for (const kind of ["loader", "action"] as const) {
-          const guard = r[kind];
-          if (!guard || guard === "missing") continue;
-          const res = kind === "loader" ? await p.client.get(url) : await p.client.post(url, {}, { csrf: p.csrf });
-          const refused = res.status === 403;
-          const loggedOut = (res.headers.get("location") ?? "").startsWith("/login");
-          const expected = allows(p.membership, guard.permission);
-          outcomes.push(`${p.name} ${kind} ${url}: ${res.status}`);
-          if (loggedOut || refused === expected) mismatches.push(`${p.name} → ${kind === "loader" ? "GET" : "POST"} ${url} (${guard.permission}): ${res.status}${loggedOut ? " to login" : ""}, expected ${expected ? "allowed" : "403"}`);
+    await Promise.all(
+      principals.map(async (p) => {
+        for (const r of routes) {
+          const url = concrete(r.path);
+          for (const kind of ["loader", "action"] as const) {
+            const guard = r[kind];
+            if (!guard || guard === "missing") continue;
+            const res = kind === "loader" ? await p.client.get(url) : await p.client.post(url, {}, { csrf: p.csrf });
+            const refused = res.status === 403;
+            const loggedOut = (res.headers.get("location") ?? "").startsWith("/login");
+            const expected = allows(p.membership, guard.permission);
+            outcomes.push(`${p.name} ${kind} ${url}: ${res.status}`);
+            if (loggedOut || refused === expected)
+              mismatches.push(
+                `${p.name} → ${kind === "loader" ? "GET" : "POST"} ${url} (${guard.permission}): ${res.status}${loggedOut ? " to login" : ""}, expected ${expected ? "allowed" : "403"}`,
+              );
+          }
         }
-      }
-    }));
+      }),
+    );
     expect(mismatches.sort()).toEqual([]);
     expect(outcomes.length).toBeGreaterThan(principals.length * 10);
   }, 300_000); // every admin route × every role: hundreds of requests

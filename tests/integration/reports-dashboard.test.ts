@@ -47,25 +47,51 @@ beforeAll(async () => {
   // Three local days in KL, around midnight boundaries, a refund, an unpaid order and a dropship line.
   const seeded = [
     { at: "2026-11-01T16:30:00Z", lines: [{ variantId: v1, quantity: 2 }] }, // 2 Nov 00:30 KL
-    { at: "2026-11-02T03:00:00Z", lines: [{ variantId: v2, quantity: 1 }, { variantId: v1, quantity: 1 }] },
+    {
+      at: "2026-11-02T03:00:00Z",
+      lines: [
+        { variantId: v2, quantity: 1 },
+        { variantId: v1, quantity: 1 },
+      ],
+    },
     { at: "2026-11-03T15:59:00Z", lines: [{ variantId: v2, quantity: 3 }] }, // 3 Nov 23:59 KL
     { at: "2026-11-03T16:01:00Z", lines: [{ variantId: v1, quantity: 5 }] }, // 4 Nov KL: outside
     { at: "2026-11-01T15:59:00Z", lines: [{ variantId: v1, quantity: 4 }] }, // 1 Nov KL: outside
   ];
   const made: Awaited<ReturnType<typeof makeOrder>>[] = [];
-  for (const s of seeded) made.push(await makeOrder(a.shop.id, { lines: s.lines, createdAt: new Date(s.at), customerName: "Aminah of shop A" }));
+  for (const s of seeded)
+    made.push(await makeOrder(a.shop.id, { lines: s.lines, createdAt: new Date(s.at), customerName: "Aminah of shop A" }));
   await makeOrder(a.shop.id, { lines: [{ variantId: v2, quantity: 1 }], createdAt: new Date("2026-11-02T05:00:00Z"), paid: false });
   await withShop(a.shop.id, async (tx) => {
-    await tx.update(schema.orders).set({ refundedMinor: 1_000, paymentStatus: "partially_refunded" }).where(eq(schema.orders.id, made[1].id));
-    await tx.update(schema.orderLines).set({ source: "dropship" }).where(and(eq(schema.orderLines.orderId, made[2].id)));
+    await tx
+      .update(schema.orders)
+      .set({ refundedMinor: 1_000, paymentStatus: "partially_refunded" })
+      .where(eq(schema.orders.id, made[1].id));
+    await tx
+      .update(schema.orderLines)
+      .set({ source: "dropship" })
+      .where(and(eq(schema.orderLines.orderId, made[2].id)));
   });
   // Shop A syncs to the sandbox: its paid orders get sync rows (no worker runs here).
-  const saved = await saveAccountingSettings({ userId: a.user.id, shopId: a.shop.id }, {
-    mode: "sandbox", salesAccountNo: "500-1000", taxCode: "", creditTerm: "C.O.D.", paymentMethod: "ONLINE", salesLocation: "HQ", customerCodeScheme: "cash_sales", customerCodePrefix: "300-", enabled: "on",
-  });
+  const saved = await saveAccountingSettings(
+    { userId: a.user.id, shopId: a.shop.id },
+    {
+      mode: "sandbox",
+      salesAccountNo: "500-1000",
+      taxCode: "",
+      creditTerm: "C.O.D.",
+      paymentMethod: "ONLINE",
+      salesLocation: "HQ",
+      customerCodeScheme: "cash_sales",
+      customerCodePrefix: "300-",
+      enabled: "on",
+    },
+  );
   if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
   const paid = await makeOrder(a.shop.id, { lines: [{ variantId: v1, quantity: 1 }], customerName: "Aminah of shop A" });
-  const [row] = await withShop(a.shop.id, (tx) => tx.select().from(schema.accountingSyncs).where(eq(schema.accountingSyncs.orderId, paid.id)));
+  const [row] = await withShop(a.shop.id, (tx) =>
+    tx.select().from(schema.accountingSyncs).where(eq(schema.accountingSyncs.orderId, paid.id)),
+  );
   a.syncId = row.id;
 }, 120_000);
 afterAll(async () => {
@@ -97,9 +123,15 @@ describe("dashboard figures = direct SQL", () => {
     });
     const day = await dashboardFigures(a.shop.id, { ...range, granularity: "day" });
     expect(day.totals.orders).toBe(3);
-    expect(day.totals).toEqual({ orders: direct.totals.n, revenueMinor: Number(direct.totals.revenue), averageOrderMinor: Math.round(Number(direct.totals.revenue) / direct.totals.n) });
+    expect(day.totals).toEqual({
+      orders: direct.totals.n,
+      revenueMinor: Number(direct.totals.revenue),
+      averageOrderMinor: Math.round(Number(direct.totals.revenue) / direct.totals.n),
+    });
     expect(day.series).toEqual(direct.byDay.map((r) => ({ bucket: r.d, orders: r.n, revenueMinor: Number(r.revenue) })));
-    expect(day.topProducts.map((t) => ({ title: t.title, q: t.quantity, revenue: String(t.revenueMinor) }))).toEqual(direct.top.map((r) => ({ title: r.title, q: r.q, revenue: r.revenue })));
+    expect(day.topProducts.map((t) => ({ title: t.title, q: t.quantity, revenue: String(t.revenueMinor) }))).toEqual(
+      direct.top.map((r) => ({ title: r.title, q: r.q, revenue: r.revenue })),
+    );
     const of = (s: string) => Number(direct.source.find((r) => r.source === s)?.revenue ?? 0);
     expect(day.bySource).toEqual({ ownMinor: of("own"), dropshipMinor: of("dropship") });
     expect(day.bySource.dropshipMinor).toBe(18_000);
@@ -114,7 +146,12 @@ describe("dashboard figures = direct SQL", () => {
   it("a range is parsed in the shop's time zone, defaults to the last 30 days and is never reversed", () => {
     const at = new Date("2026-12-05T17:00:00Z"); // 6 Dec 01:00 in KL
     expect(parseRange(new URLSearchParams(), TZ, at)).toMatchObject({ from: "2026-11-07", to: "2026-12-06", granularity: "day" });
-    expect(parseRange(new URLSearchParams("from=2026-12-01&to=2026-11-01&by=week"), TZ, at)).toMatchObject({ from: "2026-11-01", to: "2026-12-01", granularity: "week", error: expect.any(String) });
+    expect(parseRange(new URLSearchParams("from=2026-12-01&to=2026-11-01&by=week"), TZ, at)).toMatchObject({
+      from: "2026-11-01",
+      to: "2026-12-01",
+      granularity: "week",
+      error: expect.any(String),
+    });
   });
 });
 
@@ -125,7 +162,9 @@ describe("storefront events need analytics consent", () => {
     const necessary = await consentCookie.serialize("necessary");
     expect(await recordStorefrontEvent(new Request(url, { headers: { cookie: necessary } }), a.shop.id, "cart")).toBe(false);
     expect(await recordStorefrontEvent(new Request(url, { headers: await consented() }), a.shop.id, "cart")).toBe(true);
-    const rows = await withShop(a.shop.id, (tx) => tx.select().from(schema.storefrontEvents).where(eq(schema.storefrontEvents.kind, "cart")));
+    const rows = await withShop(a.shop.id, (tx) =>
+      tx.select().from(schema.storefrontEvents).where(eq(schema.storefrontEvents.kind, "cart")),
+    );
     expect(rows).toHaveLength(1);
   });
 });
@@ -153,7 +192,11 @@ describe.each(clocks)("the shop's today, %s", (_, instant) => {
 
   it("the storefront records a visit only for a visitor who allowed analytics, and the funnel of the shop's today counts it", async () => {
     const shop = await makeShop(b.user.id);
-    const visits = () => withShop(shop.id, async (tx) => (await tx.select().from(schema.storefrontEvents).where(eq(schema.storefrontEvents.kind, "visit"))).length);
+    const visits = () =>
+      withShop(
+        shop.id,
+        async (tx) => (await tx.select().from(schema.storefrontEvents).where(eq(schema.storefrontEvents.kind, "visit"))).length,
+      );
     expect((await fetch(`${web.url}/s/${shop.slug}`)).status).toBe(200);
     expect(await visits()).toBe(0);
     expect((await fetch(`${web.url}/s/${shop.slug}`, { headers: await consented() })).status).toBe(200);
@@ -211,10 +254,14 @@ describe("the accounting, report and dashboard pages keep to their shop", () => 
     expect(html).not.toContain("Aminah of shop A");
     expect(html).toContain("AutoCount is not connected");
 
-    const before = await withShop(a.shop.id, (tx) => tx.select().from(schema.accountingSyncs).where(eq(schema.accountingSyncs.id, a.syncId)));
+    const before = await withShop(a.shop.id, (tx) =>
+      tx.select().from(schema.accountingSyncs).where(eq(schema.accountingSyncs.id, a.syncId)),
+    );
     const retry = await client.post("/admin/accounting", { intent: "retry", syncId: a.syncId });
     expect(retry.status).toBe(400);
-    const after = await withShop(a.shop.id, (tx) => tx.select().from(schema.accountingSyncs).where(eq(schema.accountingSyncs.id, a.syncId)));
+    const after = await withShop(a.shop.id, (tx) =>
+      tx.select().from(schema.accountingSyncs).where(eq(schema.accountingSyncs.id, a.syncId)),
+    );
     expect(after).toEqual(before);
 
     const dashboard = await (await client.get("/admin?from=2026-11-01&to=2026-11-30")).text();

@@ -34,18 +34,36 @@ async function ownerWithShop() {
 }
 
 const auditOf = (shopId: string, action: string) =>
-  asPlatform((tx) => tx.select().from(schema.auditLog).where(and(eq(schema.auditLog.shopId, shopId), eq(schema.auditLog.action, action))).orderBy(desc(schema.auditLog.createdAt)));
+  asPlatform((tx) =>
+    tx
+      .select()
+      .from(schema.auditLog)
+      .where(and(eq(schema.auditLog.shopId, shopId), eq(schema.auditLog.action, action)))
+      .orderBy(desc(schema.auditLog.createdAt)),
+  );
 
 describe("staff invitations", () => {
   it("by email: a single-use link that only the invited address can accept, with the chosen areas", async () => {
     const { shop, c } = await ownerWithShop();
     const email = `${unique("staff")}@example.com`;
     await c.get("/admin/staff");
-    const bad = await c.post("/admin/staff", { intent: "invite", channel: "email", recipient: "not-an-email", role: "staff", permissions: "orders" });
+    const bad = await c.post("/admin/staff", {
+      intent: "invite",
+      channel: "email",
+      recipient: "not-an-email",
+      role: "staff",
+      permissions: "orders",
+    });
     expect(bad.status).toBe(400);
     expect(htmlDecode(c.lastHtml)).toContain("Enter an email address like name@example.com.");
     expect(c.lastHtml).toContain('value="not-an-email"');
-    const sent = await c.post("/admin/staff", { intent: "invite", channel: "email", recipient: email.toUpperCase(), role: "staff", permissions: "orders" });
+    const sent = await c.post("/admin/staff", {
+      intent: "invite",
+      channel: "email",
+      recipient: email.toUpperCase(),
+      role: "staff",
+      permissions: "orders",
+    });
     expect(sent.status).toBe(200);
     expect(c.lastHtml).toContain("Invitation sent.");
 
@@ -53,7 +71,12 @@ describe("staff invitations", () => {
     expect(mail.subject).toContain("invited you to Kedai Test on NetShop");
     const link = mail.text.match(/https?:\/\/\S+\/invite\?token=([\w-]+)/)!;
     const token = link[1];
-    const [row] = await asPlatform((tx) => tx.select().from(schema.messages).where(and(eq(schema.messages.recipient, email), eq(schema.messages.purpose, "staff_invite"))));
+    const [row] = await asPlatform((tx) =>
+      tx
+        .select()
+        .from(schema.messages)
+        .where(and(eq(schema.messages.recipient, email), eq(schema.messages.purpose, "staff_invite"))),
+    );
     expect(row.body).toContain("[invitation link]");
     expect(row.body).not.toContain(token);
     expect(row.status).toBe("sent");
@@ -74,14 +97,25 @@ describe("staff invitations", () => {
     await invitee.get(`/signup?redirectTo=${encodeURIComponent(`/invite?token=${token}`)}&email=${encodeURIComponent(email)}`);
     expect(invitee.lastHtml).toContain(`value="${email}"`);
     const signup = await invitee.post("/signup", {
-      name: "Ravi Kumar", email, phone: phone.local, companyName: "Kedai Test", password: PASSWORD, adult: "on", terms: "on", redirectTo: `/invite?token=${token}`,
+      name: "Ravi Kumar",
+      email,
+      phone: phone.local,
+      companyName: "Kedai Test",
+      password: PASSWORD,
+      adult: "on",
+      terms: "on",
+      redirectTo: `/invite?token=${token}`,
     });
     expect(signup.headers.get("location")).toBe(`/invite?token=${token}`);
     await invitee.get(`/invite?token=${token}`);
     const joined = await invitee.post("/invite", { token });
     expect(joined.headers.get("location")).toBe("/admin");
     const [membership] = await asPlatform((tx) =>
-      tx.select().from(schema.shopMemberships).innerJoin(schema.users, eq(schema.users.id, schema.shopMemberships.userId)).where(and(eq(schema.shopMemberships.shopId, shop.id), eq(schema.users.email, email))),
+      tx
+        .select()
+        .from(schema.shopMemberships)
+        .innerJoin(schema.users, eq(schema.users.id, schema.shopMemberships.userId))
+        .where(and(eq(schema.shopMemberships.shopId, shop.id), eq(schema.users.email, email))),
     );
     expect(membership.shop_memberships).toMatchObject({ role: "staff", permissions: ["orders"] });
     expect((await auditOf(shop.id, "staff.joined")).length).toBe(1);
@@ -103,7 +137,12 @@ describe("staff invitations", () => {
     await signIn(i, invitee);
     await i.get(`/invite?token=${token}`);
     expect((await i.post("/invite", { token })).headers.get("location")).toBe("/admin");
-    const [m] = await asPlatform((tx) => tx.select().from(schema.shopMemberships).where(and(eq(schema.shopMemberships.shopId, shop.id), eq(schema.shopMemberships.userId, invitee.id))));
+    const [m] = await asPlatform((tx) =>
+      tx
+        .select()
+        .from(schema.shopMemberships)
+        .where(and(eq(schema.shopMemberships.shopId, shop.id), eq(schema.shopMemberships.userId, invitee.id))),
+    );
     expect(m.role).toBe("admin");
 
     const other = await makeUser();
@@ -169,8 +208,18 @@ describe("freezing, removal and ownership", () => {
     await c.get(`/admin/staff/${a.id}`);
     expect((await c.post(`/admin/staff/${a.id}`, { intent: "transfer" })).status).toBe(400); // not confirmed
     expect((await c.post(`/admin/staff/${a.id}`, { intent: "transfer", confirm: "on" })).headers.get("location")).toBe("/admin");
-    const roles = await asPlatform((tx) => tx.select({ userId: schema.shopMemberships.userId, role: schema.shopMemberships.role }).from(schema.shopMemberships).where(eq(schema.shopMemberships.shopId, shop.id)));
-    expect(roles).toEqual(expect.arrayContaining([{ userId: a.id, role: "owner" }, { userId: owner.id, role: "admin" }]));
+    const roles = await asPlatform((tx) =>
+      tx
+        .select({ userId: schema.shopMemberships.userId, role: schema.shopMemberships.role })
+        .from(schema.shopMemberships)
+        .where(eq(schema.shopMemberships.shopId, shop.id)),
+    );
+    expect(roles).toEqual(
+      expect.arrayContaining([
+        { userId: a.id, role: "owner" },
+        { userId: owner.id, role: "admin" },
+      ]),
+    );
     expect(roles).toHaveLength(2);
     // The former owner no longer manages the team.
     expect((await c.get("/admin/staff")).status).toBe(403);
@@ -180,7 +229,12 @@ describe("freezing, removal and ownership", () => {
 describe("sensitive actions and shop security", () => {
   it("need a login or password check from the last 12 hours", async () => {
     const { owner, c } = await ownerWithShop();
-    await asPlatform((tx) => tx.update(schema.sessions).set({ authenticatedAt: sql`now() - interval '13 hours'` }).where(eq(schema.sessions.userId, owner.id)));
+    await asPlatform((tx) =>
+      tx
+        .update(schema.sessions)
+        .set({ authenticatedAt: sql`now() - interval '13 hours'` })
+        .where(eq(schema.sessions.userId, owner.id)),
+    );
     await c.get("/admin/staff");
     const form = { intent: "invite", channel: "email", recipient: `${unique("x")}@example.com`, role: "staff" };
     const stale = await c.post("/admin/staff", form);

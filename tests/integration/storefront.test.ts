@@ -25,7 +25,10 @@ let ipCounter = 1;
 
 /** A GET as a fresh browser (its own address, so the public rate limit never interferes). */
 async function page(path: string, headers: Record<string, string> = {}) {
-  const res = await fetch(web.url + path, { headers: { "X-Forwarded-For": `198.51.100.${ipCounter++ % 250}`, ...headers }, redirect: "manual" });
+  const res = await fetch(web.url + path, {
+    headers: { "X-Forwarded-For": `198.51.100.${ipCounter++ % 250}`, ...headers },
+    redirect: "manual",
+  });
   return { res, html: htmlDecode(await res.text()) };
 }
 
@@ -39,12 +42,26 @@ function hostGet(
   const url = new URL(web.url);
   const body = form ? new URLSearchParams(form).toString() : undefined;
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, path, method: form ? "POST" : "GET", headers: { Host: host, "X-Forwarded-For": `198.51.100.${ipCounter++ % 250}`, ...(form ? { "Content-Type": "application/x-www-form-urlencoded" } : {}), ...headers } }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: htmlDecode(body) }));
-    });
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        method: form ? "POST" : "GET",
+        headers: {
+          Host: host,
+          "X-Forwarded-For": `198.51.100.${ipCounter++ % 250}`,
+          ...(form ? { "Content-Type": "application/x-www-form-urlencoded" } : {}),
+          ...headers,
+        },
+      },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: htmlDecode(body) }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -58,7 +75,9 @@ beforeAll(async () => {
   shopA = await makeShop(owner.id, { name: "Kedai Kenanga" });
   shopB = await makeShop(owner.id, { name: "Kedai Lain" });
   const collectionId = await makeCollection(shopA.id, "Raya Picks");
-  [{ handle: collectionHandle }] = await withShop(shopA.id, (tx) => tx.select().from(schema.collections).where(eq(schema.collections.id, collectionId)));
+  [{ handle: collectionHandle }] = await withShop(shopA.id, (tx) =>
+    tx.select().from(schema.collections).where(eq(schema.collections.id, collectionId)),
+  );
   shirt = await makeActiveProduct(shopA.id, owner.id, {
     title: "Kenanga Batik Shirt",
     options: [["Size", ["S", "M"]]],
@@ -68,17 +87,36 @@ beforeAll(async () => {
     sku: "KEN",
     collectionIds: [collectionId],
   });
-  const mediaId = await addImageFromBuffer(shopA.id, shirt.productId, { body: await makePng(1000, 800), contentType: "image/png", filename: "shirt.png", alt: "Indigo batik shirt, front" });
+  const mediaId = await addImageFromBuffer(shopA.id, shirt.productId, {
+    body: await makePng(1000, 800),
+    contentType: "image/png",
+    filename: "shirt.png",
+    alt: "Indigo batik shirt, front",
+  });
   await processMedia({ shopId: shopA.id, mediaId }); // what the media job does
-  variants = await withShop(shopA.id, (tx) => tx.select().from(schema.variants).where(eq(schema.variants.productId, shirt.productId)).orderBy(schema.variants.position));
+  variants = await withShop(shopA.id, (tx) =>
+    tx.select().from(schema.variants).where(eq(schema.variants.productId, shirt.productId)).orderBy(schema.variants.position),
+  );
   await makeActiveProduct(shopA.id, owner.id, { title: "Songket Tote Bag", price: "45.00", stock: 0 });
   const mug = await makeActiveProduct(shopA.id, owner.id, { title: "Pewter Mug", price: "20.00", stock: 10 });
   await makeActiveProduct(shopA.id, owner.id, { title: "Secret Draft Batik", price: "10.00", stock: 10, status: "draft" });
   await makeActiveProduct(shopB.id, owner.id, { title: "Batik Rahsia Kedai Lain", price: "30.00", stock: 10 });
   await makeActiveProduct(shopB.id, owner.id, { title: "手绘蜡染衬衫", price: "88.00", stock: 10, extra: { handle: "handdrawn-batik" } });
-  const [mugVariant] = await withShop(shopA.id, (tx) => tx.select().from(schema.variants).where(eq(schema.variants.productId, mug.productId)));
-  await makeFlashSale(shopA, owner.id, { name: "Midnight Pewter", from: new Date(Date.now() - HOUR), to: new Date(Date.now() + 2 * HOUR), prices: { [mugVariant.id]: "15.00" }, totalCap: 50 });
-  const set = await updateShopSettings({ userId: owner.id, shopId: shopA.id }, { name: shopA.name, timezone: shopA.timezone, language: "en", customDomain: domainA.toUpperCase() }, {});
+  const [mugVariant] = await withShop(shopA.id, (tx) =>
+    tx.select().from(schema.variants).where(eq(schema.variants.productId, mug.productId)),
+  );
+  await makeFlashSale(shopA, owner.id, {
+    name: "Midnight Pewter",
+    from: new Date(Date.now() - HOUR),
+    to: new Date(Date.now() + 2 * HOUR),
+    prices: { [mugVariant.id]: "15.00" },
+    totalCap: 50,
+  });
+  const set = await updateShopSettings(
+    { userId: owner.id, shopId: shopA.id },
+    { name: shopA.name, timezone: shopA.timezone, language: "en", customDomain: domainA.toUpperCase() },
+    {},
+  );
   expect(set).toEqual({ ok: true });
   forgetStorefrontShop(shopA.slug);
 });
@@ -107,7 +145,12 @@ describe("storefront pages", () => {
     const { res, html } = await page(`/s/${shopA.slug}/collections/${collectionHandle}`);
     expect(res.status).toBe(200);
     expect(titles(html)).toEqual(["Kenanga Batik Shirt"]);
-    for (const path of [`/s/${unique("nope-")}`, `/s/${shopA.slug}/collections/nope`, `/s/${shopA.slug}/products/nope`, `/s/${shopA.slug}/products/secret-draft-batik`]) {
+    for (const path of [
+      `/s/${unique("nope-")}`,
+      `/s/${shopA.slug}/collections/nope`,
+      `/s/${shopA.slug}/products/nope`,
+      `/s/${shopA.slug}/products/secret-draft-batik`,
+    ]) {
       const missing = await page(path);
       expect(missing.res.status, path).toBe(404);
     }
@@ -151,7 +194,13 @@ describe("storefront pages", () => {
     const ld = JSON.parse(json!);
     expect(ld).toMatchObject({ "@context": "https://schema.org", "@type": "Product", name: "Kenanga Batik Shirt" });
     expect(ld.offers).toHaveLength(2);
-    expect(ld.offers[0]).toMatchObject({ "@type": "Offer", price: "129.00", priceCurrency: "MYR", availability: "https://schema.org/InStock", sku: "KEN-1" });
+    expect(ld.offers[0]).toMatchObject({
+      "@type": "Offer",
+      price: "129.00",
+      priceCurrency: "MYR",
+      availability: "https://schema.org/InStock",
+      sku: "KEN-1",
+    });
     expect(ld.image[0]).toMatch(/^http.*\.webp$/);
     expect(html).toMatch(/<meta property="og:image" content="http[^"]+\.webp"\/>/);
     expect(html).toContain('<meta property="og:type" content="product"/>');
@@ -210,9 +259,21 @@ describe("search by the price the customer pays now (flash sales)", () => {
     const soldOut = await makeActiveProduct(shopC.id, owner.id, { title: "Sold Out Sale Songkok", price: "80.00", stock: 10 });
     await makeActiveProduct(shopC.id, owner.id, { title: "Regular Rattan Basket", price: "70.00", stock: 10 });
     // Two running sales on the same variant: the lower price counts.
-    await makeFlashSale(shopC, owner.id, { from: new Date(Date.now() - HOUR), to: new Date(Date.now() + 2 * HOUR), prices: { [await firstVariant(onSale.productId)]: "59.90" } });
-    await makeFlashSale(shopC, owner.id, { from: new Date(Date.now() - HOUR), to: new Date(Date.now() + 2 * HOUR), prices: { [await firstVariant(onSale.productId)]: "65.00" } });
-    await makeFlashSale(shopC, owner.id, { from: new Date(Date.now() + HOUR), to: new Date(Date.now() + 3 * HOUR), prices: { [await firstVariant(scheduled.productId)]: "10.00" } });
+    await makeFlashSale(shopC, owner.id, {
+      from: new Date(Date.now() - HOUR),
+      to: new Date(Date.now() + 2 * HOUR),
+      prices: { [await firstVariant(onSale.productId)]: "59.90" },
+    });
+    await makeFlashSale(shopC, owner.id, {
+      from: new Date(Date.now() - HOUR),
+      to: new Date(Date.now() + 2 * HOUR),
+      prices: { [await firstVariant(onSale.productId)]: "65.00" },
+    });
+    await makeFlashSale(shopC, owner.id, {
+      from: new Date(Date.now() + HOUR),
+      to: new Date(Date.now() + 3 * HOUR),
+      prices: { [await firstVariant(scheduled.productId)]: "10.00" },
+    });
     const soldOutSale = await makeFlashSale(shopC, owner.id, {
       from: new Date(Date.now() - HOUR),
       to: new Date(Date.now() + 2 * HOUR),
@@ -236,8 +297,18 @@ describe("search by the price the customer pays now (flash sales)", () => {
   });
 
   it("price sorts order by the price paid now", async () => {
-    expect(await search("sort=price-asc")).toEqual(["Running Sale Sarong", "Regular Rattan Basket", "Sold Out Sale Songkok", "Scheduled Sale Scarf"]);
-    expect(await search("sort=price-desc")).toEqual(["Scheduled Sale Scarf", "Sold Out Sale Songkok", "Regular Rattan Basket", "Running Sale Sarong"]);
+    expect(await search("sort=price-asc")).toEqual([
+      "Running Sale Sarong",
+      "Regular Rattan Basket",
+      "Sold Out Sale Songkok",
+      "Scheduled Sale Scarf",
+    ]);
+    expect(await search("sort=price-desc")).toEqual([
+      "Scheduled Sale Scarf",
+      "Sold Out Sale Songkok",
+      "Regular Rattan Basket",
+      "Running Sale Sarong",
+    ]);
     expect(await search("q=sale&sort=price-asc")).toEqual(["Running Sale Sarong", "Sold Out Sale Songkok", "Scheduled Sale Scarf"]);
   });
 });
@@ -281,7 +352,12 @@ describe("the shop's own domain", () => {
     expect(robots.body).toContain("Disallow: /cart");
     // Its forms post to the host's own paths: the consent choice from a cached page (no token).
     expect(home.body).toContain('action="/consent"');
-    const consent = await hostGet(domainA, "/consent", { Origin: `http://${domainA}` }, { choice: "necessary", redirectTo: "/products/kenanga-batik-shirt", _csrf: "" });
+    const consent = await hostGet(
+      domainA,
+      "/consent",
+      { Origin: `http://${domainA}` },
+      { choice: "necessary", redirectTo: "/products/kenanga-batik-shirt", _csrf: "" },
+    );
     expect(consent.status).toBe(302);
     expect(consent.headers.location).toBe("/products/kenanga-batik-shirt");
     expect(String(consent.headers["set-cookie"])).toContain("ns_consent=");
@@ -294,9 +370,17 @@ describe("the shop's own domain", () => {
   it("unknown hosts get NetShop itself; the domain setting is validated and unique", async () => {
     const other = await hostGet("not-a-shop.example.com", "/");
     expect(other.body).not.toContain("Kedai Kenanga");
-    const bad = await updateShopSettings({ userId: owner.id, shopId: shopB.id }, { name: shopB.name, timezone: shopB.timezone, language: "en", customDomain: "http://x/y z" }, {});
+    const bad = await updateShopSettings(
+      { userId: owner.id, shopId: shopB.id },
+      { name: shopB.name, timezone: shopB.timezone, language: "en", customDomain: "http://x/y z" },
+      {},
+    );
     expect(bad).toMatchObject({ ok: false, errors: { customDomain: expect.stringMatching(/domain name like/) } });
-    const taken = await updateShopSettings({ userId: owner.id, shopId: shopB.id }, { name: shopB.name, timezone: shopB.timezone, language: "en", customDomain: domainA }, {});
+    const taken = await updateShopSettings(
+      { userId: owner.id, shopId: shopB.id },
+      { name: shopB.name, timezone: shopB.timezone, language: "en", customDomain: domainA },
+      {},
+    );
     expect(taken).toEqual({ ok: false, errors: { customDomain: "Another shop already uses this domain." } });
   });
 });
@@ -311,12 +395,22 @@ describe("own domain in the shop settings", () => {
     await signIn(client, merchant);
     await client.get("/admin/settings");
     expect(client.lastHtml).toContain('name="customDomain"');
-    const bad = await client.post("/admin/settings", { name: own.name, timezone: own.timezone, language: "en", customDomain: "https://shop .example" });
+    const bad = await client.post("/admin/settings", {
+      name: own.name,
+      timezone: own.timezone,
+      language: "en",
+      customDomain: "https://shop .example",
+    });
     expect(bad.status).toBe(400);
     expect(htmlDecode(client.lastHtml)).toMatch(/data-field-error="customDomain"[^>]*>Enter a domain name like shop\.example\.com/);
     expect(client.lastHtml).toContain('value="https://shop .example"');
     const domain = `${unique("toko")}.example.com`;
-    const saved = await client.post("/admin/settings", { name: own.name, timezone: own.timezone, language: "en", customDomain: `https://${domain}/` });
+    const saved = await client.post("/admin/settings", {
+      name: own.name,
+      timezone: own.timezone,
+      language: "en",
+      customDomain: `https://${domain}/`,
+    });
     expect(saved.status).toBe(200);
     await client.get("/admin/settings");
     expect(client.lastHtml).toContain(`value="${domain}"`);
@@ -326,7 +420,13 @@ describe("own domain in the shop settings", () => {
 
 describe("cache headers and CSRF on cached pages", () => {
   it("anonymous browsing is cacheable and carries no per-visitor token", async () => {
-    for (const path of [`/s/${shopA.slug}`, `/s/${shopA.slug}/products/${shirt.handle}`, `/s/${shopA.slug}/search?q=batik`, `/s/${shopA.slug}/collections/${collectionHandle}`, `/s/${shopA.slug}/sitemap.xml`]) {
+    for (const path of [
+      `/s/${shopA.slug}`,
+      `/s/${shopA.slug}/products/${shirt.handle}`,
+      `/s/${shopA.slug}/search?q=batik`,
+      `/s/${shopA.slug}/collections/${collectionHandle}`,
+      `/s/${shopA.slug}/sitemap.xml`,
+    ]) {
       const { res, html } = await page(path);
       expect(res.headers.get("cache-control"), path).toBe("public, max-age=0, s-maxage=60, stale-while-revalidate=600");
       expect(res.headers.get("vary"), path).toMatch(/Accept-Language, Cookie/);
@@ -361,7 +461,11 @@ describe("cache headers and CSRF on cached pages", () => {
     expect(noProof.status).toBe(403);
     const fetchMetadata = await fetch(`${web.url}/s/${shopA.slug}/consent`, {
       method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Forwarded-For": "198.51.100.253", "Sec-Fetch-Site": "same-origin" },
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Forwarded-For": "198.51.100.253",
+        "Sec-Fetch-Site": "same-origin",
+      },
       body: "choice=all&_csrf=",
       redirect: "manual",
     });
@@ -369,7 +473,11 @@ describe("cache headers and CSRF on cached pages", () => {
     // Outside the storefront the token is still required.
     const admin = await fetch(`${web.url}/locale`, {
       method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Forwarded-For": "198.51.100.254", "Sec-Fetch-Site": "same-origin" },
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Forwarded-For": "198.51.100.254",
+        "Sec-Fetch-Site": "same-origin",
+      },
       body: "lng=ms&_csrf=",
       redirect: "manual",
     });
@@ -385,9 +493,15 @@ describe("cookie consent", () => {
     expect(client.lastHtml).toContain('data-testid="consent-banner"');
     expect(client.lastHtml).toContain(`href="/s/${shopA.slug}/consent"`);
 
-    const chosen = await client.post(`/s/${shopA.slug}/consent`, { choice: "all", redirectTo: `/s/${shopA.slug}/products/${shirt.handle}` }, { csrf: "" });
+    const chosen = await client.post(
+      `/s/${shopA.slug}/consent`,
+      { choice: "all", redirectTo: `/s/${shopA.slug}/products/${shirt.handle}` },
+      { csrf: "" },
+    );
     expect(chosen.headers.get("location")).toBe(`/s/${shopA.slug}/products/${shirt.handle}`);
-    expect(chosen.headers.getSetCookie().find((c) => c.startsWith("ns_consent="))).toMatch(/^ns_consent=.*Max-Age=31536000.*HttpOnly.*SameSite=Lax/i);
+    expect(chosen.headers.getSetCookie().find((c) => c.startsWith("ns_consent="))).toMatch(
+      /^ns_consent=.*Max-Age=31536000.*HttpOnly.*SameSite=Lax/i,
+    );
     await client.get(`/s/${shopA.slug}`);
     expect(client.lastHtml).not.toContain('data-testid="consent-banner"');
 
@@ -414,7 +528,11 @@ describe("languages", () => {
     client.forwardedFor = "198.51.100.241";
     await client.get(`/s/${shopA.slug}`);
     expect(client.lastHtml).toContain(`action="/s/${shopA.slug}/locale"`);
-    const switched = await client.post(`/s/${shopA.slug}/locale`, { lng: "zh", redirectTo: `/s/${shopA.slug}/products/${shirt.handle}` }, { csrf: "" });
+    const switched = await client.post(
+      `/s/${shopA.slug}/locale`,
+      { lng: "zh", redirectTo: `/s/${shopA.slug}/products/${shirt.handle}` },
+      { csrf: "" },
+    );
     expect(switched.status).toBe(302);
     expect(switched.headers.get("location")).toBe(`/s/${shopA.slug}/products/${shirt.handle}`);
     await client.get(`/s/${shopA.slug}/products/${shirt.handle}`);
@@ -427,7 +545,13 @@ describe("tenancy", () => {
     const handleB = "batik-rahsia-kedai-lain";
     expect((await page(`/s/${shopB.slug}/products/${handleB}`)).res.status).toBe(200);
     expect((await page(`/s/${shopA.slug}/products/${handleB}`)).res.status).toBe(404);
-    for (const path of [`/s/${shopA.slug}`, `/s/${shopA.slug}/search?q=batik`, `/s/${shopA.slug}/search?q=rahsia`, `/s/${shopA.slug}/search`, `/s/${shopA.slug}/sitemap.xml`]) {
+    for (const path of [
+      `/s/${shopA.slug}`,
+      `/s/${shopA.slug}/search?q=batik`,
+      `/s/${shopA.slug}/search?q=rahsia`,
+      `/s/${shopA.slug}/search`,
+      `/s/${shopA.slug}/sitemap.xml`,
+    ]) {
       expect((await page(path)).html, path).not.toContain("Rahsia");
     }
     expect(await titles((await page(`/s/${shopB.slug}/search?q=batk`)).html)).toEqual(["Batik Rahsia Kedai Lain"]);

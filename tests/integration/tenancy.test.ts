@@ -133,7 +133,10 @@ describe("tenant isolation by row-level security", () => {
 
   it("the platform path sees every shop (and is used only where work spans shops)", async () => {
     const ids = await asPlatform((tx) =>
-      tx.select({ id: schema.shops.id }).from(schema.shops).where(sql`${schema.shops.id} in (${shopA.id}, ${shopB.id})`),
+      tx
+        .select({ id: schema.shops.id })
+        .from(schema.shops)
+        .where(sql`${schema.shops.id} in (${shopA.id}, ${shopB.id})`),
     );
     expect(ids).toHaveLength(2);
   });

@@ -38,7 +38,8 @@ async function passwordStep(c: FormClient, user: { email: string; password: stri
   return res;
 }
 
-const verify = (c: FormClient, code: string, extra: Record<string, string> = {}) => c.post("/login/verify", { intent: "verify", code, ...extra });
+const verify = (c: FormClient, code: string, extra: Record<string, string> = {}) =>
+  c.post("/login/verify", { intent: "verify", code, ...extra });
 
 describe("WhatsApp sign-in codes", () => {
   it("are sent after the password and log in; the code is stored only as a hash and recorded redacted", async () => {
@@ -50,7 +51,11 @@ describe("WhatsApp sign-in codes", () => {
     expect((await latestWhatsApp(user.phone))?.message).toContain(`Your NetShop sign-in code is ${code}`);
 
     const [stored] = await asPlatform((tx) =>
-      tx.select().from(schema.verificationCodes).where(eq(schema.verificationCodes.userId, user.id)).orderBy(desc(schema.verificationCodes.createdAt)),
+      tx
+        .select()
+        .from(schema.verificationCodes)
+        .where(eq(schema.verificationCodes.userId, user.id))
+        .orderBy(desc(schema.verificationCodes.createdAt)),
     );
     expect(stored.codeHash).toMatch(/^[0-9a-f]{64}$/);
     expect(stored.codeHash).not.toContain(code);
@@ -94,7 +99,10 @@ describe("WhatsApp sign-in codes", () => {
     expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBe(5 * 60 * 1000);
     // Five minutes pass.
     await asPlatform((tx) =>
-      tx.update(schema.verificationCodes).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(schema.verificationCodes.id, row.id)),
+      tx
+        .update(schema.verificationCodes)
+        .set({ expiresAt: sql`now() - interval '1 second'` })
+        .where(eq(schema.verificationCodes.id, row.id)),
     );
     const late = await verify(c, code);
     expect(late.status).toBe(401);
@@ -205,7 +213,9 @@ describe("authenticator apps (TOTP)", () => {
     expect(enrolled.status).toBe(200);
     expect(c.lastHtml).toContain("Your app is set up");
     expect([...c.lastHtml.matchAll(/<li>[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}<\/li>/g)]).toHaveLength(10);
-    const [row] = await asPlatform((tx) => tx.select().from(schema.totpAuthenticators).where(eq(schema.totpAuthenticators.userId, user.id)));
+    const [row] = await asPlatform((tx) =>
+      tx.select().from(schema.totpAuthenticators).where(eq(schema.totpAuthenticators.userId, user.id)),
+    );
     expect(row.secretEncrypted).toMatch(/^v1\./);
     expect(row.secretEncrypted).not.toContain(secret);
 
@@ -241,7 +251,10 @@ describe("authenticator apps (TOTP)", () => {
     expect(htmlDecode(d.lastHtml)).toContain("already used");
     expect((await verify(d, previous)).status).toBe(401); // older steps too
     const failed = await asPlatform((tx) =>
-      tx.select().from(schema.auditLog).where(and(eq(schema.auditLog.actorUserId, user.id), eq(schema.auditLog.action, "account.2fa_failed"))),
+      tx
+        .select()
+        .from(schema.auditLog)
+        .where(and(eq(schema.auditLog.actorUserId, user.id), eq(schema.auditLog.action, "account.2fa_failed"))),
     );
     expect(failed.length).toBe(2);
   });

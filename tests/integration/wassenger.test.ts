@@ -89,8 +89,7 @@ describe("sending a queued message and following its delivery", () => {
   async function queued(phone = "+60129998888") {
     return asPlatform((tx) => queueWhatsApp(tx, { shopId: null, to: phone, purpose: "test", body: "Your order is on its way" }));
   }
-  const status = async (id: string) =>
-    (await asPlatform((tx) => tx.select().from(schema.messages).where(eq(schema.messages.id, id))))[0];
+  const status = async (id: string) => (await asPlatform((tx) => tx.select().from(schema.messages).where(eq(schema.messages.id, id))))[0];
 
   it("sends once, then follows the signed delivery webhooks (duplicates ignored)", async () => {
     sandbox.wassenger.switches.duplicateWebhooks = true;

@@ -19,7 +19,9 @@ describe("applying a draft field", () => {
     expect(changeFor("seoTitle", copy, current)).toEqual({ seoTitle: "Songket Tote | Buy Online" });
     expect(changeFor("metaDescription", copy, current)).toEqual({ seoDescription: "Shop the Songket Tote online." });
     expect(changeFor("tags", copy, current)).toEqual({ tags: ["songket", "tote"] });
-    expect(changeFor("bulletPoints", copy, current)).toEqual({ descriptionMd: "Old words.\n\n- Gold thread\n- 40 × 35 cm\n- Lined inside" });
+    expect(changeFor("bulletPoints", copy, current)).toEqual({
+      descriptionMd: "Old words.\n\n- Gold thread\n- 40 × 35 cm\n- Lined inside",
+    });
   });
 
   it("puts bullet points at the end of the description, replacing a list already there", () => {

@@ -17,7 +17,10 @@ describe("architecture", () => {
   it("routes never import db/ or integrations/ directly", () => {
     const offenders = files("app/routes").flatMap((f) =>
       imports(f)
-        .filter((i) => i.startsWith("~db/") || i.includes("/db/") || i.includes("integrations/") || i === "postgres" || i.startsWith("drizzle-orm"))
+        .filter(
+          (i) =>
+            i.startsWith("~db/") || i.includes("/db/") || i.includes("integrations/") || i === "postgres" || i.startsWith("drizzle-orm"),
+        )
         .map((i) => `${f} imports ${i}`),
     );
     expect(offenders).toEqual([]);
@@ -33,13 +36,16 @@ describe("architecture", () => {
   });
 
   it("only the HTTP layer and scripts touch Express", () => {
-    const offenders = [...files("app/domain"), ...files("app/routes"), ...files("app/integrations")].filter((f) => imports(f).includes("express"));
+    const offenders = [...files("app/domain"), ...files("app/routes"), ...files("app/integrations")].filter((f) =>
+      imports(f).includes("express"),
+    );
     expect(offenders).toEqual([]);
   });
 
   it("configuration is read only through app/config.server.ts", () => {
     const offenders = [...files("app"), ...files("workers"), ...files("db")].filter(
-      (f) => !f.endsWith("config.server.ts") && /process\.env\.(?!NETSHOP_PROCESS)[A-Z_]+/.test(fs.readFileSync(path.join(root, f), "utf8")),
+      (f) =>
+        !f.endsWith("config.server.ts") && /process\.env\.(?!NETSHOP_PROCESS)[A-Z_]+/.test(fs.readFileSync(path.join(root, f), "utf8")),
     );
     expect(offenders).toEqual([]);
   });

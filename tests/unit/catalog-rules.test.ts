@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { combinations, formatMoney, generateVariants, handleize, minorToDecimal, parseMoney, parseOptionValues, stockLevel } from "~/domain/catalog/catalog-rules";
+import {
+  combinations,
+  formatMoney,
+  generateVariants,
+  handleize,
+  minorToDecimal,
+  parseMoney,
+  parseOptionValues,
+  stockLevel,
+} from "~/domain/catalog/catalog-rules";
 import { renderDescription, sanitizeDescriptionHtml } from "~/domain/catalog/description.server";
 import { draftFromFields } from "~/domain/catalog/product-draft";
 import { validateDraft } from "~/domain/catalog/products.server";
@@ -35,7 +44,14 @@ describe("variant generation", () => {
   });
 
   it("validates a draft: regenerates on option changes, keeps a chosen subset otherwise, and names each problem's field", () => {
-    const draft = makeDraft({ title: "Batik shirt", options: [["Size", ["S", "M", "L"]], ["Colour", ["Red", "Blue"]]], price: "49.90" });
+    const draft = makeDraft({
+      title: "Batik shirt",
+      options: [
+        ["Size", ["S", "M", "L"]],
+        ["Colour", ["Red", "Blue"]],
+      ],
+      price: "49.90",
+    });
     expect(draft.variants).toHaveLength(6);
     const subset = { ...draft, variants: draft.variants.slice(0, 4) };
     const kept = validateDraft(subset, "MYR", { regenerate: false });
@@ -54,7 +70,18 @@ describe("variant generation", () => {
       "variants.2.price": "Enter a price like 49.90.",
       "variants.4.sku": "This SKU is used twice on this product.",
     });
-    const tooMany = validateDraft(makeDraft({ title: "x", options: [["A", ["1", "2", "3", "4", "5"]], ["B", ["1", "2", "3", "4", "5"]], ["C", ["1", "2", "3", "4", "5"]]] }), "MYR", { regenerate: true });
+    const tooMany = validateDraft(
+      makeDraft({
+        title: "x",
+        options: [
+          ["A", ["1", "2", "3", "4", "5"]],
+          ["B", ["1", "2", "3", "4", "5"]],
+          ["C", ["1", "2", "3", "4", "5"]],
+        ],
+      }),
+      "MYR",
+      { regenerate: true },
+    );
     expect(!tooMany.ok && tooMany.errors["options.2.values"]).toMatch(/make 125 variants: a product can have at most 100/);
   });
 
@@ -105,7 +132,7 @@ describe("money, handles and values", () => {
 describe("descriptions", () => {
   it("renders Markdown and removes anything that could run script", () => {
     const html = renderDescription(
-      "## Care\n\n**Hand wash** only. [Guide](https://example.com/care)\n\n<script>alert(1)</script><img src=x onerror=alert(1)><a href=\"javascript:alert(1)\">x</a><iframe src=\"https://evil\"></iframe>",
+      '## Care\n\n**Hand wash** only. [Guide](https://example.com/care)\n\n<script>alert(1)</script><img src=x onerror=alert(1)><a href="javascript:alert(1)">x</a><iframe src="https://evil"></iframe>',
     );
     expect(html).toContain("<h2>Care</h2>");
     expect(html).toContain("<strong>Hand wash</strong>");
@@ -118,10 +145,16 @@ describe("descriptions", () => {
 describe("media rules", () => {
   it("checks type and size before signing an upload", () => {
     expect(uploadProblem({ type: "image/png", size: 1000, name: "a.png" })).toBeUndefined();
-    expect(uploadProblem({ type: "image/gif", size: 1000, name: "a.gif" })).toBe("a.gif: use a JPG, PNG or WebP image, or an MP4 or WebM video.");
-    expect(uploadProblem({ type: "image/jpeg", size: 11 * 1024 * 1024, name: "big.jpg" })).toBe("big.jpg is 11 MB: images can be at most 10 MB.");
+    expect(uploadProblem({ type: "image/gif", size: 1000, name: "a.gif" })).toBe(
+      "a.gif: use a JPG, PNG or WebP image, or an MP4 or WebM video.",
+    );
+    expect(uploadProblem({ type: "image/jpeg", size: 11 * 1024 * 1024, name: "big.jpg" })).toBe(
+      "big.jpg is 11 MB: images can be at most 10 MB.",
+    );
     expect(uploadProblem({ type: "video/mp4", size: 150 * 1024 * 1024, name: "v.mp4" })).toBeUndefined();
-    expect(uploadProblem({ type: "video/webm", size: 201 * 1024 * 1024, name: "v.webm" })).toBe("v.webm is 201 MB: videos can be at most 200 MB.");
+    expect(uploadProblem({ type: "video/webm", size: 201 * 1024 * 1024, name: "v.webm" })).toBe(
+      "v.webm is 201 MB: videos can be at most 200 MB.",
+    );
   });
 
   it("recognises files by their first bytes", () => {

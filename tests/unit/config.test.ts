@@ -62,21 +62,33 @@ describe("configuration", () => {
     expect(problems({ ...valid, DATABASE_URL: "mysql://x@y/z" })).toEqual([expect.stringMatching(/DATABASE_URL must be a postgres/)]);
     expect(problems({ ...valid, REDIS_URL: "http://x" })).toEqual([expect.stringMatching(/REDIS_URL must be a redis/)]);
     expect(problems({ ...valid, PORT: "eighty" })).toEqual([expect.stringMatching(/^PORT /)]);
-    expect(problems({ ...valid, WASSENGER_DEVICE_ID: "abc" })).toEqual([expect.stringMatching(/WASSENGER_DEVICE_ID must be a 24-character hex/)]);
+    expect(problems({ ...valid, WASSENGER_DEVICE_ID: "abc" })).toEqual([
+      expect.stringMatching(/WASSENGER_DEVICE_ID must be a 24-character hex/),
+    ]);
   });
 
   it("requires a provider key or the sandbox", () => {
     const { SANDBOX_URL: _, ...noSandbox } = valid;
     expect(problems(noSandbox)).toEqual([expect.stringMatching(/WASSENGER_TOKEN is not set and neither is SANDBOX_URL/)]);
-    expect(problems({ ...noSandbox, WASSENGER_TOKEN: "live-key", SMTP_URL: "smtps://u:p@smtp.example.com", MAIL_FROM: "Shop <a@example.com>" })).toEqual([]);
+    expect(
+      problems({ ...noSandbox, WASSENGER_TOKEN: "live-key", SMTP_URL: "smtps://u:p@smtp.example.com", MAIL_FROM: "Shop <a@example.com>" }),
+    ).toEqual([]);
   });
 
   it("checks the email, code template and encryption key settings", () => {
-    expect(problems({ ...valid, SMTP_URL: "smtp://u:p@smtp.example.com:587" })).toEqual([expect.stringMatching(/^MAIL_FROM is required with SMTP_URL/)]);
-    expect(problems({ ...valid, SMTP_URL: "http://smtp.example.com", MAIL_FROM: "a@example.com" })).toEqual([expect.stringMatching(/^SMTP_URL must be an smtp/)]);
-    expect(problems({ ...valid, WASSENGER_CODE_TEMPLATE: "Sign in {{code}}" })).toEqual([expect.stringMatching(/^WASSENGER_CODE_TEMPLATE must be a template name/)]);
+    expect(problems({ ...valid, SMTP_URL: "smtp://u:p@smtp.example.com:587" })).toEqual([
+      expect.stringMatching(/^MAIL_FROM is required with SMTP_URL/),
+    ]);
+    expect(problems({ ...valid, SMTP_URL: "http://smtp.example.com", MAIL_FROM: "a@example.com" })).toEqual([
+      expect.stringMatching(/^SMTP_URL must be an smtp/),
+    ]);
+    expect(problems({ ...valid, WASSENGER_CODE_TEMPLATE: "Sign in {{code}}" })).toEqual([
+      expect.stringMatching(/^WASSENGER_CODE_TEMPLATE must be a template name/),
+    ]);
     expect(parseEnv({ ...valid, WASSENGER_CODE_TEMPLATE: "netshop_code:ms" }).WASSENGER_CODE_TEMPLATE).toBe("netshop_code:ms");
-    expect(problems({ ...valid, DATA_ENCRYPTION_KEY: `${"a".repeat(40)},short` })).toEqual([expect.stringMatching(/^DATA_ENCRYPTION_KEY must be at least 32/)]);
+    expect(problems({ ...valid, DATA_ENCRYPTION_KEY: `${"a".repeat(40)},short` })).toEqual([
+      expect.stringMatching(/^DATA_ENCRYPTION_KEY must be at least 32/),
+    ]);
   });
 
   it("requires the runtime roles' password for a remote database", () => {

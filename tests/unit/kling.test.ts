@@ -86,7 +86,9 @@ describe("Kling input checks", () => {
   it("reads JPEG and PNG sizes from their headers", () => {
     expect(imageInfo(png(640, 360))).toEqual({ format: "png", width: 640, height: 360 });
     // SOI, an APP0 segment, then a baseline start-of-frame with height 480 and width 720.
-    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x04, 0x4a, 0x46, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x01, 0xe0, 0x02, 0xd0, 0x03, 0x01]);
+    const jpeg = Buffer.from([
+      0xff, 0xd8, 0xff, 0xe0, 0x00, 0x04, 0x4a, 0x46, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x01, 0xe0, 0x02, 0xd0, 0x03, 0x01,
+    ]);
     expect(imageInfo(jpeg)).toEqual({ format: "jpeg", width: 720, height: 480 });
     expect(imageInfo(Buffer.from("hello world, not an image"))).toBeUndefined();
   });
@@ -101,22 +103,32 @@ describe("Kling input checks", () => {
       duration: "10",
       external_task_id: "job-1",
     });
-    expect(klingBodies.textToVideo({ prompt: "A batik scarf in the wind" })).toMatchObject({ duration: "5", mode: "std", aspect_ratio: "16:9" });
-    expect(klingBodies.tryOn({ humanImage: "https://x.test/p.png", clothImage: "https://x.test/c.png", callbackUrl: "https://shop.test/cb" })).toEqual({
+    expect(klingBodies.textToVideo({ prompt: "A batik scarf in the wind" })).toMatchObject({
+      duration: "5",
+      mode: "std",
+      aspect_ratio: "16:9",
+    });
+    expect(
+      klingBodies.tryOn({ humanImage: "https://x.test/p.png", clothImage: "https://x.test/c.png", callbackUrl: "https://shop.test/cb" }),
+    ).toEqual({
       model_name: "kolors-virtual-try-on-v1-5",
       human_image: "https://x.test/p.png",
       cloth_image: "https://x.test/c.png",
       callback_url: "https://shop.test/cb",
     });
 
-    expect(errorOf(() => klingBodies.textToVideo({ prompt: "ok", negativePrompt: "x".repeat(2501) }))).toMatchObject({ field: "negativePrompt" });
+    expect(errorOf(() => klingBodies.textToVideo({ prompt: "ok", negativePrompt: "x".repeat(2501) }))).toMatchObject({
+      field: "negativePrompt",
+    });
     expect(klingBodies.textToVideo({ prompt: "ok", negativePrompt: "x".repeat(2500) }).negative_prompt).toHaveLength(2500);
     expect(errorOf(() => klingBodies.textToVideo({ prompt: "  " }))).toMatchObject({ field: "prompt" });
     expect(errorOf(() => klingBodies.imageToVideo({ prompt: "no image" }))).toMatchObject({ field: "image" });
     expect(errorOf(() => klingBodies.imageToVideo({ image, duration: 7 as 5 }))).toMatchObject({ field: "duration" });
     expect(errorOf(() => klingBodies.imageToVideo({ image, mode: "max" as "pro" }))).toMatchObject({ field: "mode" });
     expect(errorOf(() => klingBodies.imageToVideo({ image, externalTaskId: "a/b" }))).toMatchObject({ field: "externalTaskId" });
-    expect(errorOf(() => klingBodies.tryOn({ humanImage: image, clothImage: image, model: "v9" as "kolors-virtual-try-on-v1" }))).toMatchObject({ field: "model" });
+    expect(
+      errorOf(() => klingBodies.tryOn({ humanImage: image, clothImage: image, model: "v9" as "kolors-virtual-try-on-v1" })),
+    ).toMatchObject({ field: "model" });
   });
 });
 
@@ -143,7 +155,14 @@ describe("Kling errors, backoff and callbacks", () => {
   });
 
   it("reads a callback as the bare task or inside the envelope, and only as a hint", () => {
-    const task = { task_id: "842", task_status: "succeed", task_info: { external_task_id: "job-9" }, created_at: 1, updated_at: 2, task_result: {} };
+    const task = {
+      task_id: "842",
+      task_status: "succeed",
+      task_info: { external_task_id: "job-9" },
+      created_at: 1,
+      updated_at: 2,
+      task_result: {},
+    };
     expect(parseKlingCallback(task)).toEqual({ taskId: "842", externalTaskId: "job-9", claimedStatus: "succeed" });
     expect(parseKlingCallback({ code: 0, message: "SUCCEED", request_id: "r", data: task })).toEqual({
       taskId: "842",
@@ -155,7 +174,9 @@ describe("Kling errors, backoff and callbacks", () => {
   });
 
   it("puts failed tasks in plain words", () => {
-    expect(describeTaskFailure({ status: "failed", statusMessage: "Failure to pass the risk control system" })).toMatchObject({ contentBlocked: true });
+    expect(describeTaskFailure({ status: "failed", statusMessage: "Failure to pass the risk control system" })).toMatchObject({
+      contentBlocked: true,
+    });
     expect(describeTaskFailure({ status: "failed", statusMessage: "there is no human in the image" }).reason).toMatch(/person/);
     expect(describeTaskFailure({ status: "failed" }).reason).toBe("Kling could not finish the task.");
   });

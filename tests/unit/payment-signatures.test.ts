@@ -8,7 +8,13 @@ import {
   parseBillplzTime,
   signBillplz,
 } from "~/integrations/billplz.server";
-import { assertPaymentMatches, InvalidSignatureError, MalformedNotificationError, PaymentMismatchError, readRawCallback } from "~/integrations/payment-gateway";
+import {
+  assertPaymentMatches,
+  InvalidSignatureError,
+  MalformedNotificationError,
+  PaymentMismatchError,
+  readRawCallback,
+} from "~/integrations/payment-gateway";
 import { paymentGatewayFor } from "~/integrations/payment-gateways.server";
 import { PaySellerGateway, paysellerCanonical, paysellerSettings, signPayseller } from "~/integrations/payseller.server";
 
@@ -33,7 +39,13 @@ const DOCS_CALLBACK_SIGNATURE = "0fe0a20b8d557eeae570377783d062a3816a9ea80f36886
 const DOCS_REDIRECT =
   "https://shop.example/return?billplz[id]=zq0tm2wc&billplz[paid]=true&billplz[paid_at]=2018-09-27%2015%3A15%3A09%20%2B0800&billplz[x_signature]=4aab095fe5a39b1d534500988f9a0cb085cd1b6d5bbb55dd4e02ea6fa102b47b";
 
-const billplz = new BillplzGateway({ baseUrl: "http://unused", secretKey: "s", collectionId: "c", xSignatureKey: DOCS_KEY, sandbox: false });
+const billplz = new BillplzGateway({
+  baseUrl: "http://unused",
+  secretKey: "s",
+  collectionId: "c",
+  xSignatureKey: DOCS_KEY,
+  sandbox: false,
+});
 
 describe("Billplz X Signature, against Billplz's own examples", () => {
   it("builds the callback source string as the docs show (paid_amount, paid_at, paid)", () => {
@@ -44,7 +56,13 @@ describe("Billplz X Signature, against Billplz's own examples", () => {
   });
 
   it("sorts case-insensitively and flattens nested keys (metadata[id] → metadataid)", () => {
-    expect(billplzSourceString([["Zeta", "1"], ["alpha", "2"], ["metadata[id]", "9999"]])).toBe("alpha2|metadataid9999|Zeta1");
+    expect(
+      billplzSourceString([
+        ["Zeta", "1"],
+        ["alpha", "2"],
+        ["metadata[id]", "9999"],
+      ]),
+    ).toBe("alpha2|metadataid9999|Zeta1");
   });
 
   it("signs the generic example of the X Signature section", () => {
@@ -56,14 +74,22 @@ describe("Billplz X Signature, against Billplz's own examples", () => {
       ["amount", "200"],
       ["callback_url", "https://example.com/webhook"],
     ];
-    expect(billplzSourceString(fields)).toBe("amount200|callback_urlhttps://example.com/webhook|collection_idinbmmepb|descriptiontesting|emailapi@billplz.com|nameMichael");
+    expect(billplzSourceString(fields)).toBe(
+      "amount200|callback_urlhttps://example.com/webhook|collection_idinbmmepb|descriptiontesting|emailapi@billplz.com|nameMichael",
+    );
     expect(signBillplz(fields, "abc123cde456")).toBe("ef5e54a22af0925cba88fab467119742e90262e3646eea1dee3949938daf3a38");
   });
 
   it("verifies the documented callback and redirect, and reads them", () => {
     const body = new URLSearchParams([...DOCS_CALLBACK, ["x_signature", DOCS_CALLBACK_SIGNATURE]]).toString();
     const callback = billplz.verifyCallback({ body, headers: { "Content-Type": "application/x-www-form-urlencoded" } });
-    expect(callback).toMatchObject({ gatewayReference: "zq0tm2wc", status: "paid", amountMinor: 100, paidAmountMinor: 100, currency: "MYR" });
+    expect(callback).toMatchObject({
+      gatewayReference: "zq0tm2wc",
+      status: "paid",
+      amountMinor: 100,
+      paidAmountMinor: 100,
+      currency: "MYR",
+    });
     expect(callback.paidAt?.toISOString()).toBe("2018-09-27T07:15:09.000Z");
     const redirect = billplz.verifyRedirect(DOCS_REDIRECT);
     expect(redirect).toMatchObject({ gatewayReference: "zq0tm2wc", status: "paid", channel: "redirect" });
@@ -73,13 +99,29 @@ describe("Billplz X Signature, against Billplz's own examples", () => {
 
   it("refuses any change to a signed field, and a missing signature", () => {
     const tamper = (key: string, value: string) =>
-      new URLSearchParams([...DOCS_CALLBACK.map(([k, v]): [string, string] => [k, k === key ? value : v]), ["x_signature", DOCS_CALLBACK_SIGNATURE]]).toString();
-    for (const [key, value] of [["amount", "1"], ["paid", "false"], ["id", "other"], ["paid_at", "2018-09-28 15:15:09 +0800"]]) {
+      new URLSearchParams([
+        ...DOCS_CALLBACK.map(([k, v]): [string, string] => [k, k === key ? value : v]),
+        ["x_signature", DOCS_CALLBACK_SIGNATURE],
+      ]).toString();
+    for (const [key, value] of [
+      ["amount", "1"],
+      ["paid", "false"],
+      ["id", "other"],
+      ["paid_at", "2018-09-28 15:15:09 +0800"],
+    ]) {
       expect(() => billplz.verifyCallback({ body: tamper(key, value), headers: {} })).toThrow(InvalidSignatureError);
     }
     expect(() => billplz.verifyCallback({ body: new URLSearchParams(DOCS_CALLBACK).toString(), headers: {} })).toThrow(/has no signature/);
-    expect(() => billplz.verifyRedirect(DOCS_REDIRECT.replace("paid%5D=true", "paid%5D=false").replace("billplz[paid]=true", "billplz[paid]=false"))).toThrow(InvalidSignatureError);
-    const otherKey = new BillplzGateway({ baseUrl: "http://unused", secretKey: "s", collectionId: "c", xSignatureKey: "S-another-key", sandbox: false });
+    expect(() =>
+      billplz.verifyRedirect(DOCS_REDIRECT.replace("paid%5D=true", "paid%5D=false").replace("billplz[paid]=true", "billplz[paid]=false")),
+    ).toThrow(InvalidSignatureError);
+    const otherKey = new BillplzGateway({
+      baseUrl: "http://unused",
+      secretKey: "s",
+      collectionId: "c",
+      xSignatureKey: "S-another-key",
+      sandbox: false,
+    });
     expect(() => otherKey.verifyRedirect(DOCS_REDIRECT)).toThrow(InvalidSignatureError);
   });
 
@@ -130,14 +172,26 @@ describe("PaySeller signature (NetShop's assumed contract)", () => {
     const url = new URL("https://shop.example/return?order=NS-9");
     for (const [k, v] of ps) url.searchParams.set(k, v);
     url.searchParams.set("ps_signature", signPayseller(ps, key, "ps_signature"));
-    expect(gateway.verifyRedirect(url)).toMatchObject({ eventId: "payseller:evt_9", status: "paid", amountMinor: 500, orderReference: "NS-9" });
+    expect(gateway.verifyRedirect(url)).toMatchObject({
+      eventId: "payseller:evt_9",
+      status: "paid",
+      amountMinor: 500,
+      orderReference: "NS-9",
+    });
     url.searchParams.set("ps_amount", "50");
     expect(() => gateway.verifyRedirect(url)).toThrow(InvalidSignatureError);
   });
 });
 
 describe("checking a payment against its order", () => {
-  const paid = { gatewayReference: "b1", orderReference: "NS-1", status: "paid" as const, amountMinor: 1000, paidAmountMinor: 1000, currency: "MYR" };
+  const paid = {
+    gatewayReference: "b1",
+    orderReference: "NS-1",
+    status: "paid" as const,
+    amountMinor: 1000,
+    paidAmountMinor: 1000,
+    currency: "MYR",
+  };
 
   it("accepts the right payment and names the field that differs", () => {
     expect(() => assertPaymentMatches(paid, { gatewayReference: "b1", amountMinor: 1000, currency: "myr" })).not.toThrow();
@@ -151,7 +205,10 @@ describe("checking a payment against its order", () => {
     for (const [change, field] of cases) {
       const error = (() => {
         try {
-          assertPaymentMatches({ ...paid, ...change }, { gatewayReference: "b1", orderReference: "NS-1", amountMinor: 1000, currency: "MYR" });
+          assertPaymentMatches(
+            { ...paid, ...change },
+            { gatewayReference: "b1", orderReference: "NS-1", amountMinor: 1000, currency: "MYR" },
+          );
         } catch (e) {
           return e;
         }
@@ -165,29 +222,49 @@ describe("checking a payment against its order", () => {
 describe("per-shop gateway settings", () => {
   const env = parseEnv({
     SESSION_SECRET: "x".repeat(40),
-  DATA_ENCRYPTION_KEY: "k".repeat(40),
+    DATA_ENCRYPTION_KEY: "k".repeat(40),
     DATABASE_URL: "postgres://o:p@127.0.0.1:5432/n",
     REDIS_URL: "redis://127.0.0.1:6379",
     SANDBOX_URL: "http://127.0.0.1:4010/",
-    S3_ENDPOINT: "http://127.0.0.1:4569", S3_ACCESS_KEY_ID: "S3RVER", S3_SECRET_ACCESS_KEY: "S3RVER", MEDIA_PUBLIC_BASE_URL: "http://127.0.0.1:4569/netshop-media",
+    S3_ENDPOINT: "http://127.0.0.1:4569",
+    S3_ACCESS_KEY_ID: "S3RVER",
+    S3_SECRET_ACCESS_KEY: "S3RVER",
+    MEDIA_PUBLIC_BASE_URL: "http://127.0.0.1:4569/netshop-media",
   });
 
   it("points a shop without credentials at the stand-in, and one with credentials at the gateway", () => {
     expect(billplzSettings(null, env)).toMatchObject({ baseUrl: "http://127.0.0.1:4010/billplz/api", sandbox: true });
-    expect(billplzSettings({ secretKey: "k", collectionId: "c", xSignatureKey: "x" }, env)).toMatchObject({ baseUrl: BILLPLZ_BASE_URLS.production, sandbox: false });
-    expect(billplzSettings({ secretKey: "k", collectionId: "c", xSignatureKey: "x", useBillplzSandbox: true }, env).baseUrl).toBe(BILLPLZ_BASE_URLS.billplzSandbox);
+    expect(billplzSettings({ secretKey: "k", collectionId: "c", xSignatureKey: "x" }, env)).toMatchObject({
+      baseUrl: BILLPLZ_BASE_URLS.production,
+      sandbox: false,
+    });
+    expect(billplzSettings({ secretKey: "k", collectionId: "c", xSignatureKey: "x", useBillplzSandbox: true }, env).baseUrl).toBe(
+      BILLPLZ_BASE_URLS.billplzSandbox,
+    );
     expect(paysellerSettings(null, env)).toMatchObject({ baseUrl: "http://127.0.0.1:4010/payseller", sandbox: true });
   });
 
   it("builds the gateway a shop chose", () => {
-    expect(paymentGatewayFor({ gateway: "billplz" }, env)).toMatchObject({ name: "billplz", isSandbox: true, capabilities: { refunds: "manual" } });
-    expect(paymentGatewayFor({ gateway: "payseller", credentials: null }, env)).toMatchObject({ name: "payseller", isSandbox: true, capabilities: { refunds: "api" } });
-    expect(paymentGatewayFor({ gateway: "billplz", credentials: { secretKey: "k", collectionId: "c", xSignatureKey: "x" } }, env).isSandbox).toBe(false);
+    expect(paymentGatewayFor({ gateway: "billplz" }, env)).toMatchObject({
+      name: "billplz",
+      isSandbox: true,
+      capabilities: { refunds: "manual" },
+    });
+    expect(paymentGatewayFor({ gateway: "payseller", credentials: null }, env)).toMatchObject({
+      name: "payseller",
+      isSandbox: true,
+      capabilities: { refunds: "api" },
+    });
+    expect(
+      paymentGatewayFor({ gateway: "billplz", credentials: { secretKey: "k", collectionId: "c", xSignatureKey: "x" } }, env).isSandbox,
+    ).toBe(false);
   });
 
   it("refuses PaySeller live until its API address is configured", () => {
     const credentials = { merchantId: "m", apiKey: "a", checksumKey: "c" };
     expect(() => paysellerSettings(credentials, env)).toThrow(/PAYSELLER_BASE_URL/);
-    expect(paysellerSettings(credentials, { ...env, PAYSELLER_BASE_URL: "https://pay.example.my/" }).baseUrl).toBe("https://pay.example.my");
+    expect(paysellerSettings(credentials, { ...env, PAYSELLER_BASE_URL: "https://pay.example.my/" }).baseUrl).toBe(
+      "https://pay.example.my",
+    );
   });
 });

@@ -36,7 +36,10 @@ export interface ReconciliationView {
 const PAID = sql`${schema.orders.paymentStatus} <> 'unpaid'`;
 
 /** Counts, and the documents that need attention (or everything recent with `all`). */
-export async function reconciliation(shopId: string, options: { show?: "attention" | "all"; limit?: number } = {}): Promise<ReconciliationView> {
+export async function reconciliation(
+  shopId: string,
+  options: { show?: "attention" | "all"; limit?: number } = {},
+): Promise<ReconciliationView> {
   const limit = options.limit ?? 200;
   return withShop(shopId, async (tx) => {
     const settings = await loadAccountingSettings(tx, shopId);
@@ -103,7 +106,11 @@ export type ResyncOutcome = { ok: true; queued: number } | { ok: false; errors: 
 const NOT_CONNECTED = { ok: false as const, errors: { form: "Connect AutoCount in Settings → Accounting first." } };
 
 /** Queues one document (or an order never queued) again. Idempotent in AutoCount: lookups first. */
-export async function retrySync(actor: Actor, input: { syncId?: string; orderId?: string }, info: RequestInfo = {}): Promise<ResyncOutcome> {
+export async function retrySync(
+  actor: Actor,
+  input: { syncId?: string; orderId?: string },
+  info: RequestInfo = {},
+): Promise<ResyncOutcome> {
   return withShop(actor.shopId, async (tx) => {
     const settings = await loadAccountingSettings(tx, actor.shopId);
     if (!settings?.enabled) return NOT_CONNECTED;
@@ -128,11 +135,29 @@ export async function retrySync(actor: Actor, input: { syncId?: string; orderId?
     const [row] = await tx
       .update(schema.accountingSyncs)
       .set({ status: "pending", error: null, attempts: 0, updatedAt: new Date() })
-      .where(and(eq(schema.accountingSyncs.shopId, actor.shopId), eq(schema.accountingSyncs.id, syncId), ne(schema.accountingSyncs.status, "synced")))
+      .where(
+        and(
+          eq(schema.accountingSyncs.shopId, actor.shopId),
+          eq(schema.accountingSyncs.id, syncId),
+          ne(schema.accountingSyncs.status, "synced"),
+        ),
+      )
       .returning({ id: schema.accountingSyncs.id, orderId: schema.accountingSyncs.orderId });
     if (!row) return { ok: false, errors: { form: "That document is already in AutoCount, or is not in this shop." } };
-    await enqueueAfterCommit(tx, { queue: "accounting", name: "sync", payload: { shopId: actor.shopId, syncId: row.id }, shopId: actor.shopId });
-    await audit(tx, { shopId: actor.shopId, actorUserId: actor.userId, action: "accounting.sync_retried", targetType: "order", targetId: row.orderId, ...info });
+    await enqueueAfterCommit(tx, {
+      queue: "accounting",
+      name: "sync",
+      payload: { shopId: actor.shopId, syncId: row.id },
+      shopId: actor.shopId,
+    });
+    await audit(tx, {
+      shopId: actor.shopId,
+      actorUserId: actor.userId,
+      action: "accounting.sync_retried",
+      targetType: "order",
+      targetId: row.orderId,
+      ...info,
+    });
     return { ok: true, queued: 1 };
   });
 }
@@ -165,7 +190,16 @@ export async function resyncRange(actor: Actor, raw: { from?: string; to?: strin
       .select({ id: o.id, invoiceNumber: o.invoiceNumber })
       .from(o)
       .leftJoin(s, and(eq(s.shopId, o.shopId), eq(s.orderId, o.id), eq(s.kind, "invoice")))
-      .where(and(eq(o.shopId, actor.shopId), PAID, isNotNull(o.invoiceNumber), gte(o.createdAt, start), lt(o.createdAt, end), or(isNull(s.id), ne(s.status, "synced"))))
+      .where(
+        and(
+          eq(o.shopId, actor.shopId),
+          PAID,
+          isNotNull(o.invoiceNumber),
+          gte(o.createdAt, start),
+          lt(o.createdAt, end),
+          or(isNull(s.id), ne(s.status, "synced")),
+        ),
+      )
       .orderBy(o.createdAt)
       .limit(RESYNC_MAX);
     let queued = 0;
@@ -173,9 +207,17 @@ export async function resyncRange(actor: Actor, raw: { from?: string; to?: strin
       const [row] = await tx
         .insert(s)
         .values({ shopId: actor.shopId, orderId: order.id, kind: "invoice", ref: "", docNo: documentNumbers(order.invoiceNumber!).invoice })
-        .onConflictDoUpdate({ target: [s.shopId, s.orderId, s.kind, s.ref], set: { status: "pending", error: null, attempts: 0, updatedAt: new Date() } })
+        .onConflictDoUpdate({
+          target: [s.shopId, s.orderId, s.kind, s.ref],
+          set: { status: "pending", error: null, attempts: 0, updatedAt: new Date() },
+        })
         .returning({ id: s.id });
-      await enqueueAfterCommit(tx, { queue: "accounting", name: "sync", payload: { shopId: actor.shopId, syncId: row.id }, shopId: actor.shopId });
+      await enqueueAfterCommit(tx, {
+        queue: "accounting",
+        name: "sync",
+        payload: { shopId: actor.shopId, syncId: row.id },
+        shopId: actor.shopId,
+      });
       queued++;
     }
     const failedNotes = await tx
@@ -188,16 +230,30 @@ export async function resyncRange(actor: Actor, raw: { from?: string; to?: strin
           eq(s.status, "failed"),
           inArray(
             s.orderId,
-            tx.select({ id: o.id }).from(o).where(and(eq(o.shopId, actor.shopId), gte(o.createdAt, start), lt(o.createdAt, end))),
+            tx
+              .select({ id: o.id })
+              .from(o)
+              .where(and(eq(o.shopId, actor.shopId), gte(o.createdAt, start), lt(o.createdAt, end))),
           ),
         ),
       )
       .returning({ id: s.id });
     for (const note of failedNotes) {
-      await enqueueAfterCommit(tx, { queue: "accounting", name: "sync", payload: { shopId: actor.shopId, syncId: note.id }, shopId: actor.shopId });
+      await enqueueAfterCommit(tx, {
+        queue: "accounting",
+        name: "sync",
+        payload: { shopId: actor.shopId, syncId: note.id },
+        shopId: actor.shopId,
+      });
       queued++;
     }
-    await audit(tx, { shopId: actor.shopId, actorUserId: actor.userId, action: "accounting.resync", after: { from: raw.from, to: raw.to, queued }, ...info });
+    await audit(tx, {
+      shopId: actor.shopId,
+      actorUserId: actor.userId,
+      action: "accounting.resync",
+      after: { from: raw.from, to: raw.to, queued },
+      ...info,
+    });
     return { ok: true, queued };
   });
 }

@@ -53,11 +53,7 @@ export const SANDBOX_MAPPING_DEFAULTS = {
 } as const;
 
 const code = (label: string, max = 30) =>
-  z
-    .string()
-    .trim()
-    .min(1, `Enter the ${label} exactly as AutoCount shows it.`)
-    .max(max, `The ${label} is at most ${max} characters.`);
+  z.string().trim().min(1, `Enter the ${label} exactly as AutoCount shows it.`).max(max, `The ${label} is at most ${max} characters.`);
 
 export const AccountingSettingsInput = z
   .object({
@@ -79,7 +75,12 @@ export const AccountingSettingsInput = z
   })
   .superRefine((v, ctx) => {
     if (v.mode !== "live") return;
-    if (!/^\d{1,20}$/.test(v.accountBookId)) ctx.addIssue({ code: "custom", path: ["accountBookId"], message: "Enter the account book id: the number in your AutoCount Cloud address." });
+    if (!/^\d{1,20}$/.test(v.accountBookId))
+      ctx.addIssue({
+        code: "custom",
+        path: ["accountBookId"],
+        message: "Enter the account book id: the number in your AutoCount Cloud address.",
+      });
     if (!v.keyId) ctx.addIssue({ code: "custom", path: ["keyId"], message: "Enter the Key-ID from AutoCount's API Keys page." });
   });
 export type AccountingSettingsInput = z.infer<typeof AccountingSettingsInput>;
@@ -94,7 +95,9 @@ export async function loadAccountingSettings(tx: Tx, shopId: string): Promise<Ac
 }
 
 /** The client settings for a saved row; the API-Key is decrypted only here. */
-export function clientSettingsFor(row: Pick<AccountingSettingsRow, "mode" | "accountBookId" | "keyId" | "apiKeyEncrypted">): AutoCountSettings {
+export function clientSettingsFor(
+  row: Pick<AccountingSettingsRow, "mode" | "accountBookId" | "keyId" | "apiKeyEncrypted">,
+): AutoCountSettings {
   if (row.mode === "sandbox") return autoCountSandboxSettings();
   if (!row.accountBookId || !row.keyId || !row.apiKeyEncrypted) throw new Error("AutoCount credentials are incomplete");
   return autoCountSettings({ accountBookId: row.accountBookId, keyId: row.keyId, apiKey: decryptSecret(row.apiKeyEncrypted) });
@@ -142,7 +145,8 @@ export type SaveOutcome = { ok: true; message: string } | { ok: false; errors: R
 /** A message for a failed connection or master-data check, fit to show on the page. */
 export function connectionProblem(error: unknown): string {
   if (error instanceof AutoCountError) {
-    if (error.kind === "unauthorized") return "AutoCount refused the account book id, Key-ID or API-Key. Copy them again from AutoCount Cloud (Settings → API Keys).";
+    if (error.kind === "unauthorized")
+      return "AutoCount refused the account book id, Key-ID or API-Key. Copy them again from AutoCount Cloud (Settings → API Keys).";
     if (error.kind === "rate_limited") return "AutoCount is limiting requests right now. Try again in a minute.";
     if (error.kind === "unavailable") return "AutoCount could not be reached. Try again in a few minutes.";
     return error.message;
@@ -151,7 +155,10 @@ export function connectionProblem(error: unknown): string {
 }
 
 /** Resolves the credentials to try: what was typed, else (for the API-Key) what is saved. */
-async function credentialsFor(shopId: string, input: AccountingSettingsInput): Promise<{ settings: AutoCountSettings; apiKey: string } | { error: Record<string, string> }> {
+async function credentialsFor(
+  shopId: string,
+  input: AccountingSettingsInput,
+): Promise<{ settings: AutoCountSettings; apiKey: string } | { error: Record<string, string> }> {
   if (input.mode === "sandbox") {
     if (!sandboxAvailable()) return { error: { mode: "The sandbox is not running here: connect your AutoCount account book." } };
     return { settings: autoCountSandboxSettings(), apiKey: "" };
@@ -170,10 +177,14 @@ export async function testAccountingConnection(shopId: string, raw: Record<strin
   const parsed = AccountingSettingsInput.safeParse(raw);
   if (!parsed.success) {
     // Only the credentials matter for a connection test.
-    const errors = Object.fromEntries(Object.entries(fieldErrors(parsed.error)).filter(([key]) => ["mode", "accountBookId", "keyId", "apiKey"].includes(key)));
+    const errors = Object.fromEntries(
+      Object.entries(fieldErrors(parsed.error)).filter(([key]) => ["mode", "accountBookId", "keyId", "apiKey"].includes(key)),
+    );
     if (Object.keys(errors).length) return { ok: false, errors };
   }
-  const input = (parsed.success ? parsed.data : { ...(raw as AccountingSettingsInput), mode: raw.mode === "live" ? "live" : "sandbox" }) as AccountingSettingsInput;
+  const input = (
+    parsed.success ? parsed.data : { ...(raw as AccountingSettingsInput), mode: raw.mode === "live" ? "live" : "sandbox" }
+  ) as AccountingSettingsInput;
   const creds = await credentialsFor(shopId, input);
   if ("error" in creds) return { ok: false, errors: creds.error };
   try {
@@ -181,7 +192,12 @@ export async function testAccountingConnection(shopId: string, raw: Record<strin
   } catch (error) {
     return { ok: false, errors: { form: connectionProblem(error) } };
   }
-  return { ok: true, message: creds.settings.sandbox ? "Connected to NetShop's AutoCount sandbox." : `Connected to AutoCount account book ${input.accountBookId}.` };
+  return {
+    ok: true,
+    message: creds.settings.sandbox
+      ? "Connected to NetShop's AutoCount sandbox."
+      : `Connected to AutoCount account book ${input.accountBookId}.`,
+  };
 }
 
 /** Saves the connection and mapping after checking both against the account book. */
@@ -239,17 +255,35 @@ export async function saveAccountingSettings(
       action: "accounting.settings_changed",
       targetType: "accounting_settings",
       // Never the key itself.
-      after: { mode: input.mode, accountBookId: values.accountBookId, keyId: values.keyId, apiKeyChanged: Boolean(input.apiKey), mapping: { ...input, apiKey: undefined } },
+      after: {
+        mode: input.mode,
+        accountBookId: values.accountBookId,
+        keyId: values.keyId,
+        apiKeyChanged: Boolean(input.apiKey),
+        mapping: { ...input, apiKey: undefined },
+      },
       ...info,
     });
   });
-  return { ok: true, message: input.mode === "sandbox" ? "Saved: paid orders now go to NetShop's AutoCount sandbox." : "Saved: paid orders now go to your AutoCount account book." };
+  return {
+    ok: true,
+    message:
+      input.mode === "sandbox"
+        ? "Saved: paid orders now go to NetShop's AutoCount sandbox."
+        : "Saved: paid orders now go to your AutoCount account book.",
+  };
 }
 
 /** Stops syncing (the settings row goes; sync history stays). */
 export async function disconnectAccounting(actor: { userId: string; shopId: string }, info: RequestInfo = {}): Promise<void> {
   await withShop(actor.shopId, async (tx) => {
     await tx.delete(schema.accountingSettings).where(eq(schema.accountingSettings.shopId, actor.shopId));
-    await audit(tx, { shopId: actor.shopId, actorUserId: actor.userId, action: "accounting.disconnected", targetType: "accounting_settings", ...info });
+    await audit(tx, {
+      shopId: actor.shopId,
+      actorUserId: actor.userId,
+      action: "accounting.disconnected",
+      targetType: "accounting_settings",
+      ...info,
+    });
   });
 }

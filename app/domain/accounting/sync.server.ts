@@ -59,7 +59,11 @@ export async function queueInvoiceSync(tx: Tx, input: { shopId: string; orderId:
   return upsertInvoiceSync(tx, input);
 }
 
-async function upsertInvoiceSync(tx: Tx, input: { shopId: string; orderId: string; invoiceNumber: number }, reset = false): Promise<string> {
+async function upsertInvoiceSync(
+  tx: Tx,
+  input: { shopId: string; orderId: string; invoiceNumber: number },
+  reset = false,
+): Promise<string> {
   const [row] = await tx
     .insert(schema.accountingSyncs)
     .values({ shopId: input.shopId, orderId: input.orderId, kind: "invoice", ref: "", docNo: documentNumbers(input.invoiceNumber).invoice })
@@ -68,7 +72,12 @@ async function upsertInvoiceSync(tx: Tx, input: { shopId: string; orderId: strin
       set: reset ? { status: "pending", error: null, updatedAt: new Date() } : { updatedAt: sql`${schema.accountingSyncs.updatedAt}` },
     })
     .returning({ id: schema.accountingSyncs.id });
-  await enqueueAfterCommit(tx, { queue: "accounting", name: "sync", payload: { shopId: input.shopId, syncId: row.id }, shopId: input.shopId });
+  await enqueueAfterCommit(tx, {
+    queue: "accounting",
+    name: "sync",
+    payload: { shopId: input.shopId, syncId: row.id },
+    shopId: input.shopId,
+  });
   return row.id;
 }
 
@@ -87,14 +96,27 @@ export async function queueRefundSync(tx: Tx, input: { shopId: string; orderId: 
   const [existing] = await tx
     .select({ id: schema.accountingSyncs.id })
     .from(schema.accountingSyncs)
-    .where(and(eq(schema.accountingSyncs.shopId, input.shopId), eq(schema.accountingSyncs.orderId, input.orderId), eq(schema.accountingSyncs.kind, "credit_note"), eq(schema.accountingSyncs.ref, input.paymentId)));
+    .where(
+      and(
+        eq(schema.accountingSyncs.shopId, input.shopId),
+        eq(schema.accountingSyncs.orderId, input.orderId),
+        eq(schema.accountingSyncs.kind, "credit_note"),
+        eq(schema.accountingSyncs.ref, input.paymentId),
+      ),
+    );
   if (existing) return existing.id;
   // Lock the order's rows so two refunds recorded at once take different numbers.
   await tx.execute(sql`select 1 from ${schema.orders} where shop_id = ${input.shopId} and id = ${input.orderId} for update`);
   const [{ count }] = await tx
     .select({ count: sql<number>`count(*)::int` })
     .from(schema.accountingSyncs)
-    .where(and(eq(schema.accountingSyncs.shopId, input.shopId), eq(schema.accountingSyncs.orderId, input.orderId), eq(schema.accountingSyncs.kind, "credit_note")));
+    .where(
+      and(
+        eq(schema.accountingSyncs.shopId, input.shopId),
+        eq(schema.accountingSyncs.orderId, input.orderId),
+        eq(schema.accountingSyncs.kind, "credit_note"),
+      ),
+    );
   const [row] = await tx
     .insert(schema.accountingSyncs)
     .values({
@@ -106,7 +128,12 @@ export async function queueRefundSync(tx: Tx, input: { shopId: string; orderId: 
       docNo: refundDocumentNumbers(order.invoiceNumber, count + 1).creditNote,
     })
     .returning({ id: schema.accountingSyncs.id });
-  await enqueueAfterCommit(tx, { queue: "accounting", name: "sync", payload: { shopId: input.shopId, syncId: row.id }, shopId: input.shopId });
+  await enqueueAfterCommit(tx, {
+    queue: "accounting",
+    name: "sync",
+    payload: { shopId: input.shopId, syncId: row.id },
+    shopId: input.shopId,
+  });
   return row.id;
 }
 
@@ -142,7 +169,10 @@ export async function runSync(payload: { shopId: string; syncId: string }, optio
   await setStatus(payload.shopId, payload.syncId, { attempts: sql`${schema.accountingSyncs.attempts} + 1` });
   if (!ctx.settings) return fail(payload, "AutoCount is not connected: connect it in Settings → Accounting, then retry.");
 
-  const client = new AutoCountClient({ ...clientSettingsFor(ctx.settings), ...(options.writeTimeoutMs ? { writeTimeoutMs: options.writeTimeoutMs } : {}) });
+  const client = new AutoCountClient({
+    ...clientSettingsFor(ctx.settings),
+    ...(options.writeTimeoutMs ? { writeTimeoutMs: options.writeTimeoutMs } : {}),
+  });
   const full = ctx as SyncContext;
   try {
     const detail = ctx.row.kind === "invoice" ? await bookInvoice(client, full) : await bookCreditNote(client, full);
@@ -156,7 +186,10 @@ export async function runSync(payload: { shopId: string; syncId: string }, optio
           shopId: payload.shopId,
           orderId: ctx.row.orderId,
           type: "accounting_synced",
-          summary: ctx.row.kind === "invoice" ? `Invoice ${ctx.row.docNo} booked in AutoCount` : `Credit note ${ctx.row.docNo} booked in AutoCount`,
+          summary:
+            ctx.row.kind === "invoice"
+              ? `Invoice ${ctx.row.docNo} booked in AutoCount`
+              : `Credit note ${ctx.row.docNo} booked in AutoCount`,
           data: { syncId: payload.syncId, ...detail },
         });
       }
@@ -171,8 +204,7 @@ export async function runSync(payload: { shopId: string; syncId: string }, optio
       await setStatus(payload.shopId, payload.syncId, { error: "AutoCount's rate limit: waiting for its window to reset." });
       throw new RetryLater(error.message, Math.max(1_000, error.retryAfterMs ?? 60_000));
     }
-    const permanent =
-      error instanceof PermanentJobFailure || (error instanceof AutoCountError && !error.retryable);
+    const permanent = error instanceof PermanentJobFailure || (error instanceof AutoCountError && !error.retryable);
     const message = error instanceof Error ? error.message : String(error);
     const last = (options.attempt ?? 1) >= (options.maxAttempts ?? 1);
     if (permanent || last) return fail(payload, message);
@@ -195,12 +227,22 @@ async function setStatus(shopId: string, syncId: string, set: Partial<Record<"st
   );
 }
 
-async function loadContext(tx: Tx, shopId: string, syncId: string): Promise<(Omit<SyncContext, "settings"> & { settings: AccountingSettingsRow | null }) | null> {
-  const [row] = await tx.select().from(schema.accountingSyncs).where(and(eq(schema.accountingSyncs.shopId, shopId), eq(schema.accountingSyncs.id, syncId)));
+async function loadContext(
+  tx: Tx,
+  shopId: string,
+  syncId: string,
+): Promise<(Omit<SyncContext, "settings"> & { settings: AccountingSettingsRow | null }) | null> {
+  const [row] = await tx
+    .select()
+    .from(schema.accountingSyncs)
+    .where(and(eq(schema.accountingSyncs.shopId, shopId), eq(schema.accountingSyncs.id, syncId)));
   if (!row) return null;
   const settings = await connected(tx, shopId);
   const [shop] = await tx.select({ timezone: schema.shops.timezone }).from(schema.shops).where(eq(schema.shops.id, shopId));
-  const [order] = await tx.select().from(schema.orders).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, row.orderId)));
+  const [order] = await tx
+    .select()
+    .from(schema.orders)
+    .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, row.orderId)));
   const lines = await tx
     .select()
     .from(schema.orderLines)
@@ -214,7 +256,13 @@ async function loadContext(tx: Tx, shopId: string, syncId: string): Promise<(Omi
   const [invoiceRow] = await tx
     .select()
     .from(schema.accountingSyncs)
-    .where(and(eq(schema.accountingSyncs.shopId, shopId), eq(schema.accountingSyncs.orderId, row.orderId), eq(schema.accountingSyncs.kind, "invoice")));
+    .where(
+      and(
+        eq(schema.accountingSyncs.shopId, shopId),
+        eq(schema.accountingSyncs.orderId, row.orderId),
+        eq(schema.accountingSyncs.kind, "invoice"),
+      ),
+    );
   return {
     row,
     settings,
@@ -228,10 +276,17 @@ async function loadContext(tx: Tx, shopId: string, syncId: string): Promise<(Omi
 }
 
 /** The debtor code of an order under the shop's scheme. */
-export function debtorCodeFor(settings: Pick<AccountingSettingsRow, "customerCodeScheme" | "customerCodePrefix">, order: { customerId: string | null; email: string | null; phone: string | null; id: string }): string {
+export function debtorCodeFor(
+  settings: Pick<AccountingSettingsRow, "customerCodeScheme" | "customerCodePrefix">,
+  order: { customerId: string | null; email: string | null; phone: string | null; id: string },
+): string {
   if (settings.customerCodeScheme === "cash_sales") return `${settings.customerCodePrefix}CASH`;
   const identity = order.customerId ?? order.email ?? order.phone ?? order.id;
-  const key = createHash("sha256").update(identity).digest("hex").slice(0, 12 - settings.customerCodePrefix.length).toUpperCase();
+  const key = createHash("sha256")
+    .update(identity)
+    .digest("hex")
+    .slice(0, 12 - settings.customerCodePrefix.length)
+    .toUpperCase();
   return `${settings.customerCodePrefix}${key}`;
 }
 
@@ -243,19 +298,46 @@ function salesLines(ctx: SyncContext): DocumentLine[] {
     const name = l.variantTitle && l.variantTitle !== "Default" ? `${l.title} (${l.variantTitle})` : l.title;
     const even = l.totalMinor % l.quantity === 0;
     return even
-      ? { accNo: settings.salesAccountNo, description: name, qty: l.quantity, unitPriceMinor: l.totalMinor / l.quantity, taxCode, productCode: undefined }
+      ? {
+          accNo: settings.salesAccountNo,
+          description: name,
+          qty: l.quantity,
+          unitPriceMinor: l.totalMinor / l.quantity,
+          taxCode,
+          productCode: undefined,
+        }
       : { accNo: settings.salesAccountNo, description: `${name} × ${l.quantity}`, qty: 1, unitPriceMinor: l.totalMinor, taxCode };
   });
-  if (order.shippingMinor > 0) out.push({ accNo: settings.salesAccountNo, description: `Shipping${order.shippingMethod ? `: ${order.shippingMethod}` : ""}`, qty: 1, unitPriceMinor: order.shippingMinor, taxCode });
-  if (order.discountMinor > 0) out.push({ accNo: settings.salesAccountNo, description: "Discount", qty: 1, unitPriceMinor: -order.discountMinor, taxCode });
+  if (order.shippingMinor > 0)
+    out.push({
+      accNo: settings.salesAccountNo,
+      description: `Shipping${order.shippingMethod ? `: ${order.shippingMethod}` : ""}`,
+      qty: 1,
+      unitPriceMinor: order.shippingMinor,
+      taxCode,
+    });
+  if (order.discountMinor > 0)
+    out.push({ accNo: settings.salesAccountNo, description: "Discount", qty: 1, unitPriceMinor: -order.discountMinor, taxCode });
   // Whatever else the order's total holds (tax charged on top): the invoice must equal what was paid.
   const sum = out.reduce((s, l) => s + l.qty * l.unitPriceMinor, 0);
-  if (sum !== order.totalMinor) out.push({ accNo: settings.salesAccountNo, description: "Tax and adjustments", qty: 1, unitPriceMinor: order.totalMinor - sum, taxCode });
+  if (sum !== order.totalMinor)
+    out.push({
+      accNo: settings.salesAccountNo,
+      description: "Tax and adjustments",
+      qty: 1,
+      unitPriceMinor: order.totalMinor - sum,
+      taxCode,
+    });
   return out;
 }
 
 /** Looks the document up by number; writes it only when absent; resolves an unknown outcome by lookup. */
-async function ensureDocument(client: AutoCountClient, type: AutoCountDocumentType, docNo: string, create: () => Promise<unknown>): Promise<"existed" | "created"> {
+async function ensureDocument(
+  client: AutoCountClient,
+  type: AutoCountDocumentType,
+  docNo: string,
+  create: () => Promise<unknown>,
+): Promise<"existed" | "created"> {
   if (await client.getDocument(type, docNo)) return "existed";
   try {
     await create();
@@ -361,7 +443,8 @@ async function bookCreditNote(client: AutoCountClient, ctx: SyncContext): Promis
   const { order, settings, refund, invoiceRow } = ctx;
   if (!refund || refund.kind !== "refund") throw new PermanentJobFailure("The refund this credit note is for no longer exists.");
   if (refund.status !== "succeeded") throw new RetryLater("Waiting for the refund to succeed.", 30_000);
-  if (!invoiceRow || invoiceRow.status === "failed") throw new PermanentJobFailure("The order's invoice is not in AutoCount: sync the invoice first, then retry.");
+  if (!invoiceRow || invoiceRow.status === "failed")
+    throw new PermanentJobFailure("The order's invoice is not in AutoCount: sync the invoice first, then retry.");
   if (invoiceRow.status !== "synced") throw new RetryLater("Waiting for the order's invoice to be booked first.", 15_000);
   const seq = Number(ctx.row.docNo.split("-").pop());
   const numbers = refundDocumentNumbers(order.invoiceNumber!, seq);
@@ -384,7 +467,15 @@ async function bookCreditNote(client: AutoCountClient, ctx: SyncContext): Promis
       ref: `Order #${order.number}`,
       ourInvoiceNo: invoiceNo,
       reason,
-      lines: [{ accNo: settings.salesAccountNo, description: `Refund for order #${order.number}: ${reason}`, qty: 1, unitPriceMinor: refund.amountMinor, taxCode: settings.taxCode ?? undefined }],
+      lines: [
+        {
+          accNo: settings.salesAccountNo,
+          description: `Refund for order #${order.number}: ${reason}`,
+          qty: 1,
+          unitPriceMinor: refund.amountMinor,
+          taxCode: settings.taxCode ?? undefined,
+        },
+      ],
     }),
   );
   pace(client);

@@ -67,10 +67,7 @@ export async function issueCode(input: { userId: string; purpose: CodePurpose; s
   return sent.ok ? { ok: true } : { ok: false, retryable: sent.retryable, error: sent.error };
 }
 
-export type CodeCheck =
-  | { result: "ok" }
-  | { result: "wrong"; attemptsLeft: number }
-  | { result: "expired" | "too_many" | "none" };
+export type CodeCheck = { result: "ok" } | { result: "wrong"; attemptsLeft: number } | { result: "expired" | "too_many" | "none" };
 
 /** Checks an answer against the subject's current code, counting wrong answers. */
 export async function checkCode(input: { purpose: CodePurpose; subjectId: string; code: string }): Promise<CodeCheck> {
@@ -98,7 +95,9 @@ export async function checkCode(input: { purpose: CodePurpose; subjectId: string
     }
     const attempts = current.attempts + 1;
     await tx.update(schema.verificationCodes).set({ attempts }).where(eq(schema.verificationCodes.id, current.id));
-    return attempts >= MAX_CODE_ATTEMPTS ? ({ result: "too_many" } as const) : ({ result: "wrong", attemptsLeft: MAX_CODE_ATTEMPTS - attempts } as const);
+    return attempts >= MAX_CODE_ATTEMPTS
+      ? ({ result: "too_many" } as const)
+      : ({ result: "wrong", attemptsLeft: MAX_CODE_ATTEMPTS - attempts } as const);
   });
 }
 

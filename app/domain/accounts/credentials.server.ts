@@ -43,7 +43,8 @@ const newPasswordFields = {
 function checkNewPassword(v: { password: string; confirm: string }, ctx: z.RefinementCtx, email?: string) {
   const problem = passwordProblem(v.password, { email });
   if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
-  else if (v.password !== v.confirm) ctx.addIssue({ code: "custom", path: ["confirm"], message: "The two passwords are different. Type the same password twice." });
+  else if (v.password !== v.confirm)
+    ctx.addIssue({ code: "custom", path: ["confirm"], message: "The two passwords are different. Type the same password twice." });
 }
 
 export const ForgotSchema = z.object({
@@ -68,19 +69,42 @@ export async function requestPasswordReset(form: Record<string, unknown>, who: R
       retryAfterSeconds: limited.retryAfterSeconds,
     };
   }
-  const [user] = await asPlatform((tx) => tx.select().from(schema.users).where(eq(sql`lower(${schema.users.email})`, email)));
+  const [user] = await asPlatform((tx) =>
+    tx
+      .select()
+      .from(schema.users)
+      .where(eq(sql`lower(${schema.users.email})`, email)),
+  );
   const token = randomToken();
   const id = sha256(token);
   if (user) {
     await asPlatform(async (tx) => {
-      await tx.insert(schema.passwordResets).values({ id, userId: user.id, method, ip: who.ip, expiresAt: new Date(Date.now() + RESET_TTL_MS) });
-      await audit(tx, { shopId: null, actorUserId: user.id, action: "account.password_reset_requested", targetType: "user", targetId: user.id, after: { method }, ...who });
+      await tx
+        .insert(schema.passwordResets)
+        .values({ id, userId: user.id, method, ip: who.ip, expiresAt: new Date(Date.now() + RESET_TTL_MS) });
+      await audit(tx, {
+        shopId: null,
+        actorUserId: user.id,
+        action: "account.password_reset_requested",
+        targetType: "user",
+        targetId: user.id,
+        after: { method },
+        ...who,
+      });
     });
     if (method === "email") {
       const link = `${publicUrl()}/password/reset?token=${token}`;
       const text = (url: string) =>
         `Hi ${user.name.split(/\s+/)[0]},\n\nSomeone (hopefully you) asked to reset the password of your NetShop account.\n\nChoose a new password here (the link works once, for 30 minutes):\n${url}\n\nIf you did not ask for this, ignore this email: your password stays as it is.\n\nNetShop`;
-      await sendSecretEmail({ shopId: null, userId: user.id, to: user.email, purpose: "password_reset_link", subject: "Reset your NetShop password", text: text(link), redactedBody: text("[reset link]") });
+      await sendSecretEmail({
+        shopId: null,
+        userId: user.id,
+        to: user.email,
+        purpose: "password_reset_link",
+        subject: "Reset your NetShop password",
+        text: text(link),
+        redactedBody: text("[reset link]"),
+      });
     } else {
       const perUser = await consume("codeSendPerUser", user.id);
       if (perUser.ok) await issueCode({ userId: user.id, purpose: "password_reset", subjectId: id, phone: user.phone });
@@ -109,9 +133,7 @@ async function liveReset(token: string, method: "whatsapp" | "email") {
   return row;
 }
 
-export type ResetView =
-  | { via: "email"; valid: boolean; email?: string }
-  | { via: "whatsapp"; started: boolean; maskedPhone?: string };
+export type ResetView = { via: "email"; valid: boolean; email?: string } | { via: "whatsapp"; started: boolean; maskedPhone?: string };
 
 /** What the reset page shows: the emailed link's state, or the WhatsApp code form. */
 export async function readPasswordReset(request: Request, linkToken: string | null): Promise<ResetView> {
@@ -125,7 +147,8 @@ export async function readPasswordReset(request: Request, linkToken: string | nu
   return { via: "whatsapp", started: true, maskedPhone: found ? maskPhone(found.user.phone) : undefined };
 }
 
-export type ResetResult = { ok: true; setCookie: string } | { ok: false; status: 400 | 401 | 429; errors: FieldErrors; retryAfterSeconds?: number };
+export type ResetResult =
+  { ok: true; setCookie: string } | { ok: false; status: 400 | 401 | 429; errors: FieldErrors; retryAfterSeconds?: number };
 
 /** Sets the new password from an emailed link (form.token) or a WhatsApp code (cookie + form.code). */
 export async function completePasswordReset(request: Request, form: Record<string, unknown>, who: RequestInfo): Promise<ResetResult> {
@@ -135,7 +158,13 @@ export async function completePasswordReset(request: Request, form: Record<strin
   if (typeof token !== "string") return expired;
 
   const perIp = await consume("codeVerifyPerIp", who.ip ?? "unknown");
-  if (!perIp.ok) return { ok: false, status: 429, errors: { form: `Too many attempts. Try again in ${describeWait(perIp.retryAfterSeconds)}.` }, retryAfterSeconds: perIp.retryAfterSeconds };
+  if (!perIp.ok)
+    return {
+      ok: false,
+      status: 429,
+      errors: { form: `Too many attempts. Try again in ${describeWait(perIp.retryAfterSeconds)}.` },
+      retryAfterSeconds: perIp.retryAfterSeconds,
+    };
 
   const found = await liveReset(token, viaLink ? "email" : "whatsapp");
   const parsed = z
@@ -148,7 +177,9 @@ export async function completePasswordReset(request: Request, form: Record<strin
     const code = typeof form.code === "string" ? form.code : "";
     if (!code.trim()) return { ok: false, status: 400, errors: { code: "Enter the 6-digit code from WhatsApp." } };
     // Without a live reset (unknown email, expired) the answer is the same as for a wrong code.
-    const check = found ? await checkCode({ purpose: "password_reset", subjectId: found.reset.id, code }) : ({ result: "wrong", attemptsLeft: 4 } as const);
+    const check = found
+      ? await checkCode({ purpose: "password_reset", subjectId: found.reset.id, code })
+      : ({ result: "wrong", attemptsLeft: 4 } as const);
     if (check.result !== "ok") return { ok: false, status: 401, errors: { code: codeProblem(check) } };
   }
   if (!found) return expired;
@@ -162,7 +193,10 @@ export async function completePasswordReset(request: Request, form: Record<strin
       .returning({ id: schema.passwordResets.id });
     if (used.length === 0) return false;
     // Other resets still open for this person die with this one.
-    await tx.update(schema.passwordResets).set({ usedAt: new Date() }).where(and(eq(schema.passwordResets.userId, found.user.id), isNull(schema.passwordResets.usedAt)));
+    await tx
+      .update(schema.passwordResets)
+      .set({ usedAt: new Date() })
+      .where(and(eq(schema.passwordResets.userId, found.user.id), isNull(schema.passwordResets.usedAt)));
     await setPassword(tx, found.user, passwordHash);
     const sessions = await revokeAllSessions(tx, found.user.id);
     const devices = await revokeTrustedDevices(tx, found.user.id);
@@ -187,7 +221,8 @@ async function setPassword(tx: Tx, user: Pick<User, "id">, passwordHash: string)
   await tx.update(schema.users).set({ passwordHash, passwordChangedAt: now, updatedAt: now }).where(eq(schema.users.id, user.id));
 }
 
-export type ChangeResult = { ok: true; otherSessionsEnded: number } | { ok: false; status: 400 | 429; errors: FieldErrors; retryAfterSeconds?: number };
+export type ChangeResult =
+  { ok: true; otherSessionsEnded: number } | { ok: false; status: 400 | 429; errors: FieldErrors; retryAfterSeconds?: number };
 
 /** Changes the password of the signed-in person, who confirms the current one. */
 export async function changePassword(user: User, session: Session, form: Record<string, unknown>, who: RequestInfo): Promise<ChangeResult> {
@@ -195,23 +230,44 @@ export async function changePassword(user: User, session: Session, form: Record<
     .object({ current: z.string().min(1, "Enter your current password."), ...newPasswordFields })
     .superRefine((v, ctx) => {
       checkNewPassword(v, ctx, user.email);
-      if (v.current && v.password === v.current) ctx.addIssue({ code: "custom", path: ["password"], message: "Choose a password different from the current one." });
+      if (v.current && v.password === v.current)
+        ctx.addIssue({ code: "custom", path: ["password"], message: "Choose a password different from the current one." });
     })
     .safeParse(form);
   if (!parsed.success) return { ok: false, status: 400, errors: fieldErrors(parsed.error) };
   const key = `${user.email.toLowerCase()}|${who.ip ?? "unknown"}`;
   const blocked = await isLimited("loginPerAccount", key);
-  if (!blocked.ok) return { ok: false, status: 429, errors: { current: `Too many wrong passwords. Try again in ${describeWait(blocked.retryAfterSeconds)}.` }, retryAfterSeconds: blocked.retryAfterSeconds };
+  if (!blocked.ok)
+    return {
+      ok: false,
+      status: 429,
+      errors: { current: `Too many wrong passwords. Try again in ${describeWait(blocked.retryAfterSeconds)}.` },
+      retryAfterSeconds: blocked.retryAfterSeconds,
+    };
   if (!(await verifyPassword(parsed.data.current, user.passwordHash))) {
     const limited = await consume("loginPerAccount", key);
-    if (!limited.ok) return { ok: false, status: 429, errors: { current: `Too many wrong passwords. Try again in ${describeWait(limited.retryAfterSeconds)}.` }, retryAfterSeconds: limited.retryAfterSeconds };
+    if (!limited.ok)
+      return {
+        ok: false,
+        status: 429,
+        errors: { current: `Too many wrong passwords. Try again in ${describeWait(limited.retryAfterSeconds)}.` },
+        retryAfterSeconds: limited.retryAfterSeconds,
+      };
     return { ok: false, status: 400, errors: { current: "That is not your current password." } };
   }
   const passwordHash = await hashPassword(parsed.data.password);
   const otherSessionsEnded = await asPlatform(async (tx) => {
     await setPassword(tx, user, passwordHash);
     const ended = await revokeAllSessions(tx, user.id, { except: session.id });
-    await audit(tx, { shopId: null, actorUserId: user.id, action: "account.password_changed", targetType: "user", targetId: user.id, after: { otherSessionsEnded: ended }, ...who });
+    await audit(tx, {
+      shopId: null,
+      actorUserId: user.id,
+      action: "account.password_changed",
+      targetType: "user",
+      targetId: user.id,
+      after: { otherSessionsEnded: ended },
+      ...who,
+    });
     await securityNotice(tx, user, "the password was changed");
     return ended;
   });
@@ -219,15 +275,33 @@ export async function changePassword(user: User, session: Session, form: Record<
 }
 
 /** Re-authentication for sensitive actions: the current password (OWASP ASVS 3.7.1). */
-export async function confirmPassword(user: User, password: string, who: RequestInfo): Promise<{ ok: true } | { ok: false; status: 400 | 429; error: string; retryAfterSeconds?: number }> {
+export async function confirmPassword(
+  user: User,
+  password: string,
+  who: RequestInfo,
+): Promise<{ ok: true } | { ok: false; status: 400 | 429; error: string; retryAfterSeconds?: number }> {
   const key = `${user.email.toLowerCase()}|${who.ip ?? "unknown"}`;
   const blocked = await isLimited("loginPerAccount", key);
-  if (!blocked.ok) return { ok: false, status: 429, error: `Too many wrong passwords. Try again in ${describeWait(blocked.retryAfterSeconds)}.`, retryAfterSeconds: blocked.retryAfterSeconds };
+  if (!blocked.ok)
+    return {
+      ok: false,
+      status: 429,
+      error: `Too many wrong passwords. Try again in ${describeWait(blocked.retryAfterSeconds)}.`,
+      retryAfterSeconds: blocked.retryAfterSeconds,
+    };
   if (await verifyPassword(password, user.passwordHash)) {
-    await asPlatform((tx) => audit(tx, { shopId: null, actorUserId: user.id, action: "account.reauthenticated", targetType: "user", targetId: user.id, ...who }));
+    await asPlatform((tx) =>
+      audit(tx, { shopId: null, actorUserId: user.id, action: "account.reauthenticated", targetType: "user", targetId: user.id, ...who }),
+    );
     return { ok: true };
   }
   const limited = await consume("loginPerAccount", key);
-  if (!limited.ok) return { ok: false, status: 429, error: `Too many wrong passwords. Try again in ${describeWait(limited.retryAfterSeconds)}.`, retryAfterSeconds: limited.retryAfterSeconds };
+  if (!limited.ok)
+    return {
+      ok: false,
+      status: 429,
+      error: `Too many wrong passwords. Try again in ${describeWait(limited.retryAfterSeconds)}.`,
+      retryAfterSeconds: limited.retryAfterSeconds,
+    };
   return { ok: false, status: 400, error: "That is not your password." };
 }

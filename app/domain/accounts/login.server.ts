@@ -11,7 +11,10 @@ import { beginLoginChallenge, isTrustedDevice, secondFactorFor, type SecondFacto
 export const LoginSchema = z.object({
   email: z.string().trim().toLowerCase().min(1, "Enter your email address."),
   password: z.string().min(1, "Enter your password."),
-  remember: z.string().optional().transform((v) => v === "on" || v === "true"),
+  remember: z
+    .string()
+    .optional()
+    .transform((v) => v === "on" || v === "true"),
 });
 
 export type LoginResult =
@@ -50,10 +53,17 @@ export async function logIn(
     };
   }
 
-  const [user] = await asPlatform((tx) => tx.select().from(schema.users).where(eq(sql`lower(${schema.users.email})`, email)));
+  const [user] = await asPlatform((tx) =>
+    tx
+      .select()
+      .from(schema.users)
+      .where(eq(sql`lower(${schema.users.email})`, email)),
+  );
   const ok = await verifyPassword(password, user?.passwordHash);
   const record = (action: string, after?: unknown) =>
-    asPlatform((tx) => audit(tx, { shopId: null, actorUserId: user?.id ?? null, action, targetType: "user", targetId: user?.id, after, ...who }));
+    asPlatform((tx) =>
+      audit(tx, { shopId: null, actorUserId: user?.id ?? null, action, targetType: "user", targetId: user?.id, after, ...who }),
+    );
   if (!ok || !user) {
     await record("account.login_failed");
     await consume("loginPerAccount", accountKey);

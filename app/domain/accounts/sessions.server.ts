@@ -92,18 +92,14 @@ export async function readSession(request: Request): Promise<{ session: Session;
   if (!found) return undefined;
   if (now.getTime() - found.session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     const expiresAt = found.session.remember ? found.session.expiresAt : idleExpiry(found.session, now);
-    await asPlatform((tx) =>
-      tx.update(schema.sessions).set({ lastSeenAt: now, expiresAt }).where(eq(schema.sessions.id, id)),
-    );
+    await asPlatform((tx) => tx.update(schema.sessions).set({ lastSeenAt: now, expiresAt }).where(eq(schema.sessions.id, id)));
     found.session = { ...found.session, lastSeenAt: now, expiresAt };
   }
   return found;
 }
 
 export async function setActiveShop(sessionIdValue: string, shopId: string): Promise<void> {
-  await asPlatform((tx) =>
-    tx.update(schema.sessions).set({ activeShopId: shopId }).where(eq(schema.sessions.id, sessionIdValue)),
-  );
+  await asPlatform((tx) => tx.update(schema.sessions).set({ activeShopId: shopId }).where(eq(schema.sessions.id, sessionIdValue)));
 }
 
 /** Ends the session behind this request (if any) and returns the Set-Cookie that clears it. */
@@ -111,7 +107,10 @@ export async function endSession(request: Request): Promise<string> {
   const token = await sessionCookie().parse(request.headers.get("Cookie"));
   if (typeof token === "string") {
     await asPlatform((tx) =>
-      tx.update(schema.sessions).set({ revokedAt: new Date() }).where(eq(schema.sessions.id, sessionId(token))),
+      tx
+        .update(schema.sessions)
+        .set({ revokedAt: new Date() })
+        .where(eq(schema.sessions.id, sessionId(token))),
     );
   }
   return clearSessionCookie();
@@ -137,9 +136,7 @@ export function isRecentlyAuthenticated(session: Pick<Session, "authenticatedAt"
 }
 
 export async function markReauthenticated(sessionIdValue: string): Promise<void> {
-  await asPlatform((tx) =>
-    tx.update(schema.sessions).set({ authenticatedAt: new Date() }).where(eq(schema.sessions.id, sessionIdValue)),
-  );
+  await asPlatform((tx) => tx.update(schema.sessions).set({ authenticatedAt: new Date() }).where(eq(schema.sessions.id, sessionIdValue)));
 }
 
 export interface ActiveSession {
@@ -203,8 +200,13 @@ export async function revokeAllSessions(tx: Tx, userId: string, options: { excep
  * The language a signed-in person chose with the switcher, kept on their account so that what
  * NetShop sends them outside a page (owner alerts, order notices to staff) is in it too.
  */
-export async function rememberPreferredLanguage(request: Request, language: (typeof schema.languageEnum.enumValues)[number]): Promise<void> {
+export async function rememberPreferredLanguage(
+  request: Request,
+  language: (typeof schema.languageEnum.enumValues)[number],
+): Promise<void> {
   const signedIn = await readSession(request);
   if (!signedIn || signedIn.user.preferredLanguage === language) return;
-  await asPlatform((tx) => tx.update(schema.users).set({ preferredLanguage: language, updatedAt: new Date() }).where(eq(schema.users.id, signedIn.user.id)));
+  await asPlatform((tx) =>
+    tx.update(schema.users).set({ preferredLanguage: language, updatedAt: new Date() }).where(eq(schema.users.id, signedIn.user.id)),
+  );
 }

@@ -49,9 +49,7 @@ export const SignupSchema = z
     if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
   });
 
-export type SignupResult =
-  | { ok: true; userId: string }
-  | { ok: false; errors: FieldErrors; retryAfterSeconds?: number };
+export type SignupResult = { ok: true; userId: string } | { ok: false; errors: FieldErrors; retryAfterSeconds?: number };
 
 /**
  * Opens a merchant account: the user row, an audit entry and the welcome WhatsApp message, in

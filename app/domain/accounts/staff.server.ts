@@ -84,7 +84,9 @@ export async function listPendingInvites(shopId: string) {
         expiresAt: schema.staffInvites.expiresAt,
       })
       .from(schema.staffInvites)
-      .where(and(isNull(schema.staffInvites.acceptedAt), isNull(schema.staffInvites.revokedAt), gt(schema.staffInvites.expiresAt, new Date())))
+      .where(
+        and(isNull(schema.staffInvites.acceptedAt), isNull(schema.staffInvites.revokedAt), gt(schema.staffInvites.expiresAt, new Date())),
+      )
       .orderBy(asc(schema.staffInvites.createdAt)),
   );
 }
@@ -115,7 +117,11 @@ export const InviteSchema = z
     }
     const phone = normalisePhone(v.recipient);
     if (!phone) {
-      ctx.addIssue({ code: "custom", path: ["recipient"], message: "Enter a valid WhatsApp number, e.g. 012-345 6789 or +60 12-345 6789." });
+      ctx.addIssue({
+        code: "custom",
+        path: ["recipient"],
+        message: "Enter a valid WhatsApp number, e.g. 012-345 6789 or +60 12-345 6789.",
+      });
       return z.NEVER;
     }
     return { ...v, recipient: phone };
@@ -125,9 +131,19 @@ function inviteMessage(actor: Actor, role: Role, link: string): string {
   return `${actor.name} invited you to help run ${actor.shopName} on NetShop as ${role === "admin" ? "an admin" : "staff"}. Accept here (the link works once, for 7 days): ${link}`;
 }
 
-async function sendInvite(actor: Actor, invite: { channel: "email" | "whatsapp"; recipient: string; role: Role }, token: string): Promise<SecretSendResult> {
+async function sendInvite(
+  actor: Actor,
+  invite: { channel: "email" | "whatsapp"; recipient: string; role: Role },
+  token: string,
+): Promise<SecretSendResult> {
   const link = `${publicUrl()}/invite?token=${token}`;
-  const base = { shopId: actor.shopId, to: invite.recipient, purpose: "staff_invite", text: inviteMessage(actor, invite.role, link), redactedBody: inviteMessage(actor, invite.role, "[invitation link]") };
+  const base = {
+    shopId: actor.shopId,
+    to: invite.recipient,
+    purpose: "staff_invite",
+    text: inviteMessage(actor, invite.role, link),
+    redactedBody: inviteMessage(actor, invite.role, "[invitation link]"),
+  };
   return invite.channel === "email"
     ? sendSecretEmail({ ...base, subject: `${actor.name} invited you to ${actor.shopName} on NetShop` })
     : sendSecretWhatsApp(base);
@@ -156,7 +172,13 @@ export async function inviteStaff(actor: Actor, form: Record<string, unknown>, w
     await tx
       .update(schema.staffInvites)
       .set({ revokedAt: new Date() })
-      .where(and(eq(schema.staffInvites.recipient, input.recipient), isNull(schema.staffInvites.acceptedAt), isNull(schema.staffInvites.revokedAt)));
+      .where(
+        and(
+          eq(schema.staffInvites.recipient, input.recipient),
+          isNull(schema.staffInvites.acceptedAt),
+          isNull(schema.staffInvites.revokedAt),
+        ),
+      );
     const [invite] = await tx
       .insert(schema.staffInvites)
       .values({
@@ -194,7 +216,15 @@ export async function resendInvite(actor: Actor, inviteId: string, who: RequestI
       .set({ tokenHash: sha256(token), expiresAt: new Date(Date.now() + INVITE_TTL_MS) })
       .where(and(eq(schema.staffInvites.id, inviteId), isNull(schema.staffInvites.acceptedAt), isNull(schema.staffInvites.revokedAt)))
       .returning();
-    if (row) await audit(tx, { shopId: actor.shopId, actorUserId: actor.userId, action: "staff.invite_resent", targetType: "invite", targetId: row.id, ...who });
+    if (row)
+      await audit(tx, {
+        shopId: actor.shopId,
+        actorUserId: actor.userId,
+        action: "staff.invite_resent",
+        targetType: "invite",
+        targetId: row.id,
+        ...who,
+      });
     return row;
   });
   if (!invite) return { ok: false, error: "That invitation was already used or withdrawn." };
@@ -210,7 +240,16 @@ export async function revokeInvite(actor: Actor, inviteId: string, who: RequestI
       .set({ revokedAt: new Date() })
       .where(and(eq(schema.staffInvites.id, inviteId), isNull(schema.staffInvites.acceptedAt), isNull(schema.staffInvites.revokedAt)))
       .returning({ id: schema.staffInvites.id, recipient: schema.staffInvites.recipient });
-    if (rows[0]) await audit(tx, { shopId: actor.shopId, actorUserId: actor.userId, action: "staff.invite_withdrawn", targetType: "invite", targetId: rows[0].id, before: { recipient: rows[0].recipient }, ...who });
+    if (rows[0])
+      await audit(tx, {
+        shopId: actor.shopId,
+        actorUserId: actor.userId,
+        action: "staff.invite_withdrawn",
+        targetType: "invite",
+        targetId: rows[0].id,
+        before: { recipient: rows[0].recipient },
+        ...who,
+      });
     return rows.length > 0;
   });
   return revoked ? { ok: true } : { ok: false, error: "That invitation was already used or withdrawn." };
@@ -239,7 +278,15 @@ export async function findInvite(token: string): Promise<InviteView | undefined>
   if (!row) return undefined;
   const { invite } = row;
   const state = invite.acceptedAt ? "used" : invite.revokedAt ? "withdrawn" : invite.expiresAt.getTime() <= Date.now() ? "expired" : "open";
-  return { state, shopId: invite.shopId, shopName: row.shopName, inviterName: row.inviterName, role: invite.role, channel: invite.channel, recipient: invite.recipient };
+  return {
+    state,
+    shopId: invite.shopId,
+    shopName: row.shopName,
+    inviterName: row.inviterName,
+    role: invite.role,
+    channel: invite.channel,
+    recipient: invite.recipient,
+  };
 }
 
 /** Joins the shop with the invitation's role, if the link is still open and was sent to this person. */
@@ -249,7 +296,8 @@ export async function acceptInvite(
   who: RequestInfo,
 ): Promise<{ ok: true; shopId: string } | { ok: false; error: string }> {
   const view = await findInvite(token);
-  if (!view || view.state !== "open") return { ok: false, error: "This invitation has expired or was already used. Ask the shop's owner for a new one." };
+  if (!view || view.state !== "open")
+    return { ok: false, error: "This invitation has expired or was already used. Ask the shop's owner for a new one." };
   const matches = view.channel === "email" ? user.email.toLowerCase() === view.recipient : user.phone === view.recipient;
   if (!matches) {
     return {
@@ -265,10 +313,20 @@ export async function acceptInvite(
       const [invite] = await tx
         .update(schema.staffInvites)
         .set({ acceptedAt: new Date(), acceptedBy: user.id })
-        .where(and(eq(schema.staffInvites.tokenHash, sha256(token)), isNull(schema.staffInvites.acceptedAt), isNull(schema.staffInvites.revokedAt), gt(schema.staffInvites.expiresAt, new Date())))
+        .where(
+          and(
+            eq(schema.staffInvites.tokenHash, sha256(token)),
+            isNull(schema.staffInvites.acceptedAt),
+            isNull(schema.staffInvites.revokedAt),
+            gt(schema.staffInvites.expiresAt, new Date()),
+          ),
+        )
         .returning();
-      if (!invite) return { ok: false, error: "This invitation has expired or was already used. Ask the shop's owner for a new one." } as const;
-      await tx.insert(schema.shopMemberships).values({ shopId: view.shopId, userId: user.id, role: invite.role, permissions: invite.permissions });
+      if (!invite)
+        return { ok: false, error: "This invitation has expired or was already used. Ask the shop's owner for a new one." } as const;
+      await tx
+        .insert(schema.shopMemberships)
+        .values({ shopId: view.shopId, userId: user.id, role: invite.role, permissions: invite.permissions });
       await audit(tx, {
         shopId: view.shopId,
         actorUserId: user.id,
@@ -302,7 +360,12 @@ function checkTarget(actor: Actor, target: { role: Role; userId: string } | unde
 
 export const RoleSchema = z.object({ role: roleField, permissions: permissionsField });
 
-export async function updateMemberRole(actor: Actor, userId: string, form: Record<string, unknown>, who: RequestInfo): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+export async function updateMemberRole(
+  actor: Actor,
+  userId: string,
+  form: Record<string, unknown>,
+  who: RequestInfo,
+): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
   const parsed = RoleSchema.safeParse(form);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   const permissions = parsed.data.role === "staff" ? parsed.data.permissions : [];
@@ -327,13 +390,21 @@ export async function updateMemberRole(actor: Actor, userId: string, form: Recor
 }
 
 /** Freezes (every session of theirs ends at once) or unfreezes a member. */
-export async function setMemberFrozen(actor: Actor, userId: string, frozen: boolean, who: RequestInfo): Promise<Outcome & { sessionsEnded?: number }> {
+export async function setMemberFrozen(
+  actor: Actor,
+  userId: string,
+  frozen: boolean,
+  who: RequestInfo,
+): Promise<Outcome & { sessionsEnded?: number }> {
   const result = await withShop(actor.shopId, async (tx) => {
     const before = await loadMembership(tx, userId);
     const refused = checkTarget(actor, before);
     if (refused) return { ok: false, error: refused } as const;
     if ((before.frozenAt !== null) === frozen) return { ok: true, sessionsEnded: 0 } as const;
-    await tx.update(schema.shopMemberships).set({ frozenAt: frozen ? new Date() : null }).where(eq(schema.shopMemberships.userId, userId));
+    await tx
+      .update(schema.shopMemberships)
+      .set({ frozenAt: frozen ? new Date() : null })
+      .where(eq(schema.shopMemberships.userId, userId));
     const sessionsEnded = frozen ? await revokeAllSessions(tx, userId) : 0;
     await audit(tx, {
       shopId: actor.shopId,
@@ -357,7 +428,10 @@ export async function removeMember(actor: Actor, userId: string, who: RequestInf
     if (refused) return { ok: false, error: refused };
     await tx.delete(schema.shopMemberships).where(eq(schema.shopMemberships.userId, userId));
     // Sessions working in this shop lose it now (they fall back to the person's other shops).
-    await tx.update(schema.sessions).set({ activeShopId: null }).where(and(eq(schema.sessions.userId, userId), eq(schema.sessions.activeShopId, actor.shopId)));
+    await tx
+      .update(schema.sessions)
+      .set({ activeShopId: null })
+      .where(and(eq(schema.sessions.userId, userId), eq(schema.sessions.activeShopId, actor.shopId)));
     await audit(tx, {
       shopId: actor.shopId,
       actorUserId: actor.userId,
@@ -399,10 +473,19 @@ export async function transferOwnership(actor: Actor, userId: string, who: Reque
  * Requires (or stops requiring) a second factor for every member. Turning it on ends the
  * sessions of members who logged in with a password only; their next login asks for a code.
  */
-export async function setRequireTwoFactor(actor: Actor, required: boolean, currentSessionId: string, who: RequestInfo): Promise<Outcome & { sessionsEnded?: number }> {
+export async function setRequireTwoFactor(
+  actor: Actor,
+  required: boolean,
+  currentSessionId: string,
+  who: RequestInfo,
+): Promise<Outcome & { sessionsEnded?: number }> {
   if (actor.role !== "owner") return notOwner;
   return withShop(actor.shopId, async (tx) => {
-    const [shop] = await tx.select({ requireTwoFactor: schema.shops.requireTwoFactor }).from(schema.shops).where(eq(schema.shops.id, actor.shopId)).for("update");
+    const [shop] = await tx
+      .select({ requireTwoFactor: schema.shops.requireTwoFactor })
+      .from(schema.shops)
+      .where(eq(schema.shops.id, actor.shopId))
+      .for("update");
     if (shop.requireTwoFactor === required) return { ok: true, sessionsEnded: 0 };
     await tx.update(schema.shops).set({ requireTwoFactor: required, updatedAt: new Date() }).where(eq(schema.shops.id, actor.shopId));
     let sessionsEnded = 0;

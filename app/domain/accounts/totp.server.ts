@@ -112,8 +112,10 @@ export async function verifyTotp(userId: string, code: string): Promise<TotpChec
 
 export async function hasConfirmedTotp(userId: string): Promise<boolean> {
   const [row] = await asPlatform((tx) =>
-    tx.select({ confirmedAt: schema.totpAuthenticators.confirmedAt, secret: schema.totpAuthenticators.secretEncrypted }).from(schema.totpAuthenticators).where(eq(schema.totpAuthenticators.userId, userId)),
+    tx
+      .select({ confirmedAt: schema.totpAuthenticators.confirmedAt, secret: schema.totpAuthenticators.secretEncrypted })
+      .from(schema.totpAuthenticators)
+      .where(eq(schema.totpAuthenticators.userId, userId)),
   );
   return Boolean(row?.confirmedAt && row.secret);
 }
-

@@ -119,7 +119,13 @@ export async function listTrustedDevices(userId: string) {
         expiresAt: schema.trustedDevices.expiresAt,
       })
       .from(schema.trustedDevices)
-      .where(and(eq(schema.trustedDevices.userId, userId), isNull(schema.trustedDevices.revokedAt), gt(schema.trustedDevices.expiresAt, new Date())))
+      .where(
+        and(
+          eq(schema.trustedDevices.userId, userId),
+          isNull(schema.trustedDevices.revokedAt),
+          gt(schema.trustedDevices.expiresAt, new Date()),
+        ),
+      )
       .orderBy(desc(schema.trustedDevices.lastUsedAt)),
   );
 }
@@ -253,12 +259,19 @@ export function maskPhone(e164: string): string {
 }
 
 /** "Send a new code": at most one every 30 seconds, and within the per-person limits. */
-export async function resendLoginCode(request: Request, who: RequestInfo): Promise<{ ok: true } | { ok: false; error: string; retryAfterSeconds?: number }> {
+export async function resendLoginCode(
+  request: Request,
+  who: RequestInfo,
+): Promise<{ ok: true } | { ok: false; error: string; retryAfterSeconds?: number }> {
   const found = await findChallenge(request);
   if (!found) return { ok: false, error: "This login has expired. Enter your email and password again." };
   const cooldown = await consume("codeResend", found.challenge.id);
   if (!cooldown.ok) {
-    return { ok: false, error: `A code was just sent. Wait ${describeWait(cooldown.retryAfterSeconds)} before asking for another.`, retryAfterSeconds: cooldown.retryAfterSeconds };
+    return {
+      ok: false,
+      error: `A code was just sent. Wait ${describeWait(cooldown.retryAfterSeconds)} before asking for another.`,
+      retryAfterSeconds: cooldown.retryAfterSeconds,
+    };
   }
   return sendLoginCode({ challengeId: found.challenge.id, userId: found.user.id, phone: found.user.phone }, who);
 }
@@ -278,11 +291,17 @@ export async function completeLoginChallenge(request: Request, form: Record<stri
   const { user, challenge } = found;
   const answer = typeof form.code === "string" ? form.code.trim() : "";
   const useRecovery = form.using === "recovery";
-  if (!answer) return { ok: false, status: 400, field: "code", error: useRecovery ? "Enter one of your recovery codes." : "Enter the 6-digit code." };
+  if (!answer)
+    return { ok: false, status: 400, field: "code", error: useRecovery ? "Enter one of your recovery codes." : "Enter the 6-digit code." };
 
   const perIp = await consume("codeVerifyPerIp", who.ip ?? "unknown");
   if (!perIp.ok) {
-    return { ok: false, status: 429, error: `Too many attempts. Try again in ${describeWait(perIp.retryAfterSeconds)}.`, retryAfterSeconds: perIp.retryAfterSeconds };
+    return {
+      ok: false,
+      status: 429,
+      error: `Too many attempts. Try again in ${describeWait(perIp.retryAfterSeconds)}.`,
+      retryAfterSeconds: perIp.retryAfterSeconds,
+    };
   }
 
   const method = await secondFactorFor(user);
@@ -308,13 +327,27 @@ export async function completeLoginChallenge(request: Request, form: Record<stri
 
   if (problem) {
     await asPlatform((tx) =>
-      audit(tx, { shopId: null, actorUserId: user.id, action: "account.2fa_failed", targetType: "user", targetId: user.id, after: { method: used }, ...who }),
+      audit(tx, {
+        shopId: null,
+        actorUserId: user.id,
+        action: "account.2fa_failed",
+        targetType: "user",
+        targetId: user.id,
+        after: { method: used },
+        ...who,
+      }),
     );
     // App and recovery codes have no per-code attempt count: limit wrong answers per person.
     if (used !== "whatsapp") {
       const perUser = await consume("codeVerifyPerUser", user.id);
       if (!perUser.ok) {
-        return { ok: false, status: 429, field: "code", error: `Too many wrong codes. Try again in ${describeWait(perUser.retryAfterSeconds)}.`, retryAfterSeconds: perUser.retryAfterSeconds };
+        return {
+          ok: false,
+          status: 429,
+          field: "code",
+          error: `Too many wrong codes. Try again in ${describeWait(perUser.retryAfterSeconds)}.`,
+          retryAfterSeconds: perUser.retryAfterSeconds,
+        };
       }
     }
     return { ok: false, status: 401, field: "code", error: problem };
@@ -327,9 +360,24 @@ export async function completeLoginChallenge(request: Request, form: Record<stri
       .where(and(eq(schema.loginChallenges.id, challenge.id), isNull(schema.loginChallenges.completedAt)))
       .returning({ id: schema.loginChallenges.id });
     if (done.length === 0) return false;
-    await audit(tx, { shopId: null, actorUserId: user.id, action: "account.login", targetType: "user", targetId: user.id, after: { secondFactor: used }, ...who });
+    await audit(tx, {
+      shopId: null,
+      actorUserId: user.id,
+      action: "account.login",
+      targetType: "user",
+      targetId: user.id,
+      after: { secondFactor: used },
+      ...who,
+    });
     if (used === "recovery") {
-      await audit(tx, { shopId: null, actorUserId: user.id, action: "account.recovery_code_used", targetType: "user", targetId: user.id, ...who });
+      await audit(tx, {
+        shopId: null,
+        actorUserId: user.id,
+        action: "account.recovery_code_used",
+        targetType: "user",
+        targetId: user.id,
+        ...who,
+      });
     }
     return true;
   });
@@ -337,7 +385,14 @@ export async function completeLoginChallenge(request: Request, form: Record<stri
 
   const setCookies = [await challengeCookie().serialize("", { maxAge: 0 })];
   if (form.trust === "on" || form.trust === "true") setCookies.push(await trustThisDevice(user.id, who));
-  return { ok: true, userId: user.id, remember: challenge.remember, redirectTo: challenge.redirectTo ?? "/admin", secondFactor: used, setCookies };
+  return {
+    ok: true,
+    userId: user.id,
+    remember: challenge.remember,
+    redirectTo: challenge.redirectTo ?? "/admin",
+    secondFactor: used,
+    setCookies,
+  };
 }
 
 // --- Managing one's own second factor -----------------------------------------------------------
@@ -345,11 +400,18 @@ export async function completeLoginChallenge(request: Request, form: Record<stri
 export type TwoFactorChoice = "whatsapp" | "none";
 
 /** Switches the person to WhatsApp codes, or turns 2FA off (unless a shop of theirs requires it). */
-export async function setTwoFactorMethod(user: User, choice: TwoFactorChoice, who: RequestInfo): Promise<{ ok: true } | { ok: false; error: string }> {
+export async function setTwoFactorMethod(
+  user: User,
+  choice: TwoFactorChoice,
+  who: RequestInfo,
+): Promise<{ ok: true } | { ok: false; error: string }> {
   if (choice === "none") {
     const requiring = await shopsRequiringTwoFactor(user.id);
     if (requiring.length > 0) {
-      return { ok: false, error: `${new Intl.ListFormat("en").format(requiring)} requires two-factor authentication, so it cannot be turned off.` };
+      return {
+        ok: false,
+        error: `${new Intl.ListFormat("en").format(requiring)} requires two-factor authentication, so it cannot be turned off.`,
+      };
     }
   }
   await asPlatform(async (tx) => {
@@ -366,13 +428,21 @@ export async function setTwoFactorMethod(user: User, choice: TwoFactorChoice, wh
       after: { method: choice },
       ...who,
     });
-    await securityNotice(tx, user, choice === "none" ? "two-factor authentication was turned off" : "sign-in codes now come to this WhatsApp number");
+    await securityNotice(
+      tx,
+      user,
+      choice === "none" ? "two-factor authentication was turned off" : "sign-in codes now come to this WhatsApp number",
+    );
   });
   return { ok: true };
 }
 
 /** Confirms the authenticator app being set up; returns the new recovery codes (shown once). */
-export async function enableTotp(user: User, code: string, who: RequestInfo): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; error: string }> {
+export async function enableTotp(
+  user: User,
+  code: string,
+  who: RequestInfo,
+): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; error: string }> {
   const confirmed = await confirmTotpEnrolment(user.id, code);
   if (confirmed === "none") return { ok: false, error: "The setup has expired. Reload the page to get a new QR code." };
   if (confirmed === "wrong") return { ok: false, error: "That code is not right. Enter the 6-digit code your app shows now." };
@@ -396,7 +466,14 @@ export async function enableTotp(user: User, code: string, who: RequestInfo): Pr
 
 export async function regenerateRecoveryCodes(user: User, who: RequestInfo): Promise<string[]> {
   return asPlatform(async (tx) => {
-    await audit(tx, { shopId: null, actorUserId: user.id, action: "account.recovery_codes_regenerated", targetType: "user", targetId: user.id, ...who });
+    await audit(tx, {
+      shopId: null,
+      actorUserId: user.id,
+      action: "account.recovery_codes_regenerated",
+      targetType: "user",
+      targetId: user.id,
+      ...who,
+    });
     return replaceRecoveryCodes(tx, user.id);
   });
 }
@@ -404,7 +481,15 @@ export async function regenerateRecoveryCodes(user: User, who: RequestInfo): Pro
 export async function forgetTrustedDevices(user: User, who: RequestInfo): Promise<number> {
   return asPlatform(async (tx) => {
     const count = await revokeTrustedDevices(tx, user.id);
-    await audit(tx, { shopId: null, actorUserId: user.id, action: "account.trusted_devices_revoked", targetType: "user", targetId: user.id, after: { count }, ...who });
+    await audit(tx, {
+      shopId: null,
+      actorUserId: user.id,
+      action: "account.trusted_devices_revoked",
+      targetType: "user",
+      targetId: user.id,
+      after: { count },
+      ...who,
+    });
     return count;
   });
 }
@@ -430,4 +515,3 @@ export async function securityNotice(tx: Tx, user: Pick<User, "id" | "name" | "p
     body: `Hi ${user.name.split(/\s+/)[0]}, on your NetShop account ${change}. If this was not you, reset your password now and tell your shop's owner.`,
   });
 }
-

@@ -51,4 +51,3 @@ export function withBullets(descriptionMd: string, bullets: string[]): string {
   const list = bullets.map((b) => `- ${b.replace(/\n+/g, " ")}`).join("\n");
   return body ? `${body}\n\n${list}` : list;
 }
-

@@ -17,10 +17,25 @@ import { updateProductCopy, type ProductCopyFields } from "~/domain/catalog/prod
 import { isUuid } from "~/lib/ids";
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
-import { AiCopyError, copyWriter, type CopyProvider, type CopyWriter, type ProductCopy, type ProductFacts } from "~/integrations/ai-copy.server";
+import {
+  AiCopyError,
+  copyWriter,
+  type CopyProvider,
+  type CopyWriter,
+  type ProductCopy,
+  type ProductFacts,
+} from "~/integrations/ai-copy.server";
 import type { FieldErrors } from "~/lib/forms";
 import { chargeAiCredits, assertAiCredits } from "./credits.server";
-import { changeFor, COPY_FIELDS, COPY_LANGUAGE_CODES, COPY_PROVIDERS, COPY_TONE_CODES, creditsForCopy, type CopyLanguageCode } from "./copy-rules";
+import {
+  changeFor,
+  COPY_FIELDS,
+  COPY_LANGUAGE_CODES,
+  COPY_PROVIDERS,
+  COPY_TONE_CODES,
+  creditsForCopy,
+  type CopyLanguageCode,
+} from "./copy-rules";
 
 export interface Actor extends RequestInfo {
   userId: string | null;
@@ -53,7 +68,9 @@ async function readSettings(tx: Tx, shopId: string): Promise<AiSettings> {
     effectiveModel: row?.copyModel || defaultModels[provider],
     defaultModels,
     tone: (COPY_TONE_CODES as readonly string[]).includes(row?.defaultTone ?? "") ? (row!.defaultTone as AiSettings["tone"]) : "friendly",
-    languages: (row?.defaultLanguages ?? ["en", "ms", "zh"]).filter((l): l is CopyLanguageCode => (COPY_LANGUAGE_CODES as readonly string[]).includes(l)),
+    languages: (row?.defaultLanguages ?? ["en", "ms", "zh"]).filter((l): l is CopyLanguageCode =>
+      (COPY_LANGUAGE_CODES as readonly string[]).includes(l),
+    ),
     sandbox: { openai: modes.openai === "sandbox", anthropic: modes.anthropic === "sandbox" },
   };
 }
@@ -75,14 +92,34 @@ const SettingsSchema = z.object({
   languages: z.array(z.enum(COPY_LANGUAGE_CODES)).min(1, { error: "Choose at least one language." }),
 });
 
-export async function saveAiSettings(shopId: string, actor: Actor, raw: Record<string, unknown>): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+export async function saveAiSettings(
+  shopId: string,
+  actor: Actor,
+  raw: Record<string, unknown>,
+): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
   const parsed = SettingsSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, errors: firstErrors(parsed.error) };
   const s = parsed.data;
   await withShop(shopId, async (tx) => {
-    const values = { copyProvider: s.provider, copyModel: s.model || null, defaultTone: s.tone, defaultLanguages: s.languages, updatedAt: new Date() };
-    await tx.insert(schema.aiSettings).values({ shopId, ...values }).onConflictDoUpdate({ target: schema.aiSettings.shopId, set: values });
-    await audit(tx, { shopId, actorUserId: actor.userId, action: "ai.settings_changed", after: values, ip: actor.ip, userAgent: actor.userAgent });
+    const values = {
+      copyProvider: s.provider,
+      copyModel: s.model || null,
+      defaultTone: s.tone,
+      defaultLanguages: s.languages,
+      updatedAt: new Date(),
+    };
+    await tx
+      .insert(schema.aiSettings)
+      .values({ shopId, ...values })
+      .onConflictDoUpdate({ target: schema.aiSettings.shopId, set: values });
+    await audit(tx, {
+      shopId,
+      actorUserId: actor.userId,
+      action: "ai.settings_changed",
+      after: values,
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+    });
   });
   return { ok: true };
 }
@@ -113,7 +150,14 @@ export function parseCopyRequest(raw: Record<string, unknown>): { ok: true; opti
 }
 
 /** The ai_jobs row of one copy job, ready to insert. */
-export function copyJobRow(shopId: string, productId: string, options: CopyOptions, settings: AiSettings, actor: Actor, batchId: string | null = null) {
+export function copyJobRow(
+  shopId: string,
+  productId: string,
+  options: CopyOptions,
+  settings: AiSettings,
+  actor: Actor,
+  batchId: string | null = null,
+) {
   return {
     shopId,
     kind: "copy" as const,
@@ -133,7 +177,12 @@ export type QueueResult = { ok: true; jobId: string } | { ok: false; errors: Fie
  * Queues copy for one product: the job row and its outbox entry in one transaction, with the
  * credits checked (and so held) under the shop's credit lock. Undefined: no such product.
  */
-export async function requestCopy(shopId: string, productId: string, raw: Record<string, unknown>, actor: Actor): Promise<QueueResult | undefined> {
+export async function requestCopy(
+  shopId: string,
+  productId: string,
+  raw: Record<string, unknown>,
+  actor: Actor,
+): Promise<QueueResult | undefined> {
   if (!isUuid(productId)) return undefined;
   const parsed = parseCopyRequest(raw);
   if (!parsed.ok) return parsed;
@@ -146,7 +195,15 @@ export async function requestCopy(shopId: string, productId: string, raw: Record
       await assertAiCredits(tx, shopId, "copy", row.credits);
       const [job] = await tx.insert(schema.aiJobs).values(row).returning({ id: schema.aiJobs.id });
       await enqueueAfterCommit(tx, { queue: "ai-copy", name: "generate", payload: { shopId, jobId: job.id }, shopId });
-      await audit(tx, { shopId, actorUserId: actor.userId, action: "ai.copy_requested", targetType: "product", targetId: productId, after: row.input, ...actor });
+      await audit(tx, {
+        shopId,
+        actorUserId: actor.userId,
+        action: "ai.copy_requested",
+        targetType: "product",
+        targetId: productId,
+        after: row.input,
+        ...actor,
+      });
       return { ok: true as const, jobId: job.id };
     });
   } catch (error) {
@@ -173,7 +230,11 @@ function writerFor(provider: CopyProvider): CopyWriter {
 }
 
 type JobRow = typeof schema.aiJobs.$inferSelect;
-const InputSchema = z.object({ tone: z.enum(COPY_TONE_CODES), languages: z.array(z.enum(COPY_LANGUAGE_CODES)).min(1), notes: z.string().optional() });
+const InputSchema = z.object({
+  tone: z.enum(COPY_TONE_CODES),
+  languages: z.array(z.enum(COPY_LANGUAGE_CODES)).min(1),
+  notes: z.string().optional(),
+});
 
 /**
  * The queue gave up on a copy job (its retries are used up, or it stalled too often): shows it as
@@ -212,21 +273,26 @@ async function addTokens(shopId: string, jobId: string, usage: { inputTokens: nu
 async function productFacts(tx: Tx, productId: string, notes: string | undefined): Promise<ProductFacts | undefined> {
   const [p] = await tx.select().from(schema.products).where(eq(schema.products.id, productId));
   if (!p) return undefined;
-  const [category] = p.categoryId ? await tx.select({ name: schema.categories.name }).from(schema.categories).where(eq(schema.categories.id, p.categoryId)) : [];
+  const [category] = p.categoryId
+    ? await tx.select({ name: schema.categories.name }).from(schema.categories).where(eq(schema.categories.id, p.categoryId))
+    : [];
   const media = await tx
     .select({ alt: schema.media.alt })
     .from(schema.media)
     .where(and(eq(schema.media.productId, productId), ne(schema.media.alt, "")))
     .orderBy(asc(schema.media.position))
     .limit(10);
-  const attributes = [p.productType ? { name: "Type", value: p.productType } : null, p.tags.length ? { name: "Tags", value: p.tags.join(", ").slice(0, 500) } : null].filter(
-    (a): a is { name: string; value: string } => a !== null,
-  );
+  const attributes = [
+    p.productType ? { name: "Type", value: p.productType } : null,
+    p.tags.length ? { name: "Tags", value: p.tags.join(", ").slice(0, 500) } : null,
+  ].filter((a): a is { name: string; value: string } => a !== null);
   return {
     title: p.title,
     category: category?.name.slice(0, 200),
     brand: p.brand?.slice(0, 200) ?? undefined,
-    options: p.options.filter((o) => o.name && o.values.length).map((o) => ({ name: o.name.slice(0, 100), values: o.values.slice(0, 50).map((v) => v.slice(0, 100)) })),
+    options: p.options
+      .filter((o) => o.name && o.values.length)
+      .map((o) => ({ name: o.name.slice(0, 100), values: o.values.slice(0, 50).map((v) => v.slice(0, 100)) })),
     attributes,
     imageAltTexts: media.map((m) => m.alt.slice(0, 300)),
     notes: notes?.slice(0, 4000) || undefined,
@@ -242,11 +308,21 @@ export async function runCopyJob(payload: { shopId: string; jobId: string }, att
   const { shopId, jobId } = payload;
   // Check state.
   const start = await withShop(shopId, async (tx) => {
-    const [job] = await tx.select().from(schema.aiJobs).where(and(eq(schema.aiJobs.id, jobId), eq(schema.aiJobs.kind, "copy"))).for("update");
+    const [job] = await tx
+      .select()
+      .from(schema.aiJobs)
+      .where(and(eq(schema.aiJobs.id, jobId), eq(schema.aiJobs.kind, "copy")))
+      .for("update");
     if (!job || (job.status !== "queued" && job.status !== "running")) return undefined;
     const [started] = await tx
       .update(schema.aiJobs)
-      .set({ status: "running", attempts: sql`${schema.aiJobs.attempts} + 1`, startedAt: job.startedAt ?? new Date(), progress: Math.max(job.progress, 5), updatedAt: new Date() })
+      .set({
+        status: "running",
+        attempts: sql`${schema.aiJobs.attempts} + 1`,
+        startedAt: job.startedAt ?? new Date(),
+        progress: Math.max(job.progress, 5),
+        updatedAt: new Date(),
+      })
       .where(eq(schema.aiJobs.id, jobId))
       .returning();
     const input = InputSchema.safeParse(job.input);
@@ -305,7 +381,15 @@ export async function runCopyJob(payload: { shopId: string; jobId: string }, att
     if (!current || current.status !== "running") return;
     await tx
       .update(schema.aiJobs)
-      .set({ status: "succeeded", progress: 100, resultDraftId: draft.id, error: null, errorCode: null, finishedAt: new Date(), updatedAt: new Date() })
+      .set({
+        status: "succeeded",
+        progress: 100,
+        resultDraftId: draft.id,
+        error: null,
+        errorCode: null,
+        finishedAt: new Date(),
+        updatedAt: new Date(),
+      })
       .where(eq(schema.aiJobs.id, jobId));
     await chargeAiCredits(tx, { shopId, id: jobId, kind: "copy", credits: current.credits });
     await finishBatchIfDone(tx, shopId, jobId);
@@ -314,7 +398,14 @@ export async function runCopyJob(payload: { shopId: string; jobId: string }, att
 }
 
 /** One language's copy, with the provider's errors mapped to what the job does next. */
-async function writeOne(job: JobRow, provider: CopyProvider, facts: ProductFacts, language: CopyLanguageCode, tone: CopyOptions["tone"], attempt: { made: number; of: number }) {
+async function writeOne(
+  job: JobRow,
+  provider: CopyProvider,
+  facts: ProductFacts,
+  language: CopyLanguageCode,
+  tone: CopyOptions["tone"],
+  attempt: { made: number; of: number },
+) {
   const name = provider === "openai" ? "OpenAI" : "Anthropic";
   for (let malformed = 0; ; malformed++) {
     try {
@@ -333,33 +424,74 @@ async function writeOne(job: JobRow, provider: CopyProvider, facts: ProductFacts
           const backoff = Math.min(300_000, 1000 * 2 ** Math.min(8, Math.max(0, job.attempts - 1)));
           const delay = Math.max(error.retryAfterMs ?? 0, backoff);
           await withShop(job.shopId, (tx) =>
-            tx.update(schema.aiJobs).set({ providerStatus: `waiting ${Math.round(delay / 1000)} s (${error.kind === "rate_limited" ? "rate limit" : "overloaded"})`, updatedAt: new Date() }).where(eq(schema.aiJobs.id, job.id)),
+            tx
+              .update(schema.aiJobs)
+              .set({
+                providerStatus: `waiting ${Math.round(delay / 1000)} s (${error.kind === "rate_limited" ? "rate limit" : "overloaded"})`,
+                updatedAt: new Date(),
+              })
+              .where(eq(schema.aiJobs.id, job.id)),
           );
           throw new RetryLater(error.message, delay);
         }
         case "malformed":
           if (malformed < MALFORMED_RETRIES) continue;
-          await failJob(job.shopId, job.id, "malformed", `${name}'s answer was not usable product copy, ${MALFORMED_RETRIES + 1} times in a row. Press Retry, or choose another model in AI settings.`);
+          await failJob(
+            job.shopId,
+            job.id,
+            "malformed",
+            `${name}'s answer was not usable product copy, ${MALFORMED_RETRIES + 1} times in a row. Press Retry, or choose another model in AI settings.`,
+          );
           throw new PermanentJobFailure(error.message);
         case "refused":
-          await failJob(job.shopId, job.id, "refused", `${name} declined to write copy for this product. Check the product's title and your notes, then try again.`);
+          await failJob(
+            job.shopId,
+            job.id,
+            "refused",
+            `${name} declined to write copy for this product. Check the product's title and your notes, then try again.`,
+          );
           throw new PermanentJobFailure(error.message);
         case "incomplete":
-          await failJob(job.shopId, job.id, "incomplete", `${name} stopped before the copy was complete. Shorten your notes or choose another model, then try again.`);
+          await failJob(
+            job.shopId,
+            job.id,
+            "incomplete",
+            `${name} stopped before the copy was complete. Shorten your notes or choose another model, then try again.`,
+          );
           throw new PermanentJobFailure(error.message);
         case "quota_exhausted":
-          await failJob(job.shopId, job.id, "provider_quota", `The ${name} account has run out of credit. Ask the platform's operator to top it up, then press Retry.`);
+          await failJob(
+            job.shopId,
+            job.id,
+            "provider_quota",
+            `The ${name} account has run out of credit. Ask the platform's operator to top it up, then press Retry.`,
+          );
           throw new PermanentJobFailure(error.message);
         case "auth":
-          await failJob(job.shopId, job.id, "provider_auth", `${name} refused NetShop's API key. Ask the platform's operator to check it, then press Retry.`);
+          await failJob(
+            job.shopId,
+            job.id,
+            "provider_auth",
+            `${name} refused NetShop's API key. Ask the platform's operator to check it, then press Retry.`,
+          );
           throw new PermanentJobFailure(error.message);
         case "invalid_request":
-          await failJob(job.shopId, job.id, "invalid_request", `${name} refused the request (${error.message.replace(/^.*?refused the request: /, "")}). Check the model in AI settings.`);
+          await failJob(
+            job.shopId,
+            job.id,
+            "invalid_request",
+            `${name} refused the request (${error.message.replace(/^.*?refused the request: /, "")}). Check the model in AI settings.`,
+          );
           throw new PermanentJobFailure(error.message);
         default:
           // unavailable / timeout: the queue retries with exponential backoff; the last attempt says so.
           if (attempt.made + 1 >= attempt.of) {
-            await failJob(job.shopId, job.id, "provider_unavailable", `${name} could not be reached after ${attempt.of} attempts. Press Retry to try again.`);
+            await failJob(
+              job.shopId,
+              job.id,
+              "provider_unavailable",
+              `${name} could not be reached after ${attempt.of} attempts. Press Retry to try again.`,
+            );
           }
           throw error;
       }
@@ -452,18 +584,16 @@ export async function productCopyPage(shopId: string, productId: string) {
       product,
       settings,
       jobs: jobs.map((j) => ({ ...j.job, charged: j.charged })),
-      drafts: drafts.map(
-        ({ draft: d, status }): DraftView => ({
-          id: d.id,
-          jobId: d.jobId,
-          tone: d.tone,
-          languages: d.languages as CopyLanguageCode[],
-          content: d.content as DraftView["content"],
-          applied: d.applied,
-          createdAt: d.createdAt.toISOString(),
-          complete: status === "succeeded",
-        }),
-      ),
+      drafts: drafts.map(({ draft: d, status }): DraftView => ({
+        id: d.id,
+        jobId: d.jobId,
+        tone: d.tone,
+        languages: d.languages as CopyLanguageCode[],
+        content: d.content as DraftView["content"],
+        applied: d.applied,
+        createdAt: d.createdAt.toISOString(),
+        complete: status === "succeeded",
+      })),
       versions,
     };
   });
@@ -500,7 +630,12 @@ async function snapshot(tx: Tx, shopId: string, productId: string, reason: strin
  * renders the description safe); the product's copy just before is kept as a version.
  * Undefined: no such product or draft.
  */
-export async function applyDraftField(shopId: string, productId: string, raw: Record<string, unknown>, actor: Actor): Promise<ApplyResult | undefined> {
+export async function applyDraftField(
+  shopId: string,
+  productId: string,
+  raw: Record<string, unknown>,
+  actor: Actor,
+): Promise<ApplyResult | undefined> {
   if (!isUuid(productId)) return undefined;
   const parsed = ApplySchema.safeParse(raw);
   if (!parsed.success) return { ok: false, error: "Choose a field of a draft to apply." };
@@ -520,9 +655,20 @@ export async function applyDraftField(shopId: string, productId: string, raw: Re
     if (errors) throw new ApplyRefused(Object.values(errors)[0]);
     await tx
       .update(schema.aiCopyDrafts)
-      .set({ applied: sql`${schema.aiCopyDrafts.applied} || ${JSON.stringify({ [`${language}.${field}`]: new Date().toISOString() })}::jsonb`, updatedAt: new Date() })
+      .set({
+        applied: sql`${schema.aiCopyDrafts.applied} || ${JSON.stringify({ [`${language}.${field}`]: new Date().toISOString() })}::jsonb`,
+        updatedAt: new Date(),
+      })
       .where(eq(schema.aiCopyDrafts.id, draftId));
-    await audit(tx, { shopId, actorUserId: actor.userId, action: "product.copy_applied", targetType: "product", targetId: productId, after: { draftId, language, field }, ...actor });
+    await audit(tx, {
+      shopId,
+      actorUserId: actor.userId,
+      action: "product.copy_applied",
+      targetType: "product",
+      targetId: productId,
+      after: { draftId, language, field },
+      ...actor,
+    });
     return { ok: true as const };
   }).catch((error) => {
     if (error instanceof ApplyRefused) return { ok: false as const, error: error.message };
@@ -552,7 +698,15 @@ export async function restoreVersion(shopId: string, productId: string, versionI
     });
     if (errors) return { ok: false as const, error: Object.values(errors)[0] };
     await tx.update(schema.aiCopyVersions).set({ restoredAt: new Date() }).where(eq(schema.aiCopyVersions.id, versionId));
-    await audit(tx, { shopId, actorUserId: actor.userId, action: "product.copy_restored", targetType: "product", targetId: productId, after: { versionId }, ...actor });
+    await audit(tx, {
+      shopId,
+      actorUserId: actor.userId,
+      action: "product.copy_restored",
+      targetType: "product",
+      targetId: productId,
+      after: { versionId },
+      ...actor,
+    });
     return { ok: true as const };
   });
 }

@@ -19,7 +19,11 @@ function allowance(plan: Plan, kind: AiKind): number {
 /** "2026-12": the billing month of `at` in the shop's timezone. */
 export async function creditPeriod(tx: Tx, shopId: string, at: Date = new Date()): Promise<string> {
   const [shop] = await tx.select({ timezone: schema.shops.timezone }).from(schema.shops).where(eq(schema.shops.id, shopId));
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: shop?.timezone ?? "Asia/Kuala_Lumpur", year: "numeric", month: "2-digit" }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone: shop?.timezone ?? "Asia/Kuala_Lumpur",
+    year: "numeric",
+    month: "2-digit",
+  }).formatToParts(at);
   return `${parts.find((p) => p.type === "year")!.value}-${parts.find((p) => p.type === "month")!.value}`;
 }
 

@@ -19,7 +19,12 @@ import { MAX_BATCH_PRODUCTS } from "./copy-rules";
 export type BulkResult = { ok: true; batchId: string; count: number } | { ok: false; errors: FieldErrors };
 
 /** Queues copy for many products at once: a batch row, one queued job per product, one outbox entry. */
-export async function requestBulkCopy(shopId: string, productIds: string[], raw: Record<string, unknown>, actor: Actor): Promise<BulkResult> {
+export async function requestBulkCopy(
+  shopId: string,
+  productIds: string[],
+  raw: Record<string, unknown>,
+  actor: Actor,
+): Promise<BulkResult> {
   const ids = [...new Set(productIds.filter(isUuid))];
   if (ids.length === 0) return { ok: false, errors: { ids: "Select at least one product first." } };
   if (ids.length > MAX_BATCH_PRODUCTS) return { ok: false, errors: { ids: `Select at most ${MAX_BATCH_PRODUCTS} products at a time.` } };
@@ -31,14 +36,33 @@ export async function requestBulkCopy(shopId: string, productIds: string[], raw:
       const found = await tx.select({ id: schema.products.id }).from(schema.products).where(inArray(schema.products.id, ids));
       if (found.length === 0) return { ok: false as const, errors: { ids: "None of the selected products exists any more." } };
       const rows = found.map((p) => copyJobRow(shopId, p.id, parsed.options, settings, actor));
-      await assertAiCredits(tx, shopId, "copy", rows.reduce((sum, r) => sum + r.credits, 0));
+      await assertAiCredits(
+        tx,
+        shopId,
+        "copy",
+        rows.reduce((sum, r) => sum + r.credits, 0),
+      );
       const [batch] = await tx
         .insert(schema.aiBatches)
-        .values({ shopId, kind: "copy", total: rows.length, input: { ...rows[0].input, provider: settings.provider, model: settings.effectiveModel }, createdBy: actor.userId })
+        .values({
+          shopId,
+          kind: "copy",
+          total: rows.length,
+          input: { ...rows[0].input, provider: settings.provider, model: settings.effectiveModel },
+          createdBy: actor.userId,
+        })
         .returning({ id: schema.aiBatches.id });
       await tx.insert(schema.aiJobs).values(rows.map((r) => ({ ...r, batchId: batch.id })));
       await enqueueAfterCommit(tx, { queue: "ai-copy", name: "batch", payload: { shopId, batchId: batch.id }, shopId });
-      await audit(tx, { shopId, actorUserId: actor.userId, action: "ai.bulk_copy_requested", targetType: "ai_batch", targetId: batch.id, after: { products: rows.length }, ...actor });
+      await audit(tx, {
+        shopId,
+        actorUserId: actor.userId,
+        action: "ai.bulk_copy_requested",
+        targetType: "ai_batch",
+        targetId: batch.id,
+        after: { products: rows.length },
+        ...actor,
+      });
       return { ok: true as const, batchId: batch.id, count: rows.length };
     });
   } catch (error) {
@@ -83,7 +107,15 @@ export async function cancelBatch(shopId: string, batchId: string, actor: Actor)
       await tx.update(schema.aiBatches).set({ cancelledAt: new Date() }).where(eq(schema.aiBatches.id, batchId));
     }
     await finishBatch(tx, shopId, batchId);
-    await audit(tx, { shopId, actorUserId: actor.userId, action: "ai.batch_cancelled", targetType: "ai_batch", targetId: batchId, after: { cancelled: cancelled.length }, ...actor });
+    await audit(tx, {
+      shopId,
+      actorUserId: actor.userId,
+      action: "ai.batch_cancelled",
+      targetType: "ai_batch",
+      targetId: batchId,
+      after: { cancelled: cancelled.length },
+      ...actor,
+    });
     return cancelled.length;
   });
 }
@@ -105,14 +137,32 @@ export async function retryJob(shopId: string, jobId: string, actor: Actor): Pro
       await assertAiCredits(tx, shopId, job.kind, job.credits);
       await tx
         .update(schema.aiJobs)
-        .set({ status: "queued", error: null, errorCode: null, providerStatus: null, progress: 0, attempts: 0, finishedAt: null, updatedAt: new Date() })
+        .set({
+          status: "queued",
+          error: null,
+          errorCode: null,
+          providerStatus: null,
+          progress: 0,
+          attempts: 0,
+          finishedAt: null,
+          updatedAt: new Date(),
+        })
         .where(eq(schema.aiJobs.id, jobId));
-      if (job.batchId) await tx.update(schema.aiBatches).set({ finishedAt: null, status: "running" }).where(eq(schema.aiBatches.id, job.batchId));
+      if (job.batchId)
+        await tx.update(schema.aiBatches).set({ finishedAt: null, status: "running" }).where(eq(schema.aiBatches.id, job.batchId));
       const payload = { shopId, jobId };
       if (job.kind === "copy") await enqueueAfterCommit(tx, { queue: "ai-copy", name: "generate", payload, shopId });
       else if (job.kind === "tryon") await enqueueAfterCommit(tx, { queue: "ai-tryon", name: "run", payload, shopId });
       else await enqueueAfterCommit(tx, { queue: "ai-video", name: "run", payload, shopId });
-      await audit(tx, { shopId, actorUserId: actor.userId, action: "ai.job_retried", targetType: "ai_job", targetId: jobId, after: { kind: job.kind }, ...actor });
+      await audit(tx, {
+        shopId,
+        actorUserId: actor.userId,
+        action: "ai.job_retried",
+        targetType: "ai_job",
+        targetId: jobId,
+        after: { kind: job.kind },
+        ...actor,
+      });
       return { ok: true as const };
     });
   } catch (error) {

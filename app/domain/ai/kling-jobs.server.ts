@@ -100,13 +100,27 @@ export async function uploadModelPhoto(shopId: string, userId: string | null, fi
   }
   await putObject({ key: objectKey, body: bytes, contentType, immutable: true });
   await withShop(shopId, (tx) =>
-    tx.insert(schema.aiModelPhotos).values({ shopId, id, filename, contentType, objectKey, bytes: bytes.length, width: info.width, height: info.height, createdBy: userId }),
+    tx
+      .insert(schema.aiModelPhotos)
+      .values({
+        shopId,
+        id,
+        filename,
+        contentType,
+        objectKey,
+        bytes: bytes.length,
+        width: info.width,
+        height: info.height,
+        createdBy: userId,
+      }),
   );
   return { ok: true, id };
 }
 
 export async function listModelPhotos(shopId: string) {
-  const rows = await withShop(shopId, (tx) => tx.select().from(schema.aiModelPhotos).orderBy(desc(schema.aiModelPhotos.createdAt)).limit(50));
+  const rows = await withShop(shopId, (tx) =>
+    tx.select().from(schema.aiModelPhotos).orderBy(desc(schema.aiModelPhotos.createdAt)).limit(50),
+  );
   return rows.map((r) => ({ id: r.id, filename: r.filename, width: r.width, height: r.height, url: publicObjectUrl(r.objectKey) }));
 }
 
@@ -153,7 +167,8 @@ async function productImage(tx: Tx, productId: string, mediaId: string, forVideo
     return `This image is ${m.width}×${m.height} px: Kling needs at least 300 px on each side.`;
   }
   const aspect = m.width / m.height;
-  if (forVideo && (aspect < KLING_LIMITS.minAspect || aspect > KLING_LIMITS.maxAspect)) return "This image is too narrow or too wide for a video (1:2.5 to 2.5:1).";
+  if (forVideo && (aspect < KLING_LIMITS.minAspect || aspect > KLING_LIMITS.maxAspect))
+    return "This image is too narrow or too wide for a video (1:2.5 to 2.5:1).";
   return undefined;
 }
 
@@ -163,7 +178,12 @@ async function productExists(tx: Tx, productId: string): Promise<boolean> {
 }
 
 /** Queues a try-on of one of the product's images on a model photo. Undefined: no such product. */
-export async function requestTryOn(shopId: string, userId: string | null, productId: string, fields: Record<string, unknown>): Promise<RequestResult | undefined> {
+export async function requestTryOn(
+  shopId: string,
+  userId: string | null,
+  productId: string,
+  fields: Record<string, unknown>,
+): Promise<RequestResult | undefined> {
   if (!isUuid(productId)) return undefined;
   const parsed = TryOnFields.safeParse(fields);
   if (!parsed.success) {
@@ -176,12 +196,24 @@ export async function requestTryOn(shopId: string, userId: string | null, produc
       if (!(await productExists(tx, productId))) return undefined;
       const garment = await productImage(tx, productId, input.garmentMediaId, false);
       if (garment) return { ok: false as const, errors: { garmentMediaId: garment } as Record<string, string> };
-      const [photo] = await tx.select({ id: schema.aiModelPhotos.id }).from(schema.aiModelPhotos).where(eq(schema.aiModelPhotos.id, input.modelPhotoId));
+      const [photo] = await tx
+        .select({ id: schema.aiModelPhotos.id })
+        .from(schema.aiModelPhotos)
+        .where(eq(schema.aiModelPhotos.id, input.modelPhotoId));
       if (!photo) return { ok: false as const, errors: { modelPhotoId: "Choose one of your model photos." } as Record<string, string> };
       await assertAiCredits(tx, shopId, "tryon", TRYON_CREDITS);
       const [job] = await tx
         .insert(schema.aiJobs)
-        .values({ shopId, kind: "tryon", provider: "kling", model: input.model, productId, input: { modelPhotoId: input.modelPhotoId, garmentMediaId: input.garmentMediaId }, credits: TRYON_CREDITS, createdBy: userId })
+        .values({
+          shopId,
+          kind: "tryon",
+          provider: "kling",
+          model: input.model,
+          productId,
+          input: { modelPhotoId: input.modelPhotoId, garmentMediaId: input.garmentMediaId },
+          credits: TRYON_CREDITS,
+          createdBy: userId,
+        })
         .returning({ id: schema.aiJobs.id });
       await enqueueAfterCommit(tx, { queue: "ai-tryon", name: "run", payload: { shopId, jobId: job.id }, shopId });
       return { ok: true as const, jobId: job.id };
@@ -193,7 +225,12 @@ export async function requestTryOn(shopId: string, userId: string | null, produc
 }
 
 /** Queues a video made from one of the product's images. Undefined: no such product. */
-export async function requestVideo(shopId: string, userId: string | null, productId: string, fields: Record<string, unknown>): Promise<RequestResult | undefined> {
+export async function requestVideo(
+  shopId: string,
+  userId: string | null,
+  productId: string,
+  fields: Record<string, unknown>,
+): Promise<RequestResult | undefined> {
   if (!isUuid(productId)) return undefined;
   const parsed = VideoFields.safeParse(fields);
   if (!parsed.success) {
@@ -254,7 +291,12 @@ export type CallbackOutcome = { status: 200 | 400 | 404; outcome: string };
  * names must be the job's; then the task is fetched from Kling (GET) and only what Kling says
  * there is recorded. The processor, which is polling the task, acts on it at once.
  */
-export async function handleKlingCallback(input: { shopId: string; jobId: string; token: string; body: unknown }): Promise<CallbackOutcome> {
+export async function handleKlingCallback(input: {
+  shopId: string;
+  jobId: string;
+  token: string;
+  body: unknown;
+}): Promise<CallbackOutcome> {
   if (!isUuid(input.shopId) || !isUuid(input.jobId) || !safeEqual(input.token, klingCallbackToken(input.shopId, input.jobId))) {
     return { status: 404, outcome: "unknown" };
   }
@@ -278,7 +320,11 @@ export async function handleKlingCallback(input: { shopId: string; jobId: string
   await withShop(job.shopId, (tx) =>
     tx
       .update(schema.aiJobs)
-      .set({ providerStatus: task.status, providerTaskId: sql`coalesce(${schema.aiJobs.providerTaskId}, ${task.taskId})`, updatedAt: new Date() })
+      .set({
+        providerStatus: task.status,
+        providerTaskId: sql`coalesce(${schema.aiJobs.providerTaskId}, ${task.taskId})`,
+        updatedAt: new Date(),
+      })
       .where(eq(schema.aiJobs.id, job.id)),
   );
   return { status: 200, outcome: `confirmed: ${task.status}` };
@@ -342,13 +388,22 @@ async function createTask(client: KlingClient, job: AiJob, externalId: string, c
   return withShop(job.shopId, async (tx) => {
     // Reading inputs inside withShop keeps them to this shop's rows.
     if (job.kind === "tryon") {
-      const [photo] = await tx.select().from(schema.aiModelPhotos).where(eq(schema.aiModelPhotos.id, String(job.input.modelPhotoId)));
-      const [garment] = await tx.select().from(schema.media).where(eq(schema.media.id, String(job.input.garmentMediaId)));
+      const [photo] = await tx
+        .select()
+        .from(schema.aiModelPhotos)
+        .where(eq(schema.aiModelPhotos.id, String(job.input.modelPhotoId)));
+      const [garment] = await tx
+        .select()
+        .from(schema.media)
+        .where(eq(schema.media.id, String(job.input.garmentMediaId)));
       if (!photo) throw new InputGone("The model photo was deleted before the try-on started.");
       if (!garment) throw new InputGone("The garment image was deleted before the try-on started.");
       return { photo, garment };
     }
-    const [image] = await tx.select().from(schema.media).where(eq(schema.media.id, String(job.input.mediaId)));
+    const [image] = await tx
+      .select()
+      .from(schema.media)
+      .where(eq(schema.media.id, String(job.input.mediaId)));
     if (!image) throw new InputGone("The product image was deleted before the video started.");
     return { image };
   }).then(async (inputs: { photo?: { objectKey: string }; garment?: { originalKey: string }; image?: { originalKey: string } }) => {
@@ -413,7 +468,11 @@ async function onKlingError(job: AiJob, error: unknown): Promise<never> {
  * polling with backoff (a confirmed callback cuts the wait short), copy the result into our
  * bucket as pending product media, charge the credits. Safe to run any number of times.
  */
-export async function runKlingJob(kind: KlingJobKind, payload: { shopId: string; jobId: string }, options: KlingRunOptions = {}): Promise<void> {
+export async function runKlingJob(
+  kind: KlingJobKind,
+  payload: { shopId: string; jobId: string },
+  options: KlingRunOptions = {},
+): Promise<void> {
   const client = options.client ?? klingClient();
   let job = await loadJob(payload.shopId, payload.jobId);
   if (!job || job.kind !== kind || job.status === "cancelled") return;
@@ -426,7 +485,8 @@ export async function runKlingJob(kind: KlingJobKind, payload: { shopId: string;
   // A retry (retryKlingJob, or the AI studio's Retry re-queueing the job). Kling's external ids are
   // single use: if Kling already ran (and failed) a task for this job, the new task gets a new id,
   // recorded before the create so a crash cannot lead to two.
-  const retryOfFailedTask = Boolean(job.providerTaskId) && job.providerStatus === "failed" && (job.status === "failed" || job.status === "queued");
+  const retryOfFailedTask =
+    Boolean(job.providerTaskId) && job.providerStatus === "failed" && (job.status === "failed" || job.status === "queued");
   if (job.status === "failed" || retryOfFailedTask) {
     const set: Record<string, unknown> = { status: "queued", error: null, errorCode: null, finishedAt: null, progress: 0 };
     if (retryOfFailedTask) {
@@ -439,7 +499,12 @@ export async function runKlingJob(kind: KlingJobKind, payload: { shopId: string;
   await withShop(job.shopId, (tx) =>
     tx
       .update(schema.aiJobs)
-      .set({ status: "running", startedAt: job!.startedAt ?? new Date(), attempts: sql`${schema.aiJobs.attempts} + 1`, updatedAt: new Date() })
+      .set({
+        status: "running",
+        startedAt: job!.startedAt ?? new Date(),
+        attempts: sql`${schema.aiJobs.attempts} + 1`,
+        updatedAt: new Date(),
+      })
       .where(eq(schema.aiJobs.id, job!.id)),
   );
   job = { ...job, attempts: job.attempts + 1 };
@@ -487,7 +552,9 @@ export async function runKlingJob(kind: KlingJobKind, payload: { shopId: string;
     const wakeAt = Date.now() + delay;
     while (Date.now() < wakeAt) {
       await sleep(Math.min(hintEvery, wakeAt - Date.now()));
-      const [row] = await withShop(job.shopId, (tx) => tx.select({ s: schema.aiJobs.providerStatus }).from(schema.aiJobs).where(eq(schema.aiJobs.id, job!.id)));
+      const [row] = await withShop(job.shopId, (tx) =>
+        tx.select({ s: schema.aiJobs.providerStatus }).from(schema.aiJobs).where(eq(schema.aiJobs.id, job!.id)),
+      );
       if (row?.s === "succeed" || row?.s === "failed") break;
     }
     delay = Math.min(max, Math.round(delay * 1.5));
@@ -552,7 +619,11 @@ export async function recordKlingJobExhausted(payload: { shopId: string; jobId: 
   const job = await loadJob(payload.shopId, payload.jobId);
   if (!job) return;
   const reason = error instanceof KlingError ? error.plainReason : "The job could not be finished after several tries.";
-  await failKlingJob(job, reason.replace(/; the task will be retried\.?$/, "."), error instanceof KlingError ? `provider_${error.kind}` : "provider_error");
+  await failKlingJob(
+    job,
+    reason.replace(/; the task will be retried\.?$/, "."),
+    error instanceof KlingError ? `provider_${error.kind}` : "provider_error",
+  );
 }
 
 // --- Copying results into our bucket ------------------------------------------------------------
@@ -569,7 +640,8 @@ export async function migrateKlingResult(shopId: string, jobId: string, client: 
   const contentType = sniffContentType(buffer.subarray(0, 16));
   const kind = job.kind === "video" ? "video" : "image";
   const expected = kind === "video" ? ["video/mp4", "video/webm"] : ["image/png", "image/jpeg", "image/webp"];
-  if (!contentType || !expected.includes(contentType)) throw new Error(`Kling's result is not ${kind === "video" ? "a video" : "an image"} (${contentType ?? "unknown"})`);
+  if (!contentType || !expected.includes(contentType))
+    throw new Error(`Kling's result is not ${kind === "video" ? "a video" : "an image"} (${contentType ?? "unknown"})`);
   const ext = { "video/mp4": "mp4", "video/webm": "webm", "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp" }[contentType]!;
   // The media row's id is the job's: one result, one media record, however often this runs.
   const key = `${mediaPrefix(shopId, job.id)}original.${ext}`;
@@ -612,7 +684,9 @@ export async function migrateKlingResult(shopId: string, jobId: string, client: 
  * Kling's success and the copy), so no provider URL stays ours to serve for more than a day.
  * Runs across shops (asPlatform) on ai_jobs_unmigrated_idx; each copy runs in its shop.
  */
-export async function sweepUnmigratedResults(options: { client?: KlingClient; limit?: number } = {}): Promise<{ migrated: number; failed: number }> {
+export async function sweepUnmigratedResults(
+  options: { client?: KlingClient; limit?: number } = {},
+): Promise<{ migrated: number; failed: number }> {
   const rows = await asPlatform((tx) =>
     tx
       .select({ shopId: schema.aiJobs.shopId, id: schema.aiJobs.id })
@@ -655,9 +729,16 @@ export interface StudioJob {
 export async function productStudio(shopId: string, productId: string) {
   if (!isUuid(productId)) return undefined;
   const loaded = await withShop(shopId, async (tx) => {
-    const [product] = await tx.select({ id: schema.products.id, title: schema.products.title }).from(schema.products).where(eq(schema.products.id, productId));
+    const [product] = await tx
+      .select({ id: schema.products.id, title: schema.products.title })
+      .from(schema.products)
+      .where(eq(schema.products.id, productId));
     if (!product) return undefined;
-    const media = await tx.select().from(schema.media).where(eq(schema.media.productId, productId)).orderBy(asc(schema.media.position), asc(schema.media.createdAt));
+    const media = await tx
+      .select()
+      .from(schema.media)
+      .where(eq(schema.media.productId, productId))
+      .orderBy(asc(schema.media.position), asc(schema.media.createdAt));
     const jobs = await tx
       .select()
       .from(schema.aiJobs)
@@ -673,22 +754,20 @@ export async function productStudio(shopId: string, productId: string) {
     product: loaded.product,
     images: loaded.media.filter((m) => m.kind === "image" && m.status === "ready").map((m) => views.get(m.id)!),
     pending: loaded.media.filter((m) => m.needsApproval).map((m) => views.get(m.id)!),
-    jobs: loaded.jobs.map(
-      (j): StudioJob => ({
-        id: j.id,
-        kind: j.kind as KlingJobKind,
-        status: j.status,
-        progress: j.progress,
-        providerStatus: j.providerStatus,
-        error: j.error,
-        errorCode: j.errorCode,
-        credits: j.credits,
-        providerUnits: j.providerUnits,
-        prompt: typeof j.input.prompt === "string" ? j.input.prompt : null,
-        createdAt: j.createdAt.toISOString(),
-        result: j.resultMediaId ? views.get(j.resultMediaId) ?? null : null,
-      }),
-    ),
+    jobs: loaded.jobs.map((j): StudioJob => ({
+      id: j.id,
+      kind: j.kind as KlingJobKind,
+      status: j.status,
+      progress: j.progress,
+      providerStatus: j.providerStatus,
+      error: j.error,
+      errorCode: j.errorCode,
+      credits: j.credits,
+      providerUnits: j.providerUnits,
+      prompt: typeof j.input.prompt === "string" ? j.input.prompt : null,
+      createdAt: j.createdAt.toISOString(),
+      result: j.resultMediaId ? (views.get(j.resultMediaId) ?? null) : null,
+    })),
     credits: { tryon: loaded.credits.tryon, video: loaded.credits.video },
     modelPhotos: await listModelPhotos(shopId),
     sandbox: isKlingSandbox(),

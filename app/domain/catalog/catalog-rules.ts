@@ -108,7 +108,10 @@ function moneyFormat(currency: string, locale: string): Intl.NumberFormat {
  * 129950). Undefined when it is not a plain non-negative amount in this currency.
  */
 export function parseMoney(input: string, currency: string): number | undefined {
-  const cleaned = input.trim().replace(/^(RM|MYR|S\$|SGD|US\$|USD|\$|Rp|IDR|฿|THB|₱|PHP|BND|B\$)\s*/i, "").replace(/,/g, "");
+  const cleaned = input
+    .trim()
+    .replace(/^(RM|MYR|S\$|SGD|US\$|USD|\$|Rp|IDR|฿|THB|₱|PHP|BND|B\$)\s*/i, "")
+    .replace(/,/g, "");
   if (!/^\d{1,10}(\.\d+)?$/.test(cleaned)) return undefined;
   try {
     const minor = decimalStringToMinor(cleaned, currencyExponent(currency));

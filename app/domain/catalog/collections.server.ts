@@ -34,7 +34,11 @@ export async function listCollections(shopId: string) {
 
 export type CollectionResult = { ok: true; id: string } | { ok: false; errors: FieldErrors };
 
-export async function saveCollection(shopId: string, id: string | null, form: Record<string, unknown>): Promise<CollectionResult | undefined> {
+export async function saveCollection(
+  shopId: string,
+  id: string | null,
+  form: Record<string, unknown>,
+): Promise<CollectionResult | undefined> {
   const parsed = CollectionSchema.safeParse(form);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   if (id !== null && !isUuid(id)) return undefined;
@@ -42,7 +46,10 @@ export async function saveCollection(shopId: string, id: string | null, form: Re
     return await withShop(shopId, async (tx) => {
       const handle = parsed.data.handle || (await freeHandle(tx, handleize(parsed.data.title) || "collection", "collections"));
       if (id === null) {
-        const [row] = await tx.insert(schema.collections).values({ shopId, ...parsed.data, handle }).returning({ id: schema.collections.id });
+        const [row] = await tx
+          .insert(schema.collections)
+          .values({ shopId, ...parsed.data, handle })
+          .returning({ id: schema.collections.id });
         return { ok: true as const, id: row.id };
       }
       const [row] = await tx
@@ -53,7 +60,8 @@ export async function saveCollection(shopId: string, id: string | null, form: Re
       return row ? { ok: true as const, id: row.id } : undefined;
     });
   } catch (error) {
-    if (pgConstraint(error) === "collections_handle_key") return { ok: false, errors: { handle: "Another collection uses this handle. Choose another." } };
+    if (pgConstraint(error) === "collections_handle_key")
+      return { ok: false, errors: { handle: "Another collection uses this handle. Choose another." } };
     throw error;
   }
 }
@@ -65,9 +73,17 @@ export async function getCollection(shopId: string, id: string) {
     const [collection] = await tx.select().from(schema.collections).where(eq(schema.collections.id, id));
     if (!collection) return undefined;
     const products = await tx
-      .select({ id: schema.products.id, title: schema.products.title, status: schema.products.status, position: schema.collectionProducts.position })
+      .select({
+        id: schema.products.id,
+        title: schema.products.title,
+        status: schema.products.status,
+        position: schema.collectionProducts.position,
+      })
       .from(schema.collectionProducts)
-      .innerJoin(schema.products, and(eq(schema.products.shopId, schema.collectionProducts.shopId), eq(schema.products.id, schema.collectionProducts.productId)))
+      .innerJoin(
+        schema.products,
+        and(eq(schema.products.shopId, schema.collectionProducts.shopId), eq(schema.products.id, schema.collectionProducts.productId)),
+      )
       .where(eq(schema.collectionProducts.collectionId, id))
       .orderBy(asc(schema.collectionProducts.position));
     return { collection, products };
@@ -150,7 +166,10 @@ export async function createCategory(shopId: string, form: Record<string, unknow
   try {
     return await withShop(shopId, async (tx) => {
       if (parsed.data.parentId) {
-        const [parent] = await tx.select({ id: schema.categories.id }).from(schema.categories).where(eq(schema.categories.id, parsed.data.parentId));
+        const [parent] = await tx
+          .select({ id: schema.categories.id })
+          .from(schema.categories)
+          .where(eq(schema.categories.id, parsed.data.parentId));
         if (!parent) return { ok: false as const, errors: { parentId: "Choose a parent category from the list." } };
       }
       const [row] = await tx
@@ -160,7 +179,8 @@ export async function createCategory(shopId: string, form: Record<string, unknow
       return { ok: true as const, id: row.id };
     });
   } catch (error) {
-    if (pgConstraint(error) === "categories_handle_key") return { ok: false, errors: { name: "There is already a category with this name." } };
+    if (pgConstraint(error) === "categories_handle_key")
+      return { ok: false, errors: { name: "There is already a category with this name." } };
     throw error;
   }
 }

@@ -72,7 +72,10 @@ export interface RowError {
 // --- Export -----------------------------------------------------------------------------------
 
 /** The whole catalog as CSV text. `onProgress` gets (products done, products in all). */
-export async function exportCatalog(shopId: string, onProgress?: (done: number, total: number) => Promise<void>): Promise<{ csv: string; products: number }> {
+export async function exportCatalog(
+  shopId: string,
+  onProgress?: (done: number, total: number) => Promise<void>,
+): Promise<{ csv: string; products: number }> {
   const lines: string[] = [stringify([CSV_COLUMNS as unknown as string[]])];
   const [{ total }] = await withShop(shopId, (tx) => tx.select({ total: sql<number>`count(*)::int` }).from(schema.products));
   let lastId: string | undefined;
@@ -92,7 +95,10 @@ async function exportBatch(tx: Tx, afterId: string | undefined, limit: number) {
   const products = await tx
     .select({ product: schema.products, category: schema.categories.name })
     .from(schema.products)
-    .leftJoin(schema.categories, and(eq(schema.categories.shopId, schema.products.shopId), eq(schema.categories.id, schema.products.categoryId)))
+    .leftJoin(
+      schema.categories,
+      and(eq(schema.categories.shopId, schema.products.shopId), eq(schema.categories.id, schema.products.categoryId)),
+    )
     .where(afterId ? sql`${schema.products.id} > ${afterId}` : undefined)
     .orderBy(asc(schema.products.id))
     .limit(limit);
@@ -102,7 +108,10 @@ async function exportBatch(tx: Tx, afterId: string | undefined, limit: number) {
     tx
       .select({ v: schema.variants, onHand: schema.inventoryLevels.onHand })
       .from(schema.variants)
-      .leftJoin(schema.inventoryLevels, and(eq(schema.inventoryLevels.shopId, schema.variants.shopId), eq(schema.inventoryLevels.variantId, schema.variants.id)))
+      .leftJoin(
+        schema.inventoryLevels,
+        and(eq(schema.inventoryLevels.shopId, schema.variants.shopId), eq(schema.inventoryLevels.variantId, schema.variants.id)),
+      )
       .where(inArray(schema.variants.productId, ids))
       .orderBy(asc(schema.variants.position)),
     tx
@@ -113,7 +122,13 @@ async function exportBatch(tx: Tx, afterId: string | undefined, limit: number) {
     tx
       .select({ productId: schema.collectionProducts.productId, title: schema.collections.title })
       .from(schema.collectionProducts)
-      .innerJoin(schema.collections, and(eq(schema.collections.shopId, schema.collectionProducts.shopId), eq(schema.collections.id, schema.collectionProducts.collectionId)))
+      .innerJoin(
+        schema.collections,
+        and(
+          eq(schema.collections.shopId, schema.collectionProducts.shopId),
+          eq(schema.collections.id, schema.collectionProducts.collectionId),
+        ),
+      )
       .where(inArray(schema.collectionProducts.productId, ids))
       .orderBy(asc(schema.collections.title)),
   ]);
@@ -161,7 +176,12 @@ async function exportBatch(tx: Tx, afterId: string | undefined, limit: number) {
         });
       }
       const image = images[i];
-      if (image) Object.assign(row, { "Image Src": publicObjectUrl(image.originalKey), "Image Position": String(i + 1), "Image Alt Text": image.alt });
+      if (image)
+        Object.assign(row, {
+          "Image Src": publicObjectUrl(image.originalKey),
+          "Image Position": String(i + 1),
+          "Image Alt Text": image.alt,
+        });
       rows.push(row);
     }
     return { id: p.id, rows };
@@ -191,7 +211,11 @@ export function parseCatalogCsv(text: string): ParsedCsv {
   const known = new Map(CSV_COLUMNS.map((c) => [c.toLowerCase(), c]));
   const columns = header.map((h) => known.get(h.toLowerCase()));
   if (!columns.includes("Handle")) {
-    return { ok: false, message: "The first line must name the columns, including Handle (use a NetShop or Shopify product CSV, or export one to start from)." };
+    return {
+      ok: false,
+      message:
+        "The first line must name the columns, including Handle (use a NetShop or Shopify product CSV, or export one to start from).",
+    };
   }
   const groups = new Map<string, ProductGroup>();
   records.slice(1).forEach((cells, index) => {
@@ -235,7 +259,10 @@ const isVariantRow = (r: Row) => !!(r["Variant Price"] || r["Variant SKU"] || r[
 const isDefaultTitle = (r: Row) => (r["Option1 Name"] ?? "").toLowerCase() === "title" && !r["Option2 Name"];
 
 /** A group's rows as an editor draft, plus where each variant came from. */
-function draftOf(group: ProductGroup, hasMarkdown: boolean): { draft: ProductDraft; variantLines: number[]; quantities: Array<number | null> } {
+function draftOf(
+  group: ProductGroup,
+  hasMarkdown: boolean,
+): { draft: ProductDraft; variantLines: number[]; quantities: Array<number | null> } {
   const first = group.rows[0].row;
   const draft = emptyDraft();
   const noOptions = isDefaultTitle(first) || !first["Option1 Name"];
@@ -297,11 +324,34 @@ async function namedIds(tx: Tx, shopId: string, names: string[], kind: "categori
   const ids: string[] = [];
   for (const name of names) {
     if (kind === "categories") {
-      const [found] = await tx.select({ id: schema.categories.id }).from(schema.categories).where(sql`lower(${schema.categories.name}) = lower(${name})`);
-      ids.push(found?.id ?? (await tx.insert(schema.categories).values({ shopId, name, handle: handleize(name) || randomUUID().slice(0, 8) }).returning({ id: schema.categories.id }))[0].id);
+      const [found] = await tx
+        .select({ id: schema.categories.id })
+        .from(schema.categories)
+        .where(sql`lower(${schema.categories.name}) = lower(${name})`);
+      ids.push(
+        found?.id ??
+          (
+            await tx
+              .insert(schema.categories)
+              .values({ shopId, name, handle: handleize(name) || randomUUID().slice(0, 8) })
+              .returning({ id: schema.categories.id })
+          )[0].id,
+      );
     } else {
-      const [found] = await tx.select({ id: schema.collections.id }).from(schema.collections).where(sql`lower(${schema.collections.title}) = lower(${name})`);
-      ids.push(found?.id ?? (await tx.insert(schema.collections).values({ shopId, title: name, handle: handleize(name) || randomUUID().slice(0, 8) }).onConflictDoNothing().returning({ id: schema.collections.id }))[0]?.id);
+      const [found] = await tx
+        .select({ id: schema.collections.id })
+        .from(schema.collections)
+        .where(sql`lower(${schema.collections.title}) = lower(${name})`);
+      ids.push(
+        found?.id ??
+          (
+            await tx
+              .insert(schema.collections)
+              .values({ shopId, title: name, handle: handleize(name) || randomUUID().slice(0, 8) })
+              .onConflictDoNothing()
+              .returning({ id: schema.collections.id })
+          )[0]?.id,
+      );
     }
   }
   return ids.filter(Boolean);
@@ -319,22 +369,33 @@ export interface GroupOutcome {
 }
 
 /** Imports one product group in its own transaction: all of it, or nothing and the reasons. */
-export async function importProductGroup(shopId: string, group: ProductGroup, hasMarkdown: boolean, currency: string, actor: Actor): Promise<GroupOutcome> {
+export async function importProductGroup(
+  shopId: string,
+  group: ProductGroup,
+  hasMarkdown: boolean,
+  currency: string,
+  actor: Actor,
+): Promise<GroupOutcome> {
   const refused = (errors: RowError[]): GroupOutcome => ({ imported: false, errors });
   const firstLine = group.rows[0].line;
-  if (!group.handle) return refused([{ row: firstLine, column: "Handle", message: "Every row needs a Handle (the product's URL name, e.g. batik-shirt)." }]);
+  if (!group.handle)
+    return refused([{ row: firstLine, column: "Handle", message: "Every row needs a Handle (the product's URL name, e.g. batik-shirt)." }]);
   if (!HANDLE_PATTERN.test(group.handle)) {
-    return refused([{ row: firstLine, column: "Handle", message: "Use lowercase letters, digits and hyphens (not at the start or end), at most 80." }]);
+    return refused([
+      { row: firstLine, column: "Handle", message: "Use lowercase letters, digits and hyphens (not at the start or end), at most 80." },
+    ]);
   }
   const { draft, variantLines, quantities } = draftOf(group, hasMarkdown);
-  if (draft.variants.length === 0) return refused([{ row: firstLine, column: "Variant Price", message: "A product needs at least one row with a Variant Price." }]);
+  if (draft.variants.length === 0)
+    return refused([{ row: firstLine, column: "Variant Price", message: "A product needs at least one row with a Variant Price." }]);
   const errors: RowError[] = [];
   group.rows.forEach(({ line, row }) => {
     if (row["Variant Inventory Qty"] && !/^\d+$/.test(row["Variant Inventory Qty"]) && row["Variant Inventory Tracker"]) {
       errors.push({ row: line, column: "Variant Inventory Qty", message: "Enter a whole number of 0 or more." });
     }
     const src = row["Image Src"];
-    if (src && !/^https?:\/\//i.test(src)) errors.push({ row: line, column: "Image Src", message: "Use the image's full address (https://…)." });
+    if (src && !/^https?:\/\//i.test(src))
+      errors.push({ row: line, column: "Image Src", message: "Use the image's full address (https://…)." });
   });
   const validated = validateDraft(draft, currency, { regenerate: false });
   if (!validated.ok) errors.push(...errorsToRows(validated.errors, firstLine, variantLines, hasMarkdown));
@@ -354,7 +415,13 @@ export async function importProductGroup(shopId: string, group: ProductGroup, ha
         // Saved variants take the file's quantity as a counted stock level (a ledger entry when it differs).
         for (const [i, variantId] of variantIds.entries()) {
           if (kept[i] && quantities[i] !== null && input.variants[i].trackInventory) {
-            await adjustInventory(tx, shopId, { variantId, setTo: quantities[i]!, reason: "import", actorUserId: actor.userId, note: "CSV import" });
+            await adjustInventory(tx, shopId, {
+              variantId,
+              setTo: quantities[i]!,
+              reason: "import",
+              actorUserId: actor.userId,
+              note: "CSV import",
+            });
           }
         }
       } else {
@@ -389,7 +456,11 @@ async function importImages(tx: Tx, shopId: string, productId: string, group: Pr
     const key = keyFromPublicUrl(src);
     const match = key?.match(/^shops\/[0-9a-f-]{36}\/media\/[0-9a-f-]{36}\/original\.(jpg|png|webp)$/);
     if (!key || !match) {
-      problems.push({ row: line, column: "Image Src", message: "Images from other sites are not downloaded: the product was imported without it; add it in the product's media." });
+      problems.push({
+        row: line,
+        column: "Image Src",
+        message: "Images from other sites are not downloaded: the product was imported without it; add it in the product's media.",
+      });
       continue;
     }
     const head = await headObject(key);
@@ -402,7 +473,16 @@ async function importImages(tx: Tx, shopId: string, productId: string, group: Pr
     const mediaId = randomUUID();
     const to = `${mediaPrefix(shopId, mediaId)}original.${extensionOf(contentType)}`;
     await copyObject(key, to);
-    await addStoredImage(tx, { shopId, id: mediaId, productId, alt: row["Image Alt Text"] ?? "", filename: src, contentType, bytes: head.bytes, originalKey: to });
+    await addStoredImage(tx, {
+      shopId,
+      id: mediaId,
+      productId,
+      alt: row["Image Alt Text"] ?? "",
+      filename: src,
+      contentType,
+      bytes: head.bytes,
+      originalKey: to,
+    });
     known.add(src);
   }
   return problems;

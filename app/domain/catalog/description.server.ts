@@ -11,8 +11,38 @@ const markdown = new Marked({ gfm: true, breaks: true, async: false });
 
 const OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
-    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "u", "s", "del", "sub", "sup", "small",
-    "blockquote", "ul", "ol", "li", "a", "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "img",
+    "p",
+    "br",
+    "hr",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "s",
+    "del",
+    "sub",
+    "sup",
+    "small",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "code",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "img",
   ],
   allowedAttributes: {
     a: ["href", "title"],
@@ -34,7 +64,10 @@ const OPTIONS: sanitizeHtml.IOptions = {
 /** Markdown (or HTML) → HTML that is safe to put on a page as is. */
 export function renderDescription(source: string): string {
   const html = markdown.parse(source) as string;
-  return sanitizeHtml(html, { ...OPTIONS, allowedAttributes: { ...OPTIONS.allowedAttributes, a: ["href", "title", "rel", "target"] } }).trim();
+  return sanitizeHtml(html, {
+    ...OPTIONS,
+    allowedAttributes: { ...OPTIONS.allowedAttributes, a: ["href", "title", "rel", "target"] },
+  }).trim();
 }
 
 /** Cleans HTML given as a description source (CSV "Body (HTML)"), keeping it Markdown-compatible. */

@@ -17,17 +17,18 @@ import { fieldErrors, type FieldErrors } from "~/lib/forms";
 import { ADJUSTMENT_REASONS, type InventoryReason } from "./catalog-rules";
 import { isUuid, UUID_PATTERN } from "~/lib/ids";
 
-
 export class InventoryError extends Error {
-  constructor(message: string, public readonly code: "not-found" | "untracked" | "insufficient") {
+  constructor(
+    message: string,
+    public readonly code: "not-found" | "untracked" | "insufficient",
+  ) {
     super(message);
     this.name = "InventoryError";
   }
 }
 
 export type Adjustment = { variantId: string; reason: InventoryReason; note?: string | null; actorUserId?: string | null } & (
-  | { delta: number }
-  | { setTo: number }
+  { delta: number } | { setTo: number }
 );
 
 /** Applies one stock change; returns the new on-hand quantity. Runs inside the caller's withShop. */
@@ -41,9 +42,7 @@ export async function adjustInventory(tx: Tx, shopId: string, adjustment: Adjust
     throw new InventoryError(`Turn on "Track inventory" for ${variant.title} before adjusting its stock.`, "untracked");
   }
   // The product row first (lock order), then the level row.
-  await tx.execute(
-    sql`select 1 from ${schema.products} where ${schema.products.id} = ${variant.productId} for no key update`,
-  );
+  await tx.execute(sql`select 1 from ${schema.products} where ${schema.products.id} = ${variant.productId} for no key update`);
   let delta: number;
   if ("setTo" in adjustment) {
     const [level] = await tx
@@ -75,10 +74,7 @@ export async function adjustInventory(tx: Tx, shopId: string, adjustment: Adjust
     onHand = rows[0].on_hand_after;
   } catch (error) {
     if (pgConstraint(error) === "inventory_levels_on_hand_check") {
-      throw new InventoryError(
-        `${variant.title}: that would take stock below zero. Remove at most what is on hand.`,
-        "insufficient",
-      );
+      throw new InventoryError(`${variant.title}: that would take stock below zero. Remove at most what is on hand.`, "insufficient");
     }
     throw error;
   }
@@ -155,7 +151,12 @@ const AdjustSchema = z.object({
 export type AdjustResult = { ok: true; onHand: number } | { ok: false; errors: FieldErrors };
 
 /** A person's stock adjustment on one of a product's variants (undefined: no such product or variant). */
-export async function adjustStock(shopId: string, productId: string, form: Record<string, unknown>, actorUserId: string): Promise<AdjustResult | undefined> {
+export async function adjustStock(
+  shopId: string,
+  productId: string,
+  form: Record<string, unknown>,
+  actorUserId: string,
+): Promise<AdjustResult | undefined> {
   if (!isUuid(productId)) return undefined;
   const parsed = AdjustSchema.safeParse(form);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };

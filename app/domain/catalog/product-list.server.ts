@@ -22,7 +22,10 @@ export const ListQuerySchema = z.object({
   status: z.enum(PRODUCT_STATUSES).or(empty).optional().catch(undefined),
   collection: z.string().uuid().or(empty).optional().catch(undefined),
   stock: z.enum(["in", "low", "out", "untracked"]).or(empty).optional().catch(undefined),
-  sort: z.enum(Object.keys(SORTS) as [SortKey, ...SortKey[]]).catch("updated").default("updated"),
+  sort: z
+    .enum(Object.keys(SORTS) as [SortKey, ...SortKey[]])
+    .catch("updated")
+    .default("updated"),
   after: z.string().max(200).optional().catch(undefined),
   before: z.string().max(200).optional().catch(undefined),
 });
@@ -44,11 +47,11 @@ function decodeCursor(cursor: string | undefined): [string, string] | undefined 
   if (!cursor) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(parsed) && typeof parsed[0] === "string" && z.string().uuid().safeParse(parsed[1]).success) return [parsed[0], parsed[1]];
+    if (Array.isArray(parsed) && typeof parsed[0] === "string" && z.string().uuid().safeParse(parsed[1]).success)
+      return [parsed[0], parsed[1]];
   } catch {}
   return undefined;
 }
-
 
 export async function listProducts(shopId: string, query: ListQuery, pageSize = PAGE_SIZE) {
   const order = ORDER[query.sort];
@@ -86,7 +89,15 @@ export async function listProducts(shopId: string, query: ListQuery, pageSize = 
   const direction = descending ? sql`desc nulls last` : sql`asc nulls last`;
 
   return withShop(shopId, async (tx) => {
-    let rows: Array<{ id: string; title: string; handle: string; status: "draft" | "active" | "archived"; stockOnHand: number | null; updatedAt: Date; sortValue: string }>;
+    let rows: Array<{
+      id: string;
+      title: string;
+      handle: string;
+      status: "draft" | "active" | "archived";
+      stockOnHand: number | null;
+      updatedAt: Date;
+      sortValue: string;
+    }>;
     let total: number;
     if (!query.q) {
       // Index order: the page is an index range scan, the total an index scan of the shop.
@@ -104,7 +115,10 @@ export async function listProducts(shopId: string, query: ListQuery, pageSize = 
         .where(and(...filters, keyset))
         .orderBy(sql`${order.key} ${direction}`, sql`${p.id} ${direction}`)
         .limit(pageSize + 1);
-      [{ total }] = await tx.select({ total: sql<number>`count(*)::int` }).from(p).where(and(...filters));
+      [{ total }] = await tx
+        .select({ total: sql<number>`count(*)::int` })
+        .from(p)
+        .where(and(...filters));
     } else {
       // A text search cannot use an index under row-level security (ILIKE is not leakproof, so
       // it runs after the tenant filter): find the matches once, then take both the page and
@@ -114,7 +128,16 @@ export async function listProducts(shopId: string, query: ListQuery, pageSize = 
           ? sql`(m.k, m.id) < (${order.cast(cursor[0])}, ${cursor[1]}::uuid)`
           : sql`(m.k, m.id) > (${order.cast(cursor[0])}, ${cursor[1]}::uuid)`
         : sql`true`;
-      const found = await tx.execute<{ id: string; title: string; handle: string; status: "draft" | "active" | "archived"; stock_on_hand: number | null; updated_at: Date | string; sort_value: string; total: number }>(sql`
+      const found = await tx.execute<{
+        id: string;
+        title: string;
+        handle: string;
+        status: "draft" | "active" | "archived";
+        stock_on_hand: number | null;
+        updated_at: Date | string;
+        sort_value: string;
+        total: number;
+      }>(sql`
         with m as materialized (
           select ${p.id} as id, ${p.title} as title, ${p.handle} as handle, ${p.status} as status, ${p.stockOnHand} as stock_on_hand,
                  ${p.updatedAt} as updated_at, ${order.key} as k, (${order.key})::text as sort_value
@@ -132,7 +155,14 @@ export async function listProducts(shopId: string, query: ListQuery, pageSize = 
         updatedAt: new Date(r.updated_at),
         sortValue: r.sort_value,
       }));
-      total = found[0]?.total ?? (await tx.select({ total: sql<number>`count(*)::int` }).from(p).where(and(...filters)))[0].total;
+      total =
+        found[0]?.total ??
+        (
+          await tx
+            .select({ total: sql<number>`count(*)::int` })
+            .from(p)
+            .where(and(...filters))
+        )[0].total;
     }
     const more = rows.length > pageSize;
     const page = rows.slice(0, pageSize);

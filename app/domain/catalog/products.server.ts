@@ -31,7 +31,6 @@ import { isUuid } from "~/lib/ids";
 export type Product = typeof schema.products.$inferSelect;
 export type Variant = typeof schema.variants.$inferSelect;
 
-
 export interface VariantInput {
   id: string | null;
   values: string[];
@@ -84,7 +83,8 @@ export function validateDraft(raw: ProductDraft, currency: string, { regenerate 
   if (!title) errors.title = "Enter the product's title.";
   else if (title.length > 255) errors.title = "Use at most 255 characters.";
   const handle = draft.handle.trim().toLowerCase();
-  if (handle && !HANDLE_PATTERN.test(handle)) errors.handle = "Use lowercase letters, digits and hyphens (not at the start or end), at most 80.";
+  if (handle && !HANDLE_PATTERN.test(handle))
+    errors.handle = "Use lowercase letters, digits and hyphens (not at the start or end), at most 80.";
   if (draft.descriptionMd.length > 50_000) errors.descriptionMd = "Use at most 50,000 characters.";
   if (!PRODUCT_STATUSES.includes(draft.status)) errors.status = "Choose draft, active or archived.";
   if (draft.brand.length > 120) errors.brand = "Use at most 120 characters.";
@@ -133,11 +133,13 @@ export function validateDraft(raw: ProductDraft, currency: string, { regenerate 
     else if (price === undefined) at("price", "Enter a price like 49.90.");
     const compareAt = v.compareAt.trim() ? parseMoney(v.compareAt, currency) : null;
     if (compareAt === undefined) at("compareAt", "Enter a price like 59.90, or leave it empty.");
-    else if (compareAt !== null && price !== undefined && compareAt <= price) at("compareAt", "The compare-at price must be higher than the price.");
+    else if (compareAt !== null && price !== undefined && compareAt <= price)
+      at("compareAt", "The compare-at price must be higher than the price.");
     const cost = v.cost.trim() ? parseMoney(v.cost, currency) : null;
     if (cost === undefined) at("cost", "Enter a cost like 20.00, or leave it empty.");
     const weight = v.weight.trim() ? Number(v.weight.trim()) : null;
-    if (weight !== null && (!Number.isInteger(weight) || weight < 0 || weight > 1_000_000)) at("weight", "Enter the weight in whole grams.");
+    if (weight !== null && (!Number.isInteger(weight) || weight < 0 || weight > 1_000_000))
+      at("weight", "Enter the weight in whole grams.");
     const initial = v.initialStock.trim() ? Number(v.initialStock.trim()) : 0;
     if (!Number.isInteger(initial) || initial < 0 || initial > 1_000_000) at("initialStock", "Enter a whole number of 0 or more.");
     const sku = text(v.sku);
@@ -205,8 +207,19 @@ export async function createProduct(shopId: string, input: ProductInput, actor: 
     withShop(shopId, async (tx) => {
       await assertProductAllowance(tx, shopId, 1);
       const { productId } = await insertProduct(tx, shopId, input, actor);
-      await audit(tx, { shopId, actorUserId: actor.userId, action: "product.created", targetType: "product", targetId: productId, after: { title: input.title }, ...actor });
-      const [{ handle }] = await tx.select({ handle: schema.products.handle }).from(schema.products).where(eq(schema.products.id, productId));
+      await audit(tx, {
+        shopId,
+        actorUserId: actor.userId,
+        action: "product.created",
+        targetType: "product",
+        targetId: productId,
+        after: { title: input.title },
+        ...actor,
+      });
+      const [{ handle }] = await tx
+        .select({ handle: schema.products.handle })
+        .from(schema.products)
+        .where(eq(schema.products.id, productId));
       return { ok: true as const, productId, handle };
     }),
   );
@@ -231,7 +244,13 @@ function productColumns(input: ProductInput, handle: string) {
 }
 
 /** Inserts one product inside the caller's transaction (the CSV import uses it too). */
-export async function insertProduct(tx: Tx, shopId: string, input: ProductInput, actor: Actor, reason: "initial" | "import" = "initial"): Promise<{ productId: string; variantIds: string[] }> {
+export async function insertProduct(
+  tx: Tx,
+  shopId: string,
+  input: ProductInput,
+  actor: Actor,
+  reason: "initial" | "import" = "initial",
+): Promise<{ productId: string; variantIds: string[] }> {
   await checkReferences(tx, input);
   await checkSkusFree(tx, input.variants, null);
   const handle = await resolveHandle(tx, input, null);
@@ -268,7 +287,10 @@ export async function updateProduct(shopId: string, productId: string, input: Pr
         after: { title: input.title, status: input.status },
         ...actor,
       });
-      const [{ handle }] = await tx.select({ handle: schema.products.handle }).from(schema.products).where(eq(schema.products.id, productId));
+      const [{ handle }] = await tx
+        .select({ handle: schema.products.handle })
+        .from(schema.products)
+        .where(eq(schema.products.id, productId));
       return { ok: true as const, productId, handle };
     }),
   );
@@ -367,9 +389,7 @@ async function insertVariants(
   if (variants.length === 0) return [];
   const rows = await tx
     .insert(schema.variants)
-    .values(
-      variants.map((v, i) => ({ shopId, productId, position: firstPosition + i, currency, ...variantColumns(v) })),
-    )
+    .values(variants.map((v, i) => ({ shopId, productId, position: firstPosition + i, currency, ...variantColumns(v) })))
     .returning({ id: schema.variants.id });
   await tx.insert(schema.inventoryLevels).values(rows.map((r) => ({ shopId, variantId: r.id })));
   for (const [i, row] of rows.entries()) {
@@ -388,7 +408,10 @@ async function checkReferences(tx: Tx, input: ProductInput) {
     if (!found) errors.categoryId = "Choose a category from the list.";
   }
   if (input.collectionIds.length) {
-    const found = await tx.select({ id: schema.collections.id }).from(schema.collections).where(inArray(schema.collections.id, input.collectionIds));
+    const found = await tx
+      .select({ id: schema.collections.id })
+      .from(schema.collections)
+      .where(inArray(schema.collections.id, input.collectionIds));
     if (found.length !== input.collectionIds.length) errors.collectionIds = "Choose collections from the list.";
   }
   if (Object.keys(errors).length) throw new SaveRefused(errors);
@@ -444,8 +467,10 @@ async function saving<T>(run: () => Promise<T>): Promise<T | { ok: false; errors
     if (error instanceof SaveRefused) return { ok: false, errors: error.errors };
     if (error instanceof PlanLimitReached) return { ok: false, errors: { form: error.message } };
     const constraint = pgConstraint(error);
-    if (constraint === "products_handle_key") return { ok: false, errors: { handle: "Another product already uses this URL handle. Choose another." } };
-    if (constraint === "variants_sku_key") return { ok: false, errors: { form: "One of these SKUs was just used by another product. Change it and save again." } };
+    if (constraint === "products_handle_key")
+      return { ok: false, errors: { handle: "Another product already uses this URL handle. Choose another." } };
+    if (constraint === "variants_sku_key")
+      return { ok: false, errors: { form: "One of these SKUs was just used by another product. Change it and save again." } };
     throw error;
   }
 }
@@ -529,7 +554,14 @@ export async function setProductStatus(shopId: string, ids: string[], status: Pr
       .where(and(inArray(schema.products.id, valid), ne(schema.products.status, status)))
       .returning({ id: schema.products.id });
     if (changed.length) {
-      await audit(tx, { shopId, actorUserId: actor.userId, action: `product.bulk_${status}`, targetType: "product", after: { ids: changed.map((c) => c.id) }, ...actor });
+      await audit(tx, {
+        shopId,
+        actorUserId: actor.userId,
+        action: `product.bulk_${status}`,
+        targetType: "product",
+        after: { ids: changed.map((c) => c.id) },
+        ...actor,
+      });
     }
     return changed.length;
   });
@@ -541,12 +573,27 @@ export async function deleteProducts(shopId: string, ids: string[], actor: Actor
   if (!valid.length) return 0;
   return withShop(shopId, async (tx) => {
     const mediaRows = await tx.select({ id: schema.media.id }).from(schema.media).where(inArray(schema.media.productId, valid));
-    const deleted = await tx.delete(schema.products).where(inArray(schema.products.id, valid)).returning({ id: schema.products.id, title: schema.products.title });
+    const deleted = await tx
+      .delete(schema.products)
+      .where(inArray(schema.products.id, valid))
+      .returning({ id: schema.products.id, title: schema.products.title });
     if (mediaRows.length) {
-      await enqueueAfterCommit(tx, { queue: "media", name: "purge-objects", payload: { shopId, mediaIds: mediaRows.map((m) => m.id) }, shopId });
+      await enqueueAfterCommit(tx, {
+        queue: "media",
+        name: "purge-objects",
+        payload: { shopId, mediaIds: mediaRows.map((m) => m.id) },
+        shopId,
+      });
     }
     if (deleted.length) {
-      await audit(tx, { shopId, actorUserId: actor.userId, action: "product.deleted", targetType: "product", before: { products: deleted }, ...actor });
+      await audit(tx, {
+        shopId,
+        actorUserId: actor.userId,
+        action: "product.deleted",
+        targetType: "product",
+        before: { products: deleted },
+        ...actor,
+      });
     }
     return deleted.length;
   });
@@ -557,18 +604,29 @@ export async function addProductsToCollection(shopId: string, ids: string[], col
   if (!isUuid(collectionId)) return undefined;
   const valid = ids.filter(isUuid);
   return withShop(shopId, async (tx) => {
-    const [collection] = await tx.select({ id: schema.collections.id }).from(schema.collections).where(eq(schema.collections.id, collectionId));
+    const [collection] = await tx
+      .select({ id: schema.collections.id })
+      .from(schema.collections)
+      .where(eq(schema.collections.id, collectionId));
     if (!collection) return undefined;
     if (!valid.length) return 0;
     const existing = await tx.select({ id: schema.products.id }).from(schema.products).where(inArray(schema.products.id, valid));
     const before = await countIn(tx, collectionId);
-    await addToCollections(tx, shopId, existing.map((p) => p.id), [collectionId]);
+    await addToCollections(
+      tx,
+      shopId,
+      existing.map((p) => p.id),
+      [collectionId],
+    );
     return (await countIn(tx, collectionId)) - before;
   });
 }
 
 async function countIn(tx: Tx, collectionId: string) {
-  const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(schema.collectionProducts).where(eq(schema.collectionProducts.collectionId, collectionId));
+  const [{ n }] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(schema.collectionProducts)
+    .where(eq(schema.collectionProducts.collectionId, collectionId));
   return n;
 }
 
@@ -636,7 +694,9 @@ export async function updateProductCopy(tx: Tx, productId: string, change: Parti
     .update(schema.products)
     .set({
       ...(title !== undefined ? { title } : {}),
-      ...(change.descriptionMd !== undefined ? { descriptionMd: change.descriptionMd, descriptionHtml: renderDescription(change.descriptionMd) } : {}),
+      ...(change.descriptionMd !== undefined
+        ? { descriptionMd: change.descriptionMd, descriptionHtml: renderDescription(change.descriptionMd) }
+        : {}),
       ...(change.seoTitle !== undefined ? { seoTitle: change.seoTitle?.trim() || null } : {}),
       ...(change.seoDescription !== undefined ? { seoDescription: change.seoDescription?.trim() || null } : {}),
       ...(tags !== undefined ? { tags } : {}),

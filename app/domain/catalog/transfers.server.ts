@@ -25,7 +25,8 @@ export async function startImport(
   request: RequestInfo,
 ): Promise<{ ok: true; id: string } | { ok: false; error: string }> {
   if (!file.text.trim()) return { ok: false, error: "Choose a CSV file to import." };
-  if (Buffer.byteLength(file.text) > MAX_IMPORT_BYTES) return { ok: false, error: "The file is larger than 15 MB: split it into several files." };
+  if (Buffer.byteLength(file.text) > MAX_IMPORT_BYTES)
+    return { ok: false, error: "The file is larger than 15 MB: split it into several files." };
   const parsed = parseCatalogCsv(file.text);
   if (!parsed.ok) return { ok: false, error: parsed.message };
   const id = await withShop(shopId, async (tx) => {
@@ -34,7 +35,15 @@ export async function startImport(
       .values({ shopId, kind: "import", filename: file.name.slice(0, 200), csv: file.text, totalRows: parsed.rowCount, createdBy: userId })
       .returning({ id: schema.catalogTransfers.id });
     await enqueueAfterCommit(tx, { queue: "catalog-csv", name: "import", payload: { shopId, transferId: row.id }, shopId });
-    await audit(tx, { shopId, actorUserId: userId, action: "catalog.import_started", targetType: "catalog_transfer", targetId: row.id, after: { filename: file.name, rows: parsed.rowCount }, ...request });
+    await audit(tx, {
+      shopId,
+      actorUserId: userId,
+      action: "catalog.import_started",
+      targetType: "catalog_transfer",
+      targetId: row.id,
+      after: { filename: file.name, rows: parsed.rowCount },
+      ...request,
+    });
     return row.id;
   });
   return { ok: true, id };
@@ -42,21 +51,35 @@ export async function startImport(
 
 export async function startExport(shopId: string, userId: string, request: RequestInfo): Promise<string> {
   return withShop(shopId, async (tx) => {
-    const [row] = await tx.insert(schema.catalogTransfers).values({ shopId, kind: "export", createdBy: userId }).returning({ id: schema.catalogTransfers.id });
+    const [row] = await tx
+      .insert(schema.catalogTransfers)
+      .values({ shopId, kind: "export", createdBy: userId })
+      .returning({ id: schema.catalogTransfers.id });
     await enqueueAfterCommit(tx, { queue: "catalog-csv", name: "export", payload: { shopId, transferId: row.id }, shopId });
-    await audit(tx, { shopId, actorUserId: userId, action: "catalog.export_started", targetType: "catalog_transfer", targetId: row.id, ...request });
+    await audit(tx, {
+      shopId,
+      actorUserId: userId,
+      action: "catalog.export_started",
+      targetType: "catalog_transfer",
+      targetId: row.id,
+      ...request,
+    });
     return row.id;
   });
 }
 
 export async function getTransfer(shopId: string, id: string): Promise<Transfer | undefined> {
   if (!isUuid(id)) return undefined;
-  const [row] = await withShop(shopId, (tx) => tx.select(transferColumns).from(schema.catalogTransfers).where(eq(schema.catalogTransfers.id, id)));
+  const [row] = await withShop(shopId, (tx) =>
+    tx.select(transferColumns).from(schema.catalogTransfers).where(eq(schema.catalogTransfers.id, id)),
+  );
   return row;
 }
 
 export async function recentTransfers(shopId: string, limit = 10): Promise<Transfer[]> {
-  return withShop(shopId, (tx) => tx.select(transferColumns).from(schema.catalogTransfers).orderBy(desc(schema.catalogTransfers.createdAt)).limit(limit));
+  return withShop(shopId, (tx) =>
+    tx.select(transferColumns).from(schema.catalogTransfers).orderBy(desc(schema.catalogTransfers.createdAt)).limit(limit),
+  );
 }
 
 /** The produced CSV of a finished export (undefined: none, or not finished). */
@@ -66,13 +89,21 @@ export async function exportedCsv(shopId: string, id: string): Promise<{ csv: st
     tx
       .select({ csv: schema.catalogTransfers.csv, createdAt: schema.catalogTransfers.createdAt })
       .from(schema.catalogTransfers)
-      .where(and(eq(schema.catalogTransfers.id, id), eq(schema.catalogTransfers.kind, "export"), eq(schema.catalogTransfers.status, "succeeded"))),
+      .where(
+        and(
+          eq(schema.catalogTransfers.id, id),
+          eq(schema.catalogTransfers.kind, "export"),
+          eq(schema.catalogTransfers.status, "succeeded"),
+        ),
+      ),
   );
   return row?.csv ? { csv: row.csv, createdAt: row.createdAt } : undefined;
 }
 
 async function shopTimezone(shopId: string): Promise<string> {
-  const [shop] = await withShop(shopId, (tx) => tx.select({ timezone: schema.shops.timezone }).from(schema.shops).where(eq(schema.shops.id, shopId)));
+  const [shop] = await withShop(shopId, (tx) =>
+    tx.select({ timezone: schema.shops.timezone }).from(schema.shops).where(eq(schema.shops.id, shopId)),
+  );
   return shop.timezone;
 }
 
@@ -84,7 +115,12 @@ async function update(shopId: string, id: string, values: Partial<typeof schema.
 export async function runImport({ shopId, transferId }: { shopId: string; transferId: string }): Promise<void> {
   const [row] = await withShop(shopId, (tx) =>
     tx
-      .select({ status: schema.catalogTransfers.status, csv: schema.catalogTransfers.csv, createdBy: schema.catalogTransfers.createdBy, currency: schema.shops.currency })
+      .select({
+        status: schema.catalogTransfers.status,
+        csv: schema.catalogTransfers.csv,
+        createdBy: schema.catalogTransfers.createdBy,
+        currency: schema.shops.currency,
+      })
       .from(schema.catalogTransfers)
       .innerJoin(schema.shops, eq(schema.shops.id, schema.catalogTransfers.shopId))
       .where(eq(schema.catalogTransfers.id, transferId)),
@@ -95,7 +131,14 @@ export async function runImport({ shopId, transferId }: { shopId: string; transf
     await update(shopId, transferId, { status: "failed", message: parsed.message, finishedAt: new Date() });
     return;
   }
-  await update(shopId, transferId, { status: "running", startedAt: new Date(), processedRows: 0, productCount: 0, errorCount: 0, errors: [] });
+  await update(shopId, transferId, {
+    status: "running",
+    startedAt: new Date(),
+    processedRows: 0,
+    productCount: 0,
+    errorCount: 0,
+    errors: [],
+  });
   const actor = { userId: row.createdBy, userAgent: "csv-import" };
   const errors: RowError[] = [];
   let processed = 0;
@@ -108,7 +151,12 @@ export async function runImport({ shopId, transferId }: { shopId: string; transf
     processed += group.rows.length;
     if (Date.now() - reportedAt > 500) {
       reportedAt = Date.now();
-      await update(shopId, transferId, { processedRows: processed, productCount: imported, errorCount: errors.length, errors: errors.slice(0, MAX_REPORTED_ERRORS) });
+      await update(shopId, transferId, {
+        processedRows: processed,
+        productCount: imported,
+        errorCount: errors.length,
+        errors: errors.slice(0, MAX_REPORTED_ERRORS),
+      });
     }
   }
   errors.sort((a, b) => a.row - b.row);
@@ -152,4 +200,3 @@ export async function runExport({ shopId, transferId }: { shopId: string; transf
 export async function failTransfer(shopId: string, transferId: string, message: string): Promise<void> {
   await update(shopId, transferId, { status: "failed", message: `This job stopped: ${message.slice(0, 300)}`, finishedAt: new Date() });
 }
-

@@ -21,7 +21,11 @@ export function customerAuthAction(auth: CustomerAuth) {
   return async ({ request, params, context }: ActionFunctionArgs) => {
     const { shop, who } = await storefrontShopper(request, params.slug);
     const form = await readForm(request);
-    const result = await auth(shop.id, Object.fromEntries(form), { ip: context.ip, userAgent: context.userAgent, anonymousCartId: who.anonymousCartId });
+    const result = await auth(shop.id, Object.fromEntries(form), {
+      ip: context.ip,
+      userAgent: context.userAgent,
+      anonymousCartId: who.anonymousCartId,
+    });
     if (!result.ok) {
       const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
       return data({ errors: result.errors, values: keptValues(form) }, { status: result.retryAfterSeconds ? 429 : 400, headers });

@@ -16,15 +16,26 @@ const STATE_POSTCODES: Record<string, Array<[number, number]>> = {
   Kelantan: [[15000, 18999]],
   Melaka: [[75000, 78999]],
   "Negeri Sembilan": [[70000, 73999]],
-  Pahang: [[25000, 28999], [39000, 39999], [49000, 49999], [69000, 69999]],
+  Pahang: [
+    [25000, 28999],
+    [39000, 39999],
+    [49000, 49999],
+    [69000, 69999],
+  ],
   Perak: [[30000, 36999]],
   Perlis: [[1000, 2999]],
   "Pulau Pinang": [[10000, 14999]],
   Sabah: [[88000, 91999]],
   Sarawak: [[93000, 98999]],
-  Selangor: [[40000, 48999], [63000, 68999]],
+  Selangor: [
+    [40000, 48999],
+    [63000, 68999],
+  ],
   Terengganu: [[20000, 24999]],
-  "Wilayah Persekutuan Kuala Lumpur": [[50000, 60999], [68000, 68199]],
+  "Wilayah Persekutuan Kuala Lumpur": [
+    [50000, 60999],
+    [68000, 68199],
+  ],
   "Wilayah Persekutuan Labuan": [[87000, 87999]],
   "Wilayah Persekutuan Putrajaya": [[62000, 62999]],
 };
@@ -35,7 +46,28 @@ const EAST_MALAYSIA = new Set(["Sabah", "Sarawak", "Wilayah Persekutuan Labuan"]
 
 /** Countries a shop may ship to besides Malaysia (ISO 3166-1 alpha-2). */
 export const INTERNATIONAL_COUNTRIES = [
-  "SG", "BN", "ID", "TH", "PH", "VN", "KH", "MM", "CN", "HK", "MO", "TW", "JP", "KR", "IN", "AU", "NZ", "AE", "SA", "GB", "US", "CA",
+  "SG",
+  "BN",
+  "ID",
+  "TH",
+  "PH",
+  "VN",
+  "KH",
+  "MM",
+  "CN",
+  "HK",
+  "MO",
+  "TW",
+  "JP",
+  "KR",
+  "IN",
+  "AU",
+  "NZ",
+  "AE",
+  "SA",
+  "GB",
+  "US",
+  "CA",
 ] as const;
 
 /** The country's name in a language ("Singapore"). */

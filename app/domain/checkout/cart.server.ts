@@ -68,17 +68,34 @@ export async function readCart(tx: Tx, shopId: string, cartId: string | null, cu
       reserved: schema.inventoryLevels.reserved,
     })
     .from(schema.cartItems)
-    .innerJoin(schema.variants, and(eq(schema.variants.shopId, schema.cartItems.shopId), eq(schema.variants.id, schema.cartItems.variantId)))
+    .innerJoin(
+      schema.variants,
+      and(eq(schema.variants.shopId, schema.cartItems.shopId), eq(schema.variants.id, schema.cartItems.variantId)),
+    )
     .innerJoin(schema.products, and(eq(schema.products.shopId, schema.variants.shopId), eq(schema.products.id, schema.variants.productId)))
-    .leftJoin(schema.inventoryLevels, and(eq(schema.inventoryLevels.shopId, schema.variants.shopId), eq(schema.inventoryLevels.variantId, schema.variants.id)))
+    .leftJoin(
+      schema.inventoryLevels,
+      and(eq(schema.inventoryLevels.shopId, schema.variants.shopId), eq(schema.inventoryLevels.variantId, schema.variants.id)),
+    )
     .where(and(eq(schema.cartItems.shopId, shopId), eq(schema.cartItems.cartId, cartId)))
     .orderBy(asc(schema.cartItems.addedAt), asc(schema.cartItems.variantId));
   const covers = rows.length ? await coverImages(tx, [...new Set(rows.map((r) => r.productId))]) : new Map();
-  const sales = rows.length ? await runningSalePrices(tx, rows.map((r) => r.variantId)) : new Map();
+  const sales = rows.length
+    ? await runningSalePrices(
+        tx,
+        rows.map((r) => r.variantId),
+      )
+    : new Map();
   const lines: CartLine[] = rows.map((r) => {
     const available = r.track && !r.backorder ? Math.max(0, (r.onHand ?? 0) - (r.reserved ?? 0)) : null;
     const problem: CartLine["problem"] =
-      r.status !== "active" ? { kind: "unavailable" } : available === 0 ? { kind: "out_of_stock" } : available !== null && r.quantity > available ? { kind: "over_available", available } : null;
+      r.status !== "active"
+        ? { kind: "unavailable" }
+        : available === 0
+          ? { kind: "out_of_stock" }
+          : available !== null && r.quantity > available
+            ? { kind: "over_available", available }
+            : null;
     const cover = covers.get(r.productId);
     const rendition = cover?.renditions.find((x: { width: number }) => x.width >= 160) ?? cover?.renditions[0];
     const price = Math.min(r.price, sales.get(r.variantId)?.salePriceMinor ?? r.price);
@@ -132,8 +149,25 @@ export async function cartItemCount(who: Shopper): Promise<number> {
 }
 
 const CartActionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("add"), variantId: z.string().uuid("Choose an option first."), quantity: z.coerce.number({ error: "Enter a quantity." }).int("Enter a whole number.").min(1, "Enter at least 1.").max(MAX_LINE_QUANTITY, `At most ${MAX_LINE_QUANTITY}.`).default(1) }),
-  z.object({ intent: z.literal("update"), variantId: z.string().uuid("That item is no longer in your cart."), quantity: z.coerce.number({ error: "Enter a quantity." }).int("Enter a whole number.").min(0, "Enter 0 or more.").max(MAX_LINE_QUANTITY, `At most ${MAX_LINE_QUANTITY}.`) }),
+  z.object({
+    intent: z.literal("add"),
+    variantId: z.string().uuid("Choose an option first."),
+    quantity: z.coerce
+      .number({ error: "Enter a quantity." })
+      .int("Enter a whole number.")
+      .min(1, "Enter at least 1.")
+      .max(MAX_LINE_QUANTITY, `At most ${MAX_LINE_QUANTITY}.`)
+      .default(1),
+  }),
+  z.object({
+    intent: z.literal("update"),
+    variantId: z.string().uuid("That item is no longer in your cart."),
+    quantity: z.coerce
+      .number({ error: "Enter a quantity." })
+      .int("Enter a whole number.")
+      .min(0, "Enter 0 or more.")
+      .max(MAX_LINE_QUANTITY, `At most ${MAX_LINE_QUANTITY}.`),
+  }),
   z.object({ intent: z.literal("remove"), variantId: z.string().uuid("That item is no longer in your cart.") }),
 ]);
 
@@ -144,7 +178,9 @@ export type CartError =
   | { code: "out_of_stock"; title: string }
   | { code: "over_available"; title: string; available: number; inCart: number };
 
-export type CartActionResult = { ok: true; cartId: string; created: boolean; intent: "add" | "update" | "remove" } | { ok: false; error: CartError; cartId: string | null; created: boolean };
+export type CartActionResult =
+  | { ok: true; cartId: string; created: boolean; intent: "add" | "update" | "remove" }
+  | { ok: false; error: CartError; cartId: string | null; created: boolean };
 
 /**
  * Adds, changes or removes a line. Adding checks the variant is on sale in this shop and that
@@ -152,12 +188,27 @@ export type CartActionResult = { ok: true; cartId: string; created: boolean; int
  */
 export async function changeCart(who: Shopper, form: Record<string, unknown>): Promise<CartActionResult> {
   const parsed = CartActionSchema.safeParse({ ...form, quantity: form.quantity === "" ? undefined : form.quantity });
-  if (!parsed.success) return { ok: false, error: { code: "invalid", message: parsed.error.issues[0]?.message ?? "Invalid request." }, cartId: null, created: false };
+  if (!parsed.success)
+    return {
+      ok: false,
+      error: { code: "invalid", message: parsed.error.issues[0]?.message ?? "Invalid request." },
+      cartId: null,
+      created: false,
+    };
   const input = parsed.data;
   return withShop(who.shopId, async (tx) => {
     if (input.intent === "remove" || (input.intent === "update" && input.quantity === 0)) {
       const cartId = await findCart(tx, who);
-      if (cartId) await tx.delete(schema.cartItems).where(and(eq(schema.cartItems.shopId, who.shopId), eq(schema.cartItems.cartId, cartId), eq(schema.cartItems.variantId, input.variantId)));
+      if (cartId)
+        await tx
+          .delete(schema.cartItems)
+          .where(
+            and(
+              eq(schema.cartItems.shopId, who.shopId),
+              eq(schema.cartItems.cartId, cartId),
+              eq(schema.cartItems.variantId, input.variantId),
+            ),
+          );
       return { ok: true as const, cartId: cartId ?? "", created: false, intent: input.intent };
     }
     const [variant] = await tx
@@ -171,29 +222,45 @@ export async function changeCart(who: Shopper, form: Record<string, unknown>): P
         reserved: schema.inventoryLevels.reserved,
       })
       .from(schema.variants)
-      .innerJoin(schema.products, and(eq(schema.products.shopId, schema.variants.shopId), eq(schema.products.id, schema.variants.productId)))
-      .leftJoin(schema.inventoryLevels, and(eq(schema.inventoryLevels.shopId, schema.variants.shopId), eq(schema.inventoryLevels.variantId, schema.variants.id)))
+      .innerJoin(
+        schema.products,
+        and(eq(schema.products.shopId, schema.variants.shopId), eq(schema.products.id, schema.variants.productId)),
+      )
+      .leftJoin(
+        schema.inventoryLevels,
+        and(eq(schema.inventoryLevels.shopId, schema.variants.shopId), eq(schema.inventoryLevels.variantId, schema.variants.id)),
+      )
       .where(and(eq(schema.variants.shopId, who.shopId), eq(schema.variants.id, input.variantId)));
-    if (!variant || variant.status !== "active") return { ok: false as const, error: { code: "not_found" as const }, cartId: null, created: false };
+    if (!variant || variant.status !== "active")
+      return { ok: false as const, error: { code: "not_found" as const }, cartId: null, created: false };
     const title = variant.variantTitle && variant.variantTitle !== "Default" ? `${variant.title} (${variant.variantTitle})` : variant.title;
     const { cartId, created } = await ensureCart(tx, who);
     const [existing] = await tx
       .select({ quantity: schema.cartItems.quantity })
       .from(schema.cartItems)
-      .where(and(eq(schema.cartItems.shopId, who.shopId), eq(schema.cartItems.cartId, cartId), eq(schema.cartItems.variantId, input.variantId)))
+      .where(
+        and(eq(schema.cartItems.shopId, who.shopId), eq(schema.cartItems.cartId, cartId), eq(schema.cartItems.variantId, input.variantId)),
+      )
       .for("update");
     const inCart = existing?.quantity ?? 0;
     const wanted = input.intent === "add" ? Math.min(inCart + input.quantity, MAX_LINE_QUANTITY) : input.quantity;
     if (variant.track && !variant.backorder) {
       const available = Math.max(0, (variant.onHand ?? 0) - (variant.reserved ?? 0));
       if (available === 0) return { ok: false as const, error: { code: "out_of_stock" as const, title }, cartId, created };
-      if (wanted > available) return { ok: false as const, error: { code: "over_available" as const, title, available, inCart }, cartId, created };
+      if (wanted > available)
+        return { ok: false as const, error: { code: "over_available" as const, title, available, inCart }, cartId, created };
     }
     await tx
       .insert(schema.cartItems)
       .values({ shopId: who.shopId, cartId, variantId: input.variantId, quantity: wanted })
-      .onConflictDoUpdate({ target: [schema.cartItems.shopId, schema.cartItems.cartId, schema.cartItems.variantId], set: { quantity: wanted } });
-    await tx.update(schema.carts).set({ updatedAt: new Date() }).where(and(eq(schema.carts.shopId, who.shopId), eq(schema.carts.id, cartId)));
+      .onConflictDoUpdate({
+        target: [schema.cartItems.shopId, schema.cartItems.cartId, schema.cartItems.variantId],
+        set: { quantity: wanted },
+      });
+    await tx
+      .update(schema.carts)
+      .set({ updatedAt: new Date() })
+      .where(and(eq(schema.carts.shopId, who.shopId), eq(schema.carts.id, cartId)));
     return { ok: true as const, cartId, created, intent: input.intent };
   });
 }
@@ -214,13 +281,22 @@ export async function loadWishlist(who: Shopper): Promise<WishlistEntry[]> {
     const rows = await tx
       .select({ productId: schema.products.id, title: schema.products.title, handle: schema.products.handle })
       .from(schema.wishlistItems)
-      .innerJoin(schema.products, and(eq(schema.products.shopId, schema.wishlistItems.shopId), eq(schema.products.id, schema.wishlistItems.productId)))
-      .where(and(eq(schema.wishlistItems.shopId, who.shopId), eq(schema.wishlistItems.cartId, cartId), eq(schema.products.status, "active")))
+      .innerJoin(
+        schema.products,
+        and(eq(schema.products.shopId, schema.wishlistItems.shopId), eq(schema.products.id, schema.wishlistItems.productId)),
+      )
+      .where(
+        and(eq(schema.wishlistItems.shopId, who.shopId), eq(schema.wishlistItems.cartId, cartId), eq(schema.products.status, "active")),
+      )
       .orderBy(desc(schema.wishlistItems.addedAt));
     if (!rows.length) return [];
     const ids = rows.map((r) => r.productId);
     const prices = await tx
-      .select({ productId: schema.variants.productId, min: sql<number>`min(${schema.variants.priceMinor})::int`, currency: sql<string>`min(${schema.variants.currency})` })
+      .select({
+        productId: schema.variants.productId,
+        min: sql<number>`min(${schema.variants.priceMinor})::int`,
+        currency: sql<string>`min(${schema.variants.currency})`,
+      })
       .from(schema.variants)
       .where(inArray(schema.variants.productId, ids))
       .groupBy(schema.variants.productId);
@@ -229,24 +305,44 @@ export async function loadWishlist(who: Shopper): Promise<WishlistEntry[]> {
     return rows.map((r) => {
       const cover = covers.get(r.productId);
       const rendition = cover?.renditions.find((x) => x.width >= 160) ?? cover?.renditions[0];
-      return { ...r, minPriceMinor: priceOf.get(r.productId)?.min ?? null, currency: priceOf.get(r.productId)?.currency ?? "MYR", image: rendition ? publicObjectUrl(rendition.key) : null };
+      return {
+        ...r,
+        minPriceMinor: priceOf.get(r.productId)?.min ?? null,
+        currency: priceOf.get(r.productId)?.currency ?? "MYR",
+        image: rendition ? publicObjectUrl(rendition.key) : null,
+      };
     });
   });
 }
 
 const WishlistSchema = z.object({ intent: z.enum(["add", "remove"]), productId: z.string().uuid("That product is no longer available.") });
 
-export async function changeWishlist(who: Shopper, form: Record<string, unknown>): Promise<{ ok: true; cartId: string; created: boolean } | { ok: false; error: "not_found" }> {
+export async function changeWishlist(
+  who: Shopper,
+  form: Record<string, unknown>,
+): Promise<{ ok: true; cartId: string; created: boolean } | { ok: false; error: "not_found" }> {
   const parsed = WishlistSchema.safeParse(form);
   if (!parsed.success) return { ok: false, error: "not_found" };
   const { intent, productId } = parsed.data;
   return withShop(who.shopId, async (tx) => {
     if (intent === "remove") {
       const cartId = await findCart(tx, who);
-      if (cartId) await tx.delete(schema.wishlistItems).where(and(eq(schema.wishlistItems.shopId, who.shopId), eq(schema.wishlistItems.cartId, cartId), eq(schema.wishlistItems.productId, productId)));
+      if (cartId)
+        await tx
+          .delete(schema.wishlistItems)
+          .where(
+            and(
+              eq(schema.wishlistItems.shopId, who.shopId),
+              eq(schema.wishlistItems.cartId, cartId),
+              eq(schema.wishlistItems.productId, productId),
+            ),
+          );
       return { ok: true as const, cartId: cartId ?? "", created: false };
     }
-    const [product] = await tx.select({ status: schema.products.status }).from(schema.products).where(and(eq(schema.products.shopId, who.shopId), eq(schema.products.id, productId)));
+    const [product] = await tx
+      .select({ status: schema.products.status })
+      .from(schema.products)
+      .where(and(eq(schema.products.shopId, who.shopId), eq(schema.products.id, productId)));
     if (!product || product.status !== "active") return { ok: false as const, error: "not_found" as const };
     const { cartId, created } = await ensureCart(tx, who);
     await tx.insert(schema.wishlistItems).values({ shopId: who.shopId, cartId, productId }).onConflictDoNothing();

@@ -59,12 +59,22 @@ export const CheckoutSchema = z
     city: z.string().trim().min(1, "Enter the town or city.").max(100, "Use at most 100 characters."),
     state: z.string().trim().max(100, "Use at most 100 characters.").default(""),
     postcode: z.string().trim().max(12, "Use at most 12 characters.").default(""),
-    country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, "Choose a country.").default("MY"),
+    country: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{2}$/, "Choose a country.")
+      .default("MY"),
     shippingRateId: z.string().optional(),
     note: z.string().trim().max(500, "Use at most 500 characters.").optional(),
   })
   .superRefine((v, ctx) => {
-    if (!v.email && !v.phone) ctx.addIssue({ code: "custom", path: ["email"], message: "Give an email address or a WhatsApp number (or both) so we can send your order updates." });
+    if (!v.email && !v.phone)
+      ctx.addIssue({
+        code: "custom",
+        path: ["email"],
+        message: "Give an email address or a WhatsApp number (or both) so we can send your order updates.",
+      });
     if (v.country === "MY") {
       if (!isMalaysianState(v.state)) ctx.addIssue({ code: "custom", path: ["state"], message: "Choose the state." });
       else {
@@ -86,7 +96,16 @@ export function parseCheckoutForm(form: Record<string, unknown>): { ok: true; in
 }
 
 export function addressOf(input: CheckoutInput): PostalAddress {
-  return { name: input.name, phone: input.phone, line1: input.line1, line2: input.line2 || null, city: input.city, state: input.state, postcode: input.postcode, country: input.country };
+  return {
+    name: input.name,
+    phone: input.phone,
+    line1: input.line1,
+    line2: input.line2 || null,
+    city: input.city,
+    state: input.state,
+    postcode: input.postcode,
+    country: input.country,
+  };
 }
 
 export type PlaceResult = { ok: true; orderId: string; number: number } | { ok: false; errors: FieldErrors };
@@ -114,7 +133,8 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
       const cart = await readCart(tx, shopId, cartId);
       if (!cartId || cart.lines.length === 0) throw new Refusal({ form: "Your cart is empty. Add something before checking out." });
       const gone = cart.lines.filter((l) => l.problem?.kind === "unavailable");
-      if (gone.length) throw new Refusal({ form: `${gone.map((l) => l.title).join(", ")} is no longer sold. Remove it from your cart to continue.` });
+      if (gone.length)
+        throw new Refusal({ form: `${gone.map((l) => l.title).join(", ")} is no longer sold. Remove it from your cart to continue.` });
 
       const setup = await shippingSetup(tx, shopId);
       const zone = zoneFor(data);
@@ -124,7 +144,10 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
 
       let reserved: Map<string, number>;
       try {
-        reserved = await reserveStock(tx, cart.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })));
+        reserved = await reserveStock(
+          tx,
+          cart.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+        );
       } catch (error) {
         if (error instanceof StockShortage) throw new Refusal({ form: shortageMessage(cart, error, input.locale) });
         throw error;
@@ -159,7 +182,9 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
       const chosen = options.find((o) => o.rateId === data.shippingRateId);
       if (!chosen) {
         throw new Refusal({
-          shippingRateId: options.length ? "Choose a shipping method for this address." : "This shop has no shipping method for this address and weight. Contact the shop.",
+          shippingRateId: options.length
+            ? "Choose a shipping method for this address."
+            : "This shop has no shipping method for this address and weight. Contact the shop.",
         });
       }
       const number = await nextShopNumber(tx, shopId, "order");
@@ -230,7 +255,9 @@ function shortageMessage(cart: CartView, shortage: StockShortage, locale: Locale
   const parts = shortage.lines.map((s) => {
     const line = cart.lines.find((l) => l.variantId === s.variantId);
     const title = line ? (line.variantTitle && line.variantTitle !== "Default" ? `${line.title} (${line.variantTitle})` : line.title) : "?";
-    return s.available === 0 ? t("page.stock.soldOut", { title, interpolation: { escapeValue: false } }) : t("page.stock.fewLeft", { title, count: s.available, interpolation: { escapeValue: false } });
+    return s.available === 0
+      ? t("page.stock.soldOut", { title, interpolation: { escapeValue: false } })
+      : t("page.stock.fewLeft", { title, count: s.available, interpolation: { escapeValue: false } });
   });
   return t("page.stock.refused", { items: parts.join("; "), interpolation: { escapeValue: false } });
 }
@@ -251,7 +278,10 @@ async function upsertGuest(tx: Tx, shopId: string, data: CheckoutInput): Promise
       .where(and(eq(schema.customers.shopId, shopId), eq(schema.customers.id, found.id)));
     return found.id;
   }
-  const [created] = await tx.insert(schema.customers).values({ shopId, email: data.email, phone: data.phone, name: data.name }).returning({ id: schema.customers.id });
+  const [created] = await tx
+    .insert(schema.customers)
+    .values({ shopId, email: data.email, phone: data.phone, name: data.name })
+    .returning({ id: schema.customers.id });
   return created.id;
 }
 
@@ -261,7 +291,12 @@ async function saveAddress(tx: Tx, shopId: string, customerId: string, address: 
     .select({ address: schema.customerAddresses.address })
     .from(schema.customerAddresses)
     .where(and(eq(schema.customerAddresses.shopId, shopId), eq(schema.customerAddresses.customerId, customerId)));
-  const same = (a: PostalAddress) => a.line1 === address.line1 && (a.line2 ?? null) === (address.line2 ?? null) && a.postcode === address.postcode && a.country === address.country && a.name === address.name;
+  const same = (a: PostalAddress) =>
+    a.line1 === address.line1 &&
+    (a.line2 ?? null) === (address.line2 ?? null) &&
+    a.postcode === address.postcode &&
+    a.country === address.country &&
+    a.name === address.name;
   if (existing.some((e) => same(e.address))) return;
   await tx.insert(schema.customerAddresses).values({ shopId, customerId, address, isDefault: existing.length === 0 });
 }
@@ -272,7 +307,10 @@ export async function checkoutPreview(who: Shopper, address: { country: string; 
     const cart = await readCart(tx, who.shopId, await findCart(tx, who));
     const setup = await shippingSetup(tx, who.shopId);
     const cartSize = { weightGrams: cart.weightGrams, subtotalMinor: cart.subtotalMinor };
-    const zones = (["peninsular", "east", "international"] as const).map((zone) => ({ zone, options: shippingOptions(setup.rates, zone, cartSize) }));
+    const zones = (["peninsular", "east", "international"] as const).map((zone) => ({
+      zone,
+      options: shippingOptions(setup.rates, zone, cartSize),
+    }));
     const zone = address ? zoneFor(address) : null;
     let saved: PostalAddress | null = null;
     if (who.customer) {
@@ -284,6 +322,12 @@ export async function checkoutPreview(who: Shopper, address: { country: string; 
         .limit(1);
       saved = row?.address ?? null;
     }
-    return { cart, zones: zone ? zones.filter((z) => z.zone === zone) : zones, countries: setup.internationalCountries, savedAddress: saved, orderExpiryMinutes: setup.orderExpiryMinutes };
+    return {
+      cart,
+      zones: zone ? zones.filter((z) => z.zone === zone) : zones,
+      countries: setup.internationalCountries,
+      savedAddress: saved,
+      orderExpiryMinutes: setup.orderExpiryMinutes,
+    };
   });
 }

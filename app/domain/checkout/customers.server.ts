@@ -63,7 +63,8 @@ interface Who {
   anonymousCartId: string | null;
 }
 
-export type CustomerAuthResult = { ok: true; customerId: string; setCookie: string } | { ok: false; errors: FieldErrors; retryAfterSeconds?: number };
+export type CustomerAuthResult =
+  { ok: true; customerId: string; setCookie: string } | { ok: false; errors: FieldErrors; retryAfterSeconds?: number };
 
 export async function signUpCustomer(shopId: string, form: Record<string, unknown>, who: Who): Promise<CustomerAuthResult> {
   // Unticked checkboxes are not sent at all: read them as empty so their rules run.
@@ -71,7 +72,12 @@ export async function signUpCustomer(shopId: string, form: Record<string, unknow
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   const input = parsed.data;
   const limited = await consume("signupPerIp", `customer:${who.ip ?? "unknown"}`);
-  if (!limited.ok) return { ok: false, errors: { form: "Too many sign-ups from your network. Please try again later." }, retryAfterSeconds: limited.retryAfterSeconds };
+  if (!limited.ok)
+    return {
+      ok: false,
+      errors: { form: "Too many sign-ups from your network. Please try again later." },
+      retryAfterSeconds: limited.retryAfterSeconds,
+    };
   const passwordHash = await hashPassword(input.password);
   try {
     return await withShop(shopId, async (tx) => {
@@ -93,7 +99,8 @@ export async function signUpCustomer(shopId: string, form: Record<string, unknow
       return { ok: true as const, customerId: customer.id, setCookie };
     });
   } catch (error) {
-    if (pgConstraint(error) === "customers_account_email_key") return { ok: false, errors: { email: "An account with this email already exists. Log in instead." } };
+    if (pgConstraint(error) === "customers_account_email_key")
+      return { ok: false, errors: { email: "An account with this email already exists. Log in instead." } };
     throw error;
   }
 }
@@ -105,10 +112,20 @@ export async function logInCustomer(shopId: string, form: Record<string, unknown
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   const { email: address, password } = parsed.data;
   const limited = await consumeAll(["loginPerIp", `customer:${who.ip ?? "unknown"}`]);
-  if (!limited.ok) return { ok: false, errors: { form: "Too many attempts. Please wait a few minutes and try again." }, retryAfterSeconds: limited.retryAfterSeconds };
+  if (!limited.ok)
+    return {
+      ok: false,
+      errors: { form: "Too many attempts. Please wait a few minutes and try again." },
+      retryAfterSeconds: limited.retryAfterSeconds,
+    };
   const accountKey = `customer:${shopId}:${address}`;
   const blocked = await isLimited("loginPerAccount", accountKey);
-  if (!blocked.ok) return { ok: false, errors: { form: "Too many wrong passwords. Please wait a few minutes and try again." }, retryAfterSeconds: blocked.retryAfterSeconds };
+  if (!blocked.ok)
+    return {
+      ok: false,
+      errors: { form: "Too many wrong passwords. Please wait a few minutes and try again." },
+      retryAfterSeconds: blocked.retryAfterSeconds,
+    };
   const [account] = await withShop(shopId, (tx) =>
     tx
       .select({ id: schema.customers.id, passwordHash: schema.customers.passwordHash })
@@ -138,12 +155,24 @@ export interface AccountOverview {
 export async function accountOverview(shopId: string, customerId: string): Promise<AccountOverview | null> {
   return withShop(shopId, async (tx) => {
     const [customer] = await tx
-      .select({ name: schema.customers.name, email: schema.customers.email, phone: schema.customers.phone, marketingConsent: schema.customers.marketingConsent })
+      .select({
+        name: schema.customers.name,
+        email: schema.customers.email,
+        phone: schema.customers.phone,
+        marketingConsent: schema.customers.marketingConsent,
+      })
       .from(schema.customers)
       .where(and(eq(schema.customers.shopId, shopId), eq(schema.customers.id, customerId)));
     if (!customer) return null;
     const orders = await tx
-      .select({ id: schema.orders.id, number: schema.orders.number, status: schema.orders.status, totalMinor: schema.orders.totalMinor, currency: schema.orders.currency, createdAt: schema.orders.createdAt })
+      .select({
+        id: schema.orders.id,
+        number: schema.orders.number,
+        status: schema.orders.status,
+        totalMinor: schema.orders.totalMinor,
+        currency: schema.orders.currency,
+        createdAt: schema.orders.createdAt,
+      })
       .from(schema.orders)
       .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.customerId, customerId)))
       .orderBy(desc(schema.orders.createdAt))

@@ -41,7 +41,17 @@ export async function shippingSetup(tx: Tx, shopId: string): Promise<ShippingSet
   return {
     internationalCountries: settings.internationalCountries,
     orderExpiryMinutes: settings.orderExpiryMinutes,
-    rates: rates.map((r) => ({ id: r.id, zone: r.zone, name: r.name, kind: r.kind, priceMinor: r.priceMinor, brackets: r.brackets, freeAboveMinor: r.freeAboveMinor, active: r.active, position: r.position })),
+    rates: rates.map((r) => ({
+      id: r.id,
+      zone: r.zone,
+      name: r.name,
+      kind: r.kind,
+      priceMinor: r.priceMinor,
+      brackets: r.brackets,
+      freeAboveMinor: r.freeAboveMinor,
+      active: r.active,
+      position: r.position,
+    })),
   };
 }
 
@@ -58,7 +68,11 @@ const money = (message: string) =>
 
 const RateSchema = z
   .object({
-    rateId: z.string().uuid().optional().or(z.literal("").transform(() => undefined)),
+    rateId: z
+      .string()
+      .uuid()
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
     zone: z.enum(["peninsular", "east", "international"], { error: "Choose a zone." }),
     name: z.string().trim().min(1, "Name the method, e.g. Standard delivery.").max(80, "Use at most 80 characters."),
     kind: z.enum(["flat", "weight"], { error: "Choose flat or by weight." }),
@@ -82,10 +96,20 @@ const RateSchema = z
     let freeAboveMinor: number | null = null;
     if (v.freeAbove) {
       const parsed = money("Enter an amount such as 150.00, or leave it empty.").safeParse(v.freeAbove);
-      if (!parsed.success) ctx.addIssue({ code: "custom", path: ["freeAbove"], message: "Enter an amount such as 150.00, or leave it empty." });
+      if (!parsed.success)
+        ctx.addIssue({ code: "custom", path: ["freeAbove"], message: "Enter an amount such as 150.00, or leave it empty." });
       else freeAboveMinor = parsed.data;
     }
-    return { rateId: v.rateId, zone: v.zone as ShippingZone, name: v.name, kind: v.kind, priceMinor, brackets, freeAboveMinor, active: v.active === "on" || v.active === "true" };
+    return {
+      rateId: v.rateId,
+      zone: v.zone as ShippingZone,
+      name: v.name,
+      kind: v.kind,
+      priceMinor,
+      brackets,
+      freeAboveMinor,
+      active: v.active === "on" || v.active === "true",
+    };
   });
 
 const SettingsSchema = z.object({
@@ -120,7 +144,16 @@ export async function saveShippingRate(actor: Actor, form: Record<string, unknow
     } else {
       await tx.insert(schema.shippingRates).values({ ...rate, shopId: actor.shopId, position: 100 });
     }
-    await audit(tx, { shopId: actor.shopId, actorUserId: actor.userId, action: "shipping.rate_saved", targetType: "shipping_rate", targetId: rateId, after: rate, ip: actor.ip, userAgent: actor.userAgent });
+    await audit(tx, {
+      shopId: actor.shopId,
+      actorUserId: actor.userId,
+      action: "shipping.rate_saved",
+      targetType: "shipping_rate",
+      targetId: rateId,
+      after: rate,
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+    });
     return { ok: true as const };
   });
 }
@@ -129,7 +162,15 @@ export async function deleteShippingRate(actor: Actor, rateId: string): Promise<
   if (!z.string().uuid().safeParse(rateId).success) return { ok: false, errors: { form: "That rate no longer exists." } };
   return withShop(actor.shopId, async (tx) => {
     await tx.delete(schema.shippingRates).where(and(eq(schema.shippingRates.shopId, actor.shopId), eq(schema.shippingRates.id, rateId)));
-    await audit(tx, { shopId: actor.shopId, actorUserId: actor.userId, action: "shipping.rate_deleted", targetType: "shipping_rate", targetId: rateId, ip: actor.ip, userAgent: actor.userAgent });
+    await audit(tx, {
+      shopId: actor.shopId,
+      actorUserId: actor.userId,
+      action: "shipping.rate_deleted",
+      targetType: "shipping_rate",
+      targetId: rateId,
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+    });
     return { ok: true as const };
   });
 }
@@ -143,7 +184,16 @@ export async function saveShippingSettings(actor: Actor, form: { countries: stri
       .update(schema.shopShippingSettings)
       .set({ internationalCountries: parsed.data.countries, orderExpiryMinutes: parsed.data.orderExpiryMinutes, updatedAt: new Date() })
       .where(eq(schema.shopShippingSettings.shopId, actor.shopId));
-    await audit(tx, { shopId: actor.shopId, actorUserId: actor.userId, action: "shipping.settings_changed", targetType: "shop", targetId: actor.shopId, after: parsed.data, ip: actor.ip, userAgent: actor.userAgent });
+    await audit(tx, {
+      shopId: actor.shopId,
+      actorUserId: actor.userId,
+      action: "shipping.settings_changed",
+      targetType: "shop",
+      targetId: actor.shopId,
+      after: parsed.data,
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+    });
     return { ok: true as const };
   });
 }

@@ -22,7 +22,10 @@ export interface ShippingRate {
  * What a rate costs for a cart of this weight and subtotal, or null when it does not apply (a
  * weight beyond its last bracket). Free when the subtotal reaches the rate's threshold.
  */
-export function ratePrice(rate: Pick<ShippingRate, "kind" | "priceMinor" | "brackets" | "freeAboveMinor">, cart: { weightGrams: number; subtotalMinor: number }): number | null {
+export function ratePrice(
+  rate: Pick<ShippingRate, "kind" | "priceMinor" | "brackets" | "freeAboveMinor">,
+  cart: { weightGrams: number; subtotalMinor: number },
+): number | null {
   let price: number | null;
   if (rate.kind === "flat") {
     price = rate.priceMinor ?? 0;
@@ -46,13 +49,23 @@ export interface ShippingOption {
 }
 
 /** The active rates of a zone that apply to this cart, cheapest first. */
-export function shippingOptions(rates: ShippingRate[], zone: ShippingZone, cart: { weightGrams: number; subtotalMinor: number }): ShippingOption[] {
+export function shippingOptions(
+  rates: ShippingRate[],
+  zone: ShippingZone,
+  cart: { weightGrams: number; subtotalMinor: number },
+): ShippingOption[] {
   const out: ShippingOption[] = [];
   for (const rate of rates) {
     if (!rate.active || rate.zone !== zone) continue;
     const price = ratePrice(rate, cart);
     if (price === null) continue;
-    out.push({ rateId: rate.id, name: rate.name, zone, priceMinor: price, freeBecauseAbove: price === 0 && rate.freeAboveMinor !== null ? rate.freeAboveMinor : null });
+    out.push({
+      rateId: rate.id,
+      name: rate.name,
+      zone,
+      priceMinor: price,
+      freeBecauseAbove: price === 0 && rate.freeAboveMinor !== null ? rate.freeAboveMinor : null,
+    });
   }
   return out.sort((a, b) => a.priceMinor - b.priceMinor || a.name.localeCompare(b.name));
 }
@@ -99,12 +112,16 @@ export function bracketsToText(brackets: WeightBracket[]): string {
 
 /** Parses the bracket editor's lines ("1 = 15.00", "2.5 = 20", "* = 50.00"); a message on error. */
 export function parseBrackets(text: string): WeightBracket[] | string {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (lines.length === 0) return "Add at least one bracket, e.g. 1 = 15.00 (up to 1 kg costs RM 15.00).";
   const out: WeightBracket[] = [];
   for (const line of lines) {
     const m = /^(\*|\d+(?:\.\d{1,3})?)\s*(?:kg)?\s*[=:]\s*(?:rm)?\s*(\d+(?:\.\d{1,2})?)$/i.exec(line);
-    if (!m) return `"${line}" is not a bracket. Write the weight limit in kg, "=", then the price, e.g. 1 = 15.00; * = 50.00 for any weight.`;
+    if (!m)
+      return `"${line}" is not a bracket. Write the weight limit in kg, "=", then the price, e.g. 1 = 15.00; * = 50.00 for any weight.`;
     const maxGrams = m[1] === "*" ? null : Math.round(Number(m[1]) * 1000);
     if (maxGrams !== null && maxGrams <= 0) return "Weight limits must be above 0 kg.";
     out.push({ maxGrams, priceMinor: Math.round(Number(m[2]) * 100) });

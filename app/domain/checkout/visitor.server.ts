@@ -34,7 +34,6 @@ function shopCookie(kind: "cart" | "customer", shopId: string): Cookie {
   return cookie;
 }
 
-
 /** The anonymous cart id in this request's cookie (not yet checked against the database). */
 export async function cartIdFromCookie(request: Request, shopId: string): Promise<string | null> {
   const value = await shopCookie("cart", shopId).parse(request.headers.get("Cookie"));
@@ -60,7 +59,12 @@ export interface StorefrontCustomer {
 }
 
 /** Starts a customer session; returns its Set-Cookie. Inside the caller's withShop. */
-export async function startCustomerSession(tx: Tx, shopId: string, customerId: string, who: { ip?: string; userAgent?: string }): Promise<string> {
+export async function startCustomerSession(
+  tx: Tx,
+  shopId: string,
+  customerId: string,
+  who: { ip?: string; userAgent?: string },
+): Promise<string> {
   const token = randomBytes(32).toString("base64url");
   await tx.insert(schema.customerSessions).values({
     shopId,
@@ -81,13 +85,29 @@ export async function currentCustomer(request: Request, shopId: string): Promise
   return withShop(shopId, async (tx) => {
     const now = new Date();
     const [row] = await tx
-      .select({ customer: { id: schema.customers.id, name: schema.customers.name, email: schema.customers.email, phone: schema.customers.phone }, lastSeenAt: schema.customerSessions.lastSeenAt })
+      .select({
+        customer: { id: schema.customers.id, name: schema.customers.name, email: schema.customers.email, phone: schema.customers.phone },
+        lastSeenAt: schema.customerSessions.lastSeenAt,
+      })
       .from(schema.customerSessions)
-      .innerJoin(schema.customers, and(eq(schema.customers.shopId, schema.customerSessions.shopId), eq(schema.customers.id, schema.customerSessions.customerId)))
-      .where(and(eq(schema.customerSessions.shopId, shopId), eq(schema.customerSessions.id, id), isNull(schema.customerSessions.revokedAt), gt(schema.customerSessions.expiresAt, now)));
+      .innerJoin(
+        schema.customers,
+        and(eq(schema.customers.shopId, schema.customerSessions.shopId), eq(schema.customers.id, schema.customerSessions.customerId)),
+      )
+      .where(
+        and(
+          eq(schema.customerSessions.shopId, shopId),
+          eq(schema.customerSessions.id, id),
+          isNull(schema.customerSessions.revokedAt),
+          gt(schema.customerSessions.expiresAt, now),
+        ),
+      );
     if (!row) return null;
     if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-      await tx.update(schema.customerSessions).set({ lastSeenAt: now }).where(and(eq(schema.customerSessions.shopId, shopId), eq(schema.customerSessions.id, id)));
+      await tx
+        .update(schema.customerSessions)
+        .set({ lastSeenAt: now })
+        .where(and(eq(schema.customerSessions.shopId, shopId), eq(schema.customerSessions.id, id)));
     }
     return { ...row.customer, sessionId: id };
   });
@@ -98,7 +118,10 @@ export async function endCustomerSession(request: Request, shopId: string): Prom
   const token = await shopCookie("customer", shopId).parse(request.headers.get("Cookie"));
   if (typeof token === "string" && token.length >= 20) {
     await withShop(shopId, (tx) =>
-      tx.update(schema.customerSessions).set({ revokedAt: new Date() }).where(and(eq(schema.customerSessions.shopId, shopId), eq(schema.customerSessions.id, sessionId(token)))),
+      tx
+        .update(schema.customerSessions)
+        .set({ revokedAt: new Date() })
+        .where(and(eq(schema.customerSessions.shopId, shopId), eq(schema.customerSessions.id, sessionId(token)))),
     );
   }
   return shopCookie("customer", shopId).serialize("", { maxAge: 0 });
@@ -123,7 +146,10 @@ export async function shopper(request: Request, shopId: string): Promise<Shopper
  */
 export async function findCart(tx: Tx, who: Shopper): Promise<string | null> {
   if (who.customer) {
-    const [cart] = await tx.select({ id: schema.carts.id }).from(schema.carts).where(and(eq(schema.carts.shopId, who.shopId), eq(schema.carts.customerId, who.customer.id)));
+    const [cart] = await tx
+      .select({ id: schema.carts.id })
+      .from(schema.carts)
+      .where(and(eq(schema.carts.shopId, who.shopId), eq(schema.carts.customerId, who.customer.id)));
     return cart?.id ?? null;
   }
   if (!who.anonymousCartId) return null;
@@ -163,8 +189,15 @@ export async function mergeAnonymousCart(tx: Tx, shopId: string, anonymousCartId
     .where(and(eq(schema.carts.shopId, shopId), eq(schema.carts.id, anonymousCartId), isNull(schema.carts.customerId)))
     .for("update");
   if (!anon) return;
-  const { cartId } = await ensureCart(tx, { shopId, customer: { id: customerId, name: "", email: null, phone: null, sessionId: "" }, anonymousCartId: null });
-  const items = await tx.select().from(schema.cartItems).where(and(eq(schema.cartItems.shopId, shopId), eq(schema.cartItems.cartId, anon.id)));
+  const { cartId } = await ensureCart(tx, {
+    shopId,
+    customer: { id: customerId, name: "", email: null, phone: null, sessionId: "" },
+    anonymousCartId: null,
+  });
+  const items = await tx
+    .select()
+    .from(schema.cartItems)
+    .where(and(eq(schema.cartItems.shopId, shopId), eq(schema.cartItems.cartId, anon.id)));
   for (const item of items) {
     await tx
       .insert(schema.cartItems)
@@ -174,7 +207,10 @@ export async function mergeAnonymousCart(tx: Tx, shopId: string, anonymousCartId
         set: { quantity: sqlLeast999(item.quantity) },
       });
   }
-  const wishes = await tx.select().from(schema.wishlistItems).where(and(eq(schema.wishlistItems.shopId, shopId), eq(schema.wishlistItems.cartId, anon.id)));
+  const wishes = await tx
+    .select()
+    .from(schema.wishlistItems)
+    .where(and(eq(schema.wishlistItems.shopId, shopId), eq(schema.wishlistItems.cartId, anon.id)));
   if (wishes.length) {
     await tx
       .insert(schema.wishlistItems)

@@ -41,18 +41,39 @@ export async function snapshotDropshipLines(tx: Tx, shopId: string, orderId: str
 
 /** The paid hook's part (called from markOrderPaid in its transaction, once per order). */
 export async function forwardOnPaid(tx: Tx, shopId: string, orderId: string): Promise<void> {
-  const [order] = await tx.select({ hasDropship: schema.orders.hasDropship }).from(schema.orders).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
+  const [order] = await tx
+    .select({ hasDropship: schema.orders.hasDropship })
+    .from(schema.orders)
+    .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
   if (!order?.hasDropship) return;
   await enqueueAfterCommit(tx, { queue: "dropship", name: "forward-order", payload: { shopId, orderId }, shopId });
 }
 
 /** The fields a supplier order carries about the customer: the recipient, nothing more. */
-export const RECIPIENT_FIELDS = ["recipientName", "recipientPhone", "addressLine1", "addressLine2", "city", "state", "postcode", "country"] as const;
+export const RECIPIENT_FIELDS = [
+  "recipientName",
+  "recipientPhone",
+  "addressLine1",
+  "addressLine2",
+  "city",
+  "state",
+  "postcode",
+  "country",
+] as const;
 
 /** The `dropship:forward-order` job. Idempotent; safe under duplicates and retries. */
-export async function forwardOrder({ shopId, orderId }: { shopId: string; orderId: string }): Promise<{ forwards: number; held: number; sent: number }> {
+export async function forwardOrder({
+  shopId,
+  orderId,
+}: {
+  shopId: string;
+  orderId: string;
+}): Promise<{ forwards: number; held: number; sent: number }> {
   const plan = await withShop(shopId, async (tx) => {
-    const [order] = await tx.select().from(schema.orders).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
+    const [order] = await tx
+      .select()
+      .from(schema.orders)
+      .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
     if (!order || order.paymentStatus === "unpaid" || order.status === "cancelled") return null;
     const lines = await tx
       .select()
@@ -69,12 +90,17 @@ export async function forwardOrder({ shopId, orderId }: { shopId: string; orderI
       const [created] = await tx
         .insert(schema.dropshipForwards)
         .values({ shopId, orderId, supplierShopId, currency: order.currency, costTotalMinor: cost })
-        .onConflictDoNothing({ target: [schema.dropshipForwards.shopId, schema.dropshipForwards.orderId, schema.dropshipForwards.supplierShopId] })
+        .onConflictDoNothing({
+          target: [schema.dropshipForwards.shopId, schema.dropshipForwards.orderId, schema.dropshipForwards.supplierShopId],
+        })
         .returning();
       if (!created) continue;
       const paid = cost === 0 || (await chargeWallet(tx, shopId, created.id, cost));
       if (paid) {
-        await tx.update(schema.dropshipForwards).set({ status: "open", payment: "wallet", updatedAt: new Date() }).where(eq(schema.dropshipForwards.id, created.id));
+        await tx
+          .update(schema.dropshipForwards)
+          .set({ status: "open", payment: "wallet", updatedAt: new Date() })
+          .where(eq(schema.dropshipForwards.id, created.id));
       } else {
         held++;
         const message = `Order #${order.number}: not enough in your dropshipping wallet to pay the supplier ${(cost / 100).toFixed(2)} ${order.currency}. The supplier order is held: top up, or pay the supplier yourself and mark it paid.`;
@@ -89,7 +115,10 @@ export async function forwardOrder({ shopId, orderId }: { shopId: string; orderI
         data: { forwardId: created.id, supplierShopId, costMinor: cost },
       });
     }
-    const forwards = await tx.select().from(schema.dropshipForwards).where(and(eq(schema.dropshipForwards.orderId, orderId)));
+    const forwards = await tx
+      .select()
+      .from(schema.dropshipForwards)
+      .where(and(eq(schema.dropshipForwards.orderId, orderId)));
     return { order, lines, forwards, held };
   });
   if (!plan) return { forwards: 0, held: 0, sent: 0 };
@@ -125,12 +154,21 @@ export async function sendForward(shopId: string, forwardId: string): Promise<vo
   const data = await withShop(shopId, async (tx) => {
     const [forward] = await tx.select().from(schema.dropshipForwards).where(eq(schema.dropshipForwards.id, forwardId));
     if (!forward || forward.payment === "unpaid" || forward.sentAt) return null;
-    const [order] = await tx.select().from(schema.orders).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, forward.orderId)));
+    const [order] = await tx
+      .select()
+      .from(schema.orders)
+      .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, forward.orderId)));
     const [shop] = await tx.select({ slug: schema.shops.slug }).from(schema.shops).where(eq(schema.shops.id, shopId));
     const lines = await tx
       .select()
       .from(schema.orderLines)
-      .where(and(eq(schema.orderLines.orderId, forward.orderId), eq(schema.orderLines.source, "dropship"), eq(schema.orderLines.supplierShopId, forward.supplierShopId)));
+      .where(
+        and(
+          eq(schema.orderLines.orderId, forward.orderId),
+          eq(schema.orderLines.source, "dropship"),
+          eq(schema.orderLines.supplierShopId, forward.supplierShopId),
+        ),
+      );
     return { forward, order, shop, lines };
   });
   if (!data) return;
@@ -190,14 +228,28 @@ export async function sendForward(shopId: string, forwardId: string): Promise<vo
     // The supplier's stock goes down by what was sold (clamped at what it has: a short line is
     // the supplier's to reject), and every merchant selling those variants follows by the sync job.
     const sold = new Map<string, number>();
-    for (const l of lines) if (l.supplierVariantId && byId.has(l.supplierVariantId)) sold.set(l.supplierVariantId, (sold.get(l.supplierVariantId) ?? 0) + l.quantity);
+    for (const l of lines)
+      if (l.supplierVariantId && byId.has(l.supplierVariantId))
+        sold.set(l.supplierVariantId, (sold.get(l.supplierVariantId) ?? 0) + l.quantity);
     for (const [variantId, quantity] of sold) {
-      const [level] = await tx.select({ onHand: schema.inventoryLevels.onHand }).from(schema.inventoryLevels).where(eq(schema.inventoryLevels.variantId, variantId));
+      const [level] = await tx
+        .select({ onHand: schema.inventoryLevels.onHand })
+        .from(schema.inventoryLevels)
+        .where(eq(schema.inventoryLevels.variantId, variantId));
       const take = Math.min(quantity, level?.onHand ?? 0);
-      if (take > 0) await adjustInventory(tx, forward.supplierShopId, { variantId, delta: -take, reason: "sold", note: `Dropship order NS-${shop.slug}-${order.number}` });
+      if (take > 0)
+        await adjustInventory(tx, forward.supplierShopId, {
+          variantId,
+          delta: -take,
+          reason: "sold",
+          note: `Dropship order NS-${shop.slug}-${order.number}`,
+        });
     }
     await supplierVariantsChanged(tx, forward.supplierShopId, [...sold.keys()]);
-    const [profile] = await tx.select({ whatsapp: schema.supplierProfiles.whatsapp }).from(schema.supplierProfiles).where(eq(schema.supplierProfiles.shopId, forward.supplierShopId));
+    const [profile] = await tx
+      .select({ whatsapp: schema.supplierProfiles.whatsapp })
+      .from(schema.supplierProfiles)
+      .where(eq(schema.supplierProfiles.shopId, forward.supplierShopId));
     if (profile) {
       await queueWhatsApp(tx, {
         shopId: forward.supplierShopId,
@@ -208,7 +260,10 @@ export async function sendForward(shopId: string, forwardId: string): Promise<vo
     }
   });
   await withShop(shopId, (tx) =>
-    tx.update(schema.dropshipForwards).set({ sentAt: new Date(), updatedAt: new Date() }).where(and(eq(schema.dropshipForwards.id, forwardId), isNull(schema.dropshipForwards.sentAt))),
+    tx
+      .update(schema.dropshipForwards)
+      .set({ sentAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(schema.dropshipForwards.id, forwardId), isNull(schema.dropshipForwards.sentAt))),
   );
 }
 
@@ -216,17 +271,45 @@ export async function sendForward(shopId: string, forwardId: string): Promise<vo
  * A held forward: pay it from the wallet now (after a top-up) or record that the merchant paid the
  * supplier another way ("manual"). Either way it is then sent.
  */
-export async function payHeldForward(shopId: string, forwardId: string, how: "wallet" | "manual", actor: { userId: string } & RequestInfo): Promise<{ ok: true } | { ok: false; error: string } | undefined> {
+export async function payHeldForward(
+  shopId: string,
+  forwardId: string,
+  how: "wallet" | "manual",
+  actor: { userId: string } & RequestInfo,
+): Promise<{ ok: true } | { ok: false; error: string } | undefined> {
   const result = await withShop(shopId, async (tx) => {
     const [forward] = await tx.select().from(schema.dropshipForwards).where(eq(schema.dropshipForwards.id, forwardId)).for("update");
     if (!forward) return undefined;
     if (forward.payment !== "unpaid") return { ok: true as const };
     if (how === "wallet" && !(await chargeWallet(tx, shopId, forward.id, forward.costTotalMinor))) {
-      return { ok: false as const, error: "Your wallet balance is still too low for this supplier order. Top up first, or pay the supplier yourself and mark it paid." };
+      return {
+        ok: false as const,
+        error: "Your wallet balance is still too low for this supplier order. Top up first, or pay the supplier yourself and mark it paid.",
+      };
     }
-    await tx.update(schema.dropshipForwards).set({ payment: how, status: "open", updatedAt: new Date() }).where(eq(schema.dropshipForwards.id, forward.id));
-    await tx.update(schema.dropshipAlerts).set({ resolvedAt: new Date() }).where(and(eq(schema.dropshipAlerts.orderId, forward.orderId), eq(schema.dropshipAlerts.kind, "held"), isNull(schema.dropshipAlerts.resolvedAt)));
-    await audit(tx, { shopId, actorUserId: actor.userId, action: how === "manual" ? "dropship.marked_paid" : "dropship.paid_from_wallet", targetType: "order", targetId: forward.orderId, after: { forwardId }, ...actor });
+    await tx
+      .update(schema.dropshipForwards)
+      .set({ payment: how, status: "open", updatedAt: new Date() })
+      .where(eq(schema.dropshipForwards.id, forward.id));
+    await tx
+      .update(schema.dropshipAlerts)
+      .set({ resolvedAt: new Date() })
+      .where(
+        and(
+          eq(schema.dropshipAlerts.orderId, forward.orderId),
+          eq(schema.dropshipAlerts.kind, "held"),
+          isNull(schema.dropshipAlerts.resolvedAt),
+        ),
+      );
+    await audit(tx, {
+      shopId,
+      actorUserId: actor.userId,
+      action: how === "manual" ? "dropship.marked_paid" : "dropship.paid_from_wallet",
+      targetType: "order",
+      targetId: forward.orderId,
+      after: { forwardId },
+      ...actor,
+    });
     return { ok: true as const };
   });
   if (result?.ok) await sendForward(shopId, forwardId);
@@ -237,7 +320,11 @@ export async function walletSummary(shopId: string) {
   return withShop(shopId, async (tx) => {
     const [wallet] = await tx.select().from(schema.dropshipWallets).where(eq(schema.dropshipWallets.shopId, shopId));
     const [shop] = await tx.select({ currency: schema.shops.currency }).from(schema.shops).where(eq(schema.shops.id, shopId));
-    const entries = await tx.select().from(schema.dropshipWalletEntries).orderBy(sql`${schema.dropshipWalletEntries.createdAt} desc`).limit(20);
+    const entries = await tx
+      .select()
+      .from(schema.dropshipWalletEntries)
+      .orderBy(sql`${schema.dropshipWalletEntries.createdAt} desc`)
+      .limit(20);
     return { balanceMinor: wallet?.balanceMinor ?? 0, currency: wallet?.currency ?? shop.currency, entries };
   });
 }
@@ -248,19 +335,30 @@ export async function listForwards(shopId: string) {
     const forwards = await tx
       .select({ forward: schema.dropshipForwards, number: schema.orders.number, fulfilmentStatus: schema.orders.fulfilmentStatus })
       .from(schema.dropshipForwards)
-      .innerJoin(schema.orders, and(eq(schema.orders.shopId, schema.dropshipForwards.shopId), eq(schema.orders.id, schema.dropshipForwards.orderId)))
+      .innerJoin(
+        schema.orders,
+        and(eq(schema.orders.shopId, schema.dropshipForwards.shopId), eq(schema.orders.id, schema.dropshipForwards.orderId)),
+      )
       .orderBy(sql`${schema.dropshipForwards.createdAt} desc`)
       .limit(100);
-    const alerts = await tx.select().from(schema.dropshipAlerts).where(isNull(schema.dropshipAlerts.resolvedAt)).orderBy(sql`${schema.dropshipAlerts.createdAt} desc`).limit(50);
+    const alerts = await tx
+      .select()
+      .from(schema.dropshipAlerts)
+      .where(isNull(schema.dropshipAlerts.resolvedAt))
+      .orderBy(sql`${schema.dropshipAlerts.createdAt} desc`)
+      .limit(50);
     return { forwards: forwards.map((f) => ({ ...f.forward, number: f.number, fulfilmentStatus: f.fulfilmentStatus })), alerts };
   });
 }
 
 export async function dismissAlert(shopId: string, alertId: string): Promise<void> {
-  await withShop(shopId, (tx) => tx.update(schema.dropshipAlerts).set({ resolvedAt: new Date() }).where(and(eq(schema.dropshipAlerts.id, alertId), isNull(schema.dropshipAlerts.resolvedAt))));
+  await withShop(shopId, (tx) =>
+    tx
+      .update(schema.dropshipAlerts)
+      .set({ resolvedAt: new Date() })
+      .where(and(eq(schema.dropshipAlerts.id, alertId), isNull(schema.dropshipAlerts.resolvedAt))),
+  );
 }
-
-
 
 // ---------------------------------------------------------------------------------------------
 // Back from the supplier: status, rejected lines, shipment → the merchant's order.
@@ -270,7 +368,13 @@ export async function dismissAlert(shopId: string, alertId: string): Promise<voi
  * tenant, then brings the merchant's side in step under the merchant's tenant. Idempotent: the
  * forward row remembers what was already done (fulfilled_at, rejected_lines, refund entries).
  */
-export async function supplierOrderChanged({ supplierShopId, supplierOrderId }: { supplierShopId: string; supplierOrderId: string }): Promise<void> {
+export async function supplierOrderChanged({
+  supplierShopId,
+  supplierOrderId,
+}: {
+  supplierShopId: string;
+  supplierOrderId: string;
+}): Promise<void> {
   const supplierSide = await withShop(supplierShopId, async (tx) => {
     const [o] = await tx.select().from(schema.supplierOrders).where(eq(schema.supplierOrders.id, supplierOrderId));
     if (!o) return null;
@@ -284,14 +388,25 @@ export async function supplierOrderChanged({ supplierShopId, supplierOrderId }: 
   await withShop(merchantShopId, async (tx) => {
     const [forward] = await tx.select().from(schema.dropshipForwards).where(eq(schema.dropshipForwards.id, supplierOrderId)).for("update");
     if (!forward || forward.supplierShopId !== supplierShopId) return;
-    const [order] = await tx.select({ number: schema.orders.number }).from(schema.orders).where(and(eq(schema.orders.shopId, merchantShopId), eq(schema.orders.id, forward.orderId)));
+    const [order] = await tx
+      .select({ number: schema.orders.number })
+      .from(schema.orders)
+      .where(and(eq(schema.orders.shopId, merchantShopId), eq(schema.orders.id, forward.orderId)));
     const rejected = lines.filter((l) => l.status === "rejected");
     if (rejected.length > forward.rejectedLines) {
       const fresh = rejected.length - forward.rejectedLines;
-      const titles = rejected.map((l) => `${l.quantity} × ${l.title}${l.variantTitle && l.variantTitle !== "Default" ? ` (${l.variantTitle})` : ""}`).join(", ");
+      const titles = rejected
+        .map((l) => `${l.quantity} × ${l.title}${l.variantTitle && l.variantTitle !== "Default" ? ` (${l.variantTitle})` : ""}`)
+        .join(", ");
       const message = `Order #${order.number}: the supplier cannot send ${titles} (${rejected[0].rejectReason ?? "out of stock"}). Refund the customer for ${fresh === 1 ? "this line" : "these lines"} from the order page.`;
       await tx.insert(schema.dropshipAlerts).values({ shopId: merchantShopId, kind: "rejected", message, orderId: forward.orderId });
-      await recordOrderEvent(tx, { shopId: merchantShopId, orderId: forward.orderId, type: "dropship_rejected", summary: `Supplier rejected: ${titles}`, data: { forwardId: forward.id } });
+      await recordOrderEvent(tx, {
+        shopId: merchantShopId,
+        orderId: forward.orderId,
+        type: "dropship_rejected",
+        summary: `Supplier rejected: ${titles}`,
+        data: { forwardId: forward.id },
+      });
       await alertOwner(tx, merchantShopId, "dropship.rejected", `NetShop dropshipping: ${message}`);
       if (forward.payment === "wallet") {
         const [{ refunded }] = await tx
@@ -304,7 +419,14 @@ export async function supplierOrderChanged({ supplierShopId, supplierOrderId }: 
     const shipped = o.status === "shipped" && !forward.fulfilledAt;
     await tx
       .update(schema.dropshipForwards)
-      .set({ status: o.status, carrier: o.carrier, trackingNumber: o.trackingNumber, rejectedLines: rejected.length, fulfilledAt: shipped ? new Date() : forward.fulfilledAt, updatedAt: new Date() })
+      .set({
+        status: o.status,
+        carrier: o.carrier,
+        trackingNumber: o.trackingNumber,
+        rejectedLines: rejected.length,
+        fulfilledAt: shipped ? new Date() : forward.fulfilledAt,
+        updatedAt: new Date(),
+      })
       .where(eq(schema.dropshipForwards.id, forward.id));
     if (shipped) {
       await recordSupplierShipment(tx, merchantShopId, forward.orderId, {
@@ -316,7 +438,13 @@ export async function supplierOrderChanged({ supplierShopId, supplierOrderId }: 
   });
   if (refund > 0) {
     const { creditWallet } = await import("./suppliers.server");
-    await creditWallet(merchantShopId, { kind: "refund", amountMinor: refund, note: "Supplier rejected lines", actorUserId: null, forwardId: supplierOrderId });
+    await creditWallet(merchantShopId, {
+      kind: "refund",
+      amountMinor: refund,
+      note: "Supplier rejected lines",
+      actorUserId: null,
+      forwardId: supplierOrderId,
+    });
   }
 }
 
@@ -349,14 +477,25 @@ export async function cancelOrderForwards(tx: Tx, shopId: string, orderId: strin
       }
     }
     if (forward.sentAt) {
-      await enqueueAfterCommit(tx, { queue: "dropship", name: "forward-cancelled", payload: { supplierShopId: forward.supplierShopId, supplierOrderId: forward.id }, shopId });
+      await enqueueAfterCommit(tx, {
+        queue: "dropship",
+        name: "forward-cancelled",
+        payload: { supplierShopId: forward.supplierShopId, supplierOrderId: forward.id },
+        shopId,
+      });
     }
   }
   return cancelled.length;
 }
 
 /** The `dropship:forward-cancelled` job: the supplier's order is cancelled unless already shipped, and the supplier told. */
-export async function supplierOrderCancelled({ supplierShopId, supplierOrderId }: { supplierShopId: string; supplierOrderId: string }): Promise<void> {
+export async function supplierOrderCancelled({
+  supplierShopId,
+  supplierOrderId,
+}: {
+  supplierShopId: string;
+  supplierOrderId: string;
+}): Promise<void> {
   await withShop(supplierShopId, async (tx) => {
     const [o] = await tx
       .update(schema.supplierOrders)
@@ -364,7 +503,16 @@ export async function supplierOrderCancelled({ supplierShopId, supplierOrderId }
       .where(and(eq(schema.supplierOrders.id, supplierOrderId), sql`${schema.supplierOrders.status} in ('open', 'accepted')`))
       .returning({ reference: schema.supplierOrders.reference });
     if (!o) return;
-    const [profile] = await tx.select({ whatsapp: schema.supplierProfiles.whatsapp }).from(schema.supplierProfiles).where(eq(schema.supplierProfiles.shopId, supplierShopId));
-    if (profile) await queueWhatsApp(tx, { shopId: supplierShopId, to: profile.whatsapp, purpose: "dropship.cancelled", body: `NetShop: order ${o.reference} was cancelled by the shop. Do not ship it.` });
+    const [profile] = await tx
+      .select({ whatsapp: schema.supplierProfiles.whatsapp })
+      .from(schema.supplierProfiles)
+      .where(eq(schema.supplierProfiles.shopId, supplierShopId));
+    if (profile)
+      await queueWhatsApp(tx, {
+        shopId: supplierShopId,
+        to: profile.whatsapp,
+        purpose: "dropship.cancelled",
+        body: `NetShop: order ${o.reference} was cancelled by the shop. Do not ship it.`,
+      });
   });
 }

@@ -31,7 +31,12 @@ export interface ShopDropshipSettings extends PricingRule {
 export async function shopSettings(tx: Tx, shopId: string): Promise<ShopDropshipSettings> {
   const [row] = await tx.select().from(schema.dropshipSettings).where(eq(schema.dropshipSettings.shopId, shopId));
   return row
-    ? { multiplierBp: row.multiplierBp, markupMinor: row.markupMinor, roundingEnding: row.roundingEnding, marginAlertPercent: row.marginAlertPercent }
+    ? {
+        multiplierBp: row.multiplierBp,
+        markupMinor: row.markupMinor,
+        roundingEnding: row.roundingEnding,
+        marginAlertPercent: row.marginAlertPercent,
+      }
     : { ...DEFAULT_RULE, marginAlertPercent: 20 };
 }
 
@@ -39,37 +44,69 @@ export async function getDropshipSettings(shopId: string): Promise<ShopDropshipS
   return withShop(shopId, (tx) => shopSettings(tx, shopId));
 }
 
-const money = z.string().trim().regex(/^\d{0,7}(\.\d{1,2})?$/, "Enter an amount like 5 or 5.00.");
+const money = z
+  .string()
+  .trim()
+  .regex(/^\d{0,7}(\.\d{1,2})?$/, "Enter an amount like 5 or 5.00.");
 const RuleSchema = z.object({
-  multiplier: z.string().trim().transform((v, ctx) => parseMultiplier(v) ?? (ctx.addIssue({ code: "custom", message: "Enter a multiplier like 1.8 (above 0)." }), z.NEVER)),
+  multiplier: z
+    .string()
+    .trim()
+    .transform(
+      (v, ctx) => parseMultiplier(v) ?? (ctx.addIssue({ code: "custom", message: "Enter a multiplier like 1.8 (above 0)." }), z.NEVER),
+    ),
   markup: money.default("0"),
   rounding: z.enum(["", "90", "99", "0"], { error: "Choose a rounding." }).default(""),
 });
 const SettingsSchema = RuleSchema.extend({
-  marginAlertPercent: z.coerce.number({ error: "Enter a percentage." }).int("Enter a whole percentage.").min(0, "Use 0 to 99.").max(99, "Use 0 to 99."),
+  marginAlertPercent: z.coerce
+    .number({ error: "Enter a percentage." })
+    .int("Enter a whole percentage.")
+    .min(0, "Use 0 to 99.")
+    .max(99, "Use 0 to 99."),
 });
 
 function ruleFrom(data: z.infer<typeof RuleSchema>): PricingRule {
-  return { multiplierBp: data.multiplier, markupMinor: decimalStringToMinor(data.markup || "0"), roundingEnding: data.rounding === "" ? null : Number(data.rounding) };
+  return {
+    multiplierBp: data.multiplier,
+    markupMinor: decimalStringToMinor(data.markup || "0"),
+    roundingEnding: data.rounding === "" ? null : Number(data.rounding),
+  };
 }
 
 /** Saves the shop's rule and re-prices every unlocked linked variant that has no rule of its own. */
-export async function saveDropshipSettings(shopId: string, actor: Actor, form: Record<string, unknown>): Promise<{ ok: true; repriced: number } | { ok: false; errors: FieldErrors }> {
+export async function saveDropshipSettings(
+  shopId: string,
+  actor: Actor,
+  form: Record<string, unknown>,
+): Promise<{ ok: true; repriced: number } | { ok: false; errors: FieldErrors }> {
   const parsed = SettingsSchema.safeParse(form);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   const rule = ruleFrom(parsed.data);
   return withShop(shopId, async (tx) => {
     const values = { ...rule, marginAlertPercent: parsed.data.marginAlertPercent, updatedAt: new Date() };
-    await tx.insert(schema.dropshipSettings).values({ shopId, ...values }).onConflictDoUpdate({ target: schema.dropshipSettings.shopId, set: values });
+    await tx
+      .insert(schema.dropshipSettings)
+      .values({ shopId, ...values })
+      .onConflictDoUpdate({ target: schema.dropshipSettings.shopId, set: values });
     await audit(tx, { shopId, actorUserId: actor.userId, action: "dropship.settings_changed", after: values, ...actor });
-    const links = await tx.select().from(schema.dropshipLinks).where(and(eq(schema.dropshipLinks.priceLocked, false), sql`${schema.dropshipLinks.multiplierBp} is null`));
-    for (const link of links) await tx.update(schema.variants).set({ priceMinor: priceFor(link.supplierCostMinor, rule), updatedAt: new Date() }).where(eq(schema.variants.id, link.variantId));
+    const links = await tx
+      .select()
+      .from(schema.dropshipLinks)
+      .where(and(eq(schema.dropshipLinks.priceLocked, false), sql`${schema.dropshipLinks.multiplierBp} is null`));
+    for (const link of links)
+      await tx
+        .update(schema.variants)
+        .set({ priceMinor: priceFor(link.supplierCostMinor, rule), updatedAt: new Date() })
+        .where(eq(schema.variants.id, link.variantId));
     return { ok: true as const, repriced: links.length };
   });
 }
 
 const linkRule = (link: typeof schema.dropshipLinks.$inferSelect, shop: PricingRule): PricingRule =>
-  link.multiplierBp === null ? shop : { multiplierBp: link.multiplierBp, markupMinor: link.markupMinor ?? 0, roundingEnding: link.roundingEnding };
+  link.multiplierBp === null
+    ? shop
+    : { multiplierBp: link.multiplierBp, markupMinor: link.markupMinor ?? 0, roundingEnding: link.roundingEnding };
 
 export type ImportResult = { ok: true; productId: string; alreadyImported: boolean } | { ok: false; error: string };
 
@@ -82,7 +119,11 @@ export async function importNetworkProduct(merchantShopId: string, supplierProdu
   const product = await networkProduct(supplierProductId);
   if (!product) return { ok: false, error: "That product is no longer in the network." };
   const [existing] = await withShop(merchantShopId, (tx) =>
-    tx.select({ productId: schema.dropshipLinks.productId }).from(schema.dropshipLinks).where(eq(schema.dropshipLinks.supplierProductId, supplierProductId)).limit(1),
+    tx
+      .select({ productId: schema.dropshipLinks.productId })
+      .from(schema.dropshipLinks)
+      .where(eq(schema.dropshipLinks.supplierProductId, supplierProductId))
+      .limit(1),
   );
   if (existing) return { ok: true, productId: existing.productId, alreadyImported: true };
   // Images are copied object to object in the bucket before the transaction (a failed import
@@ -139,9 +180,26 @@ export async function importNetworkProduct(merchantShopId: string, supplierProdu
         })),
       );
       for (const image of images) {
-        await addStoredImage(tx, { shopId: merchantShopId, id: image.id, productId, alt: image.alt, filename: image.filename, contentType: image.contentType, bytes: image.bytes, originalKey: image.key });
+        await addStoredImage(tx, {
+          shopId: merchantShopId,
+          id: image.id,
+          productId,
+          alt: image.alt,
+          filename: image.filename,
+          contentType: image.contentType,
+          bytes: image.bytes,
+          originalKey: image.key,
+        });
       }
-      await audit(tx, { shopId: merchantShopId, actorUserId: actor.userId, action: "dropship.product_imported", targetType: "product", targetId: productId, after: { supplierProductId, title: product.title }, ...actor });
+      await audit(tx, {
+        shopId: merchantShopId,
+        actorUserId: actor.userId,
+        action: "dropship.product_imported",
+        targetType: "product",
+        targetId: productId,
+        after: { supplierProductId, title: product.title },
+        ...actor,
+      });
       return productId;
     });
     return { ok: true, productId, alreadyImported: false };
@@ -181,7 +239,12 @@ export async function listLinkedProducts(shopId: string) {
  * A product's own pricing rule (blank multiplier: back to the shop's rule) and its price lock.
  * Re-prices the product's variants at once unless locked.
  */
-export async function saveProductRule(shopId: string, productId: string, actor: Actor, form: Record<string, unknown>): Promise<{ ok: true } | { ok: false; errors: FieldErrors } | undefined> {
+export async function saveProductRule(
+  shopId: string,
+  productId: string,
+  actor: Actor,
+  form: Record<string, unknown>,
+): Promise<{ ok: true } | { ok: false; errors: FieldErrors } | undefined> {
   const locked = form.priceLocked === "on" || form.priceLocked === "true";
   const useShop = String(form.multiplier ?? "").trim() === "";
   const parsed = useShop ? null : RuleSchema.safeParse(form);
@@ -192,13 +255,30 @@ export async function saveProductRule(shopId: string, productId: string, actor: 
     if (!links.length) return undefined;
     await tx
       .update(schema.dropshipLinks)
-      .set({ multiplierBp: rule?.multiplierBp ?? null, markupMinor: rule?.markupMinor ?? null, roundingEnding: rule?.roundingEnding ?? null, priceLocked: locked })
+      .set({
+        multiplierBp: rule?.multiplierBp ?? null,
+        markupMinor: rule?.markupMinor ?? null,
+        roundingEnding: rule?.roundingEnding ?? null,
+        priceLocked: locked,
+      })
       .where(eq(schema.dropshipLinks.productId, productId));
     if (!locked) {
       const shop = await shopSettings(tx, shopId);
-      for (const link of links) await tx.update(schema.variants).set({ priceMinor: priceFor(link.supplierCostMinor, rule ?? shop), updatedAt: new Date() }).where(eq(schema.variants.id, link.variantId));
+      for (const link of links)
+        await tx
+          .update(schema.variants)
+          .set({ priceMinor: priceFor(link.supplierCostMinor, rule ?? shop), updatedAt: new Date() })
+          .where(eq(schema.variants.id, link.variantId));
     }
-    await audit(tx, { shopId, actorUserId: actor.userId, action: "dropship.pricing_changed", targetType: "product", targetId: productId, after: { rule, locked }, ...actor });
+    await audit(tx, {
+      shopId,
+      actorUserId: actor.userId,
+      action: "dropship.pricing_changed",
+      targetType: "product",
+      targetId: productId,
+      after: { rule, locked },
+      ...actor,
+    });
     return { ok: true as const };
   });
 }
@@ -209,7 +289,12 @@ export async function saveProductRule(shopId: string, productId: string, actor: 
 /** Called by supplier-side writes in their transaction: the sync runs after commit. */
 export async function supplierVariantsChanged(tx: Tx, supplierShopId: string, variantIds: string[]): Promise<void> {
   if (!variantIds.length) return;
-  await enqueueAfterCommit(tx, { queue: "dropship", name: "sync-variants", payload: { supplierShopId, variantIds }, shopId: supplierShopId });
+  await enqueueAfterCommit(tx, {
+    queue: "dropship",
+    name: "sync-variants",
+    payload: { supplierShopId, variantIds },
+    shopId: supplierShopId,
+  });
 }
 
 /**
@@ -217,33 +302,58 @@ export async function supplierVariantsChanged(tx: Tx, supplierShopId: string, va
  * tenants (a platform read of dropship_links, ids only); each merchant's update then runs in
  * its own withShop. Idempotent: it sets absolute values (stock, cost, price) from the current state.
  */
-export async function syncSupplierVariants({ variantIds }: { supplierShopId: string; variantIds: string[] }): Promise<{ merchants: number; repriced: number; alerts: number }> {
+export async function syncSupplierVariants({
+  variantIds,
+}: {
+  supplierShopId: string;
+  variantIds: string[];
+}): Promise<{ merchants: number; repriced: number; alerts: number }> {
   const state = await networkVariantState(variantIds);
   const links = await asPlatform((tx) =>
-    tx.select({ shopId: schema.dropshipLinks.shopId }).from(schema.dropshipLinks).where(inArray(schema.dropshipLinks.supplierVariantId, variantIds)).groupBy(schema.dropshipLinks.shopId),
+    tx
+      .select({ shopId: schema.dropshipLinks.shopId })
+      .from(schema.dropshipLinks)
+      .where(inArray(schema.dropshipLinks.supplierVariantId, variantIds))
+      .groupBy(schema.dropshipLinks.shopId),
   );
   let repriced = 0;
   let alerts = 0;
   for (const { shopId } of links) {
     await withShop(shopId, async (tx) => {
       const settings = await shopSettings(tx, shopId);
-      const mine = await tx.select().from(schema.dropshipLinks).where(inArray(schema.dropshipLinks.supplierVariantId, variantIds)).for("update");
+      const mine = await tx
+        .select()
+        .from(schema.dropshipLinks)
+        .where(inArray(schema.dropshipLinks.supplierVariantId, variantIds))
+        .for("update");
       const lowMargins: string[] = [];
       for (const link of mine) {
         const s = state.get(link.supplierVariantId);
         const stock = s && s.listed ? s.stock : 0;
         await adjustInventory(tx, shopId, { variantId: link.variantId, setTo: stock, reason: "correction", note: "Supplier stock sync" });
         if (!s || s.costMinor === link.supplierCostMinor) continue;
-        const [variant] = await tx.select({ priceMinor: schema.variants.priceMinor, productId: schema.variants.productId, title: schema.variants.title }).from(schema.variants).where(eq(schema.variants.id, link.variantId));
+        const [variant] = await tx
+          .select({ priceMinor: schema.variants.priceMinor, productId: schema.variants.productId, title: schema.variants.title })
+          .from(schema.variants)
+          .where(eq(schema.variants.id, link.variantId));
         const price = link.priceLocked ? variant.priceMinor : priceFor(s.costMinor, linkRule(link, settings));
         if (!link.priceLocked) repriced++;
-        await tx.update(schema.variants).set({ priceMinor: price, costMinor: s.costMinor, updatedAt: new Date() }).where(eq(schema.variants.id, link.variantId));
-        await tx.update(schema.dropshipLinks).set({ supplierCostMinor: s.costMinor, syncedAt: new Date() }).where(eq(schema.dropshipLinks.id, link.id));
+        await tx
+          .update(schema.variants)
+          .set({ priceMinor: price, costMinor: s.costMinor, updatedAt: new Date() })
+          .where(eq(schema.variants.id, link.variantId));
+        await tx
+          .update(schema.dropshipLinks)
+          .set({ supplierCostMinor: s.costMinor, syncedAt: new Date() })
+          .where(eq(schema.dropshipLinks.id, link.id));
         const before = marginPercent(variant.priceMinor, link.supplierCostMinor);
         const after = marginPercent(price, s.costMinor);
         // Told once when the margin crosses below the threshold, not on every later sync.
         if (after < settings.marginAlertPercent && before >= settings.marginAlertPercent) {
-          const [p] = await tx.select({ title: schema.products.title }).from(schema.products).where(eq(schema.products.id, variant.productId));
+          const [p] = await tx
+            .select({ title: schema.products.title })
+            .from(schema.products)
+            .where(eq(schema.products.id, variant.productId));
           const message = `${p.title} (${variant.title}): the supplier's cost is now ${(s.costMinor / 100).toFixed(2)}; your margin is ${after}% (below your ${settings.marginAlertPercent}%).`;
           await tx.insert(schema.dropshipAlerts).values({ shopId, kind: "margin_low", message, productId: variant.productId });
           lowMargins.push(message);

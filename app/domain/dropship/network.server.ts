@@ -28,9 +28,22 @@ export const NetworkQuerySchema = z.object({
   supplier: z.string().uuid().optional().or(z.literal("")).default(""),
   shipsFrom: z.string().trim().max(80).optional().default(""),
   // "" (any) first: z.coerce.number() would read an empty field as 0.
-  maxHandlingDays: z.union([z.literal(""), z.coerce.number().int().min(0).max(60)]).optional().default(""),
-  minCost: z.string().trim().regex(/^(\d{1,7}(\.\d{1,2})?)?$/).optional().default(""),
-  maxCost: z.string().trim().regex(/^(\d{1,7}(\.\d{1,2})?)?$/).optional().default(""),
+  maxHandlingDays: z
+    .union([z.literal(""), z.coerce.number().int().min(0).max(60)])
+    .optional()
+    .default(""),
+  minCost: z
+    .string()
+    .trim()
+    .regex(/^(\d{1,7}(\.\d{1,2})?)?$/)
+    .optional()
+    .default(""),
+  maxCost: z
+    .string()
+    .trim()
+    .regex(/^(\d{1,7}(\.\d{1,2})?)?$/)
+    .optional()
+    .default(""),
   favourites: z.enum(["", "1"]).optional().default(""),
 });
 export type NetworkQuery = z.infer<typeof NetworkQuerySchema>;
@@ -72,10 +85,17 @@ const fromNetwork = (tx: Tx) =>
     .innerJoin(schema.shops, eq(schema.shops.id, schema.products.shopId))
     .innerJoin(schema.supplierProfiles, eq(schema.supplierProfiles.shopId, schema.products.shopId))
     .innerJoin(schema.variants, and(eq(schema.variants.shopId, schema.products.shopId), eq(schema.variants.productId, schema.products.id)))
-    .leftJoin(schema.inventoryLevels, and(eq(schema.inventoryLevels.shopId, schema.variants.shopId), eq(schema.inventoryLevels.variantId, schema.variants.id)));
+    .leftJoin(
+      schema.inventoryLevels,
+      and(eq(schema.inventoryLevels.shopId, schema.variants.shopId), eq(schema.inventoryLevels.variantId, schema.variants.id)),
+    );
 
 /** Searches the network for a merchant; favourites are the merchant's own (read under RLS). */
-export async function searchNetwork(merchantShopId: string, query: NetworkQuery, limit = 60): Promise<{ products: NetworkProduct[]; categories: string[]; suppliers: Array<{ id: string; name: string }>; states: string[] }> {
+export async function searchNetwork(
+  merchantShopId: string,
+  query: NetworkQuery,
+  limit = 60,
+): Promise<{ products: NetworkProduct[]; categories: string[]; suppliers: Array<{ id: string; name: string }>; states: string[] }> {
   const favourites = await withShop(merchantShopId, (tx) =>
     tx.select({ id: schema.dropshipFavourites.supplierProductId }).from(schema.dropshipFavourites),
   ).then((rows) => new Set(rows.map((r) => r.id)));
@@ -90,18 +110,35 @@ export async function searchNetwork(merchantShopId: string, query: NetworkQuery,
     else filters.push(inArray(schema.products.id, [...favourites]));
   }
   const having: SQL[] = [];
-  if (query.minCost) having.push(sql`max(coalesce(${schema.variants.costMinor}, ${schema.variants.priceMinor})) >= ${decimalStringToMinor(query.minCost)}`);
-  if (query.maxCost) having.push(sql`min(coalesce(${schema.variants.costMinor}, ${schema.variants.priceMinor})) <= ${decimalStringToMinor(query.maxCost)}`);
+  if (query.minCost)
+    having.push(sql`max(coalesce(${schema.variants.costMinor}, ${schema.variants.priceMinor})) >= ${decimalStringToMinor(query.minCost)}`);
+  if (query.maxCost)
+    having.push(sql`min(coalesce(${schema.variants.costMinor}, ${schema.variants.priceMinor})) <= ${decimalStringToMinor(query.maxCost)}`);
   return asPlatform(async (tx) => {
     const rows = await fromNetwork(tx)
       .where(and(...filters))
-      .groupBy(schema.products.id, schema.products.shopId, schema.shops.name, schema.shops.currency, schema.supplierProfiles.warehouseState, schema.supplierProfiles.handlingDays)
+      .groupBy(
+        schema.products.id,
+        schema.products.shopId,
+        schema.shops.name,
+        schema.shops.currency,
+        schema.supplierProfiles.warehouseState,
+        schema.supplierProfiles.handlingDays,
+      )
       .having(having.length ? and(...having) : undefined)
       .orderBy(asc(schema.products.title), asc(schema.products.id))
       .limit(limit);
-    const covers = await networkCovers(tx, rows.map((r) => r.id));
+    const covers = await networkCovers(
+      tx,
+      rows.map((r) => r.id),
+    );
     const facets = await tx
-      .selectDistinct({ category: schema.products.productType, supplierId: schema.shops.id, supplierName: schema.shops.name, state: schema.supplierProfiles.warehouseState })
+      .selectDistinct({
+        category: schema.products.productType,
+        supplierId: schema.shops.id,
+        supplierName: schema.shops.name,
+        state: schema.supplierProfiles.warehouseState,
+      })
       .from(schema.products)
       .innerJoin(schema.shops, eq(schema.shops.id, schema.products.shopId))
       .innerJoin(schema.supplierProfiles, eq(schema.supplierProfiles.shopId, schema.products.shopId))
@@ -110,7 +147,9 @@ export async function searchNetwork(merchantShopId: string, query: NetworkQuery,
     return {
       products: rows.map((r) => ({ ...r, imageUrl: covers.get(r.id) ?? null, favourite: favourites.has(r.id) })),
       categories: [...new Set(facets.map((f) => f.category).filter((c): c is string => Boolean(c)))].sort(),
-      suppliers: [...new Map(facets.map((f) => [f.supplierId, { id: f.supplierId, name: f.supplierName }])).values()].sort((a, b) => a.name.localeCompare(b.name)),
+      suppliers: [...new Map(facets.map((f) => [f.supplierId, { id: f.supplierId, name: f.supplierName }])).values()].sort((a, b) =>
+        a.name.localeCompare(b.name),
+      ),
       states: [...new Set(facets.map((f) => f.state))].sort(),
     };
   });
@@ -119,11 +158,17 @@ export async function searchNetwork(merchantShopId: string, query: NetworkQuery,
 async function networkCovers(tx: Tx, productIds: string[]): Promise<Map<string, string>> {
   if (!productIds.length) return new Map();
   const rows = await tx
-    .selectDistinctOn([schema.media.productId], { productId: schema.media.productId, renditions: schema.media.renditions, key: schema.media.originalKey })
+    .selectDistinctOn([schema.media.productId], {
+      productId: schema.media.productId,
+      renditions: schema.media.renditions,
+      key: schema.media.originalKey,
+    })
     .from(schema.media)
     .where(and(inArray(schema.media.productId, productIds), eq(schema.media.kind, "image"), eq(schema.media.status, "ready")))
     .orderBy(schema.media.productId, asc(schema.media.position));
-  return new Map(rows.map((r) => [r.productId, publicObjectUrl((r.renditions.find((x) => x.width >= 480) ?? r.renditions.at(-1))?.key ?? r.key)]));
+  return new Map(
+    rows.map((r) => [r.productId, publicObjectUrl((r.renditions.find((x) => x.width >= 480) ?? r.renditions.at(-1))?.key ?? r.key)]),
+  );
 }
 
 export interface NetworkProductDetail {
@@ -138,7 +183,15 @@ export interface NetworkProductDetail {
   tags: string[];
   currency: string;
   options: Array<{ name: string; values: string[] }>;
-  variants: Array<{ id: string; title: string; values: string[]; costMinor: number; suggestedPriceMinor: number; weightGrams: number | null; stock: number }>;
+  variants: Array<{
+    id: string;
+    title: string;
+    values: string[];
+    costMinor: number;
+    suggestedPriceMinor: number;
+    weightGrams: number | null;
+    stock: number;
+  }>;
   images: Array<{ key: string; contentType: string; bytes: number; alt: string; filename: string }>;
 }
 
@@ -178,13 +231,30 @@ export async function networkProduct(productId: string): Promise<NetworkProductD
         stock: sql<number>`coalesce(greatest(${schema.inventoryLevels.onHand} - ${schema.inventoryLevels.reserved}, 0), 0)::int`,
       })
       .from(schema.variants)
-      .leftJoin(schema.inventoryLevels, and(eq(schema.inventoryLevels.shopId, schema.variants.shopId), eq(schema.inventoryLevels.variantId, schema.variants.id)))
+      .leftJoin(
+        schema.inventoryLevels,
+        and(eq(schema.inventoryLevels.shopId, schema.variants.shopId), eq(schema.inventoryLevels.variantId, schema.variants.id)),
+      )
       .where(and(eq(schema.variants.shopId, p.supplierShopId), eq(schema.variants.productId, p.id)))
       .orderBy(asc(schema.variants.position));
     const images = await tx
-      .select({ key: schema.media.originalKey, contentType: schema.media.contentType, bytes: schema.media.storedBytes, declared: schema.media.declaredBytes, alt: schema.media.alt, filename: schema.media.filename })
+      .select({
+        key: schema.media.originalKey,
+        contentType: schema.media.contentType,
+        bytes: schema.media.storedBytes,
+        declared: schema.media.declaredBytes,
+        alt: schema.media.alt,
+        filename: schema.media.filename,
+      })
       .from(schema.media)
-      .where(and(eq(schema.media.shopId, p.supplierShopId), eq(schema.media.productId, p.id), eq(schema.media.kind, "image"), eq(schema.media.status, "ready")))
+      .where(
+        and(
+          eq(schema.media.shopId, p.supplierShopId),
+          eq(schema.media.productId, p.id),
+          eq(schema.media.kind, "image"),
+          eq(schema.media.status, "ready"),
+        ),
+      )
       .orderBy(asc(schema.media.position))
       .limit(20);
     return {
@@ -204,7 +274,9 @@ export async function networkProduct(productId: string): Promise<NetworkProductD
 }
 
 /** Current cost and available stock of supplier variants (for the sync job), network products only. */
-export async function networkVariantState(supplierVariantIds: string[]): Promise<Map<string, { costMinor: number; stock: number; listed: boolean }>> {
+export async function networkVariantState(
+  supplierVariantIds: string[],
+): Promise<Map<string, { costMinor: number; stock: number; listed: boolean }>> {
   if (!supplierVariantIds.length) return new Map();
   const rows = await asPlatform((tx) =>
     tx
@@ -215,10 +287,16 @@ export async function networkVariantState(supplierVariantIds: string[]): Promise
         listed: sql<boolean>`(${schema.products.status} = 'active' and ${schema.supplierProfiles.status} = 'approved' and ${schema.shops.status} = 'active')`,
       })
       .from(schema.variants)
-      .innerJoin(schema.products, and(eq(schema.products.shopId, schema.variants.shopId), eq(schema.products.id, schema.variants.productId)))
+      .innerJoin(
+        schema.products,
+        and(eq(schema.products.shopId, schema.variants.shopId), eq(schema.products.id, schema.variants.productId)),
+      )
       .innerJoin(schema.shops, eq(schema.shops.id, schema.variants.shopId))
       .innerJoin(schema.supplierProfiles, eq(schema.supplierProfiles.shopId, schema.variants.shopId))
-      .leftJoin(schema.inventoryLevels, and(eq(schema.inventoryLevels.shopId, schema.variants.shopId), eq(schema.inventoryLevels.variantId, schema.variants.id)))
+      .leftJoin(
+        schema.inventoryLevels,
+        and(eq(schema.inventoryLevels.shopId, schema.variants.shopId), eq(schema.inventoryLevels.variantId, schema.variants.id)),
+      )
       .where(and(inArray(schema.variants.id, supplierVariantIds), eq(schema.shops.kind, "supplier"))),
   );
   return new Map(rows.map((r) => [r.id, { costMinor: Number(r.costMinor), stock: Number(r.stock), listed: Boolean(r.listed) }]));
@@ -233,7 +311,9 @@ export async function toggleFavourite(merchantShopId: string, supplierProductId:
       .where(eq(schema.dropshipFavourites.supplierProductId, supplierProductId))
       .returning({ id: schema.dropshipFavourites.supplierProductId });
     if (removed.length) return false;
-    await tx.insert(schema.dropshipFavourites).values({ shopId: merchantShopId, supplierProductId, supplierShopId: product.supplierShopId });
+    await tx
+      .insert(schema.dropshipFavourites)
+      .values({ shopId: merchantShopId, supplierProductId, supplierShopId: product.supplierShopId });
     return true;
   });
 }

@@ -21,11 +21,21 @@ export async function recordSupplierShipment(
   orderId: string,
   shipment: { carrier: string; trackingNumber: string; lines: Array<{ orderLineId: string; quantity: number }> },
 ): Promise<void> {
-  const [order] = await tx.select().from(schema.orders).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId))).for("update");
+  const [order] = await tx
+    .select()
+    .from(schema.orders)
+    .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)))
+    .for("update");
   if (!order) return;
   if (order.status === "cancelled" || order.status === "refunded") {
     // The supplier shipped before it heard of the cancellation: the merchant sees it, the customer is not told.
-    await recordOrderEvent(tx, { shopId, orderId, type: "dropship_shipped_after_cancel", summary: `The supplier shipped with ${shipment.carrier} ${shipment.trackingNumber} although the order was ${order.status}`, data: { ...shipment } });
+    await recordOrderEvent(tx, {
+      shopId,
+      orderId,
+      type: "dropship_shipped_after_cancel",
+      summary: `The supplier shipped with ${shipment.carrier} ${shipment.trackingNumber} although the order was ${order.status}`,
+      data: { ...shipment },
+    });
     return;
   }
   const carrier: Carrier = (CARRIERS as readonly string[]).includes(shipment.carrier) ? (shipment.carrier as Carrier) : "other";
@@ -33,21 +43,38 @@ export async function recordSupplierShipment(
   const url = trackingUrl(carrier, number);
   const [parcel] = await tx
     .insert(schema.fulfilments)
-    .values({ shopId, orderId, carrier, carrierName: carrier === "other" ? "Supplier's courier" : null, trackingNumber: number, trackingUrl: url, actorUserId: null })
+    .values({
+      shopId,
+      orderId,
+      carrier,
+      carrierName: carrier === "other" ? "Supplier's courier" : null,
+      trackingNumber: number,
+      trackingUrl: url,
+      actorUserId: null,
+    })
     .returning({ id: schema.fulfilments.id });
   for (const l of shipment.lines) {
     const [line] = await tx
       .update(schema.orderLines)
-      .set({ fulfilledQuantity: sql`least(${schema.orderLines.quantity} - ${schema.orderLines.refundedQuantity}, ${schema.orderLines.fulfilledQuantity} + ${l.quantity})` })
+      .set({
+        fulfilledQuantity: sql`least(${schema.orderLines.quantity} - ${schema.orderLines.refundedQuantity}, ${schema.orderLines.fulfilledQuantity} + ${l.quantity})`,
+      })
       .where(and(eq(schema.orderLines.shopId, shopId), eq(schema.orderLines.id, l.orderLineId)))
       .returning({ id: schema.orderLines.id });
-    if (line) await tx.insert(schema.fulfilmentLines).values({ shopId, fulfilmentId: parcel.id, orderLineId: line.id, quantity: l.quantity });
+    if (line)
+      await tx.insert(schema.fulfilmentLines).values({ shopId, fulfilmentId: parcel.id, orderLineId: line.id, quantity: l.quantity });
   }
-  const lines = await tx.select().from(schema.orderLines).where(and(eq(schema.orderLines.shopId, shopId), eq(schema.orderLines.orderId, orderId)));
+  const lines = await tx
+    .select()
+    .from(schema.orderLines)
+    .where(and(eq(schema.orderLines.shopId, shopId), eq(schema.orderLines.orderId, orderId)));
   const done = lines.every((l) => l.fulfilledQuantity + l.refundedQuantity >= l.quantity);
   const any = lines.some((l) => l.fulfilledQuantity > 0);
   const fulfilmentStatus = done ? "fulfilled" : any ? "partially_fulfilled" : "unfulfilled";
-  await tx.update(schema.orders).set({ fulfilmentStatus, updatedAt: new Date() }).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
+  await tx
+    .update(schema.orders)
+    .set({ fulfilmentStatus, updatedAt: new Date() })
+    .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
   const courier = carrierLabel(carrier, carrier === "other" ? "Supplier's courier" : null);
   await recordOrderEvent(tx, {
     shopId,
@@ -56,7 +83,8 @@ export async function recordSupplierShipment(
     summary: `Sent by the dropshipping supplier with ${courier} ${number}`,
     data: { fulfilmentId: parcel.id, carrier, trackingNumber: number, trackingUrl: url, dropship: true },
   });
-  if (done && canTransition(order.status, "shipped")) await transitionOrder(tx, { shopId, orderId, to: "shipped", actorUserId: null, data: { fulfilmentId: parcel.id } });
+  if (done && canTransition(order.status, "shipped"))
+    await transitionOrder(tx, { shopId, orderId, to: "shipped", actorUserId: null, data: { fulfilmentId: parcel.id } });
   else if (!done && order.status === "paid") await transitionOrder(tx, { shopId, orderId, to: "processing", actorUserId: null });
   await notifyCustomer(tx, shopId, orderId, "shipped", { tracking: `${courier} ${number}`, trackingUrl: url ?? undefined });
 }

@@ -18,7 +18,11 @@ import { fieldErrors, type FieldErrors } from "~/lib/forms";
 import { decimalStringToMinor } from "~/lib/money";
 import { supplierVariantsChanged } from "./import.server";
 
-const money = (label: string) => z.string().trim().regex(/^\d{1,7}(\.\d{1,2})?$/, `Enter the ${label} like 25.00.`);
+const money = (label: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d{1,7}(\.\d{1,2})?$/, `Enter the ${label} like 25.00.`);
 
 const NewProductSchema = z.object({
   title: z.string(),
@@ -28,8 +32,15 @@ const NewProductSchema = z.object({
   optionValues: z.string().trim().default(""),
   cost: money("cost to merchants"),
   price: money("suggested retail price"),
-  weight: z.string().trim().regex(/^(\d{1,7})?$/, "Enter the weight in whole grams.").default(""),
-  stock: z.string().trim().regex(/^\d{1,6}$/, "Enter a whole number of 0 or more."),
+  weight: z
+    .string()
+    .trim()
+    .regex(/^(\d{1,7})?$/, "Enter the weight in whole grams.")
+    .default(""),
+  stock: z
+    .string()
+    .trim()
+    .regex(/^\d{1,6}$/, "Enter a whole number of 0 or more."),
   publish: z.string().optional(),
 });
 
@@ -40,7 +51,11 @@ export type SupplierProductResult = { ok: true; productId: string } | { ok: fals
  * suggested retail price (variants.price_minor), weight and stock; they are edited per variant
  * afterwards. Published (active) products of an approved supplier are in the network.
  */
-export async function createSupplierProduct(supplierShopId: string, actor: Actor, form: Record<string, unknown>): Promise<SupplierProductResult> {
+export async function createSupplierProduct(
+  supplierShopId: string,
+  actor: Actor,
+  form: Record<string, unknown>,
+): Promise<SupplierProductResult> {
   const parsed = NewProductSchema.safeParse(form);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   const f = parsed.data;
@@ -57,10 +72,27 @@ export async function createSupplierProduct(supplierShopId: string, actor: Actor
   draft.variants = syncVariants(draft).map((v) => ({ ...v, price: f.price, cost: f.cost, weight: f.weight, initialStock: f.stock }));
   const valid = validateDraft(draft, "MYR", { regenerate: false });
   if (!valid.ok) return { ok: false, errors: valid.errors };
-  const input = { ...valid.input, variants: valid.input.variants.map((v) => ({ ...v, priceMinor: decimalStringToMinor(template.price), costMinor: decimalStringToMinor(template.cost), weightGrams: f.weight ? Number(f.weight) : null, initialStock: Number(f.stock) })) };
+  const input = {
+    ...valid.input,
+    variants: valid.input.variants.map((v) => ({
+      ...v,
+      priceMinor: decimalStringToMinor(template.price),
+      costMinor: decimalStringToMinor(template.cost),
+      weightGrams: f.weight ? Number(f.weight) : null,
+      initialStock: Number(f.stock),
+    })),
+  };
   const productId = await withShop(supplierShopId, async (tx) => {
     const { productId } = await insertProduct(tx, supplierShopId, input, actor);
-    await audit(tx, { shopId: supplierShopId, actorUserId: actor.userId, action: "product.created", targetType: "product", targetId: productId, after: { title: input.title }, ...actor });
+    await audit(tx, {
+      shopId: supplierShopId,
+      actorUserId: actor.userId,
+      action: "product.created",
+      targetType: "product",
+      targetId: productId,
+      after: { title: input.title },
+      ...actor,
+    });
     return productId;
   });
   return { ok: true, productId };
@@ -93,7 +125,14 @@ export async function getSupplierProduct(supplierShopId: string, productId: stri
     const [product] = await tx.select().from(schema.products).where(eq(schema.products.id, productId));
     if (!product) return undefined;
     const variants = await tx
-      .select({ id: schema.variants.id, title: schema.variants.title, costMinor: schema.variants.costMinor, priceMinor: schema.variants.priceMinor, weightGrams: schema.variants.weightGrams, onHand: schema.inventoryLevels.onHand })
+      .select({
+        id: schema.variants.id,
+        title: schema.variants.title,
+        costMinor: schema.variants.costMinor,
+        priceMinor: schema.variants.priceMinor,
+        weightGrams: schema.variants.weightGrams,
+        onHand: schema.inventoryLevels.onHand,
+      })
       .from(schema.variants)
       .leftJoin(schema.inventoryLevels, eq(schema.inventoryLevels.variantId, schema.variants.id))
       .where(eq(schema.variants.productId, productId))
@@ -102,7 +141,11 @@ export async function getSupplierProduct(supplierShopId: string, productId: stri
     return {
       product: { id: product.id, title: product.title, status: product.status, productType: product.productType },
       variants,
-      media: media.map((m) => ({ id: m.id, status: m.status, url: publicObjectUrl((m.renditions.find((r) => r.width >= 160) ?? m.renditions.at(-1))?.key ?? m.originalKey) })),
+      media: media.map((m) => ({
+        id: m.id,
+        status: m.status,
+        url: publicObjectUrl((m.renditions.find((r) => r.width >= 160) ?? m.renditions.at(-1))?.key ?? m.originalKey),
+      })),
     };
   });
 }
@@ -111,9 +154,18 @@ export async function getSupplierProduct(supplierShopId: string, productId: stri
  * Saves each variant's cost, suggested price and stock (fields `cost_<id>`, `price_<id>`,
  * `stock_<id>`) and the published state; merchants' linked variants follow by the sync job.
  */
-export async function updateSupplierProduct(supplierShopId: string, productId: string, actor: Actor, form: Record<string, unknown>): Promise<{ ok: true } | { ok: false; errors: FieldErrors } | undefined> {
+export async function updateSupplierProduct(
+  supplierShopId: string,
+  productId: string,
+  actor: Actor,
+  form: Record<string, unknown>,
+): Promise<{ ok: true } | { ok: false; errors: FieldErrors } | undefined> {
   return withShop(supplierShopId, async (tx) => {
-    const [product] = await tx.select({ id: schema.products.id }).from(schema.products).where(eq(schema.products.id, productId)).for("no key update");
+    const [product] = await tx
+      .select({ id: schema.products.id })
+      .from(schema.products)
+      .where(eq(schema.products.id, productId))
+      .for("no key update");
     if (!product) return undefined;
     const variants = await tx.select({ id: schema.variants.id }).from(schema.variants).where(eq(schema.variants.productId, productId));
     const errors: FieldErrors = {};
@@ -129,12 +181,26 @@ export async function updateSupplierProduct(supplierShopId: string, productId: s
     }
     if (Object.keys(errors).length) return { ok: false as const, errors };
     for (const u of updates) {
-      await tx.update(schema.variants).set({ costMinor: u.cost, priceMinor: u.price, updatedAt: new Date() }).where(eq(schema.variants.id, u.id));
+      await tx
+        .update(schema.variants)
+        .set({ costMinor: u.cost, priceMinor: u.price, updatedAt: new Date() })
+        .where(eq(schema.variants.id, u.id));
       await adjustInventory(tx, supplierShopId, { variantId: u.id, setTo: u.stock, reason: "correction", actorUserId: actor.userId });
     }
     const status = form.publish === "on" ? "active" : "draft";
-    await tx.update(schema.products).set({ status, publishedAt: status === "active" ? sql`coalesce(${schema.products.publishedAt}, now())` : null, updatedAt: new Date() }).where(eq(schema.products.id, productId));
-    await supplierVariantsChanged(tx, supplierShopId, variants.map((v) => v.id));
+    await tx
+      .update(schema.products)
+      .set({
+        status,
+        publishedAt: status === "active" ? sql`coalesce(${schema.products.publishedAt}, now())` : null,
+        updatedAt: new Date(),
+      })
+      .where(eq(schema.products.id, productId));
+    await supplierVariantsChanged(
+      tx,
+      supplierShopId,
+      variants.map((v) => v.id),
+    );
     return { ok: true as const };
   });
 }
@@ -155,14 +221,40 @@ export interface SupplierOrderView {
   costTotalMinor: number;
   carrier: string | null;
   trackingNumber: string | null;
-  recipient: { name: string; phone: string | null; line1: string; line2: string | null; city: string; state: string; postcode: string; country: string };
-  lines: Array<{ id: string; title: string; variantTitle: string; sku: string | null; quantity: number; unitCostMinor: number; status: string }>;
+  recipient: {
+    name: string;
+    phone: string | null;
+    line1: string;
+    line2: string | null;
+    city: string;
+    state: string;
+    postcode: string;
+    country: string;
+  };
+  lines: Array<{
+    id: string;
+    title: string;
+    variantTitle: string;
+    sku: string | null;
+    quantity: number;
+    unitCostMinor: number;
+    status: string;
+  }>;
 }
 
 export async function listSupplierOrders(supplierShopId: string) {
   return withShop(supplierShopId, (tx) =>
     tx
-      .select({ id: schema.supplierOrders.id, reference: schema.supplierOrders.reference, status: schema.supplierOrders.status, createdAt: schema.supplierOrders.createdAt, costTotalMinor: schema.supplierOrders.costTotalMinor, currency: schema.supplierOrders.currency, city: schema.supplierOrders.city, state: schema.supplierOrders.state })
+      .select({
+        id: schema.supplierOrders.id,
+        reference: schema.supplierOrders.reference,
+        status: schema.supplierOrders.status,
+        createdAt: schema.supplierOrders.createdAt,
+        costTotalMinor: schema.supplierOrders.costTotalMinor,
+        currency: schema.supplierOrders.currency,
+        city: schema.supplierOrders.city,
+        state: schema.supplierOrders.state,
+      })
       .from(schema.supplierOrders)
       .orderBy(desc(schema.supplierOrders.createdAt))
       .limit(200),
@@ -184,8 +276,25 @@ export async function getSupplierOrder(supplierShopId: string, id: string): Prom
       costTotalMinor: o.costTotalMinor,
       carrier: o.carrier,
       trackingNumber: o.trackingNumber,
-      recipient: { name: o.recipientName, phone: o.recipientPhone, line1: o.addressLine1, line2: o.addressLine2, city: o.city, state: o.state, postcode: o.postcode, country: o.country },
-      lines: lines.map((l) => ({ id: l.id, title: l.title, variantTitle: l.variantTitle, sku: l.sku, quantity: l.quantity, unitCostMinor: l.unitCostMinor, status: l.status })),
+      recipient: {
+        name: o.recipientName,
+        phone: o.recipientPhone,
+        line1: o.addressLine1,
+        line2: o.addressLine2,
+        city: o.city,
+        state: o.state,
+        postcode: o.postcode,
+        country: o.country,
+      },
+      lines: lines.map((l) => ({
+        id: l.id,
+        title: l.title,
+        variantTitle: l.variantTitle,
+        sku: l.sku,
+        quantity: l.quantity,
+        unitCostMinor: l.unitCostMinor,
+        status: l.status,
+      })),
     };
   });
 }
@@ -197,7 +306,12 @@ export { CARRIER_LABELS, SUPPLIER_CARRIERS };
 const ShipSchema = z
   .object({
     carrier: z.enum(SUPPLIER_CARRIERS, { error: "Choose the courier." }),
-    trackingNumber: z.string().trim().min(6, "Enter the tracking number from the consignment note.").max(40, "Use at most 40 characters.").regex(/^[A-Za-z0-9 -]+$/, "Use letters, digits and hyphens only."),
+    trackingNumber: z
+      .string()
+      .trim()
+      .min(6, "Enter the tracking number from the consignment note.")
+      .max(40, "Use at most 40 characters.")
+      .regex(/^[A-Za-z0-9 -]+$/, "Use letters, digits and hyphens only."),
   })
   // The courier's own tracking-number format (the orders area's carriers), as for the merchant's own parcels.
   .superRefine((v, ctx) => {
@@ -211,7 +325,10 @@ async function changeOrder(
   supplierShopId: string,
   id: string,
   actor: Actor,
-  change: (o: typeof schema.supplierOrders.$inferSelect, tx: Parameters<Parameters<typeof withShop>[1]>[0]) => Promise<ActionResult | "done">,
+  change: (
+    o: typeof schema.supplierOrders.$inferSelect,
+    tx: Parameters<Parameters<typeof withShop>[1]>[0],
+  ) => Promise<ActionResult | "done">,
 ): Promise<ActionResult> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
   return withShop(supplierShopId, async (tx) => {
@@ -219,7 +336,12 @@ async function changeOrder(
     if (!o) return undefined;
     const result = await change(o, tx);
     if (result !== "done") return result;
-    await enqueueAfterCommit(tx, { queue: "dropship", name: "supplier-order-changed", payload: { supplierShopId, supplierOrderId: id }, shopId: supplierShopId });
+    await enqueueAfterCommit(tx, {
+      queue: "dropship",
+      name: "supplier-order-changed",
+      payload: { supplierShopId, supplierOrderId: id },
+      shopId: supplierShopId,
+    });
     return { ok: true as const };
   }).then((r) => {
     void actor;
@@ -230,17 +352,26 @@ async function changeOrder(
 export async function acceptSupplierOrder(supplierShopId: string, id: string, actor: Actor): Promise<ActionResult> {
   return changeOrder(supplierShopId, id, actor, async (o, tx) => {
     if (o.status !== "open") return { ok: false, errors: { form: `This order is ${o.status}: it cannot be accepted.` } };
-    await tx.update(schema.supplierOrders).set({ status: "accepted", acceptedAt: new Date(), updatedAt: new Date() }).where(eq(schema.supplierOrders.id, id));
+    await tx
+      .update(schema.supplierOrders)
+      .set({ status: "accepted", acceptedAt: new Date(), updatedAt: new Date() })
+      .where(eq(schema.supplierOrders.id, id));
     return "done";
   });
 }
 
 /** Ships every line not rejected, with one courier and tracking number. */
-export async function shipSupplierOrder(supplierShopId: string, id: string, actor: Actor, form: Record<string, unknown>): Promise<ActionResult> {
+export async function shipSupplierOrder(
+  supplierShopId: string,
+  id: string,
+  actor: Actor,
+  form: Record<string, unknown>,
+): Promise<ActionResult> {
   const parsed = ShipSchema.safeParse(form);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   return changeOrder(supplierShopId, id, actor, async (o, tx) => {
-    if (o.status !== "open" && o.status !== "accepted") return { ok: false, errors: { form: `This order is ${o.status}: it cannot be shipped.` } };
+    if (o.status !== "open" && o.status !== "accepted")
+      return { ok: false, errors: { form: `This order is ${o.status}: it cannot be shipped.` } };
     const shipped = await tx
       .update(schema.supplierOrderLines)
       .set({ status: "shipped" })
@@ -249,24 +380,48 @@ export async function shipSupplierOrder(supplierShopId: string, id: string, acto
     if (!shipped.length) return { ok: false, errors: { form: "Every line of this order was rejected: there is nothing to ship." } };
     await tx
       .update(schema.supplierOrders)
-      .set({ status: "shipped", carrier: parsed.data.carrier, trackingNumber: parsed.data.trackingNumber.replace(/[\s-]/g, "").toUpperCase(), shippedAt: new Date(), acceptedAt: o.acceptedAt ?? new Date(), updatedAt: new Date() })
+      .set({
+        status: "shipped",
+        carrier: parsed.data.carrier,
+        trackingNumber: parsed.data.trackingNumber.replace(/[\s-]/g, "").toUpperCase(),
+        shippedAt: new Date(),
+        acceptedAt: o.acceptedAt ?? new Date(),
+        updatedAt: new Date(),
+      })
       .where(eq(schema.supplierOrders.id, id));
     return "done";
   });
 }
 
 /** Refuses one line (out of stock): the merchant is alerted with a refund path and the cost goes back to their wallet. */
-export async function rejectSupplierLine(supplierShopId: string, id: string, lineId: string, actor: Actor, reason: string): Promise<ActionResult> {
+export async function rejectSupplierLine(
+  supplierShopId: string,
+  id: string,
+  lineId: string,
+  actor: Actor,
+  reason: string,
+): Promise<ActionResult> {
   return changeOrder(supplierShopId, id, actor, async (o, tx) => {
-    if (o.status !== "open" && o.status !== "accepted") return { ok: false, errors: { form: `This order is ${o.status}: its lines cannot be rejected.` } };
+    if (o.status !== "open" && o.status !== "accepted")
+      return { ok: false, errors: { form: `This order is ${o.status}: its lines cannot be rejected.` } };
     const [line] = await tx
       .update(schema.supplierOrderLines)
       .set({ status: "rejected", rejectReason: reason.trim().slice(0, 200) || "Out of stock" })
-      .where(and(eq(schema.supplierOrderLines.supplierOrderId, id), eq(schema.supplierOrderLines.id, lineId), eq(schema.supplierOrderLines.status, "open")))
+      .where(
+        and(
+          eq(schema.supplierOrderLines.supplierOrderId, id),
+          eq(schema.supplierOrderLines.id, lineId),
+          eq(schema.supplierOrderLines.status, "open"),
+        ),
+      )
       .returning({ id: schema.supplierOrderLines.id });
     if (!line) return { ok: false, errors: { form: "That line is not open." } };
-    const [{ open }] = await tx.select({ open: sql<number>`count(*)::int` }).from(schema.supplierOrderLines).where(and(eq(schema.supplierOrderLines.supplierOrderId, id), eq(schema.supplierOrderLines.status, "open")));
-    if (open === 0) await tx.update(schema.supplierOrders).set({ status: "rejected", updatedAt: new Date() }).where(eq(schema.supplierOrders.id, id));
+    const [{ open }] = await tx
+      .select({ open: sql<number>`count(*)::int` })
+      .from(schema.supplierOrderLines)
+      .where(and(eq(schema.supplierOrderLines.supplierOrderId, id), eq(schema.supplierOrderLines.status, "open")));
+    if (open === 0)
+      await tx.update(schema.supplierOrders).set({ status: "rejected", updatedAt: new Date() }).where(eq(schema.supplierOrders.id, id));
     return "done";
   });
 }
@@ -280,12 +435,19 @@ export async function addSupplierImage(
   file: { body: Buffer; contentType: string; filename: string },
 ): Promise<{ ok: true } | { ok: false; error: string } | undefined> {
   if (!/^[0-9a-f-]{36}$/i.test(productId)) return undefined;
-  const [product] = await withShop(supplierShopId, (tx) => tx.select({ id: schema.products.id, title: schema.products.title }).from(schema.products).where(eq(schema.products.id, productId)));
+  const [product] = await withShop(supplierShopId, (tx) =>
+    tx.select({ id: schema.products.id, title: schema.products.title }).from(schema.products).where(eq(schema.products.id, productId)),
+  );
   if (!product) return undefined;
   if (!(IMAGE_TYPES as readonly string[]).includes(file.contentType)) return { ok: false, error: "Choose a JPEG, PNG or WebP image." };
   const { imageInfo } = await import("~/lib/image-info");
   if (!imageInfo(file.body.subarray(0, 64))) return { ok: false, error: "That file is not an image we can read." };
   const { addImageFromBuffer } = await import("~/domain/media/media.server");
-  await addImageFromBuffer(supplierShopId, productId, { body: file.body, contentType: file.contentType as (typeof IMAGE_TYPES)[number], filename: file.filename.slice(0, 200) || "image", alt: product.title });
+  await addImageFromBuffer(supplierShopId, productId, {
+    body: file.body,
+    contentType: file.contentType as (typeof IMAGE_TYPES)[number],
+    filename: file.filename.slice(0, 200) || "image",
+    alt: product.title,
+  });
   return { ok: true };
 }

@@ -27,17 +27,28 @@ import { escapeLike } from "~/lib/like";
 export { MY_STATES, REGIONS };
 
 export const SupplierProfileSchema = z.object({
-  supplierName: z.string().trim().min(2, "Enter the supplier's trading name (at least 2 characters).").max(80, "Use at most 80 characters."),
+  supplierName: z
+    .string()
+    .trim()
+    .min(2, "Enter the supplier's trading name (at least 2 characters).")
+    .max(80, "Use at most 80 characters."),
   contactName: z.string().trim().min(1, "Enter the contact person's name.").max(100, "Use at most 100 characters."),
   whatsapp: z
     .string()
     .trim()
     .min(1, "Enter the WhatsApp number orders go to.")
-    .transform((v, ctx) => normalisePhone(v) ?? (ctx.addIssue({ code: "custom", message: "Enter a valid WhatsApp number, e.g. 012-345 6789." }), z.NEVER)),
+    .transform(
+      (v, ctx) =>
+        normalisePhone(v) ?? (ctx.addIssue({ code: "custom", message: "Enter a valid WhatsApp number, e.g. 012-345 6789." }), z.NEVER),
+    ),
   warehouseCity: z.string().trim().min(1, "Enter the warehouse's town or city.").max(80, "Use at most 80 characters."),
   warehouseState: z.enum(MY_STATES, { error: "Choose the warehouse's state." }),
   regions: z.array(z.enum(REGIONS)).min(1, "Choose at least one region you ship to."),
-  handlingDays: z.coerce.number({ error: "Enter a number of days." }).int("Enter whole days.").min(0, "Use 0 or more days.").max(60, "Use at most 60 days."),
+  handlingDays: z.coerce
+    .number({ error: "Enter a number of days." })
+    .int("Enter whole days.")
+    .min(0, "Use 0 or more days.")
+    .max(60, "Use at most 60 days."),
 });
 
 export type SupplierSignupResult = { ok: true; userId: string; supplierShopId: string } | { ok: false; errors: FieldErrors };
@@ -46,7 +57,11 @@ export type SupplierSignupResult = { ok: true; userId: string; supplierShopId: s
  * Opens a supplier: a new account (unless `userId` is a signed-in person) and a supplier shop with
  * its profile, pending approval. Platform-level: the tenant does not exist yet.
  */
-export async function signUpSupplier(form: Record<string, unknown> & { regions?: unknown }, request: RequestInfo, userId: string | null): Promise<SupplierSignupResult> {
+export async function signUpSupplier(
+  form: Record<string, unknown> & { regions?: unknown },
+  request: RequestInfo,
+  userId: string | null,
+): Promise<SupplierSignupResult> {
   const regions = Array.isArray(form.regions) ? form.regions : form.regions ? [form.regions] : [];
   const profile = SupplierProfileSchema.safeParse({ ...form, regions });
   const errors: FieldErrors = profile.success ? {} : fieldErrors(profile.error);
@@ -65,7 +80,10 @@ export async function signUpSupplier(form: Record<string, unknown> & { regions?:
   const p = profile.data;
   const slug = `supplier-${handleize(p.supplierName).slice(0, 24) || "shop"}-${randomBytes(3).toString("hex")}`;
   const shopId = await asPlatform(async (tx) => {
-    const [shop] = await tx.insert(schema.shops).values({ slug, name: p.supplierName, kind: "supplier", companyName: p.supplierName }).returning({ id: schema.shops.id });
+    const [shop] = await tx
+      .insert(schema.shops)
+      .values({ slug, name: p.supplierName, kind: "supplier", companyName: p.supplierName })
+      .returning({ id: schema.shops.id });
     await tx.insert(schema.shopMemberships).values({ shopId: shop.id, userId: owner!, role: "owner" });
     await tx.insert(schema.supplierProfiles).values({
       shopId: shop.id,
@@ -77,7 +95,15 @@ export async function signUpSupplier(form: Record<string, unknown> & { regions?:
       regions: p.regions,
       handlingDays: p.handlingDays,
     });
-    await audit(tx, { shopId: shop.id, actorUserId: owner, action: "supplier.signed_up", targetType: "shop", targetId: shop.id, after: { name: p.supplierName }, ...request });
+    await audit(tx, {
+      shopId: shop.id,
+      actorUserId: owner,
+      action: "supplier.signed_up",
+      targetType: "shop",
+      targetId: shop.id,
+      after: { name: p.supplierName },
+      ...request,
+    });
     return shop.id;
   });
   return { ok: true, userId: owner, supplierShopId: shopId };
@@ -103,11 +129,23 @@ export async function requireSupplier(request: Request): Promise<SupplierAccess>
   const { user, session } = await requireUser(request);
   const [row] = await asPlatform((tx) =>
     tx
-      .select({ shopId: schema.shops.id, name: schema.shops.name, status: schema.supplierProfiles.status, role: schema.shopMemberships.role })
+      .select({
+        shopId: schema.shops.id,
+        name: schema.shops.name,
+        status: schema.supplierProfiles.status,
+        role: schema.shopMemberships.role,
+      })
       .from(schema.shopMemberships)
       .innerJoin(schema.shops, eq(schema.shops.id, schema.shopMemberships.shopId))
       .innerJoin(schema.supplierProfiles, eq(schema.supplierProfiles.shopId, schema.shops.id))
-      .where(and(eq(schema.shopMemberships.userId, user.id), eq(schema.shops.kind, "supplier"), eq(schema.shops.status, "active"), sql`${schema.shopMemberships.frozenAt} is null`))
+      .where(
+        and(
+          eq(schema.shopMemberships.userId, user.id),
+          eq(schema.shops.kind, "supplier"),
+          eq(schema.shops.status, "active"),
+          sql`${schema.shopMemberships.frozenAt} is null`,
+        ),
+      )
       .orderBy(asc(schema.shops.createdAt))
       .limit(1),
   );
@@ -124,11 +162,16 @@ export function supplierLoader<T>(handler: (args: LoaderFunctionArgs & { access:
 }
 
 /** Declares a /supplier action; listing products and shipping need an approved supplier. */
-export function supplierAction<T>(handler: (args: ActionFunctionArgs & { access: SupplierAccess }) => Promise<T>, options: { approved?: boolean } = {}) {
+export function supplierAction<T>(
+  handler: (args: ActionFunctionArgs & { access: SupplierAccess }) => Promise<T>,
+  options: { approved?: boolean } = {},
+) {
   const action = async (args: ActionFunctionArgs) => {
     const access = await requireSupplier(args.request);
     if (options.approved !== false && access.supplier.status !== "approved") {
-      throw new Response("Your supplier account is not approved (yet). The platform team reviews new suppliers within a working day.", { status: 403 });
+      throw new Response("Your supplier account is not approved (yet). The platform team reviews new suppliers within a working day.", {
+        status: 403,
+      });
     }
     return handler({ ...args, access });
   };
@@ -178,7 +221,12 @@ export async function listSuppliers() {
   );
 }
 
-export async function setSupplierStatus(operatorId: string, supplierShopId: string, status: "approved" | "suspended", request: RequestInfo): Promise<boolean> {
+export async function setSupplierStatus(
+  operatorId: string,
+  supplierShopId: string,
+  status: "approved" | "suspended",
+  request: RequestInfo,
+): Promise<boolean> {
   if (!isUuid(supplierShopId)) return false;
   // One supplier's rows: its own tenant transaction, like any tenant write.
   return withShop(supplierShopId, async (tx) => {
@@ -188,12 +236,23 @@ export async function setSupplierStatus(operatorId: string, supplierShopId: stri
       .where(eq(schema.supplierProfiles.shopId, supplierShopId))
       .returning({ whatsapp: schema.supplierProfiles.whatsapp, name: schema.supplierProfiles.companyName });
     if (!row) return false;
-    await audit(tx, { shopId: supplierShopId, actorUserId: operatorId, action: `supplier.${status}`, targetType: "shop", targetId: supplierShopId, after: { status }, ...request });
+    await audit(tx, {
+      shopId: supplierShopId,
+      actorUserId: operatorId,
+      action: `supplier.${status}`,
+      targetType: "shop",
+      targetId: supplierShopId,
+      after: { status },
+      ...request,
+    });
     await queueWhatsApp(tx, {
       shopId: supplierShopId,
       to: row.whatsapp,
       purpose: `supplier.${status}`,
-      body: status === "approved" ? `NetShop: ${row.name} is approved. Your published products are now in the dropshipping network.` : `NetShop: ${row.name} is suspended from the dropshipping network. Contact the NetShop team.`,
+      body:
+        status === "approved"
+          ? `NetShop: ${row.name} is approved. Your published products are now in the dropshipping network.`
+          : `NetShop: ${row.name} is suspended from the dropshipping network. Contact the NetShop team.`,
     });
     return true;
   });
@@ -204,7 +263,12 @@ export async function listMerchantWallets(search: string) {
   const q = `%${escapeLike(search.trim().toLowerCase())}%`;
   return asPlatform((tx) =>
     tx
-      .select({ shopId: schema.shops.id, name: schema.shops.name, slug: schema.shops.slug, balanceMinor: sql<number>`coalesce(${schema.dropshipWallets.balanceMinor}, 0)::bigint` })
+      .select({
+        shopId: schema.shops.id,
+        name: schema.shops.name,
+        slug: schema.shops.slug,
+        balanceMinor: sql<number>`coalesce(${schema.dropshipWallets.balanceMinor}, 0)::bigint`,
+      })
       .from(schema.shops)
       .leftJoin(schema.dropshipWallets, eq(schema.dropshipWallets.shopId, schema.shops.id))
       .where(and(eq(schema.shops.kind, "merchant"), sql`(lower(${schema.shops.name}) like ${q} or ${schema.shops.slug} like ${q})`))
@@ -217,7 +281,10 @@ const TOKEN_ERROR = "This form has expired. Reload the page and enter the top-up
 
 const TopUpSchema = z.object({
   shopSlug: z.string().trim().min(1, "Enter the merchant shop's address (slug)."),
-  amount: z.string().trim().regex(/^\d{1,7}(\.\d{1,2})?$/, "Enter an amount like 500 or 500.00."),
+  amount: z
+    .string()
+    .trim()
+    .regex(/^\d{1,7}(\.\d{1,2})?$/, "Enter an amount like 500 or 500.00."),
   note: z.string().trim().max(200, "Use at most 200 characters.").default(""),
   token: z.string({ error: TOKEN_ERROR }).regex(/^[A-Za-z0-9_-]{16,64}$/, TOKEN_ERROR),
 });
@@ -233,7 +300,11 @@ export function newTopUpToken(): string {
  * form token: a repeated submission (double click, resent form) credits nothing and answers with
  * the first submission's result (the balance after that top-up).
  */
-export async function recordTopUp(operatorId: string, form: Record<string, unknown>, request: RequestInfo): Promise<{ ok: true; balanceMinor: number; repeated: boolean } | { ok: false; errors: FieldErrors }> {
+export async function recordTopUp(
+  operatorId: string,
+  form: Record<string, unknown>,
+  request: RequestInfo,
+): Promise<{ ok: true; balanceMinor: number; repeated: boolean } | { ok: false; errors: FieldErrors }> {
   const parsed = TopUpSchema.safeParse(form);
   if (!parsed.success) {
     const errors = fieldErrors(parsed.error);
@@ -243,16 +314,44 @@ export async function recordTopUp(operatorId: string, form: Record<string, unkno
   const amountMinor = decimalStringToMinor(parsed.data.amount);
   if (amountMinor <= 0) return { ok: false, errors: { amount: "Enter an amount above zero." } };
   const [shop] = await asPlatform((tx) =>
-    tx.select({ id: schema.shops.id }).from(schema.shops).where(and(eq(schema.shops.slug, parsed.data.shopSlug.toLowerCase()), eq(schema.shops.kind, "merchant"))),
+    tx
+      .select({ id: schema.shops.id })
+      .from(schema.shops)
+      .where(and(eq(schema.shops.slug, parsed.data.shopSlug.toLowerCase()), eq(schema.shops.kind, "merchant"))),
   );
   if (!shop) return { ok: false, errors: { shopSlug: "No merchant shop has that address." } };
-  const credited = await creditWalletOnce(shop.id, { kind: "topup", amountMinor, note: parsed.data.note || "Top-up", actorUserId: operatorId, forwardId: null, topupToken: parsed.data.token }, (tx) =>
-    audit(tx, { shopId: shop.id, actorUserId: operatorId, action: "dropship.wallet_topped_up", targetType: "shop", targetId: shop.id, after: { amountMinor }, ...request }),
+  const credited = await creditWalletOnce(
+    shop.id,
+    {
+      kind: "topup",
+      amountMinor,
+      note: parsed.data.note || "Top-up",
+      actorUserId: operatorId,
+      forwardId: null,
+      topupToken: parsed.data.token,
+    },
+    (tx) =>
+      audit(tx, {
+        shopId: shop.id,
+        actorUserId: operatorId,
+        action: "dropship.wallet_topped_up",
+        targetType: "shop",
+        targetId: shop.id,
+        after: { amountMinor },
+        ...request,
+      }),
   );
   return { ok: true, ...credited };
 }
 
-type CreditEntry = { kind: "topup" | "refund"; amountMinor: number; note: string; actorUserId: string | null; forwardId: string | null; topupToken?: string | null };
+type CreditEntry = {
+  kind: "topup" | "refund";
+  amountMinor: number;
+  note: string;
+  actorUserId: string | null;
+  forwardId: string | null;
+  topupToken?: string | null;
+};
 
 /** Adds money to a merchant's wallet (top-up, refund of a rejected line), with its ledger row. */
 export async function creditWallet(merchantShopId: string, entry: CreditEntry): Promise<number> {
@@ -265,7 +364,11 @@ export async function creditWallet(merchantShopId: string, entry: CreditEntry): 
  * (shop_id, topup_token) backs this up). `onCredited` (the audit entry) runs in the same
  * transaction, only when money was credited.
  */
-async function creditWalletOnce(merchantShopId: string, entry: CreditEntry, onCredited?: (tx: Tx) => Promise<unknown>): Promise<{ balanceMinor: number; repeated: boolean }> {
+async function creditWalletOnce(
+  merchantShopId: string,
+  entry: CreditEntry,
+  onCredited?: (tx: Tx) => Promise<unknown>,
+): Promise<{ balanceMinor: number; repeated: boolean }> {
   return withShop(merchantShopId, async (tx) => {
     const token = entry.topupToken ?? null;
     if (token) {

@@ -11,7 +11,10 @@ export class PermanentJobFailure extends Error {
 
 /** Thrown when a provider asks us to wait: the worker retries after `delayMs`. */
 export class RetryLater extends Error {
-  constructor(message: string, public readonly delayMs: number) {
+  constructor(
+    message: string,
+    public readonly delayMs: number,
+  ) {
     super(message);
     this.name = "RetryLater";
   }

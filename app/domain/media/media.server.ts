@@ -26,7 +26,15 @@ import {
   type PresignedUpload,
 } from "~/integrations/storage.server";
 import type { MediaRendition } from "~db/schema/catalog";
-import { extensionOf, MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, mediaKindOf, RENDITION_WIDTHS, sniffContentType, uploadProblem } from "./media-rules";
+import {
+  extensionOf,
+  MAX_IMAGE_BYTES,
+  MAX_VIDEO_BYTES,
+  mediaKindOf,
+  RENDITION_WIDTHS,
+  sniffContentType,
+  uploadProblem,
+} from "./media-rules";
 import { extractPosterFrame } from "./video.server";
 
 export type Media = typeof schema.media.$inferSelect;
@@ -36,9 +44,7 @@ const UPLOAD_URL_SECONDS = 15 * 60;
 
 export const mediaPrefix = (shopId: string, mediaId: string) => `shops/${shopId}/media/${mediaId}/`;
 
-export type UploadRequest =
-  | { ok: true; mediaId: string; upload: PresignedUpload }
-  | { ok: false; error: string; status: 400 | 403 };
+export type UploadRequest = { ok: true; mediaId: string; upload: PresignedUpload } | { ok: false; error: string; status: 400 | 403 };
 
 /**
  * Signs an upload after checking the file's declared type and size and the plan's storage.
@@ -64,7 +70,17 @@ export async function requestUpload(
       const [product] = await tx.select({ id: schema.products.id }).from(schema.products).where(eq(schema.products.id, productId));
       if (!product) return false;
       await assertStorageAllowance(tx, shopId, size);
-      await insertMediaLast(tx, { shopId, id: mediaId, productId, kind, status: "uploading", filename, contentType, declaredBytes: size, originalKey: key });
+      await insertMediaLast(tx, {
+        shopId,
+        id: mediaId,
+        productId,
+        kind,
+        status: "uploading",
+        filename,
+        contentType,
+        declaredBytes: size,
+        originalKey: key,
+      });
       return true;
     });
     if (!created) return undefined;
@@ -72,7 +88,11 @@ export async function requestUpload(
     if (error instanceof PlanLimitReached) return { ok: false, error: error.message, status: 403 };
     throw error;
   }
-  return { ok: true, mediaId, upload: await presignUpload({ key, contentType, contentLength: size, expiresInSeconds: UPLOAD_URL_SECONDS }) };
+  return {
+    ok: true,
+    mediaId,
+    upload: await presignUpload({ key, contentType, contentLength: size, expiresInSeconds: UPLOAD_URL_SECONDS }),
+  };
 }
 
 export type CompleteResult = { ok: true; status: Media["status"] } | { ok: false; error: string };
@@ -84,17 +104,24 @@ export type CompleteResult = { ok: true; status: Media["status"] } | { ok: false
 export async function completeUpload(shopId: string, productId: string, mediaId: string): Promise<CompleteResult | undefined> {
   if (!isUuid(productId) || !isUuid(mediaId)) return undefined;
   const row = await withShop(shopId, async (tx) => {
-    const [m] = await tx.select().from(schema.media).where(and(eq(schema.media.id, mediaId), eq(schema.media.productId, productId)));
+    const [m] = await tx
+      .select()
+      .from(schema.media)
+      .where(and(eq(schema.media.id, mediaId), eq(schema.media.productId, productId)));
     return m;
   });
   if (!row) return undefined;
-  if (row.status !== "uploading") return row.status === "failed" ? { ok: false, error: row.error ?? "This upload failed." } : { ok: true, status: row.status };
+  if (row.status !== "uploading")
+    return row.status === "failed" ? { ok: false, error: row.error ?? "This upload failed." } : { ok: true, status: row.status };
 
   const problem = await checkStoredObject(row);
   if (problem) {
     await deleteObjects([row.originalKey]);
     await withShop(shopId, (tx) =>
-      tx.update(schema.media).set({ status: "failed", error: problem, storedBytes: 0 }).where(and(eq(schema.media.id, mediaId), eq(schema.media.status, "uploading"))),
+      tx
+        .update(schema.media)
+        .set({ status: "failed", error: problem, storedBytes: 0 })
+        .where(and(eq(schema.media.id, mediaId), eq(schema.media.status, "uploading"))),
     );
     return { ok: false, error: problem };
   }
@@ -129,7 +156,11 @@ async function checkStoredObject(row: Media): Promise<string | undefined> {
 
 // --- The media job --------------------------------------------------------------------------
 
-async function renditionsOf(image: Buffer, prefix: string, name: string): Promise<{ width: number; height: number; renditions: MediaRendition[] }> {
+async function renditionsOf(
+  image: Buffer,
+  prefix: string,
+  name: string,
+): Promise<{ width: number; height: number; renditions: MediaRendition[] }> {
   const oriented = sharp(image, { failOn: "error" }).rotate();
   const meta = await oriented.metadata();
   // After rotate(), EXIF orientations 5–8 swap width and height.
@@ -137,10 +168,16 @@ async function renditionsOf(image: Buffer, prefix: string, name: string): Promis
   const width = (swap ? meta.height : meta.width) ?? 0;
   const height = (swap ? meta.width : meta.height) ?? 0;
   if (!width || !height) throw new PermanentJobFailure("the image has no dimensions");
-  const widths = [...new Set([...RENDITION_WIDTHS.filter((w) => w < width), Math.min(width, RENDITION_WIDTHS[RENDITION_WIDTHS.length - 1])])].sort((a, b) => a - b);
+  const widths = [
+    ...new Set([...RENDITION_WIDTHS.filter((w) => w < width), Math.min(width, RENDITION_WIDTHS[RENDITION_WIDTHS.length - 1])]),
+  ].sort((a, b) => a - b);
   const renditions: MediaRendition[] = [];
   for (const w of widths) {
-    const { data, info } = await sharp(image).rotate().resize({ width: w, withoutEnlargement: true }).webp({ quality: 80 }).toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(image)
+      .rotate()
+      .resize({ width: w, withoutEnlargement: true })
+      .webp({ quality: 80 })
+      .toBuffer({ resolveWithObject: true });
     const key = `${prefix}${name}-w${w}.webp`;
     await putObject({ key, body: data, contentType: "image/webp", immutable: true });
     renditions.push({ width: info.width, height: info.height, key, bytes: data.length });
@@ -171,7 +208,9 @@ export async function processMedia({ shopId, mediaId }: { shopId: string; mediaI
         .where(and(eq(schema.media.id, mediaId), eq(schema.media.status, "processing"))),
     );
   } catch (error) {
-    const permanent = error instanceof PermanentJobFailure || /unsupported image format|Input buffer|corrupt|bad seek|VipsJpeg|pngload|webpload/i.test((error as Error).message);
+    const permanent =
+      error instanceof PermanentJobFailure ||
+      /unsupported image format|Input buffer|corrupt|bad seek|VipsJpeg|pngload|webpload/i.test((error as Error).message);
     if (!permanent) throw error;
     await withShop(shopId, (tx) =>
       tx
@@ -205,15 +244,17 @@ async function videoPoster(shopId: string, row: Media, original: Buffer, prefix:
     };
   } catch {
     // No frame to be had (no binary for this platform, or a codec it cannot read): use the cover.
-    const cover = await withShop(shopId, async (tx) =>
-      (
-        await tx
-          .select({ renditions: schema.media.renditions, width: schema.media.width, height: schema.media.height })
-          .from(schema.media)
-          .where(and(eq(schema.media.productId, row.productId), eq(schema.media.kind, "image"), eq(schema.media.status, "ready")))
-          .orderBy(asc(schema.media.position))
-          .limit(1)
-      )[0],
+    const cover = await withShop(
+      shopId,
+      async (tx) =>
+        (
+          await tx
+            .select({ renditions: schema.media.renditions, width: schema.media.width, height: schema.media.height })
+            .from(schema.media)
+            .where(and(eq(schema.media.productId, row.productId), eq(schema.media.kind, "image"), eq(schema.media.status, "ready")))
+            .orderBy(asc(schema.media.position))
+            .limit(1)
+        )[0],
     );
     return { posterKey: cover?.renditions.at(-1)?.key ?? null, posterSource: cover ? "cover" : null, renditions: [] };
   } finally {
@@ -223,7 +264,9 @@ async function videoPoster(shopId: string, row: Media, original: Buffer, prefix:
 
 /** Deletes the stored objects of media rows that no longer exist (never of live ones). */
 export async function purgeMediaObjects({ shopId, mediaIds }: { shopId: string; mediaIds: string[] }): Promise<number> {
-  const live = await withShop(shopId, (tx) => tx.select({ id: schema.media.id }).from(schema.media).where(inArray(schema.media.id, mediaIds)));
+  const live = await withShop(shopId, (tx) =>
+    tx.select({ id: schema.media.id }).from(schema.media).where(inArray(schema.media.id, mediaIds)),
+  );
   const liveIds = new Set(live.map((m) => m.id));
   let deleted = 0;
   for (const id of mediaIds) if (!liveIds.has(id)) deleted += await deletePrefix(mediaPrefix(shopId, id));
@@ -236,7 +279,11 @@ export async function purgeMediaObjects({ shopId, mediaIds }: { shopId: string; 
 export async function coverImages(tx: Tx, productIds: string[]): Promise<Map<string, { renditions: MediaRendition[]; alt: string }>> {
   if (!productIds.length) return new Map();
   const covers = await tx
-    .selectDistinctOn([schema.media.productId], { productId: schema.media.productId, renditions: schema.media.renditions, alt: schema.media.alt })
+    .selectDistinctOn([schema.media.productId], {
+      productId: schema.media.productId,
+      renditions: schema.media.renditions,
+      alt: schema.media.alt,
+    })
     .from(schema.media)
     .where(and(inArray(schema.media.productId, productIds), eq(schema.media.status, "ready"), eq(schema.media.kind, "image")))
     .orderBy(schema.media.productId, asc(schema.media.position), asc(schema.media.createdAt));
@@ -274,7 +321,11 @@ export type MediaView = ReturnType<typeof mediaView>;
 export async function listProductMedia(shopId: string, productId: string): Promise<MediaView[]> {
   if (!isUuid(productId)) return [];
   const rows = await withShop(shopId, (tx) =>
-    tx.select().from(schema.media).where(eq(schema.media.productId, productId)).orderBy(asc(schema.media.position), asc(schema.media.createdAt)),
+    tx
+      .select()
+      .from(schema.media)
+      .where(eq(schema.media.productId, productId))
+      .orderBy(asc(schema.media.position), asc(schema.media.createdAt)),
   );
   return rows.map(mediaView);
 }
@@ -344,7 +395,6 @@ export async function pendingMediaCount(shopId: string, productId: string): Prom
   return n;
 }
 
-
 /** Inserts a media row after the product's other media. */
 async function insertMediaLast(tx: Tx, row: Omit<typeof schema.media.$inferInsert, "position">) {
   const [{ next }] = await tx
@@ -362,7 +412,16 @@ async function insertMediaLast(tx: Tx, row: Omit<typeof schema.media.$inferInser
  */
 export async function addGeneratedMedia(
   tx: Tx,
-  item: { shopId: string; id: string; productId: string; kind: "image" | "video"; filename: string; contentType: string; bytes: number; originalKey: string },
+  item: {
+    shopId: string;
+    id: string;
+    productId: string;
+    kind: "image" | "video";
+    filename: string;
+    contentType: string;
+    bytes: number;
+    originalKey: string;
+  },
 ): Promise<boolean> {
   const [existing] = await tx.select({ id: schema.media.id }).from(schema.media).where(eq(schema.media.id, item.id));
   if (existing) return false;
@@ -379,16 +438,29 @@ export async function addGeneratedMedia(
     storedBytes: item.bytes,
     originalKey: item.originalKey,
   });
-  await enqueueAfterCommit(tx, { queue: "media", name: "process", payload: { shopId: item.shopId, mediaId: item.id }, shopId: item.shopId });
+  await enqueueAfterCommit(tx, {
+    queue: "media",
+    name: "process",
+    payload: { shopId: item.shopId, mediaId: item.id },
+    shopId: item.shopId,
+  });
   return true;
 }
 
 /** The merchant's decision on AI-made media: approve puts it in the catalog, reject deletes it. */
-export async function reviewGeneratedMedia(shopId: string, productId: string, mediaId: string, decision: "approve" | "reject"): Promise<boolean> {
+export async function reviewGeneratedMedia(
+  shopId: string,
+  productId: string,
+  mediaId: string,
+  decision: "approve" | "reject",
+): Promise<boolean> {
   if (!isUuid(productId) || !isUuid(mediaId)) return false;
   if (decision === "reject") {
     const [row] = await withShop(shopId, (tx) =>
-      tx.select({ needsApproval: schema.media.needsApproval }).from(schema.media).where(and(eq(schema.media.id, mediaId), eq(schema.media.productId, productId))),
+      tx
+        .select({ needsApproval: schema.media.needsApproval })
+        .from(schema.media)
+        .where(and(eq(schema.media.id, mediaId), eq(schema.media.productId, productId))),
     );
     return row?.needsApproval ? deleteMedia(shopId, productId, mediaId) : false;
   }
@@ -408,7 +480,16 @@ export async function reviewGeneratedMedia(shopId: string, productId: string, me
  */
 export async function addStoredImage(
   tx: Tx,
-  image: { shopId: string; id: string; productId: string; alt: string; filename: string; contentType: string; bytes: number; originalKey: string },
+  image: {
+    shopId: string;
+    id: string;
+    productId: string;
+    alt: string;
+    filename: string;
+    contentType: string;
+    bytes: number;
+    originalKey: string;
+  },
 ): Promise<void> {
   await insertMediaLast(tx, {
     shopId: image.shopId,
@@ -423,7 +504,12 @@ export async function addStoredImage(
     storedBytes: image.bytes,
     originalKey: image.originalKey,
   });
-  await enqueueAfterCommit(tx, { queue: "media", name: "process", payload: { shopId: image.shopId, mediaId: image.id }, shopId: image.shopId });
+  await enqueueAfterCommit(tx, {
+    queue: "media",
+    name: "process",
+    payload: { shopId: image.shopId, mediaId: image.id },
+    shopId: image.shopId,
+  });
 }
 
 /**

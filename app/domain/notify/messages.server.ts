@@ -54,15 +54,26 @@ export async function queueEmail(
 ): Promise<string> {
   const [message] = await tx
     .insert(schema.messages)
-    .values({ shopId: input.shopId, userId: input.userId, channel: "email", recipient: input.to, purpose: input.purpose, subject: input.subject, body: input.body })
+    .values({
+      shopId: input.shopId,
+      userId: input.userId,
+      channel: "email",
+      recipient: input.to,
+      purpose: input.purpose,
+      subject: input.subject,
+      body: input.body,
+    })
     .returning({ id: schema.messages.id });
-  await enqueueAfterCommit(tx, { queue: "notify", name: "send-message", payload: { messageId: message.id, shopId: input.shopId }, shopId: input.shopId });
+  await enqueueAfterCommit(tx, {
+    queue: "notify",
+    name: "send-message",
+    payload: { messageId: message.id, shopId: input.shopId },
+    shopId: input.shopId,
+  });
   return message.id;
 }
 
-export type SecretSendResult =
-  | { ok: true; messageId: string }
-  | { ok: false; messageId: string; retryable: boolean; error: string };
+export type SecretSendResult = { ok: true; messageId: string } | { ok: false; messageId: string; retryable: boolean; error: string };
 
 interface SecretMessage {
   shopId: string | null;
@@ -107,13 +118,15 @@ export async function sendSecretWhatsApp(
 }
 
 /** The same for email: sent now over SMTP, recorded with a redacted body. */
-export async function sendSecretEmail(
-  input: SecretMessage & { subject: string },
-  client?: EmailClient,
-): Promise<SecretSendResult> {
+export async function sendSecretEmail(input: SecretMessage & { subject: string }, client?: EmailClient): Promise<SecretSendResult> {
   const messageId = await recordSecretMessage(input, "email");
   try {
-    const sent = await (client ?? (await emailClient())).send({ to: input.to, subject: input.subject, text: input.text, reference: messageId });
+    const sent = await (client ?? (await emailClient())).send({
+      to: input.to,
+      subject: input.subject,
+      text: input.text,
+      reference: messageId,
+    });
     await settleSecretMessage(input.shopId, messageId, { providerMessageId: sent.messageId });
     return { ok: true, messageId };
   } catch (error) {
@@ -127,7 +140,14 @@ async function recordSecretMessage(input: SecretMessage, channel: "whatsapp" | "
   const [row] = await inScope(input.shopId, (tx) =>
     tx
       .insert(schema.messages)
-      .values({ shopId: input.shopId, userId: input.userId, channel, recipient: input.to, purpose: input.purpose, body: input.redactedBody })
+      .values({
+        shopId: input.shopId,
+        userId: input.userId,
+        channel,
+        recipient: input.to,
+        purpose: input.purpose,
+        body: input.redactedBody,
+      })
       .returning({ id: schema.messages.id }),
   );
   return row.id;
@@ -168,17 +188,17 @@ export async function deliverMessage(
 ): Promise<"sent" | "already-sent"> {
   let failure: WassengerError | EmailError | undefined;
   const outcome = await inScope(job.shopId, async (tx) => {
-    const [message] = await tx
-      .select()
-      .from(schema.messages)
-      .where(eq(schema.messages.id, job.messageId))
-      .for("update");
+    const [message] = await tx.select().from(schema.messages).where(eq(schema.messages.id, job.messageId)).for("update");
     if (!message) throw new PermanentJobFailure(`message ${job.messageId} does not exist`);
     if (message.status !== "pending") return "already-sent" as const;
     try {
       const providerMessageId =
         message.channel === "email"
-          ? (await (await emailClient()).send({ to: message.recipient, subject: message.subject ?? "", text: message.body, reference: message.id })).messageId
+          ? (
+              await (
+                await emailClient()
+              ).send({ to: message.recipient, subject: message.subject ?? "", text: message.body, reference: message.id })
+            ).messageId
           : (await client.sendText({ phone: message.recipient, message: message.body, reference: message.id })).id;
       await tx
         .update(schema.messages)
@@ -206,8 +226,7 @@ export async function deliverMessage(
 const RANK: Record<Status, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
 
 export type WebhookResult =
-  | { status: 401 | 400; error: string }
-  | { status: 200; outcome: "duplicate" | "ignored" | "updated" | "unchanged" };
+  { status: 401 | 400; error: string } | { status: 200; outcome: "duplicate" | "ignored" | "updated" | "unchanged" };
 
 /** Handles one Wassenger webhook delivery: authenticated, deduplicated, and never regressing. */
 export async function handleWassengerWebhook(input: {

@@ -12,7 +12,12 @@ import { recordOrderEvent } from "./timeline.server";
  */
 export async function notifyOrderCustomer(
   tx: Tx,
-  input: { shopId: string; orderId: string; kind: OrderMessageKind; vars: Omit<OrderMessageVars, "number" | "shopName"> & { shopName: string } },
+  input: {
+    shopId: string;
+    orderId: string;
+    kind: OrderMessageKind;
+    vars: Omit<OrderMessageVars, "number" | "shopName"> & { shopName: string };
+  },
 ): Promise<string | null> {
   const [order] = await tx
     .select({ number: schema.orders.number, email: schema.orders.email, phone: schema.orders.phone, locale: schema.orders.locale })

@@ -59,7 +59,8 @@ export async function listCustomers(shopId: string, query: z.infer<typeof Custom
     return {
       currency: shop?.currency ?? "MYR",
       items: page.map(({ sortValue: _s, ...r }) => ({ ...r, spent: Number(r.spent), createdAt: r.createdAt.toISOString() })),
-      nextCursor: rows.length > CUSTOMER_PAGE_SIZE && last ? Buffer.from(JSON.stringify([last.sortValue, last.id])).toString("base64url") : undefined,
+      nextCursor:
+        rows.length > CUSTOMER_PAGE_SIZE && last ? Buffer.from(JSON.stringify([last.sortValue, last.id])).toString("base64url") : undefined,
     };
   });
 }
@@ -67,7 +68,10 @@ export async function listCustomers(shopId: string, query: z.infer<typeof Custom
 export async function getCustomer(shopId: string, customerId: string) {
   if (!uuid.safeParse(customerId).success) return undefined;
   return withShop(shopId, async (tx) => {
-    const [customer] = await tx.select().from(c).where(and(eq(c.shopId, shopId), eq(c.id, customerId)));
+    const [customer] = await tx
+      .select()
+      .from(c)
+      .where(and(eq(c.shopId, shopId), eq(c.id, customerId)));
     if (!customer) return undefined;
     const orders = await tx
       .select({
@@ -103,7 +107,14 @@ export async function getCustomer(shopId: string, customerId: string) {
     const [shop] = await tx.select({ currency: schema.shops.currency }).from(schema.shops).where(eq(schema.shops.id, shopId));
     const spent = orders.filter((o) => o.paymentStatus !== "unpaid").reduce((s, o) => s + o.totalMinor - o.refundedMinor, 0);
     return {
-      customer: { ...customer, passwordHash: undefined, hasAccount: customer.passwordHash !== null, createdAt: customer.createdAt.toISOString(), updatedAt: customer.updatedAt.toISOString(), marketingConsentAt: customer.marketingConsentAt?.toISOString() ?? null },
+      customer: {
+        ...customer,
+        passwordHash: undefined,
+        hasAccount: customer.passwordHash !== null,
+        createdAt: customer.createdAt.toISOString(),
+        updatedAt: customer.updatedAt.toISOString(),
+        marketingConsentAt: customer.marketingConsentAt?.toISOString() ?? null,
+      },
       orders: orders.map((o) => ({ ...o, createdAt: o.createdAt.toISOString() })),
       addresses: addresses.map((a) => ({ id: a.id, address: a.address, isDefault: a.isDefault })),
       duplicates: duplicates.map((d) => ({ ...d, createdAt: d.createdAt.toISOString() })),
@@ -115,7 +126,12 @@ export async function getCustomer(shopId: string, customerId: string) {
 
 const NoteSchema = z.object({ note: z.string().trim().max(2000, "Use at most 2,000 characters.") });
 
-export async function saveCustomerNote(shopId: string, customerId: string, actor: Actor, form: Record<string, unknown>): Promise<{ ok: true } | { ok: false; errors: FieldErrors } | undefined> {
+export async function saveCustomerNote(
+  shopId: string,
+  customerId: string,
+  actor: Actor,
+  form: Record<string, unknown>,
+): Promise<{ ok: true } | { ok: false; errors: FieldErrors } | undefined> {
   if (!uuid.safeParse(customerId).success) return undefined;
   const parsed = NoteSchema.safeParse(form);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
@@ -126,7 +142,15 @@ export async function saveCustomerNote(shopId: string, customerId: string, actor
       .where(and(eq(c.shopId, shopId), eq(c.id, customerId)))
       .returning({ id: c.id });
     if (updated.length === 0) return undefined;
-    await audit(tx, { shopId, actorUserId: actor.userId, action: "customer.note_changed", targetType: "customer", targetId: customerId, ip: actor.ip, userAgent: actor.userAgent });
+    await audit(tx, {
+      shopId,
+      actorUserId: actor.userId,
+      action: "customer.note_changed",
+      targetType: "customer",
+      targetId: customerId,
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+    });
     return { ok: true as const };
   });
 }
@@ -137,7 +161,12 @@ export async function saveCustomerNote(shopId: string, customerId: string, actor
  * and it is left pointing at the survivor (merged_into_id). Only customers sharing an email or a
  * phone number are merged. Undefined when either is not this shop's.
  */
-export async function mergeCustomers(shopId: string, survivorId: string, duplicateId: string, actor: Actor): Promise<{ ok: true; movedOrders: number } | { ok: false; error: string } | undefined> {
+export async function mergeCustomers(
+  shopId: string,
+  survivorId: string,
+  duplicateId: string,
+  actor: Actor,
+): Promise<{ ok: true; movedOrders: number } | { ok: false; error: string } | undefined> {
   if (!uuid.safeParse(survivorId).success || !uuid.safeParse(duplicateId).success) return undefined;
   if (survivorId === duplicateId) return { ok: false, error: "Choose another customer to merge." };
   return withShop(shopId, async (tx) => {
@@ -154,7 +183,8 @@ export async function mergeCustomers(shopId: string, survivorId: string, duplica
     if (survivor.mergedIntoId || duplicate.mergedIntoId) return { ok: false as const, error: "One of these customers was merged already." };
     const shares = (survivor.email && survivor.email === duplicate.email) || (survivor.phone && survivor.phone === duplicate.phone);
     if (!shares) return { ok: false as const, error: "Only customers with the same email or phone number can be merged." };
-    if (survivor.passwordHash && duplicate.passwordHash) return { ok: false as const, error: "Both have storefront accounts: they cannot be merged." };
+    if (survivor.passwordHash && duplicate.passwordHash)
+      return { ok: false as const, error: "Both have storefront accounts: they cannot be merged." };
 
     const moved = await tx
       .update(schema.orders)

@@ -11,8 +11,14 @@ export async function documentResponse(kind: DocumentKind, shopId: string, order
   if (new URL(request.url).searchParams.get("format") === "pdf") {
     const pdf = await documentPdf(kind, d);
     return new Response(new Uint8Array(pdf), {
-      headers: { "Content-Type": "application/pdf", "Content-Disposition": `inline; filename="${name}.pdf"`, "Cache-Control": "private, no-store" },
+      headers: {
+        "Content-Type": "application/pdf",
+        "Content-Disposition": `inline; filename="${name}.pdf"`,
+        "Cache-Control": "private, no-store",
+      },
     });
   }
-  return new Response(documentHtml(kind, d), { headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "private, no-store" } });
+  return new Response(documentHtml(kind, d), {
+    headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "private, no-store" },
+  });
 }

@@ -16,7 +16,10 @@ export type DocumentKind = "invoice" | "packing-slip";
 export async function documentData(shopId: string, orderId: string) {
   if (!z.string().uuid().safeParse(orderId).success) return undefined;
   return withShop(shopId, async (tx) => {
-    const [order] = await tx.select().from(schema.orders).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
+    const [order] = await tx
+      .select()
+      .from(schema.orders)
+      .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
     if (!order) return undefined;
     const [shop] = await tx.select().from(schema.shops).where(eq(schema.shops.id, shopId));
     const lines = await tx
@@ -31,7 +34,8 @@ type Data = NonNullable<Awaited<ReturnType<typeof documentData>>>;
 
 const esc = (s: string | number | null | undefined) =>
   String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-const addressLines = (a: PostalAddress | null) => (a ? [a.name, a.line1, a.line2, `${a.postcode} ${a.city}`, a.state, a.country, a.phone].filter(Boolean) as string[] : []);
+const addressLines = (a: PostalAddress | null) =>
+  a ? ([a.name, a.line1, a.line2, `${a.postcode} ${a.city}`, a.state, a.country, a.phone].filter(Boolean) as string[]) : [];
 const date = (d: Date | null, tz: string) => (d ? new Intl.DateTimeFormat("en-MY", { dateStyle: "long", timeZone: tz }).format(d) : "");
 
 export const invoiceLabel = (n: number | null) => (n === null ? null : `INV-${String(n).padStart(6, "0")}`);
@@ -43,7 +47,11 @@ export function documentProblem(kind: DocumentKind, d: Data): string | undefined
 }
 
 function seller(d: Data): string[] {
-  return [d.shop.companyName || d.shop.name, d.shop.registrationNumber ? `Registration no. ${d.shop.registrationNumber}` : "", ...(d.shop.companyAddress ?? "").split("\n")]
+  return [
+    d.shop.companyName || d.shop.name,
+    d.shop.registrationNumber ? `Registration no. ${d.shop.registrationNumber}` : "",
+    ...(d.shop.companyAddress ?? "").split("\n"),
+  ]
     .map((s) => s.trim())
     .filter(Boolean);
 }
@@ -56,7 +64,9 @@ export function documentHtml(kind: DocumentKind, d: Data): string {
     .map(
       (l) =>
         `<tr><td>${esc(l.title)}${l.variantTitle ? `<br><small>${esc(l.variantTitle)}</small>` : ""}${l.sku ? `<br><small>SKU ${esc(l.sku)}</small>` : ""}</td><td class="n">${l.quantity}</td>${
-          kind === "invoice" ? `<td class="n">${money(l.unitPriceMinor)}</td><td class="n">${l.discountMinor ? `−${money(l.discountMinor)}` : ""}</td><td class="n">${money(l.totalMinor)}</td>` : `<td class="box">☐</td>`
+          kind === "invoice"
+            ? `<td class="n">${money(l.unitPriceMinor)}</td><td class="n">${l.discountMinor ? `−${money(l.discountMinor)}` : ""}</td><td class="n">${money(l.totalMinor)}</td>`
+            : `<td class="box">☐</td>`
         }</tr>`,
     )
     .join("");
@@ -83,7 +93,9 @@ table{width:100%;border-collapse:collapse} th,td{text-align:left;padding:.45rem 
 </style></head><body>
 <p class="print">Print this page from your browser (Ctrl+P or ⌘P) or save it as PDF.</p>
 <header><div><h1>${esc(title)}</h1><div>Order #${order.number}</div>${kind === "invoice" ? `<div>Date: ${esc(date(order.invoicedAt, shop.timezone))}</div>` : `<div>Ordered: ${esc(date(order.createdAt, shop.timezone))}</div>`}</div>
-<div class="seller">${seller(d).map((s, i) => (i === 0 ? `<strong>${esc(s)}</strong>` : esc(s))).join("<br>")}</div></header>
+<div class="seller">${seller(d)
+    .map((s, i) => (i === 0 ? `<strong>${esc(s)}</strong>` : esc(s)))
+    .join("<br>")}</div></header>
 <div class="cols"><div><h2>${kind === "invoice" ? "Bill to" : "Ship to"}</h2>${addressLines(order.shippingAddress).map(esc).join("<br>") || esc(order.customerName)}${kind === "invoice" && order.email ? `<br>${esc(order.email)}` : ""}</div>
 ${order.shippingMethod ? `<div><h2>Shipping</h2>${esc(order.shippingMethod)}</div>` : ""}</div>
 <table><thead><tr><th>Item</th><th class="n">Qty</th>${kind === "invoice" ? `<th class="n">Unit price</th><th class="n">Discount</th><th class="n">Amount</th>` : `<th>Packed</th>`}</tr></thead><tbody>${rows}</tbody></table>
@@ -95,7 +107,14 @@ ${totals}
 export function documentPdf(kind: DocumentKind, d: Data): Promise<Buffer> {
   const { order, shop, lines } = d;
   const money = (m: number) => formatMoney(m, order.currency);
-  const doc = new PDFDocument({ size: "A4", margin: 50, info: { Title: kind === "invoice" ? `Tax invoice ${invoiceLabel(order.invoiceNumber)}` : `Packing slip #${order.number}`, Author: shop.companyName || shop.name } });
+  const doc = new PDFDocument({
+    size: "A4",
+    margin: 50,
+    info: {
+      Title: kind === "invoice" ? `Tax invoice ${invoiceLabel(order.invoiceNumber)}` : `Packing slip #${order.number}`,
+      Author: shop.companyName || shop.name,
+    },
+  });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on("data", (c: Buffer) => chunks.push(c));
@@ -103,7 +122,10 @@ export function documentPdf(kind: DocumentKind, d: Data): Promise<Buffer> {
     doc.on("error", reject);
   });
   const sellerLines = seller(d);
-  doc.font("Helvetica-Bold").fontSize(18).text(kind === "invoice" ? "TAX INVOICE" : "PACKING SLIP", 50, 50);
+  doc
+    .font("Helvetica-Bold")
+    .fontSize(18)
+    .text(kind === "invoice" ? "TAX INVOICE" : "PACKING SLIP", 50, 50);
   doc.font("Helvetica").fontSize(10);
   doc.text(kind === "invoice" ? `Invoice ${invoiceLabel(order.invoiceNumber)}` : `Order #${order.number}`);
   if (kind === "invoice") doc.text(`Order #${order.number} · ${date(order.invoicedAt, shop.timezone)}`);
@@ -113,7 +135,12 @@ export function documentPdf(kind: DocumentKind, d: Data): Promise<Buffer> {
   doc.moveDown(2);
   const y0 = Math.max(doc.y, 140);
   doc.font("Helvetica-Bold").text(kind === "invoice" ? "Bill to" : "Ship to", 50, y0);
-  doc.font("Helvetica").text((addressLines(order.shippingAddress).join("\n") || order.customerName) + (kind === "invoice" && order.email ? `\n${order.email}` : ""));
+  doc
+    .font("Helvetica")
+    .text(
+      (addressLines(order.shippingAddress).join("\n") || order.customerName) +
+        (kind === "invoice" && order.email ? `\n${order.email}` : ""),
+    );
   doc.moveDown();
   let y = doc.y + 10;
   const cols = kind === "invoice" ? [50, 300, 340, 420, 480] : [50, 420, 480];
@@ -121,11 +148,17 @@ export function documentPdf(kind: DocumentKind, d: Data): Promise<Buffer> {
   doc.font("Helvetica-Bold");
   header.forEach((h, i) => doc.text(h, cols[i], y, { width: i === 0 ? cols[1] - 60 : 70 }));
   y += 18;
-  doc.moveTo(50, y - 4).lineTo(545, y - 4).stroke();
+  doc
+    .moveTo(50, y - 4)
+    .lineTo(545, y - 4)
+    .stroke();
   doc.font("Helvetica");
   for (const l of lines) {
     const name = `${l.title}${l.variantTitle ? ` (${l.variantTitle})` : ""}${l.sku ? `\nSKU ${l.sku}` : ""}`;
-    const cells = kind === "invoice" ? [name, String(l.quantity), money(l.unitPriceMinor), l.discountMinor ? `-${money(l.discountMinor)}` : "", money(l.totalMinor)] : [name, String(l.quantity), "[  ]"];
+    const cells =
+      kind === "invoice"
+        ? [name, String(l.quantity), money(l.unitPriceMinor), l.discountMinor ? `-${money(l.discountMinor)}` : "", money(l.totalMinor)]
+        : [name, String(l.quantity), "[  ]"];
     const height = doc.heightOfString(name, { width: cols[1] - 60 });
     if (y + height > 760) {
       doc.addPage();
@@ -144,7 +177,10 @@ export function documentPdf(kind: DocumentKind, d: Data): Promise<Buffer> {
     rows.push(["Total", money(order.totalMinor)]);
     if (order.refundedMinor) rows.push(["Refunded", `-${money(order.refundedMinor)}`]);
     for (const [label, value] of rows) {
-      doc.font(label === "Total" ? "Helvetica-Bold" : "Helvetica").text(label, 300, y, { width: 170 }).text(value, 470, y, { width: 75, align: "right" });
+      doc
+        .font(label === "Total" ? "Helvetica-Bold" : "Helvetica")
+        .text(label, 300, y, { width: 170 })
+        .text(value, 470, y, { width: 75, align: "right" });
       y += 16;
     }
   } else if (order.note) {

@@ -46,7 +46,10 @@ export async function releaseUnpaidOrder(tx: Tx, shopId: string, orderId: string
 export async function withdrawOpenCharges(shopId: string, orderId: string): Promise<void> {
   // A charge the gateway still takes is caught by the late-payment path.
   await cancelOpenCharges(shopId, orderId).catch((error: unknown) =>
-    logger().warn({ err: error instanceof Error ? error.message : String(error), orderId }, "could not withdraw a cancelled order's open charges"),
+    logger().warn(
+      { err: error instanceof Error ? error.message : String(error), orderId },
+      "could not withdraw a cancelled order's open charges",
+    ),
   );
 }
 
@@ -75,4 +78,3 @@ export async function expireDueOrders(options: { now?: Date; batch?: number } = 
     if (due.length < batch || expired === 0) return total;
   }
 }
-

@@ -22,7 +22,8 @@ const FulfilSchema = z
   })
   .superRefine((v, ctx) => {
     if (v.carrier === "other" && !v.carrierName) ctx.addIssue({ code: "custom", path: ["carrierName"], message: "Name the courier." });
-    if (v.carrier !== "other" && !v.trackingNumber) ctx.addIssue({ code: "custom", path: ["trackingNumber"], message: "Enter the tracking number from the consignment note." });
+    if (v.carrier !== "other" && !v.trackingNumber)
+      ctx.addIssue({ code: "custom", path: ["trackingNumber"], message: "Enter the tracking number from the consignment note." });
     const problem = trackingProblem(v.carrier, v.trackingNumber);
     if (problem) ctx.addIssue({ code: "custom", path: ["trackingNumber"], message: problem });
   });
@@ -34,7 +35,12 @@ export type FulfilResult = { ok: true; fulfilmentId: string; fulfilmentStatus: s
  * form's `qty_<lineId>` fields); lines not given ship nothing. Returns undefined when the order
  * is not this shop's.
  */
-export async function fulfilOrder(shopId: string, orderId: string, actor: Actor, form: Record<string, unknown>): Promise<FulfilResult | undefined> {
+export async function fulfilOrder(
+  shopId: string,
+  orderId: string,
+  actor: Actor,
+  form: Record<string, unknown>,
+): Promise<FulfilResult | undefined> {
   const parsed = FulfilSchema.safeParse(form);
   const errors: Record<string, string> = {};
   if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
@@ -57,8 +63,12 @@ export async function fulfilOrder(shopId: string, orderId: string, actor: Actor,
       .for("update");
     if (!order) return undefined;
     if (order.paymentStatus === "unpaid") return { ok: false as const, errors: { form: "Only a paid order can be fulfilled." } };
-    if (["cancelled", "refunded", "delivered"].includes(order.status)) return { ok: false as const, errors: { form: `The order is ${order.status}: there is nothing to send.` } };
-    const lines = await tx.select().from(schema.orderLines).where(and(eq(schema.orderLines.shopId, shopId), eq(schema.orderLines.orderId, orderId)));
+    if (["cancelled", "refunded", "delivered"].includes(order.status))
+      return { ok: false as const, errors: { form: `The order is ${order.status}: there is nothing to send.` } };
+    const lines = await tx
+      .select()
+      .from(schema.orderLines)
+      .where(and(eq(schema.orderLines.shopId, shopId), eq(schema.orderLines.orderId, orderId)));
     for (const [lineId, qty] of quantities) {
       const line = lines.find((l) => l.id === lineId);
       if (!line) {
@@ -78,7 +88,15 @@ export async function fulfilOrder(shopId: string, orderId: string, actor: Actor,
     const url = trackingUrl(carrier as Carrier, number);
     const [parcel] = await tx
       .insert(schema.fulfilments)
-      .values({ shopId, orderId, carrier, carrierName: carrier === "other" ? carrierName : null, trackingNumber: number, trackingUrl: url, actorUserId: actor.userId })
+      .values({
+        shopId,
+        orderId,
+        carrier,
+        carrierName: carrier === "other" ? carrierName : null,
+        trackingNumber: number,
+        trackingUrl: url,
+        actorUserId: actor.userId,
+      })
       .returning({ id: schema.fulfilments.id });
     for (const [lineId, qty] of quantities) {
       await tx.insert(schema.fulfilmentLines).values({ shopId, fulfilmentId: parcel.id, orderLineId: lineId, quantity: qty });
@@ -90,7 +108,10 @@ export async function fulfilOrder(shopId: string, orderId: string, actor: Actor,
     const after = lines.map((l) => ({ ...l, fulfilledQuantity: l.fulfilledQuantity + (quantities.get(l.id) ?? 0) }));
     const done = after.every((l) => l.fulfilledQuantity + l.refundedQuantity >= l.quantity);
     const fulfilmentStatus = done ? "fulfilled" : "partially_fulfilled";
-    await tx.update(schema.orders).set({ fulfilmentStatus, updatedAt: new Date() }).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
+    await tx
+      .update(schema.orders)
+      .set({ fulfilmentStatus, updatedAt: new Date() })
+      .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
 
     const courier = carrierLabel(carrier, carrierName);
     const items = [...quantities].map(([id, q]) => {
@@ -105,14 +126,38 @@ export async function fulfilOrder(shopId: string, orderId: string, actor: Actor,
       data: { fulfilmentId: parcel.id, carrier, trackingNumber: number, trackingUrl: url },
       actorUserId: actor.userId,
     });
-    await audit(tx, { shopId, actorUserId: actor.userId, action: "order.fulfilled", targetType: "order", targetId: orderId, after: { fulfilmentId: parcel.id, carrier, trackingNumber: number, fulfilmentStatus }, ip: actor.ip, userAgent: actor.userAgent });
+    await audit(tx, {
+      shopId,
+      actorUserId: actor.userId,
+      action: "order.fulfilled",
+      targetType: "order",
+      targetId: orderId,
+      after: { fulfilmentId: parcel.id, carrier, trackingNumber: number, fulfilmentStatus },
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+    });
 
     if (done && canTransition(order.status, "shipped")) {
-      await transitionOrder(tx, { shopId, orderId, to: "shipped", actorUserId: actor.userId, ip: actor.ip, userAgent: actor.userAgent, data: { fulfilmentId: parcel.id } });
+      await transitionOrder(tx, {
+        shopId,
+        orderId,
+        to: "shipped",
+        actorUserId: actor.userId,
+        ip: actor.ip,
+        userAgent: actor.userAgent,
+        data: { fulfilmentId: parcel.id },
+      });
     } else if (!done && order.status === "paid") {
       await transitionOrder(tx, { shopId, orderId, to: "processing", actorUserId: actor.userId, ip: actor.ip, userAgent: actor.userAgent });
     }
-    if (notify) await notifyCustomer(tx, shopId, orderId, "shipped", number ? { tracking: `${courier} ${number}`, trackingUrl: url ?? undefined } : {});
+    if (notify)
+      await notifyCustomer(
+        tx,
+        shopId,
+        orderId,
+        "shipped",
+        number ? { tracking: `${courier} ${number}`, trackingUrl: url ?? undefined } : {},
+      );
     return { ok: true as const, fulfilmentId: parcel.id, fulfilmentStatus };
   });
 }

@@ -48,15 +48,22 @@ export async function notifyCustomer(
     shopId,
     orderId,
     kind,
-    vars: { shopName: row.shopName, total: formatMoney(row.total, row.currency), statusUrl: await customerOrderUrl(tx, shopId, orderId), ...extra },
+    vars: {
+      shopName: row.shopName,
+      total: formatMoney(row.total, row.currency),
+      statusUrl: await customerOrderUrl(tx, shopId, orderId),
+      ...extra,
+    },
   });
 }
-
 
 export async function getOrderDetail(shopId: string, orderId: string) {
   if (!z.string().uuid().safeParse(orderId).success) return undefined;
   return withShop(shopId, async (tx) => {
-    const [order] = await tx.select().from(schema.orders).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
+    const [order] = await tx
+      .select()
+      .from(schema.orders)
+      .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
     if (!order) return undefined;
     const lines = await tx
       .select()
@@ -70,14 +77,23 @@ export async function getOrderDetail(shopId: string, orderId: string) {
       .where(and(eq(schema.payments.shopId, shopId), eq(schema.payments.orderId, orderId)))
       .orderBy(asc(schema.payments.createdAt));
     const events = await tx
-      .select({ event: schema.orderEvents, actorName: schema.users.name, messageStatus: schema.messages.status, messageChannel: schema.messages.channel, messageError: schema.messages.error })
+      .select({
+        event: schema.orderEvents,
+        actorName: schema.users.name,
+        messageStatus: schema.messages.status,
+        messageChannel: schema.messages.channel,
+        messageError: schema.messages.error,
+      })
       .from(schema.orderEvents)
       .leftJoin(schema.users, eq(schema.users.id, schema.orderEvents.actorUserId))
       .leftJoin(schema.messages, eq(schema.messages.id, schema.orderEvents.messageId))
       .where(and(eq(schema.orderEvents.shopId, shopId), eq(schema.orderEvents.orderId, orderId)))
       .orderBy(asc(schema.orderEvents.createdAt), asc(schema.orderEvents.id));
     const fulfilments = await orderFulfilments(tx, shopId, orderId);
-    const [shop] = await tx.select({ name: schema.shops.name, slug: schema.shops.slug, timezone: schema.shops.timezone }).from(schema.shops).where(eq(schema.shops.id, shopId));
+    const [shop] = await tx
+      .select({ name: schema.shops.name, slug: schema.shops.slug, timezone: schema.shops.timezone })
+      .from(schema.shops)
+      .where(eq(schema.shops.id, shopId));
     return {
       shop,
       order: {
@@ -90,20 +106,25 @@ export async function getOrderDetail(shopId: string, orderId: string) {
         expiresAt: order.expiresAt?.toISOString() ?? null,
       },
       lines,
-      payments: payments.map((p) => ({ ...p.payment, createdAt: p.payment.createdAt.toISOString(), completedAt: p.payment.completedAt?.toISOString() ?? null, actorName: p.actorName })),
+      payments: payments.map((p) => ({
+        ...p.payment,
+        createdAt: p.payment.createdAt.toISOString(),
+        completedAt: p.payment.completedAt?.toISOString() ?? null,
+        actorName: p.actorName,
+      })),
       // Events of one transaction share its timestamp: within a tie, the act, then the status change, then the message.
       events: events
         .map((e, i) => ({ e, i, rank: e.event.type === "status_changed" ? 1 : e.event.type === "notified" ? 2 : 0 }))
         .sort((x, y) => x.e.event.createdAt.getTime() - y.e.event.createdAt.getTime() || x.rank - y.rank || x.i - y.i)
         .map(({ e }) => ({
-        id: e.event.id,
-        type: e.event.type,
-        summary: e.event.summary,
-        data: e.event.data,
-        createdAt: e.event.createdAt.toISOString(),
-        actorName: e.actorName,
-        message: e.event.messageId ? { status: e.messageStatus, channel: e.messageChannel, error: e.messageError } : null,
-      })),
+          id: e.event.id,
+          type: e.event.type,
+          summary: e.event.summary,
+          data: e.event.data,
+          createdAt: e.event.createdAt.toISOString(),
+          actorName: e.actorName,
+          message: e.event.messageId ? { status: e.messageStatus, channel: e.messageChannel, error: e.messageError } : null,
+        })),
       fulfilments,
     };
   });
@@ -123,10 +144,26 @@ export async function orderFulfilments(tx: Tx, shopId: string, orderId: string) 
     .orderBy(asc(schema.fulfilments.createdAt));
   if (parcels.length === 0) return [];
   const items = await tx
-    .select({ fulfilmentId: schema.fulfilmentLines.fulfilmentId, quantity: schema.fulfilmentLines.quantity, title: schema.orderLines.title, variantTitle: schema.orderLines.variantTitle })
+    .select({
+      fulfilmentId: schema.fulfilmentLines.fulfilmentId,
+      quantity: schema.fulfilmentLines.quantity,
+      title: schema.orderLines.title,
+      variantTitle: schema.orderLines.variantTitle,
+    })
     .from(schema.fulfilmentLines)
-    .innerJoin(schema.orderLines, and(eq(schema.orderLines.shopId, schema.fulfilmentLines.shopId), eq(schema.orderLines.id, schema.fulfilmentLines.orderLineId)))
-    .where(and(eq(schema.fulfilmentLines.shopId, shopId), inArray(schema.fulfilmentLines.fulfilmentId, parcels.map((p) => p.id))))
+    .innerJoin(
+      schema.orderLines,
+      and(eq(schema.orderLines.shopId, schema.fulfilmentLines.shopId), eq(schema.orderLines.id, schema.fulfilmentLines.orderLineId)),
+    )
+    .where(
+      and(
+        eq(schema.fulfilmentLines.shopId, shopId),
+        inArray(
+          schema.fulfilmentLines.fulfilmentId,
+          parcels.map((p) => p.id),
+        ),
+      ),
+    )
     .orderBy(asc(schema.orderLines.position));
   return parcels.map((p) => ({
     id: p.id,
@@ -135,7 +172,9 @@ export async function orderFulfilments(tx: Tx, shopId: string, orderId: string) 
     trackingNumber: p.trackingNumber,
     trackingUrl: p.trackingUrl,
     shippedAt: p.createdAt.toISOString(),
-    items: items.filter((i) => i.fulfilmentId === p.id).map((i) => ({ title: i.title, variantTitle: i.variantTitle, quantity: i.quantity })),
+    items: items
+      .filter((i) => i.fulfilmentId === p.id)
+      .map((i) => ({ title: i.title, variantTitle: i.variantTitle, quantity: i.quantity })),
   }));
 }
 export type OrderFulfilment = Awaited<ReturnType<typeof orderFulfilments>>[number];
@@ -148,11 +187,19 @@ export function customerParcels(shopId: string, orderId: string) {
 const NoteSchema = z.object({ note: z.string().trim().min(1, "Write the note first.").max(2000, "Use at most 2,000 characters.") });
 
 /** An internal note on the order's timeline (never shown to the customer). */
-export async function addOrderNote(shopId: string, orderId: string, actor: Actor, form: Record<string, unknown>): Promise<{ ok: true } | { ok: false; errors: FieldErrors } | undefined> {
+export async function addOrderNote(
+  shopId: string,
+  orderId: string,
+  actor: Actor,
+  form: Record<string, unknown>,
+): Promise<{ ok: true } | { ok: false; errors: FieldErrors } | undefined> {
   const parsed = NoteSchema.safeParse(form);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   return withShop(shopId, async (tx) => {
-    const [order] = await tx.select({ id: schema.orders.id }).from(schema.orders).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
+    const [order] = await tx
+      .select({ id: schema.orders.id })
+      .from(schema.orders)
+      .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
     if (!order) return undefined;
     await recordOrderEvent(tx, { shopId, orderId, type: "note", summary: parsed.data.note, actorUserId: actor.userId });
     return { ok: true as const };
@@ -169,7 +216,10 @@ export type MoveResult = { ok: true; to: OrderStatus } | { ok: false; error: str
  */
 export async function moveOrder(shopId: string, orderId: string, to: ManualMove, actor: Actor): Promise<MoveResult | undefined> {
   return withShop(shopId, async (tx) => {
-    const [order] = await tx.select({ id: schema.orders.id }).from(schema.orders).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
+    const [order] = await tx
+      .select({ id: schema.orders.id })
+      .from(schema.orders)
+      .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
     if (!order) return undefined;
     try {
       await transitionOrder(tx, { shopId, orderId, to, actorUserId: actor.userId, ip: actor.ip, userAgent: actor.userAgent });
@@ -186,7 +236,12 @@ export async function moveOrder(shopId: string, orderId: string, to: ManualMove,
  * Cancels an unpaid order: releases its reserved stock and tells the customer. (A paid order is
  * cancelled with its refund: cancelPaidOrder in refunds.server.ts.)
  */
-export async function cancelUnpaidOrder(shopId: string, orderId: string, actor: Actor, reason: string | undefined): Promise<MoveResult | undefined> {
+export async function cancelUnpaidOrder(
+  shopId: string,
+  orderId: string,
+  actor: Actor,
+  reason: string | undefined,
+): Promise<MoveResult | undefined> {
   const result = await withShop(shopId, async (tx) => {
     const [order] = await tx
       .select({ paymentStatus: schema.orders.paymentStatus, status: schema.orders.status })
@@ -203,7 +258,15 @@ export async function cancelUnpaidOrder(shopId: string, orderId: string, actor: 
         throw error;
       }
     }
-    await transitionOrder(tx, { shopId, orderId, to: "cancelled", actorUserId: actor.userId, reason: reason || undefined, ip: actor.ip, userAgent: actor.userAgent });
+    await transitionOrder(tx, {
+      shopId,
+      orderId,
+      to: "cancelled",
+      actorUserId: actor.userId,
+      reason: reason || undefined,
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+    });
     await releaseUnpaidOrder(tx, shopId, orderId);
     await notifyCustomer(tx, shopId, orderId, "cancelled");
     return { ok: true as const, to: "cancelled" as const };

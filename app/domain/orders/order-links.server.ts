@@ -105,4 +105,8 @@ export async function storefrontOrderAccess(request: Request, params: { slug?: s
 }
 
 /** Order pages carry personal data and a token in their address: never cached, never referred. */
-export const ORDER_PAGE_HEADERS = { "Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex" } as const;
+export const ORDER_PAGE_HEADERS = {
+  "Cache-Control": "private, no-store",
+  "Referrer-Policy": "no-referrer",
+  "X-Robots-Tag": "noindex",
+} as const;

@@ -61,7 +61,8 @@ function decodeCursor(cursor: string | undefined): [string, string] | undefined 
   if (!cursor) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(parsed) && typeof parsed[0] === "string" && z.string().uuid().safeParse(parsed[1]).success) return [parsed[0], parsed[1]];
+    if (Array.isArray(parsed) && typeof parsed[0] === "string" && z.string().uuid().safeParse(parsed[1]).success)
+      return [parsed[0], parsed[1]];
   } catch {}
   return undefined;
 }
@@ -160,7 +161,12 @@ const toRow = (r: RawRow): OrderListRow => ({
 /** Beyond this many matching orders the list shows "10,000+" instead of counting them all. */
 export const COUNT_CAP = 10_000;
 
-export async function listOrders(shopId: string, query: OrderListQuery, pageSize = ORDER_PAGE_SIZE, options: { count?: boolean } = { count: true }) {
+export async function listOrders(
+  shopId: string,
+  query: OrderListQuery,
+  pageSize = ORDER_PAGE_SIZE,
+  options: { count?: boolean } = { count: true },
+) {
   const order = ORDER[query.sort];
   const search = query.q ? searchFilter(query.q) : undefined;
   const nameSearch = search && "name" in search ? search.name : undefined;
@@ -190,7 +196,11 @@ export async function listOrders(shopId: string, query: OrderListQuery, pageSize
       rows = [...found].map(toRow);
       // Counted up to COUNT_CAP: past it the list says "10,000+", and the count stays an index-only scan of bounded length.
       total = options.count
-        ? (await tx.execute<{ total: number }>(sql`select count(*)::int as total from (select 1 from ${o} where ${and(...filters)} limit ${COUNT_CAP + 1}) c`))[0].total
+        ? (
+            await tx.execute<{ total: number }>(
+              sql`select count(*)::int as total from (select 1 from ${o} where ${and(...filters)} limit ${COUNT_CAP + 1}) c`,
+            )
+          )[0].total
         : 0;
     } else {
       const matchKeyset = cursor ? sql`(m.k, m.id) ${cmp} (${order.cast(cursor[0])}, ${cursor[1]}::uuid)` : sql`true`;
@@ -250,9 +260,21 @@ const decimal = (minor: number) => (minor / 100).toFixed(2);
  * The filtered list as CSV, in pages of 1,000 by keyset (each page its own short transaction),
  * so a 100,000-order export streams without holding a snapshot or the rows in memory.
  */
-export async function* exportOrdersCsv(shopId: string, query: OrderListQuery, actor: { userId: string } & RequestInfo): AsyncGenerator<string> {
+export async function* exportOrdersCsv(
+  shopId: string,
+  query: OrderListQuery,
+  actor: { userId: string } & RequestInfo,
+): AsyncGenerator<string> {
   await withShop(shopId, (tx) =>
-    audit(tx, { shopId, actorUserId: actor.userId, action: "orders.exported", targetType: "orders", after: { ...query, after: undefined, before: undefined }, ip: actor.ip, userAgent: actor.userAgent }),
+    audit(tx, {
+      shopId,
+      actorUserId: actor.userId,
+      action: "orders.exported",
+      targetType: "orders",
+      after: { ...query, after: undefined, before: undefined },
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+    }),
   );
   yield stringify([CSV_HEADER]);
   let after: string | undefined;

@@ -15,18 +15,42 @@ import { recordOrderEvent } from "./timeline.server";
 type Locale = "en" | "ms" | "zh";
 type OwnerKind = "paid" | "refund_needed";
 
-const OWNER_TEMPLATES: Record<Locale, Record<OwnerKind, (v: { shop: string; number: string; total: string; customer: string; reason: string }) => { subject: string; text: string }>> = {
+const OWNER_TEMPLATES: Record<
+  Locale,
+  Record<
+    OwnerKind,
+    (v: { shop: string; number: string; total: string; customer: string; reason: string }) => { subject: string; text: string }
+  >
+> = {
   en: {
-    paid: (v) => ({ subject: `${v.shop}: new paid order ${v.number}`, text: `Order ${v.number} from ${v.customer} is paid (${v.total}). Open it in NetShop to fulfil it.` }),
-    refund_needed: (v) => ({ subject: `${v.shop}: refund needed for order ${v.number}`, text: `A payment of ${v.total} for order ${v.number} (${v.customer}) arrived but ${v.reason}. Please refund the customer from the order page in NetShop.` }),
+    paid: (v) => ({
+      subject: `${v.shop}: new paid order ${v.number}`,
+      text: `Order ${v.number} from ${v.customer} is paid (${v.total}). Open it in NetShop to fulfil it.`,
+    }),
+    refund_needed: (v) => ({
+      subject: `${v.shop}: refund needed for order ${v.number}`,
+      text: `A payment of ${v.total} for order ${v.number} (${v.customer}) arrived but ${v.reason}. Please refund the customer from the order page in NetShop.`,
+    }),
   },
   ms: {
-    paid: (v) => ({ subject: `${v.shop}: pesanan berbayar baharu ${v.number}`, text: `Pesanan ${v.number} daripada ${v.customer} telah dibayar (${v.total}). Buka di NetShop untuk memprosesnya.` }),
-    refund_needed: (v) => ({ subject: `${v.shop}: bayaran balik diperlukan untuk pesanan ${v.number}`, text: `Bayaran ${v.total} untuk pesanan ${v.number} (${v.customer}) telah diterima tetapi ${v.reason}. Sila buat bayaran balik kepada pelanggan dari halaman pesanan di NetShop.` }),
+    paid: (v) => ({
+      subject: `${v.shop}: pesanan berbayar baharu ${v.number}`,
+      text: `Pesanan ${v.number} daripada ${v.customer} telah dibayar (${v.total}). Buka di NetShop untuk memprosesnya.`,
+    }),
+    refund_needed: (v) => ({
+      subject: `${v.shop}: bayaran balik diperlukan untuk pesanan ${v.number}`,
+      text: `Bayaran ${v.total} untuk pesanan ${v.number} (${v.customer}) telah diterima tetapi ${v.reason}. Sila buat bayaran balik kepada pelanggan dari halaman pesanan di NetShop.`,
+    }),
   },
   zh: {
-    paid: (v) => ({ subject: `${v.shop}：新的已付款订单 ${v.number}`, text: `${v.customer} 的订单 ${v.number} 已付款（${v.total}）。请在 NetShop 中打开并处理。` }),
-    refund_needed: (v) => ({ subject: `${v.shop}：订单 ${v.number} 需要退款`, text: `订单 ${v.number}（${v.customer}）收到一笔 ${v.total} 的付款，但${v.reason}。请在 NetShop 的订单页面为顾客退款。` }),
+    paid: (v) => ({
+      subject: `${v.shop}：新的已付款订单 ${v.number}`,
+      text: `${v.customer} 的订单 ${v.number} 已付款（${v.total}）。请在 NetShop 中打开并处理。`,
+    }),
+    refund_needed: (v) => ({
+      subject: `${v.shop}：订单 ${v.number} 需要退款`,
+      text: `订单 ${v.number}（${v.customer}）收到一笔 ${v.total} 的付款，但${v.reason}。请在 NetShop 的订单页面为顾客退款。`,
+    }),
   },
 };
 
@@ -46,7 +70,13 @@ async function orderAndShop(tx: Tx, shopId: string, orderId: string) {
   return row;
 }
 
-async function tellOwner(tx: Tx, shopId: string, orderId: string, kind: OwnerKind, vars: { total: string; reason?: "cancelled" | "already_paid" }) {
+async function tellOwner(
+  tx: Tx,
+  shopId: string,
+  orderId: string,
+  kind: OwnerKind,
+  vars: { total: string; reason?: "cancelled" | "already_paid" },
+) {
   const { order, shopName } = await orderAndShop(tx, shopId, orderId);
   const [owner] = await tx
     .select({ id: schema.users.id, phone: schema.users.phone, email: schema.users.email, language: schema.users.preferredLanguage })
@@ -81,11 +111,22 @@ async function tellOwner(tx: Tx, shopId: string, orderId: string, kind: OwnerKin
 export async function notifyOrderPaid(tx: Tx, shopId: string, orderId: string): Promise<void> {
   const { order, shopName, shopSlug } = await orderAndShop(tx, shopId, orderId);
   const total = formatMoney(order.totalMinor, order.currency);
-  await notifyOrderCustomer(tx, { shopId, orderId, kind: "confirmed", vars: { shopName, total, statusUrl: orderStatusUrl(shopSlug, orderId) } });
+  await notifyOrderCustomer(tx, {
+    shopId,
+    orderId,
+    kind: "confirmed",
+    vars: { shopName, total, statusUrl: orderStatusUrl(shopSlug, orderId) },
+  });
   await tellOwner(tx, shopId, orderId, "paid", { total });
 }
 
 /** Money arrived that the order cannot take: the owner is asked to refund it. */
-export async function notifyOwnerRefundNeeded(tx: Tx, shopId: string, orderId: string, amount: { minor: number; currency: string }, reason: "cancelled" | "already_paid") {
+export async function notifyOwnerRefundNeeded(
+  tx: Tx,
+  shopId: string,
+  orderId: string,
+  amount: { minor: number; currency: string },
+  reason: "cancelled" | "already_paid",
+) {
   return tellOwner(tx, shopId, orderId, "refund_needed", { total: formatMoney(amount.minor, amount.currency), reason });
 }

@@ -100,13 +100,18 @@ const masked = (value: string) => `••••${value.slice(-4)}`;
 
 export interface PaymentSettingsView {
   active: GatewayName;
-  accounts: Record<GatewayName, { live: boolean; hint: Record<string, string>; useBillplzSandbox: boolean; lastTestedAt: string | null; lastTestResult: string | null }>;
+  accounts: Record<
+    GatewayName,
+    { live: boolean; hint: Record<string, string>; useBillplzSandbox: boolean; lastTestedAt: string | null; lastTestResult: string | null }
+  >;
   /** PaySeller has no public address: live credentials need PAYSELLER_BASE_URL. */
   paysellerLiveAvailable: boolean;
 }
 
 export async function paymentSettings(shopId: string): Promise<PaymentSettingsView> {
-  const rows = await withShop(shopId, (tx) => tx.select().from(schema.paymentGatewayAccounts).where(eq(schema.paymentGatewayAccounts.shopId, shopId)));
+  const rows = await withShop(shopId, (tx) =>
+    tx.select().from(schema.paymentGatewayAccounts).where(eq(schema.paymentGatewayAccounts.shopId, shopId)),
+  );
   const view = (name: GatewayName) => {
     const row = rows.find((r) => r.gateway === name);
     const hint = row?.credentialsHint ? (JSON.parse(row.credentialsHint) as Record<string, string>) : {};
@@ -144,12 +149,24 @@ export async function savePaymentSettings(
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   const { gateway, mode } = parsed.data;
   if (mode === "live" && gateway === "payseller" && !config().PAYSELLER_BASE_URL) {
-    return { ok: false, errors: { mode: "PaySeller has no public API address yet: NetShop's operator must set PAYSELLER_BASE_URL before live PaySeller credentials can be used. Use the sandbox or Billplz." } };
+    return {
+      ok: false,
+      errors: {
+        mode: "PaySeller has no public API address yet: NetShop's operator must set PAYSELLER_BASE_URL before live PaySeller credentials can be used. Use the sandbox or Billplz.",
+      },
+    };
   }
   return withShop(actor.shopId, async (tx) => {
-    const accounts = await tx.select().from(schema.paymentGatewayAccounts).where(eq(schema.paymentGatewayAccounts.shopId, actor.shopId)).for("update");
+    const accounts = await tx
+      .select()
+      .from(schema.paymentGatewayAccounts)
+      .where(eq(schema.paymentGatewayAccounts.shopId, actor.shopId))
+      .for("update");
     const existing = accounts.find((a) => a.gateway === gateway);
-    const before = { active: accounts.find((a) => a.active)?.gateway ?? DEFAULT_GATEWAY, [gateway]: existing?.credentialsHint ? JSON.parse(existing.credentialsHint) : "sandbox" };
+    const before = {
+      active: accounts.find((a) => a.active)?.gateway ?? DEFAULT_GATEWAY,
+      [gateway]: existing?.credentialsHint ? JSON.parse(existing.credentialsHint) : "sandbox",
+    };
     let sealed: string | null = null;
     let hint: Record<string, string> | null = null;
     if (mode === "live") {
@@ -183,7 +200,11 @@ export async function savePaymentSettings(
       updatedByUserId: actor.userId,
       updatedAt: new Date(),
     };
-    if (existing) await tx.update(schema.paymentGatewayAccounts).set(values).where(and(eq(schema.paymentGatewayAccounts.shopId, actor.shopId), eq(schema.paymentGatewayAccounts.id, existing.id)));
+    if (existing)
+      await tx
+        .update(schema.paymentGatewayAccounts)
+        .set(values)
+        .where(and(eq(schema.paymentGatewayAccounts.shopId, actor.shopId), eq(schema.paymentGatewayAccounts.id, existing.id)));
     else await tx.insert(schema.paymentGatewayAccounts).values({ shopId: actor.shopId, gateway, ...values });
     await audit(tx, {
       shopId: actor.shopId,
@@ -204,7 +225,10 @@ export async function savePaymentSettings(
  * answers 404 with a good key and 401 with a bad one (neither gateway has a "ping"). The
  * signature key can only be checked by a real callback.
  */
-export async function testPaymentConnection(actor: { userId: string; shopId: string }, gatewayName: string): Promise<{ ok: boolean; message: string }> {
+export async function testPaymentConnection(
+  actor: { userId: string; shopId: string },
+  gatewayName: string,
+): Promise<{ ok: boolean; message: string }> {
   if (!isGateway(gatewayName)) return { ok: false, message: "Choose PaySeller or Billplz." };
   const gateway = await withShop(actor.shopId, (tx) => gatewayForPayment(tx, actor.shopId, gatewayName));
   const label = GATEWAY_LABELS[gatewayName];
@@ -216,7 +240,10 @@ export async function testPaymentConnection(actor: { userId: string; shopId: str
     if (!(error instanceof PaymentGatewayError)) throw error;
     result =
       error.kind === "not_found"
-        ? { ok: true, message: `${label} accepted the credentials${gateway.isSandbox ? " (the sandbox)" : ""}. The signature key is checked on the first payment.` }
+        ? {
+            ok: true,
+            message: `${label} accepted the credentials${gateway.isSandbox ? " (the sandbox)" : ""}. The signature key is checked on the first payment.`,
+          }
         : error.kind === "unauthorized"
           ? { ok: false, message: `${label} refused the credentials. Check the API key and save again.` }
           : error.kind === "unavailable" || error.kind === "rate_limited"
@@ -281,11 +308,24 @@ export async function startPayment(shop: { id: string; slug: string; name: strin
     }
     const charges = await chargesOf(tx, shop.id, orderId);
     const open = charges.find(
-      (c) => c.gateway === gateway.name && (c.status === "pending" || c.status === "failed") && c.amountMinor === order.totalMinor && c.currency === order.currency && c.paymentUrl,
+      (c) =>
+        c.gateway === gateway.name &&
+        (c.status === "pending" || c.status === "failed") &&
+        c.amountMinor === order.totalMinor &&
+        c.currency === order.currency &&
+        c.paymentUrl,
     );
     if (open) {
-      if (open.status === "failed") await tx.update(schema.payments).set({ status: "pending" }).where(and(eq(schema.payments.shopId, shop.id), eq(schema.payments.id, open.id)));
-      if (order.gateway !== gateway.name) await tx.update(schema.orders).set({ gateway: gateway.name }).where(and(eq(schema.orders.shopId, shop.id), eq(schema.orders.id, orderId)));
+      if (open.status === "failed")
+        await tx
+          .update(schema.payments)
+          .set({ status: "pending" })
+          .where(and(eq(schema.payments.shopId, shop.id), eq(schema.payments.id, open.id)));
+      if (order.gateway !== gateway.name)
+        await tx
+          .update(schema.orders)
+          .set({ gateway: gateway.name })
+          .where(and(eq(schema.orders.shopId, shop.id), eq(schema.orders.id, orderId)));
       return { kind: "redirect" as const, url: open.paymentUrl! };
     }
 
@@ -307,7 +347,10 @@ export async function startPayment(shop: { id: string; slug: string; name: strin
       });
     } catch (error) {
       if (!(error instanceof PaymentGatewayError)) throw error;
-      logger().warn({ shopId: shop.id, orderId, gateway: gateway.name, kind: error.kind, status: error.status }, "payment could not be created");
+      logger().warn(
+        { shopId: shop.id, orderId, gateway: gateway.name, kind: error.kind, status: error.status },
+        "payment could not be created",
+      );
       return { kind: "error" as const, message: error.kind };
     }
     const [charge] = await tx
@@ -324,7 +367,10 @@ export async function startPayment(shop: { id: string; slug: string; name: strin
         paymentUrl: created.paymentUrl,
       })
       .returning({ id: schema.payments.id });
-    await tx.update(schema.orders).set({ gateway: gateway.name, updatedAt: new Date() }).where(and(eq(schema.orders.shopId, shop.id), eq(schema.orders.id, orderId)));
+    await tx
+      .update(schema.orders)
+      .set({ gateway: gateway.name, updatedAt: new Date() })
+      .where(and(eq(schema.orders.shopId, shop.id), eq(schema.orders.id, orderId)));
     await recordOrderEvent(tx, {
       shopId: shop.id,
       orderId,
@@ -344,7 +390,9 @@ export async function startPayment(shop: { id: string; slug: string; name: strin
  * still take a payment on a deleted bill: the same path handles it.
  */
 export async function cancelOpenCharges(shopId: string, orderId: string): Promise<{ cancelled: number }> {
-  const open = await withShop(shopId, async (tx) => (await chargesOf(tx, shopId, orderId)).filter((c) => (c.status === "pending" || c.status === "failed") && c.gatewayReference));
+  const open = await withShop(shopId, async (tx) =>
+    (await chargesOf(tx, shopId, orderId)).filter((c) => (c.status === "pending" || c.status === "failed") && c.gatewayReference),
+  );
   let cancelled = 0;
   for (const charge of open) {
     const gateway = await withShop(shopId, (tx) => gatewayForPayment(tx, shopId, charge.gateway));
@@ -411,10 +459,17 @@ export async function handleGatewayCallback(input: { shopId: string; gateway: st
  * idempotent path (with the re-query), so a browser that beats the callback sees the truth. A
  * redirect that does not verify changes nothing.
  */
-export async function handleGatewayReturn(shopId: string, orderId: string, url: string): Promise<{ verified: boolean; outcome?: NotificationOutcome["outcome"] }> {
+export async function handleGatewayReturn(
+  shopId: string,
+  orderId: string,
+  url: string,
+): Promise<{ verified: boolean; outcome?: NotificationOutcome["outcome"] }> {
   if (!isUuid(orderId)) return { verified: false };
   const gateway = await withShop(shopId, async (tx) => {
-    const [order] = await tx.select({ gateway: schema.orders.gateway }).from(schema.orders).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
+    const [order] = await tx
+      .select({ gateway: schema.orders.gateway })
+      .from(schema.orders)
+      .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
     return order?.gateway && isGateway(order.gateway) ? gatewayForPayment(tx, shopId, order.gateway) : null;
   });
   if (!gateway) return { verified: false };
@@ -436,7 +491,12 @@ async function chargeByReference(tx: Tx, shopId: string, gateway: GatewayName, r
     .from(schema.payments)
     .innerJoin(schema.orders, and(eq(schema.orders.shopId, schema.payments.shopId), eq(schema.orders.id, schema.payments.orderId)))
     .where(
-      and(eq(schema.payments.shopId, shopId), eq(schema.payments.gateway, gateway), eq(schema.payments.gatewayReference, reference), eq(schema.payments.kind, "charge")),
+      and(
+        eq(schema.payments.shopId, shopId),
+        eq(schema.payments.gateway, gateway),
+        eq(schema.payments.gatewayReference, reference),
+        eq(schema.payments.kind, "charge"),
+      ),
     );
   return row;
 }
@@ -462,10 +522,20 @@ async function alreadySeen(tx: Tx, gateway: GatewayName, shopId: string, eventId
 }
 
 function expectation(order: Order, charge: Charge) {
-  return { gatewayReference: charge.gatewayReference ?? undefined, orderReference: orderReference(order), amountMinor: order.totalMinor, currency: order.currency };
+  return {
+    gatewayReference: charge.gatewayReference ?? undefined,
+    orderReference: orderReference(order),
+    amountMinor: order.totalMinor,
+    currency: order.currency,
+  };
 }
 
-async function processNotification(shopId: string, gateway: PaymentGateway, n: PaymentNotification, expectedOrderId?: string): Promise<NotificationOutcome> {
+async function processNotification(
+  shopId: string,
+  gateway: PaymentGateway,
+  n: PaymentNotification,
+  expectedOrderId?: string,
+): Promise<NotificationOutcome> {
   const found = await withShop(shopId, async (tx) => {
     const row = await chargeByReference(tx, shopId, gateway.name, n.gatewayReference);
     return row ? { ...row, seen: await alreadySeen(tx, gateway.name, shopId, n.eventId) } : undefined;
@@ -525,7 +595,15 @@ async function processNotification(shopId: string, gateway: PaymentGateway, n: P
   });
 }
 
-async function recordMismatch(shopId: string, gateway: PaymentGateway, n: PaymentNotification, order: Order, charge: Charge, error: PaymentMismatchError, source: string): Promise<NotificationOutcome> {
+async function recordMismatch(
+  shopId: string,
+  gateway: PaymentGateway,
+  n: PaymentNotification,
+  order: Order,
+  charge: Charge,
+  error: PaymentMismatchError,
+  source: string,
+): Promise<NotificationOutcome> {
   return withShop(shopId, async (tx) => {
     if (!(await claimEvent(tx, gateway.name, shopId, n.eventId))) return { status: 200, outcome: "duplicate" as const };
     await recordOrderEvent(tx, {
@@ -548,12 +626,24 @@ async function applyUnpaidStatus(tx: Tx, shopId: string, chargeId: string, statu
   // A succeeded charge stays succeeded: a late "failed" never un-pays.
   if (charge.status !== "pending" && !(charge.status === "failed" && status === "cancelled")) return { status: 200, outcome: "recorded" };
   if (status === "failed") {
-    await tx.update(schema.payments).set({ status: "failed" }).where(and(eq(schema.payments.shopId, shopId), eq(schema.payments.id, chargeId)));
-    await recordOrderEvent(tx, { shopId, orderId: charge.orderId, type: "payment_failed", summary: "A payment attempt failed at the gateway", data: { paymentId: chargeId } });
+    await tx
+      .update(schema.payments)
+      .set({ status: "failed" })
+      .where(and(eq(schema.payments.shopId, shopId), eq(schema.payments.id, chargeId)));
+    await recordOrderEvent(tx, {
+      shopId,
+      orderId: charge.orderId,
+      type: "payment_failed",
+      summary: "A payment attempt failed at the gateway",
+      data: { paymentId: chargeId },
+    });
     return { status: 200, outcome: "failed" };
   }
   if (status === "cancelled") {
-    await tx.update(schema.payments).set({ status: "cancelled", completedAt: new Date() }).where(and(eq(schema.payments.shopId, shopId), eq(schema.payments.id, chargeId)));
+    await tx
+      .update(schema.payments)
+      .set({ status: "cancelled", completedAt: new Date() })
+      .where(and(eq(schema.payments.shopId, shopId), eq(schema.payments.id, chargeId)));
     return { status: 200, outcome: "recorded" };
   }
   return { status: 200, outcome: status === "pending" ? "pending" : "recorded" };
@@ -582,7 +672,10 @@ async function settlePaid(tx: Tx, shopId: string, orderId: string, chargeId: str
   }
   const amount = formatMoney(charge.amountMinor, charge.currency);
   const reason = order.paymentStatus === "unpaid" ? ("cancelled" as const) : ("already_paid" as const);
-  await tx.update(schema.payments).set({ status: "succeeded", completedAt: new Date() }).where(and(eq(schema.payments.shopId, shopId), eq(schema.payments.id, chargeId)));
+  await tx
+    .update(schema.payments)
+    .set({ status: "succeeded", completedAt: new Date() })
+    .where(and(eq(schema.payments.shopId, shopId), eq(schema.payments.id, chargeId)));
   await recordOrderEvent(tx, {
     shopId,
     orderId,
@@ -612,7 +705,8 @@ async function reconcile(shopId: string, order: Order, charge: Charge): Promise<
     throw error;
   }
   if (snapshot.status === "paid") await withShop(shopId, (tx) => settlePaid(tx, shopId, order.id, charge.id, gateway.name));
-  else if (snapshot.status === "failed" || snapshot.status === "cancelled") await withShop(shopId, (tx) => applyUnpaidStatus(tx, shopId, charge.id, snapshot.status));
+  else if (snapshot.status === "failed" || snapshot.status === "cancelled")
+    await withShop(shopId, (tx) => applyUnpaidStatus(tx, shopId, charge.id, snapshot.status));
 }
 
 // --- What the customer sees ---------------------------------------------------------------------
@@ -650,11 +744,18 @@ export interface CustomerOrderView {
  * The customer's view of their order (only references and amounts of payments: nothing else is
  * kept). With `reconcile`, an unpaid order whose charge is open is checked with the gateway first.
  */
-export async function customerOrder(shopId: string, orderId: string, options: { reconcile?: boolean } = {}): Promise<CustomerOrderView | null> {
+export async function customerOrder(
+  shopId: string,
+  orderId: string,
+  options: { reconcile?: boolean } = {},
+): Promise<CustomerOrderView | null> {
   if (!isUuid(orderId)) return null;
   const load = () =>
     withShop(shopId, async (tx) => {
-      const [order] = await tx.select().from(schema.orders).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
+      const [order] = await tx
+        .select()
+        .from(schema.orders)
+        .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
       if (!order) return null;
       const lines = await tx
         .select()
@@ -666,7 +767,13 @@ export async function customerOrder(shopId: string, orderId: string, options: { 
   let loaded = await load();
   if (!loaded) return null;
   const open = loaded.charges[0];
-  if (options.reconcile && loaded.order.paymentStatus === "unpaid" && loaded.order.status === "pending_payment" && open?.status === "pending" && open.gatewayReference) {
+  if (
+    options.reconcile &&
+    loaded.order.paymentStatus === "unpaid" &&
+    loaded.order.status === "pending_payment" &&
+    open?.status === "pending" &&
+    open.gatewayReference
+  ) {
     await reconcile(shopId, loaded.order, open);
     loaded = (await load())!;
   }
@@ -691,7 +798,10 @@ export async function customerOrder(shopId: string, orderId: string, options: { 
     createdAt: order.createdAt.toISOString(),
     paidAt: order.paidAt?.toISOString() ?? null,
     expiresAt: order.expiresAt?.toISOString() ?? null,
-    payable: order.status === "pending_payment" && order.paymentStatus === "unpaid" && !(order.expiresAt && order.expiresAt.getTime() <= Date.now()),
+    payable:
+      order.status === "pending_payment" &&
+      order.paymentStatus === "unpaid" &&
+      !(order.expiresAt && order.expiresAt.getTime() <= Date.now()),
     currency: order.currency,
     subtotalMinor: order.subtotalMinor,
     discountMinor: order.discountMinor,
@@ -705,6 +815,13 @@ export async function customerOrder(shopId: string, orderId: string, options: { 
     email: order.email,
     phone: order.phone,
     gateway: order.gateway && isGateway(order.gateway) ? GATEWAY_LABELS[order.gateway] : null,
-    lines: lines.map((l) => ({ id: l.id, title: l.title, variantTitle: l.variantTitle, quantity: l.quantity, unitPriceMinor: l.unitPriceMinor, totalMinor: l.totalMinor })),
+    lines: lines.map((l) => ({
+      id: l.id,
+      title: l.title,
+      variantTitle: l.variantTitle,
+      quantity: l.quantity,
+      unitPriceMinor: l.unitPriceMinor,
+      totalMinor: l.totalMinor,
+    })),
   };
 }

@@ -28,7 +28,8 @@ export async function refundGateway(tx: Tx, shopId: string, gatewayName: string)
   return gatewayForPayment(tx, shopId, gatewayName);
 }
 
-export type RefundResult = { ok: true; paymentId: string; amountMinor: number; manual: boolean } | { ok: false; errors: Record<string, string> };
+export type RefundResult =
+  { ok: true; paymentId: string; amountMinor: number; manual: boolean } | { ok: false; errors: Record<string, string> };
 
 interface Plan {
   paymentId: string;
@@ -58,7 +59,10 @@ export async function refundOrder(
   const mode = options.cancel ? "full" : String(form.mode ?? "full");
   const restock = truthy(form.restock);
   const wantManual = truthy(form.manual);
-  const reason = String(form.reason ?? "").trim().slice(0, 500) || null;
+  const reason =
+    String(form.reason ?? "")
+      .trim()
+      .slice(0, 500) || null;
 
   await settleStaleRefunds(shopId, orderId, actor);
 
@@ -72,12 +76,20 @@ export async function refundOrder(
     if (!order) return undefined;
     const fail = (errors: Record<string, string>) => ({ ok: false as const, errors });
     if (order.paymentStatus === "unpaid") return fail({ form: "This order has not been paid: there is nothing to refund." });
-    if (options.cancel && !canTransition(order.status, "cancelled")) return fail({ form: `The order is ${order.status.replace("_", " ")}: it can no longer be cancelled. Refund it instead.` });
+    if (options.cancel && !canTransition(order.status, "cancelled"))
+      return fail({ form: `The order is ${order.status.replace("_", " ")}: it can no longer be cancelled. Refund it instead.` });
 
     const refunds = await tx
       .select({ id: schema.payments.id, amount: schema.payments.amountMinor, status: schema.payments.status })
       .from(schema.payments)
-      .where(and(eq(schema.payments.shopId, shopId), eq(schema.payments.orderId, orderId), eq(schema.payments.kind, "refund"), inArray(schema.payments.status, ["pending", "succeeded"])));
+      .where(
+        and(
+          eq(schema.payments.shopId, shopId),
+          eq(schema.payments.orderId, orderId),
+          eq(schema.payments.kind, "refund"),
+          inArray(schema.payments.status, ["pending", "succeeded"]),
+        ),
+      );
     const taken = refunds.reduce((sum, r) => sum + r.amount, 0);
     const available = order.totalMinor - taken;
     const pendingIds = refunds.filter((r) => r.status === "pending").map((r) => r.id);
@@ -88,8 +100,12 @@ export async function refundOrder(
           .where(and(eq(schema.refundLines.shopId, shopId), inArray(schema.refundLines.paymentId, pendingIds)))
           .groupBy(schema.refundLines.orderLineId)
       : [];
-    const lines = await tx.select().from(schema.orderLines).where(and(eq(schema.orderLines.shopId, shopId), eq(schema.orderLines.orderId, orderId)));
-    const openQty = (l: (typeof lines)[number]) => l.quantity - l.refundedQuantity - (pendingLines.find((p) => p.lineId === l.id)?.qty ?? 0);
+    const lines = await tx
+      .select()
+      .from(schema.orderLines)
+      .where(and(eq(schema.orderLines.shopId, shopId), eq(schema.orderLines.orderId, orderId)));
+    const openQty = (l: (typeof lines)[number]) =>
+      l.quantity - l.refundedQuantity - (pendingLines.find((p) => p.lineId === l.id)?.qty ?? 0);
 
     if (available <= 0) return fail({ form: "This order has been refunded in full already." });
     let amount: number;
@@ -130,22 +146,51 @@ export async function refundOrder(
     const [charge] = await tx
       .select({ gateway: schema.payments.gateway, reference: schema.payments.gatewayReference })
       .from(schema.payments)
-      .where(and(eq(schema.payments.shopId, shopId), eq(schema.payments.orderId, orderId), eq(schema.payments.kind, "charge"), eq(schema.payments.status, "succeeded")))
+      .where(
+        and(
+          eq(schema.payments.shopId, shopId),
+          eq(schema.payments.orderId, orderId),
+          eq(schema.payments.kind, "charge"),
+          eq(schema.payments.status, "succeeded"),
+        ),
+      )
       .limit(1);
     const gateway = charge?.reference ? await refundGateway(tx, shopId, charge.gateway) : null;
-    const viaApi = !wantManual && !!gateway && gateway.capabilities.refunds === "api" && (gateway.capabilities.partialRefunds || amount === order.totalMinor);
+    const viaApi =
+      !wantManual &&
+      !!gateway &&
+      gateway.capabilities.refunds === "api" &&
+      (gateway.capabilities.partialRefunds || amount === order.totalMinor);
     if (!viaApi && !reason) {
       const why = wantManual ? "" : gateway ? ` (${charge!.gateway} cannot refund through NetShop)` : "";
       return fail({ reason: `Give the reason: this refund is recorded by hand${why}, after you pay the customer back yourself.` });
     }
     const [payment] = await tx
       .insert(schema.payments)
-      .values({ shopId, orderId, kind: "refund", gateway: viaApi ? charge!.gateway : "manual", amountMinor: amount, currency: order.currency, status: "pending", reason, actorUserId: actor.userId })
+      .values({
+        shopId,
+        orderId,
+        kind: "refund",
+        gateway: viaApi ? charge!.gateway : "manual",
+        amountMinor: amount,
+        currency: order.currency,
+        status: "pending",
+        reason,
+        actorUserId: actor.userId,
+      })
       .returning({ id: schema.payments.id });
     for (const [lineId, quantity] of lineQty) {
       await tx.insert(schema.refundLines).values({ shopId, paymentId: payment.id, orderLineId: lineId, quantity });
     }
-    return { paymentId: payment.id, amountMinor: amount, currency: order.currency, manual: !viaApi, gatewayName: charge?.gateway ?? "manual", chargeReference: charge?.reference ?? null, reason };
+    return {
+      paymentId: payment.id,
+      amountMinor: amount,
+      currency: order.currency,
+      manual: !viaApi,
+      gatewayName: charge?.gateway ?? "manual",
+      chargeReference: charge?.reference ?? null,
+      reason,
+    };
   });
   if (!reserved || "ok" in reserved) return reserved;
   const plan = reserved;
@@ -155,15 +200,33 @@ export async function refundOrder(
   if (!plan.manual) {
     try {
       const gateway = (await withShop(shopId, (tx) => refundGateway(tx, shopId, plan.gatewayName)))!;
-      const result = await gateway.refund({ gatewayReference: plan.chargeReference!, amountMinor: plan.amountMinor, reason: plan.reason ?? undefined, idempotencyKey: plan.paymentId });
+      const result = await gateway.refund({
+        gatewayReference: plan.chargeReference!,
+        amountMinor: plan.amountMinor,
+        reason: plan.reason ?? undefined,
+        idempotencyKey: plan.paymentId,
+      });
       reference = result.refundReference;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await withShop(shopId, async (tx) => {
-        await tx.update(schema.payments).set({ status: "failed", completedAt: new Date() }).where(and(eq(schema.payments.shopId, shopId), eq(schema.payments.id, plan.paymentId)));
-        await recordOrderEvent(tx, { shopId, orderId, type: "refund_failed", summary: `Refund of ${formatMoney(plan.amountMinor, plan.currency)} refused by ${plan.gatewayName}: ${message}`, data: { paymentId: plan.paymentId }, actorUserId: actor.userId });
+        await tx
+          .update(schema.payments)
+          .set({ status: "failed", completedAt: new Date() })
+          .where(and(eq(schema.payments.shopId, shopId), eq(schema.payments.id, plan.paymentId)));
+        await recordOrderEvent(tx, {
+          shopId,
+          orderId,
+          type: "refund_failed",
+          summary: `Refund of ${formatMoney(plan.amountMinor, plan.currency)} refused by ${plan.gatewayName}: ${message}`,
+          data: { paymentId: plan.paymentId },
+          actorUserId: actor.userId,
+        });
       });
-      return { ok: false, errors: { form: `${plan.gatewayName} did not refund: ${message}. Nothing was changed; try again or record the refund by hand.` } };
+      return {
+        ok: false,
+        errors: { form: `${plan.gatewayName} did not refund: ${message}. Nothing was changed; try again or record the refund by hand.` },
+      };
     }
   }
 
@@ -173,7 +236,14 @@ export async function refundOrder(
 }
 
 /** Records a refund the gateway made (or one made by hand): amounts, statuses, stock, timeline, audit, the customer. */
-async function recordRefund(shopId: string, orderId: string, actor: Actor, plan: Plan, reference: string | null, options: { restock: boolean; cancel?: boolean }) {
+async function recordRefund(
+  shopId: string,
+  orderId: string,
+  actor: Actor,
+  plan: Plan,
+  reference: string | null,
+  options: { restock: boolean; cancel?: boolean },
+) {
   const restock = options.restock;
   await withShop(shopId, async (tx) => {
     const [order] = await tx
@@ -189,9 +259,18 @@ async function recordRefund(shopId: string, orderId: string, actor: Actor, plan:
       .returning({ id: schema.payments.id });
     if (claimed.length === 0) return;
     const refundLines = await tx
-      .select({ id: schema.refundLines.id, lineId: schema.refundLines.orderLineId, quantity: schema.refundLines.quantity, variantId: schema.orderLines.variantId, title: schema.orderLines.title })
+      .select({
+        id: schema.refundLines.id,
+        lineId: schema.refundLines.orderLineId,
+        quantity: schema.refundLines.quantity,
+        variantId: schema.orderLines.variantId,
+        title: schema.orderLines.title,
+      })
       .from(schema.refundLines)
-      .innerJoin(schema.orderLines, and(eq(schema.orderLines.shopId, schema.refundLines.shopId), eq(schema.orderLines.id, schema.refundLines.orderLineId)))
+      .innerJoin(
+        schema.orderLines,
+        and(eq(schema.orderLines.shopId, schema.refundLines.shopId), eq(schema.orderLines.id, schema.refundLines.orderLineId)),
+      )
       .where(and(eq(schema.refundLines.shopId, shopId), eq(schema.refundLines.paymentId, plan.paymentId)));
     const restocked: string[] = [];
     for (const rl of refundLines) {
@@ -201,8 +280,17 @@ async function recordRefund(shopId: string, orderId: string, actor: Actor, plan:
         .where(and(eq(schema.orderLines.shopId, shopId), eq(schema.orderLines.id, rl.lineId)));
       if (restock && rl.variantId) {
         try {
-          await adjustInventory(tx, shopId, { variantId: rl.variantId, reason: "returned", delta: rl.quantity, note: `Refund of order #${order.number}`, actorUserId: actor.userId });
-          await tx.update(schema.refundLines).set({ restocked: true }).where(and(eq(schema.refundLines.shopId, shopId), eq(schema.refundLines.id, rl.id)));
+          await adjustInventory(tx, shopId, {
+            variantId: rl.variantId,
+            reason: "returned",
+            delta: rl.quantity,
+            note: `Refund of order #${order.number}`,
+            actorUserId: actor.userId,
+          });
+          await tx
+            .update(schema.refundLines)
+            .set({ restocked: true })
+            .where(and(eq(schema.refundLines.shopId, shopId), eq(schema.refundLines.id, rl.id)));
           restocked.push(`${rl.quantity} × ${rl.title}`);
         } catch (error) {
           if (!(error instanceof InventoryError)) throw error;
@@ -226,7 +314,17 @@ async function recordRefund(shopId: string, orderId: string, actor: Actor, plan:
     });
     // The books follow: a credit note in AutoCount when the shop is connected (through the outbox).
     await queueRefundSync(tx, { shopId, orderId, paymentId: plan.paymentId });
-    await audit(tx, { shopId, actorUserId: actor.userId, action: "order.refunded", targetType: "order", targetId: orderId, before: { refundedMinor: order.refundedMinor }, after: { refundedMinor: refunded, amountMinor: plan.amountMinor, manual: plan.manual, reason: plan.reason }, ip: actor.ip, userAgent: actor.userAgent });
+    await audit(tx, {
+      shopId,
+      actorUserId: actor.userId,
+      action: "order.refunded",
+      targetType: "order",
+      targetId: orderId,
+      before: { refundedMinor: order.refundedMinor },
+      after: { refundedMinor: refunded, amountMinor: plan.amountMinor, manual: plan.manual, reason: plan.reason },
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+    });
     const who = { actorUserId: actor.userId, ip: actor.ip, userAgent: actor.userAgent };
     if (options.cancel && canTransition(order.status, "cancelled")) {
       await transitionOrder(tx, { shopId, orderId, to: "cancelled", reason: plan.reason ?? undefined, ...who });
@@ -250,7 +348,13 @@ async function recordRefund(shopId: string, orderId: string, actor: Actor, plan:
 async function settleStaleRefunds(shopId: string, orderId: string, actor: Actor): Promise<void> {
   const stale = await withShop(shopId, async (tx) => {
     const rows = await tx
-      .select({ id: schema.payments.id, gateway: schema.payments.gateway, amount: schema.payments.amountMinor, currency: schema.payments.currency, reason: schema.payments.reason })
+      .select({
+        id: schema.payments.id,
+        gateway: schema.payments.gateway,
+        amount: schema.payments.amountMinor,
+        currency: schema.payments.currency,
+        reason: schema.payments.reason,
+      })
       .from(schema.payments)
       .where(
         and(
@@ -264,23 +368,55 @@ async function settleStaleRefunds(shopId: string, orderId: string, actor: Actor)
     const [charge] = await tx
       .select({ gateway: schema.payments.gateway, reference: schema.payments.gatewayReference })
       .from(schema.payments)
-      .where(and(eq(schema.payments.shopId, shopId), eq(schema.payments.orderId, orderId), eq(schema.payments.kind, "charge"), eq(schema.payments.status, "succeeded")))
+      .where(
+        and(
+          eq(schema.payments.shopId, shopId),
+          eq(schema.payments.orderId, orderId),
+          eq(schema.payments.kind, "charge"),
+          eq(schema.payments.status, "succeeded"),
+        ),
+      )
       .limit(1);
     return { rows, charge };
   });
   for (const row of stale.rows) {
-    const plan: Plan = { paymentId: row.id, amountMinor: row.amount, currency: row.currency, manual: row.gateway === "manual", gatewayName: row.gateway, chargeReference: stale.charge?.reference ?? null, reason: row.reason };
+    const plan: Plan = {
+      paymentId: row.id,
+      amountMinor: row.amount,
+      currency: row.currency,
+      manual: row.gateway === "manual",
+      gatewayName: row.gateway,
+      chargeReference: stale.charge?.reference ?? null,
+      reason: row.reason,
+    };
     let reference: string | null = null;
     try {
       if (plan.manual || !plan.chargeReference) throw new Error("it was never completed");
       const gateway = await withShop(shopId, (tx) => refundGateway(tx, shopId, plan.gatewayName));
       if (!gateway) throw new Error("its gateway is not available");
-      reference = (await gateway.refund({ gatewayReference: plan.chargeReference, amountMinor: plan.amountMinor, reason: plan.reason ?? undefined, idempotencyKey: plan.paymentId })).refundReference;
+      reference = (
+        await gateway.refund({
+          gatewayReference: plan.chargeReference,
+          amountMinor: plan.amountMinor,
+          reason: plan.reason ?? undefined,
+          idempotencyKey: plan.paymentId,
+        })
+      ).refundReference;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await withShop(shopId, async (tx) => {
-        await tx.update(schema.payments).set({ status: "failed", completedAt: new Date() }).where(and(eq(schema.payments.shopId, shopId), eq(schema.payments.id, plan.paymentId), eq(schema.payments.status, "pending")));
-        await recordOrderEvent(tx, { shopId, orderId, type: "refund_failed", summary: `An interrupted refund of ${formatMoney(plan.amountMinor, plan.currency)} was dropped: ${message}`, data: { paymentId: plan.paymentId }, actorUserId: actor.userId });
+        await tx
+          .update(schema.payments)
+          .set({ status: "failed", completedAt: new Date() })
+          .where(and(eq(schema.payments.shopId, shopId), eq(schema.payments.id, plan.paymentId), eq(schema.payments.status, "pending")));
+        await recordOrderEvent(tx, {
+          shopId,
+          orderId,
+          type: "refund_failed",
+          summary: `An interrupted refund of ${formatMoney(plan.amountMinor, plan.currency)} was dropped: ${message}`,
+          data: { paymentId: plan.paymentId },
+          actorUserId: actor.userId,
+        });
       });
       continue;
     }

@@ -61,9 +61,17 @@ export async function reserveStock(tx: Tx, items: Array<{ variantId: string; qua
     }
     // Not reserved: either nothing to hold (untracked, backorder) or not enough.
     const [info] = await tx
-      .select({ track: schema.variants.trackInventory, backorder: schema.variants.allowBackorder, onHand: schema.inventoryLevels.onHand, held: schema.inventoryLevels.reserved })
+      .select({
+        track: schema.variants.trackInventory,
+        backorder: schema.variants.allowBackorder,
+        onHand: schema.inventoryLevels.onHand,
+        held: schema.inventoryLevels.reserved,
+      })
       .from(schema.variants)
-      .leftJoin(schema.inventoryLevels, and(eq(schema.inventoryLevels.shopId, schema.variants.shopId), eq(schema.inventoryLevels.variantId, schema.variants.id)))
+      .leftJoin(
+        schema.inventoryLevels,
+        and(eq(schema.inventoryLevels.shopId, schema.variants.shopId), eq(schema.inventoryLevels.variantId, schema.variants.id)),
+      )
       .where(eq(schema.variants.id, variantId));
     if (info && (!info.track || info.backorder)) {
       reserved.set(variantId, 0);
@@ -87,7 +95,12 @@ async function lockOrder(tx: Tx, shopId: string, orderId: string) {
 
 async function orderLines(tx: Tx, shopId: string, orderId: string) {
   return tx
-    .select({ id: schema.orderLines.id, variantId: schema.orderLines.variantId, quantity: schema.orderLines.quantity, reservedQuantity: schema.orderLines.reservedQuantity })
+    .select({
+      id: schema.orderLines.id,
+      variantId: schema.orderLines.variantId,
+      quantity: schema.orderLines.quantity,
+      reservedQuantity: schema.orderLines.reservedQuantity,
+    })
     .from(schema.orderLines)
     .where(and(eq(schema.orderLines.shopId, shopId), eq(schema.orderLines.orderId, orderId)))
     .orderBy(asc(schema.orderLines.variantId));
@@ -101,13 +114,23 @@ export async function reserveOrderStock(tx: Tx, shopId: string, orderId: string)
   const order = await lockOrder(tx, shopId, orderId);
   if (order.stockState !== "none") return false;
   const lines = (await orderLines(tx, shopId, orderId)).filter((l): l is typeof l & { variantId: string } => l.variantId !== null);
-  const reserved = await reserveStock(tx, lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })));
+  const reserved = await reserveStock(
+    tx,
+    lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+  );
   for (const line of lines) {
     const units = Math.min(line.quantity, reserved.get(line.variantId) ?? 0);
     reserved.set(line.variantId, (reserved.get(line.variantId) ?? 0) - units);
-    if (units > 0) await tx.update(schema.orderLines).set({ reservedQuantity: units }).where(and(eq(schema.orderLines.shopId, shopId), eq(schema.orderLines.id, line.id)));
+    if (units > 0)
+      await tx
+        .update(schema.orderLines)
+        .set({ reservedQuantity: units })
+        .where(and(eq(schema.orderLines.shopId, shopId), eq(schema.orderLines.id, line.id)));
   }
-  await tx.update(schema.orders).set({ stockState: "reserved" }).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
+  await tx
+    .update(schema.orders)
+    .set({ stockState: "reserved" })
+    .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
   return true;
 }
 
@@ -159,7 +182,16 @@ export async function commitOrderStock(tx: Tx, shopId: string, orderId: string):
         .set({ onHand: level.onHand - sold, reserved: level.reserved - unreserve, updatedAt: new Date() })
         .where(eq(schema.inventoryLevels.variantId, variant.id));
       if (sold > 0) {
-        await tx.insert(schema.inventoryMovements).values({ shopId, variantId: variant.id, delta: -sold, reason: "sold", note: `Order #${order.number}`, onHandAfter: level.onHand - sold });
+        await tx
+          .insert(schema.inventoryMovements)
+          .values({
+            shopId,
+            variantId: variant.id,
+            delta: -sold,
+            reason: "sold",
+            note: `Order #${order.number}`,
+            onHandAfter: level.onHand - sold,
+          });
         await tx
           .update(schema.products)
           .set({ stockOnHand: sql`greatest(coalesce(${schema.products.stockOnHand}, 0) - ${sold}, 0)` })
@@ -167,7 +199,10 @@ export async function commitOrderStock(tx: Tx, shopId: string, orderId: string):
       }
     }
   }
-  await tx.update(schema.orders).set({ stockState: "committed" }).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
+  await tx
+    .update(schema.orders)
+    .set({ stockState: "committed" })
+    .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
   return true;
 }
 
@@ -178,7 +213,8 @@ export async function releaseOrderStock(tx: Tx, shopId: string, orderId: string)
   const lines = await orderLines(tx, shopId, orderId);
   const byVariant = new Map<string, number>();
   for (const line of lines) {
-    if (line.variantId && line.reservedQuantity > 0) byVariant.set(line.variantId, (byVariant.get(line.variantId) ?? 0) + line.reservedQuantity);
+    if (line.variantId && line.reservedQuantity > 0)
+      byVariant.set(line.variantId, (byVariant.get(line.variantId) ?? 0) + line.reservedQuantity);
   }
   for (const variantId of [...byVariant.keys()].sort()) {
     const units = byVariant.get(variantId)!;
@@ -187,10 +223,19 @@ export async function releaseOrderStock(tx: Tx, shopId: string, orderId: string)
          set reserved = reserved - least(${units}, reserved), updated_at = now()
        where variant_id = ${variantId}`);
   }
-  await tx.update(schema.orders).set({ stockState: "released" }).where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
+  await tx
+    .update(schema.orders)
+    .set({ stockState: "released" })
+    .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
   if (byVariant.size) {
     const units = [...byVariant.values()].reduce((a, b) => a + b, 0);
-    await recordOrderEvent(tx, { shopId, orderId, type: "stock_released", summary: `${units} reserved unit${units === 1 ? "" : "s"} returned to stock`, data: { units } });
+    await recordOrderEvent(tx, {
+      shopId,
+      orderId,
+      type: "stock_released",
+      summary: `${units} reserved unit${units === 1 ? "" : "s"} returned to stock`,
+      data: { units },
+    });
   }
   return true;
 }

@@ -44,10 +44,20 @@ export interface Recipient {
 export async function reportMembers(tx: Tx, shopId: string): Promise<Recipient[]> {
   const m = schema.shopMemberships;
   const rows = await tx
-    .select({ userId: m.userId, role: m.role, name: schema.users.name, phone: schema.users.phone, choice: schema.reportSubscriptions.subscribed, frozenAt: m.frozenAt })
+    .select({
+      userId: m.userId,
+      role: m.role,
+      name: schema.users.name,
+      phone: schema.users.phone,
+      choice: schema.reportSubscriptions.subscribed,
+      frozenAt: m.frozenAt,
+    })
     .from(m)
     .innerJoin(schema.users, eq(schema.users.id, m.userId))
-    .leftJoin(schema.reportSubscriptions, and(eq(schema.reportSubscriptions.shopId, m.shopId), eq(schema.reportSubscriptions.userId, m.userId)))
+    .leftJoin(
+      schema.reportSubscriptions,
+      and(eq(schema.reportSubscriptions.shopId, m.shopId), eq(schema.reportSubscriptions.userId, m.userId)),
+    )
     .where(and(eq(m.shopId, shopId), isNull(m.frozenAt)))
     .orderBy(m.role, schema.users.name);
   return rows.map((r) => ({ userId: r.userId, name: r.name, phone: r.phone, role: r.role, subscribed: r.choice ?? r.role === "owner" }));
@@ -74,7 +84,10 @@ export function reportDateFor(at: Date, timezone: string): string {
 }
 
 export async function dailyReportContent(tx: Tx, shopId: string, date: string): Promise<DailyReportContent> {
-  const [shop] = await tx.select({ name: schema.shops.name, timezone: schema.shops.timezone, currency: schema.shops.currency, language: schema.shops.language }).from(schema.shops).where(eq(schema.shops.id, shopId));
+  const [shop] = await tx
+    .select({ name: schema.shops.name, timezone: schema.shops.timezone, currency: schema.shops.currency, language: schema.shops.language })
+    .from(schema.shops)
+    .where(eq(schema.shops.id, shopId));
   const totals = await salesTotals(tx, shopId, date, date);
   const top = await topProducts(tx, shopId, date, date, 3);
   const [{ waiting }] = await tx
@@ -105,7 +118,10 @@ export async function dailyReportContent(tx: Tx, shopId: string, date: string): 
     averageOrderMinor: totals.averageOrderMinor,
     top: top.map((t) => ({ title: t.title, quantity: t.quantity, revenueMinor: t.revenueMinor })),
     fulfilmentsWaiting: Number(waiting),
-    lowStock: low.map((r) => ({ title: r.variant_title && r.variant_title !== "Default" ? `${r.title} (${r.variant_title})` : r.title, available: Number(r.available) })),
+    lowStock: low.map((r) => ({
+      title: r.variant_title && r.variant_title !== "Default" ? `${r.title} (${r.variant_title})` : r.title,
+      available: Number(r.available),
+    })),
     aiCreditsLeft: { copy: credits.copy.left, tryon: credits.tryon.left, video: credits.video.left },
   };
 }
@@ -120,8 +136,11 @@ export function dailyReportText(c: DailyReportContent, locale: Locale = DEFAULT_
   const tag = `${HTML_LANG[locale]}-MY`;
   const num = new Intl.NumberFormat(tag);
   const n = (value: number) => num.format(value);
-  const money = (minor: number) => new Intl.NumberFormat(tag, { style: "currency", currency: c.currency, currencyDisplay: "narrowSymbol" }).format(minor / 100);
-  const day = new Intl.DateTimeFormat(tag, { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(`${c.date}T00:00:00Z`));
+  const money = (minor: number) =>
+    new Intl.NumberFormat(tag, { style: "currency", currency: c.currency, currencyDisplay: "narrowSymbol" }).format(minor / 100);
+  const day = new Intl.DateTimeFormat(tag, { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(
+    new Date(`${c.date}T00:00:00Z`),
+  );
   const low = c.lowStock.map((l) => t("whatsapp.lowStockItem", { title: l.title, number: n(l.available) })).join(t("whatsapp.separator"));
   const lines = [
     t("whatsapp.title", { shop: c.shopName, date: day }),
@@ -140,7 +159,8 @@ export function dailyReportText(c: DailyReportContent, locale: Locale = DEFAULT_
   return lines.join("\n");
 }
 
-export type DailyReportOutcome = { status: "sent"; date: string; recipients: number; body: string } | { status: "already-sent" | "disabled"; date: string };
+export type DailyReportOutcome =
+  { status: "sent"; date: string; recipients: number; body: string } | { status: "already-sent" | "disabled"; date: string };
 
 /** Sends the report covering the day before `at` (shop-local): once per shop and date. */
 export async function sendDailyReport(shopId: string, at: Date = new Date()): Promise<DailyReportOutcome> {

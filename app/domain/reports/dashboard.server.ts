@@ -4,7 +4,17 @@ import { z } from "zod";
 import { schema, withShop } from "~db/client";
 import { addDays, localDate } from "~/lib/dates";
 import { eventCounts } from "./events.server";
-import { localRange, salesBySource, salesSeries, salesTotals, topProducts, type Granularity, type SalesTotals, type SeriesPoint, type TopProduct } from "./figures.server";
+import {
+  localRange,
+  salesBySource,
+  salesSeries,
+  salesTotals,
+  topProducts,
+  type Granularity,
+  type SalesTotals,
+  type SeriesPoint,
+  type TopProduct,
+} from "./figures.server";
 
 export interface DashboardRange {
   from: string;
@@ -46,7 +56,10 @@ export function parseRange(params: URLSearchParams, timezone: string, now = new 
 
 export async function dashboardFigures(shopId: string, range: DashboardRange): Promise<DashboardFigures> {
   return withShop(shopId, async (tx) => {
-    const [shop] = await tx.select({ timezone: schema.shops.timezone, currency: schema.shops.currency }).from(schema.shops).where(eq(schema.shops.id, shopId));
+    const [shop] = await tx
+      .select({ timezone: schema.shops.timezone, currency: schema.shops.currency })
+      .from(schema.shops)
+      .where(eq(schema.shops.id, shopId));
     const { start, end } = localRange(range.from, range.to, shop.timezone);
     const totals = await salesTotals(tx, shopId, range.from, range.to);
     const series = await salesSeries(tx, shopId, range.from, range.to, range.granularity);

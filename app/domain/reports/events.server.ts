@@ -21,7 +21,9 @@ export async function recordStorefrontEvent(
   try {
     const path = new URL(request.url).pathname.slice(0, 300);
     // The time is the application's clock (not the database default), so tests can set it to either side of a shop's midnight.
-    await withShop(shopId, (tx) => tx.insert(schema.storefrontEvents).values({ shopId, kind, path, orderId: extra.orderId ?? null, createdAt: new Date() }));
+    await withShop(shopId, (tx) =>
+      tx.insert(schema.storefrontEvents).values({ shopId, kind, path, orderId: extra.orderId ?? null, createdAt: new Date() }),
+    );
     return true;
   } catch (error) {
     logger().warn({ err: error, shopId, kind }, "storefront event not recorded");

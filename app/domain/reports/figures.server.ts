@@ -72,7 +72,12 @@ export async function topProducts(tx: Tx, shopId: string, from: string, to: stri
   }));
 }
 
-export async function salesBySource(tx: Tx, shopId: string, from: string, to: string): Promise<{ ownMinor: number; dropshipMinor: number }> {
+export async function salesBySource(
+  tx: Tx,
+  shopId: string,
+  from: string,
+  to: string,
+): Promise<{ ownMinor: number; dropshipMinor: number }> {
   const rows = await tx.execute<{ source: string; revenue: string }>(sql`
     select source, sum(revenue_minor)::bigint as revenue from product_sales_daily where ${DAYS(shopId, from, to)} group by 1`);
   const of = (s: string) => Number(rows.find((r) => r.source === s)?.revenue ?? 0);

@@ -46,7 +46,16 @@ export async function ensureReportScheduler(
   await q.upsertJobScheduler(
     id,
     { pattern: cronFor(s.sendAt), tz: s.timezone, ...(startDate ? { startDate } : {}) },
-    { name: "daily-report", data: { shopId }, opts: { attempts: 5, backoff: DEFAULT_JOB_OPTIONS.backoff, removeOnComplete: DEFAULT_JOB_OPTIONS.removeOnComplete, removeOnFail: DEFAULT_JOB_OPTIONS.removeOnFail } },
+    {
+      name: "daily-report",
+      data: { shopId },
+      opts: {
+        attempts: 5,
+        backoff: DEFAULT_JOB_OPTIONS.backoff,
+        removeOnComplete: DEFAULT_JOB_OPTIONS.removeOnComplete,
+        removeOnFail: DEFAULT_JOB_OPTIONS.removeOnFail,
+      },
+    },
   );
   const scheduler = await q.getJobScheduler(id);
   return { id, next: scheduler?.next ?? undefined, timezone: s.timezone };
@@ -57,11 +66,17 @@ export async function syncAllReportSchedulers(): Promise<number> {
   await queue("reports").upsertJobScheduler(SYNC_SCHEDULERS_ID, { pattern: "17 * * * *" }, { name: "sync-schedulers", data: {} });
   const shops = await asPlatform((tx) =>
     tx
-      .select({ id: schema.shops.id, timezone: schema.shops.timezone, enabled: schema.reportSettings.enabled, sendAt: schema.reportSettings.sendAt })
+      .select({
+        id: schema.shops.id,
+        timezone: schema.shops.timezone,
+        enabled: schema.reportSettings.enabled,
+        sendAt: schema.reportSettings.sendAt,
+      })
       .from(schema.shops)
       .leftJoin(schema.reportSettings, eq(schema.reportSettings.shopId, schema.shops.id)),
   );
-  for (const s of shops) await ensureReportScheduler(s.id, { enabled: s.enabled ?? true, sendAt: s.sendAt ?? DEFAULT_SEND_AT, timezone: s.timezone });
+  for (const s of shops)
+    await ensureReportScheduler(s.id, { enabled: s.enabled ?? true, sendAt: s.sendAt ?? DEFAULT_SEND_AT, timezone: s.timezone });
   return shops.length;
 }
 
@@ -75,7 +90,10 @@ export async function saveReportSettings(actor: { userId: string; shopId: string
   if (!parsed.success) return { ok: false as const, errors: fieldErrors(parsed.error) };
   await withShop(actor.shopId, async (tx) => {
     const values = { enabled: parsed.data.enabled, sendAt: parsed.data.sendAt, updatedAt: new Date() };
-    await tx.insert(schema.reportSettings).values({ shopId: actor.shopId, ...values }).onConflictDoUpdate({ target: schema.reportSettings.shopId, set: values });
+    await tx
+      .insert(schema.reportSettings)
+      .values({ shopId: actor.shopId, ...values })
+      .onConflictDoUpdate({ target: schema.reportSettings.shopId, set: values });
     await enqueueAfterCommit(tx, { queue: "reports", name: "schedule", payload: { shopId: actor.shopId }, shopId: actor.shopId });
     await audit(tx, { shopId: actor.shopId, actorUserId: actor.userId, action: "report.settings_changed", after: parsed.data, ...info });
   });
@@ -88,7 +106,9 @@ export async function setReportSubscription(shopId: string, userId: string, subs
     tx
       .insert(schema.reportSubscriptions)
       .values({ shopId, userId, subscribed })
-      .onConflictDoUpdate({ target: [schema.reportSubscriptions.shopId, schema.reportSubscriptions.userId], set: { subscribed, updatedAt: new Date() } }),
+      .onConflictDoUpdate({
+        target: [schema.reportSubscriptions.shopId, schema.reportSubscriptions.userId],
+        set: { subscribed, updatedAt: new Date() },
+      }),
   );
 }
-

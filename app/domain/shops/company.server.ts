@@ -16,7 +16,12 @@ export const CompanySchema = z.object({
     .toUpperCase()
     .max(30, "Use at most 30 characters.")
     .refine(
-      (s) => s === "" || /^\d{12}$/.test(s) || /^\d{12}\s*\(\d{1,7}-[A-Z]\)$/.test(s) || /^\d{1,7}-[A-Z]$/.test(s) || /^[A-Z]{2}\d{7}-[A-Z]$/.test(s),
+      (s) =>
+        s === "" ||
+        /^\d{12}$/.test(s) ||
+        /^\d{12}\s*\(\d{1,7}-[A-Z]\)$/.test(s) ||
+        /^\d{1,7}-[A-Z]$/.test(s) ||
+        /^[A-Z]{2}\d{7}-[A-Z]$/.test(s),
       "Use the SSM number: 12 digits (202001012345), optionally with the old one (202001012345 (1234567-A)), or the old format 1234567-A / JM0123456-A.",
     ),
   companyAddress: z
@@ -30,24 +35,54 @@ export const CompanySchema = z.object({
 export async function getCompanyDetails(shopId: string) {
   return withShop(shopId, async (tx) => {
     const [shop] = await tx
-      .select({ companyName: schema.shops.companyName, registrationNumber: schema.shops.registrationNumber, companyAddress: schema.shops.companyAddress, name: schema.shops.name })
+      .select({
+        companyName: schema.shops.companyName,
+        registrationNumber: schema.shops.registrationNumber,
+        companyAddress: schema.shops.companyAddress,
+        name: schema.shops.name,
+      })
       .from(schema.shops)
       .where(eq(schema.shops.id, shopId));
     return shop;
   });
 }
 
-export async function updateCompanyDetails(shopId: string, actor: { userId: string } & RequestInfo, form: Record<string, unknown>): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+export async function updateCompanyDetails(
+  shopId: string,
+  actor: { userId: string } & RequestInfo,
+  form: Record<string, unknown>,
+): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
   const parsed = CompanySchema.safeParse({ ...form, companyAddress: String(form.companyAddress ?? "").replace(/\r\n/g, "\n") });
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
-  const values = { companyName: parsed.data.companyName, registrationNumber: parsed.data.registrationNumber || null, companyAddress: parsed.data.companyAddress || null };
+  const values = {
+    companyName: parsed.data.companyName,
+    registrationNumber: parsed.data.registrationNumber || null,
+    companyAddress: parsed.data.companyAddress || null,
+  };
   await withShop(shopId, async (tx) => {
     const [before] = await tx
-      .select({ companyName: schema.shops.companyName, registrationNumber: schema.shops.registrationNumber, companyAddress: schema.shops.companyAddress })
+      .select({
+        companyName: schema.shops.companyName,
+        registrationNumber: schema.shops.registrationNumber,
+        companyAddress: schema.shops.companyAddress,
+      })
       .from(schema.shops)
       .where(eq(schema.shops.id, shopId));
-    await tx.update(schema.shops).set({ ...values, updatedAt: new Date() }).where(eq(schema.shops.id, shopId));
-    await audit(tx, { shopId, actorUserId: actor.userId, action: "settings.company_changed", targetType: "shop", targetId: shopId, before, after: values, ip: actor.ip, userAgent: actor.userAgent });
+    await tx
+      .update(schema.shops)
+      .set({ ...values, updatedAt: new Date() })
+      .where(eq(schema.shops.id, shopId));
+    await audit(tx, {
+      shopId,
+      actorUserId: actor.userId,
+      action: "settings.company_changed",
+      targetType: "shop",
+      targetId: shopId,
+      before,
+      after: values,
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+    });
   });
   return { ok: true };
 }

@@ -11,8 +11,27 @@ export type Role = (typeof schema.membershipRoleEnum.enumValues)[number];
 
 /** Paths and names a shop slug may not take (they would shadow routes or mislead). */
 const RESERVED_SLUGS = new Set([
-  "admin", "api", "app", "assets", "build", "cdn", "checkout", "help", "login", "logout", "mail",
-  "netshop", "platform", "s", "shop", "signup", "static", "status", "supplier", "support", "www",
+  "admin",
+  "api",
+  "app",
+  "assets",
+  "build",
+  "cdn",
+  "checkout",
+  "help",
+  "login",
+  "logout",
+  "mail",
+  "netshop",
+  "platform",
+  "s",
+  "shop",
+  "signup",
+  "static",
+  "status",
+  "supplier",
+  "support",
+  "www",
 ]);
 
 export const TIMEZONES = Intl.supportedValuesOf("timeZone");
@@ -134,7 +153,6 @@ export async function isSlugAvailable(slug: string): Promise<boolean> {
   return !row && !RESERVED_SLUGS.has(slug.toLowerCase());
 }
 
-
 /**
  * A shop's own domain for its storefront: a host name only ("shop.example.my"), lower-cased,
  * no scheme, port or path; empty to remove it. Not an IP address, not localhost, not ours.
@@ -143,8 +161,17 @@ export const CustomDomainSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .transform((s) => s.replace(/^https?:\/\//, "").replace(/\/+$/, "").replace(/\.$/, ""))
-  .refine((s) => s === "" || (s.length <= 253 && /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/.test(s)), "Enter a domain name like shop.example.com (no http://, no path).")
+  .transform((s) =>
+    s
+      .replace(/^https?:\/\//, "")
+      .replace(/\/+$/, "")
+      .replace(/\.$/, ""),
+  )
+  .refine(
+    (s) =>
+      s === "" || (s.length <= 253 && /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/.test(s)),
+    "Enter a domain name like shop.example.com (no http://, no path).",
+  )
   .refine((s) => s === "" || !/(^|\.)(localhost|netshop\.local)$/.test(s), "Use a domain you own, like shop.example.com.")
   .refine((s) => s === "" || s !== new URL(publicUrl()).hostname, "That is NetShop's own address. Use a domain you own.")
   .transform((s) => (s === "" ? null : s));
@@ -164,15 +191,33 @@ export async function updateShopSettings(
   try {
     await withShop(actor.shopId, async (tx) => {
       const [before] = await tx
-        .select({ name: schema.shops.name, timezone: schema.shops.timezone, language: schema.shops.language, customDomain: schema.shops.customDomain })
+        .select({
+          name: schema.shops.name,
+          timezone: schema.shops.timezone,
+          language: schema.shops.language,
+          customDomain: schema.shops.customDomain,
+        })
         .from(schema.shops)
         .where(eq(schema.shops.id, actor.shopId))
         .for("update");
-      await tx.update(schema.shops).set({ ...parsed.data, updatedAt: new Date() }).where(eq(schema.shops.id, actor.shopId));
-      await audit(tx, { shopId: actor.shopId, actorUserId: actor.userId, action: "shop.settings_changed", targetType: "shop", targetId: actor.shopId, before, after: parsed.data, ...request });
+      await tx
+        .update(schema.shops)
+        .set({ ...parsed.data, updatedAt: new Date() })
+        .where(eq(schema.shops.id, actor.shopId));
+      await audit(tx, {
+        shopId: actor.shopId,
+        actorUserId: actor.userId,
+        action: "shop.settings_changed",
+        targetType: "shop",
+        targetId: actor.shopId,
+        before,
+        after: parsed.data,
+        ...request,
+      });
     });
   } catch (error) {
-    if (pgConstraint(error) === "shops_custom_domain_key") return { ok: false, errors: { customDomain: "Another shop already uses this domain." } };
+    if (pgConstraint(error) === "shops_custom_domain_key")
+      return { ok: false, errors: { customDomain: "Another shop already uses this domain." } };
     throw error;
   }
   return { ok: true };

@@ -30,7 +30,12 @@ export interface ProductCard {
 export async function productCards(tx: Tx, ids: string[], now = new Date()): Promise<ProductCard[]> {
   if (!ids.length) return [];
   const products = await tx
-    .select({ id: schema.products.id, title: schema.products.title, handle: schema.products.handle, stockOnHand: schema.products.stockOnHand })
+    .select({
+      id: schema.products.id,
+      title: schema.products.title,
+      handle: schema.products.handle,
+      stockOnHand: schema.products.stockOnHand,
+    })
     .from(schema.products)
     .where(and(inArray(schema.products.id, ids), eq(schema.products.status, "active")));
   if (!products.length) return [];
@@ -47,7 +52,14 @@ export async function productCards(tx: Tx, ids: string[], now = new Date()): Pro
     })
     .from(schema.variants)
     .where(inArray(schema.variants.productId, found));
-  const [sales, covers] = await Promise.all([runningSalePrices(tx, variants.map((v) => v.id), now), coverImages(tx, found)]);
+  const [sales, covers] = await Promise.all([
+    runningSalePrices(
+      tx,
+      variants.map((v) => v.id),
+      now,
+    ),
+    coverImages(tx, found),
+  ]);
   const byId = new Map(products.map((p) => [p.id, p]));
   return ids.flatMap((id) => {
     const p = byId.get(id);
@@ -67,7 +79,10 @@ export async function productCards(tx: Tx, ids: string[], now = new Date()): Pro
         maxPrice: prices.length ? Math.max(...prices) : null,
         compareAt: onSale.length
           ? Math.max(...onSale.map((v) => v.price))
-          : own.reduce<number | null>((m, v) => (v.compareAt !== null && v.compareAt > v.price && v.compareAt > (m ?? 0) ? v.compareAt : m), null),
+          : own.reduce<number | null>(
+              (m, v) => (v.compareAt !== null && v.compareAt > v.price && v.compareAt > (m ?? 0) ? v.compareAt : m),
+              null,
+            ),
         saleEndsAt: onSale.length ? new Date(Math.min(...onSale.map((v) => sales.get(v.id)!.endsAt.getTime()))).toISOString() : null,
         inStock: untracked || p.stockOnHand === null || p.stockOnHand > 0,
         image: cover?.renditions.length
@@ -106,8 +121,10 @@ export async function storefrontHome(shopId: string, now = new Date()) {
     const collections = await tx
       .select({ id: schema.collections.id, title: schema.collections.title, handle: schema.collections.handle })
       .from(schema.collections)
-      .where(sql`exists (select 1 from ${schema.collectionProducts} cp join ${schema.products} p on p.shop_id = cp.shop_id and p.id = cp.product_id
-                          where cp.shop_id = ${schema.collections.shopId} and cp.collection_id = ${schema.collections.id} and p.status = 'active')`)
+      .where(
+        sql`exists (select 1 from ${schema.collectionProducts} cp join ${schema.products} p on p.shop_id = cp.shop_id and p.id = cp.product_id
+                          where cp.shop_id = ${schema.collections.shopId} and cp.collection_id = ${schema.collections.id} and p.status = 'active')`,
+      )
       .orderBy(asc(schema.collections.createdAt), asc(schema.collections.id))
       .limit(3);
     const featured = await Promise.all(
@@ -121,11 +138,20 @@ export async function storefrontHome(shopId: string, now = new Date()) {
       .limit(12);
     return {
       flashSale: flash
-        ? { name: flash.name, endsAt: flash.endsAt.toISOString(), remaining: flash.remaining, products: await productCards(tx, flash.productIds.slice(0, 8), now) }
+        ? {
+            name: flash.name,
+            endsAt: flash.endsAt.toISOString(),
+            remaining: flash.remaining,
+            products: await productCards(tx, flash.productIds.slice(0, 8), now),
+          }
         : null,
       deals: await productCards(tx, dealIds, now),
       featured,
-      newest: await productCards(tx, newest.map((p) => p.id), now),
+      newest: await productCards(
+        tx,
+        newest.map((p) => p.id),
+        now,
+      ),
     };
   });
 }
@@ -136,7 +162,12 @@ export const COLLECTION_PAGE_SIZE = 24;
 export async function collectionPage(shopId: string, handle: string, page = 1) {
   return withShop(shopId, async (tx) => {
     const [collection] = await tx
-      .select({ id: schema.collections.id, title: schema.collections.title, handle: schema.collections.handle, description: schema.collections.description })
+      .select({
+        id: schema.collections.id,
+        title: schema.collections.title,
+        handle: schema.collections.handle,
+        description: schema.collections.description,
+      })
       .from(schema.collections)
       .where(eq(schema.collections.handle, handle.toLowerCase()));
     if (!collection) return null;
@@ -208,7 +239,11 @@ export async function productPage(shopId: string, handle: string, now = new Date
       .orderBy(asc(schema.variants.position), asc(schema.variants.id));
     // Independent reads: postgres.js pipelines them on the transaction's connection.
     const [sales, mediaRows] = await Promise.all([
-      runningSalePrices(tx, rows.map((v) => v.id), now),
+      runningSalePrices(
+        tx,
+        rows.map((v) => v.id),
+        now,
+      ),
       tx
         .select()
         .from(schema.media)
@@ -227,7 +262,13 @@ export async function productPage(shopId: string, handle: string, now = new Date
         compareAt: v.compareAt,
         currency: v.currency,
         sale: sale
-          ? { name: sale.name, price: sale.salePriceMinor, endsAt: sale.endsAt.toISOString(), remaining: sale.remaining, perCustomerLimit: sale.perCustomerLimit }
+          ? {
+              name: sale.name,
+              price: sale.salePriceMinor,
+              endsAt: sale.endsAt.toISOString(),
+              remaining: sale.remaining,
+              perCustomerLimit: sale.perCustomerLimit,
+            }
           : null,
         available,
         inStock: available === null || available > 0,

@@ -46,7 +46,12 @@ export interface SalePrice {
  * (the storefront shows the regular price again) unless `includeSoldOut` (checkout: a buyer who
  * saw the sale price must hear that it sold out rather than be charged more silently).
  */
-export async function runningSalePrices(tx: Tx, variantIds: string[], now = new Date(), options: { includeSoldOut?: boolean } = {}): Promise<Map<string, SalePrice>> {
+export async function runningSalePrices(
+  tx: Tx,
+  variantIds: string[],
+  now = new Date(),
+  options: { includeSoldOut?: boolean } = {},
+): Promise<Map<string, SalePrice>> {
   if (!variantIds.length) return new Map();
   const rows = await tx
     .select({
@@ -64,7 +69,10 @@ export async function runningSalePrices(tx: Tx, variantIds: string[], now = new 
       schema.flashSales,
       and(eq(schema.flashSales.shopId, schema.flashSaleVariants.shopId), eq(schema.flashSales.id, schema.flashSaleVariants.flashSaleId)),
     )
-    .innerJoin(schema.variants, and(eq(schema.variants.shopId, schema.flashSaleVariants.shopId), eq(schema.variants.id, schema.flashSaleVariants.variantId)))
+    .innerJoin(
+      schema.variants,
+      and(eq(schema.variants.shopId, schema.flashSaleVariants.shopId), eq(schema.variants.id, schema.flashSaleVariants.variantId)),
+    )
     .where(
       and(
         inArray(schema.flashSaleVariants.variantId, variantIds),
@@ -73,12 +81,16 @@ export async function runningSalePrices(tx: Tx, variantIds: string[], now = new 
         lt(schema.flashSaleVariants.salePriceMinor, schema.variants.priceMinor),
         lte(schema.flashSales.startsAt, now),
         gt(schema.flashSales.endsAt, now),
-        options.includeSoldOut ? undefined : sql`(${schema.flashSales.totalCap} is null or ${schema.flashSales.claimed} < ${schema.flashSales.totalCap})`,
+        options.includeSoldOut
+          ? undefined
+          : sql`(${schema.flashSales.totalCap} is null or ${schema.flashSales.claimed} < ${schema.flashSales.totalCap})`,
       ),
     )
     .orderBy(
       // Checkout: a sale with units left before a sold-out one, then the lowest price.
-      ...(options.includeSoldOut ? [sql`(${schema.flashSales.totalCap} is not null and ${schema.flashSales.claimed} >= ${schema.flashSales.totalCap})`] : []),
+      ...(options.includeSoldOut
+        ? [sql`(${schema.flashSales.totalCap} is not null and ${schema.flashSales.claimed} >= ${schema.flashSales.totalCap})`]
+        : []),
       asc(schema.flashSaleVariants.salePriceMinor),
       asc(schema.flashSales.endsAt),
     );
@@ -115,8 +127,16 @@ export async function runningSales(tx: Tx, now = new Date()) {
   const variants = await tx
     .select({ flashSaleId: schema.flashSaleVariants.flashSaleId, productId: schema.variants.productId })
     .from(schema.flashSaleVariants)
-    .innerJoin(schema.variants, and(eq(schema.variants.shopId, schema.flashSaleVariants.shopId), eq(schema.variants.id, schema.flashSaleVariants.variantId)))
-    .where(inArray(schema.flashSaleVariants.flashSaleId, sales.map((s) => s.id)));
+    .innerJoin(
+      schema.variants,
+      and(eq(schema.variants.shopId, schema.flashSaleVariants.shopId), eq(schema.variants.id, schema.flashSaleVariants.variantId)),
+    )
+    .where(
+      inArray(
+        schema.flashSaleVariants.flashSaleId,
+        sales.map((s) => s.id),
+      ),
+    );
   return sales.map((s) => ({
     id: s.id,
     name: s.name,
@@ -157,34 +177,60 @@ export async function claimFlashSalePrices(
   const now = input.now ?? new Date();
   const customerKey = input.customerKey.trim().toLowerCase();
   for (const line of input.lines) {
-    if (!Number.isSafeInteger(line.quantity) || line.quantity <= 0) throw new RangeError(`quantity must be a positive integer (got ${line.quantity})`);
+    if (!Number.isSafeInteger(line.quantity) || line.quantity <= 0)
+      throw new RangeError(`quantity must be a positive integer (got ${line.quantity})`);
   }
   const prices = await runningSalePrices(tx, [...new Set(input.lines.map((l) => l.variantId))], now, { includeSoldOut: true });
   // Claims in a fixed order (sale, variant), so two orders with the same lines never deadlock.
   const order = input.lines
     .map((line, index) => ({ line, index, sale: prices.get(line.variantId) }))
-    .sort((a, b) => (a.sale?.flashSaleId ?? "").localeCompare(b.sale?.flashSaleId ?? "") || a.line.variantId.localeCompare(b.line.variantId));
-  const result: ClaimedLine[] = input.lines.map((l) => ({ variantId: l.variantId, unitPriceMinor: l.unitPriceMinor, regularUnitPriceMinor: null, flashSaleId: null }));
+    .sort(
+      (a, b) => (a.sale?.flashSaleId ?? "").localeCompare(b.sale?.flashSaleId ?? "") || a.line.variantId.localeCompare(b.line.variantId),
+    );
+  const result: ClaimedLine[] = input.lines.map((l) => ({
+    variantId: l.variantId,
+    unitPriceMinor: l.unitPriceMinor,
+    regularUnitPriceMinor: null,
+    flashSaleId: null,
+  }));
   for (const { line, index, sale } of order) {
     if (!sale || sale.salePriceMinor >= line.unitPriceMinor) continue;
     if (input.onLimit === "regular-price") {
       // A savepoint, so a refused line leaves the order's transaction usable at the regular price.
       try {
         await tx.transaction((sp) => claimLine(sp, input.shopId, input.orderId, customerKey, line, sale, now));
-        result[index] = { variantId: line.variantId, unitPriceMinor: sale.salePriceMinor, regularUnitPriceMinor: line.unitPriceMinor, flashSaleId: sale.flashSaleId };
+        result[index] = {
+          variantId: line.variantId,
+          unitPriceMinor: sale.salePriceMinor,
+          regularUnitPriceMinor: line.unitPriceMinor,
+          flashSaleId: sale.flashSaleId,
+        };
       } catch (error) {
         if (!(error instanceof FlashSaleLimitError)) throw error;
       }
       continue;
     }
     await claimLine(tx, input.shopId, input.orderId, customerKey, line, sale, now);
-    result[index] = { variantId: line.variantId, unitPriceMinor: sale.salePriceMinor, regularUnitPriceMinor: line.unitPriceMinor, flashSaleId: sale.flashSaleId };
+    result[index] = {
+      variantId: line.variantId,
+      unitPriceMinor: sale.salePriceMinor,
+      regularUnitPriceMinor: line.unitPriceMinor,
+      flashSaleId: sale.flashSaleId,
+    };
   }
   return result;
 }
 
 /** Claims one line's units against its sale's cap and the customer's limit (see above). */
-async function claimLine(tx: Tx, shopId: string, orderId: string, customerKey: string, line: ClaimLine, sale: SalePrice & { variantId?: string }, now: Date) {
+async function claimLine(
+  tx: Tx,
+  shopId: string,
+  orderId: string,
+  customerKey: string,
+  line: ClaimLine,
+  sale: SalePrice & { variantId?: string },
+  now: Date,
+) {
   const input = { shopId, orderId };
   {
     const [claimed] = await tx
@@ -273,8 +319,18 @@ export async function releaseFlashSaleClaims(tx: Tx, input: { shopId: string; or
   const released = await tx
     .update(schema.flashSaleClaims)
     .set({ releasedAt: new Date() })
-    .where(and(eq(schema.flashSaleClaims.shopId, input.shopId), eq(schema.flashSaleClaims.orderId, input.orderId), isNull(schema.flashSaleClaims.releasedAt)))
-    .returning({ flashSaleId: schema.flashSaleClaims.flashSaleId, customerKey: schema.flashSaleClaims.customerKey, quantity: schema.flashSaleClaims.quantity });
+    .where(
+      and(
+        eq(schema.flashSaleClaims.shopId, input.shopId),
+        eq(schema.flashSaleClaims.orderId, input.orderId),
+        isNull(schema.flashSaleClaims.releasedAt),
+      ),
+    )
+    .returning({
+      flashSaleId: schema.flashSaleClaims.flashSaleId,
+      customerKey: schema.flashSaleClaims.customerKey,
+      quantity: schema.flashSaleClaims.quantity,
+    });
   const bySale = new Map<string, number>();
   const byCustomer = new Map<string, { flashSaleId: string; customerKey: string; quantity: number }>();
   for (const r of released) {
@@ -315,12 +371,21 @@ export function saleState(sale: { startsAt: Date; endsAt: Date }, now = new Date
 
 export async function listFlashSales(shopId: string) {
   return withShop(shopId, async (tx) => {
-    const sales = await tx.select().from(schema.flashSales).orderBy(desc(schema.flashSales.startsAt), desc(schema.flashSales.id)).limit(200);
+    const sales = await tx
+      .select()
+      .from(schema.flashSales)
+      .orderBy(desc(schema.flashSales.startsAt), desc(schema.flashSales.id))
+      .limit(200);
     const counts = sales.length
       ? await tx
           .select({ flashSaleId: schema.flashSaleVariants.flashSaleId, n: sql<number>`count(*)::int` })
           .from(schema.flashSaleVariants)
-          .where(inArray(schema.flashSaleVariants.flashSaleId, sales.map((s) => s.id)))
+          .where(
+            inArray(
+              schema.flashSaleVariants.flashSaleId,
+              sales.map((s) => s.id),
+            ),
+          )
           .groupBy(schema.flashSaleVariants.flashSaleId)
       : [];
     const now = new Date();
@@ -344,7 +409,10 @@ export async function flashSaleForEditor(shopId: string, id: string | null) {
         productTitle: schema.products.title,
       })
       .from(schema.variants)
-      .innerJoin(schema.products, and(eq(schema.products.shopId, schema.variants.shopId), eq(schema.products.id, schema.variants.productId)))
+      .innerJoin(
+        schema.products,
+        and(eq(schema.products.shopId, schema.variants.shopId), eq(schema.products.id, schema.variants.productId)),
+      )
       .where(sql`${schema.products.status} <> 'archived'`)
       .orderBy(asc(schema.products.title), asc(schema.variants.position))
       .limit(500);
@@ -383,7 +451,16 @@ export function parseLocalDateTime(value: string, timeZone: string): Date | unde
   const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
   // The zone's offset at that moment (twice, for the hour around a DST change).
   const offset = (at: number) => {
-    const parts = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" }).formatToParts(at);
+    const parts = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    }).formatToParts(at);
     const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
     return Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second")) - at;
   };
@@ -395,7 +472,15 @@ export function parseLocalDateTime(value: string, timeZone: string): Date | unde
 
 /** "2026-12-06T10:00" in the shop's time zone, for a datetime-local input. */
 export function toLocalDateTime(date: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(date);
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).formatToParts(date);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "00";
   return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}`;
 }
@@ -424,7 +509,11 @@ export async function saveFlashSale(
   if (startsAt && endsAt && endsAt <= startsAt) errors.endsAt = "The sale must end after it starts.";
 
   return withShop(shop.shopId, async (tx) => {
-    const [existing] = id ? (isUuid(id) ? await tx.select().from(schema.flashSales).where(eq(schema.flashSales.id, id)).for("update") : []) : [];
+    const [existing] = id
+      ? isUuid(id)
+        ? await tx.select().from(schema.flashSales).where(eq(schema.flashSales.id, id)).for("update")
+        : []
+      : [];
     if (id && !existing) return null;
     const variantRows = await tx
       .select({ id: schema.variants.id, priceMinor: schema.variants.priceMinor, currency: schema.variants.currency })
@@ -438,19 +527,33 @@ export async function saveFlashSale(
       else if (minor >= v.priceMinor) errors[`price_${v.id}`] = "A sale price must be below the regular price.";
       else lines.push({ variantId: v.id, salePriceMinor: minor });
     }
-    if (!lines.length && !Object.keys(errors).some((k) => k.startsWith("price_"))) errors.variants = "Give at least one variant a sale price.";
+    if (!lines.length && !Object.keys(errors).some((k) => k.startsWith("price_")))
+      errors.variants = "Give at least one variant a sale price.";
     if (existing && parsed.success && parsed.data.totalCap !== null && parsed.data.totalCap < existing.claimed) {
       errors.totalCap = `${existing.claimed} units are already sold in this sale: the cap cannot be lower.`;
     }
     if (Object.keys(errors).length || !parsed.success || !startsAt || !endsAt) return { ok: false as const, errors };
-    const values = { name: parsed.data.name, startsAt, endsAt, perCustomerLimit: parsed.data.perCustomerLimit, totalCap: parsed.data.totalCap, updatedAt: new Date() };
+    const values = {
+      name: parsed.data.name,
+      startsAt,
+      endsAt,
+      perCustomerLimit: parsed.data.perCustomerLimit,
+      totalCap: parsed.data.totalCap,
+      updatedAt: new Date(),
+    };
     let saleId: string;
     if (existing) {
-      await tx.update(schema.flashSales).set({ ...values, endedAt: null }).where(eq(schema.flashSales.id, existing.id));
+      await tx
+        .update(schema.flashSales)
+        .set({ ...values, endedAt: null })
+        .where(eq(schema.flashSales.id, existing.id));
       await tx.delete(schema.flashSaleVariants).where(eq(schema.flashSaleVariants.flashSaleId, existing.id));
       saleId = existing.id;
     } else {
-      const [created] = await tx.insert(schema.flashSales).values({ shopId: shop.shopId, ...values }).returning({ id: schema.flashSales.id });
+      const [created] = await tx
+        .insert(schema.flashSales)
+        .values({ shopId: shop.shopId, ...values })
+        .returning({ id: schema.flashSales.id });
       saleId = created.id;
     }
     await tx.insert(schema.flashSaleVariants).values(lines.map((l) => ({ shopId: shop.shopId, flashSaleId: saleId, ...l })));
@@ -482,7 +585,16 @@ export async function endFlashSale(shopId: string, id: string, actor: { userId: 
       })
       .where(and(eq(schema.flashSales.id, id), gt(schema.flashSales.endsAt, sql`now()`)))
       .returning({ id: schema.flashSales.id });
-    if (ended) await audit(tx, { shopId, actorUserId: actor.userId, action: "flash_sale.ended", targetType: "flash_sale", targetId: id, ip: actor.ip, userAgent: actor.userAgent });
+    if (ended)
+      await audit(tx, {
+        shopId,
+        actorUserId: actor.userId,
+        action: "flash_sale.ended",
+        targetType: "flash_sale",
+        targetId: id,
+        ip: actor.ip,
+        userAgent: actor.userAgent,
+      });
     return Boolean(ended);
   });
 }

@@ -75,7 +75,11 @@ export function parseSearchParams(params: URLSearchParams, currency: string): Se
 // migration's hand-written SQL. Not in the drizzle schema: only this query reads it.
 const DOCUMENT = sql.raw(`p.search_document`);
 
-export async function searchProducts(shopId: string, query: SearchQuery, now = new Date()): Promise<{ products: ProductCard[]; total: number; hasNext: boolean }> {
+export async function searchProducts(
+  shopId: string,
+  query: SearchQuery,
+  now = new Date(),
+): Promise<{ products: ProductCard[]; total: number; hasNext: boolean }> {
   const conditions: SQL[] = [sql`p.shop_id = ${shopId}::uuid`, sql`p.status = 'active'`];
   const q = query.q.slice(0, 100);
   if (q) {
@@ -138,4 +142,3 @@ export async function searchProducts(shopId: string, query: SearchQuery, now = n
   const products = await withShop(shopId, (tx) => productCards(tx, ids, now));
   return { products, total: rows.length ? Number(rows[0].total) : 0, hasNext: rows.length > SEARCH_PAGE_SIZE };
 }
-

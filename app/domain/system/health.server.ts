@@ -9,10 +9,7 @@ export interface Readiness {
 async function timed(fn: () => Promise<void>) {
   const started = performance.now();
   try {
-    await Promise.race([
-      fn(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error("timed out after 3 s")), 3_000).unref()),
-    ]);
+    await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error("timed out after 3 s")), 3_000).unref())]);
     return { ok: true, ms: Math.round(performance.now() - started) };
   } catch (error) {
     return { ok: false, ms: Math.round(performance.now() - started), error: (error as Error).message };

@@ -3,7 +3,14 @@ const ai = {
   status: { queued: "Queued", running: "Running", succeeded: "Done", failed: "Failed", cancelled: "Cancelled" },
   kinds: { copy: "Product copy", tryon: "Try-on image", video: "Product video" },
   tones: { friendly: "Friendly", professional: "Professional", luxury: "Luxury", playful: "Playful" },
-  fields: { title: "Title", description: "Description", bulletPoints: "Bullet points", seoTitle: "SEO title", metaDescription: "Meta description", tags: "Tags" },
+  fields: {
+    title: "Title",
+    description: "Description",
+    bulletPoints: "Bullet points",
+    seoTitle: "SEO title",
+    metaDescription: "Meta description",
+    tags: "Tags",
+  },
   filters: { all: "All", active: "In progress", failed: "Failed", succeeded: "Done" },
   form: {
     tone: "Tone",
@@ -11,7 +18,12 @@ const ai = {
     notes: "Your notes for the writer",
     notesHint: "Selling points, materials, care: only facts you give are used.",
   },
-  cost: { tokens: "{{input}} / {{output}} tokens", units: "{{count}} units", charged: "credits charged: {{count}}", credits: "credits: {{count}}" },
+  cost: {
+    tokens: "{{input}} / {{output}} tokens",
+    units: "{{count}} units",
+    charged: "credits charged: {{count}}",
+    credits: "credits: {{count}}",
+  },
   sandboxNote: "Sandbox: no {{provider}} key configured. Copy is written by the local stand-in, not a real model.",
   studio: { eyebrow: "AI", title: "AI studio", retried: "Queued again. It is charged only if it succeeds." },
   settings: {
@@ -63,7 +75,8 @@ const ai = {
     applied: "Applied to the product. The previous copy is kept below.",
     restored: "Restored. The copy it replaced is kept below too.",
     generate: "Write new copy",
-    generateIntro: "Written by {{provider}} ({{model}}) from this product's title, options, details, image descriptions and your notes. One credit per language; {{left}} left this month.",
+    generateIntro:
+      "Written by {{provider}} ({{model}}) from this product's title, options, details, image descriptions and your notes. One credit per language; {{left}} left this month.",
     writing: "Writing…",
     submit: "Write copy",
     retryInStudio: "Retry in the AI studio",

@@ -5,7 +5,14 @@ const ai: Translations<typeof en> = {
   status: { queued: "Dalam giliran", running: "Sedang berjalan", succeeded: "Selesai", failed: "Gagal", cancelled: "Dibatalkan" },
   kinds: { copy: "Teks produk", tryon: "Imej cuba pakai", video: "Video produk" },
   tones: { friendly: "Mesra", professional: "Profesional", luxury: "Mewah", playful: "Ceria" },
-  fields: { title: "Tajuk", description: "Penerangan", bulletPoints: "Poin utama", seoTitle: "Tajuk SEO", metaDescription: "Penerangan meta", tags: "Tag" },
+  fields: {
+    title: "Tajuk",
+    description: "Penerangan",
+    bulletPoints: "Poin utama",
+    seoTitle: "Tajuk SEO",
+    metaDescription: "Penerangan meta",
+    tags: "Tag",
+  },
   filters: { all: "Semua", active: "Sedang berjalan", failed: "Gagal", succeeded: "Selesai" },
   form: {
     tone: "Nada",
@@ -13,7 +20,12 @@ const ai: Translations<typeof en> = {
     notes: "Nota anda untuk penulis",
     notesHint: "Kelebihan, bahan, penjagaan: hanya fakta yang anda berikan digunakan.",
   },
-  cost: { tokens: "{{input}} / {{output}} token", units: "{{count}} unit", charged: "kredit dicaj: {{count}}", credits: "kredit: {{count}}" },
+  cost: {
+    tokens: "{{input}} / {{output}} token",
+    units: "{{count}} unit",
+    charged: "kredit dicaj: {{count}}",
+    credits: "kredit: {{count}}",
+  },
   sandboxNote: "Kotak pasir: tiada kunci {{provider}} dikonfigurasi. Teks ditulis oleh pengganti tempatan, bukan model sebenar.",
   studio: { eyebrow: "AI", title: "Studio AI", retried: "Dimasukkan semula ke giliran. Ia hanya dicaj jika berjaya." },
   settings: {
@@ -28,7 +40,10 @@ const ai: Translations<typeof en> = {
     modelHint: "Biarkan kosong untuk model lalai. Sebarang nama model yang diterima oleh penyedia (atau pelayan serasi OpenAI anda).",
     save: "Simpan",
   },
-  credits: { title: "Kredit AI bulan ini", line: "{{used}} digunakan, {{held}} ditahan oleh kerja yang sedang berjalan, {{left}} daripada {{allowance}} berbaki" },
+  credits: {
+    title: "Kredit AI bulan ini",
+    line: "{{used}} digunakan, {{held}} ditahan oleh kerja yang sedang berjalan, {{left}} daripada {{allowance}} berbaki",
+  },
   batches: {
     title: "Larian pukal",
     started: "Dimulakan",
@@ -52,7 +67,8 @@ const ai: Translations<typeof en> = {
   },
   bulk: {
     title: "Tulis teks untuk banyak produk",
-    intro: "Ditulis oleh {{provider}} ({{model}}). Setiap produk ialah satu kerja yang boleh anda ikuti di atas; satu kredit bagi setiap bahasa.",
+    intro:
+      "Ditulis oleh {{provider}} ({{model}}). Setiap produk ialah satu kerja yang boleh anda ikuti di atas; satu kredit bagi setiap bahasa.",
     noProducts: "Tambah produk dahulu.",
     products: "Produk",
     submit: "Tulis teks",
@@ -65,13 +81,15 @@ const ai: Translations<typeof en> = {
     applied: "Digunakan pada produk. Teks sebelumnya disimpan di bawah.",
     restored: "Dipulihkan. Teks yang digantikannya juga disimpan di bawah.",
     generate: "Tulis teks baharu",
-    generateIntro: "Ditulis oleh {{provider}} ({{model}}) daripada tajuk, pilihan, butiran, penerangan imej produk ini dan nota anda. Satu kredit bagi setiap bahasa; {{left}} berbaki bulan ini.",
+    generateIntro:
+      "Ditulis oleh {{provider}} ({{model}}) daripada tajuk, pilihan, butiran, penerangan imej produk ini dan nota anda. Satu kredit bagi setiap bahasa; {{left}} berbaki bulan ini.",
     writing: "Sedang menulis…",
     submit: "Tulis teks",
     retryInStudio: "Cuba semula di Studio AI",
     review: "Semakan",
     draftN: "Draf {{n}}",
-    reviewIntro: "Tiada apa berubah pada produk anda sehingga anda menggunakan sesuatu medan. Gunakan mana-mana medan dalam mana-mana bahasa.",
+    reviewIntro:
+      "Tiada apa berubah pada produk anda sehingga anda menggunakan sesuatu medan. Gunakan mana-mana medan dalam mana-mana bahasa.",
     field: "Medan",
     now: "Pada produk sekarang",
     applyLabel: "Gunakan {{field}} ({{language}})",

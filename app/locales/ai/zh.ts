@@ -13,7 +13,12 @@ const ai: Translations<typeof en> = {
     notes: "给撰写者的备注",
     notesHint: "卖点、材质、保养方法：只会使用您提供的事实。",
   },
-  cost: { tokens: "{{input}} / {{output}} 个 token", units: "{{count}} 个单位", charged: "已扣积分：{{count}}", credits: "积分：{{count}}" },
+  cost: {
+    tokens: "{{input}} / {{output}} 个 token",
+    units: "{{count}} 个单位",
+    charged: "已扣积分：{{count}}",
+    credits: "积分：{{count}}",
+  },
   sandboxNote: "沙盒：未配置 {{provider}} 密钥。文案由本地替身生成，而非真实模型。",
   studio: { eyebrow: "AI", title: "AI 工作室", retried: "已重新排队。只有成功时才会扣积分。" },
   settings: {
@@ -65,7 +70,8 @@ const ai: Translations<typeof en> = {
     applied: "已应用到商品。之前的文案保存在下方。",
     restored: "已恢复。被替换的文案也保存在下方。",
     generate: "撰写新文案",
-    generateIntro: "由 {{provider}}（{{model}}）根据该商品的标题、选项、详情、图片描述和您的备注撰写。每种语言扣 1 积分；本月剩余 {{left}}。",
+    generateIntro:
+      "由 {{provider}}（{{model}}）根据该商品的标题、选项、详情、图片描述和您的备注撰写。每种语言扣 1 积分；本月剩余 {{left}}。",
     writing: "撰写中…",
     submit: "撰写文案",
     retryInStudio: "在 AI 工作室重试",
