@@ -173,22 +173,22 @@ describe("platform and sign-up", () => {
     const pending = await makeSupplier({ approved: false });
     const op = await client(await makeOperator());
     expect((await op.get("/platform")).status).toBe(200);
-    expect((await op.post("/platform", { intent: "approve", supplierShopId: pending.shopId })).status).toBe(200);
+    expect((await op.post("/platform?index", { intent: "approve", supplierShopId: pending.shopId })).status).toBe(200);
     expect(op.lastHtml).toContain("Supplier approved.");
     await op.get("/platform");
     const token = () => op.lastHtml.match(/name="token" value="([^"]+)"/)![1];
     const form = token();
-    expect((await op.post("/platform", { intent: "topup", token: form, shopSlug: merchantA.shop.slug, amount: "abc" })).status).toBe(400);
+    expect((await op.post("/platform?index", { intent: "topup", token: form, shopSlug: merchantA.shop.slug, amount: "abc" })).status).toBe(400);
     expect(op.lastHtml).toContain("Enter an amount like 500");
     // The corrected form sent twice (a double click): one top-up, the same answer both times.
     const topUp = { intent: "topup", token: form, shopSlug: merchantA.shop.slug, amount: "50.00", note: "FPX 123" };
-    expect((await op.post("/platform", topUp)).status).toBe(200);
+    expect((await op.post("/platform?index", topUp)).status).toBe(200);
     expect(op.lastHtml).toContain("Top-up recorded. New balance RM");
     const answer = htmlDecode(op.lastHtml).match(/Top-up recorded\. New balance [^<]+/)![0];
     expect(token()).not.toBe(form); // the page after it carries a new form token
-    expect((await op.post("/platform", topUp)).status).toBe(200);
+    expect((await op.post("/platform?index", topUp)).status).toBe(200);
     expect(htmlDecode(op.lastHtml)).toContain(answer);
-    expect((await op.post("/platform", { intent: "topup", shopSlug: merchantA.shop.slug, amount: "50.00" })).status).toBe(400);
+    expect((await op.post("/platform?index", { intent: "topup", shopSlug: merchantA.shop.slug, amount: "50.00" })).status).toBe(400);
     expect(op.lastHtml).toContain("This form has expired");
     const a = await client(merchantA.user);
     await a.get("/admin/dropship/orders");

@@ -1,0 +1,132 @@
+import { data, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { formatDate, formatMoney } from "~/domain/catalog/catalog-rules";
+import {
+  listMerchantWallets,
+  listSuppliers,
+  newTopUpToken,
+  operatorAction,
+  operatorLoader,
+  recordTopUp,
+  setSupplierStatus,
+} from "~/domain/dropship/suppliers.server";
+import { readForm } from "~/lib/csrf.server";
+import { keptValues } from "~/lib/forms";
+import { CsrfInput, Field, FormError } from "~/ui/forms";
+
+export const meta: MetaFunction = () => [{ title: "Platform · NetShop" }];
+
+/** Platform operators only (users.platform_role = 'operator'): supplier approval and wallet top-ups. */
+export const loader = /* @__PURE__ */ operatorLoader(async ({ request }) => {
+  const q = new URL(request.url).searchParams.get("shop") ?? "";
+  const [suppliers, wallets] = await Promise.all([listSuppliers(), listMerchantWallets(q)]);
+  // A fresh one-time token per rendering of the top-up form: a double submission records one top-up.
+  return { suppliers, wallets, q, topUpToken: newTopUpToken() };
+});
+
+export const action = /* @__PURE__ */ operatorAction(async ({ request, context, operator }) => {
+  const form = await readForm(request);
+  const who = { ip: context.ip, userAgent: context.userAgent };
+  const intent = String(form.get("intent") ?? "");
+  if (intent === "approve" || intent === "suspend") {
+    const ok = await setSupplierStatus(
+      operator.id,
+      String(form.get("supplierShopId") ?? ""),
+      intent === "approve" ? "approved" : "suspended",
+      who,
+    );
+    if (!ok) throw new Response("Not found", { status: 404 });
+    return data({
+      errors: {} as Record<string, string>,
+      values: {} as Record<string, string>,
+      notice: intent === "approve" ? "Supplier approved." : "Supplier suspended.",
+    });
+  }
+  const result = await recordTopUp(operator.id, Object.fromEntries(form), who);
+  if (!result.ok) return data({ errors: result.errors, values: keptValues(form), notice: null }, { status: 400 });
+  return data({
+    errors: {} as Record<string, string>,
+    values: {} as Record<string, string>,
+    notice: `Top-up recorded. New balance ${formatMoney(result.balanceMinor, "MYR")}.`,
+  });
+});
+
+export default function Platform() {
+  const { suppliers, wallets, q, topUpToken } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const values: Record<string, string | undefined> = result?.values ?? {};
+  const { t } = useTranslation("dropship");
+  return (
+    <main className="admin-main stack" id="main">
+      <h1>{t("platform")}</h1>
+      {result?.notice ? (
+        <div className="banner ok" role="status">
+          {result.notice}
+        </div>
+      ) : null}
+      <section className="card flush">
+        <h2 style={{ padding: "0 1rem" }}>Suppliers</h2>
+        <table data-testid="platform-suppliers">
+          <tbody>
+            {suppliers.map((s) => (
+              <tr key={s.shopId}>
+                <td>
+                  <strong>{s.name}</strong>
+                  <div className="small muted">
+                    {s.contactName} · {s.whatsapp} · {s.warehouseState}
+                  </div>
+                </td>
+                <td>{formatDate(s.createdAt)}</td>
+                <td>{s.products} published</td>
+                <td data-testid="supplier-status">{s.status}</td>
+                <td>
+                  <Form method="post" className="row">
+                    <CsrfInput />
+                    <input type="hidden" name="supplierShopId" value={s.shopId} />
+                    {s.status !== "approved" ? (
+                      <button type="submit" name="intent" value="approve" aria-label={`Approve ${s.name}`}>
+                        Approve
+                      </button>
+                    ) : null}
+                    {s.status !== "suspended" ? (
+                      <button type="submit" name="intent" value="suspend" className="secondary" aria-label={`Suspend ${s.name}`}>
+                        Suspend
+                      </button>
+                    ) : null}
+                  </Form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="card">
+        <h2>Wallet top-ups</h2>
+        <Form method="get" role="search">
+          <Field label="Find a merchant shop" name="shop" defaultValue={q} />
+        </Form>
+        <ul>
+          {wallets.map((w) => (
+            <li key={w.shopId}>
+              {w.name} ({w.slug}): {formatMoney(w.balanceMinor, "MYR")}
+            </li>
+          ))}
+        </ul>
+        <Form method="post" noValidate>
+          <CsrfInput />
+          <input type="hidden" name="intent" value="topup" />
+          <input type="hidden" name="token" value={topUpToken} />
+          <FormError message={errors.form} />
+          <div className="two-cols">
+            <Field label="Merchant shop address (slug)" name="shopSlug" defaultValue={values.shopSlug} error={errors.shopSlug} required />
+            <Field label="Amount (RM)" name="amount" inputMode="decimal" defaultValue={values.amount} error={errors.amount} required />
+            <Field label="Note (bank reference)" name="note" defaultValue={values.note} error={errors.note} />
+          </div>
+          <button type="submit">Record top-up</button>
+        </Form>
+      </section>
+    </main>
+  );
+}
