@@ -1,4 +1,5 @@
-import { forwardOrder, supplierOrderCancelled, supplierOrderChanged } from "~/domain/dropship/forwarding.server";
+import { forwardOrder, supplierOrderCancelled } from "~/domain/dropship/forwarding.server";
+import { supplierOrderChanged } from "~/flows/supplier-shipment.server";
 import { syncSupplierVariants } from "~/domain/dropship/import.server";
 import type { JobPayload } from "~/domain/jobs/queues";
 import { startProcessor } from "./processor";

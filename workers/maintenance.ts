@@ -1,6 +1,6 @@
 import { sweepUnmigratedResults } from "~/domain/ai/kling-jobs.server";
 import { deleteStaleCarts } from "~/domain/checkout/cart.server";
-import { expireDueOrders } from "~/domain/orders/expiry.server";
+import { expireDueOrders } from "~/flows/order-cancelled.server";
 import { queue } from "~/lib/redis.server";
 import { startProcessor } from "./processor";
 

@@ -7,7 +7,8 @@
 import { createInstance, type i18n } from "i18next";
 import { initReactI18next } from "react-i18next";
 import { LANGUAGES } from "~/domain/shops/shop-options";
-import { NAMESPACES, RESOURCES } from "~/locales";
+import { NAMESPACES } from "~/locales";
+import { RESOURCES } from "~/locales/resources";
 
 export type Locale = (typeof LANGUAGES)[number];
 export const LOCALES: readonly Locale[] = LANGUAGES;

@@ -1,11 +1,10 @@
 import en from "./en";
-import ms from "./ms";
-import zh from "./zh";
+
+// Types and names only: ms.ts, zh.ts and every namespace's translations import `Translations` from
+// here, so this file must never import them back (the bundle of all languages is ./resources.ts).
 
 /** The same shape as English, with any text: what ms.ts and zh.ts must provide, key for key. */
 export type Translations<T = typeof en> = { [K in keyof T]: T[K] extends string ? string : Translations<T[K]> };
 
-/** Every language's bundled translations (shipped to the browser: no HTTP backend). */
-export const RESOURCES = { en, ms, zh } satisfies Record<string, Translations>;
 export const NAMESPACES = Object.keys(en) as Array<keyof typeof en>;
 export type Namespace = keyof typeof en;

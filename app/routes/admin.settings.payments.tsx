@@ -8,7 +8,7 @@ import {
   paymentSettings,
   savePaymentSettings,
   testPaymentConnection,
-} from "~/domain/orders/payments.server";
+} from "~/domain/orders/payment-settings.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";

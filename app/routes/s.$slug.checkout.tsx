@@ -6,7 +6,7 @@ import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { countryName, MALAYSIAN_STATES } from "~/domain/checkout/address";
 import { checkoutPreview, parseCheckoutForm, placeOrder } from "~/domain/checkout/checkout.server";
 import { storefrontShopper } from "~/domain/checkout/context.server";
-import { placedOrderCookie } from "~/domain/orders/order-links.server";
+import { placedOrderCookie } from "~/domain/checkout/order-access.server";
 import { recordStorefrontEvent } from "~/domain/reports/events.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
@@ -42,7 +42,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     await enforceLimit("checkoutPerIp", context.ip);
     await enforceLimit("checkoutPerCart", who.customer?.id ?? who.anonymousCartId ?? context.ip);
     const result = await placeOrder({ who, form: fields, locale: await localeFor(request) });
-    // The placing browser may open its order's pages (PAYMENTS' order-links) without the token.
+    // The placing browser may open its order's pages (checkout's order-access.server.ts) without the token.
     if (result.ok) await recordStorefrontEvent(request, shop.id, "order", { orderId: result.orderId });
     if (result.ok)
       return redirect(`/s/${shop.slug}/orders/${result.orderId}/pay`, {

@@ -3,9 +3,10 @@ import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
-import { ORDER_PAGE_HEADERS, orderPayPath, storefrontOrderAccess } from "~/domain/orders/order-links.server";
+import { storefrontOrderAccess } from "~/domain/checkout/order-access.server";
+import { ORDER_PAGE_HEADERS, orderPayPath } from "~/domain/orders/order-links.server";
 import { customerParcels } from "~/domain/orders/order-admin.server";
-import { customerOrder } from "~/domain/orders/payments.server";
+import { customerOrder } from "~/domain/orders/customer-order.server";
 import { CustomerOrder, useFormatDate, OrderPageError } from "~/ui/customer-order";
 import { Tracking } from "~/ui/tracking";
 

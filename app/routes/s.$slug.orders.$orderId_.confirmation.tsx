@@ -3,8 +3,9 @@ import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
-import { ORDER_PAGE_HEADERS, orderPayPath, orderStatusPath, storefrontOrderAccess } from "~/domain/orders/order-links.server";
-import { customerOrder } from "~/domain/orders/payments.server";
+import { storefrontOrderAccess } from "~/domain/checkout/order-access.server";
+import { ORDER_PAGE_HEADERS, orderPayPath, orderStatusPath } from "~/domain/orders/order-links.server";
+import { reconcileCustomerOrder } from "~/flows/payment-notification.server";
 import { CustomerOrder, OrderPageError } from "~/ui/customer-order";
 
 /** While a payment is being confirmed the page checks again on its own, with or without JavaScript. */
@@ -20,7 +21,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { shop, orderId } = await storefrontOrderAccess(request, params);
   // The customer may be here before the gateway's callback: ask the gateway about an open charge.
-  const order = await customerOrder(shop.id, orderId, { reconcile: true });
+  const order = await reconcileCustomerOrder(shop.id, orderId);
   if (!order) throw new Response("This order does not exist.", { status: 404 });
   return data(
     {

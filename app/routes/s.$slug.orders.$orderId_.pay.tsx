@@ -3,8 +3,9 @@ import { data, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { OrderPageError } from "~/ui/customer-order";
-import { ORDER_PAGE_HEADERS, orderConfirmationPath, storefrontOrderAccess } from "~/domain/orders/order-links.server";
-import { startPayment } from "~/domain/orders/payments.server";
+import { storefrontOrderAccess } from "~/domain/checkout/order-access.server";
+import { ORDER_PAGE_HEADERS, orderConfirmationPath } from "~/domain/orders/order-links.server";
+import { startPayment } from "~/domain/orders/payment-start.server";
 
 export const headers: HeadersFunction = () => ORDER_PAGE_HEADERS;
 

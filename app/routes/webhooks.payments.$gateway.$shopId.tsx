@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { handleGatewayCallback } from "~/domain/orders/payments.server";
+import { handleGatewayCallback } from "~/flows/payment-notification.server";
 
 // A payment gateway's signed server callback (PaySeller, Billplz). Verified over the raw body,
 // deduplicated, checked against the order and re-queried before anything is marked paid; a

@@ -1,7 +1,7 @@
 import { isRouteErrorResponse, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
-import type { CustomerOrderView } from "~/domain/orders/payments.server";
+import type { CustomerOrderView } from "~/domain/orders/customer-order.server";
 import { HTML_LANG, type Locale } from "~/lib/i18n";
 
 /** What the storefront's order pages receive: the domain's view (already serialisable: dates are ISO strings). */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase } from "~db/client";
 import { getProduct } from "~/domain/catalog/products.server";
 import { orderAccessToken } from "~/domain/orders/order-links.server";
-import { savePaymentSettings } from "~/domain/orders/payments.server";
+import { savePaymentSettings } from "~/domain/orders/payment-settings.server";
 import { closeRedis } from "~/lib/redis.server";
 import { baseUrl, launchBrowser, screenshot } from "../helpers/browser";
 import { makeProduct } from "../helpers/catalog";

@@ -5,7 +5,7 @@ import { createSupplierProduct } from "~/domain/dropship/supplier-portal.server"
 import { creditWallet, setSupplierStatus, signUpSupplier } from "~/domain/dropship/suppliers.server";
 import { importNetworkProduct } from "~/domain/dropship/import.server";
 import { snapshotDropshipLines } from "~/domain/dropship/forwarding.server";
-import { markOrderPaid } from "~/domain/orders/paid.server";
+import { markOrderPaid } from "~/flows/order-paid.server";
 import { makeShop, makeUser, unique } from "./factories";
 import { makeOrder } from "./orders";
 import { uniquePhone } from "./phones";

@@ -6,7 +6,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { schema, withShop } from "~db/client";
 import { nextShopNumber } from "~/domain/orders/counters.server";
-import { markOrderPaid } from "~/domain/orders/paid.server";
+import { markOrderPaid } from "~/flows/order-paid.server";
 import type { PostalAddress } from "~db/schema";
 
 export const TEST_ADDRESS: PostalAddress = {

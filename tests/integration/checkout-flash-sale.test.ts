@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, schema, withShop } from "~db/client";
 import { loadCart } from "~/domain/checkout/cart.server";
 import { placeOrder } from "~/domain/checkout/checkout.server";
-import { expireOrder } from "~/domain/orders/expiry.server";
+import { expireOrder } from "~/flows/order-cancelled.server";
 import { closeRedis } from "~/lib/redis.server";
 import { checkoutForm, guestWithCart, peninsularRateId, sellable } from "../helpers/checkout";
 import { makeShop, makeUser } from "../helpers/factories";

@@ -8,14 +8,9 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asPlatform, closeDatabase, schema, withShop } from "~db/client";
-import {
-  forwardOrder,
-  listForwards,
-  payHeldForward,
-  supplierOrderCancelled,
-  supplierOrderChanged,
-} from "~/domain/dropship/forwarding.server";
-import { cancelPaidOrder } from "~/domain/orders/refunds.server";
+import { forwardOrder, listForwards, payHeldForward, supplierOrderCancelled } from "~/domain/dropship/forwarding.server";
+import { supplierOrderChanged } from "~/flows/supplier-shipment.server";
+import { cancelPaidOrder } from "~/flows/order-refunded.server";
 import { saveDropshipSettings, saveProductRule, syncSupplierVariants } from "~/domain/dropship/import.server";
 import { networkProduct, searchNetwork, NetworkQuerySchema, toggleFavourite } from "~/domain/dropship/network.server";
 import { marginPercent, priceFor } from "~/domain/dropship/pricing";

@@ -7,18 +7,12 @@ import { CARRIERS, trackingProblem, trackingUrl } from "~/domain/orders/carriers
 import { getCustomer, listCustomers, mergeCustomers } from "~/domain/orders/customers.server";
 import { documentData, documentHtml, documentPdf } from "~/domain/orders/documents.server";
 import { fulfilOrder } from "~/domain/orders/fulfilments.server";
-import {
-  addOrderNote,
-  cancelUnpaidOrder,
-  getOrderDetail,
-  MANUAL_MOVES,
-  moveOrder,
-  orderFulfilments,
-} from "~/domain/orders/order-admin.server";
+import { addOrderNote, getOrderDetail, MANUAL_MOVES, moveOrder, orderFulfilments } from "~/domain/orders/order-admin.server";
 import { exportOrdersCsv, listOrders, OrderListQuerySchema } from "~/domain/orders/order-list.server";
 import { canTransition, ORDER_STATUSES, transitionRefusal, type OrderStatus } from "~/domain/orders/order-status";
-import { markOrderPaid } from "~/domain/orders/paid.server";
-import { cancelPaidOrder, refundOrder } from "~/domain/orders/refunds.server";
+import { markOrderPaid } from "~/flows/order-paid.server";
+import { cancelUnpaidOrder } from "~/flows/order-cancelled.server";
+import { cancelPaidOrder, refundOrder } from "~/flows/order-refunded.server";
 import { updateCompanyDetails } from "~/domain/shops/company.server";
 import { paymentGatewayFor } from "~/integrations/payment-gateways.server";
 import { closeRedis } from "~/lib/redis.server";
@@ -597,13 +591,11 @@ describe("customers", () => {
         .returning(),
     );
     await withShop(shopId, (tx) =>
-      tx
-        .insert(schema.customerAddresses)
-        .values({
-          shopId,
-          customerId: duplicate.id,
-          address: { name: "Nurul", line1: "1 Jalan Ampang", city: "KL", state: "WP Kuala Lumpur", postcode: "50450", country: "MY" },
-        }),
+      tx.insert(schema.customerAddresses).values({
+        shopId,
+        customerId: duplicate.id,
+        address: { name: "Nurul", line1: "1 Jalan Ampang", city: "KL", state: "WP Kuala Lumpur", postcode: "50450", country: "MY" },
+      }),
     );
     const o1 = await makeOrder(shopId, { lines: [{ variantId: kopi, quantity: 1 }], customerId: survivor.id });
     const o2 = await makeOrder(shopId, { lines: [{ variantId: kain, quantity: 1 }], customerId: duplicate.id });

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, schema, withShop } from "~db/client";
 import { nextShopNumber } from "~/domain/orders/counters.server";
-import { markOrderPaid } from "~/domain/orders/paid.server";
+import { markOrderPaid } from "~/flows/order-paid.server";
 import { OrderTransitionError, transitionOrder } from "~/domain/orders/status.server";
 import { closeRedis } from "~/lib/redis.server";
 import { getProduct } from "~/domain/catalog/products.server";

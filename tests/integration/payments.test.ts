@@ -6,14 +6,12 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { closeDatabase, schema, withShop } from "~db/client";
-import { orderAccessToken, placedOrderCookie } from "~/domain/orders/order-links.server";
-import {
-  cancelOpenCharges,
-  gatewayForShop,
-  paymentCallbackUrl,
-  savePaymentSettings,
-  testPaymentConnection,
-} from "~/domain/orders/payments.server";
+import { placedOrderCookie } from "~/domain/checkout/order-access.server";
+import { cancelOpenCharges } from "~/domain/orders/charges.server";
+import { gatewayForShop } from "~/domain/orders/gateways.server";
+import { orderAccessToken } from "~/domain/orders/order-links.server";
+import { savePaymentSettings, testPaymentConnection } from "~/domain/orders/payment-settings.server";
+import { paymentCallbackUrl } from "~/domain/orders/payment-start.server";
 import { transitionOrder } from "~/domain/orders/status.server";
 import { getProduct } from "~/domain/catalog/products.server";
 import { SANDBOX_PAYSELLER_CREDENTIALS, signPayseller } from "~/integrations/payseller.server";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createI18n, HTML_LANG, localeFromHtmlLang, LOCALES } from "~/lib/i18n";
-import { RESOURCES } from "~/locales";
+import { RESOURCES } from "~/locales/resources";
 
 /** Every leaf of a nested translation object as "a.b.c" → text. */
 function leaves(tree: object, prefix = ""): Map<string, string> {

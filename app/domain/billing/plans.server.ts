@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { schema, type Tx } from "~db/client";
-import { formatBytes } from "~/domain/media/media-rules";
+import { formatBytes } from "~/lib/bytes";
 
 export type Plan = typeof schema.plans.$inferSelect;
 

@@ -2,7 +2,7 @@
  * Forwarding paid orders to suppliers, and the merchant's prepaid wallet.
  *
  * 1. Checkout snapshots which lines are dropship lines (snapshotDropshipLines).
- * 2. markOrderPaid (the paid hook, once per order) writes a `dropship:forward-order` outbox entry.
+ * 2. The order-paid flow (forwardOnPaid, once per order) writes a `dropship:forward-order` outbox entry.
  * 3. The job, per supplier of the order, under the merchant's tenant: inserts the forward with the
  *    unique key (shop, order, supplier) — a retry or a duplicate job finds it and goes on from
  *    where it stopped — and charges the wallet for it once (the charge entry is unique per
@@ -20,7 +20,6 @@ import { queueWhatsApp } from "~/domain/notify/messages.server";
 import { recordOrderEvent } from "~/domain/orders/timeline.server";
 import { adjustInventory } from "~/domain/catalog/inventory.server";
 import { alertOwner, supplierVariantsChanged } from "./import.server";
-import { recordSupplierShipment } from "./shipment.server";
 
 /**
  * For checkout, after the order's lines are inserted (same transaction): marks the lines whose
@@ -39,7 +38,7 @@ export async function snapshotDropshipLines(tx: Tx, shopId: string, orderId: str
   return Boolean(row?.has);
 }
 
-/** The paid hook's part (called from markOrderPaid in its transaction, once per order). */
+/** The order-paid flow's step (app/flows/order-paid.server.ts, in its transaction, once per order). */
 export async function forwardOnPaid(tx: Tx, shopId: string, orderId: string): Promise<void> {
   const [order] = await tx
     .select({ hasDropship: schema.orders.hasDropship })
@@ -360,96 +359,8 @@ export async function dismissAlert(shopId: string, alertId: string): Promise<voi
   );
 }
 
-// ---------------------------------------------------------------------------------------------
-// Back from the supplier: status, rejected lines, shipment → the merchant's order.
-
 /**
- * The `dropship:supplier-order-changed` job: reads the supplier order under the supplier's
- * tenant, then brings the merchant's side in step under the merchant's tenant. Idempotent: the
- * forward row remembers what was already done (fulfilled_at, rejected_lines, refund entries).
- */
-export async function supplierOrderChanged({
-  supplierShopId,
-  supplierOrderId,
-}: {
-  supplierShopId: string;
-  supplierOrderId: string;
-}): Promise<void> {
-  const supplierSide = await withShop(supplierShopId, async (tx) => {
-    const [o] = await tx.select().from(schema.supplierOrders).where(eq(schema.supplierOrders.id, supplierOrderId));
-    if (!o) return null;
-    const lines = await tx.select().from(schema.supplierOrderLines).where(eq(schema.supplierOrderLines.supplierOrderId, supplierOrderId));
-    return { o, lines };
-  });
-  if (!supplierSide) return;
-  const { o, lines } = supplierSide;
-  const merchantShopId = o.merchantShopId;
-  let refund = 0;
-  await withShop(merchantShopId, async (tx) => {
-    const [forward] = await tx.select().from(schema.dropshipForwards).where(eq(schema.dropshipForwards.id, supplierOrderId)).for("update");
-    if (!forward || forward.supplierShopId !== supplierShopId) return;
-    const [order] = await tx
-      .select({ number: schema.orders.number })
-      .from(schema.orders)
-      .where(and(eq(schema.orders.shopId, merchantShopId), eq(schema.orders.id, forward.orderId)));
-    const rejected = lines.filter((l) => l.status === "rejected");
-    if (rejected.length > forward.rejectedLines) {
-      const fresh = rejected.length - forward.rejectedLines;
-      const titles = rejected
-        .map((l) => `${l.quantity} × ${l.title}${l.variantTitle && l.variantTitle !== "Default" ? ` (${l.variantTitle})` : ""}`)
-        .join(", ");
-      const message = `Order #${order.number}: the supplier cannot send ${titles} (${rejected[0].rejectReason ?? "out of stock"}). Refund the customer for ${fresh === 1 ? "this line" : "these lines"} from the order page.`;
-      await tx.insert(schema.dropshipAlerts).values({ shopId: merchantShopId, kind: "rejected", message, orderId: forward.orderId });
-      await recordOrderEvent(tx, {
-        shopId: merchantShopId,
-        orderId: forward.orderId,
-        type: "dropship_rejected",
-        summary: `Supplier rejected: ${titles}`,
-        data: { forwardId: forward.id },
-      });
-      await alertOwner(tx, merchantShopId, "dropship.rejected", `NetShop dropshipping: ${message}`);
-      if (forward.payment === "wallet") {
-        const [{ refunded }] = await tx
-          .select({ refunded: sql<number>`coalesce(sum(${schema.dropshipWalletEntries.amountMinor}), 0)::bigint` })
-          .from(schema.dropshipWalletEntries)
-          .where(and(eq(schema.dropshipWalletEntries.forwardId, forward.id), eq(schema.dropshipWalletEntries.kind, "refund")));
-        refund = rejected.reduce((s, l) => s + l.unitCostMinor * l.quantity, 0) - Number(refunded);
-      }
-    }
-    const shipped = o.status === "shipped" && !forward.fulfilledAt;
-    await tx
-      .update(schema.dropshipForwards)
-      .set({
-        status: o.status,
-        carrier: o.carrier,
-        trackingNumber: o.trackingNumber,
-        rejectedLines: rejected.length,
-        fulfilledAt: shipped ? new Date() : forward.fulfilledAt,
-        updatedAt: new Date(),
-      })
-      .where(eq(schema.dropshipForwards.id, forward.id));
-    if (shipped) {
-      await recordSupplierShipment(tx, merchantShopId, forward.orderId, {
-        carrier: o.carrier ?? "other",
-        trackingNumber: o.trackingNumber ?? "",
-        lines: lines.filter((l) => l.status === "shipped").map((l) => ({ orderLineId: l.merchantLineId, quantity: l.quantity })),
-      });
-    }
-  });
-  if (refund > 0) {
-    const { creditWallet } = await import("./suppliers.server");
-    await creditWallet(merchantShopId, {
-      kind: "refund",
-      amountMinor: refund,
-      note: "Supplier rejected lines",
-      actorUserId: null,
-      forwardId: supplierOrderId,
-    });
-  }
-}
-
-/**
- * The orders area calls this when a paid order is cancelled (same transaction): forwards not yet
+ * The order-refunded flow calls this when a paid order is cancelled (same transaction): forwards not yet
  * shipped are cancelled, what the wallet paid for them goes back (in this transaction), and a
  * `dropship:forward-cancelled` job tells each supplier. A parcel the supplier already handed to
  * the courier cannot be called back: that forward stays as it is.

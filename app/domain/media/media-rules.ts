@@ -1,5 +1,6 @@
 // What media a product may have: checked in the browser before asking for an upload, on the
 // server before signing it, and again on the stored object after the upload.
+import { formatBytes } from "~/lib/bytes";
 
 export const IMAGE_TYPES = { "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp" } as const;
 export const VIDEO_TYPES = { "video/mp4": "mp4", "video/webm": "webm" } as const;
@@ -19,18 +20,6 @@ export function mediaKindOf(contentType: string): MediaKind | undefined {
 
 export function extensionOf(contentType: string): string {
   return (IMAGE_TYPES as Record<string, string>)[contentType] ?? (VIDEO_TYPES as Record<string, string>)[contentType] ?? "bin";
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KB", "MB", "GB", "TB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value >= 10 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
 
 /** Why a file cannot be uploaded, or undefined when it can. */

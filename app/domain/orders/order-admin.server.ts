@@ -11,7 +11,6 @@ import { schema, withShop, type Tx } from "~db/client";
 import type { RequestInfo } from "~/domain/audit/audit.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { fieldErrors, type FieldErrors } from "~/lib/forms";
-import { releaseUnpaidOrder, withdrawOpenCharges } from "./expiry.server";
 import { notifyOrderCustomer } from "./customer-messages.server";
 import { orderStatusUrl } from "./order-links.server";
 import type { OrderMessageKind } from "./customer-messages";
@@ -24,7 +23,7 @@ export interface Actor extends RequestInfo {
   userId: string;
 }
 
-/** The customer's own page for an order (a signed link, PAYMENTS' order-links), sent in every notification. */
+/** The customer's own page for an order (a signed link, order-links.server.ts), sent in every notification. */
 export async function customerOrderUrl(tx: Tx, shopId: string, orderId: string): Promise<string> {
   const [shop] = await tx.select({ slug: schema.shops.slug }).from(schema.shops).where(eq(schema.shops.id, shopId));
   return orderStatusUrl(shop?.slug ?? "", orderId);
@@ -133,7 +132,7 @@ export type OrderDetail = NonNullable<Awaited<ReturnType<typeof getOrderDetail>>
 
 /**
  * The parcels of an order with their courier, tracking link and the items each carries — for the
- * admin and for the customer's order page (PAYMENTS' /s/:slug/orders/:orderId, with
+ * admin and for the customer's order page (/s/:slug/orders/:orderId, with
  * app/ui/tracking.tsx). Runs inside the caller's withShop.
  */
 export async function orderFulfilments(tx: Tx, shopId: string, orderId: string) {
@@ -233,44 +232,41 @@ export async function moveOrder(shopId: string, orderId: string, to: ManualMove,
 }
 
 /**
- * Cancels an unpaid order: releases its reserved stock and tells the customer. (A paid order is
- * cancelled with its refund: cancelPaidOrder in refunds.server.ts.)
+ * The order's own part of cancelling an unpaid order, inside the caller's transaction: locks it,
+ * refuses a paid one (a paid order is cancelled with its refund) or a move the machine does not
+ * allow, and moves it to cancelled. What it held and the customer's message are the
+ * order-cancelled flow's (app/flows/order-cancelled.server.ts).
  */
-export async function cancelUnpaidOrder(
+export async function cancelUnpaid(
+  tx: Tx,
   shopId: string,
   orderId: string,
   actor: Actor,
   reason: string | undefined,
 ): Promise<MoveResult | undefined> {
-  const result = await withShop(shopId, async (tx) => {
-    const [order] = await tx
-      .select({ paymentStatus: schema.orders.paymentStatus, status: schema.orders.status })
-      .from(schema.orders)
-      .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)))
-      .for("update");
-    if (!order) return undefined;
-    if (order.paymentStatus !== "unpaid") return { ok: false as const, error: "This order is paid: cancel it with a refund." };
-    if (!canTransition(order.status, "cancelled")) {
-      try {
-        await transitionOrder(tx, { shopId, orderId, to: "cancelled", actorUserId: actor.userId });
-      } catch (error) {
-        if (error instanceof OrderTransitionError) return { ok: false as const, error: error.message };
-        throw error;
-      }
+  const [order] = await tx
+    .select({ paymentStatus: schema.orders.paymentStatus, status: schema.orders.status })
+    .from(schema.orders)
+    .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)))
+    .for("update");
+  if (!order) return undefined;
+  if (order.paymentStatus !== "unpaid") return { ok: false as const, error: "This order is paid: cancel it with a refund." };
+  if (!canTransition(order.status, "cancelled")) {
+    try {
+      await transitionOrder(tx, { shopId, orderId, to: "cancelled", actorUserId: actor.userId });
+    } catch (error) {
+      if (error instanceof OrderTransitionError) return { ok: false as const, error: error.message };
+      throw error;
     }
-    await transitionOrder(tx, {
-      shopId,
-      orderId,
-      to: "cancelled",
-      actorUserId: actor.userId,
-      reason: reason || undefined,
-      ip: actor.ip,
-      userAgent: actor.userAgent,
-    });
-    await releaseUnpaidOrder(tx, shopId, orderId);
-    await notifyCustomer(tx, shopId, orderId, "cancelled");
-    return { ok: true as const, to: "cancelled" as const };
+  }
+  await transitionOrder(tx, {
+    shopId,
+    orderId,
+    to: "cancelled",
+    actorUserId: actor.userId,
+    reason: reason || undefined,
+    ip: actor.ip,
+    userAgent: actor.userAgent,
   });
-  if (result?.ok) await withdrawOpenCharges(shopId, orderId);
-  return result;
+  return { ok: true as const, to: "cancelled" as const };
 }

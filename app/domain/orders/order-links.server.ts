@@ -1,28 +1,21 @@
 /**
- * Who may see a customer's order on the storefront (its payment and status pages), without a
- * customer account: the holder of its signed link (`?t=`, an HMAC of the order id keyed with
- * SESSION_SECRET) or the browser that placed it (a signed cookie listing its recent orders).
- * A wrong or missing token is answered 404, like an order that does not exist.
- *
- * CHECKOUT: when an order is placed, add `await placedOrderCookie(request, orderId)` as a
- * Set-Cookie on the redirect to `/s/:slug/orders/:orderId/pay` (or redirect to
- * `orderPayPath(slug, orderId)`, which carries the token).
+ * The customer's links to their order on the storefront (its status, payment and confirmation
+ * pages): signed (`?t=`, an HMAC of the order id keyed with SESSION_SECRET), so they open the
+ * order without a customer account. Who may see an order (the link's holder, the placing
+ * browser, the signed-in customer) is checkout's order-access.server.ts.
  */
-import { createCookie } from "@remix-run/node";
-import { and, eq } from "drizzle-orm";
-import { z } from "zod";
-import { schema, withShop } from "~db/client";
-import { currentCustomer } from "~/domain/checkout/visitor.server";
-import { config, publicUrl } from "~/config.server";
+import { publicUrl } from "~/config.server";
 import { signLinkToken, verifyLinkToken } from "~/lib/secrets.server";
-import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 
 const PURPOSE = "order";
-/** The browser remembers this many of its latest orders. */
-const REMEMBERED = 10;
 
 export function orderAccessToken(orderId: string): string {
   return signLinkToken(PURPOSE, orderId);
+}
+
+/** Whether `token` is the order's signed-link token. */
+export function isOrderAccessToken(orderId: string, token: string): boolean {
+  return verifyLinkToken(PURPOSE, orderId, token);
 }
 
 export function orderStatusPath(shopSlug: string, orderId: string): string {
@@ -40,68 +33,6 @@ export function orderPayPath(shopSlug: string, orderId: string): string {
 
 export function orderConfirmationPath(shopSlug: string, orderId: string): string {
   return `/s/${encodeURIComponent(shopSlug)}/orders/${orderId}/confirmation?t=${orderAccessToken(orderId)}`;
-}
-
-let cookie: ReturnType<typeof createCookie> | undefined;
-function ordersCookie() {
-  const env = config();
-  cookie ??= createCookie("ns_orders", {
-    httpOnly: true,
-    sameSite: "lax",
-    secure: env.NODE_ENV === "production",
-    path: "/s",
-    maxAge: 60 * 60 * 24 * 30,
-    secrets: env.SESSION_SECRET.split(",").map((s) => s.trim()),
-  });
-  return cookie;
-}
-
-async function placedOrders(request: Request): Promise<string[]> {
-  const value = await ordersCookie().parse(request.headers.get("Cookie"));
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-}
-
-/** The Set-Cookie that lets this browser see the order it has just placed. */
-export async function placedOrderCookie(request: Request, orderId: string): Promise<string> {
-  const earlier = (await placedOrders(request)).filter((id) => id !== orderId);
-  return ordersCookie().serialize([orderId, ...earlier].slice(0, REMEMBERED));
-}
-
-/**
- * The signed link's token, the placing browser's cookie, or the shop's signed-in customer whose
- * order it is (their account lists it).
- */
-export async function canSeeOrder(request: Request, orderId: string, shopId?: string): Promise<boolean> {
-  const token = new URL(request.url).searchParams.get("t");
-  if (token !== null) return verifyLinkToken(PURPOSE, orderId, token);
-  if ((await placedOrders(request)).includes(orderId)) return true;
-  return shopId ? ownedBySignedInCustomer(request, shopId, orderId) : false;
-}
-
-async function ownedBySignedInCustomer(request: Request, shopId: string, orderId: string): Promise<boolean> {
-  if (!z.string().uuid().safeParse(orderId).success) return false;
-  const customer = await currentCustomer(request, shopId);
-  if (!customer) return false;
-  const [row] = await withShop(shopId, (tx) =>
-    tx
-      .select({ id: schema.orders.id })
-      .from(schema.orders)
-      .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId), eq(schema.orders.customerId, customer.id))),
-  );
-  return Boolean(row);
-}
-
-/**
- * The shop and order of a storefront order page, or a 404 (no such shop, or no right to see the
- * order: the same answer as an order that does not exist).
- */
-export async function storefrontOrderAccess(request: Request, params: { slug?: string; orderId?: string }) {
-  const shop = await storefrontShopBySlug(params.slug ?? "");
-  const orderId = params.orderId ?? "";
-  if (!shop || !(await canSeeOrder(request, orderId, shop.id))) {
-    throw new Response("This order does not exist.", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
-  }
-  return { shop, orderId, token: orderAccessToken(orderId) };
 }
 
 /** Order pages carry personal data and a token in their address: never cached, never referred. */

@@ -107,7 +107,7 @@ async function tellOwner(
   return messageId;
 }
 
-/** Called once by markOrderPaid (the paid hook), in its transaction. */
+/** Called once by the order-paid flow (markOrderPaid), in its transaction. */
 export async function notifyOrderPaid(tx: Tx, shopId: string, orderId: string): Promise<void> {
   const { order, shopName, shopSlug } = await orderAndShop(tx, shopId, orderId);
   const total = formatMoney(order.totalMinor, order.currency);

@@ -1,0 +1,105 @@
+/** What the customer sees of their order on the storefront's order, confirmation and payment pages. */
+import { and, eq } from "drizzle-orm";
+import { schema, withShop } from "~db/client";
+import { isUuid } from "~/lib/ids";
+import { chargesOf, type Order } from "./charges.server";
+import { GATEWAY_LABELS, isGateway } from "./gateways.server";
+
+export type CustomerPaymentState = "paid" | "refunded" | "partially_refunded" | "failed" | "processing" | "unpaid" | "cancelled";
+
+export interface CustomerOrderView {
+  id: string;
+  number: number;
+  status: Order["status"];
+  payment: CustomerPaymentState;
+  fulfilmentStatus: Order["fulfilmentStatus"];
+  createdAt: string;
+  paidAt: string | null;
+  expiresAt: string | null;
+  /** Can still be paid: pending and not past its time. */
+  payable: boolean;
+  currency: string;
+  subtotalMinor: number;
+  discountMinor: number;
+  shippingMinor: number;
+  taxMinor: number;
+  totalMinor: number;
+  refundedMinor: number;
+  shippingMethod: string | null;
+  shippingAddress: Order["shippingAddress"];
+  customerName: string;
+  email: string | null;
+  phone: string | null;
+  gateway: string | null;
+  lines: Array<{ id: string; title: string; variantTitle: string; quantity: number; unitPriceMinor: number; totalMinor: number }>;
+}
+
+/**
+ * The customer's view of their order (only references and amounts of payments: nothing else is
+ * kept). The confirmation page first asks the gateway about an open charge (the
+ * payment-notification flow's reconcileCustomerOrder).
+ */
+export async function customerOrder(shopId: string, orderId: string): Promise<CustomerOrderView | null> {
+  if (!isUuid(orderId)) return null;
+  const loaded = await withShop(shopId, async (tx) => {
+    const [order] = await tx
+      .select()
+      .from(schema.orders)
+      .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
+    if (!order) return null;
+    const lines = await tx
+      .select()
+      .from(schema.orderLines)
+      .where(and(eq(schema.orderLines.shopId, shopId), eq(schema.orderLines.orderId, orderId)))
+      .orderBy(schema.orderLines.position);
+    return { order, lines, charges: await chargesOf(tx, shopId, orderId) };
+  });
+  if (!loaded) return null;
+  const { order, lines, charges } = loaded;
+  const latest = charges[0];
+  const payment: CustomerPaymentState =
+    order.paymentStatus !== "unpaid"
+      ? order.paymentStatus
+      : order.status === "cancelled"
+        ? "cancelled"
+        : latest?.status === "failed"
+          ? "failed"
+          : latest?.status === "pending"
+            ? "processing"
+            : "unpaid";
+  return {
+    id: order.id,
+    number: order.number,
+    status: order.status,
+    payment,
+    fulfilmentStatus: order.fulfilmentStatus,
+    createdAt: order.createdAt.toISOString(),
+    paidAt: order.paidAt?.toISOString() ?? null,
+    expiresAt: order.expiresAt?.toISOString() ?? null,
+    payable:
+      order.status === "pending_payment" &&
+      order.paymentStatus === "unpaid" &&
+      !(order.expiresAt && order.expiresAt.getTime() <= Date.now()),
+    currency: order.currency,
+    subtotalMinor: order.subtotalMinor,
+    discountMinor: order.discountMinor,
+    shippingMinor: order.shippingMinor,
+    taxMinor: order.taxMinor,
+    totalMinor: order.totalMinor,
+    refundedMinor: order.refundedMinor,
+    shippingMethod: order.shippingMethod,
+    shippingAddress: order.shippingAddress,
+    customerName: order.customerName,
+    email: order.email,
+    phone: order.phone,
+    gateway: order.gateway && isGateway(order.gateway) ? GATEWAY_LABELS[order.gateway] : null,
+    lines: lines.map((l) => ({
+      id: l.id,
+      title: l.title,
+      variantTitle: l.variantTitle,
+      quantity: l.quantity,
+      unitPriceMinor: l.unitPriceMinor,
+      totalMinor: l.totalMinor,
+    })),
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * A payment notification: the gateway's callback (`/webhooks/payments/:gateway/:shopId`), the
+ * customer's return from the hosted page, or our own question to the gateway while the customer
+ * waits on the confirmation page. All three take one idempotent path:
+ *
+ *   1. Verify: the signature over the raw body (callback: 401/400, nothing done) or the signed
+ *      redirect (return: a redirect that does not verify changes nothing).
+ *   2. Find the charge by the gateway's reference; an event id already recorded is a duplicate.
+ *   3. Check it against the order: reference, amount, currency (a mismatch goes on the timeline).
+ *   4. "Paid" only when the gateway says so again when asked: the re-query, outside any transaction.
+ *   5. In one transaction: claim the event id (webhook_events), then the order becomes paid (the
+ *      order-paid flow), or money it can no longer take (cancelled, or paid twice) is recorded
+ *      and the owner asked to refund it.
+ */
+import { withShop, type Tx } from "~db/client";
+import {
+  applyUnpaidStatus,
+  chargeByReference,
+  chargeExpectation,
+  claimEvent,
+  eventSeen,
+  lockOrderAndCharge,
+  openChargeToConfirm,
+  recordPaymentMismatch,
+  recordUnconfirmedPayment,
+  recordUnwantedPayment,
+  type Charge,
+  type NotificationOutcome,
+  type Order,
+} from "~/domain/orders/charges.server";
+import { customerOrder, type CustomerOrderView } from "~/domain/orders/customer-order.server";
+import { gatewayForOrder, gatewayForPayment, isGateway } from "~/domain/orders/gateways.server";
+import {
+  assertPaymentMatches,
+  InvalidSignatureError,
+  NotificationRejectedError,
+  PaymentGatewayError,
+  PaymentMismatchError,
+  readRawCallback,
+  type GatewayName,
+  type PaymentGateway,
+  type PaymentNotification,
+  type PaymentSnapshot,
+} from "~/integrations/payment-gateway";
+import { isUuid } from "~/lib/ids";
+import { logger } from "~/lib/logger.server";
+import { markOrderPaid } from "./order-paid.server";
+
+export type { NotificationOutcome };
+
+/** The callback route: `/webhooks/payments/:gateway/:shopId`. */
+export async function handleGatewayCallback(input: { shopId: string; gateway: string; request: Request }): Promise<NotificationOutcome> {
+  if (!isUuid(input.shopId) || !isGateway(input.gateway)) return { status: 404, outcome: "unknown_payment" };
+  const gateway = await withShop(input.shopId, (tx) => gatewayForPayment(tx, input.shopId, input.gateway));
+  // 1. Verify the signature over the raw body.
+  let notification: PaymentNotification;
+  try {
+    notification = gateway.verifyCallback(await readRawCallback(input.request, gateway.name));
+  } catch (error) {
+    if (!(error instanceof NotificationRejectedError)) throw error;
+    // Nothing of the body is logged: it is unverified input.
+    logger().warn({ shopId: input.shopId, gateway: gateway.name, reason: error.name }, "payment callback refused");
+    return error instanceof InvalidSignatureError ? { status: 401, outcome: "invalid_signature" } : { status: 400, outcome: "malformed" };
+  }
+  return processNotification(input.shopId, gateway, notification);
+}
+
+/**
+ * The browser's return from the hosted page: verified like a callback and put through the same
+ * idempotent path (with the re-query), so a browser that beats the callback sees the truth. A
+ * redirect that does not verify changes nothing.
+ */
+export async function handleGatewayReturn(
+  shopId: string,
+  orderId: string,
+  url: string,
+): Promise<{ verified: boolean; outcome?: NotificationOutcome["outcome"] }> {
+  if (!isUuid(orderId)) return { verified: false };
+  const gateway = await withShop(shopId, (tx) => gatewayForOrder(tx, shopId, orderId));
+  if (!gateway) return { verified: false };
+  // 1. Verify the signed redirect.
+  let notification: PaymentNotification;
+  try {
+    notification = gateway.verifyRedirect(url);
+  } catch (error) {
+    if (!(error instanceof NotificationRejectedError)) throw error;
+    logger().warn({ shopId, orderId, gateway: gateway.name, reason: error.name }, "payment redirect refused");
+    return { verified: false };
+  }
+  const result = await processNotification(shopId, gateway, notification, orderId);
+  return { verified: result.outcome !== "unknown_payment", outcome: result.outcome };
+}
+
+/**
+ * The confirmation page's view of an order: an unpaid order whose charge is open is checked with
+ * the gateway first (the customer is waiting), and a confirmed result applied through the same
+ * path. Silent when the gateway is away.
+ */
+export async function reconcileCustomerOrder(shopId: string, orderId: string): Promise<CustomerOrderView | null> {
+  const open = await openChargeToConfirm(shopId, orderId);
+  if (open) await reconcile(shopId, open.order, open.charge);
+  return customerOrder(shopId, orderId);
+}
+
+async function processNotification(
+  shopId: string,
+  gateway: PaymentGateway,
+  n: PaymentNotification,
+  expectedOrderId?: string,
+): Promise<NotificationOutcome> {
+  // 2. The charge it is about, and whether we have seen this event already.
+  const found = await withShop(shopId, async (tx) => {
+    const row = await chargeByReference(tx, shopId, gateway.name, n.gatewayReference);
+    return row ? { ...row, seen: await eventSeen(tx, gateway.name, shopId, n.eventId) } : undefined;
+  });
+  if (!found || (expectedOrderId && found.order.id !== expectedOrderId)) {
+    logger().warn({ shopId, gateway: gateway.name, channel: n.channel }, "payment notification for a payment we do not know");
+    return { status: 404, outcome: "unknown_payment" };
+  }
+  if (found.seen) return { status: 200, outcome: "duplicate" };
+  const { order, charge } = found;
+
+  // 3. It must match the order.
+  try {
+    assertPaymentMatches(n, chargeExpectation(order, charge));
+  } catch (error) {
+    if (!(error instanceof PaymentMismatchError)) throw error;
+    return mismatch(shopId, gateway, n, order, charge, error, n.channel);
+  }
+
+  if (n.status !== "paid") {
+    return withShop(shopId, async (tx) => {
+      if (!(await claimEvent(tx, gateway.name, shopId, n.eventId))) return { status: 200, outcome: "duplicate" as const };
+      return applyUnpaidStatus(tx, shopId, charge.id, n.status);
+    });
+  }
+
+  // 4. Paid: the gateway itself must say so when asked, for this order's amount and currency.
+  let snapshot: PaymentSnapshot;
+  try {
+    snapshot = await gateway.getPayment(n.gatewayReference);
+  } catch (error) {
+    if (!(error instanceof PaymentGatewayError)) throw error;
+    logger().warn({ shopId, orderId: order.id, gateway: gateway.name, kind: error.kind }, "payment re-query failed");
+    return { status: 503, outcome: "requery_failed" };
+  }
+  try {
+    assertPaymentMatches(snapshot, chargeExpectation(order, charge));
+  } catch (error) {
+    if (!(error instanceof PaymentMismatchError)) throw error;
+    return mismatch(shopId, gateway, n, order, charge, error, "re-query");
+  }
+  if (snapshot.status !== "paid") {
+    // Not recorded: the gateway retries, and by then it may agree. Nothing is marked paid.
+    await withShop(shopId, (tx) => recordUnconfirmedPayment(tx, shopId, gateway.name, n, order.id, charge.id, snapshot.status));
+    return { status: 503, outcome: "unconfirmed" };
+  }
+  // 5. Claim the event and settle, in one transaction.
+  return withShop(shopId, async (tx) => {
+    if (!(await claimEvent(tx, gateway.name, shopId, n.eventId))) return { status: 200, outcome: "duplicate" as const };
+    return settlePaid(tx, shopId, order.id, charge.id, gateway.name);
+  });
+}
+
+function mismatch(
+  shopId: string,
+  gateway: PaymentGateway,
+  n: PaymentNotification,
+  order: Order,
+  charge: Charge,
+  error: PaymentMismatchError,
+  source: string,
+): Promise<NotificationOutcome> {
+  return withShop(shopId, async (tx) => {
+    if (!(await claimEvent(tx, gateway.name, shopId, n.eventId))) return { status: 200, outcome: "duplicate" as const };
+    await recordPaymentMismatch(tx, shopId, gateway.name, n, order, charge, error, source);
+    return { status: 200, outcome: "mismatch" as const };
+  });
+}
+
+/**
+ * A confirmed payment: the order becomes paid (the order-paid flow, idempotent), or, when the
+ * order can no longer take it (cancelled, or already paid by another charge), the money is
+ * recorded and the owner is asked to refund it.
+ */
+async function settlePaid(tx: Tx, shopId: string, orderId: string, chargeId: string, gateway: GatewayName): Promise<NotificationOutcome> {
+  const { order, charge } = await lockOrderAndCharge(tx, shopId, orderId, chargeId);
+  if (charge.status === "succeeded") return { status: 200, outcome: "already_paid" };
+  if (order.status === "pending_payment" && order.paymentStatus === "unpaid") {
+    await markOrderPaid(tx, { shopId, orderId, paymentId: chargeId });
+    return { status: 200, outcome: "paid" };
+  }
+  return recordUnwantedPayment(tx, shopId, order, charge, gateway);
+}
+
+/** Asks the gateway about the order's open charge and applies a confirmed result (steps 4 and 5 without a notification). */
+async function reconcile(shopId: string, order: Order, charge: Charge): Promise<void> {
+  const gateway = await withShop(shopId, (tx) => gatewayForPayment(tx, shopId, charge.gateway));
+  let snapshot: PaymentSnapshot;
+  try {
+    snapshot = await gateway.getPayment(charge.gatewayReference!);
+    assertPaymentMatches(snapshot, chargeExpectation(order, charge));
+  } catch (error) {
+    if (error instanceof PaymentGatewayError || error instanceof PaymentMismatchError) return;
+    throw error;
+  }
+  if (snapshot.status === "paid") await withShop(shopId, (tx) => settlePaid(tx, shopId, order.id, charge.id, gateway.name));
+  else if (snapshot.status === "failed" || snapshot.status === "cancelled")
+    await withShop(shopId, (tx) => applyUnpaidStatus(tx, shopId, charge.id, snapshot.status));
+}
