@@ -138,6 +138,8 @@ const EnvSchema = z
 
     /** Runs the outbox dispatcher and processors in this many parallel jobs per queue. */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(5),
+    /** How often a worker process checks that Redis still holds the outbox's unfinished jobs and the schedulers. */
+    OUTBOX_RECONCILE_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
   })
   .superRefine((env, ctx) => {
     const needsSandbox = (name: string, set: boolean) => {
