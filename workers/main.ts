@@ -7,6 +7,7 @@ import { closeDatabase } from "~db/client";
 import { config, ConfigError } from "~/config.server";
 import { closeStorage } from "~/integrations/storage.server";
 import { logger } from "~/lib/logger.server";
+import { installProcessGuards } from "~/lib/process-guards.server";
 import { closeRedis, queue } from "~/lib/redis.server";
 import { startAiCopyWorker } from "./ai-copy";
 import { startKlingWorkers } from "./ai-media";
@@ -75,6 +76,7 @@ export async function startWorkers(options: { reconcileEveryMs?: number } = {}):
 const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("workers/main.ts");
 if (isMain) {
   process.env.NETSHOP_PROCESS ??= "workers";
+  installProcessGuards();
   try {
     config();
   } catch (error) {
