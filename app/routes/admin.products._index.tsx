@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -71,7 +71,10 @@ export default function ProductList() {
   const link = (change: Record<string, string | undefined>) => {
     const next = new URLSearchParams(params);
     next.delete("done");
-    for (const [k, v] of Object.entries(change)) v ? next.set(k, v) : next.delete(k);
+    for (const [k, v] of Object.entries(change)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
     return `?${next}`;
   };
   const done = result?.done ?? params.get("done");
