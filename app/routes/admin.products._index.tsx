@@ -10,6 +10,7 @@ import { addProductsToCollection, BULK_ACTIONS, deleteProducts, setProductStatus
 import { readForm } from "~/lib/csrf.server";
 import { CsrfInput } from "~/ui/forms";
 import { CatalogHeader, StatusBadge, StockBadge } from "~/ui/catalog";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Products · NetShop" }];
 
@@ -95,16 +96,8 @@ export default function ProductList() {
         </div>
       </CatalogHeader>
 
-      {done ? (
-        <div className="banner ok" role="status">
-          {done}
-        </div>
-      ) : null}
-      {result?.error ? (
-        <div className="banner danger" role="alert">
-          {result.error}
-        </div>
-      ) : null}
+      <Banner tone="ok">{done}</Banner>
+      <Banner tone="danger">{result?.error}</Banner>
 
       <Form method="get" className="filters card" onChange={(e) => submit(e.currentTarget, { replace: true })} role="search">
         <div className="field grow">
