@@ -3,7 +3,6 @@
  * like `WEB_PROCESSES=1 npm run web`), or `scripts/web.ts` started as a child with
  * WEB_PROCESSES=n (node's cluster over one port, as `npm start` runs it).
  */
-import { fork } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -11,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import autocannon from "autocannon";
 import { buildIfStale, ROOT } from "../scripts/app-processes";
+import { startWebProcesses } from "../tests/helpers/processes";
 
 export interface Served {
   base: string;
@@ -32,26 +32,8 @@ export async function serveApp(processes: number): Promise<Served> {
       stop: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
     };
   }
-  const child = fork(path.join(ROOT, "scripts", "web.ts"), [], {
-    cwd: ROOT,
-    env: { ...process.env, WEB_PROCESSES: String(processes), PORT: "0", HOST: "127.0.0.1", NETSHOP_PROCESS: "web" },
-    execArgv: ["--import", "tsx"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.on("message", (m: { type?: string; port?: number }) => m?.type === "listening" && resolve(m.port!));
-    child.once("exit", (code) => reject(new Error(`web exited during start-up (${code})`)));
-  });
-  return {
-    base: `http://127.0.0.1:${port}`,
-    processes,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
+  const web = await startWebProcesses(processes);
+  return { base: web.url, processes: web.processes, stop: web.stop };
 }
 
 /** Requests per second and latency of `paths` in turn under autocannon; throws on any failed request. */
