@@ -26,6 +26,11 @@ const EnvSchema = z
 
     HOST: z.string().default("127.0.0.1"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /**
+     * Web processes serving PORT together (node's cluster: one primary hands connections to
+     * them in turn). Default: the machine's cores, so a busy shop uses all of them.
+     */
+    WEB_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
     /** The address customers and providers reach this app at (links, callbacks, webhooks). */
     PUBLIC_URL: optionalUrl,
     /** Number of proxy hops to trust for client IP and protocol (Express "trust proxy"). */
