@@ -18,6 +18,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { Parser } from "htmlparser2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, schema, withShop } from "~db/client";
+import { MY_STATES } from "~/domain/dropship/options";
 import { orderStatusPath } from "~/domain/orders/order-links.server";
 import { rememberLocale } from "~/lib/i18n.server";
 import { closeRedis } from "~/lib/redis.server";
@@ -43,20 +44,7 @@ interface PageRoute {
 const SAME_IN_ALL = [
   "English",
   "Bahasa Melayu",
-  "Johor",
-  "Kedah",
-  "Kelantan",
-  "Melaka",
-  "Negeri Sembilan",
-  "Pahang",
-  "Perak",
-  "Perlis",
-  "Pulau Pinang",
-  "Sabah",
-  "Sarawak",
-  "Selangor",
-  "Terengganu",
-  "Wilayah Persekutuan",
+  ...MY_STATES, // place names
   "Kuala Lumpur",
   "Labuan",
   "Putrajaya",
