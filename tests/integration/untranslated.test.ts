@@ -111,6 +111,7 @@ const SAME_IN_ALL = [
 ];
 const SAME_IN: Record<Exclude<Locale, "en">, string[]> = {
   ms: [
+    "Media",
     "Status",
     "Total",
     "Video",
