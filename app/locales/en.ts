@@ -1,5 +1,6 @@
 import ai from "./ai/en";
 import catalog from "./catalog/en";
+import billing from "./billing/en";
 /**
  * English: the source language. Every key here must exist in ms.ts and zh.ts (the type of
  * `Translations` makes a missing key a type error; tests/unit/i18n.test.ts checks it too).
@@ -531,6 +532,7 @@ const en = {
   },
   ai,
   catalog,
+  billing,
   orders: {
     title: "Orders",
     eyebrow: "Sales",

@@ -1,6 +1,7 @@
 import type { Translations } from "./index";
 import ai from "./ai/ms";
 import catalog from "./catalog/ms";
+import billing from "./billing/ms";
 
 /** Bahasa Melayu. */
 const ms: Translations = {
@@ -529,6 +530,7 @@ const ms: Translations = {
   },
   ai,
   catalog,
+  billing,
   orders: {
     title: "Pesanan",
     eyebrow: "Jualan",

@@ -1,6 +1,7 @@
 import type { Translations } from "./index";
 import ai from "./ai/zh";
 import catalog from "./catalog/zh";
+import billing from "./billing/zh";
 
 /** 简体中文. */
 const zh: Translations = {
@@ -509,6 +510,7 @@ const zh: Translations = {
   },
   ai,
   catalog,
+  billing,
   orders: {
     title: "订单",
     eyebrow: "销售",
