@@ -17,6 +17,7 @@ import { startMediaWorker } from "./media";
 import { startNotifyWorker } from "./notify";
 import { scheduleMaintenance, startMaintenanceWorker } from "./maintenance";
 import { OutboxDispatcher } from "./outbox-dispatcher";
+import { startPrivacyWorker } from "./privacy";
 import { startReportsWorker } from "./reports";
 import { syncAllReportSchedulers } from "~/domain/reports/schedule.server";
 
@@ -33,6 +34,7 @@ export async function startWorkers(): Promise<{ stop(): Promise<void> }> {
     startAccountingWorker(),
     startReportsWorker(),
     startDropshipWorker(),
+    startPrivacyWorker(),
   ];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   await scheduleMaintenance();
