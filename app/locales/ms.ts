@@ -1,5 +1,6 @@
 import type { Translations } from "./index";
 import ai from "./ai/ms";
+import privacy from "./privacy/ms";
 
 /** Bahasa Melayu. */
 const ms: Translations = {
@@ -527,6 +528,7 @@ const ms: Translations = {
     privacy: "Tiada butiran kad atau bank dimasukkan atau disimpan oleh kedai ini: anda membayar di halaman penyedia pembayaran sendiri.",
   },
   ai,
+  privacy,
   orders: {
     title: "Pesanan",
     eyebrow: "Jualan",
