@@ -9,7 +9,6 @@
  * - browser uploads need a bucket CORS rule with explicit AllowedHeaders (not `*`);
  * - public delivery through a public bucket domain / CDN (MEDIA_PUBLIC_BASE_URL), not presigned GETs.
  */
-import type { Readable } from "node:stream";
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
@@ -146,11 +145,6 @@ export async function readObjectStart(key: string, length: number): Promise<Buff
 export async function readObject(key: string): Promise<Buffer> {
   const out = await client().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
   return Buffer.from(await out.Body!.transformToByteArray());
-}
-
-export async function readObjectStream(key: string): Promise<Readable> {
-  const out = await client().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
-  return out.Body as Readable;
 }
 
 /** Stores a body we made ourselves (renditions, exports). Public media are cached for a year. */

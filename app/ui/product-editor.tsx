@@ -10,6 +10,7 @@ import {
 } from "~/domain/catalog/catalog-rules";
 import { syncVariants, usableOptions, type ProductDraft, type VariantDraft } from "~/domain/catalog/product-draft";
 import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export interface EditorProps {
   mode: "new" | "edit";
@@ -72,9 +73,7 @@ export function ProductEditor({ mode, initial, errors, currency, categories, col
       <input type="hidden" name="optionsBefore" value={signature} />
       <FormError message={errors.form} />
       {Object.keys(errors).length > 0 && !errors.form ? (
-        <div className="banner danger" role="alert">
-          Some fields need attention: see the messages next to them.
-        </div>
+        <Banner tone="danger">Some fields need attention: see the messages next to them.</Banner>
       ) : null}
       <div className="editor">
         <div className="stack">
