@@ -2,6 +2,7 @@ import type { Translations } from "./index";
 import ai from "./ai/ms";
 import catalog from "./catalog/ms";
 import billing from "./billing/ms";
+import privacy from "./privacy/ms";
 
 /** Bahasa Melayu. */
 const ms: Translations = {
@@ -531,6 +532,7 @@ const ms: Translations = {
   ai,
   catalog,
   billing,
+  privacy,
   orders: {
     title: "Pesanan",
     eyebrow: "Jualan",
