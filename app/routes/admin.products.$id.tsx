@@ -91,7 +91,7 @@ export default function EditProduct() {
   const [params] = useSearchParams();
   const { t } = useTranslation("aiMedia");
   const { t: tAi } = useTranslation("ai");
-  const { t: tc, i18n } = useTranslation("catalog");
+  const { t: tc } = useTranslation("catalog");
   const saveResult = result?.intent === "save" ? result : undefined;
   const adjustResult = result?.intent === "adjust" ? result : undefined;
   const notice = params.get("created")
