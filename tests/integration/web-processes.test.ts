@@ -106,5 +106,5 @@ describe("two web processes and two worker processes", () => {
       return c.completed + c.failed >= outbox.length && c;
     }, 60_000);
     expect(counts).toEqual({ completed: outbox.length, failed: 0, waiting: 0, active: 0, delayed: 0 });
-  });
+  }, 300_000); // a deadlock guard, not a speed check: on a busy machine the waits above may take minutes
 });
