@@ -63,7 +63,7 @@ describe("two web processes and two worker processes", () => {
     const orders = await withShop(shop.id, (tx) => tx.select({ number: schema.orders.number }).from(schema.orders));
     expect(orders).toHaveLength(5);
     expect(new Set(orders.map((o) => o.number)).size).toBe(5);
-  });
+  }, 300_000);
 
   it("every outbox job runs once with two dispatchers and two workers", async () => {
     // Each sign-up commits a welcome WhatsApp message and its outbox row in one transaction.
