@@ -140,7 +140,7 @@ export interface AccountOverview {
   addresses: Array<{ id: string; address: PostalAddress; isDefault: boolean }>;
 }
 
-export async function accountOverview(shopId: string, customerId: string): Promise<AccountOverview | null> {
+export async function accountOverview(shopId: string, customerId: string): Promise<AccountOverview | undefined> {
   return withShop(shopId, async (tx) => {
     const [customer] = await tx
       .select({
@@ -151,7 +151,7 @@ export async function accountOverview(shopId: string, customerId: string): Promi
       })
       .from(schema.customers)
       .where(and(eq(schema.customers.shopId, shopId), eq(schema.customers.id, customerId)));
-    if (!customer) return null;
+    if (!customer) return undefined;
     const orders = await tx
       .select({
         id: schema.orders.id,
