@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { uuidField } from "~/lib/ids";
 
 /**
  * Every background queue and the payload of every job on it. Payloads carry ids, not data;
@@ -21,7 +22,7 @@ export const QUEUE_NAMES = [
 ] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
-const uuid = z.string().uuid();
+const uuid = uuidField();
 
 export const JOBS = {
   media: {
