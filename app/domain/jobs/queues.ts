@@ -18,6 +18,9 @@ export const QUEUE_NAMES = [
   "reports",
   "privacy",
   "maintenance",
+  // A no-op job through the whole pipeline (outbox → dispatcher → Redis → worker → finished):
+  // the outbox benchmark's events, and a probe an operator can send.
+  "probe",
 ] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
@@ -77,6 +80,10 @@ export const JOBS = {
     "expire-orders": z.object({}),
     /** Delete anonymous carts untouched for 60 days (a job scheduler, daily). */
     "sweep-carts": z.object({}),
+  },
+  probe: {
+    /** Does nothing; its outbox row's created_at → finished_at is the pipeline's latency. */
+    ping: z.object({ label: z.string().max(100).optional() }),
   },
 } satisfies Partial<Record<QueueName, Record<string, z.ZodType>>>;
 
