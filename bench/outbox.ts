@@ -30,7 +30,7 @@ process.env.QUEUE_PREFIX = `benchoutbox${randomBytes(3).toString("hex")}`;
 const environment = await benchEnvironment();
 buildIfStale();
 const { asPlatform, closeDatabase } = await import("~db/client");
-const { enqueueAfterCommit } = await import("~/domain/jobs/outbox.server");
+const { enqueueManyAfterCommit } = await import("~/domain/jobs/outbox.server");
 const { closeRedis, redis, queue } = await import("~/lib/redis.server");
 const { sql } = await import("drizzle-orm");
 
@@ -53,13 +53,18 @@ await Promise.all(
     while (next < events) {
       const n = Math.min(perCommit, events - next);
       next += n;
-      await asPlatform(async (tx) => {
-        for (let i = 0; i < n; i++) await enqueueAfterCommit(tx, { queue: "probe", name: "ping", payload: { label } });
-      });
+      await asPlatform((tx) =>
+        enqueueManyAfterCommit(
+          tx,
+          Array.from({ length: n }, () => ({ queue: "probe" as const, name: "ping" as const, payload: { label } })),
+        ),
+      );
     }
   }),
 );
 
+const committedMs = Math.round(performance.now() - started) - workerStartMs;
+console.error(`committed ${events} events in ${committedMs} ms`);
 const mine = sql`queue = 'probe' and payload->>'label' = ${label}`;
 const unfinished = async () =>
   Number((await asPlatform((tx) => tx.execute(sql`select count(*)::int as n from outbox where ${mine} and finished_at is null`)))[0].n);
