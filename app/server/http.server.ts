@@ -252,7 +252,8 @@ function csrfCookie(req: Request, res: Response, next: NextFunction) {
 
 /** Refuses state-changing requests that a browser says came from another site. */
 function sameOriginForStateChanges(req: Request, res: Response, next: NextFunction) {
-  if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
+  // OPTIONS too: Remix runs an action for any other method on a `.data` URL.
+  if (req.method === "GET" || req.method === "HEAD") return next();
   if (CROSS_SITE_POST_PATHS.some((p) => p.test(req.path))) return next();
   const site = req.get("sec-fetch-site");
   const origin = req.get("origin");
