@@ -8,6 +8,7 @@ import { MAX_IMAGE_BYTES } from "~/domain/media/media-rules";
 import { readForm, readUploadForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { Checkbox, CsrfInput, FormError } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const loader = /* @__PURE__ */ supplierLoader(async ({ params, access }) => {
   const found = await getSupplierProduct(access.supplier.shopId, params.id ?? "");
@@ -58,11 +59,7 @@ export default function SupplierProduct() {
         <Link to="/supplier/products">← {t("products")}</Link>
       </p>
       <h1>{product.title}</h1>
-      {result?.notice ? (
-        <div className="banner ok" role="status">
-          {result.notice}
-        </div>
-      ) : null}
+      <Banner tone="ok">{result?.notice}</Banner>
       <Form method="post" className="card" noValidate>
         <CsrfInput />
         <FormError message={errors.form} />
