@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
+
 import { formatBytes } from "./bytes";
-import { FormProblem, parseFormBody, type FormLimits } from "./form-body.server";
+import { type FormLimits, FormProblem, parseFormBody } from "./form-body.server";
 import { localeFor, serverT } from "./i18n.server";
 
 /**

@@ -13,6 +13,7 @@
  * Sizes are enforced while streaming, never after buffering an unbounded body.
  */
 import { unstable_parseMultipartFormData as parseMultipartFormData } from "@remix-run/node";
+
 import { isCleanText, isCleanUtf8 } from "./text";
 
 /** A urlencoded form (every field of every page, including long product descriptions). */

@@ -1,14 +1,15 @@
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { minorToDecimal } from "~/domain/catalog/catalog-rules";
 import { addSupplierImage, getSupplierProduct, updateSupplierProduct } from "~/domain/dropship/supplier-portal.server";
 import { supplierAction, supplierLoader } from "~/domain/dropship/suppliers.server";
 import { MAX_IMAGE_BYTES } from "~/domain/media/media-rules";
 import { readForm, readUploadForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
-import { Checkbox, CsrfInput, FormError } from "~/ui/forms";
 import { Banner } from "~/ui/banner";
+import { Checkbox, CsrfInput, FormError } from "~/ui/forms";
 
 export const loader = /* @__PURE__ */ supplierLoader(async ({ params, access }) => {
   const found = await getSupplierProduct(access.supplier.shopId, params.id ?? "");

@@ -5,18 +5,21 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
+
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
+
 import { config, publicUrl } from "~/config.server";
 import { storefrontSlugByDomain } from "~/domain/storefront/shop.server";
 import { checkReadiness } from "~/domain/system/health.server";
 import { csrfCookieName, newCsrfToken, readCookie } from "~/lib/csrf.server";
 import { logger } from "~/lib/logger.server";
 import { consume } from "~/lib/rate-limit.server";
+
 import { errorPage, isOwnOrigin, rejectMalformedRequests, secureCookiesOverHttps } from "./input-guard.server";
 
 /** Paths that receive cross-site POSTs by design (signed provider callbacks). */

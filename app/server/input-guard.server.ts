@@ -12,6 +12,7 @@
  * - `errorPage`: the small HTML page these answers use.
  */
 import type { NextFunction, Request, Response } from "express";
+
 import { DEFAULT_LOCALE, HTML_LANG, type Locale } from "~/lib/i18n";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { isCleanUtf8, percentDecodeBytes } from "~/lib/text";

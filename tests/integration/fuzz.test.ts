@@ -6,13 +6,16 @@
  */
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+
 import type { ServerBuild } from "@remix-run/node";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { closeDatabase } from "~db/client";
+
 import { closeRedis } from "~/lib/redis.server";
+import { closeDatabase } from "~db/client";
+
 import { signIn } from "../helpers/auth";
 import { makeShop, makeUser } from "../helpers/factories";
-import { fuzz, routesOf, type FuzzTarget } from "../helpers/fuzz";
+import { fuzz, type FuzzTarget, routesOf } from "../helpers/fuzz";
 import { makeActiveProduct } from "../helpers/storefront";
 import { FormClient, startWeb } from "../helpers/web";
 

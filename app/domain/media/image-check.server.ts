@@ -7,6 +7,7 @@
  * first read of a presigned browser upload.
  */
 import sharp from "sharp";
+
 import { IMAGE_TYPES, sniffContentType } from "./media-rules";
 
 export type ImageType = keyof typeof IMAGE_TYPES;
