@@ -22,6 +22,10 @@ const en = {
       genericDetail: "We could not complete this request. Please try again in a moment.",
       home: "Go to the NetShop home page",
     },
+    security: {
+      accountSlowed:
+        "Too many wrong passwords for this account. Try again in {{seconds}} seconds, or sign in from a device you trusted before.",
+    },
     badInput: {
       title: "This request could not be read",
       badRequest: "Bad request",

@@ -19,6 +19,10 @@ const ms: Translations = {
       genericDetail: "Kami tidak dapat menyelesaikan permintaan ini. Sila cuba lagi sebentar lagi.",
       home: "Pergi ke laman utama NetShop",
     },
+    security: {
+      accountSlowed:
+        "Terlalu banyak kata laluan salah untuk akaun ini. Cuba lagi dalam {{seconds}} saat, atau log masuk dari peranti yang anda percayai sebelum ini.",
+    },
     badInput: {
       title: "Permintaan ini tidak dapat dibaca",
       badRequest: "Permintaan tidak sah",

@@ -19,6 +19,9 @@ const zh: Translations = {
       genericDetail: "我们无法完成此请求，请稍后再试。",
       home: "前往 NetShop 首页",
     },
+    security: {
+      accountSlowed: "此账户的错误密码次数过多。请在 {{seconds}} 秒后重试，或从您之前信任的设备登录。",
+    },
     badInput: {
       title: "无法读取此请求",
       badRequest: "请求无效",
