@@ -79,9 +79,13 @@ export function appSql(): postgres.Sql {
   return pools().appSql;
 }
 
-/** LISTEN on a channel (auto-reconnecting); resolves once listening. Returns the unlisten. */
-export async function listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
-  const { unlisten } = await pools().platformSql.listen(channel, onNotify);
+/**
+ * LISTEN on a channel (auto-reconnecting); resolves once listening. Returns the unlisten.
+ * `onListen` runs each time the LISTEN is (re-)established: notifications sent while the
+ * connection was down are lost, so a cache should start afresh then.
+ */
+export async function listen(channel: string, onNotify: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>> {
+  const { unlisten } = await pools().platformSql.listen(channel, onNotify, onListen);
   return unlisten;
 }
 
