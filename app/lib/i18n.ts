@@ -20,6 +20,9 @@ export const LOCALE_NAMES: Record<Locale, string> = { en: "English", ms: "Bahasa
 /** BCP 47 tags for `<html lang>` and Intl formatting. */
 export const HTML_LANG: Record<Locale, string> = { en: "en", ms: "ms", zh: "zh-Hans" };
 
+/** Tags for Intl dates and money: the language as written in Malaysia ("7 Dec 2026, 1:30 am", "RM 187.00"). */
+export const FORMAT_LANG: Record<Locale, string> = { en: "en-MY", ms: "ms-MY", zh: "zh-Hans-MY" };
+
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
 }

@@ -15,7 +15,8 @@ import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
 import { CsrfInput, FormError } from "~/ui/forms";
-import { dateTime, money, OrderBadge } from "~/ui/orders";
+import { useFormat } from "~/ui/format";
+import { OrderBadge } from "~/ui/orders";
 import { Tracking } from "~/ui/tracking";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Order #${data?.detail.order.number ?? ""} · NetShop` }];
@@ -88,6 +89,7 @@ export const action = /* @__PURE__ */ adminAction("orders", async ({ request, pa
 });
 
 export default function OrderPage() {
+  const fmt = useFormat();
   const { detail, invoice } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionData | undefined;
   const { t } = useTranslation("orders");
@@ -97,7 +99,7 @@ export default function OrderPage() {
   const [refundMode, setRefundMode] = useState<string>(result?.intent === "refund" ? (result.values.mode ?? "full") : "full");
   const errorsFor = (intent: string) => (result?.intent === intent ? result.errors : {});
   const valuesFor = (intent: string) => (result?.intent === intent ? result.values : {});
-  const m = (minor: number) => money(minor, order.currency);
+  const m = (minor: number) => fmt.money(minor, order.currency);
   const available = order.totalMinor - order.refundedMinor;
   const paid = order.paymentStatus !== "unpaid";
   const canFulfil =
@@ -124,7 +126,7 @@ export default function OrderPage() {
             <span data-testid="fulfilment-status">
               <OrderBadge kind="fulfilmentStatuses" status={order.fulfilmentStatus} />
             </span>
-            <span className="muted small">{dateTime(order.createdAt, shop?.timezone)}</span>
+            <span className="muted small">{fmt.dateTime(order.createdAt)}</span>
           </div>
         </div>
         <div className="row">
@@ -296,7 +298,7 @@ export default function OrderPage() {
                     <td className="num nowrap">{p.kind === "refund" ? `−${m(p.amountMinor)}` : m(p.amountMinor)}</td>
                     <td>
                       <span className="badge">{p.status}</span>
-                      <div className="muted small">{dateTime(p.completedAt ?? p.createdAt, shop?.timezone)}</div>
+                      <div className="muted small">{fmt.dateTime(p.completedAt ?? p.createdAt)}</div>
                     </td>
                   </tr>
                 ))}
@@ -531,7 +533,7 @@ export default function OrderPage() {
             <li key={e.id} data-event={e.type}>
               <div>{e.summary}</div>
               <div className="muted small">
-                <time dateTime={e.createdAt}>{dateTime(e.createdAt, shop?.timezone)}</time> · {e.actorName ?? t("detail.system")}
+                <time dateTime={e.createdAt}>{fmt.dateTime(e.createdAt)}</time> · {e.actorName ?? t("detail.system")}
                 {e.message ? (
                   <>
                     {" · "}

@@ -15,6 +15,7 @@ import { readForm } from "~/lib/csrf.server";
 import { formFields, keptValues } from "~/lib/forms";
 import { CatalogHeader, StatusBadge } from "~/ui/catalog";
 import { CsrfInput } from "~/ui/forms";
+import { useFormat } from "~/ui/format";
 import { MediaManager } from "~/ui/media-manager";
 import { InventoryAdjustForm, optionsSignature, ProductEditor } from "~/ui/product-editor";
 
@@ -90,7 +91,8 @@ export default function EditProduct() {
   const [params] = useSearchParams();
   const { t } = useTranslation("aiMedia");
   const { t: tAi } = useTranslation("ai");
-  const { t: tc, i18n } = useTranslation("catalog");
+  const { t: tc } = useTranslation("catalog");
+  const fmt = useFormat();
   const saveResult = result?.intent === "save" ? result : undefined;
   const adjustResult = result?.intent === "adjust" ? result : undefined;
   const notice = params.get("created")
@@ -159,9 +161,7 @@ export default function EditProduct() {
                 <tbody>
                   {ledger.map((l) => (
                     <tr key={l.id}>
-                      <td className="small nowrap">
-                        {new Date(l.createdAt).toLocaleString("en-MY", { dateStyle: "short", timeStyle: "short" })}
-                      </td>
+                      <td className="small nowrap">{fmt.dateTime(l.createdAt, { style: "short" })}</td>
                       <td className="small">{l.variantTitle === "Default" ? tc("defaultVariant") : l.variantTitle}</td>
                       <td className="nowrap">{l.delta > 0 ? `+${l.delta}` : l.delta}</td>
                       <td>{l.onHandAfter}</td>

@@ -23,7 +23,9 @@ export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ request,
   return {
     user: { name: access.user.name, email: access.user.email },
     shops: access.shops.filter((s) => !s.frozen).map((s) => ({ id: s.shopId, name: s.name })),
-    shop: access.shop ? { id: access.shop.shopId, name: access.shop.name, slug: access.shop.slug, role: access.shop.role } : null,
+    shop: access.shop
+      ? { id: access.shop.shopId, name: access.shop.name, slug: access.shop.slug, role: access.shop.role, timezone: access.shop.timezone }
+      : null,
     // Only the areas this person's role opens are shown (the server checks again on every request).
     visible: access.shop ? NAV.filter((item) => allows(access.shop!, item.permission)).map((item) => item.key) : [],
     sandboxed,

@@ -5,7 +5,7 @@
  */
 import { findShopByDomain, findShopBySlug, type Shop } from "~/domain/shops/shops.server";
 
-export type StorefrontShop = Pick<Shop, "id" | "slug" | "name" | "language" | "currency" | "customDomain">;
+export type StorefrontShop = Pick<Shop, "id" | "slug" | "name" | "language" | "currency" | "customDomain" | "timezone">;
 
 const CACHE_MS = 5_000;
 const bySlug = new Map<string, { shop: StorefrontShop | null; at: number }>();
@@ -17,7 +17,15 @@ export async function storefrontShopBySlug(slug: string): Promise<StorefrontShop
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.shop;
   const row = await findShopBySlug(key);
   const shop = row
-    ? { id: row.id, slug: row.slug, name: row.name, language: row.language, currency: row.currency, customDomain: row.customDomain }
+    ? {
+        id: row.id,
+        slug: row.slug,
+        name: row.name,
+        language: row.language,
+        currency: row.currency,
+        customDomain: row.customDomain,
+        timezone: row.timezone,
+      }
     : null;
   if (bySlug.size > 10_000) bySlug.clear();
   bySlug.set(key, { shop, at: Date.now() });
