@@ -1,6 +1,8 @@
 import type { Translations } from "./index";
 import ai from "./ai/ms";
 import catalog from "./catalog/ms";
+import billing from "./billing/ms";
+import privacy from "./privacy/ms";
 
 /** Bahasa Melayu. */
 const ms: Translations = {
@@ -529,6 +531,8 @@ const ms: Translations = {
   },
   ai,
   catalog,
+  billing,
+  privacy,
   orders: {
     title: "Pesanan",
     eyebrow: "Jualan",

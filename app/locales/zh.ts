@@ -1,6 +1,8 @@
 import type { Translations } from "./index";
 import ai from "./ai/zh";
 import catalog from "./catalog/zh";
+import billing from "./billing/zh";
+import privacy from "./privacy/zh";
 
 /** 简体中文. */
 const zh: Translations = {
@@ -509,6 +511,8 @@ const zh: Translations = {
   },
   ai,
   catalog,
+  billing,
+  privacy,
   orders: {
     title: "订单",
     eyebrow: "销售",

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { adminAction, adminLoader, requireRecentAuth } from "~/domain/accounts/access.server";
@@ -18,6 +18,7 @@ import { CsrfInput } from "~/ui/forms";
 import { useFormat } from "~/ui/format";
 import { MediaManager } from "~/ui/media-manager";
 import { InventoryAdjustForm, optionsSignature, ProductEditor } from "~/ui/product-editor";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.product.title ?? ""} · NetShop` }];
 
@@ -124,11 +125,7 @@ export default function EditProduct() {
           </a>
         ) : null}
       </CatalogHeader>
-      {notice && !result ? (
-        <div className="banner ok" role="status">
-          {notice}
-        </div>
-      ) : null}
+      {notice && !result ? <Banner tone="ok">{notice}</Banner> : null}
       <ProductEditor
         key={saveResult ? JSON.stringify(saveResult.errors) : product.updatedAt}
         mode="edit"

@@ -8,6 +8,7 @@ import { useTranslation } from "react-i18next";
 import { CsrfInput } from "~/ui/forms";
 import type en from "~/locales/en";
 import { LanguageSwitcher } from "~/ui/language-switcher";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Admin · NetShop" }];
 
@@ -44,7 +45,7 @@ const NAV: Array<{ key: AdminNavKey; to?: string; permission: Permission }> = [
   { key: "aiStudio", to: "/admin/ai", permission: "ai" },
   { key: "reports", to: "/admin/reports", permission: "reports" },
   { key: "settings", to: "/admin/settings", permission: "settings" },
-  { key: "billing", permission: "billing" },
+  { key: "billing", to: "/admin/billing", permission: "owner" },
   { key: "staff", to: "/admin/staff", permission: "owner" },
   { key: "auditLog", to: "/admin/audit", permission: "owner" },
 ];
@@ -126,11 +127,11 @@ export default function AdminLayout() {
       </aside>
       <main className="admin-main">
         {sandboxed.length > 0 ? (
-          <div className="banner info small" data-testid="sandbox-banner">
+          <Banner tone="info" role={null} small data-testid="sandbox-banner">
             {t("sandboxBanner", {
               providers: new Intl.ListFormat(i18n.language, { type: "disjunction" }).format(sandboxed.map(providerLabel)),
             })}
-          </div>
+          </Banner>
         ) : null}
         <Outlet />
       </main>

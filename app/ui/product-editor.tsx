@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { ADJUSTMENT_REASONS, MAX_OPTIONS, PRODUCT_STATUSES, variantTitle } from "~/domain/catalog/catalog-rules";
 import { syncVariants, usableOptions, type ProductDraft, type VariantDraft } from "~/domain/catalog/product-draft";
 import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export interface EditorProps {
   mode: "new" | "edit";
@@ -67,11 +68,7 @@ export function ProductEditor({ mode, initial, errors, currency, categories, col
       <input type="hidden" name="intent" value="save" />
       <input type="hidden" name="optionsBefore" value={signature} />
       <FormError message={errors.form} />
-      {Object.keys(errors).length > 0 && !errors.form ? (
-        <div className="banner danger" role="alert">
-          {t("editor.needsAttention")}
-        </div>
-      ) : null}
+      {Object.keys(errors).length > 0 && !errors.form ? <Banner tone="danger">{t("editor.needsAttention")}</Banner> : null}
       <div className="editor">
         <div className="stack">
           <section className="card">
