@@ -110,6 +110,7 @@ export const KNOWN_ENGLISH: Record<string, string[]> = {
     "shop #",
     "user #",
   ],
+  "routes/admin.billing._index": ["Billing · NetShop", "Free", "Growth", "Pro", "Starter"],
   "routes/admin.collections.$id": [
     'Add products from the product list: select them, then "Add to collection".',
     "Collections",
@@ -597,6 +598,7 @@ export const KNOWN_ENGLISH: Record<string, string[]> = {
   ],
   "routes/s.$slug.account._index": ["Log in"],
   "routes/s.$slug.account.login": ["Log in"],
+  "routes/s.$slug.account.privacy": ["Log in"],
   "routes/s.$slug.account.signup": ["Create an account"],
   "routes/s.$slug.cart": ["Cart"],
   "routes/s.$slug.checkout": ["Checkout"],
