@@ -6,8 +6,9 @@
  */
 import { createInstance, type i18n, type TFunction } from "i18next";
 import { initReactI18next } from "react-i18next";
+
 import { LANGUAGES } from "~/domain/shops/shop-options";
-import { NAMESPACES, type Namespace } from "~/locales";
+import { type Namespace, NAMESPACES } from "~/locales";
 import { RESOURCES } from "~/locales/resources";
 
 export type Locale = (typeof LANGUAGES)[number];

@@ -1,14 +1,15 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { getCustomer, mergeCustomers, saveCustomerNote } from "~/domain/orders/customers.server";
 import { readForm } from "~/lib/csrf.server";
 import { notFound } from "~/lib/http";
-import { CsrfInput } from "~/ui/forms";
-import { useFormat } from "~/ui/format";
-import { OrderBadge } from "~/ui/orders";
 import { Banner } from "~/ui/banner";
+import { useFormat } from "~/ui/format";
+import { CsrfInput } from "~/ui/forms";
+import { OrderBadge } from "~/ui/orders";
 
 export const meta: MetaFunction = () => [{ title: "Customer · NetShop" }];
 const MISSING = "This customer does not exist in your shop.";

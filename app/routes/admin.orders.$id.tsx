@@ -2,23 +2,24 @@ import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { CARRIER_INFO, CARRIERS } from "~/domain/orders/carriers";
+import { invoiceLabel } from "~/domain/orders/documents.server";
 import { fulfilOrder } from "~/domain/orders/fulfilments.server";
 import { addOrderNote, getOrderDetail, moveOrder } from "~/domain/orders/order-admin.server";
 import { MANUAL_MOVES, type ManualMove } from "~/domain/orders/order-moves";
 import { canTransition } from "~/domain/orders/order-status";
 import { cancelUnpaidOrder } from "~/flows/order-cancelled.server";
 import { cancelPaidOrder, refundOrder } from "~/flows/order-refunded.server";
-import { invoiceLabel } from "~/domain/orders/documents.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
-import { CsrfInput, FormError } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
+import { CsrfInput, FormError } from "~/ui/forms";
 import { OrderBadge } from "~/ui/orders";
 import { Tracking } from "~/ui/tracking";
-import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Order #${data?.detail.order.number ?? ""} · NetShop` }];
 
@@ -95,7 +96,7 @@ export default function OrderPage() {
   const result = useActionData<typeof action>() as ActionData | undefined;
   const { t } = useTranslation("orders");
   const busy = useNavigation().state === "submitting";
-  const { order, lines, payments, events, fulfilments, shop } = detail;
+  const { order, lines, payments, events, fulfilments } = detail;
   const [carrier, setCarrier] = useState<string>(result?.intent === "fulfil" ? (result.values.carrier ?? "jnt") : "jnt");
   const [refundMode, setRefundMode] = useState<string>(result?.intent === "refund" ? (result.values.mode ?? "full") : "full");
   const errorsFor = (intent: string) => (result?.intent === intent ? result.errors : {});

@@ -1,8 +1,8 @@
-import { data, redirect, type MetaFunction } from "@remix-run/node";
+import { data, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { adminAction, adminLoader, requireRecentAuth } from "~/domain/accounts/access.server";
-import { notFound } from "~/lib/http";
 import { REASON_LABELS } from "~/domain/catalog/catalog-rules";
 import { listCategories, listCollections } from "~/domain/catalog/collections.server";
 import { adjustStock, productStockHistory } from "~/domain/catalog/inventory.server";
@@ -13,12 +13,13 @@ import { listProductMedia } from "~/domain/media/media.server";
 import { getShop } from "~/domain/shops/shops.server";
 import { readForm } from "~/lib/csrf.server";
 import { formFields, keptValues } from "~/lib/forms";
+import { notFound } from "~/lib/http";
+import { Banner } from "~/ui/banner";
 import { CatalogHeader, StatusBadge } from "~/ui/catalog";
-import { CsrfInput } from "~/ui/forms";
 import { useFormat } from "~/ui/format";
+import { CsrfInput } from "~/ui/forms";
 import { MediaManager } from "~/ui/media-manager";
 import { InventoryAdjustForm, optionsSignature, ProductEditor } from "~/ui/product-editor";
-import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.product.title ?? ""} · NetShop` }];
 

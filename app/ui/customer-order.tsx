@@ -1,5 +1,6 @@
-import { isRouteErrorResponse, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import type { CustomerOrderView } from "~/domain/orders/customer-order.server";
 import { useFormat } from "~/ui/format";

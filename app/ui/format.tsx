@@ -5,7 +5,8 @@
  * storefront layout (the shop being visited); elsewhere Kuala Lumpur.
  */
 import { useRouteLoaderData } from "@remix-run/react";
-import { DEFAULT_TIMEZONE, formatInstant, type DateStyle } from "~/lib/dates";
+
+import { type DateStyle, DEFAULT_TIMEZONE, formatInstant } from "~/lib/dates";
 import { DEFAULT_LOCALE, FORMAT_LANG, type Locale } from "~/lib/i18n";
 import { formatMoney } from "~/lib/money";
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { formatInstant } from "~/lib/dates";
 import { formatMoney } from "~/lib/money";
 
