@@ -1,14 +1,16 @@
 import type { MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, isRouteErrorResponse, NavLink, Outlet, useLoaderData, useRouteError, useSubmit } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+
 import { providerModes } from "~/config.server";
 import { adminLoader } from "~/domain/accounts/access.server";
 import { allows, type Permission } from "~/domain/accounts/permissions";
-import { useTranslation } from "react-i18next";
-import { CsrfInput } from "~/ui/forms";
+import { supplierOf } from "~/domain/dropship/suppliers.server";
 import type en from "~/locales/en";
-import { LanguageSwitcher } from "~/ui/language-switcher";
 import { Banner } from "~/ui/banner";
+import { CsrfInput } from "~/ui/forms";
+import { LanguageSwitcher } from "~/ui/language-switcher";
 
 export const meta: MetaFunction = () => [{ title: "Admin · NetShop" }];
 
@@ -17,7 +19,8 @@ const WITHOUT_SHOP = /^\/admin\/(shops\/new|account|reauth)(\/|$)/;
 
 export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ request, access }) => {
   const path = new URL(request.url).pathname;
-  if (!access.shop && !WITHOUT_SHOP.test(path)) throw redirect("/admin/shops/new");
+  // A supplier without a merchant shop signs in to their portal, not to "Create your shop".
+  if (!access.shop && !WITHOUT_SHOP.test(path)) throw redirect((await supplierOf(access.user.id)) ? "/supplier" : "/admin/shops/new");
   const sandboxed = Object.entries(providerModes())
     .filter(([, mode]) => mode === "sandbox")
     .map(([name]) => name);
