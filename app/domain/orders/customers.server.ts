@@ -4,15 +4,17 @@
  * found by the same email or phone, and merging a duplicate into the survivor (its orders and
  * addresses move; the duplicate keeps pointing at the survivor through merged_into_id).
  */
-import { and, asc, desc, eq, isNull, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import { schema, withShop } from "~db/client";
+
 import { audit } from "~/domain/audit/audit.server";
-import { fieldErrors, type FieldErrors } from "~/lib/forms";
-import { normalisePhone } from "~/lib/phone";
-import type { Actor } from "./order-admin.server";
-import { escapeLike } from "~/lib/like";
+import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import { decodeCursor, encodeCursor, isUuid } from "~/lib/ids";
+import { escapeLike } from "~/lib/like";
+import { normalisePhone } from "~/lib/phone";
+import { schema, withShop } from "~db/client";
+
+import type { Actor } from "./order-admin.server";
 
 export const CUSTOMER_PAGE_SIZE = 50;
 const c = schema.customers;
@@ -42,8 +44,11 @@ export async function listCustomers(shopId: string, query: z.infer<typeof Custom
         marketingConsent: c.marketingConsent,
         createdAt: c.createdAt,
         sortValue: sql<string>`${c.createdAt}::text`,
-        orders: sql<number>`(select count(*)::int from ${schema.orders} o where o.shop_id = ${c.shopId} and o.customer_id = ${c.id})`,
-        spent: sql<number>`(select coalesce(sum(o.total_minor - o.refunded_minor), 0)::bigint from ${schema.orders} o where o.shop_id = ${c.shopId} and o.customer_id = ${c.id} and o.payment_status <> 'unpaid')`,
+        // The outer row's columns spelled with the table's name: in a one-table select drizzle
+        // writes `${c.id}` as a bare "id", which inside the subquery meant the order's own id
+        // (the list showed 0 orders and RM 0.00 for customers whose page showed their orders).
+        orders: sql<number>`(select count(*)::int from ${schema.orders} o where o.shop_id = ${c}.shop_id and o.customer_id = ${c}.id)`,
+        spent: sql<number>`(select coalesce(sum(o.total_minor - o.refunded_minor), 0)::bigint from ${schema.orders} o where o.shop_id = ${c}.shop_id and o.customer_id = ${c}.id and o.payment_status <> 'unpaid')`,
       })
       .from(c)
       .where(and(...filters, cursor ? sql`(${c.createdAt}, ${c.id}) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : undefined))

@@ -6,9 +6,10 @@
  * while changes cannot be heard) for a few seconds.
  */
 import { findShopByDomain, findShopBySlug, type Shop } from "~/domain/shops/shops.server";
+
 import { onStorefrontChange, storefrontCacheLive, storefrontGeneration } from "./cache.server";
 
-export type StorefrontShop = Pick<Shop, "id" | "slug" | "name" | "language" | "currency" | "customDomain">;
+export type StorefrontShop = Pick<Shop, "id" | "slug" | "name" | "language" | "currency" | "customDomain" | "timezone">;
 
 const CACHE_MS = 5_000;
 const KEPT_MS = 60_000;
@@ -27,7 +28,15 @@ export async function storefrontShopBySlug(slug: string): Promise<StorefrontShop
   const seen = storefrontGeneration();
   const row = await findShopBySlug(key);
   const shop = row
-    ? { id: row.id, slug: row.slug, name: row.name, language: row.language, currency: row.currency, customDomain: row.customDomain }
+    ? {
+        id: row.id,
+        slug: row.slug,
+        name: row.name,
+        language: row.language,
+        currency: row.currency,
+        customDomain: row.customDomain,
+        timezone: row.timezone,
+      }
     : undefined;
   if (bySlug.size > 10_000) bySlug.clear();
   bySlug.set(key, { shop, at: Date.now(), live: live && seen === storefrontGeneration() });
