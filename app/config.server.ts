@@ -26,6 +26,11 @@ const EnvSchema = z
 
     HOST: z.string().default("127.0.0.1"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /**
+     * Web processes serving PORT together (node's cluster: one primary hands connections to
+     * them in turn). Default: the machine's cores, so a busy shop uses all of them.
+     */
+    WEB_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
     /** The address customers and providers reach this app at (links, callbacks, webhooks). */
     PUBLIC_URL: optionalUrl,
     /** Number of proxy hops to trust for client IP and protocol (Express "trust proxy"). */
@@ -157,6 +162,8 @@ const EnvSchema = z
 
     /** Runs the outbox dispatcher and processors in this many parallel jobs per queue. */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(5),
+    /** How often a worker process checks that Redis still holds the outbox's unfinished jobs and the schedulers. */
+    OUTBOX_RECONCILE_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
   })
   .superRefine((env, ctx) => {
     const needsSandbox = (name: string, set: boolean) => {

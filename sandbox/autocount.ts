@@ -136,7 +136,7 @@ export class AutoCountSandbox {
     r.use(express.text({ type: "*/*", limit: "256kb" }));
     r.use((req, _res, next) => {
       if (req.method !== "GET") {
-        let body: unknown = null;
+        let body: unknown;
         try {
           body = typeof req.body === "string" && req.body ? JSON.parse(req.body) : null;
         } catch {

@@ -2,6 +2,7 @@ import { sweepUnmigratedResults } from "~/domain/ai/kling-jobs.server";
 import { deleteStaleCarts } from "~/domain/checkout/cart.server";
 import { runBillingCycle } from "~/flows/billing-cycle.server";
 import { expireDueOrders } from "~/flows/order-cancelled.server";
+import { runPrivacyRetention } from "~/flows/privacy-retention.server";
 import { queue } from "~/lib/redis.server";
 import { startProcessor } from "./processor";
 
@@ -12,6 +13,7 @@ import { startProcessor } from "./processor";
  * - expire-orders: cancels unpaid orders past their time and releases their stock (every minute).
  * - sweep-carts: deletes anonymous carts untouched for 60 days (daily).
  * - billing-cycle: renewal invoices, reminders and suspension of unpaid shops (every 15 minutes).
+ * - privacy-retention: WhatsApp bodies after 7 days, analytics after 13 months, export files after 7 days, due deletions (daily).
  */
 export function startMaintenanceWorker() {
   return startProcessor(
@@ -21,6 +23,7 @@ export function startMaintenanceWorker() {
       "expire-orders": async () => ({ expired: await expireDueOrders() }),
       "sweep-carts": async () => ({ deleted: await deleteStaleCarts() }),
       "billing-cycle": async () => runBillingCycle(),
+      "privacy-retention": async () => runPrivacyRetention(),
     },
     { concurrency: 1 },
   );
@@ -54,6 +57,11 @@ export async function scheduleMaintenance(): Promise<void> {
     "billing-cycle",
     { every: BILLING_CYCLE_EVERY_MS },
     { name: "billing-cycle", data: {}, opts: { removeOnComplete: 100, removeOnFail: 500 } },
+  );
+  await queue("maintenance").upsertJobScheduler(
+    "privacy-retention",
+    { every: 24 * 3600_000 },
+    { name: "privacy-retention", data: {}, opts: { removeOnComplete: 30, removeOnFail: 100 } },
   );
 }
 

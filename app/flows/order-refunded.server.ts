@@ -132,7 +132,7 @@ async function recordRefund(
 async function settleStaleRefunds(shopId: string, orderId: string, actor: Actor): Promise<void> {
   const stale = await withShop(shopId, (tx) => staleRefunds(tx, shopId, orderId));
   for (const plan of stale) {
-    let reference: string | null = null;
+    let reference: string | null;
     try {
       if (plan.manual || !plan.chargeReference) throw new Error("it was never completed");
       const gateway = await withShop(shopId, (tx) => refundGateway(tx, shopId, plan.gatewayName));

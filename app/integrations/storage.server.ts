@@ -9,7 +9,6 @@
  * - browser uploads need a bucket CORS rule with explicit AllowedHeaders (not `*`);
  * - public delivery through a public bucket domain / CDN (MEDIA_PUBLIC_BASE_URL), not presigned GETs.
  */
-import type { Readable } from "node:stream";
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
@@ -100,6 +99,27 @@ export async function presignUpload(input: {
   };
 }
 
+/**
+ * A presigned GET for a private object (a personal-data export): short-lived, and the browser
+ * saves it under `filename`. Private objects live under PRIVATE_PREFIX, which the public bucket
+ * domain must not serve (the R2 custom domain is restricted to the media prefixes).
+ */
+export async function presignDownload(input: { key: string; filename: string; expiresInSeconds?: number }): Promise<string> {
+  const expiresIn = Math.min(input.expiresInSeconds ?? 300, 7 * 24 * 3600);
+  return getSignedUrl(
+    client(),
+    new GetObjectCommand({
+      Bucket: bucket(),
+      Key: input.key,
+      ResponseContentDisposition: `attachment; filename="${input.filename.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
+    }),
+    { expiresIn },
+  );
+}
+
+/** Where objects that must never be public are kept (personal-data exports). */
+export const PRIVATE_PREFIX = "private/";
+
 export interface ObjectInfo {
   bytes: number;
   contentType: string | undefined;
@@ -125,11 +145,6 @@ export async function readObjectStart(key: string, length: number): Promise<Buff
 export async function readObject(key: string): Promise<Buffer> {
   const out = await client().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
   return Buffer.from(await out.Body!.transformToByteArray());
-}
-
-export async function readObjectStream(key: string): Promise<Readable> {
-  const out = await client().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
-  return out.Body as Readable;
 }
 
 /** Stores a body we made ourselves (renditions, exports). Public media are cached for a year. */

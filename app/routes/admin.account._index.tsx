@@ -11,6 +11,7 @@ import {
 import { readForm } from "~/lib/csrf.server";
 import { describeDevice } from "~/lib/user-agent.server";
 import { CsrfInput, FormError } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Your account security · NetShop" }];
 
@@ -89,11 +90,7 @@ export default function AccountSecurity() {
         </div>
       </div>
       <FormError message={result?.error} />
-      {result?.notice ? (
-        <div className="banner ok" role="status">
-          {result.notice}
-        </div>
-      ) : null}
+      <Banner tone="ok">{result?.notice}</Banner>
       {result?.codes ? (
         <section className="card" data-testid="recovery-codes">
           <h2>Your new recovery codes</h2>

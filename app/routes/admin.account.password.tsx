@@ -5,6 +5,7 @@ import { changePassword } from "~/domain/accounts/credentials.server";
 import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders } from "~/lib/http";
 import { CsrfInput, Field, FormError, NewPasswordFields } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Change your password · NetShop" }];
 export const headers = passThroughHeaders;
@@ -33,9 +34,9 @@ export default function ChangePassword() {
       </p>
       <h1>Change your password</h1>
       {result?.ended !== undefined ? (
-        <div className="banner ok" role="status">
+        <Banner tone="ok">
           Password changed. {result.ended > 0 ? `${result.ended} other session${result.ended === 1 ? " was" : "s were"} logged out.` : ""}
-        </div>
+        </Banner>
       ) : null}
       <FormError message={errors.form} />
       <Form method="post" noValidate>

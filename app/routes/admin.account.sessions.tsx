@@ -6,6 +6,7 @@ import { listSessions, revokeSession } from "~/domain/accounts/sessions.server";
 import { readForm } from "~/lib/csrf.server";
 import { describeDevice } from "~/lib/user-agent.server";
 import { CsrfInput, FormError } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Where you're logged in · NetShop" }];
 
@@ -64,9 +65,9 @@ export default function Sessions() {
       </div>
       <FormError message={result?.error} />
       {result?.ended ? (
-        <div className="banner ok" role="status">
+        <Banner tone="ok">
           Logged out {result.ended} session{result.ended === 1 ? "" : "s"}.
-        </div>
+        </Banner>
       ) : null}
       <table className="data" data-testid="sessions">
         <thead>

@@ -6,6 +6,7 @@ import { reconciliation, resyncRange, retrySync } from "~/domain/accounting/reco
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Accounting sync · NetShop" }];
 
@@ -54,15 +55,11 @@ export default function AccountingSync() {
         </div>
       </div>
       {!view.connected ? (
-        <div className="banner" role="note">
+        <Banner>
           {t("notConnected")} <Link to="/admin/settings/accounting">{t("accountingSettings")}</Link>
-        </div>
+        </Banner>
       ) : null}
-      {result?.notice ? (
-        <div className="banner ok" role="status">
-          {result.notice}
-        </div>
-      ) : null}
+      <Banner tone="ok">{result?.notice}</Banner>
       <FormError message={errors.form} />
       <dl className="grid small" data-testid="sync-counts">
         <div className="card">

@@ -20,6 +20,7 @@ import {
   useLive,
 } from "~/ui/ai";
 import { CsrfInput } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "AI studio · NetShop" }];
 
@@ -97,15 +98,11 @@ export default function AiStudio() {
         </Link>
       </div>
       {settings.sandbox ? <SandboxNote provider={settings.provider} /> : null}
-      {params.get("retried") && !result ? (
-        <div className="banner ok" role="status">
-          {t("studio.retried")}
-        </div>
-      ) : null}
+      {params.get("retried") && !result ? <Banner tone="ok">{t("studio.retried")}</Banner> : null}
       {result?.error ? (
-        <div className="banner danger" role="alert" data-testid="ai-error">
+        <Banner tone="danger" data-testid="ai-error">
           {result.error}
-        </div>
+        </Banner>
       ) : null}
 
       <section className="card" aria-labelledby="credits-heading">

@@ -5,6 +5,7 @@ import { adminLoader } from "~/domain/accounts/access.server";
 import { getBatch } from "~/domain/ai/jobs.server";
 import { notFound } from "~/lib/http";
 import { batchPercent, batchStatus, CancelBatchForm, JobProgress, JobStatusBadge, LiveNoScript, useLive } from "~/ui/ai";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Bulk copy · NetShop" }];
 
@@ -46,9 +47,9 @@ export default function BatchProgress() {
         {!batch.finishedAt && !batch.cancelledAt ? <CancelBatchForm batchId={batch.id} action="/admin/ai" /> : null}
       </div>
       {cancelled !== null ? (
-        <div className="banner ok" role="status" data-testid="batch-cancelled">
+        <Banner tone="ok" data-testid="batch-cancelled">
           {t("batches.cancelled", { count: Number(cancelled) })}
-        </div>
+        </Banner>
       ) : null}
       <section className="card stack" aria-live="polite">
         <p data-testid="batch-status">

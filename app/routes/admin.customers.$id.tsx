@@ -7,6 +7,7 @@ import { readForm } from "~/lib/csrf.server";
 import { notFound } from "~/lib/http";
 import { CsrfInput } from "~/ui/forms";
 import { dateTime, money, OrderBadge } from "~/ui/orders";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Customer · NetShop" }];
 const MISSING = "This customer does not exist in your shop.";
@@ -54,21 +55,11 @@ export default function CustomerPage() {
           </p>
         </div>
       </div>
-      {result?.error ? (
-        <div className="banner danger" role="alert">
-          {result.error}
-        </div>
-      ) : null}
+      <Banner tone="danger">{result?.error}</Banner>
       {result?.merged !== null && result?.merged !== undefined ? (
-        <div className="banner ok" role="status">
-          {t("customers.merged", { count: result.merged })}
-        </div>
+        <Banner tone="ok">{t("customers.merged", { count: result.merged })}</Banner>
       ) : null}
-      {result?.saved ? (
-        <div className="banner ok" role="status">
-          {t("detail.saved")}
-        </div>
-      ) : null}
+      {result?.saved ? <Banner tone="ok">{t("detail.saved")}</Banner> : null}
       <div className="two-cols">
         <section className="card">
           <dl>

@@ -12,6 +12,7 @@ import { priceFor } from "~/domain/dropship/pricing";
 import { readForm } from "~/lib/csrf.server";
 import { DropshipTabs } from "~/ui/dropship";
 import { CsrfInput } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Supplier network · NetShop" }];
 
@@ -51,11 +52,7 @@ export default function Network() {
       <DropshipTabs />
       <h1>{t("network")}</h1>
       <p className="muted">{t("networkIntro")}</p>
-      {result?.error ? (
-        <div className="banner danger" role="alert">
-          {result.error}
-        </div>
-      ) : null}
+      <Banner tone="danger">{result?.error}</Banner>
       <Form method="get" className="filters card" role="search">
         <div className="field grow">
           <label htmlFor="q">{t("search")}</label>

@@ -7,6 +7,7 @@ import { dismissAlert, listForwards, payHeldForward, walletSummary } from "~/dom
 import { readForm } from "~/lib/csrf.server";
 import { DropshipTabs } from "~/ui/dropship";
 import { CsrfInput } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Supplier orders · NetShop" }];
 
@@ -43,16 +44,8 @@ export default function SupplierOrders() {
     <div className="stack">
       <DropshipTabs />
       <h1>{t("supplierOrders")}</h1>
-      {result?.error ? (
-        <div className="banner danger" role="alert">
-          {result.error}
-        </div>
-      ) : null}
-      {result?.notice ? (
-        <div className="banner ok" role="status">
-          {result.notice}
-        </div>
-      ) : null}
+      <Banner tone="danger">{result?.error}</Banner>
+      <Banner tone="ok">{result?.notice}</Banner>
       <section className="card" aria-label={t("wallet")}>
         <h2>{t("wallet")}</h2>
         <p>

@@ -9,6 +9,7 @@ import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { DropshipTabs } from "~/ui/dropship";
 import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Dropship pricing · NetShop" }];
 
@@ -54,11 +55,7 @@ export default function Pricing() {
     <div className="stack">
       <DropshipTabs />
       <h1>{t("pricing")}</h1>
-      {result?.notice ? (
-        <div className="banner ok" role="status">
-          {result.notice}
-        </div>
-      ) : null}
+      <Banner tone="ok">{result?.notice}</Banner>
       <Form method="post" className="card" noValidate>
         <CsrfInput />
         <input type="hidden" name="intent" value="shop" />

@@ -17,6 +17,7 @@ import { notFound } from "~/lib/http";
 import { CsrfInput, FormError } from "~/ui/forms";
 import { dateTime, money, OrderBadge } from "~/ui/orders";
 import { Tracking } from "~/ui/tracking";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Order #${data?.detail.order.number ?? ""} · NetShop` }];
 
@@ -148,14 +149,14 @@ export default function OrderPage() {
       </div>
 
       {result?.done ? (
-        <div className="banner ok" role="status" data-testid="done">
+        <Banner tone="ok" data-testid="done">
           {result.done}
-        </div>
+        </Banner>
       ) : null}
       {result?.errors.form ? (
-        <div className="banner danger" role="alert" data-testid="refused">
+        <Banner tone="danger" data-testid="refused">
           {result.errors.form}
-        </div>
+        </Banner>
       ) : null}
 
       <section className="card">

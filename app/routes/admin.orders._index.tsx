@@ -21,7 +21,10 @@ export default function OrderList() {
   const submit = useSubmit();
   const link = (change: Record<string, string | undefined>) => {
     const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(change)) v ? next.set(k, v) : next.delete(k);
+    for (const [k, v] of Object.entries(change)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
     return `?${next}`;
   };
   const exportParams = new URLSearchParams([...params].filter(([k]) => k !== "after" && k !== "before"));

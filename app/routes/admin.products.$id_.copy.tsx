@@ -11,6 +11,7 @@ import { formFields, keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
 import { CopyChoices, JobCost, JobProgress, JobStatusBadge, LiveNoScript, SandboxNote, useLive } from "~/ui/ai";
 import { CsrfInput } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `AI copy: ${data?.product.title ?? "Product"} · NetShop` }];
 
@@ -127,19 +128,15 @@ export default function ProductCopy() {
       </div>
       {settings.sandbox ? <SandboxNote provider={settings.provider} /> : null}
       {applied && !result ? (
-        <div className="banner ok" role="status" data-testid="copy-applied">
+        <Banner tone="ok" data-testid="copy-applied">
           {t("copy.applied")}
-        </div>
+        </Banner>
       ) : null}
-      {params.get("restored") && !result ? (
-        <div className="banner ok" role="status">
-          {t("copy.restored")}
-        </div>
-      ) : null}
+      {params.get("restored") && !result ? <Banner tone="ok">{t("copy.restored")}</Banner> : null}
       {result?.error ? (
-        <div className="banner danger" role="alert" data-testid="copy-error">
+        <Banner tone="danger" data-testid="copy-error">
           {result.error}
-        </div>
+        </Banner>
       ) : null}
 
       <section className="card stack" aria-labelledby="generate-heading">
@@ -166,9 +163,9 @@ export default function ProductCopy() {
               <JobProgress value={latest.progress} label={t("jobs.progress")} />
             ) : null}
             {latest.status === "failed" ? (
-              <div className="banner danger" data-testid="copy-job-error">
+              <Banner tone="danger" role={null} data-testid="copy-job-error">
                 {latest.error} <Link to="/admin/ai?status=failed">{t("copy.retryInStudio")}</Link>
-              </div>
+              </Banner>
             ) : null}
           </div>
         ) : null}

@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { notFound } from "~/lib/http";
 import {

@@ -18,6 +18,7 @@ import { notFound } from "~/lib/http";
 import { CatalogHeader } from "~/ui/catalog";
 import { CsrfInput, FormError, SelectField } from "~/ui/forms";
 import { ReviewButtons } from "~/ui/media-manager";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `AI studio · ${data?.product.title ?? "Product"} · NetShop` }];
 
@@ -124,15 +125,11 @@ export default function ProductStudio() {
       <CatalogHeader back={{ to: `/admin/products/${studio.product.id}`, label: t("backToProduct") }} title={t("title")} />
       <p className="muted">{t("intro", { product: studio.product.title })}</p>
       {studio.sandbox ? (
-        <div className="banner warn small" role="note">
+        <Banner tone="warn" small>
           {t("sandbox")}
-        </div>
+        </Banner>
       ) : null}
-      {done && DONE_KEYS[done] && !result ? (
-        <div className="banner ok" role="status">
-          {t(DONE_KEYS[done])}
-        </div>
-      ) : null}
+      {done && DONE_KEYS[done] && !result ? <Banner tone="ok">{t(DONE_KEYS[done])}</Banner> : null}
       <p className="small muted" data-testid="credits">
         {(["tryon", "video"] as const)
           .map((k) => t("credits", { left: studio.credits[k].left, allowance: studio.credits[k].allowance, kind: t(`kinds.${k}`) }))

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -10,6 +10,7 @@ import { addProductsToCollection, BULK_ACTIONS, deleteProducts, setProductStatus
 import { readForm } from "~/lib/csrf.server";
 import { CsrfInput } from "~/ui/forms";
 import { CatalogHeader, StatusBadge, StockBadge } from "~/ui/catalog";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Products · NetShop" }];
 
@@ -71,7 +72,10 @@ export default function ProductList() {
   const link = (change: Record<string, string | undefined>) => {
     const next = new URLSearchParams(params);
     next.delete("done");
-    for (const [k, v] of Object.entries(change)) v ? next.set(k, v) : next.delete(k);
+    for (const [k, v] of Object.entries(change)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
     return `?${next}`;
   };
   const done = result?.done ?? params.get("done");
@@ -92,16 +96,8 @@ export default function ProductList() {
         </div>
       </CatalogHeader>
 
-      {done ? (
-        <div className="banner ok" role="status">
-          {done}
-        </div>
-      ) : null}
-      {result?.error ? (
-        <div className="banner danger" role="alert">
-          {result.error}
-        </div>
-      ) : null}
+      <Banner tone="ok">{done}</Banner>
+      <Banner tone="danger">{result?.error}</Banner>
 
       <Form method="get" className="filters card" onChange={(e) => submit(e.currentTarget, { replace: true })} role="search">
         <div className="field grow">

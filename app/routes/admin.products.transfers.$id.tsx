@@ -1,10 +1,11 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { MetaFunction } from "@remix-run/node";
 import { useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { adminLoader } from "~/domain/accounts/access.server";
 import { notFound } from "~/lib/http";
 import { getTransfer } from "~/domain/catalog/transfers.server";
 import { CatalogHeader, ProgressBar } from "~/ui/catalog";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "CSV transfer · NetShop" }];
 
@@ -61,11 +62,9 @@ export default function TransferProgress() {
                 : "Stopped."}
         </p>
         <ProgressBar value={t.processedRows} max={t.totalRows} label={`${t.kind === "import" ? "Import" : "Export"} progress`} />
-        {t.message ? (
-          <div className={`banner ${t.status === "failed" ? "danger" : t.errorCount ? "warn" : "ok"}`} data-testid="transfer-message">
-            {t.message}
-          </div>
-        ) : null}
+        <Banner tone={t.status === "failed" ? "danger" : t.errorCount ? "warn" : "ok"} role={null} data-testid="transfer-message">
+          {t.message}
+        </Banner>
         {t.kind === "export" && t.status === "succeeded" ? (
           <p>
             <a className="button" href={`/admin/products/transfers/${t.id}/csv`} download>

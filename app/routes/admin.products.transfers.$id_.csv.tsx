@@ -1,4 +1,3 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import { adminLoader } from "~/domain/accounts/access.server";
 import { localDate } from "~/lib/dates";
 import { notFound } from "~/lib/http";

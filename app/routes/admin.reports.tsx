@@ -7,6 +7,7 @@ import { reportSettingsPage } from "~/domain/reports/report-settings.server";
 import { setReportSubscription } from "~/domain/reports/schedule.server";
 import { readForm } from "~/lib/csrf.server";
 import { CsrfInput, FormError } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Daily report · NetShop" }];
 
@@ -55,11 +56,7 @@ export default function DailyReport() {
           morning. Time zone: {settings.timezone}.
         </p>
       </div>
-      {result?.notice ? (
-        <div className="banner ok" role="status">
-          {result.notice}
-        </div>
-      ) : null}
+      <Banner tone="ok">{result?.notice}</Banner>
       <FormError message={errors.form} />
       <section className="card medium">
         <p data-testid="my-subscription">{me ? t("youGetIt") : t("youDontGetIt")}</p>

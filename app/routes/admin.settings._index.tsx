@@ -6,6 +6,7 @@ import { forgetStorefrontShop } from "~/domain/storefront/shop.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Settings · NetShop" }];
 
@@ -81,11 +82,7 @@ export default function Settings() {
           ) : null}
         </div>
       </div>
-      {result?.saved ? (
-        <div className="banner ok" role="status">
-          Saved.
-        </div>
-      ) : null}
+      {result?.saved ? <Banner tone="ok">Saved.</Banner> : null}
       <section className="card medium">
         <FormError message={errors.form} />
         <Form method="post" noValidate>

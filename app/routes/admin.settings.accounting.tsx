@@ -11,6 +11,7 @@ import {
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { Checkbox, CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Accounting settings · NetShop" }];
 
@@ -61,22 +62,20 @@ export default function AccountingSettings() {
         </p>
       </div>
       {result?.notice ? (
-        <div className="banner ok" role="status" data-testid="accounting-notice">
+        <Banner tone="ok" data-testid="accounting-notice">
           {result.notice}
-        </div>
+        </Banner>
       ) : null}
       <FormError message={errors.form} />
       {!settings.connected ? (
-        <div className="banner" role="note" data-testid="accounting-unconfigured">
+        <Banner data-testid="accounting-unconfigured">
           Not connected: paid orders are not sent anywhere yet.
           {settings.sandboxAvailable
             ? " To try it, choose “NetShop's AutoCount sandbox” below: invoices then appear in the sandbox's ledger, not in a real book."
             : ""}
-        </div>
+        </Banner>
       ) : settings.mode === "sandbox" ? (
-        <div className="banner" role="note" data-testid="accounting-sandbox">
-          Sandbox: connected to NetShop's AutoCount stand-in, not to a real account book.
-        </div>
+        <Banner data-testid="accounting-sandbox">Sandbox: connected to NetShop's AutoCount stand-in, not to a real account book.</Banner>
       ) : null}
       <section className="card medium">
         <Form method="post" className="stack">

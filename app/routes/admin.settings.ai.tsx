@@ -8,6 +8,7 @@ import { readForm } from "~/lib/csrf.server";
 import { formFields, keptValues } from "~/lib/forms";
 import { CopyChoices } from "~/ui/ai";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "AI settings · NetShop" }];
 
@@ -59,11 +60,7 @@ export default function AiSettings() {
           {t("studio.title")}
         </Link>
       </div>
-      {result?.saved ? (
-        <div className="banner ok" role="status">
-          {t("settings.saved")}
-        </div>
-      ) : null}
+      {result?.saved ? <Banner tone="ok">{t("settings.saved")}</Banner> : null}
       <section className="card medium stack">
         <ul className="small" data-testid="ai-provider-modes">
           {COPY_PROVIDERS.map((p) => (

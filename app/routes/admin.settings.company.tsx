@@ -6,6 +6,7 @@ import { getCompanyDetails, updateCompanyDetails } from "~/domain/shops/company.
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { CsrfInput, Field } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Company details · NetShop" }];
 
@@ -42,11 +43,7 @@ export default function CompanySettings() {
           <p className="muted">{t("company.hint")}</p>
         </div>
       </div>
-      {result?.saved ? (
-        <div className="banner ok" role="status">
-          {t("detail.saved")}
-        </div>
-      ) : null}
+      {result?.saved ? <Banner tone="ok">{t("detail.saved")}</Banner> : null}
       <section className="card medium">
         <Form method="post" noValidate>
           <CsrfInput />

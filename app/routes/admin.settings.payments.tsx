@@ -12,6 +12,7 @@ import {
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Payment settings · NetShop" }];
 
@@ -70,15 +71,11 @@ export default function PaymentSettings() {
         </p>
         <h1 data-testid="payments-heading">Payments</h1>
       </div>
-      {result?.saved ? (
-        <div className="banner ok" role="status">
-          Saved.
-        </div>
-      ) : null}
+      {result?.saved ? <Banner tone="ok">Saved.</Banner> : null}
       {result?.test ? (
-        <div className={`banner ${result.test.ok ? "ok" : "danger"}`} role="status" data-testid="test-result">
+        <Banner tone={result.test.ok ? "ok" : "danger"} role="status" data-testid="test-result">
           {result.test.message}
-        </div>
+        </Banner>
       ) : null}
       <section className="card medium" data-testid="payments-now">
         <h2>Now</h2>
@@ -87,9 +84,9 @@ export default function PaymentSettings() {
           {activeAccount.live ? " with your own credentials" : null}.
         </p>
         {!activeAccount.live ? (
-          <p className="banner" data-testid="sandbox-note">
+          <Banner role={null} data-testid="sandbox-note">
             Sandbox: no credentials — payments go to the sandbox. Customers see NetShop's stand-in payment page and no money moves.
-          </p>
+          </Banner>
         ) : (
           <ul className="small">
             {fields[settings.active].map((f) => (

@@ -7,6 +7,7 @@ import { saveReportSettings } from "~/domain/reports/schedule.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Daily report settings · NetShop" }];
 
@@ -41,11 +42,7 @@ export default function DailyReportSettings() {
         <h1>{t("dailyReport")}</h1>
         <p className="muted">Time zone: {settings.timezone}.</p>
       </div>
-      {result?.notice ? (
-        <div className="banner ok" role="status">
-          {result.notice}
-        </div>
-      ) : null}
+      <Banner tone="ok">{result?.notice}</Banner>
       <FormError message={errors.form} />
       <section className="card medium">
         <Form method="post" className="stack">

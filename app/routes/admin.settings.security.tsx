@@ -5,6 +5,7 @@ import { actorOf, setRequireTwoFactor } from "~/domain/accounts/staff.server";
 import { getShop } from "~/domain/shops/shops.server";
 import { readForm } from "~/lib/csrf.server";
 import { CsrfInput } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Security settings · NetShop" }];
 
@@ -47,16 +48,8 @@ export default function SecuritySettings() {
         </p>
         <h1>Security</h1>
       </div>
-      {result?.error ? (
-        <div className="banner danger" role="alert">
-          {result.error}
-        </div>
-      ) : null}
-      {result?.notice ? (
-        <div className="banner ok" role="status">
-          {result.notice}
-        </div>
-      ) : null}
+      <Banner tone="danger">{result?.error}</Banner>
+      <Banner tone="ok">{result?.notice}</Banner>
       <section className="card medium">
         <h2>Two-factor authentication for the team</h2>
         <p>

@@ -8,6 +8,7 @@ import { deleteShippingRate, loadShippingSetup, saveShippingRate, saveShippingSe
 import { readForm } from "~/lib/csrf.server";
 import { formFields, keptValues } from "~/lib/forms";
 import { Checkbox, CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Shipping · Settings · NetShop" }];
 
@@ -142,11 +143,7 @@ export default function ShippingSettings() {
           <h1 data-testid="shipping-heading">Shipping and checkout</h1>
         </div>
       </div>
-      {result?.saved ? (
-        <div className="banner ok" role="status">
-          Saved.
-        </div>
-      ) : null}
+      {result?.saved ? <Banner tone="ok">Saved.</Banner> : null}
       <section className="card medium">
         <h2>Checkout</h2>
         <Form method="post" noValidate>

@@ -6,6 +6,7 @@ import { actorOf, getMember, removeMember, setMemberFrozen, transferOwnership, u
 import { readForm } from "~/lib/csrf.server";
 import { CsrfInput, FormError } from "~/ui/forms";
 import { RoleFields } from "~/ui/permissions";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Manage a member · NetShop" }];
 
@@ -89,9 +90,9 @@ export default function ManageMember() {
       </div>
       <FormError message={errors.form} />
       {result?.notice ? (
-        <div className="banner ok" role="status" data-testid="notice">
+        <Banner tone="ok" data-testid="notice">
           {result.notice}
-        </div>
+        </Banner>
       ) : null}
       <section className="card medium">
         <h2>Role and areas</h2>

@@ -8,6 +8,7 @@ import { keptValues } from "~/lib/forms";
 import { formatPhone } from "~/lib/phone";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
 import { RoleFields } from "~/ui/permissions";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Staff · NetShop" }];
 
@@ -83,9 +84,9 @@ export default function Staff() {
       </div>
       <FormError message={errors.form} />
       {result?.notice ? (
-        <div className="banner ok" role="status" data-testid="notice">
+        <Banner tone="ok" data-testid="notice">
           {result.notice}
-        </div>
+        </Banner>
       ) : null}
       <table className="data" data-testid="members">
         <thead>

@@ -9,6 +9,7 @@ import { useTranslation } from "react-i18next";
 import { CsrfInput } from "~/ui/forms";
 import type en from "~/locales/en";
 import { LanguageSwitcher } from "~/ui/language-switcher";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Admin · NetShop" }];
 
@@ -143,11 +144,11 @@ export default function AdminLayout() {
           </div>
         ) : null}
         {sandboxed.length > 0 ? (
-          <div className="banner info small" data-testid="sandbox-banner">
+          <Banner tone="info" role={null} small data-testid="sandbox-banner">
             {t("sandboxBanner", {
               providers: new Intl.ListFormat(i18n.language, { type: "disjunction" }).format(sandboxed.map(providerLabel)),
             })}
-          </div>
+          </Banner>
         ) : null}
         <Outlet />
       </main>

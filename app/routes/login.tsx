@@ -6,6 +6,7 @@ import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders, safeRedirect } from "~/lib/http";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Log in · NetShop" }];
 
@@ -48,9 +49,7 @@ export default function Login() {
         </Link>
         <h1 style={{ marginTop: "1rem" }}>Log in</h1>
         {params.get("reset") ? (
-          <div className="banner ok" role="status">
-            Your password was changed and every device was logged out. Log in with your new password.
-          </div>
+          <Banner tone="ok">Your password was changed and every device was logged out. Log in with your new password.</Banner>
         ) : null}
         <FormError message={result?.error} />
         <Form method="post">

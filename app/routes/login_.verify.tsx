@@ -5,6 +5,7 @@ import { completeLoginChallenge, readLoginChallenge, resendLoginCode } from "~/d
 import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders, safeRedirect, withCookies } from "~/lib/http";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Confirm it's you · NetShop" }];
 
@@ -64,11 +65,7 @@ export default function VerifyLogin() {
         {params.get("unsent") && !result ? (
           <FormError message="We could not send your code on WhatsApp just now. Wait a minute, then send a new code." />
         ) : null}
-        {result?.sent ? (
-          <div className="banner ok" role="status">
-            A new code is on its way. Earlier codes no longer work.
-          </div>
-        ) : null}
+        {result?.sent ? <Banner tone="ok">A new code is on its way. Earlier codes no longer work.</Banner> : null}
         <FormError message={formError} />
         <Form method="post" noValidate>
           <CsrfInput />

@@ -5,6 +5,7 @@ import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders } from "~/lib/http";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Reset your password · NetShop" }];
 
@@ -37,9 +38,9 @@ export default function ForgotPassword() {
         </Link>
         <h1 style={{ marginTop: "1rem" }}>Reset your password</h1>
         {result?.emailSent ? (
-          <div className="banner ok" role="status" data-testid="reset-email-sent">
+          <Banner tone="ok" data-testid="reset-email-sent">
             If an account uses {values.email}, we have emailed it a link to choose a new password. The link works once, for 30 minutes.
-          </div>
+          </Banner>
         ) : (
           <p className="muted">We send a code to your WhatsApp, or a link to your email. Either works once, for 30 minutes.</p>
         )}

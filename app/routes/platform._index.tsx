@@ -14,6 +14,7 @@ import {
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Platform · NetShop" }];
 
@@ -61,11 +62,7 @@ export default function Platform() {
   return (
     <main className="admin-main stack" id="main">
       <h1>{t("platform")}</h1>
-      {result?.notice ? (
-        <div className="banner ok" role="status">
-          {result.notice}
-        </div>
-      ) : null}
+      <Banner tone="ok">{result?.notice}</Banner>
       <section className="card flush">
         <h2 style={{ padding: "0 1rem" }}>Suppliers</h2>
         <table data-testid="platform-suppliers">

@@ -8,6 +8,7 @@ import { cartCookieHeader } from "~/domain/checkout/visitor.server";
 import { recordStorefrontEvent } from "~/domain/reports/events.server";
 import { readForm } from "~/lib/csrf.server";
 import { CsrfInput } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Cart" }, { name: "robots", content: "noindex" }];
 
@@ -55,13 +56,13 @@ export default function CartPage() {
     <section className="stack" data-testid="cart">
       <h1>{t("cart.title")}</h1>
       {errorText ? (
-        <div className="banner danger" role="alert" data-testid="cart-error">
+        <Banner tone="danger" data-testid="cart-error">
           {errorText}
-        </div>
+        </Banner>
       ) : status === "added" || status === "updated" || status === "removed" ? (
-        <div className="banner ok" role="status" data-testid="cart-status">
+        <Banner tone="ok" data-testid="cart-status">
           {t(`cart.${status}`)}
-        </div>
+        </Banner>
       ) : null}
       {cart.lines.length === 0 ? (
         <div className="empty-state">

@@ -8,6 +8,7 @@ import { cartCookieHeader } from "~/domain/checkout/visitor.server";
 import { readForm } from "~/lib/csrf.server";
 import { safeRedirect } from "~/lib/http";
 import { CsrfInput } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Wishlist" }, { name: "robots", content: "noindex" }];
 
@@ -43,13 +44,9 @@ export default function WishlistPage() {
     <section className="stack" data-testid="wishlist">
       <h1>{t("wishlist.title")}</h1>
       {result?.error ? (
-        <div className="banner danger" role="alert">
-          {t("wishlist.notFound")}
-        </div>
+        <Banner tone="danger">{t("wishlist.notFound")}</Banner>
       ) : status === "added" || status === "removed" ? (
-        <div className="banner ok" role="status">
-          {t(`wishlist.${status}`)}
-        </div>
+        <Banner tone="ok">{t(`wishlist.${status}`)}</Banner>
       ) : null}
       {items.length === 0 ? (
         <p className="empty-state" data-testid="wishlist-empty">

@@ -7,6 +7,7 @@ import { supplierAction, supplierLoader } from "~/domain/dropship/suppliers.serv
 import { readForm, verifyCsrf } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { Checkbox, CsrfInput, FormError } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export const loader = /* @__PURE__ */ supplierLoader(async ({ params, access }) => {
   const found = await getSupplierProduct(access.supplier.shopId, params.id ?? "");
@@ -56,11 +57,7 @@ export default function SupplierProduct() {
         <Link to="/supplier/products">← {t("products")}</Link>
       </p>
       <h1>{product.title}</h1>
-      {result?.notice ? (
-        <div className="banner ok" role="status">
-          {result.notice}
-        </div>
-      ) : null}
+      <Banner tone="ok">{result?.notice}</Banner>
       <Form method="post" className="card" noValidate>
         <CsrfInput />
         <FormError message={errors.form} />

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { supplierLoader } from "~/domain/dropship/suppliers.server";
 import { CsrfInput } from "~/ui/forms";
 import { LanguageSwitcher } from "~/ui/language-switcher";
+import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Supplier portal · NetShop" }];
 
@@ -53,13 +54,11 @@ export default function SupplierLayout() {
       </aside>
       <main className="admin-main" id="main">
         {supplier.status === "pending" ? (
-          <div className="banner" role="status" data-testid="supplier-pending">
+          <Banner role="status" data-testid="supplier-pending">
             {t("pending")}
-          </div>
+          </Banner>
         ) : supplier.status === "suspended" ? (
-          <div className="banner danger" role="alert">
-            {t("suspended")}
-          </div>
+          <Banner tone="danger">{t("suspended")}</Banner>
         ) : null}
         <Outlet />
       </main>

@@ -3,6 +3,7 @@ import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { COPY_LANGUAGE_CODES, COPY_TONE_CODES, LANGUAGE_NAMES, PROVIDER_NAMES } from "~/domain/ai/copy-rules";
 import { CsrfInput } from "~/ui/forms";
+import { Banner } from "~/ui/banner";
 
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 
@@ -47,9 +48,9 @@ export function JobProgress({ value, label }: { value: number; label: string }) 
 export function SandboxNote({ provider }: { provider: keyof typeof PROVIDER_NAMES }) {
   const { t } = useTranslation("ai");
   return (
-    <div className="banner info small" data-testid="ai-sandbox-note">
+    <Banner tone="info" role={null} small data-testid="ai-sandbox-note">
       {t("sandboxNote", { provider: PROVIDER_NAMES[provider] })}
-    </div>
+    </Banner>
   );
 }
 

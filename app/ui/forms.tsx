@@ -1,6 +1,7 @@
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
 import { useId } from "react";
 import { useCsrfToken } from "~/root";
+import { Banner } from "~/ui/banner";
 
 function FieldError({ id, name, message }: { id?: string; name: string; message?: string }) {
   if (!message) return null;
@@ -79,11 +80,7 @@ export function Checkbox({ label, name, error, ...input }: Omit<FieldProps, "hin
 
 export function FormError({ message }: { message?: string }) {
   if (!message) return null;
-  return (
-    <div className="banner danger" role="alert">
-      {message}
-    </div>
-  );
+  return <Banner tone="danger">{message}</Banner>;
 }
 
 /** A new password typed twice, with the rule as a hint (sign-up-strength rules are checked on the server). */

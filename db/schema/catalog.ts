@@ -27,7 +27,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { createdAt, id, shopId, updatedAt } from "./columns";
+import { createdAt, id, updatedAt } from "./columns";
 import { users } from "./core";
 import { shopFk } from "./shop-column";
 

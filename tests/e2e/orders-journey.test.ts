@@ -4,7 +4,7 @@ import { closeDatabase } from "~db/client";
 import { getProduct } from "~/domain/catalog/products.server";
 import { closeRedis } from "~/lib/redis.server";
 import { latestWhatsApp } from "../helpers/auth";
-import { baseUrl, hydrated, launchBrowser, uniquePhone, logInInBrowser, screenshot } from "../helpers/browser";
+import { hydrated, launchBrowser, uniquePhone, logInInBrowser, screenshot } from "../helpers/browser";
 import { makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser } from "../helpers/factories";
 import { makeOrder } from "../helpers/orders";

@@ -5,7 +5,6 @@
  * bulk runs as a BullMQ flow with progress and cancel.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import type { Worker } from "bullmq";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -178,7 +178,9 @@ describe("platform and sign-up", () => {
     await op.get("/platform");
     const token = () => op.lastHtml.match(/name="token" value="([^"]+)"/)![1];
     const form = token();
-    expect((await op.post("/platform?index", { intent: "topup", token: form, shopSlug: merchantA.shop.slug, amount: "abc" })).status).toBe(400);
+    expect((await op.post("/platform?index", { intent: "topup", token: form, shopSlug: merchantA.shop.slug, amount: "abc" })).status).toBe(
+      400,
+    );
     expect(op.lastHtml).toContain("Enter an amount like 500");
     // The corrected form sent twice (a double click): one top-up, the same answer both times.
     const topUp = { intent: "topup", token: form, shopSlug: merchantA.shop.slug, amount: "50.00", note: "FPX 123" };

@@ -89,17 +89,6 @@ export async function reconciliation(
   });
 }
 
-/** The sync status of one order's documents (for the order page and tests). */
-export async function orderSyncStatus(shopId: string, orderId: string) {
-  return withShop(shopId, (tx) =>
-    tx
-      .select()
-      .from(schema.accountingSyncs)
-      .where(and(eq(schema.accountingSyncs.shopId, shopId), eq(schema.accountingSyncs.orderId, orderId)))
-      .orderBy(schema.accountingSyncs.createdAt),
-  );
-}
-
 type Actor = { userId: string; shopId: string };
 export type ResyncOutcome = { ok: true; queued: number } | { ok: false; errors: Record<string, string> };
 

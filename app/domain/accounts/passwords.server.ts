@@ -15,7 +15,6 @@ function commonPasswords(): Set<string> {
   common ??= new Set(dictionary["passwords-common"] as string[]);
   return common;
 }
-export const COMMON_PASSWORD_COUNT = () => commonPasswords().size;
 
 const LEET: Record<string, string> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", $: "s", "!": "i" };
 

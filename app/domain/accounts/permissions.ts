@@ -40,11 +40,6 @@ export function allows(member: Membership, permission: Permission): boolean {
   return member.permissions.includes(permission);
 }
 
-/** The areas a member can open, for navigation. */
-export function allowedAreas(member: Membership): Area[] {
-  return AREAS.filter((area) => allows(member, area));
-}
-
 export function describeRole(member: Membership): string {
   if (member.role !== "staff") return member.role === "owner" ? "Owner" : "Admin (every area)";
   const areas = member.permissions.filter((p): p is Area => (AREAS as readonly string[]).includes(p));

@@ -9,10 +9,8 @@ export type CopyLanguageCode = (typeof COPY_LANGUAGE_CODES)[number];
 export const LANGUAGE_NAMES: Record<CopyLanguageCode, string> = { en: "English", ms: "Bahasa Melayu", zh: "简体中文" };
 
 export const COPY_TONE_CODES = ["friendly", "professional", "luxury", "playful"] as const;
-export type CopyToneCode = (typeof COPY_TONE_CODES)[number];
 
 export const COPY_PROVIDERS = ["openai", "anthropic"] as const;
-export type CopyProviderCode = (typeof COPY_PROVIDERS)[number];
 export const PROVIDER_NAMES: Record<string, string> = { openai: "OpenAI", anthropic: "Anthropic", kling: "Kling" };
 
 /** Fields of a draft a merchant can apply, each to the product field it fills. */

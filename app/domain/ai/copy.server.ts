@@ -13,7 +13,7 @@ import { schema, withShop, type Tx } from "~db/client";
 import { config, providerModes } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { PlanLimitReached } from "~/domain/billing/plans.server";
-import { updateProductCopy, type ProductCopyFields } from "~/domain/catalog/products.server";
+import { updateProductCopy } from "~/domain/catalog/products.server";
 import { isUuid } from "~/lib/ids";
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";

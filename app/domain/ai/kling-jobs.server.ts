@@ -100,19 +100,17 @@ export async function uploadModelPhoto(shopId: string, userId: string | null, fi
   }
   await putObject({ key: objectKey, body: bytes, contentType, immutable: true });
   await withShop(shopId, (tx) =>
-    tx
-      .insert(schema.aiModelPhotos)
-      .values({
-        shopId,
-        id,
-        filename,
-        contentType,
-        objectKey,
-        bytes: bytes.length,
-        width: info.width,
-        height: info.height,
-        createdBy: userId,
-      }),
+    tx.insert(schema.aiModelPhotos).values({
+      shopId,
+      id,
+      filename,
+      contentType,
+      objectKey,
+      bytes: bytes.length,
+      width: info.width,
+      height: info.height,
+      createdBy: userId,
+    }),
   );
   return { ok: true, id };
 }

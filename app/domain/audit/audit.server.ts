@@ -1,5 +1,5 @@
 import { and, desc, eq, like, or, sql, type SQL } from "drizzle-orm";
-import { asPlatform, schema, withShop, type Tx } from "~db/client";
+import { asPlatform, schema, type Tx } from "~db/client";
 
 export interface RequestInfo {
   ip?: string;
@@ -30,23 +30,6 @@ export async function audit(
     before: entry.before ?? null,
     after: entry.after ?? null,
   });
-}
-
-/** The shop's most recent audited actions, newest first. */
-export async function recentActivity(shopId: string, limit = 10) {
-  return withShop(shopId, (tx) =>
-    tx
-      .select({
-        id: schema.auditLog.id,
-        action: schema.auditLog.action,
-        createdAt: schema.auditLog.createdAt,
-        actorName: schema.users.name,
-      })
-      .from(schema.auditLog)
-      .leftJoin(schema.users, eq(schema.users.id, schema.auditLog.actorUserId))
-      .orderBy(desc(schema.auditLog.createdAt))
-      .limit(limit),
-  );
 }
 
 /**

@@ -357,11 +357,6 @@ async function namedIds(tx: Tx, shopId: string, names: string[], kind: "categori
   return ids.filter(Boolean);
 }
 
-export interface ImportOutcome {
-  products: number;
-  errors: RowError[];
-}
-
 export interface GroupOutcome {
   /** Whether the product was written (it may still have notes, e.g. an image left out). */
   imported: boolean;

@@ -1,7 +1,7 @@
 // The product editor's form, as plain strings: built from a saved product (server) or from the
 // submitted fields (server, after a refused save, so nothing typed is lost), and edited in the
 // browser. Field names: `title`, `options.0.name`, `options.0.values`, `variants.3.price`, …
-import { combinationKey, generateVariants, MAX_OPTIONS, parseOptionValues, type ProductStatus } from "./catalog-rules";
+import { generateVariants, MAX_OPTIONS, parseOptionValues, type ProductStatus } from "./catalog-rules";
 
 export interface VariantDraft {
   /** Set for saved variants. */
@@ -137,9 +137,4 @@ export function draftFromFields(fields: Fields): ProductDraft {
       onHand: v.onHand && /^-?\d+$/.test(v.onHand) ? Number(v.onHand) : null,
     })),
   };
-}
-
-/** Rows keyed by their option values, for matching submitted rows to saved variants. */
-export function variantKey(v: { values: string[] }): string {
-  return combinationKey(v.values);
 }

@@ -214,5 +214,3 @@ export async function listProducts(shopId: string, query: ListQuery, pageSize = 
     };
   });
 }
-
-export type ProductListPage = Awaited<ReturnType<typeof listProducts>>;

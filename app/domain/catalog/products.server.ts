@@ -537,7 +537,6 @@ export async function getProduct(shopId: string, productId: string) {
 // --- Bulk actions ----------------------------------------------------------------------------
 
 export const BULK_ACTIONS = ["publish", "archive", "draft", "delete", "add-to-collection"] as const;
-export type BulkAction = (typeof BULK_ACTIONS)[number];
 
 /** Changes the status of the given products; returns how many changed. */
 export async function setProductStatus(shopId: string, ids: string[], status: ProductStatus, actor: Actor): Promise<number> {

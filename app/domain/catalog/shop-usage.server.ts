@@ -6,15 +6,3 @@ export async function shopStorage(shopId: string): Promise<{ used: number; limit
   const usage = await withShop(shopId, (tx) => planUsage(tx, shopId));
   return { used: usage.storageBytes, limit: usage.plan.storageLimitBytes, plan: usage.plan.name };
 }
-
-/** The plan and how much of it the shop uses, for the catalog pages. */
-export async function catalogUsage(shopId: string) {
-  const usage = await withShop(shopId, (tx) => planUsage(tx, shopId));
-  return {
-    plan: usage.plan.name,
-    products: usage.products,
-    productLimit: usage.plan.productLimit,
-    storageBytes: usage.storageBytes,
-    storageLimit: usage.plan.storageLimitBytes,
-  };
-}

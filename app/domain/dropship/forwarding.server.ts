@@ -48,18 +48,6 @@ export async function forwardOnPaid(tx: Tx, shopId: string, orderId: string): Pr
   await enqueueAfterCommit(tx, { queue: "dropship", name: "forward-order", payload: { shopId, orderId }, shopId });
 }
 
-/** The fields a supplier order carries about the customer: the recipient, nothing more. */
-export const RECIPIENT_FIELDS = [
-  "recipientName",
-  "recipientPhone",
-  "addressLine1",
-  "addressLine2",
-  "city",
-  "state",
-  "postcode",
-  "country",
-] as const;
-
 /** The `dropship:forward-order` job. Idempotent; safe under duplicates and retries. */
 export async function forwardOrder({
   shopId,

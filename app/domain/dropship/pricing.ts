@@ -41,5 +41,3 @@ export function parseMultiplier(text: string): number | undefined {
 export function multiplierText(bp: number): string {
   return (bp / 10000).toFixed(bp % 100 === 0 ? 2 : 4).replace(/(\.\d\d)0+$/, "$1");
 }
-
-export const ROUNDING_CHOICES = [null, 90, 99, 0] as const;

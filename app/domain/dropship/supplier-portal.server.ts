@@ -300,8 +300,7 @@ export async function getSupplierOrder(supplierShopId: string, id: string): Prom
 }
 
 import { trackingProblem } from "~/domain/orders/carriers";
-import { CARRIER_LABELS, SUPPLIER_CARRIERS } from "./options";
-export { CARRIER_LABELS, SUPPLIER_CARRIERS };
+import { SUPPLIER_CARRIERS } from "./options";
 
 const ShipSchema = z
   .object({

@@ -178,11 +178,6 @@ export function supplierAction<T>(
   return Object.assign(action, { guard: { permission: "supplier" } as SupplierGuard });
 }
 
-export async function supplierProfile(shopId: string) {
-  const [row] = await withShop(shopId, (tx) => tx.select().from(schema.supplierProfiles).where(eq(schema.supplierProfiles.shopId, shopId)));
-  return row;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Platform operators (/platform): platform code, across tenants by nature.
 

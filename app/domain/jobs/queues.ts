@@ -70,6 +70,11 @@ export const JOBS = {
     /** Hourly: every shop's scheduler exists and matches its time zone and settings. */
     "sync-schedulers": z.object({}),
   },
+  // Personal-data rights (app/domain/privacy): a request's export ZIP, a deletion after its cooling-off.
+  privacy: {
+    "build-export": z.object({ requestId: uuid, shopId: uuid.nullable() }),
+    erase: z.object({ requestId: uuid, shopId: uuid.nullable() }),
+  },
   maintenance: {
     /** Copies Kling results not yet in our bucket (a job scheduler runs it every few hours). */
     "ai-sweep-results": z.object({}),
@@ -79,6 +84,8 @@ export const JOBS = {
     "sweep-carts": z.object({}),
     /** Renewal invoices, dunning reminders and suspension of unpaid shops (app/flows/billing-cycle; a job scheduler, every 15 minutes). */
     "billing-cycle": z.object({}),
+    /** Privacy retention (daily): WhatsApp bodies after 7 days, analytics after 13 months, export files after 7 days, due deletions. */
+    "privacy-retention": z.object({}),
   },
 } satisfies Partial<Record<QueueName, Record<string, z.ZodType>>>;
 

@@ -383,18 +383,6 @@ export async function makeCover(shopId: string, productId: string, mediaId: stri
   return reorderMedia(shopId, productId, [mediaId]);
 }
 
-/** The most recent media across the shop that are still being processed (for the admin's live view). */
-export async function pendingMediaCount(shopId: string, productId: string): Promise<number> {
-  if (!isUuid(productId)) return 0;
-  const [{ n }] = await withShop(shopId, (tx) =>
-    tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(schema.media)
-      .where(and(eq(schema.media.productId, productId), inArray(schema.media.status, ["uploading", "processing"]))),
-  );
-  return n;
-}
-
 /** Inserts a media row after the product's other media. */
 async function insertMediaLast(tx: Tx, row: Omit<typeof schema.media.$inferInsert, "position">) {
   const [{ next }] = await tx

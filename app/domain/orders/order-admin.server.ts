@@ -128,7 +128,6 @@ export async function getOrderDetail(shopId: string, orderId: string) {
     };
   });
 }
-export type OrderDetail = NonNullable<Awaited<ReturnType<typeof getOrderDetail>>>;
 
 /**
  * The parcels of an order with their courier, tracking link and the items each carries — for the
@@ -176,7 +175,6 @@ export async function orderFulfilments(tx: Tx, shopId: string, orderId: string) 
       .map((i) => ({ title: i.title, variantTitle: i.variantTitle, quantity: i.quantity })),
   }));
 }
-export type OrderFulfilment = Awaited<ReturnType<typeof orderFulfilments>>[number];
 
 /** The parcels of an order for the customer's order page (its access is checked by the caller). */
 export function customerParcels(shopId: string, orderId: string) {

@@ -236,7 +236,6 @@ export async function listOrders(
     };
   });
 }
-export type OrderListPage = Awaited<ReturnType<typeof listOrders>>;
 
 export const CSV_HEADER = [
   "Order",

@@ -107,34 +107,6 @@ async function orderLines(tx: Tx, shopId: string, orderId: string) {
 }
 
 /**
- * Reserves an existing order's stock (an order created without a reservation). Idempotent: an
- * order that already holds, sold or released its stock is left alone. Throws StockShortage.
- */
-export async function reserveOrderStock(tx: Tx, shopId: string, orderId: string): Promise<boolean> {
-  const order = await lockOrder(tx, shopId, orderId);
-  if (order.stockState !== "none") return false;
-  const lines = (await orderLines(tx, shopId, orderId)).filter((l): l is typeof l & { variantId: string } => l.variantId !== null);
-  const reserved = await reserveStock(
-    tx,
-    lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
-  );
-  for (const line of lines) {
-    const units = Math.min(line.quantity, reserved.get(line.variantId) ?? 0);
-    reserved.set(line.variantId, (reserved.get(line.variantId) ?? 0) - units);
-    if (units > 0)
-      await tx
-        .update(schema.orderLines)
-        .set({ reservedQuantity: units })
-        .where(and(eq(schema.orderLines.shopId, shopId), eq(schema.orderLines.id, line.id)));
-  }
-  await tx
-    .update(schema.orders)
-    .set({ stockState: "reserved" })
-    .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
-  return true;
-}
-
-/**
  * Takes a paid order's units off on_hand (and what it held off reserved), with a `sold` ledger
  * row per variant and the product's stock total kept in step. Idempotent. Backorders and orders
  * that never reserved take off at most what is on hand (stock never goes below zero).
@@ -182,16 +154,14 @@ export async function commitOrderStock(tx: Tx, shopId: string, orderId: string):
         .set({ onHand: level.onHand - sold, reserved: level.reserved - unreserve, updatedAt: new Date() })
         .where(eq(schema.inventoryLevels.variantId, variant.id));
       if (sold > 0) {
-        await tx
-          .insert(schema.inventoryMovements)
-          .values({
-            shopId,
-            variantId: variant.id,
-            delta: -sold,
-            reason: "sold",
-            note: `Order #${order.number}`,
-            onHandAfter: level.onHand - sold,
-          });
+        await tx.insert(schema.inventoryMovements).values({
+          shopId,
+          variantId: variant.id,
+          delta: -sold,
+          reason: "sold",
+          note: `Order #${order.number}`,
+          onHandAfter: level.onHand - sold,
+        });
         await tx
           .update(schema.products)
           .set({ stockOnHand: sql`greatest(coalesce(${schema.products.stockOnHand}, 0) - ${sold}, 0)` })

@@ -146,13 +146,6 @@ export async function getShop(shopId: string): Promise<Shop> {
   return shop;
 }
 
-export async function isSlugAvailable(slug: string): Promise<boolean> {
-  const [row] = await asPlatform((tx) =>
-    tx.select({ id: schema.shops.id }).from(schema.shops).where(eq(schema.shops.slug, slug.toLowerCase())),
-  );
-  return !row && !RESERVED_SLUGS.has(slug.toLowerCase());
-}
-
 /**
  * A shop's own domain for its storefront: a host name only ("shop.example.my"), lower-cased,
  * no scheme, port or path; empty to remove it. Not an IP address, not localhost, not ours.

@@ -85,6 +85,7 @@ export async function searchProducts(
   if (q) {
     // Substring match only where trigrams cannot help: very short queries and scripts without
     // spaces between words (Chinese). Elsewhere it only repeats what <% finds, at a cost per row.
+    // eslint-disable-next-line no-control-regex -- the range starts at U+0000 on purpose: "anything beyond Latin".
     const substring = q.length < 3 || /[^\u0000-\u024f\s]/.test(q);
     conditions.push(
       substring
