@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 
 import { providerModes } from "~/config.server";
 import { adminLoader } from "~/domain/accounts/access.server";
+import { subscriptionStatus } from "~/domain/billing/subscriptions.server";
 import { allows, type Permission } from "~/domain/accounts/permissions";
 import { supplierOf } from "~/domain/dropship/suppliers.server";
 import type en from "~/locales/en";
@@ -33,6 +34,8 @@ export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ request,
     // Only the areas this person's role opens are shown (the server checks again on every request).
     visible: access.shop ? NAV.filter((item) => allows(access.shop!, item.permission)).map((item) => item.key) : [],
     sandboxed,
+    // Suspended or overdue: one banner on every page, with the way to pay.
+    billingStatus: access.shop ? await subscriptionStatus(access.shop.shopId) : null,
   };
 });
 
@@ -55,7 +58,8 @@ const NAV: Array<{ key: AdminNavKey; to?: string; permission: Permission }> = [
 type AdminNavKey = Exclude<keyof typeof en.admin.nav, "label">;
 
 export default function AdminLayout() {
-  const { user, shops, shop, sandboxed, visible } = useLoaderData<typeof loader>();
+  const { user, shops, shop, sandboxed, visible, billingStatus } = useLoaderData<typeof loader>();
+  const { t: tb } = useTranslation("billing");
   const submit = useSubmit();
   const { t, i18n } = useTranslation("admin");
   return (
@@ -129,6 +133,21 @@ export default function AdminLayout() {
         </div>
       </aside>
       <main className="admin-main">
+        {billingStatus === "suspended" || billingStatus === "past_due" ? (
+          <div
+            className={`banner ${billingStatus === "suspended" ? "error" : "info"}`}
+            role="alert"
+            data-testid="billing-banner"
+            data-billing={billingStatus}
+          >
+            {tb(billingStatus === "suspended" ? "suspendedBanner" : "pastDueBanner")}{" "}
+            {visible.includes("billing") ? (
+              <a href="/admin/billing" className="button">
+                {tb("payNow")}
+              </a>
+            ) : null}
+          </div>
+        ) : null}
         {sandboxed.length > 0 ? (
           <Banner tone="info" role={null} small data-testid="sandbox-banner">
             {t("sandboxBanner", {

@@ -86,6 +86,8 @@ export const JOBS = {
     "expire-orders": z.object({}),
     /** Delete anonymous carts untouched for 60 days (a job scheduler, daily). */
     "sweep-carts": z.object({}),
+    /** Renewal invoices, dunning reminders and suspension of unpaid shops (app/flows/billing-cycle; a job scheduler, every 15 minutes). */
+    "billing-cycle": z.object({}),
     /** Privacy retention (daily): WhatsApp bodies after 7 days, analytics after 13 months, export files after 7 days, due deletions. */
     "privacy-retention": z.object({}),
   },
