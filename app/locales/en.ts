@@ -35,6 +35,7 @@ const en = {
       settings: "Settings",
       billing: "Billing",
       staff: "Staff",
+      privacy: "Privacy requests",
       auditLog: "Audit log",
     },
     soon: "soon",
