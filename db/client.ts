@@ -79,10 +79,38 @@ export function appSql(): postgres.Sql {
   return pools().appSql;
 }
 
+// Active LISTENs, so that replacing the pools (recyclePools) listens again on the new ones.
+const listeners = new Set<{ channel: string; onNotify: () => void; unlisten?: () => Promise<void> }>();
+
 /** LISTEN on a channel (auto-reconnecting); resolves once listening. Returns the unlisten. */
 export async function listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
-  const { unlisten } = await pools().platformSql.listen(channel, onNotify);
-  return unlisten;
+  const entry: { channel: string; onNotify: () => void; unlisten?: () => Promise<void> } = { channel, onNotify };
+  entry.unlisten = (await pools().platformSql.listen(channel, onNotify)).unlisten;
+  listeners.add(entry);
+  return async () => {
+    listeners.delete(entry);
+    await entry.unlisten?.();
+  };
+}
+
+/**
+ * Replaces both pools with new ones and ends the old ones (their in-flight queries get a few
+ * seconds). For a driver whose connection state is known to be broken: postgres.js can throw
+ * from a write scheduled on a connection that closed meanwhile (porsager/postgres#1154, a
+ * PostgreSQL restart under load) and that connection never works again.
+ */
+export function recyclePools(): void {
+  const holder = globalThis as Holder;
+  const old = holder[KEY];
+  if (!old) return;
+  delete holder[KEY];
+  void Promise.allSettled([old.appSql.end({ timeout: 5 }), old.platformSql.end({ timeout: 5 })]);
+  for (const entry of listeners) {
+    pools()
+      .platformSql.listen(entry.channel, entry.onNotify)
+      .then((l) => (entry.unlisten = l.unlisten))
+      .catch(() => {}); // the owner polls as well (the outbox dispatcher does)
+  }
 }
 
 export async function pingDatabase(): Promise<void> {
