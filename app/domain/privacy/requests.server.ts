@@ -266,6 +266,38 @@ export async function findShopCustomer(
   return row;
 }
 
+/** Every request on the platform, overdue ones first, then open ones by due date (the operators' console). */
+export async function platformRequests(today: string): Promise<Array<PrivacyRequest & { shopName: string | null; overdue: boolean }>> {
+  return asPlatform(async (tx) => {
+    const rows = await tx
+      .select({ request: schema.privacyRequests, shopName: schema.shops.name })
+      .from(schema.privacyRequests)
+      .leftJoin(schema.shops, eq(schema.shops.id, schema.privacyRequests.shopId))
+      .orderBy(
+        sql`(${schema.privacyRequests.status} in ('queued', 'processing', 'cooling_off') and ${schema.privacyRequests.dueOn} < ${today}) desc`,
+        sql`${schema.privacyRequests.status} in ('queued', 'processing', 'cooling_off') desc`,
+        asc(schema.privacyRequests.dueOn),
+      )
+      .limit(500);
+    return rows.map((r) => ({
+      ...r.request,
+      shopName: r.shopName,
+      overdue: (OPEN as readonly string[]).includes(r.request.status) && r.request.dueOn < today,
+    }));
+  });
+}
+
+/** A NetShop account by email (an operator flagging a minor's account). */
+export async function findAccountByEmail(email: string): Promise<{ id: string; email: string } | undefined> {
+  const [row] = await asPlatform((tx) =>
+    tx
+      .select({ id: schema.users.id, email: schema.users.email })
+      .from(schema.users)
+      .where(eq(sql`lower(${schema.users.email})`, email.trim().toLowerCase())),
+  );
+  return row;
+}
+
 /** Deletions whose cooling-off has ended and that are still waiting (the daily sweep re-queues them). */
 export async function dueDeletions(now: Date): Promise<Array<{ id: string; shopId: string | null }>> {
   return asPlatform((tx) =>
