@@ -218,6 +218,20 @@ export class WassengerSandbox {
         ),
       );
     });
+    // A person replies to the business number (e.g. STOP): delivered as Wassenger's message:in:new webhook.
+    r.post("/reply", async (req, res) => {
+      const b = req.body ?? {};
+      if (typeof b.phone !== "string" || !/^\+\d{8,15}$/.test(b.phone) || typeof b.message !== "string") {
+        return res.status(400).json({ message: "phone (E.164) and message are required" });
+      }
+      const id = randomBytes(12).toString("hex");
+      await this.deliverWebhook({
+        id: randomBytes(12).toString("hex"),
+        event: "message:in:new",
+        data: { id, type: "text", flow: "inbound", fromNumber: b.phone, body: b.message, chat: { id: `${b.phone.slice(1)}@c.us` } },
+      });
+      res.status(202).json({ id });
+    });
     r.get("/_control", (_req, res) =>
       res.json({ switches: this.switches, webhook: this.webhook ? { url: this.webhook.url } : null, messages: this.messages.length }),
     );

@@ -55,6 +55,7 @@ const en = {
       settings: "Settings",
       billing: "Billing",
       staff: "Staff",
+      privacy: "Privacy requests",
       auditLog: "Audit log",
     },
     soon: "soon",

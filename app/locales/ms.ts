@@ -52,6 +52,7 @@ const ms: Translations = {
       settings: "Tetapan",
       billing: "Bil",
       staff: "Kakitangan",
+      privacy: "Permintaan privasi",
       auditLog: "Log audit",
     },
     soon: "akan datang",

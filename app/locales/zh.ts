@@ -50,6 +50,7 @@ const zh: Translations = {
       settings: "设置",
       billing: "账单",
       staff: "员工",
+      privacy: "隐私申请",
       auditLog: "审计日志",
     },
     soon: "即将推出",

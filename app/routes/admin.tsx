@@ -47,6 +47,7 @@ const NAV: Array<{ key: AdminNavKey; to?: string; permission: Permission }> = [
   { key: "deals", to: "/admin/deals", permission: "products" },
   { key: "orders", to: "/admin/orders", permission: "orders" },
   { key: "customers", to: "/admin/customers", permission: "customers" },
+  { key: "privacy", to: "/admin/privacy", permission: "customers" },
   { key: "dropshipping", to: "/admin/dropship", permission: "products" },
   { key: "aiStudio", to: "/admin/ai", permission: "ai" },
   { key: "reports", to: "/admin/reports", permission: "reports" },

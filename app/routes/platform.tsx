@@ -13,6 +13,7 @@ export const loader = /* @__PURE__ */ operatorLoader(async ({ operator }) => ({ 
 export default function PlatformLayout() {
   const { operator } = useLoaderData<typeof loader>();
   const { t } = useTranslation("dropship");
+  const { t: tp } = useTranslation("privacy");
   return (
     <div className="admin">
       <aside className="admin-nav">
@@ -25,6 +26,9 @@ export default function PlatformLayout() {
               <NavLink to="/platform" end>
                 {t("platform")}
               </NavLink>
+            </li>
+            <li>
+              <NavLink to="/platform/privacy">{tp("platform.nav")}</NavLink>
             </li>
           </ul>
         </nav>

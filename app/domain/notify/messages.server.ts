@@ -7,6 +7,7 @@ import { emailClient, EmailError, type EmailClient } from "~/integrations/email.
 import {
   codeTemplate,
   deliveryStatusOf,
+  inboundMessageOf,
   verifyWassengerSignature,
   WassengerClient,
   WassengerError,
@@ -288,7 +289,10 @@ async function marketingConsented(tx: Tx, message: typeof schema.messages.$infer
 const RANK: Record<Status, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
 
 export type WebhookResult =
-  { status: 401 | 400; error: string } | { status: 200; outcome: "duplicate" | "ignored" | "updated" | "unchanged" };
+  | { status: 401 | 400; error: string }
+  | { status: 200; outcome: "duplicate" | "ignored" | "updated" | "unchanged" }
+  /** A person wrote to us: the caller decides what it means (a STOP withdraws marketing consent). */
+  | { status: 200; outcome: "inbound"; inbound: { from: string; text: string } };
 
 /** Handles one Wassenger webhook delivery: authenticated, deduplicated, and never regressing. */
 export async function handleWassengerWebhook(input: {
@@ -315,6 +319,8 @@ export async function handleWassengerWebhook(input: {
       .onConflictDoNothing()
       .returning();
     if (fresh.length === 0) return { status: 200, outcome: "duplicate" } as const;
+    const inbound = inboundMessageOf(hook);
+    if (inbound) return { status: 200, outcome: "inbound", inbound } as const;
     if (!status || !hook.data.id) return { status: 200, outcome: "ignored" } as const;
     const error = status === "failed" ? JSON.stringify(hook.data.error ?? "failed").slice(0, 500) : null;
     // Our message id travels as `reference`: it matches even when the webhook overtakes the

@@ -430,20 +430,9 @@ export function looksPersonal(column: string): boolean {
   return PERSONAL_LOOKING.test(column);
 }
 
-export function mapEntry(table: string, column: string): PersonalColumn | undefined {
-  return PRIVACY_MAP.find((c) => c.table === table && c.column === column);
-}
-
 /** The export categories a kind of person has data in: their ZIP has exactly these files. */
 export function categoriesFor(person: PersonKind): ExportCategory[] {
   const set = new Set<ExportCategory>();
   for (const c of PRIVACY_MAP) if (c.people.includes(person)) set.add(c.category);
   return [...set].sort();
-}
-
-/** The retained columns with their legal reasons (shown on the privacy pages). */
-export function retainedColumns(): Array<PersonalColumn & { deletion: { action: "retain" } }> {
-  return PRIVACY_MAP.filter(
-    (c): c is PersonalColumn & { deletion: { action: "retain"; reason: string; years: number } } => c.deletion.action === "retain",
-  ) as never;
 }
