@@ -26,6 +26,11 @@ const EnvSchema = z
 
     HOST: z.string().default("127.0.0.1"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /**
+     * Web processes serving PORT together (node's cluster: one primary hands connections to
+     * them in turn). Default: the machine's cores, so a busy shop uses all of them.
+     */
+    WEB_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
     /** The address customers and providers reach this app at (links, callbacks, webhooks). */
     PUBLIC_URL: optionalUrl,
     /** Number of proxy hops to trust for client IP and protocol (Express "trust proxy"). */
@@ -135,6 +140,25 @@ const EnvSchema = z
      */
     PAYSELLER_BASE_URL: optionalUrl,
     AUTOCOUNT_BASE_URL: url.default("https://accounting-api.autocountcloud.com"),
+
+    /**
+     * NetShop's own gateway account, through which shops pay their platform invoices. Unset
+     * credentials → the gateway's sandbox stand-in. PaySeller: merchant id, API key and checksum
+     * key; Billplz: secret key, collection id and X-Signature key.
+     */
+    BILLING_GATEWAY: z.enum(["payseller", "billplz"]).default("payseller"),
+    BILLING_PAYSELLER_MERCHANT_ID: optionalString,
+    BILLING_PAYSELLER_API_KEY: optionalString,
+    BILLING_PAYSELLER_CHECKSUM_KEY: optionalString,
+    BILLING_BILLPLZ_SECRET_KEY: optionalString,
+    BILLING_BILLPLZ_COLLECTION_ID: optionalString,
+    BILLING_BILLPLZ_X_SIGNATURE_KEY: optionalString,
+    /** The platform's legal name and address on its invoices to shops. */
+    PLATFORM_COMPANY_NAME: z.string().trim().min(1).default("NetShop Sdn. Bhd."),
+    PLATFORM_COMPANY_ADDRESS: optionalString,
+    /** SST registration number: when set, platform invoices show SST at SST_RATE_PERCENT. */
+    SST_REGISTRATION_NUMBER: optionalString,
+    SST_RATE_PERCENT: z.coerce.number().min(0).max(100).default(8),
 
     /** Runs the outbox dispatcher and processors in this many parallel jobs per queue. */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(5),

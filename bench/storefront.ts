@@ -3,26 +3,28 @@
  * storefront's product page and search on the large data set (bench/seed.ts, seeded first when
  * missing), against a bare Remix route on the same server as the framework's ceiling.
  *
- * Serves the production build in this process (like `npm run web`) and loads it with autocannon
+ * Serves the production build in this process (one web process), then again on `--processes`
+ * web processes (scripts/web.ts, WEB_PROCESSES; default 2), and loads each with autocannon
  * as anonymous visitors (no cookies: the pages a CDN could cache, but every request reaches the
  * server here): 20 products of the 10,000-product shop `bench-0000` in turn; searches with typos
  * and filters; then `/bench/bare`. Prints two lines:
  *   product page: rps=<n> p50=<ms> p99=<ms> bare=<n> bare_p99=<ms> ratio=<rps/bare>
  *   search: rps=<n> p50=<ms> p99=<ms> bare=<n> bare_p99=<ms> ratio=<rps/bare>
+ * and the same two lines marked `(processes=<n>)` for the multi-process server.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import type { ServerBuild } from "@remix-run/node";
-import autocannon from "autocannon";
 import postgres from "postgres";
-import { buildIfStale, ROOT } from "../scripts/app-processes";
 import { benchEnvironment } from "./environment";
 import { BIG_SHOP_SLUG, seedBench } from "./seed";
+import { bareRate, load, serveApp } from "./serve";
 
-const { values } = parseArgs({ options: { duration: { type: "string", default: "10" }, connections: { type: "string", default: "10" } } });
+const { values } = parseArgs({
+  options: {
+    duration: { type: "string", default: "10" },
+    connections: { type: "string", default: "10" },
+    processes: { type: "string", default: "2" },
+  },
+});
 // Every request comes from 127.0.0.1: the per-address public limit would answer 429 at once.
 process.env.RATE_LIMIT_PUBLIC_PER_MINUTE ??= "100000000";
 const services = await benchEnvironment();
@@ -30,7 +32,6 @@ const stops: Array<() => Promise<void>> = [services.stop];
 try {
   await seedBench({ shops: 1000, products: 100_000 });
   const { config, databaseUrls } = await import("~/config.server");
-  const { createHttpApp } = await import("~/server/http.server");
   const { closeDatabase } = await import("~db/client");
   const { closeRedis } = await import("~/lib/redis.server");
   stops.unshift(async () => {
@@ -45,34 +46,9 @@ try {
   await sql.end();
   if (!products.length) throw new Error(`no active products in ${BIG_SHOP_SLUG}`);
 
-  buildIfStale();
-  const build = (await import(pathToFileURL(path.join(ROOT, "build", "index.js")).href)) as ServerBuild;
-  const server = http.createServer(createHttpApp({ build, publicDir: path.join(ROOT, "public") }));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  stops.unshift(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const processes = Number(values.processes);
+  const options = { duration: Number(values.duration), connections: Number(values.connections) };
   const shop = `/s/${BIG_SHOP_SLUG}`;
-
-  const load = async (name: string, paths: string[], duration = Number(values.duration)) => {
-    const result = await autocannon({
-      url: base,
-      connections: Number(values.connections),
-      duration,
-      requests: paths.map((p) => ({ method: "GET" as const, path: p })),
-    });
-    const bad = result.non2xx + result.errors + result.timeouts;
-    if (bad > 0)
-      throw new Error(
-        `${name}: ${bad} of ${result.requests.total} requests failed (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`,
-      );
-    return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
-  };
   const productPaths = products.map((p) => `${shop}/products/${p.handle}`);
   const searchPaths = [
     `${shop}/search?q=batk`,
@@ -81,22 +57,28 @@ try {
     `${shop}/search?q=mug&sort=price-asc`,
     `${shop}/search?q=sarung&max=100`,
   ];
-  for (const [name, paths] of [
-    ["product", productPaths],
-    ["search", searchPaths],
-    ["bare", ["/bench/bare"]],
-  ] as const) {
-    await load(`warm-up ${name}`, [...paths], 2);
-  }
-  const bare = await load("bare", ["/bench/bare"]);
-  const product = await load("product page", productPaths);
-  const search = await load("search", searchPaths);
-  const line = (name: string, r: { rps: number; p50: number; p99: number }) =>
+  const line = (name: string, r: { rps: number; p50: number; p99: number }, bare: { rps: number; p99: number }) =>
     `${name}: rps=${r.rps.toFixed(0)} p50=${r.p50} p99=${r.p99} bare=${bare.rps.toFixed(0)} bare_p99=${bare.p99} ratio=${(r.rps / bare.rps).toFixed(2)}`;
-  console.log(line("product page", product));
-  console.log(line("search", search));
-  // Let requests still in flight when autocannon stopped finish before the pools close.
-  await new Promise((r) => setTimeout(r, 1000));
+  for (const count of [1, ...(processes > 1 ? [processes] : [])]) {
+    const served = await serveApp(count);
+    stops.unshift(served.stop);
+    const suffix = count === 1 ? "" : ` (processes=${count})`;
+    for (const [name, paths] of [
+      ["product", productPaths],
+      ["search", searchPaths],
+    ] as const) {
+      await load(served.base, `warm-up ${name}`, [...paths], { ...options, duration: 2 });
+    }
+    const bare = await bareRate(served.base, options);
+    const product = await load(served.base, "product page", productPaths, options);
+    const search = await load(served.base, "search", searchPaths, options);
+    console.log(line(`product page${suffix}`, product, bare));
+    console.log(line(`search${suffix}`, search, bare));
+    // Let requests still in flight when autocannon stopped finish before the server stops.
+    await new Promise((r) => setTimeout(r, 1000));
+    await served.stop();
+    stops.shift();
+  }
 } finally {
   for (const stop of stops) await stop().catch(() => {});
 }

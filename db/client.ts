@@ -15,6 +15,7 @@ import { sql } from "drizzle-orm";
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { config, databaseUrls } from "~/config.server";
+import { isUuid } from "~/lib/ids";
 import * as schema from "./schema/index";
 
 export type Database = PostgresJsDatabase<typeof schema>;
@@ -58,11 +59,9 @@ function pools(): Pools {
   return holder[KEY]!;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Runs `fn` in a transaction confined by row-level security to one shop. */
 export async function withShop<T>(shopId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  if (!UUID.test(shopId)) throw new Error("withShop needs a shop id (uuid)");
+  if (!isUuid(shopId)) throw new Error("withShop needs a shop id (uuid)");
   return pools().app.transaction(async (tx) => {
     await tx.execute(sql`select set_config('app.shop_id', ${shopId}, true)`);
     return fn(tx);

@@ -19,6 +19,7 @@ import { startNotifyWorker } from "./notify";
 import { scheduleMaintenance, startMaintenanceWorker } from "./maintenance";
 import { OutboxDispatcher } from "./outbox-dispatcher";
 import { OutboxReconciler } from "./outbox-reconciler";
+import { startPrivacyWorker } from "./privacy";
 import { startProbeWorker } from "./probe";
 import { startReportsWorker } from "./reports";
 import { SYNC_SCHEDULERS_ID, syncAllReportSchedulers } from "~/domain/reports/schedule.server";
@@ -60,6 +61,7 @@ export async function startWorkers(options: { reconcileEveryMs?: number } = {}):
     startAccountingWorker(),
     startReportsWorker(),
     startDropshipWorker(),
+    startPrivacyWorker(),
     startProbeWorker(),
   ];
   await Promise.all(workers.map((w) => w.waitUntilReady()));

@@ -9,7 +9,7 @@ import { loadCart } from "~/domain/checkout/cart.server";
 import { placeOrder } from "~/domain/checkout/checkout.server";
 import { expireOrder } from "~/flows/order-cancelled.server";
 import { closeRedis } from "~/lib/redis.server";
-import { checkoutForm, guestWithCart, peninsularRateId, sellable } from "../helpers/checkout";
+import { checkoutForm, guestWithCart, level, peninsularRateId, sellable } from "../helpers/checkout";
 import { makeShop, makeUser } from "../helpers/factories";
 import { HOUR, makeFlashSale } from "../helpers/storefront";
 
@@ -77,5 +77,71 @@ describe("checkout during a flash sale", () => {
     expect((await soldCount(saleId)).claimed).toBe(1);
     const again = await placeOrder({ who: await guestWithCart(shop.id, variantId, 1), form: checkoutForm(rateId), locale: "en" });
     expect(again.ok).toBe(true);
+  });
+});
+
+describe("a flash sale's burst (issue 16)", () => {
+  it("many buyers at once: the cap and the per-customer limit stay exact, every buyer gets an answer", async () => {
+    const { variantId } = await sellable(shop.id, owner.id, { stock: 500, price: "100.00", title: "Baju Kurung Raya" });
+    const saleId = await makeFlashSale(shop, owner.id, {
+      from: new Date(Date.now() - HOUR),
+      to: new Date(Date.now() + HOUR),
+      prices: { [variantId]: "49.00" },
+      totalCap: 10,
+      perCustomerLimit: 1,
+    });
+    // 60 buyers, two carts each per email address (the same person on two devices).
+    const emails = Array.from({ length: 30 }, (_, i) => `burst${i}-${saleId.slice(0, 8)}@example.com`);
+    const buyers = await Promise.all(Array.from({ length: 60 }, () => guestWithCart(shop.id, variantId, 1)));
+    const results = await Promise.all(
+      buyers.map((who, i) => placeOrder({ who, form: checkoutForm(rateId, { email: emails[i % emails.length] }), locale: "en" })),
+    );
+    const placed = results.filter((r) => r.ok);
+    expect(placed).toHaveLength(10);
+    for (const r of results) if (!r.ok) expect(r.errors.form).toMatch(/sold out|per customer/);
+    expect((await soldCount(saleId)).claimed).toBe(10);
+    const orders = await withShop(shop.id, (tx) =>
+      tx
+        .select({ email: schema.orders.email, unit: schema.orderLines.unitPriceMinor })
+        .from(schema.orderLines)
+        .innerJoin(schema.orders, and(eq(schema.orders.shopId, schema.orderLines.shopId), eq(schema.orders.id, schema.orderLines.orderId)))
+        .where(eq(schema.orderLines.variantId, variantId)),
+    );
+    expect(orders).toHaveLength(10);
+    expect(new Set(orders.map((o) => o.email)).size).toBe(10); // one per customer
+    expect(orders.every((o) => o.unit === 4900)).toBe(true);
+    // Stock holds exactly what was ordered.
+    expect(await level(shop.id, variantId)).toEqual({ onHand: 500, reserved: 10 });
+  });
+
+  it("a buyer of a used-up sale is answered while another checkout holds the variant's stock row", async () => {
+    const { variantId } = await sellable(shop.id, owner.id, { stock: 50, price: "100.00", title: "Tudung Bawal" });
+    const saleId = await makeFlashSale(shop, owner.id, {
+      from: new Date(Date.now() - HOUR),
+      to: new Date(Date.now() + HOUR),
+      prices: { [variantId]: "29.00" },
+      totalCap: 1,
+    });
+    const winner = await placeOrder({ who: await guestWithCart(shop.id, variantId, 1), form: checkoutForm(rateId), locale: "en" });
+    expect(winner.ok).toBe(true);
+    const late = await guestWithCart(shop.id, variantId, 1);
+    // Another order's transaction is in flight and holds the stock row and the sale's row: the
+    // late buyer's refusal must not wait for it (it would never come: this test holds it until then).
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = withShop(shop.id, async (tx) => {
+      await tx.select().from(schema.inventoryLevels).where(eq(schema.inventoryLevels.variantId, variantId)).for("update");
+      await tx.select().from(schema.flashSales).where(eq(schema.flashSales.id, saleId)).for("update");
+      locked();
+      await held;
+    });
+    await isLocked;
+    const refused = await placeOrder({ who: late, form: checkoutForm(rateId), locale: "en" });
+    release();
+    await holder;
+    expect(refused).toMatchObject({ ok: false, errors: { form: expect.stringContaining("sold out at the sale price") } });
+    expect(await level(shop.id, variantId)).toEqual({ onHand: 50, reserved: 1 });
   });
 });

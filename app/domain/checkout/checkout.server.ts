@@ -1,9 +1,11 @@
 /**
- * Placing an order from a cart, in ONE transaction: read the cart with today's prices, check the
- * address and the chosen shipping rate, reserve stock atomically (app/domain/orders/stock.server.ts),
- * take the shop's next order number, write the order and its line snapshots, link or create the
- * customer, set when the unpaid order expires, and empty the cart. A refusal rolls everything
- * back and says why; the page keeps what was typed.
+ * Placing an order from a cart, in ONE transaction: read the cart with today's prices, refuse at
+ * once what is sold out as last committed (stock or a flash sale's cap), check the address, link
+ * or create the customer and empty the cart, then — as late as possible, because every buyer of a
+ * flash sale queues on the same rows — reserve stock atomically (app/domain/orders/stock.server.ts),
+ * claim the sale price, take the shop's next order number and write the order, its line snapshots
+ * and when the unpaid order expires. A refusal rolls everything back and says why; the page keeps
+ * what was typed.
  */
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, isNull } from "drizzle-orm";
@@ -14,11 +16,11 @@ import { snapshotDropshipLines } from "~/domain/dropship/forwarding.server";
 import { nextShopNumber } from "~/domain/orders/counters.server";
 import { StockShortage, reserveStock } from "~/domain/orders/stock.server";
 import { recordOrderEvent } from "~/domain/orders/timeline.server";
-import { claimFlashSalePrices, FlashSaleLimitError, type ClaimedLine } from "~/domain/storefront/flash-sales.server";
+import { claimFlashSalePrices, FlashSaleLimitError, saleCapShortfall, type ClaimedLine } from "~/domain/storefront/flash-sales.server";
 import { fieldErrors, type FieldErrors } from "~/lib/forms";
 import type { Locale } from "~/lib/i18n";
 import { serverT } from "~/lib/i18n.server";
-import { normalisePhone } from "~/lib/phone";
+import { phoneField } from "~/lib/phone";
 import { isMalaysianState, postcodeProblem, zoneFor } from "./address";
 import { readCart, type CartView } from "./cart.server";
 import { shippingOptions } from "./shipping";
@@ -40,19 +42,7 @@ export const CheckoutSchema = z
         }
         return v;
       }),
-    phone: z
-      .string()
-      .trim()
-      .optional()
-      .transform((v, ctx) => {
-        if (!v) return null;
-        const e164 = normalisePhone(v);
-        if (!e164) {
-          ctx.addIssue({ code: "custom", message: "Enter a valid WhatsApp number, e.g. 012-345 6789 or +65 8123 4567." });
-          return z.NEVER;
-        }
-        return e164;
-      }),
+    phone: phoneField.optional("Enter a valid WhatsApp number, e.g. 012-345 6789 or +65 8123 4567."),
     name: z.string().trim().min(1, "Enter the recipient's name.").max(100, "Use at most 100 characters."),
     line1: z.string().trim().min(1, "Enter the street address.").max(200, "Use at most 200 characters."),
     line2: z.string().trim().max(200, "Use at most 200 characters.").optional(),
@@ -136,11 +126,49 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
       if (gone.length)
         throw new Refusal({ form: `${gone.map((l) => l.title).join(", ")} is no longer sold. Remove it from your cart to continue.` });
 
+      // Sold out (or short) as of the last commit: refused at once, without touching the stock
+      // row that the winners of a flash sale are holding (no queue behind their transactions).
+      const short = cart.lines.flatMap((l) =>
+        l.problem?.kind === "out_of_stock" || l.problem?.kind === "over_available"
+          ? [{ variantId: l.variantId, requested: l.quantity, available: l.available ?? 0 }]
+          : [],
+      );
+      if (short.length) throw new Refusal({ form: shortageMessage(cart, new StockShortage(short), input.locale) });
+
+      // The same for a flash sale whose cap is used up.
+      const claimLines = cart.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity, unitPriceMinor: l.regularUnitPriceMinor }));
+      const sales = await saleCapShortfall(tx, claimLines);
+      if (sales.refusal) throw new Refusal({ form: sales.refusal.message });
+
       const setup = await shippingSetup(tx, shopId);
       const zone = zoneFor(data);
       if (zone === "international" && !setup.internationalCountries.includes(data.country)) {
         throw new Refusal({ country: "This shop does not ship to that country." });
       }
+      // Shipping on what will be charged (a free-shipping threshold sees sale prices): the claim
+      // below charges exactly these sale prices or refuses.
+      const subtotal = cart.lines.reduce((n, l) => {
+        const sale = sales.prices.get(l.variantId);
+        const unit = sale && sale.salePriceMinor < l.regularUnitPriceMinor ? sale.salePriceMinor : l.regularUnitPriceMinor;
+        return n + unit * l.quantity;
+      }, 0);
+      const options = shippingOptions(setup.rates, zone, { weightGrams: cart.weightGrams, subtotalMinor: subtotal });
+      const chosen = options.find((o) => o.rateId === data.shippingRateId);
+      if (!chosen) {
+        throw new Refusal({
+          shippingRateId: options.length
+            ? "Choose a shipping method for this address."
+            : "This shop has no shipping method for this address and weight. Contact the shop.",
+        });
+      }
+      // Everything that involves only this buyer's own rows comes before the shared locks (a
+      // rollback undoes it): the shared rows — the variant's stock level, a flash sale's counter,
+      // the shop's order counter — are locked as late as possible, so each is held only for the
+      // order's last few writes and the commit.
+      const customerId = who.customer ? who.customer.id : await upsertGuest(tx, shopId, data);
+      const address = addressOf(data);
+      if (who.customer) await saveAddress(tx, shopId, who.customer.id, address);
+      await tx.delete(schema.cartItems).where(and(eq(schema.cartItems.shopId, shopId), eq(schema.cartItems.cartId, cartId)));
 
       let reserved: Map<string, number>;
       try {
@@ -163,7 +191,8 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
           orderId,
           customerKey: who.customer?.id ?? data.email ?? data.phone ?? orderId,
           // The regular price goes in: the claim decides whether the sale's price applies.
-          lines: cart.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity, unitPriceMinor: l.regularUnitPriceMinor })),
+          lines: claimLines,
+          prices: sales.prices,
         });
       } catch (error) {
         if (error instanceof FlashSaleLimitError) throw new Refusal({ form: error.message });
@@ -175,22 +204,10 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
         regularUnitPriceMinor: claimed[i].regularUnitPriceMinor,
         flashSaleId: claimed[i].flashSaleId,
       }));
-      const subtotal = priced.reduce((n, l) => n + l.unitPriceMinor * l.quantity, 0);
-
-      // Shipping on what is charged (a free-shipping threshold sees sale prices).
-      const options = shippingOptions(setup.rates, zone, { weightGrams: cart.weightGrams, subtotalMinor: subtotal });
-      const chosen = options.find((o) => o.rateId === data.shippingRateId);
-      if (!chosen) {
-        throw new Refusal({
-          shippingRateId: options.length
-            ? "Choose a shipping method for this address."
-            : "This shop has no shipping method for this address and weight. Contact the shop.",
-        });
-      }
+      const charged = priced.reduce((n, l) => n + l.unitPriceMinor * l.quantity, 0);
+      if (charged !== subtotal) throw new Error("checkout: the claimed prices differ from the prices read before the claim");
       const number = await nextShopNumber(tx, shopId, "order");
-      const customerId = who.customer ? who.customer.id : await upsertGuest(tx, shopId, data);
       const now = new Date();
-      const address = addressOf(data);
       await tx.insert(schema.orders).values({
         shopId,
         id: orderId,
@@ -233,7 +250,6 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
       );
       // Dropshipping: lines sold from a supplier are marked with the supplier, its variant and the cost now.
       await snapshotDropshipLines(tx, shopId, orderId);
-      if (who.customer) await saveAddress(tx, shopId, who.customer.id, address);
       await recordOrderEvent(tx, {
         shopId,
         orderId,
@@ -241,7 +257,6 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
         summary: `Order placed at checkout (${cart.itemCount} item${cart.itemCount === 1 ? "" : "s"}, awaiting payment)`,
         data: { shippingMethod: chosen.name, expiresAt: now.getTime() + setup.orderExpiryMinutes * 60_000 },
       });
-      await tx.delete(schema.cartItems).where(and(eq(schema.cartItems.shopId, shopId), eq(schema.cartItems.cartId, cartId)));
       return { ok: true as const, orderId, number };
     });
   } catch (error) {

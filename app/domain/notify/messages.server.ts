@@ -197,17 +197,27 @@ export async function deliverMessage(
   job: { messageId: string; shopId: string | null },
   client: WassengerClient = new WassengerClient(wassengerSettings()),
   now: () => Date = () => new Date(),
-): Promise<"sent" | "already-sent"> {
+): Promise<"sent" | "already-sent" | "withheld"> {
   const claim = await inScope(job.shopId, async (tx) => {
     const [message] = await tx.select().from(schema.messages).where(eq(schema.messages.id, job.messageId)).for("update");
     if (!message) throw new PermanentJobFailure(`message ${job.messageId} does not exist`);
     if (message.status !== "pending") return undefined;
+    // Marketing leaves only with the recipient's consent as it stands now: a withdrawal made after
+    // the message was queued (privacy page, unsubscribe link, WhatsApp STOP) stops it here.
+    if (message.purpose.startsWith("marketing") && !(await marketingConsented(tx, message))) {
+      await tx
+        .update(schema.messages)
+        .set({ status: "failed", error: "marketing consent withdrawn", updatedAt: now() })
+        .where(eq(schema.messages.id, message.id));
+      return "withheld" as const;
+    }
     if (!message.sentAt) {
       await tx.update(schema.messages).set({ sentAt: now(), updatedAt: now() }).where(eq(schema.messages.id, message.id));
     }
     return { message, intentAt: message.sentAt };
   });
   if (!claim) return "already-sent";
+  if (claim === "withheld") return "withheld";
   const { message, intentAt } = claim;
 
   let providerMessageId: string | undefined;
@@ -260,6 +270,19 @@ async function clearIntent(shopId: string | null, messageId: string) {
       .set({ sentAt: null })
       .where(and(eq(schema.messages.id, messageId), eq(schema.messages.status, "pending"))),
   );
+}
+
+/** Some customer of the shop with this address consented to marketing on this channel, and none withdrew. */
+async function marketingConsented(tx: Tx, message: typeof schema.messages.$inferSelect): Promise<boolean> {
+  if (!message.shopId) return false;
+  const c = schema.customers;
+  const address = message.channel === "email" ? c.email : c.phone;
+  const consent = message.channel === "email" ? c.marketingConsent : c.marketingWhatsappConsent;
+  const rows = await tx
+    .select({ consent })
+    .from(c)
+    .where(and(eq(c.shopId, message.shopId), eq(address, message.recipient)));
+  return rows.length > 0 && rows.every((r) => r.consent);
 }
 
 const RANK: Record<Status, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 4 };

@@ -172,7 +172,16 @@ export interface ClaimedLine {
  */
 export async function claimFlashSalePrices(
   tx: Tx,
-  input: { shopId: string; orderId: string; customerKey: string; lines: ClaimLine[]; now?: Date; onLimit?: "throw" | "regular-price" },
+  input: {
+    shopId: string;
+    orderId: string;
+    customerKey: string;
+    lines: ClaimLine[];
+    now?: Date;
+    onLimit?: "throw" | "regular-price";
+    /** The running sales read before (`saleCapShortfall`), so the claim does not read them again. */
+    prices?: Map<string, SalePrice>;
+  },
 ): Promise<ClaimedLine[]> {
   const now = input.now ?? new Date();
   const customerKey = input.customerKey.trim().toLowerCase();
@@ -180,7 +189,8 @@ export async function claimFlashSalePrices(
     if (!Number.isSafeInteger(line.quantity) || line.quantity <= 0)
       throw new RangeError(`quantity must be a positive integer (got ${line.quantity})`);
   }
-  const prices = await runningSalePrices(tx, [...new Set(input.lines.map((l) => l.variantId))], now, { includeSoldOut: true });
+  const prices =
+    input.prices ?? (await runningSalePrices(tx, [...new Set(input.lines.map((l) => l.variantId))], now, { includeSoldOut: true }));
   // Claims in a fixed order (sale, variant), so two orders with the same lines never deadlock.
   const order = input.lines
     .map((line, index) => ({ line, index, sale: prices.get(line.variantId) }))
@@ -221,6 +231,36 @@ export async function claimFlashSalePrices(
   return result;
 }
 
+/**
+ * Before any lock is taken (a flash sale's first seconds: hundreds of buyers for a few units):
+ * the running sales of the lines (as `claimFlashSalePrices` will claim them) and the refusal the
+ * claim would give for a line whose sale's cap, as last committed, cannot cover it — so a buyer
+ * of a sold-out sale is answered without queueing on the sale's row. The claim still decides:
+ * a null here is no promise.
+ */
+export async function saleCapShortfall(
+  tx: Tx,
+  lines: ClaimLine[],
+  now = new Date(),
+): Promise<{ prices: Map<string, SalePrice>; refusal: FlashSaleLimitError | null }> {
+  const prices = await runningSalePrices(tx, [...new Set(lines.map((l) => l.variantId))], now, { includeSoldOut: true });
+  for (const line of lines) {
+    const sale = prices.get(line.variantId);
+    if (!sale || sale.salePriceMinor >= line.unitPriceMinor || sale.remaining === null || sale.remaining >= line.quantity) continue;
+    return { prices, refusal: capError(sale, line.variantId, sale.remaining) };
+  }
+  return { prices, refusal: null };
+}
+
+function capError(sale: SalePrice, variantId: string, remaining: number): FlashSaleLimitError {
+  return new FlashSaleLimitError(
+    remaining === 0
+      ? `The flash sale "${sale.name}" is sold out at the sale price.`
+      : `Only ${remaining} left at the sale price in "${sale.name}". Lower the quantity to ${remaining} or fewer.`,
+    { flashSaleId: sale.flashSaleId, variantId, kind: "total", remaining },
+  );
+}
+
 /** Claims one line's units against its sale's cap and the customer's limit (see above). */
 async function claimLine(
   tx: Tx,
@@ -259,13 +299,7 @@ async function claimLine(
           remaining: 0,
         });
       }
-      const remaining = Math.max(0, (state.totalCap ?? 0) - state.claimed);
-      throw new FlashSaleLimitError(
-        remaining === 0
-          ? `The flash sale "${sale.name}" is sold out at the sale price.`
-          : `Only ${remaining} left at the sale price in "${sale.name}". Lower the quantity to ${remaining} or fewer.`,
-        { flashSaleId: sale.flashSaleId, variantId: line.variantId, kind: "total", remaining },
-      );
+      throw capError(sale, line.variantId, Math.max(0, (state.totalCap ?? 0) - state.claimed));
     }
     if (sale.perCustomerLimit !== null) {
       const limit = sale.perCustomerLimit;
