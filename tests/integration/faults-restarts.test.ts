@@ -48,7 +48,15 @@ beforeAll(async () => {
   });
   const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === "string"));
   app = startAppProcesses({
-    env: { ...env, PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: webUrl, NODE_ENV: "production", LOG_LEVEL: "warn" },
+    env: {
+      ...env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      PUBLIC_URL: webUrl,
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+      PASSWORD_HASH_COST: "10",
+    },
     logDir: path.join("/tmp", `netshop-faults-logs-${run}`),
     restart: true,
   });
