@@ -141,8 +141,29 @@ const EnvSchema = z
     PAYSELLER_BASE_URL: optionalUrl,
     AUTOCOUNT_BASE_URL: url.default("https://accounting-api.autocountcloud.com"),
 
+    /**
+     * NetShop's own gateway account, through which shops pay their platform invoices. Unset
+     * credentials → the gateway's sandbox stand-in. PaySeller: merchant id, API key and checksum
+     * key; Billplz: secret key, collection id and X-Signature key.
+     */
+    BILLING_GATEWAY: z.enum(["payseller", "billplz"]).default("payseller"),
+    BILLING_PAYSELLER_MERCHANT_ID: optionalString,
+    BILLING_PAYSELLER_API_KEY: optionalString,
+    BILLING_PAYSELLER_CHECKSUM_KEY: optionalString,
+    BILLING_BILLPLZ_SECRET_KEY: optionalString,
+    BILLING_BILLPLZ_COLLECTION_ID: optionalString,
+    BILLING_BILLPLZ_X_SIGNATURE_KEY: optionalString,
+    /** The platform's legal name and address on its invoices to shops. */
+    PLATFORM_COMPANY_NAME: z.string().trim().min(1).default("NetShop Sdn. Bhd."),
+    PLATFORM_COMPANY_ADDRESS: optionalString,
+    /** SST registration number: when set, platform invoices show SST at SST_RATE_PERCENT. */
+    SST_REGISTRATION_NUMBER: optionalString,
+    SST_RATE_PERCENT: z.coerce.number().min(0).max(100).default(8),
+
     /** Runs the outbox dispatcher and processors in this many parallel jobs per queue. */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(5),
+    /** How often a worker process checks that Redis still holds the outbox's unfinished jobs and the schedulers. */
+    OUTBOX_RECONCILE_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
   })
   .superRefine((env, ctx) => {
     const needsSandbox = (name: string, set: boolean) => {

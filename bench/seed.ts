@@ -111,7 +111,7 @@ export async function seedBench(options: { shops: number; products: number; rese
             as t(id, email, name, phone)`;
       await sql`insert into shops (id, slug, name) select * from unnest(${idx.map((i) => shopIds[i])}::uuid[], ${idx.map(label)}::text[], ${idx.map((i) => `Bench shop ${i}`)}::text[])`;
       await sql`insert into shop_memberships (shop_id, user_id, role) select s, u, 'owner' from unnest(${idx.map((i) => shopIds[i])}::uuid[], ${idx.map((i) => userIds[i])}::uuid[]) as t(s, u)`;
-      await sql`insert into shop_plans (shop_id, plan_id) select s, 'scale' from unnest(${idx.map((i) => shopIds[i])}::uuid[]) as t(s)`;
+      await sql`insert into shop_plans (shop_id, plan_id) select s, 'pro' from unnest(${idx.map((i) => shopIds[i])}::uuid[]) as t(s)`;
     }
     // Collections: three per shop.
     const collectionIds = shopIds.map(() => [randomUUID(), randomUUID(), randomUUID()]);

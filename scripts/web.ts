@@ -18,9 +18,12 @@ import { closeDatabase } from "~db/client";
 import { config, ConfigError, publicUrl } from "~/config.server";
 import { createHttpApp } from "~/server/http.server";
 import { logger } from "~/lib/logger.server";
+import { installProcessGuards } from "~/lib/process-guards.server";
 import { closeRedis } from "~/lib/redis.server";
 
 process.env.NETSHOP_PROCESS ??= "web";
+// A dependency's restart must not kill the process (issue 19).
+installProcessGuards();
 const root = path.resolve(import.meta.dirname, "..");
 
 try {

@@ -7,7 +7,8 @@ import { closeDatabase } from "~db/client";
 import { config, ConfigError } from "~/config.server";
 import { closeStorage } from "~/integrations/storage.server";
 import { logger } from "~/lib/logger.server";
-import { closeRedis } from "~/lib/redis.server";
+import { installProcessGuards } from "~/lib/process-guards.server";
+import { closeRedis, queue } from "~/lib/redis.server";
 import { startAiCopyWorker } from "./ai-copy";
 import { startKlingWorkers } from "./ai-media";
 import { startAccountingWorker } from "./accounting";
@@ -17,12 +18,38 @@ import { startMediaWorker } from "./media";
 import { startNotifyWorker } from "./notify";
 import { scheduleMaintenance, startMaintenanceWorker } from "./maintenance";
 import { OutboxDispatcher } from "./outbox-dispatcher";
+import { OutboxReconciler } from "./outbox-reconciler";
+import { startPrivacyWorker } from "./privacy";
 import { startReportsWorker } from "./reports";
-import { syncAllReportSchedulers } from "~/domain/reports/schedule.server";
+import { SYNC_SCHEDULERS_ID, syncAllReportSchedulers } from "~/domain/reports/schedule.server";
 
-export async function startWorkers(): Promise<{ stop(): Promise<void> }> {
+/** The job schedulers live in Redis: true while Redis still has them (a cheap probe). */
+async function schedulersPresent(): Promise<boolean> {
+  const [maintenance, reports] = await Promise.all([
+    queue("maintenance").getJobScheduler("expire-orders"),
+    queue("reports").getJobScheduler(SYNC_SCHEDULERS_ID),
+  ]);
+  return Boolean(maintenance && reports);
+}
+
+async function assertSchedulers(): Promise<void> {
+  await scheduleMaintenance();
+  // Daily-report schedulers live in Redis; make sure every shop has its own (hourly thereafter).
+  await syncAllReportSchedulers().catch((error) =>
+    logger().warn({ err: error }, "daily-report schedulers not synced; the hourly job retries"),
+  );
+}
+
+export async function startWorkers(options: { reconcileEveryMs?: number } = {}): Promise<{ stop(): Promise<void> }> {
   const dispatcher = new OutboxDispatcher();
   await dispatcher.start();
+  // Work Redis lost is dispatched again; schedulers Redis lost are re-created (not only at start).
+  const reconciler = new OutboxReconciler({
+    everyMs: options.reconcileEveryMs ?? config().OUTBOX_RECONCILE_MS,
+    onRequeue: () => dispatcher.wake(),
+    schedulersPresent,
+    restoreSchedulers: assertSchedulers,
+  });
   const workers: Worker[] = [
     startNotifyWorker(),
     startMediaWorker(),
@@ -33,15 +60,14 @@ export async function startWorkers(): Promise<{ stop(): Promise<void> }> {
     startAccountingWorker(),
     startReportsWorker(),
     startDropshipWorker(),
+    startPrivacyWorker(),
   ];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
-  await scheduleMaintenance();
-  // Daily-report schedulers live in Redis; make sure every shop has its own (hourly thereafter).
-  await syncAllReportSchedulers().catch((error) =>
-    logger().warn({ err: error }, "daily-report schedulers not synced; the hourly job retries"),
-  );
+  await assertSchedulers();
+  reconciler.start();
   return {
     async stop() {
+      await reconciler.stop();
       await dispatcher.stop();
       // close() waits for active jobs to finish.
       await Promise.all(workers.map((w) => w.close()));
@@ -52,6 +78,7 @@ export async function startWorkers(): Promise<{ stop(): Promise<void> }> {
 const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("workers/main.ts");
 if (isMain) {
   process.env.NETSHOP_PROCESS ??= "workers";
+  installProcessGuards();
   try {
     config();
   } catch (error) {

@@ -1,6 +1,7 @@
 import { sweepUnmigratedResults } from "~/domain/ai/kling-jobs.server";
 import { deleteStaleCarts } from "~/domain/checkout/cart.server";
 import { expireDueOrders } from "~/flows/order-cancelled.server";
+import { runPrivacyRetention } from "~/flows/privacy-retention.server";
 import { queue } from "~/lib/redis.server";
 import { startProcessor } from "./processor";
 
@@ -10,6 +11,7 @@ import { startProcessor } from "./processor";
  * - ai-sweep-results: copies Kling results a dead worker left at Kling into our bucket.
  * - expire-orders: cancels unpaid orders past their time and releases their stock (every minute).
  * - sweep-carts: deletes anonymous carts untouched for 60 days (daily).
+ * - privacy-retention: WhatsApp bodies after 7 days, analytics after 13 months, export files after 7 days, due deletions (daily).
  */
 export function startMaintenanceWorker() {
   return startProcessor(
@@ -18,6 +20,7 @@ export function startMaintenanceWorker() {
       "ai-sweep-results": async () => sweepUnmigratedResults(),
       "expire-orders": async () => ({ expired: await expireDueOrders() }),
       "sweep-carts": async () => ({ deleted: await deleteStaleCarts() }),
+      "privacy-retention": async () => runPrivacyRetention(),
     },
     { concurrency: 1 },
   );
@@ -46,5 +49,10 @@ export async function scheduleMaintenance(): Promise<void> {
     "sweep-carts",
     { every: 24 * 3600_000 },
     { name: "sweep-carts", data: {}, opts: { removeOnComplete: 30, removeOnFail: 100 } },
+  );
+  await queue("maintenance").upsertJobScheduler(
+    "privacy-retention",
+    { every: 24 * 3600_000 },
+    { name: "privacy-retention", data: {}, opts: { removeOnComplete: 30, removeOnFail: 100 } },
   );
 }

@@ -2,11 +2,16 @@
  * Wraps a queue's job handlers as a BullMQ Worker: validates payloads against the job's zod
  * schema, turns a PermanentJobFailure into a failure that is not retried (its error stays on
  * the job for the admin), and a RetryLater into a delayed retry that does not use an attempt.
+ *
+ * The outbox owns the truth until the work is done: a job's outbox row is marked finished when
+ * its handler finishes (or fails for good), and a wait (RetryLater, a retry's backoff) is
+ * recorded on the row, so the reconciler can re-dispatch exactly that work if Redis loses it.
  */
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import { config } from "~/config.server";
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
-import { jobSchema, type QueueName } from "~/domain/jobs/queues";
+import { markOutboxFinished, recordOutboxWait } from "~/domain/jobs/outbox.server";
+import { DEFAULT_JOB_OPTIONS, jobSchema, type QueueName } from "~/domain/jobs/queues";
 import { logger } from "~/lib/logger.server";
 import { redisConnection } from "~/lib/redis.server";
 
@@ -23,19 +28,31 @@ export function startProcessor(
     async (job, token) => {
       const handler = handlers[job.name];
       const schema = jobSchema(queue, job.name);
-      if (!handler || !schema) throw new UnrecoverableError(`no handler for ${queue}:${job.name}`);
+      const unrecoverable = async (message: string) => {
+        await markOutboxFinished(job.id, message);
+        return new UnrecoverableError(message);
+      };
+      if (!handler || !schema) throw await unrecoverable(`no handler for ${queue}:${job.name}`);
       const parsed = schema.safeParse(job.data);
-      if (!parsed.success) throw new UnrecoverableError(`invalid payload: ${parsed.error.issues[0]?.message}`);
+      if (!parsed.success) throw await unrecoverable(`invalid payload: ${parsed.error.issues[0]?.message}`);
+      let result: unknown;
       try {
-        return await handler(parsed.data as never, job);
+        result = await handler(parsed.data as never, job);
       } catch (error) {
-        if (error instanceof PermanentJobFailure) throw new UnrecoverableError(error.message);
+        if (error instanceof PermanentJobFailure) throw await unrecoverable(error.message);
         if (error instanceof RetryLater) {
+          await recordOutboxWait(job.id, error.delayMs, error.message);
           await job.moveToDelayed(Date.now() + error.delayMs, token);
           throw new DelayedError();
         }
+        const message = error instanceof Error ? error.message : String(error);
+        if (error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
+          await markOutboxFinished(job.id, message);
+        else await recordOutboxWait(job.id, backoffMs(job), message);
         throw error;
       }
+      await markOutboxFinished(job.id);
+      return result;
     },
     {
       connection: redisConnection(),
@@ -59,4 +76,12 @@ export function startProcessor(
     log.error({ err: error.message }, "worker error");
   });
   return worker;
+}
+
+/** The wait before a failed job's next attempt (BullMQ's exponential backoff). */
+function backoffMs(job: Job): number {
+  const backoff = job.opts.backoff;
+  const delay = typeof backoff === "object" ? (backoff.delay ?? 0) : (backoff ?? DEFAULT_JOB_OPTIONS.backoff.delay);
+  const exponential = typeof backoff === "number" || backoff?.type === "exponential";
+  return exponential ? delay * 2 ** job.attemptsMade : delay;
 }

@@ -99,6 +99,27 @@ export async function presignUpload(input: {
   };
 }
 
+/**
+ * A presigned GET for a private object (a personal-data export): short-lived, and the browser
+ * saves it under `filename`. Private objects live under PRIVATE_PREFIX, which the public bucket
+ * domain must not serve (the R2 custom domain is restricted to the media prefixes).
+ */
+export async function presignDownload(input: { key: string; filename: string; expiresInSeconds?: number }): Promise<string> {
+  const expiresIn = Math.min(input.expiresInSeconds ?? 300, 7 * 24 * 3600);
+  return getSignedUrl(
+    client(),
+    new GetObjectCommand({
+      Bucket: bucket(),
+      Key: input.key,
+      ResponseContentDisposition: `attachment; filename="${input.filename.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
+    }),
+    { expiresIn },
+  );
+}
+
+/** Where objects that must never be public are kept (personal-data exports). */
+export const PRIVATE_PREFIX = "private/";
+
 export interface ObjectInfo {
   bytes: number;
   contentType: string | undefined;

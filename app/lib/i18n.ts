@@ -4,10 +4,10 @@
  * without loading anything over HTTP. Merchant content (product titles, descriptions, shop names)
  * is never translated: only our own interface text goes through `t`.
  */
-import { createInstance, type i18n } from "i18next";
+import { createInstance, type i18n, type TFunction } from "i18next";
 import { initReactI18next } from "react-i18next";
 import { LANGUAGES } from "~/domain/shops/shop-options";
-import { NAMESPACES } from "~/locales";
+import { NAMESPACES, type Namespace } from "~/locales";
 import { RESOURCES } from "~/locales/resources";
 
 export type Locale = (typeof LANGUAGES)[number];
@@ -45,4 +45,17 @@ export function createI18n(locale: Locale): i18n {
     returnNull: false,
   });
   return instance;
+}
+
+const fixed = new Map<Locale, i18n>();
+/**
+ * `t` for a route's `meta` (page titles), which runs on the server and in the browser without
+ * hooks: the language is the root loader's `locale`, found in `matches`.
+ */
+export function metaT<N extends Namespace>(matches: ReadonlyArray<{ id: string; data?: unknown }>, namespace: N): TFunction<N> {
+  const wanted = (matches.find((m) => m.id === "root")?.data as { locale?: unknown } | undefined)?.locale;
+  const locale = isLocale(wanted) ? wanted : DEFAULT_LOCALE;
+  let instance = fixed.get(locale);
+  if (!instance) fixed.set(locale, (instance = createI18n(locale)));
+  return instance.getFixedT(locale, namespace) as TFunction<N>;
 }

@@ -1,4 +1,7 @@
 import ai from "./ai/en";
+import catalog from "./catalog/en";
+import billing from "./billing/en";
+import privacy from "./privacy/en";
 /**
  * English: the source language. Every key here must exist in ms.ts and zh.ts (the type of
  * `Translations` makes a missing key a type error; tests/unit/i18n.test.ts checks it too).
@@ -529,6 +532,9 @@ const en = {
     privacy: "No card or bank details are entered on or kept by this shop: you pay on the payment provider's own page.",
   },
   ai,
+  catalog,
+  billing,
+  privacy,
   orders: {
     title: "Orders",
     eyebrow: "Sales",

@@ -1,5 +1,8 @@
 import type { Translations } from "./index";
 import ai from "./ai/ms";
+import catalog from "./catalog/ms";
+import billing from "./billing/ms";
+import privacy from "./privacy/ms";
 
 /** Bahasa Melayu. */
 const ms: Translations = {
@@ -527,6 +530,9 @@ const ms: Translations = {
     privacy: "Tiada butiran kad atau bank dimasukkan atau disimpan oleh kedai ini: anda membayar di halaman penyedia pembayaran sendiri.",
   },
   ai,
+  catalog,
+  billing,
+  privacy,
   orders: {
     title: "Pesanan",
     eyebrow: "Jualan",

@@ -1,5 +1,8 @@
 import type { Translations } from "./index";
 import ai from "./ai/zh";
+import catalog from "./catalog/zh";
+import billing from "./billing/zh";
+import privacy from "./privacy/zh";
 
 /** 简体中文. */
 const zh: Translations = {
@@ -507,6 +510,9 @@ const zh: Translations = {
     privacy: "本店不会要求或保存任何银行卡或银行资料：您在支付服务商自己的页面上付款。",
   },
   ai,
+  catalog,
+  billing,
+  privacy,
   orders: {
     title: "订单",
     eyebrow: "销售",

@@ -19,7 +19,7 @@ import { MediaManager } from "~/ui/media-manager";
 import { InventoryAdjustForm, optionsSignature, ProductEditor } from "~/ui/product-editor";
 import { Banner } from "~/ui/banner";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.product.title ?? "Product"} · NetShop` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.product.title ?? ""} · NetShop` }];
 
 export const loader = /* @__PURE__ */ adminLoader("products", async ({ params, access }) => {
   const { shop } = access;
@@ -91,19 +91,20 @@ export default function EditProduct() {
   const [params] = useSearchParams();
   const { t } = useTranslation("aiMedia");
   const { t: tAi } = useTranslation("ai");
+  const { t: tc } = useTranslation("catalog");
   const saveResult = result?.intent === "save" ? result : undefined;
   const adjustResult = result?.intent === "adjust" ? result : undefined;
   const notice = params.get("created")
-    ? "Product created."
+    ? tc("edit.created")
     : params.get("saved")
-      ? "Saved."
+      ? tc("edit.saved")
       : params.get("adjusted")
-        ? "Stock adjusted."
+        ? tc("edit.adjusted")
         : null;
   return (
     <div className="stack">
       <CatalogHeader
-        back={{ to: "/admin/products", label: "Products" }}
+        back={{ to: "/admin/products", label: tc("products") }}
         title={
           <>
             {product.title} <StatusBadge status={product.status} />
@@ -118,7 +119,7 @@ export default function EditProduct() {
         </Link>
         {product.status === "active" ? (
           <a className="button secondary" href={`/s/${shopSlug}`} target="_blank" rel="noreferrer">
-            View storefront ↗
+            {tc("edit.viewStorefront")}
           </a>
         ) : null}
       </CatalogHeader>
@@ -134,22 +135,22 @@ export default function EditProduct() {
       />
       <MediaManager productId={product.id} media={media} storage={storage} />
       <section className="card stack" id="inventory" aria-labelledby="inventory-heading">
-        <h2 id="inventory-heading">Inventory</h2>
+        <h2 id="inventory-heading">{tc("inventory.title")}</h2>
         <div className="two-cols">
           <InventoryAdjustForm variants={variants} errors={adjustResult?.errors ?? {}} values={adjustResult?.values ?? {}} />
           <div>
-            <h3 className="small muted">Recent changes</h3>
+            <h3 className="small muted">{tc("inventory.recent")}</h3>
             {ledger.length === 0 ? (
-              <p className="small muted">No stock changes yet.</p>
+              <p className="small muted">{tc("inventory.noChanges")}</p>
             ) : (
               <table className="data" data-testid="ledger">
                 <thead>
                   <tr>
-                    <th>When</th>
-                    <th>Variant</th>
-                    <th>Change</th>
-                    <th>After</th>
-                    <th>Why</th>
+                    <th>{tc("inventory.when")}</th>
+                    <th>{tc("editor.variant")}</th>
+                    <th>{tc("inventory.change")}</th>
+                    <th>{tc("inventory.after")}</th>
+                    <th>{tc("inventory.why")}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -158,11 +159,11 @@ export default function EditProduct() {
                       <td className="small nowrap">
                         {new Date(l.createdAt).toLocaleString("en-MY", { dateStyle: "short", timeStyle: "short" })}
                       </td>
-                      <td className="small">{l.variantTitle}</td>
+                      <td className="small">{l.variantTitle === "Default" ? tc("defaultVariant") : l.variantTitle}</td>
                       <td className="nowrap">{l.delta > 0 ? `+${l.delta}` : l.delta}</td>
                       <td>{l.onHandAfter}</td>
                       <td className="small">
-                        {REASON_LABELS[l.reason] ?? l.reason}
+                        {l.reason in REASON_LABELS ? tc(`reasons.${l.reason as "sold"}`) : l.reason}
                         {l.note ? ` — ${l.note}` : ""}
                         <div className="muted">{l.actorName ?? "NetShop"}</div>
                       </td>
@@ -175,18 +176,18 @@ export default function EditProduct() {
         </div>
       </section>
       <section className="card">
-        <h2>Delete product</h2>
-        <p className="small muted">Deletes the product with its variants, stock records and media files.</p>
+        <h2>{tc("edit.deleteTitle")}</h2>
+        <p className="small muted">{tc("edit.deleteHint")}</p>
         <Form
           method="post"
           onSubmit={(e) => {
-            if (!confirm(`Delete ${product.title}? This cannot be undone.`)) e.preventDefault();
+            if (!confirm(tc("edit.deleteConfirm", { title: product.title }))) e.preventDefault();
           }}
         >
           <CsrfInput />
           <input type="hidden" name="intent" value="delete" />
           <button type="submit" className="secondary">
-            Delete product
+            {tc("edit.deleteTitle")}
           </button>
         </Form>
       </section>

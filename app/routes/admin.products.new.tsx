@@ -1,16 +1,18 @@
 import { data, redirect, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { listCategories, listCollections } from "~/domain/catalog/collections.server";
 import { draftFromFields, emptyDraft } from "~/domain/catalog/product-draft";
 import { createProduct, validateDraft } from "~/domain/catalog/products.server";
 import { getShop } from "~/domain/shops/shops.server";
 import { readForm } from "~/lib/csrf.server";
+import { metaT } from "~/lib/i18n";
 import { formFields } from "~/lib/forms";
 import { CatalogHeader } from "~/ui/catalog";
 import { optionsSignature, ProductEditor } from "~/ui/product-editor";
 
-export const meta: MetaFunction = () => [{ title: "Add product · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "catalog")("new.metaTitle") }];
 
 export const loader = /* @__PURE__ */ adminLoader("products", async ({ access }) => {
   const { shop } = access;
@@ -38,9 +40,10 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
 export default function NewProduct() {
   const { currency, categories, collections } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const { t } = useTranslation("catalog");
   return (
     <div className="stack">
-      <CatalogHeader back={{ to: "/admin/products", label: "Products" }} title="Add product" />
+      <CatalogHeader back={{ to: "/admin/products", label: t("products") }} title={t("new.title")} />
       <ProductEditor
         key={result ? JSON.stringify(result.errors) : "new"}
         mode="new"
@@ -50,7 +53,7 @@ export default function NewProduct() {
         categories={categories}
         collections={collections}
       />
-      <p className="muted small">Images and videos can be added once the product is created.</p>
+      <p className="muted small">{t("new.mediaLater")}</p>
     </div>
   );
 }

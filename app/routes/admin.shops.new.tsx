@@ -4,7 +4,8 @@ import { useState } from "react";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { setActiveShop } from "~/domain/accounts/sessions.server";
 import { CURRENCIES, slugify } from "~/domain/shops/shop-options";
-import { createShop, TIMEZONES } from "~/domain/shops/shops.server";
+import { TIMEZONES } from "~/domain/shops/shops.server";
+import { openShop } from "~/flows/shop-opened.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
@@ -17,7 +18,7 @@ export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ access: 
 
 export const action = /* @__PURE__ */ adminAction("signed-in", async ({ request, context, access: { user, session } }) => {
   const form = await readForm(request);
-  const result = await createShop(user.id, Object.fromEntries(form), { ip: context.ip, userAgent: context.userAgent });
+  const result = await openShop(user.id, Object.fromEntries(form), { ip: context.ip, userAgent: context.userAgent });
   if (!result.ok) return data({ errors: result.errors, values: keptValues(form) }, { status: 400 });
   await setActiveShop(session.id, result.shop.id);
   return redirect("/admin");

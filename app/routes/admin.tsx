@@ -43,7 +43,7 @@ const NAV: Array<{ key: AdminNavKey; to?: string; permission: Permission }> = [
   { key: "aiStudio", to: "/admin/ai", permission: "ai" },
   { key: "reports", to: "/admin/reports", permission: "reports" },
   { key: "settings", to: "/admin/settings", permission: "settings" },
-  { key: "billing", permission: "billing" },
+  { key: "billing", to: "/admin/billing", permission: "owner" },
   { key: "staff", to: "/admin/staff", permission: "owner" },
   { key: "auditLog", to: "/admin/audit", permission: "owner" },
 ];

@@ -33,6 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function AccountPage() {
   const { slug, account } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("checkout");
+  const { t: tp } = useTranslation("privacy");
   const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium" });
   return (
     <section className="stack" data-testid="account">
@@ -48,6 +49,11 @@ export default function AccountPage() {
       <p data-testid="account-name">
         <strong>{account.name}</strong> · {account.email}
         {account.phone ? ` · ${formatPhone(account.phone)}` : ""}
+      </p>
+      <p>
+        <Link to={`/s/${slug}/account/privacy`} data-testid="account-privacy-link">
+          {tp("title")}
+        </Link>
       </p>
       <h2>{t("account.orders")}</h2>
       {account.orders.length === 0 ? (

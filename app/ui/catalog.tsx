@@ -1,30 +1,36 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { STATUS_LABELS, type ProductStatus, type StockLevel } from "~/domain/catalog/catalog-rules";
+import { useTranslation } from "react-i18next";
+import { type ProductStatus, type StockLevel } from "~/domain/catalog/catalog-rules";
 
 export function StatusBadge({ status }: { status: ProductStatus }) {
+  const { t } = useTranslation("catalog");
   const tone = status === "active" ? "ok" : status === "archived" ? "" : "warn";
-  return <span className={`badge ${tone}`}>{STATUS_LABELS[status]}</span>;
+  return <span className={`badge ${tone}`}>{t(`status.${status}`)}</span>;
 }
 
 export function StockBadge({ stock, level }: { stock: number | null; level: StockLevel }) {
-  if (level === "untracked") return <span className="muted small">Not tracked</span>;
+  const { t } = useTranslation("catalog");
+  if (level === "untracked") return <span className="muted small">{t("stock.notTracked")}</span>;
   const tone = level === "out" ? "danger" : level === "low" ? "warn" : "ok";
   return (
     <span className={`badge ${tone}`} data-stock-level={level}>
-      {stock === 0 ? "Out of stock" : `${stock} in stock`}
+      {stock === 0 ? t("stock.out") : t("stock.inStock", { count: stock ?? 0 })}
     </span>
   );
 }
 
 /** A real progress bar with its figure in words for screen readers. */
 export function ProgressBar({ value, max, label }: { value: number; max: number | null; label: string }) {
+  const { t, i18n } = useTranslation("catalog");
   const percent = max ? Math.min(100, Math.round((value / max) * 100)) : null;
   return (
     <div className="progress-wrap">
       <progress value={max ? value : undefined} max={max ?? undefined} aria-label={label} data-testid="progress" />
       <span className="small muted">
-        {percent === null ? "Starting…" : `${percent}% · ${value.toLocaleString("en")} of ${max!.toLocaleString("en")}`}
+        {percent === null
+          ? t("progress.starting")
+          : t("progress.figure", { percent, value: value.toLocaleString(i18n.language), max: max!.toLocaleString(i18n.language) })}
       </span>
     </div>
   );

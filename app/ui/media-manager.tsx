@@ -52,6 +52,7 @@ export function MediaManager({
   media: MediaItem[];
   storage: { used: number; limit: number | null };
 }) {
+  const { t: tc } = useTranslation("catalog");
   const csrf = useCsrfToken();
   const revalidator = useRevalidator();
   const [uploads, setUploads] = useState<Upload[]>([]);
@@ -109,10 +110,12 @@ export function MediaManager({
     <section className="card stack" id="media" aria-labelledby="media-heading">
       <div className="spread">
         <h2 id="media-heading" style={{ margin: 0 }}>
-          Media
+          {tc("media.title")}
         </h2>
         <span className="small muted" data-testid="storage-used">
-          {formatBytes(storage.used)} used{storage.limit ? ` of ${formatBytes(storage.limit)}` : ""}
+          {storage.limit
+            ? tc("media.usedOf", { used: formatBytes(storage.used), limit: formatBytes(storage.limit) })
+            : tc("media.used", { used: formatBytes(storage.used) })}
         </span>
       </div>
       <div
@@ -124,7 +127,7 @@ export function MediaManager({
         }}
       >
         <label htmlFor="media-files" className="button secondary">
-          Add images or videos
+          {tc("media.add")}
         </label>
         <input
           id="media-files"
@@ -136,10 +139,10 @@ export function MediaManager({
           onChange={(e) => start(e.currentTarget.files)}
         />
         <p className="small" style={{ margin: "0.5rem 0 0" }}>
-          JPG, PNG or WebP up to 10 MB; MP4 or WebM up to 200 MB. Drop files here. The first image is the cover.
+          {tc("media.accepts")}
         </p>
         <noscript>
-          <p className="small">Uploading needs JavaScript: files go straight from your browser to storage.</p>
+          <p className="small">{tc("media.needsJs")}</p>
         </noscript>
       </div>
       {uploads
@@ -153,15 +156,15 @@ export function MediaManager({
           >
             {u.error ?? (
               <span className="progress-wrap">
-                <span>Uploading {u.name}</span>
-                <progress value={u.percent} max={100} aria-label={`Uploading ${u.name}`} />
+                <span>{tc("media.uploading", { name: u.name })}</span>
+                <progress value={u.percent} max={100} aria-label={tc("media.uploading", { name: u.name })} />
                 <span>{u.percent}%</span>
               </span>
             )}
           </div>
         ))}
       {media.length === 0 ? (
-        <p className="muted small">No media yet.</p>
+        <p className="muted small">{tc("media.none")}</p>
       ) : (
         <ul className="media-grid" style={{ listStyle: "none", padding: 0, margin: 0 }}>
           {media.map((m, i) => (
@@ -171,37 +174,45 @@ export function MediaManager({
                   <img src={m.thumbnailUrl} alt={m.alt} data-testid="media-thumbnail" />
                 ) : m.status === "failed" ? (
                   <span className="small" role="alert">
-                    {m.error ?? "Failed"}
+                    {m.error ?? tc("media.failed")}
                   </span>
                 ) : m.status === "ready" ? (
-                  <span className="small">{m.kind === "video" ? "Video (no poster)" : "Ready"}</span>
+                  <span className="small">{m.kind === "video" ? tc("media.videoNoPoster") : tc("media.ready")}</span>
                 ) : (
-                  <span className="small">{m.status === "uploading" ? "Uploading…" : "Processing…"}</span>
+                  <span className="small">{m.status === "uploading" ? tc("media.uploadingShort") : tc("media.processing")}</span>
                 )}
               </div>
               {m.needsApproval ? <ReviewButtons productId={productId} media={m} /> : null}
               <div className="small muted" title={m.filename}>
-                {i === 0 ? <strong>Cover · </strong> : null}
-                {m.kind === "video" ? "Video · " : ""}
+                {i === 0 ? <strong>{tc("media.cover")} · </strong> : null}
+                {m.kind === "video" ? `${tc("media.video")} · ` : ""}
                 {m.width && m.height ? `${m.width}×${m.height} · ` : ""}
                 {m.storedBytes ? formatBytes(m.storedBytes) : ""}
-                {m.kind === "video" && m.posterSource ? ` · poster: ${m.posterSource === "frame" ? "frame" : "cover image"}` : ""}
+                {m.kind === "video" && m.posterSource
+                  ? ` · ${tc("media.poster", { source: m.posterSource === "frame" ? tc("media.posterFrame") : tc("media.posterCover") })}`
+                  : ""}
               </div>
               <Form method="post" action={`/admin/products/${productId}/media`} className="row">
                 <CsrfInput />
                 <input type="hidden" name="intent" value="alt" />
                 <input type="hidden" name="mediaId" value={m.id} />
-                <input name="alt" defaultValue={m.alt} aria-label={`Alt text for ${m.filename}`} placeholder="Alt text" maxLength={300} />
+                <input
+                  name="alt"
+                  defaultValue={m.alt}
+                  aria-label={tc("media.altFor", { name: m.filename })}
+                  placeholder={tc("media.alt")}
+                  maxLength={300}
+                />
                 <button type="submit" className="secondary">
-                  Save
+                  {tc("media.save")}
                 </button>
               </Form>
               <div className="row">
                 {(
                   [
-                    ["move", "left", "←", `Move ${m.filename} earlier`, i > 0],
-                    ["move", "right", "→", `Move ${m.filename} later`, i < media.length - 1],
-                    ["cover", "", "Cover", `Make ${m.filename} the cover`, i > 0],
+                    ["move", "left", "←", tc("media.earlier", { name: m.filename }), i > 0],
+                    ["move", "right", "→", tc("media.later", { name: m.filename }), i < media.length - 1],
+                    ["cover", "", tc("media.cover"), tc("media.makeCover", { name: m.filename }), i > 0],
                   ] as const
                 ).map(([intent, direction, label, title, show]) =>
                   show ? (
@@ -220,14 +231,14 @@ export function MediaManager({
                   method="post"
                   action={`/admin/products/${productId}/media`}
                   onSubmit={(e) => {
-                    if (!confirm(`Delete ${m.filename}? Its files are removed from storage.`)) e.preventDefault();
+                    if (!confirm(tc("media.deleteConfirm", { name: m.filename }))) e.preventDefault();
                   }}
                 >
                   <CsrfInput />
                   <input type="hidden" name="intent" value="delete" />
                   <input type="hidden" name="mediaId" value={m.id} />
-                  <button type="submit" className="secondary" aria-label={`Delete ${m.filename}`}>
-                    Delete
+                  <button type="submit" className="secondary" aria-label={tc("media.deleteNamed", { name: m.filename })}>
+                    {tc("media.delete")}
                   </button>
                 </Form>
               </div>

@@ -1,13 +1,7 @@
 import { Form, useBeforeUnload, useBlocker, useNavigation } from "@remix-run/react";
 import { useCallback, useEffect, useState } from "react";
-import {
-  ADJUSTMENT_REASONS,
-  MAX_OPTIONS,
-  PRODUCT_STATUSES,
-  REASON_LABELS,
-  STATUS_LABELS,
-  variantTitle,
-} from "~/domain/catalog/catalog-rules";
+import { useTranslation } from "react-i18next";
+import { ADJUSTMENT_REASONS, MAX_OPTIONS, PRODUCT_STATUSES, variantTitle } from "~/domain/catalog/catalog-rules";
 import { syncVariants, usableOptions, type ProductDraft, type VariantDraft } from "~/domain/catalog/product-draft";
 import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 import { Banner } from "~/ui/banner";
@@ -25,12 +19,13 @@ export const optionsSignature = (draft: ProductDraft) => JSON.stringify(usableOp
 
 /** Warns before leaving a page with unsaved changes (links inside the app, reloads, closing the tab). */
 export function useUnsavedChangesWarning(dirty: boolean) {
+  const { t } = useTranslation("catalog");
   const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
   useEffect(() => {
     if (blocker.state !== "blocked") return;
-    if (window.confirm("You have unsaved changes. Leave this page and lose them?")) blocker.proceed();
+    if (window.confirm(t("editor.unsaved"))) blocker.proceed();
     else blocker.reset();
-  }, [blocker]);
+  }, [blocker, t]);
   useBeforeUnload(
     useCallback(
       (event) => {
@@ -44,6 +39,7 @@ export function useUnsavedChangesWarning(dirty: boolean) {
 }
 
 export function ProductEditor({ mode, initial, errors, currency, categories, collections }: EditorProps) {
+  const { t } = useTranslation("catalog");
   const [draft, setDraft] = useState(initial);
   const [dirty, setDirty] = useState(false);
   const [signature, setSignature] = useState(() => optionsSignature(initial));
@@ -72,17 +68,15 @@ export function ProductEditor({ mode, initial, errors, currency, categories, col
       <input type="hidden" name="intent" value="save" />
       <input type="hidden" name="optionsBefore" value={signature} />
       <FormError message={errors.form} />
-      {Object.keys(errors).length > 0 && !errors.form ? (
-        <Banner tone="danger">Some fields need attention: see the messages next to them.</Banner>
-      ) : null}
+      {Object.keys(errors).length > 0 && !errors.form ? <Banner tone="danger">{t("editor.needsAttention")}</Banner> : null}
       <div className="editor">
         <div className="stack">
           <section className="card">
-            <Field label="Title" name="title" defaultValue={draft.title} error={err("title")} required maxLength={255} />
+            <Field label={t("editor.title")} name="title" defaultValue={draft.title} error={err("title")} required maxLength={255} />
             <div className="field">
-              <label htmlFor="descriptionMd">Description</label>
+              <label htmlFor="descriptionMd">{t("editor.description")}</label>
               <p className="hint" id="description-hint">
-                Markdown: **bold**, *italic*, - lists, [links](https://…). Scripts and styles are removed.
+                {t("editor.descriptionHint")}
               </p>
               <textarea
                 id="descriptionMd"
@@ -100,20 +94,20 @@ export function ProductEditor({ mode, initial, errors, currency, categories, col
           </section>
 
           <section className="card" aria-labelledby="options-heading">
-            <h2 id="options-heading">Options</h2>
-            <p className="muted small">Up to {MAX_OPTIONS} options, such as Size and Colour. Each combination of values is a variant.</p>
+            <h2 id="options-heading">{t("editor.options")}</h2>
+            <p className="muted small">{t("editor.optionsHint", { max: MAX_OPTIONS })}</p>
             {draft.options.map((option, i) => (
               <div className="option-row" key={i}>
                 <Field
-                  label={`Option ${i + 1}`}
+                  label={t("editor.option", { n: i + 1 })}
                   name={`options.${i}.name`}
                   value={option.name}
-                  placeholder="Size"
+                  placeholder={t("editor.optionPlaceholder")}
                   error={err(`options.${i}.name`)}
                   onChange={(e) => changeOptions(draft.options.map((o, n) => (n === i ? { ...o, name: e.currentTarget.value } : o)))}
                 />
                 <Field
-                  label="Values (comma-separated)"
+                  label={t("editor.values")}
                   name={`options.${i}.values`}
                   value={option.values}
                   placeholder="S, M, L"
@@ -126,45 +120,43 @@ export function ProductEditor({ mode, initial, errors, currency, categories, col
                   style={{ marginTop: "2rem" }}
                   onClick={() => changeOptions(draft.options.filter((_, n) => n !== i))}
                 >
-                  Remove
+                  {t("editor.remove")}
                 </button>
               </div>
             ))}
             {draft.options.length < MAX_OPTIONS ? (
               <button type="button" className="secondary" onClick={() => changeOptions([...draft.options, { name: "", values: "" }])}>
-                + Add an option
+                {t("editor.addOption")}
               </button>
             ) : null}
             <noscript>
-              <p className="small muted">Without JavaScript, the variants below are regenerated from the options when you save.</p>
+              <p className="small muted">{t("editor.noscriptOptions")}</p>
               {draft.options.length < MAX_OPTIONS ? (
                 <div className="option-row">
-                  <Field label={`Option ${draft.options.length + 1}`} name={`options.${draft.options.length}.name`} />
-                  <Field label="Values (comma-separated)" name={`options.${draft.options.length}.values`} />
+                  <Field label={t("editor.option", { n: draft.options.length + 1 })} name={`options.${draft.options.length}.name`} />
+                  <Field label={t("editor.values")} name={`options.${draft.options.length}.values`} />
                 </div>
               ) : null}
             </noscript>
           </section>
 
           <section className="card" aria-labelledby="variants-heading">
-            <h2 id="variants-heading">Variants</h2>
-            <p className="muted small">
-              Prices in {currency}. Stock of saved variants changes through inventory adjustments below, so every change is recorded.
-            </p>
+            <h2 id="variants-heading">{t("editor.variants")}</h2>
+            <p className="muted small">{t("editor.variantsHint", { currency })}</p>
             <div className="grid-scroll">
               <table className="variants" data-testid="variants-grid">
                 <thead>
                   <tr>
-                    <th>Variant</th>
-                    <th>Price</th>
-                    <th>Compare-at</th>
-                    <th>Cost</th>
-                    <th>SKU</th>
-                    <th>Barcode</th>
-                    <th>Grams</th>
-                    <th>Stock</th>
-                    <th title="Track inventory">Track</th>
-                    <th title="Sell when out of stock">Backorder</th>
+                    <th>{t("editor.variant")}</th>
+                    <th>{t("editor.price")}</th>
+                    <th>{t("editor.compareAt")}</th>
+                    <th>{t("editor.cost")}</th>
+                    <th>{t("editor.sku")}</th>
+                    <th>{t("editor.barcode")}</th>
+                    <th>{t("editor.grams")}</th>
+                    <th>{t("editor.stock")}</th>
+                    <th title={t("editor.trackInventory")}>{t("editor.track")}</th>
+                    <th title={t("editor.sellWhenOut")}>{t("editor.backorder")}</th>
                     <th></th>
                   </tr>
                 </thead>
@@ -186,41 +178,41 @@ export function ProductEditor({ mode, initial, errors, currency, categories, col
                 </tbody>
               </table>
             </div>
-            {optionNames.length === 0 ? <p className="small muted">No options: this product has a single variant.</p> : null}
+            {optionNames.length === 0 ? <p className="small muted">{t("editor.singleVariant")}</p> : null}
           </section>
         </div>
 
         <div className="stack">
           <section className="card">
             <SelectField
-              label="Status"
+              label={t("editor.status")}
               name="status"
               defaultValue={draft.status}
               error={err("status")}
-              options={PRODUCT_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
+              options={PRODUCT_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
             />
-            <p className="small muted">Active products are on your storefront.</p>
+            <p className="small muted">{t("editor.activeHint")}</p>
           </section>
           <section className="card">
-            <h2>Organisation</h2>
-            <Field label="Brand" name="brand" defaultValue={draft.brand} error={err("brand")} />
+            <h2>{t("editor.organisation")}</h2>
+            <Field label={t("editor.brand")} name="brand" defaultValue={draft.brand} error={err("brand")} />
             <Field
-              label="Product type"
+              label={t("editor.productType")}
               name="productType"
               defaultValue={draft.productType}
               error={err("productType")}
-              placeholder="Shirt"
+              placeholder={t("editor.productTypePlaceholder")}
             />
             <SelectField
-              label="Category"
+              label={t("editor.category")}
               name="categoryId"
               defaultValue={draft.categoryId}
               error={err("categoryId")}
-              options={[{ value: "", label: "None" }, ...categories.map((c) => ({ value: c.id, label: c.name }))]}
+              options={[{ value: "", label: t("editor.none") }, ...categories.map((c) => ({ value: c.id, label: c.name }))]}
             />
             <fieldset className="field">
-              <legend>Collections</legend>
-              {collections.length === 0 ? <p className="small muted">No collections yet.</p> : null}
+              <legend>{t("editor.collections")}</legend>
+              {collections.length === 0 ? <p className="small muted">{t("editor.noCollections")}</p> : null}
               {collections.map((c) => (
                 <label key={c.id} className="small" style={{ display: "block", fontWeight: 400 }}>
                   <input type="checkbox" name="collectionIds" value={c.id} defaultChecked={draft.collectionIds.includes(c.id)} /> {c.title}
@@ -228,20 +220,20 @@ export function ProductEditor({ mode, initial, errors, currency, categories, col
               ))}
               {err("collectionIds") ? <p className="error">{err("collectionIds")}</p> : null}
             </fieldset>
-            <Field label="Tags" name="tags" defaultValue={draft.tags} error={err("tags")} hint="Comma-separated, e.g. batik, cotton" />
+            <Field label={t("editor.tags")} name="tags" defaultValue={draft.tags} error={err("tags")} hint={t("editor.tagsHint")} />
           </section>
           <section className="card">
-            <h2>Search engines</h2>
+            <h2>{t("editor.searchEngines")}</h2>
             <Field
-              label="URL handle"
+              label={t("editor.handle")}
               name="handle"
               defaultValue={draft.handle}
               error={err("handle")}
-              hint={mode === "new" ? "Leave empty to make one from the title." : undefined}
+              hint={mode === "new" ? t("editor.handleHint") : undefined}
             />
-            <Field label="SEO title" name="seoTitle" defaultValue={draft.seoTitle} error={err("seoTitle")} maxLength={70} />
+            <Field label={t("editor.seoTitle")} name="seoTitle" defaultValue={draft.seoTitle} error={err("seoTitle")} maxLength={70} />
             <div className="field">
-              <label htmlFor="seoDescription">SEO description</label>
+              <label htmlFor="seoDescription">{t("editor.seoDescription")}</label>
               <textarea
                 id="seoDescription"
                 name="seoDescription"
@@ -258,11 +250,11 @@ export function ProductEditor({ mode, initial, errors, currency, categories, col
       <div className="save-bar">
         {dirty ? (
           <span className="dirty" data-testid="unsaved">
-            Unsaved changes
+            {t("editor.unsavedBadge")}
           </span>
         ) : null}
         <button type="submit" disabled={saving}>
-          {saving ? "Saving…" : mode === "new" ? "Create product" : "Save product"}
+          {saving ? t("editor.saving") : mode === "new" ? t("editor.create") : t("editor.save")}
         </button>
       </div>
     </Form>
@@ -284,14 +276,16 @@ function VariantRow({
   onChange: (patch: Partial<VariantDraft>) => void;
   onRemove: () => void;
 }) {
+  const { t } = useTranslation("catalog");
   const name = (f: string) => `variants.${index}.${f}`;
+  const title = v.values.length ? variantTitle(v.values) : t("defaultVariant");
   const cell = (field: keyof VariantDraft & string, label: string, props: Record<string, unknown> = {}) => {
     const error = errors[name(field)];
     return (
       <td>
         <input
           name={name(field)}
-          aria-label={`${label} of ${variantTitle(v.values)}`}
+          aria-label={t("editor.fieldOf", { field: label, variant: title })}
           value={String(v[field] ?? "")}
           onChange={(e) => onChange({ [field]: e.currentTarget.value })}
           aria-invalid={error ? true : undefined}
@@ -312,28 +306,28 @@ function VariantRow({
         {v.values.map((value, n) => (
           <input key={n} type="hidden" name={name(`option${n + 1}`)} value={value} />
         ))}
-        <strong>{variantTitle(v.values)}</strong>
+        <strong>{title}</strong>
         {errors[name("values")] ? <p className="error">{errors[name("values")]}</p> : null}
       </td>
-      {cell("price", "Price", { inputMode: "decimal", placeholder: "0.00" })}
-      {cell("compareAt", "Compare-at price", { inputMode: "decimal" })}
-      {cell("cost", "Cost", { inputMode: "decimal" })}
-      {cell("sku", "SKU")}
-      {cell("barcode", "Barcode")}
-      {cell("weight", "Weight in grams", { inputMode: "numeric" })}
+      {cell("price", t("editor.price"), { inputMode: "decimal", placeholder: "0.00" })}
+      {cell("compareAt", t("editor.compareAtPrice"), { inputMode: "decimal" })}
+      {cell("cost", t("editor.cost"), { inputMode: "decimal" })}
+      {cell("sku", t("editor.sku"))}
+      {cell("barcode", t("editor.barcode"))}
+      {cell("weight", t("editor.weight"), { inputMode: "numeric" })}
       {v.id ? (
         <td className="nowrap" data-testid="on-hand">
-          {v.track ? `${v.onHand ?? 0} on hand` : "—"}
+          {v.track ? t("editor.onHand", { count: v.onHand ?? 0 }) : "—"}
           <input type="hidden" name={name("onHand")} value={v.onHand ?? ""} />
         </td>
       ) : (
-        cell("initialStock", "Initial stock", { inputMode: "numeric", placeholder: "0" })
+        cell("initialStock", t("editor.initialStock"), { inputMode: "numeric", placeholder: "0" })
       )}
       <td>
         <input
           type="checkbox"
           name={name("track")}
-          aria-label={`Track inventory of ${variantTitle(v.values)}`}
+          aria-label={t("editor.fieldOf", { field: t("editor.trackInventory"), variant: title })}
           checked={v.track}
           onChange={(e) => onChange({ track: e.currentTarget.checked })}
         />
@@ -342,15 +336,15 @@ function VariantRow({
         <input
           type="checkbox"
           name={name("backorder")}
-          aria-label={`Allow backorder of ${variantTitle(v.values)}`}
+          aria-label={t("editor.fieldOf", { field: t("editor.allowBackorder"), variant: title })}
           checked={v.backorder}
           onChange={(e) => onChange({ backorder: e.currentTarget.checked })}
         />
       </td>
       <td>
         {canRemove ? (
-          <button type="button" className="link small" onClick={onRemove} aria-label={`Remove ${variantTitle(v.values)}`}>
-            Remove
+          <button type="button" className="link small" onClick={onRemove} aria-label={t("editor.removeVariant", { variant: title })}>
+            {t("editor.remove")}
           </button>
         ) : null}
       </td>
@@ -368,39 +362,43 @@ export function InventoryAdjustForm({
   errors: Record<string, string | undefined>;
   values: Record<string, string | undefined>;
 }) {
+  const { t } = useTranslation("catalog");
   const tracked = variants.filter((v) => v.track);
-  if (!tracked.length) return <p className="small muted">No variant tracks inventory.</p>;
+  if (!tracked.length) return <p className="small muted">{t("inventory.noneTracked")}</p>;
   return (
     <Form method="post" className="stack" data-testid="adjust-form">
       <CsrfInput />
       <input type="hidden" name="intent" value="adjust" />
       <SelectField
-        label="Variant"
+        label={t("editor.variant")}
         name="variantId"
         defaultValue={values.variantId}
         error={errors.variantId}
-        options={tracked.map((v) => ({ value: v.id, label: `${v.title} (${v.onHand} on hand)` }))}
+        options={tracked.map((v) => ({
+          value: v.id,
+          label: t("inventory.variantOnHand", { variant: v.title === "Default" ? t("defaultVariant") : v.title, count: v.onHand }),
+        }))}
       />
       <div className="two-cols">
         <Field
-          label="Change by"
+          label={t("inventory.changeBy")}
           name="delta"
           inputMode="numeric"
-          placeholder="+10 or -2"
+          placeholder={t("inventory.changeByPlaceholder")}
           defaultValue={values.delta}
           error={errors.delta}
         />
         <SelectField
-          label="Reason"
+          label={t("inventory.reason")}
           name="reason"
           defaultValue={values.reason ?? "received"}
           error={errors.reason}
-          options={ADJUSTMENT_REASONS.map((r) => ({ value: r, label: REASON_LABELS[r] }))}
+          options={ADJUSTMENT_REASONS.map((r) => ({ value: r, label: t(`reasons.${r}`) }))}
         />
       </div>
-      <Field label="Note (optional)" name="note" defaultValue={values.note} error={errors.note} maxLength={200} />
+      <Field label={t("inventory.note")} name="note" defaultValue={values.note} error={errors.note} maxLength={200} />
       <button type="submit" className="secondary">
-        Adjust stock
+        {t("inventory.adjust")}
       </button>
     </Form>
   );

@@ -1,12 +1,30 @@
 /**
- * Plans and which plan each shop is on. The billing area (subscriptions, invoices) builds on
- * these; the catalog reads the limits when products are created and media uploaded.
+ * Plans, each shop's subscription to one, the platform's invoices to shops and AI credit packs.
+ * The catalog and the AI studio read their limits from the shop's plan (app/domain/billing/plans.server.ts);
+ * the billing area (app/domain/billing, app/flows/billing-*.server.ts) runs the subscription.
  */
-import { bigint, char, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { createdAt } from "./columns";
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  char,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { aiJobKindEnum } from "./ai";
+import { createdAt, id, shopId, updatedAt } from "./columns";
 import { shops } from "./core";
 
-/** A platform table (no shop_id): the same plans for every shop. Rows come from migrations. */
+/** A platform table (no shop_id): the same plans for every shop. Rows come from migrations; operators change prices. */
 export const plans = pgTable("plans", {
   /** Stable code, e.g. `free`. */
   id: text("id").primaryKey(),
@@ -19,21 +37,146 @@ export const plans = pgTable("plans", {
   aiCopyCredits: integer("ai_copy_credits").notNull().default(0),
   aiTryonCredits: integer("ai_tryon_credits").notNull().default(0),
   aiVideoCredits: integer("ai_video_credits").notNull().default(0),
+  /** The monthly price. */
   priceMinor: integer("price_minor").notNull().default(0),
+  yearlyPriceMinor: integer("yearly_price_minor").notNull().default(0),
   currency: char("currency", { length: 3 }).notNull().default("MYR"),
+  /** People (owner included) who may work in the shop's admin; null = no limit. */
+  staffSeats: integer("staff_seats"),
+  ownDomain: boolean("own_domain").notNull().default(false),
+  dropshipping: boolean("dropshipping").notNull().default(false),
+  autocountSync: boolean("autocount_sync").notNull().default(false),
+  /** Offered on the billing page (the four public plans); test and legacy plans are not. */
+  listed: boolean("listed").notNull().default(false),
   position: integer("position").notNull().default(0),
   createdAt: createdAt(),
 });
 
-/** The plan a shop is on. A shop without a row is on the Free plan. */
-export const shopPlans = pgTable("shop_plans", {
-  shopId: uuid("shop_id")
-    .primaryKey()
-    .references(() => shops.id, { onDelete: "cascade" }),
-  planId: text("plan_id")
-    .notNull()
-    .references(() => plans.id),
-  startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+export const SUBSCRIPTION_STATUSES = ["trialing", "active", "past_due", "suspended", "cancelled"] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+export type BillingInterval = "month" | "year";
+
+/**
+ * The shop's subscription (historically "the plan a shop is on", hence the name). A shop without
+ * a row is on the Free plan, active, with no period. Status machine: app/domain/billing/subscription-status.ts.
+ */
+export const shopPlans = pgTable(
+  "shop_plans",
+  {
+    shopId: uuid("shop_id")
+      .primaryKey()
+      .references(() => shops.id, { onDelete: "cascade" }),
+    planId: text("plan_id")
+      .notNull()
+      .references(() => plans.id),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    status: text("status").$type<SubscriptionStatus>().notNull().default("active"),
+    interval: text("interval").$type<BillingInterval>().notNull().default("month"),
+    /** The paid (or trial) period; null on Free. Periods start at midnight in the shop's time zone. */
+    currentPeriodStart: timestamp("current_period_start", { withTimezone: true }),
+    currentPeriodEnd: timestamp("current_period_end", { withTimezone: true }),
+    /** Day of the month periods renew on (31 renews on the last day of shorter months). */
+    anchorDay: smallint("anchor_day"),
+    trialEndsAt: timestamp("trial_ends_at", { withTimezone: true }),
+    /** A downgrade waiting for the period's end. */
+    scheduledPlanId: text("scheduled_plan_id").references(() => plans.id),
+    scheduledInterval: text("scheduled_interval").$type<BillingInterval>(),
+    pastDueSince: timestamp("past_due_since", { withTimezone: true }),
+    suspendedAt: timestamp("suspended_at", { withTimezone: true }),
+    suspensionReason: text("suspension_reason"),
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("shop_plans_due_idx").on(t.status, t.currentPeriodEnd)],
+);
+
+/** Gapless numbering of platform documents: one row per series (NSB-2026), taken under its row lock. */
+export const platformCounters = pgTable("platform_counters", {
+  series: text("series").primaryKey(),
+  value: integer("value").notNull().default(0),
 });
+
+export interface InvoiceLine {
+  description: string;
+  amountMinor: number;
+  /** An AI credit pack: what paying the line adds. */
+  credits?: { kind: "copy" | "tryon" | "video"; credits: number };
+}
+export interface BillTo {
+  name: string;
+  registrationNumber: string | null;
+  address: string | null;
+  email: string;
+}
+
+/** NetShop's invoices to a shop: a renewal, a plan change, or an AI credit pack. */
+export const platformInvoices = pgTable(
+  "platform_invoices",
+  {
+    shopId: shopId().references(() => shops.id, { onDelete: "cascade" }),
+    id: id(),
+    /** NSB-YYYY-NNNNNN, gapless across the platform per year. */
+    number: text("number").notNull(),
+    kind: text("kind").$type<"renewal" | "change" | "credits">().notNull(),
+    status: text("status").$type<"open" | "paid" | "void">().notNull().default("open"),
+    idempotencyKey: text("idempotency_key").notNull(),
+    planId: text("plan_id").references(() => plans.id),
+    interval: text("interval").$type<BillingInterval>(),
+    periodStart: timestamp("period_start", { withTimezone: true }),
+    periodEnd: timestamp("period_end", { withTimezone: true }),
+    lines: jsonb("lines").$type<InvoiceLine[]>().notNull(),
+    subtotalMinor: integer("subtotal_minor").notNull(),
+    /** SST rate in basis points (800 = 8%); 0 when the platform is not SST-registered. */
+    sstRateBp: integer("sst_rate_bp").notNull().default(0),
+    sstMinor: integer("sst_minor").notNull().default(0),
+    totalMinor: integer("total_minor").notNull(),
+    currency: char("currency", { length: 3 }).notNull().default("MYR"),
+    sstRegistration: text("sst_registration"),
+    billTo: jsonb("bill_to").$type<BillTo>().notNull(),
+    issuedAt: timestamp("issued_at", { withTimezone: true }).notNull().defaultNow(),
+    dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
+    paidAt: timestamp("paid_at", { withTimezone: true }),
+    gateway: text("gateway"),
+    gatewayReference: text("gateway_reference"),
+    paymentUrl: text("payment_url"),
+    /** Dunning messages already sent for this invoice ("issued", "due", "due+3", "due+7"). */
+    remindersSent: text("reminders_sent")
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ name: "platform_invoices_pk", columns: [t.shopId, t.id] }),
+    uniqueIndex("platform_invoices_number_key").on(t.shopId, t.number),
+    uniqueIndex("platform_invoices_idempotency_key").on(t.shopId, t.idempotencyKey),
+    index("platform_invoices_reference_idx").on(t.gateway, t.gatewayReference),
+    index("platform_invoices_open_idx").on(t.status, t.dueAt),
+  ],
+);
+
+/** AI credits bought in packs or granted by an operator: used after the month's plan credits, never expire. */
+export const aiCreditGrants = pgTable(
+  "ai_credit_grants",
+  {
+    shopId: shopId().references(() => shops.id, { onDelete: "cascade" }),
+    id: id(),
+    kind: aiJobKindEnum("kind").notNull(),
+    credits: integer("credits").notNull(),
+    source: text("source").$type<"pack" | "operator">().notNull(),
+    invoiceId: uuid("invoice_id"),
+    note: text("note"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ name: "ai_credit_grants_pk", columns: [t.shopId, t.id] }),
+    foreignKey({
+      name: "ai_credit_grants_invoice_fk",
+      columns: [t.shopId, t.invoiceId],
+      foreignColumns: [platformInvoices.shopId, platformInvoices.id],
+    }),
+    uniqueIndex("ai_credit_grants_invoice_key").on(t.shopId, t.invoiceId, t.kind),
+  ],
+);
 
 export const FREE_PLAN_ID = "free";

@@ -165,6 +165,8 @@ export const outbox = pgTable(
     /** Not before this time (delayed work). */
     availableAt: timestamp("available_at", { withTimezone: true }).notNull().defaultNow(),
     dispatchedAt: timestamp("dispatched_at", { withTimezone: true }),
+    /** Its processor finished (done, or failed for good): until then the reconciler checks Redis still has the job. */
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
   },
@@ -173,6 +175,9 @@ export const outbox = pgTable(
       .on(t.availableAt)
       .where(sql`${t.dispatchedAt} is null`),
     index("outbox_shop_idx").on(t.shopId, t.createdAt),
+    index("outbox_unfinished_idx")
+      .on(t.dispatchedAt)
+      .where(sql`${t.dispatchedAt} is not null and ${t.finishedAt} is null`),
   ],
 );
 

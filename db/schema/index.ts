@@ -13,3 +13,4 @@ export * from "./ai-media";
 export * from "./payments";
 export * from "./ai-copy";
 export * from "./accounting";
+export * from "./privacy";

@@ -81,6 +81,10 @@ export const customers = pgTable(
     passwordHash: text("password_hash"),
     marketingConsent: boolean("marketing_consent").notNull().default(false),
     marketingConsentAt: timestamp("marketing_consent_at", { withTimezone: true }),
+    /** Marketing by WhatsApp, separately withdrawable (a STOP reply); marketingConsent is email's. */
+    marketingWhatsappConsent: boolean("marketing_whatsapp_consent").notNull().default(false),
+    /** Set when a deletion request anonymised this customer (the row stays for retained orders). */
+    anonymisedAt: timestamp("anonymised_at", { withTimezone: true }),
     /** The merchant's internal note. */
     note: text("note").notNull().default(""),
     mergedIntoId: uuid("merged_into_id"),

@@ -274,3 +274,8 @@ export async function productChoices(shopId: string, limit = 100) {
 export async function creditsLeft(shopId: string, kind: "copy" | "tryon" | "video"): Promise<number> {
   return withShop(shopId, async (tx) => (await creditBalances(tx, shopId))[kind].left);
 }
+
+/** This month's credits of every kind (the billing page's meters). */
+export async function shopCreditBalances(shopId: string) {
+  return withShop(shopId, (tx) => creditBalances(tx, shopId));
+}

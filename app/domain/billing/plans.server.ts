@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { schema, type Tx } from "~db/client";
 import { formatBytes } from "~/lib/bytes";
 
@@ -83,5 +83,59 @@ export async function assertStorageAllowance(tx: Tx, shopId: string, adding: num
 export async function planUsage(tx: Tx, shopId: string) {
   const plan = await currentPlan(tx, shopId);
   const [{ products }] = await tx.select({ products: sql<number>`count(*)::int` }).from(schema.products);
-  return { plan, products, storageBytes: await storageUsed(tx) };
+  const [{ seats }] = await tx
+    .select({ seats: sql<number>`count(*)::int` })
+    .from(schema.shopMemberships)
+    .where(and(eq(schema.shopMemberships.shopId, shopId), isNull(schema.shopMemberships.frozenAt)));
+  return { plan, products, seats, storageBytes: await storageUsed(tx) };
+}
+
+export type PlanUsage = Awaited<ReturnType<typeof planUsage>>;
+
+/** The plans a shop can choose, cheapest first. */
+export async function listedPlans(tx: Tx): Promise<Plan[]> {
+  return tx.select().from(schema.plans).where(eq(schema.plans.listed, true)).orderBy(asc(schema.plans.position));
+}
+
+export async function planById(tx: Tx, planId: string): Promise<Plan | undefined> {
+  const [plan] = await tx.select().from(schema.plans).where(eq(schema.plans.id, planId));
+  return plan;
+}
+
+/** What the shop uses beyond `plan`'s limits, each with how much to reduce; empty when it fits. */
+export type OverLimit =
+  | { limit: "products"; used: number; allowed: number; reduceBy: number }
+  | { limit: "storage"; used: number; allowed: number; reduceBy: number }
+  | { limit: "seats"; used: number; allowed: number; reduceBy: number };
+
+export function overLimits(usage: Pick<PlanUsage, "products" | "seats" | "storageBytes">, plan: Plan): OverLimit[] {
+  const out: OverLimit[] = [];
+  if (plan.productLimit !== null && usage.products > plan.productLimit) {
+    out.push({ limit: "products", used: usage.products, allowed: plan.productLimit, reduceBy: usage.products - plan.productLimit });
+  }
+  if (plan.storageLimitBytes !== null && usage.storageBytes > plan.storageLimitBytes) {
+    out.push({
+      limit: "storage",
+      used: usage.storageBytes,
+      allowed: plan.storageLimitBytes,
+      reduceBy: usage.storageBytes - plan.storageLimitBytes,
+    });
+  }
+  if (plan.staffSeats !== null && usage.seats > plan.staffSeats) {
+    out.push({ limit: "seats", used: usage.seats, allowed: plan.staffSeats, reduceBy: usage.seats - plan.staffSeats });
+  }
+  return out;
+}
+
+/** "remove 12 products or 200 MB": what a downgrade needs first, in words. */
+export function describeOverLimits(over: OverLimit[]): string {
+  return over
+    .map((o) =>
+      o.limit === "products"
+        ? `remove ${o.reduceBy} product${o.reduceBy === 1 ? "" : "s"}`
+        : o.limit === "storage"
+          ? `free ${formatBytes(o.reduceBy)} of media`
+          : `remove ${o.reduceBy} staff member${o.reduceBy === 1 ? "" : "s"}`,
+    )
+    .join(" and ");
 }

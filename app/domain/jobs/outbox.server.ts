@@ -1,4 +1,6 @@
-import { schema, type Tx } from "~db/client";
+import { and, inArray, isNull, sql } from "drizzle-orm";
+import { asPlatform, schema, type Tx } from "~db/client";
+import { logger } from "~/lib/logger.server";
 import { jobSchema, type JobName, type JobPayload, type JobQueue } from "./queues";
 
 /**
@@ -23,4 +25,93 @@ export async function enqueueAfterCommit<Q extends JobQueue, N extends JobName<Q
     })
     .returning({ id: schema.outbox.id });
   return row.id;
+}
+
+// --- The outbox's side of a job's life (docs/decisions/0003-outbox.md) ------------------------
+
+const OUTBOX_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Recording must not hold a job while PostgreSQL is away: the reconciler catches up from Redis. */
+const RECORD_TIMEOUT_MS = 5_000;
+
+/** Whether a BullMQ job id is an outbox row's (job schedulers and flows use other ids). */
+export function isOutboxJobId(jobId: string | undefined): jobId is string {
+  return jobId !== undefined && OUTBOX_ID.test(jobId);
+}
+
+async function bestEffort(what: string, ids: string[], work: () => Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      work(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${RECORD_TIMEOUT_MS} ms`)), RECORD_TIMEOUT_MS);
+      }),
+    ]);
+  } catch (error) {
+    logger().warn({ err: (error as Error).message, jobs: ids.length }, `outbox: could not record ${what}; the reconciler will`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// Group commit: the jobs that finish in the same tick share one UPDATE (one worker process
+// finishes thousands of jobs a second).
+let pending: Array<{ id: string; error: string | null; recorded: () => void }> = [];
+let flushScheduled = false;
+
+async function flushFinished() {
+  const batch = pending;
+  pending = [];
+  flushScheduled = false;
+  const ok = batch.filter((m) => m.error === null).map((m) => m.id);
+  const failed = batch.filter((m) => m.error !== null);
+  await bestEffort("finished jobs", ok, () =>
+    asPlatform(async (tx) => {
+      if (ok.length) {
+        await tx
+          .update(schema.outbox)
+          .set({ finishedAt: sql`now()` })
+          .where(and(inArray(schema.outbox.id, ok), isNull(schema.outbox.finishedAt)));
+      }
+      for (const m of failed) {
+        await tx
+          .update(schema.outbox)
+          .set({ finishedAt: sql`now()`, lastError: m.error!.slice(0, 500) })
+          .where(and(sql`${schema.outbox.id} = ${m.id}`, isNull(schema.outbox.finishedAt)));
+      }
+    }),
+  );
+  for (const m of batch) m.recorded();
+}
+
+/**
+ * Marks the outbox row behind a job finished: done, or failed for good (`error`). Until then the
+ * reconciler re-dispatches the row if Redis loses its job. Never throws: when PostgreSQL is away
+ * the reconciler records it later from the job's state in Redis.
+ */
+export function markOutboxFinished(jobId: string | undefined, error: string | null = null): Promise<void> {
+  if (!isOutboxJobId(jobId)) return Promise.resolve();
+  return new Promise((resolve) => {
+    pending.push({ id: jobId, error, recorded: resolve });
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(() => void flushFinished());
+    }
+  });
+}
+
+/**
+ * Records in PostgreSQL that a job waits (a provider's rate-limit window, a retry's backoff), so
+ * that if Redis loses the delayed job the reconciler re-dispatches it no earlier than this.
+ */
+export async function recordOutboxWait(jobId: string | undefined, delayMs: number, reason: string): Promise<void> {
+  if (!isOutboxJobId(jobId)) return;
+  await bestEffort("a job's wait", [jobId], () =>
+    asPlatform((tx) =>
+      tx
+        .update(schema.outbox)
+        .set({ availableAt: sql`now() + ${`${Math.max(0, Math.round(delayMs))} milliseconds`}::interval`, lastError: reason.slice(0, 500) })
+        .where(sql`${schema.outbox.id} = ${jobId}`),
+    ),
+  );
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { uuidField } from "~/lib/ids";
 
 /**
  * Every background queue and the payload of every job on it. Payloads carry ids, not data;
@@ -21,7 +22,7 @@ export const QUEUE_NAMES = [
 ] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
-const uuid = z.string().uuid();
+const uuid = uuidField();
 
 export const JOBS = {
   media: {
@@ -70,6 +71,11 @@ export const JOBS = {
     /** Hourly: every shop's scheduler exists and matches its time zone and settings. */
     "sync-schedulers": z.object({}),
   },
+  // Personal-data rights (app/domain/privacy): a request's export ZIP, a deletion after its cooling-off.
+  privacy: {
+    "build-export": z.object({ requestId: uuid, shopId: uuid.nullable() }),
+    erase: z.object({ requestId: uuid, shopId: uuid.nullable() }),
+  },
   maintenance: {
     /** Copies Kling results not yet in our bucket (a job scheduler runs it every few hours). */
     "ai-sweep-results": z.object({}),
@@ -77,6 +83,8 @@ export const JOBS = {
     "expire-orders": z.object({}),
     /** Delete anonymous carts untouched for 60 days (a job scheduler, daily). */
     "sweep-carts": z.object({}),
+    /** Privacy retention (daily): WhatsApp bodies after 7 days, analytics after 13 months, export files after 7 days, due deletions. */
+    "privacy-retention": z.object({}),
   },
 } satisfies Partial<Record<QueueName, Record<string, z.ZodType>>>;
 

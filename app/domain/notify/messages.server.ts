@@ -185,12 +185,21 @@ function inScope<T>(shopId: string | null, fn: (tx: Tx) => Promise<T>): Promise<
 export async function deliverMessage(
   job: { messageId: string; shopId: string | null },
   client: WassengerClient = new WassengerClient(wassengerSettings()),
-): Promise<"sent" | "already-sent"> {
+): Promise<"sent" | "already-sent" | "withheld"> {
   let failure: WassengerError | EmailError | undefined;
   const outcome = await inScope(job.shopId, async (tx) => {
     const [message] = await tx.select().from(schema.messages).where(eq(schema.messages.id, job.messageId)).for("update");
     if (!message) throw new PermanentJobFailure(`message ${job.messageId} does not exist`);
     if (message.status !== "pending") return "already-sent" as const;
+    // Marketing leaves only with the recipient's consent as it stands now: a withdrawal made after
+    // the message was queued (privacy page, unsubscribe link, WhatsApp STOP) stops it here.
+    if (message.purpose.startsWith("marketing") && !(await marketingConsented(tx, message))) {
+      await tx
+        .update(schema.messages)
+        .set({ status: "failed", error: "marketing consent withdrawn", updatedAt: new Date() })
+        .where(eq(schema.messages.id, message.id));
+      return "withheld" as const;
+    }
     try {
       const providerMessageId =
         message.channel === "email"
@@ -221,6 +230,19 @@ export async function deliverMessage(
   });
   if (outcome === "failed") throw new PermanentJobFailure(failure!.message, { cause: failure });
   return outcome;
+}
+
+/** Some customer of the shop with this address consented to marketing on this channel, and none withdrew. */
+async function marketingConsented(tx: Tx, message: typeof schema.messages.$inferSelect): Promise<boolean> {
+  if (!message.shopId) return false;
+  const c = schema.customers;
+  const address = message.channel === "email" ? c.email : c.phone;
+  const consent = message.channel === "email" ? c.marketingConsent : c.marketingWhatsappConsent;
+  const rows = await tx
+    .select({ consent })
+    .from(c)
+    .where(and(eq(c.shopId, message.shopId), eq(address, message.recipient)));
+  return rows.length > 0 && rows.every((r) => r.consent);
 }
 
 const RANK: Record<Status, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 4 };

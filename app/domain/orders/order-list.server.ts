@@ -21,6 +21,7 @@ import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { normalisePhone } from "~/lib/phone";
 import { ORDER_STATUSES } from "./order-status";
 import { escapeLike } from "~/lib/like";
+import { decodeCursor, encodeCursor } from "~/lib/ids";
 
 export const ORDER_PAGE_SIZE = 50;
 export const PAYMENT_STATUSES = ["unpaid", "paid", "partially_refunded", "refunded"] as const;
@@ -56,17 +57,6 @@ const ORDER: Record<OrderSort, { key: SQL; desc: boolean; cast: (v: string) => S
   oldest: { key: sql`${o.createdAt}`, desc: false, cast: (v) => sql`${v}::timestamptz` },
   total: { key: sql`${o.totalMinor}`, desc: true, cast: (v) => sql`${v}::bigint` },
 };
-
-const encodeCursor = (value: string, id: string) => Buffer.from(JSON.stringify([value, id])).toString("base64url");
-function decodeCursor(cursor: string | undefined): [string, string] | undefined {
-  if (!cursor) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(parsed) && typeof parsed[0] === "string" && z.string().uuid().safeParse(parsed[1]).success)
-      return [parsed[0], parsed[1]];
-  } catch {}
-  return undefined;
-}
 
 /** How a search term is read: an order number, an email, a phone number, or part of a name. */
 export function searchFilter(q: string): { exact: SQL } | { name: string } {

@@ -12,14 +12,14 @@ export type StorefrontShop = Pick<Shop, "id" | "slug" | "name" | "language" | "c
 
 const CACHE_MS = 5_000;
 const KEPT_MS = 60_000;
-const bySlug = new Map<string, { shop: StorefrontShop | null; at: number; live: boolean }>();
+const bySlug = new Map<string, { shop: StorefrontShop | undefined; at: number; live: boolean }>();
 onStorefrontChange((shopId) => {
   if (shopId === null) bySlug.clear();
   else for (const [key, hit] of bySlug) if (hit.shop?.id === shopId) bySlug.delete(key);
 });
 
-/** The active shop with this slug, or null. */
-export async function storefrontShopBySlug(slug: string): Promise<StorefrontShop | null> {
+/** The active shop with this slug, or undefined. */
+export async function storefrontShopBySlug(slug: string): Promise<StorefrontShop | undefined> {
   const key = slug.toLowerCase();
   const hit = bySlug.get(key);
   if (hit && Date.now() - hit.at < (hit.live && hit.shop ? KEPT_MS : CACHE_MS)) return hit.shop;
@@ -28,7 +28,7 @@ export async function storefrontShopBySlug(slug: string): Promise<StorefrontShop
   const row = await findShopBySlug(key);
   const shop = row
     ? { id: row.id, slug: row.slug, name: row.name, language: row.language, currency: row.currency, customDomain: row.customDomain }
-    : null;
+    : undefined;
   if (bySlug.size > 10_000) bySlug.clear();
   bySlug.set(key, { shop, at: Date.now(), live: live && seen === storefrontGeneration() });
   return shop;
@@ -40,17 +40,17 @@ export function forgetStorefrontShop(slug: string): void {
   byDomain.clear();
 }
 
-const byDomain = new Map<string, { slug: string | null; at: number }>();
+const byDomain = new Map<string, { slug: string | undefined; at: number }>();
 
 /**
- * The slug of the active shop whose own domain is `host` (no port, any case), or null. Cached
+ * The slug of the active shop whose own domain is `host` (no port, any case), or undefined. Cached
  * like slugs: every request on a custom domain needs it.
  */
-export async function storefrontSlugByDomain(host: string): Promise<string | null> {
+export async function storefrontSlugByDomain(host: string): Promise<string | undefined> {
   const key = host.toLowerCase().replace(/\.$/, "");
   const hit = byDomain.get(key);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.slug;
-  const slug = (await findShopByDomain(key))?.slug ?? null;
+  const slug = (await findShopByDomain(key))?.slug ?? undefined;
   if (byDomain.size > 10_000) byDomain.clear();
   byDomain.set(key, { slug, at: Date.now() });
   return slug;
@@ -58,8 +58,8 @@ export async function storefrontSlugByDomain(host: string): Promise<string | nul
 
 const STOREFRONT_PATH = /^\/s\/([^/]+)(?:\/|$)/;
 
-/** The shop of a storefront request, or null for any other page. */
-export async function storefrontShopForRequest(request: Request): Promise<StorefrontShop | null> {
+/** The shop of a storefront request, or undefined for any other page. */
+export async function storefrontShopForRequest(request: Request): Promise<StorefrontShop | undefined> {
   const match = STOREFRONT_PATH.exec(new URL(request.url).pathname);
-  return match ? storefrontShopBySlug(decodeURIComponent(match[1])) : null;
+  return match ? storefrontShopBySlug(decodeURIComponent(match[1])) : undefined;
 }

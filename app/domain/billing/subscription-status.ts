@@ -1,0 +1,33 @@
+/**
+ * The subscription's status machine (shared by the server and the pages):
+ *
+ *   trialing ─paid─▶ active ─period ends unpaid─▶ past_due ─14 days─▶ suspended
+ *      │                ▲                              │                  │
+ *      │                └────────── paid ──────────────┴──────────────────┘
+ *      └─ trial ends unpaid ─▶ past_due
+ *   any ─ cancelled by the owner or an operator ─▶ cancelled (back to active by paying)
+ *   active / past_due ─ an operator suspends (reason) ─▶ suspended ─ an operator lifts it ─▶ active / past_due
+ *
+ * Suspended: the admin is read-only (billing stays open), the storefront can be browsed but not
+ * checked out. Nothing is ever deleted.
+ */
+import type { SubscriptionStatus } from "~db/schema/billing";
+
+export type { SubscriptionStatus };
+
+export const SUBSCRIPTION_TRANSITIONS: Record<SubscriptionStatus, readonly SubscriptionStatus[]> = {
+  trialing: ["active", "past_due", "suspended", "cancelled"],
+  active: ["active", "past_due", "suspended", "cancelled"],
+  past_due: ["active", "suspended", "cancelled"],
+  suspended: ["active", "past_due", "cancelled"],
+  cancelled: ["active"],
+};
+
+export function canMove(from: SubscriptionStatus, to: SubscriptionStatus): boolean {
+  return SUBSCRIPTION_TRANSITIONS[from].includes(to);
+}
+
+/** Whether the shop's admin may change anything (billing itself always may). */
+export const isWritable = (status: SubscriptionStatus) => status !== "suspended";
+/** Whether the storefront takes orders. */
+export const takesOrders = (status: SubscriptionStatus) => status !== "suspended";

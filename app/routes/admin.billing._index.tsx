@@ -1,0 +1,287 @@
+import { data, redirect, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { shopCreditBalances } from "~/domain/ai/jobs.server";
+import { changePlan } from "~/domain/billing/changes.server";
+import { billingOverview } from "~/domain/billing/overview.server";
+import { formatMoney } from "~/domain/catalog/catalog-rules";
+import { payInvoice } from "~/flows/billing-invoice-paid.server";
+import { formatBytes } from "~/lib/bytes";
+import { readForm } from "~/lib/csrf.server";
+import { CsrfInput, FormError } from "~/ui/forms";
+
+export const meta: MetaFunction = () => [{ title: "Billing · NetShop" }];
+
+/** The shop's plan, usage, plan change and invoices: the owner only. */
+export const loader = /* @__PURE__ */ adminLoader("owner", async ({ access }) => {
+  const shopId = access.shop.shopId;
+  const overview = await billingOverview(shopId);
+  const credits = await shopCreditBalances(shopId);
+  return { ...overview, credits, timezone: access.shop.timezone };
+});
+
+export const action = /* @__PURE__ */ adminAction(
+  "owner",
+  async ({ request, context, access }) => {
+    const form = await readForm(request);
+    const shopId = access.shop.shopId;
+    const intent = String(form.get("intent") ?? "");
+    if (intent === "pay") {
+      const paid = await payInvoice(shopId, String(form.get("invoiceId") ?? ""));
+      if (!paid.ok) return data({ errors: { form: paid.message }, notice: null }, { status: paid.status });
+      return redirect(paid.url, 303);
+    }
+    if (intent !== "change") return data({ errors: { form: "Choose what to do." }, notice: null }, { status: 400 });
+    const result = await changePlan(
+      shopId,
+      { userId: access.user.id, ip: context.ip, userAgent: context.userAgent },
+      Object.fromEntries(form),
+    );
+    if (!result.ok) return data({ errors: result.errors, notice: null }, { status: result.status });
+    if (result.outcome !== "invoice") return data({ errors: {} as Record<string, string>, notice: result.outcome });
+    // An upgrade: straight to the hosted payment page for its invoice.
+    const paid = await payInvoice(shopId, result.invoiceId);
+    if (!paid.ok) return data({ errors: { form: paid.message }, notice: null }, { status: paid.status });
+    return redirect(paid.url, 303);
+  },
+  { recentAuth: true },
+);
+
+function Meter({
+  label,
+  used,
+  limit,
+  display,
+  hint,
+}: {
+  label: string;
+  used: number;
+  limit: number | null;
+  display: (n: number) => string;
+  hint: string;
+}) {
+  const { t } = useTranslation("billing");
+  const pct = limit ? Math.min(100, Math.round((used / limit) * 100)) : 0;
+  return (
+    <div className="stack" style={{ gap: "0.25rem" }} data-meter={label}>
+      <div>
+        <strong>{label}</strong>:{" "}
+        {limit === null ? t("unlimited", { used: display(used) }) : t("of", { used: display(used), limit: display(limit) })}
+      </div>
+      {limit !== null ? <progress max={100} value={pct} aria-label={label} /> : null}
+      {limit !== null && pct >= 80 ? <div className="small muted">{hint}</div> : null}
+    </div>
+  );
+}
+
+export default function Billing() {
+  const { subscription, plan, scheduledPlan, usage, plans, invoices, credits, timezone } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const { t, i18n } = useTranslation("billing");
+  const busy = useNavigation().state === "submitting";
+  const money = (m: number) => formatMoney(m, "MYR");
+  const day = (d: string | Date | null) =>
+    d ? new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeZone: timezone }).format(new Date(d)) : "";
+  const open = invoices.find((i) => i.status === "open");
+  return (
+    <div className="stack">
+      <div className="admin-top">
+        <h1>{t("title")}</h1>
+      </div>
+      {params.get("paid") ? (
+        <div className="banner ok" role="status" data-testid="billing-paid">
+          {t("paid", { number: params.get("paid") })}
+        </div>
+      ) : null}
+      {params.get("unpaid") ? (
+        <div className="banner error" role="status">
+          {t("notPaid")}
+        </div>
+      ) : null}
+      {result?.notice ? (
+        <div className="banner ok" role="status">
+          {t(`changed.${result.notice as "scheduled" | "unchanged" | "switched"}`)}
+        </div>
+      ) : null}
+      <FormError message={result?.errors && "form" in result.errors ? result.errors.form : undefined} />
+      <section className="card" data-testid="current-plan">
+        <h2>{t("currentPlan")}</h2>
+        <p>
+          <strong data-plan={plan.id}>{plan.name}</strong> ·{" "}
+          <span data-status={subscription.status}>{t(`status.${subscription.status}`)}</span>
+        </p>
+        {subscription.status === "trialing" && subscription.trialEndsAt ? (
+          <p>{t("trialEnds", { plan: plan.name, date: day(subscription.trialEndsAt) })}</p>
+        ) : subscription.currentPeriodStart && subscription.currentPeriodEnd ? (
+          <p>
+            {t("periodEnds", {
+              start: day(subscription.currentPeriodStart),
+              end: day(subscription.currentPeriodEnd),
+              interval: t(`interval.${subscription.interval}`),
+            })}
+          </p>
+        ) : (
+          <p>{t("noPeriod")}</p>
+        )}
+        {scheduledPlan ? (
+          <p>
+            {t("scheduled", {
+              plan: scheduledPlan.name,
+              interval: t(`interval.${subscription.scheduledInterval ?? "month"}`),
+              date: day(subscription.currentPeriodEnd),
+            })}
+          </p>
+        ) : null}
+        {open ? (
+          <Form method="post">
+            <CsrfInput />
+            <input type="hidden" name="invoiceId" value={open.id} />
+            <button type="submit" name="intent" value="pay" disabled={busy} data-testid="pay-open">
+              {t("invoice.pay", { amount: money(open.totalMinor) })} ({open.number})
+            </button>
+          </Form>
+        ) : null}
+      </section>
+      <section className="card stack">
+        <h2>{t("usage")}</h2>
+        <Meter label={t("meters.products")} used={usage.products} limit={plan.productLimit} display={String} hint={t("atLimit.products")} />
+        <Meter
+          label={t("meters.storage")}
+          used={usage.storageBytes}
+          limit={plan.storageLimitBytes}
+          display={formatBytes}
+          hint={t("atLimit.storage")}
+        />
+        <Meter label={t("meters.seats")} used={usage.seats} limit={plan.staffSeats} display={String} hint={t("atLimit.seats")} />
+        {(["copy", "tryon", "video"] as const).map((k) => (
+          <Meter
+            key={k}
+            label={t(`meters.${k}`)}
+            used={credits[k].used + credits[k].held}
+            limit={credits[k].allowance}
+            display={String}
+            hint={t("atLimit.credits")}
+          />
+        ))}
+      </section>
+      <section className="card">
+        <h2>{t("plans")}</h2>
+        <p className="muted small">{t("changeHint")}</p>
+        <table data-testid="plans">
+          <thead>
+            <tr>
+              <th>{t("compare.plan")}</th>
+              <th>{t("compare.monthly")}</th>
+              <th>{t("compare.yearly")}</th>
+              <th>{t("compare.products")}</th>
+              <th>{t("compare.storage")}</th>
+              <th>{t("compare.seats")}</th>
+              <th>{t("compare.aiCredits")}</th>
+              <th>{t("compare.ownDomain")}</th>
+              <th>{t("compare.dropshipping")}</th>
+              <th>{t("compare.autocount")}</th>
+              <th>{t("choose")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {plans.map((p) => (
+              <tr key={p.id} data-plan-row={p.id}>
+                <th>{p.name}</th>
+                <td>{t("perMonth", { price: money(p.priceMinor) })}</td>
+                <td>{t("perYear", { price: money(p.yearlyPriceMinor) })}</td>
+                <td>{p.productLimit ?? t("compare.unlimited")}</td>
+                <td>{p.storageLimitBytes === null ? t("compare.unlimited") : formatBytes(p.storageLimitBytes)}</td>
+                <td>{p.staffSeats ?? t("compare.unlimited")}</td>
+                <td>
+                  {p.aiCopyCredits} / {p.aiTryonCredits} / {p.aiVideoCredits}
+                </td>
+                <td>{p.ownDomain ? t("compare.yes") : t("compare.no")}</td>
+                <td>{p.dropshipping ? t("compare.yes") : t("compare.no")}</td>
+                <td>{p.autocountSync ? t("compare.yes") : t("compare.no")}</td>
+                <td>
+                  {p.id === plan.id && subscription.status !== "trialing" && p.priceMinor === 0 ? (
+                    <span>{t("current")}</span>
+                  ) : (
+                    <Form method="post" className="stack" style={{ gap: "0.25rem" }}>
+                      <CsrfInput />
+                      <input type="hidden" name="planId" value={p.id} />
+                      {p.priceMinor > 0 ? (
+                        <select name="interval" aria-label={t("billedHow")} defaultValue={subscription.interval}>
+                          <option value="month">{t("interval.month")}</option>
+                          <option value="year">{t("interval.year")}</option>
+                        </select>
+                      ) : (
+                        <input type="hidden" name="interval" value="month" />
+                      )}
+                      <button
+                        type="submit"
+                        name="intent"
+                        value="change"
+                        disabled={busy}
+                        className={p.over.length ? "secondary" : undefined}
+                        data-choose={p.id}
+                      >
+                        {p.id === plan.id ? t("current") : t("choose")}
+                      </button>
+                      {p.over.length ? (
+                        <small className="muted" data-over={p.id}>
+                          {t("reduceFirst", {
+                            plan: p.name,
+                            what: p.over
+                              .map((o) => (o.limit === "storage" ? formatBytes(o.reduceBy) : `${o.reduceBy} ${t(`meters.${o.limit}`)}`))
+                              .join(", "),
+                          })}
+                        </small>
+                      ) : null}
+                    </Form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="card">
+        <h2>{t("history")}</h2>
+        {invoices.length === 0 ? (
+          <p className="muted">{t("noInvoices")}</p>
+        ) : (
+          <table data-testid="invoices">
+            <thead>
+              <tr>
+                <th>{t("invoice.number")}</th>
+                <th>{t("invoice.date")}</th>
+                <th>{t("invoice.description")}</th>
+                <th>{t("invoice.total")}</th>
+                <th>{t("invoice.status")}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {invoices.map((inv) => (
+                <tr key={inv.id} data-invoice={inv.number}>
+                  <td>{inv.number}</td>
+                  <td>{day(inv.issuedAt)}</td>
+                  <td>{t(`invoice.kinds.${inv.kind}`)}</td>
+                  <td>{money(inv.totalMinor)}</td>
+                  <td data-invoice-status={inv.status}>{t(`invoice.statuses.${inv.status}`)}</td>
+                  <td>
+                    <a href={`/admin/billing/invoices/${inv.id}`} target="_blank" rel="noreferrer">
+                      {t("invoice.html")}
+                    </a>{" "}
+                    ·{" "}
+                    <a href={`/admin/billing/invoices/${inv.id}?format=pdf`} data-testid="invoice-pdf">
+                      {t("invoice.pdf")}
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}

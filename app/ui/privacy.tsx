@@ -1,0 +1,144 @@
+import { Form, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
+import { CsrfInput, Field } from "~/ui/forms";
+
+/** A privacy request as pages receive it (dates as strings). */
+export interface RequestView {
+  id: string;
+  kind: "export" | "deletion";
+  status: "queued" | "processing" | "cooling_off" | "ready" | "done" | "cancelled" | "failed" | "expired";
+  progress: number;
+  dueOn: string;
+  createdAt: string;
+  coolingOffUntil: string | null;
+  exportExpiresAt: string | null;
+  minor: boolean;
+}
+
+type Stamp = Date | string | null;
+export function requestView(
+  r: Omit<RequestView, "createdAt" | "coolingOffUntil" | "exportExpiresAt"> & {
+    createdAt: Stamp;
+    coolingOffUntil: Stamp;
+    exportExpiresAt: Stamp;
+  },
+): RequestView {
+  const iso = (d: Stamp) => (d === null ? null : typeof d === "string" ? d : d.toISOString());
+  return {
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    progress: r.progress,
+    dueOn: r.dueOn,
+    createdAt: iso(r.createdAt)!,
+    coolingOffUntil: iso(r.coolingOffUntil),
+    exportExpiresAt: iso(r.exportExpiresAt),
+    minor: r.minor,
+  };
+}
+
+/** Reloads the page's data every 2 seconds while an export is being built (live progress). */
+export function useLiveProgress(requests: RequestView[]) {
+  const { revalidate, state } = useRevalidator();
+  const busy = requests.some((r) => r.status === "queued" || r.status === "processing");
+  useEffect(() => {
+    if (!busy || state !== "idle") return;
+    const timer = setTimeout(revalidate, 2000);
+    return () => clearTimeout(timer);
+  }, [busy, state, revalidate]);
+}
+
+/** Export, deletion and the list of requests, for any person's privacy page (the action handles the intents). */
+export function PrivacyRequests({ requests, errors }: { requests: RequestView[]; errors: Record<string, string | undefined> }) {
+  const { t, i18n } = useTranslation("privacy");
+  useLiveProgress(requests);
+  const date = (iso: string) => new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium" }).format(new Date(iso));
+  const exporting = requests.find((r) => r.kind === "export" && (r.status === "queued" || r.status === "processing"));
+  const ready = requests.find((r) => r.kind === "export" && r.status === "ready");
+  const deleting = requests.find((r) => r.kind === "deletion" && r.status === "cooling_off");
+  return (
+    <>
+      <section className="card stack" data-testid="privacy-export">
+        <h2>{t("export.heading")}</h2>
+        <p>{t("export.body")}</p>
+        {exporting ? (
+          <div>
+            <p data-testid="export-progress">{t("export.progress", { progress: exporting.progress })}</p>
+            <progress max={100} value={exporting.progress} />
+          </div>
+        ) : (
+          <Form method="post">
+            <CsrfInput />
+            <button type="submit" name="intent" value="export">
+              {t("export.button")}
+            </button>
+          </Form>
+        )}
+        {ready ? (
+          <Form method="post" reloadDocument>
+            <CsrfInput />
+            <input type="hidden" name="requestId" value={ready.id} />
+            <button type="submit" name="intent" value="download" data-testid="export-download">
+              {t("export.download")}
+            </button>{" "}
+            <span className="muted small">{t("export.expires", { date: date(ready.exportExpiresAt!) })}</span>
+          </Form>
+        ) : null}
+      </section>
+      <section className="card stack" data-testid="privacy-delete">
+        <h2>{t("delete.heading")}</h2>
+        <p>{t("delete.body")}</p>
+        {deleting ? (
+          <Form method="post">
+            <CsrfInput />
+            <p data-testid="deletion-requested">
+              {t("delete.requested", { date: date(deleting.coolingOffUntil!), due: date(`${deleting.dueOn}T00:00:00`) })}
+            </p>
+            <input type="hidden" name="requestId" value={deleting.id} />
+            {deleting.minor ? null : (
+              <button type="submit" name="intent" value="cancel-deletion" className="secondary">
+                {t("delete.cancel")}
+              </button>
+            )}
+          </Form>
+        ) : (
+          <Form method="post">
+            <CsrfInput />
+            <Field label={t("delete.confirm")} name="confirm" autoComplete="off" error={errors.confirm} />
+            <button type="submit" name="intent" value="delete" className="danger">
+              {t("delete.button")}
+            </button>
+          </Form>
+        )}
+      </section>
+      <section className="stack">
+        <h2>{t("requests.heading")}</h2>
+        {requests.length === 0 ? (
+          <p className="muted">{t("requests.none")}</p>
+        ) : (
+          <table data-testid="privacy-requests">
+            <thead>
+              <tr>
+                <th>{t("admin.kind")}</th>
+                <th>{t("requests.requested")}</th>
+                <th>{t("requests.due")}</th>
+                <th>{t("requests.state")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {requests.map((r) => (
+                <tr key={r.id}>
+                  <td>{t(`kind.${r.kind}`)}</td>
+                  <td>{date(r.createdAt)}</td>
+                  <td>{date(`${r.dueOn}T00:00:00`)}</td>
+                  <td>{t(`status.${r.status}`)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}

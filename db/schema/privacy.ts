@@ -1,0 +1,91 @@
+/**
+ * Personal-data rights (app/domain/privacy): every request a person makes about their data
+ * (export, deletion) with its legal due date, and each customer's marketing consent history.
+ *
+ * privacy_requests has a nullable shop_id, like the outbox: a storefront customer's or a guest
+ * buyer's request belongs to the shop (the merchant is the controller and sees it under RLS); a
+ * merchant user's own request (shop_id null) is the platform's, read through asPlatform.
+ */
+import { sql } from "drizzle-orm";
+import { boolean, check, date, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { createdAt, id, updatedAt } from "./columns";
+import { languageEnum, shops, users } from "./core";
+import { customers } from "./orders";
+import { shopFk } from "./shop-column";
+
+export const PRIVACY_SUBJECT_KINDS = ["customer", "guest", "user"] as const;
+export const PRIVACY_REQUEST_KINDS = ["export", "deletion"] as const;
+/**
+ * queued → processing → ready (an export) | done (a deletion); a deletion waits in cooling_off
+ * first (cancellable); ready exports become expired when their file is purged.
+ */
+export const PRIVACY_REQUEST_STATUSES = ["queued", "processing", "cooling_off", "ready", "done", "cancelled", "failed", "expired"] as const;
+
+export const privacyRequests = pgTable(
+  "privacy_requests",
+  {
+    id: id().primaryKey(),
+    shopId: uuid("shop_id").references(() => shops.id, { onDelete: "cascade" }),
+    subjectKind: text("subject_kind").$type<(typeof PRIVACY_SUBJECT_KINDS)[number]>().notNull(),
+    /** The customer's or user's id; for a guest buyer the contact (email or E.164 phone) their orders carry. */
+    subjectId: text("subject_id").notNull(),
+    kind: text("kind").$type<(typeof PRIVACY_REQUEST_KINDS)[number]>().notNull(),
+    status: text("status").$type<(typeof PRIVACY_REQUEST_STATUSES)[number]>().notNull(),
+    /** Where to tell them the outcome; cleared once a deletion is done. */
+    contact: text("contact"),
+    locale: languageEnum("locale").notNull().default("en"),
+    /** A merchant or operator acting on the person's behalf. */
+    requestedByUserId: uuid("requested_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    /** An operator flagged the account as a minor's: deleted at once, no cooling-off. */
+    minor: boolean("minor").notNull().default(false),
+    /** 30 Malaysian business days after the request (weekends and public holidays excluded). */
+    dueOn: date("due_on").notNull(),
+    coolingOffUntil: timestamp("cooling_off_until", { withTimezone: true }),
+    progress: integer("progress").notNull().default(0),
+    exportKey: text("export_key"),
+    exportExpiresAt: timestamp("export_expires_at", { withTimezone: true }),
+    error: text("error"),
+    createdAt: createdAt(),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("privacy_requests_shop_created_idx").on(t.shopId, t.createdAt),
+    index("privacy_requests_subject_idx").on(t.subjectKind, t.subjectId),
+    index("privacy_requests_open_due_idx")
+      .on(t.dueOn)
+      .where(sql`${t.status} in ('queued', 'processing', 'cooling_off')`),
+    check("privacy_requests_subject_kind_check", sql`${t.subjectKind} in ('customer', 'guest', 'user')`),
+    check("privacy_requests_kind_check", sql`${t.kind} in ('export', 'deletion')`),
+    check(
+      "privacy_requests_status_check",
+      sql`${t.status} in ('queued', 'processing', 'cooling_off', 'ready', 'done', 'cancelled', 'failed', 'expired')`,
+    ),
+  ],
+);
+
+/** Every grant or withdrawal of a customer's marketing consent, per channel, with where it came from. */
+export const consentEvents = pgTable(
+  "consent_events",
+  {
+    shopId: shopFk(),
+    id: id(),
+    customerId: uuid("customer_id").notNull(),
+    channel: text("channel").$type<"email" | "whatsapp">().notNull(),
+    granted: boolean("granted").notNull(),
+    /** account, unsubscribe_link, whatsapp_stop, merchant, signup. */
+    source: text("source").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.id] }),
+    foreignKey({
+      columns: [t.shopId, t.customerId],
+      foreignColumns: [customers.shopId, customers.id],
+      name: "consent_events_customer_fk",
+    }).onDelete("cascade"),
+    index("consent_events_customer_idx").on(t.shopId, t.customerId, t.createdAt),
+    check("consent_events_channel_check", sql`${t.channel} in ('email', 'whatsapp')`),
+  ],
+);

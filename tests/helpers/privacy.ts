@@ -1,0 +1,72 @@
+/** Privacy test data: a storefront customer with a life in the shop, and a full-database search. */
+import { sql } from "drizzle-orm";
+import { asPlatform, schema, withShop } from "~db/client";
+import { changeWishlist } from "~/domain/checkout/cart.server";
+import { signUpCustomer } from "~/domain/checkout/customers.server";
+import { queueWhatsApp } from "~/domain/notify/messages.server";
+import { setMarketingConsent } from "~/domain/privacy/consent.server";
+import { sellable } from "./checkout";
+import { PASSWORD, unique } from "./factories";
+import { makeOrder, TEST_ADDRESS } from "./orders";
+import { uniquePhone } from "./phones";
+
+export interface Person {
+  id: string;
+  name: string;
+  email: string;
+  phone: string;
+}
+
+/** A storefront account with orders (one invoiced), an address, a wishlist, messages, consent events and analytics events. */
+export async function makeCustomerWithHistory(shopId: string, ownerId: string, label = "Aminah"): Promise<Person & { orderIds: string[] }> {
+  const name = `${label} ${unique("n")}`;
+  const email = `${unique("cust")}@example.com`;
+  const phone = uniquePhone().e164;
+  const signed = await signUpCustomer(
+    shopId,
+    { name, email, phone, password: PASSWORD, adult: "on", marketing: "on" },
+    { ip: "203.0.113.7", userAgent: `Browser ${name}`, anonymousCartId: null },
+  );
+  if (!signed.ok) throw new Error(`customer sign-up failed: ${JSON.stringify(signed.errors)}`);
+  const customerId = signed.customerId;
+  const { variantId, productId } = await sellable(shopId, ownerId, { stock: 50 });
+  const who = { shopId, customer: { id: customerId, name, email } as never, anonymousCartId: null };
+  await changeWishlist(who, { intent: "add", productId });
+  const address = { ...TEST_ADDRESS, name, phone };
+  const paid = await makeOrder(shopId, { lines: [{ variantId, quantity: 1 }], paid: true, email, phone, customerName: name, customerId });
+  const open = await makeOrder(shopId, { lines: [{ variantId, quantity: 2 }], paid: false, email, phone, customerName: name, customerId });
+  const orderIds = [paid.id, open.id];
+  await withShop(shopId, async (tx) => {
+    await tx.insert(schema.customerAddresses).values({ shopId, customerId, address, isDefault: true });
+    await tx
+      .update(schema.orders)
+      .set({ shippingAddress: address, note: `Leave with ${name}'s neighbour` })
+      .where(
+        sql`${schema.orders.id} in (${sql.join(
+          orderIds.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})`,
+      );
+    await setMarketingConsent(tx, { shopId, customerIds: [customerId], channel: "whatsapp", granted: true, source: "account" });
+    await queueWhatsApp(tx, { shopId, to: phone, purpose: "order_confirmed", body: `Hi ${name}, your order is confirmed.` });
+    for (const orderId of orderIds) await tx.insert(schema.storefrontEvents).values({ shopId, kind: "order", path: "/checkout", orderId });
+  });
+  return { id: customerId, name, email, phone, orderIds };
+}
+
+/** Every row of every table (as text) that contains any of `needles`, as "table: row". */
+export async function rowsContaining(needles: string[]): Promise<string[]> {
+  return asPlatform(async (tx) => {
+    const tables = await tx.execute<{ table_name: string }>(sql`
+      select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`);
+    const patterns = needles.map((n) => `%${n.toLowerCase()}%`);
+    const found: string[] = [];
+    for (const { table_name } of tables) {
+      const rows = await tx.execute<{ row: string }>(
+        sql`select t::text as row from ${sql.identifier(table_name)} t where lower(t::text) like any(${`{${patterns.map((p) => `"${p}"`).join(",")}}`}::text[])`,
+      );
+      for (const r of rows) found.push(`${table_name}: ${r.row}`);
+    }
+    return found;
+  });
+}

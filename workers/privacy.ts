@@ -1,0 +1,16 @@
+import type { JobPayload } from "~/domain/jobs/queues";
+import { eraseRequestedData } from "~/flows/data-deleted.server";
+import { prepareDataExport } from "~/flows/data-export-prepared.server";
+import { startProcessor } from "./processor";
+
+/** Personal-data requests: build an export ZIP; erase a person's data when their cooling-off ends. Both idempotent (the flows claim first). */
+export function startPrivacyWorker() {
+  return startProcessor(
+    "privacy",
+    {
+      "build-export": (payload: JobPayload<"privacy", "build-export">) => prepareDataExport(payload),
+      erase: (payload: JobPayload<"privacy", "erase">) => eraseRequestedData(payload),
+    },
+    { concurrency: 2 },
+  );
+}
