@@ -14,7 +14,7 @@ import { emptyDraft, emptyVariant, syncVariants } from "~/domain/catalog/product
 import { insertProduct, validateDraft, type Actor } from "~/domain/catalog/products.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { publicObjectUrl } from "~/integrations/storage.server";
-import { fieldErrors, type FieldErrors } from "~/lib/forms";
+import { fieldErrors, type FieldErrors, refuse, type Refusal } from "~/lib/forms";
 import { decimalStringToMinor } from "~/lib/money";
 import { supplierVariantsChanged } from "./import.server";
 
@@ -432,15 +432,15 @@ export async function addSupplierImage(
   supplierShopId: string,
   productId: string,
   file: { body: Buffer; contentType: string; filename: string },
-): Promise<{ ok: true } | { ok: false; error: string } | undefined> {
+): Promise<{ ok: true } | Refusal | undefined> {
   if (!/^[0-9a-f-]{36}$/i.test(productId)) return undefined;
   const [product] = await withShop(supplierShopId, (tx) =>
     tx.select({ id: schema.products.id, title: schema.products.title }).from(schema.products).where(eq(schema.products.id, productId)),
   );
   if (!product) return undefined;
-  if (!(IMAGE_TYPES as readonly string[]).includes(file.contentType)) return { ok: false, error: "Choose a JPEG, PNG or WebP image." };
+  if (!(IMAGE_TYPES as readonly string[]).includes(file.contentType)) return refuse("Choose a JPEG, PNG or WebP image.");
   const { imageInfo } = await import("~/lib/image-info");
-  if (!imageInfo(file.body.subarray(0, 64))) return { ok: false, error: "That file is not an image we can read." };
+  if (!imageInfo(file.body.subarray(0, 64))) return refuse("That file is not an image we can read.");
   const { addImageFromBuffer } = await import("~/domain/media/media.server");
   await addImageFromBuffer(supplierShopId, productId, {
     body: file.body,
