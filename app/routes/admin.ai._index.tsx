@@ -54,7 +54,7 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, contex
   if (intent === "retry") {
     const result = await retryJob(shopId, String(form.get("jobId") ?? ""), actor);
     if (!result) throw notFound("There is no such AI job in your shop.");
-    if (!result.ok) return data({ error: result.error, errors: {} as Record<string, string> }, { status: 400 });
+    if (!result.ok) return data({ error: result.errors.form, errors: {} as Record<string, string> }, { status: 400 });
     return redirect("/admin/ai?retried=1");
   }
   if (intent === "cancel") {

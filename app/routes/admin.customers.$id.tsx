@@ -29,7 +29,7 @@ export const action = /* @__PURE__ */ adminAction("customers", async ({ request,
     if (!r) throw notFound(MISSING);
     return r.ok
       ? data({ error: null as string | null, merged: r.movedOrders, saved: false })
-      : data({ error: r.error, merged: null, saved: false }, { status: 400 });
+      : data({ error: r.errors.form, merged: null, saved: false }, { status: 400 });
   }
   const r = await saveCustomerNote(access.shop.shopId, id, actor, Object.fromEntries(form));
   if (!r) throw notFound(MISSING);

@@ -79,7 +79,7 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, params
         ? await applyDraftField(shopId, productId, fields, actor)
         : await restoreVersion(shopId, productId, String(form.get("versionId") ?? ""), actor);
     if (!result) throw notFound("This product or draft does not exist in your shop.");
-    if (!result.ok) return data({ intent, error: result.error, errors: {}, values: {} }, { status: 400 });
+    if (!result.ok) return data({ intent, error: result.errors.form, errors: {}, values: {} }, { status: 400 });
     const done = intent === "apply" ? `applied=${form.get("language")}.${form.get("field")}` : "restored=1";
     return redirect(`/admin/products/${productId}/copy?${done}${form.get("draftId") ? `&draft=${form.get("draftId")}` : ""}`);
   }

@@ -40,7 +40,7 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
   const file = form.get("file");
   if (!(file instanceof File) || file.size === 0) return data({ error: "Choose a CSV file to import." }, { status: 400 });
   const started = await startImport(shop.shopId, actor.userId, { name: file.name, text: await file.text() }, who);
-  if (!started.ok) return data({ error: started.error }, { status: 400 });
+  if (!started.ok) return data({ error: started.errors.form }, { status: 400 });
   return redirect(`/admin/products/transfers/${started.id}`);
 });
 

@@ -36,7 +36,8 @@ export const action = /* @__PURE__ */ supplierAction(
         filename: file.name,
       });
       if (added === undefined) throw new Response("Not found", { status: 404 });
-      if (!added.ok) return data({ errors: { image: added.error } as Record<string, string>, values: {}, notice: null }, { status: 400 });
+      if (!added.ok)
+        return data({ errors: { image: added.errors.form } as Record<string, string>, values: {}, notice: null }, { status: 400 });
       return data({ errors: {} as Record<string, string>, values: {}, notice: "Image added: it appears once processed." });
     }
     const form = await readForm(request);

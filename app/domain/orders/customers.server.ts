@@ -8,7 +8,7 @@ import { and, asc, desc, eq, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 
 import { audit } from "~/domain/audit/audit.server";
-import { type FieldErrors, fieldErrors } from "~/lib/forms";
+import { type FieldErrors, fieldErrors, type Refusal, refuse } from "~/lib/forms";
 import { decodeCursor, encodeCursor, isUuid } from "~/lib/ids";
 import { escapeLike } from "~/lib/like";
 import { normalisePhone } from "~/lib/phone";
@@ -166,9 +166,9 @@ export async function mergeCustomers(
   survivorId: string,
   duplicateId: string,
   actor: Actor,
-): Promise<{ ok: true; movedOrders: number } | { ok: false; error: string } | undefined> {
+): Promise<{ ok: true; movedOrders: number } | Refusal | undefined> {
   if (!isUuid(survivorId) || !isUuid(duplicateId)) return undefined;
-  if (survivorId === duplicateId) return { ok: false, error: "Choose another customer to merge." };
+  if (survivorId === duplicateId) return refuse("Choose another customer to merge.");
   return withShop(shopId, async (tx) => {
     // Lock both in id order so two merges of the same pair cannot deadlock.
     const rows = await tx
@@ -180,11 +180,10 @@ export async function mergeCustomers(
     const survivor = rows.find((r) => r.id === survivorId);
     const duplicate = rows.find((r) => r.id === duplicateId);
     if (!survivor || !duplicate) return undefined;
-    if (survivor.mergedIntoId || duplicate.mergedIntoId) return { ok: false as const, error: "One of these customers was merged already." };
+    if (survivor.mergedIntoId || duplicate.mergedIntoId) return refuse("One of these customers was merged already.");
     const shares = (survivor.email && survivor.email === duplicate.email) || (survivor.phone && survivor.phone === duplicate.phone);
-    if (!shares) return { ok: false as const, error: "Only customers with the same email or phone number can be merged." };
-    if (survivor.passwordHash && duplicate.passwordHash)
-      return { ok: false as const, error: "Both have storefront accounts: they cannot be merged." };
+    if (!shares) return refuse("Only customers with the same email or phone number can be merged.");
+    if (survivor.passwordHash && duplicate.passwordHash) return refuse("Both have storefront accounts: they cannot be merged.");
 
     const moved = await tx
       .update(schema.orders)
