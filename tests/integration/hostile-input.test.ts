@@ -155,6 +155,13 @@ describe("4. Origin: null", () => {
       redirect: "manual",
     });
     expect(forwarded.status).toBe(403);
+    // Provider callbacks take cross-site POSTs: a foreign or malformed Origin there is no exception either (found by the fuzz test).
+    for (const origin of ["https://evil.example", "::not a url::", "null"]) {
+      for (const path of ["/webhooks/kling/x/y/z.data", "/webhooks/wassenger/nope"]) {
+        const res = await raw(path, { method: "POST", headers: { Origin: origin, "Content-Type": "application/json" }, body: "{}" });
+        expect(res.status, `${path} ${origin}`).toBeLessThan(500);
+      }
+    }
   });
 });
 
