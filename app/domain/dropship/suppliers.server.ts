@@ -19,7 +19,7 @@ import { handleize } from "~/domain/catalog/catalog-rules";
 import { queueWhatsApp } from "~/domain/notify/messages.server";
 import { fieldErrors, type FieldErrors } from "~/lib/forms";
 import { decimalStringToMinor } from "~/lib/money";
-import { normalisePhone } from "~/lib/phone";
+import { phoneField } from "~/lib/phone";
 
 import { MY_STATES, REGIONS } from "./options";
 import { isUuid } from "~/lib/ids";
@@ -33,14 +33,7 @@ export const SupplierProfileSchema = z.object({
     .min(2, "Enter the supplier's trading name (at least 2 characters).")
     .max(80, "Use at most 80 characters."),
   contactName: z.string().trim().min(1, "Enter the contact person's name.").max(100, "Use at most 100 characters."),
-  whatsapp: z
-    .string()
-    .trim()
-    .min(1, "Enter the WhatsApp number orders go to.")
-    .transform(
-      (v, ctx) =>
-        normalisePhone(v) ?? (ctx.addIssue({ code: "custom", message: "Enter a valid WhatsApp number, e.g. 012-345 6789." }), z.NEVER),
-    ),
+  whatsapp: phoneField.required("Enter the WhatsApp number orders go to.", "Enter a valid WhatsApp number, e.g. 012-345 6789."),
   warehouseCity: z.string().trim().min(1, "Enter the warehouse's town or city.").max(80, "Use at most 80 characters."),
   warehouseState: z.enum(MY_STATES, { error: "Choose the warehouse's state." }),
   regions: z.array(z.enum(REGIONS)).min(1, "Choose at least one region you ship to."),

@@ -6,15 +6,15 @@
  */
 import { and, asc, eq } from "drizzle-orm";
 import PDFDocument from "pdfkit";
-import { z } from "zod";
 import { schema, withShop } from "~db/client";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import type { PostalAddress } from "~db/schema";
+import { isUuid } from "~/lib/ids";
 
 export type DocumentKind = "invoice" | "packing-slip";
 
 export async function documentData(shopId: string, orderId: string) {
-  if (!z.string().uuid().safeParse(orderId).success) return undefined;
+  if (!isUuid(orderId)) return undefined;
   return withShop(shopId, async (tx) => {
     const [order] = await tx
       .select()
