@@ -7,25 +7,29 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import sharp from "sharp";
-import { schema, withShop, type Tx } from "~db/client";
+
 import { assertStorageAllowance, PlanLimitReached } from "~/domain/billing/plans.server";
 import { PermanentJobFailure } from "~/domain/jobs/errors";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
-import { isUuid } from "~/lib/ids";
 import {
+  deleteObjects,
   deletePrefix,
   headObject,
+  type PresignedUpload,
   presignUpload,
   publicObjectUrl,
   putObject,
   readObject,
   readObjectStart,
-  deleteObjects,
-  type PresignedUpload,
 } from "~/integrations/storage.server";
+import { isUuid } from "~/lib/ids";
+import { schema, type Tx, withShop } from "~db/client";
 import type { MediaRendition } from "~db/schema/catalog";
+
+import { type ImageType, reencodeImage } from "./image-check.server";
 import {
   extensionOf,
   IMAGE_TYPES,
@@ -36,7 +40,6 @@ import {
   sniffContentType,
   uploadProblem,
 } from "./media-rules";
-import { reencodeImage, type ImageType } from "./image-check.server";
 import { extractPosterFrame } from "./video.server";
 
 export type Media = typeof schema.media.$inferSelect;
@@ -220,10 +223,16 @@ export async function processMedia({ shopId, mediaId }: { shopId: string; mediaI
       error instanceof PermanentJobFailure ||
       /unsupported image format|Input buffer|corrupt|bad seek|VipsJpeg|pngload|webpload/i.test((error as Error).message);
     if (!permanent) throw error;
+    // What is not the media it claims is never served: the stored original goes.
+    await deleteObjects([row.originalKey]);
     await withShop(shopId, (tx) =>
       tx
         .update(schema.media)
-        .set({ status: "failed", error: `We could not read ${row.filename} as ${row.kind === "image" ? "an image" : "a video"}.` })
+        .set({
+          status: "failed",
+          storedBytes: 0,
+          error: `We could not read ${row.filename} as ${row.kind === "image" ? "an image" : "a video"}.`,
+        })
         .where(eq(schema.media.id, mediaId)),
     );
     throw new PermanentJobFailure((error as Error).message);
