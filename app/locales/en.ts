@@ -1,4 +1,5 @@
 import ai from "./ai/en";
+import auth from "./auth/en";
 import catalog from "./catalog/en";
 import billing from "./billing/en";
 import privacy from "./privacy/en";
@@ -552,6 +553,7 @@ const en = {
   },
   ai,
   catalog,
+  auth,
   billing,
   privacy,
   orders: {

@@ -1,5 +1,6 @@
 import type { Translations } from "./index";
 import ai from "./ai/ms";
+import auth from "./auth/ms";
 import catalog from "./catalog/ms";
 import billing from "./billing/ms";
 import privacy from "./privacy/ms";
@@ -550,6 +551,7 @@ const ms: Translations = {
   },
   ai,
   catalog,
+  auth,
   billing,
   privacy,
   orders: {

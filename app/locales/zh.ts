@@ -1,5 +1,6 @@
 import type { Translations } from "./index";
 import ai from "./ai/zh";
+import auth from "./auth/zh";
 import catalog from "./catalog/zh";
 import billing from "./billing/zh";
 import privacy from "./privacy/zh";
@@ -528,6 +529,7 @@ const zh: Translations = {
   },
   ai,
   catalog,
+  auth,
   billing,
   privacy,
   orders: {

@@ -1,16 +1,18 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction,redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 import { logIn } from "~/domain/accounts/login.server";
 import { readSession, startSession } from "~/domain/accounts/sessions.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders, safeRedirect } from "~/lib/http";
+import { metaT } from "~/lib/i18n";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { Banner } from "~/ui/banner";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Log in · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "auth")("login.metaTitle") }];
 
 export const headers = passThroughHeaders;
 
@@ -46,31 +48,30 @@ export default function Login() {
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
+  const { t } = useTranslation("auth");
   return (
     <main className="centered-page">
       <div className="card narrow">
         <Link to="/" className="brand">
           <img src="/favicon.svg" alt="" /> NetShop
         </Link>
-        <h1 style={{ marginTop: "1rem" }}>Log in</h1>
-        {params.get("reset") ? (
-          <Banner tone="ok">Your password was changed and every device was logged out. Log in with your new password.</Banner>
-        ) : null}
+        <h1 style={{ marginTop: "1rem" }}>{t("login.title")}</h1>
+        {params.get("reset") ? <Banner tone="ok">{t("login.reset")}</Banner> : null}
         <FormError message={result?.error} />
         <Form method="post">
           <CsrfInput />
           <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/admin"} />
-          <Field label="Email" name="email" type="email" autoComplete="username" defaultValue={result?.values.email} required />
-          <Field label="Password" name="password" type="password" autoComplete="current-password" required />
-          <Checkbox label="Remember me on this device for 30 days" name="remember" defaultChecked={result?.values.remember === "on"} />
+          <Field label={t("login.email")} name="email" type="email" autoComplete="username" defaultValue={result?.values.email} required />
+          <Field label={t("login.password")} name="password" type="password" autoComplete="current-password" required />
+          <Checkbox label={t("login.remember")} name="remember" defaultChecked={result?.values.remember === "on"} />
           <button type="submit" className="block" disabled={busy}>
-            {busy ? "Logging in…" : "Log in"}
+            {busy ? t("login.submitting") : t("login.submit")}
           </button>
         </Form>
         <p className="muted small" style={{ marginTop: "1rem" }}>
-          <Link to="/password/forgot">Forgot your password?</Link>
+          <Link to="/password/forgot">{t("login.forgot")}</Link>
           <br />
-          New to NetShop? <Link to="/signup">Create an account</Link>
+          {t("login.newHere")} <Link to="/signup">{t("login.signup")}</Link>
         </p>
       </div>
     </main>

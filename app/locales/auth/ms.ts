@@ -1,0 +1,20 @@
+import type { Translations } from "../index";
+import type en from "./en";
+
+const auth: Translations<typeof en> = {
+  login: {
+    title: "Log masuk",
+    metaTitle: "Log masuk · NetShop",
+    reset: "Kata laluan anda telah ditukar dan semua peranti telah dilog keluar. Log masuk dengan kata laluan baharu anda.",
+    email: "E-mel",
+    password: "Kata laluan",
+    remember: "Ingat saya pada peranti ini selama 30 hari",
+    submitting: "Sedang log masuk…",
+    submit: "Log masuk",
+    forgot: "Lupa kata laluan?",
+    newHere: "Baharu di NetShop?",
+    signup: "Cipta akaun",
+  },
+};
+
+export default auth;
