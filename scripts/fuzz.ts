@@ -16,7 +16,7 @@ import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 
 import { DEMO } from "../db/seed";
-import { fuzz, type FuzzTarget,routesOf } from "../tests/helpers/fuzz";
+import { fuzz, type FuzzTarget, routesOf } from "../tests/helpers/fuzz";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

@@ -8,7 +8,7 @@ import { asPlatform, schema } from "~db/client";
 
 import { FROZEN_MESSAGE } from "./access.server";
 import { verifyPassword } from "./passwords.server";
-import { beginLoginChallenge, isTrustedDevice, type SecondFactor,secondFactorFor, securityNotice } from "./two-factor.server";
+import { beginLoginChallenge, isTrustedDevice, type SecondFactor, secondFactorFor, securityNotice } from "./two-factor.server";
 
 export const LoginSchema = z.object({
   email: z.string().trim().toLowerCase().min(1, "Enter your email address."),
