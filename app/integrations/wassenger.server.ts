@@ -127,6 +127,15 @@ export class WassengerClient {
     );
   }
 
+  /**
+   * The message we sent with this `reference`, if the provider has one (`GET /messages?reference=`):
+   * how a send whose outcome is unknown is resolved without sending it again.
+   */
+  async findByReference(reference: string): Promise<SentMessage | undefined> {
+    const found = z.array(SentMessageSchema).parse(await this.request("GET", `/messages?reference=${encodeURIComponent(reference)}`));
+    return found[0];
+  }
+
   /** Whether `phone` has a WhatsApp account (200) or not (404). */
   async numberExists(phone: string): Promise<boolean> {
     assertPhone(phone);
@@ -213,6 +222,9 @@ export const WassengerWebhookSchema = z.looseObject({
     reference: z.string().optional(),
     phone: z.string().optional(),
     error: z.unknown().optional(),
+    /** Inbound messages (message:in:new): the sender and the text. */
+    fromNumber: z.string().optional(),
+    body: z.string().optional(),
   }),
 });
 export type WassengerWebhook = z.infer<typeof WassengerWebhookSchema>;
@@ -230,6 +242,13 @@ export function verifyWassengerSignature(rawBody: string, header: string | null,
 /** A stable id for a delivery, for deduplication (Wassenger retries for about 24 hours). */
 export function webhookEventId(hook: WassengerWebhook): string {
   return hook.id ?? `${hook.event}:${hook.data.id ?? ""}:${hook.data.ack ?? ""}`;
+}
+
+/** An incoming WhatsApp message (a person replying to us): its sender and text, or undefined. */
+export function inboundMessageOf(hook: WassengerWebhook): { from: string; text: string } | undefined {
+  if (hook.event !== "message:in:new" || !hook.data.fromNumber || hook.data.body === undefined) return undefined;
+  const from = hook.data.fromNumber.startsWith("+") ? hook.data.fromNumber : `+${hook.data.fromNumber}`;
+  return { from, text: hook.data.body };
 }
 
 /** Maps a webhook event to our message status, or undefined when it is not about delivery. */

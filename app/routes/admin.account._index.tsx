@@ -1,5 +1,6 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import {
   forgetTrustedDevices,
@@ -70,6 +71,7 @@ export const action = /* @__PURE__ */ adminAction(
 const METHOD_LABEL = { whatsapp: "WhatsApp codes", totp: "Authenticator app", none: "Off" } as const;
 
 export default function AccountSecurity() {
+  const { t: tp } = useTranslation("privacy");
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const fmt = (iso: string) => new Date(iso).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "short" });
@@ -86,6 +88,9 @@ export default function AccountSecurity() {
           </Link>
           <Link className="button secondary" to="/admin/account/sessions">
             Where you're logged in
+          </Link>
+          <Link className="button secondary" to="/admin/account/privacy" data-testid="account-privacy-link">
+            {tp("title")}
           </Link>
         </div>
       </div>

@@ -1,15 +1,17 @@
 import type { MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, isRouteErrorResponse, NavLink, Outlet, useLoaderData, useRouteError, useSubmit } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+
 import { providerModes } from "~/config.server";
 import { adminLoader } from "~/domain/accounts/access.server";
 import { subscriptionStatus } from "~/domain/billing/subscriptions.server";
 import { allows, type Permission } from "~/domain/accounts/permissions";
-import { useTranslation } from "react-i18next";
-import { CsrfInput } from "~/ui/forms";
+import { supplierOf } from "~/domain/dropship/suppliers.server";
 import type en from "~/locales/en";
-import { LanguageSwitcher } from "~/ui/language-switcher";
 import { Banner } from "~/ui/banner";
+import { CsrfInput } from "~/ui/forms";
+import { LanguageSwitcher } from "~/ui/language-switcher";
 
 export const meta: MetaFunction = () => [{ title: "Admin · NetShop" }];
 
@@ -18,14 +20,17 @@ const WITHOUT_SHOP = /^\/admin\/(shops\/new|account|reauth)(\/|$)/;
 
 export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ request, access }) => {
   const path = new URL(request.url).pathname;
-  if (!access.shop && !WITHOUT_SHOP.test(path)) throw redirect("/admin/shops/new");
+  // A supplier without a merchant shop signs in to their portal, not to "Create your shop".
+  if (!access.shop && !WITHOUT_SHOP.test(path)) throw redirect((await supplierOf(access.user.id)) ? "/supplier" : "/admin/shops/new");
   const sandboxed = Object.entries(providerModes())
     .filter(([, mode]) => mode === "sandbox")
     .map(([name]) => name);
   return {
     user: { name: access.user.name, email: access.user.email },
     shops: access.shops.filter((s) => !s.frozen).map((s) => ({ id: s.shopId, name: s.name })),
-    shop: access.shop ? { id: access.shop.shopId, name: access.shop.name, slug: access.shop.slug, role: access.shop.role } : null,
+    shop: access.shop
+      ? { id: access.shop.shopId, name: access.shop.name, slug: access.shop.slug, role: access.shop.role, timezone: access.shop.timezone }
+      : null,
     // Only the areas this person's role opens are shown (the server checks again on every request).
     visible: access.shop ? NAV.filter((item) => allows(access.shop!, item.permission)).map((item) => item.key) : [],
     sandboxed,
@@ -42,6 +47,7 @@ const NAV: Array<{ key: AdminNavKey; to?: string; permission: Permission }> = [
   { key: "deals", to: "/admin/deals", permission: "products" },
   { key: "orders", to: "/admin/orders", permission: "orders" },
   { key: "customers", to: "/admin/customers", permission: "customers" },
+  { key: "privacy", to: "/admin/privacy", permission: "customers" },
   { key: "dropshipping", to: "/admin/dropship", permission: "products" },
   { key: "aiStudio", to: "/admin/ai", permission: "ai" },
   { key: "reports", to: "/admin/reports", permission: "reports" },

@@ -15,6 +15,7 @@ export default function PlatformLayout() {
   const { operator } = useLoaderData<typeof loader>();
   const { t } = useTranslation("dropship");
   const { t: tb } = useTranslation("billing");
+  const { t: tp } = useTranslation("privacy");
   return (
     <div className="admin">
       <aside className="admin-nav">
@@ -33,6 +34,9 @@ export default function PlatformLayout() {
             </li>
             <li>
               <NavLink to="/platform/billing">{tb("console.billing")}</NavLink>
+            </li>
+            <li>
+              <NavLink to="/platform/privacy">{tp("platform.nav")}</NavLink>
             </li>
           </ul>
         </nav>

@@ -1,3 +1,4 @@
+ALTER TYPE "verification_code_purpose" ADD VALUE IF NOT EXISTS 'contact_change';--> statement-breakpoint
 CREATE TABLE "privacy_requests" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"shop_id" uuid,

@@ -10,7 +10,8 @@ import { bigint, boolean, index, integer, pgEnum, pgTable, primaryKey, text, tim
 import { createdAt, id, shopId } from "./columns";
 import { membershipRoleEnum, messageChannelEnum, shops, users } from "./core";
 
-export const codePurposeEnum = pgEnum("verification_code_purpose", ["sign_in", "password_reset"]);
+/** contact_change: a new WhatsApp number proved by a code sent to it before it replaces the old one (privacy correction). */
+export const codePurposeEnum = pgEnum("verification_code_purpose", ["sign_in", "password_reset", "contact_change"]);
 
 // ---------------------------------------------------------------------------------------------
 // Platform tables (no shop_id): a person's security spans every shop they work in.

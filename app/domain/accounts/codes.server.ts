@@ -15,13 +15,19 @@ export const MAX_CODE_ATTEMPTS = 5;
 export const CODE_TTL_MS: Record<CodePurpose, number> = {
   sign_in: 5 * 60 * 1000,
   password_reset: 30 * 60 * 1000,
+  contact_change: 15 * 60 * 1000,
 };
 const REDACTED = "••••••";
 
 function codeMessage(purpose: CodePurpose, code: string): string {
-  return purpose === "sign_in"
-    ? `Your NetShop sign-in code is ${code}. It expires in 5 minutes. Never share it: NetShop will never ask you for it.`
-    : `Your NetShop password reset code is ${code}. It expires in 30 minutes. If you did not ask to reset your password, ignore this message.`;
+  switch (purpose) {
+    case "sign_in":
+      return `Your NetShop sign-in code is ${code}. It expires in 5 minutes. Never share it: NetShop will never ask you for it.`;
+    case "password_reset":
+      return `Your NetShop password reset code is ${code}. It expires in 30 minutes. If you did not ask to reset your password, ignore this message.`;
+    case "contact_change":
+      return `Your NetShop code to confirm this WhatsApp number is ${code}. It expires in 15 minutes. If you did not ask for it, ignore this message.`;
+  }
 }
 
 const context = (purpose: CodePurpose, subjectId: string) => `code:${purpose}:${subjectId}`;

@@ -397,6 +397,7 @@ export const NOT_PERSONAL: Record<string, string> = {
   "media.filename": "the merchant's product media file name",
   "ai_model_photos.filename": "the merchant's model photo file name (AI try-on media, the merchant's own)",
   "inventory_movements.note": "stock movement note by staff about stock",
+  "ai_credit_grants.note": "an operator's reason for granting AI credits to a shop (about the shop, not a person)",
   "inventory_movements.reason": "stock movement reason",
   "catalog_transfers.message": "import/export status text",
   "ai_copy_versions.description_md": "product copy",
@@ -429,20 +430,9 @@ export function looksPersonal(column: string): boolean {
   return PERSONAL_LOOKING.test(column);
 }
 
-export function mapEntry(table: string, column: string): PersonalColumn | undefined {
-  return PRIVACY_MAP.find((c) => c.table === table && c.column === column);
-}
-
 /** The export categories a kind of person has data in: their ZIP has exactly these files. */
 export function categoriesFor(person: PersonKind): ExportCategory[] {
   const set = new Set<ExportCategory>();
   for (const c of PRIVACY_MAP) if (c.people.includes(person)) set.add(c.category);
   return [...set].sort();
-}
-
-/** The retained columns with their legal reasons (shown on the privacy pages). */
-export function retainedColumns(): Array<PersonalColumn & { deletion: { action: "retain" } }> {
-  return PRIVACY_MAP.filter(
-    (c): c is PersonalColumn & { deletion: { action: "retain"; reason: string; years: number } } => c.deletion.action === "retain",
-  ) as never;
 }

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import { asPlatform, schema, withShop, type Tx } from "~db/client";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { audit } from "~/domain/audit/audit.server";
+import { normalisePhone } from "~/lib/phone";
 import { dueDate } from "./business-days.server";
 
 /**
@@ -205,20 +206,64 @@ export async function requestOf(subject: Subject, requestId: string): Promise<Pr
   });
 }
 
-/** A shop's customers' requests, open ones first by due date (the merchant is the controller). */
-export async function shopRequests(shopId: string): Promise<PrivacyRequest[]> {
-  return withShop(shopId, (tx) =>
-    tx
-      .select()
+/** A shop's customers' requests with the customer's name, open ones first by due date (the merchant is the controller). */
+export async function shopRequests(shopId: string): Promise<Array<PrivacyRequest & { customerName: string | null }>> {
+  return withShop(shopId, async (tx) => {
+    const rows = await tx
+      .select({ request: schema.privacyRequests, customerName: schema.customers.name })
       .from(schema.privacyRequests)
+      .leftJoin(
+        schema.customers,
+        and(
+          eq(schema.customers.shopId, schema.privacyRequests.shopId),
+          eq(sql`${schema.customers.id}::text`, schema.privacyRequests.subjectId),
+        ),
+      )
       .where(eq(schema.privacyRequests.shopId, shopId))
       .orderBy(
         sql`${schema.privacyRequests.status} in ('queued', 'processing', 'cooling_off') desc`,
         asc(schema.privacyRequests.dueOn),
         desc(schema.privacyRequests.createdAt),
       )
-      .limit(200),
+      .limit(200);
+    return rows.map((r) => ({ ...r.request, customerName: r.customerName }));
+  });
+}
+
+/** A shop's request by id (the merchant downloading an export they asked for on a customer's behalf). */
+export async function shopRequest(shopId: string, requestId: string): Promise<PrivacyRequest | undefined> {
+  const [row] = await withShop(shopId, (tx) =>
+    tx
+      .select()
+      .from(schema.privacyRequests)
+      .where(and(eq(schema.privacyRequests.shopId, shopId), eq(schema.privacyRequests.id, requestId))),
   );
+  return row;
+}
+
+/** The customer a merchant means, by email or WhatsApp number (a storefront account first), for acting on their behalf. */
+export async function findShopCustomer(
+  shopId: string,
+  contact: string,
+): Promise<{ id: string; email: string | null; phone: string | null } | undefined> {
+  const value = contact.includes("@") ? contact.trim().toLowerCase() : normalisePhone(contact);
+  if (!value) return undefined;
+  const [row] = await withShop(shopId, (tx) =>
+    tx
+      .select({ id: schema.customers.id, email: schema.customers.email, phone: schema.customers.phone })
+      .from(schema.customers)
+      .where(
+        and(
+          eq(schema.customers.shopId, shopId),
+          or(eq(schema.customers.email, value), eq(schema.customers.phone, value)),
+          isNull(schema.customers.mergedIntoId),
+          isNull(schema.customers.anonymisedAt),
+        ),
+      )
+      .orderBy(sql`${schema.customers.passwordHash} is null`, desc(schema.customers.createdAt))
+      .limit(1),
+  );
+  return row;
 }
 
 /** Every request on the platform, overdue ones first, then open ones by due date (the operators' console). */
@@ -240,6 +285,17 @@ export async function platformRequests(today: string): Promise<Array<PrivacyRequ
       overdue: (OPEN as readonly string[]).includes(r.request.status) && r.request.dueOn < today,
     }));
   });
+}
+
+/** A NetShop account by email (an operator flagging a minor's account). */
+export async function findAccountByEmail(email: string): Promise<{ id: string; email: string } | undefined> {
+  const [row] = await asPlatform((tx) =>
+    tx
+      .select({ id: schema.users.id, email: schema.users.email })
+      .from(schema.users)
+      .where(eq(sql`lower(${schema.users.email})`, email.trim().toLowerCase())),
+  );
+  return row;
 }
 
 /** Deletions whose cooling-off has ended and that are still waiting (the daily sweep re-queues them). */

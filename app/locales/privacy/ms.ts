@@ -30,6 +30,8 @@ const privacy: Translations<typeof en> = {
     heading: "Betulkan butiran anda",
     name: "Nama",
     phone: "Nombor WhatsApp",
+    sendCode: "Hantar kod ke nombor baharu",
+    confirmPhone: "Sahkan nombor baharu",
     save: "Simpan",
     saved: "Butiran anda telah disimpan.",
   },
@@ -84,9 +86,11 @@ const privacy: Translations<typeof en> = {
     none: "Tiada permintaan privasi.",
     exportFor: "Eksport data pelanggan",
     eraseFor: "Padam data pelanggan",
-    customerId: "ID pelanggan",
+    customerId: "E-mel atau nombor WhatsApp pelanggan",
     act: "Mula",
     notFound: "Tiada pelanggan sedemikian di kedai ini.",
+    ownerNote:
+      "Anda memiliki kedai. Akaun anda dipadam sebaik sahaja kedai anda ditutup; data kedai kemudian mengikut peraturan penyimpanannya.",
     accountTitle: "Data anda",
   },
   platform: {

@@ -1,0 +1,73 @@
+import { eq } from "drizzle-orm";
+import { asPlatform, schema } from "~db/client";
+import { checkCode, codeProblem, issueCode } from "~/domain/accounts/codes.server";
+import { maskPhone } from "~/domain/accounts/two-factor.server";
+import { audit, type RequestInfo } from "~/domain/audit/audit.server";
+import { normalisePhone } from "~/lib/phone";
+
+/**
+ * A NetShop account's own corrections (merchants and staff, /admin/account/privacy): the name at
+ * once, a new WhatsApp number only after a code sent to that number proves it is theirs. Audited
+ * with the number masked (the audit log outlives a later deletion of the account).
+ */
+type Person = { id: string; name: string; phone: string };
+export type CorrectionResult = { ok: true; notice?: "codeSent" | "saved"; phone?: string } | { ok: false; errors: Record<string, string> };
+
+const subjectOf = (userId: string, phone: string) => `phone:${userId}:${phone}`;
+
+export async function correctUserName(user: Person, input: unknown, who: RequestInfo): Promise<CorrectionResult> {
+  const name = typeof input === "string" ? input.trim() : "";
+  if (!name) return { ok: false, errors: { name: "Enter your name." } };
+  if (name.length > 100) return { ok: false, errors: { name: "Use at most 100 characters." } };
+  await asPlatform(async (tx) => {
+    await tx.update(schema.users).set({ name, updatedAt: new Date() }).where(eq(schema.users.id, user.id));
+    await audit(tx, {
+      shopId: null,
+      actorUserId: user.id,
+      action: "privacy.user_corrected",
+      targetType: "user",
+      targetId: user.id,
+      before: { name: user.name },
+      after: { name },
+      ...who,
+    });
+  });
+  return { ok: true, notice: "saved" };
+}
+
+/** Step 1: a code to the new number. */
+export async function startPhoneChange(user: Person, input: unknown): Promise<CorrectionResult> {
+  const phone = typeof input === "string" ? normalisePhone(input) : undefined;
+  if (!phone) return { ok: false, errors: { phone: "Enter a valid WhatsApp number, e.g. 012-345 6789." } };
+  if (phone === user.phone) return { ok: false, errors: { phone: "That is already your number." } };
+  const sent = await issueCode({ userId: user.id, purpose: "contact_change", subjectId: subjectOf(user.id, phone), phone });
+  return sent.ok
+    ? { ok: true, notice: "codeSent", phone }
+    : { ok: false, errors: { phone: `We could not send a code to that number: ${sent.error}` } };
+}
+
+/** Step 2: the code from the new number, then the number changes. */
+export async function confirmPhoneChange(
+  user: Person,
+  input: { phone: unknown; code: unknown },
+  who: RequestInfo,
+): Promise<CorrectionResult> {
+  const phone = typeof input.phone === "string" ? normalisePhone(input.phone) : undefined;
+  if (!phone) return { ok: false, errors: { phone: "Enter a valid WhatsApp number, e.g. 012-345 6789." } };
+  const check = await checkCode({ purpose: "contact_change", subjectId: subjectOf(user.id, phone), code: String(input.code ?? "") });
+  if (check.result !== "ok") return { ok: false, errors: { code: codeProblem(check) } };
+  await asPlatform(async (tx) => {
+    await tx.update(schema.users).set({ phone, updatedAt: new Date() }).where(eq(schema.users.id, user.id));
+    await audit(tx, {
+      shopId: null,
+      actorUserId: user.id,
+      action: "privacy.user_corrected",
+      targetType: "user",
+      targetId: user.id,
+      before: { phone: maskPhone(user.phone) },
+      after: { phone: maskPhone(phone) },
+      ...who,
+    });
+  });
+  return { ok: true, notice: "saved" };
+}

@@ -1,0 +1,125 @@
+import { data, redirect, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { confirmPhoneChange, correctUserName, startPhoneChange } from "~/domain/privacy/account-page.server";
+import { privacyIntent } from "~/domain/privacy/page-actions.server";
+import { requestsOf } from "~/domain/privacy/requests.server";
+import { readForm } from "~/lib/csrf.server";
+import { localeFor, serverT } from "~/lib/i18n.server";
+import { formatPhone } from "~/lib/phone";
+import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { PrivacyRequests, requestView } from "~/ui/privacy";
+
+export const meta: MetaFunction = () => [{ title: "Your data · NetShop" }];
+
+/** A merchant's or staff member's own data rights (export, correct, delete), at platform level. */
+export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ access: { user, shops } }) => {
+  const requests = await requestsOf({ kind: "user", userId: user.id });
+  return {
+    name: user.name,
+    email: user.email,
+    phone: formatPhone(user.phone),
+    owner: shops.some((s) => s.role === "owner"),
+    requests: requests.map(requestView),
+  };
+});
+
+// Exports, deletion and contact changes need a recent sign-in (within the last 12 hours).
+export const action = /* @__PURE__ */ adminAction(
+  "signed-in",
+  async ({ request, context, access: { user } }) => {
+    const form = await readForm(request);
+    const locale = await localeFor(request);
+    const t = serverT(locale, "privacy");
+    const who = { ip: context.ip, userAgent: context.userAgent };
+    const intent = form.get("intent");
+    if (intent === "name" || intent === "phone-code" || intent === "phone-confirm") {
+      const result =
+        intent === "name"
+          ? await correctUserName(user, form.get("name"), who)
+          : intent === "phone-code"
+            ? await startPhoneChange(user, form.get("phone"))
+            : await confirmPhoneChange(user, { phone: form.get("phone"), code: form.get("code") }, who);
+      if (!result.ok)
+        return data(
+          { notice: null, errors: result.errors, pendingPhone: intent === "phone-confirm" ? String(form.get("phone")) : null },
+          { status: 400 },
+        );
+      return {
+        notice: result.notice === "codeSent" ? t("codeSent", { contact: formatPhone(result.phone!) }) : t("correct.saved"),
+        errors: {},
+        pendingPhone: result.notice === "codeSent" ? result.phone! : null,
+      };
+    }
+    const result = await privacyIntent({ kind: "user", userId: user.id }, form, { contact: user.email, locale, actorUserId: user.id });
+    if (!result.ok) {
+      const errors = Object.fromEntries(Object.entries(result.errors).map(([k, v]) => [k, t(v)]));
+      return data({ notice: null, errors, pendingPhone: null }, { status: result.status });
+    }
+    if (result.redirectTo) return redirect(result.redirectTo);
+    return { notice: result.notice ? t(result.notice) : null, errors: {}, pendingPhone: null };
+  },
+  { recentAuth: true },
+);
+
+export default function AccountPrivacy() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const { t } = useTranslation("privacy");
+  return (
+    <div className="stack" data-testid="account-privacy">
+      <div>
+        <p className="eyebrow">{t("admin.accountTitle")}</p>
+        <h1>{t("title")}</h1>
+        <p>{t("intro")}</p>
+      </div>
+      {result?.notice ? (
+        <p className="notice" role="status" data-testid="privacy-notice">
+          {result.notice}
+        </p>
+      ) : null}
+      <FormError message={errors.form} />
+      <section className="card stack" data-testid="privacy-correct">
+        <h2>{t("correct.heading")}</h2>
+        <p className="muted">
+          {d.email} · <span data-testid="current-phone">{d.phone}</span>
+        </p>
+        <Form method="post">
+          <CsrfInput />
+          <Field label={t("correct.name")} name="name" defaultValue={d.name} error={errors.name} autoComplete="name" />
+          <button type="submit" name="intent" value="name">
+            {t("correct.save")}
+          </button>
+        </Form>
+        {result?.pendingPhone ? (
+          <Form method="post">
+            <CsrfInput />
+            <input type="hidden" name="phone" value={result.pendingPhone} />
+            <Field
+              label={t("guest.code")}
+              name="code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              error={errors.code ?? errors.phone}
+            />
+            <button type="submit" name="intent" value="phone-confirm">
+              {t("correct.confirmPhone")}
+            </button>
+          </Form>
+        ) : (
+          <Form method="post">
+            <CsrfInput />
+            <Field label={t("correct.phone")} name="phone" type="tel" autoComplete="tel" error={errors.phone} />
+            <button type="submit" name="intent" value="phone-code">
+              {t("correct.sendCode")}
+            </button>
+          </Form>
+        )}
+      </section>
+      {d.owner ? <p className="muted">{t("admin.ownerNote")}</p> : null}
+      <PrivacyRequests requests={d.requests} errors={errors} />
+    </div>
+  );
+}
