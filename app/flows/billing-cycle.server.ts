@@ -15,12 +15,13 @@
  *      paying (billing-invoice-paid) restores everything at once.
  */
 import { and, eq, inArray, isNotNull, lte, or } from "drizzle-orm";
-import { asPlatform, schema, withShop, type Tx } from "~db/client";
+
 import { tellOwner } from "~/domain/billing/dunning.server";
 import { issueInvoice, type PlatformInvoice } from "~/domain/billing/invoices.server";
 import { DAY_MS, GRACE_DAYS, localDay, nextPeriod, priceFor, REMINDER_DAYS, RENEWAL_LEAD_DAYS } from "~/domain/billing/periods";
 import { planById } from "~/domain/billing/plans.server";
 import { lockSubscription, moveSubscription, shopTimezone } from "~/domain/billing/subscriptions.server";
+import { asPlatform, schema, type Tx,withShop } from "~db/client";
 
 export interface CycleResult {
   shops: number;

@@ -17,7 +17,7 @@
  *      moved or the credits added (settleInvoice), the owner told.
  */
 import { and, eq } from "drizzle-orm";
-import { schema, withShop, type Tx } from "~db/client";
+
 import { audit } from "~/domain/audit/audit.server";
 import { billingCallbackUrl, billingReturnUrl, platformGateway } from "~/domain/billing/gateway.server";
 import { invoiceById, invoiceByReference, lockInvoice, type PlatformInvoice } from "~/domain/billing/invoices.server";
@@ -26,17 +26,18 @@ import { shopOwner } from "~/domain/billing/subscriptions.server";
 import { isGateway } from "~/domain/orders/gateways.server";
 import {
   assertPaymentMatches,
+  type GatewayName,
   InvalidSignatureError,
   NotificationRejectedError,
+  type PaymentGateway,
   PaymentGatewayError,
   PaymentMismatchError,
-  readRawCallback,
-  type GatewayName,
-  type PaymentGateway,
   type PaymentNotification,
+  readRawCallback,
 } from "~/integrations/payment-gateway";
 import { isUuid } from "~/lib/ids";
 import { logger } from "~/lib/logger.server";
+import { schema, type Tx,withShop } from "~db/client";
 
 export type BillingPayResult = { ok: true; url: string } | { ok: false; status: 404 | 409 | 503; message: string };
 

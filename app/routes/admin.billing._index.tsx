@@ -1,9 +1,11 @@
-import { data, redirect, type MetaFunction } from "@remix-run/node";
+import { data, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { shopCreditBalances } from "~/domain/ai/jobs.server";
 import { changePlan } from "~/domain/billing/changes.server";
+import { buyCreditPack, CREDIT_PACKS, newPackToken } from "~/domain/billing/credit-packs.server";
 import { billingOverview } from "~/domain/billing/overview.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { payInvoice } from "~/flows/billing-invoice-paid.server";
@@ -18,7 +20,7 @@ export const loader = /* @__PURE__ */ adminLoader("owner", async ({ access }) =>
   const shopId = access.shop.shopId;
   const overview = await billingOverview(shopId);
   const credits = await shopCreditBalances(shopId);
-  return { ...overview, credits, timezone: access.shop.timezone };
+  return { ...overview, credits, packs: CREDIT_PACKS, packToken: newPackToken(), timezone: access.shop.timezone };
 });
 
 export const action = /* @__PURE__ */ adminAction(
@@ -29,6 +31,13 @@ export const action = /* @__PURE__ */ adminAction(
     const intent = String(form.get("intent") ?? "");
     if (intent === "pay") {
       const paid = await payInvoice(shopId, String(form.get("invoiceId") ?? ""));
+      if (!paid.ok) return data({ errors: { form: paid.message }, notice: null }, { status: paid.status });
+      return redirect(paid.url, 303);
+    }
+    if (intent === "buy-credits") {
+      const bought = await buyCreditPack(shopId, Object.fromEntries(form));
+      if (!bought.ok) return data({ errors: bought.errors, notice: null }, { status: 400 });
+      const paid = await payInvoice(shopId, bought.invoiceId);
       if (!paid.ok) return data({ errors: { form: paid.message }, notice: null }, { status: paid.status });
       return redirect(paid.url, 303);
     }
@@ -76,7 +85,7 @@ function Meter({
 }
 
 export default function Billing() {
-  const { subscription, plan, scheduledPlan, usage, plans, invoices, credits, timezone } = useLoaderData<typeof loader>();
+  const { subscription, plan, scheduledPlan, usage, plans, invoices, credits, packs, packToken, timezone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const { t, i18n } = useTranslation("billing");
@@ -242,6 +251,23 @@ export default function Billing() {
             ))}
           </tbody>
         </table>
+      </section>
+      <section className="card stack" data-testid="credit-packs">
+        <h2>{t("topUp.title")}</h2>
+        <p className="muted small">{t("topUp.hint")}</p>
+        <p>{t("topUp.balance", { copy: credits.copy.pack, tryon: credits.tryon.pack, video: credits.video.pack })}</p>
+        <div className="row" style={{ gap: "0.5rem", flexWrap: "wrap" }}>
+          {packs.map((p) => (
+            <Form method="post" key={p.id}>
+              <CsrfInput />
+              <input type="hidden" name="packId" value={p.id} />
+              <input type="hidden" name="token" value={packToken} />
+              <button type="submit" name="intent" value="buy-credits" className="secondary" disabled={busy} data-pack={p.id}>
+                {t("topUp.buy", { name: t(`topUp.packs.${p.kind}`, { credits: p.credits }), price: money(p.priceMinor) })}
+              </button>
+            </Form>
+          ))}
+        </div>
       </section>
       <section className="card">
         <h2>{t("history")}</h2>

@@ -1,4 +1,5 @@
 import { redirect } from "@remix-run/node";
+
 import { adminLoader } from "~/domain/accounts/access.server";
 import { shopInvoice } from "~/domain/billing/overview.server";
 import { handleBillingReturn } from "~/flows/billing-invoice-paid.server";

@@ -1,8 +1,8 @@
 import { adminLoader } from "~/domain/accounts/access.server";
 import { invoiceResponse } from "~/domain/billing/documents.server";
 import { shopInvoice } from "~/domain/billing/overview.server";
-import { isUuid } from "~/lib/ids";
 import { notFound } from "~/lib/http";
+import { isUuid } from "~/lib/ids";
 
 /** A NetShop invoice to this shop: printable HTML, or `?format=pdf`. Owner only. */
 export const loader = /* @__PURE__ */ adminLoader("owner", async ({ request, params, access }) => {

@@ -1,6 +1,7 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Form, NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { operatorLoader } from "~/domain/dropship/suppliers.server";
 import { CsrfInput } from "~/ui/forms";
 import { LanguageSwitcher } from "~/ui/language-switcher";
@@ -13,6 +14,7 @@ export const loader = /* @__PURE__ */ operatorLoader(async ({ operator }) => ({ 
 export default function PlatformLayout() {
   const { operator } = useLoaderData<typeof loader>();
   const { t } = useTranslation("dropship");
+  const { t: tb } = useTranslation("billing");
   const { t: tp } = useTranslation("privacy");
   return (
     <div className="admin">
@@ -26,6 +28,12 @@ export default function PlatformLayout() {
               <NavLink to="/platform" end>
                 {t("platform")}
               </NavLink>
+            </li>
+            <li>
+              <NavLink to="/platform/merchants">{tb("console.merchants")}</NavLink>
+            </li>
+            <li>
+              <NavLink to="/platform/billing">{tb("console.billing")}</NavLink>
             </li>
             <li>
               <NavLink to="/platform/privacy">{tp("platform.nav")}</NavLink>

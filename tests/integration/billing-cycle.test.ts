@@ -4,49 +4,27 @@
  * shop, downgrade refusal, and the job scheduler.
  */
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, schema, withShop } from "~db/client";
+import { describe, expect, it } from "vitest";
+
 import { changePlan } from "~/domain/billing/changes.server";
 import { DAY_MS } from "~/domain/billing/periods";
 import { runBillingCycle } from "~/flows/billing-cycle.server";
 import { payInvoice } from "~/flows/billing-invoice-paid.server";
-import { openShop } from "~/flows/shop-opened.server";
-import { closeRedis, queue } from "~/lib/redis.server";
-import { startSandbox, type RunningSandbox } from "../../sandbox/server";
-import { freePort } from "../../scripts/services";
+import { queue } from "~/lib/redis.server";
+import { schema, withShop } from "~db/client";
+
 import { scheduleMaintenance } from "../../workers/maintenance";
 import { until } from "../helpers/async";
-import { signIn } from "../helpers/auth";
-import { addMember, makeUser, unique } from "../helpers/factories";
+import { billingStack, signedIn, trialShop } from "../helpers/billing";
+import { addMember, makeUser } from "../helpers/factories";
 import { choose } from "../helpers/merchant-endpoint";
-import { FormClient, htmlDecode, startWeb } from "../helpers/web";
+import { htmlDecode } from "../helpers/web";
 
 process.env.TRUST_PROXY = "1";
 
-let sandbox: RunningSandbox;
-let web: Awaited<ReturnType<typeof startWeb>>;
+const stack = billingStack();
 const who = { ip: "127.0.0.1", userAgent: "vitest" };
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ callbackRetryDelaysMs: [50, 100, 100, 200] });
-  const port = await freePort();
-  process.env.SANDBOX_URL = sandbox.url;
-  process.env.PUBLIC_URL = `http://127.0.0.1:${port}`;
-  web = await startWeb({ port });
-});
-afterAll(async () => {
-  await web?.close();
-  await sandbox?.close();
-  await closeRedis();
-  await closeDatabase();
-});
-
-async function trialShop(now: Date) {
-  const owner = await makeUser();
-  const opened = await openShop(owner.id, { name: "Kedai Kitaran", slug: unique("cyc-") }, who, now);
-  if (!opened.ok) throw new Error("shop not opened");
-  return { owner, shop: opened.shop };
-}
 const sub = (shopId: string) =>
   withShop(shopId, async (tx) => (await tx.select().from(schema.shopPlans).where(eq(schema.shopPlans.shopId, shopId)))[0]);
 const invoicesOf = (shopId: string) =>
@@ -104,9 +82,7 @@ describe("billing cycle (injected clock)", () => {
     expect(invoices).toHaveLength(1);
 
     // Suspended: the admin shows the banner and refuses changes; billing stays open; checkout is closed.
-    const client = new FormClient(web.url);
-    client.forwardedFor = "10.88.0.1";
-    await signIn(client, owner);
+    const client = await signedIn(stack.web.url, owner);
     await client.get("/admin");
     expect(htmlDecode(client.lastHtml)).toContain('data-billing="suspended"');
     await client.get("/admin/settings/company");
@@ -115,9 +91,9 @@ describe("billing cycle (injected clock)", () => {
     const refused = await client.post("/admin/settings/company", company, { csrf });
     expect(refused.status).toBe(423);
     expect(await refused.text()).toContain("suspended");
-    const checkout = await fetch(`${web.url}/s/${shop.slug}/checkout`);
+    const checkout = await fetch(`${stack.web.url}/s/${shop.slug}/checkout`);
     expect(htmlDecode(await checkout.text())).toContain('data-testid="checkout-closed"');
-    expect((await fetch(`${web.url}/s/${shop.slug}`)).status).toBe(200);
+    expect((await fetch(`${stack.web.url}/s/${shop.slug}`)).status).toBe(200);
 
     // Paying restores everything at once, with the next period after the trial.
     const pay = await payInvoice(shop.id, invoices[0].id);
@@ -129,7 +105,9 @@ describe("billing cycle (injected clock)", () => {
     expect(restored).toMatchObject({ planId: "growth", suspendedAt: null, pastDueSince: null });
     const ok = await client.post("/admin/settings/company", company, { csrf });
     expect(ok.status).toBe(200);
-    expect(htmlDecode(await (await fetch(`${web.url}/s/${shop.slug}/checkout`)).text())).not.toContain('data-testid="checkout-closed"');
+    expect(htmlDecode(await (await fetch(`${stack.web.url}/s/${shop.slug}/checkout`)).text())).not.toContain(
+      'data-testid="checkout-closed"',
+    );
   });
 
   it("renews a paid subscription once per period; a scheduled downgrade to Free needs no invoice", async () => {

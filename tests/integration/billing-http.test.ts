@@ -5,48 +5,25 @@
  * gapless platform numbering.
  */
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asPlatform, closeDatabase, schema, withShop } from "~db/client";
+import { describe, expect, it } from "vitest";
+
 import { billingCallbackUrl } from "~/domain/billing/gateway.server";
 import { SANDBOX_PAYSELLER_CREDENTIALS, signPayseller } from "~/integrations/payseller.server";
-import { openShop } from "~/flows/shop-opened.server";
-import { closeRedis } from "~/lib/redis.server";
-import { startSandbox, type RunningSandbox } from "../../sandbox/server";
-import { freePort } from "../../scripts/services";
+import { asPlatform, schema, withShop } from "~db/client";
+
 import { until } from "../helpers/async";
-import { signIn } from "../helpers/auth";
+import { billingStack, signedIn, trialShop } from "../helpers/billing";
 import { addMember, makeUser, unique } from "../helpers/factories";
 import { choose } from "../helpers/merchant-endpoint";
-import { FormClient, htmlDecode, startWeb } from "../helpers/web";
+import { htmlDecode } from "../helpers/web";
 
 process.env.TRUST_PROXY = "1";
 
-let sandbox: RunningSandbox;
-let web: Awaited<ReturnType<typeof startWeb>>;
-const who = { ip: "127.0.0.1", userAgent: "vitest" };
+const stack = billingStack();
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ callbackRetryDelaysMs: [50, 100, 100, 200] });
-  const port = await freePort();
-  process.env.SANDBOX_URL = sandbox.url;
-  process.env.PUBLIC_URL = `http://127.0.0.1:${port}`;
-  web = await startWeb({ port });
-});
-afterAll(async () => {
-  await web?.close();
-  await sandbox?.close();
-  await closeRedis();
-  await closeDatabase();
-});
-
-async function trialShop() {
-  const owner = await makeUser();
-  const opened = await openShop(owner.id, { name: "Kedai Billing", slug: unique("bill-") }, who);
-  if (!opened.ok) throw new Error("shop not opened");
-  const client = new FormClient(web.url);
-  client.forwardedFor = `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
-  await signIn(client, owner);
-  return { owner, shop: opened.shop, client };
+async function trialShopSignedIn() {
+  const { owner, shop } = await trialShop();
+  return { owner, shop, client: await signedIn(stack.web.url, owner) };
 }
 
 async function subscription(shopId: string) {
@@ -60,7 +37,7 @@ const postCallback = (url: string, body: string) =>
 
 describe("/admin/billing", () => {
   it("a new shop is on a 14-day Growth trial; the owner upgrades to Growth yearly and pays on the gateway's hosted page", async () => {
-    const { owner, shop, client } = await trialShop();
+    const { owner, shop, client } = await trialShopSignedIn();
     const sub = await subscription(shop.id);
     expect(sub).toMatchObject({ planId: "growth", status: "trialing", interval: "month" });
     expect((sub.trialEndsAt!.getTime() - sub.currentPeriodStart!.getTime()) / 86_400_000).toBe(14);
@@ -80,7 +57,7 @@ describe("/admin/billing", () => {
     expect(first.status).toBe(303);
     expect(second.status).toBe(303);
     const hosted = first.headers.get("location")!;
-    expect(new URL(hosted).origin).toBe(sandbox.url);
+    expect(new URL(hosted).origin).toBe(stack.sandbox.url);
     expect(second.headers.get("location")).toBe(hosted);
     const issued = await invoices(shop.id);
     expect(issued).toHaveLength(1);
@@ -98,13 +75,13 @@ describe("/admin/billing", () => {
     const { page: hostedPage, response } = await choose(hosted, "paid");
     expect(hostedPage).toContain("RM 490.00");
     const back = response.headers.get("location")!;
-    expect(back.startsWith(`${web.url}/admin/billing/invoices/${issued[0].id}/return`)).toBe(true);
-    const returned = await client.get(back.slice(web.url.length));
+    expect(back.startsWith(`${stack.web.url}/admin/billing/invoices/${issued[0].id}/return`)).toBe(true);
+    const returned = await client.get(back.slice(stack.web.url.length));
     expect(returned.status).toBe(302);
     expect(returned.headers.get("location")).toBe(`/admin/billing?paid=${encodeURIComponent(issued[0].number)}`);
 
     await until(async () =>
-      sandbox.payseller.sender.attempts.some((a) => a.url === billingCallbackUrl("payseller", shop.id) && a.result === 200),
+      stack.sandbox.payseller.sender.attempts.some((a) => a.url === billingCallbackUrl("payseller", shop.id) && a.result === 200),
     );
     const after = await subscription(shop.id);
     expect(after).toMatchObject({ planId: "growth", status: "active", interval: "year" });
@@ -120,7 +97,9 @@ describe("/admin/billing", () => {
     expect(client.lastHtml).toContain(paid.number);
     expect(client.lastHtml).toContain("Kedai Billing");
     expect(client.lastHtml).toContain('data-status="paid"');
-    const pdf = await fetch(`${web.url}/admin/billing/invoices/${paid.id}?format=pdf`, { headers: { Cookie: client.cookieHeader() } });
+    const pdf = await fetch(`${stack.web.url}/admin/billing/invoices/${paid.id}?format=pdf`, {
+      headers: { Cookie: client.cookieHeader() },
+    });
     expect(pdf.headers.get("content-type")).toBe("application/pdf");
     expect(
       Buffer.from(await pdf.arrayBuffer())
@@ -129,7 +108,7 @@ describe("/admin/billing", () => {
     ).toBe("%PDF-");
 
     // Duplicate and replayed callbacks change nothing; one audit entry for the payment.
-    const sent = sandbox.payseller.payments.get(paid.gatewayReference!)!.sent[0];
+    const sent = stack.sandbox.payseller.payments.get(paid.gatewayReference!)!.sent[0];
     const replies = await Promise.all(Array.from({ length: 5 }, () => postCallback(billingCallbackUrl("payseller", shop.id), sent)));
     expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     const audits = await asPlatform((tx) =>
@@ -142,7 +121,7 @@ describe("/admin/billing", () => {
   });
 
   it("refuses a tampered callback (401) and a wrong amount (recorded, nothing paid)", async () => {
-    const { shop, client } = await trialShop();
+    const { shop, client } = await trialShopSignedIn();
     await client.get("/admin/billing");
     const res = await client.post("/admin/billing", { intent: "change", planId: "starter", interval: "month" });
     expect(res.status).toBe(303);
@@ -178,24 +157,22 @@ describe("/admin/billing", () => {
     );
     expect(mismatch).toHaveLength(1);
     // Unknown shops and gateways are 404, GET is 405.
-    expect((await postCallback(`${web.url}/webhooks/billing/payseller/not-a-shop`, signed)).status).toBe(404);
+    expect((await postCallback(`${stack.web.url}/webhooks/billing/payseller/not-a-shop`, signed)).status).toBe(404);
     expect((await fetch(url)).status).toBe(405);
   });
 
   it("is the owner's only: staff with every area and admins are refused", async () => {
-    const { shop } = await trialShop();
+    const { shop } = await trialShopSignedIn();
     const admin = await makeUser();
     await addMember(shop.id, admin.id, "admin");
-    const client = new FormClient(web.url);
-    client.forwardedFor = "10.77.1.1";
-    await signIn(client, admin);
+    const client = await signedIn(stack.web.url, admin);
     const res = await client.get("/admin/billing");
     expect(res.status).toBe(403);
   });
 
   it("numbers platform invoices gaplessly across shops", async () => {
-    const a = await trialShop();
-    const b = await trialShop();
+    const a = await trialShopSignedIn();
+    const b = await trialShopSignedIn();
     for (const s of [a, b]) {
       await s.client.get("/admin/billing");
       expect((await s.client.post("/admin/billing", { intent: "change", planId: "pro", interval: "month" })).status).toBe(303);

@@ -3,6 +3,10 @@
  * are held from the moment it is queued (so a burst of requests cannot overspend) and charged
  * once, when it succeeds (`ai_credit_usage` is unique per job); a failed or cancelled job holds
  * nothing. Months follow the shop's timezone.
+ *
+ * Top-up packs (billing's `ai_credit_grants`, bought or granted by an operator) are used after the
+ * month's plan credits and never expire: a job is charged to the month when it fits in what the
+ * month has left, otherwise wholly to the packs (its usage row's period is then `pack`).
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { schema, type Tx } from "~db/client";
@@ -34,8 +38,14 @@ export interface CreditBalance {
   used: number;
   /** Held by jobs queued or running. */
   held: number;
+  /** Top-up pack credits not used yet. */
+  pack: number;
+  /** What new jobs can still use: the month's rest, then the packs, less what is held. */
   left: number;
 }
+
+/** The usage period of credits charged to top-up packs rather than to a month. */
+export const PACK_PERIOD = "pack";
 
 /** Credits per kind for this month. Call inside withShop. */
 export async function creditBalances(tx: Tx, shopId: string): Promise<Record<AiKind, CreditBalance>> {
@@ -51,12 +61,23 @@ export async function creditBalances(tx: Tx, shopId: string): Promise<Record<AiK
     .from(schema.aiJobs)
     .where(and(eq(schema.aiJobs.shopId, shopId), inArray(schema.aiJobs.status, ["queued", "running"])))
     .groupBy(schema.aiJobs.kind);
+  const packUsed = await tx
+    .select({ kind: schema.aiCreditUsage.kind, credits: sql<number>`sum(${schema.aiCreditUsage.credits})::int` })
+    .from(schema.aiCreditUsage)
+    .where(and(eq(schema.aiCreditUsage.shopId, shopId), eq(schema.aiCreditUsage.period, PACK_PERIOD)))
+    .groupBy(schema.aiCreditUsage.kind);
+  const granted = await tx
+    .select({ kind: schema.aiCreditGrants.kind, credits: sql<number>`sum(${schema.aiCreditGrants.credits})::int` })
+    .from(schema.aiCreditGrants)
+    .where(eq(schema.aiCreditGrants.shopId, shopId))
+    .groupBy(schema.aiCreditGrants.kind);
   const out = {} as Record<AiKind, CreditBalance>;
   for (const kind of schema.aiJobKindEnum.enumValues) {
     const u = used.find((r) => r.kind === kind)?.credits ?? 0;
     const h = held.find((r) => r.kind === kind)?.credits ?? 0;
     const a = allowance(plan, kind);
-    out[kind] = { kind, allowance: a, used: u, held: h, left: Math.max(0, a - u - h) };
+    const pack = Math.max(0, (granted.find((r) => r.kind === kind)?.credits ?? 0) - (packUsed.find((r) => r.kind === kind)?.credits ?? 0));
+    out[kind] = { kind, allowance: a, used: u, held: h, pack, left: Math.max(0, Math.max(0, a - u) + pack - h) };
   }
   return out;
 }
@@ -82,9 +103,13 @@ export async function assertAiCredits(tx: Tx, shopId: string, kind: AiKind, cred
 /** Charges a succeeded job's credits, once (a retried success changes nothing). Returns whether it charged. */
 export async function chargeAiCredits(tx: Tx, job: { shopId: string; id: string; kind: AiKind; credits: number }): Promise<boolean> {
   if (job.credits <= 0) return false;
+  // The month's credits first; a job that no longer fits in them is charged to the packs.
+  const month = await creditPeriod(tx, job.shopId);
+  const balance = (await creditBalances(tx, job.shopId))[job.kind];
+  const period = job.credits <= balance.allowance - balance.used || balance.pack < job.credits ? month : PACK_PERIOD;
   const rows = await tx
     .insert(schema.aiCreditUsage)
-    .values({ shopId: job.shopId, jobId: job.id, kind: job.kind, credits: job.credits, period: await creditPeriod(tx, job.shopId) })
+    .values({ shopId: job.shopId, jobId: job.id, kind: job.kind, credits: job.credits, period })
     .onConflictDoNothing()
     .returning({ id: schema.aiCreditUsage.id });
   return rows.length > 0;

@@ -6,12 +6,14 @@
  * refused while the shop uses more than the smaller plan allows.
  */
 import { z } from "zod";
+
+import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { withShop } from "~db/client";
 import type { BillingInterval } from "~db/schema/billing";
-import { audit, type RequestInfo } from "~/domain/audit/audit.server";
+
 import { issueInvoice, voidOpenInvoices } from "./invoices.server";
-import { localDay, priceFor, unusedCredit, billingMoney } from "./periods";
-import { currentPlan, describeOverLimits, overLimits, planById, planUsage, type OverLimit, type Plan } from "./plans.server";
+import { billingMoney, localDay, priceFor, unusedCredit } from "./periods";
+import { currentPlan, describeOverLimits, type OverLimit, overLimits, type Plan, planById, planUsage } from "./plans.server";
 import { lockSubscription, moveSubscription, periodFields, shopTimezone } from "./subscriptions.server";
 
 export const ChangePlanSchema = z.object({

@@ -3,9 +3,11 @@
  * words are NetShop's English; names outside Latin-1 print as '?' in the PDF and correctly in the HTML).
  */
 import PDFDocument from "pdfkit";
+
 import { config } from "~/config.server";
+
 import type { PlatformInvoice } from "./invoices.server";
-import { localDay, billingMoney } from "./periods";
+import { billingMoney, localDay } from "./periods";
 
 const TZ = "Asia/Kuala_Lumpur";
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);

@@ -4,10 +4,12 @@
  * invoice (reminders_sent).
  */
 import { eq } from "drizzle-orm";
-import { schema, type Tx } from "~db/client";
+
 import { queueEmail, queueWhatsApp } from "~/domain/notify/messages.server";
 import { isLocale } from "~/lib/i18n";
 import { serverT } from "~/lib/i18n.server";
+import { schema, type Tx } from "~db/client";
+
 import { claimReminder, invoiceLink, type PlatformInvoice } from "./invoices.server";
 import { billingMoney, localDay } from "./periods";
 import { shopOwner, shopTimezone } from "./subscriptions.server";

@@ -2,7 +2,7 @@
  * NetShop's own gateway account, through which shops pay NetShop: the same adapters shops use
  * for their customers (app/integrations), built from the BILLING_* settings; unset → the sandbox.
  */
-import { config, publicUrl, type Env } from "~/config.server";
+import { config, type Env, publicUrl } from "~/config.server";
 import type { GatewayName, PaymentGateway } from "~/integrations/payment-gateway";
 import { paymentGatewayFor } from "~/integrations/payment-gateways.server";
 

@@ -5,9 +5,11 @@
  * a renewal job run twice): the same key returns the same invoice and takes no number.
  */
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
+
+import { config, publicUrl } from "~/config.server";
 import { schema, type Tx } from "~db/client";
 import type { BillingInterval, BillTo, InvoiceLine } from "~db/schema/billing";
-import { config, publicUrl } from "~/config.server";
+
 import { sstOf } from "./periods";
 import { shopOwner } from "./subscriptions.server";
 

@@ -1,5 +1,6 @@
 import { withShop } from "~db/client";
-import { listInvoices, invoiceById } from "./invoices.server";
+
+import { invoiceById, listInvoices } from "./invoices.server";
 import { currentPlan, listedPlans, overLimits, planById, planUsage } from "./plans.server";
 import { subscriptionOf } from "./subscriptions.server";
 

@@ -1,6 +1,7 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
-import { schema, type Tx } from "~db/client";
+
 import { formatBytes } from "~/lib/bytes";
+import { schema, type Tx } from "~db/client";
 
 export type Plan = typeof schema.plans.$inferSelect;
 

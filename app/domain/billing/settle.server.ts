@@ -5,10 +5,12 @@
  * suspended or cancelled shop at once.
  */
 import { and, eq } from "drizzle-orm";
-import { schema, type Tx } from "~db/client";
+
 import { queueEmail } from "~/domain/notify/messages.server";
+import { schema, type Tx } from "~db/client";
+
 import { type PlatformInvoice, voidOpenInvoices } from "./invoices.server";
-import { localDay, billingMoney } from "./periods";
+import { billingMoney, localDay } from "./periods";
 import { lockSubscription, moveSubscription, shopOwner, shopTimezone } from "./subscriptions.server";
 
 export type SettleOutcome = "paid" | "already_paid";

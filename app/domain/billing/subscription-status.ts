@@ -6,7 +6,7 @@
  *      │                └────────── paid ──────────────┴──────────────────┘
  *      └─ trial ends unpaid ─▶ past_due
  *   any ─ cancelled by the owner or an operator ─▶ cancelled (back to active by paying)
- *   active / past_due ─ an operator suspends (reason) ─▶ suspended ─ an operator lifts it ─▶ active / past_due
+ *   trialing / active / past_due ─ an operator suspends (reason) ─▶ suspended ─ an operator lifts it ─▶ where it was
  *
  * Suspended: the admin is read-only (billing stays open), the storefront can be browsed but not
  * checked out. Nothing is ever deleted.
@@ -19,7 +19,7 @@ export const SUBSCRIPTION_TRANSITIONS: Record<SubscriptionStatus, readonly Subsc
   trialing: ["active", "past_due", "suspended", "cancelled"],
   active: ["active", "past_due", "suspended", "cancelled"],
   past_due: ["active", "suspended", "cancelled"],
-  suspended: ["active", "past_due", "cancelled"],
+  suspended: ["active", "past_due", "trialing", "cancelled"],
   cancelled: ["active"],
 };
 
@@ -31,3 +31,6 @@ export function canMove(from: SubscriptionStatus, to: SubscriptionStatus): boole
 export const isWritable = (status: SubscriptionStatus) => status !== "suspended";
 /** Whether the storefront takes orders. */
 export const takesOrders = (status: SubscriptionStatus) => status !== "suspended";
+
+/** Every status, in the machine's order (for filters). */
+export const SUBSCRIPTION_STATUSES = Object.keys(SUBSCRIPTION_TRANSITIONS) as SubscriptionStatus[];

@@ -3,9 +3,11 @@
  * subscription-status.ts). The only writer of shop_plans besides the migrations.
  */
 import { and, eq, sql } from "drizzle-orm";
-import { schema, withShop, type Tx } from "~db/client";
-import type { BillingInterval, SubscriptionStatus } from "~db/schema/billing";
+
 import { audit } from "~/domain/audit/audit.server";
+import { schema, type Tx, withShop } from "~db/client";
+import type { BillingInterval, SubscriptionStatus } from "~db/schema/billing";
+
 import { localDay, periodFrom, TRIAL_DAYS, TRIAL_PLAN_ID, zonedMidnight } from "./periods";
 import { canMove } from "./subscription-status";
 

@@ -185,6 +185,8 @@ export function supplierAction<T>(
 export async function requireOperator(request: Request): Promise<{ user: User; session: Session }> {
   const current = await requireUser(request);
   if (current.user.platformRole !== "operator") throw new Response("Only NetShop platform operators can open this page.", { status: 403 });
+  // The console sees every merchant's account: only a sign-in with a second factor opens it.
+  if (!current.session.secondFactor) throw new Response("Sign in with your second factor to open the operators' console.", { status: 403 });
   return current;
 }
 

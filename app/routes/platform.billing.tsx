@@ -1,0 +1,131 @@
+import { data, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+
+import { allPlans, platformInvoiceList, revenueSeries, updatePlanPrices } from "~/domain/billing/operators.server";
+import { billingMoney } from "~/domain/billing/periods";
+import { operatorAction, operatorLoader } from "~/domain/dropship/suppliers.server";
+import { readForm } from "~/lib/csrf.server";
+import { CsrfInput, FormError } from "~/ui/forms";
+
+export const meta: MetaFunction = () => [{ title: "Billing · Platform · NetShop" }];
+
+const FILTERS = ["all", "open", "overdue", "paid"] as const;
+type Filter = (typeof FILTERS)[number];
+
+/** Platform billing: invoices (open, overdue, paid), MRR and churn by month, plan prices. Operators only. */
+export const loader = /* @__PURE__ */ operatorLoader(async ({ request }) => {
+  const asked = new URL(request.url).searchParams.get("filter") ?? "all";
+  const filter: Filter = (FILTERS as readonly string[]).includes(asked) ? (asked as Filter) : "all";
+  const [invoices, series, plans] = await Promise.all([platformInvoiceList(filter), revenueSeries(), allPlans()]);
+  return { invoices, series, plans, filter };
+});
+
+export const action = /* @__PURE__ */ operatorAction(async ({ request, context, operator }) => {
+  const form = await readForm(request);
+  const result = await updatePlanPrices(
+    { operatorId: operator.id, ip: context.ip, userAgent: context.userAgent },
+    Object.fromEntries(form),
+  );
+  if (!result.ok) return data({ errors: result.errors, done: false }, { status: 400 });
+  return data({ errors: {} as Record<string, string>, done: true });
+});
+
+function Bars({ title, values, label }: { title: string; values: { month: string; value: number }[]; label: (n: number) => string }) {
+  const max = Math.max(1, ...values.map((v) => v.value));
+  const w = 36;
+  return (
+    <figure>
+      <figcaption>{title}</figcaption>
+      <svg role="img" aria-label={title} width={values.length * w} height={140} viewBox={`0 0 ${values.length * w} 140`}>
+        {values.map((v, i) => {
+          const h = Math.round((v.value / max) * 100);
+          return (
+            <g key={v.month}>
+              <title>{`${v.month}: ${label(v.value)}`}</title>
+              <rect x={i * w + 6} y={110 - h} width={w - 12} height={h} fill="#0f766e" />
+              <text x={i * w + w / 2} y={128} fontSize="9" textAnchor="middle">
+                {v.month.slice(2)}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+    </figure>
+  );
+}
+
+export default function PlatformBilling() {
+  const { invoices, series, plans, filter } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const { t, i18n } = useTranslation("billing");
+  const day = (d: string | Date | null) => (d ? new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium" }).format(new Date(d)) : "");
+  return (
+    <main className="admin-main stack">
+      <h1>{t("console.billing")}</h1>
+      <section className="card row" style={{ gap: "2rem", flexWrap: "wrap" }}>
+        <Bars title={t("console.mrrChart")} values={series.map((s) => ({ month: s.month, value: s.mrrMinor }))} label={billingMoney} />
+        <Bars title={t("console.churnChart")} values={series.map((s) => ({ month: s.month, value: s.churned }))} label={String} />
+      </section>
+      <section className="card">
+        <h2>{t("console.invoices")}</h2>
+        <nav className="row" style={{ gap: "0.75rem" }}>
+          {FILTERS.map((f) => (
+            <Link key={f} to={`?filter=${f}`} aria-current={f === filter ? "page" : undefined}>
+              {t(`console.filters.${f}`)}
+            </Link>
+          ))}
+        </nav>
+        <table data-testid="platform-invoices">
+          <thead>
+            <tr>
+              <th>{t("invoice.number")}</th>
+              <th>{t("console.columns.shop")}</th>
+              <th>{t("invoice.date")}</th>
+              <th>{t("invoice.description")}</th>
+              <th>{t("invoice.total")}</th>
+              <th>{t("invoice.status")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {invoices.map((inv) => (
+              <tr key={inv.id} data-invoice={inv.number}>
+                <td>{inv.number}</td>
+                <td>
+                  <Link to={`/platform/merchants/${inv.shopId}`}>{inv.shopName}</Link>
+                </td>
+                <td>{day(inv.issuedAt)}</td>
+                <td>{t(`invoice.kinds.${inv.kind}`)}</td>
+                <td>{billingMoney(inv.totalMinor)}</td>
+                <td>{t(`invoice.statuses.${inv.status}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="card stack">
+        <h2>{t("console.prices")}</h2>
+        {result?.done ? (
+          <div className="banner ok" role="status">
+            {t("console.done")}
+          </div>
+        ) : null}
+        <FormError message={result?.errors ? Object.values(result.errors)[0] : undefined} />
+        {plans.map((p) => (
+          <Form method="post" key={p.id} className="row" style={{ gap: "0.5rem", alignItems: "end" }} data-price-plan={p.id}>
+            <CsrfInput />
+            <input type="hidden" name="planId" value={p.id} />
+            <strong style={{ minWidth: "6rem" }}>{p.name}</strong>
+            <label>
+              {t("console.monthlySen")} <input name="priceMinor" type="number" min={0} defaultValue={p.priceMinor} />
+            </label>
+            <label>
+              {t("console.yearlySen")} <input name="yearlyPriceMinor" type="number" min={0} defaultValue={p.yearlyPriceMinor} />
+            </label>
+            <button type="submit">{t("console.save")}</button>
+          </Form>
+        ))}
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,151 @@
+import { data, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+
+import { extendTrial, grantCredits, merchantAccount, operatorSuspend, operatorUnsuspend } from "~/domain/billing/operators.server";
+import { billingMoney } from "~/domain/billing/periods";
+import { operatorAction, operatorLoader } from "~/domain/dropship/suppliers.server";
+import { formatBytes } from "~/lib/bytes";
+import { readForm } from "~/lib/csrf.server";
+import { notFound } from "~/lib/http";
+import { isUuid } from "~/lib/ids";
+import { CsrfInput, Field, FormError } from "~/ui/forms";
+
+export const meta: MetaFunction = () => [{ title: "Merchant · Platform · NetShop" }];
+
+async function load(shopId: string | undefined) {
+  const account = isUuid(shopId ?? "") ? await merchantAccount(shopId!) : null;
+  if (!account) throw notFound("No merchant with this id.");
+  return account;
+}
+
+/** One merchant's account and subscription; suspend/lift with a reason, extend the trial, grant AI credits. */
+export const loader = /* @__PURE__ */ operatorLoader(async ({ params }) => load(params.shopId));
+
+export const action = /* @__PURE__ */ operatorAction(async ({ request, params, context, operator }) => {
+  const { shop } = await load(params.shopId);
+  const form = await readForm(request);
+  const op = { operatorId: operator.id, ip: context.ip, userAgent: context.userAgent };
+  const fields = Object.fromEntries(form);
+  const intent = String(form.get("intent") ?? "");
+  const result =
+    intent === "suspend"
+      ? await operatorSuspend(op, shop.id, fields)
+      : intent === "unsuspend"
+        ? await operatorUnsuspend(op, shop.id, fields)
+        : intent === "extend-trial"
+          ? await extendTrial(op, shop.id, fields)
+          : intent === "grant"
+            ? await grantCredits(op, shop.id, fields)
+            : { ok: false as const, errors: { form: "Choose what to do." } };
+  if (!result.ok) return data({ intent, errors: result.errors as Record<string, string>, done: false }, { status: 400 });
+  return data({ intent, errors: {} as Record<string, string>, done: true });
+});
+
+export default function Merchant() {
+  const { shop, subscription, plan, usage, invoices, grants } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const { t, i18n } = useTranslation("billing");
+  const errors = (intent: string): Record<string, string | undefined> => (result?.intent === intent ? result.errors : {});
+  const day = (d: string | Date | null) => (d ? new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium" }).format(new Date(d)) : "");
+  return (
+    <main className="admin-main stack">
+      <h1>{shop.name}</h1>
+      <p className="muted small">{t("console.noCustomers")}</p>
+      {result?.done ? (
+        <div className="banner ok" role="status">
+          {t("console.done")}
+        </div>
+      ) : null}
+      <section className="card stack" data-testid="merchant-subscription">
+        <h2>{t("console.account")}</h2>
+        <p>
+          <strong>{plan.name}</strong> · <span data-status={subscription.status}>{t(`status.${subscription.status}`)}</span>
+          {subscription.suspensionReason ? <> · {subscription.suspensionReason}</> : null}
+        </p>
+        {subscription.currentPeriodEnd ? (
+          <p>
+            {day(subscription.currentPeriodStart)} – {day(subscription.currentPeriodEnd)}
+          </p>
+        ) : null}
+        <p>{t("console.usage", { products: usage.products, storage: formatBytes(usage.storageBytes), seats: usage.seats })}</p>
+        <Form method="post" className="stack">
+          <CsrfInput />
+          <FormError message={errors("suspend").form ?? errors("unsuspend").form} />
+          <Field label={t("console.reason")} name="reason" error={errors("suspend").reason ?? errors("unsuspend").reason} />
+          {subscription.status === "suspended" ? (
+            <button type="submit" name="intent" value="unsuspend">
+              {t("console.unsuspend")}
+            </button>
+          ) : (
+            <button type="submit" name="intent" value="suspend" className="danger">
+              {t("console.suspend")}
+            </button>
+          )}
+        </Form>
+        {subscription.status === "trialing" ? (
+          <Form method="post" className="row" style={{ gap: "0.5rem", alignItems: "end" }}>
+            <CsrfInput />
+            <Field label={t("console.days")} name="days" type="number" defaultValue="7" error={errors("extend-trial").days} />
+            <button type="submit" name="intent" value="extend-trial">
+              {t("console.extendTrial")}
+            </button>
+          </Form>
+        ) : null}
+      </section>
+      <section className="card stack">
+        <h2>{t("console.grant")}</h2>
+        <Form method="post" className="row" style={{ gap: "0.5rem", alignItems: "end", flexWrap: "wrap" }}>
+          <CsrfInput />
+          <div className="field">
+            <label htmlFor="kind">{t("console.kind")}</label>
+            <select id="kind" name="kind">
+              <option value="copy">{t("meters.copy")}</option>
+              <option value="tryon">{t("meters.tryon")}</option>
+              <option value="video">{t("meters.video")}</option>
+            </select>
+          </div>
+          <Field label={t("console.credits")} name="credits" type="number" error={errors("grant").credits} />
+          <Field label={t("console.note")} name="note" error={errors("grant").note} />
+          <button type="submit" name="intent" value="grant">
+            {t("console.grant")}
+          </button>
+        </Form>
+        <h3>{t("console.grants")}</h3>
+        <ul data-testid="grants">
+          {grants.map((g) => (
+            <li key={g.id}>
+              {day(g.createdAt)} · {g.kind} · {g.credits} · {g.source}
+              {g.note ? ` · ${g.note}` : ""}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section className="card">
+        <h2>{t("console.invoices")}</h2>
+        <table>
+          <thead>
+            <tr>
+              <th>{t("invoice.number")}</th>
+              <th>{t("invoice.date")}</th>
+              <th>{t("invoice.description")}</th>
+              <th>{t("invoice.total")}</th>
+              <th>{t("invoice.status")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {invoices.map((inv) => (
+              <tr key={inv.id}>
+                <td>{inv.number}</td>
+                <td>{day(inv.issuedAt)}</td>
+                <td>{t(`invoice.kinds.${inv.kind}`)}</td>
+                <td>{billingMoney(inv.totalMinor)}</td>
+                <td>{t(`invoice.statuses.${inv.status}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </main>
+  );
+}

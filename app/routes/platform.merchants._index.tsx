@@ -1,0 +1,79 @@
+import type { MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+
+import { listMerchants } from "~/domain/billing/operators.server";
+import { billingMoney } from "~/domain/billing/periods";
+import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from "~/domain/billing/subscription-status";
+import { operatorLoader } from "~/domain/dropship/suppliers.server";
+
+export const meta: MetaFunction = () => [{ title: "Merchants · Platform · NetShop" }];
+
+/** Merchants: search, plan, status, usage, MRR, last sign-in. Operators only. */
+export const loader = /* @__PURE__ */ operatorLoader(async ({ request }) => {
+  const url = new URL(request.url);
+  const q = url.searchParams.get("q") ?? "";
+  const status = url.searchParams.get("status") ?? "";
+  const valid = (SUBSCRIPTION_STATUSES as readonly string[]).includes(status) ? status : "";
+  return { merchants: await listMerchants({ q, status: valid }), q, status: valid };
+});
+
+export default function Merchants() {
+  const { merchants, q, status } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation("billing");
+  const day = (d: string | Date | null) =>
+    d ? new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium" }).format(new Date(d)) : t("console.never");
+  return (
+    <main className="admin-main stack">
+      <h1>{t("console.merchants")}</h1>
+      <p className="muted small">{t("console.noCustomers")}</p>
+      <Form method="get" className="row" style={{ gap: "0.5rem" }}>
+        <input type="search" name="q" defaultValue={q} aria-label={t("console.search")} placeholder={t("console.search")} />
+        <select name="status" defaultValue={status} aria-label={t("console.columns.status")}>
+          <option value="">{t("console.anyStatus")}</option>
+          {SUBSCRIPTION_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {t(`status.${s}`)}
+            </option>
+          ))}
+        </select>
+        <button type="submit">{t("console.searchButton")}</button>
+      </Form>
+      {merchants.length === 0 ? (
+        <p className="muted">{t("console.noMerchants")}</p>
+      ) : (
+        <table data-testid="merchants">
+          <thead>
+            <tr>
+              <th>{t("console.columns.shop")}</th>
+              <th>{t("console.columns.owner")}</th>
+              <th>{t("console.columns.plan")}</th>
+              <th>{t("console.columns.status")}</th>
+              <th>{t("console.columns.mrr")}</th>
+              <th>{t("console.columns.products")}</th>
+              <th>{t("console.columns.lastSignIn")}</th>
+              <th>{t("console.columns.created")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {merchants.map((m) => (
+              <tr key={m.shopId} data-merchant={m.slug}>
+                <td>
+                  <Link to={`/platform/merchants/${m.shopId}`}>{m.name}</Link>
+                  <div className="small muted">{m.slug}</div>
+                </td>
+                <td>{m.ownerEmail}</td>
+                <td>{m.planName}</td>
+                <td data-status={m.status}>{t(`status.${m.status as SubscriptionStatus}`)}</td>
+                <td>{billingMoney(m.mrrMinor)}</td>
+                <td>{m.products}</td>
+                <td>{day(m.lastSignIn)}</td>
+                <td>{day(m.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,129 @@
+/**
+ * The operators' console over HTTP: merchants and suppliers refused; an operator finds a merchant,
+ * suspends it with a reason (owner told, checkout closed, admin banner), lifts it, grants AI
+ * credits, changes a plan's prices; the owner buys an AI credit pack on the gateway's hosted page.
+ */
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+
+import { shopCreditBalances } from "~/domain/ai/jobs.server";
+import { asPlatform, schema, withShop } from "~db/client";
+
+import { until } from "../helpers/async";
+import { billingStack, signedIn, trialShop } from "../helpers/billing";
+import { makeOperator, makeSupplier } from "../helpers/dropship";
+import { choose } from "../helpers/merchant-endpoint";
+import { htmlDecode } from "../helpers/web";
+
+process.env.TRUST_PROXY = "1";
+
+const stack = billingStack();
+
+const status = (shopId: string) =>
+  withShop(shopId, async (tx) => (await tx.select().from(schema.shopPlans).where(eq(schema.shopPlans.shopId, shopId)))[0].status);
+
+describe("/platform", () => {
+  it("refuses a merchant and a supplier", async () => {
+    const { owner } = await trialShop();
+    const merchant = await signedIn(stack.web.url, owner);
+    const supplier = await makeSupplier();
+    const supplierClient = await signedIn(stack.web.url, supplier.user);
+    for (const client of [merchant, supplierClient]) {
+      for (const path of ["/platform", "/platform/merchants", "/platform/billing"]) {
+        expect((await client.get(path)).status, path).toBe(403);
+      }
+    }
+  });
+
+  it("an operator finds a merchant, suspends it with a reason and lifts it; grants AI credits; changes plan prices", async () => {
+    const { owner, shop } = await trialShop();
+    const operator = await signedIn(stack.web.url, await makeOperator());
+
+    await operator.get(`/platform/merchants?q=${encodeURIComponent(shop.slug)}`);
+    const list = htmlDecode(operator.lastHtml);
+    expect(list).toContain(`data-merchant="${shop.slug}"`);
+    expect(list).toContain(owner.email);
+    expect(list).toContain('data-status="trialing"');
+
+    expect((await operator.get(`/platform/merchants/${shop.id}`)).status).toBe(200);
+    const csrf = operator.csrfToken();
+    const noReason = await operator.post(`/platform/merchants/${shop.id}`, { intent: "suspend", reason: "" }, { csrf });
+    expect(noReason.status).toBe(400);
+    expect(await noReason.text()).toContain("Give the reason the owner will read.");
+    const suspended = await operator.post(
+      `/platform/merchants/${shop.id}`,
+      { intent: "suspend", reason: "Counterfeit goods reported" },
+      { csrf },
+    );
+    expect(suspended.status).toBe(200);
+    expect(await status(shop.id)).toBe("suspended");
+    const told = await withShop(shop.id, (tx) =>
+      tx
+        .select()
+        .from(schema.messages)
+        .where(and(eq(schema.messages.shopId, shop.id), eq(schema.messages.purpose, "billing.suspended_by_operator"))),
+    );
+    expect(told.map((m) => m.channel).sort()).toEqual(["email", "whatsapp"]);
+    expect(told[0].body).toContain("Counterfeit goods reported");
+    expect(htmlDecode(await (await fetch(`${stack.web.url}/s/${shop.slug}/checkout`)).text())).toContain('data-testid="checkout-closed"');
+    const ownerClient = await signedIn(stack.web.url, owner);
+    await ownerClient.get("/admin");
+    expect(htmlDecode(ownerClient.lastHtml)).toContain('data-billing="suspended"');
+
+    expect(
+      (await operator.post(`/platform/merchants/${shop.id}`, { intent: "unsuspend", reason: "Resolved with the owner" }, { csrf })).status,
+    ).toBe(200);
+    expect(await status(shop.id)).toBe("trialing");
+
+    // Credits: an operator's grant is added to what the shop can use.
+    const before = await shopCreditBalances(shop.id);
+    expect(
+      (await operator.post(`/platform/merchants/${shop.id}`, { intent: "grant", kind: "video", credits: "15", note: "Sorry" }, { csrf }))
+        .status,
+    ).toBe(200);
+    const after = await shopCreditBalances(shop.id);
+    expect(after.video.pack).toBe(before.video.pack + 15);
+    expect(after.video.left).toBe(before.video.left + 15);
+
+    const audits = await asPlatform((tx) =>
+      tx.select({ action: schema.auditLog.action }).from(schema.auditLog).where(eq(schema.auditLog.shopId, shop.id)),
+    );
+    expect(audits.map((a) => a.action)).toEqual(expect.arrayContaining(["billing.subscription_changed", "billing.credits_granted"]));
+
+    // Prices: a new price for new invoices, audited.
+    await operator.get("/platform/billing");
+    const prices = await operator.post("/platform/billing", { planId: "starter", priceMinor: "3100", yearlyPriceMinor: "31000" });
+    expect(prices.status).toBe(200);
+    const [starter] = await asPlatform((tx) => tx.select().from(schema.plans).where(eq(schema.plans.id, "starter")));
+    expect(starter).toMatchObject({ priceMinor: 3100, yearlyPriceMinor: 31000 });
+    const bad = await operator.post(
+      "/platform/billing",
+      { planId: "starter", priceMinor: "1.5", yearlyPriceMinor: "x" },
+      { csrf: operator.csrfToken() },
+    );
+    expect(bad.status).toBe(400);
+    await asPlatform((tx) =>
+      tx.update(schema.plans).set({ priceMinor: 2900, yearlyPriceMinor: 29000 }).where(eq(schema.plans.id, "starter")),
+    );
+  });
+
+  it("the owner buys an AI credit pack on the hosted page: used after the month's credits, one pack per double click", async () => {
+    const { owner, shop } = await trialShop();
+    const client = await signedIn(stack.web.url, owner);
+    await client.get("/admin/billing");
+    const token = /name="token" value="([^"]+)"/.exec(client.lastHtml)![1];
+    const csrf = client.csrfToken();
+    const [a, b] = await Promise.all(
+      [1, 2].map(() => client.post("/admin/billing", { intent: "buy-credits", packId: "video-20", token }, { csrf })),
+    );
+    expect(a.status).toBe(303);
+    expect(b.headers.get("location")).toBe(a.headers.get("location"));
+    const before = await shopCreditBalances(shop.id);
+    await choose(a.headers.get("location")!, "paid");
+    await until(async () => (await shopCreditBalances(shop.id)).video.pack === before.video.pack + 20);
+    const invoices = await withShop(shop.id, (tx) =>
+      tx.select().from(schema.platformInvoices).where(eq(schema.platformInvoices.shopId, shop.id)),
+    );
+    expect(invoices.map((i) => [i.kind, i.status, i.totalMinor])).toEqual([["credits", "paid", 5_900]]);
+  });
+});
