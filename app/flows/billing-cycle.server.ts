@@ -21,7 +21,7 @@ import { issueInvoice, type PlatformInvoice } from "~/domain/billing/invoices.se
 import { DAY_MS, GRACE_DAYS, localDay, nextPeriod, priceFor, REMINDER_DAYS, RENEWAL_LEAD_DAYS } from "~/domain/billing/periods";
 import { planById } from "~/domain/billing/plans.server";
 import { lockSubscription, moveSubscription, shopTimezone } from "~/domain/billing/subscriptions.server";
-import { asPlatform, schema, type Tx,withShop } from "~db/client";
+import { asPlatform, schema, type Tx, withShop } from "~db/client";
 
 export interface CycleResult {
   shops: number;

@@ -37,7 +37,7 @@ import {
 } from "~/integrations/payment-gateway";
 import { isUuid } from "~/lib/ids";
 import { logger } from "~/lib/logger.server";
-import { schema, type Tx,withShop } from "~db/client";
+import { schema, type Tx, withShop } from "~db/client";
 
 export type BillingPayResult = { ok: true; url: string } | { ok: false; status: 404 | 409 | 503; message: string };
 
