@@ -312,7 +312,7 @@ describe("review and apply", () => {
     expect((await productCopyPage(shopId, productId))!.versions).toHaveLength(6);
     expect(await applyDraftField(shopId, productId, { draftId, language: "zh", field: "title" }, actor())).toEqual({
       ok: false,
-      error: "This draft has no copy in that language.",
+      errors: { form: "This draft has no copy in that language." },
     });
   });
 });

@@ -606,7 +606,7 @@ describe("customers", () => {
     expect(found.spent).toBe(o1.totalMinor);
     expect(await mergeCustomers(shopId, survivor.id, stranger.id, actor)).toEqual({
       ok: false,
-      error: "Only customers with the same email or phone number can be merged.",
+      errors: { form: "Only customers with the same email or phone number can be merged." },
     });
 
     expect(await mergeCustomers(shopId, survivor.id, duplicate.id, actor)).toEqual({ ok: true, movedOrders: 2 });
@@ -620,7 +620,7 @@ describe("customers", () => {
     expect((await listCustomers(shopId, { q: "+60199990001" })).items.map((c) => c.id)).toEqual([survivor.id]);
     expect(await mergeCustomers(shopId, survivor.id, duplicate.id, actor)).toEqual({
       ok: false,
-      error: "One of these customers was merged already.",
+      errors: { form: "One of these customers was merged already." },
     });
   });
 });
