@@ -14,7 +14,7 @@ import { config, providerModes } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { PlanLimitReached } from "~/domain/billing/plans.server";
 import { updateProductCopy } from "~/domain/catalog/products.server";
-import { isUuid } from "~/lib/ids";
+import { isUuid, uuidField } from "~/lib/ids";
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import {
@@ -600,7 +600,7 @@ export async function productCopyPage(shopId: string, productId: string) {
 }
 
 const ApplySchema = z.object({
-  draftId: z.string().uuid(),
+  draftId: uuidField(),
   language: z.enum(COPY_LANGUAGE_CODES),
   field: z.enum(COPY_FIELDS),
 });

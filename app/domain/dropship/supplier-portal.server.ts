@@ -439,12 +439,14 @@ export async function addSupplierImage(
   );
   if (!product) return undefined;
   if (!(IMAGE_TYPES as readonly string[]).includes(file.contentType)) return { ok: false, error: "Choose a JPEG, PNG or WebP image." };
-  const { imageInfo } = await import("~/lib/image-info");
-  if (!imageInfo(file.body.subarray(0, 64))) return { ok: false, error: "That file is not an image we can read." };
+  // Decoded and re-encoded: a file that is not wholly the image it claims is refused, and what is stored is the clean copy.
+  const { reencodeImage } = await import("~/domain/media/image-check.server");
+  const checked = await reencodeImage(file.body, IMAGE_TYPES, file.contentType);
+  if (!checked.ok) return { ok: false, error: "That file is not an image we can read." };
   const { addImageFromBuffer } = await import("~/domain/media/media.server");
   await addImageFromBuffer(supplierShopId, productId, {
-    body: file.body,
-    contentType: file.contentType as (typeof IMAGE_TYPES)[number],
+    body: checked.body,
+    contentType: checked.contentType,
     filename: file.filename.slice(0, 200) || "image",
     alt: product.title,
   });

@@ -7,25 +7,23 @@
  * with a membership of that shop. Operators are users with users.platform_role = 'operator';
  * their pages are platform code (asPlatform), by nature across tenants.
  */
-import { randomBytes } from "node:crypto";
-
-import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
-
+import { asPlatform, schema, withShop, type Tx } from "~db/client";
 import { requireUser, type Session, type User } from "~/domain/accounts/sessions.server";
 import { signUp } from "~/domain/accounts/signup.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { handleize } from "~/domain/catalog/catalog-rules";
 import { queueWhatsApp } from "~/domain/notify/messages.server";
-import { type FieldErrors, fieldErrors } from "~/lib/forms";
-import { isUuid } from "~/lib/ids";
-import { escapeLike } from "~/lib/like";
+import { fieldErrors, type FieldErrors } from "~/lib/forms";
 import { decimalStringToMinor } from "~/lib/money";
-import { normalisePhone } from "~/lib/phone";
-import { asPlatform, schema, type Tx, withShop } from "~db/client";
+import { phoneField } from "~/lib/phone";
 
 import { MY_STATES, REGIONS } from "./options";
+import { isUuid } from "~/lib/ids";
+import { escapeLike } from "~/lib/like";
 export { MY_STATES, REGIONS };
 
 export const SupplierProfileSchema = z.object({
@@ -35,14 +33,7 @@ export const SupplierProfileSchema = z.object({
     .min(2, "Enter the supplier's trading name (at least 2 characters).")
     .max(80, "Use at most 80 characters."),
   contactName: z.string().trim().min(1, "Enter the contact person's name.").max(100, "Use at most 100 characters."),
-  whatsapp: z
-    .string()
-    .trim()
-    .min(1, "Enter the WhatsApp number orders go to.")
-    .transform(
-      (v, ctx) =>
-        normalisePhone(v) ?? (ctx.addIssue({ code: "custom", message: "Enter a valid WhatsApp number, e.g. 012-345 6789." }), z.NEVER),
-    ),
+  whatsapp: phoneField.required("Enter the WhatsApp number orders go to.", "Enter a valid WhatsApp number, e.g. 012-345 6789."),
   warehouseCity: z.string().trim().min(1, "Enter the warehouse's town or city.").max(80, "Use at most 80 characters."),
   warehouseState: z.enum(MY_STATES, { error: "Choose the warehouse's state." }),
   regions: z.array(z.enum(REGIONS)).min(1, "Choose at least one region you ship to."),

@@ -28,6 +28,7 @@ import {
 import type { MediaRendition } from "~db/schema/catalog";
 import {
   extensionOf,
+  IMAGE_TYPES,
   MAX_IMAGE_BYTES,
   MAX_VIDEO_BYTES,
   mediaKindOf,
@@ -35,6 +36,7 @@ import {
   sniffContentType,
   uploadProblem,
 } from "./media-rules";
+import { reencodeImage, type ImageType } from "./image-check.server";
 import { extractPosterFrame } from "./video.server";
 
 export type Media = typeof schema.media.$inferSelect;
@@ -191,9 +193,15 @@ export async function processMedia({ shopId, mediaId }: { shopId: string; mediaI
   if (!row || row.status !== "processing") return;
   const prefix = mediaPrefix(shopId, mediaId);
   try {
-    const original = await readObject(row.originalKey);
+    let original = await readObject(row.originalKey);
     let result: Partial<Media>;
     if (row.kind === "image") {
+      // The first read of an upload (presigned browser PUT, import, AI result): it must decode
+      // wholly as the image type it was stored as; the original is replaced by the re-encoded copy.
+      const checked = await reencodeImage(original, Object.keys(IMAGE_TYPES) as ImageType[], row.contentType);
+      if (!checked.ok) throw new PermanentJobFailure(`not a real ${row.contentType} image`);
+      original = checked.body;
+      await putObject({ key: row.originalKey, body: original, contentType: checked.contentType });
       const { width, height, renditions } = await renditionsOf(original, prefix, "image");
       result = { width, height, renditions, storedBytes: original.length + renditions.reduce((n, r) => n + r.bytes, 0) };
     } else {

@@ -4,20 +4,18 @@
  * found by the same email or phone, and merging a duplicate into the survivor (its orders and
  * addresses move; the duplicate keeps pointing at the survivor through merged_into_id).
  */
-import { and, asc, desc, eq, isNull, ne, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-
-import { audit } from "~/domain/audit/audit.server";
-import { type FieldErrors, fieldErrors } from "~/lib/forms";
-import { escapeLike } from "~/lib/like";
-import { normalisePhone } from "~/lib/phone";
 import { schema, withShop } from "~db/client";
-
+import { audit } from "~/domain/audit/audit.server";
+import { fieldErrors, type FieldErrors } from "~/lib/forms";
+import { normalisePhone } from "~/lib/phone";
 import type { Actor } from "./order-admin.server";
+import { escapeLike } from "~/lib/like";
+import { decodeCursor, encodeCursor, isUuid } from "~/lib/ids";
 
 export const CUSTOMER_PAGE_SIZE = 50;
 const c = schema.customers;
-const uuid = z.string().uuid();
 
 export const CustomerListQuerySchema = z.object({
   q: z.string().trim().max(100).optional().catch(undefined),
@@ -33,11 +31,7 @@ export async function listCustomers(shopId: string, query: z.infer<typeof Custom
     else if (phone) filters.push(eq(c.phone, phone));
     else filters.push(sql`${c.name} ilike ${`%${escapeLike(q)}%`}`);
   }
-  let cursor: [string, string] | undefined;
-  try {
-    const parsed = query.after ? JSON.parse(Buffer.from(query.after, "base64url").toString("utf8")) : undefined;
-    if (Array.isArray(parsed) && typeof parsed[0] === "string" && uuid.safeParse(parsed[1]).success) cursor = [parsed[0], parsed[1]];
-  } catch {}
+  const cursor = decodeCursor(query.after);
   return withShop(shopId, async (tx) => {
     const rows = await tx
       .select({
@@ -64,14 +58,13 @@ export async function listCustomers(shopId: string, query: z.infer<typeof Custom
     return {
       currency: shop?.currency ?? "MYR",
       items: page.map(({ sortValue: _s, ...r }) => ({ ...r, spent: Number(r.spent), createdAt: r.createdAt.toISOString() })),
-      nextCursor:
-        rows.length > CUSTOMER_PAGE_SIZE && last ? Buffer.from(JSON.stringify([last.sortValue, last.id])).toString("base64url") : undefined,
+      nextCursor: rows.length > CUSTOMER_PAGE_SIZE && last ? encodeCursor(last.sortValue, last.id) : undefined,
     };
   });
 }
 
 export async function getCustomer(shopId: string, customerId: string) {
-  if (!uuid.safeParse(customerId).success) return undefined;
+  if (!isUuid(customerId)) return undefined;
   return withShop(shopId, async (tx) => {
     const [customer] = await tx
       .select()
@@ -137,7 +130,7 @@ export async function saveCustomerNote(
   actor: Actor,
   form: Record<string, unknown>,
 ): Promise<{ ok: true } | { ok: false; errors: FieldErrors } | undefined> {
-  if (!uuid.safeParse(customerId).success) return undefined;
+  if (!isUuid(customerId)) return undefined;
   const parsed = NoteSchema.safeParse(form);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   return withShop(shopId, async (tx) => {
@@ -172,7 +165,7 @@ export async function mergeCustomers(
   duplicateId: string,
   actor: Actor,
 ): Promise<{ ok: true; movedOrders: number } | { ok: false; error: string } | undefined> {
-  if (!uuid.safeParse(survivorId).success || !uuid.safeParse(duplicateId).success) return undefined;
+  if (!isUuid(survivorId) || !isUuid(duplicateId)) return undefined;
   if (survivorId === duplicateId) return { ok: false, error: "Choose another customer to merge." };
   return withShop(shopId, async (tx) => {
     // Lock both in id order so two merges of the same pair cannot deadlock.

@@ -6,18 +6,16 @@
  */
 import { and, asc, eq } from "drizzle-orm";
 import PDFDocument from "pdfkit";
-import { z } from "zod";
-
-import { formatMoney } from "~/domain/catalog/catalog-rules";
-import { schema, withShop } from "~db/client";
-import type { PostalAddress } from "~db/schema";
-
 import { embedNotoFonts, PDF_FONT, PDF_FONT_BOLD } from "./pdf-fonts.server";
+import { schema, withShop } from "~db/client";
+import { formatMoney } from "~/domain/catalog/catalog-rules";
+import type { PostalAddress } from "~db/schema";
+import { isUuid } from "~/lib/ids";
 
 export type DocumentKind = "invoice" | "packing-slip";
 
 export async function documentData(shopId: string, orderId: string) {
-  if (!z.string().uuid().safeParse(orderId).success) return undefined;
+  if (!isUuid(orderId)) return undefined;
   return withShop(shopId, async (tx) => {
     const [order] = await tx
       .select()
