@@ -365,6 +365,8 @@ export function visibleTexts(html: string): string[] {
 function hasWords(text: string, locale: Exclude<Locale, "en">): boolean {
   let rest = ` ${text} `;
   for (const name of [...merchantText].sort((a, b) => b.length - a.length)) rest = rest.split(name).join(" ");
+  // Other test files share the database, and /platform lists every shop: their factories' names are merchant content too.
+  rest = rest.replace(/Supplier [0-9a-f]{10}|Kedai Test/g, " ");
   for (const word of [...SAME_IN_ALL, ...SAME_IN[locale]])
     rest = rest.replace(new RegExp(`(?<![A-Za-z])${word.replace(/[.*+?^${}()|[\]\\&]/g, "\\$&")}(?![A-Za-z])`, "g"), " ");
   // e-mail addresses, links, time zone names, codes and ids (NS-I000001, 4c80bfe3, gpt-4.1-mini, account.login)
