@@ -163,9 +163,18 @@ const EnvSchema = z
     /** Runs the outbox dispatcher and processors in this many parallel jobs per queue. */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(5),
     /** How often a worker process checks that Redis still holds the outbox's unfinished jobs and the schedulers. */
+    /**
+     * bcrypt's cost factor for new password hashes (each step doubles the work). 12 in production;
+     * the test suite sets 4 so that hundreds of sign-ups do not race a busy CPU (what is tested is
+     * the same: hashing, comparing, the dummy hash for unknown accounts).
+     */
+    PASSWORD_HASH_COST: z.coerce.number().int().min(4).max(15).default(12),
     OUTBOX_RECONCILE_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
   })
   .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && env.PASSWORD_HASH_COST < 10) {
+      ctx.addIssue({ code: "custom", path: ["PASSWORD_HASH_COST"], message: "PASSWORD_HASH_COST must be at least 10 in production" });
+    }
     const needsSandbox = (name: string, set: boolean) => {
       if (!set && !env.SANDBOX_URL) {
         ctx.addIssue({

@@ -81,10 +81,15 @@ try {
       count: `select count(*) from (select 1 from orders where shop_id = $1 limit 10001) c`,
       "count, fulfilment": `select count(*) from (select 1 from orders where shop_id = $1 and fulfilment_status = 'unfulfilled' limit 10001) c`,
     };
-    for (const [name, query] of Object.entries(shapes)) {
+    // The name search's candidates, read through the platform role (order-list.server.ts, nameCandidates).
+    const platformShapes: Record<string, string> = {
+      "name search candidates (platform role, trigram index)": `select id from orders where shop_id = $1 and lower(customer_name) like '%aisyah%' limit 10001`,
+    };
+    for (const [name, query] of [...Object.entries(shapes), ...Object.entries(platformShapes)]) {
+      const role = name in platformShapes ? "netshop_platform" : "netshop_app";
       const plan = await owner.begin(async (tx) => {
         await tx`select set_config('app.shop_id', ${shop.id}, true)`;
-        await tx.unsafe("set local role netshop_app");
+        await tx.unsafe(`set local role ${role}`);
         return tx.unsafe(`explain (analyze, buffers) ${query.replaceAll("$1", `'${shop.id}'::uuid`)}`);
       });
       console.error(`--- ${name}\n${plan.map((r) => r["QUERY PLAN"]).join("\n")}`);

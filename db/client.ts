@@ -15,6 +15,7 @@ import { sql } from "drizzle-orm";
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { config, databaseUrls } from "~/config.server";
+import { isUuid } from "~/lib/ids";
 import * as schema from "./schema/index";
 
 export type Database = PostgresJsDatabase<typeof schema>;
@@ -58,11 +59,9 @@ function pools(): Pools {
   return holder[KEY]!;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Runs `fn` in a transaction confined by row-level security to one shop. */
 export async function withShop<T>(shopId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  if (!UUID.test(shopId)) throw new Error("withShop needs a shop id (uuid)");
+  if (!isUuid(shopId)) throw new Error("withShop needs a shop id (uuid)");
   return pools().app.transaction(async (tx) => {
     await tx.execute(sql`select set_config('app.shop_id', ${shopId}, true)`);
     return fn(tx);
@@ -80,12 +79,17 @@ export function appSql(): postgres.Sql {
 }
 
 // Active LISTENs, so that replacing the pools (recyclePools) listens again on the new ones.
-const listeners = new Set<{ channel: string; onNotify: () => void; unlisten?: () => Promise<void> }>();
+type Listener = { channel: string; onNotify: (payload: string) => void; onListen?: () => void; unlisten?: () => Promise<void> };
+const listeners = new Set<Listener>();
 
-/** LISTEN on a channel (auto-reconnecting); resolves once listening. Returns the unlisten. */
-export async function listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
-  const entry: { channel: string; onNotify: () => void; unlisten?: () => Promise<void> } = { channel, onNotify };
-  entry.unlisten = (await pools().platformSql.listen(channel, onNotify)).unlisten;
+/**
+ * LISTEN on a channel (auto-reconnecting); resolves once listening. Returns the unlisten.
+ * `onListen` runs each time the LISTEN is (re-)established: notifications sent while the
+ * connection was down are lost, so a cache should start afresh then.
+ */
+export async function listen(channel: string, onNotify: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>> {
+  const entry: Listener = { channel, onNotify, onListen };
+  entry.unlisten = (await pools().platformSql.listen(channel, onNotify, onListen)).unlisten;
   listeners.add(entry);
   return async () => {
     listeners.delete(entry);
@@ -107,7 +111,7 @@ export function recyclePools(): void {
   void Promise.allSettled([old.appSql.end({ timeout: 5 }), old.platformSql.end({ timeout: 5 })]);
   for (const entry of listeners) {
     pools()
-      .platformSql.listen(entry.channel, entry.onNotify)
+      .platformSql.listen(entry.channel, entry.onNotify, entry.onListen)
       .then((l) => (entry.unlisten = l.unlisten))
       .catch(() => {}); // the owner polls as well (the outbox dispatcher does)
   }

@@ -28,6 +28,8 @@ export interface SandboxMessage {
 export interface WassengerSwitches {
   /** Answer the next N API calls with 429. */
   rateLimitNext: number;
+  /** Accept this many sends but drop the connection before answering (an unknown outcome). */
+  loseResponses: number;
   /** Reject free-text messages as WhatsApp Business would outside the 24 h window. */
   templateRequired: boolean;
   /** Send every webhook twice (exercises deduplication). */
@@ -38,7 +40,13 @@ export interface WassengerSwitches {
 
 export class WassengerSandbox {
   messages: SandboxMessage[] = [];
-  switches: WassengerSwitches = { rateLimitNext: 0, templateRequired: false, duplicateWebhooks: false, notOnWhatsApp: [] };
+  switches: WassengerSwitches = {
+    rateLimitNext: 0,
+    loseResponses: 0,
+    templateRequired: false,
+    duplicateWebhooks: false,
+    notOnWhatsApp: [],
+  };
   webhook?: { url: string; secret: string };
   webhookDeliveries = 0;
 
@@ -48,7 +56,7 @@ export class WassengerSandbox {
 
   reset() {
     this.messages = [];
-    this.switches = { rateLimitNext: 0, templateRequired: false, duplicateWebhooks: false, notOnWhatsApp: [] };
+    this.switches = { rateLimitNext: 0, loseResponses: 0, templateRequired: false, duplicateWebhooks: false, notOnWhatsApp: [] };
   }
 
   /** The API, mounted at /wassenger/v1. */
@@ -123,6 +131,12 @@ export class WassengerSandbox {
       createdAt: new Date().toISOString(),
     };
     this.messages.push(message);
+    if (this.switches.loseResponses > 0) {
+      // Accepted, but the connection drops before the answer (the sender cannot know).
+      this.switches.loseResponses--;
+      req.socket.destroy();
+      return;
+    }
     res.status(201).json({ ...message, deliveryStatus: "queued", wid: `${message.phone.slice(1)}@c.us` });
     // The message then moves on like a real one: sent, then delivered to the phone.
     setTimeout(() => this.advance(message, "sent", "message:out:sent"), 40).unref();
@@ -225,6 +239,7 @@ export class WassengerSandbox {
       const b = req.body ?? {};
       if (b.reset) this.reset();
       if (typeof b.rateLimitNext === "number") this.switches.rateLimitNext = b.rateLimitNext;
+      if (typeof b.loseResponses === "number") this.switches.loseResponses = b.loseResponses;
       if (typeof b.templateRequired === "boolean") this.switches.templateRequired = b.templateRequired;
       if (typeof b.duplicateWebhooks === "boolean") this.switches.duplicateWebhooks = b.duplicateWebhooks;
       if (Array.isArray(b.notOnWhatsApp)) this.switches.notOnWhatsApp = b.notOnWhatsApp.map(String);

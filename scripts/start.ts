@@ -105,10 +105,10 @@ async function main() {
   const build = buildIfStale();
   step(build.built ? `App built in ${(build.ms / 1000).toFixed(1)} s` : "App build is up to date");
 
-  app = startAppProcesses({ env, logDir: path.join(dataDir, "logs") });
+  // A child that dies (a crash, a dependency that took it down) is started again, with backoff.
+  app = startAppProcesses({ env, logDir: path.join(dataDir, "logs"), restart: true });
   app.onUnexpectedExit((name, code) => {
-    console.error(`${name} stopped unexpectedly (${code}); see .data/logs/${name}.log. Stopping NetShop.`);
-    void shutdown(1);
+    console.error(`${name} stopped unexpectedly (${code}); see .data/logs/${name}.log. Starting it again.`);
   });
   await app.ready;
 

@@ -40,6 +40,8 @@ async function main(): Promise<number> {
     QUEUE_PREFIX: `test${run}`,
     WASSENGER_WEBHOOK_SECRET: randomBytes(16).toString("hex"),
     TEST_TMP_DIR: tmp,
+    // bcrypt at cost 4: the same code paths, without hundreds of cost-12 hashes racing a busy CPU.
+    PASSWORD_HASH_COST: env.PASSWORD_HASH_COST ?? "4",
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   });
 

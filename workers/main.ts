@@ -20,6 +20,7 @@ import { scheduleMaintenance, startMaintenanceWorker } from "./maintenance";
 import { OutboxDispatcher } from "./outbox-dispatcher";
 import { OutboxReconciler } from "./outbox-reconciler";
 import { startPrivacyWorker } from "./privacy";
+import { startProbeWorker } from "./probe";
 import { startReportsWorker } from "./reports";
 import { SYNC_SCHEDULERS_ID, syncAllReportSchedulers } from "~/domain/reports/schedule.server";
 
@@ -61,6 +62,7 @@ export async function startWorkers(options: { reconcileEveryMs?: number } = {}):
     startReportsWorker(),
     startDropshipWorker(),
     startPrivacyWorker(),
+    startProbeWorker(),
   ];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   await assertSchedulers();

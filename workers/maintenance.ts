@@ -1,5 +1,6 @@
 import { sweepUnmigratedResults } from "~/domain/ai/kling-jobs.server";
 import { deleteStaleCarts } from "~/domain/checkout/cart.server";
+import { runBillingCycle } from "~/flows/billing-cycle.server";
 import { expireDueOrders } from "~/flows/order-cancelled.server";
 import { runPrivacyRetention } from "~/flows/privacy-retention.server";
 import { queue } from "~/lib/redis.server";
@@ -11,6 +12,7 @@ import { startProcessor } from "./processor";
  * - ai-sweep-results: copies Kling results a dead worker left at Kling into our bucket.
  * - expire-orders: cancels unpaid orders past their time and releases their stock (every minute).
  * - sweep-carts: deletes anonymous carts untouched for 60 days (daily).
+ * - billing-cycle: renewal invoices, reminders and suspension of unpaid shops (every 15 minutes).
  * - privacy-retention: WhatsApp bodies after 7 days, analytics after 13 months, export files after 7 days, due deletions (daily).
  */
 export function startMaintenanceWorker() {
@@ -20,6 +22,7 @@ export function startMaintenanceWorker() {
       "ai-sweep-results": async () => sweepUnmigratedResults(),
       "expire-orders": async () => ({ expired: await expireDueOrders() }),
       "sweep-carts": async () => ({ deleted: await deleteStaleCarts() }),
+      "billing-cycle": async () => runBillingCycle(),
       "privacy-retention": async () => runPrivacyRetention(),
     },
     { concurrency: 1 },
@@ -51,8 +54,16 @@ export async function scheduleMaintenance(): Promise<void> {
     { name: "sweep-carts", data: {}, opts: { removeOnComplete: 30, removeOnFail: 100 } },
   );
   await queue("maintenance").upsertJobScheduler(
+    "billing-cycle",
+    { every: BILLING_CYCLE_EVERY_MS },
+    { name: "billing-cycle", data: {}, opts: { removeOnComplete: 100, removeOnFail: 500 } },
+  );
+  await queue("maintenance").upsertJobScheduler(
     "privacy-retention",
     { every: 24 * 3600_000 },
     { name: "privacy-retention", data: {}, opts: { removeOnComplete: 30, removeOnFail: 100 } },
   );
 }
+
+/** How often the billing cycle runs: reminders and suspensions land within 15 minutes of their day. */
+export const BILLING_CYCLE_EVERY_MS = 15 * 60_000;

@@ -96,7 +96,7 @@ export async function handleGatewayReturn(
  * the gateway first (the customer is waiting), and a confirmed result applied through the same
  * path. Silent when the gateway is away.
  */
-export async function reconcileCustomerOrder(shopId: string, orderId: string): Promise<CustomerOrderView | null> {
+export async function reconcileCustomerOrder(shopId: string, orderId: string): Promise<CustomerOrderView | undefined> {
   const open = await openChargeToConfirm(shopId, orderId);
   if (open) await reconcile(shopId, open.order, open.charge);
   return customerOrder(shopId, orderId);

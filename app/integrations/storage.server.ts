@@ -11,6 +11,7 @@
  */
 import {
   CopyObjectCommand,
+  type CORSRule,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -19,9 +20,9 @@ import {
   PutObjectCommand,
   S3Client,
   S3ServiceException,
-  type CORSRule,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+
 import { config } from "~/config.server";
 
 const KEY = Symbol.for("netshop.storage");
@@ -71,6 +72,16 @@ export interface PresignedUpload {
 }
 
 /**
+ * The only types we store: media the bucket may serve publicly, and downloads. Never HTML, SVG,
+ * XML or script — the media origin must not serve anything a browser would run, whatever a
+ * caller passes (checked for every write, presigned or ours).
+ */
+const STORABLE_TYPES = /^(image\/(jpeg|png|webp)|video\/(mp4|webm)|application\/(zip|pdf)|text\/csv(;\s*charset=utf-8)?)$/i;
+function assertStorable(contentType: string): void {
+  if (!STORABLE_TYPES.test(contentType)) throw new Error(`refusing to store an object of type ${JSON.stringify(contentType)}`);
+}
+
+/**
  * A presigned PUT for one object of exactly `contentLength` bytes of `contentType`. Both are
  * signed, so the store refuses a different type or size; no checksum or ACL parameter is added.
  */
@@ -80,6 +91,7 @@ export async function presignUpload(input: {
   contentLength: number;
   expiresInSeconds?: number;
 }): Promise<PresignedUpload> {
+  assertStorable(input.contentType);
   const expiresIn = Math.min(input.expiresInSeconds ?? 900, 7 * 24 * 3600);
   const url = await getSignedUrl(
     client(),
@@ -149,6 +161,7 @@ export async function readObject(key: string): Promise<Buffer> {
 
 /** Stores a body we made ourselves (renditions, exports). Public media are cached for a year. */
 export async function putObject(input: { key: string; body: Buffer | string; contentType: string; immutable?: boolean }): Promise<number> {
+  assertStorable(input.contentType);
   const body = typeof input.body === "string" ? Buffer.from(input.body) : input.body;
   await client().send(
     new PutObjectCommand({

@@ -127,6 +127,15 @@ export class WassengerClient {
     );
   }
 
+  /**
+   * The message we sent with this `reference`, if the provider has one (`GET /messages?reference=`):
+   * how a send whose outcome is unknown is resolved without sending it again.
+   */
+  async findByReference(reference: string): Promise<SentMessage | undefined> {
+    const found = z.array(SentMessageSchema).parse(await this.request("GET", `/messages?reference=${encodeURIComponent(reference)}`));
+    return found[0];
+  }
+
   /** Whether `phone` has a WhatsApp account (200) or not (404). */
   async numberExists(phone: string): Promise<boolean> {
     assertPhone(phone);

@@ -1,5 +1,9 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 
+import { formatBytes } from "./bytes";
+import { type FormLimits, FormProblem, parseFormBody } from "./form-body.server";
+import { localeFor, serverT } from "./i18n.server";
+
 /**
  * CSRF protection for every state-changing form: a double-submit token. The HTTP layer gives
  * each browser a random token in an HttpOnly cookie and hands it to the page; forms carry it
@@ -33,7 +37,12 @@ export function readCookie(header: string | null, name: string): string | undefi
   if (!header) return undefined;
   for (const part of header.split(";")) {
     const [k, ...v] = part.trim().split("=");
-    if (k === name) return decodeURIComponent(v.join("="));
+    if (k !== name) continue;
+    try {
+      return decodeURIComponent(v.join("="));
+    } catch {
+      return undefined; // broken percent-encoding: as good as no cookie
+    }
   }
   return undefined;
 }
@@ -71,8 +80,42 @@ export function verifyCsrf(request: Request, form: FormData): void {
 }
 
 /** Reads a submitted form and checks its CSRF token: the one way actions read forms. */
-export async function readForm(request: Request): Promise<FormData> {
-  const form = await request.formData();
+export async function readForm(request: Request, limits: FormLimits = {}): Promise<FormData> {
+  let form: FormData;
+  try {
+    form = await parseFormBody(request, limits);
+  } catch (error) {
+    if (error instanceof FormProblem) throw await formProblemResponse(request, error);
+    throw error;
+  }
   verifyCsrf(request, form);
   return form;
+}
+
+export type UploadForm = { ok: true; form: FormData } | { ok: false; status: 413; errors: Record<string, string> };
+
+/**
+ * `readForm` for a form with a file input: a file over `maxFileBytes` is not an error page but a
+ * 413 with a message for that input (`errors[field]`), for the page to show next to it.
+ */
+export async function readUploadForm(request: Request, options: { field: string; maxFileBytes: number }): Promise<UploadForm> {
+  try {
+    return { ok: true, form: await readForm(request, options) };
+  } catch (error) {
+    if (error instanceof Response && error.status === 413) {
+      return { ok: false, status: 413, errors: { [options.field]: await error.text() } };
+    }
+    throw error;
+  }
+}
+
+/** A form that cannot be read, as a plain-text response in the visitor's language (pages show it in their error boundary). */
+async function formProblemResponse(request: Request, problem: FormProblem): Promise<Response> {
+  const t = serverT(await localeFor(request), "common");
+  const max = formatBytes(problem.maxBytes ?? 0);
+  return new Response(t(`badInput.${problem.kind}`, { max }), {
+    status: problem.status,
+    // The rest of a refused body may be unread: this connection cannot carry another request.
+    headers: { "Content-Type": "text/plain; charset=utf-8", Connection: "close" },
+  });
 }

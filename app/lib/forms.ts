@@ -2,6 +2,15 @@ import type { z } from "zod";
 
 export type FieldErrors = Record<string, string>;
 
+/**
+ * The one failed-result shape of a domain call: `{ ok: false, errors }`, a message per field and a
+ * message about the whole form under `form` (what `<FormError message={errors.form} />` shows).
+ */
+export type Refusal = { ok: false; errors: FieldErrors };
+
+/** A refusal with one message, about the whole form unless a field is named. */
+export const refuse = (message: string, field = "form"): Refusal => ({ ok: false, errors: { [field]: message } });
+
 /** The first message for each field, keyed by field name, for showing next to the inputs. */
 export function fieldErrors(error: z.ZodError): FieldErrors {
   const out: FieldErrors = {};

@@ -6,8 +6,9 @@
  */
 import { createInstance, type i18n, type TFunction } from "i18next";
 import { initReactI18next } from "react-i18next";
+
 import { LANGUAGES } from "~/domain/shops/shop-options";
-import { NAMESPACES, type Namespace } from "~/locales";
+import { type Namespace, NAMESPACES } from "~/locales";
 import { RESOURCES } from "~/locales/resources";
 
 export type Locale = (typeof LANGUAGES)[number];
@@ -19,6 +20,9 @@ export const LOCALE_NAMES: Record<Locale, string> = { en: "English", ms: "Bahasa
 
 /** BCP 47 tags for `<html lang>` and Intl formatting. */
 export const HTML_LANG: Record<Locale, string> = { en: "en", ms: "ms", zh: "zh-Hans" };
+
+/** Tags for Intl dates and money: the language as written in Malaysia ("7 Dec 2026, 1:30 am", "RM 187.00"). */
+export const FORMAT_LANG: Record<Locale, string> = { en: "en-MY", ms: "ms-MY", zh: "zh-Hans-MY" };
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);

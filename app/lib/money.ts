@@ -45,3 +45,22 @@ export function decimalStringToMinor(text: string, exponent = 2): number {
   if (!Number.isSafeInteger(minor)) throw new RangeError(`${text} is too large`);
   return sign && minor !== 0 ? -minor : minor;
 }
+
+// Building an Intl formatter costs far more than using one (a list page formats hundreds of
+// prices): keep one per currency and locale.
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+function moneyFormat(currency: string, locale: string): Intl.NumberFormat {
+  const key = `${locale}|${currency}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    const digits = currencyExponent(currency);
+    format = new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    moneyFormats.set(key, format);
+  }
+  return format;
+}
+
+/** Minor units → "RM 12.90" for people, in the page's language (a BCP 47 tag). */
+export function formatMoney(minor: number, currency: string, locale = "en-MY"): string {
+  return moneyFormat(currency, locale).format(Number(minorToDecimalString(minor, currencyExponent(currency))));
+}

@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
+import { z } from "zod";
 
 /**
  * Normalises a phone number as people type it ("012-345 6789", "+60 12 345 6789",
@@ -22,3 +23,21 @@ export function normalisePhone(input: string, defaultCountry: CountryCode = "MY"
 export function formatPhone(e164: string): string {
   return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
 }
+
+const toE164 = (invalid: string) => (v: string, ctx: z.RefinementCtx) =>
+  normalisePhone(v) ?? (ctx.addIssue({ code: "custom", message: invalid }), z.NEVER);
+
+/**
+ * The one phone field of a form schema: trimmed, normalised to E.164 by normalisePhone, with the
+ * page's own words for a number it cannot read. `optional`: empty is null; `required`: empty is
+ * refused with `empty`.
+ */
+export const phoneField = {
+  optional: (invalid: string) =>
+    z
+      .string()
+      .trim()
+      .optional()
+      .transform((v, ctx) => (v ? toE164(invalid)(v, ctx) : null)),
+  required: (empty: string, invalid: string) => z.string().trim().min(1, empty).transform(toE164(invalid)),
+};

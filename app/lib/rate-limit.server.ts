@@ -1,5 +1,7 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+
 import { config } from "~/config.server";
+
 import { redis } from "./redis.server";
 
 interface LimitSpec {
@@ -125,4 +127,41 @@ export function describeWait(seconds: number): string {
   if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
   const minutes = Math.ceil(seconds / 60);
   return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
+/**
+ * Progressive delays: after `free` failures for one key (an account, from any address) each further
+ * attempt must wait twice as long as the last, up to `maxSeconds`. A delay, never a lock-out: the
+ * account's owner (who can also skip it from a trusted device) is slowed down at worst for
+ * `maxSeconds`, while guessing from many addresses becomes hopeless. Counts live in Redis for
+ * `windowSeconds` after the last failure.
+ */
+export const DELAYS = {
+  /** Wrong passwords for one account, whatever the address. */
+  loginFailuresPerAccount: { free: 5, maxSeconds: 5 * 60, windowSeconds: 60 * 60 },
+} as const satisfies Record<string, { free: number; maxSeconds: number; windowSeconds: number }>;
+export type DelayName = keyof typeof DELAYS;
+
+const delayKey = (name: DelayName, key: string) => `${config().QUEUE_PREFIX}:delay:${name}:${key}`;
+
+/** Seconds before the next attempt for `key` is allowed (0: now). */
+export async function delayBefore(name: DelayName, key: string): Promise<number> {
+  const ms = await redis().pttl(`${delayKey(name, key)}:wait`);
+  return ms > 0 ? Math.ceil(ms / 1000) : 0;
+}
+
+/** Counts a failure; returns the failures so far in the window and the wait it imposes now. */
+export async function recordFailure(name: DelayName, key: string): Promise<{ failures: number; waitSeconds: number }> {
+  const spec = DELAYS[name];
+  const base = delayKey(name, key);
+  const [[, failures]] = (await redis().multi().incr(`${base}:n`).expire(`${base}:n`, spec.windowSeconds).exec()) as [[null, number]];
+  const over = failures - spec.free;
+  const waitSeconds = over > 0 ? Math.min(spec.maxSeconds, 2 ** (over - 1)) : 0;
+  if (waitSeconds > 0) await redis().set(`${base}:wait`, "1", "EX", waitSeconds);
+  return { failures, waitSeconds };
+}
+
+export async function clearFailures(name: DelayName, key: string): Promise<void> {
+  const base = delayKey(name, key);
+  await redis().del(`${base}:n`, `${base}:wait`);
 }

@@ -22,6 +22,24 @@ const en = {
       genericDetail: "We could not complete this request. Please try again in a moment.",
       home: "Go to the NetShop home page",
     },
+    security: {
+      accountSlowed:
+        "Too many wrong passwords for this account. Try again in {{seconds}} seconds, or sign in from a device you trusted before.",
+    },
+    badInput: {
+      title: "This request could not be read",
+      badRequest: "Bad request",
+      url: "The address contains characters that are not allowed (broken encoding or a NUL byte). Check the link and try again.",
+      header: "Your browser sent a header we cannot read. Clear this site's cookies and try again.",
+      text: "The form contains characters that are not allowed (a NUL byte or broken text). Remove them and send it again.",
+      form: "The form could not be read. Reload the page and send it again.",
+      formType: "This address only accepts a web form (application/x-www-form-urlencoded or multipart/form-data).",
+      tooLarge: "This file is too large: the most you can upload here is {{max}}.",
+      formTooLarge: "The form is too large: at most {{max}} can be sent at once.",
+      crossSite:
+        "Forms sent from another site, or from a page without an origin, are not accepted. Open the page on this site and send the form again.",
+      image: "{{name}} is not a real {{type}} image. Choose a JPG, PNG or WebP image.",
+    },
   },
   admin: {
     nav: {

@@ -19,6 +19,24 @@ const ms: Translations = {
       genericDetail: "Kami tidak dapat menyelesaikan permintaan ini. Sila cuba lagi sebentar lagi.",
       home: "Pergi ke laman utama NetShop",
     },
+    security: {
+      accountSlowed:
+        "Terlalu banyak kata laluan salah untuk akaun ini. Cuba lagi dalam {{seconds}} saat, atau log masuk dari peranti yang anda percayai sebelum ini.",
+    },
+    badInput: {
+      title: "Permintaan ini tidak dapat dibaca",
+      badRequest: "Permintaan tidak sah",
+      url: "Alamat ini mengandungi aksara yang tidak dibenarkan (pengekodan rosak atau bait NUL). Semak pautan dan cuba lagi.",
+      header: "Pelayar anda menghantar pengepala yang tidak dapat kami baca. Kosongkan kuki laman ini dan cuba lagi.",
+      text: "Borang ini mengandungi aksara yang tidak dibenarkan (bait NUL atau teks rosak). Buang aksara itu dan hantar semula.",
+      form: "Borang tidak dapat dibaca. Muat semula halaman dan hantar semula.",
+      formType: "Alamat ini hanya menerima borang web (application/x-www-form-urlencoded atau multipart/form-data).",
+      tooLarge: "Fail ini terlalu besar: saiz maksimum yang boleh dimuat naik di sini ialah {{max}}.",
+      formTooLarge: "Borang ini terlalu besar: paling banyak {{max}} boleh dihantar sekali gus.",
+      crossSite:
+        "Borang yang dihantar dari laman lain, atau dari halaman tanpa asal, tidak diterima. Buka halaman di laman ini dan hantar borang semula.",
+      image: "{{name}} bukan imej {{type}} yang sebenar. Pilih imej JPG, PNG atau WebP.",
+    },
   },
   admin: {
     nav: {

@@ -19,6 +19,22 @@ const zh: Translations = {
       genericDetail: "我们无法完成此请求，请稍后再试。",
       home: "前往 NetShop 首页",
     },
+    security: {
+      accountSlowed: "此账户的错误密码次数过多。请在 {{seconds}} 秒后重试，或从您之前信任的设备登录。",
+    },
+    badInput: {
+      title: "无法读取此请求",
+      badRequest: "请求无效",
+      url: "该地址包含不允许的字符（编码损坏或 NUL 字节）。请检查链接后重试。",
+      header: "您的浏览器发送了我们无法读取的请求头。请清除本网站的 Cookie 后重试。",
+      text: "表单包含不允许的字符（NUL 字节或损坏的文本）。请删除后重新提交。",
+      form: "无法读取表单。请刷新页面后重新提交。",
+      formType: "此地址只接受网页表单（application/x-www-form-urlencoded 或 multipart/form-data）。",
+      tooLarge: "文件过大：此处最多可上传 {{max}}。",
+      formTooLarge: "表单过大：一次最多可提交 {{max}}。",
+      crossSite: "不接受从其他网站或无来源页面提交的表单。请在本网站打开页面后重新提交。",
+      image: "{{name}} 不是真正的 {{type}} 图片。请选择 JPG、PNG 或 WebP 图片。",
+    },
   },
   admin: {
     nav: {

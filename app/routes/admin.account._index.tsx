@@ -49,7 +49,7 @@ export const action = /* @__PURE__ */ adminAction(
         const result = await setTwoFactorMethod(user, form.get("intent") === "turn-off" ? "none" : "whatsapp", who);
         return result.ok
           ? data({ notice: "Saved.", error: undefined, codes: undefined })
-          : data({ error: result.error, notice: undefined, codes: undefined }, { status: 400 });
+          : data({ error: result.errors.form, notice: undefined, codes: undefined }, { status: 400 });
       }
       case "recovery-codes":
         return data({ codes: await regenerateRecoveryCodes(user, who), notice: undefined, error: undefined });

@@ -18,7 +18,7 @@ export const action = /* @__PURE__ */ adminAction(
   async ({ request, context, access: { user } }) => {
     const form = await readForm(request);
     const result = await enableTotp(user, String(form.get("code") ?? ""), { ip: context.ip, userAgent: context.userAgent });
-    if (!result.ok) return data({ error: result.error, codes: undefined }, { status: 400 });
+    if (!result.ok) return data({ error: result.errors.form, codes: undefined }, { status: 400 });
     return data({ error: undefined, codes: result.recoveryCodes });
   },
   { recentAuth: true },

@@ -1,6 +1,7 @@
-import { data, redirect, type MetaFunction } from "@remix-run/node";
+import { data, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { getAiSettings } from "~/domain/ai/copy.server";
 import { PROVIDER_NAMES } from "~/domain/ai/copy-rules";
@@ -19,8 +20,8 @@ import {
   SandboxNote,
   useLive,
 } from "~/ui/ai";
-import { CsrfInput } from "~/ui/forms";
 import { Banner } from "~/ui/banner";
+import { CsrfInput } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "AI studio · NetShop" }];
 
@@ -53,7 +54,7 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, contex
   if (intent === "retry") {
     const result = await retryJob(shopId, String(form.get("jobId") ?? ""), actor);
     if (!result) throw notFound("There is no such AI job in your shop.");
-    if (!result.ok) return data({ error: result.error, errors: {} as Record<string, string> }, { status: 400 });
+    if (!result.ok) return data({ error: result.errors.form, errors: {} as Record<string, string> }, { status: 400 });
     return redirect("/admin/ai?retried=1");
   }
   if (intent === "cancel") {
@@ -247,7 +248,14 @@ export default function AiStudio() {
 
       <section className="card" aria-labelledby="bulk-heading">
         <h2 id="bulk-heading">{t("bulk.title")}</h2>
-        <p className="small muted">{t("bulk.intro", { provider: PROVIDER_NAMES[settings.provider], model: settings.model })}</p>
+        <p className="small muted">
+          {t("bulk.intro", {
+            provider: settings.sandbox
+              ? t("sandboxWriter", { provider: PROVIDER_NAMES[settings.provider] })
+              : PROVIDER_NAMES[settings.provider],
+            model: settings.model,
+          })}
+        </p>
         {products.length === 0 ? (
           <p className="muted">{t("bulk.noProducts")}</p>
         ) : (

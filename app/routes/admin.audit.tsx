@@ -6,6 +6,7 @@ import { listMembers } from "~/domain/accounts/staff.server";
 import { AUDIT_CATEGORIES, listAuditLog, type AuditCategory } from "~/domain/audit/audit.server";
 import { getShop } from "~/domain/shops/shops.server";
 import { describeDevice } from "~/lib/user-agent.server";
+import { uuidField } from "~/lib/ids";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · NetShop" }];
 
@@ -19,7 +20,7 @@ const FiltersSchema = z.object({
     .enum(Object.keys(AUDIT_CATEGORIES) as [AuditCategory, ...AuditCategory[]])
     .optional()
     .catch(undefined),
-  actor: z.string().uuid().optional().catch(undefined),
+  actor: uuidField().optional().catch(undefined),
   from: date,
   to: date,
   page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),

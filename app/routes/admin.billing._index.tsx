@@ -45,7 +45,7 @@ export const action = /* @__PURE__ */ adminAction(
     if (!paid.ok) return data({ errors: { form: paid.message }, notice: null }, { status: paid.status });
     return redirect(paid.url, 303);
   },
-  { recentAuth: true },
+  { recentAuth: true, whileSuspended: true },
 );
 
 function Meter({

@@ -1,13 +1,15 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { getCustomer, mergeCustomers, saveCustomerNote } from "~/domain/orders/customers.server";
 import { readForm } from "~/lib/csrf.server";
 import { notFound } from "~/lib/http";
-import { CsrfInput } from "~/ui/forms";
-import { dateTime, money, OrderBadge } from "~/ui/orders";
 import { Banner } from "~/ui/banner";
+import { useFormat } from "~/ui/format";
+import { CsrfInput } from "~/ui/forms";
+import { OrderBadge } from "~/ui/orders";
 
 export const meta: MetaFunction = () => [{ title: "Customer · NetShop" }];
 const MISSING = "This customer does not exist in your shop.";
@@ -27,7 +29,7 @@ export const action = /* @__PURE__ */ adminAction("customers", async ({ request,
     if (!r) throw notFound(MISSING);
     return r.ok
       ? data({ error: null as string | null, merged: r.movedOrders, saved: false })
-      : data({ error: r.error, merged: null, saved: false }, { status: 400 });
+      : data({ error: r.errors.form, merged: null, saved: false }, { status: 400 });
   }
   const r = await saveCustomerNote(access.shop.shopId, id, actor, Object.fromEntries(form));
   if (!r) throw notFound(MISSING);
@@ -37,6 +39,7 @@ export const action = /* @__PURE__ */ adminAction("customers", async ({ request,
 });
 
 export default function CustomerPage() {
+  const fmt = useFormat();
   const { customer, orders, addresses, duplicates, spent, currency } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t } = useTranslation("orders");
@@ -64,16 +67,16 @@ export default function CustomerPage() {
         <section className="card">
           <dl>
             <dt>{t("customers.spent")}</dt>
-            <dd data-testid="total-spent">{money(spent, currency)}</dd>
+            <dd data-testid="total-spent">{fmt.money(spent, currency)}</dd>
             <dt>{t("customers.orders")}</dt>
             <dd>{orders.length}</dd>
             <dt>{t("customers.consent")}</dt>
             <dd>
               {customer.marketingConsent ? t("customers.yes") : t("customers.no")}
-              {customer.marketingConsentAt ? <span className="muted small"> ({dateTime(customer.marketingConsentAt)})</span> : null}
+              {customer.marketingConsentAt ? <span className="muted small"> ({fmt.dateTime(customer.marketingConsentAt)})</span> : null}
             </dd>
             <dt>{t("customers.since")}</dt>
-            <dd>{dateTime(customer.createdAt)}</dd>
+            <dd>{fmt.dateTime(customer.createdAt)}</dd>
           </dl>
         </section>
         <section className="card">
@@ -104,11 +107,11 @@ export default function CustomerPage() {
                 <td>
                   <Link to={`/admin/orders/${o.id}`}>#{o.number}</Link>
                 </td>
-                <td className="small muted">{dateTime(o.createdAt)}</td>
+                <td className="small muted">{fmt.dateTime(o.createdAt)}</td>
                 <td>
                   <OrderBadge kind="statuses" status={o.status} />
                 </td>
-                <td className="num">{money(o.totalMinor, o.currency)}</td>
+                <td className="num">{fmt.money(o.totalMinor, o.currency)}</td>
               </tr>
             ))}
           </tbody>

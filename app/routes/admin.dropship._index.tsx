@@ -32,7 +32,7 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
   }
   const actor = { userId: access.user.id, ip: context.ip, userAgent: context.userAgent };
   const result = await importNetworkProduct(access.shop.shopId, productId, actor);
-  if (!result.ok) return data({ error: result.error }, { status: 400 });
+  if (!result.ok) return data({ error: result.errors.form }, { status: 400 });
   // Optionally an AI copy job (the AI area's own queue, credits and review): the supplier's copy
   // is kept until the merchant applies the draft.
   if (form.get("aiCopy") === "on" && !result.alreadyImported && allows(access.shop, "ai")) {

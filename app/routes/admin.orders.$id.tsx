@@ -2,22 +2,24 @@ import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { CARRIER_INFO, CARRIERS } from "~/domain/orders/carriers";
+import { invoiceLabel } from "~/domain/orders/documents.server";
 import { fulfilOrder } from "~/domain/orders/fulfilments.server";
 import { addOrderNote, getOrderDetail, moveOrder } from "~/domain/orders/order-admin.server";
 import { MANUAL_MOVES, type ManualMove } from "~/domain/orders/order-moves";
 import { canTransition } from "~/domain/orders/order-status";
 import { cancelUnpaidOrder } from "~/flows/order-cancelled.server";
 import { cancelPaidOrder, refundOrder } from "~/flows/order-refunded.server";
-import { invoiceLabel } from "~/domain/orders/documents.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
-import { CsrfInput, FormError } from "~/ui/forms";
-import { dateTime, money, OrderBadge } from "~/ui/orders";
-import { Tracking } from "~/ui/tracking";
 import { Banner } from "~/ui/banner";
+import { useFormat } from "~/ui/format";
+import { CsrfInput, FormError } from "~/ui/forms";
+import { OrderBadge } from "~/ui/orders";
+import { Tracking } from "~/ui/tracking";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Order #${data?.detail.order.number ?? ""} · NetShop` }];
 
@@ -89,16 +91,17 @@ export const action = /* @__PURE__ */ adminAction("orders", async ({ request, pa
 });
 
 export default function OrderPage() {
+  const fmt = useFormat();
   const { detail, invoice } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionData | undefined;
   const { t } = useTranslation("orders");
   const busy = useNavigation().state === "submitting";
-  const { order, lines, payments, events, fulfilments, shop } = detail;
+  const { order, lines, payments, events, fulfilments } = detail;
   const [carrier, setCarrier] = useState<string>(result?.intent === "fulfil" ? (result.values.carrier ?? "jnt") : "jnt");
   const [refundMode, setRefundMode] = useState<string>(result?.intent === "refund" ? (result.values.mode ?? "full") : "full");
   const errorsFor = (intent: string) => (result?.intent === intent ? result.errors : {});
   const valuesFor = (intent: string) => (result?.intent === intent ? result.values : {});
-  const m = (minor: number) => money(minor, order.currency);
+  const m = (minor: number) => fmt.money(minor, order.currency);
   const available = order.totalMinor - order.refundedMinor;
   const paid = order.paymentStatus !== "unpaid";
   const canFulfil =
@@ -125,7 +128,7 @@ export default function OrderPage() {
             <span data-testid="fulfilment-status">
               <OrderBadge kind="fulfilmentStatuses" status={order.fulfilmentStatus} />
             </span>
-            <span className="muted small">{dateTime(order.createdAt, shop?.timezone)}</span>
+            <span className="muted small">{fmt.dateTime(order.createdAt)}</span>
           </div>
         </div>
         <div className="row">
@@ -297,7 +300,7 @@ export default function OrderPage() {
                     <td className="num nowrap">{p.kind === "refund" ? `−${m(p.amountMinor)}` : m(p.amountMinor)}</td>
                     <td>
                       <span className="badge">{p.status}</span>
-                      <div className="muted small">{dateTime(p.completedAt ?? p.createdAt, shop?.timezone)}</div>
+                      <div className="muted small">{fmt.dateTime(p.completedAt ?? p.createdAt)}</div>
                     </td>
                   </tr>
                 ))}
@@ -532,7 +535,7 @@ export default function OrderPage() {
             <li key={e.id} data-event={e.type}>
               <div>{e.summary}</div>
               <div className="muted small">
-                <time dateTime={e.createdAt}>{dateTime(e.createdAt, shop?.timezone)}</time> · {e.actorName ?? t("detail.system")}
+                <time dateTime={e.createdAt}>{fmt.dateTime(e.createdAt)}</time> · {e.actorName ?? t("detail.system")}
                 {e.message ? (
                   <>
                     {" · "}

@@ -1,10 +1,12 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams, useSubmit } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { adminLoader } from "~/domain/accounts/access.server";
 import { FULFILMENT_STATUSES, listOrders, OrderListQuerySchema, PAYMENT_STATUSES } from "~/domain/orders/order-list.server";
 import { ORDER_STATUSES } from "~/domain/orders/order-status";
-import { dateTime, money, OrderBadge } from "~/ui/orders";
+import { useFormat } from "~/ui/format";
+import { OrderBadge } from "~/ui/orders";
 
 export const meta: MetaFunction = () => [{ title: "Orders · NetShop" }];
 
@@ -15,6 +17,7 @@ export const loader = /* @__PURE__ */ adminLoader("orders", async ({ request, ac
 });
 
 export default function OrderList() {
+  const fmt = useFormat();
   const { page, query, statuses, payments, fulfilments } = useLoaderData<typeof loader>();
   const { t } = useTranslation("orders");
   const [params] = useSearchParams();
@@ -137,7 +140,7 @@ export default function OrderList() {
                     {o.hasDropship ? <span className="badge small"> dropship</span> : null}
                   </td>
                   <td className="muted small nowrap">
-                    <time dateTime={o.createdAt}>{dateTime(o.createdAt)}</time>
+                    <time dateTime={o.createdAt}>{fmt.dateTime(o.createdAt)}</time>
                   </td>
                   <td>
                     {o.customerName}
@@ -152,7 +155,7 @@ export default function OrderList() {
                   <td>
                     <OrderBadge kind="fulfilmentStatuses" status={o.fulfilmentStatus} />
                   </td>
-                  <td className="num nowrap">{money(o.totalMinor, o.currency)}</td>
+                  <td className="num nowrap">{fmt.money(o.totalMinor, o.currency)}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,8 +1,8 @@
-import { data, redirect, type MetaFunction } from "@remix-run/node";
+import { data, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { adminAction, adminLoader, requireRecentAuth } from "~/domain/accounts/access.server";
-import { notFound } from "~/lib/http";
 import { REASON_LABELS } from "~/domain/catalog/catalog-rules";
 import { listCategories, listCollections } from "~/domain/catalog/collections.server";
 import { adjustStock, productStockHistory } from "~/domain/catalog/inventory.server";
@@ -13,11 +13,13 @@ import { listProductMedia } from "~/domain/media/media.server";
 import { getShop } from "~/domain/shops/shops.server";
 import { readForm } from "~/lib/csrf.server";
 import { formFields, keptValues } from "~/lib/forms";
+import { notFound } from "~/lib/http";
+import { Banner } from "~/ui/banner";
 import { CatalogHeader, StatusBadge } from "~/ui/catalog";
+import { useFormat } from "~/ui/format";
 import { CsrfInput } from "~/ui/forms";
 import { MediaManager } from "~/ui/media-manager";
 import { InventoryAdjustForm, optionsSignature, ProductEditor } from "~/ui/product-editor";
-import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.product.title ?? ""} · NetShop` }];
 
@@ -92,6 +94,7 @@ export default function EditProduct() {
   const { t } = useTranslation("aiMedia");
   const { t: tAi } = useTranslation("ai");
   const { t: tc } = useTranslation("catalog");
+  const fmt = useFormat();
   const saveResult = result?.intent === "save" ? result : undefined;
   const adjustResult = result?.intent === "adjust" ? result : undefined;
   const notice = params.get("created")
@@ -156,9 +159,7 @@ export default function EditProduct() {
                 <tbody>
                   {ledger.map((l) => (
                     <tr key={l.id}>
-                      <td className="small nowrap">
-                        {new Date(l.createdAt).toLocaleString("en-MY", { dateStyle: "short", timeStyle: "short" })}
-                      </td>
+                      <td className="small nowrap">{fmt.dateTime(l.createdAt, { style: "short" })}</td>
                       <td className="small">{l.variantTitle === "Default" ? tc("defaultVariant") : l.variantTitle}</td>
                       <td className="nowrap">{l.delta > 0 ? `+${l.delta}` : l.delta}</td>
                       <td>{l.onHandAfter}</td>

@@ -1,17 +1,19 @@
-import { data, redirect, type MetaFunction } from "@remix-run/node";
+import { data, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { allows } from "~/domain/accounts/permissions";
 import { applyDraftField, productCopyPage, requestCopy, restoreVersion } from "~/domain/ai/copy.server";
+import { COPY_FIELDS, type CopyField, type CopyLanguageCode, LANGUAGE_NAMES, PROVIDER_NAMES } from "~/domain/ai/copy-rules";
 import { creditsLeft } from "~/domain/ai/jobs.server";
-import { COPY_FIELDS, LANGUAGE_NAMES, PROVIDER_NAMES, type CopyField, type CopyLanguageCode } from "~/domain/ai/copy-rules";
 import { readForm } from "~/lib/csrf.server";
 import { formFields, keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
 import { CopyChoices, JobCost, JobProgress, JobStatusBadge, LiveNoScript, SandboxNote, useLive } from "~/ui/ai";
-import { CsrfInput } from "~/ui/forms";
 import { Banner } from "~/ui/banner";
+import { useFormat } from "~/ui/format";
+import { CsrfInput } from "~/ui/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `AI copy: ${data?.product.title ?? "Product"} · NetShop` }];
 
@@ -77,7 +79,7 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, params
         ? await applyDraftField(shopId, productId, fields, actor)
         : await restoreVersion(shopId, productId, String(form.get("versionId") ?? ""), actor);
     if (!result) throw notFound("This product or draft does not exist in your shop.");
-    if (!result.ok) return data({ intent, error: result.error, errors: {}, values: {} }, { status: 400 });
+    if (!result.ok) return data({ intent, error: result.errors.form, errors: {}, values: {} }, { status: 400 });
     const done = intent === "apply" ? `applied=${form.get("language")}.${form.get("field")}` : "restored=1";
     return redirect(`/admin/products/${productId}/copy?${done}${form.get("draftId") ? `&draft=${form.get("draftId")}` : ""}`);
   }
@@ -97,6 +99,7 @@ export default function ProductCopy() {
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
   const { t } = useTranslation("ai");
+  const fmt = useFormat();
   const latest = jobs[0];
   const live = jobs.some((j) => j.status === "queued" || j.status === "running");
   useLive(live);
@@ -142,7 +145,13 @@ export default function ProductCopy() {
       <section className="card stack" aria-labelledby="generate-heading">
         <h2 id="generate-heading">{t("copy.generate")}</h2>
         <p className="small muted">
-          {t("copy.generateIntro", { provider: PROVIDER_NAMES[settings.provider], model: settings.model, left: creditsLeft })}
+          {t("copy.generateIntro", {
+            provider: settings.sandbox
+              ? t("sandboxWriter", { provider: PROVIDER_NAMES[settings.provider] })
+              : PROVIDER_NAMES[settings.provider],
+            model: settings.model,
+            left: creditsLeft,
+          })}
         </p>
         <Form method="post" className="stack" noValidate>
           <CsrfInput />
@@ -175,8 +184,15 @@ export default function ProductCopy() {
         <section className="card flush" aria-labelledby="review-heading">
           <div className="toolbar">
             <span id="review-heading">
-              <strong>{t("copy.review")}</strong> · {t(`tones.${draft.tone}` as "tones.friendly")} ·{" "}
-              {new Date(draft.createdAt).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "short" })}
+              <strong>{t("copy.review")}</strong> · {t(`tones.${draft.tone}` as "tones.friendly")} · {fmt.dateTime(draft.createdAt)}
+              {settings.sandbox ? (
+                <>
+                  {" "}
+                  <span className="badge warn" data-testid="sandbox-copy">
+                    {t("sandboxBadge")}
+                  </span>
+                </>
+              ) : null}
             </span>
             {drafts.length > 1
               ? drafts.map((d, i) => (
@@ -265,9 +281,7 @@ export default function ProductCopy() {
             <tbody>
               {versions.map((v) => (
                 <tr key={v.id} data-testid="copy-version">
-                  <td className="small nowrap">
-                    {new Date(v.createdAt).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "short" })}
-                  </td>
+                  <td className="small nowrap">{fmt.dateTime(v.createdAt)}</td>
                   <td className="small">
                     {v.reason === "restore" ? t("versions.restore") : t("versions.apply", { what: v.reason.replace(/^apply /, "") })}
                   </td>

@@ -1,7 +1,8 @@
-import { data, redirect, type MetaFunction } from "@remix-run/node";
+import { data, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import {
   deleteModelPhoto,
@@ -12,13 +13,14 @@ import {
   uploadModelPhoto,
 } from "~/domain/ai/kling-jobs.server";
 import { reviewGeneratedMedia } from "~/domain/media/media.server";
-import { readForm } from "~/lib/csrf.server";
+import { MAX_IMAGE_BYTES } from "~/domain/media/media-rules";
+import { readUploadForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
+import { Banner } from "~/ui/banner";
 import { CatalogHeader } from "~/ui/catalog";
 import { CsrfInput, FormError, SelectField } from "~/ui/forms";
 import { ReviewButtons } from "~/ui/media-manager";
-import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `AI studio · ${data?.product.title ?? "Product"} · NetShop` }];
 
@@ -34,7 +36,13 @@ type Intent = "upload-model-photo" | "delete-model-photo" | "tryon" | "video" | 
 export const action = /* @__PURE__ */ adminAction("ai", async ({ request, params, access }) => {
   const shopId = access.shop.shopId;
   const productId = params.id ?? "";
-  const form = await readForm(request);
+  const upload = await readUploadForm(request, { field: "photo", maxFileBytes: MAX_IMAGE_BYTES });
+  if (!upload.ok)
+    return data(
+      { intent: "upload-model-photo" as Intent, errors: upload.errors, values: {} as Record<string, string> },
+      { status: upload.status },
+    );
+  const form = upload.form;
   const intent = String(form.get("intent") ?? "") as Intent;
   const here = `/admin/products/${productId}/studio`;
   const missing = () => notFound("This product does not exist in your shop.");

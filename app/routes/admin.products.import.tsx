@@ -1,8 +1,9 @@
-import { data, redirect, type MetaFunction } from "@remix-run/node";
+import { data, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+
 import { adminAction, adminLoader, requireRecentAuth } from "~/domain/accounts/access.server";
 import { MAX_IMPORT_BYTES, recentTransfers, startExport, startImport } from "~/domain/catalog/transfers.server";
-import { readForm } from "~/lib/csrf.server";
+import { readUploadForm } from "~/lib/csrf.server";
 import { CatalogHeader } from "~/ui/catalog";
 import { CsrfInput, FormError } from "~/ui/forms";
 
@@ -27,11 +28,9 @@ export const loader = /* @__PURE__ */ adminLoader("products", async ({ access })
 export const action = /* @__PURE__ */ adminAction("products", async ({ request, context, access }) => {
   const { shop } = access;
   const actor = { userId: access.user.id };
-  const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > MAX_IMPORT_BYTES + 64 * 1024) {
-    return data({ error: "The file is larger than 15 MB: split it into several files." }, { status: 413 });
-  }
-  const form = await readForm(request);
+  const upload = await readUploadForm(request, { field: "file", maxFileBytes: MAX_IMPORT_BYTES });
+  if (!upload.ok) return data({ error: upload.errors.file }, { status: upload.status });
+  const form = upload.form;
   const who = { ip: context.ip, userAgent: context.userAgent };
   if (form.get("intent") === "export") {
     requireRecentAuth(access, request); // an export of the whole catalog (costs included) is sensitive
@@ -41,7 +40,7 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
   const file = form.get("file");
   if (!(file instanceof File) || file.size === 0) return data({ error: "Choose a CSV file to import." }, { status: 400 });
   const started = await startImport(shop.shopId, actor.userId, { name: file.name, text: await file.text() }, who);
-  if (!started.ok) return data({ error: started.error }, { status: 400 });
+  if (!started.ok) return data({ error: started.errors.form }, { status: 400 });
   return redirect(`/admin/products/transfers/${started.id}`);
 });
 

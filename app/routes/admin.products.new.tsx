@@ -1,14 +1,15 @@
-import { data, redirect, type MetaFunction } from "@remix-run/node";
+import { data, type MetaFunction, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { listCategories, listCollections } from "~/domain/catalog/collections.server";
 import { draftFromFields, emptyDraft } from "~/domain/catalog/product-draft";
 import { createProduct, validateDraft } from "~/domain/catalog/products.server";
 import { getShop } from "~/domain/shops/shops.server";
 import { readForm } from "~/lib/csrf.server";
-import { metaT } from "~/lib/i18n";
 import { formFields } from "~/lib/forms";
+import { metaT } from "~/lib/i18n";
 import { CatalogHeader } from "~/ui/catalog";
 import { optionsSignature, ProductEditor } from "~/ui/product-editor";
 

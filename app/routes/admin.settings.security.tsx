@@ -25,7 +25,7 @@ export const action = /* @__PURE__ */ adminAction(
       ip: context.ip,
       userAgent: context.userAgent,
     });
-    if (!result.ok) return data({ error: result.error, notice: undefined }, { status: 400 });
+    if (!result.ok) return data({ error: result.errors.form, notice: undefined }, { status: 400 });
     return data({
       error: undefined,
       notice:

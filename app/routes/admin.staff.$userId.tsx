@@ -49,7 +49,7 @@ export const action = /* @__PURE__ */ adminAction(
       case "freeze":
       case "unfreeze": {
         const result = await setMemberFrozen(actor, userId, form.get("intent") === "freeze", who);
-        if (!result.ok) return fail(result.error);
+        if (!result.ok) return fail(result.errors.form);
         return data({
           errors: {} as Record<string, string>,
           notice:
@@ -58,12 +58,12 @@ export const action = /* @__PURE__ */ adminAction(
       }
       case "remove": {
         const result = await removeMember(actor, userId, who);
-        return result.ok ? redirect("/admin/staff") : fail(result.error);
+        return result.ok ? redirect("/admin/staff") : fail(result.errors.form);
       }
       case "transfer": {
         if (form.get("confirm") !== "on") return fail("Tick the box to confirm that you want to hand over ownership.");
         const result = await transferOwnership(actor, userId, who);
-        return result.ok ? redirect("/admin") : fail(result.error);
+        return result.ok ? redirect("/admin") : fail(result.errors.form);
       }
       default:
         return fail("Choose an action.");

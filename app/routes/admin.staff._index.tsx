@@ -53,13 +53,13 @@ export const action = /* @__PURE__ */ adminAction(
         const result = await resendInvite(actor, String(form.get("inviteId")), who);
         return result.ok
           ? reply(200, { notice: result.sendProblem ?? "Invitation sent again with a new link." })
-          : reply(400, { errors: { form: result.error } });
+          : reply(400, { errors: result.errors });
       }
       case "withdraw": {
         const result = await revokeInvite(actor, String(form.get("inviteId")), who);
         return result.ok
           ? reply(200, { notice: "Invitation withdrawn: its link no longer works." })
-          : reply(400, { errors: { form: result.error } });
+          : reply(400, { errors: result.errors });
       }
       default:
         return reply(400, { errors: { form: "Choose an action." } });

@@ -1,14 +1,17 @@
 import type { MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, isRouteErrorResponse, NavLink, Outlet, useLoaderData, useRouteError, useSubmit } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+
 import { providerModes } from "~/config.server";
 import { adminLoader } from "~/domain/accounts/access.server";
+import { subscriptionStatus } from "~/domain/billing/subscriptions.server";
 import { allows, type Permission } from "~/domain/accounts/permissions";
-import { useTranslation } from "react-i18next";
-import { CsrfInput } from "~/ui/forms";
+import { supplierOf } from "~/domain/dropship/suppliers.server";
 import type en from "~/locales/en";
-import { LanguageSwitcher } from "~/ui/language-switcher";
 import { Banner } from "~/ui/banner";
+import { CsrfInput } from "~/ui/forms";
+import { LanguageSwitcher } from "~/ui/language-switcher";
 
 export const meta: MetaFunction = () => [{ title: "Admin · NetShop" }];
 
@@ -17,17 +20,22 @@ const WITHOUT_SHOP = /^\/admin\/(shops\/new|account|reauth)(\/|$)/;
 
 export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ request, access }) => {
   const path = new URL(request.url).pathname;
-  if (!access.shop && !WITHOUT_SHOP.test(path)) throw redirect("/admin/shops/new");
+  // A supplier without a merchant shop signs in to their portal, not to "Create your shop".
+  if (!access.shop && !WITHOUT_SHOP.test(path)) throw redirect((await supplierOf(access.user.id)) ? "/supplier" : "/admin/shops/new");
   const sandboxed = Object.entries(providerModes())
     .filter(([, mode]) => mode === "sandbox")
     .map(([name]) => name);
   return {
     user: { name: access.user.name, email: access.user.email },
     shops: access.shops.filter((s) => !s.frozen).map((s) => ({ id: s.shopId, name: s.name })),
-    shop: access.shop ? { id: access.shop.shopId, name: access.shop.name, slug: access.shop.slug, role: access.shop.role } : null,
+    shop: access.shop
+      ? { id: access.shop.shopId, name: access.shop.name, slug: access.shop.slug, role: access.shop.role, timezone: access.shop.timezone }
+      : null,
     // Only the areas this person's role opens are shown (the server checks again on every request).
     visible: access.shop ? NAV.filter((item) => allows(access.shop!, item.permission)).map((item) => item.key) : [],
     sandboxed,
+    // Suspended or overdue: one banner on every page, with the way to pay.
+    billingStatus: access.shop ? await subscriptionStatus(access.shop.shopId) : null,
   };
 });
 
@@ -51,7 +59,8 @@ const NAV: Array<{ key: AdminNavKey; to?: string; permission: Permission }> = [
 type AdminNavKey = Exclude<keyof typeof en.admin.nav, "label">;
 
 export default function AdminLayout() {
-  const { user, shops, shop, sandboxed, visible } = useLoaderData<typeof loader>();
+  const { user, shops, shop, sandboxed, visible, billingStatus } = useLoaderData<typeof loader>();
+  const { t: tb } = useTranslation("billing");
   const submit = useSubmit();
   const { t, i18n } = useTranslation("admin");
   return (
@@ -125,6 +134,21 @@ export default function AdminLayout() {
         </div>
       </aside>
       <main className="admin-main">
+        {billingStatus === "suspended" || billingStatus === "past_due" ? (
+          <div
+            className={`banner ${billingStatus === "suspended" ? "error" : "info"}`}
+            role="alert"
+            data-testid="billing-banner"
+            data-billing={billingStatus}
+          >
+            {tb(billingStatus === "suspended" ? "suspendedBanner" : "pastDueBanner")}{" "}
+            {visible.includes("billing") ? (
+              <a href="/admin/billing" className="button">
+                {tb("payNow")}
+              </a>
+            ) : null}
+          </div>
+        ) : null}
         {sandboxed.length > 0 ? (
           <Banner tone="info" role={null} small data-testid="sandbox-banner">
             {t("sandboxBanner", {

@@ -37,7 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const current = await readSession(request);
   if (!current) throw redirect(`/login?redirectTo=${encodeURIComponent(new URL(request.url).pathname + new URL(request.url).search)}`);
   const result = await acceptInvite(current.user, String(form.get("token") ?? ""), { ip: context.ip, userAgent: context.userAgent });
-  if (!result.ok) return data({ error: result.error }, { status: 400 });
+  if (!result.ok) return data({ error: result.errors.form }, { status: 400 });
   await setActiveShop(current.session.id, result.shopId);
   return redirect("/admin");
 }

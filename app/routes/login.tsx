@@ -1,12 +1,14 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction,redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+
 import { logIn } from "~/domain/accounts/login.server";
 import { readSession, startSession } from "~/domain/accounts/sessions.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders, safeRedirect } from "~/lib/http";
-import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
+import { localeFor, serverT } from "~/lib/i18n.server";
 import { Banner } from "~/ui/banner";
+import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Log in · NetShop" }];
 
@@ -24,7 +26,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await logIn(Object.fromEntries(form), who, request, { redirectTo });
   if (!result.ok) {
     const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
-    return data({ error: result.error, values: keptValues(form) }, { status: result.status, headers });
+    const error = result.slowedSeconds
+      ? serverT(await localeFor(request), "common")("security.accountSlowed", { seconds: result.slowedSeconds })
+      : result.error;
+    return data({ error, values: keptValues(form) }, { status: result.status, headers });
   }
   if (result.next === "second-factor") {
     return redirect(`/login/verify${result.sendProblem ? "?unsent=1" : ""}`, { headers: { "Set-Cookie": result.setCookie } });

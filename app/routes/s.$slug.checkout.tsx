@@ -4,6 +4,8 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { countryName, MALAYSIAN_STATES } from "~/domain/checkout/address";
+import { takesOrders } from "~/domain/billing/subscription-status";
+import { subscriptionStatus } from "~/domain/billing/subscriptions.server";
 import { checkoutPreview, parseCheckoutForm, placeOrder } from "~/domain/checkout/checkout.server";
 import { storefrontShopper } from "~/domain/checkout/context.server";
 import { placedOrderCookie } from "~/domain/checkout/order-access.server";
@@ -11,7 +13,7 @@ import { recordStorefrontEvent } from "~/domain/reports/events.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders } from "~/lib/http";
-import { localeFor } from "~/lib/i18n.server";
+import { localeFor, serverT } from "~/lib/i18n.server";
 import { enforceLimit } from "~/lib/rate-limit.server";
 import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 
@@ -26,6 +28,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     {
       slug: shop.slug,
       language: shop.language,
+      // A suspended shop can be browsed but takes no orders (billing).
+      closed: !takesOrders(await subscriptionStatus(shop.id)),
       customer: who.customer ? { name: who.customer.name, email: who.customer.email, phone: who.customer.phone } : null,
       ...preview,
     },
@@ -39,6 +43,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const fields = Object.fromEntries(form);
   const values = keptValues(form);
   if (fields.intent === "place") {
+    if (!takesOrders(await subscriptionStatus(shop.id))) {
+      const preview = await checkoutPreview(who, null);
+      const closed = serverT(await localeFor(request), "billing")("checkoutClosed");
+      return data(
+        { errors: { form: closed } as Record<string, string>, values, zones: preview.zones, cart: preview.cart },
+        { status: 409 },
+      );
+    }
     await enforceLimit("checkoutPerIp", context.ip);
     await enforceLimit("checkoutPerCart", who.customer?.id ?? who.anonymousCartId ?? context.ip);
     const result = await placeOrder({ who, form: fields, locale: await localeFor(request) });
@@ -63,6 +75,7 @@ export default function CheckoutPage() {
   const loaded = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t, i18n } = useTranslation("checkout");
+  const { t: tb } = useTranslation("billing");
   const busy = useNavigation().state === "submitting";
   const errors: Record<string, string | undefined> = result?.errors ?? {};
   const saved = loaded.savedAddress;
@@ -85,6 +98,15 @@ export default function CheckoutPage() {
   const money = (minor: number) => formatMoney(minor, cart.currency);
   const slug = loaded.slug;
 
+  if (loaded.closed) {
+    return (
+      <section className="stack">
+        <div className="banner info" role="status" data-testid="checkout-closed">
+          {tb("checkoutClosed")}
+        </div>
+      </section>
+    );
+  }
   if (cart.lines.length === 0) {
     return (
       <section className="stack">

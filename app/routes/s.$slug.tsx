@@ -29,7 +29,7 @@ export async function loader({
   }
   const who = context.publicPage ? null : await shopper(request, shop.id);
   return {
-    shop: { name: shop.name, slug: shop.slug, language: shop.language, currency: shop.currency },
+    shop: { name: shop.name, slug: shop.slug, language: shop.language, currency: shop.currency, timezone: shop.timezone },
     base,
     origin,
     consent: context.publicPage ? null : await consentChoice(request),

@@ -1,13 +1,15 @@
-import { data, unstable_parseMultipartFormData, unstable_createMemoryUploadHandler } from "@remix-run/node";
+import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { minorToDecimal } from "~/domain/catalog/catalog-rules";
 import { addSupplierImage, getSupplierProduct, updateSupplierProduct } from "~/domain/dropship/supplier-portal.server";
 import { supplierAction, supplierLoader } from "~/domain/dropship/suppliers.server";
-import { readForm, verifyCsrf } from "~/lib/csrf.server";
+import { MAX_IMAGE_BYTES } from "~/domain/media/media-rules";
+import { readForm, readUploadForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
-import { Checkbox, CsrfInput, FormError } from "~/ui/forms";
 import { Banner } from "~/ui/banner";
+import { Checkbox, CsrfInput, FormError } from "~/ui/forms";
 
 export const loader = /* @__PURE__ */ supplierLoader(async ({ params, access }) => {
   const found = await getSupplierProduct(access.supplier.shopId, params.id ?? "");
@@ -19,8 +21,9 @@ export const action = /* @__PURE__ */ supplierAction(
   async ({ request, params, context, access }) => {
     const actor = { userId: access.user.id, ip: context.ip, userAgent: context.userAgent };
     if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
-      const form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: 10 * 1024 * 1024 }));
-      verifyCsrf(request, form);
+      const upload = await readUploadForm(request, { field: "image", maxFileBytes: MAX_IMAGE_BYTES });
+      if (!upload.ok) return data({ errors: upload.errors, values: {}, notice: null }, { status: upload.status });
+      const form = upload.form;
       const file = form.get("image");
       if (!(file instanceof File) || file.size === 0)
         return data(
@@ -33,7 +36,8 @@ export const action = /* @__PURE__ */ supplierAction(
         filename: file.name,
       });
       if (added === undefined) throw new Response("Not found", { status: 404 });
-      if (!added.ok) return data({ errors: { image: added.error } as Record<string, string>, values: {}, notice: null }, { status: 400 });
+      if (!added.ok)
+        return data({ errors: { image: added.errors.form } as Record<string, string>, values: {}, notice: null }, { status: 400 });
       return data({ errors: {} as Record<string, string>, values: {}, notice: "Image added: it appears once processed." });
     }
     const form = await readForm(request);

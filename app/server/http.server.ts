@@ -5,18 +5,22 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
+
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
+
 import { config, publicUrl } from "~/config.server";
 import { storefrontSlugByDomain } from "~/domain/storefront/shop.server";
 import { checkReadiness } from "~/domain/system/health.server";
 import { csrfCookieName, newCsrfToken, readCookie } from "~/lib/csrf.server";
 import { logger } from "~/lib/logger.server";
 import { consume } from "~/lib/rate-limit.server";
+
+import { errorPage, isOwnOrigin, rejectMalformedRequests, secureCookiesOverHttps } from "./input-guard.server";
 
 /** Paths that receive cross-site POSTs by design (signed provider callbacks). */
 const CROSS_SITE_POST_PATHS = [/^\/webhooks\//, /^\/callbacks\//];
@@ -45,6 +49,9 @@ export function createHttpApp(options: { build: ServerBuild; publicDir: string }
       autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
     }),
   );
+  // Before anything decodes the URL or a header (static files, custom domains, Remix).
+  app.use(rejectMalformedRequests);
+  app.use(secureCookiesOverHttps);
   app.use(compression());
 
   app.use((_req, res, next) => {
@@ -119,7 +126,10 @@ export function createHttpApp(options: { build: ServerBuild; publicDir: string }
     }),
   );
 
-  app.use((error: Error, req: Request, res: Response, _next: NextFunction) => {
+  app.use((error: Error & { status?: number; statusCode?: number }, req: Request, res: Response, _next: NextFunction) => {
+    // A request Express itself could not read (a broken path for a static file, an aborted body) is the client's.
+    const status = error.status ?? error.statusCode ?? (error instanceof URIError ? 400 : 500);
+    if (status >= 400 && status < 500) return void errorPage(req, res, status, "badInput.form");
     req.log?.error({ err: error }, "unhandled error");
     if (!res.headersSent) res.status(500).type("text/plain").send("Something went wrong on our side.");
   });
@@ -245,15 +255,18 @@ function csrfCookie(req: Request, res: Response, next: NextFunction) {
 
 /** Refuses state-changing requests that a browser says came from another site. */
 function sameOriginForStateChanges(req: Request, res: Response, next: NextFunction) {
-  if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
-  if (CROSS_SITE_POST_PATHS.some((p) => p.test(req.path))) return next();
+  // OPTIONS too: Remix runs an action for any other method on a `.data` URL.
+  if (req.method === "GET" || req.method === "HEAD") return next();
+  if (CROSS_SITE_POST_PATHS.some((p) => p.test(req.path))) {
+    // Signed provider callbacks come server to server, without an Origin; one sent anyway must not
+    // reach Remix's own origin check, which throws on a foreign or malformed one.
+    delete req.headers.origin;
+    return next();
+  }
   const site = req.get("sec-fetch-site");
   const origin = req.get("origin");
-  const ownOrigin = `${req.protocol}://${req.get("host")}`;
-  const crossSite = site === "cross-site" || (origin !== undefined && origin !== "null" && origin !== ownOrigin);
-  if (crossSite) {
-    res.status(403).type("text/plain").send("Cross-site form submissions are not accepted.");
-    return;
-  }
+  // `Origin: null` (a sandboxed frame, a data: page, a cross-site redirect) is not ours either.
+  if (site === "cross-site" || (origin !== undefined && !isOwnOrigin(req, origin)))
+    return void errorPage(req, res, 403, "badInput.crossSite");
   next();
 }

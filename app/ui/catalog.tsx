@@ -1,6 +1,7 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+
 import { type ProductStatus, type StockLevel } from "~/domain/catalog/catalog-rules";
 
 export function StatusBadge({ status }: { status: ProductStatus }) {

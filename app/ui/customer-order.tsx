@@ -1,20 +1,17 @@
-import { isRouteErrorResponse, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import type { CustomerOrderView } from "~/domain/orders/customer-order.server";
-import { HTML_LANG, type Locale } from "~/lib/i18n";
+import { useFormat } from "~/ui/format";
 
 /** What the storefront's order pages receive: the domain's view (already serialisable: dates are ISO strings). */
 export type CustomerOrderData = CustomerOrderView;
 
+/** A customer's order times: in the shop's zone, with the zone named (the customer may be elsewhere). */
 export function useFormatDate() {
-  const root = useRouteLoaderData("root") as { locale?: Locale } | undefined;
-  const format = new Intl.DateTimeFormat(HTML_LANG[root?.locale ?? "en"], {
-    dateStyle: "medium",
-    timeStyle: "short",
-    timeZone: "Asia/Kuala_Lumpur",
-  });
-  return (iso: string) => format.format(new Date(iso));
+  const fmt = useFormat();
+  return (iso: string) => fmt.dateTime(iso, { zone: true });
 }
 
 /** Lines, totals, address and payment state of a customer's order (merchant content as written). */

@@ -1,6 +1,7 @@
 import { Form, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+
 import { ACCEPT_ATTRIBUTE, uploadProblem } from "~/domain/media/media-rules";
 import { formatBytes } from "~/lib/bytes";
 import { useCsrfToken } from "~/root";

@@ -25,10 +25,4 @@ export function OrderBadge({ kind, status }: { kind: "statuses" | "paymentStatus
   );
 }
 
-export function money(minor: number, currency: string, locale = "en-MY"): string {
-  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(minor / 100);
-}
-
-export function dateTime(iso: string, timeZone?: string): string {
-  return new Intl.DateTimeFormat("en-MY", { dateStyle: "medium", timeStyle: "short", timeZone }).format(new Date(iso));
-}
+export { formatMoney as money } from "~/lib/money";

@@ -1,10 +1,11 @@
 import { Form, useBeforeUnload, useBlocker, useNavigation } from "@remix-run/react";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+
 import { ADJUSTMENT_REASONS, MAX_OPTIONS, PRODUCT_STATUSES, variantTitle } from "~/domain/catalog/catalog-rules";
-import { syncVariants, usableOptions, type ProductDraft, type VariantDraft } from "~/domain/catalog/product-draft";
-import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+import { type ProductDraft, syncVariants, usableOptions, type VariantDraft } from "~/domain/catalog/product-draft";
 import { Banner } from "~/ui/banner";
+import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 
 export interface EditorProps {
   mode: "new" | "edit";

@@ -11,7 +11,7 @@ import { DEFAULT_LOCALE, type Locale } from "~/lib/i18n";
 import { useNonce } from "~/ui/nonce";
 
 export interface StorefrontLayoutData {
-  shop: { name: string; slug: string; language: string; currency: string };
+  shop: { name: string; slug: string; language: string; currency: string; timezone: string };
   base: string;
   origin: string;
   consent: "necessary" | "all" | null;

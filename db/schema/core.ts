@@ -220,6 +220,7 @@ export const messages = pgTable(
     providerMessageId: text("provider_message_id"),
     error: text("error"),
     createdAt: createdAt(),
+    /** When it was handed to the provider; set (status still pending) before the call: the recorded intent of deliverMessage. */
     sentAt: timestamp("sent_at", { withTimezone: true }),
     updatedAt: updatedAt(),
   },

@@ -1,20 +1,14 @@
 import { randomBytes } from "node:crypto";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, hydrated, launchBrowser, uniquePhone, screenshot } from "../helpers/browser";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { baseUrl, hydrated, journeyBrowser, uniquePhone, screenshot } from "../helpers/browser";
 
-let browser: Browser;
+const chrome = journeyBrowser();
 let owner: Page;
-const errors: string[] = [];
+const { errors } = chrome;
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  owner = await browser.newPage();
-  owner.on("pageerror", (e) => errors.push(e.message));
-  owner.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-});
-afterAll(async () => {
-  await browser?.close();
+  owner = await chrome.newPage();
 });
 
 const shot = (page: Page, name: string) => screenshot(page, name);
@@ -33,7 +27,7 @@ async function signUp(page: Page, person: { name: string; email: string; phone: 
 
 /** Reads the newest sign-in code to `phone` the way a person would: on the sandbox's WhatsApp inbox page. */
 async function codeFromInbox(phone: string): Promise<string> {
-  const inbox = await browser.newPage();
+  const inbox = await chrome.browser.newPage();
   await inbox.goto(`${process.env.SANDBOX_URL}/wassenger/inbox?phone=${encodeURIComponent(phone)}`);
   const newest = (await inbox.getByTestId("message").first().textContent()) ?? "";
   await shot(inbox, "whatsapp-inbox-code");
@@ -86,7 +80,7 @@ describe("account security in a browser", () => {
     await expect.poll(() => owner.getByTestId("notice").textContent()).toBe("Invitation sent.");
     await shot(owner, "staff-invited");
 
-    const context = await browser.newContext();
+    const context = await chrome.browser.newContext();
     const staff = await context.newPage();
     staff.on("pageerror", (e) => errors.push(e.message));
     await staff.goto(`${process.env.SANDBOX_URL}/mail?to=${encodeURIComponent(staffPerson.email)}`);

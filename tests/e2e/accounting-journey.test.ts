@@ -1,17 +1,18 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase } from "~db/client";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { getProduct } from "~/domain/catalog/products.server";
-import { closeRedis } from "~/lib/redis.server";
 import { startSession } from "~/domain/accounts/sessions.server";
-import { baseUrl, hydrated, launchBrowser, screenshot } from "../helpers/browser";
+import { baseUrl, hydrated, journeyBrowser, screenshot } from "../helpers/browser";
 import { makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser } from "../helpers/factories";
 import { makeOrder } from "../helpers/orders";
 
-let browser: Browser;
+const chrome = journeyBrowser({
+  // The refused save answers 400 on purpose; the sandbox page has no favicon.
+  consoleErrors: (text) => !text.startsWith("Failed to load resource"),
+});
 let page: Page;
-const errors: string[] = [];
+const { errors } = chrome;
 let shopId: string;
 let user: Awaited<ReturnType<typeof makeUser>>;
 let variantId: string;
@@ -21,16 +22,7 @@ beforeAll(async () => {
   shopId = (await makeShop(user.id, { name: "Kedai Buku Ujian" })).id;
   const saved = await makeProduct(shopId, user.id, { title: "Buku Resipi Nyonya", price: "59.00", stock: 20, status: "active" });
   variantId = (await getProduct(shopId, saved.productId))!.variants[0].id;
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on("pageerror", (e) => errors.push(e.message));
-  // The refused save answers 400 on purpose; the sandbox page has no favicon.
-  page.on("console", (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && errors.push(m.text()));
-});
-afterAll(async () => {
-  await browser?.close();
-  await closeRedis();
-  await closeDatabase();
+  page = await chrome.newPage();
 });
 
 const shot = (name: string) => screenshot(page, name);

@@ -1,14 +1,12 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase } from "~db/client";
-import { closeRedis } from "~/lib/redis.server";
-import { baseUrl, hydrated, launchBrowser, logInInBrowser, screenshot } from "../helpers/browser";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { baseUrl, hydrated, journeyBrowser, logInInBrowser, screenshot } from "../helpers/browser";
 import { makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser, unique } from "../helpers/factories";
 
-let browser: Browser;
+const chrome = journeyBrowser();
 let page: Page;
-const errors: string[] = [];
+const { errors } = chrome;
 let shopSlug: string;
 let productId: string;
 const bulkTitles = [`Kuih Lapis Box ${unique()}`, `Kopi Tin ${unique()}`];
@@ -28,15 +26,7 @@ beforeAll(async () => {
     })
   ).productId;
   for (const t of bulkTitles) await makeProduct(shop.id, user.id, { title: t });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-});
-afterAll(async () => {
-  await browser?.close();
-  await closeRedis();
-  await closeDatabase();
+  page = await chrome.newPage();
 });
 
 const shot = (name: string) => screenshot(page, name);

@@ -1,18 +1,16 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase } from "~db/client";
 import { addImageFromBuffer } from "~/domain/media/media.server";
-import { closeRedis } from "~/lib/redis.server";
-import { baseUrl, hydrated, launchBrowser, logInInBrowser, screenshot } from "../helpers/browser";
+import { baseUrl, hydrated, journeyBrowser, logInInBrowser, screenshot } from "../helpers/browser";
 import { makePng, makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser, unique } from "../helpers/factories";
 
-let browser: Browser;
+const chrome = journeyBrowser();
 let page: Page;
-const errors: string[] = [];
+const { errors } = chrome;
 let user: { id: string; email: string; password: string; phone: string };
 let productId: string;
 const photoFile = path.join(os.tmpdir(), `${unique("model")}.png`);
@@ -29,16 +27,10 @@ beforeAll(async () => {
     alt: "Songket shawl",
   });
   fs.writeFileSync(photoFile, await makePng(600, 800));
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page = await chrome.newPage();
 });
 afterAll(async () => {
-  await browser?.close();
   fs.rmSync(photoFile, { force: true });
-  await closeRedis();
-  await closeDatabase();
 });
 
 const shot = (name: string) => screenshot(page, name);

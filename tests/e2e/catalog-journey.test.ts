@@ -1,17 +1,15 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase } from "~db/client";
-import { closeRedis } from "~/lib/redis.server";
-import { baseUrl, hydrated, launchBrowser, logInInBrowser, screenshot } from "../helpers/browser";
+import { baseUrl, hydrated, journeyBrowser, logInInBrowser, screenshot } from "../helpers/browser";
 import { makePng } from "../helpers/catalog";
 import { makeShop, makeUser, unique } from "../helpers/factories";
 
-let browser: Browser;
+const chrome = journeyBrowser();
 let page: Page;
-const errors: string[] = [];
+const { errors } = chrome;
 let shopSlug: string;
 let user: { id: string; email: string; password: string; phone: string };
 const title = `Kenanga Batik Shirt ${unique()}`;
@@ -21,16 +19,10 @@ beforeAll(async () => {
   user = await makeUser();
   shopSlug = (await makeShop(user.id, { name: "Kedai Batik Ujian" })).slug;
   fs.writeFileSync(imageFile, await makePng(1000, 1000));
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page = await chrome.newPage();
 });
 afterAll(async () => {
-  await browser?.close();
   fs.rmSync(imageFile, { force: true });
-  await closeRedis();
-  await closeDatabase();
 });
 
 const shot = (name: string) => screenshot(page, name);

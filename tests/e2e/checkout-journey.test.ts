@@ -1,14 +1,12 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase } from "~db/client";
-import { closeRedis } from "~/lib/redis.server";
-import { baseUrl, hydrated, launchBrowser, screenshot, submitPlainForm } from "../helpers/browser";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { baseUrl, hydrated, journeyBrowser, screenshot, submitPlainForm } from "../helpers/browser";
 import { level, sellable } from "../helpers/checkout";
 import { makeShop, makeUser, unique } from "../helpers/factories";
 
-let browser: Browser;
+const chrome = journeyBrowser({ consoleErrors: false });
 let page: Page;
-const errors: string[] = [];
+const { errors } = chrome;
 let shop: { id: string; slug: string };
 let product: { variantId: string; productId: string };
 const title = `Kopi Sabah ${unique()}`;
@@ -17,14 +15,7 @@ beforeAll(async () => {
   const owner = await makeUser();
   shop = await makeShop(owner.id, { name: "Kedai Kopi Ujian" });
   product = await sellable(shop.id, owner.id, { stock: 5, price: "32.00", weightGrams: 400, title });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on("pageerror", (e) => errors.push(e.message));
-});
-afterAll(async () => {
-  await browser?.close();
-  await closeRedis();
-  await closeDatabase();
+  page = await chrome.newPage();
 });
 
 const shot = (name: string) => screenshot(page, name);

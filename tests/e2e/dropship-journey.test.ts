@@ -5,18 +5,16 @@
  * sandbox) → the dropship worker forwards the paid order → the supplier ships it with tracking → the customer's
  * order page says shipped and their WhatsApp carries the tracking number.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase } from "~db/client";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { orderStatusPath } from "~/domain/orders/order-links.server";
-import { closeRedis } from "~/lib/redis.server";
 import { latestWhatsApp, whatsAppCode } from "../helpers/auth";
-import { baseUrl, hydrated, launchBrowser, uniquePhone, screenshot, submitPlainForm } from "../helpers/browser";
+import { baseUrl, hydrated, journeyBrowser, uniquePhone, screenshot, submitPlainForm } from "../helpers/browser";
 import { makeMerchant, makeSupplier, topUp } from "../helpers/dropship";
 import { unique } from "../helpers/factories";
 
-let browser: Browser;
-const errors: string[] = [];
+const chrome = journeyBrowser();
+const { errors } = chrome;
 const title = `Songket Tote ${unique()}`;
 const customerPhone = uniquePhone();
 let supplier: Awaited<ReturnType<typeof makeSupplier>>;
@@ -57,18 +55,8 @@ beforeAll(async () => {
     for (let i = 0; i < 60 && !((await latestWhatsApp(user.phone))?.message ?? "").includes("welcome"); i++)
       await new Promise((r) => setTimeout(r, 500));
   }
-  browser = await launchBrowser();
-  supplierPage = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  merchantPage = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  for (const p of [supplierPage, merchantPage]) {
-    p.on("pageerror", (e) => errors.push(e.message));
-    p.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  }
-});
-afterAll(async () => {
-  await browser?.close();
-  await closeRedis();
-  await closeDatabase();
+  supplierPage = await chrome.newPage();
+  merchantPage = await chrome.newPage();
 });
 
 describe("supplier → merchant → customer → supplier → customer", () => {
@@ -124,7 +112,7 @@ describe("supplier → merchant → customer → supplier → customer", () => {
     const [variant] = await withShop(merchant.shopId, (tx) =>
       tx.select().from(schema.variants).where(eq(schema.variants.productId, importedProductId)),
     );
-    const customer = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const customer = await chrome.browser.newPage({ viewport: { width: 1280, height: 900 } });
     customer.on("pageerror", (e) => errors.push(e.message));
     await customer.goto(`${baseUrl()}/s/${merchant.shop.slug}`);
     await hydrated(customer);
@@ -190,7 +178,7 @@ describe("supplier → merchant → customer → supplier → customer", () => {
     await expect
       .poll(async () => (await latestWhatsApp(customerPhone.e164))?.message ?? "", { timeout: 30_000, interval: 1_000 })
       .toContain("J&T Express 630098765432");
-    const customer = await browser.newPage();
+    const customer = await chrome.browser.newPage();
     await customer.goto(`${baseUrl()}${orderStatusPath(merchant.shop.slug, orderId)}`);
     await expect.poll(() => customer.getByTestId("order-status").textContent()).toBe("Shipped");
     // The supplier's parcel is one of the order's fulfilments: the page shows its tracking.

@@ -1,17 +1,15 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase } from "~db/client";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { getProduct } from "~/domain/catalog/products.server";
-import { closeRedis } from "~/lib/redis.server";
 import { latestWhatsApp } from "../helpers/auth";
-import { hydrated, launchBrowser, uniquePhone, logInInBrowser, screenshot } from "../helpers/browser";
+import { hydrated, journeyBrowser, uniquePhone, logInInBrowser, screenshot } from "../helpers/browser";
 import { makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser } from "../helpers/factories";
 import { makeOrder } from "../helpers/orders";
 
-let browser: Browser;
+const chrome = journeyBrowser({ consoleErrors: false });
 let page: Page;
-const errors: string[] = [];
+const { errors } = chrome;
 let user: { id: string; email: string; password: string; phone: string };
 let order: Awaited<ReturnType<typeof makeOrder>>;
 const customerPhone = uniquePhone().e164;
@@ -22,14 +20,7 @@ beforeAll(async () => {
   const p = await makeProduct(shopId, user.id, { title: "Songket Tenun", price: "250.00", stock: 5, status: "active" });
   const variant = (await getProduct(shopId, p.productId))!.variants[0].id;
   order = await makeOrder(shopId, { lines: [{ variantId: variant, quantity: 1 }], phone: customerPhone, customerName: "Cik Farah" });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on("pageerror", (e) => errors.push(e.message));
-});
-afterAll(async () => {
-  await browser?.close();
-  await closeRedis();
-  await closeDatabase();
+  page = await chrome.newPage();
 });
 
 const shot = (name: string) => screenshot(page, name);
@@ -69,7 +60,7 @@ describe("an owner ships a paid order in a browser", () => {
     expect(message).toContain("https://www.jtexpress.my/tracking/630012345678");
     // The message links to the customer's own order page, which shows the parcel.
     const link = message.match(/https?:\/\/\S+\/orders\/\S+/)![0];
-    const customer = await browser.newPage();
+    const customer = await chrome.browser.newPage();
     await customer.goto(link);
     await expect.poll(() => customer.getByTestId("tracking-number").textContent()).toBe("630012345678");
     expect(await customer.getByRole("link", { name: /Track parcel/ }).getAttribute("href")).toBe(

@@ -1,20 +1,18 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase } from "~db/client";
+import type { BrowserContext, Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { getProduct } from "~/domain/catalog/products.server";
 import { orderAccessToken } from "~/domain/orders/order-links.server";
 import { savePaymentSettings } from "~/domain/orders/payment-settings.server";
-import { closeRedis } from "~/lib/redis.server";
-import { baseUrl, launchBrowser, screenshot } from "../helpers/browser";
+import { baseUrl, journeyBrowser, screenshot } from "../helpers/browser";
 import { makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser } from "../helpers/factories";
 import { makeOrder } from "../helpers/orders";
 
-let browser: Browser;
+const chrome = journeyBrowser({ consoleErrors: false });
 let shop: { id: string; slug: string };
 let ownerId: string;
 let variantId: string;
-const errors: string[] = [];
+const { errors } = chrome;
 
 beforeAll(async () => {
   const owner = await makeUser();
@@ -22,19 +20,11 @@ beforeAll(async () => {
   shop = await makeShop(owner.id, { name: "Kedai Kopi Ujian" });
   const product = await makeProduct(shop.id, owner.id, { title: "Kopi beans 500 g", price: "32.50", stock: 20, status: "active" });
   variantId = (await getProduct(shop.id, product.productId))!.variants[0].id;
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await closeRedis();
-  await closeDatabase();
 });
 
 async function open(locale: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ locale, viewport: { width: 1100, height: 900 } });
-  const page = await context.newPage();
-  page.on("pageerror", (e) => errors.push(e.message));
-  return { context, page };
+  const page = await chrome.newPage({ locale, viewport: { width: 1100, height: 900 } });
+  return { context: page.context(), page };
 }
 
 const shot = (page: Page, name: string) => screenshot(page, name);

@@ -4,22 +4,20 @@
  * hosted page (the sandbox), see the confirmation; then the owner finds the paid order in the
  * admin. In English, in Bahasa Melayu and in 简体中文.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase } from "~db/client";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { getProduct } from "~/domain/catalog/products.server";
-import { closeRedis } from "~/lib/redis.server";
-import { baseUrl, hydrated, launchBrowser, logInInBrowser, screenshot } from "../helpers/browser";
+import { baseUrl, hydrated, journeyBrowser, logInInBrowser, screenshot } from "../helpers/browser";
 import { level } from "../helpers/checkout";
 import { makeShop, makeUser, unique } from "../helpers/factories";
 import { makeActiveProduct } from "../helpers/storefront";
 
-let browser: Browser;
+const chrome = journeyBrowser({ consoleErrors: false });
 let owner: Awaited<ReturnType<typeof makeUser>>;
 let shop: { id: string; slug: string };
 /** The size M variant, the one bought. */
 let variants: string[];
-const errors: string[] = [];
+const { errors } = chrome;
 const orderNumbers: string[] = [];
 
 beforeAll(async () => {
@@ -32,21 +30,12 @@ beforeAll(async () => {
     stock: 5,
   });
   variants = (await getProduct(shop.id, product.productId))!.variants.filter((v) => v.title === "M").map((v) => v.id);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await closeRedis();
-  await closeDatabase();
 });
 
 const shot = (page: Page, name: string) => screenshot(page, name);
 
 async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
-  const page = await context.newPage();
-  page.on("pageerror", (e) => errors.push(e.message));
-  return page;
+  return chrome.newPage({ locale: "en-US" });
 }
 
 /** From the shop's home page to the gateway's confirmation; returns the order number shown. */

@@ -1,21 +1,15 @@
 import { randomBytes } from "node:crypto";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { whatsAppCode } from "../helpers/auth";
-import { baseUrl, hydrated, launchBrowser, uniquePhone, screenshot } from "../helpers/browser";
+import { baseUrl, hydrated, journeyBrowser, uniquePhone, screenshot } from "../helpers/browser";
 
-let browser: Browser;
+const chrome = journeyBrowser();
 let page: Page;
-const errors: string[] = [];
+const { errors } = chrome;
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  page = await browser.newPage();
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-});
-afterAll(async () => {
-  await browser?.close();
+  page = await chrome.newPage();
 });
 
 const shot = (name: string) => screenshot(page, name);
@@ -60,7 +54,7 @@ describe("a merchant in a browser", () => {
   });
 
   it("gets the welcome message on WhatsApp (the sandbox inbox)", async () => {
-    const inbox = await browser.newPage();
+    const inbox = await chrome.browser.newPage();
     await expect
       .poll(
         async () => {

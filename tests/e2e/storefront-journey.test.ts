@@ -1,14 +1,12 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase } from "~db/client";
-import { closeRedis } from "~/lib/redis.server";
-import { baseUrl, hydrated, launchBrowser, screenshot } from "../helpers/browser";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { baseUrl, hydrated, journeyBrowser, screenshot } from "../helpers/browser";
 import { makeShop, makeUser } from "../helpers/factories";
 import { makeActiveProduct } from "../helpers/storefront";
 
-let browser: Browser;
+const chrome = journeyBrowser();
 let slug: string;
-const errors: string[] = [];
+const { errors } = chrome;
 
 beforeAll(async () => {
   const owner = await makeUser();
@@ -22,22 +20,12 @@ beforeAll(async () => {
     stock: 3,
   });
   await makeActiveProduct(shop.id, owner.id, { title: "Pewter Tankard", price: "80.00", stock: 20 });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await closeRedis();
-  await closeDatabase();
 });
 
 const shot = (page: Page, name: string) => screenshot(page, name);
 
 async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
-  const page = await context.newPage();
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  return page;
+  return chrome.newPage({ locale: "en-US" });
 }
 
 /** Search with a typo, open the product, pick a variant; returns the page on the product. */

@@ -1,7 +1,10 @@
 /** Real Chromium (Debian's package) driven by playwright-core; never a downloaded browser. */
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { closeDatabase } from "~db/client";
+import { closeRedis } from "~/lib/redis.server";
 
 const CANDIDATES = ["/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser"];
 
@@ -23,6 +26,47 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-dev-shm-usage",
     ],
   });
+}
+
+const DESKTOP = { width: 1280, height: 900 };
+
+/**
+ * The browser fixture every journey shares: one Chromium per test file, launched before the
+ * file's own `beforeAll` (call this first) and closed after its `afterAll`, together with the
+ * file's Redis and database connections. `newPage()` opens a page in a context of its own (own
+ * cookies), 1280×900 unless told otherwise, and collects its page errors — and console errors,
+ * unless `consoleErrors` is false or a filter says otherwise — in `errors`, which a journey
+ * expects to stay empty.
+ */
+export function journeyBrowser(options: { consoleErrors?: false | ((text: string) => boolean) } = {}) {
+  let browser: Browser | undefined;
+  const errors: string[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await closeRedis();
+    await closeDatabase();
+  });
+  const consoleError = options.consoleErrors ?? (() => true);
+  return {
+    errors,
+    get browser(): Browser {
+      if (!browser) throw new Error("the journey's browser starts in beforeAll");
+      return browser;
+    },
+    /** Collects a page's errors in `errors` (for a page opened some other way, e.g. a popup). */
+    watch(page: Page): Page {
+      page.on("pageerror", (e) => errors.push(e.message));
+      if (consoleError) page.on("console", (m) => m.type() === "error" && consoleError(m.text()) && errors.push(m.text()));
+      return page;
+    },
+    async newPage(contextOptions: BrowserContextOptions = {}): Promise<Page> {
+      const context = await this.browser.newContext({ viewport: DESKTOP, ...contextOptions });
+      return this.watch(await context.newPage());
+    },
+  };
 }
 
 /** Waits until Remix has hydrated the page, so clicks reach React handlers. */

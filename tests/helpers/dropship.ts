@@ -83,7 +83,7 @@ export async function makeMerchant() {
 
 export async function importInto(merchantShopId: string, userId: string, supplierProductId: string) {
   const result = await importNetworkProduct(merchantShopId, supplierProductId, { userId, ...who });
-  if (!result.ok) throw new Error(result.error);
+  if (!result.ok) throw new Error(result.errors.form);
   const variants = await withShop(merchantShopId, (tx) =>
     tx.select().from(schema.variants).where(eq(schema.variants.productId, result.productId)).orderBy(schema.variants.position),
   );

@@ -97,6 +97,9 @@ describe("a merchant's own AI copy over HTTP", () => {
     const page = htmlDecode(client.lastHtml);
     expect(page).toContain('data-testid="copy-review"');
     expect(page).toContain("Indulge in the Shop A's Songket");
+    // Copy from the sandbox says so beside the result, and never claims a real model wrote it.
+    expect(page).toContain('data-testid="sandbox-copy"');
+    expect(page).toContain("Written by NetShop's sandbox (standing in for OpenAI)");
     a.draft = (await productCopyPage(a.shop.id, a.product))!.drafts[0].id;
 
     res = await client.post(`/admin/products/${a.product}/copy`, {

@@ -215,7 +215,7 @@ describe("copy for one product", () => {
     const jobId = await queueCopy(shopId, productId, ["en"]);
     expect((await finished(shopId, jobId)).status).toBe("failed");
     expect(await retryJob(shopId, jobId, actor())).toEqual({ ok: true });
-    expect(await retryJob(shopId, jobId, actor())).toEqual({ ok: false, error: "Only a failed job can be retried." });
+    expect(await retryJob(shopId, jobId, actor())).toEqual({ ok: false, errors: { form: "Only a failed job can be retried." } });
     expect(await finished(shopId, jobId)).toMatchObject({ status: "succeeded", error: null });
     expect(await draftsOf(shopId, jobId)).toHaveLength(1);
     expect(await chargesOf(shopId, jobId)).toHaveLength(1);

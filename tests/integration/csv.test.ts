@@ -179,7 +179,7 @@ describe("CSV export and import", () => {
 
     const b = await makeShop(owner.id);
     const started = await startImport(b.id, owner.id, { name: "products.csv", text: csv }, who);
-    if (!started.ok) throw new Error(started.error);
+    if (!started.ok) throw new Error(started.errors.form);
     const imported = await finished(b.id, started.id);
     expect(imported).toMatchObject({
       status: "succeeded",
@@ -197,7 +197,7 @@ describe("CSV export and import", () => {
     // The same file again changes nothing: no new stock movements, no duplicate images.
     const movements = await ledgerSize(b.id);
     const again = await startImport(b.id, owner.id, { name: "products.csv", text: csv }, who);
-    if (!again.ok) throw new Error(again.error);
+    if (!again.ok) throw new Error(again.errors.form);
     expect(await finished(b.id, again.id)).toMatchObject({ status: "succeeded", productCount: 3, errorCount: 0 });
     expect(await catalogOf(b.id)).toEqual(original);
     expect(await ledgerSize(b.id)).toBe(movements);
@@ -216,7 +216,7 @@ describe("CSV export and import", () => {
       ",Missing handle,,,,,,,,,,,,,,,1.00,,,",
     ].join("\n");
     const started = await startImport(shop.id, owner.id, { name: "mixed.csv", text: csv }, who);
-    if (!started.ok) throw new Error(started.error);
+    if (!started.ok) throw new Error(started.errors.form);
     const done = await finished(shop.id, started.id);
     expect(done.errors).toEqual([
       { row: 5, column: "Variant Inventory Qty", message: "Enter a whole number of 0 or more." },
@@ -265,11 +265,13 @@ describe("CSV export and import", () => {
     const shop = await makeShop(owner.id);
     expect(await startImport(shop.id, owner.id, { name: "x.csv", text: "name,price\nshirt,10" }, who)).toEqual({
       ok: false,
-      error: "The first line must name the columns, including Handle (use a NetShop or Shopify product CSV, or export one to start from).",
+      errors: {
+        form: "The first line must name the columns, including Handle (use a NetShop or Shopify product CSV, or export one to start from).",
+      },
     });
     expect(await startImport(shop.id, owner.id, { name: "x.csv", text: 'Handle,Title\n"unclosed,x' }, who)).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/^The file is not valid CSV/),
+      errors: { form: expect.stringMatching(/^The file is not valid CSV/) },
     });
   });
 });

@@ -48,8 +48,17 @@ beforeAll(async () => {
   });
   const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === "string"));
   app = startAppProcesses({
-    env: { ...env, PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: webUrl, NODE_ENV: "production", LOG_LEVEL: "warn" },
+    env: {
+      ...env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      PUBLIC_URL: webUrl,
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+      PASSWORD_HASH_COST: "10",
+    },
     logDir: path.join("/tmp", `netshop-faults-logs-${run}`),
+    restart: true,
   });
   app.onUnexpectedExit((name, code) => exits.push(`${name} exited (${code})`));
   await app.ready;
@@ -113,5 +122,15 @@ describe("processes that ride out their dependencies", () => {
     await stopLoad();
     await messageGoesOut();
     expect(exits).toEqual([]);
+  }, 240_000);
+
+  it("a child killed with SIGKILL is started again by its supervisor (npm start's), and work resumes", async () => {
+    const before = { web: app.web.pid, workers: app.workers.pid };
+    app.workers.kill("SIGKILL");
+    app.web.kill("SIGKILL");
+    await until(async () => exits.length === 2, 30_000);
+    expect(exits.sort()).toEqual(["web exited (SIGKILL)", "workers exited (SIGKILL)"]);
+    await until(async () => app.web.pid !== before.web && app.workers.pid !== before.workers && (await readyz()) === 200, 60_000);
+    await messageGoesOut();
   }, 240_000);
 });

@@ -92,7 +92,10 @@ describe("direct uploads to the store, then the media job", () => {
       expect(served.status).toBe(200);
       expect((await sharp(Buffer.from(await served.arrayBuffer())).metadata()).format).toBe("webp");
     }
-    expect(ready.storedBytes).toBe(png.length + ready.renditions.reduce((n, r) => n + r.bytes, 0));
+    // The original is replaced by its re-encoded copy (app/domain/media/image-check.server.ts).
+    const original = await headObject(ready.originalKey);
+    expect(original?.contentType).toBe("image/png");
+    expect(ready.storedBytes).toBe(original!.bytes + ready.renditions.reduce((n, r) => n + r.bytes, 0));
     // Plus the 1,234 bytes signed in the first test: an upload in flight counts until its URL expires.
     expect((await shopStorage(shop.id)).used).toBe(ready.storedBytes + 1234);
   });

@@ -110,6 +110,7 @@ export const KNOWN_ENGLISH: Record<string, string[]> = {
     "shop #",
     "user #",
   ],
+  "routes/admin.billing._index": ["Billing · NetShop", "Free", "Growth", "Pro", "Starter"],
   "routes/admin.collections.$id": [
     'Add products from the product list: select them, then "Add to collection".',
     "Collections",
@@ -142,7 +143,7 @@ export const KNOWN_ENGLISH: Record<string, string[]> = {
     "Top level",
     "What kind of product each one is (one category per product), for filters and reports.",
   ],
-  "routes/admin.customers.$id": ["# Dec #, # am", "Customer · NetShop"],
+  "routes/admin.customers.$id": ["Customer · NetShop"],
   "routes/admin.customers._index": ["Customers · NetShop"],
   "routes/admin.deals.$id": [
     "# flash sale",
@@ -213,7 +214,6 @@ export const KNOWN_ENGLISH: Record<string, string[]> = {
     "Up to a whole amount",
   ],
   "routes/admin.orders.$id": [
-    "# Dec #, # am",
     "# digits, e.g. #",
     "(Default)",
     "(Standard ({name}))",
@@ -225,8 +225,7 @@ export const KNOWN_ENGLISH: Record<string, string[]> = {
     "Owner told by WhatsApp: {name}: new paid order ##",
     "succeeded",
   ],
-  "routes/admin.orders._index": ["# Dec #, # am", "Orders · NetShop", "Pages", "dropship"],
-  "routes/admin.products.$id": ["#, # am"],
+  "routes/admin.orders._index": ["Orders · NetShop", "Pages", "dropship"],
   "routes/admin.products.$id_.copy": ["AI copy: {name} · NetShop"],
   "routes/admin.products.$id_.studio": ["AI studio · {name} · NetShop", "Pro", "Standard"],
   "routes/admin.products._index": [

@@ -14,18 +14,21 @@
  */
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+
 import type { ServerBuild } from "@remix-run/node";
 import { Parser } from "htmlparser2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, schema, withShop } from "~db/client";
+
 import { MY_STATES } from "~/domain/dropship/options";
 import { orderStatusPath } from "~/domain/orders/order-links.server";
+import type { Locale } from "~/lib/i18n";
 import { rememberLocale } from "~/lib/i18n.server";
 import { closeRedis } from "~/lib/redis.server";
-import type { Locale } from "~/lib/i18n";
+import { closeDatabase, schema, withShop } from "~db/client";
+
 import { signIn } from "../helpers/auth";
 import { makeProduct } from "../helpers/catalog";
-import { makeOperator, makeSupplier, makeSupplierProduct, importInto, makeDropshipOrder, topUp } from "../helpers/dropship";
+import { importInto, makeDropshipOrder, makeOperator, makeSupplier, makeSupplierProduct, topUp } from "../helpers/dropship";
 import { addMember, makeShop, makeUser } from "../helpers/factories";
 import { makeOrder } from "../helpers/orders";
 import { HOUR, makeCollection, makeFlashSale } from "../helpers/storefront";

@@ -2,11 +2,11 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { asPlatform, closeDatabase, schema } from "~db/client";
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
-import { deliverMessage, queueWhatsApp } from "~/domain/notify/messages.server";
+import { deliverMessage, queueWhatsApp, SEND_IN_FLIGHT_MS } from "~/domain/notify/messages.server";
 import { signWassengerBody, WassengerClient, WassengerError } from "~/integrations/wassenger.server";
 import { closeRedis } from "~/lib/redis.server";
 import { startSandbox, type RunningSandbox } from "../../sandbox/server";
-import { until } from "../helpers/async";
+import { rejection, until } from "../helpers/async";
 import { startWeb } from "../helpers/web";
 
 // A private sandbox (its switches are flipped here) whose webhooks reach a private web server.
@@ -120,6 +120,32 @@ describe("sending a queued message and following its delivery", () => {
     await expect(deliverMessage({ messageId: limited, shopId: null }, client)).rejects.toBeInstanceOf(RetryLater);
     expect((await status(limited)).status).toBe("pending");
     expect(await deliverMessage({ messageId: limited, shopId: null }, client)).toBe("sent");
+  });
+
+  it("a send whose answer was lost is looked up at the provider by its reference, never sent blindly again", async () => {
+    const id = await queued("+60129997777");
+    sandbox.wassenger.switches.loseResponses = 1;
+    await expect(deliverMessage({ messageId: id, shopId: null }, client)).rejects.toMatchObject({ kind: "unavailable" });
+    expect(await status(id)).toMatchObject({ status: "pending", sentAt: expect.any(Date) }); // the intent is recorded
+    expect(await deliverMessage({ messageId: id, shopId: null }, client)).toBe("sent");
+    const atProvider = sandbox.wassenger.messages.filter((m) => m.reference === id);
+    expect(atProvider).toHaveLength(1);
+    expect((await status(id)).providerMessageId).toBe(atProvider[0].id);
+  });
+
+  it("a claimed message the provider never got waits out a send that may be in flight, then goes out once", async () => {
+    const id = await queued("+60129996666");
+    // The process that claimed it died before its request left (the intent is all that is recorded).
+    const claimedAt = new Date();
+    await asPlatform((tx) => tx.update(schema.messages).set({ sentAt: claimedAt }).where(eq(schema.messages.id, id)));
+    const early = await rejection(
+      deliverMessage({ messageId: id, shopId: null }, client, () => claimedAt),
+      RetryLater,
+    );
+    expect(early.delayMs).toBe(SEND_IN_FLIGHT_MS);
+    const later = () => new Date(claimedAt.getTime() + SEND_IN_FLIGHT_MS + 1);
+    expect(await deliverMessage({ messageId: id, shopId: null }, client, later)).toBe("sent");
+    expect(sandbox.wassenger.messages.filter((m) => m.reference === id)).toHaveLength(1);
   });
 
   it("rejects webhooks with a wrong URL token or signature, and never moves a status backwards", async () => {

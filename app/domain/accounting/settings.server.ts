@@ -89,9 +89,9 @@ function sandboxAvailable(): boolean {
   return Boolean(config().SANDBOX_URL);
 }
 
-export async function loadAccountingSettings(tx: Tx, shopId: string): Promise<AccountingSettingsRow | null> {
+export async function loadAccountingSettings(tx: Tx, shopId: string): Promise<AccountingSettingsRow | undefined> {
   const [row] = await tx.select().from(schema.accountingSettings).where(eq(schema.accountingSettings.shopId, shopId));
-  return row ?? null;
+  return row ?? undefined;
 }
 
 /** The client settings for a saved row; the API-Key is decrypted only here. */

@@ -44,9 +44,9 @@ export function refundDocumentNumbers(invoiceNumber: number, refundSeq: number) 
   return { creditNote: `NS-C${n}-${refundSeq}`, voucher: `NS-P${n}-${refundSeq}`, knockOff: `NS-Q${n}-${refundSeq}` };
 }
 
-async function connected(tx: Tx, shopId: string): Promise<AccountingSettingsRow | null> {
+async function connected(tx: Tx, shopId: string): Promise<AccountingSettingsRow | undefined> {
   const settings = await loadAccountingSettings(tx, shopId);
-  return settings?.enabled ? settings : null;
+  return settings?.enabled ? settings : undefined;
 }
 
 /**
@@ -231,7 +231,7 @@ async function loadContext(
   tx: Tx,
   shopId: string,
   syncId: string,
-): Promise<(Omit<SyncContext, "settings"> & { settings: AccountingSettingsRow | null }) | null> {
+): Promise<(Omit<SyncContext, "settings"> & { settings: AccountingSettingsRow | undefined }) | null> {
   const [row] = await tx
     .select()
     .from(schema.accountingSyncs)

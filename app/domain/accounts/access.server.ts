@@ -1,5 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { subscriptionStatus } from "~/domain/billing/subscriptions.server";
+import { isWritable } from "~/domain/billing/subscription-status";
 import { listShopsForUser, type ShopAccess } from "~/domain/shops/shops.server";
+import { localeFor, serverT } from "~/lib/i18n.server";
 import { allows, AREA_LABELS, type Permission } from "./permissions";
 import { isRecentlyAuthenticated, requireUser, type Session, type User } from "./sessions.server";
 
@@ -100,10 +103,17 @@ export function adminLoader<P extends Permission, T>(
 export function adminAction<P extends Permission, T>(
   permission: P,
   handler: (args: ActionFunctionArgs & { access: AccessFor<P> }) => Promise<T>,
-  options: { recentAuth?: boolean } = {},
+  options: { recentAuth?: boolean; whileSuspended?: boolean } = {},
 ): Guarded<(args: ActionFunctionArgs) => Promise<T>> {
   const action = async (args: ActionFunctionArgs) => {
     const access = await requirePermission(args.request, permission);
+    // A suspended shop's admin is read-only (billing stays open so the owner can pay).
+    if (access.shop && permission !== "signed-in" && !options.whileSuspended && !isWritable(await subscriptionStatus(access.shop.shopId))) {
+      throw new Response(serverT(await localeFor(args.request), "billing")("readOnly"), {
+        status: 423,
+        headers: { "Content-Type": "text/plain; charset=utf-8" },
+      });
+    }
     if (options.recentAuth) requireRecentAuth(access, args.request);
     return handler({ ...args, access });
   };

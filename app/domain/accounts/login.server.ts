@@ -1,12 +1,14 @@
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { asPlatform, schema } from "~db/client";
+
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { listShopsForUser } from "~/domain/shops/shops.server";
-import { consume, isLimited, reset } from "~/lib/rate-limit.server";
+import { clearFailures, consume, delayBefore, DELAYS, describeWait, isLimited, recordFailure, reset } from "~/lib/rate-limit.server";
+import { asPlatform, schema } from "~db/client";
+
 import { FROZEN_MESSAGE } from "./access.server";
 import { verifyPassword } from "./passwords.server";
-import { beginLoginChallenge, isTrustedDevice, secondFactorFor, type SecondFactor } from "./two-factor.server";
+import { beginLoginChallenge, isTrustedDevice, type SecondFactor,secondFactorFor, securityNotice } from "./two-factor.server";
 
 export const LoginSchema = z.object({
   email: z.string().trim().toLowerCase().min(1, "Enter your email address."),
@@ -20,7 +22,10 @@ export const LoginSchema = z.object({
 export type LoginResult =
   | { ok: true; next: "session"; userId: string; remember: boolean; trustedDevice: boolean }
   | { ok: true; next: "second-factor"; method: SecondFactor; setCookie: string; sendProblem?: string }
-  | { ok: false; status: 400 | 401 | 403 | 429; error: string; retryAfterSeconds?: number };
+  | { ok: false; status: 400 | 401 | 403 | 429; error: string; retryAfterSeconds?: number; slowedSeconds?: number };
+
+/** The wrong password that starts slowing an account down (any address) also tells its owner on WhatsApp, once per window. */
+export const ACCOUNT_ALERT_AT = DELAYS.loginFailuresPerAccount.free + 1;
 
 /**
  * The password step of a login. Attempts are limited per account and address and per address
@@ -59,6 +64,18 @@ export async function logIn(
       .from(schema.users)
       .where(eq(sql`lower(${schema.users.email})`, email)),
   );
+  // Wrong passwords for this account from any address slow every further try down (never a
+  // lock-out); the account's own trusted devices are not slowed.
+  const wait = await delayBefore("loginFailuresPerAccount", email);
+  if (wait > 0 && !(user && (await isTrustedDevice(request, user.id)))) {
+    return {
+      ok: false,
+      status: 429,
+      error: `Too many wrong passwords for this account. Try again in ${describeWait(wait)}.`,
+      retryAfterSeconds: wait,
+      slowedSeconds: wait,
+    };
+  }
   const ok = await verifyPassword(password, user?.passwordHash);
   const record = (action: string, after?: unknown) =>
     asPlatform((tx) =>
@@ -67,9 +84,20 @@ export async function logIn(
   if (!ok || !user) {
     await record("account.login_failed");
     await consume("loginPerAccount", accountKey);
+    const { failures } = await recordFailure("loginFailuresPerAccount", email);
+    if (user && failures === ACCOUNT_ALERT_AT) {
+      await asPlatform((tx) =>
+        securityNotice(
+          tx,
+          user,
+          `someone typed a wrong password ${failures} times in the last hour; sign-ins from new devices are now slowed down`,
+        ),
+      );
+    }
     return { ok: false, status: 401, error: "That email and password don't match an account." };
   }
   await reset("loginPerAccount", accountKey);
+  await clearFailures("loginFailuresPerAccount", email);
 
   const shops = await listShopsForUser(user.id);
   if (shops.length > 0 && shops.every((s) => s.frozen)) {

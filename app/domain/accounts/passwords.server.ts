@@ -1,7 +1,7 @@
 import { dictionary } from "@zxcvbn-ts/language-common";
 import bcrypt from "bcryptjs";
+import { config } from "~/config.server";
 
-const COST = 12;
 export const MIN_PASSWORD_LENGTH = 12;
 /** bcrypt reads at most 72 bytes; longer passwords would be silently truncated. */
 const MAX_PASSWORD_BYTES = 72;
@@ -46,13 +46,15 @@ export function passwordProblem(password: string, context: { email?: string } = 
 }
 
 export function hashPassword(password: string): Promise<string> {
-  return bcrypt.hash(password, COST);
+  return bcrypt.hash(password, config().PASSWORD_HASH_COST);
 }
 
-// Compared against when the account does not exist, so both paths take the same time.
-const DUMMY_HASH = bcrypt.hashSync("netshop-timing-equaliser", COST);
+// Compared against when the account does not exist, so both paths take the same time (made once,
+// at the configured cost).
+let dummyHash: string | undefined;
 
 export async function verifyPassword(password: string, hash: string | undefined): Promise<boolean> {
-  const ok = await bcrypt.compare(password, hash ?? DUMMY_HASH);
+  dummyHash ??= bcrypt.hashSync("netshop-timing-equaliser", config().PASSWORD_HASH_COST);
+  const ok = await bcrypt.compare(password, hash ?? dummyHash);
   return ok && hash !== undefined;
 }

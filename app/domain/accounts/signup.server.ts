@@ -3,7 +3,7 @@ import { asPlatform, pgConstraint, schema } from "~db/client";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { queueWhatsApp } from "~/domain/notify/messages.server";
 import { fieldErrors, type FieldErrors } from "~/lib/forms";
-import { normalisePhone } from "~/lib/phone";
+import { phoneField } from "~/lib/phone";
 import { consume } from "~/lib/rate-limit.server";
 import { hashPassword, passwordProblem } from "./passwords.server";
 
@@ -23,18 +23,7 @@ export const SignupSchema = z
       .trim()
       .toLowerCase()
       .pipe(z.email("Enter an email address like name@example.com.").max(254, "That email address is too long.")),
-    phone: z
-      .string()
-      .trim()
-      .min(1, "Enter your WhatsApp number.")
-      .transform((v, ctx) => {
-        const e164 = normalisePhone(v);
-        if (!e164) {
-          ctx.addIssue({ code: "custom", message: "Enter a valid WhatsApp number, e.g. 012-345 6789 or +60 12-345 6789." });
-          return z.NEVER;
-        }
-        return e164;
-      }),
+    phone: phoneField.required("Enter your WhatsApp number.", "Enter a valid WhatsApp number, e.g. 012-345 6789 or +60 12-345 6789."),
     companyName: z.string().trim().min(1, "Enter your company or business name.").max(120, "Use at most 120 characters."),
     password: z.string().superRefine((password, ctx) => {
       const problem = passwordProblem(password);

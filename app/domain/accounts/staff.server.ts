@@ -4,7 +4,7 @@ import { asPlatform, pgConstraint, schema, withShop, type Tx } from "~db/client"
 import { publicUrl } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { sendSecretEmail, sendSecretWhatsApp, type SecretSendResult } from "~/domain/notify/messages.server";
-import { fieldErrors, type FieldErrors } from "~/lib/forms";
+import { fieldErrors, type FieldErrors, refuse, type Refusal } from "~/lib/forms";
 import { normalisePhone } from "~/lib/phone";
 import { randomToken, sha256 } from "~/lib/secrets.server";
 import type { ShopAdminAccess } from "./access.server";
@@ -32,9 +32,9 @@ export function actorOf(access: ShopAdminAccess): Actor {
   return { userId: access.user.id, name: access.user.name, shopId: access.shop.shopId, shopName: access.shop.name, role: access.shop.role };
 }
 
-type Outcome = { ok: true } | { ok: false; error: string };
+type Outcome = { ok: true } | Refusal;
 const NOT_OWNER = "Only the shop's owner can manage the team.";
-const notOwner = { ok: false, error: NOT_OWNER } as const;
+const notOwner = refuse(NOT_OWNER);
 
 export interface Member {
   userId: string;
@@ -157,7 +157,7 @@ function sendProblemOf(sent: SecretSendResult, channel: "email" | "whatsapp"): s
 export type InviteResult = { ok: true; sendProblem?: string } | { ok: false; errors: FieldErrors };
 
 export async function inviteStaff(actor: Actor, form: Record<string, unknown>, who: RequestInfo): Promise<InviteResult> {
-  if (actor.role !== "owner") return { ok: false, errors: { form: NOT_OWNER } };
+  if (actor.role !== "owner") return refuse(NOT_OWNER);
   const parsed = InviteSchema.safeParse(form);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   const input = parsed.data;
@@ -227,7 +227,7 @@ export async function resendInvite(actor: Actor, inviteId: string, who: RequestI
       });
     return row;
   });
-  if (!invite) return { ok: false, error: "That invitation was already used or withdrawn." };
+  if (!invite) return refuse("That invitation was already used or withdrawn.");
   const sent = await sendInvite(actor, invite, token);
   return { ok: true, sendProblem: sendProblemOf(sent, invite.channel) };
 }
@@ -252,7 +252,7 @@ export async function revokeInvite(actor: Actor, inviteId: string, who: RequestI
       });
     return rows.length > 0;
   });
-  return revoked ? { ok: true } : { ok: false, error: "That invitation was already used or withdrawn." };
+  return revoked ? { ok: true } : refuse("That invitation was already used or withdrawn.");
 }
 
 export interface InviteView {
@@ -294,19 +294,16 @@ export async function acceptInvite(
   user: { id: string; email: string; phone: string },
   token: string,
   who: RequestInfo,
-): Promise<{ ok: true; shopId: string } | { ok: false; error: string }> {
+): Promise<{ ok: true; shopId: string } | Refusal> {
   const view = await findInvite(token);
-  if (!view || view.state !== "open")
-    return { ok: false, error: "This invitation has expired or was already used. Ask the shop's owner for a new one." };
+  if (!view || view.state !== "open") return refuse("This invitation has expired or was already used. Ask the shop's owner for a new one.");
   const matches = view.channel === "email" ? user.email.toLowerCase() === view.recipient : user.phone === view.recipient;
   if (!matches) {
-    return {
-      ok: false,
-      error:
-        view.channel === "email"
-          ? `This invitation was sent to ${view.recipient}. Log in with that email address, or ask the owner to invite this account.`
-          : "This invitation was sent to another WhatsApp number. Log in with the account of that number, or ask the owner to invite this account.",
-    };
+    return refuse(
+      view.channel === "email"
+        ? `This invitation was sent to ${view.recipient}. Log in with that email address, or ask the owner to invite this account.`
+        : "This invitation was sent to another WhatsApp number. Log in with the account of that number, or ask the owner to invite this account.",
+    );
   }
   try {
     return await withShop(view.shopId, async (tx) => {
@@ -322,8 +319,7 @@ export async function acceptInvite(
           ),
         )
         .returning();
-      if (!invite)
-        return { ok: false, error: "This invitation has expired or was already used. Ask the shop's owner for a new one." } as const;
+      if (!invite) return refuse("This invitation has expired or was already used. Ask the shop's owner for a new one.");
       await tx
         .insert(schema.shopMemberships)
         .values({ shopId: view.shopId, userId: user.id, role: invite.role, permissions: invite.permissions });
@@ -339,7 +335,7 @@ export async function acceptInvite(
       return { ok: true, shopId: view.shopId } as const;
     });
   } catch (error) {
-    if (pgConstraint(error) === "shop_memberships_pkey") return { ok: false, error: "You are already a member of this shop." };
+    if (pgConstraint(error) === "shop_memberships_pkey") return refuse("You are already a member of this shop.");
     throw error;
   }
 }
@@ -386,7 +382,7 @@ export async function updateMemberRole(
     });
     return undefined;
   });
-  return problem ? { ok: false, errors: { form: problem } } : { ok: true };
+  return problem ? refuse(problem) : { ok: true };
 }
 
 /** Freezes (every session of theirs ends at once) or unfreezes a member. */
@@ -399,7 +395,7 @@ export async function setMemberFrozen(
   const result = await withShop(actor.shopId, async (tx) => {
     const before = await loadMembership(tx, userId);
     const refused = checkTarget(actor, before);
-    if (refused) return { ok: false, error: refused } as const;
+    if (refused) return refuse(refused);
     if ((before.frozenAt !== null) === frozen) return { ok: true, sessionsEnded: 0 } as const;
     await tx
       .update(schema.shopMemberships)
@@ -425,7 +421,7 @@ export async function removeMember(actor: Actor, userId: string, who: RequestInf
   return withShop(actor.shopId, async (tx) => {
     const before = await loadMembership(tx, userId);
     const refused = checkTarget(actor, before);
-    if (refused) return { ok: false, error: refused };
+    if (refused) return refuse(refused);
     await tx.delete(schema.shopMemberships).where(eq(schema.shopMemberships.userId, userId));
     // Sessions working in this shop lose it now (they fall back to the person's other shops).
     await tx
@@ -450,8 +446,8 @@ export async function transferOwnership(actor: Actor, userId: string, who: Reque
   return withShop(actor.shopId, async (tx) => {
     const target = await loadMembership(tx, userId);
     const refused = checkTarget(actor, target);
-    if (refused) return { ok: false, error: refused };
-    if (target.frozenAt) return { ok: false, error: "Unfreeze this member before making them the owner." };
+    if (refused) return refuse(refused);
+    if (target.frozenAt) return refuse("Unfreeze this member before making them the owner.");
     // Demote first: the unique index allows one owner per shop at every moment.
     await tx.update(schema.shopMemberships).set({ role: "admin", permissions: [] }).where(eq(schema.shopMemberships.userId, actor.userId));
     await tx.update(schema.shopMemberships).set({ role: "owner", permissions: [] }).where(eq(schema.shopMemberships.userId, userId));

@@ -11,6 +11,7 @@ import { checkCode, codeProblem, issueCode } from "./codes.server";
 import { replaceRecoveryCodes, unusedRecoveryCodes, useRecoveryCode } from "./recovery-codes.server";
 import type { SecondFactorUsed, User } from "./sessions.server";
 import { confirmTotpEnrolment, hasConfirmedTotp, verifyTotp } from "./totp.server";
+import { refuse, type Refusal } from "~/lib/forms";
 
 /**
  * The second step of a login: a WhatsApp code or an authenticator-app code (or a recovery code),
@@ -400,18 +401,11 @@ export async function completeLoginChallenge(request: Request, form: Record<stri
 export type TwoFactorChoice = "whatsapp" | "none";
 
 /** Switches the person to WhatsApp codes, or turns 2FA off (unless a shop of theirs requires it). */
-export async function setTwoFactorMethod(
-  user: User,
-  choice: TwoFactorChoice,
-  who: RequestInfo,
-): Promise<{ ok: true } | { ok: false; error: string }> {
+export async function setTwoFactorMethod(user: User, choice: TwoFactorChoice, who: RequestInfo): Promise<{ ok: true } | Refusal> {
   if (choice === "none") {
     const requiring = await shopsRequiringTwoFactor(user.id);
     if (requiring.length > 0) {
-      return {
-        ok: false,
-        error: `${new Intl.ListFormat("en").format(requiring)} requires two-factor authentication, so it cannot be turned off.`,
-      };
+      return refuse(`${new Intl.ListFormat("en").format(requiring)} requires two-factor authentication, so it cannot be turned off.`);
     }
   }
   await asPlatform(async (tx) => {
@@ -438,14 +432,10 @@ export async function setTwoFactorMethod(
 }
 
 /** Confirms the authenticator app being set up; returns the new recovery codes (shown once). */
-export async function enableTotp(
-  user: User,
-  code: string,
-  who: RequestInfo,
-): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; error: string }> {
+export async function enableTotp(user: User, code: string, who: RequestInfo): Promise<{ ok: true; recoveryCodes: string[] } | Refusal> {
   const confirmed = await confirmTotpEnrolment(user.id, code);
-  if (confirmed === "none") return { ok: false, error: "The setup has expired. Reload the page to get a new QR code." };
-  if (confirmed === "wrong") return { ok: false, error: "That code is not right. Enter the 6-digit code your app shows now." };
+  if (confirmed === "none") return refuse("The setup has expired. Reload the page to get a new QR code.");
+  if (confirmed === "wrong") return refuse("That code is not right. Enter the 6-digit code your app shows now.");
   const recoveryCodes = await asPlatform(async (tx) => {
     await tx.update(schema.users).set({ twoFactorMethod: "totp", updatedAt: new Date() }).where(eq(schema.users.id, user.id));
     await audit(tx, {

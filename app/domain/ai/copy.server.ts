@@ -14,7 +14,7 @@ import { config, providerModes } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { PlanLimitReached } from "~/domain/billing/plans.server";
 import { updateProductCopy } from "~/domain/catalog/products.server";
-import { isUuid } from "~/lib/ids";
+import { isUuid, uuidField } from "~/lib/ids";
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import {
@@ -36,6 +36,7 @@ import {
   creditsForCopy,
   type CopyLanguageCode,
 } from "./copy-rules";
+import { refuse, type Refusal } from "~/lib/forms";
 
 export interface Actor extends RequestInfo {
   userId: string | null;
@@ -600,12 +601,12 @@ export async function productCopyPage(shopId: string, productId: string) {
 }
 
 const ApplySchema = z.object({
-  draftId: z.string().uuid(),
+  draftId: uuidField(),
   language: z.enum(COPY_LANGUAGE_CODES),
   field: z.enum(COPY_FIELDS),
 });
 
-export type ApplyResult = { ok: true } | { ok: false; error: string };
+export type ApplyResult = { ok: true } | Refusal;
 
 async function snapshot(tx: Tx, shopId: string, productId: string, reason: string, actor: Actor, draftId: string | null) {
   const [p] = await tx.select().from(schema.products).where(eq(schema.products.id, productId)).for("update");
@@ -638,7 +639,7 @@ export async function applyDraftField(
 ): Promise<ApplyResult | undefined> {
   if (!isUuid(productId)) return undefined;
   const parsed = ApplySchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, error: "Choose a field of a draft to apply." };
+  if (!parsed.success) return refuse("Choose a field of a draft to apply.");
   const { draftId, language, field } = parsed.data;
   return withShop(shopId, async (tx) => {
     const [draft] = await tx
@@ -648,7 +649,7 @@ export async function applyDraftField(
       .where(and(eq(schema.aiCopyDrafts.id, draftId), eq(schema.aiCopyDrafts.productId, productId)));
     if (!draft) return undefined;
     const copy = (draft.draft.content as DraftView["content"])[language];
-    if (!copy || draft.status !== "succeeded") return { ok: false as const, error: "This draft has no copy in that language." };
+    if (!copy || draft.status !== "succeeded") return refuse("This draft has no copy in that language.");
     const before = await snapshot(tx, shopId, productId, `apply ${language}.${field}`, actor, draftId);
     if (!before) return undefined;
     const errors = await updateProductCopy(tx, productId, changeFor(field, copy, before));
@@ -671,7 +672,7 @@ export async function applyDraftField(
     });
     return { ok: true as const };
   }).catch((error) => {
-    if (error instanceof ApplyRefused) return { ok: false as const, error: error.message };
+    if (error instanceof ApplyRefused) return refuse(error.message);
     throw error;
   });
 }
@@ -696,7 +697,7 @@ export async function restoreVersion(shopId: string, productId: string, versionI
       seoDescription: version.seoDescription,
       tags: version.tags,
     });
-    if (errors) return { ok: false as const, error: Object.values(errors)[0] };
+    if (errors) return refuse(Object.values(errors)[0]);
     await tx.update(schema.aiCopyVersions).set({ restoredAt: new Date() }).where(eq(schema.aiCopyVersions.id, versionId));
     await audit(tx, {
       shopId,

@@ -15,6 +15,7 @@ import type { FieldErrors } from "~/lib/forms";
 import { assertAiCredits, creditBalances } from "./credits.server";
 import { copyJobRow, finishBatch, getAiSettings, parseCopyRequest, type Actor } from "./copy.server";
 import { MAX_BATCH_PRODUCTS } from "./copy-rules";
+import { refuse, type Refusal } from "~/lib/forms";
 
 export type BulkResult = { ok: true; batchId: string; count: number } | { ok: false; errors: FieldErrors };
 
@@ -120,7 +121,7 @@ export async function cancelBatch(shopId: string, batchId: string, actor: Actor)
   });
 }
 
-export type RetryResult = { ok: true } | { ok: false; error: string };
+export type RetryResult = { ok: true } | Refusal;
 
 /**
  * Queues a failed job again on its kind's queue (copy → ai-copy generate, tryon → ai-tryon run,
@@ -133,7 +134,7 @@ export async function retryJob(shopId: string, jobId: string, actor: Actor): Pro
     return await withShop(shopId, async (tx) => {
       const [job] = await tx.select().from(schema.aiJobs).where(eq(schema.aiJobs.id, jobId)).for("update");
       if (!job) return undefined;
-      if (job.status !== "failed") return { ok: false as const, error: "Only a failed job can be retried." };
+      if (job.status !== "failed") return refuse("Only a failed job can be retried.");
       await assertAiCredits(tx, shopId, job.kind, job.credits);
       await tx
         .update(schema.aiJobs)
@@ -166,7 +167,7 @@ export async function retryJob(shopId: string, jobId: string, actor: Actor): Pro
       return { ok: true as const };
     });
   } catch (error) {
-    if (error instanceof PlanLimitReached) return { ok: false, error: error.message };
+    if (error instanceof PlanLimitReached) return refuse(error.message);
     throw error;
   }
 }

@@ -23,6 +23,7 @@ import { assertStorageAllowance, PlanLimitReached } from "~/domain/billing/plans
 import { isUuid } from "~/lib/ids";
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
+import { reencodeImage } from "~/domain/media/image-check.server";
 import { addGeneratedMedia, mediaPrefix, mediaView, type MediaView } from "~/domain/media/media.server";
 import { sniffContentType } from "~/domain/media/media-rules";
 import {
@@ -40,7 +41,6 @@ import {
   type KlingTaskKind,
 } from "~/integrations/kling.server";
 import { deleteObjects, publicObjectUrl, putObject, readObject } from "~/integrations/storage.server";
-import { imageInfo } from "~/lib/image-info";
 import { logger } from "~/lib/logger.server";
 import { keyedHash, safeEqual } from "~/lib/secrets.server";
 
@@ -83,10 +83,12 @@ export async function uploadModelPhoto(shopId: string, userId: string | null, fi
   if (!(file instanceof Blob) || file.size === 0) return { ok: false, error: "Choose a photo to upload." };
   const filename = ((file as File).name || "model-photo").trim().slice(0, 200);
   if (file.size > KLING_LIMITS.maxImageBytes) return { ok: false, error: `${filename} is over 10 MB: use a smaller photo.` };
-  const bytes = Buffer.from(await file.arrayBuffer());
-  const contentType = sniffContentType(bytes.subarray(0, 16));
-  const info = imageInfo(bytes);
-  if (!contentType || !MODEL_PHOTO_TYPES[contentType] || !info) return { ok: false, error: `${filename}: use a JPG or PNG photo.` };
+  // Decoded and re-encoded (app/domain/media/image-check.server.ts): the size is the pixels', never a header's.
+  const checked = await reencodeImage(Buffer.from(await file.arrayBuffer()), ["image/jpeg", "image/png"], file.type || undefined);
+  if (!checked.ok) return { ok: false, error: `${filename}: use a JPG or PNG photo.` };
+  const { body: bytes, contentType, width, height } = checked;
+  if (bytes.length > KLING_LIMITS.maxImageBytes) return { ok: false, error: `${filename} is over 10 MB: use a smaller photo.` };
+  const info = { width, height };
   if (info.width < KLING_LIMITS.minImageSide || info.height < KLING_LIMITS.minImageSide) {
     return { ok: false, error: `${filename} is ${info.width}×${info.height} px: use a photo at least 300 px on each side.` };
   }

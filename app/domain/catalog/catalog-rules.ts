@@ -1,5 +1,6 @@
 // Catalog rules shared by the server and the browser (no server-only imports here): options and
 // the variants they generate, prices as merchants type them, handles, stock levels.
+import { DEFAULT_TIMEZONE, formatInstant } from "~/lib/dates";
 import { currencyExponent, decimalStringToMinor, minorToDecimalString } from "~/lib/money";
 
 export const MAX_OPTIONS = 3;
@@ -89,20 +90,6 @@ export function parseOptionValues(text: string): string[] {
   return values;
 }
 
-// Building an Intl formatter costs far more than using one (a list page formats hundreds of
-// prices): keep one per currency and locale.
-const moneyFormats = new Map<string, Intl.NumberFormat>();
-function moneyFormat(currency: string, locale: string): Intl.NumberFormat {
-  const key = `${locale}|${currency}`;
-  let format = moneyFormats.get(key);
-  if (!format) {
-    const digits = currencyExponent(currency);
-    format = new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
-    moneyFormats.set(key, format);
-  }
-  return format;
-}
-
 /**
  * A price as a merchant types it ("12.90", "RM 1,299", "1299.5") → minor units (1290, 129900,
  * 129950). Undefined when it is not a plain non-negative amount in this currency.
@@ -126,15 +113,12 @@ export function minorToDecimal(minor: number, currency: string): string {
   return minorToDecimalString(minor, currencyExponent(currency));
 }
 
-/** Minor units → "RM 12.90" for people. */
-export function formatMoney(minor: number, currency: string, locale = "en-MY"): string {
-  return moneyFormat(currency, locale).format(Number(minorToDecimal(minor, currency)));
-}
+/** Minor units → "RM 12.90" for people (one formatter for the whole app: ~/lib/money). */
+export { formatMoney } from "~/lib/money";
 
-const dateFormat = new Intl.DateTimeFormat("en-MY", { dateStyle: "medium" });
-/** "22 Nov 2026". */
+/** "22 Nov 2026" (in Kuala Lumpur's calendar; pages with a shop use ~/ui/format's useFormat). */
 export function formatDate(iso: string | Date): string {
-  return dateFormat.format(typeof iso === "string" ? new Date(iso) : iso);
+  return formatInstant(iso, { lang: "en-MY", timeZone: DEFAULT_TIMEZONE, style: "date" });
 }
 
 export type StockLevel = "in" | "low" | "out" | "untracked";

@@ -15,7 +15,7 @@ import { z } from "zod";
 import { pgConstraint, schema, withShop, type Tx } from "~db/client";
 import { fieldErrors, type FieldErrors } from "~/lib/forms";
 import { ADJUSTMENT_REASONS, type InventoryReason } from "./catalog-rules";
-import { isUuid, UUID_PATTERN } from "~/lib/ids";
+import { isUuid, uuidField } from "~/lib/ids";
 
 export class InventoryError extends Error {
   constructor(
@@ -137,7 +137,7 @@ export async function ledgerDrift(tx: Tx) {
 }
 
 const AdjustSchema = z.object({
-  variantId: z.string().regex(UUID_PATTERN, "Choose a variant from the list."),
+  variantId: uuidField("Choose a variant from the list."),
   delta: z
     .string()
     .trim()

@@ -13,6 +13,7 @@ import { coverImages } from "~/domain/media/media.server";
 import { publicObjectUrl } from "~/integrations/storage.server";
 import { LOW_STOCK_THRESHOLD, PRODUCT_STATUSES, SORTS, type SortKey } from "./catalog-rules";
 import { escapeLike } from "~/lib/like";
+import { decodeCursor, encodeCursor, uuidField } from "~/lib/ids";
 
 export const PAGE_SIZE = 50;
 
@@ -20,7 +21,7 @@ const empty = z.literal("").transform(() => undefined);
 export const ListQuerySchema = z.object({
   q: z.string().trim().max(100).optional().catch(undefined),
   status: z.enum(PRODUCT_STATUSES).or(empty).optional().catch(undefined),
-  collection: z.string().uuid().or(empty).optional().catch(undefined),
+  collection: uuidField().or(empty).optional().catch(undefined),
   stock: z.enum(["in", "low", "out", "untracked"]).or(empty).optional().catch(undefined),
   sort: z
     .enum(Object.keys(SORTS) as [SortKey, ...SortKey[]])
@@ -41,17 +42,6 @@ const ORDER: Record<SortKey, { key: SQL; desc: boolean; cast: (v: string) => SQL
   title: { key: sql`${p.title}`, desc: false, cast: (v) => sql`${v}::text` },
   stock: { key: STOCK_SORT, desc: false, cast: (v) => sql`${v}::int` },
 };
-
-const encodeCursor = (value: string, id: string) => Buffer.from(JSON.stringify([value, id])).toString("base64url");
-function decodeCursor(cursor: string | undefined): [string, string] | undefined {
-  if (!cursor) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(parsed) && typeof parsed[0] === "string" && z.string().uuid().safeParse(parsed[1]).success)
-      return [parsed[0], parsed[1]];
-  } catch {}
-  return undefined;
-}
 
 export async function listProducts(shopId: string, query: ListQuery, pageSize = PAGE_SIZE) {
   const order = ORDER[query.sort];

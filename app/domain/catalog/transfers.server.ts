@@ -9,6 +9,7 @@ import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { exportCatalog, importProductGroup, parseCatalogCsv, type RowError } from "./csv.server";
 import { localDate } from "~/lib/dates";
 import { isUuid } from "~/lib/ids";
+import { refuse, type Refusal } from "~/lib/forms";
 
 /** Larger files are better split: this keeps one import's memory and run time bounded. */
 export const MAX_IMPORT_BYTES = 15 * 1024 * 1024;
@@ -23,12 +24,11 @@ export async function startImport(
   userId: string,
   file: { name: string; text: string },
   request: RequestInfo,
-): Promise<{ ok: true; id: string } | { ok: false; error: string }> {
-  if (!file.text.trim()) return { ok: false, error: "Choose a CSV file to import." };
-  if (Buffer.byteLength(file.text) > MAX_IMPORT_BYTES)
-    return { ok: false, error: "The file is larger than 15 MB: split it into several files." };
+): Promise<{ ok: true; id: string } | Refusal> {
+  if (!file.text.trim()) return refuse("Choose a CSV file to import.");
+  if (Buffer.byteLength(file.text) > MAX_IMPORT_BYTES) return refuse("The file is larger than 15 MB: split it into several files.");
   const parsed = parseCatalogCsv(file.text);
-  if (!parsed.ok) return { ok: false, error: parsed.message };
+  if (!parsed.ok) return refuse(parsed.message);
   const id = await withShop(shopId, async (tx) => {
     const [row] = await tx
       .insert(schema.catalogTransfers)

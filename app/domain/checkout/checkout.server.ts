@@ -20,7 +20,7 @@ import { claimFlashSalePrices, FlashSaleLimitError, saleCapShortfall, type Claim
 import { fieldErrors, type FieldErrors } from "~/lib/forms";
 import type { Locale } from "~/lib/i18n";
 import { serverT } from "~/lib/i18n.server";
-import { normalisePhone } from "~/lib/phone";
+import { phoneField } from "~/lib/phone";
 import { isMalaysianState, postcodeProblem, zoneFor } from "./address";
 import { readCart, type CartView } from "./cart.server";
 import { shippingOptions } from "./shipping";
@@ -42,19 +42,7 @@ export const CheckoutSchema = z
         }
         return v;
       }),
-    phone: z
-      .string()
-      .trim()
-      .optional()
-      .transform((v, ctx) => {
-        if (!v) return null;
-        const e164 = normalisePhone(v);
-        if (!e164) {
-          ctx.addIssue({ code: "custom", message: "Enter a valid WhatsApp number, e.g. 012-345 6789 or +65 8123 4567." });
-          return z.NEVER;
-        }
-        return e164;
-      }),
+    phone: phoneField.optional("Enter a valid WhatsApp number, e.g. 012-345 6789 or +65 8123 4567."),
     name: z.string().trim().min(1, "Enter the recipient's name.").max(100, "Use at most 100 characters."),
     line1: z.string().trim().min(1, "Enter the street address.").max(200, "Use at most 200 characters."),
     line2: z.string().trim().max(200, "Use at most 200 characters.").optional(),

@@ -11,7 +11,7 @@ import { pgConstraint, schema, withShop } from "~db/client";
 import type { PostalAddress } from "~db/schema";
 import { hashPassword, passwordProblem, verifyPassword } from "~/domain/accounts/passwords.server";
 import { fieldErrors, type FieldErrors } from "~/lib/forms";
-import { normalisePhone } from "~/lib/phone";
+import { phoneField } from "~/lib/phone";
 import { consume, consumeAll, isLimited } from "~/lib/rate-limit.server";
 import { mergeAnonymousCart, startCustomerSession } from "./visitor.server";
 
@@ -31,19 +31,7 @@ export const CustomerSignupSchema = z
   .object({
     name: z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
     email,
-    phone: z
-      .string()
-      .trim()
-      .optional()
-      .transform((v, ctx) => {
-        if (!v) return null;
-        const e164 = normalisePhone(v);
-        if (!e164) {
-          ctx.addIssue({ code: "custom", message: "Enter a valid WhatsApp number, e.g. 012-345 6789, or leave it empty." });
-          return z.NEVER;
-        }
-        return e164;
-      }),
+    phone: phoneField.optional("Enter a valid WhatsApp number, e.g. 012-345 6789, or leave it empty."),
     password: z.string().superRefine((password, ctx) => {
       const problem = passwordProblem(password);
       if (problem) ctx.addIssue({ code: "custom", message: problem });
@@ -152,7 +140,7 @@ export interface AccountOverview {
   addresses: Array<{ id: string; address: PostalAddress; isDefault: boolean }>;
 }
 
-export async function accountOverview(shopId: string, customerId: string): Promise<AccountOverview | null> {
+export async function accountOverview(shopId: string, customerId: string): Promise<AccountOverview | undefined> {
   return withShop(shopId, async (tx) => {
     const [customer] = await tx
       .select({
@@ -163,7 +151,7 @@ export async function accountOverview(shopId: string, customerId: string): Promi
       })
       .from(schema.customers)
       .where(and(eq(schema.customers.shopId, shopId), eq(schema.customers.id, customerId)));
-    if (!customer) return null;
+    if (!customer) return undefined;
     const orders = await tx
       .select({
         id: schema.orders.id,

@@ -11,12 +11,12 @@
  */
 import { createCookie } from "@remix-run/node";
 import { and, eq } from "drizzle-orm";
-import { z } from "zod";
 import { schema, withShop } from "~db/client";
 import { config } from "~/config.server";
 import { isOrderAccessToken, orderAccessToken } from "~/domain/orders/order-links.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { currentCustomer } from "./visitor.server";
+import { isUuid } from "~/lib/ids";
 
 /** The browser remembers this many of its latest orders. */
 const REMEMBERED = 10;
@@ -58,7 +58,7 @@ export async function canSeeOrder(request: Request, orderId: string, shopId?: st
 }
 
 async function ownedBySignedInCustomer(request: Request, shopId: string, orderId: string): Promise<boolean> {
-  if (!z.string().uuid().safeParse(orderId).success) return false;
+  if (!isUuid(orderId)) return false;
   const customer = await currentCustomer(request, shopId);
   if (!customer) return false;
   const [row] = await withShop(shopId, (tx) =>

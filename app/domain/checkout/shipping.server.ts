@@ -10,6 +10,7 @@ import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { fieldErrors, type FieldErrors } from "~/lib/forms";
 import { INTERNATIONAL_COUNTRIES, type ShippingZone } from "./address";
 import { DEFAULT_INTERNATIONAL_COUNTRIES, DEFAULT_ORDER_EXPIRY_MINUTES, DEFAULT_RATES, parseBrackets, type ShippingRate } from "./shipping";
+import { isUuid, uuidField } from "~/lib/ids";
 
 export interface ShippingSetup {
   internationalCountries: string[];
@@ -68,9 +69,7 @@ const money = (message: string) =>
 
 const RateSchema = z
   .object({
-    rateId: z
-      .string()
-      .uuid()
+    rateId: uuidField()
       .optional()
       .or(z.literal("").transform(() => undefined)),
     zone: z.enum(["peninsular", "east", "international"], { error: "Choose a zone." }),
@@ -159,7 +158,7 @@ export async function saveShippingRate(actor: Actor, form: Record<string, unknow
 }
 
 export async function deleteShippingRate(actor: Actor, rateId: string): Promise<Result> {
-  if (!z.string().uuid().safeParse(rateId).success) return { ok: false, errors: { form: "That rate no longer exists." } };
+  if (!isUuid(rateId)) return { ok: false, errors: { form: "That rate no longer exists." } };
   return withShop(actor.shopId, async (tx) => {
     await tx.delete(schema.shippingRates).where(and(eq(schema.shippingRates.shopId, actor.shopId), eq(schema.shippingRates.id, rateId)));
     await audit(tx, {

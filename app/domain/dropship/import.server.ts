@@ -19,7 +19,7 @@ import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { addStoredImage, mediaPrefix } from "~/domain/media/media.server";
 import { queueWhatsApp } from "~/domain/notify/messages.server";
 import { copyObject } from "~/integrations/storage.server";
-import { fieldErrors, type FieldErrors } from "~/lib/forms";
+import { fieldErrors, type FieldErrors, refuse, type Refusal } from "~/lib/forms";
 import { decimalStringToMinor } from "~/lib/money";
 import { networkProduct, networkVariantState } from "./network.server";
 import { DEFAULT_RULE, marginPercent, parseMultiplier, priceFor, type PricingRule } from "./pricing";
@@ -108,7 +108,7 @@ const linkRule = (link: typeof schema.dropshipLinks.$inferSelect, shop: PricingR
     ? shop
     : { multiplierBp: link.multiplierBp, markupMinor: link.markupMinor ?? 0, roundingEnding: link.roundingEnding };
 
-export type ImportResult = { ok: true; productId: string; alreadyImported: boolean } | { ok: false; error: string };
+export type ImportResult = { ok: true; productId: string; alreadyImported: boolean } | Refusal;
 
 /**
  * One click: the network product becomes a product of the merchant's shop (active, so it sells
@@ -117,7 +117,7 @@ export type ImportResult = { ok: true; productId: string; alreadyImported: boole
  */
 export async function importNetworkProduct(merchantShopId: string, supplierProductId: string, actor: Actor): Promise<ImportResult> {
   const product = await networkProduct(supplierProductId);
-  if (!product) return { ok: false, error: "That product is no longer in the network." };
+  if (!product) return refuse("That product is no longer in the network.");
   const [existing] = await withShop(merchantShopId, (tx) =>
     tx
       .select({ productId: schema.dropshipLinks.productId })
@@ -204,7 +204,7 @@ export async function importNetworkProduct(merchantShopId: string, supplierProdu
     });
     return { ok: true, productId, alreadyImported: false };
   } catch (error) {
-    if (error instanceof PlanLimitReached) return { ok: false, error: error.message };
+    if (error instanceof PlanLimitReached) return refuse(error.message);
     throw error;
   }
 }

@@ -14,6 +14,7 @@ import { asPlatform, schema, withShop, type Tx } from "~db/client";
 import { publicObjectUrl } from "~/integrations/storage.server";
 import { decimalStringToMinor } from "~/lib/money";
 import { escapeLike } from "~/lib/like";
+import { uuidField } from "~/lib/ids";
 
 const NETWORK = and(
   eq(schema.shops.kind, "supplier"),
@@ -25,7 +26,7 @@ const NETWORK = and(
 export const NetworkQuerySchema = z.object({
   q: z.string().trim().max(100).optional().default(""),
   category: z.string().trim().max(80).optional().default(""),
-  supplier: z.string().uuid().optional().or(z.literal("")).default(""),
+  supplier: uuidField().optional().or(z.literal("")).default(""),
   shipsFrom: z.string().trim().max(80).optional().default(""),
   // "" (any) first: z.coerce.number() would read an empty field as 0.
   maxHandlingDays: z

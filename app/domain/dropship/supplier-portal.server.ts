@@ -7,15 +7,17 @@
  */
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { schema, withShop } from "~db/client";
+
 import { audit } from "~/domain/audit/audit.server";
 import { adjustInventory } from "~/domain/catalog/inventory.server";
 import { emptyDraft, emptyVariant, syncVariants } from "~/domain/catalog/product-draft";
-import { insertProduct, validateDraft, type Actor } from "~/domain/catalog/products.server";
+import { type Actor, insertProduct, validateDraft } from "~/domain/catalog/products.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { publicObjectUrl } from "~/integrations/storage.server";
-import { fieldErrors, type FieldErrors } from "~/lib/forms";
+import { type FieldErrors, fieldErrors, type Refusal, refuse } from "~/lib/forms";
 import { decimalStringToMinor } from "~/lib/money";
+import { schema, withShop } from "~db/client";
+
 import { supplierVariantsChanged } from "./import.server";
 
 const money = (label: string) =>
@@ -300,6 +302,7 @@ export async function getSupplierOrder(supplierShopId: string, id: string): Prom
 }
 
 import { trackingProblem } from "~/domain/orders/carriers";
+
 import { SUPPLIER_CARRIERS } from "./options";
 
 const ShipSchema = z
@@ -432,19 +435,21 @@ export async function addSupplierImage(
   supplierShopId: string,
   productId: string,
   file: { body: Buffer; contentType: string; filename: string },
-): Promise<{ ok: true } | { ok: false; error: string } | undefined> {
+): Promise<{ ok: true } | Refusal | undefined> {
   if (!/^[0-9a-f-]{36}$/i.test(productId)) return undefined;
   const [product] = await withShop(supplierShopId, (tx) =>
     tx.select({ id: schema.products.id, title: schema.products.title }).from(schema.products).where(eq(schema.products.id, productId)),
   );
   if (!product) return undefined;
-  if (!(IMAGE_TYPES as readonly string[]).includes(file.contentType)) return { ok: false, error: "Choose a JPEG, PNG or WebP image." };
-  const { imageInfo } = await import("~/lib/image-info");
-  if (!imageInfo(file.body.subarray(0, 64))) return { ok: false, error: "That file is not an image we can read." };
+  if (!(IMAGE_TYPES as readonly string[]).includes(file.contentType)) return refuse("Choose a JPEG, PNG or WebP image.");
+  // Decoded and re-encoded: a file that is not wholly the image it claims is refused, and what is stored is the clean copy.
+  const { reencodeImage } = await import("~/domain/media/image-check.server");
+  const checked = await reencodeImage(file.body, IMAGE_TYPES, file.contentType);
+  if (!checked.ok) return refuse("That file is not an image we can read.");
   const { addImageFromBuffer } = await import("~/domain/media/media.server");
   await addImageFromBuffer(supplierShopId, productId, {
-    body: file.body,
-    contentType: file.contentType as (typeof IMAGE_TYPES)[number],
+    body: checked.body,
+    contentType: checked.contentType,
     filename: file.filename.slice(0, 200) || "image",
     alt: product.title,
   });

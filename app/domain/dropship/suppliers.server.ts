@@ -7,23 +7,25 @@
  * with a membership of that shop. Operators are users with users.platform_role = 'operator';
  * their pages are platform code (asPlatform), by nature across tenants.
  */
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
+
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { asPlatform, schema, withShop, type Tx } from "~db/client";
+
 import { requireUser, type Session, type User } from "~/domain/accounts/sessions.server";
 import { signUp } from "~/domain/accounts/signup.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { handleize } from "~/domain/catalog/catalog-rules";
 import { queueWhatsApp } from "~/domain/notify/messages.server";
-import { fieldErrors, type FieldErrors } from "~/lib/forms";
-import { decimalStringToMinor } from "~/lib/money";
-import { normalisePhone } from "~/lib/phone";
-
-import { MY_STATES, REGIONS } from "./options";
+import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
 import { escapeLike } from "~/lib/like";
+import { decimalStringToMinor } from "~/lib/money";
+import { phoneField } from "~/lib/phone";
+import { asPlatform, schema, type Tx, withShop } from "~db/client";
+
+import { MY_STATES, REGIONS } from "./options";
 export { MY_STATES, REGIONS };
 
 export const SupplierProfileSchema = z.object({
@@ -33,14 +35,7 @@ export const SupplierProfileSchema = z.object({
     .min(2, "Enter the supplier's trading name (at least 2 characters).")
     .max(80, "Use at most 80 characters."),
   contactName: z.string().trim().min(1, "Enter the contact person's name.").max(100, "Use at most 100 characters."),
-  whatsapp: z
-    .string()
-    .trim()
-    .min(1, "Enter the WhatsApp number orders go to.")
-    .transform(
-      (v, ctx) =>
-        normalisePhone(v) ?? (ctx.addIssue({ code: "custom", message: "Enter a valid WhatsApp number, e.g. 012-345 6789." }), z.NEVER),
-    ),
+  whatsapp: phoneField.required("Enter the WhatsApp number orders go to.", "Enter a valid WhatsApp number, e.g. 012-345 6789."),
   warehouseCity: z.string().trim().min(1, "Enter the warehouse's town or city.").max(80, "Use at most 80 characters."),
   warehouseState: z.enum(MY_STATES, { error: "Choose the warehouse's state." }),
   regions: z.array(z.enum(REGIONS)).min(1, "Choose at least one region you ship to."),
@@ -127,6 +122,13 @@ export interface SupplierAccess {
 /** The signed-in person's supplier (the first supplier shop they belong to); sign-up otherwise. */
 export async function requireSupplier(request: Request): Promise<SupplierAccess> {
   const { user, session } = await requireUser(request);
+  const row = await supplierOf(user.id);
+  if (!row) throw redirect("/supplier/signup");
+  return { user, session, supplier: row };
+}
+
+/** The first active supplier shop a person belongs to (a supplier signing in belongs on /supplier, not in the merchant admin). */
+export async function supplierOf(userId: string): Promise<SupplierAccess["supplier"] | undefined> {
   const [row] = await asPlatform((tx) =>
     tx
       .select({
@@ -140,7 +142,7 @@ export async function requireSupplier(request: Request): Promise<SupplierAccess>
       .innerJoin(schema.supplierProfiles, eq(schema.supplierProfiles.shopId, schema.shops.id))
       .where(
         and(
-          eq(schema.shopMemberships.userId, user.id),
+          eq(schema.shopMemberships.userId, userId),
           eq(schema.shops.kind, "supplier"),
           eq(schema.shops.status, "active"),
           sql`${schema.shopMemberships.frozenAt} is null`,
@@ -149,8 +151,7 @@ export async function requireSupplier(request: Request): Promise<SupplierAccess>
       .orderBy(asc(schema.shops.createdAt))
       .limit(1),
   );
-  if (!row) throw redirect("/supplier/signup");
-  return { user, session, supplier: row };
+  return row;
 }
 
 export type SupplierGuard = { permission: "supplier" };

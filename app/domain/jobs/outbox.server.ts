@@ -12,19 +12,29 @@ export async function enqueueAfterCommit<Q extends JobQueue, N extends JobName<Q
   tx: Tx,
   job: { queue: Q; name: N; payload: JobPayload<Q, N>; shopId?: string | null; delayMs?: number },
 ): Promise<string> {
-  const parsed = jobSchema(job.queue, job.name)?.parse(job.payload);
-  if (parsed === undefined) throw new Error(`unknown job ${job.queue}:${job.name}`);
-  const [row] = await tx
-    .insert(schema.outbox)
-    .values({
+  const [id] = await enqueueManyAfterCommit(tx, [job]);
+  return id;
+}
+
+/** enqueueAfterCommit for many jobs: one INSERT (a bulk action's jobs, a benchmark's events). */
+export async function enqueueManyAfterCommit<Q extends JobQueue, N extends JobName<Q>>(
+  tx: Tx,
+  jobs: Array<{ queue: Q; name: N; payload: JobPayload<Q, N>; shopId?: string | null; delayMs?: number }>,
+): Promise<string[]> {
+  if (jobs.length === 0) return [];
+  const values = jobs.map((job) => {
+    const parsed = jobSchema(job.queue, job.name)?.parse(job.payload);
+    if (parsed === undefined) throw new Error(`unknown job ${job.queue}:${job.name}`);
+    return {
       queue: job.queue,
       jobName: job.name,
       payload: parsed,
       shopId: job.shopId ?? null,
       availableAt: job.delayMs ? new Date(Date.now() + job.delayMs) : undefined,
-    })
-    .returning({ id: schema.outbox.id });
-  return row.id;
+    };
+  });
+  const rows = await tx.insert(schema.outbox).values(values).returning({ id: schema.outbox.id });
+  return rows.map((r) => r.id);
 }
 
 // --- The outbox's side of a job's life (docs/decisions/0003-outbox.md) ------------------------

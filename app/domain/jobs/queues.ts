@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { uuidField } from "~/lib/ids";
 
 /**
  * Every background queue and the payload of every job on it. Payloads carry ids, not data;
@@ -18,10 +19,13 @@ export const QUEUE_NAMES = [
   "reports",
   "privacy",
   "maintenance",
+  // A no-op job through the whole pipeline (outbox → dispatcher → Redis → worker → finished):
+  // the outbox benchmark's events, and a probe an operator can send.
+  "probe",
 ] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
-const uuid = z.string().uuid();
+const uuid = uuidField();
 
 export const JOBS = {
   media: {
@@ -82,8 +86,14 @@ export const JOBS = {
     "expire-orders": z.object({}),
     /** Delete anonymous carts untouched for 60 days (a job scheduler, daily). */
     "sweep-carts": z.object({}),
+    /** Renewal invoices, dunning reminders and suspension of unpaid shops (app/flows/billing-cycle; a job scheduler, every 15 minutes). */
+    "billing-cycle": z.object({}),
     /** Privacy retention (daily): WhatsApp bodies after 7 days, analytics after 13 months, export files after 7 days, due deletions. */
     "privacy-retention": z.object({}),
+  },
+  probe: {
+    /** Does nothing; its outbox row's created_at → finished_at is the pipeline's latency. */
+    ping: z.object({ label: z.string().max(100).optional() }),
   },
 } satisfies Partial<Record<QueueName, Record<string, z.ZodType>>>;
 

@@ -7,27 +7,32 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import sharp from "sharp";
-import { schema, withShop, type Tx } from "~db/client";
+
 import { assertStorageAllowance, PlanLimitReached } from "~/domain/billing/plans.server";
 import { PermanentJobFailure } from "~/domain/jobs/errors";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
-import { isUuid } from "~/lib/ids";
 import {
+  deleteObjects,
   deletePrefix,
   headObject,
+  type PresignedUpload,
   presignUpload,
   publicObjectUrl,
   putObject,
   readObject,
   readObjectStart,
-  deleteObjects,
-  type PresignedUpload,
 } from "~/integrations/storage.server";
+import { isUuid } from "~/lib/ids";
+import { schema, type Tx, withShop } from "~db/client";
 import type { MediaRendition } from "~db/schema/catalog";
+
+import { type ImageType, reencodeImage } from "./image-check.server";
 import {
   extensionOf,
+  IMAGE_TYPES,
   MAX_IMAGE_BYTES,
   MAX_VIDEO_BYTES,
   mediaKindOf,
@@ -191,9 +196,15 @@ export async function processMedia({ shopId, mediaId }: { shopId: string; mediaI
   if (!row || row.status !== "processing") return;
   const prefix = mediaPrefix(shopId, mediaId);
   try {
-    const original = await readObject(row.originalKey);
+    let original = await readObject(row.originalKey);
     let result: Partial<Media>;
     if (row.kind === "image") {
+      // The first read of an upload (presigned browser PUT, import, AI result): it must decode
+      // wholly as the image type it was stored as; the original is replaced by the re-encoded copy.
+      const checked = await reencodeImage(original, Object.keys(IMAGE_TYPES) as ImageType[], row.contentType);
+      if (!checked.ok) throw new PermanentJobFailure(`not a real ${row.contentType} image`);
+      original = checked.body;
+      await putObject({ key: row.originalKey, body: original, contentType: checked.contentType });
       const { width, height, renditions } = await renditionsOf(original, prefix, "image");
       result = { width, height, renditions, storedBytes: original.length + renditions.reduce((n, r) => n + r.bytes, 0) };
     } else {
@@ -212,10 +223,16 @@ export async function processMedia({ shopId, mediaId }: { shopId: string; mediaI
       error instanceof PermanentJobFailure ||
       /unsupported image format|Input buffer|corrupt|bad seek|VipsJpeg|pngload|webpload/i.test((error as Error).message);
     if (!permanent) throw error;
+    // What is not the media it claims is never served: the stored original goes.
+    await deleteObjects([row.originalKey]);
     await withShop(shopId, (tx) =>
       tx
         .update(schema.media)
-        .set({ status: "failed", error: `We could not read ${row.filename} as ${row.kind === "image" ? "an image" : "a video"}.` })
+        .set({
+          status: "failed",
+          storedBytes: 0,
+          error: `We could not read ${row.filename} as ${row.kind === "image" ? "an image" : "a video"}.`,
+        })
         .where(eq(schema.media.id, mediaId)),
     );
     throw new PermanentJobFailure((error as Error).message);

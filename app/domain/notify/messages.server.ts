@@ -179,58 +179,98 @@ function inScope<T>(shopId: string | null, fn: (tx: Tx) => Promise<T>): Promise<
   return shopId ? withShop(shopId, fn) : asPlatform(fn);
 }
 
+/** How long a send can still be on its way to the provider (the client's timeout, and a margin). */
+export const SEND_IN_FLIGHT_MS = 20_000;
+
 /**
- * Sends one queued message. Idempotent: a message that has left the pending state is not sent
- * again, and the row lock keeps two workers from sending it at once.
+ * Sends one queued message, never twice (issue 19):
+ * 1. claim: lock the row; a message that left `pending` is done; otherwise record the intent
+ *    (`sent_at` set, status still `pending`) and commit;
+ * 2. call the provider outside any transaction, with the message id as its reference;
+ * 3. record the outcome (status, the provider's id), never moving a webhook's status backwards.
+ * A claimed message whose outcome is unknown (the process died after the send, the response was
+ * lost, the recording transaction failed) is looked up at the provider by its reference, not sent
+ * blindly again; it is sent again only when the provider has no such message once any send of
+ * it has had time to arrive. An answer that the provider refused the send clears the intent.
+ * (Email has no look-up: SMTP gives none, so an email whose outcome is unknown is sent again.)
  */
 export async function deliverMessage(
   job: { messageId: string; shopId: string | null },
   client: WassengerClient = new WassengerClient(wassengerSettings()),
+  now: () => Date = () => new Date(),
 ): Promise<"sent" | "already-sent" | "withheld"> {
-  let failure: WassengerError | EmailError | undefined;
-  const outcome = await inScope(job.shopId, async (tx) => {
+  const claim = await inScope(job.shopId, async (tx) => {
     const [message] = await tx.select().from(schema.messages).where(eq(schema.messages.id, job.messageId)).for("update");
     if (!message) throw new PermanentJobFailure(`message ${job.messageId} does not exist`);
-    if (message.status !== "pending") return "already-sent" as const;
+    if (message.status !== "pending") return undefined;
     // Marketing leaves only with the recipient's consent as it stands now: a withdrawal made after
     // the message was queued (privacy page, unsubscribe link, WhatsApp STOP) stops it here.
     if (message.purpose.startsWith("marketing") && !(await marketingConsented(tx, message))) {
       await tx
         .update(schema.messages)
-        .set({ status: "failed", error: "marketing consent withdrawn", updatedAt: new Date() })
+        .set({ status: "failed", error: "marketing consent withdrawn", updatedAt: now() })
         .where(eq(schema.messages.id, message.id));
       return "withheld" as const;
     }
-    try {
-      const providerMessageId =
-        message.channel === "email"
-          ? (
-              await (
-                await emailClient()
-              ).send({ to: message.recipient, subject: message.subject ?? "", text: message.body, reference: message.id })
-            ).messageId
-          : (await client.sendText({ phone: message.recipient, message: message.body, reference: message.id })).id;
-      await tx
-        .update(schema.messages)
-        .set({ status: "sent", providerMessageId, sentAt: new Date(), updatedAt: new Date(), error: null })
-        .where(eq(schema.messages.id, message.id));
-      return "sent" as const;
-    } catch (error) {
-      if (!(error instanceof WassengerError) && !(error instanceof EmailError)) throw error;
-      if (error.retryable) {
-        if (error instanceof WassengerError && error.retryAfterMs !== undefined) throw new RetryLater(error.message, error.retryAfterMs);
-        throw error;
-      }
-      failure = error;
-      await tx
-        .update(schema.messages)
-        .set({ status: "failed", error: error.message, updatedAt: new Date() })
-        .where(eq(schema.messages.id, message.id));
-      return "failed" as const;
+    if (!message.sentAt) {
+      await tx.update(schema.messages).set({ sentAt: now(), updatedAt: now() }).where(eq(schema.messages.id, message.id));
     }
+    return { message, intentAt: message.sentAt };
   });
-  if (outcome === "failed") throw new PermanentJobFailure(failure!.message, { cause: failure });
-  return outcome;
+  if (!claim) return "already-sent";
+  if (claim === "withheld") return "withheld";
+  const { message, intentAt } = claim;
+
+  let providerMessageId: string | undefined;
+  try {
+    if (intentAt && message.channel === "whatsapp") {
+      providerMessageId = (await client.findByReference(message.id))?.id;
+      const inFlightFor = intentAt.getTime() + SEND_IN_FLIGHT_MS - now().getTime();
+      if (!providerMessageId && inFlightFor > 0) {
+        throw new RetryLater("an earlier send of this message may still be on its way: looking it up again", inFlightFor);
+      }
+    }
+    providerMessageId ??=
+      message.channel === "email"
+        ? (
+            await (
+              await emailClient()
+            ).send({ to: message.recipient, subject: message.subject ?? "", text: message.body, reference: message.id })
+          ).messageId
+        : (await client.sendText({ phone: message.recipient, message: message.body, reference: message.id })).id;
+  } catch (error) {
+    if (!(error instanceof WassengerError) && !(error instanceof EmailError)) throw error;
+    // The provider answered that it did not take the message: nothing is in flight.
+    const refused = error instanceof WassengerError && error.status >= 400 && error.status < 500;
+    if (error.retryable) {
+      if (refused) await clearIntent(job.shopId, message.id);
+      if (error instanceof WassengerError && error.retryAfterMs !== undefined) throw new RetryLater(error.message, error.retryAfterMs);
+      throw error;
+    }
+    await inScope(job.shopId, (tx) =>
+      tx
+        .update(schema.messages)
+        .set({ status: "failed", error: error.message.slice(0, 500), updatedAt: now() })
+        .where(and(eq(schema.messages.id, message.id), eq(schema.messages.status, "pending"))),
+    );
+    throw new PermanentJobFailure(error.message, { cause: error });
+  }
+  await inScope(job.shopId, (tx) =>
+    tx
+      .update(schema.messages)
+      .set({ providerMessageId, updatedAt: now(), error: null, ...statusNotBehind("sent") })
+      .where(eq(schema.messages.id, message.id)),
+  );
+  return "sent";
+}
+
+async function clearIntent(shopId: string | null, messageId: string) {
+  await inScope(shopId, (tx) =>
+    tx
+      .update(schema.messages)
+      .set({ sentAt: null })
+      .where(and(eq(schema.messages.id, messageId), eq(schema.messages.status, "pending"))),
+  );
 }
 
 /** Some customer of the shop with this address consented to marketing on this channel, and none withdrew. */

@@ -230,16 +230,16 @@ export async function recordUnwantedPayment(
  * The charge to ask the gateway about while the customer waits on the confirmation page: an
  * unpaid, pending order whose latest charge is open at the gateway. Null otherwise.
  */
-export async function openChargeToConfirm(shopId: string, orderId: string): Promise<{ order: Order; charge: Charge } | null> {
-  if (!isUuid(orderId)) return null;
+export async function openChargeToConfirm(shopId: string, orderId: string): Promise<{ order: Order; charge: Charge } | undefined> {
+  if (!isUuid(orderId)) return undefined;
   return withShop(shopId, async (tx) => {
     const [order] = await tx
       .select()
       .from(schema.orders)
       .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
-    if (!order || order.paymentStatus !== "unpaid" || order.status !== "pending_payment") return null;
+    if (!order || order.paymentStatus !== "unpaid" || order.status !== "pending_payment") return undefined;
     const [latest] = await chargesOf(tx, shopId, orderId);
-    return latest?.status === "pending" && latest.gatewayReference ? { order, charge: latest } : null;
+    return latest?.status === "pending" && latest.gatewayReference ? { order, charge: latest } : undefined;
   });
 }
 

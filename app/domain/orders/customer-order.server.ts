@@ -39,14 +39,14 @@ export interface CustomerOrderView {
  * kept). The confirmation page first asks the gateway about an open charge (the
  * payment-notification flow's reconcileCustomerOrder).
  */
-export async function customerOrder(shopId: string, orderId: string): Promise<CustomerOrderView | null> {
-  if (!isUuid(orderId)) return null;
+export async function customerOrder(shopId: string, orderId: string): Promise<CustomerOrderView | undefined> {
+  if (!isUuid(orderId)) return undefined;
   const loaded = await withShop(shopId, async (tx) => {
     const [order] = await tx
       .select()
       .from(schema.orders)
       .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
-    if (!order) return null;
+    if (!order) return undefined;
     const lines = await tx
       .select()
       .from(schema.orderLines)
@@ -54,7 +54,7 @@ export async function customerOrder(shopId: string, orderId: string): Promise<Cu
       .orderBy(schema.orderLines.position);
     return { order, lines, charges: await chargesOf(tx, shopId, orderId) };
   });
-  if (!loaded) return null;
+  if (!loaded) return undefined;
   const { order, lines, charges } = loaded;
   const latest = charges[0];
   const payment: CustomerPaymentState =

@@ -4,18 +4,20 @@
  * found by the same email or phone, and merging a duplicate into the survivor (its orders and
  * addresses move; the duplicate keeps pointing at the survivor through merged_into_id).
  */
-import { and, asc, desc, eq, isNull, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import { schema, withShop } from "~db/client";
+
 import { audit } from "~/domain/audit/audit.server";
-import { fieldErrors, type FieldErrors } from "~/lib/forms";
-import { normalisePhone } from "~/lib/phone";
-import type { Actor } from "./order-admin.server";
+import { type FieldErrors, fieldErrors, type Refusal, refuse } from "~/lib/forms";
+import { decodeCursor, encodeCursor, isUuid } from "~/lib/ids";
 import { escapeLike } from "~/lib/like";
+import { normalisePhone } from "~/lib/phone";
+import { schema, withShop } from "~db/client";
+
+import type { Actor } from "./order-admin.server";
 
 export const CUSTOMER_PAGE_SIZE = 50;
 const c = schema.customers;
-const uuid = z.string().uuid();
 
 export const CustomerListQuerySchema = z.object({
   q: z.string().trim().max(100).optional().catch(undefined),
@@ -31,11 +33,7 @@ export async function listCustomers(shopId: string, query: z.infer<typeof Custom
     else if (phone) filters.push(eq(c.phone, phone));
     else filters.push(sql`${c.name} ilike ${`%${escapeLike(q)}%`}`);
   }
-  let cursor: [string, string] | undefined;
-  try {
-    const parsed = query.after ? JSON.parse(Buffer.from(query.after, "base64url").toString("utf8")) : undefined;
-    if (Array.isArray(parsed) && typeof parsed[0] === "string" && uuid.safeParse(parsed[1]).success) cursor = [parsed[0], parsed[1]];
-  } catch {}
+  const cursor = decodeCursor(query.after);
   return withShop(shopId, async (tx) => {
     const rows = await tx
       .select({
@@ -46,8 +44,11 @@ export async function listCustomers(shopId: string, query: z.infer<typeof Custom
         marketingConsent: c.marketingConsent,
         createdAt: c.createdAt,
         sortValue: sql<string>`${c.createdAt}::text`,
-        orders: sql<number>`(select count(*)::int from ${schema.orders} o where o.shop_id = ${c.shopId} and o.customer_id = ${c.id})`,
-        spent: sql<number>`(select coalesce(sum(o.total_minor - o.refunded_minor), 0)::bigint from ${schema.orders} o where o.shop_id = ${c.shopId} and o.customer_id = ${c.id} and o.payment_status <> 'unpaid')`,
+        // The outer row's columns spelled with the table's name: in a one-table select drizzle
+        // writes `${c.id}` as a bare "id", which inside the subquery meant the order's own id
+        // (the list showed 0 orders and RM 0.00 for customers whose page showed their orders).
+        orders: sql<number>`(select count(*)::int from ${schema.orders} o where o.shop_id = ${c}.shop_id and o.customer_id = ${c}.id)`,
+        spent: sql<number>`(select coalesce(sum(o.total_minor - o.refunded_minor), 0)::bigint from ${schema.orders} o where o.shop_id = ${c}.shop_id and o.customer_id = ${c}.id and o.payment_status <> 'unpaid')`,
       })
       .from(c)
       .where(and(...filters, cursor ? sql`(${c.createdAt}, ${c.id}) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : undefined))
@@ -59,14 +60,13 @@ export async function listCustomers(shopId: string, query: z.infer<typeof Custom
     return {
       currency: shop?.currency ?? "MYR",
       items: page.map(({ sortValue: _s, ...r }) => ({ ...r, spent: Number(r.spent), createdAt: r.createdAt.toISOString() })),
-      nextCursor:
-        rows.length > CUSTOMER_PAGE_SIZE && last ? Buffer.from(JSON.stringify([last.sortValue, last.id])).toString("base64url") : undefined,
+      nextCursor: rows.length > CUSTOMER_PAGE_SIZE && last ? encodeCursor(last.sortValue, last.id) : undefined,
     };
   });
 }
 
 export async function getCustomer(shopId: string, customerId: string) {
-  if (!uuid.safeParse(customerId).success) return undefined;
+  if (!isUuid(customerId)) return undefined;
   return withShop(shopId, async (tx) => {
     const [customer] = await tx
       .select()
@@ -132,7 +132,7 @@ export async function saveCustomerNote(
   actor: Actor,
   form: Record<string, unknown>,
 ): Promise<{ ok: true } | { ok: false; errors: FieldErrors } | undefined> {
-  if (!uuid.safeParse(customerId).success) return undefined;
+  if (!isUuid(customerId)) return undefined;
   const parsed = NoteSchema.safeParse(form);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   return withShop(shopId, async (tx) => {
@@ -166,9 +166,9 @@ export async function mergeCustomers(
   survivorId: string,
   duplicateId: string,
   actor: Actor,
-): Promise<{ ok: true; movedOrders: number } | { ok: false; error: string } | undefined> {
-  if (!uuid.safeParse(survivorId).success || !uuid.safeParse(duplicateId).success) return undefined;
-  if (survivorId === duplicateId) return { ok: false, error: "Choose another customer to merge." };
+): Promise<{ ok: true; movedOrders: number } | Refusal | undefined> {
+  if (!isUuid(survivorId) || !isUuid(duplicateId)) return undefined;
+  if (survivorId === duplicateId) return refuse("Choose another customer to merge.");
   return withShop(shopId, async (tx) => {
     // Lock both in id order so two merges of the same pair cannot deadlock.
     const rows = await tx
@@ -180,11 +180,10 @@ export async function mergeCustomers(
     const survivor = rows.find((r) => r.id === survivorId);
     const duplicate = rows.find((r) => r.id === duplicateId);
     if (!survivor || !duplicate) return undefined;
-    if (survivor.mergedIntoId || duplicate.mergedIntoId) return { ok: false as const, error: "One of these customers was merged already." };
+    if (survivor.mergedIntoId || duplicate.mergedIntoId) return refuse("One of these customers was merged already.");
     const shares = (survivor.email && survivor.email === duplicate.email) || (survivor.phone && survivor.phone === duplicate.phone);
-    if (!shares) return { ok: false as const, error: "Only customers with the same email or phone number can be merged." };
-    if (survivor.passwordHash && duplicate.passwordHash)
-      return { ok: false as const, error: "Both have storefront accounts: they cannot be merged." };
+    if (!shares) return refuse("Only customers with the same email or phone number can be merged.");
+    if (survivor.passwordHash && duplicate.passwordHash) return refuse("Both have storefront accounts: they cannot be merged.");
 
     const moved = await tx
       .update(schema.orders)

@@ -1,20 +1,23 @@
 /**
  * An order's printable documents: the tax invoice (only once paid: its number comes from
  * markOrderPaid, sequential per shop without gaps) and the packing slip, as HTML for the
- * browser's print dialog and as PDF (pdfkit, its built-in Helvetica: text outside Latin-1 is
- * shown as the PDF font allows — the HTML version prints any script).
+ * browser's print dialog and as PDF (pdfkit with Noto Sans SC embedded, subset to the characters
+ * used: Chinese and Malay names print as written).
  */
 import { and, asc, eq } from "drizzle-orm";
 import PDFDocument from "pdfkit";
-import { z } from "zod";
-import { schema, withShop } from "~db/client";
+
 import { formatMoney } from "~/domain/catalog/catalog-rules";
+import { isUuid } from "~/lib/ids";
+import { schema, withShop } from "~db/client";
 import type { PostalAddress } from "~db/schema";
+
+import { embedNotoFonts, PDF_FONT, PDF_FONT_BOLD } from "./pdf-fonts.server";
 
 export type DocumentKind = "invoice" | "packing-slip";
 
 export async function documentData(shopId: string, orderId: string) {
-  if (!z.string().uuid().safeParse(orderId).success) return undefined;
+  if (!isUuid(orderId)) return undefined;
   return withShop(shopId, async (tx) => {
     const [order] = await tx
       .select()
@@ -115,6 +118,7 @@ export function documentPdf(kind: DocumentKind, d: Data): Promise<Buffer> {
       Author: shop.companyName || shop.name,
     },
   });
+  embedNotoFonts(doc);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on("data", (c: Buffer) => chunks.push(c));
@@ -123,20 +127,20 @@ export function documentPdf(kind: DocumentKind, d: Data): Promise<Buffer> {
   });
   const sellerLines = seller(d);
   doc
-    .font("Helvetica-Bold")
+    .font(PDF_FONT_BOLD)
     .fontSize(18)
     .text(kind === "invoice" ? "TAX INVOICE" : "PACKING SLIP", 50, 50);
-  doc.font("Helvetica").fontSize(10);
+  doc.font(PDF_FONT).fontSize(10);
   doc.text(kind === "invoice" ? `Invoice ${invoiceLabel(order.invoiceNumber)}` : `Order #${order.number}`);
   if (kind === "invoice") doc.text(`Order #${order.number} · ${date(order.invoicedAt, shop.timezone)}`);
   else doc.text(`Ordered ${date(order.createdAt, shop.timezone)}`);
-  doc.font("Helvetica-Bold").text(sellerLines[0] ?? "", 330, 50, { width: 215, align: "right" });
-  doc.font("Helvetica").text(sellerLines.slice(1).join("\n"), { width: 215, align: "right" });
+  doc.font(PDF_FONT_BOLD).text(sellerLines[0] ?? "", 330, 50, { width: 215, align: "right" });
+  doc.font(PDF_FONT).text(sellerLines.slice(1).join("\n"), { width: 215, align: "right" });
   doc.moveDown(2);
   const y0 = Math.max(doc.y, 140);
-  doc.font("Helvetica-Bold").text(kind === "invoice" ? "Bill to" : "Ship to", 50, y0);
+  doc.font(PDF_FONT_BOLD).text(kind === "invoice" ? "Bill to" : "Ship to", 50, y0);
   doc
-    .font("Helvetica")
+    .font(PDF_FONT)
     .text(
       (addressLines(order.shippingAddress).join("\n") || order.customerName) +
         (kind === "invoice" && order.email ? `\n${order.email}` : ""),
@@ -145,14 +149,14 @@ export function documentPdf(kind: DocumentKind, d: Data): Promise<Buffer> {
   let y = doc.y + 10;
   const cols = kind === "invoice" ? [50, 300, 340, 420, 480] : [50, 420, 480];
   const header = kind === "invoice" ? ["Item", "Qty", "Unit price", "Discount", "Amount"] : ["Item", "Qty", "Packed"];
-  doc.font("Helvetica-Bold");
+  doc.font(PDF_FONT_BOLD);
   header.forEach((h, i) => doc.text(h, cols[i], y, { width: i === 0 ? cols[1] - 60 : 70 }));
   y += 18;
   doc
     .moveTo(50, y - 4)
     .lineTo(545, y - 4)
     .stroke();
-  doc.font("Helvetica");
+  doc.font(PDF_FONT);
   for (const l of lines) {
     const name = `${l.title}${l.variantTitle ? ` (${l.variantTitle})` : ""}${l.sku ? `\nSKU ${l.sku}` : ""}`;
     const cells =
@@ -178,7 +182,7 @@ export function documentPdf(kind: DocumentKind, d: Data): Promise<Buffer> {
     if (order.refundedMinor) rows.push(["Refunded", `-${money(order.refundedMinor)}`]);
     for (const [label, value] of rows) {
       doc
-        .font(label === "Total" ? "Helvetica-Bold" : "Helvetica")
+        .font(label === "Total" ? PDF_FONT_BOLD : PDF_FONT)
         .text(label, 300, y, { width: 170 })
         .text(value, 470, y, { width: 75, align: "right" });
       y += 16;

@@ -43,10 +43,10 @@ export async function gatewayForPayment(tx: Tx, shopId: string, gatewayName: str
 }
 
 /** The gateway an order's payment was started with; null when it has none (never sent to pay). */
-export async function gatewayForOrder(tx: Tx, shopId: string, orderId: string): Promise<PaymentGateway | null> {
+export async function gatewayForOrder(tx: Tx, shopId: string, orderId: string): Promise<PaymentGateway | undefined> {
   const [order] = await tx
     .select({ gateway: schema.orders.gateway })
     .from(schema.orders)
     .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
-  return order?.gateway && isGateway(order.gateway) ? gatewayForPayment(tx, shopId, order.gateway) : null;
+  return order?.gateway && isGateway(order.gateway) ? gatewayForPayment(tx, shopId, order.gateway) : undefined;
 }

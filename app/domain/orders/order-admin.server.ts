@@ -18,6 +18,7 @@ import type { ManualMove } from "./order-moves";
 import { canTransition, type OrderStatus } from "./order-status";
 import { OrderTransitionError, transitionOrder } from "./status.server";
 import { recordOrderEvent } from "./timeline.server";
+import { isUuid } from "~/lib/ids";
 
 export interface Actor extends RequestInfo {
   userId: string;
@@ -57,7 +58,7 @@ export async function notifyCustomer(
 }
 
 export async function getOrderDetail(shopId: string, orderId: string) {
-  if (!z.string().uuid().safeParse(orderId).success) return undefined;
+  if (!isUuid(orderId)) return undefined;
   return withShop(shopId, async (tx) => {
     const [order] = await tx
       .select()

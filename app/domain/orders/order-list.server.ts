@@ -8,18 +8,20 @@
  * whose equality is not leakproof, so under RLS they cannot be index conditions: a filtered page
  * walks the sort's index and filters rows (cheap for a page), and its count is an index-only
  * scan of the status index, stopped at COUNT_CAP. Exact searches (number,
- * email, phone) use the equality indexes; a name search finds its matches once (a LIKE cannot use
- * an index under RLS: it is not leakproof) and takes the page and the total from them. Totals are
- * counted up to COUNT_CAP.
+ * email, phone) use the equality indexes; a name search finds its matches once, from a trigram
+ * index read through the platform role (`nameCandidates`: a LIKE cannot use an index under RLS,
+ * it is not leakproof), and takes the page and the total from them. Totals are counted up to
+ * COUNT_CAP.
  */
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { stringify } from "csv-stringify/sync";
 import { z } from "zod";
-import { schema, withShop, type Tx } from "~db/client";
+import { asPlatform, schema, withShop, type Tx } from "~db/client";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { normalisePhone } from "~/lib/phone";
 import { ORDER_STATUSES } from "./order-status";
 import { escapeLike } from "~/lib/like";
+import { decodeCursor, encodeCursor } from "~/lib/ids";
 
 export const ORDER_PAGE_SIZE = 50;
 export const PAYMENT_STATUSES = ["unpaid", "paid", "partially_refunded", "refunded"] as const;
@@ -55,17 +57,6 @@ const ORDER: Record<OrderSort, { key: SQL; desc: boolean; cast: (v: string) => S
   oldest: { key: sql`${o.createdAt}`, desc: false, cast: (v) => sql`${v}::timestamptz` },
   total: { key: sql`${o.totalMinor}`, desc: true, cast: (v) => sql`${v}::bigint` },
 };
-
-const encodeCursor = (value: string, id: string) => Buffer.from(JSON.stringify([value, id])).toString("base64url");
-function decodeCursor(cursor: string | undefined): [string, string] | undefined {
-  if (!cursor) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(parsed) && typeof parsed[0] === "string" && z.string().uuid().safeParse(parsed[1]).success)
-      return [parsed[0], parsed[1]];
-  } catch {}
-  return undefined;
-}
 
 /** How a search term is read: an order number, an email, a phone number, or part of a name. */
 export function searchFilter(q: string): { exact: SQL } | { name: string } {
@@ -181,6 +172,10 @@ export async function listOrders(
   const direction = descending ? sql`desc nulls last` : sql`asc nulls first`;
   const cmp = descending ? sql`<` : sql`>`;
 
+  const candidates = nameSearch ? await nameCandidates(shopId, nameSearch) : null;
+  const like = nameSearch ? sql`lower(${o.customerName}) like ${`%${escapeLike(nameSearch.toLowerCase())}%`}` : sql``;
+  const nameMatch = candidates ? sql`${o.id} = any(${`{${candidates.join(",")}}`}::uuid[]) and ${like}` : like;
+
   return withShop(shopId, async (tx) => {
     const timezone = query.from || query.to ? await shopTimezone(tx, shopId) : "UTC";
     const filters = filtersFor(shopId, query, timezone);
@@ -207,18 +202,15 @@ export async function listOrders(
       const found = await tx.execute<RawRow>(sql`
         with m as materialized (
           select ${COLUMNS}, ${order.key} as k, (${order.key})::text as sort_value
-            from ${o} where ${and(...filters)} and lower(${o.customerName}) like ${`%${escapeLike(nameSearch.toLowerCase())}%`})
+            from ${o} where ${and(...filters)} and ${nameMatch})
         select *, (select count(*)::int from m) as total from m where ${matchKeyset}
          order by m.k ${direction}, m.id ${direction}
          limit ${pageSize + 1}`);
       rows = [...found].map(toRow);
       total =
         found[0]?.total ??
-        (
-          await tx.execute<{ total: number }>(
-            sql`select count(*)::int as total from ${o} where ${and(...filters)} and lower(${o.customerName}) like ${`%${escapeLike(nameSearch.toLowerCase())}%`}`,
-          )
-        )[0].total;
+        (await tx.execute<{ total: number }>(sql`select count(*)::int as total from ${o} where ${and(...filters)} and ${nameMatch}`))[0]
+          .total;
     }
     const more = rows.length > pageSize;
     const page = rows.slice(0, pageSize);
@@ -235,6 +227,24 @@ export async function listOrders(
       prevCursor: hasPrev && first ? encodeCursor(first.sortValue, first.id) : undefined,
     };
   });
+}
+
+/**
+ * The ids of the shop's orders whose customer name contains `name`, from the trigram index
+ * (migration 0020_storefront_cache), or null when the index cannot narrow it down (under three
+ * characters, or more than COUNT_CAP matches: then the list filters as it walks). A LIKE is not
+ * leakproof, so under RLS it can never be an index condition: like the storefront search, this
+ * one read-only query goes through the platform role with the shop filter explicit, and the
+ * rows are then read under RLS by id (a wrong id here could not show another shop's order).
+ */
+async function nameCandidates(shopId: string, name: string): Promise<string[] | null> {
+  if (name.length < 3) return null;
+  const rows = await asPlatform((tx) =>
+    tx.execute<{ id: string }>(sql`
+      select id from ${o} where shop_id = ${shopId}::uuid and lower(customer_name) like ${`%${escapeLike(name.toLowerCase())}%`}
+       limit ${COUNT_CAP + 1}`),
+  );
+  return rows.length > COUNT_CAP ? null : rows.map((r) => r.id);
 }
 
 export const CSV_HEADER = [

@@ -22,8 +22,8 @@ import { canTransition, type OrderStatus } from "./order-status";
 import { recordOrderEvent } from "./timeline.server";
 
 /** The gateway a shop's payment went through, with the shop's own credentials (gatewayForPayment). */
-export async function refundGateway(tx: Tx, shopId: string, gatewayName: string): Promise<PaymentGateway | null> {
-  if (gatewayName !== "payseller" && gatewayName !== "billplz") return null;
+export async function refundGateway(tx: Tx, shopId: string, gatewayName: string): Promise<PaymentGateway | undefined> {
+  if (gatewayName !== "payseller" && gatewayName !== "billplz") return undefined;
   return gatewayForPayment(tx, shopId, gatewayName);
 }
 
@@ -151,7 +151,7 @@ export async function reserveRefund(
       ),
     )
     .limit(1);
-  const gateway = charge?.reference ? await refundGateway(tx, shopId, charge.gateway) : null;
+  const gateway = charge?.reference ? await refundGateway(tx, shopId, charge.gateway) : undefined;
   const viaApi =
     !wantManual &&
     !!gateway &&

@@ -397,6 +397,7 @@ export const NOT_PERSONAL: Record<string, string> = {
   "media.filename": "the merchant's product media file name",
   "ai_model_photos.filename": "the merchant's model photo file name (AI try-on media, the merchant's own)",
   "inventory_movements.note": "stock movement note by staff about stock",
+  "ai_credit_grants.note": "an operator's reason for granting AI credits to a shop (about the shop, not a person)",
   "inventory_movements.reason": "stock movement reason",
   "catalog_transfers.message": "import/export status text",
   "ai_copy_versions.description_md": "product copy",

@@ -8,7 +8,8 @@ import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { schema, withShop, type Tx } from "~db/client";
 import { coverImages } from "~/domain/media/media.server";
 import { publicObjectUrl } from "~/integrations/storage.server";
-import { runningSalePrices, runningSales } from "./flash-sales.server";
+import { cachedForShop } from "./cache.server";
+import { nextSaleChange, runningSalePrices, runningSales } from "./flash-sales.server";
 
 export interface ProductCard {
   id: string;
@@ -195,8 +196,30 @@ export interface StorefrontVariant {
   inStock: boolean;
 }
 
-/** An active product by handle with its variants (stock and sale prices) and media, or null. */
-export async function productPage(shopId: string, handle: string, now = new Date()) {
+/**
+ * An active product by handle with its variants (stock and sale prices) and media, or null. The
+ * same for every visitor: kept per web process until the shop's catalogue, stock or sales change
+ * (cache.server.ts) or one of its sales starts or ends. Callers must not modify the result.
+ */
+export async function productPage(shopId: string, handle: string) {
+  const key = `product:${handle.toLowerCase()}`;
+  return cachedForShop(shopId, key, async () => {
+    const now = new Date();
+    const [value, until] = await Promise.all([loadProductPage(shopId, handle, now), saleCalendarChange(shopId, now)]);
+    return { value, until };
+  });
+}
+
+/** When the shop's running sales next change (a sale starts or ends), as epoch ms; cached like pages. */
+export function saleCalendarChange(shopId: string, now: Date): Promise<number> {
+  return cachedForShop(shopId, "sale-calendar", async () => {
+    const next = await withShop(shopId, (tx) => nextSaleChange(tx, now));
+    const at = next ? next.getTime() : Infinity;
+    return { value: at, until: at };
+  });
+}
+
+async function loadProductPage(shopId: string, handle: string, now: Date) {
   return withShop(shopId, async (tx) => {
     const [product] = await tx
       .select({
@@ -320,13 +343,15 @@ export async function sitemapEntries(shopId: string) {
   });
 }
 
-/** The shop's collections (for the search filter). */
+/** The shop's collections (for the search filter); kept until they change (cache.server.ts). */
 export async function collectionOptions(shopId: string) {
-  return withShop(shopId, (tx) =>
-    tx
-      .select({ title: schema.collections.title, handle: schema.collections.handle })
-      .from(schema.collections)
-      .orderBy(asc(schema.collections.title))
-      .limit(200),
-  );
+  return cachedForShop(shopId, "collection-options", async () => ({
+    value: await withShop(shopId, (tx) =>
+      tx
+        .select({ title: schema.collections.title, handle: schema.collections.handle })
+        .from(schema.collections)
+        .orderBy(asc(schema.collections.title))
+        .limit(200),
+    ),
+  }));
 }

@@ -109,6 +109,16 @@ export async function runningSalePrices(
   return best;
 }
 
+/** The next moment one of the shop's sales starts or ends (after `now`), or null: until then running prices stand. */
+export async function nextSaleChange(tx: Tx, now = new Date()): Promise<Date | null> {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const [row] = await tx.execute<{ at: string | null }>(sql`
+    select least(min(${schema.flashSales.startsAt}) filter (where ${schema.flashSales.startsAt} > ${at}),
+                 min(${schema.flashSales.endsAt})) as at
+      from ${schema.flashSales} where ${schema.flashSales.endsAt} > ${at}`);
+  return row?.at ? new Date(row.at) : null;
+}
+
 /** Running sales of a shop (soonest ending first) with their variant ids, for the home page. */
 export async function runningSales(tx: Tx, now = new Date()) {
   const sales = await tx

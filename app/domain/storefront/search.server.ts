@@ -27,7 +27,8 @@ import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { asPlatform, withShop } from "~db/client";
 import { parseMoney } from "~/domain/catalog/catalog-rules";
-import { productCards, type ProductCard } from "./catalog.server";
+import { cachedForShop } from "./cache.server";
+import { productCards, saleCalendarChange, type ProductCard } from "./catalog.server";
 
 import { SEARCH_SORTS, type SearchSort } from "./search";
 import { escapeLike } from "~/lib/like";
@@ -75,11 +76,23 @@ export function parseSearchParams(params: URLSearchParams, currency: string): Se
 // migration's hand-written SQL. Not in the drizzle schema: only this query reads it.
 const DOCUMENT = sql.raw(`p.search_document`);
 
-export async function searchProducts(
-  shopId: string,
-  query: SearchQuery,
-  now = new Date(),
-): Promise<{ products: ProductCard[]; total: number; hasNext: boolean }> {
+export type SearchResult = { products: ProductCard[]; total: number; hasNext: boolean };
+
+/**
+ * The search's page of products. The same for every visitor asking the same query: kept per web
+ * process until the shop's catalogue, stock or sales change or a sale starts or ends
+ * (cache.server.ts); callers must not modify the result.
+ */
+export async function searchProducts(shopId: string, query: SearchQuery): Promise<SearchResult> {
+  const key = `search:${JSON.stringify([query.q, query.minPrice, query.maxPrice, query.collection, query.inStock, query.sort, query.page])}`;
+  return cachedForShop(shopId, key, async () => {
+    const now = new Date();
+    const [value, until] = await Promise.all([findProducts(shopId, query, now), saleCalendarChange(shopId, now)]);
+    return { value, until };
+  });
+}
+
+async function findProducts(shopId: string, query: SearchQuery, now: Date): Promise<SearchResult> {
   const conditions: SQL[] = [sql`p.shop_id = ${shopId}::uuid`, sql`p.status = 'active'`];
   const q = query.q.slice(0, 100);
   if (q) {

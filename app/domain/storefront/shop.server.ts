@@ -1,46 +1,65 @@
 /**
  * Which shop a storefront request is for: `/s/:slug/...` (custom domains are rewritten to that
- * form by the HTTP layer). Lookups are cached in this process for a few seconds, because every
- * storefront page (and the locale fallback) needs the shop and the row rarely changes.
+ * form by the HTTP layer). Lookups are cached in this process, because every storefront page (and
+ * the locale fallback) needs the shop and the row rarely changes: a found shop until its row
+ * changes (cache.server.ts tells every web process) or a minute at most, a miss (or any lookup
+ * while changes cannot be heard) for a few seconds.
  */
 import { findShopByDomain, findShopBySlug, type Shop } from "~/domain/shops/shops.server";
 
-export type StorefrontShop = Pick<Shop, "id" | "slug" | "name" | "language" | "currency" | "customDomain">;
+import { onStorefrontChange, storefrontCacheLive, storefrontGeneration } from "./cache.server";
+
+export type StorefrontShop = Pick<Shop, "id" | "slug" | "name" | "language" | "currency" | "customDomain" | "timezone">;
 
 const CACHE_MS = 5_000;
-const bySlug = new Map<string, { shop: StorefrontShop | null; at: number }>();
+const KEPT_MS = 60_000;
+const bySlug = new Map<string, { shop: StorefrontShop | undefined; at: number; live: boolean }>();
+onStorefrontChange((shopId) => {
+  if (shopId === null) bySlug.clear();
+  else for (const [key, hit] of bySlug) if (hit.shop?.id === shopId) bySlug.delete(key);
+});
 
-/** The active shop with this slug, or null. */
-export async function storefrontShopBySlug(slug: string): Promise<StorefrontShop | null> {
+/** The active shop with this slug, or undefined. */
+export async function storefrontShopBySlug(slug: string): Promise<StorefrontShop | undefined> {
   const key = slug.toLowerCase();
   const hit = bySlug.get(key);
-  if (hit && Date.now() - hit.at < CACHE_MS) return hit.shop;
+  if (hit && Date.now() - hit.at < (hit.live && hit.shop ? KEPT_MS : CACHE_MS)) return hit.shop;
+  const live = storefrontCacheLive();
+  const seen = storefrontGeneration();
   const row = await findShopBySlug(key);
   const shop = row
-    ? { id: row.id, slug: row.slug, name: row.name, language: row.language, currency: row.currency, customDomain: row.customDomain }
-    : null;
+    ? {
+        id: row.id,
+        slug: row.slug,
+        name: row.name,
+        language: row.language,
+        currency: row.currency,
+        customDomain: row.customDomain,
+        timezone: row.timezone,
+      }
+    : undefined;
   if (bySlug.size > 10_000) bySlug.clear();
-  bySlug.set(key, { shop, at: Date.now() });
+  bySlug.set(key, { shop, at: Date.now(), live: live && seen === storefrontGeneration() });
   return shop;
 }
 
-/** Forget a cached shop (after its settings change in this process). */
+/** Forget a cached shop at once in this process (the others hear of the change from PostgreSQL). */
 export function forgetStorefrontShop(slug: string): void {
   bySlug.delete(slug.toLowerCase());
   byDomain.clear();
 }
 
-const byDomain = new Map<string, { slug: string | null; at: number }>();
+const byDomain = new Map<string, { slug: string | undefined; at: number }>();
 
 /**
- * The slug of the active shop whose own domain is `host` (no port, any case), or null. Cached
+ * The slug of the active shop whose own domain is `host` (no port, any case), or undefined. Cached
  * like slugs: every request on a custom domain needs it.
  */
-export async function storefrontSlugByDomain(host: string): Promise<string | null> {
+export async function storefrontSlugByDomain(host: string): Promise<string | undefined> {
   const key = host.toLowerCase().replace(/\.$/, "");
   const hit = byDomain.get(key);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.slug;
-  const slug = (await findShopByDomain(key))?.slug ?? null;
+  const slug = (await findShopByDomain(key))?.slug ?? undefined;
   if (byDomain.size > 10_000) byDomain.clear();
   byDomain.set(key, { slug, at: Date.now() });
   return slug;
@@ -48,8 +67,8 @@ export async function storefrontSlugByDomain(host: string): Promise<string | nul
 
 const STOREFRONT_PATH = /^\/s\/([^/]+)(?:\/|$)/;
 
-/** The shop of a storefront request, or null for any other page. */
-export async function storefrontShopForRequest(request: Request): Promise<StorefrontShop | null> {
+/** The shop of a storefront request, or undefined for any other page. */
+export async function storefrontShopForRequest(request: Request): Promise<StorefrontShop | undefined> {
   const match = STOREFRONT_PATH.exec(new URL(request.url).pathname);
-  return match ? storefrontShopBySlug(decodeURIComponent(match[1])) : null;
+  return match ? storefrontShopBySlug(decodeURIComponent(match[1])) : undefined;
 }

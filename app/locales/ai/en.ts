@@ -24,6 +24,8 @@ const ai = {
     charged: "credits charged: {{count}}",
     credits: "credits: {{count}}",
   },
+  sandboxWriter: "NetShop's sandbox (standing in for {{provider}})",
+  sandboxBadge: "Sandbox copy: not written by a real model",
   sandboxNote: "Sandbox: no {{provider}} key configured. Copy is written by the local stand-in, not a real model.",
   studio: { eyebrow: "AI", title: "AI studio", retried: "Queued again. It is charged only if it succeeds." },
   settings: {

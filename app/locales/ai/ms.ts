@@ -26,6 +26,8 @@ const ai: Translations<typeof en> = {
     charged: "kredit dicaj: {{count}}",
     credits: "kredit: {{count}}",
   },
+  sandboxWriter: "kotak pasir NetShop (menggantikan {{provider}})",
+  sandboxBadge: "Teks kotak pasir: bukan ditulis oleh model sebenar",
   sandboxNote: "Kotak pasir: tiada kunci {{provider}} dikonfigurasi. Teks ditulis oleh pengganti tempatan, bukan model sebenar.",
   studio: { eyebrow: "AI", title: "Studio AI", retried: "Dimasukkan semula ke giliran. Ia hanya dicaj jika berjaya." },
   settings: {

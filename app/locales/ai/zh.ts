@@ -19,6 +19,8 @@ const ai: Translations<typeof en> = {
     charged: "已扣积分：{{count}}",
     credits: "积分：{{count}}",
   },
+  sandboxWriter: "NetShop 沙盒（代替 {{provider}}）",
+  sandboxBadge: "沙盒文案：并非真实模型所写",
   sandboxNote: "沙盒：未配置 {{provider}} 密钥。文案由本地替身生成，而非真实模型。",
   studio: { eyebrow: "AI", title: "AI 工作室", retried: "已重新排队。只有成功时才会扣积分。" },
   settings: {

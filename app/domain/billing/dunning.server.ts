@@ -1,0 +1,47 @@
+/**
+ * The owner told about a platform invoice (issued with its pay link, reminders, suspension),
+ * by WhatsApp and email through the outbox, in the owner's language, each at most once per
+ * invoice (reminders_sent).
+ */
+import { eq } from "drizzle-orm";
+import { schema, type Tx } from "~db/client";
+import { queueEmail, queueWhatsApp } from "~/domain/notify/messages.server";
+import { isLocale } from "~/lib/i18n";
+import { serverT } from "~/lib/i18n.server";
+import { claimReminder, invoiceLink, type PlatformInvoice } from "./invoices.server";
+import { billingMoney, localDay } from "./periods";
+import { shopOwner, shopTimezone } from "./subscriptions.server";
+
+export type BillingMessage = "issued" | "reminder" | "suspended";
+
+/** Sends `kind` about `invoice` once per `key`; false when it was sent already. */
+export async function tellOwner(tx: Tx, invoice: PlatformInvoice, kind: BillingMessage, key: string): Promise<boolean> {
+  if (!(await claimReminder(tx, invoice.shopId, invoice.id, key))) return false;
+  const owner = await shopOwner(tx, invoice.shopId);
+  if (!owner) return true;
+  const [shop] = await tx.select({ name: schema.shops.name }).from(schema.shops).where(eq(schema.shops.id, invoice.shopId));
+  const t = serverT(isLocale(owner.language) ? owner.language : "en", "billing");
+  const body = t(`messages.${kind}`, {
+    number: invoice.number,
+    amount: billingMoney(invoice.totalMinor, invoice.currency),
+    shop: shop?.name ?? "",
+    date: localDay(invoice.dueAt, await shopTimezone(tx, invoice.shopId)),
+    link: invoiceLink(invoice.id),
+  });
+  const purpose = `billing.${kind}`;
+  await queueWhatsApp(tx, { shopId: invoice.shopId, userId: owner.id, to: owner.phone, purpose, body });
+  await queueEmail(tx, { shopId: invoice.shopId, userId: owner.id, to: owner.email, purpose, subject: `NetShop ${invoice.number}`, body });
+  return true;
+}
+
+/** An operator's word to the owner (suspended with a reason, restored). */
+export async function tellOwnerText(tx: Tx, shopId: string, kind: "operatorSuspended" | "operatorRestored", reason = ""): Promise<void> {
+  const owner = await shopOwner(tx, shopId);
+  if (!owner) return;
+  const [shop] = await tx.select({ name: schema.shops.name }).from(schema.shops).where(eq(schema.shops.id, shopId));
+  const t = serverT(isLocale(owner.language) ? owner.language : "en", "billing");
+  const body = t(`messages.${kind}`, { shop: shop?.name ?? "", reason });
+  const purpose = `billing.${kind === "operatorSuspended" ? "suspended_by_operator" : "restored_by_operator"}`;
+  await queueWhatsApp(tx, { shopId, userId: owner.id, to: owner.phone, purpose, body });
+  await queueEmail(tx, { shopId, userId: owner.id, to: owner.email, purpose, subject: `NetShop: ${shop?.name ?? ""}`, body });
+}

@@ -1,0 +1,92 @@
+/**
+ * What every visitor of a shop sees, computed once per web process and kept until it changes
+ * (issue 16): a product page's data, a shop's sale calendar, the shop row itself. Every row such
+ * a page is built from has a trigger (migration 0020_storefront_cache) that notifies channel
+ * `netshop_storefront` with the shop's id at commit, whoever wrote it — admin, worker, checkout
+ * or another web process — and each process forgets that shop's entries when told.
+ *
+ * Nothing is cached until this process listens (so no change can be missed), everything is
+ * forgotten when the LISTEN connection is re-established (notifications sent while it was down
+ * are lost), and an entry also ends at its own `until` (e.g. when a flash sale starts or ends)
+ * or after MAX_AGE_MS at the latest.
+ */
+import { listen } from "~db/client";
+import { logger } from "~/lib/logger.server";
+
+const MAX_AGE_MS = 60_000;
+const MAX_KEYS_PER_SHOP = 2_000;
+
+type Entry = { value: Promise<unknown>; until: number };
+const shops = new Map<string, Map<string, Entry>>();
+const forgetHooks: Array<(shopId: string | null) => void> = [];
+let state: "idle" | "starting" | "listening" = "idle";
+let generation = 0;
+
+function forget(shopId: string | null) {
+  generation++;
+  if (shopId === null) shops.clear();
+  else shops.delete(shopId);
+  for (const hook of forgetHooks) hook(shopId);
+}
+
+function startListening() {
+  if (state !== "idle") return;
+  state = "starting";
+  listen(
+    "netshop_storefront",
+    (payload) => forget(payload || null),
+    () => forget(null),
+  ).then(
+    () => {
+      state = "listening";
+    },
+    (error: unknown) => {
+      state = "idle";
+      logger().warn({ err: error }, "storefront cache: not listening for changes; serving uncached");
+    },
+  );
+}
+
+/** Also run `hook` whenever a shop's entries are forgotten (null: all shops), e.g. for a cache keyed by slug. */
+export function onStorefrontChange(hook: (shopId: string | null) => void): void {
+  forgetHooks.push(hook);
+}
+
+/** Counts the changes heard: a value read while it moved may predate a change (keep it briefly only). */
+export function storefrontGeneration(): number {
+  return generation;
+}
+
+/** Whether this process is told of changes (only then may a module keep its own storefront cache). */
+export function storefrontCacheLive(): boolean {
+  startListening();
+  return state === "listening";
+}
+
+/**
+ * The shop's cached value for `key`, computing it (once, however many visitors ask at the same
+ * moment) when missing. `compute` returns the value and, optionally, when it stops being true.
+ */
+export async function cachedForShop<T>(shopId: string, key: string, compute: () => Promise<{ value: T; until?: number }>): Promise<T> {
+  if (!storefrontCacheLive()) return (await compute()).value;
+  const now = Date.now();
+  let entries = shops.get(shopId);
+  const hit = entries?.get(key);
+  if (hit && hit.until > now) return hit.value as Promise<T>;
+  if (!entries) shops.set(shopId, (entries = new Map()));
+  if (entries.size >= MAX_KEYS_PER_SHOP) entries.clear();
+  const mine = entries;
+  const entry: Entry = { value: Promise.resolve(), until: now + MAX_AGE_MS };
+  entry.value = compute().then(
+    (r) => {
+      entry.until = Math.min(entry.until, r.until ?? Infinity);
+      return r.value;
+    },
+    (error: unknown) => {
+      if (mine.get(key) === entry) mine.delete(key);
+      throw error;
+    },
+  );
+  mine.set(key, entry);
+  return entry.value as Promise<T>;
+}

@@ -1,0 +1,147 @@
+/**
+ * The billing cycle: renewals, dunning and suspension, run by the `maintenance:billing-cycle`
+ * job scheduler (every 15 minutes) with the clock given (tests pass their own `now`; nothing
+ * sleeps). Idempotent: each step checks state first, so a run repeated, overlapping or late
+ * changes nothing twice (one renewal invoice per subscription and period: its key names the period).
+ *
+ * For each shop whose period ends within RENEWAL_LEAD_DAYS, or that is past due — one
+ * transaction per shop, with its subscription row locked:
+ *   1. Renewal: the invoice for the next period (the scheduled downgrade's plan if any), due when
+ *      the current period ends; the owner gets its pay link by WhatsApp and email. A downgrade to
+ *      Free needs no invoice: at the period's end the shop simply moves to Free.
+ *   2. Period ended unpaid → past_due (from trialing or active).
+ *   3. Reminders on the due day, +3 and +7 days (only the latest owed one is sent after downtime).
+ *   4. GRACE_DAYS after the due date, still unpaid → suspended (the owner told). Nothing is deleted;
+ *      paying (billing-invoice-paid) restores everything at once.
+ */
+import { and, eq, inArray, isNotNull, lte, or } from "drizzle-orm";
+import { asPlatform, schema, withShop, type Tx } from "~db/client";
+import { tellOwner } from "~/domain/billing/dunning.server";
+import { issueInvoice, type PlatformInvoice } from "~/domain/billing/invoices.server";
+import { DAY_MS, GRACE_DAYS, localDay, nextPeriod, priceFor, REMINDER_DAYS, RENEWAL_LEAD_DAYS } from "~/domain/billing/periods";
+import { planById } from "~/domain/billing/plans.server";
+import { lockSubscription, moveSubscription, shopTimezone } from "~/domain/billing/subscriptions.server";
+
+export interface CycleResult {
+  shops: number;
+  invoices: number;
+  pastDue: number;
+  suspended: number;
+  reminders: number;
+}
+
+/** The shops the cycle has something to do for at `now`. */
+export async function shopsDue(now: Date): Promise<string[]> {
+  const lead = new Date(now.getTime() + RENEWAL_LEAD_DAYS * DAY_MS);
+  const p = schema.shopPlans;
+  const rows = await asPlatform((tx) =>
+    tx
+      .select({ shopId: p.shopId })
+      .from(p)
+      .where(
+        or(
+          and(inArray(p.status, ["trialing", "active"]), isNotNull(p.currentPeriodEnd), lte(p.currentPeriodEnd, lead)),
+          eq(p.status, "past_due"),
+        ),
+      ),
+  );
+  return rows.map((r) => r.shopId);
+}
+
+export async function runBillingCycle(options: { now?: Date; shopIds?: string[] } = {}): Promise<CycleResult> {
+  const now = options.now ?? new Date();
+  const shopIds = options.shopIds ?? (await shopsDue(now));
+  const total: CycleResult = { shops: shopIds.length, invoices: 0, pastDue: 0, suspended: 0, reminders: 0 };
+  for (const shopId of shopIds) {
+    const r = await withShop(shopId, (tx) => advanceShop(tx, shopId, now));
+    total.invoices += r.invoices;
+    total.pastDue += r.pastDue;
+    total.suspended += r.suspended;
+    total.reminders += r.reminders;
+  }
+  return total;
+}
+
+/** One shop's step of the cycle, in the caller's transaction. */
+export async function advanceShop(tx: Tx, shopId: string, now: Date): Promise<Omit<CycleResult, "shops">> {
+  const out = { invoices: 0, pastDue: 0, suspended: 0, reminders: 0 };
+  let sub = await lockSubscription(tx, shopId);
+  const end = sub.currentPeriodEnd;
+  if (!end || sub.status === "suspended" || sub.status === "cancelled") return out;
+  const timezone = await shopTimezone(tx, shopId);
+  const nextPlan = await planById(tx, sub.scheduledPlanId ?? sub.planId);
+  if (!nextPlan) return out;
+  const interval = sub.scheduledInterval ?? sub.interval;
+  const system = { userId: null, reason: "billing cycle" };
+
+  // A downgrade to Free (or a plan that costs nothing): at the period's end, no invoice.
+  if (priceFor(nextPlan, interval) === 0) {
+    if (now >= end && sub.status !== "past_due") {
+      await moveSubscription(
+        tx,
+        sub,
+        "active",
+        {
+          planId: nextPlan.id,
+          interval: "month",
+          currentPeriodStart: null,
+          currentPeriodEnd: null,
+          anchorDay: null,
+          scheduledPlanId: null,
+          scheduledInterval: null,
+        },
+        system,
+      );
+    }
+    return out;
+  }
+
+  // 1. The renewal invoice for the next period.
+  let renewal: PlatformInvoice | undefined;
+  if (now.getTime() >= end.getTime() - RENEWAL_LEAD_DAYS * DAY_MS) {
+    const anchorDay = sub.anchorDay ?? Number(localDay(end, timezone).slice(8, 10));
+    const period = nextPeriod(end, interval, anchorDay, timezone);
+    const issued = await issueInvoice(tx, shopId, {
+      kind: "renewal",
+      idempotencyKey: `renewal:${end.toISOString()}`,
+      lines: [
+        {
+          description: `${nextPlan.name} plan, ${interval === "year" ? "yearly" : "monthly"}: ${localDay(period.start, timezone)} to ${localDay(period.end, timezone)}`,
+          amountMinor: priceFor(nextPlan, interval),
+        },
+      ],
+      planId: nextPlan.id,
+      interval,
+      period,
+      dueAt: end,
+      now,
+    });
+    renewal = issued.invoice;
+    if (issued.created) out.invoices++;
+    if (renewal.status === "open" && (await tellOwner(tx, renewal, "issued", "issued"))) out.reminders++;
+  }
+  if (!renewal || renewal.status !== "open") return out;
+
+  // 2. The period ended unpaid.
+  if (now >= end && (sub.status === "trialing" || sub.status === "active")) {
+    sub = await moveSubscription(tx, sub, "past_due", { pastDueSince: end }, system);
+    out.pastDue++;
+  }
+  if (sub.status !== "past_due") return out;
+
+  // 3. Reminders: the latest one owed (a cycle that was down does not send three at once).
+  const owed = REMINDER_DAYS.filter((d) => now.getTime() >= renewal!.dueAt.getTime() + d * DAY_MS);
+  if (owed.length) {
+    const latest = owed[owed.length - 1];
+    if (await tellOwner(tx, renewal, "reminder", `due+${latest}`)) out.reminders++;
+  }
+
+  // 4. Suspension after the grace period.
+  const since = sub.pastDueSince ?? end;
+  if (now.getTime() >= since.getTime() + GRACE_DAYS * DAY_MS) {
+    await moveSubscription(tx, sub, "suspended", { suspendedAt: now, suspensionReason: "unpaid" }, system);
+    await tellOwner(tx, renewal, "suspended", "suspended");
+    out.suspended++;
+  }
+  return out;
+}

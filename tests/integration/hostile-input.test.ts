@@ -1,0 +1,278 @@
+/**
+ * Issue 15's reproductions, each class once, anonymously where the attacker was anonymous: hostile
+ * input is a 4xx with a message in the visitor's language, never a 500 — broken URL encoding, NUL
+ * and invalid UTF-8, bodies that are not the form they claim, `Origin: null`, oversize uploads —
+ * and cookies are `Secure` whenever the request came over HTTPS.
+ */
+import { eq } from "drizzle-orm";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { PermanentJobFailure } from "~/domain/jobs/errors";
+import { completeUpload, processMedia, requestUpload } from "~/domain/media/media.server";
+import { headObject, putObject, readObject } from "~/integrations/storage.server";
+import { closeRedis } from "~/lib/redis.server";
+import { closeDatabase, schema, withShop } from "~db/client";
+
+import { signIn } from "../helpers/auth";
+import { makePng } from "../helpers/catalog";
+import { makeSupplier, makeSupplierProduct } from "../helpers/dropship";
+import { makeShop, makeUser } from "../helpers/factories";
+import { makeActiveProduct } from "../helpers/storefront";
+import { FormClient, startWeb } from "../helpers/web";
+
+process.env.TRUST_PROXY = "1"; // X-Forwarded-Proto: https, and a distinct address per client
+
+let web: Awaited<ReturnType<typeof startWeb>>;
+let shop: { id: string; slug: string };
+let owner: Awaited<ReturnType<typeof makeUser>>;
+let productId: string;
+let n = 0;
+const nextIp = () => `198.18.${Math.floor(++n / 250)}.${(n % 250) + 1}`;
+
+beforeAll(async () => {
+  web = await startWeb();
+  owner = await makeUser();
+  shop = await makeShop(owner.id);
+  productId = (await makeActiveProduct(shop.id, owner.id, { title: "Batik sarong" })).productId;
+});
+afterAll(async () => {
+  await web?.close();
+  await closeRedis();
+  await closeDatabase();
+});
+
+/** A raw request: fetch would re-encode a broken path, so paths go through as written. */
+async function raw(path: string, init: RequestInit & { headers?: Record<string, string> } = {}): Promise<Response> {
+  return fetch(web.url + path, { redirect: "manual", ...init, headers: { "X-Forwarded-For": nextIp(), ...init.headers } });
+}
+
+async function anonymousWithToken(path = "/login") {
+  const client = new FormClient(web.url);
+  client.forwardedFor = nextIp();
+  await client.get(path);
+  return client;
+}
+
+describe("1. invalid percent-encoding in the path", () => {
+  it("is a 400 page in the visitor's language, for every kind of route", async () => {
+    for (const path of ["/login/%FF", "/s/%ED%A0%80%C0%AF", `/s/${shop.slug}/products/%FF`, "/%E0%A4%A", "/build/%FF.js", "/s/x%zz"]) {
+      const res = await raw(path);
+      expect(res.status, path).toBe(400);
+      expect(await res.text(), path).toContain("not allowed");
+    }
+    const ms = await raw("/login/%FF", { headers: { "Accept-Language": "ms" } });
+    expect(ms.status).toBe(400);
+    const page = await ms.text();
+    expect(page).toContain('lang="ms"');
+    expect(page).toContain("aksara yang tidak dibenarkan");
+  });
+});
+
+describe("2. a NUL byte never reaches PostgreSQL", () => {
+  it("in query strings and path parameters", async () => {
+    for (const path of [
+      `/s/${shop.slug}/search?q=%00`,
+      `/s/${shop.slug}/search?q=a%C0b`,
+      `/s/${shop.slug}/products/%00`,
+      `/s/${shop.slug}/collections/%00`,
+      `/s/${shop.slug}/products/a%00b`,
+    ]) {
+      expect((await raw(path)).status, path).toBe(400);
+    }
+    expect((await raw(`/s/${shop.slug}/search?q=batik`)).status).toBe(200);
+  });
+
+  it("in a form field, signed out and signed in", async () => {
+    const client = await anonymousWithToken();
+    const login = await client.post("/login", { email: "a\u0000b@example.com", password: "x" });
+    expect(login.status).toBe(400);
+    expect(client.lastHtml).toContain("NUL");
+
+    const admin = new FormClient(web.url);
+    admin.forwardedFor = nextIp();
+    await signIn(admin, owner);
+    await admin.get("/admin/collections");
+    const res = await admin.post("/admin/collections", { intent: "collection", title: "Sale\u0000" });
+    expect(res.status).toBe(400);
+    expect(admin.lastHtml).toContain("NUL");
+    expect((await raw(`/admin/dropship?q=%00`, { headers: { Cookie: admin.cookieHeader() } })).status).toBe(400);
+  });
+
+  it("in a header value", async () => {
+    const res = await raw("/login", { headers: { "Accept-Language": "en\u00ff" } });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe("3. a body that is not the form it claims", () => {
+  it("is a 415 or 400 with a message on every form route, /login and /signup included", async () => {
+    for (const path of ["/login", "/signup", `/s/${shop.slug}/cart`]) {
+      const client = await anonymousWithToken(path === "/login" ? "/login" : "/signup");
+      const headers = (type: string) => ({
+        "Content-Type": type,
+        Cookie: client.cookieHeader(),
+        Origin: web.url,
+        "X-Forwarded-For": nextIp(),
+      });
+      const cases: Array<[string, string, number]> = [
+        ["multipart/form-data", "a=b", 415],
+        ["multipart/form-data; boundary=xyz", "email=a@b.c&password=x", 400],
+        ["multipart/form-data; boundary=xyz", '--xyz\r\nContent-Disposition: form-data; name="email"\r\n\r\na@b', 400],
+        ["application/json", '{"email":"a@b.c"}', 415],
+        ["text/plain", "email=a@b.c", 415],
+      ];
+      for (const [type, body, status] of cases) {
+        const res = await fetch(web.url + path, { method: "POST", headers: headers(type), body, redirect: "manual" });
+        expect(res.status, `${path} ${type} ${body.slice(0, 20)}`).toBe(status);
+        expect(await res.text()).toMatch(/form/i);
+      }
+    }
+  });
+});
+
+describe("4. Origin: null", () => {
+  it("is a 403, even with a valid CSRF token", async () => {
+    const client = await anonymousWithToken();
+    const csrf = client.csrfToken();
+    const res = await client.post("/login", { email: "a@example.com", password: "whatever" }, { origin: "null", csrf });
+    expect(res.status).toBe(403);
+    expect(client.lastHtml).toContain("without an origin");
+    for (const origin of ["not a url", "http://evil.example", `${web.url}/path`]) {
+      expect((await client.post("/login", { email: "a@example.com", password: "x" }, { origin, csrf })).status, origin).toBe(403);
+    }
+    // Remix compares the Origin with X-Forwarded-Host: we refuse first, never let it throw.
+    const forwarded = await fetch(`${web.url}/login`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Cookie: client.cookieHeader(),
+        Origin: web.url,
+        "X-Forwarded-Host": "elsewhere.example",
+        "X-Forwarded-For": nextIp(),
+      },
+      body: new URLSearchParams({ _csrf: csrf, email: "a@example.com", password: "x" }),
+      redirect: "manual",
+    });
+    expect(forwarded.status).toBe(403);
+    // Provider callbacks take cross-site POSTs: a foreign or malformed Origin there is no exception either (found by the fuzz test).
+    for (const origin of ["https://evil.example", "::not a url::", "null"]) {
+      for (const path of ["/webhooks/kling/x/y/z.data", "/webhooks/wassenger/nope"]) {
+        const res = await raw(path, { method: "POST", headers: { Origin: origin, "Content-Type": "application/json" }, body: "{}" });
+        expect(res.status, `${path} ${origin}`).toBeLessThan(500);
+      }
+    }
+  });
+});
+
+describe("5. a supplier image over 10 MB", () => {
+  it("is a 413 shown as the image field's error", async () => {
+    const supplier = await makeSupplier();
+    const product = await makeSupplierProduct(supplier.shopId, supplier.user.id, { cost: "5.00", price: "12.00", stock: 3 });
+    const client = new FormClient(web.url);
+    client.forwardedFor = nextIp();
+    await signIn(client, supplier.user);
+    await client.get(`/supplier/products/${product.productId}`);
+    const body = new FormData();
+    body.set("_csrf", client.csrfToken());
+    body.set("image", new File([new Uint8Array(11 * 1024 * 1024)], "huge.png", { type: "image/png" }));
+    const res = await fetch(`${web.url}/supplier/products/${product.productId}`, {
+      method: "POST",
+      body,
+      headers: { Cookie: client.cookieHeader(), Origin: web.url, "X-Forwarded-For": client.forwardedFor },
+      redirect: "manual",
+    });
+    expect(res.status).toBe(413);
+    const html = await res.text();
+    expect(html).toContain("too large");
+    expect(html).toContain("10 MB");
+  });
+});
+
+describe("6. uploads are what they claim", () => {
+  async function uploadModelPhoto(client: FormClient, bytes: Uint8Array, name: string, type: string) {
+    await client.get(`/admin/products/${productId}/studio`);
+    const body = new FormData();
+    body.set("_csrf", client.csrfToken());
+    body.set("intent", "upload-model-photo");
+    body.set("photo", new File([Buffer.from(bytes)], name, { type }));
+    return fetch(`${web.url}/admin/products/${productId}/studio`, {
+      method: "POST",
+      body,
+      headers: { Cookie: client.cookieHeader(), Origin: web.url, "X-Forwarded-For": client.forwardedFor! },
+      redirect: "manual",
+    });
+  }
+  const photos = (filename: string) =>
+    withShop(shop.id, (tx) => tx.select().from(schema.aiModelPhotos).where(eq(schema.aiModelPhotos.filename, filename)));
+
+  it("refuses a PNG header followed by HTML as a model photo, and re-encodes a real one", async () => {
+    const client = new FormClient(web.url);
+    client.forwardedFor = nextIp();
+    await signIn(client, owner);
+    const png = await makePng(600, 800);
+    const header = png.subarray(0, 33); // signature + IHDR: 600×800
+    const html = Buffer.from("<html><script>alert(document.cookie)</script></html>".repeat(20));
+    const fake = await uploadModelPhoto(client, Buffer.concat([header, html]), "fake.png", "image/png");
+    expect(fake.status).toBe(400);
+    expect(await photos("fake.png")).toHaveLength(0);
+
+    const polyglot = await uploadModelPhoto(client, Buffer.concat([png, html]), "polyglot.png", "image/png");
+    expect(polyglot.status).toBe(302);
+    const [stored] = await photos("polyglot.png");
+    expect(stored.contentType).toBe("image/png");
+    const object = await readObject(stored.objectKey);
+    expect(object.includes("<script>")).toBe(false);
+    expect((await sharp(object).metadata()).format).toBe("png");
+    expect(stored.bytes).toBe(object.length);
+  });
+});
+
+describe("6b. presigned uploads and the store", () => {
+  it("the media job refuses a presigned upload that only starts like a PNG, and deletes it", async () => {
+    const png = await makePng(400, 300);
+    const fake = Buffer.concat([png.subarray(0, 33), Buffer.from("<html><script>alert(1)</script></html>".repeat(10))]);
+    const signed = await requestUpload(shop.id, productId, { filename: "fake.png", contentType: "image/png", size: fake.length });
+    if (!signed?.ok) throw new Error("upload not signed");
+    const put = await fetch(signed.upload.url, { method: "PUT", headers: signed.upload.headers, body: new Uint8Array(fake) });
+    expect(put.ok).toBe(true);
+    // Its first bytes pass the check after upload; the media job decodes it and refuses it.
+    expect(await completeUpload(shop.id, productId, signed.mediaId)).toEqual({ ok: true, status: "processing" });
+    await expect(processMedia({ shopId: shop.id, mediaId: signed.mediaId })).rejects.toBeInstanceOf(PermanentJobFailure);
+    const [row] = await withShop(shop.id, (tx) => tx.select().from(schema.media).where(eq(schema.media.id, signed.mediaId)));
+    expect(row).toMatchObject({ status: "failed", storedBytes: 0 });
+    expect(await headObject(row.originalKey)).toBeUndefined();
+  });
+
+  it("stores nothing a browser would run, whoever asks", async () => {
+    for (const contentType of ["text/html", "image/svg+xml", "application/xml", "text/javascript", "image/png; x=<"]) {
+      await expect(putObject({ key: `shops/${shop.id}/x`, body: "<html></html>", contentType }), contentType).rejects.toThrow(/refusing/);
+    }
+  });
+});
+
+describe("cookies over HTTPS", () => {
+  it("are Secure whatever NODE_ENV, the session cookie included", async () => {
+    const https = { "X-Forwarded-Proto": "https", "X-Forwarded-For": nextIp() };
+    const page = await raw("/login", { headers: https });
+    const csrfCookie = page.headers.getSetCookie().find((c) => c.startsWith("__Host-csrf="))!;
+    expect(csrfCookie).toMatch(/;\s*Secure/i);
+    const token = (await page.text()).match(/name="_csrf" value="([^"]*)"/)![1];
+    const user = await makeUser();
+    const login = await fetch(`${web.url}/login`, {
+      method: "POST",
+      headers: {
+        ...https,
+        "Content-Type": "application/x-www-form-urlencoded",
+        Cookie: csrfCookie.split(";")[0],
+        Origin: web.url.replace("http:", "https:"),
+      },
+      body: new URLSearchParams({ _csrf: token, email: user.email, password: user.password }),
+      redirect: "manual",
+    });
+    expect(login.status).toBe(302);
+    const cookies = login.headers.getSetCookie();
+    expect(cookies.length).toBeGreaterThan(0);
+    for (const c of cookies) expect(c, c.split("=")[0]).toMatch(/;\s*Secure/i);
+  });
+});

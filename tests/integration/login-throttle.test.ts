@@ -1,0 +1,86 @@
+/**
+ * Wrong passwords for one account spread over many addresses are slowed down (issue 15): after
+ * the free tries, every further sign-in to that account waits longer (doubling, capped: a delay,
+ * never a lock-out), the account's owner is told on WhatsApp when it starts, and the owner's own
+ * trusted device is never slowed.
+ */
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, expect, it } from "vitest";
+
+import { DELAYS, recordFailure } from "~/lib/rate-limit.server";
+import { closeRedis } from "~/lib/redis.server";
+import { asPlatform, closeDatabase, schema } from "~db/client";
+
+import { signIn } from "../helpers/auth";
+import { makeUser } from "../helpers/factories";
+import { FormClient, startWeb } from "../helpers/web";
+
+process.env.TRUST_PROXY = "1";
+
+let web: Awaited<ReturnType<typeof startWeb>>;
+let n = 0;
+const fromNewAddress = () => {
+  const c = new FormClient(web.url);
+  c.forwardedFor = `198.51.${Math.floor(++n / 250)}.${(n % 250) + 1}`;
+  return c;
+};
+
+beforeAll(async () => {
+  web = await startWeb();
+});
+afterAll(async () => {
+  await web?.close();
+  await closeRedis();
+  await closeDatabase();
+});
+
+it("slows an account's sign-ins from 40 addresses, tells its owner, and never slows the owner's trusted device", async () => {
+  const user = await makeUser();
+  const trusted = fromNewAddress();
+  await signIn(trusted, user, { trust: true });
+  await trusted.get("/admin/account");
+  expect((await trusted.post("/logout", {})).status).toBe(302);
+
+  const free = DELAYS.loginFailuresPerAccount.free;
+  for (let i = 0; i <= free; i++) {
+    const c = fromNewAddress();
+    await c.get("/login");
+    expect((await c.post("/login", { email: user.email, password: `wrong-${i}` })).status, `attempt ${i + 1}`).toBe(401);
+  }
+  // The attempt that started the slowing down queued a WhatsApp notice to the owner (sent by the notify worker).
+  const notices = await asPlatform((tx) =>
+    tx
+      .select()
+      .from(schema.messages)
+      .where(and(eq(schema.messages.userId, user.id), eq(schema.messages.purpose, "security_notice"))),
+  );
+  expect(notices).toHaveLength(1);
+  expect(notices[0]).toMatchObject({ channel: "whatsapp", recipient: user.phone });
+  expect(notices[0].body).toContain(`wrong password ${free + 1} times`);
+
+  // More failures from elsewhere (counted as the login does) make the wait long; many more reach the cap only.
+  for (let i = 0; i < 30; i++) await recordFailure("loginFailuresPerAccount", user.email.toLowerCase());
+  const attacker = fromNewAddress();
+  await attacker.get("/login");
+  const slowed = await attacker.post("/login", { email: user.email, password: user.password });
+  expect(slowed.status).toBe(429);
+  const retryAfter = Number(slowed.headers.get("retry-after"));
+  expect(retryAfter).toBeGreaterThan(60);
+  expect(retryAfter).toBeLessThanOrEqual(DELAYS.loginFailuresPerAccount.maxSeconds);
+  expect(attacker.lastHtml).toContain("Too many wrong passwords for this account");
+
+  const inMalay = fromNewAddress();
+  await inMalay.get("/login");
+  await inMalay.post("/locale", { lng: "ms", redirectTo: "/login" });
+  await inMalay.get("/login");
+  await inMalay.post("/login", { email: user.email, password: user.password });
+  expect(inMalay.lastHtml).toContain("Terlalu banyak kata laluan salah");
+
+  // The owner's trusted browser signs in at once, and a success clears the count.
+  await trusted.get("/login");
+  const own = await trusted.post("/login", { email: user.email, password: user.password });
+  expect(own.status).toBe(302);
+  const later = fromNewAddress();
+  await later.get("/login");
+  expect((await later.post("/login", { email: user.email, password: user.password })).status).toBe(302);
+});
