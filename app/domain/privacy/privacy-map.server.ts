@@ -403,7 +403,6 @@ export const NOT_PERSONAL: Record<string, string> = {
   "ai_copy_versions.description_md": "product copy",
   "ai_copy_versions.seo_description": "product copy",
   "ai_copy_versions.reason": "why a copy version was made",
-  "ai_credit_grants.note": "an operator's note on a credit grant to a shop (about the shop, not a person)",
   "shop_counters.name": "a counter's name (order, invoice)",
   "shipping_rates.name": "a shipping rate's name",
   "flash_sales.name": "a sale's name",
