@@ -11,12 +11,13 @@ import { formatPhone } from "~/lib/phone";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
 import { PrivacyRequests, requestView } from "~/ui/privacy";
 
-export const meta: MetaFunction = () => [{ title: "Your data · NetShop" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? ""} · NetShop` }];
 
 /** A merchant's or staff member's own data rights (export, correct, delete), at platform level. */
-export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ access: { user, shops } }) => {
+export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ request, access: { user, shops } }) => {
   const requests = await requestsOf({ kind: "user", userId: user.id });
   return {
+    title: serverT(await localeFor(request), "privacy")("title"),
     name: user.name,
     email: user.email,
     phone: formatPhone(user.phone),

@@ -11,13 +11,14 @@ import { localeFor, serverT } from "~/lib/i18n.server";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
 import { requestView, useLiveProgress } from "~/ui/privacy";
 
-export const meta: MetaFunction = () => [{ title: "Privacy requests · NetShop" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? ""} · NetShop` }];
 
 /** The merchant, controller of their customers' data: every request with its due date; export or erase a customer on request. */
-export const loader = /* @__PURE__ */ adminLoader("customers", async ({ access: { shop } }) => {
+export const loader = /* @__PURE__ */ adminLoader("customers", async ({ request, access: { shop } }) => {
   const today = localDate(new Date(), "Asia/Kuala_Lumpur");
   const requests = await shopRequests(shop.shopId);
   return {
+    title: serverT(await localeFor(request), "privacy")("admin.title"),
     requests: requests.map((r) => ({
       ...requestView(r),
       subjectKind: r.subjectKind,

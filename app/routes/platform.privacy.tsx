@@ -11,12 +11,15 @@ import { localeFor, serverT } from "~/lib/i18n.server";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
 import { requestView } from "~/ui/privacy";
 
-export const meta: MetaFunction = () => [{ title: "Privacy requests · NetShop platform" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? ""} · NetShop` }];
 
 /** Every privacy request on the platform, overdue first; an operator flags a minor's account, deleted at once. */
-export const loader = /* @__PURE__ */ operatorLoader(async () => {
+export const loader = /* @__PURE__ */ operatorLoader(async ({ request }) => {
   const requests = await platformRequests(localDate(new Date(), "Asia/Kuala_Lumpur"));
-  return { requests: requests.map((r) => ({ ...requestView(r), subjectKind: r.subjectKind, shopName: r.shopName, overdue: r.overdue })) };
+  return {
+    title: serverT(await localeFor(request), "privacy")("platform.title"),
+    requests: requests.map((r) => ({ ...requestView(r), subjectKind: r.subjectKind, shopName: r.shopName, overdue: r.overdue })),
+  };
 });
 
 export const action = /* @__PURE__ */ operatorAction(async ({ request, operator }) => {

@@ -527,16 +527,7 @@ export const KNOWN_ENGLISH: Record<string, string[]> = {
     "The link is not valid. Check that you opened the whole link. Ask the shop's owner to send you a new invitation.",
     "This invitation cannot be used",
   ],
-  "routes/legal.privacy": [
-    "Each service provider we use receives only the minimum data it needs for its job.",
-    "Images and videos made by AI providers are moved to our own storage within # days; we never send your customers to a provider's temporary link.",
-    "NetShop accounts are for people aged # or older.",
-    "Our privacy promises",
-    "Passwords are stored only as bcrypt hashes. Nobody at NetShop can read your password.",
-    "Privacy policy · NetShop",
-    "We never see or store card data: customers pay on the payment gateway's own secure page.",
-    "You can see, correct, export and delete your data, and withdraw consent at any time. Deletion completes within # business days and we tell you when it is done.",
-  ],
+  "routes/legal.privacy": ["Privacy policy · NetShop"],
   "routes/legal.terms": [
     "How we handle personal data is described in our",
     "NetShop provides an online storefront, order management and related services to businesses. You are responsible for the products you sell, for the accuracy of your listings and for complying with the laws that apply to your shop. You must be # or older to hold an account. We may suspend shops that break the law or these terms.",
@@ -580,7 +571,10 @@ export const KNOWN_ENGLISH: Record<string, string[]> = {
   ],
   "routes/s.$slug.account._index": ["Log in"],
   "routes/s.$slug.account.login": ["Log in"],
+  // Not this page's text: an anonymous visitor is sent to the log-in page (its title is listed above).
   "routes/s.$slug.account.privacy": ["Log in"],
+  // The platform layout's sign-out button (app/routes/platform.tsx), shown around this page.
+  "routes/platform.privacy": ["Log out"],
   "routes/s.$slug.account.signup": ["Create an account"],
   "routes/s.$slug.cart": ["Cart"],
   "routes/s.$slug.checkout": ["Checkout"],

@@ -106,6 +106,24 @@ const privacy = {
     notFound: "No account matches.",
   },
   form: { unknown: "Unknown action. Reload the page and try again." },
+  policy: {
+    title: "Our privacy promises",
+    bcrypt: "Passwords are stored only as bcrypt hashes. Nobody at NetShop can read your password.",
+    cards: "We never see or store card data: customers pay on the payment gateway's own secure page.",
+    rights:
+      "You can see, correct, export and delete your data, and withdraw consent at any time: on your account's privacy page, or, if you bought as a guest, on the shop's privacy page with a code sent to you.",
+    deletion:
+      "Deletion completes within 30 Malaysian business days of your request (you can cancel it for 14 days) and we tell you when it is done. Tax invoices keep their number, amounts and the buyer's name for 7 years, as Malaysian law requires.",
+    export: "Your export is a ZIP file you download through a link that works for 5 minutes; the file is deleted after 7 days.",
+    consent:
+      "Marketing by email or WhatsApp only with your consent. Withdraw it on your privacy page or reply STOP on WhatsApp: it takes effect at once.",
+    messages:
+      "Messages sent through our WhatsApp provider are not kept: their text is deleted after 7 days, and sign-in codes are never stored. Analytics events are deleted after 13 months.",
+    providers: "Each service provider we use receives only the minimum data it needs for its job.",
+    media:
+      "Images and videos made by AI providers are moved to our own storage within 30 days; we never send your customers to a provider's temporary link.",
+    adults: "NetShop accounts are for people aged 18 or older. A minor's data is deleted at once when we learn of it.",
+  },
   codeSent: "We sent a code to {{contact}}.",
   codeWrong: "That code is not right or has expired. Send a new code.",
 } as const;

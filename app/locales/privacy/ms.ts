@@ -109,6 +109,25 @@ const privacy: Translations<typeof en> = {
     notFound: "Tiada akaun yang sepadan.",
   },
   form: { unknown: "Tindakan tidak dikenali. Muat semula halaman dan cuba lagi." },
+  policy: {
+    title: "Janji privasi kami",
+    bcrypt: "Kata laluan disimpan hanya sebagai cincangan bcrypt. Tiada sesiapa di NetShop boleh membaca kata laluan anda.",
+    cards: "Kami tidak pernah melihat atau menyimpan data kad: pelanggan membayar di halaman selamat gerbang pembayaran itu sendiri.",
+    rights:
+      "Anda boleh melihat, membetulkan, mengeksport dan memadam data anda, dan menarik balik persetujuan pada bila-bila masa: di halaman privasi akaun anda, atau jika anda membeli sebagai tetamu, di halaman privasi kedai dengan kod yang dihantar kepada anda.",
+    deletion:
+      "Pemadaman selesai dalam masa 30 hari bekerja Malaysia dari permintaan anda (anda boleh membatalkannya dalam 14 hari) dan kami memaklumkan anda apabila selesai. Invois cukai menyimpan nombor, jumlah dan nama pembeli selama 7 tahun seperti yang dikehendaki undang-undang Malaysia.",
+    export: "Eksport anda ialah fail ZIP yang dimuat turun melalui pautan yang sah selama 5 minit; fail itu dipadam selepas 7 hari.",
+    consent:
+      "Pemasaran melalui e-mel atau WhatsApp hanya dengan persetujuan anda. Tarik balik di halaman privasi anda atau balas STOP di WhatsApp: ia berkuat kuasa serta-merta.",
+    messages:
+      "Mesej yang dihantar melalui penyedia WhatsApp kami tidak disimpan: teksnya dipadam selepas 7 hari, dan kod log masuk tidak pernah disimpan. Peristiwa analitik dipadam selepas 13 bulan.",
+    providers: "Setiap penyedia perkhidmatan yang kami gunakan hanya menerima data minimum yang diperlukan untuk tugasnya.",
+    media:
+      "Imej dan video yang dibuat oleh penyedia AI dipindahkan ke storan kami sendiri dalam masa 30 hari; kami tidak pernah menghantar pelanggan anda ke pautan sementara penyedia.",
+    adults:
+      "Akaun NetShop adalah untuk mereka yang berumur 18 tahun ke atas. Data kanak-kanak dipadam serta-merta sebaik sahaja kami mengetahuinya.",
+  },
   codeSent: "Kami telah menghantar kod ke {{contact}}.",
   codeWrong: "Kod itu tidak betul atau telah tamat tempoh. Hantar kod baharu.",
 };
