@@ -143,15 +143,6 @@ export async function listInvoices(tx: Tx, shopId: string, limit = 100): Promise
     .limit(limit);
 }
 
-/** Open invoices of the shop (newest first). */
-export async function openInvoices(tx: Tx, shopId: string): Promise<PlatformInvoice[]> {
-  return tx
-    .select()
-    .from(schema.platformInvoices)
-    .where(and(eq(schema.platformInvoices.shopId, shopId), eq(schema.platformInvoices.status, "open")))
-    .orderBy(desc(schema.platformInvoices.issuedAt));
-}
-
 /** Withdraws open invoices of these kinds (a plan change replaces an earlier unpaid one). */
 export async function voidOpenInvoices(tx: Tx, shopId: string, kinds: PlatformInvoice["kind"][], exceptId?: string): Promise<string[]> {
   const rows = await tx

@@ -310,13 +310,3 @@ export async function revenueSeries(now: Date = new Date()) {
     return [...rows].map((r) => ({ month: r.month, mrrMinor: Number(r.mrr), churned: Number(r.churned) }));
   });
 }
-
-export async function merchantExists(shopId: string): Promise<boolean> {
-  const rows = await asPlatform((tx) =>
-    tx
-      .select({ id: schema.shops.id })
-      .from(schema.shops)
-      .where(and(eq(schema.shops.id, shopId), inArray(schema.shops.kind, ["merchant"]))),
-  );
-  return rows.length > 0;
-}
