@@ -1,7 +1,5 @@
-// ESLint (flat config): typescript-eslint's recommended rules plus one import order.
-// The import order is a warning until the lead has run `npm run lint:fix` once over the whole
-// tree after the parallel branches have merged (a whole-tree autofix now would conflict with all
-// of them); then it becomes an error. Layers and cycles are dependency-cruiser's job
+// ESLint (flat config): typescript-eslint's recommended rules plus one import order (an error;
+// `npm run lint:fix` puts a file's imports in order). Layers and cycles are dependency-cruiser's job
 // (.dependency-cruiser.cjs), unused files/exports/dependencies knip's (knip.json).
 import js from "@eslint/js";
 import simpleImportSort from "eslint-plugin-simple-import-sort";
@@ -16,8 +14,8 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     plugins: { "simple-import-sort": simpleImportSort },
     rules: {
-      "simple-import-sort/imports": "warn",
-      "simple-import-sort/exports": "warn",
+      "simple-import-sort/imports": "error",
+      "simple-import-sort/exports": "error",
       // `catch {}` is how this code says "an unreadable cursor/body is simply absent".
       "no-empty": ["error", { allowEmptyCatch: true }],
       // A leading underscore says "deliberately unused" (an argument Express needs, a rest-sibling omission).

@@ -2,6 +2,7 @@ import { RemixBrowser } from "@remix-run/react";
 import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
 import { I18nextProvider } from "react-i18next";
+
 import { createI18n, localeFromHtmlLang } from "~/lib/i18n";
 
 // Same language as the server rendered (it wrote it into <html lang>), so hydration matches.

@@ -1,11 +1,13 @@
 import { PassThrough } from "node:stream";
+
 import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { isRouteErrorResponse } from "@remix-run/react";
 import { I18nextProvider } from "react-i18next";
+
 import { DEFAULT_LOCALE, isLocale } from "~/lib/i18n";
 import { i18nFor } from "~/lib/i18n.server";
 import { logger } from "~/lib/logger.server";

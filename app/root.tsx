@@ -2,8 +2,9 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { useChangeLanguage } from "remix-i18next/react";
-import { localeFor } from "~/lib/i18n.server";
+
 import { DEFAULT_LOCALE, HTML_LANG } from "~/lib/i18n";
+import { localeFor } from "~/lib/i18n.server";
 import styles from "~/styles/app.css";
 import { useNonce } from "~/ui/nonce";
 

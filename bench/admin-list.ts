@@ -6,7 +6,9 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+
 import type { ServerBuild } from "@remix-run/node";
+
 import { buildIfStale, ROOT } from "../scripts/app-processes";
 
 /** Starts the app (its stop goes first into `stops`) and returns a timed GET of `listPath` as `userId`. */

@@ -11,7 +11,9 @@
  * `--explain` also prints EXPLAIN ANALYZE of the main query shapes.
  */
 import { parseArgs } from "node:util";
+
 import postgres from "postgres";
+
 import { adminListClient } from "./admin-list";
 import { benchEnvironment } from "./environment";
 import { ORDERS_SHOP_SLUG, seedOrders } from "./seed-orders";

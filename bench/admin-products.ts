@@ -10,7 +10,9 @@
  * `--explain` also prints EXPLAIN ANALYZE of the list's main query shapes.
  */
 import { parseArgs } from "node:util";
+
 import postgres from "postgres";
+
 import { adminListClient } from "./admin-list";
 import { benchEnvironment } from "./environment";
 import { BIG_SHOP_SLUG, seedBench } from "./seed";

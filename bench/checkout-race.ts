@@ -16,6 +16,7 @@
  * duration (first post sent → last answer received).
  */
 import { parseArgs } from "node:util";
+
 import { benchEnvironment } from "./environment";
 import { bareRate, serveApp } from "./serve";
 

@@ -4,13 +4,14 @@
  * aggregate, and p50/p95 of dashboardFigures over a 30-day, a 90-day and a 365-day range.
  * Seeds its own shop ("bench-dash", replaced on each run) with set-based inserts.
  */
-import postgres from "postgres";
 import { sql } from "drizzle-orm";
-import { closeDatabase, withShop } from "~db/client";
+import postgres from "postgres";
 
 import { dashboardFigures } from "~/domain/reports/dashboard.server";
+import { type Granularity, localRange } from "~/domain/reports/figures.server";
 import { addDays, localDate } from "~/lib/dates";
-import { localRange, type Granularity } from "~/domain/reports/figures.server";
+import { closeDatabase, withShop } from "~db/client";
+
 import { benchEnvironment } from "./environment";
 
 const ORDERS = Number(process.argv[2] ?? 100_000);

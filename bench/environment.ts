@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+
 import { ROOT } from "../scripts/app-processes";
 import { LOCAL_S3_CREDENTIALS, localSecrets, startPostgres, startRedis, startS3 } from "../scripts/services";
 

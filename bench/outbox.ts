@@ -11,6 +11,7 @@ import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { parseArgs } from "node:util";
+
 import { buildIfStale, DIST } from "../scripts/app-processes";
 import { benchEnvironment } from "./environment";
 

@@ -9,9 +9,12 @@
  * Run on its own: `tsx bench/seed-orders.ts` (needs DATABASE_URL or the bench environment).
  */
 import { randomUUID } from "node:crypto";
+
 import postgres from "postgres";
+
 import { config, databaseUrls } from "~/config.server";
 import { hashPassword } from "~/domain/accounts/passwords.server";
+
 import { BENCH_PASSWORD } from "./seed";
 
 export const ORDERS_SHOP_SLUG = "bench-orders";

@@ -13,11 +13,13 @@
  */
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
+
 import postgres from "postgres";
+
 import { config, databaseUrls } from "~/config.server";
 import { hashPassword } from "~/domain/accounts/passwords.server";
-import { renderDescription } from "~/domain/catalog/description.server";
 import { handleize } from "~/domain/catalog/catalog-rules";
+import { renderDescription } from "~/domain/catalog/description.server";
 
 export const BENCH_PASSWORD = "bench-password-2026";
 export const BIG_SHOP_SLUG = "bench-0000";

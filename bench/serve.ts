@@ -7,8 +7,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+
 import type { ServerBuild } from "@remix-run/node";
 import autocannon from "autocannon";
+
 import { buildIfStale, ROOT } from "../scripts/app-processes";
 import { startWebProcesses } from "../tests/helpers/processes";
 

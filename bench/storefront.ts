@@ -13,7 +13,9 @@
  * and the same two lines marked `(processes=<n>)` for the multi-process server.
  */
 import { parseArgs } from "node:util";
+
 import postgres from "postgres";
+
 import { benchEnvironment } from "./environment";
 import { BIG_SHOP_SLUG, seedBench } from "./seed";
 import { bareRate, load, serveApp } from "./serve";

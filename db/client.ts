@@ -14,8 +14,10 @@
 import { sql } from "drizzle-orm";
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+
 import { config, databaseUrls } from "~/config.server";
 import { isUuid } from "~/lib/ids";
+
 import * as schema from "./schema/index";
 
 export type Database = PostgresJsDatabase<typeof schema>;

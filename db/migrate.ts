@@ -5,10 +5,13 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+
 import { migrationConfig } from "~/config.server";
+
 import { applyTenancy, ensureRoles } from "./tenancy";
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");

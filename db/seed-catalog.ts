@@ -7,10 +7,12 @@
  */
 import { count } from "drizzle-orm";
 import sharp from "sharp";
+
 import { createCategory, saveCollection } from "~/domain/catalog/collections.server";
-import { emptyDraft, emptyVariant, syncVariants, type ProductDraft } from "~/domain/catalog/product-draft";
+import { emptyDraft, emptyVariant, type ProductDraft, syncVariants } from "~/domain/catalog/product-draft";
 import { createProduct, validateDraft } from "~/domain/catalog/products.server";
 import { addImageFromBuffer } from "~/domain/media/media.server";
+
 import { schema, withShop } from "./client";
 
 type Shape = "shirt" | "cloth" | "bag" | "jar" | "mug" | "kite" | "soap" | "tankard" | "scarf" | "pack";

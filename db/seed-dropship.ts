@@ -4,9 +4,11 @@
  * published products, and the demo shop's wallet holds RM 500. Idempotent.
  */
 import { eq, sql } from "drizzle-orm";
+
 import { signUp } from "~/domain/accounts/signup.server";
 import { createSupplierProduct } from "~/domain/dropship/supplier-portal.server";
 import { creditWallet, setSupplierStatus, signUpSupplier } from "~/domain/dropship/suppliers.server";
+
 import { asPlatform, schema } from "./client";
 
 export const DEMO_SUPPLIER = {

@@ -4,8 +4,10 @@
  * the admin. Idempotent.
  */
 import { eq, sql } from "drizzle-orm";
+
 import { signUp } from "~/domain/accounts/signup.server";
 import { createShop } from "~/domain/shops/shops.server";
+
 import { asPlatform, schema } from "./client";
 import { seedDemoCatalog } from "./seed-catalog";
 import { seedDropshipDemo } from "./seed-dropship";

@@ -11,6 +11,7 @@
  * The current shop is the transaction-local setting `app.shop_id` that `withShop` sets.
  */
 import type postgres from "postgres";
+
 import { DB_ROLES } from "~/config.server";
 
 const CURRENT_SHOP = `nullif(current_setting('app.shop_id', true), '')::uuid`;

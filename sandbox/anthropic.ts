@@ -7,7 +7,9 @@
  * A readable page at /anthropic lists recent requests; /anthropic/_control is for tests.
  */
 import { randomBytes } from "node:crypto";
+
 import express, { type Request, type Response, type Router } from "express";
+
 import { copyStandInTools, inputText, type LoggedRequest, readCopyPrompt, shapeToSchema, tokenCount, writeCopy } from "./copywriter";
 
 export const SANDBOX_ANTHROPIC_KEY = "sandbox-anthropic-key";

@@ -10,8 +10,9 @@
  * lists what was booked.
  */
 import express, { type Request, type Response, type Router } from "express";
-import { esc, page } from "./html";
+
 import { ringgit } from "./gateway-common";
+import { esc, page } from "./html";
 
 export const SANDBOX_AUTOCOUNT = {
   accountBookId: "10001",

@@ -7,19 +7,21 @@
  * Its signing is written here on its own, so tests do not check the client against itself.
  */
 import { createHmac, randomBytes } from "node:crypto";
+
 import express, { type Request, type Response, type Router } from "express";
+
 import {
   CallbackSender,
   controlRouter,
   defaultSwitches,
   formBody,
+  type GatewaySwitches,
   hostedPage,
   paymentsOverview,
   randomId,
   rateLimitSwitch,
   sendCallback,
   tampered,
-  type GatewaySwitches,
 } from "./gateway-common";
 import { esc, page } from "./html";
 

@@ -5,6 +5,7 @@
  * plausible for the product and valid for the schema, like a real model's answer.
  */
 import express, { type Router } from "express";
+
 import { applySwitches, esc, page, switchesText } from "./html";
 
 type Lang = "en" | "ms" | "zh";

@@ -5,7 +5,9 @@
  * own wire format and signing.
  */
 import { randomBytes } from "node:crypto";
+
 import express, { type RequestHandler, type Response, type Router } from "express";
+
 import { esc, page } from "./html";
 
 export interface GatewaySwitches {

@@ -16,7 +16,9 @@
  */
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import path from "node:path";
+
 import express, { type Request, type Response, type Router } from "express";
+
 import { imageInfo } from "../app/lib/image-info";
 import { applySwitches, esc, page, switchesText } from "./html";
 import { colourFrom, garmentPng, personPng } from "./png";

@@ -6,9 +6,11 @@
  */
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
+
 import express, { type Router } from "express";
 import PostalMime from "postal-mime";
 import { SMTPServer } from "smtp-server";
+
 import { esc, page } from "./html";
 
 export const SANDBOX_SMTP_USER = "sandbox";

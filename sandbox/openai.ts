@@ -7,7 +7,9 @@
  * Responses API. A readable page at /openai lists recent requests; /openai/_control is for tests.
  */
 import { randomBytes } from "node:crypto";
+
 import express, { type Request, type Response, type Router } from "express";
+
 import {
   copyStandInTools,
   inputText,

@@ -5,15 +5,17 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+
 import express from "express";
+
 import { AnthropicSandbox } from "./anthropic";
-import { page } from "./html";
-import { KlingSandbox } from "./kling";
-import { OpenAISandbox } from "./openai";
 import { AutoCountSandbox } from "./autocount";
 import { BillplzSandbox } from "./billplz";
-import { PaySellerSandbox } from "./payseller";
+import { page } from "./html";
+import { KlingSandbox } from "./kling";
 import { MailSandbox } from "./mail";
+import { OpenAISandbox } from "./openai";
+import { PaySellerSandbox } from "./payseller";
 import { WassengerSandbox } from "./wassenger";
 
 export interface SandboxOptions {

@@ -5,7 +5,9 @@
  * "template required" rejection (Meta error 131047).
  */
 import { createHmac, randomBytes } from "node:crypto";
+
 import express, { type Request, type Response, type Router } from "express";
+
 import { esc, page } from "./html";
 
 export const SANDBOX_TOKEN = "sandbox-wassenger-token";

@@ -7,7 +7,7 @@
  * With `restart`, a child that dies is started again (backoff 1 s doubling to 30 s, reset once it
  * has run for a minute), so one child's death never stops the product.
  */
-import { fork, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, fork, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 

@@ -4,7 +4,7 @@
  * store (s3rver). Used by the embedded default (`npm start`), by `npm test` and by benchmarks
  * whenever the corresponding URL is not configured.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";

@@ -10,10 +10,11 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+
 import { browserUploadCorsXml } from "../app/integrations/storage.server";
-import { startSandbox, type RunningSandbox } from "../sandbox/server";
-import { buildIfStale, ROOT, startAppProcesses, type AppProcesses } from "./app-processes";
-import { freePort, LOCAL_S3_CREDENTIALS, localSecrets, startPostgres, startRedis, startS3, type RunningService } from "./services";
+import { type RunningSandbox, startSandbox } from "../sandbox/server";
+import { type AppProcesses, buildIfStale, ROOT, startAppProcesses } from "./app-processes";
+import { freePort, LOCAL_S3_CREDENTIALS, localSecrets, type RunningService, startPostgres, startRedis, startS3 } from "./services";
 
 const dataDir = path.join(ROOT, ".data");
 const started = performance.now();

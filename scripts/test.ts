@@ -14,6 +14,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+
 import { browserUploadCorsXml } from "../app/integrations/storage.server";
 import { startSandbox } from "../sandbox/server";
 import { buildIfStale, ROOT, startAppProcesses } from "./app-processes";

@@ -13,13 +13,15 @@ import cluster from "node:cluster";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+
 import type { ServerBuild } from "@remix-run/node";
-import { closeDatabase } from "~db/client";
+
 import { config, ConfigError, publicUrl } from "~/config.server";
-import { createHttpApp } from "~/server/http.server";
 import { logger } from "~/lib/logger.server";
 import { installProcessGuards } from "~/lib/process-guards.server";
 import { closeRedis } from "~/lib/redis.server";
+import { createHttpApp } from "~/server/http.server";
+import { closeDatabase } from "~db/client";
 
 process.env.NETSHOP_PROCESS ??= "web";
 // A dependency's restart must not kill the process (issue 19).

@@ -1,6 +1,8 @@
 import type { Job } from "bullmq";
+
 import { runSync } from "~/domain/accounting/sync.server";
 import type { JobPayload } from "~/domain/jobs/queues";
+
 import { startProcessor } from "./processor";
 
 /** AutoCount sync: one job per document; 429s delay the job, other failures back off exponentially. */

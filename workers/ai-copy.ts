@@ -7,12 +7,14 @@
  * child is done and closes the batch; a child that fails does not hold it up.
  */
 import { FlowProducer, type Job } from "bullmq";
+
 import { config } from "~/config.server";
-import { batchChildren, completeBatch } from "~/domain/ai/jobs.server";
 import { copyJobGaveUp, runCopyJob } from "~/domain/ai/copy.server";
-import { logger } from "~/lib/logger.server";
+import { batchChildren, completeBatch } from "~/domain/ai/jobs.server";
 import { DEFAULT_JOB_OPTIONS, type JobPayload } from "~/domain/jobs/queues";
+import { logger } from "~/lib/logger.server";
 import { queue, redisConnection } from "~/lib/redis.server";
+
 import { startProcessor } from "./processor";
 
 export const batchParentId = (batchId: string) => `aibatch-${batchId}`;

@@ -1,9 +1,11 @@
 import type { Job } from "bullmq";
+
 import { config } from "~/config.server";
-import { recordKlingJobExhausted, runKlingJob, type KlingJobKind } from "~/domain/ai/kling-jobs.server";
+import { type KlingJobKind, recordKlingJobExhausted, runKlingJob } from "~/domain/ai/kling-jobs.server";
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
 import type { JobPayload } from "~/domain/jobs/queues";
 import { queue } from "~/lib/redis.server";
+
 import { startProcessor } from "./processor";
 
 /**

@@ -1,6 +1,8 @@
 import type { Job } from "bullmq";
+
 import { failTransfer, runExport, runImport } from "~/domain/catalog/transfers.server";
 import type { JobPayload } from "~/domain/jobs/queues";
+
 import { startProcessor } from "./processor";
 
 type Payload = JobPayload<"catalog-csv", "import">;

@@ -1,7 +1,8 @@
 import { forwardOrder, supplierOrderCancelled } from "~/domain/dropship/forwarding.server";
-import { supplierOrderChanged } from "~/flows/supplier-shipment.server";
 import { syncSupplierVariants } from "~/domain/dropship/import.server";
 import type { JobPayload } from "~/domain/jobs/queues";
+import { supplierOrderChanged } from "~/flows/supplier-shipment.server";
+
 import { startProcessor } from "./processor";
 
 /** Dropshipping: every handler is idempotent (unique keys and absolute values), so retries are safe. */

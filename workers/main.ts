@@ -3,26 +3,28 @@
  * more of these against the same Redis and PostgreSQL. `npm run workers`.
  */
 import type { Worker } from "bullmq";
-import { closeDatabase } from "~db/client";
+
 import { config, ConfigError } from "~/config.server";
+import { SYNC_SCHEDULERS_ID, syncAllReportSchedulers } from "~/domain/reports/schedule.server";
 import { closeStorage } from "~/integrations/storage.server";
 import { logger } from "~/lib/logger.server";
 import { installProcessGuards } from "~/lib/process-guards.server";
 import { closeRedis, queue } from "~/lib/redis.server";
+import { closeDatabase } from "~db/client";
+
+import { startAccountingWorker } from "./accounting";
 import { startAiCopyWorker } from "./ai-copy";
 import { startKlingWorkers } from "./ai-media";
-import { startAccountingWorker } from "./accounting";
 import { startCatalogCsvWorker } from "./catalog-csv";
 import { startDropshipWorker } from "./dropship";
+import { scheduleMaintenance, startMaintenanceWorker } from "./maintenance";
 import { startMediaWorker } from "./media";
 import { startNotifyWorker } from "./notify";
-import { scheduleMaintenance, startMaintenanceWorker } from "./maintenance";
 import { OutboxDispatcher } from "./outbox-dispatcher";
 import { OutboxReconciler } from "./outbox-reconciler";
 import { startPrivacyWorker } from "./privacy";
 import { startProbeWorker } from "./probe";
 import { startReportsWorker } from "./reports";
-import { SYNC_SCHEDULERS_ID, syncAllReportSchedulers } from "~/domain/reports/schedule.server";
 
 /** The job schedulers live in Redis: true while Redis still has them (a cheap probe). */
 async function schedulersPresent(): Promise<boolean> {

@@ -4,6 +4,7 @@ import { runBillingCycle } from "~/flows/billing-cycle.server";
 import { expireDueOrders } from "~/flows/order-cancelled.server";
 import { runPrivacyRetention } from "~/flows/privacy-retention.server";
 import { queue } from "~/lib/redis.server";
+
 import { startProcessor } from "./processor";
 
 /**

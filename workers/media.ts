@@ -1,5 +1,6 @@
-import { processMedia, purgeMediaObjects } from "~/domain/media/media.server";
 import type { JobPayload } from "~/domain/jobs/queues";
+import { processMedia, purgeMediaObjects } from "~/domain/media/media.server";
+
 import { startProcessor } from "./processor";
 
 /**

@@ -1,5 +1,6 @@
-import { deliverMessage } from "~/domain/notify/messages.server";
 import type { JobPayload } from "~/domain/jobs/queues";
+import { deliverMessage } from "~/domain/notify/messages.server";
+
 import { startProcessor } from "./processor";
 
 /** WhatsApp (and later email) messages to people: one job per message row. */

@@ -7,10 +7,11 @@
  * Woken by NOTIFY on insert, and polls as a fallback.
  */
 import { and, asc, inArray, isNull, lte, sql } from "drizzle-orm";
-import { asPlatform, listen, schema } from "~db/client";
+
 import { DEFAULT_JOB_OPTIONS } from "~/domain/jobs/queues";
 import { logger } from "~/lib/logger.server";
 import { queue } from "~/lib/redis.server";
+import { asPlatform, listen, schema } from "~db/client";
 
 const BATCH = 200;
 /** While Redis is unreachable BullMQ waits for it; the rows stay locked meanwhile, so give up. */

@@ -13,10 +13,11 @@
  * is never taken for a lost job.
  */
 import { and, asc, inArray, isNotNull, isNull } from "drizzle-orm";
-import { asPlatform, schema } from "~db/client";
+
 import { markOutboxFinished } from "~/domain/jobs/outbox.server";
 import { logger } from "~/lib/logger.server";
 import { queue, redis } from "~/lib/redis.server";
+import { asPlatform, schema } from "~db/client";
 
 const BATCH = 1_000;
 

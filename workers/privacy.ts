@@ -1,6 +1,7 @@
 import type { JobPayload } from "~/domain/jobs/queues";
 import { eraseRequestedData } from "~/flows/data-deleted.server";
 import { prepareDataExport } from "~/flows/data-export-prepared.server";
+
 import { startProcessor } from "./processor";
 
 /** Personal-data requests: build an export ZIP; erase a person's data when their cooling-off ends. Both idempotent (the flows claim first). */

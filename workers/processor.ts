@@ -7,7 +7,8 @@
  * its handler finishes (or fails for good), and a wait (RetryLater, a retry's backoff) is
  * recorded on the row, so the reconciler can re-dispatch exactly that work if Redis loses it.
  */
-import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
+import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
+
 import { config } from "~/config.server";
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
 import { markOutboxFinished, recordOutboxWait } from "~/domain/jobs/outbox.server";

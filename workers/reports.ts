@@ -1,7 +1,9 @@
 import type { Job } from "bullmq";
+
 import type { JobPayload } from "~/domain/jobs/queues";
 import { sendDailyReport } from "~/domain/reports/daily.server";
 import { ensureReportScheduler, syncAllReportSchedulers } from "~/domain/reports/schedule.server";
+
 import { startProcessor } from "./processor";
 
 /** Daily WhatsApp reports (fired by per-shop job schedulers) and keeping those schedulers in step. */

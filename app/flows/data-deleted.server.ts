@@ -13,13 +13,14 @@
  *   5. Outside any transaction: they are told it is done; the message row forgets the recipient.
  */
 import { and, eq } from "drizzle-orm";
-import { schema } from "~db/client";
+
 import { audit } from "~/domain/audit/audit.server";
 import { anonymiseSupplierCopies, eraseCustomer, eraseUser, exportKeysOf, openShopsOwnedBy } from "~/domain/privacy/erasure.server";
 import { customerScope, subjectOfRequest } from "~/domain/privacy/export.server";
 import { sendDeletionDoneNotice } from "~/domain/privacy/notices.server";
 import { inRequestScope } from "~/domain/privacy/requests.server";
 import { deleteObjects } from "~/integrations/storage.server";
+import { schema } from "~db/client";
 
 export type ErasureOutcome = "done" | "not-due" | "skipped" | "held-open-shops";
 

@@ -11,12 +11,13 @@
  *      transaction. A failure is recorded on the request and the job retries.
  */
 import { eq } from "drizzle-orm";
-import { schema } from "~db/client";
+
 import { audit } from "~/domain/audit/audit.server";
 import { customerData, customerScope, personKind, subjectOfRequest, userData, zipPersonalData } from "~/domain/privacy/export.server";
 import { queueExportReadyNotice } from "~/domain/privacy/notices.server";
-import { EXPORT_TTL_MS, inRequestScope, requestsOf, type PrivacyRequest } from "~/domain/privacy/requests.server";
+import { EXPORT_TTL_MS, inRequestScope, type PrivacyRequest, requestsOf } from "~/domain/privacy/requests.server";
 import { PRIVATE_PREFIX, putObject } from "~/integrations/storage.server";
+import { schema } from "~db/client";
 
 export function exportKey(request: Pick<PrivacyRequest, "id" | "shopId">): string {
   return `${PRIVATE_PREFIX}privacy-exports/${request.shopId ?? "platform"}/${request.id}.zip`;

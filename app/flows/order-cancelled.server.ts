@@ -9,13 +9,13 @@
  *   2. After the commit, outside any transaction: its open charges are withdrawn at the gateway,
  *      best effort (a charge the gateway still takes is caught by the late-payment path).
  */
-import { withShop, type Tx } from "~db/client";
 import { cancelOpenCharges } from "~/domain/orders/charges.server";
 import { cancelExpiredOrder, dueOrders } from "~/domain/orders/expiry.server";
-import { cancelUnpaid, notifyCustomer, type Actor, type MoveResult } from "~/domain/orders/order-admin.server";
+import { type Actor, cancelUnpaid, type MoveResult, notifyCustomer } from "~/domain/orders/order-admin.server";
 import { releaseOrderStock } from "~/domain/orders/stock.server";
 import { releaseFlashSaleClaims } from "~/domain/storefront/flash-sales.server";
 import { logger } from "~/lib/logger.server";
+import { type Tx, withShop } from "~db/client";
 
 /** A person cancels an unpaid order (the order page). */
 export async function cancelUnpaidOrder(

@@ -3,12 +3,12 @@
  * inside the caller's transaction, so everything that follows a payment happens exactly once,
  * or not at all if the transaction rolls back; work after commit goes through the outbox.
  */
-import type { Tx } from "~db/client";
 import { queueInvoiceSync } from "~/domain/accounting/sync.server";
 import { forwardOnPaid } from "~/domain/dropship/forwarding.server";
+import { type OrderPaidInput, type OrderPaidResult, recordOrderPaid } from "~/domain/orders/paid.server";
 import { notifyOrderPaid } from "~/domain/orders/paid-notifications.server";
-import { recordOrderPaid, type OrderPaidInput, type OrderPaidResult } from "~/domain/orders/paid.server";
 import { commitOrderStock } from "~/domain/orders/stock.server";
+import type { Tx } from "~db/client";
 
 export type { OrderPaidInput, OrderPaidResult };
 

@@ -15,23 +15,23 @@
  *      status — refunded, or cancelled with the suppliers' orders called back and the dropship
  *      wallet paid back — and the customer is told.
  */
-import { withShop } from "~db/client";
 import { queueRefundSync } from "~/domain/accounting/sync.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { cancelOrderForwards } from "~/domain/dropship/forwarding.server";
-import { notifyCustomer, type Actor } from "~/domain/orders/order-admin.server";
+import { type Actor, notifyCustomer } from "~/domain/orders/order-admin.server";
 import { canTransition } from "~/domain/orders/order-status";
 import {
   applyRefund,
   refundFailed,
   refundGateway,
+  type RefundPlan,
+  type RefundResult,
   reserveRefund,
   staleRefunds,
   truthy,
-  type RefundPlan,
-  type RefundResult,
 } from "~/domain/orders/refunds.server";
 import { transitionOrder } from "~/domain/orders/status.server";
+import { withShop } from "~db/client";
 
 export type { RefundResult };
 

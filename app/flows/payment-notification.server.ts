@@ -12,38 +12,39 @@
  *      order-paid flow), or money it can no longer take (cancelled, or paid twice) is recorded
  *      and the owner asked to refund it.
  */
-import { withShop, type Tx } from "~db/client";
 import {
   applyUnpaidStatus,
+  type Charge,
   chargeByReference,
   chargeExpectation,
   claimEvent,
   eventSeen,
   lockOrderAndCharge,
+  type NotificationOutcome,
   openChargeToConfirm,
+  type Order,
   recordPaymentMismatch,
   recordUnconfirmedPayment,
   recordUnwantedPayment,
-  type Charge,
-  type NotificationOutcome,
-  type Order,
 } from "~/domain/orders/charges.server";
 import { customerOrder, type CustomerOrderView } from "~/domain/orders/customer-order.server";
 import { gatewayForOrder, gatewayForPayment, isGateway } from "~/domain/orders/gateways.server";
 import {
   assertPaymentMatches,
+  type GatewayName,
   InvalidSignatureError,
   NotificationRejectedError,
+  type PaymentGateway,
   PaymentGatewayError,
   PaymentMismatchError,
-  readRawCallback,
-  type GatewayName,
-  type PaymentGateway,
   type PaymentNotification,
   type PaymentSnapshot,
+  readRawCallback,
 } from "~/integrations/payment-gateway";
 import { isUuid } from "~/lib/ids";
 import { logger } from "~/lib/logger.server";
+import { type Tx, withShop } from "~db/client";
+
 import { markOrderPaid } from "./order-paid.server";
 
 export type { NotificationOutcome };

@@ -7,8 +7,9 @@
  *   4. Deletions whose cooling-off has ended and whose job was lost are erased now (each its own
  *      claim, so a request the privacy worker is already erasing is skipped).
  */
-import { purgeExpiredExports, purgeOldAnalytics, purgeWhatsAppBodies } from "~/domain/privacy/retention.server";
 import { dueDeletions } from "~/domain/privacy/requests.server";
+import { purgeExpiredExports, purgeOldAnalytics, purgeWhatsAppBodies } from "~/domain/privacy/retention.server";
+
 import { eraseRequestedData } from "./data-deleted.server";
 
 export async function runPrivacyRetention(now = new Date()) {

@@ -12,10 +12,10 @@
  * Idempotent under retries and duplicates: the forward remembers what was already done
  * (fulfilled_at, rejected_lines, refund entries).
  */
-import { withShop } from "~db/client";
 import { applySupplierOrderChange, readSupplierOrder } from "~/domain/dropship/supplier-changes.server";
 import { creditWallet } from "~/domain/dropship/suppliers.server";
 import { recordSupplierShipment } from "~/domain/orders/fulfilments.server";
+import { withShop } from "~db/client";
 
 export async function supplierOrderChanged({
   supplierShopId,

@@ -6,8 +6,8 @@
  *   2. A person's reply that says STOP (or BERHENTI, 停止, UNSUBSCRIBE) withdraws their WhatsApp
  *      marketing consent at once, in every shop that holds their number (privacy).
  */
-import { withdrawWhatsAppByStop } from "~/domain/privacy/consent.server";
 import { handleWassengerWebhook, type WebhookResult } from "~/domain/notify/messages.server";
+import { withdrawWhatsAppByStop } from "~/domain/privacy/consent.server";
 
 const STOP_WORDS = /^\s*(stop|unsubscribe|berhenti|henti|停止|退订)\s*[.!]?\s*$/i;
 

@@ -14,6 +14,7 @@ import OpenAI from "openai";
 import { ContentFilterFinishReasonError, LengthFinishReasonError } from "openai/core/error";
 import { zodResponseFormat, zodTextFormat } from "openai/helpers/zod";
 import { z } from "zod";
+
 import { config, type Env } from "~/config.server";
 
 export const SANDBOX_OPENAI_KEY = "sandbox-openai-key";

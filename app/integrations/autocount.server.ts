@@ -29,8 +29,10 @@
  *   docNo (resolveUnknownOutcome) before writing again.
  */
 import { z } from "zod";
+
 import { config, type Env } from "~/config.server";
 import { currencyExponent, decimalStringToMinor, minorToDecimalString } from "~/lib/money";
+
 import { fetchWithTimeout, ProviderUnreachable } from "./provider-http";
 
 /** Where NetShop's stand-in serves the AutoCount API, under SANDBOX_URL. */

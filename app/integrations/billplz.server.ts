@@ -25,18 +25,20 @@
  * - Errors: {error: {type, message}} (message may be an array); 401, 404, 422, 429, 5xx.
  */
 import { z } from "zod";
+
 import { config, type Env } from "~/config.server";
+
 import {
   assertCreateInput,
   callbackFields,
-  gatewayRequest,
-  InvalidSignatureError,
-  MalformedNotificationError,
-  PaymentGatewayError,
   type CreatedPayment,
   type CreatePaymentInput,
   type GatewayCapabilities,
+  gatewayRequest,
+  InvalidSignatureError,
+  MalformedNotificationError,
   type PaymentGateway,
+  PaymentGatewayError,
   type PaymentNotification,
   type PaymentSnapshot,
   type PaymentStatus,

@@ -10,6 +10,7 @@
 import nodemailer, { type Transporter } from "nodemailer";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
 import { z } from "zod";
+
 import { config, type Env } from "~/config.server";
 
 export const SANDBOX_MAIL_FROM = "NetShop <no-reply@netshop.local>";

@@ -16,7 +16,9 @@
  *   backing off from at least 1 s. Result URLs expire after 30 days: copy results at once.
  */
 import { createHmac } from "node:crypto";
+
 import { z } from "zod";
+
 import { config, type Env } from "~/config.server";
 import { imageInfo } from "~/lib/image-info";
 

@@ -3,9 +3,10 @@
  * The one place that knows every adapter; callers see only PaymentGateway.
  */
 import { config, type Env } from "~/config.server";
-import { BillplzGateway, billplzSettings, type BillplzCredentials } from "./billplz.server";
+
+import { type BillplzCredentials, BillplzGateway, billplzSettings } from "./billplz.server";
 import type { GatewayName, PaymentGateway } from "./payment-gateway";
-import { PaySellerGateway, paysellerSettings, type PaySellerCredentials } from "./payseller.server";
+import { type PaySellerCredentials, PaySellerGateway, paysellerSettings } from "./payseller.server";
 
 export type ShopGatewayChoice =
   { gateway: "payseller"; credentials?: PaySellerCredentials | null } | { gateway: "billplz"; credentials?: BillplzCredentials | null };

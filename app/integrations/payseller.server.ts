@@ -31,18 +31,20 @@
  *   signature, as key=value pairs sorted by key (byte order) and joined with "&".
  */
 import { z } from "zod";
+
 import { config, type Env } from "~/config.server";
+
 import {
   assertCreateInput,
   callbackFields,
-  gatewayRequest,
-  InvalidSignatureError,
-  MalformedNotificationError,
-  PaymentGatewayError,
   type CreatedPayment,
   type CreatePaymentInput,
   type GatewayCapabilities,
+  gatewayRequest,
+  InvalidSignatureError,
+  MalformedNotificationError,
   type PaymentGateway,
+  PaymentGatewayError,
   type PaymentNotification,
   type PaymentSnapshot,
   type RawCallback,

@@ -11,8 +11,11 @@
  *   is unconfirmed, so it is verified when present and a secret URL token is always required.
  */
 import { createHmac } from "node:crypto";
+
 import { z } from "zod";
+
 import { config, type Env } from "~/config.server";
+
 import { retryAfterMs, safeEqualText, safeJson } from "./provider-http";
 
 export const SANDBOX_WASSENGER_TOKEN = "sandbox-wassenger-token";

@@ -4,6 +4,7 @@
  * The storefront's consent banner writes this cookie; analytics code reads it through here.
  */
 import { createCookie } from "@remix-run/node";
+
 import { config } from "~/config.server";
 
 export type ConsentChoice = "necessary" | "all";

@@ -5,8 +5,9 @@
 import { createCookie } from "@remix-run/node";
 import type { i18n, TFunction } from "i18next";
 import { RemixI18Next } from "remix-i18next/server";
+
 import { storefrontShopForRequest } from "~/domain/storefront/shop.server";
-import { createI18n, DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from "~/lib/i18n";
+import { createI18n, DEFAULT_LOCALE, isLocale, type Locale, LOCALES } from "~/lib/i18n";
 import type { Namespace } from "~/locales";
 
 export const localeCookie = createCookie("lng", {

@@ -1,4 +1,5 @@
 import pino from "pino";
+
 import { config } from "~/config.server";
 
 /**

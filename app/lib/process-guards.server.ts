@@ -12,6 +12,7 @@
  *   exits with 1 for its supervisor (npm start, systemd, Kubernetes) to start a fresh one.
  */
 import { recyclePools } from "~db/client";
+
 import { logger } from "./logger.server";
 
 /** The driver bug's signature: a TypeError on `write` of a null socket, thrown in postgres.js's connection.js. */

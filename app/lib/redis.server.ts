@@ -1,5 +1,6 @@
-import { Queue, type ConnectionOptions } from "bullmq";
+import { type ConnectionOptions, Queue } from "bullmq";
 import { Redis } from "ioredis";
+
 import { config } from "~/config.server";
 
 /**

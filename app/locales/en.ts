@@ -1,7 +1,7 @@
 import ai from "./ai/en";
 import auth from "./auth/en";
-import catalog from "./catalog/en";
 import billing from "./billing/en";
+import catalog from "./catalog/en";
 import privacy from "./privacy/en";
 /**
  * English: the source language. Every key here must exist in ms.ts and zh.ts (the type of

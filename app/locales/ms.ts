@@ -1,8 +1,8 @@
-import type { Translations } from "./index";
 import ai from "./ai/ms";
 import auth from "./auth/ms";
-import catalog from "./catalog/ms";
 import billing from "./billing/ms";
+import catalog from "./catalog/ms";
+import type { Translations } from "./index";
 import privacy from "./privacy/ms";
 
 /** Bahasa Melayu. */

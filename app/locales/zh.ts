@@ -1,8 +1,8 @@
-import type { Translations } from "./index";
 import ai from "./ai/zh";
 import auth from "./auth/zh";
-import catalog from "./catalog/zh";
 import billing from "./billing/zh";
+import catalog from "./catalog/zh";
+import type { Translations } from "./index";
 import privacy from "./privacy/zh";
 
 /** 简体中文. */

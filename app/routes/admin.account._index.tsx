@@ -1,6 +1,7 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import {
   forgetTrustedDevices,
@@ -11,8 +12,8 @@ import {
 } from "~/domain/accounts/two-factor.server";
 import { readForm } from "~/lib/csrf.server";
 import { describeDevice } from "~/lib/user-agent.server";
-import { CsrfInput, FormError } from "~/ui/forms";
 import { Banner } from "~/ui/banner";
+import { CsrfInput, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Your account security · NetShop" }];
 

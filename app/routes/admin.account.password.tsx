@@ -1,11 +1,12 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { changePassword } from "~/domain/accounts/credentials.server";
 import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders } from "~/lib/http";
-import { CsrfInput, Field, FormError, NewPasswordFields } from "~/ui/forms";
 import { Banner } from "~/ui/banner";
+import { CsrfInput, Field, FormError, NewPasswordFields } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Change your password · NetShop" }];
 export const headers = passThroughHeaders;

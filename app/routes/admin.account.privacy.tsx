@@ -1,6 +1,7 @@
-import { data, redirect, type MetaFunction } from "@remix-run/node";
+import { data, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { confirmPhoneChange, correctUserName, startPhoneChange } from "~/domain/privacy/account-page.server";
 import { privacyIntent } from "~/domain/privacy/page-actions.server";

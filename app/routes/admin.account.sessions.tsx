@@ -1,12 +1,13 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { asPlatformAudit } from "~/domain/audit/audit.server";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { listSessions, revokeSession } from "~/domain/accounts/sessions.server";
+import { asPlatformAudit } from "~/domain/audit/audit.server";
 import { readForm } from "~/lib/csrf.server";
 import { describeDevice } from "~/lib/user-agent.server";
-import { CsrfInput, FormError } from "~/ui/forms";
 import { Banner } from "~/ui/banner";
+import { CsrfInput, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Where you're logged in · NetShop" }];
 

@@ -1,5 +1,6 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { startTotpEnrolment } from "~/domain/accounts/totp.server";
 import { enableTotp } from "~/domain/accounts/two-factor.server";

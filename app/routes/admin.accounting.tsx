@@ -1,12 +1,13 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+
 import { reconciliation, resyncRange, retrySync } from "~/domain/accounting/reconcile.server";
+import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
-import { CsrfInput, Field, FormError } from "~/ui/forms";
 import { Banner } from "~/ui/banner";
+import { CsrfInput, Field, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Accounting sync · NetShop" }];
 

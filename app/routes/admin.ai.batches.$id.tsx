@@ -1,6 +1,7 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { adminLoader } from "~/domain/accounts/access.server";
 import { getBatch } from "~/domain/ai/jobs.server";
 import { notFound } from "~/lib/http";

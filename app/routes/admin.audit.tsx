@@ -1,12 +1,13 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
+
 import { adminLoader } from "~/domain/accounts/access.server";
 import { listMembers } from "~/domain/accounts/staff.server";
-import { AUDIT_CATEGORIES, listAuditLog, type AuditCategory } from "~/domain/audit/audit.server";
+import { AUDIT_CATEGORIES, type AuditCategory, listAuditLog } from "~/domain/audit/audit.server";
 import { getShop } from "~/domain/shops/shops.server";
-import { describeDevice } from "~/lib/user-agent.server";
 import { uuidField } from "~/lib/ids";
+import { describeDevice } from "~/lib/user-agent.server";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · NetShop" }];
 

@@ -1,7 +1,7 @@
-import { data, redirect, type MetaFunction } from "@remix-run/node";
+import { data, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
-import { notFound } from "~/lib/http";
 import {
   deleteCollection,
   getCollection,
@@ -11,6 +11,7 @@ import {
 } from "~/domain/catalog/collections.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
+import { notFound } from "~/lib/http";
 import { CatalogHeader, StatusBadge } from "~/ui/catalog";
 import { CsrfInput, Field } from "~/ui/forms";
 

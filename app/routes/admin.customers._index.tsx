@@ -1,6 +1,7 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { adminLoader } from "~/domain/accounts/access.server";
 import { CustomerListQuerySchema, listCustomers } from "~/domain/orders/customers.server";
 import { money } from "~/ui/orders";

@@ -1,7 +1,8 @@
-import { data, redirect, type MetaFunction } from "@remix-run/node";
+import { data, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
-import { minorToDecimal, formatMoney } from "~/domain/catalog/catalog-rules";
+import { formatMoney, minorToDecimal } from "~/domain/catalog/catalog-rules";
 import { getShop } from "~/domain/shops/shops.server";
 import { endFlashSale, flashSaleForEditor, saveFlashSale, toLocalDateTime } from "~/domain/storefront/flash-sales.server";
 import { readForm } from "~/lib/csrf.server";

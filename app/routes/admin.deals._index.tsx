@@ -1,5 +1,6 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+
 import { adminLoader } from "~/domain/accounts/access.server";
 import { getShop } from "~/domain/shops/shops.server";
 import { listFlashSales, toLocalDateTime } from "~/domain/storefront/flash-sales.server";

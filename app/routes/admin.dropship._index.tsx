@@ -1,18 +1,19 @@
-import { data, redirect, type MetaFunction } from "@remix-run/node";
+import { data, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { allows } from "~/domain/accounts/permissions";
 import { requestCopy } from "~/domain/ai/copy.server";
-import { getShop } from "~/domain/shops/shops.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { getDropshipSettings, importNetworkProduct } from "~/domain/dropship/import.server";
 import { NetworkQuerySchema, searchNetwork, toggleFavourite } from "~/domain/dropship/network.server";
 import { priceFor } from "~/domain/dropship/pricing";
+import { getShop } from "~/domain/shops/shops.server";
 import { readForm } from "~/lib/csrf.server";
+import { Banner } from "~/ui/banner";
 import { DropshipTabs } from "~/ui/dropship";
 import { CsrfInput } from "~/ui/forms";
-import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Supplier network · NetShop" }];
 

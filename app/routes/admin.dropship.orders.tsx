@@ -1,13 +1,14 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { formatDate, formatMoney } from "~/domain/catalog/catalog-rules";
 import { dismissAlert, listForwards, payHeldForward, walletSummary } from "~/domain/dropship/forwarding.server";
 import { readForm } from "~/lib/csrf.server";
+import { Banner } from "~/ui/banner";
 import { DropshipTabs } from "~/ui/dropship";
 import { CsrfInput } from "~/ui/forms";
-import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Supplier orders · NetShop" }];
 

@@ -1,15 +1,16 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { formatMoney, minorToDecimal } from "~/domain/catalog/catalog-rules";
 import { getDropshipSettings, listLinkedProducts, saveDropshipSettings, saveProductRule } from "~/domain/dropship/import.server";
 import { multiplierText } from "~/domain/dropship/pricing";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
+import { Banner } from "~/ui/banner";
 import { DropshipTabs } from "~/ui/dropship";
 import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
-import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Dropship pricing · NetShop" }];
 

@@ -1,6 +1,6 @@
 import { adminLoader, requireRecentAuth } from "~/domain/accounts/access.server";
-import { localDate } from "~/lib/dates";
 import { exportOrdersCsv, OrderListQuerySchema } from "~/domain/orders/order-list.server";
+import { localDate } from "~/lib/dates";
 
 /** The order list, with its filters, as CSV (streamed page by page). */
 export const loader = /* @__PURE__ */ adminLoader("orders", async ({ request, context, access }) => {

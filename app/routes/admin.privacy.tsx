@@ -1,12 +1,13 @@
-import { data, redirect, type MetaFunction } from "@remix-run/node";
+import { data, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { exportDownloadUrl } from "~/domain/privacy/downloads.server";
 import { subjectOfRequest } from "~/domain/privacy/export.server";
 import { findShopCustomer, requestDeletion, requestExport, shopRequest, shopRequests } from "~/domain/privacy/requests.server";
-import { localDate } from "~/lib/dates";
 import { readForm } from "~/lib/csrf.server";
+import { localDate } from "~/lib/dates";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
 import { requestView, useLiveProgress } from "~/ui/privacy";

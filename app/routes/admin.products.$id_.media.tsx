@@ -1,6 +1,6 @@
 import { redirect } from "@remix-run/node";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
-import { notFound } from "~/lib/http";
 import {
   completeUpload,
   deleteMedia,
@@ -12,6 +12,7 @@ import {
   updateMediaAlt,
 } from "~/domain/media/media.server";
 import { readForm } from "~/lib/csrf.server";
+import { notFound } from "~/lib/http";
 
 /**
  * The media manager's actions (a resource route: no page of its own). The browser's uploader asks for a presigned PUT

@@ -1,16 +1,17 @@
-import { data, redirect, type MetaFunction } from "@remix-run/node";
+import { data, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+
 import { adminAction, adminLoader, requireRecentAuth } from "~/domain/accounts/access.server";
-import { formatDate, formatMoney, SORTS, STATUS_LABELS, stockLevel, type ProductStatus } from "~/domain/catalog/catalog-rules";
+import { formatDate, formatMoney, type ProductStatus, SORTS, STATUS_LABELS, stockLevel } from "~/domain/catalog/catalog-rules";
 import { listCollections } from "~/domain/catalog/collections.server";
 import { listProducts, ListQuerySchema } from "~/domain/catalog/product-list.server";
 import { addProductsToCollection, BULK_ACTIONS, deleteProducts, setProductStatus } from "~/domain/catalog/products.server";
 import { readForm } from "~/lib/csrf.server";
-import { CsrfInput } from "~/ui/forms";
-import { CatalogHeader, StatusBadge, StockBadge } from "~/ui/catalog";
 import { Banner } from "~/ui/banner";
+import { CatalogHeader, StatusBadge, StockBadge } from "~/ui/catalog";
+import { CsrfInput } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Products · NetShop" }];
 

@@ -1,11 +1,12 @@
 import type { MetaFunction } from "@remix-run/node";
 import { useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
+
 import { adminLoader } from "~/domain/accounts/access.server";
-import { notFound } from "~/lib/http";
 import { getTransfer } from "~/domain/catalog/transfers.server";
-import { CatalogHeader, ProgressBar } from "~/ui/catalog";
+import { notFound } from "~/lib/http";
 import { Banner } from "~/ui/banner";
+import { CatalogHeader, ProgressBar } from "~/ui/catalog";
 
 export const meta: MetaFunction = () => [{ title: "CSV transfer · NetShop" }];
 

@@ -1,8 +1,8 @@
 import { adminLoader } from "~/domain/accounts/access.server";
-import { localDate } from "~/lib/dates";
-import { notFound } from "~/lib/http";
 import { errorReportCsv } from "~/domain/catalog/csv.server";
 import { exportedCsv, getTransfer } from "~/domain/catalog/transfers.server";
+import { localDate } from "~/lib/dates";
+import { notFound } from "~/lib/http";
 
 /** Downloads: an export's CSV, or (`?report=errors`) an import's problems as CSV. */
 export const loader = /* @__PURE__ */ adminLoader("products", async ({ request, params, access }) => {

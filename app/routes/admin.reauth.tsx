@@ -1,5 +1,6 @@
-import { data, redirect, type MetaFunction } from "@remix-run/node";
+import { data, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { confirmPassword } from "~/domain/accounts/credentials.server";
 import { markReauthenticated } from "~/domain/accounts/sessions.server";

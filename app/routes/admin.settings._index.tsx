@@ -1,12 +1,13 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { getShop, TIMEZONES, updateShopSettings } from "~/domain/shops/shops.server";
 import { forgetStorefrontShop } from "~/domain/storefront/shop.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
-import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 import { Banner } from "~/ui/banner";
+import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Settings · NetShop" }];
 

@@ -1,17 +1,18 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { adminAction, adminLoader } from "~/domain/accounts/access.server";
-import { actorOf } from "~/domain/accounts/staff.server";
+
 import {
   accountingSettingsView,
   disconnectAccounting,
   saveAccountingSettings,
   testAccountingConnection,
 } from "~/domain/accounting/settings.server";
+import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { actorOf } from "~/domain/accounts/staff.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
-import { Checkbox, CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 import { Banner } from "~/ui/banner";
+import { Checkbox, CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Accounting settings · NetShop" }];
 

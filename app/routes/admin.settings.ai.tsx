@@ -1,14 +1,15 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { getAiSettings, saveAiSettings } from "~/domain/ai/copy.server";
 import { COPY_PROVIDERS, PROVIDER_NAMES } from "~/domain/ai/copy-rules";
 import { readForm } from "~/lib/csrf.server";
 import { formFields, keptValues } from "~/lib/forms";
 import { CopyChoices } from "~/ui/ai";
-import { CsrfInput, Field, FormError } from "~/ui/forms";
 import { Banner } from "~/ui/banner";
+import { CsrfInput, Field, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "AI settings · NetShop" }];
 

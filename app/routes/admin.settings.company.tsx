@@ -1,12 +1,13 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { getCompanyDetails, updateCompanyDetails } from "~/domain/shops/company.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
-import { CsrfInput, Field } from "~/ui/forms";
 import { Banner } from "~/ui/banner";
+import { CsrfInput, Field } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Company details · NetShop" }];
 

@@ -1,6 +1,7 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import {
   CREDENTIAL_FIELDS,
@@ -11,8 +12,8 @@ import {
 } from "~/domain/orders/payment-settings.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
-import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
 import { Banner } from "~/ui/banner";
+import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Payment settings · NetShop" }];
 

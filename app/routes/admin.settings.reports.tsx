@@ -1,13 +1,14 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { reportSettingsPage } from "~/domain/reports/report-settings.server";
 import { saveReportSettings } from "~/domain/reports/schedule.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
-import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
 import { Banner } from "~/ui/banner";
+import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Daily report settings · NetShop" }];
 

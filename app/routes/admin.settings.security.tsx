@@ -1,11 +1,12 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { actorOf, setRequireTwoFactor } from "~/domain/accounts/staff.server";
 import { getShop } from "~/domain/shops/shops.server";
 import { readForm } from "~/lib/csrf.server";
-import { CsrfInput } from "~/ui/forms";
 import { Banner } from "~/ui/banner";
+import { CsrfInput } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Security settings · NetShop" }];
 

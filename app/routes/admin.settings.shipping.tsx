@@ -1,5 +1,6 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { countryName, INTERNATIONAL_COUNTRIES, SHIPPING_ZONES, type ShippingZone } from "~/domain/checkout/address";
@@ -7,8 +8,8 @@ import { bracketsToText, type ShippingRate } from "~/domain/checkout/shipping";
 import { deleteShippingRate, loadShippingSetup, saveShippingRate, saveShippingSettings } from "~/domain/checkout/shipping.server";
 import { readForm } from "~/lib/csrf.server";
 import { formFields, keptValues } from "~/lib/forms";
-import { Checkbox, CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 import { Banner } from "~/ui/banner";
+import { Checkbox, CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Shipping · Settings · NetShop" }];
 

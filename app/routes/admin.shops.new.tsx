@@ -1,6 +1,7 @@
-import { data, redirect, type MetaFunction } from "@remix-run/node";
+import { data, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { setActiveShop } from "~/domain/accounts/sessions.server";
 import { CURRENCIES, slugify } from "~/domain/shops/shop-options";

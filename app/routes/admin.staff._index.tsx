@@ -1,14 +1,15 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { describeRole } from "~/domain/accounts/permissions";
 import { actorOf, inviteStaff, listMembers, listPendingInvites, resendInvite, revokeInvite } from "~/domain/accounts/staff.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { formatPhone } from "~/lib/phone";
+import { Banner } from "~/ui/banner";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
 import { RoleFields } from "~/ui/permissions";
-import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Staff · NetShop" }];
 

@@ -1,4 +1,5 @@
 import { data, redirect } from "@remix-run/node";
+
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { setActiveShop } from "~/domain/accounts/sessions.server";
 import { readForm } from "~/lib/csrf.server";

@@ -5,8 +5,8 @@ import { useTranslation } from "react-i18next";
 
 import { providerModes } from "~/config.server";
 import { adminLoader } from "~/domain/accounts/access.server";
-import { subscriptionStatus } from "~/domain/billing/subscriptions.server";
 import { allows, type Permission } from "~/domain/accounts/permissions";
+import { subscriptionStatus } from "~/domain/billing/subscriptions.server";
 import { supplierOf } from "~/domain/dropship/suppliers.server";
 import type en from "~/locales/en";
 import { Banner } from "~/ui/banner";

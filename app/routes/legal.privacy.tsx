@@ -1,5 +1,6 @@
 import type { MetaFunction } from "@remix-run/node";
 import { useTranslation } from "react-i18next";
+
 import { PublicPage } from "~/ui/brand";
 
 export const meta: MetaFunction = () => [{ title: "Privacy policy · NetShop" }];

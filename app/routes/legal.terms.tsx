@@ -1,5 +1,6 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link } from "@remix-run/react";
+
 import { PublicPage } from "~/ui/brand";
 
 export const meta: MetaFunction = () => [{ title: "Terms of service · NetShop" }];

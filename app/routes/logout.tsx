@@ -1,4 +1,5 @@
-import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { type ActionFunctionArgs, redirect } from "@remix-run/node";
+
 import { endSession } from "~/domain/accounts/sessions.server";
 import { readForm } from "~/lib/csrf.server";
 

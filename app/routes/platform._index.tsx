@@ -1,6 +1,7 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { formatDate, formatMoney } from "~/domain/catalog/catalog-rules";
 import {
   listMerchantWallets,
@@ -13,8 +14,8 @@ import {
 } from "~/domain/dropship/suppliers.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
-import { CsrfInput, Field, FormError } from "~/ui/forms";
 import { Banner } from "~/ui/banner";
+import { CsrfInput, Field, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Platform · NetShop" }];
 

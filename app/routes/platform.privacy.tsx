@@ -1,6 +1,7 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { operatorAction, operatorLoader } from "~/domain/dropship/suppliers.server";
 import { findAccountByEmail, findShopCustomer, platformRequests, requestDeletion, type Subject } from "~/domain/privacy/requests.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";

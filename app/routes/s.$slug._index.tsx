@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { storefrontHome } from "~/domain/storefront/catalog.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { notFound } from "~/lib/http";

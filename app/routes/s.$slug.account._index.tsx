@@ -1,14 +1,15 @@
-import { data, redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { formatMoney } from "~/domain/catalog/catalog-rules";
+import { countryName } from "~/domain/checkout/address";
 import { storefrontShopper } from "~/domain/checkout/context.server";
 import { accountOverview } from "~/domain/checkout/customers.server";
 import { orderStatusPath } from "~/domain/orders/order-links.server";
-import { formatPhone } from "~/lib/phone";
-import { countryName } from "~/domain/checkout/address";
-import { CsrfInput } from "~/ui/forms";
 import type { OrderStatus } from "~/domain/orders/order-status";
+import { formatPhone } from "~/lib/phone";
+import { CsrfInput } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Your account" }, { name: "robots", content: "noindex" }];
 

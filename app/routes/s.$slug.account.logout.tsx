@@ -1,6 +1,7 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+
 import { endCustomerSession } from "~/domain/checkout/visitor.server";
+import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { readForm } from "~/lib/csrf.server";
 
 export async function loader({ params }: LoaderFunctionArgs) {

@@ -1,6 +1,7 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { storefrontShopper } from "~/domain/checkout/context.server";
 import { changeOwnConsent } from "~/domain/privacy/consent.server";
 import { correctCustomerName, customerPrivacy } from "~/domain/privacy/customer-page.server";

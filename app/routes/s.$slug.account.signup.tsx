@@ -1,6 +1,7 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { customerAuthAction, customerAuthLoader } from "~/domain/checkout/account-pages.server";
 import { signUpCustomer } from "~/domain/checkout/customers.server";
 import { passThroughHeaders } from "~/lib/http";

@@ -1,11 +1,12 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { formatMoney } from "~/domain/catalog/catalog-rules";
-import { countryName, MALAYSIAN_STATES } from "~/domain/checkout/address";
+
 import { takesOrders } from "~/domain/billing/subscription-status";
 import { subscriptionStatus } from "~/domain/billing/subscriptions.server";
+import { formatMoney } from "~/domain/catalog/catalog-rules";
+import { countryName, MALAYSIAN_STATES } from "~/domain/checkout/address";
 import { checkoutPreview, parseCheckoutForm, placeOrder } from "~/domain/checkout/checkout.server";
 import { storefrontShopper } from "~/domain/checkout/context.server";
 import { placedOrderCookie } from "~/domain/checkout/order-access.server";

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { consentChoice, consentSetCookie } from "~/lib/consent.server";
 import { readForm } from "~/lib/csrf.server";
 import { safeRedirect } from "~/lib/http";

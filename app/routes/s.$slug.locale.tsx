@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
+
 import { readForm } from "~/lib/csrf.server";
 import { safeRedirect } from "~/lib/http";
 import { isLocale } from "~/lib/i18n";

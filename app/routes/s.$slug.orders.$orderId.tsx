@@ -2,12 +2,13 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-r
 import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { storefrontOrderAccess } from "~/domain/checkout/order-access.server";
-import { ORDER_PAGE_HEADERS, orderPayPath } from "~/domain/orders/order-links.server";
-import { customerParcels } from "~/domain/orders/order-admin.server";
 import { customerOrder } from "~/domain/orders/customer-order.server";
-import { CustomerOrder, useFormatDate, OrderPageError } from "~/ui/customer-order";
+import { customerParcels } from "~/domain/orders/order-admin.server";
+import { ORDER_PAGE_HEADERS, orderPayPath } from "~/domain/orders/order-links.server";
+import { CustomerOrder, OrderPageError, useFormatDate } from "~/ui/customer-order";
 import { Tracking } from "~/ui/tracking";
 
 export const headers: HeadersFunction = () => ORDER_PAGE_HEADERS;

@@ -2,6 +2,7 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-r
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { storefrontOrderAccess } from "~/domain/checkout/order-access.server";
 import { ORDER_PAGE_HEADERS, orderPayPath, orderStatusPath } from "~/domain/orders/order-links.server";

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { minorToDecimal } from "~/domain/catalog/catalog-rules";
 import { collectionOptions } from "~/domain/storefront/catalog.server";
 import { SEARCH_SORTS } from "~/domain/storefront/search";

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+
 import { publicUrl } from "~/config.server";
 import { sitemapEntries } from "~/domain/storefront/catalog.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";

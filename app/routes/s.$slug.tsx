@@ -1,11 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, isRouteErrorResponse, Link, Outlet, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { publicUrl } from "~/config.server";
-import { recordStorefrontEvent } from "~/domain/reports/events.server";
-import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { cartItemCount } from "~/domain/checkout/cart.server";
 import { shopper } from "~/domain/checkout/visitor.server";
+import { recordStorefrontEvent } from "~/domain/reports/events.server";
+import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { consentChoice } from "~/lib/consent.server";
 import { CsrfInput } from "~/ui/forms";
 import { LanguageSwitcher } from "~/ui/language-switcher";

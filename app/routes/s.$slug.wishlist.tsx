@@ -1,14 +1,15 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { changeWishlist, loadWishlist } from "~/domain/checkout/cart.server";
 import { storefrontShopper } from "~/domain/checkout/context.server";
 import { cartCookieHeader } from "~/domain/checkout/visitor.server";
 import { readForm } from "~/lib/csrf.server";
 import { safeRedirect } from "~/lib/http";
-import { CsrfInput } from "~/ui/forms";
 import { Banner } from "~/ui/banner";
+import { CsrfInput } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Wishlist" }, { name: "robots", content: "noindex" }];
 

@@ -1,5 +1,6 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+
 import { readSession, startSession } from "~/domain/accounts/sessions.server";
 import { signUp } from "~/domain/accounts/signup.server";
 import { readForm } from "~/lib/csrf.server";

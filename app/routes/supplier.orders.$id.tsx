@@ -1,6 +1,7 @@
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { CARRIER_LABELS, SUPPLIER_CARRIERS } from "~/domain/dropship/options";
 import { acceptSupplierOrder, getSupplierOrder, rejectSupplierLine, shipSupplierOrder } from "~/domain/dropship/supplier-portal.server";

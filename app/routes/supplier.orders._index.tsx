@@ -1,5 +1,6 @@
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { formatDate, formatMoney } from "~/domain/catalog/catalog-rules";
 import { listSupplierOrders } from "~/domain/dropship/supplier-portal.server";
 import { supplierLoader } from "~/domain/dropship/suppliers.server";

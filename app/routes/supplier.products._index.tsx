@@ -1,6 +1,7 @@
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { createSupplierProduct, listSupplierProducts } from "~/domain/dropship/supplier-portal.server";
 import { supplierAction, supplierLoader } from "~/domain/dropship/suppliers.server";

@@ -1,10 +1,11 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Form, NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { supplierLoader } from "~/domain/dropship/suppliers.server";
+import { Banner } from "~/ui/banner";
 import { CsrfInput } from "~/ui/forms";
 import { LanguageSwitcher } from "~/ui/language-switcher";
-import { Banner } from "~/ui/banner";
 
 export const meta: MetaFunction = () => [{ title: "Supplier portal · NetShop" }];
 

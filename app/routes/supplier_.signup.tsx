@@ -1,6 +1,7 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { readSession, startSession } from "~/domain/accounts/sessions.server";
 import { MY_STATES, REGIONS } from "~/domain/dropship/options";
 import { signUpSupplier } from "~/domain/dropship/suppliers.server";

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+
 import { handleBillingCallback } from "~/flows/billing-invoice-paid.server";
 
 // NetShop's gateway calling back about a shop's platform invoice: verified over the raw body,

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+
 import { handleKlingCallback } from "~/domain/ai/kling-jobs.server";
 
 // Kling's task callbacks (one per status change). Unsigned: the per-job secret token in the URL

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+
 import { handleGatewayCallback } from "~/flows/payment-notification.server";
 
 // A payment gateway's signed server callback (PaySeller, Billplz). Verified over the raw body,

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+
 import { wassengerWebhookReceived } from "~/flows/whatsapp-webhook.server";
 
 // Wassenger's delivery webhooks (sent, delivered, read, failed) and incoming replies (STOP). Authenticated by the secret

@@ -1,9 +1,10 @@
 import { Form, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
+
 import { COPY_LANGUAGE_CODES, COPY_TONE_CODES, LANGUAGE_NAMES, PROVIDER_NAMES } from "~/domain/ai/copy-rules";
-import { CsrfInput } from "~/ui/forms";
 import { Banner } from "~/ui/banner";
+import { CsrfInput } from "~/ui/forms";
 
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 

@@ -1,5 +1,6 @@
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
 import { useId } from "react";
+
 import { useCsrfToken } from "~/root";
 import { Banner } from "~/ui/banner";
 

@@ -1,6 +1,7 @@
 import { Form, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
+
 import { CsrfInput, Field } from "~/ui/forms";
 
 /** A privacy request as pages receive it (dates as strings). */

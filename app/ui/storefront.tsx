@@ -5,6 +5,7 @@
  */
 import { isRouteErrorResponse, Link, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import type { ProductCard as Card } from "~/domain/storefront/catalog.server";
 import { DEFAULT_LOCALE, type Locale } from "~/lib/i18n";

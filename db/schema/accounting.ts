@@ -22,6 +22,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+
 import { createdAt, id, updatedAt } from "./columns";
 import { users } from "./core";
 import { orders } from "./orders";

@@ -7,6 +7,7 @@
  */
 import { sql } from "drizzle-orm";
 import { foreignKey, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+
 import { aiJobs } from "./ai";
 import { products } from "./catalog";
 import { createdAt, id, updatedAt } from "./columns";

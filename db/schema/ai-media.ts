@@ -6,6 +6,7 @@
  * (status pending_approval until the merchant approves them).
  */
 import { bigint, index, integer, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+
 import { createdAt, id } from "./columns";
 import { shops, users } from "./core";
 

@@ -26,6 +26,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+
 import { createdAt, id, updatedAt } from "./columns";
 import { users } from "./core";
 import { shopFk } from "./shop-column";

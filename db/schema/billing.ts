@@ -20,6 +20,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+
 import { aiJobKindEnum } from "./ai";
 import { createdAt, id, shopId, updatedAt } from "./columns";
 import { shops } from "./core";

@@ -21,8 +21,9 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { createdAt, id, updatedAt } from "./columns";
+
 import { products, variants } from "./catalog";
+import { createdAt, id, updatedAt } from "./columns";
 import { customers } from "./orders";
 import { shopFk } from "./shop-column";
 

@@ -32,8 +32,9 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { createdAt, id, updatedAt } from "./columns";
+
 import { variants } from "./catalog";
+import { createdAt, id, updatedAt } from "./columns";
 import { shops, users } from "./core";
 import { orders } from "./orders";
 import { shopFk } from "./shop-column";

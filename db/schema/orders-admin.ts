@@ -5,6 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import { boolean, check, foreignKey, index, integer, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+
 import { createdAt, id } from "./columns";
 import { users } from "./core";
 import { orderLines, orders, payments } from "./orders";

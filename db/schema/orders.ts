@@ -29,6 +29,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+
 import { createdAt, id, updatedAt } from "./columns";
 import { languageEnum, shops, users } from "./core";
 import { shopFk } from "./shop-column";

@@ -6,6 +6,7 @@
  */
 import { sql } from "drizzle-orm";
 import { boolean, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+
 import { createdAt, id, updatedAt } from "./columns";
 import { shops, users } from "./core";
 

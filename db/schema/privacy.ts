@@ -8,6 +8,7 @@
  */
 import { sql } from "drizzle-orm";
 import { boolean, check, date, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
 import { createdAt, id, updatedAt } from "./columns";
 import { languageEnum, shops, users } from "./core";
 import { customers } from "./orders";

@@ -1,4 +1,5 @@
 import { uuid } from "drizzle-orm/pg-core";
+
 import { shops } from "./core";
 
 /**

@@ -14,6 +14,7 @@
  */
 import { sql } from "drizzle-orm";
 import { check, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
 import { variants } from "./catalog";
 import { createdAt, id, updatedAt } from "./columns";
 import { shopFk } from "./shop-column";

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
+
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, hydrated, journeyBrowser, uniquePhone, screenshot } from "../helpers/browser";
+
+import { baseUrl, hydrated, journeyBrowser, screenshot, uniquePhone } from "../helpers/browser";
 
 const chrome = journeyBrowser();
 let owner: Page;

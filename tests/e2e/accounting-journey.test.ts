@@ -1,7 +1,9 @@
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { getProduct } from "~/domain/catalog/products.server";
+
 import { startSession } from "~/domain/accounts/sessions.server";
+import { getProduct } from "~/domain/catalog/products.server";
+
 import { baseUrl, hydrated, journeyBrowser, screenshot } from "../helpers/browser";
 import { makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser } from "../helpers/factories";

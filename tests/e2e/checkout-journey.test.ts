@@ -1,5 +1,6 @@
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+
 import { baseUrl, hydrated, journeyBrowser, screenshot, submitPlainForm } from "../helpers/browser";
 import { level, sellable } from "../helpers/checkout";
 import { makeShop, makeUser, unique } from "../helpers/factories";

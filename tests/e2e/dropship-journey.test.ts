@@ -7,9 +7,11 @@
  */
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+
 import { orderStatusPath } from "~/domain/orders/order-links.server";
+
 import { latestWhatsApp, whatsAppCode } from "../helpers/auth";
-import { baseUrl, hydrated, journeyBrowser, uniquePhone, screenshot, submitPlainForm } from "../helpers/browser";
+import { baseUrl, hydrated, journeyBrowser, screenshot, submitPlainForm, uniquePhone } from "../helpers/browser";
 import { makeMerchant, makeSupplier, topUp } from "../helpers/dropship";
 import { unique } from "../helpers/factories";
 

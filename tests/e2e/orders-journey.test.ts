@@ -1,8 +1,10 @@
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+
 import { getProduct } from "~/domain/catalog/products.server";
+
 import { latestWhatsApp } from "../helpers/auth";
-import { hydrated, journeyBrowser, uniquePhone, logInInBrowser, screenshot } from "../helpers/browser";
+import { hydrated, journeyBrowser, logInInBrowser, screenshot, uniquePhone } from "../helpers/browser";
 import { makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser } from "../helpers/factories";
 import { makeOrder } from "../helpers/orders";

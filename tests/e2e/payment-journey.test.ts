@@ -1,8 +1,10 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+
 import { getProduct } from "~/domain/catalog/products.server";
 import { orderAccessToken } from "~/domain/orders/order-links.server";
 import { savePaymentSettings } from "~/domain/orders/payment-settings.server";
+
 import { baseUrl, journeyBrowser, screenshot } from "../helpers/browser";
 import { makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser } from "../helpers/factories";

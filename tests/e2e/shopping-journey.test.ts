@@ -6,7 +6,9 @@
  */
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+
 import { getProduct } from "~/domain/catalog/products.server";
+
 import { baseUrl, hydrated, journeyBrowser, logInInBrowser, screenshot } from "../helpers/browser";
 import { level } from "../helpers/checkout";
 import { makeShop, makeUser, unique } from "../helpers/factories";

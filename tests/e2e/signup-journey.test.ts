@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
+
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+
 import { whatsAppCode } from "../helpers/auth";
-import { baseUrl, hydrated, journeyBrowser, uniquePhone, screenshot } from "../helpers/browser";
+import { baseUrl, hydrated, journeyBrowser, screenshot, uniquePhone } from "../helpers/browser";
 
 const chrome = journeyBrowser();
 let page: Page;

@@ -1,5 +1,6 @@
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+
 import { baseUrl, hydrated, journeyBrowser, screenshot } from "../helpers/browser";
 import { makeShop, makeUser } from "../helpers/factories";
 import { makeActiveProduct } from "../helpers/storefront";

@@ -1,5 +1,6 @@
 /** Logging in as a real person would: password, then the WhatsApp code read from the sandbox inbox. */
 import { expect } from "vitest";
+
 import type { FormClient } from "./web";
 
 interface InboxMessage {

@@ -1,10 +1,12 @@
 /** Real Chromium (Debian's package) driven by playwright-core; never a downloaded browser. */
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
+
+import { type Browser, type BrowserContextOptions, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
-import { closeDatabase } from "~db/client";
+
 import { closeRedis } from "~/lib/redis.server";
+import { closeDatabase } from "~db/client";
 
 const CANDIDATES = ["/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser"];
 

@@ -1,7 +1,8 @@
 /** Catalog test data made through the domain code. */
 import sharp from "sharp";
-import { emptyDraft, emptyVariant, syncVariants, type ProductDraft } from "~/domain/catalog/product-draft";
-import { createProduct, validateDraft, type Actor } from "~/domain/catalog/products.server";
+
+import { emptyDraft, emptyVariant, type ProductDraft, syncVariants } from "~/domain/catalog/product-draft";
+import { type Actor, createProduct, validateDraft } from "~/domain/catalog/products.server";
 
 /** A draft with options (each [name, values]) and every generated variant priced. */
 export function makeDraft(input: {

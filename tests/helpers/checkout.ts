@@ -1,9 +1,11 @@
 /** Checkout test data: sellable products with stock and weight, shoppers with carts, a valid form. */
 import { and, eq } from "drizzle-orm";
-import { schema, withShop } from "~db/client";
+
 import { changeCart } from "~/domain/checkout/cart.server";
 import { loadShippingSetup } from "~/domain/checkout/shipping.server";
 import type { Shopper } from "~/domain/checkout/visitor.server";
+import { schema, withShop } from "~db/client";
+
 import { makeProduct } from "./catalog";
 import { unique } from "./factories";
 

@@ -1,11 +1,13 @@
 /** Dropshipping parties for tests: approved suppliers with products, merchants with linked products and dropship orders. */
 import { and, eq } from "drizzle-orm";
-import { asPlatform, schema, withShop } from "~db/client";
+
+import { snapshotDropshipLines } from "~/domain/dropship/forwarding.server";
+import { importNetworkProduct } from "~/domain/dropship/import.server";
 import { createSupplierProduct } from "~/domain/dropship/supplier-portal.server";
 import { creditWallet, setSupplierStatus, signUpSupplier } from "~/domain/dropship/suppliers.server";
-import { importNetworkProduct } from "~/domain/dropship/import.server";
-import { snapshotDropshipLines } from "~/domain/dropship/forwarding.server";
 import { markOrderPaid } from "~/flows/order-paid.server";
+import { asPlatform, schema, withShop } from "~db/client";
+
 import { makeShop, makeUser, unique } from "./factories";
 import { makeOrder } from "./orders";
 import { uniquePhone } from "./phones";

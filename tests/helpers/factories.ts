@@ -1,7 +1,9 @@
 /** Creates real accounts and shops through the domain, with unique names per call. */
 import { randomBytes } from "node:crypto";
+
 import { signUp } from "~/domain/accounts/signup.server";
 import { createShop } from "~/domain/shops/shops.server";
+
 import { uniquePhone } from "./phones";
 
 const who = { ip: "127.0.0.1", userAgent: "vitest" };

@@ -4,9 +4,10 @@
  * the real status machine. Tests of checkout itself go through the storefront instead.
  */
 import { and, eq, inArray } from "drizzle-orm";
-import { schema, withShop } from "~db/client";
+
 import { nextShopNumber } from "~/domain/orders/counters.server";
 import { markOrderPaid } from "~/flows/order-paid.server";
+import { schema, withShop } from "~db/client";
 import type { PostalAddress } from "~db/schema";
 
 export const TEST_ADDRESS: PostalAddress = {

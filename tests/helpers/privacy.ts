@@ -1,10 +1,12 @@
 /** Privacy test data: a storefront customer with a life in the shop, and a full-database search. */
 import { sql } from "drizzle-orm";
-import { asPlatform, schema, withShop } from "~db/client";
+
 import { changeWishlist } from "~/domain/checkout/cart.server";
 import { signUpCustomer } from "~/domain/checkout/customers.server";
 import { queueWhatsApp } from "~/domain/notify/messages.server";
 import { setMarketingConsent } from "~/domain/privacy/consent.server";
+import { asPlatform, schema, withShop } from "~db/client";
+
 import { sellable } from "./checkout";
 import { PASSWORD, unique } from "./factories";
 import { makeOrder, TEST_ADDRESS } from "./orders";

@@ -4,7 +4,7 @@
  * environment (database, Redis, queue prefix, sandbox). Used by tests that check invariants
  * across processes, and by benchmarks.
  */
-import { fork, type ChildProcess } from "node:child_process";
+import { type ChildProcess, fork } from "node:child_process";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "../..");

@@ -7,9 +7,11 @@
  */
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+
 import { migrateDatabase } from "~db/migrate";
+
+import { type RunningSandbox, startSandbox } from "../../sandbox/server";
 import { ensureDatabase, startRedis } from "../../scripts/services";
-import { startSandbox, type RunningSandbox } from "../../sandbox/server";
 
 export interface IsolatedStack {
   databaseUrl: string;

@@ -1,8 +1,10 @@
 /** Storefront test data through the domain: active products, collections and flash sales. */
 import { randomUUID } from "node:crypto";
+
 import { saveCollection } from "~/domain/catalog/collections.server";
-import { saveFlashSale, toLocalDateTime } from "~/domain/storefront/flash-sales.server";
 import { createProduct, validateDraft } from "~/domain/catalog/products.server";
+import { saveFlashSale, toLocalDateTime } from "~/domain/storefront/flash-sales.server";
+
 import { makeDraft, makeProduct } from "./catalog";
 
 export async function makeCollection(shopId: string, title: string): Promise<string> {

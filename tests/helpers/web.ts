@@ -3,7 +3,9 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+
 import type { ServerBuild } from "@remix-run/node";
+
 import { createHttpApp } from "~/server/http.server";
 
 const root = path.resolve(import.meta.dirname, "../..");

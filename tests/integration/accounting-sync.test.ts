@@ -7,21 +7,23 @@
 import type { Worker } from "bullmq";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, schema, withShop } from "~db/client";
-import { resyncRange, retrySync, reconciliation } from "~/domain/accounting/reconcile.server";
+
+import { reconciliation, resyncRange, retrySync } from "~/domain/accounting/reconcile.server";
 import { accountingSettingsView, saveAccountingSettings, testAccountingConnection } from "~/domain/accounting/settings.server";
 import { queueRefundSync, runSync } from "~/domain/accounting/sync.server";
 import { getProduct } from "~/domain/catalog/products.server";
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
 import { closeRedis } from "~/lib/redis.server";
 import { encryptSecret } from "~/lib/secrets.server";
+import { closeDatabase, schema, withShop } from "~db/client";
+
 import type { StoredDocument } from "../../sandbox/autocount";
 import { startAccountingWorker } from "../../workers/accounting";
 import { OutboxDispatcher } from "../../workers/outbox-dispatcher";
 import { makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser } from "../helpers/factories";
 import { makeOrder } from "../helpers/orders";
-import { isolatedStack, type IsolatedStack } from "../helpers/stack";
+import { type IsolatedStack, isolatedStack } from "../helpers/stack";
 
 let stack: IsolatedStack;
 let shopId: string;

@@ -1,11 +1,13 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asPlatform, closeDatabase, schema } from "~db/client";
+
 import { signUp } from "~/domain/accounts/signup.server";
 import { createShop } from "~/domain/shops/shops.server";
 import { closeRedis } from "~/lib/redis.server";
-import { makeShop, makeUser, PASSWORD, unique } from "../helpers/factories";
+import { asPlatform, closeDatabase, schema } from "~db/client";
+
 import { signIn } from "../helpers/auth";
+import { makeShop, makeUser, PASSWORD, unique } from "../helpers/factories";
 import { FormClient, htmlDecode, startWeb } from "../helpers/web";
 
 process.env.TRUST_PROXY = "1"; // each client below gets its own address through X-Forwarded-For

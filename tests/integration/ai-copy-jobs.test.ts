@@ -4,22 +4,25 @@
  * provider errors, credits (refused, held, charged once), retries, a worker killed mid-job, and
  * bulk runs as a BullMQ flow with progress and cancel.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
+
 import type { Worker } from "bullmq";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, schema, withShop } from "~db/client";
+
 import { applyDraftField, productCopyPage, requestCopy, restoreVersion, saveAiSettings } from "~/domain/ai/copy.server";
 import { creditBalances } from "~/domain/ai/credits.server";
 import { cancelBatch, getBatch, requestBulkCopy, retryJob } from "~/domain/ai/jobs.server";
 import { getProduct } from "~/domain/catalog/products.server";
 import { closeRedis, queue } from "~/lib/redis.server";
+import { closeDatabase, schema, withShop } from "~db/client";
+
 import { startAiCopyWorker } from "../../workers/ai-copy";
 import { OutboxDispatcher } from "../../workers/outbox-dispatcher";
 import { until } from "../helpers/async";
 import { makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser } from "../helpers/factories";
-import { isolatedStack, type IsolatedStack } from "../helpers/stack";
+import { type IsolatedStack, isolatedStack } from "../helpers/stack";
 
 let stack: IsolatedStack;
 let dispatcher: OutboxDispatcher;

@@ -1,18 +1,20 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
 import {
   AiCopyError,
+  type AnthropicCopySettings,
   AnthropicCopyWriter,
+  type CopyResult,
+  copyWriter,
+  type OpenAICopySettings,
   OpenAICopyWriter,
   ProductCopySchema,
+  type ProductFacts,
   SANDBOX_ANTHROPIC_KEY,
   SANDBOX_OPENAI_KEY,
-  copyWriter,
-  type AnthropicCopySettings,
-  type CopyResult,
-  type OpenAICopySettings,
-  type ProductFacts,
 } from "~/integrations/ai-copy.server";
-import { startSandbox, type RunningSandbox } from "../../sandbox/server";
+
+import { type RunningSandbox, startSandbox } from "../../sandbox/server";
 import { rejection } from "../helpers/async";
 
 // A private sandbox: these tests flip its switches.

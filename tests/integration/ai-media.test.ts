@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
+
 import type { Job, Worker } from "bullmq";
-import sharp from "sharp";
 import { and, eq } from "drizzle-orm";
+import sharp from "sharp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { closeDatabase, schema, withShop } from "~db/client";
+
 import { creditBalances } from "~/domain/ai/credits.server";
 import {
   klingCallbackToken,
@@ -20,6 +21,8 @@ import { coverImages } from "~/domain/media/media.server";
 import { KlingClient, SANDBOX_KLING_ACCESS_KEY, SANDBOX_KLING_SECRET_KEY } from "~/integrations/kling.server";
 import { readObject } from "~/integrations/storage.server";
 import { closeRedis, queue } from "~/lib/redis.server";
+import { closeDatabase, schema, withShop } from "~db/client";
+
 import { freePort } from "../../scripts/services";
 import { klingHandler, startKlingWorkers } from "../../workers/ai-media";
 import { scheduleMaintenance, startMaintenanceWorker } from "../../workers/maintenance";
@@ -29,7 +32,7 @@ import { rejection, until } from "../helpers/async";
 import { signIn } from "../helpers/auth";
 import { makePng, makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser } from "../helpers/factories";
-import { isolatedStack, type IsolatedStack } from "../helpers/stack";
+import { type IsolatedStack, isolatedStack } from "../helpers/stack";
 import { FormClient, startWeb } from "../helpers/web";
 
 // Its own database, Redis and sandbox: this file runs the workers, the outbox dispatcher, and

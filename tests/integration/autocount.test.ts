@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
 import {
   AUTOCOUNT_STANDIN_PATH,
   AutoCountClient,
   AutoCountError,
   autoCountSandboxSettings,
   AutoCountUnknownOutcomeError,
-  toAutoCountDate,
   type SalesDocumentInput,
+  toAutoCountDate,
 } from "~/integrations/autocount.server";
-import { startSandbox, type RunningSandbox } from "../../sandbox/server";
+
+import { type RunningSandbox, startSandbox } from "../../sandbox/server";
 
 // A private sandbox: its switches (429, slow writes) and rate limit are flipped here.
 let sandbox: RunningSandbox;

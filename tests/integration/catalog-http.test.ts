@@ -1,11 +1,13 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, schema, withShop } from "~db/client";
+
 import { getCollection, saveCollection } from "~/domain/catalog/collections.server";
 import { getProduct } from "~/domain/catalog/products.server";
 import { getTransfer, startExport } from "~/domain/catalog/transfers.server";
 import { addImageFromBuffer, listProductMedia } from "~/domain/media/media.server";
 import { closeRedis } from "~/lib/redis.server";
+import { closeDatabase, schema, withShop } from "~db/client";
+
 import { signIn } from "../helpers/auth";
 import { makePng, makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser } from "../helpers/factories";

@@ -1,9 +1,11 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asPlatform, closeDatabase, schema, withShop } from "~db/client";
-import { getProduct, updateProduct, validateDraft, draftFromProduct, createProduct } from "~/domain/catalog/products.server";
+
 import { listProducts, ListQuerySchema } from "~/domain/catalog/product-list.server";
+import { createProduct, draftFromProduct, getProduct, updateProduct, validateDraft } from "~/domain/catalog/products.server";
 import { closeRedis } from "~/lib/redis.server";
+import { asPlatform, closeDatabase, schema, withShop } from "~db/client";
+
 import { makeDraft, makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser, unique } from "../helpers/factories";
 

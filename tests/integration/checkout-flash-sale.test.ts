@@ -4,11 +4,13 @@
  */
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, schema, withShop } from "~db/client";
+
 import { loadCart } from "~/domain/checkout/cart.server";
 import { placeOrder } from "~/domain/checkout/checkout.server";
 import { expireOrder } from "~/flows/order-cancelled.server";
 import { closeRedis } from "~/lib/redis.server";
+import { closeDatabase, schema, withShop } from "~db/client";
+
 import { checkoutForm, guestWithCart, level, peninsularRateId, sellable } from "../helpers/checkout";
 import { makeShop, makeUser } from "../helpers/factories";
 import { HOUR, makeFlashSale } from "../helpers/storefront";

@@ -1,13 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { closeDatabase, schema, withShop } from "~db/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { loadShippingSetup } from "~/domain/checkout/shipping.server";
 import { closeRedis } from "~/lib/redis.server";
+import { closeDatabase, schema, withShop } from "~db/client";
+
+import { signIn } from "../helpers/auth";
 import { checkoutForm, level, peninsularRateId, sellable } from "../helpers/checkout";
 import { makeShop, makeUser, unique } from "../helpers/factories";
 import { makeOrder } from "../helpers/orders";
 import { FormClient, htmlDecode, startWeb } from "../helpers/web";
-import { signIn } from "../helpers/auth";
-import { loadShippingSetup } from "~/domain/checkout/shipping.server";
 
 // Admin logins come from their own client address (X-Forwarded-For), like the other HTTP tests.
 process.env.TRUST_PROXY = "1";

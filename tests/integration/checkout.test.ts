@@ -1,15 +1,17 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, schema, withShop } from "~db/client";
+
 import { changeCart, changeWishlist, deleteStaleCarts, loadCart, loadWishlist } from "~/domain/checkout/cart.server";
 import { placeOrder } from "~/domain/checkout/checkout.server";
 import { logInCustomer, signUpCustomer } from "~/domain/checkout/customers.server";
 import { deleteShippingRate, loadShippingSetup, saveShippingRate, saveShippingSettings } from "~/domain/checkout/shipping.server";
 import { currentCustomer, type Shopper } from "~/domain/checkout/visitor.server";
+import { commitOrderStock, releaseOrderStock } from "~/domain/orders/stock.server";
 import { expireDueOrders, expireOrder } from "~/flows/order-cancelled.server";
 import { markOrderPaid } from "~/flows/order-paid.server";
-import { commitOrderStock, releaseOrderStock } from "~/domain/orders/stock.server";
 import { closeRedis, queue } from "~/lib/redis.server";
+import { closeDatabase, schema, withShop } from "~db/client";
+
 import { scheduleMaintenance } from "../../workers/maintenance";
 import { checkoutForm, guestWithCart, level, peninsularRateId, sellable } from "../helpers/checkout";
 import { makeShop, makeUser, unique } from "../helpers/factories";

@@ -1,20 +1,22 @@
 import type { Worker } from "bullmq";
 import { asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, schema, withShop } from "~db/client";
+
 import { createCategory, saveCollection } from "~/domain/catalog/collections.server";
 import { emptyVariant } from "~/domain/catalog/product-draft";
 import { createProduct, validateDraft } from "~/domain/catalog/products.server";
 import { exportedCsv, getTransfer, startExport, startImport } from "~/domain/catalog/transfers.server";
 import { addImageFromBuffer } from "~/domain/media/media.server";
 import { closeRedis } from "~/lib/redis.server";
+import { closeDatabase, schema, withShop } from "~db/client";
+
 import { startCatalogCsvWorker } from "../../workers/catalog-csv";
 import { startMediaWorker } from "../../workers/media";
 import { OutboxDispatcher } from "../../workers/outbox-dispatcher";
 import { until } from "../helpers/async";
 import { makeDraft, makePng } from "../helpers/catalog";
 import { makeShop, makeUser } from "../helpers/factories";
-import { isolatedStack, type IsolatedStack } from "../helpers/stack";
+import { type IsolatedStack, isolatedStack } from "../helpers/stack";
 
 // Its own database and Redis: this file runs the CSV and media workers and the outbox dispatcher.
 let stack: IsolatedStack;

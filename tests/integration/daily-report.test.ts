@@ -6,17 +6,19 @@
 import type { Worker } from "bullmq";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, schema, withShop } from "~db/client";
+
 import { creditBalances } from "~/domain/ai/credits.server";
 import { getProduct } from "~/domain/catalog/products.server";
 import { dailyReportContent, reportDateFor, sendDailyReport } from "~/domain/reports/daily.server";
 import { ensureReportScheduler, reportSchedulerId, saveReportSettings, setReportSubscription } from "~/domain/reports/schedule.server";
 import { closeRedis, queue } from "~/lib/redis.server";
+import { closeDatabase, schema, withShop } from "~db/client";
+
 import { startReportsWorker } from "../../workers/reports";
 import { makeProduct } from "../helpers/catalog";
 import { addMember, makeShop, makeUser } from "../helpers/factories";
 import { makeOrder } from "../helpers/orders";
-import { isolatedStack, type IsolatedStack } from "../helpers/stack";
+import { type IsolatedStack, isolatedStack } from "../helpers/stack";
 
 let stack: IsolatedStack;
 let shopId: string;

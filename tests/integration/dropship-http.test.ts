@@ -6,12 +6,15 @@
  */
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+
 import type { ServerBuild } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase } from "~db/client";
+
 import { forwardOrder, listForwards, payHeldForward } from "~/domain/dropship/forwarding.server";
 import { getSupplierOrder } from "~/domain/dropship/supplier-portal.server";
 import { closeRedis } from "~/lib/redis.server";
+import { closeDatabase } from "~db/client";
+
 import { signIn } from "../helpers/auth";
 import { importInto, makeDropshipOrder, makeMerchant, makeOperator, makeSupplier, makeSupplierProduct } from "../helpers/dropship";
 import { PASSWORD, unique } from "../helpers/factories";

@@ -7,12 +7,10 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asPlatform, closeDatabase, schema, withShop } from "~db/client";
+
 import { forwardOrder, listForwards, payHeldForward, supplierOrderCancelled } from "~/domain/dropship/forwarding.server";
-import { supplierOrderChanged } from "~/flows/supplier-shipment.server";
-import { cancelPaidOrder } from "~/flows/order-refunded.server";
 import { saveDropshipSettings, saveProductRule, syncSupplierVariants } from "~/domain/dropship/import.server";
-import { networkProduct, searchNetwork, NetworkQuerySchema, toggleFavourite } from "~/domain/dropship/network.server";
+import { networkProduct, NetworkQuerySchema, searchNetwork, toggleFavourite } from "~/domain/dropship/network.server";
 import { marginPercent, priceFor } from "~/domain/dropship/pricing";
 import {
   acceptSupplierOrder,
@@ -24,9 +22,13 @@ import {
   updateSupplierProduct,
 } from "~/domain/dropship/supplier-portal.server";
 import { newTopUpToken, recordTopUp, setSupplierStatus } from "~/domain/dropship/suppliers.server";
-import { processMedia, addImageFromBuffer } from "~/domain/media/media.server";
+import { addImageFromBuffer, processMedia } from "~/domain/media/media.server";
+import { cancelPaidOrder } from "~/flows/order-refunded.server";
+import { supplierOrderChanged } from "~/flows/supplier-shipment.server";
 import { headObject } from "~/integrations/storage.server";
 import { closeRedis } from "~/lib/redis.server";
+import { asPlatform, closeDatabase, schema, withShop } from "~db/client";
+
 import { makePng, makeProduct } from "../helpers/catalog";
 import {
   importInto,

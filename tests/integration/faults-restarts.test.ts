@@ -1,12 +1,15 @@
 import path from "node:path";
+
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { closeRedis } from "~/lib/redis.server";
 import { asPlatform, closeDatabase, schema } from "~db/client";
 import { migrateDatabase } from "~db/migrate";
-import { closeRedis } from "~/lib/redis.server";
-import { startSandbox, type RunningSandbox } from "../../sandbox/server";
-import { startAppProcesses, type AppProcesses } from "../../scripts/app-processes";
-import { freePort, startPostgres, startRedis, type RunningService } from "../../scripts/services";
+
+import { type RunningSandbox, startSandbox } from "../../sandbox/server";
+import { type AppProcesses, startAppProcesses } from "../../scripts/app-processes";
+import { freePort, type RunningService, startPostgres, startRedis } from "../../scripts/services";
 import { until } from "../helpers/async";
 import { makeUser } from "../helpers/factories";
 

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
+
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, schema, withShop } from "~db/client";
+
 import {
   claimFlashSalePrices,
   endFlashSale,
@@ -12,10 +13,12 @@ import {
   toLocalDateTime,
 } from "~/domain/storefront/flash-sales.server";
 import { closeRedis } from "~/lib/redis.server";
+import { closeDatabase, schema, withShop } from "~db/client";
+
 import { signIn } from "../helpers/auth";
 import { makeShop, makeUser } from "../helpers/factories";
-import { FormClient, htmlDecode, startWeb } from "../helpers/web";
 import { HOUR, makeActiveProduct, makeFlashSale } from "../helpers/storefront";
+import { FormClient, htmlDecode, startWeb } from "../helpers/web";
 
 let owner: Awaited<ReturnType<typeof makeUser>>;
 let shop: Awaited<ReturnType<typeof makeShop>>;

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase } from "~db/client";
+
 import { closeRedis } from "~/lib/redis.server";
+import { closeDatabase } from "~db/client";
+
 import { makeShop, makeUser } from "../helpers/factories";
 import { startWeb } from "../helpers/web";
 

@@ -1,20 +1,23 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
 import {
-  KlingClient,
-  KlingError,
-  SANDBOX_KLING_ACCESS_KEY,
-  SANDBOX_KLING_SECRET_KEY,
   describeTaskFailure,
   isFinished,
-  parseKlingCallback,
+  KlingClient,
+  KlingError,
   type KlingTaskKind,
+  parseKlingCallback,
+  SANDBOX_KLING_ACCESS_KEY,
+  SANDBOX_KLING_SECRET_KEY,
 } from "~/integrations/kling.server";
 import { imageInfo } from "~/lib/image-info";
+
 import { encodePng } from "../../sandbox/png";
+import { type RunningSandbox, startSandbox } from "../../sandbox/server";
 import { rejection, until } from "../helpers/async";
-import { startSandbox, type RunningSandbox } from "../../sandbox/server";
 
 // A private sandbox (its switches and clock are moved here) and a small receiver for callbacks.
 let sandbox: RunningSandbox;

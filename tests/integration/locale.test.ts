@@ -1,7 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { asPlatform, closeDatabase, schema } from "~db/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { closeRedis } from "~/lib/redis.server";
+import { asPlatform, closeDatabase, schema } from "~db/client";
+
 import { signIn } from "../helpers/auth";
 import { makeShop, makeUser } from "../helpers/factories";
 import { FormClient, startWeb } from "../helpers/web";

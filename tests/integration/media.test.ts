@@ -2,22 +2,25 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+
 import type { Worker } from "bullmq";
 import { eq } from "drizzle-orm";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asPlatform, closeDatabase, schema, withShop } from "~db/client";
+
 import { shopStorage } from "~/domain/catalog/shop-usage.server";
 import { completeUpload, deleteMedia, listProductMedia, mediaPrefix, requestUpload } from "~/domain/media/media.server";
 import { ffmpegPath } from "~/domain/media/video.server";
 import { headObject, listKeys } from "~/integrations/storage.server";
 import { closeRedis } from "~/lib/redis.server";
+import { asPlatform, closeDatabase, schema, withShop } from "~db/client";
+
 import { startMediaWorker } from "../../workers/media";
 import { OutboxDispatcher } from "../../workers/outbox-dispatcher";
 import { until } from "../helpers/async";
 import { makePng, makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser, unique } from "../helpers/factories";
-import { isolatedStack, type IsolatedStack } from "../helpers/stack";
+import { type IsolatedStack, isolatedStack } from "../helpers/stack";
 
 // Its own database and Redis: this file runs the media worker and the outbox dispatcher.
 let stack: IsolatedStack;

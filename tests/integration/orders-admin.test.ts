@@ -1,7 +1,7 @@
-import { and, asc, desc, eq } from "drizzle-orm";
 import { parse } from "csv-parse/sync";
+import { and, asc, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, schema, withShop } from "~db/client";
+
 import { getProduct } from "~/domain/catalog/products.server";
 import { CARRIERS, trackingProblem, trackingUrl } from "~/domain/orders/carriers";
 import { getCustomer, listCustomers, mergeCustomers } from "~/domain/orders/customers.server";
@@ -9,13 +9,15 @@ import { documentData, documentHtml, documentPdf } from "~/domain/orders/documen
 import { fulfilOrder } from "~/domain/orders/fulfilments.server";
 import { addOrderNote, getOrderDetail, MANUAL_MOVES, moveOrder, orderFulfilments } from "~/domain/orders/order-admin.server";
 import { exportOrdersCsv, listOrders, OrderListQuerySchema } from "~/domain/orders/order-list.server";
-import { canTransition, ORDER_STATUSES, transitionRefusal, type OrderStatus } from "~/domain/orders/order-status";
-import { markOrderPaid } from "~/flows/order-paid.server";
-import { cancelUnpaidOrder } from "~/flows/order-cancelled.server";
-import { cancelPaidOrder, refundOrder } from "~/flows/order-refunded.server";
+import { canTransition, ORDER_STATUSES, type OrderStatus, transitionRefusal } from "~/domain/orders/order-status";
 import { updateCompanyDetails } from "~/domain/shops/company.server";
+import { cancelUnpaidOrder } from "~/flows/order-cancelled.server";
+import { markOrderPaid } from "~/flows/order-paid.server";
+import { cancelPaidOrder, refundOrder } from "~/flows/order-refunded.server";
 import { paymentGatewayFor } from "~/integrations/payment-gateways.server";
 import { closeRedis } from "~/lib/redis.server";
+import { closeDatabase, schema, withShop } from "~db/client";
+
 import { makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser } from "../helpers/factories";
 import { choose } from "../helpers/merchant-endpoint";

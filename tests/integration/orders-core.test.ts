@@ -1,18 +1,20 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, schema, withShop } from "~db/client";
-import { nextShopNumber } from "~/domain/orders/counters.server";
-import { markOrderPaid } from "~/flows/order-paid.server";
-import { OrderTransitionError, transitionOrder } from "~/domain/orders/status.server";
-import { closeRedis } from "~/lib/redis.server";
+
 import { getProduct } from "~/domain/catalog/products.server";
-import { makeProduct } from "../helpers/catalog";
 import { deliverMessage } from "~/domain/notify/messages.server";
+import { nextShopNumber } from "~/domain/orders/counters.server";
 import { notifyOrderCustomer } from "~/domain/orders/customer-messages.server";
+import { OrderTransitionError, transitionOrder } from "~/domain/orders/status.server";
+import { markOrderPaid } from "~/flows/order-paid.server";
+import { closeRedis } from "~/lib/redis.server";
+import { closeDatabase, schema, withShop } from "~db/client";
+
 import { emailsTo, latestWhatsApp } from "../helpers/auth";
+import { makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser, unique } from "../helpers/factories";
-import { uniquePhone } from "../helpers/phones";
 import { makeOrder } from "../helpers/orders";
+import { uniquePhone } from "../helpers/phones";
 
 let shopId: string;
 let ownerId: string;

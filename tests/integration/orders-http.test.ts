@@ -1,8 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, schema, withShop } from "~db/client";
+
 import { getProduct } from "~/domain/catalog/products.server";
 import { closeRedis } from "~/lib/redis.server";
+import { closeDatabase, schema, withShop } from "~db/client";
+
 import { signIn } from "../helpers/auth";
 import { makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser } from "../helpers/factories";

@@ -1,12 +1,14 @@
 import { inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asPlatform, closeDatabase, schema } from "~db/client";
+
 import { SYNC_SCHEDULERS_ID } from "~/domain/reports/schedule.server";
 import { closeRedis, queue } from "~/lib/redis.server";
+import { asPlatform, closeDatabase, schema } from "~db/client";
+
 import { startWorkers } from "../../workers/main";
 import { until } from "../helpers/async";
 import { makeUser } from "../helpers/factories";
-import { isolatedStack, type IsolatedStack } from "../helpers/stack";
+import { type IsolatedStack, isolatedStack } from "../helpers/stack";
 
 // Issue 19, item 1: a Redis that restarts without persistence (a managed Redis's failover) loses
 // every job it held. The outbox owns the truth until a job's processor finishes, so the work

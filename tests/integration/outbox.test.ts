@@ -1,12 +1,14 @@
 import type { Worker } from "bullmq";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asPlatform, closeDatabase, schema } from "~db/client";
+
 import { closeRedis, queue } from "~/lib/redis.server";
+import { asPlatform, closeDatabase, schema } from "~db/client";
+
 import { startNotifyWorker } from "../../workers/notify";
 import { OutboxDispatcher } from "../../workers/outbox-dispatcher";
 import { makeUser } from "../helpers/factories";
-import { isolatedStack, type IsolatedStack } from "../helpers/stack";
+import { type IsolatedStack, isolatedStack } from "../helpers/stack";
 
 // Its own database, Redis and sandbox: this file stops Redis, and runs a dispatcher and a
 // worker that must not see any other test's jobs.

@@ -1,8 +1,10 @@
 import { desc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asPlatform, closeDatabase, schema } from "~db/client";
+
 import { enforceLimit } from "~/lib/rate-limit.server";
 import { closeRedis } from "~/lib/redis.server";
+import { asPlatform, closeDatabase, schema } from "~db/client";
+
 import { emailsTo, signIn, whatsAppCode } from "../helpers/auth";
 import { makeUser, unique } from "../helpers/factories";
 import { FormClient, htmlDecode, startWeb } from "../helpers/web";

@@ -1,17 +1,19 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
 import { BILLPLZ_STANDIN_PATH, BillplzGateway, billplzSandboxSettings } from "~/integrations/billplz.server";
 import {
   assertPaymentMatches,
+  type CreatePaymentInput,
   InvalidSignatureError,
   MalformedNotificationError,
+  type PaymentGateway,
   PaymentGatewayError,
   PaymentMismatchError,
-  type CreatePaymentInput,
-  type PaymentGateway,
   type PaymentNotification,
 } from "~/integrations/payment-gateway";
 import { PAYSELLER_STANDIN_PATH, PaySellerGateway, paysellerSandboxSettings } from "~/integrations/payseller.server";
-import { startSandbox, type RunningSandbox } from "../../sandbox/server";
+
+import { type RunningSandbox, startSandbox } from "../../sandbox/server";
 import { choose, startMerchantEndpoint } from "../helpers/merchant-endpoint";
 
 // A private sandbox (its switches are flipped here) with compressed callback retries, and a

@@ -5,7 +5,8 @@
  */
 import { and, asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { closeDatabase, schema, withShop } from "~db/client";
+
+import { getProduct } from "~/domain/catalog/products.server";
 import { placedOrderCookie } from "~/domain/checkout/order-access.server";
 import { cancelOpenCharges } from "~/domain/orders/charges.server";
 import { gatewayForShop } from "~/domain/orders/gateways.server";
@@ -13,10 +14,11 @@ import { orderAccessToken } from "~/domain/orders/order-links.server";
 import { savePaymentSettings, testPaymentConnection } from "~/domain/orders/payment-settings.server";
 import { paymentCallbackUrl } from "~/domain/orders/payment-start.server";
 import { transitionOrder } from "~/domain/orders/status.server";
-import { getProduct } from "~/domain/catalog/products.server";
 import { SANDBOX_PAYSELLER_CREDENTIALS, signPayseller } from "~/integrations/payseller.server";
 import { closeRedis } from "~/lib/redis.server";
-import { startSandbox, type RunningSandbox } from "../../sandbox/server";
+import { closeDatabase, schema, withShop } from "~db/client";
+
+import { type RunningSandbox, startSandbox } from "../../sandbox/server";
 import { freePort } from "../../scripts/services";
 import { until } from "../helpers/async";
 import { signIn } from "../helpers/auth";

@@ -6,12 +6,15 @@
  */
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+
 import type { ServerBuild } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase } from "~db/client";
+
 import type { Guard } from "~/domain/accounts/access.server";
-import { allows, AREAS, PERMISSIONS, type Membership } from "~/domain/accounts/permissions";
+import { allows, AREAS, type Membership, PERMISSIONS } from "~/domain/accounts/permissions";
 import { closeRedis } from "~/lib/redis.server";
+import { closeDatabase } from "~db/client";
+
 import { signIn } from "../helpers/auth";
 import { addMember, makeShop, makeUser } from "../helpers/factories";
 import { FormClient, startWeb } from "../helpers/web";

@@ -4,7 +4,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { closeDatabase, schema, withShop } from "~db/client";
+
 import { saveAccountingSettings } from "~/domain/accounting/settings.server";
 import { getProduct } from "~/domain/catalog/products.server";
 import { dashboardFigures, parseRange } from "~/domain/reports/dashboard.server";
@@ -12,6 +12,8 @@ import { recordStorefrontEvent } from "~/domain/reports/events.server";
 import { consentCookie } from "~/lib/consent.server";
 import { addDays, localDate } from "~/lib/dates";
 import { closeRedis } from "~/lib/redis.server";
+import { closeDatabase, schema, withShop } from "~db/client";
+
 import { signIn } from "../helpers/auth";
 import { makeProduct } from "../helpers/catalog";
 import { addMember, makeShop, makeUser } from "../helpers/factories";

@@ -1,7 +1,9 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asPlatform, closeDatabase, schema } from "~db/client";
+
 import { closeRedis } from "~/lib/redis.server";
+import { asPlatform, closeDatabase, schema } from "~db/client";
+
 import { emailsTo, latestWhatsApp, signIn } from "../helpers/auth";
 import { addMember, makeShop, makeUser, PASSWORD, unique } from "../helpers/factories";
 import { uniquePhone } from "../helpers/phones";

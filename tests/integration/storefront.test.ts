@@ -1,11 +1,14 @@
 import http from "node:http";
+
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, schema, withShop } from "~db/client";
+
 import { addImageFromBuffer, processMedia } from "~/domain/media/media.server";
 import { updateShopSettings } from "~/domain/shops/shops.server";
 import { forgetStorefrontShop } from "~/domain/storefront/shop.server";
 import { closeRedis } from "~/lib/redis.server";
+import { closeDatabase, schema, withShop } from "~db/client";
+
 import { makePng } from "../helpers/catalog";
 import { makeShop, makeUser, unique } from "../helpers/factories";
 import { HOUR, makeActiveProduct, makeCollection, makeFlashSale } from "../helpers/storefront";

@@ -1,7 +1,9 @@
 import { eq, sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { appSql, asPlatform, closeDatabase, pgErrorCode, schema, withShop } from "~db/client";
+
 import { makeShop, makeUser } from "../helpers/factories";
 
 let shopA: { id: string };

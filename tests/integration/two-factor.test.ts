@@ -1,11 +1,13 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asPlatform, closeDatabase, schema } from "~db/client";
+
 import { checkCode, issueCode } from "~/domain/accounts/codes.server";
 import { startTotpEnrolment } from "~/domain/accounts/totp.server";
 import { enableTotp } from "~/domain/accounts/two-factor.server";
 import { closeRedis } from "~/lib/redis.server";
+import { asPlatform, closeDatabase, schema } from "~db/client";
+
 import { latestWhatsApp, signIn, whatsAppCode } from "../helpers/auth";
 import { makeUser } from "../helpers/factories";
 import { FormClient, htmlDecode, startWeb } from "../helpers/web";

@@ -1,11 +1,13 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { asPlatform, closeDatabase, schema } from "~db/client";
+
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
 import { deliverMessage, queueWhatsApp, SEND_IN_FLIGHT_MS } from "~/domain/notify/messages.server";
 import { signWassengerBody, WassengerClient, WassengerError } from "~/integrations/wassenger.server";
 import { closeRedis } from "~/lib/redis.server";
-import { startSandbox, type RunningSandbox } from "../../sandbox/server";
+import { asPlatform, closeDatabase, schema } from "~db/client";
+
+import { type RunningSandbox, startSandbox } from "../../sandbox/server";
 import { rejection, until } from "../helpers/async";
 import { startWeb } from "../helpers/web";
 

@@ -7,13 +7,15 @@
  */
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asPlatform, closeDatabase, schema, withShop } from "~db/client";
+
 import { closeRedis, queue } from "~/lib/redis.server";
+import { asPlatform, closeDatabase, schema, withShop } from "~db/client";
+
 import { until } from "../helpers/async";
 import { checkoutForm, level, peninsularRateId, sellable } from "../helpers/checkout";
 import { makeShop, makeUser } from "../helpers/factories";
-import { startWebProcesses, startWorkerProcess, type AppProcess } from "../helpers/processes";
-import { isolatedStack, type IsolatedStack } from "../helpers/stack";
+import { type AppProcess, startWebProcesses, startWorkerProcess } from "../helpers/processes";
+import { type IsolatedStack, isolatedStack } from "../helpers/stack";
 import { FormClient } from "../helpers/web";
 
 let stack: IsolatedStack;

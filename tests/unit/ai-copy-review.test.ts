@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { changeFor, withBullets } from "~/domain/ai/copy-rules";
 import type { ProductCopy } from "~/integrations/ai-copy.server";
 

@@ -1,14 +1,15 @@
 import { zodOutputFormat } from "@anthropic-ai/sdk/helpers/zod";
 import { zodTextFormat } from "openai/helpers/zod";
 import { describe, expect, it } from "vitest";
+
 import { ConfigError, parseEnv } from "~/config.server";
 import {
   AiCopyError,
-  ProductCopySchema,
   anthropicCopySettings,
   buildCopyPrompt,
   normaliseCopy,
   openAICopySettings,
+  ProductCopySchema,
 } from "~/integrations/ai-copy.server";
 import { klingSettings } from "~/integrations/kling.server";
 

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+
 import { describe, expect, it } from "vitest";
 
 // The layering docs/DEVELOPING.md ("Where things go") and docs/decisions/0005-flows-layer.md ask

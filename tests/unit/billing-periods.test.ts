@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { addMonths, billingMoney, localDay, nextPeriod, periodFrom, sstOf, unusedCredit, zonedMidnight } from "~/domain/billing/periods";
 
 const KL = "Asia/Kuala_Lumpur";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { addBusinessDays, dueDate, isBusinessDay, isMalaysianPublicHoliday } from "~/domain/privacy/business-days.server";
 
 describe("Malaysian business days", () => {

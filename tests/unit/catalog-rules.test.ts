@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import {
   combinations,
   formatMoney,
@@ -13,6 +14,7 @@ import { renderDescription, sanitizeDescriptionHtml } from "~/domain/catalog/des
 import { draftFromFields } from "~/domain/catalog/product-draft";
 import { validateDraft } from "~/domain/catalog/products.server";
 import { sniffContentType, uploadProblem } from "~/domain/media/media-rules";
+
 import { makeDraft } from "../helpers/catalog";
 
 describe("variant generation", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { ConfigError, databaseUrls, parseEnv } from "~/config.server";
 
 const valid = {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { createI18n, HTML_LANG, localeFromHtmlLang, LOCALES } from "~/lib/i18n";
 import { RESOURCES } from "~/locales/resources";
 

@@ -1,17 +1,20 @@
 import { createHmac } from "node:crypto";
+
 import { describe, expect, it } from "vitest";
+
 import {
-  KLING_TOKEN_REFRESH_MARGIN_SECONDS,
-  KlingClient,
-  KlingError,
   describeTaskFailure,
+  KLING_TOKEN_REFRESH_MARGIN_SECONDS,
   klingBackoffMs,
   klingBodies,
+  KlingClient,
+  KlingError,
   klingImageField,
   parseKlingCallback,
   signKlingJwt,
 } from "~/integrations/kling.server";
 import { imageInfo } from "~/lib/image-info";
+
 import { encodePng } from "../../sandbox/png";
 
 const png = (width: number, height: number) => encodePng(width, height, (x, y) => [x % 256, y % 256, 128]);

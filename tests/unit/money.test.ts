@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { decimalStringToMinor, minorToDecimalString } from "~/lib/money";
 
 describe("exact decimal text for minor units", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { hashPassword, passwordProblem, verifyPassword } from "~/domain/accounts/passwords.server";
 
 describe("passwords", () => {

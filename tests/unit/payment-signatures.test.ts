@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { parseEnv } from "~/config.server";
 import {
   BILLPLZ_BASE_URLS,
@@ -16,7 +17,7 @@ import {
   readRawCallback,
 } from "~/integrations/payment-gateway";
 import { paymentGatewayFor } from "~/integrations/payment-gateways.server";
-import { PaySellerGateway, paysellerCanonical, paysellerSettings, signPayseller } from "~/integrations/payseller.server";
+import { paysellerCanonical, PaySellerGateway, paysellerSettings, signPayseller } from "~/integrations/payseller.server";
 
 // Billplz's published X Signature examples (github.com/Billplz/api_slate, "X Signature",
 // "X Signature Callback Url" and "X Signature Redirect Url"), with their sample keys.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { formatPhone, normalisePhone } from "~/lib/phone";
 
 describe("phone numbers", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+
 import { postcodeProblem, zoneFor } from "~/domain/checkout/address";
 import { DEFAULT_RATES, parseBrackets, ratePrice, shippingOptions, type ShippingRate } from "~/domain/checkout/shipping";
 

@@ -2,12 +2,14 @@
  * Reconciliation: which paid orders are in AutoCount, which are waiting and which failed (with
  * AutoCount's message), a retry per document and a bulk resync for a date range.
  */
-import { and, desc, eq, gte, isNotNull, lt, ne, or, sql, isNull, inArray } from "drizzle-orm";
-import { schema, withShop } from "~db/client";
+import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, ne, or, sql } from "drizzle-orm";
+
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
-import { documentNumbers } from "./sync.server";
+import { schema, withShop } from "~db/client";
+
 import { loadAccountingSettings } from "./settings.server";
+import { documentNumbers } from "./sync.server";
 
 export interface ReconciliationRow {
   orderId: string;

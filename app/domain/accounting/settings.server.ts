@@ -6,20 +6,21 @@
  */
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { schema, withShop, type Tx } from "~db/client";
+
 import { config } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import {
   AutoCountClient,
   AutoCountError,
   autoCountSandboxSettings,
-  autoCountSettings,
-  SANDBOX_AUTOCOUNT_CREDENTIALS,
   type AutoCountSettings,
+  autoCountSettings,
   type MappingProblems,
+  SANDBOX_AUTOCOUNT_CREDENTIALS,
 } from "~/integrations/autocount.server";
 import { fieldErrors } from "~/lib/forms";
 import { decryptSecret, encryptSecret } from "~/lib/secrets.server";
+import { schema, type Tx, withShop } from "~db/client";
 
 export type AccountingSettingsRow = typeof schema.accountingSettings.$inferSelect;
 

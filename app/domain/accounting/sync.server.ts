@@ -15,20 +15,23 @@
  * and retry. Only invoice, payment and customer data are sent.
  */
 import { createHash } from "node:crypto";
+
 import { and, asc, eq, sql } from "drizzle-orm";
-import { schema, withShop, type Tx } from "~db/client";
+
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { recordOrderEvent } from "~/domain/orders/timeline.server";
 import {
   AutoCountClient,
+  type AutoCountDocumentType,
   AutoCountError,
   AutoCountUnknownOutcomeError,
-  toAutoCountDate,
-  type AutoCountDocumentType,
   type DocumentLine,
+  toAutoCountDate,
 } from "~/integrations/autocount.server";
-import { clientSettingsFor, loadAccountingSettings, type AccountingSettingsRow } from "./settings.server";
+import { schema, type Tx, withShop } from "~db/client";
+
+import { type AccountingSettingsRow, clientSettingsFor, loadAccountingSettings } from "./settings.server";
 
 export type SyncRow = typeof schema.accountingSyncs.$inferSelect;
 

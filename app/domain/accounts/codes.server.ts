@@ -1,7 +1,8 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
-import { asPlatform, schema } from "~db/client";
+
 import { sendSecretWhatsApp } from "~/domain/notify/messages.server";
 import { keyedHash, randomDigits, verifyKeyedHash } from "~/lib/secrets.server";
+import { asPlatform, schema } from "~db/client";
 
 /**
  * One-time codes sent by WhatsApp. The code exists in plaintext only in this request and in the

@@ -1,13 +1,15 @@
 import { createCookie } from "@remix-run/node";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { asPlatform, schema, type Tx } from "~db/client";
+
 import { config, publicUrl } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { sendSecretEmail } from "~/domain/notify/messages.server";
-import { fieldErrors, type FieldErrors } from "~/lib/forms";
+import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import { consume, consumeAll, describeWait, isLimited } from "~/lib/rate-limit.server";
 import { randomToken, sha256 } from "~/lib/secrets.server";
+import { asPlatform, schema, type Tx } from "~db/client";
+
 import { checkCode, codeProblem, issueCode } from "./codes.server";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords.server";
 import { revokeAllSessions, type Session, type User } from "./sessions.server";

@@ -1,5 +1,6 @@
 import { dictionary } from "@zxcvbn-ts/language-common";
 import bcrypt from "bcryptjs";
+
 import { config } from "~/config.server";
 
 export const MIN_PASSWORD_LENGTH = 12;

@@ -1,7 +1,9 @@
 import { randomBytes, randomInt } from "node:crypto";
+
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { asPlatform, schema, type Tx } from "~db/client";
+
 import { safeEqual, sha256 } from "~/lib/secrets.server";
+import { asPlatform, schema, type Tx } from "~db/client";
 
 /**
  * Ten single-use recovery codes, for when the phone or the authenticator app is lost. Each has

@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
+
 import { createCookie, redirect } from "@remix-run/node";
 import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
-import { asPlatform, schema, type Tx } from "~db/client";
+
 import { config } from "~/config.server";
 import type { RequestInfo } from "~/domain/audit/audit.server";
+import { asPlatform, schema, type Tx } from "~db/client";
 
 /**
  * Server-side sessions behind a signed cookie. The cookie holds a random token; the database

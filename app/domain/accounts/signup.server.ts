@@ -1,10 +1,12 @@
 import { z } from "zod";
-import { asPlatform, pgConstraint, schema } from "~db/client";
+
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { queueWhatsApp } from "~/domain/notify/messages.server";
-import { fieldErrors, type FieldErrors } from "~/lib/forms";
+import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import { phoneField } from "~/lib/phone";
 import { consume } from "~/lib/rate-limit.server";
+import { asPlatform, pgConstraint, schema } from "~db/client";
+
 import { hashPassword, passwordProblem } from "./passwords.server";
 
 export const TERMS_VERSION = "2026-11-01";

@@ -1,12 +1,14 @@
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { asPlatform, pgConstraint, schema, withShop, type Tx } from "~db/client";
+
 import { publicUrl } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
-import { sendSecretEmail, sendSecretWhatsApp, type SecretSendResult } from "~/domain/notify/messages.server";
-import { fieldErrors, type FieldErrors, refuse, type Refusal } from "~/lib/forms";
+import { type SecretSendResult, sendSecretEmail, sendSecretWhatsApp } from "~/domain/notify/messages.server";
+import { type FieldErrors, fieldErrors, type Refusal, refuse } from "~/lib/forms";
 import { normalisePhone } from "~/lib/phone";
 import { randomToken, sha256 } from "~/lib/secrets.server";
+import { asPlatform, pgConstraint, schema, type Tx, withShop } from "~db/client";
+
 import type { ShopAdminAccess } from "./access.server";
 import { AREAS, type Role } from "./permissions";
 import { revokeAllSessions } from "./sessions.server";

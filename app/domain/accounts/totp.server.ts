@@ -1,8 +1,9 @@
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
 import QRCode from "qrcode";
-import { asPlatform, schema } from "~db/client";
+
 import { decryptSecret, encryptSecret } from "~/lib/secrets.server";
+import { asPlatform, schema } from "~db/client";
 
 /**
  * Authenticator apps (TOTP, RFC 6238: SHA-1, 6 digits, 30-second steps, ±1 step of clock drift).

@@ -1,17 +1,19 @@
 import { createCookie } from "@remix-run/node";
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
-import { asPlatform, schema, type Tx } from "~db/client";
+
 import { config } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { queueWhatsApp } from "~/domain/notify/messages.server";
+import { type Refusal, refuse } from "~/lib/forms";
 import { formatPhone } from "~/lib/phone";
 import { consume, consumeAll, describeWait } from "~/lib/rate-limit.server";
 import { randomToken, sha256 } from "~/lib/secrets.server";
+import { asPlatform, schema, type Tx } from "~db/client";
+
 import { checkCode, codeProblem, issueCode } from "./codes.server";
 import { replaceRecoveryCodes, unusedRecoveryCodes, useRecoveryCode } from "./recovery-codes.server";
 import type { SecondFactorUsed, User } from "./sessions.server";
 import { confirmTotpEnrolment, hasConfirmedTotp, verifyTotp } from "./totp.server";
-import { refuse, type Refusal } from "~/lib/forms";
 
 /**
  * The second step of a login: a WhatsApp code or an authenticator-app code (or a recovery code),

@@ -9,34 +9,36 @@
  */
 import { and, asc, desc, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
-import { schema, withShop, type Tx } from "~db/client";
+
 import { config, providerModes } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { PlanLimitReached } from "~/domain/billing/plans.server";
 import { updateProductCopy } from "~/domain/catalog/products.server";
-import { isUuid, uuidField } from "~/lib/ids";
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import {
   AiCopyError,
-  copyWriter,
   type CopyProvider,
   type CopyWriter,
+  copyWriter,
   type ProductCopy,
   type ProductFacts,
 } from "~/integrations/ai-copy.server";
 import type { FieldErrors } from "~/lib/forms";
-import { chargeAiCredits, assertAiCredits } from "./credits.server";
+import { type Refusal, refuse } from "~/lib/forms";
+import { isUuid, uuidField } from "~/lib/ids";
+import { schema, type Tx, withShop } from "~db/client";
+
 import {
   changeFor,
   COPY_FIELDS,
   COPY_LANGUAGE_CODES,
   COPY_PROVIDERS,
   COPY_TONE_CODES,
-  creditsForCopy,
   type CopyLanguageCode,
+  creditsForCopy,
 } from "./copy-rules";
-import { refuse, type Refusal } from "~/lib/forms";
+import { assertAiCredits, chargeAiCredits } from "./credits.server";
 
 export interface Actor extends RequestInfo {
   userId: string | null;

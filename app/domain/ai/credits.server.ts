@@ -9,8 +9,9 @@
  * month has left, otherwise wholly to the packs (its usage row's period is then `pack`).
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
+
+import { currentPlan, type Plan, PlanLimitReached } from "~/domain/billing/plans.server";
 import { schema, type Tx } from "~db/client";
-import { currentPlan, PlanLimitReached, type Plan } from "~/domain/billing/plans.server";
 
 export type AiKind = (typeof schema.aiJobKindEnum.enumValues)[number];
 

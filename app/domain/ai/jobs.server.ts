@@ -6,16 +6,18 @@
  * on success, once per job: a retry never charges twice, a cancelled job holds nothing.
  */
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import { schema, withShop } from "~db/client";
+
 import { audit } from "~/domain/audit/audit.server";
 import { PlanLimitReached } from "~/domain/billing/plans.server";
-import { isUuid } from "~/lib/ids";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import type { FieldErrors } from "~/lib/forms";
-import { assertAiCredits, creditBalances } from "./credits.server";
-import { copyJobRow, finishBatch, getAiSettings, parseCopyRequest, type Actor } from "./copy.server";
+import { type Refusal, refuse } from "~/lib/forms";
+import { isUuid } from "~/lib/ids";
+import { schema, withShop } from "~db/client";
+
+import { type Actor, copyJobRow, finishBatch, getAiSettings, parseCopyRequest } from "./copy.server";
 import { MAX_BATCH_PRODUCTS } from "./copy-rules";
-import { refuse, type Refusal } from "~/lib/forms";
+import { assertAiCredits, creditBalances } from "./credits.server";
 
 export type BulkResult = { ok: true; batchId: string; count: number } | { ok: false; errors: FieldErrors };
 

@@ -16,33 +16,34 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import sharp from "sharp";
 import { z } from "zod";
-import { asPlatform, schema, withShop, type Tx } from "~db/client";
+
 import { config, publicUrl } from "~/config.server";
 import { assertAiCredits, chargeAiCredits, creditBalances } from "~/domain/ai/credits.server";
 import { assertStorageAllowance, PlanLimitReached } from "~/domain/billing/plans.server";
-import { isUuid } from "~/lib/ids";
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { reencodeImage } from "~/domain/media/image-check.server";
-import { addGeneratedMedia, mediaPrefix, mediaView, type MediaView } from "~/domain/media/media.server";
+import { addGeneratedMedia, mediaPrefix, type MediaView, mediaView } from "~/domain/media/media.server";
 import { sniffContentType } from "~/domain/media/media-rules";
 import {
+  DEFAULT_TRY_ON_MODEL,
+  DEFAULT_VIDEO_MODEL,
   describeTaskFailure,
   isFinished,
   KLING_LIMITS,
   KlingClient,
   KlingError,
   klingSettings,
-  parseKlingCallback,
-  TRY_ON_MODELS,
-  DEFAULT_TRY_ON_MODEL,
-  DEFAULT_VIDEO_MODEL,
   type KlingTask,
   type KlingTaskKind,
+  parseKlingCallback,
+  TRY_ON_MODELS,
 } from "~/integrations/kling.server";
 import { deleteObjects, publicObjectUrl, putObject, readObject } from "~/integrations/storage.server";
+import { isUuid } from "~/lib/ids";
 import { logger } from "~/lib/logger.server";
 import { keyedHash, safeEqual } from "~/lib/secrets.server";
+import { asPlatform, schema, type Tx, withShop } from "~db/client";
 
 export type KlingJobKind = "tryon" | "video";
 type AiJob = typeof schema.aiJobs.$inferSelect;

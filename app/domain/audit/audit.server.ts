@@ -1,4 +1,5 @@
-import { and, desc, eq, like, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, like, or, type SQL, sql } from "drizzle-orm";
+
 import { asPlatform, schema, type Tx } from "~db/client";
 
 export interface RequestInfo {

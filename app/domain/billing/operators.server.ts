@@ -3,7 +3,7 @@
  * orders. Cross-shop reads run asPlatform; a change to one shop runs in that shop's transaction,
  * audited with the operator as the actor.
  */
-import { and, desc, eq, ilike, inArray, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, ilike, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";

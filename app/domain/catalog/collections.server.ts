@@ -1,11 +1,13 @@
 /** Manual collections (the merchant picks products and their order) and categories. */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
+
+import { type FieldErrors, fieldErrors } from "~/lib/forms";
+import { isUuid } from "~/lib/ids";
 import { pgConstraint, schema, withShop } from "~db/client";
-import { fieldErrors, type FieldErrors } from "~/lib/forms";
+
 import { HANDLE_PATTERN, handleize } from "./catalog-rules";
 import { freeHandle } from "./products.server";
-import { isUuid } from "~/lib/ids";
 
 const CollectionSchema = z.object({
   title: z.string().trim().min(1, "Enter the collection's title.").max(120, "Use at most 120 characters."),

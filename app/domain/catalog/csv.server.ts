@@ -13,19 +13,22 @@
  * file twice changes nothing the second time.
  */
 import { randomUUID } from "node:crypto";
+
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { schema, withShop, type Tx } from "~db/client";
+
 import { assertProductAllowance, assertStorageAllowance, PlanLimitReached } from "~/domain/billing/plans.server";
 import { addStoredImage, mediaPrefix } from "~/domain/media/media.server";
 import { extensionOf, mediaKindOf } from "~/domain/media/media-rules";
 import { copyObject, headObject, keyFromPublicUrl, publicObjectUrl } from "~/integrations/storage.server";
+import { schema, type Tx, withShop } from "~db/client";
+
 import { HANDLE_PATTERN, handleize, minorToDecimal, parseTags } from "./catalog-rules";
 import { sanitizeDescriptionHtml } from "./description.server";
 import { adjustInventory } from "./inventory.server";
 import { emptyDraft, type ProductDraft, type VariantDraft } from "./product-draft";
-import { insertProduct, replaceProduct, SaveRefused, validateDraft, type Actor } from "./products.server";
+import { type Actor, insertProduct, replaceProduct, SaveRefused, validateDraft } from "./products.server";
 
 export const CSV_COLUMNS = [
   "Handle",

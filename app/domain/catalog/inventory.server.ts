@@ -12,10 +12,12 @@
  */
 import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { pgConstraint, schema, withShop, type Tx } from "~db/client";
-import { fieldErrors, type FieldErrors } from "~/lib/forms";
-import { ADJUSTMENT_REASONS, type InventoryReason } from "./catalog-rules";
+
+import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import { isUuid, uuidField } from "~/lib/ids";
+import { pgConstraint, schema, type Tx, withShop } from "~db/client";
+
+import { ADJUSTMENT_REASONS, type InventoryReason } from "./catalog-rules";
 
 export class InventoryError extends Error {
   constructor(

@@ -6,14 +6,16 @@
  * this (sort value, id)", so page 200 costs what page 1 costs and rows cannot shift between pages
  * while someone edits. The total is one count over the same filters (an index-only scan).
  */
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import { schema, withShop } from "~db/client";
+
 import { coverImages } from "~/domain/media/media.server";
 import { publicObjectUrl } from "~/integrations/storage.server";
-import { LOW_STOCK_THRESHOLD, PRODUCT_STATUSES, SORTS, type SortKey } from "./catalog-rules";
-import { escapeLike } from "~/lib/like";
 import { decodeCursor, encodeCursor, uuidField } from "~/lib/ids";
+import { escapeLike } from "~/lib/like";
+import { schema, withShop } from "~db/client";
+
+import { LOW_STOCK_THRESHOLD, PRODUCT_STATUSES, type SortKey, SORTS } from "./catalog-rules";
 
 export const PAGE_SIZE = 50;
 

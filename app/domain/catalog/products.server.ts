@@ -3,11 +3,14 @@
  * transaction each (a product is saved with all its variants or not at all), bulk actions.
  */
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
-import { pgConstraint, schema, withShop, type Tx } from "~db/client";
+
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { assertProductAllowance, PlanLimitReached } from "~/domain/billing/plans.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import type { FieldErrors } from "~/lib/forms";
+import { isUuid } from "~/lib/ids";
+import { pgConstraint, schema, type Tx, withShop } from "~db/client";
+
 import {
   combinationKey,
   combinations,
@@ -16,17 +19,16 @@ import {
   MAX_OPTION_VALUES,
   MAX_VARIANTS,
   minorToDecimal,
+  type OptionInput,
   parseMoney,
   parseTags,
   PRODUCT_STATUSES,
-  variantTitle,
-  type OptionInput,
   type ProductStatus,
+  variantTitle,
 } from "./catalog-rules";
 import { renderDescription } from "./description.server";
 import { adjustInventory, recomputeProductStock } from "./inventory.server";
-import { syncVariants, usableOptions, type ProductDraft, type VariantDraft } from "./product-draft";
-import { isUuid } from "~/lib/ids";
+import { type ProductDraft, syncVariants, usableOptions, type VariantDraft } from "./product-draft";
 
 export type Product = typeof schema.products.$inferSelect;
 export type Variant = typeof schema.variants.$inferSelect;

@@ -1,5 +1,5 @@
-import { withShop } from "~db/client";
 import { planUsage } from "~/domain/billing/plans.server";
+import { withShop } from "~db/client";
 
 /** Media storage the shop uses, and its plan's limit (null: none). */
 export async function shopStorage(shopId: string): Promise<{ used: number; limit: number | null; plan: string }> {

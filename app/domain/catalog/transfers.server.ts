@@ -3,13 +3,15 @@
  * shows live: rows processed out of the total, products written, and the row-level problems.
  */
 import { and, desc, eq, getTableColumns } from "drizzle-orm";
-import { schema, withShop } from "~db/client";
+
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
-import { exportCatalog, importProductGroup, parseCatalogCsv, type RowError } from "./csv.server";
 import { localDate } from "~/lib/dates";
+import { type Refusal, refuse } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
-import { refuse, type Refusal } from "~/lib/forms";
+import { schema, withShop } from "~db/client";
+
+import { exportCatalog, importProductGroup, parseCatalogCsv, type RowError } from "./csv.server";
 
 /** Larger files are better split: this keeps one import's memory and run time bounded. */
 export const MAX_IMPORT_BYTES = 15 * 1024 * 1024;

@@ -1,7 +1,9 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { safeRedirect } from "~/lib/http";
+
 import { storefrontShopper } from "./context.server";
 import type { logInCustomer } from "./customers.server";
 import { clearCartCookieHeader } from "./visitor.server";

@@ -4,10 +4,12 @@
  */
 import { and, asc, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { z } from "zod";
-import { asPlatform, schema, withShop, type Tx } from "~db/client";
+
 import { coverImages } from "~/domain/media/media.server";
 import { runningSalePrices } from "~/domain/storefront/flash-sales.server";
 import { publicObjectUrl } from "~/integrations/storage.server";
+import { asPlatform, schema, type Tx, withShop } from "~db/client";
+
 import { ensureCart, findCart, type Shopper } from "./visitor.server";
 
 export const MAX_LINE_QUANTITY = 999;

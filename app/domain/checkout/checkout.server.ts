@@ -8,21 +8,24 @@
  * what was typed.
  */
 import { randomUUID } from "node:crypto";
+
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
-import { schema, withShop, type Tx } from "~db/client";
-import type { PostalAddress } from "~db/schema";
+
 import { snapshotDropshipLines } from "~/domain/dropship/forwarding.server";
 import { nextShopNumber } from "~/domain/orders/counters.server";
-import { StockShortage, reserveStock } from "~/domain/orders/stock.server";
+import { reserveStock, StockShortage } from "~/domain/orders/stock.server";
 import { recordOrderEvent } from "~/domain/orders/timeline.server";
-import { claimFlashSalePrices, FlashSaleLimitError, saleCapShortfall, type ClaimedLine } from "~/domain/storefront/flash-sales.server";
-import { fieldErrors, type FieldErrors } from "~/lib/forms";
+import { type ClaimedLine, claimFlashSalePrices, FlashSaleLimitError, saleCapShortfall } from "~/domain/storefront/flash-sales.server";
+import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import type { Locale } from "~/lib/i18n";
 import { serverT } from "~/lib/i18n.server";
 import { phoneField } from "~/lib/phone";
+import { schema, type Tx, withShop } from "~db/client";
+import type { PostalAddress } from "~db/schema";
+
 import { isMalaysianState, postcodeProblem, zoneFor } from "./address";
-import { readCart, type CartView } from "./cart.server";
+import { type CartView, readCart } from "./cart.server";
 import { shippingOptions } from "./shipping";
 import { shippingSetup } from "./shipping.server";
 import { findCart, type Shopper } from "./visitor.server";

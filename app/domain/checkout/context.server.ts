@@ -1,5 +1,6 @@
-import { storefrontShopBySlug, type StorefrontShop } from "~/domain/storefront/shop.server";
-import { shopper, type Shopper } from "./visitor.server";
+import { type StorefrontShop, storefrontShopBySlug } from "~/domain/storefront/shop.server";
+
+import { type Shopper, shopper } from "./visitor.server";
 
 /** The storefront's shop (404 when there is none) and who is shopping there. */
 export async function storefrontShopper(request: Request, slug: string | undefined): Promise<{ shop: StorefrontShop; who: Shopper }> {

@@ -7,12 +7,14 @@
  */
 import { and, desc, eq, isNotNull } from "drizzle-orm";
 import { z } from "zod";
-import { pgConstraint, schema, withShop } from "~db/client";
-import type { PostalAddress } from "~db/schema";
+
 import { hashPassword, passwordProblem, verifyPassword } from "~/domain/accounts/passwords.server";
-import { fieldErrors, type FieldErrors } from "~/lib/forms";
+import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import { phoneField } from "~/lib/phone";
 import { consume, consumeAll, isLimited } from "~/lib/rate-limit.server";
+import { pgConstraint, schema, withShop } from "~db/client";
+import type { PostalAddress } from "~db/schema";
+
 import { mergeAnonymousCart, startCustomerSession } from "./visitor.server";
 
 const checkbox = (message: string) =>

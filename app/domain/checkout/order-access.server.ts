@@ -11,12 +11,14 @@
  */
 import { createCookie } from "@remix-run/node";
 import { and, eq } from "drizzle-orm";
-import { schema, withShop } from "~db/client";
+
 import { config } from "~/config.server";
 import { isOrderAccessToken, orderAccessToken } from "~/domain/orders/order-links.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
-import { currentCustomer } from "./visitor.server";
 import { isUuid } from "~/lib/ids";
+import { schema, withShop } from "~db/client";
+
+import { currentCustomer } from "./visitor.server";
 
 /** The browser remembers this many of its latest orders. */
 const REMEMBERED = 10;

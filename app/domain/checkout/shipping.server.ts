@@ -5,12 +5,14 @@
  */
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
-import { schema, withShop, type Tx } from "~db/client";
+
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
-import { fieldErrors, type FieldErrors } from "~/lib/forms";
+import { type FieldErrors, fieldErrors } from "~/lib/forms";
+import { isUuid, uuidField } from "~/lib/ids";
+import { schema, type Tx, withShop } from "~db/client";
+
 import { INTERNATIONAL_COUNTRIES, type ShippingZone } from "./address";
 import { DEFAULT_INTERNATIONAL_COUNTRIES, DEFAULT_ORDER_EXPIRY_MINUTES, DEFAULT_RATES, parseBrackets, type ShippingRate } from "./shipping";
-import { isUuid, uuidField } from "~/lib/ids";
 
 export interface ShippingSetup {
   internationalCountries: string[];

@@ -4,11 +4,13 @@
  * signed. Looked up inside the shop's tenant scope: a cookie from shop A finds nothing on shop B.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { createCookie, type Cookie } from "@remix-run/node";
+
+import { type Cookie, createCookie } from "@remix-run/node";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import { schema, withShop, type Tx } from "~db/client";
+
 import { config } from "~/config.server";
 import { isUuid } from "~/lib/ids";
+import { schema, type Tx, withShop } from "~db/client";
 
 /** A storefront customer stays logged in this long (a revocable server-side session). */
 export const CUSTOMER_SESSION_MS = 30 * 24 * 3600 * 1000;

@@ -13,12 +13,14 @@
  *    the lines. Then the forward is marked sent.
  */
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import { schema, withShop, type Tx } from "~db/client";
+
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
+import { adjustInventory } from "~/domain/catalog/inventory.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { queueWhatsApp } from "~/domain/notify/messages.server";
 import { recordOrderEvent } from "~/domain/orders/timeline.server";
-import { adjustInventory } from "~/domain/catalog/inventory.server";
+import { schema, type Tx, withShop } from "~db/client";
+
 import { alertOwner, supplierVariantsChanged } from "./import.server";
 
 /**

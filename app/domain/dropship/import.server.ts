@@ -8,19 +8,22 @@
  * available stock (0 = sold out on the storefront); its price follows the rule unless locked.
  */
 import { randomUUID } from "node:crypto";
+
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
-import { asPlatform, schema, withShop, type Tx } from "~db/client";
+
 import { audit } from "~/domain/audit/audit.server";
 import { assertProductAllowance, PlanLimitReached } from "~/domain/billing/plans.server";
 import { adjustInventory } from "~/domain/catalog/inventory.server";
-import { insertProduct, type Actor, type ProductInput } from "~/domain/catalog/products.server";
+import { type Actor, insertProduct, type ProductInput } from "~/domain/catalog/products.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { addStoredImage, mediaPrefix } from "~/domain/media/media.server";
 import { queueWhatsApp } from "~/domain/notify/messages.server";
 import { copyObject } from "~/integrations/storage.server";
-import { fieldErrors, type FieldErrors, refuse, type Refusal } from "~/lib/forms";
+import { type FieldErrors, fieldErrors, type Refusal, refuse } from "~/lib/forms";
 import { decimalStringToMinor } from "~/lib/money";
+import { asPlatform, schema, type Tx, withShop } from "~db/client";
+
 import { networkProduct, networkVariantState } from "./network.server";
 import { DEFAULT_RULE, marginPercent, parseMultiplier, priceFor, type PricingRule } from "./pricing";
 

@@ -8,13 +8,14 @@
  * cost, suggested price, stock, weight, cover image, the supplier's public profile) and nothing
  * else of the supplier: no orders, no staff, no drafts, no other shop's data.
  */
-import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import { asPlatform, schema, withShop, type Tx } from "~db/client";
+
 import { publicObjectUrl } from "~/integrations/storage.server";
-import { decimalStringToMinor } from "~/lib/money";
-import { escapeLike } from "~/lib/like";
 import { uuidField } from "~/lib/ids";
+import { escapeLike } from "~/lib/like";
+import { decimalStringToMinor } from "~/lib/money";
+import { asPlatform, schema, type Tx, withShop } from "~db/client";
 
 const NETWORK = and(
   eq(schema.shops.kind, "supplier"),

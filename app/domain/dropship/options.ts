@@ -19,7 +19,7 @@ export const MY_STATES = [
 ] as const;
 export const REGIONS = ["Peninsular Malaysia", "East Malaysia", "Singapore"] as const;
 
-import { CARRIERS, carrierLabel } from "~/domain/orders/carriers";
+import { carrierLabel, CARRIERS } from "~/domain/orders/carriers";
 
 /** The couriers a supplier ships with: the orders area's carriers (their names and tracking formats). */
 export const SUPPLIER_CARRIERS = CARRIERS;

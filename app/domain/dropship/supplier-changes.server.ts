@@ -6,8 +6,10 @@
  * (app/flows/supplier-shipment.server.ts).
  */
 import { and, eq, sql } from "drizzle-orm";
-import { schema, type Tx } from "~db/client";
+
 import { recordOrderEvent } from "~/domain/orders/timeline.server";
+import { schema, type Tx } from "~db/client";
+
 import { alertOwner } from "./import.server";
 
 export type SupplierOrderSide = NonNullable<Awaited<ReturnType<typeof readSupplierOrder>>>;

@@ -1,7 +1,9 @@
 import { and, inArray, isNull, sql } from "drizzle-orm";
-import { asPlatform, schema, type Tx } from "~db/client";
+
 import { logger } from "~/lib/logger.server";
-import { jobSchema, type JobName, type JobPayload, type JobQueue } from "./queues";
+import { asPlatform, schema, type Tx } from "~db/client";
+
+import { type JobName, type JobPayload, type JobQueue, jobSchema } from "./queues";
 
 /**
  * Records work to run after this transaction commits. The outbox dispatcher enqueues it on

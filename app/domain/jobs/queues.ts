@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 import { uuidField } from "~/lib/ids";
 
 /**

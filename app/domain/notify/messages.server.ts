@@ -1,9 +1,11 @@
+import { timingSafeEqual } from "node:crypto";
+
 import { and, eq, or, sql } from "drizzle-orm";
-import { asPlatform, schema, withShop, type Tx } from "~db/client";
+
 import { config } from "~/config.server";
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
-import { emailClient, EmailError, type EmailClient } from "~/integrations/email.server";
+import { type EmailClient, emailClient, EmailError } from "~/integrations/email.server";
 import {
   codeTemplate,
   deliveryStatusOf,
@@ -15,8 +17,8 @@ import {
   WassengerWebhookSchema,
   webhookEventId,
 } from "~/integrations/wassenger.server";
-import { timingSafeEqual } from "node:crypto";
 import { isUuid } from "~/lib/ids";
+import { asPlatform, schema, type Tx, withShop } from "~db/client";
 
 type Status = (typeof schema.messageStatusEnum.enumValues)[number];
 

@@ -6,16 +6,18 @@
  * order-paid flow's (app/flows/payment-notification.server.ts puts the steps together).
  */
 import { and, desc, eq } from "drizzle-orm";
-import { schema, withShop, type Tx } from "~db/client";
+
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import {
-  PaymentGatewayError,
   type GatewayName,
+  PaymentGatewayError,
   type PaymentMismatchError,
   type PaymentNotification,
   type PaymentStatus,
 } from "~/integrations/payment-gateway";
 import { isUuid } from "~/lib/ids";
+import { schema, type Tx, withShop } from "~db/client";
+
 import { GATEWAY_LABELS, gatewayForPayment } from "./gateways.server";
 import { notifyOwnerRefundNeeded } from "./paid-notifications.server";
 import { recordOrderEvent } from "./timeline.server";

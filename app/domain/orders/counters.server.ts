@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+
 import { schema, type Tx } from "~db/client";
 
 /** The first number of each counter: order #1001, invoice 1. */

@@ -1,6 +1,8 @@
 import { and, eq } from "drizzle-orm";
-import { schema, type Tx } from "~db/client";
+
 import { queueEmail, queueWhatsApp } from "~/domain/notify/messages.server";
+import { schema, type Tx } from "~db/client";
+
 import { orderMessage, type OrderMessageKind, type OrderMessageVars } from "./customer-messages";
 import { recordOrderEvent } from "./timeline.server";
 

@@ -1,7 +1,9 @@
 /** What the customer sees of their order on the storefront's order, confirmation and payment pages. */
 import { and, eq } from "drizzle-orm";
-import { schema, withShop } from "~db/client";
+
 import { isUuid } from "~/lib/ids";
+import { schema, withShop } from "~db/client";
+
 import { chargesOf, type Order } from "./charges.server";
 import { GATEWAY_LABELS, isGateway } from "./gateways.server";
 

@@ -1,5 +1,6 @@
 import { notFound } from "~/lib/http";
-import { documentData, documentHtml, documentPdf, documentProblem, invoiceLabel, type DocumentKind } from "./documents.server";
+
+import { documentData, documentHtml, type DocumentKind, documentPdf, documentProblem, invoiceLabel } from "./documents.server";
 
 /** The HTTP response for an order document (HTML to print, or PDF with `?format=pdf`). */
 export async function documentResponse(kind: DocumentKind, shopId: string, orderId: string, request: Request): Promise<Response> {

@@ -4,7 +4,9 @@
  * which finds them here (dueOrders) and cancels each in its own tenant transaction.
  */
 import { and, asc, eq, lte } from "drizzle-orm";
+
 import { asPlatform, schema, type Tx } from "~db/client";
+
 import { transitionOrder } from "./status.server";
 
 export const EXPIRY_REASON = "Not paid in time";

@@ -6,11 +6,13 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { schema, withShop, type Tx } from "~db/client";
+
 import { audit } from "~/domain/audit/audit.server";
-import { CARRIERS, carrierLabel, normaliseTracking, trackingProblem, trackingUrl, type Carrier } from "./carriers";
+import { schema, type Tx, withShop } from "~db/client";
+
+import { type Carrier, carrierLabel, CARRIERS, normaliseTracking, trackingProblem, trackingUrl } from "./carriers";
+import { type Actor, notifyCustomer } from "./order-admin.server";
 import { canTransition } from "./order-status";
-import { notifyCustomer, type Actor } from "./order-admin.server";
 import { transitionOrder } from "./status.server";
 import { recordOrderEvent } from "./timeline.server";
 

@@ -4,10 +4,11 @@
  * payment went through (to verify its callbacks or refund it, even after the shop switched).
  */
 import { and, eq } from "drizzle-orm";
-import { schema, type Tx } from "~db/client";
-import { PaymentGatewayError, type GatewayName, type PaymentGateway } from "~/integrations/payment-gateway";
+
+import { type GatewayName, type PaymentGateway, PaymentGatewayError } from "~/integrations/payment-gateway";
 import { GATEWAY_LABELS, paymentGatewayFor, type ShopGatewayChoice } from "~/integrations/payment-gateways.server";
 import { decryptSecret } from "~/lib/secrets.server";
+import { schema, type Tx } from "~db/client";
 
 export const GATEWAYS = ["payseller", "billplz"] as const satisfies readonly GatewayName[];
 /** A shop that has chosen nothing takes payments through the PaySeller stand-in. */

@@ -7,18 +7,20 @@
  */
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
-import { schema, withShop, type Tx } from "~db/client";
+
 import type { RequestInfo } from "~/domain/audit/audit.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
-import { fieldErrors, type FieldErrors } from "~/lib/forms";
+import { type FieldErrors, fieldErrors } from "~/lib/forms";
+import { isUuid } from "~/lib/ids";
+import { schema, type Tx, withShop } from "~db/client";
+
+import type { OrderMessageKind } from "./customer-messages";
 import { notifyOrderCustomer } from "./customer-messages.server";
 import { orderStatusUrl } from "./order-links.server";
-import type { OrderMessageKind } from "./customer-messages";
 import type { ManualMove } from "./order-moves";
 import { canTransition, type OrderStatus } from "./order-status";
 import { OrderTransitionError, transitionOrder } from "./status.server";
 import { recordOrderEvent } from "./timeline.server";
-import { isUuid } from "~/lib/ids";
 
 export interface Actor extends RequestInfo {
   userId: string;

@@ -13,15 +13,17 @@
  * it is not leakproof), and takes the page and the total from them. Totals are counted up to
  * COUNT_CAP.
  */
-import { and, eq, sql, type SQL } from "drizzle-orm";
 import { stringify } from "csv-stringify/sync";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import { asPlatform, schema, withShop, type Tx } from "~db/client";
+
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
-import { normalisePhone } from "~/lib/phone";
-import { ORDER_STATUSES } from "./order-status";
-import { escapeLike } from "~/lib/like";
 import { decodeCursor, encodeCursor } from "~/lib/ids";
+import { escapeLike } from "~/lib/like";
+import { normalisePhone } from "~/lib/phone";
+import { asPlatform, schema, type Tx, withShop } from "~db/client";
+
+import { ORDER_STATUSES } from "./order-status";
 
 export const ORDER_PAGE_SIZE = 50;
 export const PAYMENT_STATUSES = ["unpaid", "paid", "partially_refunded", "refunded"] as const;

@@ -5,9 +5,11 @@
  * needs a refund (a payment after the order was cancelled, a second payment).
  */
 import { and, eq } from "drizzle-orm";
-import { schema, type Tx } from "~db/client";
+
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { queueEmail, queueWhatsApp } from "~/domain/notify/messages.server";
+import { schema, type Tx } from "~db/client";
+
 import { notifyOrderCustomer } from "./customer-messages.server";
 import { orderStatusUrl } from "./order-links.server";
 import { recordOrderEvent } from "./timeline.server";

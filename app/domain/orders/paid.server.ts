@@ -1,5 +1,7 @@
 import { and, eq } from "drizzle-orm";
+
 import { schema, type Tx } from "~db/client";
+
 import { nextShopNumber } from "./counters.server";
 import { transitionOrder } from "./status.server";
 

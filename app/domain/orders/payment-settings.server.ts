@@ -4,13 +4,15 @@
  */
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import { schema, withShop } from "~db/client";
+
 import { config } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
-import { PaymentGatewayError, type GatewayName } from "~/integrations/payment-gateway";
-import { fieldErrors, type FieldErrors } from "~/lib/forms";
+import { type GatewayName, PaymentGatewayError } from "~/integrations/payment-gateway";
+import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import { decryptSecret, encryptSecret } from "~/lib/secrets.server";
-import { DEFAULT_GATEWAY, GATEWAY_LABELS, GATEWAYS, gatewayForPayment, isGateway } from "./gateways.server";
+import { schema, withShop } from "~db/client";
+
+import { DEFAULT_GATEWAY, GATEWAY_LABELS, gatewayForPayment, GATEWAYS, isGateway } from "./gateways.server";
 
 export { GATEWAY_LABELS };
 

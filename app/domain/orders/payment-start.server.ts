@@ -5,12 +5,14 @@
  * URL. No card data ever reaches us: only references, amounts and the hosted page's URL.
  */
 import { and, eq } from "drizzle-orm";
-import { schema, withShop } from "~db/client";
+
 import { publicUrl } from "~/config.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
-import { PaymentGatewayError, type GatewayName, type PaymentGateway } from "~/integrations/payment-gateway";
+import { type GatewayName, type PaymentGateway, PaymentGatewayError } from "~/integrations/payment-gateway";
 import { isUuid } from "~/lib/ids";
 import { logger } from "~/lib/logger.server";
+import { schema, withShop } from "~db/client";
+
 import { chargesOf, orderReference } from "./charges.server";
 import { GATEWAY_LABELS, gatewayForShop } from "./gateways.server";
 import { orderAccessToken } from "./order-links.server";

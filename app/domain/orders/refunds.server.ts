@@ -11,11 +11,13 @@
  * customer), are the order-refunded flow's: app/flows/order-refunded.server.ts.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { schema, type Tx } from "~db/client";
+
 import { audit } from "~/domain/audit/audit.server";
 import { formatMoney, parseMoney } from "~/domain/catalog/catalog-rules";
 import { adjustInventory, InventoryError } from "~/domain/catalog/inventory.server";
 import type { PaymentGateway } from "~/integrations/payment-gateway";
+import { schema, type Tx } from "~db/client";
+
 import { gatewayForPayment } from "./gateways.server";
 import type { Actor } from "./order-admin.server";
 import { canTransition, type OrderStatus } from "./order-status";

@@ -1,7 +1,9 @@
 import { and, eq } from "drizzle-orm";
-import { schema, type Tx } from "~db/client";
+
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
-import { canTransition, ORDER_STATUS_LABELS, transitionRefusal, type OrderStatus } from "./order-status";
+import { schema, type Tx } from "~db/client";
+
+import { canTransition, ORDER_STATUS_LABELS, type OrderStatus, transitionRefusal } from "./order-status";
 import { recordOrderEvent } from "./timeline.server";
 
 export class OrderTransitionError extends Error {

@@ -15,7 +15,9 @@
  * order row, then products and levels by id) so concurrent orders never deadlock.
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
+
 import { schema, type Tx } from "~db/client";
+
 import { recordOrderEvent } from "./timeline.server";
 
 export type StockState = "none" | "reserved" | "committed" | "released";

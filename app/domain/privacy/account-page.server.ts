@@ -1,9 +1,10 @@
 import { eq } from "drizzle-orm";
-import { asPlatform, schema } from "~db/client";
+
 import { checkCode, codeProblem, issueCode } from "~/domain/accounts/codes.server";
 import { maskPhone } from "~/domain/accounts/two-factor.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { normalisePhone } from "~/lib/phone";
+import { asPlatform, schema } from "~db/client";
 
 /**
  * A NetShop account's own corrections (merchants and staff, /admin/account/privacy): the name at

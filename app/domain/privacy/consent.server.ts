@@ -1,5 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
-import { asPlatform, schema, withShop, type Tx } from "~db/client";
+
+import { asPlatform, schema, type Tx, withShop } from "~db/client";
 
 /**
  * Marketing consent per customer and channel. Withdrawal takes effect at once: the flag is what

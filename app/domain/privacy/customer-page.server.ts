@@ -1,9 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import { schema, withShop } from "~db/client";
+
 import { audit } from "~/domain/audit/audit.server";
-import { fieldErrors, type FieldErrors } from "~/lib/forms";
-import { requestsOf, type PrivacyRequest } from "./requests.server";
+import { type FieldErrors, fieldErrors } from "~/lib/forms";
+import { schema, withShop } from "~db/client";
+
+import { type PrivacyRequest, requestsOf } from "./requests.server";
 
 /** What a storefront customer's privacy page shows: their details, consent and requests. */
 export interface CustomerPrivacy {

@@ -1,4 +1,5 @@
 import { presignDownload } from "~/integrations/storage.server";
+
 import { DOWNLOAD_LINK_SECONDS, requestOf, type Subject } from "./requests.server";
 
 /**

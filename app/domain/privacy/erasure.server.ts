@@ -1,5 +1,7 @@
-import { and, eq, inArray, isNotNull, isNull, or, sql, type AnyColumn } from "drizzle-orm";
+import { and, type AnyColumn, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
+
 import { asPlatform, schema, type Tx } from "~db/client";
+
 import type { CustomerScope } from "./export.server";
 
 /**

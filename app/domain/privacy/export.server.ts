@@ -1,7 +1,9 @@
 import { stringify } from "csv-stringify/sync";
-import { and, eq, inArray, isNull, or, sql, type AnyColumn } from "drizzle-orm";
-import { zipSync, strToU8 } from "fflate";
+import { and, type AnyColumn, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { strToU8, zipSync } from "fflate";
+
 import { schema, type Tx } from "~db/client";
+
 import { categoriesFor, type ExportCategory, type PersonKind } from "./privacy-map.server";
 import type { PrivacyRequest, Subject } from "./requests.server";
 

@@ -1,7 +1,9 @@
 import { eq } from "drizzle-orm";
-import { asPlatform, schema, withShop, type Tx } from "~db/client";
+
 import { publicUrl } from "~/config.server";
 import { queueEmail, queueWhatsApp, sendSecretEmail, sendSecretWhatsApp } from "~/domain/notify/messages.server";
+import { asPlatform, schema, type Tx, withShop } from "~db/client";
+
 import type { PrivacyRequest } from "./requests.server";
 
 /**

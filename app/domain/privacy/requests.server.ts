@@ -1,8 +1,10 @@
 import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
-import { asPlatform, schema, withShop, type Tx } from "~db/client";
-import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
+
 import { audit } from "~/domain/audit/audit.server";
+import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { normalisePhone } from "~/lib/phone";
+import { asPlatform, schema, type Tx, withShop } from "~db/client";
+
 import { dueDate } from "./business-days.server";
 
 /**

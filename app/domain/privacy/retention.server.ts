@@ -1,6 +1,7 @@
-import { and, eq, lte, lt, ne, sql } from "drizzle-orm";
-import { asPlatform, schema } from "~db/client";
+import { and, eq, lt, lte, ne, sql } from "drizzle-orm";
+
 import { deleteObjects } from "~/integrations/storage.server";
+import { asPlatform, schema } from "~db/client";
 
 /**
  * Retention rules, each run by the daily `maintenance:privacy-retention` job (workers/maintenance.ts):

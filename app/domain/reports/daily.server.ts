@@ -8,12 +8,14 @@
  * a retry, two schedulers firing) sends nothing the second time.
  */
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { schema, withShop, type Tx } from "~db/client";
+
 import { creditBalances } from "~/domain/ai/credits.server";
 import { queueWhatsApp } from "~/domain/notify/messages.server";
+import { addDays, localDate } from "~/lib/dates";
 import { DEFAULT_LOCALE, HTML_LANG, isLocale, type Locale } from "~/lib/i18n";
 import { serverT } from "~/lib/i18n.server";
-import { addDays, localDate } from "~/lib/dates";
+import { schema, type Tx, withShop } from "~db/client";
+
 import { salesTotals, topProducts } from "./figures.server";
 
 /** Variants at or below this many available units are listed as low stock. */

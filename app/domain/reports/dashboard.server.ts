@@ -1,19 +1,21 @@
 /** The admin dashboard's figures for a date range of the shop's local days. */
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { schema, withShop } from "~db/client";
+
 import { addDays, localDate } from "~/lib/dates";
+import { schema, withShop } from "~db/client";
+
 import { eventCounts } from "./events.server";
 import {
+  type Granularity,
   localRange,
   salesBySource,
   salesSeries,
-  salesTotals,
-  topProducts,
-  type Granularity,
   type SalesTotals,
+  salesTotals,
   type SeriesPoint,
   type TopProduct,
+  topProducts,
 } from "./figures.server";
 
 export interface DashboardRange {

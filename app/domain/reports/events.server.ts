@@ -3,10 +3,11 @@
  * orders). Recorded only when the visitor allowed analytics (the consent cookie says "all");
  * nothing identifying is kept: the kind, the path and the time.
  */
-import { and, eq, gte, lt, sql, type SQL } from "drizzle-orm";
-import { schema, withShop, type Tx } from "~db/client";
+import { and, eq, gte, lt, type SQL, sql } from "drizzle-orm";
+
 import { analyticsAllowed } from "~/lib/consent.server";
 import { logger } from "~/lib/logger.server";
+import { schema, type Tx, withShop } from "~db/client";
 
 export type StorefrontEventKind = (typeof schema.storefrontEventKindEnum.enumValues)[number];
 

@@ -5,7 +5,8 @@
  * product_sales_daily), which triggers on orders and order_lines keep equal to the orders
  * (see the accounting migration), so a year of a 100,000-order shop is a few hundred rows.
  */
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
+
 import type { Tx } from "~db/client";
 
 export type Granularity = "day" | "week" | "month";

@@ -1,5 +1,6 @@
 /** What /admin/reports shows: the shop's report settings and who gets it. */
 import { withShop } from "~db/client";
+
 import { reportMembers, reportSettings } from "./daily.server";
 
 export async function reportSettingsPage(shopId: string, userId: string) {

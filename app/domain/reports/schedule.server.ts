@@ -7,12 +7,14 @@
  */
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { asPlatform, schema, withShop } from "~db/client";
+
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
-import { DEFAULT_JOB_OPTIONS } from "~/domain/jobs/queues";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
+import { DEFAULT_JOB_OPTIONS } from "~/domain/jobs/queues";
 import { fieldErrors } from "~/lib/forms";
 import { queue } from "~/lib/redis.server";
+import { asPlatform, schema, withShop } from "~db/client";
+
 import { DEFAULT_SEND_AT } from "./daily.server";
 
 export const reportSchedulerId = (shopId: string) => `daily-report:${shopId}`;

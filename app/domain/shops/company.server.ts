@@ -4,9 +4,10 @@
  */
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { schema, withShop } from "~db/client";
+
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
-import { fieldErrors, type FieldErrors } from "~/lib/forms";
+import { type FieldErrors, fieldErrors } from "~/lib/forms";
+import { schema, withShop } from "~db/client";
 
 export const CompanySchema = z.object({
   companyName: z.string().trim().min(2, "Enter the company or business name as registered.").max(120, "Use at most 120 characters."),

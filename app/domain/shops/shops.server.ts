@@ -1,9 +1,11 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { asPlatform, pgConstraint, schema, withShop } from "~db/client";
+
 import { publicUrl } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
-import { fieldErrors, type FieldErrors } from "~/lib/forms";
+import { type FieldErrors, fieldErrors } from "~/lib/forms";
+import { asPlatform, pgConstraint, schema, withShop } from "~db/client";
+
 import { CURRENCIES, LANGUAGES } from "./shop-options";
 
 export type Shop = typeof schema.shops.$inferSelect;

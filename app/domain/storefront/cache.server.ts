@@ -10,8 +10,8 @@
  * are lost), and an entry also ends at its own `until` (e.g. when a flash sale starts or ends)
  * or after MAX_AGE_MS at the latest.
  */
-import { listen } from "~db/client";
 import { logger } from "~/lib/logger.server";
+import { listen } from "~db/client";
 
 const MAX_AGE_MS = 60_000;
 const MAX_KEYS_PER_SHOP = 2_000;

@@ -5,9 +5,11 @@
  * include running flash sales.
  */
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
-import { schema, withShop, type Tx } from "~db/client";
+
 import { coverImages } from "~/domain/media/media.server";
 import { publicObjectUrl } from "~/integrations/storage.server";
+import { schema, type Tx, withShop } from "~db/client";
+
 import { cachedForShop } from "./cache.server";
 import { nextSaleChange, runningSalePrices, runningSales } from "./flash-sales.server";
 

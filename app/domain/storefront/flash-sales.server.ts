@@ -15,11 +15,12 @@
  */
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, sql } from "drizzle-orm";
 import { z } from "zod";
-import { schema, withShop, type Tx } from "~db/client";
+
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { parseMoney } from "~/domain/catalog/catalog-rules";
-import { isUuid } from "~/lib/ids";
 import type { FieldErrors } from "~/lib/forms";
+import { isUuid } from "~/lib/ids";
+import { schema, type Tx, withShop } from "~db/client";
 
 export class FlashSaleLimitError extends Error {
   constructor(

@@ -23,15 +23,16 @@
  * 40,000-product data set, 5 sales over 750 variants) the CTE costs a few ms (EXPLAIN ANALYZE,
  * see the README); the sale CTE is left out when neither the filter nor the sort is by price.
  */
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import { asPlatform, withShop } from "~db/client";
-import { parseMoney } from "~/domain/catalog/catalog-rules";
-import { cachedForShop } from "./cache.server";
-import { productCards, saleCalendarChange, type ProductCard } from "./catalog.server";
 
-import { SEARCH_SORTS, type SearchSort } from "./search";
+import { parseMoney } from "~/domain/catalog/catalog-rules";
 import { escapeLike } from "~/lib/like";
+import { asPlatform, withShop } from "~db/client";
+
+import { cachedForShop } from "./cache.server";
+import { type ProductCard, productCards, saleCalendarChange } from "./catalog.server";
+import { SEARCH_SORTS, type SearchSort } from "./search";
 
 export { SEARCH_SORTS, type SearchSort };
 export const SEARCH_PAGE_SIZE = 24;

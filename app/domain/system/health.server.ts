@@ -1,5 +1,5 @@
-import { pingDatabase } from "~db/client";
 import { pingRedis } from "~/lib/redis.server";
+import { pingDatabase } from "~db/client";
 
 export interface Readiness {
   ready: boolean;

@@ -2,9 +2,11 @@ process.env.TRUST_PROXY = "1";
 import { and, eq } from "drizzle-orm";
 import { unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, schema, withShop } from "~db/client";
+
 import { prepareDataExport } from "~/flows/data-export-prepared.server";
 import { closeRedis } from "~/lib/redis.server";
+import { closeDatabase, schema, withShop } from "~db/client";
+
 import { makeShop, makeUser, PASSWORD, unique } from "../../helpers/factories";
 import { uniquePhone } from "../../helpers/phones";
 import { FormClient, htmlDecode, startWeb } from "../../helpers/web";

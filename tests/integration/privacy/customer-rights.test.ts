@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
-import { unzipSync, strFromU8 } from "fflate";
+import { strFromU8, unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, schema, withShop } from "~db/client";
+
 import { exportDownloadUrl } from "~/domain/privacy/downloads.server";
 import { categoriesFor } from "~/domain/privacy/privacy-map.server";
 import {
@@ -17,9 +17,11 @@ import { eraseRequestedData } from "~/flows/data-deleted.server";
 import { prepareDataExport } from "~/flows/data-export-prepared.server";
 import { headObject, listKeys } from "~/integrations/storage.server";
 import { closeRedis } from "~/lib/redis.server";
+import { closeDatabase, schema, withShop } from "~db/client";
+
 import { emailsTo } from "../../helpers/auth";
 import { makeShop, makeUser } from "../../helpers/factories";
-import { makeCustomerWithHistory, rowsContaining, type Person } from "../../helpers/privacy";
+import { makeCustomerWithHistory, type Person, rowsContaining } from "../../helpers/privacy";
 
 let shopId: string;
 let customer: Person & { orderIds: string[] };

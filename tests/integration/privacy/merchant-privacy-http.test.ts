@@ -2,11 +2,13 @@ process.env.TRUST_PROXY = "1";
 import { and, eq } from "drizzle-orm";
 import { unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asPlatform, closeDatabase, schema, withShop } from "~db/client";
+
 import { COOLING_OFF_MS } from "~/domain/privacy/requests.server";
 import { eraseRequestedData } from "~/flows/data-deleted.server";
 import { prepareDataExport } from "~/flows/data-export-prepared.server";
 import { closeRedis } from "~/lib/redis.server";
+import { asPlatform, closeDatabase, schema, withShop } from "~db/client";
+
 import { signIn, whatsAppCode } from "../../helpers/auth";
 import { addMember, makeShop, makeUser } from "../../helpers/factories";
 import { uniquePhone } from "../../helpers/phones";

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { asPlatform, closeDatabase } from "~db/client";
+
 import { looksPersonal, NOT_PERSONAL, PRIVACY_MAP } from "~/domain/privacy/privacy-map.server";
+import { asPlatform, closeDatabase } from "~db/client";
 
 afterAll(() => closeDatabase());
 

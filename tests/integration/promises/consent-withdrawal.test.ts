@@ -1,11 +1,13 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, schema, withShop } from "~db/client";
+
 import { deliverMessage, queueEmail, queueWhatsApp } from "~/domain/notify/messages.server";
 import { changeOwnConsent } from "~/domain/privacy/consent.server";
 import { WassengerClient } from "~/integrations/wassenger.server";
 import { closeRedis } from "~/lib/redis.server";
-import { startSandbox, type RunningSandbox } from "../../../sandbox/server";
+import { closeDatabase, schema, withShop } from "~db/client";
+
+import { type RunningSandbox, startSandbox } from "../../../sandbox/server";
 import { until } from "../../helpers/async";
 import { makeShop, makeUser } from "../../helpers/factories";
 import { makeCustomerWithHistory } from "../../helpers/privacy";

@@ -1,9 +1,11 @@
 process.env.TRUST_PROXY = "1";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, schema, withShop } from "~db/client";
+
 import { requestExport } from "~/domain/privacy/requests.server";
 import { closeRedis } from "~/lib/redis.server";
+import { closeDatabase, schema, withShop } from "~db/client";
+
 import { signIn } from "../../helpers/auth";
 import { makeOperator } from "../../helpers/dropship";
 import { makeShop, makeUser } from "../../helpers/factories";
