@@ -1,6 +1,8 @@
 /** Logging in as a real person would: password, then the WhatsApp code read from the sandbox inbox. */
 import { expect } from "vitest";
 
+import { config } from "~/config.server";
+
 import type { FormClient } from "./web";
 
 interface InboxMessage {
@@ -55,4 +57,9 @@ export async function signIn(
   });
   expect(verified.status, `second factor of ${user.email}`).toBe(302);
   return verified;
+}
+
+/** A bcrypt hash made at the configured cost (12 in production; the suite runs a cheaper one). */
+export function bcryptAtConfiguredCost(): RegExp {
+  return new RegExp(`^\\$2[aby]\\$${String(config().PASSWORD_HASH_COST).padStart(2, "0")}\\$`);
 }
