@@ -125,7 +125,8 @@ describe("supplier portal routes", () => {
     const s = await client(supplierA.user);
     const admin = await s.get("/admin/dropship");
     expect(admin.status).toBe(302);
-    expect(admin.headers.get("location")).toBe("/admin/shops/new");
+    // A supplier with no merchant shop is taken to its own portal, not offered "Create your shop".
+    expect(admin.headers.get("location")).toBe("/supplier");
   });
 });
 
