@@ -6,9 +6,10 @@ import { allPlans, platformInvoiceList, revenueSeries, updatePlanPrices } from "
 import { billingMoney } from "~/domain/billing/periods";
 import { operatorAction, operatorLoader } from "~/domain/dropship/suppliers.server";
 import { readForm } from "~/lib/csrf.server";
+import { metaT } from "~/lib/i18n";
 import { CsrfInput, FormError } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Billing · Platform · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "billing")("console.titles.billing") }];
 
 const FILTERS = ["all", "open", "overdue", "paid"] as const;
 type Filter = (typeof FILTERS)[number];

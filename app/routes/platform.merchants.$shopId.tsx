@@ -8,10 +8,11 @@ import { operatorAction, operatorLoader } from "~/domain/dropship/suppliers.serv
 import { formatBytes } from "~/lib/bytes";
 import { readForm } from "~/lib/csrf.server";
 import { notFound } from "~/lib/http";
+import { metaT } from "~/lib/i18n";
 import { isUuid } from "~/lib/ids";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Merchant · Platform · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "billing")("console.titles.merchant") }];
 
 async function load(shopId: string | undefined) {
   const account = isUuid(shopId ?? "") ? await merchantAccount(shopId!) : null;

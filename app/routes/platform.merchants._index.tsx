@@ -6,8 +6,9 @@ import { listMerchants } from "~/domain/billing/operators.server";
 import { billingMoney } from "~/domain/billing/periods";
 import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from "~/domain/billing/subscription-status";
 import { operatorLoader } from "~/domain/dropship/suppliers.server";
+import { metaT } from "~/lib/i18n";
 
-export const meta: MetaFunction = () => [{ title: "Merchants · Platform · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "billing")("console.titles.merchants") }];
 
 /** Merchants: search, plan, status, usage, MRR, last sign-in. Operators only. */
 export const loader = /* @__PURE__ */ operatorLoader(async ({ request }) => {

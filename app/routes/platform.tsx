@@ -16,6 +16,7 @@ export default function PlatformLayout() {
   const { t } = useTranslation("dropship");
   const { t: tb } = useTranslation("billing");
   const { t: tp } = useTranslation("privacy");
+  const { t: ta } = useTranslation("admin");
   return (
     <div className="admin">
       <aside className="admin-nav">
@@ -45,7 +46,7 @@ export default function PlatformLayout() {
           <Form method="post" action="/logout">
             <CsrfInput />
             <button type="submit" className="link">
-              Log out
+              {ta("logOut")}
             </button>
           </Form>
           <LanguageSwitcher />

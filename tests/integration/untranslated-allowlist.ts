@@ -110,7 +110,7 @@ export const KNOWN_ENGLISH: Record<string, string[]> = {
     "shop #",
     "user #",
   ],
-  "routes/admin.billing._index": ["Billing · NetShop", "Free", "Growth", "Pro", "Starter"],
+  "routes/admin.billing._index": ["Billing · NetShop"],
   "routes/admin.collections.$id": [
     'Add products from the product list: select them, then "Add to collection".',
     "Collections",
@@ -227,7 +227,7 @@ export const KNOWN_ENGLISH: Record<string, string[]> = {
   ],
   "routes/admin.orders._index": ["Orders · NetShop", "Pages", "dropship"],
   "routes/admin.products.$id_.copy": ["AI copy: {name} · NetShop"],
-  "routes/admin.products.$id_.studio": ["AI studio · {name} · NetShop", "Pro", "Standard"],
+  "routes/admin.products.$id_.studio": ["AI studio · {name} · NetShop", "Standard"],
   "routes/admin.products._index": [
     "# Dec #",
     "# products",
@@ -558,7 +558,6 @@ export const KNOWN_ENGLISH: Record<string, string[]> = {
     "# published",
     "Amount (RM)",
     "Find a merchant shop",
-    "Log out",
     "Merchant shop address (slug)",
     "Note (bank reference)",
     "Platform · NetShop",
@@ -574,7 +573,6 @@ export const KNOWN_ENGLISH: Record<string, string[]> = {
   // Not this page's text: an anonymous visitor is sent to the log-in page (its title is listed above).
   "routes/s.$slug.account.privacy": ["Log in"],
   // The platform layout's sign-out button (app/routes/platform.tsx), shown around this page.
-  "routes/platform.privacy": ["Log out"],
   "routes/s.$slug.account.signup": ["Create an account"],
   "routes/s.$slug.cart": ["Cart"],
   "routes/s.$slug.checkout": ["Checkout"],

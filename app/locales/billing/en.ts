@@ -85,6 +85,11 @@ const billing = {
   checkoutClosed: "This shop is not taking orders at the moment. You can still browse; please check back soon.",
   readOnly: "This shop is suspended, so changes cannot be saved. Pay the open invoice on the Billing page to restore it.",
   console: {
+    titles: {
+      merchants: "Merchants · Platform · NetShop",
+      merchant: "Merchant · Platform · NetShop",
+      billing: "Billing · Platform · NetShop",
+    },
     merchants: "Merchants",
     billing: "Billing",
     suppliers: "Suppliers and top-ups",

@@ -93,6 +93,7 @@ const billing: Translations<typeof en> = {
   checkoutClosed: "Kedai ini tidak menerima pesanan buat masa ini. Anda masih boleh melihat-lihat; sila kembali nanti.",
   readOnly: "Kedai ini digantung, jadi perubahan tidak dapat disimpan. Bayar invois terbuka di halaman Bil untuk memulihkannya.",
   console: {
+    titles: { merchants: "Peniaga · Platform · NetShop", merchant: "Peniaga · Platform · NetShop", billing: "Bil · Platform · NetShop" },
     merchants: "Peniaga",
     billing: "Bil",
     suppliers: "Pembekal dan tambah nilai",

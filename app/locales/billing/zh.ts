@@ -86,6 +86,7 @@ const billing: Translations<typeof en> = {
   checkoutClosed: "本店暂时不接受订单。您仍可浏览，请稍后再来。",
   readOnly: "本店已暂停，无法保存更改。请在账单页面支付未付发票以恢复。",
   console: {
+    titles: { merchants: "商家 · 平台 · NetShop", merchant: "商家 · 平台 · NetShop", billing: "账单 · 平台 · NetShop" },
     merchants: "商家",
     billing: "账单",
     suppliers: "供应商与充值",
