@@ -7,7 +7,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/", "public/build/", ".cache/", ".data/", ".test-data/", "node_modules/", "db/migrations/"] },
+  { ignores: ["build/", "dist/", "public/build/", ".cache/", ".data/", ".test-data/", "node_modules/", "db/migrations/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
