@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { orderStatusPath } from "~/domain/orders/order-links.server";
 
+import { until } from "../helpers/async";
 import { latestWhatsApp, whatsAppCode } from "../helpers/auth";
 import { baseUrl, hydrated, journeyBrowser, screenshot, submitPlainForm, uniquePhone } from "../helpers/browser";
 import { makeMerchant, makeSupplier, topUp } from "../helpers/dropship";
@@ -38,9 +39,7 @@ async function logIn(page: Page, user: { email: string; password: string; phone:
   });
   await hydrated(page);
   // The sandbox lists messages newest first; the welcome message may share the code's second.
-  let code = "";
-  for (let i = 0; i < 20 && !code; i++)
-    code = await whatsAppCode(user.phone).catch(() => new Promise<string>((r) => setTimeout(() => r(""), 500)));
+  const code = await until(() => whatsAppCode(user.phone).catch(() => ""), 60_000);
   await page.getByLabel("Code", { exact: true }).fill(code);
   await page.getByRole("button", { name: "Continue" }).click();
   await page.waitForURL((url) => url.pathname === redirectTo);
@@ -53,13 +52,11 @@ beforeAll(async () => {
   merchant = await makeMerchant();
   await topUp(merchant.shopId, 100_00);
   // The welcome message is sent by the worker: let it arrive before the sign-in code does.
-  for (const user of [supplier.user, merchant.user]) {
-    for (let i = 0; i < 60 && !((await latestWhatsApp(user.phone))?.message ?? "").includes("welcome"); i++)
-      await new Promise((r) => setTimeout(r, 500));
-  }
+  for (const user of [supplier.user, merchant.user])
+    await until(async () => ((await latestWhatsApp(user.phone))?.message ?? "").includes("welcome"), 120_000);
   supplierPage = await chrome.newPage();
   merchantPage = await chrome.newPage();
-});
+}, 180_000); // waits for the worker to deliver, however busy the machine
 
 describe("supplier → merchant → customer → supplier → customer", () => {
   it("the supplier lists a product in its portal", async () => {

@@ -8,6 +8,8 @@ import { afterAll, beforeAll } from "vitest";
 import { closeRedis } from "~/lib/redis.server";
 import { closeDatabase } from "~db/client";
 
+import { until } from "./async";
+
 const CANDIDATES = ["/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser"];
 
 export async function launchBrowser(): Promise<Browser> {
@@ -100,11 +102,10 @@ export async function logInInBrowser(page: Page, user: { email: string; password
   await page.getByRole("button", { name: "Log in" }).click();
   await page.waitForURL(/\/login\/verify/);
   await hydrated(page);
-  let code = "";
-  for (const started = Date.now(); !/^\d{6}$/.test(code) && Date.now() - started < 30_000;) {
-    code = await whatsAppCode(user.phone).catch(() => "");
-    if (!code) await new Promise((r) => setTimeout(r, 250));
-  }
+  const code = await until(async () => {
+    const latest = await whatsAppCode(user.phone).catch(() => "");
+    return /^\d{6}$/.test(latest) && latest;
+  }, 60_000);
   await page.getByLabel("Code", { exact: true }).fill(code);
   await page.getByRole("button", { name: "Continue" }).click();
   await page.waitForURL(/\/admin$/);
