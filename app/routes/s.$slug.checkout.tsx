@@ -14,8 +14,9 @@ import { recordStorefrontEvent } from "~/domain/reports/events.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders } from "~/lib/http";
-import { localeFor, serverT } from "~/lib/i18n.server";
+import { localeFor } from "~/lib/i18n.server";
 import { enforceLimit } from "~/lib/rate-limit.server";
+import { Banner } from "~/ui/banner";
 import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Checkout" }, { name: "robots", content: "noindex" }];
@@ -44,14 +45,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const fields = Object.fromEntries(form);
   const values = keptValues(form);
   if (fields.intent === "place") {
-    if (!takesOrders(await subscriptionStatus(shop.id))) {
-      const preview = await checkoutPreview(who, null);
-      const closed = serverT(await localeFor(request), "billing")("checkoutClosed");
-      return data(
-        { errors: { form: closed } as Record<string, string>, values, zones: preview.zones, cart: preview.cart },
-        { status: 409 },
-      );
-    }
     await enforceLimit("checkoutPerIp", context.ip);
     await enforceLimit("checkoutPerCart", who.customer?.id ?? who.anonymousCartId ?? context.ip);
     const result = await placeOrder({ who, form: fields, locale: await localeFor(request) });
@@ -102,9 +95,9 @@ export default function CheckoutPage() {
   if (loaded.closed) {
     return (
       <section className="stack">
-        <div className="banner info" role="status" data-testid="checkout-closed">
+        <Banner tone="info" role="status" data-testid="checkout-closed">
           {tb("checkoutClosed")}
-        </div>
+        </Banner>
       </section>
     );
   }

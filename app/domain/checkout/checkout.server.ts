@@ -12,6 +12,8 @@ import { randomUUID } from "node:crypto";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 
+import { takesOrders } from "~/domain/billing/subscription-status";
+import { subscriptionOf } from "~/domain/billing/subscriptions.server";
 import { snapshotDropshipLines } from "~/domain/dropship/forwarding.server";
 import { nextShopNumber } from "~/domain/orders/counters.server";
 import { reserveStock, StockShortage } from "~/domain/orders/stock.server";
@@ -122,6 +124,10 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
   const shopId = who.shopId;
   try {
     return await withShop(shopId, async (tx) => {
+      // A suspended shop can be browsed but takes no orders (billing): decided here, in the order's
+      // own transaction, so no way of placing an order can miss it.
+      if (!takesOrders((await subscriptionOf(tx, shopId)).status))
+        throw new Refusal({ form: serverT(input.locale, "billing")("checkoutClosed") });
       const cartId = await findCart(tx, who);
       const cart = await readCart(tx, shopId, cartId);
       if (!cartId || cart.lines.length === 0) throw new Refusal({ form: "Your cart is empty. Add something before checking out." });
