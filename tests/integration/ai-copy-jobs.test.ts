@@ -351,13 +351,18 @@ describe("bulk runs", () => {
       expect(await balance(shop.id)).toMatchObject({ used: succeeded, held: 0 });
       // The flow's parent ran after its children and closed the batch.
       await until(async () => (await queue("ai-copy").getJob(`aibatch-${bulk.batchId}`))?.isCompleted(), 10_000);
-      // Building the flow again changes nothing.
-      await withShop(shop.id, (tx) =>
+      // Building the flow again changes nothing: once the worker has finished that job (its outbox
+      // row is marked finished), the batch is as it was.
+      const [again] = await withShop(shop.id, (tx) =>
         tx
           .insert(schema.outbox)
-          .values({ shopId: shop.id, queue: "ai-copy", jobName: "batch", payload: { shopId: shop.id, batchId: bulk.batchId } }),
+          .values({ shopId: shop.id, queue: "ai-copy", jobName: "batch", payload: { shopId: shop.id, batchId: bulk.batchId } })
+          .returning({ id: schema.outbox.id }),
       );
-      await new Promise((r) => setTimeout(r, 1500));
+      await until(async () => {
+        const [row] = await withShop(shop.id, (tx) => tx.select().from(schema.outbox).where(eq(schema.outbox.id, again.id)));
+        return row?.finishedAt !== null && row?.finishedAt !== undefined;
+      }, 30_000);
       expect((await getBatch(shop.id, bulk.batchId))!.jobs.map((j) => j.status).sort()).toEqual([...statuses].sort());
       expect(await chargesOf(shop.id)).toHaveLength(succeeded);
     } finally {

@@ -7,6 +7,7 @@ import { asPlatform, closeDatabase, schema } from "~db/client";
 
 import { startNotifyWorker } from "../../workers/notify";
 import { OutboxDispatcher } from "../../workers/outbox-dispatcher";
+import { until } from "../helpers/async";
 import { makeUser } from "../helpers/factories";
 import { type IsolatedStack, isolatedStack } from "../helpers/stack";
 
@@ -32,16 +33,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const inbox = async (phone: string) =>
   (
     (await (await fetch(`${stack.sandbox.url}/wassenger/inbox.json?phone=${encodeURIComponent(phone)}`)).json()) as {
@@ -66,18 +57,18 @@ describe("outbox → BullMQ → worker", () => {
       );
       return row;
     };
-    const failing = await until("a failed dispatch attempt", async () => {
-      const row = await outboxRow();
+    const failing = await until(async () => {
+      const row = await outboxRow(); // a failed dispatch attempt
       return row && row.attempts > 0 && row;
-    });
+    }, 20_000);
     expect(failing.dispatchedAt).toBeNull();
     expect(failing.lastError).toBeTruthy();
 
     await stack.startRedis();
-    const sent = await until("the message to be sent", async () => {
+    const sent = await until(async () => {
       const [m] = await asPlatform((tx) => tx.select().from(schema.messages).where(eq(schema.messages.id, message.id)));
-      return m.status !== "pending" && m;
-    });
+      return m.status !== "pending" && m; // sent
+    }, 20_000);
     expect(sent.status).toMatch(/sent|delivered/);
     expect(sent.providerMessageId).toMatch(/^[0-9a-f]{24}$/);
 
@@ -85,7 +76,7 @@ describe("outbox → BullMQ → worker", () => {
     // dispatches it again: the outbox id is the job id, so nothing runs twice.
     await asPlatform((tx) => tx.update(schema.outbox).set({ dispatchedAt: null }).where(eq(schema.outbox.id, failing.id)));
     dispatcher.wake();
-    await until("the row to be re-dispatched", async () => (await outboxRow()).dispatchedAt !== null);
+    await until(async () => (await outboxRow()).dispatchedAt !== null, 20_000); // re-dispatched
     await new Promise((r) => setTimeout(r, 1_000));
     const delivered = (await inbox(phone)).filter((m) => m.reference === message.id);
     expect(delivered).toHaveLength(1);
