@@ -10,7 +10,7 @@ import { readForm } from "~/lib/csrf.server";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { formatPhone } from "~/lib/phone";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
-import { PrivacyRequests, requestView } from "~/ui/privacy";
+import { PrivacyNotice, PrivacyRequests, requestView } from "~/ui/privacy";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? ""} · NetShop` }];
 
@@ -77,11 +77,7 @@ export default function AccountPrivacy() {
         <h1>{t("title")}</h1>
         <p>{t("intro")}</p>
       </div>
-      {result?.notice ? (
-        <p className="notice" role="status" data-testid="privacy-notice">
-          {result.notice}
-        </p>
-      ) : null}
+      <PrivacyNotice notice={result?.notice} />
       <FormError message={errors.form} />
       <section className="card stack" data-testid="privacy-correct">
         <h2>{t("correct.heading")}</h2>

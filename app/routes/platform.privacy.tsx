@@ -10,7 +10,7 @@ import { readForm } from "~/lib/csrf.server";
 import { localDate } from "~/lib/dates";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
-import { requestView } from "~/ui/privacy";
+import { PrivacyNotice, requestView } from "~/ui/privacy";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? ""} · NetShop` }];
 
@@ -60,11 +60,7 @@ export default function PlatformPrivacy() {
         <h1>{t("platform.title")}</h1>
         <p>{t("platform.intro")}</p>
       </div>
-      {result?.notice ? (
-        <p className="notice" role="status" data-testid="privacy-notice">
-          {result.notice}
-        </p>
-      ) : null}
+      <PrivacyNotice notice={result?.notice} />
       <FormError message={errors.form} />
       <table data-testid="platform-privacy-requests">
         <thead>

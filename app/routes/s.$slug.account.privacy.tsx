@@ -10,7 +10,7 @@ import { readForm } from "~/lib/csrf.server";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { formatPhone } from "~/lib/phone";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
-import { PrivacyRequests, requestView } from "~/ui/privacy";
+import { PrivacyNotice, PrivacyRequests, requestView } from "~/ui/privacy";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.title ?? "Privacy" },
@@ -74,11 +74,7 @@ export default function CustomerPrivacyPage() {
         <Link to={`/s/${slug}/account`}>{t("back")}</Link>
       </div>
       <p>{t("intro")}</p>
-      {result?.notice ? (
-        <p className="notice" role="status" data-testid="privacy-notice">
-          {result.notice}
-        </p>
-      ) : null}
+      <PrivacyNotice notice={result?.notice} />
       <FormError message={errors.form} />
       <section className="card stack" data-testid="privacy-correct">
         <h2>{t("correct.heading")}</h2>

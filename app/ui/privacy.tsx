@@ -4,6 +4,15 @@ import { useTranslation } from "react-i18next";
 
 import { CsrfInput, Field } from "~/ui/forms";
 
+/** The outcome of a privacy page's last action, when there is one. */
+export function PrivacyNotice({ notice }: { notice?: string | null }) {
+  return notice ? (
+    <p className="notice" role="status" data-testid="privacy-notice">
+      {notice}
+    </p>
+  ) : null;
+}
+
 /** A privacy request as pages receive it (dates as strings). */
 export interface RequestView {
   id: string;

@@ -1,3 +1,5 @@
+import { isUuid } from "~/lib/ids";
+
 import { exportDownloadUrl } from "./downloads.server";
 import { cancelDeletion, requestDeletion, requestExport, type Subject } from "./requests.server";
 
@@ -22,7 +24,7 @@ export async function privacyIntent(
       await requestExport(subject, who);
       return { ok: true };
     case "download": {
-      const url = /^[0-9a-f-]{36}$/i.test(requestId) ? await exportDownloadUrl(subject, requestId) : undefined;
+      const url = isUuid(requestId) ? await exportDownloadUrl(subject, requestId) : undefined;
       return url ? { ok: true, redirectTo: url } : { ok: false, status: 410, errors: { form: "export.expired" } };
     }
     case "delete":
@@ -31,7 +33,7 @@ export async function privacyIntent(
       await requestDeletion(subject, who);
       return { ok: true };
     case "cancel-deletion":
-      return /^[0-9a-f-]{36}$/i.test(requestId) && (await cancelDeletion(subject, requestId))
+      return isUuid(requestId) && (await cancelDeletion(subject, requestId))
         ? { ok: true, notice: "delete.cancelled" }
         : { ok: false, status: 404, errors: { form: "form.unknown" } };
     default:

@@ -49,6 +49,19 @@ const taxRetained = { action: "retain", reason: TAX_RETENTION, years: 7, otherwi
 const CUSTOMERS: PersonKind[] = ["storefront_customer", "guest_buyer"];
 const USERS: PersonKind[] = ["merchant_user", "staff"];
 
+/** A column of `messages`: everything we sent anyone, by WhatsApp or email, deleted with the person. */
+function messageColumn(column: string, purpose: string): PersonalColumn {
+  return {
+    table: "messages",
+    column,
+    people: [...CUSTOMERS, ...USERS],
+    category: "messages",
+    deletion: del,
+    providers: ["wassenger", "email"],
+    purpose,
+  };
+}
+
 export const PRIVACY_MAP: PersonalColumn[] = [
   // People with NetShop accounts (merchants, their staff, operators).
   {
@@ -352,24 +365,8 @@ export const PRIVACY_MAP: PersonalColumn[] = [
   },
 
   // Messages we sent anyone: the body is purged after 7 days (WhatsApp), codes never stored.
-  {
-    table: "messages",
-    column: "recipient",
-    people: [...CUSTOMERS, ...USERS],
-    category: "messages",
-    deletion: del,
-    providers: ["wassenger", "email"],
-    purpose: "delivery status",
-  },
-  {
-    table: "messages",
-    column: "body",
-    people: [...CUSTOMERS, ...USERS],
-    category: "messages",
-    deletion: del,
-    providers: ["wassenger", "email"],
-    purpose: "what we sent",
-  },
+  messageColumn("recipient", "delivery status"),
+  messageColumn("body", "what we sent"),
   {
     table: "privacy_requests",
     column: "contact",
