@@ -9,7 +9,6 @@ import { findShopCustomer, requestDeletion, requestExport, shopRequest, shopRequ
 import { readForm } from "~/lib/csrf.server";
 import { localDate } from "~/lib/dates";
 import { localeFor, serverT } from "~/lib/i18n.server";
-import { isUuid } from "~/lib/ids";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
 import { requestView, useLiveProgress } from "~/ui/privacy";
 
@@ -38,8 +37,7 @@ export const action = /* @__PURE__ */ adminAction(
     const t = serverT(locale, "privacy");
     const intent = form.get("intent");
     if (intent === "download") {
-      const requestId = form.get("requestId");
-      const found = isUuid(requestId) ? await shopRequest(shop.shopId, requestId) : undefined;
+      const found = await shopRequest(shop.shopId, String(form.get("requestId") ?? ""));
       const url = found ? await exportDownloadUrl(subjectOfRequest(found), found.id) : undefined;
       return url ? redirect(url) : data({ notice: null, errors: { form: t("export.expired") } }, { status: 410 });
     }

@@ -1,5 +1,3 @@
-import { isUuid } from "~/lib/ids";
-
 import { exportDownloadUrl } from "./downloads.server";
 import { cancelDeletion, requestDeletion, requestExport, type Subject } from "./requests.server";
 
@@ -24,7 +22,7 @@ export async function privacyIntent(
       await requestExport(subject, who);
       return { ok: true };
     case "download": {
-      const url = isUuid(requestId) ? await exportDownloadUrl(subject, requestId) : undefined;
+      const url = await exportDownloadUrl(subject, requestId);
       return url ? { ok: true, redirectTo: url } : { ok: false, status: 410, errors: { form: "export.expired" } };
     }
     case "delete":
@@ -33,7 +31,7 @@ export async function privacyIntent(
       await requestDeletion(subject, who);
       return { ok: true };
     case "cancel-deletion":
-      return isUuid(requestId) && (await cancelDeletion(subject, requestId))
+      return (await cancelDeletion(subject, requestId))
         ? { ok: true, notice: "delete.cancelled" }
         : { ok: false, status: 404, errors: { form: "form.unknown" } };
     default:

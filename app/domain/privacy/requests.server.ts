@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 
 import { audit } from "~/domain/audit/audit.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
+import { isUuid } from "~/lib/ids";
 import { normalisePhone } from "~/lib/phone";
 import { asPlatform, schema, type Tx, withShop } from "~db/client";
 
@@ -163,6 +164,7 @@ export async function requestDeletion(subject: Subject, options: RequestOptions 
 
 /** Cancels a deletion still in its cooling-off. Returns false when it is no longer cancellable. */
 export async function cancelDeletion(subject: Subject, requestId: string, now = new Date()): Promise<boolean> {
+  if (!isUuid(requestId)) return false;
   return inSubjectScope(subject, async (tx) => {
     const cancelled = await tx
       .update(schema.privacyRequests)
@@ -199,6 +201,7 @@ export async function requestsOf(subject: Subject): Promise<PrivacyRequest[]> {
 
 /** One of the subject's requests (for its download link), or undefined. */
 export async function requestOf(subject: Subject, requestId: string): Promise<PrivacyRequest | undefined> {
+  if (!isUuid(requestId)) return undefined; // an id from a form or link: not a UUID is simply not found
   return inSubjectScope(subject, async (tx) => {
     const [row] = await tx
       .select()
@@ -234,6 +237,7 @@ export async function shopRequests(shopId: string): Promise<Array<PrivacyRequest
 
 /** A shop's request by id (the merchant downloading an export they asked for on a customer's behalf). */
 export async function shopRequest(shopId: string, requestId: string): Promise<PrivacyRequest | undefined> {
+  if (!isUuid(requestId)) return undefined;
   const [row] = await withShop(shopId, (tx) =>
     tx
       .select()
