@@ -27,17 +27,17 @@ import { isGateway } from "~/domain/orders/gateways.server";
 import {
   assertPaymentMatches,
   type GatewayName,
-  InvalidSignatureError,
   NotificationRejectedError,
   type PaymentGateway,
   PaymentGatewayError,
   PaymentMismatchError,
   type PaymentNotification,
-  readRawCallback,
 } from "~/integrations/payment-gateway";
 import { isUuid } from "~/lib/ids";
 import { logger } from "~/lib/logger.server";
 import { schema, type Tx, withShop } from "~db/client";
+
+import { verifyCallbackRequest } from "./gateway-callback.server";
 
 export type BillingPayResult = { ok: true; url: string } | { ok: false; status: 404 | 409 | 503; message: string };
 
@@ -108,15 +108,9 @@ export async function handleBillingCallback(input: {
 }): Promise<BillingNotificationOutcome> {
   if (!isUuid(input.shopId) || !isGateway(input.gateway)) return { status: 404, outcome: "unknown_invoice" };
   const gateway = platformGateway(input.gateway);
-  let notification: PaymentNotification;
-  try {
-    notification = gateway.verifyCallback(await readRawCallback(input.request, gateway.name));
-  } catch (error) {
-    if (!(error instanceof NotificationRejectedError)) throw error;
-    logger().warn({ shopId: input.shopId, gateway: gateway.name, reason: error.name }, "billing callback refused");
-    return error instanceof InvalidSignatureError ? { status: 401, outcome: "invalid_signature" } : { status: 400, outcome: "malformed" };
-  }
-  return processNotification(input.shopId, gateway, notification);
+  const verified = await verifyCallbackRequest(input.request, gateway, input.shopId, "billing callback refused");
+  if ("refused" in verified) return verified.refused;
+  return processNotification(input.shopId, gateway, verified.notification);
 }
 
 /** The owner's browser back from the hosted page: verified and settled like a callback. */

@@ -32,19 +32,18 @@ import { gatewayForOrder, gatewayForPayment, isGateway } from "~/domain/orders/g
 import {
   assertPaymentMatches,
   type GatewayName,
-  InvalidSignatureError,
   NotificationRejectedError,
   type PaymentGateway,
   PaymentGatewayError,
   PaymentMismatchError,
   type PaymentNotification,
   type PaymentSnapshot,
-  readRawCallback,
 } from "~/integrations/payment-gateway";
 import { isUuid } from "~/lib/ids";
 import { logger } from "~/lib/logger.server";
 import { type Tx, withShop } from "~db/client";
 
+import { verifyCallbackRequest } from "./gateway-callback.server";
 import { markOrderPaid } from "./order-paid.server";
 
 export type { NotificationOutcome };
@@ -53,17 +52,10 @@ export type { NotificationOutcome };
 export async function handleGatewayCallback(input: { shopId: string; gateway: string; request: Request }): Promise<NotificationOutcome> {
   if (!isUuid(input.shopId) || !isGateway(input.gateway)) return { status: 404, outcome: "unknown_payment" };
   const gateway = await withShop(input.shopId, (tx) => gatewayForPayment(tx, input.shopId, input.gateway));
-  // 1. Verify the signature over the raw body.
-  let notification: PaymentNotification;
-  try {
-    notification = gateway.verifyCallback(await readRawCallback(input.request, gateway.name));
-  } catch (error) {
-    if (!(error instanceof NotificationRejectedError)) throw error;
-    // Nothing of the body is logged: it is unverified input.
-    logger().warn({ shopId: input.shopId, gateway: gateway.name, reason: error.name }, "payment callback refused");
-    return error instanceof InvalidSignatureError ? { status: 401, outcome: "invalid_signature" } : { status: 400, outcome: "malformed" };
-  }
-  return processNotification(input.shopId, gateway, notification);
+  // 1. Verify the signature over the raw body (nothing of a refused body is logged).
+  const verified = await verifyCallbackRequest(input.request, gateway, input.shopId, "payment callback refused");
+  if ("refused" in verified) return verified.refused;
+  return processNotification(input.shopId, gateway, verified.notification);
 }
 
 /**

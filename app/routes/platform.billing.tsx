@@ -8,6 +8,7 @@ import { operatorAction, operatorLoader } from "~/domain/dropship/suppliers.serv
 import { readForm } from "~/lib/csrf.server";
 import { metaT } from "~/lib/i18n";
 import { CsrfInput, FormError } from "~/ui/forms";
+import { PlatformInvoiceTable } from "~/ui/platform-invoice-table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "billing")("console.titles.billing") }];
 
@@ -59,8 +60,7 @@ function Bars({ title, values, label }: { title: string; values: { month: string
 export default function PlatformBilling() {
   const { invoices, series, plans, filter } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const { t, i18n } = useTranslation("billing");
-  const day = (d: string | Date | null) => (d ? new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium" }).format(new Date(d)) : "");
+  const { t } = useTranslation("billing");
   return (
     <main className="admin-main stack">
       <h1>{t("console.billing")}</h1>
@@ -77,32 +77,7 @@ export default function PlatformBilling() {
             </Link>
           ))}
         </nav>
-        <table data-testid="platform-invoices">
-          <thead>
-            <tr>
-              <th>{t("invoice.number")}</th>
-              <th>{t("console.columns.shop")}</th>
-              <th>{t("invoice.date")}</th>
-              <th>{t("invoice.description")}</th>
-              <th>{t("invoice.total")}</th>
-              <th>{t("invoice.status")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {invoices.map((inv) => (
-              <tr key={inv.id} data-invoice={inv.number}>
-                <td>{inv.number}</td>
-                <td>
-                  <Link to={`/platform/merchants/${inv.shopId}`}>{inv.shopName}</Link>
-                </td>
-                <td>{day(inv.issuedAt)}</td>
-                <td>{t(`invoice.kinds.${inv.kind}`)}</td>
-                <td>{billingMoney(inv.totalMinor)}</td>
-                <td>{t(`invoice.statuses.${inv.status}`)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <PlatformInvoiceTable invoices={invoices} withShop testId="platform-invoices" />
       </section>
       <section className="card stack">
         <h2>{t("console.prices")}</h2>

@@ -3,7 +3,6 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { extendTrial, grantCredits, merchantAccount, operatorSuspend, operatorUnsuspend } from "~/domain/billing/operators.server";
-import { billingMoney } from "~/domain/billing/periods";
 import { operatorAction, operatorLoader } from "~/domain/dropship/suppliers.server";
 import { formatBytes } from "~/lib/bytes";
 import { readForm } from "~/lib/csrf.server";
@@ -11,6 +10,7 @@ import { notFound } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { isUuid } from "~/lib/ids";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { PlatformInvoiceTable } from "~/ui/platform-invoice-table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "billing")("console.titles.merchant") }];
 
@@ -124,28 +124,7 @@ export default function Merchant() {
       </section>
       <section className="card">
         <h2>{t("console.invoices")}</h2>
-        <table>
-          <thead>
-            <tr>
-              <th>{t("invoice.number")}</th>
-              <th>{t("invoice.date")}</th>
-              <th>{t("invoice.description")}</th>
-              <th>{t("invoice.total")}</th>
-              <th>{t("invoice.status")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {invoices.map((inv) => (
-              <tr key={inv.id}>
-                <td>{inv.number}</td>
-                <td>{day(inv.issuedAt)}</td>
-                <td>{t(`invoice.kinds.${inv.kind}`)}</td>
-                <td>{billingMoney(inv.totalMinor)}</td>
-                <td>{t(`invoice.statuses.${inv.status}`)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <PlatformInvoiceTable invoices={invoices} />
       </section>
     </main>
   );

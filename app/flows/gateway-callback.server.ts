@@ -1,0 +1,33 @@
+/**
+ * The first step of every gateway callback (shop orders and platform invoices alike): read the raw
+ * body and verify its signature. A refused callback is logged without its body (it is unverified
+ * input) and answered 401 for a bad signature, 400 for anything else malformed.
+ */
+import {
+  InvalidSignatureError,
+  NotificationRejectedError,
+  type PaymentGateway,
+  type PaymentNotification,
+  readRawCallback,
+} from "~/integrations/payment-gateway";
+import { logger } from "~/lib/logger.server";
+
+export type CallbackRefusal = { status: 401; outcome: "invalid_signature" } | { status: 400; outcome: "malformed" };
+
+export async function verifyCallbackRequest(
+  request: Request,
+  gateway: PaymentGateway,
+  shopId: string,
+  refusedMessage: string,
+): Promise<{ notification: PaymentNotification } | { refused: CallbackRefusal }> {
+  try {
+    return { notification: gateway.verifyCallback(await readRawCallback(request, gateway.name)) };
+  } catch (error) {
+    if (!(error instanceof NotificationRejectedError)) throw error;
+    logger().warn({ shopId, gateway: gateway.name, reason: error.name }, refusedMessage);
+    return {
+      refused:
+        error instanceof InvalidSignatureError ? { status: 401, outcome: "invalid_signature" } : { status: 400, outcome: "malformed" },
+    };
+  }
+}

@@ -1,0 +1,60 @@
+import { Link } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+
+import type { PlatformInvoice } from "~/domain/billing/invoices.server";
+import { billingMoney } from "~/domain/billing/periods";
+
+export type PlatformInvoiceRow = {
+  id: string;
+  number: string | number;
+  issuedAt: string | Date | null;
+  kind: PlatformInvoice["kind"];
+  totalMinor: number;
+  status: PlatformInvoice["status"];
+  shopId?: string;
+  shopName?: string;
+};
+
+/** The operators' table of platform invoices: on the billing console (with a shop column) and on one merchant's page. */
+export function PlatformInvoiceTable({
+  invoices,
+  withShop = false,
+  testId,
+}: {
+  invoices: PlatformInvoiceRow[];
+  withShop?: boolean;
+  testId?: string;
+}) {
+  const { t, i18n } = useTranslation("billing");
+  const day = (d: string | Date | null) => (d ? new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium" }).format(new Date(d)) : "");
+  return (
+    <table data-testid={testId}>
+      <thead>
+        <tr>
+          <th>{t("invoice.number")}</th>
+          {withShop ? <th>{t("console.columns.shop")}</th> : null}
+          <th>{t("invoice.date")}</th>
+          <th>{t("invoice.description")}</th>
+          <th>{t("invoice.total")}</th>
+          <th>{t("invoice.status")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {invoices.map((inv) => (
+          <tr key={inv.id} data-invoice={withShop ? inv.number : undefined}>
+            <td>{inv.number}</td>
+            {withShop ? (
+              <td>
+                <Link to={`/platform/merchants/${inv.shopId}`}>{inv.shopName}</Link>
+              </td>
+            ) : null}
+            <td>{day(inv.issuedAt)}</td>
+            <td>{t(`invoice.kinds.${inv.kind}`)}</td>
+            <td>{billingMoney(inv.totalMinor)}</td>
+            <td>{t(`invoice.statuses.${inv.status}`)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
