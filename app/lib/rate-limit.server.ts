@@ -36,6 +36,11 @@ export const LIMITS = {
   /** Checkout attempts from one address and for one cart (used by the checkout). */
   checkoutPerIp: { points: 30, duration: 10 * 60 },
   checkoutPerCart: { points: 10, duration: 10 * 60 },
+  /** Privacy-page codes (a guest buyer's proof, a new email or number) to one contact, and from one address. */
+  privacyCodePerContact: { points: 3, duration: 15 * 60 },
+  privacyCodePerIp: { points: 10, duration: 60 * 60 },
+  /** Answers to privacy-page codes from one address (each code also dies after 5 wrong tries). */
+  privacyCodeVerifyPerIp: { points: 30, duration: 15 * 60 },
   /** Every request to a public page from one address (HTTP layer); points from configuration. */
   publicPerIp: { points: 0, duration: 60 },
 } as const satisfies Record<string, LimitSpec>;

@@ -7,7 +7,20 @@
  * merchant user's own request (shop_id null) is the platform's, read through asPlatform.
  */
 import { sql } from "drizzle-orm";
-import { boolean, check, date, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  check,
+  date,
+  foreignKey,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 
 import { createdAt, id, updatedAt } from "./columns";
 import { languageEnum, shops, users } from "./core";
@@ -88,5 +101,77 @@ export const consentEvents = pgTable(
     }).onDelete("cascade"),
     index("consent_events_customer_idx").on(t.shopId, t.customerId, t.createdAt),
     check("consent_events_channel_check", sql`${t.channel} in ('email', 'whatsapp')`),
+  ],
+);
+
+/**
+ * One-time codes of the privacy pages: a guest buyer proving a contact their orders carry, a new
+ * email or phone number confirmed before it replaces the old. Neither the contact nor the code is
+ * kept: `subject_hash` and `code_hash` are keyed hashes (app/domain/privacy/codes.server.ts).
+ * shop_id is null for a NetShop account's own change.
+ */
+export const privacyCodes = pgTable(
+  "privacy_codes",
+  {
+    id: id().primaryKey(),
+    shopId: uuid("shop_id").references(() => shops.id, { onDelete: "cascade" }),
+    purpose: text("purpose").$type<"guest_proof" | "contact_change">().notNull(),
+    subjectHash: text("subject_hash").notNull(),
+    codeHash: text("code_hash").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    consumedAt: timestamp("consumed_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("privacy_codes_subject_idx").on(t.subjectHash, t.createdAt),
+    check("privacy_codes_purpose_check", sql`${t.purpose} in ('guest_proof', 'contact_change')`),
+  ],
+);
+
+/** Published versions of the privacy policy and terms; a significant one is announced to everyone. */
+export const policyVersions = pgTable(
+  "policy_versions",
+  {
+    id: id().primaryKey(),
+    document: text("document").$type<"privacy" | "terms">().notNull(),
+    version: text("version").notNull(),
+    significant: boolean("significant").notNull().default(false),
+    summary: text("summary").notNull().default(""),
+    publishedByUserId: uuid("published_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    publishedAt: timestamp("published_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("policy_versions_document_version_key").on(t.document, t.version),
+    check("policy_versions_document_check", sql`${t.document} in ('privacy', 'terms')`),
+  ],
+);
+
+/** Who saw and accepted which version, when: a NetShop account (user_id) or a shop's customer. */
+export const policyAcceptances = pgTable(
+  "policy_acceptances",
+  {
+    id: id().primaryKey(),
+    policyVersionId: uuid("policy_version_id")
+      .notNull()
+      .references(() => policyVersions.id, { onDelete: "cascade" }),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    shopId: uuid("shop_id").references(() => shops.id, { onDelete: "cascade" }),
+    customerId: uuid("customer_id"),
+    acceptedAt: timestamp("accepted_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    foreignKey({
+      columns: [t.shopId, t.customerId],
+      foreignColumns: [customers.shopId, customers.id],
+      name: "policy_acceptances_customer_fk",
+    }).onDelete("cascade"),
+    uniqueIndex("policy_acceptances_user_key")
+      .on(t.policyVersionId, t.userId)
+      .where(sql`${t.userId} is not null`),
+    uniqueIndex("policy_acceptances_customer_key")
+      .on(t.policyVersionId, t.shopId, t.customerId)
+      .where(sql`${t.customerId} is not null`),
+    check("policy_acceptances_who_check", sql`(${t.userId} is null) <> (${t.customerId} is null)`),
   ],
 );

@@ -68,8 +68,11 @@ const privacy = {
     verify: "Continue",
     sent: "If we have orders for that contact, a code is on its way.",
     verified: "Verified: {{contact}}",
-    noOrders: "We hold no orders for that contact.",
     badContact: "Enter the email address or WhatsApp number you used at checkout.",
+    tooMany: "Too many attempts. Wait a few minutes and try again.",
+    expired: "Your proof has expired. Send yourself a new code.",
+    forget: "Forget me on this browser",
+    correctHint: "To correct the details on an order, contact the shop; to have them removed, ask for deletion below.",
   },
   admin: {
     title: "Privacy requests",

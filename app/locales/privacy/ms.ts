@@ -70,8 +70,11 @@ const privacy: Translations<typeof en> = {
     verify: "Teruskan",
     sent: "Jika kami ada pesanan untuk hubungan itu, kod sedang dihantar.",
     verified: "Disahkan: {{contact}}",
-    noOrders: "Kami tidak menyimpan pesanan untuk hubungan itu.",
     badContact: "Masukkan alamat e-mel atau nombor WhatsApp yang anda gunakan semasa pembayaran.",
+    tooMany: "Terlalu banyak percubaan. Tunggu beberapa minit dan cuba lagi.",
+    expired: "Pengesahan anda telah tamat tempoh. Hantar kod baharu kepada diri anda.",
+    forget: "Lupakan saya pada pelayar ini",
+    correctHint: "Untuk membetulkan butiran pada pesanan, hubungi kedai; untuk memadamkannya, minta pemadaman di bawah.",
   },
   admin: {
     title: "Permintaan privasi",

@@ -70,8 +70,11 @@ const privacy: Translations<typeof en> = {
     verify: "继续",
     sent: "如果我们有该联系方式的订单，验证码正在发送中。",
     verified: "已验证：{{contact}}",
-    noOrders: "我们没有该联系方式的订单。",
     badContact: "请输入您结账时使用的电子邮件地址或 WhatsApp 号码。",
+    tooMany: "尝试次数过多。请等几分钟后再试。",
+    expired: "您的验证已过期。请重新发送验证码。",
+    forget: "在此浏览器上忘记我",
+    correctHint: "如需更正订单上的资料，请联系商店；如需删除，请在下方申请删除。",
   },
   admin: {
     title: "隐私申请",

@@ -1,0 +1,118 @@
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+
+import { storefrontShopper } from "~/domain/checkout/context.server";
+import { finishGuestProof, forgetGuestProof, provenGuest, startGuestProof } from "~/domain/privacy/guest.server";
+import { privacyIntent } from "~/domain/privacy/page-actions.server";
+import { requestsOf } from "~/domain/privacy/requests.server";
+import { readForm } from "~/lib/csrf.server";
+import { localeFor, serverT } from "~/lib/i18n.server";
+import { formatPhone } from "~/lib/phone";
+import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { PrivacyNotice, PrivacyRequests, requestView } from "~/ui/privacy";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data?.title ?? "Privacy" },
+  { name: "robots", content: "noindex" },
+];
+
+const shown = (contact: string) => (contact.startsWith("+") ? formatPhone(contact) : contact);
+
+/** A guest buyer's data rights in one shop, after proving a contact their orders carry (app/domain/privacy/guest.server.ts). */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { shop } = await storefrontShopper(request, params.slug);
+  const locale = await localeFor(request);
+  const contact = await provenGuest(request, shop.id);
+  const requests = contact ? await requestsOf({ kind: "guest", shopId: shop.id, contact }) : [];
+  return data(
+    {
+      slug: shop.slug,
+      title: serverT(locale, "privacy")("guest.title"),
+      contact: contact ? shown(contact) : null,
+      requests: requests.map(requestView),
+    },
+    { headers: { "Cache-Control": "private, no-store" } },
+  );
+}
+
+type ActionResult = { notice: string | null; errors: Record<string, string>; pendingContact: string | null };
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { shop } = await storefrontShopper(request, params.slug);
+  const form = await readForm(request);
+  const locale = await localeFor(request);
+  const t = serverT(locale, "privacy");
+  const page = `/s/${shop.slug}/privacy`;
+  const intent = form.get("intent");
+  const fail = (errors: Record<string, string>, status: number, pendingContact: string | null = null) =>
+    data<ActionResult>({ notice: null, errors, pendingContact }, { status });
+
+  if (intent === "send-code") {
+    const started = await startGuestProof(shop.id, form.get("contact"), { ip: context.ip ?? null, locale });
+    if (!started.ok) return fail({ contact: t(started.error) }, started.error === "guest.tooMany" ? 429 : 400);
+    return data<ActionResult>({ notice: t("guest.sent"), errors: {}, pendingContact: started.contact });
+  }
+  if (intent === "verify") {
+    const pending = String(form.get("contact") ?? "");
+    const finished = await finishGuestProof(shop.id, { contact: pending, code: form.get("code") }, { ip: context.ip ?? null });
+    if (!finished.ok) return fail({ code: t(finished.error) }, finished.error === "guest.tooMany" ? 429 : 400, pending);
+    return redirect(page, { headers: { "Set-Cookie": finished.setCookie } });
+  }
+  if (intent === "forget") return redirect(page, { headers: { "Set-Cookie": await forgetGuestProof() } });
+
+  const contact = await provenGuest(request, shop.id);
+  if (!contact) return fail({ form: t("guest.expired") }, 403);
+  const result = await privacyIntent({ kind: "guest", shopId: shop.id, contact }, form, { contact, locale });
+  if (!result.ok) return fail(Object.fromEntries(Object.entries(result.errors).map(([k, v]) => [k, t(v)])), result.status);
+  if (result.redirectTo) return redirect(result.redirectTo);
+  return data<ActionResult>({ notice: result.notice ? t(result.notice) : null, errors: {}, pendingContact: null });
+}
+
+export default function GuestPrivacyPage() {
+  const { contact, requests } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const { t } = useTranslation("privacy");
+  return (
+    <section className="stack" data-testid="guest-privacy">
+      <h1>{t("guest.title")}</h1>
+      <PrivacyNotice notice={result?.notice} />
+      <FormError message={errors.form} />
+      {contact ? (
+        <>
+          <div className="spread">
+            <p data-testid="guest-verified">{t("guest.verified", { contact })}</p>
+            <Form method="post">
+              <CsrfInput />
+              <button type="submit" name="intent" value="forget" className="secondary">
+                {t("guest.forget")}
+              </button>
+            </Form>
+          </div>
+          <p>{t("intro")}</p>
+          <p className="muted small">{t("guest.correctHint")}</p>
+          <PrivacyRequests requests={requests} errors={errors} />
+        </>
+      ) : result?.pendingContact ? (
+        <Form method="post" className="card stack">
+          <CsrfInput />
+          <input type="hidden" name="contact" value={result.pendingContact} />
+          <Field label={t("guest.code")} name="code" inputMode="numeric" autoComplete="one-time-code" error={errors.code} required />
+          <button type="submit" name="intent" value="verify">
+            {t("guest.verify")}
+          </button>
+        </Form>
+      ) : (
+        <Form method="post" className="card stack">
+          <p>{t("guest.intro")}</p>
+          <CsrfInput />
+          <Field label={t("guest.contact")} name="contact" autoComplete="email" error={errors.contact} required />
+          <button type="submit" name="intent" value="send-code">
+            {t("guest.send")}
+          </button>
+        </Form>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,171 @@
+process.env.TRUST_PROXY = "1";
+import { and, eq } from "drizzle-orm";
+import { unzipSync, strFromU8 } from "fflate";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { shopRequests } from "~/domain/privacy/requests.server";
+import { prepareDataExport } from "~/flows/data-export-prepared.server";
+import { closeRedis } from "~/lib/redis.server";
+import { closeDatabase, schema, withShop } from "~db/client";
+
+import { emailsTo, latestWhatsApp, whatsAppCode } from "../../helpers/auth";
+import { sellable } from "../../helpers/checkout";
+import { makeShop, makeUser, unique } from "../../helpers/factories";
+import { makeOrder } from "../../helpers/orders";
+import { uniquePhone } from "../../helpers/phones";
+import { rowsContaining } from "../../helpers/privacy";
+import { FormClient, htmlDecode, startWeb } from "../../helpers/web";
+
+let web: Awaited<ReturnType<typeof startWeb>>;
+let shop: { id: string; slug: string };
+let variantId: string;
+
+beforeAll(async () => {
+  web = await startWeb();
+  const owner = await makeUser();
+  shop = await makeShop(owner.id);
+  ({ variantId } = await sellable(shop.id, owner.id, { stock: 50 }));
+});
+afterAll(async () => {
+  await web?.close();
+  await closeRedis();
+  await closeDatabase();
+});
+
+function client() {
+  const c = new FormClient(web.url);
+  c.forwardedFor = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+  return c;
+}
+
+async function guestOrder(contact: { email?: string; phone?: string }) {
+  const customerName = `Guest ${unique("g")}`;
+  await makeOrder(shop.id, {
+    lines: [{ variantId, quantity: 1 }],
+    paid: true,
+    email: contact.email ?? null,
+    phone: contact.phone ?? null,
+    customerName,
+  });
+  return { customerName };
+}
+
+const notice = (html: string) => htmlDecode(html).match(/data-testid="privacy-notice">([^<]*)</)?.[1];
+
+describe("a guest buyer's privacy page /s/:slug/privacy", () => {
+  it("proves the buyer with a WhatsApp code (hashed, single use), then exports and asks for deletion; the merchant sees the request", async () => {
+    const phone = uniquePhone();
+    const order = await guestOrder({ phone: phone.e164 });
+    const someoneElse = await guestOrder({ phone: uniquePhone().e164 });
+    const c = client();
+    expect((await c.get(`/s/${shop.slug}/privacy`)).status).toBe(200);
+    expect(c.lastHtml).toContain('name="contact"');
+    const sent = await c.post(`/s/${shop.slug}/privacy`, { intent: "send-code", contact: phone.local });
+    expect(sent.status).toBe(200);
+    expect(notice(c.lastHtml)).toBe("If we have orders for that contact, a code is on its way.");
+    const code = await whatsAppCode(phone.e164);
+
+    // Stored as keyed hashes only: neither the number nor the code is in privacy_codes or messages.
+    const leaks = (await rowsContaining([code])).filter((r) => !r.startsWith("outbox"));
+    expect(leaks).toEqual([]);
+    expect((await rowsContaining([phone.e164])).filter((r) => r.startsWith("privacy_codes"))).toEqual([]);
+
+    // A wrong code is refused; the right one proves the contact for this browser.
+    const wrong = code === "000000" ? "111111" : "000000";
+    expect((await c.post(`/s/${shop.slug}/privacy`, { intent: "verify", contact: phone.e164, code: wrong })).status).toBe(400);
+    expect(htmlDecode(c.lastHtml)).toContain("That code is not right or has expired. Send a new code.");
+    const verified = await c.post(`/s/${shop.slug}/privacy`, { intent: "verify", contact: phone.e164, code });
+    expect(verified.status).toBe(302);
+    await c.get(`/s/${shop.slug}/privacy`);
+    expect(c.lastHtml).toContain('data-testid="guest-verified"');
+    // Single use: the same code does not prove anyone again.
+    const other = client();
+    await other.get(`/s/${shop.slug}/privacy`);
+    expect((await other.post(`/s/${shop.slug}/privacy`, { intent: "verify", contact: phone.e164, code })).status).toBe(400);
+    // Without the proof, no right can be exercised.
+    expect((await other.post(`/s/${shop.slug}/privacy`, { intent: "export" })).status).toBe(403);
+
+    // Export: their orders, and nobody else's.
+    expect((await c.post(`/s/${shop.slug}/privacy`, { intent: "export" })).status).toBe(200);
+    const [request] = await withShop(shop.id, (tx) =>
+      tx
+        .select()
+        .from(schema.privacyRequests)
+        .where(and(eq(schema.privacyRequests.subjectKind, "guest"), eq(schema.privacyRequests.subjectId, phone.e164))),
+    );
+    expect(request.kind).toBe("export");
+    expect(await prepareDataExport({ requestId: request.id, shopId: shop.id })).toBe("ready");
+    await c.get(`/s/${shop.slug}/privacy`);
+    const download = await c.post(`/s/${shop.slug}/privacy`, { intent: "download", requestId: request.id });
+    expect(download.status).toBe(302);
+    const files = unzipSync(new Uint8Array(await (await fetch(download.headers.get("location")!)).arrayBuffer()));
+    expect(strFromU8(files["orders.json"])).toContain(order.customerName);
+    expect(strFromU8(files["orders.json"])).not.toContain(someoneElse.customerName);
+
+    // Deletion with its due date, seen by the merchant (the controller) on their list.
+    await c.get(`/s/${shop.slug}/privacy`);
+    expect((await c.post(`/s/${shop.slug}/privacy`, { intent: "delete", confirm: "DELETE" })).status).toBe(200);
+    await c.get(`/s/${shop.slug}/privacy`);
+    expect(c.lastHtml).toContain('data-testid="deletion-requested"');
+    const merchantList = await shopRequests(shop.id);
+    const deletion = merchantList.find((r) => r.subjectId === phone.e164 && r.kind === "deletion");
+    expect(deletion).toMatchObject({ subjectKind: "guest", status: "cooling_off" });
+    expect(deletion!.dueOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // A malformed request id is simply not found (404), never a 500.
+    expect((await c.post(`/s/${shop.slug}/privacy`, { intent: "cancel-deletion", requestId: "not-a-uuid" })).status).toBe(404);
+    expect((await c.post(`/s/${shop.slug}/privacy`, { intent: "cancel-deletion", requestId: deletion!.id })).status).toBe(200);
+    // Forgetting the proof ends it.
+    await c.post(`/s/${shop.slug}/privacy`, { intent: "forget" });
+    await c.get(`/s/${shop.slug}/privacy`);
+    expect(c.lastHtml).not.toContain('data-testid="guest-verified"');
+  });
+
+  it("gives the same answer whether or not the shop has orders for the contact, and sends a code only when it has", async () => {
+    const buyer = `${unique("buyer")}@example.com`;
+    await guestOrder({ email: buyer });
+    const stranger = `${unique("nobody")}@example.com`;
+    const strangerPhone = uniquePhone();
+    const answers: Array<[number, string | undefined]> = [];
+    for (const contact of [buyer, stranger, strangerPhone.local]) {
+      const c = client();
+      await c.get(`/s/${shop.slug}/privacy`);
+      const res = await c.post(`/s/${shop.slug}/privacy`, { intent: "send-code", contact });
+      answers.push([res.status, notice(c.lastHtml)]);
+      expect(c.lastHtml).toContain('name="code"');
+    }
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    const mail = await emailsTo(buyer);
+    expect(mail[0].text).toMatch(/\b\d{6}\b/);
+    expect(await emailsTo(stranger)).toEqual([]);
+    expect(await latestWhatsApp(strangerPhone.e164)).toBeUndefined();
+    // A made-up code for a contact with no orders is refused exactly like a wrong one.
+    const c = client();
+    await c.get(`/s/${shop.slug}/privacy`);
+    expect((await c.post(`/s/${shop.slug}/privacy`, { intent: "verify", contact: stranger, code: "123456" })).status).toBe(400);
+    expect(htmlDecode(c.lastHtml)).toContain("That code is not right or has expired. Send a new code.");
+  });
+
+  it("rate-limits codes to one contact, refuses a malformed contact clearly, and speaks ms and zh", async () => {
+    const contact = `${unique("limited")}@example.com`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const c = client();
+      await c.get(`/s/${shop.slug}/privacy`);
+      statuses.push((await c.post(`/s/${shop.slug}/privacy`, { intent: "send-code", contact })).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const c = client();
+    await c.get(`/s/${shop.slug}/privacy`);
+    expect((await c.post(`/s/${shop.slug}/privacy`, { intent: "send-code", contact: "not a contact" })).status).toBe(400);
+    expect(htmlDecode(c.lastHtml)).toContain("Enter the email address or WhatsApp number you used at checkout.");
+    for (const [lng, heading] of [
+      ["ms", "Data anda di kedai ini"],
+      ["zh", "您在本店的数据"],
+    ] as const) {
+      const l = client();
+      await l.post(`/s/${shop.slug}/locale`, { lng, redirectTo: `/s/${shop.slug}` }, { csrf: "" });
+      await l.get(`/s/${shop.slug}/privacy`);
+      expect(htmlDecode(l.lastHtml)).toContain(heading);
+    }
+  });
+});
