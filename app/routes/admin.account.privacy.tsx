@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { confirmPhoneChange, correctUserName, startPhoneChange } from "~/domain/privacy/account-page.server";
+import { confirmUserEmailChange, startUserEmailChange } from "~/domain/privacy/corrections.server";
 import { privacyIntent } from "~/domain/privacy/page-actions.server";
 import { requestsOf } from "~/domain/privacy/requests.server";
 import { readForm } from "~/lib/csrf.server";
@@ -36,6 +37,29 @@ export const action = /* @__PURE__ */ adminAction(
     const t = serverT(locale, "privacy");
     const who = { ip: context.ip, userAgent: context.userAgent };
     const intent = form.get("intent");
+    if (intent === "email-code" || intent === "email-confirm") {
+      const pendingEmail = String(form.get(intent === "email-code" ? "email" : "contact") ?? "");
+      const result =
+        intent === "email-code"
+          ? await startUserEmailChange(user, form.get("email"), { ip: context.ip ?? null, locale })
+          : await confirmUserEmailChange(user, { contact: pendingEmail, code: form.get("code") }, who);
+      if (!result.ok)
+        return data(
+          {
+            notice: null,
+            errors: { [result.field]: t(result.error) } as Record<string, string>,
+            pendingPhone: null,
+            pendingEmail: intent === "email-confirm" ? pendingEmail : null,
+          },
+          { status: result.error === "correct.errors.tooMany" ? 429 : 400 },
+        );
+      return {
+        notice: intent === "email-code" ? t("codeSent", { contact: result.contact }) : t("correct.saved"),
+        errors: {} as Record<string, string>,
+        pendingPhone: null,
+        pendingEmail: intent === "email-code" ? result.contact : null,
+      };
+    }
     if (intent === "name" || intent === "phone-code" || intent === "phone-confirm") {
       const result =
         intent === "name"
@@ -45,22 +69,28 @@ export const action = /* @__PURE__ */ adminAction(
             : await confirmPhoneChange(user, { phone: form.get("phone"), code: form.get("code") }, who);
       if (!result.ok)
         return data(
-          { notice: null, errors: result.errors, pendingPhone: intent === "phone-confirm" ? String(form.get("phone")) : null },
+          {
+            notice: null,
+            errors: result.errors,
+            pendingPhone: intent === "phone-confirm" ? String(form.get("phone")) : null,
+            pendingEmail: null,
+          },
           { status: 400 },
         );
       return {
         notice: result.notice === "codeSent" ? t("codeSent", { contact: formatPhone(result.phone!) }) : t("correct.saved"),
         errors: {},
         pendingPhone: result.notice === "codeSent" ? result.phone! : null,
+        pendingEmail: null,
       };
     }
     const result = await privacyIntent({ kind: "user", userId: user.id }, form, { contact: user.email, locale, actorUserId: user.id });
     if (!result.ok) {
       const errors = Object.fromEntries(Object.entries(result.errors).map(([k, v]) => [k, t(v)]));
-      return data({ notice: null, errors, pendingPhone: null }, { status: result.status });
+      return data({ notice: null, errors, pendingPhone: null, pendingEmail: null }, { status: result.status });
     }
     if (result.redirectTo) return redirect(result.redirectTo);
-    return { notice: result.notice ? t(result.notice) : null, errors: {}, pendingPhone: null };
+    return { notice: result.notice ? t(result.notice) : null, errors: {}, pendingPhone: null, pendingEmail: null };
   },
   { recentAuth: true },
 );
@@ -91,6 +121,30 @@ export default function AccountPrivacy() {
             {t("correct.save")}
           </button>
         </Form>
+        {result?.pendingEmail ? (
+          <Form method="post" data-testid="confirm-email">
+            <CsrfInput />
+            <input type="hidden" name="contact" value={result.pendingEmail} />
+            <Field
+              label={t("guest.code")}
+              name="code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              error={errors.code ?? errors.email}
+            />
+            <button type="submit" name="intent" value="email-confirm">
+              {t("correct.confirmEmail")}
+            </button>
+          </Form>
+        ) : (
+          <Form method="post">
+            <CsrfInput />
+            <Field label={t("correct.email")} name="email" type="email" autoComplete="email" error={errors.email} />
+            <button type="submit" name="intent" value="email-code">
+              {t("correct.sendEmailCode")}
+            </button>
+          </Form>
+        )}
         {result?.pendingPhone ? (
           <Form method="post">
             <CsrfInput />

@@ -4,6 +4,12 @@ import { useTranslation } from "react-i18next";
 
 import { storefrontShopper } from "~/domain/checkout/context.server";
 import { changeOwnConsent } from "~/domain/privacy/consent.server";
+import {
+  confirmCustomerContactChange,
+  correctCustomerAddress,
+  removeCustomerAddress,
+  startCustomerContactChange,
+} from "~/domain/privacy/corrections.server";
 import { correctCustomerName, customerPrivacy } from "~/domain/privacy/customer-page.server";
 import { privacyIntent } from "~/domain/privacy/page-actions.server";
 import { readForm } from "~/lib/csrf.server";
@@ -35,31 +41,57 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+type Pending = { field: "email" | "phone"; contact: string } | null;
+type ActionResult = { notice: string | null; errors: Record<string, string>; pending: Pending };
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const { shop, customer } = await signedInCustomer(request, params.slug);
   const form = await readForm(request);
   const locale = await localeFor(request);
   const t = serverT(locale, "privacy");
-  const intent = form.get("intent");
+  const intent = String(form.get("intent") ?? "");
+  const done = (notice: string | null, pending: Pending = null) => data<ActionResult>({ notice, errors: {}, pending });
+  const fail = (errors: Record<string, string>, status = 400, pending: Pending = null) =>
+    data<ActionResult>({ notice: null, errors, pending }, { status });
   if (intent === "correct") {
     const result = await correctCustomerName(shop.id, customer.id, Object.fromEntries(form));
-    return result.ok ? { notice: t("correct.saved"), errors: {} } : data({ notice: null, errors: result.errors }, { status: 400 });
+    return result.ok ? done(t("correct.saved")) : fail(result.errors);
+  }
+  const change = /^(email|phone)-(code|confirm)$/.exec(intent);
+  if (change) {
+    const field = change[1] as "email" | "phone";
+    if (change[2] === "code") {
+      const started = await startCustomerContactChange(shop.id, customer.id, field, form.get(field), { ip: context.ip ?? null, locale });
+      return started.ok
+        ? done(t("codeSent", { contact: started.contact }), { field, contact: started.contact })
+        : fail({ [started.field]: t(started.error) }, started.error === "correct.errors.tooMany" ? 429 : 400);
+    }
+    const contact = String(form.get("contact") ?? "");
+    const confirmed = await confirmCustomerContactChange(shop.id, customer.id, field, { contact, code: form.get("code") });
+    return confirmed.ok ? done(t("correct.saved")) : fail({ [confirmed.field]: t(confirmed.error) }, 400, { field, contact });
+  }
+  if (intent === "address-save") {
+    const saved = await correctCustomerAddress(shop.id, customer.id, Object.fromEntries(form));
+    if (saved.ok) return done(t("correct.saved"));
+    return fail(Object.fromEntries(Object.entries(saved.errors).map(([k, v]) => [`${String(form.get("addressId"))}.${k}`, t(v)])));
+  }
+  if (intent === "address-remove") {
+    return (await removeCustomerAddress(shop.id, customer.id, form.get("addressId")))
+      ? done(t("correct.addressRemoved"))
+      : fail({ form: t("correct.errors.unknownAddress") }, 404);
   }
   if (intent === "consent") {
     await changeOwnConsent(shop.id, customer.id, { email: form.get("email") === "on", whatsapp: form.get("whatsapp") === "on" });
-    return { notice: t("consent.saved"), errors: {} };
+    return done(t("consent.saved"));
   }
   const me = await customerPrivacy(shop.id, customer.id);
   const result = await privacyIntent({ kind: "customer", shopId: shop.id, customerId: customer.id }, form, {
     contact: me?.email ?? me?.phone ?? null,
     locale,
   });
-  if (!result.ok) {
-    const errors = Object.fromEntries(Object.entries(result.errors).map(([k, v]) => [k, t(v)]));
-    return data({ notice: null, errors }, { status: result.status });
-  }
+  if (!result.ok) return fail(Object.fromEntries(Object.entries(result.errors).map(([k, v]) => [k, t(v)])), result.status);
   if (result.redirectTo) return redirect(result.redirectTo);
-  return { notice: result.notice ? t(result.notice) : null, errors: {} };
+  return done(result.notice ? t(result.notice) : null);
 }
 
 export default function CustomerPrivacyPage() {
@@ -89,7 +121,61 @@ export default function CustomerPrivacyPage() {
             {t("correct.save")}
           </button>
         </Form>
+        {(["email", "phone"] as const).map((field) =>
+          result?.pending?.field === field ? (
+            <Form method="post" key={field} data-testid={`confirm-${field}`}>
+              <CsrfInput />
+              <input type="hidden" name="contact" value={result.pending.contact} />
+              <Field
+                label={t("guest.code")}
+                name="code"
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                error={errors.code ?? errors[field]}
+              />
+              <button type="submit" name="intent" value={`${field}-confirm`}>
+                {t(field === "email" ? "correct.confirmEmail" : "correct.confirmPhone")}
+              </button>
+            </Form>
+          ) : (
+            <Form method="post" key={field}>
+              <CsrfInput />
+              <Field
+                label={t(field === "email" ? "correct.email" : "correct.phone")}
+                name={field}
+                type={field === "email" ? "email" : "tel"}
+                autoComplete={field === "email" ? "email" : "tel"}
+                error={errors[field]}
+              />
+              <button type="submit" name="intent" value={`${field}-code`}>
+                {t(field === "email" ? "correct.sendEmailCode" : "correct.sendCode")}
+              </button>
+            </Form>
+          ),
+        )}
       </section>
+      {me.addresses.length ? (
+        <section className="card stack" data-testid="privacy-addresses">
+          <h2>{t("correct.addresses")}</h2>
+          {me.addresses.map(({ id, address }) => (
+            <Form method="post" key={id} className="stack">
+              <CsrfInput />
+              <input type="hidden" name="addressId" value={id} />
+              {(["name", "line1", "line2", "city", "state", "postcode", "country"] as const).map((k) => (
+                <Field key={k} label={t(`correct.address.${k}`)} name={k} defaultValue={address[k] ?? ""} error={errors[`${id}.${k}`]} />
+              ))}
+              <div className="row">
+                <button type="submit" name="intent" value="address-save">
+                  {t("correct.save")}
+                </button>
+                <button type="submit" name="intent" value="address-remove" className="secondary">
+                  {t("correct.removeAddress")}
+                </button>
+              </div>
+            </Form>
+          ))}
+        </section>
+      ) : null}
       <section className="card stack" data-testid="privacy-consent">
         <h2>{t("consent.heading")}</h2>
         <p>{t("consent.body")}</p>

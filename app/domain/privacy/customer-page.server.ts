@@ -1,9 +1,10 @@
-import { and, eq } from "drizzle-orm";
+import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 
 import { audit } from "~/domain/audit/audit.server";
 import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import { schema, withShop } from "~db/client";
+import type { PostalAddress } from "~db/schema";
 
 import { type PrivacyRequest, requestsOf } from "./requests.server";
 
@@ -14,6 +15,7 @@ export interface CustomerPrivacy {
   phone: string | null;
   marketingEmail: boolean;
   marketingWhatsapp: boolean;
+  addresses: Array<{ id: string; address: PostalAddress; isDefault: boolean }>;
   requests: PrivacyRequest[];
 }
 
@@ -31,7 +33,14 @@ export async function customerPrivacy(shopId: string, customerId: string): Promi
       .where(and(eq(schema.customers.shopId, shopId), eq(schema.customers.id, customerId))),
   );
   if (!customer) return undefined;
-  return { ...customer, requests: await requestsOf({ kind: "customer", shopId, customerId }) };
+  const addresses = await withShop(shopId, (tx) =>
+    tx
+      .select({ id: schema.customerAddresses.id, address: schema.customerAddresses.address, isDefault: schema.customerAddresses.isDefault })
+      .from(schema.customerAddresses)
+      .where(and(eq(schema.customerAddresses.shopId, shopId), eq(schema.customerAddresses.customerId, customerId)))
+      .orderBy(desc(schema.customerAddresses.isDefault), asc(schema.customerAddresses.createdAt)),
+  );
+  return { ...customer, addresses, requests: await requestsOf({ kind: "customer", shopId, customerId }) };
 }
 
 const CorrectionSchema = z.object({

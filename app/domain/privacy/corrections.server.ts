@@ -1,0 +1,301 @@
+import { and, eq, isNotNull, ne, sql } from "drizzle-orm";
+import { z } from "zod";
+
+import { maskPhone } from "~/domain/accounts/two-factor.server";
+import { audit, type RequestInfo } from "~/domain/audit/audit.server";
+import { isMalaysianState, postcodeProblem } from "~/domain/checkout/address";
+import { isUuid } from "~/lib/ids";
+import { consumeAll } from "~/lib/rate-limit.server";
+import { asPlatform, schema, withShop } from "~db/client";
+import type { PostalAddress } from "~db/schema";
+
+import { checkPrivacyCode, type CodeSubject, isPhoneContact, issuePrivacyCode, normaliseContact } from "./codes.server";
+
+/**
+ * Correcting one's own data (the "correct" right): a storefront customer's email, WhatsApp number
+ * and saved addresses, a NetShop account's email. A new email or number replaces the old only
+ * after a code sent to it comes back (codes.server.ts), so nobody can point an account at a
+ * contact that is not theirs. Every change is audited, with contacts masked: the audit log
+ * outlives a later deletion of the person.
+ *
+ * Errors are keys of the "privacy" namespace (`correct.errors.*`, `codeWrong`), translated by the page.
+ */
+type Locale = "en" | "ms" | "zh";
+export type ContactField = "email" | "phone";
+export type CorrectionError =
+  | "correct.errors.email"
+  | "correct.errors.phone"
+  | "correct.errors.same"
+  | "correct.errors.taken"
+  | "correct.errors.notSent"
+  | "correct.errors.tooMany"
+  | "codeWrong";
+export type ChangeResult = { ok: true; contact: string } | { ok: false; field: string; error: CorrectionError };
+
+/** "a***@example.com": enough for an audit reader to tell addresses apart, not to contact anyone. */
+export function maskEmail(email: string): string {
+  const [local, domain] = email.split("@");
+  return `${local.slice(0, 1)}***@${domain ?? ""}`;
+}
+const mask = (contact: string | null) => (contact ? (isPhoneContact(contact) ? maskPhone(contact) : maskEmail(contact)) : null);
+
+function parseContact(field: ContactField, input: unknown): string | undefined {
+  const contact = normaliseContact(input);
+  if (!contact || isPhoneContact(contact) !== (field === "phone")) return undefined;
+  return contact;
+}
+
+async function sendChangeCode(
+  subject: CodeSubject,
+  who: { ip: string | null; locale: Locale; userId?: string },
+): Promise<{ ok: true } | { ok: false; error: CorrectionError }> {
+  const limited = await consumeAll(
+    ["privacyCodePerIp", who.ip ?? "unknown"],
+    ["privacyCodePerContact", `${subject.scope}:${subject.contact}`],
+  );
+  if (!limited.ok) return { ok: false, error: "correct.errors.tooMany" };
+  const sent = await issuePrivacyCode(subject, { locale: who.locale, userId: who.userId });
+  return sent.ok ? { ok: true } : { ok: false, error: "correct.errors.notSent" };
+}
+
+// ---- A storefront customer -------------------------------------------------------------------
+
+const customerCode = (shopId: string, customerId: string, contact: string): CodeSubject => ({
+  purpose: "contact_change",
+  shopId,
+  scope: `customer:${customerId}`,
+  contact,
+});
+
+async function customerContact(shopId: string, customerId: string) {
+  const [row] = await withShop(shopId, (tx) =>
+    tx
+      .select({ email: schema.customers.email, phone: schema.customers.phone })
+      .from(schema.customers)
+      .where(and(eq(schema.customers.shopId, shopId), eq(schema.customers.id, customerId))),
+  );
+  return row;
+}
+
+/** Another storefront account of the shop already signs in with this email. */
+async function emailTakenInShop(shopId: string, customerId: string, email: string): Promise<boolean> {
+  const [row] = await withShop(shopId, (tx) =>
+    tx
+      .select({ id: schema.customers.id })
+      .from(schema.customers)
+      .where(
+        and(
+          eq(schema.customers.shopId, shopId),
+          eq(schema.customers.email, email),
+          ne(schema.customers.id, customerId),
+          isNotNull(schema.customers.passwordHash),
+        ),
+      ),
+  );
+  return Boolean(row);
+}
+
+/** Step 1: a code to the new email or number. */
+export async function startCustomerContactChange(
+  shopId: string,
+  customerId: string,
+  field: ContactField,
+  input: unknown,
+  who: { ip: string | null; locale: Locale },
+): Promise<ChangeResult> {
+  const contact = parseContact(field, input);
+  if (!contact) return { ok: false, field, error: `correct.errors.${field}` };
+  const current = await customerContact(shopId, customerId);
+  if (current?.[field] === contact) return { ok: false, field, error: "correct.errors.same" };
+  if (field === "email" && (await emailTakenInShop(shopId, customerId, contact)))
+    return { ok: false, field, error: "correct.errors.taken" };
+  const sent = await sendChangeCode(customerCode(shopId, customerId, contact), who);
+  return sent.ok ? { ok: true, contact } : { ok: false, field, error: sent.error };
+}
+
+/** Step 2: the code from the new contact, then the change (audited, masked). */
+export async function confirmCustomerContactChange(
+  shopId: string,
+  customerId: string,
+  field: ContactField,
+  input: { contact: unknown; code: unknown },
+): Promise<ChangeResult> {
+  const contact = parseContact(field, input.contact);
+  if (!contact) return { ok: false, field, error: `correct.errors.${field}` };
+  if ((await checkPrivacyCode(customerCode(shopId, customerId, contact), input.code)) !== "ok")
+    return { ok: false, field: "code", error: "codeWrong" };
+  if (field === "email" && (await emailTakenInShop(shopId, customerId, contact)))
+    return { ok: false, field, error: "correct.errors.taken" };
+  await withShop(shopId, async (tx) => {
+    const [before] = await tx
+      .select({ email: schema.customers.email, phone: schema.customers.phone })
+      .from(schema.customers)
+      .where(and(eq(schema.customers.shopId, shopId), eq(schema.customers.id, customerId)))
+      .for("update");
+    await tx
+      .update(schema.customers)
+      .set(field === "email" ? { email: contact, updatedAt: new Date() } : { phone: contact, updatedAt: new Date() })
+      .where(and(eq(schema.customers.shopId, shopId), eq(schema.customers.id, customerId)));
+    await audit(tx, {
+      shopId,
+      actorUserId: null,
+      action: "privacy.customer_corrected",
+      targetType: "customer",
+      targetId: customerId,
+      before: { [field]: mask(before?.[field] ?? null) },
+      after: { [field]: mask(contact) },
+    });
+  });
+  return { ok: true, contact };
+}
+
+const AddressSchema = z
+  .object({
+    addressId: z.string().refine(isUuid, "correct.errors.unknownAddress"),
+    name: z.string().trim().min(1, "correct.errors.addressName").max(100, "correct.errors.tooLong"),
+    line1: z.string().trim().min(1, "correct.errors.line1").max(200, "correct.errors.tooLong"),
+    line2: z.string().trim().max(200, "correct.errors.tooLong").optional(),
+    city: z.string().trim().min(1, "correct.errors.city").max(100, "correct.errors.tooLong"),
+    state: z.string().trim().max(100, "correct.errors.tooLong").default(""),
+    postcode: z.string().trim().max(12, "correct.errors.tooLong").default(""),
+    country: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{2}$/, "correct.errors.country")
+      .default("MY"),
+  })
+  .superRefine((v, ctx) => {
+    const malaysian = v.country === "MY";
+    if (malaysian ? !isMalaysianState(v.state) : !v.state)
+      ctx.addIssue({ code: "custom", path: ["state"], message: "correct.errors.state" });
+    else if (malaysian ? postcodeProblem(v.postcode, v.state) : !/^[A-Za-z0-9 -]{2,12}$/.test(v.postcode))
+      ctx.addIssue({ code: "custom", path: ["postcode"], message: "correct.errors.postcode" });
+  });
+
+export type AddressResult = { ok: true } | { ok: false; errors: Record<string, string> };
+
+/** Saves a corrected address of the customer's own (audited: which address, not its contents). */
+export async function correctCustomerAddress(shopId: string, customerId: string, form: Record<string, unknown>): Promise<AddressResult> {
+  const parsed = AddressSchema.safeParse(form);
+  if (!parsed.success) {
+    const errors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
+    return { ok: false, errors };
+  }
+  const { addressId, ...fields } = parsed.data;
+  return withShop(shopId, async (tx) => {
+    const [row] = await tx
+      .select({ address: schema.customerAddresses.address })
+      .from(schema.customerAddresses)
+      .where(
+        and(
+          eq(schema.customerAddresses.shopId, shopId),
+          eq(schema.customerAddresses.customerId, customerId),
+          eq(schema.customerAddresses.id, addressId),
+        ),
+      )
+      .for("update");
+    if (!row) return { ok: false, errors: { form: "correct.errors.unknownAddress" } } as const;
+    const address: PostalAddress = { ...row.address, ...fields, line2: fields.line2 || null };
+    await tx
+      .update(schema.customerAddresses)
+      .set({ address })
+      .where(and(eq(schema.customerAddresses.shopId, shopId), eq(schema.customerAddresses.id, addressId)));
+    await audit(tx, {
+      shopId,
+      actorUserId: null,
+      action: "privacy.customer_address_corrected",
+      targetType: "customer",
+      targetId: customerId,
+      after: { addressId },
+    });
+    return { ok: true } as const;
+  });
+}
+
+/** Removes one of the customer's saved addresses (audited). */
+export async function removeCustomerAddress(shopId: string, customerId: string, addressId: unknown): Promise<boolean> {
+  if (!isUuid(addressId)) return false;
+  return withShop(shopId, async (tx) => {
+    const removed = await tx
+      .delete(schema.customerAddresses)
+      .where(
+        and(
+          eq(schema.customerAddresses.shopId, shopId),
+          eq(schema.customerAddresses.customerId, customerId),
+          eq(schema.customerAddresses.id, addressId),
+        ),
+      )
+      .returning({ id: schema.customerAddresses.id });
+    if (removed.length)
+      await audit(tx, {
+        shopId,
+        actorUserId: null,
+        action: "privacy.customer_address_removed",
+        targetType: "customer",
+        targetId: customerId,
+        after: { addressId },
+      });
+    return removed.length > 0;
+  });
+}
+
+// ---- A NetShop account (merchant or staff) ---------------------------------------------------
+
+const userCode = (userId: string, contact: string): CodeSubject => ({
+  purpose: "contact_change",
+  shopId: null,
+  scope: `user:${userId}`,
+  contact,
+});
+
+async function emailTakenOnPlatform(userId: string, email: string): Promise<boolean> {
+  const [row] = await asPlatform((tx) =>
+    tx
+      .select({ id: schema.users.id })
+      .from(schema.users)
+      .where(and(eq(sql`lower(${schema.users.email})`, email), ne(schema.users.id, userId))),
+  );
+  return Boolean(row);
+}
+
+/** Step 1 of a merchant's new email: a code sent to it. */
+export async function startUserEmailChange(
+  user: { id: string; email: string },
+  input: unknown,
+  who: { ip: string | null; locale: Locale },
+): Promise<ChangeResult> {
+  const email = parseContact("email", input);
+  if (!email) return { ok: false, field: "email", error: "correct.errors.email" };
+  if (email === user.email.toLowerCase()) return { ok: false, field: "email", error: "correct.errors.same" };
+  if (await emailTakenOnPlatform(user.id, email)) return { ok: false, field: "email", error: "correct.errors.taken" };
+  const sent = await sendChangeCode(userCode(user.id, email), { ...who, userId: user.id });
+  return sent.ok ? { ok: true, contact: email } : { ok: false, field: "email", error: sent.error };
+}
+
+/** Step 2: the code from the new address, then the change (audited, masked). */
+export async function confirmUserEmailChange(
+  user: { id: string; email: string },
+  input: { contact: unknown; code: unknown },
+  who: RequestInfo,
+): Promise<ChangeResult> {
+  const email = parseContact("email", input.contact);
+  if (!email) return { ok: false, field: "email", error: "correct.errors.email" };
+  if ((await checkPrivacyCode(userCode(user.id, email), input.code)) !== "ok") return { ok: false, field: "code", error: "codeWrong" };
+  if (await emailTakenOnPlatform(user.id, email)) return { ok: false, field: "email", error: "correct.errors.taken" };
+  await asPlatform(async (tx) => {
+    await tx.update(schema.users).set({ email, updatedAt: new Date() }).where(eq(schema.users.id, user.id));
+    await audit(tx, {
+      shopId: null,
+      actorUserId: user.id,
+      action: "privacy.user_corrected",
+      targetType: "user",
+      targetId: user.id,
+      before: { email: maskEmail(user.email) },
+      after: { email: maskEmail(email) },
+      ...who,
+    });
+  });
+  return { ok: true, contact: email };
+}
