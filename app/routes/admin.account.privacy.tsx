@@ -3,10 +3,11 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
-import { confirmPhoneChange, correctUserName, startPhoneChange } from "~/domain/privacy/account-page.server";
+import { confirmPhoneChange, correctUserName, ownedOpenShops, startPhoneChange } from "~/domain/privacy/account-page.server";
 import { confirmUserEmailChange, startUserEmailChange } from "~/domain/privacy/corrections.server";
 import { privacyIntent } from "~/domain/privacy/page-actions.server";
 import { requestsOf } from "~/domain/privacy/requests.server";
+import { closeShopForDeletion } from "~/flows/shop-closed.server";
 import { readForm } from "~/lib/csrf.server";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { formatPhone } from "~/lib/phone";
@@ -24,6 +25,7 @@ export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ request,
     email: user.email,
     phone: formatPhone(user.phone),
     owner: shops.some((s) => s.role === "owner"),
+    openShops: await ownedOpenShops(user.id),
     requests: requests.map(requestView),
   };
 });
@@ -37,6 +39,15 @@ export const action = /* @__PURE__ */ adminAction(
     const t = serverT(locale, "privacy");
     const who = { ip: context.ip, userAgent: context.userAgent };
     const intent = form.get("intent");
+    if (intent === "close-shop") {
+      const closed = await closeShopForDeletion(user, { shopId: form.get("shopId"), confirm: form.get("confirm") }, who);
+      if (!closed.ok)
+        return data(
+          { notice: null, errors: { closeShop: t(closed.error) } as Record<string, string>, pendingPhone: null, pendingEmail: null },
+          { status: closed.error === "closeShop.notOwner" ? 404 : 400 },
+        );
+      return { notice: t("closeShop.closed"), errors: {} as Record<string, string>, pendingPhone: null, pendingEmail: null };
+    }
     if (intent === "email-code" || intent === "email-confirm") {
       const pendingEmail = String(form.get(intent === "email-code" ? "email" : "contact") ?? "");
       const result =
@@ -170,7 +181,29 @@ export default function AccountPrivacy() {
           </Form>
         )}
       </section>
-      {d.owner ? <p className="muted">{t("admin.ownerNote")}</p> : null}
+      {d.openShops.length ? (
+        <section className="card stack" data-testid="close-shop">
+          <h2>{t("closeShop.heading")}</h2>
+          <p>{t("admin.ownerNote")}</p>
+          <ul>
+            <li>{t("closeShop.exportFirst")}</li>
+            <li>{t("closeShop.storefront")}</li>
+            <li>{t("closeShop.subscription")}</li>
+            <li>{t("closeShop.retention")}</li>
+          </ul>
+          <FormError message={errors.closeShop} />
+          {d.openShops.map((shop) => (
+            <Form method="post" key={shop.id}>
+              <CsrfInput />
+              <input type="hidden" name="shopId" value={shop.id} />
+              <Field label={t("closeShop.confirm", { slug: shop.slug, name: shop.name })} name="confirm" autoComplete="off" />
+              <button type="submit" name="intent" value="close-shop" className="secondary">
+                {t("closeShop.button", { name: shop.name })}
+              </button>
+            </Form>
+          ))}
+        </section>
+      ) : null}
       <PrivacyRequests requests={d.requests} errors={errors} />
     </div>
   );

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 
 import { checkCode, codeProblem, issueCode } from "~/domain/accounts/codes.server";
 import { maskPhone } from "~/domain/accounts/two-factor.server";
@@ -71,4 +71,15 @@ export async function confirmPhoneChange(
     });
   });
   return { ok: true, notice: "saved" };
+}
+
+/** The shops this person owns that are still open (an owner's deletion waits until they are closed). */
+export async function ownedOpenShops(userId: string): Promise<Array<{ id: string; name: string; slug: string }>> {
+  return asPlatform((tx) =>
+    tx
+      .select({ id: schema.shops.id, name: schema.shops.name, slug: schema.shops.slug })
+      .from(schema.shopMemberships)
+      .innerJoin(schema.shops, eq(schema.shops.id, schema.shopMemberships.shopId))
+      .where(and(eq(schema.shopMemberships.userId, userId), eq(schema.shopMemberships.role, "owner"), ne(schema.shops.status, "closed"))),
+  );
 }

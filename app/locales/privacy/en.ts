@@ -139,6 +139,19 @@ const privacy = {
     flagged: "Flagged. The data is being deleted now.",
     notFound: "No account matches.",
   },
+  closeShop: {
+    heading: "Close your shop first",
+    exportFirst: "Export what you need first: your orders and customers (Orders and Customers pages) and your own data (below).",
+    storefront: "The storefront goes offline at once and takes no more orders.",
+    subscription: "Your subscription is cancelled; nothing more is charged.",
+    retention:
+      "The shop's records follow our privacy map: tax invoices keep their number, amounts and buyer's name for 7 years, as Malaysian law requires.",
+    confirm: "Type {{slug}} to close {{name}}",
+    button: "Close {{name}}",
+    confirmError: "Type the shop's address exactly to confirm.",
+    notOwner: "Only the shop's owner can close it.",
+    closed: "The shop is closed. Your account's deletion can now go ahead.",
+  },
   form: { unknown: "Unknown action. Reload the page and try again." },
   policy: {
     title: "Our privacy promises",

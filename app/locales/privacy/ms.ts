@@ -142,6 +142,20 @@ const privacy: Translations<typeof en> = {
     flagged: "Ditandakan. Data sedang dipadam sekarang.",
     notFound: "Tiada akaun yang sepadan.",
   },
+  closeShop: {
+    heading: "Tutup kedai anda dahulu",
+    exportFirst:
+      "Eksport apa yang anda perlukan dahulu: pesanan dan pelanggan anda (halaman Pesanan dan Pelanggan) dan data anda sendiri (di bawah).",
+    storefront: "Kedai dalam talian ditutup serta-merta dan tidak menerima pesanan lagi.",
+    subscription: "Langganan anda dibatalkan; tiada caj lagi.",
+    retention:
+      "Rekod kedai mengikut peta privasi kami: invois cukai menyimpan nombor, amaun dan nama pembeli selama 7 tahun, seperti yang dikehendaki undang-undang Malaysia.",
+    confirm: "Taip {{slug}} untuk menutup {{name}}",
+    button: "Tutup {{name}}",
+    confirmError: "Taip alamat kedai dengan tepat untuk mengesahkan.",
+    notOwner: "Hanya pemilik kedai boleh menutupnya.",
+    closed: "Kedai telah ditutup. Pemadaman akaun anda kini boleh diteruskan.",
+  },
   form: { unknown: "Tindakan tidak dikenali. Muat semula halaman dan cuba lagi." },
   policy: {
     title: "Janji privasi kami",

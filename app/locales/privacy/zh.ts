@@ -133,6 +133,18 @@ const privacy: Translations<typeof en> = {
     flagged: "已标记。数据正在删除。",
     notFound: "没有匹配的账户。",
   },
+  closeShop: {
+    heading: "请先关闭您的商店",
+    exportFirst: "请先导出您需要的内容：您的订单和顾客（订单和顾客页面）以及您自己的数据（见下方）。",
+    storefront: "网店会立即下线，不再接受订单。",
+    subscription: "您的订阅将被取消，不会再收费。",
+    retention: "商店的记录按照我们的隐私数据表处理：按马来西亚法律要求，税务发票保留编号、金额和买家姓名 7 年。",
+    confirm: "输入 {{slug}} 以关闭 {{name}}",
+    button: "关闭 {{name}}",
+    confirmError: "请准确输入商店地址以确认。",
+    notOwner: "只有商店的拥有者才能关闭它。",
+    closed: "商店已关闭。您的账户删除现在可以继续进行。",
+  },
   form: { unknown: "未知操作。请刷新页面后重试。" },
   policy: {
     title: "我们的隐私承诺",
