@@ -25,6 +25,9 @@ export interface SandboxEmail {
   html?: string;
   messageId?: string;
   reference?: string;
+  /** RFC 2369 / RFC 8058 headers, so tests can check a message's one-click unsubscribe. */
+  listUnsubscribe?: string;
+  listUnsubscribePost?: string;
   receivedAt: string;
 }
 
@@ -84,6 +87,8 @@ export class MailSandbox {
               html: parsed.html ?? undefined,
               messageId: parsed.messageId,
               reference: parsed.headers.find((h) => h.key === "x-netshop-reference")?.value,
+              listUnsubscribe: parsed.headers.find((h) => h.key === "list-unsubscribe")?.value,
+              listUnsubscribePost: parsed.headers.find((h) => h.key === "list-unsubscribe-post")?.value,
               receivedAt: new Date().toISOString(),
             });
             callback();

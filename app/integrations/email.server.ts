@@ -86,6 +86,8 @@ export interface OutgoingEmail {
   html?: string;
   /** Our message id, sent as a header so a bounce can be matched. */
   reference?: string;
+  /** A one-click unsubscribe URL (RFC 8058): sent as List-Unsubscribe with List-Unsubscribe-Post. */
+  unsubscribeUrl?: string;
 }
 
 export class EmailClient {
@@ -113,7 +115,12 @@ export class EmailClient {
         subject: email.subject,
         text: email.text,
         html: email.html,
-        headers: email.reference ? { "X-NetShop-Reference": email.reference } : undefined,
+        headers: {
+          ...(email.reference ? { "X-NetShop-Reference": email.reference } : {}),
+          ...(email.unsubscribeUrl
+            ? { "List-Unsubscribe": `<${email.unsubscribeUrl}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" }
+            : {}),
+        },
       });
       if (info.rejected.length > 0) throw new EmailError(`the server refused ${info.rejected.length} recipient(s)`, "rejected");
       return { messageId: info.messageId };

@@ -20,6 +20,8 @@ import {
 import { isUuid } from "~/lib/ids";
 import { asPlatform, schema, type Tx, withShop } from "~db/client";
 
+import { carriesUnsubscribe, unsubscribeUrl } from "./unsubscribe.server";
+
 type Status = (typeof schema.messageStatusEnum.enumValues)[number];
 
 /**
@@ -181,6 +183,9 @@ function inScope<T>(shopId: string | null, fn: (tx: Tx) => Promise<T>): Promise<
   return shopId ? withShop(shopId, fn) : asPlatform(fn);
 }
 
+/** The line above the unsubscribe link in a customer's email (the email's own language is the shop's; this line is in all three). */
+const UNSUBSCRIBE_LINE = "Unsubscribe from offers / Berhenti langganan tawaran / 取消订阅优惠:";
+
 /** How long a send can still be on its way to the provider (the client's timeout, and a margin). */
 export const SEND_IN_FLIGHT_MS = 20_000;
 
@@ -217,11 +222,12 @@ export async function deliverMessage(
     if (!message.sentAt) {
       await tx.update(schema.messages).set({ sentAt: now(), updatedAt: now() }).where(eq(schema.messages.id, message.id));
     }
-    return { message, intentAt: message.sentAt };
+    const unsubscribe = carriesUnsubscribe(message) ? await unsubscribeUrl(tx, message.shopId!, message.id) : undefined;
+    return { message, intentAt: message.sentAt, unsubscribe };
   });
   if (!claim) return "already-sent";
   if (claim === "withheld") return "withheld";
-  const { message, intentAt } = claim;
+  const { message, intentAt, unsubscribe } = claim;
 
   let providerMessageId: string | undefined;
   try {
@@ -237,7 +243,14 @@ export async function deliverMessage(
         ? (
             await (
               await emailClient()
-            ).send({ to: message.recipient, subject: message.subject ?? "", text: message.body, reference: message.id })
+            ).send({
+              to: message.recipient,
+              subject: message.subject ?? "",
+              // The link is added as it leaves, not stored: it is the same for every send of this message.
+              text: unsubscribe ? `${message.body}\n\n${UNSUBSCRIBE_LINE} ${unsubscribe}` : message.body,
+              reference: message.id,
+              unsubscribeUrl: unsubscribe,
+            })
           ).messageId
         : (await client.sendText({ phone: message.recipient, message: message.body, reference: message.id })).id;
   } catch (error) {

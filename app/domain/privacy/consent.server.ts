@@ -78,3 +78,20 @@ export async function withdrawWhatsAppByStop(phone: string, now = new Date()): P
   }
   return changed;
 }
+
+/** Email marketing withdrawn for every customer of the shop with this address (an unsubscribe link). Returns how many changed. */
+export async function withdrawEmailMarketing(shopId: string, email: string, source: string, now = new Date()): Promise<number> {
+  return withShop(shopId, async (tx) => {
+    const matches = await tx
+      .select({ id: schema.customers.id })
+      .from(schema.customers)
+      .where(
+        and(
+          eq(schema.customers.shopId, shopId),
+          eq(schema.customers.email, email.toLowerCase()),
+          eq(schema.customers.marketingConsent, true),
+        ),
+      );
+    return setMarketingConsent(tx, { shopId, customerIds: matches.map((m) => m.id), channel: "email", granted: false, source, now });
+  });
+}

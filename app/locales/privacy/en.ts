@@ -152,6 +152,13 @@ const privacy = {
     notOwner: "Only the shop's owner can close it.",
     closed: "The shop is closed. Your account's deletion can now go ahead.",
   },
+  unsubscribe: {
+    title: "Unsubscribe",
+    confirm: "Stop offers by email from {{shop}}? Messages about your orders still arrive.",
+    button: "Unsubscribe",
+    done: "You are unsubscribed. No more offers by email will be sent.",
+    invalid: "This unsubscribe link is not valid. You can change your choices on your account's privacy page.",
+  },
   form: { unknown: "Unknown action. Reload the page and try again." },
   policy: {
     title: "Our privacy promises",

@@ -156,6 +156,13 @@ const privacy: Translations<typeof en> = {
     notOwner: "Hanya pemilik kedai boleh menutupnya.",
     closed: "Kedai telah ditutup. Pemadaman akaun anda kini boleh diteruskan.",
   },
+  unsubscribe: {
+    title: "Berhenti langganan",
+    confirm: "Hentikan tawaran melalui e-mel daripada {{shop}}? Mesej tentang pesanan anda masih akan diterima.",
+    button: "Berhenti langganan",
+    done: "Anda telah berhenti melanggan. Tiada lagi tawaran melalui e-mel akan dihantar.",
+    invalid: "Pautan berhenti langganan ini tidak sah. Anda boleh menukar pilihan anda di halaman privasi akaun anda.",
+  },
   form: { unknown: "Tindakan tidak dikenali. Muat semula halaman dan cuba lagi." },
   policy: {
     title: "Janji privasi kami",

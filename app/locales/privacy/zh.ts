@@ -145,6 +145,13 @@ const privacy: Translations<typeof en> = {
     notOwner: "只有商店的拥有者才能关闭它。",
     closed: "商店已关闭。您的账户删除现在可以继续进行。",
   },
+  unsubscribe: {
+    title: "取消订阅",
+    confirm: "停止接收来自 {{shop}} 的电子邮件优惠？有关您订单的消息仍会发送。",
+    button: "取消订阅",
+    done: "您已取消订阅，我们不会再通过电子邮件发送优惠。",
+    invalid: "此取消订阅链接无效。您可以在账户的隐私页面更改您的选择。",
+  },
   form: { unknown: "未知操作。请刷新页面后重试。" },
   policy: {
     title: "我们的隐私承诺",
