@@ -1,4 +1,5 @@
 import type { JobPayload } from "~/domain/jobs/queues";
+import { queuePolicyNotices } from "~/domain/privacy/policies.server";
 import { eraseRequestedData } from "~/flows/data-deleted.server";
 import { prepareDataExport } from "~/flows/data-export-prepared.server";
 
@@ -11,6 +12,7 @@ export function startPrivacyWorker() {
     {
       "build-export": (payload: JobPayload<"privacy", "build-export">) => prepareDataExport(payload),
       erase: (payload: JobPayload<"privacy", "erase">) => eraseRequestedData(payload),
+      "policy-notice": (payload: JobPayload<"privacy", "policy-notice">) => queuePolicyNotices(payload.versionId),
     },
     { concurrency: 2 },
   );

@@ -8,10 +8,12 @@ import { adminLoader } from "~/domain/accounts/access.server";
 import { allows, type Permission } from "~/domain/accounts/permissions";
 import { subscriptionStatus } from "~/domain/billing/subscriptions.server";
 import { supplierOf } from "~/domain/dropship/suppliers.server";
+import { pendingPolicyNotice } from "~/domain/privacy/policies.server";
 import type en from "~/locales/en";
 import { Banner } from "~/ui/banner";
 import { CsrfInput } from "~/ui/forms";
 import { LanguageSwitcher } from "~/ui/language-switcher";
+import { PolicyChangeBanner } from "~/ui/policy-notice";
 
 export const meta: MetaFunction = () => [{ title: "Admin · NetShop" }];
 
@@ -36,6 +38,11 @@ export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ request,
     sandboxed,
     // Suspended or overdue: one banner on every page, with the way to pay.
     billingStatus: access.shop ? await subscriptionStatus(access.shop.shopId) : null,
+    // A significant policy change not yet acknowledged (issue 14).
+    policyNotice: await pendingPolicyNotice({ kind: "user", userId: access.user.id }).then((v) =>
+      v ? { id: v.id, document: v.document, summary: v.summary } : null,
+    ),
+    path,
   };
 });
 
@@ -59,7 +66,7 @@ const NAV: Array<{ key: AdminNavKey; to?: string; permission: Permission }> = [
 type AdminNavKey = Exclude<keyof typeof en.admin.nav, "label">;
 
 export default function AdminLayout() {
-  const { user, shops, shop, sandboxed, visible, billingStatus } = useLoaderData<typeof loader>();
+  const { user, shops, shop, sandboxed, visible, billingStatus, policyNotice, path } = useLoaderData<typeof loader>();
   const { t: tb } = useTranslation("billing");
   const submit = useSubmit();
   const { t, i18n } = useTranslation("admin");
@@ -156,6 +163,7 @@ export default function AdminLayout() {
             })}
           </Banner>
         ) : null}
+        <PolicyChangeBanner notice={policyNotice} action="/admin/account/policy" redirectTo={path} />
         <Outlet />
       </main>
     </div>

@@ -1,6 +1,8 @@
 import type { MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
+import { currentPolicyVersion } from "~/domain/privacy/policies.server";
 import { PublicPage } from "~/ui/brand";
 
 export const meta: MetaFunction = () => [{ title: "Privacy policy · NetShop" }];
@@ -9,13 +11,43 @@ export const meta: MetaFunction = () => [{ title: "Privacy policy · NetShop" }]
  * The platform's published privacy promises: each is kept by the product and proved by a test in
  * tests/integration/promises/ (the test names quote the promise).
  */
-const PROMISES = ["bcrypt", "cards", "rights", "deletion", "export", "consent", "messages", "providers", "media", "adults"] as const;
+const PROMISES = [
+  "bcrypt",
+  "cards",
+  "rights",
+  "deletion",
+  "export",
+  "consent",
+  "messages",
+  "providers",
+  "media",
+  "adults",
+  "cookies",
+  "changes",
+] as const;
+
+/** The version in force (policy_versions), shown under the title. */
+export async function loader() {
+  const version = await currentPolicyVersion("privacy");
+  return { version: version ? { version: version.version, publishedAt: version.publishedAt.toISOString() } : null };
+}
 
 export default function Privacy() {
-  const { t } = useTranslation("privacy");
+  const { version } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation("privacy");
   return (
     <PublicPage>
       <h1>{t("policy.title")}</h1>
+      {version ? (
+        <p className="muted" data-testid="policy-version">
+          {t("policy.version", {
+            version: version.version,
+            date: new Intl.DateTimeFormat(i18n.language, { dateStyle: "long", timeZone: "Asia/Kuala_Lumpur" }).format(
+              new Date(version.publishedAt),
+            ),
+          })}
+        </p>
+      ) : null}
       <ul data-testid="privacy-promises">
         {PROMISES.map((key) => (
           <li key={key} data-promise={key}>

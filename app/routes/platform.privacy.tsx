@@ -3,13 +3,14 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { operatorAction, operatorLoader } from "~/domain/dropship/suppliers.server";
+import { policyVersions, publishPolicyVersion } from "~/domain/privacy/policies.server";
 import { findAccountByEmail, findShopCustomer, platformRequests, requestDeletion, type Subject } from "~/domain/privacy/requests.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { eraseRequestedData } from "~/flows/data-deleted.server";
 import { readForm } from "~/lib/csrf.server";
 import { localDate } from "~/lib/dates";
 import { localeFor, serverT } from "~/lib/i18n.server";
-import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { Checkbox, CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 import { PrivacyNotice, requestView } from "~/ui/privacy";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? ""} · NetShop` }];
@@ -20,6 +21,14 @@ export const loader = /* @__PURE__ */ operatorLoader(async ({ request }) => {
   return {
     title: serverT(await localeFor(request), "privacy")("platform.title"),
     requests: requests.map((r) => ({ ...requestView(r), subjectKind: r.subjectKind, shopName: r.shopName, overdue: r.overdue })),
+    versions: (await policyVersions()).map((v) => ({
+      id: v.id,
+      document: v.document,
+      version: v.version,
+      significant: v.significant,
+      summary: v.summary,
+      publishedAt: v.publishedAt.toISOString(),
+    })),
   };
 });
 
@@ -27,6 +36,15 @@ export const action = /* @__PURE__ */ operatorAction(async ({ request, operator 
   const form = await readForm(request);
   const locale = await localeFor(request);
   const t = serverT(locale, "privacy");
+  if (form.get("intent") === "publish-policy") {
+    const published = await publishPolicyVersion(operator.id, Object.fromEntries(form));
+    if (!published.ok)
+      return data(
+        { notice: null, errors: Object.fromEntries(Object.entries(published.errors).map(([k, v]) => [k, t(v)])) },
+        { status: 400 },
+      );
+    return { notice: t(published.version.significant ? "policyChange.publishedSignificant" : "policyChange.published"), errors: {} };
+  }
   const userEmail = String(form.get("userEmail") ?? "").trim();
   const slug = String(form.get("shop") ?? "").trim();
   const customerContact = String(form.get("customer") ?? "").trim();
@@ -49,7 +67,7 @@ export const action = /* @__PURE__ */ operatorAction(async ({ request, operator 
 });
 
 export default function PlatformPrivacy() {
-  const { requests } = useLoaderData<typeof loader>();
+  const { requests, versions } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: Record<string, string | undefined> = result?.errors ?? {};
   const { t, i18n } = useTranslation("privacy");
@@ -98,6 +116,49 @@ export default function PlatformPrivacy() {
           <Field label={t("platform.customerEmail")} name="customer" />
           <button type="submit" className="danger">
             {t("platform.flag")}
+          </button>
+        </Form>
+      </section>
+      <section className="card stack" data-testid="policy-versions">
+        <h2>{t("policyChange.heading")}</h2>
+        <table>
+          <thead>
+            <tr>
+              <th>{t("policyChange.document")}</th>
+              <th>{t("policyChange.version")}</th>
+              <th>{t("policyChange.summary")}</th>
+              <th>{t("policyChange.publishedAt")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {versions.map((v) => (
+              <tr key={v.id}>
+                <td>{t(`policyChange.documents.${v.document}`)}</td>
+                <td>
+                  {v.version} {v.significant ? <strong>{t("policyChange.significantBadge")}</strong> : null}
+                </td>
+                <td>{v.summary}</td>
+                <td>{date(v.publishedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <Form method="post" className="stack">
+          <CsrfInput />
+          <SelectField
+            label={t("policyChange.document")}
+            name="document"
+            error={errors.document}
+            options={[
+              { value: "privacy", label: t("policyChange.documents.privacy") },
+              { value: "terms", label: t("policyChange.documents.terms") },
+            ]}
+          />
+          <Field label={t("policyChange.version")} name="version" error={errors.version} />
+          <Field label={t("policyChange.summary")} name="summary" error={errors.summary} />
+          <Checkbox label={t("policyChange.significant")} name="significant" />
+          <button type="submit" name="intent" value="publish-policy">
+            {t("policyChange.publish")}
           </button>
         </Form>
       </section>

@@ -7,9 +7,11 @@ import { countryName } from "~/domain/checkout/address";
 import { storefrontShopper } from "~/domain/checkout/context.server";
 import { accountOverview } from "~/domain/checkout/customers.server";
 import { orderStatusPath } from "~/domain/orders/order-links.server";
+import { pendingPolicyNotice } from "~/domain/privacy/policies.server";
 import type { OrderStatus } from "~/domain/orders/order-status";
 import { formatPhone } from "~/lib/phone";
 import { CsrfInput } from "~/ui/forms";
+import { PolicyChangeBanner } from "~/ui/policy-notice";
 
 export const meta: MetaFunction = () => [{ title: "Your account" }, { name: "robots", content: "noindex" }];
 
@@ -18,9 +20,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!who.customer) throw redirect(`/s/${shop.slug}/account/login`);
   const account = await accountOverview(shop.id, who.customer.id);
   if (!account) throw redirect(`/s/${shop.slug}/account/login`);
+  const policy = await pendingPolicyNotice({ kind: "customer", shopId: shop.id, customerId: who.customer.id });
   return data(
     {
       slug: shop.slug,
+      policyNotice: policy ? { id: policy.id, document: policy.document, summary: policy.summary } : null,
       // Each order links to its status page by its signed link (the customer's own orders only).
       account: {
         ...account,
@@ -32,12 +36,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function AccountPage() {
-  const { slug, account } = useLoaderData<typeof loader>();
+  const { slug, account, policyNotice } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("checkout");
   const { t: tp } = useTranslation("privacy");
   const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium" });
   return (
     <section className="stack" data-testid="account">
+      <PolicyChangeBanner notice={policyNotice} action={`/s/${slug}/account/privacy`} redirectTo={`/s/${slug}/account`} />
       <div className="spread">
         <h1>{t("account.title")}</h1>
         <Form method="post" action={`/s/${slug}/account/logout`}>

@@ -11,6 +11,7 @@ import {
   startCustomerContactChange,
 } from "~/domain/privacy/corrections.server";
 import { correctCustomerName, customerPrivacy } from "~/domain/privacy/customer-page.server";
+import { acknowledgePolicy } from "~/domain/privacy/policies.server";
 import { privacyIntent } from "~/domain/privacy/page-actions.server";
 import { readForm } from "~/lib/csrf.server";
 import { localeFor, serverT } from "~/lib/i18n.server";
@@ -53,6 +54,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const done = (notice: string | null, pending: Pending = null) => data<ActionResult>({ notice, errors: {}, pending });
   const fail = (errors: Record<string, string>, status = 400, pending: Pending = null) =>
     data<ActionResult>({ notice: null, errors, pending }, { status });
+  if (intent === "acknowledge-policy") {
+    if (!(await acknowledgePolicy({ kind: "customer", shopId: shop.id, customerId: customer.id }, form.get("versionId"))))
+      return fail({ form: t("form.unknown") }, 404);
+    return redirect(`/s/${shop.slug}/account`);
+  }
   if (intent === "correct") {
     const result = await correctCustomerName(shop.id, customer.id, Object.fromEntries(form));
     return result.ok ? done(t("correct.saved")) : fail(result.errors);

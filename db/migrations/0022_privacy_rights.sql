@@ -21,6 +21,7 @@ CREATE TABLE "policy_versions" (
 	"summary" text DEFAULT '' NOT NULL,
 	"published_by_user_id" uuid,
 	"published_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"notices_queued_at" timestamp with time zone,
 	CONSTRAINT "policy_versions_document_check" CHECK ("policy_versions"."document" in ('privacy', 'terms'))
 );
 --> statement-breakpoint

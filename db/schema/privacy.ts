@@ -140,6 +140,8 @@ export const policyVersions = pgTable(
     summary: text("summary").notNull().default(""),
     publishedByUserId: uuid("published_by_user_id").references(() => users.id, { onDelete: "set null" }),
     publishedAt: timestamp("published_at", { withTimezone: true }).notNull().defaultNow(),
+    /** When the notices of a significant version were queued (once: the job is idempotent by this). */
+    noticesQueuedAt: timestamp("notices_queued_at", { withTimezone: true }),
   },
   (t) => [
     uniqueIndex("policy_versions_document_version_key").on(t.document, t.version),

@@ -79,6 +79,8 @@ export const JOBS = {
   privacy: {
     "build-export": z.object({ requestId: uuid, shopId: uuid.nullable() }),
     erase: z.object({ requestId: uuid, shopId: uuid.nullable() }),
+    /** A significant new privacy policy or terms version: every account holder is told. */
+    "policy-notice": z.object({ versionId: uuid }),
   },
   maintenance: {
     /** Copies Kling results not yet in our bucket (a job scheduler runs it every few hours). */

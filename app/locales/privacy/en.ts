@@ -159,6 +159,29 @@ const privacy = {
     done: "You are unsubscribed. No more offers by email will be sent.",
     invalid: "This unsubscribe link is not valid. You can change your choices on your account's privacy page.",
   },
+  policyChange: {
+    bannerPrivacy: "We have made a significant change to our privacy policy:",
+    bannerTerms: "We have made a significant change to our terms of service:",
+    read: "Read it",
+    acknowledge: "I have read it",
+    heading: "Policy versions",
+    document: "Document",
+    documents: { privacy: "Privacy policy", terms: "Terms of service" },
+    version: "Version",
+    summary: "What changed",
+    publishedAt: "Published",
+    significant: "Significant change: tell every account holder by email and show a banner until they acknowledge it",
+    significantBadge: "significant",
+    publish: "Publish",
+    published: "Published.",
+    publishedSignificant: "Published. Every account holder is being told.",
+    errors: {
+      document: "Choose the document.",
+      version: "Enter a version such as 2027-01-15 (letters, digits, dots and dashes).",
+      summary: "Say in a sentence what changed (at most 500 characters).",
+      exists: "That version is already published.",
+    },
+  },
   form: { unknown: "Unknown action. Reload the page and try again." },
   policy: {
     title: "Our privacy promises",
@@ -177,6 +200,11 @@ const privacy = {
     media:
       "Images and videos made by AI providers are moved to our own storage within 30 days; we never send your customers to a provider's temporary link.",
     adults: "NetShop accounts are for people aged 18 or older. A minor's data is deleted at once when we learn of it.",
+    cookies:
+      "We set only the cookies the site needs (your sign-in, your language, your cart and form protection) until you accept analytics; cookies are sent only over encrypted connections (HTTPS).",
+    changes:
+      "When we change this policy significantly we tell you by email and show a notice when you next sign in, until you acknowledge it; each version is dated here.",
+    version: "Version {{version}}, published {{date}}",
   },
   codeSent: "We sent a code to {{contact}}.",
   codeWrong: "That code is not right or has expired. Send a new code.",

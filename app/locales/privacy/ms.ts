@@ -163,6 +163,29 @@ const privacy: Translations<typeof en> = {
     done: "Anda telah berhenti melanggan. Tiada lagi tawaran melalui e-mel akan dihantar.",
     invalid: "Pautan berhenti langganan ini tidak sah. Anda boleh menukar pilihan anda di halaman privasi akaun anda.",
   },
+  policyChange: {
+    bannerPrivacy: "Kami telah membuat perubahan penting pada dasar privasi kami:",
+    bannerTerms: "Kami telah membuat perubahan penting pada terma perkhidmatan kami:",
+    read: "Bacanya",
+    acknowledge: "Saya telah membacanya",
+    heading: "Versi polisi",
+    document: "Dokumen",
+    documents: { privacy: "Dasar privasi", terms: "Terma perkhidmatan" },
+    version: "Versi",
+    summary: "Apa yang berubah",
+    publishedAt: "Diterbitkan",
+    significant: "Perubahan penting: beritahu setiap pemegang akaun melalui e-mel dan tunjukkan sepanduk sehingga mereka mengakuinya",
+    significantBadge: "penting",
+    publish: "Terbitkan",
+    published: "Diterbitkan.",
+    publishedSignificant: "Diterbitkan. Setiap pemegang akaun sedang dimaklumkan.",
+    errors: {
+      document: "Pilih dokumen.",
+      version: "Masukkan versi seperti 2027-01-15 (huruf, digit, titik dan sengkang).",
+      summary: "Nyatakan dalam satu ayat apa yang berubah (paling banyak 500 aksara).",
+      exists: "Versi itu sudah diterbitkan.",
+    },
+  },
   form: { unknown: "Tindakan tidak dikenali. Muat semula halaman dan cuba lagi." },
   policy: {
     title: "Janji privasi kami",
@@ -182,6 +205,11 @@ const privacy: Translations<typeof en> = {
       "Imej dan video yang dibuat oleh penyedia AI dipindahkan ke storan kami sendiri dalam masa 30 hari; kami tidak pernah menghantar pelanggan anda ke pautan sementara penyedia.",
     adults:
       "Akaun NetShop adalah untuk mereka yang berumur 18 tahun ke atas. Data kanak-kanak dipadam serta-merta sebaik sahaja kami mengetahuinya.",
+    cookies:
+      "Kami hanya menetapkan kuki yang diperlukan oleh laman ini (log masuk, bahasa, troli dan perlindungan borang) sehingga anda menerima analitik; kuki hanya dihantar melalui sambungan yang disulitkan (HTTPS).",
+    changes:
+      "Apabila kami mengubah polisi ini dengan ketara, kami memberitahu anda melalui e-mel dan menunjukkan notis apabila anda log masuk seterusnya, sehingga anda mengakuinya; setiap versi bertarikh di sini.",
+    version: "Versi {{version}}, diterbitkan {{date}}",
   },
   codeSent: "Kami telah menghantar kod ke {{contact}}.",
   codeWrong: "Kod itu tidak betul atau telah tamat tempoh. Hantar kod baharu.",

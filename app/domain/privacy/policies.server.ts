@@ -1,0 +1,222 @@
+import { and, desc, eq, gt, isNotNull, isNull, notExists, sql } from "drizzle-orm";
+import { z } from "zod";
+
+import { publicUrl } from "~/config.server";
+import { audit } from "~/domain/audit/audit.server";
+import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
+import { queueEmail } from "~/domain/notify/messages.server";
+import { type FieldErrors, fieldErrors } from "~/lib/forms";
+import { isUuid } from "~/lib/ids";
+import { asPlatform, schema, type Tx, withShop } from "~db/client";
+
+/**
+ * Versions of the privacy policy and the terms. An operator publishes a version and says whether
+ * it is significant; a significant one is announced to every account holder (merchants, staff,
+ * storefront customers) by email, once (`notices_queued_at`), and shown as a banner in the admin
+ * and on the storefront account page until the person acknowledges it. Each acknowledgement is
+ * recorded with the version and the time (policy_acceptances).
+ */
+type Locale = "en" | "ms" | "zh";
+export type PolicyVersion = typeof schema.policyVersions.$inferSelect;
+export type PolicyReader = { kind: "user"; userId: string } | { kind: "customer"; shopId: string; customerId: string };
+
+const PublishSchema = z.object({
+  document: z.enum(["privacy", "terms"], { message: "policyChange.errors.document" }),
+  version: z
+    .string()
+    .trim()
+    .regex(/^[\w.-]{1,40}$/, "policyChange.errors.version"),
+  summary: z.string().trim().min(1, "policyChange.errors.summary").max(500, "policyChange.errors.summary"),
+  significant: z.preprocess((v) => v === "on" || v === true, z.boolean()),
+});
+
+/** An operator publishes a version; a significant one queues the notices (the privacy `policy-notice` job). */
+export async function publishPolicyVersion(
+  operatorId: string,
+  form: Record<string, unknown>,
+  now = new Date(),
+): Promise<{ ok: true; version: PolicyVersion } | { ok: false; errors: FieldErrors }> {
+  const parsed = PublishSchema.safeParse(form);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  return asPlatform(async (tx) => {
+    const [row] = await tx
+      .insert(schema.policyVersions)
+      .values({ ...parsed.data, publishedByUserId: operatorId, publishedAt: now })
+      .onConflictDoNothing()
+      .returning();
+    if (!row) return { ok: false, errors: { version: "policyChange.errors.exists" } } as const;
+    if (row.significant) {
+      await enqueueAfterCommit(tx, { queue: "privacy", name: "policy-notice", payload: { versionId: row.id }, shopId: null });
+    }
+    await audit(tx, {
+      shopId: null,
+      actorUserId: operatorId,
+      action: "privacy.policy_published",
+      targetType: "policy_version",
+      targetId: row.id,
+      after: { document: row.document, version: row.version, significant: row.significant },
+    });
+    return { ok: true, version: row } as const;
+  });
+}
+
+/** The newest versions, newest first (the operators' console). */
+export async function policyVersions(): Promise<PolicyVersion[]> {
+  return asPlatform((tx) => tx.select().from(schema.policyVersions).orderBy(desc(schema.policyVersions.publishedAt)).limit(20));
+}
+
+const NOTICE: Record<
+  Locale,
+  { subject: string; body: (doc: string, summary: string, url: string) => string; doc: Record<string, string> }
+> = {
+  en: {
+    subject: "NetShop has changed its policies",
+    body: (doc, summary, url) => `We have made a significant change to our ${doc}: ${summary}\n\nRead it at ${url}`,
+    doc: { privacy: "privacy policy", terms: "terms of service" },
+  },
+  ms: {
+    subject: "NetShop telah mengubah polisinya",
+    body: (doc, summary, url) => `Kami telah membuat perubahan penting pada ${doc} kami: ${summary}\n\nBacanya di ${url}`,
+    doc: { privacy: "dasar privasi", terms: "terma perkhidmatan" },
+  },
+  zh: {
+    subject: "NetShop 已更新其政策",
+    body: (doc, summary, url) => `我们对${doc}作出了重大更改：${summary}\n\n请在 ${url} 阅读`,
+    doc: { privacy: "隐私政策", terms: "服务条款" },
+  },
+};
+
+function noticeFor(locale: Locale, version: PolicyVersion) {
+  const text = NOTICE[locale];
+  const url = `${publicUrl()}/legal/${version.document === "privacy" ? "privacy" : "terms"}`;
+  return { subject: text.subject, body: text.body(text.doc[version.document], version.summary, url) };
+}
+
+/**
+ * Queues the notice of a significant version to every merchant and staff account and every
+ * storefront customer account with an email, in one transaction that also marks the version
+ * notified: a retried job finds it marked and queues nothing twice. Returns how many were queued.
+ */
+export async function queuePolicyNotices(versionId: string, now = new Date()): Promise<number> {
+  return asPlatform(async (tx) => {
+    const [version] = await tx.select().from(schema.policyVersions).where(eq(schema.policyVersions.id, versionId)).for("update");
+    if (!version || !version.significant || version.noticesQueuedAt) return 0;
+    let queued = 0;
+    const users = await tx
+      .select({ id: schema.users.id, email: schema.users.email, locale: schema.users.preferredLanguage })
+      .from(schema.users)
+      .where(sql`${schema.users.email} not like '%@erased.invalid'`);
+    for (const u of users) {
+      const notice = noticeFor(u.locale, version);
+      await queueEmail(tx, { shopId: null, userId: u.id, to: u.email, purpose: "privacy_policy_changed", ...notice });
+      queued++;
+    }
+    const customers = await tx
+      .select({ shopId: schema.customers.shopId, email: schema.customers.email, locale: schema.shops.language })
+      .from(schema.customers)
+      .innerJoin(schema.shops, eq(schema.shops.id, schema.customers.shopId))
+      .where(
+        and(
+          isNotNull(schema.customers.passwordHash),
+          isNotNull(schema.customers.email),
+          isNull(schema.customers.anonymisedAt),
+          isNull(schema.customers.mergedIntoId),
+        ),
+      );
+    for (const c of customers) {
+      const notice = noticeFor(c.locale, version);
+      await queueEmail(tx, { shopId: c.shopId, to: c.email!, purpose: "privacy_policy_changed", ...notice });
+      queued++;
+    }
+    await tx.update(schema.policyVersions).set({ noticesQueuedAt: now }).where(eq(schema.policyVersions.id, version.id));
+    return queued;
+  });
+}
+
+/**
+ * The newest significant version published since the person joined that they have not
+ * acknowledged yet (their banner), or undefined.
+ */
+export async function pendingPolicyNotice(reader: PolicyReader): Promise<PolicyVersion | undefined> {
+  const v = schema.policyVersions;
+  const a = schema.policyAcceptances;
+  if (reader.kind === "user") {
+    const [row] = await asPlatform((tx) =>
+      tx
+        .select({ version: v })
+        .from(v)
+        .innerJoin(schema.users, eq(schema.users.id, reader.userId))
+        .where(
+          and(
+            eq(v.significant, true),
+            gt(v.publishedAt, schema.users.createdAt),
+            notExists(
+              tx
+                .select({ one: sql`1` })
+                .from(a)
+                .where(and(eq(a.policyVersionId, v.id), eq(a.userId, reader.userId))),
+            ),
+          ),
+        )
+        .orderBy(desc(v.publishedAt))
+        .limit(1),
+    );
+    return row?.version;
+  }
+  const [row] = await withShop(reader.shopId, (tx) =>
+    tx
+      .select({ version: v })
+      .from(v)
+      .innerJoin(schema.customers, and(eq(schema.customers.shopId, reader.shopId), eq(schema.customers.id, reader.customerId)))
+      .where(
+        and(
+          eq(v.significant, true),
+          gt(v.publishedAt, schema.customers.createdAt),
+          notExists(
+            tx
+              .select({ one: sql`1` })
+              .from(a)
+              .where(and(eq(a.policyVersionId, v.id), eq(a.shopId, reader.shopId), eq(a.customerId, reader.customerId))),
+          ),
+        ),
+      )
+      .orderBy(desc(v.publishedAt))
+      .limit(1),
+  );
+  return row?.version;
+}
+
+/** Records that the person saw and accepted the version (once; a repeat changes nothing). */
+export async function acknowledgePolicy(reader: PolicyReader, versionId: unknown, now = new Date()): Promise<boolean> {
+  if (!isUuid(versionId)) return false;
+  const insert = async (tx: Tx) => {
+    const [version] = await tx
+      .select({ id: schema.policyVersions.id })
+      .from(schema.policyVersions)
+      .where(eq(schema.policyVersions.id, versionId));
+    if (!version) return false;
+    await tx
+      .insert(schema.policyAcceptances)
+      .values(
+        reader.kind === "user"
+          ? { policyVersionId: versionId, userId: reader.userId, acceptedAt: now }
+          : { policyVersionId: versionId, shopId: reader.shopId, customerId: reader.customerId, acceptedAt: now },
+      )
+      .onConflictDoNothing();
+    return true;
+  };
+  return reader.kind === "user" ? asPlatform(insert) : withShop(reader.shopId, insert);
+}
+
+/** The version of a document in force (the newest published). */
+export async function currentPolicyVersion(document: "privacy" | "terms"): Promise<PolicyVersion | undefined> {
+  const [row] = await asPlatform((tx) =>
+    tx
+      .select()
+      .from(schema.policyVersions)
+      .where(eq(schema.policyVersions.document, document))
+      .orderBy(desc(schema.policyVersions.publishedAt))
+      .limit(1),
+  );
+  return row;
+}

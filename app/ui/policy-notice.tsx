@@ -1,0 +1,35 @@
+import { Form } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+
+import { Banner } from "./banner";
+import { CsrfInput } from "./forms";
+
+/** The banner of a significant policy change, until the person acknowledges it (app/domain/privacy/policies.server.ts). */
+export function PolicyChangeBanner({
+  notice,
+  action,
+  redirectTo,
+}: {
+  notice: { id: string; document: "privacy" | "terms"; summary: string } | null;
+  action: string;
+  redirectTo: string;
+}) {
+  const { t } = useTranslation("privacy");
+  if (!notice) return null;
+  return (
+    <Banner tone="info" data-testid="policy-banner">
+      <p>
+        {t(notice.document === "privacy" ? "policyChange.bannerPrivacy" : "policyChange.bannerTerms")} {notice.summary}{" "}
+        <a href={notice.document === "privacy" ? "/legal/privacy" : "/legal/terms"}>{t("policyChange.read")}</a>
+      </p>
+      <Form method="post" action={action}>
+        <CsrfInput />
+        <input type="hidden" name="versionId" value={notice.id} />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
+        <button type="submit" name="intent" value="acknowledge-policy" className="secondary">
+          {t("policyChange.acknowledge")}
+        </button>
+      </Form>
+    </Banner>
+  );
+}

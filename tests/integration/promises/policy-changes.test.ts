@@ -1,0 +1,163 @@
+process.env.TRUST_PROXY = "1";
+import { and, eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { deliverMessage } from "~/domain/notify/messages.server";
+import { queuePolicyNotices } from "~/domain/privacy/policies.server";
+import { closeRedis } from "~/lib/redis.server";
+import { asPlatform, closeDatabase, schema, withShop } from "~db/client";
+
+import { emailsTo, signIn } from "../../helpers/auth";
+import { makeOperator } from "../../helpers/dropship";
+import { makeShop, makeUser, PASSWORD, unique } from "../../helpers/factories";
+import { uniquePhone } from "../../helpers/phones";
+import { FormClient, htmlDecode, startWeb } from "../../helpers/web";
+
+let web: Awaited<ReturnType<typeof startWeb>>;
+beforeAll(async () => {
+  web = await startWeb();
+});
+afterAll(async () => {
+  await web?.close();
+  await closeRedis();
+  await closeDatabase();
+});
+
+function client() {
+  const c = new FormClient(web.url);
+  c.forwardedFor = `192.0.2.${Math.floor(Math.random() * 250)}`;
+  return c;
+}
+
+const versionRow = async (version: string) =>
+  (await asPlatform((tx) => tx.select().from(schema.policyVersions).where(eq(schema.policyVersions.version, version))))[0];
+
+describe("promise: “notice of significant policy changes”", () => {
+  it("“we tell you by email and show a notice until you acknowledge it”: an operator publishes a significant version; merchants and customers are emailed once, see a banner, and their acknowledgement is recorded with the version and time", async () => {
+    const merchant = await makeUser();
+    const shop = await makeShop(merchant.id);
+    const customerClient = client();
+    const customerEmail = `${unique("policy")}@example.com`;
+    await customerClient.get(`/s/${shop.slug}/account/signup`);
+    const signup = await customerClient.post(`/s/${shop.slug}/account/signup`, {
+      name: "Mei Ling",
+      email: customerEmail,
+      phone: uniquePhone().local,
+      password: PASSWORD,
+      adult: "on",
+    });
+    expect(signup.status).toBe(302);
+    const merchantClient = client();
+    await signIn(merchantClient, merchant);
+    await merchantClient.get("/admin");
+    expect(merchantClient.lastHtml).not.toContain('data-testid="policy-banner"');
+
+    // The operator publishes (a bad version is refused clearly).
+    const operator = await makeOperator();
+    const console = client();
+    await signIn(console, operator);
+    await console.get("/platform/privacy");
+    expect(
+      (await console.post("/platform/privacy", { intent: "publish-policy", document: "privacy", version: "no spaces!", summary: "x" }))
+        .status,
+    ).toBe(400);
+    expect(htmlDecode(console.lastHtml)).toContain("Enter a version such as 2027-01-15");
+    const version = unique("v");
+    const summary = `We now keep analytics for 13 months (${version}).`;
+    await console.get("/platform/privacy");
+    const published = await console.post("/platform/privacy", {
+      intent: "publish-policy",
+      document: "privacy",
+      version,
+      summary,
+      significant: "on",
+    });
+    expect(published.status).toBe(200);
+    const row = await versionRow(version);
+    expect(row).toMatchObject({ significant: true, publishedByUserId: operator.id, noticesQueuedAt: null });
+    const [job] = await asPlatform((tx) =>
+      tx
+        .select()
+        .from(schema.outbox)
+        .where(and(eq(schema.outbox.jobName, "policy-notice"), sql`${schema.outbox.payload}->>'versionId' = ${row.id}`)),
+    );
+    expect(job).toBeDefined();
+
+    // The job (run here: this test runs no workers) queues one email per account holder, once.
+    expect(await queuePolicyNotices(row.id)).toBeGreaterThanOrEqual(2);
+    expect(await queuePolicyNotices(row.id)).toBe(0);
+    const notices = await asPlatform((tx) =>
+      tx
+        .select()
+        .from(schema.messages)
+        .where(
+          and(
+            eq(schema.messages.purpose, "privacy_policy_changed"),
+            sql`${schema.messages.recipient} in (${merchant.email}, ${customerEmail})`,
+          ),
+        ),
+    );
+    expect(notices.map((n) => n.recipient).sort()).toEqual([merchant.email, customerEmail].sort());
+    const toCustomer = notices.find((n) => n.recipient === customerEmail)!;
+    expect(await deliverMessage({ messageId: toCustomer.id, shopId: toCustomer.shopId })).toBe("sent");
+    expect((await emailsTo(customerEmail))[0].text).toContain(summary);
+
+    // The merchant's admin shows the banner on every page until they acknowledge it.
+    await merchantClient.get("/admin/account/privacy");
+    expect(merchantClient.lastHtml).toContain('data-testid="policy-banner"');
+    expect(htmlDecode(merchantClient.lastHtml)).toContain(summary);
+    expect((await merchantClient.post("/admin/account/policy", { versionId: "nope", redirectTo: "/admin" })).status).toBe(404);
+    await merchantClient.get("/admin/account/privacy");
+    const ack = await merchantClient.post("/admin/account/policy", { versionId: row.id, redirectTo: "/admin/account/privacy" });
+    expect(ack.status).toBe(302);
+    expect(ack.headers.get("location")).toBe("/admin/account/privacy");
+    await merchantClient.get("/admin");
+    expect(merchantClient.lastHtml).not.toContain('data-testid="policy-banner"');
+    const [accepted] = await asPlatform((tx) =>
+      tx.select().from(schema.policyAcceptances).where(eq(schema.policyAcceptances.userId, merchant.id)),
+    );
+    expect(accepted.policyVersionId).toBe(row.id);
+    expect(accepted.acceptedAt.getTime()).toBeGreaterThanOrEqual(row.publishedAt.getTime());
+
+    // The storefront account page shows it to the customer; their acknowledgement is recorded in the shop.
+    await customerClient.get(`/s/${shop.slug}/account`);
+    expect(customerClient.lastHtml).toContain('data-testid="policy-banner"');
+    expect((await customerClient.post(`/s/${shop.slug}/account/privacy`, { intent: "acknowledge-policy", versionId: row.id })).status).toBe(
+      302,
+    );
+    await customerClient.get(`/s/${shop.slug}/account`);
+    expect(customerClient.lastHtml).not.toContain('data-testid="policy-banner"');
+    const customerAcceptances = await withShop(shop.id, (tx) =>
+      tx.select().from(schema.policyAcceptances).where(eq(schema.policyAcceptances.shopId, shop.id)),
+    );
+    expect(customerAcceptances).toHaveLength(1);
+
+    // Someone who joins after the change accepted it at sign-up: no banner for them.
+    const newcomer = await makeUser();
+    const newcomerClient = client();
+    await signIn(newcomerClient, newcomer);
+    await newcomerClient.get("/admin/account/privacy");
+    expect(newcomerClient.lastHtml).not.toContain('data-testid="policy-banner"');
+
+    // The policy page names the version in force, in every language.
+    const zh = client();
+    await zh.get("/login");
+    await zh.post("/locale", { lng: "zh", redirectTo: "/legal/privacy" });
+    await zh.get("/legal/privacy");
+    expect(htmlDecode(zh.lastHtml)).toContain(`版本 ${version}`);
+  });
+
+  it("a minor change is recorded but announces nothing", async () => {
+    const operator = await makeOperator();
+    const console = client();
+    await signIn(console, operator);
+    await console.get("/platform/privacy");
+    const version = unique("minor");
+    expect(
+      (await console.post("/platform/privacy", { intent: "publish-policy", document: "terms", version, summary: "Typo fixed." })).status,
+    ).toBe(200);
+    const row = await versionRow(version);
+    expect(row.significant).toBe(false);
+    expect(await queuePolicyNotices(row.id)).toBe(0);
+  });
+});
