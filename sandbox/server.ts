@@ -29,8 +29,19 @@ export interface SandboxOptions {
   autocountRequestsPerMinute?: number;
 }
 
+/** A request a provider stand-in received, as its router parsed it (tests check what data left NetShop). */
+export interface ReceivedRequest {
+  provider: string;
+  method: string;
+  path: string;
+  body: unknown;
+  at: string;
+}
+
 export interface RunningSandbox {
   url: string;
+  /** The last requests each provider's API received (newest last, at most 1,000). */
+  received: ReceivedRequest[];
   wassenger: WassengerSandbox;
   openai: OpenAISandbox;
   anthropic: AnthropicSandbox;
@@ -56,6 +67,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   await mail.start(host);
   const app = express();
   app.disable("x-powered-by");
+  // What each provider API received, recorded once its own router has parsed the body.
+  const received: ReceivedRequest[] = [];
+  app.use((req, res, next) => {
+    const api = /^\/(wassenger\/v1|openai\/v1|anthropic\/v1|kling\/v1|billplz\/api|payseller\/v1|autocount\/api)\//.exec(req.path);
+    if (api && req.method !== "GET") {
+      res.on("finish", () => {
+        received.push({
+          provider: api[1].split("/")[0],
+          method: req.method,
+          path: req.originalUrl.split("?")[0],
+          body: req.body,
+          at: new Date().toISOString(),
+        });
+        if (received.length > 1000) received.shift();
+      });
+    }
+    next();
+  });
+  app.get("/_received.json", (req, res) => {
+    const provider = typeof req.query.provider === "string" ? req.query.provider : undefined;
+    res.json({ requests: received.filter((r) => !provider || r.provider === provider) });
+  });
   app.get("/", (_req, res) => {
     res.type("html").send(
       page(
@@ -94,6 +127,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    received,
     wassenger,
     openai,
     anthropic,
