@@ -7,6 +7,7 @@ import { exportDownloadUrl } from "~/domain/privacy/downloads.server";
 import { subjectOfRequest } from "~/domain/privacy/export.server";
 import { findShopCustomer, requestDeletion, requestExport, shopRequest, shopRequests } from "~/domain/privacy/requests.server";
 import { readForm } from "~/lib/csrf.server";
+import { isUuid } from "~/lib/ids";
 import { localDate } from "~/lib/dates";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
@@ -37,6 +38,7 @@ export const action = /* @__PURE__ */ adminAction(
     const t = serverT(locale, "privacy");
     const intent = form.get("intent");
     if (intent === "download") {
+      if (!isUuid(form.get("requestId"))) return data({ notice: null, errors: { form: t("form.unknown") } }, { status: 404 });
       const found = await shopRequest(shop.shopId, String(form.get("requestId") ?? ""));
       const url = found ? await exportDownloadUrl(subjectOfRequest(found), found.id) : undefined;
       return url ? redirect(url) : data({ notice: null, errors: { form: t("export.expired") } }, { status: 410 });

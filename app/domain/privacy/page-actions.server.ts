@@ -1,3 +1,5 @@
+import { isUuid } from "~/lib/ids";
+
 import { exportDownloadUrl } from "./downloads.server";
 import { cancelDeletion, requestDeletion, requestExport, type Subject } from "./requests.server";
 
@@ -17,6 +19,9 @@ export async function privacyIntent(
 ): Promise<PrivacyIntentResult> {
   const intent = form.get("intent");
   const requestId = String(form.get("requestId") ?? "");
+  // A request id from a form that is not a UUID names nothing: not found, before any lookup.
+  if ((intent === "download" || intent === "cancel-deletion") && !isUuid(requestId))
+    return { ok: false, status: 404, errors: { form: "form.unknown" } };
   switch (intent) {
     case "export":
       await requestExport(subject, who);
