@@ -104,7 +104,7 @@ export default function AdminPrivacy() {
                 <td>{t(`status.${r.status}`)}</td>
                 <td>
                   {r.status === "ready" ? (
-                    <Form method="post" reloadDocument>
+                    <Form method="post">
                       <CsrfInput />
                       <input type="hidden" name="requestId" value={r.id} />
                       <button type="submit" name="intent" value="download" className="secondary">

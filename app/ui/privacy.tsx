@@ -85,8 +85,10 @@ export function PrivacyRequests({ requests, errors }: { requests: RequestView[];
             </button>
           </Form>
         )}
+        {/* Not reloadDocument: the answer redirects to the bucket, which a native form post may not
+            follow (CSP form-action 'self'); Remix follows it as a plain navigation. */}
         {ready ? (
-          <Form method="post" reloadDocument>
+          <Form method="post">
             <CsrfInput />
             <input type="hidden" name="requestId" value={ready.id} />
             <button type="submit" name="intent" value="download" data-testid="export-download">

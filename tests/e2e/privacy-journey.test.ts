@@ -1,0 +1,104 @@
+/**
+ * A storefront customer's data rights in a real browser: they ask for an export, watch it being
+ * prepared (the privacy worker builds it), download the ZIP; then ask for their data to be
+ * deleted and cancel within the cooling-off. Once in English and once in 简体中文.
+ */
+import fs from "node:fs";
+
+import { unzipSync } from "fflate";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { signUpCustomer } from "~/domain/checkout/customers.server";
+
+import { baseUrl, hydrated, journeyBrowser, screenshot } from "../helpers/browser";
+import { makeShop, makeUser, PASSWORD, unique } from "../helpers/factories";
+import { uniquePhone } from "../helpers/phones";
+
+const chrome = journeyBrowser({ consoleErrors: false });
+const { errors } = chrome;
+let shop: { id: string; slug: string };
+
+beforeAll(async () => {
+  const owner = await makeUser();
+  shop = await makeShop(owner.id, { name: "Kedai Privasi" });
+});
+
+async function customer() {
+  const email = `${unique("journey")}@example.com`;
+  const signed = await signUpCustomer(
+    shop.id,
+    { name: "Nurul Huda", email, phone: uniquePhone().e164, password: PASSWORD, adult: "on" },
+    { ip: "203.0.113.50", userAgent: "e2e", anonymousCartId: null },
+  );
+  if (!signed.ok) throw new Error(JSON.stringify(signed.errors));
+  return email;
+}
+
+async function logIn(page: Page, email: string) {
+  await page.goto(`${baseUrl()}/s/${shop.slug}/account/login?redirectTo=${encodeURIComponent(`/s/${shop.slug}/account/privacy`)}`);
+  await hydrated(page);
+  await page.locator('input[name="email"]').fill(email);
+  await page.locator('input[name="password"]').fill(PASSWORD);
+  await page.locator('input[name="password"]').press("Enter");
+  await page.waitForURL(`**/s/${shop.slug}/account/privacy`);
+  await hydrated(page);
+}
+
+const TEXT = {
+  en: {
+    heading: "Your data and privacy",
+    prepare: "Prepare my export",
+    request: "Request deletion",
+    cancel: "Cancel deletion",
+    cancelled: "Your deletion request was cancelled.",
+  },
+  zh: { heading: "您的数据与隐私", prepare: "准备我的导出", request: "申请删除", cancel: "取消删除", cancelled: "您的删除申请已取消。" },
+} as const;
+
+async function journey(page: Page, lang: "en" | "zh") {
+  const text = TEXT[lang];
+  const email = await customer();
+  await logIn(page, email);
+  expect(await page.locator("html").getAttribute("lang")).toMatch(new RegExp(`^${lang}`));
+  await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(text.heading);
+
+  // Export: the request shows its progress, then (the worker done) a download.
+  await page.getByRole("button", { name: text.prepare }).click();
+  await page.getByTestId("export-progress").or(page.getByTestId("export-download")).first().waitFor({ timeout: 60_000 });
+  // The job goes through the outbox to the privacy worker: the page shows it waiting first.
+  const sawProgress = await page.getByTestId("export-progress").isVisible();
+  await page.getByTestId("export-download").waitFor({ timeout: 60_000 });
+  await screenshot(page, `privacy-export-ready-${lang}`);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-download").click()]);
+  const file = await download.path();
+  const zip = unzipSync(new Uint8Array(fs.readFileSync(file!)));
+  expect(Object.keys(zip)).toEqual(expect.arrayContaining(["profile.json", "profile.csv"]));
+  expect(new TextDecoder().decode(zip["profile.json"])).toContain(email);
+
+  // Deletion, then a change of mind within the cooling-off.
+  await page.getByTestId("privacy-delete").locator('input[name="confirm"]').fill("DELETE");
+  await page.getByRole("button", { name: text.request }).click();
+  await page.getByTestId("deletion-requested").waitFor();
+  await screenshot(page, `privacy-deletion-requested-${lang}`);
+  await page.getByRole("button", { name: text.cancel }).click();
+  await expect.poll(() => page.getByTestId("privacy-notice").textContent()).toBe(text.cancelled);
+  await expect.poll(() => page.getByTestId("deletion-requested").count()).toBe(0);
+  return sawProgress;
+}
+
+describe("a customer's data rights in the browser", () => {
+  it("exports (progress, then the ZIP downloaded), asks for deletion and cancels it, in English", async () => {
+    const page = await chrome.newPage({ locale: "en-US", acceptDownloads: true });
+    expect(await journey(page, "en")).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it("does the same in 简体中文", async () => {
+    const page = await chrome.newPage({ locale: "zh-CN", acceptDownloads: true });
+    // The language cookie as the app writes it (a Remix cookie: base64 of the JSON value).
+    await page.context().addCookies([{ name: "lng", value: encodeURIComponent(btoa(JSON.stringify("zh"))), url: baseUrl() }]);
+    expect(await journey(page, "zh")).toBe(true);
+    expect(errors).toEqual([]);
+  });
+});
