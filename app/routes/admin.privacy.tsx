@@ -7,9 +7,9 @@ import { exportDownloadUrl } from "~/domain/privacy/downloads.server";
 import { subjectOfRequest } from "~/domain/privacy/export.server";
 import { findShopCustomer, requestDeletion, requestExport, shopRequest, shopRequests } from "~/domain/privacy/requests.server";
 import { readForm } from "~/lib/csrf.server";
-import { isUuid } from "~/lib/ids";
 import { localDate } from "~/lib/dates";
 import { localeFor, serverT } from "~/lib/i18n.server";
+import { isUuid } from "~/lib/ids";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
 import { requestView, useLiveProgress } from "~/ui/privacy";
 

@@ -11,8 +11,8 @@ import {
   startCustomerContactChange,
 } from "~/domain/privacy/corrections.server";
 import { correctCustomerName, customerPrivacy } from "~/domain/privacy/customer-page.server";
-import { acknowledgePolicy } from "~/domain/privacy/policies.server";
 import { privacyIntent } from "~/domain/privacy/page-actions.server";
+import { acknowledgePolicy } from "~/domain/privacy/policies.server";
 import { readForm } from "~/lib/csrf.server";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { formatPhone } from "~/lib/phone";

@@ -23,7 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("t");
   const valid = await unsubscribeLinkValid(shop.id, params.messageId, token);
   return data(
-    { title: t("unsubscribe.title"), valid, shopName: shop.name, action: `?t=${encodeURIComponent(token ?? "")}` },
+    { title: t("unsubscribe.title"), valid, shopName: shop.name, formAction: `?t=${encodeURIComponent(token ?? "")}` },
     { status: valid ? 200 : 404, headers: { "Cache-Control": "private, no-store" } },
   );
 }
@@ -36,7 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Unsubscribe() {
-  const { valid, shopName, action } = useLoaderData<typeof loader>();
+  const { valid, shopName, formAction } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t } = useTranslation("privacy");
   return (
@@ -47,7 +47,7 @@ export default function Unsubscribe() {
           {result.message}
         </p>
       ) : valid ? (
-        <Form method="post" action={action} className="stack">
+        <Form method="post" action={formAction} className="stack">
           <p>{t("unsubscribe.confirm", { shop: shopName })}</p>
           <button type="submit">{t("unsubscribe.button")}</button>
         </Form>

@@ -173,14 +173,24 @@ const AddressSchema = z
       ctx.addIssue({ code: "custom", path: ["postcode"], message: "correct.errors.postcode" });
   });
 
-export type AddressResult = { ok: true } | { ok: false; errors: Record<string, string> };
+/** Keys of the "privacy" namespace an address correction's errors are. */
+type AddressError =
+  | "correct.errors.unknownAddress"
+  | "correct.errors.addressName"
+  | "correct.errors.line1"
+  | "correct.errors.city"
+  | "correct.errors.state"
+  | "correct.errors.postcode"
+  | "correct.errors.country"
+  | "correct.errors.tooLong";
+export type AddressResult = { ok: true } | { ok: false; errors: Record<string, AddressError> };
 
 /** Saves a corrected address of the customer's own (audited: which address, not its contents). */
 export async function correctCustomerAddress(shopId: string, customerId: string, form: Record<string, unknown>): Promise<AddressResult> {
   const parsed = AddressSchema.safeParse(form);
   if (!parsed.success) {
-    const errors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
+    const errors: Record<string, AddressError> = {};
+    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "form")] ??= issue.message as AddressError;
     return { ok: false, errors };
   }
   const { addressId, ...fields } = parsed.data;

@@ -5,7 +5,7 @@ import { publicUrl } from "~/config.server";
 import { audit } from "~/domain/audit/audit.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { queueEmail } from "~/domain/notify/messages.server";
-import { type FieldErrors, fieldErrors } from "~/lib/forms";
+import { fieldErrors } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
 import { asPlatform, schema, type Tx, withShop } from "~db/client";
 
@@ -17,6 +17,9 @@ import { asPlatform, schema, type Tx, withShop } from "~db/client";
  * recorded with the version and the time (policy_acceptances).
  */
 type Locale = "en" | "ms" | "zh";
+/** Keys of the "privacy" namespace the publishing form's errors are. */
+type PolicyError =
+  "policyChange.errors.document" | "policyChange.errors.version" | "policyChange.errors.summary" | "policyChange.errors.exists";
 export type PolicyVersion = typeof schema.policyVersions.$inferSelect;
 export type PolicyReader = { kind: "user"; userId: string } | { kind: "customer"; shopId: string; customerId: string };
 
@@ -35,9 +38,9 @@ export async function publishPolicyVersion(
   operatorId: string,
   form: Record<string, unknown>,
   now = new Date(),
-): Promise<{ ok: true; version: PolicyVersion } | { ok: false; errors: FieldErrors }> {
+): Promise<{ ok: true; version: PolicyVersion } | { ok: false; errors: Record<string, PolicyError> }> {
   const parsed = PublishSchema.safeParse(form);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) as Record<string, PolicyError> };
   return asPlatform(async (tx) => {
     const [row] = await tx
       .insert(schema.policyVersions)

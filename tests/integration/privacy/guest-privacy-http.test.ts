@@ -1,6 +1,6 @@
 process.env.TRUST_PROXY = "1";
 import { and, eq } from "drizzle-orm";
-import { unzipSync, strFromU8 } from "fflate";
+import { strFromU8, unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { shopRequests } from "~/domain/privacy/requests.server";

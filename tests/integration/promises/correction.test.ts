@@ -99,7 +99,8 @@ describe("promise: “You can see, correct, export and delete your data” — c
     );
     await c.get(page);
     expect(c.lastHtml).toContain('data-testid="privacy-addresses"');
-    const fields = { ...TEST_ADDRESS, line2: "", name: "Farah binti Idris", addressId: address.id };
+    const { line1, city, state, postcode, country } = TEST_ADDRESS;
+    const fields = { line1, city, state, postcode, country, line2: "", name: "Farah binti Idris", addressId: address.id };
     expect((await c.post(page, { intent: "address-save", ...fields, postcode: "99999" })).status).toBe(400);
     expect(htmlDecode(c.lastHtml)).toContain("Enter a postcode that matches the state.");
     expect((await c.post(page, { intent: "address-save", ...fields, line1: "7 Jalan Ampang" })).status).toBe(200);

@@ -10,8 +10,8 @@ import { closeRedis } from "~/lib/redis.server";
 import { closeDatabase, schema, withShop } from "~db/client";
 
 import { type ReceivedRequest, type RunningSandbox, startSandbox } from "../../../sandbox/server";
-import { sellable } from "../../helpers/checkout";
 import { makeProduct } from "../../helpers/catalog";
+import { sellable } from "../../helpers/checkout";
 import { makeShop, makeUser, unique } from "../../helpers/factories";
 import { makeOrder, TEST_ADDRESS } from "../../helpers/orders";
 import { uniquePhone } from "../../helpers/phones";

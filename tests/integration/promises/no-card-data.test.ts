@@ -17,7 +17,8 @@ afterAll(async () => {
 });
 
 const root = path.resolve(import.meta.dirname, "../../..");
-const CARD_COLUMN = /(^|_)(card|cards|pan|cvv|cvc|cvv2|ccv|card_expiry|expiry_date|exp_month|exp_year|card_number|security_code|track_data)(_|$)/;
+const CARD_COLUMN =
+  /(^|_)(card|cards|pan|cvv|cvc|cvv2|ccv|card_expiry|expiry_date|exp_month|exp_year|card_number|security_code|track_data)(_|$)/;
 const CARD_FIELD = /card[_-]?(number|no|holder|expiry)|\bcvv\b|\bcvc\b|\bcvv2\b|security[_-]?code|exp[_-]?(month|year)|\bpan\b/i;
 
 function sources(dir: string): string[] {
