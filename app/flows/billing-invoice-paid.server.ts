@@ -27,7 +27,6 @@ import { isGateway } from "~/domain/orders/gateways.server";
 import {
   assertPaymentMatches,
   type GatewayName,
-  NotificationRejectedError,
   type PaymentGateway,
   PaymentGatewayError,
   PaymentMismatchError,
@@ -37,7 +36,7 @@ import { isUuid } from "~/lib/ids";
 import { logger } from "~/lib/logger.server";
 import { schema, type Tx, withShop } from "~db/client";
 
-import { verifyCallbackRequest } from "./gateway-callback.server";
+import { verifyCallbackRequest, verifyReturnUrl } from "./gateway-callback.server";
 
 export type BillingPayResult = { ok: true; url: string } | { ok: false; status: 404 | 409 | 503; message: string };
 
@@ -123,13 +122,8 @@ export async function handleBillingReturn(
   const invoice = await withShop(shopId, (tx) => invoiceById(tx, shopId, invoiceId));
   if (!invoice?.gateway || !isGateway(invoice.gateway)) return { verified: false };
   const gateway = platformGateway(invoice.gateway);
-  let notification: PaymentNotification;
-  try {
-    notification = gateway.verifyRedirect(url);
-  } catch (error) {
-    if (!(error instanceof NotificationRejectedError)) throw error;
-    return { verified: false };
-  }
+  const notification = verifyReturnUrl(url, gateway, { shopId, invoiceId });
+  if (!notification) return { verified: false };
   const result = await processNotification(shopId, gateway, notification, invoiceId);
   return { verified: result.outcome !== "unknown_invoice", outcome: result.outcome };
 }

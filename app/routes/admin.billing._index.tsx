@@ -7,9 +7,9 @@ import { shopCreditBalances } from "~/domain/ai/jobs.server";
 import { changePlan } from "~/domain/billing/changes.server";
 import { buyCreditPack, CREDIT_PACKS, newPackToken } from "~/domain/billing/credit-packs.server";
 import { billingOverview } from "~/domain/billing/overview.server";
-import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { payInvoice } from "~/flows/billing-invoice-paid.server";
 import { formatBytes } from "~/lib/bytes";
+import { formatMoney } from "~/lib/money";
 import { readForm } from "~/lib/csrf.server";
 import { CsrfInput, FormError } from "~/ui/forms";
 

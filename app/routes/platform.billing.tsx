@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { allPlans, platformInvoiceList, revenueSeries, updatePlanPrices } from "~/domain/billing/operators.server";
-import { billingMoney } from "~/domain/billing/periods";
+import { formatMoney } from "~/lib/money";
 import { operatorAction, operatorLoader } from "~/domain/dropship/suppliers.server";
 import { readForm } from "~/lib/csrf.server";
 import { metaT } from "~/lib/i18n";
@@ -65,7 +65,11 @@ export default function PlatformBilling() {
     <main className="admin-main stack">
       <h1>{t("console.billing")}</h1>
       <section className="card row" style={{ gap: "2rem", flexWrap: "wrap" }}>
-        <Bars title={t("console.mrrChart")} values={series.map((s) => ({ month: s.month, value: s.mrrMinor }))} label={billingMoney} />
+        <Bars
+          title={t("console.mrrChart")}
+          values={series.map((s) => ({ month: s.month, value: s.mrrMinor }))}
+          label={(m) => formatMoney(m, "MYR")}
+        />
         <Bars title={t("console.churnChart")} values={series.map((s) => ({ month: s.month, value: s.churned }))} label={String} />
       </section>
       <section className="card">

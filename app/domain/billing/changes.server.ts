@@ -9,10 +9,11 @@ import { z } from "zod";
 
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { withShop } from "~db/client";
+import { formatMoney } from "~/lib/money";
 import type { BillingInterval } from "~db/schema/billing";
 
 import { issueInvoice, voidOpenInvoices } from "./invoices.server";
-import { billingMoney, localDay, priceFor, unusedCredit } from "./periods";
+import { localDay, priceFor, unusedCredit } from "./periods";
 import { currentPlan, describeOverLimits, type OverLimit, overLimits, type Plan, planById, planUsage } from "./plans.server";
 import { lockSubscription, moveSubscription, periodFields, shopTimezone } from "./subscriptions.server";
 
@@ -120,7 +121,7 @@ export async function changePlan(
       ...(credit > 0
         ? [
             {
-              description: `Credit for the unused part of your ${current.name} plan (${billingMoney(paid, current.currency)} paid)`,
+              description: `Credit for the unused part of your ${current.name} plan (${formatMoney(paid, current.currency)} paid)`,
               amountMinor: -credit,
             },
           ]

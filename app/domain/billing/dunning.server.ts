@@ -8,10 +8,11 @@ import { eq } from "drizzle-orm";
 import { queueEmail, queueWhatsApp } from "~/domain/notify/messages.server";
 import { isLocale } from "~/lib/i18n";
 import { serverT } from "~/lib/i18n.server";
+import { formatMoney } from "~/lib/money";
 import { schema, type Tx } from "~db/client";
 
 import { claimReminder, invoiceLink, type PlatformInvoice } from "./invoices.server";
-import { billingMoney, localDay } from "./periods";
+import { localDay } from "./periods";
 import { shopOwner, shopTimezone } from "./subscriptions.server";
 
 export type BillingMessage = "issued" | "reminder" | "suspended";
@@ -25,7 +26,7 @@ export async function tellOwner(tx: Tx, invoice: PlatformInvoice, kind: BillingM
   const t = serverT(isLocale(owner.language) ? owner.language : "en", "billing");
   const body = t(`messages.${kind}`, {
     number: invoice.number,
-    amount: billingMoney(invoice.totalMinor, invoice.currency),
+    amount: formatMoney(invoice.totalMinor, invoice.currency),
     shop: shop?.name ?? "",
     date: localDay(invoice.dueAt, await shopTimezone(tx, invoice.shopId)),
     link: invoiceLink(invoice.id),

@@ -7,10 +7,11 @@
 import { and, eq } from "drizzle-orm";
 
 import { queueEmail } from "~/domain/notify/messages.server";
+import { formatMoney } from "~/lib/money";
 import { schema, type Tx } from "~db/client";
 
 import { type PlatformInvoice, voidOpenInvoices } from "./invoices.server";
-import { billingMoney, localDay } from "./periods";
+import { localDay } from "./periods";
 import { lockSubscription, moveSubscription, shopOwner, shopTimezone } from "./subscriptions.server";
 
 export type SettleOutcome = "paid" | "already_paid";
@@ -35,7 +36,7 @@ export async function settleInvoice(
       to: owner.email,
       purpose: "billing.invoice_paid",
       subject: `Payment received: ${invoice.number}`,
-      body: `Thank you. We received ${billingMoney(invoice.totalMinor, invoice.currency)} for invoice ${invoice.number}.`,
+      body: `Thank you. We received ${formatMoney(invoice.totalMinor, invoice.currency)} for invoice ${invoice.number}.`,
     });
   }
   return "paid";
