@@ -20,7 +20,7 @@ import { and, eq } from "drizzle-orm";
 
 import { audit } from "~/domain/audit/audit.server";
 import { billingCallbackUrl, billingReturnUrl, platformGateway } from "~/domain/billing/gateway.server";
-import { invoiceById, invoiceByReference, lockInvoice, type PlatformInvoice } from "~/domain/billing/invoices.server";
+import { invoiceById, invoiceByReference, lockInvoice, type PlatformInvoice, recordPaymentFailure } from "~/domain/billing/invoices.server";
 import { settleInvoice } from "~/domain/billing/settle.server";
 import { shopOwner } from "~/domain/billing/subscriptions.server";
 import { isGateway } from "~/domain/orders/gateways.server";
@@ -163,11 +163,19 @@ async function processNotification(
     return recordMismatch(shopId, gateway.name, n, invoice, error);
   }
   if (n.status !== "paid") {
-    return withShop(shopId, async (tx) =>
-      (await claimEvent(tx, gateway.name, n.eventId))
-        ? { status: 200 as const, outcome: "not_paid" as const }
-        : { status: 200 as const, outcome: "duplicate" as const },
-    );
+    return withShop(shopId, async (tx) => {
+      if (!(await claimEvent(tx, gateway.name, n.eventId))) return { status: 200 as const, outcome: "duplicate" as const };
+      // A failed or cancelled/expired payment goes on the operators' list of failed payments.
+      if (n.status === "failed" || n.status === "cancelled") {
+        await recordPaymentFailure(tx, invoice, {
+          gateway: gateway.name,
+          gatewayReference: n.gatewayReference,
+          eventId: n.eventId,
+          kind: n.status,
+        });
+      }
+      return { status: 200 as const, outcome: "not_paid" as const };
+    });
   }
   // 4. The gateway must say so again when asked.
   let snapshot;
@@ -232,6 +240,15 @@ function recordMismatch(
       targetType: "platform_invoice",
       targetId: invoice.id,
       after: { field: error.field, expected: error.expected, actual: error.actual ?? null, channel: n.channel },
+    });
+    await recordPaymentFailure(tx, invoice, {
+      gateway,
+      gatewayReference: n.gatewayReference,
+      eventId: n.eventId,
+      kind: "mismatch",
+      field: error.field,
+      expected: String(error.expected),
+      actual: error.actual === undefined || error.actual === null ? undefined : String(error.actual),
     });
     logger().warn({ shopId, invoiceId: invoice.id, field: error.field }, "platform invoice payment does not match");
     return { status: 200 as const, outcome: "mismatch" as const };

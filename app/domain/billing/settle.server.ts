@@ -29,7 +29,7 @@ export async function settleInvoice(
     .where(and(eq(schema.platformInvoices.shopId, invoice.shopId), eq(schema.platformInvoices.id, invoice.id)));
   await applyInvoice(tx, invoice);
   const owner = await shopOwner(tx, invoice.shopId);
-  if (owner) {
+  if (owner && invoice.totalMinor > 0) {
     await queueEmail(tx, {
       shopId: invoice.shopId,
       userId: owner.id,
@@ -71,6 +71,7 @@ async function applyInvoice(tx: Tx, invoice: PlatformInvoice): Promise<void> {
       suspendedAt: null,
       suspensionReason: null,
       cancelledAt: null,
+      cancelAtPeriodEnd: false,
     },
     { userId: null, reason: `invoice ${invoice.number} paid` },
   );
