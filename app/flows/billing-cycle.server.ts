@@ -57,14 +57,23 @@ export async function shopsDue(now: Date): Promise<string[]> {
   return rows.map((r) => r.shopId);
 }
 
-export async function runBillingCycle(options: { now?: Date; shopIds?: string[] } = {}): Promise<CycleResult> {
+/**
+ * One run of the cycle at `now`. Shops are independent (each its own transaction and row lock), so
+ * `concurrency` of them (default 4, within the platform pool's size) are advanced at once.
+ */
+export async function runBillingCycle(options: { now?: Date; shopIds?: string[]; concurrency?: number } = {}): Promise<CycleResult> {
   const now = options.now ?? new Date();
   const shopIds = options.shopIds ?? (await shopsDue(now));
   const total: CycleResult = { shops: shopIds.length, invoices: 0, pastDue: 0, suspended: 0, reminders: 0, trialsEnded: 0, cancelled: 0 };
-  for (const shopId of shopIds) {
-    const r = await withShop(shopId, (tx) => advanceShop(tx, shopId, now));
-    for (const key of Object.keys(r) as (keyof typeof r)[]) total[key] += r[key];
-  }
+  let next = 0;
+  const lane = async () => {
+    while (next < shopIds.length) {
+      const shopId = shopIds[next++];
+      const r = await withShop(shopId, (tx) => advanceShop(tx, shopId, now));
+      for (const key of Object.keys(r) as (keyof typeof r)[]) total[key] += r[key];
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, shopIds.length)) }, lane));
   return total;
 }
 
