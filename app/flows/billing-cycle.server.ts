@@ -6,21 +6,25 @@
  *
  * For each shop whose period ends within RENEWAL_LEAD_DAYS, or that is past due — one
  * transaction per shop, with its subscription row locked:
+ *   0. Ends without a renewal: a cancellation the owner asked for takes effect at the period's end
+ *      (cancelled, on Free); a downgrade to Free needs no invoice (the shop simply moves to Free).
  *   1. Renewal: the invoice for the next period (the scheduled downgrade's plan if any), due when
- *      the current period ends; the owner gets its pay link by WhatsApp and email. A downgrade to
- *      Free needs no invoice: at the period's end the shop simply moves to Free.
- *   2. Period ended unpaid → past_due (from trialing or active).
+ *      the current period ends; the owner gets its pay link by WhatsApp and email. For a trial it
+ *      is the offer to keep the plan.
+ *   2. Period ended unpaid: a trial falls back to Free (active; its offer withdrawn, the owner
+ *      told; nothing was ever owed), a paid subscription becomes past_due.
  *   3. Reminders on the due day, +3 and +7 days (only the latest owed one is sent after downtime).
  *   4. GRACE_DAYS after the due date, still unpaid → suspended (the owner told). Nothing is deleted;
  *      paying (billing-invoice-paid) restores everything at once.
  */
 import { and, eq, inArray, isNotNull, lte, or } from "drizzle-orm";
 
-import { tellOwner } from "~/domain/billing/dunning.server";
-import { issueInvoice, type PlatformInvoice } from "~/domain/billing/invoices.server";
+import { endSubscription } from "~/domain/billing/cancellation.server";
+import { tellOwner, tellOwnerText } from "~/domain/billing/dunning.server";
+import { issueInvoice, type PlatformInvoice, voidOpenInvoices } from "~/domain/billing/invoices.server";
 import { DAY_MS, GRACE_DAYS, localDay, nextPeriod, priceFor, REMINDER_DAYS, RENEWAL_LEAD_DAYS } from "~/domain/billing/periods";
 import { planById } from "~/domain/billing/plans.server";
-import { lockSubscription, moveSubscription, shopTimezone } from "~/domain/billing/subscriptions.server";
+import { lockSubscription, moveSubscription, ON_FREE, shopTimezone } from "~/domain/billing/subscriptions.server";
 import { asPlatform, schema, type Tx, withShop } from "~db/client";
 
 export interface CycleResult {
@@ -29,6 +33,10 @@ export interface CycleResult {
   pastDue: number;
   suspended: number;
   reminders: number;
+  /** Trials that ended unpaid and fell back to Free. */
+  trialsEnded: number;
+  /** Subscriptions the owner cancelled that ended at their period's end. */
+  cancelled: number;
 }
 
 /** The shops the cycle has something to do for at `now`. */
@@ -49,23 +57,29 @@ export async function shopsDue(now: Date): Promise<string[]> {
   return rows.map((r) => r.shopId);
 }
 
-export async function runBillingCycle(options: { now?: Date; shopIds?: string[] } = {}): Promise<CycleResult> {
+/**
+ * One run of the cycle at `now`. Shops are independent (each its own transaction and row lock), so
+ * `concurrency` of them (default 4, within the platform pool's size) are advanced at once.
+ */
+export async function runBillingCycle(options: { now?: Date; shopIds?: string[]; concurrency?: number } = {}): Promise<CycleResult> {
   const now = options.now ?? new Date();
   const shopIds = options.shopIds ?? (await shopsDue(now));
-  const total: CycleResult = { shops: shopIds.length, invoices: 0, pastDue: 0, suspended: 0, reminders: 0 };
-  for (const shopId of shopIds) {
-    const r = await withShop(shopId, (tx) => advanceShop(tx, shopId, now));
-    total.invoices += r.invoices;
-    total.pastDue += r.pastDue;
-    total.suspended += r.suspended;
-    total.reminders += r.reminders;
-  }
+  const total: CycleResult = { shops: shopIds.length, invoices: 0, pastDue: 0, suspended: 0, reminders: 0, trialsEnded: 0, cancelled: 0 };
+  let next = 0;
+  const lane = async () => {
+    while (next < shopIds.length) {
+      const shopId = shopIds[next++];
+      const r = await withShop(shopId, (tx) => advanceShop(tx, shopId, now));
+      for (const key of Object.keys(r) as (keyof typeof r)[]) total[key] += r[key];
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, shopIds.length)) }, lane));
   return total;
 }
 
 /** One shop's step of the cycle, in the caller's transaction. */
 export async function advanceShop(tx: Tx, shopId: string, now: Date): Promise<Omit<CycleResult, "shops">> {
-  const out = { invoices: 0, pastDue: 0, suspended: 0, reminders: 0 };
+  const out = { invoices: 0, pastDue: 0, suspended: 0, reminders: 0, trialsEnded: 0, cancelled: 0 };
   let sub = await lockSubscription(tx, shopId);
   const end = sub.currentPeriodEnd;
   if (!end || sub.status === "suspended" || sub.status === "cancelled") return out;
@@ -75,25 +89,16 @@ export async function advanceShop(tx: Tx, shopId: string, now: Date): Promise<Om
   const interval = sub.scheduledInterval ?? sub.interval;
   const system = { userId: null, reason: "billing cycle" };
 
-  // A downgrade to Free (or a plan that costs nothing): at the period's end, no invoice.
-  if (priceFor(nextPlan, interval) === 0) {
+  // 0. A cancellation, or a downgrade to Free (a plan that costs nothing): at the period's end, no invoice.
+  if (sub.cancelAtPeriodEnd) {
     if (now >= end && sub.status !== "past_due") {
-      await moveSubscription(
-        tx,
-        sub,
-        "active",
-        {
-          planId: nextPlan.id,
-          interval: "month",
-          currentPeriodStart: null,
-          currentPeriodEnd: null,
-          anchorDay: null,
-          scheduledPlanId: null,
-          scheduledInterval: null,
-        },
-        system,
-      );
+      await endSubscription(tx, sub, { ...system, reason: "cancelled by the owner at the period's end" }, now);
+      out.cancelled++;
     }
+    return out;
+  }
+  if (priceFor(nextPlan, interval) === 0) {
+    if (now >= end && sub.status !== "past_due") await moveSubscription(tx, sub, "active", { ...ON_FREE, planId: nextPlan.id }, system);
     return out;
   }
 
@@ -123,8 +128,15 @@ export async function advanceShop(tx: Tx, shopId: string, now: Date): Promise<Om
   }
   if (!renewal || renewal.status !== "open") return out;
 
-  // 2. The period ended unpaid.
-  if (now >= end && (sub.status === "trialing" || sub.status === "active")) {
+  // 2. The period ended unpaid: a trial falls back to Free, a paid plan is past due.
+  if (now >= end && sub.status === "trialing") {
+    await moveSubscription(tx, sub, "active", ON_FREE, { ...system, reason: "trial ended unpaid: Free plan" });
+    await voidOpenInvoices(tx, shopId, ["renewal"]);
+    await tellOwnerText(tx, shopId, "trialEnded", { plan: nextPlan.name });
+    out.trialsEnded++;
+    return out;
+  }
+  if (now >= end && sub.status === "active") {
     sub = await moveSubscription(tx, sub, "past_due", { pastDueSince: end }, system);
     out.pastDue++;
   }

@@ -20,14 +20,13 @@ import { and, eq } from "drizzle-orm";
 
 import { audit } from "~/domain/audit/audit.server";
 import { billingCallbackUrl, billingReturnUrl, platformGateway } from "~/domain/billing/gateway.server";
-import { invoiceById, invoiceByReference, lockInvoice, type PlatformInvoice } from "~/domain/billing/invoices.server";
+import { invoiceById, invoiceByReference, lockInvoice, type PlatformInvoice, recordPaymentFailure } from "~/domain/billing/invoices.server";
 import { settleInvoice } from "~/domain/billing/settle.server";
 import { shopOwner } from "~/domain/billing/subscriptions.server";
 import { isGateway } from "~/domain/orders/gateways.server";
 import {
   assertPaymentMatches,
   type GatewayName,
-  NotificationRejectedError,
   type PaymentGateway,
   PaymentGatewayError,
   PaymentMismatchError,
@@ -37,7 +36,7 @@ import { isUuid } from "~/lib/ids";
 import { logger } from "~/lib/logger.server";
 import { schema, type Tx, withShop } from "~db/client";
 
-import { verifyCallbackRequest } from "./gateway-callback.server";
+import { verifyCallbackRequest, verifyReturnUrl } from "./gateway-callback.server";
 
 export type BillingPayResult = { ok: true; url: string } | { ok: false; status: 404 | 409 | 503; message: string };
 
@@ -123,13 +122,8 @@ export async function handleBillingReturn(
   const invoice = await withShop(shopId, (tx) => invoiceById(tx, shopId, invoiceId));
   if (!invoice?.gateway || !isGateway(invoice.gateway)) return { verified: false };
   const gateway = platformGateway(invoice.gateway);
-  let notification: PaymentNotification;
-  try {
-    notification = gateway.verifyRedirect(url);
-  } catch (error) {
-    if (!(error instanceof NotificationRejectedError)) throw error;
-    return { verified: false };
-  }
+  const notification = verifyReturnUrl(url, gateway, { shopId, invoiceId });
+  if (!notification) return { verified: false };
   const result = await processNotification(shopId, gateway, notification, invoiceId);
   return { verified: result.outcome !== "unknown_invoice", outcome: result.outcome };
 }
@@ -169,11 +163,19 @@ async function processNotification(
     return recordMismatch(shopId, gateway.name, n, invoice, error);
   }
   if (n.status !== "paid") {
-    return withShop(shopId, async (tx) =>
-      (await claimEvent(tx, gateway.name, n.eventId))
-        ? { status: 200 as const, outcome: "not_paid" as const }
-        : { status: 200 as const, outcome: "duplicate" as const },
-    );
+    return withShop(shopId, async (tx) => {
+      if (!(await claimEvent(tx, gateway.name, n.eventId))) return { status: 200 as const, outcome: "duplicate" as const };
+      // A failed or cancelled/expired payment goes on the operators' list of failed payments.
+      if (n.status === "failed" || n.status === "cancelled") {
+        await recordPaymentFailure(tx, invoice, {
+          gateway: gateway.name,
+          gatewayReference: n.gatewayReference,
+          eventId: n.eventId,
+          kind: n.status,
+        });
+      }
+      return { status: 200 as const, outcome: "not_paid" as const };
+    });
   }
   // 4. The gateway must say so again when asked.
   let snapshot;
@@ -238,6 +240,15 @@ function recordMismatch(
       targetType: "platform_invoice",
       targetId: invoice.id,
       after: { field: error.field, expected: error.expected, actual: error.actual ?? null, channel: n.channel },
+    });
+    await recordPaymentFailure(tx, invoice, {
+      gateway,
+      gatewayReference: n.gatewayReference,
+      eventId: n.eventId,
+      kind: "mismatch",
+      field: error.field,
+      expected: String(error.expected),
+      actual: error.actual === undefined || error.actual === null ? undefined : String(error.actual),
     });
     logger().warn({ shopId, invoiceId: invoice.id, field: error.field }, "platform invoice payment does not match");
     return { status: 200 as const, outcome: "mismatch" as const };

@@ -32,7 +32,6 @@ import { gatewayForOrder, gatewayForPayment, isGateway } from "~/domain/orders/g
 import {
   assertPaymentMatches,
   type GatewayName,
-  NotificationRejectedError,
   type PaymentGateway,
   PaymentGatewayError,
   PaymentMismatchError,
@@ -43,7 +42,7 @@ import { isUuid } from "~/lib/ids";
 import { logger } from "~/lib/logger.server";
 import { type Tx, withShop } from "~db/client";
 
-import { verifyCallbackRequest } from "./gateway-callback.server";
+import { verifyCallbackRequest, verifyReturnUrl } from "./gateway-callback.server";
 import { markOrderPaid } from "./order-paid.server";
 
 export type { NotificationOutcome };
@@ -72,14 +71,8 @@ export async function handleGatewayReturn(
   const gateway = await withShop(shopId, (tx) => gatewayForOrder(tx, shopId, orderId));
   if (!gateway) return { verified: false };
   // 1. Verify the signed redirect.
-  let notification: PaymentNotification;
-  try {
-    notification = gateway.verifyRedirect(url);
-  } catch (error) {
-    if (!(error instanceof NotificationRejectedError)) throw error;
-    logger().warn({ shopId, orderId, gateway: gateway.name, reason: error.name }, "payment redirect refused");
-    return { verified: false };
-  }
+  const notification = verifyReturnUrl(url, gateway, { shopId, orderId });
+  if (!notification) return { verified: false };
   const result = await processNotification(shopId, gateway, notification, orderId);
   return { verified: result.outcome !== "unknown_payment", outcome: result.outcome };
 }

@@ -4,13 +4,15 @@ import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { shopCreditBalances } from "~/domain/ai/jobs.server";
+import { ownerCancel } from "~/domain/billing/cancellation.server";
 import { changePlan } from "~/domain/billing/changes.server";
 import { buyCreditPack, CREDIT_PACKS, newPackToken } from "~/domain/billing/credit-packs.server";
 import { billingOverview } from "~/domain/billing/overview.server";
-import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { payInvoice } from "~/flows/billing-invoice-paid.server";
 import { formatBytes } from "~/lib/bytes";
+import { formatMoney } from "~/lib/money";
 import { readForm } from "~/lib/csrf.server";
+import { localeFor, serverT } from "~/lib/i18n.server";
 import { CsrfInput, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Billing · NetShop" }];
@@ -41,6 +43,14 @@ export const action = /* @__PURE__ */ adminAction(
       if (!paid.ok) return data({ errors: { form: paid.message }, notice: null }, { status: paid.status });
       return redirect(paid.url, 303);
     }
+    if (intent === "cancel" || intent === "resume") {
+      const done = await ownerCancel(shopId, { userId: access.user.id, ip: context.ip, userAgent: context.userAgent }, intent);
+      if (!done.ok) {
+        const t = serverT(await localeFor(request), "billing");
+        return data({ errors: { form: t(done.message) }, notice: null }, { status: done.status });
+      }
+      return data({ errors: {} as Record<string, string>, notice: `cancel.done.${done.outcome}` });
+    }
     if (intent !== "change") return data({ errors: { form: "Choose what to do." }, notice: null }, { status: 400 });
     const result = await changePlan(
       shopId,
@@ -48,7 +58,7 @@ export const action = /* @__PURE__ */ adminAction(
       Object.fromEntries(form),
     );
     if (!result.ok) return data({ errors: result.errors, notice: null }, { status: result.status });
-    if (result.outcome !== "invoice") return data({ errors: {} as Record<string, string>, notice: result.outcome });
+    if (result.outcome !== "invoice") return data({ errors: {} as Record<string, string>, notice: `changed.${result.outcome}` });
     // An upgrade: straight to the hosted payment page for its invoice.
     const paid = await payInvoice(shopId, result.invoiceId);
     if (!paid.ok) return data({ errors: { form: paid.message }, notice: null }, { status: paid.status });
@@ -111,7 +121,7 @@ export default function Billing() {
       ) : null}
       {result?.notice ? (
         <div className="banner ok" role="status">
-          {t(`changed.${result.notice as "scheduled" | "unchanged" | "switched"}`)}
+          {t(result.notice as "changed.applied")}
         </div>
       ) : null}
       <FormError message={result?.errors && "form" in result.errors ? result.errors.form : undefined} />
@@ -252,6 +262,28 @@ export default function Billing() {
           </tbody>
         </table>
       </section>
+      {subscription.cancelAtPeriodEnd || (subscription.status === "active" && subscription.currentPeriodEnd && plan.priceMinor > 0) ? (
+        <section className="card stack" data-testid="cancel-subscription">
+          <h2>{t("cancel.title")}</h2>
+          {subscription.cancelAtPeriodEnd ? (
+            <p data-testid="cancel-scheduled">{t("cancel.scheduled", { date: day(subscription.currentPeriodEnd) })}</p>
+          ) : (
+            <p className="muted small">{t("cancel.hint")}</p>
+          )}
+          <Form method="post">
+            <CsrfInput />
+            {subscription.cancelAtPeriodEnd ? (
+              <button type="submit" name="intent" value="resume" disabled={busy}>
+                {t("cancel.resume")}
+              </button>
+            ) : (
+              <button type="submit" name="intent" value="cancel" className="danger" disabled={busy}>
+                {t("cancel.button")}
+              </button>
+            )}
+          </Form>
+        </section>
+      ) : null}
       <section className="card stack" data-testid="credit-packs">
         <h2>{t("topUp.title")}</h2>
         <p className="muted small">{t("topUp.hint")}</p>

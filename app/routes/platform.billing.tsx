@@ -2,11 +2,12 @@ import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
-import { allPlans, platformInvoiceList, revenueSeries, updatePlanPrices } from "~/domain/billing/operators.server";
-import { billingMoney } from "~/domain/billing/periods";
+import { allPlans, failedPayments, platformInvoiceList, revenueSeries, updatePlanPrices } from "~/domain/billing/operators.server";
+import { formatMoney } from "~/lib/money";
 import { operatorAction, operatorLoader } from "~/domain/dropship/suppliers.server";
 import { readForm } from "~/lib/csrf.server";
 import { metaT } from "~/lib/i18n";
+import { useFormat } from "~/ui/format";
 import { CsrfInput, FormError } from "~/ui/forms";
 import { PlatformInvoiceTable } from "~/ui/platform-invoice-table";
 
@@ -19,8 +20,13 @@ type Filter = (typeof FILTERS)[number];
 export const loader = /* @__PURE__ */ operatorLoader(async ({ request }) => {
   const asked = new URL(request.url).searchParams.get("filter") ?? "all";
   const filter: Filter = (FILTERS as readonly string[]).includes(asked) ? (asked as Filter) : "all";
-  const [invoices, series, plans] = await Promise.all([platformInvoiceList(filter), revenueSeries(), allPlans()]);
-  return { invoices, series, plans, filter };
+  const [invoices, series, plans, failures] = await Promise.all([
+    platformInvoiceList(filter),
+    revenueSeries(),
+    allPlans(),
+    failedPayments(),
+  ]);
+  return { invoices, series, plans, filter, failures };
 });
 
 export const action = /* @__PURE__ */ operatorAction(async ({ request, context, operator }) => {
@@ -58,14 +64,19 @@ function Bars({ title, values, label }: { title: string; values: { month: string
 }
 
 export default function PlatformBilling() {
-  const { invoices, series, plans, filter } = useLoaderData<typeof loader>();
+  const { invoices, series, plans, filter, failures } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t } = useTranslation("billing");
+  const when = useFormat();
   return (
     <main className="admin-main stack">
       <h1>{t("console.billing")}</h1>
       <section className="card row" style={{ gap: "2rem", flexWrap: "wrap" }}>
-        <Bars title={t("console.mrrChart")} values={series.map((s) => ({ month: s.month, value: s.mrrMinor }))} label={billingMoney} />
+        <Bars
+          title={t("console.mrrChart")}
+          values={series.map((s) => ({ month: s.month, value: s.mrrMinor }))}
+          label={(m) => formatMoney(m, "MYR")}
+        />
         <Bars title={t("console.churnChart")} values={series.map((s) => ({ month: s.month, value: s.churned }))} label={String} />
       </section>
       <section className="card">
@@ -78,6 +89,39 @@ export default function PlatformBilling() {
           ))}
         </nav>
         <PlatformInvoiceTable invoices={invoices} withShop testId="platform-invoices" />
+      </section>
+      <section className="card">
+        <h2>{t("console.failed.title")}</h2>
+        {failures.length === 0 ? (
+          <p className="muted">{t("console.failed.empty")}</p>
+        ) : (
+          <table data-testid="failed-payments">
+            <thead>
+              <tr>
+                <th>{t("console.failed.columns.when")}</th>
+                <th>{t("console.failed.columns.shop")}</th>
+                <th>{t("console.failed.columns.invoice")}</th>
+                <th>{t("console.failed.columns.kind")}</th>
+                <th>{t("console.failed.columns.detail")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {failures.map((f) => (
+                <tr key={f.id} data-failure={f.kind}>
+                  <td>{when.dateTime(f.createdAt)}</td>
+                  <td>
+                    <Link to={`/platform/merchants/${f.shopId}`}>{f.shopName}</Link>
+                  </td>
+                  <td>{f.number}</td>
+                  <td>{t(`console.failed.kinds.${f.kind}`)}</td>
+                  <td>
+                    {f.field ? t("console.failed.detail", { field: f.field, expected: f.expected, actual: f.actual ?? "—" }) : f.gateway}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </section>
       <section className="card stack">
         <h2>{t("console.prices")}</h2>

@@ -2,7 +2,14 @@ import { data, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
-import { extendTrial, grantCredits, merchantAccount, operatorSuspend, operatorUnsuspend } from "~/domain/billing/operators.server";
+import {
+  extendTrial,
+  grantCredits,
+  merchantAccount,
+  operatorCancel,
+  operatorSuspend,
+  operatorUnsuspend,
+} from "~/domain/billing/operators.server";
 import { operatorAction, operatorLoader } from "~/domain/dropship/suppliers.server";
 import { formatBytes } from "~/lib/bytes";
 import { readForm } from "~/lib/csrf.server";
@@ -72,8 +79,12 @@ export default function Merchant() {
         <p>{t("console.usage", { products: usage.products, storage: formatBytes(usage.storageBytes), seats: usage.seats })}</p>
         <Form method="post" className="stack">
           <CsrfInput />
-          <FormError message={errors("suspend").form ?? errors("unsuspend").form} />
-          <Field label={t("console.reason")} name="reason" error={errors("suspend").reason ?? errors("unsuspend").reason} />
+          <FormError message={errors("suspend").form ?? errors("unsuspend").form ?? errors("cancel").form} />
+          <Field
+            label={t("console.reason")}
+            name="reason"
+            error={errors("suspend").reason ?? errors("unsuspend").reason ?? errors("cancel").reason}
+          />
           {subscription.status === "suspended" ? (
             <button type="submit" name="intent" value="unsuspend">
               {t("console.unsuspend")}
@@ -83,6 +94,11 @@ export default function Merchant() {
               {t("console.suspend")}
             </button>
           )}
+          {subscription.status !== "cancelled" ? (
+            <button type="submit" name="intent" value="cancel" className="secondary">
+              {t("console.cancel")}
+            </button>
+          ) : null}
         </Form>
         {subscription.status === "trialing" ? (
           <Form method="post" className="row" style={{ gap: "0.5rem", alignItems: "end" }}>

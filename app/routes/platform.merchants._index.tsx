@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { listMerchants } from "~/domain/billing/operators.server";
-import { billingMoney } from "~/domain/billing/periods";
+import { formatMoney } from "~/lib/money";
 import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from "~/domain/billing/subscription-status";
 import { operatorLoader } from "~/domain/dropship/suppliers.server";
 import { metaT } from "~/lib/i18n";
@@ -66,7 +66,7 @@ export default function Merchants() {
                 <td>{m.ownerEmail}</td>
                 <td>{m.planName}</td>
                 <td data-status={m.status}>{t(`status.${m.status as SubscriptionStatus}`)}</td>
-                <td>{billingMoney(m.mrrMinor)}</td>
+                <td>{formatMoney(m.mrrMinor, "MYR")}</td>
                 <td>{m.products}</td>
                 <td>{day(m.lastSignIn)}</td>
                 <td>{day(m.createdAt)}</td>

@@ -2,7 +2,7 @@ import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import type { PlatformInvoice } from "~/domain/billing/invoices.server";
-import { billingMoney } from "~/domain/billing/periods";
+import { formatMoney } from "~/lib/money";
 
 export type PlatformInvoiceRow = {
   id: string;
@@ -50,7 +50,7 @@ export function PlatformInvoiceTable({
             ) : null}
             <td>{day(inv.issuedAt)}</td>
             <td>{t(`invoice.kinds.${inv.kind}`)}</td>
-            <td>{billingMoney(inv.totalMinor)}</td>
+            <td>{formatMoney(inv.totalMinor, "MYR")}</td>
             <td>{t(`invoice.statuses.${inv.status}`)}</td>
           </tr>
         ))}

@@ -86,6 +86,8 @@ export const shopPlans = pgTable(
     suspendedAt: timestamp("suspended_at", { withTimezone: true }),
     suspensionReason: text("suspension_reason"),
     cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    /** The owner cancelled: at the period's end the subscription becomes cancelled (on Free), no renewal. */
+    cancelAtPeriodEnd: boolean("cancel_at_period_end").notNull().default(false),
     updatedAt: updatedAt(),
   },
   (t) => [index("shop_plans_due_idx").on(t.status, t.currentPeriodEnd)],
@@ -153,6 +155,34 @@ export const platformInvoices = pgTable(
     uniqueIndex("platform_invoices_idempotency_key").on(t.shopId, t.idempotencyKey),
     index("platform_invoices_reference_idx").on(t.gateway, t.gatewayReference),
     index("platform_invoices_open_idx").on(t.status, t.dueAt),
+  ],
+);
+
+/** A platform invoice's payment that failed: the amount did not match, or the gateway said failed or cancelled/expired. */
+export const platformPaymentFailures = pgTable(
+  "platform_payment_failures",
+  {
+    shopId: shopId().references(() => shops.id, { onDelete: "cascade" }),
+    id: id(),
+    invoiceId: uuid("invoice_id").notNull(),
+    gateway: text("gateway").notNull(),
+    gatewayReference: text("gateway_reference").notNull(),
+    eventId: text("event_id").notNull(),
+    kind: text("kind").$type<"mismatch" | "failed" | "cancelled">().notNull(),
+    field: text("field"),
+    expected: text("expected"),
+    actual: text("actual"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ name: "platform_payment_failures_pk", columns: [t.shopId, t.id] }),
+    foreignKey({
+      name: "platform_payment_failures_invoice_fk",
+      columns: [t.shopId, t.invoiceId],
+      foreignColumns: [platformInvoices.shopId, platformInvoices.id],
+    }),
+    uniqueIndex("platform_payment_failures_event_key").on(t.shopId, t.gateway, t.eventId),
+    index("platform_payment_failures_created_idx").on(t.createdAt),
   ],
 );
 

@@ -9,12 +9,14 @@ import { z } from "zod";
 
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { withShop } from "~db/client";
+import { formatMoney } from "~/lib/money";
 import type { BillingInterval } from "~db/schema/billing";
 
 import { issueInvoice, voidOpenInvoices } from "./invoices.server";
-import { billingMoney, localDay, priceFor, unusedCredit } from "./periods";
+import { localDay, priceFor, unusedCredit } from "./periods";
+import { settleInvoice } from "./settle.server";
 import { currentPlan, describeOverLimits, type OverLimit, overLimits, type Plan, planById, planUsage } from "./plans.server";
-import { lockSubscription, moveSubscription, periodFields, shopTimezone } from "./subscriptions.server";
+import { lockSubscription, moveSubscription, ON_FREE, periodFields, shopTimezone } from "./subscriptions.server";
 
 export const ChangePlanSchema = z.object({
   planId: z.string().trim().min(1, "Choose a plan.").max(40),
@@ -23,7 +25,7 @@ export const ChangePlanSchema = z.object({
 
 export type ChangePlanResult =
   | { ok: true; outcome: "invoice"; invoiceId: string }
-  | { ok: true; outcome: "scheduled" | "unchanged" | "switched" }
+  | { ok: true; outcome: "scheduled" | "unchanged" | "switched" | "applied" }
   | { ok: false; status: 400 | 409; errors: { form: string }; over?: OverLimit[] };
 
 /** Monthly-equivalent price, to tell an upgrade from a downgrade. */
@@ -69,27 +71,17 @@ export async function changePlan(
       }
       if (!paying) {
         // From the trial (or nothing paid) to Free: at once, nothing to charge.
-        await moveSubscription(
-          tx,
-          sub,
-          "active",
-          {
-            planId: target.id,
-            interval: "month",
-            currentPeriodStart: null,
-            currentPeriodEnd: null,
-            anchorDay: null,
-            trialEndsAt: null,
-            scheduledPlanId: null,
-            scheduledInterval: null,
-            pastDueSince: null,
-          },
-          who,
-        );
+        await moveSubscription(tx, sub, "active", { ...ON_FREE, planId: target.id }, who);
         await voidOpenInvoices(tx, shopId, ["renewal", "change"]);
         return { ok: true as const, outcome: "switched" as const };
       }
-      await moveSubscription(tx, sub, sub.status, { scheduledPlanId: target.id, scheduledInterval: interval }, who);
+      await moveSubscription(
+        tx,
+        sub,
+        sub.status,
+        { scheduledPlanId: target.id, scheduledInterval: interval, cancelAtPeriodEnd: false },
+        who,
+      );
       // A renewal already issued for the old plan is replaced at the next run of the billing cycle.
       await voidOpenInvoices(tx, shopId, ["renewal"]);
       await audit(tx, {
@@ -120,7 +112,7 @@ export async function changePlan(
       ...(credit > 0
         ? [
             {
-              description: `Credit for the unused part of your ${current.name} plan (${billingMoney(paid, current.currency)} paid)`,
+              description: `Credit for the unused part of your ${current.name} plan (${formatMoney(paid, current.currency)} paid)`,
               amountMinor: -credit,
             },
           ]
@@ -138,6 +130,12 @@ export async function changePlan(
       now,
     });
     await voidOpenInvoices(tx, shopId, ["change"], invoice.id);
+    // The credit covers the whole price: nothing to ask the gateway for (it would refuse 0). The
+    // zero invoice is recorded as paid by credit and the new plan applies at once.
+    if (invoice.totalMinor === 0) {
+      if (invoice.status === "open") await settleInvoice(tx, invoice, { gateway: "credit", reference: invoice.number, paidAt: now });
+      return { ok: true as const, outcome: "applied" as const };
+    }
     return { ok: true as const, outcome: "invoice" as const, invoiceId: invoice.id };
   });
 }

@@ -4,10 +4,11 @@
  */
 import PDFDocument from "pdfkit";
 
+import { formatMoney } from "~/lib/money";
 import { config } from "~/config.server";
 
 import type { PlatformInvoice } from "./invoices.server";
-import { billingMoney, localDay } from "./periods";
+import { localDay } from "./periods";
 
 const TZ = "Asia/Kuala_Lumpur";
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -32,7 +33,7 @@ function billTo(invoice: PlatformInvoice): string[] {
 }
 
 function totals(invoice: PlatformInvoice): Array<[string, string]> {
-  const money = (m: number) => billingMoney(m, invoice.currency);
+  const money = (m: number) => formatMoney(m, invoice.currency);
   const rows: Array<[string, string]> = [["Subtotal", money(invoice.subtotalMinor)]];
   if (invoice.sstRateBp > 0) rows.push([`SST ${invoice.sstRateBp / 100}%`, money(invoice.sstMinor)]);
   rows.push(["Total", money(invoice.totalMinor)]);
@@ -48,7 +49,7 @@ const statusWord = (invoice: PlatformInvoice) =>
       : `DUE ${localDay(invoice.dueAt, TZ)}`;
 
 export function invoiceHtml(invoice: PlatformInvoice): string {
-  const money = (m: number) => esc(billingMoney(m, invoice.currency));
+  const money = (m: number) => esc(formatMoney(m, invoice.currency));
   const rows = invoice.lines.map((l) => `<tr><td>${esc(l.description)}</td><td class="n">${money(l.amountMinor)}</td></tr>`).join("");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(invoice.number)}</title>
@@ -106,7 +107,7 @@ export function invoicePdf(invoice: PlatformInvoice): Promise<Buffer> {
     const h = doc.heightOfString(l.description, { width: 380 });
     doc
       .text(l.description, 50, y, { width: 380 })
-      .text(billingMoney(l.amountMinor, invoice.currency), 445, y, { width: 100, align: "right" });
+      .text(formatMoney(l.amountMinor, invoice.currency), 445, y, { width: 100, align: "right" });
     y += Math.max(h, 12) + 8;
   }
   doc.moveTo(50, y).lineTo(545, y).stroke();

@@ -5,13 +5,15 @@
  */
 import { eq } from "drizzle-orm";
 
+import { publicUrl } from "~/config.server";
 import { queueEmail, queueWhatsApp } from "~/domain/notify/messages.server";
 import { isLocale } from "~/lib/i18n";
 import { serverT } from "~/lib/i18n.server";
+import { formatMoney } from "~/lib/money";
 import { schema, type Tx } from "~db/client";
 
 import { claimReminder, invoiceLink, type PlatformInvoice } from "./invoices.server";
-import { billingMoney, localDay } from "./periods";
+import { localDay } from "./periods";
 import { shopOwner, shopTimezone } from "./subscriptions.server";
 
 export type BillingMessage = "issued" | "reminder" | "suspended";
@@ -25,7 +27,7 @@ export async function tellOwner(tx: Tx, invoice: PlatformInvoice, kind: BillingM
   const t = serverT(isLocale(owner.language) ? owner.language : "en", "billing");
   const body = t(`messages.${kind}`, {
     number: invoice.number,
-    amount: billingMoney(invoice.totalMinor, invoice.currency),
+    amount: formatMoney(invoice.totalMinor, invoice.currency),
     shop: shop?.name ?? "",
     date: localDay(invoice.dueAt, await shopTimezone(tx, invoice.shopId)),
     link: invoiceLink(invoice.id),
@@ -36,14 +38,26 @@ export async function tellOwner(tx: Tx, invoice: PlatformInvoice, kind: BillingM
   return true;
 }
 
-/** An operator's word to the owner (suspended with a reason, restored). */
-export async function tellOwnerText(tx: Tx, shopId: string, kind: "operatorSuspended" | "operatorRestored", reason = ""): Promise<void> {
+const TEXT_PURPOSES = {
+  operatorSuspended: "billing.suspended_by_operator",
+  operatorRestored: "billing.restored_by_operator",
+  operatorCancelled: "billing.cancelled_by_operator",
+  trialEnded: "billing.trial_ended",
+} as const;
+
+/** A word to the owner that is not about one invoice (an operator's action, the trial's end). */
+export async function tellOwnerText(
+  tx: Tx,
+  shopId: string,
+  kind: keyof typeof TEXT_PURPOSES,
+  params: Record<string, string> = {},
+): Promise<void> {
   const owner = await shopOwner(tx, shopId);
   if (!owner) return;
   const [shop] = await tx.select({ name: schema.shops.name }).from(schema.shops).where(eq(schema.shops.id, shopId));
   const t = serverT(isLocale(owner.language) ? owner.language : "en", "billing");
-  const body = t(`messages.${kind}`, { shop: shop?.name ?? "", reason });
-  const purpose = `billing.${kind === "operatorSuspended" ? "suspended_by_operator" : "restored_by_operator"}`;
+  const body = t(`messages.${kind}`, { shop: shop?.name ?? "", reason: "", link: `${publicUrl()}/admin/billing`, ...params });
+  const purpose = TEXT_PURPOSES[kind];
   await queueWhatsApp(tx, { shopId, userId: owner.id, to: owner.phone, purpose, body });
   await queueEmail(tx, { shopId, userId: owner.id, to: owner.email, purpose, subject: `NetShop: ${shop?.name ?? ""}`, body });
 }

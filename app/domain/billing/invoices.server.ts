@@ -180,3 +180,23 @@ export async function claimReminder(tx: Tx, shopId: string, invoiceId: string, k
 export function invoiceLink(invoiceId: string): string {
   return `${publicUrl()}/admin/billing/invoices/${invoiceId}`;
 }
+
+/** A payment of the invoice that failed, for the operators' list (once per gateway event). */
+export async function recordPaymentFailure(
+  tx: Tx,
+  invoice: PlatformInvoice,
+  failure: {
+    gateway: string;
+    gatewayReference: string;
+    eventId: string;
+    kind: "mismatch" | "failed" | "cancelled";
+    field?: string;
+    expected?: string;
+    actual?: string;
+  },
+): Promise<void> {
+  await tx
+    .insert(schema.platformPaymentFailures)
+    .values({ shopId: invoice.shopId, invoiceId: invoice.id, ...failure })
+    .onConflictDoNothing();
+}

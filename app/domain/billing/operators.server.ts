@@ -10,6 +10,7 @@ import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { escapeLike } from "~/lib/like";
 import { asPlatform, schema, withShop } from "~db/client";
 
+import { endSubscription } from "./cancellation.server";
 import { tellOwnerText } from "./dunning.server";
 import { listInvoices } from "./invoices.server";
 import { DAY_MS } from "./periods";
@@ -112,7 +113,7 @@ export async function operatorSuspend(op: Operator, shopId: string, form: Record
         userAgent: op.userAgent,
       },
     );
-    await tellOwnerText(tx, shopId, "operatorSuspended", parsed.data.reason);
+    await tellOwnerText(tx, shopId, "operatorSuspended", { reason: parsed.data.reason });
     return { ok: true as const };
   });
 }
@@ -142,6 +143,20 @@ export async function operatorUnsuspend(op: Operator, shopId: string, form: Reco
       },
     );
     await tellOwnerText(tx, shopId, "operatorRestored");
+    return { ok: true as const };
+  });
+}
+
+/** An operator ends a shop's subscription at once (cancelled, on Free), with the reason the owner reads. */
+export async function operatorCancel(op: Operator, shopId: string, form: Record<string, unknown>, now: Date = new Date()): Promise<Result> {
+  const parsed = ReasonSchema.safeParse(form);
+  if (!parsed.success) return { ok: false, errors: { reason: parsed.error.issues[0].message } };
+  return withShop(shopId, async (tx) => {
+    const sub = await lockSubscription(tx, shopId);
+    if (sub.status === "cancelled") return { ok: false as const, errors: { form: "This subscription is cancelled already." } };
+    const actor = { userId: op.operatorId, reason: `operator: ${parsed.data.reason}`, ip: op.ip, userAgent: op.userAgent };
+    await endSubscription(tx, sub, actor, now);
+    await tellOwnerText(tx, shopId, "operatorCancelled", { reason: parsed.data.reason });
     return { ok: true as const };
   });
 }
@@ -286,10 +301,39 @@ export async function platformInvoiceList(filter: "all" | "open" | "overdue" | "
   );
 }
 
+/** Failed platform-invoice payments across shops, newest first: mismatches, failed and cancelled/expired payments. */
+export async function failedPayments(limit = 200) {
+  const f = schema.platformPaymentFailures;
+  const i = schema.platformInvoices;
+  return asPlatform((tx) =>
+    tx
+      .select({
+        id: f.id,
+        shopId: f.shopId,
+        shopName: schema.shops.name,
+        invoiceId: f.invoiceId,
+        number: i.number,
+        invoiceStatus: i.status,
+        kind: f.kind,
+        gateway: f.gateway,
+        field: f.field,
+        expected: f.expected,
+        actual: f.actual,
+        createdAt: f.createdAt,
+      })
+      .from(f)
+      .innerJoin(i, and(eq(i.shopId, f.shopId), eq(i.id, f.invoiceId)))
+      .innerJoin(schema.shops, eq(schema.shops.id, f.shopId))
+      .orderBy(desc(f.createdAt))
+      .limit(limit),
+  );
+}
+
 /**
  * MRR and churn per month for the last 12 months: MRR from paid renewal and plan-change invoices
- * spread over the months their periods cover (yearly / 12); churn = shops that became suspended
- * or cancelled that month (audit log).
+ * spread over the months their periods cover (yearly / 12); churn = paying shops lost or
+ * shrunk that month (audit log of subscription changes): cancelled, suspended, or moved to a
+ * cheaper plan (a downgrade, to Free included). A trial that ends unpaid was never paying: not churn.
  */
 export async function revenueSeries(now: Date = new Date()) {
   return asPlatform(async (tx) => {
@@ -304,8 +348,13 @@ export async function revenueSeries(now: Date = new Date()) {
                         where inv.status = 'paid' and inv.kind in ('renewal', 'change')
                           and inv.period_start < months.finish and inv.period_end > months.start), 0)::int as mrr,
              coalesce((select count(distinct a.shop_id) from audit_log a
-                        where a.action = 'billing.subscription_changed' and a.after->>'status' in ('suspended', 'cancelled')
-                          and a.created_at >= months.start and a.created_at < months.finish), 0)::int as churned
+                         left join plans before_plan on before_plan.id = a.before->>'planId'
+                         left join plans after_plan on after_plan.id = a.after->>'planId'
+                        where a.action = 'billing.subscription_changed'
+                          and a.created_at >= months.start and a.created_at < months.finish
+                          and coalesce(a.before->>'status', '') <> 'trialing'
+                          and (a.after->>'status' in ('suspended', 'cancelled')
+                               or before_plan.price_minor > coalesce(after_plan.price_minor, 0))), 0)::int as churned
         from months order by months.month`);
     return [...rows].map((r) => ({ month: r.month, mrrMinor: Number(r.mrr), churned: Number(r.churned) }));
   });

@@ -110,9 +110,3 @@ export function sstOf(subtotalMinor: number, rateBp: number): number {
 export function priceFor(plan: { priceMinor: number; yearlyPriceMinor: number }, interval: BillingInterval): number {
   return interval === "year" ? plan.yearlyPriceMinor : plan.priceMinor;
 }
-
-/** "RM 490.00" (the billing area cannot use the catalog's formatter: the catalog reads billing's limits). */
-export function billingMoney(minor: number, currency = "MYR"): string {
-  const digits = (Math.abs(minor) / 100).toFixed(2);
-  return `${minor < 0 ? "-" : ""}${currency === "MYR" ? "RM" : currency} ${digits}`;
-}

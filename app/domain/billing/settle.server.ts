@@ -7,10 +7,11 @@
 import { and, eq } from "drizzle-orm";
 
 import { queueEmail } from "~/domain/notify/messages.server";
+import { formatMoney } from "~/lib/money";
 import { schema, type Tx } from "~db/client";
 
 import { type PlatformInvoice, voidOpenInvoices } from "./invoices.server";
-import { billingMoney, localDay } from "./periods";
+import { localDay } from "./periods";
 import { lockSubscription, moveSubscription, shopOwner, shopTimezone } from "./subscriptions.server";
 
 export type SettleOutcome = "paid" | "already_paid";
@@ -28,14 +29,14 @@ export async function settleInvoice(
     .where(and(eq(schema.platformInvoices.shopId, invoice.shopId), eq(schema.platformInvoices.id, invoice.id)));
   await applyInvoice(tx, invoice);
   const owner = await shopOwner(tx, invoice.shopId);
-  if (owner) {
+  if (owner && invoice.totalMinor > 0) {
     await queueEmail(tx, {
       shopId: invoice.shopId,
       userId: owner.id,
       to: owner.email,
       purpose: "billing.invoice_paid",
       subject: `Payment received: ${invoice.number}`,
-      body: `Thank you. We received ${billingMoney(invoice.totalMinor, invoice.currency)} for invoice ${invoice.number}.`,
+      body: `Thank you. We received ${formatMoney(invoice.totalMinor, invoice.currency)} for invoice ${invoice.number}.`,
     });
   }
   return "paid";
@@ -70,6 +71,7 @@ async function applyInvoice(tx: Tx, invoice: PlatformInvoice): Promise<void> {
       suspendedAt: null,
       suspensionReason: null,
       cancelledAt: null,
+      cancelAtPeriodEnd: false,
     },
     { userId: null, reason: `invoice ${invoice.number} paid` },
   );

@@ -41,6 +41,7 @@ function freeSubscription(shopId: string): Subscription {
     suspendedAt: null,
     suspensionReason: null,
     cancelledAt: null,
+    cancelAtPeriodEnd: false,
     updatedAt: new Date(0),
   };
 }
@@ -116,6 +117,20 @@ export async function moveSubscription(
   }
   return row;
 }
+
+/** The fields that put a subscription on Free: no period, nothing scheduled, nothing owed. */
+export const ON_FREE = {
+  planId: schema.FREE_PLAN_ID,
+  interval: "month",
+  currentPeriodStart: null,
+  currentPeriodEnd: null,
+  anchorDay: null,
+  trialEndsAt: null,
+  scheduledPlanId: null,
+  scheduledInterval: null,
+  pastDueSince: null,
+  cancelAtPeriodEnd: false,
+} as const satisfies Partial<Subscription>;
 
 /** A paid plan from `startDay` for one interval: the fields of a new period. */
 export function periodFields(startDay: string, interval: BillingInterval, timezone: string) {

@@ -54,6 +54,7 @@ const billing = {
     scheduled: "Done: your plan changes at the end of this period.",
     unchanged: "You are already on this plan.",
     switched: "Done: you are on the Free plan now.",
+    applied: "Done: your credit covers the whole price, so the new plan applies at once (an invoice of RM 0.00 is recorded).",
   },
   history: "Billing history",
   invoice: {
@@ -84,6 +85,30 @@ const billing = {
   },
   checkoutClosed: "This shop is not taking orders at the moment. You can still browse; please check back soon.",
   readOnly: "This shop is suspended, so changes cannot be saved. Pay the open invoice on the Billing page to restore it.",
+  cancel: {
+    title: "Cancel subscription",
+    hint: "Your plan stays until the end of the period you paid for; then the shop moves to the Free plan. Nothing is deleted.",
+    button: "Cancel at the end of the period",
+    scheduled: "Your subscription ends on {{date}}; the shop then moves to the Free plan.",
+    resume: "Keep my plan",
+    done: {
+      at_period_end: "Done: your subscription ends with the current period.",
+      cancelled: "Done: your subscription is cancelled and the shop is on the Free plan.",
+      resumed: "Done: your plan continues.",
+    },
+    nothingToCancel: "There is no paid subscription to cancel.",
+    nothingToResume: "Your subscription is not being cancelled.",
+  },
+  limits: {
+    seats:
+      "Your {{plan}} plan includes {{seats}} staff seats and all are taken. Remove a staff member, or upgrade on the Billing page (Admin → Billing) for more seats.",
+    ownDomain:
+      "Your own domain is part of the Growth and Pro plans. Upgrade on the Billing page (Admin → Billing) to use it; your storefront stays at its NetShop address until then.",
+    dropshipping:
+      "Dropshipping is part of the Growth and Pro plans. Upgrade on the Billing page (Admin → Billing) to import and forward supplier products.",
+    autocountSync: "AutoCount sync is part of the Pro plan. Upgrade on the Billing page (Admin → Billing) to connect AutoCount.",
+    upgrade: "See plans",
+  },
   console: {
     titles: {
       merchants: "Merchants · Platform · NetShop",
@@ -128,7 +153,15 @@ const billing = {
     save: "Save",
     filters: { all: "All", open: "Open", overdue: "Overdue", paid: "Paid" },
     mrrChart: "MRR by month",
-    churnChart: "Shops suspended or cancelled by month",
+    cancel: "Cancel subscription",
+    failed: {
+      title: "Failed payments",
+      empty: "No failed payments.",
+      columns: { when: "When", shop: "Shop", invoice: "Invoice", kind: "What happened", detail: "Details" },
+      kinds: { mismatch: "Amount or currency did not match", failed: "Payment failed", cancelled: "Cancelled or expired at the gateway" },
+      detail: "{{field}}: expected {{expected}}, got {{actual}}",
+    },
+    churnChart: "Shops lost (cancelled or suspended) or downgraded by month",
     privacyPlace: "Privacy requests",
     noCustomers: "Operators see a merchant's account and billing here, never its customers or orders.",
   },
@@ -140,6 +173,10 @@ const billing = {
       "NetShop: {{shop}} is suspended because invoice {{number}} is unpaid. Your data is safe. Pay here to restore it at once: {{link}}",
     operatorSuspended: "NetShop: {{shop}} has been suspended by NetShop. Reason: {{reason}}",
     operatorRestored: "NetShop: {{shop}} is open again.",
+    operatorCancelled:
+      "NetShop: the subscription of {{shop}} has been cancelled by NetShop and the shop is on the Free plan. Reason: {{reason}}",
+    trialEnded:
+      "NetShop: the free trial of {{plan}} for {{shop}} has ended and your shop is now on the Free plan. Nothing is deleted; choose a plan any time: {{link}}",
   },
 };
 

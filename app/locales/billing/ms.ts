@@ -62,6 +62,7 @@ const billing: Translations<typeof en> = {
     scheduled: "Selesai: pelan anda bertukar pada akhir tempoh ini.",
     unchanged: "Anda sudah menggunakan pelan ini.",
     switched: "Selesai: anda kini menggunakan pelan Percuma.",
+    applied: "Selesai: kredit anda meliputi keseluruhan harga, jadi pelan baharu berkuat kuasa serta-merta (invois RM 0.00 direkodkan).",
   },
   history: "Sejarah bil",
   invoice: {
@@ -92,6 +93,30 @@ const billing: Translations<typeof en> = {
   },
   checkoutClosed: "Kedai ini tidak menerima pesanan buat masa ini. Anda masih boleh melihat-lihat; sila kembali nanti.",
   readOnly: "Kedai ini digantung, jadi perubahan tidak dapat disimpan. Bayar invois terbuka di halaman Bil untuk memulihkannya.",
+  cancel: {
+    title: "Batalkan langganan",
+    hint: "Pelan anda kekal hingga akhir tempoh yang telah dibayar; kemudian kedai beralih ke pelan Percuma. Tiada apa yang dipadam.",
+    button: "Batalkan pada akhir tempoh",
+    scheduled: "Langganan anda tamat pada {{date}}; kedai kemudian beralih ke pelan Percuma.",
+    resume: "Kekalkan pelan saya",
+    done: {
+      at_period_end: "Selesai: langganan anda tamat bersama tempoh semasa.",
+      cancelled: "Selesai: langganan anda dibatalkan dan kedai kini menggunakan pelan Percuma.",
+      resumed: "Selesai: pelan anda diteruskan.",
+    },
+    nothingToCancel: "Tiada langganan berbayar untuk dibatalkan.",
+    nothingToResume: "Langganan anda tidak sedang dibatalkan.",
+  },
+  limits: {
+    seats:
+      "Pelan {{plan}} anda merangkumi {{seats}} tempat kakitangan dan semuanya telah digunakan. Keluarkan seorang kakitangan, atau naik taraf di halaman Bil (Admin → Bil) untuk lebih banyak tempat.",
+    ownDomain:
+      "Domain sendiri termasuk dalam pelan Growth dan Pro. Naik taraf di halaman Bil (Admin → Bil) untuk menggunakannya; kedai anda kekal di alamat NetShop sehingga itu.",
+    dropshipping:
+      "Dropship termasuk dalam pelan Growth dan Pro. Naik taraf di halaman Bil (Admin → Bil) untuk mengimport dan memajukan produk pembekal.",
+    autocountSync: "Penyegerakan AutoCount termasuk dalam pelan Pro. Naik taraf di halaman Bil (Admin → Bil) untuk menyambung AutoCount.",
+    upgrade: "Lihat pelan",
+  },
   console: {
     titles: { merchants: "Peniaga · Platform · NetShop", merchant: "Peniaga · Platform · NetShop", billing: "Bil · Platform · NetShop" },
     merchants: "Peniaga",
@@ -132,7 +157,19 @@ const billing: Translations<typeof en> = {
     save: "Simpan",
     filters: { all: "Semua", open: "Terbuka", overdue: "Tertunggak", paid: "Dibayar" },
     mrrChart: "MRR mengikut bulan",
-    churnChart: "Kedai digantung atau dibatalkan mengikut bulan",
+    cancel: "Batalkan langganan",
+    failed: {
+      title: "Bayaran gagal",
+      empty: "Tiada bayaran gagal.",
+      columns: { when: "Bila", shop: "Kedai", invoice: "Invois", kind: "Apa yang berlaku", detail: "Butiran" },
+      kinds: {
+        mismatch: "Jumlah atau mata wang tidak sepadan",
+        failed: "Bayaran gagal",
+        cancelled: "Dibatalkan atau luput di gerbang pembayaran",
+      },
+      detail: "{{field}}: dijangka {{expected}}, diterima {{actual}}",
+    },
+    churnChart: "Kedai hilang (dibatalkan atau digantung) atau turun taraf mengikut bulan",
     privacyPlace: "Permintaan privasi",
     noCustomers: "Operator melihat akaun dan bil peniaga di sini, bukan pelanggan atau pesanannya.",
   },
@@ -144,6 +181,10 @@ const billing: Translations<typeof en> = {
       "NetShop: {{shop}} digantung kerana invois {{number}} belum dibayar. Data anda selamat. Bayar di sini untuk memulihkannya serta-merta: {{link}}",
     operatorSuspended: "NetShop: {{shop}} telah digantung oleh NetShop. Sebab: {{reason}}",
     operatorRestored: "NetShop: {{shop}} dibuka semula.",
+    operatorCancelled:
+      "NetShop: langganan {{shop}} telah dibatalkan oleh NetShop dan kedai kini menggunakan pelan Percuma. Sebab: {{reason}}",
+    trialEnded:
+      "NetShop: percubaan percuma {{plan}} untuk {{shop}} telah tamat dan kedai anda kini menggunakan pelan Percuma. Tiada apa yang dipadam; pilih pelan bila-bila masa: {{link}}",
   },
 };
 

@@ -56,6 +56,7 @@ const billing: Translations<typeof en> = {
     scheduled: "完成：您的方案将在本周期结束时变更。",
     unchanged: "您已在使用此方案。",
     switched: "完成：您现在使用免费方案。",
+    applied: "完成：您的抵扣额已覆盖全部价格，新方案立即生效（已记录一张 RM 0.00 的发票）。",
   },
   history: "账单记录",
   invoice: {
@@ -85,6 +86,27 @@ const billing: Translations<typeof en> = {
   },
   checkoutClosed: "本店暂时不接受订单。您仍可浏览，请稍后再来。",
   readOnly: "本店已暂停，无法保存更改。请在账单页面支付未付发票以恢复。",
+  cancel: {
+    title: "取消订阅",
+    hint: "您的方案保留到已付费周期结束；之后店铺转为免费方案。不会删除任何内容。",
+    button: "在周期结束时取消",
+    scheduled: "您的订阅将于 {{date}} 结束；之后店铺转为免费方案。",
+    resume: "保留我的方案",
+    done: {
+      at_period_end: "完成：您的订阅将随本周期结束。",
+      cancelled: "完成：您的订阅已取消，店铺现使用免费方案。",
+      resumed: "完成：您的方案将继续。",
+    },
+    nothingToCancel: "没有可取消的付费订阅。",
+    nothingToResume: "您的订阅没有在取消中。",
+  },
+  limits: {
+    seats: "您的 {{plan}} 方案包含 {{seats}} 个员工席位，已全部使用。请移除一名员工，或在账单页面（管理 → 账单）升级以获得更多席位。",
+    ownDomain: "自有域名包含在 Growth 和 Pro 方案中。请在账单页面（管理 → 账单）升级后使用；在此之前，您的店铺仍使用 NetShop 地址。",
+    dropshipping: "代发货包含在 Growth 和 Pro 方案中。请在账单页面（管理 → 账单）升级以导入和转发供应商产品。",
+    autocountSync: "AutoCount 同步包含在 Pro 方案中。请在账单页面（管理 → 账单）升级以连接 AutoCount。",
+    upgrade: "查看方案",
+  },
   console: {
     titles: { merchants: "商家 · 平台 · NetShop", merchant: "商家 · 平台 · NetShop", billing: "账单 · 平台 · NetShop" },
     merchants: "商家",
@@ -125,7 +147,15 @@ const billing: Translations<typeof en> = {
     save: "保存",
     filters: { all: "全部", open: "待付", overdue: "逾期", paid: "已付" },
     mrrChart: "每月 MRR",
-    churnChart: "每月暂停或取消的店铺",
+    cancel: "取消订阅",
+    failed: {
+      title: "失败的付款",
+      empty: "没有失败的付款。",
+      columns: { when: "时间", shop: "店铺", invoice: "发票", kind: "发生了什么", detail: "详情" },
+      kinds: { mismatch: "金额或货币不符", failed: "付款失败", cancelled: "在支付网关被取消或已过期" },
+      detail: "{{field}}：应为 {{expected}}，实际 {{actual}}",
+    },
+    churnChart: "每月流失（取消或暂停）或降级的店铺",
     privacyPlace: "隐私请求",
     noCustomers: "运营人员在此只能看到商家的账户和账单，看不到其顾客或订单。",
   },
@@ -135,6 +165,8 @@ const billing: Translations<typeof en> = {
     suspended: "NetShop：{{shop}} 因发票 {{number}} 未付已被暂停。您的数据安全。付款即可立即恢复：{{link}}",
     operatorSuspended: "NetShop：{{shop}} 已被 NetShop 暂停。原因：{{reason}}",
     operatorRestored: "NetShop：{{shop}} 已恢复营业。",
+    operatorCancelled: "NetShop：{{shop}} 的订阅已被 NetShop 取消，店铺现使用免费方案。原因：{{reason}}",
+    trialEnded: "NetShop：{{shop}} 的 {{plan}} 免费试用已结束，您的店铺现使用免费方案。不会删除任何内容；随时可选择方案：{{link}}",
   },
 };
 
