@@ -91,7 +91,7 @@ describe("OpenAI copy (Responses API) against the sandbox", () => {
     expect(limited).toMatchObject({ kind: "rate_limited", status: 429, retryAfterMs: 1000, retryable: true, provider: "openai" });
     // Inside the window the provider still refuses; once it has passed, the retry succeeds.
     expect(await failure(writer.generate({ facts, language: "en", tone: "friendly" }))).toMatchObject({ kind: "rate_limited" });
-    now += limited.retryAfterMs;
+    now += limited.retryAfterMs ?? 0;
     expectGoodCopy(await writer.generate({ facts, language: "en", tone: "friendly" }));
   });
 
