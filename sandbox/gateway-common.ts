@@ -21,6 +21,8 @@ export interface GatewaySwitches {
   outOfOrder: boolean;
   /** Answer the next N API calls with 429. */
   rateLimitNext: number;
+  /** Make the next N refunds but cut the connection before answering (an unknown outcome for the caller). */
+  loseRefundAnswerNext: number;
 }
 
 export const defaultSwitches = (): GatewaySwitches => ({
@@ -29,6 +31,7 @@ export const defaultSwitches = (): GatewaySwitches => ({
   duplicateCallbacks: false,
   outOfOrder: false,
   rateLimitNext: 0,
+  loseRefundAnswerNext: 0,
 });
 
 export function applySwitches(switches: GatewaySwitches, body: Record<string, unknown>): void {
@@ -36,6 +39,7 @@ export function applySwitches(switches: GatewaySwitches, body: Record<string, un
     if (typeof body[key] === "boolean") switches[key] = body[key] as boolean;
   }
   if (typeof body.rateLimitNext === "number") switches.rateLimitNext = body.rateLimitNext;
+  if (typeof body.loseRefundAnswerNext === "number") switches.loseRefundAnswerNext = body.loseRefundAnswerNext;
 }
 
 /** A signature that will not verify: same length, other digits. */

@@ -68,10 +68,16 @@ type Outcome = "ok" | "refusal" | "incomplete" | "malformed";
 export class OpenAISandbox {
   switches: OpenAISwitches = defaults();
   requests: LoggedRequest[] = [];
+  /** The sandbox's clock (tests replace it to pass a rate-limit window without waiting for it). */
+  now: () => number = Date.now;
+  /** Like the real API, a 429's window holds: requests before this instant are refused too. */
+  private limitedUntil = 0;
 
   reset() {
     this.switches = defaults();
     this.requests = [];
+    this.now = Date.now;
+    this.limitedUntil = 0;
   }
 
   private take(
@@ -113,8 +119,9 @@ export class OpenAISandbox {
           "invalid_api_key",
         );
       }
-      if (this.take("rateLimitNext")) {
-        res.setHeader("retry-after", "1");
+      if (this.take("rateLimitNext")) this.limitedUntil = this.now() + 1_000;
+      if (this.now() < this.limitedUntil) {
+        res.setHeader("retry-after", String(Math.max(1, Math.ceil((this.limitedUntil - this.now()) / 1000))));
         res.setHeader("x-ratelimit-limit-requests", "500");
         res.setHeader("x-ratelimit-remaining-requests", "0");
         res.setHeader("x-ratelimit-reset-requests", "1s");

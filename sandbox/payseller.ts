@@ -48,7 +48,7 @@ export interface SandboxPayment {
   payment_url: string;
   paid_at: string | null;
   created_at: string;
-  refunds: { id: string; amount: number; reason: string; status: "succeeded"; created_at: string }[];
+  refunds: { id: string; amount: number; reason: string; status: "succeeded"; created_at: string; idempotency_key: string | null }[];
   /** Signed callback bodies already sent, oldest first. */
   sent: string[];
 }
@@ -107,20 +107,38 @@ export class PaySellerSandbox {
       payment.status = "cancelled";
       res.json(this.json(payment));
     });
+    // The refunds of a payment with their idempotency keys: a caller whose refund call timed out looks it up here.
+    r.get("/payments/:id/refunds", (req, res) => {
+      const payment = this.payments.get(req.params.id);
+      if (!payment) return fail(res, 404, "not_found", "No such payment");
+      res.json({ data: payment.refunds.map((refund) => ({ ...refund, payment_id: payment.id })) });
+    });
     r.post("/payments/:id/refunds", (req, res) => {
       if (!req.get("idempotency-key")) return fail(res, 422, "idempotency_key_required", "Refunds need an Idempotency-Key header");
+      if (this.switches.loseRefundAnswerNext > 0) {
+        this.switches.loseRefundAnswerNext--;
+        // The refund is made, and its answer never arrives: the caller cannot know whether it happened.
+        this.idempotentReply(req, () => this.refund(req));
+        req.socket.destroy();
+        return;
+      }
       this.idempotent(req, res, () => this.refund(req));
     });
     return r;
   }
 
   private idempotent(req: Request, res: Response, act: () => { status: number; body: unknown }) {
+    const reply = this.idempotentReply(req, act);
+    res.status(reply.status).json(reply.body);
+  }
+
+  private idempotentReply(req: Request, act: () => { status: number; body: unknown }) {
     const key = req.get("idempotency-key");
     const scoped = key ? `${req.path}:${key}` : undefined;
     const earlier = scoped ? this.replies.get(scoped) : undefined;
     const reply = earlier ? { status: earlier.status === 201 ? 200 : earlier.status, body: earlier.body } : act();
     if (scoped && !earlier && reply.status < 500) this.replies.set(scoped, reply);
-    res.status(reply.status).json(reply.body);
+    return reply;
   }
 
   private create(req: Request): { status: number; body: unknown } {
@@ -185,6 +203,7 @@ export class PaySellerSandbox {
       amount,
       reason: String(req.body?.reason ?? ""),
       status: "succeeded" as const,
+      idempotency_key: req.get("idempotency-key") ?? null,
       created_at: new Date().toISOString(),
     };
     payment.refunds.push(refund);

@@ -1,10 +1,12 @@
 /**
- * AI copy: `generate` writes one product's copy; `batch` is a bulk run. A bulk run reaches this
- * queue first as the outbox's `batch` job (its id is the outbox row's), which builds the BullMQ
- * flow: a parent `batch` job with the deterministic id `aibatch-<batch id>` and one `generate`
- * child per queued product (`aicopy-<job id>`). Building it twice changes nothing (the parent's
- * id is checked first, and BullMQ ignores ids it already has). The flow's parent runs when every
- * child is done and closes the batch; a child that fails does not hold it up.
+ * AI copy: `generate` writes one product's copy, alone or as one product of a bulk run (each has
+ * its own outbox row: app/domain/ai/jobs.server.ts).
+ *
+ * `batch` serves outbox rows written before bulk runs were one row per product: it builds the
+ * BullMQ flow those runs used (a parent `aibatch-<batch id>` and one `generate` child per queued
+ * product, `aicopy-<job id>`). Building it twice changes nothing (the parent's id is checked
+ * first, and BullMQ ignores ids it already has). The flow's parent runs when every child is done
+ * and closes the batch; a child that fails does not hold it up.
  */
 import { FlowProducer, type Job } from "bullmq";
 

@@ -17,7 +17,7 @@ import { startAiCopyWorker } from "./ai-copy";
 import { startKlingWorkers } from "./ai-media";
 import { startCatalogCsvWorker } from "./catalog-csv";
 import { startDropshipWorker } from "./dropship";
-import { scheduleMaintenance, startMaintenanceWorker } from "./maintenance";
+import { INTERRUPTED_WORK_SCHEDULER, scheduleMaintenance, startMaintenanceWorker } from "./maintenance";
 import { startMediaWorker } from "./media";
 import { startNotifyWorker } from "./notify";
 import { OutboxDispatcher } from "./outbox-dispatcher";
@@ -28,11 +28,12 @@ import { startReportsWorker } from "./reports";
 
 /** The job schedulers live in Redis: true while Redis still has them (a cheap probe). */
 async function schedulersPresent(): Promise<boolean> {
-  const [maintenance, reports] = await Promise.all([
+  const [maintenance, sweeper, reports] = await Promise.all([
     queue("maintenance").getJobScheduler("expire-orders"),
+    queue("maintenance").getJobScheduler(INTERRUPTED_WORK_SCHEDULER),
     queue("reports").getJobScheduler(SYNC_SCHEDULERS_ID),
   ]);
-  return Boolean(maintenance && reports);
+  return Boolean(maintenance && sweeper && reports);
 }
 
 async function assertSchedulers(): Promise<void> {

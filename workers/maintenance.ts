@@ -1,6 +1,7 @@
 import { sweepUnmigratedResults } from "~/domain/ai/kling-jobs.server";
 import { deleteStaleCarts } from "~/domain/checkout/cart.server";
 import { runBillingCycle } from "~/flows/billing-cycle.server";
+import { sweepInterruptedWork } from "~/flows/interrupted-work.server";
 import { expireDueOrders } from "~/flows/order-cancelled.server";
 import { runPrivacyRetention } from "~/flows/privacy-retention.server";
 import { queue } from "~/lib/redis.server";
@@ -15,6 +16,7 @@ import { startProcessor } from "./processor";
  * - sweep-carts: deletes anonymous carts untouched for 60 days (daily).
  * - billing-cycle: renewal invoices, reminders and suspension of unpaid shops (every 15 minutes).
  * - privacy-retention: WhatsApp bodies after 7 days, analytics after 13 months, export files after 7 days, due deletions (daily).
+ * - sweep-interrupted: refunds, AI copy jobs, dropship forwards and AutoCount syncs a dead process left half done (every 5 minutes).
  */
 export function startMaintenanceWorker() {
   return startProcessor(
@@ -25,6 +27,7 @@ export function startMaintenanceWorker() {
       "sweep-carts": async () => ({ deleted: await deleteStaleCarts() }),
       "billing-cycle": async () => runBillingCycle(),
       "privacy-retention": async () => runPrivacyRetention(),
+      "sweep-interrupted": async () => sweepInterruptedWork(),
     },
     { concurrency: 1 },
   );
@@ -60,6 +63,11 @@ export async function scheduleMaintenance(): Promise<void> {
     { name: "billing-cycle", data: {}, opts: { removeOnComplete: 100, removeOnFail: 500 } },
   );
   await queue("maintenance").upsertJobScheduler(
+    INTERRUPTED_WORK_SCHEDULER,
+    { every: INTERRUPTED_WORK_EVERY_MS },
+    { name: "sweep-interrupted", data: {}, opts: { removeOnComplete: 100, removeOnFail: 500 } },
+  );
+  await queue("maintenance").upsertJobScheduler(
     "privacy-retention",
     { every: 24 * 3600_000 },
     { name: "privacy-retention", data: {}, opts: { removeOnComplete: 30, removeOnFail: 100 } },
@@ -68,3 +76,8 @@ export async function scheduleMaintenance(): Promise<void> {
 
 /** How often the billing cycle runs: reminders and suspensions land within 15 minutes of their day. */
 export const BILLING_CYCLE_EVERY_MS = 15 * 60_000;
+
+/** The interrupted-work sweeper's scheduler (the outbox reconciler re-creates it when Redis lost it). */
+export const INTERRUPTED_WORK_SCHEDULER = "sweep-interrupted";
+/** How often work a dead process left half done is looked for (each kind has its own grace period). */
+const INTERRUPTED_WORK_EVERY_MS = 5 * 60_000;

@@ -3,13 +3,16 @@
  * cancelled), from the order page. In the style of every flow:
  *
  *   0. Refunds an earlier call reserved but never recorded (the process stopped between the
- *      gateway call and the record) are settled first: the gateway is asked again with the same
- *      idempotency key, so it pays out at most once; a manual one that never completed is dropped.
+ *      gateway call and the record) are settled first: they are looked up at the gateway by their
+ *      idempotency key, never made again; one the gateway made is recorded, one it has not made
+ *      (or a manual one that never completed) is dropped. The maintenance sweeper does the same
+ *      for orders nobody touches again (app/flows/interrupted-work.server.ts).
  *   1. Claim, in a transaction: the refund is reserved as a pending payments row under the
  *      order's lock (reserveRefund), so concurrent clicks never refund more than was paid.
  *   2. The gateway pays the customer back, outside any transaction (idempotency key = the
  *      refund's payments id). A refusal marks the refund failed, on the timeline; nothing else
- *      changes.
+ *      changes. No answer (a timeout, a 5xx) is an unknown outcome: the refund is looked up by its
+ *      key; while the gateway cannot say, the refund stays reserved for step 0 or the sweeper.
  *   3. Record, in a second transaction: the order's amounts, lines, restock, timeline and audit
  *      (applyRefund); the books (a credit note in AutoCount, through the outbox); then the
  *      status — refunded, or cancelled with the suppliers' orders called back and the dropship
@@ -31,6 +34,7 @@ import {
   truthy,
 } from "~/domain/orders/refunds.server";
 import { transitionOrder } from "~/domain/orders/status.server";
+import { PaymentGatewayError } from "~/integrations/payment-gateway";
 import { withShop } from "~db/client";
 
 export type { RefundResult };
@@ -51,7 +55,7 @@ export async function refundOrder(
   const restock = truthy(form.restock);
 
   // 0. Interrupted refunds first.
-  await settleStaleRefunds(shopId, orderId, actor);
+  await settleInterruptedRefunds(shopId, orderId, actor);
 
   // 1. Reserve the refund under the order's lock.
   const reserved = await withShop(shopId, (tx) => reserveRefund(tx, shopId, orderId, actor, form, options));
@@ -72,6 +76,19 @@ export async function refundOrder(
       reference = result.refundReference;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      const found = outcomeUnknown(error) ? await lookUpRefund(shopId, plan) : ({ made: false } as const);
+      if ("unknown" in found) {
+        return {
+          ok: false,
+          errors: {
+            form: `${plan.gatewayName} did not answer (${message}). NetShop will ask it whether the refund was made and record it if so: do not refund again.`,
+          },
+        };
+      }
+      if (found.made) {
+        await recordRefund(shopId, orderId, actor, plan, found.reference, { restock, cancel: options.cancel });
+        return { ok: true, paymentId: plan.paymentId, amountMinor: plan.amountMinor, manual: plan.manual };
+      }
       await withShop(shopId, (tx) =>
         refundFailed(tx, {
           shopId,
@@ -128,37 +145,64 @@ async function recordRefund(
   });
 }
 
-/** Step 0: each interrupted refund goes through steps 2 and 3 again (without restock), or is dropped. */
-async function settleStaleRefunds(shopId: string, orderId: string, actor: Actor): Promise<void> {
-  const stale = await withShop(shopId, (tx) => staleRefunds(tx, shopId, orderId));
+/** A gateway answer that does not say whether the refund was made: no answer in time, a cut connection, a 5xx. */
+function outcomeUnknown(error: unknown): boolean {
+  return error instanceof PaymentGatewayError && error.kind === "unavailable";
+}
+
+/** Asks the gateway whether the refund with this plan's idempotency key was made (never makes it). */
+async function lookUpRefund(
+  shopId: string,
+  plan: RefundPlan,
+): Promise<{ made: true; reference: string } | { made: false; why: string } | { unknown: string }> {
+  if (plan.manual || !plan.chargeReference) return { made: false, why: "it was never completed" };
+  const gateway = await withShop(shopId, (tx) => refundGateway(tx, shopId, plan.gatewayName));
+  if (!gateway) return { made: false, why: "its gateway is not available" };
+  try {
+    const found = await gateway.findRefund(plan.chargeReference, plan.paymentId);
+    return found ? { made: true, reference: found.refundReference } : { made: false, why: `${plan.gatewayName} has no such refund` };
+  } catch (error) {
+    return { unknown: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * Step 0, and the sweeper's: each refund of the order reserved before `now` minus two minutes and
+ * never recorded is looked up at its gateway: made there → recorded (without restock); not made
+ * → dropped, on the timeline; the gateway cannot say → left for the next pass. Once: recording and
+ * dropping both only touch a refund still pending. Returns what was done.
+ */
+export async function settleInterruptedRefunds(
+  shopId: string,
+  orderId: string,
+  actor: Actor | undefined,
+  now = new Date(),
+): Promise<{ recorded: number; dropped: number; unknown: number }> {
+  const done = { recorded: 0, dropped: 0, unknown: 0 };
+  const stale = await withShop(shopId, (tx) => staleRefunds(tx, shopId, orderId, now));
   for (const plan of stale) {
-    let reference: string | null;
-    try {
-      if (plan.manual || !plan.chargeReference) throw new Error("it was never completed");
-      const gateway = await withShop(shopId, (tx) => refundGateway(tx, shopId, plan.gatewayName));
-      if (!gateway) throw new Error("its gateway is not available");
-      reference = (
-        await gateway.refund({
-          gatewayReference: plan.chargeReference,
-          amountMinor: plan.amountMinor,
-          reason: plan.reason ?? undefined,
-          idempotencyKey: plan.paymentId,
-        })
-      ).refundReference;
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      await withShop(shopId, (tx) =>
-        refundFailed(tx, {
-          shopId,
-          orderId,
-          paymentId: plan.paymentId,
-          actorUserId: actor.userId,
-          summary: `An interrupted refund of ${formatMoney(plan.amountMinor, plan.currency)} was dropped: ${message}`,
-          onlyIfPending: true,
-        }),
-      );
+    const by: Actor | undefined = actor ?? (plan.actorUserId ? { userId: plan.actorUserId } : undefined);
+    const found = await lookUpRefund(shopId, plan);
+    if ("unknown" in found || !by) {
+      done.unknown++;
       continue;
     }
-    await recordRefund(shopId, orderId, actor, plan, reference, { restock: false });
+    if (found.made) {
+      await recordRefund(shopId, orderId, by, plan, found.reference, { restock: false });
+      done.recorded++;
+      continue;
+    }
+    await withShop(shopId, (tx) =>
+      refundFailed(tx, {
+        shopId,
+        orderId,
+        paymentId: plan.paymentId,
+        actorUserId: by.userId,
+        summary: `An interrupted refund of ${formatMoney(plan.amountMinor, plan.currency)} was dropped: ${found.why}`,
+        onlyIfPending: true,
+      }),
+    );
+    done.dropped++;
   }
+  return done;
 }

@@ -302,7 +302,11 @@ export class BillplzGateway implements PaymentGateway {
     }
   }
 
-  async refund(_input: RefundInput): Promise<RefundResult> {
+  async findRefund(): Promise<RefundResult | null> {
+    return this.refund();
+  }
+
+  async refund(_input?: RefundInput): Promise<RefundResult> {
     throw new PaymentGatewayError(
       "billplz: Billplz has no refund API for bills. Refund the customer from the Billplz dashboard (Payment Order to their bank account) and record the refund in NetShop.",
       this.name,

@@ -145,6 +145,12 @@ export interface PaymentGateway {
   cancelPayment(gatewayReference: string): Promise<void>;
   /** Throws PaymentGatewayError("unsupported") when capabilities.refunds is "manual". */
   refund(input: RefundInput): Promise<RefundResult>;
+  /**
+   * The refund made with `idempotencyKey` on a payment, or null when the gateway has none: how a
+   * refund whose outcome is unknown (a timeout, a process that stopped) is resolved without
+   * calling refund() again. Throws like refund() when capabilities.refunds is "manual".
+   */
+  findRefund(gatewayReference: string, idempotencyKey: string): Promise<RefundResult | null>;
 }
 
 // --- Errors -------------------------------------------------------------------------------------

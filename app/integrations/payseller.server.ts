@@ -19,7 +19,8 @@
  * - Re-query: GET /v1/payments/{id}. Cancel: POST /v1/payments/{id}/cancel (409 once paid).
  * - Refund: POST /v1/payments/{id}/refunds {amount, reason} with a required Idempotency-Key
  *   → 201 {id, payment_id, amount, status: pending | succeeded}; partial refunds allowed,
- *   409 beyond what was paid.
+ *   409 beyond what was paid. Look-up: GET /v1/payments/{id}/refunds → {data: [refund with its
+ *   idempotency_key]} (how gateways with idempotency keys let a caller resolve an unknown outcome).
  * - Errors: {error: {code, message}} with 401, 404, 409, 422, 429 (+ Retry-After), 5xx.
  * - Server callback: POST application/x-www-form-urlencoded {event_id, payment_id, order_ref,
  *   status, amount, paid_amount, currency, paid_at, transaction_id, signature}. Retried with
@@ -129,6 +130,10 @@ const RefundSchema = z.looseObject({
   id: z.string().min(1),
   amount: z.number().int(),
   status: z.enum(["pending", "succeeded"]),
+});
+
+const RefundListSchema = z.looseObject({
+  data: z.array(RefundSchema.extend({ idempotency_key: z.string().nullable().optional() })),
 });
 
 const CallbackSchema = z.object({
@@ -265,6 +270,12 @@ export class PaySellerGateway implements PaymentGateway {
       ),
     );
     return { refundReference: refund.id, status: refund.status, amountMinor: refund.amount };
+  }
+
+  async findRefund(gatewayReference: string, idempotencyKey: string): Promise<RefundResult | null> {
+    const { data } = RefundListSchema.parse(await this.request("GET", `/v1/payments/${encodeURIComponent(gatewayReference)}/refunds`));
+    const refund = data.find((r) => r.idempotency_key === idempotencyKey);
+    return refund ? { refundReference: refund.id, status: refund.status, amountMinor: refund.amount } : null;
   }
 
   private checkSignature(fields: [string, string][], channel: "callback" | "redirect", signatureKey: string): void {

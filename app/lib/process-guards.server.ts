@@ -31,6 +31,15 @@ export function installProcessGuards(): void {
   installed = true;
   let lastRejection = { message: "", at: 0 };
   process.on("unhandledRejection", (reason) => {
+    // The same driver crash can surface as a rejected query nobody awaited: that connection is as broken.
+    if (isPostgresClosedSocketWrite(reason)) {
+      logger().warn(
+        { err: (reason as Error).message },
+        "postgres.js wrote on a closed connection (porsager/postgres#1154): database pools replaced",
+      );
+      recyclePools();
+      return;
+    }
     const message = reason instanceof Error ? reason.message : String(reason);
     // A dependency that is down can produce many of the same: one line a minute.
     if (message === lastRejection.message && Date.now() - lastRejection.at < 60_000) return;

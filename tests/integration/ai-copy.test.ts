@@ -82,11 +82,16 @@ describe("OpenAI copy (Responses API) against the sandbox", () => {
   });
 
   it("reports a 429 as retryable after the provider's Retry-After, and succeeds on the retry", async () => {
+    // The sandbox's clock stands still: the window passes when the test says so, however busy the machine.
+    let now = Date.parse("2026-12-07T03:00:00Z");
+    sandbox.openai.now = () => now;
     sandbox.openai.switches.rateLimitNext = 1;
     const writer = new OpenAICopyWriter(openaiSettings);
     const limited = await failure(writer.generate({ facts, language: "en", tone: "friendly" }));
     expect(limited).toMatchObject({ kind: "rate_limited", status: 429, retryAfterMs: 1000, retryable: true, provider: "openai" });
-    await new Promise((r) => setTimeout(r, limited.retryAfterMs));
+    // Inside the window the provider still refuses; once it has passed, the retry succeeds.
+    expect(await failure(writer.generate({ facts, language: "en", tone: "friendly" }))).toMatchObject({ kind: "rate_limited" });
+    now += limited.retryAfterMs ?? 0;
     expectGoodCopy(await writer.generate({ facts, language: "en", tone: "friendly" }));
   });
 

@@ -77,11 +77,17 @@ describe("outbox → BullMQ → worker", () => {
     await asPlatform((tx) => tx.update(schema.outbox).set({ dispatchedAt: null }).where(eq(schema.outbox.id, failing.id)));
     dispatcher.wake();
     await until(async () => (await outboxRow()).dispatchedAt !== null, 20_000); // re-dispatched
-    await new Promise((r) => setTimeout(r, 1_000));
+    // The re-dispatch has been answered by Redis: a second job, had BullMQ taken one, is now waiting
+    // or running. Wait for the queue to be idle (a condition, not a pause), then count the sends.
+    const counts = await until(async () => {
+      const c = await queue("notify").getJobCounts("completed", "waiting", "active", "delayed", "failed", "prioritized");
+      return c.waiting + c.active + c.delayed + c.prioritized === 0 && c;
+    }, 20_000);
+    expect(counts).toEqual({ completed: 1, waiting: 0, active: 0, delayed: 0, failed: 0, prioritized: 0 });
+    const job = await queue("notify").getJob(failing.id);
+    expect(job?.attemptsStarted).toBe(1);
     const delivered = (await inbox(phone)).filter((m) => m.reference === message.id);
     expect(delivered).toHaveLength(1);
     expect(delivered[0].message).toContain("welcome to NetShop");
-    const counts = await queue("notify").getJobCounts("completed", "waiting", "active", "delayed", "failed");
-    expect(counts).toEqual({ completed: 1, waiting: 0, active: 0, delayed: 0, failed: 0 });
   });
 });

@@ -511,6 +511,10 @@ export async function finishBatchIfDone(tx: Tx, shopId: string, jobId: string): 
 }
 
 export async function finishBatch(tx: Tx, _shopId: string, batchId: string): Promise<void> {
+  // The batch's lock, taken after this transaction changed its job: two jobs finishing at once are
+  // counted one after the other, so the second sees the first (without it, each could see the
+  // other still running and neither end the batch).
+  await tx.select({ id: schema.aiBatches.id }).from(schema.aiBatches).where(eq(schema.aiBatches.id, batchId)).for("update");
   const [open] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(schema.aiJobs)

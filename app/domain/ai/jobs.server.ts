@@ -1,7 +1,8 @@
 /**
  * The AI studio's side of ai_jobs: every AI job of a shop (copy, try-on, video) for the live
- * view, bulk copy runs (an ai_batches row and one queued job per product, written with the
- * outbox entry that makes the worker build the BullMQ flow), cancelling a run, and retrying a
+ * view, bulk copy runs (an ai_batches row and one queued job per product, each with its own
+ * outbox row, so a Redis that loses its data loses none of them: the outbox reconciler
+ * re-dispatches them; the batch ends when its last job does), cancelling a run, and retrying a
  * failed job on its kind's queue. Credits are held by queued and running jobs and charged only
  * on success, once per job: a retry never charges twice, a cancelled job holds nothing.
  */
@@ -9,7 +10,7 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 
 import { audit } from "~/domain/audit/audit.server";
 import { PlanLimitReached } from "~/domain/billing/plans.server";
-import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
+import { enqueueAfterCommit, enqueueManyAfterCommit } from "~/domain/jobs/outbox.server";
 import type { FieldErrors } from "~/lib/forms";
 import { type Refusal, refuse } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
@@ -21,7 +22,7 @@ import { assertAiCredits, creditBalances } from "./credits.server";
 
 export type BulkResult = { ok: true; batchId: string; count: number } | { ok: false; errors: FieldErrors };
 
-/** Queues copy for many products at once: a batch row, one queued job per product, one outbox entry. */
+/** Queues copy for many products at once: a batch row, one queued job per product, one outbox row per job. */
 export async function requestBulkCopy(
   shopId: string,
   productIds: string[],
@@ -55,8 +56,14 @@ export async function requestBulkCopy(
           createdBy: actor.userId,
         })
         .returning({ id: schema.aiBatches.id });
-      await tx.insert(schema.aiJobs).values(rows.map((r) => ({ ...r, batchId: batch.id })));
-      await enqueueAfterCommit(tx, { queue: "ai-copy", name: "batch", payload: { shopId, batchId: batch.id }, shopId });
+      const jobs = await tx
+        .insert(schema.aiJobs)
+        .values(rows.map((r) => ({ ...r, batchId: batch.id })))
+        .returning({ id: schema.aiJobs.id });
+      await enqueueManyAfterCommit(
+        tx,
+        jobs.map((job) => ({ queue: "ai-copy" as const, name: "generate" as const, payload: { shopId, jobId: job.id }, shopId })),
+      );
       await audit(tx, {
         shopId,
         actorUserId: actor.userId,

@@ -93,6 +93,8 @@ export const JOBS = {
     "billing-cycle": z.object({}),
     /** Privacy retention (daily): WhatsApp bodies after 7 days, analytics after 13 months, export files after 7 days, due deletions. */
     "privacy-retention": z.object({}),
+    /** Refunds, AI copy jobs, forwards and AutoCount syncs a dead process left half done (app/flows/interrupted-work; every 5 minutes). */
+    "sweep-interrupted": z.object({}),
   },
   probe: {
     /** Does nothing; its outbox row's created_at → finished_at is the pipeline's latency. */

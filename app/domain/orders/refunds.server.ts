@@ -35,6 +35,8 @@ export type RefundResult =
 /** A refund reserved (a pending payments row): what to ask the gateway, or to record by hand. */
 export interface RefundPlan {
   paymentId: string;
+  /** Who asked for it (the settler of an interrupted refund acts for them). */
+  actorUserId?: string | null;
   amountMinor: number;
   currency: string;
   manual: boolean;
@@ -294,7 +296,7 @@ export async function refundFailed(
   input: { shopId: string; orderId: string; paymentId: string; actorUserId: string; summary: string; onlyIfPending?: boolean },
 ): Promise<void> {
   const { shopId, orderId, paymentId } = input;
-  await tx
+  const changed = await tx
     .update(schema.payments)
     .set({ status: "failed", completedAt: new Date() })
     .where(
@@ -303,7 +305,9 @@ export async function refundFailed(
         eq(schema.payments.id, paymentId),
         input.onlyIfPending ? eq(schema.payments.status, "pending") : undefined,
       ),
-    );
+    )
+    .returning({ id: schema.payments.id });
+  if (changed.length === 0) return; // another settler got there first
   await recordOrderEvent(tx, {
     shopId,
     orderId,
@@ -314,14 +318,19 @@ export async function refundFailed(
   });
 }
 
+/** A reserved refund younger than this may still be in progress (the gateway's client times out well before). */
+export const INTERRUPTED_REFUND_AFTER_MS = 2 * 60_000;
+
 /**
  * Refunds reserved but never recorded (the process stopped between the gateway call and the
- * record), older than two minutes (not one still in progress), as plans to settle again.
+ * record), older than two minutes at `now` (not one still in progress), as plans to settle.
  */
-export async function staleRefunds(tx: Tx, shopId: string, orderId: string): Promise<RefundPlan[]> {
+export async function staleRefunds(tx: Tx, shopId: string, orderId: string, now = new Date()): Promise<RefundPlan[]> {
+  const before = new Date(now.getTime() - INTERRUPTED_REFUND_AFTER_MS);
   const rows = await tx
     .select({
       id: schema.payments.id,
+      actorUserId: schema.payments.actorUserId,
       gateway: schema.payments.gateway,
       amount: schema.payments.amountMinor,
       currency: schema.payments.currency,
@@ -334,7 +343,7 @@ export async function staleRefunds(tx: Tx, shopId: string, orderId: string): Pro
         eq(schema.payments.orderId, orderId),
         eq(schema.payments.kind, "refund"),
         eq(schema.payments.status, "pending"),
-        sql`${schema.payments.createdAt} < now() - interval '2 minutes'`,
+        sql`${schema.payments.createdAt} < ${before.toISOString()}::timestamptz`,
       ),
     );
   const [charge] = await tx
@@ -351,6 +360,7 @@ export async function staleRefunds(tx: Tx, shopId: string, orderId: string): Pro
     .limit(1);
   return rows.map((row) => ({
     paymentId: row.id,
+    actorUserId: row.actorUserId,
     amountMinor: row.amount,
     currency: row.currency,
     manual: row.gateway === "manual",
