@@ -140,9 +140,11 @@ async function main(): Promise<number> {
     .sort(([a], [b]) => Number(a) - Number(b))
     .map(([status, n]) => `${status === "-1" ? "unsent" : status}=${n}`)
     .join(" ");
-  console.log(`fuzz: well-formed=${result.wellFormed} malformed=${result.cases - result.wellFormed}; statuses ${mix}`);
+  console.log(
+    `fuzz: well-formed=${result.wellFormed} malformed=${result.cases - result.wellFormed}; stack_traces=${result.stackTraces}; statuses ${mix}`,
+  );
   console.log(`fuzz: cases=${result.cases} status_5xx=${result.status5xx} reflected=${result.reflected}`);
-  return result.status5xx + result.reflected === 0 ? 0 : 1;
+  return result.status5xx + result.reflected + result.stackTraces === 0 ? 0 : 1;
 }
 
 main().then(

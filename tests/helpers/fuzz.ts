@@ -2,7 +2,8 @@
  * Property-based fuzzing of the running app over every route in the Remix build's manifest:
  * hostile values in path parameters, query strings, form fields, headers, multipart and JSON
  * bodies, for every method a route accepts, signed in (each role the target offers) and anonymous.
- * The property: no 5xx, and no marker sent in the request comes back unescaped in an HTML page.
+ * The property: no 5xx, no marker sent in the request comes back unescaped in an HTML page, and
+ * no response carries an error's stack trace.
  *
  * Two kinds of case, so that most of them reach loaders, actions and domain code instead of
  * stopping at the HTTP layer's guard:
@@ -124,6 +125,8 @@ export interface FuzzResult {
   cases: number;
   status5xx: number;
   reflected: number;
+  /** Responses (of any status) that carried an error's stack trace. */
+  stackTraces: number;
   /** How many responses had each status (0: the connection failed). */
   statuses: Record<number, number>;
   /** How many well-formed cases were sent (the rest are malformed). */
@@ -657,6 +660,8 @@ export async function runCase(target: FuzzTarget, fuzz: FuzzCase): Promise<{ sta
   if (res.status >= 500) return { status: res.status, problem: `status ${res.status}: ${text.slice(0, 200).replace(/\s+/g, " ")}` };
   const html = (res.headers.get("content-type") ?? "").includes("html");
   if (html && text.includes(`<${fuzz.marker}`)) return { status: res.status, problem: "reflected unescaped" };
+  // An error's stack (frames like "at fn (/app/node_modules/x.js:1:2)") is for the logs only.
+  if (/\bat .{0,200}\.(?:js|ts|tsx):\d+:\d+/.test(text)) return { status: res.status, problem: `stack trace in the response: ${text.slice(0, 200)}` };
   return { status: res.status };
 }
 
@@ -669,7 +674,7 @@ export async function fuzz(
   target: FuzzTarget,
   options: { cases: number; seed?: number; concurrency?: number; onProgress?: (done: number) => void },
 ): Promise<FuzzResult> {
-  const result: FuzzResult = { cases: 0, status5xx: 0, reflected: 0, statuses: {}, wellFormed: 0, failures: [] };
+  const result: FuzzResult = { cases: 0, status5xx: 0, reflected: 0, stackTraces: 0, statuses: {}, wellFormed: 0, failures: [] };
   const cases = fc.sample(fuzzCase(routes, target), {
     numRuns: options.cases,
     seed: options.seed ?? Date.now() ^ (Math.random() * 2 ** 31),
@@ -685,6 +690,7 @@ export async function fuzz(
       result.statuses[status] = (result.statuses[status] ?? 0) + 1;
       if (!problem) continue;
       if (problem === "reflected unescaped") result.reflected++;
+      else if (problem.startsWith("stack trace")) result.stackTraces++;
       else result.status5xx++;
       if (result.failures.length < 50)
         result.failures.push({ method: fuzzed.method, path: fuzzed.path, status, why: problem, route: fuzzed.route });
