@@ -31,6 +31,25 @@ export default tseslint.config(
       ],
     },
   },
+  // A Location built from a parameter or a field must be made fit for a header (issue 15).
+  {
+    files: ["app/**/*.{ts,tsx}"],
+    ignores: ["app/lib/redirect.server.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "@remix-run/node",
+              importNames: ["redirect", "redirectDocument", "replace"],
+              message: "Use redirect from ~/lib/redirect.server: it percent-encodes what a Location header cannot carry.",
+            },
+          ],
+        },
+      ],
+    },
+  },
   // Remix's own ambient declarations are triple-slash references.
   { files: ["**/*.d.ts"], rules: { "@typescript-eslint/triple-slash-reference": "off" } },
 );

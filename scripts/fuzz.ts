@@ -1,11 +1,12 @@
 /**
- * `npm run fuzz -- [--cases 20000] [--url http://127.0.0.1:3000] [--slug kedai-aisyah] [--sandbox URL] [--seed N]`
+ * `npm run fuzz -- [--cases 20000] [--url http://127.0.0.1:3000] [--slug kedai-aisyah] [--sandbox URL] [--seed N] [--concurrency 4]`
  *
  * The suite's fuzz test (tests/helpers/fuzz.ts) at any size against a running product (`npm start`):
  * every route in the built app's manifest (build/index.js), hostile paths, queries, headers and
- * bodies, anonymous and — when the sandbox URL is given (npm start prints it) — signed in as the
- * demo account. Prints `fuzz: cases=<n> status_5xx=<n> reflected=<n>` and the first failures;
- * exits 1 when there are any.
+ * bodies, anonymous, as a storefront customer it signs up, and — when the sandbox URL is given
+ * (npm start prints it) — signed in as the demo account, with the ids and handles that account's
+ * pages show. Prints the status mix, `fuzz: cases=<n> status_5xx=<n> reflected=<n>` and the first
+ * failures; exits 1 when there are any.
  *
  * Run it with TRUST_PROXY set on the product (each case comes from its own X-Forwarded-For), or
  * with RATE_LIMIT_PUBLIC_PER_MINUTE high enough: otherwise most cases meet the public rate limit.
@@ -15,8 +16,12 @@ import { pathToFileURL } from "node:url";
 
 import type { ServerBuild } from "@remix-run/node";
 
+import fs from "node:fs";
+
+import sharp from "sharp";
+
 import { DEMO } from "../db/seed";
-import { fuzz, type FuzzTarget, routesOf } from "../tests/helpers/fuzz";
+import { fuzz, type FuzzIdentity, type FuzzTarget, routesOf } from "../tests/helpers/fuzz";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -70,30 +75,76 @@ async function signInDemo(base: string, sandbox: string | undefined): Promise<Se
   return s;
 }
 
+/** Ids and handles the pages show to a session (its own shop's rows), to aim cases at real rows. */
+async function harvest(s: Session, pages: string[]): Promise<{ ids: string[]; handles: string[] }> {
+  const ids = new Set<string>();
+  const handles = new Set<string>();
+  for (const page of pages) {
+    const { html } = await s.send(page);
+    for (const m of html.matchAll(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g)) ids.add(m[0]);
+    for (const m of html.matchAll(/\/(?:products|collections)\/([a-z0-9-]+)"/g)) handles.add(m[1]);
+  }
+  return { ids: [...ids].slice(0, 200), handles: [...handles].slice(0, 50) };
+}
+
 async function main(): Promise<number> {
   const cases = Number(arg("cases") ?? 1000);
   const baseUrl = (arg("url") ?? process.env.PUBLIC_URL ?? "http://127.0.0.1:3000").replace(/\/$/, "");
   const seed = arg("seed") ? Number(arg("seed")) : undefined;
-  const build = (await import(pathToFileURL(path.resolve(import.meta.dirname, "../build/index.js")).href)) as ServerBuild;
-  const routes = routesOf(build);
+  const slug = arg("slug") ?? DEMO.shop.slug;
+  const buildFile = path.resolve(import.meta.dirname, "../build/index.js");
+  const build = (await import(pathToFileURL(buildFile).href)) as ServerBuild;
+  const routes = routesOf(build, fs.readFileSync(buildFile, "utf8"));
 
+  const identities: FuzzIdentity[] = [];
   const anonymous = new Session(baseUrl);
-  const anonymousCsrf = await anonymous.csrf("/login");
+  identities.push({ role: "anonymous", cookie: anonymous.header(), csrf: await anonymous.csrf("/login") });
+  identities[0].cookie = anonymous.header();
+
+  const customer = new Session(baseUrl);
+  const email = `fuzz-${Date.now()}@example.com`;
+  const signup = await customer.send(`/s/${slug}/account/signup`, {
+    _csrf: await customer.csrf(`/s/${slug}/account/signup`),
+    name: "Fuzz Customer",
+    email,
+    phone: "",
+    password: "a long fuzzing passphrase 2026",
+    adult: "on",
+  });
+  if (signup.status === 302)
+    identities.push({ role: "customer", cookie: customer.header(), csrf: await customer.csrf(`/s/${slug}/account`) });
+
   const signedIn = await signInDemo(baseUrl, arg("sandbox") ?? process.env.SANDBOX_URL);
+  const found = signedIn
+    ? await harvest(signedIn, ["/admin/products", "/admin/orders", "/admin/customers", "/admin/collections", "/admin/staff", `/s/${slug}`])
+    : await harvest(anonymous, [`/s/${slug}`]);
+  if (signedIn) identities.push({ role: "owner", cookie: signedIn.header(), csrf: await signedIn.csrf("/admin/account") });
+
   const target: FuzzTarget = {
     baseUrl,
-    slug: arg("slug") ?? DEMO.shop.slug,
-    anonymousCookie: anonymous.header(),
-    anonymousCsrf,
-    ...(signedIn ? { signedInCookie: signedIn.header(), signedInCsrf: await signedIn.csrf("/admin/account") } : {}),
+    slug,
+    identities,
+    ids: found.ids,
+    handles: found.handles,
+    image: await sharp({ create: { width: 64, height: 48, channels: 3, background: "#0f766e" } })
+      .png()
+      .toBuffer(),
   };
   console.log(
-    `fuzz: ${routes.length} routes at ${baseUrl}, ${signedIn ? "signed in as the demo account and anonymous" : "anonymous only (no sandbox URL to read the demo account's code)"}`,
+    `fuzz: ${routes.length} routes at ${baseUrl} as ${identities.map((i) => i.role).join(", ")}${signedIn ? "" : " (no sandbox URL to read the demo account's code)"}; ${found.ids.length} ids, ${found.handles.length} handles`,
   );
-  const result = await fuzz(routes, target, { cases, seed, onProgress: (n) => process.stderr.write(`  ${n} cases\n`) });
-  for (const f of result.failures) console.log(`  ${f.status} ${f.method} ${f.path} (${f.route}): ${f.why}`);
+  const concurrency = Number(arg("concurrency") ?? 4);
+  const result = await fuzz(routes, target, { cases, seed, concurrency, onProgress: (n) => process.stderr.write(`  ${n} cases\n`) });
+  for (const f of result.failures) console.log(`  ${f.status} ${f.method} ${f.path.slice(0, 300)} (${f.route}): ${f.why}`);
+  const mix = Object.entries(result.statuses)
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([status, n]) => `${status === "-1" ? "unsent" : status}=${n}`)
+    .join(" ");
+  console.log(
+    `fuzz: well-formed=${result.wellFormed} malformed=${result.cases - result.wellFormed}; stack_traces=${result.stackTraces}; statuses ${mix}`,
+  );
   console.log(`fuzz: cases=${result.cases} status_5xx=${result.status5xx} reflected=${result.reflected}`);
-  return result.status5xx + result.reflected === 0 ? 0 : 1;
+  return result.status5xx + result.reflected + result.stackTraces === 0 ? 0 : 1;
 }
 
 main().then(

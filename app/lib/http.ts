@@ -11,9 +11,21 @@ export const passThroughHeaders: HeadersFunction = ({ actionHeaders, loaderHeade
   return headers;
 };
 
-/** Only same-site paths: never redirect to another origin (after login, re-authentication…). */
+/**
+ * Only same-site paths: never redirect to another origin (after login, re-authentication…). The
+ * path comes back fit for a Location header: any character outside printable ASCII (emoji, a
+ * space, text a visitor typed) is percent-encoded, so a hostile value is a harmless 404 later,
+ * never a header the runtime refuses (a 500).
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/admin"): string {
-  return typeof to === "string" && to.startsWith("/") && !to.startsWith("//") && !to.startsWith("/\\") ? to : fallback;
+  return typeof to === "string" && to.startsWith("/") && !to.startsWith("//") && !to.startsWith("/\\")
+    ? locationPath(to)
+    : locationPath(fallback);
+}
+
+/** A path (or path?query) with every character outside printable ASCII percent-encoded, for a Location header. */
+export function locationPath(path: string): string {
+  return path.replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
 }
 
 /** Headers carrying several Set-Cookie values (Remix merges them into the response). */

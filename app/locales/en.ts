@@ -26,6 +26,8 @@ const en = {
     security: {
       accountSlowed:
         "Too many wrong passwords for this account. Try again in {{seconds}} seconds, or sign in from a device you trusted before.",
+      customerSlowed:
+        "Too many wrong passwords for this account. Try again in {{seconds}} seconds, or log in from a device you used for this account before.",
     },
     badInput: {
       title: "This request could not be read",

@@ -23,6 +23,8 @@ const ms: Translations = {
     security: {
       accountSlowed:
         "Terlalu banyak kata laluan salah untuk akaun ini. Cuba lagi dalam {{seconds}} saat, atau log masuk dari peranti yang anda percayai sebelum ini.",
+      customerSlowed:
+        "Terlalu banyak kata laluan salah untuk akaun ini. Cuba lagi dalam {{seconds}} saat, atau log masuk dari peranti yang pernah anda gunakan untuk akaun ini.",
     },
     badInput: {
       title: "Permintaan ini tidak dapat dibaca",

@@ -22,6 +22,7 @@ const zh: Translations = {
     },
     security: {
       accountSlowed: "此账户的错误密码次数过多。请在 {{seconds}} 秒后重试，或从您之前信任的设备登录。",
+      customerSlowed: "此账户的错误密码次数过多。请在 {{seconds}} 秒后重试，或从您以前登录过此账户的设备登录。",
     },
     badInput: {
       title: "无法读取此请求",

@@ -1,4 +1,4 @@
-import { data, type MetaFunction, redirect } from "@remix-run/node";
+import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
@@ -8,6 +8,7 @@ import { PROVIDER_NAMES } from "~/domain/ai/copy-rules";
 import { aiStudio, cancelBatch, JOB_STATUS_FILTERS, productChoices, requestBulkCopy, retryJob } from "~/domain/ai/jobs.server";
 import { readForm } from "~/lib/csrf.server";
 import { notFound } from "~/lib/http";
+import { redirect } from "~/lib/redirect.server";
 import {
   batchPercent,
   batchStatus,

@@ -1,4 +1,4 @@
-import { data, type MetaFunction, redirect } from "@remix-run/node";
+import { data, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
@@ -10,9 +10,10 @@ import { buyCreditPack, CREDIT_PACKS, newPackToken } from "~/domain/billing/cred
 import { billingOverview } from "~/domain/billing/overview.server";
 import { payInvoice } from "~/flows/billing-invoice-paid.server";
 import { formatBytes } from "~/lib/bytes";
-import { formatMoney } from "~/lib/money";
 import { readForm } from "~/lib/csrf.server";
 import { localeFor, serverT } from "~/lib/i18n.server";
+import { formatMoney } from "~/lib/money";
+import { redirect } from "~/lib/redirect.server";
 import { CsrfInput, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Billing · NetShop" }];

@@ -1,8 +1,7 @@
-import { redirect } from "@remix-run/node";
-
 import { adminLoader } from "~/domain/accounts/access.server";
 import { shopInvoice } from "~/domain/billing/overview.server";
 import { handleBillingReturn } from "~/flows/billing-invoice-paid.server";
+import { redirect } from "~/lib/redirect.server";
 
 /** The owner's browser back from the gateway's hosted page: verified and settled like the callback, then the billing page. */
 export const loader = /* @__PURE__ */ adminLoader("owner", async ({ request, params, access }) => {

@@ -1,4 +1,4 @@
-import { data, type MetaFunction, redirect } from "@remix-run/node";
+import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
@@ -12,6 +12,7 @@ import {
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
+import { redirect } from "~/lib/redirect.server";
 import { CatalogHeader, StatusBadge } from "~/ui/catalog";
 import { CsrfInput, Field } from "~/ui/forms";
 

@@ -1,10 +1,11 @@
-import { data, type MetaFunction, redirect } from "@remix-run/node";
+import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { createCategory, deleteCategory, listCategories, listCollections, saveCollection } from "~/domain/catalog/collections.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
+import { redirect } from "~/lib/redirect.server";
 import { CatalogHeader } from "~/ui/catalog";
 import { CsrfInput, Field, SelectField } from "~/ui/forms";
 

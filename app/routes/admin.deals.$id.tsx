@@ -1,4 +1,4 @@
-import { data, type MetaFunction, redirect } from "@remix-run/node";
+import { data, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
@@ -8,6 +8,7 @@ import { endFlashSale, flashSaleForEditor, saveFlashSale, toLocalDateTime } from
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
+import { redirect } from "~/lib/redirect.server";
 import { CatalogHeader } from "~/ui/catalog";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
 

@@ -1,4 +1,4 @@
-import { data, type MetaFunction, redirect } from "@remix-run/node";
+import { data, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
@@ -11,6 +11,7 @@ import { NetworkQuerySchema, searchNetwork, toggleFavourite } from "~/domain/dro
 import { priceFor } from "~/domain/dropship/pricing";
 import { getShop } from "~/domain/shops/shops.server";
 import { readForm } from "~/lib/csrf.server";
+import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { DropshipTabs } from "~/ui/dropship";
 import { CsrfInput } from "~/ui/forms";

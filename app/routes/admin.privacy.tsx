@@ -1,4 +1,4 @@
-import { data, type MetaFunction, redirect } from "@remix-run/node";
+import { data, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
@@ -10,6 +10,7 @@ import { readForm } from "~/lib/csrf.server";
 import { localDate } from "~/lib/dates";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { isUuid } from "~/lib/ids";
+import { redirect } from "~/lib/redirect.server";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
 import { requestView, useLiveProgress } from "~/ui/privacy";
 

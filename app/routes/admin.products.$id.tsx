@@ -1,4 +1,4 @@
-import { data, type MetaFunction, redirect } from "@remix-run/node";
+import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
@@ -14,6 +14,7 @@ import { getShop } from "~/domain/shops/shops.server";
 import { readForm } from "~/lib/csrf.server";
 import { formFields, keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
+import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { CatalogHeader, StatusBadge } from "~/ui/catalog";
 import { useFormat } from "~/ui/format";

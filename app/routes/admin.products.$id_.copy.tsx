@@ -1,4 +1,4 @@
-import { data, type MetaFunction, redirect } from "@remix-run/node";
+import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
@@ -10,6 +10,7 @@ import { creditsLeft } from "~/domain/ai/jobs.server";
 import { readForm } from "~/lib/csrf.server";
 import { formFields, keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
+import { redirect } from "~/lib/redirect.server";
 import { CopyChoices, JobCost, JobProgress, JobStatusBadge, LiveNoScript, SandboxNote, useLive } from "~/ui/ai";
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";

@@ -1,5 +1,3 @@
-import { redirect } from "@remix-run/node";
-
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import {
   completeUpload,
@@ -13,6 +11,7 @@ import {
 } from "~/domain/media/media.server";
 import { readForm } from "~/lib/csrf.server";
 import { notFound } from "~/lib/http";
+import { redirect } from "~/lib/redirect.server";
 
 /**
  * The media manager's actions (a resource route: no page of its own). The browser's uploader asks for a presigned PUT

@@ -1,4 +1,4 @@
-import { data, type MetaFunction, redirect } from "@remix-run/node";
+import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
@@ -17,6 +17,7 @@ import { MAX_IMAGE_BYTES } from "~/domain/media/media-rules";
 import { readUploadForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
+import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { CatalogHeader } from "~/ui/catalog";
 import { CsrfInput, FormError, SelectField } from "~/ui/forms";

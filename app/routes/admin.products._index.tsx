@@ -1,4 +1,4 @@
-import { data, type MetaFunction, redirect } from "@remix-run/node";
+import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -9,6 +9,7 @@ import { listCollections } from "~/domain/catalog/collections.server";
 import { listProducts, ListQuerySchema } from "~/domain/catalog/product-list.server";
 import { addProductsToCollection, BULK_ACTIONS, deleteProducts, setProductStatus } from "~/domain/catalog/products.server";
 import { readForm } from "~/lib/csrf.server";
+import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { CatalogHeader, StatusBadge, StockBadge } from "~/ui/catalog";
 import { CsrfInput } from "~/ui/forms";

@@ -1,9 +1,10 @@
-import { data, type MetaFunction, redirect } from "@remix-run/node";
+import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 
 import { adminAction, adminLoader, requireRecentAuth } from "~/domain/accounts/access.server";
 import { MAX_IMPORT_BYTES, recentTransfers, startExport, startImport } from "~/domain/catalog/transfers.server";
 import { readUploadForm } from "~/lib/csrf.server";
+import { redirect } from "~/lib/redirect.server";
 import { CatalogHeader } from "~/ui/catalog";
 import { CsrfInput, FormError } from "~/ui/forms";
 

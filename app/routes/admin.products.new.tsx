@@ -1,4 +1,4 @@
-import { data, type MetaFunction, redirect } from "@remix-run/node";
+import { data, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
@@ -10,6 +10,7 @@ import { getShop } from "~/domain/shops/shops.server";
 import { readForm } from "~/lib/csrf.server";
 import { formFields } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
+import { redirect } from "~/lib/redirect.server";
 import { CatalogHeader } from "~/ui/catalog";
 import { optionsSignature, ProductEditor } from "~/ui/product-editor";
 

@@ -1,4 +1,4 @@
-import { data, type MetaFunction, redirect } from "@remix-run/node";
+import { data, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
@@ -6,6 +6,7 @@ import { confirmPassword } from "~/domain/accounts/credentials.server";
 import { markReauthenticated } from "~/domain/accounts/sessions.server";
 import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders, safeRedirect } from "~/lib/http";
+import { redirect } from "~/lib/redirect.server";
 import { CsrfInput, Field } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Confirm your password · NetShop" }];

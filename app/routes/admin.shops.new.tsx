@@ -1,4 +1,4 @@
-import { data, type MetaFunction, redirect } from "@remix-run/node";
+import { data, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 
@@ -9,6 +9,7 @@ import { TIMEZONES } from "~/domain/shops/shops.server";
 import { openShop } from "~/flows/shop-opened.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
+import { redirect } from "~/lib/redirect.server";
 import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Create your shop · NetShop" }];

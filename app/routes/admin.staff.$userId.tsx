@@ -1,10 +1,11 @@
-import { data, type MetaFunction, redirect } from "@remix-run/node";
+import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { describeRole } from "~/domain/accounts/permissions";
 import { actorOf, getMember, removeMember, setMemberFrozen, transferOwnership, updateMemberRole } from "~/domain/accounts/staff.server";
 import { readForm } from "~/lib/csrf.server";
+import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, FormError } from "~/ui/forms";
 import { RoleFields } from "~/ui/permissions";

@@ -1,8 +1,9 @@
-import { data, redirect } from "@remix-run/node";
+import { data } from "@remix-run/node";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { setActiveShop } from "~/domain/accounts/sessions.server";
 import { readForm } from "~/lib/csrf.server";
+import { redirect } from "~/lib/redirect.server";
 
 export const loader = /* @__PURE__ */ adminLoader("signed-in", async () => redirect("/admin"));
 

@@ -1,5 +1,4 @@
 import type { MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
 import { Form, isRouteErrorResponse, NavLink, Outlet, useLoaderData, useRouteError, useSubmit } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
@@ -9,6 +8,7 @@ import { allows, type Permission } from "~/domain/accounts/permissions";
 import { subscriptionStatus } from "~/domain/billing/subscriptions.server";
 import { supplierOf } from "~/domain/dropship/suppliers.server";
 import { pendingPolicyNotice } from "~/domain/privacy/policies.server";
+import { redirect } from "~/lib/redirect.server";
 import type en from "~/locales/en";
 import { Banner } from "~/ui/banner";
 import { CsrfInput } from "~/ui/forms";

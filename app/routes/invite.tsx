@@ -1,9 +1,10 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 
 import { readSession, setActiveShop } from "~/domain/accounts/sessions.server";
 import { acceptInvite, findInvite } from "~/domain/accounts/staff.server";
 import { readForm } from "~/lib/csrf.server";
+import { redirect } from "~/lib/redirect.server";
 import { CsrfInput, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Invitation · NetShop" }];

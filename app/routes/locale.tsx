@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
 
 import { rememberPreferredLanguage } from "~/domain/accounts/sessions.server";
 import { readForm } from "~/lib/csrf.server";
 import { safeRedirect } from "~/lib/http";
 import { isLocale } from "~/lib/i18n";
 import { rememberLocale } from "~/lib/i18n.server";
+import { redirect } from "~/lib/redirect.server";
 
 /** The language switcher posts here (works without JavaScript): remember the choice, go back. */
 export async function action({ request }: ActionFunctionArgs) {

@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
@@ -9,6 +9,7 @@ import { keptValues } from "~/lib/forms";
 import { passThroughHeaders, safeRedirect } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { localeFor, serverT } from "~/lib/i18n.server";
+import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
 

@@ -1,10 +1,11 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 
 import { startSession } from "~/domain/accounts/sessions.server";
 import { completeLoginChallenge, readLoginChallenge, resendLoginCode } from "~/domain/accounts/two-factor.server";
 import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders, safeRedirect, withCookies } from "~/lib/http";
+import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
 

@@ -1,7 +1,8 @@
-import { type ActionFunctionArgs, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs } from "@remix-run/node";
 
 import { endSession } from "~/domain/accounts/sessions.server";
 import { readForm } from "~/lib/csrf.server";
+import { redirect } from "~/lib/redirect.server";
 
 export async function loader() {
   // Logging out changes state: only by POST (a link or image cannot log anyone out).

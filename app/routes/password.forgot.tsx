@@ -1,10 +1,11 @@
-import { type ActionFunctionArgs, data, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 
 import { requestPasswordReset } from "~/domain/accounts/credentials.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders } from "~/lib/http";
+import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
 

@@ -1,9 +1,10 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 
 import { completePasswordReset, readPasswordReset } from "~/domain/accounts/credentials.server";
 import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders } from "~/lib/http";
+import { redirect } from "~/lib/redirect.server";
 import { CsrfInput, Field, FormError, NewPasswordFields } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · NetShop" }];

@@ -1,4 +1,4 @@
-import { data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
@@ -10,6 +10,7 @@ import { orderStatusPath } from "~/domain/orders/order-links.server";
 import type { OrderStatus } from "~/domain/orders/order-status";
 import { pendingPolicyNotice } from "~/domain/privacy/policies.server";
 import { formatPhone } from "~/lib/phone";
+import { redirect } from "~/lib/redirect.server";
 import { CsrfInput } from "~/ui/forms";
 import { PolicyChangeBanner } from "~/ui/policy-notice";
 

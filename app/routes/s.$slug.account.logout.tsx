@@ -1,11 +1,13 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 
 import { endCustomerSession } from "~/domain/checkout/visitor.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { readForm } from "~/lib/csrf.server";
+import { locationPath } from "~/lib/http";
+import { redirect } from "~/lib/redirect.server";
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  return redirect(`/s/${params.slug}/account`);
+  return redirect(locationPath(`/s/${params.slug}/account`));
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

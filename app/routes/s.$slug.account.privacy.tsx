@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
@@ -16,6 +16,7 @@ import { acknowledgePolicy } from "~/domain/privacy/policies.server";
 import { readForm } from "~/lib/csrf.server";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { formatPhone } from "~/lib/phone";
+import { redirect } from "~/lib/redirect.server";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
 import { PrivacyNotice, PrivacyRequests, requestView } from "~/ui/privacy";
 

@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -16,6 +16,7 @@ import { keptValues } from "~/lib/forms";
 import { passThroughHeaders } from "~/lib/http";
 import { localeFor } from "~/lib/i18n.server";
 import { enforceLimit } from "~/lib/rate-limit.server";
+import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 

@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
 
 import { readForm } from "~/lib/csrf.server";
-import { safeRedirect } from "~/lib/http";
+import { locationPath, safeRedirect } from "~/lib/http";
 import { isLocale } from "~/lib/i18n";
 import { rememberLocale } from "~/lib/i18n.server";
+import { redirect } from "~/lib/redirect.server";
 
 /**
  * The storefront's language switcher posts here rather than to /locale: a storefront page a CDN
@@ -20,5 +20,5 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export function loader({ params }: { params: { slug?: string } }) {
-  return redirect(`/s/${params.slug ?? ""}`);
+  return redirect(locationPath(`/s/${params.slug ?? ""}`));
 }

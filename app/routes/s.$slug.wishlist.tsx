@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
@@ -8,6 +8,7 @@ import { storefrontShopper } from "~/domain/checkout/context.server";
 import { cartCookieHeader } from "~/domain/checkout/visitor.server";
 import { readForm } from "~/lib/csrf.server";
 import { safeRedirect } from "~/lib/http";
+import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { CsrfInput } from "~/ui/forms";
 

@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 
 import { readSession, startSession } from "~/domain/accounts/sessions.server";
@@ -6,6 +6,7 @@ import { signUp } from "~/domain/accounts/signup.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders, safeRedirect } from "~/lib/http";
+import { redirect } from "~/lib/redirect.server";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Create your NetShop account" }];

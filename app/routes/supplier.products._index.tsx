@@ -1,4 +1,4 @@
-import { data, redirect } from "@remix-run/node";
+import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
@@ -7,6 +7,7 @@ import { createSupplierProduct, listSupplierProducts } from "~/domain/dropship/s
 import { supplierAction, supplierLoader } from "~/domain/dropship/suppliers.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
+import { redirect } from "~/lib/redirect.server";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
 
 export const loader = /* @__PURE__ */ supplierLoader(async ({ access }) => ({

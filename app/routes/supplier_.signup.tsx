@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
@@ -8,6 +8,7 @@ import { signUpSupplier } from "~/domain/dropship/suppliers.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders } from "~/lib/http";
+import { redirect } from "~/lib/redirect.server";
 import { Checkbox, CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Become a NetShop supplier" }];

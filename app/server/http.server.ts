@@ -113,7 +113,10 @@ export function createHttpApp(options: { build: ServerBuild; publicDir: string }
     "*",
     createRequestHandler({
       build: options.build,
-      mode: env.NODE_ENV === "production" ? "production" : "development",
+      // Always Remix's production mode: its development mode answers a failed request with the
+      // error's message and stack, and `npm start` (NODE_ENV=development) serves visitors too.
+      // The stack is in the log (app/entry.server.tsx handleError), never in a response.
+      mode: "production",
       getLoadContext: (req, res) => ({
         requestId: String(req.id),
         ip: req.ip ?? req.socket.remoteAddress ?? "unknown",

@@ -3,7 +3,9 @@
  *
  * - `rejectMalformedRequests`: a path with broken percent-encoding, or a path, query string or
  *   header value with a NUL byte or invalid UTF-8, is a 400 page in the visitor's language —
- *   so no route can hand such text to PostgreSQL or to a decoder that throws;
+ *   so no route can hand such text to PostgreSQL or to a decoder that throws; so is a legacy
+ *   Remix `?_data=` request (our pages use single fetch's `.data` URLs: only a scanner sends one,
+ *   and Remix would log each as an error with its stack);
  * - `isOwnOrigin`: the same-origin rule for state-changing requests (app/server/http.server.ts),
  *   exactly as strict as Remix's own check, so a `null`, malformed or foreign Origin is our 403
  *   and never reaches Remix to become an exception;
@@ -28,6 +30,7 @@ function requestProblem(req: Request): Problem | undefined {
   if (q !== -1) {
     const query = percentDecodeBytes(raw.slice(q + 1), { plus: true });
     if (!query || !isCleanUtf8(query)) return "url";
+    if (new URLSearchParams(raw.slice(q + 1)).has("_data")) return "url";
   }
   // Node gives header names and values as latin1: their bytes must be clean UTF-8 too.
   for (const value of req.rawHeaders) if (!isCleanUtf8(Buffer.from(value, "latin1"))) return "header";

@@ -18,6 +18,7 @@ function start(
   script: string,
   env: Record<string, string>,
   ready: string,
+  output?: string[],
 ): Promise<{ process: AppProcess; message: Record<string, unknown> }> {
   // Production's shape, so production's rules: the suite's cheap bcrypt cost is refused there.
   const { PASSWORD_HASH_COST: _testCost, ...inherited } = process.env;
@@ -25,8 +26,10 @@ function start(
     cwd: root,
     env: { ...inherited, NODE_ENV: "production", ...env },
     execArgv: ["--import", "tsx"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    stdio: ["ignore", output ? "pipe" : "inherit", output ? "pipe" : "inherit", "ipc"],
   });
+  child.stdout?.on("data", (chunk: Buffer) => output?.push(chunk.toString("utf8")));
+  child.stderr?.on("data", (chunk: Buffer) => output?.push(chunk.toString("utf8")));
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -39,12 +42,19 @@ function start(
   });
 }
 
-/** `processes` web processes on one free port (scripts/web.ts); resolves when every one listens. */
-export async function startWebProcesses(processes: number): Promise<AppProcess & { url: string; processes: number }> {
+/**
+ * `processes` web processes on one free port (scripts/web.ts); resolves when every one listens.
+ * With `output`, their stdout and stderr (the logs) are collected there instead of shown.
+ */
+export async function startWebProcesses(
+  processes: number,
+  options: { env?: Record<string, string>; output?: string[] } = {},
+): Promise<AppProcess & { url: string; processes: number }> {
   const { process: web, message } = await start(
     "scripts/web.ts",
-    { WEB_PROCESSES: String(processes), PORT: "0", HOST: "127.0.0.1", NETSHOP_PROCESS: "web" },
+    { WEB_PROCESSES: String(processes), PORT: "0", HOST: "127.0.0.1", NETSHOP_PROCESS: "web", ...options.env },
     "listening",
+    options.output,
   );
   return { ...web, url: `http://127.0.0.1:${message.port}`, processes: Number(message.processes) };
 }

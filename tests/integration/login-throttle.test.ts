@@ -2,7 +2,8 @@
  * Wrong passwords for one account spread over many addresses are slowed down (issue 15): after
  * the free tries, every further sign-in to that account waits longer (doubling, capped: a delay,
  * never a lock-out), the account's owner is told on WhatsApp when it starts, and the owner's own
- * trusted device is never slowed.
+ * trusted device is never slowed. The storefront's customer login follows the same rule per shop
+ * account: the browser that logged in to the account before is the one never slowed.
  */
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -12,7 +13,8 @@ import { closeRedis } from "~/lib/redis.server";
 import { asPlatform, closeDatabase, schema } from "~db/client";
 
 import { signIn } from "../helpers/auth";
-import { makeUser } from "../helpers/factories";
+import { makeShop, makeUser } from "../helpers/factories";
+import { uniquePhone } from "../helpers/phones";
 import { FormClient, startWeb } from "../helpers/web";
 
 process.env.TRUST_PROXY = "1";
@@ -83,4 +85,62 @@ it("slows an account's sign-ins from 40 addresses, tells its owner, and never sl
   const later = fromNewAddress();
   await later.get("/login");
   expect((await later.post("/login", { email: user.email, password: user.password })).status).toBe(302);
+});
+
+it("slows a storefront customer's logins from many addresses, tells the customer, and never slows the browser they used before", async () => {
+  const owner = await makeUser();
+  const shop = await makeShop(owner.id);
+  const base = `/s/${shop.slug}/account`;
+  const email = `shopper-${Date.now()}@example.com`;
+  const password = "a long shopper passphrase 2026";
+  const phone = uniquePhone();
+
+  // The customer signs up (this browser now knows the account) and logs out.
+  const known = fromNewAddress();
+  await known.get(`${base}/signup`);
+  expect((await known.post(`${base}/signup`, { name: "Siti Aminah", email, phone: phone.local, password, adult: "on" })).status).toBe(302);
+  await known.get(base);
+  expect((await known.post(`${base}/logout`, {})).status).toBe(302);
+
+  const free = DELAYS.loginFailuresPerAccount.free;
+  for (let i = 0; i <= free; i++) {
+    const c = fromNewAddress();
+    await c.get(`${base}/login`);
+    expect((await c.post(`${base}/login`, { email, password: `wrong-${i}` })).status, `attempt ${i + 1}`).toBe(400);
+  }
+  const notices = await asPlatform((tx) =>
+    tx
+      .select()
+      .from(schema.messages)
+      .where(and(eq(schema.messages.shopId, shop.id), eq(schema.messages.purpose, "security_notice"))),
+  );
+  expect(notices).toHaveLength(1);
+  expect(notices[0]).toMatchObject({ channel: "whatsapp", recipient: phone.e164 });
+  expect(notices[0].body).toContain(`wrong password ${free + 1} times`);
+  expect(notices[0].body).not.toContain(password);
+
+  // Many more failures from elsewhere: a long wait, even with the right password — but capped.
+  for (let i = 0; i < 30; i++) await recordFailure("loginFailuresPerAccount", `customer:${shop.id}:${email}`);
+  const attacker = fromNewAddress();
+  await attacker.get(`${base}/login`);
+  const slowed = await attacker.post(`${base}/login`, { email, password });
+  expect(slowed.status).toBe(429);
+  const retryAfter = Number(slowed.headers.get("retry-after"));
+  expect(retryAfter).toBeGreaterThan(60);
+  expect(retryAfter).toBeLessThanOrEqual(DELAYS.loginFailuresPerAccount.maxSeconds);
+  expect(attacker.lastHtml).toContain("Too many wrong passwords for this account");
+
+  const inChinese = fromNewAddress();
+  await inChinese.get(`${base}/login`);
+  await inChinese.post(`/s/${shop.slug}/locale`, { lng: "zh", redirectTo: `${base}/login` });
+  await inChinese.get(`${base}/login`);
+  expect((await inChinese.post(`${base}/login`, { email, password })).status).toBe(429);
+  expect(inChinese.lastHtml).toContain("此账户的错误密码次数过多");
+
+  // The browser the customer used before logs in at once, and that clears the count for everyone.
+  await known.get(`${base}/login`);
+  expect((await known.post(`${base}/login`, { email, password })).status).toBe(302);
+  const later = fromNewAddress();
+  await later.get(`${base}/login`);
+  expect((await later.post(`${base}/login`, { email, password })).status).toBe(302);
 });

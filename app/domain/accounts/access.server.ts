@@ -1,9 +1,10 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 
 import { isWritable } from "~/domain/billing/subscription-status";
 import { subscriptionStatus } from "~/domain/billing/subscriptions.server";
 import { listShopsForUser, type ShopAccess } from "~/domain/shops/shops.server";
 import { localeFor, serverT } from "~/lib/i18n.server";
+import { redirect } from "~/lib/redirect.server";
 
 import { allows, AREA_LABELS, type Permission } from "./permissions";
 import { isRecentlyAuthenticated, requireUser, type Session, type User } from "./sessions.server";

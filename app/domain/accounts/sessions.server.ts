@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
 
-import { createCookie, redirect } from "@remix-run/node";
+import { createCookie } from "@remix-run/node";
 import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 
 import { config } from "~/config.server";
 import type { RequestInfo } from "~/domain/audit/audit.server";
+import { redirect } from "~/lib/redirect.server";
 import { asPlatform, schema, type Tx } from "~db/client";
 
 /**

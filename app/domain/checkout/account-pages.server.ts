@@ -1,12 +1,14 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from "@remix-run/node";
 
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { safeRedirect } from "~/lib/http";
+import { localeFor, serverT } from "~/lib/i18n.server";
+import { redirect } from "~/lib/redirect.server";
 
 import { storefrontShopper } from "./context.server";
 import type { logInCustomer } from "./customers.server";
-import { clearCartCookieHeader } from "./visitor.server";
+import { clearCartCookieHeader, knownCustomerCookieHeader, knownCustomerId } from "./visitor.server";
 
 /** `logInCustomer` or `signUpCustomer`. */
 type CustomerAuth = typeof logInCustomer;
@@ -27,13 +29,19 @@ export function customerAuthAction(auth: CustomerAuth) {
       ip: context.ip,
       userAgent: context.userAgent,
       anonymousCartId: who.anonymousCartId,
+      knownCustomerId: await knownCustomerId(request, shop.id),
     });
     if (!result.ok) {
       const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
-      return data({ errors: result.errors, values: keptValues(form) }, { status: result.retryAfterSeconds ? 429 : 400, headers });
+      const errors = result.slowedSeconds
+        ? { ...result.errors, form: serverT(await localeFor(request), "common")("security.customerSlowed", { seconds: result.slowedSeconds }) }
+        : result.errors;
+      return data({ errors, values: keptValues(form) }, { status: result.retryAfterSeconds ? 429 : 400, headers });
     }
     const headers = new Headers();
     headers.append("Set-Cookie", result.setCookie);
+    // This browser is now known to the account: wrong passwords typed elsewhere never slow it down.
+    headers.append("Set-Cookie", await knownCustomerCookieHeader(shop.id, result.customerId));
     headers.append("Set-Cookie", await clearCartCookieHeader(shop.id));
     const back = safeRedirect(form.get("redirectTo"), `/s/${shop.slug}/account`);
     return redirect(back.startsWith(`/s/${shop.slug}/`) ? back : `/s/${shop.slug}/account`, { headers });

@@ -9,9 +9,10 @@ import { and, desc, eq, isNotNull } from "drizzle-orm";
 import { z } from "zod";
 
 import { hashPassword, passwordProblem, verifyPassword } from "~/domain/accounts/passwords.server";
+import { queueEmail, queueWhatsApp } from "~/domain/notify/messages.server";
 import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import { phoneField } from "~/lib/phone";
-import { consume, consumeAll, isLimited } from "~/lib/rate-limit.server";
+import { clearFailures, consume, consumeAll, delayBefore, DELAYS, isLimited, recordFailure, reset } from "~/lib/rate-limit.server";
 import { pgConstraint, schema, withShop } from "~db/client";
 import type { PostalAddress } from "~db/schema";
 
@@ -51,10 +52,13 @@ interface Who {
   userAgent?: string;
   /** The browser's anonymous cart, merged into the customer's. */
   anonymousCartId: string | null;
+  /** The account this browser logged in to before (knownCustomerId): never slowed for it. */
+  knownCustomerId?: string | null;
 }
 
 export type CustomerAuthResult =
-  { ok: true; customerId: string; setCookie: string } | { ok: false; errors: FieldErrors; retryAfterSeconds?: number };
+  | { ok: true; customerId: string; setCookie: string }
+  | { ok: false; errors: FieldErrors; retryAfterSeconds?: number; slowedSeconds?: number };
 
 export async function signUpCustomer(shopId: string, form: Record<string, unknown>, who: Who): Promise<CustomerAuthResult> {
   // Unticked checkboxes are not sent at all: read them as empty so their rules run.
@@ -97,6 +101,16 @@ export async function signUpCustomer(shopId: string, form: Record<string, unknow
 
 const LoginSchema = z.object({ email, password: z.string().min(1, "Enter your password.") });
 
+/** The wrong password that starts slowing a customer account down also tells the customer, once per window. */
+const CUSTOMER_ALERT_AT = DELAYS.loginFailuresPerAccount.free + 1;
+
+/**
+ * A customer's login. Limits: attempts per address, wrong passwords per account and address, and
+ * — across every address — wrong passwords per account (the admin login's rule, issue 15): after
+ * the free tries each further attempt waits twice as long, capped at a few minutes, never a
+ * lock-out; the browser that logged in to the account before is never slowed, and the customer is
+ * told (WhatsApp, or email without a phone) when the slowing starts.
+ */
 export async function logInCustomer(shopId: string, form: Record<string, unknown>, who: Who): Promise<CustomerAuthResult> {
   const parsed = LoginSchema.safeParse(form);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
@@ -109,7 +123,8 @@ export async function logInCustomer(shopId: string, form: Record<string, unknown
       retryAfterSeconds: limited.retryAfterSeconds,
     };
   const accountKey = `customer:${shopId}:${address}`;
-  const blocked = await isLimited("loginPerAccount", accountKey);
+  const fromHereKey = `${accountKey}|${who.ip ?? "unknown"}`;
+  const blocked = await isLimited("loginPerAccount", fromHereKey);
   if (!blocked.ok)
     return {
       ok: false,
@@ -118,19 +133,51 @@ export async function logInCustomer(shopId: string, form: Record<string, unknown
     };
   const [account] = await withShop(shopId, (tx) =>
     tx
-      .select({ id: schema.customers.id, passwordHash: schema.customers.passwordHash })
+      .select({
+        id: schema.customers.id,
+        passwordHash: schema.customers.passwordHash,
+        name: schema.customers.name,
+        phone: schema.customers.phone,
+      })
       .from(schema.customers)
       .where(and(eq(schema.customers.shopId, shopId), eq(schema.customers.email, address), isNotNull(schema.customers.passwordHash))),
   );
+  const wait = await delayBefore("loginFailuresPerAccount", accountKey);
+  if (wait > 0 && !(account && who.knownCustomerId === account.id))
+    return { ok: false, errors: { form: "Too many wrong passwords for this account." }, retryAfterSeconds: wait, slowedSeconds: wait };
   if (!(await verifyPassword(password, account?.passwordHash ?? undefined)) || !account) {
-    await consume("loginPerAccount", accountKey);
+    await consume("loginPerAccount", fromHereKey);
+    const { failures } = await recordFailure("loginFailuresPerAccount", accountKey);
+    if (account && failures === CUSTOMER_ALERT_AT) await tellCustomerOfSlowing(shopId, { ...account, email: address }, failures);
     return { ok: false, errors: { form: "That email and password do not match an account at this shop." } };
   }
+  await reset("loginPerAccount", fromHereKey);
+  await clearFailures("loginFailuresPerAccount", accountKey);
   const setCookie = await withShop(shopId, async (tx) => {
     await mergeAnonymousCart(tx, shopId, who.anonymousCartId, account.id);
     return startCustomerSession(tx, shopId, account.id, who);
   });
   return { ok: true, customerId: account.id, setCookie };
+}
+
+async function tellCustomerOfSlowing(shopId: string, account: { name: string; phone: string | null; email: string }, failures: number) {
+  const [shop] = await withShop(shopId, (tx) =>
+    tx.select({ name: schema.shops.name }).from(schema.shops).where(eq(schema.shops.id, shopId)),
+  );
+  const text =
+    `Hi ${account.name.split(/\s+/)[0]}, someone typed a wrong password ${failures} times in the last hour for your account at ${shop?.name ?? "our shop"}; ` +
+    "logins from other devices are now slowed down. If this was not you, nothing is needed: your password still protects your account.";
+  await withShop(shopId, (tx) =>
+    account.phone
+      ? queueWhatsApp(tx, { shopId, to: account.phone, purpose: "security_notice", body: text })
+      : queueEmail(tx, {
+          shopId,
+          to: account.email,
+          purpose: "security_notice",
+          subject: `${shop?.name ?? "Your account"}: wrong passwords`,
+          body: text,
+        }),
+  );
 }
 
 export interface AccountOverview {

@@ -19,8 +19,8 @@ const TOUCH_EVERY_MS = 5 * 60 * 1000;
 const CART_COOKIE_SECONDS = 60 * 24 * 3600;
 
 const cookies = new Map<string, Cookie>();
-function shopCookie(kind: "cart" | "customer", shopId: string): Cookie {
-  const name = `${kind === "cart" ? "ns_cart" : "ns_customer"}_${shopId.replace(/-/g, "")}`;
+function shopCookie(kind: "cart" | "customer" | "known", shopId: string): Cookie {
+  const name = `${{ cart: "ns_cart", customer: "ns_customer", known: "ns_known" }[kind]}_${shopId.replace(/-/g, "")}`;
   let cookie = cookies.get(name);
   if (!cookie) {
     const env = config();
@@ -77,6 +77,23 @@ export async function startCustomerSession(
     expiresAt: new Date(Date.now() + CUSTOMER_SESSION_MS),
   });
   return shopCookie("customer", shopId).serialize(token, { maxAge: CUSTOMER_SESSION_MS / 1000 });
+}
+
+/** How long a browser that logged in to a customer account stays "known" to it (see logInCustomer). */
+const KNOWN_DEVICE_SECONDS = 365 * 24 * 3600;
+
+/**
+ * The customer account this browser last logged in to at this shop (a signed cookie that outlives
+ * the session): wrong passwords typed elsewhere never slow that browser down. It proves nothing
+ * but past use — the password is still checked.
+ */
+export async function knownCustomerId(request: Request, shopId: string): Promise<string | null> {
+  const value = await shopCookie("known", shopId).parse(request.headers.get("Cookie"));
+  return typeof value === "string" && isUuid(value) ? value : null;
+}
+
+export function knownCustomerCookieHeader(shopId: string, customerId: string): Promise<string> {
+  return shopCookie("known", shopId).serialize(customerId, { maxAge: KNOWN_DEVICE_SECONDS });
 }
 
 /** The logged-in customer of this shop, or null. */

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from "node:crypto";
 
-import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 
@@ -23,6 +23,7 @@ import { isUuid } from "~/lib/ids";
 import { escapeLike } from "~/lib/like";
 import { decimalStringToMinor } from "~/lib/money";
 import { phoneField } from "~/lib/phone";
+import { redirect } from "~/lib/redirect.server";
 import { asPlatform, schema, type Tx, withShop } from "~db/client";
 
 import { MY_STATES, REGIONS } from "./options";
