@@ -30,13 +30,6 @@ export async function requireAdmin(request: Request): Promise<AdminAccess> {
   return { user, session, shops, shop };
 }
 
-/** Like requireAdmin, but sends people without a shop to create one first. */
-export async function requireShopAccess(request: Request): Promise<ShopAdminAccess> {
-  const access = await requireAdmin(request);
-  if (!access.shop) throw redirect("/admin/shops/new");
-  return access as ShopAdminAccess;
-}
-
 type AccessFor<P extends Permission> = P extends "signed-in" ? AdminAccess : ShopAdminAccess;
 
 /**
@@ -51,6 +44,7 @@ export async function requirePermission<P extends Permission>(
 ): Promise<AccessFor<P>> {
   const access = await admin(request);
   if (permission === "signed-in") return access as AccessFor<P>;
+  // People without a shop create one first.
   if (!access.shop) throw redirect("/admin/shops/new");
   if (!allows(access.shop, permission)) throw forbidden(permission);
   return access as AccessFor<P>;
