@@ -1,10 +1,10 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { useChangeLanguage } from "remix-i18next/react";
 
 import { DEFAULT_LOCALE, HTML_LANG } from "~/lib/i18n";
 import { localeFor } from "~/lib/i18n.server";
+import { useLanguage } from "~/lib/i18n-loader";
 import styles from "~/styles/app.css";
 import { useNonce } from "~/ui/nonce";
 
@@ -51,7 +51,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
 
 export default function App() {
   // After the switcher (or a cookie) changes the language, the browser's i18next follows.
-  useChangeLanguage(useRouteLoaderData<typeof loader>("root")?.locale ?? DEFAULT_LOCALE);
+  useLanguage(useTranslation().i18n, useRouteLoaderData<typeof loader>("root")?.locale ?? DEFAULT_LOCALE);
   return <Outlet />;
 }
 

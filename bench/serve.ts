@@ -20,9 +20,14 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-export async function serveApp(processes: number): Promise<Served> {
+/**
+ * `processes` web processes: in this process when 1 (unless `child`), else `scripts/web.ts` as a
+ * child with WEB_PROCESSES=processes (with 1, a single web process like production's, so it can
+ * be compared with n on equal terms: the load generator then runs in this process alone).
+ */
+export async function serveApp(processes: number, options: { child?: boolean } = {}): Promise<Served> {
   buildIfStale();
-  if (processes <= 1) {
+  if (processes <= 1 && !options.child) {
     const { createHttpApp } = await import("~/server/http.server");
     const build = (await import(pathToFileURL(path.join(ROOT, "build", "index.js")).href)) as ServerBuild;
     const server = http.createServer(createHttpApp({ build, publicDir: path.join(ROOT, "public") }));

@@ -7,8 +7,12 @@ import type { i18n, TFunction } from "i18next";
 import { RemixI18Next } from "remix-i18next/server";
 
 import { storefrontShopForRequest } from "~/domain/storefront/shop.server";
-import { createI18n, DEFAULT_LOCALE, isLocale, type Locale, LOCALES } from "~/lib/i18n";
+import { createI18n, DEFAULT_LOCALE, isLocale, type Locale, LOCALES, provideTranslations } from "~/lib/i18n";
 import type { Namespace } from "~/locales";
+import { RESOURCES } from "~/locales/resources";
+
+// The server answers in every language: all of them, once, at start-up.
+for (const locale of LOCALES) provideTranslations(locale, RESOURCES[locale]);
 
 export const localeCookie = createCookie("lng", {
   path: "/",

@@ -1,15 +1,16 @@
 /**
  * Languages of the storefront and admin chrome (English, Bahasa Melayu, 简体中文) with i18next.
- * Translations are bundled (app/locales), so the server and the browser build identical instances
- * without loading anything over HTTP. Merchant content (product titles, descriptions, shop names)
- * is never translated: only our own interface text goes through `t`.
+ * Translations are modules (app/locales): the server provides all three at start-up
+ * (app/lib/i18n.server.ts); the browser loads only the page's language, as its own chunk, before
+ * hydrating (app/lib/i18n-loader.ts), so no page ships the other two languages' text.
+ * Merchant content (product titles, descriptions, shop names) is never translated: only our own
+ * interface text goes through `t`.
  */
 import { createInstance, type i18n, type TFunction } from "i18next";
 import { initReactI18next } from "react-i18next";
 
 import { LANGUAGES } from "~/domain/shops/shop-options";
-import { type Namespace, NAMESPACES } from "~/locales";
-import { RESOURCES } from "~/locales/resources";
+import type { Namespace, Translations } from "~/locales";
 
 export type Locale = (typeof LANGUAGES)[number];
 export const LOCALES: readonly Locale[] = LANGUAGES;
@@ -34,15 +35,33 @@ export function localeFromHtmlLang(lang: string | null | undefined): Locale {
   return isLocale(base) ? base : DEFAULT_LOCALE;
 }
 
-/** A ready i18next instance fixed to one language (resources are inline: init is synchronous). */
+const provided: Partial<Record<Locale, Translations>> = {};
+/** Makes a language's translations available to `createI18n` and `metaT` in this process or page. */
+export function provideTranslations(locale: Locale, translations: Translations): void {
+  provided[locale] = translations;
+}
+
+/** Whether a language's translations are here (in the browser: its chunk has loaded). */
+export function hasTranslations(locale: Locale): boolean {
+  return provided[locale] !== undefined;
+}
+
+/**
+ * A ready i18next instance fixed to one language, from the translations provided for it (and
+ * English as the fallback where provided; init is synchronous).
+ */
 export function createI18n(locale: Locale): i18n {
   const instance = createInstance();
+  const resources = Object.fromEntries([locale, DEFAULT_LOCALE].flatMap((l) => (provided[l] ? [[l, provided[l]] as const] : []))) as Record<
+    string,
+    Translations
+  >;
   void instance.use(initReactI18next).init({
     lng: locale,
     fallbackLng: DEFAULT_LOCALE,
     supportedLngs: [...LOCALES],
-    resources: RESOURCES,
-    ns: NAMESPACES,
+    resources,
+    ns: Object.keys(resources[locale] ?? resources[DEFAULT_LOCALE] ?? {}),
     defaultNS: "common",
     interpolation: { escapeValue: false }, // React escapes
     initImmediate: false,
@@ -58,7 +77,8 @@ const fixed = new Map<Locale, i18n>();
  */
 export function metaT<N extends Namespace>(matches: ReadonlyArray<{ id: string; data?: unknown }>, namespace: N): TFunction<N> {
   const wanted = (matches.find((m) => m.id === "root")?.data as { locale?: unknown } | undefined)?.locale;
-  const locale = isLocale(wanted) ? wanted : DEFAULT_LOCALE;
+  // In the browser, a language just switched to may still be loading: the one on the page until then.
+  const locale = isLocale(wanted) && provided[wanted] ? wanted : (LOCALES.find((l) => provided[l]) ?? DEFAULT_LOCALE);
   let instance = fixed.get(locale);
   if (!instance) fixed.set(locale, (instance = createI18n(locale)));
   return instance.getFixedT(locale, namespace) as TFunction<N>;

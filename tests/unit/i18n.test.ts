@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 
-import { createI18n, HTML_LANG, localeFromHtmlLang, LOCALES } from "~/lib/i18n";
+import { createI18n, HTML_LANG, localeFromHtmlLang, LOCALES, provideTranslations } from "~/lib/i18n";
 import { RESOURCES } from "~/locales/resources";
+
+// As the server does at start-up (app/lib/i18n.server.ts); a browser provides only its page's language.
+for (const locale of LOCALES) provideTranslations(locale, RESOURCES[locale]);
 
 /** Every leaf of a nested translation object as "a.b.c" → text. */
 function leaves(tree: object, prefix = ""): Map<string, string> {

@@ -31,13 +31,6 @@ export async function requireAdmin(request: Request): Promise<AdminAccess> {
   return { user, session, shops, shop };
 }
 
-/** Like requireAdmin, but sends people without a shop to create one first. */
-export async function requireShopAccess(request: Request): Promise<ShopAdminAccess> {
-  const access = await requireAdmin(request);
-  if (!access.shop) throw redirect("/admin/shops/new");
-  return access as ShopAdminAccess;
-}
-
 type AccessFor<P extends Permission> = P extends "signed-in" ? AdminAccess : ShopAdminAccess;
 
 /**
@@ -45,11 +38,31 @@ type AccessFor<P extends Permission> = P extends "signed-in" ? AdminAccess : Sho
  * current shop, where their role must allow `permission`. Throws a redirect to the login page,
  * or a 403 response that says what is missing.
  */
-export async function requirePermission<P extends Permission>(request: Request, permission: P): Promise<AccessFor<P>> {
-  if (permission === "signed-in") return (await requireAdmin(request)) as AccessFor<P>;
-  const access = await requireShopAccess(request);
+export async function requirePermission<P extends Permission>(
+  request: Request,
+  permission: P,
+  admin: (request: Request) => Promise<AdminAccess> = requireAdmin,
+): Promise<AccessFor<P>> {
+  const access = await admin(request);
+  if (permission === "signed-in") return access as AccessFor<P>;
+  // People without a shop create one first.
+  if (!access.shop) throw redirect("/admin/shops/new");
   if (!allows(access.shop, permission)) throw forbidden(permission);
   return access as AccessFor<P>;
+}
+
+// The admin layout's loader and the page's run side by side for one request: they read the
+// session and the person's shops once (two transactions fewer per admin page). Keyed by the
+// request's load context, the one object Remix gives every loader of a request (each gets its own
+// Request). Loaders only: an action may change the session (switching shops) before they run.
+const accessPerRequest = new WeakMap<object, Promise<AdminAccess>>();
+function adminOnce(context: unknown): (request: Request) => Promise<AdminAccess> {
+  if (typeof context !== "object" || context === null) return requireAdmin;
+  return (request) => {
+    let access = accessPerRequest.get(context);
+    if (!access) accessPerRequest.set(context, (access = requireAdmin(request)));
+    return access;
+  };
 }
 
 function forbidden(permission: Permission): Response {
@@ -93,7 +106,8 @@ export function adminLoader<P extends Permission, T>(
   permission: P,
   handler: (args: LoaderFunctionArgs & { access: AccessFor<P> }) => Promise<T>,
 ): Guarded<(args: LoaderFunctionArgs) => Promise<T>> {
-  const loader = async (args: LoaderFunctionArgs) => handler({ ...args, access: await requirePermission(args.request, permission) });
+  const loader = async (args: LoaderFunctionArgs) =>
+    handler({ ...args, access: await requirePermission(args.request, permission, adminOnce(args.context)) });
   return Object.assign(loader, { guard: { permission, recentAuth: false } });
 }
 

@@ -4,14 +4,12 @@
  * stay fast at 100,000 orders in a shop (bench/admin-orders.ts); and the same rows as CSV.
  *
  * Keyset as in the product list: each sort has an index ending in id (migration
- * 0010_orders_admin), a page is "the next 50 after (sort value, id)". Status filters are enums,
- * whose equality is not leakproof, so under RLS they cannot be index conditions: a filtered page
- * walks the sort's index and filters rows (cheap for a page), and its count is an index-only
- * scan of the status index, stopped at COUNT_CAP. Exact searches (number,
- * email, phone) use the equality indexes; a name search finds its matches once, from a trigram
- * index read through the platform role (`nameCandidates`: a LIKE cannot use an index under RLS,
- * it is not leakproof), and takes the page and the total from them. Totals are counted up to
- * COUNT_CAP.
+ * 0010_orders_admin), a page is "the next 50 after (sort value, id)". Exact searches (number,
+ * email, phone), dates and dropship are leakproof conditions, read under RLS. Status filters
+ * (enum equality) and name searches (LIKE) are not leakproof, so under RLS they could never be
+ * index conditions: their page's ids and count are read through the platform role with the shop
+ * explicit (status indexes, the name's trigram index), then the rows under RLS by id. Totals are
+ * counted up to COUNT_CAP.
  */
 import { stringify } from "csv-stringify/sync";
 import { and, eq, type SQL, sql } from "drizzle-orm";
@@ -173,80 +171,74 @@ export async function listOrders(
   // Matching that exactly lets the planner walk the index (the columns are never null).
   const direction = descending ? sql`desc nulls last` : sql`asc nulls first`;
   const cmp = descending ? sql`<` : sql`>`;
+  const keyset = cursor ? sql`and (${order.key}, ${o.id}) ${cmp} (${order.cast(cursor[0])}, ${cursor[1]}::uuid)` : sql``;
+  const pageOf = (tx: Tx, filters: SQL[], columns: SQL) =>
+    tx.execute<RawRow>(sql`
+      select ${columns}, (${order.key})::text as sort_value from ${o}
+       where ${and(...filters)} ${keyset}
+       order by ${order.key} ${direction}, ${o.id} ${direction}
+       limit ${pageSize + 1}`);
+  // Counted up to COUNT_CAP: past it the list says "10,000+", and the count stays a bounded index scan.
+  const countOf = async (tx: Tx, filters: SQL[]) =>
+    options.count
+      ? (
+          await tx.execute<{ total: number }>(
+            sql`select count(*)::int as total from (select 1 from ${o} where ${and(...filters)} limit ${COUNT_CAP + 1}) c`,
+          )
+        )[0].total
+      : 0;
 
-  const candidates = nameSearch ? await nameCandidates(shopId, nameSearch) : null;
-  const like = nameSearch ? sql`lower(${o.customerName}) like ${`%${escapeLike(nameSearch.toLowerCase())}%`}` : sql``;
-  const nameMatch = candidates ? sql`${o.id} = any(${`{${candidates.join(",")}}`}::uuid[]) and ${like}` : like;
-
-  return withShop(shopId, async (tx) => {
-    const timezone = query.from || query.to ? await shopTimezone(tx, shopId) : "UTC";
-    const filters = filtersFor(shopId, query, timezone);
-    let rows: OrderListRow[];
-    let total: number;
-    if (!nameSearch) {
-      const keyset = cursor ? sql`and (${order.key}, ${o.id}) ${cmp} (${order.cast(cursor[0])}, ${cursor[1]}::uuid)` : sql``;
-      const found = await tx.execute<RawRow>(sql`
-        select ${COLUMNS}, (${order.key})::text as sort_value from ${o}
-         where ${and(...filters)} ${keyset}
-         order by ${order.key} ${direction}, ${o.id} ${direction}
-         limit ${pageSize + 1}`);
-      rows = [...found].map(toRow);
-      // Counted up to COUNT_CAP: past it the list says "10,000+", and the count stays an index-only scan of bounded length.
-      total = options.count
-        ? (
-            await tx.execute<{ total: number }>(
-              sql`select count(*)::int as total from (select 1 from ${o} where ${and(...filters)} limit ${COUNT_CAP + 1}) c`,
-            )
-          )[0].total
-        : 0;
-    } else {
-      const matchKeyset = cursor ? sql`(m.k, m.id) ${cmp} (${order.cast(cursor[0])}, ${cursor[1]}::uuid)` : sql`true`;
-      const found = await tx.execute<RawRow>(sql`
-        with m as materialized (
-          select ${COLUMNS}, ${order.key} as k, (${order.key})::text as sort_value
-            from ${o} where ${and(...filters)} and ${nameMatch})
-        select *, (select count(*)::int from m) as total from m where ${matchKeyset}
-         order by m.k ${direction}, m.id ${direction}
-         limit ${pageSize + 1}`);
-      rows = [...found].map(toRow);
-      total =
-        found[0]?.total ??
-        (await tx.execute<{ total: number }>(sql`select count(*)::int as total from ${o} where ${and(...filters)} and ${nameMatch}`))[0]
-          .total;
-    }
-    const more = rows.length > pageSize;
-    const page = rows.slice(0, pageSize);
-    if (backwards) page.reverse();
-    const first = page[0];
-    const last = page[page.length - 1];
-    const hasNext = backwards ? true : more;
-    const hasPrev = backwards ? more : !!after;
-    return {
-      total: Math.min(total, COUNT_CAP),
-      more: total > COUNT_CAP,
-      items: page.map(({ sortValue: _s, ...r }) => r),
-      nextCursor: hasNext && last ? encodeCursor(last.sortValue, last.id) : undefined,
-      prevCursor: hasPrev && first ? encodeCursor(first.sortValue, first.id) : undefined,
-    };
-  });
-}
-
-/**
- * The ids of the shop's orders whose customer name contains `name`, from the trigram index
- * (migration 0020_storefront_cache), or null when the index cannot narrow it down (under three
- * characters, or more than COUNT_CAP matches: then the list filters as it walks). A LIKE is not
- * leakproof, so under RLS it can never be an index condition: like the storefront search, this
- * one read-only query goes through the platform role with the shop filter explicit, and the
- * rows are then read under RLS by id (a wrong id here could not show another shop's order).
- */
-async function nameCandidates(shopId: string, name: string): Promise<string[] | null> {
-  if (name.length < 3) return null;
-  const rows = await asPlatform((tx) =>
-    tx.execute<{ id: string }>(sql`
-      select id from ${o} where shop_id = ${shopId}::uuid and lower(customer_name) like ${`%${escapeLike(name.toLowerCase())}%`}
-       limit ${COUNT_CAP + 1}`),
-  );
-  return rows.length > COUNT_CAP ? null : rows.map((r) => r.id);
+  let rows: OrderListRow[];
+  let total: number;
+  if (!nameSearch && !query.status && !query.payment && !query.fulfilment) {
+    // Every condition is leakproof (the shop, dates, dropship, exact number/email/phone): under RLS they are index conditions.
+    ({ rows, total } = await withShop(shopId, async (tx) => {
+      const filters = filtersFor(shopId, query, query.from || query.to ? await shopTimezone(tx, shopId) : "UTC");
+      return { rows: [...(await pageOf(tx, filters, COLUMNS))].map(toRow), total: await countOf(tx, filters) };
+    }));
+  } else {
+    // A status filter (enum equality) or a name search (LIKE) is not leakproof, so under RLS it
+    // can never be an index condition: with 100,000 orders the page and its count walked and
+    // filtered rows (a seq scan for a count). So, like the storefront search, the page's ids and
+    // the count are read through the platform role with the shop explicit, from the status
+    // indexes (shop_id, status, created_at, id) and the name's trigram index (migration
+    // 0020_storefront_cache); then the rows under RLS by id (a wrong id could not show another
+    // shop's order).
+    const found = await asPlatform(async (tx) => {
+      const filters = filtersFor(shopId, query, query.from || query.to ? await shopTimezone(tx, shopId) : "UTC");
+      if (nameSearch) filters.push(sql`lower(${o.customerName}) like ${`%${escapeLike(nameSearch.toLowerCase())}%`}`);
+      return { page: [...(await pageOf(tx, filters, sql`${o.id} as id`))], total: await countOf(tx, filters) };
+    });
+    total = found.total;
+    const ids = found.page.map((r) => r.id);
+    const byId = new Map(
+      ids.length
+        ? [
+            ...(await withShop(shopId, (tx) =>
+              tx.execute<RawRow>(sql`select ${COLUMNS}, '' as sort_value from ${o} where ${o.id} = any(${`{${ids.join(",")}}`}::uuid[])`),
+            )),
+          ].map((r) => [r.id, r])
+        : [],
+    );
+    rows = found.page.flatMap((r) => {
+      const row = byId.get(r.id);
+      return row ? [toRow({ ...row, sort_value: r.sort_value })] : [];
+    });
+  }
+  const more = rows.length > pageSize;
+  const page = rows.slice(0, pageSize);
+  if (backwards) page.reverse();
+  const first = page[0];
+  const last = page[page.length - 1];
+  const hasNext = backwards ? true : more;
+  const hasPrev = backwards ? more : !!after;
+  return {
+    total: Math.min(total, COUNT_CAP),
+    more: total > COUNT_CAP,
+    items: page.map(({ sortValue: _s, ...r }) => r),
+    nextCursor: hasNext && last ? encodeCursor(last.sortValue, last.id) : undefined,
+    prevCursor: hasPrev && first ? encodeCursor(first.sortValue, first.id) : undefined,
+  };
 }
 
 export const CSV_HEADER = [

@@ -115,8 +115,20 @@ async function collectionProductIds(tx: Tx, collectionId: string, limit: number,
   return rows.map((r) => r.id);
 }
 
-/** The home page: the running flash sale, today's deals, featured collections, newest products. */
-export async function storefrontHome(shopId: string, now = new Date()) {
+/**
+ * The home page: the running flash sale, today's deals, featured collections, newest products.
+ * The same for every visitor: kept per web process until the shop's catalogue, stock or sales
+ * change or a sale starts or ends (cache.server.ts), like a product page.
+ */
+export async function storefrontHome(shopId: string) {
+  return cachedForShop(shopId, "home", async () => {
+    const now = new Date();
+    const [value, until] = await Promise.all([loadStorefrontHome(shopId, now), saleCalendarChange(shopId, now)]);
+    return { value, until };
+  });
+}
+
+async function loadStorefrontHome(shopId: string, now: Date) {
   return withShop(shopId, async (tx) => {
     const sales = await runningSales(tx, now);
     const flash = sales[0] ?? null;
@@ -161,8 +173,16 @@ export async function storefrontHome(shopId: string, now = new Date()) {
 
 export const COLLECTION_PAGE_SIZE = 24;
 
-/** A collection by handle with one page of its active products, or null. */
+/** A collection by handle with one page of its active products, or null; cached like the home page. */
 export async function collectionPage(shopId: string, handle: string, page = 1) {
+  return cachedForShop(shopId, `collection:${handle.toLowerCase()}:${page}`, async () => {
+    const now = new Date();
+    const [value, until] = await Promise.all([loadCollectionPage(shopId, handle, page, now), saleCalendarChange(shopId, now)]);
+    return { value, until };
+  });
+}
+
+async function loadCollectionPage(shopId: string, handle: string, page: number, now: Date) {
   return withShop(shopId, async (tx) => {
     const [collection] = await tx
       .select({
@@ -177,7 +197,7 @@ export async function collectionPage(shopId: string, handle: string, page = 1) {
     const ids = await collectionProductIds(tx, collection.id, COLLECTION_PAGE_SIZE + 1, (page - 1) * COLLECTION_PAGE_SIZE);
     return {
       collection,
-      products: await productCards(tx, ids.slice(0, COLLECTION_PAGE_SIZE)),
+      products: await productCards(tx, ids.slice(0, COLLECTION_PAGE_SIZE), now),
       page,
       hasNext: ids.length > COLLECTION_PAGE_SIZE,
     };
