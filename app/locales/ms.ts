@@ -4,6 +4,13 @@ import billing from "./billing/ms";
 import catalog from "./catalog/ms";
 import type { Translations } from "./index";
 import privacy from "./privacy/ms";
+import settings from "./settings/ms";
+import team from "./team/ms";
+import account from "./account/ms";
+import deals from "./deals/ms";
+import supplier from "./supplier/ms";
+import platform from "./platform/ms";
+import site from "./site/ms";
 
 /** Bahasa Melayu. */
 const ms: Translations = {
@@ -554,6 +561,13 @@ const ms: Translations = {
   auth,
   billing,
   privacy,
+  settings,
+  team,
+  account,
+  deals,
+  supplier,
+  platform,
+  site,
   orders: {
     title: "Pesanan",
     eyebrow: "Jualan",

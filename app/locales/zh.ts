@@ -4,6 +4,13 @@ import billing from "./billing/zh";
 import catalog from "./catalog/zh";
 import type { Translations } from "./index";
 import privacy from "./privacy/zh";
+import settings from "./settings/zh";
+import team from "./team/zh";
+import account from "./account/zh";
+import deals from "./deals/zh";
+import supplier from "./supplier/zh";
+import platform from "./platform/zh";
+import site from "./site/zh";
 
 /** 简体中文. */
 const zh: Translations = {
@@ -532,6 +539,13 @@ const zh: Translations = {
   auth,
   billing,
   privacy,
+  settings,
+  team,
+  account,
+  deals,
+  supplier,
+  platform,
+  site,
   orders: {
     title: "订单",
     eyebrow: "销售",

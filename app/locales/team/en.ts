@@ -1,0 +1,4 @@
+/** Namespace "team". */
+const team = {} as const;
+
+export default team;
