@@ -12,8 +12,8 @@ import {
   testPaymentConnection,
 } from "~/domain/orders/payment-settings.server";
 import { readForm } from "~/lib/csrf.server";
-import { metaT } from "~/lib/i18n";
 import { keptValues } from "~/lib/forms";
+import { metaT } from "~/lib/i18n";
 import { Banner } from "~/ui/banner";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
 

@@ -8,8 +8,8 @@ import { countryName, INTERNATIONAL_COUNTRIES, SHIPPING_ZONES, type ShippingZone
 import { bracketsToText, type ShippingRate } from "~/domain/checkout/shipping";
 import { deleteShippingRate, loadShippingSetup, saveShippingRate, saveShippingSettings } from "~/domain/checkout/shipping.server";
 import { readForm } from "~/lib/csrf.server";
-import { metaT } from "~/lib/i18n";
 import { formFields, keptValues } from "~/lib/forms";
+import { metaT } from "~/lib/i18n";
 import { Banner } from "~/ui/banner";
 import { Checkbox, CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 
