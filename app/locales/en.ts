@@ -1,8 +1,15 @@
+import account from "./account/en";
 import ai from "./ai/en";
 import auth from "./auth/en";
 import billing from "./billing/en";
 import catalog from "./catalog/en";
+import deals from "./deals/en";
+import platform from "./platform/en";
 import privacy from "./privacy/en";
+import settings from "./settings/en";
+import site from "./site/en";
+import supplier from "./supplier/en";
+import team from "./team/en";
 /**
  * English: the source language. Every key here must exist in ms.ts and zh.ts (the type of
  * `Translations` makes a missing key a type error; tests/unit/i18n.test.ts checks it too).
@@ -558,6 +565,13 @@ const en = {
   auth,
   billing,
   privacy,
+  settings,
+  team,
+  account,
+  deals,
+  supplier,
+  platform,
+  site,
   orders: {
     title: "Orders",
     eyebrow: "Sales",

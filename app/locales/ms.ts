@@ -1,9 +1,16 @@
+import account from "./account/ms";
 import ai from "./ai/ms";
 import auth from "./auth/ms";
 import billing from "./billing/ms";
 import catalog from "./catalog/ms";
+import deals from "./deals/ms";
 import type { Translations } from "./index";
+import platform from "./platform/ms";
 import privacy from "./privacy/ms";
+import settings from "./settings/ms";
+import site from "./site/ms";
+import supplier from "./supplier/ms";
+import team from "./team/ms";
 
 /** Bahasa Melayu. */
 const ms: Translations = {
@@ -556,6 +563,13 @@ const ms: Translations = {
   auth,
   billing,
   privacy,
+  settings,
+  team,
+  account,
+  deals,
+  supplier,
+  platform,
+  site,
   orders: {
     title: "Pesanan",
     eyebrow: "Jualan",

@@ -1,9 +1,16 @@
+import account from "./account/zh";
 import ai from "./ai/zh";
 import auth from "./auth/zh";
 import billing from "./billing/zh";
 import catalog from "./catalog/zh";
+import deals from "./deals/zh";
 import type { Translations } from "./index";
+import platform from "./platform/zh";
 import privacy from "./privacy/zh";
+import settings from "./settings/zh";
+import site from "./site/zh";
+import supplier from "./supplier/zh";
+import team from "./team/zh";
 
 /** 简体中文. */
 const zh: Translations = {
@@ -533,6 +540,13 @@ const zh: Translations = {
   auth,
   billing,
   privacy,
+  settings,
+  team,
+  account,
+  deals,
+  supplier,
+  platform,
+  site,
   orders: {
     title: "订单",
     eyebrow: "销售",

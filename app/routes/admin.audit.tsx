@@ -1,15 +1,18 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { z } from "zod";
 
 import { adminLoader } from "~/domain/accounts/access.server";
 import { listMembers } from "~/domain/accounts/staff.server";
 import { AUDIT_CATEGORIES, type AuditCategory, listAuditLog } from "~/domain/audit/audit.server";
 import { getShop } from "~/domain/shops/shops.server";
+import { metaT } from "~/lib/i18n";
 import { uuidField } from "~/lib/ids";
 import { describeDevice } from "~/lib/user-agent.server";
+import { useFormat } from "~/ui/format";
 
-export const meta: MetaFunction = () => [{ title: "Audit log · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "team")("audit.meta") }];
 
 const date = z
   .string()
@@ -40,7 +43,7 @@ export const loader = /* @__PURE__ */ adminLoader("owner", async ({ request, acc
   return {
     timezone: shop.timezone,
     members: members.map((m) => ({ id: m.userId, name: m.name })),
-    categories: Object.entries(AUDIT_CATEGORIES).map(([value, c]) => ({ value, label: c.label })),
+    categories: Object.keys(AUDIT_CATEGORIES) as AuditCategory[],
     page: log.page,
     hasMore: log.hasMore,
     entries: log.entries.map((e) => ({
@@ -48,7 +51,8 @@ export const loader = /* @__PURE__ */ adminLoader("owner", async ({ request, acc
       action: e.action,
       at: e.createdAt.toISOString(),
       actor: e.actorName ? `${e.actorName} (${e.actorEmail})` : "NetShop",
-      target: e.targetType ? `${e.targetType}${e.targetId ? ` ${e.targetId.slice(0, 8)}` : ""}` : "",
+      targetType: e.targetType,
+      targetId: e.targetId ? e.targetId.slice(0, 8) : "",
       ip: e.ip,
       device: e.userAgent ? describeDevice(e.userAgent) : "",
       before: e.before === null ? null : JSON.stringify(e.before, null, 2),
@@ -60,6 +64,8 @@ export const loader = /* @__PURE__ */ adminLoader("owner", async ({ request, acc
 export default function AuditLog() {
   const { entries, members, categories, timezone, page, hasMore } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
+  const { t } = useTranslation("team");
+  const fmt = useFormat();
   const pageLink = (n: number) => {
     const next = new URLSearchParams(params);
     next.set("page", String(n));
@@ -68,28 +74,26 @@ export default function AuditLog() {
   return (
     <div className="stack">
       <div>
-        <p className="eyebrow">Owner</p>
-        <h1>Audit log</h1>
-        <p className="muted">
-          Logins, two-factor and password changes, staff changes, settings, payments, refunds, exports and deletions. Times in {timezone}.
-        </p>
+        <p className="eyebrow">{t("audit.owner")}</p>
+        <h1>{t("audit.heading")}</h1>
+        <p className="muted">{t("audit.intro", { zone: timezone })}</p>
       </div>
       <Form method="get" className="row card" style={{ alignItems: "flex-end" }}>
         <label className="field">
-          What
+          {t("audit.what")}
           <select name="category" defaultValue={params.get("category") ?? ""}>
-            <option value="">Everything</option>
+            <option value="">{t("audit.everything")}</option>
             {categories.map((c) => (
-              <option key={c.value} value={c.value}>
-                {c.label}
+              <option key={c} value={c}>
+                {t(`audit.category.${c}`)}
               </option>
             ))}
           </select>
         </label>
         <label className="field">
-          Who
+          {t("audit.who")}
           <select name="actor" defaultValue={params.get("actor") ?? ""}>
-            <option value="">Anyone</option>
+            <option value="">{t("audit.anyone")}</option>
             {members.map((m) => (
               <option key={m.id} value={m.id}>
                 {m.name}
@@ -98,40 +102,43 @@ export default function AuditLog() {
           </select>
         </label>
         <label className="field">
-          From <input type="date" name="from" defaultValue={params.get("from") ?? ""} />
+          {t("audit.from")} <input type="date" name="from" defaultValue={params.get("from") ?? ""} />
         </label>
         <label className="field">
-          To <input type="date" name="to" defaultValue={params.get("to") ?? ""} />
+          {t("audit.to")} <input type="date" name="to" defaultValue={params.get("to") ?? ""} />
         </label>
-        <button type="submit">Filter</button>
+        <button type="submit">{t("audit.filter")}</button>
       </Form>
       <table className="data" data-testid="audit-log">
         <thead>
           <tr>
-            <th>When</th>
-            <th>Who</th>
-            <th>What</th>
-            <th>From</th>
-            <th>Before / after</th>
+            <th>{t("audit.when")}</th>
+            <th>{t("audit.who")}</th>
+            <th>{t("audit.what")}</th>
+            <th>{t("audit.place")}</th>
+            <th>{t("audit.beforeAfter")}</th>
           </tr>
         </thead>
         <tbody>
           {entries.length === 0 ? (
             <tr>
               <td colSpan={5} className="muted">
-                Nothing matches these filters.
+                {t("audit.nothing")}
               </td>
             </tr>
           ) : null}
           {entries.map((e) => (
             <tr key={e.id} data-action={e.action}>
               <td className="small">
-                {new Date(e.at).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "medium", timeZone: timezone })}
+                <time dateTime={e.at}>{fmt.dateTime(e.at, { style: "dateTimeSeconds" })}</time>
               </td>
               <td className="small">{e.actor}</td>
               <td>
                 <code>{e.action}</code>
-                <div className="muted small">{e.target}</div>
+                <div className="muted small">
+                  {e.targetType ? t(`audit.target.${e.targetType}` as "audit.target.user", { defaultValue: e.targetType }) : null}{" "}
+                  <span translate="no">{e.targetId}</span>
+                </div>
               </td>
               <td className="small">
                 {e.ip}
@@ -140,9 +147,17 @@ export default function AuditLog() {
               <td className="small">
                 {e.before || e.after ? (
                   <details>
-                    <summary>Show</summary>
-                    {e.before ? <pre>before: {e.before}</pre> : null}
-                    {e.after ? <pre>after: {e.after}</pre> : null}
+                    <summary>{t("audit.show")}</summary>
+                    {e.before ? (
+                      <pre>
+                        {t("audit.before")} <span translate="no">{e.before}</span>
+                      </pre>
+                    ) : null}
+                    {e.after ? (
+                      <pre>
+                        {t("audit.after")} <span translate="no">{e.after}</span>
+                      </pre>
+                    ) : null}
                   </details>
                 ) : null}
               </td>
@@ -151,8 +166,8 @@ export default function AuditLog() {
         </tbody>
       </table>
       <div className="row">
-        {page > 1 ? <Link to={pageLink(page - 1)}>← Newer</Link> : null}
-        {hasMore ? <Link to={pageLink(page + 1)}>Older →</Link> : null}
+        {page > 1 ? <Link to={pageLink(page - 1)}>{t("audit.newer")}</Link> : null}
+        {hasMore ? <Link to={pageLink(page + 1)}>{t("audit.older")}</Link> : null}
       </div>
     </div>
   );

@@ -4,17 +4,23 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader, requireRecentAuth } from "~/domain/accounts/access.server";
-import { formatDate, formatMoney, type ProductStatus, SORTS, STATUS_LABELS, stockLevel } from "~/domain/catalog/catalog-rules";
+import { formatMoney, type ProductStatus, type SortKey, SORTS, STATUS_LABELS, stockLevel } from "~/domain/catalog/catalog-rules";
 import { listCollections } from "~/domain/catalog/collections.server";
 import { listProducts, ListQuerySchema } from "~/domain/catalog/product-list.server";
 import { addProductsToCollection, BULK_ACTIONS, deleteProducts, setProductStatus } from "~/domain/catalog/products.server";
 import { readForm } from "~/lib/csrf.server";
+import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { CatalogHeader, StatusBadge, StockBadge } from "~/ui/catalog";
+import { useFormat } from "~/ui/format";
 import { CsrfInput } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Products · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "catalog")("list.meta") }];
+
+/** What a bulk action did, carried in the address (`?done=publish&n=3`) and worded by the page in the reader's language. */
+const DONE = ["publish", "archive", "draft", "delete", "added"] as const;
+type Done = (typeof DONE)[number];
 
 export const loader = /* @__PURE__ */ adminLoader("products", async ({ request, access }) => {
   const { shop } = access;
@@ -31,33 +37,32 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
   const ids = form.getAll("ids").filter((v): v is string => typeof v === "string");
   const bulk = String(form.get("bulk") ?? "");
   const who = { ...actor, ip: context.ip, userAgent: context.userAgent };
-  if (!BULK_ACTIONS.includes(bulk as never))
-    return data({ error: "Choose what to do with the selected products.", done: null }, { status: 400 });
-  if (ids.length === 0) return data({ error: "Select at least one product first.", done: null }, { status: 400 });
-  let done: string;
+  if (!BULK_ACTIONS.includes(bulk as never)) return data({ error: "bulk" as const, done: null }, { status: 400 });
+  if (ids.length === 0) return data({ error: "none" as const, done: null }, { status: 400 });
+  let done: { kind: Done; count: number };
   switch (bulk) {
     case "publish":
-      done = `${await setProductStatus(shop.shopId, ids, "active", who)} published.`;
+      done = { kind: "publish", count: await setProductStatus(shop.shopId, ids, "active", who) };
       break;
     case "archive":
-      done = `${await setProductStatus(shop.shopId, ids, "archived", who)} archived.`;
+      done = { kind: "archive", count: await setProductStatus(shop.shopId, ids, "archived", who) };
       break;
     case "draft":
-      done = `${await setProductStatus(shop.shopId, ids, "draft", who)} set to draft.`;
+      done = { kind: "draft", count: await setProductStatus(shop.shopId, ids, "draft", who) };
       break;
     case "delete":
       requireRecentAuth(access, request);
-      done = `${await deleteProducts(shop.shopId, ids, who)} deleted.`;
+      done = { kind: "delete", count: await deleteProducts(shop.shopId, ids, who) };
       break;
     default: {
       const added = await addProductsToCollection(shop.shopId, ids, String(form.get("collectionId") ?? ""));
-      if (added === undefined) return data({ error: "Choose the collection to add the products to.", done: null }, { status: 400 });
-      done = `${added} added to the collection.`;
+      if (added === undefined) return data({ error: "collection" as const, done: null }, { status: 400 });
+      done = { kind: "added", count: added };
     }
   }
   const back = String(form.get("back") ?? "");
   if (back.startsWith("/admin/products") && !back.startsWith("//"))
-    throw redirect(`${back}${back.includes("?") ? "&" : "?"}done=${encodeURIComponent(done)}`);
+    throw redirect(`${back}${back.includes("?") ? "&" : "?"}done=${done.kind}&n=${done.count}`);
   return { error: null, done };
 });
 
@@ -70,57 +75,61 @@ export default function ProductList() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulk, setBulk] = useState("");
   const { t } = useTranslation("ai");
+  const { t: tc } = useTranslation("catalog");
+  const fmt = useFormat();
   const allSelected = page.items.length > 0 && page.items.every((i) => selected.has(i.id));
   const link = (change: Record<string, string | undefined>) => {
     const next = new URLSearchParams(params);
     next.delete("done");
+    next.delete("n");
     for (const [k, v] of Object.entries(change)) {
       if (v) next.set(k, v);
       else next.delete(k);
     }
     return `?${next}`;
   };
-  const done = result?.done ?? params.get("done");
-  const back = `/admin/products?${new URLSearchParams([...params].filter(([k]) => k !== "done"))}`;
+  const doneKind = params.get("done");
+  const done = result?.done ?? (DONE.includes(doneKind as Done) ? { kind: doneKind as Done, count: Number(params.get("n")) || 0 } : null);
+  const back = `/admin/products?${new URLSearchParams([...params].filter(([k]) => k !== "done" && k !== "n"))}`;
   return (
     <div className="stack">
-      <CatalogHeader back="Catalog" title="Products">
+      <CatalogHeader back={tc("list.catalog")} title={tc("products")}>
         <div className="row">
           <Link className="button secondary" to="/admin/collections">
-            Collections
+            {tc("list.collections")}
           </Link>
           <Link className="button secondary" to="/admin/products/import">
-            Import / export
+            {tc("list.importExport")}
           </Link>
           <Link className="button" to="/admin/products/new">
-            Add product
+            {tc("list.add")}
           </Link>
         </div>
       </CatalogHeader>
 
-      <Banner tone="ok">{done}</Banner>
-      <Banner tone="danger">{result?.error}</Banner>
+      <Banner tone="ok">{done ? tc(`list.done.${done.kind}`, { count: done.count }) : null}</Banner>
+      <Banner tone="danger">{result?.error ? tc(`list.errors.${result.error}`) : null}</Banner>
 
       <Form method="get" className="filters card" onChange={(e) => submit(e.currentTarget, { replace: true })} role="search">
         <div className="field grow">
-          <label htmlFor="q">Search</label>
-          <input id="q" name="q" type="search" placeholder="Title or SKU" defaultValue={query.q ?? ""} />
+          <label htmlFor="q">{tc("list.search")}</label>
+          <input id="q" name="q" type="search" placeholder={tc("list.searchPlaceholder")} defaultValue={query.q ?? ""} />
         </div>
         <div className="field">
-          <label htmlFor="status">Status</label>
+          <label htmlFor="status">{tc("list.status")}</label>
           <select id="status" name="status" defaultValue={query.status ?? ""}>
-            <option value="">Any</option>
-            {Object.entries(STATUS_LABELS).map(([v, l]) => (
+            <option value="">{tc("list.any")}</option>
+            {Object.keys(STATUS_LABELS).map((v) => (
               <option key={v} value={v}>
-                {l}
+                {tc(`status.${v as ProductStatus}`)}
               </option>
             ))}
           </select>
         </div>
         <div className="field">
-          <label htmlFor="collection">Collection</label>
+          <label htmlFor="collection">{tc("list.collection")}</label>
           <select id="collection" name="collection" defaultValue={query.collection ?? ""}>
-            <option value="">Any</option>
+            <option value="">{tc("list.any")}</option>
             {collections.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.title}
@@ -129,27 +138,27 @@ export default function ProductList() {
           </select>
         </div>
         <div className="field">
-          <label htmlFor="stock">Stock</label>
+          <label htmlFor="stock">{tc("list.stock")}</label>
           <select id="stock" name="stock" defaultValue={query.stock ?? ""}>
-            <option value="">Any</option>
-            <option value="in">In stock</option>
-            <option value="low">Low stock</option>
-            <option value="out">Out of stock</option>
-            <option value="untracked">Not tracked</option>
+            <option value="">{tc("list.any")}</option>
+            <option value="in">{tc("list.inStock")}</option>
+            <option value="low">{tc("list.lowStock")}</option>
+            <option value="out">{tc("list.outOfStock")}</option>
+            <option value="untracked">{tc("list.notTracked")}</option>
           </select>
         </div>
         <div className="field">
-          <label htmlFor="sort">Sort</label>
+          <label htmlFor="sort">{tc("list.sort")}</label>
           <select id="sort" name="sort" defaultValue={query.sort}>
-            {Object.entries(SORTS).map(([v, l]) => (
+            {(Object.keys(SORTS) as SortKey[]).map((v) => (
               <option key={v} value={v}>
-                {l}
+                {tc(`list.sorts.${v}`)}
               </option>
             ))}
           </select>
         </div>
         <noscript>
-          <button type="submit">Apply</button>
+          <button type="submit">{tc("list.apply")}</button>
         </noscript>
       </Form>
 
@@ -158,27 +167,27 @@ export default function ProductList() {
         <input type="hidden" name="back" value={back} />
         <div className="toolbar">
           <span className="muted small" data-testid="product-total">
-            {page.total === 1 ? "1 product" : `${page.total.toLocaleString("en")} products`}
-            {selected.size ? ` · ${selected.size} selected` : ""}
+            {tc("list.total", { count: page.total, formatted: fmt.number(page.total) })}
+            {selected.size ? tc("list.selected", { count: selected.size }) : ""}
           </span>
           <label className="sr-only" htmlFor="bulk">
-            Bulk action
+            {tc("list.bulk")}
           </label>
           <select id="bulk" name="bulk" value={bulk} onChange={(e) => setBulk(e.currentTarget.value)}>
-            <option value="">With selected…</option>
-            <option value="publish">Publish (active)</option>
-            <option value="draft">Set to draft</option>
-            <option value="archive">Archive</option>
-            <option value="add-to-collection">Add to collection…</option>
-            <option value="delete">Delete</option>
+            <option value="">{tc("list.withSelected")}</option>
+            <option value="publish">{tc("list.publish")}</option>
+            <option value="draft">{tc("list.toDraft")}</option>
+            <option value="archive">{tc("list.archive")}</option>
+            <option value="add-to-collection">{tc("list.addToCollection")}</option>
+            <option value="delete">{tc("list.delete")}</option>
           </select>
           <select
             name="collectionId"
-            aria-label="Collection (for Add to collection)"
+            aria-label={tc("list.collectionFor")}
             defaultValue=""
             className={bulk === "add-to-collection" ? "" : "quiet"}
           >
-            <option value="">Collection…</option>
+            <option value="">{tc("list.chooseCollection")}</option>
             {collections.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.title}
@@ -190,14 +199,10 @@ export default function ProductList() {
             className="secondary"
             disabled={navigation.state === "submitting"}
             onClick={(e) => {
-              if (
-                bulk === "delete" &&
-                !confirm(`Delete ${selected.size} products with their variants, stock and media? This cannot be undone.`)
-              )
-                e.preventDefault();
+              if (bulk === "delete" && !confirm(tc("list.confirmDelete", { count: selected.size }))) e.preventDefault();
             }}
           >
-            Apply
+            {tc("list.apply")}
           </button>
           {/* AI copy for the selection: the AI studio's action (its own permission, credits and progress page). */}
           <button type="submit" className="secondary" formAction="/admin/ai" name="intent" value="bulk-copy" data-testid="bulk-ai-copy">
@@ -207,12 +212,14 @@ export default function ProductList() {
         {page.items.length === 0 ? (
           <div className="empty-state" data-testid="no-products">
             {query.q || query.status || query.collection || query.stock ? (
-              <p>No products match these filters.</p>
+              <p>{tc("list.noMatch")}</p>
             ) : (
               <>
-                <h2>Add your first product</h2>
+                <h2>{tc("list.first")}</h2>
                 <p>
-                  <Link to="/admin/products/new">Add a product</Link> or <Link to="/admin/products/import">import a CSV</Link>.
+                  <Link to="/admin/products/new">{tc("list.addOne")}</Link>
+                  {tc("list.or")}
+                  <Link to="/admin/products/import">{tc("list.importCsv")}</Link>.
                 </p>
               </>
             )}
@@ -224,17 +231,17 @@ export default function ProductList() {
                 <th style={{ width: "2rem" }}>
                   <input
                     type="checkbox"
-                    aria-label="Select all on this page"
+                    aria-label={tc("list.selectAll")}
                     checked={allSelected}
                     onChange={() => setSelected(allSelected ? new Set() : new Set(page.items.map((i) => i.id)))}
                   />
                 </th>
                 <th style={{ width: "3.5rem" }}></th>
-                <th>Product</th>
-                <th>Status</th>
-                <th>Stock</th>
-                <th>Price</th>
-                <th>Updated</th>
+                <th>{tc("list.product")}</th>
+                <th>{tc("list.status")}</th>
+                <th>{tc("list.stock")}</th>
+                <th>{tc("list.price")}</th>
+                <th>{tc("list.updated")}</th>
               </tr>
             </thead>
             <tbody>
@@ -245,7 +252,7 @@ export default function ProductList() {
                       type="checkbox"
                       name="ids"
                       value={p.id}
-                      aria-label={`Select ${p.title}`}
+                      aria-label={tc("list.selectOne", { title: p.title })}
                       checked={selected.has(p.id)}
                       onChange={(e) => {
                         const next = new Set(selected);
@@ -264,7 +271,7 @@ export default function ProductList() {
                   </td>
                   <td>
                     <Link to={`/admin/products/${p.id}`}>{p.title}</Link>
-                    <div className="muted small">{p.variantCount === 1 ? "1 variant" : `${p.variantCount} variants`}</div>
+                    <div className="muted small">{tc("list.variants", { count: p.variantCount })}</div>
                   </td>
                   <td>
                     <StatusBadge status={p.status as ProductStatus} />
@@ -280,7 +287,7 @@ export default function ProductList() {
                         : `${formatMoney(p.minPrice, p.currency)} – ${formatMoney(p.maxPrice!, p.currency)}`}
                   </td>
                   <td className="muted small nowrap">
-                    <time dateTime={p.updatedAt}>{formatDate(p.updatedAt)}</time>
+                    <time dateTime={p.updatedAt}>{fmt.date(p.updatedAt)}</time>
                   </td>
                 </tr>
               ))}
@@ -288,15 +295,15 @@ export default function ProductList() {
           </table>
         )}
       </Form>
-      <nav className="row pager" aria-label="Pages">
+      <nav className="row pager" aria-label={tc("list.pages")}>
         {page.prevCursor ? (
           <Link className="button secondary" to={link({ before: page.prevCursor, after: undefined })} rel="prev">
-            ← Previous
+            {tc("list.previous")}
           </Link>
         ) : null}
         {page.nextCursor ? (
           <Link className="button secondary" to={link({ after: page.nextCursor, before: undefined })} rel="next">
-            Next →
+            {tc("list.next")}
           </Link>
         ) : null}
       </nav>

@@ -1,15 +1,17 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { getShop, TIMEZONES, updateShopSettings } from "~/domain/shops/shops.server";
 import { forgetStorefrontShop } from "~/domain/storefront/shop.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
+import { metaT } from "~/lib/i18n";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Settings · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("general.meta") }];
 
 export const loader = /* @__PURE__ */ adminLoader("settings", async ({ access }) => {
   const shop = await getShop(access.shop.shopId);
@@ -50,72 +52,71 @@ export default function Settings() {
   const errors: Record<string, string | undefined> = result?.errors ?? {};
   const values: Record<string, string | undefined> = result?.values ?? {};
   const busy = useNavigation().state === "submitting";
+  const { t } = useTranslation("settings");
   return (
     <div className="stack">
       <div className="admin-top">
         <div>
-          <p className="eyebrow">Settings</p>
-          <h1 data-testid="settings-heading">Shop settings</h1>
+          <p className="eyebrow">{t("settings")}</p>
+          <h1 data-testid="settings-heading">{t("general.heading")}</h1>
         </div>
         <div className="row">
           <Link className="button secondary" to="/admin/settings/shipping">
-            Shipping
+            {t("general.shipping")}
           </Link>
           <Link className="button secondary" to="/admin/settings/company">
-            Company details
+            {t("general.company")}
           </Link>
           <Link className="button secondary" to="/admin/settings/payments">
-            Payments
+            {t("general.payments")}
           </Link>
           <Link className="button secondary" to="/admin/settings/ai">
             AI
           </Link>
           <Link className="button secondary" to="/admin/settings/accounting">
-            Accounting
+            {t("general.accounting")}
           </Link>
           <Link className="button secondary" to="/admin/settings/reports">
-            Daily report
+            {t("general.report")}
           </Link>
           {isOwner ? (
             <Link className="button secondary" to="/admin/settings/security">
-              Security
+              {t("general.security")}
             </Link>
           ) : null}
         </div>
       </div>
-      {result?.saved ? <Banner tone="ok">Saved.</Banner> : null}
+      {result?.saved ? <Banner tone="ok">{t("saved")}</Banner> : null}
       <section className="card medium">
         <FormError message={errors.form} />
         <Form method="post" noValidate>
           <CsrfInput />
-          <Field label="Shop name" name="name" defaultValue={values.name ?? shop.name} error={errors.name} required />
-          <p className="muted small">
-            Address /s/{shop.slug} · currency {shop.currency}
-          </p>
+          <Field label={t("general.shopName")} name="name" defaultValue={values.name ?? shop.name} error={errors.name} required />
+          <p className="muted small">{t("general.address", { slug: shop.slug, currency: shop.currency })}</p>
           <Field
-            label="Your own domain (optional)"
+            label={t("general.domain")}
             name="customDomain"
             placeholder="shop.example.com"
             defaultValue={values.customDomain ?? shop.customDomain}
             error={errors.customDomain}
-            hint="Point the domain's DNS (a CNAME record) at NetShop, then enter it here: your storefront is then served at its root."
+            hint={t("general.domainHint")}
           />
           <SelectField
-            label="Storefront language"
+            label={t("general.language")}
             name="language"
             defaultValue={values.language ?? shop.language}
             error={errors.language}
             options={LANGUAGE_OPTIONS}
           />
           <SelectField
-            label="Time zone"
+            label={t("general.timezone")}
             name="timezone"
             defaultValue={values.timezone ?? shop.timezone}
             error={errors.timezone}
             options={timezones.map((tz) => ({ value: tz, label: tz.replace(/_/g, " ") }))}
           />
           <button type="submit" disabled={busy}>
-            {busy ? "Saving…" : "Save"}
+            {busy ? t("saving") : t("save")}
           </button>
         </Form>
       </section>

@@ -1,5 +1,6 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 import {
   accountingSettingsView,
@@ -11,10 +12,11 @@ import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { actorOf } from "~/domain/accounts/staff.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
+import { metaT } from "~/lib/i18n";
 import { Banner } from "~/ui/banner";
 import { Checkbox, CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Accounting settings · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("accounting.meta") }];
 
 export const loader = /* @__PURE__ */ adminLoader("settings", async ({ access }) => {
   return { settings: await accountingSettingsView(access.shop.shopId) };
@@ -50,16 +52,16 @@ export default function AccountingSettings() {
   const errors = result?.errors ?? {};
   const v = { ...settings, enabled: settings.enabled ? "on" : "", ...(result?.values ?? {}) } as Record<string, string | boolean>;
   const val = (k: string) => String(v[k] ?? "");
+  const { t } = useTranslation("settings");
   return (
     <div className="stack">
       <div>
         <p className="eyebrow">
-          <Link to="/admin/settings">Settings</Link>
+          <Link to="/admin/settings">{t("settings")}</Link>
         </p>
-        <h1>Accounting (AutoCount)</h1>
+        <h1>{t("accounting.heading")}</h1>
         <p className="muted">
-          Paid orders become sales invoices with their receipts, and refunds credit notes, in your AutoCount Cloud Accounting book. Only
-          invoice, payment and customer details are sent. <Link to="/admin/accounting">See what is synced</Link>.
+          {t("accounting.intro")} <Link to="/admin/accounting">{t("accounting.seeSynced")}</Link>.
         </p>
       </div>
       {result?.notice ? (
@@ -70,106 +72,107 @@ export default function AccountingSettings() {
       <FormError message={errors.form} />
       {!settings.connected ? (
         <Banner data-testid="accounting-unconfigured">
-          Not connected: paid orders are not sent anywhere yet.
-          {settings.sandboxAvailable
-            ? " To try it, choose “NetShop's AutoCount sandbox” below: invoices then appear in the sandbox's ledger, not in a real book."
-            : ""}
+          {t("accounting.notConnected")}
+          {settings.sandboxAvailable ? t("accounting.tryIt") : ""}
         </Banner>
       ) : settings.mode === "sandbox" ? (
-        <Banner data-testid="accounting-sandbox">Sandbox: connected to NetShop's AutoCount stand-in, not to a real account book.</Banner>
+        <Banner data-testid="accounting-sandbox">{t("accounting.sandbox")}</Banner>
       ) : null}
       <section className="card medium">
         <Form method="post" className="stack">
           <CsrfInput />
           <SelectField
-            label="Where to send invoices"
+            label={t("accounting.where")}
             name="mode"
             defaultValue={val("mode")}
             error={errors.mode}
             options={[
-              { value: "live", label: "My AutoCount Cloud account book" },
-              ...(settings.sandboxAvailable ? [{ value: "sandbox", label: "NetShop's AutoCount sandbox (for trying it out)" }] : []),
+              { value: "live", label: t("accounting.live") },
+              ...(settings.sandboxAvailable ? [{ value: "sandbox", label: t("accounting.sandboxOption") }] : []),
             ]}
           />
           <fieldset>
-            <legend>AutoCount keys (ignored for the sandbox)</legend>
+            <legend>{t("accounting.keys")}</legend>
             <Field
-              label="Account book id"
+              label={t("accounting.bookId")}
               name="accountBookId"
               defaultValue={val("accountBookId")}
               error={errors.accountBookId}
               inputMode="numeric"
               autoComplete="off"
             />
-            <Field label="Key-ID" name="keyId" defaultValue={val("keyId")} error={errors.keyId} autoComplete="off" />
+            <Field label={t("accounting.keyId")} name="keyId" defaultValue={val("keyId")} error={errors.keyId} autoComplete="off" />
             <Field
-              label="API-Key"
+              label={t("accounting.apiKey")}
               name="apiKey"
               type="password"
               autoComplete="new-password"
               error={errors.apiKey}
-              hint={
-                settings.hasApiKey
-                  ? "Saved. Leave empty to keep it; it is never shown again."
-                  : "From AutoCount Cloud → Settings → API Keys. Stored encrypted."
-              }
+              hint={settings.hasApiKey ? t("accounting.apiKeySaved") : t("accounting.apiKeyHint")}
             />
           </fieldset>
           <fieldset>
-            <legend>Mapping (must match your AutoCount master data exactly)</legend>
+            <legend>{t("accounting.mapping")}</legend>
             <Field
-              label="Sales account"
+              label={t("accounting.salesAccount")}
               name="salesAccountNo"
               defaultValue={val("salesAccountNo")}
               error={errors.salesAccountNo}
-              hint="e.g. 500-0000"
+              hint={t("accounting.example", { value: "500-0000" })}
             />
             <Field
-              label="Tax code"
+              label={t("accounting.taxCode")}
               name="taxCode"
               defaultValue={val("taxCode")}
               error={errors.taxCode}
-              hint="e.g. SV-8. Leave empty if you are not registered for SST."
+              hint={t("accounting.taxCodeHint")}
             />
-            <Field label="Credit term" name="creditTerm" defaultValue={val("creditTerm")} error={errors.creditTerm} hint="e.g. C.O.D." />
             <Field
-              label="Payment method (cash book)"
+              label={t("accounting.creditTerm")}
+              name="creditTerm"
+              defaultValue={val("creditTerm")}
+              error={errors.creditTerm}
+              hint={t("accounting.example", { value: "C.O.D." })}
+            />
+            <Field
+              label={t("accounting.paymentMethod")}
               name="paymentMethod"
               defaultValue={val("paymentMethod")}
               error={errors.paymentMethod}
-              hint="The payment method whose bank account receives gateway payouts."
+              hint={t("accounting.paymentMethodHint")}
             />
-            <Field label="Location" name="salesLocation" defaultValue={val("salesLocation")} error={errors.salesLocation} hint="e.g. HQ" />
+            <Field
+              label={t("accounting.location")}
+              name="salesLocation"
+              defaultValue={val("salesLocation")}
+              error={errors.salesLocation}
+              hint={t("accounting.example", { value: "HQ" })}
+            />
             <SelectField
-              label="Customer codes"
+              label={t("accounting.customerCodes")}
               name="customerCodeScheme"
               defaultValue={val("customerCodeScheme")}
               error={errors.customerCodeScheme}
               options={[
-                { value: "per_customer", label: "One debtor per customer (prefix + a code from the customer)" },
-                { value: "cash_sales", label: "One cash-sales debtor for every order (prefix + CASH)" },
+                { value: "per_customer", label: t("accounting.perCustomer") },
+                { value: "cash_sales", label: t("accounting.cashSales") },
               ]}
             />
             <Field
-              label="Debtor code prefix"
+              label={t("accounting.prefix")}
               name="customerCodePrefix"
               defaultValue={val("customerCodePrefix")}
               error={errors.customerCodePrefix}
-              hint="e.g. 300- (your debtors' control account)"
+              hint={t("accounting.prefixHint")}
             />
-            <Checkbox
-              label="Send paid orders and refunds to AutoCount"
-              name="enabled"
-              defaultChecked={Boolean(v.enabled)}
-              error={errors.enabled}
-            />
+            <Checkbox label={t("accounting.enabled")} name="enabled" defaultChecked={Boolean(v.enabled)} error={errors.enabled} />
           </fieldset>
           <div className="row">
             <button type="submit" name="intent" value="save">
-              Check and save
+              {t("accounting.checkSave")}
             </button>
             <button type="submit" name="intent" value="test" className="secondary">
-              Test connection
+              {t("accounting.test")}
             </button>
           </div>
         </Form>
@@ -177,7 +180,7 @@ export default function AccountingSettings() {
           <Form method="post">
             <CsrfInput />
             <button type="submit" name="intent" value="disconnect" className="secondary">
-              Disconnect
+              {t("accounting.disconnect")}
             </button>
           </Form>
         ) : null}

@@ -7,11 +7,12 @@ import { getAiSettings, saveAiSettings } from "~/domain/ai/copy.server";
 import { COPY_PROVIDERS, PROVIDER_NAMES } from "~/domain/ai/copy-rules";
 import { readForm } from "~/lib/csrf.server";
 import { formFields, keptValues } from "~/lib/forms";
+import { metaT } from "~/lib/i18n";
 import { CopyChoices } from "~/ui/ai";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "AI settings · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("ai.meta") }];
 
 export const loader = /* @__PURE__ */ adminLoader("settings", async ({ access }) => {
   const s = await getAiSettings(access.shop.shopId);

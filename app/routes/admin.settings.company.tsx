@@ -6,10 +6,11 @@ import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { getCompanyDetails, updateCompanyDetails } from "~/domain/shops/company.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
+import { metaT } from "~/lib/i18n";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, Field } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Company details · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("company.meta") }];
 
 export const loader = /* @__PURE__ */ adminLoader("settings", async ({ access }) => ({
   company: await getCompanyDetails(access.shop.shopId),
@@ -30,6 +31,7 @@ export default function CompanySettings() {
   const { company } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t } = useTranslation("orders");
+  const { t: ts } = useTranslation("settings");
   const errors: Record<string, string | undefined> = result?.errors ?? {};
   const values: Record<string, string | undefined> = result?.values ?? {};
   const busy = useNavigation().state === "submitting";
@@ -38,7 +40,7 @@ export default function CompanySettings() {
       <div className="admin-top">
         <div>
           <p className="eyebrow">
-            <Link to="/admin/settings">Settings</Link>
+            <Link to="/admin/settings">{ts("settings")}</Link>
           </p>
           <h1>{t("company.title")}</h1>
           <p className="muted">{t("company.hint")}</p>

@@ -1,6 +1,7 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import {
@@ -12,10 +13,11 @@ import {
 } from "~/domain/orders/payment-settings.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
+import { metaT } from "~/lib/i18n";
 import { Banner } from "~/ui/banner";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Payment settings · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("payments.meta") }];
 
 export const loader = /* @__PURE__ */ adminLoader("settings", async ({ access }) => {
   return { settings: await paymentSettings(access.shop.shopId), fields: CREDENTIAL_FIELDS, labels: GATEWAY_LABELS };
@@ -59,6 +61,8 @@ export default function PaymentSettings() {
   const errors: Record<string, string | undefined> = result?.errors ?? {};
   const values: Record<string, string | undefined> = result?.values ?? {};
   const busy = useNavigation().state === "submitting";
+  const { t } = useTranslation("settings");
+  const fieldLabel = (name: string, fallback: string) => t(`payments.field.${name}` as "payments.field.apiKey", { defaultValue: fallback });
   const [gateway, setGateway] = useState<"payseller" | "billplz">((values.gateway as "payseller" | "billplz") ?? settings.active);
   const activeAccount = settings.accounts[settings.active];
   const [scripted, setScripted] = useState(false);
@@ -68,53 +72,59 @@ export default function PaymentSettings() {
     <div className="stack">
       <div>
         <p className="eyebrow">
-          <Link to="/admin/settings">Settings</Link>
+          <Link to="/admin/settings">{t("settings")}</Link>
         </p>
-        <h1 data-testid="payments-heading">Payments</h1>
+        <h1 data-testid="payments-heading">{t("payments.heading")}</h1>
       </div>
-      {result?.saved ? <Banner tone="ok">Saved.</Banner> : null}
+      {result?.saved ? <Banner tone="ok">{t("saved")}</Banner> : null}
       {result?.test ? (
         <Banner tone={result.test.ok ? "ok" : "danger"} role="status" data-testid="test-result">
           {result.test.message}
         </Banner>
       ) : null}
       <section className="card medium" data-testid="payments-now">
-        <h2>Now</h2>
+        <h2>{t("payments.now")}</h2>
         <p>
-          Customers pay through <strong>{labels[settings.active]}</strong>
-          {activeAccount.live ? " with your own credentials" : null}.
+          <Trans
+            t={t}
+            i18nKey={activeAccount.live ? "payments.payThroughOwn" : "payments.payThrough"}
+            values={{ gateway: labels[settings.active] }}
+            components={{ strong: <strong /> }}
+          />
         </p>
         {!activeAccount.live ? (
           <Banner role={null} data-testid="sandbox-note">
-            Sandbox: no credentials — payments go to the sandbox. Customers see NetShop's stand-in payment page and no money moves.
+            {t("payments.sandbox")}
           </Banner>
         ) : (
           <ul className="small">
             {fields[settings.active].map((f) => (
               <li key={f.name}>
-                {f.label}: <code>{activeAccount.hint[f.name] ?? "—"}</code>
+                {fieldLabel(f.name, f.label)}: <code>{activeAccount.hint[f.name] ?? "—"}</code>
               </li>
             ))}
           </ul>
         )}
-        {activeAccount.lastTestResult ? <p className="muted small">Last test: {activeAccount.lastTestResult}</p> : null}
+        {activeAccount.lastTestResult ? (
+          <p className="muted small">{t("payments.lastTest", { result: activeAccount.lastTestResult })}</p>
+        ) : null}
         <Form method="post">
           <CsrfInput />
           <input type="hidden" name="intent" value="test" />
           <input type="hidden" name="gateway" value={settings.active} />
           <button type="submit" className="secondary" disabled={busy} data-testid="test-connection">
-            Test connection
+            {t("payments.test")}
           </button>
         </Form>
       </section>
       <section className="card medium">
-        <h2>Change</h2>
+        <h2>{t("payments.change")}</h2>
         <FormError message={errors.form} />
         <Form method="post" noValidate autoComplete="off">
           <CsrfInput />
           <input type="hidden" name="intent" value="save" />
           <fieldset>
-            <legend>Gateway</legend>
+            <legend>{t("payments.gateway")}</legend>
             {(["payseller", "billplz"] as const).map((g) => (
               <label key={g} className="radio">
                 <input type="radio" name="gateway" value={g} checked={gateway === g} onChange={() => setGateway(g)} /> {labels[g]}
@@ -127,14 +137,14 @@ export default function PaymentSettings() {
             ) : null}
           </fieldset>
           <fieldset>
-            <legend>Credentials</legend>
+            <legend>{t("payments.credentials")}</legend>
             <label className="radio">
-              <input type="radio" name="mode" value="sandbox" checked={mode === "sandbox"} onChange={() => setMode("sandbox")} /> None: use
-              the sandbox
+              <input type="radio" name="mode" value="sandbox" checked={mode === "sandbox"} onChange={() => setMode("sandbox")} />{" "}
+              {t("payments.useSandbox")}
             </label>
             <label className="radio">
-              <input type="radio" name="mode" value="live" checked={mode === "live"} onChange={() => setMode("live")} /> My own{" "}
-              {labels[gateway]} account
+              <input type="radio" name="mode" value="live" checked={mode === "live"} onChange={() => setMode("live")} />{" "}
+              {t("payments.ownAccount", { gateway: labels[gateway] })}
             </label>
             {errors.mode ? (
               <p className="error" role="alert" data-field-error="mode">
@@ -148,34 +158,32 @@ export default function PaymentSettings() {
               {fields[g].map((f) => (
                 <Field
                   key={f.name}
-                  label={f.label}
+                  label={fieldLabel(f.name, f.label)}
                   name={`${g}.${f.name}`}
                   type={f.secret ? "password" : "text"}
                   autoComplete="off"
                   defaultValue={f.secret ? undefined : (values[`${g}.${f.name}`] ?? settings.accounts[g].hint[f.name])}
                   placeholder={
-                    f.secret && settings.accounts[g].hint[f.name] ? `${settings.accounts[g].hint[f.name]} (leave blank to keep)` : undefined
+                    f.secret && settings.accounts[g].hint[f.name]
+                      ? t("payments.keepBlank", { hint: settings.accounts[g].hint[f.name] })
+                      : undefined
                   }
                   error={errors[`${g}.${f.name}`]}
                 />
               ))}
               {g === "billplz" ? (
                 <Checkbox
-                  label="These are keys of a Billplz sandbox account (billplz-sandbox.com)"
+                  label={t("payments.billplzSandbox")}
                   name="billplz.useBillplzSandbox"
                   defaultChecked={settings.accounts.billplz.useBillplzSandbox}
                 />
               ) : null}
-              {g === "payseller" && !settings.paysellerLiveAvailable ? (
-                <p className="muted small">
-                  PaySeller publishes no API address yet: live PaySeller payments need NetShop's operator to set PAYSELLER_BASE_URL.
-                </p>
-              ) : null}
+              {g === "payseller" && !settings.paysellerLiveAvailable ? <p className="muted small">{t("payments.paysellerNoApi")}</p> : null}
             </div>
           ))}
-          <p className="muted small">Secrets are stored encrypted and never shown again; only their last four characters are.</p>
+          <p className="muted small">{t("payments.secrets")}</p>
           <button type="submit" disabled={busy}>
-            {busy ? "Saving…" : "Save"}
+            {busy ? t("saving") : t("save")}
           </button>
         </Form>
       </section>

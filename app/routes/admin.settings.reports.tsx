@@ -7,10 +7,11 @@ import { reportSettingsPage } from "~/domain/reports/report-settings.server";
 import { saveReportSettings } from "~/domain/reports/schedule.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
+import { metaT } from "~/lib/i18n";
 import { Banner } from "~/ui/banner";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Daily report settings · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("reports.meta") }];
 
 export const loader = /* @__PURE__ */ adminLoader("settings", async ({ access }) => {
   const page = await reportSettingsPage(access.shop.shopId, access.user.id);
@@ -33,15 +34,16 @@ export default function DailyReportSettings() {
   const { settings } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t } = useTranslation("reports");
+  const { t: ts } = useTranslation("settings");
   const errors = result?.errors ?? {};
   return (
     <div className="stack">
       <div>
         <p className="eyebrow">
-          <Link to="/admin/settings">Settings</Link> · <Link to="/admin/reports">{t("dailyReport")}</Link>
+          <Link to="/admin/settings">{ts("settings")}</Link> · <Link to="/admin/reports">{t("dailyReport")}</Link>
         </p>
         <h1>{t("dailyReport")}</h1>
-        <p className="muted">Time zone: {settings.timezone}.</p>
+        <p className="muted">{ts("reports.timezone", { zone: settings.timezone })}</p>
       </div>
       <Banner tone="ok">{result?.notice}</Banner>
       <FormError message={errors.form} />

@@ -1,14 +1,16 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { actorOf, setRequireTwoFactor } from "~/domain/accounts/staff.server";
 import { getShop } from "~/domain/shops/shops.server";
 import { readForm } from "~/lib/csrf.server";
+import { metaT } from "~/lib/i18n";
 import { Banner } from "~/ui/banner";
 import { CsrfInput } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Security settings · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("security.meta") }];
 
 export const loader = /* @__PURE__ */ adminLoader("owner", async ({ access }) => {
   const shop = await getShop(access.shop.shopId);
@@ -29,10 +31,8 @@ export const action = /* @__PURE__ */ adminAction(
     if (!result.ok) return data({ error: result.errors.form, notice: undefined }, { status: 400 });
     return data({
       error: undefined,
-      notice:
-        choice === "on"
-          ? `Two-factor authentication is now required. ${result.sessionsEnded ?? 0} session(s) without it were logged out.`
-          : "Two-factor authentication is no longer required.",
+      // The page words it in the reader's language.
+      notice: { required: choice === "on", sessionsEnded: result.sessionsEnded ?? 0 },
     });
   },
   { recentAuth: true },
@@ -41,27 +41,31 @@ export const action = /* @__PURE__ */ adminAction(
 export default function SecuritySettings() {
   const { requireTwoFactor } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const { t } = useTranslation("settings");
+  const notice = result?.notice;
   return (
     <div className="stack">
       <div>
         <p className="eyebrow">
-          <Link to="/admin/settings">Settings</Link>
+          <Link to="/admin/settings">{t("settings")}</Link>
         </p>
-        <h1>Security</h1>
+        <h1>{t("security.heading")}</h1>
       </div>
       <Banner tone="danger">{result?.error}</Banner>
-      <Banner tone="ok">{result?.notice}</Banner>
+      <Banner tone="ok">
+        {notice ? (notice.required ? t("security.nowRequired", { count: notice.sessionsEnded }) : t("security.noLonger")) : null}
+      </Banner>
       <section className="card medium">
-        <h2>Two-factor authentication for the team</h2>
+        <h2>{t("security.twoFactor")}</h2>
         <p>
-          Now: <strong data-testid="require-2fa">{requireTwoFactor ? "required for everyone" : "each person's choice"}</strong>. When
-          required, nobody can turn it off, and logins without a second factor are ended.
+          {t("security.now")} <strong data-testid="require-2fa">{requireTwoFactor ? t("security.required") : t("security.choice")}</strong>
+          {t("security.explain")}
         </p>
         <Form method="post">
           <CsrfInput />
           <input type="hidden" name="requireTwoFactor" value={requireTwoFactor ? "off" : "on"} />
           <button type="submit" className={requireTwoFactor ? "secondary" : ""}>
-            {requireTwoFactor ? "Stop requiring it" : "Require it for everyone"}
+            {requireTwoFactor ? t("security.stop") : t("security.require")}
           </button>
         </Form>
       </section>

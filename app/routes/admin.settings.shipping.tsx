@@ -1,5 +1,6 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
@@ -8,16 +9,11 @@ import { bracketsToText, type ShippingRate } from "~/domain/checkout/shipping";
 import { deleteShippingRate, loadShippingSetup, saveShippingRate, saveShippingSettings } from "~/domain/checkout/shipping.server";
 import { readForm } from "~/lib/csrf.server";
 import { formFields, keptValues } from "~/lib/forms";
+import { metaT } from "~/lib/i18n";
 import { Banner } from "~/ui/banner";
 import { Checkbox, CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Shipping · Settings · NetShop" }];
-
-const ZONE_LABELS: Record<ShippingZone, string> = {
-  peninsular: "Peninsular Malaysia",
-  east: "Sabah, Sarawak and Labuan",
-  international: "International",
-};
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("shipping.meta") }];
 
 export const loader = /* @__PURE__ */ adminLoader("settings", async ({ access }) => {
   return { setup: await loadShippingSetup(access.shop.shopId) };
@@ -55,6 +51,7 @@ function RateForm({
   const errors: Record<string, string | undefined> = mine?.errors ?? {};
   const values: Record<string, string | undefined> = mine?.values ?? {};
   const kind = values.kind ?? rate?.kind ?? "flat";
+  const { t } = useTranslation("settings");
   return (
     <Form method="post" noValidate className="card stack" data-testid={rate ? "rate-form" : `new-rate-${zone}`}>
       <CsrfInput />
@@ -62,42 +59,39 @@ function RateForm({
       {rate ? <input type="hidden" name="rateId" value={rate.id} /> : null}
       <FormError message={errors.form} />
       <div className="two-cols">
-        <Field label="Method name" name="name" defaultValue={values.name ?? rate?.name ?? ""} error={errors.name} required />
+        <Field label={t("shipping.methodName")} name="name" defaultValue={values.name ?? rate?.name ?? ""} error={errors.name} required />
         <SelectField
-          label="Price"
+          label={t("shipping.price")}
           name="kind"
           defaultValue={kind}
           error={errors.kind}
           options={[
-            { value: "flat", label: "Flat price" },
-            { value: "weight", label: "By weight" },
+            { value: "flat", label: t("shipping.flatPrice") },
+            { value: "weight", label: t("shipping.byWeight") },
           ]}
         />
       </div>
       <div className="two-cols">
         <Field
-          label="Flat price (RM)"
+          label={t("shipping.flatPriceRm")}
           name="price"
           inputMode="decimal"
-          hint="For flat prices."
+          hint={t("shipping.flatHint")}
           defaultValue={values.price ?? (rate?.priceMinor != null ? (rate.priceMinor / 100).toFixed(2) : "")}
           error={errors.price}
         />
         <Field
-          label="Free when the order reaches (RM)"
+          label={t("shipping.freeAbove")}
           name="freeAbove"
           inputMode="decimal"
-          hint="Optional."
+          hint={t("optional")}
           defaultValue={values.freeAbove ?? (rate?.freeAboveMinor != null ? (rate.freeAboveMinor / 100).toFixed(2) : "")}
           error={errors.freeAbove}
         />
       </div>
       <div className={`field${errors.brackets ? " has-error" : ""}`}>
-        <label htmlFor={`brackets-${rate?.id ?? zone}`}>Weight brackets (for prices by weight)</label>
-        <p className="hint">
-          One per line: the weight limit in kg, “=”, then the price — e.g. “1 = 15.00”. A last line “* = 50.00” covers any weight; without
-          it, heavier carts cannot use this method.
-        </p>
+        <label htmlFor={`brackets-${rate?.id ?? zone}`}>{t("shipping.bracketsLabel")}</label>
+        <p className="hint">{t("shipping.bracketsHint")}</p>
         <textarea
           id={`brackets-${rate?.id ?? zone}`}
           name="brackets"
@@ -111,17 +105,17 @@ function RateForm({
         ) : null}
       </div>
       <Checkbox
-        label="Offer this method at checkout"
+        label={t("shipping.offer")}
         name="active"
         defaultChecked={values.active ? values.active === "on" : (rate?.active ?? true)}
       />
       <div className="spread">
         <button type="submit" name="intent" value="save-rate">
-          {rate ? "Save" : "Add method"}
+          {rate ? t("save") : t("shipping.add")}
         </button>
         {rate ? (
           <button type="submit" name="intent" value="delete-rate" className="link danger" formNoValidate>
-            Delete
+            {t("delete")}
           </button>
         ) : null}
       </div>
@@ -133,44 +127,45 @@ export default function ShippingSettings() {
   const { setup } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
+  const { t, i18n } = useTranslation("settings");
   const settingsErrors: Record<string, string | undefined> = result?.target === "settings" ? result.errors : {};
   return (
     <div className="stack">
       <div className="admin-top">
         <div>
           <p className="eyebrow">
-            <Link to="/admin/settings">Settings</Link>
+            <Link to="/admin/settings">{t("settings")}</Link>
           </p>
-          <h1 data-testid="shipping-heading">Shipping and checkout</h1>
+          <h1 data-testid="shipping-heading">{t("shipping.heading")}</h1>
         </div>
       </div>
-      {result?.saved ? <Banner tone="ok">Saved.</Banner> : null}
+      {result?.saved ? <Banner tone="ok">{t("saved")}</Banner> : null}
       <section className="card medium">
-        <h2>Checkout</h2>
+        <h2>{t("shipping.checkout")}</h2>
         <Form method="post" noValidate>
           <CsrfInput />
           <Field
-            label="Hold stock for unpaid orders (minutes)"
+            label={t("shipping.hold")}
             name="orderExpiryMinutes"
             inputMode="numeric"
-            hint="An order not paid within this time is cancelled and its items go back on sale."
+            hint={t("shipping.holdHint")}
             defaultValue={result?.target === "settings" ? result.values.orderExpiryMinutes : String(setup.orderExpiryMinutes)}
             error={settingsErrors.orderExpiryMinutes}
           />
           <fieldset>
-            <legend>Countries you ship to besides Malaysia</legend>
+            <legend>{t("shipping.countries")}</legend>
             <div style={{ columns: "3 12rem" }}>
               {INTERNATIONAL_COUNTRIES.map((code) => (
                 <label key={code} style={{ display: "block" }}>
                   <input type="checkbox" name="countries" value={code} defaultChecked={setup.internationalCountries.includes(code)} />{" "}
-                  {countryName(code)}
+                  {countryName(code, i18n.language)}
                 </label>
               ))}
             </div>
             {settingsErrors.countries ? <p className="error">{settingsErrors.countries}</p> : null}
           </fieldset>
           <button type="submit" name="intent" value="settings" disabled={busy}>
-            Save
+            {t("save")}
           </button>
         </Form>
       </section>
@@ -178,22 +173,22 @@ export default function ShippingSettings() {
         const rates = setup.rates.filter((r) => r.zone === zone);
         return (
           <section key={zone} className="stack" data-testid={`zone-${zone}`}>
-            <h2>{ZONE_LABELS[zone]}</h2>
-            {rates.length === 0 ? <p className="muted">No method: customers here cannot check out.</p> : null}
+            <h2>{t(`shipping.zone.${zone}`)}</h2>
+            {rates.length === 0 ? <p className="muted">{t("shipping.noMethod")}</p> : null}
             {rates.map((rate) => (
               <div key={rate.id}>
                 <p className="small muted">
                   {rate.kind === "flat"
-                    ? `Flat ${formatMoney(rate.priceMinor ?? 0, "MYR")}`
-                    : `${rate.brackets.length} weight bracket${rate.brackets.length === 1 ? "" : "s"}`}
-                  {rate.freeAboveMinor != null ? ` · free from ${formatMoney(rate.freeAboveMinor, "MYR")}` : ""}
-                  {rate.active ? "" : " · not offered"}
+                    ? t("shipping.flat", { price: formatMoney(rate.priceMinor ?? 0, "MYR") })
+                    : t("shipping.brackets", { count: rate.brackets.length })}
+                  {rate.freeAboveMinor != null ? t("shipping.freeFrom", { price: formatMoney(rate.freeAboveMinor, "MYR") }) : ""}
+                  {rate.active ? "" : t("shipping.notOffered")}
                 </p>
                 <RateForm rate={rate} zone={zone} result={result} />
               </div>
             ))}
             <details>
-              <summary>Add a method for {ZONE_LABELS[zone]}</summary>
+              <summary>{t("shipping.addFor", { zone: t(`shipping.zone.${zone}`) })}</summary>
               <RateForm zone={zone} result={result} />
             </details>
           </section>

@@ -1,16 +1,18 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
-import { describeRole } from "~/domain/accounts/permissions";
 import { actorOf, getMember, removeMember, setMemberFrozen, transferOwnership, updateMemberRole } from "~/domain/accounts/staff.server";
 import { readForm } from "~/lib/csrf.server";
+import { metaT } from "~/lib/i18n";
+import { localeFor, serverT } from "~/lib/i18n.server";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, FormError } from "~/ui/forms";
-import { RoleFields } from "~/ui/permissions";
+import { RoleFields, useRoleLabel } from "~/ui/permissions";
 
-export const meta: MetaFunction = () => [{ title: "Manage a member · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "team")("member.meta") }];
 
 export const loader = /* @__PURE__ */ adminLoader("owner", async ({ params, access }) => {
   const member = await getMember(access.shop.shopId, params.userId ?? "");
@@ -23,7 +25,6 @@ export const loader = /* @__PURE__ */ adminLoader("owner", async ({ params, acce
       role: member.role,
       permissions: member.permissions,
       frozen: member.frozen,
-      label: describeRole(member),
     },
   };
 });
@@ -35,6 +36,7 @@ export const action = /* @__PURE__ */ adminAction(
     const who = { ip: context.ip, userAgent: context.userAgent };
     const actor = actorOf(access);
     const userId = params.userId ?? "";
+    const t = serverT(await localeFor(request), "team");
     const fail = (error: string) => data({ errors: { form: error } as Record<string, string>, notice: undefined }, { status: 400 });
     switch (form.get("intent")) {
       case "role": {
@@ -45,7 +47,7 @@ export const action = /* @__PURE__ */ adminAction(
           who,
         );
         return result.ok
-          ? data({ errors: {} as Record<string, string>, notice: "Role saved." })
+          ? data({ errors: {} as Record<string, string>, notice: t("member.roleSaved") })
           : data({ errors: result.errors, notice: undefined }, { status: 400 });
       }
       case "freeze":
@@ -55,7 +57,7 @@ export const action = /* @__PURE__ */ adminAction(
         return data({
           errors: {} as Record<string, string>,
           notice:
-            form.get("intent") === "freeze" ? `Frozen. ${result.sessionsEnded ?? 0} session(s) ended.` : "Unfrozen: they can log in again.",
+            form.get("intent") === "freeze" ? t("member.frozenNotice", { count: result.sessionsEnded ?? 0 }) : t("member.unfrozenNotice"),
         });
       }
       case "remove": {
@@ -63,12 +65,12 @@ export const action = /* @__PURE__ */ adminAction(
         return result.ok ? redirect("/admin/staff") : fail(result.errors.form);
       }
       case "transfer": {
-        if (form.get("confirm") !== "on") return fail("Tick the box to confirm that you want to hand over ownership.");
+        if (form.get("confirm") !== "on") return fail(t("member.confirmNeeded"));
         const result = await transferOwnership(actor, userId, who);
         return result.ok ? redirect("/admin") : fail(result.errors.form);
       }
       default:
-        return fail("Choose an action.");
+        return fail(t("staff.chooseAction"));
     }
   },
   { recentAuth: true },
@@ -78,16 +80,23 @@ export default function ManageMember() {
   const { member } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const { t } = useTranslation("team");
+  const roleLabel = useRoleLabel();
+  const first = member.name.split(/\s+/)[0];
   return (
     <div className="stack">
       <div>
         <p className="eyebrow">
-          <Link to="/admin/staff">Staff</Link>
+          <Link to="/admin/staff">{t("staff.heading")}</Link>
         </p>
         <h1>{member.name}</h1>
         <p className="muted">
-          {member.email} · {member.label} ·{" "}
-          {member.frozen ? <span className="badge danger">Frozen</span> : <span className="badge ok">Active</span>}
+          {member.email} · {roleLabel(member)} ·{" "}
+          {member.frozen ? (
+            <span className="badge danger">{t("staff.frozen")}</span>
+          ) : (
+            <span className="badge ok">{t("staff.active")}</span>
+          )}
         </p>
       </div>
       <FormError message={errors.form} />
@@ -97,48 +106,44 @@ export default function ManageMember() {
         </Banner>
       ) : null}
       <section className="card medium">
-        <h2>Role and areas</h2>
+        <h2>{t("member.roleAndAreas")}</h2>
         <Form method="post">
           <CsrfInput />
           <input type="hidden" name="intent" value="role" />
           <RoleFields role={member.role} permissions={member.permissions} error={errors.permissions ?? errors.role} />
-          <button type="submit">Save role</button>
+          <button type="submit">{t("member.saveRole")}</button>
         </Form>
       </section>
       <section className="card medium">
-        <h2>{member.frozen ? "Unfreeze" : "Freeze"}</h2>
-        <p>
-          {member.frozen
-            ? "They can log in and work in the shop again."
-            : "They are logged out everywhere at once and cannot log in to this shop until you unfreeze them."}
-        </p>
+        <h2>{member.frozen ? t("member.unfreeze") : t("member.freeze")}</h2>
+        <p>{member.frozen ? t("member.unfreezeHint") : t("member.freezeHint")}</p>
         <Form method="post">
           <CsrfInput />
           <button name="intent" value={member.frozen ? "unfreeze" : "freeze"} className={member.frozen ? "" : "secondary"}>
-            {member.frozen ? "Unfreeze" : "Freeze"} {member.name.split(/\s+/)[0]}
+            {member.frozen ? t("member.unfreezeName", { name: first }) : t("member.freezeName", { name: first })}
           </button>
         </Form>
       </section>
       <section className="card medium">
-        <h2>Make owner</h2>
-        <p>They become the shop's owner; you stay on as an admin. Only the owner manages the team, billing and the audit log.</p>
+        <h2>{t("member.makeOwner")}</h2>
+        <p>{t("member.makeOwnerHint")}</p>
         <Form method="post">
           <CsrfInput />
           <input type="hidden" name="intent" value="transfer" />
           <label className="radio">
-            <input type="checkbox" name="confirm" /> I want to hand over ownership of the shop.
+            <input type="checkbox" name="confirm" /> {t("member.confirm")}
           </label>
           <button type="submit" className="secondary">
-            Transfer ownership
+            {t("member.transfer")}
           </button>
         </Form>
       </section>
       <section className="card medium">
-        <h2>Remove from the shop</h2>
+        <h2>{t("member.remove")}</h2>
         <Form method="post">
           <CsrfInput />
           <button name="intent" value="remove" className="secondary">
-            Remove {member.name.split(/\s+/)[0]}
+            {t("member.removeName", { name: first })}
           </button>
         </Form>
       </section>

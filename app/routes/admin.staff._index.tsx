@@ -1,17 +1,20 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
-import { describeRole } from "~/domain/accounts/permissions";
 import { actorOf, inviteStaff, listMembers, listPendingInvites, resendInvite, revokeInvite } from "~/domain/accounts/staff.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
+import { metaT } from "~/lib/i18n";
+import { localeFor, serverT } from "~/lib/i18n.server";
 import { formatPhone } from "~/lib/phone";
 import { Banner } from "~/ui/banner";
+import { useFormat } from "~/ui/format";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
-import { RoleFields } from "~/ui/permissions";
+import { RoleFields, useRoleLabel } from "~/ui/permissions";
 
-export const meta: MetaFunction = () => [{ title: "Staff · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "team")("staff.meta") }];
 
 export const loader = /* @__PURE__ */ adminLoader("owner", async ({ access }) => {
   const [members, invites] = await Promise.all([listMembers(access.shop.shopId), listPendingInvites(access.shop.shopId)]);
@@ -23,13 +26,14 @@ export const loader = /* @__PURE__ */ adminLoader("owner", async ({ access }) =>
       email: m.email,
       role: m.role,
       frozen: m.frozen,
-      label: describeRole(m),
+      permissions: m.permissions,
     })),
     invites: invites.map((i) => ({
       id: i.id,
       to: i.channel === "whatsapp" ? formatPhone(i.recipient) : i.recipient,
       channel: i.channel,
-      label: describeRole(i),
+      role: i.role,
+      permissions: i.permissions,
       expiresAt: i.expiresAt.toISOString(),
     })),
   };
@@ -43,27 +47,24 @@ export const action = /* @__PURE__ */ adminAction(
     const form = await readForm(request);
     const who = { ip: context.ip, userAgent: context.userAgent };
     const actor = actorOf(access);
+    const t = serverT(await localeFor(request), "team");
     const reply = (status: number, body: Partial<ActionData>) => data({ errors: {}, values: {}, ...body } as ActionData, { status });
     switch (form.get("intent")) {
       case "invite": {
         const result = await inviteStaff(actor, { ...Object.fromEntries(form), permissions: form.getAll("permissions") }, who);
         if (!result.ok) return reply(400, { errors: result.errors, values: keptValues(form) });
-        return reply(200, { notice: result.sendProblem ?? "Invitation sent." });
+        return reply(200, { notice: result.sendProblem ?? t("staff.sent") });
       }
       case "resend": {
         const result = await resendInvite(actor, String(form.get("inviteId")), who);
-        return result.ok
-          ? reply(200, { notice: result.sendProblem ?? "Invitation sent again with a new link." })
-          : reply(400, { errors: result.errors });
+        return result.ok ? reply(200, { notice: result.sendProblem ?? t("staff.sentAgain") }) : reply(400, { errors: result.errors });
       }
       case "withdraw": {
         const result = await revokeInvite(actor, String(form.get("inviteId")), who);
-        return result.ok
-          ? reply(200, { notice: "Invitation withdrawn: its link no longer works." })
-          : reply(400, { errors: result.errors });
+        return result.ok ? reply(200, { notice: t("staff.withdrawn") }) : reply(400, { errors: result.errors });
       }
       default:
-        return reply(400, { errors: { form: "Choose an action." } });
+        return reply(400, { errors: { form: t("staff.chooseAction") } });
     }
   },
   { recentAuth: true },
@@ -75,12 +76,15 @@ export default function Staff() {
   const errors: Record<string, string | undefined> = result?.errors ?? {};
   const values: Record<string, string | undefined> = result?.values ?? {};
   const busy = useNavigation().state === "submitting";
+  const { t } = useTranslation("team");
+  const roleLabel = useRoleLabel();
+  const fmt = useFormat();
   return (
     <div className="stack">
       <div className="admin-top">
         <div>
-          <p className="eyebrow">Team</p>
-          <h1>Staff</h1>
+          <p className="eyebrow">{t("staff.team")}</p>
+          <h1>{t("staff.heading")}</h1>
         </div>
       </div>
       <FormError message={errors.form} />
@@ -92,9 +96,9 @@ export default function Staff() {
       <table className="data" data-testid="members">
         <thead>
           <tr>
-            <th>Name</th>
-            <th>Role</th>
-            <th>Status</th>
+            <th>{t("staff.name")}</th>
+            <th>{t("staff.role")}</th>
+            <th>{t("staff.status")}</th>
             <th></th>
           </tr>
         </thead>
@@ -106,34 +110,40 @@ export default function Staff() {
                 <br />
                 <span className="muted small">{m.email}</span>
               </td>
-              <td>{m.label}</td>
-              <td>{m.frozen ? <span className="badge danger">Frozen</span> : <span className="badge ok">Active</span>}</td>
-              <td>{m.userId === me || m.role === "owner" ? null : <Link to={`/admin/staff/${m.userId}`}>Manage</Link>}</td>
+              <td>{roleLabel(m)}</td>
+              <td>
+                {m.frozen ? (
+                  <span className="badge danger">{t("staff.frozen")}</span>
+                ) : (
+                  <span className="badge ok">{t("staff.active")}</span>
+                )}
+              </td>
+              <td>{m.userId === me || m.role === "owner" ? null : <Link to={`/admin/staff/${m.userId}`}>{t("staff.manage")}</Link>}</td>
             </tr>
           ))}
         </tbody>
       </table>
       {invites.length > 0 ? (
         <section className="card">
-          <h2>Invitations waiting</h2>
+          <h2>{t("staff.waiting")}</h2>
           <table className="data" data-testid="invites">
             <tbody>
               {invites.map((i) => (
                 <tr key={i.id}>
                   <td>
-                    {i.to} <span className="muted small">by {i.channel === "email" ? "email" : "WhatsApp"}</span>
+                    {i.to} <span className="muted small">{i.channel === "email" ? t("staff.byEmail") : t("staff.byWhatsApp")}</span>
                   </td>
-                  <td>{i.label}</td>
-                  <td className="small">until {new Date(i.expiresAt).toLocaleDateString("en-MY", { dateStyle: "medium" })}</td>
+                  <td>{roleLabel(i)}</td>
+                  <td className="small">{t("staff.until", { date: fmt.date(i.expiresAt) })}</td>
                   <td>
                     <Form method="post" className="row">
                       <CsrfInput />
                       <input type="hidden" name="inviteId" value={i.id} />
                       <button name="intent" value="resend" className="link">
-                        Send again
+                        {t("staff.sendAgain")}
                       </button>
                       <button name="intent" value="withdraw" className="link">
-                        Withdraw
+                        {t("staff.withdraw")}
                       </button>
                     </Form>
                   </td>
@@ -144,21 +154,22 @@ export default function Staff() {
         </section>
       ) : null}
       <section className="card medium">
-        <h2>Invite someone</h2>
+        <h2>{t("staff.invite")}</h2>
         <Form method="post" noValidate>
           <CsrfInput />
           <input type="hidden" name="intent" value="invite" />
           <fieldset className="field">
-            <legend style={{ fontWeight: 600 }}>Send the invitation by</legend>
+            <legend style={{ fontWeight: 600 }}>{t("staff.sendBy")}</legend>
             <label className="radio">
-              <input type="radio" name="channel" value="email" defaultChecked={(values.channel ?? "email") === "email"} /> Email
+              <input type="radio" name="channel" value="email" defaultChecked={(values.channel ?? "email") === "email"} />{" "}
+              {t("staff.email")}
             </label>
             <label className="radio">
               <input type="radio" name="channel" value="whatsapp" defaultChecked={values.channel === "whatsapp"} /> WhatsApp
             </label>
           </fieldset>
           <Field
-            label="Email address or WhatsApp number"
+            label={t("staff.recipient")}
             name="recipient"
             defaultValue={values.recipient}
             error={errors.recipient ?? errors.channel}
@@ -166,7 +177,7 @@ export default function Staff() {
           />
           <RoleFields role={values.role} error={errors.permissions ?? errors.role} />
           <button type="submit" disabled={busy}>
-            {busy ? "Sending…" : "Send invitation"}
+            {busy ? t("staff.sending") : t("staff.send")}
           </button>
         </Form>
       </section>

@@ -78,6 +78,7 @@ const SAME_IN_ALL = [
   "Email",
   "FPX",
   "PaySeller",
+  "Billplz",
   "AutoCount",
   "OpenAI",
   "Anthropic",
@@ -137,6 +138,7 @@ const SAME_IN: Record<Exclude<Locale, "en">, string[]> = {
     "Logo",
     "Favicon",
     "Batik",
+    "Model",
   ],
   zh: [],
 };

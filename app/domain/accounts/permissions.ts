@@ -39,9 +39,3 @@ export function allows(member: Membership, permission: Permission): boolean {
   if (member.role === "owner" || member.role === "admin") return true;
   return member.permissions.includes(permission);
 }
-
-export function describeRole(member: Membership): string {
-  if (member.role !== "staff") return member.role === "owner" ? "Owner" : "Admin (every area)";
-  const areas = member.permissions.filter((p): p is Area => (AREAS as readonly string[]).includes(p));
-  return areas.length ? `Staff: ${areas.map((a) => AREA_LABELS[a]).join(", ")}` : "Staff (no areas yet)";
-}

@@ -1,0 +1,4 @@
+/** Namespace "account". */
+const account = {} as const;
+
+export default account;

@@ -1,0 +1,4 @@
+/** Namespace "deals". */
+const deals = {} as const;
+
+export default deals;

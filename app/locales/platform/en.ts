@@ -1,0 +1,4 @@
+/** Namespace "platform". */
+const platform = {} as const;
+
+export default platform;

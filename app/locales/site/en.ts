@@ -1,0 +1,4 @@
+/** Namespace "site". */
+const site = {} as const;
+
+export default site;

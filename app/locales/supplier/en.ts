@@ -1,0 +1,4 @@
+/** Namespace "supplier". */
+const supplier = {} as const;
+
+export default supplier;
