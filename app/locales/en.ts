@@ -3,6 +3,7 @@ import auth from "./auth/en";
 import billing from "./billing/en";
 import catalog from "./catalog/en";
 import privacy from "./privacy/en";
+import ui from "./ui/en";
 /**
  * English: the source language. Every key here must exist in ms.ts and zh.ts (the type of
  * `Translations` makes a missing key a type error; tests/unit/i18n.test.ts checks it too).
@@ -556,6 +557,7 @@ const en = {
   auth,
   billing,
   privacy,
+  ui,
   orders: {
     title: "Orders",
     eyebrow: "Sales",

@@ -4,6 +4,7 @@ import billing from "./billing/ms";
 import catalog from "./catalog/ms";
 import type { Translations } from "./index";
 import privacy from "./privacy/ms";
+import ui from "./ui/ms";
 
 /** Bahasa Melayu. */
 const ms: Translations = {
@@ -554,6 +555,7 @@ const ms: Translations = {
   auth,
   billing,
   privacy,
+  ui,
   orders: {
     title: "Pesanan",
     eyebrow: "Jualan",

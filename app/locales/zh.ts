@@ -4,6 +4,7 @@ import billing from "./billing/zh";
 import catalog from "./catalog/zh";
 import type { Translations } from "./index";
 import privacy from "./privacy/zh";
+import ui from "./ui/zh";
 
 /** 简体中文. */
 const zh: Translations = {
@@ -532,6 +533,7 @@ const zh: Translations = {
   auth,
   billing,
   privacy,
+  ui,
   orders: {
     title: "订单",
     eyebrow: "销售",
