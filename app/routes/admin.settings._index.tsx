@@ -1,5 +1,6 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { getShop, TIMEZONES, updateShopSettings } from "~/domain/shops/shops.server";
@@ -50,6 +51,7 @@ export default function Settings() {
   const errors: Record<string, string | undefined> = result?.errors ?? {};
   const values: Record<string, string | undefined> = result?.values ?? {};
   const busy = useNavigation().state === "submitting";
+  const { t: ui } = useTranslation("ui");
   return (
     <div className="stack">
       <div className="admin-top">
@@ -60,6 +62,9 @@ export default function Settings() {
         <div className="row">
           <Link className="button secondary" to="/admin/settings/shipping">
             Shipping
+          </Link>
+          <Link className="button secondary" to="/admin/settings/storefront">
+            {ui("theme.title")}
           </Link>
           <Link className="button secondary" to="/admin/settings/company">
             Company details
