@@ -8,10 +8,7 @@ import { useLanguage } from "~/lib/i18n-loader";
 import styles from "~/styles/app.css";
 import { useNonce } from "~/ui/nonce";
 
-export const links: LinksFunction = () => [
-  { rel: "stylesheet", href: styles },
-  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
-];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
 export const meta: MetaFunction = () => [{ title: "NetShop" }];
 
@@ -28,12 +25,16 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();
   const root = useRouteLoaderData<typeof loader>("root");
   const locale = root?.locale ?? DEFAULT_LOCALE;
+  // A storefront's pages show the shop's own favicon (routes/s.$slug.favicon.tsx: never a 404).
+  const store = useRouteLoaderData<{ base?: string }>("routes/s.$slug");
+  const favicon = typeof store?.base === "string" ? `${store.base}/favicon` : "/favicon.svg";
   return (
     <html lang={HTML_LANG[locale]}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
+        <link rel="icon" href={favicon} />
         <Links />
       </head>
       <body>
@@ -61,7 +62,7 @@ export function ErrorBoundary() {
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const title = status === 404 ? t("error.notFound") : status === 403 ? t("error.forbidden") : t("error.generic");
   const detail =
-    isRouteErrorResponse(error) && typeof error.data === "string" && error.data
+    isRouteErrorResponse(error) && typeof error.data === "string" && error.data && !error.data.startsWith("Error: No route matches")
       ? error.data
       : status === 404
         ? t("error.notFoundDetail")

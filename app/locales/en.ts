@@ -10,6 +10,7 @@ import settings from "./settings/en";
 import site from "./site/en";
 import supplier from "./supplier/en";
 import team from "./team/en";
+import ui from "./ui/en";
 /**
  * English: the source language. Every key here must exist in ms.ts and zh.ts (the type of
  * `Translations` makes a missing key a type error; tests/unit/i18n.test.ts checks it too).
@@ -572,6 +573,7 @@ const en = {
   supplier,
   platform,
   site,
+  ui,
   orders: {
     title: "Orders",
     eyebrow: "Sales",

@@ -11,6 +11,7 @@ import settings from "./settings/ms";
 import site from "./site/ms";
 import supplier from "./supplier/ms";
 import team from "./team/ms";
+import ui from "./ui/ms";
 
 /** Bahasa Melayu. */
 const ms: Translations = {
@@ -570,6 +571,7 @@ const ms: Translations = {
   supplier,
   platform,
   site,
+  ui,
   orders: {
     title: "Pesanan",
     eyebrow: "Jualan",

@@ -11,6 +11,7 @@ import settings from "./settings/zh";
 import site from "./site/zh";
 import supplier from "./supplier/zh";
 import team from "./team/zh";
+import ui from "./ui/zh";
 
 /** 简体中文. */
 const zh: Translations = {
@@ -547,6 +548,7 @@ const zh: Translations = {
   supplier,
   platform,
   site,
+  ui,
   orders: {
     title: "订单",
     eyebrow: "销售",

@@ -4,8 +4,9 @@ import { useTranslation } from "react-i18next";
 import { adminLoader } from "~/domain/accounts/access.server";
 import { allows } from "~/domain/accounts/permissions";
 import { dashboardFigures, parseRange } from "~/domain/reports/dashboard.server";
+import { fillPeriods } from "~/domain/reports/periods";
 import { getShop } from "~/domain/shops/shops.server";
-import { BarChart, HBars } from "~/ui/charts";
+import { BarList, ColumnChart, FunnelChart, periodLabel, shortNumber } from "~/ui/charts";
 
 // Every member sees the dashboard; the figures need the Reports permission.
 export const loader = /* @__PURE__ */ adminLoader("member", async ({ request, access: { shop: access, user } }) => {
@@ -18,6 +19,7 @@ export const loader = /* @__PURE__ */ adminLoader("member", async ({ request, ac
 export default function Dashboard() {
   const { firstName, shop, range, figures } = useLoaderData<typeof loader>();
   const { t } = useTranslation("reports");
+  const { t: ui } = useTranslation("ui");
   const money = (minor: number) =>
     new Intl.NumberFormat("en-MY", { style: "currency", currency: figures?.currency ?? "MYR" }).format(minor / 100);
   const count = (n: number) => new Intl.NumberFormat("en-MY").format(n);
@@ -73,10 +75,15 @@ export default function Dashboard() {
             {figures.series.length === 0 ? (
               <p className="muted">{t("noSales")}</p>
             ) : (
-              <BarChart
+              <ColumnChart
                 title={t("salesOverTime")}
-                points={figures.series.map((p) => ({ label: p.bucket, value: p.revenueMinor }))}
+                points={fillPeriods(figures.series, range.from, range.to, range.granularity).map((p) => ({
+                  label: periodLabel(p.bucket, range.granularity),
+                  detail: p.bucket,
+                  value: p.revenueMinor,
+                }))}
                 format={money}
+                tick={(minor) => shortNumber(minor / 100)}
                 testId="sales-chart"
               />
             )}
@@ -84,11 +91,12 @@ export default function Dashboard() {
           <div className="grid">
             <section className="card">
               <h2>{t("funnel")}</h2>
-              <HBars
+              <FunnelChart
                 title={t("funnel")}
                 testId="funnel-chart"
                 format={count}
-                rows={[
+                labels={{ fromPrevious: ui("charts.fromPrevious"), overall: ui("charts.overall") }}
+                steps={[
                   { label: t("visits"), value: figures.funnel.visits },
                   { label: t("carts"), value: figures.funnel.carts },
                   { label: t("checkouts"), value: figures.funnel.checkouts },
@@ -99,7 +107,7 @@ export default function Dashboard() {
             </section>
             <section className="card">
               <h2>{t("ownVsDropship")}</h2>
-              <HBars
+              <BarList
                 title={t("ownVsDropship")}
                 testId="source-chart"
                 format={money}
@@ -115,11 +123,15 @@ export default function Dashboard() {
             {figures.topProducts.length === 0 ? (
               <p className="muted">{t("noSales")}</p>
             ) : (
-              <HBars
+              <BarList
                 title={t("topProducts")}
                 testId="top-products"
                 format={money}
-                rows={figures.topProducts.map((p) => ({ label: `${p.title} ×${p.quantity}`, value: p.revenueMinor }))}
+                rows={figures.topProducts.map((p) => ({
+                  label: p.title,
+                  value: p.revenueMinor,
+                  note: ui("charts.sold", { count: p.quantity }),
+                }))}
               />
             )}
           </section>

@@ -53,6 +53,7 @@ export default function Settings() {
   const values: Record<string, string | undefined> = result?.values ?? {};
   const busy = useNavigation().state === "submitting";
   const { t } = useTranslation("settings");
+  const { t: ui } = useTranslation("ui");
   return (
     <div className="stack">
       <div className="admin-top">
@@ -63,6 +64,9 @@ export default function Settings() {
         <div className="row">
           <Link className="button secondary" to="/admin/settings/shipping">
             {t("general.shipping")}
+          </Link>
+          <Link className="button secondary" to="/admin/settings/storefront">
+            {ui("theme.title")}
           </Link>
           <Link className="button secondary" to="/admin/settings/company">
             {t("general.company")}

@@ -6,6 +6,7 @@ import { storefrontHome } from "~/domain/storefront/catalog.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { notFound } from "~/lib/http";
 import { Countdown, ProductGrid, StorefrontErrorBoundary, useStorefront } from "~/ui/storefront";
+import { HeroBanner } from "~/ui/storefront-theme";
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const shop = await storefrontShopBySlug(params.slug ?? "");
@@ -15,11 +16,15 @@ export async function loader({ params }: LoaderFunctionArgs) {
 
 export default function StorefrontHome() {
   const { shop, flashSale, deals, featured, newest } = useLoaderData<typeof loader>();
-  const { base } = useStorefront();
+  const { base, theme } = useStorefront();
   const { t } = useTranslation("storefront");
+  const hero = Boolean(theme.heroTitle || theme.heroImage);
   return (
     <div className="stack">
-      <h1 lang={shop.language}>{shop.name}</h1>
+      <h1 lang={shop.language} className={hero ? "sr-only" : undefined}>
+        {shop.name}
+      </h1>
+      <HeroBanner />
       {flashSale ? (
         <section className="card stack flash-sale" data-testid="flash-sale">
           <div className="spread">

@@ -7,10 +7,11 @@ import { cartItemCount } from "~/domain/checkout/cart.server";
 import { shopper } from "~/domain/checkout/visitor.server";
 import { recordStorefrontEvent } from "~/domain/reports/events.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
+import { themeStyle } from "~/domain/storefront/theme";
 import { consentChoice } from "~/lib/consent.server";
-import { CsrfInput } from "~/ui/forms";
 import { LanguageSwitcher } from "~/ui/language-switcher";
 import { CountdownScript, type StorefrontLayoutData } from "~/ui/storefront";
+import { AnnouncementBar, CookieBar, ShopBrand, ShopFooterLinks } from "~/ui/storefront-theme";
 
 export async function loader({
   params,
@@ -31,6 +32,7 @@ export async function loader({
   const who = context.publicPage ? null : await shopper(request, shop.id);
   return {
     shop: { name: shop.name, slug: shop.slug, language: shop.language, currency: shop.currency, timezone: shop.timezone },
+    theme: shop.theme,
     base,
     origin,
     consent: context.publicPage ? null : await consentChoice(request),
@@ -44,22 +46,24 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data ? [{ title: data.shop.name }, { property: "og:site_name", content: data.shop.name }] : [{ title: "Shop not found" }];
 
 export default function StorefrontLayout() {
-  const { shop, base, consent, cartCount, loggedIn } = useLoaderData<typeof loader>();
+  const { shop, theme, base, consent, cartCount, loggedIn } = useLoaderData<typeof loader>();
   const { t } = useTranslation("storefront");
   const { t: tc } = useTranslation("checkout");
   const location = useLocation();
   // Where the language and consent forms come back to, as this host spells it.
   const here = base + location.pathname.replace(/^\/s\/[^/]+/, "") + location.search || "/";
   return (
-    <div>
+    <div className="storefront-themed" style={themeStyle(theme) as React.CSSProperties}>
       <a href="#content" className="sr-only">
         {t("skipToContent")}
       </a>
+      {consent === null ? <CookieBar base={base} here={here} /> : null}
+      <AnnouncementBar theme={theme} base={base} />
       <header className="site-header">
         <div className="inner spread">
           {/* The shop's name is the merchant's own: never translated, marked in its language. */}
           <Link to={base || "/"} className="brand" data-testid="shop-name" lang={shop.language}>
-            {shop.name}
+            <ShopBrand theme={theme} name={shop.name} />
           </Link>
           <Form method="get" action={`${base}/search`} role="search" className="storefront-search">
             <label className="sr-only" htmlFor="site-search">
@@ -72,8 +76,12 @@ export default function StorefrontLayout() {
               placeholder={t("searchPlaceholder")}
               defaultValue={location.pathname.endsWith("/search") ? (new URLSearchParams(location.search).get("q") ?? "") : ""}
             />
-            <button type="submit" className="secondary small">
-              {t("search")}
+            <button type="submit" className="small" aria-label={t("search")}>
+              <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+                <circle cx="11" cy="11" r="7" fill="none" stroke="currentColor" strokeWidth="2.2" />
+                <line x1="16.5" y1="16.5" x2="21" y2="21" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
+              </svg>
+              <span className="search-label">{t("search")}</span>
             </button>
           </Form>
           <nav aria-label={t("home")} className="storefront-nav">
@@ -89,8 +97,8 @@ export default function StorefrontLayout() {
       <main className="site-main" id="content">
         <Outlet />
       </main>
-      {consent === null ? <ConsentBanner base={base} here={here} /> : null}
       <footer className="site-footer">
+        <ShopFooterLinks theme={theme} />
         <div className="inner">
           © {new Date().getFullYear()} <span lang={shop.language}>{shop.name}</span> · {t("poweredBy")} <a href="/">NetShop</a> ·{" "}
           <a href={`${base}/consent`} data-testid="cookie-settings">
@@ -100,28 +108,6 @@ export default function StorefrontLayout() {
       </footer>
       <CountdownScript />
     </div>
-  );
-}
-
-/** Necessary vs analytics cookies; a plain form, so it works without JavaScript. */
-export function ConsentBanner({ base, here }: { base: string; here: string }) {
-  const { t } = useTranslation("storefront");
-  return (
-    <aside className="consent-banner card" aria-label={t("consent.title")} data-testid="consent-banner">
-      <p>
-        <strong>{t("consent.title")}.</strong> {t("consent.body")}
-      </p>
-      <Form method="post" action={`${base}/consent`} className="row">
-        <CsrfInput />
-        <input type="hidden" name="redirectTo" value={here} />
-        <button type="submit" name="choice" value="all">
-          {t("consent.acceptAll")}
-        </button>
-        <button type="submit" name="choice" value="necessary" className="secondary">
-          {t("consent.necessaryOnly")}
-        </button>
-      </Form>
-    </aside>
   );
 }
 

@@ -8,11 +8,13 @@ import { useTranslation } from "react-i18next";
 
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import type { ProductCard as Card } from "~/domain/storefront/catalog.server";
+import type { StorefrontTheme } from "~/domain/storefront/theme";
 import { DEFAULT_LOCALE, type Locale } from "~/lib/i18n";
 import { useNonce } from "~/ui/nonce";
 
 export interface StorefrontLayoutData {
   shop: { name: string; slug: string; language: string; currency: string; timezone: string };
+  theme: StorefrontTheme;
   base: string;
   origin: string;
   consent: "necessary" | "all" | null;

@@ -111,6 +111,8 @@ export const shops = pgTable(
     customDomain: text("custom_domain"),
     /** The owner requires every member to log in with a second factor. */
     requireTwoFactor: boolean("require_two_factor").notNull().default(false),
+    /** The storefront's theme (app/domain/storefront/theme.ts validates it; migration 0023). */
+    storefrontTheme: jsonb("storefront_theme").notNull().default({}),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

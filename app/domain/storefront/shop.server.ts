@@ -8,8 +8,11 @@
 import { findShopByDomain, findShopBySlug, type Shop } from "~/domain/shops/shops.server";
 
 import { onStorefrontChange, storefrontCacheLive, storefrontGeneration } from "./cache.server";
+import { type StorefrontTheme, themeFromStored } from "./theme";
 
-export type StorefrontShop = Pick<Shop, "id" | "slug" | "name" | "language" | "currency" | "customDomain" | "timezone">;
+export type StorefrontShop = Pick<Shop, "id" | "slug" | "name" | "language" | "currency" | "customDomain" | "timezone"> & {
+  theme: StorefrontTheme;
+};
 
 const CACHE_MS = 5_000;
 const KEPT_MS = 60_000;
@@ -36,6 +39,7 @@ export async function storefrontShopBySlug(slug: string): Promise<StorefrontShop
         currency: row.currency,
         customDomain: row.customDomain,
         timezone: row.timezone,
+        theme: themeFromStored(row.storefrontTheme),
       }
     : undefined;
   if (bySlug.size > 10_000) bySlug.clear();
