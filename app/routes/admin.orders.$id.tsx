@@ -15,6 +15,7 @@ import { cancelPaidOrder, refundOrder } from "~/flows/order-refunded.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
+import { isUuid } from "~/lib/ids";
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
 import { CsrfInput, FormError } from "~/ui/forms";
@@ -42,7 +43,7 @@ export const action = /* @__PURE__ */ adminAction("orders", async ({ request, pa
   const actor = { userId: access.user.id, ip: context.ip, userAgent: context.userAgent };
   const fail = (errors: Record<string, string>) => data<ActionData>({ intent, errors, values: keptValues(form) }, { status: 400 });
   const ok = (done: string) => data<ActionData>({ intent, errors: {}, values: {}, done });
-  if (!/^[0-9a-f-]{36}$/i.test(orderId)) throw notFound(MISSING);
+  if (!isUuid(orderId)) throw notFound(MISSING);
   switch (intent) {
     case "note": {
       const r = await addOrderNote(shopId, orderId, actor, fields);
@@ -54,7 +55,7 @@ export const action = /* @__PURE__ */ adminAction("orders", async ({ request, pa
       if (!(MANUAL_MOVES as readonly string[]).includes(to)) return fail({ form: "Choose processing, shipped or delivered." });
       const r = await moveOrder(shopId, orderId, to as ManualMove, actor);
       if (!r) throw notFound(MISSING);
-      return r.ok ? ok(`Marked ${to}. The customer has been told.`) : fail({ form: r.error });
+      return r.ok ? ok(`Marked ${to}. The customer has been told.`) : fail(r.errors);
     }
     case "cancel": {
       const detail = await getOrderDetail(shopId, orderId);
@@ -69,7 +70,7 @@ export const action = /* @__PURE__ */ adminAction("orders", async ({ request, pa
             .slice(0, 500),
         );
         if (!r) throw notFound(MISSING);
-        return r.ok ? ok("Order cancelled. The customer has been told.") : fail({ form: r.error });
+        return r.ok ? ok("Order cancelled. The customer has been told.") : fail(r.errors);
       }
       const r = await cancelPaidOrder(shopId, orderId, actor, fields);
       if (!r) throw notFound(MISSING);

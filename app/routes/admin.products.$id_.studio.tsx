@@ -50,11 +50,7 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, params
   switch (intent) {
     case "upload-model-photo": {
       const result = await uploadModelPhoto(shopId, access.user.id, form.get("photo"));
-      if (!result.ok)
-        return data(
-          { intent, errors: { photo: result.error } as Record<string, string>, values: {} as Record<string, string> },
-          { status: 400 },
-        );
+      if (!result.ok) return data({ intent, errors: result.errors, values: {} as Record<string, string> }, { status: 400 });
       return redirect(`${here}?done=photo`);
     }
     case "delete-model-photo":
@@ -74,11 +70,7 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, params
     case "retry": {
       const retried = await retryKlingJob(shopId, String(form.get("jobId") ?? ""));
       if (!retried) throw notFound("This job does not exist in your shop.");
-      if (!retried.ok)
-        return data(
-          { intent, errors: { form: retried.error } as Record<string, string>, values: {} as Record<string, string> },
-          { status: 400 },
-        );
+      if (!retried.ok) return data({ intent, errors: retried.errors, values: {} as Record<string, string> }, { status: 400 });
       return redirect(`${here}?done=queued#jobs`);
     }
     case "approve":

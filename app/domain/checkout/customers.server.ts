@@ -50,7 +50,7 @@ interface Who {
   ip?: string;
   userAgent?: string;
   /** The browser's anonymous cart, merged into the customer's. */
-  anonymousCartId: string | null;
+  anonymousCartId: string | undefined;
 }
 
 export type CustomerAuthResult =
