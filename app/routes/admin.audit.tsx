@@ -8,6 +8,7 @@ import { AUDIT_CATEGORIES, type AuditCategory, listAuditLog } from "~/domain/aud
 import { getShop } from "~/domain/shops/shops.server";
 import { uuidField } from "~/lib/ids";
 import { describeDevice } from "~/lib/user-agent.server";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · NetShop" }];
 
@@ -106,15 +107,7 @@ export default function AuditLog() {
         <button type="submit">Filter</button>
       </Form>
       <table className="data" data-testid="audit-log">
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>Who</th>
-            <th>What</th>
-            <th>From</th>
-            <th>Before / after</th>
-          </tr>
-        </thead>
+        <TableHead columns={["When", "Who", "What", "From", "Before / after"]} />
         <tbody>
           {entries.length === 0 ? (
             <tr>

@@ -10,6 +10,7 @@ import { isUuid } from "~/lib/ids";
 import { Banner } from "~/ui/banner";
 import { DropshipTabs } from "~/ui/dropship";
 import { CsrfInput } from "~/ui/forms";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Supplier orders · NetShop" }];
 
@@ -91,16 +92,7 @@ export default function SupplierOrders() {
       ) : null}
       <div className="card flush">
         <table data-testid="forwards">
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>Status</th>
-              <th>{t("cost")}</th>
-              <th>Payment</th>
-              <th>{t("tracking")}</th>
-              <th></th>
-            </tr>
-          </thead>
+          <TableHead columns={["#", "Status", t("cost"), "Payment", t("tracking"), null]} />
           <tbody>
             {forwards.map((f) => (
               <tr key={f.id} data-testid="forward">

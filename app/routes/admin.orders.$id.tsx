@@ -20,6 +20,7 @@ import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
 import { CsrfInput, FormError } from "~/ui/forms";
 import { OrderBadge } from "~/ui/orders";
+import { TableHead } from "~/ui/table";
 import { Tracking } from "~/ui/tracking";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Order #${data?.detail.order.number ?? ""} · NetShop` }];
@@ -166,16 +167,16 @@ export default function OrderPage() {
       <section className="card">
         <h2>{t("detail.items")}</h2>
         <table className="data">
-          <thead>
-            <tr>
-              <th>{t("detail.items")}</th>
-              <th className="num">{t("detail.price")}</th>
-              <th className="num">{t("detail.quantity")}</th>
-              <th className="num">{t("detail.sent")}</th>
-              <th className="num">{t("detail.refundedQty")}</th>
-              <th className="num">{t("total")}</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              t("detail.items"),
+              { num: t("detail.price") },
+              { num: t("detail.quantity") },
+              { num: t("detail.sent") },
+              { num: t("detail.refundedQty") },
+              { num: t("total") },
+            ]}
+          />
           <tbody>
             {lines.map((l) => (
               <tr key={l.id} data-testid="order-line">

@@ -21,6 +21,7 @@ import { Banner } from "~/ui/banner";
 import { CatalogHeader } from "~/ui/catalog";
 import { CsrfInput, FormError, SelectField } from "~/ui/forms";
 import { ReviewButtons } from "~/ui/media-manager";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `AI studio · ${data?.product.title ?? "Product"} · NetShop` }];
 
@@ -297,15 +298,7 @@ export default function ProductStudio() {
           <p className="small muted">{t("jobs.none")}</p>
         ) : (
           <table className="data">
-            <thead>
-              <tr>
-                <th>{t("jobs.kind")}</th>
-                <th>{t("jobs.status")}</th>
-                <th>{t("jobs.progress")}</th>
-                <th>{t("jobs.cost")}</th>
-                <th>{t("jobs.created")}</th>
-              </tr>
-            </thead>
+            <TableHead columns={[t("jobs.kind"), t("jobs.status"), t("jobs.progress"), t("jobs.cost"), t("jobs.created")]} />
             <tbody>
               {studio.jobs.map((j) => (
                 <tr key={j.id} data-testid="ai-job" data-status={j.status} data-kind={j.kind}>

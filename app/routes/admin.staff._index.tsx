@@ -10,6 +10,7 @@ import { formatPhone } from "~/lib/phone";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
 import { RoleFields } from "~/ui/permissions";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Staff · NetShop" }];
 
@@ -90,14 +91,7 @@ export default function Staff() {
         </Banner>
       ) : null}
       <table className="data" data-testid="members">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Role</th>
-            <th>Status</th>
-            <th></th>
-          </tr>
-        </thead>
+        <TableHead columns={["Name", "Role", "Status", null]} />
         <tbody>
           {members.map((m) => (
             <tr key={m.userId}>
