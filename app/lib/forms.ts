@@ -5,8 +5,9 @@ export type FieldErrors = Record<string, string>;
 /**
  * The one failed-result shape of a domain call: `{ ok: false, errors }`, a message per field and a
  * message about the whole form under `form` (what `<FormError message={errors.form} />` shows).
+ * A refusal the page translates itself carries a code instead of a message (`Refusal<{ form: CartError }>`).
  */
-export type Refusal = { ok: false; errors: FieldErrors };
+export type Refusal<E = FieldErrors> = { ok: false; errors: E };
 
 /** A refusal with one message, about the whole form unless a field is named. */
 export const refuse = (message: string, field = "form"): Refusal => ({ ok: false, errors: { [field]: message } });

@@ -14,6 +14,7 @@ import { readForm } from "~/lib/csrf.server";
 import { describeDevice } from "~/lib/user-agent.server";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, FormError } from "~/ui/forms";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Your account security · NetShop" }];
 
@@ -170,14 +171,7 @@ export default function AccountSecurity() {
         ) : (
           <>
             <table className="data">
-              <thead>
-                <tr>
-                  <th>Device</th>
-                  <th>Address</th>
-                  <th>Last used</th>
-                  <th>Trusted until</th>
-                </tr>
-              </thead>
+              <TableHead columns={["Device", "Address", "Last used", "Trusted until"]} />
               <tbody>
                 {d.trustedDevices.map((t) => (
                   <tr key={t.id}>

@@ -8,6 +8,7 @@ import { readForm } from "~/lib/csrf.server";
 import { describeDevice } from "~/lib/user-agent.server";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, FormError } from "~/ui/forms";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Where you're logged in · NetShop" }];
 
@@ -71,15 +72,7 @@ export default function Sessions() {
         </Banner>
       ) : null}
       <table className="data" data-testid="sessions">
-        <thead>
-          <tr>
-            <th>Device</th>
-            <th>Address</th>
-            <th>Logged in</th>
-            <th>Last seen</th>
-            <th></th>
-          </tr>
-        </thead>
+        <TableHead columns={["Device", "Address", "Logged in", "Last seen", null]} />
         <tbody>
           {sessions.map((s) => (
             <tr key={s.id}>

@@ -8,6 +8,7 @@ import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Accounting sync · NetShop" }];
 
@@ -94,16 +95,7 @@ export default function AccountingSync() {
           </p>
         ) : (
           <table className="data">
-            <thead>
-              <tr>
-                <th>{t("order")}</th>
-                <th>{t("document")}</th>
-                <th>{t("total")}</th>
-                <th>{t("status")}</th>
-                <th>{t("error")}</th>
-                <th />
-              </tr>
-            </thead>
+            <TableHead columns={[t("order"), t("document"), t("total"), t("status"), t("error"), null]} />
             <tbody>
               {view.rows.map((r) => (
                 <tr key={`${r.orderId}-${r.syncId ?? "none"}`} data-testid={`sync-${r.orderNumber}-${r.kind}`}>

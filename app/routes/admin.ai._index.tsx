@@ -23,6 +23,7 @@ import {
 } from "~/ui/ai";
 import { Banner } from "~/ui/banner";
 import { CsrfInput } from "~/ui/forms";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "AI studio · NetShop" }];
 
@@ -131,14 +132,7 @@ export default function AiStudio() {
             <span id="batches-heading">{t("batches.title")}</span>
           </div>
           <table className="data" data-testid="ai-batches">
-            <thead>
-              <tr>
-                <th>{t("batches.started")}</th>
-                <th>{t("jobs.status")}</th>
-                <th>{t("jobs.progress")}</th>
-                <th></th>
-              </tr>
-            </thead>
+            <TableHead columns={[t("batches.started"), t("jobs.status"), t("jobs.progress"), null]} />
             <tbody>
               {batches.map((b) => {
                 const done = b.succeeded + b.failed + b.cancelled;
@@ -185,15 +179,7 @@ export default function AiStudio() {
           </p>
         ) : (
           <table className="data" data-testid="ai-jobs">
-            <thead>
-              <tr>
-                <th>{t("jobs.what")}</th>
-                <th>{t("jobs.status")}</th>
-                <th>{t("jobs.progress")}</th>
-                <th>{t("jobs.provider")}</th>
-                <th>{t("jobs.cost")}</th>
-              </tr>
-            </thead>
+            <TableHead columns={[t("jobs.what"), t("jobs.status"), t("jobs.progress"), t("jobs.provider"), t("jobs.cost")]} />
             <tbody>
               {jobs.map((j) => (
                 <tr key={j.id} data-testid="ai-job" data-job-id={j.id} data-status={j.status}>

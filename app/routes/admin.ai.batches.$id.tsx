@@ -7,6 +7,7 @@ import { getBatch } from "~/domain/ai/jobs.server";
 import { notFound } from "~/lib/http";
 import { batchPercent, batchStatus, CancelBatchForm, JobProgress, JobStatusBadge, LiveNoScript, useLive } from "~/ui/ai";
 import { Banner } from "~/ui/banner";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Bulk copy · NetShop" }];
 
@@ -60,13 +61,7 @@ export default function BatchProgress() {
       </section>
       <section className="card flush">
         <table className="data" data-testid="batch-jobs">
-          <thead>
-            <tr>
-              <th>{t("jobs.what")}</th>
-              <th>{t("jobs.status")}</th>
-              <th>{t("jobs.progress")}</th>
-            </tr>
-          </thead>
+          <TableHead columns={[t("jobs.what"), t("jobs.status"), t("jobs.progress")]} />
           <tbody>
             {jobs.map((j) => (
               <tr key={j.id} data-testid="batch-job" data-status={j.status}>

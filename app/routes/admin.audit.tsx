@@ -11,6 +11,7 @@ import { metaT } from "~/lib/i18n";
 import { uuidField } from "~/lib/ids";
 import { describeDevice } from "~/lib/user-agent.server";
 import { useFormat } from "~/ui/format";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "team")("audit.meta") }];
 
@@ -110,15 +111,7 @@ export default function AuditLog() {
         <button type="submit">{t("audit.filter")}</button>
       </Form>
       <table className="data" data-testid="audit-log">
-        <thead>
-          <tr>
-            <th>{t("audit.when")}</th>
-            <th>{t("audit.who")}</th>
-            <th>{t("audit.what")}</th>
-            <th>{t("audit.place")}</th>
-            <th>{t("audit.beforeAfter")}</th>
-          </tr>
-        </thead>
+        <TableHead columns={[t("audit.when"), t("audit.who"), t("audit.what"), t("audit.place"), t("audit.beforeAfter")]} />
         <tbody>
           {entries.length === 0 ? (
             <tr>

@@ -10,6 +10,7 @@ import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
 import { CsrfInput } from "~/ui/forms";
 import { OrderBadge } from "~/ui/orders";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Customer · NetShop" }];
 const MISSING = "This customer does not exist in your shop.";
@@ -93,14 +94,7 @@ export default function CustomerPage() {
       </div>
       <section className="card flush">
         <table className="data">
-          <thead>
-            <tr>
-              <th>{t("order")}</th>
-              <th>{t("date")}</th>
-              <th>{t("status")}</th>
-              <th className="num">{t("total")}</th>
-            </tr>
-          </thead>
+          <TableHead columns={[t("order"), t("date"), t("status"), { num: t("total") }]} />
           <tbody>
             {orders.map((o) => (
               <tr key={o.id}>

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { adminLoader } from "~/domain/accounts/access.server";
 import { CustomerListQuerySchema, listCustomers } from "~/domain/orders/customers.server";
 import { money } from "~/ui/orders";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Customers · NetShop" }];
 
@@ -43,14 +44,7 @@ export default function Customers() {
           </div>
         ) : (
           <table className="data">
-            <thead>
-              <tr>
-                <th>{t("customer")}</th>
-                <th className="num">{t("customers.orders")}</th>
-                <th className="num">{t("customers.spent")}</th>
-                <th>{t("customers.consent")}</th>
-              </tr>
-            </thead>
+            <TableHead columns={[t("customer"), { num: t("customers.orders") }, { num: t("customers.spent") }, t("customers.consent")]} />
             <tbody>
               {page.items.map((c) => (
                 <tr key={c.id} data-testid="customer-row">

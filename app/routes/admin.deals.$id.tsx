@@ -11,6 +11,7 @@ import { notFound } from "~/lib/http";
 import { redirect } from "~/lib/redirect.server";
 import { CatalogHeader } from "~/ui/catalog";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Flash sale · NetShop" }];
 
@@ -138,14 +139,7 @@ export default function FlashSaleEditor() {
           <p className="small muted">Give a sale price to each variant in the sale; leave the others empty.</p>
           <FormError message={errors.variants} />
           <table className="table variants" data-testid="sale-variants">
-            <thead>
-              <tr>
-                <th>Variant</th>
-                <th>SKU</th>
-                <th>Price</th>
-                <th>Sale price</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Variant", "SKU", "Price", "Sale price"]} />
             <tbody>
               {variants.map((v) => (
                 <tr key={v.id}>

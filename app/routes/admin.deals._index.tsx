@@ -5,6 +5,7 @@ import { adminLoader } from "~/domain/accounts/access.server";
 import { getShop } from "~/domain/shops/shops.server";
 import { listFlashSales, toLocalDateTime } from "~/domain/storefront/flash-sales.server";
 import { CatalogHeader } from "~/ui/catalog";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Deals · NetShop" }];
 
@@ -46,17 +47,7 @@ export default function Deals() {
         <div className="card">No sales yet.</div>
       ) : (
         <table className="table" data-testid="sales">
-          <thead>
-            <tr>
-              <th>Sale</th>
-              <th>State</th>
-              <th>Starts</th>
-              <th>Ends</th>
-              <th>Variants</th>
-              <th>Sold / cap</th>
-              <th>Per customer</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Sale", "State", "Starts", "Ends", "Variants", "Sold / cap", "Per customer"]} />
           <tbody>
             {sales.map((s) => (
               <tr key={s.id}>

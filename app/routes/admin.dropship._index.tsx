@@ -15,6 +15,7 @@ import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { DropshipTabs } from "~/ui/dropship";
 import { CsrfInput } from "~/ui/forms";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Supplier network · NetShop" }];
 
@@ -122,18 +123,7 @@ export default function Network() {
       ) : (
         <div className="card flush">
           <table data-testid="network-products">
-            <thead>
-              <tr>
-                <th></th>
-                <th>{t("products")}</th>
-                <th>{t("supplier")}</th>
-                <th>{t("cost")}</th>
-                <th>{t("suggested")}</th>
-                <th>{t("yourPrice")}</th>
-                <th>{t("stock")}</th>
-                <th></th>
-              </tr>
-            </thead>
+            <TableHead columns={[null, t("products"), t("supplier"), t("cost"), t("suggested"), t("yourPrice"), t("stock"), null]} />
             <tbody>
               {products.map((p) => (
                 <tr key={p.id} data-testid="network-product">

@@ -6,9 +6,11 @@ import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { formatDate, formatMoney } from "~/domain/catalog/catalog-rules";
 import { dismissAlert, listForwards, payHeldForward, walletSummary } from "~/domain/dropship/forwarding.server";
 import { readForm } from "~/lib/csrf.server";
+import { isUuid } from "~/lib/ids";
 import { Banner } from "~/ui/banner";
 import { DropshipTabs } from "~/ui/dropship";
 import { CsrfInput } from "~/ui/forms";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Supplier orders · NetShop" }];
 
@@ -26,14 +28,14 @@ export const action = /* @__PURE__ */ adminAction("orders", async ({ request, co
   }
   const how = intent === "manual" ? "manual" : "wallet";
   const forwardId = String(form.get("forwardId") ?? "");
-  if (!/^[0-9a-f-]{36}$/i.test(forwardId)) throw new Response("Not found", { status: 404 });
+  if (!isUuid(forwardId)) throw new Response("Not found", { status: 404 });
   const result = await payHeldForward(access.shop.shopId, forwardId, how, {
     userId: access.user.id,
     ip: context.ip,
     userAgent: context.userAgent,
   });
   if (!result) throw new Response("Not found", { status: 404 });
-  if (!result.ok) return data({ error: result.error, notice: null }, { status: 400 });
+  if (!result.ok) return data({ error: result.errors.form, notice: null }, { status: 400 });
   return data({ error: null, notice: "Paid: the order is on its way to the supplier." });
 });
 
@@ -90,16 +92,7 @@ export default function SupplierOrders() {
       ) : null}
       <div className="card flush">
         <table data-testid="forwards">
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>Status</th>
-              <th>{t("cost")}</th>
-              <th>Payment</th>
-              <th>{t("tracking")}</th>
-              <th></th>
-            </tr>
-          </thead>
+          <TableHead columns={["#", "Status", t("cost"), "Payment", t("tracking"), null]} />
           <tbody>
             {forwards.map((f) => (
               <tr key={f.id} data-testid="forward">

@@ -11,6 +11,7 @@ import { keptValues } from "~/lib/forms";
 import { Banner } from "~/ui/banner";
 import { DropshipTabs } from "~/ui/dropship";
 import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Dropship pricing · NetShop" }];
 
@@ -99,16 +100,7 @@ export default function Pricing() {
       <h2>{t("imported")}</h2>
       <div className="card flush">
         <table data-testid="linked-products">
-          <thead>
-            <tr>
-              <th>{t("products")}</th>
-              <th>{t("cost")}</th>
-              <th>{t("yourPrice")}</th>
-              <th>Margin</th>
-              <th>{t("stock")}</th>
-              <th>Own rule · lock</th>
-            </tr>
-          </thead>
+          <TableHead columns={[t("products"), t("cost"), t("yourPrice"), "Margin", t("stock"), "Own rule · lock"]} />
           <tbody>
             {linked.map((l) => (
               <tr key={l.variantId} data-testid="linked-variant">

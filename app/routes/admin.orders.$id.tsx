@@ -15,10 +15,12 @@ import { cancelPaidOrder, refundOrder } from "~/flows/order-refunded.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
+import { isUuid } from "~/lib/ids";
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
 import { CsrfInput, FormError } from "~/ui/forms";
 import { OrderBadge } from "~/ui/orders";
+import { TableHead } from "~/ui/table";
 import { Tracking } from "~/ui/tracking";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Order #${data?.detail.order.number ?? ""} · NetShop` }];
@@ -42,7 +44,7 @@ export const action = /* @__PURE__ */ adminAction("orders", async ({ request, pa
   const actor = { userId: access.user.id, ip: context.ip, userAgent: context.userAgent };
   const fail = (errors: Record<string, string>) => data<ActionData>({ intent, errors, values: keptValues(form) }, { status: 400 });
   const ok = (done: string) => data<ActionData>({ intent, errors: {}, values: {}, done });
-  if (!/^[0-9a-f-]{36}$/i.test(orderId)) throw notFound(MISSING);
+  if (!isUuid(orderId)) throw notFound(MISSING);
   switch (intent) {
     case "note": {
       const r = await addOrderNote(shopId, orderId, actor, fields);
@@ -54,7 +56,7 @@ export const action = /* @__PURE__ */ adminAction("orders", async ({ request, pa
       if (!(MANUAL_MOVES as readonly string[]).includes(to)) return fail({ form: "Choose processing, shipped or delivered." });
       const r = await moveOrder(shopId, orderId, to as ManualMove, actor);
       if (!r) throw notFound(MISSING);
-      return r.ok ? ok(`Marked ${to}. The customer has been told.`) : fail({ form: r.error });
+      return r.ok ? ok(`Marked ${to}. The customer has been told.`) : fail(r.errors);
     }
     case "cancel": {
       const detail = await getOrderDetail(shopId, orderId);
@@ -69,7 +71,7 @@ export const action = /* @__PURE__ */ adminAction("orders", async ({ request, pa
             .slice(0, 500),
         );
         if (!r) throw notFound(MISSING);
-        return r.ok ? ok("Order cancelled. The customer has been told.") : fail({ form: r.error });
+        return r.ok ? ok("Order cancelled. The customer has been told.") : fail(r.errors);
       }
       const r = await cancelPaidOrder(shopId, orderId, actor, fields);
       if (!r) throw notFound(MISSING);
@@ -165,16 +167,16 @@ export default function OrderPage() {
       <section className="card">
         <h2>{t("detail.items")}</h2>
         <table className="data">
-          <thead>
-            <tr>
-              <th>{t("detail.items")}</th>
-              <th className="num">{t("detail.price")}</th>
-              <th className="num">{t("detail.quantity")}</th>
-              <th className="num">{t("detail.sent")}</th>
-              <th className="num">{t("detail.refundedQty")}</th>
-              <th className="num">{t("total")}</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              t("detail.items"),
+              { num: t("detail.price") },
+              { num: t("detail.quantity") },
+              { num: t("detail.sent") },
+              { num: t("detail.refundedQty") },
+              { num: t("total") },
+            ]}
+          />
           <tbody>
             {lines.map((l) => (
               <tr key={l.id} data-testid="order-line">

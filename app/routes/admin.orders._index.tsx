@@ -7,6 +7,7 @@ import { FULFILMENT_STATUSES, listOrders, OrderListQuerySchema, PAYMENT_STATUSES
 import { ORDER_STATUSES } from "~/domain/orders/order-status";
 import { useFormat } from "~/ui/format";
 import { OrderBadge } from "~/ui/orders";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Orders · NetShop" }];
 
@@ -121,17 +122,7 @@ export default function OrderList() {
           </div>
         ) : (
           <table className="data">
-            <thead>
-              <tr>
-                <th>{t("order")}</th>
-                <th>{t("date")}</th>
-                <th>{t("customer")}</th>
-                <th>{t("status")}</th>
-                <th>{t("payment")}</th>
-                <th>{t("fulfilment")}</th>
-                <th className="num">{t("total")}</th>
-              </tr>
-            </thead>
+            <TableHead columns={[t("order"), t("date"), t("customer"), t("status"), t("payment"), t("fulfilment"), { num: t("total") }]} />
             <tbody>
               {page.items.map((o) => (
                 <tr key={o.id} data-testid="order-row">

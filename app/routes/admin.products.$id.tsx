@@ -21,6 +21,7 @@ import { useFormat } from "~/ui/format";
 import { CsrfInput } from "~/ui/forms";
 import { MediaManager } from "~/ui/media-manager";
 import { InventoryAdjustForm, optionsSignature, ProductEditor } from "~/ui/product-editor";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.product.title ?? ""} · NetShop` }];
 
@@ -148,15 +149,9 @@ export default function EditProduct() {
               <p className="small muted">{tc("inventory.noChanges")}</p>
             ) : (
               <table className="data" data-testid="ledger">
-                <thead>
-                  <tr>
-                    <th>{tc("inventory.when")}</th>
-                    <th>{tc("editor.variant")}</th>
-                    <th>{tc("inventory.change")}</th>
-                    <th>{tc("inventory.after")}</th>
-                    <th>{tc("inventory.why")}</th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={[tc("inventory.when"), tc("editor.variant"), tc("inventory.change"), tc("inventory.after"), tc("inventory.why")]}
+                />
                 <tbody>
                   {ledger.map((l) => (
                     <tr key={l.id}>

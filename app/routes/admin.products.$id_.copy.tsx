@@ -15,6 +15,7 @@ import { CopyChoices, JobCost, JobProgress, JobStatusBadge, LiveNoScript, Sandbo
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
 import { CsrfInput } from "~/ui/forms";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `AI copy: ${data?.product.title ?? "Product"} · NetShop` }];
 
@@ -271,14 +272,7 @@ export default function ProductCopy() {
             </span>
           </div>
           <table className="data" data-testid="copy-versions">
-            <thead>
-              <tr>
-                <th>{t("versions.when")}</th>
-                <th>{t("versions.replacedBy")}</th>
-                <th>{t("fields.title")}</th>
-                <th></th>
-              </tr>
-            </thead>
+            <TableHead columns={[t("versions.when"), t("versions.replacedBy"), t("fields.title"), null]} />
             <tbody>
               {versions.map((v) => (
                 <tr key={v.id} data-testid="copy-version">

@@ -34,13 +34,13 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
         size: form.get("size"),
       });
       if (!result) throw notFound("This product does not exist in your shop.");
-      if (!result.ok) return Response.json({ error: result.error }, { status: result.status });
+      if (!result.ok) return Response.json({ error: result.errors.form }, { status: result.status });
       return Response.json({ mediaId: result.mediaId, upload: result.upload });
     }
     case "complete": {
       const result = await completeUpload(shop.shopId, productId, mediaId);
       if (!result) throw notFound("This product does not exist in your shop.");
-      return result.ok ? Response.json({ status: result.status }) : Response.json({ error: result.error }, { status: 422 });
+      return result.ok ? Response.json({ status: result.status }) : Response.json({ error: result.errors.form }, { status: 422 });
     }
     case "alt":
       if (!(await updateMediaAlt(shop.shopId, productId, mediaId, String(form.get("alt") ?? ""))))

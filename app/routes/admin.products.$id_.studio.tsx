@@ -22,6 +22,7 @@ import { Banner } from "~/ui/banner";
 import { CatalogHeader } from "~/ui/catalog";
 import { CsrfInput, FormError, SelectField } from "~/ui/forms";
 import { ReviewButtons } from "~/ui/media-manager";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `AI studio · ${data?.product.title ?? "Product"} · NetShop` }];
 
@@ -51,11 +52,7 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, params
   switch (intent) {
     case "upload-model-photo": {
       const result = await uploadModelPhoto(shopId, access.user.id, form.get("photo"));
-      if (!result.ok)
-        return data(
-          { intent, errors: { photo: result.error } as Record<string, string>, values: {} as Record<string, string> },
-          { status: 400 },
-        );
+      if (!result.ok) return data({ intent, errors: result.errors, values: {} as Record<string, string> }, { status: 400 });
       return redirect(`${here}?done=photo`);
     }
     case "delete-model-photo":
@@ -75,11 +72,7 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, params
     case "retry": {
       const retried = await retryKlingJob(shopId, String(form.get("jobId") ?? ""));
       if (!retried) throw notFound("This job does not exist in your shop.");
-      if (!retried.ok)
-        return data(
-          { intent, errors: { form: retried.error } as Record<string, string>, values: {} as Record<string, string> },
-          { status: 400 },
-        );
+      if (!retried.ok) return data({ intent, errors: retried.errors, values: {} as Record<string, string> }, { status: 400 });
       return redirect(`${here}?done=queued#jobs`);
     }
     case "approve":
@@ -306,15 +299,7 @@ export default function ProductStudio() {
           <p className="small muted">{t("jobs.none")}</p>
         ) : (
           <table className="data">
-            <thead>
-              <tr>
-                <th>{t("jobs.kind")}</th>
-                <th>{t("jobs.status")}</th>
-                <th>{t("jobs.progress")}</th>
-                <th>{t("jobs.cost")}</th>
-                <th>{t("jobs.created")}</th>
-              </tr>
-            </thead>
+            <TableHead columns={[t("jobs.kind"), t("jobs.status"), t("jobs.progress"), t("jobs.cost"), t("jobs.created")]} />
             <tbody>
               {studio.jobs.map((j) => (
                 <tr key={j.id} data-testid="ai-job" data-status={j.status} data-kind={j.kind}>

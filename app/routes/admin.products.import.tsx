@@ -7,6 +7,7 @@ import { readUploadForm } from "~/lib/csrf.server";
 import { redirect } from "~/lib/redirect.server";
 import { CatalogHeader } from "~/ui/catalog";
 import { CsrfInput, FormError } from "~/ui/forms";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Import and export products · NetShop" }];
 
@@ -87,15 +88,7 @@ export default function ImportExport() {
       {transfers.length ? (
         <section className="card flush">
           <table className="data">
-            <thead>
-              <tr>
-                <th>Started</th>
-                <th>What</th>
-                <th>Status</th>
-                <th>Products</th>
-                <th>Problems</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Started", "What", "Status", "Products", "Problems"]} />
             <tbody>
               {transfers.map((t) => (
                 <tr key={t.id}>

@@ -7,6 +7,7 @@ import { getTransfer } from "~/domain/catalog/transfers.server";
 import { notFound } from "~/lib/http";
 import { Banner } from "~/ui/banner";
 import { CatalogHeader, ProgressBar } from "~/ui/catalog";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "CSV transfer · NetShop" }];
 
@@ -86,13 +87,7 @@ export default function TransferProgress() {
             </a>
           </div>
           <table className="data" data-testid="error-report">
-            <thead>
-              <tr>
-                <th>Row</th>
-                <th>Column</th>
-                <th>Problem</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Row", "Column", "Problem"]} />
             <tbody>
               {t.errors.map((e, i) => (
                 <tr key={i}>

@@ -13,6 +13,7 @@ import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
 import { RoleFields, useRoleLabel } from "~/ui/permissions";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "team")("staff.meta") }];
 
@@ -94,14 +95,7 @@ export default function Staff() {
         </Banner>
       ) : null}
       <table className="data" data-testid="members">
-        <thead>
-          <tr>
-            <th>{t("staff.name")}</th>
-            <th>{t("staff.role")}</th>
-            <th>{t("staff.status")}</th>
-            <th></th>
-          </tr>
-        </thead>
+        <TableHead columns={[t("staff.name"), t("staff.role"), t("staff.status"), null]} />
         <tbody>
           {members.map((m) => (
             <tr key={m.userId}>

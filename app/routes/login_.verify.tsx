@@ -26,7 +26,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const sent = await resendLoginCode(request, who);
     if (!sent.ok) {
       const headers: HeadersInit = sent.retryAfterSeconds ? { "Retry-After": String(sent.retryAfterSeconds) } : {};
-      return data({ error: sent.error, sent: false }, { status: sent.retryAfterSeconds ? 429 : 400, headers });
+      return data({ error: sent.errors.form, sent: false }, { status: sent.retryAfterSeconds ? 429 : 400, headers });
     }
     return data({ error: undefined, sent: true });
   }
@@ -34,7 +34,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!result.ok) {
     if (result.expired) throw redirect("/login");
     const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
-    return data({ error: result.error, field: result.field, sent: false }, { status: result.status, headers });
+    const field = result.errors.code === undefined ? undefined : ("code" as const);
+    return data({ error: result.errors.code ?? result.errors.form, field, sent: false }, { status: result.status, headers });
   }
   const session = await startSession(result.userId, { remember: result.remember, secondFactor: result.secondFactor, ...who });
   return redirect(safeRedirect(result.redirectTo), { headers: withCookies(...result.setCookies, session.setCookie) });

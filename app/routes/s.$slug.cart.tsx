@@ -26,7 +26,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const result = await changeCart(who, Object.fromEntries(form));
   const headers = new Headers({ "Cache-Control": "no-store" });
   if (result.created && result.cartId) headers.append("Set-Cookie", await cartCookieHeader(shop.id, result.cartId));
-  if (!result.ok) return data({ error: result.error }, { status: result.error.code === "not_found" ? 404 : 409, headers });
+  if (!result.ok) return data({ error: result.errors.form }, { status: result.errors.form.code === "not_found" ? 404 : 409, headers });
   if (result.intent === "add") await recordStorefrontEvent(request, shop.id, "cart");
   const status = result.intent === "add" ? "added" : result.intent === "update" ? "updated" : "removed";
   return redirect(`/s/${shop.slug}/cart?status=${status}`, { headers });

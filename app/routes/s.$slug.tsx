@@ -38,7 +38,7 @@ export async function loader({
     consent: context.publicPage ? null : await consentChoice(request),
     // The cart link's count and whether a customer is logged in (checkout area).
     cartCount: who ? await cartItemCount(who) : 0,
-    loggedIn: who ? who.customer !== null : false,
+    loggedIn: who ? who.customer !== undefined : false,
   };
 }
 

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { formatDate, formatMoney } from "~/domain/catalog/catalog-rules";
 import { listSupplierOrders } from "~/domain/dropship/supplier-portal.server";
 import { supplierLoader } from "~/domain/dropship/suppliers.server";
+import { TableHead } from "~/ui/table";
 
 export const loader = /* @__PURE__ */ supplierLoader(async ({ access }) => ({ orders: await listSupplierOrders(access.supplier.shopId) }));
 
@@ -15,15 +16,7 @@ export default function SupplierOrders() {
       <h1>{t("orders")}</h1>
       <div className="card flush">
         <table data-testid="supplier-orders">
-          <thead>
-            <tr>
-              <th>Reference</th>
-              <th>Date</th>
-              <th>{t("recipient")}</th>
-              <th>Status</th>
-              <th>{t("cost")}</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Reference", "Date", t("recipient"), "Status", t("cost")]} />
           <tbody>
             {orders.map((o) => (
               <tr key={o.id}>

@@ -10,7 +10,6 @@ import {
   bigint,
   boolean,
   date,
-  foreignKey,
   index,
   integer,
   jsonb,
@@ -26,7 +25,7 @@ import {
 import { createdAt, id, updatedAt } from "./columns";
 import { users } from "./core";
 import { orders } from "./orders";
-import { shopFk } from "./shop-column";
+import { shopFk, shopRef } from "./shop-column";
 
 export const autocountModeEnum = pgEnum("autocount_mode", ["sandbox", "live"]);
 export const customerCodeSchemeEnum = pgEnum("customer_code_scheme", ["per_customer", "cash_sales"]);
@@ -95,9 +94,7 @@ export const accountingSyncs = pgTable(
     primaryKey({ columns: [t.shopId, t.id] }),
     uniqueIndex("accounting_syncs_doc_key").on(t.shopId, t.orderId, t.kind, t.ref),
     uniqueIndex("accounting_syncs_doc_no_key").on(t.shopId, t.kind, t.docNo),
-    foreignKey({ columns: [t.shopId, t.orderId], foreignColumns: [orders.shopId, orders.id], name: "accounting_syncs_order_fk" }).onDelete(
-      "cascade",
-    ),
+    shopRef("accounting_syncs_order_fk", t, t.orderId, orders).onDelete("cascade"),
     index("accounting_syncs_status_idx").on(t.shopId, t.status, t.updatedAt.desc()),
   ],
 );

@@ -6,13 +6,13 @@
  * in the same draft, language by language, and never writes a second one.
  */
 import { sql } from "drizzle-orm";
-import { foreignKey, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 import { aiJobs } from "./ai";
 import { products } from "./catalog";
 import { createdAt, id, updatedAt } from "./columns";
 import { users } from "./core";
-import { shopFk } from "./shop-column";
+import { shopFk, shopRef } from "./shop-column";
 
 /** One row per shop: which provider and model write its copy, and the defaults of the form. */
 export const aiSettings = pgTable("ai_settings", {
@@ -61,14 +61,8 @@ export const aiCopyDrafts = pgTable(
     primaryKey({ columns: [t.shopId, t.id] }),
     uniqueIndex("ai_copy_drafts_job_key").on(t.shopId, t.jobId),
     index("ai_copy_drafts_product_idx").on(t.shopId, t.productId, t.createdAt.desc()),
-    foreignKey({ columns: [t.shopId, t.jobId], foreignColumns: [aiJobs.shopId, aiJobs.id], name: "ai_copy_drafts_job_fk" }).onDelete(
-      "cascade",
-    ),
-    foreignKey({
-      columns: [t.shopId, t.productId],
-      foreignColumns: [products.shopId, products.id],
-      name: "ai_copy_drafts_product_fk",
-    }).onDelete("cascade"),
+    shopRef("ai_copy_drafts_job_fk", t, t.jobId, aiJobs).onDelete("cascade"),
+    shopRef("ai_copy_drafts_product_fk", t, t.productId, products).onDelete("cascade"),
   ],
 );
 
@@ -94,10 +88,6 @@ export const aiCopyVersions = pgTable(
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
     index("ai_copy_versions_product_idx").on(t.shopId, t.productId, t.createdAt.desc()),
-    foreignKey({
-      columns: [t.shopId, t.productId],
-      foreignColumns: [products.shopId, products.id],
-      name: "ai_copy_versions_product_fk",
-    }).onDelete("cascade"),
+    shopRef("ai_copy_versions_product_fk", t, t.productId, products).onDelete("cascade"),
   ],
 );

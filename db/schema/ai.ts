@@ -12,24 +12,11 @@
  * ledger, one row per job that succeeded (unique on the job: consumed once).
  */
 import { sql } from "drizzle-orm";
-import {
-  check,
-  foreignKey,
-  index,
-  integer,
-  jsonb,
-  pgEnum,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { check, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 import { createdAt, id, updatedAt } from "./columns";
 import { users } from "./core";
-import { shopFk } from "./shop-column";
+import { shopFk, shopRef } from "./shop-column";
 
 export const aiJobKindEnum = pgEnum("ai_job_kind", ["copy", "tryon", "video"]);
 export const aiJobStatusEnum = pgEnum("ai_job_status", ["queued", "running", "succeeded", "failed", "cancelled"]);
@@ -106,9 +93,7 @@ export const aiJobs = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({ columns: [t.shopId, t.batchId], foreignColumns: [aiBatches.shopId, aiBatches.id], name: "ai_jobs_batch_fk" }).onDelete(
-      "cascade",
-    ),
+    shopRef("ai_jobs_batch_fk", t, t.batchId, aiBatches).onDelete("cascade"),
     index("ai_jobs_created_idx").on(t.shopId, t.createdAt.desc(), t.id.desc()),
     index("ai_jobs_product_idx").on(t.shopId, t.productId, t.createdAt.desc()),
     index("ai_jobs_batch_idx").on(t.shopId, t.batchId),

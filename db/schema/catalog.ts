@@ -14,7 +14,6 @@ import {
   boolean,
   char,
   check,
-  foreignKey,
   index,
   integer,
   jsonb,
@@ -30,7 +29,7 @@ import {
 
 import { createdAt, id, updatedAt } from "./columns";
 import { users } from "./core";
-import { shopFk } from "./shop-column";
+import { shopFk, shopRef } from "./shop-column";
 
 export const productStatusEnum = pgEnum("product_status", ["draft", "active", "archived"]);
 export const inventoryReasonEnum = pgEnum("inventory_reason", [
@@ -68,7 +67,7 @@ export const categories = pgTable(
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
     uniqueIndex("categories_handle_key").on(t.shopId, t.handle),
-    foreignKey({ columns: [t.shopId, t.parentId], foreignColumns: [t.shopId, t.id], name: "categories_parent_fk" }),
+    shopRef("categories_parent_fk", t, t.parentId, t),
   ],
 );
 
@@ -112,7 +111,7 @@ export const products = pgTable(
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
     uniqueIndex("products_handle_key").on(t.shopId, t.handle),
-    foreignKey({ columns: [t.shopId, t.categoryId], foreignColumns: [categories.shopId, categories.id], name: "products_category_fk" }),
+    shopRef("products_category_fk", t, t.categoryId, categories),
     // The admin list: one index per sort, each ending in id for a stable keyset order.
     index("products_shop_updated_idx").on(t.shopId, t.updatedAt.desc(), t.id.desc()),
     index("products_shop_created_idx").on(t.shopId, t.createdAt.desc(), t.id.desc()),
@@ -152,9 +151,7 @@ export const variants = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({ columns: [t.shopId, t.productId], foreignColumns: [products.shopId, products.id], name: "variants_product_fk" }).onDelete(
-      "cascade",
-    ),
+    shopRef("variants_product_fk", t, t.productId, products).onDelete("cascade"),
     uniqueIndex("variants_sku_key")
       .on(t.shopId, t.sku)
       .where(sql`${t.sku} is not null`),
@@ -185,11 +182,7 @@ export const inventoryLevels = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.variantId] }),
-    foreignKey({
-      columns: [t.shopId, t.variantId],
-      foreignColumns: [variants.shopId, variants.id],
-      name: "inventory_levels_variant_fk",
-    }).onDelete("cascade"),
+    shopRef("inventory_levels_variant_fk", t, t.variantId, variants).onDelete("cascade"),
     check("inventory_levels_on_hand_check", sql`${t.onHand} >= 0`),
     check("inventory_levels_reserved_check", sql`${t.reserved} >= 0`),
   ],
@@ -211,11 +204,7 @@ export const inventoryMovements = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({
-      columns: [t.shopId, t.variantId],
-      foreignColumns: [variants.shopId, variants.id],
-      name: "inventory_movements_variant_fk",
-    }).onDelete("cascade"),
+    shopRef("inventory_movements_variant_fk", t, t.variantId, variants).onDelete("cascade"),
     index("inventory_movements_variant_idx").on(t.shopId, t.variantId, t.createdAt),
     check("inventory_movements_delta_check", sql`${t.delta} <> 0`),
   ],
@@ -246,16 +235,8 @@ export const collectionProducts = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.collectionId, t.productId] }),
-    foreignKey({
-      columns: [t.shopId, t.collectionId],
-      foreignColumns: [collections.shopId, collections.id],
-      name: "collection_products_collection_fk",
-    }).onDelete("cascade"),
-    foreignKey({
-      columns: [t.shopId, t.productId],
-      foreignColumns: [products.shopId, products.id],
-      name: "collection_products_product_fk",
-    }).onDelete("cascade"),
+    shopRef("collection_products_collection_fk", t, t.collectionId, collections).onDelete("cascade"),
+    shopRef("collection_products_product_fk", t, t.productId, products).onDelete("cascade"),
     index("collection_products_product_idx").on(t.shopId, t.productId),
     index("collection_products_order_idx").on(t.shopId, t.collectionId, t.position),
   ],
@@ -308,9 +289,7 @@ export const media = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({ columns: [t.shopId, t.productId], foreignColumns: [products.shopId, products.id], name: "media_product_fk" }).onDelete(
-      "cascade",
-    ),
+    shopRef("media_product_fk", t, t.productId, products).onDelete("cascade"),
     index("media_product_idx").on(t.shopId, t.productId, t.position),
   ],
 );

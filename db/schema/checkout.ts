@@ -9,7 +9,6 @@ import {
   bigint,
   boolean,
   check,
-  foreignKey,
   index,
   integer,
   jsonb,
@@ -25,7 +24,7 @@ import {
 import { products, variants } from "./catalog";
 import { createdAt, id, updatedAt } from "./columns";
 import { customers } from "./orders";
-import { shopFk } from "./shop-column";
+import { shopFk, shopRef } from "./shop-column";
 
 /**
  * A cart: an anonymous browser's (customer_id null; its id is in a signed cookie) or a logged-in
@@ -45,9 +44,7 @@ export const carts = pgTable(
     uniqueIndex("carts_customer_key")
       .on(t.shopId, t.customerId)
       .where(sql`${t.customerId} is not null`),
-    foreignKey({ columns: [t.shopId, t.customerId], foreignColumns: [customers.shopId, customers.id], name: "carts_customer_fk" }).onDelete(
-      "cascade",
-    ),
+    shopRef("carts_customer_fk", t, t.customerId, customers).onDelete("cascade"),
     // Old anonymous carts are swept by age.
     index("carts_anonymous_updated_idx")
       .on(t.updatedAt)
@@ -67,12 +64,8 @@ export const cartItems = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.cartId, t.variantId] }),
-    foreignKey({ columns: [t.shopId, t.cartId], foreignColumns: [carts.shopId, carts.id], name: "cart_items_cart_fk" }).onDelete("cascade"),
-    foreignKey({
-      columns: [t.shopId, t.variantId],
-      foreignColumns: [variants.shopId, variants.id],
-      name: "cart_items_variant_fk",
-    }).onDelete("cascade"),
+    shopRef("cart_items_cart_fk", t, t.cartId, carts).onDelete("cascade"),
+    shopRef("cart_items_variant_fk", t, t.variantId, variants).onDelete("cascade"),
     check("cart_items_quantity_check", sql`${t.quantity} between 1 and 999`),
   ],
 );
@@ -88,14 +81,8 @@ export const wishlistItems = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.cartId, t.productId] }),
-    foreignKey({ columns: [t.shopId, t.cartId], foreignColumns: [carts.shopId, carts.id], name: "wishlist_items_cart_fk" }).onDelete(
-      "cascade",
-    ),
-    foreignKey({
-      columns: [t.shopId, t.productId],
-      foreignColumns: [products.shopId, products.id],
-      name: "wishlist_items_product_fk",
-    }).onDelete("cascade"),
+    shopRef("wishlist_items_cart_fk", t, t.cartId, carts).onDelete("cascade"),
+    shopRef("wishlist_items_product_fk", t, t.productId, products).onDelete("cascade"),
   ],
 );
 
@@ -118,11 +105,7 @@ export const customerSessions = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({
-      columns: [t.shopId, t.customerId],
-      foreignColumns: [customers.shopId, customers.id],
-      name: "customer_sessions_customer_fk",
-    }).onDelete("cascade"),
+    shopRef("customer_sessions_customer_fk", t, t.customerId, customers).onDelete("cascade"),
     index("customer_sessions_customer_idx").on(t.shopId, t.customerId),
   ],
 );

@@ -21,7 +21,6 @@ import {
   boolean,
   char,
   check,
-  foreignKey,
   index,
   integer,
   pgEnum,
@@ -37,7 +36,7 @@ import { variants } from "./catalog";
 import { createdAt, id, updatedAt } from "./columns";
 import { shops, users } from "./core";
 import { orders } from "./orders";
-import { shopFk } from "./shop-column";
+import { shopFk, shopRef } from "./shop-column";
 
 export const supplierStatusEnum = pgEnum("supplier_status", ["pending", "approved", "suspended"]);
 /** held: not paid yet (wallet too low), not sent to the supplier; open → accepted → shipped; rejected: every line refused. */
@@ -136,11 +135,7 @@ export const supplierOrderLines = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({
-      columns: [t.shopId, t.supplierOrderId],
-      foreignColumns: [supplierOrders.shopId, supplierOrders.id],
-      name: "supplier_order_lines_order_fk",
-    }).onDelete("cascade"),
+    shopRef("supplier_order_lines_order_fk", t, t.supplierOrderId, supplierOrders).onDelete("cascade"),
     uniqueIndex("supplier_order_lines_line_key").on(t.shopId, t.supplierOrderId, t.merchantLineId),
     check("supplier_order_lines_quantity_check", sql`${t.quantity} > 0`),
   ],
@@ -192,11 +187,7 @@ export const dropshipLinks = pgTable(
     index("dropship_links_product_idx").on(t.shopId, t.productId),
     // The sync job finds every merchant selling a supplier variant.
     index("dropship_links_supplier_variant_idx").on(t.supplierVariantId),
-    foreignKey({
-      columns: [t.shopId, t.variantId],
-      foreignColumns: [variants.shopId, variants.id],
-      name: "dropship_links_variant_fk",
-    }).onDelete("cascade"),
+    shopRef("dropship_links_variant_fk", t, t.variantId, variants).onDelete("cascade"),
   ],
 );
 
@@ -285,9 +276,7 @@ export const dropshipForwards = pgTable(
     primaryKey({ columns: [t.shopId, t.id] }),
     // The idempotency key of forwarding: one per order and supplier.
     uniqueIndex("dropship_forwards_order_supplier_key").on(t.shopId, t.orderId, t.supplierShopId),
-    foreignKey({ columns: [t.shopId, t.orderId], foreignColumns: [orders.shopId, orders.id], name: "dropship_forwards_order_fk" }).onDelete(
-      "cascade",
-    ),
+    shopRef("dropship_forwards_order_fk", t, t.orderId, orders).onDelete("cascade"),
     index("dropship_forwards_list_idx").on(t.shopId, t.createdAt.desc()),
   ],
 );

@@ -4,12 +4,12 @@
  * on (shop_id, id) with shop_id in every foreign key.
  */
 import { sql } from "drizzle-orm";
-import { boolean, check, foreignKey, index, integer, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
 
 import { createdAt, id } from "./columns";
 import { users } from "./core";
 import { orderLines, orders, payments } from "./orders";
-import { shopFk } from "./shop-column";
+import { shopFk, shopRef } from "./shop-column";
 
 /** One parcel: the courier, its tracking number and link, and who sent it. */
 export const fulfilments = pgTable(
@@ -29,9 +29,7 @@ export const fulfilments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({ columns: [t.shopId, t.orderId], foreignColumns: [orders.shopId, orders.id], name: "fulfilments_order_fk" }).onDelete(
-      "cascade",
-    ),
+    shopRef("fulfilments_order_fk", t, t.orderId, orders).onDelete("cascade"),
     index("fulfilments_order_idx").on(t.shopId, t.orderId, t.createdAt),
   ],
 );
@@ -47,16 +45,8 @@ export const fulfilmentLines = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({
-      columns: [t.shopId, t.fulfilmentId],
-      foreignColumns: [fulfilments.shopId, fulfilments.id],
-      name: "fulfilment_lines_fulfilment_fk",
-    }).onDelete("cascade"),
-    foreignKey({
-      columns: [t.shopId, t.orderLineId],
-      foreignColumns: [orderLines.shopId, orderLines.id],
-      name: "fulfilment_lines_order_line_fk",
-    }).onDelete("cascade"),
+    shopRef("fulfilment_lines_fulfilment_fk", t, t.fulfilmentId, fulfilments).onDelete("cascade"),
+    shopRef("fulfilment_lines_order_line_fk", t, t.orderLineId, orderLines).onDelete("cascade"),
     index("fulfilment_lines_fulfilment_idx").on(t.shopId, t.fulfilmentId),
     check("fulfilment_lines_quantity_check", sql`${t.quantity} > 0`),
   ],
@@ -76,16 +66,8 @@ export const refundLines = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({
-      columns: [t.shopId, t.paymentId],
-      foreignColumns: [payments.shopId, payments.id],
-      name: "refund_lines_payment_fk",
-    }).onDelete("cascade"),
-    foreignKey({
-      columns: [t.shopId, t.orderLineId],
-      foreignColumns: [orderLines.shopId, orderLines.id],
-      name: "refund_lines_order_line_fk",
-    }).onDelete("cascade"),
+    shopRef("refund_lines_payment_fk", t, t.paymentId, payments).onDelete("cascade"),
+    shopRef("refund_lines_order_line_fk", t, t.orderLineId, orderLines).onDelete("cascade"),
     index("refund_lines_payment_idx").on(t.shopId, t.paymentId),
     check("refund_lines_quantity_check", sql`${t.quantity} > 0`),
   ],

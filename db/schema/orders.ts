@@ -17,7 +17,6 @@ import {
   boolean,
   char,
   check,
-  foreignKey,
   index,
   integer,
   jsonb,
@@ -32,7 +31,7 @@ import {
 
 import { createdAt, id, updatedAt } from "./columns";
 import { languageEnum, shops, users } from "./core";
-import { shopFk } from "./shop-column";
+import { shopFk, shopRef } from "./shop-column";
 
 export const orderStatusEnum = pgEnum("order_status", [
   "pending_payment",
@@ -101,7 +100,7 @@ export const customers = pgTable(
     index("customers_email_idx").on(t.shopId, t.email),
     index("customers_phone_idx").on(t.shopId, t.phone),
     index("customers_created_idx").on(t.shopId, t.createdAt.desc(), t.id.desc()),
-    foreignKey({ columns: [t.shopId, t.mergedIntoId], foreignColumns: [t.shopId, t.id], name: "customers_merged_into_fk" }),
+    shopRef("customers_merged_into_fk", t, t.mergedIntoId, t),
     check("customers_email_lower_check", sql`${t.email} = lower(${t.email})`),
   ],
 );
@@ -118,11 +117,7 @@ export const customerAddresses = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({
-      columns: [t.shopId, t.customerId],
-      foreignColumns: [customers.shopId, customers.id],
-      name: "customer_addresses_customer_fk",
-    }).onDelete("cascade"),
+    shopRef("customer_addresses_customer_fk", t, t.customerId, customers).onDelete("cascade"),
     index("customer_addresses_customer_idx").on(t.shopId, t.customerId),
   ],
 );
@@ -184,7 +179,7 @@ export const orders = pgTable(
     uniqueIndex("orders_invoice_number_key")
       .on(t.shopId, t.invoiceNumber)
       .where(sql`${t.invoiceNumber} is not null`),
-    foreignKey({ columns: [t.shopId, t.customerId], foreignColumns: [customers.shopId, customers.id], name: "orders_customer_fk" }),
+    shopRef("orders_customer_fk", t, t.customerId, customers),
     index("orders_shop_created_idx").on(t.shopId, t.createdAt.desc(), t.id.desc()),
     index("orders_shop_status_created_idx").on(t.shopId, t.status, t.createdAt.desc(), t.id.desc()),
     index("orders_customer_idx").on(t.shopId, t.customerId, t.createdAt.desc()),
@@ -234,9 +229,7 @@ export const orderLines = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({ columns: [t.shopId, t.orderId], foreignColumns: [orders.shopId, orders.id], name: "order_lines_order_fk" }).onDelete(
-      "cascade",
-    ),
+    shopRef("order_lines_order_fk", t, t.orderId, orders).onDelete("cascade"),
     index("order_lines_order_idx").on(t.shopId, t.orderId, t.position),
     index("order_lines_variant_idx").on(t.shopId, t.variantId),
     check(
@@ -273,9 +266,7 @@ export const payments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({ columns: [t.shopId, t.orderId], foreignColumns: [orders.shopId, orders.id], name: "payments_order_fk" }).onDelete(
-      "cascade",
-    ),
+    shopRef("payments_order_fk", t, t.orderId, orders).onDelete("cascade"),
     uniqueIndex("payments_gateway_reference_key")
       .on(t.shopId, t.gateway, t.gatewayReference)
       .where(sql`${t.gatewayReference} is not null`),
@@ -310,9 +301,7 @@ export const orderEvents = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({ columns: [t.shopId, t.orderId], foreignColumns: [orders.shopId, orders.id], name: "order_events_order_fk" }).onDelete(
-      "cascade",
-    ),
+    shopRef("order_events_order_fk", t, t.orderId, orders).onDelete("cascade"),
     index("order_events_order_idx").on(t.shopId, t.orderId, t.createdAt),
   ],
 );

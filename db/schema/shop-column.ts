@@ -1,4 +1,4 @@
-import { uuid } from "drizzle-orm/pg-core";
+import { type AnyPgColumn, foreignKey, uuid } from "drizzle-orm/pg-core";
 
 import { shops } from "./core";
 
@@ -10,3 +10,10 @@ export const shopFk = () =>
   uuid("shop_id")
     .notNull()
     .references(() => shops.id, { onDelete: "cascade" });
+
+/**
+ * A tenant row's reference to another tenant table's row: (shop_id, column) → (shop_id, id), so a
+ * row can only point at a row of its own shop. Chain `.onDelete(…)` as usual.
+ */
+export const shopRef = (name: string, t: { shopId: AnyPgColumn }, column: AnyPgColumn, parent: { shopId: AnyPgColumn; id: AnyPgColumn }) =>
+  foreignKey({ columns: [t.shopId, column], foreignColumns: [parent.shopId, parent.id], name });

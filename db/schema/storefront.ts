@@ -13,11 +13,11 @@
  * Tenant tables keyed on (shop_id, id) with shop_id in every unique key and foreign key.
  */
 import { sql } from "drizzle-orm";
-import { check, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 import { variants } from "./catalog";
 import { createdAt, id, updatedAt } from "./columns";
-import { shopFk } from "./shop-column";
+import { shopFk, shopRef } from "./shop-column";
 
 export const flashSales = pgTable(
   "flash_sales",
@@ -57,16 +57,8 @@ export const flashSaleVariants = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.flashSaleId, t.variantId] }),
-    foreignKey({
-      columns: [t.shopId, t.flashSaleId],
-      foreignColumns: [flashSales.shopId, flashSales.id],
-      name: "flash_sale_variants_sale_fk",
-    }).onDelete("cascade"),
-    foreignKey({
-      columns: [t.shopId, t.variantId],
-      foreignColumns: [variants.shopId, variants.id],
-      name: "flash_sale_variants_variant_fk",
-    }).onDelete("cascade"),
+    shopRef("flash_sale_variants_sale_fk", t, t.flashSaleId, flashSales).onDelete("cascade"),
+    shopRef("flash_sale_variants_variant_fk", t, t.variantId, variants).onDelete("cascade"),
     index("flash_sale_variants_variant_idx").on(t.shopId, t.variantId),
     check("flash_sale_variants_price_check", sql`${t.salePriceMinor} >= 0`),
   ],
@@ -83,11 +75,7 @@ export const flashSaleCustomers = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.flashSaleId, t.customerKey] }),
-    foreignKey({
-      columns: [t.shopId, t.flashSaleId],
-      foreignColumns: [flashSales.shopId, flashSales.id],
-      name: "flash_sale_customers_sale_fk",
-    }).onDelete("cascade"),
+    shopRef("flash_sale_customers_sale_fk", t, t.flashSaleId, flashSales).onDelete("cascade"),
     check("flash_sale_customers_quantity_check", sql`${t.quantity} >= 0`),
   ],
 );
@@ -112,11 +100,7 @@ export const flashSaleClaims = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
-    foreignKey({
-      columns: [t.shopId, t.flashSaleId],
-      foreignColumns: [flashSales.shopId, flashSales.id],
-      name: "flash_sale_claims_sale_fk",
-    }).onDelete("cascade"),
+    shopRef("flash_sale_claims_sale_fk", t, t.flashSaleId, flashSales).onDelete("cascade"),
     index("flash_sale_claims_order_idx").on(t.shopId, t.orderId),
     index("flash_sale_claims_sale_idx").on(t.shopId, t.flashSaleId, t.createdAt),
     check("flash_sale_claims_quantity_check", sql`${t.quantity} > 0`),

@@ -36,9 +36,9 @@ export async function sellable(
 
 /** A guest with `quantity` of the variant in a fresh cart. */
 export async function guestWithCart(shopId: string, variantId: string, quantity = 1): Promise<Shopper> {
-  const who: Shopper = { shopId, customer: null, anonymousCartId: null };
+  const who: Shopper = { shopId, customer: undefined, anonymousCartId: undefined };
   const added = await changeCart(who, { intent: "add", variantId, quantity: String(quantity) });
-  if (!added.ok) throw new Error(`add to cart failed: ${JSON.stringify(added.error)}`);
+  if (!added.ok) throw new Error(`add to cart failed: ${JSON.stringify(added.errors)}`);
   return { ...who, anonymousCartId: added.cartId };
 }
 

@@ -27,12 +27,12 @@ export async function makeCustomerWithHistory(shopId: string, ownerId: string, l
   const signed = await signUpCustomer(
     shopId,
     { name, email, phone, password: PASSWORD, adult: "on", marketing: "on" },
-    { ip: "203.0.113.7", userAgent: `Browser ${name}`, anonymousCartId: null },
+    { ip: "203.0.113.7", userAgent: `Browser ${name}`, anonymousCartId: undefined },
   );
   if (!signed.ok) throw new Error(`customer sign-up failed: ${JSON.stringify(signed.errors)}`);
   const customerId = signed.customerId;
   const { variantId, productId } = await sellable(shopId, ownerId, { stock: 50 });
-  const who = { shopId, customer: { id: customerId, name, email } as never, anonymousCartId: null };
+  const who = { shopId, customer: { id: customerId, name, email } as never, anonymousCartId: undefined };
   await changeWishlist(who, { intent: "add", productId });
   const address = { ...TEST_ADDRESS, name, phone };
   const paid = await makeOrder(shopId, { lines: [{ variantId, quantity: 1 }], paid: true, email, phone, customerName: name, customerId });

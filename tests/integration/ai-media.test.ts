@@ -66,7 +66,7 @@ beforeAll(async () => {
     owner.id,
     new File([new Uint8Array(await makePng(600, 800))], "model.png", { type: "image/png" }),
   );
-  if (!photo.ok) throw new Error(photo.error);
+  if (!photo.ok) throw new Error(photo.errors.photo);
   modelPhotoId = photo.id;
 });
 afterAll(async () => {
@@ -298,7 +298,7 @@ describe("the processor against the Kling sandbox", () => {
     kling().switches.contentBlock = "off";
     expect(await retryKlingJob(shop.id, second)).toEqual({ ok: true });
     expect(await jobRow(second)).toMatchObject({ status: "queued", error: null });
-    expect(await retryKlingJob(shop.id, second)).toEqual({ ok: false, error: "Only a failed job can be retried." });
+    expect(await retryKlingJob(shop.id, second)).toEqual({ ok: false, errors: { form: "Only a failed job can be retried." } });
     await runKlingJob("tryon", { shopId: shop.id, jobId: second }, fast);
     const retried = await jobRow(second);
     expect(retried).toMatchObject({ status: "succeeded", error: null, errorCode: null });

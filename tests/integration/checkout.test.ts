@@ -66,7 +66,7 @@ async function pay(orderId: string) {
 describe("cart", () => {
   it("adds, updates and removes lines with prices read from the catalog, refusing more than is available", async () => {
     const { variantId } = await sellable(shopId, userId, { stock: 5, price: "12.50" });
-    let who: Shopper = { shopId, customer: null, anonymousCartId: null };
+    let who: Shopper = { shopId, customer: undefined, anonymousCartId: undefined };
     const added = await changeCart(who, { intent: "add", variantId, quantity: "2", price: "0.01" });
     expect(added).toMatchObject({ ok: true, created: true });
     who = { ...who, anonymousCartId: added.cartId };
@@ -77,7 +77,7 @@ describe("cart", () => {
     expect(cart.itemCount).toBe(3);
 
     const over = await changeCart(who, { intent: "add", variantId, quantity: "3" });
-    expect(over).toMatchObject({ ok: false, error: { code: "over_available", available: 5, inCart: 3 } });
+    expect(over).toMatchObject({ ok: false, errors: { form: { code: "over_available", available: 5, inCart: 3 } } });
     expect(await changeCart(who, { intent: "update", variantId, quantity: "5" })).toMatchObject({ ok: true });
     expect((await loadCart(who)).lines[0].quantity).toBe(5);
 
@@ -92,14 +92,14 @@ describe("cart", () => {
 
   it("says a sold-out variant is out of stock, and an unknown one is not found", async () => {
     const { variantId } = await sellable(shopId, userId, { stock: 0 });
-    const who: Shopper = { shopId, customer: null, anonymousCartId: null };
+    const who: Shopper = { shopId, customer: undefined, anonymousCartId: undefined };
     expect(await changeCart(who, { intent: "add", variantId, quantity: "1" })).toMatchObject({
       ok: false,
-      error: { code: "out_of_stock" },
+      errors: { form: { code: "out_of_stock" } },
     });
     expect(await changeCart(who, { intent: "add", variantId: crypto.randomUUID(), quantity: "1" })).toMatchObject({
       ok: false,
-      error: { code: "not_found" },
+      errors: { form: { code: "not_found" } },
     });
     const backorder = await sellable(shopId, userId, { stock: 0, backorder: true });
     expect(await changeCart(who, { intent: "add", variantId: backorder.variantId, quantity: "4" })).toMatchObject({ ok: true });
@@ -109,7 +109,7 @@ describe("cart", () => {
 describe("wishlist", () => {
   it("keeps a guest's favourites and removes them", async () => {
     const { productId } = await sellable(shopId, userId, { stock: 3, title: `Songket ${unique()}` });
-    let who: Shopper = { shopId, customer: null, anonymousCartId: null };
+    let who: Shopper = { shopId, customer: undefined, anonymousCartId: undefined };
     const added = await changeWishlist(who, { intent: "add", productId });
     expect(added.ok).toBe(true);
     if (!added.ok) return;
@@ -118,7 +118,10 @@ describe("wishlist", () => {
     expect((await loadWishlist(who)).map((w) => w.productId)).toEqual([productId]);
     await changeWishlist(who, { intent: "remove", productId });
     expect(await loadWishlist(who)).toEqual([]);
-    expect(await changeWishlist(who, { intent: "add", productId: crypto.randomUUID() })).toEqual({ ok: false, error: "not_found" });
+    expect(await changeWishlist(who, { intent: "add", productId: crypto.randomUUID() })).toEqual({
+      ok: false,
+      errors: { form: "That product is no longer available." },
+    });
   });
 });
 
@@ -126,13 +129,13 @@ describe("customer accounts", () => {
   it("signs up with a bcrypt hash and marketing consent, refuses under-18s, and merges the guest cart and wishlist on login", async () => {
     const email = `${unique("cust")}@example.com`;
     const password = "nasi lemak every morning";
-    const refused = await signUpCustomer(shopId, { name: "Adik", email, password }, { ip: ip(), anonymousCartId: null });
+    const refused = await signUpCustomer(shopId, { name: "Adik", email, password }, { ip: ip(), anonymousCartId: undefined });
     expect(refused).toMatchObject({ ok: false, errors: { adult: "You must be 18 or older to open an account." } });
 
     const signed = await signUpCustomer(
       shopId,
       { name: "Mei Ling", email, password, adult: "on", marketing: "on" },
-      { ip: ip(), anonymousCartId: null },
+      { ip: ip(), anonymousCartId: undefined },
     );
     expect(signed.ok).toBe(true);
     if (!signed.ok) return;
@@ -141,7 +144,7 @@ describe("customer accounts", () => {
     expect(customer.passwordHash).not.toContain(password);
     expect(customer.marketingConsent).toBe(true);
     expect(
-      await signUpCustomer(shopId, { name: "Again", email, password, adult: "on" }, { ip: ip(), anonymousCartId: null }),
+      await signUpCustomer(shopId, { name: "Again", email, password, adult: "on" }, { ip: ip(), anonymousCartId: undefined }),
     ).toMatchObject({ ok: false, errors: { email: expect.stringContaining("already exists") } });
 
     // The customer already has something in their own cart.
@@ -150,7 +153,7 @@ describe("customer accounts", () => {
     const customerWho: Shopper = {
       shopId,
       customer: { id: signed.customerId, name: "Mei Ling", email, phone: null, sessionId: "" },
-      anonymousCartId: null,
+      anonymousCartId: undefined,
     };
     await changeCart(customerWho, { intent: "add", variantId: a.variantId, quantity: "1" });
     // Logged out, they fill a guest cart and wishlist, then log in.
@@ -180,7 +183,7 @@ describe("customer accounts", () => {
     expect((await currentCustomer(request, shopId))?.id).toBe(signed.customerId);
     const other = await makeShop(userId);
     const renamed = cookie.replace(shopId.replace(/-/g, ""), other.id.replace(/-/g, ""));
-    expect(await currentCustomer(new Request("http://shop.test/", { headers: { Cookie: renamed } }), other.id)).toBeNull();
+    expect(await currentCustomer(new Request("http://shop.test/", { headers: { Cookie: renamed } }), other.id)).toBeUndefined();
   });
 });
 
@@ -188,14 +191,14 @@ describe("customer login limits", () => {
   it("stops guessing: after 5 wrong passwords even the right one waits", async () => {
     const email = `${unique("guess")}@example.com`;
     const password = "roti canai with dhal";
-    const signed = await signUpCustomer(shopId, { name: "Ravi", email, password, adult: "on" }, { ip: ip(), anonymousCartId: null });
+    const signed = await signUpCustomer(shopId, { name: "Ravi", email, password, adult: "on" }, { ip: ip(), anonymousCartId: undefined });
     expect(signed.ok).toBe(true);
     for (let i = 0; i < 5; i++) {
-      expect(await logInCustomer(shopId, { email, password: `wrong guess ${i}` }, { ip: ip(), anonymousCartId: null })).toMatchObject({
+      expect(await logInCustomer(shopId, { email, password: `wrong guess ${i}` }, { ip: ip(), anonymousCartId: undefined })).toMatchObject({
         ok: false,
       });
     }
-    const blocked = await logInCustomer(shopId, { email, password }, { ip: ip(), anonymousCartId: null });
+    const blocked = await logInCustomer(shopId, { email, password }, { ip: ip(), anonymousCartId: undefined });
     expect(blocked).toMatchObject({ ok: false, errors: { form: expect.stringContaining("Too many wrong passwords") } });
     expect(blocked.ok === false && blocked.retryAfterSeconds).toBeGreaterThan(0);
   });

@@ -108,7 +108,7 @@ describe("direct uploads to the store, then the media job", () => {
       .jpeg()
       .toBuffer();
     const liar = await upload({ body: jpeg, contentType: "image/png", filename: "photo.png" });
-    expect(liar.completed).toEqual({ ok: false, error: "photo.png is not a real PNG file (its contents say image/jpeg)." });
+    expect(liar.completed).toEqual({ ok: false, errors: { form: "photo.png is not a real PNG file (its contents say image/jpeg)." } });
     const row = await mediaRow(liar.mediaId);
     expect(row.status).toBe("failed");
     expect(await headObject(row.originalKey)).toBeUndefined();
@@ -120,13 +120,15 @@ describe("direct uploads to the store, then the media job", () => {
     await fetch(signed.upload.url, { method: "PUT", headers: signed.upload.headers, body: new Uint8Array(png) });
     expect(await completeUpload(shop.id, productId, signed.mediaId)).toEqual({
       ok: false,
-      error: `short.png: the stored file (${png.length} bytes) is not the ${png.length + 10}-byte file that was announced. Upload it again.`,
+      errors: {
+        form: `short.png: the stored file (${png.length} bytes) is not the ${png.length + 10}-byte file that was announced. Upload it again.`,
+      },
     });
     const missing = await requestUpload(shop.id, productId, { filename: "never.png", contentType: "image/png", size: 100 });
     if (!missing?.ok) throw new Error("refused");
     expect(await completeUpload(shop.id, productId, missing.mediaId)).toEqual({
       ok: false,
-      error: "never.png did not arrive in storage. Upload it again.",
+      errors: { form: "never.png did not arrive in storage. Upload it again." },
     });
   });
 
@@ -134,7 +136,7 @@ describe("direct uploads to the store, then the media job", () => {
     expect(await requestUpload(shop.id, productId, { filename: "a.gif", contentType: "image/gif", size: 10 })).toEqual({
       ok: false,
       status: 400,
-      error: "a.gif: use a JPG, PNG or WebP image, or an MP4 or WebM video.",
+      errors: { form: "a.gif: use a JPG, PNG or WebP image, or an MP4 or WebM video." },
     });
     expect(
       await requestUpload(shop.id, productId, { filename: "huge.jpg", contentType: "image/jpeg", size: 10 * 1024 * 1024 + 1 }),
@@ -154,8 +156,9 @@ describe("direct uploads to the store, then the media job", () => {
     ).toEqual({
       ok: false,
       status: 403,
-      error:
-        "Your Small plan includes 5.0 MB of media and this shop uses 0 B: this file (6.0 MB) does not fit. Delete media you no longer need, or upgrade your plan.",
+      errors: {
+        form: "Your Small plan includes 5.0 MB of media and this shop uses 0 B: this file (6.0 MB) does not fit. Delete media you no longer need, or upgrade your plan.",
+      },
     });
     expect(
       await requestUpload(shop.id, "00000000-0000-4000-8000-000000000000", { filename: "a.png", contentType: "image/png", size: 10 }),

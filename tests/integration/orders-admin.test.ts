@@ -117,7 +117,7 @@ describe("status machine from the order page", () => {
         const [message] = await withShop(shopId, (tx) => tx.select().from(schema.messages).where(eq(schema.messages.id, told!.messageId!)));
         expect(message).toMatchObject({ channel: "whatsapp", recipient: "+60123456789", purpose: `order.${to}` });
       } else {
-        expect(result).toEqual({ ok: false, error: transitionRefusal(from, to) });
+        expect(result).toEqual({ ok: false, errors: { form: transitionRefusal(from, to) } });
         expect(after.status).toBe(before.status);
         expect(after.updatedAt).toEqual(before.updatedAt);
         expect((await eventsOf(order.id)).filter((e) => e.type === "notified" && (e.data as { kind?: string }).kind === to)).toHaveLength(
@@ -140,14 +140,14 @@ describe("status machine from the order page", () => {
     const told = (await messagesOf("order.cancelled")).find((m) => m.recipient === "unpaid@example.my");
     expect(told?.channel).toBe("email");
     const again = await cancelUnpaidOrder(shopId, order.id, actor, "");
-    expect(again).toEqual({ ok: false, error: transitionRefusal("cancelled", "cancelled") });
+    expect(again).toEqual({ ok: false, errors: { form: transitionRefusal("cancelled", "cancelled") } });
   });
 
   it("refuses to cancel a paid order without its refund, and cancelling a shipped order at all", async () => {
     const paid = await orderIn("paid");
     expect(await cancelUnpaidOrder(shopId, paid.id, actor, "")).toEqual({
       ok: false,
-      error: "This order is paid: cancel it with a refund.",
+      errors: { form: "This order is paid: cancel it with a refund." },
     });
     const shipped = await orderIn("shipped");
     const refused = await cancelPaidOrder(shopId, shipped.id, actor, { reason: "x", manual: "on" });

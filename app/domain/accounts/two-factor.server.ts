@@ -175,29 +175,30 @@ export async function beginLoginChallenge(
   const setCookie = await challengeCookie().serialize(token);
   if (method !== "whatsapp") return { setCookie, method };
   const sent = await sendLoginCode({ challengeId: id, userId: user.id, phone: user.phone }, who);
-  return { setCookie, method, sendProblem: sent.ok ? undefined : sent.error };
+  return { setCookie, method, sendProblem: sent.ok ? undefined : sent.errors.form };
 }
+
+/** A code not sent now: why, and how long to wait when a limit was hit. */
+type LoginCodeRefusal = Refusal & { retryAfterSeconds?: number };
 
 async function sendLoginCode(
   target: { challengeId: string; userId: string; phone: string },
   who: RequestInfo,
-): Promise<{ ok: true } | { ok: false; error: string; retryAfterSeconds?: number }> {
+): Promise<{ ok: true } | LoginCodeRefusal> {
   const limited = await consumeAll(["codeSendPerUser", target.userId], ["codeSendPerIp", who.ip ?? "unknown"]);
   if (!limited.ok) {
     return {
-      ok: false,
-      error: `Too many codes were sent. Wait ${describeWait(limited.retryAfterSeconds)}, then send a new code.`,
+      ...refuse(`Too many codes were sent. Wait ${describeWait(limited.retryAfterSeconds)}, then send a new code.`),
       retryAfterSeconds: limited.retryAfterSeconds,
     };
   }
   const issued = await issueCode({ userId: target.userId, purpose: "sign_in", subjectId: target.challengeId, phone: target.phone });
   if (issued.ok) return { ok: true };
-  return {
-    ok: false,
-    error: issued.retryable
+  return refuse(
+    issued.retryable
       ? "We could not send your code on WhatsApp just now. Wait a minute, then send a new code."
       : "WhatsApp did not accept the message with your code. Try again later, or use a recovery code.",
-  };
+  );
 }
 
 export interface PendingLogin {
@@ -262,17 +263,13 @@ export function maskPhone(e164: string): string {
 }
 
 /** "Send a new code": at most one every 30 seconds, and within the per-person limits. */
-export async function resendLoginCode(
-  request: Request,
-  who: RequestInfo,
-): Promise<{ ok: true } | { ok: false; error: string; retryAfterSeconds?: number }> {
+export async function resendLoginCode(request: Request, who: RequestInfo): Promise<{ ok: true } | LoginCodeRefusal> {
   const found = await findChallenge(request);
-  if (!found) return { ok: false, error: "This login has expired. Enter your email and password again." };
+  if (!found) return refuse("This login has expired. Enter your email and password again.");
   const cooldown = await consume("codeResend", found.challenge.id);
   if (!cooldown.ok) {
     return {
-      ok: false,
-      error: `A code was just sent. Wait ${describeWait(cooldown.retryAfterSeconds)} before asking for another.`,
+      ...refuse(`A code was just sent. Wait ${describeWait(cooldown.retryAfterSeconds)} before asking for another.`),
       retryAfterSeconds: cooldown.retryAfterSeconds,
     };
   }
@@ -281,7 +278,7 @@ export async function resendLoginCode(
 
 export type VerifyResult =
   | { ok: true; userId: string; remember: boolean; redirectTo: string; secondFactor: SecondFactorUsed; setCookies: string[] }
-  | { ok: false; status: 400 | 401 | 429; error: string; field?: "code"; retryAfterSeconds?: number; expired?: boolean };
+  | (Refusal & { status: 400 | 401 | 429; retryAfterSeconds?: number; expired?: boolean });
 
 /**
  * Checks the second factor of the login waiting in this browser. Success completes the challenge
@@ -290,19 +287,17 @@ export type VerifyResult =
  */
 export async function completeLoginChallenge(request: Request, form: Record<string, unknown>, who: RequestInfo): Promise<VerifyResult> {
   const found = await findChallenge(request);
-  if (!found) return { ok: false, status: 400, error: "This login has expired. Enter your email and password again.", expired: true };
+  if (!found) return { ...refuse("This login has expired. Enter your email and password again."), status: 400, expired: true };
   const { user, challenge } = found;
   const answer = typeof form.code === "string" ? form.code.trim() : "";
   const useRecovery = form.using === "recovery";
-  if (!answer)
-    return { ok: false, status: 400, field: "code", error: useRecovery ? "Enter one of your recovery codes." : "Enter the 6-digit code." };
+  if (!answer) return { ...refuse(useRecovery ? "Enter one of your recovery codes." : "Enter the 6-digit code.", "code"), status: 400 };
 
   const perIp = await consume("codeVerifyPerIp", who.ip ?? "unknown");
   if (!perIp.ok) {
     return {
-      ok: false,
+      ...refuse(`Too many attempts. Try again in ${describeWait(perIp.retryAfterSeconds)}.`),
       status: 429,
-      error: `Too many attempts. Try again in ${describeWait(perIp.retryAfterSeconds)}.`,
       retryAfterSeconds: perIp.retryAfterSeconds,
     };
   }
@@ -345,15 +340,13 @@ export async function completeLoginChallenge(request: Request, form: Record<stri
       const perUser = await consume("codeVerifyPerUser", user.id);
       if (!perUser.ok) {
         return {
-          ok: false,
+          ...refuse(`Too many wrong codes. Try again in ${describeWait(perUser.retryAfterSeconds)}.`, "code"),
           status: 429,
-          field: "code",
-          error: `Too many wrong codes. Try again in ${describeWait(perUser.retryAfterSeconds)}.`,
           retryAfterSeconds: perUser.retryAfterSeconds,
         };
       }
     }
-    return { ok: false, status: 401, field: "code", error: problem };
+    return { ...refuse(problem, "code"), status: 401 };
   }
 
   const completed = await asPlatform(async (tx) => {
@@ -384,7 +377,7 @@ export async function completeLoginChallenge(request: Request, form: Record<stri
     }
     return true;
   });
-  if (!completed) return { ok: false, status: 400, error: "This login has expired. Enter your email and password again.", expired: true };
+  if (!completed) return { ...refuse("This login has expired. Enter your email and password again."), status: 400, expired: true };
 
   const setCookies = [await challengeCookie().serialize("", { maxAge: 0 })];
   if (form.trust === "on" || form.trust === "true") setCookies.push(await trustThisDevice(user.id, who));

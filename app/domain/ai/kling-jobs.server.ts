@@ -40,6 +40,7 @@ import {
   TRY_ON_MODELS,
 } from "~/integrations/kling.server";
 import { deleteObjects, publicObjectUrl, putObject, readObject } from "~/integrations/storage.server";
+import { type Refusal, refuse } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
 import { logger } from "~/lib/logger.server";
 import { keyedHash, safeEqual } from "~/lib/secrets.server";
@@ -74,31 +75,31 @@ export function isKlingSandbox(): boolean {
 
 const MODEL_PHOTO_TYPES: Record<string, string> = { "image/jpeg": "jpg", "image/png": "png" };
 
-export type UploadModelPhotoResult = { ok: true; id: string } | { ok: false; error: string };
+export type UploadModelPhotoResult = { ok: true; id: string } | Refusal;
 
 /**
  * Stores a model photo (a person, for try-on) in our bucket. Kling takes JPEG or PNG of at least
  * 300 px a side and at most 10 MB: refused here, with the reason, before any credit is spent.
  */
 export async function uploadModelPhoto(shopId: string, userId: string | null, file: unknown): Promise<UploadModelPhotoResult> {
-  if (!(file instanceof Blob) || file.size === 0) return { ok: false, error: "Choose a photo to upload." };
+  if (!(file instanceof Blob) || file.size === 0) return refuse("Choose a photo to upload.", "photo");
   const filename = ((file as File).name || "model-photo").trim().slice(0, 200);
-  if (file.size > KLING_LIMITS.maxImageBytes) return { ok: false, error: `${filename} is over 10 MB: use a smaller photo.` };
+  if (file.size > KLING_LIMITS.maxImageBytes) return refuse(`${filename} is over 10 MB: use a smaller photo.`, "photo");
   // Decoded and re-encoded (app/domain/media/image-check.server.ts): the size is the pixels', never a header's.
   const checked = await reencodeImage(Buffer.from(await file.arrayBuffer()), ["image/jpeg", "image/png"], file.type || undefined);
-  if (!checked.ok) return { ok: false, error: `${filename}: use a JPG or PNG photo.` };
+  if (!checked.ok) return refuse(`${filename}: use a JPG or PNG photo.`, "photo");
   const { body: bytes, contentType, width, height } = checked;
-  if (bytes.length > KLING_LIMITS.maxImageBytes) return { ok: false, error: `${filename} is over 10 MB: use a smaller photo.` };
+  if (bytes.length > KLING_LIMITS.maxImageBytes) return refuse(`${filename} is over 10 MB: use a smaller photo.`, "photo");
   const info = { width, height };
   if (info.width < KLING_LIMITS.minImageSide || info.height < KLING_LIMITS.minImageSide) {
-    return { ok: false, error: `${filename} is ${info.width}×${info.height} px: use a photo at least 300 px on each side.` };
+    return refuse(`${filename} is ${info.width}×${info.height} px: use a photo at least 300 px on each side.`, "photo");
   }
   const id = crypto.randomUUID();
   const objectKey = `shops/${shopId}/ai/model-photos/${id}.${MODEL_PHOTO_TYPES[contentType]}`;
   try {
     await withShop(shopId, (tx) => assertStorageAllowance(tx, shopId, bytes.length));
   } catch (error) {
-    if (error instanceof PlanLimitReached) return { ok: false, error: error.message };
+    if (error instanceof PlanLimitReached) return refuse(error.message, "photo");
     throw error;
   }
   await putObject({ key: objectKey, body: bytes, contentType, immutable: true });
@@ -587,7 +588,7 @@ export async function runKlingJob(
   await migrateKlingResult(job.shopId, job.id, client);
 }
 
-export type RetryResult = { ok: true } | { ok: false; error: string };
+export type RetryResult = { ok: true } | Refusal;
 
 /**
  * Retries a failed try-on or video job (the AI studio's Retry): its credits are held again (if
@@ -599,7 +600,7 @@ export async function retryKlingJob(shopId: string, jobId: string): Promise<Retr
     return await withShop(shopId, async (tx) => {
       const [job] = await tx.select().from(schema.aiJobs).where(eq(schema.aiJobs.id, jobId)).for("update");
       if (!job || (job.kind !== "tryon" && job.kind !== "video")) return undefined;
-      if (job.status !== "failed") return { ok: false as const, error: "Only a failed job can be retried." };
+      if (job.status !== "failed") return refuse("Only a failed job can be retried.");
       await assertAiCredits(tx, shopId, job.kind, job.credits);
       await tx
         .update(schema.aiJobs)
@@ -610,7 +611,7 @@ export async function retryKlingJob(shopId: string, jobId: string): Promise<Retr
       return { ok: true as const };
     });
   } catch (error) {
-    if (error instanceof PlanLimitReached) return { ok: false, error: error.message };
+    if (error instanceof PlanLimitReached) return refuse(error.message);
     throw error;
   }
 }

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { coverImages } from "~/domain/media/media.server";
 import { runningSalePrices } from "~/domain/storefront/flash-sales.server";
 import { publicObjectUrl } from "~/integrations/storage.server";
+import { type Refusal, refuse } from "~/lib/forms";
 import { asPlatform, schema, type Tx, withShop } from "~db/client";
 
 import { ensureCart, findCart, type Shopper } from "./visitor.server";
@@ -48,7 +49,7 @@ export interface CartView {
 }
 
 /** Reads a cart's lines with today's prices and stock. Inside the caller's withShop. */
-export async function readCart(tx: Tx, shopId: string, cartId: string | null, currency = "MYR"): Promise<CartView> {
+export async function readCart(tx: Tx, shopId: string, cartId: string | undefined, currency = "MYR"): Promise<CartView> {
   if (!cartId) return { cartId: null, lines: [], itemCount: 0, subtotalMinor: 0, weightGrams: 0, currency, hasProblems: false };
   const rows = await tx
     .select({
@@ -182,7 +183,7 @@ export type CartError =
 
 export type CartActionResult =
   | { ok: true; cartId: string; created: boolean; intent: "add" | "update" | "remove" }
-  | { ok: false; error: CartError; cartId: string | null; created: boolean };
+  | (Refusal<{ form: CartError }> & { cartId: string | undefined; created: boolean });
 
 /**
  * Adds, changes or removes a line. Adding checks the variant is on sale in this shop and that
@@ -193,8 +194,8 @@ export async function changeCart(who: Shopper, form: Record<string, unknown>): P
   if (!parsed.success)
     return {
       ok: false,
-      error: { code: "invalid", message: parsed.error.issues[0]?.message ?? "Invalid request." },
-      cartId: null,
+      errors: { form: { code: "invalid", message: parsed.error.issues[0]?.message ?? "Invalid request." } },
+      cartId: undefined,
       created: false,
     };
   const input = parsed.data;
@@ -234,7 +235,7 @@ export async function changeCart(who: Shopper, form: Record<string, unknown>): P
       )
       .where(and(eq(schema.variants.shopId, who.shopId), eq(schema.variants.id, input.variantId)));
     if (!variant || variant.status !== "active")
-      return { ok: false as const, error: { code: "not_found" as const }, cartId: null, created: false };
+      return { ok: false as const, errors: { form: { code: "not_found" as const } }, cartId: undefined, created: false };
     const title = variant.variantTitle && variant.variantTitle !== "Default" ? `${variant.title} (${variant.variantTitle})` : variant.title;
     const { cartId, created } = await ensureCart(tx, who);
     const [existing] = await tx
@@ -248,9 +249,9 @@ export async function changeCart(who: Shopper, form: Record<string, unknown>): P
     const wanted = input.intent === "add" ? Math.min(inCart + input.quantity, MAX_LINE_QUANTITY) : input.quantity;
     if (variant.track && !variant.backorder) {
       const available = Math.max(0, (variant.onHand ?? 0) - (variant.reserved ?? 0));
-      if (available === 0) return { ok: false as const, error: { code: "out_of_stock" as const, title }, cartId, created };
+      if (available === 0) return { ok: false as const, errors: { form: { code: "out_of_stock" as const, title } }, cartId, created };
       if (wanted > available)
-        return { ok: false as const, error: { code: "over_available" as const, title, available, inCart }, cartId, created };
+        return { ok: false as const, errors: { form: { code: "over_available" as const, title, available, inCart } }, cartId, created };
     }
     await tx
       .insert(schema.cartItems)
@@ -322,9 +323,9 @@ const WishlistSchema = z.object({ intent: z.enum(["add", "remove"]), productId: 
 export async function changeWishlist(
   who: Shopper,
   form: Record<string, unknown>,
-): Promise<{ ok: true; cartId: string; created: boolean } | { ok: false; error: "not_found" }> {
+): Promise<{ ok: true; cartId: string; created: boolean } | Refusal> {
   const parsed = WishlistSchema.safeParse(form);
-  if (!parsed.success) return { ok: false, error: "not_found" };
+  if (!parsed.success) return refuse("That product is no longer available.");
   const { intent, productId } = parsed.data;
   return withShop(who.shopId, async (tx) => {
     if (intent === "remove") {
@@ -345,7 +346,7 @@ export async function changeWishlist(
       .select({ status: schema.products.status })
       .from(schema.products)
       .where(and(eq(schema.products.shopId, who.shopId), eq(schema.products.id, productId)));
-    if (!product || product.status !== "active") return { ok: false as const, error: "not_found" as const };
+    if (!product || product.status !== "active") return refuse("That product is no longer available.");
     const { cartId, created } = await ensureCart(tx, who);
     await tx.insert(schema.wishlistItems).values({ shopId: who.shopId, cartId, productId }).onConflictDoNothing();
     return { ok: true as const, cartId, created };

@@ -51,9 +51,9 @@ interface Who {
   ip?: string;
   userAgent?: string;
   /** The browser's anonymous cart, merged into the customer's. */
-  anonymousCartId: string | null;
+  anonymousCartId: string | undefined;
   /** The account this browser logged in to before (knownCustomerId): never slowed for it. */
-  knownCustomerId?: string | null;
+  knownCustomerId?: string;
 }
 
 export type CustomerAuthResult =

@@ -37,9 +37,9 @@ function shopCookie(kind: "cart" | "customer" | "known", shopId: string): Cookie
 }
 
 /** The anonymous cart id in this request's cookie (not yet checked against the database). */
-export async function cartIdFromCookie(request: Request, shopId: string): Promise<string | null> {
+export async function cartIdFromCookie(request: Request, shopId: string): Promise<string | undefined> {
   const value = await shopCookie("cart", shopId).parse(request.headers.get("Cookie"));
-  return isUuid(value) ? value : null;
+  return isUuid(value) ? value : undefined;
 }
 
 export function cartCookieHeader(shopId: string, cartId: string): Promise<string> {
@@ -87,19 +87,19 @@ const KNOWN_DEVICE_SECONDS = 365 * 24 * 3600;
  * the session): wrong passwords typed elsewhere never slow that browser down. It proves nothing
  * but past use — the password is still checked.
  */
-export async function knownCustomerId(request: Request, shopId: string): Promise<string | null> {
+export async function knownCustomerId(request: Request, shopId: string): Promise<string | undefined> {
   const value = await shopCookie("known", shopId).parse(request.headers.get("Cookie"));
-  return typeof value === "string" && isUuid(value) ? value : null;
+  return typeof value === "string" && isUuid(value) ? value : undefined;
 }
 
 export function knownCustomerCookieHeader(shopId: string, customerId: string): Promise<string> {
   return shopCookie("known", shopId).serialize(customerId, { maxAge: KNOWN_DEVICE_SECONDS });
 }
 
-/** The logged-in customer of this shop, or null. */
-export async function currentCustomer(request: Request, shopId: string): Promise<StorefrontCustomer | null> {
+/** The logged-in customer of this shop, or undefined. */
+export async function currentCustomer(request: Request, shopId: string): Promise<StorefrontCustomer | undefined> {
   const token = await shopCookie("customer", shopId).parse(request.headers.get("Cookie"));
-  if (typeof token !== "string" || token.length < 20) return null;
+  if (typeof token !== "string" || token.length < 20) return undefined;
   const id = sessionId(token);
   return withShop(shopId, async (tx) => {
     const now = new Date();
@@ -121,7 +121,7 @@ export async function currentCustomer(request: Request, shopId: string): Promise
           gt(schema.customerSessions.expiresAt, now),
         ),
       );
-    if (!row) return null;
+    if (!row) return undefined;
     if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
       await tx
         .update(schema.customerSessions)
@@ -149,34 +149,34 @@ export async function endCustomerSession(request: Request, shopId: string): Prom
 /** Who is shopping: the logged-in customer (if any) and the cart to use. */
 export interface Shopper {
   shopId: string;
-  customer: StorefrontCustomer | null;
+  customer: StorefrontCustomer | undefined;
   /** The anonymous cart id from the cookie (guests only). */
-  anonymousCartId: string | null;
+  anonymousCartId: string | undefined;
 }
 
 export async function shopper(request: Request, shopId: string): Promise<Shopper> {
   const customer = await currentCustomer(request, shopId);
-  return { shopId, customer, anonymousCartId: customer ? null : await cartIdFromCookie(request, shopId) };
+  return { shopId, customer, anonymousCartId: customer ? undefined : await cartIdFromCookie(request, shopId) };
 }
 
 /**
- * The shopper's cart row id, or null when they have none yet. Inside the caller's withShop (a
+ * The shopper's cart row id, or undefined when they have none yet. Inside the caller's withShop (a
  * cookie naming another shop's cart finds nothing here).
  */
-export async function findCart(tx: Tx, who: Shopper): Promise<string | null> {
+export async function findCart(tx: Tx, who: Shopper): Promise<string | undefined> {
   if (who.customer) {
     const [cart] = await tx
       .select({ id: schema.carts.id })
       .from(schema.carts)
       .where(and(eq(schema.carts.shopId, who.shopId), eq(schema.carts.customerId, who.customer.id)));
-    return cart?.id ?? null;
+    return cart?.id;
   }
-  if (!who.anonymousCartId) return null;
+  if (!who.anonymousCartId) return undefined;
   const [cart] = await tx
     .select({ id: schema.carts.id })
     .from(schema.carts)
     .where(and(eq(schema.carts.shopId, who.shopId), eq(schema.carts.id, who.anonymousCartId), isNull(schema.carts.customerId)));
-  return cart?.id ?? null;
+  return cart?.id;
 }
 
 /** The shopper's cart row id, created when missing; `created` tells the caller to set the cookie. */
@@ -200,7 +200,7 @@ export async function ensureCart(tx: Tx, who: Shopper): Promise<{ cartId: string
  * On login: the anonymous cart's items and favourites move into the customer's cart (quantities
  * of the same variant add up, capped at 999), and the anonymous cart is deleted.
  */
-export async function mergeAnonymousCart(tx: Tx, shopId: string, anonymousCartId: string | null, customerId: string): Promise<void> {
+export async function mergeAnonymousCart(tx: Tx, shopId: string, anonymousCartId: string | undefined, customerId: string): Promise<void> {
   if (!anonymousCartId) return;
   const [anon] = await tx
     .select({ id: schema.carts.id })
@@ -211,7 +211,7 @@ export async function mergeAnonymousCart(tx: Tx, shopId: string, anonymousCartId
   const { cartId } = await ensureCart(tx, {
     shopId,
     customer: { id: customerId, name: "", email: null, phone: null, sessionId: "" },
-    anonymousCartId: null,
+    anonymousCartId: undefined,
   });
   const items = await tx
     .select()

@@ -19,6 +19,7 @@ import { adjustInventory } from "~/domain/catalog/inventory.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { queueWhatsApp } from "~/domain/notify/messages.server";
 import { recordOrderEvent } from "~/domain/orders/timeline.server";
+import { type Refusal, refuse } from "~/lib/forms";
 import { schema, type Tx, withShop } from "~db/client";
 
 import { alertOwner, supplierVariantsChanged } from "./import.server";
@@ -265,16 +266,15 @@ export async function payHeldForward(
   forwardId: string,
   how: "wallet" | "manual",
   actor: { userId: string } & RequestInfo,
-): Promise<{ ok: true } | { ok: false; error: string } | undefined> {
+): Promise<{ ok: true } | Refusal | undefined> {
   const result = await withShop(shopId, async (tx) => {
     const [forward] = await tx.select().from(schema.dropshipForwards).where(eq(schema.dropshipForwards.id, forwardId)).for("update");
     if (!forward) return undefined;
     if (forward.payment !== "unpaid") return { ok: true as const };
     if (how === "wallet" && !(await chargeWallet(tx, shopId, forward.id, forward.costTotalMinor))) {
-      return {
-        ok: false as const,
-        error: "Your wallet balance is still too low for this supplier order. Top up first, or pay the supplier yourself and mark it paid.",
-      };
+      return refuse(
+        "Your wallet balance is still too low for this supplier order. Top up first, or pay the supplier yourself and mark it paid.",
+      );
     }
     await tx
       .update(schema.dropshipForwards)

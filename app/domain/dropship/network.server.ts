@@ -12,6 +12,7 @@ import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 
 import { publicObjectUrl } from "~/integrations/storage.server";
+import { isUuid } from "~/lib/ids";
 import { uuidField } from "~/lib/ids";
 import { escapeLike } from "~/lib/like";
 import { decimalStringToMinor } from "~/lib/money";
@@ -199,7 +200,7 @@ export interface NetworkProductDetail {
 
 /** One network product with its variants and images (for import). Undefined unless it is in the network. */
 export async function networkProduct(productId: string): Promise<NetworkProductDetail | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(productId)) return undefined;
+  if (!isUuid(productId)) return undefined;
   return asPlatform(async (tx) => {
     const [p] = await tx
       .select({

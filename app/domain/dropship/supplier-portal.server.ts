@@ -15,6 +15,7 @@ import { type Actor, insertProduct, validateDraft } from "~/domain/catalog/produ
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { publicObjectUrl } from "~/integrations/storage.server";
 import { type FieldErrors, fieldErrors, type Refusal, refuse } from "~/lib/forms";
+import { isUuid } from "~/lib/ids";
 import { decimalStringToMinor } from "~/lib/money";
 import { schema, withShop } from "~db/client";
 
@@ -122,7 +123,7 @@ export async function listSupplierProducts(supplierShopId: string) {
 }
 
 export async function getSupplierProduct(supplierShopId: string, productId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(productId)) return undefined;
+  if (!isUuid(productId)) return undefined;
   return withShop(supplierShopId, async (tx) => {
     const [product] = await tx.select().from(schema.products).where(eq(schema.products.id, productId));
     if (!product) return undefined;
@@ -264,7 +265,7 @@ export async function listSupplierOrders(supplierShopId: string) {
 }
 
 export async function getSupplierOrder(supplierShopId: string, id: string): Promise<SupplierOrderView | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return withShop(supplierShopId, async (tx) => {
     const [o] = await tx.select().from(schema.supplierOrders).where(eq(schema.supplierOrders.id, id));
     if (!o) return undefined;
@@ -332,7 +333,7 @@ async function changeOrder(
     tx: Parameters<Parameters<typeof withShop>[1]>[0],
   ) => Promise<ActionResult | "done">,
 ): Promise<ActionResult> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return withShop(supplierShopId, async (tx) => {
     const [o] = await tx.select().from(schema.supplierOrders).where(eq(schema.supplierOrders.id, id)).for("update");
     if (!o) return undefined;
@@ -436,7 +437,7 @@ export async function addSupplierImage(
   productId: string,
   file: { body: Buffer; contentType: string; filename: string },
 ): Promise<{ ok: true } | Refusal | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(productId)) return undefined;
+  if (!isUuid(productId)) return undefined;
   const [product] = await withShop(supplierShopId, (tx) =>
     tx.select({ id: schema.products.id, title: schema.products.title }).from(schema.products).where(eq(schema.products.id, productId)),
   );

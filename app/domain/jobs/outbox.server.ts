@@ -1,5 +1,6 @@
 import { and, inArray, isNull, sql } from "drizzle-orm";
 
+import { isUuid } from "~/lib/ids";
 import { logger } from "~/lib/logger.server";
 import { asPlatform, schema, type Tx } from "~db/client";
 
@@ -41,13 +42,12 @@ export async function enqueueManyAfterCommit<Q extends JobQueue, N extends JobNa
 
 // --- The outbox's side of a job's life (docs/decisions/0003-outbox.md) ------------------------
 
-const OUTBOX_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Recording must not hold a job while PostgreSQL is away: the reconciler catches up from Redis. */
 const RECORD_TIMEOUT_MS = 5_000;
 
 /** Whether a BullMQ job id is an outbox row's (job schedulers and flows use other ids). */
 export function isOutboxJobId(jobId: string | undefined): jobId is string {
-  return jobId !== undefined && OUTBOX_ID.test(jobId);
+  return isUuid(jobId);
 }
 
 async function bestEffort(what: string, ids: string[], work: () => Promise<unknown>): Promise<void> {

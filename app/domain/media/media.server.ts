@@ -25,6 +25,7 @@ import {
   readObject,
   readObjectStart,
 } from "~/integrations/storage.server";
+import { type Refusal, refuse } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
 import { schema, type Tx, withShop } from "~db/client";
 import type { MediaRendition } from "~db/schema/catalog";
@@ -49,7 +50,7 @@ const UPLOAD_URL_SECONDS = 15 * 60;
 
 export const mediaPrefix = (shopId: string, mediaId: string) => `shops/${shopId}/media/${mediaId}/`;
 
-export type UploadRequest = { ok: true; mediaId: string; upload: PresignedUpload } | { ok: false; error: string; status: 400 | 403 };
+export type UploadRequest = { ok: true; mediaId: string; upload: PresignedUpload } | (Refusal & { status: 400 | 403 });
 
 /**
  * Signs an upload after checking the file's declared type and size and the plan's storage.
@@ -64,9 +65,9 @@ export async function requestUpload(
   const filename = typeof file.filename === "string" ? file.filename.trim().slice(0, 200) || "upload" : "upload";
   const contentType = typeof file.contentType === "string" ? file.contentType.trim().toLowerCase() : "";
   const size = typeof file.size === "number" ? file.size : Number(file.size);
-  if (!Number.isSafeInteger(size)) return { ok: false, error: `${filename}: the file size is missing.`, status: 400 };
+  if (!Number.isSafeInteger(size)) return { ...refuse(`${filename}: the file size is missing.`), status: 400 };
   const problem = uploadProblem({ type: contentType, size, name: filename });
-  if (problem) return { ok: false, error: problem, status: 400 };
+  if (problem) return { ...refuse(problem), status: 400 };
   const kind = mediaKindOf(contentType)!;
   const mediaId = randomUUID();
   const key = `${mediaPrefix(shopId, mediaId)}original.${extensionOf(contentType)}`;
@@ -90,7 +91,7 @@ export async function requestUpload(
     });
     if (!created) return undefined;
   } catch (error) {
-    if (error instanceof PlanLimitReached) return { ok: false, error: error.message, status: 403 };
+    if (error instanceof PlanLimitReached) return { ...refuse(error.message), status: 403 };
     throw error;
   }
   return {
@@ -100,7 +101,7 @@ export async function requestUpload(
   };
 }
 
-export type CompleteResult = { ok: true; status: Media["status"] } | { ok: false; error: string };
+export type CompleteResult = { ok: true; status: Media["status"] } | Refusal;
 
 /**
  * The browser says the PUT finished: check what was stored, then queue processing. A file
@@ -117,7 +118,7 @@ export async function completeUpload(shopId: string, productId: string, mediaId:
   });
   if (!row) return undefined;
   if (row.status !== "uploading")
-    return row.status === "failed" ? { ok: false, error: row.error ?? "This upload failed." } : { ok: true, status: row.status };
+    return row.status === "failed" ? refuse(row.error ?? "This upload failed.") : { ok: true, status: row.status };
 
   const problem = await checkStoredObject(row);
   if (problem) {
@@ -128,7 +129,7 @@ export async function completeUpload(shopId: string, productId: string, mediaId:
         .set({ status: "failed", error: problem, storedBytes: 0 })
         .where(and(eq(schema.media.id, mediaId), eq(schema.media.status, "uploading"))),
     );
-    return { ok: false, error: problem };
+    return refuse(problem);
   }
   const stored = (await headObject(row.originalKey))!;
   await withShop(shopId, async (tx) => {

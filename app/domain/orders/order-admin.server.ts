@@ -10,7 +10,7 @@ import { z } from "zod";
 
 import type { RequestInfo } from "~/domain/audit/audit.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
-import { type FieldErrors, fieldErrors } from "~/lib/forms";
+import { type FieldErrors, fieldErrors, type Refusal, refuse } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
 import { schema, type Tx, withShop } from "~db/client";
 
@@ -208,7 +208,7 @@ export async function addOrderNote(
 
 export { MANUAL_MOVES, type ManualMove } from "./order-moves";
 
-export type MoveResult = { ok: true; to: OrderStatus } | { ok: false; error: string };
+export type MoveResult = { ok: true; to: OrderStatus } | Refusal;
 
 /**
  * Marks an order processing, shipped or delivered, and tells the customer. A refused move
@@ -224,7 +224,7 @@ export async function moveOrder(shopId: string, orderId: string, to: ManualMove,
     try {
       await transitionOrder(tx, { shopId, orderId, to, actorUserId: actor.userId, ip: actor.ip, userAgent: actor.userAgent });
     } catch (error) {
-      if (error instanceof OrderTransitionError) return { ok: false as const, error: error.message };
+      if (error instanceof OrderTransitionError) return refuse(error.message);
       throw error;
     }
     await notifyCustomer(tx, shopId, orderId, to);
@@ -251,12 +251,12 @@ export async function cancelUnpaid(
     .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)))
     .for("update");
   if (!order) return undefined;
-  if (order.paymentStatus !== "unpaid") return { ok: false as const, error: "This order is paid: cancel it with a refund." };
+  if (order.paymentStatus !== "unpaid") return refuse("This order is paid: cancel it with a refund.");
   if (!canTransition(order.status, "cancelled")) {
     try {
       await transitionOrder(tx, { shopId, orderId, to: "cancelled", actorUserId: actor.userId });
     } catch (error) {
-      if (error instanceof OrderTransitionError) return { ok: false as const, error: error.message };
+      if (error instanceof OrderTransitionError) return refuse(error.message);
       throw error;
     }
   }
