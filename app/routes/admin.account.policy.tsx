@@ -1,8 +1,7 @@
-import { redirect } from "@remix-run/node";
-
 import { adminAction } from "~/domain/accounts/access.server";
 import { acknowledgePolicy } from "~/domain/privacy/policies.server";
 import { readForm } from "~/lib/csrf.server";
+import { redirect } from "~/lib/redirect.server";
 
 /** "I have read it": the admin banner of a significant policy change records the acknowledgement, then goes back. */
 export const action = /* @__PURE__ */ adminAction("signed-in", async ({ request, access: { user } }) => {

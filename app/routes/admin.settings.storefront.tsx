@@ -1,4 +1,4 @@
-import { data, type MetaFunction, redirect } from "@remix-run/node";
+import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -22,6 +22,7 @@ import { getStorefrontTheme, removeThemeImage, saveStorefrontTheme, uploadThemeI
 import { readUploadForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
+import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, Field } from "~/ui/forms";
 

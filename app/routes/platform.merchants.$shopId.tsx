@@ -45,7 +45,9 @@ export const action = /* @__PURE__ */ operatorAction(async ({ request, params, c
           ? await extendTrial(op, shop.id, fields)
           : intent === "grant"
             ? await grantCredits(op, shop.id, fields)
-            : { ok: false as const, errors: { form: "Choose what to do." } };
+            : intent === "cancel"
+              ? await operatorCancel(op, shop.id, fields)
+              : { ok: false as const, errors: { form: "Choose what to do." } };
   if (!result.ok) return data({ intent, errors: result.errors as Record<string, string>, done: false }, { status: 400 });
   return data({ intent, errors: {} as Record<string, string>, done: true });
 });

@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
@@ -9,6 +9,7 @@ import { requestsOf } from "~/domain/privacy/requests.server";
 import { readForm } from "~/lib/csrf.server";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { formatPhone } from "~/lib/phone";
+import { redirect } from "~/lib/redirect.server";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
 import { PrivacyNotice, PrivacyRequests, requestView } from "~/ui/privacy";
 

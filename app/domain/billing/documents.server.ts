@@ -4,8 +4,8 @@
  */
 import PDFDocument from "pdfkit";
 
-import { formatMoney } from "~/lib/money";
 import { config } from "~/config.server";
+import { formatMoney } from "~/lib/money";
 
 import type { PlatformInvoice } from "./invoices.server";
 import { localDay } from "./periods";
