@@ -39,6 +39,8 @@ const NECESSARY = [
   /^__reset$/,
   /^ns_cart_[0-9a-f]{32}$/,
   /^ns_customer_[0-9a-f]{32}$/,
+  // Sign-in protection: the account this browser signed in to, so wrong passwords typed elsewhere never slow it.
+  /^ns_known_[0-9a-f]{32}$/,
   /^ns_orders$/,
   /^ns_privacy_guest$/,
   /^ns_consent$/,
