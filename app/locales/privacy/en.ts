@@ -175,6 +175,7 @@ const privacy = {
     publish: "Publish",
     published: "Published.",
     publishedSignificant: "Published. Every account holder is being told.",
+    firstVersion: "First published version",
     errors: {
       document: "Choose the document.",
       version: "Enter a version such as 2027-01-15 (letters, digits, dots and dashes).",

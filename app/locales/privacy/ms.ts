@@ -179,6 +179,7 @@ const privacy: Translations<typeof en> = {
     publish: "Terbitkan",
     published: "Diterbitkan.",
     publishedSignificant: "Diterbitkan. Setiap pemegang akaun sedang dimaklumkan.",
+    firstVersion: "Versi pertama yang diterbitkan",
     errors: {
       document: "Pilih dokumen.",
       version: "Masukkan versi seperti 2027-01-15 (huruf, digit, titik dan sengkang).",

@@ -168,6 +168,7 @@ const privacy: Translations<typeof en> = {
     publish: "发布",
     published: "已发布。",
     publishedSignificant: "已发布。正在通知每位账户持有人。",
+    firstVersion: "首次发布的版本",
     errors: {
       document: "请选择文件。",
       version: "请输入版本，例如 2027-01-15（字母、数字、点和连字符）。",
