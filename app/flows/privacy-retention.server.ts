@@ -8,8 +8,8 @@
  *      claim, so a request the privacy worker is already erasing is skipped).
  */
 import { dueDeletions } from "~/domain/privacy/requests.server";
-import { logger } from "~/lib/logger.server";
 import { purgeExpiredExports, purgeOldAnalytics, purgeWhatsAppBodies } from "~/domain/privacy/retention.server";
+import { logger } from "~/lib/logger.server";
 
 import { eraseRequestedData } from "./data-deleted.server";
 
