@@ -104,6 +104,7 @@ const privacy = {
     expired: "Your proof has expired. Send yourself a new code.",
     forget: "Forget me on this browser",
     correctHint: "To correct the details on an order, contact the shop; to have them removed, ask for deletion below.",
+    footerLink: "Your data",
   },
   admin: {
     title: "Privacy requests",

@@ -106,6 +106,7 @@ const privacy: Translations<typeof en> = {
     expired: "Pengesahan anda telah tamat tempoh. Hantar kod baharu kepada diri anda.",
     forget: "Lupakan saya pada pelayar ini",
     correctHint: "Untuk membetulkan butiran pada pesanan, hubungi kedai; untuk memadamkannya, minta pemadaman di bawah.",
+    footerLink: "Data anda",
   },
   admin: {
     title: "Permintaan privasi",

@@ -98,6 +98,7 @@ const privacy: Translations<typeof en> = {
     expired: "您的验证已过期。请重新发送验证码。",
     forget: "在此浏览器上忘记我",
     correctHint: "如需更正订单上的资料，请联系商店；如需删除，请在下方申请删除。",
+    footerLink: "您的数据",
   },
   admin: {
     title: "隐私申请",
