@@ -35,7 +35,7 @@ async function customer() {
   const signed = await signUpCustomer(
     shop.id,
     { name: "Nurul Huda", email, phone: uniquePhone().e164, password: PASSWORD, adult: "on" },
-    { ip: "203.0.113.50", userAgent: "e2e", anonymousCartId: null },
+    { ip: `203.0.${Math.floor(Math.random() * 250)}.50`, userAgent: "e2e", anonymousCartId: null },
   );
   if (!signed.ok) throw new Error(JSON.stringify(signed.errors));
   return email;
