@@ -24,7 +24,7 @@ import { makeShop, makeUser } from "../../helpers/factories";
 import { makeCustomerWithHistory, type Person, rowsContaining } from "../../helpers/privacy";
 
 let shopId: string;
-let customer: Person & { orderIds: string[] };
+let customer: Awaited<ReturnType<typeof makeCustomerWithHistory>>;
 let other: Person & { orderIds: string[] };
 let subject: Subject;
 
