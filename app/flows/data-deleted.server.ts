@@ -3,7 +3,7 @@
  * for a minor's account; the daily retention sweep re-queues any that were missed).
  *
  *   1. Claim: lock the request; only a deletion whose cooling-off is over goes on (a cancelled one
- *      stops here). A merchant who still owns an open shop is held: the shop is closed first.
+ *      stops here, and one another run claimed less than 10 minutes ago is left to it). A merchant who still owns an open shop is held: the shop is closed first.
  *      It moves to processing and we note where to tell them (the contact is about to go).
  *   2. Outside any transaction: their objects leave the bucket (earlier export files).
  *   3. One transaction in the request's scope: everything the privacy map lists is deleted or
@@ -22,6 +22,9 @@ import { inRequestScope } from "~/domain/privacy/requests.server";
 import { deleteObjects } from "~/integrations/storage.server";
 import { schema } from "~db/client";
 
+/** How long a claimed erasure is left to the run that claimed it before another may take it over. */
+const CLAIM_LEASE_MS = 10 * 60_000;
+
 export type ErasureOutcome = "done" | "not-due" | "skipped" | "held-open-shops";
 
 export async function eraseRequestedData(job: { requestId: string; shopId: string | null }, now = new Date()): Promise<ErasureOutcome> {
@@ -30,6 +33,9 @@ export async function eraseRequestedData(job: { requestId: string; shopId: strin
     const [row] = await tx.select().from(schema.privacyRequests).where(eq(schema.privacyRequests.id, job.requestId)).for("update");
     if (!row || row.kind !== "deletion" || !["cooling_off", "processing"].includes(row.status)) return "skipped" as const;
     if (row.status === "cooling_off" && row.coolingOffUntil && row.coolingOffUntil > now) return "not-due" as const;
+    // Another run (the job, the daily sweep, an operator's minor flag) is erasing it right now:
+    // only a claim older than the lease (its run died) is taken over.
+    if (row.status === "processing" && now.getTime() - row.updatedAt.getTime() < CLAIM_LEASE_MS) return "skipped" as const;
     if (row.subjectKind === "user" && (await openShopsOwnedBy(tx, row.subjectId)).length > 0) {
       await tx
         .update(schema.privacyRequests)

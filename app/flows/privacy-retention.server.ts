@@ -9,6 +9,7 @@
  */
 import { dueDeletions } from "~/domain/privacy/requests.server";
 import { purgeExpiredExports, purgeOldAnalytics, purgeWhatsAppBodies } from "~/domain/privacy/retention.server";
+import { logger } from "~/lib/logger.server";
 
 import { eraseRequestedData } from "./data-deleted.server";
 
@@ -17,8 +18,15 @@ export async function runPrivacyRetention(now = new Date()) {
   const analyticsEvents = await purgeOldAnalytics(now);
   const exportFiles = await purgeExpiredExports(now);
   let deletions = 0;
+  let failedDeletions = 0;
   for (const due of await dueDeletions(now)) {
-    if ((await eraseRequestedData({ requestId: due.id, shopId: due.shopId }, now)) === "done") deletions++;
+    // One erasure that fails (it is retried tomorrow and by its own job) does not stop the others.
+    try {
+      if ((await eraseRequestedData({ requestId: due.id, shopId: due.shopId }, now)) === "done") deletions++;
+    } catch (error) {
+      failedDeletions++;
+      logger().warn({ requestId: due.id, err: (error as Error).message }, "privacy retention: a due deletion failed");
+    }
   }
-  return { whatsappBodies, analyticsEvents, exportFiles, deletions };
+  return { whatsappBodies, analyticsEvents, exportFiles, deletions, failedDeletions };
 }

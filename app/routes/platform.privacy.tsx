@@ -137,7 +137,7 @@ export default function PlatformPrivacy() {
                 <td>
                   {v.version} {v.significant ? <strong>{t("policyChange.significantBadge")}</strong> : null}
                 </td>
-                <td>{v.summary}</td>
+                <td>{v.summary || t("policyChange.firstVersion")}</td>
                 <td>{date(v.publishedAt)}</td>
               </tr>
             ))}

@@ -49,6 +49,7 @@ export default function StorefrontLayout() {
   const { shop, theme, base, consent, cartCount, loggedIn } = useLoaderData<typeof loader>();
   const { t } = useTranslation("storefront");
   const { t: tc } = useTranslation("checkout");
+  const { t: tp } = useTranslation("privacy");
   const location = useLocation();
   // Where the language and consent forms come back to, as this host spells it.
   const here = base + location.pathname.replace(/^\/s\/[^/]+/, "") + location.search || "/";
@@ -103,6 +104,10 @@ export default function StorefrontLayout() {
           © {new Date().getFullYear()} <span lang={shop.language}>{shop.name}</span> · {t("poweredBy")} <a href="/">NetShop</a> ·{" "}
           <a href={`${base}/consent`} data-testid="cookie-settings">
             {t("consent.settings")}
+          </a>{" "}
+          ·{" "}
+          <a href={`${base}/privacy`} data-testid="guest-privacy-link">
+            {tp("guest.footerLink")}
           </a>
         </div>
       </footer>

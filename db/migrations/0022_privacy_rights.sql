@@ -43,4 +43,4 @@ ALTER TABLE "policy_acceptances" ADD CONSTRAINT "policy_acceptances_shop_id_shop
 ALTER TABLE "policy_acceptances" ADD CONSTRAINT "policy_acceptances_customer_fk" FOREIGN KEY ("shop_id","customer_id") REFERENCES "public"."customers"("shop_id","id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "policy_acceptances_user_key" ON "policy_acceptances" USING btree ("policy_version_id","user_id") WHERE "policy_acceptances"."user_id" is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "policy_acceptances_customer_key" ON "policy_acceptances" USING btree ("policy_version_id","shop_id","customer_id") WHERE "policy_acceptances"."customer_id" is not null;--> statement-breakpoint
-INSERT INTO "policy_versions" ("document", "version", "significant", "summary") VALUES ('privacy', '2026-12-01', false, 'First published version'), ('terms', '2026-12-01', false, 'First published version');
+INSERT INTO "policy_versions" ("document", "version", "significant", "summary") VALUES ('privacy', '2026-12-01', false, ''), ('terms', '2026-12-01', false, '');

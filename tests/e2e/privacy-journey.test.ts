@@ -1,7 +1,9 @@
 /**
  * A storefront customer's data rights in a real browser: they ask for an export, watch it being
  * prepared (the privacy worker builds it), download the ZIP; then ask for their data to be
- * deleted and cancel within the cooling-off. Once in English and once in 简体中文.
+ * deleted and cancel within the cooling-off. Once in English and once in 简体中文. And a guest
+ * buyer, without an account, proves their WhatsApp number with a code and asks for deletion; the
+ * merchant sees the request with its due date.
  */
 import fs from "node:fs";
 
@@ -11,8 +13,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { signUpCustomer } from "~/domain/checkout/customers.server";
 
-import { baseUrl, hydrated, journeyBrowser, screenshot } from "../helpers/browser";
+import { until } from "../helpers/async";
+import { whatsAppCode } from "../helpers/auth";
+import { baseUrl, hydrated, journeyBrowser, logInInBrowser, screenshot } from "../helpers/browser";
+import { sellable } from "../helpers/checkout";
 import { makeShop, makeUser, PASSWORD, unique } from "../helpers/factories";
+import { makeOrder } from "../helpers/orders";
 import { uniquePhone } from "../helpers/phones";
 
 const chrome = journeyBrowser({ consoleErrors: false });
@@ -29,7 +35,7 @@ async function customer() {
   const signed = await signUpCustomer(
     shop.id,
     { name: "Nurul Huda", email, phone: uniquePhone().e164, password: PASSWORD, adult: "on" },
-    { ip: "203.0.113.50", userAgent: "e2e", anonymousCartId: undefined },
+    { ip: `203.0.${Math.floor(Math.random() * 250)}.50`, userAgent: "e2e", anonymousCartId: undefined },
   );
   if (!signed.ok) throw new Error(JSON.stringify(signed.errors));
   return email;
@@ -99,6 +105,45 @@ describe("a customer's data rights in the browser", () => {
     // The language cookie as the app writes it (a Remix cookie: base64 of the JSON value).
     await page.context().addCookies([{ name: "lng", value: encodeURIComponent(btoa(JSON.stringify("zh"))), url: baseUrl() }]);
     expect(await journey(page, "zh")).toBe(true);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe("a guest buyer's data rights in the browser", () => {
+  it("proves their WhatsApp number with a code, asks for deletion, and the merchant sees the request with its due date", async () => {
+    const owner = await makeUser();
+    const guestShop = await makeShop(owner.id, { name: "Kedai Tetamu" });
+    const { variantId } = await sellable(guestShop.id, owner.id, { stock: 5 });
+    const phone = uniquePhone();
+    await makeOrder(guestShop.id, { lines: [{ variantId, quantity: 1 }], paid: true, phone: phone.e164, customerName: "Tetamu Satu" });
+
+    const page = await chrome.newPage({ locale: "en-US" });
+    await page.goto(`${baseUrl()}/s/${guestShop.slug}`);
+    await page.getByTestId("guest-privacy-link").click();
+    await page.waitForURL(`**/s/${guestShop.slug}/privacy`);
+    await hydrated(page);
+    await page.locator('input[name="contact"]').fill(phone.local);
+    await page.getByRole("button", { name: "Send me a code" }).click();
+    await page.locator('input[name="code"]').waitFor();
+    const code = await until(async () => {
+      const latest = await whatsAppCode(phone.e164).catch(() => "");
+      return /^\d{6}$/.test(latest) && latest;
+    }, 60_000);
+    await page.locator('input[name="code"]').fill(code);
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByTestId("guest-verified").waitFor();
+    await page.getByTestId("privacy-delete").locator('input[name="confirm"]').fill("DELETE");
+    await page.getByRole("button", { name: "Request deletion" }).click();
+    await page.getByTestId("deletion-requested").waitFor();
+    await screenshot(page, "privacy-guest-deletion-requested");
+
+    const admin = await chrome.newPage({ locale: "en-US" });
+    await logInInBrowser(admin, owner);
+    await admin.goto(`${baseUrl()}/admin/privacy`);
+    const row = admin.getByTestId("admin-privacy-requests").locator("tr", { hasText: phone.e164 });
+    await row.waitFor();
+    expect(await row.getByTestId("due-on").getAttribute("data-due")).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    await screenshot(admin, "privacy-merchant-sees-guest-request");
     expect(errors).toEqual([]);
   });
 });

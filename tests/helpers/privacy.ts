@@ -20,14 +20,20 @@ export interface Person {
 }
 
 /** A storefront account with orders (one invoiced), an address, a wishlist, messages, consent events and analytics events. */
-export async function makeCustomerWithHistory(shopId: string, ownerId: string, label = "Aminah"): Promise<Person & { orderIds: string[] }> {
+export async function makeCustomerWithHistory(
+  shopId: string,
+  ownerId: string,
+  label = "Aminah",
+): Promise<Person & { orderIds: string[]; ip: string }> {
   const name = `${label} ${unique("n")}`;
   const email = `${unique("cust")}@example.com`;
   const phone = uniquePhone().e164;
+  // Each its own address: sign-ups are rate-limited per network for the whole test run.
+  const ip = `203.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
   const signed = await signUpCustomer(
     shopId,
     { name, email, phone, password: PASSWORD, adult: "on", marketing: "on" },
-    { ip: "203.0.113.7", userAgent: `Browser ${name}`, anonymousCartId: undefined },
+    { ip, userAgent: `Browser ${name}`, anonymousCartId: undefined },
   );
   if (!signed.ok) throw new Error(`customer sign-up failed: ${JSON.stringify(signed.errors)}`);
   const customerId = signed.customerId;
@@ -53,7 +59,7 @@ export async function makeCustomerWithHistory(shopId: string, ownerId: string, l
     await queueWhatsApp(tx, { shopId, to: phone, purpose: "order_confirmed", body: `Hi ${name}, your order is confirmed.` });
     for (const orderId of orderIds) await tx.insert(schema.storefrontEvents).values({ shopId, kind: "order", path: "/checkout", orderId });
   });
-  return { id: customerId, name, email, phone, orderIds };
+  return { id: customerId, name, email, phone, orderIds, ip };
 }
 
 /** Every row of every table (as text) that contains any of `needles`, as "table: row". */

@@ -104,6 +104,7 @@ const privacy = {
     expired: "Your proof has expired. Send yourself a new code.",
     forget: "Forget me on this browser",
     correctHint: "To correct the details on an order, contact the shop; to have them removed, ask for deletion below.",
+    footerLink: "Your data",
   },
   admin: {
     title: "Privacy requests",
@@ -175,6 +176,7 @@ const privacy = {
     publish: "Publish",
     published: "Published.",
     publishedSignificant: "Published. Every account holder is being told.",
+    firstVersion: "First published version",
     errors: {
       document: "Choose the document.",
       version: "Enter a version such as 2027-01-15 (letters, digits, dots and dashes).",

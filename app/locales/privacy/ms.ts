@@ -106,6 +106,7 @@ const privacy: Translations<typeof en> = {
     expired: "Pengesahan anda telah tamat tempoh. Hantar kod baharu kepada diri anda.",
     forget: "Lupakan saya pada pelayar ini",
     correctHint: "Untuk membetulkan butiran pada pesanan, hubungi kedai; untuk memadamkannya, minta pemadaman di bawah.",
+    footerLink: "Data anda",
   },
   admin: {
     title: "Permintaan privasi",
@@ -179,6 +180,7 @@ const privacy: Translations<typeof en> = {
     publish: "Terbitkan",
     published: "Diterbitkan.",
     publishedSignificant: "Diterbitkan. Setiap pemegang akaun sedang dimaklumkan.",
+    firstVersion: "Versi pertama yang diterbitkan",
     errors: {
       document: "Pilih dokumen.",
       version: "Masukkan versi seperti 2027-01-15 (huruf, digit, titik dan sengkang).",

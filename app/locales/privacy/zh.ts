@@ -98,6 +98,7 @@ const privacy: Translations<typeof en> = {
     expired: "您的验证已过期。请重新发送验证码。",
     forget: "在此浏览器上忘记我",
     correctHint: "如需更正订单上的资料，请联系商店；如需删除，请在下方申请删除。",
+    footerLink: "您的数据",
   },
   admin: {
     title: "隐私申请",
@@ -168,6 +169,7 @@ const privacy: Translations<typeof en> = {
     publish: "发布",
     published: "已发布。",
     publishedSignificant: "已发布。正在通知每位账户持有人。",
+    firstVersion: "首次发布的版本",
     errors: {
       document: "请选择文件。",
       version: "请输入版本，例如 2027-01-15（字母、数字、点和连字符）。",

@@ -35,7 +35,7 @@ const MALFORMED = [
 ];
 
 describe("malformed ids on the privacy pages", () => {
-  it("answers 404 for every non-UUID request, address, shop, version and message id", async () => {
+  it("answers 404 for every non-UUID request, address, shop, version and message id", { timeout: 180_000 }, async () => {
     const customer = new FormClient(web.url);
     customer.forwardedFor = "198.51.100.201";
     await customer.get(`/s/${shop.slug}/account/signup`);
@@ -50,6 +50,11 @@ describe("malformed ids on the privacy pages", () => {
     merchant.forwardedFor = "198.51.100.202";
     await signIn(merchant, owner);
 
+    // Each client's CSRF token, from a page with a form (it stays valid for the session).
+    await customer.get(`/s/${shop.slug}/account/privacy`);
+    const customerCsrf = customer.csrfToken();
+    await merchant.get("/admin/account/privacy");
+    const merchantCsrf = merchant.csrfToken();
     for (const id of MALFORMED) {
       const cases: Array<[FormClient, string, Record<string, string>]> = [
         [customer, `/s/${shop.slug}/account/privacy`, { intent: "download", requestId: id }],
@@ -63,8 +68,7 @@ describe("malformed ids on the privacy pages", () => {
         [merchant, "/admin/account/policy", { versionId: id }],
       ];
       for (const [client, page, fields] of cases) {
-        await client.get(page === "/admin/account/policy" ? "/admin/account/privacy" : page);
-        const res = await client.post(page, fields);
+        const res = await client.post(page, fields, { csrf: client === customer ? customerCsrf : merchantCsrf });
         expect(res.status, `${page} ${JSON.stringify(fields)}`).toBe(404);
       }
       const unsubscribe = await fetch(`${web.url}/s/${shop.slug}/unsubscribe/${encodeURIComponent(id)}?t=x`, { method: "POST" });
