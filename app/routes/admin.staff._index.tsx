@@ -1,10 +1,12 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { describeRole } from "~/domain/accounts/permissions";
 import { actorOf, inviteStaff, listMembers, listPendingInvites, resendInvite, revokeInvite } from "~/domain/accounts/staff.server";
 import { readForm } from "~/lib/csrf.server";
+import { localeFor, serverT } from "~/lib/i18n.server";
 import { keptValues } from "~/lib/forms";
 import { formatPhone } from "~/lib/phone";
 import { Banner } from "~/ui/banner";
@@ -35,7 +37,7 @@ export const loader = /* @__PURE__ */ adminLoader("owner", async ({ access }) =>
   };
 });
 
-type ActionData = { errors: Record<string, string>; values: Record<string, string>; notice?: string };
+type ActionData = { errors: Record<string, string>; values: Record<string, string>; notice?: string; upgrade?: boolean };
 
 export const action = /* @__PURE__ */ adminAction(
   "owner",
@@ -47,6 +49,10 @@ export const action = /* @__PURE__ */ adminAction(
     switch (form.get("intent")) {
       case "invite": {
         const result = await inviteStaff(actor, { ...Object.fromEntries(form), permissions: form.getAll("permissions") }, who);
+        if (!result.ok && result.seatsFull) {
+          const t = serverT(await localeFor(request), "billing");
+          return reply(409, { errors: { form: t("limits.seats", result.seatsFull) }, values: keptValues(form), upgrade: true });
+        }
         if (!result.ok) return reply(400, { errors: result.errors, values: keptValues(form) });
         return reply(200, { notice: result.sendProblem ?? "Invitation sent." });
       }
@@ -75,6 +81,7 @@ export default function Staff() {
   const errors: Record<string, string | undefined> = result?.errors ?? {};
   const values: Record<string, string | undefined> = result?.values ?? {};
   const busy = useNavigation().state === "submitting";
+  const { t: tb } = useTranslation("billing");
   return (
     <div className="stack">
       <div className="admin-top">
@@ -84,6 +91,13 @@ export default function Staff() {
         </div>
       </div>
       <FormError message={errors.form} />
+      {result?.upgrade ? (
+        <p>
+          <Link to="/admin/billing" data-testid="seats-upgrade">
+            {tb("limits.upgrade")}
+          </Link>
+        </p>
+      ) : null}
       {result?.notice ? (
         <Banner tone="ok" data-testid="notice">
           {result.notice}
