@@ -12,7 +12,7 @@ import { isUuid } from "~/lib/ids";
 import { schema, withShop } from "~db/client";
 import type { PostalAddress } from "~db/schema";
 
-import { embedNotoFonts, PDF_FONT, PDF_FONT_BOLD } from "./pdf-fonts.server";
+import { embedNotoFonts, PDF_FONT, PDF_FONT_BOLD } from "~/lib/pdf-fonts.server";
 
 export type DocumentKind = "invoice" | "packing-slip";
 
