@@ -14,8 +14,20 @@ import { baseUrl, hydrated, journeyBrowser, screenshot } from "../helpers/browse
 import { makeOperator } from "../helpers/dropship";
 import { makeUser, unique } from "../helpers/factories";
 
-const chrome = journeyBrowser();
+// Every page and console error fails the journey, except the sandbox's hosted page having no
+// favicon (the gateway stand-in is not ours): collected here with where each came from.
+const chrome = journeyBrowser({ consoleErrors: false });
 const { errors } = chrome;
+async function newPage(): Promise<Page> {
+  const page = await chrome.newPage();
+  page.on("console", (m) => {
+    if (m.type() !== "error") return;
+    const where = m.location().url;
+    if (where.startsWith(process.env.SANDBOX_URL!) && m.text().startsWith("Failed to load resource") && /favicon/.test(where)) return;
+    errors.push(`${m.text()} (${where})`);
+  });
+  return page;
+}
 let owner: Awaited<ReturnType<typeof makeUser>>;
 let shop: { id: string; slug: string; name: string };
 let ownerPage: Page;
@@ -36,7 +48,7 @@ beforeAll(async () => {
   const opened = await openShop(owner.id, { name: "Kedai Langganan", slug: unique("e2e-bill-") }, { ip: "127.0.0.1", userAgent: "e2e" });
   if (!opened.ok) throw new Error("shop not opened");
   shop = opened.shop;
-  ownerPage = await chrome.newPage();
+  ownerPage = await newPage();
 });
 
 describe("a merchant pays for a plan; an operator runs the merchant", () => {
@@ -85,7 +97,7 @@ describe("a merchant pays for a plan; an operator runs the merchant", () => {
 
   it("an operator finds the merchant, suspends it (banner, checkout closed) and lifts the suspension", async () => {
     const operator = await makeOperator();
-    const page = await chrome.newPage();
+    const page = await newPage();
     await signInAs(page, operator.id);
     await page.goto(`${baseUrl()}/platform/merchants?q=${encodeURIComponent(shop.slug)}`);
     await hydrated(page);
@@ -98,18 +110,22 @@ describe("a merchant pays for a plan; an operator runs the merchant", () => {
 
     await page.getByLabel("Reason (the owner is told)").fill("Checking a chargeback with the bank");
     await page.getByRole("button", { name: "Suspend" }).click();
-    await expect.poll(() => page.getByTestId("merchant-subscription").locator("[data-status]").getAttribute("data-status")).toBe("suspended");
+    await expect
+      .poll(() => page.getByTestId("merchant-subscription").locator("[data-status]").getAttribute("data-status"), { timeout: 30_000 })
+      .toBe("suspended");
 
     await ownerPage.goto(`${baseUrl()}/admin`);
     expect(await ownerPage.locator('[data-billing="suspended"]').count()).toBe(1);
-    const checkout = await chrome.newPage();
+    const checkout = await newPage();
     await checkout.goto(`${baseUrl()}/s/${shop.slug}/checkout`);
     expect(await checkout.getByTestId("checkout-closed").count()).toBe(1);
     await screenshot(ownerPage, "billing-suspended-admin");
 
     await page.getByLabel("Reason (the owner is told)").fill("Chargeback settled");
     await page.getByRole("button", { name: "Lift suspension" }).click();
-    await expect.poll(() => page.getByTestId("merchant-subscription").locator("[data-status]").getAttribute("data-status")).toBe("active");
+    await expect
+      .poll(() => page.getByTestId("merchant-subscription").locator("[data-status]").getAttribute("data-status"), { timeout: 30_000 })
+      .toBe("active");
     await ownerPage.goto(`${baseUrl()}/admin`);
     expect(await ownerPage.locator("[data-billing]").count()).toBe(0);
     await checkout.reload();
