@@ -10,9 +10,9 @@ import { buyCreditPack, CREDIT_PACKS, newPackToken } from "~/domain/billing/cred
 import { billingOverview } from "~/domain/billing/overview.server";
 import { payInvoice } from "~/flows/billing-invoice-paid.server";
 import { formatBytes } from "~/lib/bytes";
-import { formatMoney } from "~/lib/money";
 import { readForm } from "~/lib/csrf.server";
 import { localeFor, serverT } from "~/lib/i18n.server";
+import { formatMoney } from "~/lib/money";
 import { CsrfInput, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Billing · NetShop" }];

@@ -3,10 +3,10 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { listMerchants } from "~/domain/billing/operators.server";
-import { formatMoney } from "~/lib/money";
 import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from "~/domain/billing/subscription-status";
 import { operatorLoader } from "~/domain/dropship/suppliers.server";
 import { metaT } from "~/lib/i18n";
+import { formatMoney } from "~/lib/money";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "billing")("console.titles.merchants") }];
 

@@ -3,9 +3,9 @@ import { z } from "zod";
 
 import { publicUrl } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
+import { seatTaken } from "~/domain/billing/plans.server";
 import { type SecretSendResult, sendSecretEmail, sendSecretWhatsApp } from "~/domain/notify/messages.server";
 import { type FieldErrors, fieldErrors, type Refusal, refuse } from "~/lib/forms";
-import { seatTaken } from "~/domain/billing/plans.server";
 import { normalisePhone } from "~/lib/phone";
 import { randomToken, sha256 } from "~/lib/secrets.server";
 import { asPlatform, pgConstraint, schema, type Tx, withShop } from "~db/client";

@@ -8,14 +8,14 @@
 import { z } from "zod";
 
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
-import { withShop } from "~db/client";
 import { formatMoney } from "~/lib/money";
+import { withShop } from "~db/client";
 import type { BillingInterval } from "~db/schema/billing";
 
 import { issueInvoice, voidOpenInvoices } from "./invoices.server";
 import { localDay, priceFor, unusedCredit } from "./periods";
-import { settleInvoice } from "./settle.server";
 import { currentPlan, describeOverLimits, type OverLimit, overLimits, type Plan, planById, planUsage } from "./plans.server";
+import { settleInvoice } from "./settle.server";
 import { lockSubscription, moveSubscription, ON_FREE, periodFields, shopTimezone } from "./subscriptions.server";
 
 export const ChangePlanSchema = z.object({

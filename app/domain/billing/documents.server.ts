@@ -4,8 +4,8 @@
  */
 import PDFDocument from "pdfkit";
 
-import { formatMoney } from "~/lib/money";
 import { config } from "~/config.server";
+import { formatMoney } from "~/lib/money";
 import { embedNotoFonts, PDF_FONT, PDF_FONT_BOLD } from "~/lib/pdf-fonts.server";
 
 import type { PlatformInvoice } from "./invoices.server";
