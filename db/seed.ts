@@ -11,6 +11,7 @@ import { createShop } from "~/domain/shops/shops.server";
 import { asPlatform, schema } from "./client";
 import { seedDemoCatalog } from "./seed-catalog";
 import { seedDropshipDemo } from "./seed-dropship";
+import { seedOperatorDemo } from "./seed-operator";
 
 export const DEMO = {
   name: "Aisyah Rahman",
@@ -61,5 +62,6 @@ export async function seedDemo(): Promise<{ created: boolean; products: number; 
   }
   const catalog = await seedDemoCatalog(shopId, userId);
   await seedDropshipDemo({ userId, shopId, password: DEMO.password });
+  await seedOperatorDemo(DEMO.password);
   return { created, products: catalog.created, ...info };
 }

@@ -22,6 +22,22 @@ const stops: Array<() => Promise<void>> = [];
 let app: AppProcesses | undefined;
 const step = (message: string) => console.log(`  ${message}`);
 
+/** Where each console is and which demo login opens it (the demo data db/seed*.ts made). */
+async function consoles(url: string, demo: { email: string; password: string; slug: string }): Promise<string> {
+  // Loaded after the environment is set, like the seed itself.
+  const { DEMO_SUPPLIER } = await import("../db/seed-dropship");
+  const { DEMO_OPERATOR, demoOperatorOtpauth } = await import("../db/seed-operator");
+  return [
+    "",
+    "Consoles and demo logins (all with the password " + demo.password + "):",
+    `  Shop admin (owner)      ${url}/admin       ${demo.email}`,
+    `  Storefront              ${url}/s/${demo.slug}`,
+    `  Supplier portal         ${url}/supplier    ${DEMO_SUPPLIER.email}`,
+    `  Operators' console      ${url}/platform    ${DEMO_OPERATOR.email}, then the code of an authenticator app`,
+    `                          set up with the demo secret ${DEMO_OPERATOR.totpSecret} (${demoOperatorOtpauth()})`,
+  ].join("\n");
+}
+
 async function main() {
   console.log("Starting NetShop…");
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o755 });
@@ -114,7 +130,8 @@ async function main() {
   await app.ready;
 
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`\nDemo login: ${demo.email} / ${demo.password}   (logs: .data/logs/, started in ${seconds} s)`);
+  console.log(await consoles(env.PUBLIC_URL, demo));
+  console.log(`\n(logs: .data/logs/, started in ${seconds} s)`);
   console.log(`NetShop is running at ${env.PUBLIC_URL}  (Ctrl-C to stop)`);
 }
 

@@ -40,7 +40,7 @@ export const loader = /* @__PURE__ */ adminLoader("owner", async ({ access }) =>
   };
 });
 
-type ActionData = { errors: Record<string, string>; values: Record<string, string>; notice?: string };
+type ActionData = { errors: Record<string, string>; values: Record<string, string>; notice?: string; upgrade?: boolean };
 
 export const action = /* @__PURE__ */ adminAction(
   "owner",
@@ -53,6 +53,10 @@ export const action = /* @__PURE__ */ adminAction(
     switch (form.get("intent")) {
       case "invite": {
         const result = await inviteStaff(actor, { ...Object.fromEntries(form), permissions: form.getAll("permissions") }, who);
+        if (!result.ok && result.seatsFull) {
+          const t = serverT(await localeFor(request), "billing");
+          return reply(409, { errors: { form: t("limits.seats", result.seatsFull) }, values: keptValues(form), upgrade: true });
+        }
         if (!result.ok) return reply(400, { errors: result.errors, values: keptValues(form) });
         return reply(200, { notice: result.sendProblem ?? t("staff.sent") });
       }
@@ -80,6 +84,7 @@ export default function Staff() {
   const { t } = useTranslation("team");
   const roleLabel = useRoleLabel();
   const fmt = useFormat();
+  const { t: tb } = useTranslation("billing");
   return (
     <div className="stack">
       <div className="admin-top">
@@ -89,6 +94,13 @@ export default function Staff() {
         </div>
       </div>
       <FormError message={errors.form} />
+      {result?.upgrade ? (
+        <p>
+          <Link to="/admin/billing" data-testid="seats-upgrade">
+            {tb("limits.upgrade")}
+          </Link>
+        </p>
+      ) : null}
       {result?.notice ? (
         <Banner tone="ok" data-testid="notice">
           {result.notice}

@@ -36,18 +36,16 @@ export const action = /* @__PURE__ */ operatorAction(async ({ request, params, c
   const op = { operatorId: operator.id, ip: context.ip, userAgent: context.userAgent };
   const fields = Object.fromEntries(form);
   const intent = String(form.get("intent") ?? "");
-  const result =
-    intent === "suspend"
-      ? await operatorSuspend(op, shop.id, fields)
-      : intent === "unsuspend"
-        ? await operatorUnsuspend(op, shop.id, fields)
-        : intent === "extend-trial"
-          ? await extendTrial(op, shop.id, fields)
-          : intent === "grant"
-            ? await grantCredits(op, shop.id, fields)
-            : intent === "cancel"
-              ? await operatorCancel(op, shop.id, fields)
-              : { ok: false as const, errors: { form: "Choose what to do." } };
+  const actions = {
+    suspend: operatorSuspend,
+    unsuspend: operatorUnsuspend,
+    cancel: operatorCancel,
+    "extend-trial": extendTrial,
+    grant: grantCredits,
+  } as const;
+  const result = Object.hasOwn(actions, intent)
+    ? await actions[intent as keyof typeof actions](op, shop.id, fields)
+    : { ok: false as const, errors: { form: "Choose what to do." } };
   if (!result.ok) return data({ intent, errors: result.errors as Record<string, string>, done: false }, { status: 400 });
   return data({ intent, errors: {} as Record<string, string>, done: true });
 });

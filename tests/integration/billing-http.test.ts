@@ -8,6 +8,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { billingCallbackUrl } from "~/domain/billing/gateway.server";
+import { failedPayments } from "~/domain/billing/operators.server";
 import { SANDBOX_PAYSELLER_CREDENTIALS, signPayseller } from "~/integrations/payseller.server";
 import { asPlatform, schema, withShop } from "~db/client";
 
@@ -156,6 +157,11 @@ describe("/admin/billing", () => {
         .where(and(eq(schema.auditLog.shopId, shop.id), eq(schema.auditLog.action, "billing.payment_mismatch"))),
     );
     expect(mismatch).toHaveLength(1);
+    // The operators' list of failed payments has it, with what did not match.
+    const failures = await failedPayments();
+    expect(failures.filter((f) => f.shopId === shop.id)).toEqual([
+      expect.objectContaining({ kind: "mismatch", number: (await invoices(shop.id))[0].number, field: expect.any(String) }),
+    ]);
     // Unknown shops and gateways are 404, GET is 405.
     expect((await postCallback(`${stack.web.url}/webhooks/billing/payseller/not-a-shop`, signed)).status).toBe(404);
     expect((await fetch(url)).status).toBe(405);

@@ -1,13 +1,17 @@
-/** Invoices and packing slips print Chinese and Malay names: the embedded font has their glyphs. */
+/** Invoices, packing slips and NetShop's own invoices to shops print Chinese and Malay names: the embedded font has their glyphs. */
 import zlib from "node:zlib";
 
 import { afterAll, describe, expect, it } from "vitest";
 
+import { changePlan } from "~/domain/billing/changes.server";
+import { invoicePdf } from "~/domain/billing/documents.server";
+import { invoiceById } from "~/domain/billing/invoices.server";
 import { documentData, documentPdf } from "~/domain/orders/documents.server";
+import { openShop } from "~/flows/shop-opened.server";
 import { closeDatabase, schema, withShop } from "~db/client";
 
 import { makeProduct } from "../helpers/catalog";
-import { makeShop, makeUser } from "../helpers/factories";
+import { makeShop, makeUser, unique } from "../helpers/factories";
 import { makeOrder } from "../helpers/orders";
 
 afterAll(async () => {
@@ -52,5 +56,28 @@ describe("PDF documents in any script", () => {
       // Subset: far smaller than the 8 MB font file.
       expect(pdf.length).toBeLessThan(400_000);
     }
+  });
+
+  it("prints a platform invoice to a company with a Chinese name in Noto Sans, not Helvetica", async () => {
+    const owner = await makeUser();
+    const who = { ip: "127.0.0.1", userAgent: "vitest" };
+    const opened = await openShop(owner.id, { name: "Kedai Batik", slug: unique("pdf-bill-") }, who);
+    if (!opened.ok) throw new Error("shop not opened");
+    const shopId = opened.shop.id;
+    await withShop(shopId, (tx) =>
+      tx.update(schema.shops).set({ companyName: "槟城蜡染贸易有限公司", companyAddress: "乔治市 Lebuh Pantai 12" }),
+    );
+    const changed = await changePlan(shopId, { userId: owner.id, ...who }, { planId: "growth", interval: "year" });
+    if (!changed.ok || changed.outcome !== "invoice") throw new Error(JSON.stringify(changed));
+    const invoice = (await withShop(shopId, (tx) => invoiceById(tx, shopId, changed.invoiceId)))!;
+    expect(invoice.billTo.name).toBe("槟城蜡染贸易有限公司");
+    const pdf = await invoicePdf(invoice);
+    const raw = pdf.toString("latin1");
+    expect(raw.startsWith("%PDF-")).toBe(true);
+    expect(raw).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansHans-Regular/);
+    expect(raw).not.toContain("/Helvetica");
+    const streams = pdfStreams(pdf);
+    for (const ch of "槟城蜡染贸易有限公司乔治市") expect(streams, ch).toContain(`<${hex(ch)}>`);
+    expect(pdf.length).toBeLessThan(400_000);
   });
 });

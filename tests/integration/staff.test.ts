@@ -1,6 +1,8 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { openShop } from "~/flows/shop-opened.server";
+import { rememberLocale } from "~/lib/i18n.server";
 import { closeRedis } from "~/lib/redis.server";
 import { asPlatform, closeDatabase, schema } from "~db/client";
 
@@ -27,9 +29,12 @@ function client(): FormClient {
   return c;
 }
 
+/** An owner signed in to a shop opened as the admin does: on the Growth trial (5 staff seats). */
 async function ownerWithShop() {
   const owner = await makeUser();
-  const shop = await makeShop(owner.id);
+  const opened = await openShop(owner.id, { name: "Kedai Test", slug: unique("shop-") }, { ip: "127.0.0.1", userAgent: "vitest" });
+  if (!opened.ok) throw new Error("shop not opened");
+  const shop = opened.shop;
   const c = client();
   await signIn(c, owner);
   return { owner, shop, c };
@@ -45,6 +50,38 @@ const auditOf = (shopId: string, action: string) =>
   );
 
 describe("staff invitations", () => {
+  it("hold the plan's staff seats: a full plan refuses the invitation with what to do, in the owner's language", async () => {
+    // A shop on Free: one seat, the owner's.
+    const owner = await makeUser();
+    await makeShop(owner.id);
+    const c = client();
+    await signIn(c, owner);
+    await c.get("/admin/staff");
+    const form = { intent: "invite", channel: "email", recipient: `${unique("seat")}@example.com`, role: "staff", permissions: "orders" };
+    const refused = await c.post("/admin/staff", form);
+    expect(refused.status).toBe(409);
+    const html = htmlDecode(c.lastHtml);
+    expect(html).toContain("Your Free plan includes 1 staff seats and all are taken.");
+    expect(html).toContain('href="/admin/billing"');
+    expect(
+      (await asPlatform((tx) => tx.select().from(schema.staffInvites).where(eq(schema.staffInvites.recipient, form.recipient)))).length,
+    ).toBe(0);
+    const lng = (await rememberLocale("ms")).split(";")[0];
+    c.setCookie("lng", lng.slice(lng.indexOf("=") + 1));
+    await c.post("/admin/staff", form);
+    expect(htmlDecode(c.lastHtml)).toContain("tempat kakitangan");
+
+    // On the Growth trial (5 seats): the owner and four open invitations fill it.
+    const trial = await ownerWithShop();
+    await trial.c.get("/admin/staff");
+    for (let i = 0; i < 4; i++) {
+      const sent = await trial.c.post("/admin/staff", { ...form, recipient: `${unique("seat")}@example.com` });
+      expect(sent.status).toBe(200);
+    }
+    expect((await trial.c.post("/admin/staff", { ...form, recipient: `${unique("seat")}@example.com` })).status).toBe(409);
+    expect(htmlDecode(trial.c.lastHtml)).toContain("Your Growth plan includes 5 staff seats");
+  });
+
   it("by email: a single-use link that only the invited address can accept, with the chosen areas", async () => {
     const { shop, c } = await ownerWithShop();
     const email = `${unique("staff")}@example.com`;

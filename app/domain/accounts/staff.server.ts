@@ -3,6 +3,7 @@ import { z } from "zod";
 
 import { publicUrl } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
+import { seatTaken } from "~/domain/billing/plans.server";
 import { type SecretSendResult, sendSecretEmail, sendSecretWhatsApp } from "~/domain/notify/messages.server";
 import { type FieldErrors, fieldErrors, type Refusal, refuse } from "~/lib/forms";
 import { normalisePhone } from "~/lib/phone";
@@ -156,7 +157,14 @@ function sendProblemOf(sent: SecretSendResult, channel: "email" | "whatsapp"): s
   return `The invitation is saved, but the ${channel === "email" ? "email" : "WhatsApp message"} could not be sent${sent.retryable ? " just now" : ""}. Use "Send again".`;
 }
 
-export type InviteResult = { ok: true; sendProblem?: string } | { ok: false; errors: FieldErrors };
+class SeatsFull extends Error {
+  constructor(readonly full: { plan: string; seats: number }) {
+    super("no staff seat left");
+  }
+}
+
+export type InviteResult =
+  { ok: true; sendProblem?: string } | { ok: false; errors: FieldErrors; seatsFull?: { plan: string; seats: number } };
 
 export async function inviteStaff(actor: Actor, form: Record<string, unknown>, who: RequestInfo): Promise<InviteResult> {
   if (actor.role !== "owner") return refuse(NOT_OWNER);
@@ -169,7 +177,9 @@ export async function inviteStaff(actor: Actor, form: Record<string, unknown>, w
     return { ok: false, errors: { recipient: "This person is already a member of the shop." } };
   }
   const token = randomToken();
-  await withShop(actor.shopId, async (tx) => {
+  const full = await withShop(actor.shopId, async (tx) => {
+    // Every member and open invitation holds one of the plan's staff seats (a new invitation to
+    // the same person replaces the earlier one, so that one's seat is free for it).
     // A new invitation replaces any earlier one to the same person.
     await tx
       .update(schema.staffInvites)
@@ -181,6 +191,8 @@ export async function inviteStaff(actor: Actor, form: Record<string, unknown>, w
           isNull(schema.staffInvites.revokedAt),
         ),
       );
+    const seatsFull = await seatTaken(tx, actor.shopId);
+    if (seatsFull) throw new SeatsFull(seatsFull);
     const [invite] = await tx
       .insert(schema.staffInvites)
       .values({
@@ -203,7 +215,21 @@ export async function inviteStaff(actor: Actor, form: Record<string, unknown>, w
       after: { channel: input.channel, recipient: input.recipient, role: input.role, permissions },
       ...who,
     });
+    return undefined;
+  }).catch((error: unknown) => {
+    // Thrown to roll back the replaced invitation too.
+    if (error instanceof SeatsFull) return error.full;
+    throw error;
   });
+  if (full) {
+    return {
+      ok: false,
+      errors: {
+        form: `Your ${full.plan} plan includes ${full.seats} staff seats and all are taken. Upgrade on the Billing page for more.`,
+      },
+      seatsFull: full,
+    };
+  }
   const sent = await sendInvite(actor, { ...input, role: input.role }, token);
   return { ok: true, sendProblem: sendProblemOf(sent, input.channel) };
 }

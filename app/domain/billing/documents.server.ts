@@ -1,11 +1,12 @@
 /**
- * A platform invoice as printable HTML and as PDF (pdfkit, its built-in Helvetica: the invoice's
- * words are NetShop's English; names outside Latin-1 print as '?' in the PDF and correctly in the HTML).
+ * A platform invoice as printable HTML and as PDF (pdfkit with the embedded Noto Sans fonts, so a
+ * company name or address in Chinese prints in the PDF as in the HTML).
  */
 import PDFDocument from "pdfkit";
 
 import { config } from "~/config.server";
 import { formatMoney } from "~/lib/money";
+import { embedNotoFonts, PDF_FONT, PDF_FONT_BOLD } from "~/lib/pdf-fonts.server";
 
 import type { PlatformInvoice } from "./invoices.server";
 import { localDay } from "./periods";
@@ -77,32 +78,33 @@ export function invoicePdf(invoice: PlatformInvoice): Promise<Buffer> {
     margin: 50,
     info: { Title: `NetShop invoice ${invoice.number}`, Author: config().PLATFORM_COMPANY_NAME },
   });
+  embedNotoFonts(doc);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on("data", (c: Buffer) => chunks.push(c));
     doc.on("end", () => resolve(Buffer.concat(chunks)));
     doc.on("error", reject);
   });
-  doc.font("Helvetica-Bold").fontSize(18).text(title(invoice), 50, 50);
+  doc.font(PDF_FONT_BOLD).fontSize(18).text(title(invoice), 50, 50);
   doc
-    .font("Helvetica")
+    .font(PDF_FONT)
     .fontSize(10)
     .text(invoice.number)
     .text(`Date: ${localDay(invoice.issuedAt, TZ)}`)
     .text(statusWord(invoice));
   const s = seller();
-  doc.font("Helvetica-Bold").text(s[0], 330, 50, { width: 215, align: "right" });
-  doc.font("Helvetica").text(s.slice(1).join("\n"), { width: 215, align: "right" });
-  doc.font("Helvetica-Bold").text("Bill to", 50, Math.max(doc.y + 20, 140));
-  doc.font("Helvetica").text(billTo(invoice).join("\n"));
+  doc.font(PDF_FONT_BOLD).text(s[0], 330, 50, { width: 215, align: "right" });
+  doc.font(PDF_FONT).text(s.slice(1).join("\n"), { width: 215, align: "right" });
+  doc.font(PDF_FONT_BOLD).text("Bill to", 50, Math.max(doc.y + 20, 140));
+  doc.font(PDF_FONT).text(billTo(invoice).join("\n"));
   let y = doc.y + 20;
-  doc.font("Helvetica-Bold").text("Description", 50, y).text("Amount", 445, y, { width: 100, align: "right" });
+  doc.font(PDF_FONT_BOLD).text("Description", 50, y).text("Amount", 445, y, { width: 100, align: "right" });
   y += 18;
   doc
     .moveTo(50, y - 4)
     .lineTo(545, y - 4)
     .stroke();
-  doc.font("Helvetica");
+  doc.font(PDF_FONT);
   for (const l of invoice.lines) {
     const h = doc.heightOfString(l.description, { width: 380 });
     doc
@@ -114,7 +116,7 @@ export function invoicePdf(invoice: PlatformInvoice): Promise<Buffer> {
   y += 10;
   for (const [k, v] of totals(invoice)) {
     doc
-      .font(k === "Total" ? "Helvetica-Bold" : "Helvetica")
+      .font(k === "Total" ? PDF_FONT_BOLD : PDF_FONT)
       .text(k, 330, y, { width: 110, align: "right" })
       .text(v, 445, y, { width: 100, align: "right" });
     y += 16;

@@ -81,6 +81,22 @@ export async function assertStorageAllowance(tx: Tx, shopId: string, adding: num
   }
 }
 
+/**
+ * Whether the shop has a staff seat for one more person: members (not frozen) and open
+ * invitations count against the plan's seats. Undefined when a seat is free; otherwise the plan
+ * and its seats, for the message. Serialised with the other limit checks of the shop.
+ */
+export async function seatTaken(tx: Tx, shopId: string): Promise<{ plan: string; seats: number } | undefined> {
+  await lockShopLimits(tx, shopId);
+  const plan = await currentPlan(tx, shopId);
+  if (plan.staffSeats === null) return undefined;
+  const [{ used }] = await tx.execute<{ used: number }>(sql`
+    select (select count(*) from ${schema.shopMemberships} m where m.shop_id = ${shopId} and m.frozen_at is null)
+         + (select count(*) from ${schema.staffInvites} i
+             where i.shop_id = ${shopId} and i.accepted_at is null and i.revoked_at is null and i.expires_at > now()) as used`);
+  return Number(used) >= plan.staffSeats ? { plan: plan.name, seats: plan.staffSeats } : undefined;
+}
+
 export async function planUsage(tx: Tx, shopId: string) {
   const plan = await currentPlan(tx, shopId);
   const [{ products }] = await tx.select({ products: sql<number>`count(*)::int` }).from(schema.products);

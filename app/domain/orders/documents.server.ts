@@ -9,10 +9,9 @@ import PDFDocument from "pdfkit";
 
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { isUuid } from "~/lib/ids";
+import { embedNotoFonts, PDF_FONT, PDF_FONT_BOLD } from "~/lib/pdf-fonts.server";
 import { schema, withShop } from "~db/client";
 import type { PostalAddress } from "~db/schema";
-
-import { embedNotoFonts, PDF_FONT, PDF_FONT_BOLD } from "./pdf-fonts.server";
 
 export type DocumentKind = "invoice" | "packing-slip";
 
