@@ -7,8 +7,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { creditBalances } from "~/domain/ai/credits.server";
 import { requestCopy } from "~/domain/ai/copy.server";
+import { creditBalances } from "~/domain/ai/credits.server";
 import { forwardOrder } from "~/domain/dropship/forwarding.server";
 import { reserveRefund } from "~/domain/orders/refunds.server";
 import { sweepInterruptedWork } from "~/flows/interrupted-work.server";
