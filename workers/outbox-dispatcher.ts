@@ -13,7 +13,8 @@ import { logger } from "~/lib/logger.server";
 import { queue } from "~/lib/redis.server";
 import { asPlatform, listen, schema } from "~db/client";
 
-const BATCH = 200;
+// Rows per pass: one SELECT … FOR UPDATE, one Redis round trip per queue, one UPDATE.
+const BATCH = 1_000;
 /** While Redis is unreachable BullMQ waits for it; the rows stay locked meanwhile, so give up. */
 const ENQUEUE_TIMEOUT_MS = 5_000;
 

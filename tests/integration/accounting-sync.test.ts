@@ -226,8 +226,8 @@ describe("a paid order in AutoCount", () => {
     ac().reset();
     const order = await paidOrder(1);
     const row = await invoiceRow(order.id);
-    ac().switches.delayNextWrite = { ms: 1_500, apply: true, path: "/invoice" };
-    expect(await runSync({ shopId, syncId: row.id }, { writeTimeoutMs: 300 })).toEqual({ status: "synced" });
+    ac().switches.delayNextWrite = { ms: 10_000, apply: true, path: "/invoice" }; // held far past the client's timeout
+    expect(await runSync({ shopId, syncId: row.id }, { writeTimeoutMs: 1_000 })).toEqual({ status: "synced" });
     expect(docs("IV")).toHaveLength(1);
     expect(ac().requests.filter((r) => r.path.endsWith("/invoice"))).toHaveLength(1);
   });
@@ -236,8 +236,8 @@ describe("a paid order in AutoCount", () => {
     ac().reset();
     const order = await paidOrder(1);
     const row = await invoiceRow(order.id);
-    ac().switches.delayNextWrite = { ms: 1_500, apply: false, path: "/invoice" };
-    const first = await runSync({ shopId, syncId: row.id }, { writeTimeoutMs: 300, attempt: 1, maxAttempts: 8 }).catch((e) => e);
+    ac().switches.delayNextWrite = { ms: 10_000, apply: false, path: "/invoice" };
+    const first = await runSync({ shopId, syncId: row.id }, { writeTimeoutMs: 1_000, attempt: 1, maxAttempts: 8 }).catch((e) => e);
     expect(first).toBeInstanceOf(Error);
     expect(first).not.toBeInstanceOf(PermanentJobFailure);
     expect(await invoiceRow(order.id)).toMatchObject({ status: "pending", error: expect.stringContaining("did not confirm") });

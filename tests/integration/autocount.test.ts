@@ -16,7 +16,10 @@ import { type RunningSandbox, startSandbox } from "../../sandbox/server";
 let sandbox: RunningSandbox;
 let client: AutoCountClient;
 const base = () => `${sandbox.url}${AUTOCOUNT_STANDIN_PATH}`;
-const settings = () => ({ ...autoCountSandboxSettings(), baseUrl: base(), writeTimeoutMs: 400 });
+// The client's own write timeout (30 s): a busy machine never makes an ordinary write time out.
+const settings = () => ({ ...autoCountSandboxSettings(), baseUrl: base() });
+/** The sandbox holds a delayed write's answer far longer than the impatient client waits for it. */
+const HELD_MS = 10_000;
 
 beforeAll(async () => {
   sandbox = await startSandbox();
@@ -268,8 +271,10 @@ describe("AutoCount client against the stand-in", () => {
 
   it("reports a write that times out as an unknown outcome, resolved by looking it up, never retried blindly", async () => {
     await client.upsertDebtor(customer);
-    sandbox.autocount.switches.delayNextWrite = { ms: 1_500, apply: true };
-    const timedOut = await client.createInvoice(invoice()).catch((e) => e);
+    // Only the calls meant to time out use a short timeout, against an answer held much longer.
+    const impatient = new AutoCountClient({ ...settings(), writeTimeoutMs: 400 });
+    sandbox.autocount.switches.delayNextWrite = { ms: HELD_MS, apply: true };
+    const timedOut = await impatient.createInvoice(invoice()).catch((e) => e);
     expect(timedOut).toBeInstanceOf(AutoCountUnknownOutcomeError);
     expect(timedOut.record).toEqual({ type: "invoice", docNo: "NS-INV-0001" });
     expect(timedOut.message).toContain("unknown outcome");
@@ -279,8 +284,8 @@ describe("AutoCount client against the stand-in", () => {
     const resolved = await client.resolveUnknownOutcome(timedOut);
     expect(resolved).toMatchObject({ applied: true, document: { docNo: "NS-INV-0001", totalMinor: 20_218 } });
 
-    sandbox.autocount.switches.delayNextWrite = { ms: 1_500, apply: false };
-    const lost = await client.createInvoice(invoice({ docNo: "NS-INV-0002" })).catch((e) => e);
+    sandbox.autocount.switches.delayNextWrite = { ms: HELD_MS, apply: false };
+    const lost = await impatient.createInvoice(invoice({ docNo: "NS-INV-0002" })).catch((e) => e);
     expect(lost).toBeInstanceOf(AutoCountUnknownOutcomeError);
     expect(await client.resolveUnknownOutcome(lost)).toEqual({ applied: false });
     // Not there: now it is safe to write it again.

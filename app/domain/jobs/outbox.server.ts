@@ -66,15 +66,34 @@ async function bestEffort(what: string, ids: string[], work: () => Promise<unkno
   }
 }
 
-// Group commit: the jobs that finish in the same tick share one UPDATE (one worker process
-// finishes thousands of jobs a second).
+// Group commit: one flush in flight at a time, and every job that finished meanwhile shares the
+// next one (one worker process finishes thousands of jobs a second; each flush is one
+// transaction, so under load the batches grow instead of the transactions).
 let pending: Array<{ id: string; error: string | null; recorded: () => void }> = [];
 let flushScheduled = false;
+let flushing = false;
+const FLUSH_MAX = 5_000;
+
+function scheduleFlush() {
+  if (flushScheduled || flushing || pending.length === 0) return;
+  flushScheduled = true;
+  setImmediate(() => void flushFinished());
+}
 
 async function flushFinished() {
-  const batch = pending;
-  pending = [];
+  const batch = pending.slice(0, FLUSH_MAX);
+  pending = pending.slice(batch.length);
   flushScheduled = false;
+  flushing = true;
+  try {
+    await recordFinished(batch);
+  } finally {
+    flushing = false;
+    scheduleFlush();
+  }
+}
+
+async function recordFinished(batch: typeof pending) {
   const ok = batch.filter((m) => m.error === null).map((m) => m.id);
   const failed = batch.filter((m) => m.error !== null);
   await bestEffort("finished jobs", ok, () =>
@@ -105,10 +124,7 @@ export function markOutboxFinished(jobId: string | undefined, error: string | nu
   if (!isOutboxJobId(jobId)) return Promise.resolve();
   return new Promise((resolve) => {
     pending.push({ id: jobId, error, recorded: resolve });
-    if (!flushScheduled) {
-      flushScheduled = true;
-      setImmediate(() => void flushFinished());
-    }
+    scheduleFlush();
   });
 }
 
