@@ -122,7 +122,7 @@ describe("storefront theme settings", () => {
       body.set("_csrf", csrf);
       body.set("intent", "upload");
       body.set("slot", slot);
-      body.set("image", new File([bytes], name, { type }));
+      body.set("image", new File([new Uint8Array(bytes)], name, { type }));
       return fetch(`${web.url}/admin/settings/storefront`, {
         method: "POST",
         body,
