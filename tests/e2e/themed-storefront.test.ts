@@ -5,8 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { saveStorefrontTheme } from "~/domain/storefront/theme.server";
 import { DEFAULT_THEME } from "~/domain/storefront/theme";
+import { saveStorefrontTheme } from "~/domain/storefront/theme.server";
 
 import { baseUrl, hydrated, journeyBrowser, screenshot } from "../helpers/browser";
 import { makeShop, makeUser } from "../helpers/factories";
@@ -73,7 +73,11 @@ describe("a themed storefront on a phone", () => {
     // Two products a row.
     const cards = page.getByTestId("storefront-products").getByTestId("storefront-product");
     await expect.poll(() => cards.count()).toBe(4);
-    const [first, second, third] = [(await cards.nth(0).boundingBox())!, (await cards.nth(1).boundingBox())!, (await cards.nth(2).boundingBox())!];
+    const [first, second, third] = [
+      (await cards.nth(0).boundingBox())!,
+      (await cards.nth(1).boundingBox())!,
+      (await cards.nth(2).boundingBox())!,
+    ];
     expect(Math.abs(first.y - second.y)).toBeLessThan(2);
     expect(third.y).toBeGreaterThan(first.y + 10);
     expect(first.width).toBeLessThan(195);
