@@ -5,19 +5,30 @@ import { adminLoader } from "~/domain/accounts/access.server";
 import { allows } from "~/domain/accounts/permissions";
 import { dashboardFigures, parseRange } from "~/domain/reports/dashboard.server";
 import { fillPeriods } from "~/domain/reports/periods";
+import { onboardingChecklist } from "~/domain/shops/onboarding.server";
 import { getShop } from "~/domain/shops/shops.server";
 import { BarList, ColumnChart, FunnelChart, periodLabel, shortNumber } from "~/ui/charts";
+import { OnboardingChecklist } from "~/ui/onboarding";
 
 // Every member sees the dashboard; the figures need the Reports permission.
 export const loader = /* @__PURE__ */ adminLoader("member", async ({ request, access: { shop: access, user } }) => {
   const shop = await getShop(access.shopId);
   const range = parseRange(new URL(request.url).searchParams, shop.timezone);
   const figures = allows(access, "reports") ? await dashboardFigures(access.shopId, range) : null;
-  return { firstName: user.name.split(/\s+/)[0], shop: { name: shop.name, slug: shop.slug, timezone: shop.timezone }, range, figures };
+  const onboarding = await onboardingChecklist(access.shopId);
+  return {
+    firstName: user.name.split(/\s+/)[0],
+    shop: { name: shop.name, slug: shop.slug, timezone: shop.timezone },
+    range,
+    figures,
+    // The first-run checklist, until every step is done or the merchant hides it.
+    onboarding: onboarding.dismissed || onboarding.steps.every((s) => s.done) ? null : onboarding.steps,
+    canDismiss: allows(access, "settings"),
+  };
 });
 
 export default function Dashboard() {
-  const { firstName, shop, range, figures } = useLoaderData<typeof loader>();
+  const { firstName, shop, range, figures, onboarding, canDismiss } = useLoaderData<typeof loader>();
   const { t } = useTranslation("reports");
   const { t: ui } = useTranslation("ui");
   const money = (minor: number) =>
@@ -34,6 +45,7 @@ export default function Dashboard() {
           {t("viewStorefront")} ↗
         </a>
       </div>
+      {onboarding ? <OnboardingChecklist steps={onboarding} canDismiss={canDismiss} /> : null}
       {!figures ? (
         <p className="muted">{t("noFigures")}</p>
       ) : (

@@ -1,13 +1,15 @@
 import type { MetaFunction } from "@remix-run/node";
-import { useLoaderData, useRevalidator } from "@remix-run/react";
-import { useEffect } from "react";
+import { useLoaderData } from "@remix-run/react";
 
 import { adminLoader } from "~/domain/accounts/access.server";
 import { getTransfer } from "~/domain/catalog/transfers.server";
 import { notFound } from "~/lib/http";
 import { Banner } from "~/ui/banner";
 import { CatalogHeader, ProgressBar } from "~/ui/catalog";
+import { useProgressStream } from "~/ui/progress";
 import { TableHead } from "~/ui/table";
+
+const TRANSFER_TABLES = ["catalog_transfers"] as const;
 
 export const meta: MetaFunction = () => [{ title: "CSV transfer · NetShop" }];
 
@@ -33,14 +35,9 @@ export const loader = /* @__PURE__ */ adminLoader("products", async ({ params, a
 
 export default function TransferProgress() {
   const { transfer: t } = useLoaderData<typeof loader>();
-  const revalidator = useRevalidator();
   const live = t.status === "queued" || t.status === "running";
-  // Live progress: re-read the transfer every second while it runs.
-  useEffect(() => {
-    if (!live) return;
-    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 1000);
-    return () => clearInterval(timer);
-  }, [live, revalidator]);
+  // Live progress: the worker's updates arrive by server-sent events while it runs.
+  useProgressStream(live, TRANSFER_TABLES);
   const unit = t.kind === "import" ? "rows" : "products";
   return (
     <div className="stack">

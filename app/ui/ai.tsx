@@ -1,22 +1,18 @@
-import { Form, useRevalidator } from "@remix-run/react";
-import { useEffect } from "react";
+import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { COPY_LANGUAGE_CODES, COPY_TONE_CODES, LANGUAGE_NAMES, PROVIDER_NAMES } from "~/domain/ai/copy-rules";
 import { Banner } from "~/ui/banner";
 import { CsrfInput } from "~/ui/forms";
+import { useProgressStream } from "~/ui/progress";
 
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 
-/** Re-reads the page's loader every `ms` while `live` (and a meta refresh without JavaScript). */
-export function useLive(live: boolean, ms = 1500) {
-  const revalidator = useRevalidator();
-  useEffect(() => {
-    if (!live) return;
-    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), ms);
-    return () => clearInterval(timer);
-  }, [live, revalidator, ms]);
+/** Re-reads the page's loader when an AI job or batch of the shop changes, pushed by server-sent events while `live` (LiveNoScript refreshes without JavaScript). */
+export function useLive(live: boolean) {
+  useProgressStream(live, AI_TABLES);
 }
+const AI_TABLES = ["ai_jobs", "ai_batches"] as const;
 
 export function LiveNoScript({ live }: { live: boolean }) {
   return live ? (

@@ -1,8 +1,8 @@
-import { Form, useRevalidator } from "@remix-run/react";
-import { useEffect } from "react";
+import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { CsrfInput, Field } from "~/ui/forms";
+import { useProgressStream } from "~/ui/progress";
 
 /** The outcome of a privacy page's last action, when there is one. */
 export function PrivacyNotice({ notice }: { notice?: string | null }) {
@@ -48,16 +48,14 @@ export function requestView(
   };
 }
 
-/** Reloads the page's data every 2 seconds while an export is being built (live progress). */
+/** Reloads the page's data when a request changes, pushed by server-sent events while an export is being built (live progress). */
 export function useLiveProgress(requests: RequestView[]) {
-  const { revalidate, state } = useRevalidator();
-  const busy = requests.some((r) => r.status === "queued" || r.status === "processing");
-  useEffect(() => {
-    if (!busy || state !== "idle") return;
-    const timer = setTimeout(revalidate, 2000);
-    return () => clearTimeout(timer);
-  }, [busy, state, revalidate]);
+  useProgressStream(
+    requests.some((r) => r.status === "queued" || r.status === "processing"),
+    PRIVACY_TABLES,
+  );
 }
+const PRIVACY_TABLES = ["privacy_requests"] as const;
 
 /** Export, deletion and the list of requests, for any person's privacy page (the action handles the intents). */
 export function PrivacyRequests({ requests, errors }: { requests: RequestView[]; errors: Record<string, string | undefined> }) {

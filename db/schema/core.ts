@@ -113,6 +113,8 @@ export const shops = pgTable(
     requireTwoFactor: boolean("require_two_factor").notNull().default(false),
     /** The storefront's theme (app/domain/storefront/theme.ts validates it; migration 0023). */
     storefrontTheme: jsonb("storefront_theme").notNull().default({}),
+    /** When the merchant hid the dashboard's onboarding checklist (migration 0023). */
+    onboardingDismissedAt: timestamp("onboarding_dismissed_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -102,7 +102,7 @@ const ui = {
       payments: "Connect a payment gateway",
       shipping: "Set up shipping rates",
       company: "Fill in your company details",
-      whatsapp: "Add a WhatsApp number for order updates",
+      whatsapp: "Add a WhatsApp number customers can chat to",
       theme: "Design your storefront",
       order: "Get your first order",
     },

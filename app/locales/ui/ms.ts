@@ -104,7 +104,7 @@ const ui: Translations<typeof en> = {
       payments: "Sambungkan gerbang pembayaran",
       shipping: "Tetapkan kadar penghantaran",
       company: "Isi butiran syarikat anda",
-      whatsapp: "Tambah nombor WhatsApp untuk makluman pesanan",
+      whatsapp: "Tambah nombor WhatsApp untuk pelanggan bersembang",
       theme: "Reka bentuk kedai anda",
       order: "Dapatkan pesanan pertama anda",
     },

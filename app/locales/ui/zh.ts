@@ -104,7 +104,7 @@ const ui: Translations<typeof en> = {
       payments: "连接支付网关",
       shipping: "设置运费",
       company: "填写公司资料",
-      whatsapp: "添加用于订单通知的 WhatsApp 号码",
+      whatsapp: "添加供顾客聊天的 WhatsApp 号码",
       theme: "设计您的店面",
       order: "获得第一笔订单",
     },
