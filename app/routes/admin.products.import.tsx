@@ -5,6 +5,7 @@ import { adminAction, adminLoader, requireRecentAuth } from "~/domain/accounts/a
 import { MAX_IMPORT_BYTES, recentTransfers, startExport, startImport } from "~/domain/catalog/transfers.server";
 import { readUploadForm } from "~/lib/csrf.server";
 import { CatalogHeader } from "~/ui/catalog";
+import { useFormat } from "~/ui/format";
 import { CsrfInput, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Import and export products · NetShop" }];
@@ -46,6 +47,7 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
 
 export default function ImportExport() {
   const { transfers } = useLoaderData<typeof loader>();
+  const fmt = useFormat();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
@@ -99,9 +101,7 @@ export default function ImportExport() {
               {transfers.map((t) => (
                 <tr key={t.id}>
                   <td className="small">
-                    <Link to={`/admin/products/transfers/${t.id}`}>
-                      {new Date(t.createdAt).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "short" })}
-                    </Link>
+                    <Link to={`/admin/products/transfers/${t.id}`}>{fmt.dateTime(t.createdAt)}</Link>
                   </td>
                   <td>{t.kind === "import" ? `Import of ${t.filename ?? "a file"}` : "Export"}</td>
                   <td>{t.status}</td>

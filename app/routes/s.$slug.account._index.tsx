@@ -9,6 +9,7 @@ import { accountOverview } from "~/domain/checkout/customers.server";
 import { orderStatusPath } from "~/domain/orders/order-links.server";
 import type { OrderStatus } from "~/domain/orders/order-status";
 import { formatPhone } from "~/lib/phone";
+import { useFormat } from "~/ui/format";
 import { CsrfInput } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Your account" }, { name: "robots", content: "noindex" }];
@@ -35,7 +36,7 @@ export default function AccountPage() {
   const { slug, account } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("checkout");
   const { t: tp } = useTranslation("privacy");
-  const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium" });
+  const fmt = useFormat();
   return (
     <section className="stack" data-testid="account">
       <div className="spread">
@@ -63,7 +64,7 @@ export default function AccountPage() {
         <ul data-testid="account-orders">
           {account.orders.map((o) => (
             <li key={o.id}>
-              <Link to={o.href}>{t("account.order", { number: o.number })}</Link> · {date.format(new Date(o.createdAt))} ·{" "}
+              <Link to={o.href}>{t("account.order", { number: o.number })}</Link> · {fmt.date(o.createdAt)} ·{" "}
               {formatMoney(o.totalMinor, o.currency)} · {t(`account.status.${o.status as OrderStatus}`)}
             </li>
           ))}
