@@ -4,11 +4,9 @@ import auth from "./auth/en";
 import billing from "./billing/en";
 import catalog from "./catalog/en";
 import deals from "./deals/en";
-import platform from "./platform/en";
 import privacy from "./privacy/en";
 import settings from "./settings/en";
 import site from "./site/en";
-import supplier from "./supplier/en";
 import team from "./team/en";
 /**
  * English: the source language. Every key here must exist in ms.ts and zh.ts (the type of
@@ -567,8 +565,6 @@ const en = {
   team,
   account,
   deals,
-  supplier,
-  platform,
   site,
   orders: {
     title: "Orders",
