@@ -4,11 +4,9 @@ import auth from "./auth/en";
 import billing from "./billing/en";
 import catalog from "./catalog/en";
 import deals from "./deals/en";
-import platform from "./platform/en";
 import privacy from "./privacy/en";
 import settings from "./settings/en";
 import site from "./site/en";
-import supplier from "./supplier/en";
 import team from "./team/en";
 import ui from "./ui/en";
 /**
@@ -570,8 +568,6 @@ const en = {
   team,
   account,
   deals,
-  supplier,
-  platform,
   site,
   ui,
   orders: {

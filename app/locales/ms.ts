@@ -5,11 +5,9 @@ import billing from "./billing/ms";
 import catalog from "./catalog/ms";
 import deals from "./deals/ms";
 import type { Translations } from "./index";
-import platform from "./platform/ms";
 import privacy from "./privacy/ms";
 import settings from "./settings/ms";
 import site from "./site/ms";
-import supplier from "./supplier/ms";
 import team from "./team/ms";
 import ui from "./ui/ms";
 
@@ -568,8 +566,6 @@ const ms: Translations = {
   team,
   account,
   deals,
-  supplier,
-  platform,
   site,
   ui,
   orders: {

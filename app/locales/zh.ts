@@ -5,11 +5,9 @@ import billing from "./billing/zh";
 import catalog from "./catalog/zh";
 import deals from "./deals/zh";
 import type { Translations } from "./index";
-import platform from "./platform/zh";
 import privacy from "./privacy/zh";
 import settings from "./settings/zh";
 import site from "./site/zh";
-import supplier from "./supplier/zh";
 import team from "./team/zh";
 import ui from "./ui/zh";
 
@@ -545,8 +543,6 @@ const zh: Translations = {
   team,
   account,
   deals,
-  supplier,
-  platform,
   site,
   ui,
   orders: {

@@ -1,12 +1,16 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
-export const meta: MetaFunction = () => [
-  { title: "NetShop — your online shop, ready today" },
-  { name: "description", content: "NetShop is the storefront platform for small sellers in Malaysia and beyond." },
-];
+import { metaT } from "~/lib/i18n";
+
+export const meta: MetaFunction = ({ matches }) => {
+  const t = metaT(matches, "site");
+  return [{ title: t("home.meta") }, { name: "description", content: t("home.description") }];
+};
 
 export default function Landing() {
+  const { t } = useTranslation("site");
   return (
     <>
       <header className="site-header">
@@ -15,32 +19,29 @@ export default function Landing() {
             <img src="/favicon.svg" alt="" /> NetShop
           </Link>
           <nav className="row">
-            <Link to="/login">Log in</Link>
+            <Link to="/login">{t("logIn")}</Link>
             <Link to="/signup" className="button">
-              Open your shop
+              {t("home.open")}
             </Link>
           </nav>
         </div>
       </header>
       <main className="site-main">
         <section className="hero">
-          <h1>Your online shop, ready today.</h1>
-          <p>
-            Products and stock, orders and delivery, payments on a secure hosted page, WhatsApp updates for you and your customers, and AI
-            that writes your product copy.
-          </p>
+          <h1>{t("home.heading")}</h1>
+          <p>{t("home.pitch")}</p>
           <p className="row">
             <Link to="/signup" className="button">
-              Create a free account
+              {t("home.free")}
             </Link>
             <Link to="/login" className="button secondary">
-              Log in
+              {t("logIn")}
             </Link>
           </p>
         </section>
       </main>
       <footer className="site-footer">
-        <div className="inner">NetShop · Built for small sellers in Malaysia and beyond</div>
+        <div className="inner">{t("home.footer")}</div>
       </footer>
     </>
   );

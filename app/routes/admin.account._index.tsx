@@ -1,6 +1,6 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
+import { Trans, useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import {
@@ -11,12 +11,14 @@ import {
   twoFactorStatus,
 } from "~/domain/accounts/two-factor.server";
 import { readForm } from "~/lib/csrf.server";
+import { metaT } from "~/lib/i18n";
 import { describeDevice } from "~/lib/user-agent.server";
 import { Banner } from "~/ui/banner";
+import { useFormat } from "~/ui/format";
 import { CsrfInput, FormError } from "~/ui/forms";
 import { TableHead } from "~/ui/table";
 
-export const meta: MetaFunction = () => [{ title: "Your account security · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "account")("security.meta") }];
 
 export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ access: { user } }) => {
   const status = await twoFactorStatus(user);
@@ -70,26 +72,26 @@ export const action = /* @__PURE__ */ adminAction(
   { recentAuth: true },
 );
 
-const METHOD_LABEL = { whatsapp: "WhatsApp codes", totp: "Authenticator app", none: "Off" } as const;
-
 export default function AccountSecurity() {
   const { t: tp } = useTranslation("privacy");
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const fmt = (iso: string) => new Date(iso).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "short" });
+  const { t } = useTranslation("account");
+  const format = useFormat();
+  const fmt = (iso: string) => format.dateTime(iso);
   return (
     <div className="stack">
       <div className="admin-top">
         <div>
-          <p className="eyebrow">Your account</p>
-          <h1>Login and security</h1>
+          <p className="eyebrow">{t("yours")}</p>
+          <h1>{t("security.heading")}</h1>
         </div>
         <div className="row">
           <Link className="button secondary" to="/admin/account/password">
-            Change password
+            {t("security.changePassword")}
           </Link>
           <Link className="button secondary" to="/admin/account/sessions">
-            Where you're logged in
+            {t("security.sessions")}
           </Link>
           <Link className="button secondary" to="/admin/account/privacy" data-testid="account-privacy-link">
             {tp("title")}
@@ -100,11 +102,8 @@ export default function AccountSecurity() {
       <Banner tone="ok">{result?.notice}</Banner>
       {result?.codes ? (
         <section className="card" data-testid="recovery-codes">
-          <h2>Your new recovery codes</h2>
-          <p>
-            Save these somewhere safe (print them or keep them in a password manager). Each works once. They are shown only now; earlier
-            codes no longer work.
-          </p>
+          <h2>{t("security.newCodes")}</h2>
+          <p>{t("security.newCodesHint")}</p>
           <ul className="codes">
             {result.codes.map((c) => (
               <li key={c}>{c}</li>
@@ -113,27 +112,27 @@ export default function AccountSecurity() {
         </section>
       ) : null}
       <section className="card">
-        <h2>Two-factor authentication</h2>
+        <h2>{t("security.twoFactor")}</h2>
         <p>
-          Now: <strong data-testid="two-factor-method">{d.method ? METHOD_LABEL[d.method] : "Off"}</strong>
-          {d.method === "whatsapp" ? <> — codes go to {d.phone}.</> : null}
-          {d.chosen === "none" && d.method === "whatsapp" ? <> (required by {d.requiredBy.join(", ")})</> : null}
+          {t("security.now")} <strong data-testid="two-factor-method">{t(`security.method.${d.method ?? "none"}`)}</strong>
+          {d.method === "whatsapp" ? t("security.codesGoTo", { phone: d.phone }) : null}
+          {d.chosen === "none" && d.method === "whatsapp" ? t("security.requiredBy", { shops: d.requiredBy.join(", ") }) : null}
         </p>
         <div className="row">
           {d.method !== "totp" ? (
             <Link className="button" to="/admin/account/totp">
-              Use an authenticator app
+              {t("security.useApp")}
             </Link>
           ) : (
             <Link className="button secondary" to="/admin/account/totp">
-              Move to a new authenticator app
+              {t("security.moveApp")}
             </Link>
           )}
           {d.chosen !== "whatsapp" ? (
             <Form method="post" className="inline-form">
               <CsrfInput />
               <button name="intent" value="use-whatsapp" className="secondary">
-                Use WhatsApp codes
+                {t("security.useWhatsApp")}
               </button>
             </Form>
           ) : null}
@@ -141,44 +140,45 @@ export default function AccountSecurity() {
             <Form method="post" className="inline-form">
               <CsrfInput />
               <button name="intent" value="turn-off" className="secondary">
-                Turn off two-factor authentication
+                {t("security.turnOff")}
               </button>
             </Form>
           ) : null}
         </div>
-        {d.requiredBy.length > 0 ? (
-          <p className="muted small">{d.requiredBy.join(", ")} requires two-factor authentication for its team.</p>
-        ) : null}
+        {d.requiredBy.length > 0 ? <p className="muted small">{t("security.shopsRequire", { shops: d.requiredBy.join(", ") })}</p> : null}
       </section>
       <section className="card">
-        <h2>Recovery codes</h2>
+        <h2>{t("security.recovery")}</h2>
         <p>
-          For when you lose your phone. You have <strong data-testid="recovery-codes-left">{d.recoveryCodesLeft}</strong> unused recovery
-          code
-          {d.recoveryCodesLeft === 1 ? "" : "s"}.
+          <Trans
+            t={t}
+            i18nKey="security.recoveryLeft"
+            count={d.recoveryCodesLeft}
+            components={{ strong: <strong data-testid="recovery-codes-left" /> }}
+          />
         </p>
         <Form method="post">
           <CsrfInput />
           <button name="intent" value="recovery-codes" className="secondary">
-            {d.recoveryCodesLeft ? "Replace them with 10 new codes" : "Create 10 recovery codes"}
+            {d.recoveryCodesLeft ? t("security.replaceCodes") : t("security.createCodes")}
           </button>
         </Form>
       </section>
       <section className="card">
-        <h2>Trusted devices</h2>
+        <h2>{t("security.trusted")}</h2>
         {d.trustedDevices.length === 0 ? (
-          <p className="muted">No device skips the code at login.</p>
+          <p className="muted">{t("security.noTrusted")}</p>
         ) : (
           <>
             <table className="data">
-              <TableHead columns={["Device", "Address", "Last used", "Trusted until"]} />
+              <TableHead columns={[t("security.device"), t("security.address"), t("security.lastUsed"), t("security.trustedUntil")]} />
               <tbody>
-                {d.trustedDevices.map((t) => (
-                  <tr key={t.id}>
-                    <td>{t.device}</td>
-                    <td>{t.ip}</td>
-                    <td>{fmt(t.lastUsedAt)}</td>
-                    <td>{fmt(t.expiresAt)}</td>
+                {d.trustedDevices.map((td) => (
+                  <tr key={td.id}>
+                    <td>{td.device}</td>
+                    <td>{td.ip}</td>
+                    <td>{fmt(td.lastUsedAt)}</td>
+                    <td>{fmt(td.expiresAt)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -186,7 +186,7 @@ export default function AccountSecurity() {
             <Form method="post" style={{ marginTop: "0.75rem" }}>
               <CsrfInput />
               <button name="intent" value="forget-devices" className="secondary">
-                Forget all trusted devices
+                {t("security.forget")}
               </button>
             </Form>
           </>

@@ -1,14 +1,16 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { changePassword } from "~/domain/accounts/credentials.server";
 import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders } from "~/lib/http";
+import { metaT } from "~/lib/i18n";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, Field, FormError, NewPasswordFields } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Change your password · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "account")("password.meta") }];
 export const headers = passThroughHeaders;
 
 export const loader = /* @__PURE__ */ adminLoader("signed-in", async () => null);
@@ -28,24 +30,32 @@ export default function ChangePassword() {
   const result = useActionData<typeof action>();
   const errors: Record<string, string | undefined> = result?.errors ?? {};
   const busy = useNavigation().state === "submitting";
+  const { t } = useTranslation("account");
   return (
     <div className="card narrow">
       <p className="eyebrow">
-        <Link to="/admin/account">Your account</Link>
+        <Link to="/admin/account">{t("yours")}</Link>
       </p>
-      <h1>Change your password</h1>
+      <h1>{t("password.heading")}</h1>
       {result?.ended !== undefined ? (
         <Banner tone="ok">
-          Password changed. {result.ended > 0 ? `${result.ended} other session${result.ended === 1 ? " was" : "s were"} logged out.` : ""}
+          {t("password.changed")} {result.ended > 0 ? t("password.othersOut", { count: result.ended }) : ""}
         </Banner>
       ) : null}
       <FormError message={errors.form} />
       <Form method="post" noValidate>
         <CsrfInput />
-        <Field label="Current password" name="current" type="password" autoComplete="current-password" error={errors.current} required />
+        <Field
+          label={t("password.current")}
+          name="current"
+          type="password"
+          autoComplete="current-password"
+          error={errors.current}
+          required
+        />
         <NewPasswordFields errors={errors} />
         <button type="submit" disabled={busy}>
-          {busy ? "Saving…" : "Change password"}
+          {busy ? t("saving") : t("password.submit")}
         </button>
       </Form>
     </div>

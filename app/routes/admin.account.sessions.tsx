@@ -1,16 +1,19 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { listSessions, revokeSession } from "~/domain/accounts/sessions.server";
 import { asPlatformAudit } from "~/domain/audit/audit.server";
 import { readForm } from "~/lib/csrf.server";
+import { metaT } from "~/lib/i18n";
 import { describeDevice } from "~/lib/user-agent.server";
 import { Banner } from "~/ui/banner";
+import { useFormat } from "~/ui/format";
 import { CsrfInput, FormError } from "~/ui/forms";
 import { TableHead } from "~/ui/table";
 
-export const meta: MetaFunction = () => [{ title: "Where you're logged in · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "account")("sessions.meta") }];
 
 export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ access: { user, session } }) => {
   const sessions = await listSessions(user.id, session.id);
@@ -55,30 +58,28 @@ export const action = /* @__PURE__ */ adminAction("signed-in", async ({ request,
 export default function Sessions() {
   const { sessions } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const fmt = (iso: string) => new Date(iso).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "short" });
+  const { t } = useTranslation("account");
+  const format = useFormat();
+  const fmt = (iso: string) => format.dateTime(iso);
   return (
     <div className="stack">
       <div>
         <p className="eyebrow">
-          <Link to="/admin/account">Your account</Link>
+          <Link to="/admin/account">{t("yours")}</Link>
         </p>
-        <h1>Where you're logged in</h1>
-        <p className="muted">Sessions without "remember me" end after 30 minutes without use and at most 12 hours after login.</p>
+        <h1>{t("sessions.heading")}</h1>
+        <p className="muted">{t("sessions.hint")}</p>
       </div>
       <FormError message={result?.error} />
-      {result?.ended ? (
-        <Banner tone="ok">
-          Logged out {result.ended} session{result.ended === 1 ? "" : "s"}.
-        </Banner>
-      ) : null}
+      {result?.ended ? <Banner tone="ok">{t("sessions.ended", { count: result.ended })}</Banner> : null}
       <table className="data" data-testid="sessions">
-        <TableHead columns={["Device", "Address", "Logged in", "Last seen", null]} />
+        <TableHead columns={[t("sessions.device"), t("sessions.address"), t("sessions.loggedIn"), t("sessions.lastSeen"), null]} />
         <tbody>
           {sessions.map((s) => (
             <tr key={s.id}>
               <td>
-                {s.device} {s.current ? <span className="badge ok">this device</span> : null}
-                {s.remember ? <span className="badge">remembered</span> : null}
+                {s.device} {s.current ? <span className="badge ok">{t("sessions.thisDevice")}</span> : null}
+                {s.remember ? <span className="badge">{t("sessions.remembered")}</span> : null}
               </td>
               <td>{s.ip}</td>
               <td>{fmt(s.createdAt)}</td>
@@ -89,7 +90,7 @@ export default function Sessions() {
                     <CsrfInput />
                     <input type="hidden" name="sessionId" value={s.id} />
                     <button type="submit" className="link">
-                      Log out
+                      {t("sessions.logOut")}
                     </button>
                   </Form>
                 )}
@@ -102,7 +103,7 @@ export default function Sessions() {
         <Form method="post">
           <CsrfInput />
           <button name="intent" value="revoke-others" className="secondary">
-            Log out everywhere else
+            {t("sessions.everywhereElse")}
           </button>
         </Form>
       ) : null}

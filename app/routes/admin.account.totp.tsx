@@ -1,13 +1,15 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { startTotpEnrolment } from "~/domain/accounts/totp.server";
 import { enableTotp } from "~/domain/accounts/two-factor.server";
 import { readForm } from "~/lib/csrf.server";
+import { metaT } from "~/lib/i18n";
 import { CsrfInput, Field } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Set up an authenticator app · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "account")("totp.meta") }];
 
 export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ access: { user } }) => {
   const enrolment = await startTotpEnrolment(user);
@@ -29,22 +31,20 @@ export default function SetUpTotp() {
   const { secret, qrDataUrl } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
+  const { t } = useTranslation("account");
   if (result?.codes) {
     return (
       <div className="card medium" data-testid="recovery-codes">
-        <p className="eyebrow">Authenticator app</p>
-        <h1>Your app is set up</h1>
-        <p>
-          From now on, logins ask for the code in your app. If you lose your phone, one of these recovery codes lets you in. Save them now:
-          they are shown only once, and each works once.
-        </p>
+        <p className="eyebrow">{t("totp.app")}</p>
+        <h1>{t("totp.done")}</h1>
+        <p>{t("totp.doneHint")}</p>
         <ul className="codes">
           {result.codes.map((c) => (
             <li key={c}>{c}</li>
           ))}
         </ul>
         <Link className="button" to="/admin/account">
-          I saved them
+          {t("totp.saved")}
         </Link>
       </div>
     );
@@ -52,23 +52,23 @@ export default function SetUpTotp() {
   return (
     <div className="card medium">
       <p className="eyebrow">
-        <Link to="/admin/account">Your account</Link>
+        <Link to="/admin/account">{t("yours")}</Link>
       </p>
-      <h1>Set up an authenticator app</h1>
+      <h1>{t("totp.heading")}</h1>
       <ol>
-        <li>Open Google Authenticator, Microsoft Authenticator, 1Password or another authenticator app.</li>
-        <li>Scan this QR code (or type the key below).</li>
-        <li>Enter the 6-digit code the app shows.</li>
+        <li>{t("totp.step1")}</li>
+        <li>{t("totp.step2")}</li>
+        <li>{t("totp.step3")}</li>
       </ol>
-      <img src={qrDataUrl} alt="QR code for your authenticator app" width={220} height={220} />
+      <img src={qrDataUrl} alt={t("totp.qr")} width={220} height={220} />
       <p className="small">
-        Key: <code data-testid="totp-secret">{secret}</code>
+        {t("totp.key")} <code data-testid="totp-secret">{secret}</code>
       </p>
       <Form method="post" noValidate>
         <CsrfInput />
-        <Field label="Code from the app" name="code" autoComplete="one-time-code" inputMode="numeric" error={result?.error} required />
+        <Field label={t("totp.code")} name="code" autoComplete="one-time-code" inputMode="numeric" error={result?.error} required />
         <button type="submit" disabled={busy}>
-          {busy ? "Checking…" : "Turn on"}
+          {busy ? t("checking") : t("totp.turnOn")}
         </button>
       </Form>
     </div>

@@ -22,6 +22,7 @@ import {
   useLive,
 } from "~/ui/ai";
 import { Banner } from "~/ui/banner";
+import { useFormat } from "~/ui/format";
 import { CsrfInput } from "~/ui/forms";
 import { TableHead } from "~/ui/table";
 
@@ -85,6 +86,7 @@ export default function AiStudio() {
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
   const { t } = useTranslation("ai");
+  const fmt = useFormat();
   const live = jobs.some((j) => j.status === "queued" || j.status === "running") || batches.some((b) => !b.finishedAt);
   useLive(live);
   const errors: Record<string, string | undefined> = result?.errors ?? {};
@@ -139,9 +141,7 @@ export default function AiStudio() {
                 return (
                   <tr key={b.id}>
                     <td className="small">
-                      <Link to={`/admin/ai/batches/${b.id}`}>
-                        {new Date(b.createdAt).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "short" })}
-                      </Link>
+                      <Link to={`/admin/ai/batches/${b.id}`}>{fmt.dateTime(b.createdAt)}</Link>
                     </td>
                     <td>
                       <JobStatusBadge status={batchStatus(b, done, b.running > 0)} />

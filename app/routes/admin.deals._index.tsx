@@ -1,25 +1,27 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 import { adminLoader } from "~/domain/accounts/access.server";
 import { getShop } from "~/domain/shops/shops.server";
-import { listFlashSales, toLocalDateTime } from "~/domain/storefront/flash-sales.server";
+import { listFlashSales } from "~/domain/storefront/flash-sales.server";
+import { metaT } from "~/lib/i18n";
 import { CatalogHeader } from "~/ui/catalog";
+import { useFormat } from "~/ui/format";
 import { TableHead } from "~/ui/table";
 
-export const meta: MetaFunction = () => [{ title: "Deals · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "deals")("meta") }];
 
 export const loader = /* @__PURE__ */ adminLoader("products", async ({ access }) => {
   const [sales, shop] = await Promise.all([listFlashSales(access.shop.shopId), getShop(access.shop.shopId)]);
-  const local = (d: Date) => toLocalDateTime(d, shop.timezone).replace("T", " ");
   return {
     timezone: shop.timezone,
     sales: sales.map((s) => ({
       id: s.id,
       name: s.name,
       state: s.state,
-      startsAt: local(s.startsAt),
-      endsAt: local(s.endsAt),
+      startsAt: s.startsAt.toISOString(),
+      endsAt: s.endsAt.toISOString(),
       variants: s.variants,
       claimed: s.claimed,
       totalCap: s.totalCap,
@@ -32,22 +34,21 @@ const STATE_TONE = { running: "ok", scheduled: "warn", ended: "" } as const;
 
 export default function Deals() {
   const { sales, timezone } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("deals");
+  const fmt = useFormat();
   return (
     <div className="stack">
-      <CatalogHeader back={{ to: "/admin/products", label: "Products" }} title="Flash sales and deals">
+      <CatalogHeader back={{ to: "/admin/products", label: t("products") }} title={t("heading")}>
         <Link className="button" to="/admin/deals/new" data-testid="new-sale">
-          New sale
+          {t("newSale")}
         </Link>
       </CatalogHeader>
-      <p className="muted small">
-        A sale gives chosen variants a lower price between two times ({timezone.replace(/_/g, " ")}), optionally with a total number of
-        units and a limit per customer. The storefront shows the sale price with a countdown; checkout enforces both limits.
-      </p>
+      <p className="muted small">{t("intro", { zone: timezone.replace(/_/g, " ") })}</p>
       {sales.length === 0 ? (
-        <div className="card">No sales yet.</div>
+        <div className="card">{t("none")}</div>
       ) : (
         <table className="table" data-testid="sales">
-          <TableHead columns={["Sale", "State", "Starts", "Ends", "Variants", "Sold / cap", "Per customer"]} />
+          <TableHead columns={[t("sale"), t("state"), t("starts"), t("ends"), t("variants"), t("soldCap"), t("perCustomer")]} />
           <tbody>
             {sales.map((s) => (
               <tr key={s.id}>
@@ -55,15 +56,15 @@ export default function Deals() {
                   <Link to={`/admin/deals/${s.id}`}>{s.name}</Link>
                 </td>
                 <td>
-                  <span className={`badge ${STATE_TONE[s.state]}`}>{s.state}</span>
+                  <span className={`badge ${STATE_TONE[s.state]}`}>{t(`states.${s.state}`)}</span>
                 </td>
-                <td>{s.startsAt}</td>
-                <td>{s.endsAt}</td>
+                <td>{fmt.dateTime(s.startsAt)}</td>
+                <td>{fmt.dateTime(s.endsAt)}</td>
                 <td>{s.variants}</td>
                 <td>
-                  {s.claimed} / {s.totalCap ?? "no cap"}
+                  {s.claimed} / {s.totalCap ?? t("noCap")}
                 </td>
-                <td>{s.perCustomerLimit ?? "no limit"}</td>
+                <td>{s.perCustomerLimit ?? t("noLimit")}</td>
               </tr>
             ))}
           </tbody>

@@ -3,12 +3,13 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
-import { formatDate, formatMoney } from "~/domain/catalog/catalog-rules";
+import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { dismissAlert, listForwards, payHeldForward, walletSummary } from "~/domain/dropship/forwarding.server";
 import { readForm } from "~/lib/csrf.server";
 import { isUuid } from "~/lib/ids";
 import { Banner } from "~/ui/banner";
 import { DropshipTabs } from "~/ui/dropship";
+import { useFormat } from "~/ui/format";
 import { CsrfInput } from "~/ui/forms";
 import { TableHead } from "~/ui/table";
 
@@ -43,6 +44,7 @@ export default function SupplierOrders() {
   const { forwards, alerts, wallet } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t } = useTranslation("dropship");
+  const fmt = useFormat();
   return (
     <div className="stack">
       <DropshipTabs />
@@ -61,7 +63,7 @@ export default function SupplierOrders() {
           <tbody>
             {wallet.entries.map((e) => (
               <tr key={e.id}>
-                <td className="small">{formatDate(e.createdAt)}</td>
+                <td className="small">{fmt.date(e.createdAt)}</td>
                 <td>{e.kind}</td>
                 <td>{formatMoney(e.amountMinor, wallet.currency)}</td>
                 <td className="small muted">= {formatMoney(e.balanceAfterMinor, wallet.currency)}</td>

@@ -20,6 +20,7 @@ import { notFound } from "~/lib/http";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { CatalogHeader } from "~/ui/catalog";
+import { useFormat } from "~/ui/format";
 import { CsrfInput, FormError, SelectField } from "~/ui/forms";
 import { ReviewButtons } from "~/ui/media-manager";
 import { TableHead } from "~/ui/table";
@@ -94,6 +95,7 @@ export default function ProductStudio() {
   const studio = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t } = useTranslation("aiMedia");
+  const fmt = useFormat();
   const [params] = useSearchParams();
   const revalidator = useRevalidator();
   const errorsFor = (intent: Intent) => (result?.intent === intent ? result.errors : {}) as Record<string, string | undefined>;
@@ -339,9 +341,7 @@ export default function ProductStudio() {
                       ? t("jobs.creditsOnly", { credits: j.credits })
                       : t("jobs.units", { credits: j.credits, units: j.providerUnits })}
                   </td>
-                  <td className="small nowrap">
-                    {new Date(j.createdAt).toLocaleString("en-MY", { dateStyle: "short", timeStyle: "short" })}
-                  </td>
+                  <td className="small nowrap">{fmt.dateTime(j.createdAt, { style: "short" })}</td>
                 </tr>
               ))}
             </tbody>

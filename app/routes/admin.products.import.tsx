@@ -6,6 +6,7 @@ import { MAX_IMPORT_BYTES, recentTransfers, startExport, startImport } from "~/d
 import { readUploadForm } from "~/lib/csrf.server";
 import { redirect } from "~/lib/redirect.server";
 import { CatalogHeader } from "~/ui/catalog";
+import { useFormat } from "~/ui/format";
 import { CsrfInput, FormError } from "~/ui/forms";
 import { TableHead } from "~/ui/table";
 
@@ -48,6 +49,7 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
 
 export default function ImportExport() {
   const { transfers } = useLoaderData<typeof loader>();
+  const fmt = useFormat();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
@@ -93,9 +95,7 @@ export default function ImportExport() {
               {transfers.map((t) => (
                 <tr key={t.id}>
                   <td className="small">
-                    <Link to={`/admin/products/transfers/${t.id}`}>
-                      {new Date(t.createdAt).toLocaleString("en-MY", { dateStyle: "medium", timeStyle: "short" })}
-                    </Link>
+                    <Link to={`/admin/products/transfers/${t.id}`}>{fmt.dateTime(t.createdAt)}</Link>
                   </td>
                   <td>{t.kind === "import" ? `Import of ${t.filename ?? "a file"}` : "Export"}</td>
                   <td>{t.status}</td>

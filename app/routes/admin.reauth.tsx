@@ -1,15 +1,17 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { confirmPassword } from "~/domain/accounts/credentials.server";
 import { markReauthenticated } from "~/domain/accounts/sessions.server";
 import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders, safeRedirect } from "~/lib/http";
+import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import { CsrfInput, Field } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Confirm your password · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "account")("reauth.meta") }];
 export const headers = passThroughHeaders;
 
 export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ access }) => ({ email: access.user.email }));
@@ -30,21 +32,27 @@ export default function Reauthenticate() {
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
+  const { t } = useTranslation("account");
   return (
     <div className="card narrow">
-      <p className="eyebrow">Security check</p>
-      <h1>Confirm your password</h1>
-      <p>
-        You are about to change something sensitive, and your last login was more than 12 hours ago. Enter your password, then repeat what
-        you were doing.
-      </p>
+      <p className="eyebrow">{t("reauth.eyebrow")}</p>
+      <h1>{t("reauth.heading")}</h1>
+      <p>{t("reauth.hint")}</p>
       <Form method="post" noValidate>
         <CsrfInput />
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/admin"} />
         <input type="hidden" name="email" autoComplete="username" value={email} readOnly />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" error={result?.error} required autoFocus />
+        <Field
+          label={t("reauth.password")}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          error={result?.error}
+          required
+          autoFocus
+        />
         <button type="submit" disabled={busy}>
-          {busy ? "Checking…" : "Confirm"}
+          {busy ? t("checking") : t("reauth.confirm")}
         </button>
       </Form>
     </div>

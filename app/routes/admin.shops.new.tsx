@@ -1,6 +1,7 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { setActiveShop } from "~/domain/accounts/sessions.server";
@@ -9,10 +10,11 @@ import { TIMEZONES } from "~/domain/shops/shops.server";
 import { openShop } from "~/flows/shop-opened.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
+import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Create your shop · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "site")("newShop.meta") }];
 
 export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ access: { shops } }) => {
   return { firstShop: shops.length === 0, timezones: TIMEZONES };
@@ -40,16 +42,17 @@ export default function NewShop() {
   const [slug, setSlug] = useState(values.slug ?? "");
   const [slugEdited, setSlugEdited] = useState(Boolean(values.slug));
   const busy = useNavigation().state === "submitting";
+  const { t } = useTranslation("site");
   return (
     <div className="card medium">
-      <p className="eyebrow">{firstShop ? "Step 2 of 2" : "New shop"}</p>
-      <h1>Create your shop</h1>
-      <p className="muted">You can change everything here later in your shop settings.</p>
+      <p className="eyebrow">{firstShop ? t("newShop.step") : t("newShop.new")}</p>
+      <h1>{t("newShop.heading")}</h1>
+      <p className="muted">{t("newShop.intro")}</p>
       <FormError message={errors.form} />
       <Form method="post" noValidate>
         <CsrfInput />
         <Field
-          label="Shop name"
+          label={t("newShop.name")}
           name="name"
           defaultValue={values.name}
           error={errors.name}
@@ -59,9 +62,9 @@ export default function NewShop() {
           }}
         />
         <Field
-          label="Shop address"
+          label={t("newShop.address")}
           name="slug"
-          hint={<>Your storefront will be at /s/{slug || "your-shop"}. Lowercase letters, digits and hyphens.</>}
+          hint={t("newShop.addressHint", { slug: slug || t("newShop.yourShop") })}
           value={slug}
           onChange={(e) => {
             setSlugEdited(true);
@@ -74,14 +77,14 @@ export default function NewShop() {
         />
         <div className="two-cols">
           <SelectField
-            label="Currency"
+            label={t("newShop.currency")}
             name="currency"
             defaultValue={values.currency ?? "MYR"}
             error={errors.currency}
             options={CURRENCIES.map((c) => ({ value: c, label: c }))}
           />
           <SelectField
-            label="Storefront language"
+            label={t("newShop.language")}
             name="language"
             defaultValue={values.language ?? "en"}
             error={errors.language}
@@ -89,14 +92,14 @@ export default function NewShop() {
           />
         </div>
         <SelectField
-          label="Time zone"
+          label={t("newShop.timezone")}
           name="timezone"
           defaultValue={values.timezone ?? "Asia/Kuala_Lumpur"}
           error={errors.timezone}
           options={timezones.map((tz) => ({ value: tz, label: tz.replace(/_/g, " ") }))}
         />
         <button type="submit" disabled={busy}>
-          {busy ? "Creating…" : "Create shop"}
+          {busy ? t("newShop.creating") : t("newShop.create")}
         </button>
       </Form>
     </div>

@@ -1,22 +1,21 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link } from "@remix-run/react";
+import { Trans, useTranslation } from "react-i18next";
 
+import { metaT } from "~/lib/i18n";
 import { PublicPage } from "~/ui/brand";
 
-export const meta: MetaFunction = () => [{ title: "Terms of service · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "site")("terms.meta") }];
 
 export default function Terms() {
+  const { t } = useTranslation("site");
   return (
     <PublicPage>
-      <h1>Terms of service</h1>
-      <p className="muted">Version 2026-11-01</p>
+      <h1>{t("terms.heading")}</h1>
+      <p className="muted">{t("terms.version", { version: "2026-11-01" })}</p>
+      <p>{t("terms.body")}</p>
       <p>
-        NetShop provides an online storefront, order management and related services to businesses. You are responsible for the products you
-        sell, for the accuracy of your listings and for complying with the laws that apply to your shop. You must be 18 or older to hold an
-        account. We may suspend shops that break the law or these terms.
-      </p>
-      <p>
-        How we handle personal data is described in our <Link to="/legal/privacy">privacy policy</Link>.
+        <Trans t={t} i18nKey="terms.privacy" components={{ a: <Link to="/legal/privacy" /> }} />
       </p>
     </PublicPage>
   );

@@ -1,15 +1,17 @@
 import { type ActionFunctionArgs, data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 import { requestPasswordReset } from "~/domain/accounts/credentials.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders } from "~/lib/http";
+import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Reset your password · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "site")("forgot.meta") }];
 
 export const headers = passThroughHeaders;
 
@@ -32,25 +34,26 @@ export default function ForgotPassword() {
   const errors: Record<string, string | undefined> = result?.errors ?? {};
   const values: Record<string, string | undefined> = result?.values ?? {};
   const busy = useNavigation().state === "submitting";
+  const { t } = useTranslation("site");
   return (
     <main className="centered-page">
       <div className="card narrow">
         <Link to="/" className="brand">
           <img src="/favicon.svg" alt="" /> NetShop
         </Link>
-        <h1 style={{ marginTop: "1rem" }}>Reset your password</h1>
+        <h1 style={{ marginTop: "1rem" }}>{t("forgot.heading")}</h1>
         {result?.emailSent ? (
           <Banner tone="ok" data-testid="reset-email-sent">
-            If an account uses {values.email}, we have emailed it a link to choose a new password. The link works once, for 30 minutes.
+            {t("forgot.emailSent", { email: values.email })}
           </Banner>
         ) : (
-          <p className="muted">We send a code to your WhatsApp, or a link to your email. Either works once, for 30 minutes.</p>
+          <p className="muted">{t("forgot.intro")}</p>
         )}
         <FormError message={errors.form} />
         <Form method="post" noValidate>
           <CsrfInput />
           <Field
-            label="Email"
+            label={t("email")}
             name="email"
             type="email"
             autoComplete="username"
@@ -59,13 +62,13 @@ export default function ForgotPassword() {
             required
           />
           <fieldset className="field" aria-describedby={errors.method ? "method-error" : undefined}>
-            <legend style={{ fontWeight: 600 }}>Send me</legend>
+            <legend style={{ fontWeight: 600 }}>{t("forgot.sendMe")}</legend>
             <label className="radio">
-              <input type="radio" name="method" value="whatsapp" defaultChecked={(values.method ?? "whatsapp") === "whatsapp"} /> a code on
-              WhatsApp
+              <input type="radio" name="method" value="whatsapp" defaultChecked={(values.method ?? "whatsapp") === "whatsapp"} />{" "}
+              {t("forgot.whatsapp")}
             </label>
             <label className="radio">
-              <input type="radio" name="method" value="email" defaultChecked={values.method === "email"} /> a link by email
+              <input type="radio" name="method" value="email" defaultChecked={values.method === "email"} /> {t("forgot.link")}
             </label>
             {errors.method ? (
               <p className="error" id="method-error" role="alert" data-field-error="method">
@@ -74,11 +77,11 @@ export default function ForgotPassword() {
             ) : null}
           </fieldset>
           <button type="submit" className="block" disabled={busy}>
-            {busy ? "Sending…" : "Send"}
+            {busy ? t("forgot.sending") : t("forgot.send")}
           </button>
         </Form>
         <p className="muted small" style={{ marginTop: "1rem" }}>
-          Remembered it? <Link to="/login">Log in</Link>
+          {t("forgot.remembered")} <Link to="/login">{t("logIn")}</Link>
         </p>
       </div>
     </main>

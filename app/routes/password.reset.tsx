@@ -1,13 +1,15 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 import { completePasswordReset, readPasswordReset } from "~/domain/accounts/credentials.server";
 import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders } from "~/lib/http";
+import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import { CsrfInput, Field, FormError, NewPasswordFields } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Choose a new password · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "site")("reset.meta") }];
 
 export const headers = passThroughHeaders;
 
@@ -34,6 +36,7 @@ export default function ResetPassword() {
   const result = useActionData<typeof action>();
   const errors: Record<string, string | undefined> = result?.errors ?? {};
   const busy = useNavigation().state === "submitting";
+  const { t } = useTranslation("site");
   const linkDead = view.via === "email" && !view.valid;
   return (
     <main className="centered-page">
@@ -41,46 +44,39 @@ export default function ResetPassword() {
         <Link to="/" className="brand">
           <img src="/favicon.svg" alt="" /> NetShop
         </Link>
-        <h1 style={{ marginTop: "1rem" }}>Choose a new password</h1>
+        <h1 style={{ marginTop: "1rem" }}>{t("reset.heading")}</h1>
         {linkDead ? (
           <>
-            <FormError message="This link has expired or was already used." />
+            <FormError message={t("reset.dead")} />
             <p>
-              <Link to="/password/forgot">Ask for a new link</Link>
+              <Link to="/password/forgot">{t("reset.askLink")}</Link>
             </p>
           </>
         ) : (
           <>
             {view.via === "whatsapp" ? (
               <p>
-                If the email you entered belongs to an account, we sent a 6-digit code to its WhatsApp
+                {t("reset.sentCode")}
                 {view.maskedPhone ? <strong> {view.maskedPhone}</strong> : null}.
               </p>
             ) : (
-              <p className="muted">For {view.email}. Every device will be logged out.</p>
+              <p className="muted">{t("reset.forEmail", { email: view.email })}</p>
             )}
             <FormError message={errors.form} />
             <Form method="post" noValidate>
               <CsrfInput />
               {token ? <input type="hidden" name="token" value={token} /> : null}
               {view.via === "whatsapp" ? (
-                <Field
-                  label="Code from WhatsApp"
-                  name="code"
-                  autoComplete="one-time-code"
-                  inputMode="numeric"
-                  error={errors.code}
-                  required
-                />
+                <Field label={t("reset.code")} name="code" autoComplete="one-time-code" inputMode="numeric" error={errors.code} required />
               ) : null}
               <NewPasswordFields errors={errors} />
               <button type="submit" className="block" disabled={busy}>
-                {busy ? "Saving…" : "Save new password"}
+                {busy ? t("reset.saving") : t("reset.save")}
               </button>
             </Form>
             {view.via === "whatsapp" ? (
               <p className="muted small" style={{ marginTop: "1rem" }}>
-                No code? <Link to="/password/forgot">Ask again</Link> (a new code replaces the old one).
+                {t("reset.noCode")} <Link to="/password/forgot">{t("reset.askAgain")}</Link> {t("reset.replaces")}
               </p>
             ) : null}
           </>

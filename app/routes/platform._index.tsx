@@ -2,7 +2,7 @@ import { data, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
-import { formatDate, formatMoney } from "~/domain/catalog/catalog-rules";
+import { formatMoney } from "~/domain/catalog/catalog-rules";
 import {
   listMerchantWallets,
   listSuppliers,
@@ -15,6 +15,7 @@ import {
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { Banner } from "~/ui/banner";
+import { useFormat } from "~/ui/format";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Platform · NetShop" }];
@@ -60,6 +61,7 @@ export default function Platform() {
   const errors: Record<string, string | undefined> = result?.errors ?? {};
   const values: Record<string, string | undefined> = result?.values ?? {};
   const { t } = useTranslation("dropship");
+  const fmt = useFormat();
   return (
     <main className="admin-main stack" id="main">
       <h1>{t("platform")}</h1>
@@ -76,7 +78,7 @@ export default function Platform() {
                     {s.contactName} · {s.whatsapp} · {s.warehouseState}
                   </div>
                 </td>
-                <td>{formatDate(s.createdAt)}</td>
+                <td>{fmt.date(s.createdAt)}</td>
                 <td>{s.products} published</td>
                 <td data-testid="supplier-status">{s.status}</td>
                 <td>

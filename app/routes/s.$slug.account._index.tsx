@@ -11,6 +11,7 @@ import type { OrderStatus } from "~/domain/orders/order-status";
 import { pendingPolicyNotice } from "~/domain/privacy/policies.server";
 import { formatPhone } from "~/lib/phone";
 import { redirect } from "~/lib/redirect.server";
+import { useFormat } from "~/ui/format";
 import { CsrfInput } from "~/ui/forms";
 import { PolicyChangeBanner } from "~/ui/policy-notice";
 
@@ -40,7 +41,7 @@ export default function AccountPage() {
   const { slug, account, policyNotice } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation("checkout");
   const { t: tp } = useTranslation("privacy");
-  const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium" });
+  const fmt = useFormat();
   return (
     <section className="stack" data-testid="account">
       <PolicyChangeBanner notice={policyNotice} action={`/s/${slug}/account/privacy`} redirectTo={`/s/${slug}/account`} />
@@ -69,7 +70,7 @@ export default function AccountPage() {
         <ul data-testid="account-orders">
           {account.orders.map((o) => (
             <li key={o.id}>
-              <Link to={o.href}>{t("account.order", { number: o.number })}</Link> · {date.format(new Date(o.createdAt))} ·{" "}
+              <Link to={o.href}>{t("account.order", { number: o.number })}</Link> · {fmt.date(o.createdAt)} ·{" "}
               {formatMoney(o.totalMinor, o.currency)} · {t(`account.status.${o.status as OrderStatus}`)}
             </li>
           ))}

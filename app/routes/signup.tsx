@@ -1,15 +1,17 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Trans, useTranslation } from "react-i18next";
 
 import { readSession, startSession } from "~/domain/accounts/sessions.server";
 import { signUp } from "~/domain/accounts/signup.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders, safeRedirect } from "~/lib/http";
+import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Create your NetShop account" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "site")("signup.meta") }];
 
 export const headers = passThroughHeaders;
 
@@ -37,22 +39,24 @@ export default function Signup() {
   const [params] = useSearchParams();
   const values: Record<string, string | undefined> = result?.values ?? { email: params.get("email") ?? undefined };
   const busy = useNavigation().state === "submitting";
+  const { t } = useTranslation("site");
+  const { t: ta } = useTranslation("account");
   return (
     <main className="centered-page">
       <div className="card medium">
         <Link to="/" className="brand">
           <img src="/favicon.svg" alt="" /> NetShop
         </Link>
-        <h1 style={{ marginTop: "1rem" }}>Create your account</h1>
-        <p className="muted">Free to start. You will create your shop on the next page.</p>
+        <h1 style={{ marginTop: "1rem" }}>{t("signup.heading")}</h1>
+        <p className="muted">{t("signup.intro")}</p>
         <FormError message={errors.form} />
         <Form method="post" noValidate>
           <CsrfInput />
           {params.get("redirectTo") ? <input type="hidden" name="redirectTo" value={params.get("redirectTo")!} /> : null}
           <div className="two-cols">
-            <Field label="Your name" name="name" autoComplete="name" defaultValue={values.name} error={errors.name} required />
+            <Field label={t("signup.name")} name="name" autoComplete="name" defaultValue={values.name} error={errors.name} required />
             <Field
-              label="Company or business name"
+              label={t("signup.company")}
               name="companyName"
               autoComplete="organization"
               defaultValue={values.companyName}
@@ -60,32 +64,44 @@ export default function Signup() {
               required
             />
           </div>
-          <Field label="Email" name="email" type="email" autoComplete="email" defaultValue={values.email} error={errors.email} required />
           <Field
-            label="WhatsApp number"
+            label={t("email")}
+            name="email"
+            type="email"
+            autoComplete="email"
+            defaultValue={values.email}
+            error={errors.email}
+            required
+          />
+          <Field
+            label={t("signup.whatsapp")}
             name="phone"
             type="tel"
             autoComplete="tel"
-            hint="We send sign-in codes and your daily sales report here. Malaysian numbers like 012-345 6789 are fine."
+            hint={t("signup.whatsappHint")}
             defaultValue={values.phone}
             error={errors.phone}
             required
           />
           <Field
-            label="Password"
+            label={t("password")}
             name="password"
             type="password"
             autoComplete="new-password"
-            hint="At least 12 characters. A short sentence is easy to remember and hard to guess."
+            hint={ta("newPasswordHint")}
             error={errors.password}
             required
             minLength={12}
           />
-          <Checkbox label="I am 18 or older." name="adult" defaultChecked={values.adult === "on"} error={errors.adult} />
+          <Checkbox label={t("signup.adult")} name="adult" defaultChecked={values.adult === "on"} error={errors.adult} />
           <Checkbox
             label={
               <span>
-                I accept the <a href="/legal/terms">terms of service</a> and the <a href="/legal/privacy">privacy policy</a>.
+                <Trans
+                  t={t}
+                  i18nKey="signup.accept"
+                  components={{ terms: <a href="/legal/terms">terms</a>, privacy: <a href="/legal/privacy">privacy</a> }}
+                />
               </span>
             }
             name="terms"
@@ -93,12 +109,14 @@ export default function Signup() {
             error={errors.terms}
           />
           <button type="submit" className="block" disabled={busy}>
-            {busy ? "Creating your account…" : "Create account"}
+            {busy ? t("signup.creating") : t("signup.create")}
           </button>
         </Form>
         <p className="muted small" style={{ marginTop: "1rem" }}>
-          Already have an account?{" "}
-          <Link to={`/login${params.get("redirectTo") ? `?redirectTo=${encodeURIComponent(params.get("redirectTo")!)}` : ""}`}>Log in</Link>
+          {t("signup.already")}{" "}
+          <Link to={`/login${params.get("redirectTo") ? `?redirectTo=${encodeURIComponent(params.get("redirectTo")!)}` : ""}`}>
+            {t("logIn")}
+          </Link>
         </p>
       </div>
     </main>

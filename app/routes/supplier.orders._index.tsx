@@ -1,9 +1,10 @@
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
-import { formatDate, formatMoney } from "~/domain/catalog/catalog-rules";
+import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { listSupplierOrders } from "~/domain/dropship/supplier-portal.server";
 import { supplierLoader } from "~/domain/dropship/suppliers.server";
+import { useFormat } from "~/ui/format";
 import { TableHead } from "~/ui/table";
 
 export const loader = /* @__PURE__ */ supplierLoader(async ({ access }) => ({ orders: await listSupplierOrders(access.supplier.shopId) }));
@@ -11,6 +12,7 @@ export const loader = /* @__PURE__ */ supplierLoader(async ({ access }) => ({ or
 export default function SupplierOrders() {
   const { orders } = useLoaderData<typeof loader>();
   const { t } = useTranslation("dropship");
+  const fmt = useFormat();
   return (
     <div className="stack">
       <h1>{t("orders")}</h1>
@@ -23,7 +25,7 @@ export default function SupplierOrders() {
                 <td>
                   <Link to={`/supplier/orders/${o.id}`}>{o.reference}</Link>
                 </td>
-                <td>{formatDate(o.createdAt)}</td>
+                <td>{fmt.date(o.createdAt)}</td>
                 <td>
                   {o.city}, {o.state}
                 </td>

@@ -1,5 +1,6 @@
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
 import { useId } from "react";
+import { useTranslation } from "react-i18next";
 
 import { useCsrfToken } from "~/root";
 import { Banner } from "~/ui/banner";
@@ -86,18 +87,19 @@ export function FormError({ message }: { message?: string }) {
 
 /** A new password typed twice, with the rule as a hint (sign-up-strength rules are checked on the server). */
 export function NewPasswordFields({ errors }: { errors: Record<string, string | undefined> }) {
+  const { t } = useTranslation("account");
   return (
     <>
       <Field
-        label="New password"
+        label={t("newPassword")}
         name="password"
         type="password"
         autoComplete="new-password"
-        hint="At least 12 characters. A short sentence is easy to remember and hard to guess."
+        hint={t("newPasswordHint")}
         error={errors.password}
         required
       />
-      <Field label="New password again" name="confirm" type="password" autoComplete="new-password" error={errors.confirm} required />
+      <Field label={t("newPasswordAgain")} name="confirm" type="password" autoComplete="new-password" error={errors.confirm} required />
     </>
   );
 }

@@ -4,6 +4,7 @@
  * (app/domain/orders/order-admin.server.ts); placed on the customer's order page.
  */
 import { carrierLabel } from "~/domain/orders/carriers";
+import { useFormat } from "~/ui/format";
 
 export interface TrackingParcel {
   id: string;
@@ -22,8 +23,9 @@ const LABELS = {
 } as const;
 
 export function Tracking({ parcels, locale = "en" }: { parcels: TrackingParcel[]; locale?: keyof typeof LABELS }) {
-  if (parcels.length === 0) return null;
   const l = LABELS[locale] ?? LABELS.en;
+  const fmt = useFormat();
+  if (parcels.length === 0) return null;
   return (
     <section className="tracking stack" data-testid="tracking" aria-label={l.heading}>
       <h2>{l.heading}</h2>
@@ -54,7 +56,7 @@ export function Tracking({ parcels, locale = "en" }: { parcels: TrackingParcel[]
             ))}
           </ul>
           <p className="muted small">
-            {l.sent} <time dateTime={p.shippedAt}>{new Date(p.shippedAt).toLocaleDateString("en-MY")}</time>
+            {l.sent} <time dateTime={p.shippedAt}>{fmt.date(p.shippedAt)}</time>
           </p>
         </div>
       ))}

@@ -1,6 +1,5 @@
 // Catalog rules shared by the server and the browser (no server-only imports here): options and
 // the variants they generate, prices as merchants type them, handles, stock levels.
-import { DEFAULT_TIMEZONE, formatInstant } from "~/lib/dates";
 import { currencyExponent, decimalStringToMinor, minorToDecimalString } from "~/lib/money";
 
 export const MAX_OPTIONS = 3;
@@ -115,11 +114,6 @@ export function minorToDecimal(minor: number, currency: string): string {
 
 /** Minor units → "RM 12.90" for people (one formatter for the whole app: ~/lib/money). */
 export { formatMoney } from "~/lib/money";
-
-/** "22 Nov 2026" (in Kuala Lumpur's calendar; pages with a shop use ~/ui/format's useFormat). */
-export function formatDate(iso: string | Date): string {
-  return formatInstant(iso, { lang: "en-MY", timeZone: DEFAULT_TIMEZONE, style: "date" });
-}
 
 export type StockLevel = "in" | "low" | "out" | "untracked";
 export function stockLevel(stockOnHand: number | null): StockLevel {

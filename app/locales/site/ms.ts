@@ -1,6 +1,85 @@
 import type { Translations } from "../index";
 import type en from "./en";
 
-const site: Translations<typeof en> = {};
+const site: Translations<typeof en> = {
+  logIn: "Log masuk",
+  password: "Kata laluan",
+  email: "E-mel",
+  home: {
+    meta: "NetShop — kedai dalam talian anda, sedia hari ini",
+    description: "NetShop ialah platform kedai dalam talian untuk penjual kecil di Malaysia dan seterusnya.",
+    open: "Buka kedai anda",
+    heading: "Kedai dalam talian anda, sedia hari ini.",
+    pitch:
+      "Produk dan stok, pesanan dan penghantaran, pembayaran di halaman selamat, kemas kini WhatsApp untuk anda dan pelanggan, serta AI yang menulis teks produk anda.",
+    free: "Cipta akaun percuma",
+    footer: "NetShop · Dibina untuk penjual kecil di Malaysia dan seterusnya",
+  },
+  terms: {
+    meta: "Terma perkhidmatan · NetShop",
+    heading: "Terma perkhidmatan",
+    version: "Versi {{version}}",
+    body: "NetShop menyediakan kedai dalam talian, pengurusan pesanan dan perkhidmatan berkaitan kepada perniagaan. Anda bertanggungjawab atas produk yang anda jual, ketepatan senarai produk anda dan pematuhan undang-undang yang terpakai pada kedai anda. Anda mesti berumur 18 tahun atau lebih untuk memegang akaun. Kami boleh menggantung kedai yang melanggar undang-undang atau terma ini.",
+    privacy: "Cara kami mengendalikan data peribadi diterangkan dalam <a>dasar privasi</a> kami.",
+  },
+  signup: {
+    meta: "Cipta akaun NetShop anda",
+    heading: "Cipta akaun anda",
+    intro: "Percuma untuk bermula. Anda akan mencipta kedai anda di halaman seterusnya.",
+    name: "Nama anda",
+    company: "Nama syarikat atau perniagaan",
+    whatsapp: "Nombor WhatsApp",
+    whatsappHint:
+      "Kami menghantar kod log masuk dan laporan jualan harian anda ke sini. Nombor Malaysia seperti 012-345 6789 boleh digunakan.",
+    adult: "Saya berumur 18 tahun atau lebih.",
+    accept: "Saya menerima <terms>terma perkhidmatan</terms> dan <privacy>dasar privasi</privacy>.",
+    creating: "Mencipta akaun anda…",
+    create: "Cipta akaun",
+    already: "Sudah ada akaun?",
+  },
+  forgot: {
+    meta: "Tetapkan semula kata laluan · NetShop",
+    heading: "Tetapkan semula kata laluan anda",
+    emailSent:
+      "Jika ada akaun yang menggunakan {{email}}, kami telah menghantar e-mel berisi pautan untuk memilih kata laluan baharu. Pautan itu berfungsi sekali, selama 30 minit.",
+    intro: "Kami menghantar kod ke WhatsApp anda, atau pautan ke e-mel anda. Kedua-duanya berfungsi sekali, selama 30 minit.",
+    sendMe: "Hantar kepada saya",
+    whatsapp: "kod melalui WhatsApp",
+    link: "pautan melalui e-mel",
+    sending: "Menghantar…",
+    send: "Hantar",
+    remembered: "Sudah ingat?",
+  },
+  reset: {
+    meta: "Pilih kata laluan baharu · NetShop",
+    heading: "Pilih kata laluan baharu",
+    dead: "Pautan ini sudah tamat tempoh atau telah digunakan.",
+    askLink: "Minta pautan baharu",
+    sentCode: "Jika e-mel yang anda masukkan milik sesuatu akaun, kami telah menghantar kod 6 digit ke WhatsApp akaun itu",
+    forEmail: "Untuk {{email}}. Semua peranti akan dilog keluar.",
+    code: "Kod daripada WhatsApp",
+    saving: "Menyimpan…",
+    save: "Simpan kata laluan baharu",
+    noCode: "Tiada kod?",
+    askAgain: "Minta lagi",
+    replaces: "(kod baharu menggantikan kod lama).",
+  },
+  newShop: {
+    meta: "Cipta kedai anda · NetShop",
+    step: "Langkah 2 daripada 2",
+    new: "Kedai baharu",
+    heading: "Cipta kedai anda",
+    intro: "Anda boleh menukar semua ini kemudian dalam tetapan kedai.",
+    name: "Nama kedai",
+    address: "Alamat kedai",
+    addressHint: "Kedai dalam talian anda akan berada di /s/{{slug}}. Huruf kecil, digit dan tanda sempang.",
+    yourShop: "kedai-anda",
+    currency: "Mata wang",
+    language: "Bahasa kedai",
+    timezone: "Zon waktu",
+    creating: "Mencipta…",
+    create: "Cipta kedai",
+  },
+};
 
 export default site;

@@ -1,4 +1,0 @@
-/** Namespace "platform". */
-const platform = {} as const;
-
-export default platform;

@@ -1,4 +1,0 @@
-/** Namespace "supplier". */
-const supplier = {} as const;
-
-export default supplier;
