@@ -6,7 +6,7 @@ import { changePassword } from "~/domain/accounts/credentials.server";
 import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders } from "~/lib/http";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, Field, FormError, NewPasswordFields } from "~/ui/forms";
+import { CsrfInput, Field, FormError, NewPasswordFields, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Change your password · NetShop" }];
 export const headers = passThroughHeaders;
@@ -25,8 +25,7 @@ export const action = /* @__PURE__ */ adminAction("signed-in", async ({ request,
 });
 
 export default function ChangePassword() {
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const { result, errors } = useFormResult<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
     <div className="card narrow">

@@ -13,7 +13,7 @@ import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
 import { CatalogHeader, StatusBadge } from "~/ui/catalog";
-import { CsrfInput, Field } from "~/ui/forms";
+import { CsrfInput, Field, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.collection.title ?? "Collection"} · NetShop` }];
 
@@ -57,9 +57,7 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
 
 export default function CollectionPage() {
   const { collection, products } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const values: Record<string, string | undefined> = result?.values ?? {};
+  const { result, errors, values } = useFormResult<typeof action>();
   return (
     <div className="stack">
       <CatalogHeader back={{ to: "/admin/collections", label: "Collections" }} title={collection.title}>

@@ -6,7 +6,7 @@ import { createCategory, deleteCategory, listCategories, listCollections, saveCo
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { CatalogHeader } from "~/ui/catalog";
-import { CsrfInput, Field, SelectField } from "~/ui/forms";
+import { CsrfInput, Field, SelectField, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Collections · NetShop" }];
 
@@ -36,9 +36,7 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
 
 export default function Collections() {
   const { collections, categories } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const values: Record<string, string | undefined> = result?.values ?? {};
+  const { result, errors, values } = useFormResult<typeof action>();
   const forCollection = result?.intent === "collection";
   return (
     <div className="stack">

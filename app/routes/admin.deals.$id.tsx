@@ -9,7 +9,7 @@ import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
 import { CatalogHeader } from "~/ui/catalog";
-import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
 import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Flash sale · NetShop" }];
@@ -74,9 +74,7 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
 
 export default function FlashSaleEditor() {
   const { sale, variants, timezone } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const values: Record<string, string | undefined> = result?.values ?? {};
+  const { result, errors, values } = useFormResult<typeof action>();
   const value = (name: keyof typeof sale) => values[name] ?? String(sale[name] ?? "");
   return (
     <div className="stack">

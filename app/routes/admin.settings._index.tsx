@@ -7,7 +7,7 @@ import { forgetStorefrontShop } from "~/domain/storefront/shop.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+import { CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Settings · NetShop" }];
 
@@ -46,9 +46,7 @@ const LANGUAGE_OPTIONS = [
 
 export default function Settings() {
   const { shop, timezones, isOwner } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const values: Record<string, string | undefined> = result?.values ?? {};
+  const { result, errors, values } = useFormResult<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
     <div className="stack">

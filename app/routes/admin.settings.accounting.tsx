@@ -12,7 +12,7 @@ import { actorOf } from "~/domain/accounts/staff.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { Banner } from "~/ui/banner";
-import { Checkbox, CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+import { Checkbox, CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Accounting settings · NetShop" }];
 
@@ -46,8 +46,7 @@ export const action = /* @__PURE__ */ adminAction(
 
 export default function AccountingSettings() {
   const { settings } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const errors = result?.errors ?? {};
+  const { result, errors } = useFormResult<typeof action>();
   const v = { ...settings, enabled: settings.enabled ? "on" : "", ...(result?.values ?? {}) } as Record<string, string | boolean>;
   const val = (k: string) => String(v[k] ?? "");
   return (

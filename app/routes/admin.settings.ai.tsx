@@ -9,7 +9,7 @@ import { readForm } from "~/lib/csrf.server";
 import { formFields, keptValues } from "~/lib/forms";
 import { CopyChoices } from "~/ui/ai";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "AI settings · NetShop" }];
 
@@ -42,11 +42,9 @@ export const action = /* @__PURE__ */ adminAction("settings", async ({ request, 
 
 export default function AiSettings() {
   const s = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { result, errors, values } = useFormResult<typeof action>();
   const { t } = useTranslation("ai");
   const busy = useNavigation().state === "submitting";
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const values: Record<string, string | undefined> = result?.values ?? {};
   const provider = (values.provider ?? s.provider) as (typeof COPY_PROVIDERS)[number];
   return (
     <div className="stack">

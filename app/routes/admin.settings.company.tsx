@@ -7,7 +7,7 @@ import { getCompanyDetails, updateCompanyDetails } from "~/domain/shops/company.
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, Field } from "~/ui/forms";
+import { CsrfInput, Field, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Company details · NetShop" }];
 
@@ -28,10 +28,8 @@ export const action = /* @__PURE__ */ adminAction("settings", async ({ request, 
 
 export default function CompanySettings() {
   const { company } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { result, errors, values } = useFormResult<typeof action>();
   const { t } = useTranslation("orders");
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const values: Record<string, string | undefined> = result?.values ?? {};
   const busy = useNavigation().state === "submitting";
   return (
     <div className="stack">

@@ -13,7 +13,7 @@ import {
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { Banner } from "~/ui/banner";
-import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
+import { Checkbox, CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Payment settings · NetShop" }];
 
@@ -55,9 +55,7 @@ export const action = /* @__PURE__ */ adminAction(
 
 export default function PaymentSettings() {
   const { settings, fields, labels } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const values: Record<string, string | undefined> = result?.values ?? {};
+  const { result, errors, values } = useFormResult<typeof action>();
   const busy = useNavigation().state === "submitting";
   const [gateway, setGateway] = useState<"payseller" | "billplz">((values.gateway as "payseller" | "billplz") ?? settings.active);
   const activeAccount = settings.accounts[settings.active];

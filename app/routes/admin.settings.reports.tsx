@@ -8,7 +8,7 @@ import { saveReportSettings } from "~/domain/reports/schedule.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { Banner } from "~/ui/banner";
-import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
+import { Checkbox, CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Daily report settings · NetShop" }];
 
@@ -31,9 +31,8 @@ export const action = /* @__PURE__ */ adminAction("settings", async ({ request, 
 
 export default function DailyReportSettings() {
   const { settings } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { result, errors } = useFormResult<typeof action>();
   const { t } = useTranslation("reports");
-  const errors = result?.errors ?? {};
   return (
     <div className="stack">
       <div>

@@ -9,7 +9,7 @@ import { TIMEZONES } from "~/domain/shops/shops.server";
 import { openShop } from "~/flows/shop-opened.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
-import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+import { CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Create your shop · NetShop" }];
 
@@ -33,9 +33,7 @@ const LANGUAGE_OPTIONS = [
 
 export default function NewShop() {
   const { firstShop, timezones } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const values: Record<string, string | undefined> = result?.values ?? {};
+  const { result, errors, values } = useFormResult<typeof action>();
   const [slug, setSlug] = useState(values.slug ?? "");
   const [slugEdited, setSlugEdited] = useState(Boolean(values.slug));
   const busy = useNavigation().state === "submitting";

@@ -6,7 +6,7 @@ import { describeRole } from "~/domain/accounts/permissions";
 import { actorOf, getMember, removeMember, setMemberFrozen, transferOwnership, updateMemberRole } from "~/domain/accounts/staff.server";
 import { readForm } from "~/lib/csrf.server";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, FormError } from "~/ui/forms";
+import { CsrfInput, FormError, useFormResult } from "~/ui/forms";
 import { RoleFields } from "~/ui/permissions";
 
 export const meta: MetaFunction = () => [{ title: "Manage a member · NetShop" }];
@@ -75,8 +75,7 @@ export const action = /* @__PURE__ */ adminAction(
 
 export default function ManageMember() {
   const { member } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const { result, errors } = useFormResult<typeof action>();
   return (
     <div className="stack">
       <div>

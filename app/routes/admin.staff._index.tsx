@@ -8,7 +8,7 @@ import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { formatPhone } from "~/lib/phone";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
 import { RoleFields } from "~/ui/permissions";
 import { TableHead } from "~/ui/table";
 
@@ -72,9 +72,7 @@ export const action = /* @__PURE__ */ adminAction(
 
 export default function Staff() {
   const { members, invites, me } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const values: Record<string, string | undefined> = result?.values ?? {};
+  const { result, errors, values } = useFormResult<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
     <div className="stack">

@@ -6,7 +6,7 @@ import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders } from "~/lib/http";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Reset your password · NetShop" }];
 
@@ -27,9 +27,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function ForgotPassword() {
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const values: Record<string, string | undefined> = result?.values ?? {};
+  const { result, errors, values } = useFormResult<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
     <main className="centered-page">

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { completePasswordReset, readPasswordReset } from "~/domain/accounts/credentials.server";
 import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders } from "~/lib/http";
-import { CsrfInput, Field, FormError, NewPasswordFields } from "~/ui/forms";
+import { CsrfInput, Field, FormError, NewPasswordFields, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · NetShop" }];
 
@@ -30,8 +30,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function ResetPassword() {
   const { view, token } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const { result, errors } = useFormResult<typeof action>();
   const busy = useNavigation().state === "submitting";
   const linkDead = view.via === "email" && !view.valid;
   return (

@@ -6,7 +6,7 @@ import { signUp } from "~/domain/accounts/signup.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders, safeRedirect } from "~/lib/http";
-import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
+import { Checkbox, CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Create your NetShop account" }];
 
@@ -31,8 +31,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Signup() {
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const { result, errors } = useFormResult<typeof action>();
   const [params] = useSearchParams();
   const values: Record<string, string | undefined> = result?.values ?? { email: params.get("email") ?? undefined };
   const busy = useNavigation().state === "submitting";

@@ -7,7 +7,8 @@ import { createSupplierProduct, listSupplierProducts } from "~/domain/dropship/s
 import { supplierAction, supplierLoader } from "~/domain/dropship/suppliers.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
-import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
+import { Checkbox, CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
+import { TableHead } from "~/ui/table";
 
 export const loader = /* @__PURE__ */ supplierLoader(async ({ access }) => ({
   products: await listSupplierProducts(access.supplier.shopId),
@@ -30,24 +31,14 @@ export const action = /* @__PURE__ */ supplierAction(
 
 export default function SupplierProducts() {
   const { products } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const values: Record<string, string | undefined> = result?.values ?? {};
+  const { result, errors, values } = useFormResult<typeof action>();
   const { t } = useTranslation("dropship");
   return (
     <div className="stack">
       <h1>{t("products")}</h1>
       <div className="card flush">
         <table data-testid="supplier-products">
-          <thead>
-            <tr>
-              <th>{t("products")}</th>
-              <th>Status</th>
-              <th>{t("cost")}</th>
-              <th>{t("suggested")}</th>
-              <th>{t("stock")}</th>
-            </tr>
-          </thead>
+          <TableHead columns={[t("products"), "Status", t("cost"), t("suggested"), t("stock")]} />
           <tbody>
             {products.map((p) => (
               <tr key={p.id}>

@@ -8,7 +8,7 @@ import { signUpSupplier } from "~/domain/dropship/suppliers.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders } from "~/lib/http";
-import { Checkbox, CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+import { Checkbox, CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Become a NetShop supplier" }];
 export const headers = passThroughHeaders;
@@ -33,9 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function SupplierSignup() {
   const { signedIn, name } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const values: Record<string, string | undefined> = result?.values ?? {};
+  const { result, errors, values } = useFormResult<typeof action>();
   const regions = new Set(result?.regions ?? ["Peninsular Malaysia"]);
   const { t } = useTranslation("dropship");
   return (
