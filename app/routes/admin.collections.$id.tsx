@@ -1,5 +1,5 @@
 import { data, type MetaFunction, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import {
@@ -57,7 +57,7 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
 
 export default function CollectionPage() {
   const { collection, products } = useLoaderData<typeof loader>();
-  const { result, errors, values } = useFormResult<typeof action>();
+  const { errors, values } = useFormResult<typeof action>();
   return (
     <div className="stack">
       <CatalogHeader back={{ to: "/admin/collections", label: "Collections" }} title={collection.title}>

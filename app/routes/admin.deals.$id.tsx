@@ -1,5 +1,5 @@
 import { data, type MetaFunction, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { formatMoney, minorToDecimal } from "~/domain/catalog/catalog-rules";
@@ -74,7 +74,7 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
 
 export default function FlashSaleEditor() {
   const { sale, variants, timezone } = useLoaderData<typeof loader>();
-  const { result, errors, values } = useFormResult<typeof action>();
+  const { errors, values } = useFormResult<typeof action>();
   const value = (name: keyof typeof sale) => values[name] ?? String(sale[name] ?? "");
   return (
     <div className="stack">

@@ -1,5 +1,5 @@
 import { data, type MetaFunction, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
@@ -33,7 +33,7 @@ const LANGUAGE_OPTIONS = [
 
 export default function NewShop() {
   const { firstShop, timezones } = useLoaderData<typeof loader>();
-  const { result, errors, values } = useFormResult<typeof action>();
+  const { errors, values } = useFormResult<typeof action>();
   const [slug, setSlug] = useState(values.slug ?? "");
   const [slugEdited, setSlugEdited] = useState(Boolean(values.slug));
   const busy = useNavigation().state === "submitting";

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type MetaFunction, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Form, Link, useNavigation } from "@remix-run/react";
 
 import { requestPasswordReset } from "~/domain/accounts/credentials.server";
 import { readForm } from "~/lib/csrf.server";

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 
 import { completePasswordReset, readPasswordReset } from "~/domain/accounts/credentials.server";
 import { readForm } from "~/lib/csrf.server";
@@ -30,7 +30,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function ResetPassword() {
   const { view, token } = useLoaderData<typeof loader>();
-  const { result, errors } = useFormResult<typeof action>();
+  const { errors } = useFormResult<typeof action>();
   const busy = useNavigation().state === "submitting";
   const linkDead = view.via === "email" && !view.valid;
   return (

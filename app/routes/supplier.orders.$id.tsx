@@ -1,5 +1,5 @@
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { formatMoney } from "~/domain/catalog/catalog-rules";
@@ -35,7 +35,7 @@ export const action = /* @__PURE__ */ supplierAction(async ({ request, params, c
 
 export default function SupplierOrder() {
   const { order } = useLoaderData<typeof loader>();
-  const { result, errors, values } = useFormResult<typeof action>();
+  const { errors, values } = useFormResult<typeof action>();
   const { t } = useTranslation("dropship");
   const open = order.status === "open" || order.status === "accepted";
   const r = order.recipient;

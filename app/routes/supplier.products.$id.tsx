@@ -1,5 +1,5 @@
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { minorToDecimal } from "~/domain/catalog/catalog-rules";

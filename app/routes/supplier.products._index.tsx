@@ -1,5 +1,5 @@
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { formatMoney } from "~/domain/catalog/catalog-rules";
@@ -31,7 +31,7 @@ export const action = /* @__PURE__ */ supplierAction(
 
 export default function SupplierProducts() {
   const { products } = useLoaderData<typeof loader>();
-  const { result, errors, values } = useFormResult<typeof action>();
+  const { errors, values } = useFormResult<typeof action>();
   const { t } = useTranslation("dropship");
   return (
     <div className="stack">
