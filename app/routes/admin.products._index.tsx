@@ -11,6 +11,7 @@ import { addProductsToCollection, BULK_ACTIONS, deleteProducts, setProductStatus
 import { readForm } from "~/lib/csrf.server";
 import { Banner } from "~/ui/banner";
 import { CatalogHeader, StatusBadge, StockBadge } from "~/ui/catalog";
+import { FilterInput, FilterSelect } from "~/ui/filters";
 import { CsrfInput } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Products · NetShop" }];
@@ -101,52 +102,28 @@ export default function ProductList() {
       <Banner tone="danger">{result?.error}</Banner>
 
       <Form method="get" className="filters card" onChange={(e) => submit(e.currentTarget, { replace: true })} role="search">
-        <div className="field grow">
-          <label htmlFor="q">Search</label>
-          <input id="q" name="q" type="search" placeholder="Title or SKU" defaultValue={query.q ?? ""} />
-        </div>
-        <div className="field">
-          <label htmlFor="status">Status</label>
-          <select id="status" name="status" defaultValue={query.status ?? ""}>
-            <option value="">Any</option>
-            {Object.entries(STATUS_LABELS).map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="collection">Collection</label>
-          <select id="collection" name="collection" defaultValue={query.collection ?? ""}>
-            <option value="">Any</option>
-            {collections.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.title}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="stock">Stock</label>
-          <select id="stock" name="stock" defaultValue={query.stock ?? ""}>
-            <option value="">Any</option>
-            <option value="in">In stock</option>
-            <option value="low">Low stock</option>
-            <option value="out">Out of stock</option>
-            <option value="untracked">Not tracked</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="sort">Sort</label>
-          <select id="sort" name="sort" defaultValue={query.sort}>
-            {Object.entries(SORTS).map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterInput grow name="q" label="Search" type="search" placeholder="Title or SKU" defaultValue={query.q ?? ""} />
+        <FilterSelect name="status" label="Status" value={query.status ?? ""} any="Any" options={Object.entries(STATUS_LABELS)} />
+        <FilterSelect
+          name="collection"
+          label="Collection"
+          value={query.collection ?? ""}
+          any="Any"
+          options={collections.map((c) => [c.id, c.title])}
+        />
+        <FilterSelect
+          name="stock"
+          label="Stock"
+          value={query.stock ?? ""}
+          any="Any"
+          options={[
+            ["in", "In stock"],
+            ["low", "Low stock"],
+            ["out", "Out of stock"],
+            ["untracked", "Not tracked"],
+          ]}
+        />
+        <FilterSelect name="sort" label="Sort" value={query.sort} options={Object.entries(SORTS)} />
         <noscript>
           <button type="submit">Apply</button>
         </noscript>
