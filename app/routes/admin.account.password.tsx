@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Form, Link, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
@@ -8,7 +8,7 @@ import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, Field, FormError, NewPasswordFields } from "~/ui/forms";
+import { CsrfInput, Field, FormError, NewPasswordFields, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "account")("password.meta") }];
 export const headers = passThroughHeaders;
@@ -27,8 +27,7 @@ export const action = /* @__PURE__ */ adminAction("signed-in", async ({ request,
 });
 
 export default function ChangePassword() {
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const { result, errors } = useFormResult<typeof action>();
   const busy = useNavigation().state === "submitting";
   const { t } = useTranslation("account");
   return (

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { reconciliation, resyncRange, retrySync } from "~/domain/accounting/reconcile.server";
@@ -7,7 +7,7 @@ import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
 import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Accounting sync · NetShop" }];
@@ -42,9 +42,8 @@ export const action = /* @__PURE__ */ adminAction("reports", async ({ request, c
 
 export default function AccountingSync() {
   const { view, show } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { result, errors } = useFormResult<typeof action>();
   const { t } = useTranslation("reports");
-  const errors = result?.errors ?? {};
   const money = (minor: number, currency: string) => new Intl.NumberFormat("en-MY", { style: "currency", currency }).format(minor / 100);
   return (
     <div className="stack">

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import {
@@ -14,7 +14,7 @@ import { keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
 import { redirect } from "~/lib/redirect.server";
 import { CatalogHeader, StatusBadge } from "~/ui/catalog";
-import { CsrfInput, Field } from "~/ui/forms";
+import { CsrfInput, Field, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.collection.title ?? "Collection"} · NetShop` }];
 
@@ -58,9 +58,7 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
 
 export default function CollectionPage() {
   const { collection, products } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const values: Record<string, string | undefined> = result?.values ?? {};
+  const { errors, values } = useFormResult<typeof action>();
   return (
     <div className="stack">
       <CatalogHeader back={{ to: "/admin/collections", label: "Collections" }} title={collection.title}>

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { formatMoney, minorToDecimal } from "~/domain/catalog/catalog-rules";
@@ -10,7 +10,7 @@ import { keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
 import { redirect } from "~/lib/redirect.server";
 import { CatalogHeader } from "~/ui/catalog";
-import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
 import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Flash sale · NetShop" }];
@@ -75,9 +75,7 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
 
 export default function FlashSaleEditor() {
   const { sale, variants, timezone } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const values: Record<string, string | undefined> = result?.values ?? {};
+  const { errors, values } = useFormResult<typeof action>();
   const value = (name: keyof typeof sale) => values[name] ?? String(sale[name] ?? "");
   return (
     <div className="stack">

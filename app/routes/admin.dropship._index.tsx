@@ -14,6 +14,7 @@ import { readForm } from "~/lib/csrf.server";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { DropshipTabs } from "~/ui/dropship";
+import { FilterInput, FilterSelect } from "~/ui/filters";
 import { CsrfInput } from "~/ui/forms";
 import { TableHead } from "~/ui/table";
 
@@ -57,58 +58,25 @@ export default function Network() {
       <p className="muted">{t("networkIntro")}</p>
       <Banner tone="danger">{result?.error}</Banner>
       <Form method="get" className="filters card" role="search">
-        <div className="field grow">
-          <label htmlFor="q">{t("search")}</label>
-          <input id="q" name="q" type="search" defaultValue={query.q} />
-        </div>
-        <div className="field">
-          <label htmlFor="category">{t("category")}</label>
-          <select id="category" name="category" defaultValue={query.category}>
-            <option value="">{t("any")}</option>
-            {categories.map((c) => (
-              <option key={c}>{c}</option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="supplier">{t("supplier")}</label>
-          <select id="supplier" name="supplier" defaultValue={query.supplier}>
-            <option value="">{t("any")}</option>
-            {suppliers.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="shipsFrom">{t("shipsFrom")}</label>
-          <select id="shipsFrom" name="shipsFrom" defaultValue={query.shipsFrom}>
-            <option value="">{t("any")}</option>
-            {states.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="maxHandlingDays">{t("handling")}</label>
-          <select id="maxHandlingDays" name="maxHandlingDays" defaultValue={String(query.maxHandlingDays)}>
-            <option value="">{t("any")}</option>
-            {[1, 2, 3, 5, 7].map((d) => (
-              <option key={d} value={d}>
-                {t("upToDays", { days: d })}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="minCost">{t("cost")} ≥</label>
-          <input id="minCost" name="minCost" inputMode="decimal" size={6} defaultValue={query.minCost} />
-        </div>
-        <div className="field">
-          <label htmlFor="maxCost">{t("cost")} ≤</label>
-          <input id="maxCost" name="maxCost" inputMode="decimal" size={6} defaultValue={query.maxCost} />
-        </div>
+        <FilterInput grow name="q" label={t("search")} type="search" defaultValue={query.q} />
+        <FilterSelect name="category" label={t("category")} value={query.category} any={t("any")} options={categories.map((c) => [c, c])} />
+        <FilterSelect
+          name="supplier"
+          label={t("supplier")}
+          value={query.supplier}
+          any={t("any")}
+          options={suppliers.map((s) => [s.id, s.name])}
+        />
+        <FilterSelect name="shipsFrom" label={t("shipsFrom")} value={query.shipsFrom} any={t("any")} options={states.map((s) => [s, s])} />
+        <FilterSelect
+          name="maxHandlingDays"
+          label={t("handling")}
+          value={String(query.maxHandlingDays)}
+          any={t("any")}
+          options={[1, 2, 3, 5, 7].map((d) => [String(d), t("upToDays", { days: d })])}
+        />
+        <FilterInput name="minCost" label={`${t("cost")} ≥`} inputMode="decimal" size={6} defaultValue={query.minCost} />
+        <FilterInput name="maxCost" label={`${t("cost")} ≤`} inputMode="decimal" size={6} defaultValue={query.maxCost} />
         <label className="checkbox">
           <input type="checkbox" name="favourites" value="1" defaultChecked={query.favourites === "1"} /> {t("favourites")}
         </label>

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { adminLoader } from "~/domain/accounts/access.server";
 import { FULFILMENT_STATUSES, listOrders, OrderListQuerySchema, PAYMENT_STATUSES } from "~/domain/orders/order-list.server";
 import { ORDER_STATUSES } from "~/domain/orders/order-status";
+import { FilterInput, FilterSelect } from "~/ui/filters";
 import { useFormat } from "~/ui/format";
 import { OrderBadge } from "~/ui/orders";
 import { TableHead } from "~/ui/table";
@@ -45,67 +46,50 @@ export default function OrderList() {
         </a>
       </div>
       <Form method="get" className="filters card" role="search" onChange={(e) => submit(e.currentTarget, { replace: true })}>
-        <div className="field grow">
-          <label htmlFor="q">{t("search")}</label>
-          <input id="q" name="q" type="search" placeholder={t("searchPlaceholder")} defaultValue={query.q ?? ""} />
-        </div>
-        <div className="field">
-          <label htmlFor="status">{t("status")}</label>
-          <select id="status" name="status" defaultValue={query.status ?? ""}>
-            <option value="">{t("any")}</option>
-            {statuses.map((s) => (
-              <option key={s} value={s}>
-                {t(`statuses.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="payment">{t("payment")}</label>
-          <select id="payment" name="payment" defaultValue={query.payment ?? ""}>
-            <option value="">{t("any")}</option>
-            {payments.map((s) => (
-              <option key={s} value={s}>
-                {t(`paymentStatuses.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="fulfilment">{t("fulfilment")}</label>
-          <select id="fulfilment" name="fulfilment" defaultValue={query.fulfilment ?? ""}>
-            <option value="">{t("any")}</option>
-            {fulfilments.map((s) => (
-              <option key={s} value={s}>
-                {t(`fulfilmentStatuses.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="source">{t("lines")}</label>
-          <select id="source" name="source" defaultValue={query.source ?? ""}>
-            <option value="">{t("any")}</option>
-            <option value="own">{t("own")}</option>
-            <option value="dropship">{t("dropship")}</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="from">{t("from")}</label>
-          <input id="from" name="from" type="date" defaultValue={query.from ?? ""} />
-        </div>
-        <div className="field">
-          <label htmlFor="to">{t("to")}</label>
-          <input id="to" name="to" type="date" defaultValue={query.to ?? ""} />
-        </div>
-        <div className="field">
-          <label htmlFor="sort">{t("sort")}</label>
-          <select id="sort" name="sort" defaultValue={query.sort}>
-            <option value="newest">{t("newest")}</option>
-            <option value="oldest">{t("oldest")}</option>
-            <option value="total">{t("highest")}</option>
-          </select>
-        </div>
+        <FilterInput grow name="q" label={t("search")} type="search" placeholder={t("searchPlaceholder")} defaultValue={query.q ?? ""} />
+        <FilterSelect
+          name="status"
+          label={t("status")}
+          value={query.status ?? ""}
+          any={t("any")}
+          options={statuses.map((s) => [s, t(`statuses.${s}`)])}
+        />
+        <FilterSelect
+          name="payment"
+          label={t("payment")}
+          value={query.payment ?? ""}
+          any={t("any")}
+          options={payments.map((s) => [s, t(`paymentStatuses.${s}`)])}
+        />
+        <FilterSelect
+          name="fulfilment"
+          label={t("fulfilment")}
+          value={query.fulfilment ?? ""}
+          any={t("any")}
+          options={fulfilments.map((s) => [s, t(`fulfilmentStatuses.${s}`)])}
+        />
+        <FilterSelect
+          name="source"
+          label={t("lines")}
+          value={query.source ?? ""}
+          any={t("any")}
+          options={[
+            ["own", t("own")],
+            ["dropship", t("dropship")],
+          ]}
+        />
+        <FilterInput name="from" label={t("from")} type="date" defaultValue={query.from ?? ""} />
+        <FilterInput name="to" label={t("to")} type="date" defaultValue={query.to ?? ""} />
+        <FilterSelect
+          name="sort"
+          label={t("sort")}
+          value={query.sort}
+          options={[
+            ["newest", t("newest")],
+            ["oldest", t("oldest")],
+            ["total", t("highest")],
+          ]}
+        />
         <noscript>
           <button type="submit">{t("apply")}</button>
         </noscript>

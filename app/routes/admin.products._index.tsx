@@ -111,52 +111,46 @@ export default function ProductList() {
       <Banner tone="danger">{result?.error ? tc(`list.errors.${result.error}`) : null}</Banner>
 
       <Form method="get" className="filters card" onChange={(e) => submit(e.currentTarget, { replace: true })} role="search">
-        <div className="field grow">
-          <label htmlFor="q">{tc("list.search")}</label>
-          <input id="q" name="q" type="search" placeholder={tc("list.searchPlaceholder")} defaultValue={query.q ?? ""} />
-        </div>
-        <div className="field">
-          <label htmlFor="status">{tc("list.status")}</label>
-          <select id="status" name="status" defaultValue={query.status ?? ""}>
-            <option value="">{tc("list.any")}</option>
-            {Object.keys(STATUS_LABELS).map((v) => (
-              <option key={v} value={v}>
-                {tc(`status.${v as ProductStatus}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="collection">{tc("list.collection")}</label>
-          <select id="collection" name="collection" defaultValue={query.collection ?? ""}>
-            <option value="">{tc("list.any")}</option>
-            {collections.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.title}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="stock">{tc("list.stock")}</label>
-          <select id="stock" name="stock" defaultValue={query.stock ?? ""}>
-            <option value="">{tc("list.any")}</option>
-            <option value="in">{tc("list.inStock")}</option>
-            <option value="low">{tc("list.lowStock")}</option>
-            <option value="out">{tc("list.outOfStock")}</option>
-            <option value="untracked">{tc("list.notTracked")}</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="sort">{tc("list.sort")}</label>
-          <select id="sort" name="sort" defaultValue={query.sort}>
-            {(Object.keys(SORTS) as SortKey[]).map((v) => (
-              <option key={v} value={v}>
-                {tc(`list.sorts.${v}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterInput
+          grow
+          name="q"
+          label={tc("list.search")}
+          type="search"
+          placeholder={tc("list.searchPlaceholder")}
+          defaultValue={query.q ?? ""}
+        />
+        <FilterSelect
+          name="status"
+          label={tc("list.status")}
+          value={query.status ?? ""}
+          any={tc("list.any")}
+          options={Object.keys(STATUS_LABELS).map((v) => [v, tc(`status.${v as ProductStatus}`)] as const)}
+        />
+        <FilterSelect
+          name="collection"
+          label={tc("list.collection")}
+          value={query.collection ?? ""}
+          any={tc("list.any")}
+          options={collections.map((c) => [c.id, c.title] as const)}
+        />
+        <FilterSelect
+          name="stock"
+          label={tc("list.stock")}
+          value={query.stock ?? ""}
+          any={tc("list.any")}
+          options={[
+            ["in", tc("list.inStock")],
+            ["low", tc("list.lowStock")],
+            ["out", tc("list.outOfStock")],
+            ["untracked", tc("list.notTracked")],
+          ]}
+        />
+        <FilterSelect
+          name="sort"
+          label={tc("list.sort")}
+          value={query.sort}
+          options={(Object.keys(SORTS) as SortKey[]).map((v) => [v, tc(`list.sorts.${v}`)] as const)}
+        />
         <noscript>
           <button type="submit">{tc("list.apply")}</button>
         </noscript>

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
@@ -8,7 +8,7 @@ import { reportSettingsPage } from "~/domain/reports/report-settings.server";
 import { setReportSubscription } from "~/domain/reports/schedule.server";
 import { readForm } from "~/lib/csrf.server";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, FormError } from "~/ui/forms";
+import { CsrfInput, FormError, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Daily report · NetShop" }];
 
@@ -36,9 +36,8 @@ export const action = /* @__PURE__ */ adminAction("member", async ({ request, ac
 
 export default function DailyReport() {
   const { settings, members, me, canEdit, canSeeSync } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { result, errors } = useFormResult<typeof action>();
   const { t } = useTranslation("reports");
-  const errors = result?.errors ?? {};
   return (
     <div className="stack">
       <div>

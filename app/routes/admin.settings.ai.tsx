@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
@@ -10,7 +10,7 @@ import { formFields, keptValues } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
 import { CopyChoices } from "~/ui/ai";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("ai.meta") }];
 
@@ -43,11 +43,9 @@ export const action = /* @__PURE__ */ adminAction("settings", async ({ request, 
 
 export default function AiSettings() {
   const s = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { result, errors, values } = useFormResult<typeof action>();
   const { t } = useTranslation("ai");
   const busy = useNavigation().state === "submitting";
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const values: Record<string, string | undefined> = result?.values ?? {};
   const provider = (values.provider ?? s.provider) as (typeof COPY_PROVIDERS)[number];
   return (
     <div className="stack">

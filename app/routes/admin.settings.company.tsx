@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
@@ -8,7 +8,7 @@ import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, Field } from "~/ui/forms";
+import { CsrfInput, Field, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("company.meta") }];
 
@@ -29,11 +29,9 @@ export const action = /* @__PURE__ */ adminAction("settings", async ({ request, 
 
 export default function CompanySettings() {
   const { company } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { result, errors, values } = useFormResult<typeof action>();
   const { t } = useTranslation("orders");
   const { t: ts } = useTranslation("settings");
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const values: Record<string, string | undefined> = result?.values ?? {};
   const busy = useNavigation().state === "submitting";
   return (
     <div className="stack">

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
@@ -9,7 +9,7 @@ import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
 import { Banner } from "~/ui/banner";
-import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
+import { Checkbox, CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("reports.meta") }];
 
@@ -32,7 +32,7 @@ export const action = /* @__PURE__ */ adminAction("settings", async ({ request, 
 
 export default function DailyReportSettings() {
   const { settings } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { result, errors } = useFormResult<typeof action>();
   const { t } = useTranslation("reports");
   const { t: ts } = useTranslation("settings");
   const errors = result?.errors ?? {};

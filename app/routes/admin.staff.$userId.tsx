@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
@@ -78,8 +78,7 @@ export const action = /* @__PURE__ */ adminAction(
 
 export default function ManageMember() {
   const { member } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const { result, errors } = useFormResult<typeof action>();
   const { t } = useTranslation("team");
   const roleLabel = useRoleLabel();
   const first = member.name.split(/\s+/)[0];

@@ -1,11 +1,11 @@
 import type { MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { customerAuthAction, customerAuthLoader } from "~/domain/checkout/account-pages.server";
 import { logInCustomer } from "~/domain/checkout/customers.server";
 import { passThroughHeaders } from "~/lib/http";
-import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Log in" }, { name: "robots", content: "noindex" }];
 export const headers = passThroughHeaders;
@@ -15,9 +15,7 @@ export const action = /* @__PURE__ */ customerAuthAction(logInCustomer);
 
 export default function CustomerLogin() {
   const { slug, redirectTo } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const values: Record<string, string | undefined> = result?.values ?? {};
+  const { errors, values } = useFormResult<typeof action>();
   const { t } = useTranslation("checkout");
   return (
     <section className="card medium" style={{ margin: "0 auto" }}>

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -18,7 +18,7 @@ import { localeFor } from "~/lib/i18n.server";
 import { enforceLimit } from "~/lib/rate-limit.server";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+import { CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Checkout" }, { name: "robots", content: "noindex" }];
 export const headers = passThroughHeaders;
@@ -68,11 +68,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function CheckoutPage() {
   const loaded = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { result, errors } = useFormResult<typeof action>();
   const { t, i18n } = useTranslation("checkout");
   const { t: tb } = useTranslation("billing");
   const busy = useNavigation().state === "submitting";
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
   const saved = loaded.savedAddress;
   const values: Record<string, string | undefined> = result?.values ?? {
     email: loaded.customer?.email ?? undefined,

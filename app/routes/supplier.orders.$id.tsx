@@ -1,5 +1,5 @@
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { formatMoney } from "~/domain/catalog/catalog-rules";
@@ -8,7 +8,7 @@ import { acceptSupplierOrder, getSupplierOrder, rejectSupplierLine, shipSupplier
 import { supplierAction, supplierLoader } from "~/domain/dropship/suppliers.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
-import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+import { CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
 
 export const loader = /* @__PURE__ */ supplierLoader(async ({ params, access }) => {
   const order = await getSupplierOrder(access.supplier.shopId, params.id ?? "");
@@ -35,9 +35,7 @@ export const action = /* @__PURE__ */ supplierAction(async ({ request, params, c
 
 export default function SupplierOrder() {
   const { order } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const values: Record<string, string | undefined> = result?.values ?? {};
+  const { errors, values } = useFormResult<typeof action>();
   const { t } = useTranslation("dropship");
   const open = order.status === "open" || order.status === "accepted";
   const r = order.recipient;

@@ -1,5 +1,5 @@
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { minorToDecimal } from "~/domain/catalog/catalog-rules";
@@ -9,7 +9,7 @@ import { MAX_IMAGE_BYTES } from "~/domain/media/media-rules";
 import { readForm, readUploadForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { Banner } from "~/ui/banner";
-import { Checkbox, CsrfInput, FormError } from "~/ui/forms";
+import { Checkbox, CsrfInput, FormError, useFormResult } from "~/ui/forms";
 
 export const loader = /* @__PURE__ */ supplierLoader(async ({ params, access }) => {
   const found = await getSupplierProduct(access.supplier.shopId, params.id ?? "");
@@ -51,9 +51,7 @@ export const action = /* @__PURE__ */ supplierAction(
 
 export default function SupplierProduct() {
   const { product, variants, media } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const values: Record<string, string | undefined> = result?.values ?? {};
+  const { result, errors, values } = useFormResult<typeof action>();
   const { t } = useTranslation("dropship");
   return (
     <div className="stack">

@@ -1,5 +1,5 @@
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { formatMoney } from "~/domain/catalog/catalog-rules";
@@ -31,24 +31,14 @@ export const action = /* @__PURE__ */ supplierAction(
 
 export default function SupplierProducts() {
   const { products } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const values: Record<string, string | undefined> = result?.values ?? {};
+  const { errors, values } = useFormResult<typeof action>();
   const { t } = useTranslation("dropship");
   return (
     <div className="stack">
       <h1>{t("products")}</h1>
       <div className="card flush">
         <table data-testid="supplier-products">
-          <thead>
-            <tr>
-              <th>{t("products")}</th>
-              <th>Status</th>
-              <th>{t("cost")}</th>
-              <th>{t("suggested")}</th>
-              <th>{t("stock")}</th>
-            </tr>
-          </thead>
+          <TableHead columns={[t("products"), "Status", t("cost"), t("suggested"), t("stock")]} />
           <tbody>
             {products.map((p) => (
               <tr key={p.id}>

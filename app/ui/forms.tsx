@@ -1,3 +1,4 @@
+import { useActionData } from "@remix-run/react";
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
@@ -102,4 +103,16 @@ export function NewPasswordFields({ errors }: { errors: Record<string, string | 
       <Field label={t("newPasswordAgain")} name="confirm" type="password" autoComplete="new-password" error={errors.confirm} required />
     </>
   );
+}
+
+/**
+ * The last answer of this page's action as a form shows it: the message per field (`form` for the
+ * whole form) and the values sent back to keep what was typed; both empty before any submission.
+ */
+export function useFormResult<T = unknown>() {
+  const result = useActionData<T>();
+  const sent = result as { errors?: Record<string, string>; values?: Record<string, string> } | undefined;
+  const errors: Record<string, string | undefined> = sent?.errors ?? {};
+  const values: Record<string, string | undefined> = sent?.values ?? {};
+  return { result, errors, values };
 }

@@ -1,7 +1,7 @@
 import { isValidElement, type ReactNode } from "react";
 
 /** A column head: its label, or `{ num: label }` for a right-aligned number column. */
-export type Column = ReactNode | { num: ReactNode };
+type Column = ReactNode | { num: ReactNode };
 
 const isNum = (c: Column): c is { num: ReactNode } => typeof c === "object" && c !== null && !isValidElement(c) && "num" in c;
 

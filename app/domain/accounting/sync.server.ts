@@ -13,6 +13,9 @@
  * no attempt); other transient failures retry with the queue's exponential backoff; a refusal
  * (bad keys, master data) fails the row at once with AutoCount's message, for the admin to fix
  * and retry. Only invoice, payment and customer data are sent.
+ *
+ * Over ~400 lines because it is one protocol: the AutoCount sync of an order (invoice, payment,
+ * customer) with its look-up-before-retry steps, which read in order only together.
  */
 import { createHash } from "node:crypto";
 

@@ -1,3 +1,10 @@
+/**
+ * A shop's staff: members, invitations (sent by email or WhatsApp, accepted once), roles, freezing,
+ * removal, owner transfer and the shop's two-factor requirement; every change audited.
+ *
+ * Over ~400 lines because invitations and members share the roles, the owner's rules and the
+ * audit of each change; the invitations could move out next.
+ */
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 

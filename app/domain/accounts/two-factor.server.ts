@@ -1,3 +1,10 @@
+/**
+ * Two-factor sign-in: the login challenge (WhatsApp code, authenticator app or recovery code),
+ * trusted devices, and setting the method up.
+ *
+ * Over ~400 lines because the challenge and the set-up share the methods, codes and their limits;
+ * trusted devices could move out next.
+ */
 import { createCookie } from "@remix-run/node";
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 

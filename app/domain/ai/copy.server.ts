@@ -6,6 +6,10 @@
  * The processor is idempotent (check state → act → record): the draft is unique per job and
  * filled language by language, a language already written is never asked for again, and the job
  * is marked succeeded and charged in one transaction that first checks it is still running.
+ *
+ * Over ~400 lines because the copy job's request, processor and review share the draft/version rows
+ * and their idempotency rules above; the settings (getAiSettings, saveAiSettings) could move out
+ * next.
  */
 import { and, asc, desc, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";

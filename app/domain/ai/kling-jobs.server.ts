@@ -12,6 +12,10 @@
  *    second copy overwrites the same object and inserts nothing.
  * 4. Credits are charged in the transaction that records the media (ai_credit_usage is unique
  *    per job): once.
+ *
+ * Over ~400 lines because the four idempotency steps below span request, processor, callback and
+ * sweeper of the same ai_jobs row; model photos (uploadModelPhoto … deleteModelPhoto) could move
+ * out next.
  */
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import sharp from "sharp";
@@ -137,7 +141,7 @@ export async function deleteModelPhoto(shopId: string, id: string): Promise<bool
 
 // --- Requests -----------------------------------------------------------------------------------
 
-export type RequestResult = { ok: true; jobId: string } | { ok: false; errors: Record<string, string> };
+export type RequestResult = { ok: true; jobId: string } | Refusal;
 
 const TryOnFields = z.object({
   modelPhotoId: z.string().uuid("Choose a model photo."),
@@ -179,94 +183,93 @@ async function productExists(tx: Tx, productId: string): Promise<boolean> {
   return Boolean(p);
 }
 
-/** Queues a try-on of one of the product's images on a model photo. Undefined: no such product. */
-export async function requestTryOn(
+/**
+ * The steps both Kling requests share: an unknown product is undefined, the fields are checked,
+ * then `queue` runs in the shop's transaction; a plan without the credits refuses.
+ */
+async function requestKlingJob<T extends z.ZodTypeAny>(
   shopId: string,
-  userId: string | null,
   productId: string,
   fields: Record<string, unknown>,
+  shape: T,
+  queue: (tx: Tx, input: z.infer<T>) => Promise<RequestResult>,
 ): Promise<RequestResult | undefined> {
   if (!isUuid(productId)) return undefined;
-  const parsed = TryOnFields.safeParse(fields);
+  const parsed = shape.safeParse(fields);
   if (!parsed.success) {
     if (!(await withShop(shopId, (tx) => productExists(tx, productId)))) return undefined;
     return { ok: false, errors: zodErrors(parsed.error) };
   }
-  const input = parsed.data;
   try {
-    return await withShop(shopId, async (tx) => {
-      if (!(await productExists(tx, productId))) return undefined;
-      const garment = await productImage(tx, productId, input.garmentMediaId, false);
-      if (garment) return { ok: false as const, errors: { garmentMediaId: garment } as Record<string, string> };
-      const [photo] = await tx
-        .select({ id: schema.aiModelPhotos.id })
-        .from(schema.aiModelPhotos)
-        .where(eq(schema.aiModelPhotos.id, input.modelPhotoId));
-      if (!photo) return { ok: false as const, errors: { modelPhotoId: "Choose one of your model photos." } as Record<string, string> };
-      await assertAiCredits(tx, shopId, "tryon", TRYON_CREDITS);
-      const [job] = await tx
-        .insert(schema.aiJobs)
-        .values({
-          shopId,
-          kind: "tryon",
-          provider: "kling",
-          model: input.model,
-          productId,
-          input: { modelPhotoId: input.modelPhotoId, garmentMediaId: input.garmentMediaId },
-          credits: TRYON_CREDITS,
-          createdBy: userId,
-        })
-        .returning({ id: schema.aiJobs.id });
-      await enqueueAfterCommit(tx, { queue: "ai-tryon", name: "run", payload: { shopId, jobId: job.id }, shopId });
-      return { ok: true as const, jobId: job.id };
-    });
+    return await withShop(shopId, async (tx) => ((await productExists(tx, productId)) ? queue(tx, parsed.data) : undefined));
   } catch (error) {
-    if (error instanceof PlanLimitReached) return { ok: false, errors: { form: error.message } };
+    if (error instanceof PlanLimitReached) return refuse(error.message);
     throw error;
   }
 }
 
-/** Queues a video made from one of the product's images. Undefined: no such product. */
-export async function requestVideo(
+/** The job row, its credits held, and its run queued after commit. */
+async function insertKlingJob(
+  tx: Tx,
+  job: Omit<typeof schema.aiJobs.$inferInsert, "provider"> & { kind: "tryon" | "video" },
+): Promise<RequestResult> {
+  await assertAiCredits(tx, job.shopId, job.kind, job.credits!);
+  const [row] = await tx
+    .insert(schema.aiJobs)
+    .values({ ...job, provider: "kling" })
+    .returning({ id: schema.aiJobs.id });
+  const queue = job.kind === "tryon" ? "ai-tryon" : "ai-video";
+  await enqueueAfterCommit(tx, { queue, name: "run", payload: { shopId: job.shopId, jobId: row.id }, shopId: job.shopId });
+  return { ok: true, jobId: row.id };
+}
+
+/** Queues a try-on of one of the product's images on a model photo. Undefined: no such product. */
+export function requestTryOn(
   shopId: string,
   userId: string | null,
   productId: string,
   fields: Record<string, unknown>,
 ): Promise<RequestResult | undefined> {
-  if (!isUuid(productId)) return undefined;
-  const parsed = VideoFields.safeParse(fields);
-  if (!parsed.success) {
-    if (!(await withShop(shopId, (tx) => productExists(tx, productId)))) return undefined;
-    return { ok: false, errors: zodErrors(parsed.error) };
-  }
-  const input = parsed.data;
-  const credits = videoCredits(input.duration, input.mode);
-  try {
-    return await withShop(shopId, async (tx) => {
-      if (!(await productExists(tx, productId))) return undefined;
-      const problem = await productImage(tx, productId, input.mediaId, true);
-      if (problem) return { ok: false as const, errors: { mediaId: problem } };
-      await assertAiCredits(tx, shopId, "video", credits);
-      const [job] = await tx
-        .insert(schema.aiJobs)
-        .values({
-          shopId,
-          kind: "video",
-          provider: "kling",
-          model: DEFAULT_VIDEO_MODEL,
-          productId,
-          input: { mediaId: input.mediaId, prompt: input.prompt, duration: input.duration, mode: input.mode },
-          credits,
-          createdBy: userId,
-        })
-        .returning({ id: schema.aiJobs.id });
-      await enqueueAfterCommit(tx, { queue: "ai-video", name: "run", payload: { shopId, jobId: job.id }, shopId });
-      return { ok: true as const, jobId: job.id };
+  return requestKlingJob(shopId, productId, fields, TryOnFields, async (tx, input) => {
+    const garment = await productImage(tx, productId, input.garmentMediaId, false);
+    if (garment) return refuse(garment, "garmentMediaId");
+    const [photo] = await tx
+      .select({ id: schema.aiModelPhotos.id })
+      .from(schema.aiModelPhotos)
+      .where(eq(schema.aiModelPhotos.id, input.modelPhotoId));
+    if (!photo) return refuse("Choose one of your model photos.", "modelPhotoId");
+    return insertKlingJob(tx, {
+      shopId,
+      kind: "tryon",
+      model: input.model,
+      productId,
+      input: { modelPhotoId: input.modelPhotoId, garmentMediaId: input.garmentMediaId },
+      credits: TRYON_CREDITS,
+      createdBy: userId,
     });
-  } catch (error) {
-    if (error instanceof PlanLimitReached) return { ok: false, errors: { form: error.message } };
-    throw error;
-  }
+  });
+}
+
+/** Queues a video made from one of the product's images. Undefined: no such product. */
+export function requestVideo(
+  shopId: string,
+  userId: string | null,
+  productId: string,
+  fields: Record<string, unknown>,
+): Promise<RequestResult | undefined> {
+  return requestKlingJob(shopId, productId, fields, VideoFields, async (tx, input) => {
+    const problem = await productImage(tx, productId, input.mediaId, true);
+    if (problem) return refuse(problem, "mediaId");
+    return insertKlingJob(tx, {
+      shopId,
+      kind: "video",
+      model: DEFAULT_VIDEO_MODEL,
+      productId,
+      input: { mediaId: input.mediaId, prompt: input.prompt, duration: input.duration, mode: input.mode },
+      credits: videoCredits(input.duration, input.mode),
+      createdBy: userId,
+    });
+  });
 }
 
 // --- Callbacks ----------------------------------------------------------------------------------

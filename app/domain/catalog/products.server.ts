@@ -1,6 +1,9 @@
 /**
  * Products and their variants: validation of the editor's draft, create and update in one
  * transaction each (a product is saved with all its variants or not at all), bulk actions.
+ *
+ * Over ~400 lines because draft validation, create/update and the bulk actions share the draft
+ * schema and the variant writing; bulk actions could move out next.
  */
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 

@@ -4,6 +4,9 @@
  * a line as out of stock). Every function here runs withShop(supplierShopId): RLS confines it to
  * that supplier, so supplier A can never read or change supplier B's rows whatever ids it sends.
  * Changes that merchants must see go through the outbox (sync-variants, supplier-order-changed).
+ *
+ * Over ~400 lines because it is the supplier's whole side (products and incoming orders) under one
+ * tenant rule; the incoming orders could move out next.
  */
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";

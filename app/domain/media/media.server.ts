@@ -2,6 +2,9 @@
  * Product media: the browser uploads straight to the bucket with a presigned PUT, then tells us
  * it is done; we check the stored object (size, type, first bytes) and a `media` job makes the
  * webp renditions (and a video's poster). Objects live under `shops/<shop>/media/<id>/`.
+ *
+ * Over ~400 lines because upload, processing and the media list share the object layout and the
+ * status machine of a media row; processing (processMedia) could move out next.
  */
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";

@@ -10,7 +10,7 @@
  * second one (applyRefund). The steps, and what else follows (the books, the suppliers, the
  * customer), are the order-refunded flow's: app/flows/order-refunded.server.ts.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 
 import { audit } from "~/domain/audit/audit.server";
 import { formatMoney, parseMoney } from "~/domain/catalog/catalog-rules";
@@ -83,14 +83,7 @@ export async function reserveRefund(
   const refunds = await tx
     .select({ id: schema.payments.id, amount: schema.payments.amountMinor, status: schema.payments.status })
     .from(schema.payments)
-    .where(
-      and(
-        eq(schema.payments.shopId, shopId),
-        eq(schema.payments.orderId, orderId),
-        eq(schema.payments.kind, "refund"),
-        inArray(schema.payments.status, ["pending", "succeeded"]),
-      ),
-    );
+    .where(ofOrder(shopId, orderId, "refund", inArray(schema.payments.status, ["pending", "succeeded"])));
   const taken = refunds.reduce((sum, r) => sum + r.amount, 0);
   const available = order.totalMinor - taken;
   const pendingIds = refunds.filter((r) => r.status === "pending").map((r) => r.id);
@@ -143,18 +136,7 @@ export async function reserveRefund(
   }
   if (Object.keys(errors).length > 0) return fail(errors);
 
-  const [charge] = await tx
-    .select({ gateway: schema.payments.gateway, reference: schema.payments.gatewayReference })
-    .from(schema.payments)
-    .where(
-      and(
-        eq(schema.payments.shopId, shopId),
-        eq(schema.payments.orderId, orderId),
-        eq(schema.payments.kind, "charge"),
-        eq(schema.payments.status, "succeeded"),
-      ),
-    )
-    .limit(1);
+  const charge = await succeededCharge(tx, shopId, orderId);
   const gateway = charge?.reference ? await refundGateway(tx, shopId, charge.gateway) : undefined;
   const viaApi =
     !wantManual &&
@@ -338,26 +320,15 @@ export async function staleRefunds(tx: Tx, shopId: string, orderId: string, now 
     })
     .from(schema.payments)
     .where(
-      and(
-        eq(schema.payments.shopId, shopId),
-        eq(schema.payments.orderId, orderId),
-        eq(schema.payments.kind, "refund"),
+      ofOrder(
+        shopId,
+        orderId,
+        "refund",
         eq(schema.payments.status, "pending"),
         sql`${schema.payments.createdAt} < ${before.toISOString()}::timestamptz`,
       ),
     );
-  const [charge] = await tx
-    .select({ gateway: schema.payments.gateway, reference: schema.payments.gatewayReference })
-    .from(schema.payments)
-    .where(
-      and(
-        eq(schema.payments.shopId, shopId),
-        eq(schema.payments.orderId, orderId),
-        eq(schema.payments.kind, "charge"),
-        eq(schema.payments.status, "succeeded"),
-      ),
-    )
-    .limit(1);
+  const charge = await succeededCharge(tx, shopId, orderId);
   return rows.map((row) => ({
     paymentId: row.id,
     actorUserId: row.actorUserId,
@@ -369,3 +340,17 @@ export async function staleRefunds(tx: Tx, shopId: string, orderId: string, now 
     reason: row.reason,
   }));
 }
+
+/** The order's succeeded charge (its gateway and reference), if it has one. */
+async function succeededCharge(tx: Tx, shopId: string, orderId: string) {
+  const [charge] = await tx
+    .select({ gateway: schema.payments.gateway, reference: schema.payments.gatewayReference })
+    .from(schema.payments)
+    .where(ofOrder(shopId, orderId, "charge", eq(schema.payments.status, "succeeded")))
+    .limit(1);
+  return charge;
+}
+
+/** The order's payments of one kind, and whatever else is asked of them. */
+const ofOrder = (shopId: string, orderId: string, kind: "charge" | "refund", ...also: SQL[]) =>
+  and(eq(schema.payments.shopId, shopId), eq(schema.payments.orderId, orderId), eq(schema.payments.kind, kind), ...also);

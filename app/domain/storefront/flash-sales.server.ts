@@ -12,6 +12,9 @@
  *   insert into flash_sale_customers … on conflict do update … where quantity + q <= limit
  *
  * and a CHECK on `claimed <= total_cap` backs the first up.
+ *
+ * Over ~400 lines because the price lookup, the claims and the editor share the sale window and cap
+ * rules stated above; the editor (listFlashSales … endFlashSale) could move out next.
  */
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, sql } from "drizzle-orm";
 import { z } from "zod";
