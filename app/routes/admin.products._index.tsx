@@ -13,6 +13,7 @@ import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { CatalogHeader, StatusBadge, StockBadge } from "~/ui/catalog";
+import { FilterInput, FilterSelect } from "~/ui/filters";
 import { useFormat } from "~/ui/format";
 import { CsrfInput } from "~/ui/forms";
 

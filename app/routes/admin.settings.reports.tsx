@@ -35,7 +35,6 @@ export default function DailyReportSettings() {
   const { result, errors } = useFormResult<typeof action>();
   const { t } = useTranslation("reports");
   const { t: ts } = useTranslation("settings");
-  const errors = result?.errors ?? {};
   return (
     <div className="stack">
       <div>

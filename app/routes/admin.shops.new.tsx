@@ -12,7 +12,7 @@ import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
-import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+import { CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "site")("newShop.meta") }];
 

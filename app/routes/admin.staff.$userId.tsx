@@ -9,7 +9,7 @@ import { metaT } from "~/lib/i18n";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, FormError } from "~/ui/forms";
+import { CsrfInput, FormError, useFormResult } from "~/ui/forms";
 import { RoleFields, useRoleLabel } from "~/ui/permissions";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "team")("member.meta") }];

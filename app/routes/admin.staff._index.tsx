@@ -11,7 +11,7 @@ import { localeFor, serverT } from "~/lib/i18n.server";
 import { formatPhone } from "~/lib/phone";
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
-import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
 import { RoleFields, useRoleLabel } from "~/ui/permissions";
 import { TableHead } from "~/ui/table";
 

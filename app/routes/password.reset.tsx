@@ -7,7 +7,7 @@ import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
-import { CsrfInput, Field, FormError, NewPasswordFields } from "~/ui/forms";
+import { CsrfInput, Field, FormError, NewPasswordFields, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "site")("reset.meta") }];
 

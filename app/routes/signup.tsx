@@ -9,7 +9,7 @@ import { keptValues } from "~/lib/forms";
 import { passThroughHeaders, safeRedirect } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
-import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
+import { Checkbox, CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "site")("signup.meta") }];
 

@@ -8,7 +8,8 @@ import { supplierAction, supplierLoader } from "~/domain/dropship/suppliers.serv
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { redirect } from "~/lib/redirect.server";
-import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
+import { Checkbox, CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
+import { TableHead } from "~/ui/table";
 
 export const loader = /* @__PURE__ */ supplierLoader(async ({ access }) => ({
   products: await listSupplierProducts(access.supplier.shopId),

@@ -9,7 +9,7 @@ import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders } from "~/lib/http";
 import { redirect } from "~/lib/redirect.server";
-import { Checkbox, CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+import { Checkbox, CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = () => [{ title: "Become a NetShop supplier" }];
 export const headers = passThroughHeaders;
