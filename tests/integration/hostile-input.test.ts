@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { PermanentJobFailure } from "~/domain/jobs/errors";
 import { completeUpload, processMedia, requestUpload } from "~/domain/media/media.server";
-import { headObject, putObject, readObject } from "~/integrations/storage.server";
+import { headObject, publicObjectUrl, putObject, readObject } from "~/integrations/storage.server";
 import { closeRedis } from "~/lib/redis.server";
 import { closeDatabase, schema, withShop } from "~db/client";
 
@@ -242,6 +242,25 @@ describe("6b. presigned uploads and the store", () => {
     const [row] = await withShop(shop.id, (tx) => tx.select().from(schema.media).where(eq(schema.media.id, signed.mediaId)));
     expect(row).toMatchObject({ status: "failed", storedBytes: 0 });
     expect(await headObject(row.originalKey)).toBeUndefined();
+  });
+
+  it("stored objects are served by the S3 store with their true type, media inline and exports as attachments", async () => {
+    const png = await sharp(await makePng(64, 48))
+      .png()
+      .toBuffer();
+    const imageKey = `shops/${shop.id}/media/served-${Date.now()}.png`;
+    const csvKey = `shops/${shop.id}/exports/orders-${Date.now()}.csv`;
+    await putObject({ key: imageKey, body: png, contentType: "image/png", immutable: true });
+    await putObject({ key: csvKey, body: "a,b\n1,2\n", contentType: "text/csv; charset=utf-8" });
+    // Over the S3 protocol, as a browser fetches the public URL of the media origin.
+    const image = await fetch(publicObjectUrl(imageKey));
+    expect(image.status).toBe(200);
+    expect(image.headers.get("content-type")).toBe("image/png");
+    expect(image.headers.get("content-disposition")).toBe("inline");
+    expect(Buffer.from(await image.arrayBuffer()).equals(png)).toBe(true);
+    const csv = await fetch(publicObjectUrl(csvKey));
+    expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
+    expect(csv.headers.get("content-disposition")).toMatch(/^attachment; filename="orders-\d+\.csv"$/);
   });
 
   it("stores nothing a browser would run, whoever asks", async () => {
