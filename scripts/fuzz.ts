@@ -11,13 +11,11 @@
  * Run it with TRUST_PROXY set on the product (each case comes from its own X-Forwarded-For), or
  * with RATE_LIMIT_PUBLIC_PER_MINUTE high enough: otherwise most cases meet the public rate limit.
  */
+import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
 import type { ServerBuild } from "@remix-run/node";
-
-import fs from "node:fs";
-
 import sharp from "sharp";
 
 import { DEMO } from "../db/seed";

@@ -59,7 +59,11 @@ export default function PaymentSettings() {
   const errors: Record<string, string | undefined> = result?.errors ?? {};
   const values: Record<string, string | undefined> = result?.values ?? {};
   const busy = useNavigation().state === "submitting";
-  const [gateway, setGateway] = useState<"payseller" | "billplz">((values.gateway as "payseller" | "billplz") ?? settings.active);
+  // A kept value is what was posted, not necessarily a gateway we know (a hostile post would crash the page).
+  const posted = values.gateway;
+  const [gateway, setGateway] = useState<"payseller" | "billplz">(
+    posted === "payseller" || posted === "billplz" ? posted : settings.active,
+  );
   const activeAccount = settings.accounts[settings.active];
   const [scripted, setScripted] = useState(false);
   useEffect(() => setScripted(true), []);

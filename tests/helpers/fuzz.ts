@@ -647,19 +647,24 @@ export function fuzzCase(routes: FuzzRoute[], target: FuzzTarget): fc.Arbitrary<
 
 /** Sends one case: the status it got (0 when the connection failed), and why it fails the property, if it does. */
 export async function runCase(target: FuzzTarget, fuzz: FuzzCase): Promise<{ status: number; problem?: string; location?: string }> {
-  let res: Response;
-  try {
-    res = await fetch(target.baseUrl + fuzz.path, {
-      method: fuzz.method,
-      headers: fuzz.headers,
-      body: fuzz.body as BodyInit | undefined,
-      redirect: "manual",
-    });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    // fetch itself refused to send it (an invalid URL or header): not a request the server saw.
-    if (error instanceof TypeError && !cause?.code) return { status: -1 };
-    return { status: 0, problem: `connection failed: ${cause?.code ?? (error as Error).message}` };
+  let res: Response | undefined;
+  // A kept-alive connection the server cut after refusing an earlier case's body can reset the
+  // next request sent on it: that one is sent again once, on a fresh connection.
+  for (let attempt = 0; !res; attempt++) {
+    try {
+      res = await fetch(target.baseUrl + fuzz.path, {
+        method: fuzz.method,
+        headers: fuzz.headers,
+        body: fuzz.body as BodyInit | undefined,
+        redirect: "manual",
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause;
+      // fetch itself refused to send it (an invalid URL or header): not a request the server saw.
+      if (error instanceof TypeError && !cause?.code) return { status: -1 };
+      if (attempt === 0 && (cause?.code === "ECONNRESET" || cause?.code === "UND_ERR_SOCKET")) continue;
+      return { status: 0, problem: `connection failed: ${cause?.code ?? (error as Error).message}` };
+    }
   }
   const location = res.headers.get("location") ?? undefined;
   const text = fuzz.method === "HEAD" ? "" : await res.text().catch(() => "");
@@ -667,7 +672,8 @@ export async function runCase(target: FuzzTarget, fuzz: FuzzCase): Promise<{ sta
   const html = (res.headers.get("content-type") ?? "").includes("html");
   if (html && text.includes(`<${fuzz.marker}`)) return { status: res.status, problem: "reflected unescaped" };
   // An error's stack (frames like "at fn (/app/node_modules/x.js:1:2)") is for the logs only.
-  if (/\bat .{0,200}\.(?:js|ts|tsx):\d+:\d+/.test(text)) return { status: res.status, problem: `stack trace in the response: ${text.slice(0, 200)}` };
+  if (/\bat .{0,200}\.(?:js|ts|tsx):\d+:\d+/.test(text))
+    return { status: res.status, problem: `stack trace in the response: ${text.slice(0, 200)}` };
   return { status: res.status, location };
 }
 
@@ -680,7 +686,16 @@ export async function fuzz(
   target: FuzzTarget,
   options: { cases: number; seed?: number; concurrency?: number; onProgress?: (done: number) => void },
 ): Promise<FuzzResult> {
-  const result: FuzzResult = { cases: 0, status5xx: 0, reflected: 0, stackTraces: 0, toLogin: 0, statuses: {}, wellFormed: 0, failures: [] };
+  const result: FuzzResult = {
+    cases: 0,
+    status5xx: 0,
+    reflected: 0,
+    stackTraces: 0,
+    toLogin: 0,
+    statuses: {},
+    wellFormed: 0,
+    failures: [],
+  };
   const cases = fc.sample(fuzzCase(routes, target), {
     numRuns: options.cases,
     seed: options.seed ?? Date.now() ^ (Math.random() * 2 ** 31),
