@@ -51,7 +51,13 @@ it("logs no password, code, token or cookie, and no error, during a hostile run"
   const code = await whatsAppCode(owner.phone); // the sign-in's second factor
   await client.get("/admin/account");
   const sessionCookie = client.cookieHeader();
-  secrets.push(client.csrfToken(), ...sessionCookie.split(/;\s*/).map((c) => c.split("=").slice(1).join("=")).filter((v) => v.length >= 16));
+  secrets.push(
+    client.csrfToken(),
+    ...sessionCookie
+      .split(/;\s*/)
+      .map((c) => c.split("=").slice(1).join("="))
+      .filter((v) => v.length >= 16),
+  );
 
   // Wrong passwords, at the admin and at the shop; a webhook with its secret; tokens in headers and queries.
   const wrong = `wrong-${randomBytes(8).toString("hex")}`;
@@ -77,7 +83,9 @@ it("logs no password, code, token or cookie, and no error, during a hostile run"
     `/admin.data?_routes=routes%2Fadmin`,
     `/password/reset?token=${queryToken}`,
   ]) {
-    const res = await fetch(web.url + url, { headers: { Cookie: sessionCookie, Authorization: `Bearer ${bearer}`, "X-Forwarded-For": "10.251.0.4" } });
+    const res = await fetch(web.url + url, {
+      headers: { Cookie: sessionCookie, Authorization: `Bearer ${bearer}`, "X-Forwarded-For": "10.251.0.4" },
+    });
     expect(res.status, url).toBeLessThan(500);
     expect(await res.text(), url).not.toMatch(/\bat .{0,200}\.(js|ts|tsx):\d+:\d+/);
   }

@@ -34,7 +34,10 @@ export function customerAuthAction(auth: CustomerAuth) {
     if (!result.ok) {
       const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
       const errors = result.slowedSeconds
-        ? { ...result.errors, form: serverT(await localeFor(request), "common")("security.customerSlowed", { seconds: result.slowedSeconds }) }
+        ? {
+            ...result.errors,
+            form: serverT(await localeFor(request), "common")("security.customerSlowed", { seconds: result.slowedSeconds }),
+          }
         : result.errors;
       return data({ errors, values: keptValues(form) }, { status: result.retryAfterSeconds ? 429 : 400, headers });
     }
