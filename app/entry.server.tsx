@@ -10,7 +10,7 @@ import { I18nextProvider } from "react-i18next";
 
 import { DEFAULT_LOCALE, isLocale } from "~/lib/i18n";
 import { i18nFor } from "~/lib/i18n.server";
-import { logger } from "~/lib/logger.server";
+import { loggablePath, logger } from "~/lib/logger.server";
 import { NonceContext } from "~/ui/nonce";
 
 const ABORT_DELAY = 5_000;
@@ -20,7 +20,7 @@ export function handleError(error: unknown, { request, context }: LoaderFunction
   if (request.signal.aborted) return;
   if (isRouteErrorResponse(error) && error.status < 500) return;
   if (error instanceof Error && /^No route matches URL/.test(error.message)) return;
-  logger().error({ err: error, requestId: context?.requestId, path: new URL(request.url).pathname }, "request failed");
+  logger().error({ err: error, requestId: context?.requestId, path: loggablePath(new URL(request.url).pathname) }, "request failed");
 }
 export const streamTimeout = ABORT_DELAY;
 

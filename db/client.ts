@@ -61,18 +61,51 @@ function pools(): Pools {
   return holder[KEY]!;
 }
 
+/**
+ * A value PostgreSQL could not read as its column's type (SQLSTATE class 22, "data exception": a
+ * non-uuid id, a number out of range, an impossible date, text too long for its column) or too
+ * big to index (54000). Such a value came from outside — a parameter, a field — so it is the
+ * client's error: thrown from withShop/asPlatform as a 400 Response, which Remix renders as the
+ * error page with that status (and a job as a failure with this message). One place for every
+ * route, instead of a check before each query that a new route could forget (issue 15).
+ */
+export class UnreadableValueError extends Response {
+  readonly name = "UnreadableValueError";
+  readonly message: string;
+  constructor(readonly code: string) {
+    super("A value in this request cannot be used (a wrong id, number, date or length).", {
+      status: 400,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
+    this.message = `PostgreSQL refused a value (${code})`;
+  }
+}
+
+function clientValueError(error: unknown): unknown {
+  const code = pgErrorCode(error);
+  return code && (code.startsWith("22") || code === "54000") ? new UnreadableValueError(code) : error;
+}
+
 /** Runs `fn` in a transaction confined by row-level security to one shop. */
 export async function withShop<T>(shopId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if (!isUuid(shopId)) throw new Error("withShop needs a shop id (uuid)");
-  return pools().app.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('app.shop_id', ${shopId}, true)`);
-    return fn(tx);
-  });
+  try {
+    return await pools().app.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('app.shop_id', ${shopId}, true)`);
+      return fn(tx);
+    });
+  } catch (error) {
+    throw clientValueError(error);
+  }
 }
 
 /** Runs `fn` in a transaction for platform-level work that spans shops (see the note above). */
 export async function asPlatform<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return pools().platform.transaction(fn);
+  try {
+    return await pools().platform.transaction(fn);
+  } catch (error) {
+    throw clientValueError(error);
+  }
 }
 
 /** The raw tenant-role connection, for checks that must not set a shop (readiness, tests). */

@@ -139,7 +139,7 @@ async function main(): Promise<number> {
     .map(([status, n]) => `${status === "-1" ? "unsent" : status}=${n}`)
     .join(" ");
   console.log(
-    `fuzz: well-formed=${result.wellFormed} malformed=${result.cases - result.wellFormed}; stack_traces=${result.stackTraces}; statuses ${mix}`,
+    `fuzz: well-formed=${result.wellFormed} malformed=${result.cases - result.wellFormed}; stack_traces=${result.stackTraces}; statuses ${mix} (of the redirects, ${result.toLogin} to a login page)`,
   );
   console.log(`fuzz: cases=${result.cases} status_5xx=${result.status5xx} reflected=${result.reflected}`);
   return result.status5xx + result.reflected + result.stackTraces === 0 ? 0 : 1;

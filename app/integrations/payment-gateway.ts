@@ -18,6 +18,8 @@
  *
  * Amounts are integers in minor units (sen), never floats.
  */
+import { hasEscapedNul } from "~/lib/text";
+
 import { fetchWithTimeout, ProviderUnreachable, retryAfterMs, safeJson } from "./provider-http";
 
 export type GatewayName = "payseller" | "billplz";
@@ -252,6 +254,8 @@ export async function readRawCallback(request: Request, gateway: GatewayName, ma
   if (Number(request.headers.get("content-length") ?? "0") > maxBytes) throw tooLarge();
   const body = await request.text();
   if (new TextEncoder().encode(body).length > maxBytes) throw tooLarge();
+  // No gateway sends a NUL; in any spelling it would reach PostgreSQL through a parsed field.
+  if (hasEscapedNul(body)) throw new MalformedNotificationError(gateway, "callback", "NUL or broken text in the body");
   return { body, headers: request.headers };
 }
 

@@ -159,6 +159,18 @@ export async function readObject(key: string): Promise<Buffer> {
   return Buffer.from(await out.Body!.transformToByteArray());
 }
 
+/**
+ * How the media origin serves an object, stored with it (S3 and R2 cannot add headers such as
+ * `nosniff` per object, but they return the Content-Type and Content-Disposition they were given):
+ * our re-encoded images and videos `inline` under their true type; anything else (CSV, ZIP, PDF
+ * exports) `attachment`, so a browser opening its URL saves it and never renders it as a page.
+ */
+export function contentDispositionFor(key: string, contentType: string): string {
+  if (/^(image|video)\//i.test(contentType)) return "inline";
+  const name = (key.split("/").pop() ?? "download").replace(/[^A-Za-z0-9._-]/g, "_");
+  return `attachment; filename="${name}"`;
+}
+
 /** Stores a body we made ourselves (renditions, exports). Public media are cached for a year. */
 export async function putObject(input: { key: string; body: Buffer | string; contentType: string; immutable?: boolean }): Promise<number> {
   assertStorable(input.contentType);
@@ -169,6 +181,7 @@ export async function putObject(input: { key: string; body: Buffer | string; con
       Key: input.key,
       Body: body,
       ContentType: input.contentType,
+      ContentDisposition: contentDispositionFor(input.key, input.contentType),
       ContentLength: body.length,
       CacheControl: input.immutable ? "public, max-age=31536000, immutable" : undefined,
     }),

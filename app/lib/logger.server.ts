@@ -33,3 +33,13 @@ export function logger(): pino.Logger {
   });
   return instance;
 }
+
+/** Path segments that are secrets (webhook tokens in the URL): never logged. */
+const SECRET_PATH_SEGMENTS = [/^(\/webhooks\/wassenger\/)[^/?]+/, /^(\/webhooks\/kling\/[^/]+\/[^/]+\/)[^/?]+/];
+
+/** A request path as it may be logged: without its query string (signed links) or a secret segment. */
+export function loggablePath(url: string): string {
+  let path = url.split("?")[0];
+  for (const pattern of SECRET_PATH_SEGMENTS) path = path.replace(pattern, "$1[redacted]");
+  return path;
+}

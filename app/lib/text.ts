@@ -52,3 +52,20 @@ export function percentDecodeBytes(s: string, options: { plus?: boolean; strict?
   }
   return Uint8Array.from(out);
 }
+
+/**
+ * JSON.parse for bodies from outside (webhooks, callbacks): also throws (a SyntaxError, as for
+ * broken JSON) when a key or string holds a NUL or a lone surrogate — which JSON can carry as
+ * `\u0000` or `\ud800` escapes, past every byte-level check, and PostgreSQL refuses (a 500).
+ */
+export function parseCleanJson(text: string): unknown {
+  return JSON.parse(text, (key, value: unknown) => {
+    if (!isCleanText(key) || (typeof value === "string" && !isCleanText(value))) throw new SyntaxError("NUL or broken text in JSON");
+    return value;
+  });
+}
+
+/** True when a raw form or JSON body carries a NUL in any spelling: a byte, `%00`, or a `\u0000` escape. */
+export function hasEscapedNul(body: string): boolean {
+  return !isCleanText(body) || /%00|\\u0000/i.test(body);
+}

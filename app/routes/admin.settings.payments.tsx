@@ -61,7 +61,11 @@ export default function PaymentSettings() {
   const busy = useNavigation().state === "submitting";
   const { t } = useTranslation("settings");
   const fieldLabel = (name: string, fallback: string) => t(`payments.field.${name}` as "payments.field.apiKey", { defaultValue: fallback });
-  const [gateway, setGateway] = useState<"payseller" | "billplz">((values.gateway as "payseller" | "billplz") ?? settings.active);
+  // A kept value is what was posted, not necessarily a gateway we know (a hostile post would crash the page).
+  const posted = values.gateway;
+  const [gateway, setGateway] = useState<"payseller" | "billplz">(
+    posted === "payseller" || posted === "billplz" ? posted : settings.active,
+  );
   const activeAccount = settings.accounts[settings.active];
   const [scripted, setScripted] = useState(false);
   useEffect(() => setScripted(true), []);

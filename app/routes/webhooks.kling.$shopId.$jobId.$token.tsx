@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 
 import { handleKlingCallback } from "~/domain/ai/kling-jobs.server";
+import { parseCleanJson } from "~/lib/text";
 
 // Kling's task callbacks (one per status change). Unsigned: the per-job secret token in the URL
 // must match, and the task is confirmed with Kling (GET) before anything is recorded.
@@ -8,7 +9,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== "POST") return new Response("Method not allowed", { status: 405 });
   let body: unknown;
   try {
-    body = await request.json();
+    body = parseCleanJson(await request.text());
   } catch {
     return Response.json({ error: "not JSON" }, { status: 400 });
   }

@@ -17,7 +17,7 @@ import { config, publicUrl } from "~/config.server";
 import { storefrontSlugByDomain } from "~/domain/storefront/shop.server";
 import { checkReadiness } from "~/domain/system/health.server";
 import { csrfCookieName, newCsrfToken, readCookie } from "~/lib/csrf.server";
-import { logger } from "~/lib/logger.server";
+import { loggablePath, logger } from "~/lib/logger.server";
 import { consume } from "~/lib/rate-limit.server";
 
 import { errorPage, isOwnOrigin, rejectMalformedRequests, secureCookiesOverHttps } from "./input-guard.server";
@@ -40,9 +40,9 @@ export function createHttpApp(options: { build: ServerBuild; publicDir: string }
         res.setHeader("X-Request-Id", id);
         return id;
       },
-      // Query strings can carry tokens (signed links): log the path only.
+      // Query strings can carry tokens (signed links), webhook paths a secret: log the path without them.
       serializers: {
-        req: (req) => ({ id: req.id, method: req.method, path: String(req.url).split("?")[0] }),
+        req: (req) => ({ id: req.id, method: req.method, path: loggablePath(String(req.url)) }),
         res: (res) => ({ statusCode: res.statusCode }),
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),

@@ -129,6 +129,8 @@ export interface FuzzResult {
   stackTraces: number;
   /** How many responses had each status (0: the connection failed). */
   statuses: Record<number, number>;
+  /** Redirects to a login page (a session the route does not accept). */
+  toLogin: number;
   /** How many well-formed cases were sent (the rest are malformed). */
   wellFormed: number;
   failures: Array<{ method: string; path: string; status: number; why: string; route: string }>;
@@ -316,7 +318,7 @@ function malformedCase(routes: FuzzRoute[], target: FuzzTarget): fc.Arbitrary<Fu
       const path = fillPattern(route.pattern, urlValues, target.slug, c.useSlug) + c.suffix;
       const query = c.query.map(([k, v]) => `${k}=${urlValues[v % urlValues.length]}`).join("&");
       const fullPath = (path || "/") + (query ? `?${query}` : "");
-      const identity = target.identities[c.identity] as FuzzIdentity | undefined;
+      const identity = target.identities[SESSION_ENDING.test(route.pattern) ? 0 : c.identity] as FuzzIdentity | undefined;
       const cookie = identity?.cookie;
       const csrf = identity?.csrf;
       const headers: Record<string, string> = {
@@ -483,7 +485,7 @@ const hostileText = (marker: string) =>
     fc.constant(`"><${marker}>'`),
     fc.constant(`<${marker}>${"€".repeat(20)}`),
     fc.string({ unit: "grapheme", maxLength: 30 }),
-    // eslint-disable-next-line no-control-regex -- NUL is what the guard refuses; this arbitrary wants values past it
+    // eslint-disable-next-line no-control-regex -- a NUL is the malformed cases' job, not these
     fc.string({ unit: "binary", maxLength: 30 }).map((t) => t.replace(/[\u0000\uD800-\uDFFF]/g, "")),
     fc.uuid(),
   );
@@ -501,6 +503,9 @@ function hostileValue(marker: string, target: FuzzTarget, literals: string[]): f
 }
 
 const PARAM_IDS = /id$/i;
+
+/** Routes that end or revoke sessions: sent anonymously, so the run's signed-in sessions stay signed in. */
+const SESSION_ENDING = /logout|account\/sessions|account\/password|account\/totp|account\/privacy|switch-shop/;
 
 /** A request a browser could send, with hostile values in it. */
 function wellFormedCase(routes: FuzzRoute[], target: FuzzTarget): fc.Arbitrary<FuzzCase> {
@@ -557,7 +562,7 @@ function wellFormedCase(routes: FuzzRoute[], target: FuzzTarget): fc.Arbitrary<F
           : ["anonymous", "customer"].includes(i.role),
       );
       const pool = c.affinity < 8 && fitting.length ? fitting : identities;
-      const identity = pool[c.identity % pool.length] as FuzzIdentity | undefined;
+      const identity = (SESSION_ENDING.test(route.pattern) ? identities[0] : pool[c.identity % pool.length]) as FuzzIdentity | undefined;
       // Mostly what the route is for (a page's GET, a form's POST); a few other methods too.
       const method =
         route.action && (!route.loader || c.methodPick < 60)
@@ -642,21 +647,27 @@ export function fuzzCase(routes: FuzzRoute[], target: FuzzTarget): fc.Arbitrary<
 }
 
 /** Sends one case: the status it got (0 when the connection failed), and why it fails the property, if it does. */
-export async function runCase(target: FuzzTarget, fuzz: FuzzCase): Promise<{ status: number; problem?: string }> {
-  let res: Response;
-  try {
-    res = await fetch(target.baseUrl + fuzz.path, {
-      method: fuzz.method,
-      headers: fuzz.headers,
-      body: fuzz.body as BodyInit | undefined,
-      redirect: "manual",
-    });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    // fetch itself refused to send it (an invalid URL or header): not a request the server saw.
-    if (error instanceof TypeError && !cause?.code) return { status: -1 };
-    return { status: 0, problem: `connection failed: ${cause?.code ?? (error as Error).message}` };
+export async function runCase(target: FuzzTarget, fuzz: FuzzCase): Promise<{ status: number; problem?: string; location?: string }> {
+  let res: Response | undefined;
+  // A kept-alive connection the server cut after refusing an earlier case's body can reset the
+  // next request sent on it: that one is sent again once, on a fresh connection.
+  for (let attempt = 0; !res; attempt++) {
+    try {
+      res = await fetch(target.baseUrl + fuzz.path, {
+        method: fuzz.method,
+        headers: fuzz.headers,
+        body: fuzz.body as BodyInit | undefined,
+        redirect: "manual",
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause;
+      // fetch itself refused to send it (an invalid URL or header): not a request the server saw.
+      if (error instanceof TypeError && !cause?.code) return { status: -1 };
+      if (attempt === 0 && (cause?.code === "ECONNRESET" || cause?.code === "UND_ERR_SOCKET")) continue;
+      return { status: 0, problem: `connection failed: ${cause?.code ?? (error as Error).message}` };
+    }
   }
+  const location = res.headers.get("location") ?? undefined;
   const text = fuzz.method === "HEAD" ? "" : await res.text().catch(() => "");
   if (res.status >= 500) return { status: res.status, problem: `status ${res.status}: ${text.slice(0, 200).replace(/\s+/g, " ")}` };
   const html = (res.headers.get("content-type") ?? "").includes("html");
@@ -664,7 +675,7 @@ export async function runCase(target: FuzzTarget, fuzz: FuzzCase): Promise<{ sta
   // An error's stack (frames like "at fn (/app/node_modules/x.js:1:2)") is for the logs only.
   if (/\bat .{0,200}\.(?:js|ts|tsx):\d+:\d+/.test(text))
     return { status: res.status, problem: `stack trace in the response: ${text.slice(0, 200)}` };
-  return { status: res.status };
+  return { status: res.status, location };
 }
 
 /**
@@ -676,7 +687,16 @@ export async function fuzz(
   target: FuzzTarget,
   options: { cases: number; seed?: number; concurrency?: number; onProgress?: (done: number) => void },
 ): Promise<FuzzResult> {
-  const result: FuzzResult = { cases: 0, status5xx: 0, reflected: 0, stackTraces: 0, statuses: {}, wellFormed: 0, failures: [] };
+  const result: FuzzResult = {
+    cases: 0,
+    status5xx: 0,
+    reflected: 0,
+    stackTraces: 0,
+    toLogin: 0,
+    statuses: {},
+    wellFormed: 0,
+    failures: [],
+  };
   const cases = fc.sample(fuzzCase(routes, target), {
     numRuns: options.cases,
     seed: options.seed ?? Date.now() ^ (Math.random() * 2 ** 31),
@@ -686,8 +706,9 @@ export async function fuzz(
     while (next < cases.length) {
       const fuzzed = cases[next++];
       if (fuzzed.kind === "well-formed") result.wellFormed++;
-      const { status, problem } = await runCase(target, fuzzed);
+      const { status, problem, location } = await runCase(target, fuzzed);
       result.cases++;
+      if (location && /^\/(login|s\/[^/]+\/account\/login)([/?]|$)/.test(location.replace(/^https?:\/\/[^/]+/, ""))) result.toLogin++;
       if (options.onProgress && result.cases % 500 === 0) options.onProgress(result.cases);
       result.statuses[status] = (result.statuses[status] ?? 0) + 1;
       if (!problem) continue;

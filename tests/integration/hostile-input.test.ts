@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { PermanentJobFailure } from "~/domain/jobs/errors";
 import { completeUpload, processMedia, requestUpload } from "~/domain/media/media.server";
-import { headObject, putObject, readObject } from "~/integrations/storage.server";
+import { headObject, publicObjectUrl, putObject, readObject } from "~/integrations/storage.server";
 import { closeRedis } from "~/lib/redis.server";
 import { closeDatabase, schema, withShop } from "~db/client";
 
@@ -228,6 +228,47 @@ describe("6. uploads are what they claim", () => {
   });
 });
 
+describe("7. found by the well-formed fuzzer (valid token, own Origin, hostile values)", () => {
+  it("a path or redirectTo a Location header cannot carry is encoded, never a 500", async () => {
+    for (const path of ["/s/%F0%9F%98%80/account/logout", "/s/%E2%82%AC%E2%82%AC/locale"]) {
+      const res = await raw(path);
+      expect(res.status, path).toBe(302);
+      expect(res.headers.get("location"), path).toMatch(/^\/s\/%[0-9A-F]{2}/);
+    }
+    const client = await anonymousWithToken(`/s/${shop.slug}`);
+    const res = await client.post(`/s/${shop.slug}/locale`, { lng: "ms", redirectTo: `/s/${shop.slug}/😀 ‮x` });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe(`/s/${shop.slug}/%F0%9F%98%80%20%E2%80%AEx`);
+  });
+
+  it("an id PostgreSQL cannot read as a uuid, or a number out of range, is a 400", async () => {
+    const client = new FormClient(web.url);
+    client.forwardedFor = nextIp();
+    await signIn(client, owner);
+    for (const inviteId of ["null", "😀", "1e309"]) {
+      await client.get("/admin/staff");
+      const res = await client.post("/admin/staff", { intent: "withdraw", inviteId });
+      expect(res.status, inviteId).toBe(400);
+    }
+  });
+
+  it("a webhook's JSON with \\u0000 inside is a 400 (the earlier unexplained POST /webhooks/wassenger 500)", async () => {
+    const secret = process.env.WASSENGER_WEBHOOK_SECRET!;
+    const res = await raw(`/webhooks/wassenger/${secret}?x=1`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ event: "message:out:ack", data: { id: "wamid.\u0000", status: "delivered" } }),
+    });
+    expect(res.status).toBe(400);
+  });
+
+  it("a legacy ?_data= request is a 400 page, with no stack trace", async () => {
+    const res = await raw("/login?_data=routes%2Flogin");
+    expect(res.status).toBe(400);
+    expect(await res.text()).not.toMatch(/\bat .*\.js:\d+/);
+  });
+});
+
 describe("6b. presigned uploads and the store", () => {
   it("the media job refuses a presigned upload that only starts like a PNG, and deletes it", async () => {
     const png = await makePng(400, 300);
@@ -242,6 +283,25 @@ describe("6b. presigned uploads and the store", () => {
     const [row] = await withShop(shop.id, (tx) => tx.select().from(schema.media).where(eq(schema.media.id, signed.mediaId)));
     expect(row).toMatchObject({ status: "failed", storedBytes: 0 });
     expect(await headObject(row.originalKey)).toBeUndefined();
+  });
+
+  it("stored objects are served by the S3 store with their true type, media inline and exports as attachments", async () => {
+    const png = await sharp(await makePng(64, 48))
+      .png()
+      .toBuffer();
+    const imageKey = `shops/${shop.id}/media/served-${Date.now()}.png`;
+    const csvKey = `shops/${shop.id}/exports/orders-${Date.now()}.csv`;
+    await putObject({ key: imageKey, body: png, contentType: "image/png", immutable: true });
+    await putObject({ key: csvKey, body: "a,b\n1,2\n", contentType: "text/csv; charset=utf-8" });
+    // Over the S3 protocol, as a browser fetches the public URL of the media origin.
+    const image = await fetch(publicObjectUrl(imageKey));
+    expect(image.status).toBe(200);
+    expect(image.headers.get("content-type")).toBe("image/png");
+    expect(image.headers.get("content-disposition")).toBe("inline");
+    expect(Buffer.from(await image.arrayBuffer()).equals(png)).toBe(true);
+    const csv = await fetch(publicObjectUrl(csvKey));
+    expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
+    expect(csv.headers.get("content-disposition")).toMatch(/^attachment; filename="orders-\d+\.csv"$/);
   });
 
   it("stores nothing a browser would run, whoever asks", async () => {

@@ -18,6 +18,7 @@ import {
   webhookEventId,
 } from "~/integrations/wassenger.server";
 import { isUuid } from "~/lib/ids";
+import { parseCleanJson } from "~/lib/text";
 import { asPlatform, schema, type Tx, withShop } from "~db/client";
 
 import { carriesUnsubscribe, unsubscribeUrl } from "./unsubscribe.server";
@@ -322,7 +323,7 @@ export async function handleWassengerWebhook(input: {
   }
   let hook;
   try {
-    hook = WassengerWebhookSchema.parse(JSON.parse(input.rawBody));
+    hook = WassengerWebhookSchema.parse(parseCleanJson(input.rawBody));
   } catch {
     return { status: 400, error: "body is not a Wassenger webhook" };
   }
