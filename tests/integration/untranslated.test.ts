@@ -390,11 +390,18 @@ function hasWords(text: string, locale: Exclude<Locale, "en">): boolean {
   return /[A-Za-z]{2,}/.test(rest);
 }
 
-/** A text as KNOWN_ENGLISH lists it: fixture names as {name}, anything with a digit (dates, ids, amounts) as #, so the list is stable run to run. */
+/**
+ * A text as KNOWN_ENGLISH lists it: fixture names as {name}, anything with a digit (dates, ids, amounts) as #,
+ * and an English month or am/pm next to a number as {month}/{ampm}, so the list is stable whatever the day and hour.
+ */
 function listed(text: string): string {
   let out = text;
   for (const name of [...merchantText].sort((a, b) => b.length - a.length)) out = out.split(name).join("{name}");
-  return out.replace(/[\w.:/-]*\d[\w.:/-]*/g, "#");
+  return out
+    .replace(/[\w.:/-]*\d[\w.:/-]*/g, "#")
+    .replace(/# (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b/g, "# {month}")
+    .replace(/\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) #/g, "{month} #")
+    .replace(/# [ap]m\b/gi, "# {ampm}");
 }
 
 async function render(route: PageRoute, locale: Locale): Promise<{ status: number; finalPath: string; html: string }> {
