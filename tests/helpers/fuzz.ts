@@ -26,6 +26,8 @@
 import type { ServerBuild } from "@remix-run/node";
 import fc from "fast-check";
 
+import { pageText } from "./page-text";
+
 export interface FuzzRoute {
   id: string;
   /** Full path pattern, e.g. `/s/:slug/products/:handle`. */
@@ -668,7 +670,7 @@ export async function runCase(target: FuzzTarget, fuzz: FuzzCase): Promise<{ sta
     }
   }
   const location = res.headers.get("location") ?? undefined;
-  const text = fuzz.method === "HEAD" ? "" : await res.text().catch(() => "");
+  const text = fuzz.method === "HEAD" ? "" : await pageText(res).catch(() => "");
   if (res.status >= 500) return { status: res.status, problem: `status ${res.status}: ${text.slice(0, 200).replace(/\s+/g, " ")}` };
   const html = (res.headers.get("content-type") ?? "").includes("html");
   if (html && text.includes(`<${fuzz.marker}`)) return { status: res.status, problem: "reflected unescaped" };

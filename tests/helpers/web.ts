@@ -8,6 +8,8 @@ import type { ServerBuild } from "@remix-run/node";
 
 import { createHttpApp } from "~/server/http.server";
 
+import { pageText } from "./page-text";
+
 const root = path.resolve(import.meta.dirname, "../..");
 
 /** `port`: a fixed port, for tests whose PUBLIC_URL (gateway callbacks, links) must point here. */
@@ -39,7 +41,7 @@ export class FormClient {
   async get(pathname: string): Promise<Response> {
     const res = await fetch(this.base + pathname, { headers: this.headers(), redirect: "manual" });
     this.remember(res);
-    this.lastHtml = await res.clone().text();
+    this.lastHtml = await pageText(res);
     return res;
   }
 
@@ -67,7 +69,7 @@ export class FormClient {
       redirect: "manual",
     });
     this.remember(res);
-    this.lastHtml = await res.clone().text();
+    this.lastHtml = await pageText(res);
     return res;
   }
 
