@@ -13,7 +13,13 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 
 import { audit } from "~/domain/audit/audit.server";
-import { assertProductAllowance, type FeatureAccess, featureAccess, FeatureNotInPlan, PlanLimitReached } from "~/domain/billing/plans.server";
+import {
+  assertProductAllowance,
+  type FeatureAccess,
+  featureAccess,
+  FeatureNotInPlan,
+  PlanLimitReached,
+} from "~/domain/billing/plans.server";
 import { adjustInventory } from "~/domain/catalog/inventory.server";
 import { type Actor, insertProduct, type ProductInput } from "~/domain/catalog/products.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
@@ -111,9 +117,7 @@ const linkRule = (link: typeof schema.dropshipLinks.$inferSelect, shop: PricingR
     ? shop
     : { multiplierBp: link.multiplierBp, markupMinor: link.markupMinor ?? 0, roundingEnding: link.roundingEnding };
 
-export type ImportResult =
-  | { ok: true; productId: string; alreadyImported: boolean }
-  | (Refusal & { feature?: FeatureAccess });
+export type ImportResult = { ok: true; productId: string; alreadyImported: boolean } | (Refusal & { feature?: FeatureAccess });
 
 /**
  * One click: the network product becomes a product of the merchant's shop (active, so it sells
