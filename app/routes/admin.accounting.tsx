@@ -8,8 +8,8 @@ import { featureLock, featureRefusal } from "~/domain/billing/features.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { Banner } from "~/ui/banner";
-import { FeatureLocked } from "~/ui/plan-feature";
 import { CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
+import { FeatureLocked } from "~/ui/plan-feature";
 import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Accounting sync · NetShop" }];

@@ -4,8 +4,8 @@ import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { allows } from "~/domain/accounts/permissions";
-import { featureLock, featureRefusal, shopFeature } from "~/domain/billing/features.server";
 import { requestCopy } from "~/domain/ai/copy.server";
+import { featureLock, featureRefusal, shopFeature } from "~/domain/billing/features.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { getDropshipSettings, importNetworkProduct } from "~/domain/dropship/import.server";
 import { NetworkQuerySchema, searchNetwork, toggleFavourite } from "~/domain/dropship/network.server";
@@ -16,8 +16,8 @@ import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { DropshipTabs } from "~/ui/dropship";
 import { FilterInput, FilterSelect } from "~/ui/filters";
-import { FeatureLocked } from "~/ui/plan-feature";
 import { CsrfInput } from "~/ui/forms";
+import { FeatureLocked } from "~/ui/plan-feature";
 import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Supplier network · NetShop" }];

@@ -15,8 +15,8 @@ import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
 import { Banner } from "~/ui/banner";
-import { FeatureLocked } from "~/ui/plan-feature";
 import { Checkbox, CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
+import { FeatureLocked } from "~/ui/plan-feature";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("accounting.meta") }];
 
