@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runSync } from "~/domain/accounting/sync.server";
 import { featureAccess, PLAN_FEATURES } from "~/domain/billing/plans.server";
 import { forwardOrder, listForwards } from "~/domain/dropship/forwarding.server";
+import { forgetStorefrontShop } from "~/domain/storefront/shop.server";
 import { localeCookie } from "~/lib/i18n.server";
 import { closeRedis } from "~/lib/redis.server";
 import { asPlatform, closeDatabase, schema, withShop } from "~db/client";
@@ -239,6 +240,9 @@ describe("a shop on Growth uses them, and keeps what it has after moving down to
     expect((await c.post("/admin/settings", settingsForm(growth, domain, `${growth.name} Baru`))).status).toBe(200);
     expect(await customDomainOf(growth.id)).toBe(domain);
     expect((await c.post("/admin/settings", settingsForm(growth, `${unique("lain")}.example.my`))).status).toBe(403);
+    // The host lookup is cached for seconds in each process (the web server's copy lives in this
+    // one): forget it, as a shop change does, instead of waiting.
+    forgetStorefrontShop(growth.slug);
     expect((await hostGet(domain, "/")).body).not.toContain(`${growth.name} Baru`);
     const handle = (
       await withShop(growth.id, (tx) =>
@@ -283,6 +287,7 @@ describe("a shop on Growth uses them, and keeps what it has after moving down to
     await onPlan(growth.id, "growth");
     await c.get("/admin/settings");
     expect((await c.post("/admin/settings", settingsForm(growth, domain, `${growth.name} Baru`))).status).toBe(200);
+    forgetStorefrontShop(growth.slug);
     expect((await hostGet(domain, "/")).body).toContain(`${growth.name} Baru`);
     await c.get("/admin/accounting");
     expect((await c.post("/admin/accounting", { syncId: queued.id })).status).toBe(200);
