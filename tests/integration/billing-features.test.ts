@@ -263,6 +263,8 @@ describe("a shop on Growth uses them, and keeps what it has after moving down to
     const { forwards } = await listForwards(growth.id);
     expect(forwards.find((f) => f.orderId === order.id)).toBeDefined();
     expect((await c.get("/admin/dropship/orders")).status).toBe(200);
+    expect(c.lastHtml).toContain('data-testid="feature-locked"');
+    expect(c.lastHtml).toContain(`href="/admin/orders/${order.id}"`);
 
     // AutoCount: the queued sync is skipped with its reason (no retry loop), the same on a second run.
     expect(await runSync({ shopId: growth.id, syncId: queued.id })).toEqual({ status: "skipped" });
