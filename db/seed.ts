@@ -6,9 +6,10 @@
 import { eq, sql } from "drizzle-orm";
 
 import { signUp } from "~/domain/accounts/signup.server";
+import { startTrial } from "~/domain/billing/subscriptions.server";
 import { createShop } from "~/domain/shops/shops.server";
 
-import { asPlatform, schema } from "./client";
+import { asPlatform, schema, withShop } from "./client";
 import { seedDemoCatalog } from "./seed-catalog";
 import { seedDropshipDemo } from "./seed-dropship";
 import { seedOperatorDemo } from "./seed-operator";
@@ -58,6 +59,8 @@ export async function seedDemo(): Promise<{ created: boolean; products: number; 
     const result = await createShop(userId, { ...DEMO.shop, currency: "MYR", timezone: "Asia/Kuala_Lumpur", language: "en" }, seedRequest);
     if (!result.ok) throw new Error(`demo shop failed: ${JSON.stringify(result.errors)}`);
     shopId = result.shop.id;
+    // Like a shop opened in the admin: 14 days of Growth (own domain, dropshipping, AutoCount).
+    await withShop(result.shop.id, (tx) => startTrial(tx, result.shop.id));
     created = true;
   }
   const catalog = await seedDemoCatalog(shopId, userId);

@@ -4,17 +4,23 @@ import { useTranslation } from "react-i18next";
 
 import { reconciliation, resyncRange, retrySync } from "~/domain/accounting/reconcile.server";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { featureLock, featureRefusal } from "~/domain/billing/features.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
+import { FeatureLocked } from "~/ui/plan-feature";
 import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Accounting sync · NetShop" }];
 
 export const loader = /* @__PURE__ */ adminLoader("reports", async ({ request, access }) => {
   const show = new URL(request.url).searchParams.get("show") === "all" ? "all" : "attention";
-  return { show, view: await reconciliation(access.shop.shopId, { show }) };
+  const [view, lock] = await Promise.all([
+    reconciliation(access.shop.shopId, { show }),
+    featureLock(request, access.shop.shopId, "autocountSync"),
+  ]);
+  return { show, view, lock };
 });
 
 type Result = { errors: Record<string, string>; values: Record<string, string>; notice?: string };
@@ -32,6 +38,10 @@ export const action = /* @__PURE__ */ adminAction("reports", async ({ request, c
           { syncId: (form.get("syncId") as string) || undefined, orderId: (form.get("orderId") as string) || undefined },
           info,
         );
+  // A plan without AutoCount sync: retrying and resyncing are refused (403, translated).
+  if (!outcome.ok && outcome.feature) {
+    return data<Result>({ errors: { form: await featureRefusal(request, outcome.feature) }, values: keptValues(form) }, { status: 403 });
+  }
   if (!outcome.ok) return data<Result>({ errors: outcome.errors, values: keptValues(form) }, { status: 400 });
   return data<Result>({
     errors: {},
@@ -41,7 +51,7 @@ export const action = /* @__PURE__ */ adminAction("reports", async ({ request, c
 });
 
 export default function AccountingSync() {
-  const { view, show } = useLoaderData<typeof loader>();
+  const { view, show, lock } = useLoaderData<typeof loader>();
   const { result, errors } = useFormResult<typeof action>();
   const { t } = useTranslation("reports");
   const money = (minor: number, currency: string) => new Intl.NumberFormat("en-MY", { style: "currency", currency }).format(minor / 100);
@@ -61,6 +71,7 @@ export default function AccountingSync() {
         </Banner>
       ) : null}
       <Banner tone="ok">{result?.notice}</Banner>
+      <FeatureLocked lock={lock} />
       <FormError message={errors.form} />
       <dl className="grid small" data-testid="sync-counts">
         <div className="card">

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { allows } from "~/domain/accounts/permissions";
 import { requestCopy } from "~/domain/ai/copy.server";
+import { featureLock, featureRefusal, shopFeature } from "~/domain/billing/features.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { getDropshipSettings, importNetworkProduct } from "~/domain/dropship/import.server";
 import { NetworkQuerySchema, searchNetwork, toggleFavourite } from "~/domain/dropship/network.server";
@@ -16,6 +17,7 @@ import { Banner } from "~/ui/banner";
 import { DropshipTabs } from "~/ui/dropship";
 import { FilterInput, FilterSelect } from "~/ui/filters";
 import { CsrfInput } from "~/ui/forms";
+import { FeatureLocked } from "~/ui/plan-feature";
 import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Supplier network · NetShop" }];
@@ -23,19 +25,27 @@ export const meta: MetaFunction = () => [{ title: "Supplier network · NetShop" 
 export const loader = /* @__PURE__ */ adminLoader("products", async ({ request, access }) => {
   const parsed = NetworkQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   const query = parsed.success ? parsed.data : NetworkQuerySchema.parse({});
-  const [network, rule] = await Promise.all([searchNetwork(access.shop.shopId, query), getDropshipSettings(access.shop.shopId)]);
-  return { ...network, query, products: network.products.map((p) => ({ ...p, yourPriceMinor: priceFor(p.minCostMinor, rule) })) };
+  const [network, rule, lock] = await Promise.all([
+    searchNetwork(access.shop.shopId, query),
+    getDropshipSettings(access.shop.shopId),
+    featureLock(request, access.shop.shopId, "dropshipping"),
+  ]);
+  return { ...network, query, lock, products: network.products.map((p) => ({ ...p, yourPriceMinor: priceFor(p.minCostMinor, rule) })) };
 });
 
 export const action = /* @__PURE__ */ adminAction("products", async ({ request, context, access }) => {
   const form = await readForm(request);
   const productId = String(form.get("productId") ?? "");
+  // The network's actions need a plan with dropshipping (403, translated, with the plans that have it).
+  const feature = await shopFeature(access.shop.shopId, "dropshipping");
+  if (!feature.allowed) return data({ error: await featureRefusal(request, feature) }, { status: 403 });
   if (form.get("intent") === "favourite") {
     await toggleFavourite(access.shop.shopId, productId);
     return data({ error: null });
   }
   const actor = { userId: access.user.id, ip: context.ip, userAgent: context.userAgent };
   const result = await importNetworkProduct(access.shop.shopId, productId, actor);
+  if (!result.ok && result.feature) return data({ error: await featureRefusal(request, result.feature) }, { status: 403 });
   if (!result.ok) return data({ error: result.errors.form }, { status: 400 });
   // Optionally an AI copy job (the AI area's own queue, credits and review): the supplier's copy
   // is kept until the merchant applies the draft.
@@ -47,7 +57,7 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
 });
 
 export default function Network() {
-  const { products, categories, suppliers, states, query } = useLoaderData<typeof loader>();
+  const { products, categories, suppliers, states, query, lock } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const { t } = useTranslation("dropship");
@@ -56,6 +66,7 @@ export default function Network() {
       <DropshipTabs />
       <h1>{t("network")}</h1>
       <p className="muted">{t("networkIntro")}</p>
+      <FeatureLocked lock={lock} />
       <Banner tone="danger">{result?.error}</Banner>
       <Form method="get" className="filters card" role="search">
         <FilterInput grow name="q" label={t("search")} type="search" defaultValue={query.q} />

@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { featureLock } from "~/domain/billing/features.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { dismissAlert, listForwards, payHeldForward, walletSummary } from "~/domain/dropship/forwarding.server";
 import { readForm } from "~/lib/csrf.server";
@@ -11,13 +12,20 @@ import { Banner } from "~/ui/banner";
 import { DropshipTabs } from "~/ui/dropship";
 import { useFormat } from "~/ui/format";
 import { CsrfInput } from "~/ui/forms";
+import { FeatureLocked } from "~/ui/plan-feature";
 import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Supplier orders · NetShop" }];
 
-export const loader = /* @__PURE__ */ adminLoader("orders", async ({ access }) => {
-  const [{ forwards, alerts }, wallet] = await Promise.all([listForwards(access.shop.shopId), walletSummary(access.shop.shopId)]);
-  return { forwards, alerts, wallet };
+export const loader = /* @__PURE__ */ adminLoader("orders", async ({ request, access }) => {
+  // Forwarding keeps working on any plan (orders of products imported before a downgrade); the
+  // notice only says what the plan lacks.
+  const [{ forwards, alerts }, wallet, lock] = await Promise.all([
+    listForwards(access.shop.shopId),
+    walletSummary(access.shop.shopId),
+    featureLock(request, access.shop.shopId, "dropshipping"),
+  ]);
+  return { forwards, alerts, wallet, lock };
 });
 
 export const action = /* @__PURE__ */ adminAction("orders", async ({ request, context, access }) => {
@@ -41,13 +49,14 @@ export const action = /* @__PURE__ */ adminAction("orders", async ({ request, co
 });
 
 export default function SupplierOrders() {
-  const { forwards, alerts, wallet } = useLoaderData<typeof loader>();
+  const { forwards, alerts, wallet, lock } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t } = useTranslation("dropship");
   const fmt = useFormat();
   return (
     <div className="stack">
       <DropshipTabs />
+      <FeatureLocked lock={lock} />
       <h1>{t("supplierOrders")}</h1>
       <Banner tone="danger">{result?.error}</Banner>
       <Banner tone="ok">{result?.notice}</Banner>

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { featureLock } from "~/domain/billing/features.server";
 import { formatMoney, minorToDecimal } from "~/domain/catalog/catalog-rules";
 import { getDropshipSettings, listLinkedProducts, saveDropshipSettings, saveProductRule } from "~/domain/dropship/import.server";
 import { multiplierText } from "~/domain/dropship/pricing";
@@ -11,13 +12,19 @@ import { keptValues } from "~/lib/forms";
 import { Banner } from "~/ui/banner";
 import { DropshipTabs } from "~/ui/dropship";
 import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+import { FeatureLocked } from "~/ui/plan-feature";
 import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Dropship pricing · NetShop" }];
 
-export const loader = /* @__PURE__ */ adminLoader("products", async ({ access }) => {
-  const [settings, linked] = await Promise.all([getDropshipSettings(access.shop.shopId), listLinkedProducts(access.shop.shopId)]);
-  return { settings, linked };
+export const loader = /* @__PURE__ */ adminLoader("products", async ({ request, access }) => {
+  // Pricing of products already imported stays open on any plan; the notice says what the plan lacks.
+  const [settings, linked, lock] = await Promise.all([
+    getDropshipSettings(access.shop.shopId),
+    listLinkedProducts(access.shop.shopId),
+    featureLock(request, access.shop.shopId, "dropshipping"),
+  ]);
+  return { settings, linked, lock };
 });
 
 export const action = /* @__PURE__ */ adminAction("products", async ({ request, context, access }) => {
@@ -47,7 +54,7 @@ const ROUNDING = [
 ];
 
 export default function Pricing() {
-  const { settings, linked } = useLoaderData<typeof loader>();
+  const { settings, linked, lock } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t } = useTranslation("dropship");
   const shopErrors: Record<string, string | undefined> = result && !result.productId ? result.errors : {};
@@ -56,6 +63,7 @@ export default function Pricing() {
   return (
     <div className="stack">
       <DropshipTabs />
+      <FeatureLocked lock={lock} />
       <h1>{t("pricing")}</h1>
       <Banner tone="ok">{result?.notice}</Banner>
       <Form method="post" className="card" noValidate>

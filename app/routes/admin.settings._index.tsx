@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { featureLock, featureRefusal } from "~/domain/billing/features.server";
 import { getShop, TIMEZONES, updateShopSettings } from "~/domain/shops/shops.server";
 import { forgetStorefrontShop } from "~/domain/storefront/shop.server";
 import { readForm } from "~/lib/csrf.server";
@@ -10,11 +11,13 @@ import { keptValues } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
+import { FeatureLocked } from "~/ui/plan-feature";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("general.meta") }];
 
-export const loader = /* @__PURE__ */ adminLoader("settings", async ({ access }) => {
+export const loader = /* @__PURE__ */ adminLoader("settings", async ({ request, access }) => {
   const shop = await getShop(access.shop.shopId);
+  const domainLock = await featureLock(request, access.shop.shopId, "ownDomain");
   return {
     shop: {
       name: shop.name,
@@ -25,6 +28,7 @@ export const loader = /* @__PURE__ */ adminLoader("settings", async ({ access })
       customDomain: shop.customDomain ?? "",
     },
     timezones: TIMEZONES,
+    domainLock,
     isOwner: access.shop.role === "owner",
   };
 });
@@ -35,6 +39,11 @@ export const action = /* @__PURE__ */ adminAction("settings", async ({ request, 
     ip: context.ip,
     userAgent: context.userAgent,
   });
+  if (!result.ok && result.feature) {
+    // The plan lacks its own domain: refused (403) in the merchant's language, nothing saved.
+    const message = await featureRefusal(request, result.feature);
+    return data({ errors: { customDomain: message } as Record<string, string>, values: keptValues(form), saved: false }, { status: 403 });
+  }
   if (!result.ok) return data({ errors: result.errors, values: keptValues(form), saved: false }, { status: 400 });
   forgetStorefrontShop(access.shop.slug);
   return data({ errors: {} as Record<string, string>, values: keptValues(form), saved: true });
@@ -47,7 +56,7 @@ const LANGUAGE_OPTIONS = [
 ];
 
 export default function Settings() {
-  const { shop, timezones, isOwner } = useLoaderData<typeof loader>();
+  const { shop, timezones, isOwner, domainLock } = useLoaderData<typeof loader>();
   const { result, errors, values } = useFormResult<typeof action>();
   const busy = useNavigation().state === "submitting";
   const { t } = useTranslation("settings");
@@ -89,6 +98,7 @@ export default function Settings() {
         </div>
       </div>
       {result?.saved ? <Banner tone="ok">{t("saved")}</Banner> : null}
+      <FeatureLocked lock={domainLock} />
       <section className="card medium">
         <FormError message={errors.form} />
         <Form method="post" noValidate>

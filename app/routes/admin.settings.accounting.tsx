@@ -10,16 +10,22 @@ import {
 } from "~/domain/accounting/settings.server";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { actorOf } from "~/domain/accounts/staff.server";
+import { featureLock, featureRefusal } from "~/domain/billing/features.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
 import { Banner } from "~/ui/banner";
 import { Checkbox, CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
+import { FeatureLocked } from "~/ui/plan-feature";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("accounting.meta") }];
 
-export const loader = /* @__PURE__ */ adminLoader("settings", async ({ access }) => {
-  return { settings: await accountingSettingsView(access.shop.shopId) };
+export const loader = /* @__PURE__ */ adminLoader("settings", async ({ request, access }) => {
+  const [settings, lock] = await Promise.all([
+    accountingSettingsView(access.shop.shopId),
+    featureLock(request, access.shop.shopId, "autocountSync"),
+  ]);
+  return { settings, lock };
 });
 
 type ActionResult = { errors: Record<string, string>; values: Record<string, string>; notice?: string };
@@ -40,6 +46,10 @@ export const action = /* @__PURE__ */ adminAction(
       intent === "test"
         ? await testAccountingConnection(access.shop.shopId, input)
         : await saveAccountingSettings(actorOf(access), input, info);
+    // A plan without AutoCount sync: connecting and testing are refused (403, translated).
+    if (!outcome.ok && outcome.feature) {
+      return data<ActionResult>({ errors: { form: await featureRefusal(request, outcome.feature) }, values }, { status: 403 });
+    }
     if (!outcome.ok) return data<ActionResult>({ errors: outcome.errors, values }, { status: 400 });
     return data<ActionResult>({ errors: {}, values, notice: outcome.message });
   },
@@ -47,7 +57,7 @@ export const action = /* @__PURE__ */ adminAction(
 );
 
 export default function AccountingSettings() {
-  const { settings } = useLoaderData<typeof loader>();
+  const { settings, lock } = useLoaderData<typeof loader>();
   const { result, errors } = useFormResult<typeof action>();
   const v = { ...settings, enabled: settings.enabled ? "on" : "", ...(result?.values ?? {}) } as Record<string, string | boolean>;
   const val = (k: string) => String(v[k] ?? "");
@@ -68,6 +78,7 @@ export default function AccountingSettings() {
           {result.notice}
         </Banner>
       ) : null}
+      <FeatureLocked lock={lock} />
       <FormError message={errors.form} />
       {!settings.connected ? (
         <Banner data-testid="accounting-unconfigured">

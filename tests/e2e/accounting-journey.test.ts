@@ -6,7 +6,7 @@ import { getProduct } from "~/domain/catalog/products.server";
 
 import { baseUrl, hydrated, journeyBrowser, screenshot } from "../helpers/browser";
 import { makeProduct } from "../helpers/catalog";
-import { makeShop, makeUser } from "../helpers/factories";
+import { makeShop, makeUser, onPlan } from "../helpers/factories";
 import { makeOrder } from "../helpers/orders";
 
 const chrome = journeyBrowser({
@@ -22,6 +22,7 @@ let variantId: string;
 beforeAll(async () => {
   user = await makeUser();
   shopId = (await makeShop(user.id, { name: "Kedai Buku Ujian" })).id;
+  await onPlan(shopId, "growth"); // AutoCount sync is in Growth
   const saved = await makeProduct(shopId, user.id, { title: "Buku Resipi Nyonya", price: "59.00", stock: 20, status: "active" });
   variantId = (await getProduct(shopId, saved.productId))!.variants[0].id;
   page = await chrome.newPage();

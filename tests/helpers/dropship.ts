@@ -8,7 +8,7 @@ import { creditWallet, setSupplierStatus, signUpSupplier } from "~/domain/dropsh
 import { markOrderPaid } from "~/flows/order-paid.server";
 import { asPlatform, schema, withShop } from "~db/client";
 
-import { makeShop, makeUser, unique } from "./factories";
+import { makeShop, makeUser, onPlan, unique } from "./factories";
 import { makeOrder } from "./orders";
 import { uniquePhone } from "./phones";
 
@@ -80,6 +80,7 @@ export async function makeSupplierProduct(
 export async function makeMerchant() {
   const user = await makeUser();
   const shop = await makeShop(user.id);
+  await onPlan(shop.id, "growth");
   return { user, shopId: shop.id, shop };
 }
 

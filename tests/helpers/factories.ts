@@ -39,6 +39,21 @@ export async function makeShop(userId: string, overrides: Record<string, string>
   return result.shop;
 }
 
+/**
+ * Puts a shop on a plan (active, no period), as if it had paid: for tests of what a plan unlocks
+ * (own domain, dropshipping, AutoCount sync). makeShop's shops are on Free, like a shop with no
+ * subscription; the plan-changing flows have their own tests.
+ */
+export async function onPlan(shopId: string, planId: "free" | "starter" | "growth" | "pro") {
+  const { withShop, schema } = await import("~db/client");
+  await withShop(shopId, (tx) =>
+    tx
+      .insert(schema.shopPlans)
+      .values({ shopId, planId, status: "active" })
+      .onConflictDoUpdate({ target: schema.shopPlans.shopId, set: { planId, status: "active", updatedAt: new Date() } }),
+  );
+}
+
 /** Adds a person to a shop's team directly (the invitation flow has its own tests). */
 export async function addMember(shopId: string, userId: string, role: "admin" | "staff", permissions: string[] = []) {
   const { withShop, schema } = await import("~db/client");

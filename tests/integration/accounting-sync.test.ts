@@ -21,7 +21,7 @@ import type { StoredDocument } from "../../sandbox/autocount";
 import { startAccountingWorker } from "../../workers/accounting";
 import { OutboxDispatcher } from "../../workers/outbox-dispatcher";
 import { makeProduct } from "../helpers/catalog";
-import { makeShop, makeUser } from "../helpers/factories";
+import { makeShop, makeUser, onPlan } from "../helpers/factories";
 import { makeOrder } from "../helpers/orders";
 import { type IsolatedStack, isolatedStack } from "../helpers/stack";
 
@@ -67,6 +67,7 @@ beforeAll(async () => {
   const owner = await makeUser();
   ownerId = owner.id;
   shopId = (await makeShop(owner.id)).id;
+  await onPlan(shopId, "growth"); // AutoCount sync is in Growth
   const saved = await makeProduct(shopId, ownerId, { title: "Batik shirt", price: "89.90", stock: 50 });
   variantId = (await getProduct(shopId, saved.productId))!.variants[0].id;
 }, 120_000);

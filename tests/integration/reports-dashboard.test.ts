@@ -16,7 +16,7 @@ import { closeDatabase, schema, withShop } from "~db/client";
 
 import { signIn } from "../helpers/auth";
 import { makeProduct } from "../helpers/catalog";
-import { addMember, makeShop, makeUser } from "../helpers/factories";
+import { addMember, makeShop, makeUser, onPlan } from "../helpers/factories";
 import { makeOrder } from "../helpers/orders";
 import { FormClient, startWeb } from "../helpers/web";
 
@@ -40,8 +40,11 @@ beforeAll(async () => {
   web = await startWeb();
   a.user = await makeUser();
   a.shop = await makeShop(a.user.id);
+  await onPlan(a.shop.id, "growth"); // AutoCount sync is in Growth
   b.user = await makeUser();
   b.shop = await makeShop(b.user.id);
+  // B may use AutoCount too, so what stops it retrying A's sync is the tenant boundary, not its plan.
+  await onPlan(b.shop.id, "growth");
   const kopi = await makeProduct(a.shop.id, a.user.id, { title: "Kopi Tenom", price: "25.00", stock: 500, status: "active" });
   const batik = await makeProduct(a.shop.id, a.user.id, { title: "Batik scarf", price: "60.00", stock: 500, status: "active" });
   const v1 = (await getProduct(a.shop.id, kopi.productId))!.variants[0].id;

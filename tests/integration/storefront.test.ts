@@ -10,7 +10,7 @@ import { closeRedis } from "~/lib/redis.server";
 import { closeDatabase, schema, withShop } from "~db/client";
 
 import { makePng } from "../helpers/catalog";
-import { makeShop, makeUser, unique } from "../helpers/factories";
+import { makeShop, makeUser, onPlan, unique } from "../helpers/factories";
 import { HOUR, makeActiveProduct, makeCollection, makeFlashSale } from "../helpers/storefront";
 import { FormClient, htmlDecode, startWeb } from "../helpers/web";
 
@@ -77,6 +77,9 @@ beforeAll(async () => {
   owner = await makeUser();
   shopA = await makeShop(owner.id, { name: "Kedai Kenanga" });
   shopB = await makeShop(owner.id, { name: "Kedai Lain" });
+  // Own domains are in Growth.
+  await onPlan(shopA.id, "growth");
+  await onPlan(shopB.id, "growth");
   const collectionId = await makeCollection(shopA.id, "Raya Picks");
   [{ handle: collectionHandle }] = await withShop(shopA.id, (tx) =>
     tx.select().from(schema.collections).where(eq(schema.collections.id, collectionId)),
@@ -393,6 +396,7 @@ describe("own domain in the shop settings", () => {
     const { signIn } = await import("../helpers/auth");
     const merchant = await makeUser();
     const own = await makeShop(merchant.id, { name: "Kedai Domain" });
+    await onPlan(own.id, "growth");
     const client = new FormClient(web.url);
     client.forwardedFor = "198.51.100.243";
     await signIn(client, merchant);

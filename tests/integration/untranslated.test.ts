@@ -29,7 +29,7 @@ import { closeDatabase, schema, withShop } from "~db/client";
 import { signIn } from "../helpers/auth";
 import { makeProduct } from "../helpers/catalog";
 import { importInto, makeDropshipOrder, makeOperator, makeSupplier, makeSupplierProduct, topUp } from "../helpers/dropship";
-import { addMember, makeShop, makeUser } from "../helpers/factories";
+import { addMember, makeShop, makeUser, onPlan } from "../helpers/factories";
 import { makeOrder } from "../helpers/orders";
 import { type IsolatedStack, isolatedStack } from "../helpers/stack";
 import { HOUR, makeCollection, makeFlashSale } from "../helpers/storefront";
@@ -215,8 +215,12 @@ beforeAll(async () => {
     stock: 9,
   });
   await topUp(shop.id, 100_000);
+  // Imported on Growth, then back on Free: the pages show the dropship data it keeps and the
+  // notices of what its plan lacks (own domain, dropshipping, AutoCount), which the guard reads too.
+  await onPlan(shop.id, "growth");
   const imported = await importInto(shop.id, owner.id, supplierProduct.productId);
   await makeDropshipOrder(shop.id, [{ variantId: imported.variants[0].id, quantity: 1 }]);
+  await onPlan(shop.id, "free");
   const [forward] = await withShop(supplier.shopId, (tx) => tx.select().from(schema.supplierOrders).limit(1)).catch(
     () => [] as Array<{ id: string }>,
   );

@@ -5,10 +5,11 @@
 import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, ne, or, sql } from "drizzle-orm";
 
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
+import type { FeatureAccess } from "~/domain/billing/plans.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { schema, withShop } from "~db/client";
 
-import { loadAccountingSettings } from "./settings.server";
+import { autoCountNotInPlan, loadAccountingSettings } from "./settings.server";
 import { documentNumbers } from "./sync.server";
 
 export interface ReconciliationRow {
@@ -92,7 +93,7 @@ export async function reconciliation(
 }
 
 type Actor = { userId: string; shopId: string };
-export type ResyncOutcome = { ok: true; queued: number } | { ok: false; errors: Record<string, string> };
+export type ResyncOutcome = { ok: true; queued: number } | { ok: false; errors: Record<string, string>; feature?: FeatureAccess };
 
 const NOT_CONNECTED = { ok: false as const, errors: { form: "Connect AutoCount in Settings → Accounting first." } };
 
@@ -103,6 +104,8 @@ export async function retrySync(
   info: RequestInfo = {},
 ): Promise<ResyncOutcome> {
   return withShop(actor.shopId, async (tx) => {
+    const refused = await autoCountNotInPlan(tx, actor.shopId);
+    if (refused) return refused;
     const settings = await loadAccountingSettings(tx, actor.shopId);
     if (!settings?.enabled) return NOT_CONNECTED;
     let syncId = input.syncId;
@@ -169,6 +172,8 @@ export async function resyncRange(actor: Actor, raw: { from?: string; to?: strin
   if (!errors.from && !errors.to && raw.from! > raw.to!) errors.to = "The last day must not be before the first.";
   if (Object.keys(errors).length) return { ok: false, errors };
   return withShop(actor.shopId, async (tx) => {
+    const refused = await autoCountNotInPlan(tx, actor.shopId);
+    if (refused) return refused;
     const settings = await loadAccountingSettings(tx, actor.shopId);
     if (!settings?.enabled) return NOT_CONNECTED;
     const [shop] = await tx.select({ timezone: schema.shops.timezone }).from(schema.shops).where(eq(schema.shops.id, actor.shopId));

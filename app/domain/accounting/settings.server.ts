@@ -9,6 +9,7 @@ import { z } from "zod";
 
 import { config } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
+import { type FeatureAccess, featureAccess, FeatureNotInPlan } from "~/domain/billing/plans.server";
 import {
   AutoCountClient,
   AutoCountError,
@@ -141,7 +142,16 @@ export async function accountingSettingsView(shopId: string): Promise<Accounting
   };
 }
 
-export type SaveOutcome = { ok: true; message: string } | { ok: false; errors: Record<string, string> };
+export type SaveOutcome = { ok: true; message: string } | { ok: false; errors: Record<string, string>; feature?: FeatureAccess };
+
+/** Refuses when the shop's plan has no AutoCount sync (connecting, testing, retrying, resyncing need it). */
+export async function autoCountNotInPlan(
+  tx: Tx,
+  shopId: string,
+): Promise<{ ok: false; errors: Record<string, string>; feature: FeatureAccess } | undefined> {
+  const access = await featureAccess(tx, shopId, "autocountSync");
+  return access.allowed ? undefined : { ok: false, errors: { form: new FeatureNotInPlan(access).message }, feature: access };
+}
 
 /** A message for a failed connection or master-data check, fit to show on the page. */
 export function connectionProblem(error: unknown): string {
@@ -175,6 +185,8 @@ async function credentialsFor(
 
 /** "Test connection": the keys work. */
 export async function testAccountingConnection(shopId: string, raw: Record<string, unknown>): Promise<SaveOutcome> {
+  const refused = await withShop(shopId, (tx) => autoCountNotInPlan(tx, shopId));
+  if (refused) return refused;
   const parsed = AccountingSettingsInput.safeParse(raw);
   if (!parsed.success) {
     // Only the credentials matter for a connection test.
@@ -207,6 +219,8 @@ export async function saveAccountingSettings(
   raw: Record<string, unknown>,
   info: RequestInfo = {},
 ): Promise<SaveOutcome> {
+  const refused = await withShop(actor.shopId, (tx) => autoCountNotInPlan(tx, actor.shopId));
+  if (refused) return refused;
   const parsed = AccountingSettingsInput.safeParse(raw);
   if (!parsed.success) {
     return { ok: false, errors: fieldErrors(parsed.error) };

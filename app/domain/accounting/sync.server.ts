@@ -21,6 +21,7 @@ import { createHash } from "node:crypto";
 
 import { and, asc, eq, sql } from "drizzle-orm";
 
+import { type FeatureAccess, featureAccess, planAllows } from "~/domain/billing/plans.server";
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { recordOrderEvent } from "~/domain/orders/timeline.server";
@@ -56,12 +57,20 @@ async function connected(tx: Tx, shopId: string): Promise<AccountingSettingsRow 
 }
 
 /**
+ * Whether new documents are queued: connected and enabled, and the shop's plan has AutoCount sync
+ * (after a downgrade paid orders show as unsynced on /admin/accounting; resync them after upgrading).
+ */
+async function syncing(tx: Tx, shopId: string): Promise<boolean> {
+  return Boolean(await connected(tx, shopId)) && (await planAllows(tx, shopId, "autocountSync"));
+}
+
+/**
  * Called by markOrderPaid in the paying transaction: when the shop syncs to AutoCount, records
  * the invoice as pending and queues its job. Shops that are not connected get nothing (their
  * paid orders show as unsynced on /admin/accounting and can be resynced after connecting).
  */
 export async function queueInvoiceSync(tx: Tx, input: { shopId: string; orderId: string; invoiceNumber: number }): Promise<string | null> {
-  if (!(await connected(tx, input.shopId))) return null;
+  if (!(await syncing(tx, input.shopId))) return null;
   return upsertInvoiceSync(tx, input);
 }
 
@@ -93,7 +102,7 @@ async function upsertInvoiceSync(
  * refund payment.
  */
 export async function queueRefundSync(tx: Tx, input: { shopId: string; orderId: string; paymentId: string }): Promise<string | null> {
-  if (!(await connected(tx, input.shopId))) return null;
+  if (!(await syncing(tx, input.shopId))) return null;
   const [order] = await tx
     .select({ invoiceNumber: schema.orders.invoiceNumber })
     .from(schema.orders)
@@ -172,6 +181,14 @@ export async function runSync(payload: { shopId: string; syncId: string }, optio
   const ctx = await withShop(payload.shopId, (tx) => loadContext(tx, payload.shopId, payload.syncId));
   if (!ctx) return { status: "gone" };
   if (ctx.row.status === "synced" && !options.force) return { status: "synced" };
+  // A plan without AutoCount sync (a downgrade after the job was queued): the row records why it
+  // was skipped and the job ends without retrying; the same state however often it runs. Retry
+  // or resync on /admin/accounting after upgrading.
+  const access = await withShop(payload.shopId, (tx) => featureAccess(tx, payload.shopId, "autocountSync"));
+  if (!access.allowed) {
+    await setStatus(payload.shopId, payload.syncId, { status: "failed", error: skippedReason(access) });
+    return { status: "skipped" };
+  }
   await setStatus(payload.shopId, payload.syncId, { attempts: sql`${schema.accountingSyncs.attempts} + 1` });
   if (!ctx.settings) return fail(payload, "AutoCount is not connected: connect it in Settings → Accounting, then retry.");
 
@@ -217,6 +234,11 @@ export async function runSync(payload: { shopId: string; syncId: string }, optio
     await setStatus(payload.shopId, payload.syncId, { error: `${message} (will retry)` });
     throw error;
   }
+}
+
+/** The reason a sync was skipped (stored on the row like AutoCount's own messages). */
+function skippedReason(access: FeatureAccess): string {
+  return `Skipped: AutoCount sync is not part of the ${access.plan} plan (it comes with ${access.unlockedBy.join(", ")}). Upgrade on the Billing page, then retry.`;
 }
 
 async function fail(payload: { shopId: string; syncId: string }, message: string): Promise<never> {

@@ -156,3 +156,45 @@ export function describeOverLimits(over: OverLimit[]): string {
     )
     .join(" and ");
 }
+
+/** The features a plan switches on (the plans table's own_domain, dropshipping, autocount_sync). */
+export const PLAN_FEATURES = ["ownDomain", "dropshipping", "autocountSync"] as const;
+export type PlanFeature = (typeof PLAN_FEATURES)[number];
+
+/** Whether the shop's current plan (currentPlan: the one source of truth) has `feature`, and which plans do. */
+export interface FeatureAccess {
+  feature: PlanFeature;
+  allowed: boolean;
+  /** The shop's plan, by name. */
+  plan: string;
+  /** The listed plans that include the feature, cheapest first, by name. */
+  unlockedBy: string[];
+}
+
+/** Thrown inside a transaction when the shop's plan does not include a feature. */
+export class FeatureNotInPlan extends Error {
+  constructor(readonly access: FeatureAccess) {
+    super(
+      `The ${access.feature} feature is not part of the ${access.plan} plan (it comes with ${access.unlockedBy.join(", ")}). ` +
+        `Upgrade on the Billing page (/admin/billing).`,
+    );
+    this.name = "FeatureNotInPlan";
+  }
+}
+
+/** The shop's access to `feature`. Call inside withShop (or asPlatform). */
+export async function featureAccess(tx: Tx, shopId: string, feature: PlanFeature): Promise<FeatureAccess> {
+  const plan = await currentPlan(tx, shopId);
+  const plans = await listedPlans(tx);
+  return { feature, allowed: plan[feature], plan: plan.name, unlockedBy: plans.filter((p) => p[feature]).map((p) => p.name) };
+}
+
+export async function planAllows(tx: Tx, shopId: string, feature: PlanFeature): Promise<boolean> {
+  return (await currentPlan(tx, shopId))[feature];
+}
+
+/** Refuses (FeatureNotInPlan) when the shop's plan does not include `feature`. */
+export async function requireFeature(tx: Tx, shopId: string, feature: PlanFeature): Promise<void> {
+  const access = await featureAccess(tx, shopId, feature);
+  if (!access.allowed) throw new FeatureNotInPlan(access);
+}

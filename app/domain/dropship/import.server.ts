@@ -13,7 +13,13 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 
 import { audit } from "~/domain/audit/audit.server";
-import { assertProductAllowance, PlanLimitReached } from "~/domain/billing/plans.server";
+import {
+  assertProductAllowance,
+  type FeatureAccess,
+  featureAccess,
+  FeatureNotInPlan,
+  PlanLimitReached,
+} from "~/domain/billing/plans.server";
 import { adjustInventory } from "~/domain/catalog/inventory.server";
 import { type Actor, insertProduct, type ProductInput } from "~/domain/catalog/products.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
@@ -111,7 +117,7 @@ const linkRule = (link: typeof schema.dropshipLinks.$inferSelect, shop: PricingR
     ? shop
     : { multiplierBp: link.multiplierBp, markupMinor: link.markupMinor ?? 0, roundingEnding: link.roundingEnding };
 
-export type ImportResult = { ok: true; productId: string; alreadyImported: boolean } | Refusal;
+export type ImportResult = { ok: true; productId: string; alreadyImported: boolean } | (Refusal & { feature?: FeatureAccess });
 
 /**
  * One click: the network product becomes a product of the merchant's shop (active, so it sells
@@ -119,6 +125,9 @@ export type ImportResult = { ok: true; productId: string; alreadyImported: boole
  * supplier's images copied into the shop's media and each variant linked to its supplier variant.
  */
 export async function importNetworkProduct(merchantShopId: string, supplierProductId: string, actor: Actor): Promise<ImportResult> {
+  // Importing needs a plan with dropshipping (products imported before a downgrade keep selling).
+  const access = await withShop(merchantShopId, (tx) => featureAccess(tx, merchantShopId, "dropshipping"));
+  if (!access.allowed) return { ...refuse(new FeatureNotInPlan(access).message), feature: access };
   const product = await networkProduct(supplierProductId);
   if (!product) return refuse("That product is no longer in the network.");
   const [existing] = await withShop(merchantShopId, (tx) =>

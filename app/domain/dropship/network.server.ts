@@ -11,6 +11,7 @@
 import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 
+import { requireFeature } from "~/domain/billing/plans.server";
 import { publicObjectUrl } from "~/integrations/storage.server";
 import { isUuid } from "~/lib/ids";
 import { uuidField } from "~/lib/ids";
@@ -309,6 +310,7 @@ export async function toggleFavourite(merchantShopId: string, supplierProductId:
   const product = await networkProduct(supplierProductId);
   if (!product) return false;
   return withShop(merchantShopId, async (tx) => {
+    await requireFeature(tx, merchantShopId, "dropshipping");
     const removed = await tx
       .delete(schema.dropshipFavourites)
       .where(eq(schema.dropshipFavourites.supplierProductId, supplierProductId))

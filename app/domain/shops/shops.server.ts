@@ -3,6 +3,7 @@ import { z } from "zod";
 
 import { publicUrl } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
+import { type FeatureAccess, FeatureNotInPlan, planAllows, requireFeature } from "~/domain/billing/plans.server";
 import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import { asPlatform, pgConstraint, schema, withShop } from "~db/client";
 
@@ -132,13 +133,15 @@ export async function findShopBySlug(slug: string): Promise<Shop | undefined> {
 
 /** The active shop whose own domain this is (storefront on a custom domain). Platform-level. */
 export async function findShopByDomain(domain: string): Promise<Shop | undefined> {
-  const [shop] = await asPlatform((tx) =>
-    tx
+  return asPlatform(async (tx) => {
+    const [shop] = await tx
       .select()
       .from(schema.shops)
-      .where(and(sql`lower(${schema.shops.customDomain}) = ${domain.toLowerCase()}`, eq(schema.shops.status, "active"))),
-  );
-  return shop;
+      .where(and(sql`lower(${schema.shops.customDomain}) = ${domain.toLowerCase()}`, eq(schema.shops.status, "active")));
+    // A shop whose plan no longer has its own domain serves on its NetShop address only (the
+    // domain stays saved, and serves again after an upgrade).
+    return shop && (await planAllows(tx, shop.id, "ownDomain")) ? shop : undefined;
+  });
 }
 
 /** The current shop's own row, read through its tenant scope. */
@@ -180,7 +183,7 @@ export async function updateShopSettings(
   actor: { userId: string; shopId: string },
   form: Record<string, unknown>,
   request: RequestInfo,
-): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+): Promise<{ ok: true } | { ok: false; errors: FieldErrors; feature?: FeatureAccess }> {
   const parsed = ShopSettingsSchema.safeParse(form);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   try {
@@ -195,6 +198,10 @@ export async function updateShopSettings(
         .from(schema.shops)
         .where(eq(schema.shops.id, actor.shopId))
         .for("update");
+      // Setting or changing the own domain needs a plan with it; keeping or removing it does not.
+      if (parsed.data.customDomain && parsed.data.customDomain !== before?.customDomain) {
+        await requireFeature(tx, actor.shopId, "ownDomain");
+      }
       await tx
         .update(schema.shops)
         .set({ ...parsed.data, updatedAt: new Date() })
@@ -211,6 +218,7 @@ export async function updateShopSettings(
       });
     });
   } catch (error) {
+    if (error instanceof FeatureNotInPlan) return { ok: false, errors: { customDomain: error.message }, feature: error.access };
     if (pgConstraint(error) === "shops_custom_domain_key")
       return { ok: false, errors: { customDomain: "Another shop already uses this domain." } };
     throw error;

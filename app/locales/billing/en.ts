@@ -99,6 +99,15 @@ const billing = {
     nothingToCancel: "There is no paid subscription to cancel.",
     nothingToResume: "Your subscription is not being cancelled.",
   },
+  features: {
+    ownDomain:
+      "Your own domain is not part of the {{plan}} plan; it comes with {{plans}}. Upgrade on the Billing page to use it. Your storefront keeps its NetShop address.",
+    dropshipping:
+      "Dropshipping is not part of the {{plan}} plan; it comes with {{plans}}. Upgrade on the Billing page to import supplier products. Products you already imported keep selling and their orders still go to the supplier.",
+    autocountSync:
+      "AutoCount sync is not part of the {{plan}} plan; it comes with {{plans}}. Upgrade on the Billing page to connect AutoCount.",
+    upgrade: "See plans and upgrade",
+  },
   limits: {
     seats:
       "Your {{plan}} plan includes {{seats}} staff seats and all are taken. Remove a staff member, or upgrade on the Billing page (Admin → Billing) for more seats.",

@@ -107,6 +107,15 @@ const billing: Translations<typeof en> = {
     nothingToCancel: "Tiada langganan berbayar untuk dibatalkan.",
     nothingToResume: "Langganan anda tidak sedang dibatalkan.",
   },
+  features: {
+    ownDomain:
+      "Domain sendiri tidak termasuk dalam pelan {{plan}}; ia disertakan dengan {{plans}}. Naik taraf di halaman Pengebilan untuk menggunakannya. Kedai anda kekal di alamat NetShop.",
+    dropshipping:
+      "Dropship tidak termasuk dalam pelan {{plan}}; ia disertakan dengan {{plans}}. Naik taraf di halaman Pengebilan untuk mengimport produk pembekal. Produk yang sudah diimport terus dijual dan pesanannya masih dihantar kepada pembekal.",
+    autocountSync:
+      "Penyegerakan AutoCount tidak termasuk dalam pelan {{plan}}; ia disertakan dengan {{plans}}. Naik taraf di halaman Pengebilan untuk menyambung AutoCount.",
+    upgrade: "Lihat pelan dan naik taraf",
+  },
   limits: {
     seats:
       "Pelan {{plan}} anda merangkumi {{seats}} tempat kakitangan dan semuanya telah digunakan. Keluarkan seorang kakitangan, atau naik taraf di halaman Bil (Admin → Bil) untuk lebih banyak tempat.",

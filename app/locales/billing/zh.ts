@@ -100,6 +100,13 @@ const billing: Translations<typeof en> = {
     nothingToCancel: "没有可取消的付费订阅。",
     nothingToResume: "您的订阅没有在取消中。",
   },
+  features: {
+    ownDomain: "{{plan}} 方案不包含自有域名；{{plans}} 方案包含此功能。请在账单页面升级后使用。您的商店仍可通过 NetShop 地址访问。",
+    dropshipping:
+      "{{plan}} 方案不包含代发货；{{plans}} 方案包含此功能。请在账单页面升级以导入供应商产品。已导入的产品继续销售，其订单仍会转发给供应商。",
+    autocountSync: "{{plan}} 方案不包含 AutoCount 同步；{{plans}} 方案包含此功能。请在账单页面升级以连接 AutoCount。",
+    upgrade: "查看方案并升级",
+  },
   limits: {
     seats: "您的 {{plan}} 方案包含 {{seats}} 个员工席位，已全部使用。请移除一名员工，或在账单页面（管理 → 账单）升级以获得更多席位。",
     ownDomain: "自有域名包含在 Growth 和 Pro 方案中。请在账单页面（管理 → 账单）升级后使用；在此之前，您的店铺仍使用 NetShop 地址。",
