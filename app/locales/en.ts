@@ -7,6 +7,7 @@ import deals from "./deals/en";
 import privacy from "./privacy/en";
 import settings from "./settings/en";
 import site from "./site/en";
+import supplier from "./supplier/en";
 import team from "./team/en";
 import ui from "./ui/en";
 /**
@@ -286,6 +287,28 @@ const en = {
     suspended: "Your supplier account is suspended: your products are hidden from merchants.",
     signupTitle: "Become a NetShop supplier",
     platform: "Platform operations",
+    pricingPage: {
+      meta: "Dropship pricing · NetShop",
+      intro: "Price = supplier cost × multiplier + markup, rounded up. Applies to every imported product without a rule of its own.",
+      multiplier: "Multiplier",
+      markup: "Fixed markup (RM)",
+      rounding: "Rounding",
+      noRounding: "No rounding",
+      upTo: "Up to {{ending}}",
+      upToWhole: "Up to a whole amount",
+      marginAlert: "Alert me when a margin falls below (%)",
+      saveRule: "Save pricing rule",
+      margin: "Margin",
+      ownRule: "Own rule · lock",
+      locked: "Locked",
+      shopRule: "Shop rule",
+      pricingOf: "Pricing of {{title}}",
+      productMultiplier: "Multiplier (blank: shop rule)",
+      lock: "Lock the price (supplier cost changes do not re-price it)",
+      save: "Save",
+      productSaved: "Product pricing saved.",
+      saved: "Saved. {{count}} linked variants re-priced.",
+    },
   },
   checkout: {
     cart: {
@@ -569,6 +592,7 @@ const en = {
   account,
   deals,
   site,
+  supplier,
   ui,
   orders: {
     title: "Orders",

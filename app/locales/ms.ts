@@ -8,6 +8,7 @@ import type { Translations } from "./index";
 import privacy from "./privacy/ms";
 import settings from "./settings/ms";
 import site from "./site/ms";
+import supplier from "./supplier/ms";
 import team from "./team/ms";
 import ui from "./ui/ms";
 
@@ -256,7 +257,7 @@ const ms: Translations = {
     favourite: "Simpan",
     unfavourite: "Disimpan",
     aiCopy: "Tulis teks dengan AI",
-    import: "Import",
+    import: "Import ke kedai",
     alreadyImported: "Telah diimport",
     noResults: "Tiada produk yang sepadan. Kosongkan penapis atau cari sesuatu yang lain.",
     wallet: "Dompet",
@@ -282,6 +283,28 @@ const ms: Translations = {
     suspended: "Akaun pembekal anda digantung: produk anda disembunyikan daripada peniaga.",
     signupTitle: "Jadi pembekal NetShop",
     platform: "Operasi platform",
+    pricingPage: {
+      meta: "Harga dropship · NetShop",
+      intro: "Harga = kos pembekal × pendarab + tambahan harga, dibundarkan ke atas. Terpakai pada setiap produk yang diimport tanpa peraturan sendiri.",
+      multiplier: "Pendarab",
+      markup: "Tambahan harga tetap (RM)",
+      rounding: "Pembundaran",
+      noRounding: "Tiada pembundaran",
+      upTo: "Naik ke {{ending}}",
+      upToWhole: "Naik ke jumlah bulat",
+      marginAlert: "Beri amaran apabila margin jatuh di bawah (%)",
+      saveRule: "Simpan peraturan harga",
+      margin: "Margin untung",
+      ownRule: "Peraturan sendiri · kunci",
+      locked: "Dikunci",
+      shopRule: "Peraturan kedai",
+      pricingOf: "Harga bagi {{title}}",
+      productMultiplier: "Pendarab (kosong: peraturan kedai)",
+      lock: "Kunci harga (perubahan kos pembekal tidak mengubah harga)",
+      save: "Simpan",
+      productSaved: "Harga produk disimpan.",
+      saved: "Disimpan. {{count}} varian yang dipautkan diberi harga semula.",
+    },
   },
   checkout: {
     cart: {
@@ -567,6 +590,7 @@ const ms: Translations = {
   account,
   deals,
   site,
+  supplier,
   ui,
   orders: {
     title: "Pesanan",

@@ -8,6 +8,7 @@ import type { Translations } from "./index";
 import privacy from "./privacy/zh";
 import settings from "./settings/zh";
 import site from "./site/zh";
+import supplier from "./supplier/zh";
 import team from "./team/zh";
 import ui from "./ui/zh";
 
@@ -267,6 +268,28 @@ const zh: Translations = {
     suspended: "您的供应商账户已被暂停：商家看不到您的商品。",
     signupTitle: "成为 NetShop 供应商",
     platform: "平台运营",
+    pricingPage: {
+      meta: "代发货定价 · NetShop",
+      intro: "价格 = 供应商成本 × 倍数 + 加价，向上取整。适用于所有没有单独规则的导入商品。",
+      multiplier: "倍数",
+      markup: "固定加价（RM）",
+      rounding: "取整",
+      noRounding: "不取整",
+      upTo: "向上取整到 {{ending}}",
+      upToWhole: "向上取整到整数",
+      marginAlert: "毛利率低于此值时提醒我（%）",
+      saveRule: "保存定价规则",
+      margin: "毛利率",
+      ownRule: "单独规则 · 锁定",
+      locked: "已锁定",
+      shopRule: "店铺规则",
+      pricingOf: "{{title}} 的定价",
+      productMultiplier: "倍数（留空：使用店铺规则）",
+      lock: "锁定价格（供应商成本变动时不重新定价）",
+      save: "保存",
+      productSaved: "商品定价已保存。",
+      saved: "已保存。{{count}} 个关联款式已重新定价。",
+    },
   },
   checkout: {
     cart: {
@@ -544,6 +567,7 @@ const zh: Translations = {
   account,
   deals,
   site,
+  supplier,
   ui,
   orders: {
     title: "订单",

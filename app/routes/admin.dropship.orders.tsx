@@ -6,6 +6,7 @@ import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { dismissAlert, listForwards, payHeldForward, walletSummary } from "~/domain/dropship/forwarding.server";
 import { readForm } from "~/lib/csrf.server";
+import { metaT } from "~/lib/i18n";
 import { isUuid } from "~/lib/ids";
 import { Banner } from "~/ui/banner";
 import { DropshipTabs } from "~/ui/dropship";
@@ -13,7 +14,7 @@ import { useFormat } from "~/ui/format";
 import { CsrfInput } from "~/ui/forms";
 import { TableHead } from "~/ui/table";
 
-export const meta: MetaFunction = () => [{ title: "Supplier orders · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "supplier")("orders.meta") }];
 
 export const loader = /* @__PURE__ */ adminLoader("orders", async ({ access }) => {
   const [{ forwards, alerts }, wallet] = await Promise.all([listForwards(access.shop.shopId), walletSummary(access.shop.shopId)]);
@@ -44,6 +45,7 @@ export default function SupplierOrders() {
   const { forwards, alerts, wallet } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t } = useTranslation("dropship");
+  const { t: ts } = useTranslation("supplier");
   const fmt = useFormat();
   return (
     <div className="stack">
@@ -57,14 +59,14 @@ export default function SupplierOrders() {
           {t("balance")}: <strong data-testid="wallet-balance">{formatMoney(wallet.balanceMinor, wallet.currency)}</strong>
         </p>
         <p className="small muted">
-          Top up by bank transfer to NetShop with your shop address as the reference; the platform team records it here.
+          {ts("orders.topUpHint")}
         </p>
         <table>
           <tbody>
             {wallet.entries.map((e) => (
               <tr key={e.id}>
                 <td className="small">{fmt.date(e.createdAt)}</td>
-                <td>{e.kind}</td>
+                <td>{ts(`walletKinds.${e.kind}`)}</td>
                 <td>{formatMoney(e.amountMinor, wallet.currency)}</td>
                 <td className="small muted">= {formatMoney(e.balanceAfterMinor, wallet.currency)}</td>
                 <td className="small">{e.note}</td>
@@ -79,7 +81,7 @@ export default function SupplierOrders() {
           <ul data-testid="dropship-alerts">
             {alerts.map((a) => (
               <li key={a.id}>
-                {a.message} {a.orderId ? <a href={`/admin/orders/${a.orderId}`}>Open the order</a> : null}
+                {a.message} {a.orderId ? <a href={`/admin/orders/${a.orderId}`}>{ts("orders.openOrder")}</a> : null}
                 <Form method="post" style={{ display: "inline" }}>
                   <CsrfInput />
                   <input type="hidden" name="alertId" value={a.id} />
@@ -94,16 +96,16 @@ export default function SupplierOrders() {
       ) : null}
       <div className="card flush">
         <table data-testid="forwards">
-          <TableHead columns={["#", "Status", t("cost"), "Payment", t("tracking"), null]} />
+          <TableHead columns={["#", ts("orders.status"), t("cost"), ts("orders.payment"), t("tracking"), null]} />
           <tbody>
             {forwards.map((f) => (
               <tr key={f.id} data-testid="forward">
                 <td>
                   <a href={`/admin/orders/${f.orderId}`}>#{f.number}</a>
                 </td>
-                <td>{f.status === "held" ? t("held") : f.status}</td>
+                <td>{f.status === "held" ? t("held") : ts(`orderStatuses.${f.status}`)}</td>
                 <td>{formatMoney(f.costTotalMinor, f.currency)}</td>
-                <td>{f.payment}</td>
+                <td>{ts(`payments.${f.payment}`)}</td>
                 <td>{f.trackingNumber ? `${f.carrier} ${f.trackingNumber}` : "—"}</td>
                 <td>
                   {f.payment === "unpaid" ? (
