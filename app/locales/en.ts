@@ -149,6 +149,14 @@ const en = {
       separator: ", ",
       aiCredits: "AI credits left: copy {{copy}}, try-on {{tryon}}, video {{video}}",
     },
+    page: {
+      meta: "Daily report · NetShop",
+      intro:
+        "Yesterday's orders, revenue, average order, top products, fulfilments waiting, low stock and AI credits, on WhatsApp every morning. Time zone: {{zone}}.",
+      roles: { owner: "owner", staff: "staff" },
+      note: "Owners get it unless they opt out; staff get it when they opt in here. Sent at {{time}}.",
+      off: "— (off)",
+    },
   },
   storefront: {
     poweredBy: "Powered by",
@@ -701,6 +709,18 @@ const en = {
       invoiceNumber: "Invoice {{number}}",
       saved: "Saved.",
       cancelConfirm: "Cancel this order? The customer is told.",
+      meta: "Order #{{number}} · NetShop",
+      defaultVariant: "Default",
+      otherCourier: "Other courier",
+      recordStatuses: { pending: "pending", succeeded: "succeeded", failed: "failed", cancelled: "cancelled" },
+      trackingExamples: {
+        jnt: "12 digits, e.g. 630012345678",
+        poslaju: "2 letters, 9 digits and MY, e.g. EP123456789MY",
+        ninjavan: "NVMY followed by letters and digits, e.g. NVMY12345678ABC",
+        dhl: "10 to 39 letters and digits, e.g. MYCGU0012345678",
+        citylink: "10 to 13 digits, e.g. 0601234567890",
+        gdex: "10 to 12 digits, e.g. 4912345678",
+      },
     },
     customers: {
       title: "Customers",

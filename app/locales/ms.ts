@@ -145,6 +145,14 @@ const ms: Translations = {
       separator: ", ",
       aiCredits: "Baki kredit AI: salinan {{copy}}, cuba pakai {{tryon}}, video {{video}}",
     },
+    page: {
+      meta: "Laporan harian · NetShop",
+      intro:
+        "Pesanan, hasil, purata pesanan, produk terlaris, pesanan menunggu penghantaran, stok rendah dan kredit AI semalam, melalui WhatsApp setiap pagi. Zon waktu: {{zone}}.",
+      roles: { owner: "pemilik", staff: "kakitangan" },
+      note: "Pemilik menerimanya kecuali jika mereka memilih keluar; kakitangan menerimanya jika mereka memilih masuk di sini. Dihantar pada {{time}}.",
+      off: "— (dimatikan)",
+    },
   },
   storefront: {
     poweredBy: "Dikuasakan oleh",
@@ -699,6 +707,18 @@ const ms: Translations = {
       invoiceNumber: "Invois {{number}}",
       saved: "Disimpan.",
       cancelConfirm: "Batalkan pesanan ini? Pelanggan akan dimaklumkan.",
+      meta: "Pesanan #{{number}} · NetShop",
+      defaultVariant: "Lalai",
+      otherCourier: "Kurier lain",
+      recordStatuses: { pending: "belum selesai", succeeded: "berjaya", failed: "gagal", cancelled: "dibatalkan" },
+      trackingExamples: {
+        jnt: "12 digit, cth. 630012345678",
+        poslaju: "2 huruf, 9 digit dan MY, cth. EP123456789MY",
+        ninjavan: "NVMY diikuti huruf dan digit, cth. NVMY12345678ABC",
+        dhl: "10 hingga 39 huruf dan digit, cth. MYCGU0012345678",
+        citylink: "10 hingga 13 digit, cth. 0601234567890",
+        gdex: "10 hingga 12 digit, cth. 4912345678",
+      },
     },
     customers: {
       title: "Pelanggan",

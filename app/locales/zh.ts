@@ -141,6 +141,13 @@ const zh: Translations = {
       separator: "、",
       aiCredits: "剩余 AI 额度：文案 {{copy}}，试穿 {{tryon}}，视频 {{video}}",
     },
+    page: {
+      meta: "每日报告 · NetShop",
+      intro: "每天早上通过 WhatsApp 发送昨天的订单、收入、平均订单金额、热销商品、待发货订单、低库存和 AI 额度。时区：{{zone}}。",
+      roles: { owner: "店主", staff: "员工" },
+      note: "店主默认接收，除非选择退订；员工在此选择订阅后接收。发送时间：{{time}}。",
+      off: "—（已关闭）",
+    },
   },
   storefront: {
     poweredBy: "技术支持",
@@ -676,6 +683,18 @@ const zh: Translations = {
       invoiceNumber: "发票 {{number}}",
       saved: "已保存。",
       cancelConfirm: "确定取消此订单？系统会通知顾客。",
+      meta: "订单 #{{number}} · NetShop",
+      defaultVariant: "默认",
+      otherCourier: "其他快递",
+      recordStatuses: { pending: "处理中", succeeded: "成功", failed: "失败", cancelled: "已取消" },
+      trackingExamples: {
+        jnt: "12 位数字，例如 630012345678",
+        poslaju: "2 个字母、9 位数字加 MY，例如 EP123456789MY",
+        ninjavan: "NVMY 后接字母和数字，例如 NVMY12345678ABC",
+        dhl: "10 至 39 位字母和数字，例如 MYCGU0012345678",
+        citylink: "10 至 13 位数字，例如 0601234567890",
+        gdex: "10 至 12 位数字，例如 4912345678",
+      },
     },
     customers: {
       title: "顾客",
