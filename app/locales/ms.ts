@@ -293,7 +293,8 @@ const ms: Translations = {
     platform: "Operasi platform",
     pricingPage: {
       meta: "Harga dropship · NetShop",
-      intro: "Harga = kos pembekal × pendarab + tambahan harga, dibundarkan ke atas. Terpakai pada setiap produk yang diimport tanpa peraturan sendiri.",
+      intro:
+        "Harga = kos pembekal × pendarab + tambahan harga, dibundarkan ke atas. Terpakai pada setiap produk yang diimport tanpa peraturan sendiri.",
       multiplier: "Pendarab",
       markup: "Tambahan harga tetap (RM)",
       rounding: "Pembundaran",

@@ -77,7 +77,12 @@ export default function CollectionPage() {
             <CsrfInput />
             <input type="hidden" name="intent" value="save" />
             <Field label={t("collectionPage.title")} name="title" defaultValue={values.title ?? collection.title} error={errors.title} />
-            <Field label={t("collectionPage.handle")} name="handle" defaultValue={values.handle ?? collection.handle} error={errors.handle} />
+            <Field
+              label={t("collectionPage.handle")}
+              name="handle"
+              defaultValue={values.handle ?? collection.handle}
+              error={errors.handle}
+            />
             <div className="field">
               <label htmlFor="description">{t("collectionPage.description")}</label>
               <textarea id="description" name="description" rows={4} defaultValue={values.description ?? collection.description} />
@@ -106,7 +111,11 @@ export default function CollectionPage() {
                           <input type="hidden" name="intent" value="move" />
                           <input type="hidden" name="productId" value={p.id} />
                           <input type="hidden" name="direction" value={direction} />
-                          <button type="submit" className="secondary" aria-label={t(direction === "up" ? "collectionPage.moveUp" : "collectionPage.moveDown", { title: p.title })}>
+                          <button
+                            type="submit"
+                            className="secondary"
+                            aria-label={t(direction === "up" ? "collectionPage.moveUp" : "collectionPage.moveDown", { title: p.title })}
+                          >
                             {direction === "up" ? "↑" : "↓"}
                           </button>
                         </Form>

@@ -8,8 +8,8 @@ import { getShop } from "~/domain/shops/shops.server";
 import { endFlashSale, flashSaleForEditor, saveFlashSale, toLocalDateTime } from "~/domain/storefront/flash-sales.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
-import { metaT } from "~/lib/i18n";
 import { notFound } from "~/lib/http";
+import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import { CatalogHeader } from "~/ui/catalog";
 import { CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
@@ -102,7 +102,14 @@ export default function FlashSaleEditor() {
         <CsrfInput />
         <section className="card medium">
           <FormError message={errors.form} />
-          <Field label={t("editor.name")} name="name" placeholder={t("editor.namePlaceholder")} defaultValue={value("name")} error={errors.name} required />
+          <Field
+            label={t("editor.name")}
+            name="name"
+            placeholder={t("editor.namePlaceholder")}
+            defaultValue={value("name")}
+            error={errors.name}
+            required
+          />
           <Field
             label={t("editor.starts", { zone })}
             name="startsAt"

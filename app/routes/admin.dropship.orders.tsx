@@ -58,9 +58,7 @@ export default function SupplierOrders() {
         <p>
           {t("balance")}: <strong data-testid="wallet-balance">{formatMoney(wallet.balanceMinor, wallet.currency)}</strong>
         </p>
-        <p className="small muted">
-          {ts("orders.topUpHint")}
-        </p>
+        <p className="small muted">{ts("orders.topUpHint")}</p>
         <table>
           <tbody>
             {wallet.entries.map((e) => (

@@ -42,7 +42,6 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
   return data({ errors: {}, values: {}, productId: null, notice: t("pricingPage.saved", { count: result.repriced }) });
 });
 
-
 export default function Pricing() {
   const { settings, linked } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -107,17 +106,20 @@ export default function Pricing() {
             {linked.map((l) => (
               <tr key={l.variantId} data-testid="linked-variant">
                 <td>
-                  <Link to={`/admin/products/${l.productId}`}>{l.title}</Link> <span className="muted small">{l.variantTitle === "Default" ? tc("defaultVariant") : l.variantTitle}</span>
+                  <Link to={`/admin/products/${l.productId}`}>{l.title}</Link>{" "}
+                  <span className="muted small">{l.variantTitle === "Default" ? tc("defaultVariant") : l.variantTitle}</span>
                 </td>
                 <td>{formatMoney(l.costMinor, l.currency)}</td>
                 <td>{formatMoney(l.priceMinor, l.currency)}</td>
                 <td>{l.margin}%</td>
                 <td>{l.stock ?? 0}</td>
-                <td className="small">{l.priceLocked
+                <td className="small">
+                  {l.priceLocked
                     ? t("pricingPage.locked")
                     : l.multiplierBp
                       ? `×${multiplierText(l.multiplierBp)}`
-                      : t("pricingPage.shopRule")}</td>
+                      : t("pricingPage.shopRule")}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -70,7 +70,8 @@ export default function DailyReport() {
         <ul className="checklist small" data-testid="report-recipients">
           {members.map((m) => (
             <li key={m.userId}>
-              {m.name} <span className="muted">({m.role === "owner" || m.role === "staff" ? t(`page.roles.${m.role}`) : m.role})</span> — {m.subscribed ? "✓" : "—"}
+              {m.name} <span className="muted">({m.role === "owner" || m.role === "staff" ? t(`page.roles.${m.role}`) : m.role})</span> —{" "}
+              {m.subscribed ? "✓" : "—"}
             </li>
           ))}
         </ul>

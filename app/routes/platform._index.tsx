@@ -95,7 +95,13 @@ export default function Platform() {
                       </button>
                     ) : null}
                     {s.status !== "suspended" ? (
-                      <button type="submit" name="intent" value="suspend" className="secondary" aria-label={ts("platform.suspendNamed", { name: s.name })}>
+                      <button
+                        type="submit"
+                        name="intent"
+                        value="suspend"
+                        className="secondary"
+                        aria-label={ts("platform.suspendNamed", { name: s.name })}
+                      >
                         {ts("platform.suspend")}
                       </button>
                     ) : null}
@@ -125,7 +131,14 @@ export default function Platform() {
           <FormError message={errors.form} />
           <div className="two-cols">
             <Field label={ts("platform.shopSlug")} name="shopSlug" defaultValue={values.shopSlug} error={errors.shopSlug} required />
-            <Field label={ts("platform.amount")} name="amount" inputMode="decimal" defaultValue={values.amount} error={errors.amount} required />
+            <Field
+              label={ts("platform.amount")}
+              name="amount"
+              inputMode="decimal"
+              defaultValue={values.amount}
+              error={errors.amount}
+              required
+            />
             <Field label={ts("platform.note")} name="note" defaultValue={values.note} error={errors.note} />
           </div>
           <button type="submit">{ts("platform.record")}</button>

@@ -28,10 +28,7 @@ export const action = /* @__PURE__ */ supplierAction(
       const form = upload.form;
       const file = form.get("image");
       if (!(file instanceof File) || file.size === 0)
-        return data(
-          { errors: { image: t("products.chooseImage") } as Record<string, string>, values: {}, notice: null },
-          { status: 400 },
-        );
+        return data({ errors: { image: t("products.chooseImage") } as Record<string, string>, values: {}, notice: null }, { status: 400 });
       const added = await addSupplierImage(access.supplier.shopId, params.id ?? "", {
         body: Buffer.from(await file.arrayBuffer()),
         contentType: file.type,

@@ -68,12 +68,7 @@ export default function SupplierProducts() {
         <div className="two-cols">
           <Field label={t("category")} name="productType" defaultValue={values.productType} error={errors.productType} />
           <Field label={ts("products.weight")} name="weight" inputMode="numeric" defaultValue={values.weight} error={errors.weight} />
-          <Field
-            label={ts("products.optionName")}
-            name="optionName"
-            defaultValue={values.optionName}
-            error={errors["options.0.name"]}
-          />
+          <Field label={ts("products.optionName")} name="optionName" defaultValue={values.optionName} error={errors["options.0.name"]} />
           <Field
             label={ts("products.optionValues")}
             name="optionValues"

@@ -6,9 +6,9 @@ import { readSession, startSession } from "~/domain/accounts/sessions.server";
 import { MY_STATES, REGIONS } from "~/domain/dropship/options";
 import { signUpSupplier } from "~/domain/dropship/suppliers.server";
 import { readForm } from "~/lib/csrf.server";
-import { metaT } from "~/lib/i18n";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders } from "~/lib/http";
+import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import { Checkbox, CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
 
@@ -86,19 +86,27 @@ export default function SupplierSignup() {
                 hint={ts("signup.passwordHint")}
               />
               <Checkbox label={ts("signup.adult")} name="adult" error={errors.adult} defaultChecked={values.adult === "on"} />
-              <Checkbox
-                label={ts("signup.terms")}
-                name="terms"
-                error={errors.terms}
-                defaultChecked={values.terms === "on"}
-              />
+              <Checkbox label={ts("signup.terms")} name="terms" error={errors.terms} defaultChecked={values.terms === "on"} />
             </fieldset>
           )}
           <fieldset>
             <legend>{ts("signup.business")}</legend>
-            <Field label={ts("signup.tradingName")} name="supplierName" defaultValue={values.supplierName} error={errors.supplierName} required />
+            <Field
+              label={ts("signup.tradingName")}
+              name="supplierName"
+              defaultValue={values.supplierName}
+              error={errors.supplierName}
+              required
+            />
             <Field label={ts("signup.contact")} name="contactName" defaultValue={values.contactName} error={errors.contactName} required />
-            <Field label={ts("signup.whatsapp")} name="whatsapp" type="tel" defaultValue={values.whatsapp} error={errors.whatsapp} required />
+            <Field
+              label={ts("signup.whatsapp")}
+              name="whatsapp"
+              type="tel"
+              defaultValue={values.whatsapp}
+              error={errors.whatsapp}
+              required
+            />
             <div className="two-cols">
               <Field
                 label={ts("signup.city")}
