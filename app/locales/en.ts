@@ -7,6 +7,7 @@ import deals from "./deals/en";
 import privacy from "./privacy/en";
 import settings from "./settings/en";
 import site from "./site/en";
+import supplier from "./supplier/en";
 import team from "./team/en";
 import ui from "./ui/en";
 /**
@@ -148,6 +149,14 @@ const en = {
       separator: ", ",
       aiCredits: "AI credits left: copy {{copy}}, try-on {{tryon}}, video {{video}}",
     },
+    page: {
+      meta: "Daily report · NetShop",
+      intro:
+        "Yesterday's orders, revenue, average order, top products, fulfilments waiting, low stock and AI credits, on WhatsApp every morning. Time zone: {{zone}}.",
+      roles: { owner: "owner", staff: "staff" },
+      note: "Owners get it unless they opt out; staff get it when they opt in here. Sent at {{time}}.",
+      off: "— (off)",
+    },
   },
   storefront: {
     poweredBy: "Powered by",
@@ -286,6 +295,28 @@ const en = {
     suspended: "Your supplier account is suspended: your products are hidden from merchants.",
     signupTitle: "Become a NetShop supplier",
     platform: "Platform operations",
+    pricingPage: {
+      meta: "Dropship pricing · NetShop",
+      intro: "Price = supplier cost × multiplier + markup, rounded up. Applies to every imported product without a rule of its own.",
+      multiplier: "Multiplier",
+      markup: "Fixed markup (RM)",
+      rounding: "Rounding",
+      noRounding: "No rounding",
+      upTo: "Up to {{ending}}",
+      upToWhole: "Up to a whole amount",
+      marginAlert: "Alert me when a margin falls below (%)",
+      saveRule: "Save pricing rule",
+      margin: "Margin",
+      ownRule: "Own rule · lock",
+      locked: "Locked",
+      shopRule: "Shop rule",
+      pricingOf: "Pricing of {{title}}",
+      productMultiplier: "Multiplier (blank: shop rule)",
+      lock: "Lock the price (supplier cost changes do not re-price it)",
+      save: "Save",
+      productSaved: "Product pricing saved.",
+      saved: "Saved. {{count}} linked variants re-priced.",
+    },
   },
   checkout: {
     cart: {
@@ -569,6 +600,7 @@ const en = {
   account,
   deals,
   site,
+  supplier,
   ui,
   orders: {
     title: "Orders",
@@ -677,6 +709,18 @@ const en = {
       invoiceNumber: "Invoice {{number}}",
       saved: "Saved.",
       cancelConfirm: "Cancel this order? The customer is told.",
+      meta: "Order #{{number}} · NetShop",
+      defaultVariant: "Default",
+      otherCourier: "Other courier",
+      recordStatuses: { pending: "pending", succeeded: "succeeded", failed: "failed", cancelled: "cancelled" },
+      trackingExamples: {
+        jnt: "12 digits, e.g. 630012345678",
+        poslaju: "2 letters, 9 digits and MY, e.g. EP123456789MY",
+        ninjavan: "NVMY followed by letters and digits, e.g. NVMY12345678ABC",
+        dhl: "10 to 39 letters and digits, e.g. MYCGU0012345678",
+        citylink: "10 to 13 digits, e.g. 0601234567890",
+        gdex: "10 to 12 digits, e.g. 4912345678",
+      },
     },
     customers: {
       title: "Customers",

@@ -8,6 +8,7 @@ import type { Translations } from "./index";
 import privacy from "./privacy/ms";
 import settings from "./settings/ms";
 import site from "./site/ms";
+import supplier from "./supplier/ms";
 import team from "./team/ms";
 import ui from "./ui/ms";
 
@@ -144,6 +145,14 @@ const ms: Translations = {
       separator: ", ",
       aiCredits: "Baki kredit AI: salinan {{copy}}, cuba pakai {{tryon}}, video {{video}}",
     },
+    page: {
+      meta: "Laporan harian · NetShop",
+      intro:
+        "Pesanan, hasil, purata pesanan, produk terlaris, pesanan menunggu penghantaran, stok rendah dan kredit AI semalam, melalui WhatsApp setiap pagi. Zon waktu: {{zone}}.",
+      roles: { owner: "pemilik", staff: "kakitangan" },
+      note: "Pemilik menerimanya kecuali jika mereka memilih keluar; kakitangan menerimanya jika mereka memilih masuk di sini. Dihantar pada {{time}}.",
+      off: "— (dimatikan)",
+    },
   },
   storefront: {
     poweredBy: "Dikuasakan oleh",
@@ -256,7 +265,7 @@ const ms: Translations = {
     favourite: "Simpan",
     unfavourite: "Disimpan",
     aiCopy: "Tulis teks dengan AI",
-    import: "Import",
+    import: "Import ke kedai",
     alreadyImported: "Telah diimport",
     noResults: "Tiada produk yang sepadan. Kosongkan penapis atau cari sesuatu yang lain.",
     wallet: "Dompet",
@@ -282,6 +291,29 @@ const ms: Translations = {
     suspended: "Akaun pembekal anda digantung: produk anda disembunyikan daripada peniaga.",
     signupTitle: "Jadi pembekal NetShop",
     platform: "Operasi platform",
+    pricingPage: {
+      meta: "Harga dropship · NetShop",
+      intro:
+        "Harga = kos pembekal × pendarab + tambahan harga, dibundarkan ke atas. Terpakai pada setiap produk yang diimport tanpa peraturan sendiri.",
+      multiplier: "Pendarab",
+      markup: "Tambahan harga tetap (RM)",
+      rounding: "Pembundaran",
+      noRounding: "Tiada pembundaran",
+      upTo: "Naik ke {{ending}}",
+      upToWhole: "Naik ke jumlah bulat",
+      marginAlert: "Beri amaran apabila margin jatuh di bawah (%)",
+      saveRule: "Simpan peraturan harga",
+      margin: "Margin untung",
+      ownRule: "Peraturan sendiri · kunci",
+      locked: "Dikunci",
+      shopRule: "Peraturan kedai",
+      pricingOf: "Harga bagi {{title}}",
+      productMultiplier: "Pendarab (kosong: peraturan kedai)",
+      lock: "Kunci harga (perubahan kos pembekal tidak mengubah harga)",
+      save: "Simpan",
+      productSaved: "Harga produk disimpan.",
+      saved: "Disimpan. {{count}} varian yang dipautkan diberi harga semula.",
+    },
   },
   checkout: {
     cart: {
@@ -567,6 +599,7 @@ const ms: Translations = {
   account,
   deals,
   site,
+  supplier,
   ui,
   orders: {
     title: "Pesanan",
@@ -675,6 +708,18 @@ const ms: Translations = {
       invoiceNumber: "Invois {{number}}",
       saved: "Disimpan.",
       cancelConfirm: "Batalkan pesanan ini? Pelanggan akan dimaklumkan.",
+      meta: "Pesanan #{{number}} · NetShop",
+      defaultVariant: "Lalai",
+      otherCourier: "Kurier lain",
+      recordStatuses: { pending: "belum selesai", succeeded: "berjaya", failed: "gagal", cancelled: "dibatalkan" },
+      trackingExamples: {
+        jnt: "12 digit, cth. 630012345678",
+        poslaju: "2 huruf, 9 digit dan MY, cth. EP123456789MY",
+        ninjavan: "NVMY diikuti huruf dan digit, cth. NVMY12345678ABC",
+        dhl: "10 hingga 39 huruf dan digit, cth. MYCGU0012345678",
+        citylink: "10 hingga 13 digit, cth. 0601234567890",
+        gdex: "10 hingga 12 digit, cth. 4912345678",
+      },
     },
     customers: {
       title: "Pelanggan",

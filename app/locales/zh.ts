@@ -8,6 +8,7 @@ import type { Translations } from "./index";
 import privacy from "./privacy/zh";
 import settings from "./settings/zh";
 import site from "./site/zh";
+import supplier from "./supplier/zh";
 import team from "./team/zh";
 import ui from "./ui/zh";
 
@@ -140,6 +141,13 @@ const zh: Translations = {
       separator: "、",
       aiCredits: "剩余 AI 额度：文案 {{copy}}，试穿 {{tryon}}，视频 {{video}}",
     },
+    page: {
+      meta: "每日报告 · NetShop",
+      intro: "每天早上通过 WhatsApp 发送昨天的订单、收入、平均订单金额、热销商品、待发货订单、低库存和 AI 额度。时区：{{zone}}。",
+      roles: { owner: "店主", staff: "员工" },
+      note: "店主默认接收，除非选择退订；员工在此选择订阅后接收。发送时间：{{time}}。",
+      off: "—（已关闭）",
+    },
   },
   storefront: {
     poweredBy: "技术支持",
@@ -267,6 +275,28 @@ const zh: Translations = {
     suspended: "您的供应商账户已被暂停：商家看不到您的商品。",
     signupTitle: "成为 NetShop 供应商",
     platform: "平台运营",
+    pricingPage: {
+      meta: "代发货定价 · NetShop",
+      intro: "价格 = 供应商成本 × 倍数 + 加价，向上取整。适用于所有没有单独规则的导入商品。",
+      multiplier: "倍数",
+      markup: "固定加价（RM）",
+      rounding: "取整",
+      noRounding: "不取整",
+      upTo: "向上取整到 {{ending}}",
+      upToWhole: "向上取整到整数",
+      marginAlert: "毛利率低于此值时提醒我（%）",
+      saveRule: "保存定价规则",
+      margin: "毛利率",
+      ownRule: "单独规则 · 锁定",
+      locked: "已锁定",
+      shopRule: "店铺规则",
+      pricingOf: "{{title}} 的定价",
+      productMultiplier: "倍数（留空：使用店铺规则）",
+      lock: "锁定价格（供应商成本变动时不重新定价）",
+      save: "保存",
+      productSaved: "商品定价已保存。",
+      saved: "已保存。{{count}} 个关联款式已重新定价。",
+    },
   },
   checkout: {
     cart: {
@@ -544,6 +574,7 @@ const zh: Translations = {
   account,
   deals,
   site,
+  supplier,
   ui,
   orders: {
     title: "订单",
@@ -652,6 +683,18 @@ const zh: Translations = {
       invoiceNumber: "发票 {{number}}",
       saved: "已保存。",
       cancelConfirm: "确定取消此订单？系统会通知顾客。",
+      meta: "订单 #{{number}} · NetShop",
+      defaultVariant: "默认",
+      otherCourier: "其他快递",
+      recordStatuses: { pending: "处理中", succeeded: "成功", failed: "失败", cancelled: "已取消" },
+      trackingExamples: {
+        jnt: "12 位数字，例如 630012345678",
+        poslaju: "2 个字母、9 位数字加 MY，例如 EP123456789MY",
+        ninjavan: "NVMY 后接字母和数字，例如 NVMY12345678ABC",
+        dhl: "10 至 39 位字母和数字，例如 MYCGU0012345678",
+        citylink: "10 至 13 位数字，例如 0601234567890",
+        gdex: "10 至 12 位数字，例如 4912345678",
+      },
     },
     customers: {
       title: "顾客",

@@ -1,5 +1,6 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import {
@@ -12,11 +13,14 @@ import {
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
+import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import { CatalogHeader, StatusBadge } from "~/ui/catalog";
 import { CsrfInput, Field, useFormResult } from "~/ui/forms";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.collection.title ?? "Collection"} · NetShop` }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
+  { title: `${data?.collection.title ?? metaT(matches, "catalog")("collectionPage.meta")} · NetShop` },
+];
 
 export const loader = /* @__PURE__ */ adminLoader("products", async ({ params, access }) => {
   const { shop } = access;
@@ -59,11 +63,12 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
 export default function CollectionPage() {
   const { collection, products } = useLoaderData<typeof loader>();
   const { errors, values } = useFormResult<typeof action>();
+  const { t } = useTranslation("catalog");
   return (
     <div className="stack">
-      <CatalogHeader back={{ to: "/admin/collections", label: "Collections" }} title={collection.title}>
+      <CatalogHeader back={{ to: "/admin/collections", label: t("collectionPage.back") }} title={collection.title}>
         <Link className="button secondary" to={`/admin/products?collection=${collection.id}`}>
-          Filter products by it
+          {t("collectionPage.filter")}
         </Link>
       </CatalogHeader>
       <div className="grid">
@@ -71,21 +76,26 @@ export default function CollectionPage() {
           <Form method="post">
             <CsrfInput />
             <input type="hidden" name="intent" value="save" />
-            <Field label="Title" name="title" defaultValue={values.title ?? collection.title} error={errors.title} />
-            <Field label="URL handle" name="handle" defaultValue={values.handle ?? collection.handle} error={errors.handle} />
+            <Field label={t("collectionPage.title")} name="title" defaultValue={values.title ?? collection.title} error={errors.title} />
+            <Field
+              label={t("collectionPage.handle")}
+              name="handle"
+              defaultValue={values.handle ?? collection.handle}
+              error={errors.handle}
+            />
             <div className="field">
-              <label htmlFor="description">Description</label>
+              <label htmlFor="description">{t("collectionPage.description")}</label>
               <textarea id="description" name="description" rows={4} defaultValue={values.description ?? collection.description} />
               {errors.description ? <p className="error">{errors.description}</p> : null}
             </div>
-            <button type="submit">Save</button>
+            <button type="submit">{t("collectionPage.save")}</button>
           </Form>
         </section>
         <section className="card stack">
-          <h2>Products, in order</h2>
-          <p className="small muted">Add products from the product list: select them, then "Add to collection".</p>
+          <h2>{t("collectionPage.products")}</h2>
+          <p className="small muted">{t("collectionPage.productsHint")}</p>
           {products.length === 0 ? (
-            <p className="muted">No products in this collection yet.</p>
+            <p className="muted">{t("collectionPage.none")}</p>
           ) : (
             <ol className="checklist" data-testid="collection-products">
               {products.map((p, i) => (
@@ -101,7 +111,11 @@ export default function CollectionPage() {
                           <input type="hidden" name="intent" value="move" />
                           <input type="hidden" name="productId" value={p.id} />
                           <input type="hidden" name="direction" value={direction} />
-                          <button type="submit" className="secondary" aria-label={`Move ${p.title} ${direction}`}>
+                          <button
+                            type="submit"
+                            className="secondary"
+                            aria-label={t(direction === "up" ? "collectionPage.moveUp" : "collectionPage.moveDown", { title: p.title })}
+                          >
                             {direction === "up" ? "↑" : "↓"}
                           </button>
                         </Form>
@@ -112,7 +126,7 @@ export default function CollectionPage() {
                       <input type="hidden" name="intent" value="remove" />
                       <input type="hidden" name="productId" value={p.id} />
                       <button type="submit" className="link small">
-                        Remove
+                        {t("collectionPage.remove")}
                       </button>
                     </Form>
                   </span>
@@ -122,12 +136,12 @@ export default function CollectionPage() {
           )}
           <Form
             method="post"
-            onSubmit={(e) => !confirm(`Delete the collection ${collection.title}? Its products stay.`) && e.preventDefault()}
+            onSubmit={(e) => !confirm(t("collectionPage.deleteConfirm", { title: collection.title })) && e.preventDefault()}
           >
             <CsrfInput />
             <input type="hidden" name="intent" value="delete" />
             <button type="submit" className="secondary">
-              Delete collection
+              {t("collectionPage.delete")}
             </button>
           </Form>
         </section>

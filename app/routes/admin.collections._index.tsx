@@ -1,15 +1,17 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { createCategory, deleteCategory, listCategories, listCollections, saveCollection } from "~/domain/catalog/collections.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
+import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import { CatalogHeader } from "~/ui/catalog";
 import { CsrfInput, Field, SelectField, useFormResult } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Collections · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "catalog")("collectionsPage.meta") }];
 
 export const loader = /* @__PURE__ */ adminLoader("products", async ({ access }) => {
   const { shop } = access;
@@ -39,21 +41,22 @@ export default function Collections() {
   const { collections, categories } = useLoaderData<typeof loader>();
   const { result, errors, values } = useFormResult<typeof action>();
   const forCollection = result?.intent === "collection";
+  const { t } = useTranslation("catalog");
   return (
     <div className="stack">
-      <CatalogHeader back={{ to: "/admin/products", label: "Products" }} title="Collections and categories" />
+      <CatalogHeader back={{ to: "/admin/products", label: t("collectionsPage.products") }} title={t("collectionsPage.title")} />
       <div className="grid">
         <section className="card stack">
-          <h2>Collections</h2>
-          <p className="small muted">Groups of products you choose and order by hand, e.g. "New arrivals" or "Raya 2026".</p>
+          <h2>{t("collectionsPage.collections")}</h2>
+          <p className="small muted">{t("collectionsPage.collectionsHint", { year: 2026 })}</p>
           {collections.length === 0 ? (
-            <p className="muted">No collections yet.</p>
+            <p className="muted">{t("collectionsPage.noCollections")}</p>
           ) : (
             <ul className="checklist">
               {collections.map((c) => (
                 <li key={c.id}>
                   <Link to={`/admin/collections/${c.id}`}>{c.title}</Link>
-                  <span className="muted small">{c.products === 1 ? "1 product" : `${c.products} products`}</span>
+                  <span className="muted small">{t("collectionsPage.productCount", { count: c.products })}</span>
                 </li>
               ))}
             </ul>
@@ -62,20 +65,20 @@ export default function Collections() {
             <CsrfInput />
             <input type="hidden" name="intent" value="collection" />
             <Field
-              label="New collection"
+              label={t("collectionsPage.newCollection")}
               name="title"
-              placeholder="New arrivals"
+              placeholder={t("collectionsPage.newCollectionPlaceholder")}
               defaultValue={forCollection ? values.title : ""}
               error={forCollection ? errors.title : undefined}
             />
-            <button type="submit">Create collection</button>
+            <button type="submit">{t("collectionsPage.create")}</button>
           </Form>
         </section>
         <section className="card stack" id="categories">
-          <h2>Categories</h2>
-          <p className="small muted">What kind of product each one is (one category per product), for filters and reports.</p>
+          <h2>{t("collectionsPage.categories")}</h2>
+          <p className="small muted">{t("collectionsPage.categoriesHint")}</p>
           {categories.length === 0 ? (
-            <p className="muted">No categories yet.</p>
+            <p className="muted">{t("collectionsPage.noCategories")}</p>
           ) : (
             <ul className="checklist">
               {categories.map((c) => (
@@ -88,8 +91,8 @@ export default function Collections() {
                     <CsrfInput />
                     <input type="hidden" name="intent" value="delete-category" />
                     <input type="hidden" name="id" value={c.id} />
-                    <button type="submit" className="link small" aria-label={`Delete category ${c.name}`}>
-                      Delete
+                    <button type="submit" className="link small" aria-label={t("collectionsPage.deleteCategory", { name: c.name })}>
+                      {t("collectionsPage.delete")}
                     </button>
                   </Form>
                 </li>
@@ -100,21 +103,21 @@ export default function Collections() {
             <CsrfInput />
             <input type="hidden" name="intent" value="category" />
             <Field
-              label="New category"
+              label={t("collectionsPage.newCategory")}
               name="name"
-              placeholder="Shirts"
+              placeholder={t("collectionsPage.newCategoryPlaceholder")}
               defaultValue={!forCollection ? values.name : ""}
               error={!forCollection ? errors.name : undefined}
             />
             <SelectField
-              label="Inside"
+              label={t("collectionsPage.inside")}
               name="parentId"
               defaultValue={values.parentId ?? ""}
               error={!forCollection ? errors.parentId : undefined}
-              options={[{ value: "", label: "Top level" }, ...categories.map((c) => ({ value: c.id, label: c.name }))]}
+              options={[{ value: "", label: t("collectionsPage.topLevel") }, ...categories.map((c) => ({ value: c.id, label: c.name }))]}
             />
             <button type="submit" className="secondary">
-              Add category
+              {t("collectionsPage.addCategory")}
             </button>
           </Form>
         </section>

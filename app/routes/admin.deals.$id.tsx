@@ -1,5 +1,6 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { formatMoney, minorToDecimal } from "~/domain/catalog/catalog-rules";
@@ -8,12 +9,13 @@ import { endFlashSale, flashSaleForEditor, saveFlashSale, toLocalDateTime } from
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
+import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import { CatalogHeader } from "~/ui/catalog";
 import { CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
 import { TableHead } from "~/ui/table";
 
-export const meta: MetaFunction = () => [{ title: "Flash sale · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "deals")("editor.meta") }];
 
 export const loader = /* @__PURE__ */ adminLoader("products", async ({ params, access }) => {
   const id = params.id === "new" ? null : (params.id ?? null);
@@ -76,31 +78,40 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
 export default function FlashSaleEditor() {
   const { sale, variants, timezone } = useLoaderData<typeof loader>();
   const { errors, values } = useFormResult<typeof action>();
+  const { t } = useTranslation("deals");
+  const zone = timezone.replace(/_/g, " ");
   const value = (name: keyof typeof sale) => values[name] ?? String(sale[name] ?? "");
   return (
     <div className="stack">
-      <CatalogHeader back={{ to: "/admin/deals", label: "Deals" }} title={sale.id ? sale.name : "New flash sale"}>
+      <CatalogHeader back={{ to: "/admin/deals", label: t("editor.back") }} title={sale.id ? sale.name : t("editor.newTitle")}>
         {sale.id && sale.state !== "ended" ? (
           <Form method="post">
             <CsrfInput />
             <button type="submit" name="intent" value="end" className="secondary" data-testid="end-sale">
-              End the sale now
+              {t("editor.end")}
             </button>
           </Form>
         ) : null}
       </CatalogHeader>
       {sale.id ? (
         <p className="muted">
-          <span className="badge">{sale.state}</span> {sale.claimed} units sold at the sale price.
+          <span className="badge">{t(`states.${sale.state}`)}</span> {t("editor.sold", { count: sale.claimed })}
         </p>
       ) : null}
       <Form method="post" className="stack" noValidate>
         <CsrfInput />
         <section className="card medium">
           <FormError message={errors.form} />
-          <Field label="Name" name="name" placeholder="12.12 flash sale" defaultValue={value("name")} error={errors.name} required />
           <Field
-            label={`Starts (${timezone.replace(/_/g, " ")})`}
+            label={t("editor.name")}
+            name="name"
+            placeholder={t("editor.namePlaceholder")}
+            defaultValue={value("name")}
+            error={errors.name}
+            required
+          />
+          <Field
+            label={t("editor.starts", { zone })}
             name="startsAt"
             type="datetime-local"
             defaultValue={value("startsAt")}
@@ -108,7 +119,7 @@ export default function FlashSaleEditor() {
             required
           />
           <Field
-            label={`Ends (${timezone.replace(/_/g, " ")})`}
+            label={t("editor.ends", { zone })}
             name="endsAt"
             type="datetime-local"
             defaultValue={value("endsAt")}
@@ -116,28 +127,28 @@ export default function FlashSaleEditor() {
             required
           />
           <Field
-            label="Total units at the sale price (optional)"
+            label={t("editor.totalCap")}
             name="totalCap"
             inputMode="numeric"
             defaultValue={value("totalCap")}
             error={errors.totalCap}
-            hint="Empty: no cap."
+            hint={t("editor.totalCapHint")}
           />
           <Field
-            label="Units per customer (optional)"
+            label={t("editor.perCustomer")}
             name="perCustomerLimit"
             inputMode="numeric"
             defaultValue={value("perCustomerLimit")}
             error={errors.perCustomerLimit}
-            hint="Counted by customer account, email or phone number."
+            hint={t("editor.perCustomerHint")}
           />
         </section>
         <section className="card">
-          <h2>Sale prices</h2>
-          <p className="small muted">Give a sale price to each variant in the sale; leave the others empty.</p>
+          <h2>{t("editor.prices")}</h2>
+          <p className="small muted">{t("editor.pricesHint")}</p>
           <FormError message={errors.variants} />
           <table className="table variants" data-testid="sale-variants">
-            <TableHead columns={["Variant", "SKU", "Price", "Sale price"]} />
+            <TableHead columns={[t("editor.variant"), t("editor.sku"), t("editor.price"), t("editor.salePrice")]} />
             <tbody>
               {variants.map((v) => (
                 <tr key={v.id}>
@@ -168,7 +179,7 @@ export default function FlashSaleEditor() {
         </section>
         <div>
           <button type="submit" data-testid="save-sale">
-            Save sale
+            {t("editor.save")}
           </button>
         </div>
       </Form>

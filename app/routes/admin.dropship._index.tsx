@@ -12,6 +12,7 @@ import { NetworkQuerySchema, searchNetwork, toggleFavourite } from "~/domain/dro
 import { priceFor } from "~/domain/dropship/pricing";
 import { getShop } from "~/domain/shops/shops.server";
 import { readForm } from "~/lib/csrf.server";
+import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { DropshipTabs } from "~/ui/dropship";
@@ -20,7 +21,7 @@ import { CsrfInput } from "~/ui/forms";
 import { FeatureLocked } from "~/ui/plan-feature";
 import { TableHead } from "~/ui/table";
 
-export const meta: MetaFunction = () => [{ title: "Supplier network · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: `${metaT(matches, "dropship")("network")} · NetShop` }];
 
 export const loader = /* @__PURE__ */ adminLoader("products", async ({ request, access }) => {
   const parsed = NetworkQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));

@@ -7,6 +7,7 @@ import { featureLock } from "~/domain/billing/features.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { dismissAlert, listForwards, payHeldForward, walletSummary } from "~/domain/dropship/forwarding.server";
 import { readForm } from "~/lib/csrf.server";
+import { metaT } from "~/lib/i18n";
 import { isUuid } from "~/lib/ids";
 import { Banner } from "~/ui/banner";
 import { DropshipTabs } from "~/ui/dropship";
@@ -15,7 +16,7 @@ import { CsrfInput } from "~/ui/forms";
 import { FeatureLocked } from "~/ui/plan-feature";
 import { TableHead } from "~/ui/table";
 
-export const meta: MetaFunction = () => [{ title: "Supplier orders · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "supplier")("orders.meta") }];
 
 export const loader = /* @__PURE__ */ adminLoader("orders", async ({ request, access }) => {
   // Forwarding keeps working on any plan (orders of products imported before a downgrade); the
@@ -52,6 +53,7 @@ export default function SupplierOrders() {
   const { forwards, alerts, wallet, lock } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t } = useTranslation("dropship");
+  const { t: ts } = useTranslation("supplier");
   const fmt = useFormat();
   return (
     <div className="stack">
@@ -65,15 +67,13 @@ export default function SupplierOrders() {
         <p>
           {t("balance")}: <strong data-testid="wallet-balance">{formatMoney(wallet.balanceMinor, wallet.currency)}</strong>
         </p>
-        <p className="small muted">
-          Top up by bank transfer to NetShop with your shop address as the reference; the platform team records it here.
-        </p>
+        <p className="small muted">{ts("orders.topUpHint")}</p>
         <table>
           <tbody>
             {wallet.entries.map((e) => (
               <tr key={e.id}>
                 <td className="small">{fmt.date(e.createdAt)}</td>
-                <td>{e.kind}</td>
+                <td>{ts(`walletKinds.${e.kind}`)}</td>
                 <td>{formatMoney(e.amountMinor, wallet.currency)}</td>
                 <td className="small muted">= {formatMoney(e.balanceAfterMinor, wallet.currency)}</td>
                 <td className="small">{e.note}</td>
@@ -88,7 +88,7 @@ export default function SupplierOrders() {
           <ul data-testid="dropship-alerts">
             {alerts.map((a) => (
               <li key={a.id}>
-                {a.message} {a.orderId ? <a href={`/admin/orders/${a.orderId}`}>Open the order</a> : null}
+                {a.message} {a.orderId ? <a href={`/admin/orders/${a.orderId}`}>{ts("orders.openOrder")}</a> : null}
                 <Form method="post" style={{ display: "inline" }}>
                   <CsrfInput />
                   <input type="hidden" name="alertId" value={a.id} />
@@ -103,16 +103,16 @@ export default function SupplierOrders() {
       ) : null}
       <div className="card flush">
         <table data-testid="forwards">
-          <TableHead columns={["#", "Status", t("cost"), "Payment", t("tracking"), null]} />
+          <TableHead columns={["#", ts("orders.status"), t("cost"), ts("orders.payment"), t("tracking"), null]} />
           <tbody>
             {forwards.map((f) => (
               <tr key={f.id} data-testid="forward">
                 <td>
                   <a href={`/admin/orders/${f.orderId}`}>#{f.number}</a>
                 </td>
-                <td>{f.status === "held" ? t("held") : f.status}</td>
+                <td>{f.status === "held" ? t("held") : ts(`orderStatuses.${f.status}`)}</td>
                 <td>{formatMoney(f.costTotalMinor, f.currency)}</td>
-                <td>{f.payment}</td>
+                <td>{ts(`payments.${f.payment}`)}</td>
                 <td>{f.trackingNumber ? `${f.carrier} ${f.trackingNumber}` : "—"}</td>
                 <td>
                   {f.payment === "unpaid" ? (

@@ -9,13 +9,15 @@ import { getDropshipSettings, listLinkedProducts, saveDropshipSettings, saveProd
 import { multiplierText } from "~/domain/dropship/pricing";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
+import { metaT } from "~/lib/i18n";
+import { localeFor, serverT } from "~/lib/i18n.server";
 import { Banner } from "~/ui/banner";
 import { DropshipTabs } from "~/ui/dropship";
 import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 import { FeatureLocked } from "~/ui/plan-feature";
 import { TableHead } from "~/ui/table";
 
-export const meta: MetaFunction = () => [{ title: "Dropship pricing · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "dropship")("pricingPage.meta") }];
 
 export const loader = /* @__PURE__ */ adminLoader("products", async ({ request, access }) => {
   // Pricing of products already imported stays open on any plan; the notice says what the plan lacks.
@@ -31,6 +33,7 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
   const form = await readForm(request);
   const actor = { userId: access.user.id, ip: context.ip, userAgent: context.userAgent };
   const fields = Object.fromEntries(form);
+  const t = serverT(await localeFor(request), "dropship");
   if (form.get("intent") === "product") {
     const result = await saveProductRule(access.shop.shopId, String(form.get("productId")), actor, fields);
     if (!result) throw new Response("Not found", { status: 404 });
@@ -39,26 +42,26 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
         { errors: result.errors, values: keptValues(form), productId: String(form.get("productId")), notice: null },
         { status: 400 },
       );
-    return data({ errors: {}, values: {}, productId: null, notice: "Product pricing saved." });
+    return data({ errors: {}, values: {}, productId: null, notice: t("pricingPage.productSaved") });
   }
   const result = await saveDropshipSettings(access.shop.shopId, actor, fields);
   if (!result.ok) return data({ errors: result.errors, values: keptValues(form), productId: null, notice: null }, { status: 400 });
-  return data({ errors: {}, values: {}, productId: null, notice: `Saved. ${result.repriced} linked variants re-priced.` });
+  return data({ errors: {}, values: {}, productId: null, notice: t("pricingPage.saved", { count: result.repriced }) });
 });
-
-const ROUNDING = [
-  { value: "", label: "No rounding" },
-  { value: "90", label: "Up to .90" },
-  { value: "99", label: "Up to .99" },
-  { value: "0", label: "Up to a whole amount" },
-];
 
 export default function Pricing() {
   const { settings, linked, lock } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t } = useTranslation("dropship");
+  const { t: tc } = useTranslation("catalog");
   const shopErrors: Record<string, string | undefined> = result && !result.productId ? result.errors : {};
   const values: Record<string, string | undefined> = result && !result.productId ? result.values : {};
+  const ROUNDING = [
+    { value: "", label: t("pricingPage.noRounding") },
+    { value: "90", label: t("pricingPage.upTo", { ending: ".90" }) },
+    { value: "99", label: t("pricingPage.upTo", { ending: ".99" }) },
+    { value: "0", label: t("pricingPage.upToWhole") },
+  ];
   const products = [...new Map(linked.map((l) => [l.productId, l])).values()];
   return (
     <div className="stack">
@@ -69,57 +72,62 @@ export default function Pricing() {
       <Form method="post" className="card" noValidate>
         <CsrfInput />
         <input type="hidden" name="intent" value="shop" />
-        <p className="muted">
-          Price = supplier cost × multiplier + markup, rounded up. Applies to every imported product without a rule of its own.
-        </p>
+        <p className="muted">{t("pricingPage.intro")}</p>
         <FormError message={shopErrors.form} />
         <div className="two-cols">
           <Field
-            label="Multiplier"
+            label={t("pricingPage.multiplier")}
             name="multiplier"
             defaultValue={values.multiplier ?? multiplierText(settings.multiplierBp)}
             error={shopErrors.multiplier}
             inputMode="decimal"
           />
           <Field
-            label="Fixed markup (RM)"
+            label={t("pricingPage.markup")}
             name="markup"
             defaultValue={values.markup ?? minorToDecimal(settings.markupMinor, "MYR")}
             error={shopErrors.markup}
             inputMode="decimal"
           />
           <SelectField
-            label="Rounding"
+            label={t("pricingPage.rounding")}
             name="rounding"
             defaultValue={values.rounding ?? (settings.roundingEnding === null ? "" : String(settings.roundingEnding))}
             options={ROUNDING}
             error={shopErrors.rounding}
           />
           <Field
-            label="Alert me when a margin falls below (%)"
+            label={t("pricingPage.marginAlert")}
             name="marginAlertPercent"
             defaultValue={values.marginAlertPercent ?? String(settings.marginAlertPercent)}
             error={shopErrors.marginAlertPercent}
             inputMode="numeric"
           />
         </div>
-        <button type="submit">Save pricing rule</button>
+        <button type="submit">{t("pricingPage.saveRule")}</button>
       </Form>
       <h2>{t("imported")}</h2>
       <div className="card flush">
         <table data-testid="linked-products">
-          <TableHead columns={[t("products"), t("cost"), t("yourPrice"), "Margin", t("stock"), "Own rule · lock"]} />
+          <TableHead columns={[t("products"), t("cost"), t("yourPrice"), t("pricingPage.margin"), t("stock"), t("pricingPage.ownRule")]} />
           <tbody>
             {linked.map((l) => (
               <tr key={l.variantId} data-testid="linked-variant">
                 <td>
-                  <Link to={`/admin/products/${l.productId}`}>{l.title}</Link> <span className="muted small">{l.variantTitle}</span>
+                  <Link to={`/admin/products/${l.productId}`}>{l.title}</Link>{" "}
+                  <span className="muted small">{l.variantTitle === "Default" ? tc("defaultVariant") : l.variantTitle}</span>
                 </td>
                 <td>{formatMoney(l.costMinor, l.currency)}</td>
                 <td>{formatMoney(l.priceMinor, l.currency)}</td>
                 <td>{l.margin}%</td>
                 <td>{l.stock ?? 0}</td>
-                <td className="small">{l.priceLocked ? "Locked" : l.multiplierBp ? `×${multiplierText(l.multiplierBp)}` : "Shop rule"}</td>
+                <td className="small">
+                  {l.priceLocked
+                    ? t("pricingPage.locked")
+                    : l.multiplierBp
+                      ? `×${multiplierText(l.multiplierBp)}`
+                      : t("pricingPage.shopRule")}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -128,28 +136,28 @@ export default function Pricing() {
       {products.map((p) => {
         const errors: Record<string, string | undefined> = result?.productId === p.productId ? result.errors : {};
         return (
-          <Form key={p.productId} method="post" className="card" noValidate aria-label={`Pricing of ${p.title}`}>
+          <Form key={p.productId} method="post" className="card" noValidate aria-label={t("pricingPage.pricingOf", { title: p.title })}>
             <CsrfInput />
             <input type="hidden" name="intent" value="product" />
             <input type="hidden" name="productId" value={p.productId} />
             <h3>{p.title}</h3>
             <div className="two-cols">
               <Field
-                label="Multiplier (blank: shop rule)"
+                label={t("pricingPage.productMultiplier")}
                 name="multiplier"
                 defaultValue={p.multiplierBp ? multiplierText(p.multiplierBp) : ""}
                 error={errors.multiplier}
                 inputMode="decimal"
               />
               <Field
-                label="Fixed markup (RM)"
+                label={t("pricingPage.markup")}
                 name="markup"
                 defaultValue={p.markupMinor !== null ? minorToDecimal(p.markupMinor, "MYR") : "0"}
                 error={errors.markup}
                 inputMode="decimal"
               />
               <SelectField
-                label="Rounding"
+                label={t("pricingPage.rounding")}
                 name="rounding"
                 defaultValue={p.roundingEnding === null ? "" : String(p.roundingEnding)}
                 options={ROUNDING}
@@ -157,11 +165,10 @@ export default function Pricing() {
               />
             </div>
             <label className="checkbox">
-              <input type="checkbox" name="priceLocked" defaultChecked={p.priceLocked} /> Lock the price (supplier cost changes do not
-              re-price it)
+              <input type="checkbox" name="priceLocked" defaultChecked={p.priceLocked} /> {t("pricingPage.lock")}
             </label>
             <button type="submit" className="secondary">
-              Save
+              {t("pricingPage.save")}
             </button>
           </Form>
         );

@@ -15,6 +15,7 @@ import { cancelPaidOrder, refundOrder } from "~/flows/order-refunded.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
+import { metaT } from "~/lib/i18n";
 import { isUuid } from "~/lib/ids";
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
@@ -23,7 +24,9 @@ import { OrderBadge } from "~/ui/orders";
 import { TableHead } from "~/ui/table";
 import { Tracking } from "~/ui/tracking";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Order #${data?.detail.order.number ?? ""} · NetShop` }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
+  { title: metaT(matches, "orders")("detail.meta", { number: data?.detail.order.number ?? "" }) },
+];
 
 const MISSING = "This order does not exist in your shop.";
 
@@ -97,6 +100,7 @@ export default function OrderPage() {
   const { detail, invoice } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionData | undefined;
   const { t } = useTranslation("orders");
+  const variantName = (title: string) => (title === "Default" ? t("detail.defaultVariant") : title);
   const busy = useNavigation().state === "submitting";
   const { order, lines, payments, events, fulfilments } = detail;
   const [carrier, setCarrier] = useState<string>(result?.intent === "fulfil" ? (result.values.carrier ?? "jnt") : "jnt");
@@ -182,7 +186,7 @@ export default function OrderPage() {
               <tr key={l.id} data-testid="order-line">
                 <td>
                   {l.title}
-                  {l.variantTitle ? <div className="muted small">{l.variantTitle}</div> : null}
+                  {l.variantTitle ? <div className="muted small">{variantName(l.variantTitle)}</div> : null}
                   {l.sku ? <div className="muted small">SKU {l.sku}</div> : null}
                   {l.source === "dropship" ? <span className="badge">dropship</span> : null}
                 </td>
@@ -301,7 +305,7 @@ export default function OrderPage() {
                     </td>
                     <td className="num nowrap">{p.kind === "refund" ? `−${m(p.amountMinor)}` : m(p.amountMinor)}</td>
                     <td>
-                      <span className="badge">{p.status}</span>
+                      <span className="badge">{t(`detail.recordStatuses.${p.status}`)}</span>
                       <div className="muted small">{fmt.dateTime(p.completedAt ?? p.createdAt)}</div>
                     </td>
                   </tr>
@@ -373,7 +377,7 @@ export default function OrderPage() {
                     <tr key={l.id}>
                       <td>
                         <label htmlFor={`qty_${l.id}`}>
-                          {l.title} {l.variantTitle ? <span className="muted">({l.variantTitle})</span> : null}
+                          {l.title} {l.variantTitle ? <span className="muted">({variantName(l.variantTitle)})</span> : null}
                         </label>
                       </td>
                       <td>
@@ -401,7 +405,7 @@ export default function OrderPage() {
                 <select id="carrier" name="carrier" value={carrier} onChange={(e) => setCarrier(e.currentTarget.value)}>
                   {CARRIERS.map((c) => (
                     <option key={c} value={c}>
-                      {CARRIER_INFO[c].name}
+                      {c === "other" ? t("detail.otherCourier") : CARRIER_INFO[c].name}
                     </option>
                   ))}
                 </select>
@@ -419,7 +423,7 @@ export default function OrderPage() {
                   id="trackingNumber"
                   name="trackingNumber"
                   defaultValue={fv.trackingNumber}
-                  placeholder={CARRIER_INFO[carrier as "jnt"]?.example ?? ""}
+                  placeholder={carrier in CARRIER_INFO && carrier !== "other" ? t(`detail.trackingExamples.${carrier as "jnt"}`) : ""}
                   aria-invalid={fe.trackingNumber ? true : undefined}
                 />
                 {fe.trackingNumber ? (

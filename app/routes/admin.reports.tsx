@@ -7,10 +7,11 @@ import { allows } from "~/domain/accounts/permissions";
 import { reportSettingsPage } from "~/domain/reports/report-settings.server";
 import { setReportSubscription } from "~/domain/reports/schedule.server";
 import { readForm } from "~/lib/csrf.server";
+import { metaT } from "~/lib/i18n";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, FormError, useFormResult } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Daily report · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "reports")("page.meta") }];
 
 // Every member may opt in or out; the time and the switch need the Settings permission.
 export const loader = /* @__PURE__ */ adminLoader("member", async ({ access }) => {
@@ -51,10 +52,7 @@ export default function DailyReport() {
           ) : null}
         </p>
         <h1>{t("dailyReport")}</h1>
-        <p className="muted">
-          Yesterday's orders, revenue, average order, top products, fulfilments waiting, low stock and AI credits, on WhatsApp every
-          morning. Time zone: {settings.timezone}.
-        </p>
+        <p className="muted">{t("page.intro", { zone: settings.timezone })}</p>
       </div>
       <Banner tone="ok">{result?.notice}</Banner>
       <FormError message={errors.form} />
@@ -72,12 +70,13 @@ export default function DailyReport() {
         <ul className="checklist small" data-testid="report-recipients">
           {members.map((m) => (
             <li key={m.userId}>
-              {m.name} <span className="muted">({m.role})</span> — {m.subscribed ? "✓" : "—"}
+              {m.name} <span className="muted">({m.role === "owner" || m.role === "staff" ? t(`page.roles.${m.role}`) : m.role})</span> —{" "}
+              {m.subscribed ? "✓" : "—"}
             </li>
           ))}
         </ul>
         <p className="muted small">
-          Owners get it unless they opt out; staff get it when they opt in here. Sent at {settings.enabled ? settings.sendAt : "— (off)"}.
+          {t("page.note", { time: settings.enabled ? settings.sendAt : t("page.off") })}
           {canEdit ? (
             <>
               {" "}

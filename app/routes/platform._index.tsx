@@ -14,11 +14,13 @@ import {
 } from "~/domain/dropship/suppliers.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
+import { metaT } from "~/lib/i18n";
+import { localeFor, serverT } from "~/lib/i18n.server";
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Platform · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "supplier")("platform.meta") }];
 
 /** Platform operators only (users.platform_role = 'operator'): supplier approval and wallet top-ups. */
 export const loader = /* @__PURE__ */ operatorLoader(async ({ request }) => {
@@ -32,6 +34,7 @@ export const action = /* @__PURE__ */ operatorAction(async ({ request, context, 
   const form = await readForm(request);
   const who = { ip: context.ip, userAgent: context.userAgent };
   const intent = String(form.get("intent") ?? "");
+  const t = serverT(await localeFor(request), "supplier");
   if (intent === "approve" || intent === "suspend") {
     const ok = await setSupplierStatus(
       operator.id,
@@ -43,7 +46,7 @@ export const action = /* @__PURE__ */ operatorAction(async ({ request, context, 
     return data({
       errors: {} as Record<string, string>,
       values: {} as Record<string, string>,
-      notice: intent === "approve" ? "Supplier approved." : "Supplier suspended.",
+      notice: intent === "approve" ? t("platform.approved") : t("platform.suspended"),
     });
   }
   const result = await recordTopUp(operator.id, Object.fromEntries(form), who);
@@ -51,7 +54,7 @@ export const action = /* @__PURE__ */ operatorAction(async ({ request, context, 
   return data({
     errors: {} as Record<string, string>,
     values: {} as Record<string, string>,
-    notice: `Top-up recorded. New balance ${formatMoney(result.balanceMinor, "MYR")}.`,
+    notice: t("platform.recorded", { balance: formatMoney(result.balanceMinor, "MYR") }),
   });
 });
 
@@ -61,13 +64,14 @@ export default function Platform() {
   const errors: Record<string, string | undefined> = result?.errors ?? {};
   const values: Record<string, string | undefined> = result?.values ?? {};
   const { t } = useTranslation("dropship");
+  const { t: ts } = useTranslation("supplier");
   const fmt = useFormat();
   return (
     <main className="admin-main stack" id="main">
       <h1>{t("platform")}</h1>
       <Banner tone="ok">{result?.notice}</Banner>
       <section className="card flush">
-        <h2 style={{ padding: "0 1rem" }}>Suppliers</h2>
+        <h2 style={{ padding: "0 1rem" }}>{ts("platform.suppliers")}</h2>
         <table data-testid="platform-suppliers">
           <tbody>
             {suppliers.map((s) => (
@@ -79,20 +83,26 @@ export default function Platform() {
                   </div>
                 </td>
                 <td>{fmt.date(s.createdAt)}</td>
-                <td>{s.products} published</td>
-                <td data-testid="supplier-status">{s.status}</td>
+                <td>{ts("platform.published", { count: s.products })}</td>
+                <td data-testid="supplier-status">{ts(`platform.statuses.${s.status}`)}</td>
                 <td>
                   <Form method="post" className="row">
                     <CsrfInput />
                     <input type="hidden" name="supplierShopId" value={s.shopId} />
                     {s.status !== "approved" ? (
-                      <button type="submit" name="intent" value="approve" aria-label={`Approve ${s.name}`}>
-                        Approve
+                      <button type="submit" name="intent" value="approve" aria-label={ts("platform.approveNamed", { name: s.name })}>
+                        {ts("platform.approve")}
                       </button>
                     ) : null}
                     {s.status !== "suspended" ? (
-                      <button type="submit" name="intent" value="suspend" className="secondary" aria-label={`Suspend ${s.name}`}>
-                        Suspend
+                      <button
+                        type="submit"
+                        name="intent"
+                        value="suspend"
+                        className="secondary"
+                        aria-label={ts("platform.suspendNamed", { name: s.name })}
+                      >
+                        {ts("platform.suspend")}
                       </button>
                     ) : null}
                   </Form>
@@ -103,9 +113,9 @@ export default function Platform() {
         </table>
       </section>
       <section className="card">
-        <h2>Wallet top-ups</h2>
+        <h2>{ts("platform.topUps")}</h2>
         <Form method="get" role="search">
-          <Field label="Find a merchant shop" name="shop" defaultValue={q} />
+          <Field label={ts("platform.findShop")} name="shop" defaultValue={q} />
         </Form>
         <ul>
           {wallets.map((w) => (
@@ -120,11 +130,18 @@ export default function Platform() {
           <input type="hidden" name="token" value={topUpToken} />
           <FormError message={errors.form} />
           <div className="two-cols">
-            <Field label="Merchant shop address (slug)" name="shopSlug" defaultValue={values.shopSlug} error={errors.shopSlug} required />
-            <Field label="Amount (RM)" name="amount" inputMode="decimal" defaultValue={values.amount} error={errors.amount} required />
-            <Field label="Note (bank reference)" name="note" defaultValue={values.note} error={errors.note} />
+            <Field label={ts("platform.shopSlug")} name="shopSlug" defaultValue={values.shopSlug} error={errors.shopSlug} required />
+            <Field
+              label={ts("platform.amount")}
+              name="amount"
+              inputMode="decimal"
+              defaultValue={values.amount}
+              error={errors.amount}
+              required
+            />
+            <Field label={ts("platform.note")} name="note" defaultValue={values.note} error={errors.note} />
           </div>
-          <button type="submit">Record top-up</button>
+          <button type="submit">{ts("platform.record")}</button>
         </Form>
       </section>
     </main>

@@ -17,15 +17,16 @@ export const loader = /* @__PURE__ */ supplierLoader(async ({ access }) => {
 export default function SupplierHome() {
   const { name, published, products, open } = useLoaderData<typeof loader>();
   const { t } = useTranslation("dropship");
+  const { t: ts } = useTranslation("supplier");
   return (
     <div className="stack">
       <h1>{name}</h1>
       <div className="card">
         <p>
-          <Link to="/supplier/products">{t("products")}</Link>: {products} ({published} published)
+          <Link to="/supplier/products">{t("products")}</Link>: {products} ({ts("portal.published", { count: published })})
         </p>
         <p>
-          <Link to="/supplier/orders">{t("orders")}</Link>: <strong data-testid="open-orders">{open}</strong> to ship
+          <Link to="/supplier/orders">{t("orders")}</Link>: <strong data-testid="open-orders">{open}</strong> {ts("portal.toShip")}
         </p>
       </div>
     </div>

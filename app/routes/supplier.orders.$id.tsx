@@ -8,11 +8,12 @@ import { acceptSupplierOrder, getSupplierOrder, rejectSupplierLine, shipSupplier
 import { supplierAction, supplierLoader } from "~/domain/dropship/suppliers.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
+import { localeFor, serverT } from "~/lib/i18n.server";
 import { CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
 
-export const loader = /* @__PURE__ */ supplierLoader(async ({ params, access }) => {
+export const loader = /* @__PURE__ */ supplierLoader(async ({ request, params, access }) => {
   const order = await getSupplierOrder(access.supplier.shopId, params.id ?? "");
-  if (!order) throw new Response("Not found", { status: 404 });
+  if (!order) throw new Response(serverT(await localeFor(request), "supplier")("portal.orderNotFound"), { status: 404 });
   return { order };
 });
 

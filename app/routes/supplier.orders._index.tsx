@@ -12,13 +12,14 @@ export const loader = /* @__PURE__ */ supplierLoader(async ({ access }) => ({ or
 export default function SupplierOrders() {
   const { orders } = useLoaderData<typeof loader>();
   const { t } = useTranslation("dropship");
+  const { t: ts } = useTranslation("supplier");
   const fmt = useFormat();
   return (
     <div className="stack">
       <h1>{t("orders")}</h1>
       <div className="card flush">
         <table data-testid="supplier-orders">
-          <TableHead columns={["Reference", "Date", t("recipient"), "Status", t("cost")]} />
+          <TableHead columns={[ts("portal.reference"), ts("portal.date"), t("recipient"), ts("portal.status"), t("cost")]} />
           <tbody>
             {orders.map((o) => (
               <tr key={o.id}>
@@ -29,7 +30,7 @@ export default function SupplierOrders() {
                 <td>
                   {o.city}, {o.state}
                 </td>
-                <td>{o.status}</td>
+                <td>{ts(`orderStatuses.${o.status}`)}</td>
                 <td>{formatMoney(o.costTotalMinor, o.currency)}</td>
               </tr>
             ))}

@@ -8,6 +8,7 @@ import { supplierAction, supplierLoader } from "~/domain/dropship/suppliers.serv
 import { MAX_IMAGE_BYTES } from "~/domain/media/media-rules";
 import { readForm, readUploadForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
+import { localeFor, serverT } from "~/lib/i18n.server";
 import { Banner } from "~/ui/banner";
 import { Checkbox, CsrfInput, FormError, useFormResult } from "~/ui/forms";
 
@@ -20,16 +21,14 @@ export const loader = /* @__PURE__ */ supplierLoader(async ({ params, access }) 
 export const action = /* @__PURE__ */ supplierAction(
   async ({ request, params, context, access }) => {
     const actor = { userId: access.user.id, ip: context.ip, userAgent: context.userAgent };
+    const t = serverT(await localeFor(request), "supplier");
     if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
       const upload = await readUploadForm(request, { field: "image", maxFileBytes: MAX_IMAGE_BYTES });
       if (!upload.ok) return data({ errors: upload.errors, values: {}, notice: null }, { status: upload.status });
       const form = upload.form;
       const file = form.get("image");
       if (!(file instanceof File) || file.size === 0)
-        return data(
-          { errors: { image: "Choose a JPEG, PNG or WebP image." } as Record<string, string>, values: {}, notice: null },
-          { status: 400 },
-        );
+        return data({ errors: { image: t("products.chooseImage") } as Record<string, string>, values: {}, notice: null }, { status: 400 });
       const added = await addSupplierImage(access.supplier.shopId, params.id ?? "", {
         body: Buffer.from(await file.arrayBuffer()),
         contentType: file.type,
@@ -38,13 +37,13 @@ export const action = /* @__PURE__ */ supplierAction(
       if (added === undefined) throw new Response("Not found", { status: 404 });
       if (!added.ok)
         return data({ errors: { image: added.errors.form } as Record<string, string>, values: {}, notice: null }, { status: 400 });
-      return data({ errors: {} as Record<string, string>, values: {}, notice: "Image added: it appears once processed." });
+      return data({ errors: {} as Record<string, string>, values: {}, notice: t("products.imageAdded") });
     }
     const form = await readForm(request);
     const result = await updateSupplierProduct(access.supplier.shopId, params.id ?? "", actor, Object.fromEntries(form));
     if (!result) throw new Response("Not found", { status: 404 });
     if (!result.ok) return data({ errors: result.errors, values: keptValues(form), notice: null }, { status: 400 });
-    return data({ errors: {} as Record<string, string>, values: {}, notice: "Saved. Merchants selling it are updated in a moment." });
+    return data({ errors: {} as Record<string, string>, values: {}, notice: t("products.saved") });
   },
   { approved: false },
 );
@@ -53,6 +52,7 @@ export default function SupplierProduct() {
   const { product, variants, media } = useLoaderData<typeof loader>();
   const { result, errors, values } = useFormResult<typeof action>();
   const { t } = useTranslation("dropship");
+  const { t: ts } = useTranslation("supplier");
   return (
     <div className="stack">
       <p>
@@ -66,7 +66,7 @@ export default function SupplierProduct() {
         <table>
           <thead>
             <tr>
-              <th>Variant</th>
+              <th>{ts("products.variant")}</th>
               <th>{t("cost")} (RM)</th>
               <th>{t("suggested")} (RM)</th>
               <th>{t("stock")}</th>
@@ -75,7 +75,7 @@ export default function SupplierProduct() {
           <tbody>
             {variants.map((v) => (
               <tr key={v.id}>
-                <td>{v.title}</td>
+                <td>{v.title === "Default" ? ts("products.defaultVariant") : v.title}</td>
                 {(["cost", "price", "stock"] as const).map((f) => {
                   const name = `${f}_${v.id}`;
                   const saved =
@@ -88,7 +88,10 @@ export default function SupplierProduct() {
                     <td key={f}>
                       <input
                         name={name}
-                        aria-label={`${v.title} ${f}`}
+                        aria-label={ts("products.variantField", {
+                          variant: v.title === "Default" ? ts("products.defaultVariant") : v.title,
+                          field: ts(`products.fields.${f}`),
+                        })}
                         defaultValue={values[name] ?? saved}
                         inputMode="decimal"
                         size={8}
@@ -107,14 +110,14 @@ export default function SupplierProduct() {
           </tbody>
         </table>
         <Checkbox
-          label="Published to the network"
+          label={ts("products.publishedToNetwork")}
           name="publish"
           defaultChecked={values.publish ? values.publish === "on" : product.status === "active"}
         />
-        <button type="submit">Save</button>
+        <button type="submit">{ts("products.save")}</button>
       </Form>
       <section className="card">
-        <h2>Images</h2>
+        <h2>{ts("products.images")}</h2>
         <div className="row">
           {media.map((m) => (
             <img key={m.id} src={m.url} alt="" width={96} height={96} style={{ objectFit: "cover" }} data-status={m.status} />
@@ -122,14 +125,14 @@ export default function SupplierProduct() {
         </div>
         <Form method="post" encType="multipart/form-data">
           <CsrfInput />
-          <input type="file" name="image" accept="image/jpeg,image/png,image/webp" aria-label="Image" />
+          <input type="file" name="image" accept="image/jpeg,image/png,image/webp" aria-label={ts("products.image")} />
           {errors.image ? (
             <p className="error" role="alert" data-field-error="image">
               {errors.image}
             </p>
           ) : null}
           <button type="submit" className="secondary">
-            Upload image
+            {ts("products.upload")}
           </button>
         </Form>
       </section>

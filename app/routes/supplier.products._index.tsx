@@ -34,19 +34,20 @@ export default function SupplierProducts() {
   const { products } = useLoaderData<typeof loader>();
   const { errors, values } = useFormResult<typeof action>();
   const { t } = useTranslation("dropship");
+  const { t: ts } = useTranslation("supplier");
   return (
     <div className="stack">
       <h1>{t("products")}</h1>
       <div className="card flush">
         <table data-testid="supplier-products">
-          <TableHead columns={[t("products"), "Status", t("cost"), t("suggested"), t("stock")]} />
+          <TableHead columns={[t("products"), ts("products.status"), t("cost"), t("suggested"), t("stock")]} />
           <tbody>
             {products.map((p) => (
               <tr key={p.id}>
                 <td>
                   <Link to={`/supplier/products/${p.id}`}>{p.title}</Link>
                 </td>
-                <td>{p.status === "active" ? "Published" : p.status}</td>
+                <td>{p.status === "active" ? ts("products.published") : ts(`products.productStatuses.${p.status}`)}</td>
                 <td>{p.minCost !== null ? formatMoney(p.minCost, "MYR") : "—"}</td>
                 <td>{p.price !== null ? formatMoney(p.price, "MYR") : "—"}</td>
                 <td>{p.stock ?? 0}</td>
@@ -55,32 +56,27 @@ export default function SupplierProducts() {
           </tbody>
         </table>
       </div>
-      <Form method="post" className="card" noValidate aria-label="New product">
+      <Form method="post" className="card" noValidate aria-label={ts("products.newProduct")}>
         <CsrfInput />
-        <h2>List a product</h2>
+        <h2>{ts("products.listProduct")}</h2>
         <FormError message={errors.form} />
-        <Field label="Title" name="title" defaultValue={values.title} error={errors.title} required />
+        <Field label={ts("products.title")} name="title" defaultValue={values.title} error={errors.title} required />
         <div className="field">
-          <label htmlFor="descriptionMd">Description (Markdown)</label>
+          <label htmlFor="descriptionMd">{ts("products.description")}</label>
           <textarea id="descriptionMd" name="descriptionMd" rows={4} defaultValue={values.descriptionMd} />
         </div>
         <div className="two-cols">
           <Field label={t("category")} name="productType" defaultValue={values.productType} error={errors.productType} />
-          <Field label="Weight (grams)" name="weight" inputMode="numeric" defaultValue={values.weight} error={errors.weight} />
+          <Field label={ts("products.weight")} name="weight" inputMode="numeric" defaultValue={values.weight} error={errors.weight} />
+          <Field label={ts("products.optionName")} name="optionName" defaultValue={values.optionName} error={errors["options.0.name"]} />
           <Field
-            label="Option name (e.g. Size; optional)"
-            name="optionName"
-            defaultValue={values.optionName}
-            error={errors["options.0.name"]}
-          />
-          <Field
-            label="Option values (comma-separated)"
+            label={ts("products.optionValues")}
             name="optionValues"
             defaultValue={values.optionValues}
             error={errors["options.0.values"]}
           />
           <Field
-            label="Cost to merchants (RM)"
+            label={ts("products.cost")}
             name="cost"
             inputMode="decimal"
             defaultValue={values.cost}
@@ -88,7 +84,7 @@ export default function SupplierProducts() {
             required
           />
           <Field
-            label="Suggested retail price (RM)"
+            label={ts("products.price")}
             name="price"
             inputMode="decimal"
             defaultValue={values.price}
@@ -96,7 +92,7 @@ export default function SupplierProducts() {
             required
           />
           <Field
-            label="Stock per variant"
+            label={ts("products.stock")}
             name="stock"
             inputMode="numeric"
             defaultValue={values.stock ?? "0"}
@@ -104,8 +100,8 @@ export default function SupplierProducts() {
             required
           />
         </div>
-        <Checkbox label="Publish to the network" name="publish" defaultChecked={values.publish === "on"} />
-        <button type="submit">Save product</button>
+        <Checkbox label={ts("products.publish")} name="publish" defaultChecked={values.publish === "on"} />
+        <button type="submit">{ts("products.saveProduct")}</button>
       </Form>
     </div>
   );

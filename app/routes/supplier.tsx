@@ -3,11 +3,12 @@ import { Form, NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { supplierLoader } from "~/domain/dropship/suppliers.server";
+import { metaT } from "~/lib/i18n";
 import { Banner } from "~/ui/banner";
 import { CsrfInput } from "~/ui/forms";
 import { LanguageSwitcher } from "~/ui/language-switcher";
 
-export const meta: MetaFunction = () => [{ title: "Supplier portal · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: `${metaT(matches, "dropship")("portal")} · NetShop` }];
 
 /** The supplier portal: its own tenant (the supplier shop), never the merchant admin. */
 export const loader = /* @__PURE__ */ supplierLoader(async ({ access }) => ({
@@ -18,6 +19,7 @@ export const loader = /* @__PURE__ */ supplierLoader(async ({ access }) => ({
 export default function SupplierLayout() {
   const { supplier, user } = useLoaderData<typeof loader>();
   const { t } = useTranslation("dropship");
+  const { t: ta } = useTranslation("admin");
   return (
     <div className="admin">
       <aside className="admin-nav">
@@ -47,7 +49,7 @@ export default function SupplierLayout() {
           <Form method="post" action="/logout">
             <CsrfInput />
             <button type="submit" className="link">
-              Log out
+              {ta("logOut")}
             </button>
           </Form>
           <LanguageSwitcher />

@@ -8,10 +8,11 @@ import { signUpSupplier } from "~/domain/dropship/suppliers.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders } from "~/lib/http";
+import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import { Checkbox, CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Become a NetShop supplier" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "dropship")("signupTitle") }];
 export const headers = passThroughHeaders;
 
 /** Public: a new person opens an account and a supplier at once; a signed-in person adds a supplier. */
@@ -32,11 +33,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return redirect("/supplier", { headers: { "Set-Cookie": setCookie } });
 }
 
+const REGION_KEY = { "Peninsular Malaysia": "peninsular", "East Malaysia": "east", Singapore: "singapore" } as const;
+
 export default function SupplierSignup() {
   const { signedIn, name } = useLoaderData<typeof loader>();
   const { result, errors, values } = useFormResult<typeof action>();
   const regions = new Set(result?.regions ?? ["Peninsular Malaysia"]);
   const { t } = useTranslation("dropship");
+  const { t: ts } = useTranslation("supplier");
   return (
     <main className="centered-page">
       <div className="card medium">
@@ -44,21 +48,18 @@ export default function SupplierSignup() {
           <img src="/favicon.svg" alt="" /> NetShop
         </Link>
         <h1 style={{ marginTop: "1rem" }}>{t("signupTitle")}</h1>
-        <p className="muted">
-          List your products once; NetShop merchants sell them and you ship straight to their customers. The platform team approves new
-          suppliers.
-        </p>
+        <p className="muted">{ts("signup.intro")}</p>
         <FormError message={errors.form} />
         <Form method="post" noValidate>
           <CsrfInput />
           {signedIn ? (
-            <p>Signed in as {name}.</p>
+            <p>{ts("signup.signedInAs", { name })}</p>
           ) : (
             <fieldset>
-              <legend>Your account</legend>
-              <Field label="Your name" name="name" autoComplete="name" defaultValue={values.name} error={errors.name} required />
+              <legend>{ts("signup.account")}</legend>
+              <Field label={ts("signup.name")} name="name" autoComplete="name" defaultValue={values.name} error={errors.name} required />
               <Field
-                label="Email"
+                label={ts("signup.email")}
                 name="email"
                 type="email"
                 autoComplete="email"
@@ -67,7 +68,7 @@ export default function SupplierSignup() {
                 required
               />
               <Field
-                label="Your WhatsApp number (sign-in codes)"
+                label={ts("signup.phone")}
                 name="phone"
                 type="tel"
                 autoComplete="tel"
@@ -76,38 +77,46 @@ export default function SupplierSignup() {
                 required
               />
               <Field
-                label="Password"
+                label={ts("signup.password")}
                 name="password"
                 type="password"
                 autoComplete="new-password"
                 error={errors.password}
                 required
-                hint="At least 12 characters."
+                hint={ts("signup.passwordHint")}
               />
-              <Checkbox label="I am 18 or older" name="adult" error={errors.adult} defaultChecked={values.adult === "on"} />
-              <Checkbox
-                label="I accept the terms of service and the privacy policy"
-                name="terms"
-                error={errors.terms}
-                defaultChecked={values.terms === "on"}
-              />
+              <Checkbox label={ts("signup.adult")} name="adult" error={errors.adult} defaultChecked={values.adult === "on"} />
+              <Checkbox label={ts("signup.terms")} name="terms" error={errors.terms} defaultChecked={values.terms === "on"} />
             </fieldset>
           )}
           <fieldset>
-            <legend>Your supplier business</legend>
-            <Field label="Trading name" name="supplierName" defaultValue={values.supplierName} error={errors.supplierName} required />
-            <Field label="Contact person" name="contactName" defaultValue={values.contactName} error={errors.contactName} required />
-            <Field label="WhatsApp for orders" name="whatsapp" type="tel" defaultValue={values.whatsapp} error={errors.whatsapp} required />
+            <legend>{ts("signup.business")}</legend>
+            <Field
+              label={ts("signup.tradingName")}
+              name="supplierName"
+              defaultValue={values.supplierName}
+              error={errors.supplierName}
+              required
+            />
+            <Field label={ts("signup.contact")} name="contactName" defaultValue={values.contactName} error={errors.contactName} required />
+            <Field
+              label={ts("signup.whatsapp")}
+              name="whatsapp"
+              type="tel"
+              defaultValue={values.whatsapp}
+              error={errors.whatsapp}
+              required
+            />
             <div className="two-cols">
               <Field
-                label="Warehouse town or city"
+                label={ts("signup.city")}
                 name="warehouseCity"
                 defaultValue={values.warehouseCity}
                 error={errors.warehouseCity}
                 required
               />
               <SelectField
-                label="Warehouse state"
+                label={ts("signup.state")}
                 name="warehouseState"
                 defaultValue={values.warehouseState ?? "Selangor"}
                 error={errors.warehouseState}
@@ -115,10 +124,10 @@ export default function SupplierSignup() {
               />
             </div>
             <fieldset>
-              <legend>Regions you ship to</legend>
+              <legend>{ts("signup.regions")}</legend>
               {REGIONS.map((r) => (
                 <label key={r} className="checkbox">
-                  <input type="checkbox" name="regions" value={r} defaultChecked={regions.has(r)} /> {r}
+                  <input type="checkbox" name="regions" value={r} defaultChecked={regions.has(r)} /> {ts(`regions.${REGION_KEY[r]}`)}
                 </label>
               ))}
               {errors.regions ? (
@@ -128,7 +137,7 @@ export default function SupplierSignup() {
               ) : null}
             </fieldset>
             <Field
-              label="Handling time (working days before dispatch)"
+              label={ts("signup.handling")}
               name="handlingDays"
               inputMode="numeric"
               defaultValue={values.handlingDays ?? "2"}
@@ -136,7 +145,7 @@ export default function SupplierSignup() {
               required
             />
           </fieldset>
-          <button type="submit">Apply as a supplier</button>
+          <button type="submit">{ts("signup.submit")}</button>
         </Form>
       </div>
     </main>

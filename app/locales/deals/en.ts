@@ -17,6 +17,28 @@ const deals = {
   noCap: "no cap",
   noLimit: "no limit",
   states: { running: "running", scheduled: "scheduled", ended: "ended" },
+  editor: {
+    meta: "Flash sale · NetShop",
+    back: "Deals",
+    newTitle: "New flash sale",
+    end: "End the sale now",
+    sold: "{{count}} units sold at the sale price.",
+    name: "Name",
+    namePlaceholder: "12.12 flash sale",
+    starts: "Starts ({{zone}})",
+    ends: "Ends ({{zone}})",
+    totalCap: "Total units at the sale price (optional)",
+    totalCapHint: "Empty: no cap.",
+    perCustomer: "Units per customer (optional)",
+    perCustomerHint: "Counted by customer account, email or phone number.",
+    prices: "Sale prices",
+    pricesHint: "Give a sale price to each variant in the sale; leave the others empty.",
+    variant: "Variant",
+    sku: "SKU",
+    price: "Price",
+    salePrice: "Sale price",
+    save: "Save sale",
+  },
 } as const;
 
 export default deals;

@@ -19,6 +19,28 @@ const deals: Translations<typeof en> = {
   noCap: "tiada had",
   noLimit: "tiada had",
   states: { running: "berjalan", scheduled: "dijadualkan", ended: "tamat" },
+  editor: {
+    meta: "Jualan kilat · NetShop",
+    back: "Tawaran",
+    newTitle: "Jualan kilat baharu",
+    end: "Tamatkan jualan sekarang",
+    sold: "{{count}} unit terjual pada harga jualan.",
+    name: "Nama",
+    namePlaceholder: "Jualan kilat 12.12",
+    starts: "Bermula ({{zone}})",
+    ends: "Berakhir ({{zone}})",
+    totalCap: "Jumlah unit pada harga jualan (pilihan)",
+    totalCapHint: "Kosong: tiada had.",
+    perCustomer: "Unit bagi setiap pelanggan (pilihan)",
+    perCustomerHint: "Dikira mengikut akaun pelanggan, e-mel atau nombor telefon.",
+    prices: "Harga jualan",
+    pricesHint: "Berikan harga jualan kepada setiap varian dalam jualan ini; biarkan yang lain kosong.",
+    variant: "Varian",
+    sku: "SKU",
+    price: "Harga",
+    salePrice: "Harga jualan",
+    save: "Simpan jualan",
+  },
 };
 
 export default deals;

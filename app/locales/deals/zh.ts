@@ -19,6 +19,28 @@ const deals: Translations<typeof en> = {
   noCap: "无上限",
   noLimit: "不限",
   states: { running: "进行中", scheduled: "已排期", ended: "已结束" },
+  editor: {
+    meta: "限时抢购 · NetShop",
+    back: "优惠活动",
+    newTitle: "新建限时抢购",
+    end: "立即结束抢购",
+    sold: "已按抢购价售出 {{count}} 件。",
+    name: "名称",
+    namePlaceholder: "12.12 限时抢购",
+    starts: "开始时间（{{zone}}）",
+    ends: "结束时间（{{zone}}）",
+    totalCap: "抢购价总件数（可选）",
+    totalCapHint: "留空：不限。",
+    perCustomer: "每位顾客限购件数（可选）",
+    perCustomerHint: "按顾客账户、电子邮件或电话号码计算。",
+    prices: "抢购价",
+    pricesHint: "为参与抢购的每个款式填写抢购价；其他款式留空。",
+    variant: "款式",
+    sku: "SKU",
+    price: "价格",
+    salePrice: "抢购价",
+    save: "保存抢购",
+  },
 };
 
 export default deals;
