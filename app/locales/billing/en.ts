@@ -111,11 +111,6 @@ const billing = {
   limits: {
     seats:
       "Your {{plan}} plan includes {{seats}} staff seats and all are taken. Remove a staff member, or upgrade on the Billing page (Admin → Billing) for more seats.",
-    ownDomain:
-      "Your own domain is part of the Growth and Pro plans. Upgrade on the Billing page (Admin → Billing) to use it; your storefront stays at its NetShop address until then.",
-    dropshipping:
-      "Dropshipping is part of the Growth and Pro plans. Upgrade on the Billing page (Admin → Billing) to import and forward supplier products.",
-    autocountSync: "AutoCount sync is part of the Pro plan. Upgrade on the Billing page (Admin → Billing) to connect AutoCount.",
     upgrade: "See plans",
   },
   console: {

@@ -119,11 +119,6 @@ const billing: Translations<typeof en> = {
   limits: {
     seats:
       "Pelan {{plan}} anda merangkumi {{seats}} tempat kakitangan dan semuanya telah digunakan. Keluarkan seorang kakitangan, atau naik taraf di halaman Bil (Admin → Bil) untuk lebih banyak tempat.",
-    ownDomain:
-      "Domain sendiri termasuk dalam pelan Growth dan Pro. Naik taraf di halaman Bil (Admin → Bil) untuk menggunakannya; kedai anda kekal di alamat NetShop sehingga itu.",
-    dropshipping:
-      "Dropship termasuk dalam pelan Growth dan Pro. Naik taraf di halaman Bil (Admin → Bil) untuk mengimport dan memajukan produk pembekal.",
-    autocountSync: "Penyegerakan AutoCount termasuk dalam pelan Pro. Naik taraf di halaman Bil (Admin → Bil) untuk menyambung AutoCount.",
     upgrade: "Lihat pelan",
   },
   console: {

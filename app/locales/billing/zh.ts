@@ -109,9 +109,6 @@ const billing: Translations<typeof en> = {
   },
   limits: {
     seats: "您的 {{plan}} 方案包含 {{seats}} 个员工席位，已全部使用。请移除一名员工，或在账单页面（管理 → 账单）升级以获得更多席位。",
-    ownDomain: "自有域名包含在 Growth 和 Pro 方案中。请在账单页面（管理 → 账单）升级后使用；在此之前，您的店铺仍使用 NetShop 地址。",
-    dropshipping: "代发货包含在 Growth 和 Pro 方案中。请在账单页面（管理 → 账单）升级以导入和转发供应商产品。",
-    autocountSync: "AutoCount 同步包含在 Pro 方案中。请在账单页面（管理 → 账单）升级以连接 AutoCount。",
     upgrade: "查看方案",
   },
   console: {
