@@ -16,7 +16,7 @@ import { closeRedis } from "~/lib/redis.server";
 import { closeDatabase } from "~db/client";
 
 import { signIn } from "../helpers/auth";
-import { addMember, makeShop, makeUser } from "../helpers/factories";
+import { addMember, makeShop, makeUser, onPlan } from "../helpers/factories";
 import { FormClient, startWeb } from "../helpers/web";
 
 process.env.TRUST_PROXY = "1";
@@ -59,6 +59,8 @@ beforeAll(async () => {
   routes = await adminRoutes();
   const owner = await makeUser();
   const shop = await makeShop(owner.id);
+  // Every plan feature on, so a 403 here is the role's answer, never the plan's (billing-features.test.ts has those).
+  await onPlan(shop.id, "pro");
   const cast: Array<{ name: string; membership: Membership }> = [
     { name: "admin", membership: { role: "admin", permissions: [] } },
     { name: "staff without areas", membership: { role: "staff", permissions: [] } },
