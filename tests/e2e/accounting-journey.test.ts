@@ -62,6 +62,14 @@ describe("a merchant connects AutoCount and sees a paid order booked", () => {
   });
 
   it("pays an order, sees it synced on /admin/accounting and the invoice in the sandbox's ledger", async () => {
+    // The stand-in keeps one sandbox book for the whole run, and every shop numbers its invoices from NS-I000001:
+    // the journey starts from an empty book so its invoice is its own.
+    const reset = await fetch(`${process.env.SANDBOX_URL}/autocount/_control`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ reset: true }),
+    });
+    expect(reset.ok).toBe(true);
     const order = await makeOrder(shopId, { lines: [{ variantId, quantity: 2 }], customerName: "Nurul Huda" });
     const docNo = `NS-I${String(order.invoiceNumber).padStart(6, "0")}`;
     await page.goto(`${baseUrl()}/admin/accounting?show=all`);

@@ -23,10 +23,12 @@ import { signIn } from "../helpers/auth";
 import { makeDropshipOrder, makeSupplier, makeSupplierProduct, topUp } from "../helpers/dropship";
 import { makeShop, makeUser, onPlan, unique } from "../helpers/factories";
 import { makeOrder } from "../helpers/orders";
+import { type IsolatedStack, isolatedStack } from "../helpers/stack";
 import { FormClient, htmlDecode, startWeb } from "../helpers/web";
 
 process.env.TRUST_PROXY = "1";
 
+let stack: IsolatedStack | undefined;
 let web: Awaited<ReturnType<typeof startWeb>>;
 let n = 0;
 async function client(user: { email: string; password: string; phone: string }, language?: "ms" | "zh") {
@@ -86,6 +88,9 @@ const customDomainOf = async (shopId: string) =>
   (await withShop(shopId, (tx) => tx.select({ d: schema.shops.customDomain }).from(schema.shops).where(eq(schema.shops.id, shopId))))[0].d;
 
 beforeAll(async () => {
+  // Its own database, Redis and sandbox: its shops book invoice NS-I000001 in the AutoCount stand-in, whose one
+  // sandbox book the browser journeys share.
+  stack = await isolatedStack();
   web = await startWeb();
   owner = await makeUser();
   free = await makeShop(owner.id, { name: `Kedai Percuma ${unique("")}` });
@@ -94,11 +99,12 @@ beforeAll(async () => {
   await onPlan(growth.id, "growth");
   const supplier = await makeSupplier();
   supplierProductId = (await makeSupplierProduct(supplier.shopId, supplier.user.id, { cost: "6.00", price: "19.90", stock: 50 })).productId;
-});
+}, 120_000);
 afterAll(async () => {
   await web?.close();
   await closeRedis();
   await closeDatabase();
+  await stack?.stop();
 });
 
 describe("which plans have which features (read from the plans table through the shop's plan)", () => {
