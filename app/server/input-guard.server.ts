@@ -21,12 +21,20 @@ import { isCleanUtf8, percentDecodeBytes } from "~/lib/text";
 
 type Problem = "url" | "header";
 
+/**
+ * Event-stream resource routes (live progress): a single-fetch `.data` request to one would wait on
+ * a stream that never ends, holding the connection without sending headers. Browsers never ask for
+ * it; the fuzzer did.
+ */
+const EVENT_STREAM_DATA_PATHS = new Set(["/admin/progress.data"]);
+
 function requestProblem(req: Request): Problem | undefined {
   const raw = req.url;
   const q = raw.indexOf("?");
   const pathPart = q === -1 ? raw : raw.slice(0, q);
   const path = percentDecodeBytes(pathPart, { strict: true });
   if (!path || !isCleanUtf8(path)) return "url";
+  if (EVENT_STREAM_DATA_PATHS.has(pathPart.replace(/\/+$/, ""))) return "url";
   if (q !== -1) {
     const query = percentDecodeBytes(raw.slice(q + 1), { plus: true });
     if (!query || !isCleanUtf8(query)) return "url";

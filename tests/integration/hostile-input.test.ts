@@ -267,6 +267,12 @@ describe("7. found by the well-formed fuzzer (valid token, own Origin, hostile v
     expect(res.status).toBe(400);
     expect(await res.text()).not.toMatch(/\bat .*\.js:\d+/);
   });
+
+  it("a data request for the live-progress event stream is a 400 at once, not a connection held open", async () => {
+    const res = await raw("/admin/progress.data");
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+  });
 });
 
 describe("6b. presigned uploads and the store", () => {
