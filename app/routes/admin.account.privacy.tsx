@@ -133,54 +133,28 @@ export default function AccountPrivacy() {
             {t("correct.save")}
           </button>
         </Form>
-        {result?.pendingEmail ? (
-          <Form method="post" data-testid="confirm-email">
-            <CsrfInput />
-            <input type="hidden" name="contact" value={result.pendingEmail} />
-            <Field
-              label={t("guest.code")}
-              name="code"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              error={errors.code ?? errors.email}
-            />
-            <button type="submit" name="intent" value="email-confirm">
-              {t("correct.confirmEmail")}
-            </button>
-          </Form>
-        ) : (
-          <Form method="post">
-            <CsrfInput />
-            <Field label={t("correct.email")} name="email" type="email" autoComplete="email" error={errors.email} />
-            <button type="submit" name="intent" value="email-code">
-              {t("correct.sendEmailCode")}
-            </button>
-          </Form>
-        )}
-        {result?.pendingPhone ? (
-          <Form method="post">
-            <CsrfInput />
-            <input type="hidden" name="phone" value={result.pendingPhone} />
-            <Field
-              label={t("guest.code")}
-              name="code"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              error={errors.code ?? errors.phone}
-            />
-            <button type="submit" name="intent" value="phone-confirm">
-              {t("correct.confirmPhone")}
-            </button>
-          </Form>
-        ) : (
-          <Form method="post">
-            <CsrfInput />
-            <Field label={t("correct.phone")} name="phone" type="tel" autoComplete="tel" error={errors.phone} />
-            <button type="submit" name="intent" value="phone-code">
-              {t("correct.sendCode")}
-            </button>
-          </Form>
-        )}
+        <ContactChange
+          kind="email"
+          pending={result?.pendingEmail}
+          pendingField="contact"
+          error={errors.email}
+          codeError={errors.code ?? errors.email}
+          testId="confirm-email"
+          labels={{
+            field: t("correct.email"),
+            code: t("guest.code"),
+            send: t("correct.sendEmailCode"),
+            confirm: t("correct.confirmEmail"),
+          }}
+        />
+        <ContactChange
+          kind="phone"
+          pending={result?.pendingPhone}
+          pendingField="phone"
+          error={errors.phone}
+          codeError={errors.code ?? errors.phone}
+          labels={{ field: t("correct.phone"), code: t("guest.code"), send: t("correct.sendCode"), confirm: t("correct.confirmPhone") }}
+        />
       </section>
       {d.openShops.length ? (
         <section className="card stack" data-testid="close-shop">
@@ -207,5 +181,42 @@ export default function AccountPrivacy() {
       ) : null}
       <PrivacyRequests requests={d.requests} errors={errors} />
     </div>
+  );
+}
+
+/** A new email or phone: first the address (a code is sent to it), then that code to confirm it. */
+function ContactChange(props: {
+  kind: "email" | "phone";
+  pending: string | null | undefined;
+  pendingField: string;
+  error: string | undefined;
+  codeError: string | undefined;
+  testId?: string;
+  labels: { field: string; code: string; send: string; confirm: string };
+}) {
+  const { kind, pending, labels } = props;
+  return pending ? (
+    <Form method="post" data-testid={props.testId}>
+      <CsrfInput />
+      <input type="hidden" name={props.pendingField} value={pending} />
+      <Field label={labels.code} name="code" inputMode="numeric" autoComplete="one-time-code" error={props.codeError} />
+      <button type="submit" name="intent" value={`${kind}-confirm`}>
+        {labels.confirm}
+      </button>
+    </Form>
+  ) : (
+    <Form method="post">
+      <CsrfInput />
+      <Field
+        label={labels.field}
+        name={kind}
+        type={kind === "email" ? "email" : "tel"}
+        autoComplete={kind === "email" ? "email" : "tel"}
+        error={props.error}
+      />
+      <button type="submit" name="intent" value={`${kind}-code`}>
+        {labels.send}
+      </button>
+    </Form>
   );
 }
