@@ -120,4 +120,4 @@ it("logs no password, code, token or cookie, and no error, during a hostile run"
     .map((line) => JSON.parse(line) as { level: number; msg?: string })
     .filter((line) => line.level >= 50);
   expect(errors).toEqual([]);
-}, 300_000);
+}, 900_000); // a hostile run of thousands of requests; generous for a busy machine
