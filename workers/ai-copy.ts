@@ -11,7 +11,7 @@
 import { FlowProducer, type Job } from "bullmq";
 
 import { config } from "~/config.server";
-import { copyJobGaveUp, runCopyJob } from "~/domain/ai/copy.server";
+import { copyJobGaveUp, runCopyJob } from "~/domain/ai/copy-processor.server";
 import { batchChildren, completeBatch } from "~/domain/ai/jobs.server";
 import { DEFAULT_JOB_OPTIONS, type JobPayload } from "~/domain/jobs/queues";
 import { logger } from "~/lib/logger.server";

@@ -1,7 +1,8 @@
 import type { Job } from "bullmq";
 
 import { config } from "~/config.server";
-import { type KlingJobKind, recordKlingJobExhausted, runKlingJob } from "~/domain/ai/kling-jobs.server";
+import { type KlingJobKind } from "~/domain/ai/kling-job-rows.server";
+import { recordKlingJobExhausted, runKlingJob } from "~/domain/ai/kling-processor.server";
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
 import type { JobPayload } from "~/domain/jobs/queues";
 import { queue } from "~/lib/redis.server";

@@ -1,4 +1,4 @@
-import { sweepUnmigratedResults } from "~/domain/ai/kling-jobs.server";
+import { sweepUnmigratedResults } from "~/domain/ai/kling-results.server";
 import { deleteStaleCarts } from "~/domain/checkout/cart.server";
 import { runBillingCycle } from "~/flows/billing-cycle.server";
 import { sweepInterruptedWork } from "~/flows/interrupted-work.server";

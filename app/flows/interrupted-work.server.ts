@@ -20,7 +20,7 @@
  */
 import { and, eq, inArray, isNull, lt, ne, sql } from "drizzle-orm";
 
-import { copyJobGaveUp } from "~/domain/ai/copy.server";
+import { copyJobGaveUp } from "~/domain/ai/copy-processor.server";
 import { sendForward } from "~/domain/dropship/forwarding.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { INTERRUPTED_REFUND_AFTER_MS } from "~/domain/orders/refunds.server";

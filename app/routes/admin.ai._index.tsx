@@ -3,8 +3,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
-import { getAiSettings } from "~/domain/ai/copy.server";
 import { PROVIDER_NAMES } from "~/domain/ai/copy-rules";
+import { getAiSettings } from "~/domain/ai/copy-settings.server";
 import { aiStudio, cancelBatch, JOB_STATUS_FILTERS, productChoices, requestBulkCopy, retryJob } from "~/domain/ai/jobs.server";
 import { readForm } from "~/lib/csrf.server";
 import { notFound } from "~/lib/http";

@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { allows } from "~/domain/accounts/permissions";
-import { requestCopy } from "~/domain/ai/copy.server";
+import { requestCopy } from "~/domain/ai/copy-requests.server";
 import { featureLock, featureRefusal, shopFeature } from "~/domain/billing/features.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { getDropshipSettings, importNetworkProduct } from "~/domain/dropship/import.server";

@@ -4,7 +4,8 @@ import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { allows } from "~/domain/accounts/permissions";
-import { applyDraftField, productCopyPage, requestCopy, restoreVersion } from "~/domain/ai/copy.server";
+import { requestCopy } from "~/domain/ai/copy-requests.server";
+import { applyDraftField, productCopyPage, restoreVersion } from "~/domain/ai/copy-review.server";
 import { COPY_FIELDS, type CopyField, type CopyLanguageCode, LANGUAGE_NAMES, PROVIDER_NAMES } from "~/domain/ai/copy-rules";
 import { creditsLeft } from "~/domain/ai/jobs.server";
 import { readForm } from "~/lib/csrf.server";

@@ -4,14 +4,9 @@ import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
-import {
-  deleteModelPhoto,
-  productStudio,
-  requestTryOn,
-  requestVideo,
-  retryKlingJob,
-  uploadModelPhoto,
-} from "~/domain/ai/kling-jobs.server";
+import { requestTryOn, requestVideo, retryKlingJob } from "~/domain/ai/kling-requests.server";
+import { productStudio } from "~/domain/ai/kling-studio.server";
+import { deleteModelPhoto, uploadModelPhoto } from "~/domain/ai/model-photos.server";
 import { reviewGeneratedMedia } from "~/domain/media/media.server";
 import { MAX_IMAGE_BYTES } from "~/domain/media/media-rules";
 import { readUploadForm } from "~/lib/csrf.server";

@@ -3,8 +3,8 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
-import { getAiSettings, saveAiSettings } from "~/domain/ai/copy.server";
 import { COPY_PROVIDERS, PROVIDER_NAMES } from "~/domain/ai/copy-rules";
+import { getAiSettings, saveAiSettings } from "~/domain/ai/copy-settings.server";
 import { readForm } from "~/lib/csrf.server";
 import { formFields, keptValues } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 
-import { handleKlingCallback } from "~/domain/ai/kling-jobs.server";
+import { handleKlingCallback } from "~/domain/ai/kling-callback.server";
 import { parseCleanJson } from "~/lib/text";
 
 // Kling's task callbacks (one per status change). Unsigned: the per-job secret token in the URL

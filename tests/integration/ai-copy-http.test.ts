@@ -7,7 +7,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { productCopyPage, runCopyJob } from "~/domain/ai/copy.server";
+import { runCopyJob } from "~/domain/ai/copy-processor.server";
+import { productCopyPage } from "~/domain/ai/copy-review.server";
 import { getProduct } from "~/domain/catalog/products.server";
 import { closeRedis } from "~/lib/redis.server";
 import { closeDatabase, schema, withShop } from "~db/client";

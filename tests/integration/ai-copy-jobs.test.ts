@@ -10,7 +10,9 @@ import type { Worker } from "bullmq";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { applyDraftField, productCopyPage, requestCopy, restoreVersion, saveAiSettings } from "~/domain/ai/copy.server";
+import { requestCopy } from "~/domain/ai/copy-requests.server";
+import { applyDraftField, productCopyPage, restoreVersion } from "~/domain/ai/copy-review.server";
+import { saveAiSettings } from "~/domain/ai/copy-settings.server";
 import { creditBalances } from "~/domain/ai/credits.server";
 import { cancelBatch, getBatch, requestBulkCopy, retryJob } from "~/domain/ai/jobs.server";
 import { getProduct } from "~/domain/catalog/products.server";

@@ -7,15 +7,11 @@ import sharp from "sharp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { creditBalances } from "~/domain/ai/credits.server";
-import {
-  klingCallbackToken,
-  requestTryOn,
-  requestVideo,
-  retryKlingJob,
-  runKlingJob,
-  sweepUnmigratedResults,
-  uploadModelPhoto,
-} from "~/domain/ai/kling-jobs.server";
+import { klingCallbackToken } from "~/domain/ai/kling-callback.server";
+import { runKlingJob } from "~/domain/ai/kling-processor.server";
+import { requestTryOn, requestVideo, retryKlingJob } from "~/domain/ai/kling-requests.server";
+import { sweepUnmigratedResults } from "~/domain/ai/kling-results.server";
+import { uploadModelPhoto } from "~/domain/ai/model-photos.server";
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
 import { coverImages } from "~/domain/media/media.server";
 import { KlingClient, SANDBOX_KLING_ACCESS_KEY, SANDBOX_KLING_SECRET_KEY } from "~/integrations/kling.server";

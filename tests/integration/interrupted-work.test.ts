@@ -7,7 +7,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { requestCopy } from "~/domain/ai/copy.server";
+import { requestCopy } from "~/domain/ai/copy-requests.server";
 import { creditBalances } from "~/domain/ai/credits.server";
 import { forwardOrder } from "~/domain/dropship/forwarding.server";
 import { reserveRefund } from "~/domain/orders/refunds.server";

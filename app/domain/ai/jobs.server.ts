@@ -16,8 +16,10 @@ import { type Refusal, refuse } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
 import { schema, withShop } from "~db/client";
 
-import { type Actor, copyJobRow, finishBatch, getAiSettings, parseCopyRequest } from "./copy.server";
+import { finishBatch } from "./copy-processor.server";
+import { copyJobRow, parseCopyRequest } from "./copy-requests.server";
 import { MAX_BATCH_PRODUCTS } from "./copy-rules";
+import { type Actor, getAiSettings } from "./copy-settings.server";
 import { assertAiCredits, creditBalances } from "./credits.server";
 
 export type BulkResult = { ok: true; batchId: string; count: number } | { ok: false; errors: FieldErrors };

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { sweepUnmigratedResults } from "~/domain/ai/kling-jobs.server";
+import { sweepUnmigratedResults } from "~/domain/ai/kling-results.server";
 import { KlingClient, SANDBOX_KLING_ACCESS_KEY, SANDBOX_KLING_SECRET_KEY } from "~/integrations/kling.server";
 import { headObject, publicObjectUrl, readObject } from "~/integrations/storage.server";
 import { closeRedis } from "~/lib/redis.server";

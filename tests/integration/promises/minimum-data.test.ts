@@ -1,7 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { requestCopy, runCopyJob } from "~/domain/ai/copy.server";
+import { runCopyJob } from "~/domain/ai/copy-processor.server";
+import { requestCopy } from "~/domain/ai/copy-requests.server";
 import { deliverMessage, queueWhatsApp } from "~/domain/notify/messages.server";
 import { orderAccessToken } from "~/domain/orders/order-links.server";
 import { savePaymentSettings } from "~/domain/orders/payment-settings.server";
