@@ -18,7 +18,6 @@
  * out next.
  */
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
-import sharp from "sharp";
 import { z } from "zod";
 
 import { config, publicUrl } from "~/config.server";
@@ -26,7 +25,7 @@ import { assertAiCredits, chargeAiCredits, creditBalances } from "~/domain/ai/cr
 import { assertStorageAllowance, PlanLimitReached } from "~/domain/billing/plans.server";
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
-import { reencodeImage } from "~/domain/media/image-check.server";
+import { ingestImage, toPng } from "~/domain/media/ingest.server";
 import { addGeneratedMedia, mediaPrefix, type MediaView, mediaView } from "~/domain/media/media.server";
 import { sniffContentType } from "~/domain/media/media-rules";
 import {
@@ -89,9 +88,13 @@ export async function uploadModelPhoto(shopId: string, userId: string | null, fi
   if (!(file instanceof Blob) || file.size === 0) return refuse("Choose a photo to upload.", "photo");
   const filename = ((file as File).name || "model-photo").trim().slice(0, 200);
   if (file.size > KLING_LIMITS.maxImageBytes) return refuse(`${filename} is over 10 MB: use a smaller photo.`, "photo");
-  // Decoded and re-encoded (app/domain/media/image-check.server.ts): the size is the pixels', never a header's.
-  const checked = await reencodeImage(Buffer.from(await file.arrayBuffer()), ["image/jpeg", "image/png"], file.type || undefined);
-  if (!checked.ok) return refuse(`${filename}: use a JPG or PNG photo.`, "photo");
+  // Decoded and re-encoded (app/domain/media/ingest.server.ts): the size is the pixels', never a header's.
+  const checked = await ingestImage(Buffer.from(await file.arrayBuffer()), {
+    accept: ["image/jpeg", "image/png"],
+    claimed: file.type || undefined,
+    name: filename,
+  });
+  if (!checked.ok) return refuse(`${checked.message} Use a JPG or PNG photo.`, "photo");
   const { body: bytes, contentType, width, height } = checked;
   if (bytes.length > KLING_LIMITS.maxImageBytes) return refuse(`${filename} is over 10 MB: use a smaller photo.`, "photo");
   const info = { width, height };
@@ -385,7 +388,7 @@ export interface KlingRunOptions {
 async function klingReady(bytes: Buffer): Promise<Buffer> {
   const type = sniffContentType(bytes.subarray(0, 16));
   if (type === "image/jpeg" || type === "image/png") return bytes;
-  return sharp(bytes).rotate().png().toBuffer();
+  return toPng(bytes);
 }
 
 async function createTask(client: KlingClient, job: AiJob, externalId: string, callbacks: boolean): Promise<KlingTask> {
