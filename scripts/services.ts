@@ -7,8 +7,11 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import type http from "node:http";
 import net from "node:net";
 import path from "node:path";
+
+import { isStorableType } from "../app/integrations/storage.server";
 
 export interface RunningService {
   url: string;
@@ -265,9 +268,49 @@ export async function startS3(options: { dataDir: string; buckets: string[]; cor
       configs: options.corsXml ? [options.corsXml] : [],
     })),
   });
+  servedAsMediaOrigin(server);
   await server.run();
   return {
     url: `http://127.0.0.1:${port}`,
     stop: () => server.close(),
+  };
+}
+
+/**
+ * The embedded store as a media origin (issue 15). Every response carries `nosniff`, so a browser
+ * never guesses a type other than the one stored, and a CSP sandbox, so even a page that got in
+ * could run nothing; they are added when the headers are written, since s3rver's error handler
+ * clears the others. And an object is written only with a type we store (isStorableType): s3rver
+ * does not verify SigV4 signatures, so a presigned PUT whose signed Content-Type was changed to
+ * text/html would otherwise be kept (R2 refuses it: the type is signed). In production the two
+ * headers come from the R2 custom domain's response-header Transform Rule (docs/DEVELOPING.md).
+ */
+const MEDIA_ORIGIN_HEADERS = {
+  "X-Content-Type-Options": "nosniff",
+  "Content-Security-Policy": "default-src 'none'; sandbox",
+} as const;
+
+function servedAsMediaOrigin(server: { callback(): (req: http.IncomingMessage, res: http.ServerResponse) => void }): void {
+  const callback = server.callback.bind(server);
+  server.callback = () => {
+    const handle = callback();
+    return (req, res) => {
+      const writeHead = res.writeHead;
+      res.writeHead = function (this: http.ServerResponse, ...args: Parameters<typeof writeHead>) {
+        for (const [name, value] of Object.entries(MEDIA_ORIGIN_HEADERS)) this.setHeader(name, value);
+        return writeHead.apply(this, args);
+      } as typeof writeHead;
+      // An object write (a key under the bucket, not a copy of a stored object) must be of a type we store.
+      const isObjectWrite = (req.method === "PUT" || req.method === "POST") && /^\/[^/?]+\/[^?]/.test(req.url ?? "");
+      if (isObjectWrite && !req.headers["x-amz-copy-source"] && !isStorableType(req.headers["content-type"] ?? "")) {
+        res.writeHead(403, { "Content-Type": "application/xml" });
+        res.end(
+          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>This type of object is not stored here.</Message></Error>',
+        );
+        req.resume();
+        return;
+      }
+      handle(req, res);
+    };
   };
 }

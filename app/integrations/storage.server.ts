@@ -77,8 +77,10 @@ export interface PresignedUpload {
  * caller passes (checked for every write, presigned or ours).
  */
 const STORABLE_TYPES = /^(image\/(jpeg|png|webp)|video\/(mp4|webm)|application\/(zip|pdf)|text\/csv(;\s*charset=utf-8)?)$/i;
+export const isStorableType = (contentType: string): boolean => STORABLE_TYPES.test(contentType);
+
 function assertStorable(contentType: string): void {
-  if (!STORABLE_TYPES.test(contentType)) throw new Error(`refusing to store an object of type ${JSON.stringify(contentType)}`);
+  if (!isStorableType(contentType)) throw new Error(`refusing to store an object of type ${JSON.stringify(contentType)}`);
 }
 
 /**

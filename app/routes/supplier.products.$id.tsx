@@ -36,7 +36,10 @@ export const action = /* @__PURE__ */ supplierAction(
       });
       if (added === undefined) throw new Response("Not found", { status: 404 });
       if (!added.ok)
-        return data({ errors: { image: added.errors.form } as Record<string, string>, values: {}, notice: null }, { status: 400 });
+        return data(
+          { errors: { image: t("products.notImage", { name: file.name }) } as Record<string, string>, values: {}, notice: null },
+          { status: 400 },
+        );
       return data({ errors: {} as Record<string, string>, values: {}, notice: t("products.imageAdded") });
     }
     const form = await readForm(request);

@@ -161,7 +161,7 @@ describe("through the queues: request → worker → Kling → our bucket → pe
     }, 30_000);
     expect(media).toMatchObject({ kind: "image", productId, needsApproval: true, contentType: "image/png" });
     expect(media.originalKey).toBe(`shops/${shop.id}/media/${requested.jobId}/original.png`);
-    // Kling's image, decoded and re-encoded by the media job (app/domain/media/image-check.server.ts): same pixels' size.
+    // Kling's image, decoded and re-encoded by the media job (app/domain/media/ingest.server.ts): same pixels' size.
     const [stored, fromKling] = await Promise.all([readObject(media.originalKey), klingResultBytes(requested.jobId)]);
     const [storedMeta, klingMeta] = await Promise.all([sharp(stored).metadata(), sharp(fromKling).metadata()]);
     expect({ format: storedMeta.format, width: storedMeta.width, height: storedMeta.height }).toEqual({

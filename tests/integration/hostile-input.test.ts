@@ -187,6 +187,35 @@ describe("5. a supplier image over 10 MB", () => {
     expect(html).toContain("too large");
     expect(html).toContain("10 MB");
   });
+
+  it("a supplier image that is HTML after a PNG header is refused beside the field, in the supplier's language", async () => {
+    const supplier = await makeSupplier();
+    const product = await makeSupplierProduct(supplier.shopId, supplier.user.id, { cost: "5.00", price: "12.00", stock: 3 });
+    const client = new FormClient(web.url);
+    client.forwardedFor = nextIp();
+    await signIn(client, supplier.user);
+    await client.get(`/supplier/products/${product.productId}`);
+    await client.post("/locale", { lng: "ms", redirectTo: `/supplier/products/${product.productId}` });
+    await client.get(`/supplier/products/${product.productId}`);
+    const png = await makePng(400, 300);
+    const body = new FormData();
+    body.set("_csrf", client.csrfToken());
+    body.set(
+      "image",
+      new File([Buffer.concat([png.subarray(0, 33), Buffer.from("<html><script>alert(1)</script></html>")])], "x.png", {
+        type: "image/png",
+      }),
+    );
+    const res = await fetch(`${web.url}/supplier/products/${product.productId}`, {
+      method: "POST",
+      body,
+      headers: { Cookie: client.cookieHeader(), Origin: web.url, "X-Forwarded-For": client.forwardedFor },
+      redirect: "manual",
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("x.png bukan gambar JPEG, PNG atau WebP yang boleh dibaca");
+    expect(await withShop(supplier.shopId, (tx) => tx.select().from(schema.media))).toHaveLength(0);
+  });
 });
 
 describe("6. uploads are what they claim", () => {
@@ -304,10 +333,31 @@ describe("6b. presigned uploads and the store", () => {
     expect(image.status).toBe(200);
     expect(image.headers.get("content-type")).toBe("image/png");
     expect(image.headers.get("content-disposition")).toBe("inline");
+    expect(image.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(image.headers.get("content-security-policy")).toMatch(/sandbox/);
     expect(Buffer.from(await image.arrayBuffer()).equals(png)).toBe(true);
     const csv = await fetch(publicObjectUrl(csvKey));
     expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
     expect(csv.headers.get("content-disposition")).toMatch(/^attachment; filename="orders-\d+\.csv"$/);
+    expect(csv.headers.get("x-content-type-options")).toBe("nosniff");
+    // The store's own error pages too: nothing from the media origin is sniffed or run.
+    const missing = await fetch(publicObjectUrl(`shops/${shop.id}/media/nothing-here.png`));
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("content-type")).toMatch(/^application\/xml/);
+    expect(missing.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(missing.headers.get("content-security-policy")).toMatch(/sandbox/);
+  });
+
+  it("a presigned upload cannot change its type to HTML on the way", async () => {
+    const png = await makePng(40, 30);
+    const signed = await requestUpload(shop.id, productId, { filename: "a.png", contentType: "image/png", size: png.length });
+    if (!signed?.ok) throw new Error("upload not signed");
+    const html = Buffer.alloc(png.length, " ");
+    Buffer.from("<html><script>alert(1)</script></html>").copy(html);
+    const put = await fetch(signed.upload.url, { method: "PUT", headers: { "Content-Type": "text/html" }, body: new Uint8Array(html) });
+    expect(put.status).toBe(403);
+    const [row] = await withShop(shop.id, (tx) => tx.select().from(schema.media).where(eq(schema.media.id, signed.mediaId)));
+    expect(await headObject(row.originalKey)).toBeUndefined();
   });
 
   it("stores nothing a browser would run, whoever asks", async () => {

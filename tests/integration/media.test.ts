@@ -95,7 +95,7 @@ describe("direct uploads to the store, then the media job", () => {
       expect(served.status).toBe(200);
       expect((await sharp(Buffer.from(await served.arrayBuffer())).metadata()).format).toBe("webp");
     }
-    // The original is replaced by its re-encoded copy (app/domain/media/image-check.server.ts).
+    // The original is replaced by its re-encoded copy (app/domain/media/ingest.server.ts).
     const original = await headObject(ready.originalKey);
     expect(original?.contentType).toBe("image/png");
     expect(ready.storedBytes).toBe(original!.bytes + ready.renditions.reduce((n, r) => n + r.bytes, 0));

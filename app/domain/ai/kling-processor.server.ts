@@ -14,9 +14,9 @@
  *    per job): once.
  */
 import { and, eq, isNull, sql } from "drizzle-orm";
-import sharp from "sharp";
 
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
+import { toPng } from "~/domain/media/ingest.server";
 import { sniffContentType } from "~/domain/media/media-rules";
 import {
   DEFAULT_TRY_ON_MODEL,
@@ -63,7 +63,7 @@ export interface KlingRunOptions {
 async function klingReady(bytes: Buffer): Promise<Buffer> {
   const type = sniffContentType(bytes.subarray(0, 16));
   if (type === "image/jpeg" || type === "image/png") return bytes;
-  return sharp(bytes).rotate().png().toBuffer();
+  return toPng(bytes);
 }
 
 async function createTask(client: KlingClient, job: AiJob, externalId: string, callbacks: boolean): Promise<KlingTask> {

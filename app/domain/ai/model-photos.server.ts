@@ -2,7 +2,7 @@
 import { desc, eq } from "drizzle-orm";
 
 import { assertStorageAllowance, PlanLimitReached } from "~/domain/billing/plans.server";
-import { reencodeImage } from "~/domain/media/image-check.server";
+import { ingestImage } from "~/domain/media/ingest.server";
 import { KLING_LIMITS } from "~/integrations/kling.server";
 import { deleteObjects, publicObjectUrl, putObject } from "~/integrations/storage.server";
 import { type Refusal, refuse } from "~/lib/forms";
@@ -21,9 +21,13 @@ export async function uploadModelPhoto(shopId: string, userId: string | null, fi
   if (!(file instanceof Blob) || file.size === 0) return refuse("Choose a photo to upload.", "photo");
   const filename = ((file as File).name || "model-photo").trim().slice(0, 200);
   if (file.size > KLING_LIMITS.maxImageBytes) return refuse(`${filename} is over 10 MB: use a smaller photo.`, "photo");
-  // Decoded and re-encoded (app/domain/media/image-check.server.ts): the size is the pixels', never a header's.
-  const checked = await reencodeImage(Buffer.from(await file.arrayBuffer()), ["image/jpeg", "image/png"], file.type || undefined);
-  if (!checked.ok) return refuse(`${filename}: use a JPG or PNG photo.`, "photo");
+  // Decoded and re-encoded (app/domain/media/ingest.server.ts): the size is the pixels', never a header's.
+  const checked = await ingestImage(Buffer.from(await file.arrayBuffer()), {
+    accept: ["image/jpeg", "image/png"],
+    claimed: file.type || undefined,
+    name: filename,
+  });
+  if (!checked.ok) return refuse(`${checked.message} Use a JPG or PNG photo.`, "photo");
   const { body: bytes, contentType, width, height } = checked;
   if (bytes.length > KLING_LIMITS.maxImageBytes) return refuse(`${filename} is over 10 MB: use a smaller photo.`, "photo");
   const info = { width, height };

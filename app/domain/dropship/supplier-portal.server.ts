@@ -432,8 +432,6 @@ export async function rejectSupplierLine(
   });
 }
 
-const IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
-
 /** A product image uploaded through the portal (a plain form): stored and processed like any media. */
 export async function addSupplierImage(
   supplierShopId: string,
@@ -445,11 +443,10 @@ export async function addSupplierImage(
     tx.select({ id: schema.products.id, title: schema.products.title }).from(schema.products).where(eq(schema.products.id, productId)),
   );
   if (!product) return undefined;
-  if (!(IMAGE_TYPES as readonly string[]).includes(file.contentType)) return refuse("Choose a JPEG, PNG or WebP image.");
   // Decoded and re-encoded: a file that is not wholly the image it claims is refused, and what is stored is the clean copy.
-  const { reencodeImage } = await import("~/domain/media/image-check.server");
-  const checked = await reencodeImage(file.body, IMAGE_TYPES, file.contentType);
-  if (!checked.ok) return refuse("That file is not an image we can read.");
+  const { ingestImage } = await import("~/domain/media/ingest.server");
+  const checked = await ingestImage(file.body, { claimed: file.contentType, name: file.filename });
+  if (!checked.ok) return refuse(checked.message, "image");
   const { addImageFromBuffer } = await import("~/domain/media/media.server");
   await addImageFromBuffer(supplierShopId, productId, {
     body: checked.body,

@@ -33,10 +33,9 @@ import { isUuid } from "~/lib/ids";
 import { schema, type Tx, withShop } from "~db/client";
 import type { MediaRendition } from "~db/schema/catalog";
 
-import { type ImageType, reencodeImage } from "./image-check.server";
+import { ingestImage } from "./ingest.server";
 import {
   extensionOf,
-  IMAGE_TYPES,
   MAX_IMAGE_BYTES,
   MAX_VIDEO_BYTES,
   mediaKindOf,
@@ -205,8 +204,8 @@ export async function processMedia({ shopId, mediaId }: { shopId: string; mediaI
     if (row.kind === "image") {
       // The first read of an upload (presigned browser PUT, import, AI result): it must decode
       // wholly as the image type it was stored as; the original is replaced by the re-encoded copy.
-      const checked = await reencodeImage(original, Object.keys(IMAGE_TYPES) as ImageType[], row.contentType);
-      if (!checked.ok) throw new PermanentJobFailure(`not a real ${row.contentType} image`);
+      const checked = await ingestImage(original, { claimed: row.contentType, name: row.filename });
+      if (!checked.ok) throw new PermanentJobFailure(checked.message);
       original = checked.body;
       await putObject({ key: row.originalKey, body: original, contentType: checked.contentType });
       const { width, height, renditions } = await renditionsOf(original, prefix, "image");

@@ -1,6 +1,6 @@
 /**
  * Saving a shop's storefront theme and its images. Images go through the same check as every
- * upload (decoded and re-encoded by sharp: app/domain/media/image-check.server.ts), then are
+ * upload (decoded and re-encoded by sharp: app/domain/media/ingest.server.ts), then are
  * sized for their place (a favicon becomes a 64×64 PNG). The theme lives on the shops row, so the
  * storefront cache's trigger on shops (migration 0020) tells every web process at commit.
  */
@@ -8,7 +8,7 @@ import { eq, sql } from "drizzle-orm";
 import sharp from "sharp";
 
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
-import { reencodeImage } from "~/domain/media/image-check.server";
+import { ingestImage } from "~/domain/media/ingest.server";
 import { IMAGE_TYPES, MAX_IMAGE_BYTES } from "~/domain/media/media-rules";
 import { deleteObjects, publicObjectUrl, putObject } from "~/integrations/storage.server";
 import { logger } from "~/lib/logger.server";
@@ -82,11 +82,7 @@ export async function uploadThemeImage(
   const refuse = (key: string, values?: Record<string, string | number>) => ({ ok: false as const, errors: { [slot]: { key, values } } });
   if (!(file instanceof Blob) || file.size === 0) return refuse("chooseImage");
   if (file.size > MAX_IMAGE_BYTES) return refuse("imageTooLarge", { max: "10 MB" });
-  const checked = await reencodeImage(
-    Buffer.from(await file.arrayBuffer()),
-    ["image/jpeg", "image/png", "image/webp"],
-    file.type || undefined,
-  );
+  const checked = await ingestImage(Buffer.from(await file.arrayBuffer()), { claimed: file.type || undefined });
   if (!checked.ok) return refuse("notImage");
   const size = SIZES[slot];
   const resized = sharp(checked.body).resize({

@@ -67,6 +67,7 @@ const supplier = {
     image: "Image",
     upload: "Upload image",
     chooseImage: "Choose a JPEG, PNG or WebP image.",
+    notImage: "{{name}} is not a JPEG, PNG or WebP image we can read (its contents are not what its type says).",
     imageAdded: "Image added: it appears once processed.",
     saved: "Saved. Merchants selling it are updated in a moment.",
   },

@@ -77,6 +77,7 @@ const supplier: Translations<typeof en> = {
     image: "Gambar",
     upload: "Muat naik gambar",
     chooseImage: "Pilih gambar JPEG, PNG atau WebP.",
+    notImage: "{{name}} bukan gambar JPEG, PNG atau WebP yang boleh dibaca (kandungannya tidak sepadan dengan jenisnya).",
     imageAdded: "Gambar ditambah: ia muncul selepas diproses.",
     saved: "Disimpan. Peniaga yang menjualnya dikemas kini sebentar lagi.",
   },

@@ -68,6 +68,7 @@ const supplier: Translations<typeof en> = {
     image: "图片",
     upload: "上传图片",
     chooseImage: "请选择 JPEG、PNG 或 WebP 图片。",
+    notImage: "{{name}} 不是可读取的 JPEG、PNG 或 WebP 图片（其内容与声明的类型不符）。",
     imageAdded: "图片已添加：处理完成后显示。",
     saved: "已保存。销售此商品的商家稍后会同步更新。",
   },
