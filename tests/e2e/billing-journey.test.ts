@@ -1,15 +1,22 @@
 /**
  * A new owner on the Growth trial upgrades to Growth yearly on /admin/billing, pays on the
  * gateway sandbox's hosted page, comes back to the new plan and the paid invoice (HTML and PDF);
- * an operator finds the merchant on /platform, suspends it (the owner's admin shows the banner,
- * its checkout closes) and lifts the suspension. Any page or console error fails the journey.
+ * a year on its renewal goes unpaid (the billing cycle run with an injected clock); an operator
+ * finds the merchant on /platform and suspends it (the owner's admin shows the banner, its checkout
+ * closes); the owner pays the renewal from the banner on the hosted page and the shop is back at
+ * once. Any page or console error fails the journey.
  */
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { startSession } from "~/domain/accounts/sessions.server";
+import { DAY_MS } from "~/domain/billing/periods";
+import { planById } from "~/domain/billing/plans.server";
+import { runBillingCycle } from "~/flows/billing-cycle.server";
 import { openShop } from "~/flows/shop-opened.server";
+import { asPlatform } from "~db/client";
 
+import { subscriptionOf } from "../helpers/billing";
 import { baseUrl, hydrated, journeyBrowser, screenshot } from "../helpers/browser";
 import { makeOperator } from "../helpers/dropship";
 import { makeUser, unique } from "../helpers/factories";
@@ -77,6 +84,10 @@ describe("a merchant pays for a plan; an operator runs the merchant", () => {
     const number = /NSB-\d{4}-\d{6}/.exec(paid!)![0];
     expect(await page.getByTestId("current-plan").locator("[data-status]").getAttribute("data-status")).toBe("active");
     expect(await page.getByTestId("current-plan").textContent()).toContain("yearly");
+    // The limits shown are Growth's, read from the plans table.
+    const growthPlan = (await asPlatform((tx) => planById(tx, "growth")))!;
+    expect(await page.locator('[data-meter="Products"]').textContent()).toContain(`of ${growthPlan.productLimit}`);
+    expect(await page.locator('[data-meter="Staff seats"]').textContent()).toContain(`of ${growthPlan.staffSeats}`);
     const row = page.locator(`[data-invoice="${number}"]`);
     expect(await row.locator("[data-invoice-status]").getAttribute("data-invoice-status")).toBe("paid");
     await screenshot(page, "billing-paid");
@@ -95,7 +106,15 @@ describe("a merchant pays for a plan; an operator runs the merchant", () => {
     expect(errors).toEqual([]);
   });
 
-  it("an operator finds the merchant, suspends it (banner, checkout closed) and lifts the suspension", async () => {
+  it("a year on the renewal is unpaid; an operator suspends the shop (banner, checkout closed); the owner pays and it is back", async () => {
+    // The billing cycle at the period's end, with an injected clock: the renewal issued, unpaid, overdue.
+    const end = (await subscriptionOf(shop.id)).currentPeriodEnd!;
+    await runBillingCycle({ now: new Date(end.getTime() - 7 * DAY_MS), shopIds: [shop.id] });
+    await runBillingCycle({ now: end, shopIds: [shop.id] });
+    expect((await subscriptionOf(shop.id)).status).toBe("past_due");
+    await ownerPage.goto(`${baseUrl()}/admin`);
+    expect(await ownerPage.locator('[data-billing="past_due"]').count()).toBe(1);
+
     const operator = await makeOperator();
     const page = await newPage();
     await signInAs(page, operator.id);
@@ -108,7 +127,7 @@ describe("a merchant pays for a plan; an operator runs the merchant", () => {
     await page.waitForURL(`**/platform/merchants/${shop.id}`);
     await hydrated(page);
 
-    await page.getByLabel("Reason (the owner is told)").fill("Checking a chargeback with the bank");
+    await page.getByLabel("Reason (the owner is told)").fill("The renewal is unpaid and the owner does not answer");
     await page.getByRole("button", { name: "Suspend" }).click();
     await expect
       .poll(() => page.getByTestId("merchant-subscription").locator("[data-status]").getAttribute("data-status"), { timeout: 30_000 })
@@ -120,16 +139,28 @@ describe("a merchant pays for a plan; an operator runs the merchant", () => {
     await checkout.goto(`${baseUrl()}/s/${shop.slug}/checkout`);
     expect(await checkout.getByTestId("checkout-closed").count()).toBe(1);
     await screenshot(ownerPage, "billing-suspended-admin");
+    await screenshot(page, "platform-suspended");
 
-    await page.getByLabel("Reason (the owner is told)").fill("Chargeback settled");
-    await page.getByRole("button", { name: "Lift suspension" }).click();
-    await expect
-      .poll(() => page.getByTestId("merchant-subscription").locator("[data-status]").getAttribute("data-status"), { timeout: 30_000 })
-      .toBe("active");
-    await ownerPage.goto(`${baseUrl()}/admin`);
+    // The owner follows the banner to billing and pays the renewal on the hosted page: back at once.
+    await ownerPage.locator('[data-billing="suspended"]').getByRole("link").click();
+    await ownerPage.waitForURL(/\/admin\/billing$/);
+    await hydrated(ownerPage);
+    const renewal = (await ownerPage.getByTestId("pay-open").textContent())!;
+    expect(renewal).toMatch(/RM\s490\.00/);
+    await ownerPage.getByTestId("pay-open").click();
+    await ownerPage.waitForURL((url) => url.origin === new URL(process.env.SANDBOX_URL!).origin);
+    expect(await ownerPage.getByTestId("amount").textContent()).toBe("RM 490.00");
+    await ownerPage.getByTestId("pay").click();
+    await ownerPage.waitForURL(/\/admin\/billing\?paid=/);
+    await hydrated(ownerPage);
+    expect(renewal).toContain((await ownerPage.getByTestId("billing-paid").textContent())!.match(/NSB-\d{4}-\d{6}/)![0]);
+    expect(await ownerPage.getByTestId("current-plan").locator("[data-status]").getAttribute("data-status")).toBe("active");
     expect(await ownerPage.locator("[data-billing]").count()).toBe(0);
+    await screenshot(ownerPage, "billing-restored");
     await checkout.reload();
     expect(await checkout.getByTestId("checkout-closed").count()).toBe(0);
+    await page.reload();
+    expect(await page.getByTestId("merchant-subscription").locator("[data-status]").getAttribute("data-status")).toBe("active");
     expect(errors).toEqual([]);
   });
 });

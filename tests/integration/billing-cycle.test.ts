@@ -17,7 +17,7 @@ import { schema, withShop } from "~db/client";
 
 import { scheduleMaintenance } from "../../workers/maintenance";
 import { until } from "../helpers/async";
-import { billingStack, signedIn, trialShop } from "../helpers/billing";
+import { billingStack, paidShop, signedIn, subscriptionOf, trialShop } from "../helpers/billing";
 import { addMember, makeUser } from "../helpers/factories";
 import { choose } from "../helpers/merchant-endpoint";
 import { htmlDecode } from "../helpers/web";
@@ -27,8 +27,7 @@ process.env.TRUST_PROXY = "1";
 const stack = billingStack();
 const who = { ip: "127.0.0.1", userAgent: "vitest" };
 
-const sub = (shopId: string) =>
-  withShop(shopId, async (tx) => (await tx.select().from(schema.shopPlans).where(eq(schema.shopPlans.shopId, shopId)))[0]);
+const sub = subscriptionOf;
 const invoicesOf = (shopId: string) =>
   withShop(shopId, (tx) => tx.select().from(schema.platformInvoices).where(eq(schema.platformInvoices.shopId, shopId)));
 const messagesOf = (shopId: string, purpose: string) =>
@@ -41,18 +40,6 @@ const messagesOf = (shopId: string, purpose: string) =>
 const at = (base: Date, days: number) => new Date(base.getTime() + days * DAY_MS);
 
 const churnedNow = async () => (await revenueSeries()).at(-1)!.churned;
-
-/** A shop that chose and paid `planId` on the sandbox's hosted page at `t0`. */
-async function paidShop(t0: Date, planId: string, interval: "month" | "year" = "month") {
-  const opened = await trialShop(t0);
-  const changed = await changePlan(opened.shop.id, { userId: opened.owner.id, ...who }, { planId, interval }, t0);
-  if (!changed.ok || changed.outcome !== "invoice") throw new Error(JSON.stringify(changed));
-  const pay = await payInvoice(opened.shop.id, changed.invoiceId);
-  if (!pay.ok) throw new Error(pay.message);
-  await choose(pay.url, "paid");
-  await until(async () => (await sub(opened.shop.id)).status === "active");
-  return opened;
-}
 
 describe("billing cycle (injected clock)", () => {
   it("a trial: the offer to keep Growth is issued once however often the job runs; unpaid at the trial's end the shop falls back to Free, not suspended", async () => {

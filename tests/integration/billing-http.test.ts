@@ -9,12 +9,11 @@ import { describe, expect, it } from "vitest";
 
 import { billingCallbackUrl } from "~/domain/billing/gateway.server";
 import { failedPayments } from "~/domain/billing/operators.server";
-import { SANDBOX_PAYSELLER_CREDENTIALS, signPayseller } from "~/integrations/payseller.server";
 import { asPlatform, schema, withShop } from "~db/client";
 
 import { until } from "../helpers/async";
-import { billingStack, signedIn, trialShop } from "../helpers/billing";
-import { addMember, makeUser, unique } from "../helpers/factories";
+import { billingStack, forgedCallbacks, postCallback, signedIn, trialShop } from "../helpers/billing";
+import { addMember, makeUser } from "../helpers/factories";
 import { choose } from "../helpers/merchant-endpoint";
 import { htmlDecode } from "../helpers/web";
 
@@ -33,8 +32,6 @@ async function subscription(shopId: string) {
 async function invoices(shopId: string) {
   return withShop(shopId, (tx) => tx.select().from(schema.platformInvoices).where(eq(schema.platformInvoices.shopId, shopId)));
 }
-const postCallback = (url: string, body: string) =>
-  fetch(url, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body });
 
 describe("/admin/billing", () => {
   it("a new shop is on a 14-day Growth trial; the owner upgrades to Growth yearly and pays on the gateway's hosted page", async () => {
@@ -129,22 +126,7 @@ describe("/admin/billing", () => {
     const [invoice] = await invoices(shop.id);
     expect(invoice.totalMinor).toBe(2_900);
     const url = billingCallbackUrl("payseller", shop.id);
-    const fields: [string, string][] = [
-      ["event_id", unique("evt")],
-      ["payment_id", invoice.gatewayReference!],
-      ["order_ref", invoice.number],
-      ["status", "paid"],
-      ["amount", "100"],
-      ["paid_amount", "100"],
-      ["currency", "MYR"],
-      ["paid_at", new Date().toISOString()],
-      ["transaction_id", "tx1"],
-    ];
-    const signed = new URLSearchParams([
-      ...fields,
-      ["signature", signPayseller(fields, SANDBOX_PAYSELLER_CREDENTIALS.checksumKey)],
-    ]).toString();
-    const tampered = signed.replace("amount=100", "amount=2900");
+    const { signed, tampered } = forgedCallbacks(invoice, 100);
     expect((await postCallback(url, tampered)).status).toBe(401);
     expect((await postCallback(url, "nonsense")).status).toBeGreaterThanOrEqual(400);
     expect((await postCallback(url, signed)).status).toBe(200);
