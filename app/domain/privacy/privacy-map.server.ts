@@ -252,7 +252,8 @@ export const PRIVACY_MAP: PersonalColumn[] = [
     people: CUSTOMERS,
     category: "orders",
     deletion: anon,
-    providers: ["email", "payment_gateway"],
+    // AutoCount: the debtor of the invoice (accounting sync sends the order's own contact).
+    providers: ["email", "payment_gateway", "autocount"],
     purpose: "order messages",
   },
   {
@@ -261,7 +262,7 @@ export const PRIVACY_MAP: PersonalColumn[] = [
     people: CUSTOMERS,
     category: "orders",
     deletion: anon,
-    providers: ["wassenger", "payment_gateway"],
+    providers: ["wassenger", "payment_gateway", "autocount"],
     purpose: "order messages",
   },
   {
@@ -279,8 +280,9 @@ export const PRIVACY_MAP: PersonalColumn[] = [
     people: [...CUSTOMERS, "order_recipient"],
     category: "orders",
     deletion: anon,
-    providers: [],
-    purpose: "delivery",
+    // AutoCount: the debtor's address and postcode on the invoice (not for a shared cash-sales debtor).
+    providers: ["autocount"],
+    purpose: "delivery and the invoice's buyer address",
   },
   {
     table: "orders",
