@@ -87,6 +87,12 @@ export interface AutoCountSwitches {
   rateLimitNext: number;
   /** Hold the next write this long before answering; apply it or drop it. */
   delayNextWrite: { ms: number; apply: boolean; path?: string } | null;
+  /**
+   * Hold writes to `path` until `count` of them have arrived, then apply them in arrival order:
+   * concurrent writers that both looked before either wrote (a race a test can line up without
+   * depending on timing).
+   */
+  holdWrites: { path: string; count: number } | null;
 }
 
 class BadRequest extends Error {}
@@ -107,7 +113,8 @@ const PREFIX: Record<string, string> = { IV: "I-", CN: "CN-", OR: "OR-", PV: "PV
 export class AutoCountSandbox {
   debtors = new Map<string, SandboxDebtor>();
   documents: StoredDocument[] = [];
-  switches: AutoCountSwitches = { rateLimitNext: 0, delayNextWrite: null };
+  switches: AutoCountSwitches = { rateLimitNext: 0, delayNextWrite: null, holdWrites: null };
+  private held: Array<() => void> = [];
   /** The last writes as received (method, path, parsed body): tests check what data was sent. */
   requests: { method: string; path: string; body: unknown }[] = [];
   rateLimit: { limit: number; windowMs: number };
@@ -124,6 +131,8 @@ export class AutoCountSandbox {
     this.requests = [];
     this.switches.rateLimitNext = 0;
     this.switches.delayNextWrite = null;
+    this.switches.holdWrites = null;
+    for (const release of this.held.splice(0)) release();
     this.window = { start: Date.now(), used: 0 };
   }
 
@@ -226,6 +235,15 @@ export class AutoCountSandbox {
 
   /** Runs a write, honouring the delay switch; 201 + location, or 400 {statusCode, message}. */
   private async write(req: Request, res: Response, act: () => { location: string; status?: number }) {
+    const hold = this.switches.holdWrites;
+    if (hold && req.path.endsWith(hold.path)) {
+      const arrived = new Promise<void>((resolve) => this.held.push(resolve));
+      if (this.held.length >= hold.count) {
+        this.switches.holdWrites = null;
+        for (const release of this.held.splice(0)) release();
+      }
+      await arrived;
+    }
     // With a path (e.g. "/invoice"), the delay waits for the next write to that endpoint.
     const pending = this.switches.delayNextWrite;
     const delay = pending && (!pending.path || req.path.endsWith(pending.path)) ? pending : null;

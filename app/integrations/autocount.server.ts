@@ -396,8 +396,16 @@ export class AutoCountClient {
       await this.call("PUT", "/debtor", { query: { accNo: input.accNo }, body, write: ref });
       return { accNo: existing.accNo, created: false };
     }
-    const created = await this.create("/debtor", { accNo: input.accNo, ...body }, ref, "accNo");
-    return { accNo: created.docNo, created: true };
+    try {
+      const created = await this.create("/debtor", { accNo: input.accNo, ...body }, ref, "accNo");
+      return { accNo: created.docNo, created: true };
+    } catch (error) {
+      // Another sync created it between our look-up and our write (two invoices for a new
+      // customer, or the shared cash-sales debtor, at once): it exists now, so update it.
+      if (!(error instanceof AutoCountError && error.kind === "duplicate_document") || !(await this.getDebtor(input.accNo))) throw error;
+      await this.call("PUT", "/debtor", { query: { accNo: input.accNo }, body, write: ref });
+      return { accNo: input.accNo, created: false };
+    }
   }
 
   // Documents

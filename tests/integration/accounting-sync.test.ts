@@ -210,6 +210,28 @@ describe("a paid order in AutoCount", () => {
     expect(await retrySync({ userId: ownerId, shopId }, { syncId: row.id })).toMatchObject({ ok: false });
   });
 
+  it("two invoices for a new customer at once create one debtor, and both are booked on the first try", async () => {
+    ac().reset();
+    const email = `twice-${Date.now()}@example.com`;
+    const orders = [
+      await makeOrder(shopId, { lines: [{ variantId, quantity: 1 }], email }),
+      await makeOrder(shopId, { lines: [{ variantId, quantity: 1 }], email }),
+    ];
+    const rows = await Promise.all(orders.map((o) => invoiceRow(o.id)));
+    // Both syncs looked the debtor up (absent) before either created it: the race, lined up.
+    ac().switches.holdWrites = { path: "/debtor", count: 2 };
+    const results = await Promise.all(rows.map((row) => runSync({ shopId, syncId: row.id }, { attempt: 1, maxAttempts: 8 })));
+    expect(results).toEqual([{ status: "synced" }, { status: "synced" }]);
+    expect(ac().switches.holdWrites).toBeNull(); // both writes did arrive together
+    expect([...ac().debtors.keys()]).toHaveLength(1);
+    expect(docs("IV").map((d) => d.accNo)).toEqual([...ac().debtors.keys(), ...ac().debtors.keys()]);
+    expect(
+      ac()
+        .requests.filter((r) => r.path.endsWith("/debtor"))
+        .map((r) => r.method),
+    ).toEqual(["POST", "POST", "PUT"]);
+  });
+
   it("waits out a 429 (RetryLater from the rate-limit headers) and then books once", async () => {
     ac().reset();
     const order = await paidOrder(1);
