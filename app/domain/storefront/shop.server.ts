@@ -8,7 +8,8 @@
 import { findShopByDomain, findShopBySlug, type Shop } from "~/domain/shops/shops.server";
 
 import { onStorefrontChange, storefrontCacheLive, storefrontGeneration } from "./cache.server";
-import { type StorefrontTheme, themeFromStored } from "./theme";
+import type { StorefrontTheme } from "./theme";
+import { themeFromStored } from "./theme-form.server";
 
 export type StorefrontShop = Pick<Shop, "id" | "slug" | "name" | "language" | "currency" | "customDomain" | "timezone"> & {
   theme: StorefrontTheme;
