@@ -21,6 +21,7 @@ import { loggablePath, logger } from "~/lib/logger.server";
 import { consume } from "~/lib/rate-limit.server";
 
 import { errorPage, isOwnOrigin, rejectMalformedRequests, secureCookiesOverHttps } from "./input-guard.server";
+import { pageCache } from "./page-cache.server";
 
 /** Paths that receive cross-site POSTs by design (signed provider callbacks). */
 const CROSS_SITE_POST_PATHS = [/^\/webhooks\//, /^\/callbacks\//];
@@ -111,6 +112,7 @@ export function createHttpApp(options: { build: ServerBuild; publicDir: string }
   app.use(storefrontCaching);
   app.use(csrfCookie);
   app.use(sameOriginForStateChanges);
+  app.use(pageCache);
 
   app.all(
     "*",

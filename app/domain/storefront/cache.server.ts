@@ -10,6 +10,8 @@
  * are lost), and an entry also ends at its own `until` (e.g. when a flash sale starts or ends)
  * or after MAX_AGE_MS at the latest.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
+
 import { logger } from "~/lib/logger.server";
 import { listen } from "~db/client";
 
@@ -47,6 +49,11 @@ function startListening() {
   );
 }
 
+/** Forgets one shop's entries in this process now, without waiting for PostgreSQL's notification. */
+export function forgetShopHere(shopId: string): void {
+  forget(shopId);
+}
+
 /** Also run `hook` whenever a shop's entries are forgotten (null: all shops), e.g. for a cache keyed by slug. */
 export function onStorefrontChange(hook: (shopId: string | null) => void): void {
   forgetHooks.push(hook);
@@ -63,6 +70,28 @@ export function storefrontCacheLive(): boolean {
   return state === "listening";
 }
 
+/** How long what a request read from this cache stays true (see `trackValidity`). */
+export type Validity = { until: number };
+const validityScope = new AsyncLocalStorage<Validity>();
+
+/**
+ * Runs `fn` (and everything it starts) noting in `validity.until` the earliest moment an entry it
+ * read stops being true: a response built only from this cache (the page cache,
+ * app/server/page-cache.server.ts) may be kept that long, and no longer.
+ */
+export function trackValidity<T>(validity: Validity, fn: () => T): T {
+  return validityScope.run(validity, fn);
+}
+
+function noteValidity(entry: Entry): void {
+  const scope = validityScope.getStore();
+  if (scope)
+    void entry.value.then(
+      () => (scope.until = Math.min(scope.until, entry.until)),
+      () => {},
+    );
+}
+
 /**
  * The shop's cached value for `key`, computing it (once, however many visitors ask at the same
  * moment) when missing. `compute` returns the value and, optionally, when it stops being true.
@@ -72,7 +101,10 @@ export async function cachedForShop<T>(shopId: string, key: string, compute: () 
   const now = Date.now();
   let entries = shops.get(shopId);
   const hit = entries?.get(key);
-  if (hit && hit.until > now) return hit.value as Promise<T>;
+  if (hit && hit.until > now) {
+    noteValidity(hit);
+    return hit.value as Promise<T>;
+  }
   if (!entries) shops.set(shopId, (entries = new Map()));
   if (entries.size >= MAX_KEYS_PER_SHOP) entries.clear();
   const mine = entries;
@@ -88,5 +120,6 @@ export async function cachedForShop<T>(shopId: string, key: string, compute: () 
     },
   );
   mine.set(key, entry);
+  noteValidity(entry);
   return entry.value as Promise<T>;
 }

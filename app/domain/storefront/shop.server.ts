@@ -7,8 +7,9 @@
  */
 import { findShopByDomain, findShopBySlug, type Shop } from "~/domain/shops/shops.server";
 
-import { onStorefrontChange, storefrontCacheLive, storefrontGeneration } from "./cache.server";
-import { type StorefrontTheme, themeFromStored } from "./theme";
+import { forgetShopHere, onStorefrontChange, storefrontCacheLive, storefrontGeneration } from "./cache.server";
+import type { StorefrontTheme } from "./theme";
+import { themeFromStored } from "./theme-form.server";
 
 export type StorefrontShop = Pick<Shop, "id" | "slug" | "name" | "language" | "currency" | "customDomain" | "timezone"> & {
   theme: StorefrontTheme;
@@ -49,8 +50,11 @@ export async function storefrontShopBySlug(slug: string): Promise<StorefrontShop
 
 /** Forget a cached shop at once in this process (the others hear of the change from PostgreSQL). */
 export function forgetStorefrontShop(slug: string): void {
+  const shopId = bySlug.get(slug.toLowerCase())?.shop?.id;
   bySlug.delete(slug.toLowerCase());
   byDomain.clear();
+  // And everything this process keeps for the shop (its data and pages), so its staff see their change at once.
+  if (shopId) forgetShopHere(shopId);
 }
 
 const byDomain = new Map<string, { slug: string | undefined; at: number }>();

@@ -14,7 +14,8 @@ import { deleteObjects, publicObjectUrl, putObject } from "~/integrations/storag
 import { logger } from "~/lib/logger.server";
 import { schema, withShop } from "~db/client";
 
-import { parseThemeForm, type StorefrontTheme, type ThemeErrors, themeFromStored, type ThemeImage, type ThemeImageSlot } from "./theme";
+import type { StorefrontTheme, ThemeErrors, ThemeImage, ThemeImageSlot } from "./theme";
+import { parseThemeForm, themeFromStored } from "./theme-form.server";
 
 /** Largest stored size for each image (re-sized down, never up). */
 const SIZES: Record<ThemeImageSlot, { width: number; height: number; fit: "inside" | "cover" }> = {
