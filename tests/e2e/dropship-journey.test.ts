@@ -39,7 +39,7 @@ async function logIn(page: Page, user: { email: string; password: string; phone:
   });
   await hydrated(page);
   // The sandbox lists messages newest first; the welcome message may share the code's second.
-  const code = await until(() => whatsAppCode(user.phone).catch(() => ""), 60_000);
+  const code = await until(() => whatsAppCode(user.phone).catch(() => ""));
   await page.getByLabel("Code", { exact: true }).fill(code);
   await page.getByRole("button", { name: "Continue" }).click();
   await page.waitForURL((url) => url.pathname === redirectTo);
@@ -53,7 +53,7 @@ beforeAll(async () => {
   await topUp(merchant.shopId, 100_00);
   // The welcome message is sent by the worker: let it arrive before the sign-in code does.
   for (const user of [supplier.user, merchant.user])
-    await until(async () => ((await latestWhatsApp(user.phone))?.message ?? "").includes("welcome"), 120_000);
+    await until(async () => ((await latestWhatsApp(user.phone))?.message ?? "").includes("welcome"));
   supplierPage = await chrome.newPage();
   merchantPage = await chrome.newPage();
 }, 180_000); // waits for the worker to deliver, however busy the machine

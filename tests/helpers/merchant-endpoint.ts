@@ -36,7 +36,7 @@ export async function startMerchantEndpoint() {
     /** The next callbacks get these statuses, in order. */
     answerNext: (...statuses: number[]) => answers.push(...statuses),
     /** Waits until `count` callbacks to `path` have arrived. */
-    async waitFor(count: number, path = "/", ms = 10_000): Promise<ReceivedCallback[]> {
+    async waitFor(count: number, path = "/", ms = 110_000): Promise<ReceivedCallback[]> {
       const end = Date.now() + ms;
       for (;;) {
         const mine = received.filter((r) => r.path.startsWith(path));

@@ -67,11 +67,11 @@ async function newShop(title = "Songket Tote Bag") {
 
 const jobOf = (shopId: string, jobId: string) =>
   withShop(shopId, async (tx) => (await tx.select().from(schema.aiJobs).where(eq(schema.aiJobs.id, jobId)))[0]);
-const finished = (shopId: string, jobId: string, ms = 30_000) =>
+const finished = (shopId: string, jobId: string) =>
   until(async () => {
     const job = await jobOf(shopId, jobId);
     return job && ["succeeded", "failed", "cancelled"].includes(job.status) && job;
-  }, ms);
+  });
 const draftsOf = (shopId: string, jobId: string) =>
   withShop(shopId, (tx) => tx.select().from(schema.aiCopyDrafts).where(eq(schema.aiCopyDrafts.jobId, jobId)));
 const chargesOf = (shopId: string, jobId?: string) =>
@@ -341,7 +341,7 @@ describe("bulk runs", () => {
       );
       expect(rows.map((r) => r.jobName)).toEqual(Array(12).fill("generate"));
       // Progress: some products written, others still waiting.
-      await until(async () => (await getBatch(shop.id, bulk.batchId))!.jobs.some((j) => j.status === "running"), 10_000);
+      await until(async () => (await getBatch(shop.id, bulk.batchId))!.jobs.some((j) => j.status === "running"));
       const cancelled = await cancelBatch(shop.id, bulk.batchId, actor());
       expect(cancelled).toBeGreaterThan(0);
       const done = await until(async () => {
@@ -394,12 +394,12 @@ describe("a worker killed mid-job", () => {
       });
       const jobId = await queueCopy(shopId, productId);
       // Killed once the first language is written and the second is being asked for.
-      await until(async () => (await jobOf(shopId, jobId)).progress >= 33, 20_000);
+      await until(async () => (await jobOf(shopId, jobId)).progress >= 33);
       child.kill("SIGKILL");
       await new Promise((r) => child!.once("exit", r));
       stack.sandbox.openai.switches.delayMs = 0;
       worker = startAiCopyWorker({ lockDuration: 2_000, stalledInterval: 1_000 });
-      const job = await finished(shopId, jobId, 40_000);
+      const job = await finished(shopId, jobId);
       expect(job).toMatchObject({ status: "succeeded", attempts: 2 });
       const drafts = await draftsOf(shopId, jobId);
       expect(drafts).toHaveLength(1);

@@ -165,7 +165,7 @@ describe("CSV export and import", () => {
         });
       }
     }
-    await until(async () => (await catalogOf(a.id))[0].images.every((i) => i.status === "ready"), 30_000);
+    await until(async () => (await catalogOf(a.id))[0].images.every((i) => i.status === "ready"));
 
     const exportId = await startExport(a.id, owner.id, who);
     const exported = await finished(a.id, exportId);
@@ -191,7 +191,7 @@ describe("CSV export and import", () => {
       totalRows: 7,
       message: "Imported 3 products.",
     });
-    await until(async () => (await catalogOf(b.id))[0].images.every((i) => i.status === "ready"), 30_000);
+    await until(async () => (await catalogOf(b.id))[0].images.every((i) => i.status === "ready"));
     const original = await catalogOf(a.id);
     expect(await catalogOf(b.id)).toEqual(original);
     expect(original[0].variants.map((v) => v.title)).toEqual(["S / Indigo", "S / Maroon", "M / Indigo"]);

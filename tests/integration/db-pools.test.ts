@@ -85,7 +85,7 @@ describe("database pools", () => {
       );
     const listening = async () => (await appBackends()).filter((b) => /^listen /i.test(b.query.trim()));
     try {
-      await until(async () => (await listening()).length > 0, 30_000);
+      await until(async () => (await listening()).length > 0);
       for (let round = 0; round < 3; round++) {
         await commit(50);
         // Cut every connection of the worker while its work is in flight.
@@ -95,9 +95,9 @@ describe("database pools", () => {
         await owner`select pg_terminate_backend(pid) from pg_stat_activity where pid in ${owner(cut.map((c) => c.pid))}`;
         await commit(50);
         // Each listening backend is a new one: the LISTEN was attached again.
-        await until(async () => (await listening()).some((b) => !cut.some((c) => c.pid === b.pid)), 30_000);
+        await until(async () => (await listening()).some((b) => !cut.some((c) => c.pid === b.pid)));
       }
-      await until(async () => (await unfinished()) === 0, 60_000);
+      await until(async () => (await unfinished()) === 0);
       expect(worker.child.exitCode).toBeNull();
       expect(worker.child.signalCode).toBeNull();
       const [{ n }] = await owner<{ n: number }[]>`select count(*)::int as n from outbox where payload->>'label' = ${label}`;

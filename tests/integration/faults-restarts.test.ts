@@ -108,9 +108,9 @@ describe("processes that ride out their dependencies", () => {
     await messageGoesOut();
     const stopLoad = keepBusy();
     await pg.stop();
-    await until(async () => (await readyz()) === 503, 60_000);
+    await until(async () => (await readyz()) === 503);
     await startPg();
-    await until(async () => (await readyz()) === 200, 60_000);
+    await until(async () => (await readyz()) === 200);
     await stopLoad();
     await messageGoesOut();
     expect(exits).toEqual([]);
@@ -119,9 +119,9 @@ describe("processes that ride out their dependencies", () => {
   it("survive a Redis restart the same way", async () => {
     const stopLoad = keepBusy();
     await redis.stop();
-    await until(async () => (await readyz()) === 503, 60_000);
+    await until(async () => (await readyz()) === 503);
     redis = await startRedis({ dataDir: path.join(tmp, "redis"), port: redis.port });
-    await until(async () => (await readyz()) === 200, 60_000);
+    await until(async () => (await readyz()) === 200);
     await stopLoad();
     await messageGoesOut();
     expect(exits).toEqual([]);
@@ -131,9 +131,9 @@ describe("processes that ride out their dependencies", () => {
     const before = { web: app.web.pid, workers: app.workers.pid };
     app.workers.kill("SIGKILL");
     app.web.kill("SIGKILL");
-    await until(async () => exits.length === 2, 30_000);
+    await until(async () => exits.length === 2);
     expect(exits.sort()).toEqual(["web exited (SIGKILL)", "workers exited (SIGKILL)"]);
-    await until(async () => app.web.pid !== before.web && app.workers.pid !== before.workers && (await readyz()) === 200, 60_000);
+    await until(async () => app.web.pid !== before.web && app.workers.pid !== before.workers && (await readyz()) === 200);
     await messageGoesOut();
   }, 240_000);
 });

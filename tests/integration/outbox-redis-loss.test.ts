@@ -58,20 +58,20 @@ describe("Redis loses its data", () => {
           .from(schema.outbox)
           .where(sql`${schema.outbox.payload}->>'messageId' = any(${`{${ids.join(",")}}`}::text[])`),
       );
-    await until(async () => (await rows()).every((r) => r.dispatchedAt !== null), 60_000);
+    await until(async () => (await rows()).every((r) => r.dispatchedAt !== null));
     expect((await rows()).every((r) => r.finishedAt === null)).toBe(true);
     expect(await queue("notify").getJobCounts("waiting")).toEqual({ waiting: ids.length });
 
     await stack.stopRedis();
     await stack.startRedis(); // empty: the jobs, the pause and the schedulers are gone
 
-    await until(async () => (await rows()).every((r) => r.finishedAt !== null), 60_000);
+    await until(async () => (await rows()).every((r) => r.finishedAt !== null));
     const sent = await asPlatform((tx) => tx.select().from(schema.messages).where(inArray(schema.messages.id, ids)));
     for (const m of sent) expect(m.status).toMatch(/sent|delivered/);
     const references = (await inbox()).map((m) => m.reference).filter((r) => ids.includes(r));
     expect(references.sort()).toEqual([...ids].sort()); // every message once, none twice
 
-    await until(async () => Boolean(await queue("maintenance").getJobScheduler("expire-orders")), 60_000);
+    await until(async () => Boolean(await queue("maintenance").getJobScheduler("expire-orders")));
     expect(await queue("reports").getJobScheduler(SYNC_SCHEDULERS_ID)).toBeTruthy();
   });
 });

@@ -76,7 +76,7 @@ describe("outbox → BullMQ → worker", () => {
     // dispatches it again: the outbox id is the job id, so nothing runs twice.
     await asPlatform((tx) => tx.update(schema.outbox).set({ dispatchedAt: null }).where(eq(schema.outbox.id, failing.id)));
     dispatcher.wake();
-    await until(async () => (await outboxRow()).dispatchedAt !== null, 20_000); // re-dispatched
+    await until(async () => (await outboxRow()).dispatchedAt !== null); // re-dispatched
     // The re-dispatch has been answered by Redis: a second job, had BullMQ taken one, is now waiting
     // or running. Wait for the queue to be idle (a condition, not a pause), then count the sends.
     const counts = await until(async () => {
