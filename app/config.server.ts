@@ -162,13 +162,23 @@ const EnvSchema = z
 
     /** Runs the outbox dispatcher and processors in this many parallel jobs per queue. */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(5),
-    /** How often a worker process checks that Redis still holds the outbox's unfinished jobs and the schedulers. */
+    /**
+     * A worker's lock on a running job (renewed at half this while the job runs). When a worker
+     * dies, another takes its jobs up within about WORKER_LOCK_MS + WORKER_STALLED_CHECK_MS: the
+     * bound on recovery from a killed worker.
+     */
+    WORKER_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+    /** How often each worker looks for jobs whose lock lapsed (their worker died) to take them up again. */
+    WORKER_STALLED_CHECK_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
+    /** How many times a job may be orphaned by a dying worker before BullMQ fails it (its outbox row then records the failure). */
+    WORKER_MAX_STALLED: z.coerce.number().int().min(1).max(100).default(5),
     /**
      * bcrypt's cost factor for new password hashes (each step doubles the work). 12 in production;
      * the test suite sets 4 so that hundreds of sign-ups do not race a busy CPU (what is tested is
      * the same: hashing, comparing, the dummy hash for unknown accounts).
      */
     PASSWORD_HASH_COST: z.coerce.number().int().min(4).max(15).default(12),
+    /** How often a worker process checks that Redis still holds the outbox's unfinished jobs and the schedulers. */
     OUTBOX_RECONCILE_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
   })
   .superRefine((env, ctx) => {

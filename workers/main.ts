@@ -9,7 +9,7 @@ import { SYNC_SCHEDULERS_ID, syncAllReportSchedulers } from "~/domain/reports/sc
 import { closeStorage } from "~/integrations/storage.server";
 import { logger } from "~/lib/logger.server";
 import { installProcessGuards } from "~/lib/process-guards.server";
-import { closeRedis, queue } from "~/lib/redis.server";
+import { closeRedis, queue, redis } from "~/lib/redis.server";
 import { closeDatabase } from "~db/client";
 
 import { startAccountingWorker } from "./accounting";
@@ -70,8 +70,24 @@ export async function startWorkers(options: { reconcileEveryMs?: number } = {}):
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   await assertSchedulers();
   reconciler.start();
+  // Redis came back after a disconnect (ioredis reconnected; perhaps a restart without
+  // persistence or a failover): reconcile at once instead of at the next pass.
+  const client = redis();
+  let disconnected = false;
+  const onClose = () => (disconnected = true);
+  const onReady = () => {
+    if (!disconnected) return;
+    disconnected = false;
+    logger().info("Redis is back: checking what it lost");
+    reconciler.wake();
+    dispatcher.wake();
+  };
+  client.on("close", onClose);
+  client.on("ready", onReady);
   return {
     async stop() {
+      client.off("close", onClose);
+      client.off("ready", onReady);
       await reconciler.stop();
       await dispatcher.stop();
       // close() waits for active jobs to finish.

@@ -31,6 +31,7 @@ export class OutboxReconciler {
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
   private stopped = false;
+  private again = false;
   private lastError = { message: "", at: 0 };
 
   constructor(
@@ -49,20 +50,37 @@ export class OutboxReconciler {
     this.schedule();
   }
 
-  private schedule() {
+  /** Runs a pass now (or right after the current one): Redis just came back, perhaps empty. */
+  wake(): void {
     if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  private schedule(ms = this.options.everyMs ?? 5_000) {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
     this.timer = setTimeout(() => {
+      let failed = false;
       this.running = this.pass()
         .catch((error: Error) => {
+          failed = true;
           if (error.message === this.lastError.message && Date.now() - this.lastError.at < 60_000) return;
           this.lastError = { message: error.message, at: Date.now() };
           logger().warn({ err: error.message }, "outbox reconcile pass failed; retrying");
         })
         .finally(() => {
           this.running = undefined;
-          this.schedule();
+          const again = this.again;
+          this.again = false;
+          // A failed pass (Redis or PostgreSQL still coming back) is tried again soon.
+          const every = this.options.everyMs ?? 5_000;
+          this.schedule(again ? 0 : failed ? Math.min(every, 1_000) : every);
         });
-    }, this.options.everyMs ?? 5_000);
+    }, ms);
   }
 
   async pass(): Promise<ReconcileResult> {

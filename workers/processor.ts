@@ -60,9 +60,11 @@ export function startProcessor(
       prefix: config().QUEUE_PREFIX,
       concurrency: options.concurrency ?? config().WORKER_CONCURRENCY,
       limiter: options.limiter,
-      // A job of a killed worker is picked up again once its lock lapses (BullMQ's defaults: 30 s).
-      ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}),
-      ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}),
+      // A job of a killed worker is taken up again once its lock lapses and a stalled check sees
+      // it; a job orphaned more often than maxStalledCount fails (recorded on its outbox row).
+      lockDuration: options.lockDuration ?? config().WORKER_LOCK_MS,
+      stalledInterval: options.stalledInterval ?? config().WORKER_STALLED_CHECK_MS,
+      maxStalledCount: config().WORKER_MAX_STALLED,
     },
   );
   worker.on("failed", (job, error) => {

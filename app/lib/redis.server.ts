@@ -17,8 +17,20 @@ export function redisConnection(): ConnectionOptions {
     db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
     tls: u.protocol === "rediss:" ? {} : undefined,
     maxRetriesPerRequest: null,
+    ...RECONNECT,
   };
 }
+
+/**
+ * How every connection rides out Redis going away: reconnect with a growing delay (capped at
+ * 2 s, for ever: a restart or failover ends), and after a managed Redis's failover, when the
+ * old primary answers READONLY as a replica, reconnect (to the new primary behind the same
+ * address) and resend the command instead of failing it.
+ */
+const RECONNECT = {
+  retryStrategy: (times: number) => Math.min(100 * times, 2_000),
+  reconnectOnError: (error: Error) => (error.message.startsWith("READONLY") ? 2 : false),
+} as const;
 
 const KEY = Symbol.for("netshop.redis");
 type Holder = { [KEY]?: { client: Redis; queues: Map<string, Queue> } };
@@ -31,6 +43,7 @@ function holder() {
       maxRetriesPerRequest: 1,
       commandTimeout: 2_000,
       connectTimeout: 2_000,
+      ...RECONNECT,
     });
     // Once, at creation (not per call: that leaked a listener on every use).
     client.on("error", () => {}); // reported by /readyz and by the calls that fail

@@ -7,6 +7,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
+import { until } from "./async";
+
 export interface ReceivedCallback {
   path: string;
   body: string;
@@ -37,13 +39,10 @@ export async function startMerchantEndpoint() {
     answerNext: (...statuses: number[]) => answers.push(...statuses),
     /** Waits until `count` callbacks to `path` have arrived. */
     async waitFor(count: number, path = "/", ms = 110_000): Promise<ReceivedCallback[]> {
-      const end = Date.now() + ms;
-      for (;;) {
-        const mine = received.filter((r) => r.path.startsWith(path));
-        if (mine.length >= count) return mine;
-        if (Date.now() > end) throw new Error(`expected ${count} callbacks to ${path}, got ${mine.length}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      const mine = () => received.filter((r) => r.path.startsWith(path));
+      return until(async () => mine().length >= count && mine(), ms).catch(() => {
+        throw new Error(`expected ${count} callbacks to ${path}, got ${mine().length}`);
+      });
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -3,6 +3,8 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { saveAccountingSettings } from "~/domain/accounting/settings.server";
+import { getProduct } from "~/domain/catalog/products.server";
 import { closeRedis } from "~/lib/redis.server";
 import { asPlatform, closeDatabase, schema } from "~db/client";
 import { migrateDatabase } from "~db/migrate";
@@ -11,11 +13,17 @@ import { type RunningSandbox, startSandbox } from "../../sandbox/server";
 import { type AppProcesses, startAppProcesses } from "../../scripts/app-processes";
 import { freePort, type RunningService, startPostgres, startRedis } from "../../scripts/services";
 import { until } from "../helpers/async";
-import { makeUser } from "../helpers/factories";
+import { makeProduct } from "../helpers/catalog";
+import { auditDeliveries, committedDeliveries } from "../helpers/delivery-audit";
+import { makeShop, makeUser, onPlan } from "../helpers/factories";
+import { makeOrder } from "../helpers/orders";
 
 // Issue 19, item 2: the web process and the workers, run as real processes the way production
 // runs them, ride out a restart of PostgreSQL and of Redis: /readyz answers 503 while the
 // dependency is away and 200 when it is back, neither process exits, and work flows afterwards.
+// Then paid orders keep coming while the workers and web are SIGKILLed, Redis is restarted empty
+// and PostgreSQL restarted: every customer and owner message and every AutoCount document goes
+// out exactly once (counted at the sandbox, tests/helpers/delivery-audit.ts).
 // This file restarts its own PostgreSQL cluster and Redis, never the run's shared ones.
 // (A persistent cluster: an ephemeral one is deleted when it stops.)
 const run = Math.random().toString(36).slice(2, 8);
@@ -136,4 +144,52 @@ describe("processes that ride out their dependencies", () => {
     await until(async () => app.web.pid !== before.web && app.workers.pid !== before.workers && (await readyz()) === 200);
     await messageGoesOut();
   }, 240_000);
+
+  it("paid orders keep coming through SIGKILLs, an emptied Redis and a PostgreSQL restart: every message and AutoCount document exactly once", async () => {
+    const owner = await makeUser();
+    const shopId = (await makeShop(owner.id)).id;
+    await onPlan(shopId, "growth");
+    const mapping = { salesAccountNo: "500-1000", taxCode: "SV-8", creditTerm: "C.O.D.", paymentMethod: "ONLINE", salesLocation: "HQ" };
+    const saved = await saveAccountingSettings(
+      { userId: owner.id, shopId },
+      { mode: "sandbox", ...mapping, customerCodeScheme: "per_customer", customerCodePrefix: "300-", enabled: "on" },
+    );
+    expect(saved).toMatchObject({ ok: true });
+    sandbox.autocount.rateLimit.limit = 100_000;
+    const product = await makeProduct(shopId, owner.id, { title: "Kopi Tenom", price: "12.50", stock: 1_000, status: "active" });
+    const variantId = (await getProduct(shopId, product.productId))!.variants[0].id;
+    let paid = 0;
+    const order = async (i: number) => {
+      // Orders tried while PostgreSQL is away fail like a buyer's request would; the rest are paid.
+      await makeOrder(shopId, { lines: [{ variantId, quantity: 1 }], phone: i % 2 ? null : "+60123456789", email: `buyer${i}@example.com` })
+        .then(() => paid++)
+        .catch(() => {});
+    };
+    let i = 0;
+    const some = async (n: number) => {
+      for (const end = i + n; i < end; i++) await order(i);
+    };
+    await some(3);
+    app.workers.kill("SIGKILL");
+    await some(3);
+    await redis.stop();
+    redis = await startRedis({ dataDir: path.join(tmp, "redis"), port: redis.port });
+    await some(3);
+    await pg.stop();
+    await startPg();
+    await until(async () => (await readyz()) === 200, 60_000);
+    await some(3);
+    app.web.kill("SIGKILL");
+    await some(3);
+    expect(paid).toBeGreaterThanOrEqual(12);
+    await until(async () => {
+      const rows = await asPlatform((tx) => tx.select().from(schema.outbox).where(eq(schema.outbox.shopId, shopId)));
+      return rows.length > 0 && rows.every((r) => r.finishedAt !== null);
+    }, 180_000);
+    const expected = await committedDeliveries(shopId, { autocount: true });
+    expect(expected.autocount.length).toBe(paid * 3); // one invoice, receipt and knock-off per paid order
+    expect(expected.whatsapp.length + expected.email.length).toBe(paid * 2); // the customer and the owner
+    const audit = await auditDeliveries(sandbox.url, expected);
+    for (const kind of Object.values(audit)) expect(kind).toMatchObject({ lost: 0, duplicated: 0 });
+  }, 420_000);
 });
