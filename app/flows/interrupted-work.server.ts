@@ -20,9 +20,9 @@
  */
 import { and, eq, inArray, isNull, lt, ne, sql } from "drizzle-orm";
 
+import { queueSyncJob } from "~/domain/accounting/sync.server";
 import { copyJobGaveUp } from "~/domain/ai/copy-processor.server";
 import { sendForward } from "~/domain/dropship/forwarding.server";
-import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { INTERRUPTED_REFUND_AFTER_MS } from "~/domain/orders/refunds.server";
 import { logger } from "~/lib/logger.server";
 import { asPlatform, schema, withShop } from "~db/client";
@@ -183,12 +183,7 @@ export async function sweepInterruptedWork(options: { now?: Date } = {}): Promis
           .returning({ status: schema.accountingSyncs.status });
         if (!row) return "taken";
         if (row.status === "failed") return "failed";
-        await enqueueAfterCommit(tx, {
-          queue: "accounting",
-          name: "sync",
-          payload: { shopId: sync.shopId, syncId: sync.id },
-          shopId: sync.shopId,
-        });
+        await queueSyncJob(tx, sync.shopId, sync.id);
         return "requeued";
       });
       if (outcome === "requeued") result.syncsRequeued++;

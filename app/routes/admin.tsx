@@ -1,5 +1,5 @@
 import type { MetaFunction } from "@remix-run/node";
-import { Form, isRouteErrorResponse, NavLink, Outlet, useLoaderData, useRouteError, useSubmit } from "@remix-run/react";
+import { Form, isRouteErrorResponse, Outlet, useLoaderData, useRouteError, useSubmit } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { providerModes } from "~/config.server";
@@ -11,8 +11,8 @@ import { pendingPolicyNotice } from "~/domain/privacy/policies.server";
 import { redirect } from "~/lib/redirect.server";
 import type en from "~/locales/en";
 import { Banner } from "~/ui/banner";
+import { ConsoleNav } from "~/ui/console-nav";
 import { CsrfInput } from "~/ui/forms";
-import { LanguageSwitcher } from "~/ui/language-switcher";
 import { PolicyChangeBanner } from "~/ui/policy-notice";
 
 export const meta: MetaFunction = () => [{ title: "Admin · NetShop" }];
@@ -72,74 +72,59 @@ export default function AdminLayout() {
   const { t, i18n } = useTranslation("admin");
   return (
     <div className="admin">
-      <aside className="admin-nav">
-        <a href="/admin" className="brand">
-          <img src="/favicon.svg" alt="" /> NetShop
-        </a>
-        {shop && shops.length > 1 ? (
-          <Form method="post" action="/admin/switch-shop" className="shop-switcher" onChange={(e) => submit(e.currentTarget)}>
-            <CsrfInput />
-            <label className="sr-only" htmlFor="shop-switcher">
-              {t("shop")}
-            </label>
-            <select id="shop-switcher" name="shopId" defaultValue={shop.id}>
-              {shops.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-            <noscript>
-              <button type="submit" className="secondary">
-                {t("switchShop")}
-              </button>
-            </noscript>
-          </Form>
-        ) : shop ? (
-          <div className="small" style={{ padding: "0 0.5rem" }} data-testid="current-shop">
-            {shop.name}
-          </div>
-        ) : null}
-        <nav aria-label={t("nav.label")}>
-          <ul>
-            {NAV.filter((area) => visible.includes(area.key)).map((area) => (
-              <li key={area.key}>
-                {area.to && shop ? (
-                  <NavLink to={area.to} end={area.to === "/admin"}>
-                    {t(`nav.${area.key}`)}
-                  </NavLink>
-                ) : (
-                  <span className="soon" title={t("comingSoon")}>
-                    {t(`nav.${area.key}`)} <small>{t("soon")}</small>
-                  </span>
-                )}
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <div className="nav-footer stack">
-          {shop ? (
-            <a href="/admin/shops/new" style={{ color: "#d1fae5" }}>
-              {t("addShop")}
-            </a>
-          ) : null}
-          <div>
-            <a href="/admin/account" style={{ color: "#fff" }}>
-              {user.name}
-            </a>
-            <div className="small" style={{ color: "#8fb8b0" }}>
-              {user.email}
+      <ConsoleNav
+        home="/admin"
+        label={t("nav.label")}
+        header={
+          shop && shops.length > 1 ? (
+            <Form method="post" action="/admin/switch-shop" className="shop-switcher" onChange={(e) => submit(e.currentTarget)}>
+              <CsrfInput />
+              <label className="sr-only" htmlFor="shop-switcher">
+                {t("shop")}
+              </label>
+              <select id="shop-switcher" name="shopId" defaultValue={shop.id}>
+                {shops.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.name}
+                  </option>
+                ))}
+              </select>
+              <noscript>
+                <button type="submit" className="secondary">
+                  {t("switchShop")}
+                </button>
+              </noscript>
+            </Form>
+          ) : shop ? (
+            <div className="small" style={{ padding: "0 0.5rem" }} data-testid="current-shop">
+              {shop.name}
             </div>
-          </div>
-          <Form method="post" action="/logout">
-            <CsrfInput />
-            <button type="submit" className="link">
-              {t("logOut")}
-            </button>
-          </Form>
-          <LanguageSwitcher />
-        </div>
-      </aside>
+          ) : null
+        }
+        links={NAV.filter((area) => visible.includes(area.key)).map((area) => ({
+          key: area.key,
+          label: t(`nav.${area.key}`),
+          to: area.to && shop ? area.to : undefined,
+          end: area.to === "/admin",
+        }))}
+        footer={
+          <>
+            {shop ? (
+              <a href="/admin/shops/new" style={{ color: "#d1fae5" }}>
+                {t("addShop")}
+              </a>
+            ) : null}
+            <div>
+              <a href="/admin/account" style={{ color: "#fff" }}>
+                {user.name}
+              </a>
+              <div className="small" style={{ color: "#8fb8b0" }}>
+                {user.email}
+              </div>
+            </div>
+          </>
+        }
+      />
       <main className="admin-main">
         {billingStatus === "suspended" || billingStatus === "past_due" ? (
           <div

@@ -22,7 +22,7 @@ import { PlatformInvoiceTable } from "~/ui/platform-invoice-table";
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "billing")("console.titles.merchant") }];
 
 async function load(shopId: string | undefined) {
-  const account = isUuid(shopId ?? "") ? await merchantAccount(shopId!) : null;
+  const account = isUuid(shopId ?? "") ? await merchantAccount(shopId!) : undefined;
   if (!account) throw notFound("No merchant with this id.");
   return account;
 }

@@ -1,10 +1,9 @@
 import type { MetaFunction } from "@remix-run/node";
-import { Form, NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { Outlet, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { operatorLoader } from "~/domain/dropship/suppliers.server";
-import { CsrfInput } from "~/ui/forms";
-import { LanguageSwitcher } from "~/ui/language-switcher";
+import { ConsoleNav } from "~/ui/console-nav";
 
 export const meta: MetaFunction = () => [{ title: "Platform · NetShop" }];
 
@@ -16,42 +15,19 @@ export default function PlatformLayout() {
   const { t } = useTranslation("dropship");
   const { t: tb } = useTranslation("billing");
   const { t: tp } = useTranslation("privacy");
-  const { t: ta } = useTranslation("admin");
   return (
     <div className="admin">
-      <aside className="admin-nav">
-        <a href="/platform" className="brand">
-          <img src="/favicon.svg" alt="" /> NetShop
-        </a>
-        <nav aria-label={t("platform")}>
-          <ul>
-            <li>
-              <NavLink to="/platform" end>
-                {t("platform")}
-              </NavLink>
-            </li>
-            <li>
-              <NavLink to="/platform/merchants">{tb("console.merchants")}</NavLink>
-            </li>
-            <li>
-              <NavLink to="/platform/billing">{tb("console.billing")}</NavLink>
-            </li>
-            <li>
-              <NavLink to="/platform/privacy">{tp("platform.nav")}</NavLink>
-            </li>
-          </ul>
-        </nav>
-        <div className="nav-footer stack">
-          <div style={{ color: "#fff" }}>{operator.name}</div>
-          <Form method="post" action="/logout">
-            <CsrfInput />
-            <button type="submit" className="link">
-              {ta("logOut")}
-            </button>
-          </Form>
-          <LanguageSwitcher />
-        </div>
-      </aside>
+      <ConsoleNav
+        home="/platform"
+        label={t("platform")}
+        links={[
+          { key: "home", to: "/platform", end: true, label: t("platform") },
+          { key: "merchants", to: "/platform/merchants", label: tb("console.merchants") },
+          { key: "billing", to: "/platform/billing", label: tb("console.billing") },
+          { key: "privacy", to: "/platform/privacy", label: tp("platform.nav") },
+        ]}
+        footer={<div style={{ color: "#fff" }}>{operator.name}</div>}
+      />
       <Outlet />
     </div>
   );

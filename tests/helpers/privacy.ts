@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 
 import { changeWishlist } from "~/domain/checkout/cart.server";
 import { signUpCustomer } from "~/domain/checkout/customers.server";
-import { queueWhatsApp } from "~/domain/notify/messages.server";
+import { queueMessage } from "~/domain/notify/messages.server";
 import { setMarketingConsent } from "~/domain/privacy/consent.server";
 import { asPlatform, schema, withShop } from "~db/client";
 
@@ -56,7 +56,13 @@ export async function makeCustomerWithHistory(
         )})`,
       );
     await setMarketingConsent(tx, { shopId, customerIds: [customerId], channel: "whatsapp", granted: true, source: "account" });
-    await queueWhatsApp(tx, { shopId, to: phone, purpose: "order_confirmed", body: `Hi ${name}, your order is confirmed.` });
+    await queueMessage(tx, {
+      channel: "whatsapp",
+      shopId,
+      to: phone,
+      purpose: "order_confirmed",
+      body: `Hi ${name}, your order is confirmed.`,
+    });
     for (const orderId of orderIds) await tx.insert(schema.storefrontEvents).values({ shopId, kind: "order", path: "/checkout", orderId });
   });
   return { id: customerId, name, email, phone, orderIds, ip };

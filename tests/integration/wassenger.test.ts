@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
-import { deliverMessage, queueWhatsApp, SEND_IN_FLIGHT_MS } from "~/domain/notify/messages.server";
+import { deliverMessage, queueMessage, SEND_IN_FLIGHT_MS } from "~/domain/notify/messages.server";
 import { signWassengerBody, WassengerClient, WassengerError } from "~/integrations/wassenger.server";
 import { closeRedis } from "~/lib/redis.server";
 import { asPlatform, closeDatabase, schema } from "~db/client";
@@ -89,7 +89,9 @@ describe("Wassenger client against the sandbox", () => {
 
 describe("sending a queued message and following its delivery", () => {
   async function queued(phone = "+60129998888") {
-    return asPlatform((tx) => queueWhatsApp(tx, { shopId: null, to: phone, purpose: "test", body: "Your order is on its way" }));
+    return asPlatform((tx) =>
+      queueMessage(tx, { channel: "whatsapp", shopId: null, to: phone, purpose: "test", body: "Your order is on its way" }),
+    );
   }
   const status = async (id: string) => (await asPlatform((tx) => tx.select().from(schema.messages).where(eq(schema.messages.id, id))))[0];
 

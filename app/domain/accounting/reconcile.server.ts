@@ -6,11 +6,10 @@ import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, ne, or, sql } from 
 
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import type { FeatureAccess } from "~/domain/billing/plans.server";
-import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { schema, withShop } from "~db/client";
 
 import { autoCountNotInPlan, loadAccountingSettings } from "./settings.server";
-import { documentNumbers } from "./sync.server";
+import { documentNumbers, queueSyncJob } from "./sync.server";
 
 export interface ReconciliationRow {
   orderId: string;
@@ -138,12 +137,7 @@ export async function retrySync(
       )
       .returning({ id: schema.accountingSyncs.id, orderId: schema.accountingSyncs.orderId });
     if (!row) return { ok: false, errors: { form: "That document is already in AutoCount, or is not in this shop." } };
-    await enqueueAfterCommit(tx, {
-      queue: "accounting",
-      name: "sync",
-      payload: { shopId: actor.shopId, syncId: row.id },
-      shopId: actor.shopId,
-    });
+    await queueSyncJob(tx, actor.shopId, row.id);
     await audit(tx, {
       shopId: actor.shopId,
       actorUserId: actor.userId,
@@ -208,12 +202,7 @@ export async function resyncRange(actor: Actor, raw: { from?: string; to?: strin
           set: { status: "pending", error: null, attempts: 0, updatedAt: new Date() },
         })
         .returning({ id: s.id });
-      await enqueueAfterCommit(tx, {
-        queue: "accounting",
-        name: "sync",
-        payload: { shopId: actor.shopId, syncId: row.id },
-        shopId: actor.shopId,
-      });
+      await queueSyncJob(tx, actor.shopId, row.id);
       queued++;
     }
     const failedNotes = await tx
@@ -235,12 +224,7 @@ export async function resyncRange(actor: Actor, raw: { from?: string; to?: strin
       )
       .returning({ id: s.id });
     for (const note of failedNotes) {
-      await enqueueAfterCommit(tx, {
-        queue: "accounting",
-        name: "sync",
-        payload: { shopId: actor.shopId, syncId: note.id },
-        shopId: actor.shopId,
-      });
+      await queueSyncJob(tx, actor.shopId, note.id);
       queued++;
     }
     await audit(tx, {

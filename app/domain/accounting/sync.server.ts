@@ -64,6 +64,11 @@ async function syncing(tx: Tx, shopId: string): Promise<boolean> {
   return Boolean(await connected(tx, shopId)) && (await planAllows(tx, shopId, "autocountSync"));
 }
 
+/** Queues the AutoCount job of one accounting_syncs row, to run once `tx` commits. */
+export async function queueSyncJob(tx: Tx, shopId: string, syncId: string): Promise<void> {
+  await enqueueAfterCommit(tx, { queue: "accounting", name: "sync", payload: { shopId, syncId }, shopId });
+}
+
 /**
  * Called by markOrderPaid in the paying transaction: when the shop syncs to AutoCount, records
  * the invoice as pending and queues its job. Shops that are not connected get nothing (their
@@ -87,12 +92,7 @@ async function upsertInvoiceSync(
       set: reset ? { status: "pending", error: null, updatedAt: new Date() } : { updatedAt: sql`${schema.accountingSyncs.updatedAt}` },
     })
     .returning({ id: schema.accountingSyncs.id });
-  await enqueueAfterCommit(tx, {
-    queue: "accounting",
-    name: "sync",
-    payload: { shopId: input.shopId, syncId: row.id },
-    shopId: input.shopId,
-  });
+  await queueSyncJob(tx, input.shopId, row.id);
   return row.id;
 }
 
@@ -143,12 +143,7 @@ export async function queueRefundSync(tx: Tx, input: { shopId: string; orderId: 
       docNo: refundDocumentNumbers(order.invoiceNumber, count + 1).creditNote,
     })
     .returning({ id: schema.accountingSyncs.id });
-  await enqueueAfterCommit(tx, {
-    queue: "accounting",
-    name: "sync",
-    payload: { shopId: input.shopId, syncId: row.id },
-    shopId: input.shopId,
-  });
+  await queueSyncJob(tx, input.shopId, row.id);
   return row.id;
 }
 
@@ -259,12 +254,12 @@ async function loadContext(
   tx: Tx,
   shopId: string,
   syncId: string,
-): Promise<(Omit<SyncContext, "settings"> & { settings: AccountingSettingsRow | undefined }) | null> {
+): Promise<(Omit<SyncContext, "settings"> & { settings: AccountingSettingsRow | undefined }) | undefined> {
   const [row] = await tx
     .select()
     .from(schema.accountingSyncs)
     .where(and(eq(schema.accountingSyncs.shopId, shopId), eq(schema.accountingSyncs.id, syncId)));
-  if (!row) return null;
+  if (!row) return undefined;
   const settings = await connected(tx, shopId);
   const [shop] = await tx.select({ timezone: schema.shops.timezone }).from(schema.shops).where(eq(schema.shops.id, shopId));
   const [order] = await tx

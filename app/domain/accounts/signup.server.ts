@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
-import { queueWhatsApp } from "~/domain/notify/messages.server";
+import { queueMessage } from "~/domain/notify/messages.server";
 import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import { phoneField } from "~/lib/phone";
 import { consume } from "~/lib/rate-limit.server";
@@ -83,7 +83,8 @@ export async function signUp(form: Record<string, unknown>, request: RequestInfo
         targetId: user.id,
         ...request,
       });
-      await queueWhatsApp(tx, {
+      await queueMessage(tx, {
+        channel: "whatsapp",
         shopId: null,
         userId: user.id,
         to: input.phone,

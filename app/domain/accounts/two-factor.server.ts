@@ -10,7 +10,7 @@ import { and, desc, eq, gt, isNull } from "drizzle-orm";
 
 import { config } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
-import { queueWhatsApp } from "~/domain/notify/messages.server";
+import { queueMessage } from "~/domain/notify/messages.server";
 import { type Refusal, refuse } from "~/lib/forms";
 import { formatPhone } from "~/lib/phone";
 import { consume, consumeAll, describeWait } from "~/lib/rate-limit.server";
@@ -499,7 +499,8 @@ export async function twoFactorStatus(user: User) {
 
 /** Tells the person on WhatsApp that their sign-in security changed (no secret in it: outbox). */
 export async function securityNotice(tx: Tx, user: Pick<User, "id" | "name" | "phone">, change: string): Promise<void> {
-  await queueWhatsApp(tx, {
+  await queueMessage(tx, {
+    channel: "whatsapp",
     shopId: null,
     userId: user.id,
     to: user.phone,

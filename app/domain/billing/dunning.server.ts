@@ -6,7 +6,7 @@
 import { eq } from "drizzle-orm";
 
 import { publicUrl } from "~/config.server";
-import { queueEmail, queueWhatsApp } from "~/domain/notify/messages.server";
+import { queueMessage } from "~/domain/notify/messages.server";
 import { isLocale } from "~/lib/i18n";
 import { serverT } from "~/lib/i18n.server";
 import { formatMoney } from "~/lib/money";
@@ -33,8 +33,16 @@ export async function tellOwner(tx: Tx, invoice: PlatformInvoice, kind: BillingM
     link: invoiceLink(invoice.id),
   });
   const purpose = `billing.${kind}`;
-  await queueWhatsApp(tx, { shopId: invoice.shopId, userId: owner.id, to: owner.phone, purpose, body });
-  await queueEmail(tx, { shopId: invoice.shopId, userId: owner.id, to: owner.email, purpose, subject: `NetShop ${invoice.number}`, body });
+  await queueMessage(tx, { channel: "whatsapp", shopId: invoice.shopId, userId: owner.id, to: owner.phone, purpose, body });
+  await queueMessage(tx, {
+    channel: "email",
+    shopId: invoice.shopId,
+    userId: owner.id,
+    to: owner.email,
+    purpose,
+    subject: `NetShop ${invoice.number}`,
+    body,
+  });
   return true;
 }
 
@@ -58,6 +66,14 @@ export async function tellOwnerText(
   const t = serverT(isLocale(owner.language) ? owner.language : "en", "billing");
   const body = t(`messages.${kind}`, { shop: shop?.name ?? "", reason: "", link: `${publicUrl()}/admin/billing`, ...params });
   const purpose = TEXT_PURPOSES[kind];
-  await queueWhatsApp(tx, { shopId, userId: owner.id, to: owner.phone, purpose, body });
-  await queueEmail(tx, { shopId, userId: owner.id, to: owner.email, purpose, subject: `NetShop: ${shop?.name ?? ""}`, body });
+  await queueMessage(tx, { channel: "whatsapp", shopId, userId: owner.id, to: owner.phone, purpose, body });
+  await queueMessage(tx, {
+    channel: "email",
+    shopId,
+    userId: owner.id,
+    to: owner.email,
+    purpose,
+    subject: `NetShop: ${shop?.name ?? ""}`,
+    body,
+  });
 }

@@ -70,7 +70,7 @@ export async function merchantAccount(shopId: string) {
       .from(schema.shops)
       .where(eq(schema.shops.id, shopId)),
   );
-  if (!shop || shop.kind !== "merchant") return null;
+  if (!shop || shop.kind !== "merchant") return undefined;
   return withShop(shopId, async (tx) => {
     const usage = await planUsage(tx, shopId);
     return {

@@ -6,7 +6,7 @@
  */
 import { and, eq } from "drizzle-orm";
 
-import { queueEmail } from "~/domain/notify/messages.server";
+import { queueMessage } from "~/domain/notify/messages.server";
 import { formatMoney } from "~/lib/money";
 import { schema, type Tx } from "~db/client";
 
@@ -30,7 +30,8 @@ export async function settleInvoice(
   await applyInvoice(tx, invoice);
   const owner = await shopOwner(tx, invoice.shopId);
   if (owner && invoice.totalMinor > 0) {
-    await queueEmail(tx, {
+    await queueMessage(tx, {
+      channel: "email",
       shopId: invoice.shopId,
       userId: owner.id,
       to: owner.email,

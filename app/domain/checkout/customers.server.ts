@@ -9,7 +9,7 @@ import { and, desc, eq, isNotNull } from "drizzle-orm";
 import { z } from "zod";
 
 import { hashPassword, passwordProblem, verifyPassword } from "~/domain/accounts/passwords.server";
-import { queueEmail, queueWhatsApp } from "~/domain/notify/messages.server";
+import { queueMessage } from "~/domain/notify/messages.server";
 import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import { phoneField } from "~/lib/phone";
 import { clearFailures, consume, consumeAll, delayBefore, DELAYS, isLimited, recordFailure, reset } from "~/lib/rate-limit.server";
@@ -169,8 +169,9 @@ async function tellCustomerOfSlowing(shopId: string, account: { name: string; ph
     "logins from other devices are now slowed down. If this was not you, nothing is needed: your password still protects your account.";
   await withShop(shopId, (tx) =>
     account.phone
-      ? queueWhatsApp(tx, { shopId, to: account.phone, purpose: "security_notice", body: text })
-      : queueEmail(tx, {
+      ? queueMessage(tx, { channel: "whatsapp", shopId, to: account.phone, purpose: "security_notice", body: text })
+      : queueMessage(tx, {
+          channel: "email",
           shopId,
           to: account.email,
           purpose: "security_notice",

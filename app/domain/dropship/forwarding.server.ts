@@ -19,7 +19,7 @@ import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { adjustInventory } from "~/domain/catalog/inventory.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
-import { queueWhatsApp } from "~/domain/notify/messages.server";
+import { queueMessage } from "~/domain/notify/messages.server";
 import { recordOrderEvent } from "~/domain/orders/timeline.server";
 import { type Refusal, refuse } from "~/lib/forms";
 import { schema, type Tx, withShop } from "~db/client";
@@ -243,7 +243,8 @@ export async function sendForward(shopId: string, forwardId: string): Promise<vo
       .from(schema.supplierProfiles)
       .where(eq(schema.supplierProfiles.shopId, forward.supplierShopId));
     if (profile) {
-      await queueWhatsApp(tx, {
+      await queueMessage(tx, {
+        channel: "whatsapp",
         shopId: forward.supplierShopId,
         to: profile.whatsapp,
         purpose: "dropship.new_order",
@@ -411,7 +412,8 @@ export async function supplierOrderCancelled({
       .from(schema.supplierProfiles)
       .where(eq(schema.supplierProfiles.shopId, supplierShopId));
     if (profile)
-      await queueWhatsApp(tx, {
+      await queueMessage(tx, {
+        channel: "whatsapp",
         shopId: supplierShopId,
         to: profile.whatsapp,
         purpose: "dropship.cancelled",

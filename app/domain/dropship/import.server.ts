@@ -24,7 +24,7 @@ import { adjustInventory } from "~/domain/catalog/inventory.server";
 import { type Actor, insertProduct, type ProductInput } from "~/domain/catalog/products.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { addStoredImage, mediaPrefix } from "~/domain/media/media.server";
-import { queueWhatsApp } from "~/domain/notify/messages.server";
+import { queueMessage } from "~/domain/notify/messages.server";
 import { copyObject } from "~/integrations/storage.server";
 import { type FieldErrors, fieldErrors, type Refusal, refuse } from "~/lib/forms";
 import { decimalStringToMinor } from "~/lib/money";
@@ -385,5 +385,5 @@ export async function alertOwner(tx: Tx, shopId: string, purpose: string, body: 
     .from(schema.shopMemberships)
     .innerJoin(schema.users, eq(schema.users.id, schema.shopMemberships.userId))
     .where(and(eq(schema.shopMemberships.shopId, shopId), eq(schema.shopMemberships.role, "owner")));
-  if (owner) await queueWhatsApp(tx, { shopId, userId: owner.userId, to: owner.phone, purpose, body });
+  if (owner) await queueMessage(tx, { channel: "whatsapp", shopId, userId: owner.userId, to: owner.phone, purpose, body });
 }

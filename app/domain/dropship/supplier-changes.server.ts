@@ -14,10 +14,10 @@ import { alertOwner } from "./import.server";
 
 export type SupplierOrderSide = NonNullable<Awaited<ReturnType<typeof readSupplierOrder>>>;
 
-/** The supplier's order and its lines, under the supplier's tenant; null when it does not exist. */
+/** The supplier's order and its lines, under the supplier's tenant; undefined when it does not exist. */
 export async function readSupplierOrder(tx: Tx, supplierOrderId: string) {
   const [order] = await tx.select().from(schema.supplierOrders).where(eq(schema.supplierOrders.id, supplierOrderId));
-  if (!order) return null;
+  if (!order) return undefined;
   const lines = await tx.select().from(schema.supplierOrderLines).where(eq(schema.supplierOrderLines.supplierOrderId, supplierOrderId));
   return { order, lines };
 }
@@ -42,11 +42,11 @@ export async function applySupplierOrderChange(
   merchantShopId: string,
   supplierShopId: string,
   supplierSide: SupplierOrderSide,
-): Promise<ForwardChange | null> {
+): Promise<ForwardChange | undefined> {
   const { order: o, lines } = supplierSide;
   let refund = 0;
   const [forward] = await tx.select().from(schema.dropshipForwards).where(eq(schema.dropshipForwards.id, o.id)).for("update");
-  if (!forward || forward.supplierShopId !== supplierShopId) return null;
+  if (!forward || forward.supplierShopId !== supplierShopId) return undefined;
   const [order] = await tx
     .select({ number: schema.orders.number })
     .from(schema.orders)

@@ -17,7 +17,7 @@ import { requireUser, type Session, type User } from "~/domain/accounts/sessions
 import { signUp } from "~/domain/accounts/signup.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { handleize } from "~/domain/catalog/catalog-rules";
-import { queueWhatsApp } from "~/domain/notify/messages.server";
+import { queueMessage } from "~/domain/notify/messages.server";
 import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
 import { escapeLike } from "~/lib/like";
@@ -244,7 +244,8 @@ export async function setSupplierStatus(
       after: { status },
       ...request,
     });
-    await queueWhatsApp(tx, {
+    await queueMessage(tx, {
+      channel: "whatsapp",
       shopId: supplierShopId,
       to: row.whatsapp,
       purpose: `supplier.${status}`,

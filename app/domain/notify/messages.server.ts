@@ -25,48 +25,26 @@ import { carriesUnsubscribe, unsubscribeUrl } from "./unsubscribe.server";
 
 type Status = (typeof schema.messageStatusEnum.enumValues)[number];
 
-/**
- * Records a WhatsApp message to send once `tx` commits. The row is the message's history
- * (status follows Wassenger's delivery webhooks); the outbox carries only its id.
- */
-export async function queueWhatsApp(
-  tx: Tx,
-  input: { shopId: string | null; userId?: string; to: string; purpose: string; body: string },
-): Promise<string> {
-  const [message] = await tx
-    .insert(schema.messages)
-    .values({
-      shopId: input.shopId,
-      userId: input.userId,
-      channel: "whatsapp",
-      recipient: input.to,
-      purpose: input.purpose,
-      body: input.body,
-    })
-    .returning({ id: schema.messages.id });
-  await enqueueAfterCommit(tx, {
-    queue: "notify",
-    name: "send-message",
-    payload: { messageId: message.id, shopId: input.shopId },
-    shopId: input.shopId,
-  });
-  return message.id;
-}
+/** A message to send once the transaction commits: WhatsApp, or an email with its subject. */
+export type QueuedMessage = { shopId: string | null; userId?: string; to: string; purpose: string; body: string } & (
+  { channel: "whatsapp" } | { channel: "email"; subject: string }
+);
 
-/** The same for an email (no secrets in it: see sendSecretEmail for those). */
-export async function queueEmail(
-  tx: Tx,
-  input: { shopId: string | null; userId?: string; to: string; purpose: string; subject: string; body: string },
-): Promise<string> {
+/**
+ * Records a WhatsApp message or an email to send once `tx` commits (no secrets in it: see
+ * sendSecretWhatsApp / sendSecretEmail for those). The row is the message's history (status
+ * follows the provider's delivery reports); the outbox carries only its id.
+ */
+export async function queueMessage(tx: Tx, input: QueuedMessage): Promise<string> {
   const [message] = await tx
     .insert(schema.messages)
     .values({
       shopId: input.shopId,
       userId: input.userId,
-      channel: "email",
+      channel: input.channel,
       recipient: input.to,
       purpose: input.purpose,
-      subject: input.subject,
+      subject: input.channel === "email" ? input.subject : undefined,
       body: input.body,
     })
     .returning({ id: schema.messages.id });

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 
-import { queueEmail, queueWhatsApp } from "~/domain/notify/messages.server";
+import { queueMessage } from "~/domain/notify/messages.server";
 import { schema, type Tx } from "~db/client";
 
 import { orderMessage, type OrderMessageKind, type OrderMessageVars } from "./customer-messages";
@@ -10,7 +10,7 @@ import { recordOrderEvent } from "./timeline.server";
  * Tells the customer about their order through the outbox, in the transaction that made the
  * change: by WhatsApp when they gave a number, otherwise by email. The timeline gets a
  * "notified" entry linked to the message, whose delivery status the admin shows. Returns the
- * message id, or null when the order has no contact at all.
+ * message id, or undefined when the order has no contact at all.
  */
 export async function notifyOrderCustomer(
   tx: Tx,
@@ -20,7 +20,7 @@ export async function notifyOrderCustomer(
     kind: OrderMessageKind;
     vars: Omit<OrderMessageVars, "number" | "shopName"> & { shopName: string };
   },
-): Promise<string | null> {
+): Promise<string | undefined> {
   const [order] = await tx
     .select({ number: schema.orders.number, email: schema.orders.email, phone: schema.orders.phone, locale: schema.orders.locale })
     .from(schema.orders)
@@ -32,12 +32,25 @@ export async function notifyOrderCustomer(
   let channel: "whatsapp" | "email";
   if (order.phone) {
     channel = "whatsapp";
-    messageId = await queueWhatsApp(tx, { shopId: input.shopId, to: order.phone, purpose, body: `${message.subject}\n\n${message.text}` });
+    messageId = await queueMessage(tx, {
+      channel: "whatsapp",
+      shopId: input.shopId,
+      to: order.phone,
+      purpose,
+      body: `${message.subject}\n\n${message.text}`,
+    });
   } else if (order.email) {
     channel = "email";
-    messageId = await queueEmail(tx, { shopId: input.shopId, to: order.email, purpose, subject: message.subject, body: message.text });
+    messageId = await queueMessage(tx, {
+      channel: "email",
+      shopId: input.shopId,
+      to: order.email,
+      purpose,
+      subject: message.subject,
+      body: message.text,
+    });
   } else {
-    return null;
+    return undefined;
   }
   await recordOrderEvent(tx, {
     shopId: input.shopId,

@@ -39,13 +39,13 @@ export async function notifyCustomer(
   orderId: string,
   kind: OrderMessageKind,
   extra: { tracking?: string; trackingUrl?: string; amount?: string } = {},
-): Promise<string | null> {
+): Promise<string | undefined> {
   const [row] = await tx
     .select({ shopName: schema.shops.name, total: schema.orders.totalMinor, currency: schema.orders.currency })
     .from(schema.orders)
     .innerJoin(schema.shops, eq(schema.shops.id, schema.orders.shopId))
     .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
-  if (!row) return null;
+  if (!row) return undefined;
   return notifyOrderCustomer(tx, {
     shopId,
     orderId,

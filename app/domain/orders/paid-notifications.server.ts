@@ -7,7 +7,7 @@
 import { and, eq } from "drizzle-orm";
 
 import { formatMoney } from "~/domain/catalog/catalog-rules";
-import { queueEmail, queueWhatsApp } from "~/domain/notify/messages.server";
+import { queueMessage } from "~/domain/notify/messages.server";
 import { schema, type Tx } from "~db/client";
 
 import { notifyOrderCustomer } from "./customer-messages.server";
@@ -96,8 +96,23 @@ async function tellOwner(
   });
   const purpose = kind === "paid" ? "order.paid_owner" : "order.refund_needed_owner";
   const messageId = owner.phone
-    ? await queueWhatsApp(tx, { shopId, userId: owner.id, to: owner.phone, purpose, body: `${message.subject}\n\n${message.text}` })
-    : await queueEmail(tx, { shopId, userId: owner.id, to: owner.email, purpose, subject: message.subject, body: message.text });
+    ? await queueMessage(tx, {
+        channel: "whatsapp",
+        shopId,
+        userId: owner.id,
+        to: owner.phone,
+        purpose,
+        body: `${message.subject}\n\n${message.text}`,
+      })
+    : await queueMessage(tx, {
+        channel: "email",
+        shopId,
+        userId: owner.id,
+        to: owner.email,
+        purpose,
+        subject: message.subject,
+        body: message.text,
+      });
   await recordOrderEvent(tx, {
     shopId,
     orderId,

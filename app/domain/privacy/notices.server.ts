@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 
 import { publicUrl } from "~/config.server";
-import { queueEmail, queueWhatsApp, sendSecretEmail, sendSecretWhatsApp } from "~/domain/notify/messages.server";
+import { queueMessage, sendSecretEmail, sendSecretWhatsApp } from "~/domain/notify/messages.server";
 import { asPlatform, schema, type Tx, withShop } from "~db/client";
 
 import type { PrivacyRequest } from "./requests.server";
@@ -53,9 +53,17 @@ export async function queueExportReadyNotice(tx: Tx, request: PrivacyRequest): P
   const body = text.exportReady(await privacyPageUrl(tx, request));
   const userId = request.subjectKind === "user" ? request.subjectId : undefined;
   if (isPhone(request.contact)) {
-    await queueWhatsApp(tx, { shopId: request.shopId, userId, to: request.contact, purpose: "privacy_export_ready", body });
+    await queueMessage(tx, {
+      channel: "whatsapp",
+      shopId: request.shopId,
+      userId,
+      to: request.contact,
+      purpose: "privacy_export_ready",
+      body,
+    });
   } else {
-    await queueEmail(tx, {
+    await queueMessage(tx, {
+      channel: "email",
       shopId: request.shopId,
       userId,
       to: request.contact,

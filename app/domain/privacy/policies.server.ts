@@ -4,7 +4,7 @@ import { z } from "zod";
 import { publicUrl } from "~/config.server";
 import { audit } from "~/domain/audit/audit.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
-import { queueEmail } from "~/domain/notify/messages.server";
+import { queueMessage } from "~/domain/notify/messages.server";
 import { fieldErrors } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
 import { asPlatform, schema, type Tx, withShop } from "~db/client";
@@ -111,7 +111,7 @@ export async function queuePolicyNotices(versionId: string, now = new Date()): P
       .where(sql`${schema.users.email} not like '%@erased.invalid'`);
     for (const u of users) {
       const notice = noticeFor(u.locale, version);
-      await queueEmail(tx, { shopId: null, userId: u.id, to: u.email, purpose: "privacy_policy_changed", ...notice });
+      await queueMessage(tx, { channel: "email", shopId: null, userId: u.id, to: u.email, purpose: "privacy_policy_changed", ...notice });
       queued++;
     }
     const customers = await tx
@@ -128,7 +128,7 @@ export async function queuePolicyNotices(versionId: string, now = new Date()): P
       );
     for (const c of customers) {
       const notice = noticeFor(c.locale, version);
-      await queueEmail(tx, { shopId: c.shopId, to: c.email!, purpose: "privacy_policy_changed", ...notice });
+      await queueMessage(tx, { channel: "email", shopId: c.shopId, to: c.email!, purpose: "privacy_policy_changed", ...notice });
       queued++;
     }
     await tx.update(schema.policyVersions).set({ noticesQueuedAt: now }).where(eq(schema.policyVersions.id, version.id));

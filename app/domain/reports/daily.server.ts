@@ -10,7 +10,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 
 import { creditBalances } from "~/domain/ai/credits.server";
-import { queueWhatsApp } from "~/domain/notify/messages.server";
+import { queueMessage } from "~/domain/notify/messages.server";
 import { addDays, localDate } from "~/lib/dates";
 import { DEFAULT_LOCALE, HTML_LANG, isLocale, type Locale } from "~/lib/i18n";
 import { serverT } from "~/lib/i18n.server";
@@ -190,7 +190,8 @@ export async function sendDailyReport(shopId: string, at: Date = new Date()): Pr
       .onConflictDoNothing()
       .returning({ id: schema.dailyReports.id });
     if (!row) return { status: "already-sent", date };
-    for (const r of recipients) await queueWhatsApp(tx, { shopId, userId: r.userId, to: r.phone, purpose: "daily_report", body });
+    for (const r of recipients)
+      await queueMessage(tx, { channel: "whatsapp", shopId, userId: r.userId, to: r.phone, purpose: "daily_report", body });
     return { status: "sent", date, recipients: recipients.length, body };
   });
 }

@@ -445,7 +445,7 @@ export async function listFlashSales(shopId: string) {
 export async function flashSaleForEditor(shopId: string, id: string | null) {
   return withShop(shopId, async (tx) => {
     const [sale] = id && isUuid(id) ? await tx.select().from(schema.flashSales).where(eq(schema.flashSales.id, id)) : [];
-    if (id && !sale) return null;
+    if (id && !sale) return undefined;
     const lines = sale ? await tx.select().from(schema.flashSaleVariants).where(eq(schema.flashSaleVariants.flashSaleId, sale.id)) : [];
     const variants = await tx
       .select({
@@ -544,7 +544,7 @@ export async function saveFlashSale(
   id: string | null,
   form: Record<string, unknown>,
   actor: { userId: string } & RequestInfo,
-): Promise<SaveSaleResult | null> {
+): Promise<SaveSaleResult | undefined> {
   const parsed = SaleSchema.safeParse(form);
   const errors: FieldErrors = {};
   if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
@@ -562,7 +562,7 @@ export async function saveFlashSale(
         ? await tx.select().from(schema.flashSales).where(eq(schema.flashSales.id, id)).for("update")
         : []
       : [];
-    if (id && !existing) return null;
+    if (id && !existing) return undefined;
     const variantRows = await tx
       .select({ id: schema.variants.id, priceMinor: schema.variants.priceMinor, currency: schema.variants.currency })
       .from(schema.variants);

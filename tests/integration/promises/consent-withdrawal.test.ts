@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { deliverMessage, queueEmail, queueWhatsApp } from "~/domain/notify/messages.server";
+import { deliverMessage, queueMessage } from "~/domain/notify/messages.server";
 import { changeOwnConsent } from "~/domain/privacy/consent.server";
 import { WassengerClient } from "~/integrations/wassenger.server";
 import { closeRedis } from "~/lib/redis.server";
@@ -51,7 +51,7 @@ describe("promise: you can withdraw consent at any time", () => {
     const customer = await makeCustomerWithHistory(shopId, ownerId, "Stop");
     expect((await consentOf(customer.id)).marketingWhatsappConsent).toBe(true);
     const queued = await withShop(shopId, (tx) =>
-      queueWhatsApp(tx, { shopId, to: customer.phone, purpose: "marketing_offer", body: "10% off this week" }),
+      queueMessage(tx, { channel: "whatsapp", shopId, to: customer.phone, purpose: "marketing_offer", body: "10% off this week" }),
     );
     const reply = await fetch(`${sandbox.url}/wassenger/reply`, {
       method: "POST",
@@ -72,7 +72,7 @@ describe("promise: you can withdraw consent at any time", () => {
     expect(sandbox.wassenger.messages.filter((m) => m.phone === customer.phone)).toEqual([]);
     // Order messages are not marketing: they still go.
     const order = await withShop(shopId, (tx) =>
-      queueWhatsApp(tx, { shopId, to: customer.phone, purpose: "order_shipped", body: "Shipped" }),
+      queueMessage(tx, { channel: "whatsapp", shopId, to: customer.phone, purpose: "order_shipped", body: "Shipped" }),
     );
     expect(await deliverMessage({ messageId: order, shopId }, client)).toBe("sent");
   });
@@ -80,7 +80,7 @@ describe("promise: you can withdraw consent at any time", () => {
   it("“withdraw consent at any time”: withdrawing email marketing on the privacy page stops the next marketing email", async () => {
     const customer = await makeCustomerWithHistory(shopId, ownerId, "Mail");
     const before = await withShop(shopId, (tx) =>
-      queueEmail(tx, { shopId, to: customer.email, purpose: "marketing_offer", subject: "Sale", body: "Sale on now" }),
+      queueMessage(tx, { channel: "email", shopId, to: customer.email, purpose: "marketing_offer", subject: "Sale", body: "Sale on now" }),
     );
     await changeOwnConsent(shopId, customer.id, { email: false, whatsapp: true });
     expect(await deliverMessage({ messageId: before, shopId }, client)).toBe("withheld");

@@ -10,7 +10,7 @@ import { requestTryOn, requestVideo } from "~/domain/ai/kling-requests.server";
 import { uploadModelPhoto } from "~/domain/ai/model-photos.server";
 import { forwardOrder, listForwards, snapshotDropshipLines } from "~/domain/dropship/forwarding.server";
 import { addImageFromBuffer, processMedia } from "~/domain/media/media.server";
-import { deliverMessage, queueWhatsApp } from "~/domain/notify/messages.server";
+import { deliverMessage, queueMessage } from "~/domain/notify/messages.server";
 import { orderAccessToken } from "~/domain/orders/order-links.server";
 import { savePaymentSettings } from "~/domain/orders/payment-settings.server";
 import { PRIVACY_MAP } from "~/domain/privacy/privacy-map.server";
@@ -116,7 +116,13 @@ describe("promise: “each service provider we use receives only the minimum dat
   it("“only the minimum data”: Wassenger gets a phone number and the message, nothing else about the person", async () => {
     const customer = await makeCustomerWithHistory(shop.id, owner.id, "Wa");
     const messageId = await withShop(shop.id, (tx) =>
-      queueWhatsApp(tx, { shopId: shop.id, to: customer.phone, purpose: "order_confirmed", body: "Your order is confirmed." }),
+      queueMessage(tx, {
+        channel: "whatsapp",
+        shopId: shop.id,
+        to: customer.phone,
+        purpose: "order_confirmed",
+        body: "Your order is confirmed.",
+      }),
     );
     expect(await deliverMessage({ messageId, shopId: shop.id })).toBe("sent");
     const [sent] = received("wassenger", customer.phone);

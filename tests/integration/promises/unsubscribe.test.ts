@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { deliverMessage, queueEmail } from "~/domain/notify/messages.server";
+import { deliverMessage, queueMessage } from "~/domain/notify/messages.server";
 import { closeRedis } from "~/lib/redis.server";
 import { closeDatabase, schema, withShop } from "~db/client";
 
@@ -42,7 +42,15 @@ async function inbox(to: string): Promise<SandboxMail[]> {
 
 async function send(input: { to: string; purpose: string; userId?: string }) {
   const messageId = await withShop(shopId, (tx) =>
-    queueEmail(tx, { shopId, userId: input.userId, to: input.to, purpose: input.purpose, subject: "Kedai Test", body: "Hello" }),
+    queueMessage(tx, {
+      channel: "email",
+      shopId,
+      userId: input.userId,
+      to: input.to,
+      purpose: input.purpose,
+      subject: "Kedai Test",
+      body: "Hello",
+    }),
   );
   return { messageId, outcome: await deliverMessage({ messageId, shopId }) };
 }

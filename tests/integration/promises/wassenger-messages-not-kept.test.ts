@@ -2,7 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { issueCode } from "~/domain/accounts/codes.server";
-import { deliverMessage, queueWhatsApp } from "~/domain/notify/messages.server";
+import { deliverMessage, queueMessage } from "~/domain/notify/messages.server";
 import { PURGED_BODY } from "~/domain/privacy/retention.server";
 import { runPrivacyRetention } from "~/flows/privacy-retention.server";
 import { closeRedis } from "~/lib/redis.server";
@@ -30,8 +30,20 @@ describe("promise: “messages sent through our WhatsApp provider are not kept�
   it("“their text is deleted after 7 days”: the daily retention job empties WhatsApp bodies older than 7 days and keeps status and metadata; newer ones stay", async () => {
     const phone = uniquePhone().e164;
     const [old, fresh] = await withShop(shopId, async (tx) => [
-      await queueWhatsApp(tx, { shopId, to: phone, purpose: "order_confirmed", body: "Hi Aminah, order #1001 is confirmed." }),
-      await queueWhatsApp(tx, { shopId, to: phone, purpose: "order_shipped", body: "Hi Aminah, order #1001 has shipped." }),
+      await queueMessage(tx, {
+        channel: "whatsapp",
+        shopId,
+        to: phone,
+        purpose: "order_confirmed",
+        body: "Hi Aminah, order #1001 is confirmed.",
+      }),
+      await queueMessage(tx, {
+        channel: "whatsapp",
+        shopId,
+        to: phone,
+        purpose: "order_shipped",
+        body: "Hi Aminah, order #1001 has shipped.",
+      }),
     ]);
     expect(await deliverMessage({ messageId: old, shopId })).toBe("sent");
     expect(await deliverMessage({ messageId: fresh, shopId })).toBe("sent");
