@@ -149,24 +149,49 @@ export type DelayName = keyof typeof DELAYS;
 
 const delayKey = (name: DelayName, key: string) => `${config().QUEUE_PREFIX}:delay:${name}:${key}`;
 
-/** Seconds before the next attempt for `key` is allowed (0: now). */
-export async function delayBefore(name: DelayName, key: string): Promise<number> {
-  const ms = await redis().pttl(`${delayKey(name, key)}:wait`);
-  return ms > 0 ? Math.ceil(ms / 1000) : 0;
+/**
+ * One failure, atomically: the count restarts when the last failure is older than the window, and
+ * the next attempt is allowed from `until`. Times are the caller's clock (ms), not Redis's, so the
+ * rule can be tested with an injected clock; the key's expiry only cleans up.
+ */
+const RECORD_FAILURE = `
+local now = tonumber(ARGV[1])
+local windowMs = tonumber(ARGV[2])
+local free = tonumber(ARGV[3])
+local maxSeconds = tonumber(ARGV[4])
+local n = tonumber(redis.call('HGET', KEYS[1], 'n') or '0')
+local last = tonumber(redis.call('HGET', KEYS[1], 'last') or '0')
+if now - last > windowMs then n = 0 end
+n = n + 1
+local over = math.min(n - free, 30)
+local wait = 0
+if over > 0 then wait = math.min(maxSeconds, 2 ^ (over - 1)) end
+redis.call('HSET', KEYS[1], 'n', n, 'last', now, 'until', now + wait * 1000)
+redis.call('PEXPIRE', KEYS[1], windowMs + maxSeconds * 1000)
+return {n, wait}
+`;
+
+/** Seconds before the next attempt for `key` is allowed (0: now). `now`: the clock, in ms. */
+export async function delayBefore(name: DelayName, key: string, now = Date.now()): Promise<number> {
+  const until = Number((await redis().hget(delayKey(name, key), "until")) ?? 0);
+  return until > now ? Math.ceil((until - now) / 1000) : 0;
 }
 
-/** Counts a failure; returns the failures so far in the window and the wait it imposes now. */
-export async function recordFailure(name: DelayName, key: string): Promise<{ failures: number; waitSeconds: number }> {
+/** Counts a failure at `now` (ms); returns the failures so far in the window and the wait it imposes now. */
+export async function recordFailure(name: DelayName, key: string, now = Date.now()): Promise<{ failures: number; waitSeconds: number }> {
   const spec = DELAYS[name];
-  const base = delayKey(name, key);
-  const [[, failures]] = (await redis().multi().incr(`${base}:n`).expire(`${base}:n`, spec.windowSeconds).exec()) as [[null, number]];
-  const over = failures - spec.free;
-  const waitSeconds = over > 0 ? Math.min(spec.maxSeconds, 2 ** (over - 1)) : 0;
-  if (waitSeconds > 0) await redis().set(`${base}:wait`, "1", "EX", waitSeconds);
+  const [failures, waitSeconds] = (await redis().eval(
+    RECORD_FAILURE,
+    1,
+    delayKey(name, key),
+    now,
+    spec.windowSeconds * 1000,
+    spec.free,
+    spec.maxSeconds,
+  )) as [number, number];
   return { failures, waitSeconds };
 }
 
 export async function clearFailures(name: DelayName, key: string): Promise<void> {
-  const base = delayKey(name, key);
-  await redis().del(`${base}:n`, `${base}:wait`);
+  await redis().del(delayKey(name, key));
 }

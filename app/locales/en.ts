@@ -35,6 +35,16 @@ const en = {
         "Too many wrong passwords for this account. Try again in {{seconds}} seconds, or sign in from a device you trusted before.",
       customerSlowed:
         "Too many wrong passwords for this account. Try again in {{seconds}} seconds, or log in from a device you used for this account before.",
+      notice: {
+        message:
+          "Hi {{name}}, on your NetShop account {{change}}. If this was not you, reset your password now and tell your shop's owner.",
+        slowed: "someone typed a wrong password {{failures}} times in the last hour; sign-ins from new devices are now slowed down",
+        passwordReset: "the password was reset and every device was logged out",
+        passwordChanged: "the password was changed",
+        twoFactorOff: "two-factor authentication was turned off",
+        whatsappCodes: "sign-in codes now come to this WhatsApp number",
+        authenticatorOn: "an authenticator app now protects your logins",
+      },
     },
     badInput: {
       title: "This request could not be read",

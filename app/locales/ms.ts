@@ -32,6 +32,17 @@ const ms: Translations = {
         "Terlalu banyak kata laluan salah untuk akaun ini. Cuba lagi dalam {{seconds}} saat, atau log masuk dari peranti yang anda percayai sebelum ini.",
       customerSlowed:
         "Terlalu banyak kata laluan salah untuk akaun ini. Cuba lagi dalam {{seconds}} saat, atau log masuk dari peranti yang pernah anda gunakan untuk akaun ini.",
+      notice: {
+        message:
+          "Hai {{name}}, pada akaun NetShop anda {{change}}. Jika ini bukan anda, tetapkan semula kata laluan anda sekarang dan beritahu pemilik kedai anda.",
+        slowed:
+          "seseorang telah memasukkan kata laluan yang salah sebanyak {{failures}} kali dalam sejam yang lalu; log masuk dari peranti baharu kini diperlahankan",
+        passwordReset: "kata laluan telah ditetapkan semula dan semua peranti telah dilog keluar",
+        passwordChanged: "kata laluan telah ditukar",
+        twoFactorOff: "pengesahan dua faktor telah dimatikan",
+        whatsappCodes: "kod log masuk kini dihantar ke nombor WhatsApp ini",
+        authenticatorOn: "aplikasi pengesah kini melindungi log masuk anda",
+      },
     },
     badInput: {
       title: "Permintaan ini tidak dapat dibaca",

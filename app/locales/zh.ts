@@ -30,6 +30,15 @@ const zh: Translations = {
     security: {
       accountSlowed: "此账户的错误密码次数过多。请在 {{seconds}} 秒后重试，或从您之前信任的设备登录。",
       customerSlowed: "此账户的错误密码次数过多。请在 {{seconds}} 秒后重试，或从您以前登录过此账户的设备登录。",
+      notice: {
+        message: "{{name}}您好，您的 NetShop 账户：{{change}}。如果这不是您本人操作，请立即重置密码并告知您的店主。",
+        slowed: "过去一小时内有人输错密码 {{failures}} 次；现在来自新设备的登录会被放慢",
+        passwordReset: "密码已被重置，所有设备均已退出登录",
+        passwordChanged: "密码已被更改",
+        twoFactorOff: "双重验证已关闭",
+        whatsappCodes: "登录验证码现在发送到此 WhatsApp 号码",
+        authenticatorOn: "身份验证器应用现在保护您的登录",
+      },
     },
     badInput: {
       title: "无法读取此请求",

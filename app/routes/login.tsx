@@ -29,9 +29,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await logIn(Object.fromEntries(form), who, request, { redirectTo });
   if (!result.ok) {
     const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
-    const error = result.slowedSeconds
-      ? serverT(await localeFor(request), "common")("security.accountSlowed", { seconds: result.slowedSeconds })
-      : result.error;
+    const locale = await localeFor(request);
+    const error =
+      result.code === "slowed"
+        ? serverT(locale, "common")("security.accountSlowed", { seconds: result.slowedSeconds })
+        : serverT(locale, "auth")(`login.errors.${result.code}`, { minutes: Math.ceil((result.retryAfterSeconds ?? 60) / 60) });
     return data({ error, values: keptValues(form) }, { status: result.status, headers });
   }
   if (result.next === "second-factor") {

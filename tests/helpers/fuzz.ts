@@ -13,7 +13,8 @@
  *   from the route's code in the build), real ids of this tenant and of another one — carrying
  *   hostile *values*: huge, negative, float and exotic-digit numbers, emoji, RTL and zero-width
  *   text, very long strings, impossible dates, arrays where a scalar is expected, missing and
- *   duplicated fields, JSON and multipart bodies with real, fake and polyglot images and CSV files;
+ *   duplicated fields, JSON and multipart bodies with real, fake, polyglot and oversize (> 10 MB)
+ *   images and CSV files;
  * - malformed (the rest): broken percent-encoding, NUL bytes, wrong or missing Content-Types,
  *   truncated multipart, hostile headers and Origins — what the guard must turn into a 4xx.
  *
@@ -629,7 +630,9 @@ function wellFormedCase(routes: FuzzRoute[], target: FuzzTarget): fc.Arbitrary<F
                   : c.fileKind === "svg"
                     ? Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg"><script>${marker}</script></svg>`)
                     : c.fileKind === "random"
-                      ? v.random
+                      ? c.duplicate === 4
+                        ? oversize(target.image)
+                        : v.random
                       : new Uint8Array();
           const encoder = (t: string) => Buffer.from(t, "utf8").toString("latin1");
           body = multipart(
@@ -646,6 +649,16 @@ function wellFormedCase(routes: FuzzRoute[], target: FuzzTarget): fc.Arbitrary<F
 /** The arbitrary of one request against the routes: about four well-formed cases to one malformed. */
 export function fuzzCase(routes: FuzzRoute[], target: FuzzTarget): fc.Arbitrary<FuzzCase> {
   return fc.oneof({ weight: 4, arbitrary: wellFormedCase(routes, target) }, { weight: 1, arbitrary: malformedCase(routes, target) });
+}
+
+let oversizeFile: Uint8Array | undefined;
+/** An upload over every limit (10 MB images): a real PNG's first bytes, then zeros; made once. */
+function oversize(image: Uint8Array | undefined): Uint8Array {
+  if (!oversizeFile) {
+    oversizeFile = new Uint8Array(10 * 1024 * 1024 + 4096);
+    oversizeFile.set((image ?? new Uint8Array()).subarray(0, 33));
+  }
+  return oversizeFile;
 }
 
 /** Sends one case: the status it got (0 when the connection failed), and why it fails the property, if it does. */

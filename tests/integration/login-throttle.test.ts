@@ -8,6 +8,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
+import { logIn } from "~/domain/accounts/login.server";
 import { DELAYS, recordFailure } from "~/lib/rate-limit.server";
 import { closeRedis } from "~/lib/redis.server";
 import { asPlatform, closeDatabase, schema } from "~db/client";
@@ -143,4 +144,83 @@ it("slows a storefront customer's logins from many addresses, tells the customer
   const later = fromNewAddress();
   await later.get(`${base}/login`);
   expect((await later.post(`${base}/login`, { email, password })).status).toBe(302);
+});
+
+it("with an injected clock: free tries, then waits doubling to the cap from 40 addresses, never a lock-out, and a new window after an hour", async () => {
+  const user = await makeUser();
+  // The owner reads Chinese: the notice comes in their language.
+  await asPlatform((tx) => tx.update(schema.users).set({ preferredLanguage: "zh" }).where(eq(schema.users.id, user.id)));
+  const { free, maxSeconds, windowSeconds } = DELAYS.loginFailuresPerAccount;
+  const t0 = Date.parse("2026-03-01T09:00:00Z");
+  let now = t0;
+  let address = 0;
+  const attempt = (password: string) =>
+    logIn(
+      { email: user.email, password },
+      { ip: `203.0.113.${++address}`, userAgent: "clock test" },
+      new Request("http://shop.test/login"),
+      {
+        redirectTo: "/admin",
+        now,
+      },
+    );
+
+  const waits: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const result = await attempt(`wrong-${i}`);
+    expect(result, `attempt ${i + 1} at +${(now - t0) / 1000} s`).toMatchObject({ ok: false, status: 401 });
+    if (i < free) continue; // the free tries
+    // Then even the right password, from yet another address, waits; a millisecond before the wait ends too...
+    const slowed = await attempt(user.password);
+    if (slowed.ok) throw new Error(`not slowed after ${i + 1} wrong passwords`);
+    expect(slowed.status).toBe(429);
+    waits.push(slowed.retryAfterSeconds!);
+    now += slowed.retryAfterSeconds! * 1000 - 1;
+    expect(await attempt(user.password)).toMatchObject({ ok: false, status: 429, retryAfterSeconds: 1 });
+    now += 1; // ...and the wait is exactly that long: then the next try is allowed.
+  }
+  // Doubling from 1 s after the free tries, capped: a delay, never a lock-out.
+  expect(waits).toEqual(waits.map((_, k) => Math.min(maxSeconds, 2 ** k)));
+  expect(waits.at(-1)).toBe(maxSeconds);
+  expect(address).toBeGreaterThan(40);
+
+  // The owner was told once, when the slowing started, however many failures followed.
+  const notices = await asPlatform((tx) =>
+    tx
+      .select()
+      .from(schema.messages)
+      .where(and(eq(schema.messages.userId, user.id), eq(schema.messages.purpose, "security_notice"))),
+  );
+  expect(notices).toHaveLength(1);
+  expect(notices[0].body).toContain(`过去一小时内有人输错密码 ${free + 1} 次`);
+
+  // When the wait is over, the right password works from anywhere, and clears the count.
+  expect(await attempt(user.password)).toMatchObject({ ok: true });
+  expect(await attempt("wrong-again")).toMatchObject({ ok: false, status: 401 });
+  expect(await attempt(user.password)).toMatchObject({ ok: true });
+
+  // Failures older than the window no longer count: an hour after the last one, the free tries are back.
+  for (let i = 0; i < free; i++) await attempt(`late-${i}`);
+  now += windowSeconds * 1000 + 1;
+  for (let i = 0; i < free; i++) expect(await attempt(`later-${i}`), `after the window, try ${i + 1}`).toMatchObject({ status: 401 });
+  expect(await attempt("one too many")).toMatchObject({ status: 401 });
+  expect(await attempt(user.password)).toMatchObject({ ok: false, status: 429, retryAfterSeconds: 1 });
+});
+
+it("says what went wrong at sign-in in the visitor's language", async () => {
+  const user = await makeUser();
+  for (const [lng, expected, empty] of [
+    ["en", "That email and password don't match an account.", "Enter your password."],
+    ["ms", "E-mel dan kata laluan itu tidak sepadan dengan mana-mana akaun.", "Masukkan kata laluan anda."],
+    ["zh", "该电子邮件和密码与任何账户都不匹配。", "请输入您的密码。"],
+  ] as const) {
+    const c = fromNewAddress();
+    await c.get("/login");
+    await c.post("/locale", { lng, redirectTo: "/login" });
+    await c.get("/login");
+    expect((await c.post("/login", { email: user.email, password: "not the password" })).status, lng).toBe(401);
+    expect(c.lastHtml, lng).toContain(expected);
+    expect((await c.post("/login", { email: user.email, password: "" })).status, lng).toBe(400);
+    expect(c.lastHtml, lng).toContain(empty);
+  }
 });

@@ -211,7 +211,7 @@ export async function completePasswordReset(request: Request, form: Record<strin
       after: { method: found.reset.method, sessionsEnded: sessions, trustedDevicesForgotten: devices },
       ...who,
     });
-    await securityNotice(tx, found.user, "the password was reset and every device was logged out");
+    await securityNotice(tx, found.user, "passwordReset");
     return true;
   });
   if (!done) return expired;
@@ -270,7 +270,7 @@ export async function changePassword(user: User, session: Session, form: Record<
       after: { otherSessionsEnded: ended },
       ...who,
     });
-    await securityNotice(tx, user, "the password was changed");
+    await securityNotice(tx, user, "passwordChanged");
     return ended;
   });
   return { ok: true, otherSessionsEnded };

@@ -22,7 +22,17 @@ export const LoginSchema = z.object({
 export type LoginResult =
   | { ok: true; next: "session"; userId: string; remember: boolean; trustedDevice: boolean }
   | { ok: true; next: "second-factor"; method: SecondFactor; setCookie: string; sendProblem?: string }
-  | { ok: false; status: 400 | 401 | 403 | 429; error: string; retryAfterSeconds?: number; slowedSeconds?: number };
+  | {
+      ok: false;
+      status: 400 | 401 | 403 | 429;
+      error: string;
+      /** What went wrong, for the page's message in the visitor's language (auth:login.errors.<code>). */
+      code: LoginErrorCode;
+      retryAfterSeconds?: number;
+      slowedSeconds?: number;
+    };
+
+export type LoginErrorCode = "emailRequired" | "passwordRequired" | "invalid" | "tooManyAttempts" | "slowed" | "frozen";
 
 /** The wrong password that starts slowing an account down (any address) also tells its owner on WhatsApp, once per window. */
 export const ACCOUNT_ALERT_AT = DELAYS.loginFailuresPerAccount.free + 1;
@@ -38,10 +48,14 @@ export async function logIn(
   form: Record<string, unknown>,
   who: RequestInfo,
   request: Request,
-  options: { redirectTo: string },
+  options: { redirectTo: string; /** The clock (ms) for the slowing down; tests inject one. */ now?: number },
 ): Promise<LoginResult> {
+  const now = options.now ?? Date.now();
   const parsed = LoginSchema.safeParse(form);
-  if (!parsed.success) return { ok: false, status: 400, error: parsed.error.issues[0].message };
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, status: 400, error: issue.message, code: issue.path[0] === "email" ? "emailRequired" : "passwordRequired" };
+  }
   const { email, password, remember } = parsed.data;
   const ip = who.ip ?? "unknown";
   const accountKey = `${email}|${ip}`;
@@ -54,6 +68,7 @@ export async function logIn(
       ok: false,
       status: 429,
       error: `Too many login attempts. Try again in ${Math.ceil(blocked.retryAfterSeconds / 60)} minute(s).`,
+      code: "tooManyAttempts",
       retryAfterSeconds: blocked.retryAfterSeconds,
     };
   }
@@ -66,12 +81,13 @@ export async function logIn(
   );
   // Wrong passwords for this account from any address slow every further try down (never a
   // lock-out); the account's own trusted devices are not slowed.
-  const wait = await delayBefore("loginFailuresPerAccount", email);
+  const wait = await delayBefore("loginFailuresPerAccount", email, now);
   if (wait > 0 && !(user && (await isTrustedDevice(request, user.id)))) {
     return {
       ok: false,
       status: 429,
       error: `Too many wrong passwords for this account. Try again in ${describeWait(wait)}.`,
+      code: "slowed",
       retryAfterSeconds: wait,
       slowedSeconds: wait,
     };
@@ -84,17 +100,11 @@ export async function logIn(
   if (!ok || !user) {
     await record("account.login_failed");
     await consume("loginPerAccount", accountKey);
-    const { failures } = await recordFailure("loginFailuresPerAccount", email);
+    const { failures } = await recordFailure("loginFailuresPerAccount", email, now);
     if (user && failures === ACCOUNT_ALERT_AT) {
-      await asPlatform((tx) =>
-        securityNotice(
-          tx,
-          user,
-          `someone typed a wrong password ${failures} times in the last hour; sign-ins from new devices are now slowed down`,
-        ),
-      );
+      await asPlatform((tx) => securityNotice(tx, user, "slowed", { failures }));
     }
-    return { ok: false, status: 401, error: "That email and password don't match an account." };
+    return { ok: false, status: 401, error: "That email and password don't match an account.", code: "invalid" };
   }
   await reset("loginPerAccount", accountKey);
   await clearFailures("loginFailuresPerAccount", email);
@@ -102,7 +112,7 @@ export async function logIn(
   const shops = await listShopsForUser(user.id);
   if (shops.length > 0 && shops.every((s) => s.frozen)) {
     await record("account.login_refused_frozen");
-    return { ok: false, status: 403, error: FROZEN_MESSAGE };
+    return { ok: false, status: 403, error: FROZEN_MESSAGE, code: "frozen" };
   }
 
   const method = await secondFactorFor(user);

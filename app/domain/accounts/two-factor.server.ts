@@ -12,6 +12,7 @@ import { config } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { queueMessage } from "~/domain/notify/messages.server";
 import { type Refusal, refuse } from "~/lib/forms";
+import { serverT } from "~/lib/i18n.server";
 import { formatPhone } from "~/lib/phone";
 import { consume, consumeAll, describeWait } from "~/lib/rate-limit.server";
 import { randomToken, sha256 } from "~/lib/secrets.server";
@@ -424,11 +425,7 @@ export async function setTwoFactorMethod(user: User, choice: TwoFactorChoice, wh
       after: { method: choice },
       ...who,
     });
-    await securityNotice(
-      tx,
-      user,
-      choice === "none" ? "two-factor authentication was turned off" : "sign-in codes now come to this WhatsApp number",
-    );
+    await securityNotice(tx, user, choice === "none" ? "twoFactorOff" : "whatsappCodes");
   });
   return { ok: true };
 }
@@ -450,7 +447,7 @@ export async function enableTotp(user: User, code: string, who: RequestInfo): Pr
       after: { method: "totp" },
       ...who,
     });
-    await securityNotice(tx, user, "an authenticator app now protects your logins");
+    await securityNotice(tx, user, "authenticatorOn");
     return replaceRecoveryCodes(tx, user.id);
   });
   return { ok: true, recoveryCodes };
@@ -497,14 +494,25 @@ export async function twoFactorStatus(user: User) {
   return { method, totpConfirmed: totp, recoveryCodesLeft, requiredBy, trustedDevices: trusted };
 }
 
-/** Tells the person on WhatsApp that their sign-in security changed (no secret in it: outbox). */
-export async function securityNotice(tx: Tx, user: Pick<User, "id" | "name" | "phone">, change: string): Promise<void> {
+export type SecurityChange = "slowed" | "passwordReset" | "passwordChanged" | "twoFactorOff" | "whatsappCodes" | "authenticatorOn";
+
+/** Tells a person on WhatsApp, in their language, of a change to their account's security. */
+export async function securityNotice(
+  tx: Tx,
+  user: Pick<User, "id" | "name" | "phone" | "preferredLanguage">,
+  change: SecurityChange,
+  values: { failures?: number } = {},
+): Promise<void> {
+  const t = serverT(user.preferredLanguage, "common");
   await queueMessage(tx, {
     channel: "whatsapp",
     shopId: null,
     userId: user.id,
     to: user.phone,
     purpose: "security_notice",
-    body: `Hi ${user.name.split(/\s+/)[0]}, on your NetShop account ${change}. If this was not you, reset your password now and tell your shop's owner.`,
+    body: t("security.notice.message", {
+      name: user.name.split(/\s+/)[0],
+      change: t(`security.notice.${change}`, { failures: values.failures ?? 0 }),
+    }),
   });
 }

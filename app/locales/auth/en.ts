@@ -12,6 +12,13 @@ const auth = {
     forgot: "Forgot your password?",
     newHere: "New to NetShop?",
     signup: "Create an account",
+    errors: {
+      emailRequired: "Enter your email address.",
+      passwordRequired: "Enter your password.",
+      invalid: "That email and password don't match an account.",
+      tooManyAttempts: "Too many login attempts. Try again in {{minutes}} minute(s).",
+      frozen: "The shop's administrator froze your account. Ask them to unfreeze it.",
+    },
   },
 } as const;
 

@@ -14,6 +14,13 @@ const auth: Translations<typeof en> = {
     forgot: "Lupa kata laluan?",
     newHere: "Baharu di NetShop?",
     signup: "Cipta akaun",
+    errors: {
+      emailRequired: "Masukkan alamat e-mel anda.",
+      passwordRequired: "Masukkan kata laluan anda.",
+      invalid: "E-mel dan kata laluan itu tidak sepadan dengan mana-mana akaun.",
+      tooManyAttempts: "Terlalu banyak cubaan log masuk. Cuba lagi dalam {{minutes}} minit.",
+      frozen: "Pentadbir kedai telah membekukan akaun anda. Minta mereka menyahbekukannya.",
+    },
   },
 };
 

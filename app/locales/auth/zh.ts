@@ -14,6 +14,13 @@ const auth: Translations<typeof en> = {
     forgot: "忘记密码？",
     newHere: "第一次使用 NetShop？",
     signup: "创建账户",
+    errors: {
+      emailRequired: "请输入您的电子邮件地址。",
+      passwordRequired: "请输入您的密码。",
+      invalid: "该电子邮件和密码与任何账户都不匹配。",
+      tooManyAttempts: "登录尝试次数过多。请在 {{minutes}} 分钟后重试。",
+      frozen: "店铺管理员已冻结您的账户。请让他们解除冻结。",
+    },
   },
 };
 
