@@ -793,6 +793,7 @@ const en = {
       packingSlip: "Packing slip",
       pdf: "PDF",
       delivery: "Delivery: {{status}}",
+      messageStatuses: { pending: "waiting to send", sent: "sent", delivered: "delivered", read: "read", failed: "failed" },
       invoiceNumber: "Invoice {{number}}",
       saved: "Saved.",
       cancelConfirm: "Cancel this order? The customer is told.",

@@ -794,6 +794,7 @@ const ms: Translations = {
       packingSlip: "Slip pembungkusan",
       pdf: "PDF",
       delivery: "Penghantaran mesej: {{status}}",
+      messageStatuses: { pending: "menunggu dihantar", sent: "dihantar", delivered: "diterima", read: "dibaca", failed: "gagal" },
       invoiceNumber: "Invois {{number}}",
       saved: "Disimpan.",
       cancelConfirm: "Batalkan pesanan ini? Pelanggan akan dimaklumkan.",

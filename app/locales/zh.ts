@@ -767,6 +767,7 @@ const zh: Translations = {
       packingSlip: "装箱单",
       pdf: "PDF",
       delivery: "消息状态：{{status}}",
+      messageStatuses: { pending: "等待发送", sent: "已发送", delivered: "已送达", read: "已读", failed: "发送失败" },
       invoiceNumber: "发票 {{number}}",
       saved: "已保存。",
       cancelConfirm: "确定取消此订单？系统会通知顾客。",

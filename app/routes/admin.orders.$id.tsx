@@ -548,7 +548,7 @@ export default function OrderPage() {
                   <>
                     {" · "}
                     <span className="badge" data-message-status={e.message.status ?? ""}>
-                      {t("detail.delivery", { status: e.message.status ?? "?" })}
+                      {t("detail.delivery", { status: e.message.status ? t(`detail.messageStatuses.${e.message.status}`) : "?" })}
                     </span>
                   </>
                 ) : null}

@@ -55,6 +55,7 @@ describe("order timeline", () => {
     expect(admin).toContain("已通过 WhatsApp 通知顾客：订单已确认");
     expect(admin).toContain("Bungkus sebagai hadiah"); // the staff's note, in their own words
     expect(admin).not.toContain("Customer told by");
+    expect(admin).toMatch(/消息状态：(等待发送|已发送|已送达|已读|发送失败)/); // the message's delivery, worded too
 
     const customer = new FormClient(web.url);
     customer.forwardedFor = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
