@@ -96,6 +96,10 @@ export async function refundOrder(
           paymentId: plan.paymentId,
           actorUserId: actor.userId,
           summary: `Refund of ${formatMoney(plan.amountMinor, plan.currency)} refused by ${plan.gatewayName}: ${message}`,
+          wording: {
+            key: "refundRefused",
+            values: { amount: formatMoney(plan.amountMinor, plan.currency), gateway: plan.gatewayName, message },
+          },
         }),
       );
       return {
@@ -199,6 +203,7 @@ export async function settleInterruptedRefunds(
         paymentId: plan.paymentId,
         actorUserId: by.userId,
         summary: `An interrupted refund of ${formatMoney(plan.amountMinor, plan.currency)} was dropped: ${found.why}`,
+        wording: { key: "refundDropped", values: { amount: formatMoney(plan.amountMinor, plan.currency), why: found.why } },
         onlyIfPending: true,
       }),
     );

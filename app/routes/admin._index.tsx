@@ -8,6 +8,7 @@ import { fillPeriods } from "~/domain/reports/periods";
 import { onboardingChecklist } from "~/domain/shops/onboarding.server";
 import { getShop } from "~/domain/shops/shops.server";
 import { BarList, ColumnChart, FunnelChart, periodLabel, shortNumber } from "~/ui/charts";
+import { useFormat } from "~/ui/format";
 import { OnboardingChecklist } from "~/ui/onboarding";
 
 // Every member sees the dashboard; the figures need the Reports permission.
@@ -31,9 +32,9 @@ export default function Dashboard() {
   const { firstName, shop, range, figures, onboarding, canDismiss } = useLoaderData<typeof loader>();
   const { t } = useTranslation("reports");
   const { t: ui } = useTranslation("ui");
-  const money = (minor: number) =>
-    new Intl.NumberFormat("en-MY", { style: "currency", currency: figures?.currency ?? "MYR" }).format(minor / 100);
-  const count = (n: number) => new Intl.NumberFormat("en-MY").format(n);
+  const fmt = useFormat();
+  const money = (minor: number) => fmt.money(minor, figures?.currency ?? "MYR");
+  const count = (n: number) => fmt.number(n);
   return (
     <div className="stack">
       <div className="admin-top">

@@ -7,12 +7,15 @@ import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { featureLock, featureRefusal } from "~/domain/billing/features.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
+import { metaT } from "~/lib/i18n";
+import { localeFor, serverT } from "~/lib/i18n.server";
 import { Banner } from "~/ui/banner";
+import { useFormat } from "~/ui/format";
 import { CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
 import { FeatureLocked } from "~/ui/plan-feature";
 import { TableHead } from "~/ui/table";
 
-export const meta: MetaFunction = () => [{ title: "Accounting sync · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.accounting") }];
 
 export const loader = /* @__PURE__ */ adminLoader("reports", async ({ request, access }) => {
   const show = new URL(request.url).searchParams.get("show") === "all" ? "all" : "attention";
@@ -46,7 +49,7 @@ export const action = /* @__PURE__ */ adminAction("reports", async ({ request, c
   return data<Result>({
     errors: {},
     values: keptValues(form),
-    notice: `Queued ${outcome.queued} document${outcome.queued === 1 ? "" : "s"} for AutoCount.`,
+    notice: serverT(await localeFor(request), "reports")("queued", { count: outcome.queued }),
   });
 });
 
@@ -54,7 +57,7 @@ export default function AccountingSync() {
   const { view, show, lock } = useLoaderData<typeof loader>();
   const { result, errors } = useFormResult<typeof action>();
   const { t } = useTranslation("reports");
-  const money = (minor: number, currency: string) => new Intl.NumberFormat("en-MY", { style: "currency", currency }).format(minor / 100);
+  const fmt = useFormat();
   return (
     <div className="stack">
       <div className="admin-top">
@@ -93,9 +96,9 @@ export default function AccountingSync() {
       </dl>
       <p>
         {show === "all" ? (
-          <Link to="/admin/accounting">Show only what needs attention</Link>
+          <Link to="/admin/accounting">{t("showAttention")}</Link>
         ) : (
-          <Link to="/admin/accounting?show=all">Show every paid order</Link>
+          <Link to="/admin/accounting?show=all">{t("showAll")}</Link>
         )}
       </p>
       <section className="card">
@@ -113,7 +116,7 @@ export default function AccountingSync() {
                     #{r.orderNumber} <span className="muted">{r.customerName}</span>
                   </td>
                   <td>{r.docNo}</td>
-                  <td>{money(r.totalMinor, r.currency)}</td>
+                  <td>{fmt.money(r.totalMinor, r.currency)}</td>
                   <td data-testid="sync-status">{r.status ? t(r.status) : t("unsynced")}</td>
                   <td className="small">{r.error}</td>
                   <td>
@@ -140,7 +143,7 @@ export default function AccountingSync() {
       </section>
       <section className="card medium">
         <h2>{t("resync")}</h2>
-        <p className="muted small">Orders already in AutoCount are found by their document number and never booked twice.</p>
+        <p className="muted small">{t("neverTwice")}</p>
         <Form method="post" className="row">
           <CsrfInput />
           <input type="hidden" name="intent" value="resync" />

@@ -8,6 +8,7 @@ import { getAiSettings } from "~/domain/ai/copy-settings.server";
 import { aiStudio, cancelBatch, JOB_STATUS_FILTERS, productChoices, requestBulkCopy, retryJob } from "~/domain/ai/jobs.server";
 import { readForm } from "~/lib/csrf.server";
 import { notFound } from "~/lib/http";
+import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import {
   batchPercent,
@@ -26,7 +27,7 @@ import { useFormat } from "~/ui/format";
 import { CsrfInput } from "~/ui/forms";
 import { TableHead } from "~/ui/table";
 
-export const meta: MetaFunction = () => [{ title: "AI studio · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.aiStudio") }];
 
 export const loader = /* @__PURE__ */ adminLoader("ai", async ({ request, access }) => {
   const shopId = access.shop.shopId;

@@ -5,11 +5,12 @@ import { useTranslation } from "react-i18next";
 import { adminLoader } from "~/domain/accounts/access.server";
 import { getBatch } from "~/domain/ai/jobs.server";
 import { notFound } from "~/lib/http";
+import { metaT } from "~/lib/i18n";
 import { batchPercent, batchStatus, CancelBatchForm, JobProgress, JobStatusBadge, LiveNoScript, useLive } from "~/ui/ai";
 import { Banner } from "~/ui/banner";
 import { TableHead } from "~/ui/table";
 
-export const meta: MetaFunction = () => [{ title: "Bulk copy · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.bulkCopy") }];
 
 export const loader = /* @__PURE__ */ adminLoader("ai", async ({ params, access }) => {
   const found = await getBatch(access.shop.shopId, params.id ?? "");

@@ -11,12 +11,14 @@ import { billingOverview } from "~/domain/billing/overview.server";
 import { payInvoice } from "~/flows/billing-invoice-paid.server";
 import { formatBytes } from "~/lib/bytes";
 import { readForm } from "~/lib/csrf.server";
+import { metaT } from "~/lib/i18n";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { formatMoney } from "~/lib/money";
 import { redirect } from "~/lib/redirect.server";
+import { useFormat } from "~/ui/format";
 import { CsrfInput, FormError } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Billing · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.billing") }];
 
 /** The shop's plan, usage, plan change and invoices: the owner only. */
 export const loader = /* @__PURE__ */ adminLoader("owner", async ({ access }) => {
@@ -99,11 +101,11 @@ export default function Billing() {
   const { subscription, plan, scheduledPlan, usage, plans, invoices, credits, packs, packToken, timezone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
-  const { t, i18n } = useTranslation("billing");
+  const { t } = useTranslation("billing");
+  const fmt = useFormat(timezone);
   const busy = useNavigation().state === "submitting";
   const money = (m: number) => formatMoney(m, "MYR");
-  const day = (d: string | Date | null) =>
-    d ? new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeZone: timezone }).format(new Date(d)) : "";
+  const day = (d: string | Date | null) => (d ? fmt.date(d) : "");
   const open = invoices.find((i) => i.status === "open");
   return (
     <div className="stack">

@@ -6,13 +6,14 @@ import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { getCustomer, mergeCustomers, saveCustomerNote } from "~/domain/orders/customers.server";
 import { readForm } from "~/lib/csrf.server";
 import { notFound } from "~/lib/http";
+import { metaT } from "~/lib/i18n";
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
 import { CsrfInput } from "~/ui/forms";
 import { OrderBadge } from "~/ui/orders";
 import { TableHead } from "~/ui/table";
 
-export const meta: MetaFunction = () => [{ title: "Customer · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.customer") }];
 const MISSING = "This customer does not exist in your shop.";
 
 export const loader = /* @__PURE__ */ adminLoader("customers", async ({ params, access }) => {

@@ -4,10 +4,11 @@ import { useTranslation } from "react-i18next";
 
 import { adminLoader } from "~/domain/accounts/access.server";
 import { CustomerListQuerySchema, listCustomers } from "~/domain/orders/customers.server";
+import { metaT } from "~/lib/i18n";
 import { money } from "~/ui/orders";
 import { TableHead } from "~/ui/table";
 
-export const meta: MetaFunction = () => [{ title: "Customers · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.customers") }];
 
 export const loader = /* @__PURE__ */ adminLoader("customers", async ({ request, access }) => {
   const query = CustomerListQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
@@ -17,6 +18,7 @@ export const loader = /* @__PURE__ */ adminLoader("customers", async ({ request,
 export default function Customers() {
   const { page, query } = useLoaderData<typeof loader>();
   const { t } = useTranslation("orders");
+  const { t: tc } = useTranslation("common");
   const [params] = useSearchParams();
   const next = new URLSearchParams(params);
   if (page.nextCursor) next.set("after", page.nextCursor);
@@ -62,7 +64,7 @@ export default function Customers() {
         )}
       </div>
       {page.nextCursor ? (
-        <nav className="row pager" aria-label="Pages">
+        <nav className="row pager" aria-label={tc("pages")}>
           <Link className="button secondary" to={`?${next}`} rel="next">
             {t("next")}
           </Link>

@@ -22,6 +22,7 @@ import { useFormat } from "~/ui/format";
 import { CsrfInput, FormError } from "~/ui/forms";
 import { OrderBadge } from "~/ui/orders";
 import { TableHead } from "~/ui/table";
+import { useTimelineText } from "~/ui/timeline";
 import { Tracking } from "~/ui/tracking";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
@@ -97,6 +98,7 @@ export const action = /* @__PURE__ */ adminAction("orders", async ({ request, pa
 
 export default function OrderPage() {
   const fmt = useFormat();
+  const timelineText = useTimelineText("merchant");
   const { detail, invoice } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionData | undefined;
   const { t } = useTranslation("orders");
@@ -539,14 +541,14 @@ export default function OrderPage() {
         <ol className="timeline" data-testid="timeline">
           {[...events].reverse().map((e) => (
             <li key={e.id} data-event={e.type}>
-              <div>{e.summary}</div>
+              <div>{timelineText(e)}</div>
               <div className="muted small">
                 <time dateTime={e.createdAt}>{fmt.dateTime(e.createdAt)}</time> · {e.actorName ?? t("detail.system")}
                 {e.message ? (
                   <>
                     {" · "}
                     <span className="badge" data-message-status={e.message.status ?? ""}>
-                      {t("detail.delivery", { status: e.message.status ?? "?" })}
+                      {t("detail.delivery", { status: e.message.status ? t(`detail.messageStatuses.${e.message.status}`) : "?" })}
                     </span>
                   </>
                 ) : null}

@@ -5,12 +5,13 @@ import { useTranslation } from "react-i18next";
 import { adminLoader } from "~/domain/accounts/access.server";
 import { FULFILMENT_STATUSES, listOrders, OrderListQuerySchema, PAYMENT_STATUSES } from "~/domain/orders/order-list.server";
 import { ORDER_STATUSES } from "~/domain/orders/order-status";
+import { metaT } from "~/lib/i18n";
 import { FilterInput, FilterSelect } from "~/ui/filters";
 import { useFormat } from "~/ui/format";
 import { OrderBadge } from "~/ui/orders";
 import { TableHead } from "~/ui/table";
 
-export const meta: MetaFunction = () => [{ title: "Orders · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.orders") }];
 
 export const loader = /* @__PURE__ */ adminLoader("orders", async ({ request, access }) => {
   const query = OrderListQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
@@ -20,6 +21,7 @@ export const loader = /* @__PURE__ */ adminLoader("orders", async ({ request, ac
 
 export default function OrderList() {
   const fmt = useFormat();
+  const { t: tc } = useTranslation("common");
   const { page, query, statuses, payments, fulfilments } = useLoaderData<typeof loader>();
   const { t } = useTranslation("orders");
   const [params] = useSearchParams();
@@ -97,7 +99,7 @@ export default function OrderList() {
       <div className="card flush">
         <div className="toolbar">
           <span className="muted small" data-testid="order-total">
-            {page.more ? t("countMore", { total: page.total.toLocaleString("en") }) : t("count", { count: page.total })}
+            {page.more ? t("countMore", { total: fmt.number(page.total) }) : t("count", { count: page.total })}
           </span>
         </div>
         {page.items.length === 0 ? (
@@ -112,7 +114,7 @@ export default function OrderList() {
                 <tr key={o.id} data-testid="order-row">
                   <td>
                     <Link to={`/admin/orders/${o.id}`}>#{o.number}</Link>
-                    {o.hasDropship ? <span className="badge small"> dropship</span> : null}
+                    {o.hasDropship ? <span className="badge small"> {t("dropship")}</span> : null}
                   </td>
                   <td className="muted small nowrap">
                     <time dateTime={o.createdAt}>{fmt.dateTime(o.createdAt)}</time>
@@ -137,7 +139,7 @@ export default function OrderList() {
           </table>
         )}
       </div>
-      <nav className="row pager" aria-label="Pages">
+      <nav className="row pager" aria-label={tc("pages")}>
         {page.prevCursor ? (
           <Link className="button secondary" to={link({ before: page.prevCursor, after: undefined })} rel="prev">
             {t("previous")}

@@ -11,6 +11,7 @@ import { localDate } from "~/lib/dates";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { isUuid } from "~/lib/ids";
 import { redirect } from "~/lib/redirect.server";
+import { useFormat } from "~/ui/format";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
 import { requestView, useLiveProgress } from "~/ui/privacy";
 
@@ -64,9 +65,10 @@ export default function AdminPrivacy() {
   const { requests } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const { t, i18n } = useTranslation("privacy");
+  const { t } = useTranslation("privacy");
+  const fmt = useFormat();
   useLiveProgress(requests);
-  const date = (iso: string) => new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium" }).format(new Date(iso));
+  const date = fmt.date;
   return (
     <div className="stack" data-testid="admin-privacy">
       <div className="admin-top">
@@ -100,7 +102,7 @@ export default function AdminPrivacy() {
                 <td>{t(`kind.${r.kind}`)}</td>
                 <td>{date(r.createdAt)}</td>
                 <td data-testid="due-on" data-due={r.dueOn}>
-                  {date(`${r.dueOn}T00:00:00`)} {r.overdue ? <strong className="error">{t("admin.overdue")}</strong> : null}
+                  {fmt.day(r.dueOn)} {r.overdue ? <strong className="error">{t("admin.overdue")}</strong> : null}
                 </td>
                 <td>{t(`status.${r.status}`)}</td>
                 <td>

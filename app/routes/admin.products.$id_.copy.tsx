@@ -11,6 +11,7 @@ import { creditsLeft } from "~/domain/ai/jobs.server";
 import { readForm } from "~/lib/csrf.server";
 import { formFields, keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
+import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import { CopyChoices, JobCost, JobProgress, JobStatusBadge, LiveNoScript, SandboxNote, useLive } from "~/ui/ai";
 import { Banner } from "~/ui/banner";
@@ -18,7 +19,9 @@ import { useFormat } from "~/ui/format";
 import { CsrfInput } from "~/ui/forms";
 import { TableHead } from "~/ui/table";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `AI copy: ${data?.product.title ?? "Product"} · NetShop` }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
+  { title: metaT(matches, "common")("titles.aiCopy", { title: data?.product.title ?? metaT(matches, "common")("titles.product") }) },
+];
 
 export const loader = /* @__PURE__ */ adminLoader("ai", async ({ params, access }) => {
   const shopId = access.shop.shopId;

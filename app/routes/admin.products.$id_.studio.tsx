@@ -12,6 +12,7 @@ import { MAX_IMAGE_BYTES } from "~/domain/media/media-rules";
 import { readUploadForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
+import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { CatalogHeader } from "~/ui/catalog";
@@ -20,7 +21,9 @@ import { CsrfInput, FormError, SelectField } from "~/ui/forms";
 import { ReviewButtons } from "~/ui/media-manager";
 import { TableHead } from "~/ui/table";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `AI studio · ${data?.product.title ?? "Product"} · NetShop` }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
+  { title: metaT(matches, "common")("titles.productStudio", { title: data?.product.title ?? metaT(matches, "common")("titles.product") }) },
+];
 
 /** The product's AI studio: model photos, try-on and video forms, this product's jobs live, and approval of results. */
 export const loader = /* @__PURE__ */ adminLoader("ai", async ({ params, access }) => {

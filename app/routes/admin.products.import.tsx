@@ -1,21 +1,26 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader, requireRecentAuth } from "~/domain/accounts/access.server";
 import { MAX_IMPORT_BYTES, recentTransfers, startExport, startImport } from "~/domain/catalog/transfers.server";
+import { formatBytes } from "~/lib/bytes";
 import { readUploadForm } from "~/lib/csrf.server";
+import { metaT } from "~/lib/i18n";
+import { localeFor, serverT } from "~/lib/i18n.server";
 import { redirect } from "~/lib/redirect.server";
 import { CatalogHeader } from "~/ui/catalog";
 import { useFormat } from "~/ui/format";
 import { CsrfInput, FormError } from "~/ui/forms";
 import { TableHead } from "~/ui/table";
 
-export const meta: MetaFunction = () => [{ title: "Import and export products · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.importExport") }];
 
 export const loader = /* @__PURE__ */ adminLoader("products", async ({ access }) => {
   const { shop } = access;
   const transfers = await recentTransfers(shop.shopId);
   return {
+    maxSize: formatBytes(MAX_IMPORT_BYTES),
     transfers: transfers.map((t) => ({
       id: t.id,
       kind: t.kind,
@@ -41,48 +46,47 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
     return redirect(`/admin/products/transfers/${id}`);
   }
   const file = form.get("file");
-  if (!(file instanceof File) || file.size === 0) return data({ error: "Choose a CSV file to import." }, { status: 400 });
+  if (!(file instanceof File) || file.size === 0)
+    return data({ error: serverT(await localeFor(request), "catalog")("transfers.chooseFile") }, { status: 400 });
   const started = await startImport(shop.shopId, actor.userId, { name: file.name, text: await file.text() }, who);
   if (!started.ok) return data({ error: started.errors.form }, { status: 400 });
   return redirect(`/admin/products/transfers/${started.id}`);
 });
 
 export default function ImportExport() {
-  const { transfers } = useLoaderData<typeof loader>();
+  const { transfers, maxSize } = useLoaderData<typeof loader>();
   const fmt = useFormat();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
+  const { t } = useTranslation("catalog");
   return (
     <div className="stack">
-      <CatalogHeader back={{ to: "/admin/products", label: "Products" }} title="Import and export" />
+      <CatalogHeader back={{ to: "/admin/products", label: t("products") }} title={t("transfers.title")} />
       <div className="grid">
         <section className="card stack">
-          <h2>Import products from CSV</h2>
-          <p className="small muted">
-            Shopify's product CSV columns (Handle, Title, Body (HTML), Option1 Name, Variant Price, Variant SKU, Variant Inventory Qty…). A
-            product whose Handle exists is updated. Rows with problems are listed with their row and column; the other products import.
-          </p>
+          <h2>{t("transfers.importHeading")}</h2>
+          <p className="small muted">{t("transfers.importIntro")}</p>
           <FormError message={result?.error} />
           <Form method="post" encType="multipart/form-data" className="stack">
             <CsrfInput />
             <input type="hidden" name="intent" value="import" />
             <div className="field">
-              <label htmlFor="file">CSV file (up to 15 MB)</label>
+              <label htmlFor="file">{t("transfers.file", { size: maxSize })}</label>
               <input id="file" name="file" type="file" accept=".csv,text/csv" required />
             </div>
             <button type="submit" disabled={busy}>
-              {busy ? "Uploading…" : "Import"}
+              {busy ? t("transfers.uploading") : t("transfers.import")}
             </button>
           </Form>
         </section>
         <section className="card stack">
-          <h2>Export all products</h2>
-          <p className="small muted">A CSV of every product, variant and image, in the same columns: edit it and import it back.</p>
+          <h2>{t("transfers.exportHeading")}</h2>
+          <p className="small muted">{t("transfers.exportIntro")}</p>
           <Form method="post">
             <CsrfInput />
             <input type="hidden" name="intent" value="export" />
             <button type="submit" className="secondary" disabled={busy}>
-              Export CSV
+              {t("transfers.exportButton")}
             </button>
           </Form>
         </section>
@@ -90,17 +94,27 @@ export default function ImportExport() {
       {transfers.length ? (
         <section className="card flush">
           <table className="data">
-            <TableHead columns={["Started", "What", "Status", "Products", "Problems"]} />
+            <TableHead
+              columns={[
+                t("transfers.columns.started"),
+                t("transfers.columns.what"),
+                t("transfers.columns.status"),
+                t("transfers.columns.products"),
+                t("transfers.columns.problems"),
+              ]}
+            />
             <tbody>
-              {transfers.map((t) => (
-                <tr key={t.id}>
+              {transfers.map((x) => (
+                <tr key={x.id}>
                   <td className="small">
-                    <Link to={`/admin/products/transfers/${t.id}`}>{fmt.dateTime(t.createdAt)}</Link>
+                    <Link to={`/admin/products/transfers/${x.id}`}>{fmt.dateTime(x.createdAt)}</Link>
                   </td>
-                  <td>{t.kind === "import" ? `Import of ${t.filename ?? "a file"}` : "Export"}</td>
-                  <td>{t.status}</td>
-                  <td>{t.productCount}</td>
-                  <td>{t.errorCount || "—"}</td>
+                  <td>
+                    {x.kind === "import" ? t("transfers.importOf", { file: x.filename ?? t("transfers.aFile") }) : t("transfers.export")}
+                  </td>
+                  <td>{t(`transfers.statuses.${x.status}`)}</td>
+                  <td>{x.productCount}</td>
+                  <td>{x.errorCount || "—"}</td>
                 </tr>
               ))}
             </tbody>

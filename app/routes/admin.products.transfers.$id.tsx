@@ -1,9 +1,12 @@
 import type { MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 import { adminLoader } from "~/domain/accounts/access.server";
 import { getTransfer } from "~/domain/catalog/transfers.server";
 import { notFound } from "~/lib/http";
+import { metaT } from "~/lib/i18n";
+import { localeFor, serverT } from "~/lib/i18n.server";
 import { Banner } from "~/ui/banner";
 import { CatalogHeader, ProgressBar } from "~/ui/catalog";
 import { useProgressStream } from "~/ui/progress";
@@ -11,12 +14,12 @@ import { TableHead } from "~/ui/table";
 
 const TRANSFER_TABLES = ["catalog_transfers"] as const;
 
-export const meta: MetaFunction = () => [{ title: "CSV transfer · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.transfer") }];
 
-export const loader = /* @__PURE__ */ adminLoader("products", async ({ params, access }) => {
+export const loader = /* @__PURE__ */ adminLoader("products", async ({ request, params, access }) => {
   const { shop } = access;
   const t = await getTransfer(shop.shopId, params.id ?? "");
-  if (!t) throw notFound("There is no such import or export in your shop.");
+  if (!t) throw notFound(serverT(await localeFor(request), "catalog")("transfers.notFound"));
   return {
     transfer: {
       id: t.id,
@@ -38,7 +41,14 @@ export default function TransferProgress() {
   const live = t.status === "queued" || t.status === "running";
   // Live progress: the worker's updates arrive by server-sent events while it runs.
   useProgressStream(live, TRANSFER_TABLES);
-  const unit = t.kind === "import" ? "rows" : "products";
+  const { t: tr } = useTranslation("catalog");
+  // What the job did, worded here in the reader's language; a stopped job keeps its stored reason.
+  const outcome =
+    t.status !== "succeeded"
+      ? t.message
+      : t.kind === "export"
+        ? tr("transfers.exported", { count: t.productCount })
+        : tr(t.errorCount ? "transfers.importedWithProblems" : "transfers.imported", { count: t.productCount });
   return (
     <div className="stack">
       {live ? (
@@ -47,27 +57,31 @@ export default function TransferProgress() {
         </noscript>
       ) : null}
       <CatalogHeader
-        back={{ to: "/admin/products/import", label: "Import and export" }}
-        title={t.kind === "import" ? `Import of ${t.filename ?? "a CSV file"}` : "Export of all products"}
+        back={{ to: "/admin/products/import", label: tr("transfers.title") }}
+        title={t.kind === "import" ? tr("transfers.importOf", { file: t.filename ?? tr("transfers.aFile") }) : tr("transfers.exportOfAll")}
       />
       <section className="card stack" aria-live="polite">
         <p data-testid="transfer-status">
           {t.status === "queued"
-            ? "Waiting to start…"
+            ? tr("transfers.waiting")
             : t.status === "running"
-              ? `Working on ${unit}…`
+              ? tr(t.kind === "import" ? "transfers.workingRows" : "transfers.workingProducts")
               : t.status === "succeeded"
-                ? "Done."
-                : "Stopped."}
+                ? tr("transfers.done")
+                : tr("transfers.stopped")}
         </p>
-        <ProgressBar value={t.processedRows} max={t.totalRows} label={`${t.kind === "import" ? "Import" : "Export"} progress`} />
+        <ProgressBar
+          value={t.processedRows}
+          max={t.totalRows}
+          label={tr(t.kind === "import" ? "transfers.importProgress" : "transfers.exportProgress")}
+        />
         <Banner tone={t.status === "failed" ? "danger" : t.errorCount ? "warn" : "ok"} role={null} data-testid="transfer-message">
-          {t.message}
+          {outcome}
         </Banner>
         {t.kind === "export" && t.status === "succeeded" ? (
           <p>
             <a className="button" href={`/admin/products/transfers/${t.id}/csv`} download>
-              Download {t.filename}
+              {tr("transfers.download", { file: t.filename })}
             </a>
           </p>
         ) : null}
@@ -76,15 +90,17 @@ export default function TransferProgress() {
         <section className="card flush">
           <div className="toolbar">
             <span>
-              {t.errorCount} {t.errorCount === 1 ? "problem" : "problems"}
-              {t.errorCount > t.errors.length ? ` (the first ${t.errors.length} are shown)` : ""}
+              {tr("transfers.problems", { count: t.errorCount })}
+              {t.errorCount > t.errors.length ? tr("transfers.firstShown", { count: t.errors.length }) : ""}
             </span>
             <a className="button secondary" href={`/admin/products/transfers/${t.id}/csv?report=errors`} download>
-              Download the report
+              {tr("transfers.downloadReport")}
             </a>
           </div>
           <table className="data" data-testid="error-report">
-            <TableHead columns={["Row", "Column", "Problem"]} />
+            <TableHead
+              columns={[tr("transfers.reportColumns.row"), tr("transfers.reportColumns.column"), tr("transfers.reportColumns.problem")]}
+            />
             <tbody>
               {t.errors.map((e, i) => (
                 <tr key={i}>

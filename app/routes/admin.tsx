@@ -8,6 +8,7 @@ import { allows, type Permission } from "~/domain/accounts/permissions";
 import { subscriptionStatus } from "~/domain/billing/subscriptions.server";
 import { supplierOf } from "~/domain/dropship/suppliers.server";
 import { pendingPolicyNotice } from "~/domain/privacy/policies.server";
+import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import type en from "~/locales/en";
 import { Banner } from "~/ui/banner";
@@ -15,7 +16,7 @@ import { ConsoleNav } from "~/ui/console-nav";
 import { CsrfInput } from "~/ui/forms";
 import { PolicyChangeBanner } from "~/ui/policy-notice";
 
-export const meta: MetaFunction = () => [{ title: "Admin · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.admin") }];
 
 /** Pages a person without a shop can open (their own account, creating the first shop). */
 const WITHOUT_SHOP = /^\/admin\/(shops\/new|account|reauth)(\/|$)/;

@@ -1,13 +1,15 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Trans, useTranslation } from "react-i18next";
 
 import { readSession, setActiveShop } from "~/domain/accounts/sessions.server";
 import { acceptInvite, findInvite } from "~/domain/accounts/staff.server";
 import { readForm } from "~/lib/csrf.server";
+import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import { CsrfInput, FormError } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Invitation · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.invitation") }];
 
 // The invitation link: /invite?token=… (in the query string: the HTTP log records paths only).
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -48,6 +50,7 @@ export default function Invite() {
   const { token, invite, signedInAs, loginUrl, signupUrl } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
+  const { t } = useTranslation("team");
   return (
     <main className="centered-page">
       <div className="card narrow">
@@ -56,42 +59,50 @@ export default function Invite() {
         </Link>
         {!invite || invite.state !== "open" ? (
           <>
-            <h1 style={{ marginTop: "1rem" }}>This invitation cannot be used</h1>
+            <h1 style={{ marginTop: "1rem" }}>{t("invitePage.unusable")}</h1>
             <p>
               {!invite
-                ? "The link is not valid. Check that you opened the whole link."
+                ? t("invitePage.invalid")
                 : invite.state === "used"
-                  ? "It was already accepted."
+                  ? t("invitePage.used")
                   : invite.state === "expired"
-                    ? "It has expired (invitations last 7 days)."
-                    : "The shop's owner withdrew it."}{" "}
-              Ask the shop's owner to send you a new invitation.
+                    ? t("invitePage.expired")
+                    : t("invitePage.withdrawn")}{" "}
+              {t("invitePage.askAgain")}
             </p>
           </>
         ) : (
           <>
-            <h1 style={{ marginTop: "1rem" }}>Join {invite.shopName}</h1>
+            <h1 style={{ marginTop: "1rem" }}>{t("invitePage.join", { shop: invite.shopName })}</h1>
             <p>
-              {invite.inviterName ?? "The shop's owner"} invited you to help run <strong>{invite.shopName}</strong> as{" "}
-              {invite.role === "admin" ? "an admin" : "staff"}.
+              <Trans
+                t={t}
+                i18nKey="invitePage.invitedYou"
+                values={{
+                  inviter: invite.inviterName ?? t("invitePage.theOwner"),
+                  shop: invite.shopName,
+                  role: invite.role === "admin" ? t("invitePage.asAdmin") : t("invitePage.asStaff"),
+                }}
+                components={{ strong: <strong /> }}
+              />
             </p>
             <FormError message={result?.error} />
             {signedInAs ? (
               <Form method="post">
                 <CsrfInput />
                 <input type="hidden" name="token" value={token} />
-                <p className="muted small">You are logged in as {signedInAs}.</p>
+                <p className="muted small">{t("invitePage.signedInAs", { email: signedInAs })}</p>
                 <button type="submit" className="block" disabled={busy}>
-                  {busy ? "Joining…" : `Accept and open ${invite.shopName}`}
+                  {busy ? t("invitePage.joining") : t("invitePage.accept", { shop: invite.shopName })}
                 </button>
               </Form>
             ) : (
               <div className="stack">
                 <Link className="button block" to={signupUrl}>
-                  Create your NetShop account
+                  {t("invitePage.create")}
                 </Link>
                 <Link className="button secondary block" to={loginUrl}>
-                  I already have an account: log in
+                  {t("invitePage.logIn")}
                 </Link>
               </div>
             )}

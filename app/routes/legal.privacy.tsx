@@ -3,9 +3,11 @@ import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { currentPolicyVersion } from "~/domain/privacy/policies.server";
+import { metaT } from "~/lib/i18n";
 import { PublicPage } from "~/ui/brand";
+import { useFormat } from "~/ui/format";
 
-export const meta: MetaFunction = () => [{ title: "Privacy policy · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.privacyPolicy") }];
 
 /**
  * The platform's published privacy promises: each is kept by the product and proved by a test in
@@ -34,7 +36,8 @@ export async function loader() {
 
 export default function Privacy() {
   const { version } = useLoaderData<typeof loader>();
-  const { t, i18n } = useTranslation("privacy");
+  const { t } = useTranslation("privacy");
+  const fmt = useFormat();
   return (
     <PublicPage>
       <h1>{t("policy.title")}</h1>
@@ -42,9 +45,7 @@ export default function Privacy() {
         <p className="muted" data-testid="policy-version">
           {t("policy.version", {
             version: version.version,
-            date: new Intl.DateTimeFormat(i18n.language, { dateStyle: "long", timeZone: "Asia/Kuala_Lumpur" }).format(
-              new Date(version.publishedAt),
-            ),
+            date: fmt.date(version.publishedAt),
           })}
         </p>
       ) : null}

@@ -16,6 +16,7 @@ import { readForm } from "~/lib/csrf.server";
 import { notFound } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { isUuid } from "~/lib/ids";
+import { useFormat } from "~/ui/format";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
 import { PlatformInvoiceTable } from "~/ui/platform-invoice-table";
 
@@ -53,9 +54,11 @@ export const action = /* @__PURE__ */ operatorAction(async ({ request, params, c
 export default function Merchant() {
   const { shop, subscription, plan, usage, invoices, grants } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const { t, i18n } = useTranslation("billing");
+  const { t } = useTranslation("billing");
+  // Dates in the merchant's own zone, as their billing page shows them.
+  const fmt = useFormat(shop.timezone);
   const errors = (intent: string): Record<string, string | undefined> => (result?.intent === intent ? result.errors : {});
-  const day = (d: string | Date | null) => (d ? new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium" }).format(new Date(d)) : "");
+  const day = (d: string | Date | null) => (d ? fmt.date(d) : "");
   return (
     <main className="admin-main stack">
       <h1>{shop.name}</h1>

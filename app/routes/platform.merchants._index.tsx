@@ -7,6 +7,7 @@ import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from "~/domain/billing
 import { operatorLoader } from "~/domain/dropship/suppliers.server";
 import { metaT } from "~/lib/i18n";
 import { formatMoney } from "~/lib/money";
+import { useFormat } from "~/ui/format";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "billing")("console.titles.merchants") }];
 
@@ -21,9 +22,9 @@ export const loader = /* @__PURE__ */ operatorLoader(async ({ request }) => {
 
 export default function Merchants() {
   const { merchants, q, status } = useLoaderData<typeof loader>();
-  const { t, i18n } = useTranslation("billing");
-  const day = (d: string | Date | null) =>
-    d ? new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium" }).format(new Date(d)) : t("console.never");
+  const { t } = useTranslation("billing");
+  const fmt = useFormat();
+  const day = (d: string | Date | null) => (d ? fmt.date(d) : t("console.never"));
   return (
     <main className="admin-main stack">
       <h1>{t("console.merchants")}</h1>

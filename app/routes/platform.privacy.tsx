@@ -10,6 +10,7 @@ import { eraseRequestedData } from "~/flows/data-deleted.server";
 import { readForm } from "~/lib/csrf.server";
 import { localDate } from "~/lib/dates";
 import { localeFor, serverT } from "~/lib/i18n.server";
+import { useFormat } from "~/ui/format";
 import { Checkbox, CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 import { PrivacyNotice, requestView } from "~/ui/privacy";
 
@@ -70,8 +71,9 @@ export default function PlatformPrivacy() {
   const { requests, versions } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: Record<string, string | undefined> = result?.errors ?? {};
-  const { t, i18n } = useTranslation("privacy");
-  const date = (iso: string) => new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium" }).format(new Date(iso));
+  const { t } = useTranslation("privacy");
+  const fmt = useFormat();
+  const date = fmt.date;
   return (
     <main className="admin-main stack" data-testid="platform-privacy">
       <div>
@@ -99,7 +101,7 @@ export default function PlatformPrivacy() {
               <td>{t(`kind.${r.kind}`)}</td>
               <td>{date(r.createdAt)}</td>
               <td>
-                {date(`${r.dueOn}T00:00:00`)} {r.overdue ? <strong className="error">{t("admin.overdue")}</strong> : null}
+                {fmt.day(r.dueOn)} {r.overdue ? <strong className="error">{t("admin.overdue")}</strong> : null}
               </td>
               <td>{t(`status.${r.status}`)}</td>
             </tr>

@@ -9,13 +9,17 @@ import { accountOverview } from "~/domain/checkout/customers.server";
 import { orderStatusPath } from "~/domain/orders/order-links.server";
 import type { OrderStatus } from "~/domain/orders/order-status";
 import { pendingPolicyNotice } from "~/domain/privacy/policies.server";
+import { metaT } from "~/lib/i18n";
 import { formatPhone } from "~/lib/phone";
 import { redirect } from "~/lib/redirect.server";
 import { useFormat } from "~/ui/format";
 import { CsrfInput } from "~/ui/forms";
 import { PolicyChangeBanner } from "~/ui/policy-notice";
 
-export const meta: MetaFunction = () => [{ title: "Your account" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = ({ matches }) => [
+  { title: metaT(matches, "checkout")("account.title") },
+  { name: "robots", content: "noindex" },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { shop, who } = await storefrontShopper(request, params.slug);

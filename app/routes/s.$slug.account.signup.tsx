@@ -5,9 +5,13 @@ import { useTranslation } from "react-i18next";
 import { customerAuthAction, customerAuthLoader } from "~/domain/checkout/account-pages.server";
 import { signUpCustomer } from "~/domain/checkout/customers.server";
 import { passThroughHeaders } from "~/lib/http";
+import { metaT } from "~/lib/i18n";
 import { Checkbox, CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Create an account" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = ({ matches }) => [
+  { title: metaT(matches, "checkout")("account.signUpTitle") },
+  { name: "robots", content: "noindex" },
+];
 export const headers = passThroughHeaders;
 
 export const loader = customerAuthLoader;

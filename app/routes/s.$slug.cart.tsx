@@ -8,11 +8,15 @@ import { storefrontShopper } from "~/domain/checkout/context.server";
 import { cartCookieHeader } from "~/domain/checkout/visitor.server";
 import { recordStorefrontEvent } from "~/domain/reports/events.server";
 import { readForm } from "~/lib/csrf.server";
+import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { CsrfInput } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Cart" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = ({ matches }) => [
+  { title: metaT(matches, "checkout")("cart.title") },
+  { name: "robots", content: "noindex" },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { shop, who } = await storefrontShopper(request, params.slug);

@@ -14,13 +14,17 @@ import { recordStorefrontEvent } from "~/domain/reports/events.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders } from "~/lib/http";
+import { metaT } from "~/lib/i18n";
 import { localeFor } from "~/lib/i18n.server";
 import { enforceLimit } from "~/lib/rate-limit.server";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Checkout" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = ({ matches }) => [
+  { title: metaT(matches, "checkout")("page.title") },
+  { name: "robots", content: "noindex" },
+];
 export const headers = passThroughHeaders;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

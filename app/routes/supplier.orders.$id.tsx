@@ -29,7 +29,7 @@ export const action = /* @__PURE__ */ supplierAction(async ({ request, params, c
       : intent === "reject"
         ? await rejectSupplierLine(shopId, id, String(form.get("lineId") ?? ""), actor, String(form.get("reason") ?? ""))
         : await shipSupplierOrder(shopId, id, actor, Object.fromEntries(form));
-  if (!result) throw new Response("Not found", { status: 404 });
+  if (!result) throw new Response(serverT(await localeFor(request), "supplier")("portal.orderNotFound"), { status: 404 });
   if (!result.ok) return data({ errors: result.errors, values: keptValues(form) }, { status: 400 });
   return data({ errors: {} as Record<string, string>, values: {} as Record<string, string> });
 });
@@ -38,6 +38,7 @@ export default function SupplierOrder() {
   const { order } = useLoaderData<typeof loader>();
   const { errors, values } = useFormResult<typeof action>();
   const { t } = useTranslation("dropship");
+  const { t: ts } = useTranslation("supplier");
   const open = order.status === "open" || order.status === "accepted";
   const r = order.recipient;
   return (
@@ -80,13 +81,13 @@ export default function SupplierOrder() {
                 </td>
                 <td>× {l.quantity}</td>
                 <td>{formatMoney(l.unitCostMinor * l.quantity, order.currency)}</td>
-                <td>{l.status}</td>
+                <td>{ts(`orderStatuses.${l.status as "open" | "shipped" | "rejected"}`)}</td>
                 <td>
                   {open && l.status === "open" ? (
                     <Form method="post" className="row">
                       <CsrfInput />
                       <input type="hidden" name="lineId" value={l.id} />
-                      <input name="reason" aria-label="Reason" placeholder="Out of stock" size={14} />
+                      <input name="reason" aria-label={ts("rejectReason")} placeholder={ts("rejectReasonPlaceholder")} size={14} />
                       <button type="submit" name="intent" value="reject" className="secondary">
                         {t("reject")}
                       </button>

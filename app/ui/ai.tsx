@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 
 import { COPY_LANGUAGE_CODES, COPY_TONE_CODES, LANGUAGE_NAMES, PROVIDER_NAMES } from "~/domain/ai/copy-rules";
 import { Banner } from "~/ui/banner";
+import { useFormat } from "~/ui/format";
 import { CsrfInput } from "~/ui/forms";
 import { useProgressStream } from "~/ui/progress";
 
@@ -156,11 +157,10 @@ export function JobCost({
   };
 }) {
   const { t } = useTranslation("ai");
+  const fmt = useFormat();
   const parts: string[] = [];
   if (job.inputTokens !== null || job.outputTokens !== null) {
-    parts.push(
-      t("cost.tokens", { input: (job.inputTokens ?? 0).toLocaleString("en"), output: (job.outputTokens ?? 0).toLocaleString("en") }),
-    );
+    parts.push(t("cost.tokens", { input: fmt.number(job.inputTokens ?? 0), output: fmt.number(job.outputTokens ?? 0) }));
   }
   if (job.providerUnits) parts.push(t("cost.units", { count: job.providerUnits }));
   parts.push(job.charged ? t("cost.charged", { count: job.credits }) : t("cost.credits", { count: job.credits }));

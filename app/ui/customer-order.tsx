@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import type { CustomerOrderView } from "~/domain/orders/customer-order.server";
 import { useFormat } from "~/ui/format";
+import { useTimelineText } from "~/ui/timeline";
 
 /** What the storefront's order pages receive: the domain's view (already serialisable: dates are ISO strings). */
 export type CustomerOrderData = CustomerOrderView;
@@ -157,8 +158,36 @@ export function CustomerOrder({ order, shopLanguage }: { order: CustomerOrderDat
           </div>
         </div>
       </section>
+      <OrderHistory history={order.history} />
       <p className="muted small">{t("privacy")}</p>
     </div>
+  );
+}
+
+/** What happened to the order, newest first, told to the customer in their language and the shop's zone. */
+function OrderHistory({ history }: { history: CustomerOrderData["history"] }) {
+  const { t } = useTranslation("orders");
+  const text = useTimelineText("customer");
+  const date = useFormatDate();
+  const entries = [...history]
+    .reverse()
+    .map((e) => ({ ...e, text: text(e) }))
+    .filter((e) => e.text);
+  if (entries.length === 0) return null;
+  return (
+    <section className="card">
+      <h2>{t("timeline.customer.heading")}</h2>
+      <ol className="timeline" data-testid="order-history">
+        {entries.map((e) => (
+          <li key={e.id} data-event={e.type}>
+            <div>{e.text}</div>
+            <div className="muted small">
+              <time dateTime={e.createdAt}>{date(e.createdAt)}</time>
+            </div>
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }
 

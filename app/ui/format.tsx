@@ -12,11 +12,12 @@ import { formatMoney } from "~/lib/money";
 
 type WithZone = { shop?: { timezone?: string } | null } | undefined;
 
-export function useFormat() {
+/** `zone` overrides the page's zone (an operator's page about one shop shows it in that shop's zone). */
+export function useFormat(zone?: string) {
   const locale = (useRouteLoaderData("root") as { locale?: Locale } | undefined)?.locale ?? DEFAULT_LOCALE;
   const admin = useRouteLoaderData("routes/admin") as WithZone;
   const storefront = useRouteLoaderData("routes/s.$slug") as WithZone;
-  const timeZone = admin?.shop?.timezone ?? storefront?.shop?.timezone ?? DEFAULT_TIMEZONE;
+  const timeZone = zone ?? admin?.shop?.timezone ?? storefront?.shop?.timezone ?? DEFAULT_TIMEZONE;
   const lang = FORMAT_LANG[locale];
   return {
     lang,
@@ -24,6 +25,8 @@ export function useFormat() {
     /** "7 Dec 2026, 8:25 am" in the shop's zone; `{ zone: true }` adds "GMT+8" for customers. */
     dateTime: (at: string | Date, options: { style?: DateStyle; zone?: boolean } = {}) => formatInstant(at, { lang, timeZone, ...options }),
     date: (at: string | Date) => formatInstant(at, { lang, timeZone, style: "date" }),
+    /** A calendar day (yyyy-mm-dd, already the shop's day: a due date), the same in every zone. */
+    day: (date: string) => formatInstant(`${date.slice(0, 10)}T12:00:00Z`, { lang, timeZone: "UTC", style: "date" }),
     money: (minor: number, currency: string) => formatMoney(minor, currency, lang),
     number: (n: number) => n.toLocaleString(lang),
   };

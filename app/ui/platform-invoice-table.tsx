@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 
 import type { PlatformInvoice } from "~/domain/billing/invoices.server";
 import { formatMoney } from "~/lib/money";
+import { useFormat } from "~/ui/format";
 
 export type PlatformInvoiceRow = {
   id: string;
@@ -25,8 +26,9 @@ export function PlatformInvoiceTable({
   withShop?: boolean;
   testId?: string;
 }) {
-  const { t, i18n } = useTranslation("billing");
-  const day = (d: string | Date | null) => (d ? new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium" }).format(new Date(d)) : "");
+  const { t } = useTranslation("billing");
+  const fmt = useFormat();
+  const day = (d: string | Date | null) => (d ? fmt.date(d) : "");
   return (
     <table data-testid={testId}>
       <thead>

@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
+import { useFormat } from "~/ui/format";
 import { CsrfInput, Field } from "~/ui/forms";
 import { useProgressStream } from "~/ui/progress";
 
@@ -49,24 +50,30 @@ export function requestView(
 }
 
 /** Reloads the page's data when a request changes, pushed by server-sent events while an export is being built (live progress). */
-export function useLiveProgress(requests: RequestView[]) {
-  useProgressStream(
-    requests.some((r) => r.status === "queued" || r.status === "processing"),
-    PRIVACY_TABLES,
-  );
+export function useLiveProgress(requests: RequestView[]): boolean {
+  const live = requests.some((r) => r.status === "queued" || r.status === "processing");
+  useProgressStream(live, PRIVACY_TABLES);
+  return live;
 }
 const PRIVACY_TABLES = ["privacy_requests"] as const;
 
 /** Export, deletion and the list of requests, for any person's privacy page (the action handles the intents). */
 export function PrivacyRequests({ requests, errors }: { requests: RequestView[]; errors: Record<string, string | undefined> }) {
-  const { t, i18n } = useTranslation("privacy");
-  useLiveProgress(requests);
-  const date = (iso: string) => new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium" }).format(new Date(iso));
+  const { t } = useTranslation("privacy");
+  const fmt = useFormat();
+  const live = useLiveProgress(requests);
+  const date = fmt.date;
   const exporting = requests.find((r) => r.kind === "export" && (r.status === "queued" || r.status === "processing"));
   const ready = requests.find((r) => r.kind === "export" && r.status === "ready");
   const deleting = requests.find((r) => r.kind === "deletion" && r.status === "cooling_off");
   return (
     <>
+      {live ? (
+        // Without JavaScript (no event stream), the page re-reads itself while an export is built.
+        <noscript>
+          <meta httpEquiv="refresh" content="5" />
+        </noscript>
+      ) : null}
       <section className="card stack" data-testid="privacy-export">
         <h2>{t("export.heading")}</h2>
         <p>{t("export.body")}</p>
@@ -103,7 +110,7 @@ export function PrivacyRequests({ requests, errors }: { requests: RequestView[];
           <Form method="post">
             <CsrfInput />
             <p data-testid="deletion-requested">
-              {t("delete.requested", { date: date(deleting.coolingOffUntil!), due: date(`${deleting.dueOn}T00:00:00`) })}
+              {t("delete.requested", { date: date(deleting.coolingOffUntil!), due: fmt.day(deleting.dueOn) })}
             </p>
             <input type="hidden" name="requestId" value={deleting.id} />
             {deleting.minor ? null : (
@@ -141,7 +148,7 @@ export function PrivacyRequests({ requests, errors }: { requests: RequestView[];
                 <tr key={r.id}>
                   <td>{t(`kind.${r.kind}`)}</td>
                   <td>{date(r.createdAt)}</td>
-                  <td>{date(`${r.dueOn}T00:00:00`)}</td>
+                  <td>{fmt.day(r.dueOn)}</td>
                   <td>{t(`status.${r.status}`)}</td>
                 </tr>
               ))}

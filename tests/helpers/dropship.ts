@@ -93,8 +93,8 @@ export async function importInto(merchantShopId: string, userId: string, supplie
   return { productId: result.productId, variants };
 }
 
-export async function topUp(merchantShopId: string, amountMinor: number) {
-  return creditWallet(merchantShopId, { kind: "topup", amountMinor, note: "test", actorUserId: null, forwardId: null });
+export async function topUp(merchantShopId: string, amountMinor: number, note = "test") {
+  return creditWallet(merchantShopId, { kind: "topup", amountMinor, note, actorUserId: null, forwardId: null });
 }
 
 /**

@@ -208,6 +208,7 @@ export async function runSync(payload: { shopId: string; syncId: string }, optio
             ctx.row.kind === "invoice"
               ? `Invoice ${ctx.row.docNo} booked in AutoCount`
               : `Credit note ${ctx.row.docNo} booked in AutoCount`,
+          wording: { key: "accountingSynced", values: { document: ctx.row.kind, number: ctx.row.docNo } },
           data: { syncId: payload.syncId, ...detail },
         });
       }

@@ -66,6 +66,7 @@ export async function merchantAccount(shopId: string) {
         slug: schema.shops.slug,
         kind: schema.shops.kind,
         companyName: schema.shops.companyName,
+        timezone: schema.shops.timezone,
       })
       .from(schema.shops)
       .where(eq(schema.shops.id, shopId)),

@@ -264,6 +264,7 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
         orderId,
         type: "created",
         summary: `Order placed at checkout (${cart.itemCount} item${cart.itemCount === 1 ? "" : "s"}, awaiting payment)`,
+        wording: { key: "created", values: { count: cart.itemCount } },
         data: { shippingMethod: chosen.name, expiresAt: now.getTime() + setup.orderExpiryMinutes * 60_000 },
       });
       return { ok: true as const, orderId, number };

@@ -104,6 +104,7 @@ export async function forwardOrder({
         orderId,
         type: "dropship_forwarded",
         summary: paid ? "Dropship lines paid from the wallet and sent to the supplier" : "Dropship lines held: wallet balance too low",
+        wording: { key: paid ? "dropshipForwarded" : "dropshipHeld" },
         data: { forwardId: created.id, supplierShopId, costMinor: cost },
       });
     }

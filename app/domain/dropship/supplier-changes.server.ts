@@ -64,6 +64,7 @@ export async function applySupplierOrderChange(
       orderId: forward.orderId,
       type: "dropship_rejected",
       summary: `Supplier rejected: ${titles}`,
+      wording: { key: "dropshipRejected", values: { items: titles } },
       data: { forwardId: forward.id },
     });
     await alertOwner(tx, merchantShopId, "dropship.rejected", `NetShop dropshipping: ${message}`);

@@ -121,6 +121,10 @@ export async function recordPaymentMismatch(
     orderId: order.id,
     type: "payment_mismatch",
     summary: `${GATEWAY_LABELS[gateway]} ${source} refused: ${error.field} is ${error.actual ?? "missing"}, the order expects ${error.expected}. Not marked paid; check the payment at ${GATEWAY_LABELS[gateway]}.`,
+    wording: {
+      key: "paymentMismatch",
+      values: { gateway: GATEWAY_LABELS[gateway], field: error.field, expected: String(error.expected), actual: error.actual ?? null },
+    },
     data: { paymentId: charge.id, field: error.field, expected: error.expected, actual: error.actual ?? null, status: n.status, source },
   });
 }
@@ -140,6 +144,7 @@ export async function recordUnconfirmedPayment(
     orderId,
     type: "payment_unconfirmed",
     summary: `${GATEWAY_LABELS[gateway]} ${n.channel} said paid, but asking ${GATEWAY_LABELS[gateway]} gives "${gatewayStatus}": not marked paid`,
+    wording: { key: "paymentUnconfirmed", values: { gateway: GATEWAY_LABELS[gateway], status: gatewayStatus } },
     data: { paymentId: chargeId, channel: n.channel, gatewayStatus },
   });
 }
@@ -163,6 +168,7 @@ export async function applyUnpaidStatus(tx: Tx, shopId: string, chargeId: string
       orderId: charge.orderId,
       type: "payment_failed",
       summary: "A payment attempt failed at the gateway",
+      wording: { key: "paymentFailed" },
       data: { paymentId: chargeId },
     });
     return { status: 200, outcome: "failed" };
@@ -222,6 +228,7 @@ export async function recordUnwantedPayment(
       reason === "cancelled"
         ? `${amount} received through ${GATEWAY_LABELS[gateway]} after the order was cancelled: refund the customer`
         : `A second payment of ${amount} received through ${GATEWAY_LABELS[gateway]} for an order already paid: refund the customer`,
+    wording: { key: reason === "cancelled" ? "latePayment" : "extraPayment", values: { amount, gateway: GATEWAY_LABELS[gateway] } },
     data: { paymentId: charge.id, gateway, needsRefund: true },
   });
   await notifyOwnerRefundNeeded(tx, shopId, order.id, { minor: charge.amountMinor, currency: charge.currency }, reason);

@@ -57,6 +57,7 @@ export async function notifyOrderCustomer(
     orderId: input.orderId,
     type: "notified",
     summary: `Customer told by ${channel === "whatsapp" ? "WhatsApp" : "email"}: ${message.subject}`,
+    wording: { key: "notified", values: { kind: input.kind, channel } },
     data: { kind: input.kind, channel },
     messageId,
   });

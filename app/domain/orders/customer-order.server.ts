@@ -1,11 +1,12 @@
 /** What the customer sees of their order on the storefront's order, confirmation and payment pages. */
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 
 import { isUuid } from "~/lib/ids";
 import { schema, withShop } from "~db/client";
 
 import { chargesOf, type Order } from "./charges.server";
 import { GATEWAY_LABELS, isGateway } from "./gateways.server";
+import { CUSTOMER_TIMELINE, type TimelineWording } from "./timeline-wording";
 
 export type CustomerPaymentState = "paid" | "refunded" | "partially_refunded" | "failed" | "processing" | "unpaid" | "cancelled";
 
@@ -34,6 +35,8 @@ export interface CustomerOrderView {
   phone: string | null;
   gateway: string | null;
   lines: Array<{ id: string; title: string; variantTitle: string; quantity: number; unitPriceMinor: number; totalMinor: number }>;
+  /** The order's history as the customer is told it: only their entries, and only their wording (nothing the shop noted). */
+  history: Array<{ id: string; type: string; summary: string; data: { wording: TimelineWording }; createdAt: string }>;
 }
 
 /**
@@ -54,10 +57,20 @@ export async function customerOrder(shopId: string, orderId: string): Promise<Cu
       .from(schema.orderLines)
       .where(and(eq(schema.orderLines.shopId, shopId), eq(schema.orderLines.orderId, orderId)))
       .orderBy(schema.orderLines.position);
-    return { order, lines, charges: await chargesOf(tx, shopId, orderId) };
+    const events = await tx
+      .select({
+        id: schema.orderEvents.id,
+        type: schema.orderEvents.type,
+        data: schema.orderEvents.data,
+        createdAt: schema.orderEvents.createdAt,
+      })
+      .from(schema.orderEvents)
+      .where(and(eq(schema.orderEvents.shopId, shopId), eq(schema.orderEvents.orderId, orderId)))
+      .orderBy(asc(schema.orderEvents.createdAt), asc(schema.orderEvents.id));
+    return { order, lines, events, charges: await chargesOf(tx, shopId, orderId) };
   });
   if (!loaded) return undefined;
-  const { order, lines, charges } = loaded;
+  const { order, lines, events, charges } = loaded;
   const latest = charges[0];
   const payment: CustomerPaymentState =
     order.paymentStatus !== "unpaid"
@@ -103,5 +116,11 @@ export async function customerOrder(shopId: string, orderId: string): Promise<Cu
       unitPriceMinor: l.unitPriceMinor,
       totalMinor: l.totalMinor,
     })),
+    history: events.flatMap((e) => {
+      const wording = e.data.wording as TimelineWording | undefined;
+      return wording && CUSTOMER_TIMELINE.includes(wording.key)
+        ? [{ id: e.id, type: e.type, summary: "", data: { wording }, createdAt: e.createdAt.toISOString() }]
+        : [];
+    }),
   };
 }

@@ -125,6 +125,7 @@ export async function fulfilOrder(
       orderId,
       type: "fulfilled",
       summary: `${done ? "Sent" : "Sent in part"} by ${courier}${number ? ` ${number}` : ""}: ${items.join(", ")}`,
+      wording: { key: "fulfilled", values: { part: !done, courier, number: number || null, items: items.join(", ") } },
       data: { fulfilmentId: parcel.id, carrier, trackingNumber: number, trackingUrl: url },
       actorUserId: actor.userId,
     });
@@ -191,6 +192,7 @@ export async function recordSupplierShipment(
       orderId,
       type: "dropship_shipped_after_cancel",
       summary: `The supplier shipped with ${shipment.carrier} ${shipment.trackingNumber} although the order was ${order.status}`,
+      wording: { key: "dropshipAfterCancel", values: { courier: shipment.carrier, number: shipment.trackingNumber, status: order.status } },
       data: { ...shipment },
     });
     return;
@@ -238,6 +240,7 @@ export async function recordSupplierShipment(
     orderId,
     type: "fulfilled",
     summary: `Sent by the dropshipping supplier with ${courier} ${number}`,
+    wording: { key: "fulfilledDropship", values: { courier, number } },
     data: { fulfilmentId: parcel.id, carrier, trackingNumber: number, trackingUrl: url, dropship: true },
   });
   if (done && canTransition(order.status, "shipped"))

@@ -118,6 +118,7 @@ async function tellOwner(
     orderId,
     type: "owner_notified",
     summary: `Owner told by ${owner.phone ? "WhatsApp" : "email"}: ${message.subject}`,
+    wording: { key: "ownerNotified", values: { channel: owner.phone ? "whatsapp" : "email" } },
     data: { kind, channel: owner.phone ? "whatsapp" : "email" },
     messageId,
   });

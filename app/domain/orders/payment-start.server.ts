@@ -130,6 +130,14 @@ export async function startPayment(shop: { id: string; slug: string; name: strin
       orderId,
       type: "payment_started",
       summary: `Customer sent to ${GATEWAY_LABELS[gateway.name]}${gateway.isSandbox ? " (sandbox)" : ""} to pay ${formatMoney(order.totalMinor, order.currency)}`,
+      wording: {
+        key: "paymentStarted",
+        values: {
+          gateway: GATEWAY_LABELS[gateway.name],
+          sandbox: gateway.isSandbox,
+          amount: formatMoney(order.totalMinor, order.currency),
+        },
+      },
       data: { paymentId: charge.id, gateway: gateway.name, gatewayReference: created.gatewayReference, sandbox: gateway.isSandbox },
     });
     return { kind: "redirect" as const, url: created.paymentUrl };

@@ -22,6 +22,7 @@ import { gatewayForPayment } from "./gateways.server";
 import type { Actor } from "./order-admin.server";
 import { canTransition, type OrderStatus } from "./order-status";
 import { recordOrderEvent } from "./timeline.server";
+import type { TimelineWording } from "./timeline-wording";
 
 /** The gateway a shop's payment went through, with the shop's own credentials (gatewayForPayment). */
 export async function refundGateway(tx: Tx, shopId: string, gatewayName: string): Promise<PaymentGateway | undefined> {
@@ -255,6 +256,15 @@ export async function applyRefund(
     orderId,
     type: "refunded",
     summary: `Refunded ${money}${plan.manual ? " (recorded by hand)" : ` through ${plan.gatewayName}`}${plan.reason ? `: ${plan.reason}` : ""}${restocked.length ? `. Restocked ${restocked.join(", ")}` : ""}`,
+    wording: {
+      key: "refunded",
+      values: {
+        amount: money,
+        gateway: plan.manual ? null : plan.gatewayName,
+        reason: plan.reason || null,
+        restocked: restocked.length ? restocked.join(", ") : null,
+      },
+    },
     data: { paymentId: plan.paymentId, amountMinor: plan.amountMinor, gatewayReference: reference, manual: plan.manual, restocked },
     actorUserId: actor.userId,
   });
@@ -275,7 +285,15 @@ export async function applyRefund(
 /** A reserved refund that did not happen: failed, on the timeline. `onlyIfPending` leaves one another settler recorded alone. */
 export async function refundFailed(
   tx: Tx,
-  input: { shopId: string; orderId: string; paymentId: string; actorUserId: string; summary: string; onlyIfPending?: boolean },
+  input: {
+    shopId: string;
+    orderId: string;
+    paymentId: string;
+    actorUserId: string;
+    summary: string;
+    wording: TimelineWording;
+    onlyIfPending?: boolean;
+  },
 ): Promise<void> {
   const { shopId, orderId, paymentId } = input;
   const changed = await tx
@@ -295,6 +313,7 @@ export async function refundFailed(
     orderId,
     type: "refund_failed",
     summary: input.summary,
+    wording: input.wording,
     data: { paymentId },
     actorUserId: input.actorUserId,
   });

@@ -58,6 +58,7 @@ export async function transitionOrder(tx: Tx, input: TransitionInput): Promise<{
     orderId: input.orderId,
     type: "status_changed",
     summary: `${ORDER_STATUS_LABELS[from]} → ${ORDER_STATUS_LABELS[input.to]}${input.reason ? `: ${input.reason}` : ""}`,
+    wording: { key: "statusChanged", values: { from, to: input.to, reason: input.reason ?? null } },
     data: { from, to: input.to, ...(input.reason ? { reason: input.reason } : {}), ...input.data },
     actorUserId: input.actorUserId,
   });

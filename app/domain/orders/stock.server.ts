@@ -206,6 +206,7 @@ export async function releaseOrderStock(tx: Tx, shopId: string, orderId: string)
       orderId,
       type: "stock_released",
       summary: `${units} reserved unit${units === 1 ? "" : "s"} returned to stock`,
+      wording: { key: "stockReleased", values: { count: units } },
       data: { units },
     });
   }

@@ -9,6 +9,8 @@ const supplier = {
   },
   walletKinds: { topup: "topup", charge: "charge", refund: "refund" },
   orderStatuses: { held: "held", open: "open", accepted: "accepted", shipped: "shipped", rejected: "rejected", cancelled: "cancelled" },
+  rejectReason: "Reason",
+  rejectReasonPlaceholder: "Out of stock",
   payments: { unpaid: "unpaid", wallet: "wallet", manual: "manual" },
   signup: {
     intro:

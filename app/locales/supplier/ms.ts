@@ -11,6 +11,8 @@ const supplier: Translations<typeof en> = {
     openOrder: "Buka pesanan",
   },
   walletKinds: { topup: "tambah nilai", charge: "caj", refund: "bayaran balik" },
+  rejectReason: "Sebab",
+  rejectReasonPlaceholder: "Kehabisan stok",
   orderStatuses: {
     held: "ditahan",
     open: "terbuka",

@@ -10,6 +10,8 @@ const supplier: Translations<typeof en> = {
     openOrder: "打开订单",
   },
   walletKinds: { topup: "充值", charge: "扣款", refund: "退款" },
+  rejectReason: "原因",
+  rejectReasonPlaceholder: "缺货",
   orderStatuses: { held: "暂扣", open: "待处理", accepted: "已接单", shipped: "已发货", rejected: "已拒绝", cancelled: "已取消" },
   payments: { unpaid: "未付款", wallet: "钱包", manual: "手动" },
   signup: {

@@ -119,6 +119,24 @@ const team = {
       user: "user",
     },
   },
+  invitePage: {
+    unusable: "This invitation cannot be used",
+    invalid: "The link is not valid. Check that you opened the whole link.",
+    used: "It was already accepted.",
+    expired: "It has expired (invitations last 7 days).",
+    withdrawn: "The shop's owner withdrew it.",
+    askAgain: "Ask the shop's owner to send you a new invitation.",
+    join: "Join {{shop}}",
+    invitedYou: "{{inviter}} invited you to help run <strong>{{shop}}</strong> as {{role}}.",
+    theOwner: "The shop's owner",
+    asAdmin: "an admin",
+    asStaff: "staff",
+    signedInAs: "You are logged in as {{email}}.",
+    joining: "Joining…",
+    accept: "Accept and open {{shop}}",
+    create: "Create your NetShop account",
+    logIn: "I already have an account: log in",
+  },
 } as const;
 
 export default team;

@@ -123,6 +123,24 @@ const team: Translations<typeof en> = {
       user: "pengguna",
     },
   },
+  invitePage: {
+    unusable: "Jemputan ini tidak boleh digunakan",
+    invalid: "Pautan ini tidak sah. Pastikan anda membuka pautan yang lengkap.",
+    used: "Ia sudah diterima.",
+    expired: "Ia sudah tamat tempoh (jemputan sah selama 7 hari).",
+    withdrawn: "Pemilik kedai telah menarik baliknya.",
+    askAgain: "Minta pemilik kedai menghantar jemputan baharu kepada anda.",
+    join: "Sertai {{shop}}",
+    invitedYou: "{{inviter}} menjemput anda membantu menguruskan <strong>{{shop}}</strong> sebagai {{role}}.",
+    theOwner: "Pemilik kedai",
+    asAdmin: "pentadbir",
+    asStaff: "kakitangan",
+    signedInAs: "Anda log masuk sebagai {{email}}.",
+    joining: "Menyertai…",
+    accept: "Terima dan buka {{shop}}",
+    create: "Cipta akaun NetShop anda",
+    logIn: "Saya sudah ada akaun: log masuk",
+  },
 };
 
 export default team;

@@ -113,6 +113,24 @@ const team: Translations<typeof en> = {
       user: "用户",
     },
   },
+  invitePage: {
+    unusable: "此邀请无法使用",
+    invalid: "链接无效。请确认您打开的是完整的链接。",
+    used: "此邀请已被接受。",
+    expired: "此邀请已过期（邀请有效期为 7 天）。",
+    withdrawn: "店主已撤回此邀请。",
+    askAgain: "请让店主重新给您发送邀请。",
+    join: "加入 {{shop}}",
+    invitedYou: "{{inviter}} 邀请您以{{role}}身份协助经营 <strong>{{shop}}</strong>。",
+    theOwner: "店主",
+    asAdmin: "管理员",
+    asStaff: "员工",
+    signedInAs: "您已登录为 {{email}}。",
+    joining: "正在加入…",
+    accept: "接受并打开 {{shop}}",
+    create: "创建您的 NetShop 账户",
+    logIn: "我已有账户：登录",
+  },
 };
 
 export default team;
