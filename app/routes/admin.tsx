@@ -28,6 +28,13 @@ export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ request,
   const sandboxed = Object.entries(providerModes())
     .filter(([, mode]) => mode === "sandbox")
     .map(([name]) => name);
+  // Independent reads, at the same time (this layout runs on every admin request).
+  const [billingStatus, policy] = await Promise.all([
+    // Suspended or overdue: one banner on every page, with the way to pay.
+    access.shop ? subscriptionStatus(access.shop.shopId) : null,
+    // A significant policy change not yet acknowledged (issue 14).
+    pendingPolicyNotice({ kind: "user", userId: access.user.id }),
+  ]);
   return {
     user: { name: access.user.name, email: access.user.email },
     shops: access.shops.filter((s) => !s.frozen).map((s) => ({ id: s.shopId, name: s.name })),
@@ -37,12 +44,8 @@ export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ request,
     // Only the areas this person's role opens are shown (the server checks again on every request).
     visible: access.shop ? NAV.filter((item) => allows(access.shop!, item.permission)).map((item) => item.key) : [],
     sandboxed,
-    // Suspended or overdue: one banner on every page, with the way to pay.
-    billingStatus: access.shop ? await subscriptionStatus(access.shop.shopId) : null,
-    // A significant policy change not yet acknowledged (issue 14).
-    policyNotice: await pendingPolicyNotice({ kind: "user", userId: access.user.id }).then((v) =>
-      v ? { id: v.id, document: v.document, summary: v.summary } : null,
-    ),
+    billingStatus,
+    policyNotice: policy ? { id: policy.id, document: policy.document, summary: policy.summary } : null,
     path,
   };
 });

@@ -47,6 +47,8 @@ type Page = { shopId: string; headers: Array<[string, string | string[]]>; body:
 
 /** Insertion order is age order: the oldest page goes first when memory is short. */
 const pages = new Map<string, Page>();
+/** Pages being rendered now, by key: who asks meanwhile waits for that render. */
+const rendering = new Map<string, Promise<void>>();
 let totalBytes = 0;
 
 function drop(key: string) {
@@ -72,10 +74,28 @@ export function pageCache(req: Request, res: Response, next: NextFunction): void
   const page = pages.get(key);
   if (page && page.until > Date.now()) return void answer(res, page);
   if (page) drop(key);
-  remember(req, res, key, slug);
+  const inFlight = rendering.get(key);
+  if (inFlight) {
+    // Visitors asking while the page renders (a flash sale's first second) wait for that one render.
+    void inFlight.then(() => {
+      const ready = pages.get(key);
+      if (ready && ready.until > Date.now()) answer(res, ready);
+      else next();
+    });
+    return;
+  }
+  let settle!: () => void;
+  const render = new Promise<void>((resolve) => (settle = resolve));
+  rendering.set(key, render);
+  const finish = () => {
+    if (rendering.get(key) === render) rendering.delete(key);
+    settle();
+  };
+  // Settled when the page is kept (or refused); also when the visitor went away before the end.
+  res.once("close", () => res.writableEnded || finish());
   const validity: Validity = { until: Date.now() + MAX_AGE_MS };
+  remember(res, key, slug, validity, finish);
   trackValidity(validity, next);
-  res.locals.pageValidity = validity;
 }
 
 function answer(res: Response, page: Page) {
@@ -86,7 +106,7 @@ function answer(res: Response, page: Page) {
 }
 
 /** Collects what Remix writes and keeps it when the answer is a complete, public 200. */
-function remember(req: Request, res: Response, key: string, slug: string) {
+function remember(res: Response, key: string, slug: string, validity: Validity, finish: () => void) {
   const generation = storefrontGeneration();
   const nonce = res.locals.cspNonce as string;
   const chunks: Buffer[] = [];
@@ -110,13 +130,21 @@ function remember(req: Request, res: Response, key: string, slug: string) {
   res.end = function (...args: unknown[]) {
     collect(args[0], args[1]);
     const result = end(...args);
-    void keep(res, key, slug, generation, nonce, chunks, bytes);
+    void keep(res, key, slug, validity, generation, nonce, chunks, bytes).finally(finish);
     return result;
   } as typeof res.end;
 }
 
-async function keep(res: Response, key: string, slug: string, generation: number, nonce: string, chunks: Buffer[], bytes: number) {
-  const validity = res.locals.pageValidity as Validity;
+async function keep(
+  res: Response,
+  key: string,
+  slug: string,
+  validity: Validity,
+  generation: number,
+  nonce: string,
+  chunks: Buffer[],
+  bytes: number,
+) {
   const cacheControl = String(res.getHeader("cache-control") ?? "");
   if (res.statusCode !== 200 || bytes > MAX_PAGE_BYTES || res.getHeader("set-cookie") !== undefined || !cacheControl.startsWith("public"))
     return;

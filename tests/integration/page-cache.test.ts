@@ -9,6 +9,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { updateShopSettings } from "~/domain/shops/shops.server";
+import { cachedForShop, storefrontCacheLive, trackValidity, type Validity } from "~/domain/storefront/cache.server";
 import { closeRedis } from "~/lib/redis.server";
 import { closeDatabase, schema, withShop } from "~db/client";
 
@@ -110,4 +111,24 @@ describe("page cache over two web processes", () => {
     const malay = await get(home, { "Accept-Language": "ms" });
     expect(malay.html).toContain('<html lang="ms"');
   }, 60_000);
+
+  it("keeps a page no longer than the earliest end of the data it was built from (a sale starting or ending)", async () => {
+    await until(async () => storefrontCacheLive());
+    const owner = await makeUser();
+    const shop = await makeShop(owner.id);
+    const saleEnds = Date.now() + 3_600_000;
+    const validity: Validity = { until: Date.now() + 60_000 + 3_600_000 };
+    await trackValidity(validity, async () => {
+      await cachedForShop(shop.id, "page-cache-test:far", async () => ({ value: 1 }));
+      await cachedForShop(shop.id, "page-cache-test:sale", async () => ({ value: 2, until: saleEnds }));
+    });
+    expect(validity.until).toBeLessThanOrEqual(Date.now() + 60_000); // the entries' own limit
+    const again: Validity = { until: Infinity };
+    await trackValidity(again, () => cachedForShop(shop.id, "page-cache-test:sale", async () => ({ value: 3 }))); // a hit
+    expect(again.until).toBeLessThanOrEqual(saleEnds);
+    const soon: Validity = { until: Infinity };
+    const ends = Date.now() + 1_000;
+    await trackValidity(soon, () => cachedForShop(shop.id, "page-cache-test:soon", async () => ({ value: 4, until: ends })));
+    expect(soon.until).toBe(ends);
+  });
 });

@@ -19,31 +19,49 @@ const MAX_AGE_MS = 60_000;
 const MAX_KEYS_PER_SHOP = 2_000;
 
 type Entry = { value: Promise<unknown>; until: number };
-const shops = new Map<string, Map<string, Entry>>();
-const forgetHooks: Array<(shopId: string | null) => void> = [];
-let state: "idle" | "starting" | "listening" = "idle";
-let generation = 0;
+/** How long what a request read from this cache stays true (see `trackValidity`). */
+export type Validity = { until: number };
+
+/**
+ * The cache's state, one per process: the web process loads this module twice (the HTTP layer
+ * from source, the Remix build its own bundled copy), and both must share the entries, the
+ * LISTEN connection, the change count and the scope of `trackValidity`.
+ */
+const shared = ((globalThis as { [key: symbol]: unknown })[Symbol.for("netshop.storefront-cache")] ??= {
+  shops: new Map<string, Map<string, Entry>>(),
+  forgetHooks: [] as Array<(shopId: string | null) => void>,
+  state: "idle" as "idle" | "starting" | "listening",
+  generation: 0,
+  validityScope: new AsyncLocalStorage<Validity>(),
+}) as {
+  shops: Map<string, Map<string, Entry>>;
+  forgetHooks: Array<(shopId: string | null) => void>;
+  state: "idle" | "starting" | "listening";
+  generation: number;
+  validityScope: AsyncLocalStorage<Validity>;
+};
+const { shops, forgetHooks, validityScope } = shared;
 
 function forget(shopId: string | null) {
-  generation++;
+  shared.generation++;
   if (shopId === null) shops.clear();
   else shops.delete(shopId);
   for (const hook of forgetHooks) hook(shopId);
 }
 
 function startListening() {
-  if (state !== "idle") return;
-  state = "starting";
+  if (shared.state !== "idle") return;
+  shared.state = "starting";
   listen(
     "netshop_storefront",
     (payload) => forget(payload || null),
     () => forget(null),
   ).then(
     () => {
-      state = "listening";
+      shared.state = "listening";
     },
     (error: unknown) => {
-      state = "idle";
+      shared.state = "idle";
       logger().warn({ err: error }, "storefront cache: not listening for changes; serving uncached");
     },
   );
@@ -61,18 +79,14 @@ export function onStorefrontChange(hook: (shopId: string | null) => void): void 
 
 /** Counts the changes heard: a value read while it moved may predate a change (keep it briefly only). */
 export function storefrontGeneration(): number {
-  return generation;
+  return shared.generation;
 }
 
 /** Whether this process is told of changes (only then may a module keep its own storefront cache). */
 export function storefrontCacheLive(): boolean {
   startListening();
-  return state === "listening";
+  return shared.state === "listening";
 }
-
-/** How long what a request read from this cache stays true (see `trackValidity`). */
-export type Validity = { until: number };
-const validityScope = new AsyncLocalStorage<Validity>();
 
 /**
  * Runs `fn` (and everything it starts) noting in `validity.until` the earliest moment an entry it
