@@ -2,7 +2,7 @@ import type { MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
-import { currentPolicyVersion } from "~/domain/privacy/policies.server";
+import { currentPolicyVersion } from "~/domain/policies/versions.server";
 import { PublicPage } from "~/ui/brand";
 
 export const meta: MetaFunction = () => [{ title: "Privacy policy · NetShop" }];

@@ -160,6 +160,12 @@ const privacy = {
     done: "You are unsubscribed. No more offers by email will be sent.",
     invalid: "This unsubscribe link is not valid. You can change your choices on your account's privacy page.",
   },
+  accepted: {
+    heading: "Policies you accepted",
+    signingUp: "Creating an account accepts:",
+    version: "(version {{version}})",
+    on: "accepted {{date}}",
+  },
   policyChange: {
     bannerPrivacy: "We have made a significant change to our privacy policy:",
     bannerTerms: "We have made a significant change to our terms of service:",

@@ -164,6 +164,12 @@ const privacy: Translations<typeof en> = {
     done: "Anda telah berhenti melanggan. Tiada lagi tawaran melalui e-mel akan dihantar.",
     invalid: "Pautan berhenti langganan ini tidak sah. Anda boleh menukar pilihan anda di halaman privasi akaun anda.",
   },
+  accepted: {
+    heading: "Polisi yang anda terima",
+    signingUp: "Dengan membuka akaun, anda menerima:",
+    version: "(versi {{version}})",
+    on: "diterima {{date}}",
+  },
   policyChange: {
     bannerPrivacy: "Kami telah membuat perubahan penting pada dasar privasi kami:",
     bannerTerms: "Kami telah membuat perubahan penting pada terma perkhidmatan kami:",

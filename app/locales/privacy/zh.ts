@@ -153,6 +153,12 @@ const privacy: Translations<typeof en> = {
     done: "您已取消订阅，我们不会再通过电子邮件发送优惠。",
     invalid: "此取消订阅链接无效。您可以在账户的隐私页面更改您的选择。",
   },
+  accepted: {
+    heading: "您已接受的政策",
+    signingUp: "创建账户即表示您接受：",
+    version: "（版本 {{version}}）",
+    on: "接受于 {{date}}",
+  },
   policyChange: {
     bannerPrivacy: "我们对隐私政策作出了重大更改：",
     bannerTerms: "我们对服务条款作出了重大更改：",
