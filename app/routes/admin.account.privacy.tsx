@@ -85,7 +85,7 @@ export const action = /* @__PURE__ */ adminAction(
         return data(
           {
             notice: null,
-            errors: result.errors,
+            errors: Object.fromEntries(Object.entries(result.errors).map(([k, v]) => [k, t(v)])) as Record<string, string>,
             pendingPhone: intent === "phone-confirm" ? String(form.get("phone")) : null,
             pendingEmail: null,
           },

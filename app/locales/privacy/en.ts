@@ -48,6 +48,7 @@ const privacy = {
     removeAddress: "Remove this address",
     addressRemoved: "The address was removed.",
     errors: {
+      name: "Enter your name.",
       email: "Enter an email address like name@example.com.",
       phone: "Enter a valid WhatsApp number, e.g. 012-345 6789.",
       same: "That is already yours.",

@@ -50,6 +50,7 @@ const privacy: Translations<typeof en> = {
     removeAddress: "Buang alamat ini",
     addressRemoved: "Alamat telah dibuang.",
     errors: {
+      name: "Masukkan nama anda.",
       email: "Masukkan alamat e-mel seperti nama@contoh.com.",
       phone: "Masukkan nombor WhatsApp yang sah, cth. 012-345 6789.",
       same: "Itu sudah milik anda.",

@@ -42,6 +42,7 @@ const privacy: Translations<typeof en> = {
     removeAddress: "删除此地址",
     addressRemoved: "地址已删除。",
     errors: {
+      name: "请输入您的姓名。",
       email: "请输入电子邮件地址，例如 name@example.com。",
       phone: "请输入有效的 WhatsApp 号码，例如 012-345 6789。",
       same: "这已经是您的了。",
