@@ -67,7 +67,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   if (intent === "correct") {
     const result = await correctCustomerName(shop.id, customer.id, Object.fromEntries(form));
-    return result.ok ? done(t("correct.saved")) : fail(result.errors);
+    return result.ok
+      ? done(t("correct.saved"))
+      : fail(Object.fromEntries(Object.entries(result.errors).map(([k, v]) => [k, t(v as "correct.errors.name")])));
   }
   const change = /^(email|phone)-(code|confirm)$/.exec(intent);
   if (change) {
