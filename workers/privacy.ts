@@ -1,5 +1,5 @@
 import type { JobPayload } from "~/domain/jobs/queues";
-import { queuePolicyNotices } from "~/domain/privacy/policies.server";
+import { queuePolicyNotices } from "~/domain/policies/versions.server";
 import { eraseRequestedData } from "~/flows/data-deleted.server";
 import { prepareDataExport } from "~/flows/data-export-prepared.server";
 

@@ -1,5 +1,5 @@
 import { adminAction } from "~/domain/accounts/access.server";
-import { acknowledgePolicy } from "~/domain/privacy/policies.server";
+import { acknowledgePolicy } from "~/domain/policies/versions.server";
 import { readForm } from "~/lib/csrf.server";
 import { redirect } from "~/lib/redirect.server";
 

@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { acceptedPolicies } from "~/domain/policies/versions.server";
 import { confirmPhoneChange, correctUserName, ownedOpenShops, startPhoneChange } from "~/domain/privacy/account-page.server";
 import { confirmUserEmailChange, startUserEmailChange } from "~/domain/privacy/corrections.server";
 import { privacyIntent } from "~/domain/privacy/page-actions.server";
@@ -13,7 +14,7 @@ import { localeFor, serverT } from "~/lib/i18n.server";
 import { formatPhone } from "~/lib/phone";
 import { redirect } from "~/lib/redirect.server";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
-import { PrivacyNotice, PrivacyRequests, requestView } from "~/ui/privacy";
+import { AcceptedPolicy, acceptedView, PrivacyNotice, PrivacyRequests, requestView } from "~/ui/privacy";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? ""} · NetShop` }];
 
@@ -28,6 +29,7 @@ export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ request,
     owner: shops.some((s) => s.role === "owner"),
     openShops: await ownedOpenShops(user.id),
     requests: requests.map(requestView),
+    accepted: (await acceptedPolicies({ kind: "user", userId: user.id })).map(acceptedView),
   };
 });
 
@@ -83,7 +85,7 @@ export const action = /* @__PURE__ */ adminAction(
         return data(
           {
             notice: null,
-            errors: result.errors,
+            errors: Object.fromEntries(Object.entries(result.errors).map(([k, v]) => [k, t(v)])) as Record<string, string>,
             pendingPhone: intent === "phone-confirm" ? String(form.get("phone")) : null,
             pendingEmail: null,
           },
@@ -180,6 +182,7 @@ export default function AccountPrivacy() {
         </section>
       ) : null}
       <PrivacyRequests requests={d.requests} errors={errors} />
+      <AcceptedPolicy policies={d.accepted} />
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { adminLoader } from "~/domain/accounts/access.server";
 import { allows, type Permission } from "~/domain/accounts/permissions";
 import { subscriptionStatus } from "~/domain/billing/subscriptions.server";
 import { supplierOf } from "~/domain/dropship/suppliers.server";
-import { pendingPolicyNotice } from "~/domain/privacy/policies.server";
+import { pendingPolicyNotice } from "~/domain/policies/versions.server";
 import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import type en from "~/locales/en";

@@ -2,7 +2,7 @@ import type { MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
-import { currentPolicyVersion } from "~/domain/privacy/policies.server";
+import { currentPolicyVersion } from "~/domain/policies/versions.server";
 import { metaT } from "~/lib/i18n";
 import { PublicPage } from "~/ui/brand";
 import { useFormat } from "~/ui/format";

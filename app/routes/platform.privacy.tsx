@@ -3,7 +3,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { operatorAction, operatorLoader } from "~/domain/dropship/suppliers.server";
-import { policyVersions, publishPolicyVersion } from "~/domain/privacy/policies.server";
+import { policyVersions, publishPolicyVersion } from "~/domain/policies/versions.server";
 import { findAccountByEmail, findShopCustomer, platformRequests, requestDeletion, type Subject } from "~/domain/privacy/requests.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { eraseRequestedData } from "~/flows/data-deleted.server";

@@ -8,7 +8,7 @@ import { storefrontShopper } from "~/domain/checkout/context.server";
 import { accountOverview } from "~/domain/checkout/customers.server";
 import { orderStatusPath } from "~/domain/orders/order-links.server";
 import type { OrderStatus } from "~/domain/orders/order-status";
-import { pendingPolicyNotice } from "~/domain/privacy/policies.server";
+import { pendingPolicyNotice } from "~/domain/policies/versions.server";
 import { metaT } from "~/lib/i18n";
 import { formatPhone } from "~/lib/phone";
 import { redirect } from "~/lib/redirect.server";

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { storefrontShopper } from "~/domain/checkout/context.server";
+import { acceptedPolicies, acknowledgePolicy } from "~/domain/policies/versions.server";
 import { changeOwnConsent } from "~/domain/privacy/consent.server";
 import {
   confirmCustomerContactChange,
@@ -12,13 +13,12 @@ import {
 } from "~/domain/privacy/corrections.server";
 import { correctCustomerName, customerPrivacy } from "~/domain/privacy/customer-page.server";
 import { privacyIntent } from "~/domain/privacy/page-actions.server";
-import { acknowledgePolicy } from "~/domain/privacy/policies.server";
 import { readForm } from "~/lib/csrf.server";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { formatPhone } from "~/lib/phone";
 import { redirect } from "~/lib/redirect.server";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
-import { PrivacyNotice, PrivacyRequests, requestView } from "~/ui/privacy";
+import { AcceptedPolicy, acceptedView, PrivacyNotice, PrivacyRequests, requestView } from "~/ui/privacy";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.title ?? "Privacy" },
@@ -38,7 +38,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!me) throw redirect(`/s/${shop.slug}/account/login`);
   const locale = await localeFor(request);
   return data(
-    { slug: shop.slug, title: serverT(locale, "privacy")("title"), me: { ...me, requests: me.requests.map(requestView) } },
+    {
+      slug: shop.slug,
+      title: serverT(locale, "privacy")("title"),
+      me: { ...me, requests: me.requests.map(requestView) },
+      accepted: (await acceptedPolicies({ kind: "customer", shopId: shop.id, customerId: customer.id })).map(acceptedView),
+    },
     { headers: { "Cache-Control": "private, no-store" } },
   );
 }
@@ -62,7 +67,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   if (intent === "correct") {
     const result = await correctCustomerName(shop.id, customer.id, Object.fromEntries(form));
-    return result.ok ? done(t("correct.saved")) : fail(result.errors);
+    return result.ok
+      ? done(t("correct.saved"))
+      : fail(Object.fromEntries(Object.entries(result.errors).map(([k, v]) => [k, t(v as "correct.errors.name")])));
   }
   const change = /^(email|phone)-(code|confirm)$/.exec(intent);
   if (change) {
@@ -102,7 +109,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function CustomerPrivacyPage() {
-  const { slug, me } = useLoaderData<typeof loader>();
+  const { slug, me, accepted } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: Record<string, string | undefined> = result?.errors ?? {};
   const { t } = useTranslation("privacy");
@@ -197,6 +204,7 @@ export default function CustomerPrivacyPage() {
         </Form>
       </section>
       <PrivacyRequests requests={me.requests} errors={errors} />
+      <AcceptedPolicy policies={accepted} />
     </section>
   );
 }

@@ -1,12 +1,14 @@
-import type { MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { customerAuthAction, customerAuthLoader } from "~/domain/checkout/account-pages.server";
 import { signUpCustomer } from "~/domain/checkout/customers.server";
+import { policyVersionsInForce } from "~/domain/policies/versions.server";
 import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { Checkbox, CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
+import { AcceptedPolicy } from "~/ui/privacy";
 
 export const meta: MetaFunction = ({ matches }) => [
   { title: metaT(matches, "checkout")("account.signUpTitle") },
@@ -14,11 +16,14 @@ export const meta: MetaFunction = ({ matches }) => [
 ];
 export const headers = passThroughHeaders;
 
-export const loader = customerAuthLoader;
+/** The sign-up page names the privacy policy version the account accepts (recorded with it). */
+export async function loader(args: LoaderFunctionArgs) {
+  return { ...(await customerAuthLoader(args)), policies: await policyVersionsInForce(["privacy"]) };
+}
 export const action = /* @__PURE__ */ customerAuthAction(signUpCustomer);
 
 export default function CustomerSignup() {
-  const { slug, redirectTo } = useLoaderData<typeof loader>();
+  const { slug, redirectTo, policies } = useLoaderData<typeof loader>();
   const { errors, values } = useFormResult<typeof action>();
   const { t } = useTranslation("checkout");
   return (
@@ -51,6 +56,7 @@ export default function CustomerSignup() {
         />
         <Checkbox label={t("account.adult")} name="adult" defaultChecked={values.adult === "on"} error={errors.adult} />
         <Checkbox label={t("account.marketing")} name="marketing" defaultChecked={values.marketing === "on"} error={errors.marketing} />
+        <AcceptedPolicy policies={policies} />
         <button type="submit" className="block">
           {t("account.create")}
         </button>

@@ -1,15 +1,17 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Trans, useTranslation } from "react-i18next";
 
 import { readSession, startSession } from "~/domain/accounts/sessions.server";
 import { signUp } from "~/domain/accounts/signup.server";
+import { policyVersionsInForce } from "~/domain/policies/versions.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders, safeRedirect } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import { Checkbox, CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
+import { AcceptedPolicy } from "~/ui/privacy";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "site")("signup.meta") }];
 
@@ -17,7 +19,8 @@ export const headers = passThroughHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await readSession(request)) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
-  return null;
+  // The versions the account accepts (recorded with it).
+  return { policies: await policyVersionsInForce(["privacy", "terms"]) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -35,6 +38,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Signup() {
   const { result, errors } = useFormResult<typeof action>();
+  const { policies } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const values: Record<string, string | undefined> = result?.values ?? { email: params.get("email") ?? undefined };
   const busy = useNavigation().state === "submitting";
@@ -107,6 +111,7 @@ export default function Signup() {
             defaultChecked={values.terms === "on"}
             error={errors.terms}
           />
+          <AcceptedPolicy policies={policies} />
           <button type="submit" className="block" disabled={busy}>
             {busy ? t("signup.creating") : t("signup.create")}
           </button>

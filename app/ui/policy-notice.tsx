@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Banner } from "./banner";
 import { CsrfInput } from "./forms";
 
-/** The banner of a significant policy change, until the person acknowledges it (app/domain/privacy/policies.server.ts). */
+/** The banner of a significant policy change, until the person acknowledges it (app/domain/policies/versions.server.ts). */
 export function PolicyChangeBanner({
   notice,
   action,

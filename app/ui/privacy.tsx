@@ -159,3 +159,52 @@ export function PrivacyRequests({ requests, errors }: { requests: RequestView[];
     </>
   );
 }
+
+/** A policy version someone accepted (acceptedAt), or one a sign-up accepts (no date yet). */
+export interface AcceptedPolicyView {
+  document: "privacy" | "terms";
+  version: string;
+  acceptedAt?: string;
+}
+
+export const acceptedView = (a: { document: "privacy" | "terms"; version: string; acceptedAt: Date }): AcceptedPolicyView => ({
+  document: a.document,
+  version: a.version,
+  acceptedAt: a.acceptedAt.toISOString(),
+});
+
+/**
+ * Which versions of the privacy policy and the terms a person accepted and when (their privacy
+ * page), or, on a sign-up form, which versions creating the account accepts.
+ */
+export function AcceptedPolicy({ policies }: { policies: AcceptedPolicyView[] }) {
+  const { t, i18n } = useTranslation("privacy");
+  if (!policies.length) return null;
+  const date = (iso: string) => new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium" }).format(new Date(iso));
+  const signingUp = policies.every((p) => !p.acceptedAt);
+  const link = (p: AcceptedPolicyView) => (
+    <a href={p.document === "privacy" ? "/legal/privacy" : "/legal/terms"}>{t(`policyChange.documents.${p.document}`)}</a>
+  );
+  return signingUp ? (
+    <p className="muted small" data-testid="accepted-policy">
+      {t("accepted.signingUp")}{" "}
+      {policies.map((p, i) => (
+        <span key={p.document} data-document={p.document} data-version={p.version}>
+          {i ? ", " : ""}
+          {link(p)} {t("accepted.version", { version: p.version })}
+        </span>
+      ))}
+    </p>
+  ) : (
+    <section className="card stack" data-testid="accepted-policy">
+      <h2>{t("accepted.heading")}</h2>
+      <ul>
+        {policies.map((p) => (
+          <li key={`${p.document}-${p.version}`} data-document={p.document} data-version={p.version}>
+            {link(p)} {t("accepted.version", { version: p.version })} · {t("accepted.on", { date: date(p.acceptedAt!) })}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

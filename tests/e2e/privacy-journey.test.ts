@@ -3,15 +3,19 @@
  * prepared (the privacy worker builds it), download the ZIP; then ask for their data to be
  * deleted and cancel within the cooling-off. Once in English and once in 简体中文. And a guest
  * buyer, without an account, proves their WhatsApp number with a code and asks for deletion; the
- * merchant sees the request with its due date.
+ * merchant sees the request with its due date. And a merchant changes their WhatsApp number in
+ * Bahasa Melayu: a code to the new number (the WhatsApp sandbox), confirmed, audited.
  */
 import fs from "node:fs";
 
+import { and, eq } from "drizzle-orm";
 import { unzipSync } from "fflate";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { signUpCustomer } from "~/domain/checkout/customers.server";
+import { formatPhone } from "~/lib/phone";
+import { asPlatform, schema } from "~db/client";
 
 import { until } from "../helpers/async";
 import { whatsAppCode } from "../helpers/auth";
@@ -144,6 +148,52 @@ describe("a guest buyer's data rights in the browser", () => {
     await row.waitFor();
     expect(await row.getByTestId("due-on").getAttribute("data-due")).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     await screenshot(admin, "privacy-merchant-sees-guest-request");
+    expect(errors).toEqual([]);
+  });
+});
+
+describe("a merchant's correction in the browser", () => {
+  it("changes their WhatsApp number after a code sent to the new one, in Bahasa Melayu, and the change is audited", async () => {
+    const merchant = await makeUser();
+    await makeShop(merchant.id, { name: "Kedai Nombor Baharu" });
+    // Logged in in English (the helper reads English labels), then switched to Malay by the language cookie.
+    const page = await chrome.newPage({ locale: "en-US" });
+    await logInInBrowser(page, merchant);
+    await page.context().addCookies([{ name: "lng", value: encodeURIComponent(btoa(JSON.stringify("ms"))), url: baseUrl() }]);
+    await page.goto(`${baseUrl()}/admin/account/privacy`);
+    await hydrated(page);
+    expect(await page.locator("html").getAttribute("lang")).toMatch(/^ms/);
+    const fresh = uniquePhone();
+    const correct = page.getByTestId("privacy-correct");
+    await correct.getByLabel("Nombor WhatsApp").fill(fresh.local);
+    await correct.getByRole("button", { name: "Hantar kod ke nombor baharu" }).click();
+    await correct.locator('input[name="code"]').waitFor();
+    const code = await until(async () => {
+      const latest = await whatsAppCode(fresh.e164).catch(() => "");
+      return /^\d{6}$/.test(latest) && latest;
+    }, 60_000);
+    // A wrong code first: refused in the page's language, the number unchanged.
+    await correct.locator('input[name="code"]').fill(code === "000000" ? "111111" : "000000");
+    await correct.getByRole("button", { name: "Sahkan nombor baharu" }).click();
+    await expect.poll(() => correct.textContent()).toContain("Kod itu tidak betul atau telah tamat tempoh.");
+    await correct.locator('input[name="code"]').fill(code);
+    await correct.getByRole("button", { name: "Sahkan nombor baharu" }).click();
+    await expect.poll(() => page.getByTestId("privacy-notice").textContent()).toBe("Butiran anda telah disimpan.");
+    await expect.poll(() => page.getByTestId("current-phone").textContent()).toBe(formatPhone(fresh.e164));
+    await screenshot(page, "privacy-merchant-phone-corrected-ms");
+
+    const [user] = await asPlatform((tx) => tx.select().from(schema.users).where(eq(schema.users.id, merchant.id)));
+    expect(user.phone).toBe(fresh.e164);
+    const audited = await asPlatform((tx) =>
+      tx
+        .select()
+        .from(schema.auditLog)
+        .where(and(eq(schema.auditLog.targetId, merchant.id), eq(schema.auditLog.action, "privacy.user_corrected"))),
+    );
+    expect(audited).toHaveLength(1);
+    // Masked in the audit log, which outlives a later deletion of the account.
+    expect(JSON.stringify(audited[0])).not.toContain(fresh.e164);
+    expect(audited[0].after).toHaveProperty("phone");
     expect(errors).toEqual([]);
   });
 });

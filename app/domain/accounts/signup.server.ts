@@ -2,14 +2,13 @@ import { z } from "zod";
 
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { queueMessage } from "~/domain/notify/messages.server";
+import { policiesInForce, recordAcceptance } from "~/domain/policies/versions.server";
 import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import { phoneField } from "~/lib/phone";
 import { consume } from "~/lib/rate-limit.server";
 import { asPlatform, pgConstraint, schema } from "~db/client";
 
 import { hashPassword, passwordProblem } from "./passwords.server";
-
-export const TERMS_VERSION = "2026-11-01";
 
 const checkbox = (message: string) =>
   z
@@ -43,8 +42,8 @@ export const SignupSchema = z
 export type SignupResult = { ok: true; userId: string } | { ok: false; errors: FieldErrors; retryAfterSeconds?: number };
 
 /**
- * Opens a merchant account: the user row, an audit entry and the welcome WhatsApp message, in
- * one transaction (the message is sent after commit through the outbox). Platform-level: the
+ * Opens a merchant account: the user row, the acceptance of the privacy policy and terms in
+ * force, an audit entry and the welcome WhatsApp message, in one transaction (the message is sent after commit through the outbox). Platform-level: the
  * person has no shop yet.
  */
 export async function signUp(form: Record<string, unknown>, request: RequestInfo): Promise<SignupResult> {
@@ -63,6 +62,8 @@ export async function signUp(form: Record<string, unknown>, request: RequestInfo
   try {
     const userId = await asPlatform(async (tx) => {
       const now = new Date();
+      // The terms and the privacy policy the page showed: their versions in force, recorded as accepted.
+      const accepted = await policiesInForce(tx, ["privacy", "terms"]);
       const [user] = await tx
         .insert(schema.users)
         .values({
@@ -72,9 +73,10 @@ export async function signUp(form: Record<string, unknown>, request: RequestInfo
           passwordHash,
           adultConfirmedAt: now,
           termsAcceptedAt: now,
-          termsVersion: TERMS_VERSION,
+          termsVersion: accepted.find((v) => v.document === "terms")?.version ?? "none published",
         })
         .returning({ id: schema.users.id });
+      await recordAcceptance(tx, { kind: "user", userId: user.id }, accepted, now);
       await audit(tx, {
         shopId: null,
         actorUserId: user.id,

@@ -10,6 +10,7 @@ import { z } from "zod";
 
 import { hashPassword, passwordProblem, verifyPassword } from "~/domain/accounts/passwords.server";
 import { queueMessage } from "~/domain/notify/messages.server";
+import { policiesInForce, recordAcceptance } from "~/domain/policies/versions.server";
 import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import { phoneField } from "~/lib/phone";
 import { clearFailures, consume, consumeAll, delayBefore, DELAYS, isLimited, recordFailure, reset } from "~/lib/rate-limit.server";
@@ -88,6 +89,8 @@ export async function signUpCustomer(shopId: string, form: Record<string, unknow
           marketingConsentAt: input.marketing === "on" ? now : null,
         })
         .returning({ id: schema.customers.id });
+      // The privacy policy in force, which the sign-up page showed, is recorded as accepted.
+      await recordAcceptance(tx, { kind: "customer", shopId, customerId: customer.id }, await policiesInForce(tx, ["privacy"]), now);
       await mergeAnonymousCart(tx, shopId, who.anonymousCartId, customer.id);
       const setCookie = await startCustomerSession(tx, shopId, customer.id, who);
       return { ok: true as const, customerId: customer.id, setCookie };

@@ -1,6 +1,6 @@
 import { and, eq, ne } from "drizzle-orm";
 
-import { checkCode, codeProblem, issueCode } from "~/domain/accounts/codes.server";
+import { checkCode, issueCode } from "~/domain/accounts/codes.server";
 import { maskPhone } from "~/domain/accounts/two-factor.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { normalisePhone } from "~/lib/phone";
@@ -12,14 +12,23 @@ import { asPlatform, schema } from "~db/client";
  * with the number masked (the audit log outlives a later deletion of the account).
  */
 type Person = { id: string; name: string; phone: string };
-export type CorrectionResult = { ok: true; notice?: "codeSent" | "saved"; phone?: string } | { ok: false; errors: Record<string, string> };
+/** Keys of the "privacy" namespace, translated by the page. */
+type CorrectionError =
+  | "correct.errors.name"
+  | "correct.errors.tooLong"
+  | "correct.errors.phone"
+  | "correct.errors.same"
+  | "correct.errors.notSent"
+  | "codeWrong";
+export type CorrectionResult =
+  { ok: true; notice?: "codeSent" | "saved"; phone?: string } | { ok: false; errors: Record<string, CorrectionError> };
 
 const subjectOf = (userId: string, phone: string) => `phone:${userId}:${phone}`;
 
 export async function correctUserName(user: Person, input: unknown, who: RequestInfo): Promise<CorrectionResult> {
   const name = typeof input === "string" ? input.trim() : "";
-  if (!name) return { ok: false, errors: { name: "Enter your name." } };
-  if (name.length > 100) return { ok: false, errors: { name: "Use at most 100 characters." } };
+  if (!name) return { ok: false, errors: { name: "correct.errors.name" } };
+  if (name.length > 100) return { ok: false, errors: { name: "correct.errors.tooLong" } };
   await asPlatform(async (tx) => {
     await tx.update(schema.users).set({ name, updatedAt: new Date() }).where(eq(schema.users.id, user.id));
     await audit(tx, {
@@ -39,12 +48,10 @@ export async function correctUserName(user: Person, input: unknown, who: Request
 /** Step 1: a code to the new number. */
 export async function startPhoneChange(user: Person, input: unknown): Promise<CorrectionResult> {
   const phone = typeof input === "string" ? normalisePhone(input) : undefined;
-  if (!phone) return { ok: false, errors: { phone: "Enter a valid WhatsApp number, e.g. 012-345 6789." } };
-  if (phone === user.phone) return { ok: false, errors: { phone: "That is already your number." } };
+  if (!phone) return { ok: false, errors: { phone: "correct.errors.phone" } };
+  if (phone === user.phone) return { ok: false, errors: { phone: "correct.errors.same" } };
   const sent = await issueCode({ userId: user.id, purpose: "contact_change", subjectId: subjectOf(user.id, phone), phone });
-  return sent.ok
-    ? { ok: true, notice: "codeSent", phone }
-    : { ok: false, errors: { phone: `We could not send a code to that number: ${sent.error}` } };
+  return sent.ok ? { ok: true, notice: "codeSent", phone } : { ok: false, errors: { phone: "correct.errors.notSent" } };
 }
 
 /** Step 2: the code from the new number, then the number changes. */
@@ -54,9 +61,9 @@ export async function confirmPhoneChange(
   who: RequestInfo,
 ): Promise<CorrectionResult> {
   const phone = typeof input.phone === "string" ? normalisePhone(input.phone) : undefined;
-  if (!phone) return { ok: false, errors: { phone: "Enter a valid WhatsApp number, e.g. 012-345 6789." } };
+  if (!phone) return { ok: false, errors: { phone: "correct.errors.phone" } };
   const check = await checkCode({ purpose: "contact_change", subjectId: subjectOf(user.id, phone), code: String(input.code ?? "") });
-  if (check.result !== "ok") return { ok: false, errors: { code: codeProblem(check) } };
+  if (check.result !== "ok") return { ok: false, errors: { code: "codeWrong" } };
   await asPlatform(async (tx) => {
     await tx.update(schema.users).set({ phone, updatedAt: new Date() }).where(eq(schema.users.id, user.id));
     await audit(tx, {

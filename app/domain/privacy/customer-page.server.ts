@@ -44,7 +44,8 @@ export async function customerPrivacy(shopId: string, customerId: string): Promi
 }
 
 const CorrectionSchema = z.object({
-  name: z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
+  // Keys of the "privacy" namespace, translated by the page.
+  name: z.string().trim().min(1, "correct.errors.name").max(100, "correct.errors.tooLong"),
 });
 
 /**

@@ -48,6 +48,7 @@ const privacy = {
     removeAddress: "Remove this address",
     addressRemoved: "The address was removed.",
     errors: {
+      name: "Enter your name.",
       email: "Enter an email address like name@example.com.",
       phone: "Enter a valid WhatsApp number, e.g. 012-345 6789.",
       same: "That is already yours.",
@@ -159,6 +160,12 @@ const privacy = {
     button: "Unsubscribe",
     done: "You are unsubscribed. No more offers by email will be sent.",
     invalid: "This unsubscribe link is not valid. You can change your choices on your account's privacy page.",
+  },
+  accepted: {
+    heading: "Policies you accepted",
+    signingUp: "Creating an account accepts:",
+    version: "(version {{version}})",
+    on: "accepted {{date}}",
   },
   policyChange: {
     bannerPrivacy: "We have made a significant change to our privacy policy:",

@@ -50,6 +50,7 @@ const privacy: Translations<typeof en> = {
     removeAddress: "Buang alamat ini",
     addressRemoved: "Alamat telah dibuang.",
     errors: {
+      name: "Masukkan nama anda.",
       email: "Masukkan alamat e-mel seperti nama@contoh.com.",
       phone: "Masukkan nombor WhatsApp yang sah, cth. 012-345 6789.",
       same: "Itu sudah milik anda.",
@@ -163,6 +164,12 @@ const privacy: Translations<typeof en> = {
     button: "Berhenti langganan",
     done: "Anda telah berhenti melanggan. Tiada lagi tawaran melalui e-mel akan dihantar.",
     invalid: "Pautan berhenti langganan ini tidak sah. Anda boleh menukar pilihan anda di halaman privasi akaun anda.",
+  },
+  accepted: {
+    heading: "Polisi yang anda terima",
+    signingUp: "Dengan membuka akaun, anda menerima:",
+    version: "(versi {{version}})",
+    on: "diterima {{date}}",
   },
   policyChange: {
     bannerPrivacy: "Kami telah membuat perubahan penting pada dasar privasi kami:",

@@ -42,6 +42,7 @@ const privacy: Translations<typeof en> = {
     removeAddress: "删除此地址",
     addressRemoved: "地址已删除。",
     errors: {
+      name: "请输入您的姓名。",
       email: "请输入电子邮件地址，例如 name@example.com。",
       phone: "请输入有效的 WhatsApp 号码，例如 012-345 6789。",
       same: "这已经是您的了。",
@@ -152,6 +153,12 @@ const privacy: Translations<typeof en> = {
     button: "取消订阅",
     done: "您已取消订阅，我们不会再通过电子邮件发送优惠。",
     invalid: "此取消订阅链接无效。您可以在账户的隐私页面更改您的选择。",
+  },
+  accepted: {
+    heading: "您已接受的政策",
+    signingUp: "创建账户即表示您接受：",
+    version: "（版本 {{version}}）",
+    on: "接受于 {{date}}",
   },
   policyChange: {
     bannerPrivacy: "我们对隐私政策作出了重大更改：",

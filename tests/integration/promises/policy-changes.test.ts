@@ -3,7 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { deliverMessage } from "~/domain/notify/messages.server";
-import { queuePolicyNotices } from "~/domain/privacy/policies.server";
+import { POLICY_NOTICE_BATCH_MS, queuePolicyNotices } from "~/domain/policies/versions.server";
 import { closeRedis } from "~/lib/redis.server";
 import { asPlatform, closeDatabase, schema, withShop } from "~db/client";
 
@@ -82,6 +82,8 @@ describe("promise: “notice of significant policy changes”", () => {
         .where(and(eq(schema.outbox.jobName, "policy-notice"), sql`${schema.outbox.payload}->>'versionId' = ${row.id}`)),
     );
     expect(job).toBeDefined();
+    // It waits for more changes to announce with this one (a burst is one message).
+    expect(job.availableAt.getTime()).toBeGreaterThanOrEqual(row.publishedAt.getTime() + POLICY_NOTICE_BATCH_MS - 1000);
 
     // The job (run here: this test runs no workers) queues one email per account holder, once.
     expect(await queuePolicyNotices(row.id)).toBeGreaterThanOrEqual(2);
@@ -114,9 +116,12 @@ describe("promise: “notice of significant policy changes”", () => {
     await merchantClient.get("/admin");
     expect(merchantClient.lastHtml).not.toContain('data-testid="policy-banner"');
     const [accepted] = await asPlatform((tx) =>
-      tx.select().from(schema.policyAcceptances).where(eq(schema.policyAcceptances.userId, merchant.id)),
+      tx
+        .select()
+        .from(schema.policyAcceptances)
+        .where(and(eq(schema.policyAcceptances.userId, merchant.id), eq(schema.policyAcceptances.policyVersionId, row.id))),
     );
-    expect(accepted.policyVersionId).toBe(row.id);
+    expect(accepted).toBeDefined();
     expect(accepted.acceptedAt.getTime()).toBeGreaterThanOrEqual(row.publishedAt.getTime());
 
     // The storefront account page shows it to the customer; their acknowledgement is recorded in the shop.
@@ -128,7 +133,10 @@ describe("promise: “notice of significant policy changes”", () => {
     await customerClient.get(`/s/${shop.slug}/account`);
     expect(customerClient.lastHtml).not.toContain('data-testid="policy-banner"');
     const customerAcceptances = await withShop(shop.id, (tx) =>
-      tx.select().from(schema.policyAcceptances).where(eq(schema.policyAcceptances.shopId, shop.id)),
+      tx
+        .select()
+        .from(schema.policyAcceptances)
+        .where(and(eq(schema.policyAcceptances.shopId, shop.id), eq(schema.policyAcceptances.policyVersionId, row.id))),
     );
     expect(customerAcceptances).toHaveLength(1);
 
@@ -159,5 +167,136 @@ describe("promise: “notice of significant policy changes”", () => {
     const row = await versionRow(version);
     expect(row.significant).toBe(false);
     expect(await queuePolicyNotices(row.id)).toBe(0);
+  });
+
+  it("a burst of significant changes (the privacy policy and the terms together) is one message per person, not one per change", async () => {
+    const merchant = await makeUser();
+    const shop = await makeShop(merchant.id);
+    const customerClient = client();
+    const customerEmail = `${unique("burst")}@example.com`;
+    await customerClient.get(`/s/${shop.slug}/account/signup`);
+    await customerClient.post(`/s/${shop.slug}/account/signup`, {
+      name: "Burst Buyer",
+      email: customerEmail,
+      phone: uniquePhone().local,
+      password: PASSWORD,
+      adult: "on",
+    });
+    const operator = await makeOperator();
+    const console = client();
+    await signIn(console, operator);
+    const tag = unique("burst");
+    const published = [];
+    for (const document of ["privacy", "terms"] as const) {
+      await console.get("/platform/privacy");
+      const summary = `${document} change ${tag}`;
+      expect(
+        (
+          await console.post("/platform/privacy", {
+            intent: "publish-policy",
+            document,
+            version: `${tag}-${document}`,
+            summary,
+            significant: "on",
+          })
+        ).status,
+      ).toBe(200);
+      published.push({ row: await versionRow(`${tag}-${document}`), summary });
+    }
+    // The first job to run announces both; the other finds nothing left to announce.
+    const queued = await queuePolicyNotices(published[0].row.id);
+    expect(queued).toBeGreaterThanOrEqual(2);
+    expect(await queuePolicyNotices(published[1].row.id)).toBe(0);
+    const sent = (to: string) =>
+      asPlatform((tx) =>
+        tx
+          .select()
+          .from(schema.messages)
+          .where(
+            and(
+              eq(schema.messages.purpose, "privacy_policy_changed"),
+              eq(schema.messages.recipient, to),
+              sql`${schema.messages.body} like ${`%${tag}%`}`,
+            ),
+          ),
+      );
+    // The merchant: one message naming both changes.
+    const toMerchant = await sent(merchant.email);
+    expect(toMerchant).toHaveLength(1);
+    expect(toMerchant[0].body).toContain(published[0].summary);
+    expect(toMerchant[0].body).toContain(published[1].summary);
+    // The storefront customer accepted the privacy policy only: one message, about it.
+    const toCustomer = await sent(customerEmail);
+    expect(toCustomer).toHaveLength(1);
+    expect(toCustomer[0].body).toContain(published[0].summary);
+    expect(toCustomer[0].body).not.toContain(published[1].summary);
+  });
+
+  it("sign-up records which versions were accepted and when, and the privacy pages show them (AcceptedPolicy)", async () => {
+    const [privacy, terms] = await Promise.all([
+      asPlatform((tx) =>
+        tx
+          .select()
+          .from(schema.policyVersions)
+          .where(eq(schema.policyVersions.document, "privacy"))
+          .orderBy(sql`published_at desc`)
+          .limit(1),
+      ),
+      asPlatform((tx) =>
+        tx
+          .select()
+          .from(schema.policyVersions)
+          .where(eq(schema.policyVersions.document, "terms"))
+          .orderBy(sql`published_at desc`)
+          .limit(1),
+      ),
+    ]).then(([[p], [t]]) => [p, t]);
+    // The merchant's sign-up page names the versions it accepts; signing up records them.
+    const visitor = client();
+    await visitor.get("/signup");
+    const page = htmlDecode(visitor.lastHtml);
+    expect(page).toContain('data-testid="accepted-policy"');
+    expect(page).toContain(`data-document="privacy" data-version="${privacy.version}"`);
+    expect(page).toContain(`data-document="terms" data-version="${terms.version}"`);
+    const before = new Date();
+    const email = `${unique("accept")}@example.com`;
+    const signed = await visitor.post("/signup", {
+      name: "Hana Accepts",
+      email,
+      phone: uniquePhone().local,
+      companyName: "Hana Trading",
+      password: PASSWORD,
+      adult: "on",
+      terms: "on",
+    });
+    expect(signed.status).toBe(302);
+    const [user] = await asPlatform((tx) => tx.select().from(schema.users).where(eq(schema.users.email, email)));
+    expect(user.termsVersion).toBe(terms.version);
+    const userAccepted = await asPlatform((tx) =>
+      tx.select().from(schema.policyAcceptances).where(eq(schema.policyAcceptances.userId, user.id)),
+    );
+    expect(userAccepted.map((a) => a.policyVersionId).sort()).toEqual([privacy.id, terms.id].sort());
+    for (const a of userAccepted) expect(a.acceptedAt.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
+    await visitor.get("/admin/account/privacy");
+    expect(visitor.lastHtml).toContain(`data-document="privacy" data-version="${privacy.version}"`);
+
+    // A storefront customer accepts the privacy policy in force; their privacy page says which and when.
+    const owner = await makeUser();
+    const shop = await makeShop(owner.id);
+    const buyer = client();
+    await buyer.get(`/s/${shop.slug}/account/signup`);
+    expect(htmlDecode(buyer.lastHtml)).toContain(`data-document="privacy" data-version="${privacy.version}"`);
+    await buyer.post(`/s/${shop.slug}/account/signup`, {
+      name: "Ahmad Accepts",
+      email: `${unique("buyer")}@example.com`,
+      password: PASSWORD,
+      adult: "on",
+    });
+    const customerAccepted = await withShop(shop.id, (tx) =>
+      tx.select().from(schema.policyAcceptances).where(eq(schema.policyAcceptances.shopId, shop.id)),
+    );
+    expect(customerAccepted.map((a) => a.policyVersionId)).toEqual([privacy.id]);
+    await buyer.get(`/s/${shop.slug}/account/privacy`);
+    expect(buyer.lastHtml).toContain(`data-document="privacy" data-version="${privacy.version}"`);
   });
 });

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNotNull, isNull, notExists, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, notExists, sql } from "drizzle-orm";
 import { z } from "zod";
 
 import { publicUrl } from "~/config.server";
@@ -11,16 +11,21 @@ import { asPlatform, schema, type Tx, withShop } from "~db/client";
 
 /**
  * Versions of the privacy policy and the terms. An operator publishes a version and says whether
- * it is significant; a significant one is announced to every account holder (merchants, staff,
- * storefront customers) by email, once (`notices_queued_at`), and shown as a banner in the admin
- * and on the storefront account page until the person acknowledges it. Each acknowledgement is
- * recorded with the version and the time (policy_acceptances).
+ * it is significant; a significant one is announced to every account holder (merchants, staff;
+ * storefront customers for the privacy policy) by email, once (`notices_queued_at`), and shown as
+ * a banner in the admin and on the storefront account page until the person acknowledges it.
+ * Announcements are batched: the notice job waits POLICY_NOTICE_BATCH_MS after a publication and
+ * then tells each person, in one message, of every significant version not announced yet, so a
+ * burst of changes (the policy and the terms together, a correction soon after) is one message.
+ * Sign-up records the versions in force; each acknowledgement is recorded with the version and
+ * the time (policy_acceptances).
  */
 type Locale = "en" | "ms" | "zh";
 /** Keys of the "privacy" namespace the publishing form's errors are. */
 type PolicyError =
   "policyChange.errors.document" | "policyChange.errors.version" | "policyChange.errors.summary" | "policyChange.errors.exists";
 export type PolicyVersion = typeof schema.policyVersions.$inferSelect;
+type PolicyDocument = "privacy" | "terms";
 export type PolicyReader = { kind: "user"; userId: string } | { kind: "customer"; shopId: string; customerId: string };
 
 const PublishSchema = z.object({
@@ -32,6 +37,9 @@ const PublishSchema = z.object({
   summary: z.string().trim().min(1, "policyChange.errors.summary").max(500, "policyChange.errors.summary"),
   significant: z.preprocess((v) => v === "on" || v === true, z.boolean()),
 });
+
+/** How long the notice of a significant version waits for more changes to announce with it. */
+export const POLICY_NOTICE_BATCH_MS = 15 * 60_000;
 
 /** An operator publishes a version; a significant one queues the notices (the privacy `policy-notice` job). */
 export async function publishPolicyVersion(
@@ -49,7 +57,13 @@ export async function publishPolicyVersion(
       .returning();
     if (!row) return { ok: false, errors: { version: "policyChange.errors.exists" } } as const;
     if (row.significant) {
-      await enqueueAfterCommit(tx, { queue: "privacy", name: "policy-notice", payload: { versionId: row.id }, shopId: null });
+      await enqueueAfterCommit(tx, {
+        queue: "privacy",
+        name: "policy-notice",
+        payload: { versionId: row.id },
+        shopId: null,
+        delayMs: POLICY_NOTICE_BATCH_MS,
+      });
     }
     await audit(tx, {
       shopId: null,
@@ -89,49 +103,84 @@ const NOTICE: Record<
   },
 };
 
-function noticeFor(locale: Locale, version: PolicyVersion) {
+/** One message for a burst of versions: each change with its link, in the reader's language. */
+function noticeFor(locale: Locale, versions: PolicyVersion[]) {
   const text = NOTICE[locale];
-  const url = `${publicUrl()}/legal/${version.document === "privacy" ? "privacy" : "terms"}`;
-  return { subject: text.subject, body: text.body(text.doc[version.document], version.summary, url) };
+  const body = versions
+    .map((v) => text.body(text.doc[v.document], v.summary, `${publicUrl()}/legal/${v.document === "privacy" ? "privacy" : "terms"}`))
+    .join("\n\n");
+  return { subject: text.subject, body };
 }
 
 /**
- * Queues the notice of a significant version to every merchant and staff account and every
- * storefront customer account with an email, in one transaction that also marks the version
- * notified: a retried job finds it marked and queues nothing twice. Returns how many were queued.
+ * Queues the notice of the significant versions not announced yet (the one this job is for and
+ * any published with it) to every merchant and staff account, and, for privacy policy changes,
+ * every storefront customer account: one email per person for the whole burst, in one
+ * transaction that also marks the versions notified. A job whose version an earlier job already
+ * announced queues nothing, and a retried job finds its versions marked. Returns how many were queued.
  */
 export async function queuePolicyNotices(versionId: string, now = new Date()): Promise<number> {
   return asPlatform(async (tx) => {
-    const [version] = await tx.select().from(schema.policyVersions).where(eq(schema.policyVersions.id, versionId)).for("update");
-    if (!version || !version.significant || version.noticesQueuedAt) return 0;
+    const v = schema.policyVersions;
+    // Locked in one statement, oldest first: two jobs of one burst wait for each other, never deadlock.
+    const burst = await tx
+      .select()
+      .from(v)
+      .where(and(eq(v.significant, true), isNull(v.noticesQueuedAt)))
+      .orderBy(asc(v.publishedAt), asc(v.id))
+      .for("update");
+    if (!burst.some((b) => b.id === versionId)) return 0;
     let queued = 0;
     const users = await tx
       .select({ id: schema.users.id, email: schema.users.email, locale: schema.users.preferredLanguage })
       .from(schema.users)
       .where(sql`${schema.users.email} not like '%@erased.invalid'`);
     for (const u of users) {
-      const notice = noticeFor(u.locale, version);
-      await queueMessage(tx, { channel: "email", shopId: null, userId: u.id, to: u.email, purpose: "privacy_policy_changed", ...notice });
+      await queueMessage(tx, {
+        channel: "email",
+        shopId: null,
+        userId: u.id,
+        to: u.email,
+        purpose: "privacy_policy_changed",
+        ...noticeFor(u.locale, burst),
+      });
       queued++;
     }
-    const customers = await tx
-      .select({ shopId: schema.customers.shopId, email: schema.customers.email, locale: schema.shops.language })
-      .from(schema.customers)
-      .innerJoin(schema.shops, eq(schema.shops.id, schema.customers.shopId))
+    // Storefront customers accepted the privacy policy only (NetShop's terms bind its merchants).
+    const privacy = burst.filter((b) => b.document === "privacy");
+    const customers = privacy.length
+      ? await tx
+          .select({ shopId: schema.customers.shopId, email: schema.customers.email, locale: schema.shops.language })
+          .from(schema.customers)
+          .innerJoin(schema.shops, eq(schema.shops.id, schema.customers.shopId))
+          .where(
+            and(
+              isNotNull(schema.customers.passwordHash),
+              isNotNull(schema.customers.email),
+              isNull(schema.customers.anonymisedAt),
+              isNull(schema.customers.mergedIntoId),
+            ),
+          )
+      : [];
+    for (const c of customers) {
+      await queueMessage(tx, {
+        channel: "email",
+        shopId: c.shopId,
+        to: c.email!,
+        purpose: "privacy_policy_changed",
+        ...noticeFor(c.locale, privacy),
+      });
+      queued++;
+    }
+    await tx
+      .update(v)
+      .set({ noticesQueuedAt: now })
       .where(
-        and(
-          isNotNull(schema.customers.passwordHash),
-          isNotNull(schema.customers.email),
-          isNull(schema.customers.anonymisedAt),
-          isNull(schema.customers.mergedIntoId),
+        inArray(
+          v.id,
+          burst.map((b) => b.id),
         ),
       );
-    for (const c of customers) {
-      const notice = noticeFor(c.locale, version);
-      await queueMessage(tx, { channel: "email", shopId: c.shopId, to: c.email!, purpose: "privacy_policy_changed", ...notice });
-      queued++;
-    }
-    await tx.update(schema.policyVersions).set({ noticesQueuedAt: now }).where(eq(schema.policyVersions.id, version.id));
     return queued;
   });
 }
@@ -174,6 +223,7 @@ export async function pendingPolicyNotice(reader: PolicyReader): Promise<PolicyV
       .where(
         and(
           eq(v.significant, true),
+          eq(v.document, "privacy"),
           gt(v.publishedAt, schema.customers.createdAt),
           notExists(
             tx
@@ -222,4 +272,54 @@ export async function currentPolicyVersion(document: "privacy" | "terms"): Promi
       .limit(1),
   );
   return row;
+}
+
+/** The versions in force of the documents (the newest published of each). */
+export async function policiesInForce(tx: Tx, documents: PolicyDocument[]): Promise<PolicyVersion[]> {
+  const v = schema.policyVersions;
+  return tx.selectDistinctOn([v.document]).from(v).where(inArray(v.document, documents)).orderBy(v.document, desc(v.publishedAt));
+}
+
+/**
+ * Records, in a sign-up's own transaction, that the new account accepted these versions (those
+ * its sign-up page showed, read with policiesInForce) at `now`.
+ */
+export async function recordAcceptance(tx: Tx, reader: PolicyReader, versions: PolicyVersion[], now: Date): Promise<void> {
+  if (!versions.length) return;
+  await tx
+    .insert(schema.policyAcceptances)
+    .values(
+      versions.map((version) =>
+        reader.kind === "user"
+          ? { policyVersionId: version.id, userId: reader.userId, acceptedAt: now }
+          : { policyVersionId: version.id, shopId: reader.shopId, customerId: reader.customerId, acceptedAt: now },
+      ),
+    )
+    .onConflictDoNothing();
+}
+
+export interface AcceptedPolicyRow {
+  document: PolicyDocument;
+  version: string;
+  acceptedAt: Date;
+}
+
+/** Every version the person accepted (at sign-up or by acknowledging a change), newest first: their privacy page. */
+export async function acceptedPolicies(reader: PolicyReader): Promise<AcceptedPolicyRow[]> {
+  const v = schema.policyVersions;
+  const a = schema.policyAcceptances;
+  const read = (tx: Tx) =>
+    tx
+      .select({ document: v.document, version: v.version, acceptedAt: a.acceptedAt })
+      .from(a)
+      .innerJoin(v, eq(v.id, a.policyVersionId))
+      .where(reader.kind === "user" ? eq(a.userId, reader.userId) : and(eq(a.shopId, reader.shopId), eq(a.customerId, reader.customerId)))
+      .orderBy(desc(a.acceptedAt), asc(v.document));
+  return reader.kind === "user" ? asPlatform(read) : withShop(reader.shopId, read);
+}
+
+/** The versions a sign-up page shows (and the sign-up records). */
+export async function policyVersionsInForce(documents: PolicyDocument[]): Promise<Array<{ document: PolicyDocument; version: string }>> {
+  const rows = await asPlatform((tx) => policiesInForce(tx, documents));
+  return rows.map((r) => ({ document: r.document, version: r.version }));
 }
