@@ -7,6 +7,8 @@
 import { and, eq } from "drizzle-orm";
 
 import { queueEmail } from "~/domain/notify/messages.server";
+import { isLocale } from "~/lib/i18n";
+import { serverT } from "~/lib/i18n.server";
 import { formatMoney } from "~/lib/money";
 import { schema, type Tx } from "~db/client";
 
@@ -30,13 +32,15 @@ export async function settleInvoice(
   await applyInvoice(tx, invoice);
   const owner = await shopOwner(tx, invoice.shopId);
   if (owner && invoice.totalMinor > 0) {
+    // In the owner's language, like every billing message (dunning.server.ts).
+    const t = serverT(isLocale(owner.language) ? owner.language : "en", "billing");
     await queueEmail(tx, {
       shopId: invoice.shopId,
       userId: owner.id,
       to: owner.email,
       purpose: "billing.invoice_paid",
-      subject: `Payment received: ${invoice.number}`,
-      body: `Thank you. We received ${formatMoney(invoice.totalMinor, invoice.currency)} for invoice ${invoice.number}.`,
+      subject: t("messages.paidSubject", { number: invoice.number }),
+      body: t("messages.paid", { number: invoice.number, amount: formatMoney(invoice.totalMinor, invoice.currency) }),
     });
   }
   return "paid";

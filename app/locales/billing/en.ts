@@ -172,6 +172,8 @@ const billing = {
     noCustomers: "Operators see a merchant's account and billing here, never its customers or orders.",
   },
   messages: {
+    paidSubject: "Payment received: {{number}}",
+    paid: "Thank you. We received {{amount}} for invoice {{number}}.",
     issued: "NetShop: invoice {{number}} for {{amount}} for your shop {{shop}} is due on {{date}}. Pay here: {{link}}",
     reminder:
       "NetShop reminder: invoice {{number}} ({{amount}}) for {{shop}} was due on {{date}}. Pay here to keep your shop open: {{link}}",

@@ -180,6 +180,8 @@ const billing: Translations<typeof en> = {
     noCustomers: "Operator melihat akaun dan bil peniaga di sini, bukan pelanggan atau pesanannya.",
   },
   messages: {
+    paidSubject: "Bayaran diterima: {{number}}",
+    paid: "Terima kasih. Kami telah menerima {{amount}} untuk invois {{number}}.",
     issued: "NetShop: invois {{number}} sebanyak {{amount}} untuk kedai {{shop}} perlu dibayar pada {{date}}. Bayar di sini: {{link}}",
     reminder:
       "Peringatan NetShop: invois {{number}} ({{amount}}) untuk {{shop}} perlu dibayar pada {{date}}. Bayar di sini supaya kedai anda terus dibuka: {{link}}",

@@ -166,6 +166,8 @@ const billing: Translations<typeof en> = {
     noCustomers: "运营人员在此只能看到商家的账户和账单，看不到其顾客或订单。",
   },
   messages: {
+    paidSubject: "已收到付款：{{number}}",
+    paid: "谢谢。我们已收到发票 {{number}} 的付款 {{amount}}。",
     issued: "NetShop：您的店铺 {{shop}} 的发票 {{number}}（{{amount}}）将于 {{date}} 到期。付款链接：{{link}}",
     reminder: "NetShop 提醒：{{shop}} 的发票 {{number}}（{{amount}}）已于 {{date}} 到期。请付款以保持店铺营业：{{link}}",
     suspended: "NetShop：{{shop}} 因发票 {{number}} 未付已被暂停。您的数据安全。付款即可立即恢复：{{link}}",
