@@ -1,10 +1,13 @@
+import { QueueEvents } from "bullmq";
+
+import { config } from "~/config.server";
 import { sweepUnmigratedResults } from "~/domain/ai/kling-results.server";
 import { deleteStaleCarts } from "~/domain/checkout/cart.server";
-import { runBillingCycle } from "~/flows/billing-cycle.server";
+import { type CycleResult, runBillingCycle } from "~/flows/billing-cycle.server";
 import { sweepInterruptedWork } from "~/flows/interrupted-work.server";
 import { expireDueOrders } from "~/flows/order-cancelled.server";
 import { runPrivacyRetention } from "~/flows/privacy-retention.server";
-import { queue } from "~/lib/redis.server";
+import { queue, redisConnection } from "~/lib/redis.server";
 
 import { startProcessor } from "./processor";
 
@@ -25,7 +28,7 @@ export function startMaintenanceWorker() {
       "ai-sweep-results": async () => sweepUnmigratedResults(),
       "expire-orders": async () => ({ expired: await expireDueOrders() }),
       "sweep-carts": async () => ({ deleted: await deleteStaleCarts() }),
-      "billing-cycle": async () => runBillingCycle(),
+      "billing-cycle": async (payload: { now?: string }) => runBillingCycle({ now: payload.now ? new Date(payload.now) : undefined }),
       "privacy-retention": async () => runPrivacyRetention(),
       "sweep-interrupted": async () => sweepInterruptedWork(),
     },
@@ -72,6 +75,21 @@ export async function scheduleMaintenance(): Promise<void> {
     { every: 24 * 3600_000 },
     { name: "privacy-retention", data: {}, opts: { removeOnComplete: 30, removeOnFail: 100 } },
   );
+}
+
+/**
+ * One run of the billing cycle as the scheduler's job (the `maintenance` queue, through its
+ * worker), at the clock given; resolves with the cycle's result once a worker has run it.
+ */
+export async function runBillingCycleJob(now: Date): Promise<CycleResult> {
+  const events = new QueueEvents("maintenance", { connection: redisConnection(), prefix: config().QUEUE_PREFIX });
+  try {
+    await events.waitUntilReady();
+    const job = await queue("maintenance").add("billing-cycle", { now: now.toISOString() }, { removeOnComplete: 100, removeOnFail: 500 });
+    return (await job.waitUntilFinished(events)) as CycleResult;
+  } finally {
+    await events.close();
+  }
 }
 
 /** How often the billing cycle runs: reminders and suspensions land within 15 minutes of their day. */

@@ -6,6 +6,7 @@ import { readSession, setActiveShop } from "~/domain/accounts/sessions.server";
 import { acceptInvite, findInvite } from "~/domain/accounts/staff.server";
 import { readForm } from "~/lib/csrf.server";
 import { metaT } from "~/lib/i18n";
+import { localeFor, serverT } from "~/lib/i18n.server";
 import { redirect } from "~/lib/redirect.server";
 import { CsrfInput, FormError } from "~/ui/forms";
 
@@ -41,7 +42,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const current = await readSession(request);
   if (!current) throw redirect(`/login?redirectTo=${encodeURIComponent(new URL(request.url).pathname + new URL(request.url).search)}`);
   const result = await acceptInvite(current.user, String(form.get("token") ?? ""), { ip: context.ip, userAgent: context.userAgent });
-  if (!result.ok) return data({ error: result.errors.form }, { status: 400 });
+  if (!result.ok) {
+    if (!result.seatsFull) return data({ error: result.errors.form }, { status: 400 });
+    const t = serverT(await localeFor(request), "billing");
+    return data({ error: t("limits.seatsAtAccept", result.seatsFull) }, { status: 409 });
+  }
   await setActiveShop(current.session.id, result.shopId);
   return redirect("/admin");
 }

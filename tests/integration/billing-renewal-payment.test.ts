@@ -47,6 +47,9 @@ describe("a lapsed owner pays the renewal on the hosted page", () => {
     it(`${lapsed}: refused forgeries, one payment for replayed callbacks, the shop restored at once`, async () => {
       const t0 = new Date(lapsed === "past_due" ? "2026-05-03T03:00:00Z" : "2026-06-05T03:00:00Z");
       const { owner, shop } = await paidShop(t0, "starter");
+      // The suspended shop's owner reads NetShop in Malay: the payment-received email is in Malay.
+      if (lapsed === "suspended")
+        await asPlatform((tx) => tx.update(schema.users).set({ preferredLanguage: "ms" }).where(eq(schema.users.id, owner.id)));
       const end = (await subscriptionOf(shop.id)).currentPeriodEnd!;
       for (const days of lapsed === "past_due" ? [-7, 0, 3] : [-7, 0, 3, 7, 14]) {
         await runBillingCycle({ now: new Date(end.getTime() + days * DAY_MS), shopIds: [shop.id] });
@@ -101,6 +104,17 @@ describe("a lapsed owner pays the renewal on the hosted page", () => {
       expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
       expect(await auditsOf(shop.id, "billing.invoice_paid")).toHaveLength(2); // the plan bought at t0, and this renewal
       expect(await renewalOf(shop.id)).toMatchObject({ status: "paid", gateway: "payseller" });
+      const receipts = await withShop(shop.id, (tx) =>
+        tx
+          .select()
+          .from(schema.messages)
+          .where(and(eq(schema.messages.shopId, shop.id), eq(schema.messages.purpose, "billing.invoice_paid"))),
+      );
+      const receipt = receipts.find((m) => m.body.includes(renewal.number))!;
+      expect(receipt.subject).toBe(lapsed === "suspended" ? `Bayaran diterima: ${renewal.number}` : `Payment received: ${renewal.number}`);
+      expect(receipt.body).toMatch(
+        lapsed === "suspended" ? /^Terima kasih\. Kami telah menerima RM\s29\.00/ : /^Thank you\. We received RM\s29\.00/,
+      );
 
       // Restored at once: the next period from the old end, no banner, the admin saves, the checkout is open.
       const restored = await subscriptionOf(shop.id);

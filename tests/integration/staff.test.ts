@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { runBillingCycle } from "~/flows/billing-cycle.server";
 import { openShop } from "~/flows/shop-opened.server";
 import { rememberLocale } from "~/lib/i18n.server";
 import { closeRedis } from "~/lib/redis.server";
@@ -194,6 +195,46 @@ describe("staff invitations", () => {
     const o = client();
     await o.get(`/invite?token=${second}`);
     expect(o.lastHtml).toContain("The shop&#x27;s owner withdrew it.");
+  });
+});
+
+describe("a staff seat at acceptance", () => {
+  it("is checked again: the trial ended (Free, one seat) after the invitation was sent, so accepting is a 409 in the invitee's language and the link stays open", async () => {
+    const { shop, c } = await ownerWithShop();
+    const invitee = await makeUser();
+    await c.get("/admin/staff");
+    await c.post("/admin/staff", { intent: "invite", channel: "whatsapp", recipient: invitee.phone, role: "staff", permissions: "orders" });
+    const token = (await latestWhatsApp(invitee.phone))!.message!.match(/invite\?token=([\w-]+)/)![1];
+
+    // The trial ends unpaid (the billing cycle at its end): the shop is on Free, whose one seat is the owner's.
+    const [sub] = await asPlatform((tx) => tx.select().from(schema.shopPlans).where(eq(schema.shopPlans.shopId, shop.id)));
+    await runBillingCycle({ now: sub.trialEndsAt!, shopIds: [shop.id] });
+    const i = client();
+    await signIn(i, invitee);
+    const lng = (await rememberLocale("ms")).split(";")[0];
+    i.setCookie("lng", lng.slice(lng.indexOf("=") + 1));
+    await i.get(`/invite?token=${token}`);
+    const refused = await i.post("/invite", { token });
+    expect(refused.status).toBe(409);
+    expect(htmlDecode(i.lastHtml)).toContain(`${shop.name} tiada tempat kakitangan yang kosong: pelan Free kedai ini merangkumi 1 tempat`);
+    const members = () =>
+      asPlatform((tx) =>
+        tx
+          .select()
+          .from(schema.shopMemberships)
+          .where(and(eq(schema.shopMemberships.shopId, shop.id), eq(schema.shopMemberships.userId, invitee.id))),
+      );
+    expect(await members()).toHaveLength(0);
+    const [invite] = await asPlatform((tx) =>
+      tx.select().from(schema.staffInvites).where(eq(schema.staffInvites.recipient, invitee.phone)),
+    );
+    expect(invite).toMatchObject({ acceptedAt: null, revokedAt: null });
+
+    // With a seat again (the owner back on Growth), the same link works.
+    await asPlatform((tx) => tx.update(schema.shopPlans).set({ planId: "growth" }).where(eq(schema.shopPlans.shopId, shop.id)));
+    await i.get(`/invite?token=${token}`);
+    expect((await i.post("/invite", { token })).headers.get("location")).toBe("/admin");
+    expect(await members()).toHaveLength(1);
   });
 });
 

@@ -324,12 +324,17 @@ export async function findInvite(token: string): Promise<InviteView | undefined>
   };
 }
 
-/** Joins the shop with the invitation's role, if the link is still open and was sent to this person. */
+export type AcceptResult = { ok: true; shopId: string } | (Refusal & { seatsFull?: { plan: string; seats: number; shop: string } });
+
+/**
+ * Joins the shop with the invitation's role, if the link is still open, was sent to this person
+ * and the shop's plan has a staff seat for them now (`seatsFull` otherwise: a 409 for the page).
+ */
 export async function acceptInvite(
   user: { id: string; email: string; phone: string },
   token: string,
   who: RequestInfo,
-): Promise<{ ok: true; shopId: string } | Refusal> {
+): Promise<AcceptResult> {
   const view = await findInvite(token);
   if (!view || view.state !== "open") return refuse("This invitation has expired or was already used. Ask the shop's owner for a new one.");
   const matches = view.channel === "email" ? user.email.toLowerCase() === view.recipient : user.phone === view.recipient;
@@ -341,7 +346,15 @@ export async function acceptInvite(
     );
   }
   try {
-    return await withShop(view.shopId, async (tx) => {
+    return await withShop(view.shopId, async (tx): Promise<AcceptResult> => {
+      // The plan may have shrunk since the invitation was sent (a trial ended, a downgrade): the
+      // seat is checked again now, and the invitation stays open for when a seat is free.
+      const full = await seatTaken(tx, view.shopId, { invites: false });
+      if (full)
+        return {
+          ...refuse(`${view.shopName} has no free staff seat on its ${full.plan} plan.`),
+          seatsFull: { ...full, shop: view.shopName },
+        };
       const [invite] = await tx
         .update(schema.staffInvites)
         .set({ acceptedAt: new Date(), acceptedBy: user.id })

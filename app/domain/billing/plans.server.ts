@@ -84,16 +84,25 @@ export async function assertStorageAllowance(tx: Tx, shopId: string, adding: num
 /**
  * Whether the shop has a staff seat for one more person: members (not frozen) and open
  * invitations count against the plan's seats. Undefined when a seat is free; otherwise the plan
- * and its seats, for the message. Serialised with the other limit checks of the shop.
+ * and its seats, for the message. Serialised with the other limit checks of the shop. Accepting an
+ * invitation counts members only (`invites: false`): the invitation's own seat becomes the member's,
+ * and a seat is free only if the plan (perhaps smaller since the invitation was sent) still has one.
  */
-export async function seatTaken(tx: Tx, shopId: string): Promise<{ plan: string; seats: number } | undefined> {
+export async function seatTaken(
+  tx: Tx,
+  shopId: string,
+  options: { invites: boolean } = { invites: true },
+): Promise<{ plan: string; seats: number } | undefined> {
   await lockShopLimits(tx, shopId);
   const plan = await currentPlan(tx, shopId);
   if (plan.staffSeats === null) return undefined;
+  const invites = options.invites
+    ? sql`(select count(*) from ${schema.staffInvites} i
+             where i.shop_id = ${shopId} and i.accepted_at is null and i.revoked_at is null and i.expires_at > now())`
+    : sql`0`;
   const [{ used }] = await tx.execute<{ used: number }>(sql`
     select (select count(*) from ${schema.shopMemberships} m where m.shop_id = ${shopId} and m.frozen_at is null)
-         + (select count(*) from ${schema.staffInvites} i
-             where i.shop_id = ${shopId} and i.accepted_at is null and i.revoked_at is null and i.expires_at > now()) as used`);
+         + ${invites} as used`);
   return Number(used) >= plan.staffSeats ? { plan: plan.name, seats: plan.staffSeats } : undefined;
 }
 

@@ -90,7 +90,10 @@ export const JOBS = {
     /** Delete anonymous carts untouched for 60 days (a job scheduler, daily). */
     "sweep-carts": z.object({}),
     /** Renewal invoices, dunning reminders and suspension of unpaid shops (app/flows/billing-cycle; a job scheduler, every 15 minutes). */
-    "billing-cycle": z.object({}),
+    "billing-cycle": z.object({
+      /** The clock the cycle runs at (the bench and tests inject one); the scheduler sends none: now. */
+      now: z.iso.datetime().optional(),
+    }),
     /** Privacy retention (daily): WhatsApp bodies after 7 days, analytics after 13 months, export files after 7 days, due deletions. */
     "privacy-retention": z.object({}),
     /** Refunds, AI copy jobs, forwards and AutoCount syncs a dead process left half done (app/flows/interrupted-work; every 5 minutes). */

@@ -111,6 +111,8 @@ const billing = {
   limits: {
     seats:
       "Your {{plan}} plan includes {{seats}} staff seats and all are taken. Remove a staff member, or upgrade on the Billing page (Admin → Billing) for more seats.",
+    seatsAtAccept:
+      "{{shop}} has no free staff seat: its {{plan}} plan includes {{seats}} and all are taken. Ask the owner to free a seat or upgrade the plan, then open this invitation again (it stays valid until it expires).",
     upgrade: "See plans",
   },
   console: {

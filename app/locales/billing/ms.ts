@@ -119,6 +119,8 @@ const billing: Translations<typeof en> = {
   limits: {
     seats:
       "Pelan {{plan}} anda merangkumi {{seats}} tempat kakitangan dan semuanya telah digunakan. Keluarkan seorang kakitangan, atau naik taraf di halaman Bil (Admin → Bil) untuk lebih banyak tempat.",
+    seatsAtAccept:
+      "{{shop}} tiada tempat kakitangan yang kosong: pelan {{plan}} kedai ini merangkumi {{seats}} tempat dan semuanya telah digunakan. Minta pemilik mengosongkan satu tempat atau menaik taraf pelan, kemudian buka jemputan ini semula (ia sah sehingga tamat tempoh).",
     upgrade: "Lihat pelan",
   },
   console: {

@@ -109,6 +109,8 @@ const billing: Translations<typeof en> = {
   },
   limits: {
     seats: "您的 {{plan}} 方案包含 {{seats}} 个员工席位，已全部使用。请移除一名员工，或在账单页面（管理 → 账单）升级以获得更多席位。",
+    seatsAtAccept:
+      "{{shop}} 没有空余的员工席位：其 {{plan}} 方案包含 {{seats}} 个席位，已全部使用。请店主空出一个席位或升级方案，然后再次打开此邀请（在过期前一直有效）。",
     upgrade: "查看方案",
   },
   console: {
