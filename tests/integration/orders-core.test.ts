@@ -82,9 +82,10 @@ describe("the order status machine", () => {
     }));
     expect(order.status).toBe("processing");
     expect(order.paidAt).toBeInstanceOf(Date);
-    expect(events.map((e) => e.data)).toEqual([
-      { from: "pending_payment", to: "paid" },
-      { from: "paid", to: "processing" },
+    // Each event also stores how its reader is told of it (order-timeline.test.ts checks that wording).
+    expect(events.map((e) => e.data)).toMatchObject([
+      { from: "pending_payment", to: "paid", wording: { key: "statusChanged" } },
+      { from: "paid", to: "processing", wording: { key: "statusChanged" } },
     ]);
     expect(events[1].actorUserId).toBe(ownerId);
     expect(audits).toHaveLength(1);

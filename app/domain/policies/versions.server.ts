@@ -134,7 +134,10 @@ export async function queuePolicyNotices(versionId: string, now = new Date()): P
     const users = await tx
       .select({ id: schema.users.id, email: schema.users.email, locale: schema.users.preferredLanguage })
       .from(schema.users)
-      .where(sql`${schema.users.email} not like '%@erased.invalid'`);
+      .where(sql`${schema.users.email} not like '%@erased.invalid'`)
+      // Shared locks: an account being erased right now is either erased before we read it (and
+      // skipped) or waits for this transaction, whose notice its erasure then deletes.
+      .for("share");
     for (const u of users) {
       await queueMessage(tx, {
         channel: "email",
@@ -161,6 +164,7 @@ export async function queuePolicyNotices(versionId: string, now = new Date()): P
               isNull(schema.customers.mergedIntoId),
             ),
           )
+          .for("share", { of: schema.customers })
       : [];
     for (const c of customers) {
       await queueMessage(tx, {

@@ -17,11 +17,13 @@ export const ERASED = "Erased";
 export async function eraseCustomer(tx: Tx, scope: CustomerScope, now: Date): Promise<{ forwardedOrderIds: string[] }> {
   const s = schema;
   const { shopId, customerIds, orderIds, contacts } = scope;
+  // Locked first, like eraseUser's account row: a policy notice being queued to them commits first.
   const names = (
     await tx
       .select({ name: s.customers.name })
       .from(s.customers)
       .where(and(eq(s.customers.shopId, shopId), customerIds.length ? inArray(s.customers.id, customerIds) : sql`false`))
+      .for("update")
   ).map((r) => r.name);
   const ids = (column: AnyColumn, list: string[]) => (list.length ? inArray(column, list) : sql`false`);
 
@@ -117,6 +119,9 @@ export async function anonymiseSupplierCopies(merchantShopId: string, orderIds: 
  */
 export async function eraseUser(tx: Tx, userId: string, now: Date): Promise<void> {
   const s = schema;
+  // The account row first: a job that is queueing messages to this person (policy notices read
+  // accounts FOR SHARE) commits before we delete their messages, or sees them erased after.
+  await tx.select({ id: s.users.id }).from(s.users).where(eq(s.users.id, userId)).for("update");
   await tx.delete(s.sessions).where(eq(s.sessions.userId, userId));
   await tx.delete(s.loginChallenges).where(eq(s.loginChallenges.userId, userId));
   await tx.delete(s.trustedDevices).where(eq(s.trustedDevices.userId, userId));
