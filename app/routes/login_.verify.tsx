@@ -1,15 +1,17 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Trans, useTranslation } from "react-i18next";
 
 import { startSession } from "~/domain/accounts/sessions.server";
 import { completeLoginChallenge, readLoginChallenge, resendLoginCode } from "~/domain/accounts/two-factor.server";
 import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders, safeRedirect, withCookies } from "~/lib/http";
+import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
 
-export const meta: MetaFunction = () => [{ title: "Confirm it's you · NetShop" }];
+export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "auth")("verify.metaTitle") }];
 
 export const headers = passThroughHeaders;
 
@@ -42,6 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function VerifyLogin() {
+  const { t } = useTranslation("auth");
   const { method, maskedPhone, recoveryCodesLeft } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
@@ -55,27 +58,30 @@ export default function VerifyLogin() {
         <Link to="/" className="brand">
           <img src="/favicon.svg" alt="" /> NetShop
         </Link>
-        <h1 style={{ marginTop: "1rem" }}>Confirm it's you</h1>
+        <h1 style={{ marginTop: "1rem" }}>{t("verify.title")}</h1>
         {usingRecovery ? (
-          <p>Enter one of the recovery codes you saved when you set up two-factor authentication. Each code works once.</p>
+          <p>{t("verify.recoveryIntro")}</p>
         ) : method === "totp" ? (
-          <p>Enter the 6-digit code your authenticator app shows for NetShop.</p>
+          <p>{t("verify.totpIntro")}</p>
         ) : (
           <p>
-            We sent a 6-digit code to your WhatsApp <strong data-testid="masked-phone">{maskedPhone}</strong>. It expires in 5 minutes.
+            <Trans
+              t={t}
+              i18nKey="verify.whatsappIntro"
+              values={{ phone: maskedPhone }}
+              components={{ phone: <strong data-testid="masked-phone" /> }}
+            />
           </p>
         )}
-        {params.get("unsent") && !result ? (
-          <FormError message="We could not send your code on WhatsApp just now. Wait a minute, then send a new code." />
-        ) : null}
-        {result?.sent ? <Banner tone="ok">A new code is on its way. Earlier codes no longer work.</Banner> : null}
+        {params.get("unsent") && !result ? <FormError message={t("verify.unsent")} /> : null}
+        {result?.sent ? <Banner tone="ok">{t("verify.resent")}</Banner> : null}
         <FormError message={formError} />
         <Form method="post" noValidate>
           <CsrfInput />
           <input type="hidden" name="intent" value="verify" />
           {usingRecovery ? <input type="hidden" name="using" value="recovery" /> : null}
           <Field
-            label={usingRecovery ? "Recovery code" : "Code"}
+            label={usingRecovery ? t("verify.recoveryCode") : t("verify.code")}
             name="code"
             autoComplete={usingRecovery ? "off" : "one-time-code"}
             inputMode={usingRecovery ? "text" : "numeric"}
@@ -84,9 +90,9 @@ export default function VerifyLogin() {
             required
             autoFocus
           />
-          <Checkbox label="Trust this device for 30 days (don't ask for a code here)" name="trust" />
+          <Checkbox label={t("verify.trust")} name="trust" />
           <button type="submit" className="block" disabled={busy}>
-            {busy ? "Checking…" : "Continue"}
+            {busy ? t("verify.checking") : t("verify.submit")}
           </button>
         </Form>
         <div className="stack small" style={{ marginTop: "1rem" }}>
@@ -95,16 +101,16 @@ export default function VerifyLogin() {
               <CsrfInput />
               <input type="hidden" name="intent" value="resend" />
               <button type="submit" className="link">
-                Send a new code
+                {t("verify.resend")}
               </button>
             </Form>
           ) : null}
           {usingRecovery ? (
-            <Link to="/login/verify">Use {method === "totp" ? "your authenticator app" : "a WhatsApp code"} instead</Link>
+            <Link to="/login/verify">{method === "totp" ? t("verify.useTotp") : t("verify.useWhatsapp")}</Link>
           ) : recoveryCodesLeft > 0 ? (
-            <Link to="/login/verify?using=recovery">Lost your phone? Use a recovery code</Link>
+            <Link to="/login/verify?using=recovery">{t("verify.useRecovery")}</Link>
           ) : null}
-          <Link to="/login">Log in as someone else</Link>
+          <Link to="/login">{t("verify.someoneElse")}</Link>
         </div>
       </div>
     </main>

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkCode, issueCode } from "~/domain/accounts/codes.server";
 import { startTotpEnrolment } from "~/domain/accounts/totp.server";
 import { enableTotp } from "~/domain/accounts/two-factor.server";
+import { rememberLocale } from "~/lib/i18n.server";
 import { closeRedis } from "~/lib/redis.server";
 import { asPlatform, closeDatabase, schema } from "~db/client";
 
@@ -139,6 +140,21 @@ describe("WhatsApp sign-in codes", () => {
     expect(fresh).not.toBe(code);
     expect((await verify(c, code)).status).toBe(401); // the replaced code is dead
     expect((await verify(c, fresh)).status).toBe(302);
+  });
+
+  it("are asked for in the person's language, in Bahasa Melayu and in Chinese", async () => {
+    const pages = { ms: ["Sahkan bahawa ini anda", "Hantar kod baharu"], zh: ["确认是您本人", "发送新验证码"] } as const;
+    for (const [language, [title, resend]] of Object.entries(pages)) {
+      const c = client();
+      const [name, value] = (await rememberLocale(language as keyof typeof pages)).split(";")[0].split("=");
+      c.setCookie(name, value);
+      await passwordStep(c, await makeUser());
+      const page = htmlDecode(c.lastHtml);
+      expect(page).toContain(title);
+      expect(page).toContain(resend);
+      expect(page).not.toContain("Confirm it's you");
+      expect(page).not.toContain("Send a new code");
+    }
   });
 
   it("are skipped for 30 days on a trusted device, and asked again after it is forgotten", async () => {
