@@ -75,9 +75,8 @@ async function journey(page: Page, lang: "en" | "zh") {
 
   // Export: the request shows its progress, then (the worker done) a download.
   await page.getByRole("button", { name: text.prepare }).click();
-  await page.getByTestId("export-progress").or(page.getByTestId("export-download")).first().waitFor({ timeout: 60_000 });
-  // The job goes through the outbox to the privacy worker: the page shows it waiting first.
-  const sawProgress = await page.getByTestId("export-progress").isVisible();
+  // Whether the page still shows the job's progress here depends on how fast the worker was (on a
+  // quiet machine the ZIP can be ready first): the waiting state is checked in customer-privacy-http.
   await page.getByTestId("export-download").waitFor({ timeout: 60_000 });
   await screenshot(page, `privacy-export-ready-${lang}`);
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-download").click()]);
@@ -94,13 +93,12 @@ async function journey(page: Page, lang: "en" | "zh") {
   await page.getByRole("button", { name: text.cancel }).click();
   await expect.poll(() => page.getByTestId("privacy-notice").textContent()).toBe(text.cancelled);
   await expect.poll(() => page.getByTestId("deletion-requested").count()).toBe(0);
-  return sawProgress;
 }
 
 describe("a customer's data rights in the browser", () => {
   it("exports (progress, then the ZIP downloaded), asks for deletion and cancels it, in English", async () => {
     const page = await chrome.newPage({ locale: "en-US", acceptDownloads: true });
-    expect(await journey(page, "en")).toBe(true);
+    await journey(page, "en");
     expect(errors).toEqual([]);
   });
 
@@ -108,7 +106,7 @@ describe("a customer's data rights in the browser", () => {
     const page = await chrome.newPage({ locale: "zh-CN", acceptDownloads: true });
     // The language cookie as the app writes it (a Remix cookie: base64 of the JSON value).
     await page.context().addCookies([{ name: "lng", value: encodeURIComponent(btoa(JSON.stringify("zh"))), url: baseUrl() }]);
-    expect(await journey(page, "zh")).toBe(true);
+    await journey(page, "zh");
     expect(errors).toEqual([]);
   });
 });
