@@ -19,20 +19,20 @@ export default defineConfig({
     maxWorkers: 3,
     // expect.poll waits for a condition; its deadline only guards a hang, so it is generous enough for
     // a machine whose load is far above its cores (the default 1 s failed journeys under load).
-    expect: { poll: { timeout: 15_000 } },
+    expect: { poll: { timeout: 110_000 } },
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], testTimeout: 10_000 },
+        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], testTimeout: 60_000 },
       },
       {
         extends: true,
-        test: { name: "integration", include: ["tests/integration/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 180_000 },
+        test: { name: "integration", include: ["tests/integration/**/*.test.ts"], testTimeout: 600_000, hookTimeout: 600_000 },
       },
       {
         extends: true,
         // One browser journey at a time against the one app under test.
-        test: { name: "e2e", include: ["tests/e2e/**/*.test.ts"], testTimeout: 180_000, hookTimeout: 120_000, fileParallelism: false },
+        test: { name: "e2e", include: ["tests/e2e/**/*.test.ts"], testTimeout: 600_000, hookTimeout: 600_000, fileParallelism: false },
       },
     ],
   },

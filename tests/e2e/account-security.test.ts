@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { baseUrl, hydrated, journeyBrowser, screenshot, uniquePhone } from "../helpers/browser";
+import { baseUrl, hydrated, journeyBrowser, patient, screenshot, uniquePhone } from "../helpers/browser";
 
 const chrome = journeyBrowser();
 let owner: Page;
@@ -29,7 +29,7 @@ async function signUp(page: Page, person: { name: string; email: string; phone: 
 
 /** Reads the newest sign-in code to `phone` the way a person would: on the sandbox's WhatsApp inbox page. */
 async function codeFromInbox(phone: string): Promise<string> {
-  const inbox = await chrome.browser.newPage();
+  const inbox = patient(await chrome.browser.newPage());
   await inbox.goto(`${process.env.SANDBOX_URL}/wassenger/inbox?phone=${encodeURIComponent(phone)}`);
   const newest = (await inbox.getByTestId("message").first().textContent()) ?? "";
   await shot(inbox, "whatsapp-inbox-code");
@@ -83,7 +83,7 @@ describe("account security in a browser", () => {
     await shot(owner, "staff-invited");
 
     const context = await chrome.browser.newContext();
-    const staff = await context.newPage();
+    const staff = patient(await context.newPage());
     staff.on("pageerror", (e) => errors.push(e.message));
     await staff.goto(`${process.env.SANDBOX_URL}/mail?to=${encodeURIComponent(staffPerson.email)}`);
     expect(await staff.getByTestId("email-subject").first().textContent()).toContain("invited you to");

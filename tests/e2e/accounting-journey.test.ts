@@ -79,7 +79,7 @@ describe("a merchant connects AutoCount and sees a paid order booked", () => {
           await page.reload();
           return page.getByTestId(`sync-${order.number}-invoice`).getByTestId("sync-status").textContent();
         },
-        { timeout: 30_000, interval: 1_000 },
+        { interval: 1_000 },
       )
       .toBe("Synced");
     expect(await page.getByTestId(`sync-${order.number}-invoice`).textContent()).toContain(docNo);

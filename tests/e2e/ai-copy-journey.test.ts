@@ -48,7 +48,7 @@ describe("a merchant has product copy written by AI, reviews it and publishes a 
     await page.getByRole("button", { name: "Write copy" }).click();
     await page.waitForURL(/\/copy\?queued=1$/);
     const job = page.getByTestId("copy-job");
-    await expect.poll(() => job.getAttribute("data-status"), { timeout: 30_000 }).toBe("succeeded");
+    await expect.poll(() => job.getAttribute("data-status")).toBe("succeeded");
     const review = page.getByTestId("copy-review");
     await expect.poll(() => review.count()).toBe(1);
     const description = review.locator('tr[data-field="description"]');
@@ -93,7 +93,7 @@ describe("a merchant has product copy written by AI, reviews it and publishes a 
     await page.waitForURL(/\/admin\/ai\/batches\/[0-9a-f-]{36}$/);
     const rows = page.getByTestId("batch-job");
     await expect.poll(() => rows.count()).toBe(2);
-    await expect.poll(() => page.getByTestId("batch-status").textContent(), { timeout: 30_000 }).toContain("2 of 2 finished, 0 failed");
+    await expect.poll(() => page.getByTestId("batch-status").textContent()).toContain("2 of 2 finished, 0 failed");
     expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-status")))).toEqual(["succeeded", "succeeded"]);
     await page.getByRole("link", { name: bulkTitles[0] }).click();
     await page.waitForURL(/\/copy$/);

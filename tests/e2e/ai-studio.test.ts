@@ -60,22 +60,19 @@ describe("a merchant makes a try-on image in a browser and approves it", () => {
     await hydrated(page);
     // The garment image is processed by now (or soon): it is offered once ready.
     await expect
-      .poll(
-        async () => {
-          await page.reload();
-          return page.getByLabel("Garment image").locator("option").count();
-        },
-        { timeout: 30_000 },
-      )
+      .poll(async () => {
+        await page.reload();
+        return page.getByLabel("Garment image").locator("option").count();
+      })
       .toBe(2);
     await hydrated(page);
     await page.getByRole("button", { name: "Start try-on" }).click();
     await page.waitForURL(/done=queued/);
     await hydrated(page);
     const job = page.getByTestId("ai-job").first();
-    await expect.poll(() => job.getAttribute("data-status"), { timeout: 60_000 }).toBe("succeeded");
+    await expect.poll(() => job.getAttribute("data-status")).toBe("succeeded");
     const result = page.getByTestId("pending-result").first();
-    await expect.poll(() => result.getAttribute("data-status"), { timeout: 60_000 }).toBe("pending_approval");
+    await expect.poll(() => result.getAttribute("data-status")).toBe("pending_approval");
     await shot("ai-studio-tryon");
   });
 

@@ -130,7 +130,7 @@ describe("a merchant pays for a plan; an operator runs the merchant", () => {
     await page.getByLabel("Reason (the owner is told)").fill("The renewal is unpaid and the owner does not answer");
     await page.getByRole("button", { name: "Suspend" }).click();
     await expect
-      .poll(() => page.getByTestId("merchant-subscription").locator("[data-status]").getAttribute("data-status"), { timeout: 30_000 })
+      .poll(() => page.getByTestId("merchant-subscription").locator("[data-status]").getAttribute("data-status"))
       .toBe("suspended");
 
     await ownerPage.goto(`${baseUrl()}/admin`);

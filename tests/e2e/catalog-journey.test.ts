@@ -86,9 +86,9 @@ describe("a merchant builds a product in a browser", () => {
     await hydrated(page);
     await page.locator("#media-files").setInputFiles(imageFile);
     const tile = page.getByTestId("media-tile").first();
-    await expect.poll(() => tile.getAttribute("data-status"), { timeout: 30_000 }).toBe("ready");
+    await expect.poll(() => tile.getAttribute("data-status")).toBe("ready");
     const thumbnail = tile.getByTestId("media-thumbnail");
-    await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 10_000 }).toBe(160);
+    await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(160);
     expect(await tile.textContent()).toContain("1000×1000");
     await shot("catalog-product-editor");
   });

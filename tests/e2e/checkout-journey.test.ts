@@ -75,7 +75,7 @@ describe("a customer buys in a browser", () => {
     await page.getByTestId("pay").click();
     await page.waitForURL(`**/s/${shop.slug}/orders/*/confirmation?**`);
     // Paid: the held unit is sold (on hand and reserved both down by one).
-    await expect.poll(() => level(shop.id, product.variantId), { timeout: 20_000 }).toEqual({ onHand: 4, reserved: 0 });
+    await expect.poll(() => level(shop.id, product.variantId)).toEqual({ onHand: 4, reserved: 0 });
     expect(errors).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getProduct } from "~/domain/catalog/products.server";
 
 import { latestWhatsApp } from "../helpers/auth";
-import { hydrated, journeyBrowser, logInInBrowser, screenshot, uniquePhone } from "../helpers/browser";
+import { hydrated, journeyBrowser, logInInBrowser, patient, screenshot, uniquePhone } from "../helpers/browser";
 import { makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser } from "../helpers/factories";
 import { makeOrder } from "../helpers/orders";
@@ -56,13 +56,13 @@ describe("an owner ships a paid order in a browser", () => {
 
   it("the customer's WhatsApp has the tracking number and link, and their order page shows the parcel", async () => {
     await expect
-      .poll(async () => (await latestWhatsApp(customerPhone))?.message ?? "", { timeout: 20_000, interval: 250 })
+      .poll(async () => (await latestWhatsApp(customerPhone))?.message ?? "", { interval: 250 })
       .toContain("J&T Express 630012345678");
     const message = (await latestWhatsApp(customerPhone))!.message!;
     expect(message).toContain("https://www.jtexpress.my/tracking/630012345678");
     // The message links to the customer's own order page, which shows the parcel.
     const link = message.match(/https?:\/\/\S+\/orders\/\S+/)![0];
-    const customer = await chrome.browser.newPage();
+    const customer = patient(await chrome.browser.newPage());
     await customer.goto(link);
     await expect.poll(() => customer.getByTestId("tracking-number").textContent()).toBe("630012345678");
     expect(await customer.getByRole("link", { name: /Track parcel/ }).getAttribute("href")).toBe(

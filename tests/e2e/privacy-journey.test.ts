@@ -77,7 +77,7 @@ async function journey(page: Page, lang: "en" | "zh") {
   await page.getByRole("button", { name: text.prepare }).click();
   // Whether the page still shows the job's progress here depends on how fast the worker was (on a
   // quiet machine the ZIP can be ready first): the waiting state is checked in customer-privacy-http.
-  await page.getByTestId("export-download").waitFor({ timeout: 60_000 });
+  await page.getByTestId("export-download").waitFor();
   await screenshot(page, `privacy-export-ready-${lang}`);
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-download").click()]);
   const file = await download.path();
@@ -130,7 +130,7 @@ describe("a guest buyer's data rights in the browser", () => {
     const code = await until(async () => {
       const latest = await whatsAppCode(phone.e164).catch(() => "");
       return /^\d{6}$/.test(latest) && latest;
-    }, 60_000);
+    });
     await page.locator('input[name="code"]').fill(code);
     await page.getByRole("button", { name: "Continue" }).click();
     await page.getByTestId("guest-verified").waitFor();
@@ -169,7 +169,7 @@ describe("a merchant's correction in the browser", () => {
     const code = await until(async () => {
       const latest = await whatsAppCode(fresh.e164).catch(() => "");
       return /^\d{6}$/.test(latest) && latest;
-    }, 60_000);
+    });
     // A wrong code first: refused in the page's language, the number unchanged.
     await correct.locator('input[name="code"]').fill(code === "000000" ? "111111" : "000000");
     await correct.getByRole("button", { name: "Sahkan nombor baharu" }).click();

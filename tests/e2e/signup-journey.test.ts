@@ -4,7 +4,7 @@ import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { whatsAppCode } from "../helpers/auth";
-import { baseUrl, hydrated, journeyBrowser, screenshot, uniquePhone } from "../helpers/browser";
+import { baseUrl, hydrated, journeyBrowser, patient, screenshot, uniquePhone } from "../helpers/browser";
 
 const chrome = journeyBrowser();
 let page: Page;
@@ -56,14 +56,14 @@ describe("a merchant in a browser", () => {
   });
 
   it("gets the welcome message on WhatsApp (the sandbox inbox)", async () => {
-    const inbox = await chrome.browser.newPage();
+    const inbox = patient(await chrome.browser.newPage());
     await expect
       .poll(
         async () => {
           await inbox.goto(`${process.env.SANDBOX_URL}/wassenger/inbox?phone=${encodeURIComponent(phone.e164)}`);
           return inbox.getByTestId("message").allTextContents();
         },
-        { timeout: 15_000, interval: 500 },
+        { interval: 500 },
       )
       .toEqual([expect.stringContaining("Hi Farah, welcome to NetShop!")]);
     await inbox.close();

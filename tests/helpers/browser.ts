@@ -62,6 +62,7 @@ export function journeyBrowser(options: { consoleErrors?: false | ((text: string
     },
     /** Collects a page's errors in `errors` (for a page opened some other way, e.g. a popup). */
     watch(page: Page): Page {
+      patient(page);
       page.on("pageerror", (e) => errors.push(e.message));
       if (consoleError) page.on("console", (m) => m.type() === "error" && consoleError(m.text()) && errors.push(m.text()));
       return page;
@@ -71,6 +72,16 @@ export function journeyBrowser(options: { consoleErrors?: false | ((text: string
       return this.watch(await context.newPage());
     },
   };
+}
+
+/**
+ * Playwright's 30 s default for an action or a wait guards a hang, not speed: on a machine whose
+ * load is far above its cores a navigation can take longer, so every page gets the suite's backstop.
+ */
+export function patient(page: Page): Page {
+  page.setDefaultTimeout(110_000);
+  page.setDefaultNavigationTimeout(110_000);
+  return page;
 }
 
 /** Waits until Remix has hydrated the page, so clicks reach React handlers. */
@@ -105,7 +116,7 @@ export async function logInInBrowser(page: Page, user: { email: string; password
   const code = await until(async () => {
     const latest = await whatsAppCode(user.phone).catch(() => "");
     return /^\d{6}$/.test(latest) && latest;
-  }, 60_000);
+  });
   await page.getByLabel("Code", { exact: true }).fill(code);
   await page.getByRole("button", { name: "Continue" }).click();
   await page.waitForURL(/\/admin$/);

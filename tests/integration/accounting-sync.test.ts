@@ -70,7 +70,7 @@ beforeAll(async () => {
   await onPlan(shopId, "growth"); // AutoCount sync is in Growth
   const saved = await makeProduct(shopId, ownerId, { title: "Batik shirt", price: "89.90", stock: 50 });
   variantId = (await getProduct(shopId, saved.productId))!.variants[0].id;
-}, 120_000);
+});
 afterAll(async () => {
   await closeRedis();
   await closeDatabase();
@@ -353,7 +353,7 @@ describe("through the outbox and the accounting worker", () => {
     await dispatcher.start();
     worker = startAccountingWorker();
     const order = await paidOrder(3);
-    await expect.poll(async () => (await invoiceRow(order.id)).status, { timeout: 20_000, interval: 200 }).toBe("synced");
+    await expect.poll(async () => (await invoiceRow(order.id)).status, { interval: 200 }).toBe("synced");
     const docNo = (await invoiceRow(order.id)).docNo;
     expect(docs("IV").filter((d) => d.docNo === docNo)).toHaveLength(1);
     const events = await withShop(shopId, (tx) =>
@@ -363,5 +363,5 @@ describe("through the outbox and the accounting worker", () => {
         .where(and(eq(schema.orderEvents.orderId, order.id), eq(schema.orderEvents.type, "accounting_synced"))),
     );
     expect(events).toHaveLength(1);
-  }, 30_000);
+  });
 });

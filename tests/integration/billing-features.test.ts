@@ -99,7 +99,7 @@ beforeAll(async () => {
   await onPlan(growth.id, "growth");
   const supplier = await makeSupplier();
   supplierProductId = (await makeSupplierProduct(supplier.shopId, supplier.user.id, { cost: "6.00", price: "19.90", stock: 50 })).productId;
-}, 120_000);
+});
 afterAll(async () => {
   await web?.close();
   await closeRedis();

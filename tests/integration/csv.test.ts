@@ -45,7 +45,7 @@ const finished = (shopId: string, id: string) =>
   until(async () => {
     const t = await getTransfer(shopId, id);
     return t && (t.status === "succeeded" || t.status === "failed") && t;
-  }, 30_000);
+  });
 
 /** Everything a catalog is, in a form two shops can be compared on. */
 async function catalogOf(shopId: string) {

@@ -39,7 +39,7 @@ beforeAll(async () => {
   const res = await client.get("/admin?from=2026-11-01&to=2026-11-05&by=day");
   expect(res.status).toBe(200);
   html = await res.text();
-}, 120_000);
+});
 
 afterAll(async () => {
   await web?.close();

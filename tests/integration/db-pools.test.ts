@@ -105,5 +105,5 @@ describe("database pools", () => {
     } finally {
       await worker.stop();
     }
-  }, 120_000);
+  });
 });

@@ -73,7 +73,7 @@ beforeAll(async () => {
   });
   app.onUnexpectedExit((name, code) => exits.push(`${name} exited (${code})`));
   await app.ready;
-}, 180_000);
+});
 
 afterAll(async () => {
   await app?.stop();
@@ -95,7 +95,7 @@ async function messageGoesOut() {
   await until(async () => {
     const [m] = await asPlatform((tx) => tx.select().from(schema.messages).where(eq(schema.messages.userId, user.id)));
     return m && m.status !== "pending" && m;
-  }, 60_000);
+  });
 }
 
 /** Requests that keep the processes' connections busy while a dependency goes (until `stop`). */
@@ -122,7 +122,7 @@ describe("processes that ride out their dependencies", () => {
     await stopLoad();
     await messageGoesOut();
     expect(exits).toEqual([]);
-  }, 240_000);
+  });
 
   it("survive a Redis restart the same way", async () => {
     const stopLoad = keepBusy();
@@ -133,7 +133,7 @@ describe("processes that ride out their dependencies", () => {
     await stopLoad();
     await messageGoesOut();
     expect(exits).toEqual([]);
-  }, 240_000);
+  });
 
   it("a child killed with SIGKILL is started again by its supervisor (npm start's), and work resumes", async () => {
     const before = { web: app.web.pid, workers: app.workers.pid };
@@ -143,7 +143,7 @@ describe("processes that ride out their dependencies", () => {
     expect(exits.sort()).toEqual(["web exited (SIGKILL)", "workers exited (SIGKILL)"]);
     await until(async () => app.web.pid !== before.web && app.workers.pid !== before.workers && (await readyz()) === 200);
     await messageGoesOut();
-  }, 240_000);
+  });
 
   it("paid orders keep coming through SIGKILLs, an emptied Redis and a PostgreSQL restart: every message and AutoCount document exactly once", async () => {
     const owner = await makeUser();
@@ -177,7 +177,7 @@ describe("processes that ride out their dependencies", () => {
     await some(3);
     await pg.stop();
     await startPg();
-    await until(async () => (await readyz()) === 200, 60_000);
+    await until(async () => (await readyz()) === 200);
     await some(3);
     app.web.kill("SIGKILL");
     await some(3);
@@ -190,6 +190,8 @@ describe("processes that ride out their dependencies", () => {
     expect(expected.autocount.length).toBe(paid * 3); // one invoice, receipt and knock-off per paid order
     expect(expected.whatsapp.length + expected.email.length).toBe(paid * 2); // the customer and the owner
     const audit = await auditDeliveries(sandbox.url, expected);
-    for (const kind of Object.values(audit)) expect(kind).toMatchObject({ lost: 0, duplicated: 0 });
-  }, 420_000);
+    // Per kind, so a failure names the kind that lost or repeated something.
+    const none = { lost: 0, duplicated: 0 };
+    expect(audit).toMatchObject({ whatsapp: none, email: none, autocount: none });
+  });
 });

@@ -93,7 +93,7 @@ beforeAll(async () => {
       .png()
       .toBuffer(),
   };
-}, 120_000);
+});
 afterAll(async () => {
   await web?.close();
   await closeRedis();

@@ -32,7 +32,7 @@ let web: AppProcess & { url: string };
 
 beforeAll(async () => {
   web = await startWebProcesses(1, { env: { LOG_LEVEL: "debug", TRUST_PROXY: "1" }, output });
-}, 60_000);
+});
 afterAll(async () => {
   await web?.stop();
   await closeRedis();

@@ -81,7 +81,7 @@ describe("direct uploads to the store, then the media job", () => {
     const ready = await until(async () => {
       const m = await mediaRow(mediaId);
       return m.status === "ready" && m;
-    }, 30_000);
+    });
     expect([ready.width, ready.height]).toEqual([1200, 800]);
     expect(ready.renditions.map((r) => [r.width, r.height])).toEqual([
       [160, 107],
@@ -192,7 +192,7 @@ describe("direct uploads to the store, then the media job", () => {
     const ready = await until(async () => {
       const m = await mediaRow(mediaId);
       return m.status === "ready" && m;
-    }, 30_000);
+    });
     expect([ready.width, ready.height, ready.posterSource]).toEqual([320, 240, "frame"]);
     expect(ready.durationMs).toBe(2000);
     expect(

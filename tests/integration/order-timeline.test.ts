@@ -22,7 +22,7 @@ process.env.TRUST_PROXY = "1";
 let web: Awaited<ReturnType<typeof startWeb>>;
 beforeAll(async () => {
   web = await startWeb();
-}, 120_000);
+});
 afterAll(async () => {
   await web?.close();
   await closeRedis();

@@ -60,7 +60,7 @@ describe("outbox → BullMQ → worker", () => {
     const failing = await until(async () => {
       const row = await outboxRow(); // a failed dispatch attempt
       return row && row.attempts > 0 && row;
-    }, 20_000);
+    });
     expect(failing.dispatchedAt).toBeNull();
     expect(failing.lastError).toBeTruthy();
 
@@ -68,7 +68,7 @@ describe("outbox → BullMQ → worker", () => {
     const sent = await until(async () => {
       const [m] = await asPlatform((tx) => tx.select().from(schema.messages).where(eq(schema.messages.id, message.id)));
       return m.status !== "pending" && m; // sent
-    }, 20_000);
+    });
     expect(sent.status).toMatch(/sent|delivered/);
     expect(sent.providerMessageId).toMatch(/^[0-9a-f]{24}$/);
 
@@ -82,7 +82,7 @@ describe("outbox → BullMQ → worker", () => {
     const counts = await until(async () => {
       const c = await queue("notify").getJobCounts("completed", "waiting", "active", "delayed", "failed", "prioritized");
       return c.waiting + c.active + c.delayed + c.prioritized === 0 && c;
-    }, 20_000);
+    });
     expect(counts).toEqual({ completed: 1, waiting: 0, active: 0, delayed: 0, failed: 0, prioritized: 0 });
     const job = await queue("notify").getJob(failing.id);
     expect(job?.attemptsStarted).toBe(1);

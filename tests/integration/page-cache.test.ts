@@ -28,7 +28,7 @@ beforeAll(async () => {
   stack = await isolatedStack();
   process.env.TRUST_PROXY = "1";
   web = await startWebProcesses(2);
-}, 120_000);
+});
 
 afterAll(async () => {
   await web?.stop();
@@ -86,7 +86,7 @@ describe("page cache over two web processes", () => {
     expect(saved).toEqual({ ok: true });
     await until(async () => (await answers(home, 4)).every((a) => a.html.includes(renamed)));
     await until(async () => (await answers(path, 4)).every((a) => a.html.includes(renamed)));
-  }, 120_000);
+  });
 
   it("never answers a visitor with cookies from memory, and gives every answer its own nonce", async () => {
     const owner = await makeUser();

@@ -98,7 +98,7 @@ beforeAll(async () => {
     tx.select().from(schema.accountingSyncs).where(eq(schema.accountingSyncs.orderId, paid.id)),
   );
   a.syncId = row.id;
-}, 120_000);
+});
 afterAll(async () => {
   await web?.close();
   await closeRedis();

@@ -329,7 +329,7 @@ beforeAll(async () => {
       urls[r.id] = { path: r.path, as };
     } else if (r.path.startsWith("/s/:slug")) urls[r.id] = { path: r.path.replace("/s/:slug", s), as: "anon" };
   }
-}, 120_000);
+});
 
 afterAll(async () => {
   await web?.close();

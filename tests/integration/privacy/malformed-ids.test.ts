@@ -35,7 +35,7 @@ const MALFORMED = [
 ];
 
 describe("malformed ids on the privacy pages", () => {
-  it("answers 404 for every non-UUID request, address, shop, version and message id", { timeout: 180_000 }, async () => {
+  it("answers 404 for every non-UUID request, address, shop, version and message id", async () => {
     const customer = new FormClient(web.url);
     customer.forwardedFor = "198.51.100.201";
     await customer.get(`/s/${shop.slug}/account/signup`);

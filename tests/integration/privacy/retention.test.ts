@@ -94,7 +94,7 @@ describe("privacy retention", () => {
             .where(and(eq(schema.privacyRequests.shopId, shopId), eq(schema.privacyRequests.id, request.id))),
         )
       )[0]?.status;
-    await expect.poll(status, { timeout: 30_000 }).toBe("done");
+    await expect.poll(status).toBe("done");
     const [row] = await withShop(shopId, (tx) =>
       tx
         .select()
