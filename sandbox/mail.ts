@@ -2,6 +2,8 @@
  * SMTP stand-in: a real SMTP server on loopback (smtp-server) that requires the sandbox login,
  * keeps every message it accepts in a mailbox a person can read (/mail) and tests can query
  * (/mail/inbox.json), and has switches for a temporary failure (451) and refused recipients (550).
+ * Like a real mailbox (Gmail drops a message whose Message-ID it already holds), it keeps one copy
+ * per Message-ID and recipient; the copies it dropped are counted in /mail/_control.
  * The app finds it through /mail/smtp.json (it listens on a port of its own).
  */
 import { randomBytes } from "node:crypto";
@@ -40,12 +42,15 @@ export interface MailSwitches {
 
 export class MailSandbox {
   messages: SandboxEmail[] = [];
+  /** Messages accepted whose Message-ID every recipient already held (a sender's retry). */
+  duplicatesDropped = 0;
   switches: MailSwitches = { failNext: 0, rejectRecipients: [] };
   private server?: SMTPServer;
   port = 0;
 
   reset() {
     this.messages = [];
+    this.duplicatesDropped = 0;
     this.switches = { failNext: 0, rejectRecipients: [] };
   }
 
@@ -78,10 +83,15 @@ export class MailSandbox {
           }
           try {
             const parsed = await PostalMime.parse(Buffer.concat(chunks));
+            const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+            if (parsed.messageId && this.messages.some((m) => m.messageId === parsed.messageId && to.every((a) => m.to.includes(a)))) {
+              this.duplicatesDropped++;
+              return callback();
+            }
             this.messages.push({
               id: randomBytes(8).toString("hex"),
               from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
-              to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+              to,
               subject: parsed.subject ?? "",
               text: parsed.text ?? "",
               html: parsed.html ?? undefined,
@@ -144,7 +154,9 @@ ${rows || `<p class="muted">No emails yet.</p>`}`,
         ),
       );
     });
-    r.get("/_control", (_req, res) => res.json({ switches: this.switches, messages: this.messages.length, port: this.port }));
+    r.get("/_control", (_req, res) =>
+      res.json({ switches: this.switches, messages: this.messages.length, duplicatesDropped: this.duplicatesDropped, port: this.port }),
+    );
     r.post("/_control", (req, res) => {
       const b = req.body ?? {};
       if (b.reset) this.reset();

@@ -84,7 +84,11 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html?: string;
-  /** Our message id, sent as a header so a bounce can be matched. */
+  /**
+   * Our message id: sent as a header so a bounce can be matched, and made the Message-ID, so a
+   * retry after a send whose acceptance we never recorded (a worker killed mid-send) carries the
+   * same Message-ID and the recipient's mailbox keeps one copy (SMTP has no idempotency key).
+   */
   reference?: string;
   /** A one-click unsubscribe URL (RFC 8058): sent as List-Unsubscribe with List-Unsubscribe-Post. */
   unsubscribeUrl?: string;
@@ -115,6 +119,7 @@ export class EmailClient {
         subject: email.subject,
         text: email.text,
         html: email.html,
+        ...(email.reference ? { messageId: stableMessageId(email.reference, this.settings.from) } : {}),
         headers: {
           ...(email.reference ? { "X-NetShop-Reference": email.reference } : {}),
           ...(email.unsubscribeUrl
@@ -143,4 +148,10 @@ function classify(error: Error & { responseCode?: number; code?: string }): Emai
 
 export async function emailClient(): Promise<EmailClient> {
   return new EmailClient(await emailSettings());
+}
+
+/** `<reference@domain-of-the-sender>`: the same for every send of one message (RFC 5322 msg-id). */
+function stableMessageId(reference: string, from: string): string {
+  const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? "netshop.local";
+  return `<${reference}@${domain}>`;
 }
