@@ -94,7 +94,7 @@ const { FormClient } = await import("../tests/helpers/web");
 const { choose } = await import("../tests/helpers/merchant-endpoint");
 const { auditDeliveries, committedDeliveries, formatAudit } = await import("../tests/helpers/delivery-audit");
 const { savePaymentSettings } = await import("~/domain/orders/payment-settings.server");
-const { saveAccountingSettings } = await import("~/domain/accounting/settings.server");
+const { syncToAutoCountSandbox } = await import("../tests/helpers/accounting");
 const { closeDatabase } = await import("~db/client");
 const { closeRedis } = await import("~/lib/redis.server");
 const { installProcessGuards } = await import("~/lib/process-guards.server");
@@ -108,21 +108,8 @@ const shop = await makeShop(owner.id);
 await onPlan(shop.id, "growth");
 const who = { ip: "127.0.0.1", userAgent: "bench:faults" };
 const payments = await savePaymentSettings({ userId: owner.id, shopId: shop.id }, { gateway: "payseller", mode: "sandbox" }, who);
-const accounting = await saveAccountingSettings(
-  { userId: owner.id, shopId: shop.id },
-  {
-    mode: "sandbox",
-    salesAccountNo: "500-1000",
-    taxCode: "SV-8",
-    creditTerm: "C.O.D.",
-    paymentMethod: "ONLINE",
-    salesLocation: "HQ",
-    customerCodeScheme: "per_customer",
-    customerCodePrefix: "300-",
-    enabled: "on",
-  },
-);
-if (!payments.ok || !accounting.ok) throw new Error(`shop set-up: ${JSON.stringify({ payments, accounting })}`);
+if (!payments.ok) throw new Error(`shop set-up: ${JSON.stringify(payments)}`);
+await syncToAutoCountSandbox({ userId: owner.id, shopId: shop.id });
 const { variantId } = await sellable(shop.id, owner.id, { stock: 100_000, price: "12.50", title: "Kopi Tenom" });
 const rateId = await peninsularRateId(shop.id);
 const ownerSql = postgres(pg.url, { max: 2, onnotice: () => {} });

@@ -12,12 +12,11 @@ import express, { type Request, type Response, type Router } from "express";
 
 import {
   CallbackSender,
-  controlRouter,
   defaultSwitches,
   formBody,
   type GatewaySwitches,
+  gatewayToolsRouter,
   hostedPage,
-  paymentsOverview,
   randomId,
   rateLimitSwitch,
   sendCallback,
@@ -185,30 +184,20 @@ export class BillplzSandbox {
 
   /** The hosted bill page and the human pages, mounted at /billplz. */
   tools(): Router {
-    const r = express.Router();
-    r.use(
-      "/_control",
-      controlRouter({
-        switches: this.switches,
-        sender: this.sender,
-        reset: () => this.reset(),
-        summary: () => ({ bills: [...this.bills.values()].map((b) => this.billJson(b)) }),
-      }),
-    );
-    r.get("/", (_req, res) => {
-      res.type("html").send(
-        paymentsOverview(
-          "Billplz",
-          [...this.bills.values()].map((b) => ({
-            id: b.id,
-            href: `/billplz/bills/${b.id}`,
-            reference: b.reference_1 ?? "",
-            amountSen: b.amount,
-            status: b.state,
-          })),
-          this.sender.attempts,
-        ),
-      );
+    const r = gatewayToolsRouter({
+      brand: "Billplz",
+      switches: this.switches,
+      sender: this.sender,
+      reset: () => this.reset(),
+      summary: () => ({ bills: [...this.bills.values()].map((b) => this.billJson(b)) }),
+      overview: () =>
+        [...this.bills.values()].map((b) => ({
+          id: b.id,
+          href: `/billplz/bills/${b.id}`,
+          reference: b.reference_1 ?? "",
+          amountSen: b.amount,
+          status: b.state,
+        })),
     });
     r.get("/bills/:id", (req, res) => {
       const bill = this.bills.get(req.params.id);

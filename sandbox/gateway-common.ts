@@ -205,7 +205,7 @@ ${buttons}
 }
 
 /** A human list of a stand-in's payments and the callbacks it sent. */
-export function paymentsOverview(
+function paymentsOverview(
   brand: string,
   rows: { id: string; href: string; reference: string; amountSen: number; status: string }[],
   attempts: CallbackAttempt[],
@@ -236,7 +236,7 @@ export function paymentsOverview(
 }
 
 /** `_control` for tests: read and flip the switches, read the callback log. */
-export function controlRouter(state: { switches: GatewaySwitches; sender: CallbackSender; reset(): void; summary(): unknown }): Router {
+function controlRouter(state: { switches: GatewaySwitches; sender: CallbackSender; reset(): void; summary(): unknown }): Router {
   const r = express.Router();
   r.use(express.json());
   r.get("/", (_req, res) => res.json({ switches: state.switches, callbacks: state.sender.attempts, ...(state.summary() as object) }));
@@ -246,6 +246,18 @@ export function controlRouter(state: { switches: GatewaySwitches; sender: Callba
     applySwitches(state.switches, body);
     if (Array.isArray(body.retryDelaysMs)) state.sender.retryDelaysMs = body.retryDelaysMs.map(Number);
     res.json({ switches: state.switches });
+  });
+  return r;
+}
+
+type OverviewRow = Parameters<typeof paymentsOverview>[1][number];
+
+/** The human pages every gateway sandbox starts with: its switches at /_control and the overview of its payments and callbacks at /. */
+export function gatewayToolsRouter(state: Parameters<typeof controlRouter>[0] & { brand: string; overview(): OverviewRow[] }): Router {
+  const r = express.Router();
+  r.use("/_control", controlRouter(state));
+  r.get("/", (_req, res) => {
+    res.type("html").send(paymentsOverview(state.brand, state.overview(), state.sender.attempts));
   });
   return r;
 }

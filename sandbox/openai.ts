@@ -172,6 +172,19 @@ export class OpenAISandbox {
   }
 
   /** Decides the answer for a prompt: the copy as JSON text, or one of the failure outcomes. */
+  private logAnswer(endpoint: LoggedRequest["endpoint"], model: LoggedRequest["model"], a: ReturnType<OpenAISandbox["answer"]>) {
+    this.log({
+      at: new Date().toISOString(),
+      endpoint,
+      model,
+      language: a.prompt?.language,
+      product: a.prompt?.facts.title,
+      outcome: a.outcome,
+      inputTokens: a.inputTokens,
+      outputTokens: a.outputTokens,
+    });
+  }
+
   private answer(promptText: string, schema: unknown, maxTokens: number | undefined) {
     const prompt = readCopyPrompt(promptText);
     const copy = prompt
@@ -226,16 +239,7 @@ export class OpenAISandbox {
         ? [{ type: "refusal", refusal: a.text }]
         : [{ type: "output_text", annotations: [], logprobs: [], text: a.text }];
     const incomplete = a.outcome === "incomplete";
-    this.log({
-      at: new Date().toISOString(),
-      endpoint: "responses",
-      model: body.model,
-      language: a.prompt?.language,
-      product: a.prompt?.facts.title,
-      outcome: a.outcome,
-      inputTokens: a.inputTokens,
-      outputTokens: a.outputTokens,
-    });
+    this.logAnswer("responses", body.model, a);
     res.setHeader("x-request-id", id("req_"));
     res.json({
       id: id("resp_"),
@@ -300,16 +304,7 @@ export class OpenAISandbox {
           ? body.max_tokens
           : undefined;
     const a = this.answer(promptText, format?.json_schema?.schema, maxTokens);
-    this.log({
-      at: new Date().toISOString(),
-      endpoint: "chat/completions",
-      model: body.model,
-      language: a.prompt?.language,
-      product: a.prompt?.facts.title,
-      outcome: a.outcome,
-      inputTokens: a.inputTokens,
-      outputTokens: a.outputTokens,
-    });
+    this.logAnswer("chat/completions", body.model, a);
     res.json({
       id: id("chatcmpl-"),
       object: "chat.completion",

@@ -12,12 +12,11 @@ import express, { type Request, type Response, type Router } from "express";
 
 import {
   CallbackSender,
-  controlRouter,
   defaultSwitches,
   formBody,
   type GatewaySwitches,
+  gatewayToolsRouter,
   hostedPage,
-  paymentsOverview,
   randomId,
   rateLimitSwitch,
   sendCallback,
@@ -218,30 +217,20 @@ export class PaySellerSandbox {
 
   /** The hosted payment page and the human pages, mounted at /payseller. */
   tools(): Router {
-    const r = express.Router();
-    r.use(
-      "/_control",
-      controlRouter({
-        switches: this.switches,
-        sender: this.sender,
-        reset: () => this.reset(),
-        summary: () => ({ payments: [...this.payments.values()].map((p) => this.json(p)) }),
-      }),
-    );
-    r.get("/", (_req, res) => {
-      res.type("html").send(
-        paymentsOverview(
-          "PaySeller",
-          [...this.payments.values()].map((p) => ({
-            id: p.id,
-            href: `/payseller/pay/${p.id}`,
-            reference: p.order_ref,
-            amountSen: p.amount,
-            status: p.status,
-          })),
-          this.sender.attempts,
-        ),
-      );
+    const r = gatewayToolsRouter({
+      brand: "PaySeller",
+      switches: this.switches,
+      sender: this.sender,
+      reset: () => this.reset(),
+      summary: () => ({ payments: [...this.payments.values()].map((p) => this.json(p)) }),
+      overview: () =>
+        [...this.payments.values()].map((p) => ({
+          id: p.id,
+          href: `/payseller/pay/${p.id}`,
+          reference: p.order_ref,
+          amountSen: p.amount,
+          status: p.status,
+        })),
     });
     r.get("/pay/:id", (req, res) => {
       const p = this.payments.get(req.params.id);

@@ -21,7 +21,7 @@ export async function wassengerWebhookReceived(
   // 1. Checked, deduplicated, statuses applied.
   const result = await handleWassengerWebhook(input);
   // 2. STOP.
-  if (result.status === 200 && result.outcome === "inbound" && isStopReply(result.inbound.text)) {
+  if (result.ok && result.outcome === "inbound" && isStopReply(result.inbound.text)) {
     return { ...result, withdrawn: await withdrawWhatsAppByStop(result.inbound.from) };
   }
   return result;

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 
 export type FieldErrors = Record<string, string>;
 
@@ -41,3 +41,7 @@ export function formFields(form: FormData): Record<string, string | string[]> {
   }
   return out;
 }
+
+/** A form field that may be sent several times (a checkbox group), read by `list` as a list: empty when none was sent. */
+export const listField = <T extends z.ZodType>(list: T) =>
+  z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), list);

@@ -26,9 +26,20 @@ function fontFiles() {
 }
 
 /** Registers the fonts on a pdfkit document under PDF_FONT and PDF_FONT_BOLD. */
-export function embedNotoFonts(doc: PDFKit.PDFDocument): void {
+function embedNotoFonts(doc: PDFKit.PDFDocument): void {
   const { regular, bold } = fontFiles();
   doc.registerFont(PDF_FONT, regular);
   doc.registerFont(PDF_FONT_BOLD, bold);
   doc.font(PDF_FONT);
+}
+
+/** Readies a new pdfkit document for our texts (the fonts registered) and collects what it writes: its bytes once `doc.end()` is called. */
+export function startPdf(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  embedNotoFonts(doc);
+  const chunks: Buffer[] = [];
+  return new Promise<Buffer>((resolve, reject) => {
+    doc.on("data", (c: Buffer) => chunks.push(c));
+    doc.on("end", () => resolve(Buffer.concat(chunks)));
+    doc.on("error", reject);
+  });
 }

@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { PROVIDER_NAMES } from "~/domain/ai/copy-rules";
-import { getAiSettings } from "~/domain/ai/copy-settings.server";
+import { copySettingsView, getAiSettings } from "~/domain/ai/copy-settings.server";
 import { aiStudio, cancelBatch, JOB_STATUS_FILTERS, productChoices, requestBulkCopy, retryJob } from "~/domain/ai/jobs.server";
 import { readForm } from "~/lib/csrf.server";
 import { notFound } from "~/lib/http";
@@ -36,13 +36,7 @@ export const loader = /* @__PURE__ */ adminLoader("ai", async ({ request, access
   const [studio, settings, products] = await Promise.all([aiStudio(shopId, filter), getAiSettings(shopId), productChoices(shopId)]);
   return {
     filter,
-    settings: {
-      provider: settings.provider,
-      model: settings.effectiveModel,
-      tone: settings.tone,
-      languages: settings.languages,
-      sandbox: settings.sandbox[settings.provider],
-    },
+    settings: copySettingsView(settings),
     credits: Object.values(studio.credits),
     jobs: studio.jobs.map((j) => ({ ...j, createdAt: j.createdAt.toISOString(), finishedAt: j.finishedAt?.toISOString() ?? null })),
     batches: studio.batches.map((b) => ({ ...b, createdAt: b.createdAt.toISOString() })),

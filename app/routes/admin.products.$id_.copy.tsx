@@ -7,6 +7,7 @@ import { allows } from "~/domain/accounts/permissions";
 import { requestCopy } from "~/domain/ai/copy-requests.server";
 import { applyDraftField, productCopyPage, restoreVersion } from "~/domain/ai/copy-review.server";
 import { COPY_FIELDS, type CopyField, type CopyLanguageCode, LANGUAGE_NAMES, PROVIDER_NAMES } from "~/domain/ai/copy-rules";
+import { copySettingsView } from "~/domain/ai/copy-settings.server";
 import { creditsLeft } from "~/domain/ai/jobs.server";
 import { readForm } from "~/lib/csrf.server";
 import { formFields, keptValues } from "~/lib/forms";
@@ -30,13 +31,7 @@ export const loader = /* @__PURE__ */ adminLoader("ai", async ({ params, access 
   const { product, settings, jobs, drafts, versions } = page;
   return {
     product,
-    settings: {
-      provider: settings.provider,
-      model: settings.effectiveModel,
-      tone: settings.tone,
-      languages: settings.languages,
-      sandbox: settings.sandbox[settings.provider],
-    },
+    settings: copySettingsView(settings),
     creditsLeft: await creditsLeft(shopId, "copy"),
     jobs: jobs.map((j) => ({
       id: j.id,

@@ -27,8 +27,7 @@ export const action = /* @__PURE__ */ adminAction("settings", async ({ request, 
   let result;
   if (intent === "settings") {
     const fields = formFields(form);
-    const countries = fields.countries === undefined ? [] : Array.isArray(fields.countries) ? fields.countries : [fields.countries];
-    result = await saveShippingSettings(actor, { countries, orderExpiryMinutes: fields.orderExpiryMinutes });
+    result = await saveShippingSettings(actor, { countries: fields.countries, orderExpiryMinutes: fields.orderExpiryMinutes });
   } else if (intent === "delete-rate") {
     result = await deleteShippingRate(actor, String(form.get("rateId") ?? ""));
   } else {

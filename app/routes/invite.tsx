@@ -8,6 +8,7 @@ import { readForm } from "~/lib/csrf.server";
 import { metaT } from "~/lib/i18n";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { redirect } from "~/lib/redirect.server";
+import { BrandCardPage } from "~/ui/brand";
 import { CsrfInput, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.invitation") }];
@@ -57,63 +58,58 @@ export default function Invite() {
   const busy = useNavigation().state === "submitting";
   const { t } = useTranslation("team");
   return (
-    <main className="centered-page">
-      <div className="card narrow">
-        <Link to="/" className="brand">
-          <img src="/favicon.svg" alt="" /> NetShop
-        </Link>
-        {!invite || invite.state !== "open" ? (
-          <>
-            <h1 style={{ marginTop: "1rem" }}>{t("invitePage.unusable")}</h1>
-            <p>
-              {!invite
-                ? t("invitePage.invalid")
-                : invite.state === "used"
-                  ? t("invitePage.used")
-                  : invite.state === "expired"
-                    ? t("invitePage.expired")
-                    : t("invitePage.withdrawn")}{" "}
-              {t("invitePage.askAgain")}
-            </p>
-          </>
-        ) : (
-          <>
-            <h1 style={{ marginTop: "1rem" }}>{t("invitePage.join", { shop: invite.shopName })}</h1>
-            <p>
-              <Trans
-                t={t}
-                i18nKey="invitePage.invitedYou"
-                values={{
-                  inviter: invite.inviterName ?? t("invitePage.theOwner"),
-                  shop: invite.shopName,
-                  role: invite.role === "admin" ? t("invitePage.asAdmin") : t("invitePage.asStaff"),
-                }}
-                components={{ strong: <strong /> }}
-              />
-            </p>
-            <FormError message={result?.error} />
-            {signedInAs ? (
-              <Form method="post">
-                <CsrfInput />
-                <input type="hidden" name="token" value={token} />
-                <p className="muted small">{t("invitePage.signedInAs", { email: signedInAs })}</p>
-                <button type="submit" className="block" disabled={busy}>
-                  {busy ? t("invitePage.joining") : t("invitePage.accept", { shop: invite.shopName })}
-                </button>
-              </Form>
-            ) : (
-              <div className="stack">
-                <Link className="button block" to={signupUrl}>
-                  {t("invitePage.create")}
-                </Link>
-                <Link className="button secondary block" to={loginUrl}>
-                  {t("invitePage.logIn")}
-                </Link>
-              </div>
-            )}
-          </>
-        )}
-      </div>
-    </main>
+    <BrandCardPage>
+      {!invite || invite.state !== "open" ? (
+        <>
+          <h1 style={{ marginTop: "1rem" }}>{t("invitePage.unusable")}</h1>
+          <p>
+            {!invite
+              ? t("invitePage.invalid")
+              : invite.state === "used"
+                ? t("invitePage.used")
+                : invite.state === "expired"
+                  ? t("invitePage.expired")
+                  : t("invitePage.withdrawn")}{" "}
+            {t("invitePage.askAgain")}
+          </p>
+        </>
+      ) : (
+        <>
+          <h1 style={{ marginTop: "1rem" }}>{t("invitePage.join", { shop: invite.shopName })}</h1>
+          <p>
+            <Trans
+              t={t}
+              i18nKey="invitePage.invitedYou"
+              values={{
+                inviter: invite.inviterName ?? t("invitePage.theOwner"),
+                shop: invite.shopName,
+                role: invite.role === "admin" ? t("invitePage.asAdmin") : t("invitePage.asStaff"),
+              }}
+              components={{ strong: <strong /> }}
+            />
+          </p>
+          <FormError message={result?.error} />
+          {signedInAs ? (
+            <Form method="post">
+              <CsrfInput />
+              <input type="hidden" name="token" value={token} />
+              <p className="muted small">{t("invitePage.signedInAs", { email: signedInAs })}</p>
+              <button type="submit" className="block" disabled={busy}>
+                {busy ? t("invitePage.joining") : t("invitePage.accept", { shop: invite.shopName })}
+              </button>
+            </Form>
+          ) : (
+            <div className="stack">
+              <Link className="button block" to={signupUrl}>
+                {t("invitePage.create")}
+              </Link>
+              <Link className="button secondary block" to={loginUrl}>
+                {t("invitePage.logIn")}
+              </Link>
+            </div>
+          )}
+        </>
+      )}
+    </BrandCardPage>
   );
 }

@@ -11,6 +11,7 @@ import { metaT } from "~/lib/i18n";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
+import { BrandCardPage } from "~/ui/brand";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "auth")("login.metaTitle") }];
@@ -53,30 +54,24 @@ export default function Login() {
   const busy = useNavigation().state === "submitting";
   const { t } = useTranslation("auth");
   return (
-    <main className="centered-page">
-      <div className="card narrow">
-        <Link to="/" className="brand">
-          <img src="/favicon.svg" alt="" /> NetShop
-        </Link>
-        <h1 style={{ marginTop: "1rem" }}>{t("login.title")}</h1>
-        {params.get("reset") ? <Banner tone="ok">{t("login.reset")}</Banner> : null}
-        <FormError message={result?.error} />
-        <Form method="post">
-          <CsrfInput />
-          <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/admin"} />
-          <Field label={t("login.email")} name="email" type="email" autoComplete="username" defaultValue={result?.values.email} required />
-          <Field label={t("login.password")} name="password" type="password" autoComplete="current-password" required />
-          <Checkbox label={t("login.remember")} name="remember" defaultChecked={result?.values.remember === "on"} />
-          <button type="submit" className="block" disabled={busy}>
-            {busy ? t("login.submitting") : t("login.submit")}
-          </button>
-        </Form>
-        <p className="muted small" style={{ marginTop: "1rem" }}>
-          <Link to="/password/forgot">{t("login.forgot")}</Link>
-          <br />
-          {t("login.newHere")} <Link to="/signup">{t("login.signup")}</Link>
-        </p>
-      </div>
-    </main>
+    <BrandCardPage title={t("login.title")}>
+      {params.get("reset") ? <Banner tone="ok">{t("login.reset")}</Banner> : null}
+      <FormError message={result?.error} />
+      <Form method="post">
+        <CsrfInput />
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/admin"} />
+        <Field label={t("login.email")} name="email" type="email" autoComplete="username" defaultValue={result?.values.email} required />
+        <Field label={t("login.password")} name="password" type="password" autoComplete="current-password" required />
+        <Checkbox label={t("login.remember")} name="remember" defaultChecked={result?.values.remember === "on"} />
+        <button type="submit" className="block" disabled={busy}>
+          {busy ? t("login.submitting") : t("login.submit")}
+        </button>
+      </Form>
+      <p className="muted small" style={{ marginTop: "1rem" }}>
+        <Link to="/password/forgot">{t("login.forgot")}</Link>
+        <br />
+        {t("login.newHere")} <Link to="/signup">{t("login.signup")}</Link>
+      </p>
+    </BrandCardPage>
   );
 }

@@ -9,6 +9,7 @@ import { passThroughHeaders, safeRedirect, withCookies } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
+import { BrandCardPage } from "~/ui/brand";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "auth")("verify.metaTitle") }];
@@ -53,66 +54,60 @@ export default function VerifyLogin() {
   const fieldError = result && "field" in result && result.field === "code" ? result.error : undefined;
   const formError = result?.error && !fieldError ? result.error : undefined;
   return (
-    <main className="centered-page">
-      <div className="card narrow">
-        <Link to="/" className="brand">
-          <img src="/favicon.svg" alt="" /> NetShop
-        </Link>
-        <h1 style={{ marginTop: "1rem" }}>{t("verify.title")}</h1>
-        {usingRecovery ? (
-          <p>{t("verify.recoveryIntro")}</p>
-        ) : method === "totp" ? (
-          <p>{t("verify.totpIntro")}</p>
-        ) : (
-          <p>
-            <Trans
-              t={t}
-              i18nKey="verify.whatsappIntro"
-              values={{ phone: maskedPhone }}
-              components={{ phone: <strong data-testid="masked-phone" /> }}
-            />
-          </p>
-        )}
-        {params.get("unsent") && !result ? <FormError message={t("verify.unsent")} /> : null}
-        {result?.sent ? <Banner tone="ok">{t("verify.resent")}</Banner> : null}
-        <FormError message={formError} />
-        <Form method="post" noValidate>
-          <CsrfInput />
-          <input type="hidden" name="intent" value="verify" />
-          {usingRecovery ? <input type="hidden" name="using" value="recovery" /> : null}
-          <Field
-            label={usingRecovery ? t("verify.recoveryCode") : t("verify.code")}
-            name="code"
-            autoComplete={usingRecovery ? "off" : "one-time-code"}
-            inputMode={usingRecovery ? "text" : "numeric"}
-            placeholder={usingRecovery ? "XXXX-XXXX-XXXX-XXXX" : "123456"}
-            error={fieldError}
-            required
-            autoFocus
+    <BrandCardPage title={t("verify.title")}>
+      {usingRecovery ? (
+        <p>{t("verify.recoveryIntro")}</p>
+      ) : method === "totp" ? (
+        <p>{t("verify.totpIntro")}</p>
+      ) : (
+        <p>
+          <Trans
+            t={t}
+            i18nKey="verify.whatsappIntro"
+            values={{ phone: maskedPhone }}
+            components={{ phone: <strong data-testid="masked-phone" /> }}
           />
-          <Checkbox label={t("verify.trust")} name="trust" />
-          <button type="submit" className="block" disabled={busy}>
-            {busy ? t("verify.checking") : t("verify.submit")}
-          </button>
-        </Form>
-        <div className="stack small" style={{ marginTop: "1rem" }}>
-          {method === "whatsapp" && !usingRecovery ? (
-            <Form method="post">
-              <CsrfInput />
-              <input type="hidden" name="intent" value="resend" />
-              <button type="submit" className="link">
-                {t("verify.resend")}
-              </button>
-            </Form>
-          ) : null}
-          {usingRecovery ? (
-            <Link to="/login/verify">{method === "totp" ? t("verify.useTotp") : t("verify.useWhatsapp")}</Link>
-          ) : recoveryCodesLeft > 0 ? (
-            <Link to="/login/verify?using=recovery">{t("verify.useRecovery")}</Link>
-          ) : null}
-          <Link to="/login">{t("verify.someoneElse")}</Link>
-        </div>
+        </p>
+      )}
+      {params.get("unsent") && !result ? <FormError message={t("verify.unsent")} /> : null}
+      {result?.sent ? <Banner tone="ok">{t("verify.resent")}</Banner> : null}
+      <FormError message={formError} />
+      <Form method="post" noValidate>
+        <CsrfInput />
+        <input type="hidden" name="intent" value="verify" />
+        {usingRecovery ? <input type="hidden" name="using" value="recovery" /> : null}
+        <Field
+          label={usingRecovery ? t("verify.recoveryCode") : t("verify.code")}
+          name="code"
+          autoComplete={usingRecovery ? "off" : "one-time-code"}
+          inputMode={usingRecovery ? "text" : "numeric"}
+          placeholder={usingRecovery ? "XXXX-XXXX-XXXX-XXXX" : "123456"}
+          error={fieldError}
+          required
+          autoFocus
+        />
+        <Checkbox label={t("verify.trust")} name="trust" />
+        <button type="submit" className="block" disabled={busy}>
+          {busy ? t("verify.checking") : t("verify.submit")}
+        </button>
+      </Form>
+      <div className="stack small" style={{ marginTop: "1rem" }}>
+        {method === "whatsapp" && !usingRecovery ? (
+          <Form method="post">
+            <CsrfInput />
+            <input type="hidden" name="intent" value="resend" />
+            <button type="submit" className="link">
+              {t("verify.resend")}
+            </button>
+          </Form>
+        ) : null}
+        {usingRecovery ? (
+          <Link to="/login/verify">{method === "totp" ? t("verify.useTotp") : t("verify.useWhatsapp")}</Link>
+        ) : recoveryCodesLeft > 0 ? (
+          <Link to="/login/verify?using=recovery">{t("verify.useRecovery")}</Link>
+        ) : null}
+        <Link to="/login">{t("verify.someoneElse")}</Link>
       </div>
-    </main>
+    </BrandCardPage>
   );
 }

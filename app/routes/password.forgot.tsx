@@ -9,7 +9,8 @@ import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
+import { BrandCardPage } from "~/ui/brand";
+import { CsrfInput, EmailField, FormError, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "site")("forgot.meta") }];
 
@@ -34,54 +35,40 @@ export default function ForgotPassword() {
   const busy = useNavigation().state === "submitting";
   const { t } = useTranslation("site");
   return (
-    <main className="centered-page">
-      <div className="card narrow">
-        <Link to="/" className="brand">
-          <img src="/favicon.svg" alt="" /> NetShop
-        </Link>
-        <h1 style={{ marginTop: "1rem" }}>{t("forgot.heading")}</h1>
-        {result?.emailSent ? (
-          <Banner tone="ok" data-testid="reset-email-sent">
-            {t("forgot.emailSent", { email: values.email })}
-          </Banner>
-        ) : (
-          <p className="muted">{t("forgot.intro")}</p>
-        )}
-        <FormError message={errors.form} />
-        <Form method="post" noValidate>
-          <CsrfInput />
-          <Field
-            label={t("email")}
-            name="email"
-            type="email"
-            autoComplete="username"
-            defaultValue={values.email}
-            error={errors.email}
-            required
-          />
-          <fieldset className="field" aria-describedby={errors.method ? "method-error" : undefined}>
-            <legend style={{ fontWeight: 600 }}>{t("forgot.sendMe")}</legend>
-            <label className="radio">
-              <input type="radio" name="method" value="whatsapp" defaultChecked={(values.method ?? "whatsapp") === "whatsapp"} />{" "}
-              {t("forgot.whatsapp")}
-            </label>
-            <label className="radio">
-              <input type="radio" name="method" value="email" defaultChecked={values.method === "email"} /> {t("forgot.link")}
-            </label>
-            {errors.method ? (
-              <p className="error" id="method-error" role="alert" data-field-error="method">
-                {errors.method}
-              </p>
-            ) : null}
-          </fieldset>
-          <button type="submit" className="block" disabled={busy}>
-            {busy ? t("forgot.sending") : t("forgot.send")}
-          </button>
-        </Form>
-        <p className="muted small" style={{ marginTop: "1rem" }}>
-          {t("forgot.remembered")} <Link to="/login">{t("logIn")}</Link>
-        </p>
-      </div>
-    </main>
+    <BrandCardPage title={t("forgot.heading")}>
+      {result?.emailSent ? (
+        <Banner tone="ok" data-testid="reset-email-sent">
+          {t("forgot.emailSent", { email: values.email })}
+        </Banner>
+      ) : (
+        <p className="muted">{t("forgot.intro")}</p>
+      )}
+      <FormError message={errors.form} />
+      <Form method="post" noValidate>
+        <CsrfInput />
+        <EmailField label={t("email")} autoComplete="username" defaultValue={values.email} error={errors.email} />
+        <fieldset className="field" aria-describedby={errors.method ? "method-error" : undefined}>
+          <legend style={{ fontWeight: 600 }}>{t("forgot.sendMe")}</legend>
+          <label className="radio">
+            <input type="radio" name="method" value="whatsapp" defaultChecked={(values.method ?? "whatsapp") === "whatsapp"} />{" "}
+            {t("forgot.whatsapp")}
+          </label>
+          <label className="radio">
+            <input type="radio" name="method" value="email" defaultChecked={values.method === "email"} /> {t("forgot.link")}
+          </label>
+          {errors.method ? (
+            <p className="error" id="method-error" role="alert" data-field-error="method">
+              {errors.method}
+            </p>
+          ) : null}
+        </fieldset>
+        <button type="submit" className="block" disabled={busy}>
+          {busy ? t("forgot.sending") : t("forgot.send")}
+        </button>
+      </Form>
+      <p className="muted small" style={{ marginTop: "1rem" }}>
+        {t("forgot.remembered")} <Link to="/login">{t("logIn")}</Link>
+      </p>
+    </BrandCardPage>
   );
 }

@@ -7,6 +7,7 @@ import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
+import { BrandCardPage } from "~/ui/brand";
 import { CsrfInput, Field, FormError, NewPasswordFields, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "site")("reset.meta") }];
@@ -38,49 +39,43 @@ export default function ResetPassword() {
   const { t } = useTranslation("site");
   const linkDead = view.via === "email" && !view.valid;
   return (
-    <main className="centered-page">
-      <div className="card narrow">
-        <Link to="/" className="brand">
-          <img src="/favicon.svg" alt="" /> NetShop
-        </Link>
-        <h1 style={{ marginTop: "1rem" }}>{t("reset.heading")}</h1>
-        {linkDead ? (
-          <>
-            <FormError message={t("reset.dead")} />
+    <BrandCardPage title={t("reset.heading")}>
+      {linkDead ? (
+        <>
+          <FormError message={t("reset.dead")} />
+          <p>
+            <Link to="/password/forgot">{t("reset.askLink")}</Link>
+          </p>
+        </>
+      ) : (
+        <>
+          {view.via === "whatsapp" ? (
             <p>
-              <Link to="/password/forgot">{t("reset.askLink")}</Link>
+              {t("reset.sentCode")}
+              {view.maskedPhone ? <strong> {view.maskedPhone}</strong> : null}.
             </p>
-          </>
-        ) : (
-          <>
+          ) : (
+            <p className="muted">{t("reset.forEmail", { email: view.email })}</p>
+          )}
+          <FormError message={errors.form} />
+          <Form method="post" noValidate>
+            <CsrfInput />
+            {token ? <input type="hidden" name="token" value={token} /> : null}
             {view.via === "whatsapp" ? (
-              <p>
-                {t("reset.sentCode")}
-                {view.maskedPhone ? <strong> {view.maskedPhone}</strong> : null}.
-              </p>
-            ) : (
-              <p className="muted">{t("reset.forEmail", { email: view.email })}</p>
-            )}
-            <FormError message={errors.form} />
-            <Form method="post" noValidate>
-              <CsrfInput />
-              {token ? <input type="hidden" name="token" value={token} /> : null}
-              {view.via === "whatsapp" ? (
-                <Field label={t("reset.code")} name="code" autoComplete="one-time-code" inputMode="numeric" error={errors.code} required />
-              ) : null}
-              <NewPasswordFields errors={errors} />
-              <button type="submit" className="block" disabled={busy}>
-                {busy ? t("reset.saving") : t("reset.save")}
-              </button>
-            </Form>
-            {view.via === "whatsapp" ? (
-              <p className="muted small" style={{ marginTop: "1rem" }}>
-                {t("reset.noCode")} <Link to="/password/forgot">{t("reset.askAgain")}</Link> {t("reset.replaces")}
-              </p>
+              <Field label={t("reset.code")} name="code" autoComplete="one-time-code" inputMode="numeric" error={errors.code} required />
             ) : null}
-          </>
-        )}
-      </div>
-    </main>
+            <NewPasswordFields errors={errors} />
+            <button type="submit" className="block" disabled={busy}>
+              {busy ? t("reset.saving") : t("reset.save")}
+            </button>
+          </Form>
+          {view.via === "whatsapp" ? (
+            <p className="muted small" style={{ marginTop: "1rem" }}>
+              {t("reset.noCode")} <Link to="/password/forgot">{t("reset.askAgain")}</Link> {t("reset.replaces")}
+            </p>
+          ) : null}
+        </>
+      )}
+    </BrandCardPage>
   );
 }

@@ -6,7 +6,7 @@ import { customerAuthAction, customerAuthLoader } from "~/domain/checkout/accoun
 import { logInCustomer } from "~/domain/checkout/customers.server";
 import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
-import { CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
+import { CsrfInput, EmailField, FormError, PasswordField, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [
   { title: metaT(matches, "checkout")("account.logInTitle") },
@@ -28,23 +28,8 @@ export default function CustomerLogin() {
       <Form method="post" noValidate>
         <CsrfInput />
         <input type="hidden" name="redirectTo" value={values.redirectTo ?? redirectTo} />
-        <Field
-          label={t("account.email")}
-          name="email"
-          type="email"
-          autoComplete="email"
-          defaultValue={values.email}
-          error={errors.email}
-          required
-        />
-        <Field
-          label={t("account.password")}
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          error={errors.password}
-          required
-        />
+        <EmailField label={t("account.email")} defaultValue={values.email} error={errors.email} />
+        <PasswordField label={t("account.password")} autoComplete="current-password" error={errors.password} />
         <button type="submit" className="block">
           {t("account.logIn")}
         </button>

@@ -7,7 +7,7 @@ import { signUpCustomer } from "~/domain/checkout/customers.server";
 import { policyVersionsInForce } from "~/domain/policies/versions.server";
 import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
-import { Checkbox, CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
+import { Checkbox, CsrfInput, EmailField, Field, FormError, PasswordField, useFormResult } from "~/ui/forms";
 import { AcceptedPolicy } from "~/ui/privacy";
 
 export const meta: MetaFunction = ({ matches }) => [
@@ -35,25 +35,9 @@ export default function CustomerSignup() {
         <CsrfInput />
         <input type="hidden" name="redirectTo" value={values.redirectTo ?? redirectTo} />
         <Field label={t("account.name")} name="name" autoComplete="name" defaultValue={values.name} error={errors.name} required />
-        <Field
-          label={t("account.email")}
-          name="email"
-          type="email"
-          autoComplete="email"
-          defaultValue={values.email}
-          error={errors.email}
-          required
-        />
+        <EmailField label={t("account.email")} defaultValue={values.email} error={errors.email} />
         <Field label={t("account.phone")} name="phone" type="tel" autoComplete="tel" defaultValue={values.phone} error={errors.phone} />
-        <Field
-          label={t("account.password")}
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          hint={t("account.passwordHint")}
-          error={errors.password}
-          required
-        />
+        <PasswordField label={t("account.password")} autoComplete="new-password" hint={t("account.passwordHint")} error={errors.password} />
         <Checkbox label={t("account.adult")} name="adult" defaultChecked={values.adult === "on"} error={errors.adult} />
         <Checkbox label={t("account.marketing")} name="marketing" defaultChecked={values.marketing === "on"} error={errors.marketing} />
         <AcceptedPolicy policies={policies} />

@@ -10,7 +10,8 @@ import { keptValues } from "~/lib/forms";
 import { passThroughHeaders, safeRedirect } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
-import { Checkbox, CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
+import { BrandCardPage } from "~/ui/brand";
+import { Checkbox, CsrfInput, EmailField, Field, FormError, PasswordField, useFormResult } from "~/ui/forms";
 import { AcceptedPolicy } from "~/ui/privacy";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "site")("signup.meta") }];
@@ -45,84 +46,67 @@ export default function Signup() {
   const { t } = useTranslation("site");
   const { t: ta } = useTranslation("account");
   return (
-    <main className="centered-page">
-      <div className="card medium">
-        <Link to="/" className="brand">
-          <img src="/favicon.svg" alt="" /> NetShop
+    <BrandCardPage width="medium" title={t("signup.heading")}>
+      <p className="muted">{t("signup.intro")}</p>
+      <FormError message={errors.form} />
+      <Form method="post" noValidate>
+        <CsrfInput />
+        {params.get("redirectTo") ? <input type="hidden" name="redirectTo" value={params.get("redirectTo")!} /> : null}
+        <div className="two-cols">
+          <Field label={t("signup.name")} name="name" autoComplete="name" defaultValue={values.name} error={errors.name} required />
+          <Field
+            label={t("signup.company")}
+            name="companyName"
+            autoComplete="organization"
+            defaultValue={values.companyName}
+            error={errors.companyName}
+            required
+          />
+        </div>
+        <EmailField label={t("email")} defaultValue={values.email} error={errors.email} />
+        <Field
+          label={t("signup.whatsapp")}
+          name="phone"
+          type="tel"
+          autoComplete="tel"
+          hint={t("signup.whatsappHint")}
+          defaultValue={values.phone}
+          error={errors.phone}
+          required
+        />
+        <PasswordField
+          label={t("password")}
+          autoComplete="new-password"
+          hint={ta("newPasswordHint")}
+          error={errors.password}
+          minLength={12}
+        />
+        <Checkbox label={t("signup.adult")} name="adult" defaultChecked={values.adult === "on"} error={errors.adult} />
+        <Checkbox
+          label={
+            <span>
+              <Trans
+                t={t}
+                i18nKey="signup.accept"
+                components={{ terms: <a href="/legal/terms">terms</a>, privacy: <a href="/legal/privacy">privacy</a> }}
+              />
+            </span>
+          }
+          name="terms"
+          defaultChecked={values.terms === "on"}
+          error={errors.terms}
+        />
+        <AcceptedPolicy policies={policies} />
+        <button type="submit" className="block" disabled={busy}>
+          {busy ? t("signup.creating") : t("signup.create")}
+        </button>
+      </Form>
+      <p className="muted small" style={{ marginTop: "1rem" }}>
+        {t("signup.already")}{" "}
+        <Link to={`/login${params.get("redirectTo") ? `?redirectTo=${encodeURIComponent(params.get("redirectTo")!)}` : ""}`}>
+          {t("logIn")}
         </Link>
-        <h1 style={{ marginTop: "1rem" }}>{t("signup.heading")}</h1>
-        <p className="muted">{t("signup.intro")}</p>
-        <FormError message={errors.form} />
-        <Form method="post" noValidate>
-          <CsrfInput />
-          {params.get("redirectTo") ? <input type="hidden" name="redirectTo" value={params.get("redirectTo")!} /> : null}
-          <div className="two-cols">
-            <Field label={t("signup.name")} name="name" autoComplete="name" defaultValue={values.name} error={errors.name} required />
-            <Field
-              label={t("signup.company")}
-              name="companyName"
-              autoComplete="organization"
-              defaultValue={values.companyName}
-              error={errors.companyName}
-              required
-            />
-          </div>
-          <Field
-            label={t("email")}
-            name="email"
-            type="email"
-            autoComplete="email"
-            defaultValue={values.email}
-            error={errors.email}
-            required
-          />
-          <Field
-            label={t("signup.whatsapp")}
-            name="phone"
-            type="tel"
-            autoComplete="tel"
-            hint={t("signup.whatsappHint")}
-            defaultValue={values.phone}
-            error={errors.phone}
-            required
-          />
-          <Field
-            label={t("password")}
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            hint={ta("newPasswordHint")}
-            error={errors.password}
-            required
-            minLength={12}
-          />
-          <Checkbox label={t("signup.adult")} name="adult" defaultChecked={values.adult === "on"} error={errors.adult} />
-          <Checkbox
-            label={
-              <span>
-                <Trans
-                  t={t}
-                  i18nKey="signup.accept"
-                  components={{ terms: <a href="/legal/terms">terms</a>, privacy: <a href="/legal/privacy">privacy</a> }}
-                />
-              </span>
-            }
-            name="terms"
-            defaultChecked={values.terms === "on"}
-            error={errors.terms}
-          />
-          <AcceptedPolicy policies={policies} />
-          <button type="submit" className="block" disabled={busy}>
-            {busy ? t("signup.creating") : t("signup.create")}
-          </button>
-        </Form>
-        <p className="muted small" style={{ marginTop: "1rem" }}>
-          {t("signup.already")}{" "}
-          <Link to={`/login${params.get("redirectTo") ? `?redirectTo=${encodeURIComponent(params.get("redirectTo")!)}` : ""}`}>
-            {t("logIn")}
-          </Link>
-        </p>
-      </div>
-    </main>
+      </p>
+    </BrandCardPage>
   );
 }

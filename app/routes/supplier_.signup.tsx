@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 
 import { readSession, startSession } from "~/domain/accounts/sessions.server";
@@ -10,7 +10,8 @@ import { keptValues } from "~/lib/forms";
 import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { redirect } from "~/lib/redirect.server";
-import { Checkbox, CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
+import { BrandCardPage } from "~/ui/brand";
+import { Checkbox, CsrfInput, EmailField, Field, FormError, PasswordField, SelectField, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "dropship")("signupTitle") }];
 export const headers = passThroughHeaders;
@@ -42,112 +43,88 @@ export default function SupplierSignup() {
   const { t } = useTranslation("dropship");
   const { t: ts } = useTranslation("supplier");
   return (
-    <main className="centered-page">
-      <div className="card medium">
-        <Link to="/" className="brand">
-          <img src="/favicon.svg" alt="" /> NetShop
-        </Link>
-        <h1 style={{ marginTop: "1rem" }}>{t("signupTitle")}</h1>
-        <p className="muted">{ts("signup.intro")}</p>
-        <FormError message={errors.form} />
-        <Form method="post" noValidate>
-          <CsrfInput />
-          {signedIn ? (
-            <p>{ts("signup.signedInAs", { name })}</p>
-          ) : (
-            <fieldset>
-              <legend>{ts("signup.account")}</legend>
-              <Field label={ts("signup.name")} name="name" autoComplete="name" defaultValue={values.name} error={errors.name} required />
-              <Field
-                label={ts("signup.email")}
-                name="email"
-                type="email"
-                autoComplete="email"
-                defaultValue={values.email}
-                error={errors.email}
-                required
-              />
-              <Field
-                label={ts("signup.phone")}
-                name="phone"
-                type="tel"
-                autoComplete="tel"
-                defaultValue={values.phone}
-                error={errors.phone}
-                required
-              />
-              <Field
-                label={ts("signup.password")}
-                name="password"
-                type="password"
-                autoComplete="new-password"
-                error={errors.password}
-                required
-                hint={ts("signup.passwordHint")}
-              />
-              <Checkbox label={ts("signup.adult")} name="adult" error={errors.adult} defaultChecked={values.adult === "on"} />
-              <Checkbox label={ts("signup.terms")} name="terms" error={errors.terms} defaultChecked={values.terms === "on"} />
-            </fieldset>
-          )}
+    <BrandCardPage width="medium" title={t("signupTitle")}>
+      <p className="muted">{ts("signup.intro")}</p>
+      <FormError message={errors.form} />
+      <Form method="post" noValidate>
+        <CsrfInput />
+        {signedIn ? (
+          <p>{ts("signup.signedInAs", { name })}</p>
+        ) : (
           <fieldset>
-            <legend>{ts("signup.business")}</legend>
+            <legend>{ts("signup.account")}</legend>
+            <Field label={ts("signup.name")} name="name" autoComplete="name" defaultValue={values.name} error={errors.name} required />
+            <EmailField label={ts("signup.email")} defaultValue={values.email} error={errors.email} />
             <Field
-              label={ts("signup.tradingName")}
-              name="supplierName"
-              defaultValue={values.supplierName}
-              error={errors.supplierName}
-              required
-            />
-            <Field label={ts("signup.contact")} name="contactName" defaultValue={values.contactName} error={errors.contactName} required />
-            <Field
-              label={ts("signup.whatsapp")}
-              name="whatsapp"
+              label={ts("signup.phone")}
+              name="phone"
               type="tel"
-              defaultValue={values.whatsapp}
-              error={errors.whatsapp}
+              autoComplete="tel"
+              defaultValue={values.phone}
+              error={errors.phone}
               required
             />
-            <div className="two-cols">
-              <Field
-                label={ts("signup.city")}
-                name="warehouseCity"
-                defaultValue={values.warehouseCity}
-                error={errors.warehouseCity}
-                required
-              />
-              <SelectField
-                label={ts("signup.state")}
-                name="warehouseState"
-                defaultValue={values.warehouseState ?? "Selangor"}
-                error={errors.warehouseState}
-                options={MY_STATES.map((s) => ({ value: s, label: s }))}
-              />
-            </div>
-            <fieldset>
-              <legend>{ts("signup.regions")}</legend>
-              {REGIONS.map((r) => (
-                <label key={r} className="checkbox">
-                  <input type="checkbox" name="regions" value={r} defaultChecked={regions.has(r)} /> {ts(`regions.${REGION_KEY[r]}`)}
-                </label>
-              ))}
-              {errors.regions ? (
-                <p className="error" role="alert" data-field-error="regions">
-                  {errors.regions}
-                </p>
-              ) : null}
-            </fieldset>
-            <Field
-              label={ts("signup.handling")}
-              name="handlingDays"
-              inputMode="numeric"
-              defaultValue={values.handlingDays ?? "2"}
-              error={errors.handlingDays}
-              required
+            <PasswordField
+              label={ts("signup.password")}
+              autoComplete="new-password"
+              hint={ts("signup.passwordHint")}
+              error={errors.password}
             />
+            <Checkbox label={ts("signup.adult")} name="adult" error={errors.adult} defaultChecked={values.adult === "on"} />
+            <Checkbox label={ts("signup.terms")} name="terms" error={errors.terms} defaultChecked={values.terms === "on"} />
           </fieldset>
-          <button type="submit">{ts("signup.submit")}</button>
-        </Form>
-      </div>
-    </main>
+        )}
+        <fieldset>
+          <legend>{ts("signup.business")}</legend>
+          <Field
+            label={ts("signup.tradingName")}
+            name="supplierName"
+            defaultValue={values.supplierName}
+            error={errors.supplierName}
+            required
+          />
+          <Field label={ts("signup.contact")} name="contactName" defaultValue={values.contactName} error={errors.contactName} required />
+          <Field label={ts("signup.whatsapp")} name="whatsapp" type="tel" defaultValue={values.whatsapp} error={errors.whatsapp} required />
+          <div className="two-cols">
+            <Field
+              label={ts("signup.city")}
+              name="warehouseCity"
+              defaultValue={values.warehouseCity}
+              error={errors.warehouseCity}
+              required
+            />
+            <SelectField
+              label={ts("signup.state")}
+              name="warehouseState"
+              defaultValue={values.warehouseState ?? "Selangor"}
+              error={errors.warehouseState}
+              options={MY_STATES.map((s) => ({ value: s, label: s }))}
+            />
+          </div>
+          <fieldset>
+            <legend>{ts("signup.regions")}</legend>
+            {REGIONS.map((r) => (
+              <label key={r} className="checkbox">
+                <input type="checkbox" name="regions" value={r} defaultChecked={regions.has(r)} /> {ts(`regions.${REGION_KEY[r]}`)}
+              </label>
+            ))}
+            {errors.regions ? (
+              <p className="error" role="alert" data-field-error="regions">
+                {errors.regions}
+              </p>
+            ) : null}
+          </fieldset>
+          <Field
+            label={ts("signup.handling")}
+            name="handlingDays"
+            inputMode="numeric"
+            defaultValue={values.handlingDays ?? "2"}
+            error={errors.handlingDays}
+            required
+          />
+        </fieldset>
+        <button type="submit">{ts("signup.submit")}</button>
+      </Form>
+    </BrandCardPage>
   );
 }

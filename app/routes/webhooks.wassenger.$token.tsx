@@ -11,7 +11,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     rawBody: await request.text(),
     signature: request.headers.get("x-wassenger-signature"),
   });
-  return Response.json(result.status === 200 ? { ok: true, outcome: result.outcome } : { error: result.error }, {
+  return Response.json(result.ok ? { ok: true, outcome: result.outcome } : { error: result.errors.form }, {
     status: result.status,
   });
 }

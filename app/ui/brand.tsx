@@ -21,3 +21,24 @@ export function PublicPage({ children }: { children: ReactNode }) {
     </main>
   );
 }
+
+/** A page of one centred card under the wordmark (sign-in, sign-up and password pages); `medium` for the longer forms. */
+export function BrandCardPage({
+  title,
+  width = "narrow",
+  children,
+}: {
+  title?: ReactNode;
+  width?: "narrow" | "medium";
+  children: ReactNode;
+}) {
+  return (
+    <main className="centered-page">
+      <div className={`card ${width}`}>
+        <Brand />
+        {title ? <h1 style={{ marginTop: "1rem" }}>{title}</h1> : null}
+        {children}
+      </div>
+    </main>
+  );
+}

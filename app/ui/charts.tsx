@@ -6,7 +6,7 @@
  * text in the <title>.
  */
 import { scaleBand, scaleLinear } from "d3-scale";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 
 export type ChartPoint = { label: string; value: number; detail?: string };
 
@@ -23,6 +23,34 @@ export function shortNumber(n: number): string {
 export function truncate(text: string, max: number): string {
   const chars = Array.from(text);
   return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
+}
+
+/** The svg of a chart (titled, for screen readers and the browser's tooltip) with the styled tooltip over it. */
+function ChartFrame(props: {
+  width: number;
+  height: number;
+  title: string;
+  testId?: string;
+  tip: { x: number; y: number; text: string } | null;
+  onLeave: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <div className="chart-frame" onMouseLeave={props.onLeave}>
+      <svg
+        viewBox={`0 0 ${props.width} ${props.height}`}
+        role="img"
+        aria-label={props.title}
+        className="chart"
+        data-testid={props.testId}
+        style={{ width: "100%", height: "auto" }}
+      >
+        <title>{props.title}</title>
+        {props.children}
+      </svg>
+      <Tooltip tip={props.tip} />
+    </div>
+  );
 }
 
 function Tooltip({ tip }: { tip: { x: number; y: number; text: string } | null }) {
@@ -68,70 +96,59 @@ export function ColumnChart({
   const every = Math.max(1, Math.ceil(points.length / 10));
   const showValues = points.length <= 14;
   return (
-    <div className="chart-frame" onMouseLeave={() => setTip(null)}>
-      <svg
-        viewBox={`0 0 ${width} ${height}`}
-        role="img"
-        aria-label={title}
-        className="chart"
-        data-testid={testId}
-        style={{ width: "100%", height: "auto" }}
-      >
-        <title>{title}</title>
-        <g className="chart-axis" data-testid={testId ? `${testId}-y-axis` : undefined}>
-          {y.ticks(5).map((v) => (
-            <g key={v} transform={`translate(0, ${y(v)})`}>
-              <line x1={pad.left} x2={width - pad.right} stroke="currentColor" opacity={v === 0 ? 0.4 : 0.12} />
-              <text x={pad.left - 8} dy="0.32em" fontSize="12" textAnchor="end" fill="currentColor" opacity={0.75}>
-                {tick(v)}
+    <ChartFrame width={width} height={height} title={title} testId={testId} tip={tip} onLeave={() => setTip(null)}>
+      <g className="chart-axis" data-testid={testId ? `${testId}-y-axis` : undefined}>
+        {y.ticks(5).map((v) => (
+          <g key={v} transform={`translate(0, ${y(v)})`}>
+            <line x1={pad.left} x2={width - pad.right} stroke="currentColor" opacity={v === 0 ? 0.4 : 0.12} />
+            <text x={pad.left - 8} dy="0.32em" fontSize="12" textAnchor="end" fill="currentColor" opacity={0.75}>
+              {tick(v)}
+            </text>
+          </g>
+        ))}
+      </g>
+      {points.map((p, i) => {
+        const x0 = x(i) ?? 0;
+        const top = y(p.value);
+        const text = `${p.detail ?? p.label}: ${format(p.value)}`;
+        const show = () => setTip({ x: ((x0 + x.bandwidth() / 2) / width) * 100, y: (top / height) * 100, text });
+        return (
+          <g key={`${p.label}-${i}`} className="chart-bar">
+            <rect
+              x={x0}
+              y={top}
+              width={x.bandwidth()}
+              height={Math.max(0, height - pad.bottom - top)}
+              rx={2}
+              fill="var(--chart-colour, var(--brand))"
+              tabIndex={0}
+              onMouseEnter={show}
+              onFocus={show}
+              onBlur={() => setTip(null)}
+            >
+              <title>{text}</title>
+            </rect>
+            {showValues && p.value > 0 ? (
+              <text x={x0 + x.bandwidth() / 2} y={top - 6} fontSize="11" textAnchor="middle" fill="currentColor" className="chart-value">
+                {tick(p.value)}
               </text>
-            </g>
-          ))}
-        </g>
-        {points.map((p, i) => {
-          const x0 = x(i) ?? 0;
-          const top = y(p.value);
-          const text = `${p.detail ?? p.label}: ${format(p.value)}`;
-          const show = () => setTip({ x: ((x0 + x.bandwidth() / 2) / width) * 100, y: (top / height) * 100, text });
-          return (
-            <g key={`${p.label}-${i}`} className="chart-bar">
-              <rect
-                x={x0}
-                y={top}
-                width={x.bandwidth()}
-                height={Math.max(0, height - pad.bottom - top)}
-                rx={2}
-                fill="var(--chart-colour, var(--brand))"
-                tabIndex={0}
-                onMouseEnter={show}
-                onFocus={show}
-                onBlur={() => setTip(null)}
+            ) : null}
+            {i % every === 0 ? (
+              <text
+                x={x0 + x.bandwidth() / 2}
+                y={height - pad.bottom + 18}
+                fontSize="12"
+                textAnchor="middle"
+                fill="currentColor"
+                opacity={0.8}
               >
-                <title>{text}</title>
-              </rect>
-              {showValues && p.value > 0 ? (
-                <text x={x0 + x.bandwidth() / 2} y={top - 6} fontSize="11" textAnchor="middle" fill="currentColor" className="chart-value">
-                  {tick(p.value)}
-                </text>
-              ) : null}
-              {i % every === 0 ? (
-                <text
-                  x={x0 + x.bandwidth() / 2}
-                  y={height - pad.bottom + 18}
-                  fontSize="12"
-                  textAnchor="middle"
-                  fill="currentColor"
-                  opacity={0.8}
-                >
-                  {p.label}
-                </text>
-              ) : null}
-            </g>
-          );
-        })}
-      </svg>
-      <Tooltip tip={tip} />
-    </div>
+                {p.label}
+              </text>
+            ) : null}
+          </g>
+        );
+      })}
+    </ChartFrame>
   );
 }
 
@@ -167,52 +184,41 @@ export function BarList({
     .range([0, rows.length * rowH])
     .paddingInner(0.3);
   return (
-    <div className="chart-frame" onMouseLeave={() => setTip(null)}>
-      <svg
-        viewBox={`0 0 ${width} ${height}`}
-        role="img"
-        aria-label={title}
-        className="chart"
-        data-testid={testId}
-        style={{ width: "100%", height: "auto" }}
-      >
-        <title>{title}</title>
-        {rows.map((r, i) => {
-          const top = band(i) ?? 0;
-          const mid = top + band.bandwidth() / 2;
-          const full = `${r.detail ?? r.label}: ${format(r.value)}${r.note ? ` (${r.note})` : ""}`;
-          const show = () => setTip({ x: ((labelW + w(r.value)) / width) * 100, y: (top / height) * 100, text: full });
-          return (
-            <g key={`${r.label}-${i}`} className="chart-bar" data-label={r.label}>
-              <text x={0} y={mid} dy="0.32em" fontSize="14" fill="currentColor" className="chart-label">
-                <title>{r.label}</title>
-                {truncate(r.label, labelChars)}
-              </text>
-              <rect
-                x={labelW}
-                y={top}
-                width={Math.max(r.value > 0 ? 2 : 0, w(r.value))}
-                height={band.bandwidth()}
-                rx={3}
-                fill="var(--chart-colour, var(--brand))"
-                opacity={0.85}
-                tabIndex={0}
-                onMouseEnter={show}
-                onFocus={show}
-                onBlur={() => setTip(null)}
-              >
-                <title>{full}</title>
-              </rect>
-              <text x={labelW + w(r.value) + 8} y={mid} dy="0.32em" fontSize="13" fill="currentColor" className="chart-value">
-                {format(r.value)}
-                {r.note ? <tspan opacity={0.65}>{` · ${r.note}`}</tspan> : null}
-              </text>
-            </g>
-          );
-        })}
-      </svg>
-      <Tooltip tip={tip} />
-    </div>
+    <ChartFrame width={width} height={height} title={title} testId={testId} tip={tip} onLeave={() => setTip(null)}>
+      {rows.map((r, i) => {
+        const top = band(i) ?? 0;
+        const mid = top + band.bandwidth() / 2;
+        const full = `${r.detail ?? r.label}: ${format(r.value)}${r.note ? ` (${r.note})` : ""}`;
+        const show = () => setTip({ x: ((labelW + w(r.value)) / width) * 100, y: (top / height) * 100, text: full });
+        return (
+          <g key={`${r.label}-${i}`} className="chart-bar" data-label={r.label}>
+            <text x={0} y={mid} dy="0.32em" fontSize="14" fill="currentColor" className="chart-label">
+              <title>{r.label}</title>
+              {truncate(r.label, labelChars)}
+            </text>
+            <rect
+              x={labelW}
+              y={top}
+              width={Math.max(r.value > 0 ? 2 : 0, w(r.value))}
+              height={band.bandwidth()}
+              rx={3}
+              fill="var(--chart-colour, var(--brand))"
+              opacity={0.85}
+              tabIndex={0}
+              onMouseEnter={show}
+              onFocus={show}
+              onBlur={() => setTip(null)}
+            >
+              <title>{full}</title>
+            </rect>
+            <text x={labelW + w(r.value) + 8} y={mid} dy="0.32em" fontSize="13" fill="currentColor" className="chart-value">
+              {format(r.value)}
+              {r.note ? <tspan opacity={0.65}>{` · ${r.note}`}</tspan> : null}
+            </text>
+          </g>
+        );
+      })}
+    </ChartFrame>
   );
 }
 

@@ -45,6 +45,18 @@ export function Field({ label, name, error, hint, ...input }: FieldProps) {
   );
 }
 
+type PresetFieldProps = Omit<FieldProps, "name" | "type" | "required">;
+
+/** The email field of the sign-in and sign-up forms (required; autocomplete "email" unless told). */
+export function EmailField(props: PresetFieldProps) {
+  return <Field name="email" type="email" autoComplete="email" {...props} required />;
+}
+
+/** The password field: autocomplete "new-password" (with the rules as hint) or "current-password". */
+export function PasswordField({ minLength, ...props }: PresetFieldProps & { autoComplete: "new-password" | "current-password" }) {
+  return <Field name="password" type="password" {...props} required minLength={minLength} />;
+}
+
 interface SelectProps extends SelectHTMLAttributes<HTMLSelectElement> {
   label: ReactNode;
   name: string;

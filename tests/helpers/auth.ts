@@ -3,7 +3,7 @@ import { expect } from "vitest";
 
 import { config } from "~/config.server";
 
-import type { FormClient } from "./web";
+import { clientOfItsOwn, type FormClient } from "./web";
 
 interface InboxMessage {
   phone: string;
@@ -62,4 +62,11 @@ export async function signIn(
 /** A bcrypt hash made at the configured cost (12 in production; the suite runs a cheaper one). */
 export function bcryptAtConfiguredCost(): RegExp {
   return new RegExp(`^\\$2[aby]\\$${String(config().PASSWORD_HASH_COST).padStart(2, "0")}\\$`);
+}
+
+/** A client from an address of its own, signed in as `user`. */
+export async function signedInClient(url: string, user: { email: string; password: string; phone: string }): Promise<FormClient> {
+  const client = clientOfItsOwn(url);
+  await signIn(client, user);
+  return client;
 }

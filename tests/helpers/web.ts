@@ -5,8 +5,11 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 
 import type { ServerBuild } from "@remix-run/node";
+import { afterAll, beforeAll } from "vitest";
 
+import { closeRedis } from "~/lib/redis.server";
 import { createHttpApp } from "~/server/http.server";
+import { closeDatabase } from "~db/client";
 
 import { pageText } from "./page-text";
 
@@ -27,6 +30,37 @@ export async function startWeb(options: { port?: number } = {}): Promise<{ url: 
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The web app for one test file: started before its tests and stopped after them, with this
+ * process's database and Redis pools. TRUST_PROXY is on, so each client may come from an address of
+ * its own (`clientOfItsOwn`). Read `url` inside tests, not at import.
+ */
+export function webForFile(): { readonly url: string } {
+  process.env.TRUST_PROXY = "1";
+  let web: Awaited<ReturnType<typeof startWeb>> | undefined;
+  beforeAll(async () => {
+    web = await startWeb();
+  }, 120_000);
+  afterAll(async () => {
+    await web?.close();
+    await closeRedis();
+    await closeDatabase();
+  });
+  return {
+    get url() {
+      if (!web) throw new Error("the web app is not started yet: read url inside a test");
+      return web.url;
+    },
+  };
+}
+
+/** A client from an address of its own (the public rate limits count per address; TRUST_PROXY must be on). */
+export function clientOfItsOwn(url: string): FormClient {
+  const client = new FormClient(url);
+  client.forwardedFor = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+  return client;
 }
 
 /** A browser-like client without JavaScript: keeps cookies, reads CSRF tokens, posts forms. */

@@ -20,6 +20,7 @@ import { closeDatabase, schema, withShop } from "~db/client";
 import type { StoredDocument } from "../../sandbox/autocount";
 import { startAccountingWorker } from "../../workers/accounting";
 import { OutboxDispatcher } from "../../workers/outbox-dispatcher";
+import { SANDBOX_AUTOCOUNT_MAPPING } from "../helpers/accounting";
 import { makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser, onPlan } from "../helpers/factories";
 import { makeOrder } from "../helpers/orders";
@@ -30,16 +31,6 @@ let shopId: string;
 let ownerId: string;
 let variantId: string;
 const LIVE = { accountBookId: "10001", keyId: "sandbox-autocount-key-id", apiKey: "sandbox-autocount-api-key" };
-const MAPPING = {
-  salesAccountNo: "500-1000",
-  taxCode: "SV-8",
-  creditTerm: "C.O.D.",
-  paymentMethod: "ONLINE",
-  salesLocation: "HQ",
-  customerCodeScheme: "per_customer",
-  customerCodePrefix: "300-",
-  enabled: "on",
-};
 
 const ac = () => stack.sandbox.autocount;
 const docs = (code: string) => ac().documents.filter((d: StoredDocument) => d.code === code);
@@ -86,9 +77,12 @@ describe("connecting AutoCount", () => {
   });
 
   it("refuses wrong keys (401) with a clear message", async () => {
-    const tested = await testAccountingConnection(shopId, { mode: "live", ...LIVE, apiKey: "wrong", ...MAPPING });
+    const tested = await testAccountingConnection(shopId, { mode: "live", ...LIVE, apiKey: "wrong", ...SANDBOX_AUTOCOUNT_MAPPING });
     expect(tested).toEqual({ ok: false, errors: { form: expect.stringContaining("refused the account book id, Key-ID or API-Key") } });
-    const saved = await saveAccountingSettings({ userId: ownerId, shopId }, { mode: "live", ...LIVE, apiKey: "wrong", ...MAPPING });
+    const saved = await saveAccountingSettings(
+      { userId: ownerId, shopId },
+      { mode: "live", ...LIVE, apiKey: "wrong", ...SANDBOX_AUTOCOUNT_MAPPING },
+    );
     expect(saved.ok).toBe(false);
     expect(await accountingSettingsView(shopId)).toMatchObject({ connected: false });
   });
@@ -96,7 +90,7 @@ describe("connecting AutoCount", () => {
   it("checks the mapping against the account book's master data, field by field", async () => {
     const saved = await saveAccountingSettings(
       { userId: ownerId, shopId },
-      { mode: "live", ...LIVE, ...MAPPING, taxCode: "sv-8", creditTerm: "COD", paymentMethod: "PAYPAL" },
+      { mode: "live", ...LIVE, ...SANDBOX_AUTOCOUNT_MAPPING, taxCode: "sv-8", creditTerm: "COD", paymentMethod: "PAYPAL" },
     );
     expect(saved).toEqual({
       ok: false,
@@ -109,15 +103,19 @@ describe("connecting AutoCount", () => {
   });
 
   it("saves good keys with the API-Key encrypted and never shown back", async () => {
-    expect(await testAccountingConnection(shopId, { mode: "live", ...LIVE, ...MAPPING })).toMatchObject({ ok: true });
-    expect(await saveAccountingSettings({ userId: ownerId, shopId }, { mode: "live", ...LIVE, ...MAPPING })).toMatchObject({ ok: true });
+    expect(await testAccountingConnection(shopId, { mode: "live", ...LIVE, ...SANDBOX_AUTOCOUNT_MAPPING })).toMatchObject({ ok: true });
+    expect(
+      await saveAccountingSettings({ userId: ownerId, shopId }, { mode: "live", ...LIVE, ...SANDBOX_AUTOCOUNT_MAPPING }),
+    ).toMatchObject({ ok: true });
     const [row] = await withShop(shopId, (tx) => tx.select().from(schema.accountingSettings));
     expect(row.apiKeyEncrypted).not.toContain(LIVE.apiKey);
     const view = await accountingSettingsView(shopId);
     expect(view).toMatchObject({ connected: true, mode: "live", keyId: LIVE.keyId, hasApiKey: true });
     expect(JSON.stringify(view)).not.toContain(LIVE.apiKey);
     // Saving again without typing the key keeps it.
-    expect(await saveAccountingSettings({ userId: ownerId, shopId }, { mode: "live", ...LIVE, apiKey: "", ...MAPPING })).toMatchObject({
+    expect(
+      await saveAccountingSettings({ userId: ownerId, shopId }, { mode: "live", ...LIVE, apiKey: "", ...SANDBOX_AUTOCOUNT_MAPPING }),
+    ).toMatchObject({
       ok: true,
     });
   });
@@ -295,7 +293,7 @@ describe("a paid order in AutoCount", () => {
     const view = await reconciliation(shopId);
     expect(view.rows.find((r) => r.orderId === order.id)).toMatchObject({ status: "failed", kind: "invoice" });
 
-    await saveAccountingSettings({ userId: ownerId, shopId }, { mode: "live", ...LIVE, ...MAPPING });
+    await saveAccountingSettings({ userId: ownerId, shopId }, { mode: "live", ...LIVE, ...SANDBOX_AUTOCOUNT_MAPPING });
     await retrySync({ userId: ownerId, shopId }, { syncId: row.id });
     await runSync({ shopId, syncId: row.id });
     expect(await invoiceRow(order.id)).toMatchObject({ status: "synced" });

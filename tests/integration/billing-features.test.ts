@@ -19,6 +19,7 @@ import { localeCookie } from "~/lib/i18n.server";
 import { closeRedis } from "~/lib/redis.server";
 import { asPlatform, closeDatabase, schema, withShop } from "~db/client";
 
+import { SANDBOX_AUTOCOUNT_MAPPING } from "../helpers/accounting";
 import { signIn } from "../helpers/auth";
 import { makeDropshipOrder, makeSupplier, makeSupplierProduct, topUp } from "../helpers/dropship";
 import { makeShop, makeUser, onPlan, unique } from "../helpers/factories";
@@ -57,18 +58,7 @@ function hostGet(host: string, path: string): Promise<{ status: number; body: st
   });
 }
 
-const ACCOUNTING = {
-  intent: "save",
-  mode: "sandbox",
-  salesAccountNo: "500-1000",
-  taxCode: "",
-  creditTerm: "C.O.D.",
-  paymentMethod: "ONLINE",
-  salesLocation: "HQ",
-  customerCodeScheme: "cash_sales",
-  customerCodePrefix: "300-",
-  enabled: "on",
-};
+const ACCOUNTING = { intent: "save", mode: "sandbox", ...SANDBOX_AUTOCOUNT_MAPPING, taxCode: "", customerCodeScheme: "cash_sales" };
 
 type Shop = Awaited<ReturnType<typeof makeShop>>;
 let owner: Awaited<ReturnType<typeof makeUser>>;

@@ -3,7 +3,6 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { saveAccountingSettings } from "~/domain/accounting/settings.server";
 import { getProduct } from "~/domain/catalog/products.server";
 import { closeRedis } from "~/lib/redis.server";
 import { asPlatform, closeDatabase, schema } from "~db/client";
@@ -12,6 +11,7 @@ import { migrateDatabase } from "~db/migrate";
 import { type RunningSandbox, startSandbox } from "../../sandbox/server";
 import { type AppProcesses, startAppProcesses } from "../../scripts/app-processes";
 import { freePort, type RunningService, startPostgres, startRedis } from "../../scripts/services";
+import { syncToAutoCountSandbox } from "../helpers/accounting";
 import { until } from "../helpers/async";
 import { makeProduct } from "../helpers/catalog";
 import { auditDeliveries, committedDeliveries } from "../helpers/delivery-audit";
@@ -149,12 +149,7 @@ describe("processes that ride out their dependencies", () => {
     const owner = await makeUser();
     const shopId = (await makeShop(owner.id)).id;
     await onPlan(shopId, "growth");
-    const mapping = { salesAccountNo: "500-1000", taxCode: "SV-8", creditTerm: "C.O.D.", paymentMethod: "ONLINE", salesLocation: "HQ" };
-    const saved = await saveAccountingSettings(
-      { userId: owner.id, shopId },
-      { mode: "sandbox", ...mapping, customerCodeScheme: "per_customer", customerCodePrefix: "300-", enabled: "on" },
-    );
-    expect(saved).toMatchObject({ ok: true });
+    await syncToAutoCountSandbox({ userId: owner.id, shopId });
     sandbox.autocount.rateLimit.limit = 100_000;
     const product = await makeProduct(shopId, owner.id, { title: "Kopi Tenom", price: "12.50", stock: 1_000, status: "active" });
     const variantId = (await getProduct(shopId, product.productId))!.variants[0].id;

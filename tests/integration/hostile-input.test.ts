@@ -166,22 +166,37 @@ describe("4. Origin: null", () => {
 });
 
 describe("5. a supplier image over 10 MB", () => {
-  it("is a 413 shown as the image field's error", async () => {
+  /** A signed-in supplier on one of their product's pages (in Malay when asked), sending an image as the page's form does. */
+  async function supplierProductPage(language?: "ms") {
     const supplier = await makeSupplier();
     const product = await makeSupplierProduct(supplier.shopId, supplier.user.id, { cost: "5.00", price: "12.00", stock: 3 });
+    const page = `/supplier/products/${product.productId}`;
     const client = new FormClient(web.url);
-    client.forwardedFor = nextIp();
+    const ip = nextIp();
+    client.forwardedFor = ip;
     await signIn(client, supplier.user);
-    await client.get(`/supplier/products/${product.productId}`);
-    const body = new FormData();
-    body.set("_csrf", client.csrfToken());
-    body.set("image", new File([new Uint8Array(11 * 1024 * 1024)], "huge.png", { type: "image/png" }));
-    const res = await fetch(`${web.url}/supplier/products/${product.productId}`, {
-      method: "POST",
-      body,
-      headers: { Cookie: client.cookieHeader(), Origin: web.url, "X-Forwarded-For": client.forwardedFor },
-      redirect: "manual",
-    });
+    await client.get(page);
+    if (language) {
+      await client.post("/locale", { lng: language, redirectTo: page });
+      await client.get(page);
+    }
+    const postImage = (image: File) => {
+      const body = new FormData();
+      body.set("_csrf", client.csrfToken());
+      body.set("image", image);
+      return fetch(`${web.url}${page}`, {
+        method: "POST",
+        body,
+        headers: { Cookie: client.cookieHeader(), Origin: web.url, "X-Forwarded-For": ip },
+        redirect: "manual",
+      });
+    };
+    return { supplier, postImage };
+  }
+
+  it("is a 413 shown as the image field's error", async () => {
+    const { postImage } = await supplierProductPage();
+    const res = await postImage(new File([new Uint8Array(11 * 1024 * 1024)], "huge.png", { type: "image/png" }));
     expect(res.status).toBe(413);
     const html = await res.text();
     expect(html).toContain("too large");
@@ -189,29 +204,13 @@ describe("5. a supplier image over 10 MB", () => {
   });
 
   it("a supplier image that is HTML after a PNG header is refused beside the field, in the supplier's language", async () => {
-    const supplier = await makeSupplier();
-    const product = await makeSupplierProduct(supplier.shopId, supplier.user.id, { cost: "5.00", price: "12.00", stock: 3 });
-    const client = new FormClient(web.url);
-    client.forwardedFor = nextIp();
-    await signIn(client, supplier.user);
-    await client.get(`/supplier/products/${product.productId}`);
-    await client.post("/locale", { lng: "ms", redirectTo: `/supplier/products/${product.productId}` });
-    await client.get(`/supplier/products/${product.productId}`);
+    const { supplier, postImage } = await supplierProductPage("ms");
     const png = await makePng(400, 300);
-    const body = new FormData();
-    body.set("_csrf", client.csrfToken());
-    body.set(
-      "image",
+    const res = await postImage(
       new File([Buffer.concat([png.subarray(0, 33), Buffer.from("<html><script>alert(1)</script></html>")])], "x.png", {
         type: "image/png",
       }),
     );
-    const res = await fetch(`${web.url}/supplier/products/${product.productId}`, {
-      method: "POST",
-      body,
-      headers: { Cookie: client.cookieHeader(), Origin: web.url, "X-Forwarded-For": client.forwardedFor },
-      redirect: "manual",
-    });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("x.png bukan gambar JPEG, PNG atau WebP yang boleh dibaca");
     expect(await withShop(supplier.shopId, (tx) => tx.select().from(schema.media))).toHaveLength(0);

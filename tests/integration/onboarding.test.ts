@@ -4,7 +4,7 @@
  * a storefront design, a paid order); the list goes when done or hidden, and only people with the
  * Settings permission may hide it.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { getProduct } from "~/domain/catalog/products.server";
 import { savePaymentSettings } from "~/domain/orders/payment-settings.server";
@@ -12,33 +12,16 @@ import { updateCompanyDetails } from "~/domain/shops/company.server";
 import { onboardingChecklist } from "~/domain/shops/onboarding.server";
 import { DEFAULT_THEME } from "~/domain/storefront/theme";
 import { saveStorefrontTheme } from "~/domain/storefront/theme.server";
-import { closeRedis } from "~/lib/redis.server";
-import { closeDatabase } from "~db/client";
 
-import { signIn } from "../helpers/auth";
+import { signedInClient } from "../helpers/auth";
 import { makeProduct } from "../helpers/catalog";
 import { addMember, makeShop, makeUser } from "../helpers/factories";
 import { makeOrder } from "../helpers/orders";
-import { FormClient, startWeb } from "../helpers/web";
+import { webForFile } from "../helpers/web";
 
-process.env.TRUST_PROXY = "1";
+const web = webForFile();
 
-let web: Awaited<ReturnType<typeof startWeb>>;
-beforeAll(async () => {
-  web = await startWeb();
-});
-afterAll(async () => {
-  await web?.close();
-  await closeRedis();
-  await closeDatabase();
-});
-
-async function signedIn(user: Awaited<ReturnType<typeof makeUser>>) {
-  const client = new FormClient(web.url);
-  client.forwardedFor = `198.51.100.${Math.floor(Math.random() * 250)}`;
-  await signIn(client, user);
-  return client;
-}
+const signedIn = (user: Awaited<ReturnType<typeof makeUser>>) => signedInClient(web.url, user);
 const ticks = (html: string) =>
   Object.fromEntries([...html.matchAll(/data-testid="onboarding-(\w+)" data-done="(yes|no)"/g)].map((m) => [m[1], m[2]]));
 

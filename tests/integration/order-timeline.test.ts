@@ -3,31 +3,20 @@
  * entry ("Customer told by WhatsApp: order confirmed"), the customer reads only what concerns them,
  * as said to them ("We sent you a WhatsApp message"), and never the shop's own notes or owner alerts.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { orderStatusPath } from "~/domain/orders/order-links.server";
 import type { Locale } from "~/lib/i18n";
 import { rememberLocale } from "~/lib/i18n.server";
-import { closeRedis } from "~/lib/redis.server";
-import { closeDatabase, schema, withShop } from "~db/client";
+import { schema, withShop } from "~db/client";
 
-import { signIn } from "../helpers/auth";
+import { signedInClient } from "../helpers/auth";
 import { makeProduct } from "../helpers/catalog";
 import { makeShop, makeUser } from "../helpers/factories";
 import { makeOrder } from "../helpers/orders";
-import { FormClient, htmlDecode, startWeb } from "../helpers/web";
+import { clientOfItsOwn, type FormClient, htmlDecode, webForFile } from "../helpers/web";
 
-process.env.TRUST_PROXY = "1";
-
-let web: Awaited<ReturnType<typeof startWeb>>;
-beforeAll(async () => {
-  web = await startWeb();
-});
-afterAll(async () => {
-  await web?.close();
-  await closeRedis();
-  await closeDatabase();
-});
+const web = webForFile();
 
 async function inLanguage(client: FormClient, locale: Locale) {
   const [name, ...value] = (await rememberLocale(locale)).split(";")[0].split("=");
@@ -42,9 +31,7 @@ describe("order timeline", () => {
     const [variant] = await withShop(shop.id, (tx) => tx.select().from(schema.variants).limit(1));
     const order = await makeOrder(shop.id, { lines: [{ variantId: variant.id, quantity: 1 }], paid: true });
 
-    const staff = new FormClient(web.url);
-    staff.forwardedFor = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
-    await signIn(staff, owner);
+    const staff = await signedInClient(web.url, owner);
     await staff.get(`/admin/orders/${order.id}`);
     await staff.post(`/admin/orders/${order.id}`, { intent: "note", note: "Bungkus sebagai hadiah" });
     await inLanguage(staff, "zh");
@@ -57,8 +44,7 @@ describe("order timeline", () => {
     expect(admin).not.toContain("Customer told by");
     expect(admin).toMatch(/消息状态：(等待发送|已发送|已送达|已读|发送失败)/); // the message's delivery, worded too
 
-    const customer = new FormClient(web.url);
-    customer.forwardedFor = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const customer = clientOfItsOwn(web.url);
     await inLanguage(customer, "ms");
     expect((await customer.get(orderStatusPath(shop.slug, order.id))).status).toBe(200);
     const page = htmlDecode(customer.lastHtml);

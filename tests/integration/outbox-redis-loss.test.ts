@@ -1,13 +1,13 @@
 import { inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { saveAccountingSettings } from "~/domain/accounting/settings.server";
 import { getProduct } from "~/domain/catalog/products.server";
 import { SYNC_SCHEDULERS_ID } from "~/domain/reports/schedule.server";
 import { closeRedis, queue } from "~/lib/redis.server";
 import { asPlatform, closeDatabase, schema } from "~db/client";
 
 import { startWorkers } from "../../workers/main";
+import { syncToAutoCountSandbox } from "../helpers/accounting";
 import { until } from "../helpers/async";
 import { makeProduct } from "../helpers/catalog";
 import { auditDeliveries, committedDeliveries } from "../helpers/delivery-audit";
@@ -87,21 +87,7 @@ describe("Redis loses the jobs of paid orders", () => {
     const owner = await makeUser();
     const shopId = (await makeShop(owner.id)).id;
     await onPlan(shopId, "growth"); // AutoCount sync is in Growth
-    const saved = await saveAccountingSettings(
-      { userId: owner.id, shopId },
-      {
-        mode: "sandbox",
-        salesAccountNo: "500-1000",
-        taxCode: "SV-8",
-        creditTerm: "C.O.D.",
-        paymentMethod: "ONLINE",
-        salesLocation: "HQ",
-        customerCodeScheme: "per_customer",
-        customerCodePrefix: "300-",
-        enabled: "on",
-      },
-    );
-    expect(saved).toMatchObject({ ok: true });
+    await syncToAutoCountSandbox({ userId: owner.id, shopId });
     stack.sandbox.autocount.rateLimit.limit = 100_000; // this test is about Redis, not AutoCount's window
     const product = await makeProduct(shopId, owner.id, { title: "Kopi Tenom", price: "12.50", stock: 100, status: "active" });
     const variantId = (await getProduct(shopId, product.productId))!.variants[0].id;

@@ -4,26 +4,15 @@
  * stream never sees it; the stream needs a signed-in member.
  */
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { closeRedis } from "~/lib/redis.server";
-import { closeDatabase, schema, withShop } from "~db/client";
+import { schema, withShop } from "~db/client";
 
-import { signIn } from "../helpers/auth";
+import { signedInClient } from "../helpers/auth";
 import { makeShop, makeUser } from "../helpers/factories";
-import { FormClient, startWeb } from "../helpers/web";
+import { type FormClient, webForFile } from "../helpers/web";
 
-process.env.TRUST_PROXY = "1";
-
-let web: Awaited<ReturnType<typeof startWeb>>;
-beforeAll(async () => {
-  web = await startWeb();
-});
-afterAll(async () => {
-  await web?.close();
-  await closeRedis();
-  await closeDatabase();
-});
+const web = webForFile();
 
 /** An open event stream, read event by event. */
 async function openStream(client: FormClient) {
@@ -63,10 +52,7 @@ async function openStream(client: FormClient) {
 async function member() {
   const user = await makeUser();
   const shop = await makeShop(user.id);
-  const client = new FormClient(web.url);
-  client.forwardedFor = `198.51.100.${Math.floor(Math.random() * 250)}`;
-  await signIn(client, user);
-  return { shop, client };
+  return { shop, client: await signedInClient(web.url, user) };
 }
 
 describe("progress stream (SSE)", () => {

@@ -5,7 +5,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { saveAccountingSettings } from "~/domain/accounting/settings.server";
 import { getProduct } from "~/domain/catalog/products.server";
 import { dashboardFigures, parseRange } from "~/domain/reports/dashboard.server";
 import { recordStorefrontEvent } from "~/domain/reports/events.server";
@@ -14,6 +13,7 @@ import { addDays, localDate } from "~/lib/dates";
 import { closeRedis } from "~/lib/redis.server";
 import { closeDatabase, schema, withShop } from "~db/client";
 
+import { syncToAutoCountSandbox } from "../helpers/accounting";
 import { signIn } from "../helpers/auth";
 import { makeProduct } from "../helpers/catalog";
 import { addMember, makeShop, makeUser, onPlan } from "../helpers/factories";
@@ -78,21 +78,7 @@ beforeAll(async () => {
       .where(and(eq(schema.orderLines.orderId, made[2].id)));
   });
   // Shop A syncs to the sandbox: its paid orders get sync rows (no worker runs here).
-  const saved = await saveAccountingSettings(
-    { userId: a.user.id, shopId: a.shop.id },
-    {
-      mode: "sandbox",
-      salesAccountNo: "500-1000",
-      taxCode: "",
-      creditTerm: "C.O.D.",
-      paymentMethod: "ONLINE",
-      salesLocation: "HQ",
-      customerCodeScheme: "cash_sales",
-      customerCodePrefix: "300-",
-      enabled: "on",
-    },
-  );
-  if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
+  await syncToAutoCountSandbox({ userId: a.user.id, shopId: a.shop.id }, { taxCode: "", customerCodeScheme: "cash_sales" });
   const paid = await makeOrder(a.shop.id, { lines: [{ variantId: v1, quantity: 1 }], customerName: "Aminah of shop A" });
   const [row] = await withShop(a.shop.id, (tx) =>
     tx.select().from(schema.accountingSyncs).where(eq(schema.accountingSyncs.orderId, paid.id)),

@@ -407,12 +407,27 @@ async function upsertDebtor(client: AutoCountClient, ctx: SyncContext, debtorCod
   }
 }
 
+/** What an order's invoice and credit notes say alike: the debtor, the shop's credit term and location, tax-inclusive prices, our order number. */
+function documentHeader(ctx: SyncContext, debtorCode: string) {
+  const { order, settings } = ctx;
+  return {
+    debtorCode,
+    debtorName: settings.customerCodeScheme === "cash_sales" ? "Cash sales (NetShop)" : order.customerName || "Online customer",
+    creditTerm: settings.creditTerm,
+    salesLocation: settings.salesLocation,
+    inclusiveTax: true,
+    currency: order.currency,
+    ref: `Order #${order.number}`,
+  };
+}
+
 async function bookInvoice(client: AutoCountClient, ctx: SyncContext): Promise<Record<string, unknown>> {
   const { order, settings } = ctx;
   if (!order.invoiceNumber) throw new PermanentJobFailure("The order has no invoice number: it is not paid.");
   const numbers = documentNumbers(order.invoiceNumber);
   const debtorCode = debtorCodeFor(settings, order);
-  const debtorName = settings.customerCodeScheme === "cash_sales" ? "Cash sales (NetShop)" : order.customerName || "Online customer";
+  const header = documentHeader(ctx, debtorCode);
+  const { debtorName } = header;
   const invoiceDate = toAutoCountDate(order.invoicedAt ?? order.paidAt ?? new Date(), ctx.timezone);
   const paidDate = toAutoCountDate(order.paidAt ?? order.invoicedAt ?? new Date(), ctx.timezone);
 
@@ -422,13 +437,7 @@ async function bookInvoice(client: AutoCountClient, ctx: SyncContext): Promise<R
     client.createInvoice({
       docNo: numbers.invoice,
       docDate: invoiceDate,
-      debtorCode,
-      debtorName,
-      creditTerm: settings.creditTerm,
-      salesLocation: settings.salesLocation,
-      inclusiveTax: true,
-      currency: order.currency,
-      ref: `Order #${order.number}`,
+      ...header,
       lines: salesLines(ctx),
     }),
   );
@@ -474,7 +483,8 @@ async function bookCreditNote(client: AutoCountClient, ctx: SyncContext): Promis
   const numbers = refundDocumentNumbers(order.invoiceNumber!, seq);
   const invoiceNo = documentNumbers(order.invoiceNumber!).invoice;
   const debtorCode = String(invoiceRow.detail.debtorCode ?? debtorCodeFor(settings, order));
-  const debtorName = settings.customerCodeScheme === "cash_sales" ? "Cash sales (NetShop)" : order.customerName || "Online customer";
+  const header = documentHeader(ctx, debtorCode);
+  const { debtorName } = header;
   const date = toAutoCountDate(refund.completedAt ?? refund.createdAt, ctx.timezone);
   const reason = refund.reason?.trim() || "Refund";
 
@@ -482,13 +492,7 @@ async function bookCreditNote(client: AutoCountClient, ctx: SyncContext): Promis
     client.createCreditNote({
       docNo: numbers.creditNote,
       docDate: date,
-      debtorCode,
-      debtorName,
-      creditTerm: settings.creditTerm,
-      salesLocation: settings.salesLocation,
-      inclusiveTax: true,
-      currency: order.currency,
-      ref: `Order #${order.number}`,
+      ...header,
       ourInvoiceNo: invoiceNo,
       reason,
       lines: [

@@ -71,7 +71,7 @@ export async function issueCode(input: { userId: string; purpose: CodePurpose; s
   await asPlatform((tx) =>
     tx.update(schema.verificationCodes).set({ messageId: sent.messageId }).where(eq(schema.verificationCodes.id, codeId)),
   );
-  return sent.ok ? { ok: true } : { ok: false, retryable: sent.retryable, error: sent.error };
+  return sent.ok ? { ok: true } : { ok: false, retryable: sent.retryable, error: sent.errors.form };
 }
 
 export type CodeCheck = { result: "ok" } | { result: "wrong"; attemptsLeft: number } | { result: "expired" | "too_many" | "none" };

@@ -237,26 +237,12 @@ export async function changePassword(user: User, session: Session, form: Record<
     })
     .safeParse(form);
   if (!parsed.success) return { ok: false, status: 400, errors: fieldErrors(parsed.error) };
-  const key = `${user.email.toLowerCase()}|${who.ip ?? "unknown"}`;
-  const blocked = await isLimited("loginPerAccount", key);
-  if (!blocked.ok)
-    return {
-      ok: false,
-      status: 429,
-      errors: { current: `Too many wrong passwords. Try again in ${describeWait(blocked.retryAfterSeconds)}.` },
-      retryAfterSeconds: blocked.retryAfterSeconds,
-    };
-  if (!(await verifyPassword(parsed.data.current, user.passwordHash))) {
-    const limited = await consume("loginPerAccount", key);
-    if (!limited.ok)
-      return {
-        ok: false,
-        status: 429,
-        errors: { current: `Too many wrong passwords. Try again in ${describeWait(limited.retryAfterSeconds)}.` },
-        retryAfterSeconds: limited.retryAfterSeconds,
-      };
-    return { ok: false, status: 400, errors: { current: "That is not your current password." } };
+  const checked = await checkCurrentPassword(user, parsed.data.current, who);
+  if (checked.result === "slowed") {
+    const { retryAfterSeconds } = checked;
+    return { ok: false, status: 429, errors: { current: tooManyWrongPasswords(retryAfterSeconds) }, retryAfterSeconds };
   }
+  if (checked.result === "wrong") return { ok: false, status: 400, errors: { current: "That is not your current password." } };
   const passwordHash = await hashPassword(parsed.data.password);
   const otherSessionsEnded = await asPlatform(async (tx) => {
     await setPassword(tx, user, passwordHash);
@@ -282,28 +268,33 @@ export async function confirmPassword(
   password: string,
   who: RequestInfo,
 ): Promise<{ ok: true } | { ok: false; status: 400 | 429; error: string; retryAfterSeconds?: number }> {
+  const checked = await checkCurrentPassword(user, password, who);
+  if (checked.result === "slowed") {
+    const { retryAfterSeconds } = checked;
+    return { ok: false, status: 429, error: tooManyWrongPasswords(retryAfterSeconds), retryAfterSeconds };
+  }
+  if (checked.result === "wrong") return { ok: false, status: 400, error: "That is not your password." };
+  await asPlatform((tx) =>
+    audit(tx, { shopId: null, actorUserId: user.id, action: "account.reauthenticated", targetType: "user", targetId: user.id, ...who }),
+  );
+  return { ok: true };
+}
+
+const tooManyWrongPasswords = (retryAfterSeconds: number) => `Too many wrong passwords. Try again in ${describeWait(retryAfterSeconds)}.`;
+
+/**
+ * The signed-in person's password checked under the per-account slowing of wrong passwords (from
+ * this address): right, wrong (counted), or not tried because the wait is not over.
+ */
+async function checkCurrentPassword(
+  user: User,
+  password: string,
+  who: RequestInfo,
+): Promise<{ result: "ok" | "wrong" } | { result: "slowed"; retryAfterSeconds: number }> {
   const key = `${user.email.toLowerCase()}|${who.ip ?? "unknown"}`;
   const blocked = await isLimited("loginPerAccount", key);
-  if (!blocked.ok)
-    return {
-      ok: false,
-      status: 429,
-      error: `Too many wrong passwords. Try again in ${describeWait(blocked.retryAfterSeconds)}.`,
-      retryAfterSeconds: blocked.retryAfterSeconds,
-    };
-  if (await verifyPassword(password, user.passwordHash)) {
-    await asPlatform((tx) =>
-      audit(tx, { shopId: null, actorUserId: user.id, action: "account.reauthenticated", targetType: "user", targetId: user.id, ...who }),
-    );
-    return { ok: true };
-  }
+  if (!blocked.ok) return { result: "slowed", retryAfterSeconds: blocked.retryAfterSeconds };
+  if (await verifyPassword(password, user.passwordHash)) return { result: "ok" };
   const limited = await consume("loginPerAccount", key);
-  if (!limited.ok)
-    return {
-      ok: false,
-      status: 429,
-      error: `Too many wrong passwords. Try again in ${describeWait(limited.retryAfterSeconds)}.`,
-      retryAfterSeconds: limited.retryAfterSeconds,
-    };
-  return { ok: false, status: 400, error: "That is not your password." };
+  return limited.ok ? { result: "wrong" } : { result: "slowed", retryAfterSeconds: limited.retryAfterSeconds };
 }

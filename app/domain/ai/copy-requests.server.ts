@@ -5,7 +5,7 @@ import { z } from "zod";
 import { audit } from "~/domain/audit/audit.server";
 import { PlanLimitReached } from "~/domain/billing/plans.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
-import { type FieldErrors, fieldErrors } from "~/lib/forms";
+import { type FieldErrors, fieldErrors, listField } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
 import { schema, withShop } from "~db/client";
 
@@ -15,15 +15,14 @@ import { assertAiCredits } from "./credits.server";
 
 export const CopyRequestSchema = z.object({
   tone: z.enum(COPY_TONE_CODES, { error: "Choose a tone." }),
-  languages: z.array(z.enum(COPY_LANGUAGE_CODES)).min(1, { error: "Choose at least one language." }),
+  languages: listField(z.array(z.enum(COPY_LANGUAGE_CODES)).min(1, { error: "Choose at least one language." })),
   notes: z.string().trim().max(4000, { error: "Use at most 4,000 characters." }).optional().default(""),
 });
 export type CopyOptions = z.infer<typeof CopyRequestSchema>;
 
 /** Reads the copy form (languages may come as repeated fields). */
 export function parseCopyRequest(raw: Record<string, unknown>): { ok: true; options: CopyOptions } | { ok: false; errors: FieldErrors } {
-  const languages = raw.languages === undefined ? [] : Array.isArray(raw.languages) ? raw.languages : [raw.languages];
-  const parsed = CopyRequestSchema.safeParse({ ...raw, languages });
+  const parsed = CopyRequestSchema.safeParse(raw);
   return parsed.success ? { ok: true, options: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
 }
 

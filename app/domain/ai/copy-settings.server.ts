@@ -46,6 +46,17 @@ export async function readSettings(tx: Tx, shopId: string): Promise<AiSettings> 
   };
 }
 
+/** What the AI pages show of the settings: the provider and model a job will use, its defaults, and whether the sandbox answers. */
+export function copySettingsView(settings: AiSettings) {
+  return {
+    provider: settings.provider,
+    model: settings.effectiveModel,
+    tone: settings.tone,
+    languages: settings.languages,
+    sandbox: settings.sandbox[settings.provider],
+  };
+}
+
 export async function getAiSettings(shopId: string): Promise<AiSettings> {
   return withShop(shopId, (tx) => readSettings(tx, shopId));
 }

@@ -6,7 +6,7 @@ import PDFDocument from "pdfkit";
 
 import { config } from "~/config.server";
 import { formatMoney } from "~/lib/money";
-import { embedNotoFonts, PDF_FONT, PDF_FONT_BOLD } from "~/lib/pdf-fonts.server";
+import { PDF_FONT, PDF_FONT_BOLD, startPdf } from "~/lib/pdf-fonts.server";
 
 import type { PlatformInvoice } from "./invoices.server";
 import { localDay } from "./periods";
@@ -78,13 +78,7 @@ export function invoicePdf(invoice: PlatformInvoice): Promise<Buffer> {
     margin: 50,
     info: { Title: `NetShop invoice ${invoice.number}`, Author: config().PLATFORM_COMPANY_NAME },
   });
-  embedNotoFonts(doc);
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on("data", (c: Buffer) => chunks.push(c));
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
-  });
+  const done = startPdf(doc);
   doc.font(PDF_FONT_BOLD).fontSize(18).text(title(invoice), 50, 50);
   doc
     .font(PDF_FONT)

@@ -7,7 +7,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
-import { type FieldErrors, fieldErrors } from "~/lib/forms";
+import { type FieldErrors, fieldErrors, listField } from "~/lib/forms";
 import { isUuid, uuidField } from "~/lib/ids";
 import { schema, type Tx, withShop } from "~db/client";
 
@@ -114,7 +114,7 @@ const RateSchema = z
   });
 
 const SettingsSchema = z.object({
-  countries: z.array(z.enum(INTERNATIONAL_COUNTRIES, { error: "Choose countries from the list." })).default([]),
+  countries: listField(z.array(z.enum(INTERNATIONAL_COUNTRIES, { error: "Choose countries from the list." }))),
   orderExpiryMinutes: z
     .string()
     .trim()
@@ -176,7 +176,8 @@ export async function deleteShippingRate(actor: Actor, rateId: string): Promise<
   });
 }
 
-export async function saveShippingSettings(actor: Actor, form: { countries: string[]; orderExpiryMinutes: unknown }): Promise<Result> {
+/** `countries`: one country or a list (a checkbox group), none when absent. */
+export async function saveShippingSettings(actor: Actor, form: { countries?: unknown; orderExpiryMinutes: unknown }): Promise<Result> {
   const parsed = SettingsSchema.safeParse(form);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   return withShop(actor.shopId, async (tx) => {

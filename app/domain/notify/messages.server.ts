@@ -17,6 +17,7 @@ import {
   WassengerWebhookSchema,
   webhookEventId,
 } from "~/integrations/wassenger.server";
+import type { Refusal } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
 import { parseCleanJson } from "~/lib/text";
 import { asPlatform, schema, type Tx, withShop } from "~db/client";
@@ -57,7 +58,8 @@ export async function queueMessage(tx: Tx, input: QueuedMessage): Promise<string
   return message.id;
 }
 
-export type SecretSendResult = { ok: true; messageId: string } | { ok: false; messageId: string; retryable: boolean; error: string };
+/** A failed send is the one refusal shape (the provider's message under `form`), with whether trying again may help. */
+export type SecretSendResult = { ok: true; messageId: string } | (Refusal & { messageId: string; retryable: boolean });
 
 interface SecretMessage {
   shopId: string | null;
@@ -97,7 +99,7 @@ export async function sendSecretWhatsApp(
   } catch (error) {
     if (!(error instanceof WassengerError)) throw error;
     await settleSecretMessage(input.shopId, messageId, { error: error.message });
-    return { ok: false, messageId, retryable: error.retryable, error: error.message };
+    return { ok: false, messageId, retryable: error.retryable, errors: { form: error.message } };
   }
 }
 
@@ -116,7 +118,7 @@ export async function sendSecretEmail(input: SecretMessage & { subject: string }
   } catch (error) {
     if (!(error instanceof EmailError)) throw error;
     await settleSecretMessage(input.shopId, messageId, { error: error.message });
-    return { ok: false, messageId, retryable: error.retryable, error: error.message };
+    return { ok: false, messageId, retryable: error.retryable, errors: { form: error.message } };
   }
 }
 
@@ -282,11 +284,12 @@ async function marketingConsented(tx: Tx, message: typeof schema.messages.$infer
 
 const RANK: Record<Status, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
 
+/** A refused delivery is the one refusal shape (why under `form`) with its HTTP status. */
 export type WebhookResult =
-  | { status: 401 | 400; error: string }
-  | { status: 200; outcome: "duplicate" | "ignored" | "updated" | "unchanged" }
+  | (Refusal & { status: 401 | 400 })
+  | { ok: true; status: 200; outcome: "duplicate" | "ignored" | "updated" | "unchanged" }
   /** A person wrote to us: the caller decides what it means (a STOP withdraws marketing consent). */
-  | { status: 200; outcome: "inbound"; inbound: { from: string; text: string } };
+  | { ok: true; status: 200; outcome: "inbound"; inbound: { from: string; text: string } };
 
 /** Handles one Wassenger webhook delivery: authenticated, deduplicated, and never regressing. */
 export async function handleWassengerWebhook(input: {
@@ -295,15 +298,15 @@ export async function handleWassengerWebhook(input: {
   signature: string | null;
 }): Promise<WebhookResult> {
   const secret = config().WASSENGER_WEBHOOK_SECRET;
-  if (!secret || !safeEqual(input.pathToken, secret)) return { status: 401, error: "unknown webhook token" };
+  if (!secret || !safeEqual(input.pathToken, secret)) return { ok: false, status: 401, errors: { form: "unknown webhook token" } };
   if (input.signature !== null && !verifyWassengerSignature(input.rawBody, input.signature, secret)) {
-    return { status: 401, error: "bad signature" };
+    return { ok: false, status: 401, errors: { form: "bad signature" } };
   }
   let hook;
   try {
     hook = WassengerWebhookSchema.parse(parseCleanJson(input.rawBody));
   } catch {
-    return { status: 400, error: "body is not a Wassenger webhook" };
+    return { ok: false, status: 400, errors: { form: "body is not a Wassenger webhook" } };
   }
   const status = deliveryStatusOf(hook);
   return asPlatform(async (tx) => {
@@ -312,10 +315,10 @@ export async function handleWassengerWebhook(input: {
       .values({ provider: "wassenger", eventId: webhookEventId(hook) })
       .onConflictDoNothing()
       .returning();
-    if (fresh.length === 0) return { status: 200, outcome: "duplicate" } as const;
+    if (fresh.length === 0) return { ok: true, status: 200, outcome: "duplicate" } as const;
     const inbound = inboundMessageOf(hook);
-    if (inbound) return { status: 200, outcome: "inbound", inbound } as const;
-    if (!status || !hook.data.id) return { status: 200, outcome: "ignored" } as const;
+    if (inbound) return { ok: true, status: 200, outcome: "inbound", inbound } as const;
+    if (!status || !hook.data.id) return { ok: true, status: 200, outcome: "ignored" } as const;
     const error = status === "failed" ? JSON.stringify(hook.data.error ?? "failed").slice(0, 500) : null;
     // Our message id travels as `reference`: it matches even when the webhook overtakes the
     // send's own commit (the row lock held by deliverMessage makes this wait for it).
@@ -333,7 +336,7 @@ export async function handleWassengerWebhook(input: {
         ),
       )
       .returning({ id: schema.messages.id });
-    return { status: 200, outcome: updated.length ? "updated" : "unchanged" } as const;
+    return { ok: true, status: 200, outcome: updated.length ? "updated" : "unchanged" } as const;
   });
 }
 

@@ -6,6 +6,7 @@ import { schema, withShop } from "~db/client";
 
 import { chargesOf, type Order } from "./charges.server";
 import { GATEWAY_LABELS, isGateway } from "./gateways.server";
+import { orderWithLines } from "./order-reads.server";
 import { CUSTOMER_TIMELINE, type TimelineWording } from "./timeline-wording";
 
 export type CustomerPaymentState = "paid" | "refunded" | "partially_refunded" | "failed" | "processing" | "unpaid" | "cancelled";
@@ -47,16 +48,9 @@ export interface CustomerOrderView {
 export async function customerOrder(shopId: string, orderId: string): Promise<CustomerOrderView | undefined> {
   if (!isUuid(orderId)) return undefined;
   const loaded = await withShop(shopId, async (tx) => {
-    const [order] = await tx
-      .select()
-      .from(schema.orders)
-      .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
-    if (!order) return undefined;
-    const lines = await tx
-      .select()
-      .from(schema.orderLines)
-      .where(and(eq(schema.orderLines.shopId, shopId), eq(schema.orderLines.orderId, orderId)))
-      .orderBy(schema.orderLines.position);
+    const found = await orderWithLines(tx, shopId, orderId);
+    if (!found) return undefined;
+    const { order, lines } = found;
     const events = await tx
       .select({
         id: schema.orderEvents.id,

@@ -4,32 +4,26 @@
  * browser's print dialog and as PDF (pdfkit with Noto Sans SC embedded, subset to the characters
  * used: Chinese and Malay names print as written).
  */
-import { and, asc, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import PDFDocument from "pdfkit";
 
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { isUuid } from "~/lib/ids";
-import { embedNotoFonts, PDF_FONT, PDF_FONT_BOLD } from "~/lib/pdf-fonts.server";
+import { PDF_FONT, PDF_FONT_BOLD, startPdf } from "~/lib/pdf-fonts.server";
 import { schema, withShop } from "~db/client";
 import type { PostalAddress } from "~db/schema";
+
+import { orderWithLines } from "./order-reads.server";
 
 export type DocumentKind = "invoice" | "packing-slip";
 
 export async function documentData(shopId: string, orderId: string) {
   if (!isUuid(orderId)) return undefined;
   return withShop(shopId, async (tx) => {
-    const [order] = await tx
-      .select()
-      .from(schema.orders)
-      .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
-    if (!order) return undefined;
+    const found = await orderWithLines(tx, shopId, orderId);
+    if (!found) return undefined;
     const [shop] = await tx.select().from(schema.shops).where(eq(schema.shops.id, shopId));
-    const lines = await tx
-      .select()
-      .from(schema.orderLines)
-      .where(and(eq(schema.orderLines.shopId, shopId), eq(schema.orderLines.orderId, orderId)))
-      .orderBy(asc(schema.orderLines.position));
-    return { shop, order, lines };
+    return { shop, ...found };
   });
 }
 type Data = NonNullable<Awaited<ReturnType<typeof documentData>>>;
@@ -117,13 +111,7 @@ export function documentPdf(kind: DocumentKind, d: Data): Promise<Buffer> {
       Author: shop.companyName || shop.name,
     },
   });
-  embedNotoFonts(doc);
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on("data", (c: Buffer) => chunks.push(c));
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
-  });
+  const done = startPdf(doc);
   const sellerLines = seller(d);
   doc
     .font(PDF_FONT_BOLD)

@@ -18,6 +18,7 @@ import type { OrderMessageKind } from "./customer-messages";
 import { notifyOrderCustomer } from "./customer-messages.server";
 import { orderStatusUrl } from "./order-links.server";
 import type { ManualMove } from "./order-moves";
+import { orderWithLines } from "./order-reads.server";
 import { canTransition, type OrderStatus } from "./order-status";
 import { OrderTransitionError, transitionOrder } from "./status.server";
 import { recordOrderEvent } from "./timeline.server";
@@ -62,16 +63,9 @@ export async function notifyCustomer(
 export async function getOrderDetail(shopId: string, orderId: string) {
   if (!isUuid(orderId)) return undefined;
   return withShop(shopId, async (tx) => {
-    const [order] = await tx
-      .select()
-      .from(schema.orders)
-      .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)));
-    if (!order) return undefined;
-    const lines = await tx
-      .select()
-      .from(schema.orderLines)
-      .where(and(eq(schema.orderLines.shopId, shopId), eq(schema.orderLines.orderId, orderId)))
-      .orderBy(asc(schema.orderLines.position));
+    const found = await orderWithLines(tx, shopId, orderId);
+    if (!found) return undefined;
+    const { order, lines } = found;
     const payments = await tx
       .select({ payment: schema.payments, actorName: schema.users.name })
       .from(schema.payments)

@@ -25,23 +25,35 @@ export type CorrectionResult =
 
 const subjectOf = (userId: string, phone: string) => `phone:${userId}:${phone}`;
 
+/** Saves a correction of a person's own account row, audited with `before` and `after` as given (personal values masked by the caller). */
+export async function correctOwnAccount(
+  userId: string,
+  change: { name: string } | { phone: string } | { email: string },
+  audited: { before: Record<string, string>; after: Record<string, string> },
+  who: RequestInfo,
+): Promise<void> {
+  await asPlatform(async (tx) => {
+    await tx
+      .update(schema.users)
+      .set({ ...change, updatedAt: new Date() })
+      .where(eq(schema.users.id, userId));
+    await audit(tx, {
+      shopId: null,
+      actorUserId: userId,
+      action: "privacy.user_corrected",
+      targetType: "user",
+      targetId: userId,
+      ...audited,
+      ...who,
+    });
+  });
+}
+
 export async function correctUserName(user: Person, input: unknown, who: RequestInfo): Promise<CorrectionResult> {
   const name = typeof input === "string" ? input.trim() : "";
   if (!name) return { ok: false, errors: { name: "correct.errors.name" } };
   if (name.length > 100) return { ok: false, errors: { name: "correct.errors.tooLong" } };
-  await asPlatform(async (tx) => {
-    await tx.update(schema.users).set({ name, updatedAt: new Date() }).where(eq(schema.users.id, user.id));
-    await audit(tx, {
-      shopId: null,
-      actorUserId: user.id,
-      action: "privacy.user_corrected",
-      targetType: "user",
-      targetId: user.id,
-      before: { name: user.name },
-      after: { name },
-      ...who,
-    });
-  });
+  await correctOwnAccount(user.id, { name }, { before: { name: user.name }, after: { name } }, who);
   return { ok: true, notice: "saved" };
 }
 
@@ -64,19 +76,7 @@ export async function confirmPhoneChange(
   if (!phone) return { ok: false, errors: { phone: "correct.errors.phone" } };
   const check = await checkCode({ purpose: "contact_change", subjectId: subjectOf(user.id, phone), code: String(input.code ?? "") });
   if (check.result !== "ok") return { ok: false, errors: { code: "codeWrong" } };
-  await asPlatform(async (tx) => {
-    await tx.update(schema.users).set({ phone, updatedAt: new Date() }).where(eq(schema.users.id, user.id));
-    await audit(tx, {
-      shopId: null,
-      actorUserId: user.id,
-      action: "privacy.user_corrected",
-      targetType: "user",
-      targetId: user.id,
-      before: { phone: maskPhone(user.phone) },
-      after: { phone: maskPhone(phone) },
-      ...who,
-    });
-  });
+  await correctOwnAccount(user.id, { phone }, { before: { phone: maskPhone(user.phone) }, after: { phone: maskPhone(phone) } }, who);
   return { ok: true, notice: "saved" };
 }
 

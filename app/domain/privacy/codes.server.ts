@@ -101,7 +101,7 @@ export async function issuePrivacyCode(
   const sent = isPhoneContact(subject.contact)
     ? await sendSecretWhatsApp({ ...message, code })
     : await sendSecretEmail({ ...message, subject: text.subject });
-  return sent.ok ? { ok: true } : { ok: false, error: sent.error };
+  return sent.ok ? { ok: true } : { ok: false, error: sent.errors.form };
 }
 
 export type PrivacyCodeCheck = "ok" | "wrong" | "expired" | "too_many" | "none";

@@ -9,6 +9,7 @@ import { consumeAll } from "~/lib/rate-limit.server";
 import { asPlatform, schema, withShop } from "~db/client";
 import type { PostalAddress } from "~db/schema";
 
+import { correctOwnAccount } from "./account-page.server";
 import { checkPrivacyCode, type CodeSubject, isPhoneContact, issuePrivacyCode, normaliseContact } from "./codes.server";
 
 /**
@@ -294,18 +295,6 @@ export async function confirmUserEmailChange(
   if (!email) return { ok: false, field: "email", error: "correct.errors.email" };
   if ((await checkPrivacyCode(userCode(user.id, email), input.code)) !== "ok") return { ok: false, field: "code", error: "codeWrong" };
   if (await emailTakenOnPlatform(user.id, email)) return { ok: false, field: "email", error: "correct.errors.taken" };
-  await asPlatform(async (tx) => {
-    await tx.update(schema.users).set({ email, updatedAt: new Date() }).where(eq(schema.users.id, user.id));
-    await audit(tx, {
-      shopId: null,
-      actorUserId: user.id,
-      action: "privacy.user_corrected",
-      targetType: "user",
-      targetId: user.id,
-      before: { email: maskEmail(user.email) },
-      after: { email: maskEmail(email) },
-      ...who,
-    });
-  });
+  await correctOwnAccount(user.id, { email }, { before: { email: maskEmail(user.email) }, after: { email: maskEmail(email) } }, who);
   return { ok: true, contact: email };
 }

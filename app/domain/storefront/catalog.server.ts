@@ -173,7 +173,7 @@ async function loadStorefrontHome(shopId: string, now: Date) {
 
 export const COLLECTION_PAGE_SIZE = 24;
 
-/** A collection by handle with one page of its active products, or null; cached like the home page. */
+/** A collection by handle with one page of its active products, or undefined; cached like the home page. */
 export async function collectionPage(shopId: string, handle: string, page = 1) {
   return cachedForShop(shopId, `collection:${handle.toLowerCase()}:${page}`, async () => {
     const now = new Date();
@@ -193,7 +193,7 @@ async function loadCollectionPage(shopId: string, handle: string, page: number, 
       })
       .from(schema.collections)
       .where(eq(schema.collections.handle, handle.toLowerCase()));
-    if (!collection) return null;
+    if (!collection) return undefined;
     const ids = await collectionProductIds(tx, collection.id, COLLECTION_PAGE_SIZE + 1, (page - 1) * COLLECTION_PAGE_SIZE);
     return {
       collection,
@@ -219,7 +219,7 @@ export interface StorefrontVariant {
 }
 
 /**
- * An active product by handle with its variants (stock and sale prices) and media, or null. The
+ * An active product by handle with its variants (stock and sale prices) and media, or undefined. The
  * same for every visitor: kept per web process until the shop's catalogue, stock or sales change
  * (cache.server.ts) or one of its sales starts or ends. Callers must not modify the result.
  */
@@ -258,7 +258,7 @@ async function loadProductPage(shopId: string, handle: string, now: Date) {
       })
       .from(schema.products)
       .where(and(eq(schema.products.handle, handle.toLowerCase()), eq(schema.products.status, "active")));
-    if (!product) return null;
+    if (!product) return undefined;
     const rows = await tx
       .select({
         id: schema.variants.id,

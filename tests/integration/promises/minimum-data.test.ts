@@ -1,7 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { saveAccountingSettings } from "~/domain/accounting/settings.server";
 import { runSync } from "~/domain/accounting/sync.server";
 import { runCopyJob } from "~/domain/ai/copy-processor.server";
 import { requestCopy } from "~/domain/ai/copy-requests.server";
@@ -18,6 +17,7 @@ import { closeRedis } from "~/lib/redis.server";
 import { asPlatform, closeDatabase, schema, withShop } from "~db/client";
 
 import { type ReceivedRequest, type RunningSandbox, startSandbox } from "../../../sandbox/server";
+import { syncToAutoCountSandbox } from "../../helpers/accounting";
 import { signIn } from "../../helpers/auth";
 import { makePng, makeProduct } from "../../helpers/catalog";
 import { sellable } from "../../helpers/checkout";
@@ -208,21 +208,7 @@ describe("promise: “each service provider we use receives only the minimum dat
   it("“only the minimum data”: AutoCount gets the invoice's lines and amounts, the payment and the buyer's invoice details only", async () => {
     const books = await makeShop(owner.id);
     await onPlan(books.id, "growth");
-    const saved = await saveAccountingSettings(
-      { userId: owner.id, shopId: books.id },
-      {
-        mode: "sandbox",
-        salesAccountNo: "500-1000",
-        taxCode: "",
-        creditTerm: "C.O.D.",
-        paymentMethod: "ONLINE",
-        salesLocation: "HQ",
-        customerCodeScheme: "per_customer",
-        customerCodePrefix: "300-",
-        enabled: "on",
-      },
-    );
-    if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
+    await syncToAutoCountSandbox({ userId: owner.id, shopId: books.id }, { taxCode: "" });
     // A customer with a history: their paid order is queued for AutoCount; its address and note are set after.
     const customer = await makeCustomerWithHistory(books.id, owner.id, "Buku");
     const [sync] = await withShop(books.id, (tx) =>
