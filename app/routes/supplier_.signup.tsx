@@ -1,6 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { readSession, startSession } from "~/domain/accounts/sessions.server";
 import { MY_STATES, REGIONS } from "~/domain/dropship/options";
@@ -9,6 +8,7 @@ import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
+import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { Checkbox, CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
 
