@@ -1,8 +1,9 @@
 /**
- * The browser's translations. A page arrives with its language's namespaces inlined in the HTML
- * (`<InlineTranslations>`, read by `bootTranslations`); a whole language loads as its own chunk
- * (each is a dynamic import, so esbuild splits it out of the shared bundle) only when the visitor
- * switches to it, or when a page reached without a reload reads a namespace that was not inlined.
+ * The browser's translations. A storefront page arrives with its language's storefront namespaces
+ * inlined in the HTML (`<InlineTranslations>`, read by `bootTranslations`); a whole language loads
+ * as its own chunk (each is a dynamic import, so esbuild splits it out of the shared bundle) before
+ * hydrating any other page, when the visitor switches language, or when a page reached without a
+ * reload reads a namespace that was not inlined.
  */
 import { useSyncExternalStore } from "react";
 
@@ -35,12 +36,10 @@ export async function bootTranslations(): Promise<{ locale: Locale; inlined: str
   const locale = localeFromHtmlLang(document.documentElement.lang);
   const inlined = document.getElementById(INLINE_TRANSLATIONS_ID)?.textContent ?? "";
   const parsed = inlined ? (JSON.parse(inlined) as { locale?: string; namespaces?: Partial<Translations>; partial?: boolean }) : {};
-  if (parsed.locale === locale && parsed.namespaces) {
-    provideTranslations(locale, parsed.namespaces);
-    // A page outside the storefront carries only its own namespaces: the rest of its language
-    // follows in the background, before the next page is opened.
-    if (parsed.partial) setTimeout(() => void loadTranslations(locale), 0);
-  } else await loadTranslations(locale);
+  // A page outside the storefront carries none: its whole language loads before hydrating, so
+  // every admin page reached without a reload has its texts at once.
+  if (parsed.locale === locale && parsed.namespaces && !parsed.partial) provideTranslations(locale, parsed.namespaces);
+  else await loadTranslations(locale);
   return { locale, inlined };
 }
 

@@ -23,9 +23,9 @@ import type { Namespace } from "~/locales";
 export interface I18nContextValue {
   i18n: I18n;
   /**
-   * The JSON of the page's translations for `<InlineTranslations>`: `area`, the namespaces every
-   * page reached from it without a reload can use, or null (any: the page's own are inlined, and
-   * the browser loads the rest of its language after hydrating).
+   * The JSON of the page's translations for `<InlineTranslations>`: on a storefront page, `area`
+   * (the namespaces every storefront page can use) and whatever the page read; null elsewhere:
+   * none, the browser loads the page's whole language before hydrating.
    */
   inline(area: readonly string[] | null): string;
   /** In the browser: load `locale` (when new) and switch to it. */
@@ -62,8 +62,8 @@ export const INLINE_TRANSLATIONS_ID = "netshop-translations";
 
 /**
  * Namespaces a storefront page (`/s/:slug/...`) can use, on itself or on any storefront page
- * reached from it without a reload. Other pages (admin, supplier, platform) carry only what they
- * read while rendering on the server. Whatever a page read is always included.
+ * reached from it without a reload (whatever a page read is always included too). Other pages
+ * (admin, supplier, platform) carry none: their browser loads the language's chunk, as before.
  */
 const STOREFRONT_NAMESPACES = ["common", "storefront", "checkout", "payments", "privacy", "ui", "orders", "account", "billing"] as const;
 

@@ -69,15 +69,16 @@ observeMetaNamespaces((namespace) => pageReads.getStore()?.add(namespace));
 
 /**
  * Renders a page (`render`, given the translator to provide): every namespace the page reads is
- * noted, so `<InlineTranslations>` (rendered after the page's content) sends the browser those
- * and the page area's, and no others.
+ * noted, so `<InlineTranslations>` (rendered after the page's content) sends a storefront page's
+ * browser those and the storefront's, and no others.
  */
 export function renderTranslated<T>(locale: Locale, render: (i18n: I18nContextValue) => T): T {
   const read = new Set<string>();
   const value: I18nContextValue = {
     i18n: createI18n(locale, (namespace) => read.add(namespace)),
     inline(area) {
-      const namespaces = providedNamespaces(locale, new Set([...(area ?? ["common"]), ...read]));
+      // Outside the storefront the browser loads the whole language instead (i18n-loader.ts).
+      const namespaces = area ? providedNamespaces(locale, new Set([...area, ...read])) : {};
       // `<` escaped: the JSON sits in a <script> element.
       return JSON.stringify({ locale, namespaces, partial: area === null }).replace(/</g, "\\u003c");
     },
