@@ -1,24 +1,25 @@
 import { RemixBrowser } from "@remix-run/react";
-import { startTransition, StrictMode } from "react";
+import { type ReactNode, startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
-import { I18nextProvider } from "react-i18next";
 
-import { createI18n, localeFromHtmlLang } from "~/lib/i18n";
-import { loadTranslations } from "~/lib/i18n-loader";
+import { bootTranslations, clientI18nStore, useClientI18n } from "~/lib/i18n-loader";
+import { I18nProvider } from "~/lib/i18n-react";
 
-// Same language as the server rendered (it wrote it into <html lang>), so hydration matches; only
-// that language's translations are loaded.
-const locale = localeFromHtmlLang(document.documentElement.lang);
-await loadTranslations(locale);
-const i18n = createI18n(locale);
+// Same language as the server rendered (it wrote it into <html lang>, and its translations into
+// the page), so hydration matches.
+const store = clientI18nStore(await bootTranslations());
+
+function Translations({ children }: { children: ReactNode }) {
+  return <I18nProvider value={useClientI18n(store)}>{children}</I18nProvider>;
+}
 
 startTransition(() => {
   hydrateRoot(
     document,
-    <I18nextProvider i18n={i18n}>
+    <Translations>
       <StrictMode>
         <RemixBrowser />
       </StrictMode>
-    </I18nextProvider>,
+    </Translations>,
   );
 });

@@ -6,10 +6,10 @@ import { RemixServer } from "@remix-run/react";
 import { isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { I18nextProvider } from "react-i18next";
 
 import { DEFAULT_LOCALE, isLocale } from "~/lib/i18n";
-import { i18nFor } from "~/lib/i18n.server";
+import { renderTranslated } from "~/lib/i18n.server";
+import { I18nProvider } from "~/lib/i18n-react";
 import { loggablePath, logger } from "~/lib/logger.server";
 import { NonceContext } from "~/ui/nonce";
 
@@ -36,38 +36,42 @@ export default function handleRequest(
   const readyEvent = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
   // The root loader resolved the language (app/lib/i18n.server.ts); render in it.
   const rootData = remixContext.staticHandlerContext.loaderData?.root as { locale?: unknown } | undefined;
-  const i18n = i18nFor(isLocale(rootData?.locale) ? rootData.locale : DEFAULT_LOCALE);
-  return new Promise((resolve, reject) => {
-    let shellRendered = false;
-    const { pipe, abort } = renderToPipeableStream(
-      <I18nextProvider i18n={i18n}>
-        <NonceContext.Provider value={nonce}>
-          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
-        </NonceContext.Provider>
-      </I18nextProvider>,
-      {
-        nonce,
-        [readyEvent]() {
-          shellRendered = true;
-          const body = new PassThrough();
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          resolve(
-            new Response(createReadableStreamFromReadable(body), {
-              headers: responseHeaders,
-              status: responseStatusCode,
-            }),
-          );
-          pipe(body);
-        },
-        onShellError(error: unknown) {
-          reject(error);
-        },
-        onError(error: unknown) {
-          responseStatusCode = 500;
-          if (shellRendered) console.error(error);
-        },
-      },
-    );
-    setTimeout(abort, ABORT_DELAY + 1_000);
-  });
+  const locale = isLocale(rootData?.locale) ? rootData.locale : DEFAULT_LOCALE;
+  return renderTranslated(
+    locale,
+    (i18n) =>
+      new Promise((resolve, reject) => {
+        let shellRendered = false;
+        const { pipe, abort } = renderToPipeableStream(
+          <I18nProvider value={i18n}>
+            <NonceContext.Provider value={nonce}>
+              <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+            </NonceContext.Provider>
+          </I18nProvider>,
+          {
+            nonce,
+            [readyEvent]() {
+              shellRendered = true;
+              const body = new PassThrough();
+              responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+              resolve(
+                new Response(createReadableStreamFromReadable(body), {
+                  headers: responseHeaders,
+                  status: responseStatusCode,
+                }),
+              );
+              pipe(body);
+            },
+            onShellError(error: unknown) {
+              reject(error);
+            },
+            onError(error: unknown) {
+              responseStatusCode = 500;
+              if (shellRendered) console.error(error);
+            },
+          },
+        );
+        setTimeout(abort, ABORT_DELAY + 1_000);
+      }),
+  );
 }

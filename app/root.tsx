@@ -1,10 +1,9 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { DEFAULT_LOCALE, HTML_LANG } from "~/lib/i18n";
 import { localeFor } from "~/lib/i18n.server";
-import { useLanguage } from "~/lib/i18n-loader";
+import { InlineTranslations, useLanguage, useTranslation } from "~/lib/i18n-react";
 import styles from "~/styles/app.css";
 import { useNonce } from "~/ui/nonce";
 
@@ -41,6 +40,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         {children}
         {root?.hydrate === false ? null : (
           <>
+            <InlineTranslations />
             <ScrollRestoration nonce={nonce} />
             <Scripts nonce={nonce} />
           </>
@@ -51,8 +51,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
 }
 
 export default function App() {
-  // After the switcher (or a cookie) changes the language, the browser's i18next follows.
-  useLanguage(useTranslation().i18n, useRouteLoaderData<typeof loader>("root")?.locale ?? DEFAULT_LOCALE);
+  // After the switcher (or a cookie) changes the language, the browser's translator follows.
+  useLanguage(useRouteLoaderData<typeof loader>("root")?.locale ?? DEFAULT_LOCALE);
   return <Outlet />;
 }
 

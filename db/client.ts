@@ -108,6 +108,19 @@ export async function asPlatform<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A platform-level read of one statement, without a transaction around it: one round trip to
+ * PostgreSQL instead of three (BEGIN, the query, COMMIT). For reads on every request (the
+ * session, the person's shops); anything that writes or reads twice uses `asPlatform`.
+ */
+export async function readAsPlatform<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+  try {
+    return await fn(pools().platform);
+  } catch (error) {
+    throw clientValueError(error);
+  }
+}
+
 /** The raw tenant-role connection, for checks that must not set a shop (readiness, tests). */
 export function appSql(): postgres.Sql {
   return pools().appSql;

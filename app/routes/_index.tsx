@@ -1,8 +1,8 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { metaT } from "~/lib/i18n";
+import { useTranslation } from "~/lib/i18n-react";
 
 export const meta: MetaFunction = ({ matches }) => {
   const t = metaT(matches, "site");

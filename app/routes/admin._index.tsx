@@ -1,5 +1,4 @@
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { adminLoader } from "~/domain/accounts/access.server";
 import { allows } from "~/domain/accounts/permissions";
@@ -7,6 +6,7 @@ import { dashboardFigures, parseRange } from "~/domain/reports/dashboard.server"
 import { fillPeriods } from "~/domain/reports/periods";
 import { onboardingChecklist } from "~/domain/shops/onboarding.server";
 import { getShop } from "~/domain/shops/shops.server";
+import { useTranslation } from "~/lib/i18n-react";
 import { BarList, ColumnChart, FunnelChart, periodLabel, shortNumber } from "~/ui/charts";
 import { useFormat } from "~/ui/format";
 import { OnboardingChecklist } from "~/ui/onboarding";

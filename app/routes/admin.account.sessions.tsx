@@ -1,12 +1,12 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { listSessions, revokeSession } from "~/domain/accounts/sessions.server";
 import { asPlatformAudit } from "~/domain/audit/audit.server";
 import { readForm } from "~/lib/csrf.server";
 import { metaT } from "~/lib/i18n";
+import { useTranslation } from "~/lib/i18n-react";
 import { describeDevice } from "~/lib/user-agent.server";
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";

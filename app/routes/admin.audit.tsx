@@ -1,6 +1,5 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 import { z } from "zod";
 
 import { adminLoader } from "~/domain/accounts/access.server";
@@ -8,6 +7,7 @@ import { listMembers } from "~/domain/accounts/staff.server";
 import { AUDIT_CATEGORIES, type AuditCategory, listAuditLog } from "~/domain/audit/audit.server";
 import { getShop } from "~/domain/shops/shops.server";
 import { metaT } from "~/lib/i18n";
+import { useTranslation } from "~/lib/i18n-react";
 import { uuidField } from "~/lib/ids";
 import { describeDevice } from "~/lib/user-agent.server";
 import { useFormat } from "~/ui/format";

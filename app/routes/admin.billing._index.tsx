@@ -1,6 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { shopCreditBalances } from "~/domain/ai/jobs.server";
@@ -13,6 +12,7 @@ import { formatBytes } from "~/lib/bytes";
 import { readForm } from "~/lib/csrf.server";
 import { metaT } from "~/lib/i18n";
 import { localeFor, serverT } from "~/lib/i18n.server";
+import { useTranslation } from "~/lib/i18n-react";
 import { formatMoney } from "~/lib/money";
 import { redirect } from "~/lib/redirect.server";
 import { useFormat } from "~/ui/format";

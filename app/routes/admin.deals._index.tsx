@@ -1,11 +1,11 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { adminLoader } from "~/domain/accounts/access.server";
 import { getShop } from "~/domain/shops/shops.server";
 import { listFlashSales } from "~/domain/storefront/flash-sales.server";
 import { metaT } from "~/lib/i18n";
+import { useTranslation } from "~/lib/i18n-react";
 import { CatalogHeader } from "~/ui/catalog";
 import { useFormat } from "~/ui/format";
 import { TableHead } from "~/ui/table";

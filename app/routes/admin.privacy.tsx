@@ -1,6 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { exportDownloadUrl } from "~/domain/privacy/downloads.server";
@@ -9,6 +8,7 @@ import { findShopCustomer, requestDeletion, requestExport, shopRequest, shopRequ
 import { readForm } from "~/lib/csrf.server";
 import { localDate } from "~/lib/dates";
 import { localeFor, serverT } from "~/lib/i18n.server";
+import { useTranslation } from "~/lib/i18n-react";
 import { isUuid } from "~/lib/ids";
 import { redirect } from "~/lib/redirect.server";
 import { useFormat } from "~/ui/format";

@@ -1,7 +1,6 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { useState } from "react";
-import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader, requireRecentAuth } from "~/domain/accounts/access.server";
 import { formatMoney, type ProductStatus, type SortKey, SORTS, STATUS_LABELS, stockLevel } from "~/domain/catalog/catalog-rules";
@@ -10,6 +9,7 @@ import { listProducts, ListQuerySchema } from "~/domain/catalog/product-list.ser
 import { addProductsToCollection, BULK_ACTIONS, deleteProducts, setProductStatus } from "~/domain/catalog/products.server";
 import { readForm } from "~/lib/csrf.server";
 import { metaT } from "~/lib/i18n";
+import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { CatalogHeader, StatusBadge, StockBadge } from "~/ui/catalog";

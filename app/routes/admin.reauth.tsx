@@ -1,6 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { confirmPassword } from "~/domain/accounts/credentials.server";
@@ -8,6 +7,7 @@ import { markReauthenticated } from "~/domain/accounts/sessions.server";
 import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders, safeRedirect } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
+import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { CsrfInput, Field } from "~/ui/forms";
 

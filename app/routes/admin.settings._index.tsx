@@ -1,6 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { featureLock, featureRefusal } from "~/domain/billing/features.server";
@@ -9,6 +8,7 @@ import { forgetStorefrontShop } from "~/domain/storefront/shop.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
+import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
 import { FeatureLocked } from "~/ui/plan-feature";

@@ -1,6 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { COPY_PROVIDERS, PROVIDER_NAMES } from "~/domain/ai/copy-rules";
@@ -8,6 +7,7 @@ import { getAiSettings, saveAiSettings } from "~/domain/ai/copy-settings.server"
 import { readForm } from "~/lib/csrf.server";
 import { formFields, keptValues } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
+import { useTranslation } from "~/lib/i18n-react";
 import { CopyChoices } from "~/ui/ai";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";

@@ -1,7 +1,6 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { Trans, useTranslation } from "react-i18next";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import {
@@ -14,6 +13,7 @@ import {
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
+import { Trans, useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
 import { Checkbox, CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
 

@@ -1,6 +1,5 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Form, isRouteErrorResponse, Outlet, useLoaderData, useRouteError, useSubmit } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { providerModes } from "~/config.server";
 import { adminLoader } from "~/domain/accounts/access.server";
@@ -9,6 +8,7 @@ import { subscriptionStatus } from "~/domain/billing/subscriptions.server";
 import { supplierOf } from "~/domain/dropship/suppliers.server";
 import { pendingPolicyNotice } from "~/domain/policies/versions.server";
 import { metaT } from "~/lib/i18n";
+import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import type en from "~/locales/en";
 import { Banner } from "~/ui/banner";

@@ -1,12 +1,12 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Trans, useTranslation } from "react-i18next";
 
 import { readSession, setActiveShop } from "~/domain/accounts/sessions.server";
 import { acceptInvite, findInvite } from "~/domain/accounts/staff.server";
 import { readForm } from "~/lib/csrf.server";
 import { metaT } from "~/lib/i18n";
 import { localeFor, serverT } from "~/lib/i18n.server";
+import { Trans, useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { BrandCardPage } from "~/ui/brand";
 import { CsrfInput, FormError } from "~/ui/forms";

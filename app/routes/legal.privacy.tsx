@@ -1,9 +1,9 @@
 import type { MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { currentPolicyVersion } from "~/domain/policies/versions.server";
 import { metaT } from "~/lib/i18n";
+import { useTranslation } from "~/lib/i18n-react";
 import { PublicPage } from "~/ui/brand";
 import { useFormat } from "~/ui/format";
 

@@ -1,8 +1,8 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link } from "@remix-run/react";
-import { Trans, useTranslation } from "react-i18next";
 
 import { metaT } from "~/lib/i18n";
+import { Trans, useTranslation } from "~/lib/i18n-react";
 import { PublicPage } from "~/ui/brand";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "site")("terms.meta") }];

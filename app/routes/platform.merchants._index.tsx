@@ -1,11 +1,11 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { listMerchants } from "~/domain/billing/operators.server";
 import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from "~/domain/billing/subscription-status";
 import { operatorLoader } from "~/domain/dropship/suppliers.server";
 import { metaT } from "~/lib/i18n";
+import { useTranslation } from "~/lib/i18n-react";
 import { formatMoney } from "~/lib/money";
 import { useFormat } from "~/ui/format";
 

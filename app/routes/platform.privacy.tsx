@@ -1,6 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { operatorAction, operatorLoader } from "~/domain/dropship/suppliers.server";
 import { policyVersions, publishPolicyVersion } from "~/domain/policies/versions.server";
@@ -10,6 +9,7 @@ import { eraseRequestedData } from "~/flows/data-deleted.server";
 import { readForm } from "~/lib/csrf.server";
 import { localDate } from "~/lib/dates";
 import { localeFor, serverT } from "~/lib/i18n.server";
+import { useTranslation } from "~/lib/i18n-react";
 import { useFormat } from "~/ui/format";
 import { Checkbox, CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 import { PrivacyNotice, requestView } from "~/ui/privacy";

@@ -1,8 +1,8 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Outlet, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { operatorLoader } from "~/domain/dropship/suppliers.server";
+import { useTranslation } from "~/lib/i18n-react";
 import { ConsoleNav } from "~/ui/console-nav";
 
 export const meta: MetaFunction = () => [{ title: "Platform · NetShop" }];

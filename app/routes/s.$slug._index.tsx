@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { storefrontHome } from "~/domain/storefront/catalog.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { notFound } from "~/lib/http";
+import { useTranslation } from "~/lib/i18n-react";
 import { Countdown, ProductGrid, StorefrontErrorBoundary, useStorefront } from "~/ui/storefront";
 import { HeroBanner } from "~/ui/storefront-theme";
 

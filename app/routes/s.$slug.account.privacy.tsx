@@ -1,6 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { storefrontShopper } from "~/domain/checkout/context.server";
 import { acceptedPolicies, acknowledgePolicy } from "~/domain/policies/versions.server";
@@ -15,6 +14,7 @@ import { correctCustomerName, customerPrivacy } from "~/domain/privacy/customer-
 import { privacyIntent } from "~/domain/privacy/page-actions.server";
 import { readForm } from "~/lib/csrf.server";
 import { localeFor, serverT } from "~/lib/i18n.server";
+import { useTranslation } from "~/lib/i18n-react";
 import { formatPhone } from "~/lib/phone";
 import { redirect } from "~/lib/redirect.server";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";

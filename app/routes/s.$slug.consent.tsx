@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { consentChoice, consentSetCookie } from "~/lib/consent.server";
 import { readForm } from "~/lib/csrf.server";
 import { safeRedirect } from "~/lib/http";
 import { localeFor, serverT } from "~/lib/i18n.server";
+import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { CsrfInput } from "~/ui/forms";
 import { StorefrontErrorBoundary, useStorefront } from "~/ui/storefront";

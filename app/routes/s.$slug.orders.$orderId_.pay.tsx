@@ -1,11 +1,11 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { storefrontOrderAccess } from "~/domain/checkout/order-access.server";
 import { ORDER_PAGE_HEADERS, orderConfirmationPath } from "~/domain/orders/order-links.server";
 import { startPayment } from "~/domain/orders/payment-start.server";
+import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { OrderPageError } from "~/ui/customer-order";
 

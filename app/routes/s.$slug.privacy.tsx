@@ -1,6 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { storefrontShopper } from "~/domain/checkout/context.server";
 import { finishGuestProof, forgetGuestProof, provenGuest, startGuestProof } from "~/domain/privacy/guest.server";
@@ -8,6 +7,7 @@ import { privacyIntent } from "~/domain/privacy/page-actions.server";
 import { requestsOf } from "~/domain/privacy/requests.server";
 import { readForm } from "~/lib/csrf.server";
 import { localeFor, serverT } from "~/lib/i18n.server";
+import { useTranslation } from "~/lib/i18n-react";
 import { formatPhone } from "~/lib/phone";
 import { redirect } from "~/lib/redirect.server";
 import { CsrfInput, Field, FormError } from "~/ui/forms";

@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { publicUrl } from "~/config.server";
 import { minorToDecimal } from "~/domain/catalog/catalog-rules";
 import { productPage } from "~/domain/storefront/catalog.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { notFound } from "~/lib/http";
+import { useTranslation } from "~/lib/i18n-react";
 import { CsrfInput } from "~/ui/forms";
 import { Countdown, Price, StorefrontErrorBoundary, useStorefront } from "~/ui/storefront";
 

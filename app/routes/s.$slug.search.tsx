@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { minorToDecimal } from "~/domain/catalog/catalog-rules";
 import { collectionOptions } from "~/domain/storefront/catalog.server";
@@ -9,6 +8,7 @@ import { parseSearchParams, searchProducts } from "~/domain/storefront/search.se
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { notFound } from "~/lib/http";
 import { localeFor, serverT } from "~/lib/i18n.server";
+import { useTranslation } from "~/lib/i18n-react";
 import { ProductGrid, StorefrontErrorBoundary, useStorefront } from "~/ui/storefront";
 
 export async function loader({ params, request }: LoaderFunctionArgs) {

@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, isRouteErrorResponse, Link, Outlet, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { publicUrl } from "~/config.server";
 import { cartItemCount } from "~/domain/checkout/cart.server";
@@ -9,6 +8,7 @@ import { recordStorefrontEvent } from "~/domain/reports/events.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { themeStyle } from "~/domain/storefront/theme";
 import { consentChoice } from "~/lib/consent.server";
+import { useTranslation } from "~/lib/i18n-react";
 import { LanguageSwitcher } from "~/ui/language-switcher";
 import { CountdownScript, type StorefrontLayoutData } from "~/ui/storefront";
 import { AnnouncementBar, CookieBar, ShopBrand, ShopFooterLinks } from "~/ui/storefront-theme";

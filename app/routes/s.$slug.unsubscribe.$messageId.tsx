@@ -1,10 +1,10 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { storefrontShopper } from "~/domain/checkout/context.server";
 import { unsubscribeByLink, unsubscribeLinkValid } from "~/flows/marketing-unsubscribed.server";
 import { localeFor, serverT } from "~/lib/i18n.server";
+import { useTranslation } from "~/lib/i18n-react";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.title ?? "Unsubscribe" },

@@ -1,8 +1,8 @@
 import { Link, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { listSupplierOrders, listSupplierProducts } from "~/domain/dropship/supplier-portal.server";
 import { supplierLoader } from "~/domain/dropship/suppliers.server";
+import { useTranslation } from "~/lib/i18n-react";
 
 export const loader = /* @__PURE__ */ supplierLoader(async ({ access }) => {
   const [products, orders] = await Promise.all([listSupplierProducts(access.supplier.shopId), listSupplierOrders(access.supplier.shopId)]);

@@ -1,6 +1,5 @@
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { CARRIER_LABELS, SUPPLIER_CARRIERS } from "~/domain/dropship/options";
@@ -9,6 +8,7 @@ import { supplierAction, supplierLoader } from "~/domain/dropship/suppliers.serv
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { localeFor, serverT } from "~/lib/i18n.server";
+import { useTranslation } from "~/lib/i18n-react";
 import { CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
 
 export const loader = /* @__PURE__ */ supplierLoader(async ({ request, params, access }) => {

@@ -1,9 +1,9 @@
 import { Link, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { listSupplierOrders } from "~/domain/dropship/supplier-portal.server";
 import { supplierLoader } from "~/domain/dropship/suppliers.server";
+import { useTranslation } from "~/lib/i18n-react";
 import { useFormat } from "~/ui/format";
 import { TableHead } from "~/ui/table";
 

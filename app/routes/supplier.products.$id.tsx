@@ -1,6 +1,5 @@
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { minorToDecimal } from "~/domain/catalog/catalog-rules";
 import { addSupplierImage, getSupplierProduct, updateSupplierProduct } from "~/domain/dropship/supplier-portal.server";
@@ -9,6 +8,7 @@ import { MAX_IMAGE_BYTES } from "~/domain/media/media-rules";
 import { readForm, readUploadForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { localeFor, serverT } from "~/lib/i18n.server";
+import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
 import { Checkbox, CsrfInput, FormError, useFormResult } from "~/ui/forms";
 

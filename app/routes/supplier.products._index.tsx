@@ -1,12 +1,12 @@
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { createSupplierProduct, listSupplierProducts } from "~/domain/dropship/supplier-portal.server";
 import { supplierAction, supplierLoader } from "~/domain/dropship/suppliers.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
+import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { Checkbox, CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
 import { TableHead } from "~/ui/table";

@@ -1,8 +1,8 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { useTranslation } from "react-i18next";
 
 import { type ProductStatus, type StockLevel } from "~/domain/catalog/catalog-rules";
+import { useTranslation } from "~/lib/i18n-react";
 
 export function StatusBadge({ status }: { status: ProductStatus }) {
   const { t } = useTranslation("catalog");

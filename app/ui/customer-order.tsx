@@ -1,8 +1,8 @@
 import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import type { CustomerOrderView } from "~/domain/orders/customer-order.server";
+import { useTranslation } from "~/lib/i18n-react";
 import { useFormat } from "~/ui/format";
 import { useTimelineText } from "~/ui/timeline";
 

@@ -1,5 +1,6 @@
 import { NavLink } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
+
+import { useTranslation } from "~/lib/i18n-react";
 
 /** The dropshipping pages' tabs (each page is its own route with its own permission). */
 export function DropshipTabs() {

@@ -1,8 +1,8 @@
 import { useActionData } from "@remix-run/react";
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
 import { useId } from "react";
-import { useTranslation } from "react-i18next";
 
+import { useTranslation } from "~/lib/i18n-react";
 import { useCsrfToken } from "~/root";
 import { Banner } from "~/ui/banner";
 

@@ -1,8 +1,8 @@
 import { Form, useLocation } from "@remix-run/react";
 import { useId } from "react";
-import { useTranslation } from "react-i18next";
 
 import { LOCALE_NAMES, localeFromHtmlLang, LOCALES } from "~/lib/i18n";
+import { useTranslation } from "~/lib/i18n-react";
 import { CsrfInput } from "~/ui/forms";
 
 /**

@@ -1,9 +1,9 @@
 import { Form, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import { useTranslation } from "react-i18next";
 
 import { ACCEPT_ATTRIBUTE, uploadProblem } from "~/domain/media/media-rules";
 import { formatBytes } from "~/lib/bytes";
+import { useTranslation } from "~/lib/i18n-react";
 import { useCsrfToken } from "~/root";
 import { CsrfInput } from "~/ui/forms";
 

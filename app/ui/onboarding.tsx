@@ -1,6 +1,6 @@
 import { Form, Link } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
+import { useTranslation } from "~/lib/i18n-react";
 import { CsrfInput } from "~/ui/forms";
 
 type Step = { key: "product" | "payments" | "shipping" | "company" | "whatsapp" | "theme" | "order"; done: boolean; href: string };

@@ -1,6 +1,5 @@
-import { useTranslation } from "react-i18next";
-
 import { type Area, AREAS } from "~/domain/accounts/permissions";
+import { useTranslation } from "~/lib/i18n-react";
 
 /** A member's role in words, in the reader's language ("Staff: Orders, Products"). */
 export function useRoleLabel() {

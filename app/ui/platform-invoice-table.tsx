@@ -1,7 +1,7 @@
 import { Link } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import type { PlatformInvoice } from "~/domain/billing/invoices.server";
+import { useTranslation } from "~/lib/i18n-react";
 import { formatMoney } from "~/lib/money";
 import { useFormat } from "~/ui/format";
 

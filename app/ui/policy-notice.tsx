@@ -1,5 +1,6 @@
 import { Form } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
+
+import { useTranslation } from "~/lib/i18n-react";
 
 import { Banner } from "./banner";
 import { CsrfInput } from "./forms";

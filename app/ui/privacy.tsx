@@ -1,6 +1,6 @@
 import { Form } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
+import { useTranslation } from "~/lib/i18n-react";
 import { useFormat } from "~/ui/format";
 import { CsrfInput, Field } from "~/ui/forms";
 import { useProgressStream } from "~/ui/progress";

@@ -1,9 +1,9 @@
 import { Form, useBeforeUnload, useBlocker, useNavigation } from "@remix-run/react";
 import { useCallback, useEffect, useState } from "react";
-import { useTranslation } from "react-i18next";
 
 import { ADJUSTMENT_REASONS, MAX_OPTIONS, PRODUCT_STATUSES, variantTitle } from "~/domain/catalog/catalog-rules";
 import { type ProductDraft, syncVariants, usableOptions, type VariantDraft } from "~/domain/catalog/product-draft";
+import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
 

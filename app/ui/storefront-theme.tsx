@@ -4,9 +4,9 @@
  * 404. Plain links and forms: all of it works without JavaScript.
  */
 import { Form } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { type StorefrontTheme, whatsappLink } from "~/domain/storefront/theme";
+import { useTranslation } from "~/lib/i18n-react";
 import { CsrfInput } from "~/ui/forms";
 import { useStorefront } from "~/ui/storefront";
 

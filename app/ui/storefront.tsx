@@ -4,12 +4,12 @@
  * ("/s/:slug", or "" on the shop's own domain) so visitors stay on the host they came to.
  */
 import { isRouteErrorResponse, Link, useRouteError, useRouteLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
 
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import type { ProductCard as Card } from "~/domain/storefront/catalog.server";
 import type { StorefrontTheme } from "~/domain/storefront/theme";
 import { DEFAULT_LOCALE, type Locale } from "~/lib/i18n";
+import { useTranslation } from "~/lib/i18n-react";
 import { useNonce } from "~/ui/nonce";
 
 export interface StorefrontLayoutData {

@@ -1,6 +1,5 @@
-import { useTranslation } from "react-i18next";
-
 import { CUSTOMER_TIMELINE, type TimelineWording } from "~/domain/orders/timeline-wording";
+import { useTranslation } from "~/lib/i18n-react";
 
 /** An order timeline entry as the page receives it: its English summary and, for entries recorded since, its wording. */
 interface TimelineEntry {

@@ -1,6 +1,9 @@
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 
 import { createI18n, HTML_LANG, localeFromHtmlLang, LOCALES, provideTranslations } from "~/lib/i18n";
+import { Trans } from "~/lib/i18n-react";
 import { RESOURCES } from "~/locales/resources";
 
 // As the server does at start-up (app/lib/i18n.server.ts); a browser provides only its page's language.
@@ -34,6 +37,36 @@ describe("translations", () => {
     expect(createI18n("en").t("storefront:fromPrice", { price: "RM 5.00" })).toBe("From RM 5.00");
     expect(createI18n("ms").t("storefront:fromPrice", { price: "RM 5.00" })).toBe("Dari RM 5.00");
     expect(createI18n("zh").t("admin:nav.orders")).toBe("订单");
+  });
+
+  it("picks plural forms by the language's rules, falls back across namespaces and to the key, and notes each namespace read", () => {
+    const read = new Set<string>();
+    const en = createI18n("en", (ns) => read.add(ns));
+    expect(en.t("account:password.othersOut", { count: 1 })).toBe("1 other session was logged out.");
+    expect(en.t("account:password.othersOut", { count: 3 })).toBe("3 other sessions were logged out.");
+    // Malay and Chinese have one form ("other") for every number, as Intl.PluralRules says.
+    expect(createI18n("ms").t("account:password.othersOut", { count: 1 })).toBe(
+      RESOURCES.ms.account.password.othersOut_other.replace("{{count}}", "1"),
+    );
+    const both = en.getFixedT(["payments", "storefront"]);
+    expect(both("fromPrice", { price: "RM 5.00" })).toBe("From RM 5.00");
+    expect(en.getFixedT("storefront")("no.such.key" as never)).toBe("no.such.key");
+    expect(en.t("error.eyebrow", { status: 404 })).toBe("Error 404");
+    expect(en.t("error.eyebrow")).toBe("Error {{status}}");
+    expect([...read].sort()).toEqual(["account", "common", "payments", "storefront"]);
+  });
+
+  it("renders <Trans> tags as the given elements", () => {
+    const t = createI18n("en").getFixedT("account");
+    const html = renderToStaticMarkup(
+      createElement(Trans, {
+        t,
+        i18nKey: "security.recoveryLeft",
+        count: 2,
+        components: { strong: createElement("strong", { "data-x": "1" }) },
+      }),
+    );
+    expect(html).toBe('For when you lose your phone. You have <strong data-x="1">2</strong> unused recovery codes.');
   });
 
   it("reads the locale back from <html lang>", () => {

@@ -6,7 +6,7 @@ import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { config } from "~/config.server";
 import type { RequestInfo } from "~/domain/audit/audit.server";
 import { redirect } from "~/lib/redirect.server";
-import { asPlatform, schema, type Tx } from "~db/client";
+import { asPlatform, readAsPlatform, schema, type Tx } from "~db/client";
 
 /**
  * Server-side sessions behind a signed cookie. The cookie holds a random token; the database
@@ -84,8 +84,8 @@ export async function readSession(request: Request): Promise<{ session: Session;
   if (typeof token !== "string" || token.length < 20) return undefined;
   const id = sessionId(token);
   const now = new Date();
-  const rows = await asPlatform((tx) =>
-    tx
+  const rows = await readAsPlatform((db) =>
+    db
       .select({ session: schema.sessions, user: schema.users })
       .from(schema.sessions)
       .innerJoin(schema.users, eq(schema.users.id, schema.sessions.userId))

@@ -194,7 +194,9 @@ export async function listOrders(
     // Every condition is leakproof (the shop, dates, dropship, exact number/email/phone): under RLS they are index conditions.
     ({ rows, total } = await withShop(shopId, async (tx) => {
       const filters = filtersFor(shopId, query, query.from || query.to ? await shopTimezone(tx, shopId) : "UTC");
-      return { rows: [...(await pageOf(tx, filters, COLUMNS))].map(toRow), total: await countOf(tx, filters) };
+      // Sent together: one connection pipelines them (one round trip fewer per request).
+      const [pageRows, count] = await Promise.all([pageOf(tx, filters, COLUMNS), countOf(tx, filters)]);
+      return { rows: [...pageRows].map(toRow), total: count };
     }));
   } else {
     // A status filter (enum equality) or a name search (LIKE) is not leakproof, so under RLS it
@@ -207,7 +209,8 @@ export async function listOrders(
     const found = await asPlatform(async (tx) => {
       const filters = filtersFor(shopId, query, query.from || query.to ? await shopTimezone(tx, shopId) : "UTC");
       if (nameSearch) filters.push(sql`lower(${o.customerName}) like ${`%${escapeLike(nameSearch.toLowerCase())}%`}`);
-      return { page: [...(await pageOf(tx, filters, sql`${o.id} as id`))], total: await countOf(tx, filters) };
+      const [pageRows, count] = await Promise.all([pageOf(tx, filters, sql`${o.id} as id`), countOf(tx, filters)]);
+      return { page: [...pageRows], total: count };
     });
     total = found.total;
     const ids = found.page.map((r) => r.id);

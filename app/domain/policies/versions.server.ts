@@ -7,7 +7,7 @@ import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { queueMessage } from "~/domain/notify/messages.server";
 import { fieldErrors } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
-import { asPlatform, schema, type Tx, withShop } from "~db/client";
+import { asPlatform, readAsPlatform, schema, type Tx, withShop } from "~db/client";
 
 /**
  * Versions of the privacy policy and the terms. An operator publishes a version and says whether
@@ -197,8 +197,8 @@ export async function pendingPolicyNotice(reader: PolicyReader): Promise<PolicyV
   const v = schema.policyVersions;
   const a = schema.policyAcceptances;
   if (reader.kind === "user") {
-    const [row] = await asPlatform((tx) =>
-      tx
+    const [row] = await readAsPlatform((db) =>
+      db
         .select({ version: v })
         .from(v)
         .innerJoin(schema.users, eq(schema.users.id, reader.userId))
@@ -207,7 +207,7 @@ export async function pendingPolicyNotice(reader: PolicyReader): Promise<PolicyV
             eq(v.significant, true),
             gt(v.publishedAt, schema.users.createdAt),
             notExists(
-              tx
+              db
                 .select({ one: sql`1` })
                 .from(a)
                 .where(and(eq(a.policyVersionId, v.id), eq(a.userId, reader.userId))),

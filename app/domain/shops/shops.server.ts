@@ -5,7 +5,7 @@ import { publicUrl } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { type FeatureAccess, FeatureNotInPlan, planAllows, requireFeature } from "~/domain/billing/plans.server";
 import { type FieldErrors, fieldErrors } from "~/lib/forms";
-import { asPlatform, pgConstraint, schema, withShop } from "~db/client";
+import { asPlatform, pgConstraint, readAsPlatform, schema, withShop } from "~db/client";
 
 import { CURRENCIES, LANGUAGES } from "./shop-options";
 
@@ -100,8 +100,8 @@ export interface ShopAccess {
 
 /** The shops a person belongs to (for the shop switcher). Platform-level: spans shops. */
 export async function listShopsForUser(userId: string): Promise<ShopAccess[]> {
-  const rows = await asPlatform((tx) =>
-    tx
+  const rows = await readAsPlatform((db) =>
+    db
       .select({
         shopId: schema.shops.id,
         slug: schema.shops.slug,
