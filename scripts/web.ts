@@ -10,6 +10,7 @@
  * Per-process state is only ever a cache that every process invalidates on change.
  */
 import cluster from "node:cluster";
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -19,9 +20,6 @@ import type { ServerBuild } from "@remix-run/node";
 import { config, ConfigError, publicUrl } from "~/config.server";
 import { logger } from "~/lib/logger.server";
 import { installProcessGuards } from "~/lib/process-guards.server";
-import { closeRedis } from "~/lib/redis.server";
-import { createHttpApp } from "~/server/http.server";
-import { closeDatabase } from "~db/client";
 
 process.env.NETSHOP_PROCESS ??= "web";
 // A dependency's restart must not kill the process (issue 19).
@@ -98,8 +96,17 @@ async function runPrimary(count: number) {
   process.on("SIGINT", () => shutdown("SIGINT"));
 }
 
+/**
+ * The Remix server build: bundled next to this file when this is dist/web.js (sharing its
+ * packages' chunks), else `npm run build`'s build/index.js.
+ */
+function serverBuildPath(): string {
+  const bundled = path.join(import.meta.dirname, "remix-build.js");
+  return fs.existsSync(bundled) ? bundled : path.join(root, "build", "index.js");
+}
+
 async function serve() {
-  const buildPath = path.join(root, "build", "index.js");
+  const buildPath = serverBuildPath();
   const build = (await import(pathToFileURL(buildPath).href).catch((error: NodeJS.ErrnoException) => {
     console.error(
       error.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes(buildPath)
@@ -109,6 +116,12 @@ async function serve() {
     process.exit(1);
   })) as ServerBuild;
 
+  // Loaded here, not at the top: a cluster primary only forks and never needs the HTTP layer.
+  const [{ createHttpApp }, { closeRedis }, { closeDatabase }] = await Promise.all([
+    import("~/server/http.server"),
+    import("~/lib/redis.server"),
+    import("~db/client"),
+  ]);
   const app = createHttpApp({ build, publicDir: path.join(root, "public") });
   const env = config();
   const server = app.listen(env.PORT, env.HOST, () => {

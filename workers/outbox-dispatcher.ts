@@ -8,7 +8,7 @@
  */
 import { and, asc, inArray, isNull, lte, sql } from "drizzle-orm";
 
-import { DEFAULT_JOB_OPTIONS } from "~/domain/jobs/queues";
+import { outboxJobOptions } from "~/domain/jobs/outbox.server";
 import { logger } from "~/lib/logger.server";
 import { queue } from "~/lib/redis.server";
 import { asPlatform, listen, schema } from "~db/client";
@@ -92,7 +92,7 @@ export class OutboxDispatcher {
       for (const [name, jobs] of byQueue) {
         try {
           await withTimeout(
-            queue(name).addBulk(jobs.map((r) => ({ name: r.jobName, data: r.payload, opts: { ...DEFAULT_JOB_OPTIONS, jobId: r.id } }))),
+            queue(name).addBulk(jobs.map((r) => ({ name: r.jobName, data: r.payload, opts: outboxJobOptions(r) }))),
             ENQUEUE_TIMEOUT_MS,
           );
           dispatched.push(...jobs.map((r) => r.id));

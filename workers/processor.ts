@@ -11,7 +11,7 @@ import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 
 import { config } from "~/config.server";
 import { PermanentJobFailure, RetryLater } from "~/domain/jobs/errors";
-import { markOutboxFinished, recordOutboxWait } from "~/domain/jobs/outbox.server";
+import { failedRunsAfterThis, markOutboxFinished, recordOutboxWait } from "~/domain/jobs/outbox.server";
 import { DEFAULT_JOB_OPTIONS, jobSchema, type QueueName } from "~/domain/jobs/queues";
 import { logger } from "~/lib/logger.server";
 import { redisConnection } from "~/lib/redis.server";
@@ -49,7 +49,7 @@ export function startProcessor(
         const message = error instanceof Error ? error.message : String(error);
         if (error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
           await markOutboxFinished(job.id, message);
-        else await recordOutboxWait(job.id, backoffMs(job), message);
+        else await recordOutboxWait(job.id, backoffMs(job), message, failedRunsAfterThis(job));
         throw error;
       }
       await markOutboxFinished(job.id);

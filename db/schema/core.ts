@@ -171,7 +171,13 @@ export const outbox = pgTable(
     dispatchedAt: timestamp("dispatched_at", { withTimezone: true }),
     /** Its processor finished (done, or failed for good): until then the reconciler checks Redis still has the job. */
     finishedAt: timestamp("finished_at", { withTimezone: true }),
+    /** Dispatches that failed (Redis did not accept the job). */
     attempts: integer("attempts").notNull().default(0),
+    /**
+     * Runs of its job that failed and will be retried: BullMQ counts attempts in Redis, so a job
+     * dispatched again after Redis lost it gets only the attempts left (issue 19).
+     */
+    runAttempts: integer("run_attempts").notNull().default(0),
     lastError: text("last_error"),
   },
   (t) => [

@@ -4,7 +4,7 @@ import { isUuid } from "~/lib/ids";
 import { logger } from "~/lib/logger.server";
 import { asPlatform, schema, type Tx } from "~db/client";
 
-import { type JobName, type JobPayload, type JobQueue, jobSchema } from "./queues";
+import { DEFAULT_JOB_OPTIONS, type JobName, type JobPayload, type JobQueue, jobSchema } from "./queues";
 
 /**
  * Records work to run after this transaction commits. The outbox dispatcher enqueues it on
@@ -130,16 +130,46 @@ export function markOutboxFinished(jobId: string | undefined, error: string | nu
 
 /**
  * Records in PostgreSQL that a job waits (a provider's rate-limit window, a retry's backoff), so
- * that if Redis loses the delayed job the reconciler re-dispatches it no earlier than this.
+ * that if Redis loses the delayed job the reconciler re-dispatches it no earlier than this. A
+ * retry after a failed run also records how many runs failed (`runAttempts`), so a re-dispatched
+ * job keeps its attempt limit.
  */
-export async function recordOutboxWait(jobId: string | undefined, delayMs: number, reason: string): Promise<void> {
+export async function recordOutboxWait(jobId: string | undefined, delayMs: number, reason: string, runAttempts?: number): Promise<void> {
   if (!isOutboxJobId(jobId)) return;
   await bestEffort("a job's wait", [jobId], () =>
     asPlatform((tx) =>
       tx
         .update(schema.outbox)
-        .set({ availableAt: sql`now() + ${`${Math.max(0, Math.round(delayMs))} milliseconds`}::interval`, lastError: reason.slice(0, 500) })
+        .set({
+          availableAt: sql`now() + ${`${Math.max(0, Math.round(delayMs))} milliseconds`}::interval`,
+          lastError: reason.slice(0, 500),
+          // Never lowered: a late or repeated record of an earlier run must not give attempts back.
+          ...(runAttempts === undefined ? {} : { runAttempts: sql`greatest(${schema.outbox.runAttempts}, ${runAttempts})` }),
+        })
         .where(sql`${schema.outbox.id} = ${jobId}`),
     ),
   );
+}
+
+// --- Attempts across a Redis loss ---------------------------------------------------------------
+// BullMQ counts a job's attempts in Redis. A job dispatched again after Redis lost it is a new job
+// that starts at attempt 1, so it is given only the attempts its row has left, and its exponential
+// backoff continues where it stopped (delay × 2^runs already failed).
+
+/** BullMQ options for an outbox row's job: its row id as job id, and the attempts it has left. */
+export function outboxJobOptions(row: { id: string; runAttempts: number }) {
+  const used = Math.max(0, Math.min(row.runAttempts, DEFAULT_JOB_OPTIONS.attempts - 1));
+  if (used === 0) return { ...DEFAULT_JOB_OPTIONS, jobId: row.id };
+  return {
+    ...DEFAULT_JOB_OPTIONS,
+    jobId: row.id,
+    attempts: DEFAULT_JOB_OPTIONS.attempts - used,
+    backoff: { ...DEFAULT_JOB_OPTIONS.backoff, delay: DEFAULT_JOB_OPTIONS.backoff.delay * 2 ** used },
+  };
+}
+
+/** Runs of an outbox job that have failed once this one fails: those of earlier dispatches too. */
+export function failedRunsAfterThis(job: { attemptsMade: number; opts: { attempts?: number } }): number {
+  const earlier = DEFAULT_JOB_OPTIONS.attempts - (job.opts.attempts ?? DEFAULT_JOB_OPTIONS.attempts);
+  return Math.max(0, earlier) + job.attemptsMade + 1;
 }
