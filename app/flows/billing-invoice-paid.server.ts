@@ -21,6 +21,7 @@ import { and, eq } from "drizzle-orm";
 import { audit } from "~/domain/audit/audit.server";
 import { billingCallbackUrl, billingReturnUrl, platformGateway } from "~/domain/billing/gateway.server";
 import { invoiceById, invoiceByReference, lockInvoice, type PlatformInvoice, recordPaymentFailure } from "~/domain/billing/invoices.server";
+import { billingError, billingT } from "~/domain/billing/refusals.server";
 import { settleInvoice } from "~/domain/billing/settle.server";
 import { shopOwner } from "~/domain/billing/subscriptions.server";
 import { isGateway } from "~/domain/orders/gateways.server";
@@ -32,6 +33,7 @@ import {
   PaymentMismatchError,
   type PaymentNotification,
 } from "~/integrations/payment-gateway";
+import type { Locale } from "~/lib/i18n";
 import { isUuid } from "~/lib/ids";
 import { logger } from "~/lib/logger.server";
 import { schema, type Tx, withShop } from "~db/client";
@@ -40,18 +42,20 @@ import { verifyCallbackRequest, verifyReturnUrl } from "./gateway-callback.serve
 
 export type BillingPayResult = { ok: true; url: string } | { ok: false; status: 404 | 409 | 503; message: string };
 
-/** Sends the owner to pay an open invoice: the gateway's hosted page URL. */
-export async function payInvoice(shopId: string, invoiceId: string): Promise<BillingPayResult> {
-  if (!isUuid(invoiceId)) return { ok: false, status: 404, message: "This invoice does not exist." };
+/** Sends the owner to pay an open invoice: the gateway's hosted page URL. A refusal's message is in `locale`. */
+export async function payInvoice(shopId: string, invoiceId: string, locale?: Locale): Promise<BillingPayResult> {
+  if (!isUuid(invoiceId)) return { ok: false, status: 404, message: billingError(locale, "invoiceNotFound") };
   // 1. Claim.
   const claimed = await withShop(shopId, async (tx) => {
     const invoice = await invoiceById(tx, shopId, invoiceId);
     return invoice ? { invoice, owner: await shopOwner(tx, shopId) } : undefined;
   });
-  if (!claimed) return { ok: false, status: 404, message: "This invoice does not exist." };
+  if (!claimed) return { ok: false, status: 404, message: billingError(locale, "invoiceNotFound") };
   const { invoice, owner } = claimed;
-  if (invoice.status !== "open")
-    return { ok: false, status: 409, message: `Invoice ${invoice.number} is ${invoice.status}: there is nothing to pay.` };
+  if (invoice.status !== "open") {
+    const status = billingT(locale)(`invoice.statuses.${invoice.status}`);
+    return { ok: false, status: 409, message: billingError(locale, "nothingToPay", { number: invoice.number, status }) };
+  }
   if (invoice.paymentUrl) return { ok: true, url: invoice.paymentUrl };
   // 2. Create the payment, outside any transaction.
   const gateway = platformGateway();
@@ -70,7 +74,7 @@ export async function payInvoice(shopId: string, invoiceId: string): Promise<Bil
   } catch (error) {
     if (!(error instanceof PaymentGatewayError)) throw error;
     logger().warn({ shopId, invoiceId, gateway: gateway.name, kind: error.kind }, "platform invoice payment not started");
-    return { ok: false, status: 503, message: "The payment page is not reachable right now. Please try again in a minute." };
+    return { ok: false, status: 503, message: billingError(locale, "gatewayDown") };
   }
   // 3. Record (the first recorded payment wins: a concurrent click reuses it).
   return withShop(shopId, async (tx) => {

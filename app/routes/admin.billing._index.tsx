@@ -7,6 +7,7 @@ import { ownerCancel } from "~/domain/billing/cancellation.server";
 import { changePlan } from "~/domain/billing/changes.server";
 import { buyCreditPack, CREDIT_PACKS, newPackToken } from "~/domain/billing/credit-packs.server";
 import { billingOverview } from "~/domain/billing/overview.server";
+import { billingError } from "~/domain/billing/refusals.server";
 import { payInvoice } from "~/flows/billing-invoice-paid.server";
 import { formatBytes } from "~/lib/bytes";
 import { readForm } from "~/lib/csrf.server";
@@ -34,36 +35,37 @@ export const action = /* @__PURE__ */ adminAction(
     const form = await readForm(request);
     const shopId = access.shop.shopId;
     const intent = String(form.get("intent") ?? "");
+    const locale = await localeFor(request);
     if (intent === "pay") {
-      const paid = await payInvoice(shopId, String(form.get("invoiceId") ?? ""));
+      const paid = await payInvoice(shopId, String(form.get("invoiceId") ?? ""), locale);
       if (!paid.ok) return data({ errors: { form: paid.message }, notice: null }, { status: paid.status });
       return redirect(paid.url, 303);
     }
     if (intent === "buy-credits") {
-      const bought = await buyCreditPack(shopId, Object.fromEntries(form));
+      const bought = await buyCreditPack(shopId, Object.fromEntries(form), locale);
       if (!bought.ok) return data({ errors: bought.errors, notice: null }, { status: 400 });
-      const paid = await payInvoice(shopId, bought.invoiceId);
+      const paid = await payInvoice(shopId, bought.invoiceId, locale);
       if (!paid.ok) return data({ errors: { form: paid.message }, notice: null }, { status: paid.status });
       return redirect(paid.url, 303);
     }
     if (intent === "cancel" || intent === "resume") {
       const done = await ownerCancel(shopId, { userId: access.user.id, ip: context.ip, userAgent: context.userAgent }, intent);
       if (!done.ok) {
-        const t = serverT(await localeFor(request), "billing");
+        const t = serverT(locale, "billing");
         return data({ errors: { form: t(done.message) }, notice: null }, { status: done.status });
       }
       return data({ errors: {} as Record<string, string>, notice: `cancel.done.${done.outcome}` });
     }
-    if (intent !== "change") return data({ errors: { form: "Choose what to do." }, notice: null }, { status: 400 });
+    if (intent !== "change") return data({ errors: { form: billingError(locale, "chooseAction") }, notice: null }, { status: 400 });
     const result = await changePlan(
       shopId,
-      { userId: access.user.id, ip: context.ip, userAgent: context.userAgent },
+      { userId: access.user.id, ip: context.ip, userAgent: context.userAgent, locale },
       Object.fromEntries(form),
     );
     if (!result.ok) return data({ errors: result.errors, notice: null }, { status: result.status });
     if (result.outcome !== "invoice") return data({ errors: {} as Record<string, string>, notice: `changed.${result.outcome}` });
     // An upgrade: straight to the hosted payment page for its invoice.
-    const paid = await payInvoice(shopId, result.invoiceId);
+    const paid = await payInvoice(shopId, result.invoiceId, locale);
     if (!paid.ok) return data({ errors: { form: paid.message }, notice: null }, { status: paid.status });
     return redirect(paid.url, 303);
   },

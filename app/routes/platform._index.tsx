@@ -34,7 +34,8 @@ export const action = /* @__PURE__ */ operatorAction(async ({ request, context, 
   const form = await readForm(request);
   const who = { ip: context.ip, userAgent: context.userAgent };
   const intent = String(form.get("intent") ?? "");
-  const t = serverT(await localeFor(request), "supplier");
+  const locale = await localeFor(request);
+  const t = serverT(locale, "supplier");
   if (intent === "approve" || intent === "suspend") {
     const ok = await setSupplierStatus(
       operator.id,
@@ -42,14 +43,14 @@ export const action = /* @__PURE__ */ operatorAction(async ({ request, context, 
       intent === "approve" ? "approved" : "suspended",
       who,
     );
-    if (!ok) throw new Response("Not found", { status: 404 });
+    if (!ok) throw new Response(t("platform.errors.noSupplier"), { status: 404 });
     return data({
       errors: {} as Record<string, string>,
       values: {} as Record<string, string>,
       notice: intent === "approve" ? t("platform.approved") : t("platform.suspended"),
     });
   }
-  const result = await recordTopUp(operator.id, Object.fromEntries(form), who);
+  const result = await recordTopUp(operator.id, Object.fromEntries(form), who, locale);
   if (!result.ok) return data({ errors: result.errors, values: keptValues(form), notice: null }, { status: 400 });
   return data({
     errors: {} as Record<string, string>,

@@ -6,6 +6,7 @@ import { operatorAction, operatorLoader } from "~/domain/dropship/suppliers.serv
 import { readForm } from "~/lib/csrf.server";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
+import { localeFor } from "~/lib/i18n.server";
 import { formatMoney } from "~/lib/money";
 import { useFormat } from "~/ui/format";
 import { CsrfInput, FormError } from "~/ui/forms";
@@ -32,7 +33,7 @@ export const loader = /* @__PURE__ */ operatorLoader(async ({ request }) => {
 export const action = /* @__PURE__ */ operatorAction(async ({ request, context, operator }) => {
   const form = await readForm(request);
   const result = await updatePlanPrices(
-    { operatorId: operator.id, ip: context.ip, userAgent: context.userAgent },
+    { operatorId: operator.id, ip: context.ip, userAgent: context.userAgent, locale: await localeFor(request) },
     Object.fromEntries(form),
   );
   if (!result.ok) return data({ errors: result.errors, done: false }, { status: 400 });

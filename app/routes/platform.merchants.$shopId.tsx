@@ -9,12 +9,14 @@ import {
   operatorSuspend,
   operatorUnsuspend,
 } from "~/domain/billing/operators.server";
+import { billingError } from "~/domain/billing/refusals.server";
 import { operatorAction, operatorLoader } from "~/domain/dropship/suppliers.server";
 import { formatBytes } from "~/lib/bytes";
 import { readForm } from "~/lib/csrf.server";
 import { notFound } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
+import { localeFor } from "~/lib/i18n.server";
 import { isUuid } from "~/lib/ids";
 import { useFormat } from "~/ui/format";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
@@ -22,19 +24,20 @@ import { PlatformInvoiceTable } from "~/ui/platform-invoice-table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "billing")("console.titles.merchant") }];
 
-async function load(shopId: string | undefined) {
+async function load(request: Request, shopId: string | undefined) {
   const account = isUuid(shopId ?? "") ? await merchantAccount(shopId!) : undefined;
-  if (!account) throw notFound("No merchant with this id.");
+  if (!account) throw notFound(billingError(await localeFor(request), "noMerchant"));
   return account;
 }
 
 /** One merchant's account and subscription; suspend/lift with a reason, extend the trial, grant AI credits. */
-export const loader = /* @__PURE__ */ operatorLoader(async ({ params }) => load(params.shopId));
+export const loader = /* @__PURE__ */ operatorLoader(async ({ request, params }) => load(request, params.shopId));
 
 export const action = /* @__PURE__ */ operatorAction(async ({ request, params, context, operator }) => {
-  const { shop } = await load(params.shopId);
+  const { shop } = await load(request, params.shopId);
   const form = await readForm(request);
-  const op = { operatorId: operator.id, ip: context.ip, userAgent: context.userAgent };
+  const locale = await localeFor(request);
+  const op = { operatorId: operator.id, ip: context.ip, userAgent: context.userAgent, locale };
   const fields = Object.fromEntries(form);
   const intent = String(form.get("intent") ?? "");
   const actions = {
@@ -46,10 +49,13 @@ export const action = /* @__PURE__ */ operatorAction(async ({ request, params, c
   } as const;
   const result = Object.hasOwn(actions, intent)
     ? await actions[intent as keyof typeof actions](op, shop.id, fields)
-    : { ok: false as const, errors: { form: "Choose what to do." } };
+    : { ok: false as const, errors: { form: billingError(locale, "chooseAction") } };
   if (!result.ok) return data({ intent, errors: result.errors as Record<string, string>, done: false }, { status: 400 });
   return data({ intent, errors: {} as Record<string, string>, done: true });
 });
+
+/** The intents whose form shows its own refusal. */
+const FORMS_WITH_ERRORS = new Set(["suspend", "unsuspend", "cancel", "extend-trial", "grant"]);
 
 export default function Merchant() {
   const { shop, subscription, plan, usage, invoices, grants } = useLoaderData<typeof loader>();
@@ -63,6 +69,8 @@ export default function Merchant() {
     <main className="admin-main stack">
       <h1>{shop.name}</h1>
       <p className="muted small">{t("console.noCustomers")}</p>
+      {/* A refusal of no form below (an unknown intent). */}
+      <FormError message={result && !FORMS_WITH_ERRORS.has(result.intent) ? result.errors.form : undefined} />
       {result?.done ? (
         <div className="banner ok" role="status">
           {t("console.done")}

@@ -251,7 +251,7 @@ describe("billing cycle (injected clock)", () => {
     const { owner, shop } = await trialShop(t0);
     for (let i = 0; i < 2; i++) await addMember(shop.id, (await makeUser()).id, "staff", ["products"]);
     const result = await changePlan(shop.id, { userId: owner.id, ...who }, { planId: "free", interval: "month" }, t0);
-    expect(result).toMatchObject({ ok: false, status: 409, errors: { form: "To move to Free, first remove 2 staff members." } });
+    expect(result).toMatchObject({ ok: false, status: 409, errors: { form: "To move to Free, first: remove 2 staff members." } });
     expect((await sub(shop.id)).planId).toBe("growth");
   });
 

@@ -4,22 +4,27 @@
  * include it, a link to /admin/billing), a shop on Growth uses them, and a shop that moves down
  * to Free keeps what it has: its NetShop address, its imported products selling and forwarded to
  * the supplier, its AutoCount history; a queued sync is skipped with a reason, the same however
- * often it runs.
+ * often it runs. Its own domain stops resolving as soon as the plan change commits, whoever commits
+ * it: PostgreSQL tells every web process (migration 0026), which forgets its cached host lookup.
  */
+import { randomUUID } from "node:crypto";
 import http from "node:http";
 
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { runSync } from "~/domain/accounting/sync.server";
+import { operatorCancel } from "~/domain/billing/operators.server";
 import { featureAccess, PLAN_FEATURES } from "~/domain/billing/plans.server";
 import { forwardOrder, listForwards } from "~/domain/dropship/forwarding.server";
-import { forgetStorefrontShop } from "~/domain/storefront/shop.server";
+import { updateShopSettings } from "~/domain/shops/shops.server";
+import { onStorefrontChange, storefrontCacheLive } from "~/domain/storefront/cache.server";
 import { localeCookie } from "~/lib/i18n.server";
 import { closeRedis } from "~/lib/redis.server";
 import { asPlatform, closeDatabase, schema, withShop } from "~db/client";
 
 import { SANDBOX_AUTOCOUNT_MAPPING } from "../helpers/accounting";
+import { until } from "../helpers/async";
 import { signIn } from "../helpers/auth";
 import { makeDropshipOrder, makeSupplier, makeSupplierProduct, topUp } from "../helpers/dropship";
 import { makeShop, makeUser, onPlan, unique } from "../helpers/factories";
@@ -73,6 +78,30 @@ const settingsForm = (shop: Shop, customDomain: string, name = shop.name) => ({
   language: "en",
   customDomain,
 });
+
+/**
+ * The storefront changes this process has heard from PostgreSQL, in order. The web server under test
+ * runs in this process and forgets its cached lookups in the same call, so once a shop is heard here
+ * its next request reads the database again: no waiting for a cache to expire.
+ */
+const heard: Array<string | null> = [];
+onStorefrontChange((shopId) => heard.push(shopId));
+
+/**
+ * Runs `write` (committed on its own connection, as any admin, worker or operator would) and waits
+ * until this process's LISTEN connection hears `shopId`. A marker notified first, and waited for,
+ * puts every earlier notification behind us (one channel is delivered in commit order).
+ */
+async function heardAfter<T>(shopId: string, write: () => Promise<T>): Promise<T> {
+  await until(async () => storefrontCacheLive());
+  const marker = randomUUID();
+  await asPlatform((tx) => tx.execute(sql`select pg_notify('netshop_storefront', ${marker})`));
+  await until(async () => heard.includes(marker));
+  heard.length = 0;
+  const result = await write();
+  await until(async () => heard.includes(shopId));
+  return result;
+}
 
 const customDomainOf = async (shopId: string) =>
   (await withShop(shopId, (tx) => tx.select({ d: schema.shops.customDomain }).from(schema.shops).where(eq(schema.shops.id, shopId))))[0].d;
@@ -227,7 +256,19 @@ describe("a shop on Growth uses them, and keeps what it has after moving down to
     );
     expect(queued).toMatchObject({ status: "pending" });
 
-    await onPlan(growth.id, "free");
+    const handle = (
+      await withShop(growth.id, (tx) =>
+        tx.select({ h: schema.products.handle }).from(schema.products).where(eq(schema.products.id, importedProductId)),
+      )
+    )[0].h;
+    // The domain serves, and its lookup is in the web server's cache (kept until the shop changes).
+    expect((await hostGet(domain, `/products/${handle}`)).status).toBe(200);
+
+    // The plan changes on another connection, and nothing else about the shop: the domain stops
+    // resolving as soon as the change is heard, with no forgetting by hand.
+    await heardAfter(growth.id, () => onPlan(growth.id, "free"));
+    expect((await hostGet(domain, `/products/${handle}`)).status).toBe(404);
+    expect((await hostGet(domain, "/")).body).not.toContain(growth.name);
     const c = await client(growthOwner);
 
     // Own domain: kept in settings (other fields still save), but no longer served; the NetShop address is.
@@ -236,15 +277,7 @@ describe("a shop on Growth uses them, and keeps what it has after moving down to
     expect((await c.post("/admin/settings", settingsForm(growth, domain, `${growth.name} Baru`))).status).toBe(200);
     expect(await customDomainOf(growth.id)).toBe(domain);
     expect((await c.post("/admin/settings", settingsForm(growth, `${unique("lain")}.example.my`))).status).toBe(403);
-    // The host lookup is cached for seconds in each process (the web server's copy lives in this
-    // one): forget it, as a shop change does, instead of waiting.
-    forgetStorefrontShop(growth.slug);
     expect((await hostGet(domain, "/")).body).not.toContain(`${growth.name} Baru`);
-    const handle = (
-      await withShop(growth.id, (tx) =>
-        tx.select({ h: schema.products.handle }).from(schema.products).where(eq(schema.products.id, importedProductId)),
-      )
-    )[0].h;
     expect((await hostGet(domain, `/products/${handle}`)).status).toBe(404);
     const netshop = await c.get(`/s/${growth.slug}`);
     expect(netshop.status).toBe(200);
@@ -281,17 +314,39 @@ describe("a shop on Growth uses them, and keeps what it has after moving down to
     await c.get("/admin/accounting");
     expect((await c.post("/admin/accounting", { syncId: queued.id })).status).toBe(403);
 
-    // Back on Growth: the domain serves again and the skipped document can be retried.
-    await onPlan(growth.id, "growth");
+    // Back on Growth: the domain serves again as soon as the change is heard (the lookup's miss is
+    // forgotten too), and the skipped document can be retried.
+    expect((await hostGet(domain, "/")).body).not.toContain(`${growth.name} Baru`);
+    await heardAfter(growth.id, () => onPlan(growth.id, "growth"));
+    expect((await hostGet(domain, "/")).body).toContain(`${growth.name} Baru`);
     await c.get("/admin/settings");
     expect((await c.post("/admin/settings", settingsForm(growth, domain, `${growth.name} Baru`))).status).toBe(200);
-    forgetStorefrontShop(growth.slug);
-    expect((await hostGet(domain, "/")).body).toContain(`${growth.name} Baru`);
     await c.get("/admin/accounting");
     expect((await c.post("/admin/accounting", { syncId: queued.id })).status).toBe(200);
     const platformView = await asPlatform((tx) =>
       tx.select({ status: schema.accountingSyncs.status }).from(schema.accountingSyncs).where(eq(schema.accountingSyncs.id, queued.id)),
     );
     expect(platformView).toEqual([{ status: "pending" }]);
+  });
+});
+
+describe("an operator's cancellation drops the own domain", () => {
+  it("the cached host lookup is forgotten when the cancellation commits: the domain stops resolving, the NetShop address serves", async () => {
+    const merchant = await makeUser();
+    const shop = await makeShop(merchant.id, { name: `Kedai Batal ${unique("")}` });
+    await onPlan(shop.id, "growth");
+    const host = `${unique("batal")}.example.my`;
+    const who = { ip: "127.0.0.1", userAgent: "vitest" };
+    expect(await updateShopSettings({ userId: merchant.id, shopId: shop.id }, settingsForm(shop, host), who)).toEqual({ ok: true });
+    await until(async () => (await hostGet(host, "/")).body.includes(shop.name));
+    const operator = await makeUser();
+    const cancelled = await heardAfter(shop.id, () =>
+      operatorCancel({ operatorId: operator.id, ...who }, shop.id, { reason: "Closed at the owner's request" }),
+    );
+    expect(cancelled).toEqual({ ok: true });
+    expect((await hostGet(host, "/")).body).not.toContain(shop.name);
+    const netshop = await fetch(`${web.url}/s/${shop.slug}`, { headers: { "X-Forwarded-For": "198.18.250.1" } });
+    expect(netshop.status).toBe(200);
+    expect(htmlDecode(await netshop.text())).toContain(shop.name);
   });
 });

@@ -49,7 +49,7 @@ describe("/platform", () => {
     const csrf = operator.csrfToken();
     const noReason = await operator.post(`/platform/merchants/${shop.id}`, { intent: "suspend", reason: "" }, { csrf });
     expect(noReason.status).toBe(400);
-    expect(await noReason.text()).toContain("Give the reason the owner will read.");
+    expect(await noReason.text()).toContain("Give the reason the owner will read (3 to 300 characters).");
     const suspended = await operator.post(
       `/platform/merchants/${shop.id}`,
       { intent: "suspend", reason: "Counterfeit goods reported" },

@@ -8,19 +8,23 @@
 import { z } from "zod";
 
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
+import { formatBytes } from "~/lib/bytes";
+import type { Locale } from "~/lib/i18n";
 import { formatMoney } from "~/lib/money";
 import { withShop } from "~db/client";
 import type { BillingInterval } from "~db/schema/billing";
 
 import { issueInvoice, voidOpenInvoices } from "./invoices.server";
 import { localDay, priceFor, unusedCredit } from "./periods";
-import { currentPlan, describeOverLimits, type OverLimit, overLimits, type Plan, planById, planUsage } from "./plans.server";
+import { currentPlan, type OverLimit, overLimits, type Plan, planById, planUsage } from "./plans.server";
+import { billingError, downgradeRefusal, parseErrors } from "./refusals.server";
 import { settleInvoice } from "./settle.server";
 import { lockSubscription, moveSubscription, ON_FREE, periodFields, shopTimezone } from "./subscriptions.server";
 
-export const ChangePlanSchema = z.object({
-  planId: z.string().trim().min(1, "Choose a plan.").max(40),
-  interval: z.enum(["month", "year"], { error: "Choose monthly or yearly." }),
+const ChangePlanSchema = z.object({
+  // Keys of the billing namespace's errors (refusals.server.ts).
+  planId: z.string().trim().min(1, "choosePlan").max(40, "planNotShown"),
+  interval: z.enum(["month", "year"], { error: "chooseInterval" }),
 });
 
 export type ChangePlanResult =
@@ -33,16 +37,17 @@ const monthly = (plan: Plan, interval: BillingInterval) => (interval === "year" 
 
 export async function changePlan(
   shopId: string,
-  actor: { userId: string } & RequestInfo,
+  actor: { userId: string; locale?: Locale } & RequestInfo,
   form: Record<string, unknown>,
   now: Date = new Date(),
 ): Promise<ChangePlanResult> {
   const parsed = ChangePlanSchema.safeParse(form);
-  if (!parsed.success) return { ok: false, status: 400, errors: { form: parsed.error.issues[0].message } };
+  if (!parsed.success) return { ok: false, status: 400, errors: { form: Object.values(parseErrors(actor.locale, parsed.error))[0] } };
   const { planId, interval } = parsed.data;
   return withShop(shopId, async (tx) => {
     const target = await planById(tx, planId);
-    if (!target || !target.listed) return { ok: false as const, status: 400 as const, errors: { form: "Choose one of the plans shown." } };
+    if (!target || !target.listed)
+      return { ok: false as const, status: 400 as const, errors: { form: billingError(actor.locale, "planNotShown") } };
     const sub = await lockSubscription(tx, shopId);
     const current = await currentPlan(tx, shopId);
     const timezone = await shopTimezone(tx, shopId);
@@ -65,7 +70,7 @@ export async function changePlan(
         return {
           ok: false as const,
           status: 409 as const,
-          errors: { form: `To move to ${target.name}, first ${describeOverLimits(over)}.` },
+          errors: { form: downgradeRefusal(actor.locale, target.name, over, formatBytes) },
           over,
         };
       }

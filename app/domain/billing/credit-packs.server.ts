@@ -7,9 +7,11 @@ import { randomUUID } from "node:crypto";
 
 import { z } from "zod";
 
+import type { Locale } from "~/lib/i18n";
 import { withShop } from "~db/client";
 
 import { issueInvoice } from "./invoices.server";
+import { parseErrors } from "./refusals.server";
 
 export const CREDIT_PACKS = [
   { id: "copy-500", name: "500 AI copy credits", kind: "copy", credits: 500, priceMinor: 2_900 },
@@ -21,17 +23,19 @@ export const CREDIT_PACKS = [
 export const newPackToken = () => randomUUID();
 
 const BuySchema = z.object({
-  packId: z.enum(CREDIT_PACKS.map((p) => p.id) as [string, ...string[]], { error: "Choose a pack." }),
-  token: z.string().uuid({ error: "Reload the page and try again." }),
+  // Keys of the billing namespace's errors (refusals.server.ts).
+  packId: z.enum(CREDIT_PACKS.map((p) => p.id) as [string, ...string[]], { error: "choosePack" }),
+  token: z.string().uuid({ error: "reload" }),
 });
 
 export async function buyCreditPack(
   shopId: string,
   form: Record<string, unknown>,
+  locale?: Locale,
   now: Date = new Date(),
 ): Promise<{ ok: true; invoiceId: string } | { ok: false; errors: { form: string } }> {
   const parsed = BuySchema.safeParse(form);
-  if (!parsed.success) return { ok: false, errors: { form: parsed.error.issues[0].message } };
+  if (!parsed.success) return { ok: false, errors: { form: Object.values(parseErrors(locale, parsed.error))[0] } };
   const pack = CREDIT_PACKS.find((p) => p.id === parsed.data.packId)!;
   const { invoice } = await withShop(shopId, (tx) =>
     issueInvoice(tx, shopId, {

@@ -7,6 +7,7 @@ import { and, desc, eq, ilike, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
+import type { Locale } from "~/lib/i18n";
 import { escapeLike } from "~/lib/like";
 import { asPlatform, schema, withShop } from "~db/client";
 
@@ -15,6 +16,7 @@ import { tellOwnerText } from "./dunning.server";
 import { listInvoices } from "./invoices.server";
 import { DAY_MS } from "./periods";
 import { planUsage } from "./plans.server";
+import { billingError, parseErrors } from "./refusals.server";
 import { lockSubscription, moveSubscription, subscriptionOf } from "./subscriptions.server";
 
 const p = schema.shopPlans;
@@ -89,19 +91,21 @@ export async function merchantAccount(shopId: string) {
   });
 }
 
-type Operator = { operatorId: string } & RequestInfo;
+/** The operator acting, from where, and the language their refusals are in. */
+type Operator = { operatorId: string; locale?: Locale } & RequestInfo;
 type Result = { ok: true } | { ok: false; errors: Record<string, string> };
 
+// The schemas' messages are keys of the billing namespace's errors (refusals.server.ts).
 const ReasonSchema = z.object({
-  reason: z.string().trim().min(3, "Give the reason the owner will read.").max(300, "Use at most 300 characters."),
+  reason: z.string({ error: "reason" }).trim().min(3, "reason").max(300, "reason"),
 });
 
 export async function operatorSuspend(op: Operator, shopId: string, form: Record<string, unknown>): Promise<Result> {
   const parsed = ReasonSchema.safeParse(form);
-  if (!parsed.success) return { ok: false, errors: { reason: parsed.error.issues[0].message } };
+  if (!parsed.success) return { ok: false, errors: parseErrors(op.locale, parsed.error) };
   return withShop(shopId, async (tx) => {
     const sub = await lockSubscription(tx, shopId);
-    if (sub.status === "suspended") return { ok: false as const, errors: { form: "This shop is suspended already." } };
+    if (sub.status === "suspended") return { ok: false as const, errors: { form: billingError(op.locale, "alreadySuspended") } };
     await moveSubscription(
       tx,
       sub,
@@ -121,10 +125,10 @@ export async function operatorSuspend(op: Operator, shopId: string, form: Record
 
 export async function operatorUnsuspend(op: Operator, shopId: string, form: Record<string, unknown>): Promise<Result> {
   const parsed = ReasonSchema.safeParse(form);
-  if (!parsed.success) return { ok: false, errors: { reason: parsed.error.issues[0].message } };
+  if (!parsed.success) return { ok: false, errors: parseErrors(op.locale, parsed.error) };
   return withShop(shopId, async (tx) => {
     const sub = await lockSubscription(tx, shopId);
-    if (sub.status !== "suspended") return { ok: false as const, errors: { form: "This shop is not suspended." } };
+    if (sub.status !== "suspended") return { ok: false as const, errors: { form: billingError(op.locale, "notSuspended") } };
     // Back to where it was: overdue if an invoice is still unpaid past its period, otherwise active.
     const back = sub.pastDueSince
       ? "past_due"
@@ -151,10 +155,10 @@ export async function operatorUnsuspend(op: Operator, shopId: string, form: Reco
 /** An operator ends a shop's subscription at once (cancelled, on Free), with the reason the owner reads. */
 export async function operatorCancel(op: Operator, shopId: string, form: Record<string, unknown>, now: Date = new Date()): Promise<Result> {
   const parsed = ReasonSchema.safeParse(form);
-  if (!parsed.success) return { ok: false, errors: { reason: parsed.error.issues[0].message } };
+  if (!parsed.success) return { ok: false, errors: parseErrors(op.locale, parsed.error) };
   return withShop(shopId, async (tx) => {
     const sub = await lockSubscription(tx, shopId);
-    if (sub.status === "cancelled") return { ok: false as const, errors: { form: "This subscription is cancelled already." } };
+    if (sub.status === "cancelled") return { ok: false as const, errors: { form: billingError(op.locale, "alreadyCancelled") } };
     const actor = { userId: op.operatorId, reason: `operator: ${parsed.data.reason}`, ip: op.ip, userAgent: op.userAgent };
     await endSubscription(tx, sub, actor, now);
     await tellOwnerText(tx, shopId, "operatorCancelled", { reason: parsed.data.reason });
@@ -163,16 +167,16 @@ export async function operatorCancel(op: Operator, shopId: string, form: Record<
 }
 
 const ExtendSchema = z.object({
-  days: z.coerce.number({ error: "Enter a number of days." }).int("Whole days only.").min(1, "At least 1 day.").max(90, "At most 90 days."),
+  days: z.coerce.number({ error: "days" }).int("days").min(1, "days").max(90, "days"),
 });
 
 export async function extendTrial(op: Operator, shopId: string, form: Record<string, unknown>): Promise<Result> {
   const parsed = ExtendSchema.safeParse(form);
-  if (!parsed.success) return { ok: false, errors: { days: parsed.error.issues[0].message } };
+  if (!parsed.success) return { ok: false, errors: parseErrors(op.locale, parsed.error) };
   return withShop(shopId, async (tx) => {
     const sub = await lockSubscription(tx, shopId);
     if (sub.status !== "trialing" || !sub.trialEndsAt || !sub.currentPeriodEnd)
-      return { ok: false as const, errors: { days: "Only a shop on its trial can have it extended." } };
+      return { ok: false as const, errors: { days: billingError(op.locale, "notOnTrial") } };
     const by = parsed.data.days * DAY_MS;
     await moveSubscription(
       tx,
@@ -201,19 +205,14 @@ export async function extendTrial(op: Operator, shopId: string, form: Record<str
 }
 
 const GrantSchema = z.object({
-  kind: z.enum(["copy", "tryon", "video"], { error: "Choose the kind of credits." }),
-  credits: z.coerce
-    .number({ error: "Enter a number of credits." })
-    .int("Whole credits only.")
-    .min(1, "At least 1 credit.")
-    .max(100_000, "At most 100,000 credits."),
-  note: z.string().trim().max(200, "Use at most 200 characters.").optional(),
+  kind: z.enum(["copy", "tryon", "video"], { error: "creditKind" }),
+  credits: z.coerce.number({ error: "credits" }).int("credits").min(1, "credits").max(100_000, "credits"),
+  note: z.string({ error: "note" }).trim().max(200, "note").optional(),
 });
 
 export async function grantCredits(op: Operator, shopId: string, form: Record<string, unknown>): Promise<Result> {
   const parsed = GrantSchema.safeParse(form);
-  if (!parsed.success)
-    return { ok: false, errors: Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "form"), i.message])) };
+  if (!parsed.success) return { ok: false, errors: parseErrors(op.locale, parsed.error) };
   return withShop(shopId, async (tx) => {
     await tx
       .insert(schema.aiCreditGrants)
@@ -233,19 +232,18 @@ export async function grantCredits(op: Operator, shopId: string, form: Record<st
 }
 
 const PriceSchema = z.object({
-  planId: z.string().min(1),
-  priceMinor: z.coerce.number({ error: "Enter the monthly price in sen." }).int("Use whole sen.").min(0).max(10_000_000),
-  yearlyPriceMinor: z.coerce.number({ error: "Enter the yearly price in sen." }).int("Use whole sen.").min(0).max(100_000_000),
+  planId: z.string({ error: "noPlan" }).min(1, "noPlan"),
+  priceMinor: z.coerce.number({ error: "monthlyPrice" }).int("monthlyPrice").min(0, "monthlyPrice").max(10_000_000, "monthlyPrice"),
+  yearlyPriceMinor: z.coerce.number({ error: "yearlyPrice" }).int("yearlyPrice").min(0, "yearlyPrice").max(100_000_000, "yearlyPrice"),
 });
 
 /** New prices apply to invoices issued from now on; issued invoices keep theirs. */
 export async function updatePlanPrices(op: Operator, form: Record<string, unknown>): Promise<Result> {
   const parsed = PriceSchema.safeParse(form);
-  if (!parsed.success)
-    return { ok: false, errors: Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "form"), i.message])) };
+  if (!parsed.success) return { ok: false, errors: parseErrors(op.locale, parsed.error) };
   return asPlatform(async (tx) => {
     const [before] = await tx.select().from(schema.plans).where(eq(schema.plans.id, parsed.data.planId));
-    if (!before?.listed) return { ok: false as const, errors: { form: "No such plan." } };
+    if (!before?.listed) return { ok: false as const, errors: { form: billingError(op.locale, "noPlan") } };
     await tx
       .update(schema.plans)
       .set({ priceMinor: parsed.data.priceMinor, yearlyPriceMinor: parsed.data.yearlyPriceMinor })

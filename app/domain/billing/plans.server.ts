@@ -153,19 +153,6 @@ export function overLimits(usage: Pick<PlanUsage, "products" | "seats" | "storag
   return out;
 }
 
-/** "remove 12 products or 200 MB": what a downgrade needs first, in words. */
-export function describeOverLimits(over: OverLimit[]): string {
-  return over
-    .map((o) =>
-      o.limit === "products"
-        ? `remove ${o.reduceBy} product${o.reduceBy === 1 ? "" : "s"}`
-        : o.limit === "storage"
-          ? `free ${formatBytes(o.reduceBy)} of media`
-          : `remove ${o.reduceBy} staff member${o.reduceBy === 1 ? "" : "s"}`,
-    )
-    .join(" and ");
-}
-
 /** The features a plan switches on (the plans table's own_domain, dropshipping, autocount_sync). */
 export const PLAN_FEATURES = ["ownDomain", "dropshipping", "autocountSync"] as const;
 export type PlanFeature = (typeof PLAN_FEATURES)[number];

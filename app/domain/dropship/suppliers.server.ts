@@ -19,6 +19,8 @@ import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { handleize } from "~/domain/catalog/catalog-rules";
 import { queueMessage } from "~/domain/notify/messages.server";
 import { type FieldErrors, fieldErrors } from "~/lib/forms";
+import { DEFAULT_LOCALE, type Locale } from "~/lib/i18n";
+import { localeFor, serverT } from "~/lib/i18n.server";
 import { isUuid } from "~/lib/ids";
 import { escapeLike } from "~/lib/like";
 import { decimalStringToMinor } from "~/lib/money";
@@ -185,9 +187,11 @@ export function supplierAction<T>(
 
 export async function requireOperator(request: Request): Promise<{ user: User; session: Session }> {
   const current = await requireUser(request);
-  if (current.user.platformRole !== "operator") throw new Response("Only NetShop platform operators can open this page.", { status: 403 });
+  const refuse = async (key: "operatorsOnly" | "secondFactor") =>
+    new Response(serverT(await localeFor(request), "billing")(`errors.${key}`), { status: 403 });
+  if (current.user.platformRole !== "operator") throw await refuse("operatorsOnly");
   // The console sees every merchant's account: only a sign-in with a second factor opens it.
-  if (!current.session.secondFactor) throw new Response("Sign in with your second factor to open the operators' console.", { status: 403 });
+  if (!current.session.secondFactor) throw await refuse("secondFactor");
   return current;
 }
 
@@ -277,17 +281,17 @@ export async function listMerchantWallets(search: string) {
   ).then((rows) => rows.map((r) => ({ ...r, balanceMinor: Number(r.balanceMinor) })));
 }
 
-const TOKEN_ERROR = "This form has expired. Reload the page and enter the top-up again.";
-
+// Messages: keys of the supplier namespace's platform.errors, translated by recordTopUp.
 const TopUpSchema = z.object({
-  shopSlug: z.string().trim().min(1, "Enter the merchant shop's address (slug)."),
+  shopSlug: z.string({ error: "shopSlug" }).trim().min(1, "shopSlug"),
   amount: z
-    .string()
+    .string({ error: "amount" })
     .trim()
-    .regex(/^\d{1,7}(\.\d{1,2})?$/, "Enter an amount like 500 or 500.00."),
-  note: z.string().trim().max(200, "Use at most 200 characters.").default(""),
-  token: z.string({ error: TOKEN_ERROR }).regex(/^[A-Za-z0-9_-]{16,64}$/, TOKEN_ERROR),
+    .regex(/^\d{1,7}(\.\d{1,2})?$/, "amount"),
+  note: z.string({ error: "note" }).trim().max(200, "note").default(""),
+  token: z.string({ error: "token" }).regex(/^[A-Za-z0-9_-]{16,64}$/, "token"),
 });
+type TopUpError = "shopSlug" | "amount" | "note" | "token" | "positive" | "noShop";
 
 /** A fresh one-time token for one rendering of the top-up form. */
 export function newTopUpToken(): string {
@@ -304,22 +308,25 @@ export async function recordTopUp(
   operatorId: string,
   form: Record<string, unknown>,
   request: RequestInfo,
+  locale: Locale = DEFAULT_LOCALE,
 ): Promise<{ ok: true; balanceMinor: number; repeated: boolean } | { ok: false; errors: FieldErrors }> {
+  const t = serverT(locale, "supplier");
+  const message = (key: TopUpError) => t(`platform.errors.${key}`);
   const parsed = TopUpSchema.safeParse(form);
   if (!parsed.success) {
-    const errors = fieldErrors(parsed.error);
+    const errors = Object.fromEntries(Object.entries(fieldErrors(parsed.error)).map(([field, key]) => [field, message(key as TopUpError)]));
     if (errors.token) errors.form = errors.token;
     return { ok: false, errors };
   }
   const amountMinor = decimalStringToMinor(parsed.data.amount);
-  if (amountMinor <= 0) return { ok: false, errors: { amount: "Enter an amount above zero." } };
+  if (amountMinor <= 0) return { ok: false, errors: { amount: message("positive") } };
   const [shop] = await asPlatform((tx) =>
     tx
       .select({ id: schema.shops.id })
       .from(schema.shops)
       .where(and(eq(schema.shops.slug, parsed.data.shopSlug.toLowerCase()), eq(schema.shops.kind, "merchant"))),
   );
-  if (!shop) return { ok: false, errors: { shopSlug: "No merchant shop has that address." } };
+  if (!shop) return { ok: false, errors: { shopSlug: message("noShop") } };
   const credited = await creditWalletOnce(
     shop.id,
     {

@@ -131,16 +131,18 @@ export async function findShopBySlug(slug: string): Promise<Shop | undefined> {
   return shop;
 }
 
-/** The active shop whose own domain this is (storefront on a custom domain). Platform-level. */
-export async function findShopByDomain(domain: string): Promise<Shop | undefined> {
+/**
+ * The active shop whose own domain this is (storefront on a custom domain), and whether it is
+ * served there: a shop whose plan no longer has its own domain serves on its NetShop address only
+ * (the domain stays saved, and serves again after an upgrade). Platform-level.
+ */
+export async function findShopByDomain(domain: string): Promise<{ id: string; slug: string; served: boolean } | undefined> {
   return asPlatform(async (tx) => {
     const [shop] = await tx
-      .select()
+      .select({ id: schema.shops.id, slug: schema.shops.slug })
       .from(schema.shops)
       .where(and(sql`lower(${schema.shops.customDomain}) = ${domain.toLowerCase()}`, eq(schema.shops.status, "active")));
-    // A shop whose plan no longer has its own domain serves on its NetShop address only (the
-    // domain stays saved, and serves again after an upgrade).
-    return shop && (await planAllows(tx, shop.id, "ownDomain")) ? shop : undefined;
+    return shop && { ...shop, served: await planAllows(tx, shop.id, "ownDomain") };
   });
 }
 

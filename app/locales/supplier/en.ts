@@ -91,6 +91,15 @@ const supplier = {
     note: "Note (bank reference)",
     record: "Record top-up",
     recorded: "Top-up recorded. New balance {{balance}}.",
+    errors: {
+      shopSlug: "Enter the merchant shop's address (slug).",
+      amount: "Enter an amount like 500 or 500.00.",
+      positive: "Enter an amount above zero.",
+      note: "Use at most 200 characters.",
+      token: "This form has expired. Reload the page and enter the top-up again.",
+      noShop: "No merchant shop has that address.",
+      noSupplier: "No supplier with this id.",
+    },
   },
 } as const;
 

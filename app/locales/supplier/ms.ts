@@ -101,6 +101,15 @@ const supplier: Translations<typeof en> = {
     note: "Catatan (rujukan bank)",
     record: "Rekod tambah nilai",
     recorded: "Tambah nilai direkodkan. Baki baharu {{balance}}.",
+    errors: {
+      shopSlug: "Masukkan alamat kedai peniaga (slug).",
+      amount: "Masukkan jumlah seperti 500 atau 500.00.",
+      positive: "Masukkan jumlah melebihi sifar.",
+      note: "Gunakan paling banyak 200 aksara.",
+      token: "Borang ini sudah tamat tempoh. Muat semula halaman dan masukkan tambah nilai sekali lagi.",
+      noShop: "Tiada kedai peniaga dengan alamat itu.",
+      noSupplier: "Tiada pembekal dengan id ini.",
+    },
   },
 };
 

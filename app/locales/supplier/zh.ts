@@ -92,6 +92,15 @@ const supplier: Translations<typeof en> = {
     note: "备注（银行参考号）",
     record: "记录充值",
     recorded: "充值已记录。新余额 {{balance}}。",
+    errors: {
+      shopSlug: "请输入商家店铺地址（slug）。",
+      amount: "请输入金额，例如 500 或 500.00。",
+      positive: "请输入大于零的金额。",
+      note: "最多 200 个字符。",
+      token: "此表单已过期。请重新加载页面并再次输入充值。",
+      noShop: "没有使用该地址的商家店铺。",
+      noSupplier: "没有此 id 的供应商。",
+    },
   },
 };
 
