@@ -6,6 +6,7 @@ import { completePasswordReset, readPasswordReset } from "~/domain/accounts/cred
 import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
+import { localeFor } from "~/lib/i18n.server";
 import { redirect } from "~/lib/redirect.server";
 import { CsrfInput, Field, FormError, NewPasswordFields, useFormResult } from "~/ui/forms";
 
@@ -23,7 +24,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
-  const result = await completePasswordReset(request, Object.fromEntries(form), { ip: context.ip, userAgent: context.userAgent });
+  const result = await completePasswordReset(
+    request,
+    Object.fromEntries(form),
+    { ip: context.ip, userAgent: context.userAgent },
+    await localeFor(request),
+  );
   if (!result.ok) {
     const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
     return data({ errors: result.errors }, { status: result.status, headers });
