@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz -- [--cases 20000] [--url http://127.0.0.1:3000] [--slug kedai-aisyah] [--sandbox URL] [--seed N] [--concurrency 4]`
+ * `npm run fuzz -- [--cases 20000] [--url http://127.0.0.1:3000] [--slug kedai-aisyah] [--sandbox URL] [--seed N] [--concurrency 4] [--minutes M]`
  *
  * The suite's fuzz test (tests/helpers/fuzz.ts) at any size against a running product (`npm start`):
  * every route in the built app's manifest (build/index.js), hostile paths, queries, headers and
@@ -7,6 +7,9 @@
  * (npm start prints it) — signed in as the demo account, with the ids and handles that account's
  * pages show. Prints the status mix, `fuzz: cases=<n> status_5xx=<n> reflected=<n>` and the first
  * failures; exits 1 when there are any.
+ *
+ * `--minutes M` stops starting new cases after M minutes (a busy machine may not finish the count):
+ * the summary then counts the cases run. Failures are printed as they are found, and again at the end.
  *
  * Run it with TRUST_PROXY set on the product (each case comes from its own X-Forwarded-For), or
  * with RATE_LIMIT_PUBLIC_PER_MINUTE high enough: otherwise most cases meet the public rate limit.
@@ -132,7 +135,16 @@ async function main(): Promise<number> {
     `fuzz: ${routes.length} routes at ${baseUrl} as ${identities.map((i) => i.role).join(", ")}${signedIn ? "" : " (no sandbox URL to read the demo account's code)"}; ${found.ids.length} ids, ${found.handles.length} handles`,
   );
   const concurrency = Number(arg("concurrency") ?? 4);
-  const result = await fuzz(routes, target, { cases, seed, concurrency, onProgress: (n) => process.stderr.write(`  ${n} cases\n`) });
+  const minutes = arg("minutes") ? Number(arg("minutes")) : undefined;
+  const started = Date.now();
+  const result = await fuzz(routes, target, {
+    cases,
+    seed,
+    concurrency,
+    deadline: minutes === undefined ? undefined : started + minutes * 60_000,
+    onProgress: (n) => process.stderr.write(`  ${n} cases\n`),
+    onFailure: (f) => process.stderr.write(`  found: ${f.status} ${f.method} ${f.path.slice(0, 300)} (${f.route}): ${f.why}\n`),
+  });
   for (const f of result.failures) console.log(`  ${f.status} ${f.method} ${f.path.slice(0, 300)} (${f.route}): ${f.why}`);
   const mix = Object.entries(result.statuses)
     .sort(([a], [b]) => Number(a) - Number(b))
@@ -141,7 +153,9 @@ async function main(): Promise<number> {
   console.log(
     `fuzz: well-formed=${result.wellFormed} malformed=${result.cases - result.wellFormed}; stack_traces=${result.stackTraces}; statuses ${mix} (of the redirects, ${result.toLogin} to a login page)`,
   );
-  console.log(`fuzz: cases=${result.cases} status_5xx=${result.status5xx} reflected=${result.reflected}`);
+  const seconds = Math.round((Date.now() - started) / 1000);
+  if (result.cases < cases) console.log(`fuzz: stopped after --minutes ${minutes}: ${result.cases} of ${cases} cases run`);
+  console.log(`fuzz: cases=${result.cases} status_5xx=${result.status5xx} reflected=${result.reflected} (${seconds} s)`);
   return result.status5xx + result.reflected + result.stackTraces === 0 ? 0 : 1;
 }
 

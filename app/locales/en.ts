@@ -51,6 +51,11 @@ const en = {
     security: {
       accountSlowed:
         "Too many wrong passwords for this account. Try again in {{seconds}} seconds, or sign in from a device you trusted before.",
+      customerNotice: {
+        subject: "{{shop}}: wrong passwords",
+        message:
+          "Hi {{name}}, someone typed a wrong password {{failures}} times in the last hour for your account at {{shop}}; logins from other devices are now slowed down. If this was not you, nothing is needed: your password still protects your account.",
+      },
       customerSlowed:
         "Too many wrong passwords for this account. Try again in {{seconds}} seconds, or log in from a device you used for this account before.",
       notice: {

@@ -48,6 +48,11 @@ const ms: Translations = {
     security: {
       accountSlowed:
         "Terlalu banyak kata laluan salah untuk akaun ini. Cuba lagi dalam {{seconds}} saat, atau log masuk dari peranti yang anda percayai sebelum ini.",
+      customerNotice: {
+        subject: "{{shop}}: kata laluan salah",
+        message:
+          "Hai {{name}}, seseorang telah memasukkan kata laluan yang salah sebanyak {{failures}} kali dalam sejam yang lalu untuk akaun anda di {{shop}}; log masuk dari peranti lain kini diperlahankan. Jika ini bukan anda, tiada apa yang perlu dilakukan: kata laluan anda masih melindungi akaun anda.",
+      },
       customerSlowed:
         "Terlalu banyak kata laluan salah untuk akaun ini. Cuba lagi dalam {{seconds}} saat, atau log masuk dari peranti yang pernah anda gunakan untuk akaun ini.",
       notice: {

@@ -47,6 +47,11 @@ const zh: Translations = {
     },
     security: {
       accountSlowed: "此账户的错误密码次数过多。请在 {{seconds}} 秒后重试，或从您之前信任的设备登录。",
+      customerNotice: {
+        subject: "{{shop}}：密码错误",
+        message:
+          "{{name}}您好，过去一小时内有人为您在 {{shop}} 的账户输错密码 {{failures}} 次；现在来自其他设备的登录会被放慢。如果这不是您本人，无需任何操作：您的密码仍在保护您的账户。",
+      },
       customerSlowed: "此账户的错误密码次数过多。请在 {{seconds}} 秒后重试，或从您以前登录过此账户的设备登录。",
       notice: {
         message: "{{name}}您好，您的 NetShop 账户：{{change}}。如果这不是您本人操作，请立即重置密码并告知您的店主。",

@@ -7,6 +7,7 @@ import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
+import { localeFor } from "~/lib/i18n.server";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, Field, FormError, NewPasswordFields, useFormResult } from "~/ui/forms";
 
@@ -18,7 +19,13 @@ export const loader = /* @__PURE__ */ adminLoader("signed-in", async () => null)
 // Needs the current password itself, so no separate re-authentication.
 export const action = /* @__PURE__ */ adminAction("signed-in", async ({ request, context, access: { user, session } }) => {
   const form = await readForm(request);
-  const result = await changePassword(user, session, Object.fromEntries(form), { ip: context.ip, userAgent: context.userAgent });
+  const result = await changePassword(
+    user,
+    session,
+    Object.fromEntries(form),
+    { ip: context.ip, userAgent: context.userAgent },
+    await localeFor(request),
+  );
   if (!result.ok) {
     const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
     return data({ errors: result.errors, ended: undefined }, { status: result.status, headers });

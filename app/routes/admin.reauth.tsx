@@ -8,6 +8,7 @@ import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders, safeRedirect } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
+import { localeFor } from "~/lib/i18n.server";
 import { redirect } from "~/lib/redirect.server";
 import { CsrfInput, Field } from "~/ui/forms";
 
@@ -18,7 +19,12 @@ export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ access }
 
 export const action = /* @__PURE__ */ adminAction("signed-in", async ({ request, context, access }) => {
   const form = await readForm(request);
-  const result = await confirmPassword(access.user, String(form.get("password") ?? ""), { ip: context.ip, userAgent: context.userAgent });
+  const result = await confirmPassword(
+    access.user,
+    String(form.get("password") ?? ""),
+    { ip: context.ip, userAgent: context.userAgent },
+    await localeFor(request),
+  );
   if (!result.ok) {
     const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
     return data({ error: result.error }, { status: result.status, headers });

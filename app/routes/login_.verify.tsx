@@ -7,6 +7,7 @@ import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders, safeRedirect, withCookies } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { Trans, useTranslation } from "~/lib/i18n-react";
+import { localeFor } from "~/lib/i18n.server";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { BrandCardPage } from "~/ui/brand";
@@ -25,15 +26,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const who = { ip: context.ip, userAgent: context.userAgent };
+  const locale = await localeFor(request);
   if (form.get("intent") === "resend") {
-    const sent = await resendLoginCode(request, who);
+    const sent = await resendLoginCode(request, who, locale);
     if (!sent.ok) {
       const headers: HeadersInit = sent.retryAfterSeconds ? { "Retry-After": String(sent.retryAfterSeconds) } : {};
       return data({ error: sent.errors.form, sent: false }, { status: sent.retryAfterSeconds ? 429 : 400, headers });
     }
     return data({ error: undefined, sent: true });
   }
-  const result = await completeLoginChallenge(request, Object.fromEntries(form), who);
+  const result = await completeLoginChallenge(request, Object.fromEntries(form), who, locale);
   if (!result.ok) {
     if (result.expired) throw redirect("/login");
     const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};

@@ -7,6 +7,7 @@ import { keptValues } from "~/lib/forms";
 import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
+import { localeFor } from "~/lib/i18n.server";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { BrandCardPage } from "~/ui/brand";
@@ -18,7 +19,11 @@ export const headers = passThroughHeaders;
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
-  const result = await requestPasswordReset(Object.fromEntries(form), { ip: context.ip, userAgent: context.userAgent });
+  const result = await requestPasswordReset(
+    Object.fromEntries(form),
+    { ip: context.ip, userAgent: context.userAgent },
+    await localeFor(request),
+  );
   if (!result.ok) {
     const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
     return data(

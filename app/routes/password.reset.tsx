@@ -6,6 +6,7 @@ import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
+import { localeFor } from "~/lib/i18n.server";
 import { redirect } from "~/lib/redirect.server";
 import { BrandCardPage } from "~/ui/brand";
 import { CsrfInput, Field, FormError, NewPasswordFields, useFormResult } from "~/ui/forms";
@@ -24,7 +25,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
-  const result = await completePasswordReset(request, Object.fromEntries(form), { ip: context.ip, userAgent: context.userAgent });
+  const result = await completePasswordReset(
+    request,
+    Object.fromEntries(form),
+    { ip: context.ip, userAgent: context.userAgent },
+    await localeFor(request),
+  );
   if (!result.ok) {
     const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
     return data({ errors: result.errors }, { status: result.status, headers });

@@ -88,6 +88,8 @@ export const customers = pgTable(
     /** The merchant's internal note. */
     note: text("note").notNull().default(""),
     mergedIntoId: uuid("merged_into_id"),
+    /** The language of the storefront when the customer signed up or last switched (signed in); null: the shop's. */
+    language: languageEnum("language"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

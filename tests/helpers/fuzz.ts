@@ -700,7 +700,16 @@ export async function runCase(target: FuzzTarget, fuzz: FuzzCase): Promise<{ sta
 export async function fuzz(
   routes: FuzzRoute[],
   target: FuzzTarget,
-  options: { cases: number; seed?: number; concurrency?: number; onProgress?: (done: number) => void },
+  options: {
+    cases: number;
+    seed?: number;
+    concurrency?: number;
+    onProgress?: (done: number) => void;
+    /** Each failure as it is found (a long run's problems can be worked on before it ends). */
+    onFailure?: (failure: FuzzResult["failures"][number]) => void;
+    /** A time (ms since the epoch) after which no new case starts: `cases` then counts those run. */
+    deadline?: number;
+  },
 ): Promise<FuzzResult> {
   const result: FuzzResult = {
     cases: 0,
@@ -718,7 +727,7 @@ export async function fuzz(
   });
   let next = 0;
   const worker = async () => {
-    while (next < cases.length) {
+    while (next < cases.length && (options.deadline === undefined || Date.now() < options.deadline)) {
       const fuzzed = cases[next++];
       if (fuzzed.kind === "well-formed") result.wellFormed++;
       const { status, problem, location } = await runCase(target, fuzzed);
@@ -730,8 +739,9 @@ export async function fuzz(
       if (problem === "reflected unescaped") result.reflected++;
       else if (problem.startsWith("stack trace")) result.stackTraces++;
       else result.status5xx++;
-      if (result.failures.length < 50)
-        result.failures.push({ method: fuzzed.method, path: fuzzed.path, status, why: problem, route: fuzzed.route });
+      const failure = { method: fuzzed.method, path: fuzzed.path, status, why: problem, route: fuzzed.route };
+      options.onFailure?.(failure);
+      if (result.failures.length < 50) result.failures.push(failure);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, worker));

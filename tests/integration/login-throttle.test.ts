@@ -9,6 +9,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { logIn } from "~/domain/accounts/login.server";
+import { logInCustomer, signUpCustomer } from "~/domain/checkout/customers.server";
 import { DELAYS, recordFailure } from "~/lib/rate-limit.server";
 import { closeRedis } from "~/lib/redis.server";
 import { asPlatform, closeDatabase, schema } from "~db/client";
@@ -205,6 +206,120 @@ it("with an injected clock: free tries, then waits doubling to the cap from 40 a
   for (let i = 0; i < free; i++) expect(await attempt(`later-${i}`), `after the window, try ${i + 1}`).toMatchObject({ status: 401 });
   expect(await attempt("one too many")).toMatchObject({ status: 401 });
   expect(await attempt(user.password)).toMatchObject({ ok: false, status: 429, retryAfterSeconds: 1 });
+});
+
+it("a storefront customer, with an injected clock: free tries, then waits doubling to the cap from 40 addresses, never a lock-out, one notice in the customer's language, a new window after an hour", async () => {
+  const owner = await makeUser();
+  const shop = await makeShop(owner.id);
+  const email = `clock-${Date.now()}@example.com`;
+  const password = "a long shopper passphrase 2026";
+  const phone = uniquePhone();
+  // The customer signed up on the storefront in Bahasa Melayu: their notice comes in it.
+  const signedUp = await signUpCustomer(
+    shop.id,
+    { name: "Siti Aminah", email, phone: phone.local, password, adult: "on" },
+    { ip: `192.0.2.${Math.floor(Math.random() * 250) + 1}`, anonymousCartId: undefined, language: "ms" },
+  );
+  expect(signedUp.ok).toBe(true);
+  const { free, maxSeconds, windowSeconds } = DELAYS.loginFailuresPerAccount;
+  const t0 = Date.parse("2026-03-01T09:00:00Z");
+  let now = t0;
+  let address = 0;
+  const attempt = (tried: string) =>
+    logInCustomer(
+      shop.id,
+      { email, password: tried },
+      { ip: `203.0.114.${++address}`, userAgent: "clock test", anonymousCartId: undefined, now },
+    );
+  const wrong = { ok: false, errors: { form: "That email and password do not match an account at this shop." } };
+
+  const waits: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const result = await attempt(`wrong-${i}`);
+    expect(result, `attempt ${i + 1} at +${(now - t0) / 1000} s`).toMatchObject(wrong);
+    expect(result).not.toHaveProperty("slowedSeconds");
+    if (i < free) continue;
+    const slowed = await attempt(password);
+    if (slowed.ok) throw new Error(`not slowed after ${i + 1} wrong passwords`);
+    expect(slowed.slowedSeconds).toBe(slowed.retryAfterSeconds);
+    waits.push(slowed.slowedSeconds!);
+    now += slowed.slowedSeconds! * 1000 - 1;
+    expect(await attempt(password)).toMatchObject({ ok: false, slowedSeconds: 1 });
+    now += 1;
+  }
+  expect(waits).toEqual(waits.map((_, k) => Math.min(maxSeconds, 2 ** k)));
+  expect(waits.at(-1)).toBe(maxSeconds);
+  expect(address).toBeGreaterThan(40);
+
+  const notices = await asPlatform((tx) =>
+    tx
+      .select()
+      .from(schema.messages)
+      .where(and(eq(schema.messages.shopId, shop.id), eq(schema.messages.purpose, "security_notice"))),
+  );
+  expect(notices).toHaveLength(1);
+  expect(notices[0]).toMatchObject({ channel: "whatsapp", recipient: phone.e164 });
+  expect(notices[0].body).toContain(`kata laluan yang salah sebanyak ${free + 1} kali`);
+  expect(notices[0].body).not.toContain("wrong password");
+
+  expect(await attempt(password)).toMatchObject({ ok: true });
+  expect(await attempt("wrong-again")).toMatchObject(wrong);
+  expect(await attempt(password)).toMatchObject({ ok: true });
+
+  for (let i = 0; i < free; i++) await attempt(`late-${i}`);
+  now += windowSeconds * 1000 + 1;
+  for (let i = 0; i < free; i++) expect(await attempt(`later-${i}`), `after the window, try ${i + 1}`).toMatchObject(wrong);
+  expect(await attempt("one too many")).toMatchObject(wrong);
+  expect(await attempt(password)).toMatchObject({ ok: false, slowedSeconds: 1 });
+});
+
+it("writes a storefront customer's notice in the language they signed up in, then in the one they switched to while signed in", async () => {
+  const owner = await makeUser();
+  const shop = await makeShop(owner.id);
+  const base = `/s/${shop.slug}/account`;
+  const email = `lingo-${Date.now()}@example.com`;
+  const password = "a long shopper passphrase 2026";
+  const phone = uniquePhone();
+  const languageOf = async () =>
+    (
+      await asPlatform((tx) =>
+        tx
+          .select({ language: schema.customers.language })
+          .from(schema.customers)
+          .where(and(eq(schema.customers.shopId, shop.id), eq(schema.customers.email, email))),
+      )
+    )[0]?.language;
+
+  const c = fromNewAddress();
+  await c.get(`${base}/signup`);
+  await c.post(`/s/${shop.slug}/locale`, { lng: "zh", redirectTo: `${base}/signup` });
+  await c.get(`${base}/signup`);
+  expect((await c.post(`${base}/signup`, { name: "Tan Mei Ling", email, phone: phone.local, password, adult: "on" })).status).toBe(302);
+  expect(await languageOf()).toBe("zh");
+  await c.get(base);
+  expect((await c.post(`/s/${shop.slug}/locale`, { lng: "ms", redirectTo: base })).status).toBe(302);
+  expect(await languageOf()).toBe("ms");
+  // A visitor who is not signed in switching language changes no account.
+  const stranger = fromNewAddress();
+  await stranger.get(`${base}/login`);
+  await stranger.post(`/s/${shop.slug}/locale`, { lng: "en", redirectTo: `${base}/login` });
+  expect(await languageOf()).toBe("ms");
+
+  for (let i = 0; i <= DELAYS.loginFailuresPerAccount.free; i++) {
+    const attacker = fromNewAddress();
+    await attacker.get(`${base}/login`);
+    expect((await attacker.post(`${base}/login`, { email, password: `wrong-${i}` })).status).toBe(400);
+  }
+  const notices = await asPlatform((tx) =>
+    tx
+      .select()
+      .from(schema.messages)
+      .where(and(eq(schema.messages.shopId, shop.id), eq(schema.messages.purpose, "security_notice"))),
+  );
+  expect(notices).toHaveLength(1);
+  expect(notices[0].body).toContain("Hai Tan,");
+  expect(notices[0].body).toContain(shop.name);
+  expect(notices[0].body).not.toMatch(/wrong password|密码/);
 });
 
 it("says what went wrong at sign-in in the visitor's language", async () => {

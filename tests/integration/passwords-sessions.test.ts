@@ -1,6 +1,7 @@
 import { desc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { rememberLocale } from "~/lib/i18n.server";
 import { enforceLimit } from "~/lib/rate-limit.server";
 import { closeRedis } from "~/lib/redis.server";
 import { asPlatform, closeDatabase, schema } from "~db/client";
@@ -125,6 +126,80 @@ describe("password reset", () => {
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(htmlDecode(c.lastHtml)).toContain("Too many reset requests.");
     expect(await emailsTo(user.email)).toHaveLength(3);
+  });
+});
+
+describe("password reset in Bahasa Melayu and Chinese", () => {
+  const expected = {
+    ms: {
+      email: "Masukkan alamat e-mel akaun anda.",
+      common: "Kata laluan ini terlalu biasa.",
+      different: "Kedua-dua kata laluan itu berbeza.",
+      code: "Masukkan kod 6 digit daripada WhatsApp.",
+      wrong: "Kod itu tidak betul. Tinggal 4 cubaan",
+      subject: "Tetapkan semula kata laluan NetShop anda",
+    },
+    zh: {
+      email: "请输入您账户的电子邮件地址。",
+      common: "此密码过于常见。",
+      different: "两次输入的密码不一致。",
+      code: "请输入 WhatsApp 收到的 6 位验证码。",
+      wrong: "验证码不正确。在需要新验证码之前，您还可以尝试 4 次。",
+      subject: "重置您的 NetShop 密码",
+    },
+  } as const;
+  const english = [
+    "Enter the email address",
+    "too common",
+    "The two passwords are different",
+    "Enter the 6-digit code",
+    "That code is not right",
+    "tries left",
+  ];
+
+  it("words every refusal of the forgot and reset pages in the page's language, and the emailed link in the account's", async () => {
+    for (const [language, texts] of Object.entries(expected)) {
+      const user = await makeUser();
+      await asPlatform((tx) =>
+        tx
+          .update(schema.users)
+          .set({ preferredLanguage: language as keyof typeof expected })
+          .where(eq(schema.users.id, user.id)),
+      );
+      const c = client();
+      const [name, value] = (await rememberLocale(language as keyof typeof expected)).split(";")[0].split("=");
+      c.setCookie(name, value);
+      const pages: string[] = [];
+      await c.get("/password/forgot");
+      expect((await c.post("/password/forgot", { email: "not an address", method: "whatsapp" })).status).toBe(400);
+      pages.push(htmlDecode(c.lastHtml));
+      expect(pages.at(-1)).toContain(texts.email);
+
+      expect((await c.post("/password/forgot", { email: user.email, method: "whatsapp" })).headers.get("location")).toBe("/password/reset");
+      await c.get("/password/reset");
+      const code = await whatsAppCode(user.phone);
+      const attempts: Array<[Record<string, string>, string]> = [
+        [{ code: "", password: "password1234", confirm: "password1234" }, texts.common],
+        [{ code: "", password: NEW_PASSWORD, confirm: `${NEW_PASSWORD}!` }, texts.different],
+        [{ code: "", password: NEW_PASSWORD, confirm: NEW_PASSWORD }, texts.code],
+        [{ code: code === "000000" ? "111111" : "000000", password: NEW_PASSWORD, confirm: NEW_PASSWORD }, texts.wrong],
+      ];
+      for (const [form, text] of attempts) {
+        expect((await c.post("/password/reset", form)).status).toBeGreaterThanOrEqual(400);
+        pages.push(htmlDecode(c.lastHtml));
+        expect(pages.at(-1)).toContain(text);
+      }
+      for (const page of pages) for (const text of english) expect(page).not.toContain(text);
+
+      // The emailed link goes out in the account's own language, whoever asks for it.
+      const other = client();
+      await other.get("/password/forgot");
+      expect((await other.post("/password/forgot", { email: user.email, method: "email" })).status).toBe(200);
+      const [mail] = await emailsTo(user.email);
+      expect(mail.subject).toBe(texts.subject);
+      expect(mail.text).toMatch(/\/password\/reset\?token=[\w-]+/);
+      expect(mail.text).not.toContain("Someone (hopefully you)");
+    }
   });
 });
 

@@ -157,6 +157,53 @@ describe("WhatsApp sign-in codes", () => {
     }
   });
 
+  it("are refused in the person's language: no English left in Bahasa Melayu or Chinese", async () => {
+    const expected = {
+      ms: {
+        empty: "Masukkan kod 6 digit.",
+        wrong: "Kod itu tidak betul. Tinggal 4 cubaan",
+        recovery: "Masukkan salah satu kod pemulihan anda.",
+      },
+      zh: {
+        empty: "请输入 6 位验证码。",
+        wrong: "验证码不正确。在需要新验证码之前，您还可以尝试 4 次。",
+        recovery: "请输入您的一个恢复码。",
+      },
+    } as const;
+    const english = [
+      "Enter the 6-digit code.",
+      "That code is not right",
+      "tries left",
+      "Enter one of your recovery codes.",
+      "A code was just sent",
+      "Wait ",
+    ];
+    for (const [language, texts] of Object.entries(expected)) {
+      const c = client();
+      const [name, value] = (await rememberLocale(language as keyof typeof expected)).split(";")[0].split("=");
+      c.setCookie(name, value);
+      const user = await makeUser();
+      await passwordStep(c, user);
+      const code = await whatsAppCode(user.phone);
+      const pages: string[] = [];
+      expect((await verify(c, "")).status).toBe(400);
+      pages.push(htmlDecode(c.lastHtml));
+      expect(pages.at(-1)).toContain(texts.empty);
+      expect((await verify(c, code === "000000" ? "111111" : "000000")).status).toBe(401);
+      pages.push(htmlDecode(c.lastHtml));
+      expect(pages.at(-1)).toContain(texts.wrong);
+      expect((await verify(c, "", { using: "recovery" })).status).toBe(400);
+      pages.push(htmlDecode(c.lastHtml));
+      expect(pages.at(-1)).toContain(texts.recovery);
+      // A second code at once is refused (30-second cool-down), with the wait in the same language.
+      expect((await c.post("/login/verify", { intent: "resend" })).status).toBe(200);
+      expect((await c.post("/login/verify", { intent: "resend" })).status).toBe(429);
+      pages.push(htmlDecode(c.lastHtml));
+      expect(pages.at(-1)).toMatch(language === "ms" ? /Tunggu \d+ saat/ : /请等待 \d+ 秒/);
+      for (const page of pages) for (const text of english) expect(page).not.toContain(text);
+    }
+  });
+
   it("are skipped for 30 days on a trusted device, and asked again after it is forgotten", async () => {
     const user = await makeUser();
     const c = client();

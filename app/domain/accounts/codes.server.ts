@@ -4,6 +4,8 @@ import { sendSecretWhatsApp } from "~/domain/notify/messages.server";
 import { keyedHash, randomDigits, verifyKeyedHash } from "~/lib/secrets.server";
 import { asPlatform, schema } from "~db/client";
 
+import type { AuthT } from "./wording.server";
+
 /**
  * One-time codes sent by WhatsApp. The code exists in plaintext only in this request and in the
  * WhatsApp message; the database keeps a keyed hash bound to what the code is for, the messages
@@ -109,15 +111,15 @@ export async function checkCode(input: { purpose: CodePurpose; subjectId: string
 }
 
 /** The message for a failed check, saying what to do next. */
-export function codeProblem(check: Exclude<CodeCheck, { result: "ok" }>): string {
+export function codeProblem(check: Exclude<CodeCheck, { result: "ok" }>, t: AuthT): string {
   switch (check.result) {
     case "wrong":
-      return `That code is not right. ${check.attemptsLeft} ${check.attemptsLeft === 1 ? "try" : "tries"} left before you need a new code.`;
+      return t("problems.code.wrong", { count: check.attemptsLeft });
     case "expired":
-      return "That code has expired. Send a new code.";
+      return t("problems.code.expired");
     case "too_many":
-      return "Too many wrong codes. Send a new code.";
+      return t("problems.code.tooMany");
     case "none":
-      return "There is no code waiting. Send a new code.";
+      return t("problems.code.none");
   }
 }

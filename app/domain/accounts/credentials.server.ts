@@ -6,7 +6,8 @@ import { config, publicUrl } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { sendSecretEmail } from "~/domain/notify/messages.server";
 import { type FieldErrors, fieldErrors } from "~/lib/forms";
-import { consume, consumeAll, describeWait, isLimited } from "~/lib/rate-limit.server";
+import type { Locale } from "~/lib/i18n";
+import { consume, consumeAll, isLimited } from "~/lib/rate-limit.server";
 import { randomToken, sha256 } from "~/lib/secrets.server";
 import { asPlatform, schema, type Tx } from "~db/client";
 
@@ -14,11 +15,13 @@ import { checkCode, codeProblem, issueCode } from "./codes.server";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords.server";
 import { revokeAllSessions, type Session, type User } from "./sessions.server";
 import { maskPhone, revokeTrustedDevices, securityNotice } from "./two-factor.server";
+import { type AuthT, authT, waitIn } from "./wording.server";
 
 /**
  * Password reset (by emailed link or WhatsApp code; single use, 30 minutes) and password change.
  * The answer to a reset request never says whether the account exists. A reset ends every
- * session and forgets every trusted device; a change ends every other session.
+ * session and forgets every trusted device; a change ends every other session. Refusals are
+ * worded in the `locale` the caller passes (the page's language).
  */
 
 export const RESET_TTL_MS = 30 * 60 * 1000;
@@ -42,32 +45,41 @@ const newPasswordFields = {
   confirm: z.string(),
 };
 
-function checkNewPassword(v: { password: string; confirm: string }, ctx: z.RefinementCtx, email?: string) {
-  const problem = passwordProblem(v.password, { email });
+function checkNewPassword(
+  v: { password: string; confirm: string },
+  ctx: z.RefinementCtx,
+  check: { email?: string; locale: Locale; t: AuthT },
+) {
+  const problem = passwordProblem(v.password, { email: check.email, locale: check.locale });
   if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
-  else if (v.password !== v.confirm)
-    ctx.addIssue({ code: "custom", path: ["confirm"], message: "The two passwords are different. Type the same password twice." });
+  else if (v.password !== v.confirm) ctx.addIssue({ code: "custom", path: ["confirm"], message: check.t("problems.password.different") });
 }
 
-export const ForgotSchema = z.object({
-  email: z.string().trim().toLowerCase().pipe(z.email("Enter the email address of your account.")),
-  method: z.enum(["whatsapp", "email"], { error: "Choose how to receive your reset: WhatsApp or email." }),
-});
+const forgotSchema = (t: AuthT) =>
+  z.object({
+    email: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.email(t("problems.resetEmail"))),
+    method: z.enum(["whatsapp", "email"], { error: t("problems.resetMethod") }),
+  });
 
 export type ForgotResult =
   | { ok: true; method: "email" }
   | { ok: true; method: "whatsapp"; setCookie: string }
   | { ok: false; errors: FieldErrors; retryAfterSeconds?: number };
 
-export async function requestPasswordReset(form: Record<string, unknown>, who: RequestInfo): Promise<ForgotResult> {
-  const parsed = ForgotSchema.safeParse(form);
+export async function requestPasswordReset(form: Record<string, unknown>, who: RequestInfo, locale: Locale): Promise<ForgotResult> {
+  const t = authT(locale);
+  const parsed = forgotSchema(t).safeParse(form);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   const { email, method } = parsed.data;
   const limited = await consumeAll(["passwordResetPerIp", who.ip ?? "unknown"], ["passwordResetPerAccount", email]);
   if (!limited.ok) {
     return {
       ok: false,
-      errors: { form: `Too many reset requests. Try again in ${describeWait(limited.retryAfterSeconds)}.` },
+      errors: { form: t("problems.tooManyResets", { wait: waitIn(t, limited.retryAfterSeconds) }) },
       retryAfterSeconds: limited.retryAfterSeconds,
     };
   }
@@ -96,14 +108,15 @@ export async function requestPasswordReset(form: Record<string, unknown>, who: R
     });
     if (method === "email") {
       const link = `${publicUrl()}/password/reset?token=${token}`;
-      const text = (url: string) =>
-        `Hi ${user.name.split(/\s+/)[0]},\n\nSomeone (hopefully you) asked to reset the password of your NetShop account.\n\nChoose a new password here (the link works once, for 30 minutes):\n${url}\n\nIf you did not ask for this, ignore this email: your password stays as it is.\n\nNetShop`;
+      // In the account's own language (the person reading it may not be the one who asked).
+      const theirs = authT(user.preferredLanguage);
+      const text = (url: string) => theirs("resetEmail.body", { name: user.name.split(/\s+/)[0], url });
       await sendSecretEmail({
         shopId: null,
         userId: user.id,
         to: user.email,
         purpose: "password_reset_link",
-        subject: "Reset your NetShop password",
+        subject: theirs("resetEmail.subject"),
         text: text(link),
         redactedBody: text("[reset link]"),
       });
@@ -153,10 +166,16 @@ export type ResetResult =
   { ok: true; setCookie: string } | { ok: false; status: 400 | 401 | 429; errors: FieldErrors; retryAfterSeconds?: number };
 
 /** Sets the new password from an emailed link (form.token) or a WhatsApp code (cookie + form.code). */
-export async function completePasswordReset(request: Request, form: Record<string, unknown>, who: RequestInfo): Promise<ResetResult> {
+export async function completePasswordReset(
+  request: Request,
+  form: Record<string, unknown>,
+  who: RequestInfo,
+  locale: Locale,
+): Promise<ResetResult> {
+  const t = authT(locale);
   const viaLink = typeof form.token === "string" && form.token.length > 0;
   const token = viaLink ? (form.token as string) : await resetCookie().parse(request.headers.get("Cookie"));
-  const expired = { ok: false, status: 400, errors: { form: "This reset has expired or was already used. Ask for a new one." } } as const;
+  const expired = { ok: false, status: 400, errors: { form: t("problems.resetExpired") } } as const;
   if (typeof token !== "string") return expired;
 
   const perIp = await consume("codeVerifyPerIp", who.ip ?? "unknown");
@@ -164,25 +183,25 @@ export async function completePasswordReset(request: Request, form: Record<strin
     return {
       ok: false,
       status: 429,
-      errors: { form: `Too many attempts. Try again in ${describeWait(perIp.retryAfterSeconds)}.` },
+      errors: { form: t("problems.tooManyAttempts", { wait: waitIn(t, perIp.retryAfterSeconds) }) },
       retryAfterSeconds: perIp.retryAfterSeconds,
     };
 
   const found = await liveReset(token, viaLink ? "email" : "whatsapp");
   const parsed = z
     .object(newPasswordFields)
-    .superRefine((v, ctx) => checkNewPassword(v, ctx, found?.user.email))
+    .superRefine((v, ctx) => checkNewPassword(v, ctx, { email: found?.user.email, locale, t }))
     .safeParse(form);
   if (!parsed.success) return { ok: false, status: 400, errors: fieldErrors(parsed.error) };
 
   if (!viaLink) {
     const code = typeof form.code === "string" ? form.code : "";
-    if (!code.trim()) return { ok: false, status: 400, errors: { code: "Enter the 6-digit code from WhatsApp." } };
+    if (!code.trim()) return { ok: false, status: 400, errors: { code: t("problems.enterWhatsAppCode") } };
     // Without a live reset (unknown email, expired) the answer is the same as for a wrong code.
     const check = found
       ? await checkCode({ purpose: "password_reset", subjectId: found.reset.id, code })
       : ({ result: "wrong", attemptsLeft: 4 } as const);
-    if (check.result !== "ok") return { ok: false, status: 401, errors: { code: codeProblem(check) } };
+    if (check.result !== "ok") return { ok: false, status: 401, errors: { code: codeProblem(check, t) } };
   }
   if (!found) return expired;
 
@@ -227,22 +246,29 @@ export type ChangeResult =
   { ok: true; otherSessionsEnded: number } | { ok: false; status: 400 | 429; errors: FieldErrors; retryAfterSeconds?: number };
 
 /** Changes the password of the signed-in person, who confirms the current one. */
-export async function changePassword(user: User, session: Session, form: Record<string, unknown>, who: RequestInfo): Promise<ChangeResult> {
+export async function changePassword(
+  user: User,
+  session: Session,
+  form: Record<string, unknown>,
+  who: RequestInfo,
+  locale: Locale,
+): Promise<ChangeResult> {
+  const t = authT(locale);
   const parsed = z
-    .object({ current: z.string().min(1, "Enter your current password."), ...newPasswordFields })
+    .object({ current: z.string().min(1, t("problems.password.enterCurrent")), ...newPasswordFields })
     .superRefine((v, ctx) => {
-      checkNewPassword(v, ctx, user.email);
+      checkNewPassword(v, ctx, { email: user.email, locale, t });
       if (v.current && v.password === v.current)
-        ctx.addIssue({ code: "custom", path: ["password"], message: "Choose a password different from the current one." });
+        ctx.addIssue({ code: "custom", path: ["password"], message: t("problems.password.sameAsCurrent") });
     })
     .safeParse(form);
   if (!parsed.success) return { ok: false, status: 400, errors: fieldErrors(parsed.error) };
   const checked = await checkCurrentPassword(user, parsed.data.current, who);
   if (checked.result === "slowed") {
     const { retryAfterSeconds } = checked;
-    return { ok: false, status: 429, errors: { current: tooManyWrongPasswords(retryAfterSeconds) }, retryAfterSeconds };
+    return { ok: false, status: 429, errors: { current: tooManyWrongPasswords(t, retryAfterSeconds) }, retryAfterSeconds };
   }
-  if (checked.result === "wrong") return { ok: false, status: 400, errors: { current: "That is not your current password." } };
+  if (checked.result === "wrong") return { ok: false, status: 400, errors: { current: t("problems.password.notCurrent") } };
   const passwordHash = await hashPassword(parsed.data.password);
   const otherSessionsEnded = await asPlatform(async (tx) => {
     await setPassword(tx, user, passwordHash);
@@ -267,20 +293,23 @@ export async function confirmPassword(
   user: User,
   password: string,
   who: RequestInfo,
+  locale: Locale,
 ): Promise<{ ok: true } | { ok: false; status: 400 | 429; error: string; retryAfterSeconds?: number }> {
+  const t = authT(locale);
   const checked = await checkCurrentPassword(user, password, who);
   if (checked.result === "slowed") {
     const { retryAfterSeconds } = checked;
-    return { ok: false, status: 429, error: tooManyWrongPasswords(retryAfterSeconds), retryAfterSeconds };
+    return { ok: false, status: 429, error: tooManyWrongPasswords(t, retryAfterSeconds), retryAfterSeconds };
   }
-  if (checked.result === "wrong") return { ok: false, status: 400, error: "That is not your password." };
+  if (checked.result === "wrong") return { ok: false, status: 400, error: t("problems.password.notYours") };
   await asPlatform((tx) =>
     audit(tx, { shopId: null, actorUserId: user.id, action: "account.reauthenticated", targetType: "user", targetId: user.id, ...who }),
   );
   return { ok: true };
 }
 
-const tooManyWrongPasswords = (retryAfterSeconds: number) => `Too many wrong passwords. Try again in ${describeWait(retryAfterSeconds)}.`;
+const tooManyWrongPasswords = (t: ReturnType<typeof authT>, retryAfterSeconds: number) =>
+  t("problems.password.tooManyWrong", { wait: waitIn(t, retryAfterSeconds) });
 
 /**
  * The signed-in person's password checked under the per-account slowing of wrong passwords (from

@@ -2,6 +2,9 @@ import { dictionary } from "@zxcvbn-ts/language-common";
 import bcrypt from "bcryptjs";
 
 import { config } from "~/config.server";
+import { DEFAULT_LOCALE, type Locale } from "~/lib/i18n";
+
+import { authT } from "./wording.server";
 
 export const MIN_PASSWORD_LENGTH = 12;
 /** bcrypt reads at most 72 bytes; longer passwords would be silently truncated. */
@@ -33,16 +36,15 @@ function variants(password: string): string[] {
 }
 
 /** A reason the password is not acceptable, or undefined when it is. */
-export function passwordProblem(password: string, context: { email?: string } = {}): string | undefined {
-  if (password.length < MIN_PASSWORD_LENGTH) return `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
-  if (Buffer.byteLength(password, "utf8") > MAX_PASSWORD_BYTES) return "Use at most 72 characters.";
+export function passwordProblem(password: string, context: { email?: string; locale?: Locale } = {}): string | undefined {
+  const t = authT(context.locale ?? DEFAULT_LOCALE);
+  if (password.length < MIN_PASSWORD_LENGTH) return t("problems.password.tooShort", { min: MIN_PASSWORD_LENGTH });
+  if (Buffer.byteLength(password, "utf8") > MAX_PASSWORD_BYTES) return t("problems.password.tooLong");
   const list = commonPasswords();
   const repeated = /^(.{1,6}?)\1+$/.test(password.toLowerCase()); // "abcabcabcabc", "zzzzzzzzzzzz"
-  if (repeated || variants(password).some((v) => v.length > 0 && list.has(v))) {
-    return "This password is too common. Choose one that is hard to guess.";
-  }
+  if (repeated || variants(password).some((v) => v.length > 0 && list.has(v))) return t("problems.password.tooCommon");
   const local = context.email?.split("@")[0]?.toLowerCase();
-  if (local && local.length >= 4 && password.toLowerCase().includes(local)) return "Don't use your email address in your password.";
+  if (local && local.length >= 4 && password.toLowerCase().includes(local)) return t("problems.password.hasEmail");
   return undefined;
 }
 

@@ -12,9 +12,10 @@ import { config } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { queueMessage } from "~/domain/notify/messages.server";
 import { type Refusal, refuse } from "~/lib/forms";
+import { DEFAULT_LOCALE, type Locale } from "~/lib/i18n";
 import { serverT } from "~/lib/i18n.server";
 import { formatPhone } from "~/lib/phone";
-import { consume, consumeAll, describeWait } from "~/lib/rate-limit.server";
+import { consume, consumeAll } from "~/lib/rate-limit.server";
 import { randomToken, sha256 } from "~/lib/secrets.server";
 import { asPlatform, schema, type Tx } from "~db/client";
 
@@ -22,6 +23,7 @@ import { checkCode, codeProblem, issueCode } from "./codes.server";
 import { replaceRecoveryCodes, unusedRecoveryCodes, useRecoveryCode } from "./recovery-codes.server";
 import type { SecondFactorUsed, User } from "./sessions.server";
 import { confirmTotpEnrolment, hasConfirmedTotp, verifyTotp } from "./totp.server";
+import { type AuthT, authT, waitIn } from "./wording.server";
 
 /**
  * The second step of a login: a WhatsApp code or an authenticator-app code (or a recovery code),
@@ -182,7 +184,7 @@ export async function beginLoginChallenge(
   );
   const setCookie = await challengeCookie().serialize(token);
   if (method !== "whatsapp") return { setCookie, method };
-  const sent = await sendLoginCode({ challengeId: id, userId: user.id, phone: user.phone }, who);
+  const sent = await sendLoginCode({ challengeId: id, userId: user.id, phone: user.phone }, who, authT(DEFAULT_LOCALE));
   return { setCookie, method, sendProblem: sent.ok ? undefined : sent.errors.form };
 }
 
@@ -192,21 +194,18 @@ type LoginCodeRefusal = Refusal & { retryAfterSeconds?: number };
 async function sendLoginCode(
   target: { challengeId: string; userId: string; phone: string },
   who: RequestInfo,
+  t: AuthT,
 ): Promise<{ ok: true } | LoginCodeRefusal> {
   const limited = await consumeAll(["codeSendPerUser", target.userId], ["codeSendPerIp", who.ip ?? "unknown"]);
   if (!limited.ok) {
     return {
-      ...refuse(`Too many codes were sent. Wait ${describeWait(limited.retryAfterSeconds)}, then send a new code.`),
+      ...refuse(t("problems.tooManyCodesSent", { wait: waitIn(t, limited.retryAfterSeconds) })),
       retryAfterSeconds: limited.retryAfterSeconds,
     };
   }
   const issued = await issueCode({ userId: target.userId, purpose: "sign_in", subjectId: target.challengeId, phone: target.phone });
   if (issued.ok) return { ok: true };
-  return refuse(
-    issued.retryable
-      ? "We could not send your code on WhatsApp just now. Wait a minute, then send a new code."
-      : "WhatsApp did not accept the message with your code. Try again later, or use a recovery code.",
-  );
+  return refuse(issued.retryable ? t("problems.notSent") : t("problems.notAccepted"));
 }
 
 export interface PendingLogin {
@@ -270,18 +269,19 @@ export function maskPhone(e164: string): string {
   return `${country}${masked.slice(country.length)}`;
 }
 
-/** "Send a new code": at most one every 30 seconds, and within the per-person limits. */
-export async function resendLoginCode(request: Request, who: RequestInfo): Promise<{ ok: true } | LoginCodeRefusal> {
+/** "Send a new code": at most one every 30 seconds, and within the per-person limits. Refusals are worded in `locale`. */
+export async function resendLoginCode(request: Request, who: RequestInfo, locale: Locale): Promise<{ ok: true } | LoginCodeRefusal> {
+  const t = authT(locale);
   const found = await findChallenge(request);
-  if (!found) return refuse("This login has expired. Enter your email and password again.");
+  if (!found) return refuse(t("problems.loginExpired"));
   const cooldown = await consume("codeResend", found.challenge.id);
   if (!cooldown.ok) {
     return {
-      ...refuse(`A code was just sent. Wait ${describeWait(cooldown.retryAfterSeconds)} before asking for another.`),
+      ...refuse(t("problems.justSent", { wait: waitIn(t, cooldown.retryAfterSeconds) })),
       retryAfterSeconds: cooldown.retryAfterSeconds,
     };
   }
-  return sendLoginCode({ challengeId: found.challenge.id, userId: found.user.id, phone: found.user.phone }, who);
+  return sendLoginCode({ challengeId: found.challenge.id, userId: found.user.id, phone: found.user.phone }, who, t);
 }
 
 export type VerifyResult =
@@ -291,20 +291,26 @@ export type VerifyResult =
 /**
  * Checks the second factor of the login waiting in this browser. Success completes the challenge
  * (once only), optionally trusts the device, and clears the challenge cookie; the caller then
- * starts the session.
+ * starts the session. Refusals are worded in `locale`.
  */
-export async function completeLoginChallenge(request: Request, form: Record<string, unknown>, who: RequestInfo): Promise<VerifyResult> {
+export async function completeLoginChallenge(
+  request: Request,
+  form: Record<string, unknown>,
+  who: RequestInfo,
+  locale: Locale,
+): Promise<VerifyResult> {
+  const t = authT(locale);
   const found = await findChallenge(request);
-  if (!found) return { ...refuse("This login has expired. Enter your email and password again."), status: 400, expired: true };
+  if (!found) return { ...refuse(t("problems.loginExpired")), status: 400, expired: true };
   const { user, challenge } = found;
   const answer = typeof form.code === "string" ? form.code.trim() : "";
   const useRecovery = form.using === "recovery";
-  if (!answer) return { ...refuse(useRecovery ? "Enter one of your recovery codes." : "Enter the 6-digit code.", "code"), status: 400 };
+  if (!answer) return { ...refuse(useRecovery ? t("problems.enterRecoveryCode") : t("problems.enterCode"), "code"), status: 400 };
 
   const perIp = await consume("codeVerifyPerIp", who.ip ?? "unknown");
   if (!perIp.ok) {
     return {
-      ...refuse(`Too many attempts. Try again in ${describeWait(perIp.retryAfterSeconds)}.`),
+      ...refuse(t("problems.tooManyAttempts", { wait: waitIn(t, perIp.retryAfterSeconds) })),
       status: 429,
       retryAfterSeconds: perIp.retryAfterSeconds,
     };
@@ -315,20 +321,15 @@ export async function completeLoginChallenge(request: Request, form: Record<stri
   let problem: string | undefined;
   if (useRecovery) {
     used = "recovery";
-    problem = (await useRecoveryCode(user.id, answer)) ? undefined : "That is not one of your unused recovery codes.";
+    problem = (await useRecoveryCode(user.id, answer)) ? undefined : t("problems.recoveryWrong");
   } else if (method === "totp") {
     used = "totp";
     const check = await verifyTotp(user.id, answer);
-    problem =
-      check === "ok"
-        ? undefined
-        : check === "reused"
-          ? "That code was already used. Wait for the next code in your app."
-          : "That code is not right. Check the time on your phone and try the newest code.";
+    problem = check === "ok" ? undefined : check === "reused" ? t("problems.totpReused") : t("problems.totpWrong");
   } else {
     used = "whatsapp";
     const check = await checkCode({ purpose: "sign_in", subjectId: challenge.id, code: answer });
-    problem = check.result === "ok" ? undefined : codeProblem(check);
+    problem = check.result === "ok" ? undefined : codeProblem(check, t);
   }
 
   if (problem) {
@@ -348,7 +349,7 @@ export async function completeLoginChallenge(request: Request, form: Record<stri
       const perUser = await consume("codeVerifyPerUser", user.id);
       if (!perUser.ok) {
         return {
-          ...refuse(`Too many wrong codes. Try again in ${describeWait(perUser.retryAfterSeconds)}.`, "code"),
+          ...refuse(t("problems.tooManyWrongCodes", { wait: waitIn(t, perUser.retryAfterSeconds) }), "code"),
           status: 429,
           retryAfterSeconds: perUser.retryAfterSeconds,
         };
@@ -385,7 +386,7 @@ export async function completeLoginChallenge(request: Request, form: Record<stri
     }
     return true;
   });
-  if (!completed) return { ...refuse("This login has expired. Enter your email and password again."), status: 400, expired: true };
+  if (!completed) return { ...refuse(t("problems.loginExpired")), status: 400, expired: true };
 
   const setCookies = [await challengeCookie().serialize("", { maxAge: 0 })];
   if (form.trust === "on" || form.trust === "true") setCookies.push(await trustThisDevice(user.id, who));

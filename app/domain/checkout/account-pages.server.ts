@@ -30,6 +30,7 @@ export function customerAuthAction(auth: CustomerAuth) {
       userAgent: context.userAgent,
       anonymousCartId: who.anonymousCartId,
       knownCustomerId: await knownCustomerId(request, shop.id),
+      language: await localeFor(request),
     });
     if (!result.ok) {
       const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};

@@ -11,13 +11,16 @@ import { z } from "zod";
 import { hashPassword, passwordProblem, verifyPassword } from "~/domain/accounts/passwords.server";
 import { queueMessage } from "~/domain/notify/messages.server";
 import { policiesInForce, recordAcceptance } from "~/domain/policies/versions.server";
+import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { type FieldErrors, fieldErrors } from "~/lib/forms";
+import type { Locale } from "~/lib/i18n";
+import { serverT } from "~/lib/i18n.server";
 import { phoneField } from "~/lib/phone";
 import { clearFailures, consume, consumeAll, delayBefore, DELAYS, isLimited, recordFailure, reset } from "~/lib/rate-limit.server";
 import { pgConstraint, schema, withShop } from "~db/client";
 import type { PostalAddress } from "~db/schema";
 
-import { mergeAnonymousCart, startCustomerSession } from "./visitor.server";
+import { currentCustomer, mergeAnonymousCart, startCustomerSession } from "./visitor.server";
 
 const checkbox = (message: string) =>
   z
@@ -55,6 +58,10 @@ interface Who {
   anonymousCartId: string | undefined;
   /** The account this browser logged in to before (knownCustomerId): never slowed for it. */
   knownCustomerId?: string;
+  /** The storefront's language on this request: a new account's language for its messages. */
+  language?: Locale;
+  /** The clock (ms) for the slowing down of wrong passwords; tests inject one. */
+  now?: number;
 }
 
 export type CustomerAuthResult =
@@ -87,6 +94,7 @@ export async function signUpCustomer(shopId: string, form: Record<string, unknow
           passwordHash,
           marketingConsent: input.marketing === "on",
           marketingConsentAt: input.marketing === "on" ? now : null,
+          language: who.language,
         })
         .returning({ id: schema.customers.id });
       // The privacy policy in force, which the sign-up page showed, is recorded as accepted.
@@ -141,16 +149,17 @@ export async function logInCustomer(shopId: string, form: Record<string, unknown
         passwordHash: schema.customers.passwordHash,
         name: schema.customers.name,
         phone: schema.customers.phone,
+        language: schema.customers.language,
       })
       .from(schema.customers)
       .where(and(eq(schema.customers.shopId, shopId), eq(schema.customers.email, address), isNotNull(schema.customers.passwordHash))),
   );
-  const wait = await delayBefore("loginFailuresPerAccount", accountKey);
+  const wait = await delayBefore("loginFailuresPerAccount", accountKey, who.now);
   if (wait > 0 && !(account && who.knownCustomerId === account.id))
     return { ok: false, errors: { form: "Too many wrong passwords for this account." }, retryAfterSeconds: wait, slowedSeconds: wait };
   if (!(await verifyPassword(password, account?.passwordHash ?? undefined)) || !account) {
     await consume("loginPerAccount", fromHereKey);
-    const { failures } = await recordFailure("loginFailuresPerAccount", accountKey);
+    const { failures } = await recordFailure("loginFailuresPerAccount", accountKey, who.now);
     if (account && failures === CUSTOMER_ALERT_AT) await tellCustomerOfSlowing(shopId, { ...account, email: address }, failures);
     return { ok: false, errors: { form: "That email and password do not match an account at this shop." } };
   }
@@ -163,13 +172,18 @@ export async function logInCustomer(shopId: string, form: Record<string, unknown
   return { ok: true, customerId: account.id, setCookie };
 }
 
-async function tellCustomerOfSlowing(shopId: string, account: { name: string; phone: string | null; email: string }, failures: number) {
+/** In the customer's language (the shop's when they never chose one). */
+async function tellCustomerOfSlowing(
+  shopId: string,
+  account: { name: string; phone: string | null; email: string; language: Locale | null },
+  failures: number,
+) {
   const [shop] = await withShop(shopId, (tx) =>
-    tx.select({ name: schema.shops.name }).from(schema.shops).where(eq(schema.shops.id, shopId)),
+    tx.select({ name: schema.shops.name, language: schema.shops.language }).from(schema.shops).where(eq(schema.shops.id, shopId)),
   );
-  const text =
-    `Hi ${account.name.split(/\s+/)[0]}, someone typed a wrong password ${failures} times in the last hour for your account at ${shop?.name ?? "our shop"}; ` +
-    "logins from other devices are now slowed down. If this was not you, nothing is needed: your password still protects your account.";
+  const t = serverT(account.language ?? shop?.language ?? "en", "common");
+  const values = { name: account.name.split(/\s+/)[0], failures, shop: shop?.name ?? "NetShop" };
+  const text = t("security.customerNotice.message", values);
   await withShop(shopId, (tx) =>
     account.phone
       ? queueMessage(tx, { channel: "whatsapp", shopId, to: account.phone, purpose: "security_notice", body: text })
@@ -178,7 +192,7 @@ async function tellCustomerOfSlowing(shopId: string, account: { name: string; ph
           shopId,
           to: account.email,
           purpose: "security_notice",
-          subject: `${shop?.name ?? "Your account"}: wrong passwords`,
+          subject: t("security.customerNotice.subject", values),
           body: text,
         }),
   );
@@ -225,4 +239,17 @@ export async function accountOverview(shopId: string, customerId: string): Promi
       .orderBy(desc(schema.customerAddresses.isDefault), desc(schema.customerAddresses.createdAt));
     return { ...customer, orders, addresses };
   });
+}
+
+/** The storefront's language switched: a customer signed in to this shop gets their messages in it from now on. */
+export async function rememberCustomerLanguage(request: Request, slug: string, language: Locale): Promise<void> {
+  const shop = await storefrontShopBySlug(slug);
+  const customer = shop ? await currentCustomer(request, shop.id) : undefined;
+  if (!shop || !customer) return;
+  await withShop(shop.id, (tx) =>
+    tx
+      .update(schema.customers)
+      .set({ language, updatedAt: new Date() })
+      .where(and(eq(schema.customers.shopId, shop.id), eq(schema.customers.id, customer.id))),
+  );
 }
