@@ -4,6 +4,7 @@ import auth from "./auth/en";
 import billing from "./billing/en";
 import catalog from "./catalog/en";
 import deals from "./deals/en";
+import notices from "./notices/en";
 import privacy from "./privacy/en";
 import settings from "./settings/en";
 import site from "./site/en";
@@ -635,6 +636,7 @@ const en = {
   privacy,
   settings,
   team,
+  notices,
   account,
   deals,
   site,

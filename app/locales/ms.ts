@@ -5,6 +5,7 @@ import billing from "./billing/ms";
 import catalog from "./catalog/ms";
 import deals from "./deals/ms";
 import type { Translations } from "./index";
+import notices from "./notices/ms";
 import privacy from "./privacy/ms";
 import settings from "./settings/ms";
 import site from "./site/ms";
@@ -635,6 +636,7 @@ const ms: Translations = {
   privacy,
   settings,
   team,
+  notices,
   account,
   deals,
   site,

@@ -5,6 +5,7 @@ import billing from "./billing/zh";
 import catalog from "./catalog/zh";
 import deals from "./deals/zh";
 import type { Translations } from "./index";
+import notices from "./notices/zh";
 import privacy from "./privacy/zh";
 import settings from "./settings/zh";
 import site from "./site/zh";
@@ -608,6 +609,7 @@ const zh: Translations = {
   privacy,
   settings,
   team,
+  notices,
   account,
   deals,
   site,

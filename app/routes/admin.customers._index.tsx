@@ -6,6 +6,7 @@ import { CustomerListQuerySchema, listCustomers } from "~/domain/orders/customer
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { money } from "~/ui/orders";
+import { useFormat } from "~/ui/format";
 import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.customers") }];
@@ -19,6 +20,8 @@ export default function Customers() {
   const { page, query } = useLoaderData<typeof loader>();
   const { t } = useTranslation("orders");
   const { t: tc } = useTranslation("common");
+  // The same formatter as the customer's page: money in the page's language, dates in the shop's zone.
+  const fmt = useFormat();
   const [params] = useSearchParams();
   const next = new URLSearchParams(params);
   if (page.nextCursor) next.set("after", page.nextCursor);
@@ -46,7 +49,15 @@ export default function Customers() {
           </div>
         ) : (
           <table className="data">
-            <TableHead columns={[t("customer"), { num: t("customers.orders") }, { num: t("customers.spent") }, t("customers.consent")]} />
+            <TableHead
+              columns={[
+                t("customer"),
+                t("customers.since"),
+                { num: t("customers.orders") },
+                { num: t("customers.spent") },
+                t("customers.consent"),
+              ]}
+            />
             <tbody>
               {page.items.map((c) => (
                 <tr key={c.id} data-testid="customer-row">
@@ -54,8 +65,15 @@ export default function Customers() {
                     <Link to={`/admin/customers/${c.id}`}>{c.name || c.email || c.phone}</Link>
                     <div className="muted small">{[c.phone, c.email].filter(Boolean).join(" · ")}</div>
                   </td>
-                  <td className="num">{c.orders}</td>
-                  <td className="num nowrap">{money(c.spent, page.currency)}</td>
+                  <td className="small muted" data-testid="customer-since">
+                    {fmt.dateTime(c.createdAt)}
+                  </td>
+                  <td className="num" data-testid="customer-orders">
+                    {c.orders}
+                  </td>
+                  <td className="num nowrap" data-testid="customer-spent">
+                    {fmt.money(c.spent, page.currency)}
+                  </td>
                   <td>{c.marketingConsent ? t("customers.yes") : t("customers.no")}</td>
                 </tr>
               ))}

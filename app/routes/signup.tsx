@@ -9,6 +9,7 @@ import { keptValues } from "~/lib/forms";
 import { passThroughHeaders, safeRedirect } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { Trans, useTranslation } from "~/lib/i18n-react";
+import { localeFor } from "~/lib/i18n.server";
 import { redirect } from "~/lib/redirect.server";
 import { BrandCardPage } from "~/ui/brand";
 import { Checkbox, CsrfInput, EmailField, Field, FormError, PasswordField, useFormResult } from "~/ui/forms";
@@ -27,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const who = { ip: context.ip, userAgent: context.userAgent };
-  const result = await signUp(Object.fromEntries(form), who);
+  const result = await signUp(Object.fromEntries(form), who, await localeFor(request));
   if (!result.ok) {
     const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
     return data({ errors: result.errors, values: keptValues(form) }, { status: result.retryAfterSeconds ? 429 : 400, headers });

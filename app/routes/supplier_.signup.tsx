@@ -9,6 +9,7 @@ import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
+import { localeFor } from "~/lib/i18n.server";
 import { redirect } from "~/lib/redirect.server";
 import { BrandCardPage } from "~/ui/brand";
 import { Checkbox, CsrfInput, EmailField, Field, FormError, PasswordField, SelectField, useFormResult } from "~/ui/forms";
@@ -26,7 +27,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const who = { ip: context.ip, userAgent: context.userAgent };
   const current = await readSession(request);
-  const result = await signUpSupplier({ ...Object.fromEntries(form), regions: form.getAll("regions") }, who, current?.user.id ?? null);
+  const result = await signUpSupplier(
+    { ...Object.fromEntries(form), regions: form.getAll("regions") },
+    who,
+    current?.user.id ?? null,
+    await localeFor(request),
+  );
   if (!result.ok)
     return data({ errors: result.errors, values: keptValues(form), regions: form.getAll("regions").map(String) }, { status: 400 });
   if (current) return redirect("/supplier");

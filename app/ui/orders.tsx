@@ -24,5 +24,3 @@ export function OrderBadge({ kind, status }: { kind: "statuses" | "paymentStatus
     </span>
   );
 }
-
-export { formatMoney as money } from "~/lib/money";

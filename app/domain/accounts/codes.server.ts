@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 
+import { noticesT } from "~/domain/notify/language.server";
 import { sendSecretWhatsApp } from "~/domain/notify/messages.server";
 import { keyedHash, randomDigits, verifyKeyedHash } from "~/lib/secrets.server";
 import { asPlatform, schema } from "~db/client";
@@ -22,15 +23,9 @@ export const CODE_TTL_MS: Record<CodePurpose, number> = {
 };
 const REDACTED = "••••••";
 
-function codeMessage(purpose: CodePurpose, code: string): string {
-  switch (purpose) {
-    case "sign_in":
-      return `Your NetShop sign-in code is ${code}. It expires in 5 minutes. Never share it: NetShop will never ask you for it.`;
-    case "password_reset":
-      return `Your NetShop password reset code is ${code}. It expires in 30 minutes. If you did not ask to reset your password, ignore this message.`;
-    case "contact_change":
-      return `Your NetShop code to confirm this WhatsApp number is ${code}. It expires in 15 minutes. If you did not ask for it, ignore this message.`;
-  }
+/** The code's message, in the person's own language. */
+function codeMessage(purpose: CodePurpose, code: string, language: unknown): string {
+  return noticesT(language)(`codes.${purpose}`, { code });
 }
 
 const context = (purpose: CodePurpose, subjectId: string) => `code:${purpose}:${subjectId}`;
@@ -41,7 +36,11 @@ export type IssueResult = { ok: true } | { ok: false; retryable: boolean; error:
 export async function issueCode(input: { userId: string; purpose: CodePurpose; subjectId: string; phone: string }): Promise<IssueResult> {
   const code = randomDigits(6);
   const now = new Date();
-  const codeId = await asPlatform(async (tx) => {
+  const { codeId, language } = await asPlatform(async (tx) => {
+    const [user] = await tx
+      .select({ language: schema.users.preferredLanguage })
+      .from(schema.users)
+      .where(eq(schema.users.id, input.userId));
     await tx
       .update(schema.verificationCodes)
       .set({ consumedAt: now })
@@ -59,15 +58,15 @@ export async function issueCode(input: { userId: string; purpose: CodePurpose; s
         expiresAt: new Date(now.getTime() + CODE_TTL_MS[input.purpose]),
       })
       .returning({ id: schema.verificationCodes.id });
-    return row.id;
+    return { codeId: row.id, language: user?.language };
   });
   const sent = await sendSecretWhatsApp({
     shopId: null,
     userId: input.userId,
     to: input.phone,
     purpose: `${input.purpose}_code`,
-    text: codeMessage(input.purpose, code),
-    redactedBody: codeMessage(input.purpose, REDACTED),
+    text: codeMessage(input.purpose, code, language),
+    redactedBody: codeMessage(input.purpose, REDACTED, language),
     code,
   });
   await asPlatform((tx) =>

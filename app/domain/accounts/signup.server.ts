@@ -1,9 +1,11 @@
 import { z } from "zod";
 
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
+import { noticesT } from "~/domain/notify/language.server";
 import { queueMessage } from "~/domain/notify/messages.server";
 import { policiesInForce, recordAcceptance } from "~/domain/policies/versions.server";
 import { type FieldErrors, fieldErrors } from "~/lib/forms";
+import { DEFAULT_LOCALE, type Locale } from "~/lib/i18n";
 import { phoneField } from "~/lib/phone";
 import { consume } from "~/lib/rate-limit.server";
 import { asPlatform, pgConstraint, schema } from "~db/client";
@@ -46,7 +48,11 @@ export type SignupResult = { ok: true; userId: string } | { ok: false; errors: F
  * force, an audit entry and the welcome WhatsApp message, in one transaction (the message is sent after commit through the outbox). Platform-level: the
  * person has no shop yet.
  */
-export async function signUp(form: Record<string, unknown>, request: RequestInfo): Promise<SignupResult> {
+export async function signUp(
+  form: Record<string, unknown>,
+  request: RequestInfo,
+  language: Locale = DEFAULT_LOCALE,
+): Promise<SignupResult> {
   const parsed = SignupSchema.safeParse(form);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   const input = parsed.data;
@@ -71,6 +77,8 @@ export async function signUp(form: Record<string, unknown>, request: RequestInfo
           name: input.name,
           phone: input.phone,
           passwordHash,
+          // The language of the sign-up page: what NetShop sends this person is written in it.
+          preferredLanguage: language,
           adultConfirmedAt: now,
           termsAcceptedAt: now,
           termsVersion: accepted.find((v) => v.document === "terms")?.version ?? "none published",
@@ -91,7 +99,7 @@ export async function signUp(form: Record<string, unknown>, request: RequestInfo
         userId: user.id,
         to: input.phone,
         purpose: "welcome",
-        body: welcomeMessage(input.name),
+        body: welcomeMessage(input.name, language),
       });
       return user.id;
     });
@@ -104,7 +112,7 @@ export async function signUp(form: Record<string, unknown>, request: RequestInfo
   }
 }
 
-export function welcomeMessage(name: string): string {
-  const first = name.split(/\s+/)[0];
-  return `Hi ${first}, welcome to NetShop! Your account is ready. Next: create your shop and add your first products. Reply to this chat any time if you need help.`;
+/** The welcome WhatsApp message, in the language the person signed up in. */
+export function welcomeMessage(name: string, language: Locale): string {
+  return noticesT(language)("welcome", { name: name.split(/\s+/)[0] });
 }

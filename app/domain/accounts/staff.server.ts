@@ -6,11 +6,13 @@
  * audit of each change; the invitations could move out next.
  */
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import type { TFunction } from "i18next";
 import { z } from "zod";
 
 import { publicUrl } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { seatTaken } from "~/domain/billing/plans.server";
+import { noticesT, shopLanguage } from "~/domain/notify/language.server";
 import { type SecretSendResult, sendSecretEmail, sendSecretWhatsApp } from "~/domain/notify/messages.server";
 import { type FieldErrors, fieldErrors, type Refusal, refuse } from "~/lib/forms";
 import { normalisePhone } from "~/lib/phone";
@@ -137,8 +139,9 @@ export const InviteSchema = z
     return { ...v, recipient: phone };
   });
 
-function inviteMessage(actor: Actor, role: Role, link: string): string {
-  return `${actor.name} invited you to help run ${actor.shopName} on NetShop as ${role === "admin" ? "an admin" : "staff"}. Accept here (the link works once, for 7 days): ${link}`;
+/** The invitation in the shop's default language: the person invited has no account, so no language of their own yet. */
+function inviteMessage(actor: Actor, role: Role, link: string, t: TFunction<"notices">): string {
+  return t("invite.text", { inviter: actor.name, shop: actor.shopName, role: t(role === "admin" ? "invite.admin" : "invite.staff"), link });
 }
 
 async function sendInvite(
@@ -147,15 +150,16 @@ async function sendInvite(
   token: string,
 ): Promise<SecretSendResult> {
   const link = `${publicUrl()}/invite?token=${token}`;
+  const t = noticesT(await withShop(actor.shopId, (tx) => shopLanguage(tx, actor.shopId)));
   const base = {
     shopId: actor.shopId,
     to: invite.recipient,
     purpose: "staff_invite",
-    text: inviteMessage(actor, invite.role, link),
-    redactedBody: inviteMessage(actor, invite.role, "[invitation link]"),
+    text: inviteMessage(actor, invite.role, link, t),
+    redactedBody: inviteMessage(actor, invite.role, t("invite.link"), t),
   };
   return invite.channel === "email"
-    ? sendSecretEmail({ ...base, subject: `${actor.name} invited you to ${actor.shopName} on NetShop` })
+    ? sendSecretEmail({ ...base, subject: t("invite.subject", { inviter: actor.name, shop: actor.shopName }) })
     : sendSecretWhatsApp(base);
 }
 

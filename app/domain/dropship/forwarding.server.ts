@@ -19,12 +19,13 @@ import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { adjustInventory } from "~/domain/catalog/inventory.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
+import { noticesT, shopLanguage } from "~/domain/notify/language.server";
 import { queueMessage } from "~/domain/notify/messages.server";
 import { recordOrderEvent } from "~/domain/orders/timeline.server";
 import { type Refusal, refuse } from "~/lib/forms";
 import { schema, type Tx, withShop } from "~db/client";
 
-import { alertOwner, supplierVariantsChanged } from "./import.server";
+import { alertOwner, ownerNotices, supplierVariantsChanged } from "./import.server";
 
 /**
  * For checkout, after the order's lines are inserted (same transaction): marks the lines whose
@@ -95,9 +96,12 @@ export async function forwardOrder({
           .where(eq(schema.dropshipForwards.id, created.id));
       } else {
         held++;
-        const message = `Order #${order.number}: not enough in your dropshipping wallet to pay the supplier ${(cost / 100).toFixed(2)} ${order.currency}. The supplier order is held: top up, or pay the supplier yourself and mark it paid.`;
+        const message = (await ownerNotices(tx, shopId))("dropship.held", {
+          number: order.number,
+          amount: `${(cost / 100).toFixed(2)} ${order.currency}`,
+        });
         await tx.insert(schema.dropshipAlerts).values({ shopId, kind: "held", message, orderId });
-        await alertOwner(tx, shopId, "dropship.held", `NetShop dropshipping: ${message}`);
+        await alertOwner(tx, shopId, "dropship.held", message);
       }
       await recordOrderEvent(tx, {
         shopId,
@@ -249,7 +253,11 @@ export async function sendForward(shopId: string, forwardId: string): Promise<vo
         shopId: forward.supplierShopId,
         to: profile.whatsapp,
         purpose: "dropship.new_order",
-        body: `NetShop: new order NS-${shop.slug}-${order.number} (${lines.reduce((n, l) => n + l.quantity, 0)} items). Open your supplier portal to accept and ship it.`,
+        // The supplier's number belongs to no account: their shop's language.
+        body: noticesT(await shopLanguage(tx, forward.supplierShopId))("dropship.newOrder", {
+          reference: `NS-${shop.slug}-${order.number}`,
+          count: lines.reduce((n, l) => n + l.quantity, 0),
+        }),
       });
     }
   });
@@ -418,7 +426,7 @@ export async function supplierOrderCancelled({
         shopId: supplierShopId,
         to: profile.whatsapp,
         purpose: "dropship.cancelled",
-        body: `NetShop: order ${o.reference} was cancelled by the shop. Do not ship it.`,
+        body: noticesT(await shopLanguage(tx, supplierShopId))("dropship.cancelled", { reference: o.reference }),
       });
   });
 }

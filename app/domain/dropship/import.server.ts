@@ -10,6 +10,7 @@
 import { randomUUID } from "node:crypto";
 
 import { and, eq, inArray, sql } from "drizzle-orm";
+import type { TFunction } from "i18next";
 import { z } from "zod";
 
 import { audit } from "~/domain/audit/audit.server";
@@ -24,6 +25,7 @@ import { adjustInventory } from "~/domain/catalog/inventory.server";
 import { type Actor, insertProduct, type ProductInput } from "~/domain/catalog/products.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { addStoredImage, mediaPrefix } from "~/domain/media/media.server";
+import { noticesT, shopLanguage } from "~/domain/notify/language.server";
 import { queueMessage } from "~/domain/notify/messages.server";
 import { copyObject } from "~/integrations/storage.server";
 import { type FieldErrors, fieldErrors, type Refusal, refuse } from "~/lib/forms";
@@ -339,6 +341,7 @@ export async function syncSupplierVariants({
         .where(inArray(schema.dropshipLinks.supplierVariantId, variantIds))
         .for("update");
       const lowMargins: string[] = [];
+      let t: TFunction<"notices"> | undefined;
       for (const link of mine) {
         const s = state.get(link.supplierVariantId);
         const stock = s && s.listed ? s.stock : 0;
@@ -366,24 +369,42 @@ export async function syncSupplierVariants({
             .select({ title: schema.products.title })
             .from(schema.products)
             .where(eq(schema.products.id, variant.productId));
-          const message = `${p.title} (${variant.title}): the supplier's cost is now ${(s.costMinor / 100).toFixed(2)}; your margin is ${after}% (below your ${settings.marginAlertPercent}%).`;
+          const message = (t ??= await ownerNotices(tx, shopId))("dropship.marginLow", {
+            product: p.title,
+            variant: variant.title,
+            cost: (s.costMinor / 100).toFixed(2),
+            margin: after,
+            threshold: settings.marginAlertPercent,
+          });
           await tx.insert(schema.dropshipAlerts).values({ shopId, kind: "margin_low", message, productId: variant.productId });
           lowMargins.push(message);
           alerts++;
         }
       }
-      if (lowMargins.length) await alertOwner(tx, shopId, "dropship.margin_low", `NetShop dropshipping: ${lowMargins.join("\n")}`);
+      if (lowMargins.length) await alertOwner(tx, shopId, "dropship.margin_low", lowMargins.join("\n"));
     });
   }
   return { merchants: links.length, repriced, alerts };
 }
 
-/** WhatsApp to the shop's owner (the alert itself is also on /admin/dropship/orders). */
-export async function alertOwner(tx: Tx, shopId: string, purpose: string, body: string): Promise<void> {
+/** The shop owner's `t` for notices: their alerts (WhatsApp and the stored alert rows) are written in their language. */
+export async function ownerNotices(tx: Tx, shopId: string): Promise<TFunction<"notices">> {
   const [owner] = await tx
-    .select({ phone: schema.users.phone, userId: schema.users.id })
+    .select({ language: schema.users.preferredLanguage })
     .from(schema.shopMemberships)
     .innerJoin(schema.users, eq(schema.users.id, schema.shopMemberships.userId))
     .where(and(eq(schema.shopMemberships.shopId, shopId), eq(schema.shopMemberships.role, "owner")));
-  if (owner) await queueMessage(tx, { channel: "whatsapp", shopId, userId: owner.userId, to: owner.phone, purpose, body });
+  return noticesT(owner?.language ?? (await shopLanguage(tx, shopId)));
+}
+
+/** WhatsApp to the shop's owner, in their language (the alert itself is also on /admin/dropship/orders). */
+export async function alertOwner(tx: Tx, shopId: string, purpose: string, message: string): Promise<void> {
+  const [owner] = await tx
+    .select({ phone: schema.users.phone, userId: schema.users.id, language: schema.users.preferredLanguage })
+    .from(schema.shopMemberships)
+    .innerJoin(schema.users, eq(schema.users.id, schema.shopMemberships.userId))
+    .where(and(eq(schema.shopMemberships.shopId, shopId), eq(schema.shopMemberships.role, "owner")));
+  if (!owner) return;
+  const body = noticesT(owner.language)("dropship.prefix", { message });
+  await queueMessage(tx, { channel: "whatsapp", shopId, userId: owner.userId, to: owner.phone, purpose, body });
 }

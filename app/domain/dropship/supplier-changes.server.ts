@@ -10,7 +10,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { recordOrderEvent } from "~/domain/orders/timeline.server";
 import { schema, type Tx } from "~db/client";
 
-import { alertOwner } from "./import.server";
+import { alertOwner, ownerNotices } from "./import.server";
 
 export type SupplierOrderSide = NonNullable<Awaited<ReturnType<typeof readSupplierOrder>>>;
 
@@ -57,7 +57,12 @@ export async function applySupplierOrderChange(
     const titles = rejected
       .map((l) => `${l.quantity} × ${l.title}${l.variantTitle && l.variantTitle !== "Default" ? ` (${l.variantTitle})` : ""}`)
       .join(", ");
-    const message = `Order #${order.number}: the supplier cannot send ${titles} (${rejected[0].rejectReason ?? "out of stock"}). Refund the customer for ${fresh === 1 ? "this line" : "these lines"} from the order page.`;
+    const t = await ownerNotices(tx, merchantShopId);
+    const message = t(fresh === 1 ? "dropship.rejectedOne" : "dropship.rejected", {
+      number: order.number,
+      items: titles,
+      reason: rejected[0].rejectReason ?? t("dropship.outOfStock"),
+    });
     await tx.insert(schema.dropshipAlerts).values({ shopId: merchantShopId, kind: "rejected", message, orderId: forward.orderId });
     await recordOrderEvent(tx, {
       shopId: merchantShopId,
@@ -67,7 +72,7 @@ export async function applySupplierOrderChange(
       wording: { key: "dropshipRejected", values: { items: titles } },
       data: { forwardId: forward.id },
     });
-    await alertOwner(tx, merchantShopId, "dropship.rejected", `NetShop dropshipping: ${message}`);
+    await alertOwner(tx, merchantShopId, "dropship.rejected", message);
     if (forward.payment === "wallet") {
       const [{ refunded }] = await tx
         .select({ refunded: sql<number>`coalesce(sum(${schema.dropshipWalletEntries.amountMinor}), 0)::bigint` })

@@ -412,7 +412,8 @@ export async function rejectSupplierLine(
       return { ok: false, errors: { form: `This order is ${o.status}: its lines cannot be rejected.` } };
     const [line] = await tx
       .update(schema.supplierOrderLines)
-      .set({ status: "rejected", rejectReason: reason.trim().slice(0, 200) || "Out of stock" })
+      // No reason given: null, worded "out of stock" in the language of whoever reads it.
+      .set({ status: "rejected", rejectReason: reason.trim().slice(0, 200) || null })
       .where(
         and(
           eq(schema.supplierOrderLines.supplierOrderId, id),

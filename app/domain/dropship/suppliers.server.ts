@@ -17,6 +17,7 @@ import { requireUser, type Session, type User } from "~/domain/accounts/sessions
 import { signUp } from "~/domain/accounts/signup.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { handleize } from "~/domain/catalog/catalog-rules";
+import { noticesT, shopLanguage } from "~/domain/notify/language.server";
 import { queueMessage } from "~/domain/notify/messages.server";
 import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import { DEFAULT_LOCALE, type Locale } from "~/lib/i18n";
@@ -59,6 +60,7 @@ export async function signUpSupplier(
   form: Record<string, unknown> & { regions?: unknown },
   request: RequestInfo,
   userId: string | null,
+  language: Locale = DEFAULT_LOCALE,
 ): Promise<SupplierSignupResult> {
   const regions = Array.isArray(form.regions) ? form.regions : form.regions ? [form.regions] : [];
   const profile = SupplierProfileSchema.safeParse({ ...form, regions });
@@ -70,7 +72,7 @@ export async function signUpSupplier(
       const account = await signUpDryRun(form);
       return { ok: false, errors: { ...account, ...errors } };
     }
-    const account = await signUp({ ...form, companyName: profile.data.supplierName }, request);
+    const account = await signUp({ ...form, companyName: profile.data.supplierName }, request, language);
     if (!account.ok) return { ok: false, errors: account.errors };
     owner = account.userId;
   }
@@ -80,7 +82,8 @@ export async function signUpSupplier(
   const shopId = await asPlatform(async (tx) => {
     const [shop] = await tx
       .insert(schema.shops)
-      .values({ slug, name: p.supplierName, kind: "supplier", companyName: p.supplierName })
+      // The sign-up page's language: what NetShop sends the supplier's WhatsApp number is written in it.
+      .values({ slug, name: p.supplierName, kind: "supplier", companyName: p.supplierName, language })
       .returning({ id: schema.shops.id });
     await tx.insert(schema.shopMemberships).values({ shopId: shop.id, userId: owner!, role: "owner" });
     await tx.insert(schema.supplierProfiles).values({
@@ -253,10 +256,10 @@ export async function setSupplierStatus(
       shopId: supplierShopId,
       to: row.whatsapp,
       purpose: `supplier.${status}`,
-      body:
-        status === "approved"
-          ? `NetShop: ${row.name} is approved. Your published products are now in the dropshipping network.`
-          : `NetShop: ${row.name} is suspended from the dropshipping network. Contact the NetShop team.`,
+      // The supplier's number belongs to no account: their shop's language.
+      body: noticesT(await shopLanguage(tx, supplierShopId))(status === "approved" ? "dropship.approved" : "dropship.suspended", {
+        name: row.name,
+      }),
     });
     return true;
   });

@@ -24,6 +24,18 @@ export const CustomerListQuerySchema = z.object({
   after: z.string().max(200).optional().catch(undefined),
 });
 
+/**
+ * A customer's order count and total spent (paid orders, less refunds), counted over all their
+ * orders: the one definition the list and the customer's page both show, so they always agree.
+ * The outer row's columns are spelled with the table's name: in a one-table select drizzle writes
+ * `${c.id}` as a bare "id", which inside the subquery meant the order's own id (the list showed 0
+ * orders and RM 0.00 for customers whose page showed their orders).
+ */
+const customerFigures = {
+  orders: sql<number>`(select count(*)::int from ${schema.orders} o where o.shop_id = ${c}.shop_id and o.customer_id = ${c}.id)`,
+  spent: sql<number>`(select coalesce(sum(o.total_minor - o.refunded_minor), 0)::bigint from ${schema.orders} o where o.shop_id = ${c}.shop_id and o.customer_id = ${c}.id and o.payment_status <> 'unpaid')`,
+};
+
 export async function listCustomers(shopId: string, query: z.infer<typeof CustomerListQuerySchema>) {
   const filters: SQL[] = [eq(c.shopId, shopId), isNull(c.mergedIntoId)];
   if (query.q) {
@@ -44,11 +56,7 @@ export async function listCustomers(shopId: string, query: z.infer<typeof Custom
         marketingConsent: c.marketingConsent,
         createdAt: c.createdAt,
         sortValue: sql<string>`${c.createdAt}::text`,
-        // The outer row's columns spelled with the table's name: in a one-table select drizzle
-        // writes `${c.id}` as a bare "id", which inside the subquery meant the order's own id
-        // (the list showed 0 orders and RM 0.00 for customers whose page showed their orders).
-        orders: sql<number>`(select count(*)::int from ${schema.orders} o where o.shop_id = ${c}.shop_id and o.customer_id = ${c}.id)`,
-        spent: sql<number>`(select coalesce(sum(o.total_minor - o.refunded_minor), 0)::bigint from ${schema.orders} o where o.shop_id = ${c}.shop_id and o.customer_id = ${c}.id and o.payment_status <> 'unpaid')`,
+        ...customerFigures,
       })
       .from(c)
       .where(and(...filters, cursor ? sql`(${c.createdAt}, ${c.id}) < (${cursor[0]}::timestamptz, ${cursor[1]}::uuid)` : undefined))
@@ -68,11 +76,12 @@ export async function listCustomers(shopId: string, query: z.infer<typeof Custom
 export async function getCustomer(shopId: string, customerId: string) {
   if (!isUuid(customerId)) return undefined;
   return withShop(shopId, async (tx) => {
-    const [customer] = await tx
-      .select()
+    const [found] = await tx
+      .select({ customer: c, ...customerFigures })
       .from(c)
       .where(and(eq(c.shopId, shopId), eq(c.id, customerId)));
-    if (!customer) return undefined;
+    if (!found) return undefined;
+    const customer = found.customer;
     const orders = await tx
       .select({
         id: schema.orders.id,
@@ -105,7 +114,6 @@ export async function getCustomer(shopId: string, customerId: string) {
           .limit(20)
       : [];
     const [shop] = await tx.select({ currency: schema.shops.currency }).from(schema.shops).where(eq(schema.shops.id, shopId));
-    const spent = orders.filter((o) => o.paymentStatus !== "unpaid").reduce((s, o) => s + o.totalMinor - o.refundedMinor, 0);
     return {
       customer: {
         ...customer,
@@ -118,7 +126,9 @@ export async function getCustomer(shopId: string, customerId: string) {
       orders: orders.map((o) => ({ ...o, createdAt: o.createdAt.toISOString() })),
       addresses: addresses.map((a) => ({ id: a.id, address: a.address, isDefault: a.isDefault })),
       duplicates: duplicates.map((d) => ({ ...d, createdAt: d.createdAt.toISOString() })),
-      spent,
+      // Over all the customer's orders, as the list counts them (the table shows the latest 200).
+      orderCount: found.orders,
+      spent: Number(found.spent),
       currency: shop?.currency ?? "MYR",
     };
   });
