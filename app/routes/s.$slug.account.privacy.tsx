@@ -18,7 +18,16 @@ import { useTranslation } from "~/lib/i18n-react";
 import { formatPhone } from "~/lib/phone";
 import { redirect } from "~/lib/redirect.server";
 import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
-import { AcceptedPolicy, acceptedView, PrivacyNotice, PrivacyRequests, requestView } from "~/ui/privacy";
+import {
+  AcceptedPolicy,
+  acceptedView,
+  AddressCorrectionFields,
+  ContactChangeForms,
+  type PendingContact,
+  PrivacyNotice,
+  PrivacyRequests,
+  requestView,
+} from "~/ui/privacy";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.title ?? "Privacy" },
@@ -48,7 +57,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
 }
 
-type Pending = { field: "email" | "phone"; contact: string } | null;
+type Pending = PendingContact;
 type ActionResult = { notice: string | null; errors: Record<string, string>; pending: Pending };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -135,38 +144,7 @@ export default function CustomerPrivacyPage() {
             {t("correct.save")}
           </button>
         </Form>
-        {(["email", "phone"] as const).map((field) =>
-          result?.pending?.field === field ? (
-            <Form method="post" key={field} data-testid={`confirm-${field}`}>
-              <CsrfInput />
-              <input type="hidden" name="contact" value={result.pending.contact} />
-              <Field
-                label={t("guest.code")}
-                name="code"
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                error={errors.code ?? errors[field]}
-              />
-              <button type="submit" name="intent" value={`${field}-confirm`}>
-                {t(field === "email" ? "correct.confirmEmail" : "correct.confirmPhone")}
-              </button>
-            </Form>
-          ) : (
-            <Form method="post" key={field}>
-              <CsrfInput />
-              <Field
-                label={t(field === "email" ? "correct.email" : "correct.phone")}
-                name={field}
-                type={field === "email" ? "email" : "tel"}
-                autoComplete={field === "email" ? "email" : "tel"}
-                error={errors[field]}
-              />
-              <button type="submit" name="intent" value={`${field}-code`}>
-                {t(field === "email" ? "correct.sendEmailCode" : "correct.sendCode")}
-              </button>
-            </Form>
-          ),
-        )}
+        <ContactChangeForms pending={result?.pending ?? null} errors={errors} />
       </section>
       {me.addresses.length ? (
         <section className="card stack" data-testid="privacy-addresses">
@@ -175,9 +153,7 @@ export default function CustomerPrivacyPage() {
             <Form method="post" key={id} className="stack">
               <CsrfInput />
               <input type="hidden" name="addressId" value={id} />
-              {(["name", "line1", "line2", "city", "state", "postcode", "country"] as const).map((k) => (
-                <Field key={k} label={t(`correct.address.${k}`)} name={k} defaultValue={address[k] ?? ""} error={errors[`${id}.${k}`]} />
-              ))}
+              <AddressCorrectionFields id={id} address={address} errors={errors} />
               <div className="row">
                 <button type="submit" name="intent" value="address-save">
                   {t("correct.save")}

@@ -2,7 +2,14 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 
 import { storefrontShopper } from "~/domain/checkout/context.server";
-import { finishGuestProof, forgetGuestProof, provenGuest, startGuestProof } from "~/domain/privacy/guest.server";
+import {
+  confirmGuestContactChange,
+  correctGuestAddress,
+  correctGuestName,
+  guestDetails,
+  startGuestContactChange,
+} from "~/domain/privacy/corrections.server";
+import { finishGuestProof, forgetGuestProof, guestProofCookie, provenGuest, startGuestProof } from "~/domain/privacy/guest.server";
 import { privacyIntent } from "~/domain/privacy/page-actions.server";
 import { requestsOf } from "~/domain/privacy/requests.server";
 import { readForm } from "~/lib/csrf.server";
@@ -11,7 +18,14 @@ import { useTranslation } from "~/lib/i18n-react";
 import { formatPhone } from "~/lib/phone";
 import { redirect } from "~/lib/redirect.server";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
-import { PrivacyNotice, PrivacyRequests, requestView } from "~/ui/privacy";
+import {
+  AddressCorrectionFields,
+  ContactChangeForms,
+  type PendingContact,
+  PrivacyNotice,
+  PrivacyRequests,
+  requestView,
+} from "~/ui/privacy";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.title ?? "Privacy" },
@@ -26,18 +40,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = await localeFor(request);
   const contact = await provenGuest(request, shop.id);
   const requests = contact ? await requestsOf({ kind: "guest", shopId: shop.id, contact }) : [];
+  const details = contact ? await guestDetails(shop.id, contact) : null;
   return data(
     {
       slug: shop.slug,
       title: serverT(locale, "privacy")("guest.title"),
       contact: contact ? shown(contact) : null,
+      details: details && { ...details, phone: details.phone ? formatPhone(details.phone) : null },
       requests: requests.map(requestView),
     },
     { headers: { "Cache-Control": "private, no-store" } },
   );
 }
 
-type ActionResult = { notice: string | null; errors: Record<string, string>; pendingContact: string | null };
+type ActionResult = { notice: string | null; errors: Record<string, string>; pendingContact: string | null; pending?: PendingContact };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { shop } = await storefrontShopper(request, params.slug);
@@ -64,6 +80,45 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
   const contact = await provenGuest(request, shop.id);
   if (!contact) return fail({ form: t("guest.expired") }, 403);
+  const done = (notice: string, pending: PendingContact = null) =>
+    data<ActionResult>({ notice, errors: {}, pendingContact: null, pending });
+  const refused = (errors: Record<string, string>, status = 400, pending: PendingContact = null) =>
+    data<ActionResult>({ notice: null, errors, pendingContact: null, pending }, { status });
+  if (intent === "correct") {
+    const result = await correctGuestName(shop.id, contact, Object.fromEntries(form));
+    return result.ok
+      ? done(t("correct.saved"))
+      : refused(Object.fromEntries(Object.entries(result.errors).map(([k, v]) => [k, t(v as "correct.errors.name")])));
+  }
+  const change = /^(email|phone)-(code|confirm)$/.exec(String(intent ?? ""));
+  if (change) {
+    const field = change[1] as "email" | "phone";
+    if (change[2] === "code") {
+      const started = await startGuestContactChange(shop.id, contact, field, form.get(field), { ip: context.ip ?? null, locale });
+      return started.ok
+        ? done(t("codeSent", { contact: shown(started.contact) }), { field, contact: started.contact })
+        : refused({ [started.field]: t(started.error) }, started.error === "correct.errors.tooMany" ? 429 : 400);
+    }
+    const pending = String(form.get("contact") ?? "");
+    const confirmed = await confirmGuestContactChange(shop.id, contact, field, { contact: pending, code: form.get("code") });
+    if (!confirmed.ok) return refused({ [confirmed.field]: t(confirmed.error) }, 400, { field, contact: pending });
+    // The guest replaced the contact they proved: the proof follows it to the new one.
+    if (confirmed.proven !== contact)
+      return data<ActionResult>(
+        { notice: t("correct.saved"), errors: {}, pendingContact: null },
+        { headers: { "Set-Cookie": await guestProofCookie(shop.id, confirmed.proven) } },
+      );
+    return done(t("correct.saved"));
+  }
+  if (intent === "address-save") {
+    const saved = await correctGuestAddress(shop.id, contact, Object.fromEntries(form));
+    if (saved.ok) return done(t("correct.saved"));
+    const status = saved.errors.form ? 404 : 400;
+    return refused(
+      Object.fromEntries(Object.entries(saved.errors).map(([k, v]) => [k === "form" ? k : `${String(form.get("orderId"))}.${k}`, t(v)])),
+      status,
+    );
+  }
   const result = await privacyIntent({ kind: "guest", shopId: shop.id, contact }, form, { contact, locale });
   if (!result.ok) return fail(Object.fromEntries(Object.entries(result.errors).map(([k, v]) => [k, t(v)])), result.status);
   if (result.redirectTo) return redirect(result.redirectTo);
@@ -71,7 +126,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function GuestPrivacyPage() {
-  const { contact, requests } = useLoaderData<typeof loader>();
+  const { contact, details, requests } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: Record<string, string | undefined> = result?.errors ?? {};
   const { t } = useTranslation("privacy");
@@ -92,7 +147,37 @@ export default function GuestPrivacyPage() {
             </Form>
           </div>
           <p>{t("intro")}</p>
-          <p className="muted small">{t("guest.correctHint")}</p>
+          {details ? (
+            <section className="card stack" data-testid="privacy-correct">
+              <h2>{t("correct.heading")}</h2>
+              <p className="muted">{[details.email, details.phone].filter(Boolean).join(" · ")}</p>
+              <p className="muted small">{t("guest.correctHint")}</p>
+              <Form method="post">
+                <CsrfInput />
+                <Field label={t("correct.name")} name="name" defaultValue={details.name} error={errors.name} autoComplete="name" />
+                <button type="submit" name="intent" value="correct">
+                  {t("correct.save")}
+                </button>
+              </Form>
+              <ContactChangeForms pending={result?.pending ?? null} errors={errors} />
+            </section>
+          ) : null}
+          {details?.addresses.length ? (
+            <section className="card stack" data-testid="privacy-addresses">
+              <h2>{t("guest.addresses")}</h2>
+              {details.addresses.map(({ orderId, orderNumbers, address }) => (
+                <Form method="post" key={orderId} className="stack">
+                  <CsrfInput />
+                  <input type="hidden" name="orderId" value={orderId} />
+                  <p className="muted small">{t("guest.addressOrders", { orders: orderNumbers.map((n) => `#${n}`).join(", ") })}</p>
+                  <AddressCorrectionFields id={orderId} address={address} errors={errors} />
+                  <button type="submit" name="intent" value="address-save">
+                    {t("correct.save")}
+                  </button>
+                </Form>
+              ))}
+            </section>
+          ) : null}
           <PrivacyRequests requests={requests} errors={errors} />
         </>
       ) : result?.pendingContact ? (

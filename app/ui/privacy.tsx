@@ -208,3 +208,58 @@ export function AcceptedPolicy({ policies }: { policies: AcceptedPolicyView[] })
     </section>
   );
 }
+
+/** A new email or WhatsApp number waiting for its code. */
+export type PendingContact = { field: "email" | "phone"; contact: string } | null;
+
+/**
+ * "Correct your email / number": a form per contact sending a code to the new one, replaced by
+ * the code's form while that one is pending (intents `<field>-code`, `<field>-confirm`).
+ */
+export function ContactChangeForms({ pending, errors }: { pending: PendingContact; errors: Record<string, string | undefined> }) {
+  const { t } = useTranslation("privacy");
+  return (["email", "phone"] as const).map((field) =>
+    pending?.field === field ? (
+      <Form method="post" key={field} data-testid={`confirm-${field}`}>
+        <CsrfInput />
+        <input type="hidden" name="contact" value={pending.contact} />
+        <Field label={t("guest.code")} name="code" inputMode="numeric" autoComplete="one-time-code" error={errors.code ?? errors[field]} />
+        <button type="submit" name="intent" value={`${field}-confirm`}>
+          {t(field === "email" ? "correct.confirmEmail" : "correct.confirmPhone")}
+        </button>
+      </Form>
+    ) : (
+      <Form method="post" key={field}>
+        <CsrfInput />
+        <Field
+          label={t(field === "email" ? "correct.email" : "correct.phone")}
+          name={field}
+          type={field === "email" ? "email" : "tel"}
+          autoComplete={field === "email" ? "email" : "tel"}
+          error={errors[field]}
+        />
+        <button type="submit" name="intent" value={`${field}-code`}>
+          {t(field === "email" ? "correct.sendEmailCode" : "correct.sendCode")}
+        </button>
+      </Form>
+    ),
+  );
+}
+
+const ADDRESS_FIELDS = ["name", "line1", "line2", "city", "state", "postcode", "country"] as const;
+
+/** The fields of an address being corrected; errors are keyed `<id>.<field>`. */
+export function AddressCorrectionFields({
+  id,
+  address,
+  errors,
+}: {
+  id: string;
+  address: Partial<Record<(typeof ADDRESS_FIELDS)[number], string | null>>;
+  errors: Record<string, string | undefined>;
+}) {
+  const { t } = useTranslation("privacy");
+  return ADDRESS_FIELDS.map((k) => (
+    <Field key={k} label={t(`correct.address.${k}`)} name={k} defaultValue={address[k] ?? ""} error={errors[`${id}.${k}`]} />
+  ));
+}

@@ -1,20 +1,24 @@
-import { and, eq, isNotNull, ne, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 
 import { maskPhone } from "~/domain/accounts/two-factor.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { isMalaysianState, postcodeProblem } from "~/domain/checkout/address";
+import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
 import { consumeAll } from "~/lib/rate-limit.server";
-import { asPlatform, schema, withShop } from "~db/client";
+import { asPlatform, schema, type Tx, withShop } from "~db/client";
 import type { PostalAddress } from "~db/schema";
 
 import { correctOwnAccount } from "./account-page.server";
 import { checkPrivacyCode, type CodeSubject, isPhoneContact, issuePrivacyCode, normaliseContact } from "./codes.server";
+import { NameCorrectionSchema } from "./customer-page.server";
+import { customerScope } from "./export.server";
 
 /**
  * Correcting one's own data (the "correct" right): a storefront customer's email, WhatsApp number
- * and saved addresses, a NetShop account's email. A new email or number replaces the old only
+ * and saved addresses, a guest buyer's name, contacts and addresses on their orders, a NetShop
+ * account's email. A new email or number replaces the old only
  * after a code sent to it comes back (codes.server.ts), so nobody can point an account at a
  * contact that is not theirs. Every change is audited, with contacts masked: the audit log
  * outlives a later deletion of the person.
@@ -150,29 +154,35 @@ export async function confirmCustomerContactChange(
   return { ok: true, contact };
 }
 
-const AddressSchema = z
-  .object({
-    addressId: z.string().refine(isUuid, "correct.errors.unknownAddress"),
-    name: z.string().trim().min(1, "correct.errors.addressName").max(100, "correct.errors.tooLong"),
-    line1: z.string().trim().min(1, "correct.errors.line1").max(200, "correct.errors.tooLong"),
-    line2: z.string().trim().max(200, "correct.errors.tooLong").optional(),
-    city: z.string().trim().min(1, "correct.errors.city").max(100, "correct.errors.tooLong"),
-    state: z.string().trim().max(100, "correct.errors.tooLong").default(""),
-    postcode: z.string().trim().max(12, "correct.errors.tooLong").default(""),
-    country: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .regex(/^[A-Z]{2}$/, "correct.errors.country")
-      .default("MY"),
-  })
-  .superRefine((v, ctx) => {
-    const malaysian = v.country === "MY";
-    if (malaysian ? !isMalaysianState(v.state) : !v.state)
-      ctx.addIssue({ code: "custom", path: ["state"], message: "correct.errors.state" });
-    else if (malaysian ? postcodeProblem(v.postcode, v.state) : !/^[A-Za-z0-9 -]{2,12}$/.test(v.postcode))
-      ctx.addIssue({ code: "custom", path: ["postcode"], message: "correct.errors.postcode" });
-  });
+const AddressFields = z.object({
+  name: z.string().trim().min(1, "correct.errors.addressName").max(100, "correct.errors.tooLong"),
+  line1: z.string().trim().min(1, "correct.errors.line1").max(200, "correct.errors.tooLong"),
+  line2: z.string().trim().max(200, "correct.errors.tooLong").optional(),
+  city: z.string().trim().min(1, "correct.errors.city").max(100, "correct.errors.tooLong"),
+  state: z.string().trim().max(100, "correct.errors.tooLong").default(""),
+  postcode: z.string().trim().max(12, "correct.errors.tooLong").default(""),
+  country: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, "correct.errors.country")
+    .default("MY"),
+});
+
+function checkStateAndPostcode(v: z.infer<typeof AddressFields>, ctx: z.RefinementCtx) {
+  const malaysian = v.country === "MY";
+  if (malaysian ? !isMalaysianState(v.state) : !v.state) ctx.addIssue({ code: "custom", path: ["state"], message: "correct.errors.state" });
+  else if (malaysian ? postcodeProblem(v.postcode, v.state) : !/^[A-Za-z0-9 -]{2,12}$/.test(v.postcode))
+    ctx.addIssue({ code: "custom", path: ["postcode"], message: "correct.errors.postcode" });
+}
+
+const AddressSchema = AddressFields.extend({ addressId: z.string().refine(isUuid, "correct.errors.unknownAddress") }).superRefine(
+  checkStateAndPostcode,
+);
+/** A guest names the address to correct by one of their orders that carries it. */
+const GuestAddressSchema = AddressFields.extend({ orderId: z.string().refine(isUuid, "correct.errors.unknownAddress") }).superRefine(
+  checkStateAndPostcode,
+);
 
 /** Keys of the "privacy" namespace an address correction's errors are. */
 type AddressError =
@@ -186,14 +196,16 @@ type AddressError =
   | "correct.errors.tooLong";
 export type AddressResult = { ok: true } | { ok: false; errors: Record<string, AddressError> };
 
+function addressErrors(error: z.ZodError): Record<string, AddressError> {
+  const errors: Record<string, AddressError> = {};
+  for (const issue of error.issues) errors[String(issue.path[0] ?? "form")] ??= issue.message as AddressError;
+  return errors;
+}
+
 /** Saves a corrected address of the customer's own (audited: which address, not its contents). */
 export async function correctCustomerAddress(shopId: string, customerId: string, form: Record<string, unknown>): Promise<AddressResult> {
   const parsed = AddressSchema.safeParse(form);
-  if (!parsed.success) {
-    const errors: Record<string, AddressError> = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "form")] ??= issue.message as AddressError;
-    return { ok: false, errors };
-  }
+  if (!parsed.success) return { ok: false, errors: addressErrors(parsed.error) };
   const { addressId, ...fields } = parsed.data;
   return withShop(shopId, async (tx) => {
     const [row] = await tx
@@ -297,4 +309,179 @@ export async function confirmUserEmailChange(
   if (await emailTakenOnPlatform(user.id, email)) return { ok: false, field: "email", error: "correct.errors.taken" };
   await correctOwnAccount(user.id, { email }, { before: { email: maskEmail(user.email) }, after: { email: maskEmail(email) } }, who);
   return { ok: true, contact: email };
+}
+
+// ---- A guest buyer (no account), proved by a code to a contact on their orders -----------------
+
+/**
+ * A guest buyer's details are what their orders (and the guest customer rows behind them) carry:
+ * the same rows an export of theirs holds (customerScope). A correction changes all of them at
+ * once; a new email or number is confirmed by a code to it first, like an account's.
+ */
+export interface GuestDetails {
+  name: string;
+  email: string | null;
+  phone: string | null;
+  /** Each distinct shipping address, named by the newest order that carries it. */
+  addresses: Array<{ orderId: string; orderNumbers: number[]; address: PostalAddress }>;
+}
+
+async function guestOrders(tx: Tx, shopId: string, contact: string, forUpdate = false) {
+  const scope = await customerScope(tx, { kind: "guest", shopId, contact });
+  const o = schema.orders;
+  const query = tx
+    .select({ id: o.id, number: o.number, name: o.customerName, email: o.email, phone: o.phone, address: o.shippingAddress })
+    .from(o)
+    .where(and(eq(o.shopId, shopId), inArray(o.id, scope.orderIds)))
+    .orderBy(desc(o.createdAt), desc(o.number));
+  const orders = scope.orderIds.length ? await (forUpdate ? query.for("update") : query) : [];
+  return { scope, orders };
+}
+
+/** What the guest's privacy page shows them to correct (the newest order's name and contacts). */
+export async function guestDetails(shopId: string, contact: string): Promise<GuestDetails> {
+  return withShop(shopId, async (tx) => {
+    const { orders } = await guestOrders(tx, shopId, contact);
+    const addresses = new Map<string, GuestDetails["addresses"][number]>();
+    for (const order of orders) {
+      if (!order.address) continue;
+      const key = JSON.stringify(order.address);
+      const seen = addresses.get(key);
+      if (seen) seen.orderNumbers.push(order.number);
+      else addresses.set(key, { orderId: order.id, orderNumbers: [order.number], address: order.address });
+    }
+    return {
+      name: orders[0]?.name ?? "",
+      email: orders.find((r) => r.email)?.email ?? null,
+      phone: orders.find((r) => r.phone)?.phone ?? null,
+      addresses: [...addresses.values()],
+    };
+  });
+}
+
+type GuestChange = { name: string } | { email: string } | { phone: string } | { shippingAddress: PostalAddress };
+
+/**
+ * Applies a correction to every order and guest customer row of the guest (or, for an address,
+ * to the orders carrying the one named), audited without the values: which field, which orders,
+ * contacts masked.
+ */
+async function applyGuestChange(
+  tx: Tx,
+  shopId: string,
+  contact: string,
+  change: GuestChange,
+  onlyOrders?: (order: { id: string; address: PostalAddress | null }) => boolean,
+): Promise<number[]> {
+  const { scope, orders } = await guestOrders(tx, shopId, contact, true);
+  const chosen = onlyOrders ? orders.filter(onlyOrders) : orders;
+  if (!chosen.length) return [];
+  const now = new Date();
+  await tx
+    .update(schema.orders)
+    .set({ ...("name" in change ? { customerName: change.name } : change), updatedAt: now })
+    .where(
+      and(
+        eq(schema.orders.shopId, shopId),
+        inArray(
+          schema.orders.id,
+          chosen.map((o) => o.id),
+        ),
+      ),
+    );
+  if (!("shippingAddress" in change) && scope.customerIds.length)
+    await tx
+      .update(schema.customers)
+      .set({ ...change, updatedAt: now })
+      .where(and(eq(schema.customers.shopId, shopId), inArray(schema.customers.id, scope.customerIds)));
+  const field = Object.keys(change)[0];
+  await audit(tx, {
+    shopId,
+    actorUserId: null,
+    action: "privacy.guest_corrected",
+    targetType: "guest",
+    targetId: mask(contact) ?? undefined,
+    before:
+      "email" in change || "phone" in change
+        ? { [field]: [...new Set(chosen.map((o) => mask(o[field as "email" | "phone"])))] }
+        : undefined,
+    after: {
+      field,
+      ...("email" in change ? { email: mask(change.email) } : "phone" in change ? { phone: mask(change.phone) } : {}),
+      orders: chosen.map((o) => o.number),
+    },
+  });
+  return chosen.map((o) => o.number);
+}
+
+/** The guest corrects the name on their orders. */
+export async function correctGuestName(
+  shopId: string,
+  contact: string,
+  form: Record<string, unknown>,
+): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+  const parsed = NameCorrectionSchema.safeParse(form);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  await withShop(shopId, (tx) => applyGuestChange(tx, shopId, contact, { name: parsed.data.name }, undefined));
+  return { ok: true };
+}
+
+const guestCode = (shopId: string, proven: string, contact: string): CodeSubject => ({
+  purpose: "contact_change",
+  shopId,
+  scope: `guest:${shopId}:${proven}`,
+  contact,
+});
+
+/** Step 1 of a guest's new email or number: a code sent to it. */
+export async function startGuestContactChange(
+  shopId: string,
+  proven: string,
+  field: ContactField,
+  input: unknown,
+  who: { ip: string | null; locale: Locale },
+): Promise<ChangeResult> {
+  const contact = parseContact(field, input);
+  if (!contact) return { ok: false, field, error: `correct.errors.${field}` };
+  const current = await guestDetails(shopId, proven);
+  if (contact === proven || current[field] === contact) return { ok: false, field, error: "correct.errors.same" };
+  const sent = await sendChangeCode(guestCode(shopId, proven, contact), who);
+  return sent.ok ? { ok: true, contact } : { ok: false, field, error: sent.error };
+}
+
+/**
+ * Step 2: the code from the new contact, then the change on every order of the guest. When the
+ * guest replaced the very contact they proved (their number for a number), the new one is what
+ * they are proved by from now on: `proven` says which.
+ */
+export async function confirmGuestContactChange(
+  shopId: string,
+  proven: string,
+  field: ContactField,
+  input: { contact: unknown; code: unknown },
+): Promise<(ChangeResult & { ok: false }) | { ok: true; contact: string; proven: string }> {
+  const contact = parseContact(field, input.contact);
+  if (!contact) return { ok: false, field, error: `correct.errors.${field}` };
+  if ((await checkPrivacyCode(guestCode(shopId, proven, contact), input.code)) !== "ok")
+    return { ok: false, field: "code", error: "codeWrong" };
+  await withShop(shopId, (tx) =>
+    applyGuestChange(tx, shopId, proven, field === "email" ? { email: contact } : { phone: contact }, undefined),
+  );
+  return { ok: true, contact, proven: isPhoneContact(proven) === (field === "phone") ? contact : proven };
+}
+
+/** The guest corrects one of the shipping addresses on their orders (every order that carries it). */
+export async function correctGuestAddress(shopId: string, contact: string, form: Record<string, unknown>): Promise<AddressResult> {
+  const parsed = GuestAddressSchema.safeParse(form);
+  if (!parsed.success) return { ok: false, errors: addressErrors(parsed.error) };
+  const { orderId, ...fields } = parsed.data;
+  return withShop(shopId, async (tx) => {
+    const { orders } = await guestOrders(tx, shopId, contact);
+    const named = orders.find((o) => o.id === orderId)?.address;
+    if (!named) return { ok: false, errors: { form: "correct.errors.unknownAddress" } } as const;
+    const same = JSON.stringify(named);
+    const address: PostalAddress = { ...named, ...fields, line2: fields.line2 || null };
+    await applyGuestChange(tx, shopId, contact, { shippingAddress: address }, (o) => JSON.stringify(o.address) === same);
+    return { ok: true } as const;
+  });
 }

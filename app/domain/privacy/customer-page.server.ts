@@ -43,7 +43,7 @@ export async function customerPrivacy(shopId: string, customerId: string): Promi
   return { ...customer, addresses, requests: await requestsOf({ kind: "customer", shopId, customerId }) };
 }
 
-const CorrectionSchema = z.object({
+export const NameCorrectionSchema = z.object({
   // Keys of the "privacy" namespace, translated by the page.
   name: z.string().trim().min(1, "correct.errors.name").max(100, "correct.errors.tooLong"),
 });
@@ -57,7 +57,7 @@ export async function correctCustomerName(
   customerId: string,
   form: Record<string, unknown>,
 ): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
-  const parsed = CorrectionSchema.safeParse(form);
+  const parsed = NameCorrectionSchema.safeParse(form);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   await withShop(shopId, async (tx) => {
     const [before] = await tx

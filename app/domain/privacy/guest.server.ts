@@ -76,8 +76,16 @@ export async function finishGuestProof(
   if (!limited.ok) return { ok: false, error: "guest.tooMany" };
   const check = await checkPrivacyCode({ purpose: "guest_proof", shopId, scope: shopId, contact }, input.code);
   if (check !== "ok") return { ok: false, error: "codeWrong" };
+  return { ok: true, setCookie: await guestProofCookie(shopId, contact) };
+}
+
+/**
+ * The Set-Cookie that proves `contact` in the shop for 30 minutes: after a code, or after the
+ * guest replaced the contact they proved with a new one they confirmed by a code.
+ */
+export function guestProofCookie(shopId: string, contact: string): Promise<string> {
   const expires = Date.now() + PROOF_SECONDS * 1000;
-  return { ok: true, setCookie: await proofCookie().serialize({ shopId, contact, expires }) };
+  return proofCookie().serialize({ shopId, contact, expires });
 }
 
 /** The contact this browser has proved in this shop, or undefined. */

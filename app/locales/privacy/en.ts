@@ -104,7 +104,9 @@ const privacy = {
     tooMany: "Too many attempts. Wait a few minutes and try again.",
     expired: "Your proof has expired. Send yourself a new code.",
     forget: "Forget me on this browser",
-    correctHint: "To correct the details on an order, contact the shop; to have them removed, ask for deletion below.",
+    correctHint: "A correction changes every order of yours at this shop. A new email or number is confirmed by a code sent to it.",
+    addresses: "Addresses on your orders",
+    addressOrders: "On orders {{orders}}",
     footerLink: "Your data",
   },
   admin: {

@@ -106,7 +106,10 @@ const privacy: Translations<typeof en> = {
     tooMany: "Terlalu banyak percubaan. Tunggu beberapa minit dan cuba lagi.",
     expired: "Pengesahan anda telah tamat tempoh. Hantar kod baharu kepada diri anda.",
     forget: "Lupakan saya pada pelayar ini",
-    correctHint: "Untuk membetulkan butiran pada pesanan, hubungi kedai; untuk memadamkannya, minta pemadaman di bawah.",
+    correctHint:
+      "Pembetulan mengubah setiap pesanan anda di kedai ini. E-mel atau nombor baharu disahkan dengan kod yang dihantar kepadanya.",
+    addresses: "Alamat pada pesanan anda",
+    addressOrders: "Pada pesanan {{orders}}",
     footerLink: "Data anda",
   },
   admin: {

@@ -98,7 +98,9 @@ const privacy: Translations<typeof en> = {
     tooMany: "尝试次数过多。请等几分钟后再试。",
     expired: "您的验证已过期。请重新发送验证码。",
     forget: "在此浏览器上忘记我",
-    correctHint: "如需更正订单上的资料，请联系商店；如需删除，请在下方申请删除。",
+    correctHint: "更正会修改您在本店的所有订单。新的电子邮件或号码须先用发送到该处的验证码确认。",
+    addresses: "您订单上的地址",
+    addressOrders: "用于订单 {{orders}}",
     footerLink: "您的数据",
   },
   admin: {
