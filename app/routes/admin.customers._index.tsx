@@ -5,7 +5,6 @@ import { adminLoader } from "~/domain/accounts/access.server";
 import { CustomerListQuerySchema, listCustomers } from "~/domain/orders/customers.server";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
-import { money } from "~/ui/orders";
 import { useFormat } from "~/ui/format";
 import { TableHead } from "~/ui/table";
 

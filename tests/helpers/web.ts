@@ -42,7 +42,7 @@ export function webForFile(): { readonly url: string } {
   let web: Awaited<ReturnType<typeof startWeb>> | undefined;
   beforeAll(async () => {
     web = await startWeb();
-  }, 120_000);
+  });
   afterAll(async () => {
     await web?.close();
     await closeRedis();

@@ -106,5 +106,5 @@ describe("a failing job whose Redis is lost", () => {
         .getJob(id)
         .then((j) => j?.getState()),
     ).toBe("failed");
-  }, 300_000);
+  });
 });
