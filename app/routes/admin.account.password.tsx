@@ -6,8 +6,8 @@ import { changePassword } from "~/domain/accounts/credentials.server";
 import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
-import { useTranslation } from "~/lib/i18n-react";
 import { localeFor } from "~/lib/i18n.server";
+import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, Field, FormError, NewPasswordFields, useFormResult } from "~/ui/forms";
 

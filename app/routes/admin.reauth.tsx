@@ -7,8 +7,8 @@ import { markReauthenticated } from "~/domain/accounts/sessions.server";
 import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders, safeRedirect } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
-import { useTranslation } from "~/lib/i18n-react";
 import { localeFor } from "~/lib/i18n.server";
+import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { CsrfInput, Field } from "~/ui/forms";
 

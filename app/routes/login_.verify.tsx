@@ -6,8 +6,8 @@ import { completeLoginChallenge, readLoginChallenge, resendLoginCode } from "~/d
 import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders, safeRedirect, withCookies } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
-import { Trans, useTranslation } from "~/lib/i18n-react";
 import { localeFor } from "~/lib/i18n.server";
+import { Trans, useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { BrandCardPage } from "~/ui/brand";

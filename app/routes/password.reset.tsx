@@ -5,8 +5,8 @@ import { completePasswordReset, readPasswordReset } from "~/domain/accounts/cred
 import { readForm } from "~/lib/csrf.server";
 import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
-import { useTranslation } from "~/lib/i18n-react";
 import { localeFor } from "~/lib/i18n.server";
+import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { BrandCardPage } from "~/ui/brand";
 import { CsrfInput, Field, FormError, NewPasswordFields, useFormResult } from "~/ui/forms";

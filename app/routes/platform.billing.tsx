@@ -5,8 +5,8 @@ import { allPlans, failedPayments, platformInvoiceList, revenueSeries, updatePla
 import { operatorAction, operatorLoader } from "~/domain/dropship/suppliers.server";
 import { readForm } from "~/lib/csrf.server";
 import { metaT } from "~/lib/i18n";
-import { useTranslation } from "~/lib/i18n-react";
 import { localeFor } from "~/lib/i18n.server";
+import { useTranslation } from "~/lib/i18n-react";
 import { formatMoney } from "~/lib/money";
 import { useFormat } from "~/ui/format";
 import { CsrfInput, FormError } from "~/ui/forms";

@@ -1,11 +1,11 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "~/lib/i18n-react";
 
 import { customerAuthAction, customerAuthLoader } from "~/domain/checkout/account-pages.server";
 import { logInCustomer } from "~/domain/checkout/customers.server";
 import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
+import { useTranslation } from "~/lib/i18n-react";
 import { CsrfInput, EmailField, FormError, PasswordField, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [

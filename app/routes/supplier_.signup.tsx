@@ -1,6 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "~/lib/i18n-react";
 
 import { readSession, startSession } from "~/domain/accounts/sessions.server";
 import { MY_STATES, REGIONS } from "~/domain/dropship/options";
@@ -10,6 +9,7 @@ import { keptValues } from "~/lib/forms";
 import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { localeFor } from "~/lib/i18n.server";
+import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { BrandCardPage } from "~/ui/brand";
 import { Checkbox, CsrfInput, EmailField, Field, FormError, PasswordField, SelectField, useFormResult } from "~/ui/forms";
