@@ -48,7 +48,8 @@ export async function seedOperatorDemo(password: string): Promise<void> {
     userId = result.userId;
   }
   await asPlatform(async (tx) => {
-    await tx.update(schema.users).set({ platformRole: "operator" }).where(eq(schema.users.id, userId));
+    // The authenticator is the second factor asked for at sign-in (as enabling one in the account does).
+    await tx.update(schema.users).set({ platformRole: "operator", twoFactorMethod: "totp" }).where(eq(schema.users.id, userId));
     await tx
       .insert(schema.totpAuthenticators)
       .values({ userId, secretEncrypted: encryptSecret(DEMO_OPERATOR.totpSecret), confirmedAt: new Date() })

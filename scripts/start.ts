@@ -14,6 +14,7 @@ import path from "node:path";
 import { browserUploadCorsXml } from "../app/integrations/storage.server";
 import { type RunningSandbox, startSandbox } from "../sandbox/server";
 import { type AppProcesses, buildIfStale, ROOT, startAppProcesses } from "./app-processes";
+import { consoles } from "./console-banner";
 import { freePort, LOCAL_S3_CREDENTIALS, localSecrets, type RunningService, startPostgres, startRedis, startS3 } from "./services";
 
 const dataDir = path.join(ROOT, ".data");
@@ -21,22 +22,6 @@ const started = performance.now();
 const stops: Array<() => Promise<void>> = [];
 let app: AppProcesses | undefined;
 const step = (message: string) => console.log(`  ${message}`);
-
-/** Where each console is and which demo login opens it (the demo data db/seed*.ts made). */
-async function consoles(url: string, demo: { email: string; password: string; slug: string }): Promise<string> {
-  // Loaded after the environment is set, like the seed itself.
-  const { DEMO_SUPPLIER } = await import("../db/seed-dropship");
-  const { DEMO_OPERATOR, demoOperatorOtpauth } = await import("../db/seed-operator");
-  return [
-    "",
-    "Consoles and demo logins (all with the password " + demo.password + "):",
-    `  Shop admin (owner)      ${url}/admin       ${demo.email}`,
-    `  Storefront              ${url}/s/${demo.slug}`,
-    `  Supplier portal         ${url}/supplier    ${DEMO_SUPPLIER.email}`,
-    `  Operators' console      ${url}/platform    ${DEMO_OPERATOR.email}, then the code of an authenticator app`,
-    `                          set up with the demo secret ${DEMO_OPERATOR.totpSecret} (${demoOperatorOtpauth()})`,
-  ].join("\n");
-}
 
 async function main() {
   console.log("Starting NetShop…");
