@@ -7,6 +7,7 @@ import { signUpCustomer } from "~/domain/checkout/customers.server";
 import { policyVersionsInForce } from "~/domain/policies/versions.server";
 import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
+import { SHOWN_POLICIES_FIELD } from "~/lib/policy-field";
 import { Checkbox, CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
 import { AcceptedPolicy } from "~/ui/privacy";
 
@@ -56,6 +57,7 @@ export default function CustomerSignup() {
         />
         <Checkbox label={t("account.adult")} name="adult" defaultChecked={values.adult === "on"} error={errors.adult} />
         <Checkbox label={t("account.marketing")} name="marketing" defaultChecked={values.marketing === "on"} error={errors.marketing} />
+        <input type="hidden" name={SHOWN_POLICIES_FIELD} value={policies.map((p) => p.id).join(",")} />
         <AcceptedPolicy policies={policies} />
         <button type="submit" className="block">
           {t("account.create")}

@@ -9,6 +9,8 @@ import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders, safeRedirect } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
+import { localeFor, serverT } from "~/lib/i18n.server";
+import { SHOWN_POLICIES_FIELD } from "~/lib/policy-field";
 import { redirect } from "~/lib/redirect.server";
 import { Checkbox, CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
 import { AcceptedPolicy } from "~/ui/privacy";
@@ -29,6 +31,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await signUp(Object.fromEntries(form), who);
   if (!result.ok) {
     const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
+    // A policy published since the page was shown: 409, and the page shows the new versions to accept.
+    if (result.policiesChanged)
+      return data(
+        { errors: { form: serverT(await localeFor(request), "privacy")("accepted.changed") }, values: keptValues(form) },
+        { status: 409 },
+      );
     return data({ errors: result.errors, values: keptValues(form) }, { status: result.retryAfterSeconds ? 429 : 400, headers });
   }
   const { setCookie } = await startSession(result.userId, { remember: false, ...who });
@@ -111,6 +119,7 @@ export default function Signup() {
             defaultChecked={values.terms === "on"}
             error={errors.terms}
           />
+          <input type="hidden" name={SHOWN_POLICIES_FIELD} value={policies.map((p) => p.id).join(",")} />
           <AcceptedPolicy policies={policies} />
           <button type="submit" className="block" disabled={busy}>
             {busy ? t("signup.creating") : t("signup.create")}
