@@ -9,6 +9,7 @@ import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { Checkbox, CsrfInput, EmailField, Field, FormError, PasswordField, useFormResult } from "~/ui/forms";
 import { AcceptedPolicy } from "~/ui/privacy";
+import { SHOWN_POLICIES_FIELD } from "~/lib/policy-field";
 
 export const meta: MetaFunction = ({ matches }) => [
   { title: metaT(matches, "checkout")("account.signUpTitle") },
@@ -40,6 +41,7 @@ export default function CustomerSignup() {
         <PasswordField label={t("account.password")} autoComplete="new-password" hint={t("account.passwordHint")} error={errors.password} />
         <Checkbox label={t("account.adult")} name="adult" defaultChecked={values.adult === "on"} error={errors.adult} />
         <Checkbox label={t("account.marketing")} name="marketing" defaultChecked={values.marketing === "on"} error={errors.marketing} />
+        <input type="hidden" name={SHOWN_POLICIES_FIELD} value={policies.map((p) => p.id).join(",")} />
         <AcceptedPolicy policies={policies} />
         <button type="submit" className="block">
           {t("account.create")}

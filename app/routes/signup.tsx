@@ -8,12 +8,13 @@ import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders, safeRedirect } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
-import { localeFor } from "~/lib/i18n.server";
+import { localeFor, serverT } from "~/lib/i18n.server";
 import { Trans, useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { BrandCardPage } from "~/ui/brand";
 import { Checkbox, CsrfInput, EmailField, Field, FormError, PasswordField, useFormResult } from "~/ui/forms";
 import { AcceptedPolicy } from "~/ui/privacy";
+import { SHOWN_POLICIES_FIELD } from "~/lib/policy-field";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "site")("signup.meta") }];
 
@@ -31,6 +32,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await signUp(Object.fromEntries(form), who, await localeFor(request));
   if (!result.ok) {
     const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
+    // A policy published since the page was shown: 409, and the page shows the new versions to accept.
+    if (result.policiesChanged)
+      return data(
+        { errors: { form: serverT(await localeFor(request), "privacy")("accepted.changed") }, values: keptValues(form) },
+        { status: 409 },
+      );
     return data({ errors: result.errors, values: keptValues(form) }, { status: result.retryAfterSeconds ? 429 : 400, headers });
   }
   const { setCookie } = await startSession(result.userId, { remember: false, ...who });
@@ -97,6 +104,7 @@ export default function Signup() {
           defaultChecked={values.terms === "on"}
           error={errors.terms}
         />
+        <input type="hidden" name={SHOWN_POLICIES_FIELD} value={policies.map((p) => p.id).join(",")} />
         <AcceptedPolicy policies={policies} />
         <button type="submit" className="block" disabled={busy}>
           {busy ? t("signup.creating") : t("signup.create")}

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { noticesT } from "~/domain/notify/language.server";
 import { queueMessage } from "~/domain/notify/messages.server";
-import { policiesInForce, recordAcceptance } from "~/domain/policies/versions.server";
+import { acceptedAtSignup, recordAcceptance } from "~/domain/policies/versions.server";
 import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import { DEFAULT_LOCALE, type Locale } from "~/lib/i18n";
 import { phoneField } from "~/lib/phone";
@@ -41,7 +41,8 @@ export const SignupSchema = z
     if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
   });
 
-export type SignupResult = { ok: true; userId: string } | { ok: false; errors: FieldErrors; retryAfterSeconds?: number };
+export type SignupResult =
+  { ok: true; userId: string } | { ok: false; errors: FieldErrors; retryAfterSeconds?: number; policiesChanged?: true };
 
 /**
  * Opens a merchant account: the user row, the acceptance of the privacy policy and terms in
@@ -68,8 +69,9 @@ export async function signUp(
   try {
     const userId = await asPlatform(async (tx) => {
       const now = new Date();
-      // The terms and the privacy policy the page showed: their versions in force, recorded as accepted.
-      const accepted = await policiesInForce(tx, ["privacy", "terms"]);
+      // The terms and the privacy policy the page showed, recorded as accepted, if still in force.
+      const accepted = await acceptedAtSignup(tx, ["privacy", "terms"], form);
+      if (!accepted) return undefined;
       const [user] = await tx
         .insert(schema.users)
         .values({
@@ -103,6 +105,7 @@ export async function signUp(
       });
       return user.id;
     });
+    if (!userId) return { ok: false, errors: {}, policiesChanged: true };
     return { ok: true, userId };
   } catch (error) {
     if (pgConstraint(error) === "users_email_key") {

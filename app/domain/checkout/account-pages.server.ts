@@ -39,8 +39,12 @@ export function customerAuthAction(auth: CustomerAuth) {
             ...result.errors,
             form: serverT(await localeFor(request), "common")("security.customerSlowed", { seconds: result.slowedSeconds }),
           }
-        : result.errors;
-      return data({ errors, values: keptValues(form) }, { status: result.retryAfterSeconds ? 429 : 400, headers });
+        : result.policiesChanged
+          ? { form: serverT(await localeFor(request), "privacy")("accepted.changed") }
+          : result.errors;
+      // A changed policy: 409, and the page (its loader runs again) shows the new version to accept.
+      const status = result.retryAfterSeconds ? 429 : result.policiesChanged ? 409 : 400;
+      return data({ errors, values: keptValues(form) }, { status, headers });
     }
     const headers = new Headers();
     headers.append("Set-Cookie", result.setCookie);

@@ -10,7 +10,7 @@ import { z } from "zod";
 
 import { hashPassword, passwordProblem, verifyPassword } from "~/domain/accounts/passwords.server";
 import { queueMessage } from "~/domain/notify/messages.server";
-import { policiesInForce, recordAcceptance } from "~/domain/policies/versions.server";
+import { acceptedAtSignup, recordAcceptance } from "~/domain/policies/versions.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import type { Locale } from "~/lib/i18n";
@@ -66,7 +66,7 @@ interface Who {
 
 export type CustomerAuthResult =
   | { ok: true; customerId: string; setCookie: string }
-  | { ok: false; errors: FieldErrors; retryAfterSeconds?: number; slowedSeconds?: number };
+  | { ok: false; errors: FieldErrors; retryAfterSeconds?: number; slowedSeconds?: number; policiesChanged?: true };
 
 export async function signUpCustomer(shopId: string, form: Record<string, unknown>, who: Who): Promise<CustomerAuthResult> {
   // Unticked checkboxes are not sent at all: read them as empty so their rules run.
@@ -84,6 +84,9 @@ export async function signUpCustomer(shopId: string, form: Record<string, unknow
   try {
     return await withShop(shopId, async (tx) => {
       const now = new Date();
+      // The privacy policy the sign-up page showed, if it is still the one in force.
+      const accepted = await acceptedAtSignup(tx, ["privacy"], form);
+      if (!accepted) return { ok: false as const, errors: {}, policiesChanged: true as const };
       const [customer] = await tx
         .insert(schema.customers)
         .values({
@@ -97,8 +100,7 @@ export async function signUpCustomer(shopId: string, form: Record<string, unknow
           language: who.language,
         })
         .returning({ id: schema.customers.id });
-      // The privacy policy in force, which the sign-up page showed, is recorded as accepted.
-      await recordAcceptance(tx, { kind: "customer", shopId, customerId: customer.id }, await policiesInForce(tx, ["privacy"]), now);
+      await recordAcceptance(tx, { kind: "customer", shopId, customerId: customer.id }, accepted, now);
       await mergeAnonymousCart(tx, shopId, who.anonymousCartId, customer.id);
       const setCookie = await startCustomerSession(tx, shopId, customer.id, who);
       return { ok: true as const, customerId: customer.id, setCookie };

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, notExists, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, notExists, or, sql } from "drizzle-orm";
 import { z } from "zod";
 
 import { publicUrl } from "~/config.server";
@@ -7,6 +7,7 @@ import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { queueMessage } from "~/domain/notify/messages.server";
 import { fieldErrors } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
+import { SHOWN_POLICIES_FIELD } from "~/lib/policy-field";
 import { asPlatform, readAsPlatform, schema, type Tx, withShop } from "~db/client";
 
 /**
@@ -150,16 +151,24 @@ export async function queuePolicyNotices(versionId: string, now = new Date()): P
       queued++;
     }
     // Storefront customers accepted the privacy policy only (NetShop's terms bind its merchants).
+    // Their language is the one of their newest order, else the shop's.
     const privacy = burst.filter((b) => b.document === "privacy");
+    const o = schema.orders;
     const customers = privacy.length
       ? await tx
-          .select({ shopId: schema.customers.shopId, email: schema.customers.email, locale: schema.shops.language })
+          .select({
+            id: schema.customers.id,
+            shopId: schema.customers.shopId,
+            email: schema.customers.email,
+            phone: schema.customers.phone,
+            locale: sql<Locale>`coalesce((select ${o.locale} from ${o} where ${o.shopId} = ${schema.customers.shopId} and ${o.customerId} = ${schema.customers.id} order by ${o.createdAt} desc limit 1), ${schema.shops.language})`,
+          })
           .from(schema.customers)
           .innerJoin(schema.shops, eq(schema.shops.id, schema.customers.shopId))
           .where(
             and(
               isNotNull(schema.customers.passwordHash),
-              isNotNull(schema.customers.email),
+              or(isNotNull(schema.customers.email), isNotNull(schema.customers.phone)),
               isNull(schema.customers.anonymisedAt),
               isNull(schema.customers.mergedIntoId),
             ),
@@ -167,13 +176,14 @@ export async function queuePolicyNotices(versionId: string, now = new Date()): P
           .for("share", { of: schema.customers })
       : [];
     for (const c of customers) {
-      await queueMessage(tx, {
-        channel: "email",
-        shopId: c.shopId,
-        to: c.email!,
-        purpose: "privacy_policy_changed",
-        ...noticeFor(c.locale, privacy),
-      });
+      const notice = noticeFor(c.locale, privacy);
+      await queueMessage(
+        tx,
+        c.email
+          ? { channel: "email", shopId: c.shopId, to: c.email, purpose: "privacy_policy_changed", ...notice }
+          : // An account without an email address hears of it on WhatsApp.
+            { channel: "whatsapp", shopId: c.shopId, to: c.phone!, purpose: "privacy_policy_changed", body: notice.body },
+      );
       queued++;
     }
     await tx
@@ -322,8 +332,29 @@ export async function acceptedPolicies(reader: PolicyReader): Promise<AcceptedPo
   return reader.kind === "user" ? asPlatform(read) : withShop(reader.shopId, read);
 }
 
-/** The versions a sign-up page shows (and the sign-up records). */
-export async function policyVersionsInForce(documents: PolicyDocument[]): Promise<Array<{ document: PolicyDocument; version: string }>> {
+/** The versions a sign-up page shows (and the sign-up records): their ids go back in its SHOWN_POLICIES_FIELD. */
+export async function policyVersionsInForce(
+  documents: PolicyDocument[],
+): Promise<Array<{ id: string; document: PolicyDocument; version: string }>> {
   const rows = await asPlatform((tx) => policiesInForce(tx, documents));
-  return rows.map((r) => ({ document: r.document, version: r.version }));
+  return rows.map((r) => ({ id: r.id, document: r.document, version: r.version }));
+}
+
+/**
+ * What a sign-up accepts, read in its own transaction: the versions its form showed (the hidden
+ * field), provided they are still the ones in force. Undefined when a version was published
+ * between showing and submitting (or the field was tampered with): the person must see and accept
+ * the new one. A submission without the field (not from our form) accepts the versions in force.
+ */
+export async function acceptedAtSignup(
+  tx: Tx,
+  documents: PolicyDocument[],
+  form: Record<string, unknown>,
+): Promise<PolicyVersion[] | undefined> {
+  const inForce = await policiesInForce(tx, documents);
+  const shown = form[SHOWN_POLICIES_FIELD];
+  if (shown === undefined) return inForce;
+  const ids = typeof shown === "string" ? shown.split(",").filter(Boolean) : [];
+  const same = ids.length === inForce.length && inForce.every((v) => ids.includes(v.id));
+  return same ? inForce : undefined;
 }

@@ -164,6 +164,8 @@ const privacy = {
     invalid: "This unsubscribe link is not valid. You can change your choices on your account's privacy page.",
   },
   accepted: {
+    changed:
+      "The privacy policy or terms changed while you were signing up. Read the version shown below: creating your account accepts it.",
     heading: "Policies you accepted",
     signingUp: "Creating an account accepts:",
     version: "(version {{version}})",

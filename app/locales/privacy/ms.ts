@@ -169,6 +169,8 @@ const privacy: Translations<typeof en> = {
     invalid: "Pautan berhenti langganan ini tidak sah. Anda boleh menukar pilihan anda di halaman privasi akaun anda.",
   },
   accepted: {
+    changed:
+      "Dasar privasi atau terma berubah semasa anda mendaftar. Baca versi yang ditunjukkan di bawah: membuat akaun anda menerimanya.",
     heading: "Polisi yang anda terima",
     signingUp: "Dengan membuka akaun, anda menerima:",
     version: "(versi {{version}})",

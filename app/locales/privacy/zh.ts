@@ -157,6 +157,7 @@ const privacy: Translations<typeof en> = {
     invalid: "此取消订阅链接无效。您可以在账户的隐私页面更改您的选择。",
   },
   accepted: {
+    changed: "在您注册期间，隐私政策或服务条款已更新。请阅读下方显示的版本：创建账户即表示您接受该版本。",
     heading: "您已接受的政策",
     signingUp: "创建账户即表示您接受：",
     version: "（版本 {{version}}）",

@@ -3,13 +3,15 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { deliverMessage } from "~/domain/notify/messages.server";
-import { POLICY_NOTICE_BATCH_MS, queuePolicyNotices } from "~/domain/policies/versions.server";
+import { POLICY_NOTICE_BATCH_MS, publishPolicyVersion, queuePolicyNotices } from "~/domain/policies/versions.server";
 import { closeRedis } from "~/lib/redis.server";
 import { asPlatform, closeDatabase, schema, withShop } from "~db/client";
 
-import { emailsTo, signIn } from "../../helpers/auth";
+import { emailsTo, latestWhatsApp, signIn } from "../../helpers/auth";
+import { sellable } from "../../helpers/checkout";
 import { makeOperator } from "../../helpers/dropship";
 import { makeShop, makeUser, PASSWORD, unique } from "../../helpers/factories";
+import { makeOrder } from "../../helpers/orders";
 import { uniquePhone } from "../../helpers/phones";
 import { FormClient, htmlDecode, startWeb } from "../../helpers/web";
 
@@ -155,6 +157,74 @@ describe("promise: “notice of significant policy changes”", () => {
     expect(htmlDecode(zh.lastHtml)).toContain(`版本 ${version}`);
   });
 
+  it("“we tell you by email or WhatsApp”: an account holder without an email address hears of a significant change on WhatsApp, in the language they shop in", async () => {
+    const merchant = await makeUser();
+    const shop = await makeShop(merchant.id);
+    const { variantId } = await sellable(shop.id, merchant.id, { stock: 5 });
+    const buyer = client();
+    const phone = uniquePhone();
+    const email = `${unique("waonly")}@example.com`;
+    await buyer.get(`/s/${shop.slug}/account/signup`);
+    expect(
+      (await buyer.post(`/s/${shop.slug}/account/signup`, { name: "Wei Jie", email, phone: phone.local, password: PASSWORD, adult: "on" }))
+        .status,
+    ).toBe(302);
+    // The schema allows an account with a WhatsApp number and no email address (customers.email is
+    // nullable); such a person is told by WhatsApp. Their newest order was placed in Chinese.
+    const [customer] = await withShop(shop.id, (tx) =>
+      tx
+        .update(schema.customers)
+        .set({ email: null })
+        .where(and(eq(schema.customers.shopId, shop.id), eq(schema.customers.email, email)))
+        .returning(),
+    );
+    const order = await makeOrder(shop.id, {
+      lines: [{ variantId, quantity: 1 }],
+      customerId: customer.id,
+      email: null,
+      phone: phone.e164,
+    });
+    await withShop(shop.id, (tx) =>
+      tx
+        .update(schema.orders)
+        .set({ locale: "zh" })
+        .where(and(eq(schema.orders.shopId, shop.id), eq(schema.orders.id, order.id))),
+    );
+
+    const operator = await makeOperator();
+    const summary = `Analytics are kept for 13 months (${unique("wa")}).`;
+    const published = await publishPolicyVersion(operator.id, { document: "privacy", version: unique("wa"), summary, significant: "on" });
+    if (!published.ok) throw new Error(JSON.stringify(published.errors));
+    expect(await queuePolicyNotices(published.version.id)).toBeGreaterThanOrEqual(2);
+    const [notice] = await withShop(shop.id, (tx) =>
+      tx
+        .select()
+        .from(schema.messages)
+        .where(and(eq(schema.messages.purpose, "privacy_policy_changed"), eq(schema.messages.recipient, phone.e164))),
+    );
+    expect(notice).toMatchObject({ channel: "whatsapp", shopId: shop.id });
+    expect(await deliverMessage({ messageId: notice.id, shopId: notice.shopId })).toBe("sent");
+    // What the WhatsApp provider (the sandbox) received: the change, in Chinese, with the link.
+    const received = await latestWhatsApp(phone.e164);
+    expect(received?.message).toContain("我们对隐私政策作出了重大更改");
+    expect(received?.message).toContain(summary);
+    expect(received?.message).toContain("/legal/privacy");
+    // The merchant, who has an email address, is emailed as before.
+    const [toMerchant] = await asPlatform((tx) =>
+      tx
+        .select()
+        .from(schema.messages)
+        .where(
+          and(
+            eq(schema.messages.purpose, "privacy_policy_changed"),
+            eq(schema.messages.recipient, merchant.email),
+            sql`${schema.messages.body} like ${`%${summary}%`}`,
+          ),
+        ),
+    );
+    expect(toMerchant.channel).toBe("email");
+  });
+
   it("a minor change is recorded but announces nothing", async () => {
     const operator = await makeOperator();
     const console = client();
@@ -298,5 +368,59 @@ describe("promise: “notice of significant policy changes”", () => {
     expect(customerAccepted.map((a) => a.policyVersionId)).toEqual([privacy.id]);
     await buyer.get(`/s/${shop.slug}/account/privacy`);
     expect(buyer.lastHtml).toContain(`data-document="privacy" data-version="${privacy.version}"`);
+  });
+
+  it("sign-up records the versions its form showed: a version published between showing and submitting is refused (409) and the form shows the new one to accept", async () => {
+    const owner = await makeUser();
+    const shop = await makeShop(owner.id);
+    const buyer = client();
+    await buyer.get(`/s/${shop.slug}/account/signup`);
+    const shownField = () => buyer.lastHtml.match(/name="policyVersions" value="([^"]*)"/)?.[1];
+    const shown = shownField();
+    expect(shown).toBeDefined();
+    const operator = await makeOperator();
+    const version = unique("between");
+    const published = await publishPolicyVersion(operator.id, { document: "privacy", version, summary: "Changed while you were typing." });
+    if (!published.ok) throw new Error(JSON.stringify(published.errors));
+    const email = `${unique("late")}@example.com`;
+    const form = { name: "Late Lim", email, password: PASSWORD, adult: "on" };
+    const refused = await buyer.post(`/s/${shop.slug}/account/signup`, { ...form, policyVersions: shown! });
+    expect(refused.status).toBe(409);
+    expect(htmlDecode(buyer.lastHtml)).toContain("The privacy policy or terms changed while you were signing up.");
+    expect(htmlDecode(buyer.lastHtml)).toContain(`data-document="privacy" data-version="${version}"`);
+    expect(await withShop(shop.id, (tx) => tx.select().from(schema.customers).where(eq(schema.customers.email, email)))).toEqual([]);
+    // A tampered field is refused the same way, never a 500.
+    expect((await buyer.post(`/s/${shop.slug}/account/signup`, { ...form, policyVersions: "nonsense,'" })).status).toBe(409);
+    // Submitting the re-shown form accepts the new version.
+    const reshown = shownField();
+    expect(reshown).toContain(published.version.id);
+    expect((await buyer.post(`/s/${shop.slug}/account/signup`, { ...form, policyVersions: reshown! })).status).toBe(302);
+    const [customer] = await withShop(shop.id, (tx) => tx.select().from(schema.customers).where(eq(schema.customers.email, email)));
+    const accepted = await withShop(shop.id, (tx) =>
+      tx.select().from(schema.policyAcceptances).where(eq(schema.policyAcceptances.customerId, customer.id)),
+    );
+    expect(accepted.map((a) => a.policyVersionId)).toEqual([published.version.id]);
+
+    // The merchant's sign-up likewise, in Malay.
+    const visitor = client();
+    await visitor.get("/login");
+    await visitor.post("/locale", { lng: "ms", redirectTo: "/signup" });
+    await visitor.get("/signup");
+    const merchantShown = visitor.lastHtml.match(/name="policyVersions" value="([^"]*)"/)![1];
+    await publishPolicyVersion(operator.id, { document: "terms", version: unique("terms"), summary: "Changed too." });
+    const merchantForm = {
+      name: "Lewat Ali",
+      email: `${unique("lewat")}@example.com`,
+      phone: uniquePhone().local,
+      companyName: "Lewat Trading",
+      password: PASSWORD,
+      adult: "on",
+      terms: "on",
+      policyVersions: merchantShown,
+    };
+    expect((await visitor.post("/signup", merchantForm)).status).toBe(409);
+    expect(htmlDecode(visitor.lastHtml)).toContain("Dasar privasi atau terma berubah semasa anda mendaftar.");
+    const again = visitor.lastHtml.match(/name="policyVersions" value="([^"]*)"/)![1];
+    expect((await visitor.post("/signup", { ...merchantForm, policyVersions: again })).status).toBe(302);
   });
 });
