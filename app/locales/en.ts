@@ -398,6 +398,13 @@ const en = {
     },
     account: {
       title: "Your account",
+      loginErrors: {
+        email: "Enter an email address like name@example.com.",
+        password: "Enter your password.",
+        tooManyAttempts: "Too many attempts. Please wait a few minutes and try again.",
+        tooManyWrong: "Too many wrong passwords. Please wait a few minutes and try again.",
+        invalid: "That email and password do not match an account at this shop.",
+      },
       signUpTitle: "Create an account",
       signUpIntro: "An account keeps your orders, addresses, cart and wishlist. You can always check out as a guest.",
       logInTitle: "Log in",

@@ -396,6 +396,13 @@ const ms: Translations = {
     },
     account: {
       title: "Akaun anda",
+      loginErrors: {
+        email: "Masukkan alamat e-mel seperti nama@contoh.com.",
+        password: "Masukkan kata laluan anda.",
+        tooManyAttempts: "Terlalu banyak cubaan. Sila tunggu beberapa minit dan cuba lagi.",
+        tooManyWrong: "Terlalu banyak kata laluan salah. Sila tunggu beberapa minit dan cuba lagi.",
+        invalid: "E-mel dan kata laluan itu tidak sepadan dengan mana-mana akaun di kedai ini.",
+      },
       signUpTitle: "Buka akaun",
       signUpIntro: "Akaun menyimpan pesanan, alamat, troli dan senarai hajat anda. Anda sentiasa boleh membayar sebagai tetamu.",
       logInTitle: "Log masuk",

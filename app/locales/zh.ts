@@ -377,6 +377,13 @@ const zh: Translations = {
     },
     account: {
       title: "我的账户",
+      loginErrors: {
+        email: "请输入电子邮件地址，例如 name@example.com。",
+        password: "请输入您的密码。",
+        tooManyAttempts: "尝试次数过多。请等几分钟后再试。",
+        tooManyWrong: "错误密码次数过多。请等几分钟后再试。",
+        invalid: "该电子邮件和密码与本店的任何账户都不匹配。",
+      },
       signUpTitle: "创建账户",
       signUpIntro: "账户会保存您的订单、地址、购物车和心愿单。您也可以随时以访客身份结账。",
       logInTitle: "登录",

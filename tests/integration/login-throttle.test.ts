@@ -339,3 +339,24 @@ it("says what went wrong at sign-in in the visitor's language", async () => {
     expect(c.lastHtml, lng).toContain(empty);
   }
 });
+
+it("says what went wrong at a storefront login in the visitor's language, with no English left", async () => {
+  const owner = await makeUser();
+  const shop = await makeShop(owner.id);
+  const base = `/s/${shop.slug}/account`;
+  for (const [lng, invalid, empty] of [
+    ["ms", "E-mel dan kata laluan itu tidak sepadan dengan mana-mana akaun di kedai ini.", "Masukkan kata laluan anda."],
+    ["zh", "该电子邮件和密码与本店的任何账户都不匹配。", "请输入您的密码。"],
+  ] as const) {
+    const c = fromNewAddress();
+    await c.get(`${base}/login`);
+    await c.post(`/s/${shop.slug}/locale`, { lng, redirectTo: `${base}/login` });
+    await c.get(`${base}/login`);
+    expect((await c.post(`${base}/login`, { email: `nobody-${lng}@example.com`, password: "not the password" })).status, lng).toBe(400);
+    expect(c.lastHtml, lng).toContain(invalid);
+    expect(c.lastHtml, lng).not.toContain("do not match an account");
+    expect((await c.post(`${base}/login`, { email: `nobody-${lng}@example.com`, password: "" })).status, lng).toBe(400);
+    expect(c.lastHtml, lng).toContain(empty);
+    expect(c.lastHtml, lng).not.toContain("Enter your password.");
+  }
+});

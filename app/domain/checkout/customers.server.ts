@@ -6,6 +6,7 @@
  * orders to whoever signs up with it.
  */
 import { and, desc, eq, isNotNull } from "drizzle-orm";
+import type { TFunction } from "i18next";
 import { z } from "zod";
 
 import { hashPassword, passwordProblem, verifyPassword } from "~/domain/accounts/passwords.server";
@@ -58,7 +59,7 @@ interface Who {
   anonymousCartId: string | undefined;
   /** The account this browser logged in to before (knownCustomerId): never slowed for it. */
   knownCustomerId?: string;
-  /** The storefront's language on this request: a new account's language for its messages. */
+  /** The storefront's language on this request: refusals are worded in it, and a new account's messages follow it. */
   language?: Locale;
   /** The clock (ms) for the slowing down of wrong passwords; tests inject one. */
   now?: number;
@@ -112,7 +113,15 @@ export async function signUpCustomer(shopId: string, form: Record<string, unknow
   }
 }
 
-const LoginSchema = z.object({ email, password: z.string().min(1, "Enter your password.") });
+const loginSchema = (t: TFunction<"checkout">) =>
+  z.object({
+    email: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.email(t("account.loginErrors.email")).max(254, t("account.loginErrors.email"))),
+    password: z.string().min(1, t("account.loginErrors.password")),
+  });
 
 /** The wrong password that starts slowing a customer account down also tells the customer, once per window. */
 const CUSTOMER_ALERT_AT = DELAYS.loginFailuresPerAccount.free + 1;
@@ -125,14 +134,16 @@ const CUSTOMER_ALERT_AT = DELAYS.loginFailuresPerAccount.free + 1;
  * told (WhatsApp, or email without a phone) when the slowing starts.
  */
 export async function logInCustomer(shopId: string, form: Record<string, unknown>, who: Who): Promise<CustomerAuthResult> {
-  const parsed = LoginSchema.safeParse(form);
+  // Refusals in the storefront's language on this request.
+  const t = serverT(who.language ?? "en", "checkout");
+  const parsed = loginSchema(t).safeParse(form);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   const { email: address, password } = parsed.data;
   const limited = await consumeAll(["loginPerIp", `customer:${who.ip ?? "unknown"}`]);
   if (!limited.ok)
     return {
       ok: false,
-      errors: { form: "Too many attempts. Please wait a few minutes and try again." },
+      errors: { form: t("account.loginErrors.tooManyAttempts") },
       retryAfterSeconds: limited.retryAfterSeconds,
     };
   const accountKey = `customer:${shopId}:${address}`;
@@ -141,7 +152,7 @@ export async function logInCustomer(shopId: string, form: Record<string, unknown
   if (!blocked.ok)
     return {
       ok: false,
-      errors: { form: "Too many wrong passwords. Please wait a few minutes and try again." },
+      errors: { form: t("account.loginErrors.tooManyWrong") },
       retryAfterSeconds: blocked.retryAfterSeconds,
     };
   const [account] = await withShop(shopId, (tx) =>
@@ -163,7 +174,7 @@ export async function logInCustomer(shopId: string, form: Record<string, unknown
     await consume("loginPerAccount", fromHereKey);
     const { failures } = await recordFailure("loginFailuresPerAccount", accountKey, who.now);
     if (account && failures === CUSTOMER_ALERT_AT) await tellCustomerOfSlowing(shopId, { ...account, email: address }, failures);
-    return { ok: false, errors: { form: "That email and password do not match an account at this shop." } };
+    return { ok: false, errors: { form: t("account.loginErrors.invalid") } };
   }
   await reset("loginPerAccount", fromHereKey);
   await clearFailures("loginFailuresPerAccount", accountKey);
