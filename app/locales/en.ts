@@ -108,6 +108,7 @@ const en = {
     switchShop: "Switch",
     addShop: "+ Add another shop",
     logOut: "Log out",
+    emailProvider: "SMTP (email)",
     sandboxBanner:
       "Sandbox: no {{providers}} key configured — those calls go to NetShop's provider sandbox, not to real customers or providers.",
     error: {

@@ -106,6 +106,7 @@ const ms: Translations = {
     switchShop: "Tukar",
     addShop: "+ Tambah kedai lain",
     logOut: "Log keluar",
+    emailProvider: "SMTP (e-mel)",
     sandboxBanner:
       "Kotak pasir: tiada kunci {{providers}} dikonfigurasi — panggilan itu pergi ke kotak pasir penyedia NetShop, bukan kepada pelanggan atau penyedia sebenar.",
     error: {

@@ -101,6 +101,7 @@ const zh: Translations = {
     switchShop: "切换",
     addShop: "+ 添加另一家店铺",
     logOut: "退出登录",
+    emailProvider: "SMTP（电子邮件）",
     sandboxBanner: "沙盒：未配置 {{providers}} 密钥 — 这些调用会发送到 NetShop 的服务商沙盒，而不是真实的顾客或服务商。",
     error: {
       notFound: "未找到",

@@ -148,7 +148,9 @@ export default function AdminLayout() {
         {sandboxed.length > 0 ? (
           <Banner tone="info" role={null} small data-testid="sandbox-banner">
             {t("sandboxBanner", {
-              providers: new Intl.ListFormat(i18n.language, { type: "disjunction" }).format(sandboxed.map(providerLabel)),
+              providers: new Intl.ListFormat(i18n.language, { type: "disjunction" }).format(
+                sandboxed.map((name) => (name === "email" ? t("emailProvider") : providerLabel(name))),
+              ),
             })}
           </Banner>
         ) : null}
@@ -161,12 +163,8 @@ export default function AdminLayout() {
 
 function providerLabel(name: string): string {
   return (
-    (
-      { wassenger: "Wassenger (WhatsApp)", openai: "OpenAI", anthropic: "Anthropic", kling: "Kling", email: "SMTP (email)" } as Record<
-        string,
-        string
-      >
-    )[name] ?? name
+    ({ wassenger: "Wassenger (WhatsApp)", openai: "OpenAI", anthropic: "Anthropic", kling: "Kling" } as Record<string, string>)[name] ??
+    name
   );
 }
 

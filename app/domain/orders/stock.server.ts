@@ -161,7 +161,8 @@ export async function commitOrderStock(tx: Tx, shopId: string, orderId: string):
           variantId: variant.id,
           delta: -sold,
           reason: "sold",
-          note: `Order #${order.number}`,
+          // The reason ("sold") is worded by the page; the note is only the order number, in any language.
+          note: `#${order.number}`,
           onHandAfter: level.onHand - sold,
         });
         await tx
