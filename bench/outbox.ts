@@ -5,7 +5,9 @@
  * dispatches and processes them. Measures commit → processed from the rows themselves
  * (created_at → finished_at, one clock: PostgreSQL's), checks none was lost (every row finished)
  * and none ran twice (every job started once, BullMQ's attemptsStarted), and prints
- * `outbox: events=<n> per_second=<n> p99_ms=<n> lost=<n> ran_twice=<n> worker_start_ms=<n>`.
+ * `outbox: events=<n> per_second=<n> p99_ms=<n> lost=<n> ran_twice=<n> worker_start_ms=<n> worker_cpu_ms_per_1000=<n>`;
+ * the last is the worker process's CPU time (dispatch and processing) per 1,000 events, which the
+ * machine's load does not change: 1,000 / it is the events per second one free core could carry.
  */
 import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -13,6 +15,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 
 import { buildIfStale, DIST } from "../scripts/app-processes";
+import { treeCpuMs } from "./cpu";
 import { benchEnvironment } from "./environment";
 
 const { values } = parseArgs({
@@ -46,6 +49,7 @@ await new Promise<void>((resolve, reject) => {
   worker.once("exit", (code) => reject(new Error(`the worker process exited (${code})`)));
 });
 const workerStartMs = Math.round(performance.now() - started);
+const workerCpuAtStart = treeCpuMs(worker.pid!);
 
 const label = randomBytes(6).toString("hex");
 let next = 0;
@@ -79,6 +83,7 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 200));
 }
 
+const workerCpuMs = treeCpuMs(worker.pid!) - workerCpuAtStart;
 const [figures] = await asPlatform((tx) =>
   tx.execute(sql`
     select count(*) filter (where finished_at is not null)::int as finished,
@@ -95,7 +100,7 @@ for (let i = 0; i < ids.length; i += 1000) {
 }
 const finished = Number(figures.finished);
 console.log(
-  `outbox: events=${events} per_second=${Math.round(finished / Number(figures.seconds))} p99_ms=${Math.round(Number(figures.p99_ms))} lost=${events - finished} ran_twice=${ranTwice} worker_start_ms=${workerStartMs}`,
+  `outbox: events=${events} per_second=${Math.round(finished / Number(figures.seconds))} p99_ms=${Math.round(Number(figures.p99_ms))} lost=${events - finished} ran_twice=${ranTwice} worker_start_ms=${workerStartMs} worker_cpu_ms_per_1000=${Math.round((workerCpuMs / events) * 1000)}`,
 );
 
 worker.kill("SIGTERM");

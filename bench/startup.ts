@@ -9,13 +9,13 @@
  */
 import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
 import { buildIfStale, DIST } from "../scripts/app-processes";
 import { freePort } from "../scripts/services";
+import { treeCpuMs } from "./cpu";
 import { benchEnvironment } from "./environment";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
@@ -25,29 +25,6 @@ process.env.LOG_LEVEL ??= "warn";
 process.env.QUEUE_PREFIX = `benchstart${randomBytes(3).toString("hex")}`;
 const environment = await benchEnvironment();
 buildIfStale();
-
-/** CPU time (user + system, ms) used so far by a process and its descendants, from /proc (Linux). */
-function treeCpuMs(rootPid: number): number {
-  const stats = new Map<number, { ppid: number; ticks: number }>();
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // Fields after the command's closing parenthesis: state ppid … utime(14) stime(15).
-      const fields = fs.readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1].split(" ");
-      stats.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
-    } catch {
-      // The process ended while we read.
-    }
-  }
-  let ticks = 0;
-  const pending = [rootPid];
-  while (pending.length) {
-    const pid = pending.pop()!;
-    ticks += stats.get(pid)?.ticks ?? 0;
-    for (const [child, s] of stats) if (s.ppid === pid) pending.push(child);
-  }
-  return ticks * 10; // USER_HZ is 100 on Linux
-}
 
 async function startOnce(script: string, ready: string, env: Record<string, string>): Promise<{ ms: number; cpuMs: number }> {
   const started = performance.now();

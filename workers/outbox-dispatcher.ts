@@ -1,9 +1,10 @@
 /**
  * Moves committed outbox rows to their BullMQ queues, with the outbox row id as the job id.
  *
- * At-least-once and deduplicated: a row is marked dispatched only after BullMQ accepted its
- * job, in the same transaction that locked it; if anything fails in between (Redis down, a
- * crash), the row is dispatched again later and BullMQ ignores a job id it already has.
+ * At-least-once and deduplicated: a row is claimed and marked dispatched in one statement, and
+ * that transaction commits only after BullMQ accepted its job; if anything fails in between
+ * (Redis down, a crash), the row is dispatched again later and BullMQ ignores a job id it
+ * already has.
  * Woken by NOTIFY on insert, and polls as a fallback.
  */
 import { and, asc, inArray, isNull, lte, sql } from "drizzle-orm";
@@ -13,7 +14,7 @@ import { logger } from "~/lib/logger.server";
 import { queue } from "~/lib/redis.server";
 import { asPlatform, listen, schema } from "~db/client";
 
-// Rows per pass: one SELECT … FOR UPDATE, one Redis round trip per queue, one UPDATE.
+// Rows per pass: one UPDATE … RETURNING that claims them, one Redis round trip per queue.
 const BATCH = 1_000;
 /** While Redis is unreachable BullMQ waits for it; the rows stay locked meanwhile, so give up. */
 const ENQUEUE_TIMEOUT_MS = 5_000;
@@ -78,29 +79,50 @@ export class OutboxDispatcher {
 
   private async dispatchBatch(): Promise<number> {
     return asPlatform(async (tx) => {
+      // Claim the due rows and mark them dispatched in one statement (locked rows another
+      // dispatcher holds are skipped); the mark commits only if Redis accepted their jobs.
       const rows = await tx
-        .select()
-        .from(schema.outbox)
-        .where(and(isNull(schema.outbox.dispatchedAt), lte(schema.outbox.availableAt, sql`now()`)))
-        .orderBy(asc(schema.outbox.createdAt))
-        .limit(BATCH)
-        .for("update", { skipLocked: true });
+        .update(schema.outbox)
+        .set({ dispatchedAt: sql`now()`, lastError: null })
+        .where(
+          inArray(
+            schema.outbox.id,
+            tx
+              .select({ id: schema.outbox.id })
+              .from(schema.outbox)
+              .where(and(isNull(schema.outbox.dispatchedAt), lte(schema.outbox.availableAt, sql`now()`)))
+              .orderBy(asc(schema.outbox.createdAt))
+              .limit(BATCH)
+              .for("update", { skipLocked: true }),
+          ),
+        )
+        .returning({
+          id: schema.outbox.id,
+          queue: schema.outbox.queue,
+          jobName: schema.outbox.jobName,
+          payload: schema.outbox.payload,
+          runAttempts: schema.outbox.runAttempts,
+          createdAt: schema.outbox.createdAt,
+        });
       if (rows.length === 0) return 0;
+      // RETURNING has no order: enqueue in commit order, as the rows were claimed.
+      rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
       const byQueue = new Map<string, typeof rows>();
       for (const row of rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
-      const dispatched: string[] = [];
+      let failed = 0;
       for (const [name, jobs] of byQueue) {
         try {
           await withTimeout(
             queue(name).addBulk(jobs.map((r) => ({ name: r.jobName, data: r.payload, opts: outboxJobOptions(r) }))),
             ENQUEUE_TIMEOUT_MS,
           );
-          dispatched.push(...jobs.map((r) => r.id));
         } catch (error) {
+          // Not dispatched after all: these rows are tried again by a later pass.
           const message = (error as Error).message.slice(0, 500);
+          failed += jobs.length;
           await tx
             .update(schema.outbox)
-            .set({ attempts: sql`${schema.outbox.attempts} + 1`, lastError: message })
+            .set({ dispatchedAt: null, attempts: sql`${schema.outbox.attempts} + 1`, lastError: message })
             .where(
               inArray(
                 schema.outbox.id,
@@ -110,14 +132,8 @@ export class OutboxDispatcher {
           logger().warn({ queue: name, jobs: jobs.length, err: message }, "outbox: queue unavailable, will retry");
         }
       }
-      if (dispatched.length) {
-        await tx
-          .update(schema.outbox)
-          .set({ dispatchedAt: sql`now()`, lastError: null })
-          .where(inArray(schema.outbox.id, dispatched));
-      }
       // A failed queue ends this pass; the next poll tries again.
-      return dispatched.length === rows.length ? rows.length : 0;
+      return failed === 0 ? rows.length : 0;
     });
   }
 
