@@ -26,7 +26,7 @@ beforeAll(async () => {
   stack = await isolatedStack();
   web = await startWeb();
   banner = await consoles(web.url, await seedDemo());
-}, 180_000);
+});
 afterAll(async () => {
   await web?.close();
   await closeRedis();
