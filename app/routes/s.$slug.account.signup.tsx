@@ -7,9 +7,9 @@ import { policyVersionsInForce } from "~/domain/policies/versions.server";
 import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
+import { SHOWN_POLICIES_FIELD } from "~/lib/policy-field";
 import { Checkbox, CsrfInput, EmailField, Field, FormError, PasswordField, useFormResult } from "~/ui/forms";
 import { AcceptedPolicy } from "~/ui/privacy";
-import { SHOWN_POLICIES_FIELD } from "~/lib/policy-field";
 
 export const meta: MetaFunction = ({ matches }) => [
   { title: metaT(matches, "checkout")("account.signUpTitle") },

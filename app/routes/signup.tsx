@@ -10,11 +10,11 @@ import { passThroughHeaders, safeRedirect } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { Trans, useTranslation } from "~/lib/i18n-react";
+import { SHOWN_POLICIES_FIELD } from "~/lib/policy-field";
 import { redirect } from "~/lib/redirect.server";
 import { BrandCardPage } from "~/ui/brand";
 import { Checkbox, CsrfInput, EmailField, Field, FormError, PasswordField, useFormResult } from "~/ui/forms";
 import { AcceptedPolicy } from "~/ui/privacy";
-import { SHOWN_POLICIES_FIELD } from "~/lib/policy-field";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "site")("signup.meta") }];
 
