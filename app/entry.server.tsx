@@ -1,5 +1,3 @@
-import { PassThrough } from "node:stream";
-
 import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
@@ -11,6 +9,7 @@ import { DEFAULT_LOCALE, isLocale } from "~/lib/i18n";
 import { renderTranslated } from "~/lib/i18n.server";
 import { I18nProvider } from "~/lib/i18n-react";
 import { loggablePath, logger } from "~/lib/logger.server";
+import { htmlWithoutNulBytes } from "~/server/html-stream.server";
 import { NonceContext } from "~/ui/nonce";
 
 const ABORT_DELAY = 5_000;
@@ -52,7 +51,7 @@ export default function handleRequest(
             nonce,
             [readyEvent]() {
               shellRendered = true;
-              const body = new PassThrough();
+              const body = htmlWithoutNulBytes();
               responseHeaders.set("Content-Type", "text/html; charset=utf-8");
               resolve(
                 new Response(createReadableStreamFromReadable(body), {
