@@ -54,7 +54,8 @@ async function buy(page: Page, text: { search: string; addToCart: string; lang: 
   await page.getByRole("button", { name: text.addToCart }).click();
   await page.waitForURL(/\/cart\?status=added$/);
   expect(await page.locator("html").getAttribute("lang")).toBe(text.lang);
-  expect(await page.getByTestId("cart-line").count()).toBe(1);
+  // The URL changes when the client navigation commits; the cart's lines render a moment later.
+  await expect.poll(() => page.getByTestId("cart-line").count()).toBe(1);
   await page.getByTestId("go-to-checkout").click();
   await page.waitForURL(/\/checkout$/);
   await hydrated(page);
