@@ -17,12 +17,12 @@ import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { formatPhone } from "~/lib/phone";
 import { redirect } from "~/lib/redirect.server";
-import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
+import { Checkbox, CsrfInput, FormError } from "~/ui/forms";
 import {
   AcceptedPolicy,
   acceptedView,
   AddressCorrectionFields,
-  ContactChangeForms,
+  OwnDetailsForms,
   type PendingContact,
   PrivacyNotice,
   PrivacyRequests,
@@ -137,14 +137,7 @@ export default function CustomerPrivacyPage() {
           {me.email}
           {me.phone ? ` · ${formatPhone(me.phone)}` : ""}
         </p>
-        <Form method="post">
-          <CsrfInput />
-          <Field label={t("correct.name")} name="name" defaultValue={me.name} error={errors.name} autoComplete="name" />
-          <button type="submit" name="intent" value="correct">
-            {t("correct.save")}
-          </button>
-        </Form>
-        <ContactChangeForms pending={result?.pending ?? null} errors={errors} />
+        <OwnDetailsForms name={me.name} pending={result?.pending ?? null} errors={errors} />
       </section>
       {me.addresses.length ? (
         <section className="card stack" data-testid="privacy-addresses">

@@ -18,14 +18,7 @@ import { useTranslation } from "~/lib/i18n-react";
 import { formatPhone } from "~/lib/phone";
 import { redirect } from "~/lib/redirect.server";
 import { CsrfInput, Field, FormError } from "~/ui/forms";
-import {
-  AddressCorrectionFields,
-  ContactChangeForms,
-  type PendingContact,
-  PrivacyNotice,
-  PrivacyRequests,
-  requestView,
-} from "~/ui/privacy";
+import { AddressCorrectionFields, OwnDetailsForms, type PendingContact, PrivacyNotice, PrivacyRequests, requestView } from "~/ui/privacy";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.title ?? "Privacy" },
@@ -152,14 +145,7 @@ export default function GuestPrivacyPage() {
               <h2>{t("correct.heading")}</h2>
               <p className="muted">{[details.email, details.phone].filter(Boolean).join(" · ")}</p>
               <p className="muted small">{t("guest.correctHint")}</p>
-              <Form method="post">
-                <CsrfInput />
-                <Field label={t("correct.name")} name="name" defaultValue={details.name} error={errors.name} autoComplete="name" />
-                <button type="submit" name="intent" value="correct">
-                  {t("correct.save")}
-                </button>
-              </Form>
-              <ContactChangeForms pending={result?.pending ?? null} errors={errors} />
+              <OwnDetailsForms name={details.name} pending={result?.pending ?? null} errors={errors} />
             </section>
           ) : null}
           {details?.addresses.length ? (

@@ -209,6 +209,31 @@ export function AcceptedPolicy({ policies }: { policies: AcceptedPolicyView[] })
   );
 }
 
+/** "Correct your details": the name (intent `correct`), then the email and number forms. */
+export function OwnDetailsForms({
+  name,
+  pending,
+  errors,
+}: {
+  name: string;
+  pending: PendingContact;
+  errors: Record<string, string | undefined>;
+}) {
+  const { t } = useTranslation("privacy");
+  return (
+    <>
+      <Form method="post">
+        <CsrfInput />
+        <Field label={t("correct.name")} name="name" defaultValue={name} error={errors.name} autoComplete="name" />
+        <button type="submit" name="intent" value="correct">
+          {t("correct.save")}
+        </button>
+      </Form>
+      <ContactChangeForms pending={pending} errors={errors} />
+    </>
+  );
+}
+
 /** A new email or WhatsApp number waiting for its code. */
 export type PendingContact = { field: "email" | "phone"; contact: string } | null;
 
@@ -216,7 +241,7 @@ export type PendingContact = { field: "email" | "phone"; contact: string } | nul
  * "Correct your email / number": a form per contact sending a code to the new one, replaced by
  * the code's form while that one is pending (intents `<field>-code`, `<field>-confirm`).
  */
-export function ContactChangeForms({ pending, errors }: { pending: PendingContact; errors: Record<string, string | undefined> }) {
+function ContactChangeForms({ pending, errors }: { pending: PendingContact; errors: Record<string, string | undefined> }) {
   const { t } = useTranslation("privacy");
   return (["email", "phone"] as const).map((field) =>
     pending?.field === field ? (
