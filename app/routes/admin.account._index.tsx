@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import {
@@ -15,7 +15,7 @@ import { Trans, useTranslation } from "~/lib/i18n-react";
 import { describeDevice } from "~/lib/user-agent.server";
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
-import { CsrfInput, FormError } from "~/ui/forms";
+import { FormError, PostForm } from "~/ui/forms";
 import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "account")("security.meta") }];
@@ -129,20 +129,18 @@ export default function AccountSecurity() {
             </Link>
           )}
           {d.chosen !== "whatsapp" ? (
-            <Form method="post" className="inline-form">
-              <CsrfInput />
+            <PostForm className="inline-form">
               <button name="intent" value="use-whatsapp" className="secondary">
                 {t("security.useWhatsApp")}
               </button>
-            </Form>
+            </PostForm>
           ) : null}
           {d.chosen !== "none" && d.requiredBy.length === 0 ? (
-            <Form method="post" className="inline-form">
-              <CsrfInput />
+            <PostForm className="inline-form">
               <button name="intent" value="turn-off" className="secondary">
                 {t("security.turnOff")}
               </button>
-            </Form>
+            </PostForm>
           ) : null}
         </div>
         {d.requiredBy.length > 0 ? <p className="muted small">{t("security.shopsRequire", { shops: d.requiredBy.join(", ") })}</p> : null}
@@ -157,12 +155,11 @@ export default function AccountSecurity() {
             components={{ strong: <strong data-testid="recovery-codes-left" /> }}
           />
         </p>
-        <Form method="post">
-          <CsrfInput />
+        <PostForm>
           <button name="intent" value="recovery-codes" className="secondary">
             {d.recoveryCodesLeft ? t("security.replaceCodes") : t("security.createCodes")}
           </button>
-        </Form>
+        </PostForm>
       </section>
       <section className="card">
         <h2>{t("security.trusted")}</h2>
@@ -183,12 +180,11 @@ export default function AccountSecurity() {
                 ))}
               </tbody>
             </table>
-            <Form method="post" style={{ marginTop: "0.75rem" }}>
-              <CsrfInput />
+            <PostForm style={{ marginTop: "0.75rem" }}>
               <button name="intent" value="forget-devices" className="secondary">
                 {t("security.forget")}
               </button>
-            </Form>
+            </PostForm>
           </>
         )}
       </section>

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useNavigation } from "@remix-run/react";
+import { Link, useNavigation } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { changePassword } from "~/domain/accounts/credentials.server";
@@ -9,7 +9,7 @@ import { metaT } from "~/lib/i18n";
 import { localeFor } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, Field, FormError, NewPasswordFields, useFormResult } from "~/ui/forms";
+import { Field, FormError, NewPasswordFields, PostForm, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "account")("password.meta") }];
 export const headers = passThroughHeaders;
@@ -49,8 +49,7 @@ export default function ChangePassword() {
         </Banner>
       ) : null}
       <FormError message={errors.form} />
-      <Form method="post" noValidate>
-        <CsrfInput />
+      <PostForm noValidate>
         <Field
           label={t("password.current")}
           name="current"
@@ -63,7 +62,7 @@ export default function ChangePassword() {
         <button type="submit" disabled={busy}>
           {busy ? t("saving") : t("password.submit")}
         </button>
-      </Form>
+      </PostForm>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { acceptedPolicies } from "~/domain/policies/versions.server";
@@ -13,7 +13,7 @@ import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { formatPhone } from "~/lib/phone";
 import { redirect } from "~/lib/redirect.server";
-import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { Field, FormError, PostForm } from "~/ui/forms";
 import { AcceptedPolicy, acceptedView, PrivacyNotice, PrivacyRequests, requestView } from "~/ui/privacy";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? ""} · NetShop` }];
@@ -128,13 +128,12 @@ export default function AccountPrivacy() {
         <p className="muted">
           {d.email} · <span data-testid="current-phone">{d.phone}</span>
         </p>
-        <Form method="post">
-          <CsrfInput />
+        <PostForm>
           <Field label={t("correct.name")} name="name" defaultValue={d.name} error={errors.name} autoComplete="name" />
           <button type="submit" name="intent" value="name">
             {t("correct.save")}
           </button>
-        </Form>
+        </PostForm>
         <ContactChange
           kind="email"
           pending={result?.pendingEmail}
@@ -170,14 +169,12 @@ export default function AccountPrivacy() {
           </ul>
           <FormError message={errors.closeShop} />
           {d.openShops.map((shop) => (
-            <Form method="post" key={shop.id}>
-              <CsrfInput />
-              <input type="hidden" name="shopId" value={shop.id} />
+            <PostForm key={shop.id} fields={{ shopId: shop.id }}>
               <Field label={t("closeShop.confirm", { slug: shop.slug, name: shop.name })} name="confirm" autoComplete="off" />
               <button type="submit" name="intent" value="close-shop" className="secondary">
                 {t("closeShop.button", { name: shop.name })}
               </button>
-            </Form>
+            </PostForm>
           ))}
         </section>
       ) : null}
@@ -199,17 +196,15 @@ function ContactChange(props: {
 }) {
   const { kind, pending, labels } = props;
   return pending ? (
-    <Form method="post" data-testid={props.testId}>
-      <CsrfInput />
+    <PostForm data-testid={props.testId}>
       <input type="hidden" name={props.pendingField} value={pending} />
       <Field label={labels.code} name="code" inputMode="numeric" autoComplete="one-time-code" error={props.codeError} />
       <button type="submit" name="intent" value={`${kind}-confirm`}>
         {labels.confirm}
       </button>
-    </Form>
+    </PostForm>
   ) : (
-    <Form method="post">
-      <CsrfInput />
+    <PostForm>
       <Field
         label={labels.field}
         name={kind}
@@ -220,6 +215,6 @@ function ContactChange(props: {
       <button type="submit" name="intent" value={`${kind}-code`}>
         {labels.send}
       </button>
-    </Form>
+    </PostForm>
   );
 }

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { listSessions, revokeSession } from "~/domain/accounts/sessions.server";
@@ -10,7 +10,7 @@ import { useTranslation } from "~/lib/i18n-react";
 import { describeDevice } from "~/lib/user-agent.server";
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
-import { CsrfInput, FormError } from "~/ui/forms";
+import { FormError, PostForm } from "~/ui/forms";
 import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "account")("sessions.meta") }];
@@ -86,13 +86,11 @@ export default function Sessions() {
               <td>{fmt(s.lastSeenAt)}</td>
               <td>
                 {s.current ? null : (
-                  <Form method="post">
-                    <CsrfInput />
-                    <input type="hidden" name="sessionId" value={s.id} />
+                  <PostForm fields={{ sessionId: s.id }}>
                     <button type="submit" className="link">
                       {t("sessions.logOut")}
                     </button>
-                  </Form>
+                  </PostForm>
                 )}
               </td>
             </tr>
@@ -100,12 +98,11 @@ export default function Sessions() {
         </tbody>
       </table>
       {sessions.length > 1 ? (
-        <Form method="post">
-          <CsrfInput />
+        <PostForm>
           <button name="intent" value="revoke-others" className="secondary">
             {t("sessions.everywhereElse")}
           </button>
-        </Form>
+        </PostForm>
       ) : null}
     </div>
   );

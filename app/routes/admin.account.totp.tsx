@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { startTotpEnrolment } from "~/domain/accounts/totp.server";
@@ -7,7 +7,7 @@ import { enableTotp } from "~/domain/accounts/two-factor.server";
 import { readForm } from "~/lib/csrf.server";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
-import { CsrfInput, Field } from "~/ui/forms";
+import { Field, PostForm } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "account")("totp.meta") }];
 
@@ -64,13 +64,12 @@ export default function SetUpTotp() {
       <p className="small">
         {t("totp.key")} <code data-testid="totp-secret">{secret}</code>
       </p>
-      <Form method="post" noValidate>
-        <CsrfInput />
+      <PostForm noValidate>
         <Field label={t("totp.code")} name="code" autoComplete="one-time-code" inputMode="numeric" error={result?.error} required />
         <button type="submit" disabled={busy}>
           {busy ? t("checking") : t("totp.turnOn")}
         </button>
-      </Form>
+      </PostForm>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 
 import { reconciliation, resyncRange, retrySync } from "~/domain/accounting/reconcile.server";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
@@ -11,7 +11,7 @@ import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
-import { CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
+import { Field, FormError, PostForm, useFormResult } from "~/ui/forms";
 import { FeatureLocked } from "~/ui/plan-feature";
 import { TableHead } from "~/ui/table";
 
@@ -121,9 +121,7 @@ export default function AccountingSync() {
                   <td className="small">{r.error}</td>
                   <td>
                     {r.status !== "synced" && view.connected ? (
-                      <Form method="post">
-                        <CsrfInput />
-                        <input type="hidden" name="intent" value="retry" />
+                      <PostForm fields={{ intent: "retry" }}>
                         {r.syncId ? (
                           <input type="hidden" name="syncId" value={r.syncId} />
                         ) : (
@@ -132,7 +130,7 @@ export default function AccountingSync() {
                         <button type="submit" className="secondary">
                           {t("retry")}
                         </button>
-                      </Form>
+                      </PostForm>
                     ) : null}
                   </td>
                 </tr>
@@ -144,13 +142,11 @@ export default function AccountingSync() {
       <section className="card medium">
         <h2>{t("resync")}</h2>
         <p className="muted small">{t("neverTwice")}</p>
-        <Form method="post" className="row">
-          <CsrfInput />
-          <input type="hidden" name="intent" value="resync" />
+        <PostForm className="row" fields={{ intent: "resync" }}>
           <Field label={t("from")} name="from" type="date" defaultValue={result?.values.from} error={errors.from} required />
           <Field label={t("to")} name="to" type="date" defaultValue={result?.values.to} error={errors.to} required />
           <button type="submit">{t("resyncButton")}</button>
-        </Form>
+        </PostForm>
       </section>
     </div>
   );

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { PROVIDER_NAMES } from "~/domain/ai/copy-rules";
@@ -24,7 +24,7 @@ import {
 } from "~/ui/ai";
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
-import { CsrfInput } from "~/ui/forms";
+import { PostForm } from "~/ui/forms";
 import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.aiStudio") }];
@@ -200,14 +200,11 @@ export default function AiStudio() {
                         <p className="small error" data-testid="ai-job-error">
                           {j.error ?? t("jobs.failedNoReason")}
                         </p>
-                        <Form method="post">
-                          <CsrfInput />
-                          <input type="hidden" name="intent" value="retry" />
-                          <input type="hidden" name="jobId" value={j.id} />
+                        <PostForm fields={{ intent: "retry", jobId: j.id }}>
                           <button type="submit" className="secondary" disabled={busy}>
                             {t("jobs.retry")}
                           </button>
-                        </Form>
+                        </PostForm>
                       </div>
                     ) : null}
                   </td>
@@ -241,10 +238,7 @@ export default function AiStudio() {
         {products.length === 0 ? (
           <p className="muted">{t("bulk.noProducts")}</p>
         ) : (
-          <Form method="post" className="stack">
-            <CsrfInput />
-            <input type="hidden" name="intent" value="bulk" />
-            <input type="hidden" name="chosen" value="1" />
+          <PostForm className="stack" fields={{ intent: "bulk", chosen: "1" }}>
             <fieldset className={`field${errors.ids ? " has-error" : ""}`}>
               <legend>{t("bulk.products")}</legend>
               <div className="grid" style={{ maxHeight: "16rem", overflowY: "auto" }}>
@@ -264,7 +258,7 @@ export default function AiStudio() {
             <button type="submit" disabled={busy}>
               {t("bulk.submit")}
             </button>
-          </Form>
+          </PostForm>
         )}
       </section>
     </div>

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { shopCreditBalances } from "~/domain/ai/jobs.server";
@@ -17,7 +17,7 @@ import { useTranslation } from "~/lib/i18n-react";
 import { formatMoney } from "~/lib/money";
 import { redirect } from "~/lib/redirect.server";
 import { useFormat } from "~/ui/format";
-import { CsrfInput, FormError } from "~/ui/forms";
+import { FormError, PostForm } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.billing") }];
 
@@ -159,13 +159,11 @@ export default function Billing() {
           </p>
         ) : null}
         {open ? (
-          <Form method="post">
-            <CsrfInput />
-            <input type="hidden" name="invoiceId" value={open.id} />
+          <PostForm fields={{ invoiceId: open.id }}>
             <button type="submit" name="intent" value="pay" disabled={busy} data-testid="pay-open">
               {t("invoice.pay", { amount: money(open.totalMinor) })} ({open.number})
             </button>
-          </Form>
+          </PostForm>
         ) : null}
       </section>
       <section className="card stack">
@@ -228,9 +226,7 @@ export default function Billing() {
                   {p.id === plan.id && subscription.status !== "trialing" && p.priceMinor === 0 ? (
                     <span>{t("current")}</span>
                   ) : (
-                    <Form method="post" className="stack" style={{ gap: "0.25rem" }}>
-                      <CsrfInput />
-                      <input type="hidden" name="planId" value={p.id} />
+                    <PostForm className="stack" style={{ gap: "0.25rem" }} fields={{ planId: p.id }}>
                       {p.priceMinor > 0 ? (
                         <select name="interval" aria-label={t("billedHow")} defaultValue={subscription.interval}>
                           <option value="month">{t("interval.month")}</option>
@@ -259,7 +255,7 @@ export default function Billing() {
                           })}
                         </small>
                       ) : null}
-                    </Form>
+                    </PostForm>
                   )}
                 </td>
               </tr>
@@ -275,8 +271,7 @@ export default function Billing() {
           ) : (
             <p className="muted small">{t("cancel.hint")}</p>
           )}
-          <Form method="post">
-            <CsrfInput />
+          <PostForm>
             {subscription.cancelAtPeriodEnd ? (
               <button type="submit" name="intent" value="resume" disabled={busy}>
                 {t("cancel.resume")}
@@ -286,7 +281,7 @@ export default function Billing() {
                 {t("cancel.button")}
               </button>
             )}
-          </Form>
+          </PostForm>
         </section>
       ) : null}
       <section className="card stack" data-testid="credit-packs">
@@ -295,14 +290,11 @@ export default function Billing() {
         <p>{t("topUp.balance", { copy: credits.copy.pack, tryon: credits.tryon.pack, video: credits.video.pack })}</p>
         <div className="row" style={{ gap: "0.5rem", flexWrap: "wrap" }}>
           {packs.map((p) => (
-            <Form method="post" key={p.id}>
-              <CsrfInput />
-              <input type="hidden" name="packId" value={p.id} />
-              <input type="hidden" name="token" value={packToken} />
+            <PostForm key={p.id} fields={{ packId: p.id, token: packToken }}>
               <button type="submit" name="intent" value="buy-credits" className="secondary" disabled={busy} data-pack={p.id}>
                 {t("topUp.buy", { name: t(`topUp.packs.${p.kind}`, { credits: p.credits }), price: money(p.priceMinor) })}
               </button>
-            </Form>
+            </PostForm>
           ))}
         </div>
       </section>

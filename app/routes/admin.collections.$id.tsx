@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import {
@@ -16,7 +16,7 @@ import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { CatalogHeader, StatusBadge } from "~/ui/catalog";
-import { CsrfInput, Field, useFormResult } from "~/ui/forms";
+import { Field, PostForm, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
   { title: `${data?.collection.title ?? metaT(matches, "catalog")("collectionPage.meta")} · NetShop` },
@@ -73,9 +73,7 @@ export default function CollectionPage() {
       </CatalogHeader>
       <div className="grid">
         <section className="card">
-          <Form method="post">
-            <CsrfInput />
-            <input type="hidden" name="intent" value="save" />
+          <PostForm fields={{ intent: "save" }}>
             <Field label={t("collectionPage.title")} name="title" defaultValue={values.title ?? collection.title} error={errors.title} />
             <Field
               label={t("collectionPage.handle")}
@@ -89,7 +87,7 @@ export default function CollectionPage() {
               {errors.description ? <p className="error">{errors.description}</p> : null}
             </div>
             <button type="submit">{t("collectionPage.save")}</button>
-          </Form>
+          </PostForm>
         </section>
         <section className="card stack">
           <h2>{t("collectionPage.products")}</h2>
@@ -106,11 +104,7 @@ export default function CollectionPage() {
                   <span className="row">
                     {(["up", "down"] as const).map((direction) =>
                       (direction === "up" ? i > 0 : i < products.length - 1) ? (
-                        <Form method="post" key={direction}>
-                          <CsrfInput />
-                          <input type="hidden" name="intent" value="move" />
-                          <input type="hidden" name="productId" value={p.id} />
-                          <input type="hidden" name="direction" value={direction} />
+                        <PostForm key={direction} fields={{ intent: "move", productId: p.id, direction: direction }}>
                           <button
                             type="submit"
                             className="secondary"
@@ -118,32 +112,24 @@ export default function CollectionPage() {
                           >
                             {direction === "up" ? "↑" : "↓"}
                           </button>
-                        </Form>
+                        </PostForm>
                       ) : null,
                     )}
-                    <Form method="post">
-                      <CsrfInput />
-                      <input type="hidden" name="intent" value="remove" />
-                      <input type="hidden" name="productId" value={p.id} />
+                    <PostForm fields={{ intent: "remove", productId: p.id }}>
                       <button type="submit" className="link small">
                         {t("collectionPage.remove")}
                       </button>
-                    </Form>
+                    </PostForm>
                   </span>
                 </li>
               ))}
             </ol>
           )}
-          <Form
-            method="post"
-            onSubmit={(e) => !confirm(t("collectionPage.deleteConfirm", { title: collection.title })) && e.preventDefault()}
-          >
-            <CsrfInput />
-            <input type="hidden" name="intent" value="delete" />
+          <PostForm fields={{ intent: "delete" }} confirm={t("collectionPage.deleteConfirm", { title: collection.title })}>
             <button type="submit" className="secondary">
               {t("collectionPage.delete")}
             </button>
-          </Form>
+          </PostForm>
         </section>
       </div>
     </div>

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { createCategory, deleteCategory, listCategories, listCollections, saveCollection } from "~/domain/catalog/collections.server";
@@ -9,7 +9,7 @@ import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { CatalogHeader } from "~/ui/catalog";
-import { CsrfInput, Field, SelectField, useFormResult } from "~/ui/forms";
+import { Field, PostForm, SelectField, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "catalog")("collectionsPage.meta") }];
 
@@ -61,9 +61,7 @@ export default function Collections() {
               ))}
             </ul>
           )}
-          <Form method="post">
-            <CsrfInput />
-            <input type="hidden" name="intent" value="collection" />
+          <PostForm fields={{ intent: "collection" }}>
             <Field
               label={t("collectionsPage.newCollection")}
               name="title"
@@ -72,7 +70,7 @@ export default function Collections() {
               error={forCollection ? errors.title : undefined}
             />
             <button type="submit">{t("collectionsPage.create")}</button>
-          </Form>
+          </PostForm>
         </section>
         <section className="card stack" id="categories">
           <h2>{t("collectionsPage.categories")}</h2>
@@ -87,21 +85,16 @@ export default function Collections() {
                     {c.parentId ? `${categories.find((p) => p.id === c.parentId)?.name ?? ""} › ` : ""}
                     {c.name} <span className="muted small">({c.products})</span>
                   </span>
-                  <Form method="post">
-                    <CsrfInput />
-                    <input type="hidden" name="intent" value="delete-category" />
-                    <input type="hidden" name="id" value={c.id} />
+                  <PostForm fields={{ intent: "delete-category", id: c.id }}>
                     <button type="submit" className="link small" aria-label={t("collectionsPage.deleteCategory", { name: c.name })}>
                       {t("collectionsPage.delete")}
                     </button>
-                  </Form>
+                  </PostForm>
                 </li>
               ))}
             </ul>
           )}
-          <Form method="post">
-            <CsrfInput />
-            <input type="hidden" name="intent" value="category" />
+          <PostForm fields={{ intent: "category" }}>
             <Field
               label={t("collectionsPage.newCategory")}
               name="name"
@@ -119,7 +112,7 @@ export default function Collections() {
             <button type="submit" className="secondary">
               {t("collectionsPage.addCategory")}
             </button>
-          </Form>
+          </PostForm>
         </section>
       </div>
     </div>

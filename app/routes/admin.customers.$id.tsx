@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { getCustomer, mergeCustomers, saveCustomerNote } from "~/domain/orders/customers.server";
@@ -9,7 +9,7 @@ import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
-import { CsrfInput } from "~/ui/forms";
+import { PostForm } from "~/ui/forms";
 import { OrderBadge } from "~/ui/orders";
 import { TableHead } from "~/ui/table";
 
@@ -113,9 +113,7 @@ export default function CustomerPage() {
         </table>
       </section>
       <section className="card">
-        <Form method="post" className="stack">
-          <CsrfInput />
-          <input type="hidden" name="intent" value="note" />
+        <PostForm className="stack" fields={{ intent: "note" }}>
           <div className="field">
             <label htmlFor="note">{t("customers.note")}</label>
             <textarea id="note" name="note" rows={3} defaultValue={customer.note} />
@@ -123,7 +121,7 @@ export default function CustomerPage() {
           <button type="submit" className="secondary" disabled={busy}>
             {t("customers.saveNote")}
           </button>
-        </Form>
+        </PostForm>
       </section>
       {duplicates.length ? (
         <section className="card" data-testid="duplicates">
@@ -134,14 +132,11 @@ export default function CustomerPage() {
               <li key={d.id} className="row">
                 <Link to={`/admin/customers/${d.id}`}>{d.name || d.email || d.phone}</Link>
                 <span className="muted small">{[d.phone, d.email].filter(Boolean).join(" · ")}</span>
-                <Form method="post">
-                  <CsrfInput />
-                  <input type="hidden" name="intent" value="merge" />
-                  <input type="hidden" name="duplicateId" value={d.id} />
+                <PostForm fields={{ intent: "merge", duplicateId: d.id }}>
                   <button type="submit" className="secondary" disabled={busy}>
                     {t("customers.merge")}
                   </button>
-                </Form>
+                </PostForm>
               </li>
             ))}
           </ul>

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { formatMoney, minorToDecimal } from "~/domain/catalog/catalog-rules";
@@ -12,7 +12,7 @@ import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { CatalogHeader } from "~/ui/catalog";
-import { CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
+import { Field, FormError, PostForm, useFormResult } from "~/ui/forms";
 import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "deals")("editor.meta") }];
@@ -85,12 +85,11 @@ export default function FlashSaleEditor() {
     <div className="stack">
       <CatalogHeader back={{ to: "/admin/deals", label: t("editor.back") }} title={sale.id ? sale.name : t("editor.newTitle")}>
         {sale.id && sale.state !== "ended" ? (
-          <Form method="post">
-            <CsrfInput />
+          <PostForm>
             <button type="submit" name="intent" value="end" className="secondary" data-testid="end-sale">
               {t("editor.end")}
             </button>
-          </Form>
+          </PostForm>
         ) : null}
       </CatalogHeader>
       {sale.id ? (
@@ -98,8 +97,7 @@ export default function FlashSaleEditor() {
           <span className="badge">{t(`states.${sale.state}`)}</span> {t("editor.sold", { count: sale.claimed })}
         </p>
       ) : null}
-      <Form method="post" className="stack" noValidate>
-        <CsrfInput />
+      <PostForm className="stack" noValidate>
         <section className="card medium">
           <FormError message={errors.form} />
           <Field
@@ -182,7 +180,7 @@ export default function FlashSaleEditor() {
             {t("editor.save")}
           </button>
         </div>
-      </Form>
+      </PostForm>
     </div>
   );
 }

@@ -17,7 +17,7 @@ import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { DropshipTabs } from "~/ui/dropship";
 import { FilterInput, FilterSelect } from "~/ui/filters";
-import { CsrfInput } from "~/ui/forms";
+import { PostForm } from "~/ui/forms";
 import { FeatureLocked } from "~/ui/plan-feature";
 import { TableHead } from "~/ui/table";
 
@@ -127,23 +127,19 @@ export default function Network() {
                   <td>{p.stock}</td>
                   <td>
                     <div className="row">
-                      <Form method="post">
-                        <CsrfInput />
-                        <input type="hidden" name="productId" value={p.id} />
+                      <PostForm fields={{ productId: p.id }}>
                         <button type="submit" name="intent" value="favourite" className="secondary" aria-pressed={p.favourite}>
                           {p.favourite ? `★ ${t("unfavourite")}` : `☆ ${t("favourite")}`}
                         </button>
-                      </Form>
-                      <Form method="post">
-                        <CsrfInput />
-                        <input type="hidden" name="productId" value={p.id} />
+                      </PostForm>
+                      <PostForm fields={{ productId: p.id }}>
                         <label className="small">
                           <input type="checkbox" name="aiCopy" /> {t("aiCopy")}
                         </label>{" "}
                         <button type="submit" name="intent" value="import" disabled={busy}>
                           {t("import")}
                         </button>
-                      </Form>
+                      </PostForm>
                     </div>
                   </td>
                 </tr>

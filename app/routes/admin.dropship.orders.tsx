@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { featureLock } from "~/domain/billing/features.server";
@@ -12,7 +12,7 @@ import { isUuid } from "~/lib/ids";
 import { Banner } from "~/ui/banner";
 import { DropshipTabs } from "~/ui/dropship";
 import { useFormat } from "~/ui/format";
-import { CsrfInput } from "~/ui/forms";
+import { PostForm } from "~/ui/forms";
 import { FeatureLocked } from "~/ui/plan-feature";
 import { TableHead } from "~/ui/table";
 
@@ -89,13 +89,11 @@ export default function SupplierOrders() {
             {alerts.map((a) => (
               <li key={a.id}>
                 {a.message} {a.orderId ? <a href={`/admin/orders/${a.orderId}`}>{ts("orders.openOrder")}</a> : null}
-                <Form method="post" style={{ display: "inline" }}>
-                  <CsrfInput />
-                  <input type="hidden" name="alertId" value={a.id} />
+                <PostForm style={{ display: "inline" }} fields={{ alertId: a.id }}>
                   <button type="submit" name="intent" value="dismiss" className="link">
                     {t("dismiss")}
                   </button>
-                </Form>
+                </PostForm>
               </li>
             ))}
           </ul>
@@ -116,16 +114,14 @@ export default function SupplierOrders() {
                 <td>{f.trackingNumber ? `${f.carrier} ${f.trackingNumber}` : "—"}</td>
                 <td>
                   {f.payment === "unpaid" ? (
-                    <Form method="post" className="row">
-                      <CsrfInput />
-                      <input type="hidden" name="forwardId" value={f.id} />
+                    <PostForm className="row" fields={{ forwardId: f.id }}>
                       <button type="submit" name="intent" value="wallet">
                         {t("payFromWallet")}
                       </button>
                       <button type="submit" name="intent" value="manual" className="secondary">
                         {t("markPaid")}
                       </button>
-                    </Form>
+                    </PostForm>
                   ) : null}
                 </td>
               </tr>

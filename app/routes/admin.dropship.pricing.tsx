@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { featureLock } from "~/domain/billing/features.server";
@@ -13,7 +13,7 @@ import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
 import { DropshipTabs } from "~/ui/dropship";
-import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+import { Field, FormError, PostForm, SelectField } from "~/ui/forms";
 import { FeatureLocked } from "~/ui/plan-feature";
 import { TableHead } from "~/ui/table";
 
@@ -69,9 +69,7 @@ export default function Pricing() {
       <FeatureLocked lock={lock} />
       <h1>{t("pricing")}</h1>
       <Banner tone="ok">{result?.notice}</Banner>
-      <Form method="post" className="card" noValidate>
-        <CsrfInput />
-        <input type="hidden" name="intent" value="shop" />
+      <PostForm className="card" noValidate fields={{ intent: "shop" }}>
         <p className="muted">{t("pricingPage.intro")}</p>
         <FormError message={shopErrors.form} />
         <div className="two-cols">
@@ -105,7 +103,7 @@ export default function Pricing() {
           />
         </div>
         <button type="submit">{t("pricingPage.saveRule")}</button>
-      </Form>
+      </PostForm>
       <h2>{t("imported")}</h2>
       <div className="card flush">
         <table data-testid="linked-products">
@@ -136,10 +134,13 @@ export default function Pricing() {
       {products.map((p) => {
         const errors: Record<string, string | undefined> = result?.productId === p.productId ? result.errors : {};
         return (
-          <Form key={p.productId} method="post" className="card" noValidate aria-label={t("pricingPage.pricingOf", { title: p.title })}>
-            <CsrfInput />
-            <input type="hidden" name="intent" value="product" />
-            <input type="hidden" name="productId" value={p.productId} />
+          <PostForm
+            key={p.productId}
+            className="card"
+            noValidate
+            aria-label={t("pricingPage.pricingOf", { title: p.title })}
+            fields={{ intent: "product", productId: p.productId }}
+          >
             <h3>{p.title}</h3>
             <div className="two-cols">
               <Field
@@ -170,7 +171,7 @@ export default function Pricing() {
             <button type="submit" className="secondary">
               {t("pricingPage.save")}
             </button>
-          </Form>
+          </PostForm>
         );
       })}
     </div>

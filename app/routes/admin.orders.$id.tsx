@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
@@ -19,7 +19,7 @@ import { useTranslation } from "~/lib/i18n-react";
 import { isUuid } from "~/lib/ids";
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
-import { CsrfInput, FormError } from "~/ui/forms";
+import { FormError, PostForm } from "~/ui/forms";
 import { OrderBadge } from "~/ui/orders";
 import { TableHead } from "~/ui/table";
 import { useTimelineText } from "~/ui/timeline";
@@ -322,26 +322,15 @@ export default function OrderPage() {
         <h2>{t("detail.actions")}</h2>
         <div className="row">
           {MANUAL_MOVES.filter((to) => canTransition(order.status, to)).map((to) => (
-            <Form method="post" key={to}>
-              <CsrfInput />
-              <input type="hidden" name="intent" value="move" />
-              <input type="hidden" name="to" value={to} />
+            <PostForm key={to} fields={{ intent: "move", to: to }}>
               <button type="submit" className="secondary" disabled={busy} data-move={to}>
                 {t(to === "processing" ? "detail.markProcessing" : to === "shipped" ? "detail.markShipped" : "detail.markDelivered")}
               </button>
-            </Form>
+            </PostForm>
           ))}
         </div>
         {canTransition(order.status, "cancelled") ? (
-          <Form
-            method="post"
-            className="stack"
-            onSubmit={(e) => {
-              if (!confirm(t("detail.cancelConfirm"))) e.preventDefault();
-            }}
-          >
-            <CsrfInput />
-            <input type="hidden" name="intent" value="cancel" />
+          <PostForm className="stack" fields={{ intent: "cancel" }} confirm={t("detail.cancelConfirm")}>
             <div className="field">
               <label htmlFor="cancel-reason">{t("detail.cancelReason")}</label>
               <input id="cancel-reason" name="reason" maxLength={500} defaultValue={valuesFor("cancel").reason} />
@@ -360,16 +349,14 @@ export default function OrderPage() {
             <button type="submit" className="danger" disabled={busy} data-testid="cancel-order">
               {t("detail.cancel")}
             </button>
-          </Form>
+          </PostForm>
         ) : null}
       </section>
 
       {canFulfil ? (
         <section className="card">
           <h2>{t("detail.fulfil")}</h2>
-          <Form method="post" className="stack" noValidate data-testid="fulfil-form">
-            <CsrfInput />
-            <input type="hidden" name="intent" value="fulfil" />
+          <PostForm className="stack" noValidate data-testid="fulfil-form" fields={{ intent: "fulfil" }}>
             <table className="data">
               <tbody>
                 {lines.map((l) => {
@@ -442,7 +429,7 @@ export default function OrderPage() {
             <button type="submit" disabled={busy} data-testid="fulfil-submit">
               {t("detail.fulfilSubmit")}
             </button>
-          </Form>
+          </PostForm>
         </section>
       ) : null}
 
@@ -456,9 +443,7 @@ export default function OrderPage() {
       {paid && available > 0 ? (
         <section className="card">
           <h2>{t("detail.refundTitle")}</h2>
-          <Form method="post" className="stack" noValidate data-testid="refund-form">
-            <CsrfInput />
-            <input type="hidden" name="intent" value="refund" />
+          <PostForm className="stack" noValidate data-testid="refund-form" fields={{ intent: "refund" }}>
             <fieldset className="row">
               <label>
                 <input type="radio" name="mode" value="full" checked={refundMode === "full"} onChange={() => setRefundMode("full")} />{" "}
@@ -519,15 +504,13 @@ export default function OrderPage() {
             <button type="submit" className="secondary" disabled={busy} data-testid="refund-submit">
               {t("detail.refundSubmit")}
             </button>
-          </Form>
+          </PostForm>
         </section>
       ) : null}
 
       <section className="card">
         <h2>{t("detail.timeline")}</h2>
-        <Form method="post" className="stack">
-          <CsrfInput />
-          <input type="hidden" name="intent" value="note" />
+        <PostForm className="stack" fields={{ intent: "note" }}>
           <div className={`field${errorsFor("note").note ? " has-error" : ""}`}>
             <label htmlFor="note">{t("detail.note")}</label>
             <textarea id="note" name="note" rows={2} placeholder={t("detail.notePlaceholder")} defaultValue={valuesFor("note").note} />
@@ -536,7 +519,7 @@ export default function OrderPage() {
           <button type="submit" className="secondary" disabled={busy}>
             {t("detail.addNote")}
           </button>
-        </Form>
+        </PostForm>
         <FormError message={undefined} />
         <ol className="timeline" data-testid="timeline">
           {[...events].reverse().map((e) => (

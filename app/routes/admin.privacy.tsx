@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { exportDownloadUrl } from "~/domain/privacy/downloads.server";
@@ -12,7 +12,7 @@ import { useTranslation } from "~/lib/i18n-react";
 import { isUuid } from "~/lib/ids";
 import { redirect } from "~/lib/redirect.server";
 import { useFormat } from "~/ui/format";
-import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { Field, FormError, PostForm } from "~/ui/forms";
 import { requestView, useLiveProgress } from "~/ui/privacy";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? ""} · NetShop` }];
@@ -107,13 +107,11 @@ export default function AdminPrivacy() {
                 <td>{t(`status.${r.status}`)}</td>
                 <td>
                   {r.status === "ready" ? (
-                    <Form method="post">
-                      <CsrfInput />
-                      <input type="hidden" name="requestId" value={r.id} />
+                    <PostForm fields={{ requestId: r.id }}>
                       <button type="submit" name="intent" value="download" className="secondary">
                         {t("export.download")}
                       </button>
-                    </Form>
+                    </PostForm>
                   ) : null}
                 </td>
               </tr>
@@ -123,25 +121,23 @@ export default function AdminPrivacy() {
       )}
       <section className="card stack">
         <h2>{t("admin.exportFor")}</h2>
-        <Form method="post">
-          <CsrfInput />
+        <PostForm>
           <Field label={t("admin.customerId")} name="customer" error={errors.customer} />
           <button type="submit" name="intent" value="export-customer">
             {t("admin.act")}
           </button>
-        </Form>
+        </PostForm>
       </section>
       <section className="card stack">
         <h2>{t("admin.eraseFor")}</h2>
         <p className="muted">{t("delete.body")}</p>
-        <Form method="post">
-          <CsrfInput />
+        <PostForm>
           <Field label={t("admin.customerId")} name="customer" error={errors.customer} />
           <Field label={t("delete.confirm")} name="confirm" autoComplete="off" error={errors.confirm} />
           <button type="submit" name="intent" value="erase-customer" className="danger">
             {t("admin.act")}
           </button>
-        </Form>
+        </PostForm>
       </section>
     </div>
   );

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { adminAction, adminLoader, requireRecentAuth } from "~/domain/accounts/access.server";
 import { REASON_LABELS } from "~/domain/catalog/catalog-rules";
@@ -18,7 +18,7 @@ import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { CatalogHeader, StatusBadge } from "~/ui/catalog";
 import { useFormat } from "~/ui/format";
-import { CsrfInput } from "~/ui/forms";
+import { PostForm } from "~/ui/forms";
 import { MediaManager } from "~/ui/media-manager";
 import { InventoryAdjustForm, optionsSignature, ProductEditor } from "~/ui/product-editor";
 import { TableHead } from "~/ui/table";
@@ -175,18 +175,11 @@ export default function EditProduct() {
       <section className="card">
         <h2>{tc("edit.deleteTitle")}</h2>
         <p className="small muted">{tc("edit.deleteHint")}</p>
-        <Form
-          method="post"
-          onSubmit={(e) => {
-            if (!confirm(tc("edit.deleteConfirm", { title: product.title }))) e.preventDefault();
-          }}
-        >
-          <CsrfInput />
-          <input type="hidden" name="intent" value="delete" />
+        <PostForm fields={{ intent: "delete" }} confirm={tc("edit.deleteConfirm", { title: product.title })}>
           <button type="submit" className="secondary">
             {tc("edit.deleteTitle")}
           </button>
-        </Form>
+        </PostForm>
       </section>
     </div>
   );

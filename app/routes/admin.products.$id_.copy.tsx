@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { allows } from "~/domain/accounts/permissions";
@@ -17,7 +17,7 @@ import { redirect } from "~/lib/redirect.server";
 import { CopyChoices, JobCost, JobProgress, JobStatusBadge, LiveNoScript, SandboxNote, useLive } from "~/ui/ai";
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
-import { CsrfInput } from "~/ui/forms";
+import { PostForm } from "~/ui/forms";
 import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
@@ -154,14 +154,12 @@ export default function ProductCopy() {
             left: creditsLeft,
           })}
         </p>
-        <Form method="post" className="stack" noValidate>
-          <CsrfInput />
-          <input type="hidden" name="intent" value="generate" />
+        <PostForm className="stack" noValidate fields={{ intent: "generate" }}>
           <CopyChoices tone={values.tone ?? settings.tone} languages={settings.languages} errors={errors} withNotes notes={values.notes} />
           <button type="submit" disabled={busy || live}>
             {live ? t("copy.writing") : t("copy.submit")}
           </button>
-        </Form>
+        </PostForm>
         {latest ? (
           <div className="stack" data-testid="copy-job" data-status={latest.status} aria-live="polite">
             <div className="row">
@@ -232,12 +230,7 @@ export default function ProductCopy() {
                           {copy ? (
                             <div className="stack">
                               <Value field={field} value={copy[field]} />
-                              <Form method="post">
-                                <CsrfInput />
-                                <input type="hidden" name="intent" value="apply" />
-                                <input type="hidden" name="draftId" value={draft.id} />
-                                <input type="hidden" name="language" value={language} />
-                                <input type="hidden" name="field" value={field} />
+                              <PostForm fields={{ intent: "apply", draftId: draft.id, language: language, field: field }}>
                                 <button
                                   type="submit"
                                   className="secondary"
@@ -247,7 +240,7 @@ export default function ProductCopy() {
                                   {when ? t("copy.applyAgain") : t("copy.apply")}
                                 </button>
                                 {when ? <span className="badge ok">{t("copy.appliedBadge")}</span> : null}
-                              </Form>
+                              </PostForm>
                             </div>
                           ) : (
                             <span className="muted">—</span>
@@ -281,14 +274,11 @@ export default function ProductCopy() {
                   </td>
                   <td>{v.title}</td>
                   <td>
-                    <Form method="post">
-                      <CsrfInput />
-                      <input type="hidden" name="intent" value="restore" />
-                      <input type="hidden" name="versionId" value={v.id} />
+                    <PostForm fields={{ intent: "restore", versionId: v.id }}>
                       <button type="submit" className="secondary" disabled={busy}>
                         {t("versions.restoreButton")}
                       </button>
-                    </Form>
+                    </PostForm>
                   </td>
                 </tr>
               ))}

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect } from "react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
@@ -17,7 +17,7 @@ import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { CatalogHeader } from "~/ui/catalog";
 import { useFormat } from "~/ui/format";
-import { CsrfInput, FormError, SelectField } from "~/ui/forms";
+import { FormError, PostForm, SelectField } from "~/ui/forms";
 import { ReviewButtons } from "~/ui/media-manager";
 import { TableHead } from "~/ui/table";
 
@@ -167,9 +167,7 @@ export default function ProductStudio() {
         <section className="card stack" aria-labelledby="tryon-heading">
           <h2 id="tryon-heading">{t("tryon.heading")}</h2>
           <p className="small muted">{t("tryon.help")}</p>
-          <Form method="post" className="stack" data-testid="tryon-form">
-            <CsrfInput />
-            <input type="hidden" name="intent" value="tryon" />
+          <PostForm className="stack" data-testid="tryon-form" fields={{ intent: "tryon" }}>
             <FormError message={tryonErrors.form} />
             {studio.modelPhotos.length === 0 ? <p className="small">{t("noModelPhotos")}</p> : null}
             {studio.images.length === 0 ? <p className="small">{t("noImages")}</p> : null}
@@ -189,12 +187,15 @@ export default function ProductStudio() {
             />
             <p className="small muted">{t("tryon.cost", { credits: 1 })}</p>
             <button type="submit">{t("tryon.submit")}</button>
-          </Form>
+          </PostForm>
           <h3>{t("modelPhotos.heading")}</h3>
           <p className="small muted">{t("modelPhotos.help")}</p>
-          <Form method="post" encType="multipart/form-data" className="stack" data-testid="model-photo-form">
-            <CsrfInput />
-            <input type="hidden" name="intent" value="upload-model-photo" />
+          <PostForm
+            encType="multipart/form-data"
+            className="stack"
+            data-testid="model-photo-form"
+            fields={{ intent: "upload-model-photo" }}
+          >
             <div className={`field${errorsFor("upload-model-photo").photo ? " has-error" : ""}`}>
               <label htmlFor="model-photo">{t("modelPhotos.file")}</label>
               <input
@@ -214,7 +215,7 @@ export default function ProductStudio() {
             <button type="submit" className="secondary">
               {t("modelPhotos.upload")}
             </button>
-          </Form>
+          </PostForm>
           {studio.modelPhotos.length === 0 ? (
             <p className="small muted">{t("modelPhotos.none")}</p>
           ) : (
@@ -224,14 +225,11 @@ export default function ProductStudio() {
                   <div className="frame">
                     <img src={p.url} alt={p.filename} />
                   </div>
-                  <Form method="post">
-                    <CsrfInput />
-                    <input type="hidden" name="intent" value="delete-model-photo" />
-                    <input type="hidden" name="photoId" value={p.id} />
+                  <PostForm fields={{ intent: "delete-model-photo", photoId: p.id }}>
                     <button type="submit" className="secondary small" aria-label={`${t("modelPhotos.remove")} ${p.filename}`}>
                       {t("modelPhotos.remove")}
                     </button>
-                  </Form>
+                  </PostForm>
                 </li>
               ))}
             </ul>
@@ -241,9 +239,7 @@ export default function ProductStudio() {
         <section className="card stack" aria-labelledby="video-heading">
           <h2 id="video-heading">{t("video.heading")}</h2>
           <p className="small muted">{t("video.help")}</p>
-          <Form method="post" className="stack" data-testid="video-form">
-            <CsrfInput />
-            <input type="hidden" name="intent" value="video" />
+          <PostForm className="stack" data-testid="video-form" fields={{ intent: "video" }}>
             <FormError message={videoErrors.form} />
             <SelectField
               label={t("video.image")}
@@ -288,7 +284,7 @@ export default function ProductStudio() {
             />
             <p className="small muted">{t("video.cost")}</p>
             <button type="submit">{t("video.submit")}</button>
-          </Form>
+          </PostForm>
         </section>
       </div>
 
@@ -317,14 +313,11 @@ export default function ProductStudio() {
                       </div>
                     ) : null}
                     {j.status === "failed" ? (
-                      <Form method="post">
-                        <CsrfInput />
-                        <input type="hidden" name="intent" value="retry" />
-                        <input type="hidden" name="jobId" value={j.id} />
+                      <PostForm fields={{ intent: "retry", jobId: j.id }}>
                         <button type="submit" className="secondary small">
                           {t("jobs.retry")}
                         </button>
-                      </Form>
+                      </PostForm>
                     ) : null}
                     {j.status === "queued" && j.providerStatus?.startsWith("waiting") ? (
                       <div className="small muted">{t("waiting")}</div>

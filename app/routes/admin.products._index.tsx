@@ -15,7 +15,7 @@ import { Banner } from "~/ui/banner";
 import { CatalogHeader, StatusBadge, StockBadge } from "~/ui/catalog";
 import { FilterInput, FilterSelect } from "~/ui/filters";
 import { useFormat } from "~/ui/format";
-import { CsrfInput } from "~/ui/forms";
+import { PostForm } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "catalog")("list.meta") }];
 
@@ -157,9 +157,7 @@ export default function ProductList() {
         </noscript>
       </Form>
 
-      <Form method="post" className="card flush">
-        <CsrfInput />
-        <input type="hidden" name="back" value={back} />
+      <PostForm className="card flush" fields={{ back: back }}>
         <div className="toolbar">
           <span className="muted small" data-testid="product-total">
             {tc("list.total", { count: page.total, formatted: fmt.number(page.total) })}
@@ -289,7 +287,7 @@ export default function ProductList() {
             </tbody>
           </table>
         )}
-      </Form>
+      </PostForm>
       <nav className="row pager" aria-label={tc("list.pages")}>
         {page.prevCursor ? (
           <Link className="button secondary" to={link({ before: page.prevCursor, after: undefined })} rel="prev">

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 
 import { adminAction, adminLoader, requireRecentAuth } from "~/domain/accounts/access.server";
 import { MAX_IMPORT_BYTES, recentTransfers, startExport, startImport } from "~/domain/catalog/transfers.server";
@@ -11,7 +11,7 @@ import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { CatalogHeader } from "~/ui/catalog";
 import { useFormat } from "~/ui/format";
-import { CsrfInput, FormError } from "~/ui/forms";
+import { FormError, PostForm } from "~/ui/forms";
 import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.importExport") }];
@@ -67,9 +67,7 @@ export default function ImportExport() {
           <h2>{t("transfers.importHeading")}</h2>
           <p className="small muted">{t("transfers.importIntro")}</p>
           <FormError message={result?.error} />
-          <Form method="post" encType="multipart/form-data" className="stack">
-            <CsrfInput />
-            <input type="hidden" name="intent" value="import" />
+          <PostForm encType="multipart/form-data" className="stack" fields={{ intent: "import" }}>
             <div className="field">
               <label htmlFor="file">{t("transfers.file", { size: maxSize })}</label>
               <input id="file" name="file" type="file" accept=".csv,text/csv" required />
@@ -77,18 +75,16 @@ export default function ImportExport() {
             <button type="submit" disabled={busy}>
               {busy ? t("transfers.uploading") : t("transfers.import")}
             </button>
-          </Form>
+          </PostForm>
         </section>
         <section className="card stack">
           <h2>{t("transfers.exportHeading")}</h2>
           <p className="small muted">{t("transfers.exportIntro")}</p>
-          <Form method="post">
-            <CsrfInput />
-            <input type="hidden" name="intent" value="export" />
+          <PostForm fields={{ intent: "export" }}>
             <button type="submit" className="secondary" disabled={busy}>
               {t("transfers.exportButton")}
             </button>
-          </Form>
+          </PostForm>
         </section>
       </div>
       {transfers.length ? (

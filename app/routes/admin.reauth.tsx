@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { confirmPassword } from "~/domain/accounts/credentials.server";
@@ -10,7 +10,7 @@ import { metaT } from "~/lib/i18n";
 import { localeFor } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
-import { CsrfInput, Field } from "~/ui/forms";
+import { Field, PostForm } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "account")("reauth.meta") }];
 export const headers = passThroughHeaders;
@@ -44,9 +44,7 @@ export default function Reauthenticate() {
       <p className="eyebrow">{t("reauth.eyebrow")}</p>
       <h1>{t("reauth.heading")}</h1>
       <p>{t("reauth.hint")}</p>
-      <Form method="post" noValidate>
-        <CsrfInput />
-        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/admin"} />
+      <PostForm noValidate fields={{ redirectTo: params.get("redirectTo") ?? "/admin" }}>
         <input type="hidden" name="email" autoComplete="username" value={email} readOnly />
         <Field
           label={t("reauth.password")}
@@ -60,7 +58,7 @@ export default function Reauthenticate() {
         <button type="submit" disabled={busy}>
           {busy ? t("checking") : t("reauth.confirm")}
         </button>
-      </Form>
+      </PostForm>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { allows } from "~/domain/accounts/permissions";
@@ -9,7 +9,7 @@ import { readForm } from "~/lib/csrf.server";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, FormError, useFormResult } from "~/ui/forms";
+import { FormError, PostForm, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "reports")("page.meta") }];
 
@@ -58,12 +58,11 @@ export default function DailyReport() {
       <FormError message={errors.form} />
       <section className="card medium">
         <p data-testid="my-subscription">{me ? t("youGetIt") : t("youDontGetIt")}</p>
-        <Form method="post">
-          <CsrfInput />
+        <PostForm>
           <button type="submit" name="intent" value={me ? "unsubscribe" : "subscribe"} className="secondary">
             {me ? t("unsubscribe") : t("subscribe")}
           </button>
-        </Form>
+        </PostForm>
       </section>
       <section className="card medium">
         <h2>{t("recipients")}</h2>

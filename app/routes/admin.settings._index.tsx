@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useLoaderData, useNavigation } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { featureLock, featureRefusal } from "~/domain/billing/features.server";
@@ -10,7 +10,7 @@ import { keptValues } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
+import { Field, FormError, PostForm, SelectField, useFormResult } from "~/ui/forms";
 import { FeatureLocked } from "~/ui/plan-feature";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("general.meta") }];
@@ -101,8 +101,7 @@ export default function Settings() {
       <FeatureLocked lock={domainLock} />
       <section className="card medium">
         <FormError message={errors.form} />
-        <Form method="post" noValidate>
-          <CsrfInput />
+        <PostForm noValidate>
           <Field label={t("general.shopName")} name="name" defaultValue={values.name ?? shop.name} error={errors.name} required />
           <p className="muted small">{t("general.address", { slug: shop.slug, currency: shop.currency })}</p>
           <Field
@@ -130,7 +129,7 @@ export default function Settings() {
           <button type="submit" disabled={busy}>
             {busy ? t("saving") : t("save")}
           </button>
-        </Form>
+        </PostForm>
       </section>
     </div>
   );

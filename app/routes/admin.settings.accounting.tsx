@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 
 import {
   accountingSettingsView,
@@ -15,7 +15,7 @@ import { keptValues } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
-import { Checkbox, CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
+import { Checkbox, Field, FormError, PostForm, SelectField, useFormResult } from "~/ui/forms";
 import { FeatureLocked } from "~/ui/plan-feature";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("accounting.meta") }];
@@ -89,8 +89,7 @@ export default function AccountingSettings() {
         <Banner data-testid="accounting-sandbox">{t("accounting.sandbox")}</Banner>
       ) : null}
       <section className="card medium">
-        <Form method="post" className="stack">
-          <CsrfInput />
+        <PostForm className="stack">
           <SelectField
             label={t("accounting.where")}
             name="mode"
@@ -185,14 +184,13 @@ export default function AccountingSettings() {
               {t("accounting.test")}
             </button>
           </div>
-        </Form>
+        </PostForm>
         {settings.connected ? (
-          <Form method="post">
-            <CsrfInput />
+          <PostForm>
             <button type="submit" name="intent" value="disconnect" className="secondary">
               {t("accounting.disconnect")}
             </button>
-          </Form>
+          </PostForm>
         ) : null}
       </section>
     </div>

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useLoaderData, useNavigation } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { COPY_PROVIDERS, PROVIDER_NAMES } from "~/domain/ai/copy-rules";
@@ -10,7 +10,7 @@ import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { CopyChoices } from "~/ui/ai";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
+import { Field, FormError, PostForm, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("ai.meta") }];
 
@@ -70,8 +70,7 @@ export default function AiSettings() {
           ))}
         </ul>
         <FormError message={errors.form} />
-        <Form method="post" noValidate className="stack">
-          <CsrfInput />
+        <PostForm noValidate className="stack">
           <fieldset className={`field${errors.provider ? " has-error" : ""}`}>
             <legend>{t("settings.provider")}</legend>
             {COPY_PROVIDERS.map((p) => (
@@ -98,7 +97,7 @@ export default function AiSettings() {
           <button type="submit" disabled={busy}>
             {t("settings.save")}
           </button>
-        </Form>
+        </PostForm>
       </section>
     </div>
   );

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useLoaderData, useNavigation } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { getCompanyDetails, updateCompanyDetails } from "~/domain/shops/company.server";
@@ -8,7 +8,7 @@ import { keptValues } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, Field, useFormResult } from "~/ui/forms";
+import { Field, PostForm, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("company.meta") }];
 
@@ -46,8 +46,7 @@ export default function CompanySettings() {
       </div>
       {result?.saved ? <Banner tone="ok">{t("detail.saved")}</Banner> : null}
       <section className="card medium">
-        <Form method="post" noValidate>
-          <CsrfInput />
+        <PostForm noValidate>
           <Field
             label={t("company.companyName")}
             name="companyName"
@@ -79,7 +78,7 @@ export default function CompanySettings() {
           <button type="submit" disabled={busy}>
             {t("company.save")}
           </button>
-        </Form>
+        </PostForm>
       </section>
     </div>
   );

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
@@ -15,7 +15,7 @@ import { keptValues } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
 import { Trans, useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
-import { Checkbox, CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
+import { Checkbox, Field, FormError, PostForm, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("payments.meta") }];
 
@@ -110,21 +110,16 @@ export default function PaymentSettings() {
         {activeAccount.lastTestResult ? (
           <p className="muted small">{t("payments.lastTest", { result: activeAccount.lastTestResult })}</p>
         ) : null}
-        <Form method="post">
-          <CsrfInput />
-          <input type="hidden" name="intent" value="test" />
-          <input type="hidden" name="gateway" value={settings.active} />
+        <PostForm fields={{ intent: "test", gateway: settings.active }}>
           <button type="submit" className="secondary" disabled={busy} data-testid="test-connection">
             {t("payments.test")}
           </button>
-        </Form>
+        </PostForm>
       </section>
       <section className="card medium">
         <h2>{t("payments.change")}</h2>
         <FormError message={errors.form} />
-        <Form method="post" noValidate autoComplete="off">
-          <CsrfInput />
-          <input type="hidden" name="intent" value="save" />
+        <PostForm noValidate autoComplete="off" fields={{ intent: "save" }}>
           <fieldset>
             <legend>{t("payments.gateway")}</legend>
             {(["payseller", "billplz"] as const).map((g) => (
@@ -187,7 +182,7 @@ export default function PaymentSettings() {
           <button type="submit" disabled={busy}>
             {busy ? t("saving") : t("save")}
           </button>
-        </Form>
+        </PostForm>
       </section>
     </div>
   );

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { reportSettingsPage } from "~/domain/reports/report-settings.server";
@@ -9,7 +9,7 @@ import { keptValues } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
-import { Checkbox, CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
+import { Checkbox, Field, FormError, PostForm, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("reports.meta") }];
 
@@ -47,8 +47,7 @@ export default function DailyReportSettings() {
       <Banner tone="ok">{result?.notice}</Banner>
       <FormError message={errors.form} />
       <section className="card medium">
-        <Form method="post" className="stack">
-          <CsrfInput />
+        <PostForm className="stack">
           <Checkbox label={t("reportEnabled")} name="enabled" defaultChecked={settings.enabled} />
           <Field
             label={t("sendAt")}
@@ -59,7 +58,7 @@ export default function DailyReportSettings() {
             required
           />
           <button type="submit">{t("save")}</button>
-        </Form>
+        </PostForm>
       </section>
     </div>
   );

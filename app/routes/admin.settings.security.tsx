@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { actorOf, setRequireTwoFactor } from "~/domain/accounts/staff.server";
@@ -8,7 +8,7 @@ import { readForm } from "~/lib/csrf.server";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
-import { CsrfInput } from "~/ui/forms";
+import { PostForm } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("security.meta") }];
 
@@ -61,13 +61,11 @@ export default function SecuritySettings() {
           {t("security.now")} <strong data-testid="require-2fa">{requireTwoFactor ? t("security.required") : t("security.choice")}</strong>
           {t("security.explain")}
         </p>
-        <Form method="post">
-          <CsrfInput />
-          <input type="hidden" name="requireTwoFactor" value={requireTwoFactor ? "off" : "on"} />
+        <PostForm fields={{ requireTwoFactor: requireTwoFactor ? "off" : "on" }}>
           <button type="submit" className={requireTwoFactor ? "secondary" : ""}>
             {requireTwoFactor ? t("security.stop") : t("security.require")}
           </button>
-        </Form>
+        </PostForm>
       </section>
     </div>
   );

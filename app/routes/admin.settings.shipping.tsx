@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
@@ -11,7 +11,7 @@ import { formFields, keptValues } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
-import { Checkbox, CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+import { Checkbox, Field, FormError, PostForm, SelectField } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("shipping.meta") }];
 
@@ -52,9 +52,7 @@ function RateForm({
   const kind = values.kind ?? rate?.kind ?? "flat";
   const { t } = useTranslation("settings");
   return (
-    <Form method="post" noValidate className="card stack" data-testid={rate ? "rate-form" : `new-rate-${zone}`}>
-      <CsrfInput />
-      <input type="hidden" name="zone" value={zone} />
+    <PostForm noValidate className="card stack" data-testid={rate ? "rate-form" : `new-rate-${zone}`} fields={{ zone: zone }}>
       {rate ? <input type="hidden" name="rateId" value={rate.id} /> : null}
       <FormError message={errors.form} />
       <div className="two-cols">
@@ -118,7 +116,7 @@ function RateForm({
           </button>
         ) : null}
       </div>
-    </Form>
+    </PostForm>
   );
 }
 
@@ -141,8 +139,7 @@ export default function ShippingSettings() {
       {result?.saved ? <Banner tone="ok">{t("saved")}</Banner> : null}
       <section className="card medium">
         <h2>{t("shipping.checkout")}</h2>
-        <Form method="post" noValidate>
-          <CsrfInput />
+        <PostForm noValidate>
           <Field
             label={t("shipping.hold")}
             name="orderExpiryMinutes"
@@ -166,7 +163,7 @@ export default function ShippingSettings() {
           <button type="submit" name="intent" value="settings" disabled={busy}>
             {t("save")}
           </button>
-        </Form>
+        </PostForm>
       </section>
       {SHIPPING_ZONES.map((zone) => {
         const rates = setup.rates.filter((r) => r.zone === zone);

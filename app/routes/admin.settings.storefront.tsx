@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { type FormEvent, useState } from "react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
@@ -24,7 +24,7 @@ import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, Field } from "~/ui/forms";
+import { Field, PostForm } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: `${metaT(matches, "ui")("theme.title")} · NetShop` }];
 
@@ -127,9 +127,7 @@ export default function StorefrontDesign() {
         </div>
       </section>
 
-      <Form method="post" noValidate className="stack" onChange={onChange} data-testid="theme-form">
-        <CsrfInput />
-        <input type="hidden" name="intent" value="save" />
+      <PostForm noValidate className="stack" onChange={onChange} data-testid="theme-form" fields={{ intent: "save" }}>
         <section className="card">
           <h2>{t("theme.sections.colours")}</h2>
           <p className="hint">{t("theme.hints.colours", { min: MIN_CONTRAST })}</p>
@@ -190,7 +188,7 @@ export default function StorefrontDesign() {
             {t("theme.save")}
           </button>
         </div>
-      </Form>
+      </PostForm>
     </div>
   );
 }
@@ -247,22 +245,18 @@ function ImageSlot({ slot, image, error }: { slot: ThemeImageSlot; image: Storef
         )}
       </div>
       <p className="hint">{t(`theme.hints.${slot}`)}</p>
-      <Form method="post" encType="multipart/form-data" className="row">
-        <CsrfInput />
-        <input type="hidden" name="slot" value={slot} />
+      <PostForm encType="multipart/form-data" className="row" fields={{ slot: slot }}>
         <input type="file" name="image" accept="image/jpeg,image/png,image/webp" aria-label={t(`theme.fields.${slot}`)} required />
         <button type="submit" name="intent" value="upload" className="secondary small">
           {t("theme.upload")}
         </button>
-      </Form>
+      </PostForm>
       {image ? (
-        <Form method="post">
-          <CsrfInput />
-          <input type="hidden" name="slot" value={slot} />
+        <PostForm fields={{ slot: slot }}>
           <button type="submit" name="intent" value="remove" className="link small">
             {t("theme.remove")}
           </button>
-        </Form>
+        </PostForm>
       ) : null}
       {error ? (
         <p className="error" role="alert" data-field-error={slot}>

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
@@ -12,7 +12,7 @@ import { keptValues } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
-import { CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
+import { Field, FormError, PostForm, SelectField, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "site")("newShop.meta") }];
 
@@ -47,8 +47,7 @@ export default function NewShop() {
       <h1>{t("newShop.heading")}</h1>
       <p className="muted">{t("newShop.intro")}</p>
       <FormError message={errors.form} />
-      <Form method="post" noValidate>
-        <CsrfInput />
+      <PostForm noValidate>
         <Field
           label={t("newShop.name")}
           name="name"
@@ -99,7 +98,7 @@ export default function NewShop() {
         <button type="submit" disabled={busy}>
           {busy ? t("newShop.creating") : t("newShop.create")}
         </button>
-      </Form>
+      </PostForm>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { actorOf, getMember, removeMember, setMemberFrozen, transferOwnership, updateMemberRole } from "~/domain/accounts/staff.server";
@@ -9,7 +9,7 @@ import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, FormError, useFormResult } from "~/ui/forms";
+import { FormError, PostForm, useFormResult } from "~/ui/forms";
 import { RoleFields, useRoleLabel } from "~/ui/permissions";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "team")("member.meta") }];
@@ -106,45 +106,39 @@ export default function ManageMember() {
       ) : null}
       <section className="card medium">
         <h2>{t("member.roleAndAreas")}</h2>
-        <Form method="post">
-          <CsrfInput />
-          <input type="hidden" name="intent" value="role" />
+        <PostForm fields={{ intent: "role" }}>
           <RoleFields role={member.role} permissions={member.permissions} error={errors.permissions ?? errors.role} />
           <button type="submit">{t("member.saveRole")}</button>
-        </Form>
+        </PostForm>
       </section>
       <section className="card medium">
         <h2>{member.frozen ? t("member.unfreeze") : t("member.freeze")}</h2>
         <p>{member.frozen ? t("member.unfreezeHint") : t("member.freezeHint")}</p>
-        <Form method="post">
-          <CsrfInput />
+        <PostForm>
           <button name="intent" value={member.frozen ? "unfreeze" : "freeze"} className={member.frozen ? "" : "secondary"}>
             {member.frozen ? t("member.unfreezeName", { name: first }) : t("member.freezeName", { name: first })}
           </button>
-        </Form>
+        </PostForm>
       </section>
       <section className="card medium">
         <h2>{t("member.makeOwner")}</h2>
         <p>{t("member.makeOwnerHint")}</p>
-        <Form method="post">
-          <CsrfInput />
-          <input type="hidden" name="intent" value="transfer" />
+        <PostForm fields={{ intent: "transfer" }}>
           <label className="radio">
             <input type="checkbox" name="confirm" /> {t("member.confirm")}
           </label>
           <button type="submit" className="secondary">
             {t("member.transfer")}
           </button>
-        </Form>
+        </PostForm>
       </section>
       <section className="card medium">
         <h2>{t("member.remove")}</h2>
-        <Form method="post">
-          <CsrfInput />
+        <PostForm>
           <button name="intent" value="remove" className="secondary">
             {t("member.removeName", { name: first })}
           </button>
-        </Form>
+        </PostForm>
       </section>
     </div>
   );

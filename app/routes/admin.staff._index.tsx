@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useLoaderData, useNavigation } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { actorOf, inviteStaff, listMembers, listPendingInvites, resendInvite, revokeInvite } from "~/domain/accounts/staff.server";
@@ -11,7 +11,7 @@ import { useTranslation } from "~/lib/i18n-react";
 import { formatPhone } from "~/lib/phone";
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
-import { CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
+import { Field, FormError, PostForm, useFormResult } from "~/ui/forms";
 import { RoleFields, useRoleLabel } from "~/ui/permissions";
 import { TableHead } from "~/ui/table";
 
@@ -140,16 +140,14 @@ export default function Staff() {
                   <td>{roleLabel(i)}</td>
                   <td className="small">{t("staff.until", { date: fmt.date(i.expiresAt) })}</td>
                   <td>
-                    <Form method="post" className="row">
-                      <CsrfInput />
-                      <input type="hidden" name="inviteId" value={i.id} />
+                    <PostForm className="row" fields={{ inviteId: i.id }}>
                       <button name="intent" value="resend" className="link">
                         {t("staff.sendAgain")}
                       </button>
                       <button name="intent" value="withdraw" className="link">
                         {t("staff.withdraw")}
                       </button>
-                    </Form>
+                    </PostForm>
                   </td>
                 </tr>
               ))}
@@ -159,9 +157,7 @@ export default function Staff() {
       ) : null}
       <section className="card medium">
         <h2>{t("staff.invite")}</h2>
-        <Form method="post" noValidate>
-          <CsrfInput />
-          <input type="hidden" name="intent" value="invite" />
+        <PostForm noValidate fields={{ intent: "invite" }}>
           <fieldset className="field">
             <legend style={{ fontWeight: 600 }}>{t("staff.sendBy")}</legend>
             <label className="radio">
@@ -183,7 +179,7 @@ export default function Staff() {
           <button type="submit" disabled={busy}>
             {busy ? t("staff.sending") : t("staff.send")}
           </button>
-        </Form>
+        </PostForm>
       </section>
     </div>
   );

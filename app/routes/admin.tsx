@@ -1,5 +1,5 @@
 import type { MetaFunction } from "@remix-run/node";
-import { Form, isRouteErrorResponse, Outlet, useLoaderData, useRouteError, useSubmit } from "@remix-run/react";
+import { isRouteErrorResponse, Outlet, useLoaderData, useRouteError, useSubmit } from "@remix-run/react";
 
 import { providerModes } from "~/config.server";
 import { adminLoader } from "~/domain/accounts/access.server";
@@ -13,7 +13,7 @@ import { redirect } from "~/lib/redirect.server";
 import type en from "~/locales/en";
 import { Banner } from "~/ui/banner";
 import { ConsoleNav } from "~/ui/console-nav";
-import { CsrfInput } from "~/ui/forms";
+import { PostForm } from "~/ui/forms";
 import { PolicyChangeBanner } from "~/ui/policy-notice";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.admin") }];
@@ -81,8 +81,7 @@ export default function AdminLayout() {
         label={t("nav.label")}
         header={
           shop && shops.length > 1 ? (
-            <Form method="post" action="/admin/switch-shop" className="shop-switcher" onChange={(e) => submit(e.currentTarget)}>
-              <CsrfInput />
+            <PostForm action="/admin/switch-shop" className="shop-switcher" onChange={(e) => submit(e.currentTarget)}>
               <label className="sr-only" htmlFor="shop-switcher">
                 {t("shop")}
               </label>
@@ -98,7 +97,7 @@ export default function AdminLayout() {
                   {t("switchShop")}
                 </button>
               </noscript>
-            </Form>
+            </PostForm>
           ) : shop ? (
             <div className="small" style={{ padding: "0 0.5rem" }} data-testid="current-shop">
               {shop.name}

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 
 import { readSession, setActiveShop } from "~/domain/accounts/sessions.server";
 import { acceptInvite, findInvite } from "~/domain/accounts/staff.server";
@@ -9,7 +9,7 @@ import { localeFor, serverT } from "~/lib/i18n.server";
 import { Trans, useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { BrandCardPage } from "~/ui/brand";
-import { CsrfInput, FormError } from "~/ui/forms";
+import { FormError, PostForm } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.invitation") }];
 
@@ -90,14 +90,12 @@ export default function Invite() {
           </p>
           <FormError message={result?.error} />
           {signedInAs ? (
-            <Form method="post">
-              <CsrfInput />
-              <input type="hidden" name="token" value={token} />
+            <PostForm fields={{ token: token }}>
               <p className="muted small">{t("invitePage.signedInAs", { email: signedInAs })}</p>
               <button type="submit" className="block" disabled={busy}>
                 {busy ? t("invitePage.joining") : t("invitePage.accept", { shop: invite.shopName })}
               </button>
-            </Form>
+            </PostForm>
           ) : (
             <div className="stack">
               <Link className="button block" to={signupUrl}>

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 
 import { logIn } from "~/domain/accounts/login.server";
 import { readSession, startSession } from "~/domain/accounts/sessions.server";
@@ -12,7 +12,7 @@ import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { BrandCardPage } from "~/ui/brand";
-import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
+import { Checkbox, Field, FormError, PostForm } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "auth")("login.metaTitle") }];
 
@@ -57,16 +57,14 @@ export default function Login() {
     <BrandCardPage title={t("login.title")}>
       {params.get("reset") ? <Banner tone="ok">{t("login.reset")}</Banner> : null}
       <FormError message={result?.error} />
-      <Form method="post">
-        <CsrfInput />
-        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/admin"} />
+      <PostForm fields={{ redirectTo: params.get("redirectTo") ?? "/admin" }}>
         <Field label={t("login.email")} name="email" type="email" autoComplete="username" defaultValue={result?.values.email} required />
         <Field label={t("login.password")} name="password" type="password" autoComplete="current-password" required />
         <Checkbox label={t("login.remember")} name="remember" defaultChecked={result?.values.remember === "on"} />
         <button type="submit" className="block" disabled={busy}>
           {busy ? t("login.submitting") : t("login.submit")}
         </button>
-      </Form>
+      </PostForm>
       <p className="muted small" style={{ marginTop: "1rem" }}>
         <Link to="/password/forgot">{t("login.forgot")}</Link>
         <br />

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 
 import { startSession } from "~/domain/accounts/sessions.server";
 import { completeLoginChallenge, readLoginChallenge, resendLoginCode } from "~/domain/accounts/two-factor.server";
@@ -11,7 +11,7 @@ import { Trans, useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { BrandCardPage } from "~/ui/brand";
-import { Checkbox, CsrfInput, Field, FormError } from "~/ui/forms";
+import { Checkbox, Field, FormError, PostForm } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "auth")("verify.metaTitle") }];
 
@@ -74,9 +74,7 @@ export default function VerifyLogin() {
       {params.get("unsent") && !result ? <FormError message={t("verify.unsent")} /> : null}
       {result?.sent ? <Banner tone="ok">{t("verify.resent")}</Banner> : null}
       <FormError message={formError} />
-      <Form method="post" noValidate>
-        <CsrfInput />
-        <input type="hidden" name="intent" value="verify" />
+      <PostForm noValidate fields={{ intent: "verify" }}>
         {usingRecovery ? <input type="hidden" name="using" value="recovery" /> : null}
         <Field
           label={usingRecovery ? t("verify.recoveryCode") : t("verify.code")}
@@ -92,16 +90,14 @@ export default function VerifyLogin() {
         <button type="submit" className="block" disabled={busy}>
           {busy ? t("verify.checking") : t("verify.submit")}
         </button>
-      </Form>
+      </PostForm>
       <div className="stack small" style={{ marginTop: "1rem" }}>
         {method === "whatsapp" && !usingRecovery ? (
-          <Form method="post">
-            <CsrfInput />
-            <input type="hidden" name="intent" value="resend" />
+          <PostForm fields={{ intent: "resend" }}>
             <button type="submit" className="link">
               {t("verify.resend")}
             </button>
-          </Form>
+          </PostForm>
         ) : null}
         {usingRecovery ? (
           <Link to="/login/verify">{method === "totp" ? t("verify.useTotp") : t("verify.useWhatsapp")}</Link>

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useNavigation } from "@remix-run/react";
+import { Link, useNavigation } from "@remix-run/react";
 
 import { requestPasswordReset } from "~/domain/accounts/credentials.server";
 import { readForm } from "~/lib/csrf.server";
@@ -11,7 +11,7 @@ import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { BrandCardPage } from "~/ui/brand";
-import { CsrfInput, EmailField, FormError, useFormResult } from "~/ui/forms";
+import { EmailField, FormError, PostForm, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "site")("forgot.meta") }];
 
@@ -49,8 +49,7 @@ export default function ForgotPassword() {
         <p className="muted">{t("forgot.intro")}</p>
       )}
       <FormError message={errors.form} />
-      <Form method="post" noValidate>
-        <CsrfInput />
+      <PostForm noValidate>
         <EmailField label={t("email")} autoComplete="username" defaultValue={values.email} error={errors.email} />
         <fieldset className="field" aria-describedby={errors.method ? "method-error" : undefined}>
           <legend style={{ fontWeight: 600 }}>{t("forgot.sendMe")}</legend>
@@ -70,7 +69,7 @@ export default function ForgotPassword() {
         <button type="submit" className="block" disabled={busy}>
           {busy ? t("forgot.sending") : t("forgot.send")}
         </button>
-      </Form>
+      </PostForm>
       <p className="muted small" style={{ marginTop: "1rem" }}>
         {t("forgot.remembered")} <Link to="/login">{t("logIn")}</Link>
       </p>

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useLoaderData, useNavigation } from "@remix-run/react";
 
 import { completePasswordReset, readPasswordReset } from "~/domain/accounts/credentials.server";
 import { readForm } from "~/lib/csrf.server";
@@ -9,7 +9,7 @@ import { localeFor } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { BrandCardPage } from "~/ui/brand";
-import { CsrfInput, Field, FormError, NewPasswordFields, useFormResult } from "~/ui/forms";
+import { Field, FormError, NewPasswordFields, PostForm, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "site")("reset.meta") }];
 
@@ -64,8 +64,7 @@ export default function ResetPassword() {
             <p className="muted">{t("reset.forEmail", { email: view.email })}</p>
           )}
           <FormError message={errors.form} />
-          <Form method="post" noValidate>
-            <CsrfInput />
+          <PostForm noValidate>
             {token ? <input type="hidden" name="token" value={token} /> : null}
             {view.via === "whatsapp" ? (
               <Field label={t("reset.code")} name="code" autoComplete="one-time-code" inputMode="numeric" error={errors.code} required />
@@ -74,7 +73,7 @@ export default function ResetPassword() {
             <button type="submit" className="block" disabled={busy}>
               {busy ? t("reset.saving") : t("reset.save")}
             </button>
-          </Form>
+          </PostForm>
           {view.via === "whatsapp" ? (
             <p className="muted small" style={{ marginTop: "1rem" }}>
               {t("reset.noCode")} <Link to="/password/forgot">{t("reset.askAgain")}</Link> {t("reset.replaces")}

@@ -18,7 +18,7 @@ import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
-import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { Field, FormError, PostForm } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "supplier")("platform.meta") }];
 
@@ -87,9 +87,7 @@ export default function Platform() {
                 <td>{ts("platform.published", { count: s.products })}</td>
                 <td data-testid="supplier-status">{ts(`platform.statuses.${s.status}`)}</td>
                 <td>
-                  <Form method="post" className="row">
-                    <CsrfInput />
-                    <input type="hidden" name="supplierShopId" value={s.shopId} />
+                  <PostForm className="row" fields={{ supplierShopId: s.shopId }}>
                     {s.status !== "approved" ? (
                       <button type="submit" name="intent" value="approve" aria-label={ts("platform.approveNamed", { name: s.name })}>
                         {ts("platform.approve")}
@@ -106,7 +104,7 @@ export default function Platform() {
                         {ts("platform.suspend")}
                       </button>
                     ) : null}
-                  </Form>
+                  </PostForm>
                 </td>
               </tr>
             ))}
@@ -125,10 +123,7 @@ export default function Platform() {
             </li>
           ))}
         </ul>
-        <Form method="post" noValidate>
-          <CsrfInput />
-          <input type="hidden" name="intent" value="topup" />
-          <input type="hidden" name="token" value={topUpToken} />
+        <PostForm noValidate fields={{ intent: "topup", token: topUpToken }}>
           <FormError message={errors.form} />
           <div className="two-cols">
             <Field label={ts("platform.shopSlug")} name="shopSlug" defaultValue={values.shopSlug} error={errors.shopSlug} required />
@@ -143,7 +138,7 @@ export default function Platform() {
             <Field label={ts("platform.note")} name="note" defaultValue={values.note} error={errors.note} />
           </div>
           <button type="submit">{ts("platform.record")}</button>
-        </Form>
+        </PostForm>
       </section>
     </main>
   );

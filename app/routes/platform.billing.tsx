@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { allPlans, failedPayments, platformInvoiceList, revenueSeries, updatePlanPrices } from "~/domain/billing/operators.server";
 import { operatorAction, operatorLoader } from "~/domain/dropship/suppliers.server";
@@ -9,7 +9,7 @@ import { localeFor } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { formatMoney } from "~/lib/money";
 import { useFormat } from "~/ui/format";
-import { CsrfInput, FormError } from "~/ui/forms";
+import { FormError, PostForm } from "~/ui/forms";
 import { PlatformInvoiceTable } from "~/ui/platform-invoice-table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "billing")("console.titles.billing") }];
@@ -133,9 +133,13 @@ export default function PlatformBilling() {
         ) : null}
         <FormError message={result?.errors ? Object.values(result.errors)[0] : undefined} />
         {plans.map((p) => (
-          <Form method="post" key={p.id} className="row" style={{ gap: "0.5rem", alignItems: "end" }} data-price-plan={p.id}>
-            <CsrfInput />
-            <input type="hidden" name="planId" value={p.id} />
+          <PostForm
+            key={p.id}
+            className="row"
+            style={{ gap: "0.5rem", alignItems: "end" }}
+            data-price-plan={p.id}
+            fields={{ planId: p.id }}
+          >
             <strong style={{ minWidth: "6rem" }}>{p.name}</strong>
             <label>
               {t("console.monthlySen")} <input name="priceMinor" type="number" min={0} defaultValue={p.priceMinor} />
@@ -144,7 +148,7 @@ export default function PlatformBilling() {
               {t("console.yearlySen")} <input name="yearlyPriceMinor" type="number" min={0} defaultValue={p.yearlyPriceMinor} />
             </label>
             <button type="submit">{t("console.save")}</button>
-          </Form>
+          </PostForm>
         ))}
       </section>
     </main>

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 
 import {
   extendTrial,
@@ -19,7 +19,7 @@ import { localeFor } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { isUuid } from "~/lib/ids";
 import { useFormat } from "~/ui/format";
-import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { Field, FormError, PostForm } from "~/ui/forms";
 import { PlatformInvoiceTable } from "~/ui/platform-invoice-table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "billing")("console.titles.merchant") }];
@@ -88,8 +88,7 @@ export default function Merchant() {
           </p>
         ) : null}
         <p>{t("console.usage", { products: usage.products, storage: formatBytes(usage.storageBytes), seats: usage.seats })}</p>
-        <Form method="post" className="stack">
-          <CsrfInput />
+        <PostForm className="stack">
           <FormError message={errors("suspend").form ?? errors("unsuspend").form ?? errors("cancel").form} />
           <Field
             label={t("console.reason")}
@@ -110,21 +109,19 @@ export default function Merchant() {
               {t("console.cancel")}
             </button>
           ) : null}
-        </Form>
+        </PostForm>
         {subscription.status === "trialing" ? (
-          <Form method="post" className="row" style={{ gap: "0.5rem", alignItems: "end" }}>
-            <CsrfInput />
+          <PostForm className="row" style={{ gap: "0.5rem", alignItems: "end" }}>
             <Field label={t("console.days")} name="days" type="number" defaultValue="7" error={errors("extend-trial").days} />
             <button type="submit" name="intent" value="extend-trial">
               {t("console.extendTrial")}
             </button>
-          </Form>
+          </PostForm>
         ) : null}
       </section>
       <section className="card stack">
         <h2>{t("console.grant")}</h2>
-        <Form method="post" className="row" style={{ gap: "0.5rem", alignItems: "end", flexWrap: "wrap" }}>
-          <CsrfInput />
+        <PostForm className="row" style={{ gap: "0.5rem", alignItems: "end", flexWrap: "wrap" }}>
           <div className="field">
             <label htmlFor="kind">{t("console.kind")}</label>
             <select id="kind" name="kind">
@@ -138,7 +135,7 @@ export default function Merchant() {
           <button type="submit" name="intent" value="grant">
             {t("console.grant")}
           </button>
-        </Form>
+        </PostForm>
         <h3>{t("console.grants")}</h3>
         <ul data-testid="grants">
           {grants.map((g) => (

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 
 import { operatorAction, operatorLoader } from "~/domain/dropship/suppliers.server";
 import { policyVersions, publishPolicyVersion } from "~/domain/policies/versions.server";
@@ -11,7 +11,7 @@ import { localDate } from "~/lib/dates";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { useFormat } from "~/ui/format";
-import { Checkbox, CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+import { Checkbox, Field, FormError, PostForm, SelectField } from "~/ui/forms";
 import { PrivacyNotice, requestView } from "~/ui/privacy";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? ""} · NetShop` }];
@@ -111,15 +111,14 @@ export default function PlatformPrivacy() {
       <section className="card stack">
         <h2>{t("platform.flagMinor")}</h2>
         <p className="muted">{t("platform.flagMinorHint")}</p>
-        <Form method="post">
-          <CsrfInput />
+        <PostForm>
           <Field label={t("platform.userEmail")} name="userEmail" type="email" />
           <Field label={t("platform.customerShop")} name="shop" />
           <Field label={t("platform.customerEmail")} name="customer" />
           <button type="submit" className="danger">
             {t("platform.flag")}
           </button>
-        </Form>
+        </PostForm>
       </section>
       <section className="card stack" data-testid="policy-versions">
         <h2>{t("policyChange.heading")}</h2>
@@ -145,8 +144,7 @@ export default function PlatformPrivacy() {
             ))}
           </tbody>
         </table>
-        <Form method="post" className="stack">
-          <CsrfInput />
+        <PostForm className="stack">
           <SelectField
             label={t("policyChange.document")}
             name="document"
@@ -162,7 +160,7 @@ export default function PlatformPrivacy() {
           <button type="submit" name="intent" value="publish-policy">
             {t("policyChange.publish")}
           </button>
-        </Form>
+        </PostForm>
       </section>
     </main>
   );

@@ -1,5 +1,5 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { countryName } from "~/domain/checkout/address";
@@ -13,7 +13,7 @@ import { useTranslation } from "~/lib/i18n-react";
 import { formatPhone } from "~/lib/phone";
 import { redirect } from "~/lib/redirect.server";
 import { useFormat } from "~/ui/format";
-import { CsrfInput } from "~/ui/forms";
+import { PostForm } from "~/ui/forms";
 import { PolicyChangeBanner } from "~/ui/policy-notice";
 
 export const meta: MetaFunction = ({ matches }) => [
@@ -51,12 +51,11 @@ export default function AccountPage() {
       <PolicyChangeBanner notice={policyNotice} action={`/s/${slug}/account/privacy`} redirectTo={`/s/${slug}/account`} />
       <div className="spread">
         <h1>{t("account.title")}</h1>
-        <Form method="post" action={`/s/${slug}/account/logout`}>
-          <CsrfInput />
+        <PostForm action={`/s/${slug}/account/logout`}>
           <button type="submit" className="secondary">
             {t("account.logOut")}
           </button>
-        </Form>
+        </PostForm>
       </div>
       <p data-testid="account-name">
         <strong>{account.name}</strong> · {account.email}

@@ -1,12 +1,12 @@
 import type { MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 
 import { customerAuthAction, customerAuthLoader } from "~/domain/checkout/account-pages.server";
 import { logInCustomer } from "~/domain/checkout/customers.server";
 import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
-import { CsrfInput, EmailField, FormError, PasswordField, useFormResult } from "~/ui/forms";
+import { EmailField, FormError, PasswordField, PostForm, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [
   { title: metaT(matches, "checkout")("account.logInTitle") },
@@ -25,15 +25,13 @@ export default function CustomerLogin() {
     <section className="card medium" style={{ margin: "0 auto" }}>
       <h1>{t("account.logInTitle")}</h1>
       <FormError message={errors.form} />
-      <Form method="post" noValidate>
-        <CsrfInput />
-        <input type="hidden" name="redirectTo" value={values.redirectTo ?? redirectTo} />
+      <PostForm noValidate fields={{ redirectTo: values.redirectTo ?? redirectTo }}>
         <EmailField label={t("account.email")} defaultValue={values.email} error={errors.email} />
         <PasswordField label={t("account.password")} autoComplete="current-password" error={errors.password} />
         <button type="submit" className="block">
           {t("account.logIn")}
         </button>
-      </Form>
+      </PostForm>
       <p className="muted small" style={{ marginTop: "1rem" }}>
         {t("account.noAccount")}{" "}
         <Link to={`/s/${slug}/account/signup${redirectTo ? `?redirectTo=${encodeURIComponent(redirectTo)}` : ""}`}>

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { storefrontShopper } from "~/domain/checkout/context.server";
 import { acceptedPolicies, acknowledgePolicy } from "~/domain/policies/versions.server";
@@ -17,7 +17,7 @@ import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { formatPhone } from "~/lib/phone";
 import { redirect } from "~/lib/redirect.server";
-import { Checkbox, CsrfInput, FormError } from "~/ui/forms";
+import { Checkbox, FormError, PostForm } from "~/ui/forms";
 import {
   AcceptedPolicy,
   acceptedView,
@@ -143,9 +143,7 @@ export default function CustomerPrivacyPage() {
         <section className="card stack" data-testid="privacy-addresses">
           <h2>{t("correct.addresses")}</h2>
           {me.addresses.map(({ id, address }) => (
-            <Form method="post" key={id} className="stack">
-              <CsrfInput />
-              <input type="hidden" name="addressId" value={id} />
+            <PostForm key={id} className="stack" fields={{ addressId: id }}>
               <AddressCorrectionFields id={id} address={address} errors={errors} />
               <div className="row">
                 <button type="submit" name="intent" value="address-save">
@@ -155,22 +153,21 @@ export default function CustomerPrivacyPage() {
                   {t("correct.removeAddress")}
                 </button>
               </div>
-            </Form>
+            </PostForm>
           ))}
         </section>
       ) : null}
       <section className="card stack" data-testid="privacy-consent">
         <h2>{t("consent.heading")}</h2>
         <p>{t("consent.body")}</p>
-        <Form method="post">
-          <CsrfInput />
+        <PostForm>
           <Checkbox label={t("consent.email")} name="email" defaultChecked={me.marketingEmail} />
           <Checkbox label={t("consent.whatsapp")} name="whatsapp" defaultChecked={me.marketingWhatsapp} />
           <p className="muted small">{t("consent.stopHint")}</p>
           <button type="submit" name="intent" value="consent">
             {t("consent.save")}
           </button>
-        </Form>
+        </PostForm>
       </section>
       <PrivacyRequests requests={me.requests} errors={errors} />
       <AcceptedPolicy policies={accepted} />

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 
 import { customerAuthAction, customerAuthLoader } from "~/domain/checkout/account-pages.server";
 import { signUpCustomer } from "~/domain/checkout/customers.server";
@@ -8,7 +8,7 @@ import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { SHOWN_POLICIES_FIELD } from "~/lib/policy-field";
-import { Checkbox, CsrfInput, EmailField, Field, FormError, PasswordField, useFormResult } from "~/ui/forms";
+import { Checkbox, EmailField, Field, FormError, PasswordField, PostForm, useFormResult } from "~/ui/forms";
 import { AcceptedPolicy } from "~/ui/privacy";
 
 export const meta: MetaFunction = ({ matches }) => [
@@ -32,9 +32,7 @@ export default function CustomerSignup() {
       <h1>{t("account.signUpTitle")}</h1>
       <p className="muted">{t("account.signUpIntro")}</p>
       <FormError message={errors.form} />
-      <Form method="post" noValidate>
-        <CsrfInput />
-        <input type="hidden" name="redirectTo" value={values.redirectTo ?? redirectTo} />
+      <PostForm noValidate fields={{ redirectTo: values.redirectTo ?? redirectTo }}>
         <Field label={t("account.name")} name="name" autoComplete="name" defaultValue={values.name} error={errors.name} required />
         <EmailField label={t("account.email")} defaultValue={values.email} error={errors.email} />
         <Field label={t("account.phone")} name="phone" type="tel" autoComplete="tel" defaultValue={values.phone} error={errors.phone} />
@@ -46,7 +44,7 @@ export default function CustomerSignup() {
         <button type="submit" className="block">
           {t("account.create")}
         </button>
-      </Form>
+      </PostForm>
       <p className="muted small" style={{ marginTop: "1rem" }}>
         {t("account.haveAccount")} <Link to={`/s/${slug}/account/login`}>{t("account.logIn")}</Link>
       </p>

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { type CartError, changeCart, loadCart } from "~/domain/checkout/cart.server";
@@ -11,7 +11,7 @@ import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
-import { CsrfInput } from "~/ui/forms";
+import { PostForm } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [
   { title: metaT(matches, "checkout")("cart.title") },
@@ -105,13 +105,11 @@ export default function CartPage() {
                     ) : null}
                   </td>
                   <td>
-                    <Form
-                      method="post"
+                    <PostForm
                       className="inline-form"
                       style={{ display: "flex", gap: "0.5rem", alignItems: "center", flexWrap: "wrap" }}
+                      fields={{ variantId: line.variantId }}
                     >
-                      <CsrfInput />
-                      <input type="hidden" name="variantId" value={line.variantId} />
                       <label className="sr-only" htmlFor={`qty-${line.variantId}`}>
                         {t("cart.quantity")}
                       </label>
@@ -130,7 +128,7 @@ export default function CartPage() {
                       <button type="submit" name="intent" value="remove" className="link">
                         {t("cart.remove")}
                       </button>
-                    </Form>
+                    </PostForm>
                   </td>
                   <td className="num" data-testid="line-total" style={{ textAlign: "right", whiteSpace: "nowrap" }}>
                     {formatMoney(line.lineTotalMinor, line.currency)}

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 
 import { consentChoice, consentSetCookie } from "~/lib/consent.server";
 import { readForm } from "~/lib/csrf.server";
@@ -7,7 +7,7 @@ import { safeRedirect } from "~/lib/http";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
-import { CsrfInput } from "~/ui/forms";
+import { PostForm } from "~/ui/forms";
 import { StorefrontErrorBoundary, useStorefront } from "~/ui/storefront";
 
 /** Cookie settings: the visitor's current choice and the form to change it (the footer links here). */
@@ -44,8 +44,7 @@ export default function ConsentSettings() {
           {choice === "all" ? t("consent.choiceAll") : choice === "necessary" ? t("consent.choiceNecessary") : t("consent.choiceNone")}
         </strong>
       </p>
-      <Form method="post" action={`${base}/consent`} className="row">
-        <CsrfInput />
+      <PostForm action={`${base}/consent`} className="row">
         <input type="hidden" name="redirectTo" value={`${base}/consent`} />
         <button type="submit" name="choice" value="all">
           {t("consent.acceptAll")}
@@ -53,7 +52,7 @@ export default function ConsentSettings() {
         <button type="submit" name="choice" value="necessary" className="secondary">
           {t("consent.necessaryOnly")}
         </button>
-      </Form>
+      </PostForm>
     </section>
   );
 }

@@ -17,7 +17,7 @@ import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { formatPhone } from "~/lib/phone";
 import { redirect } from "~/lib/redirect.server";
-import { CsrfInput, Field, FormError } from "~/ui/forms";
+import { CsrfInput, Field, FormError, PostForm } from "~/ui/forms";
 import { AddressCorrectionFields, OwnDetailsForms, type PendingContact, PrivacyNotice, PrivacyRequests, requestView } from "~/ui/privacy";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -132,12 +132,11 @@ export default function GuestPrivacyPage() {
         <>
           <div className="spread">
             <p data-testid="guest-verified">{t("guest.verified", { contact })}</p>
-            <Form method="post">
-              <CsrfInput />
+            <PostForm>
               <button type="submit" name="intent" value="forget" className="secondary">
                 {t("guest.forget")}
               </button>
-            </Form>
+            </PostForm>
           </div>
           <p>{t("intro")}</p>
           {details ? (
@@ -152,29 +151,25 @@ export default function GuestPrivacyPage() {
             <section className="card stack" data-testid="privacy-addresses">
               <h2>{t("guest.addresses")}</h2>
               {details.addresses.map(({ orderId, orderNumbers, address }) => (
-                <Form method="post" key={orderId} className="stack">
-                  <CsrfInput />
-                  <input type="hidden" name="orderId" value={orderId} />
+                <PostForm key={orderId} className="stack" fields={{ orderId: orderId }}>
                   <p className="muted small">{t("guest.addressOrders", { orders: orderNumbers.map((n) => `#${n}`).join(", ") })}</p>
                   <AddressCorrectionFields id={orderId} address={address} errors={errors} />
                   <button type="submit" name="intent" value="address-save">
                     {t("correct.save")}
                   </button>
-                </Form>
+                </PostForm>
               ))}
             </section>
           ) : null}
           <PrivacyRequests requests={requests} errors={errors} />
         </>
       ) : result?.pendingContact ? (
-        <Form method="post" className="card stack">
-          <CsrfInput />
-          <input type="hidden" name="contact" value={result.pendingContact} />
+        <PostForm className="card stack" fields={{ contact: result.pendingContact }}>
           <Field label={t("guest.code")} name="code" inputMode="numeric" autoComplete="one-time-code" error={errors.code} required />
           <button type="submit" name="intent" value="verify">
             {t("guest.verify")}
           </button>
-        </Form>
+        </PostForm>
       ) : (
         <Form method="post" className="card stack">
           <p>{t("guest.intro")}</p>

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 
 import { publicUrl } from "~/config.server";
 import { minorToDecimal } from "~/domain/catalog/catalog-rules";
@@ -7,7 +7,7 @@ import { productPage } from "~/domain/storefront/catalog.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { notFound } from "~/lib/http";
 import { useTranslation } from "~/lib/i18n-react";
-import { CsrfInput } from "~/ui/forms";
+import { PostForm } from "~/ui/forms";
 import { Countdown, Price, StorefrontErrorBoundary, useStorefront } from "~/ui/storefront";
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
@@ -209,10 +209,12 @@ export default function ProductPage() {
         ) : null}
 
         {selected ? (
-          <Form method="post" action={`${base}/cart`} className="row add-to-cart" data-testid="add-to-cart">
-            <CsrfInput />
-            <input type="hidden" name="intent" value="add" />
-            <input type="hidden" name="variantId" value={selected.id} />
+          <PostForm
+            action={`${base}/cart`}
+            className="row add-to-cart"
+            data-testid="add-to-cart"
+            fields={{ intent: "add", variantId: selected.id }}
+          >
             <label>
               {t("product.quantity")}{" "}
               <input
@@ -228,16 +230,13 @@ export default function ProductPage() {
             <button type="submit" disabled={!selected.inStock}>
               {selected.inStock ? t("product.addToCart") : t("shop.soldOut")}
             </button>
-          </Form>
+          </PostForm>
         ) : null}
-        <Form method="post" action={`${base}/wishlist`} data-testid="add-to-wishlist">
-          <CsrfInput />
-          <input type="hidden" name="intent" value="add" />
-          <input type="hidden" name="productId" value={product.id} />
+        <PostForm action={`${base}/wishlist`} data-testid="add-to-wishlist" fields={{ intent: "add", productId: product.id }}>
           <button type="submit" className="secondary small">
             ♡ {t("product.addToWishlist")}
           </button>
-        </Form>
+        </PostForm>
         {/* Merchant content: sanitised on save (app/domain/catalog/description.server.ts). */}
         <div className="description" data-testid="product-description" dangerouslySetInnerHTML={{ __html: product.descriptionHtml }} />
       </div>

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { changeWishlist, loadWishlist } from "~/domain/checkout/cart.server";
@@ -11,7 +11,7 @@ import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
-import { CsrfInput } from "~/ui/forms";
+import { PostForm } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [
   { title: metaT(matches, "checkout")("wishlist.title") },
@@ -69,13 +69,11 @@ export default function WishlistPage() {
               {item.minPriceMinor !== null ? (
                 <div className="price">{t("wishlist.from", { price: formatMoney(item.minPriceMinor, item.currency) })}</div>
               ) : null}
-              <Form method="post">
-                <CsrfInput />
-                <input type="hidden" name="productId" value={item.productId} />
+              <PostForm fields={{ productId: item.productId }}>
                 <button type="submit" name="intent" value="remove" className="link">
                   {t("wishlist.remove")}
                 </button>
-              </Form>
+              </PostForm>
             </li>
           ))}
         </ul>

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 
 import { readSession, startSession } from "~/domain/accounts/sessions.server";
 import { signUp } from "~/domain/accounts/signup.server";
@@ -13,7 +13,7 @@ import { Trans, useTranslation } from "~/lib/i18n-react";
 import { SHOWN_POLICIES_FIELD } from "~/lib/policy-field";
 import { redirect } from "~/lib/redirect.server";
 import { BrandCardPage } from "~/ui/brand";
-import { Checkbox, CsrfInput, EmailField, Field, FormError, PasswordField, useFormResult } from "~/ui/forms";
+import { Checkbox, EmailField, Field, FormError, PasswordField, PostForm, useFormResult } from "~/ui/forms";
 import { AcceptedPolicy } from "~/ui/privacy";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "site")("signup.meta") }];
@@ -57,8 +57,7 @@ export default function Signup() {
     <BrandCardPage width="medium" title={t("signup.heading")}>
       <p className="muted">{t("signup.intro")}</p>
       <FormError message={errors.form} />
-      <Form method="post" noValidate>
-        <CsrfInput />
+      <PostForm noValidate>
         {params.get("redirectTo") ? <input type="hidden" name="redirectTo" value={params.get("redirectTo")!} /> : null}
         <div className="two-cols">
           <Field label={t("signup.name")} name="name" autoComplete="name" defaultValue={values.name} error={errors.name} required />
@@ -109,7 +108,7 @@ export default function Signup() {
         <button type="submit" className="block" disabled={busy}>
           {busy ? t("signup.creating") : t("signup.create")}
         </button>
-      </Form>
+      </PostForm>
       <p className="muted small" style={{ marginTop: "1rem" }}>
         {t("signup.already")}{" "}
         <Link to={`/login${params.get("redirectTo") ? `?redirectTo=${encodeURIComponent(params.get("redirectTo")!)}` : ""}`}>

@@ -1,5 +1,5 @@
 import { data } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { CARRIER_LABELS, SUPPLIER_CARRIERS } from "~/domain/dropship/options";
@@ -9,7 +9,7 @@ import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
-import { CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
+import { Field, FormError, PostForm, SelectField, useFormResult } from "~/ui/forms";
 
 export const loader = /* @__PURE__ */ supplierLoader(async ({ request, params, access }) => {
   const order = await getSupplierOrder(access.supplier.shopId, params.id ?? "");
@@ -84,14 +84,12 @@ export default function SupplierOrder() {
                 <td>{ts(`orderStatuses.${l.status as "open" | "shipped" | "rejected"}`)}</td>
                 <td>
                   {open && l.status === "open" ? (
-                    <Form method="post" className="row">
-                      <CsrfInput />
-                      <input type="hidden" name="lineId" value={l.id} />
+                    <PostForm className="row" fields={{ lineId: l.id }}>
                       <input name="reason" aria-label={ts("rejectReason")} placeholder={ts("rejectReasonPlaceholder")} size={14} />
                       <button type="submit" name="intent" value="reject" className="secondary">
                         {t("reject")}
                       </button>
-                    </Form>
+                    </PostForm>
                   ) : null}
                 </td>
               </tr>
@@ -100,17 +98,14 @@ export default function SupplierOrder() {
         </table>
       </section>
       {order.status === "open" ? (
-        <Form method="post">
-          <CsrfInput />
+        <PostForm>
           <button type="submit" name="intent" value="accept">
             {t("accept")}
           </button>
-        </Form>
+        </PostForm>
       ) : null}
       {open ? (
-        <Form method="post" className="card" noValidate aria-label={t("ship")}>
-          <CsrfInput />
-          <input type="hidden" name="intent" value="ship" />
+        <PostForm className="card" noValidate aria-label={t("ship")} fields={{ intent: "ship" }}>
           <div className="two-cols">
             <SelectField
               label={t("courier")}
@@ -128,7 +123,7 @@ export default function SupplierOrder() {
             />
           </div>
           <button type="submit">{t("ship")}</button>
-        </Form>
+        </PostForm>
       ) : null}
       {order.trackingNumber ? (
         <p data-testid="supplier-tracking">

@@ -1,5 +1,5 @@
 import { data } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 
 import { minorToDecimal } from "~/domain/catalog/catalog-rules";
 import { addSupplierImage, getSupplierProduct, updateSupplierProduct } from "~/domain/dropship/supplier-portal.server";
@@ -10,7 +10,7 @@ import { keptValues } from "~/lib/forms";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
-import { Checkbox, CsrfInput, FormError, useFormResult } from "~/ui/forms";
+import { Checkbox, FormError, PostForm, useFormResult } from "~/ui/forms";
 
 export const loader = /* @__PURE__ */ supplierLoader(async ({ params, access }) => {
   const found = await getSupplierProduct(access.supplier.shopId, params.id ?? "");
@@ -63,8 +63,7 @@ export default function SupplierProduct() {
       </p>
       <h1>{product.title}</h1>
       <Banner tone="ok">{result?.notice}</Banner>
-      <Form method="post" className="card" noValidate>
-        <CsrfInput />
+      <PostForm className="card" noValidate>
         <FormError message={errors.form} />
         <table>
           <thead>
@@ -118,7 +117,7 @@ export default function SupplierProduct() {
           defaultChecked={values.publish ? values.publish === "on" : product.status === "active"}
         />
         <button type="submit">{ts("products.save")}</button>
-      </Form>
+      </PostForm>
       <section className="card">
         <h2>{ts("products.images")}</h2>
         <div className="row">
@@ -126,8 +125,7 @@ export default function SupplierProduct() {
             <img key={m.id} src={m.url} alt="" width={96} height={96} style={{ objectFit: "cover" }} data-status={m.status} />
           ))}
         </div>
-        <Form method="post" encType="multipart/form-data">
-          <CsrfInput />
+        <PostForm encType="multipart/form-data">
           <input type="file" name="image" accept="image/jpeg,image/png,image/webp" aria-label={ts("products.image")} />
           {errors.image ? (
             <p className="error" role="alert" data-field-error="image">
@@ -137,7 +135,7 @@ export default function SupplierProduct() {
           <button type="submit" className="secondary">
             {ts("products.upload")}
           </button>
-        </Form>
+        </PostForm>
       </section>
     </div>
   );

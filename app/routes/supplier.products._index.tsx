@@ -1,5 +1,5 @@
 import { data } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { createSupplierProduct, listSupplierProducts } from "~/domain/dropship/supplier-portal.server";
@@ -8,7 +8,7 @@ import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
-import { Checkbox, CsrfInput, Field, FormError, useFormResult } from "~/ui/forms";
+import { Checkbox, Field, FormError, PostForm, useFormResult } from "~/ui/forms";
 import { TableHead } from "~/ui/table";
 
 export const loader = /* @__PURE__ */ supplierLoader(async ({ access }) => ({
@@ -56,8 +56,7 @@ export default function SupplierProducts() {
           </tbody>
         </table>
       </div>
-      <Form method="post" className="card" noValidate aria-label={ts("products.newProduct")}>
-        <CsrfInput />
+      <PostForm className="card" noValidate aria-label={ts("products.newProduct")}>
         <h2>{ts("products.listProduct")}</h2>
         <FormError message={errors.form} />
         <Field label={ts("products.title")} name="title" defaultValue={values.title} error={errors.title} required />
@@ -102,7 +101,7 @@ export default function SupplierProducts() {
         </div>
         <Checkbox label={ts("products.publish")} name="publish" defaultChecked={values.publish === "on"} />
         <button type="submit">{ts("products.saveProduct")}</button>
-      </Form>
+      </PostForm>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 
 import { readSession, startSession } from "~/domain/accounts/sessions.server";
 import { MY_STATES, REGIONS } from "~/domain/dropship/options";
@@ -12,7 +12,7 @@ import { localeFor } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { BrandCardPage } from "~/ui/brand";
-import { Checkbox, CsrfInput, EmailField, Field, FormError, PasswordField, SelectField, useFormResult } from "~/ui/forms";
+import { Checkbox, EmailField, Field, FormError, PasswordField, PostForm, SelectField, useFormResult } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "dropship")("signupTitle") }];
 export const headers = passThroughHeaders;
@@ -52,8 +52,7 @@ export default function SupplierSignup() {
     <BrandCardPage width="medium" title={t("signupTitle")}>
       <p className="muted">{ts("signup.intro")}</p>
       <FormError message={errors.form} />
-      <Form method="post" noValidate>
-        <CsrfInput />
+      <PostForm noValidate>
         {signedIn ? (
           <p>{ts("signup.signedInAs", { name })}</p>
         ) : (
@@ -130,7 +129,7 @@ export default function SupplierSignup() {
           />
         </fieldset>
         <button type="submit">{ts("signup.submit")}</button>
-      </Form>
+      </PostForm>
     </BrandCardPage>
   );
 }

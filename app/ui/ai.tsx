@@ -1,10 +1,8 @@
-import { Form } from "@remix-run/react";
-
 import { COPY_LANGUAGE_CODES, COPY_TONE_CODES, LANGUAGE_NAMES, PROVIDER_NAMES } from "~/domain/ai/copy-rules";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
-import { CsrfInput } from "~/ui/forms";
+import { PostForm } from "~/ui/forms";
 import { useProgressStream } from "~/ui/progress";
 
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
@@ -69,14 +67,11 @@ export function batchPercent(done: number, total: number) {
 export function CancelBatchForm({ batchId, action }: { batchId: string; action?: string }) {
   const { t } = useTranslation("ai");
   return (
-    <Form method="post" action={action}>
-      <CsrfInput />
-      <input type="hidden" name="intent" value="cancel" />
-      <input type="hidden" name="batchId" value={batchId} />
+    <PostForm action={action} fields={{ intent: "cancel", batchId: batchId }}>
       <button type="submit" className="secondary">
         {t("batches.cancel")}
       </button>
-    </Form>
+    </PostForm>
   );
 }
 

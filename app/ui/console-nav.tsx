@@ -1,8 +1,8 @@
-import { Form, NavLink } from "@remix-run/react";
+import { NavLink } from "@remix-run/react";
 import type { ReactNode } from "react";
 
 import { useTranslation } from "~/lib/i18n-react";
-import { CsrfInput } from "~/ui/forms";
+import { PostForm } from "~/ui/forms";
 import { LanguageSwitcher } from "~/ui/language-switcher";
 
 /** One entry of a console's side bar; without `to` it is shown as coming soon. */
@@ -59,12 +59,11 @@ export function ConsoleNav({
       </nav>
       <div className="nav-footer stack">
         {footer}
-        <Form method="post" action="/logout">
-          <CsrfInput />
+        <PostForm action="/logout">
           <button type="submit" className="link">
             {t("logOut")}
           </button>
-        </Form>
+        </PostForm>
         <LanguageSwitcher />
       </div>
     </aside>

@@ -1,9 +1,9 @@
-import { Form, useLocation } from "@remix-run/react";
+import { useLocation } from "@remix-run/react";
 import { useId } from "react";
 
 import { LOCALE_NAMES, localeFromHtmlLang, LOCALES } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
-import { CsrfInput } from "~/ui/forms";
+import { PostForm } from "~/ui/forms";
 
 /**
  * Chooses the interface language: a plain form posting to /locale, which sets the `lng` cookie
@@ -17,9 +17,12 @@ export function LanguageSwitcher({ className, returnTo, action = "/locale" }: { 
   const id = useId();
   const current = localeFromHtmlLang(i18n.language);
   return (
-    <Form method="post" action={action} className={`language-switcher ${className ?? ""}`} data-testid="language-switcher">
-      <CsrfInput />
-      <input type="hidden" name="redirectTo" value={returnTo ?? location.pathname + location.search} />
+    <PostForm
+      action={action}
+      className={`language-switcher ${className ?? ""}`}
+      data-testid="language-switcher"
+      fields={{ redirectTo: returnTo ?? location.pathname + location.search }}
+    >
       <label htmlFor={id} className="sr-only">
         {t("languageSwitcher.label")}
       </label>
@@ -33,6 +36,6 @@ export function LanguageSwitcher({ className, returnTo, action = "/locale" }: { 
       <button type="submit" className="secondary small" aria-label={t("languageSwitcher.submit")}>
         {t("change")}
       </button>
-    </Form>
+    </PostForm>
   );
 }

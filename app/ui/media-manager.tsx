@@ -1,11 +1,11 @@
-import { Form, useRevalidator } from "@remix-run/react";
+import { useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 
 import { ACCEPT_ATTRIBUTE, uploadProblem } from "~/domain/media/media-rules";
 import { formatBytes } from "~/lib/bytes";
 import { useTranslation } from "~/lib/i18n-react";
 import { useCsrfToken } from "~/root";
-import { CsrfInput } from "~/ui/forms";
+import { PostForm } from "~/ui/forms";
 
 export interface MediaItem {
   id: string;
@@ -193,10 +193,7 @@ export function MediaManager({
                   ? ` · ${tc("media.poster", { source: m.posterSource === "frame" ? tc("media.posterFrame") : tc("media.posterCover") })}`
                   : ""}
               </div>
-              <Form method="post" action={`/admin/products/${productId}/media`} className="row">
-                <CsrfInput />
-                <input type="hidden" name="intent" value="alt" />
-                <input type="hidden" name="mediaId" value={m.id} />
+              <PostForm action={`/admin/products/${productId}/media`} className="row" fields={{ intent: "alt", mediaId: m.id }}>
                 <input
                   name="alt"
                   defaultValue={m.alt}
@@ -207,7 +204,7 @@ export function MediaManager({
                 <button type="submit" className="secondary">
                   {tc("media.save")}
                 </button>
-              </Form>
+              </PostForm>
               <div className="row">
                 {(
                   [
@@ -217,31 +214,27 @@ export function MediaManager({
                   ] as const
                 ).map(([intent, direction, label, title, show]) =>
                   show ? (
-                    <Form method="post" action={`/admin/products/${productId}/media`} key={`${intent}${direction}`}>
-                      <CsrfInput />
-                      <input type="hidden" name="intent" value={intent} />
-                      <input type="hidden" name="mediaId" value={m.id} />
+                    <PostForm
+                      action={`/admin/products/${productId}/media`}
+                      key={`${intent}${direction}`}
+                      fields={{ intent: intent, mediaId: m.id }}
+                    >
                       {direction ? <input type="hidden" name="direction" value={direction} /> : null}
                       <button type="submit" className="secondary" title={title} aria-label={title}>
                         {label}
                       </button>
-                    </Form>
+                    </PostForm>
                   ) : null,
                 )}
-                <Form
-                  method="post"
+                <PostForm
                   action={`/admin/products/${productId}/media`}
-                  onSubmit={(e) => {
-                    if (!confirm(tc("media.deleteConfirm", { name: m.filename }))) e.preventDefault();
-                  }}
+                  fields={{ intent: "delete", mediaId: m.id }}
+                  confirm={tc("media.deleteConfirm", { name: m.filename })}
                 >
-                  <CsrfInput />
-                  <input type="hidden" name="intent" value="delete" />
-                  <input type="hidden" name="mediaId" value={m.id} />
                   <button type="submit" className="secondary" aria-label={tc("media.deleteNamed", { name: m.filename })}>
                     {tc("media.delete")}
                   </button>
-                </Form>
+                </PostForm>
               </div>
             </li>
           ))}
@@ -270,22 +263,16 @@ export function ReviewButtons({
       </span>
       {media.status === "pending_approval" ? (
         <>
-          <Form method="post" action={to}>
-            <CsrfInput />
-            <input type="hidden" name="intent" value="approve" />
-            <input type="hidden" name="mediaId" value={media.id} />
+          <PostForm action={to} fields={{ intent: "approve", mediaId: media.id }}>
             <button type="submit" aria-label={`${t("pending.approve")} ${media.filename}`}>
               {t("pending.approve")}
             </button>
-          </Form>
-          <Form method="post" action={to}>
-            <CsrfInput />
-            <input type="hidden" name="intent" value="reject" />
-            <input type="hidden" name="mediaId" value={media.id} />
+          </PostForm>
+          <PostForm action={to} fields={{ intent: "reject", mediaId: media.id }}>
             <button type="submit" className="secondary" aria-label={`${t("pending.reject")} ${media.filename}`}>
               {t("pending.reject")}
             </button>
-          </Form>
+          </PostForm>
         </>
       ) : null}
     </div>

@@ -1,7 +1,7 @@
-import { Form, Link } from "@remix-run/react";
+import { Link } from "@remix-run/react";
 
 import { useTranslation } from "~/lib/i18n-react";
-import { CsrfInput } from "~/ui/forms";
+import { PostForm } from "~/ui/forms";
 
 type Step = { key: "product" | "payments" | "shipping" | "company" | "whatsapp" | "theme" | "order"; done: boolean; href: string };
 
@@ -14,12 +14,11 @@ export function OnboardingChecklist({ steps, canDismiss }: { steps: Step[]; canD
       <div className="spread">
         <h2 id="onboarding-title">{t("onboarding.title")}</h2>
         {canDismiss ? (
-          <Form method="post" action="/admin/onboarding">
-            <CsrfInput />
+          <PostForm action="/admin/onboarding">
             <button type="submit" className="link small" data-testid="dismiss-onboarding">
               {t("onboarding.dismiss")}
             </button>
-          </Form>
+          </PostForm>
         ) : null}
       </div>
       <p className="muted small">{t("onboarding.intro", { done, total: steps.length })}</p>

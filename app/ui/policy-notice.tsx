@@ -1,9 +1,8 @@
-import { Form } from "@remix-run/react";
-
 import { useTranslation } from "~/lib/i18n-react";
+import { PostForm } from "~/ui/forms";
 
 import { Banner } from "./banner";
-import { CsrfInput } from "./forms";
+import {} from "./forms";
 
 /** The banner of a significant policy change, until the person acknowledges it (app/domain/policies/versions.server.ts). */
 export function PolicyChangeBanner({
@@ -23,14 +22,11 @@ export function PolicyChangeBanner({
         {t(notice.document === "privacy" ? "policyChange.bannerPrivacy" : "policyChange.bannerTerms")} {notice.summary}{" "}
         <a href={notice.document === "privacy" ? "/legal/privacy" : "/legal/terms"}>{t("policyChange.read")}</a>
       </p>
-      <Form method="post" action={action}>
-        <CsrfInput />
-        <input type="hidden" name="versionId" value={notice.id} />
-        <input type="hidden" name="redirectTo" value={redirectTo} />
+      <PostForm action={action} fields={{ versionId: notice.id, redirectTo: redirectTo }}>
         <button type="submit" name="intent" value="acknowledge-policy" className="secondary">
           {t("policyChange.acknowledge")}
         </button>
-      </Form>
+      </PostForm>
     </Banner>
   );
 }

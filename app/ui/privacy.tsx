@@ -1,8 +1,6 @@
-import { Form } from "@remix-run/react";
-
 import { useTranslation } from "~/lib/i18n-react";
 import { useFormat } from "~/ui/format";
-import { CsrfInput, Field } from "~/ui/forms";
+import { Field, PostForm } from "~/ui/forms";
 import { useProgressStream } from "~/ui/progress";
 
 /** The outcome of a privacy page's last action, when there is one. */
@@ -83,32 +81,28 @@ export function PrivacyRequests({ requests, errors }: { requests: RequestView[];
             <progress max={100} value={exporting.progress} />
           </div>
         ) : (
-          <Form method="post">
-            <CsrfInput />
+          <PostForm>
             <button type="submit" name="intent" value="export">
               {t("export.button")}
             </button>
-          </Form>
+          </PostForm>
         )}
         {/* Not reloadDocument: the answer redirects to the bucket, which a native form post may not
             follow (CSP form-action 'self'); Remix follows it as a plain navigation. */}
         {ready ? (
-          <Form method="post">
-            <CsrfInput />
-            <input type="hidden" name="requestId" value={ready.id} />
+          <PostForm fields={{ requestId: ready.id }}>
             <button type="submit" name="intent" value="download" data-testid="export-download">
               {t("export.download")}
             </button>{" "}
             <span className="muted small">{t("export.expires", { date: date(ready.exportExpiresAt!) })}</span>
-          </Form>
+          </PostForm>
         ) : null}
       </section>
       <section className="card stack" data-testid="privacy-delete">
         <h2>{t("delete.heading")}</h2>
         <p>{t("delete.body")}</p>
         {deleting ? (
-          <Form method="post">
-            <CsrfInput />
+          <PostForm>
             <p data-testid="deletion-requested">
               {t("delete.requested", { date: date(deleting.coolingOffUntil!), due: fmt.day(deleting.dueOn) })}
             </p>
@@ -118,15 +112,14 @@ export function PrivacyRequests({ requests, errors }: { requests: RequestView[];
                 {t("delete.cancel")}
               </button>
             )}
-          </Form>
+          </PostForm>
         ) : (
-          <Form method="post">
-            <CsrfInput />
+          <PostForm>
             <Field label={t("delete.confirm")} name="confirm" autoComplete="off" error={errors.confirm} />
             <button type="submit" name="intent" value="delete" className="danger">
               {t("delete.button")}
             </button>
-          </Form>
+          </PostForm>
         )}
       </section>
       <section className="stack">
@@ -222,13 +215,12 @@ export function OwnDetailsForms({
   const { t } = useTranslation("privacy");
   return (
     <>
-      <Form method="post">
-        <CsrfInput />
+      <PostForm>
         <Field label={t("correct.name")} name="name" defaultValue={name} error={errors.name} autoComplete="name" />
         <button type="submit" name="intent" value="correct">
           {t("correct.save")}
         </button>
-      </Form>
+      </PostForm>
       <ContactChangeForms pending={pending} errors={errors} />
     </>
   );
@@ -245,17 +237,14 @@ function ContactChangeForms({ pending, errors }: { pending: PendingContact; erro
   const { t } = useTranslation("privacy");
   return (["email", "phone"] as const).map((field) =>
     pending?.field === field ? (
-      <Form method="post" key={field} data-testid={`confirm-${field}`}>
-        <CsrfInput />
-        <input type="hidden" name="contact" value={pending.contact} />
+      <PostForm key={field} data-testid={`confirm-${field}`} fields={{ contact: pending.contact }}>
         <Field label={t("guest.code")} name="code" inputMode="numeric" autoComplete="one-time-code" error={errors.code ?? errors[field]} />
         <button type="submit" name="intent" value={`${field}-confirm`}>
           {t(field === "email" ? "correct.confirmEmail" : "correct.confirmPhone")}
         </button>
-      </Form>
+      </PostForm>
     ) : (
-      <Form method="post" key={field}>
-        <CsrfInput />
+      <PostForm key={field}>
         <Field
           label={t(field === "email" ? "correct.email" : "correct.phone")}
           name={field}
@@ -266,7 +255,7 @@ function ContactChangeForms({ pending, errors }: { pending: PendingContact; erro
         <button type="submit" name="intent" value={`${field}-code`}>
           {t(field === "email" ? "correct.sendEmailCode" : "correct.sendCode")}
         </button>
-      </Form>
+      </PostForm>
     ),
   );
 }

@@ -1,11 +1,11 @@
-import { Form, useBeforeUnload, useBlocker, useNavigation } from "@remix-run/react";
+import { useBeforeUnload, useBlocker, useNavigation } from "@remix-run/react";
 import { useCallback, useEffect, useState } from "react";
 
 import { ADJUSTMENT_REASONS, MAX_OPTIONS, PRODUCT_STATUSES, variantTitle } from "~/domain/catalog/catalog-rules";
 import { type ProductDraft, syncVariants, usableOptions, type VariantDraft } from "~/domain/catalog/product-draft";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
-import { CsrfInput, Field, FormError, SelectField } from "~/ui/forms";
+import { Field, FormError, PostForm, SelectField } from "~/ui/forms";
 
 export interface EditorProps {
   mode: "new" | "edit";
@@ -64,8 +64,7 @@ export function ProductEditor({ mode, initial, errors, currency, categories, col
   const err = (key: string) => errors[key];
 
   return (
-    <Form method="post" noValidate onChange={() => setDirty(true)} onSubmit={() => setDirty(false)} id="product-form">
-      <CsrfInput />
+    <PostForm noValidate onChange={() => setDirty(true)} onSubmit={() => setDirty(false)} id="product-form">
       <input type="hidden" name="intent" value="save" />
       <input type="hidden" name="optionsBefore" value={signature} />
       <FormError message={errors.form} />
@@ -258,7 +257,7 @@ export function ProductEditor({ mode, initial, errors, currency, categories, col
           {saving ? t("editor.saving") : mode === "new" ? t("editor.create") : t("editor.save")}
         </button>
       </div>
-    </Form>
+    </PostForm>
   );
 }
 
@@ -367,9 +366,7 @@ export function InventoryAdjustForm({
   const tracked = variants.filter((v) => v.track);
   if (!tracked.length) return <p className="small muted">{t("inventory.noneTracked")}</p>;
   return (
-    <Form method="post" className="stack" data-testid="adjust-form">
-      <CsrfInput />
-      <input type="hidden" name="intent" value="adjust" />
+    <PostForm className="stack" data-testid="adjust-form" fields={{ intent: "adjust" }}>
       <SelectField
         label={t("editor.variant")}
         name="variantId"
@@ -401,6 +398,6 @@ export function InventoryAdjustForm({
       <button type="submit" className="secondary">
         {t("inventory.adjust")}
       </button>
-    </Form>
+    </PostForm>
   );
 }

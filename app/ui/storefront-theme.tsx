@@ -7,7 +7,7 @@ import { Form } from "@remix-run/react";
 
 import { type StorefrontTheme, whatsappLink } from "~/domain/storefront/theme";
 import { useTranslation } from "~/lib/i18n-react";
-import { CsrfInput } from "~/ui/forms";
+import { PostForm } from "~/ui/forms";
 import { useStorefront } from "~/ui/storefront";
 
 /** A theme link: a shop path gets the host's base ("/s/:slug" or ""), a full address stays. */
@@ -135,16 +135,14 @@ export function CookieBar({ base, here }: { base: string; here: string }) {
       <p>
         {ui("store.cookies.short")} <a href={`${base}/consent`}>{ui("store.cookies.more")}</a>
       </p>
-      <Form method="post" action={`${base}/consent`} className="cookie-actions">
-        <CsrfInput />
-        <input type="hidden" name="redirectTo" value={here} />
+      <PostForm action={`${base}/consent`} className="cookie-actions" fields={{ redirectTo: here }}>
         <button type="submit" name="choice" value="all" className="small">
           {t("consent.acceptAll")}
         </button>
         <button type="submit" name="choice" value="necessary" className="secondary small">
           {t("consent.necessaryOnly")}
         </button>
-      </Form>
+      </PostForm>
     </aside>
   );
 }
