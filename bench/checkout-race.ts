@@ -44,6 +44,7 @@ try {
   const { closeDatabase, schema, withShop } = await import("~db/client");
   const { closeRedis } = await import("~/lib/redis.server");
   const { signUp } = await import("~/domain/accounts/signup.server");
+  const { shownPoliciesField } = await import("~/domain/policies/versions.server");
   const { createShop } = await import("~/domain/shops/shops.server");
   const { createProduct, validateDraft } = await import("~/domain/catalog/products.server");
   const { loadShippingSetup } = await import("~/domain/checkout/shipping.server");
@@ -70,6 +71,7 @@ try {
         password: "race bench owner password",
         adult: "on",
         terms: "on",
+        ...(await shownPoliciesField(["privacy", "terms"])),
       },
       { ...who, ip: `10.250.${Math.floor(Math.random() * 250)}.1` },
     );

@@ -8,6 +8,7 @@ import { eq, sql } from "drizzle-orm";
 import { signUp } from "~/domain/accounts/signup.server";
 import { createSupplierProduct } from "~/domain/dropship/supplier-portal.server";
 import { creditWallet, setSupplierStatus, signUpSupplier } from "~/domain/dropship/suppliers.server";
+import { shownPoliciesField } from "~/domain/policies/versions.server";
 
 import { asPlatform, schema } from "./client";
 
@@ -37,6 +38,7 @@ export async function seedDropshipDemo(demo: { userId: string; shopId: string; p
       password: demo.password,
       adult: "on",
       terms: "on",
+      ...(await shownPoliciesField(["privacy", "terms"])),
     },
     who,
   );

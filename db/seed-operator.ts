@@ -7,6 +7,7 @@
 import { eq, sql } from "drizzle-orm";
 
 import { signUp } from "~/domain/accounts/signup.server";
+import { shownPoliciesField } from "~/domain/policies/versions.server";
 import { encryptSecret } from "~/lib/secrets.server";
 
 import { asPlatform, schema } from "./client";
@@ -41,6 +42,8 @@ export async function seedOperatorDemo(password: string): Promise<void> {
         password,
         adult: "on",
         terms: "on",
+        // The demo person is shown the versions in force.
+        ...(await shownPoliciesField(["privacy", "terms"])),
       },
       { ip: "127.0.0.1", userAgent: "netshop-seed" },
     );

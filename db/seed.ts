@@ -7,6 +7,7 @@ import { eq, sql } from "drizzle-orm";
 
 import { signUp } from "~/domain/accounts/signup.server";
 import { startTrial } from "~/domain/billing/subscriptions.server";
+import { shownPoliciesField } from "~/domain/policies/versions.server";
 import { createShop } from "~/domain/shops/shops.server";
 
 import { asPlatform, schema, withShop } from "./client";
@@ -44,6 +45,8 @@ export async function seedDemo(): Promise<{ created: boolean; products: number; 
         password: DEMO.password,
         adult: "on",
         terms: "on",
+        // The demo person is shown the versions in force.
+        ...(await shownPoliciesField(["privacy", "terms"])),
       },
       seedRequest,
     );

@@ -32,11 +32,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await signUp(Object.fromEntries(form), who, await localeFor(request));
   if (!result.ok) {
     const headers: HeadersInit = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {};
-    // A policy published since the page was shown: 409, and the page shows the new versions to accept.
-    if (result.policiesChanged)
+    // A policy published since the page was shown: 409, and the page shows the new versions to
+    // accept; a form that never said which versions it showed: 400.
+    if (result.policies)
       return data(
-        { errors: { form: serverT(await localeFor(request), "privacy")("accepted.changed") }, values: keptValues(form) },
-        { status: 409 },
+        { errors: { form: serverT(await localeFor(request), "privacy")(`accepted.${result.policies}`) }, values: keptValues(form) },
+        { status: result.policies === "changed" ? 409 : 400 },
       );
     return data({ errors: result.errors, values: keptValues(form) }, { status: result.retryAfterSeconds ? 429 : 400, headers });
   }

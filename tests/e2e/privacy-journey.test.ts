@@ -14,6 +14,7 @@ import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { signUpCustomer } from "~/domain/checkout/customers.server";
+import { shownPoliciesField } from "~/domain/policies/versions.server";
 import { formatPhone } from "~/lib/phone";
 import { asPlatform, schema } from "~db/client";
 
@@ -38,7 +39,7 @@ async function customer() {
   const email = `${unique("journey")}@example.com`;
   const signed = await signUpCustomer(
     shop.id,
-    { name: "Nurul Huda", email, phone: uniquePhone().e164, password: PASSWORD, adult: "on" },
+    { name: "Nurul Huda", email, phone: uniquePhone().e164, password: PASSWORD, adult: "on", ...(await shownPoliciesField(["privacy"])) },
     { ip: `203.0.${Math.floor(Math.random() * 250)}.50`, userAgent: "e2e", anonymousCartId: undefined },
   );
   if (!signed.ok) throw new Error(JSON.stringify(signed.errors));

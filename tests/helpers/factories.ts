@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 
 import { signUp } from "~/domain/accounts/signup.server";
+import { shownPoliciesField } from "~/domain/policies/versions.server";
 import { createShop } from "~/domain/shops/shops.server";
 
 import { uniquePhone } from "./phones";
@@ -28,7 +29,9 @@ export async function makeUser(overrides: Record<string, string> = {}) {
     terms: "on",
     ...overrides,
   };
-  const result = await signUp(input, { ...who, ip: `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.1` });
+  const ip = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.1`;
+  // The sign-up page's hidden field: the person was shown the versions in force.
+  const result = await signUp({ ...input, ...(await shownPoliciesField(["privacy", "terms"])) }, { ...who, ip });
   if (!result.ok) throw new Error(`sign-up failed: ${JSON.stringify(result.errors)}`);
   return { id: result.userId, email: input.email, password: input.password, phone: overrides.phone ?? phone.e164 };
 }

@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import { changeWishlist } from "~/domain/checkout/cart.server";
 import { signUpCustomer } from "~/domain/checkout/customers.server";
 import { queueMessage } from "~/domain/notify/messages.server";
+import { shownPoliciesField } from "~/domain/policies/versions.server";
 import { setMarketingConsent } from "~/domain/privacy/consent.server";
 import { asPlatform, schema, withShop } from "~db/client";
 
@@ -32,7 +33,7 @@ export async function makeCustomerWithHistory(
   const ip = `203.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
   const signed = await signUpCustomer(
     shopId,
-    { name, email, phone, password: PASSWORD, adult: "on", marketing: "on" },
+    { name, email, phone, password: PASSWORD, adult: "on", marketing: "on", ...(await shownPoliciesField(["privacy"])) },
     { ip, userAgent: `Browser ${name}`, anonymousCartId: undefined },
   );
   if (!signed.ok) throw new Error(`customer sign-up failed: ${JSON.stringify(signed.errors)}`);

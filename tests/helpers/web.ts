@@ -119,6 +119,16 @@ export class FormClient {
     return match[1];
   }
 
+  /**
+   * The sign-up form's hidden field naming the policy versions the page showed, as a browser
+   * submits it (a sign-up without it is refused: the person never saw a version).
+   */
+  shownPolicies(): { policyVersions: string } {
+    const match = this.lastHtml.match(/name="policyVersions" value="([^"]*)"/);
+    if (!match) throw new Error("no policyVersions field on the last page: get() a sign-up page first");
+    return { policyVersions: match[1] };
+  }
+
   /** The Cookie header this client sends (for requests it cannot make itself, e.g. multipart). */
   cookieHeader(): string {
     return this.headers().Cookie ?? "";

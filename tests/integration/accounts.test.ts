@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { signUp } from "~/domain/accounts/signup.server";
+import { shownPoliciesField } from "~/domain/policies/versions.server";
 import { createShop } from "~/domain/shops/shops.server";
 import { closeRedis } from "~/lib/redis.server";
 import { asPlatform, closeDatabase, schema } from "~db/client";
@@ -23,6 +24,8 @@ afterAll(async () => {
 });
 
 const who = () => ({ ip: `192.0.2.${Math.floor(Math.random() * 250)}`, userAgent: "vitest" });
+/** The sign-up page's hidden field, naming the versions in force the page showed. */
+const shown = () => shownPoliciesField(["privacy", "terms"]);
 const validForm = () => ({
   name: "Siti Nurhaliza",
   email: `${unique("siti")}@example.com`,
@@ -36,8 +39,8 @@ const validForm = () => ({
 describe("sign-up validation (each problem has its own message)", () => {
   it("refuses a duplicate email, whatever its case", async () => {
     const form = validForm();
-    expect((await signUp(form, who())).ok).toBe(true);
-    const again = await signUp({ ...form, email: form.email.toUpperCase() }, who());
+    expect((await signUp({ ...form, ...(await shown()) }, who())).ok).toBe(true);
+    const again = await signUp({ ...form, email: form.email.toUpperCase(), ...(await shown()) }, who());
     expect(again).toEqual({ ok: false, errors: { email: "An account with this email already exists. Log in instead?" } });
   });
 
@@ -55,7 +58,7 @@ describe("sign-up validation (each problem has its own message)", () => {
 
   it("stores a bcrypt hash and the normalised WhatsApp number", async () => {
     const form = validForm();
-    const result = await signUp(form, who());
+    const result = await signUp({ ...form, ...(await shown()) }, who());
     if (!result.ok) throw new Error("sign-up failed");
     const [user] = await asPlatform((tx) => tx.select().from(schema.users).where(eq(schema.users.id, result.userId)));
     expect(user.phone).toBe("+60123456789");
@@ -92,7 +95,14 @@ describe("sign-up, shop creation and login over HTTP (no JavaScript)", () => {
   it("keeps what was typed and shows each error next to its field", async () => {
     const c = client();
     await c.get("/signup");
-    const res = await c.post("/signup", { ...validForm(), name: "Ahmad Tan", phone: "12-34", password: "short", adult: "" });
+    const res = await c.post("/signup", {
+      ...c.shownPolicies(),
+      ...validForm(),
+      name: "Ahmad Tan",
+      phone: "12-34",
+      password: "short",
+      adult: "",
+    });
     expect(res.status).toBe(400);
     const html = htmlDecode(c.lastHtml);
     expect(html).toContain('value="Ahmad Tan"');
@@ -107,7 +117,7 @@ describe("sign-up, shop creation and login over HTTP (no JavaScript)", () => {
     const c = client();
     await c.get("/signup");
     const form = validForm();
-    const signup = await c.post("/signup", form);
+    const signup = await c.post("/signup", { ...form, ...c.shownPolicies() });
     expect(signup.status).toBe(302);
     expect(signup.headers.get("location")).toBe("/admin/shops/new");
     const sessionCookie = signup.headers.getSetCookie().find((h) => h.startsWith("__session="))!;

@@ -122,7 +122,15 @@ describe("cross-tenant", () => {
       await client.get(`/s/${shopA.slug}/account/signup`);
       const email = `${unique("own")}@example.com`;
       expect(
-        (await client.post(`/s/${shopA.slug}/account/signup`, { name, email, password: "teh tarik kurang manis", adult: "on" })).status,
+        (
+          await client.post(`/s/${shopA.slug}/account/signup`, {
+            ...client.shownPolicies(),
+            name,
+            email,
+            password: "teh tarik kurang manis",
+            adult: "on",
+          })
+        ).status,
       ).toBe(302);
       const [row] = await withShop(shopA.id, (tx) =>
         tx.select({ id: schema.customers.id }).from(schema.customers).where(eq(schema.customers.email, email)),
@@ -148,6 +156,7 @@ describe("cross-tenant", () => {
     await client.get(`/s/${shopA.slug}/account/signup`);
     const email = `${unique("cross")}@example.com`;
     let res = await client.post(`/s/${shopA.slug}/account/signup`, {
+      ...client.shownPolicies(),
       name: "Farid",
       email,
       password: "teh tarik kurang manis",
@@ -155,7 +164,13 @@ describe("cross-tenant", () => {
     });
     expect(res.status).toBe(400);
     expect(htmlDecode(client.lastHtml)).toContain("You must be 18 or older to open an account.");
-    res = await client.post(`/s/${shopA.slug}/account/signup`, { name: "Farid", email, password: "teh tarik kurang manis", adult: "on" });
+    res = await client.post(`/s/${shopA.slug}/account/signup`, {
+      ...client.shownPolicies(),
+      name: "Farid",
+      email,
+      password: "teh tarik kurang manis",
+      adult: "on",
+    });
     expect(res.status).toBe(302);
     await client.get(`/s/${shopA.slug}/account`);
     expect(htmlDecode(client.lastHtml)).toContain("Farid");

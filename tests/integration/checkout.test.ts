@@ -7,6 +7,7 @@ import { logInCustomer, signUpCustomer } from "~/domain/checkout/customers.serve
 import { deleteShippingRate, loadShippingSetup, saveShippingRate, saveShippingSettings } from "~/domain/checkout/shipping.server";
 import { currentCustomer, type Shopper } from "~/domain/checkout/visitor.server";
 import { commitOrderStock, releaseOrderStock } from "~/domain/orders/stock.server";
+import { shownPoliciesField } from "~/domain/policies/versions.server";
 import { expireDueOrders, expireOrder } from "~/flows/order-cancelled.server";
 import { markOrderPaid } from "~/flows/order-paid.server";
 import { closeRedis, queue } from "~/lib/redis.server";
@@ -134,7 +135,7 @@ describe("customer accounts", () => {
 
     const signed = await signUpCustomer(
       shopId,
-      { name: "Mei Ling", email, password, adult: "on", marketing: "on" },
+      { name: "Mei Ling", email, password, adult: "on", marketing: "on", ...(await shownPoliciesField(["privacy"])) },
       { ip: ip(), anonymousCartId: undefined },
     );
     expect(signed.ok).toBe(true);
@@ -144,7 +145,11 @@ describe("customer accounts", () => {
     expect(customer.passwordHash).not.toContain(password);
     expect(customer.marketingConsent).toBe(true);
     expect(
-      await signUpCustomer(shopId, { name: "Again", email, password, adult: "on" }, { ip: ip(), anonymousCartId: undefined }),
+      await signUpCustomer(
+        shopId,
+        { name: "Again", email, password, adult: "on", ...(await shownPoliciesField(["privacy"])) },
+        { ip: ip(), anonymousCartId: undefined },
+      ),
     ).toMatchObject({ ok: false, errors: { email: expect.stringContaining("already exists") } });
 
     // The customer already has something in their own cart.
@@ -192,7 +197,11 @@ describe("customer login limits", () => {
     const email = `${unique("guess")}@example.com`;
     const from = ip();
     const password = "roti canai with dhal";
-    const signed = await signUpCustomer(shopId, { name: "Ravi", email, password, adult: "on" }, { ip: ip(), anonymousCartId: undefined });
+    const signed = await signUpCustomer(
+      shopId,
+      { name: "Ravi", email, password, adult: "on", ...(await shownPoliciesField(["privacy"])) },
+      { ip: ip(), anonymousCartId: undefined },
+    );
     expect(signed.ok).toBe(true);
     for (let i = 0; i < 5; i++) {
       expect(await logInCustomer(shopId, { email, password: `wrong guess ${i}` }, { ip: from, anonymousCartId: undefined })).toMatchObject({

@@ -67,6 +67,7 @@ beforeAll(async () => {
   customer.forwardedFor = `10.250.0.${++ip}`;
   await customer.get(`/s/${own.shop.slug}/account/signup`);
   const signup = await customer.post(`/s/${own.shop.slug}/account/signup`, {
+    ...customer.shownPolicies(),
     name: "Fuzz Customer",
     email: `fuzz-${Date.now()}@example.com`,
     phone: "",

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { logIn } from "~/domain/accounts/login.server";
 import { logInCustomer, signUpCustomer } from "~/domain/checkout/customers.server";
+import { shownPoliciesField } from "~/domain/policies/versions.server";
 import { DELAYS, recordFailure } from "~/lib/rate-limit.server";
 import { closeRedis } from "~/lib/redis.server";
 import { asPlatform, closeDatabase, schema } from "~db/client";
@@ -217,7 +218,7 @@ it("a storefront customer, with an injected clock: free tries, then waits doubli
   // The customer signed up on the storefront in Bahasa Melayu: their notice comes in it.
   const signedUp = await signUpCustomer(
     shop.id,
-    { name: "Siti Aminah", email, phone: phone.local, password, adult: "on" },
+    { name: "Siti Aminah", email, phone: phone.local, password, adult: "on", ...(await shownPoliciesField(["privacy"])) },
     { ip: `192.0.2.${Math.floor(Math.random() * 250) + 1}`, anonymousCartId: undefined, language: "ms" },
   );
   expect(signedUp.ok).toBe(true);

@@ -15,6 +15,7 @@ import { inviteStaff } from "~/domain/accounts/staff.server";
 import { forwardOrder, listForwards, supplierOrderCancelled } from "~/domain/dropship/forwarding.server";
 import { rejectSupplierLine } from "~/domain/dropship/supplier-portal.server";
 import { setSupplierStatus } from "~/domain/dropship/suppliers.server";
+import { shownPoliciesField } from "~/domain/policies/versions.server";
 import { openShop } from "~/flows/shop-opened.server";
 import { supplierOrderChanged } from "~/flows/supplier-shipment.server";
 import type { Locale } from "~/lib/i18n";
@@ -72,6 +73,7 @@ describe.each(["ms", "zh"] as const)("messages in %s", (locale) => {
         password: PASSWORD,
         adult: "on",
         terms: "on",
+        ...(await shownPoliciesField(["privacy", "terms"])),
       },
       { ...who, ip: `10.9.${Math.floor(Math.random() * 250)}.1` },
       locale,

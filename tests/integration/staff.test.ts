@@ -137,6 +137,7 @@ describe("staff invitations", () => {
     await invitee.get(`/signup?redirectTo=${encodeURIComponent(`/invite?token=${token}`)}&email=${encodeURIComponent(email)}`);
     expect(invitee.lastHtml).toContain(`value="${email}"`);
     const signup = await invitee.post("/signup", {
+      ...invitee.shownPolicies(),
       name: "Ravi Kumar",
       email,
       phone: phone.local,

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { noticesT } from "~/domain/notify/language.server";
 import { queueMessage } from "~/domain/notify/messages.server";
-import { acceptedAtSignup, recordAcceptance } from "~/domain/policies/versions.server";
+import { acceptedAtSignup, recordAcceptance, type SignupPolicyRefusal } from "~/domain/policies/versions.server";
 import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import { DEFAULT_LOCALE, type Locale } from "~/lib/i18n";
 import { phoneField } from "~/lib/phone";
@@ -42,7 +42,7 @@ export const SignupSchema = z
   });
 
 export type SignupResult =
-  { ok: true; userId: string } | { ok: false; errors: FieldErrors; retryAfterSeconds?: number; policiesChanged?: true };
+  { ok: true; userId: string } | { ok: false; errors: FieldErrors; retryAfterSeconds?: number; policies?: SignupPolicyRefusal };
 
 /**
  * Opens a merchant account: the user row, the acceptance of the privacy policy and terms in
@@ -67,11 +67,12 @@ export async function signUp(
   }
   const passwordHash = await hashPassword(input.password);
   try {
-    const userId = await asPlatform(async (tx) => {
+    const created = await asPlatform(async (tx) => {
       const now = new Date();
       // The terms and the privacy policy the page showed, recorded as accepted, if still in force.
-      const accepted = await acceptedAtSignup(tx, ["privacy", "terms"], form);
-      if (!accepted) return undefined;
+      const shown = await acceptedAtSignup(tx, ["privacy", "terms"], form);
+      if (!shown.ok) return shown;
+      const accepted = shown.versions;
       const [user] = await tx
         .insert(schema.users)
         .values({
@@ -103,10 +104,10 @@ export async function signUp(
         purpose: "welcome",
         body: welcomeMessage(input.name, language),
       });
-      return user.id;
+      return { ok: true as const, userId: user.id };
     });
-    if (!userId) return { ok: false, errors: {}, policiesChanged: true };
-    return { ok: true, userId };
+    if (!created.ok) return { ok: false, errors: {}, policies: created.refusal };
+    return created;
   } catch (error) {
     if (pgConstraint(error) === "users_email_key") {
       return { ok: false, errors: { email: "An account with this email already exists. Log in instead?" } };

@@ -39,11 +39,12 @@ export function customerAuthAction(auth: CustomerAuth) {
             ...result.errors,
             form: serverT(await localeFor(request), "common")("security.customerSlowed", { seconds: result.slowedSeconds }),
           }
-        : result.policiesChanged
-          ? { form: serverT(await localeFor(request), "privacy")("accepted.changed") }
+        : result.policies
+          ? { form: serverT(await localeFor(request), "privacy")(`accepted.${result.policies}`) }
           : result.errors;
-      // A changed policy: 409, and the page (its loader runs again) shows the new version to accept.
-      const status = result.retryAfterSeconds ? 429 : result.policiesChanged ? 409 : 400;
+      // A changed policy: 409, and the page (its loader runs again) shows the new version to accept;
+      // a form that never said which version it showed: 400.
+      const status = result.retryAfterSeconds ? 429 : result.policies === "changed" ? 409 : 400;
       return data({ errors, values: keptValues(form) }, { status, headers });
     }
     const headers = new Headers();

@@ -11,7 +11,7 @@ import { z } from "zod";
 
 import { hashPassword, passwordProblem, verifyPassword } from "~/domain/accounts/passwords.server";
 import { queueMessage } from "~/domain/notify/messages.server";
-import { acceptedAtSignup, recordAcceptance } from "~/domain/policies/versions.server";
+import { acceptedAtSignup, recordAcceptance, type SignupPolicyRefusal } from "~/domain/policies/versions.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import type { Locale } from "~/lib/i18n";
@@ -67,7 +67,7 @@ interface Who {
 
 export type CustomerAuthResult =
   | { ok: true; customerId: string; setCookie: string }
-  | { ok: false; errors: FieldErrors; retryAfterSeconds?: number; slowedSeconds?: number; policiesChanged?: true };
+  | { ok: false; errors: FieldErrors; retryAfterSeconds?: number; slowedSeconds?: number; policies?: SignupPolicyRefusal };
 
 export async function signUpCustomer(shopId: string, form: Record<string, unknown>, who: Who): Promise<CustomerAuthResult> {
   // Unticked checkboxes are not sent at all: read them as empty so their rules run.
@@ -86,8 +86,9 @@ export async function signUpCustomer(shopId: string, form: Record<string, unknow
     return await withShop(shopId, async (tx) => {
       const now = new Date();
       // The privacy policy the sign-up page showed, if it is still the one in force.
-      const accepted = await acceptedAtSignup(tx, ["privacy"], form);
-      if (!accepted) return { ok: false as const, errors: {}, policiesChanged: true as const };
+      const shown = await acceptedAtSignup(tx, ["privacy"], form);
+      if (!shown.ok) return { ok: false as const, errors: {}, policies: shown.refusal };
+      const accepted = shown.versions;
       const [customer] = await tx
         .insert(schema.customers)
         .values({

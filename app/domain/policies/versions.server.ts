@@ -18,7 +18,7 @@ import { asPlatform, readAsPlatform, schema, type Tx, withShop } from "~db/clien
  * Announcements are batched: the notice job waits POLICY_NOTICE_BATCH_MS after a publication and
  * then tells each person, in one message, of every significant version not announced yet, so a
  * burst of changes (the policy and the terms together, a correction soon after) is one message.
- * Sign-up records the versions in force; each acknowledgement is recorded with the version and
+ * Sign-up records the versions its form showed (refused when the form did not say); each acknowledgement is recorded with the version and
  * the time (policy_acceptances).
  */
 type Locale = "en" | "ms" | "zh";
@@ -341,20 +341,34 @@ export async function policyVersionsInForce(
 }
 
 /**
+ * The hidden field of a sign-up form showing the versions in force, for sign-ups made by a program
+ * on a person's behalf who was shown them (the demo seeds, benchmarks, tests' factories).
+ */
+export async function shownPoliciesField(documents: PolicyDocument[]): Promise<Record<typeof SHOWN_POLICIES_FIELD, string>> {
+  const shown = await policyVersionsInForce(documents);
+  return { [SHOWN_POLICIES_FIELD]: shown.map((v) => v.id).join(",") };
+}
+
+/** Why a sign-up accepted nothing: a version published since its page was shown, or a form that never said what it showed. */
+export type SignupPolicyRefusal = "changed" | "unseen";
+
+/**
  * What a sign-up accepts, read in its own transaction: the versions its form showed (the hidden
- * field), provided they are still the ones in force. Undefined when a version was published
+ * field), provided they are still the ones in force. "changed" when a version was published
  * between showing and submitting (or the field was tampered with): the person must see and accept
- * the new one. A submission without the field (not from our form) accepts the versions in force.
+ * the new one. "unseen" when the form did not carry the field at all: the person never saw a
+ * version (our form always renders it, with or without JavaScript), so nothing can be recorded as
+ * accepted and the sign-up is refused.
  */
 export async function acceptedAtSignup(
   tx: Tx,
   documents: PolicyDocument[],
   form: Record<string, unknown>,
-): Promise<PolicyVersion[] | undefined> {
-  const inForce = await policiesInForce(tx, documents);
+): Promise<{ ok: true; versions: PolicyVersion[] } | { ok: false; refusal: SignupPolicyRefusal }> {
   const shown = form[SHOWN_POLICIES_FIELD];
-  if (shown === undefined) return inForce;
+  if (shown === undefined) return { ok: false, refusal: "unseen" };
+  const inForce = await policiesInForce(tx, documents);
   const ids = typeof shown === "string" ? shown.split(",").filter(Boolean) : [];
   const same = ids.length === inForce.length && inForce.every((v) => ids.includes(v.id));
-  return same ? inForce : undefined;
+  return same ? { ok: true, versions: inForce } : { ok: false, refusal: "changed" };
 }

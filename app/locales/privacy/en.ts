@@ -164,6 +164,8 @@ const privacy = {
     invalid: "This unsubscribe link is not valid. You can change your choices on your account's privacy page.",
   },
   accepted: {
+    unseen:
+      "This sign-up did not say which privacy policy and terms you were shown, so it cannot accept them for you. Read the versions shown below and send the form again.",
     changed:
       "The privacy policy or terms changed while you were signing up. Read the version shown below: creating your account accepts it.",
     heading: "Policies you accepted",

@@ -169,6 +169,8 @@ const privacy: Translations<typeof en> = {
     invalid: "Pautan berhenti langganan ini tidak sah. Anda boleh menukar pilihan anda di halaman privasi akaun anda.",
   },
   accepted: {
+    unseen:
+      "Pendaftaran ini tidak menyatakan dasar privasi dan terma yang ditunjukkan kepada anda, jadi ia tidak boleh menerimanya bagi pihak anda. Baca versi yang ditunjukkan di bawah dan hantar borang sekali lagi.",
     changed:
       "Dasar privasi atau terma berubah semasa anda mendaftar. Baca versi yang ditunjukkan di bawah: membuat akaun anda menerimanya.",
     heading: "Polisi yang anda terima",

@@ -32,6 +32,7 @@ async function signedUpCustomer(lng: "en" | "ms" | "zh" = "en") {
   const email = `${unique("c")}@example.com`;
   await client.get(`/s/${shop.slug}/account/signup`);
   const res = await client.post(`/s/${shop.slug}/account/signup`, {
+    ...client.shownPolicies(),
     name: "Farah Idris",
     email,
     phone: uniquePhone().local,

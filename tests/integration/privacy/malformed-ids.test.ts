@@ -40,6 +40,7 @@ describe("malformed ids on the privacy pages", () => {
     customer.forwardedFor = "198.51.100.201";
     await customer.get(`/s/${shop.slug}/account/signup`);
     await customer.post(`/s/${shop.slug}/account/signup`, {
+      ...customer.shownPolicies(),
       name: "Malformed Ids",
       email: `${unique("m")}@example.com`,
       phone: uniquePhone().local,

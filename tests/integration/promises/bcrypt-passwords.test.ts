@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { signUpCustomer } from "~/domain/checkout/customers.server";
+import { shownPoliciesField } from "~/domain/policies/versions.server";
 import { closeRedis } from "~/lib/redis.server";
 import { asPlatform, closeDatabase, schema, withShop } from "~db/client";
 
@@ -23,7 +24,14 @@ describe("promise: “Passwords are stored only as bcrypt hashes. Nobody at NetS
     const shop = await makeShop(merchant.id);
     const signed = await signUpCustomer(
       shop.id,
-      { name: "Hash Tester", email: `${unique("hash")}@example.com`, phone: uniquePhone().e164, password: customerPassword, adult: "on" },
+      {
+        name: "Hash Tester",
+        email: `${unique("hash")}@example.com`,
+        phone: uniquePhone().e164,
+        password: customerPassword,
+        adult: "on",
+        ...(await shownPoliciesField(["privacy"])),
+      },
       { ip: "203.0.113.9", userAgent: "test", anonymousCartId: undefined },
     );
     if (!signed.ok) throw new Error(JSON.stringify(signed.errors));

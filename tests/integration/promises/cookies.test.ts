@@ -101,6 +101,8 @@ async function browse(v: Visitor) {
   expect((await v.post(`/s/${shop.slug}/locale`, { lng: "ms", redirectTo: `/s/${shop.slug}` })).status).toBe(302);
   await v.get(`/s/${shop.slug}/account/signup`);
   const signup = await v.post(`/s/${shop.slug}/account/signup`, {
+    // The form's hidden field naming the policy versions it showed.
+    policyVersions: v.html.match(/name="policyVersions" value="([^"]*)"/)?.[1] ?? "",
     name: "Cookie Tester",
     email: `${unique("cookie")}@example.com`,
     phone: uniquePhone().local,

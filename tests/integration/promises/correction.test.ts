@@ -57,6 +57,7 @@ describe("promise: “You can see, correct, export and delete your data” — c
     const email = `${unique("c")}@example.com`;
     await c.get(`/s/${shop.slug}/account/signup`);
     const signup = await c.post(`/s/${shop.slug}/account/signup`, {
+      ...c.shownPolicies(),
       name: "Farah Idris",
       email,
       phone: uniquePhone().local,

@@ -13,16 +13,23 @@ import { makeOperator } from "../../helpers/dropship";
 import { makeShop, makeUser, PASSWORD, unique } from "../../helpers/factories";
 import { makeOrder } from "../../helpers/orders";
 import { uniquePhone } from "../../helpers/phones";
+import { type IsolatedStack, isolatedStack } from "../../helpers/stack";
 import { FormClient, htmlDecode, startWeb } from "../../helpers/web";
 
+// Its own database: the versions this file publishes are platform-wide, and a sign-up in another
+// file between showing its form and sending it would be refused (409) for a version it never saw;
+// the notices would also go to every account of the shared database.
+let stack: IsolatedStack;
 let web: Awaited<ReturnType<typeof startWeb>>;
 beforeAll(async () => {
+  stack = await isolatedStack();
   web = await startWeb();
 });
 afterAll(async () => {
   await web?.close();
   await closeRedis();
   await closeDatabase();
+  await stack?.stop();
 });
 
 function client() {
@@ -42,6 +49,7 @@ describe("promise: “notice of significant policy changes”", () => {
     const customerEmail = `${unique("policy")}@example.com`;
     await customerClient.get(`/s/${shop.slug}/account/signup`);
     const signup = await customerClient.post(`/s/${shop.slug}/account/signup`, {
+      ...customerClient.shownPolicies(),
       name: "Mei Ling",
       email: customerEmail,
       phone: uniquePhone().local,
@@ -166,8 +174,16 @@ describe("promise: “notice of significant policy changes”", () => {
     const email = `${unique("waonly")}@example.com`;
     await buyer.get(`/s/${shop.slug}/account/signup`);
     expect(
-      (await buyer.post(`/s/${shop.slug}/account/signup`, { name: "Wei Jie", email, phone: phone.local, password: PASSWORD, adult: "on" }))
-        .status,
+      (
+        await buyer.post(`/s/${shop.slug}/account/signup`, {
+          ...buyer.shownPolicies(),
+          name: "Wei Jie",
+          email,
+          phone: phone.local,
+          password: PASSWORD,
+          adult: "on",
+        })
+      ).status,
     ).toBe(302);
     // The schema allows an account with a WhatsApp number and no email address (customers.email is
     // nullable); such a person is told by WhatsApp. Their newest order was placed in Chinese.
@@ -246,6 +262,7 @@ describe("promise: “notice of significant policy changes”", () => {
     const customerEmail = `${unique("burst")}@example.com`;
     await customerClient.get(`/s/${shop.slug}/account/signup`);
     await customerClient.post(`/s/${shop.slug}/account/signup`, {
+      ...customerClient.shownPolicies(),
       name: "Burst Buyer",
       email: customerEmail,
       phone: uniquePhone().local,
@@ -331,6 +348,7 @@ describe("promise: “notice of significant policy changes”", () => {
     const before = new Date();
     const email = `${unique("accept")}@example.com`;
     const signed = await visitor.post("/signup", {
+      ...visitor.shownPolicies(),
       name: "Hana Accepts",
       email,
       phone: uniquePhone().local,
@@ -357,6 +375,7 @@ describe("promise: “notice of significant policy changes”", () => {
     await buyer.get(`/s/${shop.slug}/account/signup`);
     expect(htmlDecode(buyer.lastHtml)).toContain(`data-document="privacy" data-version="${privacy.version}"`);
     await buyer.post(`/s/${shop.slug}/account/signup`, {
+      ...buyer.shownPolicies(),
       name: "Ahmad Accepts",
       email: `${unique("buyer")}@example.com`,
       password: PASSWORD,
@@ -418,9 +437,45 @@ describe("promise: “notice of significant policy changes”", () => {
       terms: "on",
       policyVersions: merchantShown,
     };
-    expect((await visitor.post("/signup", merchantForm)).status).toBe(409);
+    expect((await visitor.post("/signup", { ...merchantForm, ...visitor.shownPolicies() })).status).toBe(409);
     expect(htmlDecode(visitor.lastHtml)).toContain("Dasar privasi atau terma berubah semasa anda mendaftar.");
     const again = visitor.lastHtml.match(/name="policyVersions" value="([^"]*)"/)![1];
     expect((await visitor.post("/signup", { ...merchantForm, policyVersions: again })).status).toBe(302);
+  });
+
+  it("a sign-up that never said which versions its page showed is refused (400) with a clear message, and nothing is recorded as accepted: the person never saw a version", async () => {
+    const unseen =
+      "This sign-up did not say which privacy policy and terms you were shown, so it cannot accept them for you. Read the versions shown below and send the form again.";
+    // The merchant's sign-up, sent without the hidden field (not from our form, which always has it).
+    const visitor = client();
+    await visitor.get("/signup");
+    const email = `${unique("unseen")}@example.com`;
+    const merchantForm = {
+      name: "Tiada Lihat",
+      email,
+      phone: uniquePhone().local,
+      companyName: "Tiada Trading",
+      password: PASSWORD,
+      adult: "on",
+      terms: "on",
+    };
+    expect((await visitor.post("/signup", merchantForm)).status).toBe(400);
+    expect(htmlDecode(visitor.lastHtml)).toContain(unseen);
+    expect(await asPlatform((tx) => tx.select().from(schema.users).where(eq(schema.users.email, email)))).toEqual([]);
+    // The page it answers with carries the field: sending that form signs up.
+    expect((await visitor.post("/signup", { ...merchantForm, ...visitor.shownPolicies() })).status).toBe(302);
+
+    // A storefront customer's sign-up likewise.
+    const owner = await makeUser();
+    const shop = await makeShop(owner.id);
+    const buyer = client();
+    await buyer.get(`/s/${shop.slug}/account/signup`);
+    const buyerEmail = `${unique("unseen")}@example.com`;
+    const form = { name: "Tak Nampak", email: buyerEmail, password: PASSWORD, adult: "on" };
+    expect((await buyer.post(`/s/${shop.slug}/account/signup`, form)).status).toBe(400);
+    expect(htmlDecode(buyer.lastHtml)).toContain(unseen);
+    expect(await withShop(shop.id, (tx) => tx.select().from(schema.customers).where(eq(schema.customers.email, buyerEmail)))).toEqual([]);
+    expect(await withShop(shop.id, (tx) => tx.select().from(schema.policyAcceptances))).toEqual([]);
+    expect((await buyer.post(`/s/${shop.slug}/account/signup`, { ...form, ...buyer.shownPolicies() })).status).toBe(302);
   });
 });
