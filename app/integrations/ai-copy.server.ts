@@ -8,11 +8,8 @@
  * server (a local model server) works through the base URL; when it has no Responses API the
  * client falls back to Chat Completions with the same schema.
  */
-import Anthropic from "@anthropic-ai/sdk";
-import { zodOutputFormat } from "@anthropic-ai/sdk/helpers/zod";
-import OpenAI from "openai";
-import { ContentFilterFinishReasonError, LengthFinishReasonError } from "openai/core/error";
-import { zodResponseFormat, zodTextFormat } from "openai/helpers/zod";
+import type Anthropic from "@anthropic-ai/sdk";
+import type OpenAI from "openai";
 import { z } from "zod";
 
 import { config, type Env } from "~/config.server";
@@ -321,6 +318,26 @@ function sdkOptions(settings: { apiKey: string; baseURL?: string; maxRetries?: n
   };
 }
 
+/**
+ * The SDKs (about 1.5 MB of JavaScript) are loaded on first use, not when a process starts: a web
+ * or worker process that never writes copy never pays for them (start-up time, issue 19).
+ */
+let openAISdk: Promise<typeof import("openai") & typeof import("openai/core/error") & typeof import("openai/helpers/zod")> | undefined;
+const loadOpenAI = () =>
+  (openAISdk ??= Promise.all([import("openai"), import("openai/core/error"), import("openai/helpers/zod")]).then(
+    ([sdk, errors, helpers]) => ({
+      ...sdk,
+      ...errors,
+      ...helpers,
+    }),
+  ));
+let anthropicSdk: Promise<typeof import("@anthropic-ai/sdk") & typeof import("@anthropic-ai/sdk/helpers/zod")> | undefined;
+const loadAnthropic = () =>
+  (anthropicSdk ??= Promise.all([import("@anthropic-ai/sdk"), import("@anthropic-ai/sdk/helpers/zod")]).then(([sdk, helpers]) => ({
+    ...sdk,
+    ...helpers,
+  })));
+
 // --- OpenAI -------------------------------------------------------------------------------------
 
 export interface OpenAICopySettings {
@@ -346,12 +363,17 @@ export function openAICopySettings(env: Env = config()): OpenAICopySettings {
 
 export class OpenAICopyWriter implements CopyWriter {
   readonly provider = "openai" as const;
-  private readonly client: OpenAI;
+  private sdk?: Awaited<ReturnType<typeof loadOpenAI>>;
+  private client?: OpenAI;
   /** Set once the server has shown it has no Responses API (a local model server). */
   private responsesMissing = false;
 
-  constructor(private readonly settings: OpenAICopySettings) {
-    this.client = new OpenAI(sdkOptions(settings));
+  constructor(private readonly settings: OpenAICopySettings) {}
+
+  private async load(): Promise<{ sdk: Awaited<ReturnType<typeof loadOpenAI>>; client: OpenAI }> {
+    this.sdk ??= await loadOpenAI();
+    this.client ??= new this.sdk.default(sdkOptions(this.settings));
+    return { sdk: this.sdk, client: this.client };
   }
 
   get isSandbox(): boolean {
@@ -381,14 +403,15 @@ export class OpenAICopyWriter implements CopyWriter {
   }
 
   private async viaResponses(request: CopyRequest, prompt: { system: string; user: string }, model: string): Promise<CopyResult> {
+    const { sdk, client } = await this.load();
     let response;
     try {
-      response = await this.client.responses.parse(
+      response = await client.responses.parse(
         {
           model,
           instructions: prompt.system,
           input: prompt.user,
-          text: { format: zodTextFormat(ProductCopySchema, "product_copy") },
+          text: { format: sdk.zodTextFormat(ProductCopySchema, "product_copy") },
           max_output_tokens: request.maxOutputTokens ?? 2000,
           store: false,
         },
@@ -421,16 +444,17 @@ export class OpenAICopyWriter implements CopyWriter {
   }
 
   private async viaChat(request: CopyRequest, prompt: { system: string; user: string }, model: string): Promise<CopyResult> {
+    const { sdk, client } = await this.load();
     let completion;
     try {
-      completion = await this.client.chat.completions.parse(
+      completion = await client.chat.completions.parse(
         {
           model,
           messages: [
             { role: "system", content: prompt.system },
             { role: "user", content: prompt.user },
           ],
-          response_format: zodResponseFormat(ProductCopySchema, "product_copy"),
+          response_format: sdk.zodResponseFormat(ProductCopySchema, "product_copy"),
           max_completion_tokens: request.maxOutputTokens ?? 2000,
         },
         { signal: request.signal },
@@ -455,11 +479,14 @@ export class OpenAICopyWriter implements CopyWriter {
 
   private mapError(error: unknown, model: string): AiCopyError {
     if (error instanceof AiCopyError) return error;
-    if (error instanceof OpenAI.APIUserAbortError) throw error;
-    if (error instanceof OpenAI.APIError) {
+    // Only called for a call's error, so the SDK is loaded.
+    const { LengthFinishReasonError, ContentFilterFinishReasonError } = this.sdk!;
+    const { APIUserAbortError, APIError, APIConnectionTimeoutError, APIConnectionError } = this.sdk!.default;
+    if (error instanceof APIUserAbortError) throw error;
+    if (error instanceof APIError) {
       return mapApiError(error, "openai", model, {
-        timeout: error instanceof OpenAI.APIConnectionTimeoutError,
-        connection: error instanceof OpenAI.APIConnectionError,
+        timeout: error instanceof APIConnectionTimeoutError,
+        connection: error instanceof APIConnectionError,
       });
     }
     // Chat Completions' parse() throws on a cut-off answer rather than returning it.
@@ -504,12 +531,17 @@ const COPY_TOOL_NAME = "record_product_copy";
 
 export class AnthropicCopyWriter implements CopyWriter {
   readonly provider = "anthropic" as const;
-  private readonly client: Anthropic;
+  private sdk?: Awaited<ReturnType<typeof loadAnthropic>>;
+  private client?: Anthropic;
   /** Models that have answered that they do not support structured output. */
   private readonly withoutStructuredOutput = new Set<string>();
 
-  constructor(private readonly settings: AnthropicCopySettings) {
-    this.client = new Anthropic(sdkOptions(settings));
+  constructor(private readonly settings: AnthropicCopySettings) {}
+
+  private async load(): Promise<{ sdk: Awaited<ReturnType<typeof loadAnthropic>>; client: Anthropic }> {
+    this.sdk ??= await loadAnthropic();
+    this.client ??= new this.sdk.default(sdkOptions(this.settings));
+    return { sdk: this.sdk, client: this.client };
   }
 
   get isSandbox(): boolean {
@@ -545,7 +577,7 @@ export class AnthropicCopyWriter implements CopyWriter {
    * answer before we could see `stop_reason` and the tokens used.
    */
   private async viaOutputFormat(request: CopyRequest, prompt: { system: string; user: string }, model: string): Promise<CopyResult> {
-    const format = zodOutputFormat(ProductCopySchema);
+    const format = (await this.load()).sdk.zodOutputFormat(ProductCopySchema);
     const message = await this.call(
       {
         model,
@@ -596,14 +628,16 @@ export class AnthropicCopyWriter implements CopyWriter {
   }
 
   private async call(params: Anthropic.MessageCreateParamsNonStreaming, signal?: AbortSignal): Promise<Anthropic.Message> {
+    const { sdk, client } = await this.load();
+    const { APIUserAbortError, APIError, APIConnectionTimeoutError, APIConnectionError } = sdk.default;
     try {
-      return await this.client.messages.create(params, { signal });
+      return await client.messages.create(params, { signal });
     } catch (error) {
-      if (error instanceof Anthropic.APIUserAbortError) throw error;
-      if (error instanceof Anthropic.APIError) {
+      if (error instanceof APIUserAbortError) throw error;
+      if (error instanceof APIError) {
         throw mapApiError(error, "anthropic", params.model, {
-          timeout: error instanceof Anthropic.APIConnectionTimeoutError,
-          connection: error instanceof Anthropic.APIConnectionError,
+          timeout: error instanceof APIConnectionTimeoutError,
+          connection: error instanceof APIConnectionError,
         });
       }
       throw malformed("anthropic", error, { model: params.model });

@@ -7,7 +7,7 @@
  * - Failures are classified like the other providers' errors: a temporary SMTP reply (4xx) or
  *   an unreachable server is retryable; a permanent one (5xx) is not.
  */
-import nodemailer, { type Transporter } from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
 import { z } from "zod";
 
@@ -95,15 +95,22 @@ export interface OutgoingEmail {
 }
 
 export class EmailClient {
-  private transporter: Transporter<SMTPTransport.SentMessageInfo>;
+  private transporter?: Transporter<SMTPTransport.SentMessageInfo>;
 
-  constructor(private readonly settings: EmailSettings) {
-    this.transporter = nodemailer.createTransport({
-      ...settings.transport,
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 15_000,
-    });
+  constructor(private readonly settings: EmailSettings) {}
+
+  /** nodemailer (400 KB) loads on the first message, not when a process starts (issue 19). */
+  private async smtp(): Promise<Transporter<SMTPTransport.SentMessageInfo>> {
+    if (!this.transporter) {
+      const { default: nodemailer } = await import("nodemailer");
+      this.transporter = nodemailer.createTransport({
+        ...this.settings.transport,
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 15_000,
+      });
+    }
+    return this.transporter;
   }
 
   get isSandbox(): boolean {
@@ -112,8 +119,9 @@ export class EmailClient {
 
   /** Hands the message to the SMTP server; resolves with its Message-ID once accepted. */
   async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+    const transporter = await this.smtp();
     try {
-      const info = await this.transporter.sendMail({
+      const info = await transporter.sendMail({
         from: this.settings.from,
         to: email.to,
         subject: email.subject,
@@ -133,7 +141,7 @@ export class EmailClient {
       if (error instanceof EmailError) throw error;
       throw classify(error as Error & { responseCode?: number; code?: string });
     } finally {
-      this.transporter.close();
+      transporter.close();
     }
   }
 }

@@ -9,30 +9,26 @@
  * - browser uploads need a bucket CORS rule with explicit AllowedHeaders (not `*`);
  * - public delivery through a public bucket domain / CDN (MEDIA_PUBLIC_BASE_URL), not presigned GETs.
  */
-import {
-  CopyObjectCommand,
-  type CORSRule,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutBucketCorsCommand,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from "@aws-sdk/client-s3";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import type { CORSRule, S3Client } from "@aws-sdk/client-s3";
 
 import { config } from "~/config.server";
 
 const KEY = Symbol.for("netshop.storage");
 type Holder = { [KEY]?: S3Client };
 
-function client(): S3Client {
+type S3Sdk = typeof import("@aws-sdk/client-s3");
+let sdkLoading: Promise<S3Sdk> | undefined;
+
+/**
+ * The AWS SDK (about 800 KB of JavaScript) is loaded on the first call that needs it, not when a
+ * process starts: most requests never touch the object store (start-up time, issue 19).
+ */
+async function s3(): Promise<{ sdk: S3Sdk; client: S3Client }> {
+  const sdk = await (sdkLoading ??= import("@aws-sdk/client-s3"));
   const holder = globalThis as Holder;
   if (!holder[KEY]) {
     const env = config();
-    holder[KEY] = new S3Client({
+    holder[KEY] = new sdk.S3Client({
       endpoint: env.S3_ENDPOINT,
       region: env.S3_REGION,
       forcePathStyle: env.S3_FORCE_PATH_STYLE,
@@ -42,8 +38,10 @@ function client(): S3Client {
       maxAttempts: 3,
     });
   }
-  return holder[KEY];
+  return { sdk, client: holder[KEY] };
 }
+
+const presigner = () => import("@aws-sdk/s3-request-presigner");
 
 const bucket = () => config().S3_BUCKET;
 
@@ -95,9 +93,11 @@ export async function presignUpload(input: {
 }): Promise<PresignedUpload> {
   assertStorable(input.contentType);
   const expiresIn = Math.min(input.expiresInSeconds ?? 900, 7 * 24 * 3600);
+  const { sdk, client } = await s3();
+  const { getSignedUrl } = await presigner();
   const url = await getSignedUrl(
-    client(),
-    new PutObjectCommand({
+    client,
+    new sdk.PutObjectCommand({
       Bucket: bucket(),
       Key: input.key,
       ContentType: input.contentType,
@@ -120,9 +120,11 @@ export async function presignUpload(input: {
  */
 export async function presignDownload(input: { key: string; filename: string; expiresInSeconds?: number }): Promise<string> {
   const expiresIn = Math.min(input.expiresInSeconds ?? 300, 7 * 24 * 3600);
+  const { sdk, client } = await s3();
+  const { getSignedUrl } = await presigner();
   return getSignedUrl(
-    client(),
-    new GetObjectCommand({
+    client,
+    new sdk.GetObjectCommand({
       Bucket: bucket(),
       Key: input.key,
       ResponseContentDisposition: `attachment; filename="${input.filename.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
@@ -141,23 +143,26 @@ export interface ObjectInfo {
 
 /** Size and type of a stored object, or undefined when there is none. */
 export async function headObject(key: string): Promise<ObjectInfo | undefined> {
+  const { sdk, client } = await s3();
   try {
-    const head = await client().send(new HeadObjectCommand({ Bucket: bucket(), Key: key }));
+    const head = await client.send(new sdk.HeadObjectCommand({ Bucket: bucket(), Key: key }));
     return { bytes: head.ContentLength ?? 0, contentType: head.ContentType };
   } catch (error) {
-    if (isNotFound(error)) return undefined;
+    if (isNotFound(error, sdk)) return undefined;
     throw error;
   }
 }
 
 /** The first `length` bytes of an object (for checking what a file really is). */
 export async function readObjectStart(key: string, length: number): Promise<Buffer> {
-  const out = await client().send(new GetObjectCommand({ Bucket: bucket(), Key: key, Range: `bytes=0-${length - 1}` }));
+  const { sdk, client } = await s3();
+  const out = await client.send(new sdk.GetObjectCommand({ Bucket: bucket(), Key: key, Range: `bytes=0-${length - 1}` }));
   return Buffer.from(await out.Body!.transformToByteArray()).subarray(0, length);
 }
 
 export async function readObject(key: string): Promise<Buffer> {
-  const out = await client().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
+  const { sdk, client } = await s3();
+  const out = await client.send(new sdk.GetObjectCommand({ Bucket: bucket(), Key: key }));
   return Buffer.from(await out.Body!.transformToByteArray());
 }
 
@@ -175,10 +180,11 @@ export function contentDispositionFor(key: string, contentType: string): string 
 
 /** Stores a body we made ourselves (renditions, exports). Public media are cached for a year. */
 export async function putObject(input: { key: string; body: Buffer | string; contentType: string; immutable?: boolean }): Promise<number> {
+  const { sdk, client } = await s3();
   assertStorable(input.contentType);
   const body = typeof input.body === "string" ? Buffer.from(input.body) : input.body;
-  await client().send(
-    new PutObjectCommand({
+  await client.send(
+    new sdk.PutObjectCommand({
       Bucket: bucket(),
       Key: input.key,
       Body: body,
@@ -192,8 +198,9 @@ export async function putObject(input: { key: string; body: Buffer | string; con
 }
 
 export async function copyObject(fromKey: string, toKey: string): Promise<void> {
-  await client().send(
-    new CopyObjectCommand({
+  const { sdk, client } = await s3();
+  await client.send(
+    new sdk.CopyObjectCommand({
       Bucket: bucket(),
       Key: toKey,
       CopySource: `${bucket()}/${fromKey.split("/").map(encodeURIComponent).join("/")}`,
@@ -203,10 +210,11 @@ export async function copyObject(fromKey: string, toKey: string): Promise<void> 
 
 /** Every key under a prefix. */
 export async function listKeys(prefix: string): Promise<string[]> {
+  const { sdk, client } = await s3();
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await client().send(new ListObjectsV2Command({ Bucket: bucket(), Prefix: prefix, ContinuationToken: token }));
+    const page = await client.send(new sdk.ListObjectsV2Command({ Bucket: bucket(), Prefix: prefix, ContinuationToken: token }));
     for (const item of page.Contents ?? []) if (item.Key) keys.push(item.Key);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
@@ -218,8 +226,9 @@ export async function listKeys(prefix: string): Promise<string[]> {
  * checksum header, which is exactly what R2 and s3rver disagree on. Missing objects are fine.
  */
 export async function deleteObjects(keys: string[]): Promise<void> {
+  const { sdk, client } = await s3();
   for (const key of keys) {
-    await client().send(new DeleteObjectCommand({ Bucket: bucket(), Key: key }));
+    await client.send(new sdk.DeleteObjectCommand({ Bucket: bucket(), Key: key }));
   }
 }
 
@@ -268,12 +277,13 @@ export function browserUploadCorsXml(origins: string[]): string {
 
 /** Puts the browser-upload CORS rule on the configured bucket (`npm run storage:cors`). */
 export async function applyBrowserUploadCors(origins: string[]): Promise<void> {
-  await client().send(new PutBucketCorsCommand({ Bucket: bucket(), CORSConfiguration: { CORSRules: browserUploadCorsRules(origins) } }));
+  const { sdk, client } = await s3();
+  await client.send(new sdk.PutBucketCorsCommand({ Bucket: bucket(), CORSConfiguration: { CORSRules: browserUploadCorsRules(origins) } }));
 }
 
-function isNotFound(error: unknown): boolean {
+function isNotFound(error: unknown, sdk: S3Sdk): boolean {
   return (
-    error instanceof S3ServiceException &&
+    error instanceof sdk.S3ServiceException &&
     (error.$metadata.httpStatusCode === 404 || error.name === "NotFound" || error.name === "NoSuchKey")
   );
 }

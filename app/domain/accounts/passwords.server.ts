@@ -1,4 +1,5 @@
-import { dictionary } from "@zxcvbn-ts/language-common";
+import { createRequire } from "node:module";
+
 import bcrypt from "bcryptjs";
 
 import { config } from "~/config.server";
@@ -12,11 +13,15 @@ const MAX_PASSWORD_BYTES = 72;
 
 /**
  * Common and breached passwords, bundled (no network): the 49,233-entry "passwords-common" list of
- * @zxcvbn-ts/language-common (MIT, maintained; drawn from public breach corpora), loaded once.
+ * @zxcvbn-ts/language-common (MIT, maintained; drawn from public breach corpora), loaded once, on
+ * the first password checked rather than when a process starts (400 KB of data; issue 19).
  */
 let common: Set<string> | undefined;
 function commonPasswords(): Set<string> {
-  common ??= new Set(dictionary["passwords-common"] as string[]);
+  if (!common) {
+    const { dictionary } = createRequire(import.meta.url)("@zxcvbn-ts/language-common") as typeof import("@zxcvbn-ts/language-common");
+    common = new Set(dictionary["passwords-common"] as string[]);
+  }
   return common;
 }
 

@@ -2,7 +2,6 @@
  * A platform invoice as printable HTML and as PDF (pdfkit with the embedded Noto Sans fonts, so a
  * company name or address in Chinese prints in the PDF as in the HTML).
  */
-import PDFDocument from "pdfkit";
 
 import { config } from "~/config.server";
 import { formatMoney } from "~/lib/money";
@@ -72,7 +71,9 @@ th,td{text-align:left;padding:.4rem;border-bottom:1px solid #ddd}.n{text-align:r
 </body></html>`;
 }
 
-export function invoicePdf(invoice: PlatformInvoice): Promise<Buffer> {
+export async function invoicePdf(invoice: PlatformInvoice): Promise<Buffer> {
+  // pdfkit and its font engine load on the first PDF, not when a process starts (issue 19).
+  const { default: PDFDocument } = await import("pdfkit");
   const doc = new PDFDocument({
     size: "A4",
     margin: 50,

@@ -5,7 +5,6 @@
  * used: Chinese and Malay names print as written).
  */
 import { eq } from "drizzle-orm";
-import PDFDocument from "pdfkit";
 
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { isUuid } from "~/lib/ids";
@@ -100,7 +99,9 @@ ${totals}
 }
 
 /** The same document as a PDF (A4). */
-export function documentPdf(kind: DocumentKind, d: Data): Promise<Buffer> {
+export async function documentPdf(kind: DocumentKind, d: Data): Promise<Buffer> {
+  // pdfkit and its font engine load on the first PDF, not when a process starts (issue 19).
+  const { default: PDFDocument } = await import("pdfkit");
   const { order, shop, lines } = d;
   const money = (m: number) => formatMoney(m, order.currency);
   const doc = new PDFDocument({

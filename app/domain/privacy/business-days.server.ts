@@ -1,4 +1,4 @@
-import Holidays from "date-holidays";
+import { createRequire } from "node:module";
 
 import { addDays, localDate } from "~/lib/dates";
 
@@ -10,7 +10,18 @@ import { addDays, localDate } from "~/lib/dates";
  * Hari Raya or Chinese New Year by hand would be wrong within a year. We count the federal
  * calendar of Kuala Lumpur (state "14", where NetShop is established), the one PDPA deadlines run in.
  */
-const MY = new Holidays("MY", "14");
+let MY: import("date-holidays").default | undefined;
+/**
+ * Loaded on the first date asked about, not when a process starts: the package and its calendars
+ * are about 2 MB of JavaScript (moment-timezone, astronomia) that start-up would parse (issue 19).
+ */
+function malaysia(): import("date-holidays").default {
+  if (!MY) {
+    const Holidays = createRequire(import.meta.url)("date-holidays") as typeof import("date-holidays").default;
+    MY = new Holidays("MY", "14");
+  }
+  return MY;
+}
 const ZONE = "Asia/Kuala_Lumpur";
 const cache = new Map<number, Set<string>>();
 
@@ -21,7 +32,8 @@ function holidays(year: number): Set<string> {
   let set = cache.get(year);
   if (!set) {
     set = new Set(
-      MY.getHolidays(year)
+      malaysia()
+        .getHolidays(year)
         .filter((h) => h.type === "public")
         .map((h) => h.date.slice(0, 10)),
     );
