@@ -5,6 +5,7 @@ import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { PROVIDER_NAMES } from "~/domain/ai/copy-rules";
 import { copySettingsView, getAiSettings } from "~/domain/ai/copy-settings.server";
 import { aiStudio, cancelBatch, JOB_STATUS_FILTERS, productChoices, requestBulkCopy, retryJob } from "~/domain/ai/jobs.server";
+import { limitsInLanguage } from "~/domain/billing/limit-refusals.server";
 import { readForm } from "~/lib/csrf.server";
 import { notFound } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
@@ -50,7 +51,7 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, contex
   const actor = { userId: access.user.id, ip: context.ip, userAgent: context.userAgent };
   const intent = String(form.get("intent") ?? "");
   if (intent === "retry") {
-    const result = await retryJob(shopId, String(form.get("jobId") ?? ""), actor);
+    const result = await limitsInLanguage(request, await retryJob(shopId, String(form.get("jobId") ?? ""), actor));
     if (!result) throw notFound("There is no such AI job in your shop.");
     if (!result.ok) return data({ error: result.errors.form, errors: {} as Record<string, string> }, { status: 400 });
     return redirect("/admin/ai?retried=1");
@@ -65,11 +66,17 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, contex
   const settings = await getAiSettings(shopId);
   const ids = form.getAll("ids").map(String);
   const languages = form.getAll("languages").map(String);
-  const result = await requestBulkCopy(
-    shopId,
-    ids,
-    { tone: String(form.get("tone") ?? settings.tone), languages: languages.length || form.get("chosen") ? languages : settings.languages },
-    actor,
+  const result = await limitsInLanguage(
+    request,
+    await requestBulkCopy(
+      shopId,
+      ids,
+      {
+        tone: String(form.get("tone") ?? settings.tone),
+        languages: languages.length || form.get("chosen") ? languages : settings.languages,
+      },
+      actor,
+    ),
   );
   if (!result.ok) return data({ error: result.errors.form ?? result.errors.ids ?? null, errors: result.errors }, { status: 400 });
   return redirect(`/admin/ai/batches/${result.batchId}`);

@@ -5,6 +5,7 @@ import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { allows } from "~/domain/accounts/permissions";
 import { requestCopy } from "~/domain/ai/copy-requests.server";
 import { featureLock, featureRefusal, shopFeature } from "~/domain/billing/features.server";
+import { limitsInLanguage } from "~/domain/billing/limit-refusals.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { getDropshipSettings, importNetworkProduct } from "~/domain/dropship/import.server";
 import { NetworkQuerySchema, searchNetwork, toggleFavourite } from "~/domain/dropship/network.server";
@@ -45,7 +46,7 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
     return data({ error: null });
   }
   const actor = { userId: access.user.id, ip: context.ip, userAgent: context.userAgent };
-  const result = await importNetworkProduct(access.shop.shopId, productId, actor);
+  const result = await limitsInLanguage(request, await importNetworkProduct(access.shop.shopId, productId, actor));
   if (!result.ok && result.feature) return data({ error: await featureRefusal(request, result.feature) }, { status: 403 });
   if (!result.ok) return data({ error: result.errors.form }, { status: 400 });
   // Optionally an AI copy job (the AI area's own queue, credits and review): the supplier's copy

@@ -8,6 +8,7 @@ import { applyDraftField, productCopyPage, restoreVersion } from "~/domain/ai/co
 import { COPY_FIELDS, type CopyField, type CopyLanguageCode, LANGUAGE_NAMES, PROVIDER_NAMES } from "~/domain/ai/copy-rules";
 import { copySettingsView } from "~/domain/ai/copy-settings.server";
 import { creditsLeft } from "~/domain/ai/jobs.server";
+import { limitsInLanguage } from "~/domain/billing/limit-refusals.server";
 import { readForm } from "~/lib/csrf.server";
 import { formFields, keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
@@ -84,7 +85,7 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, params
     const done = intent === "apply" ? `applied=${form.get("language")}.${form.get("field")}` : "restored=1";
     return redirect(`/admin/products/${productId}/copy?${done}${form.get("draftId") ? `&draft=${form.get("draftId")}` : ""}`);
   }
-  const queued = await requestCopy(shopId, productId, fields, actor);
+  const queued = await limitsInLanguage(request, await requestCopy(shopId, productId, fields, actor));
   if (!queued) throw notFound("This product does not exist in your shop.");
   if (!queued.ok)
     return data(

@@ -1,4 +1,5 @@
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { limitsInLanguage } from "~/domain/billing/limit-refusals.server";
 import {
   completeUpload,
   deleteMedia,
@@ -28,11 +29,14 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
 
   switch (intent) {
     case "request-upload": {
-      const result = await requestUpload(shop.shopId, productId, {
-        filename: form.get("filename"),
-        contentType: form.get("contentType"),
-        size: form.get("size"),
-      });
+      const result = await limitsInLanguage(
+        request,
+        await requestUpload(shop.shopId, productId, {
+          filename: form.get("filename"),
+          contentType: form.get("contentType"),
+          size: form.get("size"),
+        }),
+      );
       if (!result) throw notFound("This product does not exist in your shop.");
       if (!result.ok) return Response.json({ error: result.errors.form }, { status: result.status });
       return Response.json({ mediaId: result.mediaId, upload: result.upload });

@@ -6,6 +6,7 @@ import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { requestTryOn, requestVideo, retryKlingJob } from "~/domain/ai/kling-requests.server";
 import { productStudio } from "~/domain/ai/kling-studio.server";
 import { deleteModelPhoto, uploadModelPhoto } from "~/domain/ai/model-photos.server";
+import { limitsInLanguage } from "~/domain/billing/limit-refusals.server";
 import { reviewGeneratedMedia } from "~/domain/media/media.server";
 import { MAX_IMAGE_BYTES } from "~/domain/media/media-rules";
 import { readUploadForm } from "~/lib/csrf.server";
@@ -50,7 +51,7 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, params
 
   switch (intent) {
     case "upload-model-photo": {
-      const result = await uploadModelPhoto(shopId, access.user.id, form.get("photo"));
+      const result = await limitsInLanguage(request, await uploadModelPhoto(shopId, access.user.id, form.get("photo")));
       if (!result.ok) return data({ intent, errors: result.errors, values: {} as Record<string, string> }, { status: 400 });
       return redirect(`${here}?done=photo`);
     }
@@ -60,16 +61,18 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, params
     case "tryon":
     case "video": {
       const fields = Object.fromEntries(form);
-      const result =
+      const result = await limitsInLanguage(
+        request,
         intent === "tryon"
           ? await requestTryOn(shopId, access.user.id, productId, fields)
-          : await requestVideo(shopId, access.user.id, productId, fields);
+          : await requestVideo(shopId, access.user.id, productId, fields),
+      );
       if (!result) throw missing();
       if (!result.ok) return data({ intent, errors: result.errors, values: keptValues(form) }, { status: 400 });
       return redirect(`${here}?done=queued#jobs`);
     }
     case "retry": {
-      const retried = await retryKlingJob(shopId, String(form.get("jobId") ?? ""));
+      const retried = await limitsInLanguage(request, await retryKlingJob(shopId, String(form.get("jobId") ?? "")));
       if (!retried) throw notFound("This job does not exist in your shop.");
       if (!retried.ok) return data({ intent, errors: retried.errors, values: {} as Record<string, string> }, { status: 400 });
       return redirect(`${here}?done=queued#jobs`);

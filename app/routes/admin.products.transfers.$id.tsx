@@ -2,6 +2,7 @@ import type { MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 
 import { adminLoader } from "~/domain/accounts/access.server";
+import { rowErrorsIn } from "~/domain/catalog/csv.server";
 import { getTransfer } from "~/domain/catalog/transfers.server";
 import { notFound } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
@@ -18,8 +19,9 @@ export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "com
 
 export const loader = /* @__PURE__ */ adminLoader("products", async ({ request, params, access }) => {
   const { shop } = access;
+  const locale = await localeFor(request);
   const t = await getTransfer(shop.shopId, params.id ?? "");
-  if (!t) throw notFound(serverT(await localeFor(request), "catalog")("transfers.notFound"));
+  if (!t) throw notFound(serverT(locale, "catalog")("transfers.notFound"));
   return {
     transfer: {
       id: t.id,
@@ -30,7 +32,7 @@ export const loader = /* @__PURE__ */ adminLoader("products", async ({ request, 
       processedRows: t.processedRows,
       productCount: t.productCount,
       errorCount: t.errorCount,
-      errors: t.errors.slice(0, 200),
+      errors: rowErrorsIn(locale, t.errors.slice(0, 200)),
       message: t.message,
     },
   };

@@ -313,9 +313,9 @@ export const catalogTransfers = pgTable(
     /** Products created or updated (import) or written (export). */
     productCount: integer("product_count").notNull().default(0),
     errorCount: integer("error_count").notNull().default(0),
-    /** Row-level problems, first 1,000: {row, column, message}. */
+    /** Row-level problems, first 1,000: {row, column, message, and a plan-limit refusal's facts (limit)}. */
     errors: jsonb("errors")
-      .$type<Array<{ row: number; column: string; message: string }>>()
+      .$type<Array<{ row: number; column: string; message: string; limit?: unknown }>>()
       .notNull()
       .default(sql`'[]'::jsonb`),
     message: text("message"),

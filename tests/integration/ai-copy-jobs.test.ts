@@ -261,6 +261,7 @@ describe("copy for one product", () => {
       errors: {
         form: "Your Free plan includes 50 AI copy credits a month and 2 are left (48 held by jobs in progress): this needs 3. Credits renew on the 1st, or upgrade your plan for more.",
       },
+      planLimit: { field: "form", limit: { limit: "credits", plan: "Free", kind: "copy", allowance: 50, left: 2, held: 48, needs: 3 } },
     });
     expect(await requestCopy(shopId, productId, { tone: "friendly", languages: ["en", "ms"] }, actor())).toMatchObject({ ok: true });
     worker.resume();

@@ -135,6 +135,7 @@ describe("products and variants", () => {
       errors: {
         form: "Your Tiny plan allows 2 products and this shop has 2. Delete products you no longer sell, or upgrade your plan to add more.",
       },
+      planLimit: { field: "form", limit: { limit: "products", plan: "Tiny", allowed: 2, count: 2 } },
     });
   });
 });

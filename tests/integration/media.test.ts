@@ -159,6 +159,7 @@ describe("direct uploads to the store, then the media job", () => {
       errors: {
         form: "Your Small plan includes 5.0 MB of media and this shop uses 0 B: this file (6.0 MB) does not fit. Delete media you no longer need, or upgrade your plan.",
       },
+      planLimit: { field: "form", limit: { limit: "storage", plan: "Small", allowed: 5 * 1024 * 1024, used: 0, adding: 6 * 1024 * 1024 } },
     });
     expect(
       await requestUpload(shop.id, "00000000-0000-4000-8000-000000000000", { filename: "a.png", contentType: "image/png", size: 10 }),

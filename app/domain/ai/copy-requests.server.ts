@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 
 import { audit } from "~/domain/audit/audit.server";
+import { limitRefusal } from "~/domain/billing/limit-refusals.server";
 import { PlanLimitReached } from "~/domain/billing/plans.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { type FieldErrors, fieldErrors, listField } from "~/lib/forms";
@@ -84,7 +85,7 @@ export async function requestCopy(
       return { ok: true as const, jobId: job.id };
     });
   } catch (error) {
-    if (error instanceof PlanLimitReached) return { ok: false, errors: { form: error.message } };
+    if (error instanceof PlanLimitReached) return limitRefusal(error);
     throw error;
   }
 }

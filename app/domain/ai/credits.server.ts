@@ -15,8 +15,6 @@ import { schema, type Tx } from "~db/client";
 
 export type AiKind = (typeof schema.aiJobKindEnum.enumValues)[number];
 
-const KIND_LABEL: Record<AiKind, string> = { copy: "copy", tryon: "try-on image", video: "video" };
-
 function allowance(plan: Plan, kind: AiKind): number {
   return kind === "copy" ? plan.aiCopyCredits : kind === "tryon" ? plan.aiTryonCredits : plan.aiVideoCredits;
 }
@@ -93,11 +91,15 @@ export async function assertAiCredits(tx: Tx, shopId: string, kind: AiKind, cred
   const balance = (await creditBalances(tx, shopId))[kind];
   if (credits > balance.left) {
     const plan = await currentPlan(tx, shopId);
-    throw new PlanLimitReached(
-      `Your ${plan.name} plan includes ${balance.allowance} AI ${KIND_LABEL[kind]} credits a month and ${balance.left} are left` +
-        `${balance.held ? ` (${balance.held} held by jobs in progress)` : ""}: this needs ${credits}. ` +
-        `Credits renew on the 1st, or upgrade your plan for more.`,
-    );
+    throw new PlanLimitReached({
+      limit: "credits",
+      plan: plan.name,
+      kind,
+      allowance: balance.allowance,
+      left: balance.left,
+      held: balance.held,
+      needs: credits,
+    });
   }
 }
 

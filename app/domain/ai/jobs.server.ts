@@ -9,6 +9,7 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 
 import { audit } from "~/domain/audit/audit.server";
+import { limitRefusal } from "~/domain/billing/limit-refusals.server";
 import { PlanLimitReached } from "~/domain/billing/plans.server";
 import { enqueueAfterCommit, enqueueManyAfterCommit } from "~/domain/jobs/outbox.server";
 import type { FieldErrors } from "~/lib/forms";
@@ -78,7 +79,7 @@ export async function requestBulkCopy(
       return { ok: true as const, batchId: batch.id, count: rows.length };
     });
   } catch (error) {
-    if (error instanceof PlanLimitReached) return { ok: false, errors: { form: error.message } };
+    if (error instanceof PlanLimitReached) return limitRefusal(error);
     throw error;
   }
 }
@@ -178,7 +179,7 @@ export async function retryJob(shopId: string, jobId: string, actor: Actor): Pro
       return { ok: true as const };
     });
   } catch (error) {
-    if (error instanceof PlanLimitReached) return refuse(error.message);
+    if (error instanceof PlanLimitReached) return limitRefusal(error);
     throw error;
   }
 }

@@ -5,6 +5,7 @@
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 
+import { limitRefusal } from "~/domain/billing/limit-refusals.server";
 import { PlanLimitReached } from "~/domain/billing/plans.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { DEFAULT_TRY_ON_MODEL, DEFAULT_VIDEO_MODEL, KLING_LIMITS, TRY_ON_MODELS } from "~/integrations/kling.server";
@@ -73,7 +74,7 @@ async function requestKlingJob<T extends z.ZodTypeAny>(
   try {
     return await withShop(shopId, async (tx) => ((await productExists(tx, productId)) ? queue(tx, parsed.data) : undefined));
   } catch (error) {
-    if (error instanceof PlanLimitReached) return refuse(error.message);
+    if (error instanceof PlanLimitReached) return limitRefusal(error);
     throw error;
   }
 }
@@ -165,7 +166,7 @@ export async function retryKlingJob(shopId: string, jobId: string): Promise<Retr
       return { ok: true as const };
     });
   } catch (error) {
-    if (error instanceof PlanLimitReached) return refuse(error.message);
+    if (error instanceof PlanLimitReached) return limitRefusal(error);
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 /** Model photos (a person, for try-on): uploaded into our bucket, listed, deleted. */
 import { desc, eq } from "drizzle-orm";
 
+import { limitRefusal } from "~/domain/billing/limit-refusals.server";
 import { assertStorageAllowance, PlanLimitReached } from "~/domain/billing/plans.server";
 import { ingestImage } from "~/domain/media/ingest.server";
 import { KLING_LIMITS } from "~/integrations/kling.server";
@@ -39,7 +40,7 @@ export async function uploadModelPhoto(shopId: string, userId: string | null, fi
   try {
     await withShop(shopId, (tx) => assertStorageAllowance(tx, shopId, bytes.length));
   } catch (error) {
-    if (error instanceof PlanLimitReached) return refuse(error.message, "photo");
+    if (error instanceof PlanLimitReached) return limitRefusal(error, "photo");
     throw error;
   }
   await putObject({ key: objectKey, body: bytes, contentType, immutable: true });

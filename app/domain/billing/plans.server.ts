@@ -1,6 +1,5 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 
-import { formatBytes } from "~/lib/bytes";
 import { schema, type Tx } from "~db/client";
 
 export type Plan = typeof schema.plans.$inferSelect;
@@ -20,10 +19,19 @@ export async function currentPlan(tx: Tx, shopId: string): Promise<Plan> {
   return row.plan;
 }
 
-/** Thrown inside a transaction when an action would go over the shop's plan. */
+/** What a plan-limit refusal says, without words (worded in the reader's language by limit-refusals.server.ts). */
+export type PlanLimit =
+  | { limit: "products"; plan: string; allowed: number; count: number }
+  | { limit: "storage"; plan: string; allowed: number; used: number; adding: number }
+  | { limit: "credits"; plan: string; kind: "copy" | "tryon" | "video"; allowance: number; left: number; held: number; needs: number };
+
+/**
+ * Thrown inside a transaction when an action would go over the shop's plan, with its facts
+ * (`limit`): callers return `limitRefusal(error)` and pages word it for their reader.
+ */
 export class PlanLimitReached extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(readonly limit: PlanLimit) {
+    super(`plan limit reached: ${JSON.stringify(limit)}`);
     this.name = "PlanLimitReached";
   }
 }
@@ -43,10 +51,7 @@ export async function assertProductAllowance(tx: Tx, shopId: string, adding: num
   if (plan.productLimit === null) return;
   const [{ count }] = await tx.select({ count: sql<number>`count(*)::int` }).from(schema.products);
   if (count + adding > plan.productLimit) {
-    throw new PlanLimitReached(
-      `Your ${plan.name} plan allows ${plan.productLimit} products and this shop has ${count}. ` +
-        `Delete products you no longer sell, or upgrade your plan to add more.`,
-    );
+    throw new PlanLimitReached({ limit: "products", plan: plan.name, allowed: plan.productLimit, count });
   }
 }
 
@@ -74,10 +79,7 @@ export async function assertStorageAllowance(tx: Tx, shopId: string, adding: num
   if (plan.storageLimitBytes === null) return;
   const used = await storageUsed(tx);
   if (used + adding > plan.storageLimitBytes) {
-    throw new PlanLimitReached(
-      `Your ${plan.name} plan includes ${formatBytes(plan.storageLimitBytes)} of media and this shop uses ${formatBytes(used)}: ` +
-        `this file (${formatBytes(adding)}) does not fit. Delete media you no longer need, or upgrade your plan.`,
-    );
+    throw new PlanLimitReached({ limit: "storage", plan: plan.name, allowed: plan.storageLimitBytes, used, adding });
   }
 }
 

@@ -21,10 +21,12 @@ import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 
-import { assertProductAllowance, assertStorageAllowance, PlanLimitReached } from "~/domain/billing/plans.server";
+import { planLimitMessage } from "~/domain/billing/limit-refusals.server";
+import { assertProductAllowance, assertStorageAllowance, type PlanLimit, PlanLimitReached } from "~/domain/billing/plans.server";
 import { addStoredImage, mediaPrefix } from "~/domain/media/media.server";
 import { extensionOf, mediaKindOf } from "~/domain/media/media-rules";
 import { copyObject, headObject, keyFromPublicUrl, publicObjectUrl } from "~/integrations/storage.server";
+import type { Locale } from "~/lib/i18n";
 import { schema, type Tx, withShop } from "~db/client";
 
 import { HANDLE_PATTERN, handleize, minorToDecimal, parseTags } from "./catalog-rules";
@@ -72,7 +74,14 @@ type Row = Partial<Record<Column, string>>;
 export interface RowError {
   row: number;
   column: string;
+  /** In English; a plan-limit refusal also keeps its facts (`limit`), worded in the reader's language when shown. */
   message: string;
+  limit?: PlanLimit;
+}
+
+/** Stored problems for a reader of `locale`: plan-limit refusals in their language (others, and older rows, as stored). */
+export function rowErrorsIn(locale: Locale, errors: Array<Omit<RowError, "limit"> & { limit?: unknown }>): RowError[] {
+  return errors.map(({ limit, ...e }) => (limit ? { ...e, message: planLimitMessage(locale, limit as PlanLimit) } : e));
 }
 
 // --- Export -----------------------------------------------------------------------------------
@@ -433,7 +442,8 @@ export async function importProductGroup(
     });
   } catch (error) {
     if (error instanceof SaveRefused) return refused(errorsToRows(error.errors, firstLine, variantLines, hasMarkdown));
-    if (error instanceof PlanLimitReached) return refused([{ row: firstLine, column: "Handle", message: error.message }]);
+    if (error instanceof PlanLimitReached)
+      return refused([{ row: firstLine, column: "Handle", message: planLimitMessage("en", error.limit), limit: error.limit }]);
     throw error;
   }
   return { imported: true, errors };

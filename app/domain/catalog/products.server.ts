@@ -8,6 +8,7 @@
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
+import { limitRefusal } from "~/domain/billing/limit-refusals.server";
 import { assertProductAllowance, PlanLimitReached } from "~/domain/billing/plans.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import type { FieldErrors } from "~/lib/forms";
@@ -470,7 +471,7 @@ async function saving<T>(run: () => Promise<T>): Promise<T | { ok: false; errors
     return await run();
   } catch (error) {
     if (error instanceof SaveRefused) return { ok: false, errors: error.errors };
-    if (error instanceof PlanLimitReached) return { ok: false, errors: { form: error.message } };
+    if (error instanceof PlanLimitReached) return limitRefusal(error);
     const constraint = pgConstraint(error);
     if (constraint === "products_handle_key")
       return { ok: false, errors: { handle: "Another product already uses this URL handle. Choose another." } };

@@ -14,6 +14,7 @@ import type { TFunction } from "i18next";
 import { z } from "zod";
 
 import { audit } from "~/domain/audit/audit.server";
+import { limitRefusal } from "~/domain/billing/limit-refusals.server";
 import {
   assertProductAllowance,
   type FeatureAccess,
@@ -218,7 +219,7 @@ export async function importNetworkProduct(merchantShopId: string, supplierProdu
     });
     return { ok: true, productId, alreadyImported: false };
   } catch (error) {
-    if (error instanceof PlanLimitReached) return refuse(error.message);
+    if (error instanceof PlanLimitReached) return limitRefusal(error);
     throw error;
   }
 }

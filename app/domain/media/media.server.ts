@@ -14,6 +14,7 @@ import path from "node:path";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import sharp from "sharp";
 
+import { limitRefusal } from "~/domain/billing/limit-refusals.server";
 import { assertStorageAllowance, PlanLimitReached } from "~/domain/billing/plans.server";
 import { PermanentJobFailure } from "~/domain/jobs/errors";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
@@ -93,7 +94,7 @@ export async function requestUpload(
     });
     if (!created) return undefined;
   } catch (error) {
-    if (error instanceof PlanLimitReached) return { ...refuse(error.message), status: 403 };
+    if (error instanceof PlanLimitReached) return { ...limitRefusal(error), status: 403 };
     throw error;
   }
   return {

@@ -109,6 +109,15 @@ const billing = {
     upgrade: "See plans and upgrade",
   },
   limits: {
+    products:
+      "Your {{plan}} plan allows {{allowed}} products and this shop has {{count}}. Delete products you no longer sell, or upgrade your plan to add more.",
+    storage:
+      "Your {{plan}} plan includes {{allowed}} of media and this shop uses {{used}}: this file ({{adding}}) does not fit. Delete media you no longer need, or upgrade your plan.",
+    credits:
+      "Your {{plan}} plan includes {{allowance}} AI {{kind}} credits a month and {{left}} are left: this needs {{needs}}. Credits renew on the 1st, or upgrade your plan for more.",
+    creditsHeld:
+      "Your {{plan}} plan includes {{allowance}} AI {{kind}} credits a month and {{left}} are left ({{held}} held by jobs in progress): this needs {{needs}}. Credits renew on the 1st, or upgrade your plan for more.",
+    kinds: { copy: "copy", tryon: "try-on image", video: "video" },
     seats:
       "Your {{plan}} plan includes {{seats}} staff seats and all are taken. Remove a staff member, or upgrade on the Billing page (Admin → Billing) for more seats.",
     seatsAtAccept:

@@ -117,6 +117,15 @@ const billing: Translations<typeof en> = {
     upgrade: "Lihat pelan dan naik taraf",
   },
   limits: {
+    products:
+      "Pelan {{plan}} anda membenarkan {{allowed}} produk dan kedai ini mempunyai {{count}}. Padamkan produk yang tidak lagi dijual, atau naik taraf pelan anda untuk menambah lagi.",
+    storage:
+      "Pelan {{plan}} anda merangkumi {{allowed}} ruang media dan kedai ini menggunakan {{used}}: fail ini ({{adding}}) tidak muat. Padamkan media yang tidak diperlukan lagi, atau naik taraf pelan anda.",
+    credits:
+      "Pelan {{plan}} anda merangkumi {{allowance}} kredit AI {{kind}} sebulan dan baki {{left}}: permintaan ini memerlukan {{needs}}. Kredit diperbaharui pada 1 haribulan, atau naik taraf pelan anda untuk mendapat lagi.",
+    creditsHeld:
+      "Pelan {{plan}} anda merangkumi {{allowance}} kredit AI {{kind}} sebulan dan baki {{left}} ({{held}} ditahan oleh kerja yang sedang berjalan): permintaan ini memerlukan {{needs}}. Kredit diperbaharui pada 1 haribulan, atau naik taraf pelan anda untuk mendapat lagi.",
+    kinds: { copy: "teks produk", tryon: "imej cuba pakai", video: "video produk" },
     seats:
       "Pelan {{plan}} anda merangkumi {{seats}} tempat kakitangan dan semuanya telah digunakan. Keluarkan seorang kakitangan, atau naik taraf di halaman Bil (Admin → Bil) untuk lebih banyak tempat.",
     seatsAtAccept:

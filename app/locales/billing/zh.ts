@@ -108,6 +108,14 @@ const billing: Translations<typeof en> = {
     upgrade: "查看方案并升级",
   },
   limits: {
+    products: "您的 {{plan}} 方案最多可有 {{allowed}} 件商品，本店已有 {{count}} 件。请删除不再销售的商品，或升级方案以添加更多。",
+    storage:
+      "您的 {{plan}} 方案包含 {{allowed}} 媒体存储空间，本店已使用 {{used}}：此文件（{{adding}}）放不下。请删除不再需要的媒体，或升级方案。",
+    credits:
+      "您的 {{plan}} 方案每月包含 {{allowance}} 个 AI {{kind}}点数，剩余 {{left}} 个：此操作需要 {{needs}} 个。点数于每月 1 日恢复，您也可以升级方案获得更多。",
+    creditsHeld:
+      "您的 {{plan}} 方案每月包含 {{allowance}} 个 AI {{kind}}点数，剩余 {{left}} 个（另有 {{held}} 个由进行中的任务占用）：此操作需要 {{needs}} 个。点数于每月 1 日恢复，您也可以升级方案获得更多。",
+    kinds: { copy: "商品文案", tryon: "试穿图片", video: "商品视频" },
     seats: "您的 {{plan}} 方案包含 {{seats}} 个员工席位，已全部使用。请移除一名员工，或在账单页面（管理 → 账单）升级以获得更多席位。",
     seatsAtAccept:
       "{{shop}} 没有空余的员工席位：其 {{plan}} 方案包含 {{seats}} 个席位，已全部使用。请店主空出一个席位或升级方案，然后再次打开此邀请（在过期前一直有效）。",
