@@ -1,5 +1,6 @@
 import { forwardOrder, supplierOrderCancelled } from "~/domain/dropship/forwarding.server";
 import { syncSupplierVariants } from "~/domain/dropship/import.server";
+import { sendCorrectedRecipient } from "~/domain/dropship/recipient-corrections.server";
 import type { JobPayload } from "~/domain/jobs/queues";
 import { supplierOrderChanged } from "~/flows/supplier-shipment.server";
 
@@ -12,5 +13,6 @@ export function startDropshipWorker() {
     "sync-variants": (payload: JobPayload<"dropship", "sync-variants">) => syncSupplierVariants(payload),
     "supplier-order-changed": (payload: JobPayload<"dropship", "supplier-order-changed">) => supplierOrderChanged(payload),
     "forward-cancelled": (payload: JobPayload<"dropship", "forward-cancelled">) => supplierOrderCancelled(payload),
+    "recipient-corrected": (payload: JobPayload<"dropship", "recipient-corrected">) => sendCorrectedRecipient(payload),
   });
 }

@@ -2,16 +2,11 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 
 import { storefrontShopper } from "~/domain/checkout/context.server";
-import {
-  confirmGuestContactChange,
-  correctGuestAddress,
-  correctGuestName,
-  guestDetails,
-  startGuestContactChange,
-} from "~/domain/privacy/corrections.server";
+import { guestDetails, startGuestContactChange } from "~/domain/privacy/corrections.server";
 import { finishGuestProof, forgetGuestProof, guestProofCookie, provenGuest, startGuestProof } from "~/domain/privacy/guest.server";
 import { privacyIntent } from "~/domain/privacy/page-actions.server";
 import { requestsOf } from "~/domain/privacy/requests.server";
+import { confirmGuestContactOnOrders, correctGuestAddressOnOrders, correctGuestNameOnOrders } from "~/flows/guest-corrected.server";
 import { readForm } from "~/lib/csrf.server";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
@@ -78,7 +73,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const refused = (errors: Record<string, string>, status = 400, pending: PendingContact = null) =>
     data<ActionResult>({ notice: null, errors, pendingContact: null, pending }, { status });
   if (intent === "correct") {
-    const result = await correctGuestName(shop.id, contact, Object.fromEntries(form));
+    const result = await correctGuestNameOnOrders(shop.id, contact, Object.fromEntries(form));
     return result.ok
       ? done(t("correct.saved"))
       : refused(Object.fromEntries(Object.entries(result.errors).map(([k, v]) => [k, t(v as "correct.errors.name")])));
@@ -93,7 +88,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         : refused({ [started.field]: t(started.error) }, started.error === "correct.errors.tooMany" ? 429 : 400);
     }
     const pending = String(form.get("contact") ?? "");
-    const confirmed = await confirmGuestContactChange(shop.id, contact, field, { contact: pending, code: form.get("code") });
+    const confirmed = await confirmGuestContactOnOrders(shop.id, contact, field, { contact: pending, code: form.get("code") });
     if (!confirmed.ok) return refused({ [confirmed.field]: t(confirmed.error) }, 400, { field, contact: pending });
     // The guest replaced the contact they proved: the proof follows it to the new one.
     if (confirmed.proven !== contact)
@@ -104,7 +99,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return done(t("correct.saved"));
   }
   if (intent === "address-save") {
-    const saved = await correctGuestAddress(shop.id, contact, Object.fromEntries(form));
+    const saved = await correctGuestAddressOnOrders(shop.id, contact, Object.fromEntries(form));
     if (saved.ok) return done(t("correct.saved"));
     const status = saved.errors.form ? 404 : 400;
     return refused(

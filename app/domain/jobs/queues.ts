@@ -62,6 +62,8 @@ export const JOBS = {
     "sync-variants": z.object({ supplierShopId: uuid, variantIds: z.array(uuid).min(1).max(1000) }),
     "supplier-order-changed": z.object({ supplierShopId: uuid, supplierOrderId: uuid }),
     "forward-cancelled": z.object({ supplierShopId: uuid, supplierOrderId: uuid }),
+    /** A buyer corrected their details: the supplier's copy of a sent forward takes the order's recipient again. */
+    "recipient-corrected": z.object({ shopId: uuid, forwardId: uuid }),
   },
   accounting: {
     /** Send one accounting_syncs row's documents to AutoCount (invoice + receipt, or credit note + voucher). */

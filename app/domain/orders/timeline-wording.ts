@@ -26,6 +26,11 @@ type TimelineKey =
   | "dropshipForwarded"
   | "dropshipHeld"
   | "dropshipRejected"
+  | "dropshipRecipientCorrected"
+  | "guestCorrectedName"
+  | "guestCorrectedEmail"
+  | "guestCorrectedPhone"
+  | "guestCorrectedAddress"
   | "accountingSynced";
 
 export interface TimelineWording {

@@ -361,10 +361,40 @@ export async function guestDetails(shopId: string, contact: string): Promise<Gue
 
 type GuestChange = { name: string } | { email: string } | { phone: string } | { shippingAddress: PostalAddress };
 
+/** What a guest's correction changed: the guest-corrected flow records it on each order and tells suppliers. */
+export interface GuestCorrection {
+  field: "name" | "email" | "phone" | "shippingAddress";
+  orders: Array<{ id: string; number: number }>;
+  /** Orders whose shipping address (the recipient a supplier gets) changed with it. */
+  recipientChanged: string[];
+}
+
+/** Steps of another area, in the correction's transaction (app/flows/guest-corrected.server.ts). */
+export type AfterGuestCorrection = (tx: Tx, correction: GuestCorrection) => Promise<void>;
+
+/**
+ * The shipping address a correction leaves on an order: an address correction replaces it; a name
+ * or number correction also corrects the recipient where it was the guest's old name or number
+ * (their own details, wrong in both places), and leaves a different recipient (a gift) alone.
+ */
+function correctedAddress(
+  order: { name: string | null; phone: string | null; address: PostalAddress | null },
+  change: GuestChange,
+): PostalAddress | null {
+  const address = order.address;
+  if ("shippingAddress" in change) return change.shippingAddress;
+  if (!address) return null;
+  if ("name" in change && order.name && address.name.trim().toLowerCase() === order.name.trim().toLowerCase())
+    return { ...address, name: change.name };
+  if ("phone" in change && order.phone && address.phone && normaliseContact(address.phone) === order.phone)
+    return { ...address, phone: change.phone };
+  return null;
+}
+
 /**
  * Applies a correction to every order and guest customer row of the guest (or, for an address,
  * to the orders carrying the one named), audited without the values: which field, which orders,
- * contacts masked.
+ * contacts masked. `after` runs in the same transaction with what changed.
  */
 async function applyGuestChange(
   tx: Tx,
@@ -372,29 +402,31 @@ async function applyGuestChange(
   contact: string,
   change: GuestChange,
   onlyOrders?: (order: { id: string; address: PostalAddress | null }) => boolean,
+  after?: AfterGuestCorrection,
 ): Promise<number[]> {
   const { scope, orders } = await guestOrders(tx, shopId, contact, true);
   const chosen = onlyOrders ? orders.filter(onlyOrders) : orders;
   if (!chosen.length) return [];
   const now = new Date();
-  await tx
-    .update(schema.orders)
-    .set({ ...("name" in change ? { customerName: change.name } : change), updatedAt: now })
-    .where(
-      and(
-        eq(schema.orders.shopId, shopId),
-        inArray(
-          schema.orders.id,
-          chosen.map((o) => o.id),
-        ),
-      ),
-    );
+  const recipientChanged: string[] = [];
+  for (const order of chosen) {
+    const address = correctedAddress(order, change);
+    if (address && JSON.stringify(address) !== JSON.stringify(order.address)) recipientChanged.push(order.id);
+    await tx
+      .update(schema.orders)
+      .set({
+        ...("name" in change ? { customerName: change.name } : "shippingAddress" in change ? {} : change),
+        ...(address ? { shippingAddress: address } : {}),
+        updatedAt: now,
+      })
+      .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, order.id)));
+  }
   if (!("shippingAddress" in change) && scope.customerIds.length)
     await tx
       .update(schema.customers)
       .set({ ...change, updatedAt: now })
       .where(and(eq(schema.customers.shopId, shopId), inArray(schema.customers.id, scope.customerIds)));
-  const field = Object.keys(change)[0];
+  const field = Object.keys(change)[0] as GuestCorrection["field"];
   await audit(tx, {
     shopId,
     actorUserId: null,
@@ -411,6 +443,7 @@ async function applyGuestChange(
       orders: chosen.map((o) => o.number),
     },
   });
+  await after?.(tx, { field, orders: chosen.map((o) => ({ id: o.id, number: o.number })), recipientChanged });
   return chosen.map((o) => o.number);
 }
 
@@ -419,10 +452,11 @@ export async function correctGuestName(
   shopId: string,
   contact: string,
   form: Record<string, unknown>,
+  after?: AfterGuestCorrection,
 ): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
   const parsed = NameCorrectionSchema.safeParse(form);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
-  await withShop(shopId, (tx) => applyGuestChange(tx, shopId, contact, { name: parsed.data.name }, undefined));
+  await withShop(shopId, (tx) => applyGuestChange(tx, shopId, contact, { name: parsed.data.name }, undefined, after));
   return { ok: true };
 }
 
@@ -459,19 +493,25 @@ export async function confirmGuestContactChange(
   proven: string,
   field: ContactField,
   input: { contact: unknown; code: unknown },
+  after?: AfterGuestCorrection,
 ): Promise<(ChangeResult & { ok: false }) | { ok: true; contact: string; proven: string }> {
   const contact = parseContact(field, input.contact);
   if (!contact) return { ok: false, field, error: `correct.errors.${field}` };
   if ((await checkPrivacyCode(guestCode(shopId, proven, contact), input.code)) !== "ok")
     return { ok: false, field: "code", error: "codeWrong" };
   await withShop(shopId, (tx) =>
-    applyGuestChange(tx, shopId, proven, field === "email" ? { email: contact } : { phone: contact }, undefined),
+    applyGuestChange(tx, shopId, proven, field === "email" ? { email: contact } : { phone: contact }, undefined, after),
   );
   return { ok: true, contact, proven: isPhoneContact(proven) === (field === "phone") ? contact : proven };
 }
 
 /** The guest corrects one of the shipping addresses on their orders (every order that carries it). */
-export async function correctGuestAddress(shopId: string, contact: string, form: Record<string, unknown>): Promise<AddressResult> {
+export async function correctGuestAddress(
+  shopId: string,
+  contact: string,
+  form: Record<string, unknown>,
+  after?: AfterGuestCorrection,
+): Promise<AddressResult> {
   const parsed = GuestAddressSchema.safeParse(form);
   if (!parsed.success) return { ok: false, errors: addressErrors(parsed.error) };
   const { orderId, ...fields } = parsed.data;
@@ -481,7 +521,7 @@ export async function correctGuestAddress(shopId: string, contact: string, form:
     if (!named) return { ok: false, errors: { form: "correct.errors.unknownAddress" } } as const;
     const same = JSON.stringify(named);
     const address: PostalAddress = { ...named, ...fields, line2: fields.line2 || null };
-    await applyGuestChange(tx, shopId, contact, { shippingAddress: address }, (o) => JSON.stringify(o.address) === same);
+    await applyGuestChange(tx, shopId, contact, { shippingAddress: address }, (o) => JSON.stringify(o.address) === same, after);
     return { ok: true } as const;
   });
 }

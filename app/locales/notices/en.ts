@@ -32,6 +32,8 @@ const notices = {
       "Order #{{number}}: the supplier cannot send {{items}} ({{reason}}). Refund the customer for this line from the order page.",
     outOfStock: "out of stock",
     newOrder: "NetShop: new order {{reference}} ({{count}} items). Open your supplier portal to accept and ship it.",
+    recipientCorrected:
+      "NetShop: the buyer corrected the recipient details of order {{reference}}. Check the name, phone and address in your supplier portal before you ship.",
     cancelled: "NetShop: order {{reference}} was cancelled by the shop. Do not ship it.",
     approved: "NetShop: {{name}} is approved. Your published products are now in the dropshipping network.",
     suspended: "NetShop: {{name}} is suspended from the dropshipping network. Contact the NetShop team.",

@@ -29,6 +29,8 @@ const notices: Translations["notices"] = {
       "Pesanan #{{number}}: pembekal tidak dapat menghantar {{items}} ({{reason}}). Pulangkan wang pelanggan bagi baris ini dari halaman pesanan.",
     outOfStock: "kehabisan stok",
     newOrder: "NetShop: pesanan baharu {{reference}} ({{count}} unit). Buka portal pembekal anda untuk menerima dan menghantarnya.",
+    recipientCorrected:
+      "NetShop: pembeli telah membetulkan butiran penerima pesanan {{reference}}. Semak nama, telefon dan alamat dalam portal pembekal anda sebelum menghantar.",
     cancelled: "NetShop: pesanan {{reference}} telah dibatalkan oleh kedai. Jangan hantar.",
     approved: "NetShop: {{name}} telah diluluskan. Produk anda yang diterbitkan kini berada dalam rangkaian dropship.",
     suspended: "NetShop: {{name}} digantung daripada rangkaian dropship. Hubungi pasukan NetShop.",

@@ -22,6 +22,7 @@ const notices: Translations["notices"] = {
     rejectedOne: "订单 #{{number}}：供应商无法发出 {{items}}（{{reason}}）。请在订单页面为该商品行向顾客退款。",
     outOfStock: "缺货",
     newOrder: "NetShop：新订单 {{reference}}（共 {{count}} 件）。请打开供应商门户接受并发货。",
+    recipientCorrected: "NetShop：买家已更正订单 {{reference}} 的收件人信息。发货前请在供应商门户中核对姓名、电话和地址。",
     cancelled: "NetShop：订单 {{reference}} 已被店铺取消。请勿发货。",
     approved: "NetShop：{{name}} 已通过审核。您已发布的商品现已进入代发货网络。",
     suspended: "NetShop：{{name}} 已被暂停参与代发货网络。请联系 NetShop 团队。",
