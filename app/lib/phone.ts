@@ -35,9 +35,9 @@ const toE164 = (invalid: string) => (v: string, ctx: z.RefinementCtx) =>
 export const phoneField = {
   optional: (invalid: string) =>
     z
-      .string()
+      .string(invalid)
       .trim()
       .optional()
       .transform((v, ctx) => (v ? toE164(invalid)(v, ctx) : null)),
-  required: (empty: string, invalid: string) => z.string().trim().min(1, empty).transform(toE164(invalid)),
+  required: (empty: string, invalid: string) => z.string(empty).trim().min(1, empty).transform(toE164(invalid)),
 };

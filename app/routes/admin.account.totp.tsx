@@ -6,6 +6,7 @@ import { startTotpEnrolment } from "~/domain/accounts/totp.server";
 import { enableTotp } from "~/domain/accounts/two-factor.server";
 import { readForm } from "~/lib/csrf.server";
 import { metaT } from "~/lib/i18n";
+import { localeFor } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { Field, PostForm } from "~/ui/forms";
 
@@ -20,7 +21,13 @@ export const action = /* @__PURE__ */ adminAction(
   "signed-in",
   async ({ request, context, access: { user } }) => {
     const form = await readForm(request);
-    const result = await enableTotp(user, String(form.get("code") ?? ""), { ip: context.ip, userAgent: context.userAgent });
+    const code = form.get("code");
+    const result = await enableTotp(
+      user,
+      typeof code === "string" ? code : "",
+      { ip: context.ip, userAgent: context.userAgent },
+      await localeFor(request),
+    );
     if (!result.ok) return data({ error: result.errors.form, codes: undefined }, { status: 400 });
     return data({ error: undefined, codes: result.recoveryCodes });
   },

@@ -42,10 +42,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const current = await readSession(request);
   if (!current) throw redirect(`/login?redirectTo=${encodeURIComponent(new URL(request.url).pathname + new URL(request.url).search)}`);
-  const result = await acceptInvite(current.user, String(form.get("token") ?? ""), { ip: context.ip, userAgent: context.userAgent });
+  const locale = await localeFor(request);
+  const result = await acceptInvite(
+    current.user,
+    String(form.get("token") ?? ""),
+    { ip: context.ip, userAgent: context.userAgent },
+    locale,
+  );
   if (!result.ok) {
     if (!result.seatsFull) return data({ error: result.errors.form }, { status: 400 });
-    const t = serverT(await localeFor(request), "billing");
+    const t = serverT(locale, "billing");
     return data({ error: t("limits.seatsAtAccept", result.seatsFull) }, { status: 409 });
   }
   await setActiveShop(current.session.id, result.shopId);

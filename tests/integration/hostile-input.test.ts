@@ -215,6 +215,47 @@ describe("5. a supplier image over 10 MB", () => {
     expect(await res.text()).toContain("x.png bukan gambar JPEG, PNG atau WebP yang boleh dibaca");
     expect(await withShop(supplier.shopId, (tx) => tx.select().from(schema.media))).toHaveLength(0);
   });
+
+  // Every upload path stores the re-encoded image (issue 15, "uploads are what they claim").
+  /** A real PNG with an HTML page after its end: browsers sniffing the bytes could run it. */
+  const polyglot = async () =>
+    Buffer.concat([await makePng(400, 300), Buffer.from("<html><script>alert(document.cookie)</script></html>".repeat(10))]);
+  const expectClean = async (key: string, format: string) => {
+    const object = await readObject(key);
+    expect(object.includes("<script>"), key).toBe(false);
+    expect((await sharp(object).metadata()).format, key).toBe(format);
+  };
+
+  it("a supplier's product image and a shop's logo and hero image keep nothing after the image", async () => {
+    const { supplier, postImage } = await supplierProductPage();
+    expect((await postImage(new File([new Uint8Array(await polyglot())], "tail.png", { type: "image/png" }))).status).toBeLessThan(400);
+    const [media] = await withShop(supplier.shopId, (tx) => tx.select().from(schema.media).where(eq(schema.media.filename, "tail.png")));
+    await expectClean(media.originalKey, "png");
+
+    const client = new FormClient(web.url);
+    client.forwardedFor = nextIp();
+    await signIn(client, owner);
+    await client.get("/admin/settings/storefront");
+    for (const slot of ["logo", "heroImage", "favicon"]) {
+      const body = new FormData();
+      body.set("_csrf", client.csrfToken());
+      body.set("intent", "upload");
+      body.set("slot", slot);
+      body.set("image", new File([new Uint8Array(await polyglot())], "tail.png", { type: "image/png" }));
+      const res = await fetch(`${web.url}/admin/settings/storefront`, {
+        method: "POST",
+        body,
+        headers: { Cookie: client.cookieHeader(), Origin: web.url, "X-Forwarded-For": client.forwardedFor },
+        redirect: "manual",
+      });
+      expect(res.status, slot).toBe(302);
+    }
+    const [{ theme }] = await withShop(shop.id, (tx) =>
+      tx.select({ theme: schema.shops.storefrontTheme }).from(schema.shops).where(eq(schema.shops.id, shop.id)),
+    );
+    const images = theme as Record<string, { key: string } | null>;
+    for (const slot of ["logo", "heroImage", "favicon"]) await expectClean(images[slot]!.key, slot === "favicon" ? "png" : "webp");
+  });
 });
 
 describe("6. uploads are what they claim", () => {

@@ -271,7 +271,7 @@ describe("authenticator apps (TOTP)", () => {
 
     const wrong = await c.post("/admin/account/totp", { code: "12345" });
     expect(wrong.status).toBe(400);
-    expect(htmlDecode(c.lastHtml)).toContain("That code is not right");
+    expect(htmlDecode(c.lastHtml)).toContain("Enter the 6-digit code your app shows (digits only).");
     // Kept, not generated again below: the 30-second window may turn over in between.
     const enrolmentCode = totp.generate();
     const enrolled = await c.post("/admin/account/totp", { code: enrolmentCode });

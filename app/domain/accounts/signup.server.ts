@@ -10,36 +10,48 @@ import { phoneField } from "~/lib/phone";
 import { consume } from "~/lib/rate-limit.server";
 import { asPlatform, pgConstraint, schema } from "~db/client";
 
-import { hashPassword, passwordProblem } from "./passwords.server";
+import { hashPassword, MIN_PASSWORD_LENGTH, passwordProblem } from "./passwords.server";
+import { authT } from "./wording.server";
 
+// An unticked checkbox is not sent at all: read as empty, so its rule runs (`.optional()` would let it pass).
 const checkbox = (message: string) =>
   z
-    .string()
-    .optional()
+    .string(message)
+    .default("")
     .refine((v) => v === "on" || v === "true", message);
 
-export const SignupSchema = z
-  .object({
-    name: z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
-    email: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .pipe(z.email("Enter an email address like name@example.com.").max(254, "That email address is too long.")),
-    phone: phoneField.required("Enter your WhatsApp number.", "Enter a valid WhatsApp number, e.g. 012-345 6789 or +60 12-345 6789."),
-    companyName: z.string().trim().min(1, "Enter your company or business name.").max(120, "Use at most 120 characters."),
-    password: z.string().superRefine((password, ctx) => {
-      const problem = passwordProblem(password);
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
-    }),
-    adult: checkbox("You must be 18 or older to open a NetShop account."),
-    terms: checkbox("Please accept the terms of service and the privacy policy."),
-  })
-  // Runs once the fields themselves are valid (zod skips it otherwise).
-  .superRefine((v, ctx) => {
-    const problem = passwordProblem(v.password, { email: v.email });
-    if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
-  });
+/** The sign-up form's rules, with every refusal worded in `locale` (the page's language). */
+export function signupSchema(locale: Locale = DEFAULT_LOCALE) {
+  const t = authT(locale);
+  return (
+    z
+      .object({
+        name: z.string(t("problems.signup.name")).trim().min(1, t("problems.signup.name")).max(100, t("problems.signup.nameTooLong")),
+        email: z
+          .string(t("problems.signup.email"))
+          .trim()
+          .toLowerCase()
+          .pipe(z.email(t("problems.signup.email")).max(254, t("problems.signup.emailTooLong"))),
+        phone: phoneField.required(t("problems.signup.phone"), t("problems.signup.phoneInvalid")),
+        companyName: z
+          .string(t("problems.signup.company"))
+          .trim()
+          .min(1, t("problems.signup.company"))
+          .max(120, t("problems.signup.companyTooLong")),
+        password: z.string(t("problems.password.tooShort", { min: MIN_PASSWORD_LENGTH })).superRefine((password, ctx) => {
+          const problem = passwordProblem(password, { locale });
+          if (problem) ctx.addIssue({ code: "custom", message: problem });
+        }),
+        adult: checkbox(t("problems.signup.adult")),
+        terms: checkbox(t("problems.signup.terms")),
+      })
+      // Runs once the fields themselves are valid (zod skips it otherwise).
+      .superRefine((v, ctx) => {
+        const problem = passwordProblem(v.password, { email: v.email, locale });
+        if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
+      })
+  );
+}
 
 export type SignupResult =
   { ok: true; userId: string } | { ok: false; errors: FieldErrors; retryAfterSeconds?: number; policies?: SignupPolicyRefusal };
@@ -54,14 +66,15 @@ export async function signUp(
   request: RequestInfo,
   language: Locale = DEFAULT_LOCALE,
 ): Promise<SignupResult> {
-  const parsed = SignupSchema.safeParse(form);
+  const t = authT(language);
+  const parsed = signupSchema(language).safeParse(form);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   const input = parsed.data;
   const limited = await consume("signupPerIp", request.ip ?? "unknown");
   if (!limited.ok) {
     return {
       ok: false,
-      errors: { form: "Too many sign-ups from your network. Please try again later." },
+      errors: { form: t("problems.signup.tooMany") },
       retryAfterSeconds: limited.retryAfterSeconds,
     };
   }
@@ -110,7 +123,7 @@ export async function signUp(
     return created;
   } catch (error) {
     if (pgConstraint(error) === "users_email_key") {
-      return { ok: false, errors: { email: "An account with this email already exists. Log in instead?" } };
+      return { ok: false, errors: { email: t("problems.signup.emailTaken") } };
     }
     throw error;
   }

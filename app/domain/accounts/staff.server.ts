@@ -15,6 +15,7 @@ import { seatTaken } from "~/domain/billing/plans.server";
 import { noticesT, shopLanguage } from "~/domain/notify/language.server";
 import { type SecretSendResult, sendSecretEmail, sendSecretWhatsApp } from "~/domain/notify/messages.server";
 import { type FieldErrors, fieldErrors, type Refusal, refuse } from "~/lib/forms";
+import { DEFAULT_LOCALE, type Locale } from "~/lib/i18n";
 import { normalisePhone } from "~/lib/phone";
 import { randomToken, sha256 } from "~/lib/secrets.server";
 import { asPlatform, pgConstraint, schema, type Tx, withShop } from "~db/client";
@@ -22,6 +23,7 @@ import { asPlatform, pgConstraint, schema, type Tx, withShop } from "~db/client"
 import type { ShopAdminAccess } from "./access.server";
 import { AREAS, type Role } from "./permissions";
 import { revokeAllSessions } from "./sessions.server";
+import { authT } from "./wording.server";
 
 /**
  * A shop's team: members with a role (owner, admin, staff) and, for staff, the areas they may
@@ -338,15 +340,17 @@ export async function acceptInvite(
   user: { id: string; email: string; phone: string },
   token: string,
   who: RequestInfo,
+  locale: Locale = DEFAULT_LOCALE,
 ): Promise<AcceptResult> {
+  // Refusals in the language of the page the person accepts on.
+  const t = authT(locale);
+  const unusable = t("problems.invite.unusable");
   const view = await findInvite(token);
-  if (!view || view.state !== "open") return refuse("This invitation has expired or was already used. Ask the shop's owner for a new one.");
+  if (!view || view.state !== "open") return refuse(unusable);
   const matches = view.channel === "email" ? user.email.toLowerCase() === view.recipient : user.phone === view.recipient;
   if (!matches) {
     return refuse(
-      view.channel === "email"
-        ? `This invitation was sent to ${view.recipient}. Log in with that email address, or ask the owner to invite this account.`
-        : "This invitation was sent to another WhatsApp number. Log in with the account of that number, or ask the owner to invite this account.",
+      view.channel === "email" ? t("problems.invite.otherEmail", { recipient: view.recipient }) : t("problems.invite.otherPhone"),
     );
   }
   try {
@@ -371,7 +375,7 @@ export async function acceptInvite(
           ),
         )
         .returning();
-      if (!invite) return refuse("This invitation has expired or was already used. Ask the shop's owner for a new one.");
+      if (!invite) return refuse(unusable);
       await tx
         .insert(schema.shopMemberships)
         .values({ shopId: view.shopId, userId: user.id, role: invite.role, permissions: invite.permissions });
@@ -387,7 +391,7 @@ export async function acceptInvite(
       return { ok: true, shopId: view.shopId } as const;
     });
   } catch (error) {
-    if (pgConstraint(error) === "shop_memberships_pkey") return refuse("You are already a member of this shop.");
+    if (pgConstraint(error) === "shop_memberships_shop_id_user_id_pk") return refuse(t("problems.invite.alreadyMember"));
     throw error;
   }
 }

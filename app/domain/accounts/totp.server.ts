@@ -84,20 +84,35 @@ async function claimStep(userId: string, step: number): Promise<boolean> {
   return claimed.length > 0;
 }
 
-/** Confirms the pending seed with a code from the app; it then replaces any earlier seed. */
-export async function confirmTotpEnrolment(userId: string, code: string): Promise<"ok" | "wrong" | "none"> {
+/**
+ * Confirms the pending seed with a code from the app; it then replaces any earlier seed.
+ * "malformed": not six digits; "none": no seed being set up; "reused": the code that already
+ * confirmed the seed, sent again (a replayed or doubled request), which changes nothing.
+ */
+export async function confirmTotpEnrolment(userId: string, code: string): Promise<"ok" | "wrong" | "malformed" | "none" | "reused"> {
+  const digits = code.replace(/\s+/g, "");
+  if (!/^\d{6}$/.test(digits)) return "malformed";
   const [row] = await asPlatform((tx) => tx.select().from(schema.totpAuthenticators).where(eq(schema.totpAuthenticators.userId, userId)));
+  // A code of the confirmed seed already used (the page has shown a new seed since: the reply to
+  // a successful set-up begins the next one).
+  if (row?.secretEncrypted && row.lastUsedStep !== null) {
+    const spent = matchingStep(decryptSecret(row.secretEncrypted), digits);
+    if (spent !== undefined && spent <= row.lastUsedStep) return "reused";
+  }
   if (!row?.pendingSecretEncrypted) return "none";
-  const sealed = splitPending(row.pendingSecretEncrypted)[1];
-  const step = matchingStep(decryptSecret(sealed), code.replace(/\s+/g, ""));
+  const pending = row.pendingSecretEncrypted;
+  const sealed = splitPending(pending)[1];
+  const step = matchingStep(decryptSecret(sealed), digits);
   if (step === undefined) return "wrong";
-  await asPlatform((tx) =>
+  // Only while this seed is still the pending one: of two requests with the same code, one confirms.
+  const confirmed = await asPlatform((tx) =>
     tx
       .update(schema.totpAuthenticators)
       .set({ secretEncrypted: sealed, pendingSecretEncrypted: null, confirmedAt: new Date(), lastUsedStep: step })
-      .where(eq(schema.totpAuthenticators.userId, userId)),
+      .where(and(eq(schema.totpAuthenticators.userId, userId), eq(schema.totpAuthenticators.pendingSecretEncrypted, pending)))
+      .returning({ userId: schema.totpAuthenticators.userId }),
   );
-  return "ok";
+  return confirmed.length > 0 ? "ok" : "reused";
 }
 
 export type TotpCheck = "ok" | "wrong" | "reused" | "none";

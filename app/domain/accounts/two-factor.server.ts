@@ -432,10 +432,19 @@ export async function setTwoFactorMethod(user: User, choice: TwoFactorChoice, wh
 }
 
 /** Confirms the authenticator app being set up; returns the new recovery codes (shown once). */
-export async function enableTotp(user: User, code: string, who: RequestInfo): Promise<{ ok: true; recoveryCodes: string[] } | Refusal> {
+/** Turns on the authenticator app once a code confirms its seed; refusals are worded in `locale` (the page's language). */
+export async function enableTotp(
+  user: User,
+  code: string,
+  who: RequestInfo,
+  locale: Locale = DEFAULT_LOCALE,
+): Promise<{ ok: true; recoveryCodes: string[] } | Refusal> {
+  const t = authT(locale);
   const confirmed = await confirmTotpEnrolment(user.id, code);
-  if (confirmed === "none") return refuse("The setup has expired. Reload the page to get a new QR code.");
-  if (confirmed === "wrong") return refuse("That code is not right. Enter the 6-digit code your app shows now.");
+  if (confirmed === "malformed") return refuse(t("problems.totpSetup.malformed"));
+  if (confirmed === "none") return refuse(t("problems.totpSetup.expired"));
+  if (confirmed === "wrong") return refuse(t("problems.totpSetup.wrong"));
+  if (confirmed === "reused") return refuse(t("problems.totpReused"));
   const recoveryCodes = await asPlatform(async (tx) => {
     await tx.update(schema.users).set({ twoFactorMethod: "totp", updatedAt: new Date() }).where(eq(schema.users.id, user.id));
     await audit(tx, {

@@ -9,12 +9,13 @@ import { and, desc, eq, isNotNull } from "drizzle-orm";
 import type { TFunction } from "i18next";
 import { z } from "zod";
 
-import { hashPassword, passwordProblem, verifyPassword } from "~/domain/accounts/passwords.server";
+import { hashPassword, MIN_PASSWORD_LENGTH, passwordProblem, verifyPassword } from "~/domain/accounts/passwords.server";
+import { authT } from "~/domain/accounts/wording.server";
 import { queueMessage } from "~/domain/notify/messages.server";
 import { acceptedAtSignup, recordAcceptance, type SignupPolicyRefusal } from "~/domain/policies/versions.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { type FieldErrors, fieldErrors } from "~/lib/forms";
-import type { Locale } from "~/lib/i18n";
+import { DEFAULT_LOCALE, type Locale } from "~/lib/i18n";
 import { serverT } from "~/lib/i18n.server";
 import { phoneField } from "~/lib/phone";
 import { clearFailures, consume, consumeAll, delayBefore, DELAYS, isLimited, recordFailure, reset } from "~/lib/rate-limit.server";
@@ -23,34 +24,37 @@ import type { PostalAddress } from "~db/schema";
 
 import { currentCustomer, mergeAnonymousCart, startCustomerSession } from "./visitor.server";
 
+// An unticked checkbox is not sent at all: read as empty, so its rule runs (`.optional()` would let it pass).
 const checkbox = (message: string) =>
   z
-    .string()
-    .optional()
+    .string(message)
+    .default("")
     .refine((v) => v === "on" || v === "true", message);
 
-const email = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .pipe(z.email("Enter an email address like name@example.com.").max(254, "That email address is too long."));
-
-export const CustomerSignupSchema = z
-  .object({
-    name: z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
-    email,
-    phone: phoneField.optional("Enter a valid WhatsApp number, e.g. 012-345 6789, or leave it empty."),
-    password: z.string().superRefine((password, ctx) => {
-      const problem = passwordProblem(password);
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
-    }),
-    adult: checkbox("You must be 18 or older to open an account."),
-    marketing: z.string().optional(),
-  })
-  .superRefine((v, ctx) => {
-    const problem = passwordProblem(v.password, { email: v.email });
-    if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
-  });
+/** The storefront sign-up form's rules, every refusal worded in `locale` (the storefront's language on the request). */
+function customerSignupSchema(locale: Locale) {
+  const t = authT(locale);
+  return z
+    .object({
+      name: z.string(t("problems.signup.name")).trim().min(1, t("problems.signup.name")).max(100, t("problems.signup.nameTooLong")),
+      email: z
+        .string(t("problems.signup.email"))
+        .trim()
+        .toLowerCase()
+        .pipe(z.email(t("problems.signup.email")).max(254, t("problems.signup.emailTooLong"))),
+      phone: phoneField.optional(t("problems.signup.phoneOptional")),
+      password: z.string(t("problems.password.tooShort", { min: MIN_PASSWORD_LENGTH })).superRefine((password, ctx) => {
+        const problem = passwordProblem(password, { locale });
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+      adult: checkbox(t("problems.signup.adultCustomer")),
+      marketing: z.string().optional().catch(undefined),
+    })
+    .superRefine((v, ctx) => {
+      const problem = passwordProblem(v.password, { email: v.email, locale });
+      if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
+    });
+}
 
 interface Who {
   ip?: string;
@@ -71,14 +75,15 @@ export type CustomerAuthResult =
 
 export async function signUpCustomer(shopId: string, form: Record<string, unknown>, who: Who): Promise<CustomerAuthResult> {
   // Unticked checkboxes are not sent at all: read them as empty so their rules run.
-  const parsed = CustomerSignupSchema.safeParse({ adult: "", marketing: "", ...form });
+  const t = authT(who.language ?? DEFAULT_LOCALE);
+  const parsed = customerSignupSchema(who.language ?? DEFAULT_LOCALE).safeParse({ adult: "", marketing: "", ...form });
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
   const input = parsed.data;
   const limited = await consume("signupPerIp", `customer:${who.ip ?? "unknown"}`);
   if (!limited.ok)
     return {
       ok: false,
-      errors: { form: "Too many sign-ups from your network. Please try again later." },
+      errors: { form: t("problems.signup.tooMany") },
       retryAfterSeconds: limited.retryAfterSeconds,
     };
   const passwordHash = await hashPassword(input.password);
@@ -109,7 +114,7 @@ export async function signUpCustomer(shopId: string, form: Record<string, unknow
     });
   } catch (error) {
     if (pgConstraint(error) === "customers_account_email_key")
-      return { ok: false, errors: { email: "An account with this email already exists. Log in instead." } };
+      return { ok: false, errors: { email: t("problems.signup.emailTakenCustomer") } };
     throw error;
   }
 }

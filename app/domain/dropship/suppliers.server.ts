@@ -69,7 +69,7 @@ export async function signUpSupplier(
   if (!owner) {
     if (!profile.success) {
       // Validate the account fields too, so every problem shows at once (nothing is written).
-      const account = await signUpDryRun(form);
+      const account = await signUpDryRun(form, language);
       return { ok: false, errors: { ...account, ...errors } };
     }
     const account = await signUp({ ...form, companyName: profile.data.supplierName }, request, language);
@@ -110,9 +110,9 @@ export async function signUpSupplier(
   return { ok: true, userId: owner, supplierShopId: shopId };
 }
 
-async function signUpDryRun(form: Record<string, unknown>): Promise<FieldErrors> {
-  const { SignupSchema } = await import("~/domain/accounts/signup.server");
-  const parsed = SignupSchema.safeParse({ ...form, companyName: String(form.supplierName ?? "") || "x" });
+async function signUpDryRun(form: Record<string, unknown>, language: Locale): Promise<FieldErrors> {
+  const { signupSchema } = await import("~/domain/accounts/signup.server");
+  const parsed = signupSchema(language).safeParse({ ...form, companyName: String(form.supplierName ?? "") || "x" });
   return parsed.success ? {} : fieldErrors(parsed.error);
 }
 
