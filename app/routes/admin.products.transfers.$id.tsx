@@ -9,6 +9,7 @@ import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
 import { CatalogHeader, ProgressBar } from "~/ui/catalog";
+import { useErrorText } from "~/ui/forms";
 import { useProgressStream } from "~/ui/progress";
 import { TableHead } from "~/ui/table";
 
@@ -42,6 +43,7 @@ export default function TransferProgress() {
   // Live progress: the worker's updates arrive by server-sent events while it runs.
   useProgressStream(live, TRANSFER_TABLES);
   const { t: tr } = useTranslation("catalog");
+  const text = useErrorText();
   // What the job did, worded here in the reader's language; a stopped job keeps its stored reason.
   const outcome =
     t.status !== "succeeded"
@@ -106,7 +108,7 @@ export default function TransferProgress() {
                 <tr key={i}>
                   <td>{e.row}</td>
                   <td>{e.column}</td>
-                  <td>{e.message}</td>
+                  <td>{"key" in e ? text(e) : e.message}</td>
                 </tr>
               ))}
             </tbody>
