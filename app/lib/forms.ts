@@ -12,6 +12,36 @@ export type Refusal<E = FieldErrors> = { ok: false; errors: E };
 /** A refusal with one message, about the whole form unless a field is named. */
 export const refuse = (message: string, field = "form"): Refusal => ({ ok: false, errors: { [field]: message } });
 
+/**
+ * A message the page words in its reader's language: a translation key (`namespace:path`, e.g.
+ * `catalog:fieldErrors.titleRequired`) and the values it needs. Domain code refuses with these
+ * (never with English text); the page translates them (`useErrorText` in ~/ui/forms, `codedText`
+ * on the server for files such as the CSV import's problem report).
+ */
+export interface Coded {
+  key: string;
+  values?: Record<string, string | number>;
+}
+/** A coded message per field, `form` for the whole form. */
+export type CodedErrors = Record<string, Coded>;
+
+export const coded = (key: string, values?: Record<string, string | number>): Coded => (values ? { key, values } : { key });
+
+/**
+ * A failed parse's first message per field as coded messages: the schema's messages are keys under
+ * `prefix` (`catalog:fieldErrors.`), and a length or size limit's bound is its `max` (or `min`) value.
+ */
+export function codedFieldErrors(error: z.ZodError, prefix: string): CodedErrors {
+  const out: CodedErrors = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? "form");
+    const bound: Record<string, number> | undefined =
+      issue.code === "too_big" ? { max: Number(issue.maximum) } : issue.code === "too_small" ? { min: Number(issue.minimum) } : undefined;
+    out[field] ??= coded(`${prefix}${issue.message}`, bound);
+  }
+  return out;
+}
+
 /** The first message for each field, keyed by field name, for showing next to the inputs. */
 export function fieldErrors(error: z.ZodError): FieldErrors {
   const out: FieldErrors = {};

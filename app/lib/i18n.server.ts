@@ -9,6 +9,7 @@ import type { TFunction } from "i18next";
 import { RemixI18Next } from "remix-i18next/server";
 
 import { storefrontShopForRequest } from "~/domain/storefront/shop.server";
+import type { Coded } from "~/lib/forms";
 import {
   createI18n,
   DEFAULT_LOCALE,
@@ -19,6 +20,7 @@ import {
   observeMetaNamespaces,
   providedNamespaces,
   provideTranslations,
+  wordCoded,
 } from "~/lib/i18n";
 import type { I18nContextValue } from "~/lib/i18n-react";
 import type { Namespace } from "~/locales";
@@ -89,4 +91,9 @@ export function renderTranslated<T>(locale: Locale, render: (i18n: I18nContextVa
 /** `t` for server code (page titles in meta, messages built in loaders and actions). */
 export function serverT<N extends Namespace>(locale: Locale, namespace: N): TFunction<N> {
   return i18nFor(locale).getFixedT(namespace) as TFunction<N>;
+}
+
+/** A coded message (see ~/lib/forms) in `locale`, for what the server writes itself (CSV reports). */
+export function codedText(locale: Locale, message: Coded): string {
+  return wordCoded(i18nFor(locale), message);
 }

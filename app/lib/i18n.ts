@@ -11,6 +11,7 @@
 import type { i18n as I18next, TFunction } from "i18next";
 
 import { LANGUAGES } from "~/domain/shops/shop-options";
+import type { Coded } from "~/lib/forms";
 import type { Namespace, Translations } from "~/locales";
 
 export type Locale = (typeof LANGUAGES)[number];
@@ -138,6 +139,21 @@ export function createI18n(locale: Locale, onNamespace?: (namespace: string) => 
     return t as unknown as TFunction<never>;
   };
   return { language: locale, t: getFixedT() as unknown as I18next["t"], getFixedT: getFixedT as I18n["getFixedT"] };
+}
+
+/**
+ * A coded message (a domain's refusal, see ~/lib/forms) in `i18n`'s language: numbers in its
+ * format ("50,000"), a `count` kept as a number for plural forms.
+ */
+export function wordCoded(i18n: I18n, message: Coded): string {
+  const number = new Intl.NumberFormat(FORMAT_LANG[i18n.language]);
+  const values = Object.fromEntries(
+    Object.entries(message.values ?? {}).map(([name, value]) => [
+      name,
+      typeof value === "number" && name !== "count" ? number.format(value) : value,
+    ]),
+  );
+  return (i18n.t as unknown as (key: string, values: Record<string, unknown>) => string)(message.key, values);
 }
 
 let metaObserver: ((namespace: string) => void) | undefined;

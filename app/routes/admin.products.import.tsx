@@ -6,7 +6,7 @@ import { MAX_IMPORT_BYTES, recentTransfers, startExport, startImport } from "~/d
 import { formatBytes } from "~/lib/bytes";
 import { readUploadForm } from "~/lib/csrf.server";
 import { metaT } from "~/lib/i18n";
-import { localeFor, serverT } from "~/lib/i18n.server";
+import { codedText, localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { CatalogHeader } from "~/ui/catalog";
@@ -49,7 +49,7 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
   if (!(file instanceof File) || file.size === 0)
     return data({ error: serverT(await localeFor(request), "catalog")("transfers.chooseFile") }, { status: 400 });
   const started = await startImport(shop.shopId, actor.userId, { name: file.name, text: await file.text() }, who);
-  if (!started.ok) return data({ error: started.errors.form }, { status: 400 });
+  if (!started.ok) return data({ error: codedText(await localeFor(request), started.errors.form) }, { status: 400 });
   return redirect(`/admin/products/transfers/${started.id}`);
 });
 

@@ -2,7 +2,6 @@ import type { MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 
 import { adminLoader } from "~/domain/accounts/access.server";
-import { rowErrorsIn } from "~/domain/catalog/csv.server";
 import { getTransfer } from "~/domain/catalog/transfers.server";
 import { notFound } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
@@ -10,6 +9,7 @@ import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
 import { CatalogHeader, ProgressBar } from "~/ui/catalog";
+import { useErrorText } from "~/ui/forms";
 import { useProgressStream } from "~/ui/progress";
 import { TableHead } from "~/ui/table";
 
@@ -19,9 +19,8 @@ export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "com
 
 export const loader = /* @__PURE__ */ adminLoader("products", async ({ request, params, access }) => {
   const { shop } = access;
-  const locale = await localeFor(request);
   const t = await getTransfer(shop.shopId, params.id ?? "");
-  if (!t) throw notFound(serverT(locale, "catalog")("transfers.notFound"));
+  if (!t) throw notFound(serverT(await localeFor(request), "catalog")("transfers.notFound"));
   return {
     transfer: {
       id: t.id,
@@ -32,7 +31,7 @@ export const loader = /* @__PURE__ */ adminLoader("products", async ({ request, 
       processedRows: t.processedRows,
       productCount: t.productCount,
       errorCount: t.errorCount,
-      errors: rowErrorsIn(locale, t.errors.slice(0, 200)),
+      errors: t.errors.slice(0, 200),
       message: t.message,
     },
   };
@@ -44,6 +43,7 @@ export default function TransferProgress() {
   // Live progress: the worker's updates arrive by server-sent events while it runs.
   useProgressStream(live, TRANSFER_TABLES);
   const { t: tr } = useTranslation("catalog");
+  const text = useErrorText();
   // What the job did, worded here in the reader's language; a stopped job keeps its stored reason.
   const outcome =
     t.status !== "succeeded"
@@ -108,7 +108,7 @@ export default function TransferProgress() {
                 <tr key={i}>
                   <td>{e.row}</td>
                   <td>{e.column}</td>
-                  <td>{e.message}</td>
+                  <td>{"key" in e ? text(e) : e.message}</td>
                 </tr>
               ))}
             </tbody>

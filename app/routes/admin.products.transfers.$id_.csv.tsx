@@ -1,5 +1,5 @@
 import { adminLoader } from "~/domain/accounts/access.server";
-import { errorReportCsv, rowErrorsIn } from "~/domain/catalog/csv.server";
+import { errorReportCsv } from "~/domain/catalog/csv.server";
 import { exportedCsv, getTransfer } from "~/domain/catalog/transfers.server";
 import { localDate } from "~/lib/dates";
 import { notFound } from "~/lib/http";
@@ -21,7 +21,7 @@ export const loader = /* @__PURE__ */ adminLoader("products", async ({ request, 
     const transfer = await getTransfer(shop.shopId, id);
     if (!transfer) throw notFound("There is no such import in your shop.");
     return csvResponse(
-      errorReportCsv(rowErrorsIn(await localeFor(request), transfer.errors)),
+      errorReportCsv(transfer.errors, await localeFor(request)),
       `import-problems-${localDate(transfer.createdAt, shop.timezone)}.csv`,
     );
   }

@@ -2,6 +2,8 @@ import { Form, type FormProps, useActionData } from "@remix-run/react";
 import type { FormEvent, InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
 import { useId } from "react";
 
+import type { Coded } from "~/lib/forms";
+import { wordCoded } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { useCsrfToken } from "~/root";
 import { Banner } from "~/ui/banner";
@@ -151,8 +153,24 @@ export function NewPasswordFields({ errors }: { errors: Record<string, string | 
  */
 export function useFormResult<T = unknown>() {
   const result = useActionData<T>();
-  const sent = result as { errors?: Record<string, string>; values?: Record<string, string> } | undefined;
-  const errors: Record<string, string | undefined> = sent?.errors ?? {};
+  const sent = result as { errors?: Record<string, string | Coded>; values?: Record<string, string> } | undefined;
+  const text = useErrorText();
+  // A coded refusal (see ~/lib/forms) is worded here, in the page's language.
+  const errors: Record<string, string | undefined> = Object.fromEntries(
+    Object.entries(sent?.errors ?? {}).map(([field, message]) => [field, typeof message === "string" ? message : text(message)]),
+  );
   const values: Record<string, string | undefined> = sent?.values ?? {};
   return { result, errors, values };
+}
+
+/** Words coded messages (a domain's refusals, see ~/lib/forms) in the page's language: `text(errors.title)`. */
+export function useErrorText(): (message: Coded | undefined) => string | undefined {
+  const { i18n } = useTranslation();
+  return (message) => (message ? wordCoded(i18n, message) : undefined);
+}
+
+/** Every coded message of a form, worded in the page's language (for components that take text per field). */
+export function useErrorTexts(errors: Record<string, Coded | undefined> | undefined): Record<string, string | undefined> {
+  const text = useErrorText();
+  return Object.fromEntries(Object.entries(errors ?? {}).map(([field, message]) => [field, text(message)]));
 }

@@ -3,14 +3,16 @@ import { useCallback, useEffect, useState } from "react";
 
 import { ADJUSTMENT_REASONS, MAX_OPTIONS, PRODUCT_STATUSES, variantTitle } from "~/domain/catalog/catalog-rules";
 import { type ProductDraft, syncVariants, usableOptions, type VariantDraft } from "~/domain/catalog/product-draft";
+import type { Coded } from "~/lib/forms";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
-import { Field, FormError, PostForm, SelectField } from "~/ui/forms";
+import { Field, FormError, PostForm, SelectField, useErrorTexts } from "~/ui/forms";
 
 export interface EditorProps {
   mode: "new" | "edit";
   initial: ProductDraft;
-  errors: Record<string, string | undefined>;
+  /** The domain's refusals, coded: worded here in the page's language. */
+  errors: Record<string, Coded | undefined>;
   currency: string;
   categories: Array<{ id: string; name: string }>;
   collections: Array<{ id: string; title: string }>;
@@ -39,8 +41,9 @@ export function useUnsavedChangesWarning(dirty: boolean) {
   );
 }
 
-export function ProductEditor({ mode, initial, errors, currency, categories, collections }: EditorProps) {
+export function ProductEditor({ mode, initial, errors: coded, currency, categories, collections }: EditorProps) {
   const { t } = useTranslation("catalog");
+  const errors = useErrorTexts(coded);
   const [draft, setDraft] = useState(initial);
   const [dirty, setDirty] = useState(false);
   const [signature, setSignature] = useState(() => optionsSignature(initial));

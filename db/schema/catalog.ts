@@ -313,9 +313,14 @@ export const catalogTransfers = pgTable(
     /** Products created or updated (import) or written (export). */
     productCount: integer("product_count").notNull().default(0),
     errorCount: integer("error_count").notNull().default(0),
-    /** Row-level problems, first 1,000: {row, column, message, and a plan-limit refusal's facts (limit)}. */
+    /** Row-level problems, first 1,000: {row, column, key, values} (a coded message; older rows: {row, column, message}). */
     errors: jsonb("errors")
-      .$type<Array<{ row: number; column: string; message: string; limit?: unknown }>>()
+      .$type<
+        Array<
+          | { row: number; column: string; key: string; values?: Record<string, string | number> }
+          | { row: number; column: string; message: string }
+        >
+      >()
       .notNull()
       .default(sql`'[]'::jsonb`),
     message: text("message"),

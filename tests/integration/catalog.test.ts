@@ -77,7 +77,7 @@ describe("products and variants", () => {
     if (!first.ok || !second.ok) return;
     expect(second.handle).toBe(`${first.handle}-2`);
     const explicit = await save(shopA.id, { title: "Other", extra: { handle: first.handle } });
-    expect(explicit).toEqual({ ok: false, errors: { handle: "Another product already uses this URL handle. Choose another." } });
+    expect(explicit).toEqual({ ok: false, errors: { handle: { key: "catalog:fieldErrors.handleTaken" } } });
     const elsewhere = await save(shopB.id, { title: "Other", extra: { handle: first.handle } });
     expect(elsewhere.ok).toBe(true);
   });
@@ -89,8 +89,8 @@ describe("products and variants", () => {
     expect(clash).toEqual({
       ok: false,
       errors: {
-        "variants.0.sku": `SKU ${sku}-1 is already used by "Kopi Tenom".`,
-        "variants.1.sku": `SKU ${sku}-2 is already used by "Kopi Tenom".`,
+        "variants.0.sku": { key: "catalog:fieldErrors.skuTaken", values: { sku: `${sku}-1`, title: "Kopi Tenom" } },
+        "variants.1.sku": { key: "catalog:fieldErrors.skuTaken", values: { sku: `${sku}-2`, title: "Kopi Tenom" } },
       },
     });
     expect((await save(shopB.id, { title: "Kopi Tenom", options: [["Size", ["250 g", "500 g"]]], sku })).ok).toBe(true);
@@ -133,7 +133,13 @@ describe("products and variants", () => {
     expect(await save(shop.id, { title: "Three" })).toEqual({
       ok: false,
       errors: {
-        form: "Your Tiny plan allows 2 products and this shop has 2. Delete products you no longer sell, or upgrade your plan to add more.",
+        form: {
+          key: "catalog:fieldErrors.planLimit",
+          values: {
+            message:
+              "Your Tiny plan allows 2 products and this shop has 2. Delete products you no longer sell, or upgrade your plan to add more.",
+          },
+        },
       },
       planLimit: { field: "form", limit: { limit: "products", plan: "Tiny", allowed: 2, count: 2 } },
     });

@@ -3,6 +3,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createCategory, saveCollection } from "~/domain/catalog/collections.server";
+import { errorReportCsv } from "~/domain/catalog/csv.server";
 import { emptyVariant } from "~/domain/catalog/product-draft";
 import { createProduct, validateDraft } from "~/domain/catalog/products.server";
 import { exportedCsv, getTransfer, startExport, startImport } from "~/domain/catalog/transfers.server";
@@ -181,7 +182,7 @@ describe("CSV export and import", () => {
 
     const b = await makeShop(owner.id);
     const started = await startImport(b.id, owner.id, { name: "products.csv", text: csv }, who);
-    if (!started.ok) throw new Error(started.errors.form);
+    if (!started.ok) throw new Error(JSON.stringify(started.errors));
     const imported = await finished(b.id, started.id);
     expect(imported).toMatchObject({
       status: "succeeded",
@@ -199,7 +200,7 @@ describe("CSV export and import", () => {
     // The same file again changes nothing: no new stock movements, no duplicate images.
     const movements = await ledgerSize(b.id);
     const again = await startImport(b.id, owner.id, { name: "products.csv", text: csv }, who);
-    if (!again.ok) throw new Error(again.errors.form);
+    if (!again.ok) throw new Error(JSON.stringify(again.errors));
     expect(await finished(b.id, again.id)).toMatchObject({ status: "succeeded", productCount: 3, errorCount: 0 });
     expect(await catalogOf(b.id)).toEqual(original);
     expect(await ledgerSize(b.id)).toBe(movements);
@@ -218,19 +219,27 @@ describe("CSV export and import", () => {
       ",Missing handle,,,,,,,,,,,,,,,1.00,,,",
     ].join("\n");
     const started = await startImport(shop.id, owner.id, { name: "mixed.csv", text: csv }, who);
-    if (!started.ok) throw new Error(started.errors.form);
+    if (!started.ok) throw new Error(JSON.stringify(started.errors));
     const done = await finished(shop.id, started.id);
     expect(done.errors).toEqual([
-      { row: 5, column: "Variant Inventory Qty", message: "Enter a whole number of 0 or more." },
-      { row: 5, column: "Variant Price", message: "Enter a price like 49.90." },
-      { row: 6, column: "Variant Compare At Price", message: "The compare-at price must be higher than the price." },
-      {
-        row: 7,
-        column: "Image Src",
-        message: "Images from other sites are not downloaded: the product was imported without it; add it in the product's media.",
-      },
-      { row: 8, column: "Handle", message: "Every row needs a Handle (the product's URL name, e.g. batik-shirt)." },
+      { row: 5, column: "Variant Inventory Qty", key: "catalog:fieldErrors.wholeNumber" },
+      { row: 5, column: "Variant Price", key: "catalog:fieldErrors.priceFormat" },
+      { row: 6, column: "Variant Compare At Price", key: "catalog:fieldErrors.compareAtLower" },
+      { row: 7, column: "Image Src", key: "catalog:fieldErrors.csvImageElsewhere" },
+      { row: 8, column: "Handle", key: "catalog:fieldErrors.csvHandleMissing" },
     ]);
+    // The report reads in the merchant's language: English, Malay, Chinese (the columns keep the file's names).
+    expect(errorReportCsv(done.errors, "en").split("\n").slice(0, 3)).toEqual([
+      "Row,Column,Problem",
+      "5,Variant Inventory Qty,Enter a whole number of 0 or more.",
+      "5,Variant Price,Enter a price like 49.90.",
+    ]);
+    expect(errorReportCsv(done.errors, "ms").split("\n").slice(0, 3)).toEqual([
+      "Baris,Lajur,Masalah",
+      "5,Variant Inventory Qty,Masukkan nombor bulat 0 atau lebih.",
+      "5,Variant Price,Masukkan harga seperti 49.90.",
+    ]);
+    expect(errorReportCsv(done.errors, "zh").split("\n")[6]).toBe("8,Handle,每一行都需要 Handle（商品的网址名称，例如 batik-shirt）。");
     expect(done).toMatchObject({
       status: "succeeded",
       productCount: 2,
@@ -267,13 +276,11 @@ describe("CSV export and import", () => {
     const shop = await makeShop(owner.id);
     expect(await startImport(shop.id, owner.id, { name: "x.csv", text: "name,price\nshirt,10" }, who)).toEqual({
       ok: false,
-      errors: {
-        form: "The first line must name the columns, including Handle (use a NetShop or Shopify product CSV, or export one to start from).",
-      },
+      errors: { form: { key: "catalog:fieldErrors.csvNoHeader" } },
     });
     expect(await startImport(shop.id, owner.id, { name: "x.csv", text: 'Handle,Title\n"unclosed,x' }, who)).toMatchObject({
       ok: false,
-      errors: { form: expect.stringMatching(/^The file is not valid CSV/) },
+      errors: { form: { key: expect.stringMatching(/^catalog:fieldErrors\.csvInvalid/) } },
     });
   });
 });

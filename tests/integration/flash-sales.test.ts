@@ -256,11 +256,11 @@ describe("flash sale editor", () => {
     expect(result).toMatchObject({
       ok: false,
       errors: {
-        name: expect.stringMatching(/at least 2/),
-        endsAt: "The sale must end after it starts.",
-        totalCap: expect.stringMatching(/whole number/),
-        perCustomerLimit: expect.stringMatching(/whole number/),
-        [`price_${v.id}`]: "A sale price must be below the regular price.",
+        name: { key: "deals:errors.name", values: { min: 2 } },
+        endsAt: { key: "deals:errors.endsBeforeStart" },
+        totalCap: { key: "deals:errors.limit" },
+        perCustomerLimit: { key: "deals:errors.limit" },
+        [`price_${v.id}`]: { key: "deals:errors.priceNotLower" },
       },
     });
   });

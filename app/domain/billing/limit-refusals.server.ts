@@ -6,6 +6,7 @@
  * Stored refusals (a CSV import's row problems) keep the facts too and are worded when shown.
  */
 import { formatBytes } from "~/lib/bytes";
+import { type Coded, coded } from "~/lib/forms";
 import { DEFAULT_LOCALE, type Locale } from "~/lib/i18n";
 import { localeFor, serverT } from "~/lib/i18n.server";
 
@@ -34,6 +35,22 @@ export function planLimitMessage(locale: Locale | undefined, limit: PlanLimit): 
         needs: limit.needs,
       });
   }
+}
+
+/**
+ * A products or storage refusal as a coded message (see ~/lib/forms), for domain calls whose
+ * refusals are all coded (the product editor, the CSV import's stored problems): the page words it.
+ * Sizes travel worded ("1.2 GB" reads the same in every language); a credits refusal needs its
+ * kind worded too, so it goes through `limitRefusal` instead.
+ */
+export function planLimitCoded(limit: Exclude<PlanLimit, { limit: "credits" }>): Coded {
+  if (limit.limit === "products") return coded("billing:limits.products", { plan: limit.plan, allowed: limit.allowed, count: limit.count });
+  return coded("billing:limits.storage", {
+    plan: limit.plan,
+    allowed: formatBytes(limit.allowed),
+    used: formatBytes(limit.used),
+    adding: formatBytes(limit.adding),
+  });
 }
 
 /** A domain refusal with the limit's facts, under `field` (the whole form unless named). */

@@ -2,22 +2,25 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 
-import { type FieldErrors, fieldErrors } from "~/lib/forms";
+import { type CodedErrors, codedFieldErrors } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
 import { pgConstraint, schema, withShop } from "~db/client";
 
 import { HANDLE_PATTERN, handleize } from "./catalog-rules";
-import { freeHandle } from "./products.server";
+import { freeHandle, problem } from "./products.server";
+
+// Messages are keys of catalog:fieldErrors (coded: the page words them in its language).
+const PREFIX = "catalog:fieldErrors.";
 
 const CollectionSchema = z.object({
-  title: z.string().trim().min(1, "Enter the collection's title.").max(120, "Use at most 120 characters."),
+  title: z.string().trim().min(1, "collectionTitle").max(120, "maxChars"),
   handle: z
     .string()
     .trim()
     .toLowerCase()
-    .refine((h) => h === "" || HANDLE_PATTERN.test(h), "Use lowercase letters, digits and hyphens (not at the start or end).")
+    .refine((h) => h === "" || HANDLE_PATTERN.test(h), "handlePattern")
     .default(""),
-  description: z.string().trim().max(5_000, "Use at most 5,000 characters.").default(""),
+  description: z.string().trim().max(5_000, "maxChars").default(""),
 });
 
 export async function listCollections(shopId: string) {
@@ -34,7 +37,7 @@ export async function listCollections(shopId: string) {
   );
 }
 
-export type CollectionResult = { ok: true; id: string } | { ok: false; errors: FieldErrors };
+export type CollectionResult = { ok: true; id: string } | { ok: false; errors: CodedErrors };
 
 export async function saveCollection(
   shopId: string,
@@ -42,7 +45,7 @@ export async function saveCollection(
   form: Record<string, unknown>,
 ): Promise<CollectionResult | undefined> {
   const parsed = CollectionSchema.safeParse(form);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: codedFieldErrors(parsed.error, PREFIX) };
   if (id !== null && !isUuid(id)) return undefined;
   try {
     return await withShop(shopId, async (tx) => {
@@ -62,8 +65,7 @@ export async function saveCollection(
       return row ? { ok: true as const, id: row.id } : undefined;
     });
   } catch (error) {
-    if (pgConstraint(error) === "collections_handle_key")
-      return { ok: false, errors: { handle: "Another collection uses this handle. Choose another." } };
+    if (pgConstraint(error) === "collections_handle_key") return { ok: false, errors: { handle: problem("collectionHandleTaken") } };
     throw error;
   }
 }
@@ -139,12 +141,12 @@ export async function deleteCollection(shopId: string, id: string): Promise<bool
 // --- Categories --------------------------------------------------------------------------------
 
 const CategorySchema = z.object({
-  name: z.string().trim().min(1, "Enter the category's name.").max(80, "Use at most 80 characters."),
+  name: z.string().trim().min(1, "categoryName").max(80, "maxChars"),
   parentId: z
     .string()
     .optional()
     .transform((v) => (v ? v : null))
-    .refine((v) => v === null || isUuid(v), "Choose a parent category from the list."),
+    .refine((v) => v === null || isUuid(v), "parentChoice"),
 });
 
 export async function listCategories(shopId: string) {
@@ -164,7 +166,7 @@ export async function listCategories(shopId: string) {
 
 export async function createCategory(shopId: string, form: Record<string, unknown>): Promise<CollectionResult> {
   const parsed = CategorySchema.safeParse(form);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: codedFieldErrors(parsed.error, PREFIX) };
   try {
     return await withShop(shopId, async (tx) => {
       if (parsed.data.parentId) {
@@ -172,7 +174,7 @@ export async function createCategory(shopId: string, form: Record<string, unknow
           .select({ id: schema.categories.id })
           .from(schema.categories)
           .where(eq(schema.categories.id, parsed.data.parentId));
-        if (!parent) return { ok: false as const, errors: { parentId: "Choose a parent category from the list." } };
+        if (!parent) return { ok: false as const, errors: { parentId: problem("parentChoice") } };
       }
       const [row] = await tx
         .insert(schema.categories)
@@ -181,8 +183,7 @@ export async function createCategory(shopId: string, form: Record<string, unknow
       return { ok: true as const, id: row.id };
     });
   } catch (error) {
-    if (pgConstraint(error) === "categories_handle_key")
-      return { ok: false, errors: { name: "There is already a category with this name." } };
+    if (pgConstraint(error) === "categories_handle_key") return { ok: false, errors: { name: problem("categoryTaken") } };
     throw error;
   }
 }

@@ -21,19 +21,21 @@ import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 
-import { planLimitMessage } from "~/domain/billing/limit-refusals.server";
-import { assertProductAllowance, assertStorageAllowance, type PlanLimit, PlanLimitReached } from "~/domain/billing/plans.server";
+import { planLimitCoded } from "~/domain/billing/limit-refusals.server";
+import { assertProductAllowance, assertStorageAllowance, PlanLimitReached } from "~/domain/billing/plans.server";
 import { addStoredImage, mediaPrefix } from "~/domain/media/media.server";
 import { extensionOf, mediaKindOf } from "~/domain/media/media-rules";
 import { copyObject, headObject, keyFromPublicUrl, publicObjectUrl } from "~/integrations/storage.server";
+import { type Coded, type CodedErrors } from "~/lib/forms";
 import type { Locale } from "~/lib/i18n";
+import { codedText, serverT } from "~/lib/i18n.server";
 import { schema, type Tx, withShop } from "~db/client";
 
 import { HANDLE_PATTERN, handleize, minorToDecimal, parseTags } from "./catalog-rules";
 import { sanitizeDescriptionHtml } from "./description.server";
 import { adjustInventory } from "./inventory.server";
 import { emptyDraft, type ProductDraft, type VariantDraft } from "./product-draft";
-import { type Actor, insertProduct, replaceProduct, SaveRefused, validateDraft } from "./products.server";
+import { type Actor, insertProduct, problem, replaceProduct, SaveRefused, validateDraft } from "./products.server";
 
 export const CSV_COLUMNS = [
   "Handle",
@@ -71,18 +73,18 @@ export const CSV_COLUMNS = [
 type Column = (typeof CSV_COLUMNS)[number];
 type Row = Partial<Record<Column, string>>;
 
-export interface RowError {
+/**
+ * A row's problem: where (the file's line and column) and what, coded (`catalog:fieldErrors.*`),
+ * worded in the reader's language by the transfer page and the downloaded report.
+ */
+export interface RowError extends Coded {
   row: number;
   column: string;
-  /** In English; a plan-limit refusal also keeps its facts (`limit`), worded in the reader's language when shown. */
-  message: string;
-  limit?: PlanLimit;
+}
 }
 
-/** Stored problems for a reader of `locale`: plan-limit refusals in their language (others, and older rows, as stored). */
-export function rowErrorsIn(locale: Locale, errors: Array<Omit<RowError, "limit"> & { limit?: unknown }>): RowError[] {
-  return errors.map(({ limit, ...e }) => (limit ? { ...e, message: planLimitMessage(locale, limit as PlanLimit) } : e));
-}
+/** The problem report as stored before problems were coded (English text): still shown as it is. */
+export type StoredRowError = RowError | { row: number; column: string; message: string };
 
 // --- Export -----------------------------------------------------------------------------------
 
@@ -210,7 +212,7 @@ interface ProductGroup {
   rows: Array<{ line: number; row: Row }>;
 }
 
-export type ParsedCsv = { ok: true; groups: ProductGroup[]; rowCount: number; hasMarkdown: boolean } | { ok: false; message: string };
+export type ParsedCsv = { ok: true; groups: ProductGroup[]; rowCount: number; hasMarkdown: boolean } | { ok: false; problem: Coded };
 
 /** Reads the file and groups its rows by Handle. Refuses a file that is not a product CSV at all. */
 export function parseCatalogCsv(text: string): ParsedCsv {
@@ -218,19 +220,15 @@ export function parseCatalogCsv(text: string): ParsedCsv {
   try {
     records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: false });
   } catch (error) {
-    const e = error as { lines?: number; message: string };
-    return { ok: false, message: `The file is not valid CSV${e.lines ? ` (near line ${e.lines})` : ""}: ${e.message}` };
+    const e = error as { lines?: number };
+    return { ok: false, problem: e.lines ? problem("csvInvalidNear", { line: e.lines }) : problem("csvInvalid") };
   }
-  if (records.length === 0) return { ok: false, message: "The file is empty." };
+  if (records.length === 0) return { ok: false, problem: problem("csvEmpty") };
   const header = records[0].map((h) => h.trim());
   const known = new Map(CSV_COLUMNS.map((c) => [c.toLowerCase(), c]));
   const columns = header.map((h) => known.get(h.toLowerCase()));
   if (!columns.includes("Handle")) {
-    return {
-      ok: false,
-      message:
-        "The first line must name the columns, including Handle (use a NetShop or Shopify product CSV, or export one to start from).",
-    };
+    return { ok: false, problem: problem("csvNoHeader") };
   }
   const groups = new Map<string, ProductGroup>();
   records.slice(1).forEach((cells, index) => {
@@ -324,14 +322,16 @@ function draftOf(
   };
 }
 
-function errorsToRows(errors: Record<string, string>, firstLine: number, variantLines: number[], hasMarkdown: boolean): RowError[] {
-  return Object.entries(errors).map(([key, message]) => {
+function errorsToRows(errors: CodedErrors, firstLine: number, variantLines: number[], hasMarkdown: boolean): RowError[] {
+  return Object.entries(errors).map(([key, found]) => {
+    const message = { key: found.key, ...(found.values ? { values: found.values } : {}) };
     const variant = key.match(/^variants\.(\d+)\.(\w+)$/);
-    if (variant) return { row: variantLines[Number(variant[1])] ?? firstLine, column: VARIANT_COLUMNS[variant[2]] ?? variant[2], message };
+    if (variant)
+      return { row: variantLines[Number(variant[1])] ?? firstLine, column: VARIANT_COLUMNS[variant[2]] ?? variant[2], ...message };
     const option = key.match(/^options\.(\d+)\.(name|values)$/);
-    if (option) return { row: firstLine, column: `Option${Number(option[1]) + 1} ${option[2] === "name" ? "Name" : "Value"}`, message };
-    if (key === "descriptionMd") return { row: firstLine, column: hasMarkdown ? "Body (Markdown)" : "Body (HTML)", message };
-    return { row: firstLine, column: FIELD_COLUMNS[key] ?? key, message };
+    if (option) return { row: firstLine, column: `Option${Number(option[1]) + 1} ${option[2] === "name" ? "Name" : "Value"}`, ...message };
+    if (key === "descriptionMd") return { row: firstLine, column: hasMarkdown ? "Body (Markdown)" : "Body (HTML)", ...message };
+    return { row: firstLine, column: FIELD_COLUMNS[key] ?? key, ...message };
   });
 }
 
@@ -388,24 +388,19 @@ export async function importProductGroup(
 ): Promise<GroupOutcome> {
   const refused = (errors: RowError[]): GroupOutcome => ({ imported: false, errors });
   const firstLine = group.rows[0].line;
-  if (!group.handle)
-    return refused([{ row: firstLine, column: "Handle", message: "Every row needs a Handle (the product's URL name, e.g. batik-shirt)." }]);
+  if (!group.handle) return refused([{ row: firstLine, column: "Handle", ...problem("csvHandleMissing") }]);
   if (!HANDLE_PATTERN.test(group.handle)) {
-    return refused([
-      { row: firstLine, column: "Handle", message: "Use lowercase letters, digits and hyphens (not at the start or end), at most 80." },
-    ]);
+    return refused([{ row: firstLine, column: "Handle", ...problem("handlePattern") }]);
   }
   const { draft, variantLines, quantities } = draftOf(group, hasMarkdown);
-  if (draft.variants.length === 0)
-    return refused([{ row: firstLine, column: "Variant Price", message: "A product needs at least one row with a Variant Price." }]);
+  if (draft.variants.length === 0) return refused([{ row: firstLine, column: "Variant Price", ...problem("csvNoPrice") }]);
   const errors: RowError[] = [];
   group.rows.forEach(({ line, row }) => {
     if (row["Variant Inventory Qty"] && !/^\d+$/.test(row["Variant Inventory Qty"]) && row["Variant Inventory Tracker"]) {
-      errors.push({ row: line, column: "Variant Inventory Qty", message: "Enter a whole number of 0 or more." });
+      errors.push({ row: line, column: "Variant Inventory Qty", ...problem("wholeNumber") });
     }
     const src = row["Image Src"];
-    if (src && !/^https?:\/\//i.test(src))
-      errors.push({ row: line, column: "Image Src", message: "Use the image's full address (https://…)." });
+    if (src && !/^https?:\/\//i.test(src)) errors.push({ row: line, column: "Image Src", ...problem("csvImageAddress") });
   });
   const validated = validateDraft(draft, currency, { regenerate: false });
   if (!validated.ok) errors.push(...errorsToRows(validated.errors, firstLine, variantLines, hasMarkdown));
@@ -442,8 +437,8 @@ export async function importProductGroup(
     });
   } catch (error) {
     if (error instanceof SaveRefused) return refused(errorsToRows(error.errors, firstLine, variantLines, hasMarkdown));
-    if (error instanceof PlanLimitReached)
-      return refused([{ row: firstLine, column: "Handle", message: planLimitMessage("en", error.limit), limit: error.limit }]);
+    if (error instanceof PlanLimitReached && error.limit.limit !== "credits")
+      return refused([{ row: firstLine, column: "Handle", ...planLimitCoded(error.limit) }]);
     throw error;
   }
   return { imported: true, errors };
@@ -467,17 +462,13 @@ async function importImages(tx: Tx, shopId: string, productId: string, group: Pr
     const key = keyFromPublicUrl(src);
     const match = key?.match(/^shops\/[0-9a-f-]{36}\/media\/[0-9a-f-]{36}\/original\.(jpg|png|webp)$/);
     if (!key || !match) {
-      problems.push({
-        row: line,
-        column: "Image Src",
-        message: "Images from other sites are not downloaded: the product was imported without it; add it in the product's media.",
-      });
+      problems.push({ row: line, column: "Image Src", ...problem("csvImageElsewhere") });
       continue;
     }
     const head = await headObject(key);
     const contentType = { jpg: "image/jpeg", png: "image/png", webp: "image/webp" }[match[1]]!;
     if (!head || mediaKindOf(contentType) !== "image") {
-      problems.push({ row: line, column: "Image Src", message: "This image no longer exists: the product was imported without it." });
+      problems.push({ row: line, column: "Image Src", ...problem("csvImageGone") });
       continue;
     }
     await assertStorageAllowance(tx, shopId, head.bytes);
@@ -502,14 +493,16 @@ async function importImages(tx: Tx, shopId: string, productId: string, group: Pr
 function dedupe(errors: RowError[]): RowError[] {
   const seen = new Set<string>();
   return errors.filter((e) => {
-    const key = `${e.row}|${e.column}|${e.message}`;
+    const key = `${e.row}|${e.column}|${e.key}|${JSON.stringify(e.values ?? {})}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
 }
 
-/** The error report as CSV (row, column, message). */
-export function errorReportCsv(errors: RowError[]): string {
-  return stringify([["Row", "Column", "Message"], ...errors.map((e) => [String(e.row), e.column, e.message])]);
+/** The error report as CSV (row, column, problem), headings and problems in `locale` (the columns keep the file's names). */
+export function errorReportCsv(errors: StoredRowError[], locale: Locale): string {
+  const t = serverT(locale, "catalog");
+  const heading = [t("transfers.reportColumns.row"), t("transfers.reportColumns.column"), t("transfers.reportColumns.problem")];
+  return stringify([heading, ...errors.map((e) => [String(e.row), e.column, "key" in e ? codedText(locale, e) : e.message])]);
 }

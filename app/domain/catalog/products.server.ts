@@ -8,10 +8,10 @@
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
-import { limitRefusal } from "~/domain/billing/limit-refusals.server";
+import { planLimitCoded } from "~/domain/billing/limit-refusals.server";
 import { assertProductAllowance, PlanLimitReached } from "~/domain/billing/plans.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
-import type { FieldErrors } from "~/lib/forms";
+import { type Coded, coded, type CodedErrors, type FieldErrors } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
 import { pgConstraint, schema, type Tx, withShop } from "~db/client";
 
@@ -68,7 +68,10 @@ export interface ProductInput {
   variants: VariantInput[];
 }
 
-export type Validated = { ok: true; input: ProductInput; draft: ProductDraft } | { ok: false; errors: FieldErrors; draft: ProductDraft };
+export type Validated = { ok: true; input: ProductInput; draft: ProductDraft } | { ok: false; errors: CodedErrors; draft: ProductDraft };
+
+/** A refusal of the product editor (and the CSV import), worded by the page: `catalog:fieldErrors.<key>`. */
+export const problem = (key: string, values?: Record<string, string | number>): Coded => coded(`catalog:fieldErrors.${key}`, values);
 
 const text = (s: string) => {
   const t = s.trim();
@@ -83,40 +86,38 @@ const text = (s: string) => {
  * variant, keeping what was set on the ones that already existed.
  */
 export function validateDraft(raw: ProductDraft, currency: string, { regenerate }: { regenerate: boolean }): Validated {
-  const errors: FieldErrors = {};
+  const errors: CodedErrors = {};
   const draft: ProductDraft = { ...raw, options: raw.options.slice(0, 3) };
   const title = draft.title.trim();
-  if (!title) errors.title = "Enter the product's title.";
-  else if (title.length > 255) errors.title = "Use at most 255 characters.";
+  if (!title) errors.title = problem("titleRequired");
+  else if (title.length > 255) errors.title = problem("maxChars", { max: 255 });
   const handle = draft.handle.trim().toLowerCase();
-  if (handle && !HANDLE_PATTERN.test(handle))
-    errors.handle = "Use lowercase letters, digits and hyphens (not at the start or end), at most 80.";
-  if (draft.descriptionMd.length > 50_000) errors.descriptionMd = "Use at most 50,000 characters.";
-  if (!PRODUCT_STATUSES.includes(draft.status)) errors.status = "Choose draft, active or archived.";
-  if (draft.brand.length > 120) errors.brand = "Use at most 120 characters.";
-  if (draft.productType.length > 120) errors.productType = "Use at most 120 characters.";
-  if (draft.seoTitle.length > 70) errors.seoTitle = "Search engines show about 70 characters: use at most 70.";
-  if (draft.seoDescription.length > 320) errors.seoDescription = "Use at most 320 characters.";
-  if (draft.categoryId && !isUuid(draft.categoryId)) errors.categoryId = "Choose a category from the list.";
-  if (draft.collectionIds.some((id) => !isUuid(id))) errors.collectionIds = "Choose collections from the list.";
+  if (handle && !HANDLE_PATTERN.test(handle)) errors.handle = problem("handlePattern");
+  if (draft.descriptionMd.length > 50_000) errors.descriptionMd = problem("maxChars", { max: 50_000 });
+  if (!PRODUCT_STATUSES.includes(draft.status)) errors.status = problem("statusChoice");
+  if (draft.brand.length > 120) errors.brand = problem("maxChars", { max: 120 });
+  if (draft.productType.length > 120) errors.productType = problem("maxChars", { max: 120 });
+  if (draft.seoTitle.length > 70) errors.seoTitle = problem("seoTitleMax");
+  if (draft.seoDescription.length > 320) errors.seoDescription = problem("maxChars", { max: 320 });
+  if (draft.categoryId && !isUuid(draft.categoryId)) errors.categoryId = problem("categoryChoice");
+  if (draft.collectionIds.some((id) => !isUuid(id))) errors.collectionIds = problem("collectionsChoice");
 
   const names = new Set<string>();
   draft.options.forEach((option, i) => {
     const name = option.name.trim();
     const values = usableOptions([{ name: name || "x", values: option.values }])[0]?.values ?? [];
-    if (!name && values.length) errors[`options.${i}.name`] = "Name this option, e.g. Size or Colour.";
-    if (name && values.length === 0) errors[`options.${i}.values`] = "Add at least one value, e.g. S, M, L.";
-    if (name.length > 60) errors[`options.${i}.name`] = "Use at most 60 characters.";
-    if (name && names.has(name.toLowerCase())) errors[`options.${i}.name`] = "Each option needs its own name.";
+    if (!name && values.length) errors[`options.${i}.name`] = problem("optionName");
+    if (name && values.length === 0) errors[`options.${i}.values`] = problem("optionValues");
+    if (name.length > 60) errors[`options.${i}.name`] = problem("maxChars", { max: 60 });
+    if (name && names.has(name.toLowerCase())) errors[`options.${i}.name`] = problem("optionNameTwice");
     names.add(name.toLowerCase());
-    if (values.length > MAX_OPTION_VALUES) errors[`options.${i}.values`] = `Use at most ${MAX_OPTION_VALUES} values.`;
-    if (values.some((v) => v.length > 100)) errors[`options.${i}.values`] = "Keep each value under 100 characters.";
+    if (values.length > MAX_OPTION_VALUES) errors[`options.${i}.values`] = problem("optionValuesMax", { max: MAX_OPTION_VALUES });
+    if (values.some((v) => v.length > 100)) errors[`options.${i}.values`] = problem("optionValueLength");
   });
   const options = usableOptions(draft.options);
   const count = combinations(options).length;
   if (count > MAX_VARIANTS) {
-    errors[`options.${Math.max(0, options.length - 1)}.values`] =
-      `These options make ${count} variants: a product can have at most ${MAX_VARIANTS}. Split it into several products.`;
+    errors[`options.${Math.max(0, options.length - 1)}.values`] = problem("tooManyVariants", { variants: count, max: MAX_VARIANTS });
   }
   if (count <= MAX_VARIANTS && (regenerate || draft.variants.length === 0)) draft.variants = syncVariants(draft);
   const valid = new Set(combinations(options).map(combinationKey));
@@ -124,39 +125,37 @@ export function validateDraft(raw: ProductDraft, currency: string, { regenerate 
   draft.variants.forEach((v, i) => {
     const key = combinationKey(v.values);
     if (v.values.length !== options.length || !valid.has(key)) {
-      errors[`variants.${i}.values`] ??= `"${variantTitle(v.values)}" is not a combination of this product's option values.`;
+      errors[`variants.${i}.values`] ??= problem("notACombination", { variant: variantTitle(v.values) });
     } else if (seen.has(key)) {
-      errors[`variants.${i}.values`] ??= `"${variantTitle(v.values)}" appears twice.`;
+      errors[`variants.${i}.values`] ??= problem("combinationTwice", { variant: variantTitle(v.values) });
     }
     seen.add(key);
   });
 
   const skus = new Map<string, number>();
   const variants: VariantInput[] = draft.variants.map((v: VariantDraft, i) => {
-    const at = (field: string, message: string) => (errors[`variants.${i}.${field}`] ??= message);
+    const at = (field: string, message: Coded) => (errors[`variants.${i}.${field}`] ??= message);
     const price = parseMoney(v.price, currency);
-    if (!v.price.trim()) at("price", "Enter a price, e.g. 49.90.");
-    else if (price === undefined) at("price", "Enter a price like 49.90.");
+    if (!v.price.trim()) at("price", problem("priceRequired"));
+    else if (price === undefined) at("price", problem("priceFormat"));
     const compareAt = v.compareAt.trim() ? parseMoney(v.compareAt, currency) : null;
-    if (compareAt === undefined) at("compareAt", "Enter a price like 59.90, or leave it empty.");
-    else if (compareAt !== null && price !== undefined && compareAt <= price)
-      at("compareAt", "The compare-at price must be higher than the price.");
+    if (compareAt === undefined) at("compareAt", problem("compareAtFormat"));
+    else if (compareAt !== null && price !== undefined && compareAt <= price) at("compareAt", problem("compareAtLower"));
     const cost = v.cost.trim() ? parseMoney(v.cost, currency) : null;
-    if (cost === undefined) at("cost", "Enter a cost like 20.00, or leave it empty.");
+    if (cost === undefined) at("cost", problem("costFormat"));
     const weight = v.weight.trim() ? Number(v.weight.trim()) : null;
-    if (weight !== null && (!Number.isInteger(weight) || weight < 0 || weight > 1_000_000))
-      at("weight", "Enter the weight in whole grams.");
+    if (weight !== null && (!Number.isInteger(weight) || weight < 0 || weight > 1_000_000)) at("weight", problem("weight"));
     const initial = v.initialStock.trim() ? Number(v.initialStock.trim()) : 0;
-    if (!Number.isInteger(initial) || initial < 0 || initial > 1_000_000) at("initialStock", "Enter a whole number of 0 or more.");
+    if (!Number.isInteger(initial) || initial < 0 || initial > 1_000_000) at("initialStock", problem("wholeNumber"));
     const sku = text(v.sku);
-    if (sku && sku.length > 100) at("sku", "Use at most 100 characters.");
+    if (sku && sku.length > 100) at("sku", problem("maxChars", { max: 100 }));
     if (sku) {
       const key = sku.toUpperCase();
-      if (skus.has(key)) at("sku", "This SKU is used twice on this product.");
+      if (skus.has(key)) at("sku", problem("skuTwice"));
       skus.set(key, i);
     }
     const barcode = text(v.barcode);
-    if (barcode && barcode.length > 64) at("barcode", "Use at most 64 characters.");
+    if (barcode && barcode.length > 64) at("barcode", problem("maxChars", { max: 64 }));
     return {
       id: isUuid(v.id) ? v.id : null,
       values: v.values,
@@ -196,7 +195,7 @@ export function validateDraft(raw: ProductDraft, currency: string, { regenerate 
 
 /** Raised inside a save transaction to roll it back and show field errors. */
 export class SaveRefused extends Error {
-  constructor(public readonly errors: FieldErrors) {
+  constructor(public readonly errors: CodedErrors) {
     super("save refused");
   }
 }
@@ -205,7 +204,7 @@ export interface Actor extends RequestInfo {
   userId: string | null;
 }
 
-export type SaveResult = { ok: true; productId: string; handle: string } | { ok: false; errors: FieldErrors };
+export type SaveResult = { ok: true; productId: string; handle: string } | { ok: false; errors: CodedErrors };
 
 /** Creates a product with its variants, stock and collections, all or nothing. */
 export async function createProduct(shopId: string, input: ProductInput, actor: Actor): Promise<SaveResult> {
@@ -408,17 +407,17 @@ async function insertVariants(
 }
 
 async function checkReferences(tx: Tx, input: ProductInput) {
-  const errors: FieldErrors = {};
+  const errors: CodedErrors = {};
   if (input.categoryId) {
     const [found] = await tx.select({ id: schema.categories.id }).from(schema.categories).where(eq(schema.categories.id, input.categoryId));
-    if (!found) errors.categoryId = "Choose a category from the list.";
+    if (!found) errors.categoryId = problem("categoryChoice");
   }
   if (input.collectionIds.length) {
     const found = await tx
       .select({ id: schema.collections.id })
       .from(schema.collections)
       .where(inArray(schema.collections.id, input.collectionIds));
-    if (found.length !== input.collectionIds.length) errors.collectionIds = "Choose collections from the list.";
+    if (found.length !== input.collectionIds.length) errors.collectionIds = problem("collectionsChoice");
   }
   if (Object.keys(errors).length) throw new SaveRefused(errors);
 }
@@ -432,10 +431,10 @@ async function checkSkusFree(tx: Tx, variants: VariantInput[], productId: string
     .innerJoin(schema.products, and(eq(schema.products.shopId, schema.variants.shopId), eq(schema.products.id, schema.variants.productId)))
     .where(and(inArray(schema.variants.sku, skus), productId ? ne(schema.variants.productId, productId) : undefined));
   if (!taken.length) return;
-  const errors: FieldErrors = {};
+  const errors: CodedErrors = {};
   variants.forEach((v, i) => {
     const hit = taken.find((t) => t.sku === v.sku);
-    if (hit) errors[`variants.${i}.sku`] = `SKU ${v.sku} is already used by "${hit.title}".`;
+    if (hit) errors[`variants.${i}.sku`] = problem("skuTaken", { sku: v.sku ?? "", title: hit.title });
   });
   throw new SaveRefused(errors);
 }
@@ -446,7 +445,7 @@ async function resolveHandle(tx: Tx, input: ProductInput, current: Product | nul
       .select({ id: schema.products.id })
       .from(schema.products)
       .where(and(eq(schema.products.handle, input.handle), current ? ne(schema.products.id, current.id) : undefined));
-    if (taken) throw new SaveRefused({ handle: "Another product already uses this URL handle. Choose another." });
+    if (taken) throw new SaveRefused({ handle: problem("handleTaken") });
     return input.handle;
   }
   if (current) return current.handle;
@@ -466,17 +465,15 @@ export async function freeHandle(tx: Tx, base: string, table: "products" | "coll
 }
 
 /** Runs a save, turning refusals (validation inside the transaction, plan limits, races on unique keys) into field errors. */
-async function saving<T>(run: () => Promise<T>): Promise<T | { ok: false; errors: FieldErrors }> {
+async function saving<T>(run: () => Promise<T>): Promise<T | { ok: false; errors: CodedErrors }> {
   try {
     return await run();
   } catch (error) {
     if (error instanceof SaveRefused) return { ok: false, errors: error.errors };
-    if (error instanceof PlanLimitReached) return limitRefusal(error);
+    if (error instanceof PlanLimitReached && error.limit.limit !== "credits") return { ok: false, errors: { form: planLimitCoded(error.limit) } };
     const constraint = pgConstraint(error);
-    if (constraint === "products_handle_key")
-      return { ok: false, errors: { handle: "Another product already uses this URL handle. Choose another." } };
-    if (constraint === "variants_sku_key")
-      return { ok: false, errors: { form: "One of these SKUs was just used by another product. Change it and save again." } };
+    if (constraint === "products_handle_key") return { ok: false, errors: { handle: problem("handleTaken") } };
+    if (constraint === "variants_sku_key") return { ok: false, errors: { form: problem("skuRace") } };
     throw error;
   }
 }

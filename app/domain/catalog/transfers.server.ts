@@ -7,11 +7,13 @@ import { and, desc, eq, getTableColumns } from "drizzle-orm";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { localDate } from "~/lib/dates";
-import { type Refusal, refuse } from "~/lib/forms";
+import type { CodedErrors, Refusal } from "~/lib/forms";
+import { codedText } from "~/lib/i18n.server";
 import { isUuid } from "~/lib/ids";
 import { schema, withShop } from "~db/client";
 
 import { exportCatalog, importProductGroup, parseCatalogCsv, type RowError } from "./csv.server";
+import { problem } from "./products.server";
 
 /** Larger files are better split: this keeps one import's memory and run time bounded. */
 export const MAX_IMPORT_BYTES = 15 * 1024 * 1024;
@@ -26,11 +28,11 @@ export async function startImport(
   userId: string,
   file: { name: string; text: string },
   request: RequestInfo,
-): Promise<{ ok: true; id: string } | Refusal> {
-  if (!file.text.trim()) return refuse("Choose a CSV file to import.");
-  if (Buffer.byteLength(file.text) > MAX_IMPORT_BYTES) return refuse("The file is larger than 15 MB: split it into several files.");
+): Promise<{ ok: true; id: string } | Refusal<CodedErrors>> {
+  if (!file.text.trim()) return { ok: false, errors: { form: problem("csvChooseFile") } };
+  if (Buffer.byteLength(file.text) > MAX_IMPORT_BYTES) return { ok: false, errors: { form: problem("csvTooLarge", { size: "15 MB" }) } };
   const parsed = parseCatalogCsv(file.text);
-  if (!parsed.ok) return refuse(parsed.message);
+  if (!parsed.ok) return { ok: false, errors: { form: parsed.problem } };
   const id = await withShop(shopId, async (tx) => {
     const [row] = await tx
       .insert(schema.catalogTransfers)
@@ -130,7 +132,8 @@ export async function runImport({ shopId, transferId }: { shopId: string; transf
   if (!row || row.status === "succeeded" || row.status === "failed") return;
   const parsed = parseCatalogCsv(row.csv ?? "");
   if (!parsed.ok) {
-    await update(shopId, transferId, { status: "failed", message: parsed.message, finishedAt: new Date() });
+    // Refused at upload already; a stored file that no longer parses keeps the reason (in English, as failures are logged).
+    await update(shopId, transferId, { status: "failed", message: codedText("en", parsed.problem), finishedAt: new Date() });
     return;
   }
   await update(shopId, transferId, {

@@ -17,40 +17,41 @@ import { emptyDraft, emptyVariant, syncVariants } from "~/domain/catalog/product
 import { type Actor, insertProduct, validateDraft } from "~/domain/catalog/products.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { publicObjectUrl } from "~/integrations/storage.server";
-import { type FieldErrors, fieldErrors, type Refusal, refuse } from "~/lib/forms";
+import { type CodedErrors, codedFieldErrors, type FieldErrors, fieldErrors, type Refusal, refuse } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
 import { decimalStringToMinor } from "~/lib/money";
 import { schema, withShop } from "~db/client";
 
 import { supplierVariantsChanged } from "./import.server";
 
-const money = (label: string) =>
+// Messages are keys of catalog:fieldErrors (coded: the page words them in its language).
+const money = (key: string) =>
   z
     .string()
     .trim()
-    .regex(/^\d{1,7}(\.\d{1,2})?$/, `Enter the ${label} like 25.00.`);
+    .regex(/^\d{1,7}(\.\d{1,2})?$/, key);
 
 const NewProductSchema = z.object({
   title: z.string(),
   descriptionMd: z.string().default(""),
   productType: z.string().default(""),
-  optionName: z.string().trim().max(60).default(""),
+  optionName: z.string().trim().max(60, "optionNameMax").default(""),
   optionValues: z.string().trim().default(""),
-  cost: money("cost to merchants"),
-  price: money("suggested retail price"),
+  cost: money("supplierCost"),
+  price: money("supplierPrice"),
   weight: z
     .string()
     .trim()
-    .regex(/^(\d{1,7})?$/, "Enter the weight in whole grams.")
+    .regex(/^(\d{1,7})?$/, "weight")
     .default(""),
   stock: z
     .string()
     .trim()
-    .regex(/^\d{1,6}$/, "Enter a whole number of 0 or more."),
+    .regex(/^\d{1,6}$/, "wholeNumber"),
   publish: z.string().optional(),
 });
 
-export type SupplierProductResult = { ok: true; productId: string } | { ok: false; errors: FieldErrors };
+export type SupplierProductResult = { ok: true; productId: string } | { ok: false; errors: CodedErrors };
 
 /**
  * Lists a product: every variant starts with the same cost (what merchants pay, variants.cost_minor),
@@ -63,7 +64,7 @@ export async function createSupplierProduct(
   form: Record<string, unknown>,
 ): Promise<SupplierProductResult> {
   const parsed = NewProductSchema.safeParse(form);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: codedFieldErrors(parsed.error, "catalog:fieldErrors.") };
   const f = parsed.data;
   const template = { ...emptyVariant([]), price: f.price, cost: f.cost, weight: f.weight, initialStock: f.stock };
   const draft = {

@@ -21,7 +21,7 @@ import { z } from "zod";
 
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { parseMoney } from "~/domain/catalog/catalog-rules";
-import type { FieldErrors } from "~/lib/forms";
+import { coded, type CodedErrors, codedFieldErrors } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
 import { schema, type Tx, withShop } from "~db/client";
 
@@ -474,16 +474,16 @@ const Limit = z
   .transform((s, ctx) => {
     if (s === "") return null;
     if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > 1_000_000) {
-      ctx.addIssue({ code: "custom", message: "Enter a whole number of at least 1, or leave it empty for no limit." });
+      ctx.addIssue({ code: "custom", message: "limit" });
       return z.NEVER;
     }
     return Number(s);
   });
 
 const SaleSchema = z.object({
-  name: z.string().trim().min(2, "Name the sale (at least 2 characters).").max(80, "Use at most 80 characters."),
-  startsAt: z.string().trim().min(1, "Choose when the sale starts."),
-  endsAt: z.string().trim().min(1, "Choose when the sale ends."),
+  name: z.string().trim().min(2, "name").max(80, "maxChars"),
+  startsAt: z.string().trim().min(1, "startsAt"),
+  endsAt: z.string().trim().min(1, "endsAt"),
   perCustomerLimit: Limit,
   totalCap: Limit,
 });
@@ -533,7 +533,7 @@ export function toLocalDateTime(date: Date, timeZone: string): string {
   return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}`;
 }
 
-export type SaveSaleResult = { ok: true; id: string } | { ok: false; errors: FieldErrors };
+export type SaveSaleResult = { ok: true; id: string } | { ok: false; errors: CodedErrors };
 
 /**
  * Creates or updates a sale from the editor's form: name, window (shop time zone), limits and
@@ -546,15 +546,16 @@ export async function saveFlashSale(
   actor: { userId: string } & RequestInfo,
 ): Promise<SaveSaleResult | undefined> {
   const parsed = SaleSchema.safeParse(form);
-  const errors: FieldErrors = {};
-  if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
+  // Messages are keys of deals:errors (coded: the page words them in its language).
+  const errors: CodedErrors = parsed.success ? {} : codedFieldErrors(parsed.error, "deals:errors.");
+  const problem = (key: string, values?: Record<string, string | number>) => coded(`deals:errors.${key}`, values);
   const raw = (name: string) => (typeof form[name] === "string" ? (form[name] as string).trim() : "");
   const startsAt = parseLocalDateTime(raw("startsAt"), shop.timezone);
   const endsAt = parseLocalDateTime(raw("endsAt"), shop.timezone);
-  if (!startsAt) errors.startsAt ??= "Enter a date and time, e.g. 2026-12-12T10:00.";
+  if (!startsAt) errors.startsAt ??= problem("dateTime", { example: "2026-12-12T10:00" });
   else if (errors.startsAt) delete errors.startsAt;
-  if (!endsAt) errors.endsAt ??= "Enter a date and time, e.g. 2026-12-12T22:00.";
-  if (startsAt && endsAt && endsAt <= startsAt) errors.endsAt = "The sale must end after it starts.";
+  if (!endsAt) errors.endsAt ??= problem("dateTime", { example: "2026-12-12T22:00" });
+  if (startsAt && endsAt && endsAt <= startsAt) errors.endsAt = problem("endsBeforeStart");
 
   return withShop(shop.shopId, async (tx) => {
     const [existing] = id
@@ -571,14 +572,13 @@ export async function saveFlashSale(
       const raw = form[`price_${v.id}`];
       if (typeof raw !== "string" || raw.trim() === "") continue;
       const minor = parseMoney(raw.trim(), v.currency);
-      if (minor === undefined || minor < 0) errors[`price_${v.id}`] = "Enter a price like 19.90.";
-      else if (minor >= v.priceMinor) errors[`price_${v.id}`] = "A sale price must be below the regular price.";
+      if (minor === undefined || minor < 0) errors[`price_${v.id}`] = problem("price");
+      else if (minor >= v.priceMinor) errors[`price_${v.id}`] = problem("priceNotLower");
       else lines.push({ variantId: v.id, salePriceMinor: minor });
     }
-    if (!lines.length && !Object.keys(errors).some((k) => k.startsWith("price_")))
-      errors.variants = "Give at least one variant a sale price.";
+    if (!lines.length && !Object.keys(errors).some((k) => k.startsWith("price_"))) errors.variants = problem("noVariants");
     if (existing && parsed.success && parsed.data.totalCap !== null && parsed.data.totalCap < existing.claimed) {
-      errors.totalCap = `${existing.claimed} units are already sold in this sale: the cap cannot be lower.`;
+      errors.totalCap = problem("capBelowSold", { count: existing.claimed });
     }
     if (Object.keys(errors).length || !parsed.success || !startsAt || !endsAt) return { ok: false as const, errors };
     const values = {

@@ -39,6 +39,21 @@ const deals = {
     salePrice: "Sale price",
     save: "Save sale",
   },
+  /** Refusals of the sale editor (coded by app/domain/storefront/flash-sales.server.ts). */
+  errors: {
+    limit: "Enter a whole number of at least 1, or leave it empty for no limit.",
+    name: "Name the sale (at least 2 characters).",
+    maxChars: "Use at most {{max}} characters.",
+    startsAt: "Choose when the sale starts.",
+    endsAt: "Choose when the sale ends.",
+    dateTime: "Enter a date and time, e.g. {{example}}.",
+    endsBeforeStart: "The sale must end after it starts.",
+    price: "Enter a price like 19.90.",
+    priceNotLower: "A sale price must be below the regular price.",
+    noVariants: "Give at least one variant a sale price.",
+    capBelowSold_one: "{{count}} unit is already sold in this sale: the cap cannot be lower.",
+    capBelowSold_other: "{{count}} units are already sold in this sale: the cap cannot be lower.",
+  },
 } as const;
 
 export default deals;

@@ -41,6 +41,20 @@ const deals: Translations<typeof en> = {
     salePrice: "Harga jualan",
     save: "Simpan jualan",
   },
+  errors: {
+    limit: "Masukkan nombor bulat sekurang-kurangnya 1, atau biarkan kosong untuk tiada had.",
+    name: "Namakan jualan (sekurang-kurangnya 2 aksara).",
+    maxChars: "Gunakan paling banyak {{max}} aksara.",
+    startsAt: "Pilih bila jualan bermula.",
+    endsAt: "Pilih bila jualan tamat.",
+    dateTime: "Masukkan tarikh dan masa, cth. {{example}}.",
+    endsBeforeStart: "Jualan mesti tamat selepas ia bermula.",
+    price: "Masukkan harga seperti 19.90.",
+    priceNotLower: "Harga jualan mesti lebih rendah daripada harga biasa.",
+    noVariants: "Berikan harga jualan kepada sekurang-kurangnya satu varian.",
+    capBelowSold_one: "{{count}} unit sudah dijual dalam jualan ini: had tidak boleh lebih rendah.",
+    capBelowSold_other: "{{count}} unit sudah dijual dalam jualan ini: had tidak boleh lebih rendah.",
+  },
 };
 
 export default deals;

@@ -41,6 +41,20 @@ const deals: Translations<typeof en> = {
     salePrice: "抢购价",
     save: "保存抢购",
   },
+  errors: {
+    limit: "请输入至少为 1 的整数，或留空表示不限。",
+    name: "请为促销命名（至少 2 个字符）。",
+    maxChars: "最多 {{max}} 个字符。",
+    startsAt: "请选择促销开始时间。",
+    endsAt: "请选择促销结束时间。",
+    dateTime: "请输入日期和时间，例如 {{example}}。",
+    endsBeforeStart: "促销必须在开始之后结束。",
+    price: "请按 19.90 的格式输入价格。",
+    priceNotLower: "促销价必须低于原价。",
+    noVariants: "请至少为一个规格设置促销价。",
+    capBelowSold_one: "此促销已售出 {{count}} 件：上限不能更低。",
+    capBelowSold_other: "此促销已售出 {{count}} 件：上限不能更低。",
+  },
 };
 
 export default deals;
