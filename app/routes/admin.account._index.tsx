@@ -16,7 +16,7 @@ import { describeDevice } from "~/lib/user-agent.server";
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
 import { FormError, PostForm } from "~/ui/forms";
-import { TableHead } from "~/ui/table";
+import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "account")("security.meta") }];
 
@@ -167,19 +167,20 @@ export default function AccountSecurity() {
           <p className="muted">{t("security.noTrusted")}</p>
         ) : (
           <>
-            <table className="data">
-              <TableHead columns={[t("security.device"), t("security.address"), t("security.lastUsed"), t("security.trustedUntil")]} />
-              <tbody>
-                {d.trustedDevices.map((td) => (
-                  <tr key={td.id}>
-                    <td>{td.device}</td>
-                    <td>{td.ip}</td>
-                    <td>{fmt(td.lastUsedAt)}</td>
-                    <td>{fmt(td.expiresAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              className="data"
+              columns={[t("security.device"), t("security.address"), t("security.lastUsed"), t("security.trustedUntil")]}
+              rows={d.trustedDevices}
+              rowKey={(td) => td.id}
+              cells={(td) => (
+                <>
+                  <td>{td.device}</td>
+                  <td>{td.ip}</td>
+                  <td>{fmt(td.lastUsedAt)}</td>
+                  <td>{fmt(td.expiresAt)}</td>
+                </>
+              )}
+            />
             <PostForm style={{ marginTop: "0.75rem" }}>
               <button name="intent" value="forget-devices" className="secondary">
                 {t("security.forget")}

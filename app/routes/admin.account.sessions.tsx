@@ -11,7 +11,7 @@ import { describeDevice } from "~/lib/user-agent.server";
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
 import { FormError, PostForm } from "~/ui/forms";
-import { TableHead } from "~/ui/table";
+import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "account")("sessions.meta") }];
 
@@ -72,31 +72,33 @@ export default function Sessions() {
       </div>
       <FormError message={result?.error} />
       {result?.ended ? <Banner tone="ok">{t("sessions.ended", { count: result.ended })}</Banner> : null}
-      <table className="data" data-testid="sessions">
-        <TableHead columns={[t("sessions.device"), t("sessions.address"), t("sessions.loggedIn"), t("sessions.lastSeen"), null]} />
-        <tbody>
-          {sessions.map((s) => (
-            <tr key={s.id}>
-              <td>
-                {s.device} {s.current ? <span className="badge ok">{t("sessions.thisDevice")}</span> : null}
-                {s.remember ? <span className="badge">{t("sessions.remembered")}</span> : null}
-              </td>
-              <td>{s.ip}</td>
-              <td>{fmt(s.createdAt)}</td>
-              <td>{fmt(s.lastSeenAt)}</td>
-              <td>
-                {s.current ? null : (
-                  <PostForm fields={{ sessionId: s.id }}>
-                    <button type="submit" className="link">
-                      {t("sessions.logOut")}
-                    </button>
-                  </PostForm>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        className="data"
+        data-testid="sessions"
+        columns={[t("sessions.device"), t("sessions.address"), t("sessions.loggedIn"), t("sessions.lastSeen"), null]}
+        rows={sessions}
+        rowKey={(s) => s.id}
+        cells={(s) => (
+          <>
+            <td>
+              {s.device} {s.current ? <span className="badge ok">{t("sessions.thisDevice")}</span> : null}
+              {s.remember ? <span className="badge">{t("sessions.remembered")}</span> : null}
+            </td>
+            <td>{s.ip}</td>
+            <td>{fmt(s.createdAt)}</td>
+            <td>{fmt(s.lastSeenAt)}</td>
+            <td>
+              {s.current ? null : (
+                <PostForm fields={{ sessionId: s.id }}>
+                  <button type="submit" className="link">
+                    {t("sessions.logOut")}
+                  </button>
+                </PostForm>
+              )}
+            </td>
+          </>
+        )}
+      />
       {sessions.length > 1 ? (
         <PostForm>
           <button name="intent" value="revoke-others" className="secondary">

@@ -26,7 +26,7 @@ import {
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
 import { PostForm } from "~/ui/forms";
-import { TableHead } from "~/ui/table";
+import { DataTable, TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.aiStudio") }];
 
@@ -180,55 +180,58 @@ export default function AiStudio() {
             {t("jobs.none")}
           </p>
         ) : (
-          <table className="data" data-testid="ai-jobs">
-            <TableHead columns={[t("jobs.what"), t("jobs.status"), t("jobs.progress"), t("jobs.provider"), t("jobs.cost")]} />
-            <tbody>
-              {jobs.map((j) => (
-                <tr key={j.id} data-testid="ai-job" data-job-id={j.id} data-status={j.status}>
-                  <td>
-                    <strong>{t(`kinds.${j.kind}`)}</strong>
-                    <div className="small">
-                      {j.productId && j.productTitle ? (
-                        <Link to={j.kind === "copy" ? `/admin/products/${j.productId}/copy` : `/admin/products/${j.productId}`}>
-                          {j.productTitle}
-                        </Link>
-                      ) : (
-                        <span className="muted">{t("jobs.noProduct")}</span>
-                      )}
+          <DataTable
+            className="data"
+            data-testid="ai-jobs"
+            columns={[t("jobs.what"), t("jobs.status"), t("jobs.progress"), t("jobs.provider"), t("jobs.cost")]}
+            rows={jobs}
+            rowKey={(j) => j.id}
+            rowProps={(j) => ({ "data-testid": "ai-job", "data-job-id": j.id, "data-status": j.status })}
+            cells={(j) => (
+              <>
+                <td>
+                  <strong>{t(`kinds.${j.kind}`)}</strong>
+                  <div className="small">
+                    {j.productId && j.productTitle ? (
+                      <Link to={j.kind === "copy" ? `/admin/products/${j.productId}/copy` : `/admin/products/${j.productId}`}>
+                        {j.productTitle}
+                      </Link>
+                    ) : (
+                      <span className="muted">{t("jobs.noProduct")}</span>
+                    )}
+                  </div>
+                </td>
+                <td>
+                  <JobStatusBadge status={j.status} />
+                  {j.providerStatus && (j.status === "running" || j.status === "queued") ? (
+                    <div className="small muted">{j.providerStatus}</div>
+                  ) : null}
+                  {j.status === "failed" ? (
+                    <div className="stack">
+                      <p className="small error" data-testid="ai-job-error">
+                        {j.error ?? t("jobs.failedNoReason")}
+                      </p>
+                      <PostForm fields={{ intent: "retry", jobId: j.id }}>
+                        <button type="submit" className="secondary" disabled={busy}>
+                          {t("jobs.retry")}
+                        </button>
+                      </PostForm>
                     </div>
-                  </td>
-                  <td>
-                    <JobStatusBadge status={j.status} />
-                    {j.providerStatus && (j.status === "running" || j.status === "queued") ? (
-                      <div className="small muted">{j.providerStatus}</div>
-                    ) : null}
-                    {j.status === "failed" ? (
-                      <div className="stack">
-                        <p className="small error" data-testid="ai-job-error">
-                          {j.error ?? t("jobs.failedNoReason")}
-                        </p>
-                        <PostForm fields={{ intent: "retry", jobId: j.id }}>
-                          <button type="submit" className="secondary" disabled={busy}>
-                            {t("jobs.retry")}
-                          </button>
-                        </PostForm>
-                      </div>
-                    ) : null}
-                  </td>
-                  <td>
-                    <JobProgress value={j.progress} label={t("jobs.progress")} />
-                  </td>
-                  <td className="small">
-                    {PROVIDER_NAMES[j.provider] ?? j.provider}
-                    {j.model ? <div className="muted">{j.model}</div> : null}
-                  </td>
-                  <td>
-                    <JobCost job={j} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  ) : null}
+                </td>
+                <td>
+                  <JobProgress value={j.progress} label={t("jobs.progress")} />
+                </td>
+                <td className="small">
+                  {PROVIDER_NAMES[j.provider] ?? j.provider}
+                  {j.model ? <div className="muted">{j.model}</div> : null}
+                </td>
+                <td>
+                  <JobCost job={j} />
+                </td>
+              </>
+            )}
+          />
         )}
       </section>
 

@@ -8,7 +8,7 @@ import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { batchPercent, batchStatus, CancelBatchForm, JobProgress, JobStatusBadge, LiveNoScript, useLive } from "~/ui/ai";
 import { Banner } from "~/ui/banner";
-import { TableHead } from "~/ui/table";
+import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.bulkCopy") }];
 
@@ -61,29 +61,32 @@ export default function BatchProgress() {
         <JobProgress value={batchPercent(done, batch.total)} label={t("batches.progress")} />
       </section>
       <section className="card flush">
-        <table className="data" data-testid="batch-jobs">
-          <TableHead columns={[t("jobs.what"), t("jobs.status"), t("jobs.progress")]} />
-          <tbody>
-            {jobs.map((j) => (
-              <tr key={j.id} data-testid="batch-job" data-status={j.status}>
-                <td>
-                  {j.productId && j.productTitle ? (
-                    <Link to={`/admin/products/${j.productId}/copy`}>{j.productTitle}</Link>
-                  ) : (
-                    t("jobs.noProduct")
-                  )}
-                </td>
-                <td>
-                  <JobStatusBadge status={j.status} />
-                  {j.error ? <div className="small error">{j.error}</div> : null}
-                </td>
-                <td>
-                  <JobProgress value={j.progress} label={t("jobs.progress")} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          className="data"
+          data-testid="batch-jobs"
+          columns={[t("jobs.what"), t("jobs.status"), t("jobs.progress")]}
+          rows={jobs}
+          rowKey={(j) => j.id}
+          rowProps={(j) => ({ "data-testid": "batch-job", "data-status": j.status })}
+          cells={(j) => (
+            <>
+              <td>
+                {j.productId && j.productTitle ? (
+                  <Link to={`/admin/products/${j.productId}/copy`}>{j.productTitle}</Link>
+                ) : (
+                  t("jobs.noProduct")
+                )}
+              </td>
+              <td>
+                <JobStatusBadge status={j.status} />
+                {j.error ? <div className="small error">{j.error}</div> : null}
+              </td>
+              <td>
+                <JobProgress value={j.progress} label={t("jobs.progress")} />
+              </td>
+            </>
+          )}
+        />
       </section>
     </div>
   );

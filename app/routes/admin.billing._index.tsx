@@ -18,6 +18,7 @@ import { formatMoney } from "~/lib/money";
 import { redirect } from "~/lib/redirect.server";
 import { useFormat } from "~/ui/format";
 import { FormError, PostForm } from "~/ui/forms";
+import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.billing") }];
 
@@ -191,77 +192,77 @@ export default function Billing() {
       <section className="card">
         <h2>{t("plans")}</h2>
         <p className="muted small">{t("changeHint")}</p>
-        <table data-testid="plans">
-          <thead>
-            <tr>
-              <th>{t("compare.plan")}</th>
-              <th>{t("compare.monthly")}</th>
-              <th>{t("compare.yearly")}</th>
-              <th>{t("compare.products")}</th>
-              <th>{t("compare.storage")}</th>
-              <th>{t("compare.seats")}</th>
-              <th>{t("compare.aiCredits")}</th>
-              <th>{t("compare.ownDomain")}</th>
-              <th>{t("compare.dropshipping")}</th>
-              <th>{t("compare.autocount")}</th>
-              <th>{t("choose")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {plans.map((p) => (
-              <tr key={p.id} data-plan-row={p.id}>
-                <th>{p.name}</th>
-                <td>{t("perMonth", { price: money(p.priceMinor) })}</td>
-                <td>{t("perYear", { price: money(p.yearlyPriceMinor) })}</td>
-                <td>{p.productLimit ?? t("compare.unlimited")}</td>
-                <td>{p.storageLimitBytes === null ? t("compare.unlimited") : formatBytes(p.storageLimitBytes)}</td>
-                <td>{p.staffSeats ?? t("compare.unlimited")}</td>
-                <td>
-                  {p.aiCopyCredits} / {p.aiTryonCredits} / {p.aiVideoCredits}
-                </td>
-                <td>{p.ownDomain ? t("compare.yes") : t("compare.no")}</td>
-                <td>{p.dropshipping ? t("compare.yes") : t("compare.no")}</td>
-                <td>{p.autocountSync ? t("compare.yes") : t("compare.no")}</td>
-                <td>
-                  {p.id === plan.id && subscription.status !== "trialing" && p.priceMinor === 0 ? (
-                    <span>{t("current")}</span>
-                  ) : (
-                    <PostForm className="stack" style={{ gap: "0.25rem" }} fields={{ planId: p.id }}>
-                      {p.priceMinor > 0 ? (
-                        <select name="interval" aria-label={t("billedHow")} defaultValue={subscription.interval}>
-                          <option value="month">{t("interval.month")}</option>
-                          <option value="year">{t("interval.year")}</option>
-                        </select>
-                      ) : (
-                        <input type="hidden" name="interval" value="month" />
-                      )}
-                      <button
-                        type="submit"
-                        name="intent"
-                        value="change"
-                        disabled={busy}
-                        className={p.over.length ? "secondary" : undefined}
-                        data-choose={p.id}
-                      >
-                        {p.id === plan.id ? t("current") : t("choose")}
-                      </button>
-                      {p.over.length ? (
-                        <small className="muted" data-over={p.id}>
-                          {t("reduceFirst", {
-                            plan: p.name,
-                            what: p.over
-                              .map((o) => (o.limit === "storage" ? formatBytes(o.reduceBy) : `${o.reduceBy} ${t(`meters.${o.limit}`)}`))
-                              .join(", "),
-                          })}
-                        </small>
-                      ) : null}
-                    </PostForm>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          data-testid="plans"
+          columns={[
+            t("compare.plan"),
+            t("compare.monthly"),
+            t("compare.yearly"),
+            t("compare.products"),
+            t("compare.storage"),
+            t("compare.seats"),
+            t("compare.aiCredits"),
+            t("compare.ownDomain"),
+            t("compare.dropshipping"),
+            t("compare.autocount"),
+            t("choose"),
+          ]}
+          rows={plans}
+          rowKey={(p) => p.id}
+          rowProps={(p) => ({ "data-plan-row": p.id })}
+          cells={(p) => (
+            <>
+              <th>{p.name}</th>
+              <td>{t("perMonth", { price: money(p.priceMinor) })}</td>
+              <td>{t("perYear", { price: money(p.yearlyPriceMinor) })}</td>
+              <td>{p.productLimit ?? t("compare.unlimited")}</td>
+              <td>{p.storageLimitBytes === null ? t("compare.unlimited") : formatBytes(p.storageLimitBytes)}</td>
+              <td>{p.staffSeats ?? t("compare.unlimited")}</td>
+              <td>
+                {p.aiCopyCredits} / {p.aiTryonCredits} / {p.aiVideoCredits}
+              </td>
+              <td>{p.ownDomain ? t("compare.yes") : t("compare.no")}</td>
+              <td>{p.dropshipping ? t("compare.yes") : t("compare.no")}</td>
+              <td>{p.autocountSync ? t("compare.yes") : t("compare.no")}</td>
+              <td>
+                {p.id === plan.id && subscription.status !== "trialing" && p.priceMinor === 0 ? (
+                  <span>{t("current")}</span>
+                ) : (
+                  <PostForm className="stack" style={{ gap: "0.25rem" }} fields={{ planId: p.id }}>
+                    {p.priceMinor > 0 ? (
+                      <select name="interval" aria-label={t("billedHow")} defaultValue={subscription.interval}>
+                        <option value="month">{t("interval.month")}</option>
+                        <option value="year">{t("interval.year")}</option>
+                      </select>
+                    ) : (
+                      <input type="hidden" name="interval" value="month" />
+                    )}
+                    <button
+                      type="submit"
+                      name="intent"
+                      value="change"
+                      disabled={busy}
+                      className={p.over.length ? "secondary" : undefined}
+                      data-choose={p.id}
+                    >
+                      {p.id === plan.id ? t("current") : t("choose")}
+                    </button>
+                    {p.over.length ? (
+                      <small className="muted" data-over={p.id}>
+                        {t("reduceFirst", {
+                          plan: p.name,
+                          what: p.over
+                            .map((o) => (o.limit === "storage" ? formatBytes(o.reduceBy) : `${o.reduceBy} ${t(`meters.${o.limit}`)}`))
+                            .join(", "),
+                        })}
+                      </small>
+                    ) : null}
+                  </PostForm>
+                )}
+              </td>
+            </>
+          )}
+        />
       </section>
       {subscription.cancelAtPeriodEnd || (subscription.status === "active" && subscription.currentPeriodEnd && plan.priceMinor > 0) ? (
         <section className="card stack" data-testid="cancel-subscription">

@@ -11,7 +11,7 @@ import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
 import { PostForm } from "~/ui/forms";
 import { OrderBadge } from "~/ui/orders";
-import { TableHead } from "~/ui/table";
+import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.customer") }];
 const MISSING = "This customer does not exist in your shop.";
@@ -94,23 +94,24 @@ export default function CustomerPage() {
         </section>
       </div>
       <section className="card flush">
-        <table className="data">
-          <TableHead columns={[t("order"), t("date"), t("status"), { num: t("total") }]} />
-          <tbody>
-            {orders.map((o) => (
-              <tr key={o.id}>
-                <td>
-                  <Link to={`/admin/orders/${o.id}`}>#{o.number}</Link>
-                </td>
-                <td className="small muted">{fmt.dateTime(o.createdAt)}</td>
-                <td>
-                  <OrderBadge kind="statuses" status={o.status} />
-                </td>
-                <td className="num">{fmt.money(o.totalMinor, o.currency)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          className="data"
+          columns={[t("order"), t("date"), t("status"), { num: t("total") }]}
+          rows={orders}
+          rowKey={(o) => o.id}
+          cells={(o) => (
+            <>
+              <td>
+                <Link to={`/admin/orders/${o.id}`}>#{o.number}</Link>
+              </td>
+              <td className="small muted">{fmt.dateTime(o.createdAt)}</td>
+              <td>
+                <OrderBadge kind="statuses" status={o.status} />
+              </td>
+              <td className="num">{fmt.money(o.totalMinor, o.currency)}</td>
+            </>
+          )}
+        />
       </section>
       <section className="card">
         <PostForm className="stack" fields={{ intent: "note" }}>

@@ -6,7 +6,7 @@ import { CustomerListQuerySchema, listCustomers } from "~/domain/orders/customer
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { useFormat } from "~/ui/format";
-import { TableHead } from "~/ui/table";
+import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.customers") }];
 
@@ -47,37 +47,37 @@ export default function Customers() {
             <p>{t("customers.none")}</p>
           </div>
         ) : (
-          <table className="data">
-            <TableHead
-              columns={[
-                t("customer"),
-                t("customers.since"),
-                { num: t("customers.orders") },
-                { num: t("customers.spent") },
-                t("customers.consent"),
-              ]}
-            />
-            <tbody>
-              {page.items.map((c) => (
-                <tr key={c.id} data-testid="customer-row">
-                  <td>
-                    <Link to={`/admin/customers/${c.id}`}>{c.name || c.email || c.phone}</Link>
-                    <div className="muted small">{[c.phone, c.email].filter(Boolean).join(" · ")}</div>
-                  </td>
-                  <td className="small muted" data-testid="customer-since">
-                    {fmt.dateTime(c.createdAt)}
-                  </td>
-                  <td className="num" data-testid="customer-orders">
-                    {c.orders}
-                  </td>
-                  <td className="num nowrap" data-testid="customer-spent">
-                    {fmt.money(c.spent, page.currency)}
-                  </td>
-                  <td>{c.marketingConsent ? t("customers.yes") : t("customers.no")}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            className="data"
+            columns={[
+              t("customer"),
+              t("customers.since"),
+              { num: t("customers.orders") },
+              { num: t("customers.spent") },
+              t("customers.consent"),
+            ]}
+            rows={page.items}
+            rowKey={(c) => c.id}
+            rowProps={() => ({ "data-testid": "customer-row" })}
+            cells={(c) => (
+              <>
+                <td>
+                  <Link to={`/admin/customers/${c.id}`}>{c.name || c.email || c.phone}</Link>
+                  <div className="muted small">{[c.phone, c.email].filter(Boolean).join(" · ")}</div>
+                </td>
+                <td className="small muted" data-testid="customer-since">
+                  {fmt.dateTime(c.createdAt)}
+                </td>
+                <td className="num" data-testid="customer-orders">
+                  {c.orders}
+                </td>
+                <td className="num nowrap" data-testid="customer-spent">
+                  {fmt.money(c.spent, page.currency)}
+                </td>
+                <td>{c.marketingConsent ? t("customers.yes") : t("customers.no")}</td>
+              </>
+            )}
+          />
         )}
       </div>
       {page.nextCursor ? (

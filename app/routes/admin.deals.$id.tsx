@@ -13,7 +13,7 @@ import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { CatalogHeader } from "~/ui/catalog";
 import { Field, FormError, PostForm, useFormResult } from "~/ui/forms";
-import { TableHead } from "~/ui/table";
+import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "deals")("editor.meta") }];
 
@@ -145,35 +145,37 @@ export default function FlashSaleEditor() {
           <h2>{t("editor.prices")}</h2>
           <p className="small muted">{t("editor.pricesHint")}</p>
           <FormError message={errors.variants} />
-          <table className="table variants" data-testid="sale-variants">
-            <TableHead columns={[t("editor.variant"), t("editor.sku"), t("editor.price"), t("editor.salePrice")]} />
-            <tbody>
-              {variants.map((v) => (
-                <tr key={v.id}>
-                  <td>
-                    <label htmlFor={`price_${v.id}`}>{v.label}</label>
-                  </td>
-                  <td className="small muted">{v.sku}</td>
-                  <td>{v.price}</td>
-                  <td>
-                    <input
-                      id={`price_${v.id}`}
-                      name={`price_${v.id}`}
-                      inputMode="decimal"
-                      size={8}
-                      defaultValue={values[`price_${v.id}`] ?? v.salePrice}
-                      aria-invalid={errors[`price_${v.id}`] ? true : undefined}
-                    />
-                    {errors[`price_${v.id}`] ? (
-                      <p className="error" role="alert" data-field-error={`price_${v.id}`}>
-                        {errors[`price_${v.id}`]}
-                      </p>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            className="table variants"
+            data-testid="sale-variants"
+            columns={[t("editor.variant"), t("editor.sku"), t("editor.price"), t("editor.salePrice")]}
+            rows={variants}
+            rowKey={(v) => v.id}
+            cells={(v) => (
+              <>
+                <td>
+                  <label htmlFor={`price_${v.id}`}>{v.label}</label>
+                </td>
+                <td className="small muted">{v.sku}</td>
+                <td>{v.price}</td>
+                <td>
+                  <input
+                    id={`price_${v.id}`}
+                    name={`price_${v.id}`}
+                    inputMode="decimal"
+                    size={8}
+                    defaultValue={values[`price_${v.id}`] ?? v.salePrice}
+                    aria-invalid={errors[`price_${v.id}`] ? true : undefined}
+                  />
+                  {errors[`price_${v.id}`] ? (
+                    <p className="error" role="alert" data-field-error={`price_${v.id}`}>
+                      {errors[`price_${v.id}`]}
+                    </p>
+                  ) : null}
+                </td>
+              </>
+            )}
+          />
         </section>
         <div>
           <button type="submit" data-testid="save-sale">

@@ -8,7 +8,7 @@ import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { CatalogHeader } from "~/ui/catalog";
 import { useFormat } from "~/ui/format";
-import { TableHead } from "~/ui/table";
+import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "deals")("meta") }];
 
@@ -47,28 +47,30 @@ export default function Deals() {
       {sales.length === 0 ? (
         <div className="card">{t("none")}</div>
       ) : (
-        <table className="table" data-testid="sales">
-          <TableHead columns={[t("sale"), t("state"), t("starts"), t("ends"), t("variants"), t("soldCap"), t("perCustomer")]} />
-          <tbody>
-            {sales.map((s) => (
-              <tr key={s.id}>
-                <td>
-                  <Link to={`/admin/deals/${s.id}`}>{s.name}</Link>
-                </td>
-                <td>
-                  <span className={`badge ${STATE_TONE[s.state]}`}>{t(`states.${s.state}`)}</span>
-                </td>
-                <td>{fmt.dateTime(s.startsAt)}</td>
-                <td>{fmt.dateTime(s.endsAt)}</td>
-                <td>{s.variants}</td>
-                <td>
-                  {s.claimed} / {s.totalCap ?? t("noCap")}
-                </td>
-                <td>{s.perCustomerLimit ?? t("noLimit")}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          className="table"
+          data-testid="sales"
+          columns={[t("sale"), t("state"), t("starts"), t("ends"), t("variants"), t("soldCap"), t("perCustomer")]}
+          rows={sales}
+          rowKey={(s) => s.id}
+          cells={(s) => (
+            <>
+              <td>
+                <Link to={`/admin/deals/${s.id}`}>{s.name}</Link>
+              </td>
+              <td>
+                <span className={`badge ${STATE_TONE[s.state]}`}>{t(`states.${s.state}`)}</span>
+              </td>
+              <td>{fmt.dateTime(s.startsAt)}</td>
+              <td>{fmt.dateTime(s.endsAt)}</td>
+              <td>{s.variants}</td>
+              <td>
+                {s.claimed} / {s.totalCap ?? t("noCap")}
+              </td>
+              <td>{s.perCustomerLimit ?? t("noLimit")}</td>
+            </>
+          )}
+        />
       )}
     </div>
   );

@@ -20,7 +20,7 @@ import { DropshipTabs } from "~/ui/dropship";
 import { FilterInput, FilterSelect } from "~/ui/filters";
 import { PostForm } from "~/ui/forms";
 import { FeatureLocked } from "~/ui/plan-feature";
-import { TableHead } from "~/ui/table";
+import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: `${metaT(matches, "dropship")("network")} · NetShop` }];
 
@@ -103,50 +103,52 @@ export default function Network() {
         </div>
       ) : (
         <div className="card flush">
-          <table data-testid="network-products">
-            <TableHead columns={[null, t("products"), t("supplier"), t("cost"), t("suggested"), t("yourPrice"), t("stock"), null]} />
-            <tbody>
-              {products.map((p) => (
-                <tr key={p.id} data-testid="network-product">
-                  <td>{p.imageUrl ? <img src={p.imageUrl} alt="" width={56} height={56} style={{ objectFit: "cover" }} /> : null}</td>
-                  <td>
-                    <strong>{p.title}</strong>
-                    <div className="small muted">{p.category}</div>
-                  </td>
-                  <td>
-                    {p.supplierName}
-                    <div className="small muted">
-                      {p.shipsFrom} · {t("upToDays", { days: p.handlingDays })}
-                    </div>
-                  </td>
-                  <td>
-                    {formatMoney(p.minCostMinor, p.currency)}
-                    {p.maxCostMinor !== p.minCostMinor ? `–${formatMoney(p.maxCostMinor, p.currency)}` : ""}
-                  </td>
-                  <td>{formatMoney(p.suggestedPriceMinor, p.currency)}</td>
-                  <td>{formatMoney(p.yourPriceMinor, p.currency)}</td>
-                  <td>{p.stock}</td>
-                  <td>
-                    <div className="row">
-                      <PostForm fields={{ productId: p.id }}>
-                        <button type="submit" name="intent" value="favourite" className="secondary" aria-pressed={p.favourite}>
-                          {p.favourite ? `★ ${t("unfavourite")}` : `☆ ${t("favourite")}`}
-                        </button>
-                      </PostForm>
-                      <PostForm fields={{ productId: p.id }}>
-                        <label className="small">
-                          <input type="checkbox" name="aiCopy" /> {t("aiCopy")}
-                        </label>{" "}
-                        <button type="submit" name="intent" value="import" disabled={busy}>
-                          {t("import")}
-                        </button>
-                      </PostForm>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            data-testid="network-products"
+            columns={[null, t("products"), t("supplier"), t("cost"), t("suggested"), t("yourPrice"), t("stock"), null]}
+            rows={products}
+            rowKey={(p) => p.id}
+            rowProps={() => ({ "data-testid": "network-product" })}
+            cells={(p) => (
+              <>
+                <td>{p.imageUrl ? <img src={p.imageUrl} alt="" width={56} height={56} style={{ objectFit: "cover" }} /> : null}</td>
+                <td>
+                  <strong>{p.title}</strong>
+                  <div className="small muted">{p.category}</div>
+                </td>
+                <td>
+                  {p.supplierName}
+                  <div className="small muted">
+                    {p.shipsFrom} · {t("upToDays", { days: p.handlingDays })}
+                  </div>
+                </td>
+                <td>
+                  {formatMoney(p.minCostMinor, p.currency)}
+                  {p.maxCostMinor !== p.minCostMinor ? `–${formatMoney(p.maxCostMinor, p.currency)}` : ""}
+                </td>
+                <td>{formatMoney(p.suggestedPriceMinor, p.currency)}</td>
+                <td>{formatMoney(p.yourPriceMinor, p.currency)}</td>
+                <td>{p.stock}</td>
+                <td>
+                  <div className="row">
+                    <PostForm fields={{ productId: p.id }}>
+                      <button type="submit" name="intent" value="favourite" className="secondary" aria-pressed={p.favourite}>
+                        {p.favourite ? `★ ${t("unfavourite")}` : `☆ ${t("favourite")}`}
+                      </button>
+                    </PostForm>
+                    <PostForm fields={{ productId: p.id }}>
+                      <label className="small">
+                        <input type="checkbox" name="aiCopy" /> {t("aiCopy")}
+                      </label>{" "}
+                      <button type="submit" name="intent" value="import" disabled={busy}>
+                        {t("import")}
+                      </button>
+                    </PostForm>
+                  </div>
+                </td>
+              </>
+            )}
+          />
         </div>
       )}
     </div>

@@ -14,7 +14,7 @@ import { DropshipTabs } from "~/ui/dropship";
 import { useFormat } from "~/ui/format";
 import { PostForm } from "~/ui/forms";
 import { FeatureLocked } from "~/ui/plan-feature";
-import { TableHead } from "~/ui/table";
+import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "supplier")("orders.meta") }];
 
@@ -100,34 +100,36 @@ export default function SupplierOrders() {
         </section>
       ) : null}
       <div className="card flush">
-        <table data-testid="forwards">
-          <TableHead columns={["#", ts("orders.status"), t("cost"), ts("orders.payment"), t("tracking"), null]} />
-          <tbody>
-            {forwards.map((f) => (
-              <tr key={f.id} data-testid="forward">
-                <td>
-                  <a href={`/admin/orders/${f.orderId}`}>#{f.number}</a>
-                </td>
-                <td>{f.status === "held" ? t("held") : ts(`orderStatuses.${f.status}`)}</td>
-                <td>{formatMoney(f.costTotalMinor, f.currency)}</td>
-                <td>{ts(`payments.${f.payment}`)}</td>
-                <td>{f.trackingNumber ? `${f.carrier} ${f.trackingNumber}` : "—"}</td>
-                <td>
-                  {f.payment === "unpaid" ? (
-                    <PostForm className="row" fields={{ forwardId: f.id }}>
-                      <button type="submit" name="intent" value="wallet">
-                        {t("payFromWallet")}
-                      </button>
-                      <button type="submit" name="intent" value="manual" className="secondary">
-                        {t("markPaid")}
-                      </button>
-                    </PostForm>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          data-testid="forwards"
+          columns={["#", ts("orders.status"), t("cost"), ts("orders.payment"), t("tracking"), null]}
+          rows={forwards}
+          rowKey={(f) => f.id}
+          rowProps={() => ({ "data-testid": "forward" })}
+          cells={(f) => (
+            <>
+              <td>
+                <a href={`/admin/orders/${f.orderId}`}>#{f.number}</a>
+              </td>
+              <td>{f.status === "held" ? t("held") : ts(`orderStatuses.${f.status}`)}</td>
+              <td>{formatMoney(f.costTotalMinor, f.currency)}</td>
+              <td>{ts(`payments.${f.payment}`)}</td>
+              <td>{f.trackingNumber ? `${f.carrier} ${f.trackingNumber}` : "—"}</td>
+              <td>
+                {f.payment === "unpaid" ? (
+                  <PostForm className="row" fields={{ forwardId: f.id }}>
+                    <button type="submit" name="intent" value="wallet">
+                      {t("payFromWallet")}
+                    </button>
+                    <button type="submit" name="intent" value="manual" className="secondary">
+                      {t("markPaid")}
+                    </button>
+                  </PostForm>
+                ) : null}
+              </td>
+            </>
+          )}
+        />
       </div>
     </div>
   );

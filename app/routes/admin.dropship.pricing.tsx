@@ -15,7 +15,7 @@ import { Banner } from "~/ui/banner";
 import { DropshipTabs } from "~/ui/dropship";
 import { Field, FormError, PostForm, SelectField } from "~/ui/forms";
 import { FeatureLocked } from "~/ui/plan-feature";
-import { TableHead } from "~/ui/table";
+import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "dropship")("pricingPage.meta") }];
 
@@ -106,30 +106,32 @@ export default function Pricing() {
       </PostForm>
       <h2>{t("imported")}</h2>
       <div className="card flush">
-        <table data-testid="linked-products">
-          <TableHead columns={[t("products"), t("cost"), t("yourPrice"), t("pricingPage.margin"), t("stock"), t("pricingPage.ownRule")]} />
-          <tbody>
-            {linked.map((l) => (
-              <tr key={l.variantId} data-testid="linked-variant">
-                <td>
-                  <Link to={`/admin/products/${l.productId}`}>{l.title}</Link>{" "}
-                  <span className="muted small">{l.variantTitle === "Default" ? tc("defaultVariant") : l.variantTitle}</span>
-                </td>
-                <td>{formatMoney(l.costMinor, l.currency)}</td>
-                <td>{formatMoney(l.priceMinor, l.currency)}</td>
-                <td>{l.margin}%</td>
-                <td>{l.stock ?? 0}</td>
-                <td className="small">
-                  {l.priceLocked
-                    ? t("pricingPage.locked")
-                    : l.multiplierBp
-                      ? `×${multiplierText(l.multiplierBp)}`
-                      : t("pricingPage.shopRule")}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          data-testid="linked-products"
+          columns={[t("products"), t("cost"), t("yourPrice"), t("pricingPage.margin"), t("stock"), t("pricingPage.ownRule")]}
+          rows={linked}
+          rowKey={(l) => l.variantId}
+          rowProps={() => ({ "data-testid": "linked-variant" })}
+          cells={(l) => (
+            <>
+              <td>
+                <Link to={`/admin/products/${l.productId}`}>{l.title}</Link>{" "}
+                <span className="muted small">{l.variantTitle === "Default" ? tc("defaultVariant") : l.variantTitle}</span>
+              </td>
+              <td>{formatMoney(l.costMinor, l.currency)}</td>
+              <td>{formatMoney(l.priceMinor, l.currency)}</td>
+              <td>{l.margin}%</td>
+              <td>{l.stock ?? 0}</td>
+              <td className="small">
+                {l.priceLocked
+                  ? t("pricingPage.locked")
+                  : l.multiplierBp
+                    ? `×${multiplierText(l.multiplierBp)}`
+                    : t("pricingPage.shopRule")}
+              </td>
+            </>
+          )}
+        />
       </div>
       {products.map((p) => {
         const errors: Record<string, string | undefined> = result?.productId === p.productId ? result.errors : {};

@@ -21,7 +21,7 @@ import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
 import { FormError, PostForm } from "~/ui/forms";
 import { OrderBadge } from "~/ui/orders";
-import { TableHead } from "~/ui/table";
+import { DataTable } from "~/ui/table";
 import { useTimelineText } from "~/ui/timeline";
 import { Tracking } from "~/ui/tracking";
 
@@ -172,45 +172,45 @@ export default function OrderPage() {
 
       <section className="card">
         <h2>{t("detail.items")}</h2>
-        <table className="data">
-          <TableHead
-            columns={[
-              t("detail.items"),
-              { num: t("detail.price") },
-              { num: t("detail.quantity") },
-              { num: t("detail.sent") },
-              { num: t("detail.refundedQty") },
-              { num: t("total") },
-            ]}
-          />
-          <tbody>
-            {lines.map((l) => (
-              <tr key={l.id} data-testid="order-line">
-                <td>
-                  {l.title}
-                  {l.variantTitle ? <div className="muted small">{variantName(l.variantTitle)}</div> : null}
-                  {l.sku ? <div className="muted small">SKU {l.sku}</div> : null}
-                  {l.source === "dropship" ? <span className="badge">dropship</span> : null}
-                </td>
-                <td className="num nowrap">
-                  {m(l.unitPriceMinor)}
-                  {l.regularUnitPriceMinor && l.regularUnitPriceMinor > l.unitPriceMinor ? (
-                    <div className="muted small">
-                      <s>{m(l.regularUnitPriceMinor)}</s>
-                    </div>
-                  ) : null}
-                </td>
-                <td className="num">{l.quantity}</td>
-                <td className="num">{l.fulfilledQuantity}</td>
-                <td className="num">{l.refundedQuantity}</td>
-                <td className="num nowrap">
-                  {m(l.totalMinor)}
-                  {l.discountMinor ? <div className="muted small">−{m(l.discountMinor)}</div> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          className="data"
+          columns={[
+            t("detail.items"),
+            { num: t("detail.price") },
+            { num: t("detail.quantity") },
+            { num: t("detail.sent") },
+            { num: t("detail.refundedQty") },
+            { num: t("total") },
+          ]}
+          rows={lines}
+          rowKey={(l) => l.id}
+          rowProps={() => ({ "data-testid": "order-line" })}
+          cells={(l) => (
+            <>
+              <td>
+                {l.title}
+                {l.variantTitle ? <div className="muted small">{variantName(l.variantTitle)}</div> : null}
+                {l.sku ? <div className="muted small">SKU {l.sku}</div> : null}
+                {l.source === "dropship" ? <span className="badge">dropship</span> : null}
+              </td>
+              <td className="num nowrap">
+                {m(l.unitPriceMinor)}
+                {l.regularUnitPriceMinor && l.regularUnitPriceMinor > l.unitPriceMinor ? (
+                  <div className="muted small">
+                    <s>{m(l.regularUnitPriceMinor)}</s>
+                  </div>
+                ) : null}
+              </td>
+              <td className="num">{l.quantity}</td>
+              <td className="num">{l.fulfilledQuantity}</td>
+              <td className="num">{l.refundedQuantity}</td>
+              <td className="num nowrap">
+                {m(l.totalMinor)}
+                {l.discountMinor ? <div className="muted small">−{m(l.discountMinor)}</div> : null}
+              </td>
+            </>
+          )}
+        />
         <table className="totals">
           <tbody>
             <tr>

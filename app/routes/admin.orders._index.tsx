@@ -9,7 +9,7 @@ import { useTranslation } from "~/lib/i18n-react";
 import { FilterInput, FilterSelect } from "~/ui/filters";
 import { useFormat } from "~/ui/format";
 import { OrderBadge } from "~/ui/orders";
-import { TableHead } from "~/ui/table";
+import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.orders") }];
 
@@ -107,36 +107,38 @@ export default function OrderList() {
             <p>{filtered ? t("noMatch") : t("none")}</p>
           </div>
         ) : (
-          <table className="data">
-            <TableHead columns={[t("order"), t("date"), t("customer"), t("status"), t("payment"), t("fulfilment"), { num: t("total") }]} />
-            <tbody>
-              {page.items.map((o) => (
-                <tr key={o.id} data-testid="order-row">
-                  <td>
-                    <Link to={`/admin/orders/${o.id}`}>#{o.number}</Link>
-                    {o.hasDropship ? <span className="badge small"> {t("dropship")}</span> : null}
-                  </td>
-                  <td className="muted small nowrap">
-                    <time dateTime={o.createdAt}>{fmt.dateTime(o.createdAt)}</time>
-                  </td>
-                  <td>
-                    {o.customerName}
-                    <div className="muted small">{o.phone ?? o.email}</div>
-                  </td>
-                  <td>
-                    <OrderBadge kind="statuses" status={o.status} />
-                  </td>
-                  <td>
-                    <OrderBadge kind="paymentStatuses" status={o.paymentStatus} />
-                  </td>
-                  <td>
-                    <OrderBadge kind="fulfilmentStatuses" status={o.fulfilmentStatus} />
-                  </td>
-                  <td className="num nowrap">{fmt.money(o.totalMinor, o.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            className="data"
+            columns={[t("order"), t("date"), t("customer"), t("status"), t("payment"), t("fulfilment"), { num: t("total") }]}
+            rows={page.items}
+            rowKey={(o) => o.id}
+            rowProps={() => ({ "data-testid": "order-row" })}
+            cells={(o) => (
+              <>
+                <td>
+                  <Link to={`/admin/orders/${o.id}`}>#{o.number}</Link>
+                  {o.hasDropship ? <span className="badge small"> {t("dropship")}</span> : null}
+                </td>
+                <td className="muted small nowrap">
+                  <time dateTime={o.createdAt}>{fmt.dateTime(o.createdAt)}</time>
+                </td>
+                <td>
+                  {o.customerName}
+                  <div className="muted small">{o.phone ?? o.email}</div>
+                </td>
+                <td>
+                  <OrderBadge kind="statuses" status={o.status} />
+                </td>
+                <td>
+                  <OrderBadge kind="paymentStatuses" status={o.paymentStatus} />
+                </td>
+                <td>
+                  <OrderBadge kind="fulfilmentStatuses" status={o.fulfilmentStatus} />
+                </td>
+                <td className="num nowrap">{fmt.money(o.totalMinor, o.currency)}</td>
+              </>
+            )}
+          />
         )}
       </div>
       <nav className="row pager" aria-label={tc("pages")}>

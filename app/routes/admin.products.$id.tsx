@@ -22,7 +22,7 @@ import { useFormat } from "~/ui/format";
 import { PostForm } from "~/ui/forms";
 import { MediaManager } from "~/ui/media-manager";
 import { InventoryAdjustForm, optionsSignature, ProductEditor } from "~/ui/product-editor";
-import { TableHead } from "~/ui/table";
+import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.product.title ?? ""} · NetShop` }];
 
@@ -149,26 +149,26 @@ export default function EditProduct() {
             {ledger.length === 0 ? (
               <p className="small muted">{tc("inventory.noChanges")}</p>
             ) : (
-              <table className="data" data-testid="ledger">
-                <TableHead
-                  columns={[tc("inventory.when"), tc("editor.variant"), tc("inventory.change"), tc("inventory.after"), tc("inventory.why")]}
-                />
-                <tbody>
-                  {ledger.map((l) => (
-                    <tr key={l.id}>
-                      <td className="small nowrap">{fmt.dateTime(l.createdAt, { style: "short" })}</td>
-                      <td className="small">{l.variantTitle === "Default" ? tc("defaultVariant") : l.variantTitle}</td>
-                      <td className="nowrap">{l.delta > 0 ? `+${l.delta}` : l.delta}</td>
-                      <td>{l.onHandAfter}</td>
-                      <td className="small">
-                        {l.reason in REASON_LABELS ? tc(`reasons.${l.reason as "sold"}`) : l.reason}
-                        {l.note ? ` — ${l.note}` : ""}
-                        <div className="muted">{l.actorName ?? "NetShop"}</div>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable
+                className="data"
+                data-testid="ledger"
+                columns={[tc("inventory.when"), tc("editor.variant"), tc("inventory.change"), tc("inventory.after"), tc("inventory.why")]}
+                rows={ledger}
+                rowKey={(l) => l.id}
+                cells={(l) => (
+                  <>
+                    <td className="small nowrap">{fmt.dateTime(l.createdAt, { style: "short" })}</td>
+                    <td className="small">{l.variantTitle === "Default" ? tc("defaultVariant") : l.variantTitle}</td>
+                    <td className="nowrap">{l.delta > 0 ? `+${l.delta}` : l.delta}</td>
+                    <td>{l.onHandAfter}</td>
+                    <td className="small">
+                      {l.reason in REASON_LABELS ? tc(`reasons.${l.reason as "sold"}`) : l.reason}
+                      {l.note ? ` — ${l.note}` : ""}
+                      <div className="muted">{l.actorName ?? "NetShop"}</div>
+                    </td>
+                  </>
+                )}
+              />
             )}
           </div>
         </div>

@@ -19,7 +19,7 @@ import { CopyChoices, JobCost, JobProgress, JobStatusBadge, LiveNoScript, Sandbo
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
 import { PostForm } from "~/ui/forms";
-import { TableHead } from "~/ui/table";
+import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
   { title: metaT(matches, "common")("titles.aiCopy", { title: data?.product.title ?? metaT(matches, "common")("titles.product") }) },
@@ -264,27 +264,30 @@ export default function ProductCopy() {
               <strong>{t("versions.title")}</strong> · {t("versions.intro")}
             </span>
           </div>
-          <table className="data" data-testid="copy-versions">
-            <TableHead columns={[t("versions.when"), t("versions.replacedBy"), t("fields.title"), null]} />
-            <tbody>
-              {versions.map((v) => (
-                <tr key={v.id} data-testid="copy-version">
-                  <td className="small nowrap">{fmt.dateTime(v.createdAt)}</td>
-                  <td className="small">
-                    {v.reason === "restore" ? t("versions.restore") : t("versions.apply", { what: v.reason.replace(/^apply /, "") })}
-                  </td>
-                  <td>{v.title}</td>
-                  <td>
-                    <PostForm fields={{ intent: "restore", versionId: v.id }}>
-                      <button type="submit" className="secondary" disabled={busy}>
-                        {t("versions.restoreButton")}
-                      </button>
-                    </PostForm>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            className="data"
+            data-testid="copy-versions"
+            columns={[t("versions.when"), t("versions.replacedBy"), t("fields.title"), null]}
+            rows={versions}
+            rowKey={(v) => v.id}
+            rowProps={() => ({ "data-testid": "copy-version" })}
+            cells={(v) => (
+              <>
+                <td className="small nowrap">{fmt.dateTime(v.createdAt)}</td>
+                <td className="small">
+                  {v.reason === "restore" ? t("versions.restore") : t("versions.apply", { what: v.reason.replace(/^apply /, "") })}
+                </td>
+                <td>{v.title}</td>
+                <td>
+                  <PostForm fields={{ intent: "restore", versionId: v.id }}>
+                    <button type="submit" className="secondary" disabled={busy}>
+                      {t("versions.restoreButton")}
+                    </button>
+                  </PostForm>
+                </td>
+              </>
+            )}
+          />
         </section>
       ) : null}
     </div>

@@ -20,7 +20,7 @@ import { CatalogHeader } from "~/ui/catalog";
 import { useFormat } from "~/ui/format";
 import { FormError, PostForm, SelectField } from "~/ui/forms";
 import { ReviewButtons } from "~/ui/media-manager";
-import { TableHead } from "~/ui/table";
+import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
   { title: metaT(matches, "common")("titles.productStudio", { title: data?.product.title ?? metaT(matches, "common")("titles.product") }) },
@@ -297,49 +297,51 @@ export default function ProductStudio() {
         {studio.jobs.length === 0 ? (
           <p className="small muted">{t("jobs.none")}</p>
         ) : (
-          <table className="data">
-            <TableHead columns={[t("jobs.kind"), t("jobs.status"), t("jobs.progress"), t("jobs.cost"), t("jobs.created")]} />
-            <tbody>
-              {studio.jobs.map((j) => (
-                <tr key={j.id} data-testid="ai-job" data-status={j.status} data-kind={j.kind}>
-                  <td>
-                    {t(`kinds.${j.kind}`)}
-                    {j.prompt ? <div className="small muted">{j.prompt}</div> : null}
-                  </td>
-                  <td>
-                    <span className={`badge${j.status === "failed" ? " danger" : j.status === "succeeded" ? " ok" : ""}`}>
-                      {t(`status.${j.status}`)}
-                    </span>
-                    {j.status === "failed" && j.error ? (
-                      <div className="small" role="alert" data-testid="job-error">
-                        {j.error}
-                      </div>
-                    ) : null}
-                    {j.status === "failed" ? (
-                      <PostForm fields={{ intent: "retry", jobId: j.id }}>
-                        <button type="submit" className="secondary small">
-                          {t("jobs.retry")}
-                        </button>
-                      </PostForm>
-                    ) : null}
-                    {j.status === "queued" && j.providerStatus?.startsWith("waiting") ? (
-                      <div className="small muted">{t("waiting")}</div>
-                    ) : null}
-                  </td>
-                  <td>
-                    <progress value={j.progress} max={100} aria-label={`${t("jobs.progress")} ${j.progress}%`} />{" "}
-                    <span className="small">{j.progress}%</span>
-                  </td>
-                  <td className="small">
-                    {j.providerUnits === null
-                      ? t("jobs.creditsOnly", { credits: j.credits })
-                      : t("jobs.units", { credits: j.credits, units: j.providerUnits })}
-                  </td>
-                  <td className="small nowrap">{fmt.dateTime(j.createdAt, { style: "short" })}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            className="data"
+            columns={[t("jobs.kind"), t("jobs.status"), t("jobs.progress"), t("jobs.cost"), t("jobs.created")]}
+            rows={studio.jobs}
+            rowKey={(j) => j.id}
+            rowProps={(j) => ({ "data-testid": "ai-job", "data-status": j.status, "data-kind": j.kind })}
+            cells={(j) => (
+              <>
+                <td>
+                  {t(`kinds.${j.kind}`)}
+                  {j.prompt ? <div className="small muted">{j.prompt}</div> : null}
+                </td>
+                <td>
+                  <span className={`badge${j.status === "failed" ? " danger" : j.status === "succeeded" ? " ok" : ""}`}>
+                    {t(`status.${j.status}`)}
+                  </span>
+                  {j.status === "failed" && j.error ? (
+                    <div className="small" role="alert" data-testid="job-error">
+                      {j.error}
+                    </div>
+                  ) : null}
+                  {j.status === "failed" ? (
+                    <PostForm fields={{ intent: "retry", jobId: j.id }}>
+                      <button type="submit" className="secondary small">
+                        {t("jobs.retry")}
+                      </button>
+                    </PostForm>
+                  ) : null}
+                  {j.status === "queued" && j.providerStatus?.startsWith("waiting") ? (
+                    <div className="small muted">{t("waiting")}</div>
+                  ) : null}
+                </td>
+                <td>
+                  <progress value={j.progress} max={100} aria-label={`${t("jobs.progress")} ${j.progress}%`} />{" "}
+                  <span className="small">{j.progress}%</span>
+                </td>
+                <td className="small">
+                  {j.providerUnits === null
+                    ? t("jobs.creditsOnly", { credits: j.credits })
+                    : t("jobs.units", { credits: j.credits, units: j.providerUnits })}
+                </td>
+                <td className="small nowrap">{fmt.dateTime(j.createdAt, { style: "short" })}</td>
+              </>
+            )}
+          />
         )}
         <p className="small">
           <Link to={`/admin/products/${studio.product.id}`}>{t("backToProduct")}</Link>

@@ -12,7 +12,7 @@ import { redirect } from "~/lib/redirect.server";
 import { CatalogHeader } from "~/ui/catalog";
 import { useFormat } from "~/ui/format";
 import { FormError, PostForm } from "~/ui/forms";
-import { TableHead } from "~/ui/table";
+import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.importExport") }];
 
@@ -89,32 +89,31 @@ export default function ImportExport() {
       </div>
       {transfers.length ? (
         <section className="card flush">
-          <table className="data">
-            <TableHead
-              columns={[
-                t("transfers.columns.started"),
-                t("transfers.columns.what"),
-                t("transfers.columns.status"),
-                t("transfers.columns.products"),
-                t("transfers.columns.problems"),
-              ]}
-            />
-            <tbody>
-              {transfers.map((x) => (
-                <tr key={x.id}>
-                  <td className="small">
-                    <Link to={`/admin/products/transfers/${x.id}`}>{fmt.dateTime(x.createdAt)}</Link>
-                  </td>
-                  <td>
-                    {x.kind === "import" ? t("transfers.importOf", { file: x.filename ?? t("transfers.aFile") }) : t("transfers.export")}
-                  </td>
-                  <td>{t(`transfers.statuses.${x.status}`)}</td>
-                  <td>{x.productCount}</td>
-                  <td>{x.errorCount || "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            className="data"
+            columns={[
+              t("transfers.columns.started"),
+              t("transfers.columns.what"),
+              t("transfers.columns.status"),
+              t("transfers.columns.products"),
+              t("transfers.columns.problems"),
+            ]}
+            rows={transfers}
+            rowKey={(x) => x.id}
+            cells={(x) => (
+              <>
+                <td className="small">
+                  <Link to={`/admin/products/transfers/${x.id}`}>{fmt.dateTime(x.createdAt)}</Link>
+                </td>
+                <td>
+                  {x.kind === "import" ? t("transfers.importOf", { file: x.filename ?? t("transfers.aFile") }) : t("transfers.export")}
+                </td>
+                <td>{t(`transfers.statuses.${x.status}`)}</td>
+                <td>{x.productCount}</td>
+                <td>{x.errorCount || "—"}</td>
+              </>
+            )}
+          />
         </section>
       ) : null}
     </div>

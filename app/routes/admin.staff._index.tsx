@@ -13,7 +13,7 @@ import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
 import { Field, FormError, PostForm, useFormResult } from "~/ui/forms";
 import { RoleFields, useRoleLabel } from "~/ui/permissions";
-import { TableHead } from "~/ui/table";
+import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "team")("staff.meta") }];
 
@@ -104,29 +104,27 @@ export default function Staff() {
           {result.notice}
         </Banner>
       ) : null}
-      <table className="data" data-testid="members">
-        <TableHead columns={[t("staff.name"), t("staff.role"), t("staff.status"), null]} />
-        <tbody>
-          {members.map((m) => (
-            <tr key={m.userId}>
-              <td>
-                {m.name}
-                <br />
-                <span className="muted small">{m.email}</span>
-              </td>
-              <td>{roleLabel(m)}</td>
-              <td>
-                {m.frozen ? (
-                  <span className="badge danger">{t("staff.frozen")}</span>
-                ) : (
-                  <span className="badge ok">{t("staff.active")}</span>
-                )}
-              </td>
-              <td>{m.userId === me || m.role === "owner" ? null : <Link to={`/admin/staff/${m.userId}`}>{t("staff.manage")}</Link>}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        className="data"
+        data-testid="members"
+        columns={[t("staff.name"), t("staff.role"), t("staff.status"), null]}
+        rows={members}
+        rowKey={(m) => m.userId}
+        cells={(m) => (
+          <>
+            <td>
+              {m.name}
+              <br />
+              <span className="muted small">{m.email}</span>
+            </td>
+            <td>{roleLabel(m)}</td>
+            <td>
+              {m.frozen ? <span className="badge danger">{t("staff.frozen")}</span> : <span className="badge ok">{t("staff.active")}</span>}
+            </td>
+            <td>{m.userId === me || m.role === "owner" ? null : <Link to={`/admin/staff/${m.userId}`}>{t("staff.manage")}</Link>}</td>
+          </>
+        )}
+      />
       {invites.length > 0 ? (
         <section className="card">
           <h2>{t("staff.waiting")}</h2>

@@ -11,6 +11,7 @@ import { formatMoney } from "~/lib/money";
 import { useFormat } from "~/ui/format";
 import { FormError, PostForm } from "~/ui/forms";
 import { PlatformInvoiceTable } from "~/ui/platform-invoice-table";
+import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "billing")("console.titles.billing") }];
 
@@ -96,32 +97,32 @@ export default function PlatformBilling() {
         {failures.length === 0 ? (
           <p className="muted">{t("console.failed.empty")}</p>
         ) : (
-          <table data-testid="failed-payments">
-            <thead>
-              <tr>
-                <th>{t("console.failed.columns.when")}</th>
-                <th>{t("console.failed.columns.shop")}</th>
-                <th>{t("console.failed.columns.invoice")}</th>
-                <th>{t("console.failed.columns.kind")}</th>
-                <th>{t("console.failed.columns.detail")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {failures.map((f) => (
-                <tr key={f.id} data-failure={f.kind}>
-                  <td>{when.dateTime(f.createdAt)}</td>
-                  <td>
-                    <Link to={`/platform/merchants/${f.shopId}`}>{f.shopName}</Link>
-                  </td>
-                  <td>{f.number}</td>
-                  <td>{t(`console.failed.kinds.${f.kind}`)}</td>
-                  <td>
-                    {f.field ? t("console.failed.detail", { field: f.field, expected: f.expected, actual: f.actual ?? "—" }) : f.gateway}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            data-testid="failed-payments"
+            columns={[
+              t("console.failed.columns.when"),
+              t("console.failed.columns.shop"),
+              t("console.failed.columns.invoice"),
+              t("console.failed.columns.kind"),
+              t("console.failed.columns.detail"),
+            ]}
+            rows={failures}
+            rowKey={(f) => f.id}
+            rowProps={(f) => ({ "data-failure": f.kind })}
+            cells={(f) => (
+              <>
+                <td>{when.dateTime(f.createdAt)}</td>
+                <td>
+                  <Link to={`/platform/merchants/${f.shopId}`}>{f.shopName}</Link>
+                </td>
+                <td>{f.number}</td>
+                <td>{t(`console.failed.kinds.${f.kind}`)}</td>
+                <td>
+                  {f.field ? t("console.failed.detail", { field: f.field, expected: f.expected, actual: f.actual ?? "—" }) : f.gateway}
+                </td>
+              </>
+            )}
+          />
         )}
       </section>
       <section className="card stack">

@@ -8,6 +8,7 @@ import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { formatMoney } from "~/lib/money";
 import { useFormat } from "~/ui/format";
+import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "billing")("console.titles.merchants") }];
 
@@ -44,37 +45,37 @@ export default function Merchants() {
       {merchants.length === 0 ? (
         <p className="muted">{t("console.noMerchants")}</p>
       ) : (
-        <table data-testid="merchants">
-          <thead>
-            <tr>
-              <th>{t("console.columns.shop")}</th>
-              <th>{t("console.columns.owner")}</th>
-              <th>{t("console.columns.plan")}</th>
-              <th>{t("console.columns.status")}</th>
-              <th>{t("console.columns.mrr")}</th>
-              <th>{t("console.columns.products")}</th>
-              <th>{t("console.columns.lastSignIn")}</th>
-              <th>{t("console.columns.created")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {merchants.map((m) => (
-              <tr key={m.shopId} data-merchant={m.slug}>
-                <td>
-                  <Link to={`/platform/merchants/${m.shopId}`}>{m.name}</Link>
-                  <div className="small muted">{m.slug}</div>
-                </td>
-                <td>{m.ownerEmail}</td>
-                <td>{m.planName}</td>
-                <td data-status={m.status}>{t(`status.${m.status as SubscriptionStatus}`)}</td>
-                <td>{formatMoney(m.mrrMinor, "MYR")}</td>
-                <td>{m.products}</td>
-                <td>{day(m.lastSignIn)}</td>
-                <td>{day(m.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          data-testid="merchants"
+          columns={[
+            t("console.columns.shop"),
+            t("console.columns.owner"),
+            t("console.columns.plan"),
+            t("console.columns.status"),
+            t("console.columns.mrr"),
+            t("console.columns.products"),
+            t("console.columns.lastSignIn"),
+            t("console.columns.created"),
+          ]}
+          rows={merchants}
+          rowKey={(m) => m.shopId}
+          rowProps={(m) => ({ "data-merchant": m.slug })}
+          cells={(m) => (
+            <>
+              <td>
+                <Link to={`/platform/merchants/${m.shopId}`}>{m.name}</Link>
+                <div className="small muted">{m.slug}</div>
+              </td>
+              <td>{m.ownerEmail}</td>
+              <td>{m.planName}</td>
+              <td data-status={m.status}>{t(`status.${m.status as SubscriptionStatus}`)}</td>
+              <td>{formatMoney(m.mrrMinor, "MYR")}</td>
+              <td>{m.products}</td>
+              <td>{day(m.lastSignIn)}</td>
+              <td>{day(m.createdAt)}</td>
+            </>
+          )}
+        />
       )}
     </main>
   );

@@ -13,6 +13,7 @@ import { useTranslation } from "~/lib/i18n-react";
 import { useFormat } from "~/ui/format";
 import { Checkbox, Field, FormError, PostForm, SelectField } from "~/ui/forms";
 import { PrivacyNotice, requestView } from "~/ui/privacy";
+import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? ""} · NetShop` }];
 
@@ -82,32 +83,25 @@ export default function PlatformPrivacy() {
       </div>
       <PrivacyNotice notice={result?.notice} />
       <FormError message={errors.form} />
-      <table data-testid="platform-privacy-requests">
-        <thead>
-          <tr>
-            <th>{t("platform.shop")}</th>
-            <th>{t("admin.customer")}</th>
-            <th>{t("admin.kind")}</th>
-            <th>{t("admin.requested")}</th>
-            <th>{t("admin.due")}</th>
-            <th>{t("admin.state")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {requests.map((r) => (
-            <tr key={r.id} data-request-id={r.id} data-overdue={r.overdue ? "yes" : "no"}>
-              <td>{r.shopName ?? t("platform.platformLevel")}</td>
-              <td>{t(`subjectKind.${r.subjectKind}`)}</td>
-              <td>{t(`kind.${r.kind}`)}</td>
-              <td>{date(r.createdAt)}</td>
-              <td>
-                {fmt.day(r.dueOn)} {r.overdue ? <strong className="error">{t("admin.overdue")}</strong> : null}
-              </td>
-              <td>{t(`status.${r.status}`)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        data-testid="platform-privacy-requests"
+        columns={[t("platform.shop"), t("admin.customer"), t("admin.kind"), t("admin.requested"), t("admin.due"), t("admin.state")]}
+        rows={requests}
+        rowKey={(r) => r.id}
+        rowProps={(r) => ({ "data-request-id": r.id, "data-overdue": r.overdue ? "yes" : "no" })}
+        cells={(r) => (
+          <>
+            <td>{r.shopName ?? t("platform.platformLevel")}</td>
+            <td>{t(`subjectKind.${r.subjectKind}`)}</td>
+            <td>{t(`kind.${r.kind}`)}</td>
+            <td>{date(r.createdAt)}</td>
+            <td>
+              {fmt.day(r.dueOn)} {r.overdue ? <strong className="error">{t("admin.overdue")}</strong> : null}
+            </td>
+            <td>{t(`status.${r.status}`)}</td>
+          </>
+        )}
+      />
       <section className="card stack">
         <h2>{t("platform.flagMinor")}</h2>
         <p className="muted">{t("platform.flagMinorHint")}</p>
@@ -122,28 +116,21 @@ export default function PlatformPrivacy() {
       </section>
       <section className="card stack" data-testid="policy-versions">
         <h2>{t("policyChange.heading")}</h2>
-        <table>
-          <thead>
-            <tr>
-              <th>{t("policyChange.document")}</th>
-              <th>{t("policyChange.version")}</th>
-              <th>{t("policyChange.summary")}</th>
-              <th>{t("policyChange.publishedAt")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {versions.map((v) => (
-              <tr key={v.id}>
-                <td>{t(`policyChange.documents.${v.document}`)}</td>
-                <td>
-                  {v.version} {v.significant ? <strong>{t("policyChange.significantBadge")}</strong> : null}
-                </td>
-                <td>{v.summary || t("policyChange.firstVersion")}</td>
-                <td>{date(v.publishedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          columns={[t("policyChange.document"), t("policyChange.version"), t("policyChange.summary"), t("policyChange.publishedAt")]}
+          rows={versions}
+          rowKey={(v) => v.id}
+          cells={(v) => (
+            <>
+              <td>{t(`policyChange.documents.${v.document}`)}</td>
+              <td>
+                {v.version} {v.significant ? <strong>{t("policyChange.significantBadge")}</strong> : null}
+              </td>
+              <td>{v.summary || t("policyChange.firstVersion")}</td>
+              <td>{date(v.publishedAt)}</td>
+            </>
+          )}
+        />
         <PostForm className="stack">
           <SelectField
             label={t("policyChange.document")}

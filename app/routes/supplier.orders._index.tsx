@@ -5,7 +5,7 @@ import { listSupplierOrders } from "~/domain/dropship/supplier-portal.server";
 import { supplierLoader } from "~/domain/dropship/suppliers.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { useFormat } from "~/ui/format";
-import { TableHead } from "~/ui/table";
+import { DataTable } from "~/ui/table";
 
 export const loader = /* @__PURE__ */ supplierLoader(async ({ access }) => ({ orders: await listSupplierOrders(access.supplier.shopId) }));
 
@@ -18,24 +18,25 @@ export default function SupplierOrders() {
     <div className="stack">
       <h1>{t("orders")}</h1>
       <div className="card flush">
-        <table data-testid="supplier-orders">
-          <TableHead columns={[ts("portal.reference"), ts("portal.date"), t("recipient"), ts("portal.status"), t("cost")]} />
-          <tbody>
-            {orders.map((o) => (
-              <tr key={o.id}>
-                <td>
-                  <Link to={`/supplier/orders/${o.id}`}>{o.reference}</Link>
-                </td>
-                <td>{fmt.date(o.createdAt)}</td>
-                <td>
-                  {o.city}, {o.state}
-                </td>
-                <td>{ts(`orderStatuses.${o.status}`)}</td>
-                <td>{formatMoney(o.costTotalMinor, o.currency)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          data-testid="supplier-orders"
+          columns={[ts("portal.reference"), ts("portal.date"), t("recipient"), ts("portal.status"), t("cost")]}
+          rows={orders}
+          rowKey={(o) => o.id}
+          cells={(o) => (
+            <>
+              <td>
+                <Link to={`/supplier/orders/${o.id}`}>{o.reference}</Link>
+              </td>
+              <td>{fmt.date(o.createdAt)}</td>
+              <td>
+                {o.city}, {o.state}
+              </td>
+              <td>{ts(`orderStatuses.${o.status}`)}</td>
+              <td>{formatMoney(o.costTotalMinor, o.currency)}</td>
+            </>
+          )}
+        />
       </div>
     </div>
   );

@@ -9,7 +9,7 @@ import { keptValues } from "~/lib/forms";
 import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { Checkbox, Field, FormError, PostForm, useFormResult } from "~/ui/forms";
-import { TableHead } from "~/ui/table";
+import { DataTable } from "~/ui/table";
 
 export const loader = /* @__PURE__ */ supplierLoader(async ({ access }) => ({
   products: await listSupplierProducts(access.supplier.shopId),
@@ -39,22 +39,23 @@ export default function SupplierProducts() {
     <div className="stack">
       <h1>{t("products")}</h1>
       <div className="card flush">
-        <table data-testid="supplier-products">
-          <TableHead columns={[t("products"), ts("products.status"), t("cost"), t("suggested"), t("stock")]} />
-          <tbody>
-            {products.map((p) => (
-              <tr key={p.id}>
-                <td>
-                  <Link to={`/supplier/products/${p.id}`}>{p.title}</Link>
-                </td>
-                <td>{p.status === "active" ? ts("products.published") : ts(`products.productStatuses.${p.status}`)}</td>
-                <td>{p.minCost !== null ? formatMoney(p.minCost, "MYR") : "—"}</td>
-                <td>{p.price !== null ? formatMoney(p.price, "MYR") : "—"}</td>
-                <td>{p.stock ?? 0}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          data-testid="supplier-products"
+          columns={[t("products"), ts("products.status"), t("cost"), t("suggested"), t("stock")]}
+          rows={products}
+          rowKey={(p) => p.id}
+          cells={(p) => (
+            <>
+              <td>
+                <Link to={`/supplier/products/${p.id}`}>{p.title}</Link>
+              </td>
+              <td>{p.status === "active" ? ts("products.published") : ts(`products.productStatuses.${p.status}`)}</td>
+              <td>{p.minCost !== null ? formatMoney(p.minCost, "MYR") : "—"}</td>
+              <td>{p.price !== null ? formatMoney(p.price, "MYR") : "—"}</td>
+              <td>{p.stock ?? 0}</td>
+            </>
+          )}
+        />
       </div>
       <PostForm className="card" noValidate aria-label={ts("products.newProduct")}>
         <h2>{ts("products.listProduct")}</h2>

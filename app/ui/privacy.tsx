@@ -2,6 +2,7 @@ import { useTranslation } from "~/lib/i18n-react";
 import { useFormat } from "~/ui/format";
 import { Field, PostForm } from "~/ui/forms";
 import { useProgressStream } from "~/ui/progress";
+import { DataTable } from "~/ui/table";
 
 /** The outcome of a privacy page's last action, when there is one. */
 export function PrivacyNotice({ notice }: { notice?: string | null }) {
@@ -127,26 +128,20 @@ export function PrivacyRequests({ requests, errors }: { requests: RequestView[];
         {requests.length === 0 ? (
           <p className="muted">{t("requests.none")}</p>
         ) : (
-          <table data-testid="privacy-requests">
-            <thead>
-              <tr>
-                <th>{t("admin.kind")}</th>
-                <th>{t("requests.requested")}</th>
-                <th>{t("requests.due")}</th>
-                <th>{t("requests.state")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {requests.map((r) => (
-                <tr key={r.id}>
-                  <td>{t(`kind.${r.kind}`)}</td>
-                  <td>{date(r.createdAt)}</td>
-                  <td>{fmt.day(r.dueOn)}</td>
-                  <td>{t(`status.${r.status}`)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            data-testid="privacy-requests"
+            columns={[t("admin.kind"), t("requests.requested"), t("requests.due"), t("requests.state")]}
+            rows={requests}
+            rowKey={(r) => r.id}
+            cells={(r) => (
+              <>
+                <td>{t(`kind.${r.kind}`)}</td>
+                <td>{date(r.createdAt)}</td>
+                <td>{fmt.day(r.dueOn)}</td>
+                <td>{t(`status.${r.status}`)}</td>
+              </>
+            )}
+          />
         )}
       </section>
     </>

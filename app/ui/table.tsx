@@ -1,4 +1,4 @@
-import { isValidElement, type ReactNode } from "react";
+import { type HTMLAttributes, isValidElement, type ReactNode, type TableHTMLAttributes } from "react";
 
 /** A column head: its label, or `{ num: label }` for a right-aligned number column. */
 type Column = ReactNode | { num: ReactNode };
@@ -21,5 +21,38 @@ export function TableHead({ columns }: { columns: readonly Column[] }) {
         )}
       </tr>
     </thead>
+  );
+}
+
+/**
+ * A list as a table: the head, then one row per item with the cells `cells(item)` gives, keyed by
+ * `rowKey(item)`; `rowProps(item)` adds a row's attributes (a test id, a class). The one way a page
+ * lists rows; what it shows when there are none stays with the page.
+ */
+export function DataTable<T>({
+  columns,
+  rows,
+  rowKey,
+  rowProps,
+  cells,
+  ...table
+}: TableHTMLAttributes<HTMLTableElement> & {
+  columns: readonly Column[];
+  rows: readonly T[];
+  rowKey: (row: T) => string | number;
+  rowProps?: (row: T) => HTMLAttributes<HTMLTableRowElement> & Record<`data-${string}`, string | number | undefined>;
+  cells: (row: T) => ReactNode;
+}) {
+  return (
+    <table {...table}>
+      <TableHead columns={columns} />
+      <tbody>
+        {rows.map((row) => (
+          <tr key={rowKey(row)} {...rowProps?.(row)}>
+            {cells(row)}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
