@@ -3,7 +3,6 @@ import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react
 import { useId } from "react";
 
 import { useTranslation } from "~/lib/i18n-react";
-import { useCsrfToken } from "~/root";
 import { Banner } from "~/ui/banner";
 
 function FieldError({ id, name, message }: { id?: string; name: string; message?: string }) {
@@ -15,10 +14,7 @@ function FieldError({ id, name, message }: { id?: string; name: string; message?
   );
 }
 
-/** The hidden CSRF field every state-changing form carries (checked by readForm()). */
-export function CsrfInput() {
-  return <input type="hidden" name="_csrf" value={useCsrfToken()} />;
-}
+export { CsrfInput } from "~/ui/csrf";
 
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   label: ReactNode;
