@@ -97,9 +97,9 @@ try {
     const platformShapes: Record<string, string> = {
       "payment filter, page (platform role)": `select id from orders where shop_id = $1 and payment_status = 'refunded' order by created_at desc nulls last, id desc nulls last limit 51`,
       "fulfilment filter, count (platform role)": `select count(*) from (select 1 from orders where shop_id = $1 and fulfilment_status = 'unfulfilled' limit 10001) c`,
-      // A name search walks the newest 5,000 orders for a full page (a common name: done here)…
-      "name search, common name, walk (platform role)": `select id from (select id, customer_name, created_at from orders where shop_id = $1 order by created_at desc nulls last, id desc nulls last limit 5000) w where lower(w.customer_name) like '%aisyah%' order by w.created_at desc nulls last, w.id desc nulls last limit 51`,
-      "name search, rare name, walk (platform role)": `select id from (select id, customer_name, created_at from orders where shop_id = $1 order by created_at desc nulls last, id desc nulls last limit 5000) w where lower(w.customer_name) like '%zzzq%' order by w.created_at desc nulls last, w.id desc nulls last limit 51`,
+      // A name search walks the newest 2,000 orders for a full page (a common name: done here)…
+      "name search, common name, walk (platform role)": `select id from (select id, customer_name, created_at from orders where shop_id = $1 order by created_at desc nulls last, id desc nulls last limit 2000) w where lower(w.customer_name) like '%aisyah%' order by w.created_at desc nulls last, w.id desc nulls last limit 51`,
+      "name search, rare name, walk (platform role)": `select id from (select id, customer_name, created_at from orders where shop_id = $1 order by created_at desc nulls last, id desc nulls last limit 2000) w where lower(w.customer_name) like '%zzzq%' order by w.created_at desc nulls last, w.id desc nulls last limit 51`,
       // …and reads the matches through the trigram index only when that finds no full page.
       "name search, rare name, trigram (platform role)": `with m as materialized (select id, created_at from orders where shop_id = $1 and lower(customer_name) like '%zzzq%') select id from m order by created_at desc nulls last, id desc nulls last limit 51`,
       "name search, count to 1,000 (platform role)": `select count(*) from (select 1 from orders where shop_id = $1 and lower(customer_name) like '%aisyah%' limit 1001) c`,

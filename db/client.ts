@@ -86,13 +86,28 @@ function clientValueError(error: unknown): unknown {
   return code && (code.startsWith("22") || code === "54000") ? new UnreadableValueError(code) : error;
 }
 
+/** The postgres.js connection under a drizzle transaction (drizzle keeps it on the session), if it is one. */
+function transactionClient(tx: Tx): postgres.TransactionSql | undefined {
+  const client = (tx as unknown as { session?: { client?: postgres.TransactionSql } }).session?.client;
+  return typeof client?.unsafe === "function" ? client : undefined;
+}
+
 /** Runs `fn` in a transaction confined by row-level security to one shop. */
 export async function withShop<T>(shopId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if (!isUuid(shopId)) throw new Error("withShop needs a shop id (uuid)");
   try {
     return await pools().app.transaction(async (tx) => {
-      await tx.execute(sql`select set_config('app.shop_id', ${shopId}, true)`);
-      return fn(tx);
+      const client = transactionClient(tx);
+      if (!client) {
+        await tx.execute(sql`select set_config('app.shop_id', ${shopId}, true)`);
+        return fn(tx);
+      }
+      // Sent now, without waiting for its answer (issue 16): postgres.js writes a connection's
+      // statements in the order they are sent and the callback's first statement can only be
+      // sent after this one, so PostgreSQL runs it first and the pair costs one round trip.
+      // Should it fail, the transaction is aborted and nothing after it runs.
+      const [, result] = await Promise.all([client.unsafe("select set_config('app.shop_id', $1, true)", [shopId]).execute(), fn(tx)]);
+      return result;
     });
   } catch (error) {
     throw clientValueError(error);

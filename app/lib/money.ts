@@ -46,6 +46,11 @@ export function decimalStringToMinor(text: string, exponent = 2): number {
   return sign && minor !== 0 ? -minor : minor;
 }
 
+/** Minor units → "12.90" (for inputs and CSV; no currency sign). */
+export function minorToDecimal(minor: number, currency: string): string {
+  return minorToDecimalString(minor, currencyExponent(currency));
+}
+
 // Building an Intl formatter costs far more than using one (a list page formats hundreds of
 // prices): keep one per currency and locale.
 const moneyFormats = new Map<string, Intl.NumberFormat>();

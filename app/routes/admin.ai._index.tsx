@@ -24,8 +24,8 @@ import {
   useLive,
 } from "~/ui/ai";
 import { Banner } from "~/ui/banner";
+import { PostForm } from "~/ui/csrf";
 import { useFormat } from "~/ui/format";
-import { PostForm } from "~/ui/forms";
 import { DataTable, TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.aiStudio") }];

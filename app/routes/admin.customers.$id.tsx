@@ -8,8 +8,8 @@ import { notFound } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
+import { PostForm } from "~/ui/csrf";
 import { useFormat } from "~/ui/format";
-import { PostForm } from "~/ui/forms";
 import { OrderBadge } from "~/ui/orders";
 import { DataTable } from "~/ui/table";
 

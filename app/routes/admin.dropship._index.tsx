@@ -16,9 +16,9 @@ import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
+import { PostForm } from "~/ui/csrf";
 import { DropshipTabs } from "~/ui/dropship";
 import { FilterInput, FilterSelect } from "~/ui/filters";
-import { PostForm } from "~/ui/forms";
 import { FeatureLocked } from "~/ui/plan-feature";
 import { DataTable } from "~/ui/table";
 

@@ -10,9 +10,9 @@ import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { isUuid } from "~/lib/ids";
 import { Banner } from "~/ui/banner";
+import { PostForm } from "~/ui/csrf";
 import { DropshipTabs } from "~/ui/dropship";
 import { useFormat } from "~/ui/format";
-import { PostForm } from "~/ui/forms";
 import { FeatureLocked } from "~/ui/plan-feature";
 import { DataTable } from "~/ui/table";
 

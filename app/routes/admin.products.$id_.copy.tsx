@@ -17,8 +17,8 @@ import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { CopyChoices, JobCost, JobProgress, JobStatusBadge, LiveNoScript, SandboxNote, useLive } from "~/ui/ai";
 import { Banner } from "~/ui/banner";
+import { PostForm } from "~/ui/csrf";
 import { useFormat } from "~/ui/format";
-import { PostForm } from "~/ui/forms";
 import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [

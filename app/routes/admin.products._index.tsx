@@ -13,9 +13,9 @@ import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { CatalogHeader, StatusBadge, StockBadge } from "~/ui/catalog";
+import { PostForm } from "~/ui/csrf";
 import { FilterInput, FilterSelect } from "~/ui/filters";
 import { useFormat } from "~/ui/format";
-import { PostForm } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "catalog")("list.meta") }];
 

@@ -8,7 +8,7 @@ import { readForm } from "~/lib/csrf.server";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
-import { PostForm } from "~/ui/forms";
+import { PostForm } from "~/ui/csrf";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("security.meta") }];
 

@@ -13,7 +13,7 @@ import { redirect } from "~/lib/redirect.server";
 import type en from "~/locales/en";
 import { Banner } from "~/ui/banner";
 import { ConsoleNav } from "~/ui/console-nav";
-import { PostForm } from "~/ui/forms";
+import { PostForm } from "~/ui/csrf";
 import { PolicyChangeBanner } from "~/ui/policy-notice";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.admin") }];

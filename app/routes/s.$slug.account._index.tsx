@@ -1,7 +1,6 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 
-import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { countryName } from "~/domain/checkout/address";
 import { storefrontShopper } from "~/domain/checkout/context.server";
 import { accountOverview } from "~/domain/checkout/customers.server";
@@ -10,10 +9,11 @@ import type { OrderStatus } from "~/domain/orders/order-status";
 import { pendingPolicyNotice } from "~/domain/policies/versions.server";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
+import { formatMoney } from "~/lib/money";
 import { formatPhone } from "~/lib/phone";
 import { redirect } from "~/lib/redirect.server";
+import { PostForm } from "~/ui/csrf";
 import { useFormat } from "~/ui/format";
-import { PostForm } from "~/ui/forms";
 import { PolicyChangeBanner } from "~/ui/policy-notice";
 
 export const meta: MetaFunction = ({ matches }) => [

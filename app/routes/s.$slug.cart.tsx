@@ -1,7 +1,6 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
-import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { type CartError, changeCart, loadCart } from "~/domain/checkout/cart.server";
 import { storefrontShopper } from "~/domain/checkout/context.server";
 import { cartCookieHeader } from "~/domain/checkout/visitor.server";
@@ -9,9 +8,10 @@ import { recordStorefrontEvent } from "~/domain/reports/events.server";
 import { readForm } from "~/lib/csrf.server";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
+import { formatMoney } from "~/lib/money";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
-import { PostForm } from "~/ui/forms";
+import { PostForm } from "~/ui/csrf";
 
 export const meta: MetaFunction = ({ matches }) => [
   { title: metaT(matches, "checkout")("cart.title") },

@@ -4,7 +4,6 @@ import { useState } from "react";
 
 import { takesOrders } from "~/domain/billing/subscription-status";
 import { subscriptionStatus } from "~/domain/billing/subscriptions.server";
-import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { countryName, MALAYSIAN_STATES } from "~/domain/checkout/address";
 import { checkoutPreview, parseCheckoutForm, placeOrder } from "~/domain/checkout/checkout.server";
 import { storefrontShopper } from "~/domain/checkout/context.server";
@@ -16,6 +15,7 @@ import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { localeFor } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
+import { formatMoney } from "~/lib/money";
 import { enforceLimit } from "~/lib/rate-limit.server";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";

@@ -7,7 +7,7 @@ import { safeRedirect } from "~/lib/http";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
-import { PostForm } from "~/ui/forms";
+import { PostForm } from "~/ui/csrf";
 import { StorefrontErrorBoundary, useStorefront } from "~/ui/storefront";
 
 /** Cookie settings: the visitor's current choice and the form to change it (the footer links here). */

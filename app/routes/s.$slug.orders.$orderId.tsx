@@ -2,12 +2,12 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-r
 import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 
-import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { storefrontOrderAccess } from "~/domain/checkout/order-access.server";
 import { customerOrder } from "~/domain/orders/customer-order.server";
 import { customerParcels } from "~/domain/orders/order-admin.server";
 import { ORDER_PAGE_HEADERS, orderPayPath } from "~/domain/orders/order-links.server";
 import { useTranslation } from "~/lib/i18n-react";
+import { formatMoney } from "~/lib/money";
 import { CustomerOrder, OrderPageError, useFormatDate } from "~/ui/customer-order";
 import { Tracking } from "~/ui/tracking";
 

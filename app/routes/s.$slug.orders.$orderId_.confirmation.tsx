@@ -2,11 +2,11 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-r
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 
-import { formatMoney } from "~/domain/catalog/catalog-rules";
 import { storefrontOrderAccess } from "~/domain/checkout/order-access.server";
 import { ORDER_PAGE_HEADERS, orderPayPath, orderStatusPath } from "~/domain/orders/order-links.server";
 import { reconcileCustomerOrder } from "~/flows/payment-notification.server";
 import { useTranslation } from "~/lib/i18n-react";
+import { formatMoney } from "~/lib/money";
 import { CustomerOrder, OrderPageError } from "~/ui/customer-order";
 
 /** While a payment is being confirmed the page checks again on its own, with or without JavaScript. */

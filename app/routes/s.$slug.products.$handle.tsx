@@ -2,12 +2,12 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 
 import { publicUrl } from "~/config.server";
-import { minorToDecimal } from "~/domain/catalog/catalog-rules";
 import { productPage } from "~/domain/storefront/catalog.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { notFound } from "~/lib/http";
 import { useTranslation } from "~/lib/i18n-react";
-import { PostForm } from "~/ui/forms";
+import { minorToDecimal } from "~/lib/money";
+import { PostForm } from "~/ui/csrf";
 import { Countdown, Price, StorefrontErrorBoundary, useStorefront } from "~/ui/storefront";
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {

@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 
-import { minorToDecimal } from "~/domain/catalog/catalog-rules";
 import { collectionOptions } from "~/domain/storefront/catalog.server";
 import { SEARCH_SORTS } from "~/domain/storefront/search";
 import { parseSearchParams, searchProducts } from "~/domain/storefront/search.server";
@@ -9,6 +8,7 @@ import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { notFound } from "~/lib/http";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
+import { minorToDecimal } from "~/lib/money";
 import { ProductGrid, StorefrontErrorBoundary, useStorefront } from "~/ui/storefront";
 
 export async function loader({ params, request }: LoaderFunctionArgs) {

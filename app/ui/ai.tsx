@@ -1,8 +1,8 @@
 import { COPY_LANGUAGE_CODES, COPY_TONE_CODES, LANGUAGE_NAMES, PROVIDER_NAMES } from "~/domain/ai/copy-rules";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
+import { PostForm } from "~/ui/csrf";
 import { useFormat } from "~/ui/format";
-import { PostForm } from "~/ui/forms";
 import { useProgressStream } from "~/ui/progress";
 
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";

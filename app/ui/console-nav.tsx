@@ -2,7 +2,7 @@ import { NavLink } from "@remix-run/react";
 import type { ReactNode } from "react";
 
 import { useTranslation } from "~/lib/i18n-react";
-import { PostForm } from "~/ui/forms";
+import { PostForm } from "~/ui/csrf";
 import { LanguageSwitcher } from "~/ui/language-switcher";
 
 /** One entry of a console's side bar; without `to` it is shown as coming soon. */

@@ -1,11 +1,10 @@
-import { Form, type FormProps, useActionData } from "@remix-run/react";
-import type { FormEvent, InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
+import { useActionData } from "@remix-run/react";
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
 import { useId } from "react";
 
 import type { Coded } from "~/lib/forms";
 import { wordCoded } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
-import { useCsrfToken } from "~/root";
 import { Banner } from "~/ui/banner";
 
 function FieldError({ id, name, message }: { id?: string; name: string; message?: string }) {
@@ -17,38 +16,7 @@ function FieldError({ id, name, message }: { id?: string; name: string; message?
   );
 }
 
-/** The hidden CSRF field every state-changing form carries (checked by readForm()). */
-export function CsrfInput() {
-  return <input type="hidden" name="_csrf" value={useCsrfToken()} />;
-}
-
-/**
- * A form that posts to an action (this page's unless `action` says): the CSRF field, then one hidden
- * input per entry of `fields` (the intent, the id of the row it acts on…), then what it holds. With
- * `confirm`, the browser asks that question first and sends nothing unless the person agrees. The
- * one way a page writes a state-changing form, so none can forget the CSRF field.
- */
-export function PostForm({
-  fields,
-  confirm,
-  children,
-  ...form
-}: Omit<FormProps, "method"> & { fields?: Record<string, string | number | undefined>; confirm?: string }) {
-  const ask = confirm
-    ? (e: FormEvent<HTMLFormElement>) => {
-        if (!window.confirm(confirm)) e.preventDefault();
-      }
-    : undefined;
-  return (
-    <Form method="post" onSubmit={ask} {...form}>
-      <CsrfInput />
-      {Object.entries(fields ?? {}).map(([name, value]) => (
-        <input key={name} type="hidden" name={name} value={value} />
-      ))}
-      {children}
-    </Form>
-  );
-}
+export { CsrfInput, PostForm } from "~/ui/csrf";
 
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   label: ReactNode;

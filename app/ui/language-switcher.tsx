@@ -3,7 +3,7 @@ import { useId } from "react";
 
 import { LOCALE_NAMES, localeFromHtmlLang, LOCALES } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
-import { PostForm } from "~/ui/forms";
+import { PostForm } from "~/ui/csrf";
 
 /**
  * Chooses the interface language: a plain form posting to /locale, which sets the `lng` cookie

@@ -5,7 +5,7 @@ import { ACCEPT_ATTRIBUTE, uploadProblem } from "~/domain/media/media-rules";
 import { formatBytes } from "~/lib/bytes";
 import { useTranslation } from "~/lib/i18n-react";
 import { useCsrfToken } from "~/root";
-import { PostForm } from "~/ui/forms";
+import { PostForm } from "~/ui/csrf";
 
 export interface MediaItem {
   id: string;

@@ -1,7 +1,7 @@
 import { Link } from "@remix-run/react";
 
 import { useTranslation } from "~/lib/i18n-react";
-import { PostForm } from "~/ui/forms";
+import { PostForm } from "~/ui/csrf";
 
 type Step = { key: "product" | "payments" | "shipping" | "company" | "whatsapp" | "theme" | "order"; done: boolean; href: string };
 

@@ -1,5 +1,5 @@
 import { useTranslation } from "~/lib/i18n-react";
-import { PostForm } from "~/ui/forms";
+import { PostForm } from "~/ui/csrf";
 
 import { Banner } from "./banner";
 import {} from "./forms";

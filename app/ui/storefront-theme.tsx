@@ -7,7 +7,7 @@ import { Form } from "@remix-run/react";
 
 import { type StorefrontTheme, whatsappLink } from "~/domain/storefront/theme";
 import { useTranslation } from "~/lib/i18n-react";
-import { PostForm } from "~/ui/forms";
+import { PostForm } from "~/ui/csrf";
 import { useStorefront } from "~/ui/storefront";
 
 /** A theme link: a shop path gets the host's base ("/s/:slug" or ""), a full address stays. */

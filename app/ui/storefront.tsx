@@ -5,11 +5,11 @@
  */
 import { isRouteErrorResponse, Link, useRouteError, useRouteLoaderData } from "@remix-run/react";
 
-import { formatMoney } from "~/domain/catalog/catalog-rules";
 import type { ProductCard as Card } from "~/domain/storefront/catalog.server";
 import type { StorefrontTheme } from "~/domain/storefront/theme";
 import { DEFAULT_LOCALE, type Locale } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
+import { formatMoney } from "~/lib/money";
 import { useNonce } from "~/ui/nonce";
 
 export interface StorefrontLayoutData {

@@ -1,6 +1,6 @@
 // Catalog rules shared by the server and the browser (no server-only imports here): options and
 // the variants they generate, prices as merchants type them, handles, stock levels.
-import { currencyExponent, decimalStringToMinor, minorToDecimalString } from "~/lib/money";
+import { currencyExponent, decimalStringToMinor } from "~/lib/money";
 
 export const MAX_OPTIONS = 3;
 export const MAX_OPTION_VALUES = 50;
@@ -107,13 +107,8 @@ export function parseMoney(input: string, currency: string): number | undefined 
   }
 }
 
-/** Minor units → "12.90" (for inputs and CSV; no currency sign). */
-export function minorToDecimal(minor: number, currency: string): string {
-  return minorToDecimalString(minor, currencyExponent(currency));
-}
-
-/** Minor units → "RM 12.90" for people (one formatter for the whole app: ~/lib/money). */
-export { formatMoney } from "~/lib/money";
+/** Minor units → "RM 12.90" for people and "12.90" for inputs and CSV (one place for the whole app: ~/lib/money). */
+export { formatMoney, minorToDecimal } from "~/lib/money";
 
 export type StockLevel = "in" | "low" | "out" | "untracked";
 export function stockLevel(stockOnHand: number | null): StockLevel {

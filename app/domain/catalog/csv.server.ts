@@ -81,7 +81,6 @@ export interface RowError extends Coded {
   row: number;
   column: string;
 }
-}
 
 /** The problem report as stored before problems were coded (English text): still shown as it is. */
 export type StoredRowError = RowError | { row: number; column: string; message: string };

@@ -151,6 +151,10 @@ const toRow = (r: RawRow): OrderListRow => ({
 
 /** Beyond this many matching orders the list shows "10,000+" instead of counting them all. */
 export const COUNT_CAP = 10_000;
+/** A name search counts its matches up to this many ("1,000+"): a count is a read of every match. */
+const NAME_COUNT_CAP = 1_000;
+/** How many orders a name search walks in the list's order before it reads the name's trigram index. */
+const NAME_WALK = 2_000;
 
 export async function listOrders(
   shopId: string,
@@ -161,6 +165,7 @@ export async function listOrders(
   const order = ORDER[query.sort];
   const search = query.q ? searchFilter(query.q) : undefined;
   const nameSearch = search && "name" in search ? search.name : undefined;
+  const cap = nameSearch ? NAME_COUNT_CAP : COUNT_CAP;
 
   const after = decodeCursor(query.after);
   const before = after ? undefined : decodeCursor(query.before);
@@ -178,12 +183,28 @@ export async function listOrders(
        where ${and(...filters)} ${keyset}
        order by ${order.key} ${direction}, ${o.id} ${direction}
        limit ${pageSize + 1}`);
+  // The newest NAME_WALK orders (in the page's sort, after its cursor), filtered by the name.
+  const walkPage = (tx: Tx, filters: SQL[], pattern: string) =>
+    tx.execute<RawRow>(sql`
+      select id, sort_value from (
+        select ${o.id} as id, ${o.customerName} as customer_name, ${order.key} as sort_key, (${order.key})::text as sort_value from ${o}
+         where ${and(...filters)} ${keyset}
+         order by ${order.key} ${direction}, ${o.id} ${direction}
+         limit ${NAME_WALK}) w
+       where lower(w.customer_name) like ${pattern}
+       order by w.sort_key ${direction}, w.id ${direction}
+       limit ${pageSize + 1}`);
+  // Every match first (MATERIALIZED: through the trigram index), then sorted.
+  const trigramPage = (tx: Tx, filters: SQL[]) =>
+    tx.execute<RawRow>(sql`
+      with m as materialized (select ${o.id} as id, ${order.key} as sort_key from ${o} where ${and(...filters)} ${keyset})
+      select id, sort_key::text as sort_value from m order by sort_key ${direction}, id ${direction} limit ${pageSize + 1}`);
   // Counted up to COUNT_CAP: past it the list says "10,000+", and the count stays a bounded index scan.
-  const countOf = async (tx: Tx, filters: SQL[]) =>
+  const countOf = async (tx: Tx, filters: SQL[], cap = COUNT_CAP) =>
     options.count
       ? (
           await tx.execute<{ total: number }>(
-            sql`select count(*)::int as total from (select 1 from ${o} where ${and(...filters)} limit ${COUNT_CAP + 1}) c`,
+            sql`select count(*)::int as total from (select 1 from ${o} where ${and(...filters)} limit ${cap + 1}) c`,
           )
         )[0].total
       : 0;
@@ -208,9 +229,26 @@ export async function listOrders(
     // shop's order).
     const found = await asPlatform(async (tx) => {
       const filters = filtersFor(shopId, query, query.from || query.to ? await shopTimezone(tx, shopId) : "UTC");
-      if (nameSearch) filters.push(sql`lower(${o.customerName}) like ${`%${escapeLike(nameSearch.toLowerCase())}%`}`);
-      const [pageRows, count] = await Promise.all([pageOf(tx, filters, sql`${o.id} as id`), countOf(tx, filters)]);
-      return { page: [...pageRows], total: count };
+      if (!nameSearch) {
+        const [pageRows, count] = await Promise.all([pageOf(tx, filters, sql`${o.id} as id`), countOf(tx, filters)]);
+        return { page: [...pageRows], total: count };
+      }
+      // A name search, bounded both ways (issue 16). PostgreSQL cannot estimate how many orders
+      // a LIKE '%…%' matches, and guessed wrong both ways at 100,000 orders: a common name
+      // (6,253 matches) was read whole through the trigram index and sorted (43 ms), a name
+      // nobody has walked all 100,000 orders newest first (167 ms). So: the newest NAME_WALK
+      // orders of the page's sort are walked in index order, filtered by the name, stopping at a
+      // full page (a common name: ~1,000 rows, under 1 ms); only when that finds no full page
+      // are the matches read through the trigram index (a rare name: few rows), the CTE keeping
+      // the planner from walking the whole list instead. The count stops at NAME_COUNT_CAP.
+      const pattern = `%${escapeLike(nameSearch.toLowerCase())}%`;
+      const name = sql`lower(${o.customerName}) like ${pattern}`;
+      const [walked, count] = await Promise.all([walkPage(tx, filters, pattern), countOf(tx, [...filters, name], cap)]);
+      if (walked.length > pageSize) return { page: [...walked], total: count };
+      // Under three characters a trigram index cannot narrow anything: the plain query, as the planner sees fit.
+      const rest =
+        nameSearch.length < 3 ? await pageOf(tx, [...filters, name], sql`${o.id} as id`) : await trigramPage(tx, [...filters, name]);
+      return { page: [...rest], total: count };
     });
     total = found.total;
     const ids = found.page.map((r) => r.id);
@@ -236,8 +274,8 @@ export async function listOrders(
   const hasNext = backwards ? true : more;
   const hasPrev = backwards ? more : !!after;
   return {
-    total: Math.min(total, COUNT_CAP),
-    more: total > COUNT_CAP,
+    total: Math.min(total, cap),
+    more: total > cap,
     items: page.map(({ sortValue: _s, ...r }) => r),
     nextCursor: hasNext && last ? encodeCursor(last.sortValue, last.id) : undefined,
     prevCursor: hasPrev && first ? encodeCursor(first.sortValue, first.id) : undefined,
