@@ -470,7 +470,8 @@ async function saving<T>(run: () => Promise<T>): Promise<T | { ok: false; errors
     return await run();
   } catch (error) {
     if (error instanceof SaveRefused) return { ok: false, errors: error.errors };
-    if (error instanceof PlanLimitReached && error.limit.limit !== "credits") return { ok: false, errors: { form: planLimitCoded(error.limit) } };
+    if (error instanceof PlanLimitReached && error.limit.limit !== "credits")
+      return { ok: false, errors: { form: planLimitCoded(error.limit) } };
     const constraint = pgConstraint(error);
     if (constraint === "products_handle_key") return { ok: false, errors: { handle: problem("handleTaken") } };
     if (constraint === "variants_sku_key") return { ok: false, errors: { form: problem("skuRace") } };
