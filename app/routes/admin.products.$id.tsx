@@ -2,7 +2,6 @@ import { data, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { adminAction, adminLoader, requireRecentAuth } from "~/domain/accounts/access.server";
-import { limitsInLanguage } from "~/domain/billing/limit-refusals.server";
 import { REASON_LABELS } from "~/domain/catalog/catalog-rules";
 import { listCategories, listCollections } from "~/domain/catalog/collections.server";
 import { adjustStock, productStockHistory } from "~/domain/catalog/inventory.server";
@@ -84,7 +83,7 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
   const validated = validateDraft(draft, currency, { regenerate: optionsSignature(draft) !== form.get("optionsBefore") });
   if (!validated.ok)
     return data({ intent: "save" as const, errors: validated.errors, draft: validated.draft, values: {} }, { status: 400 });
-  const saved = await limitsInLanguage(request, await updateProduct(shop.shopId, productId, validated.input, who));
+  const saved = await updateProduct(shop.shopId, productId, validated.input, who);
   if (!saved) throw notFound("This product does not exist in your shop.");
   if (!saved.ok) return data({ intent: "save" as const, errors: saved.errors, draft: validated.draft, values: {} }, { status: 400 });
   return redirect(`/admin/products/${productId}?saved=1`);

@@ -2,7 +2,6 @@ import { data, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
-import { limitsInLanguage } from "~/domain/billing/limit-refusals.server";
 import { listCategories, listCollections } from "~/domain/catalog/collections.server";
 import { draftFromFields, emptyDraft } from "~/domain/catalog/product-draft";
 import { createProduct, validateDraft } from "~/domain/catalog/products.server";
@@ -35,10 +34,7 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
   const { currency } = await getShop(shop.shopId);
   const validated = validateDraft(draft, currency, { regenerate: optionsSignature(draft) !== form.get("optionsBefore") });
   if (!validated.ok) return data({ errors: validated.errors, draft: validated.draft }, { status: 400 });
-  const saved = await limitsInLanguage(
-    request,
-    await createProduct(shop.shopId, validated.input, { ...actor, ip: context.ip, userAgent: context.userAgent }),
-  );
+  const saved = await createProduct(shop.shopId, validated.input, { ...actor, ip: context.ip, userAgent: context.userAgent });
   if (!saved.ok) return data({ errors: saved.errors, draft: validated.draft }, { status: 400 });
   return redirect(`/admin/products/${saved.productId}?created=1`);
 });
