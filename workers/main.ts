@@ -5,6 +5,7 @@
 import type { Worker } from "bullmq";
 
 import { config, ConfigError } from "~/config.server";
+import { outboxFinishesWritten } from "~/domain/jobs/outbox.server";
 import { SYNC_SCHEDULERS_ID, syncAllReportSchedulers } from "~/domain/reports/schedule.server";
 import { closeStorage } from "~/integrations/storage.server";
 import { logger } from "~/lib/logger.server";
@@ -90,8 +91,9 @@ export async function startWorkers(options: { reconcileEveryMs?: number } = {}):
       client.off("ready", onReady);
       await reconciler.stop();
       await dispatcher.stop();
-      // close() waits for active jobs to finish.
+      // close() waits for active jobs to finish; then their outbox rows are written.
       await Promise.all(workers.map((w) => w.close()));
+      await outboxFinishesWritten();
     },
   };
 }

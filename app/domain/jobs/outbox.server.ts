@@ -1,4 +1,4 @@
-import { and, inArray, isNull, sql } from "drizzle-orm";
+import { and, isNull, sql } from "drizzle-orm";
 
 import { isUuid } from "~/lib/ids";
 import { logger } from "~/lib/logger.server";
@@ -102,7 +102,9 @@ async function recordFinished(batch: typeof pending) {
         await tx
           .update(schema.outbox)
           .set({ finishedAt: sql`now()` })
-          .where(and(inArray(schema.outbox.id, ok), isNull(schema.outbox.finishedAt)));
+          // One array parameter, not one per id: the statement's text is the same whatever the
+          // batch's size, so it is prepared once per connection instead of once per size.
+          .where(and(sql`${schema.outbox.id} = any(${`{${ok.join(",")}}`}::uuid[])`, isNull(schema.outbox.finishedAt)));
       }
       for (const m of failed) {
         await tx
@@ -113,6 +115,14 @@ async function recordFinished(batch: typeof pending) {
     }),
   );
   for (const m of batch) m.recorded();
+}
+
+/**
+ * Resolves once every finish recorded so far has been written (or given up on): a worker process
+ * that stops waits for it, so its last jobs' rows do not wait for the reconciler.
+ */
+export async function outboxFinishesWritten(): Promise<void> {
+  while (pending.length || flushing || flushScheduled) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 /**

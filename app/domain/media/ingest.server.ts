@@ -12,9 +12,9 @@
  *   dimensions of the decoded pixels, never a header's;
  * - a decompression bomb is refused unread (limitInputPixels).
  */
-import sharp from "sharp";
 
 import { formatBytes } from "~/lib/bytes";
+import { loadSharp } from "~/lib/sharp.server";
 
 import { IMAGE_TYPES, MAX_IMAGE_BYTES, sniffContentType } from "./media-rules";
 
@@ -55,6 +55,7 @@ export async function ingestImage(
   const claimed = options.claimed?.split(";")[0].trim().toLowerCase();
   if (claimed && claimed !== type)
     return refuse("wrong-type", `${name} was sent as ${claimed}, but it is a ${IMAGE_TYPES[type].toUpperCase()} image.`);
+  const sharp = await loadSharp();
   try {
     const image = sharp(bytes, { failOn: "error", limitInputPixels: MAX_PIXELS });
     const meta = await image.metadata();
@@ -75,5 +76,6 @@ export async function ingestImage(
 
 /** An image we hold (already ingested) as a PNG, for a provider that takes only JPEG or PNG. */
 export async function toPng(bytes: Buffer): Promise<Buffer> {
+  const sharp = await loadSharp();
   return sharp(bytes, { failOn: "error", limitInputPixels: MAX_PIXELS }).rotate().png().toBuffer();
 }

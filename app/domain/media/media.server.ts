@@ -12,7 +12,6 @@ import os from "node:os";
 import path from "node:path";
 
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import sharp from "sharp";
 
 import { limitRefusal } from "~/domain/billing/limit-refusals.server";
 import { assertStorageAllowance, PlanLimitReached } from "~/domain/billing/plans.server";
@@ -31,6 +30,7 @@ import {
 } from "~/integrations/storage.server";
 import { type Refusal, refuse } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
+import { loadSharp } from "~/lib/sharp.server";
 import { schema, type Tx, withShop } from "~db/client";
 import type { MediaRendition } from "~db/schema/catalog";
 
@@ -170,6 +170,7 @@ async function renditionsOf(
   prefix: string,
   name: string,
 ): Promise<{ width: number; height: number; renditions: MediaRendition[] }> {
+  const sharp = await loadSharp();
   const oriented = sharp(image, { failOn: "error" }).rotate();
   const meta = await oriented.metadata();
   // After rotate(), EXIF orientations 5–8 swap width and height.
@@ -250,6 +251,7 @@ async function videoPoster(shopId: string, row: Media, original: Buffer, prefix:
     const file = path.join(dir, `video.${extensionOf(row.contentType)}`);
     await fs.writeFile(file, original);
     const frame = await extractPosterFrame(file);
+    const sharp = await loadSharp();
     const poster = await sharp(frame.png).jpeg({ quality: 85 }).toBuffer();
     const posterKey = `${prefix}poster.jpg`;
     await putObject({ key: posterKey, body: poster, contentType: "image/jpeg", immutable: true });

@@ -5,13 +5,13 @@
  * storefront cache's trigger on shops (migration 0020) tells every web process at commit.
  */
 import { eq, sql } from "drizzle-orm";
-import sharp from "sharp";
 
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { ingestImage } from "~/domain/media/ingest.server";
 import { IMAGE_TYPES, MAX_IMAGE_BYTES } from "~/domain/media/media-rules";
 import { deleteObjects, publicObjectUrl, putObject } from "~/integrations/storage.server";
 import { logger } from "~/lib/logger.server";
+import { loadSharp } from "~/lib/sharp.server";
 import { schema, withShop } from "~db/client";
 
 import type { StorefrontTheme, ThemeErrors, ThemeImage, ThemeImageSlot } from "./theme";
@@ -86,6 +86,7 @@ export async function uploadThemeImage(
   const checked = await ingestImage(Buffer.from(await file.arrayBuffer()), { claimed: file.type || undefined });
   if (!checked.ok) return refuse("notImage");
   const size = SIZES[slot];
+  const sharp = await loadSharp();
   const resized = sharp(checked.body).resize({
     width: size.width,
     height: size.height,
