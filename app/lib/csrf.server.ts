@@ -1,13 +1,13 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 
 import { formatBytes } from "./bytes";
-import { type FormLimits, FormProblem, parseFormBody } from "./form-body.server";
+import { type FormLimits, FormProblem, type FormProblemKind, parseFormBody } from "./form-body.server";
 import { localeFor, serverT } from "./i18n.server";
 
 /**
  * CSRF protection for every state-changing form: a double-submit token. The HTTP layer gives
  * each browser a random token in an HttpOnly cookie and hands it to the page; forms carry it
- * in a hidden `_csrf` field (<CsrfInput/>); actions call `verifyCsrf`. A cross-site page can
+ * in a hidden `_csrf` field (<CsrfInput/>); actions read forms with `readForm`, which checks it. A cross-site page can
  * neither read the cookie nor set it, so it cannot forge the field. The HTTP layer also
  * refuses state-changing requests whose Origin is another site.
  *
@@ -47,15 +47,6 @@ export function readCookie(header: string | null, name: string): string | undefi
   return undefined;
 }
 
-export class CsrfError extends Response {
-  constructor() {
-    super("This form has expired or was sent from another site. Reload the page and try again.", {
-      status: 403,
-      headers: { "Content-Type": "text/plain; charset=utf-8" },
-    });
-  }
-}
-
 /** True when the browser says this request came from our own origin (see the note above). */
 export function provenSameOrigin(request: Request): boolean {
   const site = request.headers.get("Sec-Fetch-Site");
@@ -66,17 +57,17 @@ export function provenSameOrigin(request: Request): boolean {
 
 const STOREFRONT_PATH = /^\/s\/[^/]+\//;
 
-/** Throws a 403 response unless the form's token matches this browser's CSRF cookie. */
-export function verifyCsrf(request: Request, form: FormData): void {
+/** Whether the form's token matches this browser's CSRF cookie (or a cached storefront page's form proves its origin). */
+function csrfHolds(request: Request, form: FormData): boolean {
   const given = form.get(CSRF_FIELD);
-  if ((given === null || given === "") && STOREFRONT_PATH.test(new URL(request.url).pathname) && provenSameOrigin(request)) return;
+  if ((given === null || given === "") && STOREFRONT_PATH.test(new URL(request.url).pathname) && provenSameOrigin(request)) return true;
   const cookieHeader = request.headers.get("Cookie");
   const cookie = readCookie(cookieHeader, "__Host-csrf") ?? readCookie(cookieHeader, "csrf");
   const field = form.get(CSRF_FIELD);
-  if (!cookie || typeof field !== "string") throw new CsrfError();
+  if (!cookie || typeof field !== "string") return false;
   const a = Buffer.from(cookie);
   const b = Buffer.from(field);
-  if (a.length !== b.length || !timingSafeEqual(a, b)) throw new CsrfError();
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** Reads a submitted form and checks its CSRF token: the one way actions read forms. */
@@ -85,10 +76,11 @@ export async function readForm(request: Request, limits: FormLimits = {}): Promi
   try {
     form = await parseFormBody(request, limits);
   } catch (error) {
-    if (error instanceof FormProblem) throw await formProblemResponse(request, error);
+    if (error instanceof FormProblem) throw await refusal(request, error.kind, error.status, error.maxBytes);
     throw error;
   }
-  verifyCsrf(request, form);
+  // A 403 in the visitor's language, like every other refusal of a form.
+  if (!csrfHolds(request, form)) throw await refusal(request, "csrf", 403);
   return form;
 }
 
@@ -109,12 +101,11 @@ export async function readUploadForm(request: Request, options: { field: string;
   }
 }
 
-/** A form that cannot be read, as a plain-text response in the visitor's language (pages show it in their error boundary). */
-async function formProblemResponse(request: Request, problem: FormProblem): Promise<Response> {
+/** A form that cannot be read or is refused, as a plain-text response in the visitor's language (pages show it in their error boundary). */
+async function refusal(request: Request, kind: FormProblemKind | "csrf", status: number, maxBytes = 0): Promise<Response> {
   const t = serverT(await localeFor(request), "common");
-  const max = formatBytes(problem.maxBytes ?? 0);
-  return new Response(t(`badInput.${problem.kind}`, { max }), {
-    status: problem.status,
+  return new Response(t(`badInput.${kind}`, { max: formatBytes(maxBytes) }), {
+    status,
     // The rest of a refused body may be unread: this connection cannot carry another request.
     headers: { "Content-Type": "text/plain; charset=utf-8", Connection: "close" },
   });

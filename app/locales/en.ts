@@ -83,6 +83,7 @@ const en = {
       crossSite:
         "Forms sent from another site, or from a page without an origin, are not accepted. Open the page on this site and send the form again.",
       image: "{{name}} is not a real {{type}} image. Choose a JPG, PNG or WebP image.",
+      csrf: "This form has expired or was sent from another site. Reload the page and try again.",
     },
   },
   admin: {

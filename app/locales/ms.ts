@@ -81,6 +81,7 @@ const ms: Translations = {
       crossSite:
         "Borang yang dihantar dari laman lain, atau dari halaman tanpa asal, tidak diterima. Buka halaman di laman ini dan hantar borang semula.",
       image: "{{name}} bukan imej {{type}} yang sebenar. Pilih imej JPG, PNG atau WebP.",
+      csrf: "Borang ini telah tamat tempoh atau dihantar dari laman lain. Muat semula halaman dan cuba lagi.",
     },
   },
   admin: {

@@ -76,6 +76,7 @@ const zh: Translations = {
       formTooLarge: "表单过大：一次最多可提交 {{max}}。",
       crossSite: "不接受从其他网站或无来源页面提交的表单。请在本网站打开页面后重新提交。",
       image: "{{name}} 不是真正的 {{type}} 图片。请选择 JPG、PNG 或 WebP 图片。",
+      csrf: "此表单已过期或来自其他网站。请重新加载页面后再试。",
     },
   },
   admin: {

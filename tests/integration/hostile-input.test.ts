@@ -14,10 +14,10 @@ import { headObject, publicObjectUrl, putObject, readObject } from "~/integratio
 import { closeRedis } from "~/lib/redis.server";
 import { closeDatabase, schema, withShop } from "~db/client";
 
-import { signIn } from "../helpers/auth";
+import { signIn, whatsAppCode } from "../helpers/auth";
 import { makePng } from "../helpers/catalog";
 import { makeSupplier, makeSupplierProduct } from "../helpers/dropship";
-import { makeShop, makeUser } from "../helpers/factories";
+import { makeShop, makeUser, unique } from "../helpers/factories";
 import { makeActiveProduct } from "../helpers/storefront";
 import { FormClient, startWeb } from "../helpers/web";
 
@@ -430,5 +430,47 @@ describe("cookies over HTTPS", () => {
     const cookies = login.headers.getSetCookie();
     expect(cookies.length).toBeGreaterThan(0);
     for (const c of cookies) expect(c, c.split("=")[0]).toMatch(/;\s*Secure/i);
+
+    // The second factor, over HTTPS too: the session cookie itself is Secure.
+    const jar = [csrfCookie, ...cookies].map((c) => c.split(";")[0]).join("; ");
+    const verified = await fetch(`${web.url}/login/verify`, {
+      method: "POST",
+      headers: {
+        ...https,
+        "Content-Type": "application/x-www-form-urlencoded",
+        Cookie: jar,
+        Origin: web.url.replace("http:", "https:"),
+      },
+      body: new URLSearchParams({ _csrf: token, intent: "verify", code: await whatsAppCode(user.phone) }),
+      redirect: "manual",
+    });
+    expect(verified.status).toBe(302);
+    const session = verified.headers.getSetCookie().find((c) => c.startsWith("__session="));
+    expect(session).toMatch(/;\s*Secure/i);
+
+    // A storefront customer's cookies, from their sign-up over HTTPS.
+    const signupPage = await raw(`/s/${shop.slug}/account/signup`, { headers: https });
+    const shopCsrf = signupPage.headers.getSetCookie().find((c) => c.startsWith("__Host-csrf="));
+    const signup = await fetch(`${web.url}/s/${shop.slug}/account/signup`, {
+      method: "POST",
+      headers: {
+        ...https,
+        "Content-Type": "application/x-www-form-urlencoded",
+        ...(shopCsrf ? { Cookie: shopCsrf.split(";")[0] } : {}),
+        Origin: web.url.replace("http:", "https:"),
+      },
+      body: new URLSearchParams({
+        _csrf: (await signupPage.text()).match(/name="_csrf" value="([^"]*)"/)![1],
+        name: "Aishah",
+        email: `${unique("secure")}@example.com`,
+        password: "cendol gula melaka 2026",
+        adult: "on",
+      }),
+      redirect: "manual",
+    });
+    expect(signup.status).toBe(302);
+    const customerCookies = signup.headers.getSetCookie();
+    expect(customerCookies.length).toBeGreaterThan(0);
+    for (const c of customerCookies) expect(c, c.split("=")[0]).toMatch(/;\s*Secure/i);
   });
 });

@@ -74,6 +74,12 @@ describe.each(["ms", "zh"] as const)("account doors refuse in %s", (locale) => {
       expectTranslated(c.lastHtml, locale, `problems.${key}`);
     expectTranslated(c.lastHtml, locale, "problems.password.tooShort", { min: 12 });
 
+    // A form whose token is not this browser's (expired, or forged by another site).
+    const forged = await c.post("/signup", { name: "Siti" }, { csrf: "not-the-token" });
+    expect(forged.status).toBe(403);
+    expect(htmlDecode(c.lastHtml)).toContain(serverT(locale, "common")("badInput.csrf"));
+    await c.get("/signup");
+
     const wrong = await c.post("/signup", {
       name: "x".repeat(101),
       companyName: "y".repeat(121),
