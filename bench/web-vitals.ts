@@ -10,6 +10,7 @@
  *   web vitals <page>: ttfb=<ms> lcp=<ms> js_gzip_kb=<KB of JavaScript on the wire> js_files=<n> navigations=<n>
  * ttfb: the document's responseStart; lcp: the last largest-contentful-paint entry once the page
  * is hydrated and the network is idle; navigations: documents the tab loaded (1 = no reload).
+ * `--files` also lists each page's JavaScript files with their gzipped bytes (what to cut).
  * Exits 1 on a reload, a page or console error, a JavaScript file not sent gzipped, or a page
  * that does not hydrate.
  */
@@ -23,7 +24,7 @@ import { benchEnvironment } from "./environment";
 import { BIG_SHOP_SLUG, seedBench } from "./seed";
 import { serveApp } from "./serve";
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
+const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }, files: { type: "boolean", default: false } } });
 process.env.RATE_LIMIT_PUBLIC_PER_MINUTE ??= "100000000";
 const services = await benchEnvironment();
 const stops: Array<() => Promise<void>> = [services.stop];
@@ -34,6 +35,8 @@ interface Visit {
   lcp: number;
   jsBytes: number;
   jsFiles: number;
+  /** Each JavaScript file's path and bytes on the wire. */
+  files: Array<{ path: string; bytes: number }>;
   navigations: number;
   problems: string[];
 }
@@ -87,6 +90,7 @@ async function visit(browser: Browser, url: string, cookie?: { name: string; val
     lcp: timing.lcp,
     jsBytes: files.reduce((n, f) => n + f.bytes, 0),
     jsFiles: files.length,
+    files: files.map((f) => ({ path: new URL(f.url).pathname, bytes: f.bytes })),
     navigations,
     problems,
   };
@@ -143,6 +147,10 @@ try {
       `web vitals ${label}: ttfb=${median(visits.map((v) => v.ttfb)).toFixed(0)} lcp=${median(visits.map((v) => v.lcp)).toFixed(0)}` +
         ` js_gzip_kb=${(median(visits.map((v) => v.jsBytes)) / 1024).toFixed(1)} js_files=${median(visits.map((v) => v.jsFiles))} navigations=${navigations}`,
     );
+    // --files: what the first visit's JavaScript was, file by file, largest first.
+    if (values.files)
+      for (const f of [...visits[0].files].sort((a, b) => b.bytes - a.bytes))
+        console.log(`  ${(f.bytes / 1024).toFixed(1).padStart(6)} KB  ${f.path}`);
   }
 } catch (error) {
   console.error(error);
