@@ -9,8 +9,10 @@ import {
   setTwoFactorMethod,
   twoFactorStatus,
 } from "~/domain/accounts/two-factor.server";
+import { setNoticeChannel } from "~/domain/notify/account-channel.server";
 import { readForm } from "~/lib/csrf.server";
 import { metaT } from "~/lib/i18n";
+import { localeFor, serverT } from "~/lib/i18n.server";
 import { Trans, useTranslation } from "~/lib/i18n-react";
 import { describeDevice } from "~/lib/user-agent.server";
 import { Banner } from "~/ui/banner";
@@ -38,6 +40,8 @@ export const loader = /* @__PURE__ */ adminLoader("signed-in", async ({ access: 
       expiresAt: d.expiresAt.toISOString(),
     })),
     passwordChangedAt: user.passwordChangedAt?.toISOString() ?? null,
+    noticeChannel: user.noticeChannel,
+    phoneVerified: Boolean(user.phoneVerifiedAt),
   };
 });
 
@@ -54,6 +58,17 @@ export const action = /* @__PURE__ */ adminAction(
         return result.ok
           ? data({ notice: "Saved.", error: undefined, codes: undefined })
           : data({ error: result.errors.form, notice: undefined, codes: undefined }, { status: 400 });
+      }
+      case "notice-channel": {
+        const t = serverT(await localeFor(request), "account");
+        const chosen = await setNoticeChannel(user, form.get("channel"), who);
+        return chosen.ok
+          ? data({
+              notice: t("notices.saved", { channel: t(`notices.channel.${form.get("channel") as "email" | "whatsapp"}`) }),
+              error: undefined,
+              codes: undefined,
+            })
+          : data({ error: t(chosen.error), notice: undefined, codes: undefined }, { status: 400 });
       }
       case "recovery-codes":
         return data({ codes: await regenerateRecoveryCodes(user, who), notice: undefined, error: undefined });
@@ -144,6 +159,33 @@ export default function AccountSecurity() {
           ) : null}
         </div>
         {d.requiredBy.length > 0 ? <p className="muted small">{t("security.shopsRequire", { shops: d.requiredBy.join(", ") })}</p> : null}
+      </section>
+      <section className="card" data-testid="notice-channel">
+        <h2>{t("notices.heading")}</h2>
+        <p className="muted">{t("notices.intro")}</p>
+        <Form method="post" className="stack">
+          <CsrfInput />
+          <label>
+            <input type="radio" name="channel" value="email" defaultChecked={d.noticeChannel === "email"} />{" "}
+            {t("notices.email", { email: d.email })}
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="channel"
+              value="whatsapp"
+              defaultChecked={d.noticeChannel === "whatsapp"}
+              disabled={!d.phoneVerified}
+            />{" "}
+            {t("notices.whatsapp", { phone: d.phone })}
+          </label>
+          {d.phoneVerified ? null : <p className="muted small">{t("notices.unverifiedHint")}</p>}
+          <div>
+            <button name="intent" value="notice-channel" className="secondary">
+              {t("notices.save")}
+            </button>
+          </div>
+        </Form>
       </section>
       <section className="card">
         <h2>{t("security.recovery")}</h2>

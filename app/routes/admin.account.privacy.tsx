@@ -2,6 +2,7 @@ import { data, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
+import { accountNoticeContact } from "~/domain/notify/account-channel.server";
 import { acceptedPolicies } from "~/domain/policies/versions.server";
 import { confirmPhoneChange, correctUserName, ownedOpenShops, startPhoneChange } from "~/domain/privacy/account-page.server";
 import { confirmUserEmailChange, startUserEmailChange } from "~/domain/privacy/corrections.server";
@@ -98,7 +99,12 @@ export const action = /* @__PURE__ */ adminAction(
         pendingEmail: null,
       };
     }
-    const result = await privacyIntent({ kind: "user", userId: user.id }, form, { contact: user.email, locale, actorUserId: user.id });
+    const result = await privacyIntent({ kind: "user", userId: user.id }, form, {
+      // Export-ready and deletion-done notices go by the channel the person chose.
+      contact: accountNoticeContact(user).to,
+      locale,
+      actorUserId: user.id,
+    });
     if (!result.ok) {
       const errors = Object.fromEntries(Object.entries(result.errors).map(([k, v]) => [k, t(v)]));
       return data({ notice: null, errors, pendingPhone: null, pendingEmail: null }, { status: result.status });

@@ -44,6 +44,10 @@ export const users = pgTable(
     preferredLanguage: languageEnum("preferred_language").notNull().default("en"),
     /** Second factor at login; WhatsApp codes by default (every account has a WhatsApp number). */
     twoFactorMethod: twoFactorMethodEnum("two_factor_method").notNull().default("whatsapp"),
+    /** When a WhatsApp code sent to `phone` last came back (a sign-in, a number change): it is theirs. */
+    phoneVerifiedAt: timestamp("phone_verified_at", { withTimezone: true }),
+    /** How account notices (policy changes, export ready, deletion done) reach them: "email", or "whatsapp" once the number is verified. */
+    noticeChannel: text("notice_channel").$type<"email" | "whatsapp">().notNull().default("email"),
     passwordChangedAt: timestamp("password_changed_at", { withTimezone: true }),
     /** "operator": may open /platform (approve suppliers, record wallet top-ups). Null for everyone else. */
     platformRole: text("platform_role"),

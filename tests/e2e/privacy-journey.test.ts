@@ -4,7 +4,8 @@
  * deleted and cancel within the cooling-off. Once in English and once in 简体中文. And a guest
  * buyer, without an account, proves their WhatsApp number with a code and asks for deletion; the
  * merchant sees the request with its due date. And a merchant changes their WhatsApp number in
- * Bahasa Melayu: a code to the new number (the WhatsApp sandbox), confirmed, audited.
+ * Bahasa Melayu: a code to the new number (the WhatsApp sandbox), confirmed, audited. And a guest
+ * buyer corrects their name and email on their order; the merchant reads both on the order's timeline.
  */
 import fs from "node:fs";
 
@@ -19,7 +20,7 @@ import { formatPhone } from "~/lib/phone";
 import { asPlatform, schema } from "~db/client";
 
 import { until } from "../helpers/async";
-import { whatsAppCode } from "../helpers/auth";
+import { emailsTo, whatsAppCode } from "../helpers/auth";
 import { baseUrl, hydrated, journeyBrowser, logInInBrowser, screenshot } from "../helpers/browser";
 import { sellable } from "../helpers/checkout";
 import { makeShop, makeUser, PASSWORD, unique } from "../helpers/factories";
@@ -147,6 +148,66 @@ describe("a guest buyer's data rights in the browser", () => {
     await row.waitFor();
     expect(await row.getByTestId("due-on").getAttribute("data-due")).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     await screenshot(admin, "privacy-merchant-sees-guest-request");
+    expect(errors).toEqual([]);
+  });
+});
+
+describe("a guest buyer's correction in the browser", () => {
+  it("corrects their name and (after a code to the new address) their email on their order, and the merchant reads both on the order's timeline", async () => {
+    const owner = await makeUser();
+    const guestShop = await makeShop(owner.id, { name: "Kedai Betulkan" });
+    const { variantId } = await sellable(guestShop.id, owner.id, { stock: 5 });
+    const phone = uniquePhone();
+    const order = await makeOrder(guestShop.id, {
+      lines: [{ variantId, quantity: 1 }],
+      paid: true,
+      phone: phone.e164,
+      email: null,
+      customerName: "Tetamu Silap",
+    });
+
+    const page = await chrome.newPage({ locale: "en-US" });
+    await page.goto(`${baseUrl()}/s/${guestShop.slug}/privacy`);
+    await hydrated(page);
+    await page.locator('input[name="contact"]').fill(phone.local);
+    await page.getByRole("button", { name: "Send me a code" }).click();
+    await page.locator('input[name="code"]').waitFor();
+    const code = await until(async () => {
+      const latest = await whatsAppCode(phone.e164).catch(() => "");
+      return /^\d{6}$/.test(latest) && latest;
+    });
+    await page.locator('input[name="code"]').fill(code);
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByTestId("guest-verified").waitFor();
+    await hydrated(page);
+
+    // The name.
+    const correct = page.getByTestId("privacy-correct");
+    await correct.getByLabel("Name").fill("Tetamu Betul");
+    await correct.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.getByTestId("privacy-notice").textContent()).toBe("Your details were saved.");
+
+    // An email address, confirmed by a code sent to it.
+    const email = `${unique("betul")}@example.com`;
+    await correct.getByLabel("Email address").fill(email);
+    await correct.getByRole("button", { name: "Send a code to the new address" }).click();
+    await page.getByTestId("confirm-email").waitFor();
+    const emailed = await until(async () => (await emailsTo(email))[0]?.text.match(/\b(\d{6})\b/)?.[1]);
+    await page.getByTestId("confirm-email").locator('input[name="code"]').fill(emailed);
+    await page.getByRole("button", { name: "Confirm the new address" }).click();
+    await expect.poll(() => page.getByTestId("privacy-notice").textContent()).toBe("Your details were saved.");
+    await screenshot(page, "privacy-guest-corrected");
+
+    const [saved] = await asPlatform((tx) => tx.select().from(schema.orders).where(eq(schema.orders.id, order.id)));
+    expect(saved).toMatchObject({ customerName: "Tetamu Betul", email });
+
+    // The merchant reads both corrections on the order's timeline.
+    const admin = await chrome.newPage({ locale: "en-US" });
+    await logInInBrowser(admin, owner);
+    await admin.goto(`${baseUrl()}/admin/orders/${order.id}`);
+    await expect.poll(() => admin.locator("body").textContent()).toContain("The buyer corrected their name on the shop's privacy page");
+    expect(await admin.locator("body").textContent()).toContain("The buyer corrected their email address on the shop's privacy page");
+    await screenshot(admin, "privacy-merchant-sees-guest-correction");
     expect(errors).toEqual([]);
   });
 });

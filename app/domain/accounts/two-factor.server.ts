@@ -365,6 +365,8 @@ export async function completeLoginChallenge(
       .where(and(eq(schema.loginChallenges.id, challenge.id), isNull(schema.loginChallenges.completedAt)))
       .returning({ id: schema.loginChallenges.id });
     if (done.length === 0) return false;
+    // A WhatsApp code came back from the account's number: the number is theirs (notices may go there).
+    if (used === "whatsapp") await tx.update(schema.users).set({ phoneVerifiedAt: new Date() }).where(eq(schema.users.id, user.id));
     await audit(tx, {
       shopId: null,
       actorUserId: user.id,

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { publicUrl } from "~/config.server";
 import { audit } from "~/domain/audit/audit.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
+import { accountNoticeContact } from "~/domain/notify/account-channel.server";
 import { queueMessage } from "~/domain/notify/messages.server";
 import { fieldErrors } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
@@ -13,7 +14,8 @@ import { asPlatform, readAsPlatform, schema, type Tx, withShop } from "~db/clien
 /**
  * Versions of the privacy policy and the terms. An operator publishes a version and says whether
  * it is significant; a significant one is announced to every account holder (merchants, staff;
- * storefront customers for the privacy policy) by email, once (`notices_queued_at`), and shown as
+ * storefront customers for the privacy policy) by email or WhatsApp (the channel a merchant chose;
+ * a customer's contact), once (`notices_queued_at`), and shown as
  * a banner in the admin and on the storefront account page until the person acknowledges it.
  * Announcements are batched: the notice job waits POLICY_NOTICE_BATCH_MS after a publication and
  * then tells each person, in one message, of every significant version not announced yet, so a
@@ -133,21 +135,29 @@ export async function queuePolicyNotices(versionId: string, now = new Date()): P
     if (!burst.some((b) => b.id === versionId)) return 0;
     let queued = 0;
     const users = await tx
-      .select({ id: schema.users.id, email: schema.users.email, locale: schema.users.preferredLanguage })
+      .select({
+        id: schema.users.id,
+        email: schema.users.email,
+        phone: schema.users.phone,
+        noticeChannel: schema.users.noticeChannel,
+        phoneVerifiedAt: schema.users.phoneVerifiedAt,
+        locale: schema.users.preferredLanguage,
+      })
       .from(schema.users)
       .where(sql`${schema.users.email} not like '%@erased.invalid'`)
       // Shared locks: an account being erased right now is either erased before we read it (and
       // skipped) or waits for this transaction, whose notice its erasure then deletes.
       .for("share");
     for (const u of users) {
-      await queueMessage(tx, {
-        channel: "email",
-        shopId: null,
-        userId: u.id,
-        to: u.email,
-        purpose: "privacy_policy_changed",
-        ...noticeFor(u.locale, burst),
-      });
+      // By the channel the person chose (WhatsApp only to a verified number).
+      const notice = noticeFor(u.locale, burst);
+      const to = accountNoticeContact(u);
+      await queueMessage(
+        tx,
+        to.channel === "whatsapp"
+          ? { channel: "whatsapp", shopId: null, userId: u.id, to: to.to, purpose: "privacy_policy_changed", body: notice.body }
+          : { channel: "email", shopId: null, userId: u.id, to: to.to, purpose: "privacy_policy_changed", ...notice },
+      );
       queued++;
     }
     // Storefront customers accepted the privacy policy only (NetShop's terms bind its merchants).

@@ -28,7 +28,7 @@ const subjectOf = (userId: string, phone: string) => `phone:${userId}:${phone}`;
 /** Saves a correction of a person's own account row, audited with `before` and `after` as given (personal values masked by the caller). */
 export async function correctOwnAccount(
   userId: string,
-  change: { name: string } | { phone: string } | { email: string },
+  change: { name: string } | { phone: string; phoneVerifiedAt: Date } | { email: string },
   audited: { before: Record<string, string>; after: Record<string, string> },
   who: RequestInfo,
 ): Promise<void> {
@@ -76,7 +76,13 @@ export async function confirmPhoneChange(
   if (!phone) return { ok: false, errors: { phone: "correct.errors.phone" } };
   const check = await checkCode({ purpose: "contact_change", subjectId: subjectOf(user.id, phone), code: String(input.code ?? "") });
   if (check.result !== "ok") return { ok: false, errors: { code: "codeWrong" } };
-  await correctOwnAccount(user.id, { phone }, { before: { phone: maskPhone(user.phone) }, after: { phone: maskPhone(phone) } }, who);
+  // The code came back from the new number: it is verified.
+  await correctOwnAccount(
+    user.id,
+    { phone, phoneVerifiedAt: new Date() },
+    { before: { phone: maskPhone(user.phone) }, after: { phone: maskPhone(phone) } },
+    who,
+  );
   return { ok: true, notice: "saved" };
 }
 

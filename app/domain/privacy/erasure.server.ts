@@ -138,6 +138,8 @@ export async function eraseUser(tx: Tx, userId: string, now: Date): Promise<void
       email: `erased-${userId}@erased.invalid`,
       name: ERASED,
       phone: "+0",
+      phoneVerifiedAt: null,
+      noticeChannel: "email",
       // Not a bcrypt hash of anything: nobody can sign in as an erased account.
       passwordHash: "!erased",
       twoFactorMethod: "none",

@@ -37,6 +37,23 @@ const account = {
     trustedUntil: "Trusted until",
     forget: "Forget all trusted devices",
   },
+  notices: {
+    heading: "How we tell you about your account",
+    intro:
+      "Notices about your account (a significant change to our policies, your data export being ready, your deletion done) go by the channel you choose.",
+    email: "Email to {{email}}",
+    whatsapp: "WhatsApp to {{phone}}",
+    unverifiedHint:
+      "WhatsApp needs a verified number: sign in with a WhatsApp code, or change your number on your privacy page (a code confirms it).",
+    save: "Save",
+    saved: "Saved: account notices now go by {{channel}}.",
+    channel: { email: "email", whatsapp: "WhatsApp" },
+    errors: {
+      choice: "Choose email or WhatsApp.",
+      unverified:
+        "Your WhatsApp number is not verified yet: sign in with a WhatsApp code, or change your number with a code, then choose WhatsApp.",
+    },
+  },
   password: {
     meta: "Change your password · NetShop",
     heading: "Change your password",

@@ -39,6 +39,23 @@ const account: Translations<typeof en> = {
     trustedUntil: "Dipercayai sehingga",
     forget: "Lupakan semua peranti dipercayai",
   },
+  notices: {
+    heading: "Cara kami memaklumkan anda tentang akaun anda",
+    intro:
+      "Notis tentang akaun anda (perubahan penting pada polisi kami, eksport data anda sedia, pemadaman anda selesai) dihantar melalui saluran yang anda pilih.",
+    email: "E-mel ke {{email}}",
+    whatsapp: "WhatsApp ke {{phone}}",
+    unverifiedHint:
+      "WhatsApp memerlukan nombor yang disahkan: log masuk dengan kod WhatsApp, atau tukar nombor anda di halaman privasi anda (kod mengesahkannya).",
+    save: "Simpan",
+    saved: "Disimpan: notis akaun kini dihantar melalui {{channel}}.",
+    channel: { email: "e-mel", whatsapp: "WhatsApp" },
+    errors: {
+      choice: "Pilih e-mel atau WhatsApp.",
+      unverified:
+        "Nombor WhatsApp anda belum disahkan: log masuk dengan kod WhatsApp, atau tukar nombor anda dengan kod, kemudian pilih WhatsApp.",
+    },
+  },
   password: {
     meta: "Tukar kata laluan anda · NetShop",
     heading: "Tukar kata laluan anda",

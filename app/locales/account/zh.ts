@@ -38,6 +38,20 @@ const account: Translations<typeof en> = {
     trustedUntil: "信任至",
     forget: "忘记所有受信任的设备",
   },
+  notices: {
+    heading: "我们如何通知您账户相关事宜",
+    intro: "有关您账户的通知（我们政策的重大变更、数据导出已就绪、删除已完成）将通过您选择的渠道发送。",
+    email: "电子邮件至 {{email}}",
+    whatsapp: "WhatsApp 至 {{phone}}",
+    unverifiedHint: "使用 WhatsApp 需要已验证的号码：请使用 WhatsApp 验证码登录，或在隐私页面更改号码（验证码会确认该号码）。",
+    save: "保存",
+    saved: "已保存：账户通知现在通过{{channel}}发送。",
+    channel: { email: "电子邮件", whatsapp: "WhatsApp" },
+    errors: {
+      choice: "请选择电子邮件或 WhatsApp。",
+      unverified: "您的 WhatsApp 号码尚未验证：请使用 WhatsApp 验证码登录，或通过验证码更改号码，然后再选择 WhatsApp。",
+    },
+  },
   password: {
     meta: "更改密码 · NetShop",
     heading: "更改您的密码",

@@ -218,7 +218,7 @@ const privacy = {
     cookies:
       "We set only the cookies the site needs (your sign-in, your language, your cart and form protection) until you accept analytics; cookies are sent only over encrypted connections (HTTPS).",
     changes:
-      "When we change this policy significantly we tell you by email and show a notice when you next sign in, until you acknowledge it; each version is dated here.",
+      "When we change this policy significantly we tell you by email or WhatsApp (merchants choose which on their account page; a customer without an email address hears by WhatsApp) and show a notice when you next sign in, until you acknowledge it; each version is dated here.",
     version: "Version {{version}}, published {{date}}",
   },
   codeSent: "We sent a code to {{contact}}.",

@@ -224,7 +224,7 @@ const privacy: Translations<typeof en> = {
     cookies:
       "Kami hanya menetapkan kuki yang diperlukan oleh laman ini (log masuk, bahasa, troli dan perlindungan borang) sehingga anda menerima analitik; kuki hanya dihantar melalui sambungan yang disulitkan (HTTPS).",
     changes:
-      "Apabila kami mengubah polisi ini dengan ketara, kami memberitahu anda melalui e-mel dan menunjukkan notis apabila anda log masuk seterusnya, sehingga anda mengakuinya; setiap versi bertarikh di sini.",
+      "Apabila kami mengubah polisi ini dengan ketara, kami memberitahu anda melalui e-mel atau WhatsApp (peniaga memilih yang mana di halaman akaun mereka; pelanggan tanpa alamat e-mel dimaklumkan melalui WhatsApp) dan menunjukkan notis apabila anda log masuk seterusnya, sehingga anda mengakuinya; setiap versi bertarikh di sini.",
     version: "Versi {{version}}, diterbitkan {{date}}",
   },
   codeSent: "Kami telah menghantar kod ke {{contact}}.",

@@ -478,4 +478,57 @@ describe("promise: “notice of significant policy changes”", () => {
     expect(await withShop(shop.id, (tx) => tx.select().from(schema.policyAcceptances))).toEqual([]);
     expect((await buyer.post(`/s/${shop.slug}/account/signup`, { ...form, ...buyer.shownPolicies() })).status).toBe(302);
   });
+
+  it("“we tell you by email or WhatsApp”: a merchant who chose WhatsApp on /admin/account (a verified number) hears of a significant change there; an unverified number cannot be chosen", async () => {
+    const merchant = await makeUser();
+    const admin = client();
+    // Signing in with a WhatsApp code verifies the number.
+    await signIn(admin, merchant);
+    await admin.get("/admin/account");
+    expect(admin.lastHtml).toContain('data-testid="notice-channel"');
+    expect((await admin.post("/admin/account", { intent: "notice-channel", channel: "sms" })).status).toBe(400);
+    expect(htmlDecode(admin.lastHtml)).toContain("Choose email or WhatsApp.");
+    expect((await admin.post("/admin/account", { intent: "notice-channel", channel: "whatsapp" })).status).toBe(200);
+    expect(htmlDecode(admin.lastHtml)).toContain("Saved: account notices now go by WhatsApp.");
+    const [chosen] = await asPlatform((tx) => tx.select().from(schema.users).where(eq(schema.users.id, merchant.id)));
+    expect(chosen).toMatchObject({ noticeChannel: "whatsapp" });
+    expect(chosen.phoneVerifiedAt).not.toBeNull();
+
+    // A colleague whose number was never confirmed by a code (an authenticator-app user, say) cannot choose WhatsApp.
+    const staff = await makeUser();
+    const other = client();
+    await signIn(other, staff);
+    await asPlatform((tx) => tx.update(schema.users).set({ phoneVerifiedAt: null }).where(eq(schema.users.id, staff.id)));
+    await other.get("/admin/account");
+    expect(htmlDecode(other.lastHtml)).toContain("WhatsApp needs a verified number");
+    expect((await other.post("/admin/account", { intent: "notice-channel", channel: "whatsapp" })).status).toBe(400);
+    expect(htmlDecode(other.lastHtml)).toContain("Your WhatsApp number is not verified yet");
+
+    const operator = await makeOperator();
+    const summary = `Merchants may choose WhatsApp (${unique("ch")}).`;
+    const published = await publishPolicyVersion(operator.id, { document: "terms", version: unique("ch"), summary, significant: "on" });
+    if (!published.ok) throw new Error(JSON.stringify(published.errors));
+    await queuePolicyNotices(published.version.id);
+    const toMerchant = await asPlatform((tx) =>
+      tx
+        .select()
+        .from(schema.messages)
+        .where(and(eq(schema.messages.purpose, "privacy_policy_changed"), eq(schema.messages.userId, merchant.id))),
+    );
+    expect(toMerchant).toHaveLength(1);
+    expect(toMerchant[0]).toMatchObject({ channel: "whatsapp", recipient: merchant.phone });
+    expect(await deliverMessage({ messageId: toMerchant[0].id, shopId: null })).toBe("sent");
+    // What Wassenger (the sandbox) received.
+    const received = await latestWhatsApp(merchant.phone);
+    expect(received?.message).toContain(summary);
+    expect(received?.message).toContain("/legal/terms");
+    // The colleague is emailed.
+    const toStaff = await asPlatform((tx) =>
+      tx
+        .select()
+        .from(schema.messages)
+        .where(and(eq(schema.messages.purpose, "privacy_policy_changed"), eq(schema.messages.userId, staff.id))),
+    );
+    expect(toStaff.map((m) => [m.channel, m.recipient])).toEqual([["email", staff.email]]);
+  });
 });

@@ -1,3 +1,7 @@
+/**
+ * The published promises of access, export and deletion (app/locales/privacy, `policy.rights`,
+ * `policy.export`, `policy.deletion`), proved on a storefront customer with a full history.
+ */
 import { and, eq } from "drizzle-orm";
 import { strFromU8, unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -43,8 +47,10 @@ afterAll(async () => {
 // Monday 4 January 2027, 10:00 in Kuala Lumpur.
 const MONDAY = new Date("2027-01-04T02:00:00Z");
 
-describe("a storefront customer's data rights", () => {
-  it("export: the ZIP has every category the map lists for a customer, their data, and nothing of anyone else", async () => {
+// One file for three promises: the deletion test goes on from the export the first one made (its
+// file must leave the bucket with the person).
+describe("promise: “You can see, correct, export and delete your data” (a storefront customer)", () => {
+  it("“you can see and export your data”: the ZIP has every category the map lists for a customer, their data, and nothing of anyone else; “a link that works for 5 minutes; the file is deleted after 7 days”", async () => {
     const request = await requestExport(subject, { contact: customer.email, locale: "en", now: MONDAY });
     expect(request).toMatchObject({ kind: "export", status: "queued", dueOn: "2027-02-17" });
     // A second click while it is being built is the same request.
@@ -92,7 +98,7 @@ describe("a storefront customer's data rights", () => {
     expect(notices[0].body).not.toContain("X-Amz");
   });
 
-  it("deletion: due in 30 Malaysian business days, cancellable for 14 days, then everything the map says is gone", async () => {
+  it("“deletion completes within 30 Malaysian business days of your request (you can cancel it for 14 days) and we tell you when it is done”: then everything the map says is gone, tax invoices keep the buyer's name", async () => {
     const first = await requestDeletion(subject, { contact: customer.email, locale: "en", now: MONDAY });
     expect(first).toMatchObject({ status: "cooling_off", dueOn: "2027-02-17" });
     expect(first.coolingOffUntil!.getTime() - MONDAY.getTime()).toBe(COOLING_OFF_MS);
