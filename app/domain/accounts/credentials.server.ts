@@ -1,10 +1,10 @@
-import { createCookie } from "@remix-run/node";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 
-import { config, publicUrl } from "~/config.server";
+import { publicUrl } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { sendSecretEmail } from "~/domain/notify/messages.server";
+import { signedCookie } from "~/lib/cookies.server";
 import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import type { Locale } from "~/lib/i18n";
 import { consume, consumeAll, isLimited } from "~/lib/rate-limit.server";
@@ -26,19 +26,7 @@ import { type AuthT, authT, waitIn } from "./wording.server";
 
 export const RESET_TTL_MS = 30 * 60 * 1000;
 
-let resetCookieInstance: ReturnType<typeof createCookie> | undefined;
-function resetCookie() {
-  const env = config();
-  resetCookieInstance ??= createCookie("__reset", {
-    httpOnly: true,
-    sameSite: "lax",
-    secure: env.NODE_ENV === "production",
-    path: "/password",
-    maxAge: RESET_TTL_MS / 1000,
-    secrets: env.SESSION_SECRET.split(",").map((s) => s.trim()),
-  });
-  return resetCookieInstance;
-}
+const resetCookie = () => signedCookie("__reset", { path: "/password", maxAgeSeconds: RESET_TTL_MS / 1000 });
 
 const newPasswordFields = {
   password: z.string(),

@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 
-import { createCookie } from "@remix-run/node";
 import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 
-import { config } from "~/config.server";
 import type { RequestInfo } from "~/domain/audit/audit.server";
+import { signedCookie } from "~/lib/cookies.server";
 import { redirect } from "~/lib/redirect.server";
 import { asPlatform, readAsPlatform, schema, type Tx } from "~db/client";
 
@@ -30,18 +29,7 @@ export const MAX_SESSION_MS = 12 * 3600 * 1000;
 export const REAUTH_AFTER_MS = 12 * 3600 * 1000;
 const TOUCH_EVERY_MS = 60 * 1000;
 
-let cookie: ReturnType<typeof createCookie> | undefined;
-function sessionCookie() {
-  const env = config();
-  cookie ??= createCookie("__session", {
-    httpOnly: true,
-    sameSite: "lax",
-    secure: env.NODE_ENV === "production",
-    path: "/",
-    secrets: env.SESSION_SECRET.split(",").map((s) => s.trim()),
-  });
-  return cookie;
-}
+const sessionCookie = () => signedCookie("__session", { path: "/" });
 
 const sessionId = (token: string) => createHash("sha256").update(token).digest("hex");
 

@@ -5,12 +5,11 @@
  * Over ~400 lines because the challenge and the set-up share the methods, codes and their limits;
  * trusted devices could move out next.
  */
-import { createCookie } from "@remix-run/node";
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 
-import { config } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { queueMessage } from "~/domain/notify/messages.server";
+import { signedCookie } from "~/lib/cookies.server";
 import { type Refusal, refuse } from "~/lib/forms";
 import { DEFAULT_LOCALE, type Locale } from "~/lib/i18n";
 import { serverT } from "~/lib/i18n.server";
@@ -36,25 +35,8 @@ export const TRUST_DEVICE_FOR_MS = 30 * 24 * 3600 * 1000;
 
 export type SecondFactor = "whatsapp" | "totp";
 
-const cookies = new Map<string, ReturnType<typeof createCookie>>();
-function securityCookie(name: "__login" | "__trusted", maxAgeMs: number) {
-  let c = cookies.get(name);
-  if (!c) {
-    const env = config();
-    c = createCookie(name, {
-      httpOnly: true,
-      sameSite: "lax",
-      secure: env.NODE_ENV === "production",
-      path: "/",
-      maxAge: maxAgeMs / 1000,
-      secrets: env.SESSION_SECRET.split(",").map((s) => s.trim()),
-    });
-    cookies.set(name, c);
-  }
-  return c;
-}
-const challengeCookie = () => securityCookie("__login", CHALLENGE_TTL_MS);
-const trustedCookie = () => securityCookie("__trusted", TRUST_DEVICE_FOR_MS);
+const challengeCookie = () => signedCookie("__login", { path: "/", maxAgeSeconds: CHALLENGE_TTL_MS / 1000 });
+const trustedCookie = () => signedCookie("__trusted", { path: "/", maxAgeSeconds: TRUST_DEVICE_FOR_MS / 1000 });
 
 /** Names of the shops (where the person is an active member) whose owner requires 2FA. */
 export async function shopsRequiringTwoFactor(userId: string): Promise<string[]> {

@@ -9,12 +9,11 @@
  * a Set-Cookie on the redirect to `/s/:slug/orders/:orderId/pay` (or redirects to
  * `orderPayPath(slug, orderId)`, which carries the token).
  */
-import { createCookie } from "@remix-run/node";
 import { and, eq } from "drizzle-orm";
 
-import { config } from "~/config.server";
 import { isOrderAccessToken, orderAccessToken } from "~/domain/orders/order-links.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
+import { signedCookie } from "~/lib/cookies.server";
 import { isUuid } from "~/lib/ids";
 import { schema, withShop } from "~db/client";
 
@@ -23,19 +22,7 @@ import { currentCustomer } from "./visitor.server";
 /** The browser remembers this many of its latest orders. */
 const REMEMBERED = 10;
 
-let cookie: ReturnType<typeof createCookie> | undefined;
-function ordersCookie() {
-  const env = config();
-  cookie ??= createCookie("ns_orders", {
-    httpOnly: true,
-    sameSite: "lax",
-    secure: env.NODE_ENV === "production",
-    path: "/s",
-    maxAge: 60 * 60 * 24 * 30,
-    secrets: env.SESSION_SECRET.split(",").map((s) => s.trim()),
-  });
-  return cookie;
-}
+const ordersCookie = () => signedCookie("ns_orders", { path: "/s", maxAgeSeconds: 60 * 60 * 24 * 30 });
 
 async function placedOrders(request: Request): Promise<string[]> {
   const value = await ordersCookie().parse(request.headers.get("Cookie"));

@@ -5,10 +5,10 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 
-import { type Cookie, createCookie } from "@remix-run/node";
+import { type Cookie } from "@remix-run/node";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 
-import { config } from "~/config.server";
+import { signedCookie } from "~/lib/cookies.server";
 import { isUuid } from "~/lib/ids";
 import { schema, type Tx, withShop } from "~db/client";
 
@@ -18,22 +18,9 @@ const TOUCH_EVERY_MS = 5 * 60 * 1000;
 /** An anonymous cart's cookie lives this long. */
 const CART_COOKIE_SECONDS = 60 * 24 * 3600;
 
-const cookies = new Map<string, Cookie>();
 function shopCookie(kind: "cart" | "customer" | "known", shopId: string): Cookie {
   const name = `${{ cart: "ns_cart", customer: "ns_customer", known: "ns_known" }[kind]}_${shopId.replace(/-/g, "")}`;
-  let cookie = cookies.get(name);
-  if (!cookie) {
-    const env = config();
-    cookie = createCookie(name, {
-      httpOnly: true,
-      sameSite: "lax",
-      secure: env.NODE_ENV === "production" && (env.PUBLIC_URL ?? "").startsWith("https:"),
-      path: "/",
-      secrets: env.SESSION_SECRET.split(",").map((s) => s.trim()),
-    });
-    cookies.set(name, cookie);
-  }
-  return cookie;
+  return signedCookie(name, { path: "/", httpsOnly: true });
 }
 
 /** The anonymous cart id in this request's cookie (not yet checked against the database). */

@@ -1,7 +1,6 @@
-import { createCookie } from "@remix-run/node";
 import { and, eq, or } from "drizzle-orm";
 
-import { config } from "~/config.server";
+import { signedCookie } from "~/lib/cookies.server";
 import { logger } from "~/lib/logger.server";
 import { consumeAll } from "~/lib/rate-limit.server";
 import { schema, withShop } from "~db/client";
@@ -18,19 +17,7 @@ import { checkPrivacyCode, issuePrivacyCode, normaliseContact } from "./codes.se
 type Locale = "en" | "ms" | "zh";
 const PROOF_SECONDS = 30 * 60;
 
-let cookie: ReturnType<typeof createCookie> | undefined;
-function proofCookie() {
-  const env = config();
-  cookie ??= createCookie("ns_privacy_guest", {
-    httpOnly: true,
-    sameSite: "lax",
-    secure: env.NODE_ENV === "production",
-    path: "/s",
-    maxAge: PROOF_SECONDS,
-    secrets: env.SESSION_SECRET.split(",").map((s) => s.trim()),
-  });
-  return cookie;
-}
+const proofCookie = () => signedCookie("ns_privacy_guest", { path: "/s", maxAgeSeconds: PROOF_SECONDS });
 
 /** Whether the shop holds any order for the contact (by the order's own email or phone). */
 async function hasOrders(shopId: string, contact: string): Promise<boolean> {
