@@ -104,8 +104,11 @@ async function main(): Promise<number> {
 
   const customer = new Session(baseUrl);
   const email = `fuzz-${Date.now()}@example.com`;
+  // The sign-up page's token and hidden field naming the policy versions it showed (required).
+  const signupPage = (await customer.send(`/s/${slug}/account/signup`)).html;
   const signup = await customer.send(`/s/${slug}/account/signup`, {
-    _csrf: await customer.csrf(`/s/${slug}/account/signup`),
+    _csrf: signupPage.match(/name="_csrf" value="([^"]*)"/)?.[1] ?? "",
+    policyVersions: signupPage.match(/name="policyVersions" value="([^"]*)"/)?.[1] ?? "",
     name: "Fuzz Customer",
     email,
     phone: "",

@@ -101,7 +101,18 @@ it("slows a storefront customer's logins from many addresses, tells the customer
   // The customer signs up (this browser now knows the account) and logs out.
   const known = fromNewAddress();
   await known.get(`${base}/signup`);
-  expect((await known.post(`${base}/signup`, { name: "Siti Aminah", email, phone: phone.local, password, adult: "on" })).status).toBe(302);
+  expect(
+    (
+      await known.post(`${base}/signup`, {
+        ...known.shownPolicies(),
+        name: "Siti Aminah",
+        email,
+        phone: phone.local,
+        password,
+        adult: "on",
+      })
+    ).status,
+  ).toBe(302);
   await known.get(base);
   expect((await known.post(`${base}/logout`, {})).status).toBe(302);
 
@@ -295,7 +306,10 @@ it("writes a storefront customer's notice in the language they signed up in, the
   await c.get(`${base}/signup`);
   await c.post(`/s/${shop.slug}/locale`, { lng: "zh", redirectTo: `${base}/signup` });
   await c.get(`${base}/signup`);
-  expect((await c.post(`${base}/signup`, { name: "Tan Mei Ling", email, phone: phone.local, password, adult: "on" })).status).toBe(302);
+  expect(
+    (await c.post(`${base}/signup`, { ...c.shownPolicies(), name: "Tan Mei Ling", email, phone: phone.local, password, adult: "on" }))
+      .status,
+  ).toBe(302);
   expect(await languageOf()).toBe("zh");
   await c.get(base);
   expect((await c.post(`/s/${shop.slug}/locale`, { lng: "ms", redirectTo: base })).status).toBe(302);
