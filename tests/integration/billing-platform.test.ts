@@ -1,5 +1,6 @@
 /**
- * The operators' console over HTTP: merchants and suppliers refused; an operator finds a merchant,
+ * The operators' console over HTTP: merchants, suppliers and an operator without a second factor
+ * refused; an operator finds a merchant,
  * suspends it with a reason (owner told, checkout closed, admin banner), lifts it, grants AI
  * credits, changes a plan's prices; the owner buys an AI credit pack on the gateway's hosted page.
  */
@@ -7,6 +8,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { shopCreditBalances } from "~/domain/ai/jobs.server";
+import { serverT } from "~/lib/i18n.server";
 import { asPlatform, schema, withShop } from "~db/client";
 
 import { until } from "../helpers/async";
@@ -33,6 +35,19 @@ describe("/platform", () => {
         expect((await client.get(path)).status, path).toBe(403);
       }
     }
+  });
+
+  it("refuses an operator signed in without a second factor, and opens to one with it", async () => {
+    const operator = await makeOperator();
+    await asPlatform((tx) => tx.update(schema.users).set({ twoFactorMethod: "none" }).where(eq(schema.users.id, operator.id)));
+    const bare = await signedIn(stack.web.url, operator);
+    for (const path of ["/platform", "/platform/merchants", "/platform/billing"]) {
+      expect((await bare.get(path)).status, path).toBe(403);
+      expect(htmlDecode(bare.lastHtml), path).toContain(serverT("en", "billing")("errors.secondFactor"));
+    }
+    await asPlatform((tx) => tx.update(schema.users).set({ twoFactorMethod: "whatsapp" }).where(eq(schema.users.id, operator.id)));
+    const verified = await signedIn(stack.web.url, operator);
+    expect((await verified.get("/platform/merchants")).status).toBe(200);
   });
 
   it("an operator finds a merchant, suspends it with a reason and lifts it; grants AI credits; changes plan prices", async () => {
