@@ -115,7 +115,9 @@ async function main() {
   await app.ready;
 
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(await consoles(env.PUBLIC_URL, demo));
+  // Sign-in codes go to the sandbox's inbox unless a Wassenger token sends real messages.
+  const inbox = env.WASSENGER_TOKEN ? undefined : `${env.SANDBOX_URL}/wassenger/inbox`;
+  console.log(await consoles(env.PUBLIC_URL, demo, inbox));
   console.log(`\n(logs: .data/logs/, started in ${seconds} s)`);
   console.log(`NetShop is running at ${env.PUBLIC_URL}  (Ctrl-C to stop)`);
 }

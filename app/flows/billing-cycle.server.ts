@@ -21,6 +21,7 @@ import { and, eq, inArray, isNotNull, lte, or } from "drizzle-orm";
 
 import { endSubscription } from "~/domain/billing/cancellation.server";
 import { tellOwner, tellOwnerText } from "~/domain/billing/dunning.server";
+import { invoiceLine } from "~/domain/billing/invoice-lines.server";
 import { issueInvoice, type PlatformInvoice, voidOpenInvoices } from "~/domain/billing/invoices.server";
 import { DAY_MS, GRACE_DAYS, localDay, nextPeriod, priceFor, REMINDER_DAYS, RENEWAL_LEAD_DAYS } from "~/domain/billing/periods";
 import { planById } from "~/domain/billing/plans.server";
@@ -111,10 +112,17 @@ export async function advanceShop(tx: Tx, shopId: string, now: Date): Promise<Om
       kind: "renewal",
       idempotencyKey: `renewal:${end.toISOString()}`,
       lines: [
-        {
-          description: `${nextPlan.name} plan, ${interval === "year" ? "yearly" : "monthly"}: ${localDay(period.start, timezone)} to ${localDay(period.end, timezone)}`,
-          amountMinor: priceFor(nextPlan, interval),
-        },
+        invoiceLine(
+          {
+            kind: "plan",
+            planId: nextPlan.id,
+            plan: nextPlan.name,
+            interval,
+            start: localDay(period.start, timezone),
+            end: localDay(period.end, timezone),
+          },
+          priceFor(nextPlan, interval),
+        ),
       ],
       planId: nextPlan.id,
       interval,

@@ -6,6 +6,7 @@ import { shopCreditBalances } from "~/domain/ai/jobs.server";
 import { ownerCancel } from "~/domain/billing/cancellation.server";
 import { changePlan } from "~/domain/billing/changes.server";
 import { buyCreditPack, CREDIT_PACKS, newPackToken } from "~/domain/billing/credit-packs.server";
+import { lineText } from "~/domain/billing/invoice-lines.server";
 import { billingOverview } from "~/domain/billing/overview.server";
 import { billingError } from "~/domain/billing/refusals.server";
 import { payInvoice } from "~/flows/billing-invoice-paid.server";
@@ -23,11 +24,14 @@ import { DataTable } from "~/ui/table";
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.billing") }];
 
 /** The shop's plan, usage, plan change and invoices: the owner only. */
-export const loader = /* @__PURE__ */ adminLoader("owner", async ({ access }) => {
+export const loader = /* @__PURE__ */ adminLoader("owner", async ({ request, access }) => {
   const shopId = access.shop.shopId;
+  const locale = await localeFor(request);
   const overview = await billingOverview(shopId);
   const credits = await shopCreditBalances(shopId);
-  return { ...overview, credits, packs: CREDIT_PACKS, packToken: newPackToken(), timezone: access.shop.timezone };
+  // Each invoice's lines worded in the reader's language (stored without words; older lines as issued).
+  const invoices = overview.invoices.map(({ lines, ...inv }) => ({ ...inv, lines: lines.map((l) => lineText(locale, l)) }));
+  return { ...overview, invoices, credits, packs: CREDIT_PACKS, packToken: newPackToken(), timezone: access.shop.timezone };
 });
 
 export const action = /* @__PURE__ */ adminAction(
@@ -320,7 +324,15 @@ export default function Billing() {
                 <tr key={inv.id} data-invoice={inv.number}>
                   <td>{inv.number}</td>
                   <td>{day(inv.issuedAt)}</td>
-                  <td>{t(`invoice.kinds.${inv.kind}`)}</td>
+                  <td data-testid="invoice-for">
+                    {t(`invoice.kinds.${inv.kind}`)}
+                    {inv.lines.map((line, i) => (
+                      <span key={i} className="muted" data-testid="invoice-line">
+                        <br />
+                        {line}
+                      </span>
+                    ))}
+                  </td>
                   <td>{money(inv.totalMinor)}</td>
                   <td data-invoice-status={inv.status}>{t(`invoice.statuses.${inv.status}`)}</td>
                   <td>

@@ -99,8 +99,20 @@ export const platformCounters = pgTable("platform_counters", {
   value: integer("value").notNull().default(0),
 });
 
+/**
+ * What an invoice line is for, without words: worded in the reader's language wherever it is shown
+ * (app/domain/billing/invoice-lines.server.ts). Days are the shop's local days (YYYY-MM-DD); the
+ * plan's name is kept as sold.
+ */
+export type InvoiceItem =
+  | { kind: "plan"; planId: string; plan: string; interval: BillingInterval; start: string; end: string }
+  | { kind: "credit"; planId: string; plan: string; paidMinor: number; currency: string }
+  | { kind: "pack"; packId: string; creditKind: "copy" | "tryon" | "video"; credits: number };
+
 export interface InvoiceLine {
+  /** In English, as issued (older lines have only this). */
   description: string;
+  item?: InvoiceItem;
   amountMinor: number;
   /** An AI credit pack: what paying the line adds. */
   credits?: { kind: "copy" | "tryon" | "video"; credits: number };

@@ -1,5 +1,6 @@
 /**
- * The operators' console over HTTP: merchants and suppliers refused; an operator finds a merchant,
+ * The operators' console over HTTP: merchants, suppliers and an operator without a second factor
+ * refused; an operator finds a merchant,
  * suspends it with a reason (owner told, checkout closed, admin banner), lifts it, grants AI
  * credits, changes a plan's prices; the owner buys an AI credit pack on the gateway's hosted page.
  */
@@ -7,12 +8,15 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { shopCreditBalances } from "~/domain/ai/jobs.server";
+import { serverT } from "~/lib/i18n.server";
 import { asPlatform, schema, withShop } from "~db/client";
 
 import { until } from "../helpers/async";
 import { billingStack, signedIn, trialShop } from "../helpers/billing";
+import { makeProduct } from "../helpers/catalog";
 import { makeOperator, makeSupplier } from "../helpers/dropship";
 import { choose } from "../helpers/merchant-endpoint";
+import { makeOrder } from "../helpers/orders";
 import { htmlDecode } from "../helpers/web";
 
 process.env.TRUST_PROXY = "1";
@@ -33,6 +37,46 @@ describe("/platform", () => {
         expect((await client.get(path)).status, path).toBe(403);
       }
     }
+  });
+
+  it("refuses an operator signed in without a second factor, and opens to one with it", async () => {
+    const operator = await makeOperator();
+    await asPlatform((tx) => tx.update(schema.users).set({ twoFactorMethod: "none" }).where(eq(schema.users.id, operator.id)));
+    const bare = await signedIn(stack.web.url, operator);
+    for (const path of ["/platform", "/platform/merchants", "/platform/billing"]) {
+      expect((await bare.get(path)).status, path).toBe(403);
+      expect(htmlDecode(bare.lastHtml), path).toContain(serverT("en", "billing")("errors.secondFactor"));
+    }
+    await asPlatform((tx) => tx.update(schema.users).set({ twoFactorMethod: "whatsapp" }).where(eq(schema.users.id, operator.id)));
+    const verified = await signedIn(stack.web.url, operator);
+    expect((await verified.get("/platform/merchants")).status).toBe(200);
+  });
+
+  it("shows an operator a merchant's account and billing, never its customers or orders", async () => {
+    const { owner, shop } = await trialShop();
+    const product = await makeProduct(shop.id, owner.id, { title: "Kain pelikat", price: "30.00", stock: 5, status: "active" });
+    const [variant] = await withShop(shop.id, (tx) =>
+      tx.select().from(schema.variants).where(eq(schema.variants.productId, product.productId)),
+    );
+    const customer = { customerName: "Zulaikha Hamidon", email: "zulaikha.h@example.com", phone: "+60129876543" };
+    const order = await makeOrder(shop.id, { lines: [{ variantId: variant.id, quantity: 1 }], paid: true, ...customer });
+    const operator = await signedIn(stack.web.url, await makeOperator());
+    for (const path of [
+      `/platform/merchants/${shop.id}`,
+      `/platform/merchants?q=${encodeURIComponent(shop.name)}`,
+      "/platform/billing",
+      "/platform",
+    ]) {
+      expect((await operator.get(path)).status, path).toBe(200);
+      const page = htmlDecode(operator.lastHtml);
+      for (const personal of [customer.customerName, customer.email, customer.phone, "0129876543", "Kain pelikat"])
+        expect(page, `${path}: ${personal}`).not.toContain(personal);
+      expect(page, `${path}: order number`).not.toMatch(new RegExp(`#${order.number}\\b`));
+    }
+    // The merchant's own account and subscription are there.
+    await operator.get(`/platform/merchants/${shop.id}`);
+    expect(htmlDecode(operator.lastHtml)).toContain(shop.name);
+    expect(operator.lastHtml).toContain('data-status="trialing"');
   });
 
   it("an operator finds a merchant, suspends it with a reason and lifts it; grants AI credits; changes plan prices", async () => {

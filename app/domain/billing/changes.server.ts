@@ -10,10 +10,10 @@ import { z } from "zod";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { formatBytes } from "~/lib/bytes";
 import type { Locale } from "~/lib/i18n";
-import { formatMoney } from "~/lib/money";
 import { withShop } from "~db/client";
 import type { BillingInterval } from "~db/schema/billing";
 
+import { invoiceLine } from "./invoice-lines.server";
 import { issueInvoice, voidOpenInvoices } from "./invoices.server";
 import { localDay, priceFor, unusedCredit } from "./periods";
 import { currentPlan, type OverLimit, overLimits, type Plan, planById, planUsage } from "./plans.server";
@@ -110,17 +110,19 @@ export async function changePlan(
     );
     const fmtDay = (d: Date) => localDay(d, timezone);
     const lines = [
-      {
-        description: `${target.name} plan, ${interval === "year" ? "yearly" : "monthly"}: ${fmtDay(period.currentPeriodStart)} to ${fmtDay(period.currentPeriodEnd)}`,
-        amountMinor: targetPrice,
-      },
+      invoiceLine(
+        {
+          kind: "plan",
+          planId: target.id,
+          plan: target.name,
+          interval,
+          start: fmtDay(period.currentPeriodStart),
+          end: fmtDay(period.currentPeriodEnd),
+        },
+        targetPrice,
+      ),
       ...(credit > 0
-        ? [
-            {
-              description: `Credit for the unused part of your ${current.name} plan (${formatMoney(paid, current.currency)} paid)`,
-              amountMinor: -credit,
-            },
-          ]
+        ? [invoiceLine({ kind: "credit", planId: current.id, plan: current.name, paidMinor: paid, currency: current.currency }, -credit)]
         : []),
     ];
     // The same request twice (a double click) finds the same invoice: the key names the change and the subscription's state.

@@ -10,6 +10,7 @@ import { z } from "zod";
 import type { Locale } from "~/lib/i18n";
 import { withShop } from "~db/client";
 
+import { invoiceLine } from "./invoice-lines.server";
 import { issueInvoice } from "./invoices.server";
 import { parseErrors } from "./refusals.server";
 
@@ -41,7 +42,11 @@ export async function buyCreditPack(
     issueInvoice(tx, shopId, {
       kind: "credits",
       idempotencyKey: `credits:${pack.id}:${parsed.data.token}`,
-      lines: [{ description: pack.name, amountMinor: pack.priceMinor, credits: { kind: pack.kind, credits: pack.credits } }],
+      lines: [
+        invoiceLine({ kind: "pack", packId: pack.id, creditKind: pack.kind, credits: pack.credits }, pack.priceMinor, {
+          credits: { kind: pack.kind, credits: pack.credits },
+        }),
+      ],
       dueAt: now,
       now,
     }),

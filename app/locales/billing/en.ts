@@ -108,6 +108,27 @@ const billing = {
       "AutoCount sync is not part of the {{plan}} plan; it comes with {{plans}}. Upgrade on the Billing page to connect AutoCount.",
     upgrade: "See plans and upgrade",
   },
+  lines: {
+    plan: "{{plan}} plan, {{interval}}: {{start}} to {{end}}",
+    credit: "Credit for the unused part of your {{plan}} plan ({{paid}} paid)",
+  },
+  document: {
+    invoice: "INVOICE",
+    taxInvoice: "TAX INVOICE",
+    date: "Date: {{date}}",
+    paid: "PAID {{date}}",
+    due: "DUE {{date}}",
+    void: "VOID",
+    billTo: "Bill to",
+    description: "Description",
+    amount: "Amount",
+    subtotal: "Subtotal",
+    sst: "SST {{rate}}%",
+    total: "Total",
+    regNo: "Reg. No. {{number}}",
+    sstNo: "SST No. {{number}}",
+    pdfTitle: "NetShop invoice {{number}}",
+  },
   limits: {
     products:
       "Your {{plan}} plan allows {{allowed}} products and this shop has {{count}}. Delete products you no longer sell, or upgrade your plan to add more.",

@@ -116,6 +116,27 @@ const billing: Translations<typeof en> = {
       "Penyegerakan AutoCount tidak termasuk dalam pelan {{plan}}; ia disertakan dengan {{plans}}. Naik taraf di halaman Pengebilan untuk menyambung AutoCount.",
     upgrade: "Lihat pelan dan naik taraf",
   },
+  lines: {
+    plan: "Pelan {{plan}}, {{interval}}: {{start}} hingga {{end}}",
+    credit: "Kredit bagi bahagian pelan {{plan}} anda yang belum digunakan ({{paid}} telah dibayar)",
+  },
+  document: {
+    invoice: "INVOIS",
+    taxInvoice: "INVOIS CUKAI",
+    date: "Tarikh: {{date}}",
+    paid: "DIBAYAR {{date}}",
+    due: "PERLU DIBAYAR {{date}}",
+    void: "BATAL",
+    billTo: "Dibilkan kepada",
+    description: "Keterangan",
+    amount: "Amaun",
+    subtotal: "Jumlah kecil",
+    sst: "SST {{rate}}%",
+    total: "Jumlah",
+    regNo: "No. Pendaftaran {{number}}",
+    sstNo: "No. SST {{number}}",
+    pdfTitle: "Invois NetShop {{number}}",
+  },
   limits: {
     products:
       "Pelan {{plan}} anda membenarkan {{allowed}} produk dan kedai ini mempunyai {{count}}. Padamkan produk yang tidak lagi dijual, atau naik taraf pelan anda untuk menambah lagi.",

@@ -107,6 +107,27 @@ const billing: Translations<typeof en> = {
     autocountSync: "{{plan}} 方案不包含 AutoCount 同步；{{plans}} 方案包含此功能。请在账单页面升级以连接 AutoCount。",
     upgrade: "查看方案并升级",
   },
+  lines: {
+    plan: "{{plan}} 方案，{{interval}}：{{start}} 至 {{end}}",
+    credit: "{{plan}} 方案未使用部分的抵扣（已付 {{paid}}）",
+  },
+  document: {
+    invoice: "发票",
+    taxInvoice: "税务发票",
+    date: "日期：{{date}}",
+    paid: "已付款 {{date}}",
+    due: "到期日 {{date}}",
+    void: "已作废",
+    billTo: "收票方",
+    description: "项目",
+    amount: "金额",
+    subtotal: "小计",
+    sst: "SST {{rate}}%",
+    total: "总计",
+    regNo: "注册号 {{number}}",
+    sstNo: "SST 注册号 {{number}}",
+    pdfTitle: "NetShop 发票 {{number}}",
+  },
   limits: {
     products: "您的 {{plan}} 方案最多可有 {{allowed}} 件商品，本店已有 {{count}} 件。请删除不再销售的商品，或升级方案以添加更多。",
     storage:
