@@ -37,7 +37,9 @@ export function codedFieldErrors(error: z.ZodError, prefix: string): CodedErrors
     const field = String(issue.path[0] ?? "form");
     const bound: Record<string, number> | undefined =
       issue.code === "too_big" ? { max: Number(issue.maximum) } : issue.code === "too_small" ? { min: Number(issue.minimum) } : undefined;
-    out[field] ??= coded(`${prefix}${issue.message}`, bound);
+    // A message that is a whole key (`ns:path`) is kept as it is, with a custom issue's params as its values.
+    const params = issue.code === "custom" ? (issue.params as Record<string, string | number> | undefined) : undefined;
+    out[field] ??= coded(issue.message.includes(":") ? issue.message : `${prefix}${issue.message}`, bound ?? params);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { limitsInLanguage } from "~/domain/billing/limit-refusals.server";
+import { getProduct } from "~/domain/catalog/products.server";
 import {
   completeUpload,
   deleteMedia,
@@ -12,6 +13,7 @@ import {
 } from "~/domain/media/media.server";
 import { readForm } from "~/lib/csrf.server";
 import { notFound } from "~/lib/http";
+import { localeFor, serverT } from "~/lib/i18n.server";
 import { redirect } from "~/lib/redirect.server";
 
 /**
@@ -78,6 +80,14 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
   }
 });
 
-export const loader = /* @__PURE__ */ adminLoader("products", async () => {
-  throw notFound("The media of a product are on its page.");
+/**
+ * No page of its own, but a browser can land here: reloading after a form of the media manager was
+ * answered with an error (the address bar then shows this URL), going back to it, or a no-JavaScript
+ * browser after a refused post. A 404 there (once seen by the 简体中文 journey) helped nobody: the
+ * product's media section is where these forms live, so a GET goes there.
+ */
+export const loader = /* @__PURE__ */ adminLoader("products", async ({ request, params, access }) => {
+  const productId = params.id ?? "";
+  if (!(await getProduct(access.shop.shopId, productId))) throw notFound(serverT(await localeFor(request), "catalog")("media.noProduct"));
+  return redirect(`/admin/products/${productId}#media`);
 });

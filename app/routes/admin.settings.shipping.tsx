@@ -7,11 +7,11 @@ import { countryName, INTERNATIONAL_COUNTRIES, SHIPPING_ZONES, type ShippingZone
 import { bracketsToText, type ShippingRate } from "~/domain/checkout/shipping";
 import { deleteShippingRate, loadShippingSetup, saveShippingRate, saveShippingSettings } from "~/domain/checkout/shipping.server";
 import { readForm } from "~/lib/csrf.server";
-import { formFields, keptValues } from "~/lib/forms";
+import { type CodedErrors, formFields, keptValues } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
-import { Checkbox, Field, FormError, PostForm, SelectField } from "~/ui/forms";
+import { Checkbox, Field, FormError, PostForm, SelectField, useErrorTexts } from "~/ui/forms";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("shipping.meta") }];
 
@@ -34,7 +34,7 @@ export const action = /* @__PURE__ */ adminAction("settings", async ({ request, 
     result = await saveShippingRate(actor, Object.fromEntries(form));
   }
   if (!result.ok) return data({ target, errors: result.errors, values: keptValues(form), saved: false }, { status: 400 });
-  return data({ target, errors: {} as Record<string, string>, values: {} as Record<string, string>, saved: true });
+  return data({ target, errors: {} as CodedErrors, values: {} as Record<string, string>, saved: true });
 });
 
 function RateForm({
@@ -44,10 +44,10 @@ function RateForm({
 }: {
   rate?: ShippingRate;
   zone: ShippingZone;
-  result?: { target: string; errors: Record<string, string>; values: Record<string, string> };
+  result?: { target: string; errors: CodedErrors; values: Record<string, string> };
 }) {
   const mine = result && result.target === (rate?.id ?? zone) ? result : undefined;
-  const errors: Record<string, string | undefined> = mine?.errors ?? {};
+  const errors = useErrorTexts(mine?.errors);
   const values: Record<string, string | undefined> = mine?.values ?? {};
   const kind = values.kind ?? rate?.kind ?? "flat";
   const { t } = useTranslation("settings");
@@ -125,7 +125,7 @@ export default function ShippingSettings() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const { t, i18n } = useTranslation("settings");
-  const settingsErrors: Record<string, string | undefined> = result?.target === "settings" ? result.errors : {};
+  const settingsErrors = useErrorTexts(result?.target === "settings" ? result.errors : undefined);
   return (
     <div className="stack">
       <div className="admin-top">

@@ -232,6 +232,8 @@ describe("the admin in 简体中文", () => {
       "/admin",
       "/admin/products",
       `/admin/products/${productId}`,
+      // The media manager's address (where a reload after a refused media form lands): the product's page, not a 404.
+      `/admin/products/${productId}/media`,
       "/admin/products/import",
       "/admin/orders",
       `/admin/orders/${orderId}`,

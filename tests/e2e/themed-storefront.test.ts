@@ -1,8 +1,11 @@
 /**
  * A customer on a 390 px wide phone browses a themed shop: announcement bar, logo-less brand,
- * hero banner, two products a row, nothing wider than the screen, a compact cookie bar in the
- * flow (never over the page), a WhatsApp chat link, and the shop's own 404 for an unknown path.
+ * hero banner, two products a row (home and the product grid of a search), nothing wider than the
+ * screen (document.scrollingElement.scrollWidth ≤ 390 on every page), a compact cookie bar in the
+ * flow (never over the page, nor over the buy button), the buy button on screen, a WhatsApp chat
+ * link, and the shop's own 404 for an unknown path. Screenshots of each page are saved as artefacts.
  */
+import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { DEFAULT_THEME } from "~/domain/storefront/theme";
@@ -15,6 +18,9 @@ import { makeActiveProduct } from "../helpers/storefront";
 // The unknown path answers 404 on purpose: Chromium logs that status as a console error.
 const chrome = journeyBrowser({ consoleErrors: (text) => !text.includes("status of 404") });
 let slug: string;
+
+/** The page is no wider than the phone: nothing scrolls sideways. */
+const scrollWidth = (page: Page) => page.evaluate(() => (document.scrollingElement ?? document.documentElement).scrollWidth);
 
 beforeAll(async () => {
   const owner = await makeUser();
@@ -68,7 +74,7 @@ describe("a themed storefront on a phone", () => {
     expect(barBox.height).toBeLessThan(140);
 
     // Nothing is wider than the phone.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
 
     // Two products a row.
     const cards = page.getByTestId("storefront-products").getByTestId("storefront-product");
@@ -92,13 +98,48 @@ describe("a themed storefront on a phone", () => {
     await bar.getByRole("button").first().click();
     await expect.poll(() => page.getByTestId("consent-banner").count()).toBe(0);
 
+    // The product grid of a search, at 390 px: two a row, nothing off-screen.
+    await page.goto(`${baseUrl()}/s/${slug}/search?q=tudung`);
+    await hydrated(page);
+    const found = page.getByTestId("storefront-product");
+    await expect.poll(() => found.count()).toBeGreaterThan(1);
+    const [a, b] = [(await found.nth(0).boundingBox())!, (await found.nth(1).boundingBox())!];
+    expect(Math.abs(a.y - b.y)).toBeLessThan(2);
+    expect(a.x + a.width).toBeLessThanOrEqual(b.x);
+    expect(b.x + b.width).toBeLessThanOrEqual(390);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+    await screenshot(page, "themed-grid-390");
+
     // The product page at 390 px: the buy button spans the screen.
     await page.goto(`${baseUrl()}/s/${slug}/products/shawl-satin-silk`);
     await hydrated(page);
     const buy = (await page.locator(".product-page form button[type=submit]").first().boundingBox())!;
     expect(buy.width).toBeGreaterThan(300);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(buy.x).toBeGreaterThanOrEqual(0);
+    expect(buy.x + buy.width).toBeLessThanOrEqual(390);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
     await screenshot(page, "themed-product-390");
+
+    // A first visit straight to the product page: the cookie bar is small and covers nothing, and the
+    // buy button, brought into view, is the element a thumb would touch at its centre.
+    const fresh = await chrome.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: "ms-MY" });
+    await fresh.goto(`${baseUrl()}/s/${slug}/products/shawl-satin-silk`);
+    await hydrated(fresh);
+    const freshBar = (await fresh.getByTestId("consent-banner").boundingBox())!;
+    expect(freshBar.height).toBeLessThan(140);
+    const button = fresh.locator(".product-page form button[type=submit]").first();
+    await button.scrollIntoViewIfNeeded();
+    const box = (await button.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(844);
+    expect(
+      await button.evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return hit !== null && (hit === el || el.contains(hit));
+      }),
+    ).toBe(true);
+    expect(await scrollWidth(fresh)).toBeLessThanOrEqual(390);
 
     // An unknown path: the shop's own 404, with its header, search and a way back.
     const res = await page.goto(`${baseUrl()}/s/${slug}/tiada/halaman`);
@@ -107,7 +148,7 @@ describe("a themed storefront on a phone", () => {
     expect(await page.getByTestId("storefront-404").isVisible()).toBe(true);
     expect(await page.getByTestId("announcement-bar").isVisible()).toBe(true);
     expect(await page.content()).not.toContain("No route matches");
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
     await screenshot(page, "themed-404-390");
 
     expect(chrome.errors).toEqual([]);

@@ -442,11 +442,11 @@ describe("shipping settings", () => {
 
     expect(await saveShippingRate(actor, { zone: "east", name: "Pos Laju", kind: "weight", brackets: "one kilo = 10" })).toMatchObject({
       ok: false,
-      errors: { brackets: expect.stringContaining("is not a bracket") },
+      errors: { brackets: { key: "settings:shipping.errors.notABracket", values: { line: expect.any(String) } } },
     });
     expect(await saveShippingRate(actor, { zone: "peninsular", name: "Express", kind: "flat", price: "abc" })).toMatchObject({
       ok: false,
-      errors: { price: "Enter a price such as 8.00." },
+      errors: { price: { key: "settings:shipping.errors.price" } },
     });
     expect(
       await saveShippingRate(actor, {

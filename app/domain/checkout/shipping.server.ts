@@ -7,12 +7,15 @@ import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
-import { type FieldErrors, fieldErrors, listField } from "~/lib/forms";
+import { coded, type CodedErrors, codedFieldErrors, listField } from "~/lib/forms";
 import { isUuid, uuidField } from "~/lib/ids";
 import { schema, type Tx, withShop } from "~db/client";
 
 import { INTERNATIONAL_COUNTRIES, type ShippingZone } from "./address";
 import { DEFAULT_INTERNATIONAL_COUNTRIES, DEFAULT_ORDER_EXPIRY_MINUTES, DEFAULT_RATES, parseBrackets, type ShippingRate } from "./shipping";
+
+// Messages are keys of settings:shipping.errors (coded: the page words them in its language).
+const PREFIX = "settings:shipping.errors.";
 
 export interface ShippingSetup {
   internationalCountries: string[];
@@ -74,9 +77,9 @@ const RateSchema = z
     rateId: uuidField()
       .optional()
       .or(z.literal("").transform(() => undefined)),
-    zone: z.enum(["peninsular", "east", "international"], { error: "Choose a zone." }),
-    name: z.string().trim().min(1, "Name the method, e.g. Standard delivery.").max(80, "Use at most 80 characters."),
-    kind: z.enum(["flat", "weight"], { error: "Choose flat or by weight." }),
+    zone: z.enum(["peninsular", "east", "international"], { error: "zone" }),
+    name: z.string().trim().min(1, "name").max(80, "maxChars"),
+    kind: z.enum(["flat", "weight"], { error: "kind" }),
     price: z.string().optional(),
     brackets: z.string().optional(),
     freeAbove: z.string().trim().optional(),
@@ -86,19 +89,18 @@ const RateSchema = z
     let priceMinor: number | null = null;
     let brackets: ShippingRate["brackets"] = [];
     if (v.kind === "flat") {
-      const parsed = money("Enter a price such as 8.00.").safeParse(v.price ?? "");
-      if (!parsed.success) ctx.addIssue({ code: "custom", path: ["price"], message: "Enter a price such as 8.00." });
+      const parsed = money("price").safeParse(v.price ?? "");
+      if (!parsed.success) ctx.addIssue({ code: "custom", path: ["price"], message: "price" });
       else priceMinor = parsed.data;
     } else {
       const parsed = parseBrackets(v.brackets ?? "");
-      if (typeof parsed === "string") ctx.addIssue({ code: "custom", path: ["brackets"], message: parsed });
+      if (!Array.isArray(parsed)) ctx.addIssue({ code: "custom", path: ["brackets"], message: parsed.key, params: parsed.values });
       else brackets = parsed;
     }
     let freeAboveMinor: number | null = null;
     if (v.freeAbove) {
-      const parsed = money("Enter an amount such as 150.00, or leave it empty.").safeParse(v.freeAbove);
-      if (!parsed.success)
-        ctx.addIssue({ code: "custom", path: ["freeAbove"], message: "Enter an amount such as 150.00, or leave it empty." });
+      const parsed = money("freeAbove").safeParse(v.freeAbove);
+      if (!parsed.success) ctx.addIssue({ code: "custom", path: ["freeAbove"], message: "freeAbove" });
       else freeAboveMinor = parsed.data;
     }
     return {
@@ -114,16 +116,16 @@ const RateSchema = z
   });
 
 const SettingsSchema = z.object({
-  countries: listField(z.array(z.enum(INTERNATIONAL_COUNTRIES, { error: "Choose countries from the list." }))),
+  countries: listField(z.array(z.enum(INTERNATIONAL_COUNTRIES, { error: "countries" }))),
   orderExpiryMinutes: z
     .string()
     .trim()
-    .regex(/^\d{1,5}$/, "Enter minutes as a whole number, e.g. 30.")
+    .regex(/^\d{1,5}$/, "expiryMinutes")
     .transform(Number)
-    .refine((n) => n >= 5 && n <= 10080, "Use between 5 minutes and 7 days (10080 minutes)."),
+    .refine((n) => n >= 5 && n <= 10080, "expiryRange"),
 });
 
-type Result = { ok: true } | { ok: false; errors: FieldErrors };
+type Result = { ok: true } | { ok: false; errors: CodedErrors };
 interface Actor extends RequestInfo {
   shopId: string;
   userId: string;
@@ -131,7 +133,7 @@ interface Actor extends RequestInfo {
 
 export async function saveShippingRate(actor: Actor, form: Record<string, unknown>): Promise<Result> {
   const parsed = RateSchema.safeParse(form);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: codedFieldErrors(parsed.error, PREFIX) };
   const { rateId, ...rate } = parsed.data;
   return withShop(actor.shopId, async (tx) => {
     await shippingSetup(tx, actor.shopId);
@@ -141,7 +143,7 @@ export async function saveShippingRate(actor: Actor, form: Record<string, unknow
         .set({ ...rate, updatedAt: new Date() })
         .where(and(eq(schema.shippingRates.shopId, actor.shopId), eq(schema.shippingRates.id, rateId)))
         .returning({ id: schema.shippingRates.id });
-      if (!updated.length) return { ok: false as const, errors: { form: "That rate no longer exists. Reload the page." } };
+      if (!updated.length) return { ok: false as const, errors: { form: coded(`${PREFIX}rateGone`) } };
     } else {
       await tx.insert(schema.shippingRates).values({ ...rate, shopId: actor.shopId, position: 100 });
     }
@@ -160,7 +162,7 @@ export async function saveShippingRate(actor: Actor, form: Record<string, unknow
 }
 
 export async function deleteShippingRate(actor: Actor, rateId: string): Promise<Result> {
-  if (!isUuid(rateId)) return { ok: false, errors: { form: "That rate no longer exists." } };
+  if (!isUuid(rateId)) return { ok: false, errors: { form: coded(`${PREFIX}rateGone`) } };
   return withShop(actor.shopId, async (tx) => {
     await tx.delete(schema.shippingRates).where(and(eq(schema.shippingRates.shopId, actor.shopId), eq(schema.shippingRates.id, rateId)));
     await audit(tx, {
@@ -179,7 +181,7 @@ export async function deleteShippingRate(actor: Actor, rateId: string): Promise<
 /** `countries`: one country or a list (a checkbox group), none when absent. */
 export async function saveShippingSettings(actor: Actor, form: { countries?: unknown; orderExpiryMinutes: unknown }): Promise<Result> {
   const parsed = SettingsSchema.safeParse(form);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: codedFieldErrors(parsed.error, PREFIX) };
   return withShop(actor.shopId, async (tx) => {
     await shippingSetup(tx, actor.shopId);
     await tx

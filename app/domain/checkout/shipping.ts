@@ -1,4 +1,6 @@
 /** Shipping prices: pure rules shared by the checkout page, the admin and the server. */
+import { type Coded, coded } from "~/lib/forms";
+
 import type { ShippingZone } from "./address";
 
 export interface WeightBracket {
@@ -110,25 +112,25 @@ export function bracketsToText(brackets: WeightBracket[]): string {
   return brackets.map((b) => `${b.maxGrams === null ? "*" : String(b.maxGrams / 1000)} = ${(b.priceMinor / 100).toFixed(2)}`).join("\n");
 }
 
-/** Parses the bracket editor's lines ("1 = 15.00", "2.5 = 20", "* = 50.00"); a message on error. */
-export function parseBrackets(text: string): WeightBracket[] | string {
+/** Parses the bracket editor's lines ("1 = 15.00", "2.5 = 20", "* = 50.00"); a coded message on error (settings:shipping.errors). */
+export function parseBrackets(text: string): WeightBracket[] | Coded {
+  const problem = (key: string, values?: Record<string, string>) => coded(`settings:shipping.errors.${key}`, values);
   const lines = text
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter(Boolean);
-  if (lines.length === 0) return "Add at least one bracket, e.g. 1 = 15.00 (up to 1 kg costs RM 15.00).";
+  if (lines.length === 0) return problem("noBrackets");
   const out: WeightBracket[] = [];
   for (const line of lines) {
     const m = /^(\*|\d+(?:\.\d{1,3})?)\s*(?:kg)?\s*[=:]\s*(?:rm)?\s*(\d+(?:\.\d{1,2})?)$/i.exec(line);
-    if (!m)
-      return `"${line}" is not a bracket. Write the weight limit in kg, "=", then the price, e.g. 1 = 15.00; * = 50.00 for any weight.`;
+    if (!m) return problem("notABracket", { line });
     const maxGrams = m[1] === "*" ? null : Math.round(Number(m[1]) * 1000);
-    if (maxGrams !== null && maxGrams <= 0) return "Weight limits must be above 0 kg.";
+    if (maxGrams !== null && maxGrams <= 0) return problem("bracketZero");
     out.push({ maxGrams, priceMinor: Math.round(Number(m[2]) * 100) });
   }
   out.sort((a, b) => (a.maxGrams ?? Infinity) - (b.maxGrams ?? Infinity));
   for (let i = 1; i < out.length; i++) {
-    if (out[i].maxGrams === out[i - 1].maxGrams) return "Two brackets have the same weight limit.";
+    if (out[i].maxGrams === out[i - 1].maxGrams) return problem("bracketTwice");
   }
   return out;
 }

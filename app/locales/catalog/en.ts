@@ -146,6 +146,7 @@ const catalog = {
     mediaLater: "Images and videos can be added once the product is created.",
   },
   media: {
+    noProduct: "This product does not exist in your shop.",
     title: "Media",
     used: "{{used}} used",
     usedOf: "{{used}} used of {{limit}}",

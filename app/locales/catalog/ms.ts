@@ -148,6 +148,7 @@ const catalog: Translations<typeof en> = {
     mediaLater: "Imej dan video boleh ditambah selepas produk dicipta.",
   },
   media: {
+    noProduct: "Produk ini tidak wujud dalam kedai anda.",
     title: "Media",
     used: "{{used}} digunakan",
     usedOf: "{{used}} digunakan daripada {{limit}}",

@@ -147,6 +147,7 @@ const catalog: Translations<typeof en> = {
     mediaLater: "创建商品后即可添加图片和视频。",
   },
   media: {
+    noProduct: "您的店铺中没有此商品。",
     title: "媒体",
     used: "已用 {{used}}",
     usedOf: "已用 {{used}}，共 {{limit}}",

@@ -23,6 +23,23 @@ const settings = {
     timezone: "Time zone",
   },
   shipping: {
+    errors: {
+      zone: "Choose a zone.",
+      name: "Name the method, e.g. Standard delivery.",
+      maxChars: "Use at most {{max}} characters.",
+      kind: "Choose flat or by weight.",
+      price: "Enter a price such as 8.00.",
+      freeAbove: "Enter an amount such as 150.00, or leave it empty.",
+      countries: "Choose countries from the list.",
+      expiryMinutes: "Enter minutes as a whole number, e.g. 30.",
+      expiryRange: "Use between 5 minutes and 7 days (10080 minutes).",
+      rateGone: "That rate no longer exists. Reload the page.",
+      noBrackets: "Add at least one bracket, e.g. 1 = 15.00 (up to 1 kg costs RM 15.00).",
+      notABracket:
+        '"{{line}}" is not a bracket. Write the weight limit in kg, "=", then the price, e.g. 1 = 15.00; * = 50.00 for any weight.',
+      bracketZero: "Weight limits must be above 0 kg.",
+      bracketTwice: "Two brackets have the same weight limit.",
+    },
     meta: "Shipping · Settings · NetShop",
     heading: "Shipping and checkout",
     checkout: "Checkout",
