@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Link, useNavigation } from "@remix-run/react";
+import { useNavigation } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { changePassword } from "~/domain/accounts/credentials.server";
@@ -10,6 +10,7 @@ import { localeFor } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
 import { Field, FormError, NewPasswordFields, PostForm, useFormResult } from "~/ui/forms";
+import { PageTitle } from "~/ui/page-title";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "account")("password.meta") }];
 export const headers = passThroughHeaders;
@@ -39,10 +40,7 @@ export default function ChangePassword() {
   const { t } = useTranslation("account");
   return (
     <div className="card narrow">
-      <p className="eyebrow">
-        <Link to="/admin/account">{t("yours")}</Link>
-      </p>
-      <h1>{t("password.heading")}</h1>
+      <PageTitle back={{ to: "/admin/account", label: t("yours") }}>{t("password.heading")}</PageTitle>
       {result?.ended !== undefined ? (
         <Banner tone="ok">
           {t("password.changed")} {result.ended > 0 ? t("password.othersOut", { count: result.ended }) : ""}

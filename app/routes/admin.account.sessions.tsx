@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { listSessions, revokeSession } from "~/domain/accounts/sessions.server";
@@ -11,6 +11,7 @@ import { describeDevice } from "~/lib/user-agent.server";
 import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
 import { FormError, PostForm } from "~/ui/forms";
+import { PageTitle } from "~/ui/page-title";
 import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "account")("sessions.meta") }];
@@ -64,10 +65,7 @@ export default function Sessions() {
   return (
     <div className="stack">
       <div>
-        <p className="eyebrow">
-          <Link to="/admin/account">{t("yours")}</Link>
-        </p>
-        <h1>{t("sessions.heading")}</h1>
+        <PageTitle back={{ to: "/admin/account", label: t("yours") }}>{t("sessions.heading")}</PageTitle>
         <p className="muted">{t("sessions.hint")}</p>
       </div>
       <FormError message={result?.error} />

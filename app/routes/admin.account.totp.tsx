@@ -9,6 +9,7 @@ import { metaT } from "~/lib/i18n";
 import { localeFor } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { Field, PostForm } from "~/ui/forms";
+import { PageTitle } from "~/ui/page-title";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "account")("totp.meta") }];
 
@@ -58,10 +59,7 @@ export default function SetUpTotp() {
   }
   return (
     <div className="card medium">
-      <p className="eyebrow">
-        <Link to="/admin/account">{t("yours")}</Link>
-      </p>
-      <h1>{t("totp.heading")}</h1>
+      <PageTitle back={{ to: "/admin/account", label: t("yours") }}>{t("totp.heading")}</PageTitle>
       <ol>
         <li>{t("totp.step1")}</li>
         <li>{t("totp.step2")}</li>

@@ -8,6 +8,7 @@ import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { batchPercent, batchStatus, CancelBatchForm, JobProgress, JobStatusBadge, LiveNoScript, useLive } from "~/ui/ai";
 import { Banner } from "~/ui/banner";
+import { PageTitle } from "~/ui/page-title";
 import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.bulkCopy") }];
@@ -42,10 +43,7 @@ export default function BatchProgress() {
       <LiveNoScript live={live} />
       <div className="admin-top">
         <div>
-          <p className="eyebrow">
-            <Link to="/admin/ai">{t("studio.title")}</Link>
-          </p>
-          <h1>{t("batches.heading", { total: batch.total })}</h1>
+          <PageTitle back={{ to: "/admin/ai", label: t("studio.title") }}>{t("batches.heading", { total: batch.total })}</PageTitle>
         </div>
         {!batch.finishedAt && !batch.cancelledAt ? <CancelBatchForm batchId={batch.id} action="/admin/ai" /> : null}
       </div>

@@ -11,6 +11,7 @@ import { Banner } from "~/ui/banner";
 import { PostForm } from "~/ui/csrf";
 import { useFormat } from "~/ui/format";
 import { OrderBadge } from "~/ui/orders";
+import { PageTitle } from "~/ui/page-title";
 import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.customer") }];
@@ -50,10 +51,9 @@ export default function CustomerPage() {
     <div className="stack">
       <div className="admin-top">
         <div>
-          <p className="eyebrow">
-            <Link to="/admin/customers">{t("customers.title")}</Link>
-          </p>
-          <h1 data-testid="customer-name">{customer.name || customer.email || customer.phone}</h1>
+          <PageTitle back={{ to: "/admin/customers", label: t("customers.title") }} data-testid="customer-name">
+            {customer.name || customer.email || customer.phone}
+          </PageTitle>
           <p className="muted">
             {[customer.phone, customer.email].filter(Boolean).join(" · ")} ·{" "}
             {customer.hasAccount ? t("customers.account") : t("customers.guest")}

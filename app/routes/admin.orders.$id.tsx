@@ -21,6 +21,7 @@ import { Banner } from "~/ui/banner";
 import { useFormat } from "~/ui/format";
 import { FormError, PostForm } from "~/ui/forms";
 import { OrderBadge } from "~/ui/orders";
+import { PageTitle } from "~/ui/page-title";
 import { DataTable } from "~/ui/table";
 import { useTimelineText } from "~/ui/timeline";
 import { Tracking } from "~/ui/tracking";
@@ -124,10 +125,9 @@ export default function OrderPage() {
     <div className="stack">
       <div className="admin-top">
         <div>
-          <p className="eyebrow">
-            <Link to="/admin/orders">{t("detail.back")}</Link>
-          </p>
-          <h1 data-testid="order-heading">#{order.number}</h1>
+          <PageTitle back={{ to: "/admin/orders", label: t("detail.back") }} data-testid="order-heading">
+            #{order.number}
+          </PageTitle>
           <div className="row">
             <span data-testid="order-status">
               <OrderBadge kind="statuses" status={order.status} />

@@ -19,6 +19,7 @@ import { CopyChoices, JobCost, JobProgress, JobStatusBadge, LiveNoScript, Sandbo
 import { Banner } from "~/ui/banner";
 import { PostForm } from "~/ui/csrf";
 import { useFormat } from "~/ui/format";
+import { PageTitle } from "~/ui/page-title";
 import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
@@ -122,10 +123,7 @@ export default function ProductCopy() {
       <LiveNoScript live={live} />
       <div className="admin-top">
         <div>
-          <p className="eyebrow">
-            <Link to={`/admin/products/${product.id}`}>{product.title}</Link>
-          </p>
-          <h1>{t("copy.title")}</h1>
+          <PageTitle back={{ to: `/admin/products/${product.id}`, label: product.title }}>{t("copy.title")}</PageTitle>
         </div>
         <Link className="button secondary" to={`/admin/products/${product.id}`}>
           {t("copy.backToProduct")}

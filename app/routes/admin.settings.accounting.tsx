@@ -16,6 +16,7 @@ import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
 import { Checkbox, Field, FormError, PostForm, SelectField, useFormResult } from "~/ui/forms";
+import { PageTitle } from "~/ui/page-title";
 import { FeatureLocked } from "~/ui/plan-feature";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("accounting.meta") }];
@@ -65,10 +66,7 @@ export default function AccountingSettings() {
   return (
     <div className="stack">
       <div>
-        <p className="eyebrow">
-          <Link to="/admin/settings">{t("settings")}</Link>
-        </p>
-        <h1>{t("accounting.heading")}</h1>
+        <PageTitle back={{ to: "/admin/settings", label: t("settings") }}>{t("accounting.heading")}</PageTitle>
         <p className="muted">
           {t("accounting.intro")} <Link to="/admin/accounting">{t("accounting.seeSynced")}</Link>.
         </p>

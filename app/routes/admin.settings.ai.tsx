@@ -11,6 +11,7 @@ import { useTranslation } from "~/lib/i18n-react";
 import { CopyChoices } from "~/ui/ai";
 import { Banner } from "~/ui/banner";
 import { Field, FormError, PostForm, useFormResult } from "~/ui/forms";
+import { PageTitle } from "~/ui/page-title";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("ai.meta") }];
 
@@ -51,10 +52,7 @@ export default function AiSettings() {
     <div className="stack">
       <div className="admin-top">
         <div>
-          <p className="eyebrow">
-            <Link to="/admin/settings">{t("settings.eyebrow")}</Link>
-          </p>
-          <h1>{t("settings.title")}</h1>
+          <PageTitle back={{ to: "/admin/settings", label: t("settings.eyebrow") }}>{t("settings.title")}</PageTitle>
         </div>
         <Link className="button secondary" to="/admin/ai">
           {t("studio.title")}

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { useLoaderData, useNavigation } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { getCompanyDetails, updateCompanyDetails } from "~/domain/shops/company.server";
@@ -9,6 +9,7 @@ import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
 import { Field, PostForm, useFormResult } from "~/ui/forms";
+import { PageTitle } from "~/ui/page-title";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("company.meta") }];
 
@@ -37,10 +38,7 @@ export default function CompanySettings() {
     <div className="stack">
       <div className="admin-top">
         <div>
-          <p className="eyebrow">
-            <Link to="/admin/settings">{ts("settings")}</Link>
-          </p>
-          <h1>{t("company.title")}</h1>
+          <PageTitle back={{ to: "/admin/settings", label: ts("settings") }}>{t("company.title")}</PageTitle>
           <p className="muted">{t("company.hint")}</p>
         </div>
       </div>

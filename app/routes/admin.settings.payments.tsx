@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
@@ -16,6 +16,7 @@ import { metaT } from "~/lib/i18n";
 import { Trans, useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
 import { Checkbox, Field, FormError, PostForm, useFormResult } from "~/ui/forms";
+import { PageTitle } from "~/ui/page-title";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("payments.meta") }];
 
@@ -73,10 +74,9 @@ export default function PaymentSettings() {
   return (
     <div className="stack">
       <div>
-        <p className="eyebrow">
-          <Link to="/admin/settings">{t("settings")}</Link>
-        </p>
-        <h1 data-testid="payments-heading">{t("payments.heading")}</h1>
+        <PageTitle back={{ to: "/admin/settings", label: t("settings") }} data-testid="payments-heading">
+          {t("payments.heading")}
+        </PageTitle>
       </div>
       {result?.saved ? <Banner tone="ok">{t("saved")}</Banner> : null}
       {result?.test ? (

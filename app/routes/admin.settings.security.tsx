@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { actorOf, setRequireTwoFactor } from "~/domain/accounts/staff.server";
@@ -9,6 +9,7 @@ import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
 import { PostForm } from "~/ui/csrf";
+import { PageTitle } from "~/ui/page-title";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("security.meta") }];
 
@@ -46,10 +47,7 @@ export default function SecuritySettings() {
   return (
     <div className="stack">
       <div>
-        <p className="eyebrow">
-          <Link to="/admin/settings">{t("settings")}</Link>
-        </p>
-        <h1>{t("security.heading")}</h1>
+        <PageTitle back={{ to: "/admin/settings", label: t("settings") }}>{t("security.heading")}</PageTitle>
       </div>
       <Banner tone="danger">{result?.error}</Banner>
       <Banner tone="ok">

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
@@ -12,6 +12,7 @@ import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
 import { Checkbox, Field, FormError, PostForm, SelectField, useErrorTexts } from "~/ui/forms";
+import { PageTitle } from "~/ui/page-title";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("shipping.meta") }];
 
@@ -130,10 +131,9 @@ export default function ShippingSettings() {
     <div className="stack">
       <div className="admin-top">
         <div>
-          <p className="eyebrow">
-            <Link to="/admin/settings">{t("settings")}</Link>
-          </p>
-          <h1 data-testid="shipping-heading">{t("shipping.heading")}</h1>
+          <PageTitle back={{ to: "/admin/settings", label: t("settings") }} data-testid="shipping-heading">
+            {t("shipping.heading")}
+          </PageTitle>
         </div>
       </div>
       {result?.saved ? <Banner tone="ok">{t("saved")}</Banner> : null}

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { type FormEvent, useState } from "react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
@@ -25,6 +25,7 @@ import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { Field, PostForm } from "~/ui/forms";
+import { PageTitle } from "~/ui/page-title";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: `${metaT(matches, "ui")("theme.title")} · NetShop` }];
 
@@ -97,10 +98,7 @@ export default function StorefrontDesign() {
     <div className="stack">
       <div className="admin-top">
         <div>
-          <p className="eyebrow">
-            <Link to="/admin/settings">{t("theme.eyebrow")}</Link>
-          </p>
-          <h1>{t("theme.title")}</h1>
+          <PageTitle back={{ to: "/admin/settings", label: t("theme.eyebrow") }}>{t("theme.title")}</PageTitle>
           <p className="muted">{t("theme.intro")}</p>
         </div>
         <a className="button secondary" href={`/s/${shop.slug}`} target="_blank" rel="noreferrer">

@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { actorOf, getMember, removeMember, setMemberFrozen, transferOwnership, updateMemberRole } from "~/domain/accounts/staff.server";
@@ -10,6 +10,7 @@ import { useTranslation } from "~/lib/i18n-react";
 import { redirect } from "~/lib/redirect.server";
 import { Banner } from "~/ui/banner";
 import { FormError, PostForm, useFormResult } from "~/ui/forms";
+import { PageTitle } from "~/ui/page-title";
 import { RoleFields, useRoleLabel } from "~/ui/permissions";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "team")("member.meta") }];
@@ -85,10 +86,7 @@ export default function ManageMember() {
   return (
     <div className="stack">
       <div>
-        <p className="eyebrow">
-          <Link to="/admin/staff">{t("staff.heading")}</Link>
-        </p>
-        <h1>{member.name}</h1>
+        <PageTitle back={{ to: "/admin/staff", label: t("staff.heading") }}>{member.name}</PageTitle>
         <p className="muted">
           {member.email} · {roleLabel(member)} ·{" "}
           {member.frozen ? (
