@@ -163,8 +163,7 @@ export default function AccountSecurity() {
       <section className="card" data-testid="notice-channel">
         <h2>{t("notices.heading")}</h2>
         <p className="muted">{t("notices.intro")}</p>
-        <Form method="post" className="stack">
-          <CsrfInput />
+        <PostForm className="stack">
           <label>
             <input type="radio" name="channel" value="email" defaultChecked={d.noticeChannel === "email"} />{" "}
             {t("notices.email", { email: d.email })}
@@ -185,7 +184,7 @@ export default function AccountSecurity() {
               {t("notices.save")}
             </button>
           </div>
-        </Form>
+        </PostForm>
       </section>
       <section className="card">
         <h2>{t("security.recovery")}</h2>
