@@ -4,15 +4,18 @@ import { useLoaderData } from "@remix-run/react";
 import { readSession, startSession } from "~/domain/accounts/sessions.server";
 import { MY_STATES, REGIONS } from "~/domain/dropship/options";
 import { signUpSupplier } from "~/domain/dropship/suppliers.server";
+import { policyVersionsInForce } from "~/domain/policies/versions.server";
 import { readForm } from "~/lib/csrf.server";
 import { keptValues } from "~/lib/forms";
 import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
-import { localeFor } from "~/lib/i18n.server";
+import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
+import { SHOWN_POLICIES_FIELD } from "~/lib/policy-field";
 import { redirect } from "~/lib/redirect.server";
 import { BrandCardPage } from "~/ui/brand";
 import { Checkbox, EmailField, Field, FormError, PasswordField, PostForm, SelectField, useFormResult } from "~/ui/forms";
+import { AcceptedPolicy } from "~/ui/privacy";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "dropship")("signupTitle") }];
 export const headers = passThroughHeaders;
@@ -20,7 +23,9 @@ export const headers = passThroughHeaders;
 /** Public: a new person opens an account and a supplier at once; a signed-in person adds a supplier. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const current = await readSession(request);
-  return { signedIn: Boolean(current), name: current?.user.name ?? null };
+  // A new account accepts the versions this page shows (recorded with it), as on /signup.
+  const policies = current ? [] : await policyVersionsInForce(["privacy", "terms"]);
+  return { signedIn: Boolean(current), name: current?.user.name ?? null, policies };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -33,8 +38,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
     current?.user.id ?? null,
     await localeFor(request),
   );
-  if (!result.ok)
-    return data({ errors: result.errors, values: keptValues(form), regions: form.getAll("regions").map(String) }, { status: 400 });
+  if (!result.ok) {
+    const kept = { values: keptValues(form), regions: form.getAll("regions").map(String) };
+    // A policy published since the page was shown: 409 and the new versions to accept; no versions said: 400.
+    if (result.policies)
+      return data(
+        { errors: { form: serverT(await localeFor(request), "privacy")(`accepted.${result.policies}`) }, ...kept },
+        { status: result.policies === "changed" ? 409 : 400 },
+      );
+    return data({ errors: result.errors, ...kept }, { status: 400 });
+  }
   if (current) return redirect("/supplier");
   const { setCookie } = await startSession(result.userId, { remember: false, ...who });
   return redirect("/supplier", { headers: { "Set-Cookie": setCookie } });
@@ -43,7 +56,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 const REGION_KEY = { "Peninsular Malaysia": "peninsular", "East Malaysia": "east", Singapore: "singapore" } as const;
 
 export default function SupplierSignup() {
-  const { signedIn, name } = useLoaderData<typeof loader>();
+  const { signedIn, name, policies } = useLoaderData<typeof loader>();
   const { result, errors, values } = useFormResult<typeof action>();
   const regions = new Set(result?.regions ?? ["Peninsular Malaysia"]);
   const { t } = useTranslation("dropship");
@@ -77,6 +90,8 @@ export default function SupplierSignup() {
             />
             <Checkbox label={ts("signup.adult")} name="adult" error={errors.adult} defaultChecked={values.adult === "on"} />
             <Checkbox label={ts("signup.terms")} name="terms" error={errors.terms} defaultChecked={values.terms === "on"} />
+            <input type="hidden" name={SHOWN_POLICIES_FIELD} value={policies.map((p) => p.id).join(",")} />
+            <AcceptedPolicy policies={policies} />
           </fieldset>
         )}
         <fieldset>

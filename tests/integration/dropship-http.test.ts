@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { forwardOrder, listForwards, payHeldForward } from "~/domain/dropship/forwarding.server";
 import { getSupplierOrder } from "~/domain/dropship/supplier-portal.server";
+import { shownPoliciesField } from "~/domain/policies/versions.server";
 import { closeRedis } from "~/lib/redis.server";
 import { closeDatabase } from "~db/client";
 
@@ -224,6 +225,7 @@ describe("platform and sign-up", () => {
     expect(c.lastHtml).toContain('data-field-error="regions"');
     expect(c.lastHtml).toContain('value="Ipoh"');
     const ok = await c.post("/supplier/signup", {
+      ...(await shownPoliciesField(["privacy", "terms"])),
       name: "Lim",
       email: `${unique("sup")}@example.com`,
       phone: phone.local,

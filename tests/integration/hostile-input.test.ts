@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { PermanentJobFailure } from "~/domain/jobs/errors";
 import { completeUpload, processMedia, requestUpload } from "~/domain/media/media.server";
+import { shownPoliciesField } from "~/domain/policies/versions.server";
 import { headObject, publicObjectUrl, putObject, readObject } from "~/integrations/storage.server";
 import { closeRedis } from "~/lib/redis.server";
 import { closeDatabase, schema, withShop } from "~db/client";
@@ -465,6 +466,7 @@ describe("cookies over HTTPS", () => {
         email: `${unique("secure")}@example.com`,
         password: "cendol gula melaka 2026",
         adult: "on",
+        ...(await shownPoliciesField(["privacy"])),
       }),
       redirect: "manual",
     });

@@ -10,6 +10,7 @@ import { Secret, TOTP } from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { inviteStaff } from "~/domain/accounts/staff.server";
+import { shownPoliciesField } from "~/domain/policies/versions.server";
 import type { Locale } from "~/lib/i18n";
 import { localeCookie, serverT } from "~/lib/i18n.server";
 import { closeRedis } from "~/lib/redis.server";
@@ -103,6 +104,7 @@ describe.each(["ms", "zh"] as const)("account doors refuse in %s", (locale) => {
       password: "batik tulis pekalongan 2026",
       adult: "on",
       terms: "on",
+      ...(await shownPoliciesField(["privacy", "terms"])),
     };
     const again = await c.post("/signup", form);
     expect(again.status).toBe(400);
@@ -135,7 +137,13 @@ describe.each(["ms", "zh"] as const)("account doors refuse in %s", (locale) => {
     for (const key of ["signup.nameTooLong", "signup.emailTooLong", "signup.phoneOptional", "password.tooCommon"])
       expectTranslated(c.lastHtml, locale, `problems.${key}`);
 
-    const form = { name: "Mei Ling", email: `${unique("mei")}@example.com`, password: "kuih lapis sarawak 2026", adult: "on" };
+    const form = {
+      name: "Mei Ling",
+      email: `${unique("mei")}@example.com`,
+      password: "kuih lapis sarawak 2026",
+      adult: "on",
+      ...(await shownPoliciesField(["privacy"])),
+    };
     const first = await c.post(page, form);
     expect(first.status).toBe(302);
     const other = await client(locale);

@@ -19,6 +19,7 @@ import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { handleize } from "~/domain/catalog/catalog-rules";
 import { noticesT, shopLanguage } from "~/domain/notify/language.server";
 import { queueMessage } from "~/domain/notify/messages.server";
+import type { SignupPolicyRefusal } from "~/domain/policies/versions.server";
 import { type FieldErrors, fieldErrors } from "~/lib/forms";
 import { DEFAULT_LOCALE, type Locale } from "~/lib/i18n";
 import { localeFor, serverT } from "~/lib/i18n.server";
@@ -50,7 +51,8 @@ export const SupplierProfileSchema = z.object({
     .max(60, "Use at most 60 days."),
 });
 
-export type SupplierSignupResult = { ok: true; userId: string; supplierShopId: string } | { ok: false; errors: FieldErrors };
+export type SupplierSignupResult =
+  { ok: true; userId: string; supplierShopId: string } | { ok: false; errors: FieldErrors; policies?: SignupPolicyRefusal };
 
 /**
  * Opens a supplier: a new account (unless `userId` is a signed-in person) and a supplier shop with
@@ -73,7 +75,7 @@ export async function signUpSupplier(
       return { ok: false, errors: { ...account, ...errors } };
     }
     const account = await signUp({ ...form, companyName: profile.data.supplierName }, request, language);
-    if (!account.ok) return { ok: false, errors: account.errors };
+    if (!account.ok) return { ok: false, errors: account.errors, policies: account.policies };
     owner = account.userId;
   }
   if (!profile.success) return { ok: false, errors };
