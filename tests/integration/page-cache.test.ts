@@ -110,7 +110,7 @@ describe("page cache over two web processes", () => {
     // The language a visitor's browser asks for is part of the page's identity.
     const malay = await get(home, { "Accept-Language": "ms" });
     expect(malay.html).toContain('<html lang="ms"');
-  }, 60_000);
+  });
 
   it("keeps a page no longer than the earliest end of the data it was built from (a sale starting or ending)", async () => {
     await until(async () => storefrontCacheLive());
