@@ -1,6 +1,7 @@
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 
+import { limitsInLanguage } from "~/domain/billing/limit-refusals.server";
 import { minorToDecimal } from "~/domain/catalog/catalog-rules";
 import { addSupplierImage, getSupplierProduct, updateSupplierProduct } from "~/domain/dropship/supplier-portal.server";
 import { supplierAction, supplierLoader } from "~/domain/dropship/suppliers.server";
@@ -35,11 +36,12 @@ export const action = /* @__PURE__ */ supplierAction(
         filename: file.name,
       });
       if (added === undefined) throw new Response("Not found", { status: 404 });
-      if (!added.ok)
-        return data(
-          { errors: { image: t("products.notImage", { name: file.name }) } as Record<string, string>, values: {}, notice: null },
-          { status: 400 },
-        );
+      if (!added.ok) {
+        // Over the plan's storage: the refusal worded in the reader's language; otherwise not an image.
+        const worded = await limitsInLanguage(request, added);
+        const image = "planLimit" in worded ? worded.errors.image : t("products.notImage", { name: file.name });
+        return data({ errors: { image } as Record<string, string>, values: {}, notice: null }, { status: 400 });
+      }
       return data({ errors: {} as Record<string, string>, values: {}, notice: t("products.imageAdded") });
     }
     const form = await readForm(request);

@@ -12,6 +12,8 @@ import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 
 import { audit } from "~/domain/audit/audit.server";
+import { type LimitRefusal, limitRefusal } from "~/domain/billing/limit-refusals.server";
+import { PlanLimitReached } from "~/domain/billing/plans.server";
 import { adjustInventory } from "~/domain/catalog/inventory.server";
 import { emptyDraft, emptyVariant, syncVariants } from "~/domain/catalog/product-draft";
 import { type Actor, insertProduct, validateDraft } from "~/domain/catalog/products.server";
@@ -439,7 +441,7 @@ export async function addSupplierImage(
   supplierShopId: string,
   productId: string,
   file: { body: Buffer; contentType: string; filename: string },
-): Promise<{ ok: true } | Refusal | undefined> {
+): Promise<{ ok: true } | Refusal | LimitRefusal | undefined> {
   if (!isUuid(productId)) return undefined;
   const [product] = await withShop(supplierShopId, (tx) =>
     tx.select({ id: schema.products.id, title: schema.products.title }).from(schema.products).where(eq(schema.products.id, productId)),
@@ -450,11 +452,17 @@ export async function addSupplierImage(
   const checked = await ingestImage(file.body, { claimed: file.contentType, name: file.filename });
   if (!checked.ok) return refuse(checked.message, "image");
   const { addImageFromBuffer } = await import("~/domain/media/media.server");
-  await addImageFromBuffer(supplierShopId, productId, {
-    body: checked.body,
-    contentType: checked.contentType,
-    filename: file.filename.slice(0, 200) || "image",
-    alt: product.title,
-  });
+  try {
+    await addImageFromBuffer(supplierShopId, productId, {
+      body: checked.body,
+      contentType: checked.contentType,
+      filename: file.filename.slice(0, 200) || "image",
+      alt: product.title,
+    });
+  } catch (error) {
+    // A supplier's shop has a plan too: over its storage, the page says so (never a 500).
+    if (error instanceof PlanLimitReached) return limitRefusal(error, "image");
+    throw error;
+  }
   return { ok: true };
 }

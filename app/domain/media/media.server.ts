@@ -535,18 +535,24 @@ export async function addImageFromBuffer(
   const mediaId = randomUUID();
   const key = `${mediaPrefix(shopId, mediaId)}original.${extensionOf(image.contentType)}`;
   await putObject({ key, body: image.body, contentType: image.contentType });
-  await withShop(shopId, async (tx) => {
-    await assertStorageAllowance(tx, shopId, image.body.length);
-    await addStoredImage(tx, {
-      shopId,
-      id: mediaId,
-      productId,
-      alt: image.alt,
-      filename: image.filename,
-      contentType: image.contentType,
-      bytes: image.body.length,
-      originalKey: key,
+  try {
+    await withShop(shopId, async (tx) => {
+      await assertStorageAllowance(tx, shopId, image.body.length);
+      await addStoredImage(tx, {
+        shopId,
+        id: mediaId,
+        productId,
+        alt: image.alt,
+        filename: image.filename,
+        contentType: image.contentType,
+        bytes: image.body.length,
+        originalKey: key,
+      });
     });
-  });
+  } catch (error) {
+    // Refused (over the plan's storage) or failed: the object no row points to goes too.
+    await deleteObjects([key]);
+    throw error;
+  }
   return mediaId;
 }
