@@ -24,9 +24,25 @@ import { queueMessage } from "~/domain/notify/messages.server";
 import { recordOrderEvent } from "~/domain/orders/timeline.server";
 import { type Refusal, refuse } from "~/lib/forms";
 import { schema, type Tx, withShop } from "~db/client";
+import type { PostalAddress } from "~db/schema";
 
 import { alertOwner, ownerNotices, supplierVariantsChanged } from "./import.server";
 
+/**
+ * What a supplier receives of the order's recipient (and nothing more): name, phone and the
+ * shipping address, as the supplier order's columns. Used when forwarding and when a correction
+ * is re-sent.
+ */
+export const supplierRecipient = (address: PostalAddress) => ({
+  recipientName: address.name,
+  recipientPhone: address.phone ?? null,
+  addressLine1: address.line1,
+  addressLine2: address.line2 ?? null,
+  city: address.city,
+  state: address.state,
+  postcode: address.postcode,
+  country: address.country,
+});
 /**
  * For checkout, after the order's lines are inserted (same transaction): marks the lines whose
  * variant is linked to a supplier as dropship lines with the supplier, its variant and the cost
@@ -192,14 +208,7 @@ export async function sendForward(shopId: string, forwardId: string): Promise<vo
         merchantOrderId: order.id,
         reference: `NS-${shop.slug}-${order.number}`,
         status: "open",
-        recipientName: address.name,
-        recipientPhone: address.phone ?? null,
-        addressLine1: address.line1,
-        addressLine2: address.line2 ?? null,
-        city: address.city,
-        state: address.state,
-        postcode: address.postcode,
-        country: address.country,
+        ...supplierRecipient(address),
         currency: forward.currency,
         costTotalMinor: forward.costTotalMinor,
       })

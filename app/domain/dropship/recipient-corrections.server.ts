@@ -17,6 +17,8 @@ import { noticesT, shopLanguage } from "~/domain/notify/language.server";
 import { queueMessage } from "~/domain/notify/messages.server";
 import { schema, type Tx, withShop } from "~db/client";
 
+import { supplierRecipient } from "./forwarding.server";
+
 const OPEN = ["open", "accepted"] as const;
 
 /** Queues the corrected recipient for each sent, unshipped forward of the orders; returns the orders concerned. */
@@ -52,16 +54,7 @@ export async function sendCorrectedRecipient({ shopId, forwardId }: { shopId: st
   });
   if (!found?.address || !found.forward.sentAt) return false;
   const { forward, address } = found;
-  const recipient = {
-    recipientName: address.name,
-    recipientPhone: address.phone ?? null,
-    addressLine1: address.line1,
-    addressLine2: address.line2 ?? null,
-    city: address.city,
-    state: address.state,
-    postcode: address.postcode,
-    country: address.country,
-  };
+  const recipient = supplierRecipient(address);
   const o = schema.supplierOrders;
   return withShop(forward.supplierShopId, async (tx) => {
     const [changed] = await tx
