@@ -10,15 +10,9 @@ import { phoneField } from "~/lib/phone";
 import { consume } from "~/lib/rate-limit.server";
 import { asPlatform, pgConstraint, schema } from "~db/client";
 
-import { hashPassword, MIN_PASSWORD_LENGTH, passwordProblem } from "./passwords.server";
+import { hashPassword, passwordProblem } from "./passwords.server";
+import { accountFields, checkbox } from "./signup-fields.server";
 import { authT } from "./wording.server";
-
-// An unticked checkbox is not sent at all: read as empty, so its rule runs (`.optional()` would let it pass).
-const checkbox = (message: string) =>
-  z
-    .string(message)
-    .default("")
-    .refine((v) => v === "on" || v === "true", message);
 
 /** The sign-up form's rules, with every refusal worded in `locale` (the page's language). */
 export function signupSchema(locale: Locale = DEFAULT_LOCALE) {
@@ -26,22 +20,13 @@ export function signupSchema(locale: Locale = DEFAULT_LOCALE) {
   return (
     z
       .object({
-        name: z.string(t("problems.signup.name")).trim().min(1, t("problems.signup.name")).max(100, t("problems.signup.nameTooLong")),
-        email: z
-          .string(t("problems.signup.email"))
-          .trim()
-          .toLowerCase()
-          .pipe(z.email(t("problems.signup.email")).max(254, t("problems.signup.emailTooLong"))),
+        ...accountFields(locale),
         phone: phoneField.required(t("problems.signup.phone"), t("problems.signup.phoneInvalid")),
         companyName: z
           .string(t("problems.signup.company"))
           .trim()
           .min(1, t("problems.signup.company"))
           .max(120, t("problems.signup.companyTooLong")),
-        password: z.string(t("problems.password.tooShort", { min: MIN_PASSWORD_LENGTH })).superRefine((password, ctx) => {
-          const problem = passwordProblem(password, { locale });
-          if (problem) ctx.addIssue({ code: "custom", message: problem });
-        }),
         adult: checkbox(t("problems.signup.adult")),
         terms: checkbox(t("problems.signup.terms")),
       })

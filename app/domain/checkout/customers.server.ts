@@ -9,7 +9,8 @@ import { and, desc, eq, isNotNull } from "drizzle-orm";
 import type { TFunction } from "i18next";
 import { z } from "zod";
 
-import { hashPassword, MIN_PASSWORD_LENGTH, passwordProblem, verifyPassword } from "~/domain/accounts/passwords.server";
+import { hashPassword, passwordProblem, verifyPassword } from "~/domain/accounts/passwords.server";
+import { accountFields, checkbox } from "~/domain/accounts/signup-fields.server";
 import { authT } from "~/domain/accounts/wording.server";
 import { queueMessage } from "~/domain/notify/messages.server";
 import { acceptedAtSignup, recordAcceptance, type SignupPolicyRefusal } from "~/domain/policies/versions.server";
@@ -24,29 +25,13 @@ import type { PostalAddress } from "~db/schema";
 
 import { currentCustomer, mergeAnonymousCart, startCustomerSession } from "./visitor.server";
 
-// An unticked checkbox is not sent at all: read as empty, so its rule runs (`.optional()` would let it pass).
-const checkbox = (message: string) =>
-  z
-    .string(message)
-    .default("")
-    .refine((v) => v === "on" || v === "true", message);
-
 /** The storefront sign-up form's rules, every refusal worded in `locale` (the storefront's language on the request). */
 function customerSignupSchema(locale: Locale) {
   const t = authT(locale);
   return z
     .object({
-      name: z.string(t("problems.signup.name")).trim().min(1, t("problems.signup.name")).max(100, t("problems.signup.nameTooLong")),
-      email: z
-        .string(t("problems.signup.email"))
-        .trim()
-        .toLowerCase()
-        .pipe(z.email(t("problems.signup.email")).max(254, t("problems.signup.emailTooLong"))),
+      ...accountFields(locale),
       phone: phoneField.optional(t("problems.signup.phoneOptional")),
-      password: z.string(t("problems.password.tooShort", { min: MIN_PASSWORD_LENGTH })).superRefine((password, ctx) => {
-        const problem = passwordProblem(password, { locale });
-        if (problem) ctx.addIssue({ code: "custom", message: problem });
-      }),
       adult: checkbox(t("problems.signup.adultCustomer")),
       marketing: z.string().optional().catch(undefined),
     })
