@@ -6,23 +6,9 @@
  * (recorded only with the visitor's consent).
  */
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  boolean,
-  date,
-  index,
-  integer,
-  jsonb,
-  pgEnum,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { bigint, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
-import { createdAt, id, updatedAt } from "./columns";
+import { createdAt, id, tenantKey, timestamptz, updatedAt } from "./columns";
 import { users } from "./core";
 import { orders } from "./orders";
 import { shopFk, shopRef } from "./shop-column";
@@ -52,11 +38,11 @@ export const accountingSettings = pgTable(
     /** Debtor codes start with this (e.g. "300-"): 300-1A2B3C4D per customer, 300-CASH for cash sales. */
     customerCodePrefix: text("customer_code_prefix").notNull().default("300-"),
     enabled: boolean("enabled").notNull().default(true),
-    connectedAt: timestamp("connected_at", { withTimezone: true }),
+    connectedAt: timestamptz("connected_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] }), uniqueIndex("accounting_settings_shop_key").on(t.shopId)],
+  (t) => [tenantKey(t), uniqueIndex("accounting_settings_shop_key").on(t.shopId)],
 );
 
 export const accountingDocKindEnum = pgEnum("accounting_doc_kind", ["invoice", "credit_note"]);
@@ -86,12 +72,12 @@ export const accountingSyncs = pgTable(
       .$type<Record<string, unknown>>()
       .notNull()
       .default(sql`'{}'::jsonb`),
-    syncedAt: timestamp("synced_at", { withTimezone: true }),
+    syncedAt: timestamptz("synced_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     uniqueIndex("accounting_syncs_doc_key").on(t.shopId, t.orderId, t.kind, t.ref),
     uniqueIndex("accounting_syncs_doc_no_key").on(t.shopId, t.kind, t.docNo),
     shopRef("accounting_syncs_order_fk", t, t.orderId, orders).onDelete("cascade"),
@@ -110,7 +96,7 @@ export const reportSettings = pgTable(
     sendAt: text("send_at").notNull().default("09:00"),
     updatedAt: updatedAt(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] }), uniqueIndex("report_settings_shop_key").on(t.shopId)],
+  (t) => [tenantKey(t), uniqueIndex("report_settings_shop_key").on(t.shopId)],
 );
 
 /** A member's choice about the daily report: owners get it unless they opt out, staff when they opt in. */
@@ -125,7 +111,7 @@ export const reportSubscriptions = pgTable(
     subscribed: boolean("subscribed").notNull(),
     updatedAt: updatedAt(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] }), uniqueIndex("report_subscriptions_user_key").on(t.shopId, t.userId)],
+  (t) => [tenantKey(t), uniqueIndex("report_subscriptions_user_key").on(t.shopId, t.userId)],
 );
 
 /** One row per report sent: unique per shop and day, so a re-run job sends nothing twice. */
@@ -139,7 +125,7 @@ export const dailyReports = pgTable(
     body: text("body").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] }), uniqueIndex("daily_reports_day_key").on(t.shopId, t.reportDate)],
+  (t) => [tenantKey(t), uniqueIndex("daily_reports_day_key").on(t.shopId, t.reportDate)],
 );
 
 export const storefrontEventKindEnum = pgEnum("storefront_event_kind", ["visit", "cart", "checkout", "order"]);
@@ -155,7 +141,7 @@ export const storefrontEvents = pgTable(
     orderId: uuid("order_id"),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] }), index("storefront_events_kind_created_idx").on(t.shopId, t.kind, t.createdAt)],
+  (t) => [tenantKey(t), index("storefront_events_kind_created_idx").on(t.shopId, t.kind, t.createdAt)],
 );
 
 /**

@@ -6,11 +6,11 @@
  * in the same draft, language by language, and never writes a second one.
  */
 import { sql } from "drizzle-orm";
-import { index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 import { aiJobs } from "./ai";
 import { products } from "./catalog";
-import { createdAt, id, updatedAt } from "./columns";
+import { createdAt, id, tenantKey, timestamptz, updatedAt } from "./columns";
 import { users } from "./core";
 import { shopFk, shopRef } from "./shop-column";
 
@@ -58,7 +58,7 @@ export const aiCopyDrafts = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     uniqueIndex("ai_copy_drafts_job_key").on(t.shopId, t.jobId),
     index("ai_copy_drafts_product_idx").on(t.shopId, t.productId, t.createdAt.desc()),
     shopRef("ai_copy_drafts_job_fk", t, t.jobId, aiJobs).onDelete("cascade"),
@@ -83,10 +83,10 @@ export const aiCopyVersions = pgTable(
     draftId: uuid("draft_id"),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
-    restoredAt: timestamp("restored_at", { withTimezone: true }),
+    restoredAt: timestamptz("restored_at"),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     index("ai_copy_versions_product_idx").on(t.shopId, t.productId, t.createdAt.desc()),
     shopRef("ai_copy_versions_product_fk", t, t.productId, products).onDelete("cascade"),
   ],

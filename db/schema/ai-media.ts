@@ -5,9 +5,9 @@
  * The jobs themselves are ai_jobs rows (db/schema/ai.ts); results become product media rows
  * (status pending_approval until the merchant approves them).
  */
-import { bigint, index, integer, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
 
-import { createdAt, id } from "./columns";
+import { createdAt, id, tenantKey } from "./columns";
 import { shops, users } from "./core";
 
 export const aiModelPhotos = pgTable(
@@ -26,5 +26,5 @@ export const aiModelPhotos = pgTable(
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] }), index("ai_model_photos_created_idx").on(t.shopId, t.createdAt.desc())],
+  (t) => [tenantKey(t), index("ai_model_photos_created_idx").on(t.shopId, t.createdAt.desc())],
 );

@@ -12,9 +12,9 @@
  * ledger, one row per job that succeeded (unique on the job: consumed once).
  */
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
-import { createdAt, id, updatedAt } from "./columns";
+import { createdAt, id, tenantKey, timestamptz, updatedAt } from "./columns";
 import { users } from "./core";
 import { shopFk, shopRef } from "./shop-column";
 
@@ -37,10 +37,10 @@ export const aiBatches = pgTable(
       .default(sql`'{}'::jsonb`),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
-    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
-    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    cancelledAt: timestamptz("cancelled_at"),
+    finishedAt: timestamptz("finished_at"),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] }), index("ai_batches_created_idx").on(t.shopId, t.createdAt.desc())],
+  (t) => [tenantKey(t), index("ai_batches_created_idx").on(t.shopId, t.createdAt.desc())],
 );
 
 export const aiJobs = pgTable(
@@ -68,10 +68,10 @@ export const aiJobs = pgTable(
     providerStatus: text("provider_status"),
     /** The provider's temporary result URL, until the result is copied into our bucket. */
     providerResultUrl: text("provider_result_url"),
-    providerResultAt: timestamp("provider_result_at", { withTimezone: true }),
+    providerResultAt: timestamptz("provider_result_at"),
     /** The media row made from the result (try-on, video), once copied into our bucket. */
     resultMediaId: uuid("result_media_id"),
-    migratedAt: timestamp("migrated_at", { withTimezone: true }),
+    migratedAt: timestamptz("migrated_at"),
     /** Copy jobs: the draft written for review. */
     resultDraftId: uuid("result_draft_id"),
     /** In plain words for the merchant ("Kling blocked the image as unsafe."). */
@@ -88,11 +88,11 @@ export const aiJobs = pgTable(
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
-    startedAt: timestamp("started_at", { withTimezone: true }),
-    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    startedAt: timestamptz("started_at"),
+    finishedAt: timestamptz("finished_at"),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     shopRef("ai_jobs_batch_fk", t, t.batchId, aiBatches).onDelete("cascade"),
     index("ai_jobs_created_idx").on(t.shopId, t.createdAt.desc(), t.id.desc()),
     index("ai_jobs_product_idx").on(t.shopId, t.productId, t.createdAt.desc()),
@@ -119,7 +119,7 @@ export const aiCreditUsage = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     uniqueIndex("ai_credit_usage_job_key").on(t.shopId, t.jobId),
     index("ai_credit_usage_period_idx").on(t.shopId, t.period, t.kind),
     check("ai_credit_usage_credits_check", sql`${t.credits} > 0`),

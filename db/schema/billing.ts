@@ -16,13 +16,12 @@ import {
   primaryKey,
   smallint,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 
 import { aiJobKindEnum } from "./ai";
-import { createdAt, id, shopId, updatedAt } from "./columns";
+import { createdAt, id, shopId, timestamptz, updatedAt } from "./columns";
 import { shops } from "./core";
 
 /** A platform table (no shop_id): the same plans for every shop. Rows come from migrations; operators change prices. */
@@ -70,22 +69,22 @@ export const shopPlans = pgTable(
     planId: text("plan_id")
       .notNull()
       .references(() => plans.id),
-    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamptz("started_at").notNull().defaultNow(),
     status: text("status").$type<SubscriptionStatus>().notNull().default("active"),
     interval: text("interval").$type<BillingInterval>().notNull().default("month"),
     /** The paid (or trial) period; null on Free. Periods start at midnight in the shop's time zone. */
-    currentPeriodStart: timestamp("current_period_start", { withTimezone: true }),
-    currentPeriodEnd: timestamp("current_period_end", { withTimezone: true }),
+    currentPeriodStart: timestamptz("current_period_start"),
+    currentPeriodEnd: timestamptz("current_period_end"),
     /** Day of the month periods renew on (31 renews on the last day of shorter months). */
     anchorDay: smallint("anchor_day"),
-    trialEndsAt: timestamp("trial_ends_at", { withTimezone: true }),
+    trialEndsAt: timestamptz("trial_ends_at"),
     /** A downgrade waiting for the period's end. */
     scheduledPlanId: text("scheduled_plan_id").references(() => plans.id),
     scheduledInterval: text("scheduled_interval").$type<BillingInterval>(),
-    pastDueSince: timestamp("past_due_since", { withTimezone: true }),
-    suspendedAt: timestamp("suspended_at", { withTimezone: true }),
+    pastDueSince: timestamptz("past_due_since"),
+    suspendedAt: timestamptz("suspended_at"),
     suspensionReason: text("suspension_reason"),
-    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    cancelledAt: timestamptz("cancelled_at"),
     /** The owner cancelled: at the period's end the subscription becomes cancelled (on Free), no renewal. */
     cancelAtPeriodEnd: boolean("cancel_at_period_end").notNull().default(false),
     updatedAt: updatedAt(),
@@ -137,8 +136,8 @@ export const platformInvoices = pgTable(
     idempotencyKey: text("idempotency_key").notNull(),
     planId: text("plan_id").references(() => plans.id),
     interval: text("interval").$type<BillingInterval>(),
-    periodStart: timestamp("period_start", { withTimezone: true }),
-    periodEnd: timestamp("period_end", { withTimezone: true }),
+    periodStart: timestamptz("period_start"),
+    periodEnd: timestamptz("period_end"),
     lines: jsonb("lines").$type<InvoiceLine[]>().notNull(),
     subtotalMinor: integer("subtotal_minor").notNull(),
     /** SST rate in basis points (800 = 8%); 0 when the platform is not SST-registered. */
@@ -148,9 +147,9 @@ export const platformInvoices = pgTable(
     currency: char("currency", { length: 3 }).notNull().default("MYR"),
     sstRegistration: text("sst_registration"),
     billTo: jsonb("bill_to").$type<BillTo>().notNull(),
-    issuedAt: timestamp("issued_at", { withTimezone: true }).notNull().defaultNow(),
-    dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
-    paidAt: timestamp("paid_at", { withTimezone: true }),
+    issuedAt: timestamptz("issued_at").notNull().defaultNow(),
+    dueAt: timestamptz("due_at").notNull(),
+    paidAt: timestamptz("paid_at"),
     gateway: text("gateway"),
     gatewayReference: text("gateway_reference"),
     paymentUrl: text("payment_url"),

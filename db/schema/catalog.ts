@@ -21,13 +21,12 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   unique,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 
-import { createdAt, id, updatedAt } from "./columns";
+import { createdAt, id, tenantKey, timestamptz, updatedAt } from "./columns";
 import { users } from "./core";
 import { shopFk, shopRef } from "./shop-column";
 
@@ -64,11 +63,7 @@ export const categories = pgTable(
     parentId: uuid("parent_id"),
     createdAt: createdAt(),
   },
-  (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
-    uniqueIndex("categories_handle_key").on(t.shopId, t.handle),
-    shopRef("categories_parent_fk", t, t.parentId, t),
-  ],
+  (t) => [tenantKey(t), uniqueIndex("categories_handle_key").on(t.shopId, t.handle), shopRef("categories_parent_fk", t, t.parentId, t)],
 );
 
 export const products = pgTable(
@@ -104,12 +99,12 @@ export const products = pgTable(
      * index scan.
      */
     stockOnHand: integer("stock_on_hand"),
-    publishedAt: timestamp("published_at", { withTimezone: true }),
+    publishedAt: timestamptz("published_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     uniqueIndex("products_handle_key").on(t.shopId, t.handle),
     shopRef("products_category_fk", t, t.categoryId, categories),
     // The admin list: one index per sort, each ending in id for a stable keyset order.
@@ -150,7 +145,7 @@ export const variants = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     shopRef("variants_product_fk", t, t.productId, products).onDelete("cascade"),
     uniqueIndex("variants_sku_key")
       .on(t.shopId, t.sku)
@@ -203,7 +198,7 @@ export const inventoryMovements = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     shopRef("inventory_movements_variant_fk", t, t.variantId, variants).onDelete("cascade"),
     index("inventory_movements_variant_idx").on(t.shopId, t.variantId, t.createdAt),
     check("inventory_movements_delta_check", sql`${t.delta} <> 0`),
@@ -222,7 +217,7 @@ export const collections = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] }), uniqueIndex("collections_handle_key").on(t.shopId, t.handle)],
+  (t) => [tenantKey(t), uniqueIndex("collections_handle_key").on(t.shopId, t.handle)],
 );
 
 export const collectionProducts = pgTable(
@@ -285,10 +280,10 @@ export const media = pgTable(
     /** Made by AI: once processed it waits in pending_approval until the merchant approves it. */
     needsApproval: boolean("needs_approval").notNull().default(false),
     createdAt: createdAt(),
-    processedAt: timestamp("processed_at", { withTimezone: true }),
+    processedAt: timestamptz("processed_at"),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     shopRef("media_product_fk", t, t.productId, products).onDelete("cascade"),
     index("media_product_idx").on(t.shopId, t.productId, t.position),
   ],
@@ -326,8 +321,8 @@ export const catalogTransfers = pgTable(
     message: text("message"),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
-    startedAt: timestamp("started_at", { withTimezone: true }),
-    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    startedAt: timestamptz("started_at"),
+    finishedAt: timestamptz("finished_at"),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] }), index("catalog_transfers_shop_idx").on(t.shopId, t.createdAt)],
+  (t) => [tenantKey(t), index("catalog_transfers_shop_idx").on(t.shopId, t.createdAt)],
 );

@@ -5,24 +5,10 @@
  * shop's shipping settings and rates. Every table is a tenant table keyed with shop_id first.
  */
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  boolean,
-  check,
-  index,
-  integer,
-  jsonb,
-  pgEnum,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { bigint, boolean, check, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 import { products, variants } from "./catalog";
-import { createdAt, id, updatedAt } from "./columns";
+import { createdAt, id, tenantKey, timestamptz, updatedAt } from "./columns";
 import { customers } from "./orders";
 import { shopFk, shopRef } from "./shop-column";
 
@@ -40,7 +26,7 @@ export const carts = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     uniqueIndex("carts_customer_key")
       .on(t.shopId, t.customerId)
       .where(sql`${t.customerId} is not null`),
@@ -99,12 +85,12 @@ export const customerSessions = pgTable(
     ip: text("ip"),
     userAgent: text("user_agent"),
     createdAt: createdAt(),
-    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
-    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
-    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    lastSeenAt: timestamptz("last_seen_at").notNull().defaultNow(),
+    expiresAt: timestamptz("expires_at").notNull(),
+    revokedAt: timestamptz("revoked_at"),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     shopRef("customer_sessions_customer_fk", t, t.customerId, customers).onDelete("cascade"),
     index("customer_sessions_customer_idx").on(t.shopId, t.customerId),
   ],
@@ -164,7 +150,7 @@ export const shippingRates = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     index("shipping_rates_zone_idx").on(t.shopId, t.zone, t.position),
     check("shipping_rates_price_check", sql`coalesce(${t.priceMinor}, 0) >= 0 and coalesce(${t.freeAboveMinor}, 0) >= 0`),
   ],

@@ -11,9 +11,9 @@
  * - Personal data columns are listed in app/domain/privacy/privacy-map.server.ts.
  */
 import { sql } from "drizzle-orm";
-import { boolean, char, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, char, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
-import { createdAt, id, updatedAt } from "./columns";
+import { createdAt, id, timestamptz, updatedAt } from "./columns";
 
 export const languageEnum = pgEnum("language", ["en", "ms", "zh"]);
 export const membershipRoleEnum = pgEnum("membership_role", ["owner", "admin", "staff"]);
@@ -38,17 +38,17 @@ export const users = pgTable(
     phone: text("phone").notNull(),
     passwordHash: text("password_hash").notNull(),
     /** When the person confirmed they are 18 or older (sign-up refuses otherwise). */
-    adultConfirmedAt: timestamp("adult_confirmed_at", { withTimezone: true }).notNull(),
-    termsAcceptedAt: timestamp("terms_accepted_at", { withTimezone: true }).notNull(),
+    adultConfirmedAt: timestamptz("adult_confirmed_at").notNull(),
+    termsAcceptedAt: timestamptz("terms_accepted_at").notNull(),
     termsVersion: text("terms_version").notNull(),
     preferredLanguage: languageEnum("preferred_language").notNull().default("en"),
     /** Second factor at login; WhatsApp codes by default (every account has a WhatsApp number). */
     twoFactorMethod: twoFactorMethodEnum("two_factor_method").notNull().default("whatsapp"),
     /** When a WhatsApp code sent to `phone` last came back (a sign-in, a number change): it is theirs. */
-    phoneVerifiedAt: timestamp("phone_verified_at", { withTimezone: true }),
+    phoneVerifiedAt: timestamptz("phone_verified_at"),
     /** How account notices (policy changes, export ready, deletion done) reach them: "email", or "whatsapp" once the number is verified. */
     noticeChannel: text("notice_channel").$type<"email" | "whatsapp">().notNull().default("email"),
-    passwordChangedAt: timestamp("password_changed_at", { withTimezone: true }),
+    passwordChangedAt: timestamptz("password_changed_at"),
     /** "operator": may open /platform (approve suppliers, record wallet top-ups). Null for everyone else. */
     platformRole: text("platform_role"),
     createdAt: createdAt(),
@@ -71,12 +71,12 @@ export const sessions = pgTable(
     userAgent: text("user_agent"),
     createdAt: createdAt(),
     /** When the person last proved it is them (login or re-authentication): sensitive actions need it recent. */
-    authenticatedAt: timestamp("authenticated_at", { withTimezone: true }).notNull().defaultNow(),
+    authenticatedAt: timestamptz("authenticated_at").notNull().defaultNow(),
     /** The second factor the login used (whatsapp, totp, recovery, trusted_device), null for password only. */
     secondFactor: text("second_factor"),
-    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
-    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
-    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    lastSeenAt: timestamptz("last_seen_at").notNull().defaultNow(),
+    expiresAt: timestamptz("expires_at").notNull(),
+    revokedAt: timestamptz("revoked_at"),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
@@ -87,7 +87,7 @@ export const webhookEvents = pgTable(
   {
     provider: text("provider").notNull(),
     eventId: text("event_id").notNull(),
-    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    receivedAt: timestamptz("received_at").notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.provider, t.eventId] })],
 );
@@ -118,7 +118,7 @@ export const shops = pgTable(
     /** The storefront's theme (app/domain/storefront/theme.ts validates it; migration 0023). */
     storefrontTheme: jsonb("storefront_theme").notNull().default({}),
     /** When the merchant hid the dashboard's onboarding checklist (migration 0023). */
-    onboardingDismissedAt: timestamp("onboarding_dismissed_at", { withTimezone: true }),
+    onboardingDismissedAt: timestamptz("onboarding_dismissed_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -143,7 +143,7 @@ export const shopMemberships = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
-    frozenAt: timestamp("frozen_at", { withTimezone: true }),
+    frozenAt: timestamptz("frozen_at"),
     createdAt: createdAt(),
   },
   (t) => [
@@ -171,10 +171,10 @@ export const outbox = pgTable(
     payload: jsonb("payload").notNull(),
     createdAt: createdAt(),
     /** Not before this time (delayed work). */
-    availableAt: timestamp("available_at", { withTimezone: true }).notNull().defaultNow(),
-    dispatchedAt: timestamp("dispatched_at", { withTimezone: true }),
+    availableAt: timestamptz("available_at").notNull().defaultNow(),
+    dispatchedAt: timestamptz("dispatched_at"),
     /** Its processor finished (done, or failed for good): until then the reconciler checks Redis still has the job. */
-    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    finishedAt: timestamptz("finished_at"),
     /** Dispatches that failed (Redis did not accept the job). */
     attempts: integer("attempts").notNull().default(0),
     /**
@@ -235,7 +235,7 @@ export const messages = pgTable(
     error: text("error"),
     createdAt: createdAt(),
     /** When it was handed to the provider; set (status still pending) before the call: the recorded intent of deliverMessage. */
-    sentAt: timestamp("sent_at", { withTimezone: true }),
+    sentAt: timestamptz("sent_at"),
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex("messages_provider_id_key").on(t.providerMessageId), index("messages_shop_time_idx").on(t.shopId, t.createdAt)],

@@ -16,24 +16,10 @@
  * recipient's name, phone and address and the lines, nothing else of the customer.
  */
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  boolean,
-  char,
-  check,
-  index,
-  integer,
-  pgEnum,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { bigint, boolean, char, check, index, integer, pgEnum, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 import { variants } from "./catalog";
-import { createdAt, id, updatedAt } from "./columns";
+import { createdAt, id, tenantKey, timestamptz, updatedAt } from "./columns";
 import { shops, users } from "./core";
 import { orders } from "./orders";
 import { shopFk, shopRef } from "./shop-column";
@@ -66,7 +52,7 @@ export const supplierProfiles = pgTable(
       .default(sql`'{}'::text[]`),
     handlingDays: integer("handling_days").notNull().default(2),
     status: supplierStatusEnum("status").notNull().default("pending"),
-    statusChangedAt: timestamp("status_changed_at", { withTimezone: true }),
+    statusChangedAt: timestamptz("status_changed_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -103,13 +89,13 @@ export const supplierOrders = pgTable(
     costTotalMinor: bigint("cost_total_minor", { mode: "number" }).notNull(),
     carrier: text("carrier"),
     trackingNumber: text("tracking_number"),
-    acceptedAt: timestamp("accepted_at", { withTimezone: true }),
-    shippedAt: timestamp("shipped_at", { withTimezone: true }),
+    acceptedAt: timestamptz("accepted_at"),
+    shippedAt: timestamptz("shipped_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     // Forwarding is idempotent per (order, supplier).
     uniqueIndex("supplier_orders_merchant_order_key").on(t.shopId, t.merchantShopId, t.merchantOrderId),
     index("supplier_orders_list_idx").on(t.shopId, t.createdAt.desc()),
@@ -134,7 +120,7 @@ export const supplierOrderLines = pgTable(
     rejectReason: text("reject_reason"),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     shopRef("supplier_order_lines_order_fk", t, t.supplierOrderId, supplierOrders).onDelete("cascade"),
     uniqueIndex("supplier_order_lines_line_key").on(t.shopId, t.supplierOrderId, t.merchantLineId),
     check("supplier_order_lines_quantity_check", sql`${t.quantity} > 0`),
@@ -178,11 +164,11 @@ export const dropshipLinks = pgTable(
     roundingEnding: integer("rounding_ending"),
     /** The merchant fixed the price by hand: cost changes do not re-price it. */
     priceLocked: boolean("price_locked").notNull().default(false),
-    syncedAt: timestamp("synced_at", { withTimezone: true }).notNull().defaultNow(),
+    syncedAt: timestamptz("synced_at").notNull().defaultNow(),
     createdAt: createdAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     uniqueIndex("dropship_links_variant_key").on(t.shopId, t.variantId),
     index("dropship_links_product_idx").on(t.shopId, t.productId),
     // The sync job finds every merchant selling a supplier variant.
@@ -234,7 +220,7 @@ export const dropshipWalletEntries = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     // One top-up per form token: a double submission cannot credit twice.
     uniqueIndex("dropship_wallet_entries_topup_token_key")
       .on(t.shopId, t.topupToken)
@@ -263,17 +249,17 @@ export const dropshipForwards = pgTable(
     currency: char("currency", { length: 3 }).notNull(),
     costTotalMinor: bigint("cost_total_minor", { mode: "number" }).notNull(),
     /** Set once the supplier's order row exists (sending is retried until then). */
-    sentAt: timestamp("sent_at", { withTimezone: true }),
+    sentAt: timestamptz("sent_at"),
     carrier: text("carrier"),
     trackingNumber: text("tracking_number"),
     /** The merchant order's fulfilment made from the supplier's shipment (once). */
-    fulfilledAt: timestamp("fulfilled_at", { withTimezone: true }),
+    fulfilledAt: timestamptz("fulfilled_at"),
     rejectedLines: integer("rejected_lines").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     // The idempotency key of forwarding: one per order and supplier.
     uniqueIndex("dropship_forwards_order_supplier_key").on(t.shopId, t.orderId, t.supplierShopId),
     shopRef("dropship_forwards_order_fk", t, t.orderId, orders).onDelete("cascade"),
@@ -291,8 +277,8 @@ export const dropshipAlerts = pgTable(
     message: text("message").notNull(),
     orderId: uuid("order_id"),
     productId: uuid("product_id"),
-    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    resolvedAt: timestamptz("resolved_at"),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] }), index("dropship_alerts_open_idx").on(t.shopId, t.createdAt.desc())],
+  (t) => [tenantKey(t), index("dropship_alerts_open_idx").on(t.shopId, t.createdAt.desc())],
 );

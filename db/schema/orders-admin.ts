@@ -4,9 +4,9 @@
  * on (shop_id, id) with shop_id in every foreign key.
  */
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
 
-import { createdAt, id } from "./columns";
+import { createdAt, id, tenantKey } from "./columns";
 import { users } from "./core";
 import { orderLines, orders, payments } from "./orders";
 import { shopFk, shopRef } from "./shop-column";
@@ -28,7 +28,7 @@ export const fulfilments = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     shopRef("fulfilments_order_fk", t, t.orderId, orders).onDelete("cascade"),
     index("fulfilments_order_idx").on(t.shopId, t.orderId, t.createdAt),
   ],
@@ -44,7 +44,7 @@ export const fulfilmentLines = pgTable(
     quantity: integer("quantity").notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     shopRef("fulfilment_lines_fulfilment_fk", t, t.fulfilmentId, fulfilments).onDelete("cascade"),
     shopRef("fulfilment_lines_order_line_fk", t, t.orderLineId, orderLines).onDelete("cascade"),
     index("fulfilment_lines_fulfilment_idx").on(t.shopId, t.fulfilmentId),
@@ -65,7 +65,7 @@ export const refundLines = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     shopRef("refund_lines_payment_fk", t, t.paymentId, payments).onDelete("cascade"),
     shopRef("refund_lines_order_line_fk", t, t.orderLineId, orderLines).onDelete("cascade"),
     index("refund_lines_payment_idx").on(t.shopId, t.paymentId),

@@ -24,12 +24,11 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 
-import { createdAt, id, updatedAt } from "./columns";
+import { createdAt, id, tenantKey, timestamptz, updatedAt } from "./columns";
 import { languageEnum, shops, users } from "./core";
 import { shopFk, shopRef } from "./shop-column";
 
@@ -80,11 +79,11 @@ export const customers = pgTable(
     /** Set for storefront accounts only (bcrypt). */
     passwordHash: text("password_hash"),
     marketingConsent: boolean("marketing_consent").notNull().default(false),
-    marketingConsentAt: timestamp("marketing_consent_at", { withTimezone: true }),
+    marketingConsentAt: timestamptz("marketing_consent_at"),
     /** Marketing by WhatsApp, separately withdrawable (a STOP reply); marketingConsent is email's. */
     marketingWhatsappConsent: boolean("marketing_whatsapp_consent").notNull().default(false),
     /** Set when a deletion request anonymised this customer (the row stays for retained orders). */
-    anonymisedAt: timestamp("anonymised_at", { withTimezone: true }),
+    anonymisedAt: timestamptz("anonymised_at"),
     /** The merchant's internal note. */
     note: text("note").notNull().default(""),
     mergedIntoId: uuid("merged_into_id"),
@@ -94,7 +93,7 @@ export const customers = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     // One storefront account per email in a shop; guests may repeat (merged later).
     uniqueIndex("customers_account_email_key")
       .on(t.shopId, t.email)
@@ -118,7 +117,7 @@ export const customerAddresses = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     shopRef("customer_addresses_customer_fk", t, t.customerId, customers).onDelete("cascade"),
     index("customer_addresses_customer_idx").on(t.shopId, t.customerId),
   ],
@@ -158,13 +157,13 @@ export const orders = pgTable(
     /** The gateway the order is paid through (payseller, billplz); null until payment starts. */
     gateway: text("gateway"),
     /** An unpaid order is cancelled at this time and its stock released. */
-    expiresAt: timestamp("expires_at", { withTimezone: true }),
-    paidAt: timestamp("paid_at", { withTimezone: true }),
-    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    expiresAt: timestamptz("expires_at"),
+    paidAt: timestamptz("paid_at"),
+    cancelledAt: timestamptz("cancelled_at"),
     cancelReason: text("cancel_reason"),
     /** Tax invoice number, sequential per shop with no gaps, given when the order is paid. */
     invoiceNumber: integer("invoice_number"),
-    invoicedAt: timestamp("invoiced_at", { withTimezone: true }),
+    invoicedAt: timestamptz("invoiced_at"),
     /** Some line is fulfilled by a dropshipping supplier. */
     hasDropship: boolean("has_dropship").notNull().default(false),
     /**
@@ -176,7 +175,7 @@ export const orders = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     uniqueIndex("orders_number_key").on(t.shopId, t.number),
     uniqueIndex("orders_invoice_number_key")
       .on(t.shopId, t.invoiceNumber)
@@ -230,7 +229,7 @@ export const orderLines = pgTable(
     supplierCostMinor: bigint("supplier_cost_minor", { mode: "number" }),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     shopRef("order_lines_order_fk", t, t.orderId, orders).onDelete("cascade"),
     index("order_lines_order_idx").on(t.shopId, t.orderId, t.position),
     index("order_lines_variant_idx").on(t.shopId, t.variantId),
@@ -264,10 +263,10 @@ export const payments = pgTable(
     reason: text("reason"),
     actorUserId: uuid("actor_user_id").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
-    completedAt: timestamp("completed_at", { withTimezone: true }),
+    completedAt: timestamptz("completed_at"),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     shopRef("payments_order_fk", t, t.orderId, orders).onDelete("cascade"),
     uniqueIndex("payments_gateway_reference_key")
       .on(t.shopId, t.gateway, t.gatewayReference)
@@ -302,7 +301,7 @@ export const orderEvents = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     shopRef("order_events_order_fk", t, t.orderId, orders).onDelete("cascade"),
     index("order_events_order_idx").on(t.shopId, t.orderId, t.createdAt),
   ],

@@ -5,9 +5,9 @@
  * made through one gateway can still be verified and refunded after the shop switches to another.
  */
 import { sql } from "drizzle-orm";
-import { boolean, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
-import { createdAt, id, updatedAt } from "./columns";
+import { createdAt, id, tenantKey, timestamptz, updatedAt } from "./columns";
 import { shops, users } from "./core";
 
 export const paymentGatewayAccounts = pgTable(
@@ -25,14 +25,14 @@ export const paymentGatewayAccounts = pgTable(
     credentialsSealed: text("credentials_sealed"),
     /** What may be shown back: identifiers in full, secrets as their last 4 characters. */
     credentialsHint: text("credentials_hint"),
-    lastTestedAt: timestamp("last_tested_at", { withTimezone: true }),
+    lastTestedAt: timestamptz("last_tested_at"),
     lastTestResult: text("last_test_result"),
     updatedByUserId: uuid("updated_by_user_id").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     uniqueIndex("payment_gateway_accounts_gateway_key").on(t.shopId, t.gateway),
     uniqueIndex("payment_gateway_accounts_active_key")
       .on(t.shopId)

@@ -7,22 +7,9 @@
  * merchant user's own request (shop_id null) is the platform's, read through asPlatform.
  */
 import { sql } from "drizzle-orm";
-import {
-  boolean,
-  check,
-  date,
-  foreignKey,
-  index,
-  integer,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { boolean, check, date, foreignKey, index, integer, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
-import { createdAt, id, updatedAt } from "./columns";
+import { createdAt, id, tenantKey, timestamptz, updatedAt } from "./columns";
 import { languageEnum, shops, users } from "./core";
 import { customers } from "./orders";
 import { shopFk } from "./shop-column";
@@ -54,14 +41,14 @@ export const privacyRequests = pgTable(
     minor: boolean("minor").notNull().default(false),
     /** 30 Malaysian business days after the request (weekends and public holidays excluded). */
     dueOn: date("due_on").notNull(),
-    coolingOffUntil: timestamp("cooling_off_until", { withTimezone: true }),
+    coolingOffUntil: timestamptz("cooling_off_until"),
     progress: integer("progress").notNull().default(0),
     exportKey: text("export_key"),
-    exportExpiresAt: timestamp("export_expires_at", { withTimezone: true }),
+    exportExpiresAt: timestamptz("export_expires_at"),
     error: text("error"),
     createdAt: createdAt(),
-    completedAt: timestamp("completed_at", { withTimezone: true }),
-    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    completedAt: timestamptz("completed_at"),
+    cancelledAt: timestamptz("cancelled_at"),
     updatedAt: updatedAt(),
   },
   (t) => [
@@ -93,7 +80,7 @@ export const consentEvents = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     foreignKey({
       columns: [t.shopId, t.customerId],
       foreignColumns: [customers.shopId, customers.id],
@@ -120,8 +107,8 @@ export const privacyCodes = pgTable(
     codeHash: text("code_hash").notNull(),
     attempts: integer("attempts").notNull().default(0),
     createdAt: createdAt(),
-    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
-    consumedAt: timestamp("consumed_at", { withTimezone: true }),
+    expiresAt: timestamptz("expires_at").notNull(),
+    consumedAt: timestamptz("consumed_at"),
   },
   (t) => [
     index("privacy_codes_subject_idx").on(t.subjectHash, t.createdAt),
@@ -139,9 +126,9 @@ export const policyVersions = pgTable(
     significant: boolean("significant").notNull().default(false),
     summary: text("summary").notNull().default(""),
     publishedByUserId: uuid("published_by_user_id").references(() => users.id, { onDelete: "set null" }),
-    publishedAt: timestamp("published_at", { withTimezone: true }).notNull().defaultNow(),
+    publishedAt: timestamptz("published_at").notNull().defaultNow(),
     /** When the notices of a significant version were queued (once: the job is idempotent by this). */
-    noticesQueuedAt: timestamp("notices_queued_at", { withTimezone: true }),
+    noticesQueuedAt: timestamptz("notices_queued_at"),
   },
   (t) => [
     uniqueIndex("policy_versions_document_version_key").on(t.document, t.version),
@@ -160,7 +147,7 @@ export const policyAcceptances = pgTable(
     userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
     shopId: uuid("shop_id").references(() => shops.id, { onDelete: "cascade" }),
     customerId: uuid("customer_id"),
-    acceptedAt: timestamp("accepted_at", { withTimezone: true }).notNull().defaultNow(),
+    acceptedAt: timestamptz("accepted_at").notNull().defaultNow(),
   },
   (t) => [
     foreignKey({

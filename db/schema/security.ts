@@ -5,9 +5,9 @@
  * carries it to the person.
  */
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
-import { createdAt, id, shopId } from "./columns";
+import { createdAt, id, shopId, tenantKey, timestamptz } from "./columns";
 import { membershipRoleEnum, messageChannelEnum, shops, users } from "./core";
 
 /** contact_change: a new WhatsApp number proved by a code sent to it before it replaces the old one (privacy correction). */
@@ -32,8 +32,8 @@ export const loginChallenges = pgTable(
     ip: text("ip"),
     userAgent: text("user_agent"),
     createdAt: createdAt(),
-    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
-    completedAt: timestamp("completed_at", { withTimezone: true }),
+    expiresAt: timestamptz("expires_at").notNull(),
+    completedAt: timestamptz("completed_at"),
   },
   (t) => [index("login_challenges_user_idx").on(t.userId)],
 );
@@ -58,8 +58,8 @@ export const verificationCodes = pgTable(
     messageId: uuid("message_id"),
     attempts: integer("attempts").notNull().default(0),
     createdAt: createdAt(),
-    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
-    consumedAt: timestamp("consumed_at", { withTimezone: true }),
+    expiresAt: timestamptz("expires_at").notNull(),
+    consumedAt: timestamptz("consumed_at"),
   },
   (t) => [index("verification_codes_subject_idx").on(t.subjectId, t.createdAt)],
 );
@@ -75,9 +75,9 @@ export const trustedDevices = pgTable(
     ip: text("ip"),
     userAgent: text("user_agent"),
     createdAt: createdAt(),
-    lastUsedAt: timestamp("last_used_at", { withTimezone: true }).notNull().defaultNow(),
-    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
-    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    lastUsedAt: timestamptz("last_used_at").notNull().defaultNow(),
+    expiresAt: timestamptz("expires_at").notNull(),
+    revokedAt: timestamptz("revoked_at"),
   },
   (t) => [index("trusted_devices_user_idx").on(t.userId)],
 );
@@ -91,7 +91,7 @@ export const totpAuthenticators = pgTable("totp_authenticators", {
   secretEncrypted: text("secret_encrypted"),
   /** A seed shown for enrolment and not yet confirmed with a code. */
   pendingSecretEncrypted: text("pending_secret_encrypted"),
-  confirmedAt: timestamp("confirmed_at", { withTimezone: true }),
+  confirmedAt: timestamptz("confirmed_at"),
   /** The last accepted 30-second step: a code is never accepted twice. */
   lastUsedStep: bigint("last_used_step", { mode: "number" }),
   createdAt: createdAt(),
@@ -108,7 +108,7 @@ export const recoveryCodes = pgTable(
     salt: text("salt").notNull(),
     codeHash: text("code_hash").notNull(),
     createdAt: createdAt(),
-    usedAt: timestamp("used_at", { withTimezone: true }),
+    usedAt: timestamptz("used_at"),
   },
   (t) => [index("recovery_codes_user_idx").on(t.userId)],
 );
@@ -127,8 +127,8 @@ export const passwordResets = pgTable(
     method: passwordResetMethodEnum("method").notNull(),
     ip: text("ip"),
     createdAt: createdAt(),
-    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
-    usedAt: timestamp("used_at", { withTimezone: true }),
+    expiresAt: timestamptz("expires_at").notNull(),
+    usedAt: timestamptz("used_at"),
   },
   (t) => [index("password_resets_user_idx").on(t.userId)],
 );
@@ -154,13 +154,13 @@ export const staffInvites = pgTable(
     tokenHash: text("token_hash").notNull(),
     invitedBy: uuid("invited_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
-    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
-    acceptedAt: timestamp("accepted_at", { withTimezone: true }),
+    expiresAt: timestamptz("expires_at").notNull(),
+    acceptedAt: timestamptz("accepted_at"),
     acceptedBy: uuid("accepted_by").references(() => users.id, { onDelete: "set null" }),
-    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedAt: timestamptz("revoked_at"),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     uniqueIndex("staff_invites_token_key").on(t.shopId, t.tokenHash),
     // The link names no shop: acceptance looks the token up across shops.
     index("staff_invites_token_idx").on(t.tokenHash),

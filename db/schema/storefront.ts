@@ -13,10 +13,10 @@
  * Tenant tables keyed on (shop_id, id) with shop_id in every unique key and foreign key.
  */
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
 
 import { variants } from "./catalog";
-import { createdAt, id, updatedAt } from "./columns";
+import { createdAt, id, tenantKey, timestamptz, updatedAt } from "./columns";
 import { shopFk, shopRef } from "./shop-column";
 
 export const flashSales = pgTable(
@@ -25,8 +25,8 @@ export const flashSales = pgTable(
     shopId: shopFk(),
     id: id(),
     name: text("name").notNull(),
-    startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
-    endsAt: timestamp("ends_at", { withTimezone: true }).notNull(),
+    startsAt: timestamptz("starts_at").notNull(),
+    endsAt: timestamptz("ends_at").notNull(),
     /** Units one customer may buy at the sale price over the whole sale; null = no limit. */
     perCustomerLimit: integer("per_customer_limit"),
     /** Units sold at the sale price over the whole sale, all variants together; null = no cap. */
@@ -34,12 +34,12 @@ export const flashSales = pgTable(
     /** Units claimed by orders (released claims are subtracted again). */
     claimed: integer("claimed").notNull().default(0),
     /** Set when the merchant ended the sale early (ends_at is moved to that moment too). */
-    endedAt: timestamp("ended_at", { withTimezone: true }),
+    endedAt: timestamptz("ended_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     index("flash_sales_window_idx").on(t.shopId, t.endsAt, t.startsAt),
     check("flash_sales_window_check", sql`${t.endsAt} > ${t.startsAt}`),
     check("flash_sales_limits_check", sql`coalesce(${t.perCustomerLimit}, 1) > 0 and coalesce(${t.totalCap}, 1) > 0`),
@@ -96,10 +96,10 @@ export const flashSaleClaims = pgTable(
     quantity: integer("quantity").notNull(),
     unitPriceMinor: integer("unit_price_minor").notNull(),
     createdAt: createdAt(),
-    releasedAt: timestamp("released_at", { withTimezone: true }),
+    releasedAt: timestamptz("released_at"),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    tenantKey(t),
     shopRef("flash_sale_claims_sale_fk", t, t.flashSaleId, flashSales).onDelete("cascade"),
     index("flash_sale_claims_order_idx").on(t.shopId, t.orderId),
     index("flash_sale_claims_sale_idx").on(t.shopId, t.flashSaleId, t.createdAt),
