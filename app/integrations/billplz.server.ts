@@ -33,9 +33,8 @@ import {
   callbackFields,
   type CreatedPayment,
   type CreatePaymentInput,
+  GatewayAdapter,
   type GatewayCapabilities,
-  gatewayRequest,
-  InvalidSignatureError,
   MalformedNotificationError,
   type PaymentGateway,
   PaymentGatewayError,
@@ -46,7 +45,7 @@ import {
   type RefundInput,
   type RefundResult,
 } from "./payment-gateway";
-import { hmacSha256Hex, safeEqualText } from "./provider-http";
+import { hmacSha256Hex } from "./provider-http";
 
 export const BILLPLZ_BASE_URLS = {
   production: "https://www.billplz.com/api",
@@ -187,15 +186,9 @@ const CAPABILITIES: GatewayCapabilities = {
   paidAfterCancel: true,
 };
 
-export class BillplzGateway implements PaymentGateway {
+export class BillplzGateway extends GatewayAdapter<BillplzSettings> implements PaymentGateway {
   readonly name = "billplz" as const;
   readonly capabilities = CAPABILITIES;
-
-  constructor(private readonly settings: BillplzSettings) {}
-
-  get isSandbox(): boolean {
-    return this.settings.sandbox;
-  }
 
   async createPayment(input: CreatePaymentInput): Promise<CreatedPayment> {
     assertCreateInput(this.name, input, CAPABILITIES.currencies);
@@ -220,9 +213,7 @@ export class BillplzGateway implements PaymentGateway {
   verifyCallback(raw: RawCallback): PaymentNotification {
     const fields = callbackFields(this.name, raw);
     this.checkSignature(fields, "callback", fields.find(([k]) => k === "x_signature")?.[1]);
-    const parsed = CallbackSchema.safeParse(Object.fromEntries(fields));
-    if (!parsed.success) throw new MalformedNotificationError(this.name, "callback", parsed.error.issues[0].message);
-    const c = parsed.data;
+    const c = this.notificationFields("callback", CallbackSchema, Object.fromEntries(fields));
     const status = notificationStatus(c.paid === "true", c.transaction_status, c.state);
     return {
       gateway: this.name,
@@ -244,9 +235,7 @@ export class BillplzGateway implements PaymentGateway {
     if (fields.length === 0) throw new MalformedNotificationError(this.name, "redirect", "no billplz[…] parameters");
     this.checkSignature(fields, "redirect", params.get("billplz[x_signature]") ?? undefined);
     const values = Object.fromEntries(fields.map(([k, v]) => [k.slice("billplz[".length, -1), v]));
-    const parsed = RedirectSchema.safeParse(values);
-    if (!parsed.success) throw new MalformedNotificationError(this.name, "redirect", parsed.error.issues[0].message);
-    const r = parsed.data;
+    const r = this.notificationFields("redirect", RedirectSchema, values);
     const status = notificationStatus(r.paid === "true", r.transaction_status);
     return {
       gateway: this.name,
@@ -315,10 +304,7 @@ export class BillplzGateway implements PaymentGateway {
   }
 
   private checkSignature(fields: [string, string][], channel: "callback" | "redirect", given: string | undefined): void {
-    if (!given) throw new InvalidSignatureError(this.name, channel, "missing");
-    if (!safeEqualText(signBillplz(fields, this.settings.xSignatureKey), given.trim().toLowerCase())) {
-      throw new InvalidSignatureError(this.name, channel, "mismatch");
-    }
+    this.checkSigned(channel, given, () => signBillplz(fields, this.settings.xSignatureKey));
   }
 
   private invalid(message: string) {
@@ -335,7 +321,7 @@ export class BillplzGateway implements PaymentGateway {
       },
       body: form?.toString(),
     };
-    return gatewayRequest(this.name, `${this.settings.baseUrl}${path}`, init, this.settings.timeoutMs ?? 15_000, describeError);
+    return this.call(path, init, describeError);
   }
 }
 

@@ -18,9 +18,11 @@
  *
  * Amounts are integers in minor units (sen), never floats.
  */
+import type { ZodType } from "zod";
+
 import { hasEscapedNul } from "~/lib/text";
 
-import { fetchWithTimeout, ProviderUnreachable, retryAfterMs, safeJson } from "./provider-http";
+import { fetchWithTimeout, ProviderUnreachable, retryAfterMs, safeEqualText, safeJson } from "./provider-http";
 
 export type GatewayName = "payseller" | "billplz";
 
@@ -294,7 +296,7 @@ export function assertCreateInput(gateway: GatewayName, input: CreatePaymentInpu
  * One JSON API call of a gateway adapter: a deadline, network failures as "unavailable", and
  * unsuccessful answers as PaymentGatewayError with the gateway's own message (describe()).
  */
-export async function gatewayRequest(
+async function gatewayRequest(
   gateway: GatewayName,
   url: string,
   init: RequestInit,
@@ -313,6 +315,49 @@ export async function gatewayRequest(
   if (response.ok) return json;
   const message = describe(json) || text.slice(0, 300) || `HTTP ${response.status}`;
   throw gatewayErrorFor(gateway, response.status, message, retryAfterMs(response.headers));
+}
+
+/**
+ * What every adapter does the same way around its own wire format: it holds one shop's settings
+ * (the sandbox's or live), checks a notification's signature in constant time, reads a
+ * notification's fields with its own schema, and calls its API with a deadline. The signature,
+ * the fields and the API calls themselves stay in each provider's file.
+ */
+export abstract class GatewayAdapter<S extends GatewaySettings> {
+  abstract readonly name: GatewayName;
+  abstract readonly capabilities: GatewayCapabilities;
+
+  constructor(protected readonly settings: S) {}
+
+  get isSandbox(): boolean {
+    return this.settings.sandbox;
+  }
+
+  /** `given` (as sent; hex, any case) against `expected()`, the signature the gateway's rule gives. */
+  protected checkSigned(channel: "callback" | "redirect", given: string | undefined, expected: () => string): void {
+    if (!given) throw new InvalidSignatureError(this.name, channel, "missing");
+    if (!safeEqualText(expected(), given.trim().toLowerCase())) throw new InvalidSignatureError(this.name, channel, "mismatch");
+  }
+
+  /** A verified notification's fields read with the adapter's schema; the first problem otherwise. */
+  protected notificationFields<T>(channel: "callback" | "redirect", schema: ZodType<T>, values: Record<string, string>): T {
+    const parsed = schema.safeParse(values);
+    if (!parsed.success) throw new MalformedNotificationError(this.name, channel, parsed.error.issues[0].message);
+    return parsed.data;
+  }
+
+  /** One call of the gateway's API at `path` below its base URL (gatewayRequest, 15 s unless the settings say). */
+  protected call(path: string, init: RequestInit, describe: (json: unknown) => string | undefined): Promise<unknown> {
+    return gatewayRequest(this.name, `${this.settings.baseUrl}${path}`, init, this.settings.timeoutMs ?? 15_000, describe);
+  }
+}
+
+/** The part of an adapter's settings that is the same for every gateway. */
+interface GatewaySettings {
+  baseUrl: string;
+  /** True when this is NetShop's stand-in, not the gateway. */
+  sandbox: boolean;
+  timeoutMs?: number;
 }
 
 /** The fields of a form-encoded server callback, in the order they came. */

@@ -40,9 +40,8 @@ import {
   callbackFields,
   type CreatedPayment,
   type CreatePaymentInput,
+  GatewayAdapter,
   type GatewayCapabilities,
-  gatewayRequest,
-  InvalidSignatureError,
   MalformedNotificationError,
   type PaymentGateway,
   PaymentGatewayError,
@@ -52,7 +51,7 @@ import {
   type RefundInput,
   type RefundResult,
 } from "./payment-gateway";
-import { hmacSha256Hex, safeEqualText } from "./provider-http";
+import { hmacSha256Hex } from "./provider-http";
 
 /** Where NetShop's stand-in serves the PaySeller API, under SANDBOX_URL. */
 export const PAYSELLER_STANDIN_PATH = "/payseller";
@@ -166,15 +165,9 @@ const CAPABILITIES: GatewayCapabilities = {
   paidAfterCancel: false,
 };
 
-export class PaySellerGateway implements PaymentGateway {
+export class PaySellerGateway extends GatewayAdapter<PaySellerSettings> implements PaymentGateway {
   readonly name = "payseller" as const;
   readonly capabilities = CAPABILITIES;
-
-  constructor(private readonly settings: PaySellerSettings) {}
-
-  get isSandbox(): boolean {
-    return this.settings.sandbox;
-  }
 
   async createPayment(input: CreatePaymentInput): Promise<CreatedPayment> {
     assertCreateInput(this.name, input, CAPABILITIES.currencies);
@@ -195,9 +188,7 @@ export class PaySellerGateway implements PaymentGateway {
   verifyCallback(raw: RawCallback): PaymentNotification {
     const fields = callbackFields(this.name, raw);
     this.checkSignature(fields, "callback", "signature");
-    const parsed = CallbackSchema.safeParse(Object.fromEntries(fields));
-    if (!parsed.success) throw new MalformedNotificationError(this.name, "callback", parsed.error.issues[0].message);
-    const c = parsed.data;
+    const c = this.notificationFields("callback", CallbackSchema, Object.fromEntries(fields));
     return {
       gateway: this.name,
       channel: "callback",
@@ -217,9 +208,7 @@ export class PaySellerGateway implements PaymentGateway {
     const fields = [...new URL(url).searchParams].filter(([key]) => key.startsWith("ps_"));
     if (fields.length === 0) throw new MalformedNotificationError(this.name, "redirect", "no ps_ parameters");
     this.checkSignature(fields, "redirect", "ps_signature");
-    const parsed = RedirectSchema.safeParse(Object.fromEntries(fields));
-    if (!parsed.success) throw new MalformedNotificationError(this.name, "redirect", parsed.error.issues[0].message);
-    const r = parsed.data;
+    const r = this.notificationFields("redirect", RedirectSchema, Object.fromEntries(fields));
     return {
       gateway: this.name,
       channel: "redirect",
@@ -280,10 +269,7 @@ export class PaySellerGateway implements PaymentGateway {
 
   private checkSignature(fields: [string, string][], channel: "callback" | "redirect", signatureKey: string): void {
     const given = fields.find(([key]) => key === signatureKey)?.[1];
-    if (!given) throw new InvalidSignatureError(this.name, channel, "missing");
-    if (!safeEqualText(signPayseller(fields, this.settings.checksumKey, signatureKey), given.trim().toLowerCase())) {
-      throw new InvalidSignatureError(this.name, channel, "mismatch");
-    }
+    this.checkSigned(channel, given, () => signPayseller(fields, this.settings.checksumKey, signatureKey));
   }
 
   private request(method: "GET" | "POST", path: string, body?: unknown, idempotencyKey?: string): Promise<unknown> {
@@ -297,7 +283,7 @@ export class PaySellerGateway implements PaymentGateway {
       },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     };
-    return gatewayRequest(this.name, `${this.settings.baseUrl}${path}`, init, this.settings.timeoutMs ?? 15_000, (json) => {
+    return this.call(path, init, (json) => {
       const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
       return error ? [error.code, error.message].filter(Boolean).join(": ") : undefined;
     });
