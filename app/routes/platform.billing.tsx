@@ -1,6 +1,7 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
+import { withLineTexts } from "~/domain/billing/invoice-lines.server";
 import { allPlans, failedPayments, platformInvoiceList, revenueSeries, updatePlanPrices } from "~/domain/billing/operators.server";
 import { operatorAction, operatorLoader } from "~/domain/dropship/suppliers.server";
 import { readForm } from "~/lib/csrf.server";
@@ -8,6 +9,7 @@ import { metaT } from "~/lib/i18n";
 import { localeFor } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { formatMoney } from "~/lib/money";
+import { ColumnChart, periodLabel, shortNumber } from "~/ui/charts";
 import { useFormat } from "~/ui/format";
 import { FormError, PostForm } from "~/ui/forms";
 import { PlatformInvoiceTable } from "~/ui/platform-invoice-table";
@@ -28,7 +30,7 @@ export const loader = /* @__PURE__ */ operatorLoader(async ({ request }) => {
     allPlans(),
     failedPayments(),
   ]);
-  return { invoices, series, plans, filter, failures };
+  return { invoices: withLineTexts(await localeFor(request), invoices), series, plans, filter, failures };
 });
 
 export const action = /* @__PURE__ */ operatorAction(async ({ request, context, operator }) => {
@@ -41,29 +43,8 @@ export const action = /* @__PURE__ */ operatorAction(async ({ request, context, 
   return data({ errors: {} as Record<string, string>, done: true });
 });
 
-function Bars({ title, values, label }: { title: string; values: { month: string; value: number }[]; label: (n: number) => string }) {
-  const max = Math.max(1, ...values.map((v) => v.value));
-  const w = 36;
-  return (
-    <figure>
-      <figcaption>{title}</figcaption>
-      <svg role="img" aria-label={title} width={values.length * w} height={140} viewBox={`0 0 ${values.length * w} 140`}>
-        {values.map((v, i) => {
-          const h = Math.round((v.value / max) * 100);
-          return (
-            <g key={v.month}>
-              <title>{`${v.month}: ${label(v.value)}`}</title>
-              <rect x={i * w + 6} y={110 - h} width={w - 12} height={h} fill="#0f766e" />
-              <text x={i * w + w / 2} y={128} fontSize="9" textAnchor="middle">
-                {v.month.slice(2)}
-              </text>
-            </g>
-          );
-        })}
-      </svg>
-    </figure>
-  );
-}
+/** A month of the series (YYYY-MM) on the x axis ("12/2026"), the month itself in the bar's title. */
+const month = (m: string) => ({ label: periodLabel(`${m}-01`, "month"), detail: m });
 
 export default function PlatformBilling() {
   const { invoices, series, plans, filter, failures } = useLoaderData<typeof loader>();
@@ -73,13 +54,23 @@ export default function PlatformBilling() {
   return (
     <main className="admin-main stack">
       <h1>{t("console.billing")}</h1>
-      <section className="card row" style={{ gap: "2rem", flexWrap: "wrap" }}>
-        <Bars
+      <section className="card stack">
+        <h2>{t("console.mrrChart")}</h2>
+        <ColumnChart
           title={t("console.mrrChart")}
-          values={series.map((s) => ({ month: s.month, value: s.mrrMinor }))}
-          label={(m) => formatMoney(m, "MYR")}
+          points={series.map((s) => ({ ...month(s.month), value: s.mrrMinor }))}
+          format={(minor) => formatMoney(minor, "MYR")}
+          tick={(minor) => shortNumber(minor / 100)}
+          testId="mrr-chart"
         />
-        <Bars title={t("console.churnChart")} values={series.map((s) => ({ month: s.month, value: s.churned }))} label={String} />
+        <h2>{t("console.churnChart")}</h2>
+        <ColumnChart
+          title={t("console.churnChart")}
+          points={series.map((s) => ({ ...month(s.month), value: s.churned }))}
+          format={String}
+          counts
+          testId="churn-chart"
+        />
       </section>
       <section className="card">
         <h2>{t("console.invoices")}</h2>

@@ -1,6 +1,7 @@
 import { data, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 
+import { withLineTexts } from "~/domain/billing/invoice-lines.server";
 import {
   extendTrial,
   grantCredits,
@@ -31,7 +32,10 @@ async function load(request: Request, shopId: string | undefined) {
 }
 
 /** One merchant's account and subscription; suspend/lift with a reason, extend the trial, grant AI credits. */
-export const loader = /* @__PURE__ */ operatorLoader(async ({ request, params }) => load(request, params.shopId));
+export const loader = /* @__PURE__ */ operatorLoader(async ({ request, params }) => {
+  const account = await load(request, params.shopId);
+  return { ...account, invoices: withLineTexts(await localeFor(request), account.invoices) };
+});
 
 export const action = /* @__PURE__ */ operatorAction(async ({ request, params, context, operator }) => {
   const { shop } = await load(request, params.shopId);

@@ -64,19 +64,22 @@ function Tooltip({ tip }: { tip: { x: number; y: number; text: string } | null }
 
 /**
  * Vertical bars over time: a y axis with nice ticks and values, the period's labels on the x axis
- * (thinned to fit), the value above each bar when there are few bars.
+ * (thinned to fit), the value above each bar when there are few bars. `counts`: the values are
+ * whole numbers (shops, orders), so the axis has no ticks between them.
  */
 export function ColumnChart({
   title,
   points,
   format,
   tick = (v) => shortNumber(v),
+  counts = false,
   testId,
 }: {
   title: string;
   points: ChartPoint[];
   format: (v: number) => string;
   tick?: (v: number) => string;
+  counts?: boolean;
   testId?: string;
 }) {
   const [tip, setTip] = useState<{ x: number; y: number; text: string } | null>(null);
@@ -98,14 +101,17 @@ export function ColumnChart({
   return (
     <ChartFrame width={width} height={height} title={title} testId={testId} tip={tip} onLeave={() => setTip(null)}>
       <g className="chart-axis" data-testid={testId ? `${testId}-y-axis` : undefined}>
-        {y.ticks(5).map((v) => (
-          <g key={v} transform={`translate(0, ${y(v)})`}>
-            <line x1={pad.left} x2={width - pad.right} stroke="currentColor" opacity={v === 0 ? 0.4 : 0.12} />
-            <text x={pad.left - 8} dy="0.32em" fontSize="12" textAnchor="end" fill="currentColor" opacity={0.75}>
-              {tick(v)}
-            </text>
-          </g>
-        ))}
+        {y
+          .ticks(5)
+          .filter((v) => !counts || Number.isInteger(v))
+          .map((v) => (
+            <g key={v} transform={`translate(0, ${y(v)})`}>
+              <line x1={pad.left} x2={width - pad.right} stroke="currentColor" opacity={v === 0 ? 0.4 : 0.12} />
+              <text x={pad.left - 8} dy="0.32em" fontSize="12" textAnchor="end" fill="currentColor" opacity={0.75}>
+                {tick(v)}
+              </text>
+            </g>
+          ))}
       </g>
       {points.map((p, i) => {
         const x0 = x(i) ?? 0;

@@ -11,6 +11,8 @@ export type PlatformInvoiceRow = {
   issuedAt: string | Date | null;
   kind: PlatformInvoice["kind"];
   totalMinor: number;
+  /** What each line is for, already worded in the reader's language (`withLineTexts`). */
+  lines: string[];
   status: PlatformInvoice["status"];
   shopId?: string;
   shopName?: string;
@@ -51,7 +53,15 @@ export function PlatformInvoiceTable({
               </td>
             ) : null}
             <td>{day(inv.issuedAt)}</td>
-            <td>{t(`invoice.kinds.${inv.kind}`)}</td>
+            <td data-testid="invoice-for">
+              {t(`invoice.kinds.${inv.kind}`)}
+              {inv.lines.map((line, i) => (
+                <span key={i} className="muted" data-testid="invoice-line">
+                  <br />
+                  {line}
+                </span>
+              ))}
+            </td>
             <td>{formatMoney(inv.totalMinor, "MYR")}</td>
             <td>{t(`invoice.statuses.${inv.status}`)}</td>
           </tr>

@@ -8,11 +8,14 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { shopCreditBalances } from "~/domain/ai/jobs.server";
-import { serverT } from "~/lib/i18n.server";
+import { lineText } from "~/domain/billing/invoice-lines.server";
+import { revenueSeries } from "~/domain/billing/operators.server";
+import { localeCookie, serverT } from "~/lib/i18n.server";
+import { formatMoney } from "~/lib/money";
 import { asPlatform, schema, withShop } from "~db/client";
 
 import { until } from "../helpers/async";
-import { billingStack, signedIn, trialShop } from "../helpers/billing";
+import { billingStack, paidShop, signedIn, trialShop } from "../helpers/billing";
 import { makeProduct } from "../helpers/catalog";
 import { makeOperator, makeSupplier } from "../helpers/dropship";
 import { choose } from "../helpers/merchant-endpoint";
@@ -22,6 +25,16 @@ import { htmlDecode } from "../helpers/web";
 process.env.TRUST_PROXY = "1";
 
 const stack = billingStack();
+
+/** A page as read: without its scripts (route data and translations travel inlined), entities decoded. */
+const readable = (html: string) => htmlDecode(html.replace(/<script[\s\S]*?<\/script>/g, ""));
+
+/** One chart's svg, from its opening tag to its end. */
+function svgOf(html: string, testId: string): string {
+  const start = html.indexOf(`data-testid="${testId}"`);
+  expect(start, testId).toBeGreaterThan(-1);
+  return html.slice(start, html.indexOf("</svg>", start));
+}
 
 const status = (shopId: string) =>
   withShop(shopId, async (tx) => (await tx.select().from(schema.shopPlans).where(eq(schema.shopPlans.shopId, shopId)))[0].status);
@@ -169,5 +182,62 @@ describe("/platform", () => {
       tx.select().from(schema.platformInvoices).where(eq(schema.platformInvoices.shopId, shop.id)),
     );
     expect(invoices.map((i) => [i.kind, i.status, i.totalMinor])).toEqual([["credits", "paid", 5_900]]);
+  });
+
+  it("shows an operator each invoice's lines in the operator's language, and MRR and churn as charts with axes and values", async () => {
+    const { shop } = await paidShop(new Date(), "starter");
+    const operator = await signedIn(stack.web.url, await makeOperator());
+    operator.setCookie("lng", (await localeCookie.serialize("ms")).split(";")[0].slice("lng=".length));
+    // A paying shop suspended this month: churn.
+    await operator.get(`/platform/merchants/${shop.id}`);
+    const suspend = { intent: "suspend", reason: "Ujian carta churn" };
+    expect((await operator.post(`/platform/merchants/${shop.id}`, suspend, { csrf: operator.csrfToken() })).status).toBe(200);
+
+    const invoices = await withShop(shop.id, (tx) =>
+      tx.select().from(schema.platformInvoices).where(eq(schema.platformInvoices.shopId, shop.id)),
+    );
+    const lines = invoices.flatMap((i) => i.lines);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const path of [`/platform/merchants/${shop.id}`, "/platform/billing?filter=paid"]) {
+      expect((await operator.get(path)).status, path).toBe(200);
+      const page = readable(operator.lastHtml);
+      for (const line of lines) {
+        expect(page, path).toContain(lineText("ms", line));
+        expect(page, path).not.toContain(line.description);
+      }
+      expect(page, path).toContain('data-testid="invoice-line"');
+    }
+
+    expect((await operator.get("/platform/billing")).status).toBe(200);
+    const page = readable(operator.lastHtml);
+    const series = await revenueSeries();
+    const now = series.at(-1)!;
+    expect(series).toHaveLength(12);
+    expect(now.mrrMinor).toBeGreaterThan(0);
+    expect(now.churned).toBeGreaterThan(0);
+    const mrr = svgOf(page, "mrr-chart");
+    const churn = svgOf(page, "churn-chart");
+    for (const [svg, name] of [
+      [mrr, "mrr"],
+      [churn, "churn"],
+    ] as const) {
+      // A y axis with ticks and their values, starting at 0.
+      const axis = svg.slice(svg.indexOf(`data-testid="${name}-chart-y-axis"`), svg.indexOf('class="chart-bar"'));
+      const ticks = [...axis.matchAll(/<text[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]);
+      expect(ticks.length, name).toBeGreaterThanOrEqual(2);
+      expect(ticks[0], name).toBe("0");
+      // A bar a month, titled with its month, the month on the x axis.
+      expect(svg.match(/class="chart-bar"/g), name).toHaveLength(12);
+      for (const m of series) expect(svg, `${name} ${m.month}`).toMatch(new RegExp(`<title>${m.month}: `));
+      const [y, mo] = series[0].month.split("-").map(Number);
+      expect(svg, name).toContain(`>${mo}/${y}</text>`);
+    }
+    // This month's figures, seeded above: the shop's paid plan and its suspension.
+    expect(mrr).toMatch(new RegExp(`<title>${now.month}: RM[\\s\u00a0]?[\\d,.]+</title>`));
+    const shownMrr = new RegExp(`<title>${now.month}: ([^<]+)</title>`).exec(mrr)![1];
+    expect(shownMrr).not.toBe(formatMoney(0, "MYR"));
+    const shownChurn = Number(new RegExp(`<title>${now.month}: (\\d+)</title>`).exec(churn)![1]);
+    expect(shownChurn).toBeGreaterThanOrEqual(1);
+    expect(churn).toContain('class="chart-value"');
   });
 });

@@ -37,6 +37,14 @@ export function lineText(locale: Locale, line: InvoiceLine): string {
   return line.item ? itemText(locale, line.item) : line.description;
 }
 
+/** Invoices with their lines worded in `locale`, for the pages that list them (the merchant's history, the operators' tables). */
+export function withLineTexts<T extends { lines: InvoiceLine[] }>(
+  locale: Locale,
+  invoices: T[],
+): (Omit<T, "lines"> & { lines: string[] })[] {
+  return invoices.map(({ lines, ...inv }) => ({ ...inv, lines: lines.map((l) => lineText(locale, l)) }));
+}
+
 /** A line to issue: its item, and the English words for logs and for readers of the raw row. */
 export function invoiceLine(item: InvoiceItem, amountMinor: number, extra: Pick<InvoiceLine, "credits"> = {}): InvoiceLine {
   return { description: itemText(DEFAULT_LOCALE, item), item, amountMinor, ...extra };

@@ -280,6 +280,7 @@ export async function platformInvoiceList(filter: "all" | "open" | "overdue" | "
         kind: i.kind,
         status: i.status,
         totalMinor: i.totalMinor,
+        lines: i.lines,
         issuedAt: i.issuedAt,
         dueAt: i.dueAt,
         paidAt: i.paidAt,
