@@ -5,7 +5,7 @@ import { useState } from "react";
 import { takesOrders } from "~/domain/billing/subscription-status";
 import { subscriptionStatus } from "~/domain/billing/subscriptions.server";
 import { countryName, MALAYSIAN_STATES } from "~/domain/checkout/address";
-import { checkoutPreview, parseCheckoutForm, placeOrder } from "~/domain/checkout/checkout.server";
+import { checkoutPreview, type CheckoutView, parseCheckoutForm, placeOrder, readCheckoutView } from "~/domain/checkout/checkout.server";
 import { storefrontShopper } from "~/domain/checkout/context.server";
 import { placedOrderCookie } from "~/domain/checkout/order-access.server";
 import { recordStorefrontEvent } from "~/domain/reports/events.server";
@@ -27,9 +27,16 @@ export const meta: MetaFunction = ({ matches }) => [
 ];
 export const headers = passThroughHeaders;
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+/**
+ * The view the action read, for this request's loader: a form posted without JavaScript is
+ * answered with the whole page, whose loaders run right after the action in the same request
+ * (with the same context object), and need not read the cart again.
+ */
+const readByAction = new WeakMap<object, CheckoutView>();
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { shop, who } = await storefrontShopper(request, params.slug);
-  const preview = await checkoutPreview(who, null);
+  const preview = checkoutPreview(readByAction.get(context) ?? (await readCheckoutView(who)), null);
   if (preview.cart.lines.length > 0) await recordStorefrontEvent(request, shop.id, "checkout");
   return data(
     {
@@ -60,12 +67,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         headers: { "Set-Cookie": await placedOrderCookie(request, result.orderId) },
       });
     const parsed = parseCheckoutForm(fields);
-    const preview = await checkoutPreview(who, parsed.ok ? parsed.input : null);
+    // A refusal before the order wrote anything (sold out, say) hands back the cart it read.
+    const view = await readCheckoutView(who, result.read);
+    readByAction.set(context, view);
+    const preview = checkoutPreview(view, parsed.ok ? parsed.input : null);
     return data({ errors: result.errors, values, zones: preview.zones, cart: preview.cart }, { status: result.errors.form ? 409 : 400 });
   }
   // "Show shipping options": check the address and offer only the methods that reach it.
   const parsed = parseCheckoutForm(fields);
-  const preview = await checkoutPreview(who, parsed.ok ? parsed.input : null);
+  const view = await readCheckoutView(who);
+  readByAction.set(context, view);
+  const preview = checkoutPreview(view, parsed.ok ? parsed.input : null);
   const errors = parsed.ok ? {} : Object.fromEntries(Object.entries(parsed.errors).filter(([k]) => k !== "shippingRateId"));
   return data({ errors, values, zones: preview.zones, cart: preview.cart }, { status: Object.keys(errors).length ? 400 : 200 });
 }

@@ -82,13 +82,17 @@ export async function readCart(tx: Tx, shopId: string, cartId: string | undefine
     )
     .where(and(eq(schema.cartItems.shopId, shopId), eq(schema.cartItems.cartId, cartId)))
     .orderBy(asc(schema.cartItems.addedAt), asc(schema.cartItems.variantId));
-  const covers = rows.length ? await coverImages(tx, [...new Set(rows.map((r) => r.productId))]) : new Map();
-  const sales = rows.length
-    ? await runningSalePrices(
-        tx,
-        rows.map((r) => r.variantId),
-      )
-    : new Map();
+  // Both in one round trip (sent together on the transaction's connection): at a flash sale's
+  // start every buyer reads its cart, and a connection held longer is one the others queue for.
+  const [covers, sales] = rows.length
+    ? await Promise.all([
+        coverImages(tx, [...new Set(rows.map((r) => r.productId))]),
+        runningSalePrices(
+          tx,
+          rows.map((r) => r.variantId),
+        ),
+      ])
+    : [new Map(), new Map()];
   const lines: CartLine[] = rows.map((r) => {
     const available = r.track && !r.backorder ? Math.max(0, (r.onHand ?? 0) - (r.reserved ?? 0)) : null;
     const problem: CartLine["problem"] =
@@ -140,13 +144,16 @@ export function loadCart(who: Shopper, currency = "MYR"): Promise<CartView> {
 /** Items in the shopper's cart, for the header; 0 without a cart (one cheap query). */
 export async function cartItemCount(who: Shopper): Promise<number> {
   if (!who.customer && !who.anonymousCartId) return 0;
+  // The cart as findCart finds it, joined in the same statement (one round trip, not two).
+  const cart = who.customer
+    ? eq(schema.carts.customerId, who.customer.id)
+    : and(eq(schema.carts.id, who.anonymousCartId!), isNull(schema.carts.customerId));
   return withShop(who.shopId, async (tx) => {
-    const cartId = await findCart(tx, who);
-    if (!cartId) return 0;
     const [row] = await tx
       .select({ n: sql<number>`coalesce(sum(${schema.cartItems.quantity}), 0)::int` })
       .from(schema.cartItems)
-      .where(and(eq(schema.cartItems.shopId, who.shopId), eq(schema.cartItems.cartId, cartId)));
+      .innerJoin(schema.carts, and(eq(schema.carts.shopId, schema.cartItems.shopId), eq(schema.carts.id, schema.cartItems.cartId)))
+      .where(and(eq(schema.cartItems.shopId, who.shopId), eq(schema.carts.shopId, who.shopId), cart));
     return row?.n ?? 0;
   });
 }

@@ -29,7 +29,7 @@ import type { PostalAddress } from "~db/schema";
 import { isMalaysianState, postcodeProblem, zoneFor } from "./address";
 import { type CartView, readCart } from "./cart.server";
 import { shippingOptions } from "./shipping";
-import { shippingSetup } from "./shipping.server";
+import { type ShippingSetup, shippingSetup } from "./shipping.server";
 import { findCart, type Shopper } from "./visitor.server";
 
 export const CheckoutSchema = z
@@ -103,10 +103,24 @@ export function addressOf(input: CheckoutInput): PostalAddress {
   };
 }
 
-export type PlaceResult = { ok: true; orderId: string; number: number } | { ok: false; errors: FieldErrors };
+/**
+ * A refusal given before the order wrote anything carries what its transaction read (the cart and
+ * the shipping setup, as the page shows them): the page answers with it instead of reading them
+ * again (at a flash sale, hundreds of buyers are refused in the same second).
+ */
+export type PlaceResult = { ok: true; orderId: string; number: number } | { ok: false; errors: FieldErrors; read?: CheckoutRead };
+
+/** The cart and shipping setup one transaction read. */
+interface CheckoutRead {
+  cart: CartView;
+  setup: ShippingSetup;
+}
 
 class Refusal extends Error {
-  constructor(public readonly errors: FieldErrors) {
+  constructor(
+    public readonly errors: FieldErrors,
+    public readonly read?: CheckoutRead,
+  ) {
     super("checkout refused");
   }
 }
@@ -126,14 +140,21 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
     return await withShop(shopId, async (tx) => {
       // A suspended shop can be browsed but takes no orders (billing): decided here, in the order's
       // own transaction, so no way of placing an order can miss it.
-      if (!takesOrders((await subscriptionOf(tx, shopId)).status))
-        throw new Refusal({ form: serverT(input.locale, "billing")("checkoutClosed") });
-      const cartId = await findCart(tx, who);
-      const cart = await readCart(tx, shopId, cartId);
-      if (!cartId || cart.lines.length === 0) throw new Refusal({ form: "Your cart is empty. Add something before checking out." });
+      // The reads before any decision go out together (postgres.js pipelines a transaction's
+      // statements on its connection): each round trip is time the connection is held while
+      // every other buyer of a flash sale waits for one from the pool.
+      const [subscription, cartId] = await Promise.all([subscriptionOf(tx, shopId), findCart(tx, who)]);
+      if (!takesOrders(subscription.status)) throw new Refusal({ form: serverT(input.locale, "billing")("checkoutClosed") });
+      const [cart, setup] = await Promise.all([readCart(tx, shopId, cartId), shippingSetup(tx, shopId)]);
+      // Until the first write below, a refusal hands back what was read (the page shows it).
+      const read = { cart, setup };
+      if (!cartId || cart.lines.length === 0) throw new Refusal({ form: "Your cart is empty. Add something before checking out." }, read);
       const gone = cart.lines.filter((l) => l.problem?.kind === "unavailable");
       if (gone.length)
-        throw new Refusal({ form: `${gone.map((l) => l.title).join(", ")} is no longer sold. Remove it from your cart to continue.` });
+        throw new Refusal(
+          { form: `${gone.map((l) => l.title).join(", ")} is no longer sold. Remove it from your cart to continue.` },
+          read,
+        );
 
       // Sold out (or short) as of the last commit: refused at once, without touching the stock
       // row that the winners of a flash sale are holding (no queue behind their transactions).
@@ -142,17 +163,16 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
           ? [{ variantId: l.variantId, requested: l.quantity, available: l.available ?? 0 }]
           : [],
       );
-      if (short.length) throw new Refusal({ form: shortageMessage(cart, new StockShortage(short), input.locale) });
+      if (short.length) throw new Refusal({ form: shortageMessage(cart, new StockShortage(short), input.locale) }, read);
 
       // The same for a flash sale whose cap is used up.
       const claimLines = cart.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity, unitPriceMinor: l.regularUnitPriceMinor }));
       const sales = await saleCapShortfall(tx, claimLines);
-      if (sales.refusal) throw new Refusal({ form: sales.refusal.message });
+      if (sales.refusal) throw new Refusal({ form: sales.refusal.message }, read);
 
-      const setup = await shippingSetup(tx, shopId);
       const zone = zoneFor(data);
       if (zone === "international" && !setup.internationalCountries.includes(data.country)) {
-        throw new Refusal({ country: "This shop does not ship to that country." });
+        throw new Refusal({ country: "This shop does not ship to that country." }, read);
       }
       // Shipping on what will be charged (a free-shipping threshold sees sale prices): the claim
       // below charges exactly these sale prices or refuses.
@@ -164,11 +184,14 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
       const options = shippingOptions(setup.rates, zone, { weightGrams: cart.weightGrams, subtotalMinor: subtotal });
       const chosen = options.find((o) => o.rateId === data.shippingRateId);
       if (!chosen) {
-        throw new Refusal({
-          shippingRateId: options.length
-            ? "Choose a shipping method for this address."
-            : "This shop has no shipping method for this address and weight. Contact the shop.",
-        });
+        throw new Refusal(
+          {
+            shippingRateId: options.length
+              ? "Choose a shipping method for this address."
+              : "This shop has no shipping method for this address and weight. Contact the shop.",
+          },
+          read,
+        );
       }
       // Everything that involves only this buyer's own rows comes before the shared locks (a
       // rollback undoes it): the shared rows — the variant's stock level, a flash sale's counter,
@@ -270,7 +293,7 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
       return { ok: true as const, orderId, number };
     });
   } catch (error) {
-    if (error instanceof Refusal) return { ok: false, errors: error.errors };
+    if (error instanceof Refusal) return { ok: false, errors: error.errors, ...(error.read ? { read: error.read } : {}) };
     throw error;
   }
 }
@@ -326,33 +349,55 @@ async function saveAddress(tx: Tx, shopId: string, customerId: string, address: 
   await tx.insert(schema.customerAddresses).values({ shopId, customerId, address, isDefault: existing.length === 0 });
 }
 
-/** What the checkout page shows before the order: cart, shipping choices for a known address. */
-export async function checkoutPreview(who: Shopper, address: { country: string; state: string } | null) {
+/** What the checkout page is drawn from: the cart, the shop's shipping setup, a customer's saved address. */
+export interface CheckoutView extends CheckoutRead {
+  savedAddress: PostalAddress | null;
+}
+
+/**
+ * Reads the checkout page's view, or completes `read` (what a refused order's transaction read
+ * a moment ago, see PlaceResult): a guest's view is then read already, a customer's needs only
+ * the saved address.
+ */
+export async function readCheckoutView(who: Shopper, read?: CheckoutRead): Promise<CheckoutView> {
+  if (read && !who.customer) return { ...read, savedAddress: null };
   return withShop(who.shopId, async (tx) => {
-    const cart = await readCart(tx, who.shopId, await findCart(tx, who));
-    const setup = await shippingSetup(tx, who.shopId);
-    const cartSize = { weightGrams: cart.weightGrams, subtotalMinor: cart.subtotalMinor };
-    const zones = (["peninsular", "east", "international"] as const).map((zone) => ({
-      zone,
-      options: shippingOptions(setup.rates, zone, cartSize),
-    }));
-    const zone = address ? zoneFor(address) : null;
-    let saved: PostalAddress | null = null;
-    if (who.customer) {
-      const [row] = await tx
-        .select({ address: schema.customerAddresses.address })
-        .from(schema.customerAddresses)
-        .where(and(eq(schema.customerAddresses.shopId, who.shopId), eq(schema.customerAddresses.customerId, who.customer.id)))
-        .orderBy(desc(schema.customerAddresses.isDefault), desc(schema.customerAddresses.createdAt))
-        .limit(1);
-      saved = row?.address ?? null;
-    }
-    return {
-      cart,
-      zones: zone ? zones.filter((z) => z.zone === zone) : zones,
-      countries: setup.internationalCountries,
-      savedAddress: saved,
-      orderExpiryMinutes: setup.orderExpiryMinutes,
-    };
+    const [cartAndSetup, savedAddress] = await Promise.all([
+      read ??
+        (async () => {
+          const [cart, setup] = await Promise.all([readCart(tx, who.shopId, await findCart(tx, who)), shippingSetup(tx, who.shopId)]);
+          return { cart, setup };
+        })(),
+      who.customer ? savedAddressOf(tx, who.shopId, who.customer.id) : null,
+    ]);
+    return { ...cartAndSetup, savedAddress };
   });
+}
+
+async function savedAddressOf(tx: Tx, shopId: string, customerId: string): Promise<PostalAddress | null> {
+  const [row] = await tx
+    .select({ address: schema.customerAddresses.address })
+    .from(schema.customerAddresses)
+    .where(and(eq(schema.customerAddresses.shopId, shopId), eq(schema.customerAddresses.customerId, customerId)))
+    .orderBy(desc(schema.customerAddresses.isDefault), desc(schema.customerAddresses.createdAt))
+    .limit(1);
+  return row?.address ?? null;
+}
+
+/** What the checkout page shows before the order: cart, shipping choices for a known address. */
+export function checkoutPreview(view: CheckoutView, address: { country: string; state: string } | null) {
+  const { cart, setup } = view;
+  const cartSize = { weightGrams: cart.weightGrams, subtotalMinor: cart.subtotalMinor };
+  const zones = (["peninsular", "east", "international"] as const).map((zone) => ({
+    zone,
+    options: shippingOptions(setup.rates, zone, cartSize),
+  }));
+  const zone = address ? zoneFor(address) : null;
+  return {
+    cart,
+    zones: zone ? zones.filter((z) => z.zone === zone) : zones,
+    countries: setup.internationalCountries,
+    savedAddress: view.savedAddress,
+    orderExpiryMinutes: setup.orderExpiryMinutes,
+  };
 }
