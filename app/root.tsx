@@ -1,5 +1,15 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import {
+  isRouteErrorResponse,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useMatches,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
 
 import { DEFAULT_LOCALE, HTML_LANG } from "~/lib/i18n";
 import { localeFor } from "~/lib/i18n.server";
@@ -20,9 +30,34 @@ export function useCsrfToken(): string {
   return useRouteLoaderData<typeof loader>("root")?.csrfToken ?? "";
 }
 
+/**
+ * A route's `handle`: `{ hydrate: false }` serves its pages as plain HTML without the Remix client
+ * (no React, React DOM or router in the browser: issue 16), `{ hydrate: true }` brings it back
+ * under a parent that said false. The deepest route that says either decides. The storefront
+ * layout says false (every storefront page works with plain links and forms); the pages whose
+ * behaviour needs the client (checkout's live total, privacy pages' live progress) say true.
+ */
+export interface HydrateHandle {
+  hydrate?: boolean;
+}
+
+/** Whether this page ships the Remix client (its scripts, translations and scroll restoration). */
+function useShipsClient(): boolean {
+  const root = useRouteLoaderData<typeof loader>("root");
+  const matches = useMatches();
+  // On a shop's own domain the client router would not know the paths (see the loader).
+  if (root?.hydrate === false) return false;
+  // Rendering in the browser means the client already runs (the server sent it): it keeps its
+  // scripts through client-side navigations, whichever page it goes to.
+  if (typeof document !== "undefined") return true;
+  const decided = matches.findLast((m) => typeof (m.handle as HydrateHandle | undefined)?.hydrate === "boolean");
+  return (decided?.handle as HydrateHandle | undefined)?.hydrate !== false;
+}
+
 export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();
   const root = useRouteLoaderData<typeof loader>("root");
+  const shipsClient = useShipsClient();
   const locale = root?.locale ?? DEFAULT_LOCALE;
   // A storefront's pages show the shop's own favicon (routes/s.$slug.favicon.tsx: never a 404).
   const store = useRouteLoaderData<{ base?: string }>("routes/s.$slug");
@@ -38,13 +73,13 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body>
         {children}
-        {root?.hydrate === false ? null : (
+        {shipsClient ? (
           <>
             <InlineTranslations />
             <ScrollRestoration nonce={nonce} />
             <Scripts nonce={nonce} />
           </>
-        )}
+        ) : null}
       </body>
     </html>
   );

@@ -7,12 +7,14 @@
  *
  * Every visit is a fresh browser context (empty cache and cookies) asking for gzip only, so the
  * figures are a first visit's over gzip. For each page, the median of `--runs` visits:
- *   web vitals <page>: ttfb=<ms> lcp=<ms> js_gzip_kb=<KB of JavaScript on the wire> js_files=<n> navigations=<n>
+ *   web vitals <page>: ttfb=<ms> lcp=<ms> js_gzip_kb=<KB of JavaScript on the wire> js_files=<n> navigations=<n> client=<remix|none>
  * ttfb: the document's responseStart; lcp: the last largest-contentful-paint entry once the page
- * is hydrated and the network is idle; navigations: documents the tab loaded (1 = no reload).
+ * is hydrated (or, served without the Remix client, loaded) and the network is idle; navigations:
+ * documents the tab loaded (1 = no reload); client: whether the Remix client hydrated the page
+ * (storefront pages are plain HTML: app/root.tsx).
  * `--files` also lists each page's JavaScript files with their gzipped bytes (what to cut).
  * Exits 1 on a reload, a page or console error, a JavaScript file not sent gzipped, or a page
- * that does not hydrate.
+ * that ships the Remix client and does not hydrate.
  */
 import { parseArgs } from "node:util";
 
@@ -38,6 +40,8 @@ interface Visit {
   /** Each JavaScript file's path and bytes on the wire. */
   files: Array<{ path: string; bytes: number }>;
   navigations: number;
+  /** "remix" when the page hydrated, "none" for a page served as plain HTML. */
+  client: string;
   problems: string[];
 }
 
@@ -72,11 +76,16 @@ async function visit(browser: Browser, url: string, cookie?: { name: string; val
     }).observe({ type: "largest-contentful-paint", buffered: true });
   });
   await page.goto(url, { waitUntil: "load" });
+  // A page that ships the Remix client must hydrate; a storefront page is plain HTML (app/root.tsx).
   await page.waitForFunction(
-    () => (window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized,
+    () => {
+      const w = window as unknown as { __remixContext?: unknown; __remixRouter?: { state: { initialized: boolean } } };
+      return w.__remixRouter?.state.initialized || (document.readyState === "complete" && w.__remixContext === undefined);
+    },
     undefined,
     { timeout: 30_000 },
   );
+  const client = await page.evaluate(() => ("__remixRouter" in window ? "remix" : "none"));
   await page.waitForLoadState("networkidle");
   const timing = await page.evaluate(() => {
     const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
@@ -92,6 +101,7 @@ async function visit(browser: Browser, url: string, cookie?: { name: string; val
     jsFiles: files.length,
     files: files.map((f) => ({ path: new URL(f.url).pathname, bytes: f.bytes })),
     navigations,
+    client,
     problems,
   };
 }
@@ -145,7 +155,8 @@ try {
     }
     console.log(
       `web vitals ${label}: ttfb=${median(visits.map((v) => v.ttfb)).toFixed(0)} lcp=${median(visits.map((v) => v.lcp)).toFixed(0)}` +
-        ` js_gzip_kb=${(median(visits.map((v) => v.jsBytes)) / 1024).toFixed(1)} js_files=${median(visits.map((v) => v.jsFiles))} navigations=${navigations}`,
+        ` js_gzip_kb=${(median(visits.map((v) => v.jsBytes)) / 1024).toFixed(1)} js_files=${median(visits.map((v) => v.jsFiles))} navigations=${navigations}` +
+        ` client=${visits[0].client}`,
     );
     // --files: what the first visit's JavaScript was, file by file, largest first.
     if (values.files)

@@ -17,6 +17,7 @@ import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { formatPhone } from "~/lib/phone";
 import { redirect } from "~/lib/redirect.server";
+import type { HydrateHandle } from "~/root";
 import { Checkbox, FormError, PostForm } from "~/ui/forms";
 import {
   AcceptedPolicy,
@@ -28,6 +29,9 @@ import {
   PrivacyRequests,
   requestView,
 } from "~/ui/privacy";
+
+// An export in progress is followed live (server-sent events): the client runs here.
+export const handle: HydrateHandle = { hydrate: true };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.title ?? "Privacy" },

@@ -18,8 +18,12 @@ import { useTranslation } from "~/lib/i18n-react";
 import { formatMoney } from "~/lib/money";
 import { enforceLimit } from "~/lib/rate-limit.server";
 import { redirect } from "~/lib/redirect.server";
+import type { HydrateHandle } from "~/root";
 import { Banner } from "~/ui/banner";
 import { CsrfInput, Field, FormError, SelectField, useFormResult } from "~/ui/forms";
+
+// The order summary follows the chosen shipping method as it is picked: the client runs here.
+export const handle: HydrateHandle = { hydrate: true };
 
 export const meta: MetaFunction = ({ matches }) => [
   { title: metaT(matches, "checkout")("page.title") },

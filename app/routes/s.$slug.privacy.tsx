@@ -12,8 +12,12 @@ import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { formatPhone } from "~/lib/phone";
 import { redirect } from "~/lib/redirect.server";
+import type { HydrateHandle } from "~/root";
 import { CsrfInput, Field, FormError, PostForm } from "~/ui/forms";
 import { AddressCorrectionFields, OwnDetailsForms, type PendingContact, PrivacyNotice, PrivacyRequests, requestView } from "~/ui/privacy";
+
+// An export in progress is followed live (server-sent events): the client runs here.
+export const handle: HydrateHandle = { hydrate: true };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.title ?? "Privacy" },

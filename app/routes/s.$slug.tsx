@@ -9,9 +9,13 @@ import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { themeStyle } from "~/domain/storefront/theme";
 import { consentChoice } from "~/lib/consent.server";
 import { useTranslation } from "~/lib/i18n-react";
+import type { HydrateHandle } from "~/root";
 import { LanguageSwitcher } from "~/ui/language-switcher";
 import { CountdownScript, type StorefrontLayoutData } from "~/ui/storefront";
 import { AnnouncementBar, CookieBar, ShopBrand, ShopFooterLinks } from "~/ui/storefront-theme";
+
+// Storefront pages are plain HTML with plain links and forms: no Remix client in the browser (issue 16; app/root.tsx).
+export const handle: HydrateHandle = { hydrate: false };
 
 export async function loader({
   params,

@@ -84,11 +84,17 @@ export function patient(page: Page): Page {
   return page;
 }
 
-/** Waits until Remix has hydrated the page, so clicks reach React handlers. */
+/**
+ * Waits until the page is ready for clicks: Remix has hydrated it, so clicks reach React handlers,
+ * or, for a page served as plain HTML without the Remix client (storefront pages: app/root.tsx),
+ * it has loaded.
+ */
 export async function hydrated(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => (window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized,
-  );
+  await page.waitForFunction(() => {
+    const w = window as unknown as { __remixContext?: unknown; __remixRouter?: { state: { initialized: boolean } } };
+    if (w.__remixRouter?.state.initialized) return true;
+    return document.readyState === "complete" && w.__remixContext === undefined;
+  });
 }
 
 export function baseUrl(): string {
