@@ -26,7 +26,6 @@ import { settleInvoice } from "~/domain/billing/settle.server";
 import { shopOwner } from "~/domain/billing/subscriptions.server";
 import { isGateway } from "~/domain/orders/gateways.server";
 import {
-  assertPaymentMatches,
   type GatewayName,
   type PaymentGateway,
   PaymentGatewayError,
@@ -38,7 +37,7 @@ import { isUuid } from "~/lib/ids";
 import { logger } from "~/lib/logger.server";
 import { schema, type Tx, withShop } from "~db/client";
 
-import { verifyCallbackRequest, verifyReturnUrl } from "./gateway-callback.server";
+import { askGatewayAgain, paymentMismatch, verifyCallbackRequest, verifyReturnUrl } from "./gateway-callback.server";
 
 export type BillingPayResult = { ok: true; url: string } | { ok: false; status: 404 | 409 | 503; message: string };
 
@@ -160,12 +159,8 @@ async function processNotification(
     currency: invoice.currency,
   };
   // 3. It must match the invoice.
-  try {
-    assertPaymentMatches(n, expected);
-  } catch (error) {
-    if (!(error instanceof PaymentMismatchError)) throw error;
-    return recordMismatch(shopId, gateway.name, n, invoice, error);
-  }
+  const notMatching = paymentMismatch(n, expected);
+  if (notMatching) return recordMismatch(shopId, gateway.name, n, invoice, notMatching);
   if (n.status !== "paid") {
     return withShop(shopId, async (tx) => {
       if (!(await claimEvent(tx, gateway.name, n.eventId))) return { status: 200 as const, outcome: "duplicate" as const };
@@ -182,19 +177,10 @@ async function processNotification(
     });
   }
   // 4. The gateway must say so again when asked.
-  let snapshot;
-  try {
-    snapshot = await gateway.getPayment(n.gatewayReference);
-  } catch (error) {
-    if (!(error instanceof PaymentGatewayError)) throw error;
-    return { status: 503, outcome: "requery_failed" };
-  }
-  try {
-    assertPaymentMatches(snapshot, expected);
-  } catch (error) {
-    if (!(error instanceof PaymentMismatchError)) throw error;
-    return recordMismatch(shopId, gateway.name, n, invoice, error);
-  }
+  const asked = await askGatewayAgain(gateway, n.gatewayReference, expected);
+  if ("failed" in asked) return { status: 503, outcome: "requery_failed" };
+  if ("mismatch" in asked) return recordMismatch(shopId, gateway.name, n, invoice, asked.mismatch);
+  const { snapshot } = asked;
   if (snapshot.status !== "paid") return { status: 503, outcome: "unconfirmed" };
   // 5. Claim the event and settle, in one transaction.
   return withShop(shopId, async (tx) => {

@@ -29,20 +29,12 @@ import {
 } from "~/domain/orders/charges.server";
 import { customerOrder, type CustomerOrderView } from "~/domain/orders/customer-order.server";
 import { gatewayForOrder, gatewayForPayment, isGateway } from "~/domain/orders/gateways.server";
-import {
-  assertPaymentMatches,
-  type GatewayName,
-  type PaymentGateway,
-  PaymentGatewayError,
-  PaymentMismatchError,
-  type PaymentNotification,
-  type PaymentSnapshot,
-} from "~/integrations/payment-gateway";
+import { type GatewayName, type PaymentGateway, PaymentMismatchError, type PaymentNotification } from "~/integrations/payment-gateway";
 import { isUuid } from "~/lib/ids";
 import { logger } from "~/lib/logger.server";
 import { type Tx, withShop } from "~db/client";
 
-import { verifyCallbackRequest, verifyReturnUrl } from "./gateway-callback.server";
+import { askGatewayAgain, paymentMismatch, verifyCallbackRequest, verifyReturnUrl } from "./gateway-callback.server";
 import { markOrderPaid } from "./order-paid.server";
 
 export type { NotificationOutcome };
@@ -107,12 +99,8 @@ async function processNotification(
   const { order, charge } = found;
 
   // 3. It must match the order.
-  try {
-    assertPaymentMatches(n, chargeExpectation(order, charge));
-  } catch (error) {
-    if (!(error instanceof PaymentMismatchError)) throw error;
-    return mismatch(shopId, gateway, n, order, charge, error, n.channel);
-  }
+  const notMatching = paymentMismatch(n, chargeExpectation(order, charge));
+  if (notMatching) return mismatch(shopId, gateway, n, order, charge, notMatching, n.channel);
 
   if (n.status !== "paid") {
     return withShop(shopId, async (tx) => {
@@ -122,20 +110,13 @@ async function processNotification(
   }
 
   // 4. Paid: the gateway itself must say so when asked, for this order's amount and currency.
-  let snapshot: PaymentSnapshot;
-  try {
-    snapshot = await gateway.getPayment(n.gatewayReference);
-  } catch (error) {
-    if (!(error instanceof PaymentGatewayError)) throw error;
-    logger().warn({ shopId, orderId: order.id, gateway: gateway.name, kind: error.kind }, "payment re-query failed");
+  const asked = await askGatewayAgain(gateway, n.gatewayReference, chargeExpectation(order, charge));
+  if ("failed" in asked) {
+    logger().warn({ shopId, orderId: order.id, gateway: gateway.name, kind: asked.failed.kind }, "payment re-query failed");
     return { status: 503, outcome: "requery_failed" };
   }
-  try {
-    assertPaymentMatches(snapshot, chargeExpectation(order, charge));
-  } catch (error) {
-    if (!(error instanceof PaymentMismatchError)) throw error;
-    return mismatch(shopId, gateway, n, order, charge, error, "re-query");
-  }
+  if ("mismatch" in asked) return mismatch(shopId, gateway, n, order, charge, asked.mismatch, "re-query");
+  const { snapshot } = asked;
   if (snapshot.status !== "paid") {
     // Not recorded: the gateway retries, and by then it may agree. Nothing is marked paid.
     await withShop(shopId, (tx) => recordUnconfirmedPayment(tx, shopId, gateway.name, n, order.id, charge.id, snapshot.status));
@@ -182,14 +163,9 @@ async function settlePaid(tx: Tx, shopId: string, orderId: string, chargeId: str
 /** Asks the gateway about the order's open charge and applies a confirmed result (steps 4 and 5 without a notification). */
 async function reconcile(shopId: string, order: Order, charge: Charge): Promise<void> {
   const gateway = await withShop(shopId, (tx) => gatewayForPayment(tx, shopId, charge.gateway));
-  let snapshot: PaymentSnapshot;
-  try {
-    snapshot = await gateway.getPayment(charge.gatewayReference!);
-    assertPaymentMatches(snapshot, chargeExpectation(order, charge));
-  } catch (error) {
-    if (error instanceof PaymentGatewayError || error instanceof PaymentMismatchError) return;
-    throw error;
-  }
+  const asked = await askGatewayAgain(gateway, charge.gatewayReference!, chargeExpectation(order, charge));
+  if (!("snapshot" in asked)) return;
+  const { snapshot } = asked;
   if (snapshot.status === "paid") await withShop(shopId, (tx) => settlePaid(tx, shopId, order.id, charge.id, gateway.name));
   else if (snapshot.status === "failed" || snapshot.status === "cancelled")
     await withShop(shopId, (tx) => applyUnpaidStatus(tx, shopId, charge.id, snapshot.status));
