@@ -7,9 +7,8 @@ import { policyVersionsInForce } from "~/domain/policies/versions.server";
 import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
-import { SHOWN_POLICIES_FIELD } from "~/lib/policy-field";
-import { Checkbox, EmailField, Field, FormError, PasswordField, PostForm, useFormResult } from "~/ui/forms";
-import { AcceptedPolicy } from "~/ui/privacy";
+import { Checkbox, FormError, PostForm, useFormResult } from "~/ui/forms";
+import { AccountFields } from "~/ui/signup-fields";
 
 export const meta: MetaFunction = ({ matches }) => [
   { title: metaT(matches, "checkout")("account.signUpTitle") },
@@ -33,14 +32,9 @@ export default function CustomerSignup() {
       <p className="muted">{t("account.signUpIntro")}</p>
       <FormError message={errors.form} />
       <PostForm noValidate fields={{ redirectTo: values.redirectTo ?? redirectTo }}>
-        <Field label={t("account.name")} name="name" autoComplete="name" defaultValue={values.name} error={errors.name} required />
-        <EmailField label={t("account.email")} defaultValue={values.email} error={errors.email} />
-        <Field label={t("account.phone")} name="phone" type="tel" autoComplete="tel" defaultValue={values.phone} error={errors.phone} />
-        <PasswordField label={t("account.password")} autoComplete="new-password" hint={t("account.passwordHint")} error={errors.password} />
-        <Checkbox label={t("account.adult")} name="adult" defaultChecked={values.adult === "on"} error={errors.adult} />
-        <Checkbox label={t("account.marketing")} name="marketing" defaultChecked={values.marketing === "on"} error={errors.marketing} />
-        <input type="hidden" name={SHOWN_POLICIES_FIELD} value={policies.map((p) => p.id).join(",")} />
-        <AcceptedPolicy policies={policies} />
+        <AccountFields word={(f) => t(`account.${f}`)} values={values} errors={errors} policies={policies} phoneRequired={false}>
+          <Checkbox label={t("account.marketing")} name="marketing" defaultChecked={values.marketing === "on"} error={errors.marketing} />
+        </AccountFields>
         <button type="submit" className="block">
           {t("account.create")}
         </button>

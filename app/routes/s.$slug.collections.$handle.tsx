@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 
 import { collectionPage } from "~/domain/storefront/catalog.server";
 import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { notFound } from "~/lib/http";
 import { useTranslation } from "~/lib/i18n-react";
-import { ProductGrid, StorefrontErrorBoundary, useStorefront } from "~/ui/storefront";
+import { Pager, ProductGrid, StorefrontErrorBoundary, useStorefront } from "~/ui/storefront";
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const shop = await storefrontShopBySlug(params.slug ?? "");
@@ -39,14 +39,7 @@ export default function CollectionPage() {
       ) : (
         <p className="muted">{t("shop.collectionEmpty")}</p>
       )}
-      <nav className="row">
-        {page > 1 ? <Link to={`${base}/collections/${collection.handle}?page=${page - 1}`}>{t("shop.previousPage")}</Link> : null}
-        {hasNext ? (
-          <Link to={`${base}/collections/${collection.handle}?page=${page + 1}`} rel="next">
-            {t("shop.nextPage")}
-          </Link>
-        ) : null}
-      </nav>
+      <Pager page={page} hasNext={hasNext} link={(n) => `${base}/collections/${collection.handle}?page=${n}`} />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 
 import { collectionOptions } from "~/domain/storefront/catalog.server";
 import { SEARCH_SORTS } from "~/domain/storefront/search";
@@ -9,7 +9,7 @@ import { notFound } from "~/lib/http";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { minorToDecimal } from "~/lib/money";
-import { ProductGrid, StorefrontErrorBoundary, useStorefront } from "~/ui/storefront";
+import { Pager, ProductGrid, StorefrontErrorBoundary, useStorefront } from "~/ui/storefront";
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const shop = await storefrontShopBySlug(params.slug ?? "");
@@ -102,14 +102,7 @@ export default function SearchPage() {
       ) : (
         <p data-testid="search-none">{t("searchPage.none")}</p>
       )}
-      <nav className="row">
-        {query.page > 1 ? <Link to={pageLink(query.page - 1)}>{t("shop.previousPage")}</Link> : null}
-        {hasNext ? (
-          <Link to={pageLink(query.page + 1)} rel="next">
-            {t("shop.nextPage")}
-          </Link>
-        ) : null}
-      </nav>
+      <Pager page={query.page} hasNext={hasNext} link={pageLink} />
     </section>
   );
 }

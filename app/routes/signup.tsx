@@ -10,11 +10,10 @@ import { passThroughHeaders, safeRedirect } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { Trans, useTranslation } from "~/lib/i18n-react";
-import { SHOWN_POLICIES_FIELD } from "~/lib/policy-field";
 import { redirect } from "~/lib/redirect.server";
 import { BrandCardPage } from "~/ui/brand";
-import { Checkbox, EmailField, Field, FormError, PasswordField, PostForm, useFormResult } from "~/ui/forms";
-import { AcceptedPolicy } from "~/ui/privacy";
+import { Checkbox, Field, FormError, PostForm, useFormResult } from "~/ui/forms";
+import { AccountFields } from "~/ui/signup-fields";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "site")("signup.meta") }];
 
@@ -54,58 +53,53 @@ export default function Signup() {
   const busy = useNavigation().state === "submitting";
   const { t } = useTranslation("site");
   const { t: ta } = useTranslation("account");
+  const words = {
+    name: t("signup.name"),
+    email: t("email"),
+    phone: t("signup.whatsapp"),
+    password: t("password"),
+    passwordHint: ta("newPasswordHint"),
+    adult: t("signup.adult"),
+  };
   return (
     <BrandCardPage width="medium" title={t("signup.heading")}>
       <p className="muted">{t("signup.intro")}</p>
       <FormError message={errors.form} />
       <PostForm noValidate>
         {params.get("redirectTo") ? <input type="hidden" name="redirectTo" value={params.get("redirectTo")!} /> : null}
-        <div className="two-cols">
-          <Field label={t("signup.name")} name="name" autoComplete="name" defaultValue={values.name} error={errors.name} required />
-          <Field
-            label={t("signup.company")}
-            name="companyName"
-            autoComplete="organization"
-            defaultValue={values.companyName}
-            error={errors.companyName}
-            required
-          />
-        </div>
-        <EmailField label={t("email")} defaultValue={values.email} error={errors.email} />
-        <Field
-          label={t("signup.whatsapp")}
-          name="phone"
-          type="tel"
-          autoComplete="tel"
-          hint={t("signup.whatsappHint")}
-          defaultValue={values.phone}
-          error={errors.phone}
-          required
-        />
-        <PasswordField
-          label={t("password")}
-          autoComplete="new-password"
-          hint={ta("newPasswordHint")}
-          error={errors.password}
-          minLength={12}
-        />
-        <Checkbox label={t("signup.adult")} name="adult" defaultChecked={values.adult === "on"} error={errors.adult} />
-        <Checkbox
-          label={
-            <span>
-              <Trans
-                t={t}
-                i18nKey="signup.accept"
-                components={{ terms: <a href="/legal/terms">terms</a>, privacy: <a href="/legal/privacy">privacy</a> }}
-              />
-            </span>
+        <AccountFields
+          word={(f) => words[f]}
+          phoneHint={t("signup.whatsappHint")}
+          values={values}
+          errors={errors}
+          policies={policies}
+          passwordMinLength={12}
+          besideName={
+            <Field
+              label={t("signup.company")}
+              name="companyName"
+              autoComplete="organization"
+              defaultValue={values.companyName}
+              error={errors.companyName}
+              required
+            />
           }
-          name="terms"
-          defaultChecked={values.terms === "on"}
-          error={errors.terms}
-        />
-        <input type="hidden" name={SHOWN_POLICIES_FIELD} value={policies.map((p) => p.id).join(",")} />
-        <AcceptedPolicy policies={policies} />
+        >
+          <Checkbox
+            label={
+              <span>
+                <Trans
+                  t={t}
+                  i18nKey="signup.accept"
+                  components={{ terms: <a href="/legal/terms">terms</a>, privacy: <a href="/legal/privacy">privacy</a> }}
+                />
+              </span>
+            }
+            name="terms"
+            defaultChecked={values.terms === "on"}
+            error={errors.terms}
+          />
+        </AccountFields>
         <button type="submit" className="block" disabled={busy}>
           {busy ? t("signup.creating") : t("signup.create")}
         </button>

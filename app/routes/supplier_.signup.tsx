@@ -11,11 +11,10 @@ import { passThroughHeaders } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
-import { SHOWN_POLICIES_FIELD } from "~/lib/policy-field";
 import { redirect } from "~/lib/redirect.server";
 import { BrandCardPage } from "~/ui/brand";
-import { Checkbox, EmailField, Field, FormError, PasswordField, PostForm, SelectField, useFormResult } from "~/ui/forms";
-import { AcceptedPolicy } from "~/ui/privacy";
+import { Checkbox, Field, FormError, PostForm, SelectField, useFormResult } from "~/ui/forms";
+import { AccountFields } from "~/ui/signup-fields";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "dropship")("signupTitle") }];
 export const headers = passThroughHeaders;
@@ -71,27 +70,9 @@ export default function SupplierSignup() {
         ) : (
           <fieldset>
             <legend>{ts("signup.account")}</legend>
-            <Field label={ts("signup.name")} name="name" autoComplete="name" defaultValue={values.name} error={errors.name} required />
-            <EmailField label={ts("signup.email")} defaultValue={values.email} error={errors.email} />
-            <Field
-              label={ts("signup.phone")}
-              name="phone"
-              type="tel"
-              autoComplete="tel"
-              defaultValue={values.phone}
-              error={errors.phone}
-              required
-            />
-            <PasswordField
-              label={ts("signup.password")}
-              autoComplete="new-password"
-              hint={ts("signup.passwordHint")}
-              error={errors.password}
-            />
-            <Checkbox label={ts("signup.adult")} name="adult" error={errors.adult} defaultChecked={values.adult === "on"} />
-            <Checkbox label={ts("signup.terms")} name="terms" error={errors.terms} defaultChecked={values.terms === "on"} />
-            <input type="hidden" name={SHOWN_POLICIES_FIELD} value={policies.map((p) => p.id).join(",")} />
-            <AcceptedPolicy policies={policies} />
+            <AccountFields word={(f) => ts(`signup.${f}`)} values={values} errors={errors} policies={policies}>
+              <Checkbox label={ts("signup.terms")} name="terms" error={errors.terms} defaultChecked={values.terms === "on"} />
+            </AccountFields>
           </fieldset>
         )}
         <fieldset>

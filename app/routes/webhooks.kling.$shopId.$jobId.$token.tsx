@@ -2,6 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 
 import { handleKlingCallback } from "~/domain/ai/kling-callback.server";
 import { parseCleanJson } from "~/lib/text";
+import { postOnly } from "~/lib/webhook-route.server";
 
 // Kling's task callbacks (one per status change). Unsigned: the per-job secret token in the URL
 // must match, and the task is confirmed with Kling (GET) before anything is recorded.
@@ -22,6 +23,4 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-export async function loader() {
-  return new Response("Method not allowed", { status: 405, headers: { Allow: "POST" } });
-}
+export const loader = postOnly;

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 
 import { wassengerWebhookReceived } from "~/flows/whatsapp-webhook.server";
+import { postOnly } from "~/lib/webhook-route.server";
 
 // Wassenger's delivery webhooks (sent, delivered, read, failed) and incoming replies (STOP). Authenticated by the secret
 // token in the URL and, when present, the body signature; duplicates are acknowledged and ignored.
@@ -16,6 +17,4 @@ export async function action({ request, params }: ActionFunctionArgs) {
   });
 }
 
-export async function loader() {
-  return new Response("Method not allowed", { status: 405, headers: { Allow: "POST" } });
-}
+export const loader = postOnly;

@@ -135,6 +135,21 @@ export function ProductGrid({ products, testId }: { products: Card[]; testId?: s
   );
 }
 
+/** The previous and next page links under a list of products (`link(n)`: page n's address). */
+export function Pager({ page, hasNext, link }: { page: number; hasNext: boolean; link: (page: number) => string }) {
+  const { t } = useTranslation("storefront");
+  return (
+    <nav className="row">
+      {page > 1 ? <Link to={link(page - 1)}>{t("shop.previousPage")}</Link> : null}
+      {hasNext ? (
+        <Link to={link(page + 1)} rel="next">
+          {t("shop.nextPage")}
+        </Link>
+      ) : null}
+    </nav>
+  );
+}
+
 /** A 404 (or other error) inside a shop: the shop's header and footer stay. */
 export function StorefrontErrorBoundary() {
   const error = useRouteError();
