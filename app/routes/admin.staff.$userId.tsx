@@ -4,6 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { actorOf, getMember, removeMember, setMemberFrozen, transferOwnership, updateMemberRole } from "~/domain/accounts/staff.server";
 import { readForm } from "~/lib/csrf.server";
+import { type Coded, type CodedErrors } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
@@ -38,7 +39,8 @@ export const action = /* @__PURE__ */ adminAction(
     const actor = actorOf(access);
     const userId = params.userId ?? "";
     const t = serverT(await localeFor(request), "team");
-    const fail = (error: string) => data({ errors: { form: error } as Record<string, string>, notice: undefined }, { status: 400 });
+    const fail = (error: string | Coded) =>
+      data({ errors: { form: error } as CodedErrors | Record<string, string>, notice: undefined }, { status: 400 });
     switch (form.get("intent")) {
       case "role": {
         const result = await updateMemberRole(
@@ -48,7 +50,7 @@ export const action = /* @__PURE__ */ adminAction(
           who,
         );
         return result.ok
-          ? data({ errors: {} as Record<string, string>, notice: t("member.roleSaved") })
+          ? data({ errors: {} as CodedErrors, notice: t("member.roleSaved") })
           : data({ errors: result.errors, notice: undefined }, { status: 400 });
       }
       case "freeze":
@@ -56,7 +58,7 @@ export const action = /* @__PURE__ */ adminAction(
         const result = await setMemberFrozen(actor, userId, form.get("intent") === "freeze", who);
         if (!result.ok) return fail(result.errors.form);
         return data({
-          errors: {} as Record<string, string>,
+          errors: {} as CodedErrors,
           notice:
             form.get("intent") === "freeze" ? t("member.frozenNotice", { count: result.sessionsEnded ?? 0 }) : t("member.unfrozenNotice"),
         });

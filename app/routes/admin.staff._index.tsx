@@ -4,9 +4,9 @@ import { Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { actorOf, inviteStaff, listMembers, listPendingInvites, resendInvite, revokeInvite } from "~/domain/accounts/staff.server";
 import { readForm } from "~/lib/csrf.server";
-import { keptValues } from "~/lib/forms";
+import { type CodedErrors, keptValues } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
-import { localeFor, serverT } from "~/lib/i18n.server";
+import { codedText, localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { formatPhone } from "~/lib/phone";
 import { Banner } from "~/ui/banner";
@@ -40,7 +40,7 @@ export const loader = /* @__PURE__ */ adminLoader("owner", async ({ access }) =>
   };
 });
 
-type ActionData = { errors: Record<string, string>; values: Record<string, string>; notice?: string; upgrade?: boolean };
+type ActionData = { errors: CodedErrors | Record<string, string>; values: Record<string, string>; notice?: string; upgrade?: boolean };
 
 export const action = /* @__PURE__ */ adminAction(
   "owner",
@@ -48,21 +48,20 @@ export const action = /* @__PURE__ */ adminAction(
     const form = await readForm(request);
     const who = { ip: context.ip, userAgent: context.userAgent };
     const actor = actorOf(access);
-    const t = serverT(await localeFor(request), "team");
+    const locale = await localeFor(request);
+    const t = serverT(locale, "team");
     const reply = (status: number, body: Partial<ActionData>) => data({ errors: {}, values: {}, ...body } as ActionData, { status });
     switch (form.get("intent")) {
       case "invite": {
         const result = await inviteStaff(actor, { ...Object.fromEntries(form), permissions: form.getAll("permissions") }, who);
-        if (!result.ok && result.seatsFull) {
-          const t = serverT(await localeFor(request), "billing");
-          return reply(409, { errors: { form: t("limits.seats", result.seatsFull) }, values: keptValues(form), upgrade: true });
-        }
-        if (!result.ok) return reply(400, { errors: result.errors, values: keptValues(form) });
-        return reply(200, { notice: result.sendProblem ?? t("staff.sent") });
+        if (!result.ok)
+          return reply(result.seatsFull ? 409 : 400, { errors: result.errors, values: keptValues(form), upgrade: !!result.seatsFull });
+        return reply(200, { notice: result.sendProblem ? codedText(locale, result.sendProblem) : t("staff.sent") });
       }
       case "resend": {
         const result = await resendInvite(actor, String(form.get("inviteId")), who);
-        return result.ok ? reply(200, { notice: result.sendProblem ?? t("staff.sentAgain") }) : reply(400, { errors: result.errors });
+        if (!result.ok) return reply(400, { errors: result.errors });
+        return reply(200, { notice: result.sendProblem ? codedText(locale, result.sendProblem) : t("staff.sentAgain") });
       }
       case "withdraw": {
         const result = await revokeInvite(actor, String(form.get("inviteId")), who);

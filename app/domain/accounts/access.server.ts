@@ -3,10 +3,11 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/nod
 import { isWritable } from "~/domain/billing/subscription-status";
 import { subscriptionStatus } from "~/domain/billing/subscriptions.server";
 import { listShopsForUser, type ShopAccess } from "~/domain/shops/shops.server";
+import type { Locale } from "~/lib/i18n";
 import { localeFor, serverT } from "~/lib/i18n.server";
 import { redirect } from "~/lib/redirect.server";
 
-import { allows, AREA_LABELS, type Permission } from "./permissions";
+import { allows, type Permission } from "./permissions";
 import { isRecentlyAuthenticated, requireUser, type Session, type User } from "./sessions.server";
 
 export const FROZEN_MESSAGE = "The shop's administrator froze your account. Ask them to unfreeze it.";
@@ -27,7 +28,7 @@ export async function requireAdmin(request: Request): Promise<AdminAccess> {
   const shops = await listShopsForUser(user.id);
   const usable = shops.filter((s) => !s.frozen);
   const shop = usable.find((s) => s.shopId === session.activeShopId) ?? usable[0] ?? null;
-  if (!shop && shops.length > 0) throw new Response(FROZEN_MESSAGE, { status: 403 });
+  if (!shop && shops.length > 0) throw new Response(serverT(await localeFor(request), "team")("access.frozen"), { status: 403 });
   return { user, session, shops, shop };
 }
 
@@ -47,7 +48,7 @@ export async function requirePermission<P extends Permission>(
   if (permission === "signed-in") return access as AccessFor<P>;
   // People without a shop create one first.
   if (!access.shop) throw redirect("/admin/shops/new");
-  if (!allows(access.shop, permission)) throw forbidden(permission);
+  if (!allows(access.shop, permission)) throw forbidden(permission, await localeFor(request));
   return access as AccessFor<P>;
 }
 
@@ -65,13 +66,15 @@ function adminOnce(context: unknown): (request: Request) => Promise<AdminAccess>
   };
 }
 
-function forbidden(permission: Permission): Response {
+/** The 403 that says what is missing, in the reader's language. */
+function forbidden(permission: Permission, locale: Locale): Response {
+  const t = serverT(locale, "team");
   const message =
     permission === "owner"
-      ? "Only the shop's owner can open this page."
+      ? t("access.owner")
       : permission === "member" || permission === "signed-in"
-        ? "You are not a member of this shop."
-        : `Your role in this shop does not include ${AREA_LABELS[permission]}. Ask the shop's owner for access.`;
+        ? t("access.member")
+        : t("access.area", { area: t(`area.${permission}`) });
   return new Response(message, { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }
 

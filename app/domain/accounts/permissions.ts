@@ -7,16 +7,6 @@ export type Role = (typeof ROLES)[number];
 export const AREAS = ["products", "orders", "customers", "reports", "settings", "billing", "ai"] as const;
 export type Area = (typeof AREAS)[number];
 
-export const AREA_LABELS: Record<Area, string> = {
-  products: "Products",
-  orders: "Orders",
-  customers: "Customers",
-  reports: "Reports",
-  settings: "Settings",
-  billing: "Billing",
-  ai: "AI studio",
-};
-
 /**
  * What an admin route needs, declared once per loader and action (adminLoader / adminAction):
  * - an area: owners, admins, and staff given that area;

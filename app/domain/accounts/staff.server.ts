@@ -14,8 +14,9 @@ import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { seatTaken } from "~/domain/billing/plans.server";
 import { noticesT, shopLanguage } from "~/domain/notify/language.server";
 import { type SecretSendResult, sendSecretEmail, sendSecretWhatsApp } from "~/domain/notify/messages.server";
-import { type FieldErrors, fieldErrors, type Refusal, refuse } from "~/lib/forms";
+import { type Coded, coded, type CodedErrors, codedFieldErrors, type Refusal, refuse as refuseText } from "~/lib/forms";
 import { DEFAULT_LOCALE, type Locale } from "~/lib/i18n";
+import { codedText } from "~/lib/i18n.server";
 import { normalisePhone } from "~/lib/phone";
 import { randomToken, sha256 } from "~/lib/secrets.server";
 import { asPlatform, pgConstraint, schema, type Tx, withShop } from "~db/client";
@@ -46,9 +47,12 @@ export function actorOf(access: ShopAdminAccess): Actor {
   return { userId: access.user.id, name: access.user.name, shopId: access.shop.shopId, shopName: access.shop.name, role: access.shop.role };
 }
 
-type Outcome = { ok: true } | Refusal;
-const NOT_OWNER = "Only the shop's owner can manage the team.";
-const notOwner = refuse(NOT_OWNER);
+/** A refusal worded by the page: a key of the team namespace's `problems` (`team:problems.<code>`). */
+type StaffRefusal = { ok: false; errors: CodedErrors };
+type Outcome = { ok: true } | StaffRefusal;
+const problem = (code: string, values?: Record<string, string | number>): Coded => coded(`team:problems.${code}`, values);
+const refuse = (code: string, field = "form"): StaffRefusal => ({ ok: false, errors: { [field]: problem(code) } });
+const notOwner = refuse("notOwner");
 
 export interface Member {
   userId: string;
@@ -109,14 +113,14 @@ const permissionsField = z
   .array(z.string())
   .default([])
   .transform((list) => [...new Set(list)])
-  .refine((list) => list.every((p) => (AREAS as readonly string[]).includes(p)), "Choose areas from the list.");
+  .refine((list) => list.every((p) => (AREAS as readonly string[]).includes(p)), "chooseAreas");
 
-const roleField = z.enum(["admin", "staff"], { error: "Choose Admin or Staff." });
+const roleField = z.enum(["admin", "staff"], { error: "chooseRole" });
 
 export const InviteSchema = z
   .object({
-    channel: z.enum(["email", "whatsapp"], { error: "Choose email or WhatsApp." }),
-    recipient: z.string().trim().min(1, "Enter the email address or WhatsApp number to invite."),
+    channel: z.enum(["email", "whatsapp"], { error: "chooseChannel" }),
+    recipient: z.string().trim().min(1, "recipientEmpty"),
     role: roleField,
     permissions: permissionsField,
   })
@@ -124,18 +128,14 @@ export const InviteSchema = z
     if (v.channel === "email") {
       const email = z.email().safeParse(v.recipient.toLowerCase());
       if (!email.success) {
-        ctx.addIssue({ code: "custom", path: ["recipient"], message: "Enter an email address like name@example.com." });
+        ctx.addIssue({ code: "custom", path: ["recipient"], message: "recipientEmail" });
         return z.NEVER;
       }
       return { ...v, recipient: email.data };
     }
     const phone = normalisePhone(v.recipient);
     if (!phone) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["recipient"],
-        message: "Enter a valid WhatsApp number, e.g. 012-345 6789 or +60 12-345 6789.",
-      });
+      ctx.addIssue({ code: "custom", path: ["recipient"], message: "recipientPhone" });
       return z.NEVER;
     }
     return { ...v, recipient: phone };
@@ -165,9 +165,10 @@ async function sendInvite(
     : sendSecretWhatsApp(base);
 }
 
-function sendProblemOf(sent: SecretSendResult, channel: "email" | "whatsapp"): string | undefined {
+/** Why a saved invitation did not reach its recipient (the page shows it instead of "sent"). */
+function sendProblemOf(sent: SecretSendResult, channel: "email" | "whatsapp"): Coded | undefined {
   if (sent.ok) return undefined;
-  return `The invitation is saved, but the ${channel === "email" ? "email" : "WhatsApp message"} could not be sent${sent.retryable ? " just now" : ""}. Use "Send again".`;
+  return problem(`${channel}Unsent${sent.retryable ? "Now" : ""}`);
 }
 
 class SeatsFull extends Error {
@@ -177,17 +178,17 @@ class SeatsFull extends Error {
 }
 
 export type InviteResult =
-  { ok: true; sendProblem?: string } | { ok: false; errors: FieldErrors; seatsFull?: { plan: string; seats: number } };
+  { ok: true; sendProblem?: Coded } | { ok: false; errors: CodedErrors; seatsFull?: { plan: string; seats: number } };
 
 export async function inviteStaff(actor: Actor, form: Record<string, unknown>, who: RequestInfo): Promise<InviteResult> {
-  if (actor.role !== "owner") return refuse(NOT_OWNER);
+  if (actor.role !== "owner") return notOwner;
   const parsed = InviteSchema.safeParse(form);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: codedFieldErrors(parsed.error, "team:problems.") };
   const input = parsed.data;
   const permissions = input.role === "staff" ? input.permissions : [];
   const members = await listMembers(actor.shopId);
   if (members.some((m) => (input.channel === "email" ? m.email.toLowerCase() === input.recipient : m.phone === input.recipient))) {
-    return { ok: false, errors: { recipient: "This person is already a member of the shop." } };
+    return refuse("alreadyMember", "recipient");
   }
   const token = randomToken();
   const full = await withShop(actor.shopId, async (tx) => {
@@ -237,9 +238,7 @@ export async function inviteStaff(actor: Actor, form: Record<string, unknown>, w
   if (full) {
     return {
       ok: false,
-      errors: {
-        form: `Your ${full.plan} plan includes ${full.seats} staff seats and all are taken. Upgrade on the Billing page for more.`,
-      },
+      errors: { form: coded("billing:limits.seats", full) },
       seatsFull: full,
     };
   }
@@ -248,7 +247,7 @@ export async function inviteStaff(actor: Actor, form: Record<string, unknown>, w
 }
 
 /** Sends a pending invitation again with a new link (the old link stops working). */
-export async function resendInvite(actor: Actor, inviteId: string, who: RequestInfo): Promise<Outcome & { sendProblem?: string }> {
+export async function resendInvite(actor: Actor, inviteId: string, who: RequestInfo): Promise<Outcome & { sendProblem?: Coded }> {
   if (actor.role !== "owner") return notOwner;
   const token = randomToken();
   const invite = await withShop(actor.shopId, async (tx) => {
@@ -268,7 +267,7 @@ export async function resendInvite(actor: Actor, inviteId: string, who: RequestI
       });
     return row;
   });
-  if (!invite) return refuse("That invitation was already used or withdrawn.");
+  if (!invite) return refuse("inviteGone");
   const sent = await sendInvite(actor, invite, token);
   return { ok: true, sendProblem: sendProblemOf(sent, invite.channel) };
 }
@@ -293,7 +292,7 @@ export async function revokeInvite(actor: Actor, inviteId: string, who: RequestI
       });
     return rows.length > 0;
   });
-  return revoked ? { ok: true } : refuse("That invitation was already used or withdrawn.");
+  return revoked ? { ok: true } : refuse("inviteGone");
 }
 
 export interface InviteView {
@@ -346,10 +345,10 @@ export async function acceptInvite(
   const t = authT(locale);
   const unusable = t("problems.invite.unusable");
   const view = await findInvite(token);
-  if (!view || view.state !== "open") return refuse(unusable);
+  if (!view || view.state !== "open") return refuseText(unusable);
   const matches = view.channel === "email" ? user.email.toLowerCase() === view.recipient : user.phone === view.recipient;
   if (!matches) {
-    return refuse(
+    return refuseText(
       view.channel === "email" ? t("problems.invite.otherEmail", { recipient: view.recipient }) : t("problems.invite.otherPhone"),
     );
   }
@@ -360,7 +359,7 @@ export async function acceptInvite(
       const full = await seatTaken(tx, view.shopId, { invites: false });
       if (full)
         return {
-          ...refuse(`${view.shopName} has no free staff seat on its ${full.plan} plan.`),
+          ...refuseText(`${view.shopName} has no free staff seat on its ${full.plan} plan.`),
           seatsFull: { ...full, shop: view.shopName },
         };
       const [invite] = await tx
@@ -375,7 +374,7 @@ export async function acceptInvite(
           ),
         )
         .returning();
-      if (!invite) return refuse(unusable);
+      if (!invite) return refuseText(unusable);
       await tx
         .insert(schema.shopMemberships)
         .values({ shopId: view.shopId, userId: user.id, role: invite.role, permissions: invite.permissions });
@@ -391,7 +390,7 @@ export async function acceptInvite(
       return { ok: true, shopId: view.shopId } as const;
     });
   } catch (error) {
-    if (pgConstraint(error) === "shop_memberships_shop_id_user_id_pk") return refuse(t("problems.invite.alreadyMember"));
+    if (pgConstraint(error) === "shop_memberships_shop_id_user_id_pk") return refuseText(t("problems.invite.alreadyMember"));
     throw error;
   }
 }
@@ -403,25 +402,20 @@ async function loadMembership(tx: Tx, userId: string) {
 
 /** Guards shared by every change to another member: the owner acts, and not on themselves or the owner. */
 function checkTarget(actor: Actor, target: { role: Role; userId: string } | undefined): string | undefined {
-  if (actor.role !== "owner") return NOT_OWNER;
-  if (!target) return "That person is not a member of this shop.";
-  if (target.userId === actor.userId) return "You cannot change your own membership here.";
-  if (target.role === "owner") return "The owner's membership cannot be changed. Transfer ownership first.";
+  if (actor.role !== "owner") return "notOwner";
+  if (!target) return "notMember";
+  if (target.userId === actor.userId) return "notYourself";
+  if (target.role === "owner") return "ownerFixed";
   return undefined;
 }
 
 export const RoleSchema = z.object({ role: roleField, permissions: permissionsField });
 
-export async function updateMemberRole(
-  actor: Actor,
-  userId: string,
-  form: Record<string, unknown>,
-  who: RequestInfo,
-): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+export async function updateMemberRole(actor: Actor, userId: string, form: Record<string, unknown>, who: RequestInfo): Promise<Outcome> {
   const parsed = RoleSchema.safeParse(form);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: codedFieldErrors(parsed.error, "team:problems.") };
   const permissions = parsed.data.role === "staff" ? parsed.data.permissions : [];
-  const problem = await withShop(actor.shopId, async (tx) => {
+  const refusal = await withShop(actor.shopId, async (tx) => {
     const before = await loadMembership(tx, userId);
     const refused = checkTarget(actor, before);
     if (refused) return refused;
@@ -438,7 +432,7 @@ export async function updateMemberRole(
     });
     return undefined;
   });
-  return problem ? refuse(problem) : { ok: true };
+  return refusal ? refuse(refusal) : { ok: true };
 }
 
 /** Freezes (every session of theirs ends at once) or unfreezes a member. */
@@ -503,7 +497,7 @@ export async function transferOwnership(actor: Actor, userId: string, who: Reque
     const target = await loadMembership(tx, userId);
     const refused = checkTarget(actor, target);
     if (refused) return refuse(refused);
-    if (target.frozenAt) return refuse("Unfreeze this member before making them the owner.");
+    if (target.frozenAt) return refuse("unfreezeFirst");
     // Demote first: the unique index allows one owner per shop at every moment.
     await tx.update(schema.shopMemberships).set({ role: "admin", permissions: [] }).where(eq(schema.shopMemberships.userId, actor.userId));
     await tx.update(schema.shopMemberships).set({ role: "owner", permissions: [] }).where(eq(schema.shopMemberships.userId, userId));
@@ -530,8 +524,10 @@ export async function setRequireTwoFactor(
   required: boolean,
   currentSessionId: string,
   who: RequestInfo,
-): Promise<Outcome & { sessionsEnded?: number }> {
-  if (actor.role !== "owner") return notOwner;
+  locale: Locale = DEFAULT_LOCALE,
+): Promise<({ ok: true } | Refusal) & { sessionsEnded?: number }> {
+  // Worded here: the security settings page shows the text as it comes.
+  if (actor.role !== "owner") return refuseText(codedText(locale, problem("notOwner")));
   return withShop(actor.shopId, async (tx) => {
     const [shop] = await tx
       .select({ requireTwoFactor: schema.shops.requireTwoFactor })
