@@ -1,17 +1,17 @@
-import { data, type MetaFunction } from "@remix-run/node";
+import { type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useNavigation } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { featureLock, featureRefusal } from "~/domain/billing/features.server";
+import { settingsActor, settingsAnswer } from "~/domain/shops/settings-actions.server";
 import { getShop, TIMEZONES, updateShopSettings } from "~/domain/shops/shops.server";
 import { forgetStorefrontShop } from "~/domain/storefront/shop.server";
 import { readForm } from "~/lib/csrf.server";
-import { keptValues } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
-import { Banner } from "~/ui/banner";
-import { Field, FormError, PostForm, SelectField, useFormResult } from "~/ui/forms";
+import { Field, PostForm, SelectField, useFormResult } from "~/ui/forms";
 import { FeatureLocked } from "~/ui/plan-feature";
+import { SettingsResult } from "~/ui/settings-form";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("general.meta") }];
 
@@ -35,19 +35,27 @@ export const loader = /* @__PURE__ */ adminLoader("settings", async ({ request, 
 
 export const action = /* @__PURE__ */ adminAction("settings", async ({ request, context, access }) => {
   const form = await readForm(request);
-  const result = await updateShopSettings({ userId: access.user.id, shopId: access.shop.shopId }, Object.fromEntries(form), {
-    ip: context.ip,
-    userAgent: context.userAgent,
-  });
+  const { ip, userAgent, ...actor } = settingsActor(access, context);
+  const result = await updateShopSettings(actor, Object.fromEntries(form), { ip, userAgent });
   if (!result.ok && result.feature) {
     // The plan lacks its own domain: refused (403) in the merchant's language, nothing saved.
-    const message = await featureRefusal(request, result.feature);
-    return data({ errors: { customDomain: message } as Record<string, string>, values: keptValues(form), saved: false }, { status: 403 });
+    return settingsAnswer(form, { ok: false, errors: { customDomain: await featureRefusal(request, result.feature) } }, { status: 403 });
   }
-  if (!result.ok) return data({ errors: result.errors, values: keptValues(form), saved: false }, { status: 400 });
-  forgetStorefrontShop(access.shop.slug);
-  return data({ errors: {} as Record<string, string>, values: keptValues(form), saved: true });
+  if (result.ok) forgetStorefrontShop(access.shop.slug);
+  return settingsAnswer(form, result);
 });
+
+/** The other settings pages (security only for the owner), linked from the top of this one. */
+const PAGES = [
+  { to: "shipping", label: "general.shipping" },
+  { to: "storefront", label: "general.storefront" },
+  { to: "company", label: "general.company" },
+  { to: "payments", label: "general.payments" },
+  { to: "ai", label: "general.ai" },
+  { to: "accounting", label: "general.accounting" },
+  { to: "reports", label: "general.report" },
+  { to: "security", label: "general.security", owner: true },
+] as const;
 
 const LANGUAGE_OPTIONS = [
   { value: "en", label: "English" },
@@ -60,7 +68,6 @@ export default function Settings() {
   const { result, errors, values } = useFormResult<typeof action>();
   const busy = useNavigation().state === "submitting";
   const { t } = useTranslation("settings");
-  const { t: ui } = useTranslation("ui");
   return (
     <div className="stack">
       <div className="admin-top">
@@ -69,38 +76,16 @@ export default function Settings() {
           <h1 data-testid="settings-heading">{t("general.heading")}</h1>
         </div>
         <div className="row">
-          <Link className="button secondary" to="/admin/settings/shipping">
-            {t("general.shipping")}
-          </Link>
-          <Link className="button secondary" to="/admin/settings/storefront">
-            {ui("theme.title")}
-          </Link>
-          <Link className="button secondary" to="/admin/settings/company">
-            {t("general.company")}
-          </Link>
-          <Link className="button secondary" to="/admin/settings/payments">
-            {t("general.payments")}
-          </Link>
-          <Link className="button secondary" to="/admin/settings/ai">
-            AI
-          </Link>
-          <Link className="button secondary" to="/admin/settings/accounting">
-            {t("general.accounting")}
-          </Link>
-          <Link className="button secondary" to="/admin/settings/reports">
-            {t("general.report")}
-          </Link>
-          {isOwner ? (
-            <Link className="button secondary" to="/admin/settings/security">
-              {t("general.security")}
+          {PAGES.filter((page) => isOwner || !("owner" in page)).map((page) => (
+            <Link key={page.to} className="button secondary" to={`/admin/settings/${page.to}`}>
+              {t(page.label)}
             </Link>
-          ) : null}
+          ))}
         </div>
       </div>
-      {result?.saved ? <Banner tone="ok">{t("saved")}</Banner> : null}
+      <SettingsResult result={result} form={errors.form} />
       <FeatureLocked lock={domainLock} />
       <section className="card medium">
-        <FormError message={errors.form} />
         <PostForm noValidate>
           <Field label={t("general.shopName")} name="name" defaultValue={values.name ?? shop.name} error={errors.name} required />
           <p className="muted small">{t("general.address", { slug: shop.slug, currency: shop.currency })}</p>

@@ -1,4 +1,4 @@
-import { data, type MetaFunction } from "@remix-run/node";
+import { type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 
 import {
@@ -10,14 +10,15 @@ import {
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { actorOf } from "~/domain/accounts/staff.server";
 import { featureLock, featureRefusal } from "~/domain/billing/features.server";
+import { settingsAnswer } from "~/domain/shops/settings-actions.server";
 import { readForm } from "~/lib/csrf.server";
-import { keptValues } from "~/lib/forms";
+import { coded } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
-import { Checkbox, Field, FormError, PostForm, SelectField, useFormResult } from "~/ui/forms";
-import { PageTitle } from "~/ui/page-title";
+import { Checkbox, Field, PostForm, SelectField, useFormResult } from "~/ui/forms";
 import { FeatureLocked } from "~/ui/plan-feature";
+import { SettingsHeading, SettingsResult } from "~/ui/settings-form";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("accounting.meta") }];
 
@@ -29,18 +30,18 @@ export const loader = /* @__PURE__ */ adminLoader("settings", async ({ request, 
   return { settings, lock };
 });
 
-type ActionResult = { errors: Record<string, string>; values: Record<string, string>; notice?: string };
+/** Never sent back to the page. */
+const OMIT = ["apiKey", "_csrf", "intent"];
 
 export const action = /* @__PURE__ */ adminAction(
   "settings",
   async ({ request, context, access }) => {
     const form = await readForm(request);
-    const values = keptValues(form, ["apiKey", "_csrf", "intent"]);
     const intent = form.get("intent");
     const info = { ip: context.ip, userAgent: context.userAgent };
     if (intent === "disconnect") {
       await disconnectAccounting(actorOf(access), info);
-      return data<ActionResult>({ errors: {}, values: {}, notice: "Disconnected: paid orders are no longer sent to AutoCount." });
+      return settingsAnswer(form, { ok: true }, { keep: false, notice: coded("settings:notices.disconnected") });
     }
     const input = Object.fromEntries(form) as Record<string, unknown>;
     const outcome =
@@ -49,35 +50,51 @@ export const action = /* @__PURE__ */ adminAction(
         : await saveAccountingSettings(actorOf(access), input, info);
     // A plan without AutoCount sync: connecting and testing are refused (403, translated).
     if (!outcome.ok && outcome.feature) {
-      return data<ActionResult>({ errors: { form: await featureRefusal(request, outcome.feature) }, values }, { status: 403 });
+      return settingsAnswer(
+        form,
+        { ok: false, errors: { form: await featureRefusal(request, outcome.feature) } },
+        { omit: OMIT, status: 403 },
+      );
     }
-    if (!outcome.ok) return data<ActionResult>({ errors: outcome.errors, values }, { status: 400 });
-    return data<ActionResult>({ errors: {}, values, notice: outcome.message });
+    // The notice in the reader's language: what was tested or saved, the sandbox or the account book.
+    const sandbox = input.mode !== "live";
+    const notice =
+      intent === "test"
+        ? coded(`settings:notices.${sandbox ? "accountingTestedSandbox" : "accountingTested"}`, { book: String(input.accountBookId ?? "") })
+        : coded(`settings:notices.${sandbox ? "accountingSavedSandbox" : "accountingSaved"}`);
+    return settingsAnswer(form, outcome, { omit: OMIT, notice });
   },
   { recentAuth: true },
 );
 
+/** The mapping fields: each must match the account book's master data (the hint says how it looks). */
+const MAPPING = [
+  { name: "salesAccountNo", label: "salesAccount", example: "500-0000" },
+  { name: "taxCode", label: "taxCode", hint: "taxCodeHint" },
+  { name: "creditTerm", label: "creditTerm", example: "C.O.D." },
+  { name: "paymentMethod", label: "paymentMethod", hint: "paymentMethodHint" },
+  { name: "salesLocation", label: "location", example: "HQ" },
+] as const;
+
 export default function AccountingSettings() {
   const { settings, lock } = useLoaderData<typeof loader>();
-  const { result, errors } = useFormResult<typeof action>();
-  const v = { ...settings, enabled: settings.enabled ? "on" : "", ...(result?.values ?? {}) } as Record<string, string | boolean>;
+  const { result, errors, values } = useFormResult<typeof action>();
+  const v = { ...settings, enabled: settings.enabled ? "on" : "", ...values } as Record<string, string | boolean>;
   const val = (k: string) => String(v[k] ?? "");
   const { t } = useTranslation("settings");
   return (
     <div className="stack">
-      <div>
-        <PageTitle back={{ to: "/admin/settings", label: t("settings") }}>{t("accounting.heading")}</PageTitle>
-        <p className="muted">
-          {t("accounting.intro")} <Link to="/admin/accounting">{t("accounting.seeSynced")}</Link>.
-        </p>
-      </div>
-      {result?.notice ? (
-        <Banner tone="ok" data-testid="accounting-notice">
-          {result.notice}
-        </Banner>
-      ) : null}
+      <SettingsHeading
+        title={t("accounting.heading")}
+        intro={
+          <>
+            {t("accounting.intro")} <Link to="/admin/accounting">{t("accounting.seeSynced")}</Link>.
+          </>
+        }
+      />
+      <SettingsResult result={result?.notice ? result : undefined} testId="accounting-notice" />
       <FeatureLocked lock={lock} />
-      <FormError message={errors.form} />
+      <SettingsResult form={errors.form} />
       {!settings.connected ? (
         <Banner data-testid="accounting-unconfigured">
           {t("accounting.notConnected")}
@@ -120,41 +137,16 @@ export default function AccountingSettings() {
           </fieldset>
           <fieldset>
             <legend>{t("accounting.mapping")}</legend>
-            <Field
-              label={t("accounting.salesAccount")}
-              name="salesAccountNo"
-              defaultValue={val("salesAccountNo")}
-              error={errors.salesAccountNo}
-              hint={t("accounting.example", { value: "500-0000" })}
-            />
-            <Field
-              label={t("accounting.taxCode")}
-              name="taxCode"
-              defaultValue={val("taxCode")}
-              error={errors.taxCode}
-              hint={t("accounting.taxCodeHint")}
-            />
-            <Field
-              label={t("accounting.creditTerm")}
-              name="creditTerm"
-              defaultValue={val("creditTerm")}
-              error={errors.creditTerm}
-              hint={t("accounting.example", { value: "C.O.D." })}
-            />
-            <Field
-              label={t("accounting.paymentMethod")}
-              name="paymentMethod"
-              defaultValue={val("paymentMethod")}
-              error={errors.paymentMethod}
-              hint={t("accounting.paymentMethodHint")}
-            />
-            <Field
-              label={t("accounting.location")}
-              name="salesLocation"
-              defaultValue={val("salesLocation")}
-              error={errors.salesLocation}
-              hint={t("accounting.example", { value: "HQ" })}
-            />
+            {MAPPING.map((f) => (
+              <Field
+                key={f.name}
+                label={t(`accounting.${f.label}`)}
+                name={f.name}
+                defaultValue={val(f.name)}
+                error={errors[f.name]}
+                hint={"example" in f ? t("accounting.example", { value: f.example }) : t(`accounting.${f.hint}`)}
+              />
+            ))}
             <SelectField
               label={t("accounting.customerCodes")}
               name="customerCodeScheme"

@@ -5,11 +5,13 @@ import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { actorOf, setRequireTwoFactor } from "~/domain/accounts/staff.server";
 import { getShop } from "~/domain/shops/shops.server";
 import { readForm } from "~/lib/csrf.server";
+import { coded } from "~/lib/forms";
 import { metaT } from "~/lib/i18n";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
 import { PostForm } from "~/ui/csrf";
-import { PageTitle } from "~/ui/page-title";
+import { useErrorText } from "~/ui/forms";
+import { SettingsHeading } from "~/ui/settings-form";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "settings")("security.meta") }];
 
@@ -24,11 +26,12 @@ export const action = /* @__PURE__ */ adminAction(
     const form = await readForm(request);
     const choice = form.get("requireTwoFactor");
     if (choice !== "on" && choice !== "off")
-      return data({ error: "Choose whether to require two-factor authentication.", notice: undefined }, { status: 400 });
+      return data({ error: coded("settings:errors.twoFactorChoice"), notice: undefined }, { status: 400 });
     const result = await setRequireTwoFactor(actorOf(access), choice === "on", access.session.id, {
       ip: context.ip,
       userAgent: context.userAgent,
     });
+    // Only the owner is refused (this page is the owner's): that message is the team area's.
     if (!result.ok) return data({ error: result.errors.form, notice: undefined }, { status: 400 });
     return data({
       error: undefined,
@@ -44,12 +47,12 @@ export default function SecuritySettings() {
   const result = useActionData<typeof action>();
   const { t } = useTranslation("settings");
   const notice = result?.notice;
+  const text = useErrorText();
+  const error = result?.error;
   return (
     <div className="stack">
-      <div>
-        <PageTitle back={{ to: "/admin/settings", label: t("settings") }}>{t("security.heading")}</PageTitle>
-      </div>
-      <Banner tone="danger">{result?.error}</Banner>
+      <SettingsHeading title={t("security.heading")} />
+      <Banner tone="danger">{typeof error === "string" ? error : text(error)}</Banner>
       <Banner tone="ok">
         {notice ? (notice.required ? t("security.nowRequired", { count: notice.sessionsEnded }) : t("security.noLonger")) : null}
       </Banner>

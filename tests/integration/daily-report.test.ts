@@ -123,7 +123,7 @@ describe("report content for a seeded day", () => {
     expect(await sendDailyReport(shopId, new Date("2026-12-08T01:00:00Z"))).toMatchObject({ status: "disabled" });
     expect(await saveReportSettings({ userId: owner.id, shopId }, { enabled: "on", sendAt: "9am" })).toEqual({
       ok: false,
-      errors: { sendAt: "Choose a time such as 09:00." },
+      errors: { sendAt: { key: "settings:errors.sendAt" } },
     });
     expect(await saveReportSettings({ userId: owner.id, shopId }, { enabled: "on", sendAt: "09:00" })).toEqual({ ok: true });
   });

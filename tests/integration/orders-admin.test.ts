@@ -467,7 +467,7 @@ describe("tax invoices and packing slips", () => {
       }),
     ).toMatchObject({
       ok: false,
-      errors: { registrationNumber: expect.any(String), companyAddress: "Include the 5-digit postcode." },
+      errors: { registrationNumber: { key: "settings:errors.registrationNumber" }, companyAddress: { key: "settings:errors.postcode" } },
     });
     expect(
       await updateCompanyDetails(shopId, actor, {

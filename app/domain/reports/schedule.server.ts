@@ -11,7 +11,7 @@ import { z } from "zod";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { DEFAULT_JOB_OPTIONS } from "~/domain/jobs/queues";
-import { fieldErrors } from "~/lib/forms";
+import { codedFieldErrors } from "~/lib/forms";
 import { queue } from "~/lib/redis.server";
 import { asPlatform, schema, withShop } from "~db/client";
 
@@ -84,12 +84,12 @@ export async function syncAllReportSchedulers(): Promise<number> {
 
 export const ReportSettingsInput = z.object({
   enabled: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
-  sendAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Choose a time such as 09:00."),
+  sendAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "settings:errors.sendAt"),
 });
 
 export async function saveReportSettings(actor: { userId: string; shopId: string }, raw: Record<string, unknown>, info: RequestInfo = {}) {
   const parsed = ReportSettingsInput.safeParse(raw);
-  if (!parsed.success) return { ok: false as const, errors: fieldErrors(parsed.error) };
+  if (!parsed.success) return { ok: false as const, errors: codedFieldErrors(parsed.error, "settings:errors.") };
   await withShop(actor.shopId, async (tx) => {
     const values = { enabled: parsed.data.enabled, sendAt: parsed.data.sendAt, updatedAt: new Date() };
     await tx

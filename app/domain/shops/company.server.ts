@@ -6,16 +6,17 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
-import { type FieldErrors, fieldErrors } from "~/lib/forms";
+import { type CodedErrors, codedFieldErrors } from "~/lib/forms";
 import { schema, withShop } from "~db/client";
 
 export const CompanySchema = z.object({
-  companyName: z.string().trim().min(2, "Enter the company or business name as registered.").max(120, "Use at most 120 characters."),
+  // Keys of the settings namespace's errors, worded by the page (see ~/lib/forms).
+  companyName: z.string().trim().min(2, "companyName").max(120, "maxChars"),
   registrationNumber: z
     .string()
     .trim()
     .toUpperCase()
-    .max(30, "Use at most 30 characters.")
+    .max(30, "maxChars")
     .refine(
       (s) =>
         s === "" ||
@@ -23,14 +24,14 @@ export const CompanySchema = z.object({
         /^\d{12}\s*\(\d{1,7}-[A-Z]\)$/.test(s) ||
         /^\d{1,7}-[A-Z]$/.test(s) ||
         /^[A-Z]{2}\d{7}-[A-Z]$/.test(s),
-      "Use the SSM number: 12 digits (202001012345), optionally with the old one (202001012345 (1234567-A)), or the old format 1234567-A / JM0123456-A.",
+      "registrationNumber",
     ),
   companyAddress: z
     .string()
     .trim()
-    .max(400, "Use at most 400 characters.")
-    .refine((s) => s.split("\n").length <= 6, "Use at most 6 lines.")
-    .refine((s) => s === "" || /\b\d{5}\b/.test(s), "Include the 5-digit postcode."),
+    .max(400, "maxChars")
+    .refine((s) => s.split("\n").length <= 6, "addressLines")
+    .refine((s) => s === "" || /\b\d{5}\b/.test(s), "postcode"),
 });
 
 export async function getCompanyDetails(shopId: string) {
@@ -52,9 +53,9 @@ export async function updateCompanyDetails(
   shopId: string,
   actor: { userId: string } & RequestInfo,
   form: Record<string, unknown>,
-): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+): Promise<{ ok: true } | { ok: false; errors: CodedErrors }> {
   const parsed = CompanySchema.safeParse({ ...form, companyAddress: String(form.companyAddress ?? "").replace(/\r\n/g, "\n") });
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: codedFieldErrors(parsed.error, "settings:errors.") };
   const values = {
     companyName: parsed.data.companyName,
     registrationNumber: parsed.data.registrationNumber || null,

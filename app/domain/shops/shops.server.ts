@@ -4,7 +4,7 @@ import { z } from "zod";
 import { publicUrl } from "~/config.server";
 import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { type FeatureAccess, FeatureNotInPlan, planAllows, requireFeature } from "~/domain/billing/plans.server";
-import { type FieldErrors, fieldErrors } from "~/lib/forms";
+import { coded, type CodedErrors, codedFieldErrors, type FieldErrors, fieldErrors } from "~/lib/forms";
 import { asPlatform, pgConstraint, readAsPlatform, schema, withShop } from "~db/client";
 
 import { CURRENCIES, LANGUAGES } from "./shop-options";
@@ -170,13 +170,23 @@ export const CustomDomainSchema = z
   .refine(
     (s) =>
       s === "" || (s.length <= 253 && /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/.test(s)),
-    "Enter a domain name like shop.example.com (no http://, no path).",
+    "domainFormat",
   )
-  .refine((s) => s === "" || !/(^|\.)(localhost|netshop\.local)$/.test(s), "Use a domain you own, like shop.example.com.")
-  .refine((s) => s === "" || s !== new URL(publicUrl()).hostname, "That is NetShop's own address. Use a domain you own.")
+  .refine((s) => s === "" || !/(^|\.)(localhost|netshop\.local)$/.test(s), "domainOwn")
+  .refine((s) => s === "" || s !== new URL(publicUrl()).hostname, "domainNetshop")
   .transform((s) => (s === "" ? null : s));
 
-export const ShopSettingsSchema = CreateShopSchema.pick({ name: true, timezone: true, language: true }).extend({
+/** The settings form's messages are keys of the settings namespace's errors, worded by the page (see ~/lib/forms). */
+const PREFIX = "settings:errors.";
+
+/** The shop-creation rules for name, time zone and language, with coded messages (creation's stay English for now). */
+export const ShopSettingsSchema = z.object({
+  name: z.string().trim().min(2, "shopName").max(80, "maxChars"),
+  timezone: z
+    .string()
+    .default("Asia/Kuala_Lumpur")
+    .refine((tz) => TIMEZONES.includes(tz), "timezone"),
+  language: z.enum(LANGUAGES, { error: "language" }).default("en"),
   customDomain: CustomDomainSchema.optional(),
 });
 
@@ -185,9 +195,9 @@ export async function updateShopSettings(
   actor: { userId: string; shopId: string },
   form: Record<string, unknown>,
   request: RequestInfo,
-): Promise<{ ok: true } | { ok: false; errors: FieldErrors; feature?: FeatureAccess }> {
+): Promise<{ ok: true } | { ok: false; errors: CodedErrors; feature?: FeatureAccess }> {
   const parsed = ShopSettingsSchema.safeParse(form);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: codedFieldErrors(parsed.error, PREFIX) };
   try {
     await withShop(actor.shopId, async (tx) => {
       const [before] = await tx
@@ -220,9 +230,9 @@ export async function updateShopSettings(
       });
     });
   } catch (error) {
-    if (error instanceof FeatureNotInPlan) return { ok: false, errors: { customDomain: error.message }, feature: error.access };
-    if (pgConstraint(error) === "shops_custom_domain_key")
-      return { ok: false, errors: { customDomain: "Another shop already uses this domain." } };
+    // A plan without its own domain: the page words the refusal (featureRefusal) from `feature`.
+    if (error instanceof FeatureNotInPlan) return { ok: false, errors: {}, feature: error.access };
+    if (pgConstraint(error) === "shops_custom_domain_key") return { ok: false, errors: { customDomain: coded(`${PREFIX}domainTaken`) } };
     throw error;
   }
   return { ok: true };
