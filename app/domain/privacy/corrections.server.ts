@@ -66,14 +66,46 @@ async function sendChangeCode(
   return sent.ok ? { ok: true } : { ok: false, error: "correct.errors.notSent" };
 }
 
+/** Whose contact change a code is for: the rest of its CodeSubject is the new contact. */
+type CodeOwner = Pick<CodeSubject, "shopId" | "scope">;
+const changeCode = (owner: CodeOwner, contact: string): CodeSubject => ({ purpose: "contact_change", ...owner, contact });
+
+/**
+ * Step 1, for every kind of person: the new contact read, refused where `refusal` says (the same
+ * as now, taken), then a code sent to it.
+ */
+async function startContactChange(
+  field: ContactField,
+  input: unknown,
+  owner: CodeOwner,
+  who: { ip: string | null; locale: Locale; userId?: string },
+  refusal: (contact: string) => Promise<CorrectionError | undefined>,
+): Promise<ChangeResult> {
+  const contact = parseContact(field, input);
+  if (!contact) return { ok: false, field, error: `correct.errors.${field}` };
+  const refused = await refusal(contact);
+  if (refused) return { ok: false, field, error: refused };
+  const sent = await sendChangeCode(changeCode(owner, contact), who);
+  return sent.ok ? { ok: true, contact } : { ok: false, field, error: sent.error };
+}
+
+/** Step 2's checks, for every kind of person: the new contact read, the code sent to it, and (`taken`) whether it was taken since. */
+async function confirmedContact(
+  field: ContactField,
+  input: { contact: unknown; code: unknown },
+  owner: CodeOwner,
+  taken?: (contact: string) => Promise<boolean>,
+): Promise<ChangeResult> {
+  const contact = parseContact(field, input.contact);
+  if (!contact) return { ok: false, field, error: `correct.errors.${field}` };
+  if ((await checkPrivacyCode(changeCode(owner, contact), input.code)) !== "ok") return { ok: false, field: "code", error: "codeWrong" };
+  if (taken && (await taken(contact))) return { ok: false, field, error: "correct.errors.taken" };
+  return { ok: true, contact };
+}
+
 // ---- A storefront customer -------------------------------------------------------------------
 
-const customerCode = (shopId: string, customerId: string, contact: string): CodeSubject => ({
-  purpose: "contact_change",
-  shopId,
-  scope: `customer:${customerId}`,
-  contact,
-});
+const customerCode = (shopId: string, customerId: string): CodeOwner => ({ shopId, scope: `customer:${customerId}` });
 
 async function customerContact(shopId: string, customerId: string) {
   const [row] = await withShop(shopId, (tx) =>
@@ -111,14 +143,12 @@ export async function startCustomerContactChange(
   input: unknown,
   who: { ip: string | null; locale: Locale },
 ): Promise<ChangeResult> {
-  const contact = parseContact(field, input);
-  if (!contact) return { ok: false, field, error: `correct.errors.${field}` };
-  const current = await customerContact(shopId, customerId);
-  if (current?.[field] === contact) return { ok: false, field, error: "correct.errors.same" };
-  if (field === "email" && (await emailTakenInShop(shopId, customerId, contact)))
-    return { ok: false, field, error: "correct.errors.taken" };
-  const sent = await sendChangeCode(customerCode(shopId, customerId, contact), who);
-  return sent.ok ? { ok: true, contact } : { ok: false, field, error: sent.error };
+  return startContactChange(field, input, customerCode(shopId, customerId), who, async (contact) => {
+    const current = await customerContact(shopId, customerId);
+    if (current?.[field] === contact) return "correct.errors.same";
+    if (field === "email" && (await emailTakenInShop(shopId, customerId, contact))) return "correct.errors.taken";
+    return undefined;
+  });
 }
 
 /** Step 2: the code from the new contact, then the change (audited, masked). */
@@ -128,12 +158,14 @@ export async function confirmCustomerContactChange(
   field: ContactField,
   input: { contact: unknown; code: unknown },
 ): Promise<ChangeResult> {
-  const contact = parseContact(field, input.contact);
-  if (!contact) return { ok: false, field, error: `correct.errors.${field}` };
-  if ((await checkPrivacyCode(customerCode(shopId, customerId, contact), input.code)) !== "ok")
-    return { ok: false, field: "code", error: "codeWrong" };
-  if (field === "email" && (await emailTakenInShop(shopId, customerId, contact)))
-    return { ok: false, field, error: "correct.errors.taken" };
+  const confirmed = await confirmedContact(
+    field,
+    input,
+    customerCode(shopId, customerId),
+    field === "email" ? (contact) => emailTakenInShop(shopId, customerId, contact) : undefined,
+  );
+  if (!confirmed.ok) return confirmed;
+  const { contact } = confirmed;
   await withShop(shopId, async (tx) => {
     const [before] = await tx
       .select({ email: schema.customers.email, phone: schema.customers.phone })
@@ -269,12 +301,7 @@ export async function removeCustomerAddress(shopId: string, customerId: string, 
 
 // ---- A NetShop account (merchant or staff) ---------------------------------------------------
 
-const userCode = (userId: string, contact: string): CodeSubject => ({
-  purpose: "contact_change",
-  shopId: null,
-  scope: `user:${userId}`,
-  contact,
-});
+const userCode = (userId: string): CodeOwner => ({ shopId: null, scope: `user:${userId}` });
 
 async function emailTakenOnPlatform(userId: string, email: string): Promise<boolean> {
   const [row] = await asPlatform((tx) =>
@@ -292,12 +319,11 @@ export async function startUserEmailChange(
   input: unknown,
   who: { ip: string | null; locale: Locale },
 ): Promise<ChangeResult> {
-  const email = parseContact("email", input);
-  if (!email) return { ok: false, field: "email", error: "correct.errors.email" };
-  if (email === user.email.toLowerCase()) return { ok: false, field: "email", error: "correct.errors.same" };
-  if (await emailTakenOnPlatform(user.id, email)) return { ok: false, field: "email", error: "correct.errors.taken" };
-  const sent = await sendChangeCode(userCode(user.id, email), { ...who, userId: user.id });
-  return sent.ok ? { ok: true, contact: email } : { ok: false, field: "email", error: sent.error };
+  return startContactChange("email", input, userCode(user.id), { ...who, userId: user.id }, async (email) => {
+    if (email === user.email.toLowerCase()) return "correct.errors.same";
+    if (await emailTakenOnPlatform(user.id, email)) return "correct.errors.taken";
+    return undefined;
+  });
 }
 
 /** Step 2: the code from the new address, then the change (audited, masked). */
@@ -306,10 +332,9 @@ export async function confirmUserEmailChange(
   input: { contact: unknown; code: unknown },
   who: RequestInfo,
 ): Promise<ChangeResult> {
-  const email = parseContact("email", input.contact);
-  if (!email) return { ok: false, field: "email", error: "correct.errors.email" };
-  if ((await checkPrivacyCode(userCode(user.id, email), input.code)) !== "ok") return { ok: false, field: "code", error: "codeWrong" };
-  if (await emailTakenOnPlatform(user.id, email)) return { ok: false, field: "email", error: "correct.errors.taken" };
+  const confirmed = await confirmedContact("email", input, userCode(user.id), (email) => emailTakenOnPlatform(user.id, email));
+  if (!confirmed.ok) return confirmed;
+  const email = confirmed.contact;
   await correctOwnAccount(user.id, { email }, { before: { email: maskEmail(user.email) }, after: { email: maskEmail(email) } }, who);
   return { ok: true, contact: email };
 }
@@ -463,12 +488,7 @@ export async function correctGuestName(
   return { ok: true };
 }
 
-const guestCode = (shopId: string, proven: string, contact: string): CodeSubject => ({
-  purpose: "contact_change",
-  shopId,
-  scope: `guest:${shopId}:${proven}`,
-  contact,
-});
+const guestCode = (shopId: string, proven: string): CodeOwner => ({ shopId, scope: `guest:${shopId}:${proven}` });
 
 /** Step 1 of a guest's new email or number: a code sent to it. */
 export async function startGuestContactChange(
@@ -478,12 +498,10 @@ export async function startGuestContactChange(
   input: unknown,
   who: { ip: string | null; locale: Locale },
 ): Promise<ChangeResult> {
-  const contact = parseContact(field, input);
-  if (!contact) return { ok: false, field, error: `correct.errors.${field}` };
-  const current = await guestDetails(shopId, proven);
-  if (contact === proven || current[field] === contact) return { ok: false, field, error: "correct.errors.same" };
-  const sent = await sendChangeCode(guestCode(shopId, proven, contact), who);
-  return sent.ok ? { ok: true, contact } : { ok: false, field, error: sent.error };
+  return startContactChange(field, input, guestCode(shopId, proven), who, async (contact) => {
+    const current = await guestDetails(shopId, proven);
+    return contact === proven || current[field] === contact ? "correct.errors.same" : undefined;
+  });
 }
 
 /**
@@ -498,10 +516,9 @@ export async function confirmGuestContactChange(
   input: { contact: unknown; code: unknown },
   after?: AfterGuestCorrection,
 ): Promise<(ChangeResult & { ok: false }) | { ok: true; contact: string; proven: string }> {
-  const contact = parseContact(field, input.contact);
-  if (!contact) return { ok: false, field, error: `correct.errors.${field}` };
-  if ((await checkPrivacyCode(guestCode(shopId, proven, contact), input.code)) !== "ok")
-    return { ok: false, field: "code", error: "codeWrong" };
+  const confirmed = await confirmedContact(field, input, guestCode(shopId, proven));
+  if (!confirmed.ok) return confirmed;
+  const { contact } = confirmed;
   await withShop(shopId, (tx) =>
     applyGuestChange(tx, shopId, proven, field === "email" ? { email: contact } : { phone: contact }, undefined, after),
   );

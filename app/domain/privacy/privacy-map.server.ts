@@ -49,6 +49,11 @@ const taxRetained = { action: "retain", reason: TAX_RETENTION, years: 7, otherwi
 const CUSTOMERS: PersonKind[] = ["storefront_customer", "guest_buyer"];
 const USERS: PersonKind[] = ["merchant_user", "staff"];
 
+/** Columns of one table that share every fact but their name (their order is kept). */
+function sameFacts(table: string, columns: string[], facts: Omit<PersonalColumn, "table" | "column">): PersonalColumn[] {
+  return columns.map((column) => ({ table, column, ...facts }));
+}
+
 /** A column of `messages`: everything we sent anyone, by WhatsApp or email, deleted with the person. */
 function messageColumn(column: string, purpose: string): PersonalColumn {
   return {
@@ -136,24 +141,13 @@ export const PRIVACY_MAP: PersonalColumn[] = [
   { table: "audit_log", column: "ip", people: USERS, category: "security", deletion: anon, providers: [], purpose: "who did what" },
   { table: "audit_log", column: "user_agent", people: USERS, category: "security", deletion: anon, providers: [], purpose: "who did what" },
   // A merchant's company, printed on their tax invoices.
-  {
-    table: "shops",
-    column: "company_name",
+  ...sameFacts("shops", ["company_name", "company_address"], {
     people: ["merchant_user"],
     category: "shops",
     deletion: taxRetained,
     providers: ["autocount"],
     purpose: "tax invoices",
-  },
-  {
-    table: "shops",
-    column: "company_address",
-    people: ["merchant_user"],
-    category: "shops",
-    deletion: taxRetained,
-    providers: ["autocount"],
-    purpose: "tax invoices",
-  },
+  }),
   {
     table: "supplier_profiles",
     column: "contact_name",
@@ -237,24 +231,13 @@ export const PRIVACY_MAP: PersonalColumn[] = [
     providers: [],
     purpose: "checkout",
   },
-  {
-    table: "customer_sessions",
-    column: "ip",
+  ...sameFacts("customer_sessions", ["ip", "user_agent"], {
     people: ["storefront_customer"],
     category: "sessions",
     deletion: del,
     providers: [],
     purpose: "sign-in",
-  },
-  {
-    table: "customer_sessions",
-    column: "user_agent",
-    people: ["storefront_customer"],
-    category: "sessions",
-    deletion: del,
-    providers: [],
-    purpose: "sign-in",
-  },
+  }),
   {
     table: "orders",
     column: "email",
@@ -302,42 +285,13 @@ export const PRIVACY_MAP: PersonalColumn[] = [
     providers: [],
     purpose: "the customer's checkout note",
   },
-  {
-    table: "supplier_orders",
-    column: "recipient_name",
+  ...sameFacts("supplier_orders", ["recipient_name", "recipient_phone", "address_line1", "address_line2"], {
     people: ["order_recipient"],
     category: "orders",
     deletion: anon,
     providers: ["supplier"],
     purpose: "dropship delivery",
-  },
-  {
-    table: "supplier_orders",
-    column: "recipient_phone",
-    people: ["order_recipient"],
-    category: "orders",
-    deletion: anon,
-    providers: ["supplier"],
-    purpose: "dropship delivery",
-  },
-  {
-    table: "supplier_orders",
-    column: "address_line1",
-    people: ["order_recipient"],
-    category: "orders",
-    deletion: anon,
-    providers: ["supplier"],
-    purpose: "dropship delivery",
-  },
-  {
-    table: "supplier_orders",
-    column: "address_line2",
-    people: ["order_recipient"],
-    category: "orders",
-    deletion: anon,
-    providers: ["supplier"],
-    purpose: "dropship delivery",
-  },
+  }),
   {
     table: "wishlist_items",
     column: "product_id",
