@@ -1,4 +1,5 @@
 import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import type { ReactNode } from "react";
 
 import { formatMoney } from "~/domain/catalog/catalog-rules";
 import type { CustomerOrderView } from "~/domain/orders/customer-order.server";
@@ -64,50 +65,14 @@ export function CustomerOrder({ order, shopLanguage }: { order: CustomerOrderDat
             ))}
           </tbody>
           <tfoot>
-            <tr>
-              <th scope="row" colSpan={3}>
-                {t("subtotal")}
-              </th>
-              <td>{money(order.subtotalMinor)}</td>
-            </tr>
-            {order.discountMinor > 0 ? (
-              <tr>
-                <th scope="row" colSpan={3}>
-                  {t("discount")}
-                </th>
-                <td>−{money(order.discountMinor)}</td>
-              </tr>
-            ) : null}
-            <tr>
-              <th scope="row" colSpan={3}>
-                {t("shipping")}
-              </th>
-              <td>{money(order.shippingMinor)}</td>
-            </tr>
-            {order.taxMinor > 0 ? (
-              <tr>
-                <th scope="row" colSpan={3}>
-                  {t("tax")}
-                </th>
-                <td>{money(order.taxMinor)}</td>
-              </tr>
-            ) : null}
-            <tr>
-              <th scope="row" colSpan={3}>
-                {t("total")}
-              </th>
-              <td data-testid="order-total">
-                <strong>{money(order.totalMinor)}</strong>
-              </td>
-            </tr>
-            {order.refundedMinor > 0 ? (
-              <tr>
-                <th scope="row" colSpan={3}>
-                  {t("refundedAmount")}
-                </th>
-                <td>−{money(order.refundedMinor)}</td>
-              </tr>
-            ) : null}
+            <SumRow label={t("subtotal")}>{money(order.subtotalMinor)}</SumRow>
+            {order.discountMinor > 0 ? <SumRow label={t("discount")}>−{money(order.discountMinor)}</SumRow> : null}
+            <SumRow label={t("shipping")}>{money(order.shippingMinor)}</SumRow>
+            {order.taxMinor > 0 ? <SumRow label={t("tax")}>{money(order.taxMinor)}</SumRow> : null}
+            <SumRow label={t("total")} testId="order-total">
+              <strong>{money(order.totalMinor)}</strong>
+            </SumRow>
+            {order.refundedMinor > 0 ? <SumRow label={t("refundedAmount")}>−{money(order.refundedMinor)}</SumRow> : null}
           </tfoot>
         </table>
       </section>
@@ -201,5 +166,17 @@ export function OrderPageError() {
       <h1>{notFound ? t("payments:notFound.title") : t("storefront:unavailable.title")}</h1>
       <p>{notFound ? t("payments:notFound.body") : t("storefront:unavailable.body")}</p>
     </section>
+  );
+}
+
+/** A line under the order's lines: what it is, then the amount under the lines' totals. */
+function SumRow({ label, testId, children }: { label: string; testId?: string; children: ReactNode }) {
+  return (
+    <tr>
+      <th scope="row" colSpan={3}>
+        {label}
+      </th>
+      <td data-testid={testId}>{children}</td>
+    </tr>
   );
 }
