@@ -240,7 +240,12 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
       if (charged !== subtotal) throw new Error("checkout: the claimed prices differ from the prices read before the claim");
       const number = await nextShopNumber(tx, shopId, "order");
       const now = new Date();
-      await tx.insert(schema.orders).values({
+      // The order, its lines and its first event go out together: `.execute()` hands each to
+      // postgres.js as it is called, which writes a transaction's statements in that order and
+      // PostgreSQL runs them in it (the lines and the event after the order they refer to). One
+      // round trip instead of three while this order holds the stock row and the order counter
+      // that every other buyer of the variant and the shop waits for.
+      const orderRow = {
         shopId,
         id: orderId,
         number,
@@ -260,36 +265,38 @@ export async function placeOrder(input: { who: Shopper; form: Record<string, unk
         locale: input.locale,
         stockState: "reserved",
         expiresAt: new Date(now.getTime() + setup.orderExpiryMinutes * 60_000),
-      });
-      await tx.insert(schema.orderLines).values(
-        priced.map((l, position) => ({
-          shopId,
-          orderId,
-          position,
-          productId: l.productId,
-          variantId: l.variantId,
-          title: l.title,
-          variantTitle: l.variantTitle === "Default" ? "" : l.variantTitle,
-          sku: l.sku,
-          quantity: l.quantity,
-          unitPriceMinor: l.unitPriceMinor,
-          regularUnitPriceMinor: l.regularUnitPriceMinor,
-          flashSaleId: l.flashSaleId,
-          totalMinor: l.unitPriceMinor * l.quantity,
-          weightGrams: l.weightGrams,
-          reservedQuantity: reserved.get(l.variantId) ?? 0,
-        })),
-      );
-      // Dropshipping: lines sold from a supplier are marked with the supplier, its variant and the cost now.
-      await snapshotDropshipLines(tx, shopId, orderId);
-      await recordOrderEvent(tx, {
+      } satisfies typeof schema.orders.$inferInsert;
+      const lineRows = priced.map((l, position) => ({
         shopId,
         orderId,
-        type: "created",
-        summary: `Order placed at checkout (${cart.itemCount} item${cart.itemCount === 1 ? "" : "s"}, awaiting payment)`,
-        wording: { key: "created", values: { count: cart.itemCount } },
-        data: { shippingMethod: chosen.name, expiresAt: now.getTime() + setup.orderExpiryMinutes * 60_000 },
-      });
+        position,
+        productId: l.productId,
+        variantId: l.variantId,
+        title: l.title,
+        variantTitle: l.variantTitle === "Default" ? "" : l.variantTitle,
+        sku: l.sku,
+        quantity: l.quantity,
+        unitPriceMinor: l.unitPriceMinor,
+        regularUnitPriceMinor: l.regularUnitPriceMinor,
+        flashSaleId: l.flashSaleId,
+        totalMinor: l.unitPriceMinor * l.quantity,
+        weightGrams: l.weightGrams,
+        reservedQuantity: reserved.get(l.variantId) ?? 0,
+      }));
+      await Promise.all([
+        tx.insert(schema.orders).values(orderRow).execute(),
+        tx.insert(schema.orderLines).values(lineRows).execute(),
+        recordOrderEvent(tx, {
+          shopId,
+          orderId,
+          type: "created",
+          summary: `Order placed at checkout (${cart.itemCount} item${cart.itemCount === 1 ? "" : "s"}, awaiting payment)`,
+          wording: { key: "created", values: { count: cart.itemCount } },
+          data: { shippingMethod: chosen.name, expiresAt: now.getTime() + setup.orderExpiryMinutes * 60_000 },
+        }),
+      ]);
+      // Dropshipping: lines sold from a supplier are marked with the supplier, its variant and the cost now.
+      await snapshotDropshipLines(tx, shopId, orderId);
       return { ok: true as const, orderId, number };
     });
   } catch (error) {
