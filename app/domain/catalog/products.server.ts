@@ -220,23 +220,30 @@ export async function createProduct(shopId: string, input: ProductInput, actor: 
   return saving(() =>
     withShop(shopId, async (tx) => {
       await assertProductAllowance(tx, shopId, 1);
-      const { productId } = await insertProduct(tx, shopId, input, actor);
-      await audit(tx, {
-        shopId,
-        actorUserId: actor.userId,
-        action: "product.created",
-        targetType: "product",
-        targetId: productId,
-        after: { title: input.title },
-        ...actor,
-      });
-      const [{ handle }] = await tx
-        .select({ handle: schema.products.handle })
-        .from(schema.products)
-        .where(eq(schema.products.id, productId));
-      return { ok: true as const, productId, handle };
+      const productId = await insertAuditedProduct(tx, shopId, input, actor);
+      return { ok: true as const, productId, handle: await handleOf(tx, productId) };
     }),
   );
+}
+
+/** Inserts a product (see insertProduct) and audits its creation, inside the caller's transaction: the editor's and the supplier portal's new product. */
+export async function insertAuditedProduct(tx: Tx, shopId: string, input: ProductInput, actor: Actor): Promise<string> {
+  const { productId } = await insertProduct(tx, shopId, input, actor);
+  await audit(tx, {
+    shopId,
+    actorUserId: actor.userId,
+    action: "product.created",
+    targetType: "product",
+    targetId: productId,
+    after: { title: input.title },
+    ...actor,
+  });
+  return productId;
+}
+
+async function handleOf(tx: Tx, productId: string): Promise<string> {
+  const [{ handle }] = await tx.select({ handle: schema.products.handle }).from(schema.products).where(eq(schema.products.id, productId));
+  return handle;
 }
 
 /** The product row's columns that come straight from the input (the description rendered safe). */
@@ -301,11 +308,7 @@ export async function updateProduct(shopId: string, productId: string, input: Pr
         after: { title: input.title, status: input.status },
         ...actor,
       });
-      const [{ handle }] = await tx
-        .select({ handle: schema.products.handle })
-        .from(schema.products)
-        .where(eq(schema.products.id, productId));
-      return { ok: true as const, productId, handle };
+      return { ok: true as const, productId, handle: await handleOf(tx, productId) };
     }),
   );
 }
