@@ -381,10 +381,19 @@ const en = {
         overAvailable: "Only {{available}} left: lower the quantity to check out.",
       },
       errors: {
-        invalid: "That did not work: {{message}}",
+        input: {
+          chooseOption: "Choose an option first.",
+          quantityMissing: "Enter a quantity.",
+          quantityWhole: "Enter a whole number.",
+          quantityMin: "Enter at least 1.",
+          quantityNegative: "Enter 0 or more.",
+          quantityMax: "At most {{max}} of one item per order.",
+          notInCart: "That item is no longer in your cart.",
+        },
         notFound: "That product is no longer available.",
         outOfStock: "Sorry, {{title}} is sold out.",
         overAvailable: "Only {{available}} of {{title}} available, and you have {{inCart}} in your cart.",
+        overAvailableAsk: "Only {{available}} of {{title}} available: choose {{available}} or fewer.",
       },
     },
     wishlist: {

@@ -379,10 +379,19 @@ const ms: Translations = {
         overAvailable: "Tinggal {{available}} sahaja: kurangkan kuantiti untuk meneruskan.",
       },
       errors: {
-        invalid: "Tidak berjaya: {{message}}",
+        input: {
+          chooseOption: "Pilih satu pilihan dahulu.",
+          quantityMissing: "Masukkan kuantiti.",
+          quantityWhole: "Masukkan nombor bulat.",
+          quantityMin: "Masukkan sekurang-kurangnya 1.",
+          quantityNegative: "Masukkan 0 atau lebih.",
+          quantityMax: "Paling banyak {{max}} bagi satu barang setiap pesanan.",
+          notInCart: "Barang itu tiada lagi dalam troli anda.",
+        },
         notFound: "Produk itu tidak lagi tersedia.",
         outOfStock: "Maaf, {{title}} telah habis dijual.",
         overAvailable: "Hanya {{available}} {{title}} tersedia, dan anda sudah ada {{inCart}} dalam troli.",
+        overAvailableAsk: "Hanya {{available}} {{title}} tersedia: pilih {{available}} atau kurang.",
       },
     },
     wishlist: {

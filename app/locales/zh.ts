@@ -360,10 +360,19 @@ const zh: Translations = {
         overAvailable: "仅剩 {{available}} 件：请减少数量后再结账。",
       },
       errors: {
-        invalid: "操作未成功：{{message}}",
+        input: {
+          chooseOption: "请先选择一个选项。",
+          quantityMissing: "请输入数量。",
+          quantityWhole: "请输入整数。",
+          quantityMin: "请至少输入 1。",
+          quantityNegative: "请输入 0 或以上。",
+          quantityMax: "每笔订单同一商品最多 {{max}} 件。",
+          notInCart: "该商品已不在您的购物车中。",
+        },
         notFound: "该商品已下架。",
         outOfStock: "抱歉，{{title}} 已售罄。",
         overAvailable: "{{title}} 仅剩 {{available}} 件，您的购物车里已有 {{inCart}} 件。",
+        overAvailableAsk: "{{title}} 仅剩 {{available}} 件：请选择 {{available}} 件或更少。",
       },
     },
     wishlist: {

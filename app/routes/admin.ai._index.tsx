@@ -1,5 +1,5 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { PROVIDER_NAMES } from "~/domain/ai/copy-rules";
@@ -26,6 +26,7 @@ import {
 import { Banner } from "~/ui/banner";
 import { PostForm } from "~/ui/csrf";
 import { useFormat } from "~/ui/format";
+import { useFormResult } from "~/ui/forms";
 import { DataTable, TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.aiStudio") }];
@@ -53,7 +54,7 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, contex
   if (intent === "retry") {
     const result = await limitsInLanguage(request, await retryJob(shopId, String(form.get("jobId") ?? ""), actor));
     if (!result) throw notFound("There is no such AI job in your shop.");
-    if (!result.ok) return data({ error: result.errors.form, errors: {} as Record<string, string> }, { status: 400 });
+    if (!result.ok) return data({ errors: result.errors }, { status: 400 });
     return redirect("/admin/ai?retried=1");
   }
   if (intent === "cancel") {
@@ -78,20 +79,20 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, contex
       actor,
     ),
   );
-  if (!result.ok) return data({ error: result.errors.form ?? result.errors.ids ?? null, errors: result.errors }, { status: 400 });
+  if (!result.ok) return data({ errors: result.errors }, { status: 400 });
   return redirect(`/admin/ai/batches/${result.batchId}`);
 });
 
 export default function AiStudio() {
   const { filter, settings, credits, jobs, batches, products } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  // Refusals are coded (or a plan limit already worded): useFormResult words them in the page's language.
+  const { result, errors } = useFormResult<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
   const { t } = useTranslation("ai");
   const fmt = useFormat();
   const live = jobs.some((j) => j.status === "queued" || j.status === "running") || batches.some((b) => !b.finishedAt);
   useLive(live);
-  const errors: Record<string, string | undefined> = result?.errors ?? {};
   return (
     <div className="stack">
       <LiveNoScript live={live} />
@@ -106,9 +107,9 @@ export default function AiStudio() {
       </div>
       {settings.sandbox ? <SandboxNote provider={settings.provider} /> : null}
       {params.get("retried") && !result ? <Banner tone="ok">{t("studio.retried")}</Banner> : null}
-      {result?.error ? (
+      {errors.form || errors.ids ? (
         <Banner tone="danger" data-testid="ai-error">
-          {result.error}
+          {errors.form ?? errors.ids}
         </Banner>
       ) : null}
 
@@ -223,7 +224,11 @@ export default function AiStudio() {
                   <JobProgress value={j.progress} label={t("jobs.progress")} />
                 </td>
                 <td className="small">
-                  {PROVIDER_NAMES[j.provider] ?? j.provider}
+                  {j.provider in settings.sandboxed && settings.sandboxed[j.provider as keyof typeof settings.sandboxed] ? (
+                    <span data-testid="sandbox-job">{t("sandboxWriter", { provider: PROVIDER_NAMES[j.provider] ?? j.provider })}</span>
+                  ) : (
+                    (PROVIDER_NAMES[j.provider] ?? j.provider)
+                  )}
                   {j.model ? <div className="muted">{j.model}</div> : null}
                 </td>
                 <td>

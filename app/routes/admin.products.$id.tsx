@@ -19,6 +19,7 @@ import { Banner } from "~/ui/banner";
 import { CatalogHeader, StatusBadge } from "~/ui/catalog";
 import { PostForm } from "~/ui/csrf";
 import { useFormat } from "~/ui/format";
+import { useErrorTexts } from "~/ui/forms";
 import { MediaManager } from "~/ui/media-manager";
 import { InventoryAdjustForm, optionsSignature, ProductEditor } from "~/ui/product-editor";
 import { DataTable } from "~/ui/table";
@@ -76,7 +77,7 @@ export const action = /* @__PURE__ */ adminAction("products", async ({ request, 
     requireRecentAuth(access, request); // a deletion is sensitive: confirm the password if it has been a while
     const deleted = await deleteProducts(shop.shopId, [productId], who);
     if (!deleted) throw notFound("This product does not exist in your shop.");
-    return redirect(`/admin/products?done=${encodeURIComponent("Product deleted.")}`);
+    return redirect("/admin/products?done=delete&n=1");
   }
   const draft = draftFromFields(formFields(form));
   const { currency } = await getShop(shop.shopId);
@@ -99,6 +100,7 @@ export default function EditProduct() {
   const fmt = useFormat();
   const saveResult = result?.intent === "save" ? result : undefined;
   const adjustResult = result?.intent === "adjust" ? result : undefined;
+  const adjustErrors = useErrorTexts(adjustResult?.errors);
   const notice = params.get("created")
     ? tc("edit.created")
     : params.get("saved")
@@ -142,7 +144,7 @@ export default function EditProduct() {
       <section className="card stack" id="inventory" aria-labelledby="inventory-heading">
         <h2 id="inventory-heading">{tc("inventory.title")}</h2>
         <div className="two-cols">
-          <InventoryAdjustForm variants={variants} errors={adjustResult?.errors ?? {}} values={adjustResult?.values ?? {}} />
+          <InventoryAdjustForm variants={variants} errors={adjustErrors} values={adjustResult?.values ?? {}} />
           <div>
             <h3 className="small muted">{tc("inventory.recent")}</h3>
             {ledger.length === 0 ? (

@@ -1,11 +1,11 @@
 import { data, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 
 import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { allows } from "~/domain/accounts/permissions";
 import { requestCopy } from "~/domain/ai/copy-requests.server";
 import { applyDraftField, productCopyPage, restoreVersion } from "~/domain/ai/copy-review.server";
-import { COPY_FIELDS, type CopyField, type CopyLanguageCode, LANGUAGE_NAMES, PROVIDER_NAMES } from "~/domain/ai/copy-rules";
+import { aiProblem, COPY_FIELDS, type CopyField, type CopyLanguageCode, LANGUAGE_NAMES, PROVIDER_NAMES } from "~/domain/ai/copy-rules";
 import { copySettingsView } from "~/domain/ai/copy-settings.server";
 import { creditsLeft } from "~/domain/ai/jobs.server";
 import { limitsInLanguage } from "~/domain/billing/limit-refusals.server";
@@ -19,6 +19,7 @@ import { CopyChoices, JobCost, JobProgress, JobStatusBadge, LiveNoScript, Sandbo
 import { Banner } from "~/ui/banner";
 import { PostForm } from "~/ui/csrf";
 import { useFormat } from "~/ui/format";
+import { useFormResult } from "~/ui/forms";
 import { PageTitle } from "~/ui/page-title";
 import { DataTable } from "~/ui/table";
 
@@ -72,33 +73,27 @@ export const action = /* @__PURE__ */ adminAction("ai", async ({ request, params
     // Changing the product's words also needs the Products area (a 400 with words, not a 403:
     // the page itself is the AI studio's).
     if (!allows(access.shop, "products")) {
-      return data(
-        { intent, error: "Your role does not include Products: ask the shop's owner to apply this copy.", errors: {}, values: {} },
-        { status: 400 },
-      );
+      return data({ intent, errors: { form: aiProblem("needsProducts") }, values: {} }, { status: 400 });
     }
     const result =
       intent === "apply"
         ? await applyDraftField(shopId, productId, fields, actor)
         : await restoreVersion(shopId, productId, String(form.get("versionId") ?? ""), actor);
     if (!result) throw notFound("This product or draft does not exist in your shop.");
-    if (!result.ok) return data({ intent, error: result.errors.form, errors: {}, values: {} }, { status: 400 });
+    if (!result.ok) return data({ intent, errors: result.errors, values: {} }, { status: 400 });
     const done = intent === "apply" ? `applied=${form.get("language")}.${form.get("field")}` : "restored=1";
     return redirect(`/admin/products/${productId}/copy?${done}${form.get("draftId") ? `&draft=${form.get("draftId")}` : ""}`);
   }
   const queued = await limitsInLanguage(request, await requestCopy(shopId, productId, fields, actor));
   if (!queued) throw notFound("This product does not exist in your shop.");
-  if (!queued.ok)
-    return data(
-      { intent: "generate", error: queued.errors.form ?? null, errors: queued.errors, values: keptValues(form) },
-      { status: 400 },
-    );
+  if (!queued.ok) return data({ intent: "generate", errors: queued.errors, values: keptValues(form) }, { status: 400 });
   return redirect(`/admin/products/${productId}/copy?queued=1`);
 });
 
 export default function ProductCopy() {
   const { product, settings, creditsLeft, jobs, drafts, versions } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  // Refusals are coded (or a plan limit already worded): useFormResult words them in the page's language.
+  const { result, errors: worded, values: kept } = useFormResult<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
   const { t } = useTranslation("ai");
@@ -107,8 +102,8 @@ export default function ProductCopy() {
   const live = jobs.some((j) => j.status === "queued" || j.status === "running");
   useLive(live);
   const draft = drafts.find((d) => d.id === params.get("draft")) ?? drafts[0];
-  const errors: Record<string, string | undefined> = result?.intent === "generate" ? result.errors : {};
-  const values: Record<string, string | undefined> = result?.intent === "generate" ? result.values : {};
+  const errors = result?.intent === "generate" ? worded : {};
+  const values = result?.intent === "generate" ? kept : {};
   const applied = params.get("applied");
   const current: Record<CopyField, string | string[]> = {
     title: product.title,
@@ -136,9 +131,9 @@ export default function ProductCopy() {
         </Banner>
       ) : null}
       {params.get("restored") && !result ? <Banner tone="ok">{t("copy.restored")}</Banner> : null}
-      {result?.error ? (
+      {worded.form ? (
         <Banner tone="danger" data-testid="copy-error">
-          {result.error}
+          {worded.form}
         </Banner>
       ) : null}
 
@@ -183,7 +178,9 @@ export default function ProductCopy() {
           <div className="toolbar">
             <span id="review-heading">
               <strong>{t("copy.review")}</strong> · {t(`tones.${draft.tone}` as "tones.friendly")} · {fmt.dateTime(draft.createdAt)}
-              {settings.sandbox ? (
+              {settings.sandboxed[
+                (jobs.find((j) => j.id === draft.jobId)?.provider ?? settings.provider) as keyof typeof settings.sandboxed
+              ] ? (
                 <>
                   {" "}
                   <span className="badge warn" data-testid="sandbox-copy">

@@ -41,13 +41,16 @@ function useCartErrorText(error: CartError | undefined): string | null {
   if (!error) return null;
   switch (error.code) {
     case "invalid":
-      return t("cart.errors.invalid", { message: error.message });
+      return t(`cart.errors.input.${error.problem}`, { max: error.max });
     case "not_found":
       return t("cart.errors.notFound");
     case "out_of_stock":
       return t("cart.errors.outOfStock", { title: error.title });
     case "over_available":
-      return t("cart.errors.overAvailable", { title: error.title, available: error.available, inCart: error.inCart });
+      // Adding to what is already in the cart says how many are there; asking for a quantity names the most there is.
+      return error.adding && error.inCart > 0
+        ? t("cart.errors.overAvailable", { title: error.title, available: error.available, inCart: error.inCart })
+        : t("cart.errors.overAvailableAsk", { title: error.title, available: error.available });
   }
 }
 

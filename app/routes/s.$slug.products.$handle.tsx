@@ -222,7 +222,9 @@ export default function ProductPage() {
                 name="quantity"
                 defaultValue={1}
                 min={1}
-                max={selected.available ?? selected.sale?.perCustomerLimit ?? 99}
+                // No `max` from the stock: the browser would block a larger number without a word; the cart
+                // answers with how many are available, in the visitor's language.
+                max={999}
                 key={selected.id}
                 style={{ width: "5rem" }}
               />

@@ -220,7 +220,7 @@ describe("copy for one product", () => {
     const jobId = await queueCopy(shopId, productId, ["en"]);
     expect((await finished(shopId, jobId)).status).toBe("failed");
     expect(await retryJob(shopId, jobId, actor())).toEqual({ ok: true });
-    expect(await retryJob(shopId, jobId, actor())).toEqual({ ok: false, errors: { form: "Only a failed job can be retried." } });
+    expect(await retryJob(shopId, jobId, actor())).toEqual({ ok: false, errors: { form: { key: "ai:errors.retryOnlyFailed" } } });
     expect(await finished(shopId, jobId)).toMatchObject({ status: "succeeded", error: null });
     expect(await draftsOf(shopId, jobId)).toHaveLength(1);
     expect(await chargesOf(shopId, jobId)).toHaveLength(1);
@@ -318,7 +318,7 @@ describe("review and apply", () => {
     expect((await productCopyPage(shopId, productId))!.versions).toHaveLength(6);
     expect(await applyDraftField(shopId, productId, { draftId, language: "zh", field: "title" }, actor())).toEqual({
       ok: false,
-      errors: { form: "This draft has no copy in that language." },
+      errors: { form: { key: "ai:errors.noCopyInLanguage" } },
     });
   });
 });

@@ -94,15 +94,15 @@ describe("the inventory ledger", () => {
     ).toEqual({ ok: true, onHand: 7 });
     expect(await adjustStock(shop.id, saved.productId, { variantId: variant.id, delta: "-9", reason: "damaged" }, owner.id)).toEqual({
       ok: false,
-      errors: { delta: "Default: that would take stock below zero. Remove at most what is on hand." },
+      errors: { delta: { key: "catalog:fieldErrors.stockBelowZero", values: { variant: "Default" } } },
     });
     expect(await adjustStock(shop.id, saved.productId, { variantId: variant.id, delta: "0", reason: "received" }, owner.id)).toEqual({
       ok: false,
-      errors: { delta: "Enter a change other than 0." },
+      errors: { delta: { key: "catalog:fieldErrors.stockDeltaZero" } },
     });
     expect(await adjustStock(shop.id, saved.productId, { variantId: variant.id, delta: "2", reason: "sold" }, owner.id)).toEqual({
       ok: false,
-      errors: { reason: "Choose a reason from the list." },
+      errors: { reason: { key: "catalog:fieldErrors.stockReasonChoice" } },
     });
     const other = await makeProduct(shop.id, owner.id, { title: "Other" });
     expect(

@@ -3,10 +3,10 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 
 import { audit } from "~/domain/audit/audit.server";
-import { limitRefusal } from "~/domain/billing/limit-refusals.server";
+import { type LimitRefusal, limitRefusal } from "~/domain/billing/limit-refusals.server";
 import { PlanLimitReached } from "~/domain/billing/plans.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
-import { type FieldErrors, fieldErrors, listField } from "~/lib/forms";
+import { type CodedErrors, codedFieldErrors, listField } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
 import { schema, withShop } from "~db/client";
 
@@ -15,16 +15,16 @@ import { type Actor, type AiSettings, readSettings } from "./copy-settings.serve
 import { assertAiCredits } from "./credits.server";
 
 export const CopyRequestSchema = z.object({
-  tone: z.enum(COPY_TONE_CODES, { error: "Choose a tone." }),
-  languages: listField(z.array(z.enum(COPY_LANGUAGE_CODES)).min(1, { error: "Choose at least one language." })),
-  notes: z.string().trim().max(4000, { error: "Use at most 4,000 characters." }).optional().default(""),
+  tone: z.enum(COPY_TONE_CODES, { error: "toneChoice" }),
+  languages: listField(z.array(z.enum(COPY_LANGUAGE_CODES)).min(1, { error: "languagesMin" })),
+  notes: z.string().trim().max(4000, { error: "notesMax" }).optional().default(""),
 });
 export type CopyOptions = z.infer<typeof CopyRequestSchema>;
 
-/** Reads the copy form (languages may come as repeated fields). */
-export function parseCopyRequest(raw: Record<string, unknown>): { ok: true; options: CopyOptions } | { ok: false; errors: FieldErrors } {
+/** Reads the copy form (languages may come as repeated fields); refusals are coded (`ai:errors.`). */
+export function parseCopyRequest(raw: Record<string, unknown>): { ok: true; options: CopyOptions } | { ok: false; errors: CodedErrors } {
   const parsed = CopyRequestSchema.safeParse(raw);
-  return parsed.success ? { ok: true, options: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
+  return parsed.success ? { ok: true, options: parsed.data } : { ok: false, errors: codedFieldErrors(parsed.error, "ai:errors.") };
 }
 
 /** The ai_jobs row of one copy job, ready to insert. */
@@ -49,7 +49,7 @@ export function copyJobRow(
   };
 }
 
-export type QueueResult = { ok: true; jobId: string } | { ok: false; errors: FieldErrors };
+export type QueueResult = { ok: true; jobId: string } | { ok: false; errors: CodedErrors } | LimitRefusal;
 
 /**
  * Queues copy for one product: the job row and its outbox entry in one transaction, with the

@@ -8,11 +8,11 @@ import { z } from "zod";
 import { audit } from "~/domain/audit/audit.server";
 import { updateProductCopy } from "~/domain/catalog/products.server";
 import type { ProductCopy } from "~/integrations/ai-copy.server";
-import { type Refusal, refuse } from "~/lib/forms";
+import type { Coded, Refusal } from "~/lib/forms";
 import { isUuid, uuidField } from "~/lib/ids";
 import { schema, type Tx, withShop } from "~db/client";
 
-import { changeFor, COPY_FIELDS, COPY_LANGUAGE_CODES, type CopyLanguageCode } from "./copy-rules";
+import { aiProblem, changeFor, COPY_FIELDS, COPY_LANGUAGE_CODES, type CopyLanguageCode } from "./copy-rules";
 import { type Actor, readSettings } from "./copy-settings.server";
 
 export type DraftView = {
@@ -92,7 +92,10 @@ const ApplySchema = z.object({
   field: z.enum(COPY_FIELDS),
 });
 
-export type ApplyResult = { ok: true } | Refusal;
+/** Refusals are coded: the page words them (`ai:errors.`, or the editor's `catalog:fieldErrors.`). */
+export type ApplyResult = { ok: true } | Refusal<{ form: Coded }>;
+
+const refused = (form: Coded) => ({ ok: false as const, errors: { form } });
 
 async function snapshot(tx: Tx, shopId: string, productId: string, reason: string, actor: Actor, draftId: string | null) {
   const [p] = await tx.select().from(schema.products).where(eq(schema.products.id, productId)).for("update");
@@ -125,7 +128,7 @@ export async function applyDraftField(
 ): Promise<ApplyResult | undefined> {
   if (!isUuid(productId)) return undefined;
   const parsed = ApplySchema.safeParse(raw);
-  if (!parsed.success) return refuse("Choose a field of a draft to apply.");
+  if (!parsed.success) return refused(aiProblem("chooseField"));
   const { draftId, language, field } = parsed.data;
   return withShop(shopId, async (tx) => {
     const [draft] = await tx
@@ -135,7 +138,7 @@ export async function applyDraftField(
       .where(and(eq(schema.aiCopyDrafts.id, draftId), eq(schema.aiCopyDrafts.productId, productId)));
     if (!draft) return undefined;
     const copy = (draft.draft.content as DraftView["content"])[language];
-    if (!copy || draft.status !== "succeeded") return refuse("This draft has no copy in that language.");
+    if (!copy || draft.status !== "succeeded") return refused(aiProblem("noCopyInLanguage"));
     const before = await snapshot(tx, shopId, productId, `apply ${language}.${field}`, actor, draftId);
     if (!before) return undefined;
     const errors = await updateProductCopy(tx, productId, changeFor(field, copy, before));
@@ -158,12 +161,17 @@ export async function applyDraftField(
     });
     return { ok: true as const };
   }).catch((error) => {
-    if (error instanceof ApplyRefused) return refuse(error.message);
+    if (error instanceof ApplyRefused) return refused(error.problem);
     throw error;
   });
 }
 
-class ApplyRefused extends Error {}
+/** Raised to roll the apply back when the product refuses the field. */
+class ApplyRefused extends Error {
+  constructor(public readonly problem: Coded) {
+    super(problem.key);
+  }
+}
 
 /** Puts an earlier version's copy back (keeping the current copy as a version in turn). */
 export async function restoreVersion(shopId: string, productId: string, versionId: string, actor: Actor): Promise<ApplyResult | undefined> {
@@ -183,7 +191,7 @@ export async function restoreVersion(shopId: string, productId: string, versionI
       seoDescription: version.seoDescription,
       tags: version.tags,
     });
-    if (errors) return refuse(Object.values(errors)[0]);
+    if (errors) return refused(Object.values(errors)[0]);
     await tx.update(schema.aiCopyVersions).set({ restoredAt: new Date() }).where(eq(schema.aiCopyVersions.id, versionId));
     await audit(tx, {
       shopId,

@@ -2,6 +2,10 @@
 // pure rules of applying a draft field.
 import type { ProductCopyFields } from "~/domain/catalog/products.server";
 import type { ProductCopy } from "~/integrations/ai-copy.server";
+import { type Coded, coded } from "~/lib/forms";
+
+/** A refusal of the AI pages, worded by the page (`ai:errors.<key>`). */
+export const aiProblem = (key: string, values?: Record<string, string | number>): Coded => coded(`ai:errors.${key}`, values);
 
 export const COPY_LANGUAGE_CODES = ["en", "ms", "zh"] as const;
 export type CopyLanguageCode = (typeof COPY_LANGUAGE_CODES)[number];

@@ -54,6 +54,8 @@ export function copySettingsView(settings: AiSettings) {
     tone: settings.tone,
     languages: settings.languages,
     sandbox: settings.sandbox[settings.provider],
+    /** Per provider, so a job says who really wrote it (the sandbox standing in for a provider with no key). */
+    sandboxed: settings.sandbox,
   };
 }
 

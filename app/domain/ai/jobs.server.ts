@@ -9,21 +9,20 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 
 import { audit } from "~/domain/audit/audit.server";
-import { limitRefusal } from "~/domain/billing/limit-refusals.server";
+import { type LimitRefusal, limitRefusal } from "~/domain/billing/limit-refusals.server";
 import { PlanLimitReached } from "~/domain/billing/plans.server";
 import { enqueueAfterCommit, enqueueManyAfterCommit } from "~/domain/jobs/outbox.server";
-import type { FieldErrors } from "~/lib/forms";
-import { type Refusal, refuse } from "~/lib/forms";
+import type { Coded, CodedErrors, Refusal } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
 import { schema, withShop } from "~db/client";
 
 import { finishBatch } from "./copy-processor.server";
 import { copyJobRow, parseCopyRequest } from "./copy-requests.server";
-import { MAX_BATCH_PRODUCTS } from "./copy-rules";
+import { aiProblem, MAX_BATCH_PRODUCTS } from "./copy-rules";
 import { type Actor, getAiSettings } from "./copy-settings.server";
 import { assertAiCredits, creditBalances } from "./credits.server";
 
-export type BulkResult = { ok: true; batchId: string; count: number } | { ok: false; errors: FieldErrors };
+export type BulkResult = { ok: true; batchId: string; count: number } | { ok: false; errors: CodedErrors } | LimitRefusal;
 
 /** Queues copy for many products at once: a batch row, one queued job per product, one outbox row per job. */
 export async function requestBulkCopy(
@@ -33,15 +32,15 @@ export async function requestBulkCopy(
   actor: Actor,
 ): Promise<BulkResult> {
   const ids = [...new Set(productIds.filter(isUuid))];
-  if (ids.length === 0) return { ok: false, errors: { ids: "Select at least one product first." } };
-  if (ids.length > MAX_BATCH_PRODUCTS) return { ok: false, errors: { ids: `Select at most ${MAX_BATCH_PRODUCTS} products at a time.` } };
+  if (ids.length === 0) return { ok: false, errors: { ids: aiProblem("selectProducts") } };
+  if (ids.length > MAX_BATCH_PRODUCTS) return { ok: false, errors: { ids: aiProblem("tooManyProducts", { max: MAX_BATCH_PRODUCTS }) } };
   const parsed = parseCopyRequest(raw);
   if (!parsed.ok) return parsed;
   const settings = await getAiSettings(shopId);
   try {
     return await withShop(shopId, async (tx) => {
       const found = await tx.select({ id: schema.products.id }).from(schema.products).where(inArray(schema.products.id, ids));
-      if (found.length === 0) return { ok: false as const, errors: { ids: "None of the selected products exists any more." } };
+      if (found.length === 0) return { ok: false as const, errors: { ids: aiProblem("productsGone") } };
       const rows = found.map((p) => copyJobRow(shopId, p.id, parsed.options, settings, actor));
       await assertAiCredits(
         tx,
@@ -133,7 +132,7 @@ export async function cancelBatch(shopId: string, batchId: string, actor: Actor)
   });
 }
 
-export type RetryResult = { ok: true } | Refusal;
+export type RetryResult = { ok: true } | Refusal<{ form: Coded }> | LimitRefusal;
 
 /**
  * Queues a failed job again on its kind's queue (copy → ai-copy generate, tryon → ai-tryon run,
@@ -146,7 +145,7 @@ export async function retryJob(shopId: string, jobId: string, actor: Actor): Pro
     return await withShop(shopId, async (tx) => {
       const [job] = await tx.select().from(schema.aiJobs).where(eq(schema.aiJobs.id, jobId)).for("update");
       if (!job) return undefined;
-      if (job.status !== "failed") return refuse("Only a failed job can be retried.");
+      if (job.status !== "failed") return { ok: false as const, errors: { form: aiProblem("retryOnlyFailed") } };
       await assertAiCredits(tx, shopId, job.kind, job.credits);
       await tx
         .update(schema.aiJobs)

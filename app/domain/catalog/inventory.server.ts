@@ -13,7 +13,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 
-import { type FieldErrors, fieldErrors } from "~/lib/forms";
+import { coded, type CodedErrors, codedFieldErrors } from "~/lib/forms";
 import { isUuid, uuidField } from "~/lib/ids";
 import { pgConstraint, schema, type Tx, withShop } from "~db/client";
 
@@ -23,6 +23,8 @@ export class InventoryError extends Error {
   constructor(
     message: string,
     public readonly code: "not-found" | "untracked" | "insufficient",
+    /** The variant's title, for the refusal's words. */
+    public readonly variant = "",
   ) {
     super(message);
     this.name = "InventoryError";
@@ -41,7 +43,7 @@ export async function adjustInventory(tx: Tx, shopId: string, adjustment: Adjust
     .where(eq(schema.variants.id, adjustment.variantId));
   if (!variant) throw new InventoryError("That variant does not exist.", "not-found");
   if (!variant.track) {
-    throw new InventoryError(`Turn on "Track inventory" for ${variant.title} before adjusting its stock.`, "untracked");
+    throw new InventoryError(`Turn on "Track inventory" for ${variant.title} before adjusting its stock.`, "untracked", variant.title);
   }
   // The product row first (lock order), then the level row.
   await tx.execute(sql`select 1 from ${schema.products} where ${schema.products.id} = ${variant.productId} for no key update`);
@@ -76,7 +78,11 @@ export async function adjustInventory(tx: Tx, shopId: string, adjustment: Adjust
     onHand = rows[0].on_hand_after;
   } catch (error) {
     if (pgConstraint(error) === "inventory_levels_on_hand_check") {
-      throw new InventoryError(`${variant.title}: that would take stock below zero. Remove at most what is on hand.`, "insufficient");
+      throw new InventoryError(
+        `${variant.title}: that would take stock below zero. Remove at most what is on hand.`,
+        "insufficient",
+        variant.title,
+      );
     }
     throw error;
   }
@@ -139,18 +145,21 @@ export async function ledgerDrift(tx: Tx) {
 }
 
 const AdjustSchema = z.object({
-  variantId: uuidField("Choose a variant from the list."),
+  variantId: uuidField("stockVariantChoice"),
   delta: z
     .string()
     .trim()
-    .regex(/^[+-]?\d{1,7}$/, "Enter a whole number such as 10 (received) or -2 (removed).")
+    .regex(/^[+-]?\d{1,7}$/, "stockDelta")
     .transform(Number)
-    .refine((n) => n !== 0, "Enter a change other than 0."),
-  reason: z.enum(ADJUSTMENT_REASONS, { error: "Choose a reason from the list." }),
-  note: z.string().trim().max(200, "Use at most 200 characters.").optional(),
+    .refine((n) => n !== 0, "stockDeltaZero"),
+  reason: z.enum(ADJUSTMENT_REASONS, { error: "stockReasonChoice" }),
+  note: z.string().trim().max(200, "maxChars").optional(),
 });
 
-export type AdjustResult = { ok: true; onHand: number } | { ok: false; errors: FieldErrors };
+/** Refusals are coded (`catalog:fieldErrors.`): the page words them. */
+export type AdjustResult = { ok: true; onHand: number } | { ok: false; errors: CodedErrors };
+
+const INVENTORY_PROBLEMS = { "not-found": "stockVariantGone", untracked: "stockUntracked", insufficient: "stockBelowZero" } as const;
 
 /** A person's stock adjustment on one of a product's variants (undefined: no such product or variant). */
 export async function adjustStock(
@@ -161,7 +170,7 @@ export async function adjustStock(
 ): Promise<AdjustResult | undefined> {
   if (!isUuid(productId)) return undefined;
   const parsed = AdjustSchema.safeParse(form);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: codedFieldErrors(parsed.error, "catalog:fieldErrors.") };
   const { variantId, delta, reason, note } = parsed.data;
   try {
     return await withShop(shopId, async (tx) => {
@@ -174,7 +183,8 @@ export async function adjustStock(
       return { ok: true as const, onHand };
     });
   } catch (error) {
-    if (error instanceof InventoryError) return { ok: false, errors: { delta: error.message } };
+    if (error instanceof InventoryError)
+      return { ok: false, errors: { delta: coded(`catalog:fieldErrors.${INVENTORY_PROBLEMS[error.code]}`, { variant: error.variant }) } };
     throw error;
   }
 }

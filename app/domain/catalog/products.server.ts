@@ -11,7 +11,7 @@ import { audit, type RequestInfo } from "~/domain/audit/audit.server";
 import { planLimitCoded } from "~/domain/billing/limit-refusals.server";
 import { assertProductAllowance, PlanLimitReached } from "~/domain/billing/plans.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
-import { type Coded, coded, type CodedErrors, type FieldErrors } from "~/lib/forms";
+import { type Coded, coded, type CodedErrors } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
 import { pgConstraint, schema, type Tx, withShop } from "~db/client";
 
@@ -78,6 +78,19 @@ const text = (s: string) => {
   return t === "" ? null : t;
 };
 
+/** The copy fields' limits, kept by the editor and by AI copy applied to a product (a field left out is not checked). */
+function copyProblems(
+  errors: CodedErrors,
+  copy: Partial<Record<"title" | "descriptionMd" | "seoTitle" | "seoDescription", string | null>>,
+) {
+  const title = copy.title?.trim();
+  if (copy.title !== undefined && !title) errors.title = problem("titleRequired");
+  else if (title && title.length > 255) errors.title = problem("maxChars", { max: 255 });
+  if (copy.descriptionMd && copy.descriptionMd.length > 50_000) errors.descriptionMd = problem("maxChars", { max: 50_000 });
+  if (copy.seoTitle && copy.seoTitle.length > 70) errors.seoTitle = problem("seoTitleMax");
+  if (copy.seoDescription && copy.seoDescription.length > 320) errors.seoDescription = problem("maxChars", { max: 320 });
+}
+
 /**
  * Checks a draft and turns it into input, or says what to fix next to each field.
  *
@@ -89,16 +102,12 @@ export function validateDraft(raw: ProductDraft, currency: string, { regenerate 
   const errors: CodedErrors = {};
   const draft: ProductDraft = { ...raw, options: raw.options.slice(0, 3) };
   const title = draft.title.trim();
-  if (!title) errors.title = problem("titleRequired");
-  else if (title.length > 255) errors.title = problem("maxChars", { max: 255 });
+  copyProblems(errors, draft);
   const handle = draft.handle.trim().toLowerCase();
   if (handle && !HANDLE_PATTERN.test(handle)) errors.handle = problem("handlePattern");
-  if (draft.descriptionMd.length > 50_000) errors.descriptionMd = problem("maxChars", { max: 50_000 });
   if (!PRODUCT_STATUSES.includes(draft.status)) errors.status = problem("statusChoice");
   if (draft.brand.length > 120) errors.brand = problem("maxChars", { max: 120 });
   if (draft.productType.length > 120) errors.productType = problem("maxChars", { max: 120 });
-  if (draft.seoTitle.length > 70) errors.seoTitle = problem("seoTitleMax");
-  if (draft.seoDescription.length > 320) errors.seoDescription = problem("maxChars", { max: 320 });
   if (draft.categoryId && !isUuid(draft.categoryId)) errors.categoryId = problem("categoryChoice");
   if (draft.collectionIds.some((id) => !isUuid(id))) errors.collectionIds = problem("collectionsChoice");
 
@@ -211,23 +220,30 @@ export async function createProduct(shopId: string, input: ProductInput, actor: 
   return saving(() =>
     withShop(shopId, async (tx) => {
       await assertProductAllowance(tx, shopId, 1);
-      const { productId } = await insertProduct(tx, shopId, input, actor);
-      await audit(tx, {
-        shopId,
-        actorUserId: actor.userId,
-        action: "product.created",
-        targetType: "product",
-        targetId: productId,
-        after: { title: input.title },
-        ...actor,
-      });
-      const [{ handle }] = await tx
-        .select({ handle: schema.products.handle })
-        .from(schema.products)
-        .where(eq(schema.products.id, productId));
-      return { ok: true as const, productId, handle };
+      const productId = await insertAuditedProduct(tx, shopId, input, actor);
+      return { ok: true as const, productId, handle: await handleOf(tx, productId) };
     }),
   );
+}
+
+/** Inserts a product (see insertProduct) and audits its creation, inside the caller's transaction: the editor's and the supplier portal's new product. */
+export async function insertAuditedProduct(tx: Tx, shopId: string, input: ProductInput, actor: Actor): Promise<string> {
+  const { productId } = await insertProduct(tx, shopId, input, actor);
+  await audit(tx, {
+    shopId,
+    actorUserId: actor.userId,
+    action: "product.created",
+    targetType: "product",
+    targetId: productId,
+    after: { title: input.title },
+    ...actor,
+  });
+  return productId;
+}
+
+async function handleOf(tx: Tx, productId: string): Promise<string> {
+  const [{ handle }] = await tx.select({ handle: schema.products.handle }).from(schema.products).where(eq(schema.products.id, productId));
+  return handle;
 }
 
 /** The product row's columns that come straight from the input (the description rendered safe). */
@@ -292,11 +308,7 @@ export async function updateProduct(shopId: string, productId: string, input: Pr
         after: { title: input.title, status: input.status },
         ...actor,
       });
-      const [{ handle }] = await tx
-        .select({ handle: schema.products.handle })
-        .from(schema.products)
-        .where(eq(schema.products.id, productId));
-      return { ok: true as const, productId, handle };
+      return { ok: true as const, productId, handle: await handleOf(tx, productId) };
     }),
   );
 }
@@ -681,16 +693,12 @@ export interface ProductCopyFields {
 /**
  * Changes some of a locked product's copy fields inside the caller's transaction, with the
  * editor's limits, rendering the Markdown description to sanitised HTML as every save does.
- * Returns field errors, or null when saved.
+ * Returns coded field errors, or null when saved.
  */
-export async function updateProductCopy(tx: Tx, productId: string, change: Partial<ProductCopyFields>): Promise<FieldErrors | null> {
-  const errors: FieldErrors = {};
+export async function updateProductCopy(tx: Tx, productId: string, change: Partial<ProductCopyFields>): Promise<CodedErrors | null> {
+  const errors: CodedErrors = {};
   const title = change.title?.trim();
-  if (change.title !== undefined && !title) errors.title = "Enter the product's title.";
-  else if (title && title.length > 255) errors.title = "Use at most 255 characters.";
-  if (change.descriptionMd !== undefined && change.descriptionMd.length > 50_000) errors.descriptionMd = "Use at most 50,000 characters.";
-  if (change.seoTitle && change.seoTitle.length > 70) errors.seoTitle = "Search engines show about 70 characters: use at most 70.";
-  if (change.seoDescription && change.seoDescription.length > 320) errors.seoDescription = "Use at most 320 characters.";
+  copyProblems(errors, change);
   const tags = change.tags === undefined ? undefined : parseTags(change.tags.join(","));
   if (Object.keys(errors).length) return errors;
   await tx

@@ -158,35 +158,47 @@ export async function cartItemCount(who: Shopper): Promise<number> {
   });
 }
 
+/** What was wrong with a cart form, as a key of the `checkout.cart.errors.input` translations. */
+type CartInputProblem =
+  "chooseOption" | "quantityMissing" | "quantityWhole" | "quantityMin" | "quantityNegative" | "quantityMax" | "notInCart";
+
+const quantityField = (min: 0 | 1) =>
+  z.coerce
+    .number({ error: "quantityMissing" satisfies CartInputProblem })
+    .int("quantityWhole" satisfies CartInputProblem)
+    .min(min, (min ? "quantityMin" : "quantityNegative") satisfies CartInputProblem)
+    .max(MAX_LINE_QUANTITY, "quantityMax" satisfies CartInputProblem);
+
 const CartActionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("add"),
-    variantId: z.string().uuid("Choose an option first."),
-    quantity: z.coerce
-      .number({ error: "Enter a quantity." })
-      .int("Enter a whole number.")
-      .min(1, "Enter at least 1.")
-      .max(MAX_LINE_QUANTITY, `At most ${MAX_LINE_QUANTITY}.`)
-      .default(1),
+    variantId: z.string().uuid("chooseOption" satisfies CartInputProblem),
+    quantity: quantityField(1).default(1),
   }),
   z.object({
     intent: z.literal("update"),
-    variantId: z.string().uuid("That item is no longer in your cart."),
-    quantity: z.coerce
-      .number({ error: "Enter a quantity." })
-      .int("Enter a whole number.")
-      .min(0, "Enter 0 or more.")
-      .max(MAX_LINE_QUANTITY, `At most ${MAX_LINE_QUANTITY}.`),
+    variantId: z.string().uuid("notInCart" satisfies CartInputProblem),
+    quantity: quantityField(0),
   }),
-  z.object({ intent: z.literal("remove"), variantId: z.string().uuid("That item is no longer in your cart.") }),
+  z.object({ intent: z.literal("remove"), variantId: z.string().uuid("notInCart" satisfies CartInputProblem) }),
 ]);
+
+const CART_INPUT_PROBLEMS: readonly string[] = [
+  "chooseOption",
+  "quantityMissing",
+  "quantityWhole",
+  "quantityMin",
+  "quantityNegative",
+  "quantityMax",
+  "notInCart",
+];
 
 /** Why a cart change was refused, as a key of the `checkout.cart.errors` translations. */
 export type CartError =
-  | { code: "invalid"; message: string }
+  | { code: "invalid"; problem: CartInputProblem; max: number }
   | { code: "not_found" }
   | { code: "out_of_stock"; title: string }
-  | { code: "over_available"; title: string; available: number; inCart: number };
+  | { code: "over_available"; title: string; available: number; inCart: number; adding: boolean };
 
 export type CartActionResult =
   | { ok: true; cartId: string; created: boolean; intent: "add" | "update" | "remove" }
@@ -198,13 +210,11 @@ export type CartActionResult =
  */
 export async function changeCart(who: Shopper, form: Record<string, unknown>): Promise<CartActionResult> {
   const parsed = CartActionSchema.safeParse({ ...form, quantity: form.quantity === "" ? undefined : form.quantity });
-  if (!parsed.success)
-    return {
-      ok: false,
-      errors: { form: { code: "invalid", message: parsed.error.issues[0]?.message ?? "Invalid request." } },
-      cartId: undefined,
-      created: false,
-    };
+  if (!parsed.success) {
+    const message = parsed.error.issues[0]?.message ?? "";
+    const problem = (CART_INPUT_PROBLEMS.includes(message) ? message : "chooseOption") as CartInputProblem;
+    return { ok: false, errors: { form: { code: "invalid", problem, max: MAX_LINE_QUANTITY } }, cartId: undefined, created: false };
+  }
   const input = parsed.data;
   return withShop(who.shopId, async (tx) => {
     if (input.intent === "remove" || (input.intent === "update" && input.quantity === 0)) {
@@ -258,7 +268,12 @@ export async function changeCart(who: Shopper, form: Record<string, unknown>): P
       const available = Math.max(0, (variant.onHand ?? 0) - (variant.reserved ?? 0));
       if (available === 0) return { ok: false as const, errors: { form: { code: "out_of_stock" as const, title } }, cartId, created };
       if (wanted > available)
-        return { ok: false as const, errors: { form: { code: "over_available" as const, title, available, inCart } }, cartId, created };
+        return {
+          ok: false as const,
+          errors: { form: { code: "over_available" as const, title, available, inCart, adding: input.intent === "add" } },
+          cartId,
+          created,
+        };
     }
     await tx
       .insert(schema.cartItems)

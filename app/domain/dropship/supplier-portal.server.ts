@@ -11,12 +11,11 @@
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 
-import { audit } from "~/domain/audit/audit.server";
 import { type LimitRefusal, limitRefusal } from "~/domain/billing/limit-refusals.server";
 import { PlanLimitReached } from "~/domain/billing/plans.server";
 import { adjustInventory } from "~/domain/catalog/inventory.server";
 import { emptyDraft, emptyVariant, syncVariants } from "~/domain/catalog/product-draft";
-import { type Actor, insertProduct, validateDraft } from "~/domain/catalog/products.server";
+import { type Actor, insertAuditedProduct, validateDraft } from "~/domain/catalog/products.server";
 import { enqueueAfterCommit } from "~/domain/jobs/outbox.server";
 import { publicObjectUrl } from "~/integrations/storage.server";
 import { type CodedErrors, codedFieldErrors, type FieldErrors, fieldErrors, type Refusal, refuse } from "~/lib/forms";
@@ -91,19 +90,7 @@ export async function createSupplierProduct(
       initialStock: Number(f.stock),
     })),
   };
-  const productId = await withShop(supplierShopId, async (tx) => {
-    const { productId } = await insertProduct(tx, supplierShopId, input, actor);
-    await audit(tx, {
-      shopId: supplierShopId,
-      actorUserId: actor.userId,
-      action: "product.created",
-      targetType: "product",
-      targetId: productId,
-      after: { title: input.title },
-      ...actor,
-    });
-    return productId;
-  });
+  const productId = await withShop(supplierShopId, (tx) => insertAuditedProduct(tx, supplierShopId, input, actor));
   return { ok: true, productId };
 }
 

@@ -101,6 +101,18 @@ const ai = {
     apply: "applying {{what}}",
     restoreButton: "Restore",
   },
+  errors: {
+    chooseField: "Choose a field of a draft to apply.",
+    noCopyInLanguage: "This draft has no copy in that language.",
+    needsProducts: "Your role does not include Products: ask the shop's owner to apply this copy.",
+    toneChoice: "Choose a tone.",
+    languagesMin: "Choose at least one language.",
+    notesMax: "Use at most {{max}} characters.",
+    selectProducts: "Select at least one product first.",
+    tooManyProducts: "Select at most {{max}} products at a time.",
+    productsGone: "None of the selected products exists any more.",
+    retryOnlyFailed: "Only a failed job can be retried.",
+  },
 } as const;
 
 export default ai;

@@ -108,6 +108,18 @@ const ai: Translations<typeof en> = {
     apply: "penggunaan {{what}}",
     restoreButton: "Pulihkan",
   },
+  errors: {
+    chooseField: "Pilih satu medan draf untuk digunakan.",
+    noCopyInLanguage: "Draf ini tiada teks dalam bahasa itu.",
+    needsProducts: "Peranan anda tidak termasuk Produk: minta pemilik kedai menggunakan teks ini.",
+    toneChoice: "Pilih nada.",
+    languagesMin: "Pilih sekurang-kurangnya satu bahasa.",
+    notesMax: "Gunakan paling banyak {{max}} aksara.",
+    selectProducts: "Pilih sekurang-kurangnya satu produk dahulu.",
+    tooManyProducts: "Pilih paling banyak {{max}} produk pada satu masa.",
+    productsGone: "Tiada lagi produk yang dipilih wujud.",
+    retryOnlyFailed: "Hanya kerja yang gagal boleh dicuba semula.",
+  },
 };
 
 export default ai;

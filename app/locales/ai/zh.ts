@@ -96,6 +96,18 @@ const ai: Translations<typeof en> = {
     apply: "应用 {{what}}",
     restoreButton: "恢复",
   },
+  errors: {
+    chooseField: "请选择要应用的草稿字段。",
+    noCopyInLanguage: "此草稿没有该语言的文案。",
+    needsProducts: "您的角色不包含“商品”权限：请让店主应用此文案。",
+    toneChoice: "请选择语气。",
+    languagesMin: "请至少选择一种语言。",
+    notesMax: "最多 {{max}} 个字符。",
+    selectProducts: "请先至少选择一个商品。",
+    tooManyProducts: "每次最多选择 {{max}} 个商品。",
+    productsGone: "所选商品均已不存在。",
+    retryOnlyFailed: "只有失败的任务才能重试。",
+  },
 };
 
 export default ai;

@@ -277,6 +277,13 @@ const catalog = {
   },
   /** Refusals of the product editor and the CSV import (coded by app/domain/catalog, worded by the page). */
   fieldErrors: {
+    stockVariantChoice: "Choose a variant from the list.",
+    stockDelta: "Enter a whole number such as 10 (received) or -2 (removed).",
+    stockDeltaZero: "Enter a change other than 0.",
+    stockReasonChoice: "Choose a reason from the list.",
+    stockVariantGone: "That variant does not exist.",
+    stockUntracked: 'Turn on "Track inventory" for {{variant}} before adjusting its stock.',
+    stockBelowZero: "{{variant}}: that would take stock below zero. Remove at most what is on hand.",
     titleRequired: "Enter the product's title.",
     maxChars: "Use at most {{max}} characters.",
     handlePattern: "Use lowercase letters, digits and hyphens (not at the start or end), at most 80.",

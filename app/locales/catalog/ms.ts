@@ -278,6 +278,13 @@ const catalog: Translations<typeof en> = {
     delete: "Padam koleksi",
   },
   fieldErrors: {
+    stockVariantChoice: "Pilih varian daripada senarai.",
+    stockDelta: "Masukkan nombor bulat seperti 10 (diterima) atau -2 (dikeluarkan).",
+    stockDeltaZero: "Masukkan perubahan selain 0.",
+    stockReasonChoice: "Pilih sebab daripada senarai.",
+    stockVariantGone: "Varian itu tidak wujud.",
+    stockUntracked: 'Hidupkan "Jejak inventori" untuk {{variant}} sebelum melaraskan stoknya.',
+    stockBelowZero: "{{variant}}: ini akan menjadikan stok di bawah sifar. Keluarkan paling banyak jumlah yang ada.",
     titleRequired: "Masukkan tajuk produk.",
     maxChars: "Gunakan paling banyak {{max}} aksara.",
     handlePattern: "Gunakan huruf kecil, digit dan tanda sempang (bukan di awal atau di hujung), paling banyak 80.",

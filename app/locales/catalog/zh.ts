@@ -277,6 +277,13 @@ const catalog: Translations<typeof en> = {
     delete: "删除商品系列",
   },
   fieldErrors: {
+    stockVariantChoice: "请从列表中选择一个款式。",
+    stockDelta: "请输入整数，例如 10（入库）或 -2（移除）。",
+    stockDeltaZero: "请输入非 0 的变动。",
+    stockReasonChoice: "请从列表中选择原因。",
+    stockVariantGone: "该款式不存在。",
+    stockUntracked: "请先为 {{variant}} 开启“跟踪库存”，再调整其库存。",
+    stockBelowZero: "{{variant}}：这会使库存低于零。最多只能移除现有数量。",
     titleRequired: "请输入商品标题。",
     maxChars: "最多 {{max}} 个字符。",
     handlePattern: "只能使用小写字母、数字和连字符（不能在开头或结尾），最多 80 个。",
