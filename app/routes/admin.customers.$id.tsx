@@ -6,6 +6,7 @@ import { getCustomer, mergeCustomers, saveCustomerNote } from "~/domain/orders/c
 import { readForm } from "~/lib/csrf.server";
 import { notFound } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
+import { codedText, localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { Banner } from "~/ui/banner";
 import { PostForm } from "~/ui/csrf";
@@ -15,11 +16,12 @@ import { PageTitle } from "~/ui/page-title";
 import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.customer") }];
-const MISSING = "This customer does not exist in your shop.";
+/** Thrown for a customer who is not this shop's, in the reader's language. */
+const missing = async (request: Request) => notFound(serverT(await localeFor(request), "orders")("problems.missingCustomer"));
 
-export const loader = /* @__PURE__ */ adminLoader("customers", async ({ params, access }) => {
+export const loader = /* @__PURE__ */ adminLoader("customers", async ({ request, params, access }) => {
   const found = await getCustomer(access.shop.shopId, params.id ?? "");
-  if (!found) throw notFound(MISSING);
+  if (!found) throw await missing(request);
   return found;
 });
 
@@ -27,18 +29,20 @@ export const action = /* @__PURE__ */ adminAction("customers", async ({ request,
   const form = await readForm(request);
   const actor = { userId: access.user.id, ip: context.ip, userAgent: context.userAgent };
   const id = params.id ?? "";
+  const locale = await localeFor(request);
   if (form.get("intent") === "merge") {
     const r = await mergeCustomers(access.shop.shopId, id, String(form.get("duplicateId") ?? ""), actor);
-    if (!r) throw notFound(MISSING);
+    if (!r) throw await missing(request);
     return r.ok
       ? data({ error: null as string | null, merged: r.movedOrders, saved: false })
-      : data({ error: r.errors.form, merged: null, saved: false }, { status: 400 });
+      : data({ error: codedText(locale, r.errors.form), merged: null, saved: false }, { status: 400 });
   }
   const r = await saveCustomerNote(access.shop.shopId, id, actor, Object.fromEntries(form));
-  if (!r) throw notFound(MISSING);
-  return r.ok
-    ? data({ error: null, merged: null, saved: true })
-    : data({ error: r.errors.note ?? "Check the note.", merged: null, saved: false }, { status: 400 });
+  if (!r) throw await missing(request);
+  const problem = r.ok ? undefined : (r.errors.note ?? r.errors.form);
+  return problem
+    ? data({ error: codedText(locale, problem), merged: null, saved: false }, { status: 400 })
+    : data({ error: null, merged: null, saved: true });
 });
 
 export default function CustomerPage() {

@@ -6,15 +6,16 @@ import { adminAction, adminLoader } from "~/domain/accounts/access.server";
 import { CARRIER_INFO, CARRIERS } from "~/domain/orders/carriers";
 import { invoiceLabel } from "~/domain/orders/documents.server";
 import { fulfilOrder } from "~/domain/orders/fulfilments.server";
-import { addOrderNote, getOrderDetail, moveOrder } from "~/domain/orders/order-admin.server";
+import { type Actor, addOrderNote, getOrderDetail, moveOrder } from "~/domain/orders/order-admin.server";
 import { MANUAL_MOVES, type ManualMove } from "~/domain/orders/order-moves";
-import { canTransition } from "~/domain/orders/order-status";
+import { canTransition, type OrderStatus } from "~/domain/orders/order-status";
 import { cancelUnpaidOrder } from "~/flows/order-cancelled.server";
 import { cancelPaidOrder, refundOrder } from "~/flows/order-refunded.server";
 import { readForm } from "~/lib/csrf.server";
-import { keptValues } from "~/lib/forms";
+import { type Coded, coded, keptValues } from "~/lib/forms";
 import { notFound } from "~/lib/http";
 import { metaT } from "~/lib/i18n";
+import { codedText, localeFor, serverT } from "~/lib/i18n.server";
 import { useTranslation } from "~/lib/i18n-react";
 import { isUuid } from "~/lib/ids";
 import { Banner } from "~/ui/banner";
@@ -30,11 +31,12 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
   { title: metaT(matches, "orders")("detail.meta", { number: data?.detail.order.number ?? "" }) },
 ];
 
-const MISSING = "This order does not exist in your shop.";
+/** Thrown for an order that is not this shop's: the admin's error page shows it in the reader's language. */
+const missing = async (request: Request) => notFound(serverT(await localeFor(request), "orders")("problems.missing"));
 
-export const loader = /* @__PURE__ */ adminLoader("orders", async ({ params, access }) => {
+export const loader = /* @__PURE__ */ adminLoader("orders", async ({ request, params, access }) => {
   const detail = await getOrderDetail(access.shop.shopId, params.id ?? "");
-  if (!detail) throw notFound(MISSING);
+  if (!detail) throw await missing(request);
   return { detail, invoice: invoiceLabel(detail.order.invoiceNumber) };
 });
 
@@ -47,55 +49,86 @@ export const action = /* @__PURE__ */ adminAction("orders", async ({ request, pa
   const shopId = access.shop.shopId;
   const orderId = params.id ?? "";
   const actor = { userId: access.user.id, ip: context.ip, userAgent: context.userAgent };
-  const fail = (errors: Record<string, string>) => data<ActionData>({ intent, errors, values: keptValues(form) }, { status: 400 });
+  const locale = await localeFor(request);
+  const t = serverT(locale, "orders");
+  const status = (s: string) => t(`statuses.${s as OrderStatus}`).toLowerCase();
+  // Every refusal worded here, in the reader's language (a status named in one as its word).
+  const word = (message: string | Coded) =>
+    typeof message === "string"
+      ? message
+      : codedText(locale, {
+          ...message,
+          values: Object.fromEntries(
+            Object.entries(message.values ?? {}).map(([k, v]) => [k, k === "from" || k === "to" || k === "status" ? status(String(v)) : v]),
+          ),
+        });
+  const fail = (errors: Record<string, string | Coded>) =>
+    data<ActionData>(
+      { intent, errors: Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, word(v)])), values: keptValues(form) },
+      { status: 400 },
+    );
   const ok = (done: string) => data<ActionData>({ intent, errors: {}, values: {}, done });
-  if (!isUuid(orderId)) throw notFound(MISSING);
+  const gone = () => missing(request);
+  if (!isUuid(orderId)) throw await gone();
+  const outcome = await runOrderAction(intent, { shopId, orderId, actor, form, fields });
+  if (outcome === undefined) throw await gone();
+  if (!outcome.ok) return fail(outcome.errors);
+  return ok(t(`done.${outcome.done}`, { status: outcome.status ? status(outcome.status) : "" }));
+});
+
+type Outcome =
+  | { ok: true; done: "note" | "moved" | "cancelled" | "cancelledRefunded" | "fulfilled" | "refundRecorded" | "refunded"; status?: string }
+  | { ok: false; errors: Record<string, string | Coded> }
+  | undefined;
+
+/** The order page's actions, each a domain call or a flow: what was done, or why not. */
+async function runOrderAction(
+  intent: string,
+  {
+    shopId,
+    orderId,
+    actor,
+    form,
+    fields,
+  }: { shopId: string; orderId: string; actor: Actor; form: FormData; fields: Record<string, unknown> },
+): Promise<Outcome> {
+  const refused = (code: string): Outcome => ({ ok: false, errors: { form: coded(`orders:problems.${code}`) } });
   switch (intent) {
     case "note": {
       const r = await addOrderNote(shopId, orderId, actor, fields);
-      if (!r) throw notFound(MISSING);
-      return r.ok ? ok("Note added.") : fail(r.errors);
+      return r && (r.ok ? { ok: true, done: "note" } : r);
     }
     case "move": {
       const to = String(form.get("to") ?? "");
-      if (!(MANUAL_MOVES as readonly string[]).includes(to)) return fail({ form: "Choose processing, shipped or delivered." });
+      if (!(MANUAL_MOVES as readonly string[]).includes(to)) return refused("chooseMove");
       const r = await moveOrder(shopId, orderId, to as ManualMove, actor);
-      if (!r) throw notFound(MISSING);
-      return r.ok ? ok(`Marked ${to}. The customer has been told.`) : fail(r.errors);
+      return r && (r.ok ? { ok: true, done: "moved", status: to } : r);
     }
     case "cancel": {
       const detail = await getOrderDetail(shopId, orderId);
-      if (!detail) throw notFound(MISSING);
+      if (!detail) return undefined;
       if (detail.order.paymentStatus === "unpaid") {
-        const r = await cancelUnpaidOrder(
-          shopId,
-          orderId,
-          actor,
-          String(form.get("reason") ?? "")
-            .trim()
-            .slice(0, 500),
-        );
-        if (!r) throw notFound(MISSING);
-        return r.ok ? ok("Order cancelled. The customer has been told.") : fail(r.errors);
+        const reason = String(form.get("reason") ?? "")
+          .trim()
+          .slice(0, 500);
+        const r = await cancelUnpaidOrder(shopId, orderId, actor, reason);
+        return r && (r.ok ? { ok: true, done: "cancelled" } : r);
       }
       const r = await cancelPaidOrder(shopId, orderId, actor, fields);
-      if (!r) throw notFound(MISSING);
-      return r.ok ? ok("Order cancelled and refunded. The customer has been told.") : fail(r.errors);
+      return r && (r.ok ? { ok: true, done: "cancelledRefunded" } : r);
     }
     case "fulfil": {
       const r = await fulfilOrder(shopId, orderId, actor, fields);
-      if (!r) throw notFound(MISSING);
-      return r.ok ? ok("Parcel recorded.") : fail(r.errors);
+      return r && (r.ok ? { ok: true, done: "fulfilled" } : r);
     }
     case "refund": {
       const r = await refundOrder(shopId, orderId, actor, fields);
-      if (!r) throw notFound(MISSING);
-      return r.ok ? ok(r.manual ? "Refund recorded." : "Refunded through the gateway.") : fail(r.errors);
+      return r && (r.ok ? { ok: true, done: r.manual ? "refundRecorded" : "refunded" } : r);
     }
     default:
-      return fail({ form: "Unknown action." });
+      return refused("unknownAction");
   }
-});
+}
 
 export default function OrderPage() {
   const fmt = useFormat();

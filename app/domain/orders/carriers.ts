@@ -58,14 +58,26 @@ export const CARRIER_INFO: Record<Carrier, CarrierInfo> = {
 
 export const normaliseTracking = (input: string) => input.replace(/[\s-]/g, "").toUpperCase();
 
-/** Checks a tracking number against the courier's format; returns the message for a wrong one. */
-export function trackingProblem(carrier: Carrier, trackingNumber: string): string | undefined {
+/** What is wrong with a tracking number for the courier's format, as a key of `orders:problems` and its facts. */
+export function trackingRefusal(
+  carrier: Carrier,
+  trackingNumber: string,
+): { code: "trackingChars" | "trackingFormat"; values?: Record<string, string> } | undefined {
   const info = CARRIER_INFO[carrier];
   const n = normaliseTracking(trackingNumber);
   if (!n) return undefined;
-  if (!/^[A-Z0-9]{4,40}$/.test(n)) return "Use letters and digits only (4 to 40).";
-  if (info.pattern && !info.pattern.test(n)) return `That is not a ${info.name} tracking number: use ${info.example}.`;
+  if (!/^[A-Z0-9]{4,40}$/.test(n)) return { code: "trackingChars" };
+  if (info.pattern && !info.pattern.test(n)) return { code: "trackingFormat", values: { carrier: info.name, example: info.example ?? "" } };
   return undefined;
+}
+
+/** Checks a tracking number against the courier's format; the English message for a wrong one (logs, tests). */
+export function trackingProblem(carrier: Carrier, trackingNumber: string): string | undefined {
+  const refusal = trackingRefusal(carrier, trackingNumber);
+  if (!refusal) return undefined;
+  return refusal.code === "trackingChars"
+    ? "Use letters and digits only (4 to 40)."
+    : `That is not a ${refusal.values!.carrier} tracking number: use ${refusal.values!.example}.`;
 }
 
 export function trackingUrl(carrier: Carrier, trackingNumber: string | null | undefined): string | null {

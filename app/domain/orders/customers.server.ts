@@ -8,13 +8,16 @@ import { and, asc, desc, eq, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 
 import { audit } from "~/domain/audit/audit.server";
-import { type FieldErrors, fieldErrors, type Refusal, refuse } from "~/lib/forms";
+import { type CodedErrors, codedFieldErrors } from "~/lib/forms";
 import { decodeCursor, encodeCursor, isUuid } from "~/lib/ids";
 import { escapeLike } from "~/lib/like";
 import { normalisePhone } from "~/lib/phone";
 import { schema, withShop } from "~db/client";
 
-import type { Actor } from "./order-admin.server";
+import { type Actor, orderProblem } from "./order-admin.server";
+
+type Refusal = { ok: false; errors: CodedErrors };
+const refuse = (code: string): Refusal => ({ ok: false, errors: { form: orderProblem(code) } });
 
 export const CUSTOMER_PAGE_SIZE = 50;
 const c = schema.customers;
@@ -134,17 +137,17 @@ export async function getCustomer(shopId: string, customerId: string) {
   });
 }
 
-const NoteSchema = z.object({ note: z.string().trim().max(2000, "Use at most 2,000 characters.") });
+const NoteSchema = z.object({ note: z.string().trim().max(2000, "tooLong") });
 
 export async function saveCustomerNote(
   shopId: string,
   customerId: string,
   actor: Actor,
   form: Record<string, unknown>,
-): Promise<{ ok: true } | { ok: false; errors: FieldErrors } | undefined> {
+): Promise<{ ok: true } | Refusal | undefined> {
   if (!isUuid(customerId)) return undefined;
   const parsed = NoteSchema.safeParse(form);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: codedFieldErrors(parsed.error, "orders:problems.") };
   return withShop(shopId, async (tx) => {
     const updated = await tx
       .update(c)
@@ -178,7 +181,7 @@ export async function mergeCustomers(
   actor: Actor,
 ): Promise<{ ok: true; movedOrders: number } | Refusal | undefined> {
   if (!isUuid(survivorId) || !isUuid(duplicateId)) return undefined;
-  if (survivorId === duplicateId) return refuse("Choose another customer to merge.");
+  if (survivorId === duplicateId) return refuse("mergeSelf");
   return withShop(shopId, async (tx) => {
     // Lock both in id order so two merges of the same pair cannot deadlock.
     const rows = await tx
@@ -190,10 +193,10 @@ export async function mergeCustomers(
     const survivor = rows.find((r) => r.id === survivorId);
     const duplicate = rows.find((r) => r.id === duplicateId);
     if (!survivor || !duplicate) return undefined;
-    if (survivor.mergedIntoId || duplicate.mergedIntoId) return refuse("One of these customers was merged already.");
+    if (survivor.mergedIntoId || duplicate.mergedIntoId) return refuse("mergedAlready");
     const shares = (survivor.email && survivor.email === duplicate.email) || (survivor.phone && survivor.phone === duplicate.phone);
-    if (!shares) return refuse("Only customers with the same email or phone number can be merged.");
-    if (survivor.passwordHash && duplicate.passwordHash) return refuse("Both have storefront accounts: they cannot be merged.");
+    if (!shares) return refuse("mergeUnrelated");
+    if (survivor.passwordHash && duplicate.passwordHash) return refuse("mergeAccounts");
 
     const moved = await tx
       .update(schema.orders)

@@ -8,29 +8,29 @@ import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 
 import { audit } from "~/domain/audit/audit.server";
+import { type CodedErrors, codedFieldErrors } from "~/lib/forms";
 import { schema, type Tx, withShop } from "~db/client";
 
-import { type Carrier, carrierLabel, CARRIERS, normaliseTracking, trackingProblem, trackingUrl } from "./carriers";
-import { type Actor, notifyCustomer } from "./order-admin.server";
+import { type Carrier, carrierLabel, CARRIERS, normaliseTracking, trackingRefusal, trackingUrl } from "./carriers";
+import { type Actor, notifyCustomer, orderProblem } from "./order-admin.server";
 import { canTransition } from "./order-status";
 import { transitionOrder } from "./status.server";
 import { recordOrderEvent } from "./timeline.server";
 
 const FulfilSchema = z
   .object({
-    carrier: z.enum(CARRIERS, { error: "Choose the courier." }),
-    carrierName: z.string().trim().max(80, "Use at most 80 characters.").optional().default(""),
-    trackingNumber: z.string().trim().max(60, "Use at most 60 characters.").optional().default(""),
+    carrier: z.enum(CARRIERS, { error: "chooseCourier" }),
+    carrierName: z.string().trim().max(80, "tooLong").optional().default(""),
+    trackingNumber: z.string().trim().max(60, "tooLong").optional().default(""),
   })
   .superRefine((v, ctx) => {
-    if (v.carrier === "other" && !v.carrierName) ctx.addIssue({ code: "custom", path: ["carrierName"], message: "Name the courier." });
-    if (v.carrier !== "other" && !v.trackingNumber)
-      ctx.addIssue({ code: "custom", path: ["trackingNumber"], message: "Enter the tracking number from the consignment note." });
-    const problem = trackingProblem(v.carrier, v.trackingNumber);
-    if (problem) ctx.addIssue({ code: "custom", path: ["trackingNumber"], message: problem });
+    if (v.carrier === "other" && !v.carrierName) ctx.addIssue({ code: "custom", path: ["carrierName"], message: "nameCourier" });
+    if (v.carrier !== "other" && !v.trackingNumber) ctx.addIssue({ code: "custom", path: ["trackingNumber"], message: "trackingEmpty" });
+    const problem = trackingRefusal(v.carrier, v.trackingNumber);
+    if (problem) ctx.addIssue({ code: "custom", path: ["trackingNumber"], message: problem.code, params: problem.values });
   });
 
-export type FulfilResult = { ok: true; fulfilmentId: string; fulfilmentStatus: string } | { ok: false; errors: Record<string, string> };
+export type FulfilResult = { ok: true; fulfilmentId: string; fulfilmentStatus: string } | { ok: false; errors: CodedErrors };
 
 /**
  * Records a parcel. `quantities` maps order line id → quantity in this parcel (read from the
@@ -44,15 +44,14 @@ export async function fulfilOrder(
   form: Record<string, unknown>,
 ): Promise<FulfilResult | undefined> {
   const parsed = FulfilSchema.safeParse(form);
-  const errors: Record<string, string> = {};
-  if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
+  const errors: CodedErrors = parsed.success ? {} : codedFieldErrors(parsed.error, "orders:problems.");
   const quantities = new Map<string, number>();
   for (const [key, value] of Object.entries(form)) {
     if (!key.startsWith("qty_")) continue;
     const text = String(value ?? "").trim();
     if (text === "" || text === "0") continue;
     if (!/^\d{1,6}$/.test(text)) {
-      errors[key] = "Enter a whole number.";
+      errors[key] = orderProblem("wholeNumber");
       continue;
     }
     quantities.set(key.slice(4), Number(text));
@@ -64,9 +63,9 @@ export async function fulfilOrder(
       .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)))
       .for("update");
     if (!order) return undefined;
-    if (order.paymentStatus === "unpaid") return { ok: false as const, errors: { form: "Only a paid order can be fulfilled." } };
+    if (order.paymentStatus === "unpaid") return { ok: false as const, errors: { form: orderProblem("unpaidFulfil") } };
     if (["cancelled", "refunded", "delivered"].includes(order.status))
-      return { ok: false as const, errors: { form: `The order is ${order.status}: there is nothing to send.` } };
+      return { ok: false as const, errors: { form: orderProblem("nothingToSend", { status: order.status }) } };
     const lines = await tx
       .select()
       .from(schema.orderLines)
@@ -74,13 +73,13 @@ export async function fulfilOrder(
     for (const [lineId, qty] of quantities) {
       const line = lines.find((l) => l.id === lineId);
       if (!line) {
-        errors.form = "That line is not on this order.";
+        errors.form = orderProblem("notOnOrder");
         continue;
       }
       const open = line.quantity - line.fulfilledQuantity - line.refundedQuantity;
-      if (qty > open) errors[`qty_${lineId}`] = open === 0 ? "Nothing left to send on this line." : `At most ${open} left to send.`;
+      if (qty > open) errors[`qty_${lineId}`] = open === 0 ? orderProblem("lineSent") : orderProblem("atMostSend", { count: open });
     }
-    if (quantities.size === 0 && !errors.form) errors.form = "Choose what goes in this parcel (a quantity for at least one line).";
+    if (quantities.size === 0 && !errors.form) errors.form = orderProblem("choosePacked");
     if (Object.keys(errors).length > 0 || !parsed.success) return { ok: false as const, errors };
 
     const { carrier, carrierName } = parsed.data;

@@ -10,7 +10,7 @@ import { z } from "zod";
 
 import type { RequestInfo } from "~/domain/audit/audit.server";
 import { formatMoney } from "~/domain/catalog/catalog-rules";
-import { type FieldErrors, fieldErrors, type Refusal, refuse } from "~/lib/forms";
+import { type Coded, coded, type CodedErrors, codedFieldErrors } from "~/lib/forms";
 import { isUuid } from "~/lib/ids";
 import { schema, type Tx, withShop } from "~db/client";
 
@@ -178,7 +178,15 @@ export function customerParcels(shopId: string, orderId: string) {
   return withShop(shopId, (tx) => orderFulfilments(tx, shopId, orderId));
 }
 
-const NoteSchema = z.object({ note: z.string().trim().min(1, "Write the note first.").max(2000, "Use at most 2,000 characters.") });
+/** A refusal the page words: a key of the orders namespace's `problems` and its facts. */
+export const orderProblem = (code: string, values?: Record<string, string | number>): Coded => coded(`orders:problems.${code}`, values);
+type OrderRefusal = { ok: false; errors: CodedErrors };
+const refuse = (code: string, values?: Record<string, string | number>): OrderRefusal => ({
+  ok: false,
+  errors: { form: orderProblem(code, values) },
+});
+
+const NoteSchema = z.object({ note: z.string().trim().min(1, "noteEmpty").max(2000, "tooLong") });
 
 /** An internal note on the order's timeline (never shown to the customer). */
 export async function addOrderNote(
@@ -186,9 +194,9 @@ export async function addOrderNote(
   orderId: string,
   actor: Actor,
   form: Record<string, unknown>,
-): Promise<{ ok: true } | { ok: false; errors: FieldErrors } | undefined> {
+): Promise<{ ok: true } | OrderRefusal | undefined> {
   const parsed = NoteSchema.safeParse(form);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: codedFieldErrors(parsed.error, "orders:problems.") };
   return withShop(shopId, async (tx) => {
     const [order] = await tx
       .select({ id: schema.orders.id })
@@ -202,7 +210,7 @@ export async function addOrderNote(
 
 export { MANUAL_MOVES, type ManualMove } from "./order-moves";
 
-export type MoveResult = { ok: true; to: OrderStatus } | Refusal;
+export type MoveResult = { ok: true; to: OrderStatus } | OrderRefusal;
 
 /**
  * Marks an order processing, shipped or delivered, and tells the customer. A refused move
@@ -218,7 +226,7 @@ export async function moveOrder(shopId: string, orderId: string, to: ManualMove,
     try {
       await transitionOrder(tx, { shopId, orderId, to, actorUserId: actor.userId, ip: actor.ip, userAgent: actor.userAgent });
     } catch (error) {
-      if (error instanceof OrderTransitionError) return refuse(error.message);
+      if (error instanceof OrderTransitionError) return refuse("moveRefused", { from: error.from, to: error.to });
       throw error;
     }
     await notifyCustomer(tx, shopId, orderId, to);
@@ -245,12 +253,12 @@ export async function cancelUnpaid(
     .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)))
     .for("update");
   if (!order) return undefined;
-  if (order.paymentStatus !== "unpaid") return refuse("This order is paid: cancel it with a refund.");
+  if (order.paymentStatus !== "unpaid") return refuse("paidCancel");
   if (!canTransition(order.status, "cancelled")) {
     try {
       await transitionOrder(tx, { shopId, orderId, to: "cancelled", actorUserId: actor.userId });
     } catch (error) {
-      if (error instanceof OrderTransitionError) return refuse(error.message);
+      if (error instanceof OrderTransitionError) return refuse("moveRefused", { from: error.from, to: error.to });
       throw error;
     }
   }

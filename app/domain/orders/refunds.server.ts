@@ -16,10 +16,11 @@ import { audit } from "~/domain/audit/audit.server";
 import { formatMoney, parseMoney } from "~/domain/catalog/catalog-rules";
 import { adjustInventory, InventoryError } from "~/domain/catalog/inventory.server";
 import type { PaymentGateway } from "~/integrations/payment-gateway";
+import { type Coded } from "~/lib/forms";
 import { schema, type Tx } from "~db/client";
 
 import { gatewayForPayment } from "./gateways.server";
-import type { Actor } from "./order-admin.server";
+import { type Actor, orderProblem } from "./order-admin.server";
 import { canTransition, type OrderStatus } from "./order-status";
 import { recordOrderEvent } from "./timeline.server";
 import type { TimelineWording } from "./timeline-wording";
@@ -31,7 +32,7 @@ export async function refundGateway(tx: Tx, shopId: string, gatewayName: string)
 }
 
 export type RefundResult =
-  { ok: true; paymentId: string; amountMinor: number; manual: boolean } | { ok: false; errors: Record<string, string> };
+  { ok: true; paymentId: string; amountMinor: number; manual: boolean } | { ok: false; errors: Record<string, string | Coded> };
 
 /** A refund reserved (a pending payments row): what to ask the gateway, or to record by hand. */
 export interface RefundPlan {
@@ -76,10 +77,10 @@ export async function reserveRefund(
     .where(and(eq(schema.orders.shopId, shopId), eq(schema.orders.id, orderId)))
     .for("update");
   if (!order) return undefined;
-  const fail = (errors: Record<string, string>) => ({ ok: false as const, errors });
-  if (order.paymentStatus === "unpaid") return fail({ form: "This order has not been paid: there is nothing to refund." });
+  const fail = (errors: Record<string, Coded>) => ({ ok: false as const, errors });
+  if (order.paymentStatus === "unpaid") return fail({ form: orderProblem("unpaidRefund") });
   if (options.cancel && !canTransition(order.status, "cancelled"))
-    return fail({ form: `The order is ${order.status.replace("_", " ")}: it can no longer be cancelled. Refund it instead.` });
+    return fail({ form: orderProblem("noCancel", { status: order.status }) });
 
   const refunds = await tx
     .select({ id: schema.payments.id, amount: schema.payments.amountMinor, status: schema.payments.status })
@@ -101,10 +102,10 @@ export async function reserveRefund(
     .where(and(eq(schema.orderLines.shopId, shopId), eq(schema.orderLines.orderId, orderId)));
   const openQty = (l: (typeof lines)[number]) => l.quantity - l.refundedQuantity - (pendingLines.find((p) => p.lineId === l.id)?.qty ?? 0);
 
-  if (available <= 0) return fail({ form: "This order has been refunded in full already." });
+  if (available <= 0) return fail({ form: orderProblem("refundedAll") });
   let amount: number;
   const lineQty = new Map<string, number>();
-  const errors: Record<string, string> = {};
+  const errors: Record<string, Coded> = {};
   if (mode === "full") {
     amount = available;
     for (const l of lines) if (openQty(l) > 0) lineQty.set(l.id, openQty(l));
@@ -114,26 +115,26 @@ export async function reserveRefund(
       const text = String(form[`rq_${l.id}`] ?? "").trim();
       if (text === "" || text === "0") continue;
       if (!/^\d{1,6}$/.test(text)) {
-        errors[`rq_${l.id}`] = "Enter a whole number.";
+        errors[`rq_${l.id}`] = orderProblem("wholeNumber");
         continue;
       }
       const q = Number(text);
       if (q > openQty(l)) {
-        errors[`rq_${l.id}`] = openQty(l) === 0 ? "This line is refunded already." : `At most ${openQty(l)} can be refunded.`;
+        errors[`rq_${l.id}`] = openQty(l) === 0 ? orderProblem("lineRefunded") : orderProblem("atMostRefundQty", { count: openQty(l) });
         continue;
       }
       lineQty.set(l.id, q);
       amount += l.unitPriceMinor * q - Math.round((l.discountMinor * q) / l.quantity);
     }
-    if (lineQty.size === 0 && Object.keys(errors).length === 0) errors.form = "Enter how many of which line to refund.";
-    if (amount > available && !errors.form) errors.form = `At most ${formatMoney(available, order.currency)} can still be refunded.`;
+    if (lineQty.size === 0 && Object.keys(errors).length === 0) errors.form = orderProblem("chooseRefundLines");
+    if (amount > available && !errors.form) errors.form = orderProblem("atMostRefund", { amount: formatMoney(available, order.currency) });
   } else if (mode === "amount") {
     const parsed = parseMoney(String(form.amount ?? ""), order.currency);
-    if (parsed === undefined || parsed <= 0) errors.amount = "Enter the amount to refund, e.g. 12.50.";
-    else if (parsed > available) errors.amount = `At most ${formatMoney(available, order.currency)} can still be refunded.`;
+    if (parsed === undefined || parsed <= 0) errors.amount = orderProblem("refundAmount");
+    else if (parsed > available) errors.amount = orderProblem("atMostRefund", { amount: formatMoney(available, order.currency) });
     amount = parsed ?? 0;
   } else {
-    return fail({ mode: "Choose a full refund, a refund by line or an amount." });
+    return fail({ mode: orderProblem("refundMode") });
   }
   if (Object.keys(errors).length > 0) return fail(errors);
 
@@ -145,8 +146,9 @@ export async function reserveRefund(
     gateway.capabilities.refunds === "api" &&
     (gateway.capabilities.partialRefunds || amount === order.totalMinor);
   if (!viaApi && !reason) {
-    const why = wantManual ? "" : gateway ? ` (${charge!.gateway} cannot refund through NetShop)` : "";
-    return fail({ reason: `Give the reason: this refund is recorded by hand${why}, after you pay the customer back yourself.` });
+    return fail({
+      reason: !wantManual && gateway ? orderProblem("refundReasonGateway", { gateway: charge!.gateway }) : orderProblem("refundReason"),
+    });
   }
   const [payment] = await tx
     .insert(schema.payments)
