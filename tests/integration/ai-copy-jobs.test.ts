@@ -43,7 +43,9 @@ beforeAll(async () => {
   });
   dispatcher = new OutboxDispatcher(200);
   await dispatcher.start();
-  worker = startAiCopyWorker({ lockDuration: 2_000, stalledInterval: 1_000 });
+  // The default lock: a short one lapses on a busy machine while a job is still running, and the
+  // job would be run again (asking the provider twice). Only the killed worker's lock is short.
+  worker = startAiCopyWorker();
   await worker.waitUntilReady();
   owner = await makeUser();
 });
@@ -399,7 +401,8 @@ describe("a worker killed mid-job", () => {
       child.kill("SIGKILL");
       await new Promise((r) => child!.once("exit", r));
       stack.sandbox.openai.switches.delayMs = 0;
-      worker = startAiCopyWorker({ lockDuration: 2_000, stalledInterval: 1_000 });
+      // Checks often for the killed worker's lapsed (short) lock; its own locks are the default.
+      worker = startAiCopyWorker({ stalledInterval: 1_000 });
       const job = await finished(shopId, jobId);
       expect(job).toMatchObject({ status: "succeeded", attempts: 2 });
       const drafts = await draftsOf(shopId, jobId);
