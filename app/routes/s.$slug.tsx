@@ -9,7 +9,7 @@ import { storefrontShopBySlug } from "~/domain/storefront/shop.server";
 import { themeStyle } from "~/domain/storefront/theme";
 import { consentChoice } from "~/lib/consent.server";
 import { useTranslation } from "~/lib/i18n-react";
-import type { HydrateHandle } from "~/root";
+import { ErrorBoundary as RefusedRequest, type HydrateHandle } from "~/root";
 import { LanguageSwitcher } from "~/ui/language-switcher";
 import { CountdownScript, type StorefrontLayoutData } from "~/ui/storefront";
 import { AnnouncementBar, CookieBar, ShopBrand, ShopFooterLinks } from "~/ui/storefront-theme";
@@ -123,6 +123,9 @@ export default function StorefrontLayout() {
 export function ErrorBoundary() {
   const error = useRouteError();
   const { t } = useTranslation("storefront");
+  // A refused request (a body that is not a form, a stale form, …) says why, as every other page
+  // does: the shop is not "unavailable" because one post was wrong.
+  if (isRouteErrorResponse(error) && error.status >= 400 && error.status < 500 && error.status !== 404) return <RefusedRequest />;
   const notFound = isRouteErrorResponse(error) && error.status === 404;
   const text = notFound ? "shopNotFound" : "unavailable";
   return (
