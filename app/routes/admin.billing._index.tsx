@@ -6,7 +6,7 @@ import { shopCreditBalances } from "~/domain/ai/jobs.server";
 import { ownerCancel } from "~/domain/billing/cancellation.server";
 import { changePlan } from "~/domain/billing/changes.server";
 import { buyCreditPack, CREDIT_PACKS, newPackToken } from "~/domain/billing/credit-packs.server";
-import { lineText } from "~/domain/billing/invoice-lines.server";
+import { withLineTexts } from "~/domain/billing/invoice-lines.server";
 import { billingOverview } from "~/domain/billing/overview.server";
 import { billingError } from "~/domain/billing/refusals.server";
 import { payInvoice } from "~/flows/billing-invoice-paid.server";
@@ -19,6 +19,7 @@ import { formatMoney } from "~/lib/money";
 import { redirect } from "~/lib/redirect.server";
 import { useFormat } from "~/ui/format";
 import { FormError, PostForm } from "~/ui/forms";
+import { InvoiceFor } from "~/ui/platform-invoice-table";
 import { DataTable } from "~/ui/table";
 
 export const meta: MetaFunction = ({ matches }) => [{ title: metaT(matches, "common")("titles.billing") }];
@@ -30,7 +31,7 @@ export const loader = /* @__PURE__ */ adminLoader("owner", async ({ request, acc
   const overview = await billingOverview(shopId);
   const credits = await shopCreditBalances(shopId);
   // Each invoice's lines worded in the reader's language (stored without words; older lines as issued).
-  const invoices = overview.invoices.map(({ lines, ...inv }) => ({ ...inv, lines: lines.map((l) => lineText(locale, l)) }));
+  const invoices = withLineTexts(locale, overview.invoices);
   return { ...overview, invoices, credits, packs: CREDIT_PACKS, packToken: newPackToken(), timezone: access.shop.timezone };
 });
 
@@ -324,15 +325,7 @@ export default function Billing() {
                 <tr key={inv.id} data-invoice={inv.number}>
                   <td>{inv.number}</td>
                   <td>{day(inv.issuedAt)}</td>
-                  <td data-testid="invoice-for">
-                    {t(`invoice.kinds.${inv.kind}`)}
-                    {inv.lines.map((line, i) => (
-                      <span key={i} className="muted" data-testid="invoice-line">
-                        <br />
-                        {line}
-                      </span>
-                    ))}
-                  </td>
+                  <InvoiceFor kind={inv.kind} lines={inv.lines} />
                   <td>{money(inv.totalMinor)}</td>
                   <td data-invoice-status={inv.status}>{t(`invoice.statuses.${inv.status}`)}</td>
                   <td>

@@ -53,20 +53,28 @@ export function PlatformInvoiceTable({
               </td>
             ) : null}
             <td>{day(inv.issuedAt)}</td>
-            <td data-testid="invoice-for">
-              {t(`invoice.kinds.${inv.kind}`)}
-              {inv.lines.map((line, i) => (
-                <span key={i} className="muted" data-testid="invoice-line">
-                  <br />
-                  {line}
-                </span>
-              ))}
-            </td>
+            <InvoiceFor kind={inv.kind} lines={inv.lines} />
             <td>{formatMoney(inv.totalMinor, "MYR")}</td>
             <td>{t(`invoice.statuses.${inv.status}`)}</td>
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** What an invoice is for: its kind, then each line already worded in the reader's language (the merchant's history and the operators' tables). */
+export function InvoiceFor({ kind, lines }: { kind: PlatformInvoice["kind"]; lines: string[] }) {
+  const { t } = useTranslation("billing");
+  return (
+    <td data-testid="invoice-for">
+      {t(`invoice.kinds.${kind}`)}
+      {lines.map((line, i) => (
+        <span key={i} className="muted" data-testid="invoice-line">
+          <br />
+          {line}
+        </span>
+      ))}
+    </td>
   );
 }
